@@ -1,0 +1,73 @@
+"""All settings in one frozen record, read once from the environment and an optional .env file."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+SAMPLES_DIR = PROJECT_ROOT / "samples"
+
+
+def _data_home(env: Mapping[str, str]) -> Path:
+    base = env.get("XDG_DATA_HOME") or str(Path.home() / ".local" / "share")
+    return Path(base) / "contractbot"
+
+
+def _ids(raw: str | None) -> frozenset[int]:
+    """Parse a comma-separated list of Telegram ids; blanks are ignored."""
+    out: set[int] = set()
+    for part in (raw or "").replace(";", ",").split(","):
+        part = part.strip()
+        if part:
+            out.add(int(part))
+    return frozenset(out)
+
+
+@dataclass(frozen=True)
+class Settings:
+    """Every setting of contractbot; see the README's Configuration table for defaults."""
+
+    index_dir: Path
+    sources_dir: Path
+    embed_model: str = "use-multilingual"
+    rules_file: Path | None = None
+    telegram_token: str | None = field(default=None, repr=False)
+    telegram_base_url: str = "https://api.telegram.org/bot"
+    telegram_base_file_url: str = "https://api.telegram.org/file/bot"
+    webhook_url: str | None = None
+    webhook_listen: str = "0.0.0.0"
+    webhook_port: int = 8443
+    allowed_chats: frozenset[int] = frozenset()
+    admins: frozenset[int] = frozenset()
+    log_level: str = "INFO"
+
+    @classmethod
+    def from_env(cls, env: Mapping[str, str] | None = None, dotenv: bool = True) -> Settings:
+        """Read settings from ``env`` (default: os.environ, after loading ./.env if present)."""
+        if env is None:
+            if dotenv:
+                from dotenv import load_dotenv
+
+                load_dotenv(override=False)
+            env = os.environ
+        home = _data_home(env)
+        rules = env.get("CONTRACTBOT_RULES_FILE")
+        return cls(
+            index_dir=Path(env.get("CONTRACTBOT_INDEX_DIR") or home / "index"),
+            sources_dir=Path(env.get("CONTRACTBOT_SOURCES_DIR") or home / "contracts"),
+            embed_model=env.get("CONTRACTBOT_EMBED_MODEL") or "use-multilingual",
+            rules_file=Path(rules) if rules else None,
+            telegram_token=env.get("TELEGRAM_BOT_TOKEN") or None,
+            telegram_base_url=env.get("TELEGRAM_BASE_URL") or "https://api.telegram.org/bot",
+            telegram_base_file_url=env.get("TELEGRAM_BASE_FILE_URL")
+            or "https://api.telegram.org/file/bot",
+            webhook_url=env.get("TELEGRAM_WEBHOOK_URL") or None,
+            webhook_listen=env.get("TELEGRAM_WEBHOOK_LISTEN") or "0.0.0.0",
+            webhook_port=int(env.get("TELEGRAM_WEBHOOK_PORT") or 8443),
+            allowed_chats=_ids(env.get("CONTRACTBOT_ALLOWED_CHATS")),
+            admins=_ids(env.get("CONTRACTBOT_ADMINS")),
+            log_level=(env.get("CONTRACTBOT_LOG_LEVEL") or "INFO").upper(),
+        )

@@ -1,0 +1,1 @@
+"""Contract ingestion, clause trees and retrieval. No Telegram and no environment reads here."""

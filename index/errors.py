@@ -1,0 +1,54 @@
+"""Domain errors. Every error the pipeline raises on purpose derives from ContractbotError.
+
+Each carries a reason a person understands; the CLI and the bot translate them to user words.
+"""
+
+from __future__ import annotations
+
+
+class ContractbotError(Exception):
+    """Base of all domain errors; ``str(err)`` is a plain-words reason."""
+
+
+class SourceError(ContractbotError):
+    """A source file could not be turned into a contract (unsupported, unreadable, empty ...)."""
+
+    def __init__(self, path: str, reason: str) -> None:
+        super().__init__(reason)
+        self.path = path
+        self.reason = reason
+
+    def __str__(self) -> str:
+        return self.reason
+
+
+class UnsupportedFormatError(SourceError):
+    """The file type is not one we read (e.g. legacy .doc, images)."""
+
+
+class UnreadableSourceError(SourceError):
+    """The file claims a supported type but its content cannot be read."""
+
+
+class EmptySourceError(SourceError):
+    """The file holds no contract text (empty, scanned PDF without text layer ...)."""
+
+
+class IndexError_(ContractbotError):
+    """Base for problems with the on-disk index."""
+
+
+class IndexMissingError(IndexError_):
+    """No index exists where one was expected."""
+
+
+class EncoderMismatchError(IndexError_):
+    """The index was built with another encoder than the configured one."""
+
+
+class IndexBusyError(IndexError_):
+    """Another build holds the index lock."""
+
+
+class QueryError(ContractbotError):
+    """A question that cannot be searched (empty, too long, unknown contract ...)."""

@@ -1,0 +1,92 @@
+"""The frozen records that flow through the pipeline: extracted pages, clauses, contracts."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Literal
+
+Script = Literal["simplified", "traditional"]
+PAGE_BREAK = "\f"
+
+
+@dataclass(frozen=True)
+class Page:
+    """Text of one page (PDF) or of the whole document (DOCX, text: number is None)."""
+
+    number: int | None
+    text: str
+
+
+@dataclass(frozen=True)
+class Document:
+    """What extraction returns: the pages of one source file, in order."""
+
+    source: str  # path of the source file
+    kind: Literal["pdf", "docx", "text"]
+    pages: tuple[Page, ...]
+
+    @property
+    def text(self) -> str:
+        """All pages joined with a form feed ("\\f") between pages.
+
+        Cleaning keeps form feeds, so the clause splitter can count them to give each clause
+        its page: page = first_page + number of "\\f" before the clause starts.
+        """
+        return PAGE_BREAK.join(p.text for p in self.pages)
+
+    @property
+    def first_page(self) -> int | None:
+        """Number of the first page, or None when the source has no pages (DOCX, text)."""
+        return self.pages[0].number if self.pages else None
+
+
+@dataclass(frozen=True)
+class Clause:
+    """One numbered unit of a contract: a chapter heading's clause, a clause or a sub-clause.
+
+    ``clause`` is the id exactly as written ("7.2", "第十二条", "第五条（二）");
+    ``text`` is the content after the number, cleaned, in the source script (a heading's own
+    title is its text when it has no body); ``text_simplified`` is its OpenCC t2s copy for search.
+    """
+
+    contract: str
+    clause: str
+    chapter: str | None
+    chapter_title: str | None
+    text: str
+    page: int | None = None
+    title: str | None = None  # heading title ("维护响应时间") when the clause has one
+    parent: str | None = None  # id of the enclosing clause, None at top level
+    level: int = 1  # depth in the tree (1 = directly under a chapter or the contract)
+    text_simplified: str = ""
+
+    def as_json(self) -> dict[str, object]:
+        """The public JSON shape used by ``parse --json`` and ``ask --json``."""
+        return {
+            "clause": self.clause,
+            "chapter": self.chapter,
+            "chapter_title": self.chapter_title,
+            "text": self.text,
+            "page": self.page,
+        }
+
+
+@dataclass(frozen=True)
+class Contract:
+    """A parsed contract: key (file stem), title, party roles and its clauses in document order."""
+
+    key: str
+    title: str
+    parties: dict[str, str] = field(default_factory=dict)  # {"甲方": "维护方", ...} source script
+    clauses: tuple[Clause, ...] = ()
+    script: Script = "simplified"
+    source: str = ""
+
+    def as_json(self) -> dict[str, object]:
+        """The exact shape of ``contractbot parse --json``."""
+        return {
+            "contract": self.key,
+            "title": self.title,
+            "parties": dict(self.parties),
+            "clauses": [c.as_json() for c in self.clauses],
+        }
