@@ -90,3 +90,47 @@ class Contract:
             "parties": dict(self.parties),
             "clauses": [c.as_json() for c in self.clauses],
         }
+
+
+@dataclass(frozen=True)
+class ContractInfo:
+    """One indexed contract as listed to users (/contracts, index status)."""
+
+    key: str
+    title: str
+    clauses: int
+    parties: dict[str, str] = field(default_factory=dict)
+    script: Script = "simplified"
+
+
+@dataclass(frozen=True)
+class Hit:
+    """One retrieved clause with the title of its contract and its fused score."""
+
+    clause: Clause
+    title: str
+    score: float
+
+    def as_json(self) -> dict[str, object]:
+        """One entry of ``ask --json``'s results."""
+        return {
+            "contract": self.clause.contract,
+            "title": self.title,
+            **self.clause.as_json(),
+            "score": round(float(self.score), 6),
+        }
+
+
+@dataclass(frozen=True)
+class SearchResult:
+    """The answer to one question: hits best first, and what the search understood."""
+
+    question: str
+    hits: tuple[Hit, ...]
+    scope: str | None = None  # contract key the search was limited to, if any
+    parties: dict[str, dict[str, str]] = field(default_factory=dict)  # contract -> role map
+    relevant: bool = True  # False when no hit clears the relevance threshold
+
+    def as_json(self) -> dict[str, object]:
+        """The exact shape of ``ask --json``."""
+        return {"question": self.question, "results": [h.as_json() for h in self.hits]}
