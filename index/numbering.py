@@ -7,6 +7,7 @@ the previous one.
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
 
 CN_DIGITS = "零〇一二三四五六七八九两"
 CN_NUM = "[零〇一二三四五六七八九十百千两]+"
@@ -48,3 +49,121 @@ def cn_to_int(text: str) -> int | None:
             digit = 0
     total += section + digit
     return total
+
+
+# ---------------------------------------------------------------------------------------------
+# Parsed labels: which numbering family a line starts with, and its value.
+# ---------------------------------------------------------------------------------------------
+
+Family = str  # "part" "chapter" "section" "article" "cn" "cn_paren" "num_paren" "circled"
+#               "dot1".."dot4" (1. / 1.1 / 1.1.1 / 1.1.1.1) "dash2".."dash4" (1-1 / 1-1-1)
+#               "annex" (附件一 heading line)
+
+ITEM_FAMILIES = frozenset({"cn_paren", "num_paren", "circled"})
+CHAPTER_FAMILIES = frozenset({"part", "chapter", "section", "annex"})
+_CIRCLED = "①②③④⑤⑥⑦⑧⑨⑩⑪⑫⑬⑭⑮⑯⑰⑱⑲⑳"
+_FW_DIGITS = str.maketrans("０１２３４５６７８９．－", "0123456789.-")
+
+# What may follow a number that is a quantity, a date or a reference rather than a label.
+_NOT_AFTER_NUMBER = re.compile(
+    r"[%％‰倍米元年月日号號个個天周週万千百条條款项項次份件页頁度吨噸]|小时|公里|平方|km|kg|cm|mm|m\b|M\b"
+)
+# What may follow "第X条" when it is a reference ("第九条第1项", "第三条规定的") not a heading.
+_NOT_AFTER_ARTICLE = re.compile(r"(?:第|所|规定|規定|约定|約定|项下|項下|之|的|至|、|和|及|或)")
+
+# Page furniture that PDF extraction glues to a line start: "— 3 —", or a bare page number
+# directly before a Chinese label ("2（一）委托费用", "4商品房买卖合同").
+_FOOTER_RE = re.compile(r"^\s*[—\-－]\s*\d{1,3}\s*[—\-－]\s*")
+_PAGE_GLUE_RE = re.compile(
+    rf"^\s*\d{{1,3}}(?=第\s*(?:{CN_NUM}|\d+)\s*[章节節条條部篇]|[（(]\s*{CN_NUM}\s*[）)]|{CN_NUM}、)"
+)
+
+_LABEL_RES: list[tuple[Family, re.Pattern[str]]] = [
+    ("annex", re.compile(rf"^附\s*件\s*({CN_NUM}|\d+)(?![\d、.．])[A-ZＡ-Ｚ]?")),
+    ("part", re.compile(rf"^第\s*({CN_NUM}|\d+)\s*(?:部分|篇)")),
+    ("chapter", re.compile(rf"^第\s*({CN_NUM}|\d+)\s*章")),
+    ("section", re.compile(rf"^第\s*({CN_NUM}|\d+)\s*[节節]")),
+    ("article", re.compile(rf"^第\s*({CN_NUM}|\d+)\s*[条條]")),
+    ("cn", re.compile(rf"^({CN_NUM})\s*[、．.](?![\d０-９])")),
+    ("cn_paren", re.compile(rf"^[（(]\s*({CN_NUM})\s*[）)]")),
+    ("num_paren", re.compile(r"^[（(]\s*(\d{1,2})\s*[）)]")),
+    ("circled", re.compile(rf"^([{_CIRCLED}])")),
+    ("dash", re.compile(r"^(\d{1,2}(?:[-－]\d{1,2}){1,3})(?![\d\-－.．])")),
+    ("dot", re.compile(r"^(\d{1,3}(?:[.．]\d{1,3}){0,3})(?:[.．、](?![\d０-９])|(?=[^\d.．]|$))")),
+]
+
+
+@dataclass(frozen=True)
+class Label:
+    """A clause number found at a line start: its family, numeric value and normalised text."""
+
+    family: Family
+    value: tuple[int, ...]
+    text: str  # id as written, digits half-width, no spaces or trailing punctuation
+    end: int  # offset in the line where the label (and its punctuation) ends
+
+
+def strip_page_furniture(line: str) -> str:
+    """Drop a page footer ("— 3 —") or a glued page number from the start of ``line``."""
+    line = _FOOTER_RE.sub("", line)
+    return _PAGE_GLUE_RE.sub("", line)
+
+
+def parse_label(line: str) -> Label | None:
+    """The numbering label ``line`` starts with, or None (quantities, dates, references)."""
+    s = line.translate(_FW_DIGITS)
+    lead = len(s) - len(s.lstrip())
+    s = s[lead:]
+    for family, rx in _LABEL_RES:
+        m = rx.match(s)
+        if m is None:
+            continue
+        rest = s[m.end():]
+        label = _make_label(family, m, rest)
+        if label is None:
+            return None
+        end = lead + m.end()
+        while end < len(line) and line[end] in " \t\u3000:：、.．︰":
+            end += 1
+        return Label(label.family, label.value, label.text, end)
+    return None
+
+
+def _make_label(family: Family, m: re.Match[str], rest: str) -> Label | None:
+    raw = re.sub(r"\s+", "", m.group(0))
+    if family == "dot":
+        parts = tuple(int(p) for p in re.split(r"[.．]", m.group(1)))
+        if parts[0] == 0 or parts[0] > 200 or any(p == 0 for p in parts[1:]):
+            return None
+        if _NOT_AFTER_NUMBER.match(rest.lstrip()):
+            return None
+        if len(parts) == 1 and raw == m.group(1):
+            return None  # a bare number ("2024年") is not a label: "1." / "1、" needs its mark
+        return Label(f"dot{len(parts)}", parts, ".".join(map(str, parts)), 0)
+    if family == "dash":
+        if _NOT_AFTER_NUMBER.match(rest.lstrip()):
+            return None
+        parts = tuple(int(p) for p in re.split(r"[-－]", m.group(1)))
+        if any(p == 0 for p in parts):
+            return None
+        return Label(f"dash{len(parts)}", parts, "-".join(map(str, parts)), 0)
+    if family == "circled":
+        n = _CIRCLED.index(m.group(1)) + 1
+        return Label(family, (n,), m.group(1), 0)
+    value = cn_to_int(m.group(1))
+    if value is None or value == 0:
+        return None
+    if family == "annex":
+        # a heading line "附件五 关于…的约定", not a sentence that mentions an annex
+        if len(rest) > 40 or re.search(r"[。；;，,]", rest):
+            return None
+        return Label(family, (value,), raw, 0)
+    if family == "article" and _NOT_AFTER_ARTICLE.match(rest):
+        return None
+    if family in ("chapter", "part", "section", "article"):
+        return Label(family, (value,), raw, 0)
+    if family == "cn":
+        return Label(family, (value,), m.group(1), 0)
+    if family == "cn_paren":
+        return Label(family, (value,), f"（{m.group(1)}）", 0)
+    return Label(family, (value,), f"({value})", 0)  # num_paren

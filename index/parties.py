@@ -1,0 +1,67 @@
+"""The contract's title and the roles of its parties, read from the text before the clauses.
+
+Both are kept in the source script (Traditional stays Traditional); only layout spaces
+("劳 动 合 同") are removed.
+"""
+
+from __future__ import annotations
+
+import re
+
+from .numbering import parse_label
+
+_PREAMBLE_CHARS = 6000  # party lines live in the first pages
+_KIND = r"(?:合同|协议|協議|契约|契約|合约|合約)(?:书|書)?"
+_TITLE_RE = re.compile(rf"^[^\s，。：:；;、,]{{0,40}}?{_KIND}(?:[（(][^）)]{{1,12}}[）)])?$")
+# A title glued to what follows it: "…升級服務合同合同編號:___", "…合同甲方(…):".
+_GLUED_TITLE_RE = re.compile(
+    rf"^([^\s，。：:；;、,]{{2,40}}?{_KIND})(?=合同编号|合同編號|编号|編號|甲方|乙方|立约|立約)"
+)
+_PARTY = r"(甲方|乙方|丙方|丁方)"
+_FORWARD_RE = re.compile(rf"{_PARTY}\s*[（(]([^（()）\n]{{1,24}})[）)]")
+_REVERSE_RE = re.compile(
+    rf"(?:^|[\s：:，,；;])([^\s：:（()）_＿]{{2,12}}?)\s*[（(]\s*{_PARTY}\s*[）)]"
+)
+_ROLE_THEN_PARTY_RE = re.compile(
+    rf"(?:^|\n)\s*([^\s：:（()）_＿]{{1,10}}[方人])\s*[：:︰][\s_＿]*\n?\s*[（(]\s*{_PARTY}\s*[）)]"
+)
+_NOT_ROLE = re.compile(r"[_＿$#{}。，,；;：:/]|签|簽|章|盖|蓋|字|印|以下|简称|簡稱|或|代表")
+
+
+def find_title(text: str, default: str = "") -> str:
+    """The contract's name: the first line that is a contract title, else ``default``."""
+    for raw in text.split("\n")[:200]:
+        line = re.sub(r"[\s\u3000]+", "", raw.replace("\f", ""))
+        line = re.sub(r"^(?:[—\-－]\d{1,3}[—\-－]|\d{1,3})(?=\D)", "", line)
+        if not line or parse_label(line) is not None:
+            continue
+        if _TITLE_RE.match(line):
+            return line
+        glued = _GLUED_TITLE_RE.match(line)
+        if glued:
+            return glued.group(1)
+    return default
+
+
+def find_parties(text: str) -> dict[str, str]:
+    """Roles of the parties from the preamble: {"甲方": "维护方", "乙方": "用户方"}; {} if none."""
+    head = text[:_PREAMBLE_CHARS]
+    found: list[tuple[int, str, str]] = []
+    for m in _FORWARD_RE.finditer(head):
+        found.append((m.start(), m.group(1), m.group(2)))
+    for rx in (_REVERSE_RE, _ROLE_THEN_PARTY_RE):
+        for m in rx.finditer(head):
+            found.append((m.start(), m.group(2), m.group(1)))
+    roles: dict[str, str] = {}
+    for _, party, role in sorted(found):
+        role = re.sub(r"[\s\u3000]+", "", role)
+        if party in roles or not _is_role(role):
+            continue
+        roles[party] = role
+    return dict(sorted(roles.items(), key=lambda kv: "甲乙丙丁".index(kv[0][0])))
+
+
+def _is_role(role: str) -> bool:
+    return 2 <= len(role) <= 20 and not _NOT_ROLE.search(role) and not role.startswith(
+        ("甲方", "乙方", "丙方")
+    )
