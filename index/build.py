@@ -1,0 +1,298 @@
+"""Build or update an index generation from contract files, reusing unchanged sources.
+
+A source whose content hash is unchanged is neither re-parsed nor re-embedded: its clauses and
+vectors are copied from the previous generation. Sources that fail are recorded, not fatal.
+"""
+
+from __future__ import annotations
+
+import datetime as _dt
+import os
+import secrets
+import sys
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import numpy as np
+
+from . import store
+from .encoders import Encoder
+from .errors import SourceError
+from .models import Clause, Contract
+from .query import normalize_text
+from .tokenize import DEFAULT_MODE, tokenize
+
+SUFFIXES = (".pdf", ".docx", ".txt", ".md")
+CHILD_TEXT_LIMIT = 400  # characters of descendants' text a heading's embedding carries
+
+Parser = Callable[[Path], Contract]
+
+
+@dataclass(frozen=True)
+class BuildReport:
+    """What a build did: counts, failures, and how much was reused."""
+
+    index_dir: Path
+    generation: str
+    contracts: int
+    clauses: int
+    failed: tuple[tuple[str, str], ...] = ()
+    parsed: int = 0
+    reused: int = 0
+    embedded: int = 0
+    sources: int = 0
+    extra: dict[str, object] = field(default_factory=dict)
+
+    @property
+    def exit_code(self) -> int:
+        """0 all indexed, 3 some skipped, 4 nothing indexed."""
+        if self.contracts == 0:
+            return 4
+        return 3 if self.failed else 0
+
+    def summary(self) -> str:
+        """One line for logs and cron mail."""
+        return (
+            f"indexed {self.contracts} contracts, {self.clauses} clauses "
+            f"({self.parsed} parsed, {self.reused} reused, {self.embedded} clauses embedded); "
+            f"{len(self.failed)} failed; generation {self.generation}"
+        )
+
+
+def collect_sources(sources: Sequence[Path]) -> tuple[list[Path], list[tuple[str, str]]]:
+    """Files named directly, and files with a supported suffix found under folders."""
+    files: list[Path] = []
+    missing: list[tuple[str, str]] = []
+    for src in sources:
+        if src.is_dir():
+            files.extend(
+                p for p in sorted(src.rglob("*"))
+                if p.is_file() and p.suffix.lower() in SUFFIXES and not p.name.startswith(".")
+            )
+        elif src.is_file():
+            files.append(src)
+        else:
+            missing.append((str(src), "no such file or folder"))
+    seen: set[Path] = set()
+    unique = [f for f in files if not (f.resolve() in seen or seen.add(f.resolve()))]  # type: ignore[func-returns-value]
+    return unique, missing
+
+
+def _context(c: Clause, by_id: dict[str, Clause]) -> list[str]:
+    """Titles on the path from the chapter down to this clause."""
+    parts: list[str] = []
+    if c.chapter_title:
+        parts.append(c.chapter_title)
+    chain: list[str] = []
+    seen: set[str] = set()
+    parent = c.parent
+    while parent and parent in by_id and parent not in seen:
+        seen.add(parent)
+        p = by_id[parent]
+        if p.title:
+            chain.append(p.title)
+        parent = p.parent
+    parts.extend(reversed(chain))
+    if c.title and c.title != c.text:
+        parts.append(c.title)
+    return [normalize_text(p) for p in parts]
+
+
+def clause_texts(contract: Contract) -> list[tuple[Clause, str, str]]:
+    """For each clause: (clause, BM25 text, embedding text), both Simplified.
+
+    A clause's search text carries its chapter and heading titles and, for a heading, the text
+    of its descendants, so a question about a heading's subject reaches it.
+    """
+    by_id = {c.clause: c for c in contract.clauses}
+    own = {c.clause: normalize_text(c.text_simplified or c.text) for c in contract.clauses}
+    children: dict[str, list[str]] = {}
+    for c in contract.clauses:
+        if c.parent:
+            children.setdefault(c.parent, []).append(c.clause)
+
+    def descendants(cid: str, depth: int = 0) -> list[str]:
+        if depth > 6:
+            return []
+        out: list[str] = []
+        for k in children.get(cid, []):
+            out.append(own[k])
+            out.extend(descendants(k, depth + 1))
+        return out
+
+    title = normalize_text(contract.title)
+    rows = []
+    for c in contract.clauses:
+        ctx = _context(c, by_id)
+        below = descendants(c.clause)
+        search = " ".join([*ctx, own[c.clause], *below])
+        child_text = " ".join(below)[:CHILD_TEXT_LIMIT]
+        embed = f"{title} {' '.join(ctx)}：{own[c.clause]} {child_text}".strip()
+        rows.append((c, search, embed))
+    return rows
+
+
+def _progress(total: int, enabled: bool | None, desc: str):  # type: ignore[no-untyped-def]
+    from tqdm import tqdm
+
+    if enabled is None:
+        enabled = sys.stderr.isatty()
+    return tqdm(total=total, desc=desc, disable=not enabled, file=sys.stderr, leave=False)
+
+
+def build_index(
+    sources: Sequence[Path],
+    index_dir: Path,
+    encoder: Encoder,
+    parse: Parser,
+    parse_salt: bytes = b"",
+    progress: bool | None = None,
+    lock: bool = True,
+) -> BuildReport:
+    """Write a new generation for ``sources`` and make it live atomically.
+
+    ``parse`` turns one file into a Contract (raising SourceError on bad files); ``parse_salt``
+    is anything besides file content that changes parsing (e.g. the rules file), so a change
+    there re-parses everything.
+    """
+    index_dir = Path(index_dir)
+    if lock:
+        with store.build_lock(index_dir):
+            return _build(sources, index_dir, encoder, parse, parse_salt, progress)
+    return _build(sources, index_dir, encoder, parse, parse_salt, progress)
+
+
+def _previous(index_dir: Path, encoder: Encoder, mode: str):  # type: ignore[no-untyped-def]
+    """The previous generation's reusable contracts {(source, hash): (contract, gen_dir)}."""
+    gen = store.current_generation(index_dir)
+    if gen is None:
+        return gen, {}, None
+    gen_dir = store.generation_dir(index_dir, gen)
+    man = store.read_manifest(gen_dir)
+    if (man.get("format") != store.FORMAT_VERSION or man.get("encoder") != encoder.name
+            or man.get("tokenizer") != mode):
+        return gen, {}, None
+    reusable = {(c.source, h): c for c, h in store.read_contracts(gen_dir)}
+    return gen, reusable, gen_dir
+
+
+def _build(
+    sources: Sequence[Path], index_dir: Path, encoder: Encoder, parse: Parser,
+    parse_salt: bytes, progress: bool | None,
+) -> BuildReport:
+    mode = DEFAULT_MODE
+    files, failed = collect_sources([Path(s) for s in sources])
+    prev_gen, reusable, prev_dir = _previous(index_dir, encoder, mode)
+    prev_vectors = store.read_vectors(prev_dir) if prev_dir is not None else None
+
+    contracts: list[tuple[Contract, str]] = []
+    rows: list[store.StoredClause] = []
+    vectors: list[np.ndarray] = []
+    to_embed: list[tuple[int, str]] = []  # (row position, text)
+    keys: set[str] = set()
+    parsed = reused = 0
+    bar = _progress(len(files), progress, "parsing")
+    for path in files:
+        bar.update(1)
+        source = str(path.resolve())
+        try:
+            digest = store.file_hash(path, parse_salt)
+        except OSError as err:
+            failed.append((str(path), f"cannot read file: {err.strerror or err}"))
+            continue
+        old = reusable.get((source, digest))
+        if old is not None and old.key not in keys and prev_dir is not None:
+            stored = store.read_clauses(prev_dir, old.key)
+            keys.add(old.key)
+            contracts.append((old, digest))
+            old_vecs = store.reconstruct(prev_vectors, [s.id for s in stored])
+            for s, vec in zip(stored, old_vecs, strict=True):
+                rows.append(store.StoredClause(s.id, len(rows), s.clause, s.search_text,
+                                               s.embed_text))
+                vectors.append(vec)
+            reused += 1
+            continue
+        try:
+            contract = parse(path)
+        except SourceError as err:
+            failed.append((str(path), err.reason))
+            continue
+        except Exception as err:  # a parser bug in one file must not stop the others
+            failed.append((str(path), f"could not be parsed ({type(err).__name__}: {err})"))
+            continue
+        if contract.key in keys:
+            reason = f"another source already has the contract name {contract.key}"
+            failed.append((str(path), reason))
+            continue
+        if not contract.clauses:
+            failed.append((str(path), "no clauses found"))
+            continue
+        parsed += 1
+        keys.add(contract.key)
+        meta = Contract(key=contract.key, title=contract.title, parties=contract.parties,
+                        clauses=(), script=contract.script, source=source)
+        contracts.append((meta, digest))
+        used: set[int] = {r.id for r in rows}
+        for c, search, embed in clause_texts(contract):
+            salt, cid = 0, store.clause_id(c.contract, c.clause, c.text)
+            while cid in used:
+                salt += 1
+                cid = store.clause_id(c.contract, c.clause, c.text, salt)
+            used.add(cid)
+            to_embed.append((len(rows), embed))
+            rows.append(store.StoredClause(cid, len(rows), c, search, embed))
+            vectors.append(np.zeros(encoder.dim, dtype=np.float32))
+    bar.close()
+
+    if to_embed:
+        ebar = _progress(len(to_embed), progress, "embedding")
+        batch = 64
+        for i in range(0, len(to_embed), batch):
+            chunk = to_embed[i : i + batch]
+            vecs = encoder.encode([t for _, t in chunk])
+            for (pos, _), vec in zip(chunk, vecs, strict=True):
+                vectors[pos] = vec
+            ebar.update(len(chunk))
+        ebar.close()
+
+    gen = _dt.datetime.now(_dt.timezone.utc).strftime("%Y%m%dT%H%M%S") + "-" + secrets.token_hex(3)
+    gen_dir = store.generation_dir(index_dir, gen)
+    gen_dir.mkdir(parents=True)
+    store.write_metadata(gen_dir, contracts, rows)
+    matrix = np.vstack(vectors) if vectors else np.zeros((0, encoder.dim), dtype=np.float32)
+    store.write_vectors(gen_dir, np.array([r.id for r in rows], dtype=np.int64), matrix,
+                        encoder.dim)
+    from .bm25 import LexicalIndex
+
+    LexicalIndex.build([tokenize(r.search_text, mode) for r in rows]).save(gen_dir / store.BM25_DIR)
+    counts: dict[str, int] = {}
+    for r in rows:
+        counts[r.clause.contract] = counts.get(r.clause.contract, 0) + 1
+    manifest: dict[str, object] = {
+        "format": store.FORMAT_VERSION,
+        "generation": gen,
+        "encoder": encoder.name,
+        "dim": encoder.dim,
+        "tokenizer": mode,
+        "built_at": _dt.datetime.now(_dt.timezone.utc).isoformat(timespec="seconds"),
+        "contracts": len(contracts),
+        "clauses": len(rows),
+        "sources": [
+            {"source": c.source, "contract": c.key, "title": c.title, "hash": h,
+             "clauses": counts.get(c.key, 0)}
+            for c, h in contracts
+        ],
+        "failed": [{"source": s, "reason": r} for s, r in failed],
+    }
+    store.write_manifest(gen_dir, manifest)
+    with open(gen_dir / store.MANIFEST, "rb") as f:
+        os.fsync(f.fileno())
+    store.switch_generation(index_dir, gen)
+    store.cleanup_generations(index_dir, [g for g in (gen, prev_gen) if g])
+    return BuildReport(
+        index_dir=index_dir, generation=gen, contracts=len(contracts), clauses=len(rows),
+        failed=tuple(failed), parsed=parsed, reused=reused, embedded=len(to_embed),
+        sources=len(files),
+    )
+

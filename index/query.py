@@ -1,0 +1,226 @@
+"""Understanding a question: normalisation, content words, thesaurus expansion, scope, roles.
+
+Everything here works on Simplified, half-width text so the index and the question agree.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from functools import lru_cache
+from importlib import resources
+from pathlib import Path
+
+from .tokenize import STOPWORDS, TokenMode, content_words, tokenize
+
+
+@lru_cache(maxsize=1)
+def _t2s():  # type: ignore[no-untyped-def]
+    import opencc
+
+    return opencc.OpenCC("t2s")
+
+
+def normalize_text(text: str) -> str:
+    """Full-width -> half-width, Traditional -> Simplified, runs of spaces collapsed."""
+    text = "".join(
+        chr(ord(c) - 0xFEE0) if "\uff01" <= c <= "\uff5e" else (" " if c == "\u3000" else c)
+        for c in text
+    )
+    text = unicodedata.normalize("NFC", text)
+    text = _t2s().convert(text)
+    return re.sub(r"[ \t]+", " ", text).strip()
+
+
+# ----------------------------------------------------------------------------- thesaurus
+
+
+@dataclass(frozen=True)
+class Thesaurus:
+    """Term -> extra search terms, read from a data file (groups "a = b" and one-way "a > b c")."""
+
+    entries: Mapping[str, tuple[str, ...]]
+
+    @classmethod
+    def load(cls, path: Path | None = None) -> Thesaurus:
+        """Read the thesaurus (default: the one shipped in index/data/thesaurus.txt)."""
+        if path is None:
+            text = (resources.files("index") / "data" / "thesaurus.txt").read_text("utf-8")
+        else:
+            text = path.read_text("utf-8")
+        return cls.parse(text)
+
+    @classmethod
+    def parse(cls, text: str) -> Thesaurus:
+        """Parse thesaurus lines; later lines add to earlier ones."""
+        out: dict[str, list[str]] = {}
+        for raw in text.splitlines():
+            line = normalize_text(raw.split("#", 1)[0])
+            if not line:
+                continue
+            if ">" in line:
+                key, _, rest = line.partition(">")
+                targets = rest.split()
+                keys = [key.strip()]
+            else:
+                terms = [t.strip() for t in line.split("=") if t.strip()]
+                keys, targets = terms, terms
+            for k in keys:
+                bucket = out.setdefault(k, [])
+                bucket.extend(t for t in targets if t != k and t not in bucket)
+        return cls({k: tuple(v) for k, v in out.items()})
+
+    def expand(self, text: str) -> list[str]:
+        """Extra terms for a normalised question: targets of every key found in it, longest
+        keys first; a key inside a longer matched key is not expanded again."""
+        found: list[str] = []
+        covered: list[tuple[int, int]] = []
+        for key in sorted(self.entries, key=len, reverse=True):
+            start = text.find(key)
+            while start >= 0:
+                end = start + len(key)
+                if not any(s <= start and end <= e for s, e in covered):
+                    covered.append((start, end))
+                    found.extend(t for t in self.entries[key] if t not in found)
+                    break
+                start = text.find(key, start + 1)
+        return [t for t in found if t not in text]
+
+
+# ----------------------------------------------------------------------------- scope
+
+_DESIGNATOR_RE = re.compile(r"合同书|合同|协议书|协议|契约书|契约|合约书|合约")
+_GENERIC = frozenset(
+    "合同 协议 契约 合约 服务 系统 有限 公司 议书 同书 约书 一份 那份 这份 本合 甲方 乙方".split()
+)
+
+
+def _bigram_set(text: str) -> set[str]:
+    han = re.sub(r"[^\u3400-\u9fff]", " ", text)
+    return {r[i : i + 2] for r in han.split() for i in range(len(r) - 1)}
+
+
+def detect_scope(question: str, titles: Mapping[str, str]) -> str | None:
+    """The one contract a normalised question names ("维护协议里…", "《…》"), else None.
+
+    Evidence: the text before a word like 合同/协议 (or inside 《》) shares title bigrams that no
+    other contract's title has; a tie or no distinctive bigram means the whole library.
+    """
+    if not titles:
+        return None
+    norm = {k: normalize_text(t) for k, t in titles.items()}
+    for key in titles:  # the file stem written literally
+        if re.search(rf"(?<![\w-]){re.escape(key.lower())}(?![\w-])", question.lower()):
+            return key
+    windows = [m.group(1) for m in re.finditer(r"《([^》]{2,40})》", question)]
+    for m in _DESIGNATOR_RE.finditer(question):
+        windows.append(question[max(0, m.start() - 12) : m.start()])
+    if not windows:
+        return None
+    grams = {k: _bigram_set(t) - _GENERIC for k, t in norm.items()}
+    counts: dict[str, int] = {}
+    for gset in grams.values():
+        for g in gset:
+            counts[g] = counts.get(g, 0) + 1
+    best: dict[str, int] = {}
+    for window in windows:
+        wgrams = _bigram_set(window)
+        for key, gset in grams.items():
+            distinctive = {g for g in gset & wgrams if counts[g] == 1}
+            if distinctive:
+                best[key] = max(best.get(key, 0), len(distinctive))
+    if not best:
+        return None
+    top = max(best.values())
+    winners = [k for k, v in best.items() if v == top]
+    return winners[0] if len(winners) == 1 else None
+
+
+# ----------------------------------------------------------------------------- roles
+
+ROLE_WORDS = ("甲方", "乙方", "丙方")
+_ACTS = "应|应当|须|必须|有权|负责|不得|承担|同意|保证|需|可以|可"
+
+
+def asked_role(question: str) -> str | None:
+    """The one party role a question is about ("乙方要…" -> "乙方"), None when none or several."""
+    roles = [r for r in ROLE_WORDS if r in question]
+    return roles[0] if len(roles) == 1 else None
+
+
+def role_acts(text: str, role: str) -> bool:
+    """True when ``role`` is the actor of the clause (乙方应/乙方有权/乙方负责…)."""
+    return re.search(rf"{role}(?:{_ACTS})", text[:60]) is not None
+
+
+# ----------------------------------------------------------------------------- parsed query
+
+
+@dataclass(frozen=True)
+class ParsedQuery:
+    """A question ready to search: normalised text, content tokens, expansion tokens, role."""
+
+    text: str
+    tokens: tuple[str, ...]
+    expansion: tuple[str, ...]
+    words: tuple[str, ...]
+    role: str | None
+
+
+def parse_query(
+    question: str, thesaurus: Thesaurus | None = None, mode: TokenMode = "both"
+) -> ParsedQuery:
+    """Normalise a question and split it into content tokens and thesaurus expansion tokens."""
+    text = normalize_text(question)
+    tokens = tuple(tokenize(text, mode))
+    expansion: list[str] = []
+    if thesaurus is not None:
+        for term in thesaurus.expand(text):
+            expansion.extend(t for t in tokenize(term, mode) if t not in tokens)
+    return ParsedQuery(
+        text=text,
+        tokens=tokens,
+        expansion=tuple(dict.fromkeys(expansion)),
+        words=tuple(content_words(text)),
+        role=asked_role(text),
+    )
+
+
+# ----------------------------------------------------------------------------- clause numbers
+
+_CN_NUM = "零〇一二三四五六七八九十百千两"
+
+
+def clause_number_forms(number: str) -> set[str]:
+    """Forms a clause number may take: "第7.2条" -> "7.2"; "第十二條" -> "第十二条", "12"."""
+    from .numbering import cn_to_int
+
+    raw = normalize_text(number).replace(" ", "")
+    forms = {raw}
+    m = re.fullmatch(r"第?([\d.]+|[" + _CN_NUM + r"]+)([条款章节])?", raw)
+    if m:
+        core, unit = m.group(1), m.group(2) or "条"
+        forms.add(core)
+        value = int(core) if core.isdigit() else (None if core[0].isdigit() else cn_to_int(core))
+        if value is not None:
+            forms.update({str(value), f"第{value}{unit}", f"第{_int_to_cn(value)}{unit}"})
+            forms.add(_int_to_cn(value))
+    return forms
+
+
+def _int_to_cn(n: int) -> str:
+    digits = "零一二三四五六七八九"
+    if n < 10:
+        return digits[n]
+    if n < 20:
+        return "十" + (digits[n % 10] if n % 10 else "")
+    if n < 100:
+        return digits[n // 10] + "十" + (digits[n % 10] if n % 10 else "")
+    return str(n)
+
+
+def strip_question_words(words: Iterable[str]) -> list[str]:
+    """Drop question words and glue from a list of words."""
+    return [w for w in words if w not in STOPWORDS]

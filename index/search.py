@@ -1,0 +1,275 @@
+"""Hybrid retrieval over one index generation: BM25 + dense, fused, with clause structure.
+
+``Searcher.open(index_dir, encoder)`` loads everything once; ``search`` answers one question.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, replace
+from pathlib import Path
+from typing import Literal
+
+import numpy as np
+
+from . import store
+from .bm25 import LexicalIndex
+from .encoders import Encoder, load_encoder
+from .errors import EncoderMismatchError, QueryError
+from .fusion import RRF_K, rrf
+from .models import Clause, ContractInfo, Hit, SearchResult
+from .query import (
+    ParsedQuery,
+    Thesaurus,
+    clause_number_forms,
+    detect_scope,
+    normalize_text,
+    parse_query,
+    role_acts,
+)
+from .tokenize import DEFAULT_MODE
+
+Mode = Literal["hybrid", "bm25", "dense"]
+Fusion = Literal["weighted", "rrf"]
+MAX_QUESTION = 500
+
+
+@dataclass(frozen=True)
+class SearchConfig:
+    """Knobs of the ranking; defaults are the measured best (docs/retrieval.md)."""
+
+    mode: Mode = "hybrid"
+    fusion: Fusion = "weighted"
+    bm25_weight: float = 0.5  # weighted fusion: share of BM25 (dense gets the rest)
+    expansion_weight: float = 0.4  # BM25 weight of thesaurus expansion terms
+    rrf_k: int = RRF_K
+    child_weight: float = 0.0  # a heading gets this share of its best child's score
+    role_bonus: float = 0.08  # asked party acts in the clause (乙方应/有权/负责…)
+    min_dense: float = 0.30  # relevance: best cosine below this and ...
+    min_coverage: float = 0.5  # ... fewer than this share of content words found -> off topic
+
+
+class Searcher:
+    """Loaded index generation plus encoder; cheap to query, reload when the pointer moves."""
+
+    def __init__(self, index_dir: Path, encoder: Encoder, config: SearchConfig | None = None,
+                 thesaurus: Thesaurus | None = None) -> None:
+        self.index_dir = Path(index_dir)
+        self.encoder = encoder
+        self.config = config or SearchConfig()
+        self.thesaurus = thesaurus if thesaurus is not None else Thesaurus.load()
+        self._generation = ""
+        self._load()
+
+    @classmethod
+    def open(cls, index_dir: Path, encoder: str, config: SearchConfig | None = None) -> Searcher:
+        """Open the live generation of ``index_dir`` for the encoder called ``encoder``.
+
+        EncoderMismatchError (before loading the model) when the index was built with another.
+        """
+        gen_dir = store.require_generation(Path(index_dir))
+        built_with = str(store.read_manifest(gen_dir).get("encoder"))
+        if built_with != encoder:
+            raise EncoderMismatchError(
+                f"the index at {index_dir} was built with encoder '{built_with}' but "
+                f"'{encoder}' is configured; rebuild it: contractbot index build SOURCES..."
+            )
+        return cls(Path(index_dir), load_encoder(encoder), config)
+
+    # ------------------------------------------------------------------ loading
+
+    def _load(self) -> None:
+        gen_dir = store.require_generation(self.index_dir)
+        manifest = store.read_manifest(gen_dir)
+        if manifest.get("encoder") != self.encoder.name:
+            raise EncoderMismatchError(
+                f"the index at {self.index_dir} was built with encoder '{manifest.get('encoder')}'"
+                f" but '{self.encoder.name}' is configured; rebuild it: contractbot index build"
+                " SOURCES..."
+            )
+        rows = store.read_clauses(gen_dir)
+        self._manifest = manifest
+        self._mode = str(manifest.get("tokenizer") or DEFAULT_MODE)
+        self._rows = rows
+        self._clauses: list[Clause] = [r.clause for r in rows]
+        self._search_text = [r.search_text for r in rows]
+        self._pos = {r.id: i for i, r in enumerate(rows)}
+        self._contract_of = np.array([c.contract for c in self._clauses], dtype=object)
+        self._contracts = {c.key: c for c, _ in store.read_contracts(gen_dir)}
+        self._titles = {k: c.title for k, c in self._contracts.items()}
+        self._lexical = LexicalIndex.load(gen_dir / store.BM25_DIR, len(rows))
+        self._vectors = store.read_vectors(gen_dir)
+        self._parent_pos = self._parents()
+        self._generation = str(manifest.get("generation") or gen_dir.name)
+        self._gen_name = gen_dir.name
+
+    def _parents(self) -> np.ndarray:
+        """Position of each clause's parent (-1 at top level)."""
+        index: dict[tuple[str, str], int] = {}
+        for i, c in enumerate(self._clauses):
+            index.setdefault((c.contract, c.clause), i)
+        return np.array(
+            [index.get((c.contract, c.parent), -1) if c.parent else -1 for c in self._clauses],
+            dtype=np.int64,
+        )
+
+    @property
+    def generation(self) -> str:
+        """Id of the loaded generation."""
+        return self._gen_name
+
+    def reload_if_changed(self) -> bool:
+        """Re-open when the index's pointer moved to another generation; True if reloaded."""
+        current = store.current_generation(self.index_dir)
+        if current is None or current == self._gen_name:
+            return False
+        self._load()
+        return True
+
+    # ------------------------------------------------------------------ listing & lookup
+
+    def contracts(self) -> list[ContractInfo]:
+        """Indexed contracts in build order."""
+        counts: dict[str, int] = {}
+        for c in self._clauses:
+            counts[c.contract] = counts.get(c.contract, 0) + 1
+        return [
+            ContractInfo(key=k, title=c.title, clauses=counts.get(k, 0),
+                         parties=dict(c.parties), script=c.script)
+            for k, c in self._contracts.items()
+        ]
+
+    def _check_contract(self, contract: str | None) -> None:
+        if contract is not None and contract not in self._contracts:
+            raise QueryError(f"no contract named {contract}")
+
+    def get_clause(self, number: str, contract: str | None = None) -> list[Hit]:
+        """Clauses whose number is ``number`` ("7.2", "第7.2条", "第十二條"), in index order."""
+        self._check_contract(contract)
+        if not number.strip():
+            raise QueryError("no clause number given")
+        forms = clause_number_forms(number)
+        hits = []
+        for c in self._clauses:
+            if contract is not None and c.contract != contract:
+                continue
+            if normalize_text(c.clause).replace(" ", "") in forms:
+                hits.append(Hit(c, self._titles.get(c.contract, c.contract), 1.0))
+        return hits
+
+    # ------------------------------------------------------------------ search
+
+    def search(self, question: str, contract: str | None = None, top_k: int = 5) -> SearchResult:
+        """The clauses that best answer ``question``, best first."""
+        if not question or not question.strip():
+            raise QueryError("the question is empty")
+        if len(question) > MAX_QUESTION:
+            raise QueryError(f"the question is too long (over {MAX_QUESTION} characters)")
+        self._check_contract(contract)
+        pq = parse_query(question, self.thesaurus, self._mode)  # type: ignore[arg-type]
+        scope = contract or detect_scope(pq.text, self._titles)
+        n = len(self._clauses)
+        if n == 0:
+            return SearchResult(question=question, hits=(), scope=scope, relevant=False)
+        mask = (self._contract_of == scope) if scope else np.ones(n, dtype=bool)
+        lexical = self._bm25(pq)
+        dense = self._dense(pq)
+        fused = self._fuse(lexical, dense, mask)
+        fused = self._structure(fused, pq, mask)
+        order = [int(i) for i in np.argsort(-fused, kind="stable") if mask[i]][: max(top_k, 0)]
+        hits = tuple(
+            Hit(self._clauses[i], self._titles.get(self._clauses[i].contract, ""),
+                float(fused[i]))
+            for i in order
+        )
+        parties = {
+            h.clause.contract: dict(self._contracts[h.clause.contract].parties)
+            for h in hits if h.clause.contract in self._contracts
+        }
+        relevant = self._relevant(pq, lexical, dense, mask, order)
+        return SearchResult(question=question, hits=hits, scope=scope, parties=parties,
+                            relevant=relevant)
+
+    def _bm25(self, pq: ParsedQuery) -> np.ndarray:
+        scores = self._lexical.scores(pq.tokens)
+        if pq.expansion and self.config.expansion_weight:
+            scores = scores + self.config.expansion_weight * self._lexical.scores(pq.expansion)
+        return scores
+
+    def _dense(self, pq: ParsedQuery) -> np.ndarray:
+        n = len(self._clauses)
+        query = self.encoder.encode([pq.text])
+        sims, ids = self._vectors.search(query, n)
+        out = np.full(n, -1.0, dtype=np.float32)
+        for s, i in zip(sims[0], ids[0], strict=True):
+            pos = self._pos.get(int(i))
+            if pos is not None:
+                out[pos] = s
+        return out
+
+    def _fuse(self, lexical: np.ndarray, dense: np.ndarray, mask: np.ndarray) -> np.ndarray:
+        cfg = self.config
+        n = len(lexical)
+        if cfg.mode == "bm25":
+            return _scaled(lexical, mask) + 1e-3 * _scaled(dense, mask)
+        if cfg.mode == "dense":
+            return dense.astype(np.float64)
+        if cfg.fusion == "rrf":
+            idx = np.flatnonzero(mask)
+            rank_l = [int(i) for i in idx[np.argsort(-lexical[idx], kind="stable")]
+                      if lexical[i] > 0]
+            rank_d = [int(i) for i in idx[np.argsort(-dense[idx], kind="stable")]]
+            out = np.zeros(n)
+            for i, s in rrf([rank_l, rank_d], k=cfg.rrf_k):
+                out[i] = s
+            return out
+        return cfg.bm25_weight * _scaled(lexical, mask) + (1 - cfg.bm25_weight) * _scaled(
+            dense, mask)
+
+    def _structure(self, fused: np.ndarray, pq: ParsedQuery, mask: np.ndarray) -> np.ndarray:
+        cfg = self.config
+        out = fused.astype(np.float64).copy()
+        if cfg.child_weight:
+            for i in np.flatnonzero(mask):
+                p = self._parent_pos[i]
+                if p >= 0:
+                    out[p] = max(out[p], cfg.child_weight * fused[i] + (1 - cfg.child_weight)
+                                 * fused[p])
+        if pq.role and cfg.role_bonus:
+            span = float(out[mask].max() - out[mask].min()) if mask.any() else 0.0
+            for i in np.flatnonzero(mask):
+                text = normalize_text(self._clauses[i].text_simplified or self._clauses[i].text)
+                if role_acts(text, pq.role):
+                    out[i] += cfg.role_bonus * span
+        return out
+
+    def _relevant(self, pq: ParsedQuery, lexical: np.ndarray, dense: np.ndarray,
+                  mask: np.ndarray, order: list[int]) -> bool:
+        if not order:
+            return False
+        best_dense = float(dense[mask].max())
+        words = [w for w in pq.words if len(w) > 1] or list(pq.words)
+        text = self._search_text[order[0]]
+        found = sum(1 for w in words if w in text)
+        coverage = found / len(words) if words else 0.0
+        cfg = self.config
+        return (best_dense >= cfg.min_dense and coverage >= cfg.min_coverage) or (
+            best_dense >= cfg.min_dense + 0.15)
+
+    def with_config(self, **changes: object) -> Searcher:
+        """A copy of this searcher with other ranking knobs (shares the loaded index)."""
+        other = object.__new__(Searcher)
+        other.__dict__.update(self.__dict__)
+        other.config = replace(self.config, **changes)  # type: ignore[arg-type]
+        return other
+
+
+def _scaled(scores: np.ndarray, mask: np.ndarray) -> np.ndarray:
+    """Min-max scale the masked scores to [0, 1] (others 0)."""
+    out = np.zeros(len(scores), dtype=np.float64)
+    if not mask.any():
+        return out
+    vals = scores[mask].astype(np.float64)
+    lo, hi = float(vals.min()), float(vals.max())
+    if hi > lo:
+        out[mask] = (vals - lo) / (hi - lo)
+    return out

@@ -1,0 +1,252 @@
+"""On-disk index generations: clause metadata (SQLite), vectors (FAISS), BM25, manifest (JSON).
+
+Layout of an index dir::
+
+    CURRENT                   pointer file: the id of the live generation (switched atomically)
+    .lock                     fcntl lock held by a build
+    generations/<id>/manifest.json, clauses.sqlite, vectors.faiss, bm25/
+
+A reader resolves CURRENT once and reads only that generation, so it never sees half an index.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import fcntl
+import hashlib
+import json
+import os
+import shutil
+import sqlite3
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+
+from .errors import IndexBusyError, IndexMissingError
+from .models import Clause, Contract
+
+FORMAT_VERSION = 1
+POINTER = "CURRENT"
+LOCK = ".lock"
+GENERATIONS = "generations"
+MANIFEST = "manifest.json"
+CLAUSES_DB = "clauses.sqlite"
+VECTORS = "vectors.faiss"
+BM25_DIR = "bm25"
+
+_CLAUSE_FIELDS = (
+    "contract", "clause", "chapter", "chapter_title", "text", "page", "title", "parent",
+    "level", "text_simplified",
+)
+
+
+def clause_id(contract: str, clause: str, text: str, salt: int = 0) -> int:
+    """A stable positive 63-bit id from contract + clause + content (blake2b)."""
+    digest = hashlib.blake2b(
+        f"{contract}\0{clause}\0{text}\0{salt}".encode(), digest_size=8
+    ).digest()
+    return int.from_bytes(digest, "big") & 0x7FFF_FFFF_FFFF_FFFF
+
+
+def file_hash(path: Path, extra: bytes = b"") -> str:
+    """Content hash of a source file (plus anything else that changes its parse)."""
+    h = hashlib.blake2b(digest_size=16)
+    with path.open("rb") as f:
+        for chunk in iter(lambda: f.read(1 << 20), b""):
+            h.update(chunk)
+    h.update(extra)
+    return h.hexdigest()
+
+
+# ----------------------------------------------------------------------------- pointer & lock
+
+
+def current_generation(index_dir: Path) -> str | None:
+    """Id of the live generation, or None when the dir holds no index."""
+    try:
+        gen = (index_dir / POINTER).read_text("utf-8").strip()
+    except (FileNotFoundError, NotADirectoryError):
+        return None
+    return gen if gen and (index_dir / GENERATIONS / gen / MANIFEST).is_file() else None
+
+
+def generation_dir(index_dir: Path, gen: str) -> Path:
+    """Folder of one generation."""
+    return index_dir / GENERATIONS / gen
+
+
+def require_generation(index_dir: Path) -> Path:
+    """Folder of the live generation; IndexMissingError when there is none."""
+    gen = current_generation(index_dir)
+    if gen is None:
+        raise IndexMissingError(
+            f"no index at {index_dir}; build one with: contractbot index build SOURCES..."
+        )
+    return generation_dir(index_dir, gen)
+
+
+def switch_generation(index_dir: Path, gen: str) -> None:
+    """Make ``gen`` live with one atomic rename of the pointer file."""
+    tmp = index_dir / f".{POINTER}.{os.getpid()}.tmp"
+    tmp.write_text(gen + "\n", "utf-8")
+    with tmp.open("rb") as f:
+        os.fsync(f.fileno())
+    os.replace(tmp, index_dir / POINTER)
+
+
+def cleanup_generations(index_dir: Path, keep: Sequence[str]) -> None:
+    """Delete generations other than ``keep`` (the current and the previous one)."""
+    root = index_dir / GENERATIONS
+    if not root.is_dir():
+        return
+    for child in root.iterdir():
+        if child.name not in keep:
+            shutil.rmtree(child, ignore_errors=True)
+
+
+@contextlib.contextmanager
+def build_lock(index_dir: Path) -> Iterator[None]:
+    """Hold the index's build lock; IndexBusyError at once if another build holds it."""
+    index_dir.mkdir(parents=True, exist_ok=True)
+    with (index_dir / LOCK).open("a+") as f:
+        try:
+            fcntl.flock(f.fileno(), fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError as err:
+            raise IndexBusyError(f"another index build is running on {index_dir}") from err
+        try:
+            yield
+        finally:
+            fcntl.flock(f.fileno(), fcntl.LOCK_UN)
+
+
+# ----------------------------------------------------------------------------- manifest
+
+
+def read_manifest(gen_dir: Path) -> dict[str, object]:
+    """The manifest of a generation."""
+    return dict(json.loads((gen_dir / MANIFEST).read_text("utf-8")))
+
+
+def write_manifest(gen_dir: Path, manifest: dict[str, object]) -> None:
+    """Write a generation's manifest."""
+    (gen_dir / MANIFEST).write_text(
+        json.dumps(manifest, ensure_ascii=False, indent=1), "utf-8"
+    )
+
+
+# ----------------------------------------------------------------------------- metadata
+
+
+@dataclass(frozen=True)
+class StoredClause:
+    """A clause as stored: its id, order, the texts we search and the clause itself."""
+
+    id: int
+    order: int
+    clause: Clause
+    search_text: str
+    embed_text: str
+
+
+def write_metadata(
+    gen_dir: Path, contracts: Sequence[tuple[Contract, str]], rows: Sequence[StoredClause]
+) -> None:
+    """Write contracts (with source hashes) and clauses to the generation's SQLite file."""
+    db = sqlite3.connect(gen_dir / CLAUSES_DB)
+    try:
+        db.execute(
+            "CREATE TABLE contracts (key TEXT PRIMARY KEY, title TEXT, parties TEXT, "
+            "script TEXT, source TEXT, hash TEXT, clauses INTEGER)"
+        )
+        db.execute(
+            "CREATE TABLE clauses (id INTEGER PRIMARY KEY, ord INTEGER, "
+            + ", ".join(f"{f} {'INTEGER' if f in ('page', 'level') else 'TEXT'}"
+                        for f in _CLAUSE_FIELDS)
+            + ", search_text TEXT, embed_text TEXT)"
+        )
+        counts: dict[str, int] = {}
+        for r in rows:
+            counts[r.clause.contract] = counts.get(r.clause.contract, 0) + 1
+        db.executemany(
+            "INSERT INTO contracts VALUES (?,?,?,?,?,?,?)",
+            [
+                (c.key, c.title, json.dumps(c.parties, ensure_ascii=False), c.script,
+                 c.source, h, counts.get(c.key, 0))
+                for c, h in contracts
+            ],
+        )
+        db.executemany(
+            f"INSERT INTO clauses VALUES ({','.join('?' * (len(_CLAUSE_FIELDS) + 4))})",
+            [
+                (r.id, r.order, *(getattr(r.clause, f) for f in _CLAUSE_FIELDS),
+                 r.search_text, r.embed_text)
+                for r in rows
+            ],
+        )
+        db.commit()
+    finally:
+        db.close()
+
+
+def read_contracts(gen_dir: Path) -> list[tuple[Contract, str]]:
+    """Contracts of a generation (without clauses) with their source hashes."""
+    db = sqlite3.connect(f"file:{gen_dir / CLAUSES_DB}?mode=ro", uri=True)
+    try:
+        rows = db.execute(
+            "SELECT key, title, parties, script, source, hash FROM contracts ORDER BY rowid"
+        ).fetchall()
+    finally:
+        db.close()
+    return [
+        (Contract(key=k, title=t, parties=json.loads(p), script=s, source=src), h)
+        for k, t, p, s, src, h in rows
+    ]
+
+
+def read_clauses(gen_dir: Path, contract: str | None = None) -> list[StoredClause]:
+    """Stored clauses of a generation (optionally of one contract) in index order."""
+    db = sqlite3.connect(f"file:{gen_dir / CLAUSES_DB}?mode=ro", uri=True)
+    try:
+        sql = f"SELECT id, ord, {', '.join(_CLAUSE_FIELDS)}, search_text, embed_text FROM clauses"
+        args: tuple[str, ...] = ()
+        if contract is not None:
+            sql += " WHERE contract = ?"
+            args = (contract,)
+        rows = db.execute(sql + " ORDER BY ord", args).fetchall()
+    finally:
+        db.close()
+    out = []
+    for row in rows:
+        fields = dict(zip(_CLAUSE_FIELDS, row[2:-2], strict=True))
+        out.append(StoredClause(int(row[0]), int(row[1]), Clause(**fields), row[-2], row[-1]))
+    return out
+
+
+# ----------------------------------------------------------------------------- vectors
+
+
+def write_vectors(gen_dir: Path, ids: np.ndarray, vectors: np.ndarray, dim: int) -> None:
+    """Store unit vectors under their ids in a FAISS inner-product IndexIDMap2."""
+    import faiss
+
+    index = faiss.IndexIDMap2(faiss.IndexFlatIP(dim))
+    if len(ids):
+        index.add_with_ids(np.ascontiguousarray(vectors, dtype=np.float32),
+                           np.asarray(ids, dtype=np.int64))
+    faiss.write_index(index, str(gen_dir / VECTORS))
+
+
+def read_vectors(gen_dir: Path):  # type: ignore[no-untyped-def]
+    """The generation's FAISS index."""
+    import faiss
+
+    return faiss.read_index(str(gen_dir / VECTORS))
+
+
+def reconstruct(index, ids: Sequence[int]) -> np.ndarray:  # type: ignore[no-untyped-def]
+    """Stored vectors of ``ids`` (to reuse them in the next generation without re-embedding)."""
+    if not ids:
+        return np.zeros((0, index.d), dtype=np.float32)
+    return np.vstack([index.reconstruct(int(i)) for i in ids]).astype(np.float32)

@@ -1,0 +1,85 @@
+"""Chinese tokens for BM25: jieba words with a contract dictionary, character bigrams, or both.
+
+bm25s keeps a run of Chinese characters as one token, so we give it pre-tokenised input.
+Input is expected in Simplified, half-width (see ``index.query.normalize_text``).
+"""
+
+from __future__ import annotations
+
+import re
+from functools import lru_cache
+from importlib import resources
+from typing import Literal
+
+TokenMode = Literal["jieba", "bigram", "both"]
+DEFAULT_MODE: TokenMode = "both"
+
+_HAN = r"\u3400-\u4dbf\u4e00-\u9fff"
+_RUN_RE = re.compile(rf"[{_HAN}]+|[a-z0-9]+(?:\.[0-9]+)*")
+_WORD_RE = re.compile(rf"[{_HAN}a-z0-9]")
+
+# Words that carry no content in a question or a clause: question words, particles, glue.
+QUESTION_WORDS = frozenset(
+    """多少 谁 怎么办 怎么 怎样 怎么样 吗 呢 吧 啊 哪些 哪个 哪份 哪 什么 如何
+    是否 几 几个 何时 什么时候 为什么 请问 可以 能否 能不能 有没有 是不是
+    要不要 会不会 需不需要 具体 告诉 一下 那份 这份 里 里面""".split()
+)
+STOPWORDS = QUESTION_WORDS | frozenset(
+    """的 了 是 在 和 与 及 或 等 对 为 之 其 该 本 此 并 将 被 把 由 从 于 以
+    也 都 就 要 会 有 中 上 下 个 后 时 内 所 应 则 即 如 若 而 且 但 向 给 跟
+    我 你 他 她 它 们 这 那 没有 进行 一 二""".split()
+)
+
+
+@lru_cache(maxsize=1)
+def _jieba():  # type: ignore[no-untyped-def]
+    """A private jieba tokenizer (global jieba state stays untouched) with our user dictionary."""
+    import logging
+
+    import jieba
+
+    jieba.setLogLevel(logging.WARNING)
+    tok = jieba.Tokenizer()
+    path = resources.files("index") / "data" / "userdict.txt"
+    with resources.as_file(path) as p:
+        tok.load_userdict(str(p))
+    return tok
+
+
+def _bigrams(text: str) -> list[str]:
+    out: list[str] = []
+    for run in _RUN_RE.findall(text):
+        if not ("\u3400" <= run[0] <= "\u9fff"):
+            out.append(run)
+        elif len(run) == 1:
+            out.append(run)
+        else:
+            out.extend(run[i : i + 2] for i in range(len(run) - 1))
+    return out
+
+
+def _jieba_words(text: str) -> list[str]:
+    return [w for w in _jieba().lcut_for_search(text) if _WORD_RE.search(w)]
+
+
+def tokenize(text: str, mode: TokenMode = DEFAULT_MODE, drop_stopwords: bool = True) -> list[str]:
+    """Tokens of a normalised text for BM25; jieba words are kept apart from bigrams ("w:" prefix
+    is not needed: a jieba word of two characters is the same token as that bigram)."""
+    text = text.lower()
+    words: list[str] = []
+    if mode in ("jieba", "both"):
+        words.extend(_jieba_words(text))
+    if mode in ("bigram", "both"):
+        grams = _bigrams(text)
+        if mode == "both":
+            seen = set(words)
+            grams = [g for g in grams if g not in seen or len(g) != 2]
+        words.extend(grams)
+    if drop_stopwords:
+        words = [w for w in words if w not in STOPWORDS]
+    return words
+
+
+def content_words(text: str) -> list[str]:
+    """The jieba words of a question that carry content (question words and glue removed)."""
+    return [w for w in _jieba_words(text.lower()) if w not in STOPWORDS]
