@@ -43,7 +43,7 @@ from .numbering import (
     strip_page_furniture,
 )
 
-LONG_LINE = 200  # a line this long has probably lost its line breaks
+LONG_LINE = 120  # a line this long may have lost its line breaks
 ITEM_PROMOTE_CHARS = 60  # list items averaging more than this become clauses of their own
 TITLE_MAX = 24  # longest heading title ("维护响应时间")
 
@@ -433,10 +433,7 @@ def _split_items(node: _Node) -> tuple[list[_Node], list[_Node]]:
     for child in node.children:
         fam = child.family
         is_item = fam in ITEM_FAMILIES or (
-            structural_parent
-            and node.family not in CHAPTER_FAMILIES
-            and fam in ("cn", "dot1")
-            and node.family != "cn"
+            structural_parent and node.family not in CHAPTER_FAMILIES and fam in ("cn", "dot1")
         )
         if node.family in CHAPTER_FAMILIES or (node.family == "cn" and fam == "article"):
             is_item = False

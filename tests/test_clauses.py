@@ -1,0 +1,231 @@
+"""The clause tree on small inline contracts, and on the raw (uncleaned) sample files."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from index.clauses import split_clauses
+from index.models import Clause
+
+
+def _by_id(clauses: list[Clause]) -> dict[str, Clause]:
+    return {c.clause: c for c in clauses}
+
+
+DOTTED = """在线客服系统升级服务合同
+合同编号:
+甲方(服务需求方):
+乙方(服务提供方):
+第一章 定义与术语
+1.1甲方:接受服务的个人或机构。
+1.2乙方:提供服务的个人或机构。
+第二章:服务内容
+2.1乙方应对系统进行升级,具体包括:
+2.1.1系统功能的扩展;
+2.1.2系统安全性的加强。
+2.2乙方应按4.4条的约定,在2024.1.1前完成升级,逾期按0.5%支付违约金。
+\f第三章 维护
+3.1维护范围
+3.1.1甲方负责日常维护。
+3.2维护响应时间
+3.2.1甲方应在2小时内响应。
+3.3升级服务
+乙方应按照甲方的要求进行以下升级:
+(1)优化自然语言处理能力;
+(2)增加多渠道接入支持。
+"""
+
+
+def test_dotted_tree_chapters_titles_and_pages() -> None:
+    clauses = split_clauses(DOTTED, "demo", first_page=1)
+    ids = [c.clause for c in clauses]
+    assert ids == ["1.1", "1.2", "2.1", "2.1.1", "2.1.2", "2.2",
+                   "3.1", "3.1.1", "3.2", "3.2.1", "3.3"]
+    c = _by_id(clauses)
+    assert (c["1.1"].chapter, c["1.1"].chapter_title) == ("第一章", "定义与术语")
+    assert (c["2.2"].chapter, c["2.2"].chapter_title) == ("第二章", "服务内容")
+    assert c["2.1.1"].parent == "2.1" and c["2.1.1"].level == 2
+    assert c["2.1"].parent is None and c["2.1"].level == 1
+    # a mid-line reference, a date and a percentage are text, not labels
+    assert c["2.2"].text == "乙方应按4.4条的约定,在2024.1.1前完成升级,逾期按0.5%支付违约金。"
+    # a heading without a body of its own
+    assert (c["3.2"].title, c["3.2"].text) == ("维护响应时间", "维护响应时间")
+    # a heading followed by paragraphs: they are its text, list items inside
+    assert c["3.3"].title == "升级服务"
+    assert c["3.3"].text == (
+        "乙方应按照甲方的要求进行以下升级:\n(1)优化自然语言处理能力;\n(2)增加多渠道接入支持。"
+    )
+    assert [c[i].page for i in ("1.1", "2.2", "3.1", "3.3")] == [1, 1, 2, 2]
+    assert all(x.contract == "demo" for x in clauses)
+
+
+def test_pages_are_none_without_first_page() -> None:
+    assert {c.page for c in split_clauses(DOTTED, "demo", None)} == {None}
+
+
+LABOUR = """劳动合同
+注意事项
+一、本合同文本供用人单位与劳动者签订劳动合同时使用。
+二、用人单位应当与劳动者自用工之日起一个月内订立书面劳动合同。
+甲方（用人单位）：
+乙方（劳动者）：
+根据《中华人民共和国劳动法》，甲乙双方订立本合同。
+一、劳动合同期限
+第一条 甲乙双方自用工之日起建立劳动关系。
+二、工作内容和工作地点
+第二条 乙方工作岗位是销售。
+第三条 甲方安排乙方执行以下工时制度：
+1.标准工时工作制。每日工作时间不超过8小时，每周工作时间不超过40小时，每周至少休息1天，由于生产经营需要，经依法协商后可以延长工作时间。
+2.依法实行综合计算工时工作制。综合计算周期内的总实际工作时间不应超过总法定标准工作时间，超过部分应视为延长工作时间。
+三、其他
+第四条 双方约定的其他事项：
+（一）甲方为乙方缴存住房公积金。
+（二）本合同自双方签字之日起生效。
+"""
+
+
+def test_cn_sections_group_articles_and_front_matter_is_skipped() -> None:
+    clauses = split_clauses(LABOUR, "labour")
+    c = _by_id(clauses)
+    assert list(c) == ["第一条", "第二条", "第三条", "第三条第1项", "第三条第2项", "第四条"]
+    assert (c["第一条"].chapter, c["第一条"].chapter_title) == ("一", "劳动合同期限")
+    assert (c["第三条"].chapter, c["第三条"].chapter_title) == ("二", "工作内容和工作地点")
+    assert (c["第四条"].chapter, c["第四条"].chapter_title) == ("三", "其他")
+    # long numbered items become children; short ones stay in the clause text
+    assert c["第三条第1项"].parent == "第三条"
+    assert c["第三条第1项"].text.startswith("标准工时工作制。")
+    assert c["第四条"].text == (
+        "双方约定的其他事项：\n（一）甲方为乙方缴存住房公积金。\n（二）本合同自双方签字之日起生效。"
+    )
+
+
+TRADITIONAL = """體驗廣告商品委託行銷合約書
+雙方特立此合約書，並同意議定下列條款：
+一、甲、乙雙方同意依照本合約書之規定辦理。
+二、商品內容：依照乙方實際提供體驗商品內容為主。
+三、違約：
+乙方違反本合約者，甲方得依違約10-5條款終止本合約。
+第三條規定之期限不適用。
+四、份數：本合約書一式二份。
+"""
+
+
+def test_cn_clause_level_traditional_kept() -> None:
+    clauses = split_clauses(TRADITIONAL, "tw")
+    c = _by_id(clauses)
+    assert list(c) == ["一", "二", "三", "四"]
+    assert c["三"].chapter is None
+    assert c["三"].text == (
+        "違約：\n乙方違反本合約者，甲方得依違約10-5條款終止本合約。\n第三條規定之期限不適用。"
+    )
+    assert c["四"].text_simplified == "份数：本合约书一式二份。"
+    assert c["四"].text == "份數：本合約書一式二份。"
+
+
+ARTICLES_ACROSS_CHAPTERS = """技术引进合同
+目录
+第一章　定义
+第二章　合同范围
+第三章　价格
+双方协商一致，签订本合同。
+第一章　定义
+第一条　定义
+本合同所用术语定义如下：
+１－１　“合同”是指本合同及其附件。
+１－２　“设备”是指附件一所列设备。
+第二章　合同范围
+第二条　转让方同意转让技术。
+第三条　被转让方同意支付费用。见第十条。
+第三章　价格
+第四条　价格为固定价格。
+第十条规定的期限届满后，双方另行协商。
+"""
+
+
+def test_toc_skipped_articles_run_across_chapters() -> None:
+    clauses = split_clauses(ARTICLES_ACROSS_CHAPTERS, "tech")
+    c = _by_id(clauses)
+    assert list(c) == ["第一条", "1-1", "1-2", "第二条", "第三条", "第四条"]
+    assert (c["第一条"].chapter, c["第一条"].title) == ("第一章", "定义")
+    assert c["第一条"].text == "本合同所用术语定义如下："
+    assert c["1-2"].parent == "第一条"
+    assert (c["第三条"].chapter, c["第三条"].chapter_title) == ("第二章", "合同范围")
+    assert (c["第四条"].chapter, c["第四条"].chapter_title) == ("第三章", "价格")
+    assert c["第四条"].text == "价格为固定价格。\n第十条规定的期限届满后，双方另行协商。"
+
+
+def test_site_notices_before_title_are_not_clauses() -> None:
+    text = (
+        "在线客服系统升级服务合同.pdfVIP\n"
+        "1. 1、原创力文档网站文档一经付费,不意味着购买了该文档的版权。\n"
+        "2. 2、本站所有内容均由合作方或网友上传。\n"
+        "在线客服系统升级服务合同\n"
+        "第一章 总则\n1.1本合同适用于升级服务。\n1.2本合同自签字之日起生效。\n"
+    )
+    assert [c.clause for c in split_clauses(text, "x")] == ["1.1", "1.2"]
+
+
+def test_long_line_without_breaks_is_cut_at_consecutive_labels() -> None:
+    text = (
+        "電商平臺服務合同合同編號:____甲方(電商平臺運營方):乙方(服務提供方):"
+        "第一章合同主體及授權1.1甲方為在中國合法注冊的企業。1.2乙方為在中國合法注冊的企業。"
+        "第二章服務內容2.1乙方應按4.4條的約定提供服務。2.2乙方應提供技術支持,期限為1.5年。"
+        "第三章合同附件3.1附件一:評估報告3.2附件二:需求說明書"
+    )
+    clauses = split_clauses(text, "tw")
+    c = _by_id(clauses)
+    assert list(c) == ["1.1", "1.2", "2.1", "2.2", "3.1", "3.2"]
+    assert (c["1.1"].chapter, c["1.1"].chapter_title) == ("第一章", "合同主體及授權")
+    assert c["2.1"].text == "乙方應按4.4條的約定提供服務。"
+    assert c["2.2"].text == "乙方應提供技術支持,期限為1.5年。"
+    assert c["3.1"].text == "附件一:評估報告"
+
+
+def test_long_items_become_children_with_parent_ids() -> None:
+    long = (
+        "甲方应当保障该房屋及附属设施处于适用和安全的状态，"
+        "并在接到乙方通知后及时进行维修，维修期间乙方无法使用的，租金相应减免"
+    )
+    text = (
+        "房屋租赁合同\n第一条 房屋维修\n"
+        f"（一）{long}。\n（二）{long}，费用由甲方承担。\n"
+        "第二条 本合同自签字之日起生效。\n"
+    )
+    c = _by_id(split_clauses(text, "lease"))
+    assert list(c) == ["第一条", "第一条（一）", "第一条（二）", "第二条"]
+    assert (c["第一条"].title, c["第一条"].text) == ("房屋维修", "房屋维修")
+    assert c["第一条（二）"].parent == "第一条" and c["第一条（二）"].level == 2
+    assert c["第一条（二）"].text == f"{long}，费用由甲方承担。"
+
+
+def test_annex_numbering_restart_gets_prefixed_unique_ids() -> None:
+    text = (
+        "买卖合同\n第一条 标的\n1.房屋一套。\n第二条 价款\n价款为100万元。\n"
+        "附件一 补充约定\n"
+        "1.出卖人承诺按期交付房屋，逾期交付的应当按日支付违约金，直至实际交付之日止。\n"
+        "2.买受人承诺按期支付房价款，逾期支付的应当按日支付违约金，直至实际支付之日止。\n"
+    )
+    clauses = split_clauses(text, "sale")
+    ids = [c.clause for c in clauses]
+    assert ids == ["第一条", "第二条", "附件一 1", "附件一 2"]
+    assert len(set(ids)) == len(ids)
+    assert clauses[2].chapter == "附件一" and clauses[2].chapter_title == "补充约定"
+    assert (clauses[0].title, clauses[0].text) == ("标的", "1.房屋一套。")
+
+
+def test_raw_sample_file_is_split_despite_site_noise(shared: Path) -> None:
+    text = (shared / "contracts" / "cs-maintenance.txt").read_text(encoding="utf-8")
+    c = _by_id(split_clauses(text, "cs-maintenance"))
+    assert list(c)[:3] == ["1.1", "1.1.1", "1.2"]
+    assert {"2.1.1.1", "5.1.2", "6.3.1", "7.3.1"} <= set(c)
+    assert (c["2.3"].title, c["2.3.1"].parent) == ("维护响应时间", "2.3")
+    assert c["7.3.1.4"].parent == "7.3.1" and c["7.3.1.4"].level == 3
+
+
+def test_raw_one_line_traditional_sample(shared: Path) -> None:
+    text = (shared / "contracts" / "aftersales-upgrade.txt").read_text(encoding="utf-8")
+    c = _by_id(split_clauses(text, "aftersales-upgrade"))
+    for cid in ("3.1", "8.1", "8.2", "12.4", "13.5", "14.5", "15.1"):
+        assert cid in c
+    assert c["8.1"].chapter == "第八章"
+    assert c["8.2"].text.startswith("若協")

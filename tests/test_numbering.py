@@ -1,0 +1,85 @@
+"""Clause labels: which family a line starts with, its value, and what is not a label."""
+
+from __future__ import annotations
+
+import pytest
+
+from index.numbering import cn_to_int, parse_label, starts_with_label, strip_page_furniture
+
+
+@pytest.mark.parametrize(
+    ("line", "family", "value", "text"),
+    [
+        ("第七章质量保证", "chapter", (7,), "第七章"),
+        ("第 1 章 总则", "chapter", (1,), "第1章"),
+        ("第二部分 通用合同条款", "part", (2,), "第二部分"),
+        ("第十二条 甲方应当", "article", (12,), "第十二条"),
+        ("第一條︰租賃房屋標示", "article", (1,), "第一條"),
+        ("第１０条　期限", "article", (10,), "第10条"),
+        ("一、劳动合同期限", "cn", (1,), "一"),
+        ("十四、合約區間", "cn", (14,), "十四"),
+        ("（二）甲方有权", "cn_paren", (2,), "（二）"),
+        ("(1)优化自然语言处理能力", "num_paren", (1,), "(1)"),
+        ("（３）基本工资", "num_paren", (3,), "(3)"),
+        ("③软件使用培训", "circled", (3,), "③"),
+        ("1.标准工时工作制", "dot1", (1,), "1"),
+        ("2、水、电及电话使用费", "dot1", (2,), "2"),
+        ("7.2若在质量保证期内", "dot2", (7, 2), "7.2"),
+        ("2.1.1.1软件故障排除", "dot4", (2, 1, 1, 1), "2.1.1.1"),
+        ("１－１　“协议书”是指", "dash2", (1, 1), "1-1"),
+        ("３－５－１　除了根据", "dash3", (3, 5, 1), "3-5-1"),
+        ("附件五 关于该商品房价款的约定", "annex", (5,), "附件五"),
+    ],
+)
+def test_labels(line: str, family: str, value: tuple[int, ...], text: str) -> None:
+    label = parse_label(line)
+    assert label is not None
+    assert (label.family, label.value, label.text) == (family, value, text)
+
+
+def test_label_end_skips_punctuation() -> None:
+    line = "第一章:定义与解释"
+    label = parse_label(line)
+    assert label is not None and line[label.end:] == "定义与解释"
+
+
+@pytest.mark.parametrize(
+    "line",
+    [
+        "0.5%的违约金",
+        "1.5倍支付",
+        "3.5米以上",
+        "2024.1.1起生效",
+        "2024年1月1日",
+        "10-5條款",
+        "第三条规定的期限",
+        "第九条第1（1）项中的比率",
+        "第１０条所规定者外",
+        "附件一为本合同的组成部分，与本合同具有同等效力。",
+        "按4.4条执行",
+        "本合同第一条",
+        "",
+    ],
+)
+def test_not_labels(line: str) -> None:
+    assert parse_label(line) is None
+
+
+def test_cn_to_int() -> None:
+    assert cn_to_int("十二") == 12
+    assert cn_to_int("二十一") == 21
+    assert cn_to_int("一百零五") == 105
+    assert cn_to_int("12") == 12
+    assert cn_to_int("甲") is None
+
+
+def test_page_furniture() -> None:
+    assert strip_page_furniture("— 3 —形出现时止") == "形出现时止"
+    assert strip_page_furniture("2（一）委托费用包括") == "（一）委托费用包括"
+    assert strip_page_furniture("4第十条 交付") == "第十条 交付"
+    assert strip_page_furniture("15 日内退还") == "15 日内退还"
+
+
+def test_starts_with_label_still_works() -> None:
+    assert starts_with_label("1.1甲方")
+    assert not starts_with_label("甲方应当")

@@ -1,0 +1,59 @@
+"""Contract title and party roles from the preamble."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from index.parties import find_parties, find_title
+
+
+@pytest.mark.parametrize(
+    ("text", "title"),
+    [
+        ("在线客服系统升级服务合同\n合同编号:\n甲方(服务需求方):", "在线客服系统升级服务合同"),
+        ("電商平臺售後服務體系升級服務合同合同編號:__________甲方(電商平臺運營方):",
+         "電商平臺售後服務體系升級服務合同"),
+        ("劳 动 合 同\n（通 用）\n甲方（用人单位）：", "劳动合同"),
+        ("GF—2014—0172\n合同编号：\n商品房买卖合同（现售）\n示范文本", "商品房买卖合同（现售）"),
+        ("請修正以下錯誤:\n房   屋   租   賃   契   約   書\n立契約書人：", "房屋租賃契約書"),
+        ("电商平台智能客服系统升级合同.doc\n查看更多\n电商平台智能客服系统升级合同\n",
+         "电商平台智能客服系统升级合同"),
+        ("第一部分 合同协议书\n发包人：", "fallback"),
+        ("本合同由双方签订。", "fallback"),
+    ],
+)
+def test_find_title(text: str, title: str) -> None:
+    assert find_title(text, default="fallback") == title
+
+
+@pytest.mark.parametrize(
+    ("text", "parties"),
+    [
+        ("甲方(维护方):_____\n乙方(用户方):_____\n第一章", {"甲方": "维护方", "乙方": "用户方"}),
+        ("甲方（出租方）：张三\n乙方（承租方）：李四", {"甲方": "出租方", "乙方": "承租方"}),
+        ("甲方(電商平臺運營方):乙方(售後服務體系升級服務提供方):第一章",
+         {"甲方": "電商平臺運營方", "乙方": "售後服務體系升級服務提供方"}),
+        ("出租方（甲方）：\n承租方（乙方）：\n", {"甲方": "出租方", "乙方": "承租方"}),
+        ("委托方：＿＿＿\n（甲方）\n服务方：＿＿\n（乙方）", {"甲方": "委托方", "乙方": "服务方"}),
+        ("乙方（劳 动 者）：\n甲方（用人单位）：", {"甲方": "用人单位", "乙方": "劳动者"}),
+        # company names, blanks and signature lines are not roles
+        ("中国×××公司（以下简称甲方）\n甲方（签名/盖章）：\n甲方(____)", {}),
+        ("本合同由双方签订。", {}),
+    ],
+)
+def test_find_parties(text: str, parties: dict[str, str]) -> None:
+    assert find_parties(text) == parties
+
+
+def test_parties_of_raw_samples(shared: Path) -> None:
+    def parties(stem: str) -> dict[str, str]:
+        return find_parties((shared / "contracts" / f"{stem}.txt").read_text(encoding="utf-8"))
+
+    assert parties("cs-upgrade") == {"甲方": "服务需求方", "乙方": "服务提供方"}
+    assert parties("cs-maintenance") == {"甲方": "维护方", "乙方": "用户方"}
+    assert parties("edu-cs-appraisal") == {
+        "甲方": "在线教育平台运营商",
+        "乙方": "在线客服系统供应商",
+    }
