@@ -12,6 +12,7 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from index.errors import ContractbotError
+from index.models import SearchResult
 
 from .settings import Settings
 
@@ -36,19 +37,126 @@ def cmd_parse(args: argparse.Namespace, settings: Settings) -> int:
     return EXIT_OK
 
 
+def _report_failures(failed: Sequence[tuple[str, str]]) -> None:
+    for source, reason in failed:
+        print(f"{Path(source).name}: {reason}", file=sys.stderr)
+
+
 def cmd_index_build(args: argparse.Namespace, settings: Settings) -> int:
-    """Build or update the index from source files and folders."""
-    raise ContractbotError("index build is not implemented yet")
+    """Build or update the index from source files and folders.
+
+    Exit 0 when every source was indexed, 3 when some were skipped, 4 when none could be.
+    """
+    from index.build import build_from_sources
+
+    index_dir = Path(args.index_dir) if args.index_dir else settings.index_dir
+    report = build_from_sources(
+        [Path(s) for s in args.sources], index_dir, settings.embed_model, settings.rules_file
+    )
+    _report_failures(report.failed)
+    print(report.summary())
+    return report.exit_code
 
 
 def cmd_index_status(args: argparse.Namespace, settings: Settings) -> int:
     """Describe the index: contracts, clauses, encoder, failures, build time."""
-    raise ContractbotError("index status is not implemented yet")
+    from index import store
+
+    index_dir = Path(args.index_dir) if args.index_dir else settings.index_dir
+    manifest = store.read_manifest(store.require_generation(index_dir))
+    if args.json:
+        _print_json({
+            "contracts": manifest.get("contracts", 0),
+            "clauses": manifest.get("clauses", 0),
+            "encoder": manifest.get("encoder"),
+            "dim": manifest.get("dim"),
+            "built_at": manifest.get("built_at"),
+            "generation": manifest.get("generation"),
+            "index_dir": str(index_dir),
+            "sources": manifest.get("sources", []),
+            "failed": manifest.get("failed", []),
+        })
+        return EXIT_OK
+    print(f"index:     {index_dir}")
+    print(f"built at:  {manifest.get('built_at')} (generation {manifest.get('generation')})")
+    print(f"encoder:   {manifest.get('encoder')} ({manifest.get('dim')} dimensions)")
+    print(f"contracts: {manifest.get('contracts')}   clauses: {manifest.get('clauses')}")
+    for src in manifest.get("sources", []):  # type: ignore[union-attr]
+        print(f"  {src['contract']}  《{src['title']}》  {src['clauses']} clauses")
+    for fail in manifest.get("failed", []):  # type: ignore[union-attr]
+        print(f"  failed: {Path(fail['source']).name}: {fail['reason']}")
+    return EXIT_OK
+
+
+def format_answer(result: SearchResult) -> str:
+    """A readable answer: for each hit 《title》 chapter chapter_title › clause, then its text."""
+    if not result.hits or not result.relevant:
+        return "没有找到与问题相关的条款。"
+    blocks = []
+    for hit in result.hits:
+        c = hit.clause
+        where = " ".join(p for p in (c.chapter, c.chapter_title) if p)
+        head = f"《{hit.title}》 {where} › {c.clause}" if where else f"《{hit.title}》 {c.clause}"
+        blocks.append(f"{head}\n{c.text}")
+    return "\n\n".join(blocks)
+
+
+def _open_searcher(args: argparse.Namespace, settings: Settings):  # type: ignore[no-untyped-def]
+    """Open the index; with no index at the default place, build one from samples/ first."""
+    from index import store
+    from index.search import Searcher
+
+    index_dir = Path(args.index_dir) if args.index_dir else settings.index_dir
+    if args.index_dir is None and store.current_generation(index_dir) is None:
+        from index.build import build_from_sources
+
+        from .settings import SAMPLES_DIR
+
+        print(f"contractbot: no index at {index_dir}; building one from {SAMPLES_DIR} first",
+              file=sys.stderr)
+        report = build_from_sources([SAMPLES_DIR], index_dir, settings.embed_model,
+                                    settings.rules_file)
+        _report_failures(report.failed)
+    return Searcher.open(index_dir, settings.embed_model)
 
 
 def cmd_ask(args: argparse.Namespace, settings: Settings) -> int:
     """Answer a question (or a batch of them) from the index."""
-    raise ContractbotError("ask is not implemented yet")
+    from index.errors import QueryError
+
+    if args.batch is None and not args.question:
+        raise QueryError("give a question, or --batch FILE")
+    searcher = _open_searcher(args, settings)
+    if args.batch is None:
+        result = searcher.search(args.question, contract=args.contract, top_k=args.top_k)
+        if args.json:
+            _print_json(result.as_json())
+        else:
+            print(format_answer(result))
+        return EXIT_OK
+    status = EXIT_OK
+    lines = Path(args.batch).read_text("utf-8").splitlines()
+    for number, line in enumerate(lines, 1):
+        if not line.strip():
+            continue
+        try:
+            item = json.loads(line)
+            question, contract = str(item["q"]), item.get("contract")
+        except (ValueError, KeyError, TypeError):
+            print(f"contractbot: {args.batch}:{number}: not a {{\"q\": ...}} line", file=sys.stderr)
+            status = EXIT_ERROR
+            continue
+        try:
+            result = searcher.search(question, contract=contract, top_k=args.top_k)
+        except QueryError as err:
+            _print_json({"question": question, "results": [], "error": str(err)})
+            status = EXIT_ERROR
+            continue
+        if args.json:
+            _print_json(result.as_json())
+        else:
+            print(f"Q: {question}\n{format_answer(result)}\n")
+    return status
 
 
 def cmd_serve(args: argparse.Namespace, settings: Settings) -> int:

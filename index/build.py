@@ -296,3 +296,26 @@ def _build(
         sources=len(files),
     )
 
+
+
+def contract_parser(rules_file: Path | None = None) -> tuple[Parser, bytes]:
+    """The standard parser (index.parse.parse_contract with ``rules_file``) and its salt."""
+    from .parse import parse_contract
+
+    salt = rules_file.read_bytes() if rules_file is not None and rules_file.is_file() else b""
+
+    def parse(path: Path) -> Contract:
+        return parse_contract(path, rules_file=rules_file)
+
+    return parse, salt
+
+
+def build_from_sources(
+    sources: Sequence[Path], index_dir: Path, encoder_name: str,
+    rules_file: Path | None = None, progress: bool | None = None,
+) -> BuildReport:
+    """Build the index at ``index_dir`` from ``sources`` with the standard parser."""
+    from .encoders import load_encoder
+
+    parse, salt = contract_parser(rules_file)
+    return build_index(sources, index_dir, load_encoder(encoder_name), parse, salt, progress)

@@ -82,4 +82,5 @@ def tokenize(text: str, mode: TokenMode = DEFAULT_MODE, drop_stopwords: bool = T
 
 def content_words(text: str) -> list[str]:
     """The jieba words of a question that carry content (question words and glue removed)."""
-    return [w for w in _jieba_words(text.lower()) if w not in STOPWORDS]
+    words = _jieba().lcut(text.lower())
+    return [w for w in words if _WORD_RE.search(w) and w not in STOPWORDS]

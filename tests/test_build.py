@@ -1,0 +1,125 @@
+"""Index builds: generations, incremental reuse, removed and failed sources, exit codes."""
+
+from __future__ import annotations
+
+import json
+import os
+from collections.abc import Sequence
+
+import numpy as np
+import pytest
+from index_corpus import LEASE, MAINT, parse_json, write_corpus
+
+from index import store
+from index.build import build_index, clause_texts, collect_sources
+from index.encoders import load_encoder
+from index.errors import IndexBusyError
+
+
+class CountingEncoder:
+    """The real default encoder, counting how many texts it embeds."""
+
+    def __init__(self) -> None:
+        self._inner = load_encoder()
+        self.name = self._inner.name
+        self.dim = self._inner.dim
+        self.texts = 0
+
+    def encode(self, texts: Sequence[str]) -> np.ndarray:
+        self.texts += len(texts)
+        return self._inner.encode(texts)
+
+
+def test_first_build_then_incremental(tmp_path) -> None:
+    src, idx = tmp_path / "src", tmp_path / "idx"
+    write_corpus(src, MAINT, LEASE)
+    enc = CountingEncoder()
+    first = build_index([src], idx, enc, parse_json, progress=False)
+    n_maint, n_lease = len(MAINT["clauses"]), len(LEASE["clauses"])
+    assert (first.contracts, first.clauses) == (2, n_maint + n_lease)
+    assert enc.texts == n_maint + n_lease
+    assert first.exit_code == 0
+
+    # unchanged: nothing parsed or embedded, same ids
+    enc.texts = 0
+    second = build_index([src], idx, enc, parse_json, progress=False)
+    assert (second.parsed, second.reused, enc.texts) == (0, 2, 0)
+    gen_dir = store.require_generation(idx)
+    before = {r.id for r in store.read_clauses(gen_dir)}
+
+    # change one clause of the lease: only the lease is re-parsed and re-embedded
+    changed = json.loads(json.dumps(LEASE))
+    changed["clauses"][2][3] = "租赁期限为两年，自交房之日起计算。"
+    write_corpus(src, changed)
+    third = build_index([src], idx, enc, parse_json, progress=False)
+    assert (third.parsed, third.reused) == (1, 1)
+    assert enc.texts == n_lease
+    gen_dir = store.require_generation(idx)
+    rows = store.read_clauses(gen_dir)
+    assert len(before - {r.id for r in rows}) == 1  # only the changed clause got a new id
+    # reused vectors are the same as freshly computed ones
+    vectors = store.read_vectors(gen_dir)
+    maint_row = next(r for r in rows if r.clause.contract == "maint")
+    fresh = load_encoder().encode([maint_row.embed_text])[0]
+    np.testing.assert_allclose(store.reconstruct(vectors, [maint_row.id])[0], fresh, atol=1e-5)
+    # the current and the previous generation are kept, older ones removed
+    assert len(list((idx / store.GENERATIONS).iterdir())) == 2
+
+
+def test_removed_source_drops_out(tmp_path) -> None:
+    src, idx = tmp_path / "src", tmp_path / "idx"
+    paths = write_corpus(src, MAINT, LEASE)
+    build_index([src], idx, load_encoder(), parse_json, progress=False)
+    paths[1].unlink()
+    report = build_index([src], idx, load_encoder(), parse_json, progress=False)
+    assert report.contracts == 1
+    gen_dir = store.require_generation(idx)
+    assert {r.clause.contract for r in store.read_clauses(gen_dir)} == {"maint"}
+    assert store.read_vectors(gen_dir).ntotal == len(MAINT["clauses"])
+
+
+def test_failed_sources_are_recorded_and_set_the_exit_code(tmp_path) -> None:
+    src, idx = tmp_path / "src", tmp_path / "idx"
+    write_corpus(src, MAINT, {"key": "blank", "empty": True})
+    report = build_index([src, tmp_path / "nowhere.pdf"], idx, load_encoder(), parse_json,
+                         progress=False)
+    assert report.contracts == 1 and report.exit_code == 3
+    reasons = dict(report.failed)
+    assert reasons[str(src / "blank.txt")] == "blank.txt holds no contract text"
+    assert reasons[str(tmp_path / "nowhere.pdf")] == "no such file or folder"
+    manifest = store.read_manifest(store.require_generation(idx))
+    assert {f["source"] for f in manifest["failed"]} == set(reasons)
+    assert manifest["encoder"] == "use-multilingual" and manifest["dim"] == 512
+    assert manifest["contracts"] == 1 and manifest["clauses"] == len(MAINT["clauses"])
+    assert manifest["sources"][0]["contract"] == "maint" and manifest["built_at"]
+
+    nothing = build_index([tmp_path / "nowhere"], tmp_path / "idx2", load_encoder(), parse_json,
+                          progress=False)
+    assert nothing.exit_code == 4
+
+
+def test_busy_index_refuses_a_second_build(tmp_path) -> None:
+    src = tmp_path / "src"
+    write_corpus(src, LEASE)
+    with store.build_lock(tmp_path / "idx"), pytest.raises(IndexBusyError):
+        build_index([src], tmp_path / "idx", load_encoder(), parse_json, progress=False)
+
+
+def test_collect_sources_recurses_and_filters(tmp_path) -> None:
+    (tmp_path / "a" / "b").mkdir(parents=True)
+    for name in ("a/x.pdf", "a/b/y.DOCX", "a/b/z.txt", "a/notes.md", "a/skip.png", "a/.hidden.txt"):
+        (tmp_path / name).write_text("x")
+    files, missing = collect_sources([tmp_path / "a", tmp_path / "a" / "x.pdf"])
+    assert sorted(os.path.relpath(f, tmp_path) for f in files) == [
+        "a/b/y.DOCX", "a/b/z.txt", "a/notes.md", "a/x.pdf"]
+    assert missing == []
+
+
+def test_clause_texts_carry_titles_and_children() -> None:
+    from index_corpus import contract_from
+
+    rows = {c.clause: (s, e) for c, s, e in clause_texts(contract_from(MAINT))}
+    search, embed = rows["4.2"]
+    assert "保密" in search and "三年内继续有效" in search  # chapter title + child text
+    assert embed.startswith("软件维护服务合同 保密")
+    assert rows["2.1"][0].startswith("响应时间 ")

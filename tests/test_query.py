@@ -1,0 +1,88 @@
+"""Question understanding: normalisation, thesaurus, scope, roles, clause numbers."""
+
+from __future__ import annotations
+
+from index.query import (
+    Thesaurus,
+    asked_role,
+    clause_number_forms,
+    detect_scope,
+    normalize_text,
+    parse_query,
+    role_acts,
+)
+
+
+def test_normalize_traditional_and_full_width() -> None:
+    assert normalize_text("乙方響應時間是多少？") == "乙方响应时间是多少?"
+    assert normalize_text("第７．２条　ＡＢＣ") == "第7.2条 ABC"
+
+
+def test_thesaurus_groups_and_one_way() -> None:
+    th = Thesaurus.parse("质保期 = 质量保证期 = 保修期\n起诉 > 诉讼 人民法院\n# comment\n")
+    assert th.entries["质保期"] == ("质量保证期", "保修期")
+    assert th.entries["保修期"] == ("质保期", "质量保证期")
+    assert th.entries["起诉"] == ("诉讼", "人民法院")
+    assert "诉讼" not in th.entries  # one-way
+    assert th.expand("质保期多久") == ["质量保证期", "保修期"]
+    assert th.expand("怎么起诉对方") == ["诉讼", "人民法院"]
+
+
+def test_thesaurus_longest_key_wins_and_traditional_lines() -> None:
+    th = Thesaurus.parse("违约 > 违约责任\n违约金 > 罚金\n質保期 > 保修期")
+    assert th.expand("违约金是多少") == ["罚金"]
+    assert th.expand("质保期") == ["保修期"]
+
+
+def test_shipped_thesaurus_has_contract_vocabulary() -> None:
+    th = Thesaurus.load()
+    assert "质量保证期" in th.expand("质保期多长")
+    assert {"诉讼", "人民法院"} <= set(th.expand("怎么起诉"))
+    assert "剩余价款" in th.expand("尾款什么时候付")
+    assert "终止" in th.expand("可以解除合同吗")
+
+
+def test_parse_query_drops_question_words_and_adds_expansion() -> None:
+    pq = parse_query("質保期是多少？", Thesaurus.parse("质保期 = 质量保证期"), mode="jieba")
+    assert pq.text == "质保期是多少?"
+    assert "多少" not in pq.tokens and "质保期" in pq.tokens
+    assert "质量保证期" in pq.expansion
+    assert pq.role is None
+
+
+TITLES = {
+    "cs-upgrade": "在线客服系统升级服务合同",
+    "cs-maintenance": "智能客服软件维护协议",
+    "ecommerce": "电商平台智能客服系统升级合同",
+    "edu": "在线教育平台在线客服系统鉴定协议",
+}
+
+
+def test_scope_from_a_distinctive_title_part() -> None:
+    assert detect_scope("维护协议里响应时间是多少", TITLES) == "cs-maintenance"
+    assert detect_scope("在线教育平台那份协议的鉴定报告", TITLES) == "edu"
+    assert detect_scope("《电商平台智能客服系统升级合同》的验收标准", TITLES) == "ecommerce"
+    assert detect_scope("cs-upgrade 的服务期限", TITLES) == "cs-upgrade"
+
+
+def test_no_scope_without_strong_evidence() -> None:
+    assert detect_scope("哪份合同的服务期限只有一个月", TITLES) is None
+    assert detect_scope("维护响应时间是多少", TITLES) is None  # no 合同/协议 named
+    assert detect_scope("升级合同的验收标准", TITLES) is None  # 升级 is in two titles
+    assert detect_scope("乙方响应时间", {}) is None
+
+
+def test_roles() -> None:
+    assert asked_role("乙方响应时间是多少") == "乙方"
+    assert asked_role("甲方泄露乙方保密信息怎么办") is None
+    assert role_acts("乙方应在接到通知后一小时内响应", "乙方")
+    assert role_acts("若甲方验收合格，乙方有权收取费用", "乙方")
+    assert not role_acts("甲方应向乙方支付费用", "乙方")
+
+
+def test_clause_number_forms() -> None:
+    assert "7.2" in clause_number_forms("第7.2条")
+    assert "7.2" in clause_number_forms("７．２")
+    forms = clause_number_forms("第十二條")
+    assert {"第十二条", "12", "第12条"} <= forms
+    assert "第三条" in clause_number_forms("3")

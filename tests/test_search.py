@@ -1,0 +1,142 @@
+"""Searcher over a tiny inline corpus: ranking, scope, relevance, lookup, reload, errors."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+from index_corpus import LEASE, MAINT, parse_json, write_corpus
+
+from index import store
+from index.build import build_index
+from index.encoders import load_encoder
+from index.errors import EncoderMismatchError, IndexMissingError, QueryError
+from index.search import Searcher
+
+
+@pytest.fixture(scope="module")
+def index_dir(tmp_path_factory):
+    root = tmp_path_factory.mktemp("search")
+    write_corpus(root / "src", MAINT, LEASE)
+    build_index([root / "src"], root / "idx", load_encoder(), parse_json, progress=False)
+    return root / "idx"
+
+
+@pytest.fixture(scope="module")
+def searcher(index_dir):
+    return Searcher.open(index_dir, "use-multilingual")
+
+
+def top(searcher, question, contract=None, k=1):
+    res = searcher.search(question, contract=contract, top_k=k)
+    return [f"{h.clause.contract}#{h.clause.clause}" for h in res.hits]
+
+
+@pytest.mark.parametrize(("question", "expected"), [
+    ("乙方响应时间是多少", "maint#2.1"),
+    ("维护费多少钱", "maint#3.1"),
+    ("甲方什么时候付款", "maint#3.2"),
+    ("怎么起诉", "maint#5.1"),
+    ("押金退不退", "lease#第二条"),
+    ("能转租吗", "lease#第四条"),
+    ("租期多长", "lease#第三条"),
+    ("违约了赔多少", "lease#第五条"),
+    ("房租怎么交", "lease#第一条"),
+])
+def test_the_right_clause_first(searcher, question, expected) -> None:
+    assert top(searcher, question) == [expected]
+
+
+def test_traditional_question(searcher) -> None:
+    assert top(searcher, "乙方響應時間是多少？") == ["maint#2.1"]
+
+
+def test_chapter_title_reaches_its_clauses(searcher) -> None:
+    hits = top(searcher, "保密条款", contract="maint", k=2)
+    assert set(hits) <= {"maint#4.1", "maint#4.2", "maint#4.2.1"}
+
+
+def test_heading_carries_its_children(searcher) -> None:
+    assert top(searcher, "保密期限多长", k=2)[0] in {"maint#4.2", "maint#4.2.1"}
+
+
+def test_explicit_scope_limits_results(searcher) -> None:
+    res = searcher.search("违约金", contract="maint", top_k=5)
+    assert res.scope == "maint"
+    assert {h.clause.contract for h in res.hits} == {"maint"}
+    assert res.parties == {"maint": {"甲方": "委托方", "乙方": "维护方"}}
+
+
+def test_scope_detected_from_the_title(searcher) -> None:
+    res = searcher.search("租赁合同里押金是多少", top_k=3)
+    assert res.scope == "lease"
+    assert {h.clause.contract for h in res.hits} == {"lease"}
+    assert searcher.search("押金是多少").scope is None
+
+
+def test_scores_are_descending_and_json_shape(searcher) -> None:
+    res = searcher.search("乙方应该多久响应", top_k=4)
+    scores = [h.score for h in res.hits]
+    assert scores == sorted(scores, reverse=True) and len(scores) == 4
+    first = res.as_json()["results"][0]
+    assert set(first) == {"contract", "title", "clause", "chapter", "chapter_title", "text",
+                          "page", "score"}
+    assert first["title"] == "软件维护服务合同"
+
+
+@pytest.mark.parametrize("question", ["明天天气怎么样", "如何做红烧肉", "今晚看什么电影"])
+def test_off_topic_is_not_relevant(searcher, question) -> None:
+    assert searcher.search(question).relevant is False
+
+
+@pytest.mark.parametrize("question", ["乙方响应时间是多少", "押金退不退", "怎么起诉"])
+def test_on_topic_is_relevant(searcher, question) -> None:
+    assert searcher.search(question).relevant is True
+
+
+def test_errors(searcher) -> None:
+    with pytest.raises(QueryError, match="empty"):
+        searcher.search("  ")
+    with pytest.raises(QueryError, match="no contract named nope"):
+        searcher.search("押金", contract="nope")
+    with pytest.raises(QueryError):
+        searcher.get_clause("1.1", contract="nope")
+
+
+def test_get_clause_forms(searcher) -> None:
+    assert [h.clause.clause for h in searcher.get_clause("2.1")] == ["2.1"]
+    assert [h.clause.clause for h in searcher.get_clause("第2.1条", "maint")] == ["2.1"]
+    assert [h.clause.clause for h in searcher.get_clause("第四條", "lease")] == ["第四条"]
+    assert [h.clause.clause for h in searcher.get_clause("4", "lease")] == ["第四条"]
+    assert searcher.get_clause("9.9") == []
+
+
+def test_contracts_listing(searcher) -> None:
+    infos = {c.key: c for c in searcher.contracts()}
+    assert infos["lease"].title == "房屋租赁合同" and infos["lease"].clauses == 5
+    assert infos["maint"].parties["乙方"] == "维护方"
+
+
+def test_encoder_mismatch_says_rebuild(index_dir) -> None:
+    with pytest.raises(EncoderMismatchError, match="contractbot index build"):
+        Searcher.open(index_dir, "some-other-model")
+
+
+def test_missing_index(tmp_path) -> None:
+    with pytest.raises(IndexMissingError):
+        Searcher.open(tmp_path, "use-multilingual")
+
+
+def test_reload_when_the_generation_changes(tmp_path) -> None:
+    src, idx = tmp_path / "src", tmp_path / "idx"
+    write_corpus(src, LEASE)
+    build_index([src], idx, load_encoder(), parse_json, progress=False)
+    s = Searcher.open(idx, "use-multilingual")
+    old = s.generation
+    assert s.reload_if_changed() is False
+    write_corpus(src, MAINT)
+    build_index([src], idx, load_encoder(), parse_json, progress=False)
+    assert s.reload_if_changed() is True
+    assert s.generation != old == json.loads(
+        (store.generation_dir(idx, old) / store.MANIFEST).read_text())["generation"]
+    assert {c.key for c in s.contracts()} == {"lease", "maint"}

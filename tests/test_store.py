@@ -1,0 +1,72 @@
+"""On-disk generations: stable ids, atomic pointer, lock, metadata and vectors without pickle."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from index import store
+from index.errors import IndexBusyError, IndexMissingError
+from index.models import Clause, Contract
+
+
+def test_clause_id_is_stable_positive_and_content_sensitive() -> None:
+    a = store.clause_id("c", "7.2", "乙方应响应")
+    assert a == store.clause_id("c", "7.2", "乙方应响应")
+    assert 0 < a < 2**63
+    assert a != store.clause_id("c", "7.2", "乙方应修复")
+    assert a != store.clause_id("d", "7.2", "乙方应响应")
+    assert a != store.clause_id("c", "7.2", "乙方应响应", salt=1)
+
+
+def test_pointer_switch_and_missing(tmp_path) -> None:
+    with pytest.raises(IndexMissingError):
+        store.require_generation(tmp_path)
+    gen = store.generation_dir(tmp_path, "g1")
+    gen.mkdir(parents=True)
+    store.switch_generation(tmp_path, "g1")
+    assert store.current_generation(tmp_path) is None  # no manifest yet: not a usable generation
+    store.write_manifest(gen, {"format": store.FORMAT_VERSION})
+    assert store.current_generation(tmp_path) == "g1"
+    assert store.require_generation(tmp_path) == gen
+    assert not list(tmp_path.glob(".CURRENT*"))  # temp pointer renamed away
+
+
+def test_cleanup_keeps_listed_generations(tmp_path) -> None:
+    for g in ("a", "b", "c"):
+        store.generation_dir(tmp_path, g).mkdir(parents=True)
+    store.cleanup_generations(tmp_path, ["b", "c"])
+    assert sorted(p.name for p in (tmp_path / store.GENERATIONS).iterdir()) == ["b", "c"]
+
+
+def test_lock_is_exclusive(tmp_path) -> None:
+    with store.build_lock(tmp_path):
+        with pytest.raises(IndexBusyError), store.build_lock(tmp_path):
+            pass
+    with store.build_lock(tmp_path):  # released after use
+        pass
+
+
+def test_metadata_round_trip(tmp_path) -> None:
+    clause = Clause("k", "1.1", "第一章", "总则", "正文", page=3, title="目的", parent=None,
+                    level=1, text_simplified="正文")
+    contract = Contract("k", "某合同", {"甲方": "买方"}, script="traditional", source="/x/k.txt")
+    row = store.StoredClause(42, 0, clause, "总则 正文", "某合同 总则：正文")
+    store.write_metadata(tmp_path, [(contract, "h1")], [row])
+    assert store.read_clauses(tmp_path) == [row]
+    assert store.read_clauses(tmp_path, "other") == []
+    [(back, digest)] = store.read_contracts(tmp_path)
+    assert back == Contract("k", "某合同", {"甲方": "买方"}, script="traditional",
+                            source="/x/k.txt")
+    assert digest == "h1"
+
+
+def test_vectors_round_trip_by_id(tmp_path) -> None:
+    ids = np.array([5, 2**62 + 7], dtype=np.int64)
+    vecs = np.eye(2, 4, dtype=np.float32)
+    store.write_vectors(tmp_path, ids, vecs, 4)
+    index = store.read_vectors(tmp_path)
+    assert index.ntotal == 2
+    np.testing.assert_array_equal(store.reconstruct(index, [2**62 + 7]), vecs[1:])
+    sims, found = index.search(vecs[:1], 1)
+    assert found[0][0] == 5 and sims[0][0] == pytest.approx(1.0)
