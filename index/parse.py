@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from .clauses import split_clauses
-from .errors import EmptySourceError
+from .errors import EmptySourceError, UnreadableSourceError
 from .models import Clause, Contract
 from .parties import find_parties, find_title
 
@@ -20,6 +20,8 @@ def parse_contract(path: Path, rules_file: Path | None = None) -> Contract:
     from .rules import load_rules
 
     path = Path(path)
+    if not path.is_file():
+        raise UnreadableSourceError(str(path), f"{path.name}: no such file")
     document = extract_document(path)
     text = clean_text(document.text, load_rules(rules_file))
     if not text.strip():

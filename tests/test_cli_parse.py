@@ -1,0 +1,46 @@
+"""``contractbot parse FILE [--json]`` end to end, in-process."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from bot.cli import main
+
+
+def test_parse_json_shape(shared: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    path = shared / "contracts" / "cs-upgrade.txt"
+    assert main(["parse", str(path), "--json"]) == 0
+    out = json.loads(capsys.readouterr().out)
+    assert list(out) == ["contract", "title", "parties", "clauses"]
+    assert out["contract"] == "cs-upgrade"
+    assert out["title"] == "在线客服系统升级服务合同"
+    assert out["parties"] == {"甲方": "服务需求方", "乙方": "服务提供方"}
+    clauses = out["clauses"]
+    assert all(list(c) == ["clause", "chapter", "chapter_title", "text", "page"] for c in clauses)
+    ids = [c["clause"] for c in clauses]
+    # document order, headings and leaves alike
+    assert ids.index("2.1") < ids.index("2.1.1") < ids.index("2.2") < ids.index("7.2")
+    c72 = clauses[ids.index("7.2")]
+    assert (c72["chapter"], c72["chapter_title"], c72["page"]) == ("第七章", "质量保证", None)
+
+
+def test_parse_tree_text(shared: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    path = shared / "contracts" / "cs-maintenance.txt"
+    assert main(["parse", str(path)]) == 0
+    out = capsys.readouterr().out.splitlines()
+    assert out[0].startswith("《智能客服软件维护协议》")
+    assert "甲方: 维护方" in out[1] and "乙方: 用户方" in out[1]
+    assert "第二章 软件维护内容" in out
+    assert any(line.strip() == "2.3 维护响应时间" for line in out)
+    assert any(line.strip().startswith("2.3.1 甲方应在收到乙方故障报告后") for line in out)
+
+
+def test_parse_missing_file_is_one_plain_line(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert main(["parse", str(tmp_path / "nope.pdf")]) == 1
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1 and "nope.pdf" in err and "Traceback" not in err
