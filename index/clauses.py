@@ -403,6 +403,8 @@ def _emit(root: _Node, text: str, contract: str, first_page: int | None) -> list
             chapter_title = _chapter_title(top.body)
             items, clauses = _split_items(top)
             own = list(top.extra) + [ln for it in items for ln in _flatten(it)]
+            if not top.body and top.extra and _chapter_title(top.extra[0]) is not None:
+                chapter_title = _chapter_title(own.pop(0))  # "第一章" / "总则" on two lines
             if chapter_title is None and top.body:
                 own.insert(0, top.body)
             if own or (not clauses and only_chapters and top.body):
@@ -429,7 +431,8 @@ def _split_items(node: _Node) -> tuple[list[_Node], list[_Node]]:
     if node.label is None:
         return [], node.children
     structural_parent = node.family not in ITEM_FAMILIES
-    items, clauses = [], []
+    items: list[_Node] = []
+    clauses: list[_Node] = []
     for child in node.children:
         fam = child.family
         is_item = fam in ITEM_FAMILIES or (

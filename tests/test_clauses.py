@@ -229,3 +229,28 @@ def test_raw_one_line_traditional_sample(shared: Path) -> None:
         assert cid in c
     assert c["8.1"].chapter == "第八章"
     assert c["8.2"].text.startswith("若協")
+
+
+def test_chapter_title_on_its_own_line() -> None:
+    text = "合同书\n第一章\n总则\n第一条 本合同适用于甲乙双方。\n第二章\n价格\n第二条 价格100元。\n"
+    clauses = split_clauses(text, "x")
+    assert [(c.clause, c.chapter, c.chapter_title, c.text) for c in clauses] == [
+        ("第一条", "第一章", "总则", "本合同适用于甲乙双方。"),
+        ("第二条", "第二章", "价格", "价格100元。"),
+    ]
+
+
+def test_chapter_with_paragraphs_but_no_clauses_is_a_clause() -> None:
+    text = (
+        "合资合同\n第一章　总则\n甲乙双方同意举办合资企业。\n"
+        "第二章　合营各方\n第一条　本合同的各方为甲方和乙方。\n"
+    )
+    clauses = split_clauses(text, "jv")
+    assert [(c.clause, c.chapter, c.chapter_title, c.text) for c in clauses] == [
+        ("第一章", "第一章", "总则", "甲乙双方同意举办合资企业。"),
+        ("第一条", "第二章", "合营各方", "本合同的各方为甲方和乙方。"),
+    ]
+
+
+def test_document_without_numbering_gives_no_clauses() -> None:
+    assert split_clauses("借条\n今借到张三人民币一万元。\n", "iou") == []
