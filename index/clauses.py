@@ -290,14 +290,33 @@ def _place(label: Label, line: _Line, stack: list[_Node], last: dict[str, tuple[
     else:
         if len(stack) == 1 and fam in ITEM_FAMILIES:
             return False  # a list before any clause is preamble
-        parent = stack[-1]
+        depth = _open_depth(fam, stack)
+        parent = stack[depth - 1]
         if not _starts(label, parent, last.get(fam), strict):
             return False
+        del stack[depth:]
     node = _Node(label, line, body=line.text[label.end:].strip(), parent=parent)
     parent.children.append(node)
     stack.append(node)
     last[fam] = label.value
     return True
+
+
+def _open_depth(fam: str, stack: list[_Node]) -> int:
+    """How much of the stack a new family keeps: 第X条 never nests under 1.1 or (一), and a
+    chapter only under a part."""
+    depth = len(stack)
+    if fam == "article":
+        while depth > 1 and _is_fine(stack[depth - 1].family):
+            depth -= 1
+    elif fam in CHAPTER_FAMILIES:
+        while depth > 1 and stack[depth - 1].family not in CHAPTER_FAMILIES:
+            depth -= 1
+    return depth
+
+
+def _is_fine(fam: str) -> bool:
+    return fam in ITEM_FAMILIES or fam.startswith(("dot", "dash"))
 
 
 def _continues(prev: tuple[int, ...], new: tuple[int, ...], strict: bool) -> bool:
@@ -403,7 +422,12 @@ def _emit(root: _Node, text: str, contract: str, first_page: int | None) -> list
             chapter_title = _chapter_title(top.body)
             items, clauses = _split_items(top)
             own = list(top.extra) + [ln for it in items for ln in _flatten(it)]
-            if not top.body and top.extra and _chapter_title(top.extra[0]) is not None:
+            if (
+                not top.body
+                and top.extra
+                and not top.extra[0].endswith((":", "：", "︰"))
+                and _chapter_title(top.extra[0]) is not None
+            ):
                 chapter_title = _chapter_title(own.pop(0))  # "第一章" / "总则" on two lines
             if chapter_title is None and top.body:
                 own.insert(0, top.body)

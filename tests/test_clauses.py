@@ -254,3 +254,15 @@ def test_chapter_with_paragraphs_but_no_clauses_is_a_clause() -> None:
 
 def test_document_without_numbering_gives_no_clauses() -> None:
     assert split_clauses("借条\n今借到张三人民币一万元。\n", "iou") == []
+
+
+def test_articles_do_not_nest_under_a_list_in_the_preamble() -> None:
+    text = (
+        "借款合同\n根据以下情况签订本合同：\n1.甲方为出借人。\n2.乙方为借款人。\n"
+        "第一条 借款金额为一万元。\n（1）分两次支付。\n第二条 借款期限为一年。\n"
+    )
+    clauses = split_clauses(text, "loan")
+    assert [(c.clause, c.parent, c.level) for c in clauses] == [
+        ("1", None, 1), ("2", None, 1), ("第一条", None, 1), ("第二条", None, 1),
+    ]
+    assert clauses[2].text == "借款金额为一万元。\n（1）分两次支付。"
