@@ -71,6 +71,9 @@ _NOT_AFTER_NUMBER = re.compile(
 # What may follow "第X条" when it is a reference ("第九条第1项", "第三条规定的") not a heading.
 _NOT_AFTER_ARTICLE = re.compile(r"(?:第|所|规定|規定|约定|約定|项下|項下|之|的|至|、|和|及|或)")
 
+# After a bare number, only a short heading makes it a label ("1 一般约定": Word numbering "%1").
+_BARE_HEADING_RE = re.compile(r"^[ \t\u3000]+[^\d\s.．。，,；;：:]{2,30}$")
+
 # Page furniture that PDF extraction glues to a line start: "— 3 —", or a bare page number
 # directly before a Chinese label ("2（一）委托费用", "4商品房买卖合同").
 _FOOTER_RE = re.compile(r"^\s*[—\-－]\s*\d{1,3}\s*[—\-－]\s*")
@@ -137,7 +140,7 @@ def _make_label(family: Family, m: re.Match[str], rest: str) -> Label | None:
             return None
         if _NOT_AFTER_NUMBER.match(rest.lstrip()):
             return None
-        if len(parts) == 1 and raw == m.group(1):
+        if len(parts) == 1 and raw == m.group(1) and not _BARE_HEADING_RE.match(rest):
             return None  # a bare number ("2024年") is not a label: "1." / "1、" needs its mark
         return Label(f"dot{len(parts)}", parts, ".".join(map(str, parts)), 0)
     if family == "dash":
