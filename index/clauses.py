@@ -209,23 +209,28 @@ def _main_label(line: str) -> bool:
 
 
 def _drop_toc(lines: list[_Line]) -> list[_Line]:
-    """Remove a table of contents: 3+ short heading lines whose first label comes again later."""
-    i = 0
-    while i < len(lines):
-        label = parse_label(lines[i].text)
-        if label is None or label.family in ITEM_FAMILIES:
-            i += 1
+    """Remove a table of contents: heading-only lines up to where its first heading comes again
+    (3+ entries when they start with 第X章/部分/条, 5+ for other numbers; 2/3 of lines entries)."""
+    for i, line in enumerate(lines):
+        label = parse_label(line.text)
+        if label is None or label.family in ITEM_FAMILIES or not _is_toc_entry(line.text):
             continue
-        j = i
-        while j < len(lines) and _is_toc_entry(lines[j].text):
-            j += 1
-        if j - i >= 3 and any(
-            (lab := parse_label(ln.text)) is not None and lab.text == label.text
-            and lab.family == label.family
-            for ln in lines[j:]
-        ):
-            return lines[:i] + lines[j:]
-        i += 1
+        key = (label.family, label.text)
+        again = next(
+            (
+                k
+                for k in range(i + 1, len(lines))
+                if (lab := parse_label(lines[k].text)) is not None
+                and (lab.family, lab.text) == key
+            ),
+            None,
+        )
+        if again is None:
+            continue
+        entries = sum(_is_toc_entry(ln.text) for ln in lines[i:again])
+        least = 3 if label.family in CHAPTER_FAMILIES or label.family == "article" else 5
+        if entries >= least and entries * 3 >= (again - i) * 2:
+            return lines[:i] + lines[again:]
     return lines
 
 
@@ -233,9 +238,8 @@ def _is_toc_entry(line: str) -> bool:
     label = parse_label(line)
     if label is None or label.family in ITEM_FAMILIES:
         return False
-    body = line[label.end:].strip()
-    body = re.sub(r"[.．…·\s\d]+$", "", body)
-    return len(body) <= 30 and not _SENTENCE_PUNCT.search(body)
+    body = re.sub(r"[.．…·\s\d]+$", "", line[label.end:].strip())
+    return len(body) <= 60 and not _SENTENCE_PUNCT.search(body)
 
 
 # ------------------------------------------------------------------------------ the tree
@@ -340,6 +344,8 @@ def _starts(label: Label, parent: _Node, last: tuple[int, ...] | None, strict: b
         return len(value) > len(pv) and value[: len(pv)] == pv and value[-1] == 1
     if last is not None and _continues(last, value, strict):
         return True  # 第X条 running across chapters
+    if label.family in CHAPTER_FAMILIES and last is None and not strict:
+        return True  # the first chapter met may be "第二部分" when the text starts mid-way
     if value[-1] != 1:
         return False
     if len(value) == 1:
