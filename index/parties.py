@@ -17,6 +17,7 @@ _TITLE_RE = re.compile(rf"^[^\s，。：:；;、,]{{0,40}}?{_KIND}(?:[（(][^）
 _GLUED_TITLE_RE = re.compile(
     rf"^([^\s，。：:；;、,]{{2,40}}?{_KIND})(?=合同编号|合同編號|编号|編號|甲方|乙方|立约|立約)"
 )
+_VARIANT_RE = re.compile(r"[（(][一二三四五六七八九十\d]{1,3}[）)]$")  # "技术服务合同（一）"
 _PARTY = r"(甲方|乙方|丙方|丁方)"
 _FORWARD_RE = re.compile(rf"{_PARTY}\s*[（(]([^（()）\n]{{1,24}})[）)]")
 _REVERSE_RE = re.compile(
@@ -24,6 +25,16 @@ _REVERSE_RE = re.compile(
 )
 _ROLE_THEN_PARTY_RE = re.compile(
     rf"(?:^|\n)\s*([^\s：:（()）_＿]{{1,10}}[方人])\s*[：:︰][\s_＿]*\n?\s*[（(]\s*{_PARTY}\s*[）)]"
+)
+# "出租人 ${name}（以下簡稱甲方）": a known role word, a name, then the party it is called.
+_ROLES = (
+    "出租人|承租人|出租方|承租方|委托人|委託人|受托人|受託人|委托方|委託方|受托方|受託方|服务方|"
+    "服務方|许可方|許可方|被许可方|被許可方|转让方|轉讓方|受让方|受讓方|出卖人|出賣人|买受人|買受人|"
+    "卖方|賣方|买方|買方|发包人|發包人|承包人|用人单位|用人單位|劳动者|勞動者|借款人|贷款人|貸款人|"
+    "出借人|供方|需方"
+)
+_CALLED_RE = re.compile(
+    rf"(?<![被])({_ROLES})[\s:：︰]*[^\n（]{{0,120}}?[（(]\s*以下(?:简称|簡稱)\s*{_PARTY}\s*[）)]"
 )
 _NOT_ROLE = re.compile(r"[_＿$#{}。，,；;：:/]|签|簽|章|盖|蓋|字|印|以下|简称|簡稱|或|代表")
 
@@ -36,7 +47,7 @@ def find_title(text: str, default: str = "") -> str:
         if not line or parse_label(line) is not None:
             continue
         if _TITLE_RE.match(line):
-            return line
+            return _VARIANT_RE.sub("", line)
         glued = _GLUED_TITLE_RE.match(line)
         if glued:
             return glued.group(1)
@@ -49,7 +60,7 @@ def find_parties(text: str) -> dict[str, str]:
     found: list[tuple[int, str, str]] = []
     for m in _FORWARD_RE.finditer(head):
         found.append((m.start(), m.group(1), m.group(2)))
-    for rx in (_REVERSE_RE, _ROLE_THEN_PARTY_RE):
+    for rx in (_REVERSE_RE, _ROLE_THEN_PARTY_RE, _CALLED_RE):
         for m in rx.finditer(head):
             found.append((m.start(), m.group(2), m.group(1)))
     roles: dict[str, str] = {}
