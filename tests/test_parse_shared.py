@@ -214,6 +214,7 @@ def test_traditional_articles_with_items() -> None:
     k = parsed("房屋租賃契約書.txt")
     c = ids(k)
     assert k.title == "房屋租賃契約書"
+    assert k.parties == {"甲方": "出租人", "乙方": "承租人"}
     assert k.script == "traditional"
     assert list(c)[:6] == ["第一條", "第二條", "第三條", "第四條", "第五條", "第六條"]
     assert c["第一條"].text.startswith("租賃房屋標示")
