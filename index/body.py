@@ -1,0 +1,190 @@
+"""Contract text -> the lines of its body: page breaks, lost line breaks, title, front matter, 目录.
+
+OWNER: clause tree. The contract body starts after site notices and numbered lines before the
+title, and after front-matter sections (目录, 注意事项, 使用说明, 说明, 名词解释 ...) that end at
+the title repeated or at the first party line; a table of contents is dropped.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from itertools import pairwise
+
+from .models import PAGE_BREAK
+from .numbering import CHAPTER_FAMILIES, ITEM_FAMILIES, parse_label, strip_page_furniture
+
+LONG_LINE = 120  # a line this long may have lost its line breaks
+_SENTENCE_PUNCT = re.compile(r"[。；;，,：:！!？?]")
+_FRONT_HEADINGS = (
+    "目录", "目錄", "注意事项", "注意事項", "使用说明", "使用說明", "填写说明", "填寫說明",
+    "说明", "說明", "名词解释", "名詞解釋", "专业术语解释", "專業術語解釋", "术语解释", "签约须知",
+)
+_TITLE_LINE_RE = re.compile(
+    r"^[^\s，。：:；;、]{0,40}(?:合同|协议|協議|契约|契約|合约|合約)(?:书|書)?"
+    r"(?:[（(][^）)]{1,12}[）)])?$"
+)
+_PARTY_LINE_RE = re.compile(
+    r"^(?:甲方|乙方|丙方|出卖人|出賣人|买受人|買受人|出租人|承租人|出租方|承租方|委托人|委託人|"
+    r"受托人|受託人|委托方|服务方|用人单位|劳动者|发包人|承包人|许可方|被许可方|立契约书人|"
+    r"立契約書人|立约人|立約人|立协议书人|立協議書人)\s*[（(：:︰]"
+)
+# Mid-line labels worth cutting a long line at: chapters, articles, dotted numbers.
+_INLINE_RE = re.compile(
+    r"第\s*[零〇一二三四五六七八九十百千两\d]+\s*[章条條]|(?<![\d.．])\d{1,3}(?:[.．]\d{1,3}){1,3}"
+)
+_REF_BEFORE = re.compile(r"(?:第|按|依|据|據|见|見|照|及|和|与|與|或|至|、)\s*$")
+
+
+@dataclass
+class Line:
+    """One non-empty line of the body."""
+
+    text: str
+    offset: int  # offset of the line's first character in the whole text
+    soft: bool = False  # cut out of a long line: its label must continue a count exactly
+
+
+
+def body_lines(text: str) -> list[Line]:
+    """The non-empty lines of the contract body, each with its offset in ``text``."""
+    lines = explode_long_lines(split_lines(text))
+    return drop_toc(lines[body_start(lines):])
+
+
+def split_lines(text: str) -> list[Line]:
+    """Non-empty stripped lines with their offsets; a page break before a label splits a line."""
+    out: list[Line] = []
+    pos = 0
+    for raw in text.split("\n"):
+        pieces = raw.split(PAGE_BREAK)
+        cur_text, cur_off = pieces[0], pos
+        p = pos + len(pieces[0]) + 1
+        for piece in pieces[1:]:
+            cleaned = strip_page_furniture(piece.strip())
+            if parse_label(cleaned) is not None:
+                _append_line(out, cur_text, cur_off)
+                cur_text, cur_off = piece, p
+            else:
+                cur_text += piece
+            p += len(piece) + 1
+        _append_line(out, cur_text, cur_off)
+        pos += len(raw) + 1
+    return out
+
+
+def _append_line(out: list[Line], text: str, offset: int) -> None:
+    stripped = strip_page_furniture(text.strip())
+    if stripped:
+        out.append(Line(stripped, offset + max(0, text.find(stripped[:1]))))
+
+
+def explode_long_lines(lines: list[Line]) -> list[Line]:
+    """Cut lines that lost their line breaks at mid-line chapter / article / dotted labels."""
+    out: list[Line] = []
+    for line in lines:
+        if len(line.text) < LONG_LINE:
+            out.append(line)
+            continue
+        cuts = [0]
+        for m in _INLINE_RE.finditer(line.text):
+            at = m.start()
+            if at == 0 or _REF_BEFORE.search(line.text[max(0, at - 3):at]):
+                continue
+            if parse_label(line.text[at:]) is not None:
+                cuts.append(at)
+        cuts.append(len(line.text))
+        for a, b in pairwise(cuts):
+            piece = line.text[a:b].strip()
+            if piece:
+                out.append(Line(piece, line.offset + a, soft=a > 0))
+    return out
+
+
+
+def _norm(line: str) -> str:
+    return re.sub(r"[\s\u3000]+", "", line)
+
+
+def _is_title_line(line: str) -> bool:
+    return _TITLE_LINE_RE.match(re.sub(r"^\d{1,3}", "", _norm(line))) is not None
+
+
+def _is_front_heading(line: str) -> bool:
+    s = _norm(line)
+    for word in _FRONT_HEADINGS:
+        if s == word or (s.endswith(word) and len(s) <= 20 and parse_label(s) is None):
+            return True
+    return False
+
+
+def body_start(lines: list[Line]) -> int:
+    """Index of the first line of the contract proper: after notices, 目录 and 使用说明."""
+    first_main = next(
+        (i for i, ln in enumerate(lines) if _main_label(ln.text)), len(lines)
+    )
+    start = 0
+    title = next((i for i in range(first_main) if _is_title_line(lines[i].text)), None)
+    if title is not None:
+        start = title + 1
+    while True:
+        front = next(
+            (i for i in range(start, first_main) if _is_front_heading(lines[i].text)), None
+        )
+        if front is None:
+            return start
+        end = next(
+            (
+                i
+                for i in range(front + 1, len(lines))
+                if _is_title_line(lines[i].text) or _PARTY_LINE_RE.match(_norm(lines[i].text))
+            ),
+            None,
+        )
+        if end is None:
+            return start
+        start = end
+        first_main = max(
+            first_main,
+            next((i for i in range(end, len(lines)) if _main_label(lines[i].text)), len(lines)),
+        )
+
+
+def _main_label(line: str) -> bool:
+    label = parse_label(line)
+    return label is not None and label.family in ("chapter", "article", "part")
+
+
+def drop_toc(lines: list[Line]) -> list[Line]:
+    """Remove a table of contents: heading-only lines up to where its first heading comes again
+    (3+ entries when they start with 第X章/部分/条, 5+ for other numbers; 2/3 of lines entries)."""
+    for i, line in enumerate(lines):
+        label = parse_label(line.text)
+        if label is None or label.family in ITEM_FAMILIES or not _is_toc_entry(line.text):
+            continue
+        key = (label.family, label.text)
+        again = next(
+            (
+                k
+                for k in range(i + 1, len(lines))
+                if (lab := parse_label(lines[k].text)) is not None
+                and (lab.family, lab.text) == key
+            ),
+            None,
+        )
+        if again is None:
+            continue
+        entries = sum(_is_toc_entry(ln.text) for ln in lines[i:again])
+        least = 3 if label.family in CHAPTER_FAMILIES or label.family == "article" else 5
+        if entries >= least and entries * 3 >= (again - i) * 2:
+            return lines[:i] + lines[again:]
+    return lines
+
+
+def _is_toc_entry(line: str) -> bool:
+    label = parse_label(line)
+    if label is None or label.family in ITEM_FAMILIES:
+        return False
+    body = re.sub(r"[.．…·\s\d]+$", "", line[label.end:].strip())
+    return len(body) <= 60 and not _SENTENCE_PUNCT.search(body)
+

@@ -1,0 +1,143 @@
+"""Body lines -> a tree of numbered nodes, nested in the order the document uses its families.
+
+OWNER: clause tree. A label is accepted only when it continues its family's count; everything
+else is text of the node above it.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from .body import Line
+from .numbering import CHAPTER_FAMILIES, ITEM_FAMILIES, Label, parse_label
+
+
+@dataclass
+class Node:
+    """A numbered line and what belongs to it: its body, unnumbered lines after it, children."""
+
+    label: Label | None
+    line: Line | None
+    body: str = ""
+    extra: list[str] = field(default_factory=list)  # unnumbered lines that follow
+    children: list[Node] = field(default_factory=list)
+    parent: Node | None = None
+
+    @property
+    def family(self) -> str:
+        return self.label.family if self.label else "root"
+
+
+
+def build_tree(lines: list[Line]) -> Node:
+    """Accept labels that continue a count; nest families in the order the document uses."""
+    root = Node(None, None)
+    stack: list[Node] = [root]
+    last: dict[str, tuple[int, ...]] = {}  # last accepted value per family, whole document
+    for line in lines:
+        label = parse_label(line.text)
+        placed = False
+        if label is not None:
+            placed = _place(label, line, stack, last)
+        if placed:
+            continue
+        if line.soft and len(stack) > 1:
+            top = stack[-1]
+            if top.extra:
+                top.extra[-1] += line.text
+            else:
+                top.body += line.text
+            continue
+        if len(stack) > 1:
+            stack[-1].extra.append(line.text)
+    return root
+
+
+def _place(label: Label, line: Line, stack: list[Node], last: dict[str, tuple[int, ...]]) -> bool:
+    fam = label.family
+    if fam == "annex":
+        # an annex closes the contract body: it needs clauses before it and a non-falling number
+        if len(stack[0].children) == 0 or last.get(fam, (0,)) > label.value:
+            return False
+        del stack[1:]
+        node = Node(label, line, body=line.text[label.end:].strip(), parent=stack[0])
+        stack[0].children.append(node)
+        stack.append(node)
+        last[fam] = label.value
+        return True
+    idx = next((i for i in range(len(stack) - 1, 0, -1) if stack[i].family == fam), None)
+    strict = line.soft
+    if idx is not None:
+        prev = stack[idx].label
+        assert prev is not None
+        if not (_continues(prev.value, label.value, strict)
+                or (fam in ITEM_FAMILIES and label.value == (1,))):
+            return False
+        parent = stack[idx - 1]
+        del stack[idx:]
+    else:
+        if len(stack) == 1 and fam in ITEM_FAMILIES:
+            return False  # a list before any clause is preamble
+        depth = _open_depth(fam, stack)
+        parent = stack[depth - 1]
+        if not _starts(label, parent, last.get(fam), strict):
+            return False
+        del stack[depth:]
+    node = Node(label, line, body=line.text[label.end:].strip(), parent=parent)
+    parent.children.append(node)
+    stack.append(node)
+    last[fam] = label.value
+    return True
+
+
+def _open_depth(fam: str, stack: list[Node]) -> int:
+    """How much of the stack a new family keeps: 第X条 never nests under 1.1 or (一), and a
+    chapter only under a part."""
+    depth = len(stack)
+    if fam == "article":
+        while depth > 1 and _is_fine(stack[depth - 1].family):
+            depth -= 1
+    elif fam in CHAPTER_FAMILIES:
+        while depth > 1 and stack[depth - 1].family not in CHAPTER_FAMILIES:
+            depth -= 1
+    return depth
+
+
+def _is_fine(fam: str) -> bool:
+    return fam in ITEM_FAMILIES or fam.startswith(("dot", "dash"))
+
+
+def _continues(prev: tuple[int, ...], new: tuple[int, ...], strict: bool) -> bool:
+    """``new`` is the next sibling of ``prev`` (same prefix, count + 1; one gap allowed)."""
+    if len(prev) != len(new):
+        return False
+    gap = 1 if strict else 2
+    if prev[:-1] == new[:-1]:
+        return 1 <= new[-1] - prev[-1] <= gap
+    # 1.5 -> 2.1 when no "2." heading: the next top number with a fresh count below it
+    return 1 <= new[0] - prev[0] <= gap and all(v == 1 for v in new[1:])
+
+
+def _starts(label: Label, parent: Node, last: tuple[int, ...] | None, strict: bool) -> bool:
+    """``label`` may open a new level under ``parent``: it starts at 1 or continues its count."""
+    value = label.value
+    pv = parent.label.value if parent.label else None
+    kind = label.family.rstrip("0123456789")
+    if pv is not None and kind in ("dot", "dash") and parent.family.rstrip("0123456789") == kind:
+        # 2.1 -> 2.1.1, 3-5 -> 3-5-1: a deeper number must extend its parent's
+        return len(value) > len(pv) and value[: len(pv)] == pv and value[-1] == 1
+    if last is not None and _continues(last, value, strict):
+        return True  # 第X条 running across chapters
+    if label.family in CHAPTER_FAMILIES and last is None and not strict:
+        return True  # the first chapter met may be "第二部分" when the text starts mid-way
+    if value[-1] != 1:
+        return False
+    if len(value) == 1:
+        return True
+    if pv is not None and (parent.family == "article" or parent.family in CHAPTER_FAMILIES):
+        if value[0] == pv[0]:
+            return True  # 第七章 -> 7.1, 第一条 -> 1-1
+    if last is not None:
+        return value[:-1] > last[:-1]
+    return all(v == 1 for v in value[1:-1])
+
