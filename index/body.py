@@ -45,7 +45,6 @@ class Line:
     soft: bool = False  # cut out of a long line: its label must continue a count exactly
 
 
-
 def body_lines(text: str) -> list[Line]:
     """The non-empty lines of the contract body, each with its offset in ``text``."""
     lines = explode_long_lines(split_lines(text))
