@@ -21,9 +21,12 @@ from .encoders import Encoder
 from .errors import SourceError
 from .models import Clause, Contract
 from .query import normalize_text
-from .tokenize import DEFAULT_MODE, tokenize
+from .tokenize import DEFAULT_MODE, TokenMode, tokenize
 
 SUFFIXES = (".pdf", ".docx", ".txt", ".md")
+# Bump when the texts we index change (search/embedding text, normalisation): a build then
+# re-parses and re-embeds everything instead of reusing the previous generation.
+TEXT_VERSION = 2
 CHILD_TEXT_LIMIT = 400  # characters of descendants' text a heading's embedding carries
 
 Parser = Callable[[Path], Contract]
@@ -99,6 +102,20 @@ def _context(c: Clause, by_id: dict[str, Clause]) -> list[str]:
     return [normalize_text(p) for p in parts]
 
 
+def title_texts(clauses: Sequence[Clause]) -> list[str]:
+    """For each clause, the titles above and of it (chapter, headings): the title field."""
+    by_contract: dict[str, dict[str, Clause]] = {}
+    for c in clauses:
+        by_contract.setdefault(c.contract, {}).setdefault(c.clause, c)
+    out = []
+    for c in clauses:
+        parts = _context(c, by_contract[c.contract])
+        if c.title and c.title == c.text:  # a heading whose text is its title
+            parts.append(normalize_text(c.title))
+        out.append(" ".join(parts))
+    return out
+
+
 def clause_texts(contract: Contract) -> list[tuple[Clause, str, str]]:
     """For each clause: (clause, BM25 text, embedding text), both Simplified.
 
@@ -149,6 +166,7 @@ def build_index(
     parse_salt: bytes = b"",
     progress: bool | None = None,
     lock: bool = True,
+    mode: TokenMode = DEFAULT_MODE,
 ) -> BuildReport:
     """Write a new generation for ``sources`` and make it live atomically.
 
@@ -159,8 +177,8 @@ def build_index(
     index_dir = Path(index_dir)
     if lock:
         with store.build_lock(index_dir):
-            return _build(sources, index_dir, encoder, parse, parse_salt, progress)
-    return _build(sources, index_dir, encoder, parse, parse_salt, progress)
+            return _build(sources, index_dir, encoder, parse, parse_salt, progress, mode)
+    return _build(sources, index_dir, encoder, parse, parse_salt, progress, mode)
 
 
 def _previous(index_dir: Path, encoder: Encoder, mode: str):  # type: ignore[no-untyped-def]
@@ -171,7 +189,7 @@ def _previous(index_dir: Path, encoder: Encoder, mode: str):  # type: ignore[no-
     gen_dir = store.generation_dir(index_dir, gen)
     man = store.read_manifest(gen_dir)
     if (man.get("format") != store.FORMAT_VERSION or man.get("encoder") != encoder.name
-            or man.get("tokenizer") != mode):
+            or man.get("tokenizer") != mode or man.get("text_version") != TEXT_VERSION):
         return gen, {}, None
     reusable = {(c.source, h): c for c, h in store.read_contracts(gen_dir)}
     return gen, reusable, gen_dir
@@ -179,9 +197,8 @@ def _previous(index_dir: Path, encoder: Encoder, mode: str):  # type: ignore[no-
 
 def _build(
     sources: Sequence[Path], index_dir: Path, encoder: Encoder, parse: Parser,
-    parse_salt: bytes, progress: bool | None,
+    parse_salt: bytes, progress: bool | None, mode: TokenMode,
 ) -> BuildReport:
-    mode = DEFAULT_MODE
     files, failed = collect_sources([Path(s) for s in sources])
     prev_gen, reusable, prev_dir = _previous(index_dir, encoder, mode)
     prev_vectors = store.read_vectors(prev_dir) if prev_dir is not None else None
@@ -266,6 +283,8 @@ def _build(
     from .bm25 import LexicalIndex
 
     LexicalIndex.build([tokenize(r.search_text, mode) for r in rows]).save(gen_dir / store.BM25_DIR)
+    titles = title_texts([r.clause for r in rows])
+    LexicalIndex.build([tokenize(t, mode) for t in titles]).save(gen_dir / store.TITLES_BM25_DIR)
     counts: dict[str, int] = {}
     for r in rows:
         counts[r.clause.contract] = counts.get(r.clause.contract, 0) + 1
@@ -275,6 +294,7 @@ def _build(
         "encoder": encoder.name,
         "dim": encoder.dim,
         "tokenizer": mode,
+        "text_version": TEXT_VERSION,
         "built_at": _dt.datetime.now(_dt.timezone.utc).isoformat(timespec="seconds"),
         "contracts": len(contracts),
         "clauses": len(rows),

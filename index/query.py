@@ -31,7 +31,13 @@ def normalize_text(text: str) -> str:
     )
     text = unicodedata.normalize("NFC", text)
     text = _t2s().convert(text)
+    for variant, standard in _VARIANTS:
+        text = text.replace(variant, standard)
     return re.sub(r"[ \t]+", " ", text).strip()
+
+
+# Orthographic variants common in contracts (older or Taiwan usage after t2s) -> one form.
+_VARIANTS = (("帐", "账"), ("部份", "部分"), ("其它", "其他"), ("资讯", "信息"), ("签属", "签署"))
 
 
 # ----------------------------------------------------------------------------- thesaurus
@@ -144,6 +150,29 @@ ROLE_WORDS = ("甲方", "乙方", "丙方")
 _ACTS = "应|应当|须|必须|有权|负责|不得|承担|同意|保证|需|可以|可"
 
 
+_DEFINITION_Q = re.compile(r"是什么|什么是|指什么|是指|定义|含义|意思|释义|术语")
+_LIST_Q = re.compile(r"包括|包含|哪些|哪几|有什么|什么内容|内容")
+_TERM = r"[\"“「『][^\"”」』]{1,30}[\"”」』]"
+_DEFINITION_CLAUSE = re.compile(
+    rf"^[\s\d.、]*{_TERM}(?:\s*[或和、]\s*{_TERM})*\s*(?:是)?(?:指|系指|意指|意为)"
+)
+
+
+def asks_definition(question: str) -> bool:
+    """True when a question asks what a term means (then definition clauses are answers)."""
+    return _DEFINITION_Q.search(question) is not None
+
+
+def asks_list(question: str) -> bool:
+    """True when a question asks for an enumeration (包括哪些 / 有什么内容)."""
+    return _LIST_Q.search(question) is not None
+
+
+def is_definition(text: str) -> bool:
+    """True for a definition clause: “术语”指……"""
+    return _DEFINITION_CLAUSE.match(text) is not None
+
+
 def asked_role(question: str) -> str | None:
     """The one party role a question is about ("乙方要…" -> "乙方"), None when none or several."""
     roles = [r for r in ROLE_WORDS if r in question]
@@ -178,7 +207,7 @@ def parse_query(
     expansion: list[str] = []
     if thesaurus is not None:
         for term in thesaurus.expand(text):
-            expansion.extend(t for t in tokenize(term, mode) if t not in tokens)
+            expansion.extend(t for t in tokenize(term, "jieba") if t not in tokens)
     return ParsedQuery(
         text=text,
         tokens=tokens,

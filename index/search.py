@@ -5,6 +5,7 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Literal
@@ -20,8 +21,11 @@ from .models import Clause, ContractInfo, Hit, SearchResult
 from .query import (
     ParsedQuery,
     Thesaurus,
+    asks_definition,
+    asks_list,
     clause_number_forms,
     detect_scope,
+    is_definition,
     normalize_text,
     parse_query,
     role_acts,
@@ -39,11 +43,14 @@ class SearchConfig:
 
     mode: Mode = "hybrid"
     fusion: Fusion = "weighted"
-    bm25_weight: float = 0.5  # weighted fusion: share of BM25 (dense gets the rest)
+    bm25_weight: float = 0.7  # weighted fusion: share of BM25 (dense gets the rest)
+    title_weight: float = 0.2  # share of BM25 over chapter and heading titles only
     expansion_weight: float = 0.4  # BM25 weight of thesaurus expansion terms
     rrf_k: int = RRF_K
     child_weight: float = 0.0  # a heading gets this share of its best child's score
     role_bonus: float = 0.08  # asked party acts in the clause (乙方应/有权/负责…)
+    list_bonus: float = 0.08  # a list question prefers a clause that introduces a list
+    definition_penalty: float = 0.3  # definitions rank lower unless a meaning is asked
     min_dense: float = 0.30  # relevance: best cosine below this and ...
     min_coverage: float = 0.5  # ... fewer than this share of content words found -> off topic
 
@@ -97,8 +104,15 @@ class Searcher:
         self._contracts = {c.key: c for c, _ in store.read_contracts(gen_dir)}
         self._titles = {k: c.title for k, c in self._contracts.items()}
         self._lexical = LexicalIndex.load(gen_dir / store.BM25_DIR, len(rows))
+        self._titles_lexical = LexicalIndex.load(gen_dir / store.TITLES_BM25_DIR, len(rows))
         self._vectors = store.read_vectors(gen_dir)
         self._parent_pos = self._parents()
+        self._norm_text = [normalize_text(c.text_simplified or c.text) for c in self._clauses]
+        children = np.bincount(self._parent_pos[self._parent_pos >= 0], minlength=len(rows))
+        self._lists = [
+            bool(children[i] >= 2 or re.search(r"[:：]\s*$", t))
+            for i, t in enumerate(self._norm_text)
+        ]
         self._generation = str(manifest.get("generation") or gen_dir.name)
         self._gen_name = gen_dir.name
 
@@ -138,6 +152,10 @@ class Searcher:
             for k, c in self._contracts.items()
         ]
 
+    def all_clauses(self) -> list[Clause]:
+        """Every indexed clause, in index order."""
+        return list(self._clauses)
+
     def _check_contract(self, contract: str | None) -> None:
         if contract is not None and contract not in self._contracts:
             raise QueryError(f"no contract named {contract}")
@@ -171,9 +189,10 @@ class Searcher:
         if n == 0:
             return SearchResult(question=question, hits=(), scope=scope, relevant=False)
         mask = (self._contract_of == scope) if scope else np.ones(n, dtype=bool)
-        lexical = self._bm25(pq)
+        lexical = self._bm25(pq, self._lexical)
+        titles = self._bm25(pq, self._titles_lexical)
         dense = self._dense(pq)
-        fused = self._fuse(lexical, dense, mask)
+        fused = self._fuse(lexical, titles, dense, mask)
         fused = self._structure(fused, pq, mask)
         order = [int(i) for i in np.argsort(-fused, kind="stable") if mask[i]][: max(top_k, 0)]
         hits = tuple(
@@ -189,10 +208,10 @@ class Searcher:
         return SearchResult(question=question, hits=hits, scope=scope, parties=parties,
                             relevant=relevant)
 
-    def _bm25(self, pq: ParsedQuery) -> np.ndarray:
-        scores = self._lexical.scores(pq.tokens)
+    def _bm25(self, pq: ParsedQuery, index: LexicalIndex) -> np.ndarray:
+        scores = index.scores(pq.tokens)
         if pq.expansion and self.config.expansion_weight:
-            scores = scores + self.config.expansion_weight * self._lexical.scores(pq.expansion)
+            scores = scores + self.config.expansion_weight * index.scores(pq.expansion)
         return scores
 
     def _dense(self, pq: ParsedQuery) -> np.ndarray:
@@ -206,24 +225,25 @@ class Searcher:
                 out[pos] = s
         return out
 
-    def _fuse(self, lexical: np.ndarray, dense: np.ndarray, mask: np.ndarray) -> np.ndarray:
+    def _fuse(self, lexical: np.ndarray, titles: np.ndarray, dense: np.ndarray,
+              mask: np.ndarray) -> np.ndarray:
         cfg = self.config
         n = len(lexical)
+        lex = (1 - cfg.title_weight) * _scaled(lexical, mask) + cfg.title_weight * _scaled(
+            titles, mask)
         if cfg.mode == "bm25":
-            return _scaled(lexical, mask) + 1e-3 * _scaled(dense, mask)
+            return lex + 1e-3 * _scaled(dense, mask)
         if cfg.mode == "dense":
             return dense.astype(np.float64)
         if cfg.fusion == "rrf":
             idx = np.flatnonzero(mask)
-            rank_l = [int(i) for i in idx[np.argsort(-lexical[idx], kind="stable")]
-                      if lexical[i] > 0]
+            rank_l = [int(i) for i in idx[np.argsort(-lex[idx], kind="stable")] if lex[i] > 0]
             rank_d = [int(i) for i in idx[np.argsort(-dense[idx], kind="stable")]]
             out = np.zeros(n)
             for i, s in rrf([rank_l, rank_d], k=cfg.rrf_k):
                 out[i] = s
             return out
-        return cfg.bm25_weight * _scaled(lexical, mask) + (1 - cfg.bm25_weight) * _scaled(
-            dense, mask)
+        return cfg.bm25_weight * lex + (1 - cfg.bm25_weight) * _scaled(dense, mask)
 
     def _structure(self, fused: np.ndarray, pq: ParsedQuery, mask: np.ndarray) -> np.ndarray:
         cfg = self.config
@@ -234,12 +254,17 @@ class Searcher:
                 if p >= 0:
                     out[p] = max(out[p], cfg.child_weight * fused[i] + (1 - cfg.child_weight)
                                  * fused[p])
-        if pq.role and cfg.role_bonus:
-            span = float(out[mask].max() - out[mask].min()) if mask.any() else 0.0
-            for i in np.flatnonzero(mask):
-                text = normalize_text(self._clauses[i].text_simplified or self._clauses[i].text)
-                if role_acts(text, pq.role):
-                    out[i] += cfg.role_bonus * span
+        span = float(out[mask].max() - out[mask].min()) if mask.any() else 0.0
+        want_list = asks_list(pq.text)
+        want_definition = asks_definition(pq.text)
+        for i in np.flatnonzero(mask):
+            text = self._norm_text[i]
+            if pq.role and role_acts(text, pq.role):
+                out[i] += cfg.role_bonus * span
+            if want_list and self._lists[i]:
+                out[i] += cfg.list_bonus * span
+            if not want_definition and is_definition(text):
+                out[i] -= cfg.definition_penalty * span
         return out
 
     def _relevant(self, pq: ParsedQuery, lexical: np.ndarray, dense: np.ndarray,

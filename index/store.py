@@ -4,7 +4,7 @@ Layout of an index dir::
 
     CURRENT                   pointer file: the id of the live generation (switched atomically)
     .lock                     fcntl lock held by a build
-    generations/<id>/manifest.json, clauses.sqlite, vectors.faiss, bm25/
+    generations/<id>/manifest.json, clauses.sqlite, vectors.faiss, bm25/, bm25-titles/
 
 A reader resolves CURRENT once and reads only that generation, so it never sees half an index.
 """
@@ -35,6 +35,7 @@ MANIFEST = "manifest.json"
 CLAUSES_DB = "clauses.sqlite"
 VECTORS = "vectors.faiss"
 BM25_DIR = "bm25"
+TITLES_BM25_DIR = "bm25-titles"
 
 _CLAUSE_FIELDS = (
     "contract", "clause", "chapter", "chapter_title", "text", "page", "title", "parent",

@@ -26,12 +26,15 @@ _DOTTED = re.compile(r"\d+(?:\.\d+)+")
 _TIAO = re.compile(r"第[^条條]+[条條]")
 
 
-def matches_gold(contract: str, clause: str, gold: str) -> bool:
-    """True when result {contract, clause} matches gold "stem#N" (shared/README.md rule)."""
+def matches_gold(contract: str, clause: str, gold: str, ancestors: Sequence[str] = ()) -> bool:
+    """True when result {contract, clause} matches gold "stem#N" (shared/README.md rule).
+
+    ``ancestors``: ids of the clauses above the result in its tree (a descendant of N matches).
+    """
     stem, _, number = gold.partition("#")
     if contract != stem:
         return False
-    if clause == number:
+    if clause == number or number in ancestors:
         return True
     if clause.startswith(number + "."):  # a descendant: 7.2.1 for 7.2
         return True
@@ -40,12 +43,26 @@ def matches_gold(contract: str, clause: str, gold: str) -> bool:
     return bool(_TIAO.fullmatch(number)) and clause.startswith(number)  # 第七条（一） for 第七条
 
 
-def first_match_rank(results: Sequence[tuple[str, str]], gold: Sequence[str]) -> int | None:
-    """1-based rank of the first result matching any gold id, None when none does."""
+def first_match_rank(results: Sequence[tuple[str, str]], gold: Sequence[str],
+                     parents: dict[tuple[str, str], str | None] | None = None) -> int | None:
+    """1-based rank of the first result matching any gold id, None when none does.
+
+    ``parents`` maps (contract, clause) to the parent clause id, to know a result's ancestors.
+    """
     for rank, (contract, clause) in enumerate(results, start=1):
-        if any(matches_gold(contract, clause, g) for g in gold):
+        ancestors = _ancestors(contract, clause, parents or {})
+        if any(matches_gold(contract, clause, g, ancestors) for g in gold):
             return rank
     return None
+
+
+def _ancestors(contract: str, clause: str, parents: dict[tuple[str, str], str | None]) -> list[str]:
+    out: list[str] = []
+    parent = parents.get((contract, clause))
+    while parent and parent not in out:
+        out.append(parent)
+        parent = parents.get((contract, parent))
+    return out
 
 
 def score(ranks: Sequence[int | None]) -> dict[str, float]:
@@ -62,10 +79,11 @@ def evaluate(searcher, questions: list[dict], top_k: int = 10) -> dict[str, obje
     """Run every question through ``searcher`` and score it."""
     ranks: list[int | None] = []
     misses = []
+    parents = {(c.contract, c.clause): c.parent for c in searcher.all_clauses()}
     for q in questions:
         res = searcher.search(q["q"], contract=q.get("contract"), top_k=top_k)
         got = [(h.clause.contract, h.clause.clause) for h in res.hits]
-        rank = first_match_rank(got, q["gold"])
+        rank = first_match_rank(got, q["gold"], parents)
         ranks.append(rank)
         if rank != 1:
             misses.append({"q": q["q"], "gold": q["gold"], "rank": rank,
@@ -88,6 +106,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     ap.add_argument("--index", type=Path, default=None, help="reuse/keep the index here")
     ap.add_argument("--quick-split", action="store_true", help="TEMPORARY crude splitter")
     ap.add_argument("--set", action="append", default=[], help="config knob, e.g. bm25_weight=0.4")
+    ap.add_argument("--tokenizer", default="bigram",
+                    choices=["jieba", "bigram", "both", "both-cross"])
     ap.add_argument("--json", action="store_true")
     args = ap.parse_args(argv)
 
@@ -109,7 +129,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     if index_dir is None:
         tmp = tempfile.TemporaryDirectory(prefix="cb-eval-")
         index_dir = Path(tmp.name)
-    report = build_index(args.sources, index_dir, encoder, parse, progress=False)
+    report = build_index(args.sources, index_dir, encoder, parse, progress=False,
+                         mode=args.tokenizer)
     for src, reason in report.failed:
         print(f"{Path(src).name}: {reason}", file=sys.stderr)
     knobs: dict[str, object] = {"mode": args.mode}
@@ -125,7 +146,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     if args.json:
         print(json.dumps(result, ensure_ascii=False))
     else:
-        print(f"{args.questions.name} {args.encoder} {knobs}: hit@1={result['hit@1']:.3f} "
+        print(f"{args.questions.name} {args.encoder} {args.tokenizer} {knobs}: "
+              f"hit@1={result['hit@1']:.3f} "
               f"hit@3={result['hit@3']:.3f} MRR={result['mrr']:.3f} n={result['n']} "
               f"({result['ms_per_question']} ms/q)")
         for m in result["misses"]:  # type: ignore[union-attr]

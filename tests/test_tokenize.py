@@ -25,11 +25,12 @@ def test_user_dictionary_words() -> None:
     assert "不可抗力" in tokenize("因不可抗力导致", mode="jieba")
 
 
-def test_both_is_jieba_plus_crossing_bigrams() -> None:
+def test_union_modes() -> None:
     both = tokenize("乙方应支付违约金", mode="both")
-    assert "违约金" in both and "乙方" in both
-    assert "方应" in both  # a bigram across a word boundary
-    assert both.count("乙方") == 1  # not counted twice
+    assert both == ["乙方", "支付", "违约", "违约金", "约金"]  # bigrams stop at stopwords (应)
+    cross = tokenize("乙方应支付违约金", mode="both-cross")
+    assert "方应" in cross and "违约金" in cross  # every bigram, across word boundaries
+    assert cross.count("乙方") == 1  # a jieba word and the same bigram count once
 
 
 def test_question_words_are_not_content() -> None:
