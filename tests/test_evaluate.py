@@ -1,0 +1,56 @@
+"""The gold-matching rule of ../shared/README.md, as scripts/evaluate.py implements it."""
+
+from __future__ import annotations
+
+import importlib.util
+import subprocess
+import sys
+
+import pytest
+from conftest import ROOT
+
+from index import store
+
+_spec = importlib.util.spec_from_file_location("evaluate", ROOT / "scripts" / "evaluate.py")
+assert _spec and _spec.loader
+evaluate = importlib.util.module_from_spec(_spec)
+_spec.loader.exec_module(evaluate)
+
+
+@pytest.mark.parametrize(("contract", "clause", "gold", "ancestors", "expected"), [
+    ("c", "7.2", "c#7.2", (), True),            # same clause
+    ("d", "7.2", "c#7.2", (), False),           # other contract
+    ("c", "7.2.1", "c#7.2", (), True),          # a descendant
+    ("c", "7.20", "c#7.2", (), False),          # not a descendant: 7.20 is not under 7.2
+    ("c", "2.1", "c#2.1.2", (), True),          # a dotted heading carrying the gold clause
+    ("c", "2", "c#2.1.2", (), False),           # "2" is not a dotted number
+    ("c", "7.1", "c#7.2", (), False),           # a sibling
+    ("c", "第七条（一）", "c#第七条", (), True),  # 第X条 and the clause starts with it
+    ("c", "第七条", "c#第七条（一）", (), False),  # the reverse is not a match
+    ("c", "第十七条", "c#第七条", (), False),
+    ("c", "4-2-1", "c#4-2", ("4-2", "第四条"), True),  # a descendant by the tree
+    ("c", "4-2", "c#4-2-1", ("第四条",), False),       # 4-2 is not a dotted number
+])
+def test_matches_gold(contract, clause, gold, ancestors, expected) -> None:
+    assert evaluate.matches_gold(contract, clause, gold, ancestors) is expected
+
+
+def test_first_match_rank_and_scores() -> None:
+    results = [("c", "1.1"), ("c", "7.2.1"), ("c", "7.2")]
+    assert evaluate.first_match_rank(results, ["c#7.2"]) == 2
+    assert evaluate.first_match_rank(results, ["c#9"]) is None
+    parents = {("c", "x"): "7.2"}
+    assert evaluate.first_match_rank([("c", "x")], ["c#7.2"], parents) == 1
+    assert evaluate.score([1, 2, None, 3]) == {
+        "hit@1": 0.25, "hit@3": 0.75, "mrr": pytest.approx((1 + 0.5 + 1 / 3) / 4)}
+
+
+def test_rebuild_script_says_busy_and_exits_75(tmp_path) -> None:
+    with store.build_lock(tmp_path):
+        proc = subprocess.run(
+            [sys.executable, str(ROOT / "scripts" / "rebuild_index.py"), str(tmp_path / "src"),
+             "--index", str(tmp_path)],
+            capture_output=True, text=True, timeout=120,
+        )
+    assert proc.returncode == 75
+    assert proc.stdout.startswith("rebuild_index: busy")
