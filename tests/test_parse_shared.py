@@ -87,6 +87,18 @@ def test_dev_gold_clauses_exist() -> None:
         assert clause in ids(parsed(stem)), item
 
 
+def test_dev_real_gold_clauses_exist() -> None:
+    """The project's own questions over contracts-real name clauses the tree has."""
+    path = Path(__file__).resolve().parent.parent / "eval" / "dev-real.jsonl"
+    lines = path.read_text(encoding="utf-8").splitlines()
+    gold = {g for line in lines if line.strip() for g in json.loads(line)["gold"]}
+    assert gold
+    for item in sorted(gold):
+        stem, clause = item.split("#", 1)
+        real = next(p for p in REAL if p.stem == stem)
+        assert clause in ids(_parse(real)), item
+
+
 def test_cs_upgrade() -> None:
     k = parsed("cs-upgrade")
     c = ids(k)
