@@ -47,7 +47,7 @@ class SearchConfig:
     title_weight: float = 0.2  # share of BM25 over chapter and heading titles only
     expansion_weight: float = 0.4  # BM25 weight of thesaurus expansion terms
     rrf_k: int = RRF_K
-    child_weight: float = 0.0  # a heading gets this share of its best child's score
+    child_weight: float = 0.3  # a heading takes this share of a better child's score
     role_bonus: float = 0.08  # asked party acts in the clause (乙方应/有权/负责…)
     list_bonus: float = 0.08  # a list question prefers a clause that introduces a list
     definition_penalty: float = 0.3  # definitions rank lower unless a meaning is asked
