@@ -179,9 +179,22 @@ def asked_role(question: str) -> str | None:
     return roles[0] if len(roles) == 1 else None
 
 
+_ACTOR_RE = re.compile(rf"({'|'.join(ROLE_WORDS)})[^，。；,;:：]{{0,12}}?(?:{_ACTS}|将)")
+
+
+_SUBJECT_RE = re.compile(rf"^\s*({'|'.join(ROLE_WORDS)})(?![、和与及])")
+
+
+def clause_actor(text: str) -> str | None:
+    """The party that acts in a clause: the first role word followed in the same phrase by
+    应/有权/负责/不得… ("甲方应在收到乙方报告后…" -> 甲方); None when no party acts."""
+    m = _SUBJECT_RE.match(text) or _ACTOR_RE.search(text[:80])
+    return m.group(1) if m else None
+
+
 def role_acts(text: str, role: str) -> bool:
     """True when ``role`` is the actor of the clause (乙方应/乙方有权/乙方负责…)."""
-    return re.search(rf"{role}(?:{_ACTS})", text[:60]) is not None
+    return clause_actor(text) == role
 
 
 # ----------------------------------------------------------------------------- parsed query

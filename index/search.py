@@ -23,12 +23,12 @@ from .query import (
     Thesaurus,
     asks_definition,
     asks_list,
+    clause_actor,
     clause_number_forms,
     detect_scope,
     is_definition,
     normalize_text,
     parse_query,
-    role_acts,
 )
 from .tokenize import DEFAULT_MODE
 
@@ -49,6 +49,7 @@ class SearchConfig:
     rrf_k: int = RRF_K
     child_weight: float = 0.3  # a heading takes this share of a better child's score
     role_bonus: float = 0.08  # asked party acts in the clause (乙方应/有权/负责…)
+    role_penalty: float = 0.25  # another party acts in it (甲方应… for a 乙方 question)
     list_bonus: float = 0.08  # a list question prefers a clause that introduces a list
     definition_penalty: float = 0.3  # definitions rank lower unless a meaning is asked
     # Relevance (calibrated on the dev sets and off-topic questions, docs/retrieval.md): on
@@ -113,12 +114,24 @@ class Searcher:
         self._parent_pos = self._parents()
         self._norm_text = [normalize_text(c.text_simplified or c.text) for c in self._clauses]
         children = np.bincount(self._parent_pos[self._parent_pos >= 0], minlength=len(rows))
+        first_child: dict[int, int] = {}
+        for i, p in enumerate(self._parent_pos):
+            first_child.setdefault(int(p), i)
+        self._actors = [
+            clause_actor(self._norm_text[first_child[i]] if self._is_heading(i) and i in
+                         first_child else t)
+            for i, t in enumerate(self._norm_text)
+        ]
         self._lists = [
             bool(children[i] >= 2 or re.search(r"[:：]\s*$", t))
             for i, t in enumerate(self._norm_text)
         ]
         self._generation = str(manifest.get("generation") or gen_dir.name)
         self._gen_name = gen_dir.name
+
+    def _is_heading(self, i: int) -> bool:
+        c = self._clauses[i]
+        return bool(c.title) and normalize_text(c.title) == self._norm_text[i]
 
     def _parents(self) -> np.ndarray:
         """Position of each clause's parent (-1 at top level)."""
@@ -263,8 +276,11 @@ class Searcher:
         want_definition = asks_definition(pq.text)
         for i in np.flatnonzero(mask):
             text = self._norm_text[i]
-            if pq.role and role_acts(text, pq.role):
+            actor = self._actors[i]
+            if pq.role and actor == pq.role:
                 out[i] += cfg.role_bonus * span
+            elif pq.role and actor is not None:
+                out[i] -= cfg.role_penalty * span
             if want_list and self._lists[i]:
                 out[i] += cfg.list_bonus * span
             if not want_definition and is_definition(text):

@@ -5,6 +5,7 @@ from __future__ import annotations
 from index.query import (
     Thesaurus,
     asked_role,
+    clause_actor,
     clause_number_forms,
     detect_scope,
     normalize_text,
@@ -78,6 +79,8 @@ def test_roles() -> None:
     assert role_acts("乙方应在接到通知后一小时内响应", "乙方")
     assert role_acts("若甲方验收合格，乙方有权收取费用", "乙方")
     assert not role_acts("甲方应向乙方支付费用", "乙方")
+    assert clause_actor("甲方对乙方的技术支持请求，应在两小时内响应") == "甲方"
+    assert clause_actor("双方应协商解决") is None
 
 
 def test_clause_number_forms() -> None:
