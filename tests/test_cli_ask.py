@@ -5,19 +5,14 @@ from __future__ import annotations
 import json
 
 import pytest
-from index_corpus import LEASE, MAINT, parse_json, write_corpus
+from index_corpus import LEASE, MAINT, build_tiny_index
 
 from bot.cli import main
-from index.build import build_index
-from index.encoders import load_encoder
 
 
 @pytest.fixture(scope="module")
 def index_dir(tmp_path_factory):
-    root = tmp_path_factory.mktemp("cli")
-    write_corpus(root / "src", MAINT, LEASE)
-    build_index([root / "src"], root / "idx", load_encoder(), parse_json, progress=False)
-    return root / "idx"
+    return build_tiny_index(tmp_path_factory.mktemp("cli"))
 
 
 @pytest.fixture(autouse=True)
