@@ -192,6 +192,15 @@ def clause_actor(text: str) -> str | None:
     return m.group(1) if m else None
 
 
+_CONDITION_RE = re.compile(rf"^\s*(?:若|如|如果|倘若|假如|凡)\s*({'|'.join(ROLE_WORDS)})")
+
+
+def condition_subject(text: str) -> str | None:
+    """The party a conditional clause is about ("若乙方未按约定…" -> 乙方), else None."""
+    m = _CONDITION_RE.match(text)
+    return m.group(1) if m else None
+
+
 def role_acts(text: str, role: str) -> bool:
     """True when ``role`` is the actor of the clause (乙方应/乙方有权/乙方负责…)."""
     return clause_actor(text) == role

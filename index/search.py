@@ -25,6 +25,7 @@ from .query import (
     asks_list,
     clause_actor,
     clause_number_forms,
+    condition_subject,
     detect_scope,
     is_definition,
     normalize_text,
@@ -122,6 +123,7 @@ class Searcher:
                          first_child else t)
             for i, t in enumerate(self._norm_text)
         ]
+        self._conditions = [condition_subject(t) for t in self._norm_text]
         self._lists = [
             bool(children[i] >= 2 or re.search(r"[:：]\s*$", t))
             for i, t in enumerate(self._norm_text)
@@ -279,7 +281,7 @@ class Searcher:
             actor = self._actors[i]
             if pq.role and actor == pq.role:
                 out[i] += cfg.role_bonus * span
-            elif pq.role and actor is not None:
+            elif pq.role and actor is not None and self._conditions[i] != pq.role:
                 out[i] -= cfg.role_penalty * span
             if want_list and self._lists[i]:
                 out[i] += cfg.list_bonus * span

@@ -7,6 +7,7 @@ from index.query import (
     asked_role,
     clause_actor,
     clause_number_forms,
+    condition_subject,
     detect_scope,
     normalize_text,
     parse_query,
@@ -81,6 +82,8 @@ def test_roles() -> None:
     assert not role_acts("甲方应向乙方支付费用", "乙方")
     assert clause_actor("甲方对乙方的技术支持请求，应在两小时内响应") == "甲方"
     assert clause_actor("双方应协商解决") is None
+    assert condition_subject("若乙方未按约定完成，甲方有权要求乙方支付违约金") == "乙方"
+    assert condition_subject("乙方应按时完成") is None
 
 
 def test_clause_number_forms() -> None:
