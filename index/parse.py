@@ -14,14 +14,14 @@ PREVIEW_CHARS = 40
 
 def parse_contract(path: Path, rules_file: Path | None = None) -> Contract:
     """Parse a contract source file into its clause tree (key = file stem)."""
+    path = Path(path)
+    if not path.is_file():
+        raise UnreadableSourceError(str(path), f"{path.name}: no such file")
     from .clean import clean_text
     from .extract import extract_document
     from .normalize import detect_script
     from .rules import load_rules
 
-    path = Path(path)
-    if not path.is_file():
-        raise UnreadableSourceError(str(path), f"{path.name}: no such file")
     document = extract_document(path)
     text = clean_text(document.text, load_rules(rules_file))
     if not text.strip():
