@@ -62,7 +62,7 @@ def format_tree(contract: Contract) -> str:
             chapter = c.chapter
             if chapter is not None:
                 lines.append(f"{chapter} {c.chapter_title or ''}".rstrip())
-        indent = "  " * (c.level + (1 if c.chapter else 0))
+        indent = "  " * (c.level - 1 + (1 if c.chapter else 0))
         head = c.title or c.text.replace("\n", " ")
         if len(head) > PREVIEW_CHARS:
             head = head[:PREVIEW_CHARS] + "…"
