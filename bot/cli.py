@@ -10,9 +10,13 @@ import json
 import sys
 from collections.abc import Sequence
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from index.errors import ContractbotError
 from index.models import SearchResult
+
+if TYPE_CHECKING:
+    from index.search import Searcher
 
 from .settings import Settings
 
@@ -81,9 +85,9 @@ def cmd_index_status(args: argparse.Namespace, settings: Settings) -> int:
     print(f"built at:  {manifest.get('built_at')} (generation {manifest.get('generation')})")
     print(f"encoder:   {manifest.get('encoder')} ({manifest.get('dim')} dimensions)")
     print(f"contracts: {manifest.get('contracts')}   clauses: {manifest.get('clauses')}")
-    for src in manifest.get("sources", []):  # type: ignore[union-attr]
+    for src in manifest.get("sources", []):
         print(f"  {src['contract']}  《{src['title']}》  {src['clauses']} clauses")
-    for fail in manifest.get("failed", []):  # type: ignore[union-attr]
+    for fail in manifest.get("failed", []):
         print(f"  failed: {Path(fail['source']).name}: {fail['reason']}")
     return EXIT_OK
 
@@ -101,7 +105,7 @@ def format_answer(result: SearchResult) -> str:
     return "\n\n".join(blocks)
 
 
-def _open_searcher(args: argparse.Namespace, settings: Settings):  # type: ignore[no-untyped-def]
+def _open_searcher(args: argparse.Namespace, settings: Settings) -> Searcher:
     """Open the index; with no index at the default place, build one from samples/ first."""
     from index import store
     from index.search import Searcher

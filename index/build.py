@@ -77,9 +77,10 @@ def collect_sources(sources: Sequence[Path]) -> tuple[list[Path], list[tuple[str
             files.append(src)
         else:
             missing.append((str(src), "no such file or folder"))
-    seen: set[Path] = set()
-    unique = [f for f in files if not (f.resolve() in seen or seen.add(f.resolve()))]  # type: ignore[func-returns-value]
-    return unique, missing
+    unique: dict[Path, Path] = {}
+    for f in files:
+        unique.setdefault(f.resolve(), f)
+    return list(unique.values()), missing
 
 
 def _context(c: Clause, by_id: dict[str, Clause]) -> list[str]:
@@ -150,7 +151,7 @@ def clause_texts(contract: Contract) -> list[tuple[Clause, str, str]]:
     return rows
 
 
-def _progress(total: int, enabled: bool | None, desc: str):  # type: ignore[no-untyped-def]
+def _progress(total: int, enabled: bool | None, desc: str):
     from tqdm import tqdm
 
     if enabled is None:
@@ -181,7 +182,7 @@ def build_index(
     return _build(sources, index_dir, encoder, parse, parse_salt, progress, mode)
 
 
-def _previous(index_dir: Path, encoder: Encoder, mode: str):  # type: ignore[no-untyped-def]
+def _previous(index_dir: Path, encoder: Encoder, mode: str):
     """The previous generation's reusable contracts {(source, hash): (contract, gen_dir)}."""
     gen = store.current_generation(index_dir)
     if gen is None:
@@ -208,6 +209,7 @@ def _build(
     vectors: list[np.ndarray] = []
     to_embed: list[tuple[int, str]] = []  # (row position, text)
     keys: set[str] = set()
+    used: set[int] = set()  # clause ids taken so far
     parsed = reused = 0
     bar = _progress(len(files), progress, "parsing")
     for path in files:
@@ -225,6 +227,7 @@ def _build(
             contracts.append((old, digest))
             old_vecs = store.reconstruct(prev_vectors, [s.id for s in stored])
             for s, vec in zip(stored, old_vecs, strict=True):
+                used.add(s.id)
                 rows.append(store.StoredClause(s.id, len(rows), s.clause, s.search_text,
                                                s.embed_text))
                 vectors.append(vec)
@@ -250,7 +253,6 @@ def _build(
         meta = Contract(key=contract.key, title=contract.title, parties=contract.parties,
                         clauses=(), script=contract.script, source=source)
         contracts.append((meta, digest))
-        used: set[int] = {r.id for r in rows}
         for c, search, embed in clause_texts(contract):
             salt, cid = 0, store.clause_id(c.contract, c.clause, c.text)
             while cid in used:

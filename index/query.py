@@ -17,7 +17,7 @@ from .tokenize import STOPWORDS, TokenMode, content_words, tokenize
 
 
 @lru_cache(maxsize=1)
-def _t2s():  # type: ignore[no-untyped-def]
+def _t2s():
     import opencc
 
     return opencc.OpenCC("t2s")

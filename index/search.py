@@ -133,7 +133,7 @@ class Searcher:
 
     def _is_heading(self, i: int) -> bool:
         c = self._clauses[i]
-        return bool(c.title) and normalize_text(c.title) == self._norm_text[i]
+        return c.title is not None and normalize_text(c.title) == self._norm_text[i]
 
     def _parents(self) -> np.ndarray:
         """Position of each clause's parent (-1 at top level)."""

@@ -21,6 +21,7 @@ import sqlite3
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 
@@ -125,7 +126,7 @@ def build_lock(index_dir: Path) -> Iterator[None]:
 # ----------------------------------------------------------------------------- manifest
 
 
-def read_manifest(gen_dir: Path) -> dict[str, object]:
+def read_manifest(gen_dir: Path) -> dict[str, Any]:
     """The manifest of a generation."""
     return dict(json.loads((gen_dir / MANIFEST).read_text("utf-8")))
 
@@ -239,14 +240,14 @@ def write_vectors(gen_dir: Path, ids: np.ndarray, vectors: np.ndarray, dim: int)
     faiss.write_index(index, str(gen_dir / VECTORS))
 
 
-def read_vectors(gen_dir: Path):  # type: ignore[no-untyped-def]
+def read_vectors(gen_dir: Path):
     """The generation's FAISS index."""
     import faiss
 
     return faiss.read_index(str(gen_dir / VECTORS))
 
 
-def reconstruct(index, ids: Sequence[int]) -> np.ndarray:  # type: ignore[no-untyped-def]
+def reconstruct(index, ids: Sequence[int]) -> np.ndarray:
     """Stored vectors of ``ids`` (to reuse them in the next generation without re-embedding)."""
     if not ids:
         return np.zeros((0, index.d), dtype=np.float32)

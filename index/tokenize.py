@@ -32,7 +32,7 @@ STOPWORDS = QUESTION_WORDS | frozenset(
 
 
 @lru_cache(maxsize=1)
-def _jieba():  # type: ignore[no-untyped-def]
+def _jieba():
     """A private jieba tokenizer (global jieba state stays untouched) with our user dictionary."""
     import logging
 

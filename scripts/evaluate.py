@@ -17,6 +17,10 @@ import tempfile
 import time
 from collections.abc import Sequence
 from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from index.search import Searcher
 
 ROOT = Path(__file__).resolve().parent.parent
 if str(ROOT) not in sys.path:
@@ -75,7 +79,7 @@ def score(ranks: Sequence[int | None]) -> dict[str, float]:
     }
 
 
-def evaluate(searcher, questions: list[dict], top_k: int = 10) -> dict[str, object]:  # type: ignore[no-untyped-def]
+def evaluate(searcher: Searcher, questions: list[dict], top_k: int = 10) -> dict[str, object]:
     """Run every question through ``searcher`` and score it."""
     ranks: list[int | None] = []
     misses = []
@@ -111,18 +115,20 @@ def main(argv: Sequence[str] | None = None) -> int:
     ap.add_argument("--json", action="store_true")
     args = ap.parse_args(argv)
 
-    from index.build import build_index
+    from index.build import Parser, build_index
     from index.encoders import load_encoder
     from index.search import SearchConfig, Searcher
 
     encoder = load_encoder(args.encoder)
+    parse: Parser
     if args.quick_split:
-        from scripts._quick_split import quick_parse as parse
-    else:
-        from index.parse import parse_contract
+        from scripts._quick_split import quick_parse
 
-        def parse(path: Path):  # type: ignore[no-untyped-def]
-            return parse_contract(path)
+        parse = quick_parse
+    else:
+        from index.build import contract_parser
+
+        parse, _ = contract_parser()
 
     tmp = None
     index_dir = args.index
@@ -142,6 +148,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     searcher = Searcher(index_dir, encoder, SearchConfig(**knobs))  # type: ignore[arg-type]
     t0 = time.perf_counter()
     result = evaluate(searcher, load_questions(args.questions))
+    misses: list[dict[str, Any]] = result["misses"]  # type: ignore[assignment]
     result["ms_per_question"] = round(1000 * (time.perf_counter() - t0) / max(result["n"], 1), 1)  # type: ignore[call-overload]
     if args.json:
         print(json.dumps(result, ensure_ascii=False))
@@ -150,7 +157,7 @@ def main(argv: Sequence[str] | None = None) -> int:
               f"hit@1={result['hit@1']:.3f} "
               f"hit@3={result['hit@3']:.3f} MRR={result['mrr']:.3f} n={result['n']} "
               f"({result['ms_per_question']} ms/q)")
-        for m in result["misses"]:  # type: ignore[union-attr]
+        for m in misses:
             print(f"  miss {m['q']} gold={m['gold']} rank={m['rank']} top3={m['top3']}")
     if tmp is not None:
         tmp.cleanup()
