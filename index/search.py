@@ -213,7 +213,8 @@ class Searcher:
         dense = self._dense(pq)
         fused = self._fuse(lexical, titles, dense, mask)
         fused = self._structure(fused, pq, mask)
-        order = [int(i) for i in np.argsort(-fused, kind="stable") if mask[i]][: max(top_k, 0)]
+        ranked = [int(i) for i in np.argsort(-fused, kind="stable") if mask[i]]
+        order = self._without_bare_headings(ranked[: max(top_k, 0) + 5])[: max(top_k, 0)]
         hits = tuple(
             Hit(self._clauses[i], self._titles.get(self._clauses[i].contract, ""),
                 float(fused[i]))
@@ -226,6 +227,13 @@ class Searcher:
         relevant = self._relevant(pq, dense, mask, order)
         return SearchResult(question=question, hits=hits, scope=scope, parties=parties,
                             relevant=relevant)
+
+    def _without_bare_headings(self, ranked: list[int]) -> list[int]:
+        """Drop a heading with no text of its own when one of its sub-clauses ranks near the
+        top too: the sub-clause carries the answer, the bare heading would repeat it."""
+        present = set(ranked)
+        covered = {int(self._parent_pos[i]) for i in ranked if self._parent_pos[i] in present}
+        return [i for i in ranked if not (i in covered and self._is_heading(i))]
 
     def _bm25(self, pq: ParsedQuery, index: LexicalIndex) -> np.ndarray:
         scores = index.scores(pq.tokens)
