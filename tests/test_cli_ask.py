@@ -81,3 +81,31 @@ def test_encoder_mismatch_is_one_line(index_dir, monkeypatch, capsys) -> None:
 def test_missing_index_status(tmp_path, capsys) -> None:
     assert main(["index", "status", "--index", str(tmp_path / "none")]) == 1
     assert "no index" in capsys.readouterr().err
+
+
+# ----------------------------------------------------------------------------- index build
+
+
+def test_index_build_exit_codes_and_failures(shared, tmp_path, capsys) -> None:
+    idx = tmp_path / "idx"
+    bad = tmp_path / "old.doc"
+    bad.write_bytes(b"\xd0\xcf\x11\xe0 legacy word file")
+    good = shared / "contracts" / "cs-upgrade.txt"
+    assert main(["index", "build", str(good), "--index", str(idx)]) == 0
+    assert "indexed 1 contracts" in capsys.readouterr().out
+    assert main(["index", "build", str(good), str(bad), "--index", str(idx)]) == 3
+    err = capsys.readouterr().err
+    assert err.startswith("old.doc: ")
+    assert main(["index", "status", "--json", "--index", str(idx)]) == 0
+    status = json.loads(capsys.readouterr().out)
+    assert status["contracts"] == 1 and status["failed"][0]["source"].endswith("old.doc")
+    assert main(["index", "build", str(bad), "--index", str(tmp_path / "idx2")]) == 4
+
+
+def test_ask_builds_from_samples_when_there_is_no_index(samples, tmp_path, capsys) -> None:
+    assert any(samples.iterdir()), "samples/ holds the project's sample contracts"
+    assert main(["ask", "乙方响应时间是多少", "--json", "--top-k", "1"]) == 0
+    captured = capsys.readouterr()
+    assert "building one from" in captured.err and str(samples) in captured.err
+    assert json.loads(captured.out)["results"], "the samples answer the quick-start question"
+    assert (tmp_path / "default-index" / "CURRENT").is_file()
