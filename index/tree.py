@@ -28,7 +28,6 @@ class Node:
         return self.label.family if self.label else "root"
 
 
-
 def build_tree(lines: list[Line]) -> Node:
     """Accept labels that continue a count; nest families in the order the document uses."""
     root = Node(None, None)
