@@ -26,7 +26,7 @@ from .tokenize import DEFAULT_MODE, TokenMode, tokenize
 SUFFIXES = (".pdf", ".docx", ".txt", ".md")
 # Bump when the texts we index change (search/embedding text, normalisation): a build then
 # re-parses and re-embeds everything instead of reusing the previous generation.
-TEXT_VERSION = 2
+TEXT_VERSION = 3
 CHILD_TEXT_LIMIT = 400  # characters of descendants' text a heading's embedding carries
 
 Parser = Callable[[Path], Contract]

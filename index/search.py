@@ -51,7 +51,7 @@ class SearchConfig:
     child_weight: float = 0.3  # a heading takes this share of a better child's score
     role_bonus: float = 0.08  # asked party acts in the clause (乙方应/有权/负责…)
     role_penalty: float = 0.25  # another party acts in it (甲方应… for a 乙方 question)
-    list_bonus: float = 0.08  # a list question prefers a clause that introduces a list
+    list_bonus: float = 0.15  # a list question prefers a clause that introduces a list
     definition_penalty: float = 0.3  # definitions rank lower unless a meaning is asked
     # Relevance (calibrated on the dev sets and off-topic questions, docs/retrieval.md): on
     # topic when the best cosine reaches min_dense, or reaches weak_dense while the top hit

@@ -11,8 +11,8 @@ from functools import lru_cache
 from importlib import resources
 from typing import Literal
 
-TokenMode = Literal["jieba", "bigram", "both", "both-cross"]
-DEFAULT_MODE: TokenMode = "bigram"  # measured best (docs/retrieval.md)
+TokenMode = Literal["jieba", "bigram", "unibigram", "both"]
+DEFAULT_MODE: TokenMode = "both"  # measured best (docs/retrieval.md)
 
 _HAN = r"\u3400-\u4dbf\u4e00-\u9fff"
 _RUN_RE = re.compile(rf"[{_HAN}]+|[a-z0-9]+(?:\.[0-9]+)*")
@@ -58,6 +58,11 @@ def _bigrams(text: str) -> list[str]:
     return out
 
 
+def _han_chars(text: str) -> list[str]:
+    return [c for run in _RUN_RE.findall(text) if "\u3400" <= run[0] <= "\u9fff" and len(run) > 1
+            for c in run]
+
+
 def _jieba_words(text: str) -> list[str]:
     return [w for w in _jieba().lcut_for_search(text) if _WORD_RE.search(w)]
 
@@ -65,25 +70,21 @@ def _jieba_words(text: str) -> list[str]:
 def tokenize(text: str, mode: TokenMode = DEFAULT_MODE, drop_stopwords: bool = True) -> list[str]:
     """Tokens of a normalised text for BM25.
 
-    ``jieba``: words (search mode: long words also give their parts); ``bigram``: character
-    bigrams of every Chinese run; ``both``: jieba words plus the bigrams of the text between
-    stopwords that are not already jieba words (so a run split oddly by jieba still matches).
+    ``jieba``: words (search mode: a long word also gives its parts); ``bigram``: character
+    bigrams of every Chinese run; ``unibigram``: bigrams plus single characters; ``both``: jieba
+    words plus every bigram that is not already a jieba word (the measured best: jieba keeps
+    single-character verbs like 签/赔, bigrams match where jieba splits question and clause apart).
     """
     text = text.lower()
     if mode == "bigram":
         words = _bigrams(text)
+    elif mode == "unibigram":
+        words = _bigrams(text) + _han_chars(text)
     else:
         words = _jieba_words(text)
-        if mode == "both-cross":
+        if mode == "both":
             seen = set(words)
             words.extend(g for g in _bigrams(text) if g not in seen)
-        elif mode == "both":
-            seen = set(words)
-            content = " ".join(
-                " " if (w in STOPWORDS and drop_stopwords) else w
-                for w in _jieba().lcut(text)
-            )
-            words.extend(g for g in _bigrams(content) if g not in seen)
     if drop_stopwords:
         words = [w for w in words if w not in STOPWORDS]
     return words

@@ -110,8 +110,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     ap.add_argument("--index", type=Path, default=None, help="reuse/keep the index here")
     ap.add_argument("--quick-split", action="store_true", help="TEMPORARY crude splitter")
     ap.add_argument("--set", action="append", default=[], help="config knob, e.g. bm25_weight=0.4")
-    ap.add_argument("--tokenizer", default="bigram",
-                    choices=["jieba", "bigram", "both", "both-cross"])
+    ap.add_argument("--tokenizer", default="both",
+                    choices=["jieba", "bigram", "unibigram", "both"])
     ap.add_argument("--json", action="store_true")
     args = ap.parse_args(argv)
 

@@ -25,12 +25,15 @@ def test_user_dictionary_words() -> None:
     assert "不可抗力" in tokenize("因不可抗力导致", mode="jieba")
 
 
-def test_union_modes() -> None:
+def test_union_mode() -> None:
     both = tokenize("乙方应支付违约金", mode="both")
-    assert both == ["乙方", "支付", "违约", "违约金", "约金"]  # bigrams stop at stopwords (应)
-    cross = tokenize("乙方应支付违约金", mode="both-cross")
-    assert "方应" in cross and "违约金" in cross  # every bigram, across word boundaries
-    assert cross.count("乙方") == 1  # a jieba word and the same bigram count once
+    assert "方应" in both and "违约金" in both  # every bigram, across word boundaries
+    assert both.count("乙方") == 1  # a jieba word and the same bigram count once
+    assert "签" in tokenize("验收后要签什么", mode="both")  # single-character verbs stay
+
+
+def test_unigrams_and_bigrams() -> None:
+    assert tokenize("要签报告", mode="unibigram") == ["要签", "签报", "报告", "签", "报", "告"]
 
 
 def test_question_words_are_not_content() -> None:
