@@ -1,12 +1,130 @@
-"""Source file -> Document: dispatch on file type (PDF, DOCX, text/Markdown). OWNER: extraction."""
+"""Source file -> Document: dispatch on file type (PDF, DOCX, text/Markdown). OWNER: extraction.
+
+The type comes from the extension, checked against the file's magic bytes so that a misnamed
+file gets the right reason (a .docx that is really a legacy .doc, a PDF named .txt ...).
+"""
 
 from __future__ import annotations
 
 from pathlib import Path
 
+from .errors import EmptySourceError, SourceError, UnreadableSourceError, UnsupportedFormatError
 from .models import Document
+
+MAX_BINARY_BYTES = 50 * 1024 * 1024  # PDF and DOCX
+MAX_TEXT_BYTES = 64 * 1024 * 1024
+TEXT_SUFFIXES = frozenset({".txt", ".md", ".markdown", ".text"})
+
+_PDF_MAGIC = b"%PDF"
+_ZIP_MAGIC = b"PK\x03\x04"
+_OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
+_KNOWN_UNSUPPORTED = {
+    ".doc": "legacy .doc: save it as .docx or PDF",
+    ".wps": "WPS document: save it as .docx or PDF",
+    ".rtf": "RTF: save it as .docx or PDF",
+    ".xls": "spreadsheets are not supported: save the contract as .docx or PDF",
+    ".xlsx": "spreadsheets are not supported: save the contract as .docx or PDF",
+    ".pptx": "presentations are not supported: save the contract as .docx or PDF",
+    ".odt": "OpenDocument text: save it as .docx or PDF",
+    ".html": "web pages are not supported: save the contract as .txt, .docx or PDF",
+    ".htm": "web pages are not supported: save the contract as .txt, .docx or PDF",
+}
+_IMAGE_SUFFIXES = frozenset({".png", ".jpg", ".jpeg", ".gif", ".bmp", ".tif", ".tiff", ".webp"})
+_IMAGE_MAGIC = (b"\x89PNG", b"\xff\xd8\xff", b"GIF8", b"BM", b"II*\x00", b"MM\x00*")
 
 
 def extract_document(path: Path) -> Document:
     """Read a contract source into pages of plain text; raise a SourceError when it can't."""
-    raise NotImplementedError
+    path = Path(path)
+    name = path.name
+    try:
+        size = path.stat().st_size
+        with path.open("rb") as fh:
+            head = fh.read(8)
+    except FileNotFoundError as err:
+        raise UnreadableSourceError(str(path), f"{name}: no such file") from err
+    except OSError as err:
+        raise UnreadableSourceError(str(path), f"{name}: cannot be read ({err.strerror})") from err
+    if size == 0:
+        raise EmptySourceError(str(path), f"{name}: empty file")
+    kind = _detect_kind(path, head)
+    limit = MAX_TEXT_BYTES if kind == "text" else MAX_BINARY_BYTES
+    if size > limit:
+        raise UnsupportedFormatError(
+            str(path),
+            f"{name}: file too large ({size // 2**20} MB, the limit is {limit // 2**20} MB)",
+        )
+    try:
+        if kind == "pdf":
+            from .pdf import extract_pdf
+
+            return extract_pdf(path)
+        if kind == "docx":
+            from .docx import extract_docx
+
+            return extract_docx(path)
+        from .textfile import extract_text_file
+
+        return extract_text_file(path)
+    except SourceError:
+        raise
+    except (OSError, MemoryError, RecursionError, ValueError, KeyError) as err:
+        reason = f"{name}: cannot be read ({type(err).__name__})"
+        raise UnreadableSourceError(str(path), reason) from err
+
+
+def _detect_kind(path: Path, head: bytes) -> str:
+    """"pdf", "docx" or "text" from extension and magic bytes, or raise UnsupportedFormatError."""
+    name = path.name
+    suffix = path.suffix.lower()
+    if head.startswith(_OLE_MAGIC):
+        if suffix == ".docx":
+            reason = "legacy .doc (or a password-protected document): save it as .docx or PDF"
+        else:
+            reason = _KNOWN_UNSUPPORTED.get(suffix, "legacy .doc: save it as .docx or PDF")
+        raise UnsupportedFormatError(str(path), f"{name}: {reason}")
+    if head.startswith(_PDF_MAGIC) or (suffix == ".pdf" and _PDF_MAGIC in _head(path, 1024)):
+        return "pdf"
+    if suffix == ".pdf":
+        raise UnreadableSourceError(str(path), f"{name}: corrupt or truncated PDF")
+    if suffix == ".docx":
+        if not head.startswith(_ZIP_MAGIC):
+            raise UnreadableSourceError(str(path), f"{name}: not a valid DOCX file")
+        return "docx"
+    if suffix in _IMAGE_SUFFIXES or head.startswith(_IMAGE_MAGIC):
+        raise UnsupportedFormatError(
+            str(path), f"{name}: images are not supported (no OCR yet): send a PDF, DOCX or text"
+        )
+    if suffix in _KNOWN_UNSUPPORTED:
+        raise UnsupportedFormatError(str(path), f"{name}: {_KNOWN_UNSUPPORTED[suffix]}")
+    if head.startswith(_ZIP_MAGIC):
+        if suffix in TEXT_SUFFIXES or suffix == "":
+            return "docx" if _is_docx_zip(path) else _unsupported_zip(path)
+        return _unsupported_zip(path)
+    if suffix in TEXT_SUFFIXES or suffix == "":
+        return "text"
+    raise UnsupportedFormatError(
+        str(path), f"{name}: unsupported file type {suffix!r}: send a PDF, DOCX or text file"
+    )
+
+
+def _head(path: Path, n: int) -> bytes:
+    with path.open("rb") as fh:
+        return fh.read(n)
+
+
+def _is_docx_zip(path: Path) -> bool:
+    import zipfile
+
+    try:
+        with zipfile.ZipFile(path) as zf:
+            return "word/document.xml" in zf.namelist()
+    except (zipfile.BadZipFile, OSError):
+        return False
+
+
+def _unsupported_zip(path: Path) -> str:
+    raise UnsupportedFormatError(
+        str(path),
+        f"{path.name}: an archive or office file we do not read: send a PDF, DOCX or text",
+    )

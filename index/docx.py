@@ -1,0 +1,129 @@
+"""DOCX sources: body paragraphs and tables in document order, Word automatic numbering rendered.
+
+Many contracts carry their clause numbers (1.1, 第X条) only as Word list numbering, absent from
+the paragraph text; we render each numbered paragraph's label back in front of its text.
+"""
+
+from __future__ import annotations
+
+import zipfile
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+from .docx_numbering import NumberingRenderer
+from .errors import EmptySourceError, UnreadableSourceError
+from .models import Document, Page
+
+W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
+MAX_DOCUMENT_XML = 100 * 1024 * 1024  # declared uncompressed size of word/document.xml
+MAX_TOTAL_UNCOMPRESSED = 300 * 1024 * 1024
+MAX_RATIO = 200  # uncompressed / compressed for any large member
+_RATIO_MIN_SIZE = 5 * 1024 * 1024
+
+
+def extract_docx(path: Path) -> Document:
+    """Read a .docx into one Page (number None): paragraphs and table rows, one per line."""
+    check_zip_safety(path)
+    try:
+        import docx
+
+        document = docx.Document(str(path))
+        renderer = NumberingRenderer.from_document(document)
+        lines = list(_block_lines(document.element.body, renderer))
+    except (UnreadableSourceError, EmptySourceError):
+        raise
+    except Exception as err:  # python-docx/lxml/zipfile raise many types for broken packages
+        raise UnreadableSourceError(str(path), f"{path.name}: not a valid DOCX file") from err
+    text = "\n".join(line for line in lines if line.strip()).replace("\f", "\n")
+    if not text.strip():
+        raise EmptySourceError(str(path), f"{path.name}: the document holds no text")
+    return Document(source=str(path), kind="docx", pages=(Page(None, text),))
+
+
+def check_zip_safety(path: Path) -> None:
+    """Refuse a DOCX whose members would inflate absurdly (zip bomb), before inflating anything."""
+    try:
+        with zipfile.ZipFile(path) as zf:
+            infos = zf.infolist()
+    except (zipfile.BadZipFile, OSError, ValueError) as err:
+        raise UnreadableSourceError(str(path), f"{path.name}: not a valid DOCX file") from err
+    total = 0
+    for info in infos:
+        total += info.file_size
+        ratio = info.file_size / max(1, info.compress_size)
+        too_big = info.filename == "word/document.xml" and info.file_size > MAX_DOCUMENT_XML
+        if too_big or total > MAX_TOTAL_UNCOMPRESSED or (
+            info.file_size > _RATIO_MIN_SIZE and ratio > MAX_RATIO
+        ):
+            raise UnreadableSourceError(
+                str(path),
+                f"{path.name}: refused: the DOCX would inflate to an absurd size (zip bomb?)",
+            )
+    if "word/document.xml" not in {i.filename for i in infos}:
+        raise UnreadableSourceError(str(path), f"{path.name}: not a valid DOCX file")
+
+
+def _block_lines(container: Any, renderer: NumberingRenderer) -> Iterator[str]:
+    """Lines of a body (or table cell) in document order: paragraphs, tables, content controls."""
+    for child in container.iterchildren():
+        tag = child.tag
+        if tag == f"{W}p":
+            yield _paragraph_text(child, renderer)
+        elif tag == f"{W}tbl":
+            yield from _table_lines(child, renderer)
+        elif tag in (f"{W}sdt", f"{W}customXml", f"{W}sdtContent"):
+            content = child.find(f"{W}sdtContent") if tag == f"{W}sdt" else child
+            if content is not None:
+                yield from _block_lines(content, renderer)
+
+
+def _paragraph_text(p: Any, renderer: NumberingRenderer) -> str:
+    """Visible text of a paragraph with its automatic number in front."""
+    parts: list[str] = []
+    for node in p.iter(f"{W}t", f"{W}tab", f"{W}br", f"{W}cr", f"{W}delText", f"{W}instrText"):
+        tag = node.tag
+        if tag == f"{W}t":
+            if not _inside(node, p, (f"{W}del", f"{W}txbxContent")):
+                parts.append(node.text or "")
+        elif tag == f"{W}tab" and node.getparent().tag == f"{W}r":
+            parts.append("\t")
+        elif tag in (f"{W}br", f"{W}cr") and node.get(f"{W}type") in (None, "textWrapping"):
+            parts.append("\n")
+    text = "".join(parts)
+    label = renderer.label_for(p, has_text=bool(text.strip()))
+    if label:
+        sep = "" if label[-1] in "、）)】]．" or not text.strip() else " "
+        text = f"{label}{sep}{text.lstrip()}"
+    return text.replace("\u00a0", " ").rstrip()
+
+
+def _inside(node: Any, stop: Any, tags: tuple[str, ...]) -> bool:
+    parent = node.getparent()
+    while parent is not None and parent is not stop:
+        if parent.tag in tags:
+            return True
+        parent = parent.getparent()
+    return False
+
+
+def _table_lines(tbl: Any, renderer: NumberingRenderer) -> Iterator[str]:
+    """One line per row, cells joined with " | "; a one-cell row yields its paragraphs as lines.
+
+    Horizontally merged cells (gridSpan) occur once; vertically merged continuations are skipped.
+    """
+    for tr in tbl.iterchildren(f"{W}tr"):
+        cells: list[list[str]] = []
+        for tc in tr.iterchildren(f"{W}tc"):
+            vmerge = tc.find(f"{W}tcPr/{W}vMerge")
+            if vmerge is not None and vmerge.get(f"{W}val") in (None, "continue"):
+                continue
+            lines = [ln.strip() for ln in _block_lines(tc, renderer) if ln.strip()]
+            if lines:
+                cells.append(lines)
+        if not cells:
+            continue
+        if len(cells) == 1:
+            yield from cells[0]
+        else:
+            yield " | ".join(" ".join(cell) for cell in cells)
