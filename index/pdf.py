@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 from collections import Counter
 from dataclasses import dataclass
+from itertools import pairwise
 from pathlib import Path
 from statistics import median
 from typing import Any
@@ -35,6 +36,7 @@ _CJK = r"\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"
 _CJK_RE = re.compile(f"[{_CJK}]")
 _LETTER_SPACED_TOKEN_RE = re.compile(rf"^[{_CJK}\u3000-\u303f\uff00-\uffef]$")
 _SENTENCE_END = tuple("。！？；：!?;:")
+_FULL_STOP = tuple("。！？!?")
 _FURNITURE_ZONE = 0.12  # share of the page height at top and bottom where furniture lives
 
 
@@ -56,12 +58,11 @@ def extract_pdf(path: Path) -> Document:
             str(path), f"{path.name}: scanned PDF: no text layer, OCR is not supported yet"
         )
     furniture = _repeated_furniture(raw_pages)
-    right = _doc_right_margin(raw_pages)
-    left = _doc_left_margin(raw_pages)
+    layout = _layout(raw_pages)
     pages = []
     for number, lines in enumerate(raw_pages, 1):
         body = [ln for ln in lines if not _is_furniture(ln, lines, furniture)]
-        text = "\n".join(_join_lines(body, left, right))
+        text = "\n".join(_join_lines(body, layout))
         pages.append(Page(number, text.replace("\f", "\n")))
     return Document(source=str(path), kind="pdf", pages=tuple(pages))
 
@@ -152,38 +153,64 @@ def _drop_stray_chars(chars: list[dict[str, Any]]) -> list[dict[str, Any]]:
 
 
 def _chars_text(chars: list[dict[str, Any]]) -> str:
-    """Characters left to right, with a space where the gap is wider than a third of a glyph."""
-    chars = sorted(chars, key=lambda c: c["x0"])
-    out: list[str] = []
-    prev: dict[str, Any] | None = None
-    for c in chars:
-        if prev is not None and c["text"] != " " and out and out[-1] != " ":
-            gap = c["x0"] - prev["x1"]
-            if gap > 0.3 * max(c["size"], 1.0):
-                out.append(" ")
-        out.append(c["text"])
-        prev = c
-    return re.sub(r"\s+", " ", "".join(out))
+    """Characters left to right; spaces decided by the gaps between glyphs, not by space chars.
+
+    A gap wider than a sixth of a glyph (half a glyph next to punctuation) is a space, except
+    letter-spacing: a run of similar gaps (under 0.8 glyph) between CJK glyphs ("甲 方 出 租").
+    """
+    glyphs = sorted((c for c in chars if not c["text"].isspace()), key=lambda c: c["x0"])
+    if not glyphs:
+        return ""
+    gaps: list[float | None] = []  # gap / size before glyph i+1, None unless between CJK
+    spaced: list[bool] = []
+    for a, b in pairwise(glyphs):
+        gap = b["x0"] - a["x1"]
+        size = max(a["size"], b["size"], 1.0)
+        punct = not (_word_char(a["text"][-1:]) and _word_char(b["text"][:1]))
+        spaced.append(gap > max((0.5 if punct else 0.15) * size, 1.0))
+        cjk_pair = _is_cjk_like(a["text"][-1:]) and _is_cjk_like(b["text"][:1])
+        gaps.append(gap / size if cjk_pair and gap < 0.8 * size else None)
+    out = [glyphs[0]["text"]]
+    for i, glyph in enumerate(glyphs[1:]):
+        if spaced[i] and not _letter_spacing(gaps, i):
+            out.append(" ")
+        out.append(glyph["text"])
+    return "".join(out)
+
+
+def _word_char(ch: str) -> bool:
+    return ch.isalnum() or bool(_CJK_RE.match(ch))
+
+
+def _letter_spacing(gaps: list[float | None], i: int) -> bool:
+    """Gap ``i`` is one of a run of similar CJK-to-CJK gaps."""
+    g = gaps[i]
+    if g is None:
+        return False
+    for j in (i - 1, i + 1):
+        if 0 <= j < len(gaps):
+            h = gaps[j]
+            if h is not None and abs(h - g) <= 0.2 and h > 0.1:
+                return True
+    return False
 
 
 def undo_letter_spacing(line: str) -> str:
-    """"（ 一 ） 甲 方 出 租" -> "（一）甲方出租": drop spaces that letter-space CJK glyphs.
+    """"（ 一 ） 甲 方 出 租" -> "（一）甲方出租" when most tokens of the line are lone CJK glyphs.
 
-    A space goes when both neighbours are CJK (or full-width punctuation) and one side is a
-    lone glyph between spaces, or when most of the line's tokens are lone glyphs.
+    A text-level fallback; the geometric rule in ``_chars_text`` handles most PDFs.
     """
-    tokens = line.split(" ")
-    if len(tokens) < 2:
+    tokens = [t for t in line.split(" ") if t]
+    if len(tokens) == 2 and all(_CJK_RE.fullmatch(t) for t in tokens):
+        return "".join(tokens)  # a two-glyph heading spread out: "目 录", "说 明"
+    if len(tokens) < 3:
         return line
-    lone = [bool(_LETTER_SPACED_TOKEN_RE.match(t)) for t in tokens]
-    spaced_line = len(tokens) >= 3 and sum(lone) / len(tokens) >= 0.6
+    lone = sum(1 for t in tokens if _LETTER_SPACED_TOKEN_RE.match(t))
+    if lone / len(tokens) < 0.6:
+        return line
     out = tokens[0]
-    for i in range(1, len(tokens)):
-        tok = tokens[i]
-        if not tok:
-            continue
-        both_cjk = _is_cjk_like(out[-1:]) and _is_cjk_like(tok[:1])
-        if both_cjk and (spaced_line or lone[i] or (lone[i - 1] and len(tokens) >= 2)):
+    for tok in tokens[1:]:
+        if _is_cjk_like(out[-1:]) and _is_cjk_like(tok[:1]):
             out += tok
         else:
             out += " " + tok
@@ -198,52 +225,67 @@ def _furniture_key(text: str) -> str:
     return re.sub(r"\d+", "#", re.sub(r"\s+", "", text))
 
 
-def _repeated_furniture(pages: list[list[_Line]]) -> set[str]:
-    """Header/footer texts (digits masked) seen at a page's top or bottom on most pages."""
+def _repeated_furniture(pages: list[list[_Line]]) -> dict[str, float]:
+    """Header/footer texts (digits masked) at a page's top or bottom on most pages -> their top."""
     if len(pages) < 3:
-        return set()
-    counts: Counter[str] = Counter()
+        return {}
+    tops: dict[str, list[float]] = {}
     for lines in pages:
-        edge = {_furniture_key(ln.text) for ln in lines[:2] + lines[-2:]}
-        counts.update(edge)
+        for ln in {id(x): x for x in lines[:2] + lines[-2:]}.values():
+            tops.setdefault(_furniture_key(ln.text), []).append(ln.top)
     need = max(3, int(0.5 * len(pages)))
-    return {key for key, n in counts.items() if n >= need and len(key) <= 60}
+    out = {}
+    for key, seen in tops.items():
+        if len(key) > 60 or len(seen) < need:
+            continue
+        where = median(seen)
+        if sum(1 for t in seen if abs(t - where) <= 4) >= need:
+            out[key] = where
+    return out
 
 
-def _is_furniture(line: _Line, lines: list[_Line], repeated: set[str]) -> bool:
-    """A page number or a running header/footer in the page's top or bottom zone."""
-    is_edge = line is lines[0] or line is lines[-1] or line in lines[:2] or line in lines[-2:]
-    if not is_edge:
+def _is_furniture(line: _Line, lines: list[_Line], repeated: dict[str, float]) -> bool:
+    """A page number or a running header/footer at the page's top or bottom."""
+    edge = lines[:2] + lines[-2:]
+    if not any(line is ln for ln in edge):
         return False
-    height = max(ln.bottom for ln in lines) if lines else 0.0
-    page_h = max(height, 1.0)
+    page_h = max(max(ln.bottom for ln in lines), 1.0)
     in_zone = line.top < _FURNITURE_ZONE * page_h or line.bottom > (1 - _FURNITURE_ZONE) * page_h
     if PAGE_NUMBER_RE.match(line.text) and (line is lines[-1] or line is lines[0] or in_zone):
         return True
-    return _furniture_key(line.text) in repeated
+    where = repeated.get(_furniture_key(line.text))
+    return where is not None and abs(line.top - where) <= 4
 
 
-def _doc_right_margin(pages: list[list[_Line]]) -> float:
-    """Right edge of the text block: where most full lines end."""
-    ends = sorted(ln.x1 for lines in pages for ln in lines if len(ln.text) >= 10)
-    if not ends:
-        return 0.0
-    return ends[int(0.9 * (len(ends) - 1))]
+@dataclass(frozen=True)
+class _Layout:
+    """The text block: left and right margins, and whether paragraphs start indented."""
+
+    left: float
+    right: float
+    indented: bool
 
 
-def _doc_left_margin(pages: list[list[_Line]]) -> float:
-    starts = [round(ln.x0) for lines in pages for ln in lines if len(ln.text) >= 10]
-    if not starts:
-        return 0.0
-    return float(Counter(starts).most_common(1)[0][0])
+def _layout(pages: list[list[_Line]]) -> _Layout:
+    """Margins where most long lines start and end; indentation if many lines start 2 glyphs in."""
+    long_lines = [ln for lines in pages for ln in lines if len(ln.text) >= 10]
+    if not long_lines:
+        return _Layout(0.0, 0.0, False)
+    ends = sorted(ln.x1 for ln in long_lines)
+    right = ends[int(0.9 * (len(ends) - 1))]
+    left = float(Counter(round(ln.x0) for ln in long_lines).most_common(1)[0][0])
+    indented = sum(
+        1 for ln in long_lines if 1.5 * ln.size <= ln.x0 - left <= 2.5 * ln.size
+    ) >= max(3, 0.05 * len(long_lines))
+    return _Layout(left, right, indented)
 
 
-def _join_lines(lines: list[_Line], left: float, right: float) -> list[str]:
+def _join_lines(lines: list[_Line], layout: _Layout) -> list[str]:
     """Rejoin lines the layout broke: a line that reaches the right margin continues below."""
     out: list[str] = []
     prev: _Line | None = None
     for ln in lines:
-        if prev is not None and out and _continues(prev, ln, left, right):
+        if prev is not None and out and _continues(prev, ln, layout):
             out[-1] = _glue(out[-1], ln.text)
         else:
             out.append(ln.text)
@@ -251,16 +293,20 @@ def _join_lines(lines: list[_Line], left: float, right: float) -> list[str]:
     return out
 
 
-def _continues(prev: _Line, line: _Line, left: float, right: float) -> bool:
+def _continues(prev: _Line, line: _Line, layout: _Layout) -> bool:
+    """Whether ``line`` continues the paragraph of ``prev`` (geometry first, then punctuation)."""
     if starts_with_label(line.text):
         return False
-    if prev.x1 < right - 1.5 * prev.size:  # ends well short of the margin: paragraph end
-        return False
-    if prev.text.endswith(_SENTENCE_END):
+    if prev.x1 < layout.right - 1.5 * prev.size:  # ends well short of the margin
         return False
     if line.top - prev.bottom > 1.5 * max(prev.size, line.size):  # a blank line between
         return False
-    return not line.x0 > left + 1.5 * line.size  # an indented line starts a paragraph
+    if line.x0 > layout.left + 1.5 * line.size:  # an indented line starts a paragraph
+        return False
+    # A full line ending a sentence ends its paragraph; with first-line indents (which mark
+    # paragraph starts) only a full stop does.
+    ends = _FULL_STOP if layout.indented else _SENTENCE_END
+    return not prev.text.endswith(ends)
 
 
 def _glue(a: str, b: str) -> str:
