@@ -17,7 +17,7 @@ TEXT_SUFFIXES = frozenset({".txt", ".md", ".markdown", ".text"})
 
 _PDF_MAGIC = b"%PDF"
 _ZIP_MAGIC = b"PK\x03\x04"
-_OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
+_OLE_MAGIC = b"\xd0\xcf\x11\xe0"  # OLE compound file (legacy .doc, .xls, encrypted OOXML)
 _KNOWN_UNSUPPORTED = {
     ".doc": "legacy .doc: save it as .docx or PDF",
     ".wps": "WPS document: save it as .docx or PDF",
