@@ -12,8 +12,8 @@ from index.errors import EmptySourceError, UnreadableSourceError
 from index.extract import extract_document
 from index.textfile import decode_bytes
 
-SIMPLIFIED = "第一条 甲方（服务需求方）应按期支付服务费。\n第二条 乙方应在接到通知后一小时内响应。\n"
-TRADITIONAL = "第一條 甲方應於每季開始後十五日內支付維護費用。\n第二條 乙方應於接獲通知後二小時內回覆。\n"
+SIMPLIFIED = "第一条 甲方（服务需求方）应按期支付服务费。\n第二条 乙方应在一小时内响应。\n"
+TRADITIONAL = "第一條 甲方應於每季開始後支付維護費用。\n第二條 乙方應於二小時內回覆。\n"
 CJK = re.compile(r"[\u4e00-\u9fff]")
 
 
@@ -86,7 +86,9 @@ def test_shared_text_contracts_decode(shared: Path) -> None:
 
 def test_samples_are_the_three_contracts(samples: Path) -> None:
     names = sorted(p.name for p in samples.iterdir() if p.is_file())
-    assert names == ["在线客服系统升级服务合同.txt", "数据平台技术服务合同.pdf", "軟體維護服務合約.txt"]
+    assert names == [
+        "在线客服系统升级服务合同.txt", "数据平台技术服务合同.pdf", "軟體維護服務合約.txt"
+    ]
     simplified = extract_document(samples / "在线客服系统升级服务合同.txt").text
     assert "甲方（服务需求方）" in simplified and "乙方（服务提供方）" in simplified
     assert re.search(r"\n第七章 质量保证\n7\.1 [^\n]+\n7\.2 [^\n]*一小时内响应", simplified)
