@@ -60,8 +60,7 @@ def split_lines(text: str) -> list[Line]:
         cur_text, cur_off = pieces[0], pos
         p = pos + len(pieces[0]) + 1
         for piece in pieces[1:]:
-            cleaned = strip_page_furniture(piece.strip())
-            if parse_label(cleaned) is not None:
+            if _breaks_line(cur_text, strip_page_furniture(piece.strip())):
                 _append_line(out, cur_text, cur_off)
                 cur_text, cur_off = piece, p
             else:
@@ -70,6 +69,19 @@ def split_lines(text: str) -> list[Line]:
         _append_line(out, cur_text, cur_off)
         pos += len(raw) + 1
     return out
+
+
+def _breaks_line(before: str, after: str) -> bool:
+    """A page break ends a line when a label follows it, or a sentence or a heading precedes it
+    ("第九条 逾期付款责任\f除不可抗力外"); in mid-sentence ("违\f约金") it is dropped."""
+    if parse_label(after) is not None:
+        return True
+    before = strip_page_furniture(before.strip())
+    if before.endswith(("。", "；", ";", "：", ":", "！", "？", "!", "?")):
+        return True
+    label = parse_label(before)
+    heading = before[label.end:].strip() if label else ""
+    return 0 < len(heading) <= 24 and not _SENTENCE_PUNCT.search(heading)
 
 
 def _append_line(out: list[Line], text: str, offset: int) -> None:

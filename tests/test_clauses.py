@@ -317,3 +317,15 @@ def test_parts_toc_and_restarted_numbering() -> None:
     assert c["一"].text == "工程名称：某工程。"
     assert c["1.2"].text == "合同以中国的汉语简体文字编写。"
     assert c["第三部分 1.1"].chapter_title == "专用合同条款"
+
+
+def test_page_breaks_end_headings_and_sentences_not_words() -> None:
+    text = (
+        "买卖合同\n第一条 付款\n买受人应付款。\n"
+        "第二条 逾期付款责任\f除不可抗力外，买受人未按约定付款的，按日支付违\f约金。\f"
+        "第三条 交付\n出卖人应按期交付。"
+    )
+    c = _by_id(split_clauses(text, "sale", first_page=3))
+    assert (c["第二条"].title, c["第二条"].page) == ("逾期付款责任", 3)
+    assert c["第二条"].text == "除不可抗力外，买受人未按约定付款的，按日支付违约金。"
+    assert c["第三条"].page == 6
