@@ -201,6 +201,20 @@ def condition_subject(text: str) -> str | None:
     return m.group(1) if m else None
 
 
+_DUTY = "应|应当|须|必须|负责|承担"
+_OBLIGOR_RE = re.compile(
+    rf"^\s*({'|'.join(ROLE_WORDS)})[^。；;]{{0,20}}?(?:{_DUTY})"
+    rf"|({'|'.join(ROLE_WORDS)})[^，。；,;:：]{{0,12}}?(?:{_DUTY})"
+)
+
+
+def clause_obligor(text: str) -> str | None:
+    """The party a clause puts a duty on (甲方应…/甲方对…，应在…), None for rights or
+    permissions (甲方同意乙方…) and for clauses that bind nobody in particular."""
+    m = _OBLIGOR_RE.search(text[:80])
+    return (m.group(1) or m.group(2)) if m else None
+
+
 def role_acts(text: str, role: str) -> bool:
     """True when ``role`` is the actor of the clause (乙方应/乙方有权/乙方负责…)."""
     return clause_actor(text) == role

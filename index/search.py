@@ -25,6 +25,7 @@ from .query import (
     asks_list,
     clause_actor,
     clause_number_forms,
+    clause_obligor,
     condition_subject,
     detect_scope,
     is_definition,
@@ -50,7 +51,7 @@ class SearchConfig:
     rrf_k: int = RRF_K
     child_weight: float = 0.3  # a heading takes this share of a better child's score
     role_bonus: float = 0.08  # asked party acts in the clause (乙方应/有权/负责…)
-    role_penalty: float = 0.25  # another party acts in it (甲方应… for a 乙方 question)
+    role_penalty: float = 0.25  # another party has the duty (甲方应… for a 乙方 question)
     list_bonus: float = 0.15  # a list question prefers a clause that introduces a list
     definition_penalty: float = 0.3  # definitions rank lower unless a meaning is asked
     # Relevance (calibrated on the dev sets and off-topic questions, docs/retrieval.md): on
@@ -124,6 +125,11 @@ class Searcher:
             for i, t in enumerate(self._norm_text)
         ]
         self._conditions = [condition_subject(t) for t in self._norm_text]
+        self._obligors = [
+            clause_obligor(self._norm_text[first_child[i]] if self._is_heading(i) and i in
+                           first_child else t)
+            for i, t in enumerate(self._norm_text)
+        ]
         self._lists = [
             bool(children[i] >= 2 or re.search(r"[:：]\s*$", t))
             for i, t in enumerate(self._norm_text)
@@ -289,7 +295,8 @@ class Searcher:
             actor = self._actors[i]
             if pq.role and actor == pq.role:
                 out[i] += cfg.role_bonus * span
-            elif pq.role and actor is not None and self._conditions[i] != pq.role:
+            elif (pq.role and self._obligors[i] not in (None, pq.role)
+                  and self._conditions[i] != pq.role):
                 out[i] -= cfg.role_penalty * span
             if want_list and self._lists[i]:
                 out[i] += cfg.list_bonus * span

@@ -7,6 +7,7 @@ from index.query import (
     asked_role,
     clause_actor,
     clause_number_forms,
+    clause_obligor,
     condition_subject,
     detect_scope,
     normalize_text,
@@ -84,6 +85,9 @@ def test_roles() -> None:
     assert clause_actor("双方应协商解决") is None
     assert condition_subject("若乙方未按约定完成，甲方有权要求乙方支付违约金") == "乙方"
     assert condition_subject("乙方应按时完成") is None
+    assert clause_obligor("甲方对乙方的技术支持请求，应在两小时内响应") == "甲方"
+    assert clause_obligor("甲方同意乙方将委托事务转委托") is None
+    assert clause_obligor("若甲方验收合格，乙方应签署验收报告") == "乙方"
 
 
 def test_clause_number_forms() -> None:
