@@ -81,12 +81,7 @@ class Searcher:
         EncoderMismatchError (before loading the model) when the index was built with another.
         """
         gen_dir = store.require_generation(Path(index_dir))
-        built_with = str(store.read_manifest(gen_dir).get("encoder"))
-        if built_with != encoder:
-            raise EncoderMismatchError(
-                f"the index at {index_dir} was built with encoder '{built_with}' but "
-                f"'{encoder}' is configured; rebuild it: contractbot index build SOURCES..."
-            )
+        _check_encoder(Path(index_dir), store.read_manifest(gen_dir).get("encoder"), encoder)
         return cls(Path(index_dir), load_encoder(encoder), config)
 
     # ------------------------------------------------------------------ loading
@@ -94,12 +89,7 @@ class Searcher:
     def _load(self) -> None:
         gen_dir = store.require_generation(self.index_dir)
         manifest = store.read_manifest(gen_dir)
-        if manifest.get("encoder") != self.encoder.name:
-            raise EncoderMismatchError(
-                f"the index at {self.index_dir} was built with encoder '{manifest.get('encoder')}'"
-                f" but '{self.encoder.name}' is configured; rebuild it: contractbot index build"
-                " SOURCES..."
-            )
+        _check_encoder(self.index_dir, manifest.get("encoder"), self.encoder.name)
         rows = store.read_clauses(gen_dir)
         self._manifest = manifest
         self._mode = str(manifest.get("tokenizer") or DEFAULT_MODE)
@@ -119,17 +109,14 @@ class Searcher:
         first_child: dict[int, int] = {}
         for i, p in enumerate(self._parent_pos):
             first_child.setdefault(int(p), i)
-        self._actors = [
-            clause_actor(self._norm_text[first_child[i]] if self._is_heading(i) and i in
-                         first_child else t)
+        # who acts in a clause; a bare heading speaks through its first sub-clause
+        role_text = [
+            self._norm_text[first_child[i]] if i in first_child and self._is_heading(i) else t
             for i, t in enumerate(self._norm_text)
         ]
+        self._actors = [clause_actor(t) for t in role_text]
+        self._obligors = [clause_obligor(t) for t in role_text]
         self._conditions = [condition_subject(t) for t in self._norm_text]
-        self._obligors = [
-            clause_obligor(self._norm_text[first_child[i]] if self._is_heading(i) and i in
-                           first_child else t)
-            for i, t in enumerate(self._norm_text)
-        ]
         self._lists = [
             bool(children[i] >= 2 or re.search(r"[:：]\s*$", t))
             for i, t in enumerate(self._norm_text)
@@ -329,6 +316,15 @@ class Searcher:
         other.__dict__.update(self.__dict__)
         other.config = replace(self.config, **changes)  # type: ignore[arg-type]
         return other
+
+
+def _check_encoder(index_dir: Path, built_with: object, configured: str) -> None:
+    """EncoderMismatchError unless the index was built with the configured encoder."""
+    if built_with != configured:
+        raise EncoderMismatchError(
+            f"the index at {index_dir} was built with encoder '{built_with}' but '{configured}'"
+            " is configured; rebuild it: contractbot index build SOURCES..."
+        )
 
 
 def _scaled(scores: np.ndarray, mask: np.ndarray) -> np.ndarray:
