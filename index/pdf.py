@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 from collections import Counter
+from collections.abc import Sequence
 from dataclasses import dataclass
 from itertools import pairwise
 from pathlib import Path
@@ -36,7 +37,6 @@ _CJK = r"\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"
 _CJK_RE = re.compile(f"[{_CJK}]")
 _LETTER_SPACED_TOKEN_RE = re.compile(rf"^[{_CJK}\u3000-\u303f\uff00-\uffef]$")
 _SENTENCE_END = tuple("。！？；：!?;:")
-_FULL_STOP = tuple("。！？!?")
 _FURNITURE_ZONE = 0.12  # share of the page height at top and bottom where furniture lives
 
 
@@ -48,6 +48,7 @@ class _Line:
     top: float
     bottom: float
     size: float
+    text_x1: float = 0.0  # right edge of the running text, before a blank and closing punctuation
 
 
 def extract_pdf(path: Path) -> Document:
@@ -108,14 +109,26 @@ def _is_password_error(err: BaseException) -> bool:
 
 
 def _page_lines(page: Any) -> list[_Line]:
-    """Text lines of one page, letter-spacing undone and off-line stray glyphs removed."""
+    """Text lines of one page, letter-spacing undone and stray page-number digits removed."""
+    raws = [
+        [c for c in raw["chars"] if c.get("text")]
+        for raw in page.extract_text_lines(return_chars=True, strip=True)
+    ]
+    kept: list[list[dict[str, Any]]] = []
+    strays: list[dict[str, Any]] = []
+    for chars in raws:
+        body, stray = _split_stray_chars(chars)
+        kept.append(body)
+        strays.extend(stray)
+    body_lines = []
+    for chars in kept:
+        if chars and all(c["text"].isdigit() for c in chars) and _overlaps_body(chars, kept):
+            strays.extend(chars)  # a small digit line printed over a body line
+        elif chars:
+            body_lines.append(chars)
     lines = []
-    for raw in page.extract_text_lines(return_chars=True, strip=True):
-        chars = [c for c in raw["chars"] if c.get("text")]
-        chars = _drop_stray_chars(chars)
-        if not chars:
-            continue
-        text = _chars_text(chars)
+    for chars in body_lines:
+        text = _chars_text(chars, strays)
         text = undo_letter_spacing(text).strip()
         if not text:
             continue
@@ -127,32 +140,68 @@ def _page_lines(page: Any) -> list[_Line]:
                 top=min(c["top"] for c in chars),
                 bottom=max(c["bottom"] for c in chars),
                 size=median(c["size"] for c in chars),
+                text_x1=_text_right_edge(chars),
             )
         )
     return lines
 
 
-def _drop_stray_chars(chars: list[dict[str, Any]]) -> list[dict[str, Any]]:
-    """Drop digits merged into a body line that sit off its baseline or use another font size.
+def _overlaps_body(digits: list[dict[str, Any]], lines: list[list[dict[str, Any]]]) -> bool:
+    """Digits smaller than, and vertically within, a body line that spans them horizontally."""
+    top = min(c["top"] for c in digits)
+    bottom = max(c["bottom"] for c in digits)
+    size = max(c["size"] for c in digits)
+    for other in lines:
+        if other is digits or len(other) < 4:
+            continue
+        osize = median(c["size"] for c in other)
+        if size > 0.85 * osize:
+            continue
+        otop = min(c["top"] for c in other)
+        obottom = max(c["bottom"] for c in other)
+        inside = min(c["x0"] for c in other) < digits[0]["x0"] < max(c["x1"] for c in other)
+        if inside and top < obottom + 0.3 * osize and bottom > otop - 0.3 * osize:
+            return True
+    return False
+
+
+def _text_right_edge(chars: list[dict[str, Any]]) -> float:
+    """Right edge of the text proper: "职责为　　　　。" ends at "为", not at the lone "。"."""
+    glyphs = sorted((c for c in chars if not c["text"].isspace()), key=lambda c: c["x0"])
+    if not glyphs:
+        return 0.0
+    x1 = float(glyphs[-1]["x1"])
+    for k in range(len(glyphs) - 1, max(0, len(glyphs) - 4), -1):
+        if glyphs[k]["text"].isalnum() or _CJK_RE.match(glyphs[k]["text"]):
+            break
+        tail = "".join(g["text"] for g in glyphs[k:])
+        if glyphs[k]["x0"] - glyphs[k - 1]["x1"] > glyphs[k]["size"]:
+            return float(glyphs[k - 1]["x1"]) if any(ch in tail for ch in "。；！？") else x1
+    return x1
+
+
+def _split_stray_chars(
+    chars: list[dict[str, Any]],
+) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
+    """Split off digits merged into a body line that sit off its baseline or use another size.
 
     A page number printed in the margin can be clustered into the nearest text line and end
     up inside a word ("违9约金"); its size or vertical position betrays it.
     """
     if len(chars) < 4:
-        return chars
+        return chars, []
     size = median(c["size"] for c in chars)
     base = median(c["bottom"] for c in chars)
-    kept = []
+    kept, stray = [], []
     for c in chars:
-        stray = c["text"].isdigit() and (
+        off = c["text"].isdigit() and (
             abs(c["size"] - size) > 0.15 * size or abs(c["bottom"] - base) > 0.6 * size
         )
-        if not stray:
-            kept.append(c)
-    return kept
+        (stray if off else kept).append(c)
+    return kept, stray
 
 
-def _chars_text(chars: list[dict[str, Any]]) -> str:
+def _chars_text(chars: list[dict[str, Any]], strays: Sequence[dict[str, Any]] = ()) -> str:
     """Characters left to right; spaces decided by the gaps between glyphs, not by space chars.
 
     A gap wider than a sixth of a glyph (half a glyph next to punctuation) is a space, except
@@ -165,6 +214,11 @@ def _chars_text(chars: list[dict[str, Any]]) -> str:
     spaced: list[bool] = []
     for a, b in pairwise(glyphs):
         gap = b["x0"] - a["x1"]
+        gap -= sum(  # room left by a dropped stray digit is not a space
+            h["x1"] - h["x0"]
+            for h in strays
+            if h["x0"] >= a["x1"] - 0.5 and h["x1"] <= b["x0"] + 0.5 and _same_row(h, a)
+        )
         size = max(a["size"], b["size"], 1.0)
         punct = not (_word_char(a["text"][-1:]) and _word_char(b["text"][:1]))
         spaced.append(gap > max((0.5 if punct else 0.15) * size, 1.0))
@@ -176,6 +230,11 @@ def _chars_text(chars: list[dict[str, Any]]) -> str:
             out.append(" ")
         out.append(glyph["text"])
     return "".join(out)
+
+
+def _same_row(a: dict[str, Any], b: dict[str, Any]) -> bool:
+    slack = 0.5 * b["size"]
+    return bool(a["top"] < b["bottom"] + slack and a["bottom"] > b["top"] - slack)
 
 
 def _word_char(ch: str) -> bool:
@@ -196,25 +255,17 @@ def _letter_spacing(gaps: list[float | None], i: int) -> bool:
 
 
 def undo_letter_spacing(line: str) -> str:
-    """"（ 一 ） 甲 方 出 租" -> "（一）甲方出租" when most tokens of the line are lone CJK glyphs.
+    """"注 意 事 项" -> "注意事项": a line made only of lone CJK glyphs separated by spaces.
 
-    A text-level fallback; the geometric rule in ``_chars_text`` handles most PDFs.
+    A text-level fallback (date blanks "年 月 日" stay); the geometric rule in ``_chars_text``
+    handles letter-spacing inside longer lines.
     """
     tokens = [t for t in line.split(" ") if t]
-    if len(tokens) == 2 and all(_CJK_RE.fullmatch(t) for t in tokens):
-        return "".join(tokens)  # a two-glyph heading spread out: "目 录", "说 明"
-    if len(tokens) < 3:
+    if len(tokens) < 2 or not all(_CJK_RE.fullmatch(t) for t in tokens):
         return line
-    lone = sum(1 for t in tokens if _LETTER_SPACED_TOKEN_RE.match(t))
-    if lone / len(tokens) < 0.6:
+    if set(tokens) <= set("年月日"):
         return line
-    out = tokens[0]
-    for tok in tokens[1:]:
-        if _is_cjk_like(out[-1:]) and _is_cjk_like(tok[:1]):
-            out += tok
-        else:
-            out += " " + tok
-    return out
+    return "".join(tokens)
 
 
 def _is_cjk_like(ch: str) -> bool:
@@ -297,16 +348,15 @@ def _continues(prev: _Line, line: _Line, layout: _Layout) -> bool:
     """Whether ``line`` continues the paragraph of ``prev`` (geometry first, then punctuation)."""
     if starts_with_label(line.text):
         return False
-    if prev.x1 < layout.right - 1.5 * prev.size:  # ends well short of the margin
+    if prev.text_x1 < layout.right - 1.5 * prev.size:  # ends well short of the margin
         return False
     if line.top - prev.bottom > 1.5 * max(prev.size, line.size):  # a blank line between
         return False
     if line.x0 > layout.left + 1.5 * line.size:  # an indented line starts a paragraph
         return False
-    # A full line ending a sentence ends its paragraph; with first-line indents (which mark
-    # paragraph starts) only a full stop does.
-    ends = _FULL_STOP if layout.indented else _SENTENCE_END
-    return not prev.text.endswith(ends)
+    # Without first-line indents to mark paragraph starts, a full line ending a sentence is
+    # taken as the end of its paragraph.
+    return layout.indented or not prev.text.endswith(_SENTENCE_END)
 
 
 def _glue(a: str, b: str) -> str:
