@@ -71,41 +71,38 @@ def extract_pdf(path: Path) -> Document:
 def _read_lines(path: Path) -> list[list[_Line]]:
     """Lines of every page with their geometry; typed errors for encrypted/corrupt/huge files."""
     import pdfplumber
-    from pdfminer.pdfdocument import PDFPasswordIncorrect
 
-    name = path.name
     try:
-        pdf = pdfplumber.open(path)
-    except PDFPasswordIncorrect as err:
-        raise UnreadableSourceError(
-            str(path), f"{name}: encrypted PDF: it needs a password, save an unprotected copy"
-        ) from err
-    except Exception as err:  # pdfminer raises many unrelated types for broken files
-        if _is_password_error(err):
-            raise UnreadableSourceError(
-                str(path), f"{name}: encrypted PDF: it needs a password, save an unprotected copy"
-            ) from err
-        raise UnreadableSourceError(str(path), f"{name}: corrupt or truncated PDF") from err
-    try:
-        with pdf:
+        with pdfplumber.open(path) as pdf:
             if len(pdf.pages) > MAX_PAGES:
                 raise UnsupportedFormatError(
-                    str(path), f"{name}: {len(pdf.pages)} pages, more than the {MAX_PAGES} we read"
+                    str(path),
+                    f"{path.name}: {len(pdf.pages)} pages, more than the {MAX_PAGES} we read",
                 )
             return [_page_lines(page) for page in pdf.pages]
     except UnsupportedFormatError:
         raise
-    except Exception as err:
+    except Exception as err:  # pdfminer raises many unrelated types for broken files
         if _is_password_error(err):
-            raise UnreadableSourceError(
-                str(path), f"{name}: encrypted PDF: it needs a password, save an unprotected copy"
-            ) from err
-        raise UnreadableSourceError(str(path), f"{name}: corrupt or truncated PDF") from err
+            reason = "encrypted PDF: it needs a password, save an unprotected copy"
+        else:
+            reason = "corrupt or truncated PDF"
+        raise UnreadableSourceError(str(path), f"{path.name}: {reason}") from err
 
 
 def _is_password_error(err: BaseException) -> bool:
-    text = f"{type(err).__name__} {err}".lower()
-    return "password" in text or "encrypt" in text
+    """pdfplumber wraps pdfminer's PDFPasswordIncorrect/PDFEncryptionError; look inside."""
+    seen: list[object] = [err]
+    while seen:
+        e = seen.pop()
+        text = f"{type(e).__name__} {e}".lower()
+        if "password" in text or "encrypt" in text:
+            return True
+        if isinstance(e, BaseException):
+            seen.extend(a for a in e.args if isinstance(a, BaseException))
+            if e.__cause__ is not None:
+                seen.append(e.__cause__)
+    return False
 
 
 def _page_lines(page: Any) -> list[_Line]:

@@ -1,0 +1,138 @@
+"""Every way a source can fail gives a typed SourceError with its path and a plain reason."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from index import extract as extract_module
+from index import pdf as pdf_module
+from index.errors import (
+    EmptySourceError,
+    SourceError,
+    UnreadableSourceError,
+    UnsupportedFormatError,
+)
+from index.extract import extract_document
+
+pytest.importorskip("reportlab")
+from reportlab.pdfbase import pdfmetrics
+from reportlab.pdfbase.cidfonts import UnicodeCIDFont
+from reportlab.pdfgen import canvas
+
+OLE = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\x00" * 504
+
+
+def _pdf(path: Path, text: str | None = "第一条 甲方应按期付款。", encrypt: str | None = None,
+         pages: int = 1) -> Path:
+    pdfmetrics.registerFont(UnicodeCIDFont("STSong-Light"))
+    c = canvas.Canvas(str(path), invariant=1, encrypt=encrypt)
+    for _ in range(pages):
+        if text is None:
+            c.rect(100, 100, 300, 300, fill=1)  # a "scan": graphics, no text layer
+        else:
+            c.setFont("STSong-Light", 12)
+            c.drawString(72, 700, text)
+        c.showPage()
+    c.save()
+    return path
+
+
+def _raises(path: Path, kind: type[SourceError], words: str) -> SourceError:
+    with pytest.raises(kind) as err:
+        extract_document(path)
+    assert words in str(err.value)
+    assert err.value.path == str(path)
+    assert path.name in err.value.reason
+    return err.value
+
+
+def test_empty_files(tmp_path) -> None:
+    for name in ("a.txt", "a.pdf", "a.docx"):
+        path = tmp_path / name
+        path.write_bytes(b"")
+        _raises(path, EmptySourceError, "empty file")
+
+
+def test_missing_file(tmp_path) -> None:
+    _raises(tmp_path / "nope.txt", UnreadableSourceError, "no such file")
+
+
+def test_legacy_doc_and_ole_named_docx(tmp_path) -> None:
+    doc = tmp_path / "old.doc"
+    doc.write_bytes(OLE)
+    _raises(doc, UnsupportedFormatError, "legacy .doc: save it as .docx or PDF")
+    short = tmp_path / "short.doc"
+    short.write_bytes(b"\xd0\xcf\x11\xe0 legacy word file")
+    _raises(short, UnsupportedFormatError, "legacy .doc")
+    misnamed = tmp_path / "contract.docx"
+    misnamed.write_bytes(OLE)
+    _raises(misnamed, UnsupportedFormatError, "legacy .doc")
+
+
+def test_unsupported_types(tmp_path) -> None:
+    png = tmp_path / "scan.png"
+    png.write_bytes(b"\x89PNG\r\n\x1a\n" + b"\x00" * 100)
+    _raises(png, UnsupportedFormatError, "images are not supported")
+    xlsx = tmp_path / "prices.xlsx"
+    xlsx.write_bytes(b"PK\x03\x04" + b"\x00" * 100)
+    _raises(xlsx, UnsupportedFormatError, "spreadsheets are not supported")
+    other = tmp_path / "contract.xyz"
+    other.write_bytes("第一条".encode())
+    _raises(other, UnsupportedFormatError, "unsupported file type")
+
+
+def test_misnamed_files_get_the_right_reader(tmp_path) -> None:
+    pdf = _pdf(tmp_path / "real.pdf")
+    misnamed = tmp_path / "contract.txt"
+    misnamed.write_bytes(pdf.read_bytes())
+    doc = extract_document(misnamed)
+    assert doc.kind == "pdf" and doc.text == "第一条 甲方应按期付款。"
+
+
+def test_random_bytes(tmp_path) -> None:
+    noise = bytes((i * 131 + 7) % 256 for i in range(3000))
+    for name, words in (
+        ("x.docx", "not a valid DOCX file"),
+        ("x.pdf", "corrupt or truncated PDF"),
+        ("x.txt", "binary file, not text"),
+    ):
+        path = tmp_path / name
+        path.write_bytes(noise)
+        _raises(path, UnreadableSourceError, words)
+
+
+def test_truncated_and_corrupt_pdf(tmp_path) -> None:
+    data = _pdf(tmp_path / "ok.pdf").read_bytes()
+    cut = tmp_path / "cut.pdf"
+    cut.write_bytes(data[: len(data) // 3])
+    with pytest.raises(SourceError) as err:
+        extract_document(cut)
+    assert "corrupt or truncated PDF" in str(err.value) or "no text layer" in str(err.value)
+    junk = tmp_path / "junk.pdf"
+    junk.write_bytes(b"%PDF-1.4\n" + b"garbage " * 200)
+    with pytest.raises(SourceError):
+        extract_document(junk)
+
+
+def test_encrypted_pdf(tmp_path) -> None:
+    path = _pdf(tmp_path / "locked.pdf", encrypt="secret")
+    _raises(path, UnreadableSourceError, "encrypted PDF")
+
+
+def test_scanned_pdf_without_text_layer(tmp_path) -> None:
+    path = _pdf(tmp_path / "scan.pdf", text=None, pages=2)
+    _raises(path, EmptySourceError, "scanned PDF: no text layer, OCR is not supported yet")
+
+
+def test_page_limit(tmp_path, monkeypatch) -> None:
+    monkeypatch.setattr(pdf_module, "MAX_PAGES", 2)
+    path = _pdf(tmp_path / "long.pdf", pages=3)
+    _raises(path, UnsupportedFormatError, "3 pages, more than the 2")
+
+
+def test_size_limit(tmp_path, monkeypatch) -> None:
+    monkeypatch.setattr(extract_module, "MAX_BINARY_BYTES", 100)
+    path = _pdf(tmp_path / "big.pdf")
+    _raises(path, UnsupportedFormatError, "file too large")
