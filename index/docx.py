@@ -6,6 +6,7 @@ the paragraph text; we render each numbered paragraph's label back in front of i
 
 from __future__ import annotations
 
+import re
 import zipfile
 from collections.abc import Iterator
 from pathlib import Path
@@ -14,6 +15,7 @@ from typing import Any
 from .docx_numbering import NumberingRenderer
 from .errors import EmptySourceError, UnreadableSourceError
 from .models import Document, Page
+from .pdf import undo_letter_spacing
 
 W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
 MAX_DOCUMENT_XML = 100 * 1024 * 1024  # declared uncompressed size of word/document.xml
@@ -90,11 +92,12 @@ def _paragraph_text(p: Any, renderer: NumberingRenderer) -> str:
             parts.append("\t")
         elif tag in (f"{W}br", f"{W}cr") and node.get(f"{W}type") in (None, "textWrapping"):
             parts.append("\n")
-    text = "".join(parts)
+    text = re.sub(r"[ \t\u00a0\u3000]*\t[ \t\u00a0\u3000]*", " ", "".join(parts))
+    text = "\n".join(undo_letter_spacing(ln.strip(" \u00a0\u3000")) for ln in text.split("\n"))
     label = renderer.label_for(p, has_text=bool(text.strip()))
     if label:
         sep = "" if label[-1] in "、）)】]．" or not text.strip() else " "
-        text = f"{label}{sep}{text.lstrip()}"
+        text = f"{label}{sep}{text}"
     return text.replace("\u00a0", " ").rstrip()
 
 

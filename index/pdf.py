@@ -189,7 +189,8 @@ def _split_stray_chars(
         return chars, []
     size = median(c["size"] for c in chars)
     base = median(c["bottom"] for c in chars)
-    kept, stray = [], []
+    kept: list[dict[str, Any]] = []
+    stray: list[dict[str, Any]] = []
     for c in chars:
         off = c["text"].isdigit() and (
             abs(c["size"] - size) > 0.15 * size or abs(c["bottom"] - base) > 0.6 * size

@@ -179,6 +179,14 @@ def test_construction_contract_numbers_are_rendered(real_docx) -> None:
     assert len(starts) > 300
 
 
+def test_letter_spaced_headings_and_tabs(real_docx) -> None:
+    labour = real_docx["劳动合同（Word原版）.docx"]
+    assert labour.startswith("劳动合同\n")
+    assert "\n注意事项\n一、本合同文本供用人单位" in labour
+    assert "\t" not in real_docx["建设工程施工合同（完整版）.docx"]
+    assert "\n第二部分 通用合同条款\n" in real_docx["建设工程施工合同（完整版）.docx"]
+
+
 def test_lease_templates_have_their_numbers(real_docx) -> None:
     one = real_docx["房屋租赁合同 模板一.docx"]
     assert re.search(r"(?m)^10\. 房屋出租后，安全由乙方自行承担。$", one)
