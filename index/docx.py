@@ -94,9 +94,11 @@ def _paragraph_text(p: Any, renderer: NumberingRenderer) -> str:
             parts.append("\n")
     text = re.sub(r"[ \t\u00a0\u3000]*\t[ \t\u00a0\u3000]*", " ", "".join(parts))
     text = "\n".join(undo_letter_spacing(ln.strip(" \u00a0\u3000")) for ln in text.split("\n"))
-    label = renderer.label_for(p, has_text=bool(text.strip()))
+    label = renderer.label_for(p)  # an empty numbered paragraph still advances its list
+    if not text.strip():
+        return ""
     if label:
-        sep = "" if label[-1] in "、）)】]．" or not text.strip() else " "
+        sep = "" if label[-1] in "、）)】]．" else " "
         text = f"{label}{sep}{text}"
     return text.replace("\u00a0", " ").rstrip()
 

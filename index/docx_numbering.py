@@ -29,6 +29,7 @@ class Level:
     text: str = "%1."
     start: int = 1
     legal: bool = False  # w:isLgl: show every level as decimal
+    pstyle: str | None = None  # paragraph style bound to this level (heading numbering)
 
 
 @dataclass
@@ -62,26 +63,34 @@ class NumberingRenderer:
             numbering = document.part.numbering_part.element
         except (KeyError, NotImplementedError, AttributeError):
             numbering = None
+        links: dict[str, str] = {}  # abstractNumId -> numbering style it takes its levels from
         if numbering is not None:
             for an in numbering.iterchildren(f"{W}abstractNum"):
-                abstracts[an.get(f"{W}abstractNumId")] = _levels(an)
-            for an_id, an in ((a.get(f"{W}abstractNumId"), a) for a in numbering.iterchildren(
-                f"{W}abstractNum")):
+                an_id = an.get(f"{W}abstractNumId")
+                abstracts[an_id] = _levels(an)
                 link = _val(an.find(f"{W}numStyleLink"))
-                if link and not abstracts[an_id]:
-                    abstracts[an_id] = {}  # resolved through the style below, rarely used
+                if link:
+                    links[an_id] = link
             for num in numbering.iterchildren(f"{W}num"):
                 nums[num.get(f"{W}numId")] = _num(num)
-        return cls(abstracts, nums, _style_numbering(document))
+        style_num = _style_numbering(document)
+        for an_id, style in links.items():  # w:numStyleLink: levels live in another list
+            target_num = style_num.get(style, (None, None))[0]
+            if target_num in nums and nums[target_num].abstract != an_id:
+                for num in nums.values():
+                    if num.abstract == an_id:
+                        num.abstract = nums[target_num].abstract
+        return cls(abstracts, nums, style_num)
 
-    def label_for(self, p: Any, has_text: bool = True) -> str:
+    def label_for(self, p: Any) -> str:
         """The rendered label of paragraph ``p`` (advancing the counters), or "" if unnumbered."""
-        num_id, ilvl = self._num_pr(p)
+        num_id, ilvl, style = self._num_pr(p)
         if num_id is None or num_id == "0" or num_id not in self._nums:
             return ""
         num = self._nums[num_id]
         levels = self._abstracts.get(num.abstract, {})
-        ilvl = ilvl or 0
+        if ilvl is None:  # numbering from the style: the level bound to that style, else 0
+            ilvl = next((k for k, lv in levels.items() if style and lv.pstyle == style), 0)
         level = num.levels.get(ilvl) or levels.get(ilvl)
         if level is None:
             return ""
@@ -115,10 +124,11 @@ class NumberingRenderer:
             out = out.replace(key, format_number(value, fmt))
         return out.strip()
 
-    def _num_pr(self, p: Any) -> tuple[str | None, int | None]:
+    def _num_pr(self, p: Any) -> tuple[str | None, int | None, str | None]:
+        """(numId, ilvl, styleId) of a paragraph, from its own numPr over its style's."""
         ppr = p.find(f"{W}pPr")
         if ppr is None:
-            return None, None
+            return None, None, None
         num_id: str | None = None
         ilvl: int | None = None
         style = _val(ppr.find(f"{W}pStyle"))
@@ -132,7 +142,7 @@ class NumberingRenderer:
                 num_id = own_id
             if own_lvl is not None and own_lvl.isdigit():
                 ilvl = int(own_lvl)
-        return num_id, ilvl
+        return num_id, ilvl, style
 
 
 def _val(node: Any) -> str | None:
@@ -155,6 +165,7 @@ def _level(lvl: Any) -> Level:
         text=text or "",
         start=_int(lvl.find(f"{W}start"), 1),
         legal=lvl.find(f"{W}isLgl") is not None and _val(lvl.find(f"{W}isLgl")) != "0",
+        pstyle=_val(lvl.find(f"{W}pStyle")),
     )
 
 

@@ -22,8 +22,8 @@ NUMBERING = f"""
   <w:abstractNum w:abstractNumId="90">
     <w:lvl w:ilvl="0"><w:start w:val="1"/><w:numFmt w:val="chineseCounting"/>
       <w:lvlText w:val="第%1条"/><w:suff w:val="space"/></w:lvl>
-    <w:lvl w:ilvl="1"><w:start w:val="1"/><w:numFmt w:val="decimal"/>
-      <w:lvlText w:val="%1.%2"/><w:isLgl/></w:lvl>
+    <w:lvl w:ilvl="1"><w:start w:val="1"/><w:pStyle w:val="SubClause"/>
+      <w:numFmt w:val="decimal"/><w:lvlText w:val="%1.%2"/><w:isLgl/></w:lvl>
     <w:lvl w:ilvl="2"><w:start w:val="1"/><w:numFmt w:val="decimal"/>
       <w:lvlText w:val="%1.%2.%3"/><w:isLgl/></w:lvl>
   </w:abstractNum>
@@ -49,6 +49,12 @@ STYLE = f"""
   <w:pPr><w:numPr><w:ilvl w:val="0"/><w:numId w:val="90"/></w:numPr></w:pPr>
 </w:style>
 """
+SUB_STYLE = f"""
+<w:style {nsdecls("w")} w:type="paragraph" w:styleId="SubClause">
+  <w:name w:val="Sub Clause"/>
+  <w:pPr><w:numPr><w:numId w:val="90"/></w:numPr></w:pPr>
+</w:style>
+"""
 
 
 def _number(paragraph, num_id: int | None, ilvl: int = 0) -> None:
@@ -68,6 +74,7 @@ def _numbered_docx(path: Path) -> Path:
         else:
             numbering.append(child)
     document.styles.element.append(parse_xml(STYLE))
+    document.styles.element.append(parse_xml(SUB_STYLE))
     document.add_paragraph("技术服务合同")
     heading = document.add_paragraph("服务内容", style="Clause Heading")  # numbered by its style
     assert heading.text == "服务内容"
@@ -81,6 +88,8 @@ def _numbered_docx(path: Path) -> Path:
     _number(p, 90, 0)
     p = document.add_paragraph("期限一年。")
     _number(p, 90, 1)  # 2.1: the deeper level restarts when 第二条 advances
+    _number(document.add_paragraph("  "), 90, 1)  # empty: not emitted, but counted (2.2)
+    document.add_paragraph("期限可续。", style="Sub Clause")  # level bound to the style
     for text in ("甲方", "乙方"):
         _number(document.add_paragraph(text), 91)
     _number(document.add_paragraph("重新编号"), 92)  # startOverride restarts the list
@@ -96,7 +105,7 @@ def test_automatic_numbering_is_rendered(tmp_path) -> None:
     doc = extract_document(_numbered_docx(tmp_path / "n.docx"))
     assert doc.kind == "docx" and [p.number for p in doc.pages] == [None]
     lines = doc.text.split("\n")
-    assert lines[:13] == [
+    assert lines[:14] == [
         "技术服务合同",
         "第一条 服务内容",
         "1.1 乙方提供系统升级服务。",
@@ -104,6 +113,7 @@ def test_automatic_numbering_is_rendered(tmp_path) -> None:
         "1.2.1 坐席工作台。",
         "第二条 服务期限",
         "2.1 期限一年。",
+        "2.3 期限可续。",
         "（一）甲方",
         "（二）乙方",
         "（一）重新编号",
