@@ -40,55 +40,92 @@ def extract_text_file(path: Path) -> Document:
 
 
 def decode_bytes(data: bytes, source: str = "") -> str:
-    """Decode ``data`` to text, trying BOMs, strict UTF-8, UTF-16 and Chinese codepages."""
+    """Decode ``data`` to text, trying BOMs, UTF-16, UTF-8 and Chinese codepages in turn.
+
+    A cut-off last character or a few damaged bytes do not make a file unreadable.
+    """
     name = Path(source).name or "file"
     for bom, codec in _BOMS:
         if data.startswith(bom):
-            try:
-                return data.decode(codec)
-            except UnicodeDecodeError as err:
-                raise UnreadableSourceError(source, f"{name}: broken {codec} text") from err
+            text = data.decode(codec, errors="replace")
+            if _few_replacements(text) and _plausible(text, tolerate_replacements=True):
+                return text
+            raise UnreadableSourceError(source, f"{name}: broken {codec} text")
     utf16 = _guess_utf16(data)
     if utf16 is not None:
-        text = _try_decode(data, utf16)
-        if text is not None and _plausible(text):
+        text = data[: len(data) // 2 * 2].decode(utf16, errors="replace")
+        if _few_replacements(text) and _plausible(text, tolerate_replacements=True):
             return text
-    text = _try_decode(data, "utf-8")
-    if text is not None:
-        if _plausible(text):
-            return text
+    utf8 = _utf8(data)
+    if utf8 is not None:
+        if _plausible(utf8, tolerate_replacements=True):
+            return utf8
         raise UnreadableSourceError(source, f"{name}: binary file, not text")
-    if b"\x00" not in data:
-        for codec in _ranked_candidates(data):
-            text = _try_decode(data, codec)
-            if text is not None and _plausible(text):
-                return text
-    # Mostly UTF-8 with a few broken sequences (U+FFFD already in the source, a cut-off byte).
-    text = data.decode("utf-8", errors="replace")
-    if text.count("\ufffd") <= max(3, _MAX_REPLACEMENT_SHARE * len(text)) and _plausible(text):
-        return text
+    ranked = _ranked_candidates(data) if b"\x00" not in data else []
+    for cut in (0, 1):  # the last double-byte character may be cut off
+        for codec in ranked:
+            decoded = _try_decode(data[: len(data) - cut], codec)
+            if decoded is not None and _plausible(decoded):
+                return decoded
+    # A few damaged bytes: the encoding that needs the fewest replacement characters.
+    best = min(
+        (data.decode(codec, errors="replace") for codec in ["utf-8", *ranked]),
+        key=lambda t: t.count("\ufffd"),
+    )
+    if _few_replacements(best) and _plausible(best, tolerate_replacements=True):
+        return best
     raise UnreadableSourceError(source, f"{name}: binary file, not text")
 
 
-def _guess_utf16(data: bytes) -> str | None:
-    """UTF-16 without BOM: many zero bytes on one side of each pair."""
-    sample = data[:4096]
-    if len(sample) < 4:
-        return None
-    even = sample[0::2].count(0) / max(1, len(sample[0::2]))
-    odd = sample[1::2].count(0) / max(1, len(sample[1::2]))
-    if odd > 0.3 and even < 0.05:
-        return "utf-16-le"
-    if even > 0.3 and odd < 0.05:
-        return "utf-16-be"
-    if b"\x00" not in sample:
-        return None
-    # CJK UTF-16 has few zero bytes; decide by which byte order yields CJK text.
-    for codec in ("utf-16-le", "utf-16-be"):
-        text = _try_decode(data[: len(data) // 2 * 2], codec)
-        if text is not None and _plausible(text):
-            return codec
+def _utf8(data: bytes) -> str | None:
+    """UTF-8 text, allowing a cut-off last character and a few damaged sequences, else None."""
+    text = _try_decode(data, "utf-8")
+    if text is not None:
+        return text
+    decoder = codecs.getincrementaldecoder("utf-8")()
+    try:
+        return decoder.decode(data, final=False)  # only the last character is incomplete
+    except UnicodeDecodeError:
+        pass
+    text = data.decode("utf-8", errors="replace")
+    broken = text.count("\ufffd")
+    multibyte = sum(1 for ch in text if ord(ch) > 0x7F) - broken
+    if _few_replacements(text) and multibyte >= 10 * broken:
+        return text
     return None
+
+
+def _few_replacements(text: str) -> bool:
+    return text.count("\ufffd") <= max(3, _MAX_REPLACEMENT_SHARE * len(text))
+
+
+def _guess_utf16(data: bytes) -> str | None:
+    """UTF-16 without BOM: zero bytes in the text; the byte order that reads as better text."""
+    sample = data[:4096]
+    zeros = sample.count(0)
+    if len(sample) < 4 or zeros < 2:
+        return None
+    sample = sample[: len(sample) // 2 * 2]
+    scored = []
+    for codec in ("utf-16-le", "utf-16-be"):
+        text = sample.decode(codec, errors="replace")
+        scored.append((_text_score(text), codec))
+    score, codec = max(scored)
+    # Mostly-CJK UTF-16 has few zero bytes; then the text itself must be convincing.
+    return codec if score >= (0.6 if zeros >= len(sample) // 20 else 0.9) else None
+
+
+def _text_score(text: str) -> float:
+    """Share of characters that are CJK ideographs, printable ASCII, whitespace or punctuation."""
+    if not text:
+        return 0.0
+    good = sum(
+        1
+        for ch in text
+        if ("\u4e00" <= ch <= "\u9fff") or (" " <= ch <= "~") or ch in "\n\r\t"
+        or "\u3000" <= ch <= "\u303f" or "\uff00" <= ch <= "\uffef" or "\u2000" <= ch <= "\u2bff"
+    )
+    return good / len(text)
 
 
 def _ranked_candidates(data: bytes) -> list[str]:
@@ -111,7 +148,7 @@ def _try_decode(data: bytes, codec: str) -> str | None:
         return None
 
 
-def _plausible(text: str) -> bool:
+def _plausible(text: str, tolerate_replacements: bool = False) -> bool:
     """Mostly CJK, ASCII printable text and whitespace; few control or replacement chars."""
     sample = text[:100_000]
     if not sample:
@@ -119,11 +156,16 @@ def _plausible(text: str) -> bool:
     bad = sum(
         1
         for ch in sample
-        if (ord(ch) < 32 and ch not in "\t\n\r\f\v") or ch == "\ufffd"
+        if (ord(ch) < 32 and ch not in "\t\n\r\f\v")
+        or (ch == "\ufffd" and not tolerate_replacements)
     )
     if bad > max(3, 0.01 * len(sample)):
         return False
-    good = sum(1 for ch in sample if ch.isascii() or _TEXTUAL_RE.match(ch) or ch.isspace())
+    good = sum(
+        1
+        for ch in sample
+        if ch.isascii() or _TEXTUAL_RE.match(ch) or ch.isspace() or ch == "\ufffd"
+    )
     return good / len(sample) >= 0.9
 
 

@@ -59,6 +59,15 @@ def test_a_few_replacement_characters_are_tolerated(tmp_path) -> None:
     assert decode_bytes(broken).endswith("\ufffd违约金")
 
 
+@pytest.mark.parametrize("codec", ["utf-8", "gb18030", "big5", "utf-16-le", "utf-16-be"])
+def test_cut_off_last_character_and_cjk_heavy_utf16(samples, codec) -> None:
+    text = (samples / "軟體維護服務合約.txt").read_text("utf-8")
+    data = text.encode(codec)
+    assert decode_bytes(data) == text
+    cut = decode_bytes(data[:301])  # 301 bytes: the last character is cut in half
+    assert text.startswith(cut.rstrip("\ufffd")) and len(cut.rstrip("\ufffd")) >= 95
+
+
 def test_binary_garbage_is_not_text(tmp_path) -> None:
     garbage = bytes((i * 197 + 13) % 256 for i in range(4000))
     with pytest.raises(UnreadableSourceError, match="binary file, not text") as err:
