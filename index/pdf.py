@@ -37,6 +37,7 @@ _CJK = r"\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"
 _CJK_RE = re.compile(f"[{_CJK}]")
 _LETTER_SPACED_TOKEN_RE = re.compile(rf"^[{_CJK}\u3000-\u303f\uff00-\uffef]$")
 _SENTENCE_END = tuple("。！？；：!?;:")
+_NARROW = "\u2009"  # marks a space from a gap under 0.8 glyph between CJK glyphs
 _FURNITURE_ZONE = 0.12  # share of the page height at top and bottom where furniture lives
 
 
@@ -225,9 +226,32 @@ def _chars_text(chars: list[dict[str, Any]], strays: Sequence[dict[str, Any]] = 
     out = [glyphs[0]["text"]]
     for i, glyph in enumerate(glyphs[1:]):
         if spaced[i] and not _letter_spacing(gaps, i):
-            out.append(" ")
+            out.append(_NARROW if gaps[i] is not None else " ")
         out.append(glyph["text"])
-    return "".join(out)
+    return _merge_lone_glyphs("".join(out))
+
+
+def _merge_lone_glyphs(text: str) -> str:
+    """"（现 售）" -> "（现售）": a narrow gap between two lone ideographs is letter-spacing.
+
+    Narrow gaps (marked ``_NARROW``) become spaces elsewhere; date blanks "年 月 日" stay.
+    """
+    if _NARROW not in text:
+        return text
+    parts = re.split(f"([ {_NARROW}])", text)
+    out = parts[0]
+    for k in range(1, len(parts) - 1, 2):
+        sep, left, right = parts[k], parts[k - 1], parts[k + 1]
+        lone = _lone_ideograph(left) and _lone_ideograph(right)
+        out += "" if sep == _NARROW and lone else " "
+        out += right
+    return out
+
+
+def _lone_ideograph(token: str) -> bool:
+    """A token of one ideograph (not a date blank word) with at most brackets around it."""
+    core = token.strip("（）()【】〔〕「」《》“”")
+    return len(core) == 1 and bool(_CJK_RE.match(core)) and core not in "年月日"
 
 
 def _same_row(a: dict[str, Any], b: dict[str, Any]) -> bool:

@@ -146,6 +146,7 @@ def test_real_pdf_specifics(real_pdfs) -> None:
     assert "注意事项\n一、本合同文本供用人单位" in labour
     entrust = real_pdfs["委托合同.pdf"].text
     assert "\n第四条 委托费用" in entrust
+    assert "\n（现售）\n" in house and "\n（通用）\n" in labour
     # no line that starts with a clause label was glued onto the previous one
     for doc in real_pdfs.values():
         for line in doc.text.replace("\f", "\n").split("\n"):
