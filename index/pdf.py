@@ -37,6 +37,7 @@ _CJK = r"\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"
 _CJK_RE = re.compile(f"[{_CJK}]")
 _LETTER_SPACED_TOKEN_RE = re.compile(rf"^[{_CJK}\u3000-\u303f\uff00-\uffef]$")
 _SENTENCE_END = tuple("。！？；：!?;:")
+_CID_RE = re.compile(r"\(cid:\d+\)")
 _NARROW = "\u2009"  # marks a space from a gap under 0.8 glyph between CJK glyphs
 _FURNITURE_ZONE = 0.12  # share of the page height at top and bottom where furniture lives
 
@@ -58,6 +59,11 @@ def extract_pdf(path: Path) -> Document:
     if not any(lines for lines in raw_pages):
         raise EmptySourceError(
             str(path), f"{path.name}: scanned PDF: no text layer, OCR is not supported yet"
+        )
+    texts = "".join(ln.text for lines in raw_pages for ln in lines)
+    if len(_CID_RE.findall(texts)) * 6 > len(texts):  # "(cid:123)" glyphs with no Unicode
+        raise UnreadableSourceError(
+            str(path), f"{path.name}: the PDF's fonts have no Unicode mapping: text unreadable"
         )
     furniture = _repeated_furniture(raw_pages)
     layout = _layout(raw_pages)
