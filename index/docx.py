@@ -15,7 +15,7 @@ from typing import Any
 from .docx_numbering import NumberingRenderer
 from .errors import EmptySourceError, UnreadableSourceError
 from .models import Document, Page
-from .pdf import undo_letter_spacing
+from .pdf_glyphs import undo_letter_spacing
 
 W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
 MAX_DOCUMENT_XML = 100 * 1024 * 1024  # declared uncompressed size of word/document.xml

@@ -9,7 +9,8 @@ import pytest
 
 from index.extract import extract_document
 from index.numbering import starts_with_label
-from index.pdf import PAGE_NUMBER_RE, undo_letter_spacing
+from index.pdf import PAGE_NUMBER_RE
+from index.pdf_glyphs import undo_letter_spacing
 
 pytest.importorskip("reportlab")
 from reportlab.pdfbase import pdfmetrics
