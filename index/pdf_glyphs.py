@@ -15,6 +15,7 @@ _CJK_RE = re.compile(f"[{_CJK}]")
 _LETTER_SPACED_TOKEN_RE = re.compile(rf"^[{_CJK}\u3000-\u303f\uff00-\uffef]$")
 _NARROW = "\u2009"  # marks a space from a gap under 0.8 glyph between CJK glyphs
 
+
 def overlaps_body(digits: list[dict[str, Any]], lines: list[list[dict[str, Any]]]) -> bool:
     """Digits smaller than, and vertically within, a body line that spans them horizontally."""
     top = min(c["top"] for c in digits)
