@@ -74,7 +74,7 @@ def extract_document(path: Path) -> Document:
 
 
 def _detect_kind(path: Path, head: bytes) -> str:
-    """"pdf", "docx" or "text" from extension and magic bytes, or raise UnsupportedFormatError."""
+    """"pdf", "docx" or "text" from magic bytes first, then the extension; else raise."""
     name = path.name
     suffix = path.suffix.lower()
     if head.startswith(_OLE_MAGIC):
@@ -85,22 +85,23 @@ def _detect_kind(path: Path, head: bytes) -> str:
         raise UnsupportedFormatError(str(path), f"{name}: {reason}")
     if head.startswith(_PDF_MAGIC) or (suffix == ".pdf" and _PDF_MAGIC in _head(path, 1024)):
         return "pdf"
-    if suffix == ".pdf":
-        raise UnreadableSourceError(str(path), f"{name}: corrupt or truncated PDF")
-    if suffix == ".docx":
-        if not head.startswith(_ZIP_MAGIC):
-            raise UnreadableSourceError(str(path), f"{name}: not a valid DOCX file")
-        return "docx"
+    if head.startswith(_ZIP_MAGIC):
+        if suffix == ".docx" or _is_docx_zip(path):
+            return "docx"  # a broken .docx package is reported by the DOCX reader
+        reason = _KNOWN_UNSUPPORTED.get(
+            suffix, "an archive or office file we do not read: send a PDF, DOCX or text"
+        )
+        raise UnsupportedFormatError(str(path), f"{name}: {reason}")
     if suffix in _IMAGE_SUFFIXES or head.startswith(_IMAGE_MAGIC):
         raise UnsupportedFormatError(
             str(path), f"{name}: images are not supported (no OCR yet): send a PDF, DOCX or text"
         )
+    if suffix == ".pdf":
+        raise UnreadableSourceError(str(path), f"{name}: corrupt or truncated PDF")
+    if suffix == ".docx":
+        raise UnreadableSourceError(str(path), f"{name}: not a valid DOCX file")
     if suffix in _KNOWN_UNSUPPORTED:
         raise UnsupportedFormatError(str(path), f"{name}: {_KNOWN_UNSUPPORTED[suffix]}")
-    if head.startswith(_ZIP_MAGIC):
-        if suffix in TEXT_SUFFIXES or suffix == "":
-            return "docx" if _is_docx_zip(path) else _unsupported_zip(path)
-        return _unsupported_zip(path)
     if suffix in TEXT_SUFFIXES or suffix == "":
         return "text"
     raise UnsupportedFormatError(
@@ -121,10 +122,3 @@ def _is_docx_zip(path: Path) -> bool:
             return "word/document.xml" in zf.namelist()
     except (zipfile.BadZipFile, OSError):
         return False
-
-
-def _unsupported_zip(path: Path) -> str:
-    raise UnsupportedFormatError(
-        str(path),
-        f"{path.name}: an archive or office file we do not read: send a PDF, DOCX or text",
-    )

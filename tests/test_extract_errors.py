@@ -89,6 +89,14 @@ def test_misnamed_files_get_the_right_reader(tmp_path) -> None:
     misnamed.write_bytes(pdf.read_bytes())
     doc = extract_document(misnamed)
     assert doc.kind == "pdf" and doc.text == "第一条 甲方应按期付款。"
+    import docx
+
+    word = docx.Document()
+    word.add_paragraph("第二条 乙方应按期交付。")
+    as_pdf = tmp_path / "contract.pdf"
+    word.save(str(as_pdf))
+    doc = extract_document(as_pdf)
+    assert doc.kind == "docx" and doc.text == "第二条 乙方应按期交付。"
 
 
 def test_random_bytes(tmp_path) -> None:
