@@ -112,7 +112,8 @@ def detect_scope(question: str, titles: Mapping[str, str]) -> str | None:
     """The one contract a normalised question names ("维护协议里…", "《…》"), else None.
 
     Evidence: the text before a word like 合同/协议 (or inside 《》) shares title bigrams that no
-    other contract's title has; a tie or no distinctive bigram means the whole library.
+    other contract's title has, or the question holds four or more consecutive characters of one
+    title only (with two distinctive bigrams among them); a tie or less means the whole library.
     """
     if not titles:
         return None
@@ -123,13 +124,13 @@ def detect_scope(question: str, titles: Mapping[str, str]) -> str | None:
     windows = [m.group(1) for m in re.finditer(r"《([^》]{2,40})》", question)]
     for m in _DESIGNATOR_RE.finditer(question):
         windows.append(question[max(0, m.start() - 12) : m.start()])
-    if not windows:
-        return None
     grams = {k: _bigram_set(t) - _GENERIC for k, t in norm.items()}
     counts: dict[str, int] = {}
     for gset in grams.values():
         for g in gset:
             counts[g] = counts.get(g, 0) + 1
+    if not windows:
+        return _named_by_title_run(question, norm, grams, counts)
     best: dict[str, int] = {}
     for window in windows:
         wgrams = _bigram_set(window)
@@ -142,6 +143,22 @@ def detect_scope(question: str, titles: Mapping[str, str]) -> str | None:
     top = max(best.values())
     winners = [k for k, v in best.items() if v == top]
     return winners[0] if len(winners) == 1 else None
+
+
+def _named_by_title_run(question: str, titles: Mapping[str, str],
+                        grams: Mapping[str, set[str]], counts: Mapping[str, int]) -> str | None:
+    """The one contract whose title shares a run of >= 4 characters with the question, the run
+    holding at least two bigrams no other title has ("软体维护的费用" -> 《软体维护服务合约》)."""
+    found: set[str] = set()
+    for key, title in titles.items():
+        for start in range(len(question) - 3):
+            run = question[start : start + 4]
+            if run in title and sum(
+                1 for g in _bigram_set(run) if g in grams[key] and counts.get(g) == 1
+            ) >= 2:
+                found.add(key)
+                break
+    return found.pop() if len(found) == 1 else None
 
 
 # ----------------------------------------------------------------------------- roles
