@@ -46,7 +46,9 @@ def text_right_edge(chars: list[dict[str, Any]]) -> float:
             break
         tail = "".join(g["text"] for g in glyphs[k:])
         if glyphs[k]["x0"] - glyphs[k - 1]["x1"] > glyphs[k]["size"]:
-            return float(glyphs[k - 1]["x1"]) if any(ch in tail for ch in "。；！？") else x1
+            # a blank then a sentence end or closing bracket: a form field, not running text
+            ends = any(ch in "。；！？：）)」】" for ch in tail)
+            return float(glyphs[k - 1]["x1"]) if ends else x1
     return x1
 
 

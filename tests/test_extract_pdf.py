@@ -144,6 +144,7 @@ def test_real_pdf_specifics(real_pdfs) -> None:
     assert "（一）甲方出租给乙方的房屋（以下简称该房屋）坐落于" in lease
     labour = real_pdfs["劳动合同.pdf"].text
     assert "— 3 —" not in labour and "乙方（劳动者）：" in labour
+    assert "\n户籍地址：\n" in labour  # a form field after a "（… ）" blank line stays apart
     assert "注意事项\n一、本合同文本供用人单位" in labour
     entrust = real_pdfs["委托合同.pdf"].text
     assert "\n第四条 委托费用" in entrust
