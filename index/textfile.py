@@ -34,6 +34,8 @@ def extract_text_file(path: Path) -> Document:
         raise EmptySourceError(str(path), f"{path.name}: empty file")
     text = decode_bytes(data, str(path))
     text = _normalise_newlines(text)
+    if path.suffix.lower() in (".md", ".markdown"):
+        text = strip_markdown(text)
     if not text.strip():
         raise EmptySourceError(str(path), f"{path.name}: empty file")
     return Document(source=str(path), kind="text", pages=(Page(None, text),))
@@ -173,3 +175,22 @@ def _normalise_newlines(text: str) -> str:
     """Unify line ends, drop a BOM and form feeds (a form feed means a page break downstream)."""
     text = text.replace("\r\n", "\n").replace("\r", "\n").lstrip("\ufeff")
     return text.replace("\f", "\n")
+
+
+_MD_LINE_RE = re.compile(r"^[ \t]{0,3}(?:#{1,6}[ \t]+|>[ \t]?|[-*+][ \t]+(?=\S))")
+_MD_EMPHASIS_RE = re.compile(r"(\*\*|__)(?=\S)(.+?)(?<=\S)\1")
+_MD_RULE_RE = re.compile(r"^[ \t]*(?:[-*_][ \t]*){3,}$")
+
+
+def strip_markdown(text: str) -> str:
+    """Markdown markup off a contract: "## 第一章 总则" -> "第一章 总则", "**甲方**" -> "甲方"."""
+    lines = []
+    for line in text.split("\n"):
+        if _MD_RULE_RE.match(line):
+            lines.append("")
+            continue
+        if line.lstrip(" \t").startswith("#"):
+            line = re.sub(r"[ \t]+#+[ \t]*$", "", line)  # closing hashes of a heading
+        line = _MD_LINE_RE.sub("", line)
+        lines.append(_MD_EMPHASIS_RE.sub(r"\2", line))
+    return "\n".join(lines)

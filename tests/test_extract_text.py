@@ -51,6 +51,14 @@ def test_crlf_and_form_feeds_become_newlines(tmp_path) -> None:
     assert "\f" not in doc.pages[0].text
 
 
+def test_markdown_markup_is_removed(tmp_path) -> None:
+    md = "# 软件服务合同\n\n## 第一章 总则 ##\n> 说明\n- 1.1 **甲方**应当付款\n---\n* （1）事项\n"
+    doc = extract_document(_write(tmp_path, "c.md", md.encode()))
+    assert doc.text == "软件服务合同\n\n第一章 总则\n说明\n1.1 甲方应当付款\n\n（1）事项\n"
+    plain = extract_document(_write(tmp_path, "c.txt", md.encode()))
+    assert plain.text == md  # only Markdown files lose their markup
+
+
 def test_a_few_replacement_characters_are_tolerated(tmp_path) -> None:
     text = SIMPLIFIED * 20 + "乙方\ufffd\ufffd应当"
     doc = extract_document(_write(tmp_path, "c.txt", text.encode("utf-8")))
