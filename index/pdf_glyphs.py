@@ -151,17 +151,24 @@ def _letter_spacing(gaps: list[float | None], i: int) -> bool:
 
 
 def undo_letter_spacing(line: str) -> str:
-    """"注 意 事 项" -> "注意事项": a line made only of lone CJK glyphs separated by spaces.
+    """"注 意 事 项" -> "注意事项", "出 租 方：" -> "出租方：": a line made only of lone CJK
+    glyphs (each with at most brackets or a colon) separated by spaces.
 
-    A text-level fallback (date blanks "年 月 日" stay); the geometric rule in ``_chars_text``
+    A text-level fallback (date blanks "年 月 日" stay); the geometric rule in ``chars_text``
     handles letter-spacing inside longer lines.
     """
-    tokens = [t for t in line.split(" ") if t]
-    if len(tokens) < 2 or not all(_CJK_RE.fullmatch(t) for t in tokens):
+    tokens = [t for t in line.strip().split(" ") if t]
+    if len(tokens) < 2:
         return line
-    if set(tokens) <= set("年月日"):
+    cores = [t.strip("（）()【】「」《》“”：:") for t in tokens]
+    if not all(len(c) == 1 and _CJK_RE.match(c) for c in cores):
         return line
-    return "".join(tokens)
+    out = tokens[0]
+    for i in range(1, len(tokens)):
+        field_end = tokens[i - 1].endswith(("：", ":"))  # "地 址： 地 址：" holds two fields
+        date_blank = cores[i - 1] in "年月日" and cores[i] in "年月日"
+        out += (" " if field_end or date_blank else "") + tokens[i]
+    return line if out == " ".join(tokens) else out  # nothing merged: keep the line as it was
 
 
 def _is_cjk_like(ch: str) -> bool:

@@ -90,6 +90,11 @@ def test_undo_letter_spacing_text_fallback() -> None:
     assert undo_letter_spacing("注 意 事 项") == "注意事项"
     assert undo_letter_spacing("目 录") == "目录"
     assert undo_letter_spacing("年 月 日") == "年 月 日"
+    assert undo_letter_spacing("出 租 方：") == "出租方："
+    assert undo_letter_spacing("为 或 元 整") == "为或元整"  # a whole line of lone glyphs
+    assert undo_letter_spacing("签字： 盖章：") == "签字： 盖章："
+    assert undo_letter_spacing("地 址： 地 址：") == "地址： 地址："
+    assert undo_letter_spacing("签 订 日 期： 年 月 日") == "签订日期： 年 月 日"
     assert undo_letter_spacing("甲方 同意 不同意 乙方") == "甲方 同意 不同意 乙方"
     assert undo_letter_spacing("国家市场监督管理总局 制定") == "国家市场监督管理总局 制定"
 
