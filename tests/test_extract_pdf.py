@@ -60,7 +60,7 @@ def test_sample_pdf_lines_are_rejoined(sample) -> None:
     ) in lines
     assert any(ln.startswith("（二）支付方式：") and ln.endswith("剩余的百分之三十。")
                for ln in lines)
-    assert any("乙方应在接到甲方通知后两小时内响应" in ln for ln in lines)
+    assert any("乙方应在两小时内安排工程师开始排查" in ln for ln in lines)
     labelled = [ln for ln in lines if re.match(r"第[一二三四五六七八九十]+条", ln)]
     assert len(labelled) == 14
     source = (Path(__file__).resolve().parent.parent / "scripts" / "sample_pdf_source.txt")
