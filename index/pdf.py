@@ -7,6 +7,7 @@ their position (first/last line of a page, repeated on most pages) and their sha
 
 from __future__ import annotations
 
+import logging
 import re
 from collections import Counter
 from dataclasses import dataclass
@@ -80,6 +81,9 @@ def _read_lines(path: Path) -> list[list[_Line]]:
     """Lines of every page with their geometry; typed errors for encrypted/corrupt/huge files."""
     import pdfplumber
 
+    # pdfminer logs every repaired xref or odd font as a warning; a broken file is reported
+    # once, as our own error.
+    logging.getLogger("pdfminer").setLevel(logging.ERROR)
     try:
         with pdfplumber.open(path) as pdf:
             if len(pdf.pages) > MAX_PAGES:
