@@ -114,13 +114,17 @@ class Searcher:
             self._norm_text[first_child[i]] if i in first_child and self._is_heading(i) else t
             for i, t in enumerate(self._norm_text)
         ]
-        self._actors = [clause_actor(t) for t in role_text]
-        self._obligors = [clause_obligor(t) for t in role_text]
-        self._conditions = [condition_subject(t) for t in self._norm_text]
-        self._lists = [
+        self._actors = np.array([clause_actor(t) for t in role_text], dtype=object)
+        self._obligors = np.array([clause_obligor(t) for t in role_text], dtype=object)
+        self._conditions = np.array([condition_subject(t) for t in self._norm_text], dtype=object)
+        self._lists = np.array([
             bool(children[i] >= 2 or re.search(r"[:：]\s*$", t))
             for i, t in enumerate(self._norm_text)
-        ]
+        ], dtype=bool)
+        self._definitions = np.array([is_definition(t) for t in self._norm_text], dtype=bool)
+        ids = np.array([r.id for r in rows], dtype=np.int64)
+        self._sorted_pos = np.argsort(ids)
+        self._sorted_ids = ids[self._sorted_pos]
         self._generation = str(manifest.get("generation") or gen_dir.name)
         self._gen_name = gen_dir.name
 
@@ -239,10 +243,9 @@ class Searcher:
         query = self.encoder.encode([pq.text])
         sims, ids = self._vectors.search(query, n)
         out = np.full(n, -1.0, dtype=np.float32)
-        for s, i in zip(sims[0], ids[0], strict=True):
-            pos = self._pos.get(int(i))
-            if pos is not None:
-                out[pos] = s
+        found = ids[0] >= 0
+        slot = np.searchsorted(self._sorted_ids, ids[0][found])
+        out[self._sorted_pos[slot]] = sims[0][found]
         return out
 
     def _fuse(self, lexical: np.ndarray, titles: np.ndarray, dense: np.ndarray,
@@ -267,28 +270,23 @@ class Searcher:
 
     def _structure(self, fused: np.ndarray, pq: ParsedQuery, mask: np.ndarray) -> np.ndarray:
         cfg = self.config
-        out = fused.astype(np.float64).copy()
+        fused = fused.astype(np.float64)
+        out = fused.copy()
         if cfg.child_weight:
-            for i in np.flatnonzero(mask):
-                p = self._parent_pos[i]
-                if p >= 0:
-                    out[p] = max(out[p], cfg.child_weight * fused[i] + (1 - cfg.child_weight)
-                                 * fused[p])
+            child = np.flatnonzero(mask & (self._parent_pos >= 0))
+            parent = self._parent_pos[child]
+            lifted = cfg.child_weight * fused[child] + (1 - cfg.child_weight) * fused[parent]
+            np.maximum.at(out, parent, lifted)
         span = float(out[mask].max() - out[mask].min()) if mask.any() else 0.0
-        want_list = asks_list(pq.text)
-        want_definition = asks_definition(pq.text)
-        for i in np.flatnonzero(mask):
-            text = self._norm_text[i]
-            actor = self._actors[i]
-            if pq.role and actor == pq.role:
-                out[i] += cfg.role_bonus * span
-            elif (pq.role and self._obligors[i] not in (None, pq.role)
-                  and self._conditions[i] != pq.role):
-                out[i] -= cfg.role_penalty * span
-            if want_list and self._lists[i]:
-                out[i] += cfg.list_bonus * span
-            if not want_definition and is_definition(text):
-                out[i] -= cfg.definition_penalty * span
+        if pq.role:
+            out[self._actors == pq.role] += cfg.role_bonus * span
+            duty_elsewhere = ((self._obligors != None) & (self._obligors != pq.role)  # noqa: E711
+                              & (self._actors != pq.role) & (self._conditions != pq.role))
+            out[duty_elsewhere] -= cfg.role_penalty * span
+        if asks_list(pq.text):
+            out[self._lists] += cfg.list_bonus * span
+        if not asks_definition(pq.text):
+            out[self._definitions] -= cfg.definition_penalty * span
         return out
 
     def _relevant(self, pq: ParsedQuery, dense: np.ndarray, mask: np.ndarray,
