@@ -158,7 +158,7 @@ def _make_label(family: Family, m: re.Match[str], rest: str) -> Label | None:
         return None
     if family == "annex":
         # a heading line "附件五 关于…的约定", not a sentence that mentions an annex
-        if len(rest) > 40 or re.search(r"[。；;，,]", rest):
+        if len(rest) > 40 or re.search(r"[。；;，,]|附\s*件", rest):
             return None
         return Label(family, (value,), raw, 0)
     if family == "article" and _NOT_AFTER_ARTICLE.match(rest):

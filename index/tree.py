@@ -55,8 +55,8 @@ def build_tree(lines: list[Line]) -> Node:
 def _place(label: Label, line: Line, stack: list[Node], last: dict[str, tuple[int, ...]]) -> bool:
     fam = label.family
     if fam == "annex":
-        # an annex closes the contract body: it needs clauses before it and a non-falling number
-        if len(stack[0].children) == 0 or last.get(fam, (0,)) > label.value:
+        # an annex closes the contract body: it needs clauses before it
+        if len(stack[0].children) == 0:
             return False
         del stack[1:]
         node = Node(label, line, body=line.text[label.end:].strip(), parent=stack[0])
