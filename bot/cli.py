@@ -164,8 +164,20 @@ def cmd_ask(args: argparse.Namespace, settings: Settings) -> int:
 
 
 def cmd_serve(args: argparse.Namespace, settings: Settings) -> int:
-    """Run the Telegram bot."""
-    raise ContractbotError("serve is not implemented yet")
+    """Run the Telegram bot (long polling, or a webhook when TELEGRAM_WEBHOOK_URL is set)."""
+    import dataclasses
+    import logging
+
+    if not settings.telegram_token:
+        print("contractbot: TELEGRAM_BOT_TOKEN is not set", file=sys.stderr)
+        return EXIT_USAGE
+    if args.index_dir:
+        settings = dataclasses.replace(settings, index_dir=Path(args.index_dir))
+    logging.basicConfig(level=settings.log_level,
+                        format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    from .app import run
+
+    return run(settings)
 
 
 def build_parser() -> argparse.ArgumentParser:

@@ -1,0 +1,105 @@
+"""Build the python-telegram-bot Application: handlers, rate limiter, searcher in post_init."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from collections.abc import Callable, Sequence
+from pathlib import Path
+from typing import Any
+
+from telegram import BotCommand
+from telegram.ext import (
+    AIORateLimiter,
+    Application,
+    CallbackQueryHandler,
+    CommandHandler,
+    MessageHandler,
+    filters,
+)
+
+from . import handlers
+from .settings import Settings
+
+log = logging.getLogger(__name__)
+COMMANDS = [
+    ("ask", "提问，例如 /ask 乙方响应时间是多少"),
+    ("contracts", "列出已收录的合同"),
+    ("use", "只在一份合同中查找：/use 编号；/use all 取消"),
+    ("clause", "引用条款原文：/clause 7.2"),
+    ("help", "帮助"),
+    ("start", "介绍与本聊天 ID"),
+]
+Builder = Callable[[Sequence[Path], Path], Any]
+
+
+def quiet_http_logs() -> None:
+    """httpx logs request URLs (with the token) at INFO: keep those loggers at WARNING."""
+    for name in ("httpx", "httpcore"):
+        logging.getLogger(name).setLevel(logging.WARNING)
+
+
+def _default_builder(settings: Settings) -> Builder:
+    def build(sources: Sequence[Path], index_dir: Path) -> Any:
+        from index.build import build_from_sources
+
+        return build_from_sources(sources, index_dir, settings.embed_model, settings.rules_file,
+                                  progress=False)
+    return build
+
+
+def build_application(settings: Settings, searcher: Any = None,
+                      build: Builder | None = None, rate_limit: bool = True) -> Application:
+    """The bot's Application; the Searcher is opened in post_init unless one is given."""
+    if not settings.telegram_token:
+        raise ValueError("no TELEGRAM_BOT_TOKEN")
+    quiet_http_logs()
+
+    async def post_init(app: Application) -> None:
+        app.bot_data["settings"] = settings
+        app.bot_data["build"] = build or _default_builder(settings)
+        app.bot_data["reload_lock"] = asyncio.Lock()
+        if searcher is not None:
+            app.bot_data["searcher"] = searcher
+        else:
+            from index.search import Searcher
+
+            app.bot_data["searcher"] = await asyncio.to_thread(
+                Searcher.open, settings.index_dir, settings.embed_model)
+        await app.bot.set_my_commands([BotCommand(c, d) for c, d in COMMANDS])
+        log.info("bot @%s ready", app.bot.username)
+
+    builder = (
+        Application.builder()
+        .token(settings.telegram_token)
+        .base_url(settings.telegram_base_url)
+        .base_file_url(settings.telegram_base_file_url)
+        .concurrent_updates(True)
+        .post_init(post_init)
+    )
+    if rate_limit:
+        builder = builder.rate_limiter(AIORateLimiter())
+    app = builder.build()
+    app.add_handler(CommandHandler("start", handlers.cmd_start))
+    app.add_handler(CommandHandler("help", handlers.cmd_help))
+    app.add_handler(CommandHandler("ask", handlers.cmd_ask))
+    app.add_handler(CommandHandler("contracts", handlers.cmd_contracts))
+    app.add_handler(CommandHandler("use", handlers.cmd_use))
+    app.add_handler(CommandHandler("clause", handlers.cmd_clause))
+    app.add_handler(CommandHandler("reindex", handlers.cmd_reindex))
+    app.add_handler(CallbackQueryHandler(handlers.on_more, pattern=r"^more:"))
+    app.add_handler(MessageHandler(filters.Document.ALL, handlers.on_document))
+    app.add_handler(MessageHandler(filters.TEXT & ~filters.COMMAND, handlers.on_text))
+    app.add_error_handler(handlers.on_error)
+    return app
+
+
+def run(settings: Settings) -> int:
+    """Run the bot until interrupted: webhook when webhook_url is set, long polling otherwise."""
+    app = build_application(settings)
+    if settings.webhook_url:
+        app.run_webhook(listen=settings.webhook_listen, port=settings.webhook_port,
+                        webhook_url=settings.webhook_url)
+    else:
+        app.run_polling()
+    return 0

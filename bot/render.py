@@ -1,0 +1,81 @@
+"""Composed answers to Telegram HTML messages, each at most 4096 characters with balanced tags."""
+
+from __future__ import annotations
+
+import re
+from html import escape
+
+from index.compose import BLANK_FLAG, ComposedAnswer, convert
+
+LIMIT = 4096
+_SENTENCE = re.compile(r"(?<=[。！？；!?;\n])")
+
+
+def _split_long(text: str, room: int) -> list[str]:
+    """Cut a plain text into parts of at most ``room`` escaped characters, at sentence ends."""
+    parts: list[str] = []
+    current = ""
+    for piece in (s for s in _SENTENCE.split(text) if s):
+        while len(escape(piece)) > room:  # one sentence longer than the room: hard cut
+            cut = room
+            while len(escape(piece[:cut])) > room:
+                cut -= 1
+            if current:
+                parts.append(current)
+                current = ""
+            parts.append(piece[:cut])
+            piece = piece[cut:]
+        if len(escape(current + piece)) > room and current:
+            parts.append(current)
+            current = ""
+        current += piece
+    if current:
+        parts.append(current)
+    return parts
+
+
+def clause_blocks(answer: ComposedAnswer) -> list[str]:
+    """One HTML block per note and per clause (heading in bold, text in a blockquote)."""
+    flag = convert(BLANK_FLAG, answer.script)
+    blocks: list[str] = []
+    for group in answer.groups:
+        if group.note:
+            blocks.append(f"<i>{escape(group.note)}</i>")
+        for hit in group.hits:
+            head = f"<b>{escape(hit.heading)}</b>"
+            tail = f"\n{escape(flag)}" if hit.blank else ""
+            quote = f"<blockquote>{escape(hit.text)}</blockquote>"
+            block = f"{head}\n{quote}{tail}"
+            if len(block) <= LIMIT:
+                blocks.append(block)
+                continue
+            room = LIMIT - len(head) - len(tail) - len("\n<blockquote></blockquote>") - 8
+            for i, part in enumerate(_split_long(hit.text, room)):
+                lead = head if i == 0 else f"<b>{escape(hit.heading)}</b>"
+                blocks.append(f"{lead}\n<blockquote>{escape(part)}</blockquote>")
+            if tail:
+                blocks[-1] += tail
+    return blocks
+
+
+def pack(blocks: list[str], limit: int = LIMIT) -> list[str]:
+    """Join blocks with blank lines into as few messages as fit the limit (never splitting one)."""
+    messages: list[str] = []
+    current = ""
+    for block in blocks:
+        candidate = f"{current}\n\n{block}" if current else block
+        if len(candidate) > limit and current:
+            messages.append(current)
+            current = block
+        else:
+            current = candidate
+    if current:
+        messages.append(current)
+    return messages
+
+
+def render_answer(answer: ComposedAnswer) -> list[str]:
+    """The HTML messages of ``answer``; a plain escaped line when nothing was found."""
+    if not answer.found:
+        return [escape(answer.nothing or "")]
+    return pack(clause_blocks(answer))

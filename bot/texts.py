@@ -1,0 +1,53 @@
+"""The bot's words, in Simplified Chinese; ``say`` converts them for Traditional chats."""
+
+from __future__ import annotations
+
+from index.compose import convert
+from index.models import Script
+
+START = (
+    "你好！我是合同问答机器人：用条款原文回答关于合同的问题，并注明章节和条款编号。\n"
+    "直接发送问题即可，例如：乙方响应时间是多少\n"
+    "在群组中请用 /ask 问题，或 @我 提问。\n"
+    "本聊天的 ID：<code>{chat_id}</code>"
+)
+HELP = (
+    "命令：\n"
+    "/ask 问题 — 提问，例如 /ask 乙方响应时间是多少\n"
+    "/contracts — 列出已收录的合同\n"
+    "/use 编号或代号 — 只在一份合同中查找，例如 /use 1；/use all 取消\n"
+    "/clause 条款号 [合同代号] — 引用条款原文，例如 /clause 7.2\n"
+    "/help — 显示本帮助"
+)
+ADMIN_HELP = "\n管理员：直接发送 PDF、DOCX 或 TXT 文件即可收录；/reindex 重建索引。"
+NOT_ALLOWED = (
+    "抱歉，本聊天尚未获准使用此机器人。请将本聊天的 ID <code>{chat_id}</code> 告知管理员。"
+)
+NOTHING_HINT = "可用 /contracts 查看已收录的合同。"
+NO_CONTRACTS = "目前还没有收录任何合同。"
+CONTRACTS_HEAD = "已收录的合同："
+CONTRACT_LINE = "{n}. <code>{key}</code> 《{title}》 {clauses} 条"
+USE_SET = "本聊天现在只在《{title}》中查找。/use all 取消。"
+USE_CLEARED = "本聊天现在在所有合同中查找。"
+USE_UNKNOWN = "没有这份合同：{arg}。可用 /contracts 查看编号。"
+USE_USAGE = "用法：/use 编号或代号，例如 /use 1；/use all 取消。"
+CLAUSE_USAGE = "用法：/clause 条款号 [合同代号]，例如 /clause 7.2"
+CLAUSE_MISSING = "没有找到条款 {number}。"
+ASK_USAGE = "请在 /ask 后写上问题，例如 /ask 乙方响应时间是多少"
+MORE = "更多"
+NO_MORE = "没有更多结果了。"
+ERROR = "抱歉，处理时出错了，请稍后再试。"
+QUERY_ERROR = "无法查找：{reason}"
+ADMIN_ONLY = "抱歉，只有管理员可以上传合同或重建索引。"
+UPLOAD_TOO_BIG = "文件太大（上限 20 MB）。"
+UPLOAD_BAD_TYPE = "只支持 PDF、DOCX 或 TXT 文件。"
+UPLOAD_WORKING = "已收到，正在收录……"
+UPLOAD_OK = "已收录《{title}》，共 {clauses} 条。"
+UPLOAD_FAILED = "无法读取 {name}：{reason}"
+REINDEX_OK = "索引已重建：{contracts} 份合同，{clauses} 条。"
+REINDEX_FAILED = "{name}：{reason}"
+
+
+def say(text: str, script: Script, **values: object) -> str:
+    """``text`` in ``script`` with ``values`` filled in (values are not converted)."""
+    return convert(text, script).format(**values)

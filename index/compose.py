@@ -1,0 +1,159 @@
+"""Turn a SearchResult into a structured answer shared by the bot and the CLI.
+
+Groups hits by contract, builds the heading line of each clause, the party note and the
+unfilled-blank flag, and converts everything to the script of the question.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+
+from .models import Hit, Script, SearchResult
+
+BLANK_FLAG = "（合同此处未填写）"
+NOTHING = "没有找到与问题相关的条款。"
+# A run of underscores (half or full width), a percent with no number, or an explicit blank marker.
+_BLANK = re.compile(
+    r"[_＿]{3,}|(?<![0-9０-９.])[—－-]{1,3}\s*[%％]|[_＿]+\s*[%％]|（空白）|\(空白\)"
+)
+_ROLES = ("甲方", "乙方", "丙方", "丁方")
+
+
+@lru_cache(maxsize=4)
+def _converter(config: str):  # type: ignore[no-untyped-def]
+    import opencc
+
+    return opencc.OpenCC(config)
+
+
+def to_simplified(text: str) -> str:
+    """OpenCC t2s copy of ``text``."""
+    return str(_converter("t2s").convert(text))
+
+
+def to_traditional(text: str) -> str:
+    """OpenCC s2tw copy of ``text`` (Taiwan standard characters)."""
+    return str(_converter("s2tw").convert(text))
+
+
+def detect_script(text: str) -> Script:
+    """Traditional when converting ``text`` to Simplified changes it, else Simplified."""
+    try:
+        from . import normalize
+
+        detect = getattr(normalize, "detect_script", None)
+        if detect is not None:
+            return detect(text)  # type: ignore[no-any-return]
+    except ImportError:  # pragma: no cover
+        pass
+    return "traditional" if to_simplified(text) != text else "simplified"
+
+
+def convert(text: str, script: Script) -> str:
+    """``text`` in ``script``."""
+    return to_traditional(text) if script == "traditional" else to_simplified(text)
+
+
+def has_blank(text: str) -> bool:
+    """True when the clause holds an unfilled blank (____, ＿＿, —%, ____%, （空白）)."""
+    return bool(_BLANK.search(text))
+
+
+@dataclass(frozen=True)
+class ComposedHit:
+    """One quoted clause: the heading line, its text, and whether a value is left blank."""
+
+    heading: str
+    text: str
+    blank: bool
+    contract: str
+
+
+@dataclass(frozen=True)
+class ContractGroup:
+    """The hits of one contract, with the party note when the question names a party."""
+
+    contract: str
+    title: str
+    note: str | None
+    hits: tuple[ComposedHit, ...]
+
+
+@dataclass(frozen=True)
+class ComposedAnswer:
+    """A whole answer in the question's script; ``groups`` is empty when nothing is relevant."""
+
+    question: str
+    script: Script
+    groups: tuple[ContractGroup, ...]
+    nothing: str | None = None
+
+    @property
+    def found(self) -> bool:
+        """True when there is at least one clause to show."""
+        return bool(self.groups)
+
+
+def heading_line(hit: Hit) -> str:
+    """《title》 第七章 质量保证 › 7.2 (the chapter part is omitted when the clause has none)."""
+    c = hit.clause
+    where = " ".join(p for p in (c.chapter, c.chapter_title) if p)
+    return f"《{hit.title}》 {where} › {c.clause}" if where else f"《{hit.title}》 {c.clause}"
+
+
+def party_note(question: str, parties: dict[str, str]) -> str | None:
+    """"本合同中甲方为维护方，乙方为用户方" when the question names a role the contract defines."""
+    q = to_simplified(question)
+    if not any(role in q for role in _ROLES if role in parties):
+        return None
+    named = [f"{role}为{parties[role]}" for role in _ROLES if parties.get(role)]
+    return "本合同中" + "，".join(named) if named else None
+
+
+def compose(result: SearchResult, hits: tuple[Hit, ...] | None = None) -> ComposedAnswer:
+    """The structured answer to ``result`` (or a slice ``hits``), in the question's script."""
+    script = detect_script(result.question)
+    chosen = result.hits if hits is None else hits
+    if not result.relevant or not chosen:
+        return ComposedAnswer(result.question, script, (), convert(NOTHING, script))
+    order: list[str] = []
+    by_contract: dict[str, list[Hit]] = {}
+    for hit in chosen:
+        key = hit.clause.contract
+        if key not in by_contract:
+            order.append(key)
+            by_contract[key] = []
+        by_contract[key].append(hit)
+    groups = []
+    for key in order:
+        items = by_contract[key]
+        parties = result.parties.get(key, {})
+        note = party_note(result.question, parties) if parties else None
+        composed = tuple(
+            ComposedHit(
+                heading=convert(heading_line(h), script),
+                text=convert(h.clause.text, script),
+                blank=has_blank(h.clause.text),
+                contract=key,
+            )
+            for h in items
+        )
+        groups.append(ContractGroup(key, convert(items[0].title, script),
+                                    convert(note, script) if note else None, composed))
+    return ComposedAnswer(result.question, script, tuple(groups))
+
+
+def format_text(answer: ComposedAnswer) -> str:
+    """Plain-text rendering for the CLI: heading line, clause text, flag; notes per contract."""
+    if not answer.found:
+        return answer.nothing or NOTHING
+    flag = convert(BLANK_FLAG, answer.script)
+    blocks: list[str] = []
+    for group in answer.groups:
+        if group.note:
+            blocks.append(group.note)
+        for h in group.hits:
+            blocks.append(f"{h.heading}\n{h.text}" + (f"\n{flag}" if h.blank else ""))
+    return "\n\n".join(blocks)
