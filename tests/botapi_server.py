@@ -1,0 +1,150 @@
+"""A loopback Telegram Bot API server for end-to-end bot tests (plain asyncio HTTP/1.1).
+
+It answers the methods the bot uses, serves queued updates to getUpdates (long poll with a short
+wait) and files for download, and records every call so tests can assert on what was sent.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import time
+from typing import Any
+from urllib.parse import parse_qsl, unquote
+
+BOT_ID = 999
+BOT_USERNAME = "contract_bot"
+
+
+class FakeBotApi:
+    """Serve on 127.0.0.1:port; ``base_url``/``base_file_url`` go to the Application builder."""
+
+    def __init__(self) -> None:
+        self.calls: list[tuple[str, dict[str, Any]]] = []
+        self.files: dict[str, bytes] = {}
+        self._updates: list[dict[str, Any]] = []
+        self._next_update = 1
+        self._next_message = 1000
+        self._new = asyncio.Event()
+        self._server: asyncio.base_events.Server | None = None
+        self.port = 0
+
+    @property
+    def base_url(self) -> str:
+        return f"http://127.0.0.1:{self.port}/bot"
+
+    @property
+    def base_file_url(self) -> str:
+        return f"http://127.0.0.1:{self.port}/file/bot"
+
+    async def start(self) -> None:
+        self._server = await asyncio.start_server(self._serve, "127.0.0.1", 0)
+        self.port = self._server.sockets[0].getsockname()[1]
+
+    async def stop(self) -> None:
+        if self._server is not None:
+            self._server.close()
+            self._server.close_clients()
+            await self._server.wait_closed()
+
+    # ------------------------------------------------------------ test side
+
+    def push(self, kind: str, payload: dict[str, Any]) -> None:
+        """Queue one update (kind "message" or "callback_query")."""
+        self._updates.append({"update_id": self._next_update, kind: payload})
+        self._next_update += 1
+        self._new.set()
+
+    def sent(self, method: str = "sendMessage") -> list[dict[str, Any]]:
+        return [p for m, p in self.calls if m == method]
+
+    async def wait_for(self, method: str, count: int, timeout: float = 10.0) -> list[dict]:
+        """Wait until ``count`` calls of ``method`` were recorded; return them."""
+        deadline = time.monotonic() + timeout
+        while len(self.sent(method)) < count:
+            if time.monotonic() > deadline:
+                raise AssertionError(f"{method}: {len(self.sent(method))} calls, wanted {count}")
+            await asyncio.sleep(0.01)
+        return self.sent(method)
+
+    # ------------------------------------------------------------ HTTP side
+
+    async def _serve(self, reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
+        try:
+            while True:
+                line = await reader.readline()
+                if not line:
+                    break
+                method, target, _ = line.decode().split(" ", 2)
+                headers = {}
+                while (h := await reader.readline()) not in (b"\r\n", b"\n", b""):
+                    k, _, v = h.decode().partition(":")
+                    headers[k.strip().lower()] = v.strip()
+                body = await reader.readexactly(int(headers.get("content-length", 0)))
+                status, ctype, data = await self._handle(method, target, headers, body)
+                writer.write(
+                    f"HTTP/1.1 {status} X\r\nContent-Type: {ctype}\r\n"
+                    f"Content-Length: {len(data)}\r\n\r\n".encode() + data
+                )
+                await writer.drain()
+        except (ConnectionError, asyncio.IncompleteReadError, asyncio.CancelledError):
+            pass
+        finally:
+            writer.close()
+
+    async def _handle(self, verb: str, target: str, headers: dict[str, str],
+                      body: bytes) -> tuple[int, str, bytes]:
+        path = unquote(target.split("?", 1)[0])
+        if path.startswith("/file/bot"):
+            name = path.split("/", 3)[3]
+            if name in self.files:
+                return 200, "application/octet-stream", self.files[name]
+            return 404, "text/plain", b"no file"
+        api = path.rsplit("/", 1)[1]
+        params = self._params(headers.get("content-type", ""), body)
+        self.calls.append((api, params))
+        result = await self._result(api, params)
+        return 200, "application/json", json.dumps({"ok": True, "result": result}).encode()
+
+    @staticmethod
+    def _params(ctype: str, body: bytes) -> dict[str, Any]:
+        if not body:
+            return {}
+        if "json" in ctype:
+            return json.loads(body)
+        out: dict[str, Any] = {}
+        for k, v in parse_qsl(body.decode(), keep_blank_values=True):
+            try:
+                out[k] = json.loads(v)
+            except ValueError:
+                out[k] = v
+        return out
+
+    async def _result(self, api: str, p: dict[str, Any]) -> Any:
+        if api == "getMe":
+            return {"id": BOT_ID, "is_bot": True, "first_name": "Contracts",
+                    "username": BOT_USERNAME, "can_join_groups": True}
+        if api == "getUpdates":
+            offset = int(p.get("offset", 0) or 0)
+            pending = [u for u in self._updates if u["update_id"] >= offset]
+            if not pending:
+                self._new.clear()
+                try:
+                    await asyncio.wait_for(self._new.wait(), timeout=0.2)
+                except TimeoutError:
+                    pass
+                pending = [u for u in self._updates if u["update_id"] >= offset]
+            return pending
+        if api == "sendMessage":
+            self._next_message += 1
+            chat_id = int(p["chat_id"])
+            return {"message_id": self._next_message, "date": int(time.time()),
+                    "chat": {"id": chat_id, "type": "private" if chat_id > 0 else "supergroup"},
+                    "from": {"id": BOT_ID, "is_bot": True, "first_name": "Contracts"},
+                    "text": p.get("text", "")}
+        if api == "getFile":
+            fid = str(p["file_id"])
+            return {"file_id": fid, "file_unique_id": fid,
+                    "file_size": len(self.files.get(f"documents/{fid}", b"")),
+                    "file_path": f"documents/{fid}"}
+        return True

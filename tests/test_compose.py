@@ -1,0 +1,83 @@
+"""The shared answer composer: grouping, headings, party note, blank flag, script."""
+
+from __future__ import annotations
+
+from index.compose import (
+    BLANK_FLAG,
+    compose,
+    detect_script,
+    format_text,
+    has_blank,
+    heading_line,
+    party_note,
+)
+from index.models import Clause, Hit, SearchResult
+
+
+def hit(contract: str, number: str, text: str, title: str = "服务合同",
+        chapter: str | None = "第七章", chapter_title: str | None = "质量保证") -> Hit:
+    return Hit(Clause(contract, number, chapter, chapter_title, text), title, 1.0)
+
+
+def test_heading_line_with_and_without_chapter() -> None:
+    assert heading_line(hit("a", "7.2", "x", "在线客服系统升级服务合同")) == \
+        "《在线客服系统升级服务合同》 第七章 质量保证 › 7.2"
+    assert heading_line(hit("a", "第三条", "x", "租赁合同", None, None)) == "《租赁合同》 第三条"
+
+
+def test_blank_detection() -> None:
+    assert has_blank("违约金为合同总额的____%。")
+    assert has_blank("甲方：＿＿＿＿＿＿")
+    assert has_blank("费率为—%")
+    assert has_blank("开户行：（空白）")
+    assert not has_blank("违约金为合同总额的5%。")
+    assert not has_blank("付款比例 10-20%")
+
+
+def test_party_note_only_when_question_names_a_defined_role() -> None:
+    parties = {"甲方": "维护方", "乙方": "用户方"}
+    assert party_note("乙方响应时间是多少", parties) == "本合同中甲方为维护方，乙方为用户方"
+    assert party_note("响应时间是多少", parties) is None
+    assert party_note("丙方做什么", parties) is None
+
+
+def test_compose_groups_by_contract_in_first_appearance_order() -> None:
+    result = SearchResult("乙方响应时间", (hit("a", "7.2", "两小时", "甲合同"),
+                                        hit("b", "2.1", "四小时", "乙合同"),
+                                        hit("a", "7.3", "____%", "甲合同")),
+                          parties={"a": {"甲方": "维护方", "乙方": "用户方"}})
+    answer = compose(result)
+    assert [g.contract for g in answer.groups] == ["a", "b"]
+    assert [h.heading.rsplit(" ", 1)[1] for h in answer.groups[0].hits] == ["7.2", "7.3"]
+    assert answer.groups[0].note == "本合同中甲方为维护方，乙方为用户方"
+    assert answer.groups[1].note is None
+    assert [h.blank for h in answer.groups[0].hits] == [False, True]
+    text = format_text(answer)
+    assert text.index("7.2") < text.index("7.3") < text.index("2.1")
+    assert BLANK_FLAG in text
+
+
+def test_not_relevant_says_nothing_found_and_shows_no_clause() -> None:
+    result = SearchResult("天气如何", (hit("a", "7.2", "两小时"),), relevant=False)
+    answer = compose(result)
+    assert not answer.found
+    assert "7.2" not in format_text(answer)
+    assert "没有找到" in format_text(answer)
+
+
+def test_traditional_question_gets_traditional_words_and_quotes() -> None:
+    assert detect_script("乙方響應時間是多少") == "traditional"
+    assert detect_script("乙方响应时间是多少") == "simplified"
+    result = SearchResult("乙方響應時間是多少", (hit("a", "7.2", "乙方响应时间为两小时", "升级服务合同"),),
+                          parties={"a": {"甲方": "维护方", "乙方": "用户方"}})
+    answer = compose(result)
+    assert answer.groups[0].hits[0].text == "乙方響應時間為兩小時"
+    assert "質量保證" in answer.groups[0].hits[0].heading
+    assert answer.groups[0].note == "本合同中甲方為維護方，乙方為用戶方"
+    nothing = compose(SearchResult("乙方響應時間是多少", (), relevant=False))
+    assert nothing.nothing == "沒有找到與問題相關的條款。"
+
+
+def test_simplified_question_converts_traditional_quotes() -> None:
+    result = SearchResult("押金是多少", (hit("t", "第二條", "押金為兩個月租金", "租賃契約", None, None),))
+    assert compose(result).groups[0].hits[0].text == "押金为两个月租金"

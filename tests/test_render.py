@@ -1,0 +1,64 @@
+"""Telegram HTML rendering: escaping, the 4096 limit, balanced tags, blank flag."""
+
+from __future__ import annotations
+
+from bot_helpers import html_errors
+
+from bot.handlers import safe_name
+from bot.render import LIMIT, render_answer
+from index.compose import compose
+from index.models import Clause, Hit, SearchResult
+
+
+def result(*texts: str, question: str = "乙方的义务是什么") -> SearchResult:
+    hits = tuple(Hit(Clause("a", f"7.{i}", "第七章", "质量保证", t), "服务合同", 1.0)
+                 for i, t in enumerate(texts, 1))
+    return SearchResult(question, hits)
+
+
+def test_clause_text_is_escaped() -> None:
+    [msg] = render_answer(compose(result("脚本<script>alert(1)</script>与符号&和<b>")))
+    assert "&lt;script&gt;alert(1)&lt;/script&gt;" in msg and "&amp;" in msg
+    assert "<script>" not in msg
+    assert html_errors(msg) == []
+    assert msg.startswith("<b>《服务合同》 第七章 质量保证 › 7.1</b>\n<blockquote>")
+
+
+def test_many_clauses_split_at_clause_boundaries() -> None:
+    texts = [f"第{i}段：" + "乙方应按约定提供服务。" * 80 for i in range(6)]
+    messages = render_answer(compose(result(*texts)))
+    assert len(messages) > 1
+    for msg in messages:
+        assert len(msg) <= LIMIT
+        assert html_errors(msg) == []
+        assert msg.startswith("<b>")  # every message starts at a clause heading
+    joined = "".join(messages)
+    assert all(f"› 7.{i}</b>" in joined for i in range(1, 7))
+
+
+def test_one_clause_longer_than_a_message_splits_at_sentences() -> None:
+    text = "".join(f"第{i}句乙方应按约定提供服务&维护<系统>。" for i in range(400))
+    messages = render_answer(compose(result(text)))
+    assert len(messages) >= 3
+    for msg in messages:
+        assert len(msg) <= LIMIT
+        assert html_errors(msg) == []
+        body = msg.split("<blockquote>", 1)[1]
+        assert body.endswith("。</blockquote>")  # cut after a sentence end
+    assert sum(m.count("&amp;") for m in messages) == 400
+
+
+def test_blank_flag_rendered() -> None:
+    [msg] = render_answer(compose(result("违约金为合同总额的____%。")))
+    assert "（合同此处未填写）" in msg
+
+
+def test_nothing_found_is_plain() -> None:
+    [msg] = render_answer(compose(SearchResult("天气", (), relevant=False)))
+    assert msg == "没有找到与问题相关的条款。"
+
+
+def test_safe_name_keeps_cjk_and_drops_paths() -> None:
+    assert safe_name("../../租赁 合同.TXT") == "租赁_合同.txt"
+    assert safe_name("..\\..\\etc\\passwd") == "passwd"
+    assert safe_name("../.docx") == "contract.docx"
