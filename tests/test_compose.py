@@ -68,7 +68,8 @@ def test_not_relevant_says_nothing_found_and_shows_no_clause() -> None:
 def test_traditional_question_gets_traditional_words_and_quotes() -> None:
     assert detect_script("乙方響應時間是多少") == "traditional"
     assert detect_script("乙方响应时间是多少") == "simplified"
-    result = SearchResult("乙方響應時間是多少", (hit("a", "7.2", "乙方响应时间为两小时", "升级服务合同"),),
+    found = (hit("a", "7.2", "乙方响应时间为两小时", "升级服务合同"),)
+    result = SearchResult("乙方響應時間是多少", found,
                           parties={"a": {"甲方": "维护方", "乙方": "用户方"}})
     answer = compose(result)
     assert answer.groups[0].hits[0].text == "乙方響應時間為兩小時"
@@ -79,5 +80,6 @@ def test_traditional_question_gets_traditional_words_and_quotes() -> None:
 
 
 def test_simplified_question_converts_traditional_quotes() -> None:
-    result = SearchResult("押金是多少", (hit("t", "第二條", "押金為兩個月租金", "租賃契約", None, None),))
+    found = (hit("t", "第二條", "押金為兩個月租金", "租賃契約", None, None),)
+    result = SearchResult("押金是多少", found)
     assert compose(result).groups[0].hits[0].text == "押金为两个月租金"
