@@ -33,15 +33,17 @@ def html_errors(text: str) -> list[str]:
     return p.errors + [f"unclosed <{t}>" for t in p.stack]
 
 
-def message(chat_id: int, text: str, *, user_id: int | None = None, message_id: int = 1,
+def message(chat_id: int, text: str | None, *, user_id: int | None = None, message_id: int = 1,
             chat_type: str | None = None, **extra: Any) -> dict[str, Any]:
     """A Message payload from a user in ``chat_id`` (private when the id is positive)."""
     kind = chat_type or ("private" if chat_id > 0 else "supergroup")
     uid = user_id if user_id is not None else (chat_id if chat_id > 0 else 7)
-    payload = {"message_id": message_id, "date": int(time.time()),
+    payload: dict[str, Any] = {"message_id": message_id, "date": int(time.time()),
                "chat": {"id": chat_id, "type": kind},
-               "from": {"id": uid, "is_bot": False, "first_name": "U"}, "text": text}
-    if text.startswith("/"):
+               "from": {"id": uid, "is_bot": False, "first_name": "U"}}
+    if text is not None:
+        payload["text"] = text
+    if text and text.startswith("/"):
         payload["entities"] = [{"type": "bot_command", "offset": 0,
                                 "length": len(text.split()[0])}]
     payload.update(extra)

@@ -28,6 +28,7 @@ class FakeBotApi:
         self._new = asyncio.Event()
         self._server: asyncio.base_events.Server | None = None
         self.port = 0
+        self._writers: set[asyncio.StreamWriter] = set()
 
     @property
     def base_url(self) -> str:
@@ -44,7 +45,8 @@ class FakeBotApi:
     async def stop(self) -> None:
         if self._server is not None:
             self._server.close()
-            self._server.close_clients()
+            for writer in list(self._writers):
+                writer.close()
             await self._server.wait_closed()
 
     # ------------------------------------------------------------ test side
@@ -70,6 +72,7 @@ class FakeBotApi:
     # ------------------------------------------------------------ HTTP side
 
     async def _serve(self, reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
+        self._writers.add(writer)
         try:
             while True:
                 line = await reader.readline()
@@ -90,6 +93,7 @@ class FakeBotApi:
         except (ConnectionError, asyncio.IncompleteReadError, asyncio.CancelledError):
             pass
         finally:
+            self._writers.discard(writer)
             writer.close()
 
     async def _handle(self, verb: str, target: str, headers: dict[str, str],
