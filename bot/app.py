@@ -78,7 +78,7 @@ def build_application(settings: Settings, searcher: Any = None,
         .post_init(post_init)
     )
     if rate_limit:
-        builder = builder.rate_limiter(AIORateLimiter())
+        builder = builder.rate_limiter(AIORateLimiter())  # type: ignore[arg-type]
     app = builder.build()
     app.add_handler(CommandHandler("start", handlers.cmd_start))
     app.add_handler(CommandHandler("help", handlers.cmd_help))

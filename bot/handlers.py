@@ -30,7 +30,7 @@ Ctx = ContextTypes.DEFAULT_TYPE
 
 
 def _settings(context: Ctx) -> Settings:
-    return context.bot_data["settings"]  # type: ignore[no-any-return]
+    return context.bot_data["settings"]
 
 
 def _is_private(update: Update) -> bool:
@@ -281,6 +281,8 @@ async def on_document(update: Update, context: Ctx) -> None:
     await _reply(msg, texts.UPLOAD_WORKING)
     settings.sources_dir.mkdir(parents=True, exist_ok=True)
     target = settings.sources_dir / name
+    searcher = context.bot_data["searcher"]
+    before = {c.key for c in searcher.contracts()}
     tg_file = await doc.get_file()
     await tg_file.download_to_drive(target)
     report = await _rebuild(context)
@@ -289,16 +291,17 @@ async def on_document(update: Update, context: Ctx) -> None:
         target.unlink(missing_ok=True)
         await _reply(msg, texts.UPLOAD_FAILED.format(name=escape(name), reason=escape(failure)))
         return
-    searcher = context.bot_data["searcher"]
-    stem = target.stem
-    info = next((c for c in searcher.contracts() if c.key == stem), None)
+    after = searcher.contracts()
+    new = [c for c in after if c.key not in before]
+    # The parser keys a contract by its file stem; a replaced file keeps its key.
+    info = next((c for c in after if c.key == target.stem), new[0] if len(new) == 1 else None)
     if info is None:
         await _reply(msg, texts.UPLOAD_FAILED.format(name=escape(name), reason="未能收录"))
         return
     await _reply(msg, texts.UPLOAD_OK.format(title=escape(info.title), clauses=info.clauses))
 
 
-async def _rebuild(context: Ctx):  # type: ignore[no-untyped-def]
+async def _rebuild(context: Ctx):
     """Rebuild the index from sources_dir in a thread, then switch the searcher to it."""
     settings = _settings(context)
     build = context.bot_data["build"]

@@ -22,7 +22,7 @@ _ROLES = ("甲方", "乙方", "丙方", "丁方")
 
 
 @lru_cache(maxsize=4)
-def _converter(config: str):  # type: ignore[no-untyped-def]
+def _converter(config: str):
     import opencc
 
     return opencc.OpenCC(config)
@@ -45,7 +45,7 @@ def detect_script(text: str) -> Script:
 
         detect = getattr(normalize, "detect_script", None)
         if detect is not None:
-            return detect(text)  # type: ignore[no-any-return]
+            return detect(text)
     except ImportError:  # pragma: no cover
         pass
     return "traditional" if to_simplified(text) != text else "simplified"
