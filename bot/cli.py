@@ -93,16 +93,11 @@ def cmd_index_status(args: argparse.Namespace, settings: Settings) -> int:
 
 
 def format_answer(result: SearchResult) -> str:
-    """A readable answer: for each hit 《title》 chapter chapter_title › clause, then its text."""
-    if not result.hits or not result.relevant:
-        return "没有找到与问题相关的条款。"
-    blocks = []
-    for hit in result.hits:
-        c = hit.clause
-        where = " ".join(p for p in (c.chapter, c.chapter_title) if p)
-        head = f"《{hit.title}》 {where} › {c.clause}" if where else f"《{hit.title}》 {c.clause}"
-        blocks.append(f"{head}\n{c.text}")
-    return "\n\n".join(blocks)
+    """A readable answer (the bot's composer as plain text): per hit 《title》 chapter › clause,
+    then its text, with the party note and the unfilled-blank flag, in the question's script."""
+    from index.compose import compose, format_text
+
+    return format_text(compose(result))
 
 
 def _open_searcher(args: argparse.Namespace, settings: Settings) -> Searcher:

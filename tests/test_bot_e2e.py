@@ -258,3 +258,14 @@ def test_serve_without_token_exits_2(tmp_path: Path, monkeypatch: pytest.MonkeyP
     assert main(["serve"]) == 2
     err = capsys.readouterr().err
     assert err.strip() == "contractbot: TELEGRAM_BOT_TOKEN is not set"
+
+
+def test_token_never_logged_by_http_client(tmp_path: Path) -> None:
+    import logging
+
+    logging.getLogger("httpx").setLevel(logging.DEBUG)
+    settings = Settings(index_dir=tmp_path, sources_dir=tmp_path, telegram_token="1:SECRET")
+    build_application(settings, searcher=object(), build=build)
+    assert logging.getLogger("httpx").getEffectiveLevel() == logging.WARNING
+    assert logging.getLogger("httpcore").getEffectiveLevel() == logging.WARNING
+    assert "SECRET" not in repr(settings)
