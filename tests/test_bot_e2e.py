@@ -269,3 +269,23 @@ def test_token_never_logged_by_http_client(tmp_path: Path) -> None:
     assert logging.getLogger("httpx").getEffectiveLevel() == logging.WARNING
     assert logging.getLogger("httpcore").getEffectiveLevel() == logging.WARNING
     assert "SECRET" not in repr(settings)
+
+
+async def test_upload_unreadable_or_too_big_gets_the_reason(tmp_path: Path) -> None:
+    async with running_bot(tmp_path) as api:
+        api.files["documents/E1"] = b'{"empty": true}'
+        api.push("message", message(ADMIN, None, message_id=1, document={
+            "file_id": "E1", "file_unique_id": "E1", "file_name": "空合同.txt", "file_size": 15}))
+        sent = await api.wait_for("sendMessage", 2, timeout=20)
+        assert sent[-1]["text"] == "无法读取 空合同.txt：空合同.txt holds no contract text"
+        assert not (tmp_path / "src" / "空合同.txt").exists()
+        api.push("message", message(ADMIN, None, message_id=2, document={
+            "file_id": "B1", "file_unique_id": "B1", "file_name": "big.pdf",
+            "file_size": 30 * 1024 * 1024}))
+        api.push("message", message(ADMIN, None, message_id=3, document={
+            "file_id": "D1", "file_unique_id": "D1", "file_name": "old.doc", "file_size": 10}))
+        sent = await api.wait_for("sendMessage", 4)
+        replies = {reply_id(s): s["text"] for s in sent}
+    assert replies[2] == "文件太大（上限 20 MB）。"
+    assert replies[3] == "只支持 PDF、DOCX 或 TXT 文件。"
+    assert [p["file_id"] for p in api.sent("getFile")] == ["E1"]
