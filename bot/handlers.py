@@ -285,7 +285,11 @@ async def on_document(update: Update, context: Ctx) -> None:
     before = {c.key for c in searcher.contracts()}
     tg_file = await doc.get_file()
     await tg_file.download_to_drive(target)
-    report = await _rebuild(context)
+    try:
+        report = await _rebuild(context)
+    except ContractbotError as err:  # e.g. another build holds the index lock
+        await _reply(msg, texts.UPLOAD_FAILED.format(name=escape(name), reason=escape(str(err))))
+        return
     failure = next((r for s, r in report.failed if Path(s).name == name), None)
     if failure is not None:
         target.unlink(missing_ok=True)
@@ -306,8 +310,8 @@ async def _rebuild(context: Ctx):
     settings = _settings(context)
     build = context.bot_data["build"]
     lock: asyncio.Lock = context.bot_data["reload_lock"]
-    async with lock:
-        report = await asyncio.to_thread(build, [settings.sources_dir], settings.index_dir)
+    report = await asyncio.to_thread(build, [settings.sources_dir], settings.index_dir)
+    async with lock:  # questions keep being answered from the old index during the build
         await asyncio.to_thread(context.bot_data["searcher"].reload_if_changed)
     return report
 
