@@ -94,10 +94,7 @@ async def answer(update: Update, context: Ctx, question: str) -> None:
     await context.bot.send_chat_action(msg.chat_id, ChatAction.TYPING,
                                        message_thread_id=msg.message_thread_id
                                        if msg.is_topic_message else None)
-    searcher = context.bot_data["searcher"]
-    lock: asyncio.Lock = context.bot_data["reload_lock"]
-    async with lock:
-        await asyncio.to_thread(searcher.reload_if_changed)
+    searcher = await _fresh_searcher(context)
     scope = (context.chat_data or {}).get("scope")
     try:
         result: SearchResult = await asyncio.to_thread(searcher.search, question, scope, FETCH)
@@ -192,7 +189,7 @@ async def cmd_contracts(update: Update, context: Ctx) -> None:
     msg = update.effective_message
     if msg is None or not await _guard(update, context):
         return
-    infos = context.bot_data["searcher"].contracts()
+    infos = (await _fresh_searcher(context)).contracts()
     if not infos:
         await _reply(msg, texts.NO_CONTRACTS)
         return
@@ -216,7 +213,7 @@ async def cmd_use(update: Update, context: Ctx) -> None:
         context.chat_data.pop("scope", None)  # type: ignore[union-attr]
         await _reply(msg, texts.USE_CLEARED)
         return
-    infos = context.bot_data["searcher"].contracts()
+    infos = (await _fresh_searcher(context)).contracts()
     chosen = next((c for c in infos if c.key == arg), None)
     if chosen is None and arg.isdigit() and 1 <= int(arg) <= len(infos):
         chosen = infos[int(arg) - 1]
@@ -238,7 +235,7 @@ async def cmd_clause(update: Update, context: Ctx) -> None:
         return
     number = args[0]
     contract = args[1] if len(args) > 1 else (context.chat_data or {}).get("scope")
-    searcher = context.bot_data["searcher"]
+    searcher = await _fresh_searcher(context)
     try:
         hits = await asyncio.to_thread(searcher.get_clause, number, contract)
     except QueryError as err:
@@ -281,8 +278,7 @@ async def on_document(update: Update, context: Ctx) -> None:
     await _reply(msg, texts.UPLOAD_WORKING)
     settings.sources_dir.mkdir(parents=True, exist_ok=True)
     target = settings.sources_dir / name
-    searcher = context.bot_data["searcher"]
-    before = {c.key for c in searcher.contracts()}
+    before = {c.key for c in (await _fresh_searcher(context)).contracts()}
     tg_file = await doc.get_file()
     await tg_file.download_to_drive(target)
     try:
@@ -295,7 +291,7 @@ async def on_document(update: Update, context: Ctx) -> None:
         target.unlink(missing_ok=True)
         await _reply(msg, texts.UPLOAD_FAILED.format(name=escape(name), reason=escape(failure)))
         return
-    after = searcher.contracts()
+    after = context.bot_data["searcher"].contracts()
     new = [c for c in after if c.key not in before]
     # The parser keys a contract by its file stem; a replaced file keeps its key.
     info = next((c for c in after if c.key == target.stem), new[0] if len(new) == 1 else None)
@@ -309,11 +305,26 @@ async def _rebuild(context: Ctx):
     """Rebuild the index from sources_dir in a thread, then switch the searcher to it."""
     settings = _settings(context)
     build = context.bot_data["build"]
-    lock: asyncio.Lock = context.bot_data["reload_lock"]
     report = await asyncio.to_thread(build, [settings.sources_dir], settings.index_dir)
-    async with lock:  # questions keep being answered from the old index during the build
-        await asyncio.to_thread(context.bot_data["searcher"].reload_if_changed)
+    await _fresh_searcher(context)  # questions were answered from the old index meanwhile
     return report
+
+
+async def _fresh_searcher(context: Ctx) -> Any:
+    """The searcher of the live index generation: a rebuilt index is opened as a new Searcher
+    and swapped in, so searches running in threads never see a half-reloaded one."""
+    from index import store
+
+    lock: asyncio.Lock = context.bot_data["reload_lock"]
+    async with lock:
+        searcher = context.bot_data["searcher"]
+        current = await asyncio.to_thread(store.current_generation, searcher.index_dir)
+        if current is not None and current != searcher.generation:
+            searcher = await asyncio.to_thread(
+                type(searcher).open, searcher.index_dir, _settings(context).embed_model)
+            context.bot_data["searcher"] = searcher
+            log.info("switched to index generation %s", searcher.generation)
+        return searcher
 
 
 async def cmd_reindex(update: Update, context: Ctx) -> None:
