@@ -1,11 +1,113 @@
-"""Raw contract text -> the contract body, without site boilerplate, pinyin or spam words.
+"""Raw contract text -> text fit for the clause splitter: spam repaired, pinyin and site text gone.
 
-OWNER: cleaning. Keeps form feeds (page breaks) in place.
+Steps, in order: spam-word repair (editable rules), pinyin annotations removed (權(quán) -> 權),
+full-width digits and letters folded, lines broken by a page layout rejoined, and the hosting
+site's text after the contract dropped. What comes before the title is left to
+``index.body``, which finds where the contract starts. Form feeds (page breaks) are kept.
 """
 
 from __future__ import annotations
 
+import re
+from collections.abc import Sequence
+from functools import lru_cache
+from pathlib import Path
 
-def clean_text(text: str) -> str:
-    """Return the contract body of ``text`` cleaned for parsing."""
-    raise NotImplementedError
+from .models import PAGE_BREAK
+from .normalize import to_halfwidth
+from .numbering import starts_with_label
+from .rules import Rule, apply_rules, load_rules
+
+SITE_NOISE_FILE = Path(__file__).parent / "data" / "site_noise.txt"
+
+_TONED = "āáǎàēéěèīíǐìōóǒòūúǔùǖǘǚǜüńňǹḿ"
+# A parenthesised pinyin syllable (with a tone mark) right after a CJK character.
+_PINYIN_RE = re.compile(rf"(?<=[\u3400-\u9fff])[(（]\s*[a-z{_TONED}]*[{_TONED}][a-z{_TONED}]*\s*[)）]")
+_SENTENCE_END = tuple("。；;：:！!？?")
+_NO_JOIN_NEXT = re.compile(
+    r"^(?:甲方|乙方|丙方|丁方|合同编号|合同編號|签订|簽訂|日期|地址|电话|電話|附件|第\s*\S{1,4}\s*页)"
+)
+_BROKEN_MIN = 18  # a line this long or longer, not ending a sentence, may continue on the next
+_MASKED_ID = re.compile(r"\d{2,4}\*{3,}\d{2,4}")
+
+
+@lru_cache(maxsize=1)
+def _site_markers() -> tuple[str, ...]:
+    """Generic markers of a document site's page furniture (comments, ratings, related lists)."""
+    lines = SITE_NOISE_FILE.read_text(encoding="utf-8").splitlines()
+    return tuple(s.strip() for s in lines if s.strip() and not s.startswith("#"))
+
+
+def clean_text(text: str, rules: Sequence[Rule] | None = None) -> str:
+    """Return ``text`` cleaned for parsing; every form feed of the input is still there."""
+    text = apply_rules(text, load_rules() if rules is None else rules)
+    text = remove_pinyin(text)
+    text = to_halfwidth(text).replace("\r\n", "\n").replace("\r", "\n")
+    text = join_broken_lines(text)
+    return drop_site_tail(text)
+
+
+def remove_pinyin(text: str) -> str:
+    """Drop pinyin annotations after characters: 權(quán) -> 權; real brackets stay."""
+    return _PINYIN_RE.sub("", text)
+
+
+def _is_noise_line(line: str) -> bool:
+    stripped = line.strip()
+    if not stripped:
+        return False
+    if _MASKED_ID.search(stripped):
+        return True
+    return any(stripped.startswith(m) or (len(stripped) < 40 and m in stripped)
+               for m in _site_markers())
+
+
+def drop_site_tail(text: str) -> str:
+    """Cut the site's text after the contract: from the first site-furniture line in the last
+    part of the document on, keeping the form feeds that were in it."""
+    lines = text.split("\n")
+    numbered = [i for i, line in enumerate(lines) if starts_with_label(line)]
+    if not numbered:
+        return text
+    start = numbered[len(numbered) // 2]  # only look past the middle of the numbered body
+    for i in range(start, len(lines)):
+        if _is_noise_line(lines[i]):
+            tail = "\n".join(lines[i:])
+            return "\n".join(lines[:i]) + PAGE_BREAK * tail.count(PAGE_BREAK)
+    return text
+
+
+def _may_continue(line: str) -> bool:
+    stripped = line.strip()
+    return (
+        len(stripped) >= _BROKEN_MIN
+        and not stripped.endswith(_SENTENCE_END)
+        and " | " not in stripped
+        and PAGE_BREAK not in line
+    )
+
+
+def join_broken_lines(text: str) -> str:
+    """Rejoin a paragraph broken by a page layout (also across blank lines), never before a
+    clause label, a party or signature line, and never across a page break."""
+    out: list[str] = []
+    pending_blank = 0
+    for line in text.split("\n"):
+        stripped = line.strip()
+        if not stripped:
+            pending_blank += 1
+            continue
+        if (
+            out
+            and _may_continue(out[-1])
+            and PAGE_BREAK not in line
+            and not starts_with_label(stripped)
+            and not _NO_JOIN_NEXT.match(stripped)
+        ):
+            sep = " " if re.search(r"[A-Za-z0-9]$", out[-1]) and stripped[0].isascii() else ""
+            out[-1] = out[-1].rstrip() + sep + stripped
+        else:
+            out.extend([""] * min(pending_blank, 1))
+            out.append(line.rstrip())
+        pending_blank = 0
+    return "\n".join(out)
