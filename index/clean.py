@@ -87,6 +87,11 @@ def _may_continue(line: str) -> bool:
     )
 
 
+def _looks_like_heading(line: str) -> bool:
+    """A short line without any punctuation is a title or heading, not a continuation."""
+    return len(line) < 30 and not re.search(r"[。，,；;：:、！!？?）)]", line)
+
+
 def join_broken_lines(text: str) -> str:
     """Rejoin a paragraph broken by a page layout (also across blank lines), never before a
     clause label, a party or signature line, and never across a page break."""
@@ -103,6 +108,7 @@ def join_broken_lines(text: str) -> str:
             and PAGE_BREAK not in line
             and not starts_with_label(stripped)
             and not _NO_JOIN_NEXT.match(stripped)
+            and not _looks_like_heading(stripped)
         ):
             sep = " " if re.search(r"[A-Za-z0-9]$", out[-1]) and stripped[0].isascii() else ""
             out[-1] = out[-1].rstrip() + sep + stripped
