@@ -29,6 +29,9 @@ _NO_JOIN_NEXT = re.compile(
 )
 _BROKEN_MIN = 18  # a line this long or longer, not ending a sentence, may continue on the next
 _MASKED_ID = re.compile(r"\d{2,4}\*{3,}\d{2,4}")
+# A listed document of the hosting site: "- 某某制度.docx VIP".
+_FILE_ENTRY = re.compile(r"\.(?:docx?|pdf|pptx?|xlsx?|txt|wps)\s*(?:VIP)?\s*$", re.IGNORECASE)
+_BULLET = re.compile(r"^[-•·*]\s")
 
 
 @lru_cache(maxsize=1)
@@ -38,12 +41,17 @@ def _site_markers() -> tuple[str, ...]:
     return tuple(s.strip() for s in lines if s.strip() and not s.startswith("#"))
 
 
-def clean_text(text: str, rules: Sequence[Rule] | None = None) -> str:
-    """Return ``text`` cleaned for parsing; every form feed of the input is still there."""
+def clean_text(text: str, rules: Sequence[Rule] | None = None, join_lines: bool = True) -> str:
+    """Return ``text`` cleaned for parsing; every form feed of the input is still there.
+
+    ``join_lines`` rejoins layout-broken lines; PDF and DOCX extraction already did that with
+    geometry and paragraphs, so it is for plain-text sources.
+    """
     text = apply_rules(text, load_rules() if rules is None else rules)
     text = remove_pinyin(text)
     text = to_halfwidth(text).replace("\r\n", "\n").replace("\r", "\n")
-    text = join_broken_lines(text)
+    if join_lines:
+        text = join_broken_lines(text)
     return drop_site_tail(text)
 
 
@@ -56,7 +64,7 @@ def _is_noise_line(line: str) -> bool:
     stripped = line.strip()
     if not stripped:
         return False
-    if _MASKED_ID.search(stripped):
+    if _MASKED_ID.search(stripped) or _FILE_ENTRY.search(stripped):
         return True
     return any(stripped.startswith(m) or (len(stripped) < 40 and m in stripped)
                for m in _site_markers())
@@ -67,9 +75,10 @@ def drop_site_tail(text: str) -> str:
     part of the document on, keeping the form feeds that were in it."""
     lines = text.split("\n")
     numbered = [i for i, line in enumerate(lines) if starts_with_label(line)]
-    if not numbered:
-        return text
-    start = numbered[len(numbered) // 2]  # only look past the middle of the numbered body
+    if numbered:
+        start = numbered[len(numbered) // 2]  # only look past the middle of the numbered body
+    else:  # a body that lost its line breaks: the longest line is the contract
+        start = max(range(len(lines)), key=lambda i: len(lines[i]))
     for i in range(start, len(lines)):
         if _is_noise_line(lines[i]):
             tail = "\n".join(lines[i:])
@@ -83,6 +92,7 @@ def _may_continue(line: str) -> bool:
         len(stripped) >= _BROKEN_MIN
         and not stripped.endswith(_SENTENCE_END)
         and " | " not in stripped
+        and not _BULLET.match(stripped)
         and PAGE_BREAK not in line
     )
 
@@ -109,6 +119,7 @@ def join_broken_lines(text: str) -> str:
             and not starts_with_label(stripped)
             and not _NO_JOIN_NEXT.match(stripped)
             and not _looks_like_heading(stripped)
+            and not _BULLET.match(stripped)
         ):
             sep = " " if re.search(r"[A-Za-z0-9]$", out[-1]) and stripped[0].isascii() else ""
             out[-1] = out[-1].rstrip() + sep + stripped

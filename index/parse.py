@@ -23,7 +23,9 @@ def parse_contract(path: Path, rules_file: Path | None = None) -> Contract:
     from .rules import load_rules
 
     document = extract_document(path)
-    text = clean_text(document.text, load_rules(rules_file))
+    text = clean_text(
+        document.text, load_rules(rules_file), join_lines=document.kind == "text"
+    )
     if not text.strip():
         raise EmptySourceError(str(path), f"{path.name} holds no contract text")
     key = path.stem
