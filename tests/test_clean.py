@@ -9,7 +9,9 @@ import pytest
 from index.clean import clean_text, drop_site_tail, join_broken_lines, remove_pinyin
 from index.extract import extract_document
 
-SITE_WORDS = ("文档评论", "VIP", "book118", "下载", "下載", "相关文档", "溫馨提示", "****", "必威", "足球投注")
+SITE_WORDS = (
+    "文档评论", "VIP", "book118", "下载", "下載", "相关文档", "溫馨提示", "****", "必威", "足球投注",
+)
 
 
 def test_pinyin_after_characters_is_removed() -> None:
