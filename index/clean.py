@@ -22,7 +22,9 @@ SITE_NOISE_FILE = Path(__file__).parent / "data" / "site_noise.txt"
 
 _TONED = "āáǎàēéěèīíǐìōóǒòūúǔùǖǘǚǜüńňǹḿ"
 # A parenthesised pinyin syllable (with a tone mark) right after a CJK character.
-_PINYIN_RE = re.compile(rf"(?<=[\u3400-\u9fff])[(（]\s*[a-z{_TONED}]*[{_TONED}][a-z{_TONED}]*\s*[)）]")
+_PINYIN_RE = re.compile(
+    rf"(?<=[\u3400-\u9fff])[(（]\s*[a-z{_TONED}]*[{_TONED}][a-z{_TONED}]*\s*[)）]"
+)
 _SENTENCE_END = tuple("。；;：:！!？?")
 _NO_JOIN_NEXT = re.compile(
     r"^(?:甲方|乙方|丙方|丁方|合同编号|合同編號|签订|簽訂|日期|地址|电话|電話|附件|第\s*\S{1,4}\s*页)"

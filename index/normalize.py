@@ -31,7 +31,7 @@ def _converter(config: str) -> opencc.OpenCC:
 
 
 def to_halfwidth(text: str, punctuation: bool = False) -> str:
-    """Fold full-width digits, letters and number punctuation to ASCII (all punctuation if asked)."""
+    """Fold full-width digits, letters and number punctuation to ASCII (or all punctuation)."""
     return text.translate(_FOLD_ALL if punctuation else _FOLD)
 
 

@@ -108,7 +108,6 @@ def main(argv: Sequence[str] | None = None) -> int:
     ap.add_argument("--fusion", choices=["weighted", "rrf"], default=None)
     ap.add_argument("--encoder", default="use-multilingual")
     ap.add_argument("--index", type=Path, default=None, help="reuse/keep the index here")
-    ap.add_argument("--quick-split", action="store_true", help="TEMPORARY crude splitter")
     ap.add_argument("--set", action="append", default=[], help="config knob, e.g. bm25_weight=0.4")
     ap.add_argument("--tokenizer", default="both",
                     choices=["jieba", "bigram", "unibigram", "both"])
@@ -121,14 +120,9 @@ def main(argv: Sequence[str] | None = None) -> int:
 
     encoder = load_encoder(args.encoder)
     parse: Parser
-    if args.quick_split:
-        from scripts._quick_split import quick_parse
+    from index.build import contract_parser
 
-        parse = quick_parse
-    else:
-        from index.build import contract_parser
-
-        parse, _ = contract_parser()
+    parse, _ = contract_parser()
 
     tmp = None
     index_dir = args.index

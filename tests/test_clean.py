@@ -10,7 +10,8 @@ from index.clean import clean_text, drop_site_tail, join_broken_lines, remove_pi
 from index.extract import extract_document
 
 SITE_WORDS = (
-    "文档评论", "VIP", "book118", "下载", "下載", "相关文档", "溫馨提示", "****", "必威", "足球投注",
+    "文档评论", "VIP", "book118", "下载", "下載", "相关文档", "溫馨提示", "****",
+    "必威", "足球投注",
 )
 
 
