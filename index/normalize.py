@@ -15,7 +15,7 @@ import opencc
 
 from .models import Script
 
-_FOLD = {0x3000: " "}
+_FOLD: dict[int, int | str] = {0x3000: " "}
 _FOLD.update({c: c - 0xFEE0 for c in range(ord("０"), ord("９") + 1)})
 _FOLD.update({c: c - 0xFEE0 for c in range(ord("Ａ"), ord("Ｚ") + 1)})
 _FOLD.update({c: c - 0xFEE0 for c in range(ord("ａ"), ord("ｚ") + 1)})
