@@ -24,6 +24,8 @@ from .query import normalize_text
 from .tokenize import DEFAULT_MODE, TokenMode, tokenize
 
 SUFFIXES = (".pdf", ".docx", ".txt", ".md")
+# Found in folders so that they are reported with their reason rather than silently skipped.
+REPORTED_SUFFIXES = (".doc", ".wps", ".rtf")
 # Bump when the texts we index change (search/embedding text, normalisation): a build then
 # re-parses and re-embeds everything instead of reusing the previous generation.
 TEXT_VERSION = 3
@@ -63,6 +65,14 @@ class BuildReport:
         )
 
 
+def _plain_reason(path: Path, reason: str) -> str:
+    """A failure reason without a leading file name: reports print "<file name>: <reason>"."""
+    for prefix in (f"{path.name}: ", f"{path.name} "):
+        if reason.startswith(prefix):
+            return reason[len(prefix) :]
+    return reason
+
+
 def collect_sources(sources: Sequence[Path]) -> tuple[list[Path], list[tuple[str, str]]]:
     """Files named directly, and files with a supported suffix found under folders."""
     files: list[Path] = []
@@ -71,7 +81,8 @@ def collect_sources(sources: Sequence[Path]) -> tuple[list[Path], list[tuple[str
         if src.is_dir():
             files.extend(
                 p for p in sorted(src.rglob("*"))
-                if p.is_file() and p.suffix.lower() in SUFFIXES and not p.name.startswith(".")
+                if p.is_file() and p.suffix.lower() in SUFFIXES + REPORTED_SUFFIXES
+                and not p.name.startswith(".")
             )
         elif src.is_file():
             files.append(src)
@@ -236,7 +247,7 @@ def _build(
         try:
             contract = parse(path)
         except SourceError as err:
-            failed.append((str(path), err.reason))
+            failed.append((str(path), _plain_reason(path, err.reason)))
             continue
         except Exception as err:  # a parser bug in one file must not stop the others
             failed.append((str(path), f"could not be parsed ({type(err).__name__}: {err})"))

@@ -85,7 +85,7 @@ def test_failed_sources_are_recorded_and_set_the_exit_code(tmp_path) -> None:
                          progress=False)
     assert report.contracts == 1 and report.exit_code == 3
     reasons = dict(report.failed)
-    assert reasons[str(src / "blank.txt")] == "blank.txt holds no contract text"
+    assert reasons[str(src / "blank.txt")] == "holds no contract text"
     assert reasons[str(tmp_path / "nowhere.pdf")] == "no such file or folder"
     manifest = store.read_manifest(store.require_generation(idx))
     assert {f["source"] for f in manifest["failed"]} == set(reasons)
