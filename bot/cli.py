@@ -8,7 +8,7 @@ from __future__ import annotations
 import argparse
 import json
 import sys
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -34,6 +34,7 @@ def cmd_parse(args: argparse.Namespace, settings: Settings) -> int:
     from index.parse import format_tree, parse_contract
 
     contract = parse_contract(Path(args.file), rules_file=settings.rules_file)
+    _report_failures((Path(args.file).name, f"note: {n}") for n in contract.notes)
     if args.json:
         _print_json(contract.as_json())
     else:
@@ -41,7 +42,8 @@ def cmd_parse(args: argparse.Namespace, settings: Settings) -> int:
     return EXIT_OK
 
 
-def _report_failures(failed: Sequence[tuple[str, str]]) -> None:
+def _report_failures(failed: Iterable[tuple[str, str]]) -> None:
+    """One ``<file name>: <reason>`` line on stderr per failed (or noted) source."""
     for source, reason in failed:
         print(f"{Path(source).name}: {reason}", file=sys.stderr)
 
@@ -58,6 +60,7 @@ def cmd_index_build(args: argparse.Namespace, settings: Settings) -> int:
         [Path(s) for s in args.sources], index_dir, settings.embed_model, settings.rules_file
     )
     _report_failures(report.failed)
+    _report_failures((s, f"note: {n}") for s, n in report.notes)
     print(report.summary())
     return report.exit_code
 
@@ -79,6 +82,7 @@ def cmd_index_status(args: argparse.Namespace, settings: Settings) -> int:
             "index_dir": str(index_dir),
             "sources": manifest.get("sources", []),
             "failed": manifest.get("failed", []),
+            "notes": manifest.get("notes", []),
         })
         return EXIT_OK
     print(f"index:     {index_dir}")
@@ -89,6 +93,8 @@ def cmd_index_status(args: argparse.Namespace, settings: Settings) -> int:
         print(f"  {src['contract']}  《{src['title']}》  {src['clauses']} clauses")
     for fail in manifest.get("failed", []):
         print(f"  failed: {Path(fail['source']).name}: {fail['reason']}")
+    for note in manifest.get("notes", []):
+        print(f"  note:   {Path(note['source']).name}: {note['note']}")
     return EXIT_OK
 
 
@@ -123,7 +129,7 @@ def cmd_ask(args: argparse.Namespace, settings: Settings) -> int:
     """Answer a question (or a batch of them) from the index."""
     from index.errors import QueryError
 
-    if args.batch is None and not args.question:
+    if args.batch is None and args.question is None:
         raise QueryError("give a question, or --batch FILE")
     searcher = _open_searcher(args, settings)
     if args.batch is None:

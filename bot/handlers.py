@@ -14,7 +14,14 @@ from telegram.constants import ChatAction, ChatType, MessageEntityType, ParseMod
 from telegram.ext import ContextTypes
 
 from index.compose import compose, detect_script
-from index.errors import ContractbotError, QueryError
+from index.errors import (
+    ContractbotError,
+    EmptyQuestionError,
+    NoWordsError,
+    QueryError,
+    QuestionTooLongError,
+    UnknownContractError,
+)
 from index.models import Script, SearchResult
 
 from . import texts
@@ -82,6 +89,19 @@ def addressed_text(message: Message, username: str, bot_id: int) -> str | None:
     return None
 
 
+def query_error_text(err: QueryError, script: Script) -> str:
+    """A question the search refused, in the user's words and script."""
+    if isinstance(err, EmptyQuestionError):
+        return texts.say(texts.ASK_USAGE, script)
+    if isinstance(err, QuestionTooLongError):
+        return texts.say(texts.QUESTION_TOO_LONG, script, limit=err.limit)
+    if isinstance(err, NoWordsError):
+        return texts.say(texts.QUESTION_NO_WORDS, script)
+    if isinstance(err, UnknownContractError):
+        return texts.say(texts.UNKNOWN_CONTRACT, script, name=escape(err.name))
+    return texts.say(texts.QUERY_ERROR, script, reason=escape(str(err)))
+
+
 async def answer(update: Update, context: Ctx, question: str) -> None:
     """Search in a thread, then reply with the composed answer (and a 更多 button)."""
     msg = update.effective_message
@@ -99,7 +119,7 @@ async def answer(update: Update, context: Ctx, question: str) -> None:
     try:
         result: SearchResult = await asyncio.to_thread(searcher.search, question, scope, FETCH)
     except QueryError as err:
-        await _reply(msg, texts.say(texts.QUERY_ERROR, script, reason=escape(str(err))))
+        await _reply(msg, query_error_text(err, script))
         return
     size = PRIVATE_HITS if _is_private(update) else GROUP_HITS
     await _send_page(msg, context, result, 0, size, script)
@@ -239,7 +259,7 @@ async def cmd_clause(update: Update, context: Ctx) -> None:
     try:
         hits = await asyncio.to_thread(searcher.get_clause, number, contract)
     except QueryError as err:
-        await _reply(msg, texts.QUERY_ERROR.format(reason=escape(str(err))))
+        await _reply(msg, query_error_text(err, "simplified"))
         return
     if not hits:
         await _reply(msg, texts.CLAUSE_MISSING.format(number=escape(number)))
@@ -298,7 +318,10 @@ async def on_document(update: Update, context: Ctx) -> None:
     if info is None:
         await _reply(msg, texts.UPLOAD_FAILED.format(name=escape(name), reason="未能收录"))
         return
-    await _reply(msg, texts.UPLOAD_OK.format(title=escape(info.title), clauses=info.clauses))
+    lines = [texts.UPLOAD_OK.format(title=escape(info.title), clauses=info.clauses)]
+    lines += [texts.UPLOAD_NOTE.format(note=escape(n))
+              for s, n in getattr(report, "notes", ()) if Path(s).name == name]
+    await _reply(msg, "\n".join(lines))
 
 
 async def _rebuild(context: Ctx):
@@ -344,6 +367,8 @@ async def cmd_reindex(update: Update, context: Ctx) -> None:
     lines = [texts.REINDEX_OK.format(contracts=report.contracts, clauses=report.clauses)]
     lines += [texts.REINDEX_FAILED.format(name=escape(Path(s).name), reason=escape(r))
               for s, r in report.failed]
+    lines += [texts.REINDEX_FAILED.format(name=escape(Path(s).name), reason=escape(n))
+              for s, n in getattr(report, "notes", ())]
     await _reply(msg, "\n".join(lines))
 
 

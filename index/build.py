@@ -11,7 +11,7 @@ import os
 import secrets
 import sys
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 import numpy as np
@@ -47,6 +47,7 @@ class BuildReport:
     reused: int = 0
     embedded: int = 0
     sources: int = 0
+    notes: tuple[tuple[str, str], ...] = ()  # (source, note): indexed, but changed (split)
     extra: dict[str, object] = field(default_factory=dict)
 
     @property
@@ -204,6 +205,10 @@ def _previous(index_dir: Path, encoder: Encoder, mode: str):
             or man.get("tokenizer") != mode or man.get("text_version") != TEXT_VERSION):
         return gen, {}, None
     reusable = {(c.source, h): c for c, h in store.read_contracts(gen_dir)}
+    notes: dict[str, list[str]] = {}
+    for item in man.get("notes", []):
+        notes.setdefault(item["source"], []).append(item["note"])
+    reusable = {k: replace(c, notes=tuple(notes.get(c.source, ()))) for k, c in reusable.items()}
     return gen, reusable, gen_dir
 
 
@@ -221,6 +226,7 @@ def _build(
     to_embed: list[tuple[int, str]] = []  # (row position, text)
     keys: set[str] = set()
     used: set[int] = set()  # clause ids taken so far
+    notes: list[tuple[str, str]] = []
     parsed = reused = 0
     bar = _progress(len(files), progress, "parsing")
     for path in files:
@@ -236,6 +242,7 @@ def _build(
             stored = store.read_clauses(prev_dir, old.key)
             keys.add(old.key)
             contracts.append((old, digest))
+            notes.extend((str(path), n) for n in old.notes)
             old_vecs = store.reconstruct(prev_vectors, [s.id for s in stored])
             for s, vec in zip(stored, old_vecs, strict=True):
                 used.add(s.id)
@@ -261,6 +268,7 @@ def _build(
             continue
         parsed += 1
         keys.add(contract.key)
+        notes.extend((str(path), n) for n in contract.notes)
         meta = Contract(key=contract.key, title=contract.title, parties=contract.parties,
                         clauses=(), script=contract.script, source=source)
         contracts.append((meta, digest))
@@ -317,6 +325,7 @@ def _build(
             for c, h in contracts
         ],
         "failed": [{"source": s, "reason": r} for s, r in failed],
+        "notes": [{"source": str(Path(s).resolve()), "note": n} for s, n in notes],
     }
     store.write_manifest(gen_dir, manifest)
     with open(gen_dir / store.MANIFEST, "rb") as f:
@@ -326,7 +335,7 @@ def _build(
     return BuildReport(
         index_dir=index_dir, generation=gen, contracts=len(contracts), clauses=len(rows),
         failed=tuple(failed), parsed=parsed, reused=reused, embedded=len(to_embed),
-        sources=len(files),
+        sources=len(files), notes=tuple(notes),
     )
 
 

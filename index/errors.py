@@ -52,3 +52,27 @@ class IndexBusyError(IndexError_):
 
 class QueryError(ContractbotError):
     """A question that cannot be searched (empty, too long, unknown contract ...)."""
+
+
+class EmptyQuestionError(QueryError):
+    """The question is empty or only spaces."""
+
+
+class QuestionTooLongError(QueryError):
+    """The question is longer than the search accepts."""
+
+    def __init__(self, limit: int) -> None:
+        super().__init__(f"the question is too long (over {limit} characters)")
+        self.limit = limit
+
+
+class NoWordsError(QueryError):
+    """The question holds no letters, digits or Chinese characters (only emoji, punctuation)."""
+
+
+class UnknownContractError(QueryError):
+    """The question or the scope names a contract that is not in the index."""
+
+    def __init__(self, name: str) -> None:
+        super().__init__(f"no contract named {name} is indexed")
+        self.name = name

@@ -12,7 +12,7 @@ from .errors import EmptySourceError, SourceError, UnreadableSourceError, Unsupp
 from .models import Document
 
 MAX_BINARY_BYTES = 50 * 1024 * 1024  # PDF and DOCX
-MAX_TEXT_BYTES = 64 * 1024 * 1024
+MAX_TEXT_BYTES = 10 * 1024 * 1024  # ~3.5 million characters: 100 times our longest text
 TEXT_SUFFIXES = frozenset({".txt", ".md", ".markdown", ".text"})
 
 _PDF_MAGIC = b"%PDF"

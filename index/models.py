@@ -81,6 +81,7 @@ class Contract:
     clauses: tuple[Clause, ...] = ()
     script: Script = "simplified"
     source: str = ""
+    notes: tuple[str, ...] = ()  # what parsing changed and users should know (split clauses)
 
     def as_json(self) -> dict[str, object]:
         """The exact shape of ``contractbot parse --json``."""

@@ -6,6 +6,7 @@ from pathlib import Path
 
 from .clauses import split_clauses
 from .errors import EmptySourceError, UnreadableSourceError
+from .limits import split_long_clauses
 from .models import Clause, Contract
 from .parties import find_parties, find_title
 
@@ -32,6 +33,7 @@ def parse_contract(path: Path, rules_file: Path | None = None) -> Contract:
     clauses = split_clauses(text, key, document.first_page)
     if not clauses:
         clauses = _paragraph_clauses(text, key)
+    clauses, notes = split_long_clauses(clauses)
     return Contract(
         key=key,
         title=find_title(text, default=key),
@@ -39,6 +41,7 @@ def parse_contract(path: Path, rules_file: Path | None = None) -> Contract:
         clauses=tuple(clauses),
         script=detect_script(text),
         source=str(path),
+        notes=tuple(notes),
     )
 
 

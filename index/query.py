@@ -145,6 +145,28 @@ def detect_scope(question: str, titles: Mapping[str, str]) -> str | None:
     return winners[0] if len(winners) == 1 else None
 
 
+def unknown_title(question: str, titles: Mapping[str, str]) -> str | None:
+    """A contract the question names in 《》 that no indexed title resembles, else None.
+
+    The question is the user's own text; the name comes back as written (Traditional stays).
+    Only a bracketed name holding a word like 合同/协议 counts (《民法典》 is a law, not a
+    contract); it resembles a title when half of its non-generic bigrams occur in that title.
+    """
+    norm = [_bigram_set(normalize_text(t)) for t in titles.values()]
+    for m in re.finditer(r"《([^》]{2,40})》", question):
+        name = m.group(1)
+        simple = normalize_text(name)
+        if not _DESIGNATOR_RE.search(simple) or name.lower() in (k.lower() for k in titles):
+            continue
+        grams = _bigram_set(simple) - _GENERIC
+        if not grams:
+            continue
+        best = max((len(grams & t) / len(grams) for t in norm), default=0.0)
+        if best < 0.5:
+            return name
+    return None
+
+
 def _named_by_title_run(question: str, titles: Mapping[str, str],
                         grams: Mapping[str, set[str]], counts: Mapping[str, int]) -> str | None:
     """The one contract whose title shares a run of >= 4 characters with the question, the run

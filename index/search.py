@@ -15,7 +15,14 @@ import numpy as np
 from . import store
 from .bm25 import LexicalIndex
 from .encoders import Encoder, load_encoder
-from .errors import EncoderMismatchError, QueryError
+from .errors import (
+    EmptyQuestionError,
+    EncoderMismatchError,
+    NoWordsError,
+    QueryError,
+    QuestionTooLongError,
+    UnknownContractError,
+)
 from .fusion import RRF_K, rrf
 from .models import Clause, ContractInfo, Hit, SearchResult
 from .query import (
@@ -31,12 +38,14 @@ from .query import (
     is_definition,
     normalize_text,
     parse_query,
+    unknown_title,
 )
 from .tokenize import DEFAULT_MODE
 
 Mode = Literal["hybrid", "bm25", "dense"]
 Fusion = Literal["weighted", "rrf"]
 MAX_QUESTION = 500
+_WORD_RE = re.compile(r"[\w\u3400-\u9fff]")  # a letter, digit or Chinese character
 
 
 @dataclass(frozen=True)
@@ -174,7 +183,7 @@ class Searcher:
 
     def _check_contract(self, contract: str | None) -> None:
         if contract is not None and contract not in self._contracts:
-            raise QueryError(f"no contract named {contract}")
+            raise UnknownContractError(contract)
 
     def get_clause(self, number: str, contract: str | None = None) -> list[Hit]:
         """Clauses whose number is ``number`` ("7.2", "第7.2条", "第十二條"), in index order."""
@@ -195,12 +204,16 @@ class Searcher:
     def search(self, question: str, contract: str | None = None, top_k: int = 5) -> SearchResult:
         """The clauses that best answer ``question``, best first."""
         if not question or not question.strip():
-            raise QueryError("the question is empty")
+            raise EmptyQuestionError("the question is empty")
         if len(question) > MAX_QUESTION:
-            raise QueryError(f"the question is too long (over {MAX_QUESTION} characters)")
+            raise QuestionTooLongError(MAX_QUESTION)
+        if not _WORD_RE.search(question):
+            raise NoWordsError("the question has no words to search for")
         self._check_contract(contract)
         pq = parse_query(question, self.thesaurus, self._mode)  # type: ignore[arg-type]
         scope = contract or detect_scope(pq.text, self._titles)
+        if scope is None and (named := unknown_title(question, self._titles)):
+            raise UnknownContractError(f"《{named}》")
         n = len(self._clauses)
         if n == 0:
             return SearchResult(question=question, hits=(), scope=scope, relevant=False)

@@ -27,6 +27,15 @@ def _scanned_pdf(path: Path) -> None:
     c.save()
 
 
+def _encrypted_pdf(path: Path) -> None:
+    from reportlab.pdfgen import canvas
+
+    c = canvas.Canvas(str(path), encrypt="secret")
+    c.drawString(100, 700, "Contract")
+    c.showPage()
+    c.save()
+
+
 def _zip_bomb(path: Path) -> None:
     buf = io.BytesIO()
     with zipfile.ZipFile(buf, "w", zipfile.ZIP_DEFLATED) as z:
@@ -48,11 +57,15 @@ def folder(tmp_path_factory: pytest.TempPathFactory) -> Path:
     (d / "legacy.doc").write_bytes(b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\0" * 2000)
     (d / "garbage.txt").write_bytes(bytes(range(256)) * 40)
     _zip_bomb(d / "bomb.docx")
+    _encrypted_pdf(d / "encrypted.pdf")
+    with (d / "huge.txt").open("w", encoding="utf-8") as fh:  # 50 MB of real contract text
+        line = "第一条 乙方应于合同签订后十日内交货，甲方应在验收合格后支付货款。\n"
+        fh.write(line * (50 * 2**20 // len(line.encode("utf-8")) + 1))
     return d
 
 
 BAD = ("empty.txt", "corrupt.pdf", "scanned.pdf", "random.docx", "legacy.doc", "garbage.txt",
-       "bomb.docx")
+       "bomb.docx", "encrypted.pdf", "huge.txt")
 
 
 @pytest.fixture(autouse=True)
@@ -78,6 +91,8 @@ def test_mixed_folder_indexes_the_good_and_names_each_bad(
     assert "scanned PDF" in reasons["scanned.pdf"] and "OCR" in reasons["scanned.pdf"]
     assert "legacy .doc" in reasons["legacy.doc"]
     assert "empty" in reasons["empty.txt"]
+    assert "encrypted PDF" in reasons["encrypted.pdf"]
+    assert "too large (50 MB, the limit is 10 MB)" in reasons["huge.txt"]
 
     assert main(["index", "status", "--json", "--index", str(idx)]) == 0
     status = json.loads(capsys.readouterr().out)

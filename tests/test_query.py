@@ -98,3 +98,16 @@ def test_clause_number_forms() -> None:
     forms = clause_number_forms("第十二條")
     assert {"第十二条", "12", "第12条"} <= forms
     assert "第三条" in clause_number_forms("3")
+
+
+def test_unknown_title_only_for_named_contracts_no_title_resembles() -> None:
+    from index.query import unknown_title
+
+    titles = {"upgrade": "在线客服系统升级服务合同", "maint": "軟體維護服務合約"}
+    assert unknown_title("《不存在的合同》的违约金是多少", titles) == "不存在的合同"
+    assert unknown_title("《房屋租賃契約》的押金", titles) == "房屋租賃契約"
+    assert unknown_title("《在线客服升级合同》的违约金是多少", titles) is None  # a near miss
+    assert unknown_title("《软件维护服务合约》的费用", titles) is None  # other script
+    assert unknown_title("根据《民法典》违约金怎么算", titles) is None  # a law, not a contract
+    assert unknown_title("《upgrade》里的违约金", titles) is None
+    assert unknown_title("违约金是多少", titles) is None
