@@ -23,6 +23,7 @@ from .settings import Settings
 EXIT_OK = 0
 EXIT_ERROR = 1
 EXIT_USAGE = 2
+EXIT_BUSY = 75  # another build holds the index lock (EX_TEMPFAIL: try again later)
 
 
 def _print_json(obj: object) -> None:
@@ -51,14 +52,20 @@ def _report_failures(failed: Iterable[tuple[str, str]]) -> None:
 def cmd_index_build(args: argparse.Namespace, settings: Settings) -> int:
     """Build or update the index from source files and folders.
 
-    Exit 0 when every source was indexed, 3 when some were skipped, 4 when none could be.
+    Exit 0 when every source was indexed, 3 when some were skipped, 4 when none could be,
+    75 when another build is running (the index is left as it was).
     """
     from index.build import build_from_sources
+    from index.errors import IndexBusyError
 
     index_dir = Path(args.index_dir) if args.index_dir else settings.index_dir
-    report = build_from_sources(
-        [Path(s) for s in args.sources], index_dir, settings.embed_model, settings.rules_file
-    )
+    try:
+        report = build_from_sources(
+            [Path(s) for s in args.sources], index_dir, settings.embed_model, settings.rules_file
+        )
+    except IndexBusyError as err:
+        print(f"contractbot: {err}; the index is unchanged, try again later", file=sys.stderr)
+        return EXIT_BUSY
     _report_failures(report.failed)
     _report_failures((s, f"note: {n}") for s, n in report.notes)
     print(report.summary())

@@ -1,0 +1,121 @@
+"""Real build processes killed with SIGKILL mid-way, and two builds at once: the previous index
+keeps serving, nothing half-written becomes live, and the next build succeeds."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+from bot.settings import SAMPLES_DIR
+from index import store
+from index.build import build_from_sources
+from index.search import Searcher
+
+ENCODER = "use-multilingual"
+FIRST = ("售后服务合同\n第一条 乙方应在接到报修后四小时内到达现场。\n"
+         "第二条 甲方应按季度支付服务费。\n")
+
+
+def _env(tmp_path: Path) -> dict[str, str]:
+    env = {k: v for k, v in os.environ.items() if not k.startswith("CONTRACTBOT_")}
+    env["XDG_DATA_HOME"] = str(tmp_path / "xdg")
+    return env
+
+
+def _start_build(sources: Path, idx: Path, tmp_path: Path) -> subprocess.Popen[bytes]:
+    return subprocess.Popen(
+        [sys.executable, "-m", "bot.cli", "index", "build", str(sources), "--index", str(idx)],
+        cwd=tmp_path, env=_env(tmp_path), stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+    )
+
+
+@pytest.fixture
+def library(tmp_path: Path, shared: Path) -> tuple[Path, Path, str]:
+    """An index of one small contract (live), and a bigger folder to rebuild it from."""
+    first = tmp_path / "first"
+    first.mkdir()
+    (first / "aftersales.txt").write_text(FIRST, encoding="utf-8")
+    idx = tmp_path / "idx"
+    report = build_from_sources([first], idx, ENCODER, progress=False)
+    bigger = tmp_path / "bigger"
+    shutil.copytree(SAMPLES_DIR, bigger)
+    for f in sorted((shared / "contracts").glob("*.txt")):
+        shutil.copy(f, bigger / f.name)
+    shutil.copy(first / "aftersales.txt", bigger / "aftersales.txt")
+    return idx, bigger, report.generation
+
+
+def _serves_the_old_index(idx: Path, old: str) -> None:
+    assert store.current_generation(idx) == old
+    searcher = Searcher.open(idx, ENCODER)
+    hit = searcher.search("多久到达现场", top_k=1).hits[0]
+    assert hit.clause.clause == "第一条" and "四小时内" in hit.clause.text
+
+
+def _kill_when(proc: subprocess.Popen[bytes], ready: float | None, idx: Path, old: str) -> None:
+    """SIGKILL ``proc`` after ``ready`` seconds, or (None) as soon as a new generation folder
+    appears, i.e. while the build is writing it."""
+    start = time.monotonic()
+    gens = idx / store.GENERATIONS
+    while proc.poll() is None and time.monotonic() - start < 120:
+        if ready is not None and time.monotonic() - start >= ready:
+            break
+        if ready is None and any(p.name != old for p in gens.iterdir()):
+            break
+        time.sleep(0.002)
+    assert proc.poll() is None, "the build ended before it could be killed"
+    proc.send_signal(signal.SIGKILL)
+    proc.wait()
+
+
+@pytest.mark.parametrize("moment", [1.0, 2.5, None], ids=["starting", "parsing", "writing"])
+def test_killed_build_leaves_previous_index_serving(
+    library: tuple[Path, Path, str], tmp_path: Path, moment: float | None
+) -> None:
+    idx, bigger, old = library
+    before = Searcher.open(idx, ENCODER)  # a bot holding the index open
+    _kill_when(_start_build(bigger, idx, tmp_path), moment, idx, old)
+
+    _serves_the_old_index(idx, old)
+    assert before.search("多久到达现场", top_k=1).hits[0].clause.clause == "第一条"
+    assert not before.reload_if_changed()
+
+    done = subprocess.run(
+        [sys.executable, "-m", "bot.cli", "index", "build", str(bigger), "--index", str(idx)],
+        cwd=tmp_path, env=_env(tmp_path), capture_output=True, text=True, timeout=300,
+    )
+    assert done.returncode == 0, done.stderr
+    new = store.current_generation(idx)
+    assert new is not None and new != old
+    assert {p.name for p in (idx / store.GENERATIONS).iterdir()} == {old, new}  # leftovers gone
+    manifest = store.read_manifest(store.generation_dir(idx, new))
+    assert manifest["contracts"] == len(list(bigger.iterdir()))
+    assert before.reload_if_changed()
+    hit = before.search("乙方响应时间是多少", top_k=1).hits[0]
+    assert hit.clause.contract != "aftersales"
+
+
+def test_two_builds_at_once_one_waits_out_nothing_corrupt(
+    library: tuple[Path, Path, str], tmp_path: Path
+) -> None:
+    idx, bigger, old = library
+    procs = [_start_build(bigger, idx, tmp_path) for _ in range(2)]
+    outs = [p.communicate(timeout=300) for p in procs]
+    codes = sorted(p.returncode for p in procs)
+    assert codes == [0, 75], [o[1].decode() for o in outs]
+    busy = next(o[1].decode() for p, o in zip(procs, outs, strict=True) if p.returncode == 75)
+    assert busy.strip() == (f"contractbot: another index build is running on {idx}; "
+                            "the index is unchanged, try again later")
+    new = store.current_generation(idx)
+    assert new is not None and new != old
+    manifest = store.read_manifest(store.generation_dir(idx, new))
+    assert manifest["contracts"] == len(list(bigger.iterdir())) and not manifest["failed"]
+    searcher = Searcher.open(idx, ENCODER)
+    assert searcher.search("乙方响应时间是多少", top_k=1).hits
