@@ -1,0 +1,107 @@
+"""Admin uploads through the real parser: the bot's reply gives the same reason (or note) that
+``index status`` records for that file."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from pathlib import Path
+
+import pytest
+from bot_helpers import message
+from botapi_server import FakeBotApi
+from test_bot_e2e import ADMIN, reply_id
+
+from bot.app import build_application
+from bot.cli import main
+from bot.settings import Settings
+from index.build import build_from_sources
+
+CONTRACT = "设备采购合同\n第一条 乙方应于合同签订后十日内交货。\n第二条 甲方应在验收合格后付款。\n"
+
+
+def _scanned_pdf() -> bytes:
+    import io
+
+    from reportlab.pdfgen import canvas
+
+    buf = io.BytesIO()
+    c = canvas.Canvas(buf)
+    c.rect(100, 100, 300, 400, fill=1)
+    c.showPage()
+    c.save()
+    return buf.getvalue()
+
+
+@asynccontextmanager
+async def real_bot(tmp_path: Path) -> AsyncIterator[FakeBotApi]:
+    """The bot with the production builder (real parsing) over one real text contract."""
+    src, idx = tmp_path / "src", tmp_path / "index"
+    src.mkdir()
+    (src / "purchase.txt").write_text(CONTRACT, encoding="utf-8")
+    await asyncio.to_thread(build_from_sources, [src], idx, "use-multilingual", None, False)
+    server = FakeBotApi()
+    await server.start()
+    settings = Settings(index_dir=idx, sources_dir=src, telegram_token="123456:TEST-token",
+                        telegram_base_url=server.base_url,
+                        telegram_base_file_url=server.base_file_url,
+                        allowed_chats=frozenset({ADMIN}), admins=frozenset({ADMIN}))
+    app = build_application(settings)
+    await app.initialize()
+    assert app.post_init is not None
+    await app.post_init(app)
+    await app.start()
+    assert app.updater is not None
+    await app.updater.start_polling(poll_interval=0.0, timeout=1)
+    try:
+        yield server
+    finally:
+        await app.updater.stop()
+        await app.stop()
+        await app.shutdown()
+        await server.stop()
+
+
+def _status(idx: Path, capsys: pytest.CaptureFixture[str]) -> dict:
+    capsys.readouterr()
+    assert main(["index", "status", "--json", "--index", str(idx)]) == 0
+    return dict(json.loads(capsys.readouterr().out))
+
+
+def _upload(api: FakeBotApi, file_id: str, name: str, data: bytes, message_id: int) -> None:
+    api.files[f"documents/{file_id}"] = data
+    api.push("message", message(ADMIN, None, message_id=message_id, document={
+        "file_id": file_id, "file_unique_id": file_id, "file_name": name,
+        "file_size": len(data)}))
+
+
+async def test_bad_upload_reply_gives_the_reason_index_status_records(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    async with real_bot(tmp_path) as api:
+        _upload(api, "S1", "scan.pdf", _scanned_pdf(), 1)
+        sent = await api.wait_for("sendMessage", 2, timeout=60)
+    [reply] = [s["text"] for s in sent if reply_id(s) == 1 and "无法读取" in s["text"]]
+    [failed] = _status(tmp_path / "index", capsys)["failed"]
+    assert Path(failed["source"]).name == "scan.pdf"
+    assert failed["reason"] == "scanned PDF: no text layer, OCR is not supported yet"
+    assert reply == f"无法读取 scan.pdf：{failed['reason']}"
+    assert not (tmp_path / "src" / "scan.pdf").exists()
+
+
+async def test_long_clause_upload_reply_gives_the_split_note(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    body = "乙方应按照甲方的书面要求提供培训服务，培训内容包括系统操作与日常维护。" * 200
+    data = f"培训服务合同\n第一条 {body}\n第二条 甲方应按月支付服务费用。\n".encode()
+    async with real_bot(tmp_path) as api:
+        _upload(api, "L1", "training.txt", data, 1)
+        sent = await api.wait_for("sendMessage", 2, timeout=60)
+    reply = sent[-1]["text"]
+    [note] = _status(tmp_path / "index", capsys)["notes"]
+    assert Path(note["source"]).name == "training.txt"
+    assert note["note"].startswith("clause 第一条 has 7,000 characters, more than 3,000: split")
+    assert reply.startswith("已收录《培训服务合同》，共 ") and reply.endswith(
+        f"\n注意：{note['note']}")
