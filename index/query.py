@@ -25,6 +25,17 @@ def _t2s():
 
 def normalize_text(text: str) -> str:
     """Full-width -> half-width, Traditional -> Simplified, runs of spaces collapsed."""
+    if len(text) <= 64:  # titles and questions repeat: every search normalises all titles
+        return _normalize_short(text)
+    return _normalize(text)
+
+
+@lru_cache(maxsize=8192)
+def _normalize_short(text: str) -> str:
+    return _normalize(text)
+
+
+def _normalize(text: str) -> str:
     text = "".join(
         chr(ord(c) - 0xFEE0) if "\uff01" <= c <= "\uff5e" else (" " if c == "\u3000" else c)
         for c in text

@@ -8,7 +8,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, replace
 from pathlib import Path
-from typing import Literal
+from typing import Any, Literal
 
 import numpy as np
 
@@ -45,6 +45,7 @@ from .tokenize import DEFAULT_MODE
 Mode = Literal["hybrid", "bm25", "dense"]
 Fusion = Literal["weighted", "rrf"]
 MAX_QUESTION = 500
+DENSE_CANDIDATES = 1000  # clauses an approximate (non-flat) vector index returns per question
 _WORD_RE = re.compile(r"[\w\u3400-\u9fff]")  # a letter, digit or Chinese character
 
 
@@ -111,7 +112,7 @@ class Searcher:
         self._titles = {k: c.title for k, c in self._contracts.items()}
         self._lexical = LexicalIndex.load(gen_dir / store.BM25_DIR, len(rows))
         self._titles_lexical = LexicalIndex.load(gen_dir / store.TITLES_BM25_DIR, len(rows))
-        self._vectors = store.read_vectors(gen_dir)
+        self._vectors, self._matrix, self._matrix_pos = _dense_store(store.read_vectors(gen_dir))
         self._parent_pos = self._parents()
         self._norm_text = [normalize_text(c.text_simplified or c.text) for c in self._clauses]
         children = np.bincount(self._parent_pos[self._parent_pos >= 0], minlength=len(rows))
@@ -134,6 +135,9 @@ class Searcher:
         ids = np.array([r.id for r in rows], dtype=np.int64)
         self._sorted_pos = np.argsort(ids)
         self._sorted_ids = ids[self._sorted_pos]
+        if self._matrix_pos is not None:  # matrix rows (faiss order) -> clause positions
+            self._matrix_pos = self._sorted_pos[np.searchsorted(self._sorted_ids,
+                                                                self._matrix_pos)]
         self._generation = str(manifest.get("generation") or gen_dir.name)
         self._gen_name = gen_dir.name
 
@@ -223,8 +227,8 @@ class Searcher:
         dense = self._dense(pq)
         fused = self._fuse(lexical, titles, dense, mask)
         fused = self._structure(fused, pq, mask)
-        ranked = [int(i) for i in np.argsort(-fused, kind="stable") if mask[i]]
-        order = self._without_bare_headings(ranked[: max(top_k, 0) + 5])[: max(top_k, 0)]
+        ranked = _top(fused, mask, max(top_k, 0) + 5)
+        order = self._without_bare_headings(ranked)[: max(top_k, 0)]
         hits = tuple(
             Hit(self._clauses[i], self._titles.get(self._clauses[i].contract, ""),
                 float(fused[i]))
@@ -252,10 +256,15 @@ class Searcher:
         return scores
 
     def _dense(self, pq: ParsedQuery) -> np.ndarray:
+        """Cosine similarity of the question to every clause (-1 where an approximate index
+        returned no score): one matrix product for an exact index, a k-NN search otherwise."""
         n = len(self._clauses)
         query = self.encoder.encode([pq.text])
-        sims, ids = self._vectors.search(query, n)
         out = np.full(n, -1.0, dtype=np.float32)
+        if self._matrix is not None and self._matrix_pos is not None:
+            out[self._matrix_pos] = self._matrix @ query[0]
+            return out
+        sims, ids = self._vectors.search(query, min(n, DENSE_CANDIDATES))
         found = ids[0] >= 0
         slot = np.searchsorted(self._sorted_ids, ids[0][found])
         out[self._sorted_pos[slot]] = sims[0][found]
@@ -329,6 +338,20 @@ class Searcher:
         return other
 
 
+def _dense_store(index: Any) -> tuple[Any, np.ndarray | None, np.ndarray | None]:
+    """(faiss index, vectors, their ids) for an exact index: its vectors are kept as one matrix
+    (a product over all of them beats a k = n search) and the faiss index is dropped; an
+    approximate index is kept as it is."""
+    import faiss
+
+    inner = faiss.downcast_index(index.index) if hasattr(index, "id_map") else None
+    if not isinstance(inner, faiss.IndexFlat) or index.ntotal == 0:
+        return index, None, None
+    matrix = inner.reconstruct_n(0, index.ntotal)
+    ids = faiss.vector_to_array(index.id_map).astype(np.int64)
+    return None, np.ascontiguousarray(matrix, dtype=np.float32), ids
+
+
 def _check_encoder(index_dir: Path, built_with: object, configured: str) -> None:
     """EncoderMismatchError unless the index was built with the configured encoder."""
     if built_with != configured:
@@ -336,6 +359,18 @@ def _check_encoder(index_dir: Path, built_with: object, configured: str) -> None
             f"the index at {index_dir} was built with encoder '{built_with}' but '{configured}'"
             " is configured; rebuild it: contractbot index build SOURCES..."
         )
+
+
+def _top(scores: np.ndarray, mask: np.ndarray, m: int) -> list[int]:
+    """Positions of the ``m`` best masked scores, best first, ties in index order (as a full
+    stable sort would give) without sorting the whole index."""
+    idx = np.flatnonzero(mask)
+    vals = -scores[idx]
+    if len(idx) > m > 0:
+        kth = np.partition(vals, m - 1)[m - 1]
+        keep = np.flatnonzero(vals <= kth)
+        idx, vals = idx[keep], vals[keep]
+    return [int(i) for i in idx[np.argsort(vals, kind="stable")][:m]]
 
 
 def _scaled(scores: np.ndarray, mask: np.ndarray) -> np.ndarray:
