@@ -61,7 +61,7 @@ class BuildReport:
         """One line for logs and cron mail."""
         return (
             f"indexed {self.contracts} contracts, {self.clauses} clauses "
-            f"({self.parsed} parsed, {self.reused} reused, {self.embedded} clauses embedded); "
+            f"({self.parsed} parsed, {self.reused} reused, {self.embedded} texts embedded); "
             f"{len(self.failed)} failed; generation {self.generation}"
         )
 
@@ -283,16 +283,7 @@ def _build(
             vectors.append(np.zeros(encoder.dim, dtype=np.float32))
     bar.close()
 
-    if to_embed:
-        ebar = _progress(len(to_embed), progress, "embedding")
-        batch = 64
-        for i in range(0, len(to_embed), batch):
-            chunk = to_embed[i : i + batch]
-            vecs = encoder.encode([t for _, t in chunk])
-            for (pos, _), vec in zip(chunk, vecs, strict=True):
-                vectors[pos] = vec
-            ebar.update(len(chunk))
-        ebar.close()
+    embedded = _embed(to_embed, rows, vectors, encoder, prev_dir, prev_vectors, progress)
 
     gen = _dt.datetime.now(_dt.timezone.utc).strftime("%Y%m%dT%H%M%S") + "-" + secrets.token_hex(3)
     gen_dir = store.generation_dir(index_dir, gen)
@@ -334,10 +325,45 @@ def _build(
     store.cleanup_generations(index_dir, [g for g in (gen, prev_gen) if g])
     return BuildReport(
         index_dir=index_dir, generation=gen, contracts=len(contracts), clauses=len(rows),
-        failed=tuple(failed), parsed=parsed, reused=reused, embedded=len(to_embed),
+        failed=tuple(failed), parsed=parsed, reused=reused, embedded=embedded,
         sources=len(files), notes=tuple(notes),
     )
 
+
+
+def _embed(
+    to_embed: list[tuple[int, str]], rows: list[store.StoredClause], vectors: list[np.ndarray],
+    encoder: Encoder, prev_dir: Path | None, prev_vectors: object, progress: bool | None,
+) -> int:
+    """Fill ``vectors`` at the positions of ``to_embed``; returns how many texts were encoded.
+
+    A text is encoded once however many clauses share it (template clauses repeat across a
+    library), and not at all when a reused clause or the previous generation already has it.
+    """
+    if not to_embed:
+        return 0
+    pending = {pos for pos, _ in to_embed}
+    known: dict[str, np.ndarray] = {
+        r.embed_text: vectors[r.order] for r in rows if r.order not in pending
+    }
+    if prev_dir is not None and prev_vectors is not None:
+        wanted = {t for _, t in to_embed} - known.keys()
+        old = [r for r in store.read_clauses(prev_dir) if r.embed_text in wanted]
+        old = list({r.embed_text: r for r in old}.values())
+        if old:
+            vecs = store.reconstruct(prev_vectors, [r.id for r in old])
+            known.update((r.embed_text, v) for r, v in zip(old, vecs, strict=True))
+    new = list(dict.fromkeys(t for _, t in to_embed if t not in known))
+    ebar = _progress(len(new), progress, "embedding")
+    batch = 64
+    for i in range(0, len(new), batch):
+        chunk = new[i : i + batch]
+        known.update(zip(chunk, encoder.encode(chunk), strict=True))
+        ebar.update(len(chunk))
+    ebar.close()
+    for pos, text in to_embed:
+        vectors[pos] = known[text]
+    return len(new)
 
 
 def contract_parser(rules_file: Path | None = None) -> tuple[Parser, bytes]:

@@ -37,7 +37,7 @@ def test_first_build_then_incremental(tmp_path) -> None:
     first = build_index([src], idx, enc, parse_json, progress=False)
     n_maint, n_lease = len(MAINT["clauses"]), len(LEASE["clauses"])
     assert (first.contracts, first.clauses) == (2, n_maint + n_lease)
-    assert enc.texts == n_maint + n_lease
+    assert enc.texts == first.embedded == n_maint + n_lease
     assert first.exit_code == 0
 
     # unchanged: nothing parsed or embedded, same ids
@@ -47,13 +47,13 @@ def test_first_build_then_incremental(tmp_path) -> None:
     gen_dir = store.require_generation(idx)
     before = {r.id for r in store.read_clauses(gen_dir)}
 
-    # change one clause of the lease: only the lease is re-parsed and re-embedded
+    # change one clause of the lease: only the lease is re-parsed, only that clause re-embedded
     changed = json.loads(json.dumps(LEASE))
     changed["clauses"][2][3] = "租赁期限为两年，自交房之日起计算。"
     write_corpus(src, changed)
     third = build_index([src], idx, enc, parse_json, progress=False)
-    assert (third.parsed, third.reused) == (1, 1)
-    assert enc.texts == n_lease
+    assert (third.parsed, third.reused, third.embedded) == (1, 1, 1)
+    assert enc.texts == 1
     gen_dir = store.require_generation(idx)
     rows = store.read_clauses(gen_dir)
     assert len(before - {r.id for r in rows}) == 1  # only the changed clause got a new id
@@ -64,6 +64,24 @@ def test_first_build_then_incremental(tmp_path) -> None:
     np.testing.assert_allclose(store.reconstruct(vectors, [maint_row.id])[0], fresh, atol=1e-5)
     # the current and the previous generation are kept, older ones removed
     assert len(list((idx / store.GENERATIONS).iterdir())) == 2
+
+
+def test_a_text_shared_by_clauses_is_embedded_once(tmp_path) -> None:
+    src, idx = tmp_path / "src", tmp_path / "idx"
+    twin = json.loads(json.dumps(LEASE))
+    twin["key"] = "lease-copy"
+    write_corpus(src, LEASE, twin)
+    enc = CountingEncoder()
+    report = build_index([src], idx, enc, parse_json, progress=False)
+    assert report.clauses == 2 * len(LEASE["clauses"])
+    assert enc.texts == report.embedded == len(LEASE["clauses"])
+    gen_dir = store.require_generation(idx)
+    rows = store.read_clauses(gen_dir)
+    vecs = store.reconstruct(store.read_vectors(gen_dir), [r.id for r in rows])
+    by_text: dict[str, np.ndarray] = {}
+    for r, v in zip(rows, vecs, strict=True):
+        np.testing.assert_array_equal(by_text.setdefault(r.embed_text, v), v)
+    assert len(by_text) == len(LEASE["clauses"])
 
 
 def test_removed_source_drops_out(tmp_path) -> None:
