@@ -66,6 +66,7 @@ def build_application(settings: Settings, searcher: Any = None,
 
             app.bot_data["searcher"] = await asyncio.to_thread(
                 Searcher.open, settings.index_dir, settings.embed_model)
+            await asyncio.to_thread(app.bot_data["searcher"].warm_up)
         await app.bot.set_my_commands([BotCommand(c, d) for c, d in COMMANDS])
         log.info("bot @%s ready", app.bot.username)
 

@@ -28,7 +28,7 @@ SUFFIXES = (".pdf", ".docx", ".txt", ".md")
 REPORTED_SUFFIXES = (".doc", ".wps", ".rtf")
 # Bump when the texts we index change (search/embedding text, normalisation): a build then
 # re-parses and re-embeds everything instead of reusing the previous generation.
-TEXT_VERSION = 3
+TEXT_VERSION = 4  # 4: use-multilingual tokenizes with C++ sentencepiece
 CHILD_TEXT_LIMIT = 400  # characters of descendants' text a heading's embedding carries
 
 Parser = Callable[[Path], Contract]

@@ -155,6 +155,12 @@ class Searcher:
             dtype=np.int64,
         )
 
+    def warm_up(self) -> None:
+        """Load what loads lazily (encoder weights, jieba's dictionary) now, so the first
+        question is answered as fast as the others."""
+        self.encoder.encode(["合同"])
+        parse_query("合同的期限", self.thesaurus, self._mode)  # type: ignore[arg-type]
+
     @property
     def generation(self) -> str:
         """Id of the loaded generation."""
