@@ -21,7 +21,7 @@ from .encoders import Encoder
 from .errors import SourceError
 from .models import Clause, Contract
 from .query import normalize_text
-from .tokenize import DEFAULT_MODE, TokenMode, tokenize
+from .tokenize import DEFAULT_MODE, TokenMode, tokenize_parts
 
 SUFFIXES = (".pdf", ".docx", ".txt", ".md")
 # Found in folders so that they are reported with their reason rather than silently skipped.
@@ -115,7 +115,7 @@ def _context(c: Clause, by_id: dict[str, Clause]) -> list[str]:
     return [normalize_text(p) for p in parts]
 
 
-def title_texts(clauses: Sequence[Clause]) -> list[str]:
+def title_parts(clauses: Sequence[Clause]) -> list[list[str]]:
     """For each clause, the titles above and of it (chapter, headings): the title field."""
     by_contract: dict[str, dict[str, Clause]] = {}
     for c in clauses:
@@ -125,12 +125,22 @@ def title_texts(clauses: Sequence[Clause]) -> list[str]:
         parts = _context(c, by_contract[c.contract])
         if c.title and c.title == c.text:  # a heading whose text is its title
             parts.append(normalize_text(c.title))
-        out.append(" ".join(parts))
+        out.append(parts)
     return out
 
 
+def title_texts(clauses: Sequence[Clause]) -> list[str]:
+    """``title_parts`` joined: the text of each clause's title field."""
+    return [" ".join(p) for p in title_parts(clauses)]
+
+
 def clause_texts(contract: Contract) -> list[tuple[Clause, str, str]]:
-    """For each clause: (clause, BM25 text, embedding text), both Simplified.
+    """For each clause: (clause, BM25 text, embedding text), both Simplified."""
+    return [(c, " ".join(parts), embed) for c, parts, embed in clause_rows(contract)]
+
+
+def clause_rows(contract: Contract) -> list[tuple[Clause, list[str], str]]:
+    """For each clause: (clause, the parts of its BM25 text, its embedding text), Simplified.
 
     A clause's search text carries its chapter and heading titles and, for a heading, the text
     of its descendants, so a question about a heading's subject reaches it.
@@ -156,10 +166,9 @@ def clause_texts(contract: Contract) -> list[tuple[Clause, str, str]]:
     for c in contract.clauses:
         ctx = _context(c, by_id)
         below = descendants(c.clause)
-        search = " ".join([*ctx, own[c.clause], *below])
         child_text = " ".join(below)[:CHILD_TEXT_LIMIT]
         embed = f"{title} {' '.join(ctx)}：{own[c.clause]} {child_text}".strip()
-        rows.append((c, search, embed))
+        rows.append((c, [*ctx, own[c.clause], *below], embed))
     return rows
 
 
@@ -227,6 +236,7 @@ def _build(
     keys: set[str] = set()
     used: set[int] = set()  # clause ids taken so far
     notes: list[tuple[str, str]] = []
+    memo: dict[str, tuple[list[str], list[str]]] = {}  # tokens of each distinct text piece
     parsed = reused = 0
     bar = _progress(len(files), progress, "parsing")
     for path in files:
@@ -239,15 +249,14 @@ def _build(
             continue
         old = reusable.get((source, digest))
         if old is not None and old.key not in keys and prev_dir is not None:
-            stored = store.read_clauses(prev_dir, old.key)
+            stored = store.read_clauses(prev_dir, old.key, tokens=True)
             keys.add(old.key)
             contracts.append((old, digest))
             notes.extend((str(path), n) for n in old.notes)
             old_vecs = store.reconstruct(prev_vectors, [s.id for s in stored])
             for s, vec in zip(stored, old_vecs, strict=True):
                 used.add(s.id)
-                rows.append(store.StoredClause(s.id, len(rows), s.clause, s.search_text,
-                                               s.embed_text))
+                rows.append(replace(s, order=len(rows)))
                 vectors.append(vec)
             reused += 1
             continue
@@ -272,14 +281,15 @@ def _build(
         meta = Contract(key=contract.key, title=contract.title, parties=contract.parties,
                         clauses=(), script=contract.script, source=source)
         contracts.append((meta, digest))
-        for c, search, embed in clause_texts(contract):
+        for c, parts, embed in clause_rows(contract):
             salt, cid = 0, store.clause_id(c.contract, c.clause, c.text)
             while cid in used:
                 salt += 1
                 cid = store.clause_id(c.contract, c.clause, c.text, salt)
             used.add(cid)
             to_embed.append((len(rows), embed))
-            rows.append(store.StoredClause(cid, len(rows), c, search, embed))
+            rows.append(store.StoredClause(cid, len(rows), c, " ".join(parts), embed,
+                                           tuple(tokenize_parts(parts, mode, memo))))
             vectors.append(np.zeros(encoder.dim, dtype=np.float32))
     bar.close()
 
@@ -288,15 +298,20 @@ def _build(
     gen = _dt.datetime.now(_dt.timezone.utc).strftime("%Y%m%dT%H%M%S") + "-" + secrets.token_hex(3)
     gen_dir = store.generation_dir(index_dir, gen)
     gen_dir.mkdir(parents=True)
+    titles = title_parts([r.clause for r in rows])
+    rows = [
+        r if r.title_tokens or not titles[i]
+        else replace(r, title_tokens=tuple(tokenize_parts(titles[i], mode, memo)))
+        for i, r in enumerate(rows)
+    ]
     store.write_metadata(gen_dir, contracts, rows)
     matrix = np.vstack(vectors) if vectors else np.zeros((0, encoder.dim), dtype=np.float32)
     store.write_vectors(gen_dir, np.array([r.id for r in rows], dtype=np.int64), matrix,
                         encoder.dim)
     from .bm25 import LexicalIndex
 
-    LexicalIndex.build([tokenize(r.search_text, mode) for r in rows]).save(gen_dir / store.BM25_DIR)
-    titles = title_texts([r.clause for r in rows])
-    LexicalIndex.build([tokenize(t, mode) for t in titles]).save(gen_dir / store.TITLES_BM25_DIR)
+    LexicalIndex.build([list(r.tokens) for r in rows]).save(gen_dir / store.BM25_DIR)
+    LexicalIndex.build([list(r.title_tokens) for r in rows]).save(gen_dir / store.TITLES_BM25_DIR)
     counts: dict[str, int] = {}
     for r in rows:
         counts[r.clause.contract] = counts.get(r.clause.contract, 0) + 1

@@ -7,6 +7,7 @@ Input is expected in Simplified, half-width (see ``index.query.normalize_text``)
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from functools import lru_cache
 from importlib import resources
 from typing import Literal
@@ -88,6 +89,41 @@ def tokenize(text: str, mode: TokenMode = DEFAULT_MODE, drop_stopwords: bool = T
     if drop_stopwords:
         words = [w for w in words if w not in STOPWORDS]
     return words
+
+
+def _raw(text: str, mode: TokenMode) -> tuple[list[str], list[str]]:
+    """The two token lists ``tokenize`` puts one after the other (jieba words and bigrams, or
+    bigrams and characters), of one piece of text, before stopwords."""
+    text = text.lower()
+    if mode == "bigram":
+        return _bigrams(text), []
+    if mode == "unibigram":
+        return _bigrams(text), _han_chars(text)
+    return _jieba_words(text), (_bigrams(text) if mode == "both" else [])
+
+
+def tokenize_parts(parts: Sequence[str], mode: TokenMode = DEFAULT_MODE,
+                   memo: dict[str, tuple[list[str], list[str]]] | None = None) -> list[str]:
+    """Exactly ``tokenize(" ".join(parts), mode)``, tokenizing each distinct part once.
+
+    A space never falls inside a token, so the tokens of joined parts are the parts' tokens in
+    order; a build's search texts repeat the same titles and clause texts many times over.
+    """
+    memo = {} if memo is None else memo
+    words: list[str] = []
+    extra: list[str] = []
+    for part in parts:
+        raw = memo.get(part)
+        if raw is None:
+            raw = memo[part] = _raw(part, mode)
+        words.extend(raw[0])
+        extra.extend(raw[1])
+    if mode == "both":
+        seen = set(words)
+        words.extend(g for g in extra if g not in seen)
+    else:
+        words.extend(extra)
+    return [w for w in words if w not in STOPWORDS]
 
 
 def content_words(text: str) -> list[str]:

@@ -11,7 +11,7 @@ import pytest
 from index_corpus import LEASE, MAINT, parse_json, write_corpus
 
 from index import store
-from index.build import build_index, clause_texts, collect_sources
+from index.build import build_index, clause_texts, collect_sources, title_texts
 from index.encoders import load_encoder
 from index.errors import IndexBusyError
 
@@ -141,3 +141,19 @@ def test_clause_texts_carry_titles_and_children() -> None:
     assert "保密" in search and "三年内继续有效" in search  # chapter title + child text
     assert embed.startswith("软件维护服务合同 保密")
     assert rows["2.1"][0].startswith("响应时间 ")
+
+
+def test_stored_bm25_tokens_are_the_tokens_of_the_stored_texts(tmp_path) -> None:
+    from index.tokenize import tokenize
+
+    src, idx = tmp_path / "src", tmp_path / "idx"
+    write_corpus(src, MAINT, LEASE)
+    build_index([src], idx, load_encoder(), parse_json, progress=False)
+    gen_dir = store.require_generation(idx)
+    rows = store.read_clauses(gen_dir, tokens=True)
+    titles = title_texts([r.clause for r in rows])
+    for r, title in zip(rows, titles, strict=True):
+        assert list(r.tokens) == tokenize(r.search_text)
+        assert list(r.title_tokens) == tokenize(title)
+    assert all(r.tokens for r in rows)
+    assert store.read_clauses(gen_dir)[0].tokens == ()  # a search does not load them

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import pytest
+
 from index.tokenize import QUESTION_WORDS, content_words, tokenize
 
 
@@ -40,3 +42,14 @@ def test_question_words_are_not_content() -> None:
     assert content_words("乙方响应时间是多少") == ["乙方", "响应时间"]
     assert "怎么办" in QUESTION_WORDS
     assert not {"什么", "吗", "哪些"} & set(tokenize("服务包括哪些内容吗什么", mode="jieba"))
+
+
+@pytest.mark.parametrize("mode", ["jieba", "bigram", "unibigram", "both"])
+def test_tokenize_parts_is_exactly_tokenize_of_the_joined_text(mode: str) -> None:
+    from index.tokenize import tokenize_parts
+
+    parts = ["质量保证", "乙方响应时间为接到通知后两小时内", "甲方应支付维护费", "质量保证",
+             "第 3.2 条 ab12 服务", "的"]
+    memo: dict = {}
+    assert tokenize_parts(parts, mode, memo) == tokenize(" ".join(parts), mode)  # type: ignore[arg-type]
+    assert len(memo) == len(set(parts))
