@@ -189,18 +189,20 @@ def build_index(
     progress: bool | None = None,
     lock: bool = True,
     mode: TokenMode = DEFAULT_MODE,
+    ann_threshold: int | None = None,
 ) -> BuildReport:
     """Write a new generation for ``sources`` and make it live atomically.
 
     ``parse`` turns one file into a Contract (raising SourceError on bad files); ``parse_salt``
     is anything besides file content that changes parsing (e.g. the rules file), so a change
-    there re-parses everything.
+    there re-parses everything. ``ann_threshold`` overrides index.ann.ANN_THRESHOLD.
     """
     index_dir = Path(index_dir)
+    args = (sources, index_dir, encoder, parse, parse_salt, progress, mode, ann_threshold)
     if lock:
         with store.build_lock(index_dir):
-            return _build(sources, index_dir, encoder, parse, parse_salt, progress, mode)
-    return _build(sources, index_dir, encoder, parse, parse_salt, progress, mode)
+            return _build(*args)
+    return _build(*args)
 
 
 def _previous(index_dir: Path, encoder: Encoder, mode: str):
@@ -223,7 +225,7 @@ def _previous(index_dir: Path, encoder: Encoder, mode: str):
 
 def _build(
     sources: Sequence[Path], index_dir: Path, encoder: Encoder, parse: Parser,
-    parse_salt: bytes, progress: bool | None, mode: TokenMode,
+    parse_salt: bytes, progress: bool | None, mode: TokenMode, ann_threshold: int | None,
 ) -> BuildReport:
     files, failed = collect_sources([Path(s) for s in sources])
     prev_gen, reusable, prev_dir = _previous(index_dir, encoder, mode)
@@ -307,7 +309,7 @@ def _build(
     store.write_metadata(gen_dir, contracts, rows)
     matrix = np.vstack(vectors) if vectors else np.zeros((0, encoder.dim), dtype=np.float32)
     store.write_vectors(gen_dir, np.array([r.id for r in rows], dtype=np.int64), matrix,
-                        encoder.dim)
+                        encoder.dim, ann_threshold)
     from .bm25 import LexicalIndex
 
     LexicalIndex.build([list(r.tokens) for r in rows]).save(gen_dir / store.BM25_DIR)

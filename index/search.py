@@ -6,6 +6,7 @@
 from __future__ import annotations
 
 import re
+import threading
 from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any, Literal
@@ -13,6 +14,7 @@ from typing import Any, Literal
 import numpy as np
 
 from . import store
+from .ann import flat_vectors, is_exact
 from .bm25 import LexicalIndex
 from .encoders import Encoder, load_encoder
 from .errors import (
@@ -45,7 +47,7 @@ from .tokenize import DEFAULT_MODE
 Mode = Literal["hybrid", "bm25", "dense"]
 Fusion = Literal["weighted", "rrf"]
 MAX_QUESTION = 500
-DENSE_CANDIDATES = 1000  # clauses an approximate (non-flat) vector index returns per question
+DENSE_CANDIDATES = 256  # clauses an approximate (HNSW) vector index returns per question
 _WORD_RE = re.compile(r"[\w\u3400-\u9fff]")  # a letter, digit or Chinese character
 
 
@@ -113,6 +115,8 @@ class Searcher:
         self._lexical = LexicalIndex.load(gen_dir / store.BM25_DIR, len(rows))
         self._titles_lexical = LexicalIndex.load(gen_dir / store.TITLES_BM25_DIR, len(rows))
         self._vectors, self._matrix, self._matrix_pos = _dense_store(store.read_vectors(gen_dir))
+        self._scoped: dict[str, tuple[np.ndarray, np.ndarray]] = {}
+        self._scoped_lock = threading.Lock()
         self._parent_pos = self._parents()
         self._norm_text = [normalize_text(c.text_simplified or c.text) for c in self._clauses]
         children = np.bincount(self._parent_pos[self._parent_pos >= 0], minlength=len(rows))
@@ -230,7 +234,7 @@ class Searcher:
         mask = (self._contract_of == scope) if scope else np.ones(n, dtype=bool)
         lexical = self._bm25(pq, self._lexical)
         titles = self._bm25(pq, self._titles_lexical)
-        dense = self._dense(pq)
+        dense = self._dense(pq, scope)
         fused = self._fuse(lexical, titles, dense, mask)
         fused = self._structure(fused, pq, mask)
         ranked = _top(fused, mask, max(top_k, 0) + 5)
@@ -261,17 +265,36 @@ class Searcher:
             scores = scores + self.config.expansion_weight * index.scores(pq.expansion)
         return scores
 
-    def _dense(self, pq: ParsedQuery) -> np.ndarray:
-        """Cosine similarity of the question to every clause (-1 where an approximate index
-        returned no score): one matrix product for an exact index, a k-NN search otherwise."""
+    def _contract_vectors(self, contract: str) -> tuple[np.ndarray, np.ndarray]:
+        """Positions and stored vectors of one contract's clauses (approximate index only)."""
+        with self._scoped_lock:  # searches run in worker threads
+            cached = self._scoped.get(contract)
+            if cached is None:
+                pos = np.flatnonzero(self._contract_of == contract)
+                ids = [self._rows[i].id for i in pos]
+                cached = (pos, store.reconstruct(self._vectors, ids))
+                if len(self._scoped) >= 16:
+                    self._scoped.pop(next(iter(self._scoped)))
+                self._scoped[contract] = cached
+            return cached
+
+    def _dense(self, pq: ParsedQuery, scope: str | None = None) -> np.ndarray:
+        """Cosine similarity of the question to every clause: one matrix product for an exact
+        index; for an approximate one, its nearest candidates (the others get the lowest
+        candidate's score), or every clause of the contract the question is limited to."""
         n = len(self._clauses)
         query = self.encoder.encode([pq.text])
         out = np.full(n, -1.0, dtype=np.float32)
         if self._matrix is not None and self._matrix_pos is not None:
             out[self._matrix_pos] = self._matrix @ query[0]
             return out
+        if scope is not None:  # one contract: exact over its clauses, whatever the index
+            pos, matrix = self._contract_vectors(scope)
+            out[pos] = matrix @ query[0]
+            return out
         sims, ids = self._vectors.search(query, min(n, DENSE_CANDIDATES))
         found = ids[0] >= 0
+        out[:] = float(sims[0][found].min()) if found.any() else -1.0  # unseen: below the rest
         slot = np.searchsorted(self._sorted_ids, ids[0][found])
         out[self._sorted_pos[slot]] = sims[0][found]
         return out
@@ -348,14 +371,10 @@ def _dense_store(index: Any) -> tuple[Any, np.ndarray | None, np.ndarray | None]
     """(faiss index, vectors, their ids) for an exact index: its vectors are kept as one matrix
     (a product over all of them beats a k = n search) and the faiss index is dropped; an
     approximate index is kept as it is."""
-    import faiss
-
-    inner = faiss.downcast_index(index.index) if hasattr(index, "id_map") else None
-    if not isinstance(inner, faiss.IndexFlat) or index.ntotal == 0:
+    if not is_exact(index) or index.ntotal == 0:
         return index, None, None
-    matrix = inner.reconstruct_n(0, index.ntotal)
-    ids = faiss.vector_to_array(index.id_map).astype(np.int64)
-    return None, np.ascontiguousarray(matrix, dtype=np.float32), ids
+    matrix, ids = flat_vectors(index)
+    return None, matrix, ids
 
 
 def _check_encoder(index_dir: Path, built_with: object, configured: str) -> None:

@@ -242,11 +242,16 @@ def read_clauses(gen_dir: Path, contract: str | None = None,
 # ----------------------------------------------------------------------------- vectors
 
 
-def write_vectors(gen_dir: Path, ids: np.ndarray, vectors: np.ndarray, dim: int) -> None:
-    """Store unit vectors under their ids in a FAISS inner-product IndexIDMap2."""
+def write_vectors(gen_dir: Path, ids: np.ndarray, vectors: np.ndarray, dim: int,
+                  ann_threshold: int | None = None) -> None:
+    """Store unit vectors under their ids in a FAISS inner-product IndexIDMap2: exact (flat)
+    up to ``ann_threshold`` vectors, an HNSW graph above (index.ann)."""
     import faiss
 
-    index = faiss.IndexIDMap2(faiss.IndexFlatIP(dim))
+    from .ann import ANN_THRESHOLD, make_index
+
+    threshold = ANN_THRESHOLD if ann_threshold is None else ann_threshold
+    index = make_index(dim, len(ids), threshold)
     if len(ids):
         index.add_with_ids(np.ascontiguousarray(vectors, dtype=np.float32),
                            np.asarray(ids, dtype=np.int64))
@@ -254,10 +259,12 @@ def write_vectors(gen_dir: Path, ids: np.ndarray, vectors: np.ndarray, dim: int)
 
 
 def read_vectors(gen_dir: Path):
-    """The generation's FAISS index."""
+    """The generation's FAISS index, ready to search."""
     import faiss
 
-    return faiss.read_index(str(gen_dir / VECTORS))
+    from .ann import prepare_for_search
+
+    return prepare_for_search(faiss.read_index(str(gen_dir / VECTORS)))
 
 
 def reconstruct(index, ids: Sequence[int]) -> np.ndarray:

@@ -1,0 +1,67 @@
+"""Which FAISS index holds a generation's vectors: exact below a size, HNSW above it.
+
+An exact search is one matrix product over every vector: about 1 ms at 10,000 clauses and 16 ms
+at 100,000 on the 2-core box (docs/performance.md), so above ANN_THRESHOLD vectors the question
+budget (10 ms) goes to an HNSW graph instead, which answers in well under a millisecond with a
+recall@10 measured against exact search in docs/performance.md. Both are wrapped in an
+IndexIDMap2, so ids and ``reconstruct`` (used to reuse vectors across builds) work the same.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+
+ANN_THRESHOLD = 30_000  # vectors; at this size an exact product costs ~3 ms a question
+HNSW_M = 32  # graph degree
+EF_CONSTRUCTION = 64
+EF_SEARCH = 512  # candidate list while searching: recall over speed, both are cheap here
+
+
+def make_index(dim: int, count: int, threshold: int = ANN_THRESHOLD) -> Any:
+    """An empty id-mapped inner-product index for ``count`` vectors of ``dim``."""
+    import faiss
+
+    if count <= threshold:
+        return faiss.IndexIDMap2(faiss.IndexFlatIP(dim))
+    inner = faiss.IndexHNSWFlat(dim, HNSW_M, faiss.METRIC_INNER_PRODUCT)
+    inner.hnsw.efConstruction = EF_CONSTRUCTION
+    inner.hnsw.efSearch = EF_SEARCH
+    return faiss.IndexIDMap2(inner)
+
+
+def prepare_for_search(index: Any) -> Any:
+    """Set search-time parameters on an index read from disk; returns it."""
+    import faiss
+
+    inner = faiss.downcast_index(index.index) if hasattr(index, "id_map") else index
+    if isinstance(inner, faiss.IndexHNSW):
+        inner.hnsw.efSearch = max(inner.hnsw.efSearch, EF_SEARCH)
+    return index
+
+
+def is_exact(index: Any) -> bool:
+    """Whether ``index`` compares a question with every vector (a flat index)."""
+    import faiss
+
+    inner = faiss.downcast_index(index.index) if hasattr(index, "id_map") else index
+    return isinstance(inner, faiss.IndexFlat)
+
+
+def flat_vectors(index: Any) -> tuple[np.ndarray, np.ndarray]:
+    """(vectors, ids) of an id-mapped index, in its internal order."""
+    import faiss
+
+    inner = faiss.downcast_index(index.index)
+    vectors = inner.reconstruct_n(0, index.ntotal) if index.ntotal else np.zeros((0, index.d))
+    ids = faiss.vector_to_array(index.id_map).astype(np.int64)
+    return np.ascontiguousarray(vectors, dtype=np.float32), ids
+
+
+def recall_at(exact: np.ndarray, approximate: np.ndarray, k: int = 10) -> float:
+    """Mean share of each row's exact top ``k`` ids found in the approximate top ``k``."""
+    if len(exact) == 0:
+        return 1.0
+    hits = [len(set(e[:k]) & set(a[:k])) / k for e, a in zip(exact, approximate, strict=True)]
+    return float(np.mean(hits))

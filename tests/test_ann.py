@@ -1,0 +1,75 @@
+"""Exact FAISS index below the threshold, HNSW above: ids, reconstruct, recall and search."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+from index_corpus import LEASE, MAINT, parse_json, write_corpus
+
+from index import store
+from index.ann import is_exact, make_index, recall_at
+from index.build import build_index
+from index.encoders import load_encoder
+from index.search import Searcher
+
+
+def _unit(rng: np.random.Generator, n: int, dim: int = 32) -> np.ndarray:
+    v = rng.normal(size=(n, dim)).astype(np.float32)
+    return v / np.linalg.norm(v, axis=1, keepdims=True)
+
+
+def test_threshold_picks_flat_then_hnsw() -> None:
+    assert is_exact(make_index(8, 100, threshold=100))
+    assert not is_exact(make_index(8, 101, threshold=100))
+
+
+def test_hnsw_round_trip_keeps_ids_and_vectors(tmp_path) -> None:
+    rng = np.random.default_rng(7)
+    vectors = _unit(rng, 500)
+    ids = np.arange(10_000, 10_500, dtype=np.int64) * 7919
+    store.write_vectors(tmp_path, ids, vectors, 32, ann_threshold=100)
+    index = store.read_vectors(tmp_path)
+    assert not is_exact(index) and index.ntotal == 500
+    np.testing.assert_array_equal(store.reconstruct(index, [int(ids[3]), int(ids[499])]),
+                                  vectors[[3, 499]])
+    queries = _unit(rng, 50)
+    exact = np.argsort(-(queries @ vectors.T), axis=1)[:, :10]
+    _, found = index.search(queries, 10)
+    positions = np.searchsorted(ids, found)
+    assert (positions[:, 0] == exact[:, 0]).all()  # the nearest is always found
+    assert recall_at(exact, positions, 10) >= 0.95
+
+
+def test_recall_at_counts_shared_ids() -> None:
+    assert recall_at(np.array([[1, 2], [3, 4]]), np.array([[2, 9], [3, 4]]), 2) == 0.75
+
+
+@pytest.fixture(scope="module")
+def both(tmp_path_factory: pytest.TempPathFactory) -> tuple[Searcher, Searcher]:
+    root = tmp_path_factory.mktemp("ann")
+    write_corpus(root / "src", MAINT, LEASE)
+    enc = load_encoder()
+    build_index([root / "src"], root / "exact", enc, parse_json, progress=False)
+    build_index([root / "src"], root / "hnsw", enc, parse_json, progress=False, ann_threshold=0)
+    exact, hnsw = Searcher(root / "exact", enc), Searcher(root / "hnsw", enc)
+    assert exact._matrix is not None and hnsw._matrix is None
+    return exact, hnsw
+
+
+@pytest.mark.parametrize("question", ["押金是多少", "维护响应时间", "租金什么时候付", "违约责任"])
+def test_search_over_hnsw_ranks_like_exact(both: tuple[Searcher, Searcher],
+                                           question: str) -> None:
+    exact, hnsw = both
+    a, b = exact.search(question, top_k=3), hnsw.search(question, top_k=3)
+    assert [h.clause.clause for h in a.hits] == [h.clause.clause for h in b.hits]
+    assert a.relevant == b.relevant
+
+
+def test_scoped_search_over_hnsw_is_exact_within_the_contract(
+    both: tuple[Searcher, Searcher]
+) -> None:
+    exact, hnsw = both
+    key = LEASE["key"]
+    a, b = exact.search("押金", contract=key, top_k=3), hnsw.search("押金", contract=key, top_k=3)
+    assert [(h.clause.clause, round(h.score, 6)) for h in a.hits] == [
+        (h.clause.clause, round(h.score, 6)) for h in b.hits]
