@@ -119,27 +119,44 @@ def _bigram_set(text: str) -> set[str]:
     return {r[i : i + 2] for r in han.split() for i in range(len(r) - 1)}
 
 
-def detect_scope(question: str, titles: Mapping[str, str]) -> str | None:
+class TitleIndex:
+    """Contract titles prepared once for scope detection: normalised, their bigram sets, and
+    how many titles hold each bigram (a Searcher builds one per index generation)."""
+
+    def __init__(self, titles: Mapping[str, str]) -> None:
+        self.titles = dict(titles)
+        self.norm = {k: normalize_text(t) for k, t in titles.items()}
+        self.bigrams = {k: _bigram_set(t) for k, t in self.norm.items()}
+        self.grams = {k: g - _GENERIC for k, g in self.bigrams.items()}
+        self.counts: dict[str, int] = {}
+        for gset in self.grams.values():
+            for g in gset:
+                self.counts[g] = self.counts.get(g, 0) + 1
+        self.keys_lower = {k: k.lower() for k in titles}
+
+
+def _title_index(titles: Mapping[str, str] | TitleIndex) -> TitleIndex:
+    return titles if isinstance(titles, TitleIndex) else TitleIndex(titles)
+
+
+def detect_scope(question: str, titles: Mapping[str, str] | TitleIndex) -> str | None:
     """The one contract a normalised question names ("维护协议里…", "《…》"), else None.
 
     Evidence: the text before a word like 合同/协议 (or inside 《》) shares title bigrams that no
     other contract's title has, or the question holds four or more consecutive characters of one
     title only (with two distinctive bigrams among them); a tie or less means the whole library.
     """
-    if not titles:
+    index = _title_index(titles)
+    if not index.titles:
         return None
-    norm = {k: normalize_text(t) for k, t in titles.items()}
-    for key in titles:  # the file stem written literally
-        if re.search(rf"(?<![\w-]){re.escape(key.lower())}(?![\w-])", question.lower()):
+    norm, grams, counts = index.norm, index.grams, index.counts
+    lowered = question.lower()
+    for key, low in index.keys_lower.items():  # the file stem written literally
+        if low in lowered and re.search(rf"(?<![\w-]){re.escape(low)}(?![\w-])", lowered):
             return key
     windows = [m.group(1) for m in re.finditer(r"《([^》]{2,40})》", question)]
     for m in _DESIGNATOR_RE.finditer(question):
         windows.append(question[max(0, m.start() - 12) : m.start()])
-    grams = {k: _bigram_set(t) - _GENERIC for k, t in norm.items()}
-    counts: dict[str, int] = {}
-    for gset in grams.values():
-        for g in gset:
-            counts[g] = counts.get(g, 0) + 1
     if not windows:
         return _named_by_title_run(question, norm, grams, counts)
     best: dict[str, int] = {}
@@ -156,18 +173,21 @@ def detect_scope(question: str, titles: Mapping[str, str]) -> str | None:
     return winners[0] if len(winners) == 1 else None
 
 
-def unknown_title(question: str, titles: Mapping[str, str]) -> str | None:
+def unknown_title(question: str, titles: Mapping[str, str] | TitleIndex) -> str | None:
     """A contract the question names in 《》 that no indexed title resembles, else None.
 
     The question is the user's own text; the name comes back as written (Traditional stays).
     Only a bracketed name holding a word like 合同/协议 counts (《民法典》 is a law, not a
     contract); it resembles a title when half of its non-generic bigrams occur in that title.
     """
-    norm = [_bigram_set(normalize_text(t)) for t in titles.values()]
+    if "《" not in question:
+        return None
+    index = _title_index(titles)
+    norm = list(index.bigrams.values())
     for m in re.finditer(r"《([^》]{2,40})》", question):
         name = m.group(1)
         simple = normalize_text(name)
-        if not _DESIGNATOR_RE.search(simple) or name.lower() in (k.lower() for k in titles):
+        if not _DESIGNATOR_RE.search(simple) or name.lower() in index.keys_lower.values():
             continue
         grams = _bigram_set(simple) - _GENERIC
         if not grams:

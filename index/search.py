@@ -30,6 +30,7 @@ from .models import Clause, ContractInfo, Hit, SearchResult
 from .query import (
     ParsedQuery,
     Thesaurus,
+    TitleIndex,
     asks_definition,
     asks_list,
     clause_actor,
@@ -112,6 +113,7 @@ class Searcher:
         self._contract_of = np.array([c.contract for c in self._clauses], dtype=object)
         self._contracts = {c.key: c for c, _ in store.read_contracts(gen_dir)}
         self._titles = {k: c.title for k, c in self._contracts.items()}
+        self._title_index = TitleIndex(self._titles)
         self._lexical = LexicalIndex.load(gen_dir / store.BM25_DIR, len(rows))
         self._titles_lexical = LexicalIndex.load(gen_dir / store.TITLES_BM25_DIR, len(rows))
         self._vectors, self._matrix, self._matrix_pos = _dense_store(store.read_vectors(gen_dir))
@@ -225,8 +227,8 @@ class Searcher:
             raise NoWordsError("the question has no words to search for")
         self._check_contract(contract)
         pq = parse_query(question, self.thesaurus, self._mode)  # type: ignore[arg-type]
-        scope = contract or detect_scope(pq.text, self._titles)
-        if scope is None and (named := unknown_title(question, self._titles)):
+        scope = contract or detect_scope(pq.text, self._title_index)
+        if scope is None and (named := unknown_title(question, self._title_index)):
             raise UnknownContractError(f"《{named}》")
         n = len(self._clauses)
         if n == 0:

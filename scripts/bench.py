@@ -43,7 +43,10 @@ QUESTIONS = (
     "不可抗力怎么处理", "争议如何解决", "知识产权归谁所有", "验收不合格怎么办",
     "維護服務的範圍包括哪些", "乙方遲延履行怎麼處理", "技术服务的报酬是多少", "房屋交付的时间",
 )
-_CLAUSE_LINE = re.compile(r"^\s*(第[一二三四五六七八九十百零〇\d]+[条條章]|\d+(\.\d+)*[、.．\s]|[一二三四五六七八九十]+、|（[一二三四五六七八九十]+）)")
+_CLAUSE_LINE = re.compile(
+    r"^\s*(第[一二三四五六七八九十百零〇\d]+[条條章]|\d+(\.\d+)*[、.．\s]"
+    r"|[一二三四五六七八九十]+、|（[一二三四五六七八九十]+）)"
+)
 
 
 def base_texts() -> list[tuple[str, str]]:
@@ -103,6 +106,19 @@ def timed_run(args: list[str], env: dict[str, str]) -> tuple[float, int, str, st
 
 def cli(*args: str) -> list[str]:
     return [sys.executable, "-m", "bot.cli", *args]
+
+
+def warm_rebuild(changed: Path, lib: Path, idx: Path, encoder: str) -> float:
+    """One-file rebuild inside a process that has built before (the bot's upload path)."""
+    from index.build import build_from_sources
+
+    build_from_sources([lib], idx, encoder, progress=False)  # loads encoder and dictionaries
+    extra = "\n第九十八条 本合同补充条款自签订之日起生效。\n"
+    changed.write_text(changed.read_text("utf-8") + extra, encoding="utf-8")
+    start = time.perf_counter()
+    report = build_from_sources([lib], idx, encoder, progress=False)
+    assert report.parsed == 1, report.summary()
+    return round(time.perf_counter() - start, 2)
 
 
 def warm_latency(index_dir: Path, encoder: str, rounds: int = 5) -> tuple[float, float]:
@@ -165,6 +181,7 @@ def run(contracts: int, encoder: str, distinct: float, work: Path) -> dict[str, 
     changed.write_text(changed.read_text("utf-8") + "\n第九十九条 本合同附加条款于签订时生效。\n",
                        encoding="utf-8")
     rebuild_s, _, _, _ = timed_run(cli("index", "build", str(lib), "--index", str(idx)), env)
+    warm_rebuild_s = warm_rebuild(files[len(files) // 3], lib, idx, encoder)
 
     p50, p95 = warm_latency(idx, encoder)
     asks = [timed_run(cli("ask", q, "--index", str(idx)), env) for q in QUESTIONS[:5]]
@@ -173,6 +190,7 @@ def run(contracts: int, encoder: str, distinct: float, work: Path) -> dict[str, 
         "encoder": encoder, "contracts": int(manifest["contracts"]), "clauses": clauses,
         "distinct_texts": embedded, "build_s": round(build_s, 1),
         "clauses_per_s": round(clauses / build_s, 1), "rebuild_one_file_s": round(rebuild_s, 2),
+        "warm_rebuild_one_file_s": warm_rebuild_s,
         "question_p50_ms": round(p50, 1), "question_p95_ms": round(p95, 1),
         "ask_process_p50_s": round(statistics.median(a[0] for a in asks), 2),
         "build_rss_mb": build_rss, "ask_rss_mb": max(a[1] for a in asks),
@@ -180,10 +198,114 @@ def run(contracts: int, encoder: str, distinct: float, work: Path) -> dict[str, 
     }
 
 
+def synth_generation(base: Path, out: Path, n: int, ann_threshold: int) -> Path:
+    """An index dir of ``n`` clauses copied from the index at ``base`` (copies of its contracts
+    under new names, vectors nudged so copies are near but not equal), written directly."""
+    import dataclasses
+
+    import numpy as np
+
+    from index import store
+    from index.bm25 import LexicalIndex
+
+    gen_base = store.require_generation(base)
+    manifest = store.read_manifest(gen_base)
+    rows = store.read_clauses(gen_base, tokens=True)
+    vecs = store.reconstruct(store.read_vectors(gen_base), [r.id for r in rows])
+    contracts = store.read_contracts(gen_base)
+    rng = np.random.default_rng(0)
+    new_rows, new_vecs, new_contracts = [], [], []
+    k = 0
+    while len(new_rows) < n:
+        take = min(len(rows), n - len(new_rows))
+        for r in rows[:take]:
+            clause = dataclasses.replace(r.clause, contract=f"{r.clause.contract}~{k}")
+            new_rows.append(dataclasses.replace(r, id=len(new_rows) + 1, order=len(new_rows),
+                                                clause=clause))
+        v = vecs[:take] + (rng.normal(0, 0.35 / np.sqrt(vecs.shape[1]), vecs[:take].shape)
+                           if k else 0)
+        new_vecs.append((v / np.linalg.norm(v, axis=1, keepdims=True)).astype(np.float32))
+        used = {r.clause.contract for r in rows[:take]}
+        new_contracts += [(dataclasses.replace(c, key=f"{c.key}~{k}"), h)
+                          for c, h in contracts if c.key in used]
+        k += 1
+    gen_dir = store.generation_dir(out, "synthetic")
+    gen_dir.mkdir(parents=True)
+    store.write_metadata(gen_dir, new_contracts, new_rows)
+    store.write_vectors(gen_dir, np.array([r.id for r in new_rows], dtype=np.int64),
+                        np.vstack(new_vecs), int(manifest["dim"]), ann_threshold)
+    LexicalIndex.build([list(r.tokens) for r in new_rows]).save(gen_dir / store.BM25_DIR)
+    LexicalIndex.build([list(r.title_tokens) for r in new_rows]).save(
+        gen_dir / store.TITLES_BM25_DIR)
+    store.write_manifest(gen_dir, {**manifest, "generation": "synthetic",
+                                   "contracts": len(new_contracts), "clauses": len(new_rows)})
+    store.switch_generation(out, "synthetic")
+    return out
+
+
+def _dir_mb(path: Path) -> float:
+    return sum(p.stat().st_size for p in path.rglob("*") if p.is_file()) / 2**20
+
+
+def growth(base: Path, sizes: Sequence[int], encoder: str, work: Path) -> list[dict[str, Any]]:
+    """Question latency, load time and size at each size, exact and HNSW, and HNSW recall."""
+    import numpy as np
+
+    from index.ann import recall_at
+    from index.search import Searcher
+
+    out = []
+    for n in sizes:
+        row: dict[str, Any] = {"clauses": n}
+        searchers = {}
+        for kind, threshold in (("exact", 10**9), ("hnsw", 0)):
+            start = time.perf_counter()
+            idx = synth_generation(base, work / f"growth-{n}-{kind}", n, threshold)
+            row[f"{kind}_write_s"] = round(time.perf_counter() - start, 1)
+            row[f"{kind}_disk_mb"] = round(_dir_mb(idx), 1)
+            start = time.perf_counter()
+            searchers[kind] = Searcher.open(idx, encoder)
+            row[f"{kind}_load_s"] = round(time.perf_counter() - start, 1)
+            searchers[kind].warm_up()
+            p50, p95 = _latency(searchers[kind])
+            row[f"{kind}_p50_ms"], row[f"{kind}_p95_ms"] = round(p50, 1), round(p95, 1)
+        exact, hnsw = searchers["exact"], searchers["hnsw"]
+        queries = exact.encoder.encode(list(QUESTIONS))
+        assert exact._matrix is not None and exact._matrix_pos is not None
+        start = time.perf_counter()
+        for q in queries:
+            exact._matrix @ q
+        row["exact_dense_ms"] = round((time.perf_counter() - start) * 1000 / len(QUESTIONS), 2)
+        top = np.argsort(-(queries @ exact._matrix.T), axis=1)[:, :10]
+        ids = np.array([r.id for r in exact._rows], dtype=np.int64)
+        exact_ids = ids[exact._matrix_pos[top]]
+        start = time.perf_counter()
+        _, found = hnsw._vectors.search(queries, 10)
+        row["hnsw_dense_ms"] = round((time.perf_counter() - start) * 1000 / len(QUESTIONS), 2)
+        row["hnsw_recall_at_10"] = round(recall_at(exact_ids, found, 10), 3)
+        out.append(row)
+    return out
+
+
+def _latency(searcher: Any, rounds: int = 3) -> tuple[float, float]:
+    for q in QUESTIONS:
+        searcher.search(q)
+    times = []
+    for _ in range(rounds):
+        for q in QUESTIONS:
+            start = time.perf_counter()
+            searcher.search(q)
+            times.append((time.perf_counter() - start) * 1000)
+    times.sort()
+    return statistics.median(times), times[int(0.95 * len(times))]
+
+
 LABELS = {
     "encoder": "encoder", "contracts": "contracts", "clauses": "clauses",
     "distinct_texts": "distinct texts embedded", "build_s": "full build (s)",
-    "clauses_per_s": "build clauses/s", "rebuild_one_file_s": "one-file rebuild (s)",
+    "clauses_per_s": "build clauses/s",
+    "rebuild_one_file_s": "one-file rebuild, `index build` process (s)",
+    "warm_rebuild_one_file_s": "one-file rebuild in a warm process (bot upload) (s)",
     "question_p50_ms": "question p50 in process (ms)", "question_p95_ms": "question p95 (ms)",
     "ask_process_p50_s": "`contractbot ask` process (s)", "build_rss_mb": "build peak RSS (MB)",
     "ask_rss_mb": "ask peak RSS (MB)", "serve_rss_mb": "serve peak RSS (MB)",
@@ -206,17 +328,41 @@ def main(argv: Sequence[str] | None = None) -> int:
     ap.add_argument("--distinct", type=float, default=1.0,
                     help="share of clause lines made unique to their variant (0..1)")
     ap.add_argument("--keep", type=Path, default=None, help="work here and keep it")
+    ap.add_argument("--growth", default="",
+                    help="also: comma-separated clause counts for the growth table, from the "
+                         "built library (e.g. 1000,10000,100000)")
+    ap.add_argument("--growth-from", type=Path, default=None,
+                    help="only the growth table, copying this existing index")
     ap.add_argument("--json", action="store_true")
     args = ap.parse_args(argv)
-    if args.keep:
-        shutil.rmtree(args.keep, ignore_errors=True)
-        args.keep.mkdir(parents=True)
-        result = run(args.contracts, args.encoder, args.distinct, args.keep)
-    else:
-        with tempfile.TemporaryDirectory() as tmp:
-            result = run(args.contracts, args.encoder, args.distinct, Path(tmp))
-    print(json.dumps(result, ensure_ascii=False) if args.json else table(result))
+    sizes = [int(x) for x in args.growth.split(",") if x.strip()]
+    with tempfile.TemporaryDirectory() as tmp:
+        work = args.keep or Path(tmp)
+        if args.keep:
+            shutil.rmtree(args.keep, ignore_errors=True)
+            args.keep.mkdir(parents=True)
+        result: dict[str, Any] = {}
+        if args.growth_from is None:
+            result = run(args.contracts, args.encoder, args.distinct, work)
+        base = args.growth_from or work / "index"
+        rows = growth(base, sizes, args.encoder, work) if sizes else []
+    if args.json:
+        print(json.dumps({**result, "growth": rows}, ensure_ascii=False))
+        return 0
+    if result:
+        print(table(result))
+    if rows:
+        print()
+        print(growth_table(rows))
     return 0
+
+
+def growth_table(rows: list[dict[str, Any]]) -> str:
+    """The growth rows as a Markdown table."""
+    keys = list(rows[0])
+    lines = ["| " + " | ".join(keys) + " |", "|" + "---|" * len(keys)]
+    lines += ["| " + " | ".join(str(r[k]) for k in keys) + " |" for r in rows]
+    return "\n".join(lines)
 
 
 if __name__ == "__main__":
