@@ -214,7 +214,9 @@ def synth_generation(base: Path, out: Path, n: int, ann_threshold: int) -> Path:
     vecs = store.reconstruct(store.read_vectors(gen_base), [r.id for r in rows])
     contracts = store.read_contracts(gen_base)
     rng = np.random.default_rng(0)
-    new_rows, new_vecs, new_contracts = [], [], []
+    new_rows: list[Any] = []
+    new_vecs: list[Any] = []
+    new_contracts: list[Any] = []
     k = 0
     while len(new_rows) < n:
         take = min(len(rows), n - len(new_rows))
