@@ -230,6 +230,18 @@ def _build(
     files, failed = collect_sources([Path(s) for s in sources])
     prev_gen, reusable, prev_dir = _previous(index_dir, encoder, mode)
     prev_vectors = store.read_vectors(prev_dir) if prev_dir is not None else None
+    prev_rows: dict[str, list[store.StoredClause]] = {}  # contract -> rows, read in one query
+    if prev_dir is not None:
+        for r in store.read_clauses(prev_dir):
+            prev_rows.setdefault(r.clause.contract, []).append(r)
+    from .bm25 import LexicalIndex, TermRow
+
+    prev_lex = prev_titles = None
+    if prev_dir is not None:
+        prev_lex = LexicalIndex.load(prev_dir / store.BM25_DIR)
+        prev_titles = LexicalIndex.load(prev_dir / store.TITLES_BM25_DIR)
+    lex_docs: list[list[str] | TermRow] = []  # per row: tokens, or counts carried over
+    title_docs: list[list[str] | TermRow | None] = []
 
     contracts: list[tuple[Contract, str]] = []
     rows: list[store.StoredClause] = []
@@ -251,13 +263,16 @@ def _build(
             continue
         old = reusable.get((source, digest))
         if old is not None and old.key not in keys and prev_dir is not None:
-            stored = store.read_clauses(prev_dir, old.key, tokens=True)
+            stored = prev_rows.get(old.key, [])
             keys.add(old.key)
             contracts.append((old, digest))
             notes.extend((str(path), n) for n in old.notes)
             old_vecs = store.reconstruct(prev_vectors, [s.id for s in stored])
             for s, vec in zip(stored, old_vecs, strict=True):
                 used.add(s.id)
+                assert prev_lex is not None and prev_titles is not None
+                lex_docs.append(prev_lex.row(s.order))
+                title_docs.append(prev_titles.row(s.order))
                 rows.append(replace(s, order=len(rows)))
                 vectors.append(vec)
             reused += 1
@@ -290,30 +305,28 @@ def _build(
                 cid = store.clause_id(c.contract, c.clause, c.text, salt)
             used.add(cid)
             to_embed.append((len(rows), embed))
-            rows.append(store.StoredClause(cid, len(rows), c, " ".join(parts), embed,
-                                           tuple(tokenize_parts(parts, mode, memo))))
+            rows.append(store.StoredClause(cid, len(rows), c, " ".join(parts), embed))
+            lex_docs.append(tokenize_parts(parts, mode, memo))
+            title_docs.append(None)
             vectors.append(np.zeros(encoder.dim, dtype=np.float32))
     bar.close()
 
-    embedded = _embed(to_embed, rows, vectors, encoder, prev_dir, prev_vectors, progress)
+    embedded = _embed(to_embed, rows, vectors, encoder, prev_rows, prev_vectors, progress)
 
     gen = _dt.datetime.now(_dt.timezone.utc).strftime("%Y%m%dT%H%M%S") + "-" + secrets.token_hex(3)
     gen_dir = store.generation_dir(index_dir, gen)
     gen_dir.mkdir(parents=True)
     titles = title_parts([r.clause for r in rows])
-    rows = [
-        r if r.title_tokens or not titles[i]
-        else replace(r, title_tokens=tuple(tokenize_parts(titles[i], mode, memo)))
-        for i, r in enumerate(rows)
-    ]
+    title_rows = [d if d is not None else tokenize_parts(titles[i], mode, memo)
+                  for i, d in enumerate(title_docs)]
     store.write_metadata(gen_dir, contracts, rows)
     matrix = np.vstack(vectors) if vectors else np.zeros((0, encoder.dim), dtype=np.float32)
     store.write_vectors(gen_dir, np.array([r.id for r in rows], dtype=np.int64), matrix,
                         encoder.dim, ann_threshold)
-    from .bm25 import LexicalIndex
-
-    LexicalIndex.build([list(r.tokens) for r in rows]).save(gen_dir / store.BM25_DIR)
-    LexicalIndex.build([list(r.title_tokens) for r in rows]).save(gen_dir / store.TITLES_BM25_DIR)
+    LexicalIndex.build(lex_docs, prev_lex.vocab if prev_lex else ()).save(
+        gen_dir / store.BM25_DIR)
+    LexicalIndex.build(title_rows, prev_titles.vocab if prev_titles else ()).save(
+        gen_dir / store.TITLES_BM25_DIR)
     counts: dict[str, int] = {}
     for r in rows:
         counts[r.clause.contract] = counts.get(r.clause.contract, 0) + 1
@@ -350,7 +363,8 @@ def _build(
 
 def _embed(
     to_embed: list[tuple[int, str]], rows: list[store.StoredClause], vectors: list[np.ndarray],
-    encoder: Encoder, prev_dir: Path | None, prev_vectors: object, progress: bool | None,
+    encoder: Encoder, prev_rows: dict[str, list[store.StoredClause]], prev_vectors: object,
+    progress: bool | None,
 ) -> int:
     """Fill ``vectors`` at the positions of ``to_embed``; returns how many texts were encoded.
 
@@ -363,9 +377,9 @@ def _embed(
     known: dict[str, np.ndarray] = {
         r.embed_text: vectors[r.order] for r in rows if r.order not in pending
     }
-    if prev_dir is not None and prev_vectors is not None:
+    if prev_vectors is not None:
         wanted = {t for _, t in to_embed} - known.keys()
-        old = [r for r in store.read_clauses(prev_dir) if r.embed_text in wanted]
+        old = [r for rs in prev_rows.values() for r in rs if r.embed_text in wanted]
         old = list({r.embed_text: r for r in old}.values())
         if old:
             vecs = store.reconstruct(prev_vectors, [r.id for r in old])

@@ -28,7 +28,7 @@ import numpy as np
 from .errors import IndexBusyError, IndexMissingError
 from .models import Clause, Contract
 
-FORMAT_VERSION = 2  # 2: clauses carry their BM25 tokens
+FORMAT_VERSION = 3  # 3: our own BM25 arrays (term counts per clause, reused by builds)
 POINTER = "CURRENT"
 LOCK = ".lock"
 GENERATIONS = "generations"
@@ -150,11 +150,6 @@ class StoredClause:
     clause: Clause
     search_text: str
     embed_text: str
-    tokens: tuple[str, ...] = ()  # BM25 tokens of search_text (read only when asked for)
-    title_tokens: tuple[str, ...] = ()  # BM25 tokens of the titles above and of the clause
-
-
-_SEP = "\x1f"  # joins stored tokens (a token never holds a control character)
 
 
 def write_metadata(
@@ -171,7 +166,7 @@ def write_metadata(
             "CREATE TABLE clauses (id INTEGER PRIMARY KEY, ord INTEGER, "
             + ", ".join(f"{f} {'INTEGER' if f in ('page', 'level') else 'TEXT'}"
                         for f in _CLAUSE_FIELDS)
-            + ", search_text TEXT, embed_text TEXT, tokens TEXT, title_tokens TEXT)"
+            + ", search_text TEXT, embed_text TEXT)"
         )
         counts: dict[str, int] = {}
         for r in rows:
@@ -185,10 +180,10 @@ def write_metadata(
             ],
         )
         db.executemany(
-            f"INSERT INTO clauses VALUES ({','.join('?' * (len(_CLAUSE_FIELDS) + 6))})",
+            f"INSERT INTO clauses VALUES ({','.join('?' * (len(_CLAUSE_FIELDS) + 4))})",
             [
                 (r.id, r.order, *(getattr(r.clause, f) for f in _CLAUSE_FIELDS),
-                 r.search_text, r.embed_text, _SEP.join(r.tokens), _SEP.join(r.title_tokens))
+                 r.search_text, r.embed_text)
                 for r in rows
             ],
         )
@@ -212,15 +207,11 @@ def read_contracts(gen_dir: Path) -> list[tuple[Contract, str]]:
     ]
 
 
-def read_clauses(gen_dir: Path, contract: str | None = None,
-                 tokens: bool = False) -> list[StoredClause]:
-    """Stored clauses of a generation (optionally of one contract) in index order; with
-    ``tokens`` also their BM25 tokens (a build reuses them; a search does not need them)."""
+def read_clauses(gen_dir: Path, contract: str | None = None) -> list[StoredClause]:
+    """Stored clauses of a generation (optionally of one contract) in index order."""
     db = sqlite3.connect(f"file:{gen_dir / CLAUSES_DB}?mode=ro", uri=True)
-    extra = ", tokens, title_tokens" if tokens else ", '', ''"
     try:
-        sql = (f"SELECT id, ord, {', '.join(_CLAUSE_FIELDS)}, search_text, embed_text{extra} "
-               "FROM clauses")
+        sql = f"SELECT id, ord, {', '.join(_CLAUSE_FIELDS)}, search_text, embed_text FROM clauses"
         args: tuple[str, ...] = ()
         if contract is not None:
             sql += " WHERE contract = ?"
@@ -230,12 +221,8 @@ def read_clauses(gen_dir: Path, contract: str | None = None,
         db.close()
     out = []
     for row in rows:
-        fields = dict(zip(_CLAUSE_FIELDS, row[2:-4], strict=True))
-        out.append(StoredClause(
-            int(row[0]), int(row[1]), Clause(**fields), row[-4], row[-3],
-            tuple(row[-2].split(_SEP)) if row[-2] else (),
-            tuple(row[-1].split(_SEP)) if row[-1] else (),
-        ))
+        fields = dict(zip(_CLAUSE_FIELDS, row[2:-2], strict=True))
+        out.append(StoredClause(int(row[0]), int(row[1]), Clause(**fields), row[-2], row[-1]))
     return out
 
 

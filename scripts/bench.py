@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import functools
 import json
 import os
 import re
@@ -49,6 +50,7 @@ _CLAUSE_LINE = re.compile(
 )
 
 
+@functools.lru_cache(maxsize=1)
 def base_texts() -> list[tuple[str, str]]:
     """(name, cleaned text) of every contract we have."""
     from index.clean import clean_text
@@ -210,7 +212,9 @@ def synth_generation(base: Path, out: Path, n: int, ann_threshold: int) -> Path:
 
     gen_base = store.require_generation(base)
     manifest = store.read_manifest(gen_base)
-    rows = store.read_clauses(gen_base, tokens=True)
+    rows = store.read_clauses(gen_base)
+    lexical = LexicalIndex.load(gen_base / store.BM25_DIR)
+    titles = LexicalIndex.load(gen_base / store.TITLES_BM25_DIR)
     vecs = store.reconstruct(store.read_vectors(gen_base), [r.id for r in rows])
     contracts = store.read_contracts(gen_base)
     rng = np.random.default_rng(0)
@@ -236,8 +240,10 @@ def synth_generation(base: Path, out: Path, n: int, ann_threshold: int) -> Path:
     store.write_metadata(gen_dir, new_contracts, new_rows)
     store.write_vectors(gen_dir, np.array([r.id for r in new_rows], dtype=np.int64),
                         np.vstack(new_vecs), int(manifest["dim"]), ann_threshold)
-    LexicalIndex.build([list(r.tokens) for r in new_rows]).save(gen_dir / store.BM25_DIR)
-    LexicalIndex.build([list(r.title_tokens) for r in new_rows]).save(
+    base_pos = [i % len(rows) for i in range(len(new_rows))]
+    LexicalIndex.build([lexical.row(p) for p in base_pos], lexical.vocab).save(
+        gen_dir / store.BM25_DIR)
+    LexicalIndex.build([titles.row(p) for p in base_pos], titles.vocab).save(
         gen_dir / store.TITLES_BM25_DIR)
     store.write_manifest(gen_dir, {**manifest, "generation": "synthetic",
                                    "contracts": len(new_contracts), "clauses": len(new_rows)})
