@@ -65,3 +65,14 @@ def recall_at(exact: np.ndarray, approximate: np.ndarray, k: int = 10) -> float:
         return 1.0
     hits = [len(set(e[:k]) & set(a[:k])) / k for e, a in zip(exact, approximate, strict=True)]
     return float(np.mean(hits))
+
+
+def recall_by_score(exact_scores: np.ndarray, found_scores: np.ndarray, k: int = 10) -> float:
+    """Tie-aware recall@k: the share of the approximate top ``k`` whose true score reaches the
+    exact k-th best score of its row (identical clauses have identical vectors, so which of
+    several equal ones an exact search lists is arbitrary)."""
+    if len(exact_scores) == 0:
+        return 1.0
+    kth = np.sort(exact_scores, axis=1)[:, -k][:, None]
+    good = (found_scores[:, :k] >= kth - 1e-6).sum(axis=1)
+    return float(np.mean(np.minimum(good, k) / k))

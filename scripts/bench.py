@@ -259,7 +259,7 @@ def growth(base: Path, sizes: Sequence[int], encoder: str, work: Path) -> list[d
     """Question latency, load time and size at each size, exact and HNSW, and HNSW recall."""
     import numpy as np
 
-    from index.ann import recall_at
+    from index.ann import recall_at, recall_by_score
     from index.search import Searcher
 
     out = []
@@ -284,13 +284,17 @@ def growth(base: Path, sizes: Sequence[int], encoder: str, work: Path) -> list[d
         for q in queries:
             exact._matrix @ q
         row["exact_dense_ms"] = round((time.perf_counter() - start) * 1000 / len(QUESTIONS), 2)
-        top = np.argsort(-(queries @ exact._matrix.T), axis=1)[:, :10]
-        ids = np.array([r.id for r in exact._rows], dtype=np.int64)
-        exact_ids = ids[exact._matrix_pos[top]]
+        sims = queries @ exact._matrix.T
+        ids = np.array([r.id for r in exact._rows], dtype=np.int64)[exact._matrix_pos]
+        exact_ids = ids[np.argsort(-sims, axis=1)[:, :10]]
         start = time.perf_counter()
         _, found = hnsw._vectors.search(queries, 10)
         row["hnsw_dense_ms"] = round((time.perf_counter() - start) * 1000 / len(QUESTIONS), 2)
-        row["hnsw_recall_at_10"] = round(recall_at(exact_ids, found, 10), 3)
+        order = np.argsort(ids)
+        columns = order[np.searchsorted(ids[order], found)]  # faiss ids -> matrix columns
+        found_sims = np.take_along_axis(sims, columns, axis=1)
+        row["hnsw_recall_at_10_ids"] = round(recall_at(exact_ids, found, 10), 3)
+        row["hnsw_recall_at_10"] = round(recall_by_score(sims, found_sims, 10), 3)
         out.append(row)
     return out
 

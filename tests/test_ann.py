@@ -7,7 +7,7 @@ import pytest
 from index_corpus import LEASE, MAINT, parse_json, write_corpus
 
 from index import store
-from index.ann import is_exact, make_index, recall_at
+from index.ann import is_exact, make_index, recall_at, recall_by_score
 from index.build import build_index
 from index.encoders import load_encoder
 from index.search import Searcher
@@ -42,6 +42,12 @@ def test_hnsw_round_trip_keeps_ids_and_vectors(tmp_path) -> None:
 
 def test_recall_at_counts_shared_ids() -> None:
     assert recall_at(np.array([[1, 2], [3, 4]]), np.array([[2, 9], [3, 4]]), 2) == 0.75
+
+
+def test_recall_by_score_accepts_an_equal_twin() -> None:
+    exact = np.array([[0.9, 0.8, 0.8, 0.1]])  # clauses 1 and 2 are identical
+    assert recall_by_score(exact, np.array([[0.9, 0.8]]), 2) == 1.0  # either twin is right
+    assert recall_by_score(exact, np.array([[0.9, 0.1]]), 2) == 0.5
 
 
 @pytest.fixture(scope="module")
