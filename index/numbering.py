@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 
 CN_DIGITS = "零〇一二三四五六七八九两"
 CN_NUM = "[零〇一二三四五六七八九十百千两]+"
@@ -112,6 +113,7 @@ def strip_page_furniture(line: str) -> str:
     return _PAGE_GLUE_RE.sub("", line)
 
 
+@lru_cache(maxsize=65536)  # the clause splitter asks about the same lines several times
 def parse_label(line: str) -> Label | None:
     """The numbering label ``line`` starts with, or None (quantities, dates, references)."""
     s = line.translate(_FW_DIGITS)
