@@ -29,11 +29,11 @@ def library(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path]:
 
 
 def test_variants_make_clause_texts_distinct(tmp_path: Path) -> None:
-    again = make_library(tmp_path / "lib", 30, distinct=1.0)  # 30 > the 27 bases: a 2nd round
-    first, second = again[0].read_text("utf-8"), again[27].read_text("utf-8")
-    assert again[27].name == "aftersales-upgrade-028.txt"
-    assert "第1号项目" in first and "第28号项目" not in first
-    assert "第28号项目" in second and "第1号项目" not in second
+    files = make_library(tmp_path / "lib", 60, distinct=1.0)  # each base twice or more
+    i = next(k for k, f in enumerate(files) if f.name.startswith("在线客服系统升级服务合同"))
+    first, second = files[i].read_text("utf-8"), files[i + 27].read_text("utf-8")
+    assert f"第{i + 1}号项目" in first and f"第{i + 28}号项目" not in first
+    assert f"第{i + 28}号项目" in second and f"第{i + 1}号项目" not in second
     plain = make_library(tmp_path / "plain", 1, distinct=0.0)[0].read_text("utf-8")
     assert "号项目" not in plain
 
