@@ -30,7 +30,7 @@ class LexicalIndex:
         self.vocab_ids = {t: i for i, t in enumerate(vocab)}
         self.indptr, self.terms, self.counts = indptr, terms, counts
         self.num_docs = len(indptr) - 1
-        self._weights()
+        self._ready = False  # weights are computed on the first question (a build only copies)
 
     # ------------------------------------------------------------------ building
 
@@ -67,6 +67,7 @@ class LexicalIndex:
 
     def _weights(self) -> None:
         """Each term's BM25 weight in each document, grouped by term for fast scoring."""
+        self._ready = True
         n, nnz = self.num_docs, len(self.terms)
         doc_of = np.repeat(np.arange(n, dtype=np.int32), np.diff(self.indptr))
         length = np.bincount(doc_of, weights=self.counts, minlength=n).astype(np.float64)
@@ -106,6 +107,8 @@ class LexicalIndex:
 
     def scores(self, tokens: Sequence[str]) -> np.ndarray:
         """BM25 score of every document for ``tokens`` (repeated tokens count once)."""
+        if not self._ready:
+            self._weights()
         out = np.zeros(self.num_docs, dtype=np.float32)
         for t in dict.fromkeys(tokens):
             i = self.vocab_ids.get(t) if t else None

@@ -116,6 +116,8 @@ class Searcher:
         self._title_index = TitleIndex(self._titles)
         self._lexical = LexicalIndex.load(gen_dir / store.BM25_DIR, len(rows))
         self._titles_lexical = LexicalIndex.load(gen_dir / store.TITLES_BM25_DIR, len(rows))
+        self._lexical.scores([])  # compute the weights now, not on the first question
+        self._titles_lexical.scores([])
         self._vectors, self._matrix, self._matrix_pos = _dense_store(store.read_vectors(gen_dir))
         self._scoped: dict[str, tuple[np.ndarray, np.ndarray]] = {}
         self._scoped_lock = threading.Lock()

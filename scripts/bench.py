@@ -111,10 +111,12 @@ def cli(*args: str) -> list[str]:
 
 
 def warm_rebuild(changed: Path, lib: Path, idx: Path, encoder: str) -> float:
-    """One-file rebuild inside a process that has built before (the bot's upload path)."""
+    """One-file rebuild inside a running bot's process (its upload path): the searcher is open
+    and warmed up, so the encoder and the tokenizer's dictionary are loaded already."""
     from index.build import build_from_sources
+    from index.search import Searcher
 
-    build_from_sources([lib], idx, encoder, progress=False)  # loads encoder and dictionaries
+    Searcher.open(idx, encoder).warm_up()
     extra = "\n第九十八条 本合同补充条款自签订之日起生效。\n"
     changed.write_text(changed.read_text("utf-8") + extra, encoding="utf-8")
     start = time.perf_counter()
