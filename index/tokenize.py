@@ -7,10 +7,10 @@ Input is expected in Simplified, half-width (see ``index.query.normalize_text``)
 from __future__ import annotations
 
 import re
+import threading
 from collections.abc import Sequence
-from functools import lru_cache
 from importlib import resources
-from typing import Literal
+from typing import Any, Literal
 
 TokenMode = Literal["jieba", "bigram", "unibigram", "both"]
 DEFAULT_MODE: TokenMode = "both"  # measured best (docs/retrieval.md)
@@ -32,19 +32,37 @@ STOPWORDS = QUESTION_WORDS | frozenset(
 )
 
 
-@lru_cache(maxsize=1)
-def _jieba():
-    """A private jieba tokenizer (global jieba state stays untouched) with our user dictionary."""
-    import logging
+_JIEBA_LOCK = threading.Lock()
+_JIEBA: list[Any] = []  # the tokenizer, once loaded
 
-    import jieba
 
-    jieba.setLogLevel(logging.WARNING)
-    tok = jieba.Tokenizer()
-    path = resources.files("index") / "data" / "userdict.txt"
-    with resources.as_file(path) as p:
-        tok.load_userdict(str(p))
-    return tok
+def _jieba() -> Any:
+    """A private jieba tokenizer (global jieba state stays untouched) with our user dictionary.
+
+    Loaded once per process under a lock, so a background ``preload`` and the first caller
+    never load the 9 MB dictionary twice."""
+    if _JIEBA:
+        return _JIEBA[0]
+    with _JIEBA_LOCK:
+        if not _JIEBA:
+            import logging
+
+            import jieba
+
+            jieba.setLogLevel(logging.WARNING)
+            tok = jieba.Tokenizer()
+            path = resources.files("index") / "data" / "userdict.txt"
+            with resources.as_file(path) as p:
+                tok.load_userdict(str(p))
+            _JIEBA.append(tok)
+    return _JIEBA[0]
+
+
+def preload() -> threading.Thread:
+    """Start loading jieba's dictionary (0.6 s) in a background thread; returns the thread."""
+    thread = threading.Thread(target=_jieba, name="jieba-preload", daemon=True)
+    thread.start()
+    return thread
 
 
 def _bigrams(text: str) -> list[str]:

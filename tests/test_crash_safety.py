@@ -75,11 +75,22 @@ def _kill_when(proc: subprocess.Popen[bytes], ready: float | None, idx: Path, ol
     proc.wait()
 
 
-@pytest.mark.parametrize("moment", [1.0, 2.5, None], ids=["starting", "parsing", "writing"])
+def _build_seconds(bigger: Path, tmp_path: Path) -> float:
+    """How long the same build takes uninterrupted here (into a scratch index), so the kill
+    moments are fractions of it on a fast machine and a slow one alike."""
+    start = time.monotonic()
+    proc = _start_build(bigger, tmp_path / "scratch-index", tmp_path)
+    proc.communicate(timeout=300)
+    assert proc.returncode == 0
+    return time.monotonic() - start
+
+
+@pytest.mark.parametrize("share", [0.2, 0.5, None], ids=["starting", "parsing", "writing"])
 def test_killed_build_leaves_previous_index_serving(
-    library: tuple[Path, Path, str], tmp_path: Path, moment: float | None
+    library: tuple[Path, Path, str], tmp_path: Path, share: float | None
 ) -> None:
     idx, bigger, old = library
+    moment = None if share is None else share * _build_seconds(bigger, tmp_path)
     before = Searcher.open(idx, ENCODER)  # a bot holding the index open
     _kill_when(_start_build(bigger, idx, tmp_path), moment, idx, old)
 

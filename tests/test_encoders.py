@@ -53,3 +53,17 @@ def test_sentence_transformers_encoder_builds_and_searches(tmp_path, minilm_path
     build_index([tmp_path / "src"], tmp_path / "idx", enc, parse_json, progress=False)
     searcher = Searcher.open(tmp_path / "idx", minilm_path)
     assert searcher.search("押金", top_k=1).hits[0].clause.clause == "第二条"
+
+
+def test_encoding_on_several_cores_gives_the_one_thread_vectors_in_order() -> None:
+    from threadpoolctl import threadpool_info
+
+    from index.encoders import UseEncoder
+
+    texts = [f"第{i}条 乙方应在接到通知后{i}小时内响应，甲方支付{i * 7}元。" for i in range(150)]
+    one = UseEncoder(workers=1, batch_size=16)
+    many = UseEncoder(workers=2, batch_size=16)
+    before = [i["num_threads"] for i in threadpool_info()]
+    np.testing.assert_allclose(many.encode(texts), one.encode(texts), atol=1e-5)
+    assert [i["num_threads"] for i in threadpool_info()] == before  # BLAS setting restored
+    np.testing.assert_allclose(many.encode(texts[:1]), one.encode(texts[:1]), atol=1e-5)

@@ -70,3 +70,24 @@ def test_vectors_round_trip_by_id(tmp_path) -> None:
     np.testing.assert_array_equal(store.reconstruct(index, [2**62 + 7]), vecs[1:])
     sims, found = index.search(vecs[:1], 1)
     assert found[0][0] == 5 and sims[0][0] == pytest.approx(1.0)
+
+
+def test_reconstruct_many_ids_in_one_pass_matches_one_by_one(tmp_path) -> None:
+    rng = np.random.default_rng(1)
+    ids = rng.permutation(np.arange(1, 2001, dtype=np.int64) * 7919)
+    vecs = rng.normal(size=(2000, 8)).astype(np.float32)
+    store.write_vectors(tmp_path, ids, vecs, 8)
+    index = store.read_vectors(tmp_path)
+    want = [int(i) for i in ids[::-3]]  # many ids, out of stored order
+    np.testing.assert_array_equal(store.reconstruct(index, want), vecs[::-3])
+    np.testing.assert_array_equal(store.reconstruct(index, want[:5]), vecs[::-3][:5])
+    with pytest.raises(KeyError):
+        store.reconstruct(index, [*want, 3])
+
+
+def test_sync_dir_leaves_files_as_they_are(tmp_path) -> None:
+    (tmp_path / "sub").mkdir()
+    (tmp_path / "sub" / "a.npy").write_bytes(b"abc")
+    (tmp_path / "b.json").write_text("{}")
+    store.sync_dir(tmp_path)
+    assert (tmp_path / "sub" / "a.npy").read_bytes() == b"abc"

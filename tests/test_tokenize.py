@@ -53,3 +53,20 @@ def test_tokenize_parts_is_exactly_tokenize_of_the_joined_text(mode: str) -> Non
     memo: dict = {}
     assert tokenize_parts(parts, mode, memo) == tokenize(" ".join(parts), mode)  # type: ignore[arg-type]
     assert len(memo) == len(set(parts))
+
+
+def test_preload_and_first_use_at_once_load_one_dictionary() -> None:
+    import threading
+
+    from index import tokenize as tk
+
+    tk._JIEBA.clear()  # as in a new process
+    found: list[object] = []
+    threads = [tk.preload()] + [threading.Thread(target=lambda: found.append(tk._jieba()))
+                                for _ in range(3)]
+    for t in threads[1:]:
+        t.start()
+    for t in threads:
+        t.join()
+    assert len({id(x) for x in found}) == 1 and found[0] is tk._jieba()
+    assert len(tk._JIEBA) == 1
