@@ -75,7 +75,7 @@ def test_scoped_search_over_hnsw_is_exact_within_the_contract(
     both: tuple[Searcher, Searcher]
 ) -> None:
     exact, hnsw = both
-    key = LEASE["key"]
+    key = str(LEASE["key"])
     a, b = exact.search("押金", contract=key, top_k=3), hnsw.search("押金", contract=key, top_k=3)
     assert [(h.clause.clause, round(h.score, 6)) for h in a.hits] == [
         (h.clause.clause, round(h.score, 6)) for h in b.hits]

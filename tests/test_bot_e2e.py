@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import asyncio
 import json
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Sequence
 from contextlib import asynccontextmanager
 from pathlib import Path
 
@@ -19,7 +19,7 @@ from index_corpus import LEASE, MAINT, parse_json, write_corpus
 from bot.app import build_application
 from bot.render import LIMIT
 from bot.settings import Settings
-from index.build import build_index
+from index.build import BuildReport, build_index
 from index.encoders import load_encoder
 from index.search import Searcher
 
@@ -40,7 +40,7 @@ UPGRADE = {
 }
 
 
-def build(sources: list[Path], index_dir: Path):  # type: ignore[no-untyped-def]
+def build(sources: Sequence[Path], index_dir: Path) -> BuildReport:
     return build_index(sources, index_dir, load_encoder(), parse_json, progress=False)
 
 
@@ -84,9 +84,11 @@ async def wait_markup(api: FakeBotApi, after: int, timeout: float = 10.0) -> dic
     raise AssertionError("no message with a button")
 
 
-def reply_id(sent: dict) -> int | None:
+def reply_id(sent: dict) -> int:
     params = sent.get("reply_parameters")
-    return params["message_id"] if params else sent.get("reply_to_message_id")
+    found = params["message_id"] if params else sent.get("reply_to_message_id")
+    assert found is not None, f"not a reply: {sent}"
+    return int(found)
 
 
 async def test_private_question_quotes_clause_with_heading_and_note(tmp_path: Path) -> None:
