@@ -7,11 +7,12 @@ torch is imported only in that branch so the default path stays light.
 
 from __future__ import annotations
 
+import copy
 import os
 import threading
 from collections.abc import Sequence
 from functools import lru_cache
-from typing import Protocol
+from typing import Any, Protocol
 
 import numpy as np
 
@@ -77,9 +78,10 @@ class UseEncoder:
         self.name = name
         self.batch_size = batch_size
         self.workers = max(1, workers if workers is not None else _cores())
-        self._model = USE(threads=1)
+        self._model = USE(threads=self.workers)  # one batch: BLAS on every core
         self._lock = threading.Lock()
         self._loaded = False
+        self._one_thread: Any = None  # the same weights, BLAS limited to one thread
 
     def load(self) -> None:
         """Load the tokenizer and the weights (0.5 s) once; safe to call from any thread, so a
@@ -89,7 +91,9 @@ class UseEncoder:
         with self._lock:
             if not self._loaded:
                 _use_cpp_tokenizer(self._model)
-                self._model._model  # noqa: B018 - the property loads the weights
+                backend = self._model._model  # the property loads the weights
+                self._one_thread = copy.copy(backend)  # shares the arrays, not the setting
+                self._one_thread.threads = 1
                 self._loaded = True
 
     def encode(self, texts: Sequence[str]) -> np.ndarray:
@@ -109,7 +113,7 @@ class UseEncoder:
         # process's BLAS setting is restored once, after all of them
         with threadpool_limits(1, user_api="blas"), \
                 ThreadPoolExecutor(min(self.workers, len(batches))) as pool:
-            parts = list(pool.map(self._model.encode, batches))
+            parts = list(pool.map(self._one_thread.encode, batches))
         return _unit(np.vstack(parts))
 
 
