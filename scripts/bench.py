@@ -181,10 +181,12 @@ def run(contracts: int, encoder: str, distinct: float, work: Path) -> dict[str, 
     clauses = int(manifest["clauses"])
     embedded = int(re.search(r"(\d+) texts embedded", out).group(1))  # type: ignore[union-attr]
 
-    changed = files[len(files) // 2]
-    changed.write_text(changed.read_text("utf-8") + "\n第九十九条 本合同附加条款于签订时生效。\n",
-                       encoding="utf-8")
-    rebuild_s, _, _, _ = timed_run(cli("index", "build", str(lib), "--index", str(idx)), env)
+    rebuilds = []  # three one-file rebuilds, each of another file: the median
+    for changed in (files[len(files) // 2], files[len(files) // 2 + 1], files[len(files) // 4]):
+        extra = "\n第九十九条 本合同附加条款于签订时生效。\n"
+        changed.write_text(changed.read_text("utf-8") + extra, encoding="utf-8")
+        rebuilds.append(timed_run(cli("index", "build", str(lib), "--index", str(idx)), env)[0])
+    rebuild_s = statistics.median(rebuilds)
     warm_rebuild_s = warm_rebuild(files[len(files) // 3], lib, idx, encoder)
 
     p50, p95 = warm_latency(idx, encoder)
@@ -318,7 +320,7 @@ LABELS = {
     "encoder": "encoder", "contracts": "contracts", "clauses": "clauses",
     "distinct_texts": "distinct texts embedded", "build_s": "full build (s)",
     "clauses_per_s": "build clauses/s",
-    "rebuild_one_file_s": "one-file rebuild, `index build` process (s)",
+    "rebuild_one_file_s": "one-file rebuild, `index build` process, median of 3 (s)",
     "warm_rebuild_one_file_s": "one-file rebuild in a warm process (bot upload) (s)",
     "question_p50_ms": "question p50 in process (ms)", "question_p95_ms": "question p95 (ms)",
     "ask_process_p50_s": "`contractbot ask` process (s)", "build_rss_mb": "build peak RSS (MB)",
