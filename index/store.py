@@ -92,17 +92,17 @@ def require_generation(index_dir: Path) -> Path:
 def sync_dir(path: Path) -> None:
     """fsync every file in ``path`` and the directory itself: a generation is on disk before
     the pointer names it, so even a power cut cannot leave the pointer at half-written files."""
-    for item in sorted(path.rglob("*"), reverse=True):  # files before their directories
-        fd = os.open(item, os.O_RDONLY)
+    for item in [*sorted(path.rglob("*"), reverse=True), path]:  # files before their folders
+        try:
+            fd = os.open(item, os.O_RDONLY)
+        except OSError:
+            if item.is_dir():  # folders cannot be opened on some systems (Windows): skip them
+                continue
+            raise
         try:
             os.fsync(fd)
         finally:
             os.close(fd)
-    fd = os.open(path, os.O_RDONLY)
-    try:
-        os.fsync(fd)
-    finally:
-        os.close(fd)
 
 
 def switch_generation(index_dir: Path, gen: str) -> None:
