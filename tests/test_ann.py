@@ -79,3 +79,26 @@ def test_scoped_search_over_hnsw_is_exact_within_the_contract(
     a, b = exact.search("押金", contract=key, top_k=3), hnsw.search("押金", contract=key, top_k=3)
     assert [(h.clause.clause, round(h.score, 6)) for h in a.hits] == [
         (h.clause.clause, round(h.score, 6)) for h in b.hits]
+
+
+def test_hnsw_question_runs_faiss_on_one_thread_and_restores_the_setting(
+    both: tuple[Searcher, Searcher], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import faiss
+
+    _, hnsw = both
+    inner = hnsw._vectors
+    seen: list[int] = []
+
+    class Spy:
+        """The real index, noting how many OpenMP threads a search may use."""
+
+        def search(self, query: np.ndarray, k: int) -> tuple[np.ndarray, np.ndarray]:
+            seen.append(faiss.omp_get_max_threads())
+            return inner.search(query, k)
+
+    faiss.omp_set_num_threads(2)
+    monkeypatch.setattr(hnsw, "_vectors", Spy())
+    hits = hnsw.search("押金是多少", top_k=1).hits
+    assert seen == [1] and faiss.omp_get_max_threads() == 2
+    assert hits and hits[0].clause.contract == LEASE["key"]
