@@ -1,9 +1,9 @@
 """Which FAISS index holds a generation's vectors: exact below a size, HNSW above it.
 
-An exact search is one matrix product over every vector: about 1 ms at 10,000 clauses and 16 ms
-at 100,000 on the 2-core box (docs/performance.md), so above ANN_THRESHOLD vectors the question
-budget (10 ms) goes to an HNSW graph instead, which answers in well under a millisecond with a
-recall@10 measured against exact search in docs/performance.md. Both are wrapped in an
+An exact search is one matrix product over every vector: about 0.3 ms at 10,000 clauses and
+9 ms at 100,000 on the 2-core box (docs/performance.md), so above ANN_THRESHOLD vectors the
+question budget (10 ms) goes to an HNSW graph instead, which answers in under a millisecond with
+a recall@10 measured against exact search in docs/performance.md. Both are wrapped in an
 IndexIDMap2, so ids and ``reconstruct`` (used to reuse vectors across builds) work the same.
 """
 
