@@ -319,19 +319,20 @@ def read_vectors(gen_dir: Path):
 def reconstruct(index, ids: Sequence[int]) -> np.ndarray:
     """Stored vectors of ``ids`` (to reuse them in the next generation without re-embedding).
 
-    Many ids are read in one pass over the stored vectors rather than one call per id."""
+    When the ids are a large share of the index (a rebuild carrying clauses over) all stored
+    vectors are read in one pass; a few (one contract's, for a scoped question) one by one."""
     if not ids:
         return np.zeros((0, index.d), dtype=np.float32)
-    if len(ids) < 256 or not hasattr(index, "id_map"):
+    if len(ids) < 256 or 4 * len(ids) < index.ntotal or not hasattr(index, "id_map"):
         return np.vstack([index.reconstruct(int(i)) for i in ids]).astype(np.float32)
     import faiss
 
     stored = faiss.vector_to_array(index.id_map)
     order = np.argsort(stored)
+    by_id = stored[order]
     want = np.asarray(ids, dtype=np.int64)
-    found = np.searchsorted(stored[order], want)
-    found = np.minimum(found, len(stored) - 1)
-    if not np.array_equal(stored[order][found], want):
-        missing = want[stored[order][found] != want][0]
+    found = np.minimum(np.searchsorted(by_id, want), len(by_id) - 1)
+    if not np.array_equal(by_id[found], want):
+        missing = want[by_id[found] != want][0]
         raise KeyError(f"vector {int(missing)} is not in the index")
     return index.index.reconstruct_n(0, index.ntotal)[order[found]].astype(np.float32)
