@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import numpy as np
 import pytest
 
@@ -85,9 +87,34 @@ def test_reconstruct_many_ids_in_one_pass_matches_one_by_one(tmp_path) -> None:
         store.reconstruct(index, [*want, 3])
 
 
-def test_sync_dir_leaves_files_as_they_are(tmp_path) -> None:
-    (tmp_path / "sub").mkdir()
-    (tmp_path / "sub" / "a.npy").write_bytes(b"abc")
-    (tmp_path / "b.json").write_text("{}")
-    store.sync_dir(tmp_path)
-    assert (tmp_path / "sub" / "a.npy").read_bytes() == b"abc"
+def test_a_build_syncs_every_file_of_its_generation_before_the_switch(
+    tmp_path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import os
+
+    from index_corpus import LEASE, parse_json, write_corpus
+
+    from index.build import build_index
+    from index.encoders import load_encoder
+
+    events: list[str] = []
+    real_fsync, real_switch = os.fsync, store.switch_generation
+
+    def fsync(fd: int) -> None:
+        events.append(os.readlink(f"/proc/self/fd/{fd}"))
+        real_fsync(fd)
+
+    def switch(index_dir: Path, gen: str) -> None:
+        events.append(f"switch {gen}")
+        real_switch(index_dir, gen)
+
+    monkeypatch.setattr(os, "fsync", fsync)
+    monkeypatch.setattr(store, "switch_generation", switch)
+    write_corpus(tmp_path / "src", LEASE)
+    report = build_index([tmp_path / "src"], tmp_path / "idx", load_encoder(), parse_json,
+                         progress=False)
+    gen_dir = store.generation_dir(tmp_path / "idx", report.generation)
+    switched = events.index(f"switch {report.generation}")
+    synced = set(events[:switched])
+    on_disk = {str(p.resolve()) for p in [gen_dir, *gen_dir.rglob("*")]}
+    assert on_disk <= synced, on_disk - synced
