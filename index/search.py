@@ -174,6 +174,14 @@ class Searcher:
         """Id of the loaded generation."""
         return self._gen_name
 
+    def refreshed(self) -> Searcher:
+        """This searcher, or a new one over the live generation when the index was rebuilt
+        since it was opened (the old one keeps answering the questions already running)."""
+        current = store.current_generation(self.index_dir)
+        if current is None or current == self._gen_name:
+            return self
+        return Searcher(self.index_dir, self.encoder, self.config, self.thesaurus)
+
     def reload_if_changed(self) -> bool:
         """Re-open when the index's pointer moved to another generation; True if reloaded."""
         current = store.current_generation(self.index_dir)
