@@ -12,11 +12,10 @@ from collections.abc import Iterable, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from index.errors import ContractbotError
-from index.models import SearchResult
+from index import ContractbotError, SearchResult
 
 if TYPE_CHECKING:
-    from index.search import Searcher
+    from index import Searcher
 
 from .settings import Settings
 
@@ -32,7 +31,9 @@ def _print_json(obj: object) -> None:
 
 def cmd_parse(args: argparse.Namespace, settings: Settings) -> int:
     """Print the clause tree of one contract file, readable or as JSON."""
-    from index.parse import format_tree, parse_contract
+    from index import parse_contract
+
+    from .outline import format_tree
 
     contract = parse_contract(Path(args.file), rules_file=settings.rules_file)
     _report_failures((Path(args.file).name, f"note: {n}") for n in contract.notes)
@@ -55,13 +56,13 @@ def cmd_index_build(args: argparse.Namespace, settings: Settings) -> int:
     Exit 0 when every source was indexed, 3 when some were skipped, 4 when none could be,
     75 when another build is running (the index is left as it was).
     """
-    from index.build import build_from_sources
-    from index.errors import IndexBusyError
+    from index import IndexBusyError, build_from_sources
 
     index_dir = Path(args.index_dir) if args.index_dir else settings.index_dir
     try:
         report = build_from_sources(
-            [Path(s) for s in args.sources], index_dir, settings.embed_model, settings.rules_file
+            [Path(s) for s in args.sources], index_dir, settings.embed_model,
+            rules_file=settings.rules_file,
         )
     except IndexBusyError as err:
         print(f"contractbot: {err}; the index is unchanged, try again later", file=sys.stderr)
@@ -74,34 +75,29 @@ def cmd_index_build(args: argparse.Namespace, settings: Settings) -> int:
 
 def cmd_index_status(args: argparse.Namespace, settings: Settings) -> int:
     """Describe the index: contracts, clauses, encoder, failures, build time."""
-    from index import store
+    from index import index_status
 
     index_dir = Path(args.index_dir) if args.index_dir else settings.index_dir
-    manifest = store.read_manifest(store.require_generation(index_dir))
+    manifest = index_status(index_dir)
     if args.json:
+        full = manifest.as_json()
         _print_json({
-            "contracts": manifest.get("contracts", 0),
-            "clauses": manifest.get("clauses", 0),
-            "encoder": manifest.get("encoder"),
-            "dim": manifest.get("dim"),
-            "built_at": manifest.get("built_at"),
-            "generation": manifest.get("generation"),
+            **{k: full[k] for k in ("contracts", "clauses", "encoder", "dim", "built_at",
+                                    "generation")},
             "index_dir": str(index_dir),
-            "sources": manifest.get("sources", []),
-            "failed": manifest.get("failed", []),
-            "notes": manifest.get("notes", []),
+            **{k: full[k] for k in ("sources", "failed", "notes")},
         })
         return EXIT_OK
     print(f"index:     {index_dir}")
-    print(f"built at:  {manifest.get('built_at')} (generation {manifest.get('generation')})")
-    print(f"encoder:   {manifest.get('encoder')} ({manifest.get('dim')} dimensions)")
-    print(f"contracts: {manifest.get('contracts')}   clauses: {manifest.get('clauses')}")
-    for src in manifest.get("sources", []):
-        print(f"  {src['contract']}  《{src['title']}》  {src['clauses']} clauses")
-    for fail in manifest.get("failed", []):
-        print(f"  failed: {Path(fail['source']).name}: {fail['reason']}")
-    for note in manifest.get("notes", []):
-        print(f"  note:   {Path(note['source']).name}: {note['note']}")
+    print(f"built at:  {manifest.built_at} (generation {manifest.generation})")
+    print(f"encoder:   {manifest.encoder} ({manifest.dim} dimensions)")
+    print(f"contracts: {manifest.contracts}   clauses: {manifest.clauses}")
+    for src in manifest.sources:
+        print(f"  {src.contract}  《{src.title}》  {src.clauses} clauses")
+    for source, reason in manifest.failed:
+        print(f"  failed: {Path(source).name}: {reason}")
+    for source, note in manifest.notes:
+        print(f"  note:   {Path(source).name}: {note}")
     return EXIT_OK
 
 
@@ -115,26 +111,23 @@ def format_answer(result: SearchResult) -> str:
 
 def _open_searcher(args: argparse.Namespace, settings: Settings) -> Searcher:
     """Open the index; with no index at the default place, build one from samples/ first."""
-    from index import store
-    from index.search import Searcher
+    from index import Searcher, build_from_sources, has_index
 
     index_dir = Path(args.index_dir) if args.index_dir else settings.index_dir
-    if args.index_dir is None and store.current_generation(index_dir) is None:
-        from index.build import build_from_sources
-
+    if args.index_dir is None and not has_index(index_dir):
         from .settings import SAMPLES_DIR
 
         print(f"contractbot: no index at {index_dir}; building one from {SAMPLES_DIR} first",
               file=sys.stderr)
         report = build_from_sources([SAMPLES_DIR], index_dir, settings.embed_model,
-                                    settings.rules_file)
+                                    rules_file=settings.rules_file)
         _report_failures(report.failed)
     return Searcher.open(index_dir, settings.embed_model)
 
 
 def cmd_ask(args: argparse.Namespace, settings: Settings) -> int:
     """Answer a question (or a batch of them) from the index."""
-    from index.errors import QueryError
+    from index import QueryError
 
     if args.batch is None and args.question is None:
         raise QueryError("give a question, or --batch FILE")

@@ -1,18 +1,20 @@
 """Contract ingestion, clause trees and retrieval. No Telegram and no environment reads here.
 
 This module is the public API: ``bot/`` and ``scripts/`` import only the names in ``__all__``.
+The stages behind it (``ingest``, ``structure``, ``store``, ``search``, and the ``parse`` and
+``build`` pipelines) are internal; the README's "How the code is laid out" lists their layers.
 """
 
 from __future__ import annotations
 
-from .build import BuildReport, build_from_sources, build_index, contract_parser
-from .encoders import DEFAULT_ENCODER, Encoder, load_encoder
+from .build import BuildReport, build_from_sources, build_index, collect_sources, contract_parser
 from .errors import (
     ContractbotError,
     EmptyQuestionError,
     EmptySourceError,
     EncoderMismatchError,
     IndexBusyError,
+    IndexError_,
     IndexMissingError,
     NoWordsError,
     QueryError,
@@ -22,23 +24,23 @@ from .errors import (
     UnreadableSourceError,
     UnsupportedFormatError,
 )
+from .limits import MAX_BINARY_BYTES, MAX_CLAUSE_CHARS, MAX_PAGES, MAX_QUESTION, MAX_TEXT_BYTES
 from .models import Clause, Contract, ContractInfo, Document, Hit, Page, Script, SearchResult
-from .normalize import detect_script, to_simplified, to_traditional
-from .parse import parse_contract
+from .parse import parse_contract, read_text
 from .search import SearchConfig, Searcher
-
-
-def to_script(text: str, script: Script) -> str:
-    """``text`` in ``script``: Traditional (Taiwan standard) or Simplified."""
-    return to_traditional(text) if script == "traditional" else to_simplified(text)
-
+from .status import has_index, index_status
+from .store import Manifest, SourceEntry
+from .store.encoders import DEFAULT_ENCODER, Encoder, load_encoder
+from .text import detect_script, normalize_text, to_script, to_simplified, to_traditional
 
 __all__ = [
-    "DEFAULT_ENCODER", "BuildReport", "Clause", "Contract", "ContractInfo", "ContractbotError",
+    "DEFAULT_ENCODER", "MAX_BINARY_BYTES", "MAX_CLAUSE_CHARS", "MAX_PAGES", "MAX_QUESTION",
+    "MAX_TEXT_BYTES", "BuildReport", "Clause", "Contract", "ContractInfo", "ContractbotError",
     "Document", "EmptyQuestionError", "EmptySourceError", "Encoder", "EncoderMismatchError",
-    "Hit", "IndexBusyError", "IndexMissingError", "NoWordsError", "Page", "QueryError",
-    "QuestionTooLongError", "Script", "SearchConfig", "SearchResult", "Searcher", "SourceError",
-    "UnknownContractError", "UnreadableSourceError", "UnsupportedFormatError",
-    "build_from_sources", "build_index", "contract_parser", "detect_script", "load_encoder",
-    "parse_contract", "to_script", "to_simplified", "to_traditional",
+    "Hit", "IndexBusyError", "IndexError_", "IndexMissingError", "Manifest", "NoWordsError",
+    "Page", "QueryError", "QuestionTooLongError", "Script", "SearchConfig", "SearchResult",
+    "Searcher", "SourceEntry", "SourceError", "UnknownContractError", "UnreadableSourceError",
+    "UnsupportedFormatError", "build_from_sources", "build_index", "collect_sources",
+    "contract_parser", "detect_script", "has_index", "index_status", "load_encoder",
+    "normalize_text", "parse_contract", "read_text", "to_script", "to_simplified", "to_traditional",
 ]

@@ -8,9 +8,10 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from functools import lru_cache
 
 from .models import Hit, Script, SearchResult
+from .roles import PARTIES
+from .text import detect_script, to_script, to_simplified
 
 BLANK_FLAG = "（合同此处未填写）"
 NOTHING = "没有找到与问题相关的条款。"
@@ -18,42 +19,12 @@ NOTHING = "没有找到与问题相关的条款。"
 _BLANK = re.compile(
     r"[_＿]{3,}|(?<![0-9０-９.])[—－-]{1,3}\s*[%％]|[_＿]+\s*[%％]|（空白）|\(空白\)"
 )
-_ROLES = ("甲方", "乙方", "丙方", "丁方")
-
-
-@lru_cache(maxsize=4)
-def _converter(config: str):
-    import opencc
-
-    return opencc.OpenCC(config)
-
-
-def to_simplified(text: str) -> str:
-    """OpenCC t2s copy of ``text``."""
-    return str(_converter("t2s").convert(text))
-
-
-def to_traditional(text: str) -> str:
-    """OpenCC s2tw copy of ``text`` (Taiwan standard characters)."""
-    return str(_converter("s2tw").convert(text))
-
-
-def detect_script(text: str) -> Script:
-    """Traditional when converting ``text`` to Simplified changes it, else Simplified."""
-    try:
-        from . import normalize
-
-        detect = getattr(normalize, "detect_script", None)
-        if detect is not None:
-            return detect(text)
-    except ImportError:  # pragma: no cover
-        pass
-    return "traditional" if to_simplified(text) != text else "simplified"
+_ROLES = PARTIES
 
 
 def convert(text: str, script: Script) -> str:
     """``text`` in ``script``."""
-    return to_traditional(text) if script == "traditional" else to_simplified(text)
+    return to_script(text, script)
 
 
 def has_blank(text: str) -> bool:

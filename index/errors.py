@@ -5,13 +5,19 @@ Each carries a reason a person understands; the CLI and the bot translate them t
 
 from __future__ import annotations
 
+from pathlib import Path
+
 
 class ContractbotError(Exception):
     """Base of all domain errors; ``str(err)`` is a plain-words reason."""
 
 
 class SourceError(ContractbotError):
-    """A source file could not be turned into a contract (unsupported, unreadable, empty ...)."""
+    """A source file could not be turned into a contract (unsupported, unreadable, empty ...).
+
+    ``reason`` says why in plain words without the file's name ("empty file"); reports print
+    "<file name>: <reason>", which is also ``str(err)``.
+    """
 
     def __init__(self, path: str, reason: str) -> None:
         super().__init__(reason)
@@ -19,7 +25,7 @@ class SourceError(ContractbotError):
         self.reason = reason
 
     def __str__(self) -> str:
-        return self.reason
+        return f"{Path(self.path).name}: {self.reason}"
 
 
 class UnsupportedFormatError(SourceError):

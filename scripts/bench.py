@@ -9,7 +9,8 @@ sentence, so that share of the clauses has text no other contract has (1.0: ever
 distinct, the worst case for the embedding cache; real libraries built from templates share
 many clauses). Everything runs as the user runs it: ``contractbot index build``, ``contractbot
 ask`` and ``contractbot serve`` as separate processes (peak RSS from /usr/bin/time or
-/proc), the bot against the loopback Bot API server of the tests.
+/proc), the bot against the loopback Bot API server of the tests. How a question's cost grows
+to 100,000 clauses is ``scripts/bench_growth.py``.
 """
 
 from __future__ import annotations
@@ -53,19 +54,12 @@ _CLAUSE_LINE = re.compile(
 @functools.lru_cache(maxsize=1)
 def base_texts() -> list[tuple[str, str]]:
     """(name, cleaned text) of every contract we have."""
-    from index.clean import clean_text
-    from index.extract import extract_document
-    from index.rules import load_rules
+    from index import read_text
 
-    rules = load_rules(None)
     paths = sorted((SHARED / "contracts").glob("*.txt")) + sorted(
         p for p in (SHARED / "contracts-real").iterdir() if p.suffix in (".pdf", ".docx", ".txt")
     ) + sorted((ROOT / "samples").iterdir())
-    out = []
-    for p in paths:
-        doc = extract_document(p)
-        out.append((p.stem, clean_text(doc.text, rules, join_lines=doc.kind == "text")))
-    return out
+    return [(p.stem, read_text(p)) for p in paths]
 
 
 def make_library(folder: Path, contracts: int, distinct: float) -> list[Path]:
@@ -113,8 +107,7 @@ def cli(*args: str) -> list[str]:
 def warm_rebuild(changed: Path, lib: Path, idx: Path, encoder: str) -> float:
     """One-file rebuild inside a running bot's process (its upload path): the searcher is open
     and warmed up, so the encoder and the tokenizer's dictionary are loaded already."""
-    from index.build import build_from_sources
-    from index.search import Searcher
+    from index import Searcher, build_from_sources
 
     Searcher.open(idx, encoder).warm_up()
     extra = "\n第九十八条 本合同补充条款自签订之日起生效。\n"
@@ -127,7 +120,7 @@ def warm_rebuild(changed: Path, lib: Path, idx: Path, encoder: str) -> float:
 
 def warm_latency(index_dir: Path, encoder: str, rounds: int = 5) -> tuple[float, float]:
     """p50 and p95 of Searcher.search in this process, after a warm-up."""
-    from index.search import Searcher
+    from index import Searcher
 
     searcher = Searcher.open(index_dir, encoder)
     searcher.warm_up()
@@ -175,10 +168,10 @@ def run(contracts: int, encoder: str, distinct: float, work: Path) -> dict[str, 
     env = _env({"CONTRACTBOT_EMBED_MODEL": encoder, "XDG_DATA_HOME": str(work / "xdg")})
     build_s, build_rss, out, _ = timed_run(cli("index", "build", str(lib), "--index", str(idx)),
                                            env)
-    from index import store
+    from index import index_status
 
-    manifest = store.read_manifest(store.require_generation(idx))
-    clauses = int(manifest["clauses"])
+    manifest = index_status(idx)
+    clauses = manifest.clauses
     embedded = int(re.search(r"(\d+) texts embedded", out).group(1))  # type: ignore[union-attr]
 
     rebuilds = []  # three one-file rebuilds, each of another file: the median
@@ -193,7 +186,7 @@ def run(contracts: int, encoder: str, distinct: float, work: Path) -> dict[str, 
     asks = [timed_run(cli("ask", q, "--index", str(idx)), env) for q in QUESTIONS[:5]]
     ready, serve_rss = asyncio.run(_serve_first_answer(idx, env))
     return {
-        "encoder": encoder, "contracts": int(manifest["contracts"]), "clauses": clauses,
+        "encoder": encoder, "contracts": manifest.contracts, "clauses": clauses,
         "distinct_texts": embedded, "build_s": round(build_s, 1),
         "clauses_per_s": round(clauses / build_s, 1), "rebuild_one_file_s": round(rebuild_s, 2),
         "warm_rebuild_one_file_s": warm_rebuild_s,
@@ -202,120 +195,6 @@ def run(contracts: int, encoder: str, distinct: float, work: Path) -> dict[str, 
         "build_rss_mb": build_rss, "ask_rss_mb": max(a[1] for a in asks),
         "serve_rss_mb": serve_rss, "bot_first_answer_s": round(ready, 2),
     }
-
-
-def synth_generation(base: Path, out: Path, n: int, ann_threshold: int) -> Path:
-    """An index dir of ``n`` clauses copied from the index at ``base`` (copies of its contracts
-    under new names, vectors nudged so copies are near but not equal), written directly."""
-    import dataclasses
-
-    import numpy as np
-
-    from index import store
-    from index.bm25 import LexicalIndex
-
-    gen_base = store.require_generation(base)
-    manifest = store.read_manifest(gen_base)
-    rows = store.read_clauses(gen_base)
-    lexical = LexicalIndex.load(gen_base / store.BM25_DIR)
-    titles = LexicalIndex.load(gen_base / store.TITLES_BM25_DIR)
-    vecs = store.reconstruct(store.read_vectors(gen_base), [r.id for r in rows])
-    contracts = store.read_contracts(gen_base)
-    rng = np.random.default_rng(0)
-    new_rows: list[Any] = []
-    new_vecs: list[Any] = []
-    new_contracts: list[Any] = []
-    k = 0
-    while len(new_rows) < n:
-        take = min(len(rows), n - len(new_rows))
-        for r in rows[:take]:
-            clause = dataclasses.replace(r.clause, contract=f"{r.clause.contract}~{k}")
-            new_rows.append(dataclasses.replace(r, id=len(new_rows) + 1, order=len(new_rows),
-                                                clause=clause))
-        v = vecs[:take] + (rng.normal(0, 0.35 / np.sqrt(vecs.shape[1]), vecs[:take].shape)
-                           if k else 0)
-        new_vecs.append((v / np.linalg.norm(v, axis=1, keepdims=True)).astype(np.float32))
-        used = {r.clause.contract for r in rows[:take]}
-        new_contracts += [(dataclasses.replace(c, key=f"{c.key}~{k}"), h)
-                          for c, h in contracts if c.key in used]
-        k += 1
-    gen_dir = store.generation_dir(out, "synthetic")
-    gen_dir.mkdir(parents=True)
-    store.write_metadata(gen_dir, new_contracts, new_rows)
-    store.write_vectors(gen_dir, np.array([r.id for r in new_rows], dtype=np.int64),
-                        np.vstack(new_vecs), int(manifest["dim"]), ann_threshold)
-    base_pos = [i % len(rows) for i in range(len(new_rows))]
-    LexicalIndex.build([lexical.row(p) for p in base_pos], lexical.vocab).save(
-        gen_dir / store.BM25_DIR)
-    LexicalIndex.build([titles.row(p) for p in base_pos], titles.vocab).save(
-        gen_dir / store.TITLES_BM25_DIR)
-    store.write_manifest(gen_dir, {**manifest, "generation": "synthetic",
-                                   "contracts": len(new_contracts), "clauses": len(new_rows)})
-    store.switch_generation(out, "synthetic")
-    return out
-
-
-def _dir_mb(path: Path) -> float:
-    return sum(p.stat().st_size for p in path.rglob("*") if p.is_file()) / 2**20
-
-
-def growth(base: Path, sizes: Sequence[int], encoder: str, work: Path) -> list[dict[str, Any]]:
-    """Question latency, load time and size at each size, exact and HNSW, and HNSW recall."""
-    import numpy as np
-
-    from index.ann import recall_at, recall_by_score
-    from index.search import Searcher
-
-    out = []
-    for n in sizes:
-        row: dict[str, Any] = {"clauses": n}
-        searchers = {}
-        for kind, threshold in (("exact", 10**9), ("hnsw", 0)):
-            start = time.perf_counter()
-            idx = synth_generation(base, work / f"growth-{n}-{kind}", n, threshold)
-            row[f"{kind}_write_s"] = round(time.perf_counter() - start, 1)
-            row[f"{kind}_disk_mb"] = round(_dir_mb(idx), 1)
-            start = time.perf_counter()
-            searchers[kind] = Searcher.open(idx, encoder)
-            row[f"{kind}_load_s"] = round(time.perf_counter() - start, 1)
-            searchers[kind].warm_up()
-            p50, p95 = _latency(searchers[kind])
-            row[f"{kind}_p50_ms"], row[f"{kind}_p95_ms"] = round(p50, 1), round(p95, 1)
-        exact, hnsw = searchers["exact"], searchers["hnsw"]
-        queries = exact.encoder.encode(list(QUESTIONS))
-        assert exact._matrix is not None and exact._matrix_pos is not None
-        start = time.perf_counter()
-        for q in queries:
-            exact._matrix @ q
-        row["exact_dense_ms"] = round((time.perf_counter() - start) * 1000 / len(QUESTIONS), 2)
-        sims = queries @ exact._matrix.T
-        ids = np.array([r.id for r in exact._rows], dtype=np.int64)[exact._matrix_pos]
-        exact_ids = ids[np.argsort(-sims, axis=1)[:, :10]]
-        start = time.perf_counter()
-        # as a question does it: one at a time, DENSE_CANDIDATES of them
-        nearest = [hnsw.nearest(q[None])[1][:, :10] for q in queries]
-        row["hnsw_dense_ms"] = round((time.perf_counter() - start) * 1000 / len(QUESTIONS), 2)
-        found = np.vstack(nearest)
-        order = np.argsort(ids)
-        columns = order[np.searchsorted(ids[order], found)]  # faiss ids -> matrix columns
-        found_sims = np.take_along_axis(sims, columns, axis=1)
-        row["hnsw_recall_at_10_ids"] = round(recall_at(exact_ids, found, 10), 3)
-        row["hnsw_recall_at_10"] = round(recall_by_score(sims, found_sims, 10), 3)
-        out.append(row)
-    return out
-
-
-def _latency(searcher: Any, rounds: int = 3) -> tuple[float, float]:
-    for q in QUESTIONS:
-        searcher.search(q)
-    times = []
-    for _ in range(rounds):
-        for q in QUESTIONS:
-            start = time.perf_counter()
-            searcher.search(q)
-            times.append((time.perf_counter() - start) * 1000)
-    times.sort()
-    return statistics.median(times), times[int(0.95 * len(times))]
 
 
 LABELS = {
@@ -346,41 +225,16 @@ def main(argv: Sequence[str] | None = None) -> int:
     ap.add_argument("--distinct", type=float, default=1.0,
                     help="share of clause lines made unique to their variant (0..1)")
     ap.add_argument("--keep", type=Path, default=None, help="work here and keep it")
-    ap.add_argument("--growth", default="",
-                    help="also: comma-separated clause counts for the growth table, from the "
-                         "built library (e.g. 1000,10000,100000)")
-    ap.add_argument("--growth-from", type=Path, default=None,
-                    help="only the growth table, copying this existing index")
     ap.add_argument("--json", action="store_true")
     args = ap.parse_args(argv)
-    sizes = [int(x) for x in args.growth.split(",") if x.strip()]
     with tempfile.TemporaryDirectory() as tmp:
         work = args.keep or Path(tmp)
         if args.keep:
             shutil.rmtree(args.keep, ignore_errors=True)
             args.keep.mkdir(parents=True)
-        result: dict[str, Any] = {}
-        if args.growth_from is None:
-            result = run(args.contracts, args.encoder, args.distinct, work)
-        base = args.growth_from or work / "index"
-        rows = growth(base, sizes, args.encoder, work) if sizes else []
-    if args.json:
-        print(json.dumps({**result, "growth": rows}, ensure_ascii=False))
-        return 0
-    if result:
-        print(table(result))
-    if rows:
-        print()
-        print(growth_table(rows))
+        result = run(args.contracts, args.encoder, args.distinct, work)
+    print(json.dumps(result, ensure_ascii=False) if args.json else table(result))
     return 0
-
-
-def growth_table(rows: list[dict[str, Any]]) -> str:
-    """The growth rows as a Markdown table."""
-    keys = list(rows[0])
-    lines = ["| " + " | ".join(keys) + " |", "|" + "---|" * len(keys)]
-    lines += ["| " + " | ".join(str(r[k]) for k in keys) + " |" for r in rows]
-    return "\n".join(lines)
 
 
 if __name__ == "__main__":

@@ -20,7 +20,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
-    from index.search import Searcher
+    from index import Searcher
 
 ROOT = Path(__file__).resolve().parent.parent
 if str(ROOT) not in sys.path:
@@ -114,22 +114,16 @@ def main(argv: Sequence[str] | None = None) -> int:
     ap.add_argument("--json", action="store_true")
     args = ap.parse_args(argv)
 
-    from index.build import Parser, build_index
-    from index.encoders import load_encoder
-    from index.search import SearchConfig, Searcher
+    from index import SearchConfig, Searcher, build_index, load_encoder
 
     encoder = load_encoder(args.encoder)
-    parse: Parser
-    from index.build import contract_parser
-
-    parse, _ = contract_parser()
 
     tmp = None
     index_dir = args.index
     if index_dir is None:
         tmp = tempfile.TemporaryDirectory(prefix="cb-eval-")
         index_dir = Path(tmp.name)
-    report = build_index(args.sources, index_dir, encoder, parse, progress=False,
+    report = build_index(args.sources, index_dir, encoder, progress=False,
                          mode=args.tokenizer)
     for src, reason in report.failed:
         print(f"{Path(src).name}: {reason}", file=sys.stderr)

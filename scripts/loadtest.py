@@ -130,7 +130,7 @@ async def run_load(index_dir: Path, chats: int = 200, rate_limit: bool = True,
     """Start the bot over ``index_dir``, ask with ``chats`` chats at once, check every answer."""
     from bot.app import build_application
     from bot.settings import Settings
-    from index.search import Searcher
+    from index import Searcher
 
     api = TimedBotApi()
     await api.start()
@@ -201,7 +201,7 @@ async def run_load(index_dir: Path, chats: int = 200, rate_limit: bool = True,
 
 def sample_index(folder: Path) -> Path:
     """An index of samples/ under ``folder`` (default encoder)."""
-    from index.build import build_from_sources
+    from index import build_from_sources
 
     index_dir = folder / "index"
     build_from_sources([ROOT / "samples"], index_dir, "use-multilingual", progress=False)

@@ -24,8 +24,7 @@ EXIT_BUSY = 75  # EX_TEMPFAIL: try again later
 def main(argv: Sequence[str] | None = None) -> int:
     """Run one incremental build and report it in one line."""
     from bot.settings import Settings
-    from index.build import build_from_sources
-    from index.errors import ContractbotError, IndexBusyError
+    from index import ContractbotError, IndexBusyError, build_from_sources
 
     ap = argparse.ArgumentParser(description="Rebuild the contractbot index (for cron).")
     ap.add_argument("sources", nargs="+", type=Path)
@@ -35,7 +34,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     index_dir = args.index or settings.index_dir
     try:
         report = build_from_sources(args.sources, index_dir, settings.embed_model,
-                                    settings.rules_file, progress=False)
+                                    rules_file=settings.rules_file, progress=False)
     except IndexBusyError:
         print(f"rebuild_index: busy: another build is running on {index_dir}")
         return EXIT_BUSY

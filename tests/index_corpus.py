@@ -76,15 +76,15 @@ def parse_json(path: Path) -> Contract:
     """Parser for corpus files; a file with {"empty": true} is an EmptySourceError."""
     data = json.loads(Path(path).read_text("utf-8"))
     if data.get("empty"):
-        raise EmptySourceError(str(path), f"{Path(path).name} holds no contract text")
+        raise EmptySourceError(str(path), "holds no contract text")
     return contract_from(data)
 
 
 def build_tiny_index(root: Path) -> Path:
     """Index MAINT and LEASE under ``root`` with the default encoder; returns the index dir."""
     from index.build import build_index
-    from index.encoders import load_encoder
+    from index.store.encoders import load_encoder
 
     write_corpus(root / "src", MAINT, LEASE)
-    build_index([root / "src"], root / "idx", load_encoder(), parse_json, progress=False)
+    build_index([root / "src"], root / "idx", load_encoder(), parse=parse_json, progress=False)
     return root / "idx"

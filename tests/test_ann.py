@@ -7,9 +7,9 @@ import pytest
 from index_corpus import LEASE, MAINT, parse_json, write_corpus
 
 from index import store
-from index.ann import is_exact, make_index, recall_at, recall_by_score
+from index.store.vectors import is_exact, make_index, recall_at, recall_by_score
 from index.build import build_index
-from index.encoders import load_encoder
+from index.store.encoders import load_encoder
 from index.search import Searcher
 
 
@@ -55,10 +55,11 @@ def both(tmp_path_factory: pytest.TempPathFactory) -> tuple[Searcher, Searcher]:
     root = tmp_path_factory.mktemp("ann")
     write_corpus(root / "src", MAINT, LEASE)
     enc = load_encoder()
-    build_index([root / "src"], root / "exact", enc, parse_json, progress=False)
-    build_index([root / "src"], root / "hnsw", enc, parse_json, progress=False, ann_threshold=0)
+    build_index([root / "src"], root / "exact", enc, parse=parse_json, progress=False)
+    build_index([root / "src"], root / "hnsw", enc, parse=parse_json, progress=False,
+                ann_threshold=0)
     exact, hnsw = Searcher(root / "exact", enc), Searcher(root / "hnsw", enc)
-    assert exact._matrix is not None and hnsw._matrix is None
+    assert exact._gen.dense.exact and not hnsw._gen.dense.exact
     return exact, hnsw
 
 
@@ -87,7 +88,7 @@ def test_hnsw_question_runs_faiss_on_one_thread_and_restores_the_setting(
     import faiss
 
     _, hnsw = both
-    inner = hnsw._vectors
+    inner = hnsw._gen.dense._index
     seen: list[int] = []
 
     class Spy:
@@ -98,7 +99,7 @@ def test_hnsw_question_runs_faiss_on_one_thread_and_restores_the_setting(
             return inner.search(query, k)
 
     faiss.omp_set_num_threads(2)
-    monkeypatch.setattr(hnsw, "_vectors", Spy())
+    monkeypatch.setattr(hnsw._gen.dense, "_index", Spy())
     hits = hnsw.search("押金是多少", top_k=1).hits
     assert seen == [1] and faiss.omp_get_max_threads() == 2
     assert hits and hits[0].clause.contract == LEASE["key"]

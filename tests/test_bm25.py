@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from index.bm25 import LexicalIndex
+from index.store.lexical import LexicalIndex
 
 DOCS = [
     ["乙方", "响应", "时间", "两", "小时"],

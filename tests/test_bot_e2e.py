@@ -20,7 +20,7 @@ from bot.app import build_application
 from bot.render import LIMIT
 from bot.settings import Settings
 from index.build import BuildReport, build_index
-from index.encoders import load_encoder
+from index.store.encoders import load_encoder
 from index.search import Searcher
 
 PRIVATE, ADMIN, STRANGER, GROUP, FORUM = 100, 42, 555, -200, -300
@@ -41,7 +41,7 @@ UPGRADE = {
 
 
 def build(sources: Sequence[Path], index_dir: Path) -> BuildReport:
-    return build_index(sources, index_dir, load_encoder(), parse_json, progress=False)
+    return build_index(sources, index_dir, load_encoder(), parse=parse_json, progress=False)
 
 
 @asynccontextmanager

@@ -41,7 +41,7 @@ async def real_bot(tmp_path: Path) -> AsyncIterator[FakeBotApi]:
     src, idx = tmp_path / "src", tmp_path / "index"
     src.mkdir()
     (src / "purchase.txt").write_text(CONTRACT, encoding="utf-8")
-    await asyncio.to_thread(build_from_sources, [src], idx, "use-multilingual", None, False)
+    await asyncio.to_thread(build_from_sources, [src], idx, "use-multilingual", progress=False)
     server = FakeBotApi()
     await server.start()
     settings = Settings(index_dir=idx, sources_dir=src, telegram_token="123456:TEST-token",

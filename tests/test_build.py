@@ -12,7 +12,7 @@ from index_corpus import LEASE, MAINT, parse_json, write_corpus
 
 from index import store
 from index.build import build_index, clause_texts, collect_sources, title_texts
-from index.encoders import load_encoder
+from index.store.encoders import load_encoder
 from index.errors import IndexBusyError
 
 
@@ -34,7 +34,7 @@ def test_first_build_then_incremental(tmp_path) -> None:
     src, idx = tmp_path / "src", tmp_path / "idx"
     write_corpus(src, MAINT, LEASE)
     enc = CountingEncoder()
-    first = build_index([src], idx, enc, parse_json, progress=False)
+    first = build_index([src], idx, enc, parse=parse_json, progress=False)
     n_maint, n_lease = len(MAINT["clauses"]), len(LEASE["clauses"])
     assert (first.contracts, first.clauses) == (2, n_maint + n_lease)
     assert enc.texts == first.embedded == n_maint + n_lease
@@ -42,7 +42,7 @@ def test_first_build_then_incremental(tmp_path) -> None:
 
     # unchanged: nothing parsed or embedded, same ids
     enc.texts = 0
-    second = build_index([src], idx, enc, parse_json, progress=False)
+    second = build_index([src], idx, enc, parse=parse_json, progress=False)
     assert (second.parsed, second.reused, enc.texts) == (0, 2, 0)
     gen_dir = store.require_generation(idx)
     before = {r.id for r in store.read_clauses(gen_dir)}
@@ -51,7 +51,7 @@ def test_first_build_then_incremental(tmp_path) -> None:
     changed = json.loads(json.dumps(LEASE))
     changed["clauses"][2][3] = "租赁期限为两年，自交房之日起计算。"
     write_corpus(src, changed)
-    third = build_index([src], idx, enc, parse_json, progress=False)
+    third = build_index([src], idx, enc, parse=parse_json, progress=False)
     assert (third.parsed, third.reused, third.embedded) == (1, 1, 1)
     assert enc.texts == 1
     gen_dir = store.require_generation(idx)
@@ -72,7 +72,7 @@ def test_a_text_shared_by_clauses_is_embedded_once(tmp_path) -> None:
     twin["key"] = "lease-copy"
     write_corpus(src, LEASE, twin)
     enc = CountingEncoder()
-    report = build_index([src], idx, enc, parse_json, progress=False)
+    report = build_index([src], idx, enc, parse=parse_json, progress=False)
     assert report.clauses == 2 * len(LEASE["clauses"])
     assert enc.texts == report.embedded == len(LEASE["clauses"])
     gen_dir = store.require_generation(idx)
@@ -87,9 +87,9 @@ def test_a_text_shared_by_clauses_is_embedded_once(tmp_path) -> None:
 def test_removed_source_drops_out(tmp_path) -> None:
     src, idx = tmp_path / "src", tmp_path / "idx"
     paths = write_corpus(src, MAINT, LEASE)
-    build_index([src], idx, load_encoder(), parse_json, progress=False)
+    build_index([src], idx, load_encoder(), parse=parse_json, progress=False)
     paths[1].unlink()
-    report = build_index([src], idx, load_encoder(), parse_json, progress=False)
+    report = build_index([src], idx, load_encoder(), parse=parse_json, progress=False)
     assert report.contracts == 1
     gen_dir = store.require_generation(idx)
     assert {r.clause.contract for r in store.read_clauses(gen_dir)} == {"maint"}
@@ -99,19 +99,19 @@ def test_removed_source_drops_out(tmp_path) -> None:
 def test_failed_sources_are_recorded_and_set_the_exit_code(tmp_path) -> None:
     src, idx = tmp_path / "src", tmp_path / "idx"
     write_corpus(src, MAINT, {"key": "blank", "empty": True})
-    report = build_index([src, tmp_path / "nowhere.pdf"], idx, load_encoder(), parse_json,
+    report = build_index([src, tmp_path / "nowhere.pdf"], idx, load_encoder(), parse=parse_json,
                          progress=False)
     assert report.contracts == 1 and report.exit_code == 3
     reasons = dict(report.failed)
     assert reasons[str(src / "blank.txt")] == "holds no contract text"
     assert reasons[str(tmp_path / "nowhere.pdf")] == "no such file or folder"
     manifest = store.read_manifest(store.require_generation(idx))
-    assert {f["source"] for f in manifest["failed"]} == set(reasons)
-    assert manifest["encoder"] == "use-multilingual" and manifest["dim"] == 512
-    assert manifest["contracts"] == 1 and manifest["clauses"] == len(MAINT["clauses"])
-    assert manifest["sources"][0]["contract"] == "maint" and manifest["built_at"]
+    assert {source for source, _ in manifest.failed} == set(reasons)
+    assert manifest.encoder == "use-multilingual" and manifest.dim == 512
+    assert manifest.contracts == 1 and manifest.clauses == len(MAINT["clauses"])
+    assert manifest.sources[0].contract == "maint" and manifest.built_at
 
-    nothing = build_index([tmp_path / "nowhere"], tmp_path / "idx2", load_encoder(), parse_json,
+    nothing = build_index([tmp_path / "nowhere"], tmp_path / "idx2", load_encoder(), parse=parse_json,
                           progress=False)
     assert nothing.exit_code == 4
 
@@ -120,7 +120,7 @@ def test_busy_index_refuses_a_second_build(tmp_path) -> None:
     src = tmp_path / "src"
     write_corpus(src, LEASE)
     with store.build_lock(tmp_path / "idx"), pytest.raises(IndexBusyError):
-        build_index([src], tmp_path / "idx", load_encoder(), parse_json, progress=False)
+        build_index([src], tmp_path / "idx", load_encoder(), parse=parse_json, progress=False)
 
 
 def test_collect_sources_recurses_and_filters(tmp_path) -> None:
@@ -146,16 +146,16 @@ def test_clause_texts_carry_titles_and_children() -> None:
 def test_stored_bm25_counts_are_the_tokens_of_the_stored_texts(tmp_path) -> None:
     from collections import Counter
 
-    from index.bm25 import LexicalIndex
-    from index.tokenize import tokenize
+    from index.store.lexical import LexicalIndex
+    from index.store.tokenize import tokenize
 
     src, idx = tmp_path / "src", tmp_path / "idx"
     write_corpus(src, MAINT, LEASE)
-    build_index([src], idx, load_encoder(), parse_json, progress=False)
+    build_index([src], idx, load_encoder(), parse=parse_json, progress=False)
     changed = json.loads(json.dumps(LEASE))
     changed["clauses"][2][3] = "租赁期限为两年，自交房之日起计算。"
     write_corpus(src, changed)  # the second build carries the maint rows over
-    build_index([src], idx, load_encoder(), parse_json, progress=False)
+    build_index([src], idx, load_encoder(), parse=parse_json, progress=False)
     gen_dir = store.require_generation(idx)
     rows = store.read_clauses(gen_dir)
     titles = title_texts([r.clause for r in rows])
@@ -175,14 +175,14 @@ def test_incremental_build_writes_what_a_full_build_writes(tmp_path) -> None:
     third["key"], third["title"] = "lease-b", "商铺租赁合同"
     src, idx, full = tmp_path / "src", tmp_path / "idx", tmp_path / "full"
     paths = write_corpus(src, MAINT, LEASE, third)
-    build_index([src], idx, load_encoder(), parse_json, progress=False)
+    build_index([src], idx, load_encoder(), parse=parse_json, progress=False)
     changed = json.loads(json.dumps(MAINT))  # the first contract grows: the others shift
     changed["clauses"].insert(1, ["1.1a", "第一章", "服务内容", "乙方应配备两名驻场工程师。"])
     write_corpus(src, changed)
     paths[1].unlink()  # and the middle one goes
-    report = build_index([src], idx, load_encoder(), parse_json, progress=False)
+    report = build_index([src], idx, load_encoder(), parse=parse_json, progress=False)
     assert (report.parsed, report.reused) == (1, 1)
-    build_index([src], full, load_encoder(), parse_json, progress=False)
+    build_index([src], full, load_encoder(), parse=parse_json, progress=False)
 
     a, b = store.require_generation(idx), store.require_generation(full)
     rows = store.read_clauses(a)
@@ -192,7 +192,7 @@ def test_incremental_build_writes_what_a_full_build_writes(tmp_path) -> None:
     ids = [r.id for r in rows]
     np.testing.assert_allclose(store.reconstruct(store.read_vectors(a), ids),
                                store.reconstruct(store.read_vectors(b), ids), atol=1e-5)
-    from index.bm25 import LexicalIndex
+    from index.store.lexical import LexicalIndex
 
     for name in (store.BM25_DIR, store.TITLES_BM25_DIR):
         la, lb = LexicalIndex.load(a / name), LexicalIndex.load(b / name)

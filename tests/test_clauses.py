@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from index.clauses import split_clauses
+from index.structure.clauses import split_clauses
 from index.models import Clause
 
 

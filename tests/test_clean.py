@@ -6,8 +6,8 @@ from pathlib import Path
 
 import pytest
 
-from index.clean import clean_text, drop_site_tail, join_broken_lines, remove_pinyin
-from index.extract import extract_document
+from index.ingest.clean import clean_text, drop_site_tail, join_broken_lines, remove_pinyin
+from index.ingest.extract import extract_document
 
 SITE_WORDS = (
     "文档评论", "VIP", "book118", "下载", "下載", "相关文档", "溫馨提示", "****",

@@ -96,7 +96,7 @@ def test_killed_build_leaves_previous_index_serving(
 
     _serves_the_old_index(idx, old)
     assert before.search("多久到达现场", top_k=1).hits[0].clause.clause == "第一条"
-    assert not before.reload_if_changed()
+    assert before.refreshed() is before
 
     done = subprocess.run(
         [sys.executable, "-m", "bot.cli", "index", "build", str(bigger), "--index", str(idx)],
@@ -107,9 +107,10 @@ def test_killed_build_leaves_previous_index_serving(
     assert new is not None and new != old
     assert {p.name for p in (idx / store.GENERATIONS).iterdir()} == {old, new}  # leftovers gone
     manifest = store.read_manifest(store.generation_dir(idx, new))
-    assert manifest["contracts"] == len(list(bigger.iterdir()))
-    assert before.reload_if_changed()
-    hit = before.search("乙方响应时间是多少", top_k=1).hits[0]
+    assert manifest.contracts == len(list(bigger.iterdir()))
+    after = before.refreshed()
+    assert after is not before
+    hit = after.search("乙方响应时间是多少", top_k=1).hits[0]
     assert hit.clause.contract != "aftersales"
 
 
@@ -127,6 +128,6 @@ def test_two_builds_at_once_one_waits_out_nothing_corrupt(
     new = store.current_generation(idx)
     assert new is not None and new != old
     manifest = store.read_manifest(store.generation_dir(idx, new))
-    assert manifest["contracts"] == len(list(bigger.iterdir())) and not manifest["failed"]
+    assert manifest.contracts == len(list(bigger.iterdir())) and not manifest.failed
     searcher = Searcher.open(idx, ENCODER)
     assert searcher.search("乙方响应时间是多少", top_k=1).hits

@@ -10,7 +10,7 @@ import pytest
 from index_corpus import LEASE, parse_json, write_corpus
 
 from index.build import build_index
-from index.encoders import DEFAULT_ENCODER, load_encoder
+from index.store.encoders import DEFAULT_ENCODER, load_encoder
 from index.search import Searcher
 
 
@@ -28,7 +28,7 @@ def test_default_encoder_gives_unit_vectors() -> None:
 def test_default_path_does_not_import_torch(tmp_path) -> None:
     code = (
         "import sys\n"
-        "from index.encoders import load_encoder\n"
+        "from index.store.encoders import load_encoder\n"
         "from index.search import Searcher\n"
         "load_encoder().encode(['x'])\n"
         "assert 'torch' not in sys.modules and 'sentence_transformers' not in sys.modules\n"
@@ -50,7 +50,7 @@ def test_sentence_transformers_encoder_builds_and_searches(tmp_path, minilm_path
     vecs = enc.encode(["deposit", "the deposit is returned"])
     np.testing.assert_allclose(np.linalg.norm(vecs, axis=1), 1.0, atol=1e-5)
     write_corpus(tmp_path / "src", LEASE)
-    build_index([tmp_path / "src"], tmp_path / "idx", enc, parse_json, progress=False)
+    build_index([tmp_path / "src"], tmp_path / "idx", enc, parse=parse_json, progress=False)
     searcher = Searcher.open(tmp_path / "idx", minilm_path)
     assert searcher.search("押金", top_k=1).hits[0].clause.clause == "第二条"
 
@@ -58,7 +58,7 @@ def test_sentence_transformers_encoder_builds_and_searches(tmp_path, minilm_path
 def test_encoding_on_several_cores_gives_the_one_thread_vectors_in_order() -> None:
     from threadpoolctl import threadpool_info
 
-    from index.encoders import UseEncoder
+    from index.store.encoders import UseEncoder
 
     texts = [f"第{i}条 乙方应在接到通知后{i}小时内响应，甲方支付{i * 7}元。" for i in range(150)]
     one = UseEncoder(workers=1, batch_size=16)

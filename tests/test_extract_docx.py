@@ -11,9 +11,10 @@ import pytest
 from docx.oxml import parse_xml
 from docx.oxml.ns import nsdecls
 
-from index.docx_numbering import chinese_numeral, format_number
+from index.ingest.docx_numbering import format_number
+from index.numerals import int_to_cn
 from index.errors import UnreadableSourceError
-from index.extract import extract_document
+from index.ingest.extract import extract_document
 
 REAL = Path(__file__).resolve().parent.parent.parent / "shared" / "contracts-real"
 
@@ -157,7 +158,7 @@ def test_body_order_and_tables(tmp_path) -> None:
 
 
 def test_number_formats() -> None:
-    assert [chinese_numeral(n) for n in (1, 10, 11, 20, 21, 100, 105, 110)] == [
+    assert [int_to_cn(n) for n in (1, 10, 11, 20, 21, 100, 105, 110)] == [
         "一", "十", "十一", "二十", "二十一", "一百", "一百零五", "一百一十",
     ]
     assert format_number(12, "chineseCountingThousand") == "十二"

@@ -9,8 +9,8 @@ from pathlib import Path
 import pytest
 
 from index.errors import EmptySourceError, UnreadableSourceError
-from index.extract import extract_document
-from index.textfile import decode_bytes
+from index.ingest.extract import extract_document
+from index.ingest.textfile import decode_bytes
 
 SIMPLIFIED = "第一条 甲方（服务需求方）应按期支付服务费。\n第二条 乙方应在一小时内响应。\n"
 TRADITIONAL = "第一條 甲方應於每季開始後支付維護費用。\n第二條 乙方應於二小時內回覆。\n"

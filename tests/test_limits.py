@@ -8,7 +8,8 @@ from pathlib import Path
 import pytest
 
 from bot.cli import main
-from index.limits import MAX_CLAUSE_CHARS, split_long_clauses
+from index.limits import MAX_CLAUSE_CHARS
+from index.structure.split import split_long_clauses
 from index.models import Clause
 
 SENTENCE = "乙方应按照甲方的书面要求提供培训服务，培训内容包括系统操作、日常维护与故障排除。"

@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from index.normalize import (
+from index.text import (
     detect_script,
-    normalize_query,
+    normalize_text,
     to_halfwidth,
     to_simplified,
     to_traditional,
@@ -31,5 +31,5 @@ def test_detect_script() -> None:
     assert detect_script("1.1 ABC") == "simplified"
 
 
-def test_normalize_query() -> None:
-    assert normalize_query("  乙方響應時間　是多少？ ") == "乙方响应时间 是多少?"
+def test_normalize_text() -> None:
+    assert normalize_text("  乙方響應時間　是多少？ ") == "乙方响应时间 是多少?"

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from index.numbering import cn_to_int, parse_label, starts_with_label, strip_page_furniture
+from index.numerals import cn_to_int, starts_with_label
+from index.structure.numbering import parse_label, strip_page_furniture
 
 
 @pytest.mark.parametrize(

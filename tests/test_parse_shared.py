@@ -14,7 +14,8 @@ from pathlib import Path
 import pytest
 
 from index.models import Clause, Contract
-from index.parse import format_tree, parse_contract
+from bot.outline import format_tree
+from index.parse import parse_contract
 
 SHARED = Path(__file__).resolve().parent.parent.parent / "shared"
 SAMPLES = sorted((SHARED / "contracts").glob("*.txt"))

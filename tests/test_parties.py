@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from index.parties import find_parties, find_title
+from index.structure.parties import find_parties, find_title
 
 
 @pytest.mark.parametrize(

@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 
 from index.errors import ContractbotError
-from index.rules import apply_rules, load_rules, parse_rules
+from index.ingest.rules import apply_rules, load_rules, parse_rules
 
 
 def test_shipped_rules_repair_the_gambling_injection() -> None:

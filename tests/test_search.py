@@ -9,9 +9,9 @@ from index_corpus import LEASE, MAINT, build_tiny_index, parse_json, write_corpu
 
 from index import store
 from index.build import build_index
-from index.encoders import load_encoder
+from index.store.encoders import load_encoder
 from index.errors import EncoderMismatchError, IndexMissingError, QueryError
-from index.query import clause_actor
+from index.search.party_roles import clause_actor
 from index.search import Searcher
 
 
@@ -128,16 +128,18 @@ def test_missing_index(tmp_path) -> None:
 def test_reload_when_the_generation_changes(tmp_path) -> None:
     src, idx = tmp_path / "src", tmp_path / "idx"
     write_corpus(src, LEASE)
-    build_index([src], idx, load_encoder(), parse_json, progress=False)
+    build_index([src], idx, load_encoder(), parse=parse_json, progress=False)
     s = Searcher.open(idx, "use-multilingual")
     old = s.generation
-    assert s.reload_if_changed() is False
+    assert s.refreshed() is s
     write_corpus(src, MAINT)
-    build_index([src], idx, load_encoder(), parse_json, progress=False)
-    assert s.reload_if_changed() is True
-    assert s.generation != old == json.loads(
+    build_index([src], idx, load_encoder(), parse=parse_json, progress=False)
+    fresh = s.refreshed()
+    assert fresh is not s and fresh.encoder is s.encoder and fresh.refreshed() is fresh
+    assert fresh.generation != old == s.generation == json.loads(
         (store.generation_dir(idx, old) / store.MANIFEST).read_text())["generation"]
-    assert {c.key for c in s.contracts()} == {"lease", "maint"}
+    assert {c.key for c in fresh.contracts()} == {"lease", "maint"}
+    assert {c.key for c in s.contracts()} == {"lease"}  # the old one keeps its generation
 
 
 # ----------------------------------------------------------------------------- dev sets
@@ -161,7 +163,7 @@ def shared_searcher(shared, tmp_path_factory):
 
     parse, salt = contract_parser()
     idx = tmp_path_factory.mktemp("dev") / "idx"
-    report = build_index([shared / "contracts"], idx, load_encoder(), parse, salt, progress=False)
+    report = build_index([shared / "contracts"], idx, load_encoder(), parse=parse, salt=salt, progress=False)
     assert report.failed == ()
     return Searcher.open(idx, "use-multilingual")
 

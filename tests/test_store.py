@@ -28,8 +28,10 @@ def test_pointer_switch_and_missing(tmp_path) -> None:
     gen.mkdir(parents=True)
     store.switch_generation(tmp_path, "g1")
     assert store.current_generation(tmp_path) is None  # no manifest yet: not a usable generation
-    store.write_manifest(gen, {"format": store.FORMAT_VERSION})
+    manifest = store.Manifest("g1", "use-multilingual", 512, "both", 4, "2026-11-28T00:00:00")
+    store.write_manifest(gen, manifest)
     assert store.current_generation(tmp_path) == "g1"
+    assert store.read_manifest(gen) == manifest
     assert store.require_generation(tmp_path) == gen
     assert not list(tmp_path.glob(".CURRENT*"))  # temp pointer renamed away
 
@@ -54,7 +56,7 @@ def test_metadata_round_trip(tmp_path) -> None:
                     level=1, text_simplified="正文")
     contract = Contract("k", "某合同", {"甲方": "买方"}, script="traditional", source="/x/k.txt")
     row = store.StoredClause(42, 0, clause, "总则 正文", "某合同 总则：正文")
-    store.write_metadata(tmp_path, [(contract, "h1")], [row])
+    store.write_tables(tmp_path, [(contract, "h1")], [row])
     assert store.read_clauses(tmp_path) == [row]
     assert store.read_clauses(tmp_path, "other") == []
     [(back, digest)] = store.read_contracts(tmp_path)
@@ -94,8 +96,8 @@ def test_a_build_syncs_every_file_of_its_generation_before_the_switch(
 
     from index_corpus import LEASE, parse_json, write_corpus
 
-    from index.build import build_index
-    from index.encoders import load_encoder
+    from index.build import build_index, write
+    from index.store.encoders import load_encoder
 
     events: list[str] = []
     real_fsync, real_switch = os.fsync, store.switch_generation
@@ -109,9 +111,9 @@ def test_a_build_syncs_every_file_of_its_generation_before_the_switch(
         real_switch(index_dir, gen)
 
     monkeypatch.setattr(os, "fsync", fsync)
-    monkeypatch.setattr(store, "switch_generation", switch)
+    monkeypatch.setattr(write, "switch_generation", switch)  # where the build calls it
     write_corpus(tmp_path / "src", LEASE)
-    report = build_index([tmp_path / "src"], tmp_path / "idx", load_encoder(), parse_json,
+    report = build_index([tmp_path / "src"], tmp_path / "idx", load_encoder(), parse=parse_json,
                          progress=False)
     gen_dir = store.generation_dir(tmp_path / "idx", report.generation)
     switched = events.index(f"switch {report.generation}")

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from index.tokenize import QUESTION_WORDS, content_words, tokenize
+from index.store.tokenize import QUESTION_WORDS, content_words, tokenize
 
 
 def test_bigrams_of_chinese_runs_and_ascii_words() -> None:
@@ -46,7 +46,7 @@ def test_question_words_are_not_content() -> None:
 
 @pytest.mark.parametrize("mode", ["jieba", "bigram", "unibigram", "both"])
 def test_tokenize_parts_is_exactly_tokenize_of_the_joined_text(mode: str) -> None:
-    from index.tokenize import tokenize_parts
+    from index.store.tokenize import tokenize_parts
 
     parts = ["质量保证", "乙方响应时间为接到通知后两小时内", "甲方应支付维护费", "质量保证",
              "第 3.2 条 ab12 服务", "的"]
@@ -58,7 +58,7 @@ def test_tokenize_parts_is_exactly_tokenize_of_the_joined_text(mode: str) -> Non
 def test_preload_and_first_use_at_once_load_one_dictionary() -> None:
     import threading
 
-    from index import tokenize as tk
+    from index.store import tokenize as tk
 
     tk._JIEBA.clear()  # as in a new process
     found: list[object] = []

@@ -1,4 +1,4 @@
-"""Which FAISS index holds a generation's vectors: exact below a size, HNSW above it.
+"""A generation's clause vectors in FAISS: exact below a size, an HNSW graph above it.
 
 An exact search is one matrix product over every vector: about 0.3 ms at 10,000 clauses and
 9 ms at 100,000 on the 2-core box (docs/performance.md), so above ANN_THRESHOLD vectors the
@@ -9,9 +9,13 @@ IndexIDMap2, so ids and ``reconstruct`` (used to reuse vectors across builds) wo
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+from pathlib import Path
 from typing import Any
 
 import numpy as np
+
+from .generations import VECTORS
 
 ANN_THRESHOLD = 30_000  # vectors; at this size an exact product costs ~3 ms a question
 HNSW_M = 32  # graph degree
@@ -76,3 +80,46 @@ def recall_by_score(exact_scores: np.ndarray, found_scores: np.ndarray, k: int =
     kth = np.sort(exact_scores, axis=1)[:, -k][:, None]
     good = (found_scores[:, :k] >= kth - 1e-6).sum(axis=1)
     return float(np.mean(np.minimum(good, k) / k))
+
+
+def write_vectors(gen_dir: Path, ids: np.ndarray, vectors: np.ndarray, dim: int,
+                  ann_threshold: int | None = None) -> None:
+    """Store unit vectors under their ids in a FAISS inner-product IndexIDMap2: exact (flat)
+    up to ``ann_threshold`` vectors, an HNSW graph above (index.ann)."""
+    import faiss
+
+    threshold = ANN_THRESHOLD if ann_threshold is None else ann_threshold
+    index = make_index(dim, len(ids), threshold)
+    if len(ids):
+        index.add_with_ids(np.ascontiguousarray(vectors, dtype=np.float32),
+                           np.asarray(ids, dtype=np.int64))
+    faiss.write_index(index, str(gen_dir / VECTORS))
+
+
+def read_vectors(gen_dir: Path) -> Any:
+    """The generation's FAISS index, ready to search."""
+    import faiss
+
+    return prepare_for_search(faiss.read_index(str(gen_dir / VECTORS)))
+
+
+def reconstruct(index: Any, ids: Sequence[int]) -> np.ndarray:
+    """Stored vectors of ``ids`` (to reuse them in the next generation without re-embedding).
+
+    When the ids are a large share of the index (a rebuild carrying clauses over) all stored
+    vectors are read in one pass; a few (one contract's, for a scoped question) one by one."""
+    if not ids:
+        return np.zeros((0, index.d), dtype=np.float32)
+    if len(ids) < 256 or 4 * len(ids) < index.ntotal or not hasattr(index, "id_map"):
+        return np.vstack([index.reconstruct(int(i)) for i in ids]).astype(np.float32)
+    import faiss
+
+    stored = faiss.vector_to_array(index.id_map)
+    order = np.argsort(stored)
+    by_id = stored[order]
+    want = np.asarray(ids, dtype=np.int64)
+    found = np.minimum(np.searchsorted(by_id, want), len(by_id) - 1)
+    if not np.array_equal(by_id[found], want):
+        missing = want[by_id[found] != want][0]
+        raise KeyError(f"vector {int(missing)} is not in the index")
+    return index.index.reconstruct_n(0, index.ntotal)[order[found]].astype(np.float32)

@@ -13,12 +13,12 @@ from collections.abc import Sequence
 from functools import lru_cache
 from pathlib import Path
 
-from .models import PAGE_BREAK
-from .normalize import to_halfwidth
-from .numbering import starts_with_label
+from ..models import PAGE_BREAK
+from ..numerals import starts_with_label
+from ..text import to_halfwidth
 from .rules import Rule, apply_rules, load_rules
 
-SITE_NOISE_FILE = Path(__file__).parent / "data" / "site_noise.txt"
+SITE_NOISE_FILE = Path(__file__).resolve().parent.parent / "data" / "site_noise.txt"
 
 _TONED = "āáǎàēéěèīíǐìōóǒòūúǔùǖǘǚǜüńňǹḿ"
 # A parenthesised pinyin syllable (with a tone mark) right after a CJK character.

@@ -12,9 +12,9 @@ from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
-from .errors import ContractbotError
+from ..errors import ContractbotError
 
-SHIPPED_RULES = Path(__file__).parent / "data" / "spam_rules.txt"
+SHIPPED_RULES = Path(__file__).resolve().parent.parent / "data" / "spam_rules.txt"
 
 
 @dataclass(frozen=True)

@@ -1,24 +1,25 @@
 """The contract's title and the roles of its parties, read from the text before the clauses.
 
 Both are kept in the source script (Traditional stays Traditional); only layout spaces
-("劳 动 合 同") are removed.
+("劳 动 合 同") are removed. ``TITLE_RE`` is the one pattern of a contract's title line.
 """
 
 from __future__ import annotations
 
 import re
 
+from ..roles import PARTIES, PARTY_ALT, ROLE_ALT
 from .numbering import parse_label
 
 _PREAMBLE_CHARS = 6000  # party lines live in the first pages
 _KIND = r"(?:合同|协议|協議|契约|契約|合约|合約)(?:书|書)?"
-_TITLE_RE = re.compile(rf"^[^\s，。：:；;、,]{{0,40}}?{_KIND}(?:[（(][^）)]{{1,12}}[）)])?$")
+TITLE_RE = re.compile(rf"^[^\s，。：:；;、,]{{0,40}}?{_KIND}(?:[（(][^）)]{{1,12}}[）)])?$")
 # A title glued to what follows it: "…升級服務合同合同編號:___", "…合同甲方(…):".
 _GLUED_TITLE_RE = re.compile(
     rf"^([^\s，。：:；;、,]{{2,40}}?{_KIND})(?=合同编号|合同編號|编号|編號|甲方|乙方|立约|立約)"
 )
 _VARIANT_RE = re.compile(r"[（(][一二三四五六七八九十\d]{1,3}[）)]$")  # "技术服务合同（一）"
-_PARTY = r"(甲方|乙方|丙方|丁方)"
+_PARTY = rf"({PARTY_ALT})"
 _FORWARD_RE = re.compile(rf"{_PARTY}\s*[（(]([^（()）\n]{{1,24}})[）)]")
 _REVERSE_RE = re.compile(
     rf"(?:^|[\s：:，,；;])([^\s：:（()）_＿]{{2,12}}?)\s*[（(]\s*{_PARTY}\s*[）)]"
@@ -27,14 +28,8 @@ _ROLE_THEN_PARTY_RE = re.compile(
     rf"(?:^|\n)\s*([^\s：:（()）_＿]{{1,10}}[方人])\s*[：:︰][\s_＿]*\n?\s*[（(]\s*{_PARTY}\s*[）)]"
 )
 # "出租人 ${name}（以下簡稱甲方）": a known role word, a name, then the party it is called.
-_ROLES = (
-    "出租人|承租人|出租方|承租方|委托人|委託人|受托人|受託人|委托方|委託方|受托方|受託方|服务方|"
-    "服務方|许可方|許可方|被许可方|被許可方|转让方|轉讓方|受让方|受讓方|出卖人|出賣人|买受人|買受人|"
-    "卖方|賣方|买方|買方|发包人|發包人|承包人|用人单位|用人單位|劳动者|勞動者|借款人|贷款人|貸款人|"
-    "出借人|供方|需方"
-)
 _CALLED_RE = re.compile(
-    rf"(?<![被])({_ROLES})[\s:：︰]*[^\n（]{{0,120}}?[（(]\s*以下(?:简称|簡稱)\s*{_PARTY}\s*[）)]"
+    rf"(?<![被])({ROLE_ALT})[\s:：︰]*[^\n（]{{0,120}}?[（(]\s*以下(?:简称|簡稱)\s*{_PARTY}\s*[）)]"
 )
 _NOT_ROLE = re.compile(r"[_＿$#{}。，,；;：:/]|签|簽|章|盖|蓋|字|印|以下|简称|簡稱|或|代表")
 
@@ -46,7 +41,7 @@ def find_title(text: str, default: str = "") -> str:
         line = re.sub(r"^(?:[—\-－]\d{1,3}[—\-－]|\d{1,3})(?=\D)", "", line)
         if not line or parse_label(line) is not None:
             continue
-        if _TITLE_RE.match(line):
+        if TITLE_RE.match(line):
             return _VARIANT_RE.sub("", line)
         glued = _GLUED_TITLE_RE.match(line)
         if glued:
@@ -73,6 +68,4 @@ def find_parties(text: str) -> dict[str, str]:
 
 
 def _is_role(role: str) -> bool:
-    return 2 <= len(role) <= 20 and not _NOT_ROLE.search(role) and not role.startswith(
-        ("甲方", "乙方", "丙方")
-    )
+    return 2 <= len(role) <= 20 and not _NOT_ROLE.search(role) and not role.startswith(PARTIES)

@@ -9,8 +9,9 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
+from ..numerals import int_to_cn
+
 W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
-_CN_DIGITS = "零一二三四五六七八九"
 _CN_LEGAL = "零壹贰叁肆伍陆柒捌玖"
 _TIANGAN = "甲乙丙丁戊己庚辛壬癸"
 _ZODIAC = "子丑寅卯辰巳午未申酉戌亥"
@@ -251,41 +252,14 @@ def format_number(n: int, fmt: str) -> str:
     if fmt in _CN_COUNTING:
         if fmt == "ideographDigital":
             return "".join("〇一二三四五六七八九"[int(d)] for d in str(n))
-        return chinese_numeral(n)
+        return int_to_cn(n)
     if fmt in ("chineseLegalSimplified", "ideographLegalTraditional"):
-        return chinese_numeral(n, _CN_LEGAL, "拾佰仟")
+        return int_to_cn(n, _CN_LEGAL, "拾佰仟")
     if fmt in ("ideographTraditional",):
         return _TIANGAN[(n - 1) % 10]
     if fmt == "ideographZodiac":
         return _ZODIAC[(n - 1) % 12]
     return str(n)
-
-
-def chinese_numeral(n: int, digits: str = _CN_DIGITS, units: str = "十百千") -> str:
-    """12 -> "十二", 20 -> "二十", 105 -> "一百零五" (as Word's chineseCounting prints it)."""
-    if n >= 10000:
-        return str(n)
-    if n < 10:
-        return digits[n]
-    out = ""
-    parts = [(n // 1000, units[2]), (n // 100 % 10, units[1]), (n // 10 % 10, units[0])]
-    zero = False
-    for d, unit in parts:
-        if d:
-            if zero and out:
-                out += digits[0]
-            out += digits[d] + unit
-            zero = False
-        elif out:
-            zero = True
-    last = n % 10
-    if last:
-        if zero:
-            out += digits[0]
-        out += digits[last]
-    if 10 <= n < 20 and digits is _CN_DIGITS:
-        out = out[1:]  # "一十二" -> "十二"
-    return out
 
 
 def _roman(n: int) -> str:

@@ -8,11 +8,10 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from .errors import EmptySourceError, SourceError, UnreadableSourceError, UnsupportedFormatError
-from .models import Document
+from ..errors import EmptySourceError, SourceError, UnreadableSourceError, UnsupportedFormatError
+from ..limits import MAX_BINARY_BYTES, MAX_TEXT_BYTES
+from ..models import Document
 
-MAX_BINARY_BYTES = 50 * 1024 * 1024  # PDF and DOCX
-MAX_TEXT_BYTES = 10 * 1024 * 1024  # ~3.5 million characters: 100 times our longest text
 TEXT_SUFFIXES = frozenset({".txt", ".md", ".markdown", ".text"})
 
 _PDF_MAGIC = b"%PDF"
@@ -36,23 +35,22 @@ _IMAGE_MAGIC = (b"\x89PNG", b"\xff\xd8\xff", b"GIF8", b"BM", b"II*\x00", b"MM\x0
 def extract_document(path: Path) -> Document:
     """Read a contract source into pages of plain text; raise a SourceError when it can't."""
     path = Path(path)
-    name = path.name
     try:
         size = path.stat().st_size
         with path.open("rb") as fh:
             head = fh.read(8)
     except FileNotFoundError as err:
-        raise UnreadableSourceError(str(path), f"{name}: no such file") from err
+        raise UnreadableSourceError(str(path), "no such file") from err
     except OSError as err:
-        raise UnreadableSourceError(str(path), f"{name}: cannot be read ({err.strerror})") from err
+        raise UnreadableSourceError(str(path), f"cannot be read ({err.strerror})") from err
     if size == 0:
-        raise EmptySourceError(str(path), f"{name}: empty file")
+        raise EmptySourceError(str(path), "empty file")
     kind = _detect_kind(path, head)
     limit = MAX_TEXT_BYTES if kind == "text" else MAX_BINARY_BYTES
     if size > limit:
         raise UnsupportedFormatError(
             str(path),
-            f"{name}: file too large ({size // 2**20} MB, the limit is {limit // 2**20} MB)",
+            f"file too large ({size // 2**20} MB, the limit is {limit // 2**20} MB)",
         )
     try:
         if kind == "pdf":
@@ -69,20 +67,19 @@ def extract_document(path: Path) -> Document:
     except SourceError:
         raise
     except Exception as err:  # never let a parser's own exception reach the user
-        reason = f"{name}: cannot be read ({type(err).__name__})"
+        reason = f"cannot be read ({type(err).__name__})"
         raise UnreadableSourceError(str(path), reason) from err
 
 
 def _detect_kind(path: Path, head: bytes) -> str:
     """"pdf", "docx" or "text" from magic bytes first, then the extension; else raise."""
-    name = path.name
     suffix = path.suffix.lower()
     if head.startswith(_OLE_MAGIC):
         if suffix == ".docx":
             reason = "legacy .doc (or a password-protected document): save it as .docx or PDF"
         else:
             reason = _KNOWN_UNSUPPORTED.get(suffix, "legacy .doc: save it as .docx or PDF")
-        raise UnsupportedFormatError(str(path), f"{name}: {reason}")
+        raise UnsupportedFormatError(str(path), reason)
     if head.startswith(_PDF_MAGIC) or (suffix == ".pdf" and _PDF_MAGIC in _head(path, 1024)):
         return "pdf"
     if head.startswith(_ZIP_MAGIC):
@@ -91,21 +88,21 @@ def _detect_kind(path: Path, head: bytes) -> str:
         reason = _KNOWN_UNSUPPORTED.get(
             suffix, "an archive or office file we do not read: send a PDF, DOCX or text"
         )
-        raise UnsupportedFormatError(str(path), f"{name}: {reason}")
+        raise UnsupportedFormatError(str(path), reason)
     if suffix in _IMAGE_SUFFIXES or head.startswith(_IMAGE_MAGIC):
         raise UnsupportedFormatError(
-            str(path), f"{name}: images are not supported (no OCR yet): send a PDF, DOCX or text"
+            str(path), "images are not supported (no OCR yet): send a PDF, DOCX or text"
         )
     if suffix == ".pdf":
-        raise UnreadableSourceError(str(path), f"{name}: corrupt or truncated PDF")
+        raise UnreadableSourceError(str(path), "corrupt or truncated PDF")
     if suffix == ".docx":
-        raise UnreadableSourceError(str(path), f"{name}: not a valid DOCX file")
+        raise UnreadableSourceError(str(path), "not a valid DOCX file")
     if suffix in _KNOWN_UNSUPPORTED:
-        raise UnsupportedFormatError(str(path), f"{name}: {_KNOWN_UNSUPPORTED[suffix]}")
+        raise UnsupportedFormatError(str(path), _KNOWN_UNSUPPORTED[suffix])
     if suffix in TEXT_SUFFIXES or suffix == "":
         return "text"
     raise UnsupportedFormatError(
-        str(path), f"{name}: unsupported file type {suffix!r}: send a PDF, DOCX or text file"
+        str(path), f"unsupported file type {suffix!r}: send a PDF, DOCX or text file"
     )
 
 

@@ -32,8 +32,9 @@ from __future__ import annotations
 
 import re
 
+from ..models import PAGE_BREAK, Clause
+from ..text import to_simplified
 from .body import body_lines
-from .models import PAGE_BREAK, Clause
 from .numbering import CHAPTER_FAMILIES, ITEM_FAMILIES, Label
 from .tree import Node, build_tree
 
@@ -87,7 +88,7 @@ def _emit(root: Node, text: str, contract: str, first_page: int | None) -> list[
             Clause(
                 contract=contract, clause=cid, chapter=chapter, chapter_title=chapter_title,
                 text=body, page=page_of(node), title=title, parent=parent, level=level,
-                text_simplified=_to_simplified(body),
+                text_simplified=to_simplified(body),
             )
         )
         return cid
@@ -134,7 +135,7 @@ def _emit(root: Node, text: str, contract: str, first_page: int | None) -> list[
                         contract=contract, clause=cid, chapter=chapter,
                         chapter_title=chapter_title, text="\n".join(own) or top.body,
                         page=page_of(top), title=chapter_title, parent=None, level=1,
-                        text_simplified=_to_simplified("\n".join(own) or top.body),
+                        text_simplified=to_simplified("\n".join(own) or top.body),
                     )
                 )
             for child in clauses:
@@ -227,24 +228,3 @@ def _title_and_text(body: str, extra: list[str], has_children: bool) -> tuple[st
         return body, "\n".join(extra) if extra else body
     lines = [body, *extra] if body else list(extra)
     return None, "\n".join(lines)
-
-
-def _to_simplified(text: str) -> str:
-    try:
-        from .normalize import to_simplified
-
-        return to_simplified(text)
-    except (ImportError, NotImplementedError):
-        return _opencc_t2s(text)
-
-
-_CONVERTER = None
-
-
-def _opencc_t2s(text: str) -> str:
-    global _CONVERTER
-    if _CONVERTER is None:
-        import opencc
-
-        _CONVERTER = opencc.OpenCC("t2s")
-    return str(_CONVERTER.convert(text))

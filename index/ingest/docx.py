@@ -12,9 +12,9 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
+from ..errors import EmptySourceError, UnreadableSourceError
+from ..models import Document, Page
 from .docx_numbering import NumberingRenderer
-from .errors import EmptySourceError, UnreadableSourceError
-from .models import Document, Page
 from .pdf_glyphs import undo_letter_spacing
 
 W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
@@ -36,10 +36,10 @@ def extract_docx(path: Path) -> Document:
     except (UnreadableSourceError, EmptySourceError):
         raise
     except Exception as err:  # python-docx/lxml/zipfile raise many types for broken packages
-        raise UnreadableSourceError(str(path), f"{path.name}: not a valid DOCX file") from err
+        raise UnreadableSourceError(str(path), "not a valid DOCX file") from err
     text = "\n".join(line for line in lines if line.strip()).replace("\f", "\n")
     if not text.strip():
-        raise EmptySourceError(str(path), f"{path.name}: the document holds no text")
+        raise EmptySourceError(str(path), "the document holds no text")
     return Document(source=str(path), kind="docx", pages=(Page(None, text),))
 
 
@@ -49,7 +49,7 @@ def check_zip_safety(path: Path) -> None:
         with zipfile.ZipFile(path) as zf:
             infos = zf.infolist()
     except (zipfile.BadZipFile, OSError, ValueError) as err:
-        raise UnreadableSourceError(str(path), f"{path.name}: not a valid DOCX file") from err
+        raise UnreadableSourceError(str(path), "not a valid DOCX file") from err
     total = 0
     for info in infos:
         total += info.file_size
@@ -60,10 +60,10 @@ def check_zip_safety(path: Path) -> None:
         ):
             raise UnreadableSourceError(
                 str(path),
-                f"{path.name}: refused: the DOCX would inflate to an absurd size (zip bomb?)",
+                "refused: the DOCX would inflate to an absurd size (zip bomb?)",
             )
     if "word/document.xml" not in {i.filename for i in infos}:
-        raise UnreadableSourceError(str(path), f"{path.name}: not a valid DOCX file")
+        raise UnreadableSourceError(str(path), "not a valid DOCX file")
 
 
 def _block_lines(container: Any, renderer: NumberingRenderer) -> Iterator[str]:

@@ -6,8 +6,8 @@ import codecs
 import re
 from pathlib import Path
 
-from .errors import EmptySourceError, UnreadableSourceError
-from .models import Document, Page
+from ..errors import EmptySourceError, UnreadableSourceError
+from ..models import Document, Page
 
 _BOMS: tuple[tuple[bytes, str], ...] = (
     (codecs.BOM_UTF8, "utf-8-sig"),
@@ -31,13 +31,13 @@ def extract_text_file(path: Path) -> Document:
     """Read a .txt/.md file as one page of text, whatever its (Chinese) encoding."""
     data = path.read_bytes()
     if not data.strip():
-        raise EmptySourceError(str(path), f"{path.name}: empty file")
+        raise EmptySourceError(str(path), "empty file")
     text = decode_bytes(data, str(path))
     text = _normalise_newlines(text)
     if path.suffix.lower() in (".md", ".markdown"):
         text = strip_markdown(text)
     if not text.strip():
-        raise EmptySourceError(str(path), f"{path.name}: empty file")
+        raise EmptySourceError(str(path), "empty file")
     return Document(source=str(path), kind="text", pages=(Page(None, text),))
 
 
@@ -46,13 +46,12 @@ def decode_bytes(data: bytes, source: str = "") -> str:
 
     A cut-off last character or a few damaged bytes do not make a file unreadable.
     """
-    name = Path(source).name or "file"
     for bom, codec in _BOMS:
         if data.startswith(bom):
             text = data.decode(codec, errors="replace")
             if _few_replacements(text) and _plausible(text, tolerate_replacements=True):
                 return text
-            raise UnreadableSourceError(source, f"{name}: broken {codec} text")
+            raise UnreadableSourceError(source, f"broken {codec} text")
     utf16 = _guess_utf16(data)
     if utf16 is not None:
         text = data[: len(data) // 2 * 2].decode(utf16, errors="replace")
@@ -62,7 +61,7 @@ def decode_bytes(data: bytes, source: str = "") -> str:
     if utf8 is not None:
         if _plausible(utf8, tolerate_replacements=True):
             return utf8
-        raise UnreadableSourceError(source, f"{name}: binary file, not text")
+        raise UnreadableSourceError(source, "binary file, not text")
     ranked = _ranked_candidates(data) if b"\x00" not in data else []
     for cut in (0, 1):  # the last double-byte character may be cut off
         for codec in ranked:
@@ -76,7 +75,7 @@ def decode_bytes(data: bytes, source: str = "") -> str:
     )
     if _few_replacements(best) and _plausible(best, tolerate_replacements=True):
         return best
-    raise UnreadableSourceError(source, f"{name}: binary file, not text")
+    raise UnreadableSourceError(source, "binary file, not text")
 
 
 def _utf8(data: bytes) -> str | None:

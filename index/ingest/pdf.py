@@ -15,9 +15,10 @@ from pathlib import Path
 from statistics import median
 from typing import Any
 
-from .errors import EmptySourceError, UnreadableSourceError, UnsupportedFormatError
-from .models import Document, Page
-from .numbering import starts_with_label
+from ..errors import EmptySourceError, UnreadableSourceError, UnsupportedFormatError
+from ..limits import MAX_PAGES
+from ..models import Document, Page
+from ..numerals import starts_with_label
 from .pdf_glyphs import (
     chars_text,
     overlaps_body,
@@ -25,8 +26,6 @@ from .pdf_glyphs import (
     text_right_edge,
     undo_letter_spacing,
 )
-
-MAX_PAGES = 500
 
 # Bare page numbers: "12", "— 3 —", "- 3 -", "第 3 页", "第3页 共22页", "3/22", "Page 3 of 22".
 PAGE_NUMBER_RE = re.compile(
@@ -60,12 +59,12 @@ def extract_pdf(path: Path) -> Document:
     raw_pages = _read_lines(path)
     if not any(lines for lines in raw_pages):
         raise EmptySourceError(
-            str(path), f"{path.name}: scanned PDF: no text layer, OCR is not supported yet"
+            str(path), "scanned PDF: no text layer, OCR is not supported yet"
         )
     texts = "".join(ln.text for lines in raw_pages for ln in lines)
     if len(_CID_RE.findall(texts)) * 6 > len(texts):  # "(cid:123)" glyphs with no Unicode
         raise UnreadableSourceError(
-            str(path), f"{path.name}: the PDF's fonts have no Unicode mapping: text unreadable"
+            str(path), "the PDF's fonts have no Unicode mapping: text unreadable"
         )
     furniture = _repeated_furniture(raw_pages)
     layout = _layout(raw_pages)
@@ -89,7 +88,7 @@ def _read_lines(path: Path) -> list[list[_Line]]:
             if len(pdf.pages) > MAX_PAGES:
                 raise UnsupportedFormatError(
                     str(path),
-                    f"{path.name}: {len(pdf.pages)} pages, more than the {MAX_PAGES} we read",
+                    f"{len(pdf.pages)} pages, more than the {MAX_PAGES} we read",
                 )
             return [_page_lines(page) for page in pdf.pages]
     except UnsupportedFormatError:
@@ -99,7 +98,7 @@ def _read_lines(path: Path) -> list[list[_Line]]:
             reason = "encrypted PDF: it needs a password, save an unprotected copy"
         else:
             reason = "corrupt or truncated PDF"
-        raise UnreadableSourceError(str(path), f"{path.name}: {reason}") from err
+        raise UnreadableSourceError(str(path), reason) from err
 
 
 def _is_password_error(err: BaseException) -> bool:

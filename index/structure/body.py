@@ -11,8 +11,10 @@ import re
 from dataclasses import dataclass
 from itertools import pairwise
 
-from .models import PAGE_BREAK
+from ..models import PAGE_BREAK
+from ..roles import PARTY_ALT, ROLE_ALT
 from .numbering import CHAPTER_FAMILIES, ITEM_FAMILIES, parse_label, strip_page_furniture
+from .parties import TITLE_RE
 
 LONG_LINE = 120  # a line this long may have lost its line breaks
 _SENTENCE_PUNCT = re.compile(r"[。；;，,：:！!？?]")
@@ -20,14 +22,9 @@ _FRONT_HEADINGS = (
     "目录", "目錄", "注意事项", "注意事項", "使用说明", "使用說明", "填写说明", "填寫說明",
     "说明", "說明", "名词解释", "名詞解釋", "专业术语解释", "專業術語解釋", "术语解释", "签约须知",
 )
-_TITLE_LINE_RE = re.compile(
-    r"^[^\s，。：:；;、]{0,40}(?:合同|协议|協議|契约|契約|合约|合約)(?:书|書)?"
-    r"(?:[（(][^）)]{1,12}[）)])?$"
-)
 _PARTY_LINE_RE = re.compile(
-    r"^(?:甲方|乙方|丙方|出卖人|出賣人|买受人|買受人|出租人|承租人|出租方|承租方|委托人|委託人|"
-    r"受托人|受託人|委托方|服务方|用人单位|劳动者|发包人|承包人|许可方|被许可方|立契约书人|"
-    r"立契約書人|立约人|立約人|立协议书人|立協議書人)\s*[（(：:︰]"
+    rf"^(?:{PARTY_ALT}|{ROLE_ALT}|立契约书人|立契約書人|立约人|立約人|立协议书人|立協議書人)"
+    r"\s*[（(：:︰]"
 )
 # Mid-line labels worth cutting a long line at: chapters, articles, dotted numbers.
 _INLINE_RE = re.compile(
@@ -118,7 +115,7 @@ def _norm(line: str) -> str:
 
 
 def _is_title_line(line: str) -> bool:
-    return _TITLE_LINE_RE.match(re.sub(r"^\d{1,3}", "", _norm(line))) is not None
+    return TITLE_RE.match(re.sub(r"^\d{1,3}", "", _norm(line))) is not None
 
 
 def _is_front_heading(line: str) -> bool:

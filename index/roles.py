@@ -1,0 +1,29 @@
+"""The one list of party words: the designators 甲方/乙方… and the role names contracts give them.
+
+Structure reads roles from preambles with these words; search uses them to see which party a
+question and a clause are about; answers name the parties with them.
+"""
+
+from __future__ import annotations
+
+# Party designators, in the order answers list them.
+PARTIES = ("甲方", "乙方", "丙方", "丁方")
+
+# Role names a preamble gives a party ("出租人（以下简称甲方）"), Simplified and Traditional.
+ROLE_NAMES = (
+    "出租人", "承租人", "出租方", "承租方", "委托人", "委託人", "受托人", "受託人",
+    "委托方", "委託方", "受托方", "受託方", "服务方", "服務方", "许可方", "許可方",
+    "被许可方", "被許可方", "转让方", "轉讓方", "受让方", "受讓方", "出卖人", "出賣人",
+    "买受人", "買受人", "卖方", "賣方", "买方", "買方", "发包人", "發包人", "承包人",
+    "用人单位", "用人單位", "劳动者", "勞動者", "借款人", "贷款人", "貸款人", "出借人",
+    "供方", "需方",
+)
+
+
+def alternation(words: tuple[str, ...]) -> str:
+    """A regex alternation of ``words``, longest first (被许可方 before 许可方)."""
+    return "|".join(sorted(words, key=len, reverse=True))
+
+
+PARTY_ALT = alternation(PARTIES)
+ROLE_ALT = alternation(ROLE_NAMES)

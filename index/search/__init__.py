@@ -1,0 +1,9 @@
+"""Answering questions from an index: question parsing, scope, party roles, thesaurus, dense
+search, ranking and the Searcher that runs them in order."""
+
+from __future__ import annotations
+
+from .config import SearchConfig
+from .searcher import Searcher
+
+__all__ = ["SearchConfig", "Searcher"]

@@ -1,0 +1,94 @@
+"""Dense search: the cosine of a question's vector with every clause of a generation.
+
+An exact index is kept as one matrix (a product over all vectors beats a k = n FAISS search);
+an approximate (HNSW) index returns its nearest candidates, and a question limited to one
+contract is scored exactly over that contract's stored vectors.
+"""
+
+from __future__ import annotations
+
+import threading
+from typing import Any
+
+import numpy as np
+
+from ..store.vectors import flat_vectors, is_exact, reconstruct
+
+DENSE_CANDIDATES = 256  # clauses an approximate (HNSW) vector index returns per question
+_SCOPED_CACHE = 16  # contracts whose vectors an approximate index keeps at hand
+
+
+class DenseVectors:
+    """A generation's vectors, aligned with its clause order by id."""
+
+    def __init__(self, index: Any, ids: np.ndarray, contract_of: np.ndarray) -> None:
+        self._ids = np.asarray(ids, dtype=np.int64)  # clause ids in clause order
+        self._contract_of = contract_of
+        self._sorted_pos = np.argsort(self._ids)
+        self._sorted_ids = self._ids[self._sorted_pos]
+        self._index: Any = None
+        self._matrix: np.ndarray | None = None
+        self._matrix_pos: np.ndarray | None = None  # matrix row -> clause position
+        if is_exact(index) and index.ntotal > 0:
+            matrix, matrix_ids = flat_vectors(index)
+            self._matrix = matrix
+            self._matrix_pos = self._positions(matrix_ids)
+        else:
+            self._index = index
+        self._scoped: dict[str, tuple[np.ndarray, np.ndarray]] = {}
+        self._scoped_lock = threading.Lock()  # searches run in worker threads
+
+    @property
+    def exact(self) -> bool:
+        """Whether questions are compared with every vector (no approximate index)."""
+        return self._index is None
+
+    def _positions(self, ids: np.ndarray) -> np.ndarray:
+        return np.asarray(self._sorted_pos[np.searchsorted(self._sorted_ids, ids)])
+
+    def scores(self, query: np.ndarray, scope: str | None = None) -> np.ndarray:
+        """Cosine of ``query`` (a unit vector) with every clause; for an approximate index the
+        clauses it did not return get the lowest candidate's score."""
+        n = len(self._ids)
+        out = np.full(n, -1.0, dtype=np.float32)
+        if self._matrix is not None and self._matrix_pos is not None:
+            out[self._matrix_pos] = self._matrix @ query
+            return out
+        if n == 0:
+            return out
+        if scope is not None:  # one contract: exact over its clauses, whatever the index
+            pos, matrix = self._contract_vectors(scope)
+            out[pos] = matrix @ query
+            return out
+        sims, ids = self.nearest(query[None, :])
+        found = ids[0] >= 0
+        out[:] = float(sims[0][found].min()) if found.any() else -1.0  # unseen: below the rest
+        out[self._positions(ids[0][found])] = sims[0][found]
+        return out
+
+    def _contract_vectors(self, contract: str) -> tuple[np.ndarray, np.ndarray]:
+        """Positions and stored vectors of one contract's clauses (approximate index only)."""
+        with self._scoped_lock:
+            cached = self._scoped.get(contract)
+            if cached is None:
+                pos = np.flatnonzero(self._contract_of == contract)
+                cached = (pos, reconstruct(self._index, [int(i) for i in self._ids[pos]]))
+                if len(self._scoped) >= _SCOPED_CACHE:
+                    self._scoped.pop(next(iter(self._scoped)))
+                self._scoped[contract] = cached
+            return cached
+
+    def nearest(self, query: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """(similarities, ids) of the approximate index's DENSE_CANDIDATES nearest clauses.
+
+        One OpenMP thread: for a single question FAISS's parallel region only adds thread
+        wake-ups that fight numpy's BLAS threads (6 ms of a 8 ms question at 1,000 clauses,
+        docs/performance.md). The setting is per calling thread and restored after."""
+        import faiss
+
+        before = faiss.omp_get_max_threads()
+        faiss.omp_set_num_threads(1)
+        try:
+            return self._index.search(query, min(len(self._ids), DENSE_CANDIDATES))
+        finally:
+            faiss.omp_set_num_threads(before)

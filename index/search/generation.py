@@ -1,0 +1,91 @@
+"""One index generation loaded for searching: rows, contracts, BM25, vectors and clause features.
+
+Loaded once (``load_generation``) and never changed after, so searches in many threads share it;
+a rebuilt index is a new generation and a new object.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+
+from ..errors import EncoderMismatchError
+from ..models import Clause, Contract
+from ..store import (
+    BM25_DIR,
+    TITLES_BM25_DIR,
+    Manifest,
+    read_clauses,
+    read_contracts,
+    read_manifest,
+    read_vectors,
+    require_generation,
+)
+from ..store.lexical import LexicalIndex
+from ..store.tokenize import DEFAULT_MODE, TokenMode
+from .dense import DenseVectors
+from .features import ClauseFeatures, clause_features
+from .scope import TitleIndex
+
+
+@dataclass(frozen=True)
+class LoadedGeneration:
+    """Everything a question is answered from, aligned by clause position."""
+
+    name: str  # folder name of the generation
+    manifest: Manifest
+    clauses: tuple[Clause, ...]
+    search_text: tuple[str, ...]  # what BM25 indexed of each clause
+    contract_of: np.ndarray  # object: contract key of each clause
+    contracts: dict[str, Contract]  # key -> contract (no clauses), in build order
+    titles: dict[str, str]  # key -> title
+    title_index: TitleIndex
+    lexical: LexicalIndex
+    titles_lexical: LexicalIndex
+    dense: DenseVectors
+    features: ClauseFeatures
+    tokenizer: TokenMode
+
+
+def check_encoder(index_dir: Path, built_with: object, configured: str) -> None:
+    """EncoderMismatchError unless the index was built with the configured encoder."""
+    if built_with != configured:
+        raise EncoderMismatchError(
+            f"the index at {index_dir} was built with encoder '{built_with}' but '{configured}'"
+            " is configured; rebuild it: contractbot index build SOURCES..."
+        )
+
+
+def load_generation(index_dir: Path, encoder: str) -> LoadedGeneration:
+    """Load the live generation of ``index_dir``; EncoderMismatchError (before reading the
+    vectors) when it was built with another encoder than ``encoder``."""
+    gen_dir = require_generation(index_dir)
+    manifest = read_manifest(gen_dir)
+    check_encoder(index_dir, manifest.encoder, encoder)
+    rows = read_clauses(gen_dir)
+    clauses = tuple(r.clause for r in rows)
+    contract_of = np.array([c.contract for c in clauses], dtype=object)
+    contracts = {c.key: c for c, _ in read_contracts(gen_dir)}
+    titles = {k: c.title for k, c in contracts.items()}
+    lexical = LexicalIndex.load(gen_dir / BM25_DIR, len(rows))
+    titles_lexical = LexicalIndex.load(gen_dir / TITLES_BM25_DIR, len(rows))
+    lexical.scores([])  # compute the weights now, not on the first question
+    titles_lexical.scores([])
+    ids = np.array([r.id for r in rows], dtype=np.int64)
+    return LoadedGeneration(
+        name=gen_dir.name,
+        manifest=manifest,
+        clauses=clauses,
+        search_text=tuple(r.search_text for r in rows),
+        contract_of=contract_of,
+        contracts=contracts,
+        titles=titles,
+        title_index=TitleIndex(titles),
+        lexical=lexical,
+        titles_lexical=titles_lexical,
+        dense=DenseVectors(read_vectors(gen_dir), ids, contract_of),
+        features=clause_features(clauses),
+        tokenizer=manifest.tokenizer or DEFAULT_MODE,  # type: ignore[arg-type]
+    )

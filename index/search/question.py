@@ -1,0 +1,77 @@
+"""A question ready to search: checked, normalised, tokenised, expanded, and what it asks for.
+
+Everything works on Simplified, half-width text (``index.text.normalize_text``) so the question
+and the index agree.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from ..errors import EmptyQuestionError, NoWordsError, QuestionTooLongError
+from ..limits import MAX_QUESTION
+from ..roles import PARTIES
+from ..store.tokenize import TokenMode, content_words, tokenize
+from ..text import normalize_text
+from .thesaurus import Thesaurus
+
+_WORD_RE = re.compile(r"[\w\u3400-\u9fff]")  # a letter, digit or Chinese character
+_DEFINITION_Q = re.compile(r"是什么|什么是|指什么|是指|定义|含义|意思|释义|术语")
+_LIST_Q = re.compile(r"包括|包含|哪些|哪几|有什么|什么内容|内容")
+
+
+@dataclass(frozen=True)
+class ParsedQuery:
+    """A question ready to search: normalised text, content tokens, expansion tokens, role."""
+
+    text: str
+    tokens: tuple[str, ...]
+    expansion: tuple[str, ...]
+    words: tuple[str, ...]
+    role: str | None
+
+
+def check_question(question: str) -> None:
+    """Raise a QueryError for a question that cannot be searched: empty, too long, no words."""
+    if not question or not question.strip():
+        raise EmptyQuestionError("the question is empty")
+    if len(question) > MAX_QUESTION:
+        raise QuestionTooLongError(MAX_QUESTION)
+    if not _WORD_RE.search(question):
+        raise NoWordsError("the question has no words to search for")
+
+
+def parse_query(
+    question: str, thesaurus: Thesaurus | None = None, mode: TokenMode = "both"
+) -> ParsedQuery:
+    """Normalise a question and split it into content tokens and thesaurus expansion tokens."""
+    text = normalize_text(question)
+    tokens = tuple(tokenize(text, mode))
+    expansion: list[str] = []
+    if thesaurus is not None:
+        for term in thesaurus.expand(text):
+            expansion.extend(t for t in tokenize(term, "jieba") if t not in tokens)
+    return ParsedQuery(
+        text=text,
+        tokens=tokens,
+        expansion=tuple(dict.fromkeys(expansion)),
+        words=tuple(content_words(text)),
+        role=asked_role(text),
+    )
+
+
+def asks_definition(question: str) -> bool:
+    """True when a question asks what a term means (then definition clauses are answers)."""
+    return _DEFINITION_Q.search(question) is not None
+
+
+def asks_list(question: str) -> bool:
+    """True when a question asks for an enumeration (包括哪些 / 有什么内容)."""
+    return _LIST_Q.search(question) is not None
+
+
+def asked_role(question: str) -> str | None:
+    """The one party a question is about ("乙方要…" -> "乙方"), None when none or several."""
+    roles = [r for r in PARTIES if r in question]
+    return roles[0] if len(roles) == 1 else None

@@ -1,0 +1,125 @@
+"""Ranking maths as pure array functions: scaling, fusion, structure adjustments, top-k, relevance.
+
+Every function takes score arrays aligned with the clause order and a boolean ``mask`` of the
+clauses in scope, and returns new arrays; none of them needs an index, so each is tested on a
+handful of numbers.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Hashable, Iterable, Mapping, Sequence
+from typing import TypeVar
+
+import numpy as np
+
+from .config import RRF_K, SearchConfig
+from .features import ClauseFeatures
+
+K = TypeVar("K", bound=Hashable)
+
+
+def scaled(scores: np.ndarray, mask: np.ndarray) -> np.ndarray:
+    """Min-max scale the masked scores to [0, 1] (the others, and all-equal scores, give 0)."""
+    out = np.zeros(len(scores), dtype=np.float64)
+    if not mask.any():
+        return out
+    vals = scores[mask].astype(np.float64)
+    lo, hi = float(vals.min()), float(vals.max())
+    if hi > lo:
+        out[mask] = (vals - lo) / (hi - lo)
+    return out
+
+
+def rrf(rankings: Sequence[Sequence[K]], k: int = RRF_K,
+        weights: Sequence[float] | None = None) -> list[tuple[K, float]]:
+    """Reciprocal rank fusion: score(d) = sum_i w_i / (k + rank_i(d)), ranks from 1; best
+    first, ties in order of first appearance."""
+    weights = weights or [1.0] * len(rankings)
+    scores: dict[K, float] = {}
+    for ranking, w in zip(rankings, weights, strict=True):
+        for rank, doc in enumerate(ranking, start=1):
+            scores[doc] = scores.get(doc, 0.0) + w / (k + rank)
+    order = {d: i for i, d in enumerate(scores)}
+    return sorted(scores.items(), key=lambda kv: (-kv[1], order[kv[0]]))
+
+
+def fuse(lexical: np.ndarray, titles: np.ndarray, dense: np.ndarray, mask: np.ndarray,
+         cfg: SearchConfig) -> np.ndarray:
+    """One score per clause from BM25 over texts, BM25 over titles and the dense cosine."""
+    lex = (1 - cfg.title_weight) * scaled(lexical, mask) + cfg.title_weight * scaled(titles, mask)
+    if cfg.mode == "bm25":
+        return lex + 1e-3 * scaled(dense, mask)
+    if cfg.mode == "dense":
+        return dense.astype(np.float64)
+    if cfg.fusion == "rrf":
+        idx = np.flatnonzero(mask)
+        rank_l = [int(i) for i in idx[np.argsort(-lex[idx], kind="stable")] if lex[i] > 0]
+        rank_d = [int(i) for i in idx[np.argsort(-dense[idx], kind="stable")]]
+        out = np.zeros(len(lexical))
+        for i, s in rrf([rank_l, rank_d], k=cfg.rrf_k):
+            out[i] = s
+        return out
+    return cfg.bm25_weight * lex + (1 - cfg.bm25_weight) * scaled(dense, mask)
+
+
+def adjust_for_structure(fused: np.ndarray, mask: np.ndarray, features: ClauseFeatures,
+                         cfg: SearchConfig, *, role: str | None = None,
+                         wants_list: bool = False, wants_definition: bool = False) -> np.ndarray:
+    """Scores moved by clause structure: a heading takes a share of its best child's score;
+    the asked party acting is a bonus and another party's duty a penalty; list questions
+    prefer list introductions; definitions rank lower unless a meaning is asked. Bonuses are
+    shares of the score span in scope."""
+    fused = fused.astype(np.float64)
+    out = fused.copy()
+    if cfg.child_weight:
+        child = np.flatnonzero(mask & (features.parent >= 0))
+        parent = features.parent[child]
+        lifted = cfg.child_weight * fused[child] + (1 - cfg.child_weight) * fused[parent]
+        np.maximum.at(out, parent, lifted)
+    span = float(out[mask].max() - out[mask].min()) if mask.any() else 0.0
+    if role:
+        out[features.actor == role] += cfg.role_bonus * span
+        duty_elsewhere = ((features.obligor != None) & (features.obligor != role)  # noqa: E711
+                          & (features.actor != role) & (features.condition != role))
+        out[duty_elsewhere] -= cfg.role_penalty * span
+    if wants_list:
+        out[features.listing] += cfg.list_bonus * span
+    if not wants_definition:
+        out[features.definition] -= cfg.definition_penalty * span
+    return out
+
+
+def top_positions(scores: np.ndarray, mask: np.ndarray, m: int) -> list[int]:
+    """Positions of the ``m`` best masked scores, best first, ties in index order (as a full
+    stable sort would give) without sorting the whole index."""
+    idx = np.flatnonzero(mask)
+    vals = -scores[idx]
+    if len(idx) > m > 0:
+        kth = np.partition(vals, m - 1)[m - 1]
+        keep = np.flatnonzero(vals <= kth)
+        idx, vals = idx[keep], vals[keep]
+    return [int(i) for i in idx[np.argsort(vals, kind="stable")][:m]]
+
+
+def without_bare_headings(ranked: Sequence[int], features: ClauseFeatures) -> list[int]:
+    """Drop a heading with no text of its own when one of its sub-clauses ranks near the top
+    too: the sub-clause carries the answer, the bare heading would repeat it."""
+    present = set(ranked)
+    covered = {int(features.parent[i]) for i in ranked if features.parent[i] in present}
+    return [i for i in ranked if not (i in covered and features.heading[i])]
+
+
+def coverage(words: Sequence[str], text: str, synonyms: Mapping[str, Iterable[str]]) -> float:
+    """Share of ``words`` found in ``text``, directly or through one of their synonyms."""
+    if not words:
+        return 0.0
+    found = sum(1 for w in words if w in text or any(t in text for t in synonyms.get(w, ())))
+    return found / len(words)
+
+
+def is_relevant(best_dense: float, top_coverage: float, cfg: SearchConfig) -> bool:
+    """Whether the best hit is about the question at all (off-topic questions are not): a
+    close enough dense match, or a weaker one whose hit holds enough of the question's words."""
+    if best_dense >= cfg.min_dense:
+        return True
+    return best_dense >= cfg.weak_dense and top_coverage >= cfg.min_coverage

@@ -1,0 +1,17 @@
+"""What an index holds, as ``index status`` and the bot report it, without loading it."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from .store import Manifest, current_generation, read_manifest, require_generation
+
+
+def has_index(index_dir: Path) -> bool:
+    """True when ``index_dir`` holds a live generation."""
+    return current_generation(Path(index_dir)) is not None
+
+
+def index_status(index_dir: Path) -> Manifest:
+    """The manifest of the live generation; IndexMissingError when there is none."""
+    return read_manifest(require_generation(Path(index_dir)))

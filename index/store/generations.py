@@ -1,0 +1,118 @@
+"""Index generations on disk: the pointer to the live one, the build lock, and their folders.
+
+Layout of an index dir::
+
+    CURRENT                   pointer file: the id of the live generation (switched atomically)
+    .lock                     fcntl lock held by a build
+    generations/<id>/manifest.json, clauses.sqlite, vectors.faiss, bm25/, bm25-titles/
+
+A reader resolves CURRENT once and reads only that generation, so it never sees half an index.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import fcntl
+import hashlib
+import os
+import shutil
+from collections.abc import Iterator, Sequence
+from pathlib import Path
+
+from ..errors import IndexBusyError, IndexMissingError
+
+FORMAT_VERSION = 3  # 3: our own BM25 arrays (term counts per clause, reused by builds)
+POINTER = "CURRENT"
+LOCK = ".lock"
+GENERATIONS = "generations"
+MANIFEST = "manifest.json"
+CLAUSES_DB = "clauses.sqlite"
+VECTORS = "vectors.faiss"
+BM25_DIR = "bm25"
+TITLES_BM25_DIR = "bm25-titles"
+
+
+def file_hash(path: Path, extra: bytes = b"") -> str:
+    """Content hash of a source file (plus anything else that changes its parse)."""
+    h = hashlib.blake2b(digest_size=16)
+    with path.open("rb") as f:
+        for chunk in iter(lambda: f.read(1 << 20), b""):
+            h.update(chunk)
+    h.update(extra)
+    return h.hexdigest()
+
+
+def current_generation(index_dir: Path) -> str | None:
+    """Id of the live generation, or None when the dir holds no index."""
+    try:
+        gen = (index_dir / POINTER).read_text("utf-8").strip()
+    except (FileNotFoundError, NotADirectoryError):
+        return None
+    return gen if gen and (index_dir / GENERATIONS / gen / MANIFEST).is_file() else None
+
+
+def generation_dir(index_dir: Path, gen: str) -> Path:
+    """Folder of one generation."""
+    return index_dir / GENERATIONS / gen
+
+
+def require_generation(index_dir: Path) -> Path:
+    """Folder of the live generation; IndexMissingError when there is none."""
+    gen = current_generation(index_dir)
+    if gen is None:
+        raise IndexMissingError(
+            f"no index at {index_dir}; build one with: contractbot index build SOURCES..."
+        )
+    return generation_dir(index_dir, gen)
+
+
+def sync_dir(path: Path) -> None:
+    """fsync every file in ``path`` and the directory itself: a generation is on disk before
+    the pointer names it, so even a power cut cannot leave the pointer at half-written files."""
+    for item in [*sorted(path.rglob("*"), reverse=True), path]:  # files before their folders
+        try:
+            fd = os.open(item, os.O_RDONLY)
+        except OSError:
+            if item.is_dir():  # folders cannot be opened on some systems (Windows): skip them
+                continue
+            raise
+        try:
+            os.fsync(fd)
+        finally:
+            os.close(fd)
+
+
+def switch_generation(index_dir: Path, gen: str) -> None:
+    """Make ``gen`` live with one atomic rename of the pointer file."""
+    tmp = index_dir / f".{POINTER}.{os.getpid()}.tmp"
+    tmp.write_text(gen + "\n", "utf-8")
+    with tmp.open("rb") as f:
+        os.fsync(f.fileno())
+    os.replace(tmp, index_dir / POINTER)
+
+
+def cleanup_generations(index_dir: Path, keep: Sequence[str]) -> None:
+    """Delete generations other than ``keep`` (the current and the previous one)."""
+    root = index_dir / GENERATIONS
+    if not root.is_dir():
+        return
+    for child in root.iterdir():
+        if child.name not in keep:
+            shutil.rmtree(child, ignore_errors=True)
+
+
+@contextlib.contextmanager
+def build_lock(index_dir: Path) -> Iterator[None]:
+    """Hold the index's build lock; IndexBusyError at once if another build holds it."""
+    index_dir.mkdir(parents=True, exist_ok=True)
+    with (index_dir / LOCK).open("a+") as f:
+        try:
+            fcntl.flock(f.fileno(), fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError as err:
+            raise IndexBusyError(f"another index build is running on {index_dir}") from err
+        try:
+            yield
+        finally:
+            fcntl.flock(f.fileno(), fcntl.LOCK_UN)
+
+

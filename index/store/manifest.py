@@ -1,0 +1,112 @@
+"""The manifest of a generation: what it was built with and from, shared by build, status and reuse.
+
+Written as ``manifest.json`` beside the generation's files (plain JSON, no pickle).
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from .generations import FORMAT_VERSION, MANIFEST
+
+
+@dataclass(frozen=True)
+class SourceEntry:
+    """One indexed source file: its contract key and title, content hash and clause count."""
+
+    source: str
+    contract: str
+    title: str
+    hash: str
+    clauses: int
+
+    def as_json(self) -> dict[str, object]:
+        """The entry as the manifest and ``index status --json`` write it."""
+        return {"source": self.source, "contract": self.contract, "title": self.title,
+                "hash": self.hash, "clauses": self.clauses}
+
+
+@dataclass(frozen=True)
+class Manifest:
+    """A generation's description: encoder, tokenizer, sources, failures and notes."""
+
+    generation: str
+    encoder: str
+    dim: int
+    tokenizer: str
+    text_version: int
+    built_at: str
+    sources: tuple[SourceEntry, ...] = ()
+    failed: tuple[tuple[str, str], ...] = ()  # (source path, reason)
+    notes: tuple[tuple[str, str], ...] = ()  # (source path, note): indexed, but changed
+    format: int = FORMAT_VERSION
+    extra: dict[str, Any] = field(default_factory=dict, compare=False)  # unknown keys, kept
+
+    @property
+    def contracts(self) -> int:
+        """How many contracts the generation holds."""
+        return len(self.sources)
+
+    @property
+    def clauses(self) -> int:
+        """How many clauses the generation holds."""
+        return sum(s.clauses for s in self.sources)
+
+    def reusable_for(self, *, encoder: str, tokenizer: str, text_version: int) -> bool:
+        """Whether a build with these settings may carry this generation's rows over."""
+        return (self.format == FORMAT_VERSION and self.encoder == encoder
+                and self.tokenizer == tokenizer and self.text_version == text_version)
+
+    def as_json(self) -> dict[str, object]:
+        """The JSON object written to ``manifest.json``."""
+        return {
+            **self.extra,
+            "format": self.format,
+            "generation": self.generation,
+            "encoder": self.encoder,
+            "dim": self.dim,
+            "tokenizer": self.tokenizer,
+            "text_version": self.text_version,
+            "built_at": self.built_at,
+            "contracts": self.contracts,
+            "clauses": self.clauses,
+            "sources": [s.as_json() for s in self.sources],
+            "failed": [{"source": s, "reason": r} for s, r in self.failed],
+            "notes": [{"source": s, "note": n} for s, n in self.notes],
+        }
+
+    @classmethod
+    def from_json(cls, data: dict[str, Any]) -> Manifest:
+        """Read a manifest object; keys this version does not know are kept in ``extra``."""
+        known = {"format", "generation", "encoder", "dim", "tokenizer", "text_version",
+                 "built_at", "contracts", "clauses", "sources", "failed", "notes"}
+        return cls(
+            generation=str(data.get("generation") or ""),
+            encoder=str(data.get("encoder") or ""),
+            dim=int(data.get("dim") or 0),
+            tokenizer=str(data.get("tokenizer") or ""),
+            text_version=int(data.get("text_version") or 0),
+            built_at=str(data.get("built_at") or ""),
+            sources=tuple(SourceEntry(**{k: s[k] for k in ("source", "contract", "title",
+                                                           "hash", "clauses")})
+                          for s in data.get("sources", [])),
+            failed=tuple((f["source"], f["reason"]) for f in data.get("failed", [])),
+            notes=tuple((n["source"], n["note"]) for n in data.get("notes", [])),
+            format=int(data.get("format") or 0),
+            extra={k: v for k, v in data.items() if k not in known},
+        )
+
+
+def read_manifest(gen_dir: Path) -> Manifest:
+    """The manifest of a generation."""
+    return Manifest.from_json(json.loads((gen_dir / MANIFEST).read_text("utf-8")))
+
+
+def write_manifest(gen_dir: Path, manifest: Manifest) -> None:
+    """Write a generation's manifest."""
+    (gen_dir / MANIFEST).write_text(
+        json.dumps(manifest.as_json(), ensure_ascii=False, indent=1), "utf-8"
+    )

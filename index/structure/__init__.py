@@ -1,0 +1,2 @@
+"""Clause structure: the contract body, numbering labels, the clause tree, title and party roles,
+and the splitting of over-long clauses."""

@@ -1,0 +1,96 @@
+"""Script and width normalisation, and sentences: the one home of text tools every stage shares.
+
+The only place an OpenCC converter is built. Parsing folds full-width digits, Latin letters,
+the ideographic space and number-like punctuation (． － ／ ％ ＋) to ASCII but keeps Chinese
+punctuation (。，、；：（）“”) as written, since quotes must read like the contract; search
+(``normalize_text``) folds everything, and converts to Simplified.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from functools import lru_cache
+from typing import Any, Literal
+
+from .models import Script
+
+_FOLD: dict[int, int | str] = {0x3000: " "}
+_FOLD.update({c: c - 0xFEE0 for c in range(ord("０"), ord("９") + 1)})
+_FOLD.update({c: c - 0xFEE0 for c in range(ord("Ａ"), ord("Ｚ") + 1)})
+_FOLD.update({c: c - 0xFEE0 for c in range(ord("ａ"), ord("ｚ") + 1)})
+_FOLD.update({ord(c): ord(c) - 0xFEE0 for c in "．－／％＋＝＜＞＃＠＆＊"})
+_FOLD_ALL = dict(_FOLD)
+_FOLD_ALL.update({ord(c): ord(c) - 0xFEE0 for c in "（）：；，！？［］"})
+_CJK = re.compile(r"[\u3400-\u9fff]")
+# Orthographic variants common in contracts (older or Taiwan usage after t2s) -> one form.
+_VARIANTS = (("帐", "账"), ("部份", "部分"), ("其它", "其他"), ("资讯", "信息"), ("签属", "签署"))
+# Where a sentence (or a clause part) may end: after 。！？； and a line break.
+_SENTENCE_END = re.compile(r"(?<=[。！？；!?;\n])")
+
+
+@lru_cache(maxsize=4)
+def _converter(config: str) -> Any:
+    import opencc
+
+    return opencc.OpenCC(config)
+
+
+def to_halfwidth(text: str, punctuation: bool = False) -> str:
+    """Fold full-width digits, letters and number punctuation to ASCII (or all punctuation)."""
+    return text.translate(_FOLD_ALL if punctuation else _FOLD)
+
+
+def to_simplified(text: str) -> str:
+    """Traditional -> Simplified (OpenCC t2s); Simplified text is returned unchanged."""
+    return str(_converter("t2s").convert(text)) if text else text
+
+
+def to_traditional(text: str, variant: Literal["tw", "t"] = "tw") -> str:
+    """Simplified -> Traditional: Taiwan standard (s2tw) by default, or generic (s2t)."""
+    return str(_converter("s2tw" if variant == "tw" else "s2t").convert(text)) if text else text
+
+
+def to_script(text: str, script: Script) -> str:
+    """``text`` in ``script``: Traditional (Taiwan standard) or Simplified."""
+    return to_traditional(text) if script == "traditional" else to_simplified(text)
+
+
+def detect_script(text: str) -> Script:
+    """"traditional" when enough CJK characters change under t2s conversion, else "simplified"."""
+    sample = "".join(_CJK.findall(text))[:5000]
+    if not sample:
+        return "simplified"
+    converted = to_simplified(sample)
+    changed = sum(1 for a, b in zip(sample, converted, strict=False) if a != b)
+    return "traditional" if changed >= max(1, len(sample) * 0.03) else "simplified"
+
+
+def normalize_text(text: str) -> str:
+    """Text as search sees it: full-width -> half-width, Traditional -> Simplified, common
+    variants unified, runs of spaces collapsed."""
+    if len(text) <= 64:  # titles and questions repeat: every search normalises all titles
+        return _normalize_short(text)
+    return _normalize(text)
+
+
+@lru_cache(maxsize=8192)
+def _normalize_short(text: str) -> str:
+    return _normalize(text)
+
+
+def _normalize(text: str) -> str:
+    text = "".join(
+        chr(ord(c) - 0xFEE0) if "\uff01" <= c <= "\uff5e" else (" " if c == "\u3000" else c)
+        for c in text
+    )
+    text = unicodedata.normalize("NFC", text)
+    text = to_simplified(text)
+    for variant, standard in _VARIANTS:
+        text = text.replace(variant, standard)
+    return re.sub(r"[ \t]+", " ", text).strip()
+
+
+def split_sentences(text: str) -> list[str]:
+    """``text`` cut after each 。！？； and line break; the pieces join back to ``text``."""
+    return [s for s in _SENTENCE_END.split(text) if s]
