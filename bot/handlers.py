@@ -13,7 +13,7 @@ from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Message, ReplyP
 from telegram.constants import ChatAction, ChatType, MessageEntityType, ParseMode
 from telegram.ext import ContextTypes
 
-from index.compose import compose, detect_script
+from index import detect_script
 from index.errors import (
     ContractbotError,
     EmptyQuestionError,
@@ -26,6 +26,7 @@ from index.models import Script, SearchResult
 
 from . import texts
 from .access import chat_allowed, is_admin
+from .compose import compose
 from .render import render_answer
 from .settings import Settings
 
@@ -129,7 +130,7 @@ async def _send_page(msg: Message, context: Ctx, result: SearchResult, offset: i
                      script: Script) -> None:
     """Send hits ``offset:offset+size`` of ``result``; a 更多 button when more remain."""
     page = result.hits[offset:offset + size]
-    answer_ = compose(result, page)
+    answer_ = compose(result, hits=page)
     messages = render_answer(answer_)
     if not answer_.found:
         messages[-1] += "\n" + texts.say(texts.NOTHING_HINT, script)

@@ -8,9 +8,8 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from functools import lru_cache
 
-from .models import Hit, Script, SearchResult
+from index import Hit, Script, SearchResult, detect_script, to_script, to_simplified
 
 BLANK_FLAG = "（合同此处未填写）"
 NOTHING = "没有找到与问题相关的条款。"
@@ -19,41 +18,6 @@ _BLANK = re.compile(
     r"[_＿]{3,}|(?<![0-9０-９.])[—－-]{1,3}\s*[%％]|[_＿]+\s*[%％]|（空白）|\(空白\)"
 )
 _ROLES = ("甲方", "乙方", "丙方", "丁方")
-
-
-@lru_cache(maxsize=4)
-def _converter(config: str):
-    import opencc
-
-    return opencc.OpenCC(config)
-
-
-def to_simplified(text: str) -> str:
-    """OpenCC t2s copy of ``text``."""
-    return str(_converter("t2s").convert(text))
-
-
-def to_traditional(text: str) -> str:
-    """OpenCC s2tw copy of ``text`` (Taiwan standard characters)."""
-    return str(_converter("s2tw").convert(text))
-
-
-def detect_script(text: str) -> Script:
-    """Traditional when converting ``text`` to Simplified changes it, else Simplified."""
-    try:
-        from . import normalize
-
-        detect = getattr(normalize, "detect_script", None)
-        if detect is not None:
-            return detect(text)
-    except ImportError:  # pragma: no cover
-        pass
-    return "traditional" if to_simplified(text) != text else "simplified"
-
-
-def convert(text: str, script: Script) -> str:
-    """``text`` in ``script``."""
-    return to_traditional(text) if script == "traditional" else to_simplified(text)
 
 
 def has_blank(text: str) -> bool:
@@ -112,12 +76,12 @@ def party_note(question: str, parties: dict[str, str]) -> str | None:
     return "本合同中" + "，".join(named) if named else None
 
 
-def compose(result: SearchResult, hits: tuple[Hit, ...] | None = None) -> ComposedAnswer:
+def compose(result: SearchResult, *, hits: tuple[Hit, ...] | None = None) -> ComposedAnswer:
     """The structured answer to ``result`` (or a slice ``hits``), in the question's script."""
     script = detect_script(result.question)
     chosen = result.hits if hits is None else hits
     if not result.relevant or not chosen:
-        return ComposedAnswer(result.question, script, (), convert(NOTHING, script))
+        return ComposedAnswer(result.question, script, (), to_script(NOTHING, script))
     order: list[str] = []
     by_contract: dict[str, list[Hit]] = {}
     for hit in chosen:
@@ -133,15 +97,15 @@ def compose(result: SearchResult, hits: tuple[Hit, ...] | None = None) -> Compos
         note = party_note(result.question, parties) if parties else None
         composed = tuple(
             ComposedHit(
-                heading=convert(heading_line(h), script),
-                text=convert(h.clause.text, script),
+                heading=to_script(heading_line(h), script),
+                text=to_script(h.clause.text, script),
                 blank=has_blank(h.clause.text),
                 contract=key,
             )
             for h in items
         )
-        groups.append(ContractGroup(key, convert(items[0].title, script),
-                                    convert(note, script) if note else None, composed))
+        groups.append(ContractGroup(key, to_script(items[0].title, script),
+                                    to_script(note, script) if note else None, composed))
     return ComposedAnswer(result.question, script, tuple(groups))
 
 
@@ -149,7 +113,7 @@ def format_text(answer: ComposedAnswer) -> str:
     """Plain-text rendering for the CLI: heading line, clause text, flag; notes per contract."""
     if not answer.found:
         return answer.nothing or NOTHING
-    flag = convert(BLANK_FLAG, answer.script)
+    flag = to_script(BLANK_FLAG, answer.script)
     blocks: list[str] = []
     for group in answer.groups:
         if group.note:
