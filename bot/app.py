@@ -18,6 +18,8 @@ from telegram.ext import (
     filters,
 )
 
+from index import Searcher, build_from_sources
+
 from . import handlers
 from .settings import Settings
 
@@ -41,8 +43,6 @@ def quiet_http_logs() -> None:
 
 def _default_builder(settings: Settings) -> Builder:
     def build(sources: Sequence[Path], index_dir: Path) -> Any:
-        from index.build import build_from_sources
-
         return build_from_sources(sources, index_dir, settings.embed_model, settings.rules_file,
                                   progress=False)
     return build
@@ -62,8 +62,6 @@ def build_application(settings: Settings, searcher: Any = None,
         if searcher is not None:
             app.bot_data["searcher"] = searcher
         else:
-            from index.search import Searcher
-
             app.bot_data["searcher"] = await asyncio.to_thread(
                 Searcher.open, settings.index_dir, settings.embed_model)
             await asyncio.to_thread(app.bot_data["searcher"].warm_up)

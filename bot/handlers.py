@@ -13,16 +13,17 @@ from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Message, ReplyP
 from telegram.constants import ChatAction, ChatType, MessageEntityType, ParseMode
 from telegram.ext import ContextTypes
 
-from index import detect_script
-from index.errors import (
+from index import (
     ContractbotError,
     EmptyQuestionError,
     NoWordsError,
     QueryError,
     QuestionTooLongError,
+    Script,
+    SearchResult,
     UnknownContractError,
+    detect_script,
 )
-from index.models import Script, SearchResult
 
 from . import texts
 from .access import chat_allowed, is_admin
@@ -337,15 +338,10 @@ async def _rebuild(context: Ctx):
 async def _fresh_searcher(context: Ctx) -> Any:
     """The searcher of the live index generation: a rebuilt index is opened as a new Searcher
     and swapped in, so searches running in threads never see a half-reloaded one."""
-    from index import store
-
     lock: asyncio.Lock = context.bot_data["reload_lock"]
     async with lock:
-        searcher = context.bot_data["searcher"]
-        current = await asyncio.to_thread(store.current_generation, searcher.index_dir)
-        if current is not None and current != searcher.generation:
-            searcher = await asyncio.to_thread(
-                type(searcher).open, searcher.index_dir, _settings(context).embed_model)
+        searcher = await asyncio.to_thread(context.bot_data["searcher"].refreshed)
+        if searcher is not context.bot_data["searcher"]:
             context.bot_data["searcher"] = searcher
             log.info("switched to index generation %s", searcher.generation)
         return searcher
