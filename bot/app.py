@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
@@ -12,16 +12,18 @@ from telegram import BotCommand
 from telegram.ext import (
     AIORateLimiter,
     Application,
+    ApplicationBuilder,
     CallbackQueryHandler,
     CommandHandler,
     MessageHandler,
     filters,
 )
 
-from index import Searcher, build_from_sources
+from index import BuildReport, Searcher, build_from_sources
 
 from . import handlers
 from .settings import Settings
+from .state import CONTEXT_TYPES, BotApp, BotState, Builder, ChatData, Ctx
 
 log = logging.getLogger(__name__)
 COMMANDS = [
@@ -32,7 +34,6 @@ COMMANDS = [
     ("help", "帮助"),
     ("start", "介绍与本聊天 ID"),
 ]
-Builder = Callable[[Sequence[Path], Path], Any]
 
 
 def quiet_http_logs() -> None:
@@ -42,43 +43,44 @@ def quiet_http_logs() -> None:
 
 
 def _default_builder(settings: Settings) -> Builder:
-    def build(sources: Sequence[Path], index_dir: Path) -> Any:
+    def build(sources: Sequence[Path], index_dir: Path) -> BuildReport:
         return build_from_sources(sources, index_dir, settings.embed_model, settings.rules_file,
                                   progress=False)
     return build
 
 
-def build_application(settings: Settings, searcher: Any = None,
-                      build: Builder | None = None, rate_limit: bool = True) -> Application:
+def build_application(settings: Settings, *, searcher: Searcher | None = None,
+                      build: Builder | None = None, rate_limit: bool = True) -> BotApp:
     """The bot's Application; the Searcher is opened in post_init unless one is given."""
     if not settings.telegram_token:
         raise ValueError("no TELEGRAM_BOT_TOKEN")
     quiet_http_logs()
 
-    async def post_init(app: Application) -> None:
-        app.bot_data["settings"] = settings
-        app.bot_data["build"] = build or _default_builder(settings)
-        app.bot_data["reload_lock"] = asyncio.Lock()
+    async def post_init(app: BotApp) -> None:
         if searcher is not None:
-            app.bot_data["searcher"] = searcher
+            app.bot_data.searcher = searcher
         else:
-            app.bot_data["searcher"] = await asyncio.to_thread(
-                Searcher.open, settings.index_dir, settings.embed_model)
-            await asyncio.to_thread(app.bot_data["searcher"].warm_up)
+            opened = await asyncio.to_thread(Searcher.open, settings.index_dir,
+                                             settings.embed_model)
+            await asyncio.to_thread(opened.warm_up)
+            app.bot_data.searcher = opened
         await app.bot.set_my_commands([BotCommand(c, d) for c, d in COMMANDS])
         log.info("bot @%s ready", app.bot.username)
 
-    builder = (
+    builder: ApplicationBuilder[Any, Ctx, dict[Any, Any], ChatData, BotState, Any] = (
         Application.builder()
         .token(settings.telegram_token)
         .base_url(settings.telegram_base_url)
         .base_file_url(settings.telegram_base_file_url)
+        .context_types(CONTEXT_TYPES)
         .concurrent_updates(True)
         .post_init(post_init)
     )
     if rate_limit:
-        builder = builder.rate_limiter(AIORateLimiter())  # type: ignore[arg-type]
+        builder = builder.rate_limiter(AIORateLimiter())
     app = builder.build()
+    app.bot_data.settings = settings
+    app.bot_data.build = build or _default_builder(settings)
     app.add_handler(CommandHandler("start", handlers.cmd_start))
     app.add_handler(CommandHandler("help", handlers.cmd_help))
     app.add_handler(CommandHandler("ask", handlers.cmd_ask))

@@ -7,13 +7,12 @@ import logging
 import re
 from html import escape
 from pathlib import Path
-from typing import Any
 
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Message, ReplyParameters, Update
 from telegram.constants import ChatAction, ChatType, MessageEntityType, ParseMode
-from telegram.ext import ContextTypes
 
 from index import (
+    BuildReport,
     ContractbotError,
     EmptyQuestionError,
     NoWordsError,
@@ -30,16 +29,21 @@ from .access import chat_allowed, is_admin
 from .compose import compose
 from .render import render_answer
 from .settings import Settings
+from .state import ChatData, Ctx, MorePage
 
 log = logging.getLogger(__name__)
 MAX_UPLOAD = 20 * 1024 * 1024
 UPLOAD_TYPES = (".pdf", ".docx", ".txt")
 PRIVATE_HITS, GROUP_HITS, FETCH = 5, 3, 30
-Ctx = ContextTypes.DEFAULT_TYPE
 
 
 def _settings(context: Ctx) -> Settings:
-    return context.bot_data["settings"]
+    return context.bot_data.settings
+
+
+def _chat(context: Ctx) -> ChatData:
+    """This chat's state (a throwaway one for an update without a chat)."""
+    return context.chat_data if context.chat_data is not None else ChatData()
 
 
 def _is_private(update: Update) -> bool:
@@ -116,33 +120,27 @@ async def answer(update: Update, context: Ctx, question: str) -> None:
     await context.bot.send_chat_action(msg.chat_id, ChatAction.TYPING,
                                        message_thread_id=msg.message_thread_id
                                        if msg.is_topic_message else None)
-    searcher = await _fresh_searcher(context)
-    scope = (context.chat_data or {}).get("scope")
+    searcher = await context.bot_data.live_searcher()
+    scope = _chat(context).scope
     try:
-        result: SearchResult = await asyncio.to_thread(searcher.search, question, scope, FETCH)
+        result = await asyncio.to_thread(searcher.search, question, scope, FETCH)
     except QueryError as err:
         await _reply(msg, query_error_text(err, script))
         return
     size = PRIVATE_HITS if _is_private(update) else GROUP_HITS
-    await _send_page(msg, context, result, 0, size, script)
+    await _send_page(msg, context, MorePage(result, 0, size, script))
 
 
-async def _send_page(msg: Message, context: Ctx, result: SearchResult, offset: int, size: int,
-                     script: Script) -> None:
-    """Send hits ``offset:offset+size`` of ``result``; a 更多 button when more remain."""
-    page = result.hits[offset:offset + size]
-    answer_ = compose(result, hits=page)
+async def _send_page(msg: Message, context: Ctx, page: MorePage) -> None:
+    """Send one page of hits; a 更多 button when more remain."""
+    result, offset, size, script = page
+    answer_ = compose(result, hits=result.hits[offset:offset + size])
     messages = render_answer(answer_)
     if not answer_.found:
         messages[-1] += "\n" + texts.say(texts.NOTHING_HINT, script)
     markup = None
     if answer_.found and offset + size < len(result.hits):
-        store: dict[str, Any] = context.chat_data.setdefault("more", {})  # type: ignore[union-attr]
-        key = str(context.chat_data.get("more_seq", 0) + 1)  # type: ignore[union-attr]
-        context.chat_data["more_seq"] = int(key)  # type: ignore[index]
-        store[key] = (result, offset + size, size, script)
-        if len(store) > 20:
-            store.pop(next(iter(store)))
+        key = _chat(context).keep(MorePage(result, offset + size, size, script))
         markup = InlineKeyboardMarkup(
             [[InlineKeyboardButton(texts.say(texts.MORE, script), callback_data=f"more:{key}")]])
     for i, html in enumerate(messages):
@@ -158,13 +156,12 @@ async def on_more(update: Update, context: Ctx) -> None:
     if not await _guard(update, context):
         return
     key = (query.data or "").partition(":")[2]
-    stored = (context.chat_data or {}).get("more", {}).pop(key, None)
+    stored = _chat(context).take(key)
     await query.edit_message_reply_markup(None)
     if stored is None:
         await _reply(query.message, texts.say(texts.NO_MORE, "simplified"))
         return
-    result, offset, size, script = stored
-    await _send_page(query.message, context, result, offset, size, script)
+    await _send_page(query.message, context, stored)
 
 
 async def on_text(update: Update, context: Ctx) -> None:
@@ -211,7 +208,7 @@ async def cmd_contracts(update: Update, context: Ctx) -> None:
     msg = update.effective_message
     if msg is None or not await _guard(update, context):
         return
-    infos = (await _fresh_searcher(context)).contracts()
+    infos = (await context.bot_data.live_searcher()).contracts()
     if not infos:
         await _reply(msg, texts.NO_CONTRACTS)
         return
@@ -232,17 +229,17 @@ async def cmd_use(update: Update, context: Ctx) -> None:
         await _reply(msg, texts.USE_USAGE)
         return
     if arg.lower() in ("all", "全部"):
-        context.chat_data.pop("scope", None)  # type: ignore[union-attr]
+        _chat(context).scope = None
         await _reply(msg, texts.USE_CLEARED)
         return
-    infos = (await _fresh_searcher(context)).contracts()
+    infos = (await context.bot_data.live_searcher()).contracts()
     chosen = next((c for c in infos if c.key == arg), None)
     if chosen is None and arg.isdigit() and 1 <= int(arg) <= len(infos):
         chosen = infos[int(arg) - 1]
     if chosen is None:
         await _reply(msg, texts.USE_UNKNOWN.format(arg=escape(arg)))
         return
-    context.chat_data["scope"] = chosen.key  # type: ignore[index]
+    _chat(context).scope = chosen.key
     await _reply(msg, texts.USE_SET.format(title=escape(chosen.title)))
 
 
@@ -256,8 +253,8 @@ async def cmd_clause(update: Update, context: Ctx) -> None:
         await _reply(msg, texts.CLAUSE_USAGE)
         return
     number = args[0]
-    contract = args[1] if len(args) > 1 else (context.chat_data or {}).get("scope")
-    searcher = await _fresh_searcher(context)
+    contract = args[1] if len(args) > 1 else _chat(context).scope
+    searcher = await context.bot_data.live_searcher()
     try:
         hits = await asyncio.to_thread(searcher.get_clause, number, contract)
     except QueryError as err:
@@ -300,7 +297,7 @@ async def on_document(update: Update, context: Ctx) -> None:
     await _reply(msg, texts.UPLOAD_WORKING)
     settings.sources_dir.mkdir(parents=True, exist_ok=True)
     target = settings.sources_dir / name
-    before = {c.key for c in (await _fresh_searcher(context)).contracts()}
+    before = {c.key for c in (await context.bot_data.live_searcher()).contracts()}
     tg_file = await doc.get_file()
     await tg_file.download_to_drive(target)
     try:
@@ -313,7 +310,7 @@ async def on_document(update: Update, context: Ctx) -> None:
         target.unlink(missing_ok=True)
         await _reply(msg, texts.UPLOAD_FAILED.format(name=escape(name), reason=escape(failure)))
         return
-    after = context.bot_data["searcher"].contracts()
+    after = context.bot_data.searcher.contracts()
     new = [c for c in after if c.key not in before]
     # The parser keys a contract by its file stem; a replaced file keeps its key.
     info = next((c for c in after if c.key == target.stem), new[0] if len(new) == 1 else None)
@@ -322,29 +319,17 @@ async def on_document(update: Update, context: Ctx) -> None:
         return
     lines = [texts.UPLOAD_OK.format(title=escape(info.title), clauses=info.clauses)]
     lines += [texts.UPLOAD_NOTE.format(note=escape(n))
-              for s, n in getattr(report, "notes", ()) if Path(s).name == name]
+              for s, n in report.notes if Path(s).name == name]
     await _reply(msg, "\n".join(lines))
 
 
-async def _rebuild(context: Ctx):
+async def _rebuild(context: Ctx) -> BuildReport:
     """Rebuild the index from sources_dir in a thread, then switch the searcher to it."""
-    settings = _settings(context)
-    build = context.bot_data["build"]
-    report = await asyncio.to_thread(build, [settings.sources_dir], settings.index_dir)
-    await _fresh_searcher(context)  # questions were answered from the old index meanwhile
+    state = context.bot_data
+    report = await asyncio.to_thread(state.build, [state.settings.sources_dir],
+                                     state.settings.index_dir)
+    await state.live_searcher()  # questions were answered from the old index meanwhile
     return report
-
-
-async def _fresh_searcher(context: Ctx) -> Any:
-    """The searcher of the live index generation: a rebuilt index is opened as a new Searcher
-    and swapped in, so searches running in threads never see a half-reloaded one."""
-    lock: asyncio.Lock = context.bot_data["reload_lock"]
-    async with lock:
-        searcher = await asyncio.to_thread(context.bot_data["searcher"].refreshed)
-        if searcher is not context.bot_data["searcher"]:
-            context.bot_data["searcher"] = searcher
-            log.info("switched to index generation %s", searcher.generation)
-        return searcher
 
 
 async def cmd_reindex(update: Update, context: Ctx) -> None:
@@ -365,7 +350,7 @@ async def cmd_reindex(update: Update, context: Ctx) -> None:
     lines += [texts.REINDEX_FAILED.format(name=escape(Path(s).name), reason=escape(r))
               for s, r in report.failed]
     lines += [texts.REINDEX_FAILED.format(name=escape(Path(s).name), reason=escape(n))
-              for s, n in getattr(report, "notes", ())]
+              for s, n in report.notes]
     await _reply(msg, "\n".join(lines))
 
 
