@@ -21,7 +21,7 @@ from telegram.ext import (
 
 from index import BuildReport, Searcher, build_from_sources
 
-from . import handlers
+from . import admin, asking, replies
 from .settings import Settings
 from .state import CONTEXT_TYPES, BotApp, BotState, Builder, ChatData, Ctx
 
@@ -81,17 +81,17 @@ def build_application(settings: Settings, *, searcher: Searcher | None = None,
     app = builder.build()
     app.bot_data.settings = settings
     app.bot_data.build = build or _default_builder(settings)
-    app.add_handler(CommandHandler("start", handlers.cmd_start))
-    app.add_handler(CommandHandler("help", handlers.cmd_help))
-    app.add_handler(CommandHandler("ask", handlers.cmd_ask))
-    app.add_handler(CommandHandler("contracts", handlers.cmd_contracts))
-    app.add_handler(CommandHandler("use", handlers.cmd_use))
-    app.add_handler(CommandHandler("clause", handlers.cmd_clause))
-    app.add_handler(CommandHandler("reindex", handlers.cmd_reindex))
-    app.add_handler(CallbackQueryHandler(handlers.on_more, pattern=r"^more:"))
-    app.add_handler(MessageHandler(filters.Document.ALL, handlers.on_document))
-    app.add_handler(MessageHandler(filters.TEXT & ~filters.COMMAND, handlers.on_text))
-    app.add_error_handler(handlers.on_error)
+    app.add_handler(CommandHandler("start", asking.cmd_start))
+    app.add_handler(CommandHandler("help", asking.cmd_help))
+    app.add_handler(CommandHandler("ask", asking.cmd_ask))
+    app.add_handler(CommandHandler("contracts", asking.cmd_contracts))
+    app.add_handler(CommandHandler("use", asking.cmd_use))
+    app.add_handler(CommandHandler("clause", asking.cmd_clause))
+    app.add_handler(CommandHandler("reindex", admin.cmd_reindex))
+    app.add_handler(CallbackQueryHandler(asking.on_more, pattern=r"^more:"))
+    app.add_handler(MessageHandler(filters.Document.ALL, admin.on_document))
+    app.add_handler(MessageHandler(filters.TEXT & ~filters.COMMAND, asking.on_text))
+    app.add_error_handler(replies.on_error)
     return app
 
 
