@@ -60,7 +60,7 @@ def clause_blocks(answer: ComposedAnswer) -> list[str]:
     return blocks
 
 
-def pack(blocks: list[str], limit: int = LIMIT) -> list[str]:
+def pack(blocks: list[str], *, limit: int = LIMIT) -> list[str]:
     """Join blocks with blank lines into as few messages as fit the limit (never splitting one)."""
     messages: list[str] = []
     current = ""

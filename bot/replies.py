@@ -57,7 +57,7 @@ async def guard(update: Update, context: Ctx) -> bool:
     chat, msg = update.effective_chat, update.effective_message
     if chat is None:
         return False
-    if chat_allowed(context.bot_data.settings, chat.id, sender_id(update)):
+    if chat_allowed(context.bot_data.settings, chat.id, user_id=sender_id(update)):
         return True
     if msg is not None:
         script = detect_script(msg.text or "")
