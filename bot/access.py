@@ -5,7 +5,7 @@ from __future__ import annotations
 from .settings import Settings
 
 
-def chat_allowed(settings: Settings, chat_id: int, user_id: int | None = None) -> bool:
+def chat_allowed(settings: Settings, chat_id: int, *, user_id: int | None = None) -> bool:
     """True when the chat is allow-listed (an admin's own private chat is always allowed)."""
     if chat_id in settings.allowed_chats:
         return True

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
@@ -12,14 +12,18 @@ from telegram import BotCommand
 from telegram.ext import (
     AIORateLimiter,
     Application,
+    ApplicationBuilder,
     CallbackQueryHandler,
     CommandHandler,
     MessageHandler,
     filters,
 )
 
-from . import handlers
+from index import BuildReport, Searcher, build_from_sources
+
+from . import admin, asking, replies
 from .settings import Settings
+from .state import CONTEXT_TYPES, BotApp, BotState, Builder, ChatData, Ctx
 
 log = logging.getLogger(__name__)
 COMMANDS = [
@@ -30,7 +34,6 @@ COMMANDS = [
     ("help", "帮助"),
     ("start", "介绍与本聊天 ID"),
 ]
-Builder = Callable[[Sequence[Path], Path], Any]
 
 
 def quiet_http_logs() -> None:
@@ -40,58 +43,55 @@ def quiet_http_logs() -> None:
 
 
 def _default_builder(settings: Settings) -> Builder:
-    def build(sources: Sequence[Path], index_dir: Path) -> Any:
-        from index import build_from_sources
-
+    def build(sources: Sequence[Path], index_dir: Path) -> BuildReport:
         return build_from_sources(sources, index_dir, settings.embed_model,
                                   rules_file=settings.rules_file, progress=False)
     return build
 
 
-def build_application(settings: Settings, searcher: Any = None,
-                      build: Builder | None = None, rate_limit: bool = True) -> Application:
+def build_application(settings: Settings, *, searcher: Searcher | None = None,
+                      build: Builder | None = None, rate_limit: bool = True) -> BotApp:
     """The bot's Application; the Searcher is opened in post_init unless one is given."""
     if not settings.telegram_token:
         raise ValueError("no TELEGRAM_BOT_TOKEN")
     quiet_http_logs()
 
-    async def post_init(app: Application) -> None:
-        app.bot_data["settings"] = settings
-        app.bot_data["build"] = build or _default_builder(settings)
-        app.bot_data["reload_lock"] = asyncio.Lock()
+    async def post_init(app: BotApp) -> None:
         if searcher is not None:
-            app.bot_data["searcher"] = searcher
+            app.bot_data.searcher = searcher
         else:
-            from index import Searcher
-
-            app.bot_data["searcher"] = await asyncio.to_thread(
-                Searcher.open, settings.index_dir, settings.embed_model)
-            await asyncio.to_thread(app.bot_data["searcher"].warm_up)
+            opened = await asyncio.to_thread(Searcher.open, settings.index_dir,
+                                             settings.embed_model)
+            await asyncio.to_thread(opened.warm_up)
+            app.bot_data.searcher = opened
         await app.bot.set_my_commands([BotCommand(c, d) for c, d in COMMANDS])
         log.info("bot @%s ready", app.bot.username)
 
-    builder = (
+    builder: ApplicationBuilder[Any, Ctx, dict[Any, Any], ChatData, BotState, Any] = (
         Application.builder()
         .token(settings.telegram_token)
         .base_url(settings.telegram_base_url)
         .base_file_url(settings.telegram_base_file_url)
+        .context_types(CONTEXT_TYPES)
         .concurrent_updates(True)
         .post_init(post_init)
     )
     if rate_limit:
-        builder = builder.rate_limiter(AIORateLimiter())  # type: ignore[arg-type]
+        builder = builder.rate_limiter(AIORateLimiter())
     app = builder.build()
-    app.add_handler(CommandHandler("start", handlers.cmd_start))
-    app.add_handler(CommandHandler("help", handlers.cmd_help))
-    app.add_handler(CommandHandler("ask", handlers.cmd_ask))
-    app.add_handler(CommandHandler("contracts", handlers.cmd_contracts))
-    app.add_handler(CommandHandler("use", handlers.cmd_use))
-    app.add_handler(CommandHandler("clause", handlers.cmd_clause))
-    app.add_handler(CommandHandler("reindex", handlers.cmd_reindex))
-    app.add_handler(CallbackQueryHandler(handlers.on_more, pattern=r"^more:"))
-    app.add_handler(MessageHandler(filters.Document.ALL, handlers.on_document))
-    app.add_handler(MessageHandler(filters.TEXT & ~filters.COMMAND, handlers.on_text))
-    app.add_error_handler(handlers.on_error)
+    app.bot_data.settings = settings
+    app.bot_data.build = build or _default_builder(settings)
+    app.add_handler(CommandHandler("start", asking.cmd_start))
+    app.add_handler(CommandHandler("help", asking.cmd_help))
+    app.add_handler(CommandHandler("ask", asking.cmd_ask))
+    app.add_handler(CommandHandler("contracts", asking.cmd_contracts))
+    app.add_handler(CommandHandler("use", asking.cmd_use))
+    app.add_handler(CommandHandler("clause", asking.cmd_clause))
+    app.add_handler(CommandHandler("reindex", admin.cmd_reindex))
+    app.add_handler(CallbackQueryHandler(asking.on_more, pattern=r"^more:"))
+    app.add_handler(MessageHandler(filters.Document.ALL, admin.on_document))
+    app.add_handler(MessageHandler(filters.TEXT & ~filters.COMMAND, asking.on_text))
+    app.add_error_handler(replies.on_error)
     return app
 
 

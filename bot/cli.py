@@ -104,7 +104,7 @@ def cmd_index_status(args: argparse.Namespace, settings: Settings) -> int:
 def format_answer(result: SearchResult) -> str:
     """A readable answer (the bot's composer as plain text): per hit 《title》 chapter › clause,
     then its text, with the party note and the unfilled-blank flag, in the question's script."""
-    from index.compose import compose, format_text
+    from .compose import compose, format_text
 
     return format_text(compose(result))
 

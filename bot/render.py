@@ -5,7 +5,9 @@ from __future__ import annotations
 import re
 from html import escape
 
-from index.compose import BLANK_FLAG, ComposedAnswer, convert
+from index import to_script
+
+from .compose import BLANK_FLAG, ComposedAnswer
 
 LIMIT = 4096
 _SENTENCE = re.compile(r"(?<=[。！？；!?;\n])")
@@ -36,7 +38,7 @@ def _split_long(text: str, room: int) -> list[str]:
 
 def clause_blocks(answer: ComposedAnswer) -> list[str]:
     """One HTML block per note and per clause (heading in bold, text in a blockquote)."""
-    flag = convert(BLANK_FLAG, answer.script)
+    flag = to_script(BLANK_FLAG, answer.script)
     blocks: list[str] = []
     for group in answer.groups:
         if group.note:
@@ -58,7 +60,7 @@ def clause_blocks(answer: ComposedAnswer) -> list[str]:
     return blocks
 
 
-def pack(blocks: list[str], limit: int = LIMIT) -> list[str]:
+def pack(blocks: list[str], *, limit: int = LIMIT) -> list[str]:
     """Join blocks with blank lines into as few messages as fit the limit (never splitting one)."""
     messages: list[str] = []
     current = ""

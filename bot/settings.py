@@ -45,7 +45,7 @@ class Settings:
     log_level: str = "INFO"
 
     @classmethod
-    def from_env(cls, env: Mapping[str, str] | None = None, dotenv: bool = True) -> Settings:
+    def from_env(cls, env: Mapping[str, str] | None = None, *, dotenv: bool = True) -> Settings:
         """Read settings from ``env`` (default: os.environ, after loading ./.env if present)."""
         if env is None:
             if dotenv:

@@ -2,8 +2,7 @@
 
 from __future__ import annotations
 
-from index.compose import convert
-from index.models import Script
+from index import Script, to_script
 
 START = (
     "你好！我是合同问答机器人：用条款原文回答关于合同的问题，并注明章节和条款编号。\n"
@@ -54,4 +53,4 @@ REINDEX_FAILED = "{name}：{reason}"
 
 def say(text: str, script: Script, **values: object) -> str:
     """``text`` in ``script`` with ``values`` filled in (values are not converted)."""
-    return convert(text, script).format(**values)
+    return to_script(text, script).format(**values)

@@ -27,6 +27,7 @@ from .errors import (
 from .limits import MAX_BINARY_BYTES, MAX_CLAUSE_CHARS, MAX_PAGES, MAX_QUESTION, MAX_TEXT_BYTES
 from .models import Clause, Contract, ContractInfo, Document, Hit, Page, Script, SearchResult
 from .parse import parse_contract, read_text
+from .roles import PARTIES
 from .search import SearchConfig, Searcher
 from .status import has_index, index_status
 from .store import Manifest, SourceEntry
@@ -35,7 +36,8 @@ from .text import detect_script, normalize_text, to_script, to_simplified, to_tr
 
 __all__ = [
     "DEFAULT_ENCODER", "MAX_BINARY_BYTES", "MAX_CLAUSE_CHARS", "MAX_PAGES", "MAX_QUESTION",
-    "MAX_TEXT_BYTES", "BuildReport", "Clause", "Contract", "ContractInfo", "ContractbotError",
+    "MAX_TEXT_BYTES", "PARTIES", "BuildReport", "Clause", "Contract", "ContractInfo",
+    "ContractbotError",
     "Document", "EmptyQuestionError", "EmptySourceError", "Encoder", "EncoderMismatchError",
     "Hit", "IndexBusyError", "IndexError_", "IndexMissingError", "Manifest", "NoWordsError",
     "Page", "QueryError", "QuestionTooLongError", "Script", "SearchConfig", "SearchResult",

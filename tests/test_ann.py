@@ -7,10 +7,10 @@ import pytest
 from index_corpus import LEASE, MAINT, parse_json, write_corpus
 
 from index import store
-from index.store.vectors import is_exact, make_index, recall_at, recall_by_score
 from index.build import build_index
-from index.store.encoders import load_encoder
 from index.search import Searcher
+from index.store.encoders import load_encoder
+from index.store.vectors import is_exact, make_index, recall_at, recall_by_score
 
 
 def _unit(rng: np.random.Generator, n: int, dim: int = 32) -> np.ndarray:

@@ -20,8 +20,8 @@ from bot.app import build_application
 from bot.render import LIMIT
 from bot.settings import Settings
 from index.build import BuildReport, build_index
-from index.store.encoders import load_encoder
 from index.search import Searcher
+from index.store.encoders import load_encoder
 
 PRIVATE, ADMIN, STRANGER, GROUP, FORUM = 100, 42, 555, -200, -300
 UPGRADE = {
@@ -267,7 +267,7 @@ def test_token_never_logged_by_http_client(tmp_path: Path) -> None:
 
     logging.getLogger("httpx").setLevel(logging.DEBUG)
     settings = Settings(index_dir=tmp_path, sources_dir=tmp_path, telegram_token="1:SECRET")
-    build_application(settings, searcher=object(), build=build)
+    build_application(settings, build=build)  # post_init (the searcher) never runs here
     assert logging.getLogger("httpx").getEffectiveLevel() == logging.WARNING
     assert logging.getLogger("httpcore").getEffectiveLevel() == logging.WARNING
     assert "SECRET" not in repr(settings)

@@ -12,8 +12,8 @@ from index_corpus import LEASE, MAINT, parse_json, write_corpus
 
 from index import store
 from index.build import build_index, clause_texts, collect_sources, title_texts
-from index.store.encoders import load_encoder
 from index.errors import IndexBusyError
+from index.store.encoders import load_encoder
 
 
 class CountingEncoder:
@@ -111,8 +111,8 @@ def test_failed_sources_are_recorded_and_set_the_exit_code(tmp_path) -> None:
     assert manifest.contracts == 1 and manifest.clauses == len(MAINT["clauses"])
     assert manifest.sources[0].contract == "maint" and manifest.built_at
 
-    nothing = build_index([tmp_path / "nowhere"], tmp_path / "idx2", load_encoder(), parse=parse_json,
-                          progress=False)
+    nothing = build_index([tmp_path / "nowhere"], tmp_path / "idx2", load_encoder(),
+                          parse=parse_json, progress=False)
     assert nothing.exit_code == 4
 
 

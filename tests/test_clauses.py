@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from index.structure.clauses import split_clauses
 from index.models import Clause
+from index.structure.clauses import split_clauses
 
 
 def _by_id(clauses: list[Clause]) -> dict[str, Clause]:

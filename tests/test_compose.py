@@ -2,16 +2,8 @@
 
 from __future__ import annotations
 
-from index.compose import (
-    BLANK_FLAG,
-    compose,
-    detect_script,
-    format_text,
-    has_blank,
-    heading_line,
-    party_note,
-)
-from index.models import Clause, Hit, SearchResult
+from bot.compose import BLANK_FLAG, compose, format_text, has_blank, heading_line, party_note
+from index import Clause, Hit, SearchResult, detect_script
 
 
 def hit(contract: str, number: str, text: str, title: str = "服务合同",

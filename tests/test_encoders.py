@@ -10,8 +10,8 @@ import pytest
 from index_corpus import LEASE, parse_json, write_corpus
 
 from index.build import build_index
-from index.store.encoders import DEFAULT_ENCODER, load_encoder
 from index.search import Searcher
+from index.store.encoders import DEFAULT_ENCODER, load_encoder
 
 
 def test_default_encoder_gives_unit_vectors() -> None:

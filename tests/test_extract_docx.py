@@ -11,10 +11,10 @@ import pytest
 from docx.oxml import parse_xml
 from docx.oxml.ns import nsdecls
 
-from index.ingest.docx_numbering import format_number
-from index.numerals import int_to_cn
 from index.errors import UnreadableSourceError
+from index.ingest.docx_numbering import format_number
 from index.ingest.extract import extract_document
+from index.numerals import int_to_cn
 
 REAL = Path(__file__).resolve().parent.parent.parent / "shared" / "contracts-real"
 

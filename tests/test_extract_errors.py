@@ -6,14 +6,14 @@ from pathlib import Path
 
 import pytest
 
-from index.ingest import extract as extract_module
-from index.ingest import pdf as pdf_module
 from index.errors import (
     EmptySourceError,
     SourceError,
     UnreadableSourceError,
     UnsupportedFormatError,
 )
+from index.ingest import extract as extract_module
+from index.ingest import pdf as pdf_module
 from index.ingest.extract import extract_document
 
 pytest.importorskip("reportlab")

@@ -8,9 +8,9 @@ from pathlib import Path
 import pytest
 
 from index.ingest.extract import extract_document
-from index.numerals import starts_with_label
 from index.ingest.pdf import PAGE_NUMBER_RE
 from index.ingest.pdf_glyphs import undo_letter_spacing
+from index.numerals import starts_with_label
 
 pytest.importorskip("reportlab")
 from reportlab.pdfbase import pdfmetrics

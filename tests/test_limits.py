@@ -9,8 +9,8 @@ import pytest
 
 from bot.cli import main
 from index.limits import MAX_CLAUSE_CHARS
-from index.structure.split import split_long_clauses
 from index.models import Clause
+from index.structure.split import split_long_clauses
 
 SENTENCE = "乙方应按照甲方的书面要求提供培训服务，培训内容包括系统操作、日常维护与故障排除。"
 

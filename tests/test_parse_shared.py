@@ -13,8 +13,8 @@ from pathlib import Path
 
 import pytest
 
-from index.models import Clause, Contract
 from bot.outline import format_tree
+from index.models import Clause, Contract
 from index.parse import parse_contract
 
 SHARED = Path(__file__).resolve().parent.parent.parent / "shared"

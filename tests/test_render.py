@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from bot_helpers import html_errors
 
-from bot.handlers import safe_name
+from bot.admin import safe_name
+from bot.compose import compose
 from bot.render import LIMIT, render_answer
-from index.compose import compose
-from index.models import Clause, Hit, SearchResult
+from index import Clause, Hit, SearchResult
 
 
 def result(*texts: str, question: str = "乙方的义务是什么") -> SearchResult:

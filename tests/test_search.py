@@ -9,10 +9,10 @@ from index_corpus import LEASE, MAINT, build_tiny_index, parse_json, write_corpu
 
 from index import store
 from index.build import build_index
-from index.store.encoders import load_encoder
 from index.errors import EncoderMismatchError, IndexMissingError, QueryError
-from index.search.party_roles import clause_actor
 from index.search import Searcher
+from index.search.party_roles import clause_actor
+from index.store.encoders import load_encoder
 
 
 @pytest.fixture(scope="module")
@@ -163,7 +163,8 @@ def shared_searcher(shared, tmp_path_factory):
 
     parse, salt = contract_parser()
     idx = tmp_path_factory.mktemp("dev") / "idx"
-    report = build_index([shared / "contracts"], idx, load_encoder(), parse=parse, salt=salt, progress=False)
+    report = build_index([shared / "contracts"], idx, load_encoder(), parse=parse, salt=salt,
+                         progress=False)
     assert report.failed == ()
     return Searcher.open(idx, "use-multilingual")
 

@@ -9,9 +9,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from .models import Hit, Script, SearchResult
-from .roles import PARTIES
-from .text import detect_script, to_script, to_simplified
+from index import PARTIES, Hit, Script, SearchResult, detect_script, to_script, to_simplified
 
 BLANK_FLAG = "（合同此处未填写）"
 NOTHING = "没有找到与问题相关的条款。"
@@ -19,12 +17,6 @@ NOTHING = "没有找到与问题相关的条款。"
 _BLANK = re.compile(
     r"[_＿]{3,}|(?<![0-9０-９.])[—－-]{1,3}\s*[%％]|[_＿]+\s*[%％]|（空白）|\(空白\)"
 )
-_ROLES = PARTIES
-
-
-def convert(text: str, script: Script) -> str:
-    """``text`` in ``script``."""
-    return to_script(text, script)
 
 
 def has_blank(text: str) -> bool:
@@ -77,18 +69,18 @@ def heading_line(hit: Hit) -> str:
 def party_note(question: str, parties: dict[str, str]) -> str | None:
     """"本合同中甲方为维护方，乙方为用户方" when the question names a role the contract defines."""
     q = to_simplified(question)
-    if not any(role in q for role in _ROLES if role in parties):
+    if not any(role in q for role in PARTIES if role in parties):
         return None
-    named = [f"{role}为{parties[role]}" for role in _ROLES if parties.get(role)]
+    named = [f"{role}为{parties[role]}" for role in PARTIES if parties.get(role)]
     return "本合同中" + "，".join(named) if named else None
 
 
-def compose(result: SearchResult, hits: tuple[Hit, ...] | None = None) -> ComposedAnswer:
+def compose(result: SearchResult, *, hits: tuple[Hit, ...] | None = None) -> ComposedAnswer:
     """The structured answer to ``result`` (or a slice ``hits``), in the question's script."""
     script = detect_script(result.question)
     chosen = result.hits if hits is None else hits
     if not result.relevant or not chosen:
-        return ComposedAnswer(result.question, script, (), convert(NOTHING, script))
+        return ComposedAnswer(result.question, script, (), to_script(NOTHING, script))
     order: list[str] = []
     by_contract: dict[str, list[Hit]] = {}
     for hit in chosen:
@@ -104,15 +96,15 @@ def compose(result: SearchResult, hits: tuple[Hit, ...] | None = None) -> Compos
         note = party_note(result.question, parties) if parties else None
         composed = tuple(
             ComposedHit(
-                heading=convert(heading_line(h), script),
-                text=convert(h.clause.text, script),
+                heading=to_script(heading_line(h), script),
+                text=to_script(h.clause.text, script),
                 blank=has_blank(h.clause.text),
                 contract=key,
             )
             for h in items
         )
-        groups.append(ContractGroup(key, convert(items[0].title, script),
-                                    convert(note, script) if note else None, composed))
+        groups.append(ContractGroup(key, to_script(items[0].title, script),
+                                    to_script(note, script) if note else None, composed))
     return ComposedAnswer(result.question, script, tuple(groups))
 
 
@@ -120,7 +112,7 @@ def format_text(answer: ComposedAnswer) -> str:
     """Plain-text rendering for the CLI: heading line, clause text, flag; notes per contract."""
     if not answer.found:
         return answer.nothing or NOTHING
-    flag = convert(BLANK_FLAG, answer.script)
+    flag = to_script(BLANK_FLAG, answer.script)
     blocks: list[str] = []
     for group in answer.groups:
         if group.note:

@@ -1,0 +1,81 @@
+"""The bot's typed state: BotState as bot_data, ChatData per chat, and the handlers' Ctx type.
+
+python-telegram-bot makes both with no arguments (ContextTypes); build_application and
+post_init fill in BotState's fields.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, NamedTuple
+
+from telegram.ext import Application, CallbackContext, ContextTypes, ExtBot
+
+from index import BuildReport, Script, Searcher, SearchResult
+
+from .settings import Settings
+
+log = logging.getLogger(__name__)
+MAX_PAGES = 20  # 更多 pages kept per chat; the oldest is dropped first
+Builder = Callable[[Sequence[Path], Path], BuildReport]
+
+
+@dataclass(eq=False)
+class BotState:
+    """What every handler shares. ``settings`` and ``build`` are set by build_application,
+    ``searcher`` by post_init; reading one before that raises AttributeError."""
+
+    settings: Settings = field(init=False)
+    build: Builder = field(init=False, repr=False)
+    searcher: Searcher = field(init=False, repr=False)
+    reload_lock: asyncio.Lock = field(default_factory=asyncio.Lock, repr=False)
+
+    async def live_searcher(self) -> Searcher:
+        """The searcher of the live index generation: a rebuilt index is opened as a new
+        Searcher and swapped in, so searches running in threads never see a half-loaded one."""
+        async with self.reload_lock:
+            searcher = await asyncio.to_thread(self.searcher.refreshed)
+            if searcher is not self.searcher:
+                self.searcher = searcher
+                log.info("switched to index generation %s", searcher.generation)
+            return searcher
+
+
+class MorePage(NamedTuple):
+    """Hits ``offset:offset+size`` of a search result, shown in ``script``."""
+
+    result: SearchResult
+    offset: int
+    size: int
+    script: Script
+
+
+@dataclass
+class ChatData:
+    """One chat's state: the /use scope and the 更多 pages not yet asked for, by key."""
+
+    scope: str | None = None
+    pages: dict[str, MorePage] = field(default_factory=dict)
+    page_seq: int = 0
+
+    def keep(self, page: MorePage) -> str:
+        """Store ``page`` under a new key (for the button's callback data) and return the key."""
+        self.page_seq += 1
+        key = str(self.page_seq)
+        self.pages[key] = page
+        if len(self.pages) > MAX_PAGES:
+            self.pages.pop(next(iter(self.pages)))
+        return key
+
+    def take(self, key: str) -> MorePage | None:
+        """The page stored under ``key``, removed; None when unknown or already taken."""
+        return self.pages.pop(key, None)
+
+
+CONTEXT_TYPES = ContextTypes(bot_data=BotState, chat_data=ChatData)
+Ctx = CallbackContext[ExtBot[Any], dict[Any, Any], ChatData, BotState]
+BotApp = Application[ExtBot[Any], Ctx, dict[Any, Any], ChatData, BotState, Any]
