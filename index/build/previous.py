@@ -1,0 +1,74 @@
+"""The previous generation as a build sees it: which sources it may carry over unchanged, with
+their rows, vectors and BM25 term counts."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, replace
+from pathlib import Path
+
+import numpy as np
+
+from ..models import Contract
+from ..store import (
+    BM25_DIR,
+    TITLES_BM25_DIR,
+    Manifest,
+    RowRef,
+    current_generation,
+    generation_dir,
+    read_contracts,
+    read_manifest,
+    read_row_refs,
+    read_vectors,
+    reconstruct,
+)
+from ..store.lexical import LexicalIndex
+
+
+@dataclass(frozen=True)
+class Previous:
+    """A live generation built with the same encoder, tokenizer and texts as this build."""
+
+    dir: Path
+    contracts: dict[tuple[str, str], Contract]  # (source, hash) -> contract, notes included
+    refs: tuple[RowRef, ...]  # its rows in its order
+    rows_of: dict[str, tuple[RowRef, ...]]  # contract key -> its rows
+    vectors: np.ndarray  # row ``order`` -> vector
+    lexical: LexicalIndex
+    titles: LexicalIndex
+
+
+def reusable_previous(index_dir: Path, *, encoder: str, tokenizer: str,
+                      text_version: int) -> Previous | None:
+    """The live generation when a build with these settings may reuse it, else None."""
+    gen = current_generation(index_dir)
+    if gen is None:
+        return None
+    gen_dir = generation_dir(index_dir, gen)
+    manifest = read_manifest(gen_dir)
+    if not manifest.reusable_for(encoder=encoder, tokenizer=tokenizer,
+                                 text_version=text_version):
+        return None
+    refs = read_row_refs(gen_dir)
+    rows_of: dict[str, list[RowRef]] = {}
+    for r in refs:
+        rows_of.setdefault(r.contract, []).append(r)
+    return Previous(
+        dir=gen_dir,
+        contracts=_with_notes(read_contracts(gen_dir), manifest),
+        refs=tuple(refs),
+        rows_of={k: tuple(v) for k, v in rows_of.items()},
+        vectors=reconstruct(read_vectors(gen_dir), [r.id for r in refs]),
+        lexical=LexicalIndex.load(gen_dir / BM25_DIR),
+        titles=LexicalIndex.load(gen_dir / TITLES_BM25_DIR),
+    )
+
+
+def _with_notes(contracts: list[tuple[Contract, str]],
+                manifest: Manifest) -> dict[tuple[str, str], Contract]:
+    """Contracts keyed by (source, hash), each with the build notes its source had."""
+    notes: dict[str, list[str]] = {}
+    for source, note in manifest.notes:
+        notes.setdefault(source, []).append(note)
+    return {(c.source, h): replace(c, notes=tuple(notes.get(c.source, ())))
+            for c, h in contracts}

@@ -1,0 +1,37 @@
+"""What a build did: counts, failures and notes per source, and how much was reused."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+
+@dataclass(frozen=True)
+class BuildReport:
+    """The outcome of one build, for the CLI, the bot and cron mail."""
+
+    index_dir: Path
+    generation: str
+    contracts: int
+    clauses: int
+    failed: tuple[tuple[str, str], ...] = ()  # (source, reason): not indexed
+    parsed: int = 0
+    reused: int = 0
+    embedded: int = 0
+    sources: int = 0
+    notes: tuple[tuple[str, str], ...] = ()  # (source, note): indexed, but changed (split)
+
+    @property
+    def exit_code(self) -> int:
+        """0 all indexed, 3 some skipped, 4 nothing indexed."""
+        if self.contracts == 0:
+            return 4
+        return 3 if self.failed else 0
+
+    def summary(self) -> str:
+        """One line for logs and cron mail."""
+        return (
+            f"indexed {self.contracts} contracts, {self.clauses} clauses "
+            f"({self.parsed} parsed, {self.reused} reused, {self.embedded} texts embedded); "
+            f"{len(self.failed)} failed; generation {self.generation}"
+        )

@@ -1,0 +1,58 @@
+"""Write a new generation beside the live one, make it durable, then switch the pointer to it.
+
+Until the one atomic rename of the pointer, readers keep the previous generation; a build
+killed at any moment leaves it serving.
+"""
+
+from __future__ import annotations
+
+import datetime as _dt
+import secrets
+from pathlib import Path
+
+import numpy as np
+
+from ..store import (
+    BM25_DIR,
+    TITLES_BM25_DIR,
+    Manifest,
+    cleanup_generations,
+    current_generation,
+    generation_dir,
+    switch_generation,
+    sync_dir,
+    write_manifest,
+    write_tables,
+    write_vectors,
+)
+from ..store.lexical import LexicalIndex
+from .previous import Previous
+from .rows import Rows
+
+
+def new_generation_name() -> str:
+    """A sortable, unique generation id: UTC time and a random suffix."""
+    now = _dt.datetime.now(_dt.timezone.utc).strftime("%Y%m%dT%H%M%S")
+    return f"{now}-{secrets.token_hex(3)}"
+
+
+def write_generation(index_dir: Path, gen: str, rows: Rows, vectors: np.ndarray,
+                     manifest: Manifest, *, previous: Previous | None = None,
+                     ann_threshold: int | None = None) -> None:
+    """Write generation ``gen`` of ``index_dir`` and make it live; older generations but the
+    one it replaces are deleted."""
+    replaced = current_generation(index_dir)
+    gen_dir = generation_dir(index_dir, gen)
+    gen_dir.mkdir(parents=True)
+    write_tables(gen_dir, rows.contracts, rows.new_rows,
+                 previous.dir if previous else None, rows.shifts)
+    ids = np.array([r.id for r in rows.rows], dtype=np.int64)
+    write_vectors(gen_dir, ids, vectors, manifest.dim, ann_threshold)
+    LexicalIndex.build(rows.lexical, previous.lexical.vocab if previous else ()).save(
+        gen_dir / BM25_DIR)
+    LexicalIndex.build(rows.titles, previous.titles.vocab if previous else ()).save(
+        gen_dir / TITLES_BM25_DIR)
+    write_manifest(gen_dir, manifest)
+    sync_dir(gen_dir)
+    switch_generation(index_dir, gen)
+    cleanup_generations(index_dir, [g for g in (gen, replaced) if g])
