@@ -28,7 +28,7 @@ from .limits import MAX_BINARY_BYTES, MAX_CLAUSE_CHARS, MAX_PAGES, MAX_QUESTION,
 from .models import Clause, Contract, ContractInfo, Document, Hit, Page, Script, SearchResult
 from .parse import parse_contract, read_text
 from .roles import PARTIES
-from .search import SearchConfig, Searcher
+from .search import SearchConfig, Searcher, Signals
 from .status import has_index, index_status
 from .store import Manifest, SourceEntry
 from .store.encoders import DEFAULT_ENCODER, Encoder, load_encoder
@@ -41,7 +41,8 @@ __all__ = [
     "Document", "EmptyQuestionError", "EmptySourceError", "Encoder", "EncoderMismatchError",
     "Hit", "IndexBusyError", "IndexError_", "IndexMissingError", "Manifest", "NoWordsError",
     "Page", "QueryError", "QuestionTooLongError", "Script", "SearchConfig", "SearchResult",
-    "Searcher", "SourceEntry", "SourceError", "UnknownContractError", "UnreadableSourceError",
+    "Searcher", "Signals", "SourceEntry", "SourceError", "UnknownContractError",
+    "UnreadableSourceError",
     "UnsupportedFormatError", "build_from_sources", "build_index", "collect_sources",
     "contract_parser", "detect_script", "has_index", "index_status", "load_encoder",
     "normalize_text", "parse_contract", "read_text", "to_script", "to_simplified", "to_traditional",

@@ -106,20 +106,26 @@ class ContractInfo:
 
 @dataclass(frozen=True)
 class Hit:
-    """One retrieved clause with the title of its contract and its fused score."""
+    """One retrieved clause with the title of its contract and its fused score; ``also`` are
+    the same text found in other files (quoted once, every source named)."""
 
     clause: Clause
     title: str
     score: float
+    also: tuple[Clause, ...] = ()
 
     def as_json(self) -> dict[str, object]:
         """One entry of ``ask --json``'s results."""
-        return {
+        out: dict[str, object] = {
             "contract": self.clause.contract,
             "title": self.title,
             **self.clause.as_json(),
             "score": round(float(self.score), 6),
         }
+        if self.also:
+            out["also"] = [{"contract": c.contract, "clause": c.clause, "chapter": c.chapter}
+                           for c in self.also]
+        return out
 
 
 @dataclass(frozen=True)
@@ -129,8 +135,10 @@ class SearchResult:
     question: str
     hits: tuple[Hit, ...]
     scope: str | None = None  # contract key the search was limited to, if any
+    scopes: tuple[str, ...] = ()  # every contract it was limited to (several share a name)
     parties: dict[str, dict[str, str]] = field(default_factory=dict)  # contract -> role map
     relevant: bool = True  # False when no hit clears the relevance threshold
+    evidence: tuple[float, float] = (0.0, 0.0)  # (best dense score, top hit's word coverage)
 
     def as_json(self) -> dict[str, object]:
         """The exact shape of ``ask --json``."""

@@ -76,3 +76,58 @@ def int_to_cn(n: int, digits: str = CN_DIGITS, units: str = "十百千") -> str:
     if 10 <= n < 20 and digits == CN_DIGITS:
         out = out[1:]  # "一十二" -> "十二"
     return out
+
+
+# Quantities written in words or digits ("三个月", "3个月", "90天", "百分之五", "5%") read as one
+# canonical token each, so a question and a clause that state the same amount match in BM25.
+_AMOUNT = r"(?:\d+(?:\.\d+)?|[零〇一二三四五六七八九十百千两]+|半)"
+_DAYS = {"天": 1, "日": 1, "周": 7, "星期": 7, "个星期": 7, "月": 30, "个月": 30, "年": 360}
+_DURATION_RE = re.compile(
+    rf"({_AMOUNT})\s*(个工作日|工作日|个星期|星期|个月|小时|天|日|周|月|年)(?:半)?"
+)
+_PERCENT_RE = re.compile(rf"百分之({_AMOUNT})|(\d+(?:\.\d+)?)\s*[%％]|千分之({_AMOUNT})")
+
+
+def _amount(text: str) -> float | None:
+    if text == "半":
+        return 0.5
+    if text[0].isdigit():
+        return float(text)
+    value = cn_to_int(text)
+    return float(value) if value is not None else None
+
+
+def _fmt(value: float) -> str:
+    return str(int(value)) if value == int(value) else f"{value:g}"
+
+
+def quantity_tokens(text: str) -> list[str]:
+    """Canonical tokens of the durations and percentages in ``text`` (half-width): "三个月",
+    "3个月" and "90天" all give "q:90d"; "十个工作日" gives "q:10wd"; "两小时" "q:2h";
+    "百分之五" and "5%" give "q:5%". Dates ("2024年") and clause numbers are not read."""
+    out: list[str] = []
+    for m in _DURATION_RE.finditer(text):
+        value, unit = _amount(m.group(1)), m.group(2)
+        date_part = unit in ("年", "月", "日") and (
+            (m.group(1)[0].isdigit() and value is not None and value >= 1000)
+            or text[m.start() - 1 : m.start()] in ("年", "月")
+            or text[m.end() : m.end() + 1].isdigit())
+        if value is None or date_part:
+            continue  # 2024年, 3月15日: a date, not a duration
+        if unit.endswith("工作日"):
+            out.append(f"q:{_fmt(value)}wd")
+        elif unit == "小时":
+            out.append(f"q:{_fmt(value)}h")
+        else:
+            days = value * _DAYS[unit] + (_DAYS[unit] / 2 if m.group(0).endswith("半") else 0)
+            out.append(f"q:{_fmt(days)}d")
+    for m in _PERCENT_RE.finditer(text):
+        if m.group(3) is not None:  # 千分之三 -> 0.3%
+            value = _amount(m.group(3))
+            if value is not None:
+                out.append(f"q:{_fmt(value / 10)}%")
+            continue
+        value = _amount(m.group(1)) if m.group(1) else float(m.group(2))
+        if value is not None:
+            out.append(f"q:{_fmt(value)}%")
+    return out

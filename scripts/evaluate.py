@@ -1,10 +1,15 @@
-"""Score retrieval on a question file: hit@1, hit@3, MRR and the misses.
+#!/usr/bin/env python3
+"""Score retrieval on question files: hit@1, hit@3, MRR, per tuning and held-out half.
 
-    scripts/evaluate.py QUESTIONS.jsonl --sources DIR... [--mode bm25|dense|hybrid]
-        [--fusion weighted|rrf] [--encoder NAME] [--index DIR] [--json]
+    scripts/evaluate.py QUESTIONS.jsonl... --sources DIR... [--encoder NAME] [--index DIR]
+        [--split eval/split.json] [--mode bm25|dense|hybrid] [--set knob=value] [--json]
 
 Each line of QUESTIONS is {"q", "contract": stem or null, "gold": ["stem#clause", ...]}; the
-matching rule is the one in ../shared/README.md (see ``matches_gold``).
+matching rule is the one in ../shared/README.md (``matches_gold``). All files are asked of one
+index built from ``--sources`` (kept in ``--index`` to be reused). With ``--split``, each score
+is also given for the tuning half (every gold contract in the split's "tuning" list) and the
+held-out half (the rest); misses are listed for the tuning half only, since only it may guide
+changes (eval/README.md).
 """
 
 from __future__ import annotations
@@ -20,7 +25,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
-    from index import Searcher
+    from index import Hit, Searcher
 
 ROOT = Path(__file__).resolve().parent.parent
 if str(ROOT) not in sys.path:
@@ -28,6 +33,7 @@ if str(ROOT) not in sys.path:
 
 _DOTTED = re.compile(r"\d+(?:\.\d+)+")
 _TIAO = re.compile(r"第[^条條]+[条條]")
+HALVES = ("tuning", "heldout")
 
 
 def matches_gold(contract: str, clause: str, gold: str, ancestors: Sequence[str] = ()) -> bool:
@@ -60,6 +66,17 @@ def first_match_rank(results: Sequence[tuple[str, str]], gold: Sequence[str],
     return None
 
 
+def hits_rank(hits: Sequence[Hit], gold: Sequence[str],
+              parents: dict[tuple[str, str], str | None]) -> int | None:
+    """1-based rank of the first hit matching a gold id, by its own clause or by one of the
+    identical clauses of other files it stands for (``Hit.also``)."""
+    for rank, hit in enumerate(hits, start=1):
+        sources = [hit.clause, *hit.also]
+        if first_match_rank([(c.contract, c.clause) for c in sources], gold, parents):
+            return rank
+    return None
+
+
 def _ancestors(contract: str, clause: str, parents: dict[tuple[str, str], str | None]) -> list[str]:
     out: list[str] = []
     parent = parents.get((contract, clause))
@@ -79,20 +96,30 @@ def score(ranks: Sequence[int | None]) -> dict[str, float]:
     }
 
 
-def evaluate(searcher: Searcher, questions: list[dict], top_k: int = 10) -> dict[str, object]:
-    """Run every question through ``searcher`` and score it."""
-    ranks: list[int | None] = []
-    misses = []
+def half_of(question: dict[str, Any], tuning: set[str]) -> str:
+    """"tuning" when every gold contract is in the tuning half, else "heldout"."""
+    stems = {g.partition("#")[0] for g in question["gold"]}
+    return "tuning" if stems <= tuning else "heldout"
+
+
+def ranks_of(searcher: Searcher, questions: Sequence[dict[str, Any]],
+             top_k: int = 10) -> list[tuple[int | None, list[str]]]:
+    """For each question: the rank of its first gold match and its top 3 as "stem#clause"."""
     parents = {(c.contract, c.clause): c.parent for c in searcher.all_clauses()}
+    out: list[tuple[int | None, list[str]]] = []
     for q in questions:
         res = searcher.search(q["q"], contract=q.get("contract"), top_k=top_k)
-        got = [(h.clause.contract, h.clause.clause) for h in res.hits]
-        rank = first_match_rank(got, q["gold"], parents)
-        ranks.append(rank)
-        if rank != 1:
-            misses.append({"q": q["q"], "gold": q["gold"], "rank": rank,
-                           "top3": [f"{c}#{n}" for c, n in got[:3]]})
-    return {**score(ranks), "n": len(questions), "misses": misses}
+        top3 = [f"{h.clause.contract}#{h.clause.clause}" for h in res.hits[:3]]
+        out.append((hits_rank(res.hits, q["gold"], parents), top3))
+    return out
+
+
+def evaluate(searcher: Searcher, questions: list[dict], top_k: int = 10) -> dict[str, object]:
+    """Run every question through ``searcher`` and score it."""
+    ranked = ranks_of(searcher, questions, top_k)
+    misses = [{"q": q["q"], "gold": q["gold"], "rank": r, "top3": top3}
+              for q, (r, top3) in zip(questions, ranked, strict=True) if r != 1]
+    return {**score([r for r, _ in ranked]), "n": len(questions), "misses": misses}
 
 
 def load_questions(path: Path) -> list[dict]:
@@ -100,14 +127,39 @@ def load_questions(path: Path) -> list[dict]:
     return [json.loads(line) for line in path.read_text("utf-8").splitlines() if line.strip()]
 
 
+def report(searcher: Searcher, files: Sequence[Path],
+           tuning: set[str] | None) -> dict[str, dict[str, Any]]:
+    """Scores per file (and per half when ``tuning`` is given), with the tuning misses."""
+    out: dict[str, dict[str, Any]] = {}
+    for path in files:
+        questions = load_questions(path)
+        start = time.perf_counter()
+        ranked = ranks_of(searcher, questions)
+        ms = 1000 * (time.perf_counter() - start) / max(len(questions), 1)
+        row: dict[str, Any] = {"all": {**score([r for r, _ in ranked]), "n": len(questions)},
+                               "ms_per_question": round(ms, 1)}
+        halves = {h: [i for i, q in enumerate(questions) if tuning is None
+                      or half_of(q, tuning) == h] for h in HALVES} if tuning is not None else {}
+        for half, idx in halves.items():
+            row[half] = {**score([ranked[i][0] for i in idx]), "n": len(idx)}
+        shown = halves.get("tuning", range(len(questions))) if tuning is not None else \
+            range(len(questions))
+        row["misses"] = [{"q": questions[i]["q"], "gold": questions[i]["gold"],
+                          "rank": ranked[i][0], "top3": ranked[i][1]}
+                         for i in shown if ranked[i][0] != 1]
+        out[path.name] = row
+    return out
+
+
 def main(argv: Sequence[str] | None = None) -> int:
+    """Build (or reuse) the index, ask every file's questions, print the scores."""
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    ap.add_argument("questions", type=Path)
+    ap.add_argument("questions", type=Path, nargs="+")
     ap.add_argument("--sources", nargs="+", type=Path, required=True)
     ap.add_argument("--mode", choices=["bm25", "dense", "hybrid"], default="hybrid")
-    ap.add_argument("--fusion", choices=["weighted", "rrf"], default=None)
     ap.add_argument("--encoder", default="use-multilingual")
-    ap.add_argument("--index", type=Path, default=None, help="reuse/keep the index here")
+    ap.add_argument("--index", type=Path, default=None, help="build/reuse the index here")
+    ap.add_argument("--split", type=Path, default=None, help="eval/split.json: report halves")
     ap.add_argument("--set", action="append", default=[], help="config knob, e.g. bm25_weight=0.4")
     ap.add_argument("--tokenizer", default="both",
                     choices=["jieba", "bigram", "unibigram", "both"])
@@ -117,38 +169,28 @@ def main(argv: Sequence[str] | None = None) -> int:
     from index import SearchConfig, Searcher, build_index, load_encoder
 
     encoder = load_encoder(args.encoder)
-
-    tmp = None
-    index_dir = args.index
-    if index_dir is None:
-        tmp = tempfile.TemporaryDirectory(prefix="cb-eval-")
-        index_dir = Path(tmp.name)
-    report = build_index(args.sources, index_dir, encoder, progress=False,
-                         mode=args.tokenizer)
-    for src, reason in report.failed:
-        print(f"{Path(src).name}: {reason}", file=sys.stderr)
-    knobs: dict[str, object] = {"mode": args.mode}
-    if args.fusion:
-        knobs["fusion"] = args.fusion
-    for item in args.set:
-        k, _, v = item.partition("=")
-        knobs[k] = float(v) if k != "fusion" else v
-    searcher = Searcher(index_dir, encoder, SearchConfig(**knobs))  # type: ignore[arg-type]
-    t0 = time.perf_counter()
-    result = evaluate(searcher, load_questions(args.questions))
-    misses: list[dict[str, Any]] = result["misses"]  # type: ignore[assignment]
-    result["ms_per_question"] = round(1000 * (time.perf_counter() - t0) / max(result["n"], 1), 1)  # type: ignore[call-overload]
+    with tempfile.TemporaryDirectory(prefix="cb-eval-") as tmp:
+        index_dir = args.index or Path(tmp)
+        built = build_index(args.sources, index_dir, encoder, progress=False, mode=args.tokenizer)
+        for src, reason in built.failed:
+            print(f"{Path(src).name}: {reason}", file=sys.stderr)
+        knobs: dict[str, object] = {"mode": args.mode}
+        for item in args.set:
+            k, _, v = item.partition("=")
+            knobs[k] = v if k == "fusion" else float(v)
+        searcher = Searcher(index_dir, encoder, SearchConfig(**knobs))  # type: ignore[arg-type]
+        tuning = set(json.loads(args.split.read_text("utf-8"))["tuning"]) if args.split else None
+        result = report(searcher, args.questions, tuning)
     if args.json:
         print(json.dumps(result, ensure_ascii=False))
-    else:
-        print(f"{args.questions.name} {args.encoder} {args.tokenizer} {knobs}: "
-              f"hit@1={result['hit@1']:.3f} "
-              f"hit@3={result['hit@3']:.3f} MRR={result['mrr']:.3f} n={result['n']} "
-              f"({result['ms_per_question']} ms/q)")
-        for m in misses:
+        return 0
+    print(f"{args.encoder} {args.tokenizer} {knobs}")
+    for name, row in result.items():
+        parts = [f"{h} {row[h]['hit@1']:.3f}/{row[h]['hit@3']:.3f}/{row[h]['mrr']:.3f} "
+                 f"n={row[h]['n']}" for h in ("all", *HALVES) if h in row]
+        print(f"{name}: hit@1/hit@3/MRR " + "; ".join(parts) + f" ({row['ms_per_question']} ms/q)")
+        for m in row["misses"]:
             print(f"  miss {m['q']} gold={m['gold']} rank={m['rank']} top3={m['top3']}")
-    if tmp is not None:
-        tmp.cleanup()
     return 0
 
 

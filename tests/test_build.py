@@ -29,6 +29,9 @@ class CountingEncoder:
         self.texts += len(texts)
         return self._inner.encode(texts)
 
+    def encode_queries(self, texts: Sequence[str]) -> np.ndarray:
+        return self._inner.encode_queries(texts)
+
 
 def test_first_build_then_incremental(tmp_path) -> None:
     src, idx = tmp_path / "src", tmp_path / "idx"

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from index.numerals import cn_to_int, starts_with_label
+from index.numerals import cn_to_int, quantity_tokens, starts_with_label
 from index.structure.numbering import parse_label, strip_page_furniture
 
 
@@ -87,3 +87,14 @@ def test_page_furniture() -> None:
 def test_starts_with_label_still_works() -> None:
     assert starts_with_label("1.1甲方")
     assert not starts_with_label("甲方应当")
+
+
+@pytest.mark.parametrize(("text", "tokens"), [
+    ("试用期为三个月", ["q:90d"]), ("3个月", ["q:90d"]), ("90天内", ["q:90d"]),
+    ("半年", ["q:180d"]), ("六个月", ["q:180d"]), ("一年半", ["q:540d"]), ("两周", ["q:14d"]),
+    ("十个工作日内", ["q:10wd"]), ("两小时内响应", ["q:2h"]), ("24小时", ["q:24h"]),
+    ("百分之五", ["q:5%"]), ("5%", ["q:5%"]), ("千分之三", ["q:0.3%"]), ("0.3%", ["q:0.3%"]),
+    ("2024年3月15日", []), ("每月5日前", []), ("第3.2条", []),
+])
+def test_quantity_tokens(text: str, tokens: list[str]) -> None:
+    assert quantity_tokens(text) == tokens

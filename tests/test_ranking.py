@@ -11,9 +11,10 @@ from index.search.ranking import (
     adjust_for_structure,
     coverage,
     fuse,
-    is_relevant,
+    merge_same_text,
     rrf,
     scaled,
+    spread_over_contracts,
     top_positions,
     without_bare_headings,
 )
@@ -28,6 +29,8 @@ def features(**given: object) -> ClauseFeatures:
         "parent": np.full(4, -1, dtype=np.int64), "heading": np.zeros(4, dtype=bool),
         "actor": none, "obligor": none, "condition": none,
         "listing": np.zeros(4, dtype=bool), "definition": np.zeros(4, dtype=bool),
+        "breach": np.zeros(4, dtype=bool), "modal": np.zeros(4, dtype=bool),
+        "quantity": np.zeros(4, dtype=bool),
     }
     base.update(given)
     return ClauseFeatures(**base)  # type: ignore[arg-type]
@@ -98,9 +101,27 @@ def test_list_questions_and_definitions() -> None:
     cfg = SearchConfig(child_weight=0.0, list_bonus=0.1, definition_penalty=0.3)
     scores = np.array([1.0, 0.9, 0.95, 0.0])
     assert top_positions(adjust_for_structure(scores, ALL, f, cfg), ALL, 4) == [0, 1, 2, 3]
-    listed = adjust_for_structure(scores, ALL, f, cfg, wants_list=True, wants_definition=True)
+    listed = adjust_for_structure(scores, ALL, f, cfg, intents=frozenset({"list", "definition"}))
     assert listed.tolist() == pytest.approx([1.0, 1.0, 0.95, 0.0])
-    assert adjust_for_structure(scores, ALL, f, cfg, wants_list=True)[2] == pytest.approx(0.65)
+    assert adjust_for_structure(scores, ALL, f, cfg, intents=frozenset({"list"}))[2] == \
+        pytest.approx(0.65)
+
+
+def test_what_a_question_asks_for_prefers_the_clauses_that_say_it() -> None:
+    f = features(breach=np.array([False, True, False, False]),
+                 modal=np.array([False, False, True, False]),
+                 quantity=np.array([False, False, False, True]),
+                 definition=np.array([True, False, False, False]))
+    cfg = SearchConfig(child_weight=0.0, definition_penalty=0.0, definition_bonus=0.1,
+                       consequence_bonus=0.2, permission_bonus=0.3, duration_bonus=0.4)
+    scores = np.array([1.0, 0.9, 0.8, 0.0])  # span 1
+    for intent, expected in (("definition", [1.1, 0.9, 0.8, 0.0]),
+                             ("consequence", [1.0, 1.1, 0.8, 0.0]),
+                             ("permission", [1.0, 0.9, 1.1, 0.0]),
+                             ("duration", [1.0, 0.9, 0.8, 0.4])):
+        out = adjust_for_structure(scores, ALL, f, cfg, intents=frozenset({intent}))
+        assert out.tolist() == pytest.approx(expected), intent
+    assert adjust_for_structure(scores, ALL, f, cfg).tolist() == pytest.approx(scores.tolist())
 
 
 def test_top_positions_best_first_ties_in_index_order() -> None:
@@ -122,12 +143,24 @@ def test_relevance_by_dense_score_or_word_coverage() -> None:
     assert coverage(["押金", "退还"], "押金于租期届满后返还", {"退还": ("返还",)}) == 1.0
     assert coverage(["押金", "利息"], "押金于租期届满后返还", {}) == 0.5
     assert coverage([], "text", {}) == 0.0
-    assert is_relevant(0.31, 0.0, cfg)
-    assert is_relevant(0.25, 0.5, cfg) and not is_relevant(0.25, 0.4, cfg)
-    assert not is_relevant(0.19, 1.0, cfg)
+    assert cfg.is_relevant(0.31, 0.0)
+    assert cfg.is_relevant(0.25, 0.5) and not cfg.is_relevant(0.25, 0.4)
+    assert not cfg.is_relevant(0.19, 1.0)
 
 
 def test_definition_clauses() -> None:
     assert is_definition("“维护服务”指乙方为甲方提供的……")
     assert is_definition("1.2 \"系统\"或“平台”是指……")
     assert not is_definition("乙方应提供维护服务")
+
+
+def test_copies_fold_into_the_first_and_contracts_take_turns() -> None:
+    contract_of = np.array(["a", "b", "a", "c", "a", "b"], dtype=object)
+    same_text = np.array([0, 0, 1, 2, 3, 1])  # 0 and 1 are one text; so are 2 and 5
+    merged = merge_same_text([0, 1, 2, 3, 4, 5], same_text, contract_of)
+    assert merged == [(0, [1]), (2, [5]), (3, []), (4, [])]
+    assert merge_same_text([2, 4], np.array([0, 0, 0, 0, 0, 0]), contract_of) == [
+        (2, []), (4, [])]  # the same text twice in one contract is two answers
+    assert spread_over_contracts(merged, contract_of, 1) == [(0, [1]), (3, []), (2, [5]),
+                                                           (4, [])]
+    assert spread_over_contracts(merged, contract_of, 0) == merged

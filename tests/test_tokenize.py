@@ -70,3 +70,16 @@ def test_preload_and_first_use_at_once_load_one_dictionary() -> None:
         t.join()
     assert len({id(x) for x in found}) == 1 and found[0] is tk._jieba()
     assert len(tk._JIEBA) == 1
+
+
+def test_durations_and_percentages_in_words_and_digits_score_alike() -> None:
+    from index.store.lexical import LexicalIndex
+
+    docs = [tokenize("押金三个月内退还"), tokenize("押金一个月内退还"),
+            tokenize("违约金为合同总价的百分之五"), tokenize("违约金为合同总价的百分之十")]
+    index = LexicalIndex.build(docs)
+    by_days = index.scores(tokenize("押金90天内退还"))
+    assert by_days[0] > by_days[1]
+    by_percent = index.scores(tokenize("违约金是不是5%"))
+    assert by_percent[2] > by_percent[3]
+    assert tokenize("三个月", "jieba")[-1] == tokenize("90天", "jieba")[-1] == "q:90d"

@@ -5,5 +5,6 @@ from __future__ import annotations
 
 from .config import SearchConfig
 from .searcher import Searcher
+from .signals import Signals
 
-__all__ = ["SearchConfig", "Searcher"]
+__all__ = ["SearchConfig", "Searcher", "Signals"]

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+import json
+from dataclasses import dataclass, fields
+from importlib import resources
 from typing import Literal
 
 Mode = Literal["hybrid", "bm25", "dense"]
@@ -25,9 +27,31 @@ class SearchConfig:
     role_penalty: float = 0.25  # another party has the duty (甲方应… for a 乙方 question)
     list_bonus: float = 0.15  # a list question prefers a clause that introduces a list
     definition_penalty: float = 0.3  # definitions rank lower unless a meaning is asked
+    definition_bonus: float = 0.0  # a meaning question prefers definitions
+    consequence_bonus: float = 0.0  # "会怎样" prefers what follows a breach
+    permission_bonus: float = 0.0  # "能不能" prefers clauses that grant or forbid
+    duration_bonus: float = 0.0  # "多久" prefers clauses that state a duration
+    per_contract: int = 2  # hits of one contract before others' when several are in scope
     # Relevance (calibrated on the dev sets and off-topic questions, docs/retrieval.md): on
     # topic when the best cosine reaches min_dense, or reaches weak_dense while the top hit
     # holds at least min_coverage of the question's content words.
     min_dense: float = 0.27
     weak_dense: float = 0.17
     min_coverage: float = 0.5
+
+    @classmethod
+    def for_encoder(cls, encoder: str) -> SearchConfig:
+        """The weights and thresholds learned for ``encoder`` by scripts/tune.py (shipped in
+        index/data/ranking.json); the defaults for an encoder nobody tuned."""
+        learned = json.loads(
+            (resources.files("index") / "data" / "ranking.json").read_text("utf-8"))
+        known = {f.name for f in fields(cls)}
+        return cls(**{k: v for k, v in learned.get(encoder, {}).items() if k in known})
+
+    def is_relevant(self, best_dense: float, coverage: float) -> bool:
+        """Whether the best hit is about the question at all (off-topic questions are not): a
+        close enough dense match, or a weaker one whose hit holds enough of the question's
+        words (``coverage``)."""
+        if best_dense >= self.min_dense:
+            return True
+        return best_dense >= self.weak_dense and coverage >= self.min_coverage

@@ -46,9 +46,10 @@ class DenseVectors:
     def _positions(self, ids: np.ndarray) -> np.ndarray:
         return np.asarray(self._sorted_pos[np.searchsorted(self._sorted_ids, ids)])
 
-    def scores(self, query: np.ndarray, scope: str | None = None) -> np.ndarray:
+    def scores(self, query: np.ndarray, scope: frozenset[str] = frozenset()) -> np.ndarray:
         """Cosine of ``query`` (a unit vector) with every clause; for an approximate index the
-        clauses it did not return get the lowest candidate's score."""
+        clauses it did not return get the lowest candidate's score, and a question limited to
+        some contracts (``scope``) is scored exactly over theirs."""
         n = len(self._ids)
         out = np.full(n, -1.0, dtype=np.float32)
         if self._matrix is not None and self._matrix_pos is not None:
@@ -56,9 +57,10 @@ class DenseVectors:
             return out
         if n == 0:
             return out
-        if scope is not None:  # one contract: exact over its clauses, whatever the index
-            pos, matrix = self._contract_vectors(scope)
-            out[pos] = matrix @ query
+        if scope:  # some contracts: exact over their clauses, whatever the index
+            for contract in sorted(scope):
+                pos, matrix = self._contract_vectors(contract)
+                out[pos] = matrix @ query
             return out
         sims, ids = self.nearest(query[None, :])
         found = ids[0] >= 0

@@ -25,6 +25,7 @@ from ..store import (
 )
 from ..store.lexical import LexicalIndex
 from ..store.tokenize import DEFAULT_MODE, TokenMode
+from ..text import normalize_text
 from .dense import DenseVectors
 from .features import ClauseFeatures, clause_features
 from .scope import TitleIndex
@@ -39,6 +40,7 @@ class LoadedGeneration:
     clauses: tuple[Clause, ...]
     search_text: tuple[str, ...]  # what BM25 indexed of each clause
     contract_of: np.ndarray  # object: contract key of each clause
+    contract_code: np.ndarray  # int: position of each clause's contract in ``contracts``
     contracts: dict[str, Contract]  # key -> contract (no clauses), in build order
     titles: dict[str, str]  # key -> title
     title_index: TitleIndex
@@ -46,7 +48,24 @@ class LoadedGeneration:
     titles_lexical: LexicalIndex
     dense: DenseVectors
     features: ClauseFeatures
+    same_text: np.ndarray  # int: clauses with one identical normalised text share a number
     tokenizer: TokenMode
+
+    def mask(self, contracts: frozenset[str]) -> np.ndarray:
+        """Which clauses belong to ``contracts`` (all of them when it is empty)."""
+        if not contracts:
+            return np.ones(len(self.clauses), dtype=bool)
+        keys = list(self.contracts)
+        wanted = [keys.index(k) for k in contracts if k in self.contracts]
+        return np.isin(self.contract_code, np.array(wanted, dtype=np.int32))
+
+
+def _same_text(clauses: tuple[Clause, ...]) -> np.ndarray:
+    """A number per distinct clause text (normalised, with its clause id: 7.2 of one file and
+    7.2 of its copy are one answer; the same sentence under another number is not)."""
+    seen: dict[tuple[str, str], int] = {}
+    return np.array([seen.setdefault((c.clause, normalize_text(c.text_simplified or c.text)),
+                                     len(seen)) for c in clauses], dtype=np.int64)
 
 
 def check_encoder(index_dir: Path, built_with: object, configured: str) -> None:
@@ -68,6 +87,7 @@ def load_generation(index_dir: Path, encoder: str) -> LoadedGeneration:
     clauses = tuple(r.clause for r in rows)
     contract_of = np.array([c.contract for c in clauses], dtype=object)
     contracts = {c.key: c for c, _ in read_contracts(gen_dir)}
+    code = {k: i for i, k in enumerate(contracts)}
     titles = {k: c.title for k, c in contracts.items()}
     lexical = LexicalIndex.load(gen_dir / BM25_DIR, len(rows))
     titles_lexical = LexicalIndex.load(gen_dir / TITLES_BM25_DIR, len(rows))
@@ -80,6 +100,7 @@ def load_generation(index_dir: Path, encoder: str) -> LoadedGeneration:
         clauses=clauses,
         search_text=tuple(r.search_text for r in rows),
         contract_of=contract_of,
+        contract_code=np.array([code.get(c.contract, -1) for c in clauses], dtype=np.int32),
         contracts=contracts,
         titles=titles,
         title_index=TitleIndex(titles),
@@ -87,5 +108,6 @@ def load_generation(index_dir: Path, encoder: str) -> LoadedGeneration:
         titles_lexical=titles_lexical,
         dense=DenseVectors(read_vectors(gen_dir), ids, contract_of),
         features=clause_features(clauses),
+        same_text=_same_text(clauses),
         tokenizer=manifest.tokenizer or DEFAULT_MODE,  # type: ignore[arg-type]
     )

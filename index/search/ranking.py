@@ -64,10 +64,11 @@ def fuse(lexical: np.ndarray, titles: np.ndarray, dense: np.ndarray, mask: np.nd
 
 def adjust_for_structure(fused: np.ndarray, mask: np.ndarray, features: ClauseFeatures,
                          cfg: SearchConfig, *, role: str | None = None,
-                         wants_list: bool = False, wants_definition: bool = False) -> np.ndarray:
+                         intents: frozenset[str] = frozenset()) -> np.ndarray:
     """Scores moved by clause structure: a heading takes a share of its best child's score;
-    the asked party acting is a bonus and another party's duty a penalty; list questions
-    prefer list introductions; definitions rank lower unless a meaning is asked. Bonuses are
+    the asked party acting is a bonus and another party's duty a penalty; what the question
+    asks for (``intents``: a list, a meaning, a consequence, a permission, a duration) prefers
+    the clauses that say it; definitions rank lower unless a meaning is asked. Bonuses are
     shares of the score span in scope."""
     fused = fused.astype(np.float64)
     out = fused.copy()
@@ -82,9 +83,15 @@ def adjust_for_structure(fused: np.ndarray, mask: np.ndarray, features: ClauseFe
         duty_elsewhere = ((features.obligor != None) & (features.obligor != role)  # noqa: E711
                           & (features.actor != role) & (features.condition != role))
         out[duty_elsewhere] -= cfg.role_penalty * span
-    if wants_list:
-        out[features.listing] += cfg.list_bonus * span
-    if not wants_definition:
+    cues = (("list", features.listing, cfg.list_bonus),
+            ("definition", features.definition, cfg.definition_bonus),
+            ("consequence", features.breach, cfg.consequence_bonus),
+            ("permission", features.modal, cfg.permission_bonus),
+            ("duration", features.quantity, cfg.duration_bonus))
+    for intent, cue, bonus in cues:
+        if intent in intents and bonus:
+            out[cue] += bonus * span
+    if "definition" not in intents:
         out[features.definition] -= cfg.definition_penalty * span
     return out
 
@@ -109,6 +116,38 @@ def without_bare_headings(ranked: Sequence[int], features: ClauseFeatures) -> li
     return [i for i in ranked if not (i in covered and features.heading[i])]
 
 
+def merge_same_text(ranked: Sequence[int], same_text: np.ndarray,
+                    contract_of: np.ndarray) -> list[tuple[int, list[int]]]:
+    """Ranked positions with the same text from other contracts folded into the first:
+    (position, [positions of its copies]), in rank order."""
+    out: list[tuple[int, list[int]]] = []
+    first: dict[int, int] = {}  # text number -> index in ``out``
+    for i in ranked:
+        k = int(same_text[i])
+        if k in first and contract_of[out[first[k]][0]] != contract_of[i]:
+            out[first[k]][1].append(i)
+            continue
+        first.setdefault(k, len(out))
+        out.append((i, []))
+    return out
+
+
+def spread_over_contracts(merged: Sequence[tuple[int, list[int]]], contract_of: np.ndarray,
+                          per_contract: int) -> list[tuple[int, list[int]]]:
+    """At most ``per_contract`` hits of any one contract, in rank order; the hits over that
+    follow the others (a question over a library answers from many contracts)."""
+    if per_contract <= 0:
+        return list(merged)
+    counts: dict[object, int] = {}
+    first: list[tuple[int, list[int]]] = []
+    later: list[tuple[int, list[int]]] = []
+    for item in merged:
+        key = contract_of[item[0]]
+        counts[key] = counts.get(key, 0) + 1
+        (first if counts[key] <= per_contract else later).append(item)
+    return first + later
+
+
 def coverage(words: Sequence[str], text: str, synonyms: Mapping[str, Iterable[str]]) -> float:
     """Share of ``words`` found in ``text``, directly or through one of their synonyms."""
     if not words:
@@ -116,10 +155,3 @@ def coverage(words: Sequence[str], text: str, synonyms: Mapping[str, Iterable[st
     found = sum(1 for w in words if w in text or any(t in text for t in synonyms.get(w, ())))
     return found / len(words)
 
-
-def is_relevant(best_dense: float, top_coverage: float, cfg: SearchConfig) -> bool:
-    """Whether the best hit is about the question at all (off-topic questions are not): a
-    close enough dense match, or a weaker one whose hit holds enough of the question's words."""
-    if best_dense >= cfg.min_dense:
-        return True
-    return best_dense >= cfg.weak_dense and top_coverage >= cfg.min_coverage

@@ -1,7 +1,10 @@
-"""Scope: the one contract a question names ("维护协议里…", "《…》"), and names that match none.
+"""Scope: the contracts a question names ("维护协议里…", "《…》", "劳动合同样例里…"), and names
+that match none.
 
-Titles are prepared once per index generation (``TitleIndex``) since every question is
-compared with all of them.
+A name may fit several contracts (three files titled 《劳动合同》): the question is then limited
+to all of them, unless a word of one file's name tells it apart (样例, Word原版, 模板七). Titles
+are prepared once per index generation (``TitleIndex``) since every question is compared with
+all of them.
 """
 
 from __future__ import annotations
@@ -36,6 +39,22 @@ class TitleIndex:
             for g in gset:
                 self.counts[g] = self.counts.get(g, 0) + 1
         self.keys_lower = {k: k.lower() for k in titles}
+        # names as a question writes them: Simplified, lower case, no spaces or brackets
+        self.names = {k: {n for n in (_compact(k), _compact(t)) if len(n) >= 2}
+                      for k, t in titles.items()}
+        self.terms = {k: _name_terms(k, t) for k, t in titles.items()}
+
+
+def _compact(name: str) -> str:
+    return re.sub(r"[\s()（）\[\]【】、,，._\-]+", "", normalize_text(name).lower())
+
+
+def _name_terms(key: str, title: str) -> set[str]:
+    """The words of a file's name beyond its title ("已填写样例" of 劳动合同（已填写样例）):
+    their bigrams, and Latin words."""
+    extra = _compact(key).replace(_compact(title), " ")
+    latin = set(re.findall(r"[a-z]{2,}", extra))
+    return (_bigram_set(extra) | latin) - _GENERIC
 
 
 def _title_index(titles: Mapping[str, str] | TitleIndex) -> TitleIndex:
@@ -43,25 +62,37 @@ def _title_index(titles: Mapping[str, str] | TitleIndex) -> TitleIndex:
 
 
 def detect_scope(question: str, titles: Mapping[str, str] | TitleIndex) -> str | None:
-    """The one contract a normalised question names ("维护协议里…", "《…》"), else None.
+    """The one contract a normalised question names, else None (see ``detect_scopes``)."""
+    found = detect_scopes(question, titles)
+    return next(iter(found)) if len(found) == 1 else None
 
-    Evidence: the text before a word like 合同/协议 (or inside 《》) shares title bigrams that no
-    other contract's title has, or the question holds four or more consecutive characters of one
-    title only (with two distinctive bigrams among them); a tie or less means the whole library.
+
+def detect_scopes(question: str, titles: Mapping[str, str] | TitleIndex) -> frozenset[str]:
+    """The contracts a normalised question names; empty for the whole library.
+
+    Evidence, strongest first: a file name or title written out (the longest one found; every
+    contract whose name holds it, narrowed by a word only one file's name has: 样例, Word原版);
+    the text before a word like 合同/协议 (or inside 《》) sharing title bigrams that no other
+    contract's title has (the best-sharing contracts); four or more consecutive characters of
+    one title only, with two distinctive bigrams among them.
     """
     index = _title_index(titles)
     if not index.titles:
-        return None
+        return frozenset()
+    named = _named_outright(question, index)
+    if named:
+        return named
     norm, grams, counts = index.norm, index.grams, index.counts
     lowered = question.lower()
-    for key, low in index.keys_lower.items():  # the file stem written literally
+    for key, low in index.keys_lower.items():  # an ASCII file stem written literally
         if low in lowered and re.search(rf"(?<![\w-]){re.escape(low)}(?![\w-])", lowered):
-            return key
+            return frozenset({key})
     windows = [m.group(1) for m in re.finditer(r"《([^》]{2,40})》", question)]
     for m in _DESIGNATOR_RE.finditer(question):
         windows.append(question[max(0, m.start() - 12) : m.start()])
     if not windows:
-        return _named_by_title_run(question, norm, grams, counts)
+        run = _named_by_title_run(question, norm, grams, counts)
+        return frozenset({run}) if run else frozenset()
     best: dict[str, int] = {}
     for window in windows:
         wgrams = _bigram_set(window)
@@ -70,10 +101,33 @@ def detect_scope(question: str, titles: Mapping[str, str] | TitleIndex) -> str |
             if distinctive:
                 best[key] = max(best.get(key, 0), len(distinctive))
     if not best:
-        return None
+        return frozenset()
     top = max(best.values())
-    winners = [k for k, v in best.items() if v == top]
-    return winners[0] if len(winners) == 1 else None
+    return frozenset(k for k, v in best.items() if v == top)
+
+
+def _named_outright(question: str, index: TitleIndex) -> frozenset[str]:
+    """Contracts whose file name or title the question writes out (the longest such name:
+    "房屋租赁合同" over "租赁合同"), narrowed to the one file a word of its name points at."""
+    asked = _compact(question)
+    found = [n for names in index.names.values() for n in names
+             if n in asked and not n.isascii()]
+    if not found:
+        return frozenset()
+    longest = max(found, key=len)
+    family = {k for k, names in index.names.items() if any(longest in n for n in names)}
+    if len(family) == 1:
+        return frozenset(family)
+    said = _bigram_set(longest)  # the family's own name tells no member apart
+    terms = {k: index.terms[k] - said for k in family}
+    shared: dict[str, int] = {}
+    for k in family:
+        for term in terms[k]:
+            shared[term] = shared.get(term, 0) + 1
+    score = {k: sum(1 for t in terms[k] if shared[t] == 1 and t in asked) for k in family}
+    top = max(score.values())
+    narrowed = [k for k, v in score.items() if v == top]
+    return frozenset(narrowed if top > 0 and len(narrowed) == 1 else family)
 
 
 def unknown_title(question: str, titles: Mapping[str, str] | TitleIndex) -> str | None:

@@ -15,21 +15,22 @@ from ..errors import QueryError, UnknownContractError
 from ..models import Clause, ContractInfo, Hit, SearchResult
 from ..store import current_generation, read_manifest, require_generation
 from ..store.encoders import Encoder, load_encoder
-from ..store.lexical import LexicalIndex
 from ..text import normalize_text
 from .config import SearchConfig
 from .generation import LoadedGeneration, check_encoder, load_generation
 from .lookup import clause_number_forms
-from .question import ParsedQuery, asks_definition, asks_list, check_question, parse_query
+from .question import check_question, parse_query, question_intents
 from .ranking import (
     adjust_for_structure,
     coverage,
     fuse,
-    is_relevant,
+    merge_same_text,
+    spread_over_contracts,
     top_positions,
     without_bare_headings,
 )
-from .scope import detect_scope, unknown_title
+from .scope import detect_scopes, unknown_title
+from .signals import Signals
 from .thesaurus import Thesaurus
 
 _EXTRA_CANDIDATES = 5  # ranked beyond top_k, so dropping bare headings still leaves top_k
@@ -42,7 +43,7 @@ class Searcher:
                  thesaurus: Thesaurus | None = None) -> None:
         self.index_dir = Path(index_dir)
         self.encoder = encoder
-        self.config = config or SearchConfig()
+        self.config = config or SearchConfig.for_encoder(encoder.name)
         self.thesaurus = thesaurus if thesaurus is not None else Thesaurus.load()
         self._gen: LoadedGeneration = load_generation(self.index_dir, encoder.name)
 
@@ -72,7 +73,7 @@ class Searcher:
     def warm_up(self) -> None:
         """Load what loads lazily (encoder weights, jieba's dictionary) now, so the first
         question is answered as fast as the others."""
-        self.encoder.encode(["合同"])
+        self.encoder.encode_queries(["合同"])
         parse_query("合同的期限", self.thesaurus, self._gen.tokenizer)
 
     # ------------------------------------------------------------------ listing & lookup
@@ -113,39 +114,67 @@ class Searcher:
 
     def search(self, question: str, contract: str | None = None, top_k: int = 5) -> SearchResult:
         """The clauses that best answer ``question``, best first."""
+        return self.rank(self.signals(question, contract), top_k)
+
+    def signals(self, question: str, contract: str | None = None) -> Signals:
+        """Check and parse ``question``, find its scope, and score every clause by BM25 and
+        by its vector; QueryError when it cannot be searched."""
         check_question(question)
         self._check_contract(contract)
-        gen, cfg = self._gen, self.config
+        gen = self._gen
         pq = parse_query(question, self.thesaurus, gen.tokenizer)
-        scope = contract or detect_scope(pq.text, gen.title_index)
-        if scope is None and (named := unknown_title(question, gen.title_index)):
+        scopes = frozenset({contract}) if contract else detect_scopes(pq.text, gen.title_index)
+        if not scopes and (named := unknown_title(question, gen.title_index)):
             raise UnknownContractError(f"《{named}》")
-        n = len(gen.clauses)
-        if n == 0:
-            return SearchResult(question=question, hits=(), scope=scope, relevant=False)
-        mask = (gen.contract_of == scope) if scope else np.ones(n, dtype=bool)
-        dense = gen.dense.scores(self.encoder.encode([pq.text])[0], scope)
-        fused = fuse(self._bm25(pq, gen.lexical), self._bm25(pq, gen.titles_lexical), dense,
-                     mask, cfg)
-        fused = adjust_for_structure(fused, mask, gen.features, cfg, role=pq.role,
-                                     wants_list=asks_list(pq.text),
-                                     wants_definition=asks_definition(pq.text))
-        ranked = top_positions(fused, mask, max(top_k, 0) + _EXTRA_CANDIDATES)
-        order = without_bare_headings(ranked, gen.features)[: max(top_k, 0)]
+        empty = np.zeros(len(gen.clauses), dtype=np.float32)
+        return Signals(
+            question=question, query=pq, intents=question_intents(pq.text), scopes=scopes,
+            mask=gen.mask(scopes),
+            lexical=gen.lexical.scores(pq.tokens),
+            lexical_expansion=gen.lexical.scores(pq.expansion) if pq.expansion else empty,
+            titles=gen.titles_lexical.scores(pq.tokens),
+            titles_expansion=gen.titles_lexical.scores(pq.expansion) if pq.expansion else empty,
+            dense=gen.dense.scores(self.encoder.encode_queries([pq.text])[0], scopes)
+            if len(gen.clauses) else empty,
+        )
+
+    def rank(self, sig: Signals, top_k: int = 5, *,
+             config: SearchConfig | None = None) -> SearchResult:
+        """The ``top_k`` best clauses for ``sig``: fused, adjusted for structure, ranked, and
+        whether the best is relevant at all (``config`` defaults to the searcher's own)."""
+        gen, cfg = self._gen, config or self.config
+        if not len(gen.clauses):
+            return SearchResult(question=sig.question, hits=(), scope=sig.scope,
+                                scopes=tuple(sorted(sig.scopes)), relevant=False)
+        lexical = sig.lexical + cfg.expansion_weight * sig.lexical_expansion
+        titles = sig.titles + cfg.expansion_weight * sig.titles_expansion
+        fused = fuse(lexical, titles, sig.dense, sig.mask, cfg)
+        fused = adjust_for_structure(fused, sig.mask, gen.features, cfg, role=sig.query.role,
+                                     intents=sig.intents)
+        want = max(top_k, 0)
+        ranked = top_positions(fused, sig.mask, 2 * want + _EXTRA_CANDIDATES)
+        head = want + _EXTRA_CANDIDATES  # bare headings are judged among these, as ever;
+        kept = (without_bare_headings(ranked[:head], gen.features)  # the rest fills in for
+                + without_bare_headings(ranked[head:], gen.features))  # merged copies
+        merged = merge_same_text(kept, gen.same_text, gen.contract_of)
+        if len(sig.scopes) != 1:
+            merged = spread_over_contracts(merged, gen.contract_of, cfg.per_contract)
+        merged = merged[:want]
+        order = [i for i, _ in merged]
         hits = tuple(Hit(gen.clauses[i], gen.titles.get(gen.clauses[i].contract, ""),
-                         float(fused[i])) for i in order)
+                         float(fused[i]), tuple(gen.clauses[j] for j in copies))
+                     for i, copies in merged)
         parties = {h.clause.contract: dict(gen.contracts[h.clause.contract].parties)
                    for h in hits if h.clause.contract in gen.contracts}
-        return SearchResult(question=question, hits=hits, scope=scope, parties=parties,
-                            relevant=bool(order) and self._relevant(pq, dense, mask, order[0]))
+        evidence = self._evidence(sig, order[0]) if order else (0.0, 0.0)
+        return SearchResult(question=sig.question, hits=hits, scope=sig.scope,
+                            scopes=tuple(sorted(sig.scopes)), parties=parties,
+                            relevant=bool(order) and cfg.is_relevant(*evidence),
+                            evidence=evidence)
 
-    def _bm25(self, pq: ParsedQuery, index: LexicalIndex) -> np.ndarray:
-        scores = index.scores(pq.tokens)
-        if pq.expansion and self.config.expansion_weight:
-            scores = scores + self.config.expansion_weight * index.scores(pq.expansion)
-        return scores
-
-    def _relevant(self, pq: ParsedQuery, dense: np.ndarray, mask: np.ndarray, top: int) -> bool:
-        words = [w for w in pq.words if len(w) > 1] or list(pq.words)
+    def _evidence(self, sig: Signals, top: int) -> tuple[float, float]:
+        """The best dense score in scope, and the share of the question's content words the
+        top hit holds: what decides relevance."""
+        words = [w for w in sig.query.words if len(w) > 1] or list(sig.query.words)
         share = coverage(words, self._gen.search_text[top], self.thesaurus.entries)
-        return is_relevant(float(dense[mask].max()), share, self.config)
+        return float(sig.dense[sig.mask].max()), share

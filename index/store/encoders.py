@@ -16,6 +16,8 @@ from typing import Any, Protocol
 
 import numpy as np
 
+from .e5 import E5_NAME, E5Encoder
+
 DEFAULT_ENCODER = "use-multilingual"
 
 
@@ -26,7 +28,11 @@ class Encoder(Protocol):
     dim: int
 
     def encode(self, texts: Sequence[str]) -> np.ndarray:
-        """(len(texts), dim) float32, each row L2-normalised."""
+        """Clause texts -> (len(texts), dim) float32, each row L2-normalised."""
+        ...
+
+    def encode_queries(self, texts: Sequence[str]) -> np.ndarray:
+        """Questions -> unit vectors (models trained with a query prefix use it here)."""
         ...
 
 
@@ -116,6 +122,10 @@ class UseEncoder:
             parts = list(pool.map(self._one_thread.encode, batches))
         return _unit(np.vstack(parts))
 
+    def encode_queries(self, texts: Sequence[str]) -> np.ndarray:
+        """Questions are encoded like clauses."""
+        return self.encode(texts)
+
 
 class SentenceTransformerEncoder:
     """Any sentence-transformers model, loaded by name or local path (offline)."""
@@ -141,10 +151,16 @@ class SentenceTransformerEncoder:
             return np.zeros((0, self.dim), dtype=np.float32)
         return _unit(self._model.encode(list(texts), batch_size=32, show_progress_bar=False))
 
+    def encode_queries(self, texts: Sequence[str]) -> np.ndarray:
+        """Questions are encoded like clauses (no model-specific query instruction)."""
+        return self.encode(texts)
+
 
 @lru_cache(maxsize=4)
 def load_encoder(name: str = DEFAULT_ENCODER) -> Encoder:
     """The encoder called ``name`` (cached per process: models load once)."""
     if name in (DEFAULT_ENCODER, "use", "usem3"):
         return UseEncoder(DEFAULT_ENCODER)
+    if name == E5_NAME:
+        return E5Encoder()
     return SentenceTransformerEncoder(name)

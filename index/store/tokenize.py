@@ -12,6 +12,8 @@ from collections.abc import Sequence
 from importlib import resources
 from typing import Any, Literal
 
+from ..numerals import quantity_tokens
+
 TokenMode = Literal["jieba", "bigram", "unibigram", "both"]
 DEFAULT_MODE: TokenMode = "both"  # measured best (docs/retrieval.md)
 
@@ -87,7 +89,8 @@ def _jieba_words(text: str) -> list[str]:
 
 
 def tokenize(text: str, mode: TokenMode = DEFAULT_MODE, drop_stopwords: bool = True) -> list[str]:
-    """Tokens of a normalised text for BM25.
+    """Tokens of a normalised text for BM25, then one canonical token per duration or
+    percentage (``index.numerals.quantity_tokens``: 三个月, 3个月 and 90天 are one token).
 
     ``jieba``: words (search mode: a long word also gives its parts); ``bigram``: character
     bigrams of every Chinese run; ``unibigram``: bigrams plus single characters; ``both``: jieba
@@ -106,7 +109,7 @@ def tokenize(text: str, mode: TokenMode = DEFAULT_MODE, drop_stopwords: bool = T
             words.extend(g for g in _bigrams(text) if g not in seen)
     if drop_stopwords:
         words = [w for w in words if w not in STOPWORDS]
-    return words
+    return words + quantity_tokens(text)
 
 
 def _raw(text: str, mode: TokenMode) -> tuple[list[str], list[str]]:
@@ -141,7 +144,8 @@ def tokenize_parts(parts: Sequence[str], mode: TokenMode = DEFAULT_MODE,
         words.extend(g for g in extra if g not in seen)
     else:
         words.extend(extra)
-    return [w for w in words if w not in STOPWORDS]
+    quantities = quantity_tokens(" ".join(parts).lower())  # a regex: cheap on the whole text
+    return [w for w in words if w not in STOPWORDS] + quantities
 
 
 def content_words(text: str) -> list[str]:

@@ -1,0 +1,36 @@
+"""What a question is scored with, before any weight applies: its parse, its scope, and the
+BM25 and dense scores of every clause.
+
+``Searcher.signals`` computes them once; ``Searcher.rank`` turns them into hits under a
+``SearchConfig``. Keeping the two apart lets scripts/tune.py try thousands of weightings of
+the same signals in a second.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from .question import ParsedQuery
+
+
+@dataclass(frozen=True)
+class Signals:
+    """One question's raw scores over every clause of a generation, aligned by position."""
+
+    question: str  # as the user wrote it
+    query: ParsedQuery
+    intents: frozenset[str]  # what it asks for (question.question_intents)
+    scopes: frozenset[str]  # contracts it is limited to; empty for the whole library
+    mask: np.ndarray  # bool: the clauses in scope
+    lexical: np.ndarray  # BM25 of its tokens over clause texts
+    lexical_expansion: np.ndarray  # BM25 of its thesaurus expansion tokens
+    titles: np.ndarray  # BM25 of its tokens over chapter and heading titles
+    titles_expansion: np.ndarray
+    dense: np.ndarray  # cosine of its vector with each clause's
+
+    @property
+    def scope(self) -> str | None:
+        """The one contract it is limited to, if exactly one."""
+        return next(iter(self.scopes)) if len(self.scopes) == 1 else None
