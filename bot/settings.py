@@ -7,6 +7,8 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from index import DEFAULT_ENCODER
+
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 SAMPLES_DIR = PROJECT_ROOT / "samples"
 
@@ -32,7 +34,7 @@ class Settings:
 
     index_dir: Path
     sources_dir: Path
-    embed_model: str = "use-multilingual"
+    embed_model: str = DEFAULT_ENCODER
     rules_file: Path | None = None
     telegram_token: str | None = field(default=None, repr=False)
     telegram_base_url: str = "https://api.telegram.org/bot"
@@ -58,7 +60,7 @@ class Settings:
         return cls(
             index_dir=Path(env.get("CONTRACTBOT_INDEX_DIR") or home / "index"),
             sources_dir=Path(env.get("CONTRACTBOT_SOURCES_DIR") or home / "contracts"),
-            embed_model=env.get("CONTRACTBOT_EMBED_MODEL") or "use-multilingual",
+            embed_model=env.get("CONTRACTBOT_EMBED_MODEL") or DEFAULT_ENCODER,
             rules_file=Path(rules) if rules else None,
             telegram_token=env.get("TELEGRAM_BOT_TOKEN") or None,
             telegram_base_url=env.get("TELEGRAM_BASE_URL") or "https://api.telegram.org/bot",

@@ -4,12 +4,11 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
-from index_corpus import LEASE, MAINT, parse_json, write_corpus
+from index_corpus import LEASE, MAINT, fast_encoder, parse_json, write_corpus
 
 from index import store
 from index.build import build_index
 from index.search import Searcher
-from index.store.encoders import load_encoder
 from index.store.vectors import is_exact, make_index, recall_at, recall_by_score
 
 
@@ -54,7 +53,7 @@ def test_recall_by_score_accepts_an_equal_twin() -> None:
 def both(tmp_path_factory: pytest.TempPathFactory) -> tuple[Searcher, Searcher]:
     root = tmp_path_factory.mktemp("ann")
     write_corpus(root / "src", MAINT, LEASE)
-    enc = load_encoder()
+    enc = fast_encoder()
     build_index([root / "src"], root / "exact", enc, parse=parse_json, progress=False)
     build_index([root / "src"], root / "hnsw", enc, parse=parse_json, progress=False,
                 ann_threshold=0)

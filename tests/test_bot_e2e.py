@@ -14,14 +14,13 @@ from pathlib import Path
 import pytest
 from bot_helpers import html_errors, message
 from botapi_server import BOT_ID, BOT_USERNAME, FakeBotApi
-from index_corpus import LEASE, MAINT, parse_json, write_corpus
+from index_corpus import LEASE, MAINT, fast_encoder, parse_json, write_corpus
 
 from bot.app import build_application
 from bot.render import LIMIT
 from bot.settings import Settings
 from index.build import BuildReport, build_index
 from index.search import Searcher
-from index.store.encoders import load_encoder
 
 PRIVATE, ADMIN, STRANGER, GROUP, FORUM = 100, 42, 555, -200, -300
 UPGRADE = {
@@ -41,7 +40,7 @@ UPGRADE = {
 
 
 def build(sources: Sequence[Path], index_dir: Path) -> BuildReport:
-    return build_index(sources, index_dir, load_encoder(), parse=parse_json, progress=False)
+    return build_index(sources, index_dir, fast_encoder(), parse=parse_json, progress=False)
 
 
 @asynccontextmanager

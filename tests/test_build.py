@@ -8,19 +8,18 @@ from collections.abc import Sequence
 
 import numpy as np
 import pytest
-from index_corpus import LEASE, MAINT, parse_json, write_corpus
+from index_corpus import LEASE, MAINT, fast_encoder, parse_json, write_corpus
 
 from index import store
 from index.build import build_index, clause_texts, collect_sources, title_texts
 from index.errors import IndexBusyError
-from index.store.encoders import load_encoder
 
 
 class CountingEncoder:
     """The real default encoder, counting how many texts it embeds."""
 
     def __init__(self) -> None:
-        self._inner = load_encoder()
+        self._inner = fast_encoder()
         self.name = self._inner.name
         self.dim = self._inner.dim
         self.texts = 0
@@ -63,7 +62,7 @@ def test_first_build_then_incremental(tmp_path) -> None:
     # reused vectors are the same as freshly computed ones
     vectors = store.read_vectors(gen_dir)
     maint_row = next(r for r in rows if r.clause.contract == "maint")
-    fresh = load_encoder().encode([maint_row.embed_text])[0]
+    fresh = fast_encoder().encode([maint_row.embed_text])[0]
     np.testing.assert_allclose(store.reconstruct(vectors, [maint_row.id])[0], fresh, atol=1e-5)
     # the current and the previous generation are kept, older ones removed
     assert len(list((idx / store.GENERATIONS).iterdir())) == 2
@@ -90,9 +89,9 @@ def test_a_text_shared_by_clauses_is_embedded_once(tmp_path) -> None:
 def test_removed_source_drops_out(tmp_path) -> None:
     src, idx = tmp_path / "src", tmp_path / "idx"
     paths = write_corpus(src, MAINT, LEASE)
-    build_index([src], idx, load_encoder(), parse=parse_json, progress=False)
+    build_index([src], idx, fast_encoder(), parse=parse_json, progress=False)
     paths[1].unlink()
-    report = build_index([src], idx, load_encoder(), parse=parse_json, progress=False)
+    report = build_index([src], idx, fast_encoder(), parse=parse_json, progress=False)
     assert report.contracts == 1
     gen_dir = store.require_generation(idx)
     assert {r.clause.contract for r in store.read_clauses(gen_dir)} == {"maint"}
@@ -102,7 +101,7 @@ def test_removed_source_drops_out(tmp_path) -> None:
 def test_failed_sources_are_recorded_and_set_the_exit_code(tmp_path) -> None:
     src, idx = tmp_path / "src", tmp_path / "idx"
     write_corpus(src, MAINT, {"key": "blank", "empty": True})
-    report = build_index([src, tmp_path / "nowhere.pdf"], idx, load_encoder(), parse=parse_json,
+    report = build_index([src, tmp_path / "nowhere.pdf"], idx, fast_encoder(), parse=parse_json,
                          progress=False)
     assert report.contracts == 1 and report.exit_code == 3
     reasons = dict(report.failed)
@@ -114,7 +113,7 @@ def test_failed_sources_are_recorded_and_set_the_exit_code(tmp_path) -> None:
     assert manifest.contracts == 1 and manifest.clauses == len(MAINT["clauses"])
     assert manifest.sources[0].contract == "maint" and manifest.built_at
 
-    nothing = build_index([tmp_path / "nowhere"], tmp_path / "idx2", load_encoder(),
+    nothing = build_index([tmp_path / "nowhere"], tmp_path / "idx2", fast_encoder(),
                           parse=parse_json, progress=False)
     assert nothing.exit_code == 4
 
@@ -123,7 +122,7 @@ def test_busy_index_refuses_a_second_build(tmp_path) -> None:
     src = tmp_path / "src"
     write_corpus(src, LEASE)
     with store.build_lock(tmp_path / "idx"), pytest.raises(IndexBusyError):
-        build_index([src], tmp_path / "idx", load_encoder(), parse=parse_json, progress=False)
+        build_index([src], tmp_path / "idx", fast_encoder(), parse=parse_json, progress=False)
 
 
 def test_collect_sources_recurses_and_filters(tmp_path) -> None:
@@ -154,11 +153,11 @@ def test_stored_bm25_counts_are_the_tokens_of_the_stored_texts(tmp_path) -> None
 
     src, idx = tmp_path / "src", tmp_path / "idx"
     write_corpus(src, MAINT, LEASE)
-    build_index([src], idx, load_encoder(), parse=parse_json, progress=False)
+    build_index([src], idx, fast_encoder(), parse=parse_json, progress=False)
     changed = json.loads(json.dumps(LEASE))
     changed["clauses"][2][3] = "租赁期限为两年，自交房之日起计算。"
     write_corpus(src, changed)  # the second build carries the maint rows over
-    build_index([src], idx, load_encoder(), parse=parse_json, progress=False)
+    build_index([src], idx, fast_encoder(), parse=parse_json, progress=False)
     gen_dir = store.require_generation(idx)
     rows = store.read_clauses(gen_dir)
     titles = title_texts([r.clause for r in rows])
@@ -178,14 +177,14 @@ def test_incremental_build_writes_what_a_full_build_writes(tmp_path) -> None:
     third["key"], third["title"] = "lease-b", "商铺租赁合同"
     src, idx, full = tmp_path / "src", tmp_path / "idx", tmp_path / "full"
     paths = write_corpus(src, MAINT, LEASE, third)
-    build_index([src], idx, load_encoder(), parse=parse_json, progress=False)
+    build_index([src], idx, fast_encoder(), parse=parse_json, progress=False)
     changed = json.loads(json.dumps(MAINT))  # the first contract grows: the others shift
     changed["clauses"].insert(1, ["1.1a", "第一章", "服务内容", "乙方应配备两名驻场工程师。"])
     write_corpus(src, changed)
     paths[1].unlink()  # and the middle one goes
-    report = build_index([src], idx, load_encoder(), parse=parse_json, progress=False)
+    report = build_index([src], idx, fast_encoder(), parse=parse_json, progress=False)
     assert (report.parsed, report.reused) == (1, 1)
-    build_index([src], full, load_encoder(), parse=parse_json, progress=False)
+    build_index([src], full, fast_encoder(), parse=parse_json, progress=False)
 
     a, b = store.require_generation(idx), store.require_generation(full)
     rows = store.read_clauses(a)

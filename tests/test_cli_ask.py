@@ -17,7 +17,7 @@ def index_dir(tmp_path_factory):
 
 @pytest.fixture(autouse=True)
 def _env(monkeypatch, tmp_path):
-    monkeypatch.delenv("CONTRACTBOT_EMBED_MODEL", raising=False)
+    monkeypatch.setenv("CONTRACTBOT_EMBED_MODEL", "use-multilingual")  # the fast test encoder
     monkeypatch.setenv("CONTRACTBOT_INDEX_DIR", str(tmp_path / "default-index"))
     monkeypatch.chdir(tmp_path)  # no stray .env
 

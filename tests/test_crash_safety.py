@@ -26,6 +26,7 @@ FIRST = ("售后服务合同\n第一条 乙方应在接到报修后四小时内�
 def _env(tmp_path: Path) -> dict[str, str]:
     env = {k: v for k, v in os.environ.items() if not k.startswith("CONTRACTBOT_")}
     env["XDG_DATA_HOME"] = str(tmp_path / "xdg")
+    env["CONTRACTBOT_EMBED_MODEL"] = ENCODER
     return env
 
 

@@ -58,3 +58,26 @@ def test_the_answering_clause_ranks_first(e5: E5Encoder) -> None:
     assert int(np.argmax(scores)) == 0
     scores = e5.encode(CLAUSES) @ e5.encode_queries(["合同什么时候生效"])[0]
     assert int(np.argmax(scores)) == 2
+
+
+def test_the_default_encoder_builds_and_answers_through_the_cli(tmp_path) -> None:
+    """The real CLI with no encoder configured: e5-small's engine loads (ctypes), builds the
+    sample contracts' index and answers the card's question with 7.2 first."""
+    import json
+    import os
+    import subprocess
+    import sys
+
+    from conftest import ROOT
+
+    env = {k: v for k, v in os.environ.items() if not k.startswith("CONTRACTBOT_")}
+    env["XDG_DATA_HOME"] = str(tmp_path / "xdg")
+    run = subprocess.run(
+        [sys.executable, "-m", "bot.cli", "ask", "乙方响应时间是多少", "--json", "--top-k", "1"],
+        cwd=tmp_path, env=env, capture_output=True, text=True, timeout=600)
+    assert run.returncode == 0, run.stderr
+    assert "building one from" in run.stderr and str(ROOT / "samples") in run.stderr
+    hit = json.loads(run.stdout)["results"][0]
+    assert (hit["title"], hit["clause"]) == ("在线客服系统升级服务合同", "7.2")
+    manifest = next((tmp_path / "xdg").rglob("manifest.json"))
+    assert json.loads(manifest.read_text("utf-8"))["encoder"] == "e5-small"

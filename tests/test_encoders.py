@@ -1,4 +1,5 @@
-"""Encoders: the default USE encoder, and the sentence-transformers path (offline model)."""
+"""Encoders: USE-multilingual (the tests' fast encoder), the default path without torch, and
+the sentence-transformers path (offline model). The default, e5-small, is tests/test_e5.py."""
 
 from __future__ import annotations
 
@@ -7,22 +8,23 @@ import sys
 
 import numpy as np
 import pytest
-from index_corpus import LEASE, parse_json, write_corpus
+from index_corpus import LEASE, fast_encoder, parse_json, write_corpus
 
 from index.build import build_index
 from index.search import Searcher
 from index.store.encoders import DEFAULT_ENCODER, load_encoder
 
 
-def test_default_encoder_gives_unit_vectors() -> None:
-    enc = load_encoder()
-    assert enc.name == DEFAULT_ENCODER and enc.dim == 512
+def test_use_encoder_gives_unit_vectors() -> None:
+    enc = fast_encoder()
+    assert enc.name == "use-multilingual" and enc.dim == 512
     vecs = enc.encode(["乙方响应时间是多少", "乙方应在接到通知后一小时内响应", "今天天气很好"])
     assert vecs.shape == (3, 512) and vecs.dtype == np.float32
     np.testing.assert_allclose(np.linalg.norm(vecs, axis=1), 1.0, atol=1e-5)
     assert vecs[0] @ vecs[1] > vecs[0] @ vecs[2]
     assert enc.encode([]).shape == (0, 512)
-    assert load_encoder() is enc  # loaded once per process
+    assert fast_encoder() is enc  # loaded once per process
+    assert DEFAULT_ENCODER == "e5-small" and load_encoder().name == "e5-small"
 
 
 def test_default_path_does_not_import_torch(tmp_path) -> None:
@@ -31,6 +33,7 @@ def test_default_path_does_not_import_torch(tmp_path) -> None:
         "from index.store.encoders import load_encoder\n"
         "from index.search import Searcher\n"
         "load_encoder().encode(['x'])\n"
+        "load_encoder('use-multilingual').encode(['x'])\n"
         "assert 'torch' not in sys.modules and 'sentence_transformers' not in sys.modules\n"
     )
     subprocess.run([sys.executable, "-c", code], check=True, timeout=120)

@@ -7,9 +7,9 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from index_corpus import parse_json, write_corpus
+from index_corpus import fast_encoder, parse_json, write_corpus
 
-from index import Searcher, build_index, load_encoder
+from index import Searcher, build_index
 
 LABOUR = {"key": "劳动合同", "title": "劳动合同", "parties": {"甲方": "用人单位"}, "clauses": [
     ["第一条", None, None, "本合同期限为三年，其中试用期为六个月。"],
@@ -40,7 +40,7 @@ PLATFORM = {"key": "订位服务协议", "title": "订位服务协议", "parties
 def library(tmp_path_factory: pytest.TempPathFactory) -> Searcher:
     root = tmp_path_factory.mktemp("library")
     write_corpus(root / "src", LABOUR, LABOUR_SAMPLE, TW_LEASE, LEASE, PLATFORM)
-    encoder = load_encoder("use-multilingual")
+    encoder = fast_encoder()
     build_index([root / "src"], root / "idx", encoder, parse=parse_json, progress=False)
     return Searcher(Path(root / "idx"), encoder)
 

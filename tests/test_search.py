@@ -5,14 +5,13 @@ from __future__ import annotations
 import json
 
 import pytest
-from index_corpus import LEASE, MAINT, build_tiny_index, parse_json, write_corpus
+from index_corpus import LEASE, MAINT, build_tiny_index, fast_encoder, parse_json, write_corpus
 
 from index import store
 from index.build import build_index
 from index.errors import EncoderMismatchError, IndexMissingError, QueryError
 from index.search import Searcher
 from index.search.party_roles import clause_actor
-from index.store.encoders import load_encoder
 
 
 @pytest.fixture(scope="module")
@@ -128,12 +127,12 @@ def test_missing_index(tmp_path) -> None:
 def test_reload_when_the_generation_changes(tmp_path) -> None:
     src, idx = tmp_path / "src", tmp_path / "idx"
     write_corpus(src, LEASE)
-    build_index([src], idx, load_encoder(), parse=parse_json, progress=False)
+    build_index([src], idx, fast_encoder(), parse=parse_json, progress=False)
     s = Searcher.open(idx, "use-multilingual")
     old = s.generation
     assert s.refreshed() is s
     write_corpus(src, MAINT)
-    build_index([src], idx, load_encoder(), parse=parse_json, progress=False)
+    build_index([src], idx, fast_encoder(), parse=parse_json, progress=False)
     fresh = s.refreshed()
     assert fresh is not s and fresh.encoder is s.encoder and fresh.refreshed() is fresh
     assert fresh.generation != old == s.generation == json.loads(
@@ -163,7 +162,7 @@ def shared_searcher(shared, tmp_path_factory):
 
     parse, salt = contract_parser()
     idx = tmp_path_factory.mktemp("dev") / "idx"
-    report = build_index([shared / "contracts"], idx, load_encoder(), parse=parse, salt=salt,
+    report = build_index([shared / "contracts"], idx, fast_encoder(), parse=parse, salt=salt,
                          progress=False)
     assert report.failed == ()
     return Searcher.open(idx, "use-multilingual")

