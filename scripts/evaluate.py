@@ -1,3 +1,4 @@
+#!/usr/bin/env python3
 """Score retrieval on a question file: hit@1, hit@3, MRR and the misses.
 
     scripts/evaluate.py QUESTIONS.jsonl --sources DIR... [--mode bm25|dense|hybrid]
