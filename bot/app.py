@@ -37,8 +37,9 @@ COMMANDS = [
 
 
 def quiet_http_logs() -> None:
-    """httpx logs request URLs (with the token) at INFO: keep those loggers at WARNING."""
-    for name in ("httpx", "httpcore"):
+    """httpx logs request URLs (with the token) at INFO: keep those loggers at WARNING (and
+    faiss's loader, which logs every CPU variant it tries)."""
+    for name in ("httpx", "httpcore", "faiss.loader"):
         logging.getLogger(name).setLevel(logging.WARNING)
 
 
@@ -135,6 +136,7 @@ def run(settings: Settings) -> int:
     (BotApiError), not the library's retry log."""
     from telegram.error import TelegramError
 
+    quiet_http_logs()  # before the first request: httpx logs URLs, and they hold the token
     username = asyncio.run(check_bot_api(settings))
     log.info("connected to the Bot API as @%s", username)
     app = build_application(settings)

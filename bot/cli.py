@@ -117,7 +117,7 @@ def cmd_index_status(args: argparse.Namespace, settings: Settings) -> int:
         return EXIT_OK
     print(f"index:     {index_dir}")
     print(f"built at:  {manifest.built_at} (generation {manifest.generation})")
-    print(f"built from: {', '.join(manifest.roots) or '(not recorded)'}")
+    print(f"sources:   {', '.join(manifest.roots) or '(not recorded)'}")
     print(f"encoder:   {manifest.encoder} ({manifest.dim} dimensions)")
     print(f"contracts: {manifest.contracts}   clauses: {manifest.clauses}")
     for src in manifest.sources:
