@@ -125,7 +125,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         tmp = tempfile.TemporaryDirectory(prefix="cb-eval-")
         index_dir = Path(tmp.name)
     report = build_index(args.sources, index_dir, encoder, progress=False,
-                         mode=args.tokenizer)
+                         mode=args.tokenizer, replace=True)  # exactly these sources
     for src, reason in report.failed:
         print(f"{Path(src).name}: {reason}", file=sys.stderr)
     knobs: dict[str, object] = {"mode": args.mode}
