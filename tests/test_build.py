@@ -301,3 +301,11 @@ def test_incremental_build_writes_what_a_full_build_writes(tmp_path) -> None:
             (ta, ca), (tb, cb) = la.row(i), lb.row(i)
             assert sorted(zip([la.vocab[t] for t in ta], ca.tolist(), strict=True)) == sorted(
                 zip([lb.vocab[t] for t in tb], cb.tolist(), strict=True))
+
+
+def test_an_index_inside_its_source_folder_is_not_a_source(tmp_path) -> None:
+    write_corpus(tmp_path, MAINT)
+    build_index([tmp_path], tmp_path / "idx", load_encoder(), parse=parse_json, progress=False)
+    report = build_index(None, tmp_path / "idx", load_encoder(), parse=parse_json,
+                         progress=False)
+    assert (report.contracts, report.reused, report.failed) == (1, 1, ())

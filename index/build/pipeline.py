@@ -65,6 +65,8 @@ def _build(roots: Sequence[Path], index_dir: Path, encoder: Encoder, *, parse: P
     if parse is None:
         parse, salt = contract_parser()
     files, missing = collect_sources(roots)
+    own = index_dir.resolve()  # an index inside a source folder is not a source of itself
+    files = [f for f in files if own not in f.resolve().parents]
     loading = _preload(encoder, mode)
     try:
         live = live_manifest(index_dir)
