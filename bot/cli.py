@@ -13,7 +13,7 @@ import os
 import sys
 from collections.abc import Sequence
 from pathlib import Path
-from typing import TYPE_CHECKING, NoReturn
+from typing import TYPE_CHECKING
 
 from index import (
     ContractbotError,
@@ -26,6 +26,7 @@ from index import (
     WouldDropError,
 )
 
+from .arguments import UsageError, build_parser
 from .building import (
     EXIT_BUSY,
     EXIT_ERROR,
@@ -227,103 +228,15 @@ def cmd_serve(args: argparse.Namespace, settings: Settings) -> int:
     return run(settings)
 
 
-# ----------------------------------------------------------------------------- arguments
-
-
-class UsageError(ContractbotError):
-    """A wrong command line (exit status 2)."""
-
-
-class Parser(argparse.ArgumentParser):
-    """An argument parser whose errors are one line (no usage block) with exit status 2."""
-
-    def error(self, message: str) -> NoReturn:
-        """Print ``prog: message`` and where to get help, then exit 2."""
-        print(f"{self.prog}: {message} (see {self.prog} --help)", file=sys.stderr)
-        raise SystemExit(EXIT_USAGE)
-
-
-def positive_int(text: str) -> int:
-    """An argparse type: a whole number of at least 1."""
-    try:
-        value = int(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"{text!r} is not a whole number") from None
-    if value < 1:
-        raise argparse.ArgumentTypeError(f"must be 1 or more, not {value}")
-    return value
-
-
-def build_parser(settings: Settings | None = None) -> argparse.ArgumentParser:
-    """The argument parser of every subcommand; help shows each option's default."""
-    index_default = (f"{settings.index_dir}" if settings else "~/.local/share/contractbot/index")
-    index_help = f"the index folder (default: {index_default}; CONTRACTBOT_INDEX_DIR sets it)"
-    parser = Parser(
-        prog="contractbot", description="Answer questions about Chinese contracts by quoting "
-        "the clauses that answer them.", epilog="Exit status: 0 done, 1 error, 2 wrong "
-        "argument or setting, 3 some sources skipped, 4 nothing indexed, 5 build refused "
-        "(the index is unchanged), 75 index busy. Settings: README, 'Configuration'.")
-    sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND",
-                                parser_class=Parser)
-
-    p = sub.add_parser("parse", help="show the clause tree of a contract file (or of each "
-                       "file in a folder)", description="Show the clause tree of a contract "
-                       "file, or of every file in a folder.")
-    p.add_argument("path", metavar="PATH", help="a PDF, DOCX or text contract, or a folder")
-    p.add_argument("--json", action="store_true",
-                   help="print JSON, one line per contract (default: an indented tree)")
-    p.set_defaults(func=cmd_parse)
-
-    p_index = sub.add_parser("index", help="build or inspect the index",
-                             description="Build or inspect the index.")
-    isub = p_index.add_subparsers(dest="index_command", required=True, metavar="COMMAND",
-                                  parser_class=Parser)
-    b = isub.add_parser("build", help="index contract files and folders",
-                        description="Index contract files and folders (incrementally). With no "
-                        "SOURCES, rebuild the ones the index remembers. A build that would "
-                        "leave the index empty or drop more than half of its contracts changes "
-                        "nothing and exits 5, unless --replace.")
-    b.add_argument("sources", nargs="*", metavar="SOURCES",
-                   help="contract files and folders (default: the ones the index was built "
-                   "from)")
-    b.add_argument("--index", dest="index_dir", default=None, metavar="DIR", help=index_help)
-    b.add_argument("--replace", action="store_true", help="allow a build that leaves the index "
-                   "empty or drops more than half of its contracts (default: refuse it)")
-    b.set_defaults(func=cmd_index_build)
-    s = isub.add_parser("status", help="describe the index",
-                        description="Describe the index: contracts, clauses, encoder, sources.")
-    s.add_argument("--index", dest="index_dir", default=None, metavar="DIR", help=index_help)
-    s.add_argument("--json", action="store_true", help="print JSON (default: text)")
-    s.set_defaults(func=cmd_index_status)
-
-    a = sub.add_parser("ask", help="ask a question", description="Print the clauses that "
-                       "answer a question. With no index at the default place (and no "
-                       "--index), one is built from the sample contracts first.")
-    a.add_argument("question", nargs="?", metavar="QUESTION",
-                   help="the question, in Chinese (or use --batch)")
-    a.add_argument("--contract", default=None, metavar="KEY", help="search only this contract "
-                   "(its key, as `index status` lists it; default: all contracts)")
-    a.add_argument("--top-k", type=positive_int, default=5, metavar="N",
-                   help="how many clauses to show, 1 or more (default: 5)")
-    a.add_argument("--json", action="store_true", help="print JSON (default: text)")
-    a.add_argument("--batch", default=None, metavar="FILE", help='answer each {"q": question, '
-                   '"contract": key or null} line of a JSONL file (default: one QUESTION)')
-    a.add_argument("--index", dest="index_dir", default=None, metavar="DIR", help=index_help)
-    a.set_defaults(func=cmd_ask)
-
-    v = sub.add_parser("serve", help="run the Telegram bot", description="Run the Telegram "
-                       "bot (settings from the environment or .env: TELEGRAM_BOT_TOKEN, "
-                       "CONTRACTBOT_ALLOWED_CHATS, ...).")
-    v.add_argument("--index", dest="index_dir", default=None, metavar="DIR", help=index_help)
-    v.set_defaults(func=cmd_serve)
-    return parser
-
-
 # ----------------------------------------------------------------------------- entry point
 
 
 def _command(args: argparse.Namespace) -> str:
     return " ".join(x for x in (args.command, getattr(args, "index_command", None)) if x)
+
+
+COMMANDS = {"parse": cmd_parse, "index build": cmd_index_build, "index status": cmd_index_status,
+            "ask": cmd_ask, "serve": cmd_serve}
 
 
 def _run(argv: Sequence[str] | None) -> int:
@@ -341,7 +254,7 @@ def _run(argv: Sequence[str] | None) -> int:
             from index import check_encoder_name
 
             check_encoder_name(settings.embed_model)
-        return int(args.func(args, settings))
+        return int(COMMANDS[_command(args)](args, settings))
     except (UsageError, EncoderError) as err:
         print(f"contractbot: {err}", file=sys.stderr)
         return EXIT_USAGE

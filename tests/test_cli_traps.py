@@ -248,7 +248,7 @@ def test_ask_batch_file_missing_is_one_line(idx: Path, tmp_path: Path) -> None:
 
 
 def test_help_describes_every_option_and_its_default(tmp_path: Path) -> None:
-    from bot.cli import build_parser
+    from bot.arguments import build_parser
 
     parser = build_parser()
     commands = [("parse",), ("index", "build"), ("index", "status"), ("ask",), ("serve",)]
