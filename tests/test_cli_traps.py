@@ -250,12 +250,7 @@ def test_ask_batch_file_missing_is_one_line(idx: Path, tmp_path: Path) -> None:
 def test_help_describes_every_option_and_its_default(tmp_path: Path) -> None:
     from bot.arguments import build_parser
 
-    parser = build_parser()
-    commands = [("parse",), ("index", "build"), ("index", "status"), ("ask",), ("serve",)]
-    for command in commands:
-        sub: argparse.ArgumentParser = parser
-        for word in command:
-            sub = _subparser(sub, word)
+    for command, sub in _commands(build_parser(), ()):
         proc = run(tmp_path, *command, "--help")
         assert proc.returncode == 0 and proc.stderr == ""
         for action in sub._actions:
@@ -267,11 +262,15 @@ def test_help_describes_every_option_and_its_default(tmp_path: Path) -> None:
     assert "--top-k N" in ask and "(default: 5)" in ask and "--contract KEY" in ask
 
 
-def _subparser(parser: argparse.ArgumentParser, name: str) -> argparse.ArgumentParser:
-    for action in parser._actions:
-        if isinstance(action, argparse._SubParsersAction):
-            return action.choices[name]
-    raise AssertionError(name)
+def _commands(parser: argparse.ArgumentParser, words: tuple[str, ...]
+              ) -> Iterator[tuple[tuple[str, ...], argparse.ArgumentParser]]:
+    """Every command (``index build`` ...) with its parser, whatever commands there are."""
+    subs = [a for a in parser._actions if isinstance(a, argparse._SubParsersAction)]
+    if not subs:
+        yield words, parser
+    for action in subs:
+        for name, sub in action.choices.items():
+            yield from _commands(sub, (*words, name))
 
 
 def test_parse_a_folder_parses_each_file(lib: Path, shared: Path, tmp_path: Path) -> None:
