@@ -9,7 +9,14 @@ from pathlib import Path
 
 from telegram import Update
 
-from index import BuildReport, ContractbotError
+from index import (
+    BuildReport,
+    ContractbotError,
+    IndexBusyError,
+    MissingSourceError,
+    WouldDropError,
+    remembered_sources,
+)
 
 from . import texts
 from .access import is_admin
@@ -37,10 +44,36 @@ def upload_refusal(name: str, size: int | None) -> str | None:
     return None
 
 
-async def rebuild(state: BotState) -> BuildReport:
-    """Rebuild the index from sources_dir in a thread, then switch the searcher to it."""
+def library_sources(index_dir: Path, sources_dir: Path) -> list[Path]:
+    """What the bot rebuilds: every source the index remembers (a library built with
+    ``index build``) and the upload folder, so an upload never drops the rest."""
+    roots = list(remembered_sources(index_dir))
+    if sources_dir.is_dir() and sources_dir.resolve() not in {r.resolve() for r in roots}:
+        roots.append(sources_dir)
+    return roots
+
+
+def rebuild_problem(err: ContractbotError) -> str:
+    """A refused or failed rebuild in the bot's words (the index is unchanged)."""
+    if isinstance(err, WouldDropError):
+        names = "、".join(err.dropped[:3]) + ("等" if len(err.dropped) > 3 else "")
+        if err.empty:
+            return texts.REBUILD_WOULD_EMPTY.format(total=err.total)
+        return texts.REBUILD_WOULD_DROP.format(total=err.total, count=len(err.dropped),
+                                               names=escape(names))
+    if isinstance(err, MissingSourceError):
+        return texts.REBUILD_MISSING.format(paths=escape("、".join(err.paths)))
+    if isinstance(err, IndexBusyError):
+        return texts.REBUILD_BUSY
+    return texts.QUERY_ERROR.format(reason=escape(str(err)))
+
+
+async def rebuild(state: BotState, *, replace: bool = False) -> BuildReport:
+    """Rebuild the index from its sources and the upload folder in a thread, then switch the
+    searcher to it; the same rules as ``index build`` (a refused build raises)."""
     settings = state.settings
-    report = await asyncio.to_thread(state.build, [settings.sources_dir], settings.index_dir)
+    sources = library_sources(settings.index_dir, settings.sources_dir)
+    report = await asyncio.to_thread(state.build, sources, settings.index_dir, replace=replace)
     await state.live_searcher()  # questions were answered from the old index meanwhile
     return report
 
@@ -68,8 +101,8 @@ async def on_document(update: Update, context: Ctx) -> None:
     await tg_file.download_to_drive(target)
     try:
         report = await rebuild(state)
-    except ContractbotError as err:  # e.g. another build holds the index lock
-        await reply(msg, texts.UPLOAD_FAILED.format(name=escape(name), reason=escape(str(err))))
+    except ContractbotError as err:  # another build holds the lock, a refused build ...
+        await reply(msg, rebuild_problem(err))
         return
     failure = next((r for s, r in report.failed if Path(s).name == name), None)
     if failure is not None:
@@ -90,17 +123,18 @@ async def on_document(update: Update, context: Ctx) -> None:
 
 
 async def cmd_reindex(update: Update, context: Ctx) -> None:
-    """/reindex (admins): rebuild the index from sources_dir."""
+    """/reindex [replace] (admins): rebuild the index from its sources and the upload folder."""
     msg = update.effective_message
     if msg is None:
         return
     if not is_admin(context.bot_data.settings, sender_id(update)):
         await reply(msg, texts.ADMIN_ONLY)
         return
+    replace = any(a.lower().lstrip("-") == "replace" for a in context.args or ())
     try:
-        report = await rebuild(context.bot_data)
+        report = await rebuild(context.bot_data, replace=replace)
     except ContractbotError as err:
-        await reply(msg, texts.QUERY_ERROR.format(reason=escape(str(err))))
+        await reply(msg, rebuild_problem(err))
         return
     lines = [texts.REINDEX_OK.format(contracts=report.contracts, clauses=report.clauses)]
     lines += [texts.REINDEX_FAILED.format(name=escape(Path(s).name), reason=escape(r))

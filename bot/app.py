@@ -19,7 +19,7 @@ from telegram.ext import (
     filters,
 )
 
-from index import BuildReport, Searcher, build_from_sources
+from index import BuildReport, ContractbotError, Searcher, build_from_sources
 
 from . import admin, asking, replies
 from .settings import Settings
@@ -37,15 +37,18 @@ COMMANDS = [
 
 
 def quiet_http_logs() -> None:
-    """httpx logs request URLs (with the token) at INFO: keep those loggers at WARNING."""
-    for name in ("httpx", "httpcore"):
+    """httpx logs request URLs (with the token) at INFO: keep those loggers at WARNING (and
+    faiss's loader, which logs every CPU variant it tries)."""
+    for name in ("httpx", "httpcore", "faiss.loader"):
         logging.getLogger(name).setLevel(logging.WARNING)
 
 
 def _default_builder(settings: Settings) -> Builder:
-    def build(sources: Sequence[Path], index_dir: Path) -> BuildReport:
+    def build(sources: Sequence[Path] | None, index_dir: Path, *,
+              replace: bool = False) -> BuildReport:
         return build_from_sources(sources, index_dir, settings.embed_model,
-                                  rules_file=settings.rules_file, progress=False)
+                                  rules_file=settings.rules_file, progress=False,
+                                  replace=replace)
     return build
 
 
@@ -95,12 +98,54 @@ def build_application(settings: Settings, *, searcher: Searcher | None = None,
     return app
 
 
+class BotApiError(ContractbotError):
+    """The Bot API cannot be reached, or it refuses the token (the message never holds it)."""
+
+
+def api_problem(settings: Settings, err: Exception) -> BotApiError:
+    """One line for a failed Bot API call: the URL without the token, and the reason."""
+    from telegram.error import InvalidToken
+
+    token = settings.telegram_token or ""
+    reason = (str(err).replace(token, "<token>") if token else str(err)) or type(err).__name__
+    url = settings.telegram_base_url
+    if isinstance(err, InvalidToken):
+        return BotApiError(f"the Bot API at {url} refused the token: {reason}")
+    return BotApiError(f"cannot reach the Bot API at {url}: {reason}")
+
+
+async def check_bot_api(settings: Settings) -> str:
+    """Ask the Bot API who the bot is (getMe) before starting; the bot's username, or
+    BotApiError when the API cannot be reached or refuses the token."""
+    from telegram import Bot
+    from telegram.error import TelegramError
+
+    bot = Bot(settings.telegram_token or "", base_url=settings.telegram_base_url,
+              base_file_url=settings.telegram_base_file_url)
+    try:
+        async with bot:  # initialize() calls getMe
+            return bot.username
+    except TelegramError as err:
+        raise api_problem(settings, err) from None
+
+
 def run(settings: Settings) -> int:
-    """Run the bot until interrupted: webhook when webhook_url is set, long polling otherwise."""
+    """Run the bot until interrupted: webhook when webhook_url is set, long polling otherwise.
+
+    The Bot API is asked once first, so an unreachable API or a refused token is one line
+    (BotApiError), not the library's retry log."""
+    from telegram.error import TelegramError
+
+    quiet_http_logs()  # before the first request: httpx logs URLs, and they hold the token
+    username = asyncio.run(check_bot_api(settings))
+    log.info("connected to the Bot API as @%s", username)
     app = build_application(settings)
-    if settings.webhook_url:
-        app.run_webhook(listen=settings.webhook_listen, port=settings.webhook_port,
-                        webhook_url=settings.webhook_url)
-    else:
-        app.run_polling()
+    try:
+        if settings.webhook_url:
+            app.run_webhook(listen=settings.webhook_listen, port=settings.webhook_port,
+                            webhook_url=settings.webhook_url)
+        else:
+            app.run_polling()
+    except TelegramError as err:
+        raise api_problem(settings, err) from None
     return 0

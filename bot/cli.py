@@ -1,83 +1,111 @@
 """The ``contractbot`` command line: parse, index build/status, ask, serve.
 
-Each subcommand is one ``cmd_*`` function; domain errors become one plain line on stderr.
+Each subcommand is one ``cmd_*`` function. Every way out is one plain English line on stderr
+and an exit status from the README's table, never a traceback; answers quote the contracts in
+Chinese.
 """
 
 from __future__ import annotations
 
 import argparse
 import json
+import os
 import sys
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from index import ContractbotError, SearchResult
+from index import (
+    ContractbotError,
+    EncoderError,
+    IndexBusyError,
+    IndexMissingError,
+    QueryError,
+    SearchResult,
+    SourceError,
+    WouldDropError,
+)
+
+from .arguments import UsageError, build_parser
+from .building import (
+    EXIT_BUSY,
+    EXIT_ERROR,
+    EXIT_NOTHING,
+    EXIT_OK,
+    EXIT_REFUSED,
+    EXIT_SKIPPED,
+    EXIT_USAGE,
+    refusal,
+    report_failures,
+    run_build,
+)
+from .settings import Settings, SettingsError
 
 if TYPE_CHECKING:
     from index import Searcher
 
-from .settings import Settings
-
-EXIT_OK = 0
-EXIT_ERROR = 1
-EXIT_USAGE = 2
-EXIT_BUSY = 75  # another build holds the index lock (EX_TEMPFAIL: try again later)
+EXIT_INTERRUPTED = 130
+EXIT_BROKEN_PIPE = 141  # what a shell reports for a command whose reader went away (| head)
+NOTHING_FOUND = "No clause in the index answers this question."
+ENCODER_COMMANDS = ("index build", "ask", "serve")  # the commands that load the encoder
 
 
 def _print_json(obj: object) -> None:
     print(json.dumps(obj, ensure_ascii=False))
 
 
+def _index_dir(args: argparse.Namespace, settings: Settings) -> Path:
+    return Path(args.index_dir) if args.index_dir else settings.index_dir
+
+
 def cmd_parse(args: argparse.Namespace, settings: Settings) -> int:
-    """Print the clause tree of one contract file, readable or as JSON."""
-    from index import parse_contract
+    """Print the clause tree of a contract file, or of every file in a folder."""
+    from index import collect_sources, parse_contract
 
     from .outline import format_tree
 
-    contract = parse_contract(Path(args.file), rules_file=settings.rules_file)
-    _report_failures((Path(args.file).name, f"note: {n}") for n in contract.notes)
-    if args.json:
-        _print_json(contract.as_json())
-    else:
-        print(format_tree(contract))
-    return EXIT_OK
-
-
-def _report_failures(failed: Iterable[tuple[str, str]]) -> None:
-    """One ``<file name>: <reason>`` line on stderr per failed (or noted) source."""
-    for source, reason in failed:
-        print(f"{Path(source).name}: {reason}", file=sys.stderr)
+    path = Path(args.path)
+    if not path.exists():
+        print(f"contractbot: no such file or folder: {path}", file=sys.stderr)
+        return EXIT_USAGE
+    files, skipped = collect_sources([path]) if path.is_dir() else ([path], [])
+    report_failures(skipped)
+    parsed = failed = 0
+    for file in files:
+        try:
+            contract = parse_contract(file, rules_file=settings.rules_file)
+        except SourceError as err:
+            report_failures([(str(file), err.reason)])
+            failed += 1
+            continue
+        parsed += 1
+        report_failures((str(file), f"note: {n}") for n in contract.notes)
+        if args.json:
+            _print_json(contract.as_json())
+        else:
+            print(("\n" if parsed > 1 else "") + format_tree(contract))
+    if not parsed:
+        if path.is_dir():
+            print(f"contractbot: no contract could be parsed in {path}", file=sys.stderr)
+        return EXIT_NOTHING if path.is_dir() else EXIT_ERROR
+    return EXIT_SKIPPED if failed else EXIT_OK
 
 
 def cmd_index_build(args: argparse.Namespace, settings: Settings) -> int:
-    """Build or update the index from source files and folders.
-
-    Exit 0 when every source was indexed, 3 when some were skipped, 4 when none could be,
-    75 when another build is running (the index is left as it was).
-    """
-    from index import IndexBusyError, build_from_sources
-
-    index_dir = Path(args.index_dir) if args.index_dir else settings.index_dir
-    try:
-        report = build_from_sources(
-            [Path(s) for s in args.sources], index_dir, settings.embed_model,
-            rules_file=settings.rules_file,
-        )
-    except IndexBusyError as err:
-        print(f"contractbot: {err}; the index is unchanged, try again later", file=sys.stderr)
-        return EXIT_BUSY
-    _report_failures(report.failed)
-    _report_failures((s, f"note: {n}") for s, n in report.notes)
-    print(report.summary())
-    return report.exit_code
+    """Build or update the index from source files and folders (none: the remembered ones)."""
+    sources = [Path(s) for s in args.sources] if args.sources else None
+    status, report = run_build(sources, _index_dir(args, settings), settings,
+                               replace=args.replace)
+    if report is not None:
+        print(report.summary())
+    return status
 
 
 def cmd_index_status(args: argparse.Namespace, settings: Settings) -> int:
-    """Describe the index: contracts, clauses, encoder, failures, build time."""
+    """Describe the index: contracts, clauses, encoder, sources, failures, build time."""
     from index import index_status
 
-    index_dir = Path(args.index_dir) if args.index_dir else settings.index_dir
+    index_dir = _index_dir(args, settings)
     manifest = index_status(index_dir)
     if args.json:
         full = manifest.as_json()
@@ -85,11 +113,12 @@ def cmd_index_status(args: argparse.Namespace, settings: Settings) -> int:
             **{k: full[k] for k in ("contracts", "clauses", "encoder", "dim", "built_at",
                                     "generation")},
             "index_dir": str(index_dir),
-            **{k: full[k] for k in ("sources", "failed", "notes")},
+            **{k: full[k] for k in ("roots", "sources", "failed", "notes")},
         })
         return EXIT_OK
     print(f"index:     {index_dir}")
     print(f"built at:  {manifest.built_at} (generation {manifest.generation})")
+    print(f"sources:   {', '.join(manifest.roots) or '(not recorded)'}")
     print(f"encoder:   {manifest.encoder} ({manifest.dim} dimensions)")
     print(f"contracts: {manifest.contracts}   clauses: {manifest.clauses}")
     for src in manifest.sources:
@@ -103,17 +132,19 @@ def cmd_index_status(args: argparse.Namespace, settings: Settings) -> int:
 
 def format_answer(result: SearchResult) -> str:
     """A readable answer (the bot's composer as plain text): per hit 《title》 chapter › clause,
-    then its text, with the party note and the unfilled-blank flag, in the question's script."""
+    then its text, with the party note and the unfilled-blank flag, in the question's script;
+    one English line when no clause answers."""
     from .compose import compose, format_text
 
-    return format_text(compose(result))
+    answer = compose(result)
+    return format_text(answer) if answer.found else NOTHING_FOUND
 
 
 def _open_searcher(args: argparse.Namespace, settings: Settings) -> Searcher:
     """Open the index; with no index at the default place, build one from samples/ first."""
     from index import Searcher, build_from_sources, has_index
 
-    index_dir = Path(args.index_dir) if args.index_dir else settings.index_dir
+    index_dir = _index_dir(args, settings)
     if args.index_dir is None and not has_index(index_dir):
         from .settings import SAMPLES_DIR
 
@@ -121,26 +152,34 @@ def _open_searcher(args: argparse.Namespace, settings: Settings) -> Searcher:
               file=sys.stderr)
         report = build_from_sources([SAMPLES_DIR], index_dir, settings.embed_model,
                                     rules_file=settings.rules_file)
-        _report_failures(report.failed)
+        report_failures(report.failed)
     return Searcher.open(index_dir, settings.embed_model)
+
+
+def _batch_lines(batch: str) -> list[str]:
+    """The lines of a --batch file; an unreadable one is a usage error."""
+    try:
+        return Path(batch).read_text("utf-8").splitlines()
+    except FileNotFoundError:
+        raise UsageError(f"no such file: {batch}") from None
+    except (OSError, UnicodeDecodeError) as err:
+        raise UsageError(f"cannot read {batch}: {getattr(err, 'strerror', None) or err}") from None
 
 
 def cmd_ask(args: argparse.Namespace, settings: Settings) -> int:
     """Answer a question (or a batch of them) from the index."""
-    from index import QueryError
-
     if args.batch is None and args.question is None:
-        raise QueryError("give a question, or --batch FILE")
+        raise UsageError("give a QUESTION, or --batch FILE")
+    if args.batch is not None and args.question is not None:
+        raise UsageError("give a QUESTION or --batch FILE, not both")
+    lines = _batch_lines(args.batch) if args.batch is not None else []
     searcher = _open_searcher(args, settings)
     if args.batch is None:
         result = searcher.search(args.question, contract=args.contract, top_k=args.top_k)
-        if args.json:
-            _print_json(result.as_json())
-        else:
-            print(format_answer(result))
+        print(json.dumps(result.as_json(), ensure_ascii=False) if args.json
+              else format_answer(result))
         return EXIT_OK
     status = EXIT_OK
-    lines = Path(args.batch).read_text("utf-8").splitlines()
     for number, line in enumerate(lines, 1):
         if not line.strip():
             continue
@@ -169,11 +208,19 @@ def cmd_serve(args: argparse.Namespace, settings: Settings) -> int:
     import dataclasses
     import logging
 
+    from index import has_index
+
     if not settings.telegram_token:
-        print("contractbot: TELEGRAM_BOT_TOKEN is not set", file=sys.stderr)
-        return EXIT_USAGE
+        raise UsageError("TELEGRAM_BOT_TOKEN is not set")
     if args.index_dir:
         settings = dataclasses.replace(settings, index_dir=Path(args.index_dir))
+    if not has_index(settings.index_dir):
+        raise IndexMissingError(f"no index at {settings.index_dir}; build one first with: "
+                                "contractbot index build SOURCES...")
+    if not settings.allowed_chats:
+        who = "only admins, in private," if settings.admins else "no chat"
+        print(f"contractbot: warning: CONTRACTBOT_ALLOWED_CHATS is empty, so {who} will get "
+              "answers; set it to the chat ids that /start shows", file=sys.stderr)
     logging.basicConfig(level=settings.log_level,
                         format="%(asctime)s %(levelname)s %(name)s: %(message)s")
     from .app import run
@@ -181,55 +228,80 @@ def cmd_serve(args: argparse.Namespace, settings: Settings) -> int:
     return run(settings)
 
 
-def build_parser() -> argparse.ArgumentParser:
-    """The argument parser of every subcommand."""
-    parser = argparse.ArgumentParser(
-        prog="contractbot", description="Answer questions about Chinese contracts."
-    )
-    sub = parser.add_subparsers(dest="command", required=True)
+# ----------------------------------------------------------------------------- entry point
 
-    p = sub.add_parser("parse", help="show the clause tree of a contract file")
-    p.add_argument("file")
-    p.add_argument("--json", action="store_true", help="print JSON")
-    p.set_defaults(func=cmd_parse)
 
-    p_index = sub.add_parser("index", help="build or inspect the index")
-    isub = p_index.add_subparsers(dest="index_command", required=True)
-    b = isub.add_parser("build", help="index contract files and folders")
-    b.add_argument("sources", nargs="+")
-    b.add_argument("--index", dest="index_dir", default=None)
-    b.set_defaults(func=cmd_index_build)
-    s = isub.add_parser("status", help="describe the index")
-    s.add_argument("--index", dest="index_dir", default=None)
-    s.add_argument("--json", action="store_true")
-    s.set_defaults(func=cmd_index_status)
+def _command(args: argparse.Namespace) -> str:
+    return " ".join(x for x in (args.command, getattr(args, "index_command", None)) if x)
 
-    a = sub.add_parser("ask", help="ask a question")
-    a.add_argument("question", nargs="?")
-    a.add_argument("--contract", default=None)
-    a.add_argument("--top-k", type=int, default=5)
-    a.add_argument("--json", action="store_true")
-    a.add_argument("--batch", default=None, help="JSONL file of {q, contract} lines")
-    a.add_argument("--index", dest="index_dir", default=None)
-    a.set_defaults(func=cmd_ask)
 
-    v = sub.add_parser("serve", help="run the Telegram bot")
-    v.add_argument("--index", dest="index_dir", default=None)
-    v.set_defaults(func=cmd_serve)
-    return parser
+COMMANDS = {"parse": cmd_parse, "index build": cmd_index_build, "index status": cmd_index_status,
+            "ask": cmd_ask, "serve": cmd_serve}
+
+
+def _run(argv: Sequence[str] | None) -> int:
+    try:
+        settings: Settings | None = Settings.from_env()
+        problem: SettingsError | None = None
+    except SettingsError as err:
+        settings, problem = None, err
+    args = build_parser(settings).parse_args(argv)
+    if problem is not None or settings is None:
+        print(f"contractbot: {problem}", file=sys.stderr)
+        return EXIT_USAGE
+    try:
+        if _command(args) in ENCODER_COMMANDS:  # refuse an unknown encoder before any work
+            from index import check_encoder_name
+
+            check_encoder_name(settings.embed_model)
+        return int(COMMANDS[_command(args)](args, settings))
+    except (UsageError, EncoderError) as err:
+        print(f"contractbot: {err}", file=sys.stderr)
+        return EXIT_USAGE
+    except WouldDropError as err:  # a build not run by run_build (ask's first build)
+        print(f"contractbot: {refusal(err, rerun='`contractbot index build`')}", file=sys.stderr)
+        return EXIT_REFUSED
+    except IndexBusyError as err:
+        print(f"contractbot: {err}; the index is unchanged, try again later", file=sys.stderr)
+        return EXIT_BUSY
+    except ContractbotError as err:
+        print(f"contractbot: {err}", file=sys.stderr)
+        return EXIT_ERROR
+    except OSError as err:  # the system refused: a folder that cannot be written ...
+        if isinstance(err, BrokenPipeError):
+            raise
+        where = f": {err.filename}" if err.filename else ""
+        print(f"contractbot: {err.strerror or err}{where}", file=sys.stderr)
+        return EXIT_ERROR
+    except Exception as err:  # a bug: still one line; the traceback at log level DEBUG
+        if settings.log_level == "DEBUG":
+            raise
+        print(f"contractbot: unexpected error ({type(err).__name__}: {err}); "
+              "CONTRACTBOT_LOG_LEVEL=DEBUG shows the traceback", file=sys.stderr)
+        return EXIT_ERROR
+
+
+def _silence_closed_pipes() -> None:
+    """Point stdout and stderr at /dev/null, so that flushing at exit raises nothing."""
+    devnull = os.open(os.devnull, os.O_WRONLY)
+    for stream in (sys.stdout, sys.stderr):
+        try:
+            os.dup2(devnull, stream.fileno())
+        except (OSError, ValueError, AttributeError):  # not a real file (tests capture it)
+            pass
 
 
 def main(argv: Sequence[str] | None = None) -> int:
     """Entry point of the ``contractbot`` console script."""
-    args = build_parser().parse_args(argv)
-    settings = Settings.from_env()
     try:
-        return int(args.func(args, settings))
-    except ContractbotError as err:
-        print(f"contractbot: {err}", file=sys.stderr)
-        return EXIT_ERROR
+        status = _run(argv)
+        sys.stdout.flush()  # a closed pipe shows here, not at exit
+        return status
+    except BrokenPipeError:  # the reader went away (`ask --batch ... | head`): end quietly
+        _silence_closed_pipes()
+        return EXIT_BROKEN_PIPE
     except KeyboardInterrupt:
-        return 130
+        return EXIT_INTERRUPTED
 
 
 if __name__ == "__main__":

@@ -7,7 +7,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from index import DEFAULT_ENCODER
+from index import DEFAULT_ENCODER, ContractbotError
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 SAMPLES_DIR = PROJECT_ROOT / "samples"
@@ -18,14 +18,45 @@ def _data_home(env: Mapping[str, str]) -> Path:
     return Path(base) / "contractbot"
 
 
-def _ids(raw: str | None) -> frozenset[int]:
+class SettingsError(ContractbotError):
+    """A setting holds a value that cannot be used (``str(err)`` names the variable)."""
+
+
+def _ids(raw: str | None, name: str) -> frozenset[int]:
     """Parse a comma-separated list of Telegram ids; blanks are ignored."""
     out: set[int] = set()
     for part in (raw or "").replace(";", ",").split(","):
         part = part.strip()
         if part:
-            out.add(int(part))
+            try:
+                out.add(int(part))
+            except ValueError:
+                raise SettingsError(f"{name}: {part!r} is not a chat or user id (a whole "
+                                    "number such as 123456789 or -1001234567890)") from None
     return frozenset(out)
+
+
+def _port(raw: str | None, name: str, default: int) -> int:
+    """A TCP port number from the environment."""
+    try:
+        port = int(raw) if raw else default
+    except ValueError:
+        raise SettingsError(f"{name}: {raw!r} is not a port number") from None
+    if not 0 < port < 65536:
+        raise SettingsError(f"{name}: {port} is not a port number (1 to 65535)")
+    return port
+
+
+LOG_LEVELS = ("DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL")
+
+
+def _level(raw: str | None) -> str:
+    """A log level name (default INFO)."""
+    level = (raw or "INFO").strip().upper()
+    if level not in LOG_LEVELS:
+        raise SettingsError(f"CONTRACTBOT_LOG_LEVEL: {raw!r} is not a log level "
+                            f"({', '.join(LOG_LEVELS)})")
+    return level
 
 
 @dataclass(frozen=True)
@@ -48,7 +79,8 @@ class Settings:
 
     @classmethod
     def from_env(cls, env: Mapping[str, str] | None = None, *, dotenv: bool = True) -> Settings:
-        """Read settings from ``env`` (default: os.environ, after loading ./.env if present)."""
+        """Read settings from ``env`` (default: os.environ, after loading ./.env if present);
+        SettingsError, naming the variable, for a value that cannot be used."""
         if env is None:
             if dotenv:
                 from dotenv import load_dotenv
@@ -68,8 +100,8 @@ class Settings:
             or "https://api.telegram.org/file/bot",
             webhook_url=env.get("TELEGRAM_WEBHOOK_URL") or None,
             webhook_listen=env.get("TELEGRAM_WEBHOOK_LISTEN") or "0.0.0.0",
-            webhook_port=int(env.get("TELEGRAM_WEBHOOK_PORT") or 8443),
-            allowed_chats=_ids(env.get("CONTRACTBOT_ALLOWED_CHATS")),
-            admins=_ids(env.get("CONTRACTBOT_ADMINS")),
-            log_level=(env.get("CONTRACTBOT_LOG_LEVEL") or "INFO").upper(),
+            webhook_port=_port(env.get("TELEGRAM_WEBHOOK_PORT"), "TELEGRAM_WEBHOOK_PORT", 8443),
+            allowed_chats=_ids(env.get("CONTRACTBOT_ALLOWED_CHATS"), "CONTRACTBOT_ALLOWED_CHATS"),
+            admins=_ids(env.get("CONTRACTBOT_ADMINS"), "CONTRACTBOT_ADMINS"),
+            log_level=_level(env.get("CONTRACTBOT_LOG_LEVEL")),
         )

@@ -8,10 +8,10 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, NamedTuple
+from typing import Any, NamedTuple, Protocol
 
 from telegram.ext import Application, CallbackContext, ContextTypes, ExtBot
 
@@ -21,7 +21,14 @@ from .settings import Settings
 
 log = logging.getLogger(__name__)
 MAX_PAGES = 20  # 更多 pages kept per chat; the oldest is dropped first
-Builder = Callable[[Sequence[Path], Path], BuildReport]
+
+
+class Builder(Protocol):
+    """Builds the index at ``index_dir`` from ``sources`` (None: the ones it remembers)."""
+
+    def __call__(self, sources: Sequence[Path] | None, index_dir: Path, *,
+                 replace: bool = False) -> BuildReport: ...
+
 
 
 @dataclass(eq=False)

@@ -18,7 +18,10 @@ HELP = (
     "/clause 条款号 [合同代号] — 引用条款原文，例如 /clause 7.2\n"
     "/help — 显示本帮助"
 )
-ADMIN_HELP = "\n管理员：直接发送 PDF、DOCX 或 TXT 文件即可收录；/reindex 重建索引。"
+ADMIN_HELP = (
+    "\n管理员：直接发送 PDF、DOCX 或 TXT 文件即可收录；/reindex 重建索引"
+    "（会清空索引或删除半数以上合同时，需用 /reindex replace 确认）。"
+)
 NOT_ALLOWED = (
     "抱歉，本聊天尚未获准使用此机器人。请将本聊天的 ID <code>{chat_id}</code> 告知管理员。"
 )
@@ -49,6 +52,15 @@ UPLOAD_NOTE = "注意：{note}"
 UPLOAD_FAILED = "无法读取 {name}：{reason}"
 REINDEX_OK = "索引已重建：{contracts} 份合同，{clauses} 条。"
 REINDEX_FAILED = "{name}：{reason}"
+REBUILD_WOULD_DROP = (
+    "索引未更改：这次重建会删除已收录的 {total} 份合同中的 {count} 份（{names}）。"
+    "如确要删除，请发送 /reindex replace。"
+)
+REBUILD_WOULD_EMPTY = (
+    "索引未更改：这次重建会清空索引（现有 {total} 份合同）。如确要清空，请发送 /reindex replace。"
+)
+REBUILD_MISSING = "索引未更改：找不到合同来源 {paths}。"
+REBUILD_BUSY = "索引未更改：另一个重建正在进行，请稍后再试。"
 
 
 def say(text: str, script: Script, **values: object) -> str:

@@ -12,38 +12,53 @@ from .errors import (
     ContractbotError,
     EmptyQuestionError,
     EmptySourceError,
+    EncoderError,
     EncoderMismatchError,
     IndexBusyError,
     IndexError_,
     IndexMissingError,
+    MissingSourceError,
+    NoSourcesError,
+    NotAContractError,
     NoWordsError,
     QueryError,
     QuestionTooLongError,
     SourceError,
     UnknownContractError,
+    UnknownEncoderError,
     UnreadableSourceError,
     UnsupportedFormatError,
+    WouldDropError,
 )
 from .limits import MAX_BINARY_BYTES, MAX_CLAUSE_CHARS, MAX_PAGES, MAX_QUESTION, MAX_TEXT_BYTES
 from .models import Clause, Contract, ContractInfo, Document, Hit, Page, Script, SearchResult
 from .parse import parse_contract, read_text
 from .roles import PARTIES
 from .search import SearchConfig, Searcher, Signals
-from .status import has_index, index_status
+from .status import has_index, index_status, remembered_sources
 from .store import Manifest, SourceEntry
-from .store.encoders import DEFAULT_ENCODER, Encoder, load_encoder
+from .store.encoders import (
+    DEFAULT_ENCODER,
+    Encoder,
+    check_encoder_name,
+    known_encoders,
+    load_encoder,
+)
 from .text import detect_script, normalize_text, to_script, to_simplified, to_traditional
 
 __all__ = [
     "DEFAULT_ENCODER", "MAX_BINARY_BYTES", "MAX_CLAUSE_CHARS", "MAX_PAGES", "MAX_QUESTION",
     "MAX_TEXT_BYTES", "PARTIES", "BuildReport", "Clause", "Contract", "ContractInfo",
     "ContractbotError",
-    "Document", "EmptyQuestionError", "EmptySourceError", "Encoder", "EncoderMismatchError",
-    "Hit", "IndexBusyError", "IndexError_", "IndexMissingError", "Manifest", "NoWordsError",
+    "Document", "EmptyQuestionError", "EmptySourceError", "Encoder", "EncoderError",
+    "EncoderMismatchError",
+    "Hit", "IndexBusyError", "IndexError_", "IndexMissingError", "Manifest", "MissingSourceError",
+    "NoSourcesError", "NoWordsError", "NotAContractError",
     "Page", "QueryError", "QuestionTooLongError", "Script", "SearchConfig", "SearchResult",
     "Searcher", "Signals", "SourceEntry", "SourceError", "UnknownContractError",
-    "UnreadableSourceError",
-    "UnsupportedFormatError", "build_from_sources", "build_index", "collect_sources",
-    "contract_parser", "detect_script", "has_index", "index_status", "load_encoder",
-    "normalize_text", "parse_contract", "read_text", "to_script", "to_simplified", "to_traditional",
+    "UnknownEncoderError", "UnreadableSourceError", "UnsupportedFormatError", "WouldDropError",
+    "build_from_sources", "build_index", "check_encoder_name", "collect_sources",
+    "contract_parser", "detect_script", "has_index", "index_status", "known_encoders",
+    "load_encoder", "normalize_text", "parse_contract", "read_text", "remembered_sources",
+    "to_script", "to_simplified", "to_traditional",
 ]

@@ -40,6 +40,36 @@ class EmptySourceError(SourceError):
     """The file holds no contract text (empty, scanned PDF without text layer ...)."""
 
 
+class NotAContractError(SourceError):
+    """A readable file whose text has no contract structure (a README, notes, a word list)."""
+
+
+class MissingSourceError(ContractbotError):
+    """A source file or folder given to a build does not exist; nothing was changed."""
+
+    def __init__(self, paths: tuple[str, ...]) -> None:
+        what = "no such file or folder" if len(paths) == 1 else "no such files or folders"
+        super().__init__(f"{what}: {', '.join(paths)}")
+        self.paths = paths
+
+
+class NoSourcesError(ContractbotError):
+    """A build was given no sources and the index remembers none to rebuild."""
+
+
+class EncoderError(ContractbotError):
+    """The configured encoder cannot be used."""
+
+
+class UnknownEncoderError(EncoderError):
+    """The configured encoder is not one we know; ``known`` names the ones we do."""
+
+    def __init__(self, name: str, known: str) -> None:
+        super().__init__(f"unknown encoder {name!r}; known encoders: {known}")
+        self.name = name
+        self.known = known
+
+
 class IndexError_(ContractbotError):
     """Base for problems with the on-disk index."""
 
@@ -54,6 +84,36 @@ class EncoderMismatchError(IndexError_):
 
 class IndexBusyError(IndexError_):
     """Another build holds the index lock."""
+
+
+class WouldDropError(IndexError_):
+    """A build would leave the index empty, drop more than half of its contracts, or drop the
+    contracts of a source it was built from that the build leaves out; it was not written.
+
+    ``dropped``: file names of the contracts it would drop; ``total``: how many the index
+    holds; ``missing_roots``: remembered sources the build left out; ``failed``: the files it
+    found but could not index."""
+
+    def __init__(self, dropped: tuple[str, ...], total: int, *, empty: bool,
+                 missing_roots: tuple[str, ...] = (),
+                 failed: tuple[tuple[str, str], ...] = ()) -> None:
+        names = ", ".join(dropped[:3]) + (f" and {len(dropped) - 3} more" if len(dropped) > 3
+                                          else "")
+        if empty:
+            text = f"this build would leave the index empty: it holds {total} contracts ({names})"
+        else:
+            text = (f"this build would drop {len(dropped)} of the index's {total} contracts "
+                    f"({names})")
+        if missing_roots:
+            text += f"; it leaves out {', '.join(missing_roots)}, which the index was built from"
+        elif not empty:
+            text += ", more than half of it"
+        super().__init__(text)
+        self.dropped = dropped
+        self.total = total
+        self.empty = empty
+        self.missing_roots = missing_roots
+        self.failed = failed  # (source, reason) of the files this build could not index
 
 
 class QueryError(ContractbotError):

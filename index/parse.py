@@ -4,13 +4,14 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from .errors import EmptySourceError, UnreadableSourceError
+from .errors import EmptySourceError, NotAContractError, UnreadableSourceError
 from .ingest.clean import clean_text
-from .ingest.extract import extract_document
+from .ingest.extract import extract_document, source_kind
 from .ingest.rules import load_rules
 from .models import Clause, Contract, Document
 from .structure.clauses import split_clauses
 from .structure.parties import find_parties, find_title
+from .structure.recognize import looks_like_contract
 from .structure.split import split_long_clauses
 from .text import detect_script, to_simplified
 
@@ -22,18 +23,29 @@ def parse_contract(path: Path, *, rules_file: Path | None = None) -> Contract:
     document, text = _read(path, rules_file)
     key = path.stem
     clauses = split_clauses(text, key, document.first_page)
+    title, parties = find_title(text), find_parties(text)
+    if document.kind == "text" and not looks_like_contract(text, clauses, title=title,
+                                                           parties=parties):
+        raise NotAContractError(str(path), "does not look like a contract")
     if not clauses:
         clauses = _paragraph_clauses(text, key)
     clauses, notes = split_long_clauses(clauses)
     return Contract(
         key=key,
-        title=find_title(text, default=key),
-        parties=find_parties(text),
+        title=title or key,
+        parties=parties,
         clauses=tuple(clauses),
         script=detect_script(text),
         source=str(path),
         notes=tuple(notes),
     )
+
+
+def check_source(path: Path) -> str:
+    """The kind of a source file ("pdf", "docx", "text") as extraction would read it, from its
+    first bytes and size; a SourceError naming why it would not be read (an image, a
+    spreadsheet, an archive, an empty or too large file)."""
+    return source_kind(Path(path))
 
 
 def read_text(path: Path, *, rules_file: Path | None = None) -> str:

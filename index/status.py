@@ -4,7 +4,13 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from .store import Manifest, current_generation, read_manifest, require_generation
+from .store import (
+    Manifest,
+    current_generation,
+    generation_dir,
+    read_manifest,
+    require_generation,
+)
 
 
 def has_index(index_dir: Path) -> bool:
@@ -15,3 +21,12 @@ def has_index(index_dir: Path) -> bool:
 def index_status(index_dir: Path) -> Manifest:
     """The manifest of the live generation; IndexMissingError when there is none."""
     return read_manifest(require_generation(Path(index_dir)))
+
+
+def remembered_sources(index_dir: Path) -> tuple[Path, ...]:
+    """The source roots the live generation was built from (what ``index build`` without
+    SOURCES rebuilds); empty when there is no index or it does not record them."""
+    gen = current_generation(Path(index_dir))
+    if gen is None:
+        return ()
+    return tuple(Path(r) for r in read_manifest(generation_dir(Path(index_dir), gen)).roots)

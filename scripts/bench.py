@@ -1,3 +1,4 @@
+#!/usr/bin/env python3
 """Benchmark: build, rebuild, question latency, memory and bot start on a ~10,000-clause library.
 
     scripts/bench.py [--contracts 200] [--encoder use-multilingual] [--distinct 1.0] [--json]

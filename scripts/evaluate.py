@@ -171,7 +171,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     encoder = load_encoder(args.encoder)
     with tempfile.TemporaryDirectory(prefix="cb-eval-") as tmp:
         index_dir = args.index or Path(tmp)
-        built = build_index(args.sources, index_dir, encoder, progress=False, mode=args.tokenizer)
+        built = build_index(args.sources, index_dir, encoder, progress=False, mode=args.tokenizer,
+                            replace=True)  # exactly these sources
         for src, reason in built.failed:
             print(f"{Path(src).name}: {reason}", file=sys.stderr)
         knobs: dict[str, object] = {"mode": args.mode}

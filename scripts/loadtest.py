@@ -1,3 +1,4 @@
+#!/usr/bin/env python3
 """Many chats asking at once: the real bot against a loopback Telegram Bot API server.
 
     scripts/loadtest.py [--chats 200] [--index DIR] [--no-rate-limit] [--json]

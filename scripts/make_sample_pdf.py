@@ -1,3 +1,4 @@
+#!/usr/bin/env python3
 """Generate samples/数据平台技术服务合同.pdf from scripts/sample_pdf_source.txt.
 
 Uses reportlab's built-in CID font STSong-Light (no font file needed), so it runs on a machine

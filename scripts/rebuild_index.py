@@ -1,10 +1,15 @@
+#!/usr/bin/env python3
 """Rebuild the index after contracts changed: what a cron job runs.
 
-    scripts/rebuild_index.py SOURCES... [--index DIR]
+    scripts/rebuild_index.py [SOURCES...] [--index DIR] [--replace]
 
-Takes the index lock without waiting (busy: says so, exit 75), builds incrementally, prints one
-summary line. Exit status: 0 all sources indexed, 3 some skipped (reasons on stderr),
-4 nothing could be indexed, 75 another build holds the lock, 1 any other error.
+The same build, with the same rules, as ``contractbot index build``: with no SOURCES it rebuilds
+the ones the index remembers; a missing source, or a build that would leave the index empty or
+drop more than half of its contracts, changes nothing. It takes the index lock without waiting
+and prints one summary line. Exit status: 0 all sources indexed, 1 any other error, 2 a source
+does not exist (or none given and none remembered), 3 some skipped (reasons on stderr),
+4 nothing could be indexed, 5 refused (pass --replace to allow it), 75 another build holds the
+lock.
 """
 
 from __future__ import annotations
@@ -18,33 +23,44 @@ ROOT = Path(__file__).resolve().parent.parent
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
-EXIT_BUSY = 75  # EX_TEMPFAIL: try again later
+PROG = "rebuild_index"
 
 
 def main(argv: Sequence[str] | None = None) -> int:
     """Run one incremental build and report it in one line."""
-    from bot.settings import Settings
-    from index import ContractbotError, IndexBusyError, build_from_sources
+    from bot.building import EXIT_ERROR, EXIT_USAGE, run_build
+    from bot.settings import Settings, SettingsError
+    from index import ContractbotError, EncoderError
 
-    ap = argparse.ArgumentParser(description="Rebuild the contractbot index (for cron).")
-    ap.add_argument("sources", nargs="+", type=Path)
-    ap.add_argument("--index", type=Path, default=None, help="index dir (default: settings)")
+    ap = argparse.ArgumentParser(
+        prog=PROG, description="Rebuild the contractbot index (for cron).")
+    ap.add_argument("sources", nargs="*", type=Path, metavar="SOURCES",
+                    help="contract files and folders (default: the ones the index remembers)")
+    ap.add_argument("--index", type=Path, default=None, metavar="DIR",
+                    help="the index folder (default: CONTRACTBOT_INDEX_DIR, else "
+                    "~/.local/share/contractbot/index)")
+    ap.add_argument("--replace", action="store_true", help="allow a build that leaves the "
+                    "index empty or drops more than half of its contracts (default: refuse)")
     args = ap.parse_args(argv)
-    settings = Settings.from_env()
+    try:
+        settings = Settings.from_env()
+    except SettingsError as err:
+        print(f"{PROG}: {err}", file=sys.stderr)
+        return EXIT_USAGE
     index_dir = args.index or settings.index_dir
     try:
-        report = build_from_sources(args.sources, index_dir, settings.embed_model,
-                                    rules_file=settings.rules_file, progress=False)
-    except IndexBusyError:
-        print(f"rebuild_index: busy: another build is running on {index_dir}")
-        return EXIT_BUSY
-    except ContractbotError as err:
-        print(f"rebuild_index: failed: {err}")
-        return 1
-    for source, reason in report.failed:
-        print(f"{Path(source).name}: {reason}", file=sys.stderr)
-    print(f"rebuild_index: {report.summary()}")
-    return report.exit_code
+        status, report = run_build(args.sources or None, index_dir, settings,
+                                   replace=args.replace, progress=False, prog=PROG,
+                                   rerun="scripts/rebuild_index.py")
+    except EncoderError as err:  # an unknown encoder: a setting to fix
+        print(f"{PROG}: {err}", file=sys.stderr)
+        return EXIT_USAGE
+    except (ContractbotError, OSError) as err:  # an unreadable index, a folder not writable
+        print(f"{PROG}: failed: {err}", file=sys.stderr)
+        return EXIT_ERROR
+    if report is not None:
+        print(f"{PROG}: {report.summary()}")
+    return status
 
 
 if __name__ == "__main__":

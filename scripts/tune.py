@@ -173,7 +173,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     tuning = set(split["tuning"])
     with tempfile.TemporaryDirectory(prefix="cb-tune-") as tmp:
         index_dir = args.index or Path(tmp)
-        build_index(args.sources, index_dir, encoder, progress=False)
+        build_index(args.sources, index_dir, encoder, progress=False, replace=True)
         searcher = Searcher(index_dir, encoder, SearchConfig())
         parents = {(c.contract, c.clause): c.parent for c in searcher.all_clauses()}
         titles = {c.key: c.title for c in searcher.contracts()}

@@ -29,6 +29,7 @@ class FakeBotApi:
         self._server: asyncio.base_events.Server | None = None
         self.port = 0
         self._writers: set[asyncio.StreamWriter] = set()
+        self.rejected_token: str | None = None  # answered 401 Unauthorized, as Telegram does
 
     @property
     def base_url(self) -> str:
@@ -105,6 +106,9 @@ class FakeBotApi:
                 return 200, "application/octet-stream", self.files[name]
             return 404, "text/plain", b"no file"
         api = path.rsplit("/", 1)[1]
+        if self.rejected_token and self.rejected_token in path:
+            return 401, "application/json", json.dumps(
+                {"ok": False, "error_code": 401, "description": "Unauthorized"}).encode()
         params = self._params(headers.get("content-type", ""), body)
         self.calls.append((api, params))
         result = await self._result(api, params)

@@ -39,8 +39,10 @@ UPGRADE = {
 }
 
 
-def build(sources: Sequence[Path], index_dir: Path) -> BuildReport:
-    return build_index(sources, index_dir, fast_encoder(), parse=parse_json, progress=False)
+def build(sources: Sequence[Path] | None, index_dir: Path, *,
+          replace: bool = False) -> BuildReport:
+    return build_index(sources, index_dir, fast_encoder(), parse=parse_json, progress=False,
+                       replace=replace)
 
 
 @asynccontextmanager

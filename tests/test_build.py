@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import os
 from collections.abc import Sequence
+from pathlib import Path
 
 import numpy as np
 import pytest
@@ -12,7 +13,8 @@ from index_corpus import LEASE, MAINT, fast_encoder, parse_json, write_corpus
 
 from index import store
 from index.build import build_index, clause_texts, collect_sources, title_texts
-from index.errors import IndexBusyError
+from index.build.sources import EMPTY_FOLDER
+from index.errors import IndexBusyError, MissingSourceError, NoSourcesError, WouldDropError
 
 
 class CountingEncoder:
@@ -101,21 +103,115 @@ def test_removed_source_drops_out(tmp_path) -> None:
 def test_failed_sources_are_recorded_and_set_the_exit_code(tmp_path) -> None:
     src, idx = tmp_path / "src", tmp_path / "idx"
     write_corpus(src, MAINT, {"key": "blank", "empty": True})
-    report = build_index([src, tmp_path / "nowhere.pdf"], idx, fast_encoder(), parse=parse_json,
-                         progress=False)
+    (src / "prices.xlsx").write_bytes(b"PK\x03\x04 a spreadsheet")
+    report = build_index([src], idx, fast_encoder(), parse=parse_json, progress=False)
     assert report.contracts == 1 and report.exit_code == 3
     reasons = dict(report.failed)
     assert reasons[str(src / "blank.txt")] == "holds no contract text"
-    assert reasons[str(tmp_path / "nowhere.pdf")] == "no such file or folder"
+    assert reasons[str(src / "prices.xlsx")].startswith("spreadsheets are not supported")
     manifest = store.read_manifest(store.require_generation(idx))
     assert {source for source, _ in manifest.failed} == set(reasons)
     assert manifest.encoder == "use-multilingual" and manifest.dim == 512
     assert manifest.contracts == 1 and manifest.clauses == len(MAINT["clauses"])
     assert manifest.sources[0].contract == "maint" and manifest.built_at
+    assert manifest.roots == (str(src.resolve()),)
 
-    nothing = build_index([tmp_path / "nowhere"], tmp_path / "idx2", fast_encoder(),
-                          parse=parse_json, progress=False)
-    assert nothing.exit_code == 4
+    blank = tmp_path / "blank"
+    write_corpus(blank, {"key": "blank", "empty": True})
+    nothing = build_index([blank], tmp_path / "idx2", fast_encoder(), parse=parse_json,
+                          progress=False)
+    assert nothing.exit_code == 4 and not nothing.written
+    assert not store.current_generation(tmp_path / "idx2")  # no empty index was written
+
+
+def test_a_missing_source_changes_nothing(tmp_path) -> None:
+    src, idx = tmp_path / "src", tmp_path / "idx"
+    write_corpus(src, MAINT)
+    build_index([src], idx, fast_encoder(), parse=parse_json, progress=False)
+    live = store.current_generation(idx)
+    with pytest.raises(MissingSourceError, match=r"nowhere\.pdf"):
+        build_index([src, tmp_path / "nowhere.pdf"], idx, fast_encoder(), parse=parse_json,
+                    progress=False)
+    assert store.current_generation(idx) == live
+    with pytest.raises(MissingSourceError):
+        build_index([tmp_path / "typo"], tmp_path / "new-idx", fast_encoder(), parse=parse_json)
+    assert not (tmp_path / "new-idx").exists()  # not even the lock file of a new index
+
+
+def test_no_sources_rebuilds_the_remembered_ones(tmp_path) -> None:
+    a, b, idx = tmp_path / "a", tmp_path / "b", tmp_path / "idx"
+    write_corpus(a, MAINT)
+    write_corpus(b, LEASE)
+    build_index([a, b], idx, fast_encoder(), parse=parse_json, progress=False)
+    changed = json.loads(json.dumps(LEASE))
+    changed["clauses"][2][3] = "租赁期限为两年，自交房之日起计算。"
+    write_corpus(b, changed)
+    report = build_index(None, idx, fast_encoder(), parse=parse_json, progress=False)
+    assert (report.contracts, report.parsed, report.reused) == (2, 1, 1)
+    manifest = store.read_manifest(store.require_generation(idx))
+    assert manifest.roots == (str(a.resolve()), str(b.resolve()))
+    with pytest.raises(NoSourcesError, match="no index"):
+        build_index(None, tmp_path / "none", fast_encoder(), parse=parse_json)
+
+
+def _three(tmp_path) -> tuple[Path, Path, Path]:
+    """An index of three contracts: two in folder lib/a, one in folder lib/b."""
+    a, b, idx = tmp_path / "lib" / "a", tmp_path / "lib" / "b", tmp_path / "idx"
+    lease_b = json.loads(json.dumps(LEASE))
+    lease_b["key"] = "lease-b"
+    write_corpus(a, MAINT, LEASE)
+    write_corpus(b, lease_b)
+    build_index([a, b], idx, fast_encoder(), parse=parse_json, progress=False)
+    return a, b, idx
+
+
+def test_a_build_that_drops_most_of_the_index_changes_nothing(tmp_path) -> None:
+    a, b, idx = _three(tmp_path)
+    live = store.current_generation(idx)
+    with pytest.raises(WouldDropError) as refused:
+        build_index([b], idx, fast_encoder(), parse=parse_json, progress=False)
+    err = refused.value
+    assert (sorted(err.dropped), err.total, err.empty) == (["lease.txt", "maint.txt"], 3, False)
+    assert err.missing_roots == (str(a.resolve()),)
+    assert store.current_generation(idx) == live
+
+
+def test_leaving_out_a_remembered_folder_changes_nothing(tmp_path) -> None:
+    a, b, idx = _three(tmp_path)
+    live = store.current_generation(idx)
+    with pytest.raises(WouldDropError) as refused:  # one of three, but all of folder b
+        build_index([a], idx, fast_encoder(), parse=parse_json, progress=False)
+    assert refused.value.dropped == ("lease-b.txt",)
+    assert refused.value.missing_roots == (str(b.resolve()),)
+    assert store.current_generation(idx) == live
+    # the parent folder of both keeps everything
+    report = build_index([tmp_path / "lib"], idx, fast_encoder(), parse=parse_json,
+                         progress=False)
+    assert (report.contracts, report.failed, report.dropped) == (3, (), ())
+
+
+def test_files_gone_from_the_sources_drop_out_and_are_named(tmp_path) -> None:
+    a, b, idx = _three(tmp_path)
+    (a / "lease.txt").unlink()
+    report = build_index(None, idx, fast_encoder(), parse=parse_json, progress=False)
+    assert report.contracts == 2 and report.dropped == (str((a / "lease.txt").resolve()),)
+    assert "1 dropped" in report.summary()
+    # --replace allows what is refused otherwise
+    report = build_index([b], idx, fast_encoder(), parse=parse_json, replace=True)
+    assert report.contracts == 1 and len(report.dropped) == 1
+
+
+def test_a_build_that_empties_the_index_changes_nothing(tmp_path) -> None:
+    _, _, idx = _three(tmp_path)
+    live = store.current_generation(idx)
+    empty = tmp_path / "empty"
+    empty.mkdir()
+    with pytest.raises(WouldDropError) as refused:
+        build_index([empty], idx, fast_encoder(), parse=parse_json, progress=False)
+    assert refused.value.empty and refused.value.failed == ((str(empty), EMPTY_FOLDER),)
+    assert store.current_generation(idx) == live
+    report = build_index([empty], idx, fast_encoder(), parse=parse_json, replace=True)
+    assert report.written and report.contracts == 0 and report.exit_code == 4
 
 
 def test_busy_index_refuses_a_second_build(tmp_path) -> None:
@@ -125,14 +221,19 @@ def test_busy_index_refuses_a_second_build(tmp_path) -> None:
         build_index([src], tmp_path / "idx", fast_encoder(), parse=parse_json, progress=False)
 
 
-def test_collect_sources_recurses_and_filters(tmp_path) -> None:
+def test_collect_sources_recurses_and_names_empty_folders(tmp_path) -> None:
     (tmp_path / "a" / "b").mkdir(parents=True)
-    for name in ("a/x.pdf", "a/b/y.DOCX", "a/b/z.txt", "a/notes.md", "a/skip.png", "a/.hidden.txt"):
+    (tmp_path / "a" / ".git").mkdir()
+    (tmp_path / "a" / "empty").mkdir()
+    for name in ("a/x.pdf", "a/b/y.DOCX", "a/b/z.txt", "a/notes.md", "a/scan.png",
+                 "a/.hidden.txt", "a/.git/HEAD"):
         (tmp_path / name).write_text("x")
-    files, missing = collect_sources([tmp_path / "a", tmp_path / "a" / "x.pdf"])
+    files, skipped = collect_sources([tmp_path / "a", tmp_path / "a" / "x.pdf",
+                                      tmp_path / "a" / "empty"])
+    # every file but the hidden ones: the plan names those that are not contracts, and why
     assert sorted(os.path.relpath(f, tmp_path) for f in files) == [
-        "a/b/y.DOCX", "a/b/z.txt", "a/notes.md", "a/x.pdf"]
-    assert missing == []
+        "a/b/y.DOCX", "a/b/z.txt", "a/notes.md", "a/scan.png", "a/x.pdf"]
+    assert skipped == [(str(tmp_path / "a" / "empty"), EMPTY_FOLDER)]
 
 
 def test_clause_texts_carry_titles_and_children() -> None:
@@ -202,3 +303,11 @@ def test_incremental_build_writes_what_a_full_build_writes(tmp_path) -> None:
             (ta, ca), (tb, cb) = la.row(i), lb.row(i)
             assert sorted(zip([la.vocab[t] for t in ta], ca.tolist(), strict=True)) == sorted(
                 zip([lb.vocab[t] for t in tb], cb.tolist(), strict=True))
+
+
+def test_an_index_inside_its_source_folder_is_not_a_source(tmp_path) -> None:
+    write_corpus(tmp_path, MAINT)
+    build_index([tmp_path], tmp_path / "idx", fast_encoder(), parse=parse_json, progress=False)
+    report = build_index(None, tmp_path / "idx", fast_encoder(), parse=parse_json,
+                         progress=False)
+    assert (report.contracts, report.reused, report.failed) == (1, 1, ())

@@ -72,6 +72,9 @@ def test_status_json(index_dir, capsys) -> None:
 
 
 def test_encoder_mismatch_is_one_line(index_dir, monkeypatch, capsys) -> None:
+    from index.store import encoders
+
+    monkeypatch.setitem(encoders.ENCODERS, "other-model", encoders.UseEncoder)  # a known one
     monkeypatch.setenv("CONTRACTBOT_EMBED_MODEL", "other-model")
     assert main(["ask", "押金", "--index", str(index_dir)]) == 1
     err = capsys.readouterr().err

@@ -41,6 +41,6 @@ def test_parse_tree_text(shared: Path, capsys: pytest.CaptureFixture[str]) -> No
 def test_parse_missing_file_is_one_plain_line(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    assert main(["parse", str(tmp_path / "nope.pdf")]) == 1
+    assert main(["parse", str(tmp_path / "nope.pdf")]) == 2
     err = capsys.readouterr().err
     assert err.count("\n") == 1 and "nope.pdf" in err and "Traceback" not in err

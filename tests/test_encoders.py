@@ -3,6 +3,7 @@ the sentence-transformers path (offline model). The default, e5-small, is tests/
 
 from __future__ import annotations
 
+import os
 import subprocess
 import sys
 
@@ -70,3 +71,39 @@ def test_encoding_on_several_cores_gives_the_one_thread_vectors_in_order() -> No
     np.testing.assert_allclose(many.encode(texts), one.encode(texts), atol=1e-5)
     assert [i["num_threads"] for i in threadpool_info()] == before  # BLAS setting restored
     np.testing.assert_allclose(many.encode(texts[:1]), one.encode(texts[:1]), atol=1e-5)
+
+
+def test_an_unknown_encoder_is_refused_before_anything_loads(monkeypatch, tmp_path) -> None:
+    from index.errors import EncoderError, UnknownEncoderError
+    from index.store import encoders
+
+    with pytest.raises(UnknownEncoderError, match=r"known encoders: use-multilingual \(the"):
+        load_encoder("use-multilingal")
+    monkeypatch.setattr(encoders, "_st_installed", lambda: False)
+    with pytest.raises(EncoderError, match=r"needs the optional extra: pip install 'contractbot"):
+        encoders.check_encoder_name(str(tmp_path))  # a model folder, but no extra installed
+    with pytest.raises(UnknownEncoderError):
+        encoders.check_encoder_name("someone/some-model")
+
+
+def test_a_registered_encoder_joins_with_one_line(monkeypatch) -> None:
+    from index.store import encoders
+
+    monkeypatch.setitem(encoders.ENCODERS, "use-again", encoders.UseEncoder)
+    encoders.check_encoder_name("use-again")
+    assert isinstance(load_encoder("use-again"), encoders.UseEncoder)
+    assert "use-again" in encoders.known_encoders()
+
+
+def test_a_model_in_the_hugging_face_cache_is_known(tmp_path) -> None:
+    pytest.importorskip("sentence_transformers")
+    snapshot = tmp_path / "models--someone--some-model" / "snapshots" / "abc123"
+    snapshot.mkdir(parents=True)
+    (snapshot / "config.json").write_text("{}")
+    (tmp_path / "models--someone--some-model" / "refs").mkdir()
+    (tmp_path / "models--someone--some-model" / "refs" / "main").write_text("abc123")
+    code = ("from index.store.encoders import check_encoder_name\n"
+            "check_encoder_name('someone/some-model')\n"
+            "import sys; assert 'torch' not in sys.modules\n")
+    env = {**os.environ, "HF_HUB_CACHE": str(tmp_path), "HF_HUB_OFFLINE": "1"}
+    subprocess.run([sys.executable, "-c", code], check=True, timeout=120, env=env)

@@ -67,7 +67,7 @@ def test_cli_sql_like_question_finds_nothing_and_harms_nothing(
     index_dir: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
     assert main(["ask", SQL, "--index", str(index_dir)]) == 0
-    assert capsys.readouterr().out.strip() == "没有找到与问题相关的条款。"
+    assert capsys.readouterr().out.strip() == "No clause in the index answers this question."
     assert main(["index", "status", "--json", "--index", str(index_dir)]) == 0
     assert json.loads(capsys.readouterr().out)["clauses"] > 50
 

@@ -2,7 +2,8 @@
 
 A source whose content hash is unchanged is neither re-parsed nor re-embedded: its rows, vectors
 and BM25 counts are carried over from the previous generation. Sources that fail are recorded,
-not fatal.
+not fatal. The plan stage's safety rules (``guard``) run before anything is written: a missing
+source, or a build that would empty the index or drop most of it, leaves the index as it was.
 """
 
 from __future__ import annotations
@@ -14,10 +15,11 @@ from pathlib import Path
 
 from ..models import Contract
 from ..store import Manifest, SourceEntry, build_lock
-from ..store.encoders import Encoder, load_encoder
+from ..store.encoders import Encoder, check_encoder_name, load_encoder
 from ..store.tokenize import DEFAULT_MODE, TokenMode
 from ..store.tokenize import preload as tokenize_preload
 from .embed import embed_rows
+from .guard import check_drops, dropped_sources, live_manifest, resolve_roots, root_names
 from .plan import Parsed, Parser, plan_build
 from .previous import reusable_previous
 from .report import BuildReport
@@ -31,55 +33,75 @@ TEXT_VERSION = 5  # 5: durations and percentages as canonical BM25 tokens
 
 
 def build_index(
-    sources: Sequence[Path], index_dir: Path, encoder: Encoder, *, parse: Parser | None = None,
-    salt: bytes = b"", progress: bool | None = None, lock: bool = True,
-    mode: TokenMode = DEFAULT_MODE, ann_threshold: int | None = None,
+    sources: Sequence[Path] | None, index_dir: Path, encoder: Encoder, *,
+    parse: Parser | None = None, salt: bytes = b"", progress: bool | None = None,
+    lock: bool = True, mode: TokenMode = DEFAULT_MODE, ann_threshold: int | None = None,
+    replace: bool = False,
 ) -> BuildReport:
-    """Write a new generation for ``sources`` and make it live atomically.
+    """Write a new generation for ``sources`` (None: the ones the index remembers) and make it
+    live atomically.
 
     ``parse`` turns one file into a Contract, raising SourceError on bad files (default: the
     standard parser); ``salt`` is anything besides file content that changes parsing (e.g. the
     rules file), so a change there re-parses everything. ``ann_threshold`` overrides
-    index.store.vectors.ANN_THRESHOLD.
+    index.store.vectors.ANN_THRESHOLD. Nothing is written, and the error says why, when a
+    source does not exist (MissingSourceError) or when the build would leave the index empty or
+    drop more than half of its contracts (WouldDropError) unless ``replace``.
     """
     index_dir = Path(index_dir)
+    roots = resolve_roots(sources, index_dir)  # before the lock: a typo creates nothing
     if lock:
         with build_lock(index_dir):
-            return _build(sources, index_dir, encoder, parse=parse, salt=salt,
-                          progress=progress, mode=mode, ann_threshold=ann_threshold)
-    return _build(sources, index_dir, encoder, parse=parse, salt=salt, progress=progress,
-                  mode=mode, ann_threshold=ann_threshold)
+            return _build(roots, index_dir, encoder, parse=parse, salt=salt,
+                          progress=progress, mode=mode, ann_threshold=ann_threshold,
+                          replace=replace)
+    return _build(roots, index_dir, encoder, parse=parse, salt=salt, progress=progress,
+                  mode=mode, ann_threshold=ann_threshold, replace=replace)
 
 
-def _build(sources: Sequence[Path], index_dir: Path, encoder: Encoder, *, parse: Parser | None,
+def _build(roots: Sequence[Path], index_dir: Path, encoder: Encoder, *, parse: Parser | None,
            salt: bytes, progress: bool | None, mode: TokenMode,
-           ann_threshold: int | None) -> BuildReport:
+           ann_threshold: int | None, replace: bool) -> BuildReport:
     if parse is None:
         parse, salt = contract_parser()
-    files, missing = collect_sources([Path(s) for s in sources])
+    files, missing = collect_sources(roots)
+    own = index_dir.resolve()  # an index inside a source folder is not a source of itself
+    files = [f for f in files if own not in f.resolve().parents]
     loading = _preload(encoder, mode)
-    previous = reusable_previous(index_dir, encoder=encoder.name, tokenizer=mode,
-                                 text_version=TEXT_VERSION)
-    plan = plan_build(files, previous, parse, salt=salt, failed=missing, progress=progress)
-    rows = make_rows(plan, previous, dim=encoder.dim, mode=mode)
-    for thread in loading:
-        thread.join()
+    try:
+        live = live_manifest(index_dir)
+        previous = reusable_previous(index_dir, encoder=encoder.name, tokenizer=mode,
+                                     text_version=TEXT_VERSION)
+        plan = plan_build(files, previous, parse, salt=salt, failed=missing, progress=progress)
+        kept = {item.contract.key for item in plan.items}
+        recorded = root_names(roots)
+        check_drops(kept, live, roots=recorded, replace=replace, failed=plan.failed)
+        parsed = sum(1 for item in plan.items if isinstance(item, Parsed))
+        if not kept and (live is None or not live.sources):  # nothing to index or to lose
+            return BuildReport(index_dir=index_dir, generation="", contracts=0, clauses=0,
+                               failed=plan.failed, parsed=parsed, sources=len(files))
+        rows = make_rows(plan, previous, dim=encoder.dim, mode=mode)
+    finally:  # also when refused: a model still loading in a thread must not be cut off
+        for thread in loading:
+            thread.join()
     vectors, embedded = embed_rows(rows, encoder, previous, progress=progress)
     gen = new_generation_name()
-    manifest = _manifest(gen, rows, encoder, mode, plan.failed, plan.notes)
+    manifest = _manifest(gen, rows, encoder, mode, plan.failed, plan.notes, recorded)
     write_generation(index_dir, gen, rows, vectors, manifest, previous=previous,
                      ann_threshold=ann_threshold)
-    parsed = sum(1 for item in plan.items if isinstance(item, Parsed))
     return BuildReport(
         index_dir=index_dir, generation=gen, contracts=len(rows.contracts),
         clauses=len(rows.rows), failed=plan.failed, parsed=parsed,
         reused=len(plan.items) - parsed, embedded=embedded, sources=len(files),
         notes=tuple(plan.notes),
+        dropped=tuple(s.source for s in dropped_sources({c.key for c, _ in rows.contracts},
+                                                        live)),
     )
 
 
 def _manifest(gen: str, rows: Rows, encoder: Encoder, mode: TokenMode,
-              failed: Sequence[tuple[str, str]], notes: Sequence[tuple[str, str]]) -> Manifest:
+              failed: Sequence[tuple[str, str]], notes: Sequence[tuple[str, str]],
+              roots: Sequence[str]) -> Manifest:
     counts: dict[str, int] = {}
     for row in rows.rows:
         counts[row.contract] = counts.get(row.contract, 0) + 1
@@ -91,6 +113,7 @@ def _manifest(gen: str, rows: Rows, encoder: Encoder, mode: TokenMode,
                       for c, h in rows.contracts),
         failed=tuple(failed),
         notes=tuple((str(Path(s).resolve()), n) for s, n in notes),
+        roots=tuple(roots),
     )
 
 
@@ -125,10 +148,13 @@ def contract_parser(rules_file: Path | None = None) -> tuple[Parser, bytes]:
     return parse, salt
 
 
-def build_from_sources(sources: Sequence[Path], index_dir: Path, encoder_name: str, *,
-                       rules_file: Path | None = None,
-                       progress: bool | None = None) -> BuildReport:
-    """Build the index at ``index_dir`` from ``sources`` with the standard parser."""
+def build_from_sources(sources: Sequence[Path] | None, index_dir: Path, encoder_name: str, *,
+                       rules_file: Path | None = None, progress: bool | None = None,
+                       replace: bool = False) -> BuildReport:
+    """Build the index at ``index_dir`` from ``sources`` (None: the ones it remembers) with the
+    standard parser; the encoder name and the sources are checked before the model loads."""
+    check_encoder_name(encoder_name)
+    roots = resolve_roots(sources, Path(index_dir))
     parse, salt = contract_parser(rules_file)
-    return build_index(sources, index_dir, load_encoder(encoder_name), parse=parse, salt=salt,
-                       progress=progress)
+    return build_index(roots, index_dir, load_encoder(encoder_name), parse=parse, salt=salt,
+                       progress=progress, replace=replace)

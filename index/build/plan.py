@@ -11,6 +11,7 @@ from typing import Any
 
 from ..errors import SourceError
 from ..models import Contract
+from ..parse import check_source
 from ..store import RowRef, file_hash
 from .previous import Previous
 
@@ -69,6 +70,11 @@ def plan_build(files: Sequence[Path], previous: Previous | None, parse: Parser, 
     bar = progress_bar(len(files), progress, "parsing")
     for path in files:
         bar.update(1)
+        try:  # a file extraction would not read is named with its reason, and not hashed
+            check_source(path)
+        except SourceError as err:
+            failures.append((str(path), err.reason))
+            continue
         try:
             digest = file_hash(path, salt)
         except OSError as err:

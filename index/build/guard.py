@@ -1,0 +1,84 @@
+"""The plan stage's safety rules, decided before anything is written, so that a mistake (a
+mistyped path, an empty folder, one folder of a two-folder library) never costs the live index.
+
+- A build rebuilds the source roots it is given, or, given none, the ones the index remembers.
+- A root that does not exist stops the build (MissingSourceError).
+- A build that would leave the index empty, drop more than half of its contracts, or drop the
+  contracts of a source root it remembers that this build leaves out (one folder of a
+  two-folder library) stops (WouldDropError) unless ``replace`` says that is what the user
+  wants. Dropping what disappeared from the sources themselves is an ordinary rebuild.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Collection, Sequence
+from pathlib import Path
+
+from ..errors import MissingSourceError, NoSourcesError, WouldDropError
+from ..store import Manifest, SourceEntry, current_generation, generation_dir, read_manifest
+
+
+def live_manifest(index_dir: Path) -> Manifest | None:
+    """The manifest of the live generation of ``index_dir``, None when there is none."""
+    gen = current_generation(index_dir)
+    return None if gen is None else read_manifest(generation_dir(index_dir, gen))
+
+
+def resolve_roots(sources: Sequence[Path] | None, index_dir: Path) -> tuple[Path, ...]:
+    """The roots a build reads: ``sources`` as given, or (None) the ones the index remembers.
+
+    NoSourcesError when there are none; MissingSourceError, naming them as given, when any
+    does not exist."""
+    if sources is None:
+        live = live_manifest(index_dir)
+        if live is None:
+            raise NoSourcesError(f"no SOURCES given, and there is no index at {index_dir} "
+                                 "to rebuild")
+        if not live.roots:
+            raise NoSourcesError(f"no SOURCES given, and the index at {index_dir} does not "
+                                 "remember its sources (built by an older version): give them")
+        roots = [Path(r) for r in live.roots]
+    else:
+        roots = [Path(s) for s in sources]
+        if not roots:
+            raise NoSourcesError("no sources given")
+    missing = tuple(str(r) for r in roots if not r.exists())
+    if missing:
+        raise MissingSourceError(missing)
+    return tuple(dict.fromkeys(roots))
+
+
+def root_names(roots: Sequence[Path]) -> tuple[str, ...]:
+    """The roots as the manifest records them: absolute, resolved, each once."""
+    return tuple(dict.fromkeys(str(r.resolve()) for r in roots))
+
+
+def _under(path: Path, root: Path) -> bool:
+    """True when ``path`` is ``root`` or inside it."""
+    return path == root or root in path.parents
+
+
+def dropped_sources(kept: Collection[str], live: Manifest | None) -> tuple[SourceEntry, ...]:
+    """The live index's contracts a build keeping the contract keys ``kept`` would drop."""
+    return tuple(s for s in live.sources if s.contract not in kept) if live else ()
+
+
+def check_drops(kept: Collection[str], live: Manifest | None, *, roots: Sequence[str],
+                replace: bool, failed: Sequence[tuple[str, str]] = ()) -> None:
+    """WouldDropError unless keeping the contracts ``kept`` (keys) is safe: the index would not
+    be left empty, at most half of its contracts would go, and none would go because a root
+    it remembers is left out of this build. ``replace`` allows all three. ``failed`` (files
+    this build could not index) travel with the error."""
+    if replace or live is None or not live.sources:
+        return
+    dropped = dropped_sources(kept, live)
+    new_roots = [Path(r) for r in roots]
+    left_out = [Path(r) for r in live.roots
+                if not any(_under(Path(r), n) for n in new_roots)]
+    lost_roots = tuple(str(r) for r in left_out
+                       if any(_under(Path(s.source), r) for s in dropped))
+    empty = not kept
+    if not empty and 2 * len(dropped) <= len(live.sources) and not lost_roots:
+        return
+    raise WouldDropError(tuple(Path(s.source).name for s in dropped), len(live.sources),
+                         empty=empty, missing_roots=lost_roots, failed=tuple(failed))

@@ -1,0 +1,44 @@
+"""/reindex and uploads follow the rules of ``index build``: they rebuild every source the index
+remembers plus the upload folder, and a rebuild that would empty the index or drop most of it
+changes nothing until an admin confirms it with /reindex replace."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from bot_helpers import message
+from index_corpus import LEASE, write_corpus
+from test_bot_e2e import ADMIN, build, running_bot
+
+from bot.admin import library_sources
+from index import remembered_sources, store
+
+
+def test_the_bot_rebuilds_the_remembered_sources_and_the_upload_folder(tmp_path: Path) -> None:
+    library, uploads, idx = tmp_path / "library", tmp_path / "uploads", tmp_path / "idx"
+    write_corpus(library, LEASE)
+    build([library], idx)
+    assert remembered_sources(idx) == (library.resolve(),)
+    assert library_sources(idx, uploads) == [library.resolve()]  # no uploads yet
+    uploads.mkdir()
+    assert library_sources(idx, uploads) == [library.resolve(), uploads]
+    assert library_sources(idx, library) == [library.resolve()]  # each folder once
+
+
+async def test_reindex_that_would_empty_the_index_waits_for_replace(tmp_path: Path) -> None:
+    async with running_bot(tmp_path) as api:
+        live = store.current_generation(tmp_path / "index")
+        for path in (tmp_path / "src").iterdir():
+            path.unlink()  # every contract file is gone from the sources
+        api.push("message", message(ADMIN, "/reindex", message_id=1))
+        [refused] = await api.wait_for("sendMessage", 1, timeout=30)
+        assert refused["text"].startswith("索引未更改：这次重建会清空索引（现有 2 份合同）")
+        assert "/reindex replace" in refused["text"]
+        assert store.current_generation(tmp_path / "index") == live
+        write_corpus(tmp_path / "src", LEASE)
+        api.push("message", message(ADMIN, "/reindex replace", message_id=2))
+        done = (await api.wait_for("sendMessage", 2, timeout=30))[-1]
+    assert done["text"].startswith("索引已重建：1 份合同")
+    manifest = store.read_manifest(store.require_generation(tmp_path / "index"))
+    assert [s.contract for s in manifest.sources] == [json.loads(json.dumps(LEASE))["key"]]

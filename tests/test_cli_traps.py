@@ -1,0 +1,393 @@
+"""The traps a new user falls into, each run through the real command line in a subprocess: each
+ends in one clear English line (no traceback) and leaves the live index as it was."""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import json
+import os
+import re
+import shutil
+import signal
+import socket
+import subprocess
+import sys
+import threading
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+import pytest
+from botapi_server import FakeBotApi
+from conftest import ROOT
+
+from index import build_from_sources, store
+
+CLI = [sys.executable, "-m", "bot.cli"]
+TOKEN = "123456:SECRET-token"
+PNG = b"\x89PNG\r\n\x1a\n" + b"\0" * 64
+CJK = re.compile(r"[\u3400-\u9fff]")
+
+
+@pytest.fixture(scope="module")
+def library(shared: Path, tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path]:
+    """A two-folder library (a: 2 contracts, b: 3) and an index built from both folders."""
+    root = tmp_path_factory.mktemp("traps")
+    lib = root / "lib"
+    for folder, names in (("a", ("cs-upgrade", "cs-maintenance")),
+                          ("b", ("ecommerce-cs-upgrade", "edu-cs-appraisal",
+                                 "aftersales-upgrade"))):
+        (lib / folder).mkdir(parents=True)
+        for name in names:
+            shutil.copy(shared / "contracts" / f"{name}.txt", lib / folder)
+    report = build_from_sources([lib / "a", lib / "b"], root / "idx", "use-multilingual",
+                                progress=False)
+    assert report.contracts == 5 and report.exit_code == 0
+    return lib, root / "idx"
+
+
+@pytest.fixture
+def idx(library: tuple[Path, Path], tmp_path: Path) -> Path:
+    """A live index of the library of this test's own (a copy)."""
+    return Path(shutil.copytree(library[1], tmp_path / "idx"))
+
+
+@pytest.fixture
+def lib(library: tuple[Path, Path]) -> Path:
+    return library[0]
+
+
+def env(tmp_path: Path, **extra: str) -> dict[str, str]:
+    """The environment of a user with no settings of their own (and the scripts on PATH)."""
+    out = {k: v for k, v in os.environ.items()
+           if not k.startswith(("CONTRACTBOT_", "TELEGRAM_"))}
+    out["XDG_DATA_HOME"] = str(tmp_path / "xdg")
+    out["PATH"] = os.path.dirname(sys.executable) + os.pathsep + out.get("PATH", "")
+    out.update(extra)
+    return out
+
+
+def run(tmp_path: Path, *args: str, cmd: list[str] | None = None,
+        **extra: str) -> subprocess.CompletedProcess[str]:
+    """Run the contractbot CLI (or ``cmd``) in ``tmp_path`` (no .env there)."""
+    return subprocess.run([*(cmd or CLI), *args], cwd=tmp_path, env=env(tmp_path, **extra),
+                          capture_output=True, text=True, timeout=300)
+
+
+def snapshot(index_dir: Path) -> tuple[str, list[str], str]:
+    """What a change to the live index would change: pointer, generations, live manifest."""
+    gen = store.current_generation(index_dir)
+    assert gen is not None
+    return ((index_dir / store.POINTER).read_text("utf-8"),
+            sorted(p.name for p in (index_dir / store.GENERATIONS).iterdir()),
+            (store.generation_dir(index_dir, gen) / store.MANIFEST).read_text("utf-8"))
+
+
+def last_line(proc: subprocess.CompletedProcess[str], prefix: str = "contractbot: ") -> str:
+    """The one clear line a trap ends in: no traceback, no indented or non-English line, and
+    the last line of stderr is the program's own."""
+    assert "Traceback" not in proc.stderr + proc.stdout, proc.stderr
+    lines = proc.stderr.splitlines()
+    assert lines, "nothing said"
+    assert all(line and not line[0].isspace() for line in lines), proc.stderr
+    assert not CJK.search(proc.stderr), proc.stderr
+    assert lines[-1].startswith(prefix), proc.stderr
+    return lines[-1]
+
+
+# ----------------------------------------------------------------------------- index build
+
+
+def test_a_mistyped_source_changes_nothing(lib: Path, idx: Path, tmp_path: Path) -> None:
+    before = snapshot(idx)
+    proc = run(tmp_path, "index", "build", str(lib / "contract"), "--index", str(idx))
+    assert proc.returncode == 2
+    assert last_line(proc) == (f"contractbot: no such file or folder: {lib / 'contract'}; "
+                               "the index is unchanged")
+    assert len(proc.stderr.splitlines()) == 1 and snapshot(idx) == before
+
+
+def test_an_empty_folder_says_so_and_changes_nothing(idx: Path, tmp_path: Path) -> None:
+    empty = tmp_path / "empty"
+    empty.mkdir()
+    before = snapshot(idx)
+    proc = run(tmp_path, "index", "build", str(empty), "--index", str(idx))
+    assert proc.returncode == 5
+    assert proc.stderr.splitlines()[0] == "empty: empty folder: nothing to index"
+    line = last_line(proc)
+    assert "would leave the index empty" in line and "--replace" in line
+    assert snapshot(idx) == before
+    fresh = run(tmp_path, "index", "build", str(empty), "--index", str(tmp_path / "new"))
+    assert fresh.returncode == 4 and "empty folder" in fresh.stderr
+    assert "no index was written" in fresh.stdout and "Traceback" not in fresh.stderr
+    assert store.current_generation(tmp_path / "new") is None
+
+
+def test_one_folder_of_a_two_folder_library_changes_nothing(lib: Path, idx: Path,
+                                                            tmp_path: Path) -> None:
+    before = snapshot(idx)
+    proc = run(tmp_path, "index", "build", str(lib / "b"), "--index", str(idx))
+    assert proc.returncode == 5
+    line = last_line(proc)
+    assert "would drop 2 of the index's 5 contracts" in line
+    assert "cs-upgrade.txt" in line and str(lib / "a") in line and "--replace" in line
+    assert snapshot(idx) == before
+    # with no SOURCES, the build rebuilds every source the index remembers
+    again = run(tmp_path, "index", "build", "--index", str(idx))
+    assert again.returncode == 0, again.stderr
+    assert again.stdout.startswith("indexed 5 contracts") and "5 reused" in again.stdout
+
+
+def test_files_that_are_not_contracts_are_named_with_their_reason(
+    shared: Path, tmp_path: Path
+) -> None:
+    folder = tmp_path / "mixed"
+    folder.mkdir()
+    shutil.copy(shared / "contracts-real" / "SOURCES.md", folder)
+    shutil.copy(shared / "contracts" / "cs-upgrade.txt", folder)
+    (folder / "prices.xlsx").write_bytes(b"PK\x03\x04" + b"\0" * 64)
+    (folder / "photo.png").write_bytes(PNG)
+    (folder / "old.zip").write_bytes(b"PK\x03\x04" + b"\0" * 64)
+    proc = run(tmp_path, "index", "build", str(folder), "--index", str(tmp_path / "idx"))
+    assert proc.returncode == 3 and "Traceback" not in proc.stderr
+    lines = sorted(proc.stderr.splitlines())
+    assert lines == [
+        "SOURCES.md: does not look like a contract",
+        "old.zip: archives are not read: unpack it and index the folder",
+        "photo.png: images are not supported (no OCR yet): send a PDF, DOCX or text",
+        "prices.xlsx: spreadsheets are not supported: save the contract as .docx or PDF",
+    ]
+    status = json.loads(run(tmp_path, "index", "status", "--json", "--index",
+                            str(tmp_path / "idx")).stdout)
+    assert [s["contract"] for s in status["sources"]] == ["cs-upgrade"]
+
+
+def test_a_folder_of_only_images_and_spreadsheets_changes_nothing(idx: Path,
+                                                                  tmp_path: Path) -> None:
+    folder = tmp_path / "scans"
+    folder.mkdir()
+    (folder / "page1.png").write_bytes(PNG)
+    (folder / "prices.xlsx").write_bytes(b"PK\x03\x04" + b"\0" * 64)
+    before = snapshot(idx)
+    proc = run(tmp_path, "index", "build", str(folder), "--index", str(idx))
+    assert proc.returncode == 5
+    assert sorted(proc.stderr.splitlines()[:2]) == [
+        "page1.png: images are not supported (no OCR yet): send a PDF, DOCX or text",
+        "prices.xlsx: spreadsheets are not supported: save the contract as .docx or PDF"]
+    assert "would leave the index empty" in last_line(proc)
+    assert snapshot(idx) == before
+
+
+def test_an_unknown_encoder_lists_the_known_ones(lib: Path, idx: Path, tmp_path: Path) -> None:
+    before = snapshot(idx)
+    for args in (("index", "build", "--index", str(idx)),
+                 ("ask", "押金是多少", "--index", str(idx)),
+                 ("serve", "--index", str(idx))):
+        proc = run(tmp_path, *args, CONTRACTBOT_EMBED_MODEL="use-multilingal",
+                   TELEGRAM_BOT_TOKEN=TOKEN)
+        assert proc.returncode == 2, args
+        line = last_line(proc)
+        assert len(proc.stderr.splitlines()) == 1
+        assert line.startswith("contractbot: unknown encoder 'use-multilingal'; known encoders: "
+                               "use-multilingual (the default)")
+    assert snapshot(idx) == before
+
+
+def test_the_script_follows_the_same_rules(lib: Path, idx: Path, tmp_path: Path) -> None:
+    script = [str(ROOT / "scripts" / "rebuild_index.py")]  # run as the README shows
+    before = snapshot(idx)
+    typo = run(tmp_path, str(lib / "contract"), "--index", str(idx), cmd=script)
+    assert typo.returncode == 2 and "no such file or folder" in last_line(typo, "rebuild_index:")
+    half = run(tmp_path, str(lib / "b"), "--index", str(idx), cmd=script)
+    assert half.returncode == 5 and "--replace" in last_line(half, "rebuild_index:")
+    assert "scripts/rebuild_index.py with no SOURCES" in half.stderr
+    assert snapshot(idx) == before
+    again = run(tmp_path, "--index", str(idx), cmd=script)
+    assert again.returncode == 0, again.stderr
+    assert again.stdout.startswith("rebuild_index: indexed 5 contracts")
+
+
+def test_scripts_are_executable_with_a_shebang() -> None:
+    for script in sorted((ROOT / "scripts").glob("*.py")):
+        assert os.access(script, os.X_OK), script.name
+        assert script.read_text("utf-8").startswith("#!/usr/bin/env python3\n"), script.name
+
+
+# ----------------------------------------------------------------------------- ask and parse
+
+
+def test_top_k_below_one_is_refused(idx: Path, tmp_path: Path) -> None:
+    for bad in ("0", "-3", "many"):
+        proc = run(tmp_path, "ask", "押金是多少", "--top-k", bad, "--index", str(idx))
+        assert proc.returncode == 2 and proc.stdout == ""
+        line = last_line(proc, "contractbot ask: argument --top-k: ")
+        assert len(proc.stderr.splitlines()) == 1 and "--help" in line
+
+
+def test_ask_batch_into_head_ends_quietly(idx: Path, tmp_path: Path) -> None:
+    batch = tmp_path / "q.jsonl"
+    batch.write_text("".join(json.dumps({"q": f"第{i}条押金是多少"}, ensure_ascii=False) + "\n"
+                             for i in range(300)), "utf-8")
+    proc = subprocess.Popen([*CLI, "ask", "--batch", str(batch), "--json", "--index", str(idx)],
+                            cwd=tmp_path, env=env(tmp_path), stdout=subprocess.PIPE,
+                            stderr=subprocess.PIPE)
+    assert proc.stdout is not None and proc.stderr is not None
+    assert json.loads(proc.stdout.readline())["question"] == "第0条押金是多少"
+    proc.stdout.close()  # what `| head -1` does
+    err = proc.stderr.read().decode()
+    assert proc.wait(timeout=120) == 141
+    assert err == ""
+
+
+def test_ask_batch_file_missing_is_one_line(idx: Path, tmp_path: Path) -> None:
+    proc = run(tmp_path, "ask", "--batch", "nope.jsonl", "--index", str(idx))
+    assert proc.returncode == 2
+    assert last_line(proc) == "contractbot: no such file: nope.jsonl"
+
+
+def test_help_describes_every_option_and_its_default(tmp_path: Path) -> None:
+    from bot.arguments import build_parser
+
+    for command, sub in _commands(build_parser(), ()):
+        proc = run(tmp_path, *command, "--help")
+        assert proc.returncode == 0 and proc.stderr == ""
+        for action in sub._actions:
+            if not action.option_strings or action.dest == "help":
+                continue
+            assert action.help and "default" in action.help, (command, action.option_strings)
+            assert action.option_strings[-1] in proc.stdout, (command, action.option_strings)
+    ask = run(tmp_path, "ask", "--help").stdout
+    assert "--top-k N" in ask and "(default: 5)" in ask and "--contract KEY" in ask
+
+
+def _commands(parser: argparse.ArgumentParser, words: tuple[str, ...]
+              ) -> Iterator[tuple[tuple[str, ...], argparse.ArgumentParser]]:
+    """Every command (``index build`` ...) with its parser, whatever commands there are."""
+    subs = [a for a in parser._actions if isinstance(a, argparse._SubParsersAction)]
+    if not subs:
+        yield words, parser
+    for action in subs:
+        for name, sub in action.choices.items():
+            yield from _commands(sub, (*words, name))
+
+
+def test_parse_a_folder_parses_each_file(lib: Path, shared: Path, tmp_path: Path) -> None:
+    proc = run(tmp_path, "parse", str(lib / "a"))
+    assert proc.returncode == 0 and proc.stderr == ""
+    titles = [line for line in proc.stdout.splitlines() if line.startswith("《")]
+    assert titles == ["《智能客服软件维护协议》 (cs-maintenance, 77 clauses)",
+                      "《在线客服系统升级服务合同》 (cs-upgrade, 42 clauses)"]
+    folder = tmp_path / "mixed"
+    folder.mkdir()
+    shutil.copy(shared / "contracts-real" / "SOURCES.md", folder)
+    shutil.copy(shared / "contracts" / "cs-upgrade.txt", folder)
+    mixed = run(tmp_path, "parse", str(folder), "--json")
+    assert mixed.returncode == 3
+    assert [json.loads(x)["contract"] for x in mixed.stdout.splitlines()] == ["cs-upgrade"]
+    assert mixed.stderr == "SOURCES.md: does not look like a contract\n"
+
+
+def test_a_setting_that_cannot_be_used_is_one_line(idx: Path, tmp_path: Path) -> None:
+    proc = run(tmp_path, "index", "status", "--index", str(idx),
+               CONTRACTBOT_ALLOWED_CHATS="12345,abc")
+    assert proc.returncode == 2
+    assert last_line(proc).startswith("contractbot: CONTRACTBOT_ALLOWED_CHATS: 'abc' is not")
+
+
+def test_an_index_folder_that_cannot_be_made_is_one_line(lib: Path, tmp_path: Path) -> None:
+    not_a_folder = tmp_path / "file"
+    not_a_folder.write_text("x")
+    proc = run(tmp_path, "index", "build", str(lib / "a"), "--index", str(not_a_folder))
+    assert proc.returncode == 1 and len(proc.stderr.splitlines()) == 1
+    assert str(not_a_folder) in last_line(proc)
+
+
+def test_the_default_path_never_imports_torch(lib: Path, tmp_path: Path) -> None:
+    """The default install has no torch: building and asking must not even try to import it."""
+    poison = tmp_path / "poison"
+    marker = tmp_path / "imported"
+    for name in ("torch", "sentence_transformers"):
+        (poison / name).mkdir(parents=True)
+        (poison / name / "__init__.py").write_text(
+            f"open({str(marker)!r}, 'a').write({name!r})\nraise ImportError('default path')\n")
+    path = os.pathsep.join([str(poison), os.environ.get("PYTHONPATH", "")])
+    idx = tmp_path / "idx"
+    build = run(tmp_path, "index", "build", str(lib / "a"), "--index", str(idx), PYTHONPATH=path)
+    assert build.returncode == 0, build.stderr
+    ask = run(tmp_path, "ask", "乙方响应时间是多少", "--index", str(idx), PYTHONPATH=path)
+    assert ask.returncode == 0 and "7.2" in ask.stdout, ask.stderr
+    assert not marker.exists(), marker.read_text()
+
+
+# ----------------------------------------------------------------------------- serve
+
+
+def _closed_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+def test_serve_against_an_unreachable_bot_api(idx: Path, tmp_path: Path) -> None:
+    url = f"http://127.0.0.1:{_closed_port()}/bot"
+    proc = run(tmp_path, "serve", "--index", str(idx), TELEGRAM_BOT_TOKEN=TOKEN,
+               TELEGRAM_BASE_URL=url, CONTRACTBOT_ALLOWED_CHATS="100")
+    assert proc.returncode == 1
+    line = last_line(proc)
+    assert len(proc.stderr.splitlines()) == 1
+    assert line.startswith(f"contractbot: cannot reach the Bot API at {url}: ")
+    assert "SECRET" not in proc.stderr + proc.stdout
+
+
+@contextmanager
+def bot_api(rejected_token: str | None = None) -> Iterator[FakeBotApi]:
+    """The loopback Bot API serving from a thread, for a bot running in a subprocess."""
+    loop = asyncio.new_event_loop()
+    thread = threading.Thread(target=loop.run_forever, daemon=True)
+    thread.start()
+    server = FakeBotApi()
+    server.rejected_token = rejected_token
+    asyncio.run_coroutine_threadsafe(server.start(), loop).result(10)
+    try:
+        yield server
+    finally:
+        asyncio.run_coroutine_threadsafe(server.stop(), loop).result(10)
+        loop.call_soon_threadsafe(loop.stop)
+        thread.join(10)
+        loop.close()
+
+
+def test_serve_with_a_refused_token(idx: Path, tmp_path: Path) -> None:
+    with bot_api(rejected_token=TOKEN) as api:
+        proc = run(tmp_path, "serve", "--index", str(idx), TELEGRAM_BOT_TOKEN=TOKEN,
+                   TELEGRAM_BASE_URL=api.base_url, CONTRACTBOT_ALLOWED_CHATS="100")
+    assert proc.returncode == 1
+    assert last_line(proc).startswith(f"contractbot: the Bot API at {api.base_url} refused "
+                                      "the token")
+    assert "SECRET" not in proc.stderr + proc.stdout
+
+
+def test_serve_warns_when_no_chat_is_allowed(idx: Path, tmp_path: Path) -> None:
+    with bot_api() as api:
+        proc = subprocess.Popen(
+            [*CLI, "serve", "--index", str(idx)], cwd=tmp_path, stderr=subprocess.PIPE,
+            text=True, env=env(tmp_path, TELEGRAM_BOT_TOKEN=TOKEN, TELEGRAM_BASE_URL=api.base_url,
+                               TELEGRAM_BASE_FILE_URL=api.base_file_url))
+        assert proc.stderr is not None
+        lines: list[str] = []
+        deadline = time.monotonic() + 120
+        while not any("ready" in line for line in lines) and time.monotonic() < deadline:
+            line = proc.stderr.readline()
+            if not line:
+                break
+            lines.append(line.rstrip("\n"))
+        while not api.sent("getUpdates") and time.monotonic() < deadline:
+            time.sleep(0.05)  # polling: it started
+        proc.send_signal(signal.SIGINT)  # Ctrl-C: a clean stop
+        rest = proc.communicate(timeout=60)[1]
+    assert lines[0] == ("contractbot: warning: CONTRACTBOT_ALLOWED_CHATS is empty, so no chat "
+                        "will get answers; set it to the chat ids that /start shows")
+    assert any("bot @contract_bot ready" in line for line in lines), lines
+    assert proc.returncode == 0 and "Traceback" not in rest
