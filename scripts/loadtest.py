@@ -202,10 +202,10 @@ async def run_load(index_dir: Path, chats: int = 200, rate_limit: bool = True,
 
 def sample_index(folder: Path) -> Path:
     """An index of samples/ under ``folder`` (default encoder)."""
-    from index import build_from_sources
+    from index import DEFAULT_ENCODER, build_from_sources
 
     index_dir = folder / "index"
-    build_from_sources([ROOT / "samples"], index_dir, "use-multilingual", progress=False)
+    build_from_sources([ROOT / "samples"], index_dir, DEFAULT_ENCODER, progress=False)
     return index_dir
 
 

@@ -50,9 +50,10 @@ GRID: dict[str, tuple[float, ...]] = {
     "consequence_bonus": (0.0, 0.05, 0.1, 0.15, 0.2, 0.3),
     "permission_bonus": (0.0, 0.05, 0.1, 0.15, 0.2, 0.3),
     "duration_bonus": (0.0, 0.05, 0.1, 0.15, 0.2, 0.3),
+    "who_bonus": (0.0, 0.05, 0.1, 0.15, 0.2, 0.3),
 }
 INTENT_KNOBS = ("definition_bonus", "consequence_bonus", "permission_bonus", "duration_bonus",
-                "list_bonus")
+                "who_bonus", "list_bonus")
 PASSES = 3
 
 
@@ -166,6 +167,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     ap.add_argument("--offtopic", type=Path, default=ROOT / "eval" / "offtopic.jsonl")
     ap.add_argument("--write", type=Path, default=None, help="update this ranking.json")
     ap.add_argument("--no-cv", action="store_true", help="skip the cross-validation")
+    ap.add_argument("--keep-weights", action="store_true",
+                    help="calibrate the relevance thresholds only (when learned weights do not "
+                         "beat the defaults in cross-validation)")
     args = ap.parse_args(argv)
 
     encoder = load_encoder(args.encoder)
@@ -199,7 +203,7 @@ def main(argv: Sequence[str] | None = None) -> int:
                                for a in inside]
             report["cv"] = {"default": sum(cv_default) / len(cv_default),
                             "learned": sum(cv_learned) / len(cv_learned)}
-        learned = descend(searcher, train, default, parents)
+        learned = default if args.keep_weights else descend(searcher, train, default, parents)
         learned = calibrate(searcher, train, off[0::2], learned)
         report["learned"] = {k: v for k, v in asdict(learned).items()
                              if v != getattr(default, k)}

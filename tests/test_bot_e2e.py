@@ -14,7 +14,7 @@ from pathlib import Path
 import pytest
 from bot_helpers import html_errors, message
 from botapi_server import BOT_ID, BOT_USERNAME, FakeBotApi
-from index_corpus import LEASE, MAINT, fast_encoder, parse_json, write_corpus
+from index_corpus import FAST_ENCODER, LEASE, MAINT, fast_encoder, parse_json, write_corpus
 
 from bot.app import build_application
 from bot.render import LIMIT
@@ -57,6 +57,7 @@ async def running_bot(tmp_path: Path, *contracts: dict) -> AsyncIterator[FakeBot
         index_dir=idx, sources_dir=src, telegram_token="123456:TEST-token",
         telegram_base_url=server.base_url, telegram_base_file_url=server.base_file_url,
         allowed_chats=frozenset({PRIVATE, GROUP, FORUM}), admins=frozenset({ADMIN}),
+        embed_model=FAST_ENCODER,
     )
     searcher = await asyncio.to_thread(Searcher.open, idx, settings.embed_model)
     app = build_application(settings, searcher=searcher, build=build)

@@ -47,7 +47,8 @@ async def real_bot(tmp_path: Path) -> AsyncIterator[FakeBotApi]:
     settings = Settings(index_dir=idx, sources_dir=src, telegram_token="123456:TEST-token",
                         telegram_base_url=server.base_url,
                         telegram_base_file_url=server.base_file_url,
-                        allowed_chats=frozenset({ADMIN}), admins=frozenset({ADMIN}))
+                        allowed_chats=frozenset({ADMIN}), admins=frozenset({ADMIN}),
+                        embed_model="use-multilingual")
     app = build_application(settings)
     await app.initialize()
     assert app.post_init is not None

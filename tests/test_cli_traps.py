@@ -22,6 +22,7 @@ from pathlib import Path
 import pytest
 from botapi_server import FakeBotApi
 from conftest import ROOT
+from index_corpus import FAST_ENCODER
 
 from index import build_from_sources, store
 
@@ -60,10 +61,12 @@ def lib(library: tuple[Path, Path]) -> Path:
 
 
 def env(tmp_path: Path, **extra: str) -> dict[str, str]:
-    """The environment of a user with no settings of their own (and the scripts on PATH)."""
+    """The environment of a user with no settings of their own but the tests' fast encoder
+    (and the scripts on PATH)."""
     out = {k: v for k, v in os.environ.items()
            if not k.startswith(("CONTRACTBOT_", "TELEGRAM_"))}
     out["XDG_DATA_HOME"] = str(tmp_path / "xdg")
+    out["CONTRACTBOT_EMBED_MODEL"] = FAST_ENCODER  # the fixtures' indexes are built with it
     out["PATH"] = os.path.dirname(sys.executable) + os.pathsep + out.get("PATH", "")
     out.update(extra)
     return out
@@ -191,7 +194,7 @@ def test_an_unknown_encoder_lists_the_known_ones(lib: Path, idx: Path, tmp_path:
         line = last_line(proc)
         assert len(proc.stderr.splitlines()) == 1
         assert line.startswith("contractbot: unknown encoder 'use-multilingal'; known encoders: "
-                               "use-multilingual (the default)")
+                               "e5-small (the default), use-multilingual; ")
     assert snapshot(idx) == before
 
 

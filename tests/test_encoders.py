@@ -77,7 +77,8 @@ def test_an_unknown_encoder_is_refused_before_anything_loads(monkeypatch, tmp_pa
     from index.errors import EncoderError, UnknownEncoderError
     from index.store import encoders
 
-    with pytest.raises(UnknownEncoderError, match=r"known encoders: use-multilingual \(the"):
+    known = r"known encoders: e5-small \(the default\), use-multilingual;"
+    with pytest.raises(UnknownEncoderError, match=known):
         load_encoder("use-multilingal")
     monkeypatch.setattr(encoders, "_st_installed", lambda: False)
     with pytest.raises(EncoderError, match=r"needs the optional extra: pip install 'contractbot"):

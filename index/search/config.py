@@ -31,6 +31,7 @@ class SearchConfig:
     consequence_bonus: float = 0.0  # "会怎样" prefers what follows a breach
     permission_bonus: float = 0.0  # "能不能" prefers clauses that grant or forbid
     duration_bonus: float = 0.0  # "多久" prefers clauses that state a duration
+    who_bonus: float = 0.0  # "谁" prefers clauses where a party acts or is bound
     per_contract: int = 2  # hits of one contract before others' when several are in scope
     # Relevance (calibrated on the dev sets and off-topic questions, docs/retrieval.md): on
     # topic when the best cosine reaches min_dense, or reaches weak_dense while the top hit

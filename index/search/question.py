@@ -28,6 +28,7 @@ _INTENTS = {
                               r"|不[交付还]|拖欠|逾期|迟延|延迟"),
     "permission": re.compile(r"能不能|能否|可不可以|可以不|可以吗|是否可以|是否能|有没有权"
                              r"|有权|允许|准许|必须|需不需要|要不要|得不得"),
+    "who": re.compile(r"谁|哪一方|哪方|哪个部门|由谁"),
     "duration": re.compile(r"多久|多长|多少天|几天|几个月|几年|期限|时限|期间|什么时候|何时"
                            r"|哪天|截止|之前|以内|内完成"),
 }
@@ -75,7 +76,7 @@ def parse_query(
 
 def question_intents(question: str) -> frozenset[str]:
     """What a normalised question asks for: "definition", "list", "consequence",
-    "permission", "duration" (none, one or several)."""
+    "permission", "who", "duration" (none, one or several)."""
     return frozenset(name for name, rx in _INTENTS.items() if rx.search(question))
 
 

@@ -87,7 +87,9 @@ def adjust_for_structure(fused: np.ndarray, mask: np.ndarray, features: ClauseFe
             ("definition", features.definition, cfg.definition_bonus),
             ("consequence", features.breach, cfg.consequence_bonus),
             ("permission", features.modal, cfg.permission_bonus),
-            ("duration", features.quantity, cfg.duration_bonus))
+            ("duration", features.quantity, cfg.duration_bonus),
+            ("who", (features.actor != None) | (features.obligor != None),  # noqa: E711
+             cfg.who_bonus))
     for intent, cue, bonus in cues:
         if intent in intents and bonus:
             out[cue] += bonus * span
