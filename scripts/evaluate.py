@@ -21,6 +21,7 @@ import sys
 import tempfile
 import time
 from collections.abc import Sequence
+from dataclasses import replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -175,11 +176,13 @@ def main(argv: Sequence[str] | None = None) -> int:
                             replace=True)  # exactly these sources
         for src, reason in built.failed:
             print(f"{Path(src).name}: {reason}", file=sys.stderr)
-        knobs: dict[str, object] = {"mode": args.mode}
+        knobs: dict[str, Any] = {"mode": args.mode}
         for item in args.set:
             k, _, v = item.partition("=")
             knobs[k] = v if k == "fusion" else float(v)
-        searcher = Searcher(index_dir, encoder, SearchConfig(**knobs))  # type: ignore[arg-type]
+        # the encoder's learned weights (index/data/ranking.json), with --mode and --set on top
+        config = replace(SearchConfig.for_encoder(args.encoder), **knobs)
+        searcher = Searcher(index_dir, encoder, config)
         tuning = set(json.loads(args.split.read_text("utf-8"))["tuning"]) if args.split else None
         result = report(searcher, args.questions, tuning)
     if args.json:

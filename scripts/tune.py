@@ -46,14 +46,8 @@ GRID: dict[str, tuple[float, ...]] = {
     "role_penalty": (0.0, 0.1, 0.2, 0.3, 0.4),
     "list_bonus": (0.0, 0.05, 0.1, 0.15, 0.2, 0.3),
     "definition_penalty": (0.0, 0.1, 0.2, 0.3, 0.5),
-    "definition_bonus": (0.0, 0.05, 0.1, 0.2, 0.3),
-    "consequence_bonus": (0.0, 0.05, 0.1, 0.15, 0.2, 0.3),
-    "permission_bonus": (0.0, 0.05, 0.1, 0.15, 0.2, 0.3),
-    "duration_bonus": (0.0, 0.05, 0.1, 0.15, 0.2, 0.3),
-    "who_bonus": (0.0, 0.05, 0.1, 0.15, 0.2, 0.3),
 }
-INTENT_KNOBS = ("definition_bonus", "consequence_bonus", "permission_bonus", "duration_bonus",
-                "who_bonus", "list_bonus")
+INTENT_KNOBS = ("list_bonus", "definition_penalty", "role_bonus", "role_penalty")
 PASSES = 3
 
 

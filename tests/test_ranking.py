@@ -29,8 +29,6 @@ def features(**given: object) -> ClauseFeatures:
         "parent": np.full(4, -1, dtype=np.int64), "heading": np.zeros(4, dtype=bool),
         "actor": none, "obligor": none, "condition": none,
         "listing": np.zeros(4, dtype=bool), "definition": np.zeros(4, dtype=bool),
-        "breach": np.zeros(4, dtype=bool), "modal": np.zeros(4, dtype=bool),
-        "quantity": np.zeros(4, dtype=bool),
     }
     base.update(given)
     return ClauseFeatures(**base)  # type: ignore[arg-type]
@@ -105,23 +103,6 @@ def test_list_questions_and_definitions() -> None:
     assert listed.tolist() == pytest.approx([1.0, 1.0, 0.95, 0.0])
     assert adjust_for_structure(scores, ALL, f, cfg, intents=frozenset({"list"}))[2] == \
         pytest.approx(0.65)
-
-
-def test_what_a_question_asks_for_prefers_the_clauses_that_say_it() -> None:
-    f = features(breach=np.array([False, True, False, False]),
-                 modal=np.array([False, False, True, False]),
-                 quantity=np.array([False, False, False, True]),
-                 definition=np.array([True, False, False, False]))
-    cfg = SearchConfig(child_weight=0.0, definition_penalty=0.0, definition_bonus=0.1,
-                       consequence_bonus=0.2, permission_bonus=0.3, duration_bonus=0.4)
-    scores = np.array([1.0, 0.9, 0.8, 0.0])  # span 1
-    for intent, expected in (("definition", [1.1, 0.9, 0.8, 0.0]),
-                             ("consequence", [1.0, 1.1, 0.8, 0.0]),
-                             ("permission", [1.0, 0.9, 1.1, 0.0]),
-                             ("duration", [1.0, 0.9, 0.8, 0.4])):
-        out = adjust_for_structure(scores, ALL, f, cfg, intents=frozenset({intent}))
-        assert out.tolist() == pytest.approx(expected), intent
-    assert adjust_for_structure(scores, ALL, f, cfg).tolist() == pytest.approx(scores.tolist())
 
 
 def test_top_positions_best_first_ties_in_index_order() -> None:

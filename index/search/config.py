@@ -14,7 +14,8 @@ RRF_K = 60
 
 @dataclass(frozen=True)
 class SearchConfig:
-    """Weights of fusion and structure adjustments, and the relevance thresholds."""
+    """Weights of fusion and structure adjustments, and the relevance thresholds. The defaults
+    are the hand-set weights of the first releases; ``for_encoder`` gives the learned ones."""
 
     mode: Mode = "hybrid"
     fusion: Fusion = "weighted"
@@ -27,17 +28,13 @@ class SearchConfig:
     role_penalty: float = 0.25  # another party has the duty (甲方应… for a 乙方 question)
     list_bonus: float = 0.15  # a list question prefers a clause that introduces a list
     definition_penalty: float = 0.3  # definitions rank lower unless a meaning is asked
-    definition_bonus: float = 0.0  # a meaning question prefers definitions
-    consequence_bonus: float = 0.0  # "会怎样" prefers what follows a breach
-    permission_bonus: float = 0.0  # "能不能" prefers clauses that grant or forbid
-    duration_bonus: float = 0.0  # "多久" prefers clauses that state a duration
-    who_bonus: float = 0.0  # "谁" prefers clauses where a party acts or is bound
     per_contract: int = 2  # hits of one contract before others' when several are in scope
-    # Relevance (calibrated on the dev sets and off-topic questions, docs/retrieval.md): on
-    # topic when the best cosine reaches min_dense, or reaches weak_dense while the top hit
-    # holds at least min_coverage of the question's content words.
-    min_dense: float = 0.27
-    weak_dense: float = 0.17
+    # Relevance: on topic when the best cosine reaches min_dense, or reaches weak_dense while
+    # the top hit holds at least min_coverage of the question's content words. Cosines mean
+    # different things for each encoder, so the thresholds are calibrated per encoder by
+    # scripts/tune.py (index/data/ranking.json); untuned, every question is on topic.
+    min_dense: float = -1.0
+    weak_dense: float = -1.0
     min_coverage: float = 0.5
 
     @classmethod

@@ -13,7 +13,6 @@ from dataclasses import dataclass
 import numpy as np
 
 from ..models import Clause
-from ..numerals import quantity_tokens
 from ..text import normalize_text
 from .party_roles import clause_actor, clause_obligor, condition_subject
 
@@ -24,10 +23,6 @@ _DEFINITION_CLAUSE = re.compile(
     r"|^[\s\d.、]*[^\s，,。；;：:“”\"]{2,12}\s*[：:，,]\s*(?:是指|系指|指|意指)"
 )
 _INTRODUCES_LIST = re.compile(r"[:：]\s*$")
-# Cues of what a clause says, matched with what a question asks (question.question_intents).
-_BREACH = re.compile(r"违约|赔偿|滞纳金|罚款|罚金|承担[^。；]{0,12}责任|有权解除|解除本?合同"
-                     r"|终止本?合同|损失")
-_MODAL = re.compile(r"有权|无权|可以|不得|禁止|未经[^。；]{0,12}同意|须经|应当|必须|不能")
 
 
 def is_definition(text: str) -> bool:
@@ -46,9 +41,6 @@ class ClauseFeatures:
     condition: np.ndarray  # object: the party a conditional clause is about, or None
     listing: np.ndarray  # bool: introduces a list (2+ sub-clauses, or ends with a colon)
     definition: np.ndarray  # bool: a definition clause
-    breach: np.ndarray  # bool: says what follows a breach (违约金, 赔偿, 解除合同…)
-    modal: np.ndarray  # bool: grants or forbids (有权, 可以, 不得, 未经…同意)
-    quantity: np.ndarray  # bool: states a duration or a percentage
 
 
 def parent_positions(clauses: Sequence[Clause]) -> np.ndarray:
@@ -86,7 +78,4 @@ def clause_features(clauses: Sequence[Clause]) -> ClauseFeatures:
         listing=np.array([bool(children[i] >= 2 or _INTRODUCES_LIST.search(t))
                           for i, t in enumerate(norm)], dtype=bool),
         definition=np.array([is_definition(t) for t in norm], dtype=bool),
-        breach=np.array([_BREACH.search(t) is not None for t in norm], dtype=bool),
-        modal=np.array([_MODAL.search(t) is not None for t in norm], dtype=bool),
-        quantity=np.array([bool(quantity_tokens(t)) for t in norm], dtype=bool),
     )

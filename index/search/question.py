@@ -20,18 +20,10 @@ _WORD_RE = re.compile(r"[\w\u3400-\u9fff]")  # a letter, digit or Chinese charac
 _DEFINITION_Q = re.compile(r"是什么|什么是|指什么|是指|定义|含义|意思|释义|术语")
 _LIST_Q = re.compile(r"包括|包含|哪些|哪几|有什么|什么内容|内容")
 # What a question asks for, besides its subject: each intent has a cue in clauses
-# (index.search.features) that ranking may prefer, with a weight learned per encoder.
-_INTENTS = {
-    "definition": _DEFINITION_Q,
-    "list": _LIST_Q,
-    "consequence": re.compile(r"会怎[样么]|怎么办|怎么处理|如何处理|后果|责任|赔|罚|违约"
-                              r"|不[交付还]|拖欠|逾期|迟延|延迟"),
-    "permission": re.compile(r"能不能|能否|可不可以|可以不|可以吗|是否可以|是否能|有没有权"
-                             r"|有权|允许|准许|必须|需不需要|要不要|得不得"),
-    "who": re.compile(r"谁|哪一方|哪方|哪个部门|由谁"),
-    "duration": re.compile(r"多久|多长|多少天|几天|几个月|几年|期限|时限|期间|什么时候|何时"
-                           r"|哪天|截止|之前|以内|内完成"),
-}
+# (index.search.features) that ranking prefers. Consequence (会怎样), permission (能不能), who
+# (谁) and duration (多久) intents were tried too and dropped: their learned weights were zero
+# (docs/retrieval.md).
+_INTENTS = {"definition": _DEFINITION_Q, "list": _LIST_Q}
 
 
 @dataclass(frozen=True)
@@ -75,8 +67,7 @@ def parse_query(
 
 
 def question_intents(question: str) -> frozenset[str]:
-    """What a normalised question asks for: "definition", "list", "consequence",
-    "permission", "who", "duration" (none, one or several)."""
+    """What a normalised question asks for: "definition", "list" (none, one or both)."""
     return frozenset(name for name, rx in _INTENTS.items() if rx.search(question))
 
 

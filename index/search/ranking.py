@@ -66,10 +66,9 @@ def adjust_for_structure(fused: np.ndarray, mask: np.ndarray, features: ClauseFe
                          cfg: SearchConfig, *, role: str | None = None,
                          intents: frozenset[str] = frozenset()) -> np.ndarray:
     """Scores moved by clause structure: a heading takes a share of its best child's score;
-    the asked party acting is a bonus and another party's duty a penalty; what the question
-    asks for (``intents``: a list, a meaning, a consequence, a permission, a duration) prefers
-    the clauses that say it; definitions rank lower unless a meaning is asked. Bonuses are
-    shares of the score span in scope."""
+    the asked party acting is a bonus and another party's duty a penalty; a list question
+    (``intents``) prefers list introductions; definitions rank lower unless a meaning is asked.
+    Bonuses are shares of the score span in scope."""
     fused = fused.astype(np.float64)
     out = fused.copy()
     if cfg.child_weight:
@@ -83,16 +82,8 @@ def adjust_for_structure(fused: np.ndarray, mask: np.ndarray, features: ClauseFe
         duty_elsewhere = ((features.obligor != None) & (features.obligor != role)  # noqa: E711
                           & (features.actor != role) & (features.condition != role))
         out[duty_elsewhere] -= cfg.role_penalty * span
-    cues = (("list", features.listing, cfg.list_bonus),
-            ("definition", features.definition, cfg.definition_bonus),
-            ("consequence", features.breach, cfg.consequence_bonus),
-            ("permission", features.modal, cfg.permission_bonus),
-            ("duration", features.quantity, cfg.duration_bonus),
-            ("who", (features.actor != None) | (features.obligor != None),  # noqa: E711
-             cfg.who_bonus))
-    for intent, cue, bonus in cues:
-        if intent in intents and bonus:
-            out[cue] += bonus * span
+    if "list" in intents:
+        out[features.listing] += cfg.list_bonus * span
     if "definition" not in intents:
         out[features.definition] -= cfg.definition_penalty * span
     return out
