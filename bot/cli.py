@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import sys
 from collections.abc import Iterable, Sequence
 from pathlib import Path
@@ -23,6 +24,7 @@ EXIT_OK = 0
 EXIT_ERROR = 1
 EXIT_USAGE = 2
 EXIT_BUSY = 75  # another build holds the index lock (EX_TEMPFAIL: try again later)
+PRIVATE_UMASK = 0o077  # files and folders made by contractbot are its user's alone
 
 
 def _print_json(obj: object) -> None:
@@ -220,9 +222,11 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    """Entry point of the ``contractbot`` console script."""
+    """Entry point of the ``contractbot`` console script. Everything it creates (index,
+    uploaded sources) is private to the user: umask 077 while it runs."""
     args = build_parser().parse_args(argv)
     settings = Settings.from_env()
+    umask = os.umask(PRIVATE_UMASK)
     try:
         return int(args.func(args, settings))
     except ContractbotError as err:
@@ -230,6 +234,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         return EXIT_ERROR
     except KeyboardInterrupt:
         return 130
+    finally:
+        os.umask(umask)
 
 
 if __name__ == "__main__":

@@ -32,6 +32,7 @@ from .search import SearchConfig, Searcher
 from .status import has_index, index_status
 from .store import Manifest, SourceEntry
 from .store.encoders import DEFAULT_ENCODER, Encoder, load_encoder
+from .store.private import private_dir
 from .text import detect_script, normalize_text, to_script, to_simplified, to_traditional
 
 __all__ = [
@@ -44,5 +45,6 @@ __all__ = [
     "Searcher", "SourceEntry", "SourceError", "UnknownContractError", "UnreadableSourceError",
     "UnsupportedFormatError", "build_from_sources", "build_index", "collect_sources",
     "contract_parser", "detect_script", "has_index", "index_status", "load_encoder",
-    "normalize_text", "parse_contract", "read_text", "to_script", "to_simplified", "to_traditional",
+    "normalize_text", "parse_contract", "private_dir", "read_text", "to_script", "to_simplified",
+    "to_traditional",
 ]
