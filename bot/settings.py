@@ -26,6 +26,11 @@ def _ids(raw: str | None) -> frozenset[int]:
     return frozenset(out)
 
 
+def _flag(raw: str | None) -> bool:
+    """An on/off setting: 1, true, yes, on (any case) are on; anything else is off."""
+    return (raw or "").strip().lower() in ("1", "true", "yes", "on")
+
+
 @dataclass(frozen=True)
 class Settings:
     """Every setting of contractbot; see the README's Configuration table for defaults."""
@@ -43,15 +48,18 @@ class Settings:
     allowed_chats: frozenset[int] = frozenset()
     admins: frozenset[int] = frozenset()
     log_level: str = "INFO"
+    log_text: bool = False  # questions and clause texts in the logs (off: never logged)
+    questions_per_minute: int = 20  # per user; 0 = no limit
 
     @classmethod
     def from_env(cls, env: Mapping[str, str] | None = None, *, dotenv: bool = True) -> Settings:
-        """Read settings from ``env`` (default: os.environ, after loading ./.env if present)."""
+        """Read settings from ``env`` (default: os.environ, after loading ``.env`` from the
+        working directory if there is one; variables already set win)."""
         if env is None:
             if dotenv:
                 from dotenv import load_dotenv
 
-                load_dotenv(override=False)
+                load_dotenv(Path.cwd() / ".env", override=False)
             env = os.environ
         home = _data_home(env)
         rules = env.get("CONTRACTBOT_RULES_FILE")
@@ -70,4 +78,6 @@ class Settings:
             allowed_chats=_ids(env.get("CONTRACTBOT_ALLOWED_CHATS")),
             admins=_ids(env.get("CONTRACTBOT_ADMINS")),
             log_level=(env.get("CONTRACTBOT_LOG_LEVEL") or "INFO").upper(),
+            log_text=_flag(env.get("CONTRACTBOT_LOG_TEXT")),
+            questions_per_minute=int(env.get("CONTRACTBOT_QUESTIONS_PER_MINUTE") or 20),
         )
