@@ -4,11 +4,13 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import sys
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
 from telegram import BotCommand
+from telegram.error import InvalidToken
 from telegram.ext import (
     AIORateLimiter,
     Application,
@@ -22,6 +24,7 @@ from telegram.ext import (
 from index import BuildReport, Searcher, build_from_sources
 
 from . import admin, asking, replies
+from .logfilter import protect_logs, protect_output
 from .settings import Settings
 from .state import CONTEXT_TYPES, BotApp, BotState, Builder, ChatData, Ctx
 
@@ -54,6 +57,7 @@ def build_application(settings: Settings, *, searcher: Searcher | None = None,
     """The bot's Application; the Searcher is opened in post_init unless one is given."""
     if not settings.telegram_token:
         raise ValueError("no TELEGRAM_BOT_TOKEN")
+    protect_logs(settings.telegram_token, log_text=settings.log_text)
     quiet_http_logs()
 
     async def post_init(app: BotApp) -> None:
@@ -96,11 +100,18 @@ def build_application(settings: Settings, *, searcher: Searcher | None = None,
 
 
 def run(settings: Settings) -> int:
-    """Run the bot until interrupted: webhook when webhook_url is set, long polling otherwise."""
+    """Run the bot until interrupted: webhook when webhook_url is set, long polling otherwise.
+    A token Telegram rejects is one line (without the token) and exit status 2."""
+    protect_output()
     app = build_application(settings)
-    if settings.webhook_url:
-        app.run_webhook(listen=settings.webhook_listen, port=settings.webhook_port,
-                        webhook_url=settings.webhook_url)
-    else:
-        app.run_polling()
+    try:
+        if settings.webhook_url:
+            app.run_webhook(listen=settings.webhook_listen, port=settings.webhook_port,
+                            webhook_url=settings.webhook_url)
+        else:
+            app.run_polling()
+    except InvalidToken:
+        print("contractbot: Telegram rejected the bot token (TELEGRAM_BOT_TOKEN); "
+              "check it with @BotFather", file=sys.stderr)
+        return 2
     return 0

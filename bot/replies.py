@@ -21,6 +21,7 @@ from index import (
 
 from . import texts
 from .access import chat_allowed
+from .logfilter import describe_update
 from .state import ChatData, Ctx
 
 log = logging.getLogger(__name__)
@@ -79,8 +80,12 @@ def query_error_text(err: QueryError, script: Script) -> str:
 
 
 async def on_error(update: object, context: Ctx) -> None:
-    """Log the error with its update, and reply briefly when there is a message to reply to."""
-    log.error("error while handling update %r", update, exc_info=context.error)
+    """Log the error with its update (no message text unless CONTRACTBOT_LOG_TEXT is on), and
+    reply briefly when there is a message to reply to."""
+    settings = getattr(context.bot_data, "settings", None)
+    with_text = bool(settings and settings.log_text)
+    log.error("error while handling %s", describe_update(update, with_text=with_text),
+              exc_info=context.error)
     if isinstance(update, Update) and update.effective_message is not None:
         try:
             await reply(update.effective_message, texts.ERROR)
