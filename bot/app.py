@@ -25,6 +25,7 @@ from index import BuildReport, Searcher, build_from_sources
 
 from . import admin, asking, replies
 from .logfilter import protect_logs, protect_output
+from .ratelimit import QuestionRate
 from .settings import Settings
 from .state import CONTEXT_TYPES, BotApp, BotState, Builder, ChatData, Ctx
 
@@ -85,6 +86,7 @@ def build_application(settings: Settings, *, searcher: Searcher | None = None,
     app = builder.build()
     app.bot_data.settings = settings
     app.bot_data.build = build or _default_builder(settings)
+    app.bot_data.question_rate = QuestionRate(settings.questions_per_minute)
     app.add_handler(CommandHandler("start", asking.cmd_start))
     app.add_handler(CommandHandler("help", asking.cmd_help))
     app.add_handler(CommandHandler("ask", asking.cmd_ask))

@@ -17,6 +17,7 @@ from telegram.ext import Application, CallbackContext, ContextTypes, ExtBot
 
 from index import BuildReport, Script, Searcher, SearchResult
 
+from .ratelimit import QuestionRate
 from .settings import Settings
 
 log = logging.getLogger(__name__)
@@ -33,6 +34,7 @@ class BotState:
     build: Builder = field(init=False, repr=False)
     searcher: Searcher = field(init=False, repr=False)
     reload_lock: asyncio.Lock = field(default_factory=asyncio.Lock, repr=False)
+    question_rate: QuestionRate = field(default_factory=lambda: QuestionRate(0), repr=False)
 
     async def live_searcher(self) -> Searcher:
         """The searcher of the live index generation: a rebuilt index is opened as a new

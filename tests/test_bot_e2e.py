@@ -6,10 +6,12 @@ The index is real (build_index + Searcher over a tiny inline corpus, parsed from
 from __future__ import annotations
 
 import asyncio
+import dataclasses
 import json
 from collections.abc import AsyncIterator, Sequence
 from contextlib import asynccontextmanager
 from pathlib import Path
+from typing import Any
 
 import pytest
 from bot_helpers import html_errors, message
@@ -45,8 +47,10 @@ def build(sources: Sequence[Path], index_dir: Path) -> BuildReport:
 
 
 @asynccontextmanager
-async def running_bot(tmp_path: Path, *contracts: dict) -> AsyncIterator[FakeBotApi]:
-    """A real Application polling a fresh FakeBotApi, over an index of ``contracts``."""
+async def running_bot(tmp_path: Path, *contracts: dict,
+                      **overrides: Any) -> AsyncIterator[FakeBotApi]:
+    """A real Application polling a fresh FakeBotApi, over an index of ``contracts``;
+    ``overrides`` replace settings."""
     src, idx = tmp_path / "src", tmp_path / "index"
     write_corpus(src, *(contracts or (UPGRADE, MAINT)))
     await asyncio.to_thread(build, [src], idx)
@@ -57,6 +61,7 @@ async def running_bot(tmp_path: Path, *contracts: dict) -> AsyncIterator[FakeBot
         telegram_base_url=server.base_url, telegram_base_file_url=server.base_file_url,
         allowed_chats=frozenset({PRIVATE, GROUP, FORUM}), admins=frozenset({ADMIN}),
     )
+    settings = dataclasses.replace(settings, **overrides)
     searcher = await asyncio.to_thread(Searcher.open, idx, settings.embed_model)
     app = build_application(settings, searcher=searcher, build=build)
     await app.initialize()
