@@ -9,11 +9,11 @@ from pathlib import Path
 
 from telegram import Update
 
-from index import BuildReport, ContractbotError
+from index import BuildReport, ContractbotError, IndexBusyError
 
 from . import texts
 from .access import is_admin
-from .replies import is_private, reply, sender_id
+from .replies import guard, hide_paths, is_private, reply, sender_id
 from .state import BotState, Ctx
 
 MAX_UPLOAD = 20 * 1024 * 1024
@@ -38,11 +38,24 @@ def upload_refusal(name: str, size: int | None) -> str | None:
 
 
 async def rebuild(state: BotState) -> BuildReport:
+    """The report of a rebuild that starts after this call (queued behind a running one)."""
+    pending, _ = state.rebuilds.request(lambda: build_now(state))
+    return await pending.result()
+
+
+async def build_now(state: BotState) -> BuildReport:
     """Rebuild the index from sources_dir in a thread, then switch the searcher to it."""
     settings = state.settings
     report = await asyncio.to_thread(state.build, [settings.sources_dir], settings.index_dir)
     await state.live_searcher()  # questions were answered from the old index meanwhile
     return report
+
+
+def build_error_text(err: ContractbotError) -> str:
+    """A failed build in the admin's words: no server paths."""
+    if isinstance(err, IndexBusyError):
+        return texts.INDEX_BUSY
+    return texts.REBUILD_FAILED.format(reason=escape(hide_paths(str(err))))
 
 
 async def on_document(update: Update, context: Ctx) -> None:
@@ -68,8 +81,8 @@ async def on_document(update: Update, context: Ctx) -> None:
     await tg_file.download_to_drive(target)
     try:
         report = await rebuild(state)
-    except ContractbotError as err:  # e.g. another build holds the index lock
-        await reply(msg, texts.UPLOAD_FAILED.format(name=escape(name), reason=escape(str(err))))
+    except ContractbotError as err:  # e.g. a build from outside the bot holds the index lock
+        await reply(msg, build_error_text(err))
         return
     failure = next((r for s, r in report.failed if Path(s).name == name), None)
     if failure is not None:
@@ -90,20 +103,27 @@ async def on_document(update: Update, context: Ctx) -> None:
 
 
 async def cmd_reindex(update: Update, context: Ctx) -> None:
-    """/reindex (admins): rebuild the index from sources_dir."""
-    msg = update.effective_message
-    if msg is None:
+    """/reindex (admins, in allowed chats): rebuild the index from sources_dir; during a build,
+    one more is queued and each chat is told each result once."""
+    msg, chat = update.effective_message, update.effective_chat
+    if msg is None or chat is None or not await guard(update, context):
         return
-    if not is_admin(context.bot_data.settings, sender_id(update)):
+    state = context.bot_data
+    if not is_admin(state.settings, sender_id(update)):
         await reply(msg, texts.ADMIN_ONLY)
         return
+    pending, behind = state.rebuilds.request(lambda: build_now(state))
+    if not pending.claim(chat.id):
+        return  # this chat already waits for that build's result
+    if behind:
+        await reply(msg, texts.REINDEX_QUEUED)
     try:
-        report = await rebuild(context.bot_data)
+        report = await pending.result()
     except ContractbotError as err:
-        await reply(msg, texts.QUERY_ERROR.format(reason=escape(str(err))))
+        await reply(msg, build_error_text(err))
         return
     lines = [texts.REINDEX_OK.format(contracts=report.contracts, clauses=report.clauses)]
-    lines += [texts.REINDEX_FAILED.format(name=escape(Path(s).name), reason=escape(r))
+    lines += [texts.REINDEX_FAILED.format(name=escape(Path(s).name), reason=escape(hide_paths(r)))
               for s, r in report.failed]
     lines += [texts.REINDEX_FAILED.format(name=escape(Path(s).name), reason=escape(n))
               for s, n in report.notes]

@@ -4,6 +4,7 @@ of refused questions, and the one error handler."""
 from __future__ import annotations
 
 import logging
+import re
 from html import escape
 
 from telegram import InlineKeyboardMarkup, Message, ReplyParameters, Update
@@ -25,6 +26,13 @@ from .logfilter import describe_update
 from .state import ChatData, Ctx
 
 log = logging.getLogger(__name__)
+_PATH = re.compile(r"(?<![\w.~])(?:~|\.{1,2})?(?:/[^\s/'\"<>()]+){2,}/?")
+
+
+def hide_paths(text: str) -> str:
+    """``text`` with every file path (two parts or more) cut to its last part: chats never
+    see where the server keeps its files."""
+    return _PATH.sub(lambda m: m.group(0).rstrip("/").rsplit("/", 1)[-1], text)
 
 
 def is_private(update: Update) -> bool:

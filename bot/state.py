@@ -18,6 +18,7 @@ from telegram.ext import Application, CallbackContext, ContextTypes, ExtBot
 from index import BuildReport, Script, Searcher, SearchResult
 
 from .ratelimit import QuestionRate
+from .rebuilds import Rebuilds
 from .settings import Settings
 
 log = logging.getLogger(__name__)
@@ -35,6 +36,7 @@ class BotState:
     searcher: Searcher = field(init=False, repr=False)
     reload_lock: asyncio.Lock = field(default_factory=asyncio.Lock, repr=False)
     question_rate: QuestionRate = field(default_factory=lambda: QuestionRate(0), repr=False)
+    rebuilds: Rebuilds = field(default_factory=Rebuilds, repr=False)
 
     async def live_searcher(self) -> Searcher:
         """The searcher of the live index generation: a rebuilt index is opened as a new
