@@ -20,6 +20,7 @@ from index import BuildReport, Script, Searcher, SearchResult
 from .ratelimit import QuestionRate
 from .rebuilds import Rebuilds
 from .settings import Settings
+from .uploads import UploadBook
 
 log = logging.getLogger(__name__)
 MAX_PAGES = 20  # 更多 pages kept per chat; the oldest is dropped first
@@ -37,6 +38,7 @@ class BotState:
     reload_lock: asyncio.Lock = field(default_factory=asyncio.Lock, repr=False)
     question_rate: QuestionRate = field(default_factory=lambda: QuestionRate(0), repr=False)
     rebuilds: Rebuilds = field(default_factory=Rebuilds, repr=False)
+    uploads: UploadBook = field(default_factory=UploadBook, repr=False)
 
     async def live_searcher(self) -> Searcher:
         """The searcher of the live index generation: a rebuilt index is opened as a new
