@@ -123,10 +123,11 @@ async def on_document(update: Update, context: Ctx) -> None:
                                                     reason=escape(hide_paths(checked))))
         return
     target = folder / name
-    replaced = to_replace(target, sources=folder, index_dir=state.settings.index_dir)
+    replaced = await asyncio.to_thread(to_replace, target, sources=folder,
+                                       index_dir=state.settings.index_dir)
     indexed = {c.key for c in (await state.live_searcher()).contracts()}
     if replaced or target.stem in indexed:
-        token = state.uploads.ask(PendingUpload(staged, target, sender_id(update) or 0))
+        token = state.uploads.ask(PendingUpload(staged, target))
         existing = names_of(replaced) or target.stem
         await reply(msg, texts.UPLOAD_CONFIRM.format(
             existing=escape(existing), name=escape(name), title=escape(checked.title),
@@ -146,7 +147,7 @@ async def on_upload_button(update: Update, context: Ctx) -> None:
     state = context.bot_data
     if not is_private(update) or not is_admin(state.settings, sender_id(update)):
         return
-    _, action, token = (query.data or "::").split(":", 2)
+    action, _, token = (query.data or "").partition(":")[2].partition(":")
     with contextlib.suppress(BadRequest):  # the buttons may be gone already
         await query.edit_message_reply_markup(None)
     if action == "undo":
@@ -167,7 +168,8 @@ async def put_in_place(msg: Message, state: BotState, staged: Path, target: Path
     build cannot index it after all, everything is put back as it was."""
     settings = state.settings
     async with state.uploads.lock:
-        replaced = to_replace(target, sources=settings.sources_dir, index_dir=settings.index_dir)
+        replaced = await asyncio.to_thread(to_replace, target, sources=settings.sources_dir,
+                                           index_dir=settings.index_dir)
         try:
             done = await asyncio.to_thread(install, staged, target, replaced,
                                            sources=settings.sources_dir)

@@ -84,7 +84,7 @@ def query_error_text(err: QueryError, script: Script) -> str:
         return texts.say(texts.QUESTION_NO_WORDS, script)
     if isinstance(err, UnknownContractError):
         return texts.say(texts.UNKNOWN_CONTRACT, script, name=escape(err.name))
-    return texts.say(texts.QUERY_ERROR, script, reason=escape(str(err)))
+    return texts.say(texts.QUERY_ERROR, script, reason=escape(hide_paths(str(err))))
 
 
 async def on_error(update: object, context: Ctx) -> None:

@@ -167,7 +167,6 @@ class PendingUpload:
 
     staged: Path
     target: Path
-    user_id: int
     created: float = field(default_factory=time.time)
 
 
