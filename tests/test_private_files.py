@@ -67,3 +67,15 @@ def test_private_dir_makes_only_what_is_missing(tmp_path: Path) -> None:
     made = private_dir(tmp_path / "shared" / "a" / "b")
     assert made.is_dir() and _readable_by_others(tmp_path / "shared" / "a") == []
     assert stat.S_IMODE((tmp_path / "shared").stat().st_mode) == 0o755  # not ours: left alone
+
+
+def test_the_tokenizer_cache_lives_in_a_private_folder(tmp_path: Path,
+                                                       monkeypatch: pytest.MonkeyPatch) -> None:
+    from index.store.tokenize import _jieba, cache_dir
+
+    monkeypatch.setenv("HOME", str(tmp_path / "home"))
+    folder = Path(cache_dir())
+    assert folder == tmp_path / "home" / ".cache" / "contractbot"
+    assert _readable_by_others(tmp_path / "home") == []
+    monkeypatch.undo()
+    assert Path(_jieba().tmp_dir) == Path(cache_dir())  # not the shared temporary folder
