@@ -1,13 +1,17 @@
-"""Admin work: contract uploads in private, /reindex, and the rebuild behind both."""
+"""Admin work: contract uploads in private (read aside, confirmed before they replace a
+contract, undoable), /reindex, and the rebuild behind both."""
 
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import re
+import unicodedata
 from html import escape
 from pathlib import Path
 
-from telegram import Update
+from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Message, Update
+from telegram.error import BadRequest
 
 from index import (
     BuildReport,
@@ -15,15 +19,29 @@ from index import (
     IndexBusyError,
     MissingSourceError,
     WouldDropError,
+    private_dir,
     remembered_sources,
 )
 
 from . import texts
 from .access import is_admin
-from .replies import is_private, reply, sender_id
+from .replies import guard, hide_paths, is_private, reply, sender_id
 from .state import BotState, Ctx
+from .uploads import (
+    PendingUpload,
+    Replacement,
+    check_upload,
+    discard,
+    install,
+    names_of,
+    open_staging,
+    remove_new,
+    to_replace,
+    undo,
+)
 
 MAX_UPLOAD = 20 * 1024 * 1024
+MAX_NAME = 80  # characters of a saved file name: 80 CJK characters are 240 bytes of UTF-8
 UPLOAD_TYPES = (".pdf", ".docx", ".txt")
 
 
@@ -33,6 +51,21 @@ def safe_name(name: str) -> str:
     stem, dot, ext = base.rpartition(".")
     stem = re.sub(r"[^\w\-]+", "_", stem if dot else base).strip("._") or "contract"
     return f"{stem}.{re.sub(r'[^A-Za-z0-9]', '', ext).lower()}" if dot else stem
+
+
+def upload_name(raw: str) -> tuple[str, str | None]:
+    """The name an upload is saved under, and why it cannot be used (or None): too long, with
+    control or invisible characters, or without a letter or digit."""
+    base = raw.replace("\\", "/").rsplit("/", 1)[-1]
+    name = safe_name(base)
+    if any(unicodedata.category(ch) in ("Cc", "Cf", "Cs", "Co", "Cn") for ch in base):
+        return name, texts.NAME_ODD.format(why=texts.NAME_CONTROL)
+    if len(name) > MAX_NAME:
+        return name, texts.NAME_TOO_LONG.format(length=len(name), limit=MAX_NAME)
+    stem = base.rpartition(".")[0] if "." in base else base
+    if not any(ch.isalnum() for ch in stem):
+        return name, texts.NAME_ODD.format(why=texts.NAME_NO_WORDS)
+    return name, None
 
 
 def upload_refusal(name: str, size: int | None) -> str | None:
@@ -53,24 +86,16 @@ def library_sources(index_dir: Path, sources_dir: Path) -> list[Path]:
     return roots
 
 
-def rebuild_problem(err: ContractbotError) -> str:
-    """A refused or failed rebuild in the bot's words (the index is unchanged)."""
-    if isinstance(err, WouldDropError):
-        names = "、".join(err.dropped[:3]) + ("等" if len(err.dropped) > 3 else "")
-        if err.empty:
-            return texts.REBUILD_WOULD_EMPTY.format(total=err.total)
-        return texts.REBUILD_WOULD_DROP.format(total=err.total, count=len(err.dropped),
-                                               names=escape(names))
-    if isinstance(err, MissingSourceError):
-        return texts.REBUILD_MISSING.format(paths=escape("、".join(err.paths)))
-    if isinstance(err, IndexBusyError):
-        return texts.REBUILD_BUSY
-    return texts.QUERY_ERROR.format(reason=escape(str(err)))
-
-
 async def rebuild(state: BotState, *, replace: bool = False) -> BuildReport:
+    """The report of a rebuild that starts after this call (queued behind a running one);
+    the same rules as ``index build`` (a refused build raises)."""
+    pending, _ = state.rebuilds.request(lambda: build_now(state, replace=replace))
+    return await pending.result()
+
+
+async def build_now(state: BotState, *, replace: bool = False) -> BuildReport:
     """Rebuild the index from its sources and the upload folder in a thread, then switch the
-    searcher to it; the same rules as ``index build`` (a refused build raises)."""
+    searcher to it."""
     settings = state.settings
     sources = library_sources(settings.index_dir, settings.sources_dir)
     report = await asyncio.to_thread(state.build, sources, settings.index_dir, replace=replace)
@@ -78,8 +103,26 @@ async def rebuild(state: BotState, *, replace: bool = False) -> BuildReport:
     return report
 
 
+def build_error_text(err: ContractbotError) -> str:
+    """A refused or failed build in the admin's words (the index is unchanged): no server
+    paths."""
+    if isinstance(err, WouldDropError):
+        names = "、".join(err.dropped[:3]) + ("等" if len(err.dropped) > 3 else "")
+        if err.empty:
+            return texts.REBUILD_WOULD_EMPTY.format(total=err.total)
+        return texts.REBUILD_WOULD_DROP.format(total=err.total, count=len(err.dropped),
+                                               names=escape(hide_paths(names)))
+    if isinstance(err, MissingSourceError):
+        names = "、".join(Path(p).name for p in err.paths)
+        return texts.REBUILD_MISSING.format(paths=escape(names))
+    if isinstance(err, IndexBusyError):
+        return texts.INDEX_BUSY
+    return texts.REBUILD_FAILED.format(reason=escape(hide_paths(str(err))))
+
+
 async def on_document(update: Update, context: Ctx) -> None:
-    """An admin's PDF/DOCX/TXT in private: save it under sources_dir and index it."""
+    """An admin's PDF/DOCX/TXT in private: read it aside first, then move it into sources_dir
+    and index it; replacing a contract of the same name waits for the admin's yes."""
     msg = update.effective_message
     if msg is None or msg.document is None or not is_private(update):
         return
@@ -88,56 +131,180 @@ async def on_document(update: Update, context: Ctx) -> None:
         await reply(msg, texts.ADMIN_ONLY)
         return
     doc = msg.document
-    name = safe_name(doc.file_name or "contract.txt")
-    refusal = upload_refusal(name, doc.file_size)
+    name, refusal = upload_name(doc.file_name or "contract.txt")
+    refusal = refusal or upload_refusal(name, doc.file_size)
     if refusal is not None:
-        await reply(msg, refusal)
+        await reply(msg, escape(refusal))
         return
     await reply(msg, texts.UPLOAD_WORKING)
-    state.settings.sources_dir.mkdir(parents=True, exist_ok=True)
-    target = state.settings.sources_dir / name
-    before = {c.key for c in (await state.live_searcher()).contracts()}
-    tg_file = await doc.get_file()
-    await tg_file.download_to_drive(target)
-    try:
-        report = await rebuild(state)
-    except ContractbotError as err:  # another build holds the lock, a refused build ...
-        await reply(msg, rebuild_problem(err))
+    folder = private_dir(state.settings.sources_dir)
+    staged, out = open_staging(folder, name)
+    with out:
+        await (await doc.get_file()).download_to_memory(out=out)
+        size = out.tell()
+    if size > MAX_UPLOAD:
+        discard(staged)
+        await reply(msg, texts.UPLOAD_TOO_BIG)
         return
-    failure = next((r for s, r in report.failed if Path(s).name == name), None)
-    if failure is not None:
-        target.unlink(missing_ok=True)
-        await reply(msg, texts.UPLOAD_FAILED.format(name=escape(name), reason=escape(failure)))
+    checked = await asyncio.to_thread(check_upload, staged, rules_file=state.settings.rules_file)
+    if isinstance(checked, str):  # unreadable: nothing in sources_dir or the index changed
+        discard(staged)
+        await reply(msg, texts.UPLOAD_FAILED.format(name=escape(name),
+                                                    reason=escape(hide_paths(checked))))
         return
-    after = state.searcher.contracts()
-    new = [c for c in after if c.key not in before]
-    # The parser keys a contract by its file stem; a replaced file keeps its key.
-    info = next((c for c in after if c.key == target.stem), new[0] if len(new) == 1 else None)
+    target = folder / name
+    replaced = await asyncio.to_thread(to_replace, target, sources=folder,
+                                       index_dir=state.settings.index_dir)
+    indexed = {c.key for c in (await state.live_searcher()).contracts()}
+    if replaced or target.stem in indexed:
+        token = state.uploads.ask(PendingUpload(staged, target))
+        existing = names_of(replaced) or target.stem
+        await reply(msg, texts.UPLOAD_CONFIRM.format(
+            existing=escape(existing), name=escape(name), title=escape(checked.title),
+            clauses=len(checked.clauses)), markup=InlineKeyboardMarkup([[
+                InlineKeyboardButton(texts.BUTTON_REPLACE, callback_data=f"upload:yes:{token}"),
+                InlineKeyboardButton(texts.BUTTON_KEEP, callback_data=f"upload:no:{token}")]]))
+        return
+    await put_in_place(msg, state, staged, target)
+
+
+async def on_upload_button(update: Update, context: Ctx) -> None:
+    """The buttons of an upload: replace (yes), keep the original (no), undo a replacement."""
+    query = update.callback_query
+    if query is None or not isinstance(query.message, Message):
+        return
+    await query.answer()
+    state = context.bot_data
+    if not is_private(update) or not is_admin(state.settings, sender_id(update)):
+        return
+    action, _, token = (query.data or "").partition(":")[2].partition(":")
+    with contextlib.suppress(BadRequest):  # the buttons may be gone already
+        await query.edit_message_reply_markup(None)
+    if action == "undo":
+        await undo_upload(query.message, state, token)
+        return
+    upload = state.uploads.answer(token)
+    if upload is None:
+        await reply(query.message, texts.UPLOAD_EXPIRED)
+    elif action == "yes":
+        await put_in_place(query.message, state, upload.staged, upload.target)
+    else:
+        discard(upload.staged)
+        await reply(query.message, texts.UPLOAD_KEPT.format(name=escape(upload.target.name)))
+
+
+async def put_in_place(msg: Message, state: BotState, staged: Path, target: Path) -> None:
+    """Move a read upload into place (keeping what it replaces), index it, and reply; if the
+    build cannot index it after all, everything is put back as it was."""
+    settings = state.settings
+    async with state.uploads.lock:
+        replaced = await asyncio.to_thread(to_replace, target, sources=settings.sources_dir,
+                                           index_dir=settings.index_dir)
+        try:
+            done = await asyncio.to_thread(install, staged, target, replaced,
+                                           sources=settings.sources_dir)
+        except FileExistsError:
+            discard(staged)
+            await reply(msg, texts.UPLOAD_NAME_TAKEN.format(name=escape(target.name)))
+            return
+        try:
+            report = await rebuild(state)
+        except ContractbotError as err:  # the file is in place: the next build indexes it
+            await reply(msg, texts.UPLOAD_NOT_INDEXED.format(
+                name=escape(target.name), reason=build_error_text(err)))
+            return
+        failure = next((r for s, r in report.failed if _same_file(Path(s), target)), None)
+        if failure is not None:
+            await _take_back(done, state)
+            lines = [texts.UPLOAD_FAILED.format(name=escape(target.name),
+                                                reason=escape(hide_paths(failure)))]
+            if done.saved:
+                lines.append(texts.UPLOAD_RESTORED.format(old=escape(", ".join(done.names))))
+            await reply(msg, "\n".join(lines))
+            return
+    await _reply_indexed(msg, state, report, done)
+
+
+async def _take_back(done: Replacement, state: BotState) -> None:
+    """Undo an upload the build could not index; rebuild when it had replaced something."""
+    if not done.saved:
+        await asyncio.to_thread(remove_new, done)
+        return
+    await asyncio.to_thread(undo, done)
+    with contextlib.suppress(ContractbotError):  # the originals are back on disk either way
+        await rebuild(state)
+
+
+async def _reply_indexed(msg: Message, state: BotState, report: BuildReport,
+                         done: Replacement) -> None:
+    """The title and clause count of an indexed upload, its notes, and an undo button."""
+    target = done.installed
+    info = next((c for c in state.searcher.contracts() if c.key == target.stem), None)
     if info is None:
-        await reply(msg, texts.UPLOAD_FAILED.format(name=escape(name), reason="未能收录"))
+        await reply(msg, texts.UPLOAD_FAILED.format(name=escape(target.name), reason="未能收录"))
         return
     lines = [texts.UPLOAD_OK.format(title=escape(info.title), clauses=info.clauses)]
     lines += [texts.UPLOAD_NOTE.format(note=escape(n))
-              for s, n in report.notes if Path(s).name == name]
-    await reply(msg, "\n".join(lines))
+              for s, n in report.notes if _same_file(Path(s), target)]
+    markup = None
+    if done.saved:
+        lines.append(texts.UPLOAD_REPLACED.format(old=escape(", ".join(done.names))))
+        token = state.uploads.keep_undo(done)
+        markup = InlineKeyboardMarkup([[InlineKeyboardButton(
+            texts.BUTTON_UNDO, callback_data=f"upload:undo:{token}")]])
+    await reply(msg, "\n".join(lines), markup=markup)
+
+
+async def undo_upload(msg: Message, state: BotState, token: str) -> None:
+    """Put back the files an upload replaced (the upload is kept beside their copies)."""
+    done = state.uploads.take_undo(token)
+    if done is None:
+        await reply(msg, texts.UPLOAD_EXPIRED)
+        return
+    old = escape(", ".join(done.names))
+    async with state.uploads.lock:
+        try:
+            await asyncio.to_thread(undo, done)
+        except FileExistsError:
+            await reply(msg, texts.UNDO_FAILED.format(old=old))
+            return
+        try:
+            await rebuild(state)
+        except ContractbotError as err:
+            await reply(msg, build_error_text(err))
+            return
+    await reply(msg, texts.UPLOAD_UNDONE.format(old=old))
+
+
+def _same_file(reported: Path, target: Path) -> bool:
+    """Whether a build report's source is the file at ``target``."""
+    return reported == target or reported.resolve() == target.resolve()
 
 
 async def cmd_reindex(update: Update, context: Ctx) -> None:
-    """/reindex [replace] (admins): rebuild the index from its sources and the upload folder."""
-    msg = update.effective_message
-    if msg is None:
+    """/reindex [replace] (admins, in allowed chats): rebuild the index from its sources and
+    the upload folder; during a build, one more is queued and each chat is told each result
+    once."""
+    msg, chat = update.effective_message, update.effective_chat
+    if msg is None or chat is None or not await guard(update, context):
         return
-    if not is_admin(context.bot_data.settings, sender_id(update)):
+    state = context.bot_data
+    if not is_admin(state.settings, sender_id(update)):
         await reply(msg, texts.ADMIN_ONLY)
         return
     replace = any(a.lower().lstrip("-") == "replace" for a in context.args or ())
+    pending, behind = state.rebuilds.request(lambda: build_now(state, replace=replace))
+    if not pending.claim(chat.id):
+        return  # this chat already waits for that build's result
+    if behind:
+        await reply(msg, texts.REINDEX_QUEUED)
     try:
-        report = await rebuild(context.bot_data, replace=replace)
+        report = await pending.result()
     except ContractbotError as err:
-        await reply(msg, rebuild_problem(err))
+        await reply(msg, build_error_text(err))
         return
     lines = [texts.REINDEX_OK.format(contracts=report.contracts, clauses=report.clauses)]
-    lines += [texts.REINDEX_FAILED.format(name=escape(Path(s).name), reason=escape(r))
+    lines += [texts.REINDEX_FAILED.format(name=escape(Path(s).name), reason=escape(hide_paths(r)))
               for s, r in report.failed]
     lines += [texts.REINDEX_FAILED.format(name=escape(Path(s).name), reason=escape(n))
               for s, n in report.notes]

@@ -9,6 +9,7 @@ from pathlib import Path
 from typing import Any
 
 from telegram import BotCommand
+from telegram.error import InvalidToken
 from telegram.ext import (
     AIORateLimiter,
     Application,
@@ -19,9 +20,12 @@ from telegram.ext import (
     filters,
 )
 
-from index import BuildReport, ContractbotError, Searcher, build_from_sources
+from index import BuildReport, Searcher, build_from_sources
 
 from . import admin, asking, replies
+from .errors import BotApiError, TokenRejectedError
+from .logfilter import protect_logs, protect_output
+from .ratelimit import QuestionRate
 from .settings import Settings
 from .state import CONTEXT_TYPES, BotApp, BotState, Builder, ChatData, Ctx
 
@@ -57,6 +61,7 @@ def build_application(settings: Settings, *, searcher: Searcher | None = None,
     """The bot's Application; the Searcher is opened in post_init unless one is given."""
     if not settings.telegram_token:
         raise ValueError("no TELEGRAM_BOT_TOKEN")
+    protect_logs(settings.telegram_token, log_text=settings.log_text)
     quiet_http_logs()
 
     async def post_init(app: BotApp) -> None:
@@ -84,6 +89,7 @@ def build_application(settings: Settings, *, searcher: Searcher | None = None,
     app = builder.build()
     app.bot_data.settings = settings
     app.bot_data.build = build or _default_builder(settings)
+    app.bot_data.question_rate = QuestionRate(settings.questions_per_minute)
     app.add_handler(CommandHandler("start", asking.cmd_start))
     app.add_handler(CommandHandler("help", asking.cmd_help))
     app.add_handler(CommandHandler("ask", asking.cmd_ask))
@@ -92,25 +98,22 @@ def build_application(settings: Settings, *, searcher: Searcher | None = None,
     app.add_handler(CommandHandler("clause", asking.cmd_clause))
     app.add_handler(CommandHandler("reindex", admin.cmd_reindex))
     app.add_handler(CallbackQueryHandler(asking.on_more, pattern=r"^more:"))
+    app.add_handler(CallbackQueryHandler(admin.on_upload_button, pattern=r"^upload:"))
     app.add_handler(MessageHandler(filters.Document.ALL, admin.on_document))
     app.add_handler(MessageHandler(filters.TEXT & ~filters.COMMAND, asking.on_text))
     app.add_error_handler(replies.on_error)
     return app
 
 
-class BotApiError(ContractbotError):
-    """The Bot API cannot be reached, or it refuses the token (the message never holds it)."""
-
-
 def api_problem(settings: Settings, err: Exception) -> BotApiError:
     """One line for a failed Bot API call: the URL without the token, and the reason."""
-    from telegram.error import InvalidToken
 
     token = settings.telegram_token or ""
     reason = (str(err).replace(token, "<token>") if token else str(err)) or type(err).__name__
     url = settings.telegram_base_url
     if isinstance(err, InvalidToken):
-        return BotApiError(f"the Bot API at {url} refused the token: {reason}")
+        return TokenRejectedError("Telegram rejected the bot token (TELEGRAM_BOT_TOKEN); "
+                                  "check it with @BotFather")
     return BotApiError(f"cannot reach the Bot API at {url}: {reason}")
 
 
@@ -132,11 +135,13 @@ async def check_bot_api(settings: Settings) -> str:
 def run(settings: Settings) -> int:
     """Run the bot until interrupted: webhook when webhook_url is set, long polling otherwise.
 
-    The Bot API is asked once first, so an unreachable API or a refused token is one line
-    (BotApiError), not the library's retry log."""
+    The Bot API is asked once first, so an unreachable API (BotApiError) or a rejected token
+    (TokenRejectedError) is one line without the token, not the library's retry log."""
     from telegram.error import TelegramError
 
-    quiet_http_logs()  # before the first request: httpx logs URLs, and they hold the token
+    protect_logs(settings.telegram_token, log_text=settings.log_text)  # before any request
+    protect_output()
+    quiet_http_logs()  # httpx logs request URLs, and they hold the token
     username = asyncio.run(check_bot_api(settings))
     log.info("connected to the Bot API as @%s", username)
     app = build_application(settings)

@@ -9,11 +9,12 @@ from html import escape
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Message, Update
 from telegram.constants import ChatAction, MessageEntityType
 
-from index import QueryError, SearchResult, detect_script
+from index import QueryError, Script, SearchResult, detect_script
 
 from . import texts
 from .access import is_admin
 from .compose import compose
+from .ratelimit import Verdict
 from .render import render_answer
 from .replies import chat_state, guard, is_private, query_error_text, reply, sender_id
 from .state import Ctx, MorePage
@@ -51,6 +52,8 @@ async def answer(update: Update, context: Ctx, question: str) -> None:
     if not question.strip():
         await reply(msg, texts.say(texts.ASK_USAGE, script))
         return
+    if not await within_rate(update, context, script):
+        return
     await context.bot.send_chat_action(msg.chat_id, ChatAction.TYPING,
                                        message_thread_id=msg.message_thread_id
                                        if msg.is_topic_message else None)
@@ -63,6 +66,17 @@ async def answer(update: Update, context: Ctx, question: str) -> None:
         return
     size = PRIVATE_HITS if is_private(update) else GROUP_HITS
     await send_page(msg, context, MorePage(result, 0, size, script))
+
+
+async def within_rate(update: Update, context: Ctx, script: Script) -> bool:
+    """True when the asker is within their question rate; the first question past it gets a
+    polite reply, later ones in the same minute none."""
+    rate = context.bot_data.question_rate
+    verdict = rate.check(sender_id(update))
+    if verdict is Verdict.REFUSE and update.effective_message is not None:
+        await reply(update.effective_message,
+                    texts.say(texts.TOO_MANY_QUESTIONS, script, limit=rate.limit))
+    return verdict is Verdict.ANSWER
 
 
 async def send_page(msg: Message, context: Ctx, page: MorePage) -> None:

@@ -39,6 +39,7 @@ from .building import (
     report_failures,
     run_build,
 )
+from .errors import TokenRejectedError
 from .settings import Settings, SettingsError
 
 if TYPE_CHECKING:
@@ -48,6 +49,7 @@ EXIT_INTERRUPTED = 130
 EXIT_BROKEN_PIPE = 141  # what a shell reports for a command whose reader went away (| head)
 NOTHING_FOUND = "No clause in the index answers this question."
 ENCODER_COMMANDS = ("index build", "ask", "serve")  # the commands that load the encoder
+PRIVATE_UMASK = 0o077  # files and folders made by contractbot are its user's alone
 
 
 def _print_json(obj: object) -> None:
@@ -255,7 +257,7 @@ def _run(argv: Sequence[str] | None) -> int:
 
             check_encoder_name(settings.embed_model)
         return int(COMMANDS[_command(args)](args, settings))
-    except (UsageError, EncoderError) as err:
+    except (UsageError, EncoderError, TokenRejectedError) as err:
         print(f"contractbot: {err}", file=sys.stderr)
         return EXIT_USAGE
     except WouldDropError as err:  # a build not run by run_build (ask's first build)
@@ -292,7 +294,9 @@ def _silence_closed_pipes() -> None:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    """Entry point of the ``contractbot`` console script."""
+    """Entry point of the ``contractbot`` console script. Everything it creates (index,
+    uploaded sources) is private to the user: umask 077 while it runs."""
+    umask = os.umask(PRIVATE_UMASK)
     try:
         status = _run(argv)
         sys.stdout.flush()  # a closed pipe shows here, not at exit
@@ -302,6 +306,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         return EXIT_BROKEN_PIPE
     except KeyboardInterrupt:
         return EXIT_INTERRUPTED
+    finally:
+        os.umask(umask)
 
 
 if __name__ == "__main__":

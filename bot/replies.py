@@ -4,6 +4,7 @@ of refused questions, and the one error handler."""
 from __future__ import annotations
 
 import logging
+import re
 from html import escape
 
 from telegram import InlineKeyboardMarkup, Message, ReplyParameters, Update
@@ -21,9 +22,17 @@ from index import (
 
 from . import texts
 from .access import chat_allowed
+from .logfilter import describe_update
 from .state import ChatData, Ctx
 
 log = logging.getLogger(__name__)
+_PATH = re.compile(r"(?<![\w.~])(?:~|\.{1,2})?(?:/[^\s/'\"<>()]+){2,}/?")
+
+
+def hide_paths(text: str) -> str:
+    """``text`` with every file path (two parts or more) cut to its last part: chats never
+    see where the server keeps its files."""
+    return _PATH.sub(lambda m: m.group(0).rstrip("/").rsplit("/", 1)[-1], text)
 
 
 def is_private(update: Update) -> bool:
@@ -75,12 +84,16 @@ def query_error_text(err: QueryError, script: Script) -> str:
         return texts.say(texts.QUESTION_NO_WORDS, script)
     if isinstance(err, UnknownContractError):
         return texts.say(texts.UNKNOWN_CONTRACT, script, name=escape(err.name))
-    return texts.say(texts.QUERY_ERROR, script, reason=escape(str(err)))
+    return texts.say(texts.QUERY_ERROR, script, reason=escape(hide_paths(str(err))))
 
 
 async def on_error(update: object, context: Ctx) -> None:
-    """Log the error with its update, and reply briefly when there is a message to reply to."""
-    log.error("error while handling update %r", update, exc_info=context.error)
+    """Log the error with its update (no message text unless CONTRACTBOT_LOG_TEXT is on), and
+    reply briefly when there is a message to reply to."""
+    settings = getattr(context.bot_data, "settings", None)
+    with_text = bool(settings and settings.log_text)
+    log.error("error while handling %s", describe_update(update, with_text=with_text),
+              exc_info=context.error)
     if isinstance(update, Update) and update.effective_message is not None:
         try:
             await reply(update.effective_message, texts.ERROR)

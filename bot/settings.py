@@ -59,6 +59,22 @@ def _level(raw: str | None) -> str:
     return level
 
 
+def _flag(raw: str | None) -> bool:
+    """An on/off setting: 1, true, yes, on (any case) are on; anything else is off."""
+    return (raw or "").strip().lower() in ("1", "true", "yes", "on")
+
+
+def _count(raw: str | None, name: str, default: int) -> int:
+    """A whole number of at least 0 from the environment."""
+    try:
+        value = int(raw) if raw else default
+    except ValueError:
+        raise SettingsError(f"{name}: {raw!r} is not a whole number") from None
+    if value < 0:
+        raise SettingsError(f"{name}: {value} is below 0")
+    return value
+
+
 @dataclass(frozen=True)
 class Settings:
     """Every setting of contractbot; see the README's Configuration table for defaults."""
@@ -76,16 +92,19 @@ class Settings:
     allowed_chats: frozenset[int] = frozenset()
     admins: frozenset[int] = frozenset()
     log_level: str = "INFO"
+    log_text: bool = False  # questions and clause texts in the logs (off: never logged)
+    questions_per_minute: int = 20  # per user; 0 = no limit
 
     @classmethod
     def from_env(cls, env: Mapping[str, str] | None = None, *, dotenv: bool = True) -> Settings:
-        """Read settings from ``env`` (default: os.environ, after loading ./.env if present);
-        SettingsError, naming the variable, for a value that cannot be used."""
+        """Read settings from ``env`` (default: os.environ, after loading ``.env`` from the
+        working directory if there is one; variables already set win); SettingsError, naming
+        the variable, for a value that cannot be used."""
         if env is None:
             if dotenv:
                 from dotenv import load_dotenv
 
-                load_dotenv(override=False)
+                load_dotenv(Path.cwd() / ".env", override=False)
             env = os.environ
         home = _data_home(env)
         rules = env.get("CONTRACTBOT_RULES_FILE")
@@ -104,4 +123,7 @@ class Settings:
             allowed_chats=_ids(env.get("CONTRACTBOT_ALLOWED_CHATS"), "CONTRACTBOT_ALLOWED_CHATS"),
             admins=_ids(env.get("CONTRACTBOT_ADMINS"), "CONTRACTBOT_ADMINS"),
             log_level=_level(env.get("CONTRACTBOT_LOG_LEVEL")),
+            log_text=_flag(env.get("CONTRACTBOT_LOG_TEXT")),
+            questions_per_minute=_count(env.get("CONTRACTBOT_QUESTIONS_PER_MINUTE"),
+                                        "CONTRACTBOT_QUESTIONS_PER_MINUTE", 20),
         )

@@ -17,7 +17,10 @@ from telegram.ext import Application, CallbackContext, ContextTypes, ExtBot
 
 from index import BuildReport, Script, Searcher, SearchResult
 
+from .ratelimit import QuestionRate
+from .rebuilds import Rebuilds
 from .settings import Settings
+from .uploads import UploadBook
 
 log = logging.getLogger(__name__)
 MAX_PAGES = 20  # 更多 pages kept per chat; the oldest is dropped first
@@ -40,6 +43,9 @@ class BotState:
     build: Builder = field(init=False, repr=False)
     searcher: Searcher = field(init=False, repr=False)
     reload_lock: asyncio.Lock = field(default_factory=asyncio.Lock, repr=False)
+    question_rate: QuestionRate = field(default_factory=lambda: QuestionRate(0), repr=False)
+    rebuilds: Rebuilds = field(default_factory=Rebuilds, repr=False)
+    uploads: UploadBook = field(default_factory=UploadBook, repr=False)
 
     async def live_searcher(self) -> Searcher:
         """The searcher of the live index generation: a rebuilt index is opened as a new

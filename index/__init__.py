@@ -44,6 +44,7 @@ from .store.encoders import (
     known_encoders,
     load_encoder,
 )
+from .store.private import private_dir
 from .text import detect_script, normalize_text, to_script, to_simplified, to_traditional
 
 __all__ = [
@@ -59,6 +60,6 @@ __all__ = [
     "UnknownEncoderError", "UnreadableSourceError", "UnsupportedFormatError", "WouldDropError",
     "build_from_sources", "build_index", "check_encoder_name", "collect_sources",
     "contract_parser", "detect_script", "has_index", "index_status", "known_encoders",
-    "load_encoder", "normalize_text", "parse_contract", "read_text", "remembered_sources",
-    "to_script", "to_simplified", "to_traditional",
+    "load_encoder", "normalize_text", "parse_contract", "private_dir", "read_text",
+    "remembered_sources", "to_script", "to_simplified", "to_traditional",
 ]

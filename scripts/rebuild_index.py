@@ -64,4 +64,7 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 
 if __name__ == "__main__":
+    import os
+
+    os.umask(0o077)  # the index it writes is private to its user, as with `contractbot`
     sys.exit(main())

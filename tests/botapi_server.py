@@ -17,9 +17,13 @@ BOT_USERNAME = "contract_bot"
 
 
 class FakeBotApi:
-    """Serve on 127.0.0.1:port; ``base_url``/``base_file_url`` go to the Application builder."""
+    """Serve on 127.0.0.1:port; ``base_url``/``base_file_url`` go to the Application builder.
 
-    def __init__(self) -> None:
+    With ``token`` set, any other token is rejected as Telegram does: 401 Unauthorized."""
+
+    def __init__(self, *, token: str | None = None) -> None:
+        self.token = token
+        self.rejected = 0  # requests refused for their token
         self.calls: list[tuple[str, dict[str, Any]]] = []
         self.files: dict[str, bytes] = {}
         self._updates: list[dict[str, Any]] = []
@@ -100,6 +104,10 @@ class FakeBotApi:
     async def _handle(self, verb: str, target: str, headers: dict[str, str],
                       body: bytes) -> tuple[int, str, bytes]:
         path = unquote(target.split("?", 1)[0])
+        if self.token is not None and not self._token_ok(path):
+            self.rejected += 1
+            return 401, "application/json", json.dumps(
+                {"ok": False, "error_code": 401, "description": "Unauthorized"}).encode()
         if path.startswith("/file/bot"):
             name = path.split("/", 3)[3]
             if name in self.files:
@@ -113,6 +121,12 @@ class FakeBotApi:
         self.calls.append((api, params))
         result = await self._result(api, params)
         return 200, "application/json", json.dumps({"ok": True, "result": result}).encode()
+
+    def _token_ok(self, path: str) -> bool:
+        """Whether the request's path carries the accepted token (/bot<token>/method or
+        /file/bot<token>/path)."""
+        rest = path.removeprefix("/file")
+        return rest.startswith(f"/bot{self.token}/")
 
     @staticmethod
     def _params(ctype: str, body: bytes) -> dict[str, Any]:

@@ -82,14 +82,24 @@ async def test_bad_upload_reply_gives_the_reason_index_status_records(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
     async with real_bot(tmp_path) as api:
+        before = _status(tmp_path / "index", capsys)
         _upload(api, "S1", "scan.pdf", _scanned_pdf(), 1)
         sent = await api.wait_for("sendMessage", 2, timeout=60)
     [reply] = [s["text"] for s in sent if reply_id(s) == 1 and "无法读取" in s["text"]]
-    [failed] = _status(tmp_path / "index", capsys)["failed"]
-    assert Path(failed["source"]).name == "scan.pdf"
-    assert failed["reason"] == "scanned PDF: no text layer, OCR is not supported yet"
-    assert reply == f"无法读取 scan.pdf：{failed['reason']}"
+    # the upload was read aside: neither the sources folder nor the index changed
     assert not (tmp_path / "src" / "scan.pdf").exists()
+    assert _status(tmp_path / "index", capsys) == before
+    # the same file built from a folder is reported with the words of the reply (with nothing
+    # else to index, no index is written: the report is the build's line on stderr)
+    (tmp_path / "elsewhere").mkdir()
+    (tmp_path / "elsewhere" / "scan.pdf").write_bytes(_scanned_pdf())
+    capsys.readouterr()
+    assert main(["index", "build", str(tmp_path / "elsewhere"), "--index",
+                 str(tmp_path / "scratch")]) == 4
+    [line] = [ln for ln in capsys.readouterr().err.splitlines() if ln.startswith("scan.pdf: ")]
+    reason = line.partition(": ")[2]
+    assert reason == "scanned PDF: no text layer, OCR is not supported yet"
+    assert reply == f"无法读取 scan.pdf：{reason}"
 
 
 async def test_long_clause_upload_reply_gives_the_split_note(

@@ -1,40 +1,81 @@
 """Which files a build reads: files named directly, and every file found under folders.
 
 Every file of a folder is a candidate, whatever its type: the plan stage asks extraction's kind
-detection about each, so a file that is not indexed (a spreadsheet, an archive, an image while
-there is no OCR) is named with its reason instead of being skipped silently. Hidden files and
-folders (``.git``, ``.DS_Store``) are not part of a library.
+detection about each, so a file that is not indexed (a spreadsheet, an archive) is named with its
+reason instead of being skipped silently. A folder is a source root: nothing found inside it may
+lead outside it. Symbolic links inside a root (to files or folders) are never followed, and a
+file that resolves outside its root, or is not a regular file (a FIFO would hang the reader), is
+skipped with a reason. Hidden files and folders (a leading dot: the bot's upload staging and
+replaced files, .git, .DS_Store) are not sources. Sources named directly are the operator's
+choice and are taken as given.
 """
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+import os
+from collections.abc import Iterator, Sequence
 from pathlib import Path
 
 EMPTY_FOLDER = "empty folder: nothing to index"
-
-
-def _hidden(path: Path, root: Path) -> bool:
-    """True when ``path`` or a folder between it and ``root`` is hidden (a dot name)."""
-    return any(part.startswith(".") for part in path.relative_to(root).parts)
+MISSING = "no such file or folder"
+SYMLINK = "symbolic link, not followed"
+OUTSIDE = "resolves outside the source folder, skipped"
+NOT_REGULAR = "not a regular file, skipped"
 
 
 def collect_sources(sources: Sequence[Path]) -> tuple[list[Path], list[tuple[str, str]]]:
     """Files named directly, and every file under folders (each file once, hidden ones left
-    out); and (source, reason) for every source that does not exist or is an empty folder."""
+    out); and (source, reason) for every source that does not exist, is an empty folder, or was
+    skipped to keep the folder confined."""
     files: list[Path] = []
-    skipped: list[tuple[str, str]] = []
+    problems: list[tuple[str, str]] = []
     for src in sources:
         if src.is_dir():
-            found = [p for p in sorted(src.rglob("*")) if p.is_file() and not _hidden(p, src)]
-            files.extend(found)
+            found: list[Path] = []
+            for path, reason in _walk(src):
+                if reason is None:
+                    found.append(path)
+                else:
+                    problems.append((str(path), reason))
+            files.extend(sorted(found))
             if not found:
-                skipped.append((str(src), EMPTY_FOLDER))
+                problems.append((str(src), EMPTY_FOLDER))
         elif src.is_file():
             files.append(src)
         else:
-            skipped.append((str(src), "no such file or folder"))
+            problems.append((str(src), MISSING))
     unique: dict[Path, Path] = {}
     for f in files:
         unique.setdefault(f.resolve(), f)
-    return list(unique.values()), skipped
+    return list(unique.values()), problems
+
+
+def _walk(folder: Path) -> Iterator[tuple[Path, str | None]]:
+    """Files under ``folder`` (reason None) and those skipped with their reason, without
+    following any link."""
+    root = folder.resolve()
+    for dirpath, dirnames, filenames in os.walk(folder, followlinks=False):
+        here = Path(dirpath)
+        kept = []
+        for name in sorted(dirnames):
+            if name.startswith("."):
+                continue
+            if (here / name).is_symlink():
+                yield here / name, SYMLINK
+            else:
+                kept.append(name)
+        dirnames[:] = kept
+        for name in sorted(filenames):
+            if not name.startswith("."):
+                yield here / name, _file_problem(here / name, root)
+
+
+def _file_problem(path: Path, root: Path) -> str | None:
+    """Why a file found under ``root`` must not be read, or None."""
+    if path.is_symlink():
+        return SYMLINK
+    if not path.is_file():
+        return NOT_REGULAR
+    if not path.resolve().is_relative_to(root):
+        return OUTSIDE
+    return None

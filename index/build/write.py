@@ -26,6 +26,7 @@ from ..store import (
     write_vectors,
 )
 from ..store.lexical import LexicalIndex
+from ..store.private import PRIVATE_DIR, make_private, private_dir
 from .previous import Previous
 from .rows import Rows
 
@@ -43,7 +44,8 @@ def write_generation(index_dir: Path, gen: str, rows: Rows, vectors: np.ndarray,
     one it replaces are deleted."""
     replaced = current_generation(index_dir)
     gen_dir = generation_dir(index_dir, gen)
-    gen_dir.mkdir(parents=True)
+    private_dir(gen_dir.parent)
+    gen_dir.mkdir(mode=PRIVATE_DIR)
     write_tables(gen_dir, rows.contracts, rows.new_rows,
                  previous.dir if previous else None, rows.shifts)
     ids = np.array([r.id for r in rows.rows], dtype=np.int64)
@@ -53,6 +55,7 @@ def write_generation(index_dir: Path, gen: str, rows: Rows, vectors: np.ndarray,
     LexicalIndex.build(rows.titles, previous.titles.vocab if previous else ()).save(
         gen_dir / TITLES_BM25_DIR)
     write_manifest(gen_dir, manifest)
+    make_private(gen_dir)
     sync_dir(gen_dir)
     switch_generation(index_dir, gen)
     cleanup_generations(index_dir, [g for g in (gen, replaced) if g])

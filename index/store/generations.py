@@ -20,6 +20,7 @@ from collections.abc import Iterator, Sequence
 from pathlib import Path
 
 from ..errors import IndexBusyError, IndexMissingError
+from .private import PRIVATE_FILE, private_dir
 
 FORMAT_VERSION = 3  # 3: our own BM25 arrays (term counts per clause, reused by builds)
 POINTER = "CURRENT"
@@ -85,8 +86,11 @@ def sync_dir(path: Path) -> None:
 def switch_generation(index_dir: Path, gen: str) -> None:
     """Make ``gen`` live with one atomic rename of the pointer file."""
     tmp = index_dir / f".{POINTER}.{os.getpid()}.tmp"
-    tmp.write_text(gen + "\n", "utf-8")
-    with tmp.open("rb") as f:
+    tmp.unlink(missing_ok=True)
+    fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_NOFOLLOW, PRIVATE_FILE)
+    with os.fdopen(fd, "w", encoding="utf-8") as f:
+        f.write(gen + "\n")
+        f.flush()
         os.fsync(f.fileno())
     os.replace(tmp, index_dir / POINTER)
 
@@ -104,8 +108,9 @@ def cleanup_generations(index_dir: Path, keep: Sequence[str]) -> None:
 @contextlib.contextmanager
 def build_lock(index_dir: Path) -> Iterator[None]:
     """Hold the index's build lock; IndexBusyError at once if another build holds it."""
-    index_dir.mkdir(parents=True, exist_ok=True)
-    with (index_dir / LOCK).open("a+") as f:
+    private_dir(index_dir)
+    fd = os.open(index_dir / LOCK, os.O_RDWR | os.O_CREAT | os.O_NOFOLLOW, PRIVATE_FILE)
+    with os.fdopen(fd, "a+") as f:
         try:
             fcntl.flock(f.fileno(), fcntl.LOCK_EX | fcntl.LOCK_NB)
         except BlockingIOError as err:

@@ -7,12 +7,15 @@ Input is expected in Simplified, half-width (see ``index.query.normalize_text``)
 from __future__ import annotations
 
 import re
+import tempfile
 import threading
 from collections.abc import Sequence
 from importlib import resources
+from pathlib import Path
 from typing import Any, Literal
 
 from ..numerals import quantity_tokens
+from .private import private_dir
 
 TokenMode = Literal["jieba", "bigram", "unibigram", "both"]
 DEFAULT_MODE: TokenMode = "both"  # measured best (docs/retrieval.md)
@@ -38,6 +41,16 @@ _JIEBA_LOCK = threading.Lock()
 _JIEBA: list[Any] = []  # the tokenizer, once loaded
 
 
+def cache_dir() -> str:
+    """A private folder for jieba's dictionary cache: its default, /tmp/jieba.cache, is a
+    file any local user could plant (jieba loads it with marshal). ~/.cache/contractbot, or
+    a fresh temporary folder when the home folder cannot be written."""
+    try:
+        return str(private_dir(Path.home() / ".cache" / "contractbot"))
+    except (OSError, RuntimeError):
+        return tempfile.mkdtemp(prefix="contractbot-")
+
+
 def _jieba() -> Any:
     """A private jieba tokenizer (global jieba state stays untouched) with our user dictionary.
 
@@ -53,6 +66,7 @@ def _jieba() -> Any:
 
             jieba.setLogLevel(logging.WARNING)
             tok = jieba.Tokenizer()
+            tok.tmp_dir = cache_dir()
             path = resources.files("index") / "data" / "userdict.txt"
             with resources.as_file(path) as p:
                 tok.load_userdict(str(p))

@@ -1,0 +1,214 @@
+"""Uploaded contracts on disk: a checked name, a private staging file, and a move into place
+that never destroys what it replaces.
+
+An upload is downloaded into ``<folder>/.uploads/<random>/`` (hidden folders are not sources)
+and read there. Only then is it moved into the sources folder: with a hard link that fails if
+the name was taken meanwhile, or, replacing a file of the same name, with one atomic rename;
+neither follows a link at the target. The files it replaces (same stem, any extension) are
+first linked into ``<folder>/.replaced/<time>-<stem>/``, so an undo can put them back.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import datetime as _dt
+import os
+import secrets
+import shutil
+import tempfile
+import time
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import BinaryIO
+
+from index import Contract, ContractbotError, SourceError, index_status, parse_contract, private_dir
+
+STAGING = ".uploads"
+REPLACED = ".replaced"
+SOURCE_SUFFIXES = (".pdf", ".docx", ".txt", ".md")  # files a build reads: stem = contract key
+STALE = 24 * 3600.0  # seconds after which an unconfirmed upload is dropped
+
+
+def _own_dir(path: Path) -> Path:
+    """``path`` as a private folder of ours; a link there is refused, never followed."""
+    if path.is_symlink():
+        raise OSError(f"{path.name} is a symbolic link")
+    return private_dir(path)
+
+
+def open_staging(folder: Path, name: str) -> tuple[Path, BinaryIO]:
+    """A new private file ``name`` under ``folder``'s staging area, open for writing."""
+    drop_stale_staging(folder)
+    area = Path(tempfile.mkdtemp(dir=_own_dir(folder / STAGING)))
+    path = area / name
+    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_NOFOLLOW, 0o600)
+    return path, os.fdopen(fd, "wb")
+
+
+def discard(staged: Path) -> None:
+    """Remove a staged upload and its staging folder."""
+    shutil.rmtree(staged.parent, ignore_errors=True)
+
+
+def drop_stale_staging(folder: Path, *, older_than: float = STALE) -> None:
+    """Remove staging folders left by uploads never confirmed (or by a crash)."""
+    area = folder / STAGING
+    if not area.is_dir() or area.is_symlink():
+        return
+    limit = time.time() - older_than
+    for item in area.iterdir():
+        if item.is_dir() and not item.is_symlink() and item.stat().st_mtime < limit:
+            shutil.rmtree(item, ignore_errors=True)
+
+
+def same_name(folder: Path, stem: str) -> list[Path]:
+    """Entries of ``folder`` (files or links) a build would index under the key ``stem``."""
+    if not folder.is_dir():
+        return []
+    return sorted(p for p in folder.iterdir()
+                  if p.stem == stem and p.suffix.lower() in SOURCE_SUFFIXES
+                  and not p.name.startswith(".") and (p.is_symlink() or not p.is_dir()))
+
+
+def inside(path: Path, folder: Path) -> bool:
+    """Whether ``path`` lies inside ``folder`` (both resolved)."""
+    return path.resolve().is_relative_to(folder.resolve())
+
+
+def check_upload(path: Path, *, rules_file: Path | None = None) -> Contract | str:
+    """The contract of a staged upload, or why it cannot be indexed (its reason in the
+    words ``index status`` uses)."""
+    try:
+        contract = parse_contract(path, rules_file=rules_file)
+    except SourceError as err:
+        return err.reason
+    except Exception as err:  # a parser bug must not lose the admin's reply
+        return f"could not be parsed ({type(err).__name__})"
+    return contract if contract.clauses else "no clauses found"
+
+
+def to_replace(target: Path, *, sources: Path, index_dir: Path) -> list[Path]:
+    """What moving an upload to ``target`` replaces: entries of its folder with its stem in
+    any extension (x.docx beside x.txt), and the source of the indexed contract of that key
+    when it lies inside ``sources``."""
+    found = same_name(target.parent, target.stem)
+    try:
+        indexed = index_status(index_dir).sources
+    except ContractbotError:  # no index yet
+        return found
+    seen = {p.resolve() for p in found}
+    for entry in indexed:
+        path = Path(entry.source)
+        if (entry.contract == target.stem and path.is_file() and path.resolve() not in seen
+                and inside(path, sources)):
+            found.append(path)
+    return found
+
+
+@dataclass(frozen=True)
+class Replacement:
+    """An upload moved into place and what it replaced: enough to undo it."""
+
+    installed: Path
+    backup: Path  # the folder under .replaced holding the replaced files
+    saved: tuple[tuple[Path, Path], ...] = ()  # (where a replaced file was, its copy in backup)
+
+    @property
+    def names(self) -> list[str]:
+        """Names of the replaced files."""
+        return [original.name for original, _ in self.saved]
+
+
+def install(staged: Path, target: Path, replaced: Sequence[Path], *, sources: Path) -> Replacement:
+    """Move ``staged`` to ``target`` and ``replaced`` out of the way, keeping copies of them
+    under ``sources``/.replaced; FileExistsError when ``target`` appeared meanwhile."""
+    stamp = _dt.datetime.now(_dt.timezone.utc).strftime("%Y%m%dT%H%M%S")
+    backup = sources / REPLACED / f"{stamp}-{target.stem}-{secrets.token_hex(3)}"
+    saved = []
+    if replaced:
+        _own_dir(backup.parent)
+        backup.mkdir(mode=0o700)
+        for i, old in enumerate(replaced):
+            copy = backup / f"{i}-{old.name}"
+            os.link(old, copy, follow_symlinks=False)
+            saved.append((old, copy))
+    if any(old == target for old in replaced):
+        os.replace(staged, target)  # one atomic rename; a link at target is replaced, not followed
+    else:
+        os.link(staged, target, follow_symlinks=False)  # never overwrites
+        staged.unlink()
+    discard(staged)
+    for old in replaced:
+        if old != target:
+            old.unlink()
+    return Replacement(target, backup, tuple(saved))
+
+
+def undo(replacement: Replacement) -> None:
+    """Put the replaced files back and keep the upload beside their copies (never deleted)."""
+    new = replacement.installed
+    if new.exists() or new.is_symlink():
+        replacement.backup.mkdir(mode=0o700, exist_ok=True)
+        os.replace(new, replacement.backup / f"undone-{new.name}")
+    for original, copy in replacement.saved:
+        os.link(copy, original, follow_symlinks=False)
+        copy.unlink()
+
+
+def remove_new(replacement: Replacement) -> None:
+    """Take back an upload that replaced nothing (it could not be indexed)."""
+    replacement.installed.unlink(missing_ok=True)
+
+
+@dataclass(frozen=True)
+class PendingUpload:
+    """A read upload waiting for the admin to confirm that it replaces an indexed contract."""
+
+    staged: Path
+    target: Path
+    created: float = field(default_factory=time.time)
+
+
+class UploadBook:
+    """Uploads awaiting an answer and replacements that can be undone, by button token; at
+    most ``limit`` of each (the oldest go first: a dropped pending upload is discarded)."""
+
+    def __init__(self, limit: int = 50) -> None:
+        self.limit = limit
+        self.pending: dict[str, PendingUpload] = {}
+        self.undoable: dict[str, Replacement] = {}
+        self.lock = asyncio.Lock()  # one move into place (and its rollback) at a time
+
+    def ask(self, upload: PendingUpload) -> str:
+        """Keep ``upload`` until it is answered; returns its token."""
+        token = secrets.token_hex(4)
+        self.pending[token] = upload
+        while len(self.pending) > self.limit:
+            discard(self.pending.pop(next(iter(self.pending))).staged)
+        return token
+
+    def answer(self, token: str) -> PendingUpload | None:
+        """The pending upload of ``token`` (removed), or None when unknown or stale."""
+        upload = self.pending.pop(token, None)
+        if upload is not None and time.time() - upload.created > STALE:
+            discard(upload.staged)
+            return None
+        return upload
+
+    def keep_undo(self, replacement: Replacement) -> str:
+        """Remember ``replacement`` for an undo button; returns its token."""
+        token = secrets.token_hex(4)
+        self.undoable[token] = replacement
+        while len(self.undoable) > self.limit:
+            self.undoable.pop(next(iter(self.undoable)))  # its copies stay in .replaced
+        return token
+
+    def take_undo(self, token: str) -> Replacement | None:
+        """The replacement of ``token`` (removed), or None."""
+        return self.undoable.pop(token, None)
+
+
+def names_of(paths: Iterable[Path]) -> str:
+    """File names for a reply: never the folders they are in."""
+    return "、".join(dict.fromkeys(p.name for p in paths))

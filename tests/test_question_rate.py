@@ -1,0 +1,57 @@
+"""The per-user question rate: N questions a minute, then one polite reply and silence."""
+
+from __future__ import annotations
+
+import asyncio
+from pathlib import Path
+
+from bot_helpers import message
+from test_bot_e2e import PRIVATE, reply_id, running_bot
+
+from bot.ratelimit import QuestionRate, Verdict
+
+
+def test_a_sliding_window_per_user() -> None:
+    now = [0.0]
+    rate = QuestionRate(3, window=60.0, clock=lambda: now[0])
+    verdicts = []
+    for t in (0.0, 10.0, 20.0):
+        now[0] = t
+        verdicts.append(rate.check(1))
+    assert verdicts == [Verdict.ANSWER] * 3
+    assert rate.check(1) is Verdict.REFUSE  # told once
+    assert rate.check(1) is Verdict.IGNORE  # then silence
+    assert rate.check(2) is Verdict.ANSWER  # others are not affected
+    now[0] = 59.9
+    assert rate.check(1) is Verdict.IGNORE
+    now[0] = 60.0  # the first question left the window
+    assert rate.check(1) is Verdict.ANSWER
+    assert rate.check(1) is Verdict.REFUSE
+    assert QuestionRate(0).check(1) is Verdict.ANSWER and QuestionRate(3).check(None) is \
+        Verdict.ANSWER
+
+
+async def test_a_burst_of_questions_gets_the_limit_and_one_polite_reply(tmp_path: Path) -> None:
+    async with running_bot(tmp_path, questions_per_minute=3) as api:
+        for i in range(1, 9):
+            api.push("message", message(PRIVATE, "乙方响应时间是多少", message_id=i))
+        await api.wait_for("sendMessage", 4, timeout=30)
+        other = PRIVATE + 1  # another user in an allowed group is still answered
+        api.push("message", message(-200, "/ask 乙方响应时间是多少", user_id=other, message_id=20))
+        await api.wait_for("sendMessage", 5, timeout=30)
+        await asyncio.sleep(0.5)  # anything more for the burst would have arrived by now
+        sent = api.sent()
+    mine = [s for s in sent if s["chat_id"] == PRIVATE]
+    answered = {reply_id(s) for s in mine if "<blockquote>" in s["text"]}
+    polite = [reply_id(s) for s in mine if "每分钟最多 3 个问题" in s["text"]]
+    assert len(answered) == 3 and len(polite) == 1
+    assert {reply_id(s) for s in mine} == answered | set(polite)  # the other 4: nothing
+    assert [reply_id(s) for s in sent if s["chat_id"] == -200] == [20]
+
+
+async def test_traditional_askers_are_told_in_traditional(tmp_path: Path) -> None:
+    async with running_bot(tmp_path, questions_per_minute=1) as api:
+        api.push("message", message(PRIVATE, "乙方響應時間是多少", message_id=1))
+        api.push("message", message(PRIVATE, "乙方響應時間是多少", message_id=2))
+        sent = await api.wait_for("sendMessage", 2, timeout=30)
+    assert any("每分鐘最多 1 個問題" in s["text"] for s in sent)

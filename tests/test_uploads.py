@@ -1,0 +1,197 @@
+"""Uploads never destroy: an upload is read aside first; one that matches an indexed contract
+(in any extension) replaces it only when the admin says yes, the replaced file is kept for undo,
+links are never written through, and odd names get a clear reason. Real parser, real index,
+python-telegram-bot against the loopback Bot API."""
+
+from __future__ import annotations
+
+import io
+import stat
+from pathlib import Path
+
+import docx
+import pytest
+from bot_helpers import message
+from botapi_server import FakeBotApi
+from test_bot_e2e import ADMIN, reply_id
+from test_bot_upload_reasons import CONTRACT, _scanned_pdf, _status, _upload, real_bot
+
+from bot import texts
+from index import Searcher
+
+NEW = ("设备采购合同（修订）\n第一条 乙方应于合同签订后五日内交货。\n"
+       "第二条 甲方应在验收合格后七日内付款。\n")
+OTHER = "房屋租赁合同\n第一条 租期为一年。\n第二条 押金为两个月租金。\n第三条 租金按月支付。\n"
+
+
+def _docx(text: str) -> bytes:
+    document = docx.Document()
+    for line in text.splitlines():
+        document.add_paragraph(line)
+    buf = io.BytesIO()
+    document.save(buf)
+    return buf.getvalue()
+
+
+def _clause_one(tmp_path: Path) -> str:
+    """Clause 第一条 of contract ``purchase`` as the live index has it."""
+    searcher = Searcher.open(tmp_path / "index", "use-multilingual")
+    return searcher.get_clause("第一条", "purchase")[0].clause.text
+
+
+async def _press(api: FakeBotApi, button: str, count: int, *, cb: str = "cb") -> list[dict]:
+    """Press ``button`` of the latest message that has it; wait for ``count`` messages."""
+    data = next(b["callback_data"] for s in reversed(api.sent()) if s.get("reply_markup")
+                for row in s["reply_markup"]["inline_keyboard"] for b in row
+                if b["text"] == button)
+    api.push("callback_query", {
+        "id": cb, "from": {"id": ADMIN, "is_bot": False, "first_name": "A"},
+        "chat_instance": "ci", "data": data,
+        "message": {"message_id": 7000, "date": 0, "text": "x",
+                    "chat": {"id": ADMIN, "type": "private"}}})
+    return await api.wait_for("sendMessage", count, timeout=60)
+
+
+def _visible(folder: Path) -> list[str]:
+    """What a build would look at in ``folder`` (hidden staging and backups left out)."""
+    return sorted(p.name for p in folder.iterdir() if not p.name.startswith("."))
+
+
+@pytest.mark.parametrize("name", ["purchase.txt", "purchase.pdf"])
+async def test_an_unreadable_upload_under_an_existing_name_leaves_the_original(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], name: str
+) -> None:
+    original = (tmp_path / "src" / "purchase.txt")
+    async with real_bot(tmp_path) as api:
+        before = _status(tmp_path / "index", capsys)
+        data = _scanned_pdf() if name.endswith(".pdf") else bytes(range(256)) * 40
+        _upload(api, "U1", name, data, 1)
+        sent = await api.wait_for("sendMessage", 2, timeout=60)
+    assert sent[-1]["text"].startswith(f"无法读取 {name}：") and not sent[-1].get("reply_markup")
+    assert original.read_text(encoding="utf-8") == CONTRACT
+    assert _visible(tmp_path / "src") == ["purchase.txt"]
+    assert _status(tmp_path / "index", capsys) == before
+    assert _clause_one(tmp_path) == "乙方应于合同签订后十日内交货。"
+
+
+async def test_a_same_name_upload_waits_for_yes_and_can_be_undone(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    src = tmp_path / "src"
+    async with real_bot(tmp_path) as api:
+        _upload(api, "N1", "purchase.txt", NEW.encode(), 1)
+        sent = await api.wait_for("sendMessage", 2, timeout=60)
+        assert sent[-1]["text"] == texts.UPLOAD_CONFIRM.format(
+            existing="purchase.txt", name="purchase.txt", title="设备采购合同（修订）", clauses=2)
+        assert (src / "purchase.txt").read_text(encoding="utf-8") == CONTRACT  # not yet
+        sent = await _press(api, texts.BUTTON_KEEP, 3)
+        assert sent[-1]["text"] == texts.UPLOAD_KEPT.format(name="purchase.txt")
+        assert (src / "purchase.txt").read_text(encoding="utf-8") == CONTRACT
+
+        _upload(api, "N2", "purchase.txt", NEW.encode(), 2)
+        await api.wait_for("sendMessage", 5, timeout=60)
+        sent = await _press(api, texts.BUTTON_REPLACE, 6, cb="cb2")
+        assert sent[-1]["text"] == "\n".join([
+            texts.UPLOAD_OK.format(title="设备采购合同（修订）", clauses=2),
+            texts.UPLOAD_REPLACED.format(old="purchase.txt")])
+        assert (src / "purchase.txt").read_text(encoding="utf-8") == NEW
+        assert _clause_one(tmp_path) == "乙方应于合同签订后五日内交货。"
+        [kept] = (src / ".replaced").glob("*/*purchase.txt")
+        assert kept.read_text(encoding="utf-8") == CONTRACT
+        assert stat.S_IMODE((src / "purchase.txt").stat().st_mode) == 0o600
+        assert stat.S_IMODE((src / ".replaced").stat().st_mode) == 0o700
+
+        sent = await _press(api, texts.BUTTON_UNDO, 7, cb="cb3")
+        assert sent[-1]["text"] == texts.UPLOAD_UNDONE.format(old="purchase.txt")
+        assert (src / "purchase.txt").read_text(encoding="utf-8") == CONTRACT
+        assert _clause_one(tmp_path) == "乙方应于合同签订后十日内交货。"
+        [undone] = (src / ".replaced").glob("*/undone-purchase.txt")  # the upload is kept too
+        assert undone.read_text(encoding="utf-8") == NEW
+        sent = await _press(api, texts.BUTTON_REPLACE, 8, cb="cb4")  # an answered question
+        assert sent[-1]["text"] == texts.UPLOAD_EXPIRED
+    assert [s["source"] for s in _status(tmp_path / "index", capsys)["sources"]] == [
+        str((src / "purchase.txt").resolve())]
+
+
+async def test_a_docx_beside_an_indexed_txt_replaces_it_only_on_yes(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    src = tmp_path / "src"
+    async with real_bot(tmp_path) as api:
+        _upload(api, "D1", "purchase.docx", _docx(NEW), 1)
+        sent = await api.wait_for("sendMessage", 2, timeout=60)
+        assert sent[-1]["text"].startswith("已有同名合同：purchase.txt。")
+        assert not (src / "purchase.docx").exists()
+        api.push("message", message(ADMIN, "/reindex", message_id=2))  # staging is no source
+        sent = await api.wait_for("sendMessage", 3, timeout=60)
+        assert sent[-1]["text"] == texts.REINDEX_OK.format(contracts=1, clauses=2)
+        assert _clause_one(tmp_path) == "乙方应于合同签订后十日内交货。"
+        await _press(api, texts.BUTTON_REPLACE, 4)
+    assert _visible(src) == ["purchase.docx"]
+    assert _clause_one(tmp_path) == "乙方应于合同签订后五日内交货。"
+    [entry] = _status(tmp_path / "index", capsys)["sources"]
+    assert Path(entry["source"]).name == "purchase.docx"
+
+
+async def test_a_new_name_is_indexed_at_once(tmp_path: Path) -> None:
+    async with real_bot(tmp_path) as api:
+        _upload(api, "O1", "lease.txt", OTHER.encode(), 1)
+        sent = await api.wait_for("sendMessage", 2, timeout=60)
+    assert sent[-1]["text"] == texts.UPLOAD_OK.format(title="房屋租赁合同", clauses=3)
+    assert (tmp_path / "src" / "lease.txt").read_text(encoding="utf-8") == OTHER
+
+
+async def test_an_upload_never_writes_through_a_link(tmp_path: Path) -> None:
+    outside = tmp_path / "outside.txt"
+    outside.write_text("外部文件，不得改写。", encoding="utf-8")
+    link = tmp_path / "src" / "linked.txt"
+    async with real_bot(tmp_path) as api:
+        link.symlink_to(outside)
+        _upload(api, "L1", "linked.txt", OTHER.encode(), 1)
+        await api.wait_for("sendMessage", 2, timeout=60)
+        assert outside.read_text(encoding="utf-8") == "外部文件，不得改写。"
+        sent = await _press(api, texts.BUTTON_REPLACE, 3)
+    assert sent[-1]["text"].startswith(texts.UPLOAD_OK.format(title="房屋租赁合同", clauses=3))
+    assert outside.read_text(encoding="utf-8") == "外部文件，不得改写。"
+    assert not link.is_symlink() and link.read_text(encoding="utf-8") == OTHER
+    [kept] = (tmp_path / "src" / ".replaced").glob("*/*linked.txt")
+    assert kept.is_symlink()  # the link itself was kept, not what it points to
+
+
+@pytest.mark.parametrize(("name", "words"), [
+    ("合" * 300 + ".txt", texts.NAME_TOO_LONG.format(length=304, limit=80)),
+    ("bell\x07.txt", texts.NAME_ODD.format(why=texts.NAME_CONTROL)),
+    ("right\u202eto-left.txt", texts.NAME_ODD.format(why=texts.NAME_CONTROL)),
+    ("！！！.txt", texts.NAME_ODD.format(why=texts.NAME_NO_WORDS)),
+    ("../.docx", texts.NAME_ODD.format(why=texts.NAME_NO_WORDS)),
+])
+async def test_odd_names_get_a_clear_reason(tmp_path: Path, name: str, words: str) -> None:
+    async with real_bot(tmp_path) as api:
+        _upload(api, "X1", name, OTHER.encode(), 1)
+        [sent] = await api.wait_for("sendMessage", 1, timeout=30)
+        assert api.sent("getFile") == []
+    assert reply_id(sent) == 1 and sent["text"] == words
+    assert _visible(tmp_path / "src") == ["purchase.txt"]
+
+
+async def test_an_upload_the_build_cannot_index_puts_the_original_back(tmp_path: Path) -> None:
+    """The bot reads an upload before moving it in; should the build still reject it (here the
+    test builder's JSON parser), the replaced original comes back, on disk and in the index."""
+    from test_bot_e2e import running_bot
+
+    original = (tmp_path / "src" / "maint.txt")
+    async with running_bot(tmp_path) as api:
+        before = original.read_bytes()
+        # a real contract to the real parser that reads an upload first, but not the JSON the
+        # test builder's parser wants: the build rejects what the check accepted
+        plain = "维护服务合同\n第一条 乙方应在接到通知后两小时内响应。\n第二条 甲方按季度付款。\n"
+        _upload(api, "J1", "maint.txt", plain.encode(), 1)
+        await api.wait_for("sendMessage", 2, timeout=60)
+        sent = await _press(api, texts.BUTTON_REPLACE, 3)
+        api.push("message", message(ADMIN, "/contracts", message_id=2))
+        listing = (await api.wait_for("sendMessage", 4, timeout=30))[-1]["text"]
+    reason = "could not be parsed (JSONDecodeError: Expecting value: line 1 column 1 (char 0))"
+    assert sent[-1]["text"] == "\n".join([
+        f"无法读取 maint.txt：{reason}", texts.UPLOAD_RESTORED.format(old="maint.txt")])
+    assert original.read_bytes() == before
+    assert "<code>maint</code> 《软件维护服务合同》 10 条" in listing
