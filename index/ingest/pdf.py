@@ -9,8 +9,6 @@ from __future__ import annotations
 
 import logging
 import re
-from collections import Counter
-from dataclasses import dataclass
 from pathlib import Path
 from statistics import median
 from typing import Any
@@ -18,7 +16,7 @@ from typing import Any
 from ..errors import EmptySourceError, UnreadableSourceError, UnsupportedFormatError
 from ..limits import MAX_PAGES
 from ..models import Document, Page
-from ..numerals import starts_with_label
+from .layout import TextLine, join_lines, page_layout
 from .pdf_glyphs import (
     chars_text,
     overlaps_body,
@@ -38,20 +36,8 @@ PAGE_NUMBER_RE = re.compile(
     )\s*$""",
     re.VERBOSE | re.IGNORECASE,
 )
-_SENTENCE_END = tuple("。！？；：!?;:")
 _CID_RE = re.compile(r"\(cid:\d+\)")
 _FURNITURE_ZONE = 0.12  # share of the page height at top and bottom where furniture lives
-
-
-@dataclass
-class _Line:
-    text: str
-    x0: float
-    x1: float
-    top: float
-    bottom: float
-    size: float
-    text_x1: float = 0.0  # right edge of the running text, before a blank and closing punctuation
 
 
 def extract_pdf(path: Path) -> Document:
@@ -67,16 +53,16 @@ def extract_pdf(path: Path) -> Document:
             str(path), "the PDF's fonts have no Unicode mapping: text unreadable"
         )
     furniture = _repeated_furniture(raw_pages)
-    layout = _layout(raw_pages)
+    layout = page_layout(raw_pages)
     pages = []
     for number, lines in enumerate(raw_pages, 1):
         body = [ln for ln in lines if not _is_furniture(ln, lines, furniture)]
-        text = "\n".join(_join_lines(body, layout))
+        text = "\n".join(join_lines(body, layout))
         pages.append(Page(number, text.replace("\f", "\n")))
     return Document(source=str(path), kind="pdf", pages=tuple(pages))
 
 
-def _read_lines(path: Path) -> list[list[_Line]]:
+def _read_lines(path: Path) -> list[list[TextLine]]:
     """Lines of every page with their geometry; typed errors for encrypted/corrupt/huge files."""
     import pdfplumber
 
@@ -116,7 +102,7 @@ def _is_password_error(err: BaseException) -> bool:
     return False
 
 
-def _page_lines(page: Any) -> list[_Line]:
+def _page_lines(page: Any) -> list[TextLine]:
     """Text lines of one page, letter-spacing undone and stray page-number digits removed."""
     raws = [
         [c for c in raw["chars"] if c.get("text")]
@@ -141,7 +127,7 @@ def _page_lines(page: Any) -> list[_Line]:
         if not text:
             continue
         lines.append(
-            _Line(
+            TextLine(
                 text=text,
                 x0=min(c["x0"] for c in chars),
                 x1=max(c["x1"] for c in chars),
@@ -158,7 +144,7 @@ def _furniture_key(text: str) -> str:
     return re.sub(r"\d+", "#", re.sub(r"\s+", "", text))
 
 
-def _repeated_furniture(pages: list[list[_Line]]) -> dict[str, float]:
+def _repeated_furniture(pages: list[list[TextLine]]) -> dict[str, float]:
     """Header/footer texts (digits masked) at a page's top or bottom on most pages -> their top."""
     if len(pages) < 3:
         return {}
@@ -177,7 +163,7 @@ def _repeated_furniture(pages: list[list[_Line]]) -> dict[str, float]:
     return out
 
 
-def _is_furniture(line: _Line, lines: list[_Line], repeated: dict[str, float]) -> bool:
+def _is_furniture(line: TextLine, lines: list[TextLine], repeated: dict[str, float]) -> bool:
     """A page number or a running header/footer at the page's top or bottom."""
     edge = lines[:2] + lines[-2:]
     if not any(line is ln for ln in edge):
@@ -188,60 +174,3 @@ def _is_furniture(line: _Line, lines: list[_Line], repeated: dict[str, float]) -
         return True
     where = repeated.get(_furniture_key(line.text))
     return where is not None and abs(line.top - where) <= 4
-
-
-@dataclass(frozen=True)
-class _Layout:
-    """The text block: left and right margins, and whether paragraphs start indented."""
-
-    left: float
-    right: float
-    indented: bool
-
-
-def _layout(pages: list[list[_Line]]) -> _Layout:
-    """Margins where most long lines start and end; indentation if many lines start 2 glyphs in."""
-    long_lines = [ln for lines in pages for ln in lines if len(ln.text) >= 10]
-    if not long_lines:
-        return _Layout(0.0, 0.0, False)
-    ends = sorted(ln.x1 for ln in long_lines)
-    right = ends[int(0.9 * (len(ends) - 1))]
-    left = float(Counter(round(ln.x0) for ln in long_lines).most_common(1)[0][0])
-    indented = sum(
-        1 for ln in long_lines if 1.5 * ln.size <= ln.x0 - left <= 2.5 * ln.size
-    ) >= max(3, 0.05 * len(long_lines))
-    return _Layout(left, right, indented)
-
-
-def _join_lines(lines: list[_Line], layout: _Layout) -> list[str]:
-    """Rejoin lines the layout broke: a line that reaches the right margin continues below."""
-    out: list[str] = []
-    prev: _Line | None = None
-    for ln in lines:
-        if prev is not None and out and _continues(prev, ln, layout):
-            out[-1] = _glue(out[-1], ln.text)
-        else:
-            out.append(ln.text)
-        prev = ln
-    return out
-
-
-def _continues(prev: _Line, line: _Line, layout: _Layout) -> bool:
-    """Whether ``line`` continues the paragraph of ``prev`` (geometry first, then punctuation)."""
-    if starts_with_label(line.text):
-        return False
-    if prev.text_x1 < layout.right - 1.5 * prev.size:  # ends well short of the margin
-        return False
-    if line.top - prev.bottom > 1.5 * max(prev.size, line.size):  # a blank line between
-        return False
-    if line.x0 > layout.left + 1.5 * line.size:  # an indented line starts a paragraph
-        return False
-    # Without first-line indents to mark paragraph starts, a full line ending a sentence is
-    # taken as the end of its paragraph.
-    return layout.indented or not prev.text.endswith(_SENTENCE_END)
-
-
-def _glue(a: str, b: str) -> str:
-    if a[-1:].isascii() and a[-1:].isalnum() and b[:1].isascii() and b[:1].isalnum():
-        return f"{a} {b}"
-    return a + b
