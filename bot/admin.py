@@ -4,10 +4,11 @@ from __future__ import annotations
 
 import asyncio
 import re
+from collections.abc import Awaitable, Callable
 from html import escape
 from pathlib import Path
 
-from telegram import Update
+from telegram import File, Update
 
 from index import BuildReport, ContractbotError
 
@@ -17,7 +18,8 @@ from .replies import is_private, reply, sender_id
 from .state import BotState, Ctx
 
 MAX_UPLOAD = 20 * 1024 * 1024
-UPLOAD_TYPES = (".pdf", ".docx", ".txt")
+# contracts, and photos or scans of them (read by OCR)
+UPLOAD_TYPES = (".pdf", ".docx", ".txt", ".png", ".jpg", ".jpeg", ".tif", ".tiff", ".webp")
 
 
 def safe_name(name: str) -> str:
@@ -46,17 +48,37 @@ async def rebuild(state: BotState) -> BuildReport:
 
 
 async def on_document(update: Update, context: Ctx) -> None:
-    """An admin's PDF/DOCX/TXT in private: save it under sources_dir and index it."""
+    """An admin's PDF/DOCX/TXT or image file in private: save it under sources_dir, index it."""
     msg = update.effective_message
     if msg is None or msg.document is None or not is_private(update):
         return
+    doc = msg.document
+    name = safe_name(doc.file_name or "contract.txt")
+    await _take_upload(update, context, name, doc.file_size, doc.get_file)
+
+
+async def on_photo(update: Update, context: Ctx) -> None:
+    """An admin's photo of a contract in private: saved as <caption or photo-time>.jpg, read by
+    OCR and indexed like any other upload."""
+    msg = update.effective_message
+    if msg is None or not msg.photo or not is_private(update):
+        return
+    photo = msg.photo[-1]  # the largest size Telegram keeps
+    stem = msg.caption or f"photo-{msg.date:%Y%m%d-%H%M%S}-{msg.message_id}"
+    await _take_upload(update, context, safe_name(f"{stem}.jpg"), photo.file_size,
+                       photo.get_file)
+
+
+async def _take_upload(update: Update, context: Ctx, name: str, size: int | None,
+                       get_file: Callable[[], Awaitable[File]]) -> None:
+    """Check, download and index one upload, then reply with its title or the reason."""
+    msg = update.effective_message
+    assert msg is not None
     state = context.bot_data
     if not is_admin(state.settings, sender_id(update)):
         await reply(msg, texts.ADMIN_ONLY)
         return
-    doc = msg.document
-    name = safe_name(doc.file_name or "contract.txt")
-    refusal = upload_refusal(name, doc.file_size)
+    refusal = upload_refusal(name, size)
     if refusal is not None:
         await reply(msg, refusal)
         return
@@ -64,7 +86,7 @@ async def on_document(update: Update, context: Ctx) -> None:
     state.settings.sources_dir.mkdir(parents=True, exist_ok=True)
     target = state.settings.sources_dir / name
     before = {c.key for c in (await state.live_searcher()).contracts()}
-    tg_file = await doc.get_file()
+    tg_file = await get_file()
     await tg_file.download_to_drive(target)
     try:
         report = await rebuild(state)

@@ -30,12 +30,20 @@ def _print_json(obj: object) -> None:
 
 
 def cmd_parse(args: argparse.Namespace, settings: Settings) -> int:
-    """Print the clause tree of one contract file, readable or as JSON."""
-    from index import parse_contract
+    """Print the clause tree of one contract file, readable or as JSON.
+
+    Scans and photos are read by OCR (a progress bar on a terminal); what it reads is kept in
+    the index's OCR cache, so building the index afterwards does not read them again."""
+    from index import PageBar, ocr_cache_dir, parse_contract
 
     from .outline import format_tree
 
-    contract = parse_contract(Path(args.file), rules_file=settings.rules_file)
+    pages = PageBar(None)
+    try:
+        contract = parse_contract(Path(args.file), rules_file=settings.rules_file,
+                                  ocr_cache=ocr_cache_dir(settings.index_dir), on_page=pages)
+    finally:
+        pages.close()
     _report_failures((Path(args.file).name, f"note: {n}") for n in contract.notes)
     if args.json:
         _print_json(contract.as_json())

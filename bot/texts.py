@@ -18,7 +18,10 @@ HELP = (
     "/clause 条款号 [合同代号] — 引用条款原文，例如 /clause 7.2\n"
     "/help — 显示本帮助"
 )
-ADMIN_HELP = "\n管理员：直接发送 PDF、DOCX 或 TXT 文件即可收录；/reindex 重建索引。"
+ADMIN_HELP = (
+    "\n管理员：直接发送 PDF、DOCX 或 TXT 文件，或合同的照片、扫描图片，即可收录（多页的照片请"
+    "合成一个 PDF 或 TIFF 发送）；/reindex 重建索引。"
+)
 NOT_ALLOWED = (
     "抱歉，本聊天尚未获准使用此机器人。请将本聊天的 ID <code>{chat_id}</code> 告知管理员。"
 )
@@ -42,8 +45,8 @@ QUESTION_NO_WORDS = "问题里没有可以查找的文字。请用文字提问�
 UNKNOWN_CONTRACT = "没有收录名为 {name} 的合同。可用 /contracts 查看已收录的合同。"
 ADMIN_ONLY = "抱歉，只有管理员可以上传合同或重建索引。"
 UPLOAD_TOO_BIG = "文件太大（上限 20 MB）。"
-UPLOAD_BAD_TYPE = "只支持 PDF、DOCX 或 TXT 文件。"
-UPLOAD_WORKING = "已收到，正在收录……"
+UPLOAD_BAD_TYPE = "只支持 PDF、DOCX、TXT 文件或合同的照片、扫描图片（PNG、JPG、TIFF、WEBP）。"
+UPLOAD_WORKING = "已收到，正在收录……（扫描件和照片需逐页识别文字，每页约 5 秒）"
 UPLOAD_OK = "已收录《{title}》，共 {clauses} 条。"
 UPLOAD_NOTE = "注意：{note}"
 UPLOAD_FAILED = "无法读取 {name}：{reason}"

@@ -7,7 +7,14 @@ The stages behind it (``ingest``, ``structure``, ``store``, ``search``, and the 
 
 from __future__ import annotations
 
-from .build import BuildReport, build_from_sources, build_index, collect_sources, contract_parser
+from .build import (
+    BuildReport,
+    PageBar,
+    build_from_sources,
+    build_index,
+    collect_sources,
+    contract_parser,
+)
 from .errors import (
     ContractbotError,
     EmptyQuestionError,
@@ -30,19 +37,19 @@ from .parse import parse_contract, read_text
 from .roles import PARTIES
 from .search import SearchConfig, Searcher
 from .status import has_index, index_status
-from .store import Manifest, SourceEntry
+from .store import Manifest, SourceEntry, ocr_cache_dir
 from .store.encoders import DEFAULT_ENCODER, Encoder, load_encoder
 from .text import detect_script, normalize_text, to_script, to_simplified, to_traditional
 
 __all__ = [
     "DEFAULT_ENCODER", "MAX_BINARY_BYTES", "MAX_CLAUSE_CHARS", "MAX_PAGES", "MAX_QUESTION",
     "MAX_TEXT_BYTES", "PARTIES", "BuildReport", "Clause", "Contract", "ContractInfo",
-    "ContractbotError",
-    "Document", "EmptyQuestionError", "EmptySourceError", "Encoder", "EncoderMismatchError",
-    "Hit", "IndexBusyError", "IndexError_", "IndexMissingError", "Manifest", "NoWordsError",
-    "Page", "QueryError", "QuestionTooLongError", "Script", "SearchConfig", "SearchResult",
-    "Searcher", "SourceEntry", "SourceError", "UnknownContractError", "UnreadableSourceError",
-    "UnsupportedFormatError", "build_from_sources", "build_index", "collect_sources",
-    "contract_parser", "detect_script", "has_index", "index_status", "load_encoder",
-    "normalize_text", "parse_contract", "read_text", "to_script", "to_simplified", "to_traditional",
+    "ContractbotError", "Document", "EmptyQuestionError", "EmptySourceError", "Encoder",
+    "EncoderMismatchError", "Hit", "IndexBusyError", "IndexError_", "IndexMissingError",
+    "Manifest", "NoWordsError", "Page", "PageBar", "QueryError", "QuestionTooLongError", "Script",
+    "SearchConfig", "SearchResult", "Searcher", "SourceEntry", "SourceError",
+    "UnknownContractError", "UnreadableSourceError", "UnsupportedFormatError",
+    "build_from_sources", "build_index", "collect_sources", "contract_parser", "detect_script",
+    "has_index", "index_status", "load_encoder", "normalize_text", "ocr_cache_dir",
+    "parse_contract", "read_text", "to_script", "to_simplified", "to_traditional",
 ]

@@ -125,11 +125,12 @@ def test_busy_index_refuses_a_second_build(tmp_path) -> None:
 
 def test_collect_sources_recurses_and_filters(tmp_path) -> None:
     (tmp_path / "a" / "b").mkdir(parents=True)
-    for name in ("a/x.pdf", "a/b/y.DOCX", "a/b/z.txt", "a/notes.md", "a/skip.png", "a/.hidden.txt"):
+    for name in ("a/x.pdf", "a/b/y.DOCX", "a/b/z.txt", "a/notes.md", "a/scan.png",
+                 "a/b/photo.JPG", "a/skip.zip", "a/.hidden.txt"):
         (tmp_path / name).write_text("x")
     files, missing = collect_sources([tmp_path / "a", tmp_path / "a" / "x.pdf"])
     assert sorted(os.path.relpath(f, tmp_path) for f in files) == [
-        "a/b/y.DOCX", "a/b/z.txt", "a/notes.md", "a/x.pdf"]
+        "a/b/photo.JPG", "a/b/y.DOCX", "a/b/z.txt", "a/notes.md", "a/scan.png", "a/x.pdf"]
     assert missing == []
 
 

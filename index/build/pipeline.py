@@ -9,16 +9,16 @@ from __future__ import annotations
 
 import datetime as _dt
 import threading
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
 
 from ..models import Contract
-from ..store import Manifest, SourceEntry, build_lock
+from ..store import Manifest, SourceEntry, build_lock, ocr_cache_dir
 from ..store.encoders import Encoder, load_encoder
 from ..store.tokenize import DEFAULT_MODE, TokenMode
 from ..store.tokenize import preload as tokenize_preload
 from .embed import embed_rows
-from .plan import Parsed, Parser, plan_build
+from .plan import PageBar, Parsed, Parser, plan_build
 from .previous import reusable_previous
 from .report import BuildReport
 from .rows import Rows, make_rows
@@ -38,8 +38,9 @@ def build_index(
     """Write a new generation for ``sources`` and make it live atomically.
 
     ``parse`` turns one file into a Contract, raising SourceError on bad files (default: the
-    standard parser); ``salt`` is anything besides file content that changes parsing (e.g. the
-    rules file), so a change there re-parses everything. ``ann_threshold`` overrides
+    standard parser, keeping what OCR reads in the index's cache); ``salt`` is anything
+    besides file content that changes parsing (e.g. the rules file), so a change there
+    re-parses everything. ``ann_threshold`` overrides
     index.store.vectors.ANN_THRESHOLD.
     """
     index_dir = Path(index_dir)
@@ -54,13 +55,17 @@ def build_index(
 def _build(sources: Sequence[Path], index_dir: Path, encoder: Encoder, *, parse: Parser | None,
            salt: bytes, progress: bool | None, mode: TokenMode,
            ann_threshold: int | None) -> BuildReport:
+    pages = PageBar(progress)
     if parse is None:
-        parse, salt = contract_parser()
+        parse, salt = contract_parser(ocr_cache=ocr_cache_dir(index_dir), on_page=pages)
     files, missing = collect_sources([Path(s) for s in sources])
     loading = _preload(encoder, mode)
     previous = reusable_previous(index_dir, encoder=encoder.name, tokenizer=mode,
                                  text_version=TEXT_VERSION)
-    plan = plan_build(files, previous, parse, salt=salt, failed=missing, progress=progress)
+    try:
+        plan = plan_build(files, previous, parse, salt=salt, failed=missing, progress=progress)
+    finally:
+        pages.close()
     rows = make_rows(plan, previous, dim=encoder.dim, mode=mode)
     for thread in loading:
         thread.join()
@@ -113,14 +118,18 @@ def _preload(encoder: Encoder, mode: TokenMode) -> list[threading.Thread]:
     return threads
 
 
-def contract_parser(rules_file: Path | None = None) -> tuple[Parser, bytes]:
-    """The standard parser (index.parse.parse_contract with ``rules_file``) and its salt."""
+def contract_parser(
+    rules_file: Path | None = None, *, ocr_cache: Path | None = None,
+    on_page: Callable[[int, int], None] | None = None,
+) -> tuple[Parser, bytes]:
+    """The standard parser (index.parse.parse_contract with ``rules_file``, OCR results kept in
+    ``ocr_cache``, ``on_page`` told of each page OCR reads) and its salt."""
     from ..parse import parse_contract
 
     salt = rules_file.read_bytes() if rules_file is not None and rules_file.is_file() else b""
 
     def parse(path: Path) -> Contract:
-        return parse_contract(path, rules_file=rules_file)
+        return parse_contract(path, rules_file=rules_file, ocr_cache=ocr_cache, on_page=on_page)
 
     return parse, salt
 
@@ -128,7 +137,13 @@ def contract_parser(rules_file: Path | None = None) -> tuple[Parser, bytes]:
 def build_from_sources(sources: Sequence[Path], index_dir: Path, encoder_name: str, *,
                        rules_file: Path | None = None,
                        progress: bool | None = None) -> BuildReport:
-    """Build the index at ``index_dir`` from ``sources`` with the standard parser."""
-    parse, salt = contract_parser(rules_file)
-    return build_index(sources, index_dir, load_encoder(encoder_name), parse=parse, salt=salt,
-                       progress=progress)
+    """Build the index at ``index_dir`` from ``sources`` with the standard parser; what OCR
+    reads is kept in the index's cache (``<index>/cache/ocr``)."""
+    pages = PageBar(progress)
+    parse, salt = contract_parser(rules_file, ocr_cache=ocr_cache_dir(Path(index_dir)),
+                                  on_page=pages)
+    try:
+        return build_index(sources, index_dir, load_encoder(encoder_name), parse=parse,
+                           salt=salt, progress=progress)
+    finally:
+        pages.close()

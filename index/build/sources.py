@@ -5,7 +5,9 @@ from __future__ import annotations
 from collections.abc import Sequence
 from pathlib import Path
 
-SUFFIXES = (".pdf", ".docx", ".txt", ".md")
+SUFFIXES = (".pdf", ".docx", ".txt", ".md",
+            # photos and scans, read by OCR
+            ".png", ".jpg", ".jpeg", ".tif", ".tiff", ".bmp", ".webp")
 # Found in folders so that they are reported with their reason rather than silently skipped.
 REPORTED_SUFFIXES = (".doc", ".wps", ".rtf")
 

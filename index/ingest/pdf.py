@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import logging
 import re
+from collections.abc import Callable
 from pathlib import Path
 from statistics import median
 from typing import Any
@@ -17,6 +18,7 @@ from ..errors import EmptySourceError, UnreadableSourceError, UnsupportedFormatE
 from ..limits import MAX_PAGES
 from ..models import Document, Page
 from .layout import TextLine, join_lines, page_layout
+from .ocr import MAX_SIDE, OCR_DPI
 from .pdf_glyphs import (
     chars_text,
     overlaps_body,
@@ -24,6 +26,7 @@ from .pdf_glyphs import (
     text_right_edge,
     undo_letter_spacing,
 )
+from .scans import OcrOptions, read_scans
 
 # Bare page numbers: "12", "— 3 —", "- 3 -", "第 3 页", "第3页 共22页", "3/22", "Page 3 of 22".
 PAGE_NUMBER_RE = re.compile(
@@ -38,32 +41,49 @@ PAGE_NUMBER_RE = re.compile(
 )
 _CID_RE = re.compile(r"\(cid:\d+\)")
 _FURNITURE_ZONE = 0.12  # share of the page height at top and bottom where furniture lives
+_SCAN_MAX_CHARS = 20  # a page with fewer characters of text over an image is a scan
+_SCAN_MIN_IMAGE_SHARE = 0.25  # of the page area covered by images
 
 
-def extract_pdf(path: Path) -> Document:
-    """Read a PDF into one Page per page (1-based numbers), text joined into paragraphs."""
-    raw_pages = _read_lines(path)
+def extract_pdf(path: Path, ocr: OcrOptions | None = None) -> Document:
+    """Read a PDF into one Page per page (1-based numbers), text joined into paragraphs.
+
+    A page without a text layer but with an image on it (a scan) is read by OCR, also inside a
+    PDF whose other pages have text; its lines then go through the same joining as text lines.
+    """
+    raw_pages, scanned = _read_lines(path)
+    notes = []
+    results = read_scans(path, [(n, _renderer(path, n)) for n in scanned], ocr or OcrOptions())
+    for number, result in results.items():
+        raw_pages[number - 1] = result.text_lines(scale=72 / OCR_DPI)
+        if result.low_confidence:
+            notes.append(f"page {number} read with low confidence")
     if not any(lines for lines in raw_pages):
-        raise EmptySourceError(
-            str(path), "scanned PDF: no text layer, OCR is not supported yet"
-        )
+        reason = "scanned PDF: OCR found no text" if scanned else "the PDF holds no text"
+        raise EmptySourceError(str(path), reason)
     texts = "".join(ln.text for lines in raw_pages for ln in lines)
     if len(_CID_RE.findall(texts)) * 6 > len(texts):  # "(cid:123)" glyphs with no Unicode
         raise UnreadableSourceError(
             str(path), "the PDF's fonts have no Unicode mapping: text unreadable"
         )
     furniture = _repeated_furniture(raw_pages)
-    layout = page_layout(raw_pages)
+    # scans and text pages have margins of their own
+    layouts = {
+        kind: page_layout([p for n, p in enumerate(raw_pages, 1) if (n in results) == kind])
+        for kind in (False, True)
+    }
     pages = []
     for number, lines in enumerate(raw_pages, 1):
         body = [ln for ln in lines if not _is_furniture(ln, lines, furniture)]
-        text = "\n".join(join_lines(body, layout))
+        text = "\n".join(join_lines(body, layouts[number in results]))
         pages.append(Page(number, text.replace("\f", "\n")))
-    return Document(source=str(path), kind="pdf", pages=tuple(pages))
+    return Document(source=str(path), kind="pdf", pages=tuple(pages), notes=tuple(notes))
 
 
-def _read_lines(path: Path) -> list[list[TextLine]]:
-    """Lines of every page with their geometry; typed errors for encrypted/corrupt/huge files."""
+def _read_lines(path: Path) -> tuple[list[list[TextLine]], list[int]]:
+    """Lines of every page with their geometry, and the numbers of the pages that are scans
+    (no text layer, an image or drawing instead); typed errors for encrypted/corrupt/huge
+    files."""
     import pdfplumber
 
     # pdfminer logs every repaired xref or odd font as a warning; a broken file is reported
@@ -76,7 +96,10 @@ def _read_lines(path: Path) -> list[list[TextLine]]:
                     str(path),
                     f"{len(pdf.pages)} pages, more than the {MAX_PAGES} we read",
                 )
-            return [_page_lines(page) for page in pdf.pages]
+            pages = [_page_lines(page) for page in pdf.pages]
+            scanned = [n for n, (page, lines) in enumerate(zip(pdf.pages, pages, strict=True), 1)
+                       if _is_scan(page, lines)]
+            return pages, scanned
     except UnsupportedFormatError:
         raise
     except Exception as err:  # pdfminer raises many unrelated types for broken files
@@ -85,6 +108,40 @@ def _read_lines(path: Path) -> list[list[TextLine]]:
         else:
             reason = "corrupt or truncated PDF"
         raise UnreadableSourceError(str(path), reason) from err
+
+
+def _is_scan(page: Any, lines: list[TextLine]) -> bool:
+    """A scanned page: next to no text (a stamp or a page number at most) over images that
+    cover much of it, or no text at all but something drawn (text drawn as outlines). A blank
+    page, or a cover page with a few words of text, is not read by OCR."""
+    chars = sum(len(ln.text) for ln in lines)
+    if chars >= _SCAN_MAX_CHARS:
+        return False
+    if chars == 0 and (page.curves or page.rects or page.lines):
+        return True
+    area = float(page.width * page.height) or 1.0
+    covered = 0.0
+    for im in page.images:
+        w = min(float(im["x1"]), float(page.width)) - max(float(im["x0"]), 0.0)
+        h = min(float(im["bottom"]), float(page.height)) - max(float(im["top"]), 0.0)
+        covered += max(w, 0.0) * max(h, 0.0)
+    return covered / area >= _SCAN_MIN_IMAGE_SHARE
+
+
+def _renderer(path: Path, number: int) -> Callable[[], Any]:
+    """A function rendering page ``number`` for OCR (at OCR_DPI, the long side capped)."""
+    def render() -> Any:
+        import pypdfium2 as pdfium
+
+        doc = pdfium.PdfDocument(str(path))
+        try:
+            page = doc[number - 1]
+            scale = min(OCR_DPI / 72, MAX_SIDE / max(page.get_width(), page.get_height(), 1.0))
+            return page.render(scale=scale).to_pil()
+        finally:
+            doc.close()
+
+    return render
 
 
 def _is_password_error(err: BaseException) -> bool:
