@@ -13,7 +13,7 @@ from typing import Any
 from ..errors import EmptySourceError, UnreadableSourceError, UnsupportedFormatError
 from ..limits import MAX_PAGES
 from ..models import Document, Page
-from .layout import join_lines, page_layout
+from .layout import page_layout, page_texts
 from .scans import OcrOptions, read_scans
 
 MAX_PIXELS = 60_000_000  # a page image larger than this is refused (a decompression bomb?)
@@ -22,14 +22,12 @@ IMAGE_SUFFIXES = frozenset({".png", ".jpg", ".jpeg", ".tif", ".tiff", ".bmp", ".
 
 def extract_image(path: Path, ocr: OcrOptions) -> Document:
     """Read every page of an image file by OCR into one Page each (numbered from 1)."""
-    frames = _frames(path)
-    results = read_scans(path, frames, ocr)
-    pages, notes = [], []
-    for number, page in sorted(results.items()):
-        lines = page.text_lines()
-        pages.append(Page(number, "\n".join(join_lines(lines, page_layout([lines])))))
-        if page.low_confidence:
-            notes.append(f"page {number} read with low confidence")
+    results = sorted(read_scans(path, _frames(path), ocr).items())
+    bodies = [page.text_lines() for _, page in results]
+    texts = page_texts(bodies, [page_layout([body]) for body in bodies])
+    pages = [Page(number, text) for (number, _), text in zip(results, texts, strict=True)]
+    notes = [f"page {number} read with low confidence" for number, page in results
+             if page.low_confidence]
     if not any(p.text.strip() for p in pages):
         raise EmptySourceError(str(path), "no text found in the image")
     return Document(source=str(path), kind="image", pages=tuple(pages), notes=tuple(notes))

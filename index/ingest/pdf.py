@@ -17,7 +17,7 @@ from typing import Any
 from ..errors import EmptySourceError, UnreadableSourceError, UnsupportedFormatError
 from ..limits import MAX_PAGES
 from ..models import Document, Page
-from .layout import TextLine, join_lines, page_layout
+from .layout import TextLine, page_layout, page_texts
 from .ocr import MAX_SIDE, OCR_DPI
 from .pdf_glyphs import (
     chars_text,
@@ -27,6 +27,7 @@ from .pdf_glyphs import (
     undo_letter_spacing,
 )
 from .scans import OcrOptions, read_scans
+from .tables import TableReader
 
 # Bare page numbers: "12", "— 3 —", "- 3 -", "第 3 页", "第3页 共22页", "3/22", "Page 3 of 22".
 PAGE_NUMBER_RE = re.compile(
@@ -61,8 +62,8 @@ def extract_pdf(path: Path, ocr: OcrOptions | None = None) -> Document:
     if not any(lines for lines in raw_pages):
         reason = "scanned PDF: OCR found no text" if scanned else "the PDF holds no text"
         raise EmptySourceError(str(path), reason)
-    texts = "".join(ln.text for lines in raw_pages for ln in lines)
-    if len(_CID_RE.findall(texts)) * 6 > len(texts):  # "(cid:123)" glyphs with no Unicode
+    all_text = "".join(ln.text for lines in raw_pages for ln in lines)
+    if len(_CID_RE.findall(all_text)) * 6 > len(all_text):  # "(cid:123)" glyphs with no Unicode
         raise UnreadableSourceError(
             str(path), "the PDF's fonts have no Unicode mapping: text unreadable"
         )
@@ -72,12 +73,11 @@ def extract_pdf(path: Path, ocr: OcrOptions | None = None) -> Document:
         kind: page_layout([p for n, p in enumerate(raw_pages, 1) if (n in results) == kind])
         for kind in (False, True)
     }
-    pages = []
-    for number, lines in enumerate(raw_pages, 1):
-        body = [ln for ln in lines if not _is_furniture(ln, lines, furniture)]
-        text = "\n".join(join_lines(body, layouts[number in results]))
-        pages.append(Page(number, text.replace("\f", "\n")))
-    return Document(source=str(path), kind="pdf", pages=tuple(pages), notes=tuple(notes))
+    bodies = [[ln for ln in lines if not _is_furniture(ln, lines, furniture)]
+              for lines in raw_pages]
+    texts = page_texts(bodies, [layouts[n in results] for n in range(1, len(bodies) + 1)])
+    pages = tuple(Page(n, text.replace("\f", "\n")) for n, text in enumerate(texts, 1))
+    return Document(source=str(path), kind="pdf", pages=pages, notes=tuple(notes))
 
 
 def _read_lines(path: Path) -> tuple[list[list[TextLine]], list[int]]:
@@ -96,7 +96,8 @@ def _read_lines(path: Path) -> tuple[list[list[TextLine]], list[int]]:
                     str(path),
                     f"{len(pdf.pages)} pages, more than the {MAX_PAGES} we read",
                 )
-            pages = [_page_lines(page) for page in pdf.pages]
+            reader = TableReader()  # a table's header carries over to its next page
+            pages = [_page_lines_and_tables(page, reader) for page in pdf.pages]
             scanned = [n for n, (page, lines) in enumerate(zip(pdf.pages, pages, strict=True), 1)
                        if _is_scan(page, lines)]
             return pages, scanned
@@ -157,6 +158,31 @@ def _is_password_error(err: BaseException) -> bool:
             if e.__cause__ is not None:
                 seen.append(e.__cause__)
     return False
+
+
+def _page_lines_and_tables(page: Any, reader: TableReader) -> list[TextLine]:
+    """The page's text lines, with each ruled table (pdfplumber's finder: two columns and
+    two rows at least) replaced by its rows, ``列名：值；列名：值``, where it stands."""
+    tables = [t for t in page.find_tables()
+              if len(t.rows) >= 2 and max(len(r.cells) for r in t.rows) >= 2]
+    if not tables:
+        return _page_lines(page)
+    rest = page
+    for table in tables:
+        rest = rest.outside_bbox(table.bbox)
+    lines = _page_lines(rest)
+    size = median([ln.size for ln in lines]) if lines else 10.0
+    for table in tables:
+        reader.new_table()
+        for row in table.extract():
+            reader.add(row)
+        x0, top, x1, bottom = table.bbox
+        # a table ending above the page's foot does not go on over the page
+        done = reader.finish() if bottom < (1 - _FURNITURE_ZONE) * page.height else reader.take()
+        for k, text in enumerate(done):
+            at = top + k * 0.01  # in order, above any line below the table's top
+            lines.append(TextLine(text, x0, x1, at, at + size, size, x1, fixed=True))
+    return sorted(lines, key=lambda ln: ln.top)
 
 
 def _page_lines(page: Any) -> list[TextLine]:

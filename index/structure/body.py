@@ -57,7 +57,9 @@ def split_lines(text: str) -> list[Line]:
         cur_text, cur_off = pieces[0], pos
         p = pos + len(pieces[0]) + 1
         for piece in pieces[1:]:
-            if _breaks_line(cur_text, strip_page_furniture(piece.strip())):
+            if not cur_text.strip():  # the page before ended its last line: a fresh start
+                cur_text, cur_off = piece, p
+            elif _breaks_line(cur_text, strip_page_furniture(piece.strip())):
                 _append_line(out, cur_text, cur_off)
                 cur_text, cur_off = piece, p
             else:
