@@ -241,15 +241,17 @@ def test_chapter_title_on_its_own_line() -> None:
 
 
 def test_chapter_with_paragraphs_but_no_clauses_is_a_clause() -> None:
+    """...of its own, titled, and not also a chapter holding itself (第一章 › 第一章)."""
     text = (
         "合资合同\n第一章　总则\n甲乙双方同意举办合资企业。\n"
         "第二章　合营各方\n第一条　本合同的各方为甲方和乙方。\n"
     )
     clauses = split_clauses(text, "jv")
-    assert [(c.clause, c.chapter, c.chapter_title, c.text) for c in clauses] == [
-        ("第一章", "第一章", "总则", "甲乙双方同意举办合资企业。"),
-        ("第一条", "第二章", "合营各方", "本合同的各方为甲方和乙方。"),
+    assert [(c.clause, c.chapter, c.title, c.text) for c in clauses] == [
+        ("第一章", None, "总则", "甲乙双方同意举办合资企业。"),
+        ("第一条", "第二章", None, "本合同的各方为甲方和乙方。"),
     ]
+    assert clauses[1].chapter_title == "合营各方"
 
 
 def test_document_without_numbering_gives_no_clauses() -> None:

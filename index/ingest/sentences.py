@@ -15,6 +15,9 @@ from ..numerals import starts_with_label
 from ..roles import PARTY_ALT, ROLE_ALT
 
 _HAN = "\u3400-\u4dbf\u4e00-\u9fff"
+_WORD = re.compile(rf"[{_HAN}A-Za-z0-9]")
+# A word no sentence ends with ("…对此种支持的" / "费率将是：…"): what follows goes on with it.
+_DANGLING = re.compile(r"(?:的|和|与|及|或|在|对|将|为|按|以|向|由|被|把|从|于|之|其|并|且|应|是)$")
 _ENDS_OPEN = re.compile(rf"[{_HAN}，、（《“‘]$")
 _GOES_ON = re.compile(rf"^[{_HAN}，。、；：）》”’！？]")
 # A field or table row: a short name and a colon ("甲方：现金＿＿元", "项目：冷水；单价：3").
@@ -61,8 +64,12 @@ def starts_new_line(before: str, after: str) -> bool:
         return True
     if _NEW_ITEM.match(after):
         return True
+    field = _FIELD.match(after)
+    if field is None or _DANGLING.search(before):
+        return False
     last = _LABEL_HEAD.sub("", before.rsplit("\n", 1)[-1].strip(), count=1)
-    return bool(_FIELD.match(after) and _FIELD.match(last))
+    # "…以" / "下内容：" goes on; "名称：（签章）" with a value, or in a list of fields, does not
+    return bool(_FIELD.match(last)) or bool(_WORD.search(after[field.end():]))
 
 
 def continues_sentence(before: str, after: str) -> bool:

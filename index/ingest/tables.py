@@ -17,10 +17,11 @@ from dataclasses import dataclass, field
 _SENTENCE_PUNCT = re.compile(r"[。；;，,！!？?]")
 _CJK_GAP = re.compile(r"(?<=[\u3400-\u9fff（）()])[\s\u3000]+(?=[\u3400-\u9fff（）()])")
 _LABEL_MAX = 15  # characters of a column name or a field label
-_BOX_START = frozenset("┌├└│┃║╔╠╚╟┏┠┗╒╞╘╓╙┣┡┢")
+BOX_START = frozenset("┌├└│┃║╔╠╚╟┏┠┗╒╞╘╓╙┣┡┢")  # a line of a drawn table starts so
 _BOX_BAR = re.compile(r"[│┃║]")
 _BOX_RULE = re.compile(r"[─━═┄┅┈┉]")  # a rule between rows (a letter on it is vertical text)
 _COLON = ("：", ":", "︰")
+_BRACKETED = re.compile(r"^[（(【\[].*[）)】\]]$")
 
 
 def clean_cell(text: str | None) -> str:
@@ -110,8 +111,11 @@ def _pairs(header: list[str | None], row: list[str | None]) -> list[tuple[str, s
 
 
 def _is_header(cells: list[str]) -> bool:
-    """Column names: three or more cells, each a short label (two cells are label and value)."""
-    return len(cells) >= 3 and all(is_label(c) and not c.endswith(_COLON) for c in cells)
+    """Column names: three or more cells, each a short label of two characters or more (two
+    cells are label and value; "（签章）" is a place to sign, not a name)."""
+    return len(cells) >= 3 and all(
+        is_label(c) and len(c) >= 2 and not c.endswith(_COLON) and not _BRACKETED.match(c)
+        for c in cells)
 
 
 def _plain_row(cells: list[str]) -> str:
@@ -144,7 +148,7 @@ def box_tables(text: str) -> str:
     out: list[str] = []
     block: list[str] = []
     for line in [*text.split("\n"), ""]:
-        if line.lstrip(" \u3000")[:1] in _BOX_START:
+        if line.lstrip(" \u3000")[:1] in BOX_START:
             block.append(line)
             continue
         if block:

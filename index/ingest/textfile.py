@@ -8,7 +8,6 @@ from pathlib import Path
 
 from ..errors import EmptySourceError, UnreadableSourceError
 from ..models import Document, Page
-from .tables import box_tables
 
 _BOMS: tuple[tuple[bytes, str], ...] = (
     (codecs.BOM_UTF8, "utf-8-sig"),
@@ -34,7 +33,7 @@ def extract_text_file(path: Path) -> Document:
     if not data.strip():
         raise EmptySourceError(str(path), "empty file")
     text = decode_bytes(data, str(path))
-    text = box_tables(_normalise_newlines(text))  # drawn tables become rows
+    text = _normalise_newlines(text)
     if path.suffix.lower() in (".md", ".markdown"):
         text = strip_markdown(text)
     if not text.strip():
