@@ -302,3 +302,69 @@ def test_no_clause_breaks_a_line_inside_a_sentence() -> None:
         for m in _HAN_BREAK.finditer(c.text) if _inside_sentence(c.text, m.start())
     ]
     assert broken == []
+
+
+def test_sale_contract_keeps_its_annexes_and_no_blank_clauses() -> None:
+    k = parsed("商品房买卖合同.pdf")
+    c = ids(k)
+    annexes = {x.chapter or x.clause for x in k.clauses
+               if (x.chapter or x.clause).startswith("附件")}
+    assert annexes == {f"附件{n}" for n in "一 二 三 四 五 六 七 八 九 十 十一 十二".split()}
+    assert c["附件四"].chapter is None
+    assert c["附件四"].text == "出卖人提供的承租人放弃优先购买权的声明"
+    assert [c[f"附件三 {n}"].text for n in (1, 2, 3)] == [
+        "抵押权人同意该商品房转让的证明", "解除抵押的条件和时间", "关于抵押的其他约定"]
+    assert [c[f"附件六 {n}"].text for n in (1, 2)] == ["相关设施的位置及用途", "其他约定"]
+    assert "电梯" not in c["附件七 5"].text and c["附件七 6"].text.startswith("电梯：")
+    # no clause is only a blank: "6. ；" is a line of the clause above
+    assert all(re.search(r"[\u4e00-\u9fff0-9A-Za-z]", x.text) for x in k.clauses)
+    assert "6. ；" in c["附件八 （一）"].text and "附件八 6" not in c
+    # 第一章 has no articles: a clause of its own, not also a chapter
+    assert (c["第一章"].chapter, c["第一章"].title) == (None, "合同当事人")
+    assert "第一章" not in {x.chapter for x in k.clauses}
+    # a list's lead-in stays before its items
+    assert c["第十四条（二）"].text.startswith("该商品房质量应当符合有关工程质量规范")
+    three = c["第十四条（三）"].text
+    assert three.index("不符合上述标准的") < three.index("（1）及时更换、修理")
+    assert k.parties == {"甲方": "出卖人", "乙方": "买受人"}
+    assert c["签署"].text.startswith("出卖人（签字或盖章）：")
+    assert "出卖人（签字或盖章）" not in c["第二十六条"].text
+
+
+def test_construction_contract_clauses_no_longer_swallow_the_next() -> None:
+    c = ids(parsed("建设工程施工合同（完整版）.docx"))
+    for swallower, swallowed in (
+        ("十", "十一"), ("十一", "十二"), ("十二", "十三"), ("1.1.2.7", "1.1.2.8"),
+        ("1.1.3.10", "1.1.4"), ("1.1.4.6", "1.1.4.7"), ("3.1", "3.2"),
+        ("第三部分 8.4.1", "第三部分 8.6"),
+    ):
+        assert swallowed in c, swallowed
+        number = swallowed.split()[-1]
+        assert not re.search(rf"(?:^|\n|。){re.escape(number)}[ 、]", c[swallower].text), swallower
+    assert (c["十一"].title, c["3.2"].title) == ("补充协议", "项目经理")
+    assert "附件4#2" not in c and c["附件4"].title == "主要建设工程文件目录"
+    assert c["附件"].text.startswith("协议书附件：")  # the list of the annexes
+
+
+def test_technology_contracts_keep_their_clauses_and_drop_notes() -> None:
+    c = ids(parsed("成套设备技术引进合同.txt"))
+    assert all(f"11.{n}" in c for n in range(4, 10))
+    assert "本合同终止或期满后" not in c["11.2"].text
+    assert "附件八 7.1.6" in c and "天线" not in c["附件八 7.1.5"].text
+    soft = parsed("计算机软件许可证协议书.txt")
+    s = ids(soft)
+    assert "B.初始培训服务" in s["附件二 2"].text  # section B is the annex's own
+    assert not any("评述" in x.text or "计算机系统”是设备" in x.text for x in soft.clauses)
+    assert "签字：" not in s["11-6"].text and s["签署"].text.startswith("“拥有”计算机股份有限公司")
+    service = parsed("技术服务合同.txt")
+    t = ids(service)
+    assert t["八"].text.startswith("※其它") and "（签章）" not in t["八"].text
+    assert not any("合同登记编号为十四位" in x.text or "技术服务合同是指" in x.text
+                   for x in service.clauses)  # the 填写说明 after the contract
+
+
+def test_the_lease_handover_list_is_an_annex_of_its_own() -> None:
+    c = ids(parsed("租赁合同.pdf"))
+    assert c["附件"].title == "房屋交割单"
+    assert "项目：冷水" in c["附件"].text.split("\n")
+    assert "项目：冷水" not in c["第二十一条"].text and "签名/盖章" not in c["第二十一条"].text

@@ -22,9 +22,9 @@ _FW_DIGITS = str.maketrans("０１２３４５６７８９．－", "0123456789.-
 
 # What may follow a number that is a quantity, a date or a reference rather than a label.
 _NOT_AFTER_NUMBER = re.compile(
-    r"[%％‰倍米元月号號个個天周週万千百条條款次份件页頁度吨噸]|年(?!度)|日(?!期)|[项項](?!目)"
-    r"|小时|公里|平方|km|kg|cm|mm|m\b|M\b"
-)  # but "1.1.4 日期和期限", "3.2 项目经理", "5.1 年度计划" are headings
+    r"[%％‰倍米元月号號个個周週万千百条條款次份件页頁度吨噸]|年(?!度)|日(?!期)|[项項](?!目)"
+    r"|天(?![：:])|小时|公里|平方|km|kg|cm|mm|m\b|M\b"
+)  # but "1.1.4 日期和期限", "3.2 项目经理", "5.1 年度计划", "1.1.4.7 天：…" are headings
 # What may follow "第X条" when it is a reference ("第九条第1项", "第三条规定的") not a heading.
 _NOT_AFTER_ARTICLE = re.compile(r"(?:第|所|规定|規定|约定|約定|项下|項下|之|的|至|、|和|及|或)")
 
@@ -100,8 +100,8 @@ def _make_label(family: Family, m: re.Match[str], rest: str) -> Label | None:
         parts = tuple(int(p) for p in re.split(r"[.．]", m.group(1)))
         if parts[0] == 0 or parts[0] > 200 or any(p == 0 for p in parts[1:]):
             return None
-        if _NOT_AFTER_NUMBER.match(rest.lstrip()):
-            return None
+        if len(parts) <= 2 and _NOT_AFTER_NUMBER.match(rest.lstrip()):
+            return None  # "2.5 天" is an amount; "7.1.6 天线…" (three numbers) is not
         if len(parts) == 1 and raw == m.group(1) and not _BARE_HEADING_RE.match(rest):
             return None  # a bare number ("2024年") is not a label: "1." / "1、" needs its mark
         return Label(f"dot{len(parts)}", parts, ".".join(map(str, parts)), 0)
