@@ -337,12 +337,17 @@ def _tree(text: str) -> dict[str, str]:
     return {c.clause: c.text for c in split_clauses(text, "t")}
 
 
-def test_the_signature_block_is_a_clause_and_notes_after_the_contract_are_dropped() -> None:
+def test_a_filled_signature_block_is_a_clause_and_notes_after_the_contract_are_dropped(
+) -> None:
     text = ("租赁合同\n第一条 租金每月三千元。\n第二条 本合同一式两份，双方各执一份。\n"
             "甲方（签字）：        乙方（签字）：\n签订日期：2025年3月1日\n"
             "填写说明\n一、本合同文本供参考。\n二、空白处应填写完整。\n")
     assert _tree(text) == {"第一条": "租金每月三千元。", "第二条": "本合同一式两份，双方各执一份。",
                            "签署": "甲方（签字）：        乙方（签字）：\n签订日期：2025年3月1日"}
+    # a signature block left blank (a template) is dropped
+    blank = text.replace("2025年3月1日", "    年  月  日")
+    assert list(_tree(blank)) == ["第一条", "第二条"]
+    assert _tree(blank)["第二条"] == "本合同一式两份，双方各执一份。"
     # a sentence about signing is not a signature block
     text = "合同\n第一条 本合同自双方签字（盖章）之日起生效。\n第二条 其他事项另行约定。\n"
     assert list(_tree(text)) == ["第一条", "第二条"]

@@ -208,12 +208,11 @@ def test_docx_cn_clauses() -> None:
     c = ids(k)
     assert k.title == "房屋租赁合同"
     assert k.parties == {"甲方": "出租人", "乙方": "承租人"}
-    # the signature block is a clause of its own, not the end of 七
-    assert list(c) == ["一", "二", "三", "四", "五", "六", "七", "签署"]
+    # the signature block is not the end of 七 (left blank, it is dropped)
+    assert list(c) == ["一", "二", "三", "四", "五", "六", "七"]
     assert "1、甲方提供完好的房屋及设施" in c["六"].text
     assert "9、如乙方需装修的" in c["六"].text
     assert c["七"].text == "本协议一式二份，甲乙双方各执一份。"
-    assert c["签署"].text.startswith("甲方（签字）")
 
 
 def test_docx_automatic_numbering_and_parts() -> None:
@@ -238,7 +237,7 @@ def test_traditional_articles_with_items() -> None:
     assert c["第一條"].text.startswith("租賃房屋標示")
     assert c["第六條（一）"].parent == "第六條"
     assert c["第六條（五）"].text.startswith("乙方承租之房間")
-    assert "立契約書人" not in c["第六條（五）"].text and "立契約書人" in c["签署"].text
+    assert "立契約書人" not in c["第六條（五）"].text and "签署" not in c  # a blank template
 
 
 def test_traditional_cn_clauses_with_cross_reference() -> None:
@@ -247,6 +246,8 @@ def test_traditional_cn_clauses_with_cross_reference() -> None:
     assert k.title == "體驗廣告商品委託行銷合約書"
     assert list(c) == ["一", "二", "三", "四", "五", "六", "七", "八", "九", "十",
                        "十一", "十二", "十三", "十四", "签署"]
+    # a filled-in signature block is a clause of its own: who signed, where to reach them
+    assert "負責人：高泉清" in c["签署"].text and "高泉清" not in c["十四"].text
     assert all(x.chapter is None for x in k.clauses)
     assert c["十二"].text.startswith("管轄")
 
@@ -327,8 +328,8 @@ def test_sale_contract_keeps_its_annexes_and_no_blank_clauses() -> None:
     three = c["第十四条（三）"].text
     assert three.index("不符合上述标准的") < three.index("（1）及时更换、修理")
     assert k.parties == {"甲方": "出卖人", "乙方": "买受人"}
-    assert c["签署"].text.startswith("出卖人（签字或盖章）：")
-    assert "出卖人（签字或盖章）" not in c["第二十六条"].text
+    # its signature block is left blank: not the end of 第二十六条, and no clause of its own
+    assert not any("出卖人（签字或盖章）" in x.text for x in k.clauses) and "签署" not in c
 
 
 def test_construction_contract_clauses_no_longer_swallow_the_next() -> None:
@@ -355,7 +356,7 @@ def test_technology_contracts_keep_their_clauses_and_drop_notes() -> None:
     s = ids(soft)
     assert "B.初始培训服务" in s["附件二 2"].text  # section B is the annex's own
     assert not any("评述" in x.text or "计算机系统”是设备" in x.text for x in soft.clauses)
-    assert "签字：" not in s["11-6"].text and s["签署"].text.startswith("“拥有”计算机股份有限公司")
+    assert "签字：" not in s["11-6"].text and "签署" not in s
     service = parsed("技术服务合同.txt")
     t = ids(service)
     assert t["八"].text.startswith("※其它") and "（签章）" not in t["八"].text

@@ -27,7 +27,7 @@ from .write import new_generation_name, write_generation
 
 # Bump when the texts we index change (search/embedding text, normalisation): a build then
 # re-parses and re-embeds everything instead of reusing the previous generation.
-TEXT_VERSION = 4  # 4: use-multilingual tokenizes with C++ sentencepiece
+TEXT_VERSION = 5  # 5: tables as rows, sentences joined, OCR, clause-tree fixes (issue 13)
 
 
 def build_index(

@@ -36,6 +36,7 @@ from dataclasses import replace
 from ..models import PAGE_BREAK, Clause
 from ..text import to_simplified
 from .body import body_lines
+from .closing import is_filled
 from .numbering import CHAPTER_FAMILIES, ITEM_FAMILIES, Label
 from .tree import Node, build_tree
 
@@ -107,6 +108,8 @@ def _emit(root: Node, text: str, contract: str, first_page: int | None) -> list[
 
     def walk(node: Node, parent_id: str | None, level: int) -> None:
         assert node.label is not None
+        if node.family == "signature" and not is_filled(node.extra):
+            return  # a signature block left blank: nothing to quote
         items, clauses = _split_items(node)
         promote = _promote(items)
         own = list(node.extra)

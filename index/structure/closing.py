@@ -1,16 +1,17 @@
 """The end of a contract: its signature block, and notes printed after the contract.
 
 A signature block ("甲方（签名/盖章）： 乙方（签名/盖章）：", "法定代表人：", "年 月 日") is not
-text of the last clause: it becomes a clause of its own, ``签署`` (``附件四 签署`` in an annex),
-so that the last clause quotes cleanly and the signing place and date can still be found.
-Notes after the contract (填写说明, 评述 …: how to fill the form in, an editor's commentary)
-are dropped up to the next annex.
+text of the last clause. Filled in (a name, a place, a date after its labels), it becomes a
+clause of its own, ``签署`` (``附件四 签署`` in an annex), so that the signing parties, place and
+date can be found; left blank (a template), it is dropped. Notes after the contract (填写说明,
+评述 …: how to fill the form in, an editor's commentary) are dropped up to the next annex.
 """
 
 from __future__ import annotations
 
 import re
 
+from ..roles import PARTY_ALT, ROLE_ALT
 from .numbering import CHAPTER_FAMILIES, parse_label
 
 SIGNATURE = "签署"  # the id of a signature block's clause
@@ -72,3 +73,25 @@ def signature_starts(texts: list[str], first: int) -> set[int]:
         starts.add(above if name else k)
         k = end
     return starts
+
+
+# What a signature block's line holds besides its values: prompts "（签字或盖章）" "【法定代表人】",
+# labels "法定代表人：", party words, blanks and unfilled ${fields}, the date's 年 月 日.
+_NOT_VALUE = re.compile(
+    rf"[（(【][^（()）【】]{{0,12}}[）)】]|[^：:；;\s]{{1,16}}[：:︰]|{PARTY_ALT}|{ROLE_ALT}"
+    r"|\$\{[^}]*\}|[_＿]+|[年月日]"
+)
+_VALUE_CHAR = re.compile(r"[\u3400-\u9fffA-Za-z0-9]")
+
+
+def is_filled(lines: list[str]) -> bool:
+    """Whether a signature block holds a value after one of its labels (a name, a place, a
+    date; four characters or a digit): "签署地点：杭州市西湖区" yes; "甲方（签名/盖章）：
+    乙方（签名/盖章）：", "地    址：", "方：住所（通讯地址）" no."""
+    for line in lines:
+        for part in re.split(r"[；;]", re.sub(r"\s+", "", line)):
+            _, colon, value = part.partition("：") if "：" in part else part.partition(":")
+            left = _VALUE_CHAR.findall(_NOT_VALUE.sub("", value)) if colon else []
+            if len(left) >= 4 or any(ch.isdigit() for ch in left):
+                return True
+    return False
