@@ -100,6 +100,7 @@ def build_application(settings: Settings, *, searcher: Searcher | None = None,
     app.add_handler(CallbackQueryHandler(asking.on_more, pattern=r"^more:"))
     app.add_handler(CallbackQueryHandler(admin.on_upload_button, pattern=r"^upload:"))
     app.add_handler(MessageHandler(filters.Document.ALL, admin.on_document))
+    app.add_handler(MessageHandler(filters.PHOTO, admin.on_photo))
     app.add_handler(MessageHandler(filters.TEXT & ~filters.COMMAND, asking.on_text))
     app.add_error_handler(replies.on_error)
     return app

@@ -61,8 +61,11 @@ def _index_dir(args: argparse.Namespace, settings: Settings) -> Path:
 
 
 def cmd_parse(args: argparse.Namespace, settings: Settings) -> int:
-    """Print the clause tree of a contract file, or of every file in a folder."""
-    from index import collect_sources, parse_contract
+    """Print the clause tree of a contract file, or of every file in a folder.
+
+    Scans and photos are read by OCR (a progress bar on a terminal); what it reads is kept in
+    the index's OCR cache, so building the index afterwards does not read them again."""
+    from index import PageBar, collect_sources, ocr_cache_dir, parse_contract
 
     from .outline import format_tree
 
@@ -73,9 +76,12 @@ def cmd_parse(args: argparse.Namespace, settings: Settings) -> int:
     files, skipped = collect_sources([path]) if path.is_dir() else ([path], [])
     report_failures(skipped)
     parsed = failed = 0
+    pages = PageBar(None)
     for file in files:
         try:
-            contract = parse_contract(file, rules_file=settings.rules_file)
+            contract = parse_contract(file, rules_file=settings.rules_file,
+                                      ocr_cache=ocr_cache_dir(settings.index_dir),
+                                      on_page=pages)
         except SourceError as err:
             report_failures([(str(file), err.reason)])
             failed += 1
@@ -86,6 +92,7 @@ def cmd_parse(args: argparse.Namespace, settings: Settings) -> int:
             _print_json(contract.as_json())
         else:
             print(("\n" if parsed > 1 else "") + format_tree(contract))
+    pages.close()
     if not parsed:
         if path.is_dir():
             print(f"contractbot: no contract could be parsed in {path}", file=sys.stderr)

@@ -13,15 +13,30 @@ from index import PARTIES, Hit, Script, SearchResult, detect_script, to_script, 
 
 BLANK_FLAG = "（合同此处未填写）"
 NOTHING = "没有找到与问题相关的条款。"
-# A run of underscores (half or full width), a percent with no number, or an explicit blank marker.
+# An unfilled blank, however the contract draws it: a run of underscores (half or full width),
+# of dashes or of spaces (full-width spaces are spaces after cleaning) between two words (not
+# around a number: "达  30  日" is filled in), a
+# percent, amount or date with its number left out ("—%", "人民币 元", "自 年 月 日", "第 种"),
+# a space where a value belongs before punctuation or between two Chinese words (Chinese has no
+# spaces: "坐落于： 。", "为 ，", "依法实行以 为周期"), an explicit marker,
+# or a template field never filled ("${contract.rent}").
 _BLANK = re.compile(
-    r"[_＿]{3,}|(?<![0-9０-９.])[—－-]{1,3}\s*[%％]|[_＿]+\s*[%％]|（空白）|\(空白\)"
+    r"[_＿]{3,}|＿{2}|[—－]{3,}|-{4,}"
+    r"|(?<![0-9０-９.])[—－-]{1,3}\s*[%％]|[_＿]+\s*[%％]"
+    r"|(?<=[^\s\d])[ \t]{2,}(?=[^\s\d])"
+    r"|(?<=[\u4e00-\u9fff（(：:，,])[ \t]+(?:[%％]|元|天|日|个月|年|月|份|次|名|人|种|项|条|期)"
+    r"|(?<![0-9０-９])[年月][ \t]+[月日]|第[ \t]+[种条项款次期层]"
+    r"|[\u4e00-\u9fff：:][ \t]+[，。；;、）)]|[\u4e00-\u9fff][ \t]+[\u4e00-\u9fff]"
+    r"|（空白）|\(空白\)|\$\{[^}]*\}"
 )
+# A short label padded with spaces ("地    址：", "电 话："): layout, not a blank.
+_PADDED_LABEL = re.compile(r"(?m)(?:^|(?<=[\s；;，,。]))(\S)[ \t]+(\S{1,2})(?=[：:])")
 
 
 def has_blank(text: str) -> bool:
-    """True when the clause holds an unfilled blank (____, ＿＿, —%, ____%, （空白）)."""
-    return bool(_BLANK.search(text))
+    """True when the clause holds an unfilled blank (____, ＿＿, ———, runs of spaces, —%,
+    "人民币 元", "自 年 月 日", （空白）, ${field})."""
+    return bool(_BLANK.search(_PADDED_LABEL.sub(r"\1\2", text)))
 
 
 @dataclass(frozen=True)

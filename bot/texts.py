@@ -19,8 +19,9 @@ HELP = (
     "/help — 显示本帮助"
 )
 ADMIN_HELP = (
-    "\n管理员：直接发送 PDF、DOCX 或 TXT 文件即可收录；/reindex 重建索引"
-    "（会清空索引或删除半数以上合同时，需用 /reindex replace 确认）。"
+    "\n管理员：直接发送 PDF、DOCX 或 TXT 文件，或合同的照片、扫描图片，即可收录（多页的照片请"
+    "合成一个 PDF 或 TIFF 发送）；/reindex 重建索引（会清空索引或删除半数以上合同时，需用 "
+    "/reindex replace 确认）。"
 )
 NOT_ALLOWED = (
     "抱歉，本聊天尚未获准使用此机器人。请将本聊天的 ID <code>{chat_id}</code> 告知管理员。"
@@ -46,8 +47,8 @@ UNKNOWN_CONTRACT = "没有收录名为 {name} 的合同。可用 /contracts 查�
 TOO_MANY_QUESTIONS = "您提问太快了：每人每分钟最多 {limit} 个问题。请稍等片刻再问，谢谢！"
 ADMIN_ONLY = "抱歉，只有管理员可以上传合同或重建索引。"
 UPLOAD_TOO_BIG = "文件太大（上限 20 MB）。"
-UPLOAD_BAD_TYPE = "只支持 PDF、DOCX 或 TXT 文件。"
-UPLOAD_WORKING = "已收到，正在收录……"
+UPLOAD_BAD_TYPE = "只支持 PDF、DOCX、TXT 文件或合同的照片、扫描图片（PNG、JPG、TIFF、WEBP）。"
+UPLOAD_WORKING = "已收到，正在收录……（扫描件和照片需逐页识别文字，每页约 5 秒）"
 UPLOAD_OK = "已收录《{title}》，共 {clauses} 条。"
 UPLOAD_NOTE = "注意：{note}"
 UPLOAD_FAILED = "无法读取 {name}：{reason}"

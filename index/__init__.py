@@ -7,7 +7,14 @@ The stages behind it (``ingest``, ``structure``, ``store``, ``search``, and the 
 
 from __future__ import annotations
 
-from .build import BuildReport, build_from_sources, build_index, collect_sources, contract_parser
+from .build import (
+    BuildReport,
+    PageBar,
+    build_from_sources,
+    build_index,
+    collect_sources,
+    contract_parser,
+)
 from .errors import (
     ContractbotError,
     EmptyQuestionError,
@@ -36,7 +43,7 @@ from .parse import parse_contract, read_text
 from .roles import PARTIES
 from .search import SearchConfig, Searcher
 from .status import has_index, index_status, remembered_sources
-from .store import Manifest, SourceEntry
+from .store import Manifest, SourceEntry, ocr_cache_dir
 from .store.encoders import (
     DEFAULT_ENCODER,
     Encoder,
@@ -55,11 +62,11 @@ __all__ = [
     "EncoderMismatchError",
     "Hit", "IndexBusyError", "IndexError_", "IndexMissingError", "Manifest", "MissingSourceError",
     "NoSourcesError", "NoWordsError", "NotAContractError",
-    "Page", "QueryError", "QuestionTooLongError", "Script", "SearchConfig", "SearchResult",
-    "Searcher", "SourceEntry", "SourceError", "UnknownContractError", "UnknownEncoderError",
-    "UnreadableSourceError", "UnsupportedFormatError", "WouldDropError", "build_from_sources",
-    "build_index", "check_encoder_name", "collect_sources",
+    "Page", "PageBar", "QueryError", "QuestionTooLongError", "Script", "SearchConfig",
+    "SearchResult", "Searcher", "SourceEntry", "SourceError", "UnknownContractError",
+    "UnknownEncoderError", "UnreadableSourceError", "UnsupportedFormatError", "WouldDropError",
+    "build_from_sources", "build_index", "check_encoder_name", "collect_sources",
     "contract_parser", "detect_script", "has_index", "index_status", "known_encoders",
-    "load_encoder", "normalize_text", "parse_contract", "private_dir", "read_text",
-    "remembered_sources", "to_script", "to_simplified", "to_traditional",
+    "load_encoder", "normalize_text", "ocr_cache_dir", "parse_contract", "private_dir",
+    "read_text", "remembered_sources", "to_script", "to_simplified", "to_traditional",
 ]

@@ -22,8 +22,9 @@ class Document:
     """What extraction returns: the pages of one source file, in order."""
 
     source: str  # path of the source file
-    kind: Literal["pdf", "docx", "text"]
+    kind: Literal["pdf", "docx", "text", "image"]
     pages: tuple[Page, ...]
+    notes: tuple[str, ...] = ()  # what reading it noticed that users should know (OCR quality)
 
     @property
     def text(self) -> str:
