@@ -25,10 +25,21 @@ from .errors import (
     UnsupportedFormatError,
 )
 from .limits import MAX_BINARY_BYTES, MAX_CLAUSE_CHARS, MAX_PAGES, MAX_QUESTION, MAX_TEXT_BYTES
-from .models import Clause, Contract, ContractInfo, Document, Hit, Page, Script, SearchResult
+from .models import (
+    Clause,
+    Comparison,
+    ComparisonRow,
+    Contract,
+    ContractInfo,
+    Document,
+    Hit,
+    Page,
+    Script,
+    SearchResult,
+)
 from .parse import parse_contract, read_text
 from .roles import PARTIES
-from .search import SearchConfig, Searcher
+from .search import Collections, SearchConfig, Searcher, compare_contracts
 from .status import has_index, index_status
 from .store import Manifest, SourceEntry
 from .store.encoders import DEFAULT_ENCODER, Encoder, load_encoder
@@ -36,13 +47,15 @@ from .text import detect_script, normalize_text, to_script, to_simplified, to_tr
 
 __all__ = [
     "DEFAULT_ENCODER", "MAX_BINARY_BYTES", "MAX_CLAUSE_CHARS", "MAX_PAGES", "MAX_QUESTION",
-    "MAX_TEXT_BYTES", "PARTIES", "BuildReport", "Clause", "Contract", "ContractInfo",
+    "MAX_TEXT_BYTES", "PARTIES", "BuildReport", "Clause", "Collections", "Comparison",
+    "ComparisonRow", "Contract", "ContractInfo",
     "ContractbotError",
     "Document", "EmptyQuestionError", "EmptySourceError", "Encoder", "EncoderMismatchError",
     "Hit", "IndexBusyError", "IndexError_", "IndexMissingError", "Manifest", "NoWordsError",
     "Page", "QueryError", "QuestionTooLongError", "Script", "SearchConfig", "SearchResult",
     "Searcher", "SourceEntry", "SourceError", "UnknownContractError", "UnreadableSourceError",
     "UnsupportedFormatError", "build_from_sources", "build_index", "collect_sources",
+    "compare_contracts",
     "contract_parser", "detect_script", "has_index", "index_status", "load_encoder",
     "normalize_text", "parse_contract", "read_text", "to_script", "to_simplified", "to_traditional",
 ]

@@ -17,6 +17,7 @@ from ..store import Manifest, SourceEntry, build_lock
 from ..store.encoders import Encoder, load_encoder
 from ..store.tokenize import DEFAULT_MODE, TokenMode
 from ..store.tokenize import preload as tokenize_preload
+from .collections import assign_collections
 from .embed import embed_rows
 from .plan import Parsed, Parser, plan_build
 from .previous import reusable_previous
@@ -61,6 +62,7 @@ def _build(sources: Sequence[Path], index_dir: Path, encoder: Encoder, *, parse:
     previous = reusable_previous(index_dir, encoder=encoder.name, tokenizer=mode,
                                  text_version=TEXT_VERSION)
     plan = plan_build(files, previous, parse, salt=salt, failed=missing, progress=progress)
+    plan = assign_collections(plan, [Path(s) for s in sources])
     rows = make_rows(plan, previous, dim=encoder.dim, mode=mode)
     for thread in loading:
         thread.join()
@@ -87,7 +89,8 @@ def _manifest(gen: str, rows: Rows, encoder: Encoder, mode: TokenMode,
         generation=gen, encoder=encoder.name, dim=encoder.dim, tokenizer=mode,
         text_version=TEXT_VERSION,
         built_at=_dt.datetime.now(_dt.timezone.utc).isoformat(timespec="seconds"),
-        sources=tuple(SourceEntry(c.source, c.key, c.title, h, counts.get(c.key, 0))
+        sources=tuple(SourceEntry(c.source, c.key, c.title, h, counts.get(c.key, 0),
+                                  collection=c.collection)
                       for c, h in rows.contracts),
         failed=tuple(failed),
         notes=tuple((str(Path(s).resolve()), n) for s, n in notes),
