@@ -93,7 +93,7 @@ def cmd_index_status(args: argparse.Namespace, settings: Settings) -> int:
     print(f"encoder:   {manifest.encoder} ({manifest.dim} dimensions)")
     print(f"contracts: {manifest.contracts}   clauses: {manifest.clauses}")
     for src in manifest.sources:
-        print(f"  {src.contract}  《{src.title}》  {src.clauses} clauses")
+        print(f"  {src.contract}  《{src.title}》  {src.clauses} clauses  [{src.collection}]")
     for source, reason in manifest.failed:
         print(f"  failed: {Path(source).name}: {reason}")
     for source, note in manifest.notes:
@@ -132,8 +132,10 @@ def cmd_ask(args: argparse.Namespace, settings: Settings) -> int:
     if args.batch is None and args.question is None:
         raise QueryError("give a question, or --batch FILE")
     searcher = _open_searcher(args, settings)
+    collections = _collections(args)
     if args.batch is None:
-        result = searcher.search(args.question, contract=args.contract, top_k=args.top_k)
+        result = searcher.search(args.question, contract=args.contract, top_k=args.top_k,
+                                 collections=collections)
         if args.json:
             _print_json(result.as_json())
         else:
@@ -152,7 +154,8 @@ def cmd_ask(args: argparse.Namespace, settings: Settings) -> int:
             status = EXIT_ERROR
             continue
         try:
-            result = searcher.search(question, contract=contract, top_k=args.top_k)
+            result = searcher.search(question, contract=contract, top_k=args.top_k,
+                                     collections=collections)
         except QueryError as err:
             _print_json({"question": question, "results": [], "error": str(err)})
             status = EXIT_ERROR
@@ -162,6 +165,43 @@ def cmd_ask(args: argparse.Namespace, settings: Settings) -> int:
         else:
             print(f"Q: {question}\n{format_answer(result)}\n")
     return status
+
+
+def _collections(args: argparse.Namespace) -> frozenset[str] | None:
+    """The --collection names given (None: every collection)."""
+    return frozenset(args.collection) if args.collection else None
+
+
+def cmd_compare(args: argparse.Namespace, settings: Settings) -> int:
+    """Ask one question of every contract: each contract's best clause, or 未约定."""
+    from index import compare_contracts, detect_script
+
+    from .comparing import comparison_lines
+
+    searcher = _open_searcher(args, settings)
+    comparison = compare_contracts(searcher, args.question, collections=_collections(args))
+    if args.json:
+        _print_json(comparison.as_json())
+    else:
+        print("\n".join(comparison_lines(comparison, detect_script(args.question))))
+    return EXIT_OK
+
+
+def cmd_feedback(args: argparse.Namespace, settings: Settings) -> int:
+    """Recent 👎 answers and unanswered questions from the question log, with counts."""
+    from .feedback import QuestionLog, format_summary
+
+    index_dir = Path(args.index_dir) if args.index_dir else settings.index_dir
+    log = QuestionLog.open(index_dir, days=settings.log_days)
+    try:
+        summary = log.summary(limit=args.limit)
+    finally:
+        log.close()
+    if args.json:
+        _print_json(summary.as_json())
+    else:
+        print(format_summary(summary))
+    return EXIT_OK
 
 
 def cmd_serve(args: argparse.Namespace, settings: Settings) -> int:
@@ -211,7 +251,23 @@ def build_parser() -> argparse.ArgumentParser:
     a.add_argument("--json", action="store_true")
     a.add_argument("--batch", default=None, help="JSONL file of {q, contract} lines")
     a.add_argument("--index", dest="index_dir", default=None)
+    a.add_argument("--collection", action="append", default=[],
+                   help="search only this collection (repeatable; default: all)")
     a.set_defaults(func=cmd_ask)
+
+    c = sub.add_parser("compare", help="ask one question of every contract")
+    c.add_argument("question")
+    c.add_argument("--collection", action="append", default=[],
+                   help="compare only this collection's contracts (repeatable; default: all)")
+    c.add_argument("--json", action="store_true")
+    c.add_argument("--index", dest="index_dir", default=None)
+    c.set_defaults(func=cmd_compare)
+
+    f = sub.add_parser("feedback", help="recent 👎 answers and unanswered questions")
+    f.add_argument("--json", action="store_true")
+    f.add_argument("--limit", type=int, default=20, help="questions listed per kind")
+    f.add_argument("--index", dest="index_dir", default=None)
+    f.set_defaults(func=cmd_feedback)
 
     v = sub.add_parser("serve", help="run the Telegram bot")
     v.add_argument("--index", dest="index_dir", default=None)
