@@ -18,6 +18,18 @@ from .state import BotState, Ctx
 
 MAX_UPLOAD = 20 * 1024 * 1024
 UPLOAD_TYPES = (".pdf", ".docx", ".txt")
+DEFAULT_COLLECTION = "default"
+_COLLECTION = re.compile(r"[^\W][\w\-]{0,63}")
+
+
+def upload_folder(sources_dir: Path, caption: str | None) -> Path | None:
+    """Where an upload goes: the collection named in its caption (a folder below
+    ``sources_dir``), ``sources_dir`` itself for none or "default"; None for a name that is
+    not a plain folder name."""
+    name = (caption or "").strip()
+    if not name or name == DEFAULT_COLLECTION:
+        return sources_dir
+    return sources_dir / name if _COLLECTION.fullmatch(name) else None
 
 
 def safe_name(name: str) -> str:
@@ -60,9 +72,13 @@ async def on_document(update: Update, context: Ctx) -> None:
     if refusal is not None:
         await reply(msg, refusal)
         return
+    folder = upload_folder(state.settings.sources_dir, msg.caption)
+    if folder is None:
+        await reply(msg, texts.UPLOAD_BAD_COLLECTION)
+        return
     await reply(msg, texts.UPLOAD_WORKING)
-    state.settings.sources_dir.mkdir(parents=True, exist_ok=True)
-    target = state.settings.sources_dir / name
+    folder.mkdir(parents=True, exist_ok=True)
+    target = folder / name
     before = {c.key for c in (await state.live_searcher()).contracts()}
     tg_file = await doc.get_file()
     await tg_file.download_to_drive(target)
@@ -71,7 +87,7 @@ async def on_document(update: Update, context: Ctx) -> None:
     except ContractbotError as err:  # e.g. another build holds the index lock
         await reply(msg, texts.UPLOAD_FAILED.format(name=escape(name), reason=escape(str(err))))
         return
-    failure = next((r for s, r in report.failed if Path(s).name == name), None)
+    failure = next((r for s, r in report.failed if Path(s).resolve() == target.resolve()), None)
     if failure is not None:
         target.unlink(missing_ok=True)
         await reply(msg, texts.UPLOAD_FAILED.format(name=escape(name), reason=escape(failure)))
