@@ -12,7 +12,7 @@ from bot_helpers import html_errors, message
 from index_corpus import LEASE, MAINT
 from team_bot import ADMIN, buttons, callback, sent_message, team_bot
 
-SUPPLY = {
+SUPPLY: dict = {
     "key": "supply",
     "title": "设备采购合同",
     "parties": {"甲方": "采购方", "乙方": "供货方"},
@@ -31,7 +31,7 @@ LABOR_A = {"key": "labor-a", "title": "劳动合同", "parties": {"甲方": "用
 LABOR_B = {"key": "labor-b", "title": "劳动合同", "parties": {"甲方": "用人单位"},
            "clauses": [["第一条", None, None, "劳动合同期限为一年，试用期为一个月。"]]}
 GROUP_A, PRIVATE_B, EVERYTHING, LATE = -501, 502, 503, -504
-LAYOUT = {"customer-a": [MAINT, SUPPLY], "customer-b": [LEASE]}
+LAYOUT: dict[str, list[dict]] = {"customer-a": [MAINT, SUPPLY], "customer-b": [LEASE]}
 
 
 def access_file(path: Path, chats: dict[int, list[str]]) -> Path:
@@ -153,7 +153,7 @@ async def test_a_failed_chat_action_never_loses_the_answer(tmp_path: Path) -> No
 
 
 async def test_one_script_per_reply_titles_start_and_help_included(tmp_path: Path) -> None:
-    layout = {"": [MAINT, dict(LEASE, title="房屋租賃契約")]}
+    layout: dict[str, list[dict]] = {"": [MAINT, dict(LEASE, title="房屋租賃契約")]}
     async with team_bot(tmp_path, layout, allowed_chats=frozenset({EVERYTHING, 77})) as (api, _):
         answer = await ask(api, EVERYTHING, "押金是多少")
         assert "《房屋租赁契约》" in answer and "租賃" not in answer
