@@ -79,6 +79,7 @@ class QuestionLog:
         self._lock = threading.Lock()
         with self._lock:
             self._db.execute("PRAGMA journal_mode=WAL")
+            self._db.execute("PRAGMA synchronous=NORMAL")  # no fsync per vote; WAL keeps it whole
             self._db.execute(_SCHEMA)
             self._db.commit()
         self._purged = 0.0

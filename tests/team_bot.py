@@ -6,7 +6,7 @@ from __future__ import annotations
 import asyncio
 import dataclasses
 import time
-from collections.abc import AsyncIterator, Sequence
+from collections.abc import AsyncIterator, Mapping, Sequence
 from contextlib import asynccontextmanager
 from pathlib import Path
 from typing import Any
@@ -28,7 +28,7 @@ def build(sources: Sequence[Path], index_dir: Path) -> BuildReport:
     return build_index(sources, index_dir, load_encoder(), parse=parse_json, progress=False)
 
 
-def write_layout(src: Path, layout: dict[str, Sequence[dict]]) -> None:
+def write_layout(src: Path, layout: Mapping[str, Sequence[dict]]) -> None:
     """Contracts per folder below ``src`` ("" for the root itself)."""
     for folder, contracts in layout.items():
         write_corpus(src / folder if folder else src, *contracts)
@@ -62,7 +62,7 @@ def buttons(message: dict[str, Any]) -> list[dict[str, Any]]:
 
 
 @asynccontextmanager
-async def team_bot(tmp_path: Path, layout: dict[str, Sequence[dict]], *,
+async def team_bot(tmp_path: Path, layout: Mapping[str, Sequence[dict]], *,
                    webhook: bool = False, **settings: Any) -> AsyncIterator[
                        tuple[FakeBotApi, Any]]:
     """A real Application over ``layout``; polling, or a webhook server when ``webhook``."""
