@@ -11,6 +11,7 @@ from typing import Any
 from urllib.parse import urlparse
 
 from telegram import BotCommand
+from telegram.error import TelegramError
 from telegram.ext import (
     Application,
     ApplicationBuilder,
@@ -24,6 +25,7 @@ from index import BuildReport, Searcher, build_from_sources
 
 from . import admin, asking, browsing, replies, votes
 from .access import AccessFile
+from .compat import TolerantRequest
 from .feedback import QuestionLog
 from .limiter import AnswersFirstLimiter
 from .settings import Settings
@@ -69,7 +71,10 @@ def build_application(settings: Settings, *, searcher: Searcher | None = None,
                                              settings.embed_model)
             await asyncio.to_thread(opened.warm_up)
             app.bot_data.searcher = opened
-        await app.bot.set_my_commands([BotCommand(c, d) for c, d in COMMANDS])
+        try:
+            await app.bot.set_my_commands([BotCommand(c, d) for c, d in COMMANDS])
+        except TelegramError as err:  # the menu is a convenience: answer questions anyway
+            log.warning("could not register the command menu: %s", err)
         log.info("bot @%s ready", app.bot.username)
 
     builder: ApplicationBuilder[Any, Ctx, UserData, ChatData, BotState, Any] = (
@@ -78,6 +83,8 @@ def build_application(settings: Settings, *, searcher: Searcher | None = None,
         .base_url(settings.telegram_base_url)
         .base_file_url(settings.telegram_base_file_url)
         .context_types(CONTEXT_TYPES)
+        .request(TolerantRequest(connection_pool_size=256))
+        .get_updates_request(TolerantRequest(connection_pool_size=1))
         .concurrent_updates(True)
         .post_init(post_init)
     )

@@ -21,6 +21,8 @@ from index import (
     Script,
     UnknownContractError,
     detect_script,
+    to_simplified,
+    to_traditional,
 )
 
 from . import texts
@@ -50,12 +52,13 @@ def chat_state(context: Ctx) -> ChatData:
 
 
 def asker_script(update: Update, context: Ctx, text: str | None = None) -> Script:
-    """The script to answer in: that of ``text`` when it has Chinese (remembered for the
-    user), else the script the user last asked in, else their Telegram language
+    """The script to answer in: that of ``text`` when its Chinese shows one (remembered for
+    the user; 押金 is both), else the script the user last asked in, else their Telegram language
     (zh-Hant, zh-TW, zh-HK → Traditional), else Simplified."""
     user_data = context.user_data
-    if text and _HAN.search(text):
-        script = detect_script(text)
+    han = "".join(_HAN.findall(text or ""))
+    if han and not (to_simplified(han) == han == to_traditional(han)):  # not script-neutral
+        script = detect_script(han)
         if user_data is not None:
             user_data.script = script
         return script
@@ -103,6 +106,8 @@ async def edit_markup(message: Message, markup: InlineKeyboardMarkup | None) -> 
             chat_id=message.chat_id, message_id=message.message_id, reply_markup=markup)
     except TelegramError as err:
         log.debug("buttons of message %s not changed: %s", message.message_id, err)
+    except Exception as err:  # buttons are cosmetic: never let them cost the reply
+        log.warning("buttons of message %s not changed: %r", message.message_id, err)
 
 
 async def guard(update: Update, context: Ctx) -> ChatAccess | None:
