@@ -77,6 +77,10 @@ def build_application(settings: Settings, *, searcher: Searcher | None = None,
             log.warning("could not register the command menu: %s", err)
         log.info("bot @%s ready", app.bot.username)
 
+    async def post_shutdown(app: BotApp) -> None:
+        if app.bot_data.log is not None:
+            app.bot_data.log.close()
+
     builder: ApplicationBuilder[Any, Ctx, UserData, ChatData, BotState, Any] = (
         Application.builder()
         .token(settings.telegram_token)
@@ -87,6 +91,7 @@ def build_application(settings: Settings, *, searcher: Searcher | None = None,
         .get_updates_request(TolerantRequest(connection_pool_size=1))
         .concurrent_updates(True)
         .post_init(post_init)
+        .post_shutdown(post_shutdown)
     )
     if rate_limit:
         builder = builder.rate_limiter(AnswersFirstLimiter())

@@ -216,9 +216,14 @@ def cmd_serve(args: argparse.Namespace, settings: Settings) -> int:
         settings = dataclasses.replace(settings, index_dir=Path(args.index_dir))
     logging.basicConfig(level=settings.log_level,
                         format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    from .access import AccessFileError
     from .app import run
 
-    return run(settings)
+    try:
+        return run(settings)
+    except AccessFileError as err:
+        print(f"contractbot: CONTRACTBOT_ACCESS_FILE: {err}", file=sys.stderr)
+        return EXIT_USAGE
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -278,7 +283,11 @@ def build_parser() -> argparse.ArgumentParser:
 def main(argv: Sequence[str] | None = None) -> int:
     """Entry point of the ``contractbot`` console script."""
     args = build_parser().parse_args(argv)
-    settings = Settings.from_env()
+    try:
+        settings = Settings.from_env()
+    except ValueError as err:  # a setting that cannot be read: one line, not a traceback
+        print(f"contractbot: {err}", file=sys.stderr)
+        return EXIT_USAGE
     try:
         return int(args.func(args, settings))
     except ContractbotError as err:
