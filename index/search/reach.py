@@ -32,6 +32,7 @@ class Reach:
         self._lock = threading.Lock()
         self._cache: dict[frozenset[str], tuple[frozenset[str], np.ndarray, TitleIndex]] = {}
         self._children: list[list[int]] | None = None
+        self._shared: dict[Collections, frozenset[str]] = {}
         self._positions = {id(c): i for i, c in enumerate(gen.clauses)}  # the same objects
 
     def _entry(self, collections: frozenset[str]) -> tuple[frozenset[str], np.ndarray,
@@ -68,15 +69,22 @@ class Reach:
         keys = self.keys(collections)
         return contract in self._gen.contracts and (keys is None or contract in keys)
 
-    def shared_titles(self, collections: Collections) -> set[str]:
-        """Normalised titles that more than one reachable contract has."""
-        keys = self.keys(collections)
-        seen: dict[str, int] = {}
-        for key, title in self._gen.titles.items():
-            if keys is None or key in keys:
-                norm = normalize_text(title)
-                seen[norm] = seen.get(norm, 0) + 1
-        return {t for t, n in seen.items() if n > 1}
+    def shared_titles(self, collections: Collections) -> frozenset[str]:
+        """Normalised titles that more than one reachable contract has (kept per set)."""
+        found = self._shared.get(collections)
+        if found is None:
+            keys = self.keys(collections)
+            seen: dict[str, int] = {}
+            for key, title in self._gen.titles.items():
+                if keys is None or key in keys:
+                    norm = normalize_text(title)
+                    seen[norm] = seen.get(norm, 0) + 1
+            found = frozenset(t for t, n in seen.items() if n > 1)
+            with self._lock:
+                if len(self._shared) >= _CACHED_SETS:
+                    self._shared.pop(next(iter(self._shared)))
+                self._shared[collections] = found
+        return found
 
     def descendants(self, position: int) -> tuple[Clause, ...]:
         """The sub-clauses of the clause at ``position``, all levels, in document order."""
