@@ -33,6 +33,7 @@ class Reach:
         self._cache: dict[frozenset[str], tuple[frozenset[str], np.ndarray, TitleIndex]] = {}
         self._children: list[list[int]] | None = None
         self._shared: dict[Collections, frozenset[str]] = {}
+        self._subset_positions: dict[frozenset[str], np.ndarray] = {}
         self._positions = {id(c): i for i, c in enumerate(gen.clauses)}  # the same objects
 
     def _entry(self, collections: frozenset[str]) -> tuple[frozenset[str], np.ndarray,
@@ -59,6 +60,19 @@ class Reach:
     def mask(self, collections: Collections) -> np.ndarray | None:
         """Boolean mask of their clauses (None: all)."""
         return None if collections is None else self._entry(collections)[1]
+
+    def subset(self, collections: Collections) -> tuple[frozenset[str], np.ndarray] | None:
+        """(key, clause positions) of ``collections`` for dense search (None: all)."""
+        if collections is None:
+            return None
+        positions = self._subset_positions.get(collections)
+        if positions is None:
+            positions = np.flatnonzero(self._entry(collections)[1])
+            with self._lock:
+                if len(self._subset_positions) >= _CACHED_SETS:
+                    self._subset_positions.pop(next(iter(self._subset_positions)))
+                self._subset_positions[collections] = positions
+        return collections, positions
 
     def titles(self, collections: Collections) -> TitleIndex:
         """The title index scope detection uses: only reachable contracts' titles."""

@@ -136,7 +136,8 @@ class Searcher:
             mask = mask & reachable
         if n == 0 or not mask.any():
             return SearchResult(question=question, hits=(), scope=scope, relevant=False)
-        dense = gen.dense.scores(self.encoder.encode([pq.text])[0], scope)
+        dense = gen.dense.scores(self.encoder.encode([pq.text])[0], scope,
+                                 subset=self._reach.subset(collections))
         fused = fuse(self._bm25(pq, gen.lexical), self._bm25(pq, gen.titles_lexical), dense,
                      mask, cfg)
         fused = adjust_for_structure(fused, mask, gen.features, cfg, role=pq.role,
