@@ -1,7 +1,8 @@
 """Flood limits with answers first: python-telegram-bot's AIORateLimiter, except that a
 "typing…" action never waits in line. It is sent only while the bot-wide bucket (and a
-group's) has room to spare and skipped otherwise, so 200 chats asking at once spend
-Telegram's 30 requests a second on answers, not on chat actions (docs/load.md)."""
+group's) is at most a fifth full, as it is when the bot is not busy, and skipped otherwise, so
+200 chats asking at once spend Telegram's 30 requests a second on answers, not on chat actions
+(docs/load.md)."""
 
 from __future__ import annotations
 
@@ -10,7 +11,7 @@ from typing import Any
 
 from telegram.ext import AIORateLimiter
 
-SPARE = 0.5  # share of a bucket that must be free for a chat action to be sent
+SPARE = 0.8  # share of a bucket that must be free for a chat action to be sent
 Callback = Callable[..., Coroutine[Any, Any, bool | dict[str, Any] | list[dict[str, Any]]]]
 
 

@@ -22,7 +22,7 @@ async def test_chat_actions_skip_a_filling_bucket_and_answers_wait_their_turn() 
 
     assert await request("sendChatAction", 1) == {"ok": "sendChatAction"}  # room to spare
     assert await request("sendMessage", 1) == {"ok": "sendMessage"}
-    assert await request("sendMessage", 2) == {"ok": "sendMessage"}  # the bucket is half full
+    assert await request("sendMessage", 2) == {"ok": "sendMessage"}  # 3 of 4 used
     assert await request("sendChatAction", 3) is True  # skipped: Telegram's own answer
     assert await request("sendMessage", 3) == {"ok": "sendMessage"}
     assert sent == ["sendChatAction", "sendMessage", "sendMessage", "sendMessage"]
