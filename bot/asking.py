@@ -9,7 +9,7 @@ from html import escape
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Message, Update
 from telegram.constants import MessageEntityType
 
-from index import QueryError, Script
+from index import QueryError, Script, UnknownContractError
 
 from . import texts
 from .access import ChatAccess, is_admin
@@ -83,15 +83,23 @@ async def answer(update: Update, context: Ctx, question: str, access: ChatAccess
         result = await asyncio.to_thread(searcher.search, question, scope, FETCH,
                                          collections=access.collections)
     except QueryError as err:
+        if isinstance(err, UnknownContractError):  # a contract they looked for and missed
+            await _log_unanswered(context, msg.chat_id, question)
         await typing_sent(typing)
         await reply(msg, query_error_text(err, script))
         return
-    log = context.bot_data.log
-    if log is not None and not (result.relevant and result.hits):
-        await asyncio.to_thread(log.record_unanswered, msg.chat_id, question)
+    if not (result.relevant and result.hits):
+        await _log_unanswered(context, msg.chat_id, question)
     size = PRIVATE_HITS if is_private(update) else GROUP_HITS
     await typing_sent(typing)
     await send_page(msg, context, MorePage(result, 0, size, script))
+
+
+async def _log_unanswered(context: Ctx, chat_id: int, question: str) -> None:
+    """Note a question that got no clause in the question log (when it is on)."""
+    log = context.bot_data.log
+    if log is not None:
+        await asyncio.to_thread(log.record_unanswered, chat_id, question)
 
 
 async def send_page(msg: Message, context: Ctx, page: MorePage) -> None:
