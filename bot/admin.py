@@ -46,6 +46,18 @@ MAX_UPLOAD = 20 * 1024 * 1024
 MAX_NAME = 80  # characters of a saved file name: 80 CJK characters are 240 bytes of UTF-8
 # contracts, and photos or scans of them (read by OCR)
 UPLOAD_TYPES = (".pdf", ".docx", ".txt", ".png", ".jpg", ".jpeg", ".tif", ".tiff", ".webp")
+DEFAULT_COLLECTION = "default"
+_COLLECTION = re.compile(r"[^\W][\w\-]{0,63}")
+
+
+def upload_folder(sources_dir: Path, caption: str | None) -> Path | None:
+    """Where a document goes: the collection named in its caption (a folder below
+    ``sources_dir``), ``sources_dir`` itself for none or "default"; None for a name that is
+    not a plain folder name."""
+    name = (caption or "").strip()
+    if not name or name == DEFAULT_COLLECTION:
+        return sources_dir
+    return sources_dir / name if _COLLECTION.fullmatch(name) else None
 
 
 def safe_name(name: str) -> str:
@@ -131,12 +143,12 @@ async def on_document(update: Update, context: Ctx) -> None:
         return
     doc = msg.document
     await _take_upload(update, context, doc.file_name or "contract.txt", doc.file_size,
-                       doc.get_file)
+                       doc.get_file, collection=msg.caption)
 
 
 async def on_photo(update: Update, context: Ctx) -> None:
-    """An admin's photo of a contract in private: saved as <caption or photo-time>.jpg, read by
-    OCR and indexed like any other upload."""
+    """An admin's photo of a contract in private: saved as <caption or photo-time>.jpg in the
+    default collection (the caption names the photo), read by OCR and indexed like any upload."""
     msg = update.effective_message
     if msg is None or not msg.photo or not is_private(update):
         return
@@ -146,9 +158,10 @@ async def on_photo(update: Update, context: Ctx) -> None:
 
 
 async def _take_upload(update: Update, context: Ctx, raw_name: str, size: int | None,
-                       get_file: Callable[[], Awaitable[File]]) -> None:
-    """Check the name, download the upload aside and read it; then move it in and index it,
-    or ask first when it would replace a contract."""
+                       get_file: Callable[[], Awaitable[File]], *,
+                       collection: str | None = None) -> None:
+    """Check the name, download the upload aside (into its collection's folder) and read it;
+    then move it in and index it, or ask first when it would replace a contract."""
     msg = update.effective_message
     assert msg is not None
     state = context.bot_data
@@ -160,8 +173,12 @@ async def _take_upload(update: Update, context: Ctx, raw_name: str, size: int | 
     if refusal is not None:
         await reply(msg, escape(refusal))
         return
+    root = upload_folder(state.settings.sources_dir, collection)
+    if root is None:
+        await reply(msg, texts.UPLOAD_BAD_COLLECTION)
+        return
     await reply(msg, texts.UPLOAD_WORKING)
-    folder = private_dir(state.settings.sources_dir)
+    folder = private_dir(root)
     staged, out = open_staging(folder, name)
     with out:
         await (await get_file()).download_to_memory(out=out)

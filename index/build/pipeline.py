@@ -18,6 +18,7 @@ from ..store import Manifest, SourceEntry, build_lock, ocr_cache_dir
 from ..store.encoders import Encoder, check_encoder_name, load_encoder
 from ..store.tokenize import DEFAULT_MODE, TokenMode
 from ..store.tokenize import preload as tokenize_preload
+from .collections import assign_collections
 from .embed import embed_rows
 from .guard import check_drops, dropped_sources, live_manifest, resolve_roots, root_names
 from .plan import PageBar, Parsed, Parser, plan_build
@@ -79,6 +80,7 @@ def _build(roots: Sequence[Path], index_dir: Path, encoder: Encoder, *, parse: P
                               progress=progress)
         finally:
             pages.close()
+        plan = assign_collections(plan, list(roots))
         kept = {item.contract.key for item in plan.items}
         recorded = root_names(roots)
         check_drops(kept, live, roots=recorded, replace=replace, failed=plan.failed)
@@ -115,7 +117,8 @@ def _manifest(gen: str, rows: Rows, encoder: Encoder, mode: TokenMode,
         generation=gen, encoder=encoder.name, dim=encoder.dim, tokenizer=mode,
         text_version=TEXT_VERSION,
         built_at=_dt.datetime.now(_dt.timezone.utc).isoformat(timespec="seconds"),
-        sources=tuple(SourceEntry(c.source, c.key, c.title, h, counts.get(c.key, 0))
+        sources=tuple(SourceEntry(c.source, c.key, c.title, h, counts.get(c.key, 0),
+                                  collection=c.collection)
                       for c, h in rows.contracts),
         failed=tuple(failed),
         notes=tuple((str(Path(s).resolve()), n) for s, n in notes),

@@ -3,7 +3,9 @@ search, ranking and the Searcher that runs them in order."""
 
 from __future__ import annotations
 
+from .compare import compare_contracts
 from .config import SearchConfig
+from .reach import Collections
 from .searcher import Searcher
 
-__all__ = ["SearchConfig", "Searcher"]
+__all__ = ["Collections", "SearchConfig", "Searcher", "compare_contracts"]

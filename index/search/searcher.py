@@ -29,6 +29,7 @@ from .ranking import (
     top_positions,
     without_bare_headings,
 )
+from .reach import Collections, Reach
 from .scope import detect_scope, unknown_title
 from .thesaurus import Thesaurus
 
@@ -45,6 +46,7 @@ class Searcher:
         self.config = config or SearchConfig()
         self.thesaurus = thesaurus if thesaurus is not None else Thesaurus.load()
         self._gen: LoadedGeneration = load_generation(self.index_dir, encoder.name)
+        self._reach = Reach(self._gen)
 
     @classmethod
     def open(cls, index_dir: Path, encoder: str, config: SearchConfig | None = None) -> Searcher:
@@ -77,54 +79,65 @@ class Searcher:
 
     # ------------------------------------------------------------------ listing & lookup
 
-    def contracts(self) -> list[ContractInfo]:
-        """Indexed contracts in build order."""
+    def contracts(self, *, collections: Collections = None) -> list[ContractInfo]:
+        """Indexed contracts in build order (only those in ``collections`` when given)."""
         counts: dict[str, int] = {}
         for c in self._gen.clauses:
             counts[c.contract] = counts.get(c.contract, 0) + 1
         return [
             ContractInfo(key=k, title=c.title, clauses=counts.get(k, 0),
-                         parties=dict(c.parties), script=c.script)
-            for k, c in self._gen.contracts.items()
+                         parties=dict(c.parties), script=c.script, collection=c.collection,
+                         source=Path(c.source).name if c.source else "")
+            for k, c in self._gen.contracts.items() if self._reach.reaches(k, collections)
         ]
 
     def all_clauses(self) -> list[Clause]:
         """Every indexed clause, in index order."""
         return list(self._gen.clauses)
 
-    def _check_contract(self, contract: str | None) -> None:
-        if contract is not None and contract not in self._gen.contracts:
+    def _check_contract(self, contract: str | None, collections: Collections = None) -> None:
+        if contract is not None and not self._reach.reaches(contract, collections):
             raise UnknownContractError(contract)
 
-    def get_clause(self, number: str, contract: str | None = None) -> list[Hit]:
-        """Clauses whose number is ``number`` ("7.2", "第7.2条", "第十二條"), in index order."""
-        self._check_contract(contract)
+    def get_clause(self, number: str, contract: str | None = None, *,
+                   collections: Collections = None) -> list[Hit]:
+        """Clauses whose number is ``number`` ("7.2", "第7.2条", "第十二條"), in index order,
+        each with its sub-clauses."""
+        self._check_contract(contract, collections)
         if not number.strip():
             raise QueryError("no clause number given")
         forms = clause_number_forms(number)
-        return [
+        keys = self._reach.keys(collections)
+        return list(self._reach.with_context((
             Hit(c, self._gen.titles.get(c.contract, c.contract), 1.0)
             for c in self._gen.clauses
             if (contract is None or c.contract == contract)
+            and (keys is None or c.contract in keys)
             and normalize_text(c.clause).replace(" ", "") in forms
-        ]
+        ), collections))
 
     # ------------------------------------------------------------------ search
 
-    def search(self, question: str, contract: str | None = None, top_k: int = 5) -> SearchResult:
-        """The clauses that best answer ``question``, best first."""
+    def search(self, question: str, contract: str | None = None, top_k: int = 5, *,
+               collections: Collections = None) -> SearchResult:
+        """The clauses that best answer ``question``, best first; with ``collections``, only
+        clauses of contracts in those collections (others are as if not indexed)."""
         check_question(question)
-        self._check_contract(contract)
+        self._check_contract(contract, collections)
         gen, cfg = self._gen, self.config
         pq = parse_query(question, self.thesaurus, gen.tokenizer)
-        scope = contract or detect_scope(pq.text, gen.title_index)
-        if scope is None and (named := unknown_title(question, gen.title_index)):
+        titles = self._reach.titles(collections)
+        scope = contract or detect_scope(pq.text, titles)
+        if scope is None and (named := unknown_title(question, titles)):
             raise UnknownContractError(f"《{named}》")
         n = len(gen.clauses)
-        if n == 0:
-            return SearchResult(question=question, hits=(), scope=scope, relevant=False)
         mask = (gen.contract_of == scope) if scope else np.ones(n, dtype=bool)
-        dense = gen.dense.scores(self.encoder.encode([pq.text])[0], scope)
+        if (reachable := self._reach.mask(collections)) is not None:
+            mask = mask & reachable
+        if n == 0 or not mask.any():
+            return SearchResult(question=question, hits=(), scope=scope, relevant=False)
+        dense = gen.dense.scores(self.encoder.encode([pq.text])[0], scope,
+                                 subset=self._reach.subset(collections))
         fused = fuse(self._bm25(pq, gen.lexical), self._bm25(pq, gen.titles_lexical), dense,
                      mask, cfg)
         fused = adjust_for_structure(fused, mask, gen.features, cfg, role=pq.role,
@@ -132,8 +145,8 @@ class Searcher:
                                      wants_definition=asks_definition(pq.text))
         ranked = top_positions(fused, mask, max(top_k, 0) + _EXTRA_CANDIDATES)
         order = without_bare_headings(ranked, gen.features)[: max(top_k, 0)]
-        hits = tuple(Hit(gen.clauses[i], gen.titles.get(gen.clauses[i].contract, ""),
-                         float(fused[i])) for i in order)
+        hits = self._reach.with_context((Hit(gen.clauses[i], gen.titles.get(
+            gen.clauses[i].contract, ""), float(fused[i])) for i in order), collections)
         parties = {h.clause.contract: dict(gen.contracts[h.clause.contract].parties)
                    for h in hits if h.clause.contract in gen.contracts}
         return SearchResult(question=question, hits=hits, scope=scope, parties=parties,
