@@ -1,15 +1,133 @@
-"""Who may ask and who may upload: chat allow-list and admin user ids from the settings."""
+"""Who may ask, and which collections each chat reads.
+
+A chat in CONTRACTBOT_ALLOWED_CHATS, and an admin in their own private chat, read every
+collection. CONTRACTBOT_ACCESS_FILE (TOML) gives other chats their collections::
+
+    [chats]
+    "-1001234567890" = ["customer-a"]
+    "123456789" = ["customer-a", "customer-b"]
+    "-1009876543210" = ["*"]          # every collection
+
+The file is read again whenever it changes (no restart); a change that does not parse is
+logged and the last good version stays in force.
+"""
 
 from __future__ import annotations
 
+import logging
+import sys
+from dataclasses import dataclass
+from pathlib import Path
+
 from .settings import Settings
 
+if sys.version_info >= (3, 11):
+    import tomllib
+else:  # pragma: no cover
+    import tomli as tomllib
 
-def chat_allowed(settings: Settings, chat_id: int, *, user_id: int | None = None) -> bool:
-    """True when the chat is allow-listed (an admin's own private chat is always allowed)."""
+log = logging.getLogger(__name__)
+ALL = "*"
+
+
+class AccessFileError(ValueError):
+    """CONTRACTBOT_ACCESS_FILE cannot be read or is not in the expected shape."""
+
+
+@dataclass(frozen=True)
+class ChatAccess:
+    """What one allowed chat reads: ``collections`` None means every collection."""
+
+    collections: frozenset[str] | None = None
+
+
+EVERYTHING = ChatAccess(None)
+Table = dict[int, ChatAccess]
+
+
+def parse_access(text: str) -> Table:
+    """The [chats] table of an access file; AccessFileError when it has another shape."""
+    try:
+        data = tomllib.loads(text)
+    except tomllib.TOMLDecodeError as err:
+        raise AccessFileError(f"not valid TOML: {err}") from None
+    chats = data.get("chats", {})
+    if not isinstance(chats, dict):
+        raise AccessFileError("[chats] must be a table of \"CHAT_ID\" = [\"collection\", ...]")
+    table: Table = {}
+    for key, names in chats.items():
+        try:
+            chat_id = int(str(key).strip())
+        except ValueError:
+            raise AccessFileError(f"not a chat id: {key!r}") from None
+        if isinstance(names, str):
+            names = [names]
+        if not isinstance(names, list) or not all(isinstance(n, str) for n in names):
+            raise AccessFileError(f"chat {key}: give a list of collection names")
+        cleaned = {n.strip() for n in names if n.strip()}
+        if cleaned:
+            table[chat_id] = EVERYTHING if ALL in cleaned else ChatAccess(frozenset(cleaned))
+    return table
+
+
+class AccessFile:
+    """The access file, read again when its modification time or size changes."""
+
+    def __init__(self, path: Path | None) -> None:
+        self.path = path
+        self._stamp: tuple[int, int] | None = None
+        self._table: Table = {}
+        if path is not None:
+            self._table = self._read()  # a broken file at start is an error
+
+    def _read(self) -> Table:
+        assert self.path is not None
+        try:
+            stat = self.path.stat()
+            text = self.path.read_text("utf-8")
+        except OSError as err:
+            raise AccessFileError(f"{self.path}: {err.strerror or err}") from None
+        try:
+            table = parse_access(text)
+        except AccessFileError as err:
+            raise AccessFileError(f"{self.path}: {err}") from None
+        self._stamp = (stat.st_mtime_ns, stat.st_size)
+        return table
+
+    def table(self) -> Table:
+        """The chats table in force (the file is checked for changes on every call)."""
+        if self.path is None:
+            return self._table
+        try:
+            stat = self.path.stat()
+            stamp: tuple[int, int] | None = (stat.st_mtime_ns, stat.st_size)
+        except OSError:
+            stamp = None
+        if stamp != self._stamp:
+            try:
+                self._table = self._read()
+                log.info("access file %s read: %d chats", self.path, len(self._table))
+            except AccessFileError as err:
+                log.error("%s; keeping the previous access table", err)
+                self._stamp = stamp
+        return self._table
+
+
+def chat_access(settings: Settings, access: AccessFile | None, chat_id: int, *,
+                user_id: int | None = None) -> ChatAccess | None:
+    """What the chat may read, or None when it may not ask at all."""
     if chat_id in settings.allowed_chats:
-        return True
-    return user_id is not None and user_id in settings.admins and chat_id == user_id
+        return EVERYTHING
+    if user_id is not None and user_id in settings.admins and chat_id == user_id:
+        return EVERYTHING
+    return access.table().get(chat_id) if access is not None else None
+
+
+def chat_allowed(settings: Settings, chat_id: int, *, user_id: int | None = None,
+                 access: AccessFile | None = None) -> bool:
+    """True when the chat may ask (allow-listed, an admin's own private chat, or listed in the
+    access file)."""
+    return chat_access(settings, access, chat_id, user_id=user_id) is not None
 
 
 def is_admin(settings: Settings, user_id: int | None) -> bool:

@@ -7,10 +7,11 @@ import asyncio
 import contextlib
 import re
 import unicodedata
+from collections.abc import Awaitable, Callable
 from html import escape
 from pathlib import Path
 
-from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Message, Update
+from telegram import File, InlineKeyboardButton, InlineKeyboardMarkup, Message, Update
 from telegram.error import BadRequest
 
 from index import (
@@ -19,6 +20,7 @@ from index import (
     IndexBusyError,
     MissingSourceError,
     WouldDropError,
+    ocr_cache_dir,
     private_dir,
     remembered_sources,
 )
@@ -42,7 +44,20 @@ from .uploads import (
 
 MAX_UPLOAD = 20 * 1024 * 1024
 MAX_NAME = 80  # characters of a saved file name: 80 CJK characters are 240 bytes of UTF-8
-UPLOAD_TYPES = (".pdf", ".docx", ".txt")
+# contracts, and photos or scans of them (read by OCR)
+UPLOAD_TYPES = (".pdf", ".docx", ".txt", ".png", ".jpg", ".jpeg", ".tif", ".tiff", ".webp")
+DEFAULT_COLLECTION = "default"
+_COLLECTION = re.compile(r"[^\W][\w\-]{0,63}")
+
+
+def upload_folder(sources_dir: Path, caption: str | None) -> Path | None:
+    """Where a document goes: the collection named in its caption (a folder below
+    ``sources_dir``), ``sources_dir`` itself for none or "default"; None for a name that is
+    not a plain folder name."""
+    name = (caption or "").strip()
+    if not name or name == DEFAULT_COLLECTION:
+        return sources_dir
+    return sources_dir / name if _COLLECTION.fullmatch(name) else None
 
 
 def safe_name(name: str) -> str:
@@ -121,32 +136,59 @@ def build_error_text(err: ContractbotError) -> str:
 
 
 async def on_document(update: Update, context: Ctx) -> None:
-    """An admin's PDF/DOCX/TXT in private: read it aside first, then move it into sources_dir
-    and index it; replacing a contract of the same name waits for the admin's yes."""
+    """An admin's PDF/DOCX/TXT or image file in private: read it aside first, then move it into
+    sources_dir and index it; replacing a contract of the same name waits for the admin's yes."""
     msg = update.effective_message
     if msg is None or msg.document is None or not is_private(update):
         return
+    doc = msg.document
+    await _take_upload(update, context, doc.file_name or "contract.txt", doc.file_size,
+                       doc.get_file, collection=msg.caption)
+
+
+async def on_photo(update: Update, context: Ctx) -> None:
+    """An admin's photo of a contract in private: saved as <caption or photo-time>.jpg in the
+    default collection (the caption names the photo), read by OCR and indexed like any upload."""
+    msg = update.effective_message
+    if msg is None or not msg.photo or not is_private(update):
+        return
+    photo = msg.photo[-1]  # the largest size Telegram keeps
+    stem = msg.caption or f"photo-{msg.date:%Y%m%d-%H%M%S}-{msg.message_id}"
+    await _take_upload(update, context, f"{stem}.jpg", photo.file_size, photo.get_file)
+
+
+async def _take_upload(update: Update, context: Ctx, raw_name: str, size: int | None,
+                       get_file: Callable[[], Awaitable[File]], *,
+                       collection: str | None = None) -> None:
+    """Check the name, download the upload aside (into its collection's folder) and read it;
+    then move it in and index it, or ask first when it would replace a contract."""
+    msg = update.effective_message
+    assert msg is not None
     state = context.bot_data
     if not is_admin(state.settings, sender_id(update)):
         await reply(msg, texts.ADMIN_ONLY)
         return
-    doc = msg.document
-    name, refusal = upload_name(doc.file_name or "contract.txt")
-    refusal = refusal or upload_refusal(name, doc.file_size)
+    name, refusal = upload_name(raw_name)
+    refusal = refusal or upload_refusal(name, size)
     if refusal is not None:
         await reply(msg, escape(refusal))
         return
+    root = upload_folder(state.settings.sources_dir, collection)
+    if root is None:
+        await reply(msg, texts.UPLOAD_BAD_COLLECTION)
+        return
     await reply(msg, texts.UPLOAD_WORKING)
-    folder = private_dir(state.settings.sources_dir)
+    folder = private_dir(root)
     staged, out = open_staging(folder, name)
     with out:
-        await (await doc.get_file()).download_to_memory(out=out)
+        await (await get_file()).download_to_memory(out=out)
         size = out.tell()
     if size > MAX_UPLOAD:
         discard(staged)
         await reply(msg, texts.UPLOAD_TOO_BIG)
         return
-    checked = await asyncio.to_thread(check_upload, staged, rules_file=state.settings.rules_file)
+    checked = await asyncio.to_thread(check_upload, staged, rules_file=state.settings.rules_file,
+                                      ocr_cache=ocr_cache_dir(state.settings.index_dir))
     if isinstance(checked, str):  # unreadable: nothing in sources_dir or the index changed
         discard(staged)
         await reply(msg, texts.UPLOAD_FAILED.format(name=escape(name),

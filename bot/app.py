@@ -4,14 +4,15 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import secrets
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlparse
 
 from telegram import BotCommand
-from telegram.error import InvalidToken
+from telegram.error import InvalidToken, TelegramError
 from telegram.ext import (
-    AIORateLimiter,
     Application,
     ApplicationBuilder,
     CallbackQueryHandler,
@@ -22,12 +23,16 @@ from telegram.ext import (
 
 from index import BuildReport, Searcher, build_from_sources
 
-from . import admin, asking, replies
+from . import admin, asking, browsing, replies, votes
+from .access import AccessFile
+from .compat import TolerantRequest
 from .errors import BotApiError, TokenRejectedError
+from .feedback import QuestionLog
+from .limiter import AnswersFirstLimiter
 from .logfilter import protect_logs, protect_output
 from .ratelimit import QuestionRate
 from .settings import Settings
-from .state import CONTEXT_TYPES, BotApp, BotState, Builder, ChatData, Ctx
+from .state import CONTEXT_TYPES, BotApp, BotState, Builder, ChatData, Ctx, UserData
 
 log = logging.getLogger(__name__)
 COMMANDS = [
@@ -35,6 +40,7 @@ COMMANDS = [
     ("contracts", "列出已收录的合同"),
     ("use", "只在一份合同中查找：/use 编号；/use all 取消"),
     ("clause", "引用条款原文：/clause 7.2"),
+    ("compare", "比较各合同的约定：/compare 违约金"),
     ("help", "帮助"),
     ("start", "介绍与本聊天 ID"),
 ]
@@ -72,34 +78,51 @@ def build_application(settings: Settings, *, searcher: Searcher | None = None,
                                              settings.embed_model)
             await asyncio.to_thread(opened.warm_up)
             app.bot_data.searcher = opened
-        await app.bot.set_my_commands([BotCommand(c, d) for c, d in COMMANDS])
+        try:
+            await app.bot.set_my_commands([BotCommand(c, d) for c, d in COMMANDS])
+        except TelegramError as err:  # the menu is a convenience: answer questions anyway
+            log.warning("could not register the command menu: %s", err)
         log.info("bot @%s ready", app.bot.username)
 
-    builder: ApplicationBuilder[Any, Ctx, dict[Any, Any], ChatData, BotState, Any] = (
+    async def post_shutdown(app: BotApp) -> None:
+        if app.bot_data.log is not None:
+            app.bot_data.log.close()
+
+    builder: ApplicationBuilder[Any, Ctx, UserData, ChatData, BotState, Any] = (
         Application.builder()
         .token(settings.telegram_token)
         .base_url(settings.telegram_base_url)
         .base_file_url(settings.telegram_base_file_url)
         .context_types(CONTEXT_TYPES)
+        .request(TolerantRequest(connection_pool_size=256))
+        .get_updates_request(TolerantRequest(connection_pool_size=1))
         .concurrent_updates(True)
         .post_init(post_init)
+        .post_shutdown(post_shutdown)
     )
     if rate_limit:
-        builder = builder.rate_limiter(AIORateLimiter())
+        builder = builder.rate_limiter(AnswersFirstLimiter())
     app = builder.build()
     app.bot_data.settings = settings
     app.bot_data.build = build or _default_builder(settings)
     app.bot_data.question_rate = QuestionRate(settings.questions_per_minute)
+    app.bot_data.access = AccessFile(settings.access_file)
+    app.bot_data.log = (QuestionLog.open(settings.index_dir, days=settings.log_days)
+                        if settings.question_log else None)
     app.add_handler(CommandHandler("start", asking.cmd_start))
     app.add_handler(CommandHandler("help", asking.cmd_help))
     app.add_handler(CommandHandler("ask", asking.cmd_ask))
-    app.add_handler(CommandHandler("contracts", asking.cmd_contracts))
-    app.add_handler(CommandHandler("use", asking.cmd_use))
-    app.add_handler(CommandHandler("clause", asking.cmd_clause))
+    app.add_handler(CommandHandler("contracts", browsing.cmd_contracts))
+    app.add_handler(CommandHandler("use", browsing.cmd_use))
+    app.add_handler(CommandHandler("clause", browsing.cmd_clause))
+    app.add_handler(CommandHandler("compare", browsing.cmd_compare))
+    app.add_handler(CommandHandler("feedback", votes.cmd_feedback))
     app.add_handler(CommandHandler("reindex", admin.cmd_reindex))
     app.add_handler(CallbackQueryHandler(asking.on_more, pattern=r"^more:"))
     app.add_handler(CallbackQueryHandler(admin.on_upload_button, pattern=r"^upload:"))
+    app.add_handler(CallbackQueryHandler(votes.on_vote, pattern=rf"^{votes.PREFIX}"))
     app.add_handler(MessageHandler(filters.Document.ALL, admin.on_document))
+    app.add_handler(MessageHandler(filters.PHOTO, admin.on_photo))
     app.add_handler(MessageHandler(filters.TEXT & ~filters.COMMAND, asking.on_text))
     app.add_error_handler(replies.on_error)
     return app
@@ -132,6 +155,20 @@ async def check_bot_api(settings: Settings) -> str:
         raise api_problem(settings, err) from None
 
 
+def webhook_options(settings: Settings) -> dict[str, Any]:
+    """How the webhook server listens: on the path of TELEGRAM_WEBHOOK_URL, checking the
+    secret token Telegram sends with every update (TELEGRAM_WEBHOOK_SECRET, or a random one
+    made now and given to setWebhook); a request without it gets 403."""
+    assert settings.webhook_url
+    return {
+        "listen": settings.webhook_listen,
+        "port": settings.webhook_port,
+        "url_path": urlparse(settings.webhook_url).path.lstrip("/"),
+        "webhook_url": settings.webhook_url,
+        "secret_token": settings.webhook_secret or secrets.token_urlsafe(32),
+    }
+
+
 def run(settings: Settings) -> int:
     """Run the bot until interrupted: webhook when webhook_url is set, long polling otherwise.
 
@@ -147,8 +184,7 @@ def run(settings: Settings) -> int:
     app = build_application(settings)
     try:
         if settings.webhook_url:
-            app.run_webhook(listen=settings.webhook_listen, port=settings.webhook_port,
-                            webhook_url=settings.webhook_url)
+            app.run_webhook(**webhook_options(settings))
         else:
             app.run_polling()
     except TelegramError as err:

@@ -89,6 +89,25 @@ def build_parser(settings: Settings | None = None) -> argparse.ArgumentParser:
     a.add_argument("--batch", default=None, metavar="FILE", help='answer each {"q": question, '
                    '"contract": key or null} line of a JSONL file (default: one QUESTION)')
     a.add_argument("--index", dest="index_dir", default=None, metavar="DIR", help=index_help)
+    a.add_argument("--collection", action="append", default=[], metavar="NAME",
+                   help="search only this collection (repeatable; default: all collections)")
+
+    c = sub.add_parser("compare", help="ask one question of every contract",
+                       description="Print each contract's best clause for a question, or "
+                       "未约定 where none answers it.")
+    c.add_argument("question", metavar="QUESTION", help="the topic or question, in Chinese")
+    c.add_argument("--collection", action="append", default=[], metavar="NAME",
+                   help="compare only this collection's contracts (repeatable; default: all)")
+    c.add_argument("--json", action="store_true", help="print JSON (default: text)")
+    c.add_argument("--index", dest="index_dir", default=None, metavar="DIR", help=index_help)
+
+    f = sub.add_parser("feedback", help="recent 👎 answers and unanswered questions",
+                       description="List the recent answers voted 👎 and the questions that "
+                       "got no clause, with counts, from the question log beside the index.")
+    f.add_argument("--json", action="store_true", help="print JSON (default: text)")
+    f.add_argument("--limit", type=positive_int, default=20, metavar="N",
+                   help="questions listed per kind (default: 20)")
+    f.add_argument("--index", dest="index_dir", default=None, metavar="DIR", help=index_help)
 
     v = sub.add_parser("serve", help="run the Telegram bot", description="Run the Telegram "
                        "bot (settings from the environment or .env: TELEGRAM_BOT_TOKEN, "

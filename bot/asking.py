@@ -1,25 +1,38 @@
-"""Asking: questions in private and groups, /ask, the 更多 button, /clause, /contracts, /use,
-/start and /help."""
+"""Asking: questions in private and groups, /ask, the 更多 button, /start and /help."""
 
 from __future__ import annotations
 
 import asyncio
+import dataclasses
 from html import escape
 
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Message, Update
-from telegram.constants import ChatAction, MessageEntityType
+from telegram.constants import MessageEntityType
 
-from index import QueryError, Script, SearchResult, detect_script
+from index import QueryError, Script, UnknownContractError
 
 from . import texts
-from .access import is_admin
+from .access import ChatAccess, is_admin
 from .compose import compose
 from .ratelimit import Verdict
 from .render import render_answer
-from .replies import chat_state, guard, is_private, query_error_text, reply, sender_id
+from .replies import (
+    asker_script,
+    chat_state,
+    edit_markup,
+    guard,
+    is_private,
+    query_error_text,
+    reply,
+    sender_id,
+    start_typing,
+    typing_sent,
+)
 from .state import Ctx, MorePage
+from .votes import is_vote_row, vote_row
 
 PRIVATE_HITS, GROUP_HITS, FETCH = 5, 3, 30  # hits a page in private / in groups; hits fetched
+ANSWER_CHILD_CHARS = 1500  # characters of a heading's sub-clauses quoted in an answer
 
 
 def addressed_text(message: Message, username: str, bot_id: int) -> str | None:
@@ -43,28 +56,45 @@ def addressed_text(message: Message, username: str, bot_id: int) -> str | None:
     return None
 
 
-async def answer(update: Update, context: Ctx, question: str) -> None:
-    """Search in a thread, then reply with the composed answer (and a 更多 button)."""
+async def reachable_scope(context: Ctx, access: ChatAccess) -> str | None:
+    """The chat's /use contract while it is still indexed and inside its collections (a
+    scope that is not is dropped)."""
+    state = chat_state(context)
+    if state.scope is None:
+        return None
+    searcher = await context.bot_data.live_searcher()
+    if state.scope not in {c.key for c in searcher.contracts(collections=access.collections)}:
+        state.scope = None
+    return state.scope
+
+
+async def answer(update: Update, context: Ctx, question: str, access: ChatAccess) -> None:
+    """Search in a thread, then reply with the composed answer (👍/👎, and 更多 when more)."""
     msg = update.effective_message
     if msg is None:
         return
-    script = detect_script(question)
+    script = asker_script(update, context, question)
     if not question.strip():
         await reply(msg, texts.say(texts.ASK_USAGE, script))
         return
     if not await within_rate(update, context, script):
         return
-    await context.bot.send_chat_action(msg.chat_id, ChatAction.TYPING,
-                                       message_thread_id=msg.message_thread_id
-                                       if msg.is_topic_message else None)
+    typing = start_typing(msg)
     searcher = await context.bot_data.live_searcher()
-    scope = chat_state(context).scope
+    scope = await reachable_scope(context, access)
     try:
-        result = await asyncio.to_thread(searcher.search, question, scope, FETCH)
+        result = await asyncio.to_thread(searcher.search, question, scope, FETCH,
+                                         collections=access.collections)
     except QueryError as err:
+        if isinstance(err, UnknownContractError):  # a contract they looked for and missed
+            await _log_unanswered(context, msg.chat_id, question)
+        await typing_sent(typing)
         await reply(msg, query_error_text(err, script))
         return
+    if not (result.relevant and result.hits):
+        await _log_unanswered(context, msg.chat_id, question)
     size = PRIVATE_HITS if is_private(update) else GROUP_HITS
+    await typing_sent(typing)
     await send_page(msg, context, MorePage(result, 0, size, script))
 
 
@@ -79,36 +109,59 @@ async def within_rate(update: Update, context: Ctx, script: Script) -> bool:
     return verdict is Verdict.ANSWER
 
 
+async def _log_unanswered(context: Ctx, chat_id: int, question: str) -> None:
+    """Note a question that got no clause in the question log (when it is on)."""
+    log = context.bot_data.log
+    if log is not None:
+        await asyncio.to_thread(log.record_unanswered, chat_id, question)
+
+
 async def send_page(msg: Message, context: Ctx, page: MorePage) -> None:
-    """Send one page of hits as a reply to ``msg``; a 更多 button when more remain."""
+    """Send one page of hits as a reply to ``msg``: 更多 under it when more remain, then
+    👍/👎."""
     result, offset, size, script = page
-    answer = compose(result, hits=result.hits[offset:offset + size])
+    hits = result.hits[offset:offset + size]
+    answer = compose(result, hits=hits, script=script, child_chars=ANSWER_CHILD_CHARS)
     messages = render_answer(answer)
     if not answer.found:
         messages[-1] += "\n" + texts.say(texts.NOTHING_HINT, script)
-    markup = None
-    if answer.found and offset + size < len(result.hits):
-        key = chat_state(context).keep(MorePage(result, offset + size, size, script))
-        markup = InlineKeyboardMarkup(
-            [[InlineKeyboardButton(texts.say(texts.MORE, script), callback_data=f"more:{key}")]])
+    rows = []
+    if answer.found:
+        if offset + size < len(result.hits):
+            key = chat_state(context).keep(MorePage(result, offset + size, size, script))
+            rows.append([InlineKeyboardButton(texts.say(texts.MORE, script),
+                                              callback_data=f"more:{key}")])
+        rows.append(vote_row(context, result.question, hits))
+    rows = [r for r in rows if r]
+    markup = InlineKeyboardMarkup(rows) if rows else None
     for i, html in enumerate(messages):
         await reply(msg, html, markup=markup if i == len(messages) - 1 else None)
 
 
 async def on_more(update: Update, context: Ctx) -> None:
-    """The 更多 button: send the next hits of the stored question."""
+    """The 更多 button: send the next hits of the stored question; pressed again, or after its
+    page is gone, it says there is nothing more."""
     query = update.callback_query
     if query is None or query.message is None or not isinstance(query.message, Message):
         return
     await query.answer()
-    if not await guard(update, context):
+    access = await guard(update, context)
+    if access is None:
         return
     key = (query.data or "").partition(":")[2]
     stored = chat_state(context).take(key)
-    await query.edit_message_reply_markup(None)
+    kept = [row for row in (query.message.reply_markup.inline_keyboard
+                            if query.message.reply_markup else ()) if is_vote_row(row)]
+    await edit_markup(query.message, InlineKeyboardMarkup(kept) if kept else None)
     if stored is None:
-        await reply(query.message, texts.say(texts.NO_MORE, "simplified"))
+        script: Script = asker_script(update, context)
+        await reply(query.message, texts.say(texts.NO_MORE, script))
         return
+    if access.collections is not None:  # the chat's collections may have changed since
+        searcher = await context.bot_data.live_searcher()
+        keys = {c.key for c in searcher.contracts(collections=access.collections)}
+        hits = tuple(h for h in stored.result.hits if h.clause.contract in keys)
+        stored = stored._replace(result=dataclasses.replace(stored.result, hits=hits))
     await send_page(query.message, context, stored)
 
 
@@ -123,14 +176,14 @@ async def on_text(update: Update, context: Ctx) -> None:
         question = addressed_text(msg, context.bot.username, context.bot.id)
     if question is None:
         return
-    if await guard(update, context):
-        await answer(update, context, question)
+    if (access := await guard(update, context)) is not None:
+        await answer(update, context, question, access)
 
 
 async def cmd_ask(update: Update, context: Ctx) -> None:
     """/ask QUESTION."""
-    if await guard(update, context):
-        await answer(update, context, " ".join(context.args or []))
+    if (access := await guard(update, context)) is not None:
+        await answer(update, context, " ".join(context.args or []), access)
 
 
 async def cmd_start(update: Update, context: Ctx) -> None:
@@ -138,7 +191,7 @@ async def cmd_start(update: Update, context: Ctx) -> None:
     msg, chat = update.effective_message, update.effective_chat
     if msg is None or chat is None:
         return
-    await reply(msg, texts.START.format(chat_id=chat.id))
+    await reply(msg, texts.say(texts.START, asker_script(update, context), chat_id=chat.id))
 
 
 async def cmd_help(update: Update, context: Ctx) -> None:
@@ -147,69 +200,4 @@ async def cmd_help(update: Update, context: Ctx) -> None:
     if msg is None:
         return
     extra = texts.ADMIN_HELP if is_admin(context.bot_data.settings, sender_id(update)) else ""
-    await reply(msg, escape(texts.HELP + extra))
-
-
-async def cmd_contracts(update: Update, context: Ctx) -> None:
-    """/contracts: key, title and clause count of each indexed contract."""
-    msg = update.effective_message
-    if msg is None or not await guard(update, context):
-        return
-    infos = (await context.bot_data.live_searcher()).contracts()
-    if not infos:
-        await reply(msg, texts.NO_CONTRACTS)
-        return
-    lines = [texts.CONTRACTS_HEAD] + [
-        texts.CONTRACT_LINE.format(n=n, key=escape(c.key), title=escape(c.title), clauses=c.clauses)
-        for n, c in enumerate(infos, 1)
-    ]
-    await reply(msg, "\n".join(lines))
-
-
-async def cmd_use(update: Update, context: Ctx) -> None:
-    """/use KEY|N|all: scope this chat to one contract, or clear the scope."""
-    msg = update.effective_message
-    if msg is None or not await guard(update, context):
-        return
-    arg = " ".join(context.args or []).strip()
-    if not arg:
-        await reply(msg, texts.USE_USAGE)
-        return
-    if arg.lower() in ("all", "全部"):
-        chat_state(context).scope = None
-        await reply(msg, texts.USE_CLEARED)
-        return
-    infos = (await context.bot_data.live_searcher()).contracts()
-    chosen = next((c for c in infos if c.key == arg), None)
-    if chosen is None and arg.isdigit() and 1 <= int(arg) <= len(infos):
-        chosen = infos[int(arg) - 1]
-    if chosen is None:
-        await reply(msg, texts.USE_UNKNOWN.format(arg=escape(arg)))
-        return
-    chat_state(context).scope = chosen.key
-    await reply(msg, texts.USE_SET.format(title=escape(chosen.title)))
-
-
-async def cmd_clause(update: Update, context: Ctx) -> None:
-    """/clause NUMBER [KEY]: quote that clause."""
-    msg = update.effective_message
-    if msg is None or not await guard(update, context):
-        return
-    args = context.args or []
-    if not args:
-        await reply(msg, texts.CLAUSE_USAGE)
-        return
-    number = args[0]
-    contract = args[1] if len(args) > 1 else chat_state(context).scope
-    searcher = await context.bot_data.live_searcher()
-    try:
-        hits = await asyncio.to_thread(searcher.get_clause, number, contract)
-    except QueryError as err:
-        await reply(msg, query_error_text(err, "simplified"))
-        return
-    if not hits:
-        await reply(msg, texts.CLAUSE_MISSING.format(number=escape(number)))
-        return
-    result = SearchResult(question=number, hits=tuple(hits))
-    for html in render_answer(compose(result)):
-        await reply(msg, html)
+    await reply(msg, escape(texts.say(texts.HELP + extra, asker_script(update, context))))

@@ -61,8 +61,11 @@ def _index_dir(args: argparse.Namespace, settings: Settings) -> Path:
 
 
 def cmd_parse(args: argparse.Namespace, settings: Settings) -> int:
-    """Print the clause tree of a contract file, or of every file in a folder."""
-    from index import collect_sources, parse_contract
+    """Print the clause tree of a contract file, or of every file in a folder.
+
+    Scans and photos are read by OCR (a progress bar on a terminal); what it reads is kept in
+    the index's OCR cache, so building the index afterwards does not read them again."""
+    from index import PageBar, collect_sources, ocr_cache_dir, parse_contract
 
     from .outline import format_tree
 
@@ -73,9 +76,12 @@ def cmd_parse(args: argparse.Namespace, settings: Settings) -> int:
     files, skipped = collect_sources([path]) if path.is_dir() else ([path], [])
     report_failures(skipped)
     parsed = failed = 0
+    pages = PageBar(None)
     for file in files:
         try:
-            contract = parse_contract(file, rules_file=settings.rules_file)
+            contract = parse_contract(file, rules_file=settings.rules_file,
+                                      ocr_cache=ocr_cache_dir(settings.index_dir),
+                                      on_page=pages)
         except SourceError as err:
             report_failures([(str(file), err.reason)])
             failed += 1
@@ -86,6 +92,7 @@ def cmd_parse(args: argparse.Namespace, settings: Settings) -> int:
             _print_json(contract.as_json())
         else:
             print(("\n" if parsed > 1 else "") + format_tree(contract))
+    pages.close()
     if not parsed:
         if path.is_dir():
             print(f"contractbot: no contract could be parsed in {path}", file=sys.stderr)
@@ -124,7 +131,7 @@ def cmd_index_status(args: argparse.Namespace, settings: Settings) -> int:
     print(f"encoder:   {manifest.encoder} ({manifest.dim} dimensions)")
     print(f"contracts: {manifest.contracts}   clauses: {manifest.clauses}")
     for src in manifest.sources:
-        print(f"  {src.contract}  《{src.title}》  {src.clauses} clauses")
+        print(f"  {src.contract}  《{src.title}》  {src.clauses} clauses  [{src.collection}]")
     for source, reason in manifest.failed:
         print(f"  failed: {Path(source).name}: {reason}")
     for source, note in manifest.notes:
@@ -176,8 +183,10 @@ def cmd_ask(args: argparse.Namespace, settings: Settings) -> int:
         raise UsageError("give a QUESTION or --batch FILE, not both")
     lines = _batch_lines(args.batch) if args.batch is not None else []
     searcher = _open_searcher(args, settings)
+    collections = _collections(args)
     if args.batch is None:
-        result = searcher.search(args.question, contract=args.contract, top_k=args.top_k)
+        result = searcher.search(args.question, contract=args.contract, top_k=args.top_k,
+                                 collections=collections)
         print(json.dumps(result.as_json(), ensure_ascii=False) if args.json
               else format_answer(result))
         return EXIT_OK
@@ -193,7 +202,8 @@ def cmd_ask(args: argparse.Namespace, settings: Settings) -> int:
             status = EXIT_ERROR
             continue
         try:
-            result = searcher.search(question, contract=contract, top_k=args.top_k)
+            result = searcher.search(question, contract=contract, top_k=args.top_k,
+                                     collections=collections)
         except QueryError as err:
             _print_json({"question": question, "results": [], "error": str(err)})
             status = EXIT_ERROR
@@ -203,6 +213,43 @@ def cmd_ask(args: argparse.Namespace, settings: Settings) -> int:
         else:
             print(f"Q: {question}\n{format_answer(result)}\n")
     return status
+
+
+def _collections(args: argparse.Namespace) -> frozenset[str] | None:
+    """The --collection names given (None: every collection)."""
+    return frozenset(args.collection) if args.collection else None
+
+
+def cmd_compare(args: argparse.Namespace, settings: Settings) -> int:
+    """Ask one question of every contract: each contract's best clause, or 未约定."""
+    from index import compare_contracts, detect_script
+
+    from .comparing import comparison_lines
+
+    searcher = _open_searcher(args, settings)
+    comparison = compare_contracts(searcher, args.question, collections=_collections(args))
+    if args.json:
+        _print_json(comparison.as_json())
+    else:
+        print("\n".join(comparison_lines(comparison, detect_script(args.question))))
+    return EXIT_OK
+
+
+def cmd_feedback(args: argparse.Namespace, settings: Settings) -> int:
+    """Recent 👎 answers and unanswered questions from the question log, with counts."""
+    from .feedback import QuestionLog, format_summary
+
+    index_dir = Path(args.index_dir) if args.index_dir else settings.index_dir
+    log = QuestionLog.open(index_dir, days=settings.log_days)
+    try:
+        summary = log.summary(limit=args.limit)
+    finally:
+        log.close()
+    if args.json:
+        _print_json(summary.as_json())
+    else:
+        print(format_summary(summary))
+    return EXIT_OK
 
 
 def cmd_serve(args: argparse.Namespace, settings: Settings) -> int:
@@ -225,9 +272,14 @@ def cmd_serve(args: argparse.Namespace, settings: Settings) -> int:
               "answers; set it to the chat ids that /start shows", file=sys.stderr)
     logging.basicConfig(level=settings.log_level,
                         format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    from .access import AccessFileError
     from .app import run
 
-    return run(settings)
+    try:
+        return run(settings)
+    except AccessFileError as err:
+        print(f"contractbot: CONTRACTBOT_ACCESS_FILE: {err}", file=sys.stderr)
+        return EXIT_USAGE
 
 
 # ----------------------------------------------------------------------------- entry point
@@ -238,7 +290,7 @@ def _command(args: argparse.Namespace) -> str:
 
 
 COMMANDS = {"parse": cmd_parse, "index build": cmd_index_build, "index status": cmd_index_status,
-            "ask": cmd_ask, "serve": cmd_serve}
+            "ask": cmd_ask, "compare": cmd_compare, "feedback": cmd_feedback, "serve": cmd_serve}
 
 
 def _run(argv: Sequence[str] | None) -> int:

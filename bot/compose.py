@@ -9,29 +9,58 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from index import PARTIES, Hit, Script, SearchResult, detect_script, to_script, to_simplified
+from index import (
+    PARTIES,
+    Clause,
+    Hit,
+    Script,
+    SearchResult,
+    detect_script,
+    to_script,
+    to_simplified,
+)
 
 BLANK_FLAG = "（合同此处未填写）"
 NOTHING = "没有找到与问题相关的条款。"
-# A run of underscores (half or full width), a percent with no number, or an explicit blank marker.
+MORE_CHILDREN = "……另有 {count} 条子条款未显示，可用 /clause {first} 查看。"
+# An unfilled blank, however the contract draws it: a run of underscores (half or full width),
+# of dashes or of spaces (full-width spaces are spaces after cleaning) between two words (not
+# around a number: "达  30  日" is filled in), a
+# percent, amount or date with its number left out ("—%", "人民币 元", "自 年 月 日", "第 种"),
+# a space where a value belongs before punctuation or between two Chinese words (Chinese has no
+# spaces: "坐落于： 。", "为 ，", "依法实行以 为周期"), an explicit marker,
+# or a template field never filled ("${contract.rent}").
 _BLANK = re.compile(
-    r"[_＿]{3,}|(?<![0-9０-９.])[—－-]{1,3}\s*[%％]|[_＿]+\s*[%％]|（空白）|\(空白\)"
+    r"[_＿]{3,}|＿{2}|[—－]{3,}|-{4,}"
+    r"|(?<![0-9０-９.])[—－-]{1,3}\s*[%％]|[_＿]+\s*[%％]"
+    r"|(?<=[^\s\d])[ \t]{2,}(?=[^\s\d])"
+    r"|(?<=[\u4e00-\u9fff（(：:，,])[ \t]+(?:[%％]|元|天|日|个月|年|月|份|次|名|人|种|项|条|期)"
+    r"|(?<![0-9０-９])[年月][ \t]+[月日]|第[ \t]+[种条项款次期层]"
+    r"|[\u4e00-\u9fff：:][ \t]+[，。；;、）)]|[\u4e00-\u9fff][ \t]+[\u4e00-\u9fff]"
+    r"|（空白）|\(空白\)|\$\{[^}]*\}"
 )
+# A short label padded with spaces ("地    址：", "电 话："): layout, not a blank.
+_PADDED_LABEL = re.compile(r"(?m)(?:^|(?<=[\s；;，,。]))(\S)[ \t]+(\S{1,2})(?=[：:])")
 
 
 def has_blank(text: str) -> bool:
-    """True when the clause holds an unfilled blank (____, ＿＿, —%, ____%, （空白）)."""
-    return bool(_BLANK.search(text))
+    """True when the clause holds an unfilled blank (____, ＿＿, ———, runs of spaces, —%,
+    "人民币 元", "自 年 月 日", （空白）, ${field})."""
+    return bool(_BLANK.search(_PADDED_LABEL.sub(r"\1\2", text)))
 
 
 @dataclass(frozen=True)
 class ComposedHit:
-    """One quoted clause: the heading line, its text, and whether a value is left blank."""
+    """One quoted clause: the heading line, its text, its sub-clauses (one line each, for a
+    heading cited as the answer), how many more were left out, and whether a value is left
+    blank."""
 
     heading: str
     text: str
     blank: bool
     contract: str
+    children: tuple[str, ...] = ()
+    more_children: str | None = None  # "……另有 N 条子条款未显示…" when some were left out
 
 
 @dataclass(frozen=True)
@@ -59,11 +88,29 @@ class ComposedAnswer:
         return bool(self.groups)
 
 
-def heading_line(hit: Hit) -> str:
-    """《title》 第七章 质量保证 › 7.2 (the chapter part is omitted when the clause has none)."""
+def heading_line(hit: Hit, script: Script | None = None) -> str:
+    """《title》 第七章 质量保证 › 7.2 标题: the chapter part is omitted when the clause has none,
+    its own heading title follows its number, and the file name follows the title when another
+    contract has the same title. Converted to ``script`` when given (the file name never)."""
     c = hit.clause
-    where = " ".join(p for p in (c.chapter, c.chapter_title) if p)
-    return f"《{hit.title}》 {where} › {c.clause}" if where else f"《{hit.title}》 {c.clause}"
+    conv = (lambda t: to_script(t, script)) if script else (lambda t: t)
+    title = f"《{conv(hit.title)}》" + (f"（{hit.source}）" if hit.shared_title and hit.source
+                                      else "")
+    number = conv(f"{c.clause} {c.title}" if c.title else c.clause)
+    where = conv(" ".join(p for p in (c.chapter, c.chapter_title) if p))
+    return f"{title} {where} › {number}" if where else f"{title} {number}"
+
+
+def own_text(clause: Clause) -> str:
+    """What a clause says itself: nothing for a heading whose text is only its title."""
+    return "" if clause.title and clause.text.strip() == clause.title.strip() else clause.text
+
+
+def child_line(clause: Clause) -> str:
+    """One sub-clause as a line: number, heading title, text."""
+    head = f"{clause.clause} {clause.title}" if clause.title else clause.clause
+    text = own_text(clause)
+    return f"{head} {text}" if text else head
 
 
 def party_note(question: str, parties: dict[str, str]) -> str | None:
@@ -75,15 +122,37 @@ def party_note(question: str, parties: dict[str, str]) -> str | None:
     return "本合同中" + "，".join(named) if named else None
 
 
-def compose(result: SearchResult, *, hits: tuple[Hit, ...] | None = None) -> ComposedAnswer:
-    """The structured answer to ``result`` (or a slice ``hits``), in the question's script."""
-    script = detect_script(result.question)
+def _children(hit: Hit, script: Script, budget: int | None) -> tuple[tuple[str, ...], str | None]:
+    """The sub-clause lines of ``hit`` within ``budget`` characters, and the note on those
+    left out."""
+    lines: list[str] = []
+    used = 0
+    for i, child in enumerate(hit.children):
+        line = to_script(child_line(child), script)
+        if budget is not None and lines and used + len(line) > budget:
+            rest = hit.children[i:]
+            note = MORE_CHILDREN.format(count=len(rest), first=rest[0].clause)
+            return tuple(lines), to_script(note, script)
+        lines.append(line)
+        used += len(line)
+    return tuple(lines), None
+
+
+def compose(result: SearchResult, *, hits: tuple[Hit, ...] | None = None,
+            script: Script | None = None, child_chars: int | None = None) -> ComposedAnswer:
+    """The structured answer to ``result`` (or a slice ``hits``) in ``script`` (default: the
+    question's). A heading is quoted with its sub-clauses (at most ``child_chars`` characters
+    of them when given); a hit already quoted as a sub-clause of an earlier one is left out."""
+    script = script or detect_script(result.question)
     chosen = result.hits if hits is None else hits
     if not result.relevant or not chosen:
         return ComposedAnswer(result.question, script, (), to_script(NOTHING, script))
     order: list[str] = []
     by_contract: dict[str, list[Hit]] = {}
+    covered = {(c.contract, c.clause) for h in chosen for c in h.children}
     for hit in chosen:
+        if (hit.clause.contract, hit.clause.clause) in covered:
+            continue  # quoted under its heading
         key = hit.clause.contract
         if key not in by_contract:
             order.append(key)
@@ -94,18 +163,32 @@ def compose(result: SearchResult, *, hits: tuple[Hit, ...] | None = None) -> Com
         items = by_contract[key]
         parties = result.parties.get(key, {})
         note = party_note(result.question, parties) if parties else None
-        composed = tuple(
-            ComposedHit(
-                heading=to_script(heading_line(h), script),
-                text=to_script(h.clause.text, script),
-                blank=has_blank(h.clause.text),
-                contract=key,
-            )
-            for h in items
-        )
+        composed = tuple(_composed(h, script, child_chars) for h in items)
         groups.append(ContractGroup(key, to_script(items[0].title, script),
                                     to_script(note, script) if note else None, composed))
     return ComposedAnswer(result.question, script, tuple(groups))
+
+
+def _composed(hit: Hit, script: Script, child_chars: int | None) -> ComposedHit:
+    children, more = _children(hit, script, child_chars)
+    texts = [hit.clause.text, *(c.text for c in hit.children)]
+    return ComposedHit(
+        heading=heading_line(hit, script),
+        text=to_script(own_text(hit.clause) or ("" if children else hit.clause.text), script),
+        blank=any(has_blank(t) for t in texts),
+        contract=hit.clause.contract,
+        children=children,
+        more_children=more,
+    )
+
+
+def quote_text(hit: ComposedHit) -> str:
+    """The quoted text of a hit: its own text, then one line per sub-clause."""
+    lines = [hit.text] if hit.text else []
+    lines.extend(hit.children)
+    if hit.more_children:
+        lines.append(hit.more_children)
+    return "\n".join(lines)
 
 
 def format_text(answer: ComposedAnswer) -> str:
@@ -118,5 +201,6 @@ def format_text(answer: ComposedAnswer) -> str:
         if group.note:
             blocks.append(group.note)
         for h in group.hits:
-            blocks.append(f"{h.heading}\n{h.text}" + (f"\n{flag}" if h.blank else ""))
+            body = quote_text(h)
+            blocks.append(f"{h.heading}\n{body}".rstrip("\n") + (f"\n{flag}" if h.blank else ""))
     return "\n\n".join(blocks)

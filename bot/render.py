@@ -7,7 +7,7 @@ from html import escape
 
 from index import to_script
 
-from .compose import BLANK_FLAG, ComposedAnswer
+from .compose import BLANK_FLAG, ComposedAnswer, quote_text
 
 LIMIT = 4096
 _SENTENCE = re.compile(r"(?<=[。！？；!?;\n])")
@@ -46,13 +46,14 @@ def clause_blocks(answer: ComposedAnswer) -> list[str]:
         for hit in group.hits:
             head = f"<b>{escape(hit.heading)}</b>"
             tail = f"\n{escape(flag)}" if hit.blank else ""
-            quote = f"<blockquote>{escape(hit.text)}</blockquote>"
+            text = quote_text(hit)
+            quote = f"<blockquote>{escape(text)}</blockquote>"
             block = f"{head}\n{quote}{tail}"
             if len(block) <= LIMIT:
                 blocks.append(block)
                 continue
             room = LIMIT - len(head) - len(tail) - len("\n<blockquote></blockquote>") - 8
-            for i, part in enumerate(_split_long(hit.text, room)):
+            for i, part in enumerate(_split_long(text, room)):
                 lead = head if i == 0 else f"<b>{escape(hit.heading)}</b>"
                 blocks.append(f"{lead}\n<blockquote>{escape(part)}</blockquote>")
             if tail:
@@ -60,12 +61,13 @@ def clause_blocks(answer: ComposedAnswer) -> list[str]:
     return blocks
 
 
-def pack(blocks: list[str], *, limit: int = LIMIT) -> list[str]:
-    """Join blocks with blank lines into as few messages as fit the limit (never splitting one)."""
+def pack(blocks: list[str], *, limit: int = LIMIT, sep: str = "\n\n") -> list[str]:
+    """Join blocks with ``sep`` (a blank line) into as few messages as fit the limit (never
+    splitting one)."""
     messages: list[str] = []
     current = ""
     for block in blocks:
-        candidate = f"{current}\n\n{block}" if current else block
+        candidate = f"{current}{sep}{block}" if current else block
         if len(candidate) > limit and current:
             messages.append(current)
             current = block

@@ -1,14 +1,17 @@
-"""What every handler shares: replying in the chat and topic, the allow-list guard, the wording
-of refused questions, and the one error handler."""
+"""What every handler shares: replying in the chat and topic, the asker's script, the
+"typing…" action, the allow-list guard, the wording of refused questions, and the one error
+handler."""
 
 from __future__ import annotations
 
+import asyncio
 import logging
 import re
 from html import escape
 
 from telegram import InlineKeyboardMarkup, Message, ReplyParameters, Update
-from telegram.constants import ChatType, ParseMode
+from telegram.constants import ChatAction, ChatType, ParseMode
+from telegram.error import TelegramError
 
 from index import (
     EmptyQuestionError,
@@ -18,14 +21,19 @@ from index import (
     Script,
     UnknownContractError,
     detect_script,
+    to_simplified,
+    to_traditional,
 )
 
 from . import texts
-from .access import chat_allowed
+from .access import ChatAccess, chat_access
 from .logfilter import describe_update
 from .state import ChatData, Ctx
 
 log = logging.getLogger(__name__)
+TYPING_WAIT = 1.0  # seconds an answer waits for its "typing…" action to go out first
+_HAN = re.compile(r"[\u3400-\u9fff]")
+_TRADITIONAL_LANGS = ("zh-hant", "zh-tw", "zh-hk", "zh-mo")
 _PATH = re.compile(r"(?<![\w.~])(?:~|\.{1,2})?(?:/[^\s/'\"<>()]+){2,}/?")
 
 
@@ -51,6 +59,24 @@ def chat_state(context: Ctx) -> ChatData:
     return context.chat_data if context.chat_data is not None else ChatData()
 
 
+def asker_script(update: Update, context: Ctx, text: str | None = None) -> Script:
+    """The script to answer in: that of ``text`` when its Chinese shows one (remembered for
+    the user; 押金 is both), else the script the user last asked in, else their Telegram language
+    (zh-Hant, zh-TW, zh-HK → Traditional), else Simplified."""
+    user_data = context.user_data
+    han = "".join(_HAN.findall(text or ""))
+    if han and not (to_simplified(han) == han == to_traditional(han)):  # not script-neutral
+        script = detect_script(han)
+        if user_data is not None:
+            user_data.script = script
+        return script
+    if user_data is not None and user_data.script is not None:
+        return user_data.script
+    user = update.effective_user
+    lang = (user.language_code or "").lower() if user else ""
+    return "traditional" if lang.startswith(_TRADITIONAL_LANGS) else "simplified"
+
+
 async def reply(message: Message, html: str, *, markup: InlineKeyboardMarkup | None = None) -> None:
     """Reply to ``message`` in its chat (and forum topic), quoting it."""
     await message.get_bot().send_message(
@@ -61,17 +87,51 @@ async def reply(message: Message, html: str, *, markup: InlineKeyboardMarkup | N
     )
 
 
-async def guard(update: Update, context: Ctx) -> bool:
-    """True when the chat may ask; otherwise reply with the chat id and no contract text."""
+async def _typing(message: Message) -> None:
+    try:
+        await message.get_bot().send_chat_action(
+            message.chat_id, ChatAction.TYPING,
+            message_thread_id=message.message_thread_id if message.is_topic_message else None)
+    except Exception as err:  # best effort: the answer goes out whatever happens here
+        log.warning("could not send the typing action to chat %s: %s", message.chat_id, err)
+
+
+def start_typing(message: Message) -> asyncio.Task[None]:
+    """Send "typing…" beside the work of answering; a failure is logged, never raised."""
+    return asyncio.create_task(_typing(message))
+
+
+async def typing_sent(task: asyncio.Task[None]) -> None:
+    """Give the typing action a moment to go out before the answer (never cancel it)."""
+    await asyncio.wait({task}, timeout=TYPING_WAIT)
+
+
+async def edit_markup(message: Message, markup: InlineKeyboardMarkup | None) -> None:
+    """Change a sent message's buttons; Telegram's 400 when they are already so ("message is
+    not modified") or the message is gone is expected and ignored."""
+    try:
+        await message.get_bot().edit_message_reply_markup(
+            chat_id=message.chat_id, message_id=message.message_id, reply_markup=markup)
+    except TelegramError as err:
+        log.debug("buttons of message %s not changed: %s", message.message_id, err)
+    except Exception as err:  # buttons are cosmetic: never let them cost the reply
+        log.warning("buttons of message %s not changed: %r", message.message_id, err)
+
+
+async def guard(update: Update, context: Ctx) -> ChatAccess | None:
+    """What the chat may read; None (after replying with the chat id and no contract text)
+    when it may not ask."""
     chat, msg = update.effective_chat, update.effective_message
     if chat is None:
-        return False
-    if chat_allowed(context.bot_data.settings, chat.id, user_id=sender_id(update)):
-        return True
+        return None
+    state = context.bot_data
+    found = chat_access(state.settings, state.access, chat.id, user_id=sender_id(update))
+    if found is not None:
+        return found
     if msg is not None:
-        script = detect_script(msg.text or "")
+        script = asker_script(update, context, msg.text)
         await reply(msg, texts.say(texts.NOT_ALLOWED, script, chat_id=chat.id))
-    return False
+    return None
 
 
 def query_error_text(err: QueryError, script: Script) -> str:
@@ -96,6 +156,7 @@ async def on_error(update: object, context: Ctx) -> None:
               exc_info=context.error)
     if isinstance(update, Update) and update.effective_message is not None:
         try:
-            await reply(update.effective_message, texts.ERROR)
+            script = asker_script(update, context)
+            await reply(update.effective_message, texts.say(texts.ERROR, script))
         except Exception:  # the error handler must not raise
             log.exception("could not send the error reply")

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -11,6 +12,7 @@ from index import DEFAULT_ENCODER, ContractbotError
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 SAMPLES_DIR = PROJECT_ROOT / "samples"
+_SECRET = re.compile(r"[A-Za-z0-9_-]{1,256}")  # what Telegram accepts as a secret_token
 
 
 def _data_home(env: Mapping[str, str]) -> Path:
@@ -89,8 +91,12 @@ class Settings:
     webhook_url: str | None = None
     webhook_listen: str = "0.0.0.0"
     webhook_port: int = 8443
+    webhook_secret: str | None = field(default=None, repr=False)  # None: random at start
     allowed_chats: frozenset[int] = frozenset()
     admins: frozenset[int] = frozenset()
+    access_file: Path | None = None  # TOML: which collections each chat reads
+    question_log: bool = True  # votes and unanswered questions in feedback.sqlite
+    log_days: int = 90  # question log rows older than this are deleted
     log_level: str = "INFO"
     log_text: bool = False  # questions and clause texts in the logs (off: never logged)
     questions_per_minute: int = 20  # per user; 0 = no limit
@@ -108,6 +114,10 @@ class Settings:
             env = os.environ
         home = _data_home(env)
         rules = env.get("CONTRACTBOT_RULES_FILE")
+        access = env.get("CONTRACTBOT_ACCESS_FILE")
+        secret = env.get("TELEGRAM_WEBHOOK_SECRET") or None
+        if secret is not None and not _SECRET.fullmatch(secret):
+            raise ValueError("TELEGRAM_WEBHOOK_SECRET: 1 to 256 of A-Z, a-z, 0-9, _ and -")
         return cls(
             index_dir=Path(env.get("CONTRACTBOT_INDEX_DIR") or home / "index"),
             sources_dir=Path(env.get("CONTRACTBOT_SOURCES_DIR") or home / "contracts"),
@@ -120,8 +130,13 @@ class Settings:
             webhook_url=env.get("TELEGRAM_WEBHOOK_URL") or None,
             webhook_listen=env.get("TELEGRAM_WEBHOOK_LISTEN") or "0.0.0.0",
             webhook_port=_port(env.get("TELEGRAM_WEBHOOK_PORT"), "TELEGRAM_WEBHOOK_PORT", 8443),
+            webhook_secret=secret,
             allowed_chats=_ids(env.get("CONTRACTBOT_ALLOWED_CHATS"), "CONTRACTBOT_ALLOWED_CHATS"),
             admins=_ids(env.get("CONTRACTBOT_ADMINS"), "CONTRACTBOT_ADMINS"),
+            access_file=Path(access) if access else None,
+            question_log=(env.get("CONTRACTBOT_QUESTION_LOG") or "on").strip().lower()
+            not in ("off", "0", "false", "no"),
+            log_days=_count(env.get("CONTRACTBOT_LOG_DAYS"), "CONTRACTBOT_LOG_DAYS", 90),
             log_level=_level(env.get("CONTRACTBOT_LOG_LEVEL")),
             log_text=_flag(env.get("CONTRACTBOT_LOG_TEXT")),
             questions_per_minute=_count(env.get("CONTRACTBOT_QUESTIONS_PER_MINUTE"),

@@ -17,6 +17,8 @@ from telegram.ext import Application, CallbackContext, ContextTypes, ExtBot
 
 from index import BuildReport, Script, Searcher, SearchResult
 
+from .access import AccessFile
+from .feedback import QuestionLog
 from .ratelimit import QuestionRate
 from .rebuilds import Rebuilds
 from .settings import Settings
@@ -33,15 +35,20 @@ class Builder(Protocol):
                  replace: bool = False) -> BuildReport: ...
 
 
+MAX_VOTES = 50  # answers per chat whose 👍/👎 buttons still record a vote
+
 
 @dataclass(eq=False)
 class BotState:
-    """What every handler shares. ``settings`` and ``build`` are set by build_application,
-    ``searcher`` by post_init; reading one before that raises AttributeError."""
+    """What every handler shares. ``settings``, ``build``, ``access`` and ``log`` are set by
+    build_application, ``searcher`` by post_init; reading one before that raises
+    AttributeError. ``log`` is None when the question log is off."""
 
     settings: Settings = field(init=False)
     build: Builder = field(init=False, repr=False)
     searcher: Searcher = field(init=False, repr=False)
+    access: AccessFile = field(init=False, repr=False)
+    log: QuestionLog | None = field(init=False, repr=False)
     reload_lock: asyncio.Lock = field(default_factory=asyncio.Lock, repr=False)
     question_rate: QuestionRate = field(default_factory=lambda: QuestionRate(0), repr=False)
     rebuilds: Rebuilds = field(default_factory=Rebuilds, repr=False)
@@ -67,13 +74,35 @@ class MorePage(NamedTuple):
     script: Script
 
 
+class Voted(NamedTuple):
+    """What a 👍/👎 under an answer records: the question and the clauses it cited."""
+
+    question: str
+    clauses: tuple[str, ...]
+
+
+@dataclass
+class UserData:
+    """One user's state: the script they last asked in (for replies to bare commands)."""
+
+    script: Script | None = None
+
+
 @dataclass
 class ChatData:
-    """One chat's state: the /use scope and the 更多 pages not yet asked for, by key."""
+    """One chat's state: the /use scope, the 更多 pages not yet asked for, and the answers
+    that can still be voted on, by key."""
 
     scope: str | None = None
     pages: dict[str, MorePage] = field(default_factory=dict)
     page_seq: int = 0
+    votes: dict[str, Voted] = field(default_factory=dict)
+
+    def keep_vote(self, key: str, voted: Voted) -> None:
+        """Remember what the answer with buttons keyed ``key`` cited (the oldest go first)."""
+        self.votes[key] = voted
+        while len(self.votes) > MAX_VOTES:
+            self.votes.pop(next(iter(self.votes)))
 
     def keep(self, page: MorePage) -> str:
         """Store ``page`` under a new key (for the button's callback data) and return the key."""
@@ -89,6 +118,6 @@ class ChatData:
         return self.pages.pop(key, None)
 
 
-CONTEXT_TYPES = ContextTypes(bot_data=BotState, chat_data=ChatData)
-Ctx = CallbackContext[ExtBot[Any], dict[Any, Any], ChatData, BotState]
-BotApp = Application[ExtBot[Any], Ctx, dict[Any, Any], ChatData, BotState, Any]
+CONTEXT_TYPES = ContextTypes(bot_data=BotState, chat_data=ChatData, user_data=UserData)
+Ctx = CallbackContext[ExtBot[Any], UserData, ChatData, BotState]
+BotApp = Application[ExtBot[Any], Ctx, UserData, ChatData, BotState, Any]

@@ -26,7 +26,9 @@ from index import Contract, ContractbotError, SourceError, index_status, parse_c
 
 STAGING = ".uploads"
 REPLACED = ".replaced"
-SOURCE_SUFFIXES = (".pdf", ".docx", ".txt", ".md")  # files a build reads: stem = contract key
+# files a build reads as contracts (stem = contract key): documents, and scans or photos
+SOURCE_SUFFIXES = (".pdf", ".docx", ".txt", ".md", ".png", ".jpg", ".jpeg", ".tif", ".tiff",
+                   ".webp", ".bmp", ".gif")
 STALE = 24 * 3600.0  # seconds after which an unconfirmed upload is dropped
 
 
@@ -76,11 +78,12 @@ def inside(path: Path, folder: Path) -> bool:
     return path.resolve().is_relative_to(folder.resolve())
 
 
-def check_upload(path: Path, *, rules_file: Path | None = None) -> Contract | str:
+def check_upload(path: Path, *, rules_file: Path | None = None,
+                 ocr_cache: Path | None = None) -> Contract | str:
     """The contract of a staged upload, or why it cannot be indexed (its reason in the
-    words ``index status`` uses)."""
+    words ``index status`` uses); a scan read here is kept in ``ocr_cache`` for the build."""
     try:
-        contract = parse_contract(path, rules_file=rules_file)
+        contract = parse_contract(path, rules_file=rules_file, ocr_cache=ocr_cache)
     except SourceError as err:
         return err.reason
     except Exception as err:  # a parser bug must not lose the admin's reply

@@ -7,7 +7,14 @@ The stages behind it (``ingest``, ``structure``, ``store``, ``search``, and the 
 
 from __future__ import annotations
 
-from .build import BuildReport, build_from_sources, build_index, collect_sources, contract_parser
+from .build import (
+    BuildReport,
+    PageBar,
+    build_from_sources,
+    build_index,
+    collect_sources,
+    contract_parser,
+)
 from .errors import (
     ContractbotError,
     EmptyQuestionError,
@@ -31,12 +38,23 @@ from .errors import (
     WouldDropError,
 )
 from .limits import MAX_BINARY_BYTES, MAX_CLAUSE_CHARS, MAX_PAGES, MAX_QUESTION, MAX_TEXT_BYTES
-from .models import Clause, Contract, ContractInfo, Document, Hit, Page, Script, SearchResult
+from .models import (
+    Clause,
+    Comparison,
+    ComparisonRow,
+    Contract,
+    ContractInfo,
+    Document,
+    Hit,
+    Page,
+    Script,
+    SearchResult,
+)
 from .parse import parse_contract, read_text
 from .roles import PARTIES
-from .search import SearchConfig, Searcher, Signals
+from .search import Collections, SearchConfig, Searcher, Signals, compare_contracts
 from .status import has_index, index_status, remembered_sources
-from .store import Manifest, SourceEntry
+from .store import Manifest, SourceEntry, ocr_cache_dir
 from .store.encoders import (
     DEFAULT_ENCODER,
     Encoder,
@@ -48,18 +66,70 @@ from .store.private import private_dir
 from .text import detect_script, normalize_text, to_script, to_simplified, to_traditional
 
 __all__ = [
-    "DEFAULT_ENCODER", "MAX_BINARY_BYTES", "MAX_CLAUSE_CHARS", "MAX_PAGES", "MAX_QUESTION",
-    "MAX_TEXT_BYTES", "PARTIES", "BuildReport", "Clause", "Contract", "ContractInfo",
+    "DEFAULT_ENCODER",
+    "MAX_BINARY_BYTES",
+    "MAX_CLAUSE_CHARS",
+    "MAX_PAGES",
+    "MAX_QUESTION",
+    "MAX_TEXT_BYTES",
+    "PARTIES",
+    "BuildReport",
+    "Clause",
+    "Collections",
+    "Comparison",
+    "ComparisonRow",
+    "Contract",
+    "ContractInfo",
     "ContractbotError",
-    "Document", "EmptyQuestionError", "EmptySourceError", "Encoder", "EncoderError",
+    "Document",
+    "EmptyQuestionError",
+    "EmptySourceError",
+    "Encoder",
+    "EncoderError",
     "EncoderMismatchError",
-    "Hit", "IndexBusyError", "IndexError_", "IndexMissingError", "Manifest", "MissingSourceError",
-    "NoSourcesError", "NoWordsError", "NotAContractError",
-    "Page", "QueryError", "QuestionTooLongError", "Script", "SearchConfig", "SearchResult",
-    "Searcher", "Signals", "SourceEntry", "SourceError", "UnknownContractError",
-    "UnknownEncoderError", "UnreadableSourceError", "UnsupportedFormatError", "WouldDropError",
-    "build_from_sources", "build_index", "check_encoder_name", "collect_sources",
-    "contract_parser", "detect_script", "has_index", "index_status", "known_encoders",
-    "load_encoder", "normalize_text", "parse_contract", "private_dir", "read_text",
-    "remembered_sources", "to_script", "to_simplified", "to_traditional",
+    "Hit",
+    "IndexBusyError",
+    "IndexError_",
+    "IndexMissingError",
+    "Manifest",
+    "MissingSourceError",
+    "NoSourcesError",
+    "NoWordsError",
+    "NotAContractError",
+    "Page",
+    "PageBar",
+    "QueryError",
+    "QuestionTooLongError",
+    "Script",
+    "SearchConfig",
+    "SearchResult",
+    "Searcher",
+    "Signals",
+    "SourceEntry",
+    "SourceError",
+    "UnknownContractError",
+    "UnknownEncoderError",
+    "UnreadableSourceError",
+    "UnsupportedFormatError",
+    "WouldDropError",
+    "build_from_sources",
+    "build_index",
+    "check_encoder_name",
+    "collect_sources",
+    "compare_contracts",
+    "contract_parser",
+    "detect_script",
+    "has_index",
+    "index_status",
+    "known_encoders",
+    "load_encoder",
+    "normalize_text",
+    "ocr_cache_dir",
+    "parse_contract",
+    "private_dir",
+    "read_text",
+    "remembered_sources",
+    "to_script",
+    "to_simplified",
+    "to_traditional",
 ]

@@ -22,8 +22,9 @@ class Document:
     """What extraction returns: the pages of one source file, in order."""
 
     source: str  # path of the source file
-    kind: Literal["pdf", "docx", "text"]
+    kind: Literal["pdf", "docx", "text", "image"]
     pages: tuple[Page, ...]
+    notes: tuple[str, ...] = ()  # what reading it noticed that users should know (OCR quality)
 
     @property
     def text(self) -> str:
@@ -61,13 +62,14 @@ class Clause:
     text_simplified: str = ""
 
     def as_json(self) -> dict[str, object]:
-        """The public JSON shape used by ``parse --json`` and ``ask --json``."""
+        """One clause of ``parse --json``: its heading title too (null when it has none)."""
         return {
             "clause": self.clause,
             "chapter": self.chapter,
             "chapter_title": self.chapter_title,
             "text": self.text,
             "page": self.page,
+            "title": self.title,
         }
 
 
@@ -82,6 +84,7 @@ class Contract:
     script: Script = "simplified"
     source: str = ""
     notes: tuple[str, ...] = ()  # what parsing changed and users should know (split clauses)
+    collection: str = "default"  # first folder below the source root (set by the build)
 
     def as_json(self) -> dict[str, object]:
         """The exact shape of ``contractbot parse --json``."""
@@ -102,29 +105,44 @@ class ContractInfo:
     clauses: int
     parties: dict[str, str] = field(default_factory=dict)
     script: Script = "simplified"
+    collection: str = "default"
+    source: str = ""  # file name of the contract's source
 
 
 @dataclass(frozen=True)
 class Hit:
-    """One retrieved clause with the title of its contract and its fused score; ``also`` are
-    the same text found in other files (quoted once, every source named)."""
+    """One retrieved clause with the title of its contract and its fused score.
+
+    ``children`` are the clause's sub-clauses (all levels, document order): a heading cited as
+    an answer is quoted with them. ``source`` is the file name of its contract; ``shared_title``
+    says another contract the search could reach has the same title (name the file then).
+    ``also`` are the same clause, word for word, in other files (quoted once, every file
+    named)."""
 
     clause: Clause
     title: str
     score: float
+    children: tuple[Clause, ...] = ()
+    source: str = ""
+    shared_title: bool = False
     also: tuple[Clause, ...] = ()
 
     def as_json(self) -> dict[str, object]:
         """One entry of ``ask --json``'s results."""
+        c = self.clause
         out: dict[str, object] = {
-            "contract": self.clause.contract,
+            "contract": c.contract,
             "title": self.title,
-            **self.clause.as_json(),
+            "clause": c.clause,
+            "chapter": c.chapter,
+            "chapter_title": c.chapter_title,
+            "text": c.text,
+            "page": c.page,
             "score": round(float(self.score), 6),
         }
         if self.also:
-            out["also"] = [{"contract": c.contract, "clause": c.clause, "chapter": c.chapter}
-                           for c in self.also]
+            out["also"] = [{"contract": a.contract, "clause": a.clause, "chapter": a.chapter}
+                           for a in self.also]
         return out
 
 
@@ -143,3 +161,39 @@ class SearchResult:
     def as_json(self) -> dict[str, object]:
         """The exact shape of ``ask --json``."""
         return {"question": self.question, "results": [h.as_json() for h in self.hits]}
+
+
+@dataclass(frozen=True)
+class ComparisonRow:
+    """One contract of a comparison: its best clause for the question, or none relevant."""
+
+    contract: str
+    title: str
+    hit: Hit | None  # None: no clause of this contract is relevant (未约定)
+    source: str = ""
+    shared_title: bool = False
+
+    def as_json(self) -> dict[str, object]:
+        """One row of ``compare --json``."""
+        c = self.hit.clause if self.hit else None
+        return {
+            "contract": self.contract,
+            "title": self.title,
+            "found": self.hit is not None,
+            "clause": c.clause if c else None,
+            "chapter": c.chapter if c else None,
+            "text": c.text if c else None,
+            "score": round(float(self.hit.score), 6) if self.hit else None,
+        }
+
+
+@dataclass(frozen=True)
+class Comparison:
+    """One question asked of every contract in scope, one row per contract in build order."""
+
+    question: str
+    rows: tuple[ComparisonRow, ...]
+
+    def as_json(self) -> dict[str, object]:
+        """The exact shape of ``compare --json``."""
+        return {"question": self.question, "rows": [r.as_json() for r in self.rows]}

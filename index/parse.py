@@ -8,6 +8,7 @@ from .errors import EmptySourceError, NotAContractError, UnreadableSourceError
 from .ingest.clean import clean_text
 from .ingest.extract import extract_document, source_kind
 from .ingest.rules import load_rules
+from .ingest.scans import OcrOptions, PageProgress
 from .models import Clause, Contract, Document
 from .structure.clauses import split_clauses
 from .structure.parties import find_parties, find_title
@@ -16,11 +17,17 @@ from .structure.split import split_long_clauses
 from .text import detect_script, to_simplified
 
 
-def parse_contract(path: Path, *, rules_file: Path | None = None) -> Contract:
+def parse_contract(path: Path, *, rules_file: Path | None = None, ocr_cache: Path | None = None,
+                   on_page: PageProgress | None = None) -> Contract:
     """Parse a contract source file into its clause tree (key = file stem): extract the text,
-    clean it, split it into clauses, read its title and party roles."""
+    clean it, split it into clauses, read its title and party roles.
+
+    Scanned pages and images are read by OCR; ``ocr_cache`` is a folder where what OCR read is
+    kept by content hash (an unchanged scan is never read twice), ``on_page`` hears of each
+    page OCR reads. What reading noticed (a page read with low confidence, a clause split) is
+    in the contract's notes."""
     path = Path(path)
-    document, text = _read(path, rules_file)
+    document, text = _read(path, rules_file, OcrOptions(ocr_cache, on_page))
     key = path.stem
     clauses = split_clauses(text, key, document.first_page)
     title, parties = find_title(text), find_parties(text)
@@ -37,27 +44,28 @@ def parse_contract(path: Path, *, rules_file: Path | None = None) -> Contract:
         clauses=tuple(clauses),
         script=detect_script(text),
         source=str(path),
-        notes=tuple(notes),
+        notes=document.notes + tuple(notes),
     )
 
 
 def check_source(path: Path) -> str:
-    """The kind of a source file ("pdf", "docx", "text") as extraction would read it, from its
-    first bytes and size; a SourceError naming why it would not be read (an image, a
+    """The kind of a source file ("pdf", "docx", "image", "text") as extraction would read it,
+    from its first bytes and size; a SourceError naming why it would not be read (a
     spreadsheet, an archive, an empty or too large file)."""
     return source_kind(Path(path))
 
 
-def read_text(path: Path, *, rules_file: Path | None = None) -> str:
+def read_text(path: Path, *, rules_file: Path | None = None,
+              ocr_cache: Path | None = None) -> str:
     """The cleaned text of a contract source, pages separated by form feeds: what the clause
     tree is built from."""
-    return _read(Path(path), rules_file)[1]
+    return _read(Path(path), rules_file, OcrOptions(ocr_cache))[1]
 
 
-def _read(path: Path, rules_file: Path | None) -> tuple[Document, str]:
+def _read(path: Path, rules_file: Path | None, ocr: OcrOptions) -> tuple[Document, str]:
     if not path.is_file():
         raise UnreadableSourceError(str(path), "no such file")
-    document = extract_document(path)
+    document = extract_document(path, ocr=ocr)
     text = clean_text(document.text, load_rules(rules_file), join_lines=document.kind == "text")
     if not text.strip():
         raise EmptySourceError(str(path), "holds no contract text")

@@ -74,6 +74,7 @@ class LoadResult:
     wall_s: float
     rate_limit: bool
     problems: list[str] = field(default_factory=list)
+    chat_actions: int = 0  # "typing…" actions sent while the 200 chats were answered
 
     @property
     def ok(self) -> bool:
@@ -85,6 +86,7 @@ class LoadResult:
                 ("p50 latency", f"{self.p50_ms:.0f} ms"), ("p95 latency", f"{self.p95_ms:.0f} ms"),
                 ("max latency", f"{self.max_ms:.0f} ms"), ("wall time", f"{self.wall_s:.1f} s"),
                 ("throughput", f"{self.answered / self.wall_s:.1f} answers/s"),
+                ("typing actions", self.chat_actions),
                 ("rate limiter", "on" if self.rate_limit else "off")]
         return "\n".join(f"{k:<16}{v}" for k, v in rows)
 
@@ -160,12 +162,14 @@ async def run_load(index_dir: Path, chats: int = 200, rate_limit: bool = True,
         expected = {_chat(i)[1:]: [t for _, t in _answers(api, ref_id)]
                     for i, ref_id in reference.items()}
         start = time.monotonic()
+        actions_before = len(api.sent("sendChatAction"))
         for i in range(chats):
             chat_id, kind, text = _chat(i)
             api.push("message", _message(chat_id, kind, text, 1))
         want = len(api.arrived) + sum(len(expected[_chat(i)[1:]]) for i in range(chats))
         await _settle(api, want, timeout)
         wall = time.monotonic() - start
+        actions = len(api.sent("sendChatAction")) - actions_before
     finally:
         await app.updater.stop()
         await app.stop()
@@ -197,6 +201,7 @@ async def run_load(index_dir: Path, chats: int = 200, rate_limit: bool = True,
         chats=chats, answered=answered, missing=missing, duplicated=duplicated, wrong=wrong,
         p50_ms=statistics.median(lat), p95_ms=lat[min(len(lat) - 1, int(0.95 * len(lat)))],
         max_ms=lat[-1], wall_s=wall, rate_limit=rate_limit, problems=problems[:20],
+        chat_actions=actions,
     )
 
 

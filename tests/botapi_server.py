@@ -2,6 +2,9 @@
 
 It answers the methods the bot uses, serves queued updates to getUpdates (long poll with a short
 wait) and files for download, and records every call so tests can assert on what was sent.
+It answers errors as Telegram does: editing the buttons of a message to what they already are
+is a 400 "message is not modified", editing a message it never sent a 400 "message to edit not
+found"; ``fail`` makes a method answer with a given error.
 """
 
 from __future__ import annotations
@@ -34,6 +37,9 @@ class FakeBotApi:
         self.port = 0
         self._writers: set[asyncio.StreamWriter] = set()
         self.rejected_token: str | None = None  # answered 401 Unauthorized, as Telegram does
+        self.messages: dict[tuple[int, int], dict[str, Any]] = {}  # (chat, id) -> sent message
+        self.fail: dict[str, tuple[int, str]] = {}  # method -> (error code, description)
+        self.webhook: dict[str, Any] = {}  # the last setWebhook call's parameters
 
     @property
     def base_url(self) -> str:
@@ -119,6 +125,11 @@ class FakeBotApi:
                 {"ok": False, "error_code": 401, "description": "Unauthorized"}).encode()
         params = self._params(headers.get("content-type", ""), body)
         self.calls.append((api, params))
+        failure = self.fail.get(api) or self._refusal(api, params)
+        if failure is not None:
+            code, description = failure
+            return code, "application/json", json.dumps(
+                {"ok": False, "error_code": code, "description": description}).encode()
         result = await self._result(api, params)
         return 200, "application/json", json.dumps({"ok": True, "result": result}).encode()
 
@@ -127,6 +138,19 @@ class FakeBotApi:
         /file/bot<token>/path)."""
         rest = path.removeprefix("/file")
         return rest.startswith(f"/bot{self.token}/")
+
+    def _refusal(self, api: str, p: dict[str, Any]) -> tuple[int, str] | None:
+        """The 400 Telegram answers an edit of buttons that cannot or need not change."""
+        if api != "editMessageReplyMarkup":
+            return None
+        sent = self.messages.get((int(p.get("chat_id", 0)), int(p.get("message_id", 0))))
+        if sent is None:
+            return 400, "Bad Request: message to edit not found"
+        if _markup(p.get("reply_markup")) == _markup(sent.get("reply_markup")):
+            return 400, ("Bad Request: message is not modified: specified new message content "
+                         "and reply markup are exactly the same as a current content and reply "
+                         "markup of the message")
+        return None
 
     @staticmethod
     def _params(ctype: str, body: bytes) -> dict[str, Any]:
@@ -160,13 +184,37 @@ class FakeBotApi:
         if api == "sendMessage":
             self._next_message += 1
             chat_id = int(p["chat_id"])
-            return {"message_id": self._next_message, "date": int(time.time()),
+            sent = {"message_id": self._next_message, "date": int(time.time()),
                     "chat": {"id": chat_id, "type": "private" if chat_id > 0 else "supergroup"},
                     "from": {"id": BOT_ID, "is_bot": True, "first_name": "Contracts"},
                     "text": p.get("text", "")}
+            if _markup(p.get("reply_markup")):
+                sent["reply_markup"] = p["reply_markup"]
+            self.messages[(chat_id, self._next_message)] = sent
+            return sent
+        if api == "editMessageReplyMarkup":
+            sent = self.messages[(int(p["chat_id"]), int(p["message_id"]))]
+            if _markup(p.get("reply_markup")):
+                sent["reply_markup"] = p["reply_markup"]
+            else:
+                sent.pop("reply_markup", None)
+            return sent
+        if api == "setWebhook":
+            self.webhook = dict(p)
+            return True
+        if api == "getWebhookInfo":
+            return {"url": self.webhook.get("url", ""), "has_custom_certificate": False,
+                    "pending_update_count": 0}
         if api == "getFile":
             fid = str(p["file_id"])
             return {"file_id": fid, "file_unique_id": fid,
                     "file_size": len(self.files.get(f"documents/{fid}", b"")),
                     "file_path": f"documents/{fid}"}
         return True
+
+
+def _markup(markup: Any) -> list[Any]:
+    """The inline keyboard of a reply_markup parameter (empty when there is none)."""
+    if isinstance(markup, str):
+        markup = json.loads(markup) if markup else None
+    return list((markup or {}).get("inline_keyboard") or [])

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import numpy as np
 import pytest
 from index_corpus import LEASE, MAINT, fast_encoder, parse_json, write_corpus
@@ -102,3 +104,27 @@ def test_hnsw_question_runs_faiss_on_one_thread_and_restores_the_setting(
     hits = hnsw.search("押金是多少", top_k=1).hits
     assert seen == [1] and faiss.omp_get_max_threads() == 2
     assert hits and hits[0].clause.contract == LEASE["key"]
+
+
+def test_hnsw_question_limited_to_collections_scores_them_exactly(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Over an approximate index, a chat's collections are scored exactly: with two
+    candidates only, the other collection's clauses would otherwise take them all."""
+    from index.search import dense
+
+    write_corpus(tmp_path / "src" / "a", MAINT)
+    write_corpus(tmp_path / "src" / "b", LEASE)
+    enc = fast_encoder()
+    build_index([tmp_path / "src"], tmp_path / "hnsw", enc, parse=parse_json, progress=False,
+                ann_threshold=0)
+    build_index([tmp_path / "src"], tmp_path / "exact", enc, parse=parse_json, progress=False)
+    monkeypatch.setattr(dense, "DENSE_CANDIDATES", 2)
+    hnsw, exact = Searcher(tmp_path / "hnsw", enc), Searcher(tmp_path / "exact", enc)
+    assert not hnsw._gen.dense.exact and exact._gen.dense.exact
+    only_b = frozenset({"b"})
+    question = "乙方应该多久响应故障"  # the maintenance contract's subject, asked of the lease
+    got = hnsw.search(question, top_k=5, collections=only_b)
+    want = exact.search(question, top_k=5, collections=only_b)
+    assert [h.clause.clause for h in got.hits] == [h.clause.clause for h in want.hits]
+    assert [round(h.score, 5) for h in got.hits] == [round(h.score, 5) for h in want.hits]

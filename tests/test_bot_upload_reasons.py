@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 import asyncio
+import io
 import json
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
@@ -98,7 +99,7 @@ async def test_bad_upload_reply_gives_the_reason_index_status_records(
                  str(tmp_path / "scratch")]) == 4
     [line] = [ln for ln in capsys.readouterr().err.splitlines() if ln.startswith("scan.pdf: ")]
     reason = line.partition(": ")[2]
-    assert reason == "scanned PDF: no text layer, OCR is not supported yet"
+    assert reason == "scanned PDF: OCR found no text"
     assert reply == f"无法读取 scan.pdf：{reason}"
 
 
@@ -116,3 +117,35 @@ async def test_long_clause_upload_reply_gives_the_split_note(
     assert note["note"].startswith("clause 第一条 has 7,000 characters, more than 3,000: split")
     assert reply.startswith("已收录《培训服务合同》，共 ") and reply.endswith(
         f"\n注意：{note['note']}")
+
+
+async def test_a_photo_is_read_by_ocr_and_indexed(
+    shared: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """An admin sends a photo of a contract page (named by its caption): read and indexed."""
+    from scans import crop, render_page, scanned
+
+    page = render_page(shared / "contracts-real" / "劳动合同（已填写样例）.pdf", 1)
+    buf = io.BytesIO()
+    scanned(crop(page, 0.09, 0.535)).save(buf, "JPEG", quality=85)
+    async with real_bot(tmp_path) as api:
+        api.files["documents/P1"] = buf.getvalue()
+        api.push("message", message(ADMIN, None, message_id=1, caption="劳动合同", photo=[
+            {"file_id": "P1", "file_unique_id": "P1", "width": 1654, "height": 1040,
+             "file_size": len(buf.getvalue())}]))
+        sent = await api.wait_for("sendMessage", 2, timeout=120)
+    assert sent[-1]["text"] == "已收录《劳动合同》，共 2 条。"
+    assert (tmp_path / "src" / "劳动合同.jpg").is_file()
+    [entry] = [s for s in _status(tmp_path / "index", capsys)["sources"]
+               if Path(s["source"]).name == "劳动合同.jpg"]
+    assert entry["clauses"] == 2
+
+
+def test_uploads_of_images_are_taken_others_refused() -> None:
+    from bot import texts
+    from bot.admin import upload_refusal
+
+    for name in ("合同.pdf", "scan.PNG", "photo.jpg", "page.jpeg", "pages.tif", "x.webp"):
+        assert upload_refusal(name, 1000) is None, name
+    assert upload_refusal("prices.xlsx", 1000) == texts.UPLOAD_BAD_TYPE
+    assert upload_refusal("big.png", 30 * 1024 * 1024) == texts.UPLOAD_TOO_BIG

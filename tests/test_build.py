@@ -226,13 +226,14 @@ def test_collect_sources_recurses_and_names_empty_folders(tmp_path) -> None:
     (tmp_path / "a" / ".git").mkdir()
     (tmp_path / "a" / "empty").mkdir()
     for name in ("a/x.pdf", "a/b/y.DOCX", "a/b/z.txt", "a/notes.md", "a/scan.png",
-                 "a/.hidden.txt", "a/.git/HEAD"):
+                 "a/b/photo.JPG", "a/skip.zip", "a/.hidden.txt", "a/.git/HEAD"):
         (tmp_path / name).write_text("x")
     files, skipped = collect_sources([tmp_path / "a", tmp_path / "a" / "x.pdf",
                                       tmp_path / "a" / "empty"])
     # every file but the hidden ones: the plan names those that are not contracts, and why
     assert sorted(os.path.relpath(f, tmp_path) for f in files) == [
-        "a/b/y.DOCX", "a/b/z.txt", "a/notes.md", "a/scan.png", "a/x.pdf"]
+        "a/b/photo.JPG", "a/b/y.DOCX", "a/b/z.txt", "a/notes.md", "a/scan.png", "a/skip.zip",
+        "a/x.pdf"]
     assert skipped == [(str(tmp_path / "a" / "empty"), EMPTY_FOLDER)]
 
 

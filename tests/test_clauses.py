@@ -241,15 +241,17 @@ def test_chapter_title_on_its_own_line() -> None:
 
 
 def test_chapter_with_paragraphs_but_no_clauses_is_a_clause() -> None:
+    """...of its own, titled, and not also a chapter holding itself (第一章 › 第一章)."""
     text = (
         "合资合同\n第一章　总则\n甲乙双方同意举办合资企业。\n"
         "第二章　合营各方\n第一条　本合同的各方为甲方和乙方。\n"
     )
     clauses = split_clauses(text, "jv")
-    assert [(c.clause, c.chapter, c.chapter_title, c.text) for c in clauses] == [
-        ("第一章", "第一章", "总则", "甲乙双方同意举办合资企业。"),
-        ("第一条", "第二章", "合营各方", "本合同的各方为甲方和乙方。"),
+    assert [(c.clause, c.chapter, c.title, c.text) for c in clauses] == [
+        ("第一章", None, "总则", "甲乙双方同意举办合资企业。"),
+        ("第一条", "第二章", None, "本合同的各方为甲方和乙方。"),
     ]
+    assert clauses[1].chapter_title == "合营各方"
 
 
 def test_document_without_numbering_gives_no_clauses() -> None:
@@ -329,3 +331,54 @@ def test_page_breaks_end_headings_and_sentences_not_words() -> None:
     assert (c["第二条"].title, c["第二条"].page) == ("逾期付款责任", 3)
     assert c["第二条"].text == "除不可抗力外，买受人未按约定付款的，按日支付违约金。"
     assert c["第三条"].page == 6
+
+
+def _tree(text: str) -> dict[str, str]:
+    return {c.clause: c.text for c in split_clauses(text, "t")}
+
+
+def test_a_filled_signature_block_is_a_clause_and_notes_after_the_contract_are_dropped(
+) -> None:
+    text = ("租赁合同\n第一条 租金每月三千元。\n第二条 本合同一式两份，双方各执一份。\n"
+            "甲方（签字）：        乙方（签字）：\n签订日期：2025年3月1日\n"
+            "填写说明\n一、本合同文本供参考。\n二、空白处应填写完整。\n")
+    assert _tree(text) == {"第一条": "租金每月三千元。", "第二条": "本合同一式两份，双方各执一份。",
+                           "签署": "甲方（签字）：        乙方（签字）：\n签订日期：2025年3月1日"}
+    # a signature block left blank (a template) is dropped
+    blank = text.replace("2025年3月1日", "    年  月  日")
+    assert list(_tree(blank)) == ["第一条", "第二条"]
+    assert _tree(blank)["第二条"] == "本合同一式两份，双方各执一份。"
+    # a sentence about signing is not a signature block
+    text = "合同\n第一条 本合同自双方签字（盖章）之日起生效。\n第二条 其他事项另行约定。\n"
+    assert list(_tree(text)) == ["第一条", "第二条"]
+
+
+def test_a_label_right_after_a_full_stop_starts_a_clause() -> None:
+    text = ("协议书\n一、签订地点\n本合同在北京签订。二、补充协议\n"
+            "合同未尽事宜另行签订补充协议。\n")
+    assert _tree(text) == {"一": "本合同在北京签订。", "二": "合同未尽事宜另行签订补充协议。"}
+
+
+def test_special_terms_may_list_only_some_sub_clauses() -> None:
+    text = ("合同\n1. 一般约定\n1.1 词语定义：本合同中的词语含义与通用条款相同。\n"
+            "2. 材料与设备\n2.4 材料的保管\n2.4.1 保管费用由发包人承担。\n"
+            "2.6 样品\n2.6.1 样品由承包人封存。\n")
+    assert list(_tree(text)) == ["1", "1.1", "2", "2.4", "2.4.1", "2.6", "2.6.1"]
+
+
+def test_a_list_starts_at_one_under_each_clause() -> None:
+    text = ("合同\n第一条 甲方应：\n（1）付款；\n（2）验收。\n"
+            "第二条 乙方应：\n（4）交货；\n（5）保修。\n")
+    t = _tree(text)
+    assert list(t) == ["第一条", "第二条"]
+    assert t["第二条"] == "乙方应：\n（4）交货；\n（5）保修。"
+
+
+def test_a_list_of_the_annexes_is_not_the_annexes_and_blank_items_are_not_clauses() -> None:
+    text = ("合同\n第一条 附件是本合同的组成部分。\n附件1：设备清单\n附件2：付款计划\n"
+            "附件1：设备清单\n1. 挖掘机一台，型号见报价单。\n2. 装载机一台，型号见报价单。\n3. ；\n"
+            "附件2：付款计划\n首期付款百分之三十，验收后付清。\n")
+    t = _tree(text)
+    assert list(t) == ["第一条", "附件1 1", "附件1 2", "附件2"]
+    assert t["第一条"] == "附件是本合同的组成部分。\n附件1：设备清单\n附件2：付款计划"
+    assert t["附件1 2"].endswith("\n3. ；")  # the blank third item is a line of the one above

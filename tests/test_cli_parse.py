@@ -19,12 +19,21 @@ def test_parse_json_shape(shared: Path, capsys: pytest.CaptureFixture[str]) -> N
     assert out["title"] == "在线客服系统升级服务合同"
     assert out["parties"] == {"甲方": "服务需求方", "乙方": "服务提供方"}
     clauses = out["clauses"]
-    assert all(list(c) == ["clause", "chapter", "chapter_title", "text", "page"] for c in clauses)
+    assert all(list(c) == ["clause", "chapter", "chapter_title", "text", "page", "title"]
+               for c in clauses)
     ids = [c["clause"] for c in clauses]
     # document order, headings and leaves alike
     assert ids.index("2.1") < ids.index("2.1.1") < ids.index("2.2") < ids.index("7.2")
     c72 = clauses[ids.index("7.2")]
     assert (c72["chapter"], c72["chapter_title"], c72["page"]) == ("第七章", "质量保证", None)
+    assert c72["title"] is None  # a clause without a heading title of its own
+
+
+def test_parse_json_gives_a_clauses_heading_title(shared: Path,
+                                                  capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["parse", str(shared / "contracts" / "cs-maintenance.txt"), "--json"]) == 0
+    clauses = {c["clause"]: c for c in json.loads(capsys.readouterr().out)["clauses"]}
+    assert clauses["2.3"]["title"] == "维护响应时间"
 
 
 def test_parse_tree_text(shared: Path, capsys: pytest.CaptureFixture[str]) -> None:

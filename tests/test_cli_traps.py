@@ -28,7 +28,7 @@ from index import build_from_sources, store
 
 CLI = [sys.executable, "-m", "bot.cli"]
 TOKEN = "123456:SECRET-token"
-PNG = b"\x89PNG\r\n\x1a\n" + b"\0" * 64
+PNG = b"\x89PNG\r\n\x1a\n" + b"\0" * 64  # a PNG signature, no image: OCR cannot read it
 CJK = re.compile(r"[\u3400-\u9fff]")
 
 
@@ -159,7 +159,7 @@ def test_files_that_are_not_contracts_are_named_with_their_reason(
     assert lines == [
         "SOURCES.md: does not look like a contract",
         "old.zip: archives are not read: unpack it and index the folder",
-        "photo.png: images are not supported (no OCR yet): send a PDF, DOCX or text",
+        "photo.png: not a readable image",  # images are read by OCR: this one is broken
         "prices.xlsx: spreadsheets are not supported: save the contract as .docx or PDF",
     ]
     status = json.loads(run(tmp_path, "index", "status", "--json", "--index",
@@ -177,7 +177,7 @@ def test_a_folder_of_only_images_and_spreadsheets_changes_nothing(idx: Path,
     proc = run(tmp_path, "index", "build", str(folder), "--index", str(idx))
     assert proc.returncode == 5
     assert sorted(proc.stderr.splitlines()[:2]) == [
-        "page1.png: images are not supported (no OCR yet): send a PDF, DOCX or text",
+        "page1.png: not a readable image",
         "prices.xlsx: spreadsheets are not supported: save the contract as .docx or PDF"]
     assert "would leave the index empty" in last_line(proc)
     assert snapshot(idx) == before

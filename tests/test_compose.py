@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import pytest
+
 from bot.compose import BLANK_FLAG, compose, format_text, has_blank, heading_line, party_note
 from index import Clause, Hit, SearchResult, detect_script
 
@@ -24,6 +26,33 @@ def test_blank_detection() -> None:
     assert has_blank("开户行：（空白）")
     assert not has_blank("违约金为合同总额的5%。")
     assert not has_blank("付款比例 10-20%")
+
+
+@pytest.mark.parametrize("text", [
+    "法定代表：姓名＿＿职务＿＿国籍＿＿。",  # two full-width underscores
+    "租金为每月———元。",  # a run of dashes
+    "租赁期自      年    月    日起。",  # a run of spaces (full-width ones are spaces now)
+    "甲方应于 年 月 日前付款。",  # a date without its numbers (PDF underlines are dropped)
+    "月租金为人民币 元，押金 元。",  # an amount without its number
+    "双方约定按下列第 种方式处理。",
+    "该房屋坐落于： 。",  # a value missing before the full stop
+    "依法实行以 为周期的综合计算工时工作制。",  # Chinese has no spaces between words
+    "月租金为${contract.rent}元。",  # a template field never filled
+])
+def test_blanks_written_as_spaces_dashes_and_full_width_underscores(text: str) -> None:
+    assert has_blank(text)
+
+
+@pytest.mark.parametrize("text", [
+    "工作时间 9:30—18:30，周一至周五。",
+    "ΔP——需调整的价格差额；",  # a dash in a formula
+    "因乙方欠缴各项费用达  30  日以上的，甲方可以解除合同。",  # a filled-in number
+    "地    址：上海市浦东新区；电    话：021-12345678",  # labels padded with spaces
+    "监理人应提前 7 天书面通知承包人。",
+    "签订地点：杭州市西湖区 / 线上系统确认",
+])
+def test_filled_text_is_not_taken_for_a_blank(text: str) -> None:
+    assert not has_blank(text)
 
 
 def test_party_note_only_when_question_names_a_defined_role() -> None:

@@ -126,6 +126,8 @@ def test_automatic_numbering_is_rendered(tmp_path) -> None:
 
 
 def test_body_order_and_tables(tmp_path) -> None:
+    """Tables stay where they are, one line per row as 列名：值；列名：值; a one-cell table
+    (layout) keeps its paragraphs as lines."""
     document = docx.Document()
     document.add_paragraph("第一条 价款")
     table = document.add_table(rows=3, cols=3)
@@ -147,9 +149,8 @@ def test_body_order_and_tables(tmp_path) -> None:
     assert extract_document(path).text == "\n".join(
         [
             "第一条 价款",
-            "项目 | 单价 | 数量",
-            "维护费 | 按年计",
-            "合计 | 12000 | 1",
+            "项目：维护费；单价：按年计",  # a merged cell stays under its first column
+            "项目：合计；单价：12000；数量：1",
             "（一）表格内的条款文字。",
             "（二）第二段。",
             "第二条 其他",

@@ -73,8 +73,11 @@ def test_legacy_doc_and_ole_named_docx(tmp_path) -> None:
 
 def test_unsupported_types(tmp_path) -> None:
     png = tmp_path / "scan.png"
-    png.write_bytes(b"\x89PNG\r\n\x1a\n" + b"\x00" * 100)
-    _raises(png, UnsupportedFormatError, "images are not supported")
+    png.write_bytes(b"\x89PNG\r\n\x1a\n" + b"\x00" * 100)  # images are read, broken ones not
+    _raises(png, UnreadableSourceError, "not a readable image")
+    jpg = tmp_path / "photo.jpg"
+    jpg.write_bytes("第一条 甲方".encode())
+    _raises(jpg, UnreadableSourceError, "not a readable image")
     xlsx = tmp_path / "prices.xlsx"
     xlsx.write_bytes(b"PK\x03\x04" + b"\x00" * 100)
     _raises(xlsx, UnsupportedFormatError, "spreadsheets are not supported")
@@ -130,8 +133,10 @@ def test_encrypted_pdf(tmp_path) -> None:
 
 
 def test_scanned_pdf_without_text_layer(tmp_path) -> None:
-    path = _pdf(tmp_path / "scan.pdf", text=None, pages=2)
-    _raises(path, EmptySourceError, "scanned PDF: no text layer, OCR is not supported yet")
+    path = _pdf(tmp_path / "scan.pdf", text=None, pages=2)  # read by OCR, which finds no text
+    _raises(path, EmptySourceError, "scanned PDF: OCR found no text")
+    blank = _pdf(tmp_path / "blank.pdf", text="", pages=2)
+    _raises(blank, EmptySourceError, "the PDF holds no text")
 
 
 def test_page_limit(tmp_path, monkeypatch) -> None:

@@ -98,3 +98,33 @@ def test_starts_with_label_still_works() -> None:
 ])
 def test_quantity_tokens(text: str, tokens: list[str]) -> None:
     assert quantity_tokens(text) == tokens
+
+
+@pytest.mark.parametrize(
+    ("line", "family", "text"),
+    [
+        ("3.2 项目经理", "dot2", "3.2"),  # 项目 is a word, not "3.2 项" (an item reference)
+        ("1.1.4 日期和期限", "dot3", "1.1.4"),
+        ("1.1.4.7 天：除特别指明外，均指日历天。", "dot4", "1.1.4.7"),
+        ("7.1.6 天线、线路或互连设施任何部分的失灵。", "dot3", "7.1.6"),  # three numbers: no amount
+        ("6 电梯：", "dot1", "6"),  # a list item that lost its dot
+        ("附件十一. 合同产品的制造（略）", "annex", "附件十一"),
+        ("附件", "annex", "附件"),  # the one annex, unnumbered
+        ("附件：", "annex", "附件"),
+    ],
+)
+def test_headings_that_look_like_amounts_or_references(line: str, family: str, text: str) -> None:
+    label = parse_label(line)
+    assert label is not None and (label.family, label.text) == (family, text)
+
+
+@pytest.mark.parametrize(
+    "line", ["2.5 天内付清", "3 天内", "附件：房屋交割单", "附件1.2", "附件三、四"]
+)
+def test_amounts_and_references_are_still_no_labels(line: str) -> None:
+    assert parse_label(line) is None
+
+
+def test_an_annex_number_is_read_whole() -> None:
+    label = parse_label("附件十一 合同产品的制造（略）")
+    assert label is not None and (label.text, label.value) == ("附件十一", (11,))

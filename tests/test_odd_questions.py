@@ -87,8 +87,8 @@ BOT_CASES = [
 
 async def test_bot_answers_each_odd_question_once_and_clearly(tmp_path: Path) -> None:
     async with running_bot(tmp_path) as api:
-        for n, (text, _) in enumerate(BOT_CASES, 1):
-            api.push("message", message(PRIVATE, text, message_id=n))
+        for n, (text, _) in enumerate(BOT_CASES, 1):  # one asker each: scripts are per user
+            api.push("message", message(PRIVATE, text, message_id=n, user_id=1000 + n))
         sent = await api.wait_for("sendMessage", len(BOT_CASES))
         errors = [c for c in api.calls if c[0] == "sendMessage" and "出错" in c[1]["text"]]
     by_reply = {reply_id(s): s["text"] for s in sent}

@@ -10,17 +10,18 @@ from __future__ import annotations
 
 import datetime as _dt
 import threading
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
 
 from ..models import Contract
-from ..store import Manifest, SourceEntry, build_lock
+from ..store import Manifest, SourceEntry, build_lock, ocr_cache_dir
 from ..store.encoders import Encoder, check_encoder_name, load_encoder
 from ..store.tokenize import DEFAULT_MODE, TokenMode
 from ..store.tokenize import preload as tokenize_preload
+from .collections import assign_collections
 from .embed import embed_rows
 from .guard import check_drops, dropped_sources, live_manifest, resolve_roots, root_names
-from .plan import Parsed, Parser, plan_build
+from .plan import PageBar, Parsed, Parser, plan_build
 from .previous import reusable_previous
 from .report import BuildReport
 from .rows import Rows, make_rows
@@ -29,7 +30,7 @@ from .write import new_generation_name, write_generation
 
 # Bump when the texts we index change (search/embedding text, normalisation): a build then
 # re-parses and re-embeds everything instead of reusing the previous generation.
-TEXT_VERSION = 5  # 5: durations and percentages as canonical BM25 tokens
+TEXT_VERSION = 6  # 6: tables as rows, sentences joined, OCR, clause-tree fixes; quantity tokens
 
 
 def build_index(
@@ -42,11 +43,12 @@ def build_index(
     live atomically.
 
     ``parse`` turns one file into a Contract, raising SourceError on bad files (default: the
-    standard parser); ``salt`` is anything besides file content that changes parsing (e.g. the
-    rules file), so a change there re-parses everything. ``ann_threshold`` overrides
-    index.store.vectors.ANN_THRESHOLD. Nothing is written, and the error says why, when a
-    source does not exist (MissingSourceError) or when the build would leave the index empty or
-    drop more than half of its contracts (WouldDropError) unless ``replace``.
+    standard parser, keeping what OCR reads in the index's cache); ``salt`` is anything
+    besides file content that changes parsing (e.g. the rules file), so a change there
+    re-parses everything. ``ann_threshold`` overrides index.store.vectors.ANN_THRESHOLD.
+    Nothing is written, and the error says why, when a source does not exist
+    (MissingSourceError) or when the build would leave the index empty or drop more than half
+    of its contracts (WouldDropError) unless ``replace``.
     """
     index_dir = Path(index_dir)
     roots = resolve_roots(sources, index_dir)  # before the lock: a typo creates nothing
@@ -62,8 +64,9 @@ def build_index(
 def _build(roots: Sequence[Path], index_dir: Path, encoder: Encoder, *, parse: Parser | None,
            salt: bytes, progress: bool | None, mode: TokenMode,
            ann_threshold: int | None, replace: bool) -> BuildReport:
+    pages = PageBar(progress)
     if parse is None:
-        parse, salt = contract_parser()
+        parse, salt = contract_parser(ocr_cache=ocr_cache_dir(index_dir), on_page=pages)
     files, missing = collect_sources(roots)
     own = index_dir.resolve()  # an index inside a source folder is not a source of itself
     files = [f for f in files if own not in f.resolve().parents]
@@ -72,7 +75,12 @@ def _build(roots: Sequence[Path], index_dir: Path, encoder: Encoder, *, parse: P
         live = live_manifest(index_dir)
         previous = reusable_previous(index_dir, encoder=encoder.name, tokenizer=mode,
                                      text_version=TEXT_VERSION)
-        plan = plan_build(files, previous, parse, salt=salt, failed=missing, progress=progress)
+        try:
+            plan = plan_build(files, previous, parse, salt=salt, failed=missing,
+                              progress=progress)
+        finally:
+            pages.close()
+        plan = assign_collections(plan, list(roots))
         kept = {item.contract.key for item in plan.items}
         recorded = root_names(roots)
         check_drops(kept, live, roots=recorded, replace=replace, failed=plan.failed)
@@ -109,7 +117,8 @@ def _manifest(gen: str, rows: Rows, encoder: Encoder, mode: TokenMode,
         generation=gen, encoder=encoder.name, dim=encoder.dim, tokenizer=mode,
         text_version=TEXT_VERSION,
         built_at=_dt.datetime.now(_dt.timezone.utc).isoformat(timespec="seconds"),
-        sources=tuple(SourceEntry(c.source, c.key, c.title, h, counts.get(c.key, 0))
+        sources=tuple(SourceEntry(c.source, c.key, c.title, h, counts.get(c.key, 0),
+                                  collection=c.collection)
                       for c, h in rows.contracts),
         failed=tuple(failed),
         notes=tuple((str(Path(s).resolve()), n) for s, n in notes),
@@ -136,14 +145,18 @@ def _preload(encoder: Encoder, mode: TokenMode) -> list[threading.Thread]:
     return threads
 
 
-def contract_parser(rules_file: Path | None = None) -> tuple[Parser, bytes]:
-    """The standard parser (index.parse.parse_contract with ``rules_file``) and its salt."""
+def contract_parser(
+    rules_file: Path | None = None, *, ocr_cache: Path | None = None,
+    on_page: Callable[[int, int], None] | None = None,
+) -> tuple[Parser, bytes]:
+    """The standard parser (index.parse.parse_contract with ``rules_file``, OCR results kept in
+    ``ocr_cache``, ``on_page`` told of each page OCR reads) and its salt."""
     from ..parse import parse_contract
 
     salt = rules_file.read_bytes() if rules_file is not None and rules_file.is_file() else b""
 
     def parse(path: Path) -> Contract:
-        return parse_contract(path, rules_file=rules_file)
+        return parse_contract(path, rules_file=rules_file, ocr_cache=ocr_cache, on_page=on_page)
 
     return parse, salt
 
@@ -152,9 +165,15 @@ def build_from_sources(sources: Sequence[Path] | None, index_dir: Path, encoder_
                        rules_file: Path | None = None, progress: bool | None = None,
                        replace: bool = False) -> BuildReport:
     """Build the index at ``index_dir`` from ``sources`` (None: the ones it remembers) with the
-    standard parser; the encoder name and the sources are checked before the model loads."""
+    standard parser; the encoder name and the sources are checked before the model loads, and
+    what OCR reads is kept in the index's cache (``<index>/cache/ocr``)."""
     check_encoder_name(encoder_name)
     roots = resolve_roots(sources, Path(index_dir))
-    parse, salt = contract_parser(rules_file)
-    return build_index(roots, index_dir, load_encoder(encoder_name), parse=parse, salt=salt,
-                       progress=progress, replace=replace)
+    pages = PageBar(progress)
+    parse, salt = contract_parser(rules_file, ocr_cache=ocr_cache_dir(Path(index_dir)),
+                                  on_page=pages)
+    try:
+        return build_index(roots, index_dir, load_encoder(encoder_name), parse=parse,
+                           salt=salt, progress=progress, replace=replace)
+    finally:
+        pages.close()

@@ -60,6 +60,32 @@ def progress_bar(total: int, enabled: bool | None, desc: str) -> Any:
     return tqdm(total=total, desc=desc, disable=not enabled, file=sys.stderr, leave=False)
 
 
+class PageBar:
+    """The progress bar of the pages OCR reads in a build (scans take seconds a page), shown
+    under the parsing bar from the first scanned page on; each source adds its pages."""
+
+    def __init__(self, enabled: bool | None) -> None:
+        self.enabled = sys.stderr.isatty() if enabled is None else enabled
+        self.bar: Any = None
+
+    def __call__(self, done: int, total: int) -> None:
+        if self.bar is None:
+            from tqdm import tqdm
+
+            self.bar = tqdm(total=0, desc="OCR", unit="page", disable=not self.enabled,
+                            file=sys.stderr, leave=False, position=1)
+        if done == 0:
+            self.bar.total += total
+            self.bar.refresh()
+        else:
+            self.bar.update(1)
+
+    def close(self) -> None:
+        """Remove the bar (if one was shown)."""
+        if self.bar is not None:
+            self.bar.close()
+
+
 def plan_build(files: Sequence[Path], previous: Previous | None, parse: Parser, *,
                salt: bytes = b"", failed: Sequence[tuple[str, str]] = (),
                progress: bool | None = None) -> BuildPlan:

@@ -47,7 +47,8 @@ def make_rows(plan: BuildPlan, previous: Previous | None, *, dim: int,
         if isinstance(item, Parsed):
             c = item.contract
             contracts.append((Contract(key=c.key, title=c.title, parties=c.parties, clauses=(),
-                                       script=c.script, source=str(item.path.resolve())),
+                                       script=c.script, source=str(item.path.resolve()),
+                                       collection=c.collection),
                               item.digest))
             for clause, parts, embed in clause_rows(c):
                 salt, cid = 0, clause_id(clause.contract, clause.clause, clause.text)

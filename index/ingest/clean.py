@@ -1,8 +1,9 @@
 """Raw contract text -> text fit for the clause splitter: spam repaired, pinyin and site text gone.
 
 Steps, in order: spam-word repair (editable rules), pinyin annotations removed (權(quán) -> 權),
-full-width digits and letters folded, lines broken by a page layout rejoined, and the hosting
-site's text after the contract dropped. What comes before the title is left to
+full-width digits and letters folded, lines broken by a page layout rejoined, tables drawn with
+box-drawing characters turned into rows, and the hosting site's text after the contract
+dropped. What comes before the title is left to
 ``index.body``, which finds where the contract starts. Form feeds (page breaks) are kept.
 """
 
@@ -17,6 +18,8 @@ from ..models import PAGE_BREAK
 from ..numerals import starts_with_label
 from ..text import to_halfwidth
 from .rules import Rule, apply_rules, load_rules
+from .sentences import continues_sentence, is_field, is_heading, starts_new_line
+from .tables import BOX_START, box_tables
 
 SITE_NOISE_FILE = Path(__file__).resolve().parent.parent / "data" / "site_noise.txt"
 
@@ -27,8 +30,10 @@ _PINYIN_RE = re.compile(
 )
 _SENTENCE_END = tuple("。；;：:！!？?")
 _NO_JOIN_NEXT = re.compile(
-    r"^(?:甲方|乙方|丙方|丁方|合同编号|合同編號|签订|簽訂|日期|地址|电话|電話|附件|第\s*\S{1,4}\s*页)"
+    r"^(?:甲方|乙方|丙方|丁方|合同编号|合同編號|签订|簽訂|日期|地址|电话|電話|第\s*\S{1,4}\s*页"
+    r"|附\s*件\s*[零〇一二三四五六七八九十\d]|附\s*件\s*$)"
 )
+_ANNEX = re.compile(r"^附\s*件\s*[零〇一二三四五六七八九十\d]")
 _BROKEN_MIN = 18  # a line this long or longer, not ending a sentence, may continue on the next
 _MASKED_ID = re.compile(r"\d{2,4}\*{3,}\d{2,4}")
 # A listed document of the hosting site: "- 某某制度.docx VIP".
@@ -54,7 +59,7 @@ def clean_text(text: str, rules: Sequence[Rule] | None = None, join_lines: bool 
     text = to_halfwidth(text).replace("\r\n", "\n").replace("\r", "\n")
     if join_lines:
         text = join_broken_lines(text)
-    return drop_site_tail(text)
+    return drop_site_tail(box_tables(text))  # tables drawn with ┌─┐ become rows
 
 
 def remove_pinyin(text: str) -> str:
@@ -92,8 +97,10 @@ def _may_continue(line: str) -> bool:
     stripped = line.strip()
     return (
         len(stripped) >= _BROKEN_MIN
+        and stripped[:1] not in BOX_START
         and not stripped.endswith(_SENTENCE_END)
-        and " | " not in stripped
+        and not is_field(stripped)
+        and not ((starts_with_label(stripped) or _ANNEX.match(stripped)) and is_heading(stripped))
         and not _BULLET.match(stripped)
         and PAGE_BREAK not in line
     )
@@ -106,7 +113,8 @@ def _looks_like_heading(line: str) -> bool:
 
 def join_broken_lines(text: str) -> str:
     """Rejoin a paragraph broken by a page layout (also across blank lines), never before a
-    clause label, a party or signature line, and never across a page break."""
+    clause label, a party or signature line, a form field or table row, and never across a
+    page break; and a sentence left open at a line's end (``continues_sentence``)."""
     out: list[str] = []
     pending_blank = 0
     for line in text.split("\n"):
@@ -114,14 +122,16 @@ def join_broken_lines(text: str) -> str:
         if not stripped:
             pending_blank += 1
             continue
-        if (
-            out
-            and _may_continue(out[-1])
-            and PAGE_BREAK not in line
-            and not starts_with_label(stripped)
-            and not _NO_JOIN_NEXT.match(stripped)
-            and not _looks_like_heading(stripped)
-            and not _BULLET.match(stripped)
+        if out and PAGE_BREAK not in line + out[-1] and stripped[:1] not in BOX_START and (
+            (
+                _may_continue(out[-1])
+                and not starts_with_label(stripped)
+                and not _NO_JOIN_NEXT.match(stripped)
+                and not _looks_like_heading(stripped)
+                and not _BULLET.match(stripped)
+                and not starts_new_line(out[-1], stripped)
+            )
+            or (pending_blank == 0 and continues_sentence(out[-1], stripped))
         ):
             sep = " " if re.search(r"[A-Za-z0-9]$", out[-1]) and stripped[0].isascii() else ""
             out[-1] = out[-1].rstrip() + sep + stripped

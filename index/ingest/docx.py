@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import re
 import zipfile
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from pathlib import Path
 from typing import Any
 
@@ -16,6 +16,8 @@ from ..errors import EmptySourceError, UnreadableSourceError
 from ..models import Document, Page
 from .docx_numbering import NumberingRenderer
 from .pdf_glyphs import undo_letter_spacing
+from .sentences import continues_sentence
+from .tables import TableReader
 
 W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
 MAX_DOCUMENT_XML = 100 * 1024 * 1024  # declared uncompressed size of word/document.xml
@@ -32,7 +34,7 @@ def extract_docx(path: Path) -> Document:
 
         document = docx.Document(str(path))
         renderer = NumberingRenderer.from_document(document)
-        lines = list(_block_lines(document.element.body, renderer))
+        lines = _join_sentences(_block_lines(document.element.body, renderer))
     except (UnreadableSourceError, EmptySourceError):
         raise
     except Exception as err:  # python-docx/lxml/zipfile raise many types for broken packages
@@ -66,14 +68,32 @@ def check_zip_safety(path: Path) -> None:
         raise UnreadableSourceError(str(path), "not a valid DOCX file")
 
 
-def _block_lines(container: Any, renderer: NumberingRenderer) -> Iterator[str]:
-    """Lines of a body (or table cell) in document order: paragraphs, tables, content controls."""
+def _join_sentences(blocks: Iterable[tuple[str, bool]]) -> list[str]:
+    """Lines of the document: a paragraph that goes on with a sentence the one before left
+    open is joined to it (a paragraph split in mid-sentence: "任何一方合" / "同当事人…")."""
+    out: list[str] = []
+    prose = False  # the last line came from a paragraph, not a table
+    for text, paragraph in blocks:
+        for line in text.split("\n"):
+            if not line.strip():
+                continue
+            if out and prose and paragraph and continues_sentence(out[-1], line):
+                out[-1] += line.strip()
+            else:
+                out.append(line)
+            prose = paragraph
+    return out
+
+
+def _block_lines(container: Any, renderer: NumberingRenderer) -> Iterator[tuple[str, bool]]:
+    """Lines of a body (or table cell) in document order: paragraphs, tables, content controls;
+    each with whether it is a paragraph (True) or a table row (False)."""
     for child in container.iterchildren():
         tag = child.tag
         if tag == f"{W}p":
-            yield _paragraph_text(child, renderer)
+            yield _paragraph_text(child, renderer), True
         elif tag == f"{W}tbl":
-            yield from _table_lines(child, renderer)
+            yield from ((line, False) for line in _table_lines(child, renderer))
         elif tag in (f"{W}sdt", f"{W}customXml", f"{W}sdtContent"):
             content = child.find(f"{W}sdtContent") if tag == f"{W}sdt" else child
             if content is not None:
@@ -113,22 +133,31 @@ def _inside(node: Any, stop: Any, tags: tuple[str, ...]) -> bool:
 
 
 def _table_lines(tbl: Any, renderer: NumberingRenderer) -> Iterator[str]:
-    """One line per row, cells joined with " | "; a one-cell row yields its paragraphs as lines.
+    """One line per row, ``列名：值；列名：值`` (index.ingest.tables); a one-cell row (a table
+    used for layout) yields its paragraphs as lines.
 
-    Horizontally merged cells (gridSpan) occur once; vertically merged continuations are skipped.
+    A horizontally merged cell (gridSpan) is followed by the columns it covers (as pdfplumber
+    gives them) and a vertically merged continuation is an empty cell, so that every value
+    stays under its column name.
     """
+    reader = TableReader()
     for tr in tbl.iterchildren(f"{W}tr"):
-        cells: list[list[str]] = []
+        cells: list[list[str] | None] = []
         for tc in tr.iterchildren(f"{W}tc"):
             vmerge = tc.find(f"{W}tcPr/{W}vMerge")
             if vmerge is not None and vmerge.get(f"{W}val") in (None, "continue"):
-                continue
-            lines = [ln.strip() for ln in _block_lines(tc, renderer) if ln.strip()]
-            if lines:
-                cells.append(lines)
-        if not cells:
+                cells.append([])
+            else:
+                cells.append(_join_sentences(_block_lines(tc, renderer)))
+            span = tc.find(f"{W}tcPr/{W}gridSpan")
+            if span is not None and str(span.get(f"{W}val", "1")).isdigit():
+                cells.extend(None for _ in range(int(span.get(f"{W}val")) - 1))
+        if not any(cells):
             continue
-        if len(cells) == 1:
+        if len(cells) == 1 and cells[0] is not None:
+            yield from reader.finish()
+            reader = TableReader()
             yield from cells[0]
         else:
-            yield " | ".join(" ".join(cell) for cell in cells)
+            reader.add([None if cell is None else " ".join(cell) for cell in cells])
+    yield from reader.finish()

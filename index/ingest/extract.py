@@ -1,4 +1,5 @@
-"""Source file -> Document: dispatch on file type (PDF, DOCX, text/Markdown). OWNER: extraction.
+"""Source file -> Document: dispatch on file type (PDF, DOCX, text/Markdown, images). OWNER:
+extraction.
 
 The type comes from the extension, checked against the file's magic bytes so that a misnamed
 file gets the right reason (a .docx that is really a legacy .doc, a PDF named .txt ...).
@@ -11,6 +12,8 @@ from pathlib import Path
 from ..errors import EmptySourceError, SourceError, UnreadableSourceError, UnsupportedFormatError
 from ..limits import MAX_BINARY_BYTES, MAX_TEXT_BYTES
 from ..models import Document
+from .image import IMAGE_SUFFIXES
+from .scans import OcrOptions
 
 TEXT_SUFFIXES = frozenset({".txt", ".md", ".markdown", ".text"})
 
@@ -34,20 +37,20 @@ _KNOWN_UNSUPPORTED = {
     **dict.fromkeys((".zip", ".rar", ".7z", ".tar", ".gz", ".tgz", ".bz2", ".xz"),
                     "archives are not read: unpack it and index the folder"),
 }
-_IMAGE_SUFFIXES = frozenset({".png", ".jpg", ".jpeg", ".gif", ".bmp", ".tif", ".tiff", ".webp"})
-_IMAGE_MAGIC = (b"\x89PNG", b"\xff\xd8\xff", b"GIF8", b"BM", b"II*\x00", b"MM\x00*")
+_IMAGE_MAGIC = (b"\x89PNG", b"\xff\xd8\xff", b"II*\x00", b"MM\x00*", b"GIF87a", b"GIF89a")
+_WEBP = (b"RIFF", b"WEBP")
 
 
 def source_kind(path: Path) -> str:
-    """How ``extract_document`` would read ``path``: "pdf", "docx" or "text", from its first
-    bytes and size only (cheap: a build checks every file of a folder with it before hashing).
-    A SourceError with the reason when it would not be read (unsupported type, empty, too
-    large), so every file that is not indexed is named with its reason."""
+    """How ``extract_document`` would read ``path``: "pdf", "docx", "image" or "text", from its
+    first bytes and size only (cheap: a build checks every file of a folder with it before
+    hashing). A SourceError with the reason when it would not be read (unsupported type,
+    empty, too large), so every file that is not indexed is named with its reason."""
     path = Path(path)
     try:
         size = path.stat().st_size
         with path.open("rb") as fh:
-            head = fh.read(8)
+            head = fh.read(12)
     except FileNotFoundError as err:
         raise UnreadableSourceError(str(path), "no such file") from err
     except OSError as err:
@@ -64,15 +67,21 @@ def source_kind(path: Path) -> str:
     return kind
 
 
-def extract_document(path: Path) -> Document:
-    """Read a contract source into pages of plain text; raise a SourceError when it can't."""
+def extract_document(path: Path, *, ocr: OcrOptions | None = None) -> Document:
+    """Read a contract source into pages of plain text; raise a SourceError when it can't.
+
+    Scanned pages and images are read by OCR; ``ocr`` says where its results are cached."""
     path = Path(path)
     kind = source_kind(path)
     try:
         if kind == "pdf":
             from .pdf import extract_pdf
 
-            return extract_pdf(path)
+            return extract_pdf(path, ocr)
+        if kind == "image":
+            from .image import extract_image
+
+            return extract_image(path, ocr or OcrOptions())
         if kind == "docx":
             from .docx import extract_docx
 
@@ -88,7 +97,8 @@ def extract_document(path: Path) -> Document:
 
 
 def _detect_kind(path: Path, head: bytes) -> str:
-    """"pdf", "docx" or "text" from magic bytes first, then the extension; else raise."""
+    """"pdf", "docx", "image" or "text" from magic bytes first, then the extension; else
+    raise."""
     suffix = path.suffix.lower()
     if head.startswith(_OLE_MAGIC):
         if suffix == ".docx":
@@ -105,10 +115,11 @@ def _detect_kind(path: Path, head: bytes) -> str:
             suffix, "an archive or office file we do not read: send a PDF, DOCX or text"
         )
         raise UnsupportedFormatError(str(path), reason)
-    if suffix in _IMAGE_SUFFIXES or head.startswith(_IMAGE_MAGIC):
-        raise UnsupportedFormatError(
-            str(path), "images are not supported (no OCR yet): send a PDF, DOCX or text"
-        )
+    if (head.startswith(_IMAGE_MAGIC) or (head[:4], head[8:12]) == _WEBP
+            or (suffix == ".bmp" and head.startswith(b"BM"))):
+        return "image"
+    if suffix in IMAGE_SUFFIXES:
+        raise UnreadableSourceError(str(path), "not a readable image")
     if suffix == ".pdf":
         raise UnreadableSourceError(str(path), "corrupt or truncated PDF")
     if suffix == ".docx":

@@ -9,8 +9,7 @@ from __future__ import annotations
 
 import logging
 import re
-from collections import Counter
-from dataclasses import dataclass
+from collections.abc import Callable
 from pathlib import Path
 from statistics import median
 from typing import Any
@@ -18,7 +17,8 @@ from typing import Any
 from ..errors import EmptySourceError, UnreadableSourceError, UnsupportedFormatError
 from ..limits import MAX_PAGES
 from ..models import Document, Page
-from ..numerals import starts_with_label
+from .layout import TextLine, page_layout, page_texts
+from .ocr import MAX_SIDE, OCR_DPI
 from .pdf_glyphs import (
     chars_text,
     overlaps_body,
@@ -26,6 +26,8 @@ from .pdf_glyphs import (
     text_right_edge,
     undo_letter_spacing,
 )
+from .scans import OcrOptions, read_scans
+from .tables import TableReader
 
 # Bare page numbers: "12", "— 3 —", "- 3 -", "第 3 页", "第3页 共22页", "3/22", "Page 3 of 22".
 PAGE_NUMBER_RE = re.compile(
@@ -38,46 +40,50 @@ PAGE_NUMBER_RE = re.compile(
     )\s*$""",
     re.VERBOSE | re.IGNORECASE,
 )
-_SENTENCE_END = tuple("。！？；：!?;:")
 _CID_RE = re.compile(r"\(cid:\d+\)")
 _FURNITURE_ZONE = 0.12  # share of the page height at top and bottom where furniture lives
+_SCAN_MAX_CHARS = 20  # a page with fewer characters of text over an image is a scan
+_SCAN_MIN_IMAGE_SHARE = 0.25  # of the page area covered by images
 
 
-@dataclass
-class _Line:
-    text: str
-    x0: float
-    x1: float
-    top: float
-    bottom: float
-    size: float
-    text_x1: float = 0.0  # right edge of the running text, before a blank and closing punctuation
+def extract_pdf(path: Path, ocr: OcrOptions | None = None) -> Document:
+    """Read a PDF into one Page per page (1-based numbers), text joined into paragraphs.
 
-
-def extract_pdf(path: Path) -> Document:
-    """Read a PDF into one Page per page (1-based numbers), text joined into paragraphs."""
-    raw_pages = _read_lines(path)
+    A page without a text layer but with an image on it (a scan) is read by OCR, also inside a
+    PDF whose other pages have text; its lines then go through the same joining as text lines.
+    """
+    raw_pages, scanned = _read_lines(path)
+    notes = []
+    results = read_scans(path, [(n, _renderer(path, n)) for n in scanned], ocr or OcrOptions())
+    for number, result in results.items():
+        raw_pages[number - 1] = result.text_lines(scale=72 / OCR_DPI)
+        if result.low_confidence:
+            notes.append(f"page {number} read with low confidence")
     if not any(lines for lines in raw_pages):
-        raise EmptySourceError(
-            str(path), "scanned PDF: no text layer, OCR is not supported yet"
-        )
-    texts = "".join(ln.text for lines in raw_pages for ln in lines)
-    if len(_CID_RE.findall(texts)) * 6 > len(texts):  # "(cid:123)" glyphs with no Unicode
+        reason = "scanned PDF: OCR found no text" if scanned else "the PDF holds no text"
+        raise EmptySourceError(str(path), reason)
+    all_text = "".join(ln.text for lines in raw_pages for ln in lines)
+    if len(_CID_RE.findall(all_text)) * 6 > len(all_text):  # "(cid:123)" glyphs with no Unicode
         raise UnreadableSourceError(
             str(path), "the PDF's fonts have no Unicode mapping: text unreadable"
         )
     furniture = _repeated_furniture(raw_pages)
-    layout = _layout(raw_pages)
-    pages = []
-    for number, lines in enumerate(raw_pages, 1):
-        body = [ln for ln in lines if not _is_furniture(ln, lines, furniture)]
-        text = "\n".join(_join_lines(body, layout))
-        pages.append(Page(number, text.replace("\f", "\n")))
-    return Document(source=str(path), kind="pdf", pages=tuple(pages))
+    # scans and text pages have margins of their own
+    layouts = {
+        kind: page_layout([p for n, p in enumerate(raw_pages, 1) if (n in results) == kind])
+        for kind in (False, True)
+    }
+    bodies = [[ln for ln in lines if not _is_furniture(ln, lines, furniture)]
+              for lines in raw_pages]
+    texts = page_texts(bodies, [layouts[n in results] for n in range(1, len(bodies) + 1)])
+    pages = tuple(Page(n, text.replace("\f", "\n")) for n, text in enumerate(texts, 1))
+    return Document(source=str(path), kind="pdf", pages=pages, notes=tuple(notes))
 
 
-def _read_lines(path: Path) -> list[list[_Line]]:
-    """Lines of every page with their geometry; typed errors for encrypted/corrupt/huge files."""
+def _read_lines(path: Path) -> tuple[list[list[TextLine]], list[int]]:
+    """Lines of every page with their geometry, and the numbers of the pages that are scans
+    (no text layer, an image or drawing instead); typed errors for encrypted/corrupt/huge
+    files."""
     import pdfplumber
 
     # pdfminer logs every repaired xref or odd font as a warning; a broken file is reported
@@ -90,7 +96,11 @@ def _read_lines(path: Path) -> list[list[_Line]]:
                     str(path),
                     f"{len(pdf.pages)} pages, more than the {MAX_PAGES} we read",
                 )
-            return [_page_lines(page) for page in pdf.pages]
+            reader = TableReader()  # a table's header carries over to its next page
+            pages = [_page_lines_and_tables(page, reader) for page in pdf.pages]
+            scanned = [n for n, (page, lines) in enumerate(zip(pdf.pages, pages, strict=True), 1)
+                       if _is_scan(page, lines)]
+            return pages, scanned
     except UnsupportedFormatError:
         raise
     except Exception as err:  # pdfminer raises many unrelated types for broken files
@@ -99,6 +109,40 @@ def _read_lines(path: Path) -> list[list[_Line]]:
         else:
             reason = "corrupt or truncated PDF"
         raise UnreadableSourceError(str(path), reason) from err
+
+
+def _is_scan(page: Any, lines: list[TextLine]) -> bool:
+    """A scanned page: next to no text (a stamp or a page number at most) over images that
+    cover much of it, or no text at all but something drawn (text drawn as outlines). A blank
+    page, or a cover page with a few words of text, is not read by OCR."""
+    chars = sum(len(ln.text) for ln in lines)
+    if chars >= _SCAN_MAX_CHARS:
+        return False
+    if chars == 0 and (page.curves or page.rects or page.lines):
+        return True
+    area = float(page.width * page.height) or 1.0
+    covered = 0.0
+    for im in page.images:
+        w = min(float(im["x1"]), float(page.width)) - max(float(im["x0"]), 0.0)
+        h = min(float(im["bottom"]), float(page.height)) - max(float(im["top"]), 0.0)
+        covered += max(w, 0.0) * max(h, 0.0)
+    return covered / area >= _SCAN_MIN_IMAGE_SHARE
+
+
+def _renderer(path: Path, number: int) -> Callable[[], Any]:
+    """A function rendering page ``number`` for OCR (at OCR_DPI, the long side capped)."""
+    def render() -> Any:
+        import pypdfium2 as pdfium
+
+        doc = pdfium.PdfDocument(str(path))
+        try:
+            page = doc[number - 1]
+            scale = min(OCR_DPI / 72, MAX_SIDE / max(page.get_width(), page.get_height(), 1.0))
+            return page.render(scale=scale).to_pil()
+        finally:
+            doc.close()
+
+    return render
 
 
 def _is_password_error(err: BaseException) -> bool:
@@ -116,7 +160,32 @@ def _is_password_error(err: BaseException) -> bool:
     return False
 
 
-def _page_lines(page: Any) -> list[_Line]:
+def _page_lines_and_tables(page: Any, reader: TableReader) -> list[TextLine]:
+    """The page's text lines, with each ruled table (pdfplumber's finder: two columns and
+    two rows at least) replaced by its rows, ``列名：值；列名：值``, where it stands."""
+    tables = [t for t in page.find_tables()
+              if len(t.rows) >= 2 and max(len(r.cells) for r in t.rows) >= 2]
+    if not tables:
+        return _page_lines(page)
+    rest = page
+    for table in tables:
+        rest = rest.outside_bbox(table.bbox)
+    lines = _page_lines(rest)
+    size = median([ln.size for ln in lines]) if lines else 10.0
+    for table in tables:
+        reader.new_table()
+        for row in table.extract():
+            reader.add(row)
+        x0, top, x1, bottom = table.bbox
+        # a table ending above the page's foot does not go on over the page
+        done = reader.finish() if bottom < (1 - _FURNITURE_ZONE) * page.height else reader.take()
+        for k, text in enumerate(done):
+            at = top + k * 0.01  # in order, above any line below the table's top
+            lines.append(TextLine(text, x0, x1, at, at + size, size, x1, fixed=True))
+    return sorted(lines, key=lambda ln: ln.top)
+
+
+def _page_lines(page: Any) -> list[TextLine]:
     """Text lines of one page, letter-spacing undone and stray page-number digits removed."""
     raws = [
         [c for c in raw["chars"] if c.get("text")]
@@ -141,7 +210,7 @@ def _page_lines(page: Any) -> list[_Line]:
         if not text:
             continue
         lines.append(
-            _Line(
+            TextLine(
                 text=text,
                 x0=min(c["x0"] for c in chars),
                 x1=max(c["x1"] for c in chars),
@@ -158,7 +227,7 @@ def _furniture_key(text: str) -> str:
     return re.sub(r"\d+", "#", re.sub(r"\s+", "", text))
 
 
-def _repeated_furniture(pages: list[list[_Line]]) -> dict[str, float]:
+def _repeated_furniture(pages: list[list[TextLine]]) -> dict[str, float]:
     """Header/footer texts (digits masked) at a page's top or bottom on most pages -> their top."""
     if len(pages) < 3:
         return {}
@@ -177,7 +246,7 @@ def _repeated_furniture(pages: list[list[_Line]]) -> dict[str, float]:
     return out
 
 
-def _is_furniture(line: _Line, lines: list[_Line], repeated: dict[str, float]) -> bool:
+def _is_furniture(line: TextLine, lines: list[TextLine], repeated: dict[str, float]) -> bool:
     """A page number or a running header/footer at the page's top or bottom."""
     edge = lines[:2] + lines[-2:]
     if not any(line is ln for ln in edge):
@@ -188,60 +257,3 @@ def _is_furniture(line: _Line, lines: list[_Line], repeated: dict[str, float]) -
         return True
     where = repeated.get(_furniture_key(line.text))
     return where is not None and abs(line.top - where) <= 4
-
-
-@dataclass(frozen=True)
-class _Layout:
-    """The text block: left and right margins, and whether paragraphs start indented."""
-
-    left: float
-    right: float
-    indented: bool
-
-
-def _layout(pages: list[list[_Line]]) -> _Layout:
-    """Margins where most long lines start and end; indentation if many lines start 2 glyphs in."""
-    long_lines = [ln for lines in pages for ln in lines if len(ln.text) >= 10]
-    if not long_lines:
-        return _Layout(0.0, 0.0, False)
-    ends = sorted(ln.x1 for ln in long_lines)
-    right = ends[int(0.9 * (len(ends) - 1))]
-    left = float(Counter(round(ln.x0) for ln in long_lines).most_common(1)[0][0])
-    indented = sum(
-        1 for ln in long_lines if 1.5 * ln.size <= ln.x0 - left <= 2.5 * ln.size
-    ) >= max(3, 0.05 * len(long_lines))
-    return _Layout(left, right, indented)
-
-
-def _join_lines(lines: list[_Line], layout: _Layout) -> list[str]:
-    """Rejoin lines the layout broke: a line that reaches the right margin continues below."""
-    out: list[str] = []
-    prev: _Line | None = None
-    for ln in lines:
-        if prev is not None and out and _continues(prev, ln, layout):
-            out[-1] = _glue(out[-1], ln.text)
-        else:
-            out.append(ln.text)
-        prev = ln
-    return out
-
-
-def _continues(prev: _Line, line: _Line, layout: _Layout) -> bool:
-    """Whether ``line`` continues the paragraph of ``prev`` (geometry first, then punctuation)."""
-    if starts_with_label(line.text):
-        return False
-    if prev.text_x1 < layout.right - 1.5 * prev.size:  # ends well short of the margin
-        return False
-    if line.top - prev.bottom > 1.5 * max(prev.size, line.size):  # a blank line between
-        return False
-    if line.x0 > layout.left + 1.5 * line.size:  # an indented line starts a paragraph
-        return False
-    # Without first-line indents to mark paragraph starts, a full line ending a sentence is
-    # taken as the end of its paragraph.
-    return layout.indented or not prev.text.endswith(_SENTENCE_END)
-
-
-def _glue(a: str, b: str) -> str:
-    if a[-1:].isascii() and a[-1:].isalnum() and b[:1].isascii() and b[:1].isalnum():
-        return f"{a} {b}"
-    return a + b

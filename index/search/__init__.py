@@ -3,8 +3,10 @@ search, ranking and the Searcher that runs them in order."""
 
 from __future__ import annotations
 
+from .compare import compare_contracts
 from .config import SearchConfig
+from .reach import Collections
 from .searcher import Searcher
 from .signals import Signals
 
-__all__ = ["SearchConfig", "Searcher", "Signals"]
+__all__ = ["Collections", "SearchConfig", "Searcher", "Signals", "compare_contracts"]

@@ -8,6 +8,7 @@ contract is scored exactly over that contract's stored vectors.
 from __future__ import annotations
 
 import threading
+from collections.abc import Hashable
 from typing import Any
 
 import numpy as np
@@ -16,6 +17,8 @@ from ..store.vectors import flat_vectors, is_exact, reconstruct
 
 DENSE_CANDIDATES = 256  # clauses an approximate (HNSW) vector index returns per question
 _SCOPED_CACHE = 16  # contracts whose vectors an approximate index keeps at hand
+SUBSET_EXACT = 30_000  # a question limited to at most this many clauses is scored exactly
+_SUBSET_CACHE = 8  # clause subsets (collection sets) whose vectors are kept at hand
 
 
 class DenseVectors:
@@ -36,6 +39,7 @@ class DenseVectors:
         else:
             self._index = index
         self._scoped: dict[str, tuple[np.ndarray, np.ndarray]] = {}
+        self._subsets: dict[Hashable, tuple[np.ndarray, np.ndarray]] = {}
         self._scoped_lock = threading.Lock()  # searches run in worker threads
 
     @property
@@ -46,10 +50,14 @@ class DenseVectors:
     def _positions(self, ids: np.ndarray) -> np.ndarray:
         return np.asarray(self._sorted_pos[np.searchsorted(self._sorted_ids, ids)])
 
-    def scores(self, query: np.ndarray, scope: frozenset[str] = frozenset()) -> np.ndarray:
+    def scores(self, query: np.ndarray, scope: frozenset[str] = frozenset(), *,
+               subset: tuple[Hashable, np.ndarray] | None = None) -> np.ndarray:
         """Cosine of ``query`` (a unit vector) with every clause; for an approximate index the
-        clauses it did not return get the lowest candidate's score, and a question limited to
-        some contracts (``scope``) is scored exactly over theirs."""
+        clauses it did not return get the lowest candidate's score. A question limited to some
+        contracts (``scope``) is scored exactly over theirs; ``subset`` (a key and the positions
+        a question may reach, e.g. a chat's collections) is scored exactly over an approximate
+        index when it is small enough, so its clauses are not crowded out of the candidates by
+        clauses the question may not reach."""
         n = len(self._ids)
         out = np.full(n, -1.0, dtype=np.float32)
         if self._matrix is not None and self._matrix_pos is not None:
@@ -60,6 +68,11 @@ class DenseVectors:
         if scope:  # some contracts: exact over their clauses, whatever the index
             for contract in sorted(scope):
                 pos, matrix = self._contract_vectors(contract)
+                out[pos] = matrix @ query
+            return out
+        if subset is not None and len(subset[1]) <= SUBSET_EXACT:
+            pos, matrix = self._subset_vectors(*subset)
+            if len(pos):
                 out[pos] = matrix @ query
             return out
         sims, ids = self.nearest(query[None, :])
@@ -78,6 +91,17 @@ class DenseVectors:
                 if len(self._scoped) >= _SCOPED_CACHE:
                     self._scoped.pop(next(iter(self._scoped)))
                 self._scoped[contract] = cached
+            return cached
+
+    def _subset_vectors(self, key: Hashable, pos: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """Positions and stored vectors of a clause subset (approximate index only)."""
+        with self._scoped_lock:
+            cached = self._subsets.get(key)
+            if cached is None:
+                cached = (pos, reconstruct(self._index, [int(i) for i in self._ids[pos]]))
+                if len(self._subsets) >= _SUBSET_CACHE:
+                    self._subsets.pop(next(iter(self._subsets)))
+                self._subsets[key] = cached
             return cached
 
     def nearest(self, query: np.ndarray) -> tuple[np.ndarray, np.ndarray]:

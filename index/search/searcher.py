@@ -1,12 +1,14 @@
 """Hybrid retrieval over one index generation: BM25 and dense scores, fused, with clause structure.
 
 ``Searcher.open(index_dir, encoder)`` loads the live generation once; ``search`` answers one
-question: check it, parse it, find its scope, score, fuse, adjust for structure, rank, and judge
-whether the best hit is relevant at all.
+question in two steps: ``signals`` checks and parses it, finds its scope and scores every clause
+(BM25 and dense), and ``rank`` fuses the scores with the encoder's learned weights, adjusts
+them for structure, ranks, and judges whether the best hit is relevant at all.
 """
 
 from __future__ import annotations
 
+import dataclasses
 from pathlib import Path
 
 import numpy as np
@@ -29,6 +31,7 @@ from .ranking import (
     top_positions,
     without_bare_headings,
 )
+from .reach import Collections, Reach
 from .scope import detect_scopes, unknown_title
 from .signals import Signals
 from .thesaurus import Thesaurus
@@ -46,6 +49,7 @@ class Searcher:
         self.config = config or SearchConfig.for_encoder(encoder.name)
         self.thesaurus = thesaurus if thesaurus is not None else Thesaurus.load()
         self._gen: LoadedGeneration = load_generation(self.index_dir, encoder.name)
+        self._reach = Reach(self._gen)
 
     @classmethod
     def open(cls, index_dir: Path, encoder: str, config: SearchConfig | None = None) -> Searcher:
@@ -78,64 +82,79 @@ class Searcher:
 
     # ------------------------------------------------------------------ listing & lookup
 
-    def contracts(self) -> list[ContractInfo]:
-        """Indexed contracts in build order."""
+    def contracts(self, *, collections: Collections = None) -> list[ContractInfo]:
+        """Indexed contracts in build order (only those in ``collections`` when given)."""
         counts: dict[str, int] = {}
         for c in self._gen.clauses:
             counts[c.contract] = counts.get(c.contract, 0) + 1
         return [
             ContractInfo(key=k, title=c.title, clauses=counts.get(k, 0),
-                         parties=dict(c.parties), script=c.script)
-            for k, c in self._gen.contracts.items()
+                         parties=dict(c.parties), script=c.script, collection=c.collection,
+                         source=Path(c.source).name if c.source else "")
+            for k, c in self._gen.contracts.items() if self._reach.reaches(k, collections)
         ]
 
     def all_clauses(self) -> list[Clause]:
         """Every indexed clause, in index order."""
         return list(self._gen.clauses)
 
-    def _check_contract(self, contract: str | None) -> None:
-        if contract is not None and contract not in self._gen.contracts:
+    def _check_contract(self, contract: str | None, collections: Collections = None) -> None:
+        if contract is not None and not self._reach.reaches(contract, collections):
             raise UnknownContractError(contract)
 
-    def get_clause(self, number: str, contract: str | None = None) -> list[Hit]:
-        """Clauses whose number is ``number`` ("7.2", "第7.2条", "第十二條"), in index order."""
-        self._check_contract(contract)
+    def get_clause(self, number: str, contract: str | None = None, *,
+                   collections: Collections = None) -> list[Hit]:
+        """Clauses whose number is ``number`` ("7.2", "第7.2条", "第十二條"), in index order,
+        each with its sub-clauses."""
+        self._check_contract(contract, collections)
         if not number.strip():
             raise QueryError("no clause number given")
         forms = clause_number_forms(number)
-        return [
+        keys = self._reach.keys(collections)
+        return list(self._reach.with_context((
             Hit(c, self._gen.titles.get(c.contract, c.contract), 1.0)
             for c in self._gen.clauses
             if (contract is None or c.contract == contract)
+            and (keys is None or c.contract in keys)
             and normalize_text(c.clause).replace(" ", "") in forms
-        ]
+        ), collections))
 
     # ------------------------------------------------------------------ search
 
-    def search(self, question: str, contract: str | None = None, top_k: int = 5) -> SearchResult:
-        """The clauses that best answer ``question``, best first."""
-        return self.rank(self.signals(question, contract), top_k)
+    def search(self, question: str, contract: str | None = None, top_k: int = 5, *,
+               collections: Collections = None) -> SearchResult:
+        """The clauses that best answer ``question``, best first; with ``collections``, only
+        clauses of contracts in those collections (others are as if not indexed)."""
+        return self.rank(self.signals(question, contract, collections=collections), top_k)
 
-    def signals(self, question: str, contract: str | None = None) -> Signals:
-        """Check and parse ``question``, find its scope, and score every clause by BM25 and
-        by its vector; QueryError when it cannot be searched."""
+    def signals(self, question: str, contract: str | None = None, *,
+                collections: Collections = None) -> Signals:
+        """Check and parse ``question``, find its scope (within ``collections``), and score
+        every clause by BM25 and by its vector; QueryError when it cannot be searched."""
         check_question(question)
-        self._check_contract(contract)
+        self._check_contract(contract, collections)
         gen = self._gen
         pq = parse_query(question, self.thesaurus, gen.tokenizer)
-        scopes = frozenset({contract}) if contract else detect_scopes(pq.text, gen.title_index)
-        if not scopes and (named := unknown_title(question, gen.title_index)):
+        titles = self._reach.titles(collections)
+        scopes = frozenset({contract}) if contract else detect_scopes(pq.text, titles)
+        if not scopes and (named := unknown_title(question, titles)):
             raise UnknownContractError(f"《{named}》")
+        mask = gen.mask(scopes)
+        if (reachable := self._reach.mask(collections)) is not None:
+            mask = mask & reachable
         empty = np.zeros(len(gen.clauses), dtype=np.float32)
+        dense = empty
+        if len(gen.clauses):
+            dense = gen.dense.scores(self.encoder.encode_queries([pq.text])[0], scopes,
+                                     subset=self._reach.subset(collections))
         return Signals(
             question=question, query=pq, intents=question_intents(pq.text), scopes=scopes,
-            mask=gen.mask(scopes),
+            mask=mask, collections=collections,
             lexical=gen.lexical.scores(pq.tokens),
             lexical_expansion=gen.lexical.scores(pq.expansion) if pq.expansion else empty,
             titles=gen.titles_lexical.scores(pq.tokens),
             titles_expansion=gen.titles_lexical.scores(pq.expansion) if pq.expansion else empty,
-            dense=gen.dense.scores(self.encoder.encode_queries([pq.text])[0], scopes)
-            if len(gen.clauses) else empty,
+            dense=dense,
         )
 
     def rank(self, sig: Signals, top_k: int = 5, *,
@@ -143,9 +162,10 @@ class Searcher:
         """The ``top_k`` best clauses for ``sig``: fused, adjusted for structure, ranked, and
         whether the best is relevant at all (``config`` defaults to the searcher's own)."""
         gen, cfg = self._gen, config or self.config
-        if not len(gen.clauses):
-            return SearchResult(question=sig.question, hits=(), scope=sig.scope,
-                                scopes=tuple(sorted(sig.scopes)), relevant=False)
+        scopes = tuple(sorted(sig.scopes))
+        if not len(gen.clauses) or not sig.mask.any():
+            return SearchResult(question=sig.question, hits=(), scope=sig.scope, scopes=scopes,
+                                relevant=False)
         lexical = sig.lexical + cfg.expansion_weight * sig.lexical_expansion
         titles = sig.titles + cfg.expansion_weight * sig.titles_expansion
         fused = fuse(lexical, titles, sig.dense, sig.mask, cfg)
@@ -160,16 +180,17 @@ class Searcher:
         if len(sig.scopes) != 1:
             merged = spread_over_contracts(merged, gen.contract_of, cfg.per_contract)
         merged = merged[:want]
-        order = [i for i, _ in merged]
-        hits = tuple(Hit(gen.clauses[i], gen.titles.get(gen.clauses[i].contract, ""),
-                         float(fused[i]), tuple(gen.clauses[j] for j in copies))
-                     for i, copies in merged)
+        hits = tuple(
+            dataclasses.replace(hit, also=tuple(gen.clauses[j] for j in copies))
+            for hit, (_, copies) in zip(self._reach.with_context(
+                (Hit(gen.clauses[i], gen.titles.get(gen.clauses[i].contract, ""),
+                     float(fused[i])) for i, _ in merged), sig.collections), merged, strict=True)
+        )
         parties = {h.clause.contract: dict(gen.contracts[h.clause.contract].parties)
                    for h in hits if h.clause.contract in gen.contracts}
-        evidence = self._evidence(sig, order[0]) if order else (0.0, 0.0)
-        return SearchResult(question=sig.question, hits=hits, scope=sig.scope,
-                            scopes=tuple(sorted(sig.scopes)), parties=parties,
-                            relevant=bool(order) and cfg.is_relevant(*evidence),
+        evidence = self._evidence(sig, merged[0][0]) if merged else (0.0, 0.0)
+        return SearchResult(question=sig.question, hits=hits, scope=sig.scope, scopes=scopes,
+                            parties=parties, relevant=bool(merged) and cfg.is_relevant(*evidence),
                             evidence=evidence)
 
     def _evidence(self, sig: Signals, top: int) -> tuple[float, float]:

@@ -13,6 +13,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from .question import ParsedQuery
+from .reach import Collections
 
 
 @dataclass(frozen=True)
@@ -23,7 +24,8 @@ class Signals:
     query: ParsedQuery
     intents: frozenset[str]  # what it asks for (question.question_intents)
     scopes: frozenset[str]  # contracts it is limited to; empty for the whole library
-    mask: np.ndarray  # bool: the clauses in scope
+    mask: np.ndarray  # bool: the clauses in scope (and in reach of ``collections``)
+    collections: Collections  # the collections it may reach (None: all)
     lexical: np.ndarray  # BM25 of its tokens over clause texts
     lexical_expansion: np.ndarray  # BM25 of its thesaurus expansion tokens
     titles: np.ndarray  # BM25 of its tokens over chapter and heading titles

@@ -5,6 +5,7 @@ Layout of an index dir::
     CURRENT                   pointer file: the id of the live generation (switched atomically)
     .lock                     fcntl lock held by a build
     generations/<id>/manifest.json, clauses.sqlite, vectors.faiss, bm25/, bm25-titles/
+    cache/ocr/<hash>.json     what OCR read of each scanned source (kept across generations)
 
 A reader resolves CURRENT once and reads only that generation, so it never sees half an index.
 """
@@ -31,6 +32,12 @@ CLAUSES_DB = "clauses.sqlite"
 VECTORS = "vectors.faiss"
 BM25_DIR = "bm25"
 TITLES_BM25_DIR = "bm25-titles"
+OCR_CACHE = "cache/ocr"
+
+
+def ocr_cache_dir(index_dir: Path) -> Path:
+    """Where the index keeps what OCR read of scans and images, by content hash."""
+    return Path(index_dir) / OCR_CACHE
 
 
 def file_hash(path: Path, extra: bytes = b"") -> str:

@@ -15,18 +15,20 @@ from .generations import FORMAT_VERSION, MANIFEST
 
 @dataclass(frozen=True)
 class SourceEntry:
-    """One indexed source file: its contract key and title, content hash and clause count."""
+    """One indexed source file: its contract key and title, content hash, clause count and
+    collection (the first folder below its source root; "default" for files in the root)."""
 
     source: str
     contract: str
     title: str
     hash: str
     clauses: int
+    collection: str = "default"
 
     def as_json(self) -> dict[str, object]:
         """The entry as the manifest and ``index status --json`` write it."""
         return {"source": self.source, "contract": self.contract, "title": self.title,
-                "hash": self.hash, "clauses": self.clauses}
+                "hash": self.hash, "clauses": self.clauses, "collection": self.collection}
 
 
 @dataclass(frozen=True)
@@ -95,7 +97,8 @@ class Manifest:
             text_version=int(data.get("text_version") or 0),
             built_at=str(data.get("built_at") or ""),
             sources=tuple(SourceEntry(**{k: s[k] for k in ("source", "contract", "title",
-                                                           "hash", "clauses")})
+                                                           "hash", "clauses")},
+                                      collection=str(s.get("collection") or "default"))
                           for s in data.get("sources", [])),
             failed=tuple((f["source"], f["reason"]) for f in data.get("failed", [])),
             notes=tuple((n["source"], n["note"]) for n in data.get("notes", [])),

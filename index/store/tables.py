@@ -83,7 +83,7 @@ def write_tables(
         db.execute("PRAGMA synchronous=OFF")
         db.execute(
             "CREATE TABLE contracts (key TEXT PRIMARY KEY, title TEXT, parties TEXT, "
-            "script TEXT, source TEXT, hash TEXT, clauses INTEGER)"
+            "script TEXT, source TEXT, hash TEXT, clauses INTEGER, collection TEXT)"
         )
         db.execute(
             "CREATE TABLE clauses (id INTEGER PRIMARY KEY, ord INTEGER, "
@@ -95,10 +95,10 @@ def write_tables(
         for r in rows:
             counts[r.clause.contract] = counts.get(r.clause.contract, 0) + 1
         db.executemany(
-            "INSERT INTO contracts VALUES (?,?,?,?,?,?,?)",
+            "INSERT INTO contracts VALUES (?,?,?,?,?,?,?,?)",
             [
                 (c.key, c.title, json.dumps(c.parties, ensure_ascii=False), c.script,
-                 c.source, h, counts.get(c.key, 0))
+                 c.source, h, counts.get(c.key, 0), c.collection)
                 for c, h in contracts
             ],
         )
@@ -128,17 +128,22 @@ def write_tables(
 
 
 def read_contracts(gen_dir: Path) -> list[tuple[Contract, str]]:
-    """Contracts of a generation (without clauses) with their source hashes."""
+    """Contracts of a generation (without clauses) with their source hashes; a generation
+    written before collections existed has every contract in "default"."""
     db = sqlite3.connect(f"file:{gen_dir / CLAUSES_DB}?mode=ro", uri=True)
     try:
+        columns = {row[1] for row in db.execute("PRAGMA table_info(contracts)")}
+        collection = "collection" if "collection" in columns else "'default'"
         rows = db.execute(
-            "SELECT key, title, parties, script, source, hash FROM contracts ORDER BY rowid"
+            f"SELECT key, title, parties, script, source, hash, {collection} FROM contracts "
+            "ORDER BY rowid"
         ).fetchall()
     finally:
         db.close()
     return [
-        (Contract(key=k, title=t, parties=json.loads(p), script=s, source=src), h)
-        for k, t, p, s, src, h in rows
+        (Contract(key=k, title=t, parties=json.loads(p), script=s, source=src,
+                  collection=col or "default"), h)
+        for k, t, p, s, src, h, col in rows
     ]
 
 

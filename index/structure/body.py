@@ -13,6 +13,7 @@ from itertools import pairwise
 
 from ..models import PAGE_BREAK
 from ..roles import PARTY_ALT, ROLE_ALT
+from .closing import drop_notes, signature_starts
 from .numbering import CHAPTER_FAMILIES, ITEM_FAMILIES, parse_label, strip_page_furniture
 from .parties import TITLE_RE
 
@@ -30,6 +31,11 @@ _PARTY_LINE_RE = re.compile(
 _INLINE_RE = re.compile(
     r"第\s*[零〇一二三四五六七八九十百千两\d]+\s*[章条條]|(?<![\d.．])\d{1,3}(?:[.．]\d{1,3}){1,3}"
 )
+# A label right after a full stop: 十一、, 第十二条, 3.2 (not a number in the next sentence).
+_AFTER_STOP_RE = re.compile(
+    r"(?<=[。；;！？])[ \t]*(?=[零〇一二三四五六七八九十]{1,3}、"
+    r"|第\s*[零〇一二三四五六七八九十百\d]+\s*[章条條]|\d{1,3}(?:\.\d{1,3}){1,3}[ \t])"
+)
 _REF_BEFORE = re.compile(r"(?:第|按|依|据|據|见|見|照|及|和|与|與|或|至|、)\s*$")
 
 
@@ -40,12 +46,20 @@ class Line:
     text: str
     offset: int  # offset of the line's first character in the whole text
     soft: bool = False  # cut out of a long line: its label must continue a count exactly
+    signature: bool = False  # starts the signature block (index.structure.closing)
 
 
 def body_lines(text: str) -> list[Line]:
-    """The non-empty lines of the contract body, each with its offset in ``text``."""
+    """The non-empty lines of the contract body, each with its offset in ``text``; notes after
+    the contract left out, the start of its signature block marked."""
     lines = explode_long_lines(split_lines(text))
-    return drop_toc(lines[body_start(lines):])
+    lines = drop_toc(lines[body_start(lines):])
+    first = next((k for k, ln in enumerate(lines) if (lab := parse_label(ln.text)) is not None
+                  and lab.family not in ITEM_FAMILIES), len(lines))
+    lines = [lines[k] for k in drop_notes([ln.text for ln in lines], first)]
+    for k in signature_starts([ln.text for ln in lines], first):
+        lines[k].signature = True
+    return lines
 
 
 def split_lines(text: str) -> list[Line]:
@@ -57,7 +71,9 @@ def split_lines(text: str) -> list[Line]:
         cur_text, cur_off = pieces[0], pos
         p = pos + len(pieces[0]) + 1
         for piece in pieces[1:]:
-            if _breaks_line(cur_text, strip_page_furniture(piece.strip())):
+            if not cur_text.strip():  # the page before ended its last line: a fresh start
+                cur_text, cur_off = piece, p
+            elif _breaks_line(cur_text, strip_page_furniture(piece.strip())):
                 _append_line(out, cur_text, cur_off)
                 cur_text, cur_off = piece, p
             else:
@@ -88,26 +104,29 @@ def _append_line(out: list[Line], text: str, offset: int) -> None:
 
 
 def explode_long_lines(lines: list[Line]) -> list[Line]:
-    """Cut lines that lost their line breaks at mid-line chapter / article / dotted labels."""
+    """Cut lines that lost their line breaks at mid-line chapter / article / dotted labels, and
+    any line at a label right after a full stop ("…签订。十一、补充协议")."""
     out: list[Line] = []
     for line in lines:
-        if len(line.text) < LONG_LINE:
-            out.append(line)
-            continue
+        text = line.text
+        starts = [m.start() for m in _AFTER_STOP_RE.finditer(text)]
+        if len(text) >= LONG_LINE:
+            starts += [m.start() for m in _INLINE_RE.finditer(text)]
         cuts = [0]
-        for m in _INLINE_RE.finditer(line.text):
-            at = m.start()
-            if at == 0 or _REF_BEFORE.search(line.text[max(0, at - 3):at]):
+        for at in sorted(set(starts)):
+            if at == 0 or _REF_BEFORE.search(text[max(0, at - 3):at]):
                 continue
-            if parse_label(line.text[at:]) is not None:
+            if parse_label(text[at:]) is not None:
                 cuts.append(at)
-        cuts.append(len(line.text))
+        cuts.append(len(text))
         for a, b in pairwise(cuts):
-            piece = line.text[a:b].strip()
+            piece = text[a:b].strip()
             if piece:
-                out.append(Line(piece, line.offset + a, soft=a > 0))
+                # a label set apart by a wide blank starts an item as a line of its own would;
+                # one glued to the text before must continue its count exactly
+                spaced = a > 0 and text[max(0, a - 2):a] == "  "
+                out.append(Line(piece, line.offset + a, soft=a > 0 and not spaced))
     return out
-
 
 
 def _norm(line: str) -> str:
@@ -165,8 +184,11 @@ def _main_label(line: str) -> bool:
 
 def drop_toc(lines: list[Line]) -> list[Line]:
     """Remove a table of contents: heading-only lines up to where its first heading comes again
-    (3+ entries when they start with 第X章/部分/条, 5+ for other numbers; 2/3 of lines entries)."""
-    for i, line in enumerate(lines):
+    (3+ entries when they start with 第X章/部分/条, 5+ for other numbers; 2/3 of lines entries).
+    A table of contents comes before the first clause with a paragraph of its own (a list of
+    short items in an annex is no table of contents)."""
+    first = _first_clause(lines)
+    for i, line in enumerate(lines[:first]):
         label = parse_label(line.text)
         if label is None or label.family in ITEM_FAMILIES or not _is_toc_entry(line.text):
             continue
@@ -187,6 +209,17 @@ def drop_toc(lines: list[Line]) -> list[Line]:
         if entries >= least and entries * 3 >= (again - i) * 2:
             return lines[:i] + lines[again:]
     return lines
+
+
+def _first_clause(lines: list[Line]) -> int:
+    """Index of the first chapter, part or article line followed by a line of text."""
+    for k in range(len(lines) - 1):
+        label = parse_label(lines[k].text)
+        if (label is not None and label.family in ("chapter", "part", "article", "cn")
+                and parse_label(lines[k + 1].text) is None
+                and not _is_toc_entry(lines[k + 1].text)):
+            return k + 1
+    return len(lines)
 
 
 def _is_toc_entry(line: str) -> bool:

@@ -31,10 +31,12 @@ How the tree is built (see also ``index.numbering`` for the label families):
 from __future__ import annotations
 
 import re
+from dataclasses import replace
 
 from ..models import PAGE_BREAK, Clause
 from ..text import to_simplified
 from .body import body_lines
+from .closing import is_filled
 from .numbering import CHAPTER_FAMILIES, ITEM_FAMILIES, Label
 from .tree import Node, build_tree
 
@@ -44,6 +46,7 @@ TITLE_MAX = 24  # longest heading title ("维护响应时间")
 _SENTENCE_PUNCT = re.compile(r"[。；;，,：:！!？?]")
 _HEADING_PUNCT = re.compile(r"[。，,！!？?；;]|[：:︰]$")
 _TRAIL_PUNCT = " \t\u3000:：、.．。;；,，︰"
+_WORDS = re.compile(r"[\u3400-\u9fffA-Za-z0-9]")
 
 
 def split_clauses(text: str, contract: str, first_page: int | None = None) -> list[Clause]:
@@ -73,6 +76,7 @@ def _emit(root: Node, text: str, contract: str, first_page: int | None) -> list[
     seen: set[str] = set()
     only_chapters = all(not c.children for c in root.children)
     in_annex = False
+    folded: list[tuple[int, str]] = []  # (clause position, blank item line to append)
 
     def page_of(node: Node) -> int | None:
         if first_page is None or node.line is None:
@@ -82,8 +86,17 @@ def _emit(root: Node, text: str, contract: str, first_page: int | None) -> list[
     def add(node: Node, cid: str, parent: str | None, level: int, body_lines: list[str]) -> str:
         if in_annex and chapter and not cid.startswith(chapter):
             cid = f"{chapter} {cid}"
-        cid = _unique(cid, chapter, seen)
         title, body = _title_and_text(node.body, body_lines, bool(node.children))
+        if not _WORDS.search(body):
+            if title:
+                body = title  # a heading whose paragraphs are only a blank ("其他约定" / "。")
+            elif not node.children and out and node.line is not None:
+                # an item left blank ("6. ；"): a line of the clause above, not a clause
+                at = next((k for k in range(len(out) - 1, -1, -1)
+                           if out[k].clause == (parent or chapter)), len(out) - 1)
+                folded.append((at, node.line.text))
+                return cid
+        cid = _unique(cid, chapter, seen)
         out.append(
             Clause(
                 contract=contract, clause=cid, chapter=chapter, chapter_title=chapter_title,
@@ -95,6 +108,8 @@ def _emit(root: Node, text: str, contract: str, first_page: int | None) -> list[
 
     def walk(node: Node, parent_id: str | None, level: int) -> None:
         assert node.label is not None
+        if node.family == "signature" and not is_filled(node.extra):
+            return  # a signature block left blank: nothing to quote
         items, clauses = _split_items(node)
         promote = _promote(items)
         own = list(node.extra)
@@ -107,7 +122,7 @@ def _emit(root: Node, text: str, contract: str, first_page: int | None) -> list[
                 assert it.label is not None
                 sub = Node(it.label, it.line, it.body, [], [], node)
                 add(sub, cid + _item_suffix(it.label), cid, level + 1,
-                    [ln for c in it.children for ln in _flatten(c)] + it.extra)
+                    it.extra + [ln for c in it.children for ln in _flatten(c)])
         for child in clauses:
             walk(child, cid, level + 1)
 
@@ -128,22 +143,28 @@ def _emit(root: Node, text: str, contract: str, first_page: int | None) -> list[
                 chapter_title = _chapter_title(own.pop(0))  # "第一章" / "总则" on two lines
             if chapter_title is None and top.body:
                 own.insert(0, top.body)
-            if own or (not clauses and only_chapters and top.body):
+            if own or (not clauses and (only_chapters or in_annex) and top.body):
+                body = "\n".join(own) or top.body
+                # a chapter with nothing under it is a clause, not a chapter of one clause
+                where = (chapter, chapter_title) if clauses else (None, None)
                 cid = _unique(chapter, chapter, seen)
                 out.append(
                     Clause(
-                        contract=contract, clause=cid, chapter=chapter,
-                        chapter_title=chapter_title, text="\n".join(own) or top.body,
-                        page=page_of(top), title=chapter_title, parent=None, level=1,
-                        text_simplified=to_simplified("\n".join(own) or top.body),
+                        contract=contract, clause=cid, chapter=where[0], chapter_title=where[1],
+                        text=body, page=page_of(top), title=chapter_title, parent=None, level=1,
+                        text_simplified=to_simplified(body),
                     )
                 )
             for child in clauses:
                 walk(child, None, 1)
         else:
-            if chap_fam is None:
+            if chap_fam is None or top.family == "signature":
                 chapter = chapter_title = None
+                in_annex = False
             walk(top, None, 1)
+    for at, line in folded:
+        text = f"{out[at].text}\n{line}"
+        out[at] = replace(out[at], text=text, text_simplified=to_simplified(text))
     return out
 
 

@@ -22,13 +22,15 @@ _FW_DIGITS = str.maketrans("０１２３４５６７８９．－", "0123456789.-
 
 # What may follow a number that is a quantity, a date or a reference rather than a label.
 _NOT_AFTER_NUMBER = re.compile(
-    r"[%％‰倍米元年月日号號个個天周週万千百条條款项項次份件页頁度吨噸]|小时|公里|平方|km|kg|cm|mm|m\b|M\b"
-)
+    r"[%％‰倍米元月号號个個周週万千百条條款次份件页頁度吨噸]|年(?!度)|日(?!期)|[项項](?!目)"
+    r"|天(?![：:])|小时|公里|平方|km|kg|cm|mm|m\b|M\b"
+)  # but "1.1.4 日期和期限", "3.2 项目经理", "5.1 年度计划", "1.1.4.7 天：…" are headings
 # What may follow "第X条" when it is a reference ("第九条第1项", "第三条规定的") not a heading.
 _NOT_AFTER_ARTICLE = re.compile(r"(?:第|所|规定|規定|约定|約定|项下|項下|之|的|至|、|和|及|或)")
 
-# After a bare number, only a short heading makes it a label ("1 一般约定": Word numbering "%1").
-_BARE_HEADING_RE = re.compile(r"^[ \t\u3000]+[^\d\s.．。，,；;：:]{2,30}$")
+# After a bare number, only a short heading makes it a label ("1 一般约定": Word numbering "%1";
+# "6 电梯：" in a list of 1. 2. … whose sixth item lost its dot).
+_BARE_HEADING_RE = re.compile(r"^[ \t\u3000]+[^\d\s.．。，,；;：:]{2,30}[：:]?$")
 
 # Page furniture that PDF extraction glues to a line start: "— 3 —", or a bare page number
 # directly before a Chinese label ("2（一）委托费用", "4商品房买卖合同").
@@ -38,7 +40,10 @@ _PAGE_GLUE_RE = re.compile(
 )
 
 _LABEL_RES: list[tuple[Family, re.Pattern[str]]] = [
-    ("annex", re.compile(rf"^附\s*件\s*({CN_NUM}|\d+)(?![\d、.．])[A-ZＡ-Ｚ]?")),
+    # 附件三, 附件十一. …, 附件1A; not 附件1.2 (a reference) nor half a numeral (附件十|一)
+    ("annex", re.compile(rf"^附\s*件\s*({CN_NUM}|\d+)(?![\d、零〇一二三四五六七八九十百千两])"
+                         r"(?![.．]\d)[A-ZＡ-Ｚ]?")),
+    ("annex", re.compile(r"^附\s*件\s*[：:]?\s*$")),  # "附件" alone: the one annex
     ("part", re.compile(rf"^第\s*({CN_NUM}|\d+)\s*(?:部分|篇)")),
     ("chapter", re.compile(rf"^第\s*({CN_NUM}|\d+)\s*章")),
     ("section", re.compile(rf"^第\s*({CN_NUM}|\d+)\s*[节節]")),
@@ -95,8 +100,8 @@ def _make_label(family: Family, m: re.Match[str], rest: str) -> Label | None:
         parts = tuple(int(p) for p in re.split(r"[.．]", m.group(1)))
         if parts[0] == 0 or parts[0] > 200 or any(p == 0 for p in parts[1:]):
             return None
-        if _NOT_AFTER_NUMBER.match(rest.lstrip()):
-            return None
+        if len(parts) <= 2 and _NOT_AFTER_NUMBER.match(rest.lstrip()):
+            return None  # "2.5 天" is an amount; "7.1.6 天线…" (three numbers) is not
         if len(parts) == 1 and raw == m.group(1) and not _BARE_HEADING_RE.match(rest):
             return None  # a bare number ("2024年") is not a label: "1." / "1、" needs its mark
         return Label(f"dot{len(parts)}", parts, ".".join(map(str, parts)), 0)
@@ -107,6 +112,8 @@ def _make_label(family: Family, m: re.Match[str], rest: str) -> Label | None:
         if any(p == 0 for p in parts):
             return None
         return Label(f"dash{len(parts)}", parts, "-".join(map(str, parts)), 0)
+    if family == "annex" and not m.groups():
+        return Label(family, (0,), "附件", 0)
     if family == "circled":
         n = _CIRCLED.index(m.group(1)) + 1
         return Label(family, (n,), m.group(1), 0)

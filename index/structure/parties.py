@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import re
 
-from ..roles import PARTIES, PARTY_ALT, ROLE_ALT
+from ..roles import JOINT_VENTURERS, PARTIES, PARTY_ALT, ROLE_ALT
 from .numbering import parse_label
 
 _PREAMBLE_CHARS = 6000  # party lines live in the first pages
@@ -30,6 +30,20 @@ _ROLE_THEN_PARTY_RE = re.compile(
 # "出租人 ${name}（以下簡稱甲方）": a known role word, a name, then the party it is called.
 _CALLED_RE = re.compile(
     rf"(?<![被])({ROLE_ALT})[\s:：︰]*[^\n（]{{0,120}}?[（(]\s*以下(?:简称|簡稱)\s*{_PARTY}\s*[）)]"
+)
+# Parties named by their role only, in the order the preamble introduces them: "出卖人：",
+# "发包人（全称）：", "…公司（以下简称许可方）".
+_ROLE_LINE_RE = re.compile(
+    rf"(?m)(?:^|[ \t\u3000])[ \t\u3000]*({ROLE_ALT})[ \t\u3000]*(?:[（(][^）)\n]{{0,10}}[）)])?"
+    r"[ \t\u3000]*[：:︰]"
+)
+_CALLED_ROLE_RE = re.compile(
+    rf"[（(]\s*以下(?:简称|簡稱)\s*[“「\"]?({ROLE_ALT})[”」\"]?\s*[）)]"
+)
+# A joint venture's parties: "中国×××公司（以下简称甲方）" in the section 合营各方.
+_VENTURERS_HEADING = re.compile(r"合[营營]各方")
+_VENTURER_RE = re.compile(
+    rf"(?m)^\s*([^\s（(]{{2,40}}?)[（(]\s*以下(?:简称|簡稱)\s*({PARTY_ALT})\s*[）)]"
 )
 _NOT_ROLE = re.compile(r"[_＿$#{}。，,；;：:/]|签|簽|章|盖|蓋|字|印|以下|简称|簡稱|或|代表")
 
@@ -64,7 +78,34 @@ def find_parties(text: str) -> dict[str, str]:
         if party in roles or not _is_role(role):
             continue
         roles[party] = role
+    roles = roles or _joint_venturers(head) or _roles_in_order(head)
     return dict(sorted(roles.items(), key=lambda kv: "甲乙丙丁".index(kv[0][0])))
+
+
+def _roles_in_order(head: str) -> dict[str, str]:
+    """A contract without 甲方/乙方 (出卖人 and 买受人, 发包人 and 承包人): its role names in the
+    order the preamble introduces them, as 甲方, 乙方 … (the first party named is 甲方)."""
+    found = sorted((m.start(), m.group(1)) for rx in (_ROLE_LINE_RE, _CALLED_ROLE_RE)
+                   for m in rx.finditer(head))
+    order: list[str] = []
+    for _, role in found:
+        if role not in order:
+            order.append(role)
+    return dict(zip(PARTIES, order, strict=False)) if len(order) >= 2 else {}
+
+
+def _joint_venturers(head: str) -> dict[str, str]:
+    """甲方/乙方 of a joint venture contract named by company under 合营各方: the Chinese and the
+    foreign venturer, told apart by where the company is (中国… or not)."""
+    heading = _VENTURERS_HEADING.search(head)
+    if heading is None:
+        return {}
+    roles: dict[str, str] = {}
+    for m in _VENTURER_RE.finditer(head, heading.end(), heading.end() + 1000):
+        name, party = m.group(1), m.group(2)
+        chinese = name.startswith(("中国", "中國", "中华", "中華"))
+        roles.setdefault(party, JOINT_VENTURERS[0] if chinese else JOINT_VENTURERS[1])
+    return roles if len(roles) >= 2 else {}
 
 
 def _is_role(role: str) -> bool:

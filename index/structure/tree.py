@@ -9,6 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from .body import Line
+from .closing import SIGNATURE
 from .numbering import CHAPTER_FAMILIES, ITEM_FAMILIES, Label, parse_label
 
 
@@ -33,9 +34,17 @@ def build_tree(lines: list[Line]) -> Node:
     root = Node(None, None)
     stack: list[Node] = [root]
     last: dict[str, tuple[int, ...]] = {}  # last accepted value per family, whole document
-    for line in lines:
-        label = parse_label(line.text)
+    labels = [parse_label(line.text) for line in lines]
+    # an annex named again further on: this one is a line of a list of the annexes
+    final_annex = {_annex_key(lab): k for k, lab in enumerate(labels)
+                   if lab is not None and lab.family == "annex"}
+    for k, (line, label) in enumerate(zip(lines, labels, strict=True)):
+        if label is not None and label.family == "annex" and final_annex[_annex_key(label)] > k:
+            label = None
         placed = False
+        if line.signature:
+            _place_signature(line, stack)
+            continue
         if label is not None:
             placed = _place(label, line, stack, last)
         if placed:
@@ -50,6 +59,22 @@ def build_tree(lines: list[Line]) -> Node:
         if len(stack) > 1:
             stack[-1].extra.append(line.text)
     return root
+
+
+def _place_signature(line: Line, stack: list[Node]) -> None:
+    """The signature block: a clause of its own after the last one (in its annex, if any)."""
+    keep = 2 if len(stack) > 1 and stack[1].family == "annex" else 1
+    del stack[keep:]
+    node = Node(Label("signature", (0,), SIGNATURE, 0), line, extra=[line.text],
+                parent=stack[-1])  # its first line is text, not a heading
+    stack[-1].children.append(node)
+    stack.append(node)
+
+
+def _annex_key(label: Label) -> tuple[tuple[int, ...], str]:
+    """附件三 and 附件3 alike; 附件一A and 附件一B apart."""
+    letter = label.text[-1] if label.text[-1].isascii() and label.text[-1].isalpha() else ""
+    return label.value, letter
 
 
 def _place(label: Label, line: Line, stack: list[Node], last: dict[str, tuple[int, ...]]) -> bool:
@@ -123,10 +148,12 @@ def _starts(label: Label, parent: Node, last: tuple[int, ...] | None, strict: bo
     pv = parent.label.value if parent.label else None
     kind = label.family.rstrip("0123456789")
     if pv is not None and kind in ("dot", "dash") and parent.family.rstrip("0123456789") == kind:
-        # 2.1 -> 2.1.1, 3-5 -> 3-5-1: a deeper number must extend its parent's
-        return len(value) > len(pv) and value[: len(pv)] == pv and value[-1] == 1
-    if last is not None and _continues(last, value, strict):
-        return True  # 第X条 running across chapters
+        # 2.1 -> 2.1.1, 3-5 -> 3-5-1: a deeper number must extend its parent's; one level
+        # deeper it may start past 1 (特别条款 list only the clauses they change: 8. -> 8.4)
+        return (len(value) > len(pv) and value[: len(pv)] == pv
+                and (value[-1] == 1 or len(value) == len(pv) + 1))
+    if last is not None and label.family not in ITEM_FAMILIES and _continues(last, value, strict):
+        return True  # 第X条 running across chapters; a list starts at (1) under each clause
     if label.family in CHAPTER_FAMILIES and last is None and not strict:
         return True  # the first chapter met may be "第二部分" when the text starts mid-way
     if value[-1] != 1:

@@ -1,0 +1,128 @@
+"""Browsing what a chat may read: /contracts, /use, /clause and /compare, each inside the
+chat's collections and in the asker's script."""
+
+from __future__ import annotations
+
+import asyncio
+from html import escape
+
+from telegram import Update
+
+from index import ContractInfo, QueryError, Script, SearchResult, compare_contracts, to_script
+from index import normalize_text as _norm
+
+from . import texts
+from .comparing import render_comparison
+from .compose import compose
+from .render import pack, render_answer
+from .replies import asker_script, chat_state, guard, query_error_text, reply
+from .state import Ctx
+
+CLAUSE_CHILD_CHARS = 12_000  # characters of a heading's sub-clauses /clause quotes
+
+
+def contract_lines(infos: list[ContractInfo], script: Script) -> list[str]:
+    """One line per contract: number, key, title in ``script`` (with the file name when
+    another listed contract has the same title) and clause count; the collection when the
+    list spans several."""
+    titles = [_norm(c.title) for c in infos]
+    several = len({c.collection for c in infos}) > 1
+    return [texts.say(
+        texts.CONTRACT_LINE, script, n=n, key=escape(c.key),
+        title=escape(to_script(c.title, script)),
+        source=f"（{escape(c.source)}）" if titles.count(titles[n - 1]) > 1 and c.source else "",
+        clauses=c.clauses, collection=f" · {escape(c.collection)}" if several else "")
+        for n, c in enumerate(infos, 1)]
+
+
+async def cmd_contracts(update: Update, context: Ctx) -> None:
+    """/contracts: key, title and clause count of each contract the chat may read."""
+    msg = update.effective_message
+    if msg is None or (access := await guard(update, context)) is None:
+        return
+    script = asker_script(update, context)
+    infos = (await context.bot_data.live_searcher()).contracts(collections=access.collections)
+    if not infos:
+        await reply(msg, texts.say(texts.NO_CONTRACTS, script))
+        return
+    lines = [texts.say(texts.CONTRACTS_HEAD, script), *contract_lines(infos, script)]
+    for part in pack(lines, sep="\n"):
+        await reply(msg, part)
+
+
+async def cmd_use(update: Update, context: Ctx) -> None:
+    """/use KEY|N|all: scope this chat to one contract, or clear the scope."""
+    msg = update.effective_message
+    if msg is None or (access := await guard(update, context)) is None:
+        return
+    script = asker_script(update, context)
+    arg = " ".join(context.args or []).strip()
+    if not arg:
+        await reply(msg, texts.say(texts.USE_USAGE, script))
+        return
+    if arg.lower() in ("all", "全部"):
+        chat_state(context).scope = None
+        await reply(msg, texts.say(texts.USE_CLEARED, script))
+        return
+    searcher = await context.bot_data.live_searcher()
+    infos = searcher.contracts(collections=access.collections)
+    chosen = next((c for c in infos if c.key == arg), None)
+    if chosen is None and arg.isdigit() and 1 <= int(arg) <= len(infos):
+        chosen = infos[int(arg) - 1]
+    if chosen is None:
+        await reply(msg, texts.say(texts.USE_UNKNOWN, script, arg=escape(arg)))
+        return
+    chat_state(context).scope = chosen.key
+    await reply(msg, texts.say(texts.USE_SET, script,
+                               title=escape(to_script(chosen.title, script))))
+
+
+async def cmd_clause(update: Update, context: Ctx) -> None:
+    """/clause NUMBER [KEY]: quote that clause (a heading with its sub-clauses)."""
+    msg = update.effective_message
+    if msg is None or (access := await guard(update, context)) is None:
+        return
+    script = asker_script(update, context)
+    args = context.args or []
+    if not args:
+        await reply(msg, texts.say(texts.CLAUSE_USAGE, script))
+        return
+    number = args[0]
+    contract = args[1] if len(args) > 1 else chat_state(context).scope
+    searcher = await context.bot_data.live_searcher()
+    try:
+        hits = await asyncio.to_thread(searcher.get_clause, number, contract,
+                                       collections=access.collections)
+    except QueryError as err:
+        await reply(msg, query_error_text(err, script))
+        return
+    if not hits:
+        await reply(msg, texts.say(texts.CLAUSE_MISSING, script, number=escape(number)))
+        return
+    result = SearchResult(question=number, hits=tuple(hits))
+    for html in render_answer(compose(result, script=script, child_chars=CLAUSE_CHILD_CHARS)):
+        await reply(msg, html)
+
+
+async def cmd_compare(update: Update, context: Ctx) -> None:
+    """/compare TOPIC: each contract's best clause on the topic, or 未约定."""
+    msg = update.effective_message
+    if msg is None or (access := await guard(update, context)) is None:
+        return
+    question = " ".join(context.args or []).strip()
+    script = asker_script(update, context, question)
+    if not question:
+        await reply(msg, texts.say(texts.COMPARE_USAGE, script))
+        return
+    searcher = await context.bot_data.live_searcher()
+    try:
+        comparison = await asyncio.to_thread(compare_contracts, searcher, question,
+                                             collections=access.collections)
+    except QueryError as err:
+        await reply(msg, query_error_text(err, script))
+        return
+    if not comparison.rows:
+        await reply(msg, texts.say(texts.NO_CONTRACTS, script))
+        return
+    for html in render_comparison(comparison, script):
+        await reply(msg, html)

@@ -1,0 +1,169 @@
+"""The question log: 👍/👎 votes on answers and questions that got no relevant clause, in a
+SQLite file in the index folder (``feedback.sqlite``), for admins to see what went wrong.
+
+Kept per row: time (UTC), chat id, the question, the cited clauses (contract key and clause
+number), and the vote or "unanswered". No user names or user ids. Rows older than ``days``
+are deleted. The file is created readable by its owner only.
+"""
+
+from __future__ import annotations
+
+import datetime as _dt
+import json
+import os
+import sqlite3
+import threading
+import time
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+
+LOG_FILE = "feedback.sqlite"
+PURGE_EVERY = 3600.0  # seconds between deletions of expired rows while the bot runs
+_SCHEMA = (
+    "CREATE TABLE IF NOT EXISTS entries (id INTEGER PRIMARY KEY, answer TEXT UNIQUE, "
+    "at TEXT NOT NULL, chat_id INTEGER NOT NULL, question TEXT NOT NULL, clauses TEXT NOT NULL, "
+    "kind TEXT NOT NULL CHECK (kind IN ('up', 'down', 'unanswered')))"
+)
+
+
+def _now() -> _dt.datetime:
+    return _dt.datetime.now(_dt.timezone.utc)
+
+
+@dataclass(frozen=True)
+class Entry:
+    """One question as listed: how often it was voted down (or went unanswered), and when last."""
+
+    question: str
+    count: int
+    last_at: str
+    clauses: tuple[str, ...] = ()
+    chats: int = 1  # in how many chats
+
+    def as_json(self) -> dict[str, object]:
+        """One item of ``feedback --json``'s lists."""
+        return {"question": self.question, "count": self.count, "last_at": self.last_at,
+                "clauses": list(self.clauses), "chats": self.chats}
+
+
+@dataclass(frozen=True)
+class Summary:
+    """Counts over the kept period, and the most recent 👎 and unanswered questions."""
+
+    days: int
+    up: int = 0
+    down: int = 0
+    unanswered: int = 0
+    downvoted: tuple[Entry, ...] = ()
+    unanswered_questions: tuple[Entry, ...] = field(default=())
+
+    def as_json(self) -> dict[str, object]:
+        """The shape of ``contractbot feedback --json``."""
+        return {"days": self.days,
+                "counts": {"up": self.up, "down": self.down, "unanswered": self.unanswered},
+                "down": [e.as_json() for e in self.downvoted],
+                "unanswered": [e.as_json() for e in self.unanswered_questions]}
+
+
+class QuestionLog:
+    """The log file, safe to use from worker threads (one connection behind a lock)."""
+
+    def __init__(self, path: Path, *, days: int = 90) -> None:
+        self.path = Path(path)
+        self.days = days
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        if not self.path.exists():  # private to its owner from the start
+            os.close(os.open(self.path, os.O_CREAT | os.O_WRONLY, 0o600))
+        self._db = sqlite3.connect(self.path, check_same_thread=False, timeout=10)
+        self._lock = threading.Lock()
+        with self._lock:
+            self._db.execute("PRAGMA journal_mode=WAL")
+            self._db.execute("PRAGMA synchronous=NORMAL")  # no fsync per vote; WAL keeps it whole
+            self._db.execute(_SCHEMA)
+            self._db.commit()
+        self._purged = 0.0
+        self.purge()
+
+    @classmethod
+    def open(cls, index_dir: Path, *, days: int = 90) -> QuestionLog:
+        """The log of the index at ``index_dir``."""
+        return cls(Path(index_dir) / LOG_FILE, days=days)
+
+    def close(self) -> None:
+        """Close the file."""
+        with self._lock:
+            self._db.close()
+
+    def purge(self) -> int:
+        """Delete rows older than ``days``; how many went."""
+        cutoff = (_now() - _dt.timedelta(days=self.days)).isoformat(timespec="seconds")
+        with self._lock:
+            gone = self._db.execute("DELETE FROM entries WHERE at < ?", (cutoff,)).rowcount
+            self._db.commit()
+        self._purged = time.monotonic()
+        return int(gone)
+
+    def _write(self, sql: str, args: tuple[object, ...]) -> None:
+        if time.monotonic() - self._purged > PURGE_EVERY:
+            self.purge()
+        with self._lock:
+            self._db.execute(sql, args)
+            self._db.commit()
+
+    def record_unanswered(self, chat_id: int, question: str) -> None:
+        """A question that got no relevant clause."""
+        self._write("INSERT INTO entries (at, chat_id, question, clauses, kind) "
+                    "VALUES (?, ?, ?, '[]', 'unanswered')",
+                    (_now().isoformat(timespec="seconds"), chat_id, question))
+
+    def record_vote(self, answer: str, chat_id: int, question: str, clauses: Sequence[str],
+                    vote: str) -> None:
+        """A 👍 ("up") or 👎 ("down") on answer ``answer``; a later vote on it replaces it."""
+        if vote not in ("up", "down"):
+            raise ValueError(f"unknown vote {vote!r}")
+        self._write(
+            "INSERT INTO entries (answer, at, chat_id, question, clauses, kind) "
+            "VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT(answer) DO UPDATE SET at = excluded.at, "
+            "kind = excluded.kind",
+            (answer, _now().isoformat(timespec="seconds"), chat_id, question,
+             json.dumps(list(clauses), ensure_ascii=False), vote))
+
+    def summary(self, *, limit: int = 20) -> Summary:
+        """Counts and the ``limit`` most recent 👎 and unanswered questions (grouped by text)."""
+        with self._lock:
+            counts = dict(self._db.execute(
+                "SELECT kind, COUNT(*) FROM entries GROUP BY kind").fetchall())
+            lists = {kind: self._db.execute(
+                "SELECT MIN(question), COUNT(*), MAX(at), COUNT(DISTINCT chat_id), "
+                "(SELECT e2.clauses FROM entries e2 WHERE e2.kind = e.kind AND "
+                " lower(trim(e2.question)) = lower(trim(e.question)) ORDER BY e2.at DESC "
+                " LIMIT 1) FROM entries e WHERE kind = ? GROUP BY lower(trim(question)) "
+                "ORDER BY MAX(at) DESC LIMIT ?", (kind, limit)).fetchall()
+                for kind in ("down", "unanswered")}
+        def entries(kind: str) -> tuple[Entry, ...]:
+            return tuple(Entry(q, n, at, tuple(json.loads(cl or "[]")), chats)
+                         for q, n, at, chats, cl in lists[kind])
+        return Summary(days=self.days, up=counts.get("up", 0), down=counts.get("down", 0),
+                       unanswered=counts.get("unanswered", 0), downvoted=entries("down"),
+                       unanswered_questions=entries("unanswered"))
+
+
+def format_summary(summary: Summary, *, lang: str = "en") -> str:
+    """A readable summary: counts, then the 👎 and unanswered questions (English for the CLI,
+    Chinese for the bot's /feedback)."""
+    zh = lang == "zh"
+    head = (f"最近 {summary.days} 天：👍 {summary.up}  👎 {summary.down}  未答 {summary.unanswered}"
+            if zh else f"last {summary.days} days: 👍 {summary.up}  👎 {summary.down}  "
+            f"unanswered {summary.unanswered}")
+    lines = [head]
+    for title, items in ((("👎：" if zh else "👎:"), summary.downvoted),
+                         (("未找到相关条款：" if zh else "unanswered:"),
+                          summary.unanswered_questions)):
+        if not items:
+            continue
+        lines.append(title)
+        for e in items:
+            cited = f"  [{', '.join(e.clauses)}]" if e.clauses else ""
+            lines.append(f"  {e.count}× {e.question}{cited}  ({e.last_at[:16].replace('T', ' ')})")
+    return "\n".join(lines)

@@ -1,0 +1,93 @@
+"""Reading the scanned pages of one source: OCR results cached by content hash, progress per page.
+
+The cache is the one piece of I/O around OCR: a folder (beside the index, passed in) holding one
+plain JSON file per source content, ``<blake2b of the file and the OCR engine>.json``, with the
+pages read so far. An unchanged scan is never read twice, and a build stopped mid-way resumes
+where it stopped. A cache that cannot be read or written is ignored: OCR then simply runs.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import hashlib
+import json
+import os
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from .ocr import OcrPage, engine_version, read_page
+
+PageProgress = Callable[[int, int], None]  # (pages done, pages of this source)
+_CACHE_FORMAT = 1
+
+
+@dataclass(frozen=True)
+class OcrOptions:
+    """Where OCR results are cached (None: nowhere) and whom to tell about each page read."""
+
+    cache_dir: Path | None = None
+    on_page: PageProgress | None = None
+
+
+def content_key(path: Path) -> str:
+    """The cache key of a source: a hash of its bytes and of the OCR engine that reads them."""
+    h = hashlib.blake2b(digest_size=16)
+    with path.open("rb") as f:
+        for chunk in iter(lambda: f.read(1 << 20), b""):
+            h.update(chunk)
+    h.update(f"\0{engine_version()}\0{_CACHE_FORMAT}".encode())
+    return h.hexdigest()
+
+
+def read_scans(
+    path: Path, pages: Sequence[tuple[int, Callable[[], Any]]], options: OcrOptions
+) -> dict[int, OcrPage]:
+    """OCR of ``pages`` of ``path`` ((page number, a function rendering its image)), from the
+    cache when this content was read before; each page read is cached at once."""
+    if not pages:
+        return {}
+    key = content_key(path) if options.cache_dir is not None else ""
+    cached = _load(options.cache_dir, key)
+    out: dict[int, OcrPage] = {}
+    if options.on_page is not None:
+        options.on_page(0, len(pages))
+    for done, (number, render) in enumerate(pages, 1):
+        page = cached.get(number)
+        if page is None:
+            page = read_page(render())
+            cached[number] = page
+            _store(options.cache_dir, key, cached)
+        out[number] = page
+        if options.on_page is not None:
+            options.on_page(done, len(pages))
+    return out
+
+
+def _load(folder: Path | None, key: str) -> dict[int, OcrPage]:
+    if folder is None:
+        return {}
+    try:
+        data = json.loads((folder / f"{key}.json").read_text("utf-8"))
+        if data.get("engine") != engine_version():
+            return {}
+        return {int(n): OcrPage.from_json(p) for n, p in data["pages"].items()}
+    except (OSError, ValueError, KeyError, TypeError):
+        return {}  # no cache yet, or a damaged one: read the pages again
+
+
+def _store(folder: Path | None, key: str, pages: dict[int, OcrPage]) -> None:
+    """Write the cache file whole under a temporary name, then rename it into place."""
+    if folder is None:
+        return
+    data = {"engine": engine_version(),
+            "pages": {str(n): p.as_json() for n, p in sorted(pages.items())}}
+    tmp = folder / f".{key}.{os.getpid()}.tmp"
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+        tmp.write_text(json.dumps(data, ensure_ascii=False), "utf-8")
+        os.replace(tmp, folder / f"{key}.json")
+    except OSError:  # a read-only index: OCR still works, only slower next time
+        with contextlib.suppress(OSError):
+            tmp.unlink(missing_ok=True)

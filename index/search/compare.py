@@ -1,0 +1,43 @@
+"""One question asked of every contract in scope: each contract's best clause, or none.
+
+Each row starts from what the question gets when asked of that contract alone (its scoped
+search), so a comparison agrees with /use and ``ask --contract``. Since a scoped search always
+has a closest clause, a row counts as found only when that clause (with its titles and
+sub-clauses) also holds most of the question's content words, directly or through the
+thesaurus; otherwise the contract has no clause on it (未约定 in the bot).
+"""
+
+from __future__ import annotations
+
+from ..models import Comparison, ComparisonRow, Hit
+from .question import check_question, parse_query
+from .ranking import coverage
+from .reach import Collections
+from .searcher import Searcher
+
+MIN_SHARE = 0.5  # a found clause holds more than this share of the question's content words
+
+
+def compare_contracts(searcher: Searcher, question: str, *,
+                      collections: Collections = None) -> Comparison:
+    """The best clause of each contract in ``collections`` (all when None) for ``question``,
+    in build order; QueryError for a question that cannot be searched."""
+    check_question(question)
+    gen = searcher._gen
+    pq = parse_query(question, searcher.thesaurus, gen.tokenizer)
+    words = [w for w in pq.words if len(w) > 1] or list(pq.words)
+    position = {id(c): i for i, c in enumerate(gen.clauses)}
+    infos = searcher.contracts(collections=collections)
+    hits: list[Hit | None] = []
+    for info in infos:
+        result = searcher.search(question, info.key, 1, collections=collections)
+        hit = result.hits[0] if result.relevant and result.hits else None
+        if hit is not None:
+            text = gen.search_text[position[id(hit.clause)]]
+            if coverage(words, text, searcher.thesaurus.entries) <= MIN_SHARE:
+                hit = None
+        hits.append(hit)
+    titles = [i.title for i in infos]
+    return Comparison(question, tuple(
+        ComparisonRow(info.key, info.title, hit, info.source, titles.count(info.title) > 1)
+        for info, hit in zip(infos, hits, strict=True)))

@@ -1,0 +1,133 @@
+"""What a question may reach: the contracts of some collections, and what a hit carries along.
+
+A chat limited to collections searches under a mask of their clauses, and names contracts only
+among their titles, so a contract of another collection is answered exactly like one that does
+not exist. Per collection set, the keys, mask and title index are computed once per generation.
+A hit carries its sub-clauses (a heading is quoted with them), its contract's file name, and
+whether another reachable contract has the same title.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Iterable
+from pathlib import Path
+
+import numpy as np
+
+from ..models import Clause, Hit
+from ..text import normalize_text
+from .generation import LoadedGeneration
+from .scope import TitleIndex
+
+Collections = frozenset[str] | None  # None: every collection
+_CACHED_SETS = 32  # collection sets whose mask and titles are kept per generation
+
+
+class Reach:
+    """Collection filters and hit context over one loaded generation (thread-safe)."""
+
+    def __init__(self, gen: LoadedGeneration) -> None:
+        self._gen = gen
+        self._lock = threading.Lock()
+        self._cache: dict[frozenset[str], tuple[frozenset[str], np.ndarray, TitleIndex]] = {}
+        self._children: list[list[int]] | None = None
+        self._shared: dict[Collections, frozenset[str]] = {}
+        self._subset_positions: dict[frozenset[str], np.ndarray] = {}
+        self._positions = {id(c): i for i, c in enumerate(gen.clauses)}  # the same objects
+
+    def _entry(self, collections: frozenset[str]) -> tuple[frozenset[str], np.ndarray,
+                                                           TitleIndex]:
+        with self._lock:
+            found = self._cache.get(collections)
+        if found is not None:
+            return found
+        gen = self._gen
+        keys = frozenset(k for k, c in gen.contracts.items() if c.collection in collections)
+        mask = np.fromiter((k in keys for k in gen.contract_of), dtype=bool,
+                           count=len(gen.contract_of))
+        titles = TitleIndex({k: t for k, t in gen.titles.items() if k in keys})
+        with self._lock:
+            if len(self._cache) >= _CACHED_SETS:
+                self._cache.pop(next(iter(self._cache)))
+            self._cache[collections] = (keys, mask, titles)
+        return keys, mask, titles
+
+    def keys(self, collections: Collections) -> frozenset[str] | None:
+        """Keys of the contracts in ``collections`` (None: all)."""
+        return None if collections is None else self._entry(collections)[0]
+
+    def mask(self, collections: Collections) -> np.ndarray | None:
+        """Boolean mask of their clauses (None: all)."""
+        return None if collections is None else self._entry(collections)[1]
+
+    def subset(self, collections: Collections) -> tuple[frozenset[str], np.ndarray] | None:
+        """(key, clause positions) of ``collections`` for dense search (None: all)."""
+        if collections is None:
+            return None
+        positions = self._subset_positions.get(collections)
+        if positions is None:
+            positions = np.flatnonzero(self._entry(collections)[1])
+            with self._lock:
+                if len(self._subset_positions) >= _CACHED_SETS:
+                    self._subset_positions.pop(next(iter(self._subset_positions)))
+                self._subset_positions[collections] = positions
+        return collections, positions
+
+    def titles(self, collections: Collections) -> TitleIndex:
+        """The title index scope detection uses: only reachable contracts' titles."""
+        return self._gen.title_index if collections is None else self._entry(collections)[2]
+
+    def reaches(self, contract: str, collections: Collections) -> bool:
+        """Whether ``contract`` is indexed and inside ``collections``."""
+        keys = self.keys(collections)
+        return contract in self._gen.contracts and (keys is None or contract in keys)
+
+    def shared_titles(self, collections: Collections) -> frozenset[str]:
+        """Normalised titles that more than one reachable contract has (kept per set)."""
+        found = self._shared.get(collections)
+        if found is None:
+            keys = self.keys(collections)
+            seen: dict[str, int] = {}
+            for key, title in self._gen.titles.items():
+                if keys is None or key in keys:
+                    norm = normalize_text(title)
+                    seen[norm] = seen.get(norm, 0) + 1
+            found = frozenset(t for t, n in seen.items() if n > 1)
+            with self._lock:
+                if len(self._shared) >= _CACHED_SETS:
+                    self._shared.pop(next(iter(self._shared)))
+                self._shared[collections] = found
+        return found
+
+    def descendants(self, position: int) -> tuple[Clause, ...]:
+        """The sub-clauses of the clause at ``position``, all levels, in document order."""
+        if self._children is None:
+            children: list[list[int]] = [[] for _ in self._gen.clauses]
+            for i, p in enumerate(self._gen.features.parent):
+                if p >= 0:
+                    children[int(p)].append(i)
+            self._children = children
+        found: list[int] = []
+        stack = list(reversed(self._children[position]))
+        while stack:
+            i = stack.pop()
+            found.append(i)
+            stack.extend(reversed(self._children[i]))
+        return tuple(self._gen.clauses[i] for i in sorted(set(found)))
+
+    def with_context(self, hits: Iterable[Hit], collections: Collections) -> tuple[Hit, ...]:
+        """``hits`` with their sub-clauses, file names and whether their title is shared."""
+        shared = self.shared_titles(collections)
+        out = []
+        for hit in hits:
+            c = hit.clause
+            contract = self._gen.contracts.get(c.contract)
+            pos = self._positions.get(id(c))
+            out.append(Hit(
+                hit.clause, hit.title, hit.score,
+                children=self.descendants(pos) if pos is not None else (),
+                source=Path(contract.source).name if contract and contract.source else "",
+                shared_title=normalize_text(hit.title) in shared,
+            ))
+        return tuple(out)

@@ -1,0 +1,97 @@
+"""A running bot for the team-feature tests: the real Application against the loopback Bot
+API, over an index built from a folder layout of JSON contracts (collections are folders)."""
+
+from __future__ import annotations
+
+import asyncio
+import dataclasses
+import time
+from collections.abc import AsyncIterator, Mapping, Sequence
+from contextlib import asynccontextmanager
+from pathlib import Path
+from typing import Any
+
+from botapi_server import FakeBotApi
+from index_corpus import FAST_ENCODER, fast_encoder, parse_json, write_corpus
+
+from bot.app import build_application
+from bot.settings import Settings
+from index.build import BuildReport, build_index
+from index.search import Searcher
+
+ADMIN = 42
+
+
+def build(sources: Sequence[Path] | None, index_dir: Path, *,
+          replace: bool = False) -> BuildReport:
+    """The tests' builder: JSON contracts, the tests' fast encoder."""
+    return build_index(sources, index_dir, fast_encoder(), parse=parse_json, progress=False,
+                       replace=replace)
+
+
+def write_layout(src: Path, layout: Mapping[str, Sequence[dict]]) -> None:
+    """Contracts per folder below ``src`` ("" for the root itself)."""
+    for folder, contracts in layout.items():
+        write_corpus(src / folder if folder else src, *contracts)
+
+
+def callback(chat_id: int, sent: dict[str, Any], data: str, *, user_id: int | None = None,
+             chat_type: str | None = None, query_id: str = "q") -> dict[str, Any]:
+    """A callback query for a button of message ``sent`` (as the server recorded it)."""
+    uid = user_id if user_id is not None else chat_id
+    kind = chat_type or ("private" if chat_id > 0 else "supergroup")
+    message = {"message_id": sent["message_id"], "date": int(time.time()),
+               "chat": {"id": chat_id, "type": kind}, "text": sent.get("text", "")}
+    if sent.get("reply_markup"):
+        message["reply_markup"] = sent["reply_markup"]
+    return {"id": query_id, "from": {"id": uid, "is_bot": False, "first_name": "U"},
+            "chat_instance": "ci", "data": data, "message": message}
+
+
+def sent_message(api: FakeBotApi, params: dict[str, Any]) -> dict[str, Any]:
+    """The message the server made of one sendMessage call (its id and buttons)."""
+    for (chat, _), message in api.messages.items():
+        if chat == int(params["chat_id"]) and message["text"] == params["text"]:
+            return message
+    raise AssertionError("not sent")
+
+
+def buttons(message: dict[str, Any]) -> list[dict[str, Any]]:
+    """Every inline button of a sent message, row by row."""
+    return [b for row in (message.get("reply_markup") or {}).get("inline_keyboard", [])
+            for b in row]
+
+
+@asynccontextmanager
+async def team_bot(tmp_path: Path, layout: Mapping[str, Sequence[dict]], *,
+                   webhook: bool = False, **settings: Any) -> AsyncIterator[
+                       tuple[FakeBotApi, Any]]:
+    """A real Application over ``layout``; polling, or a webhook server when ``webhook``."""
+    src, idx = tmp_path / "src", tmp_path / "index"
+    write_layout(src, layout)
+    await asyncio.to_thread(build, [src], idx)
+    api = FakeBotApi()
+    await api.start()
+    config = Settings(index_dir=idx, sources_dir=src, telegram_token="123456:TEST-token",
+                      telegram_base_url=api.base_url, telegram_base_file_url=api.base_file_url,
+                      admins=frozenset({ADMIN}), embed_model=FAST_ENCODER)
+    config = dataclasses.replace(config, **settings)
+    searcher = await asyncio.to_thread(Searcher.open, idx, config.embed_model)
+    app = build_application(config, searcher=searcher, build=build)
+    await app.initialize()
+    assert app.post_init is not None and app.updater is not None
+    await app.post_init(app)
+    await app.start()
+    if webhook:
+        from bot.app import webhook_options
+
+        await app.updater.start_webhook(**webhook_options(config))
+    else:
+        await app.updater.start_polling(poll_interval=0.0, timeout=1)
+    try:
+        yield api, app
+    finally:
+        await app.updater.stop()
+        await app.stop()
+        await app.shutdown()
+        await api.stop()

@@ -1,0 +1,58 @@
+"""CONTRACTBOT_ACCESS_FILE: its shape, precedence over the allow-list and admins, and reading
+it again when it changes (a broken change keeps the last good table)."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pytest
+
+from bot.access import (
+    EVERYTHING,
+    AccessFile,
+    AccessFileError,
+    ChatAccess,
+    chat_access,
+    parse_access,
+)
+from bot.settings import Settings
+
+
+def test_shape_of_the_chats_table() -> None:
+    table = parse_access('[chats]\n"-100" = ["a", "b"]\n"7" = ["*", "a"]\n"8" = []\n9 = "c"\n')
+    assert table == {-100: ChatAccess(frozenset({"a", "b"})), 7: EVERYTHING,
+                     9: ChatAccess(frozenset({"c"}))}
+    for bad in ('[chats]\n"x" = ["a"]\n', '[chats]\n"1" = [1]\n', "chats = 3\n", "[chats\n"):
+        with pytest.raises(AccessFileError):
+            parse_access(bad)
+
+
+def test_allow_list_and_admins_read_everything_others_what_the_file_says(tmp_path: Path) -> None:
+    path = tmp_path / "access.toml"
+    path.write_text('[chats]\n"-5" = ["a"]\n"10" = ["b"]\n', "utf-8")
+    settings = Settings(index_dir=tmp_path, sources_dir=tmp_path, allowed_chats=frozenset({10}),
+                        admins=frozenset({42}))
+    access = AccessFile(path)
+    assert chat_access(settings, access, 10) is EVERYTHING  # allow-list wins
+    assert chat_access(settings, access, 42, user_id=42) is EVERYTHING  # admin in private
+    assert chat_access(settings, access, -5, user_id=42) == ChatAccess(frozenset({"a"}))
+    assert chat_access(settings, access, -6) is None
+    assert chat_access(settings, None, -5) is None
+
+
+def test_changes_are_read_and_a_broken_change_keeps_the_last_good_table(tmp_path: Path) -> None:
+    path = tmp_path / "access.toml"
+    path.write_text('[chats]\n"1" = ["a"]\n', "utf-8")
+    access = AccessFile(path)
+    assert access.table() == {1: ChatAccess(frozenset({"a"}))}
+    path.write_text('[chats]\n"1" = ["a"]\n"2" = ["b"]\n', "utf-8")
+    os.utime(path, ns=(1, 10**18))  # a new modification time even within one clock tick
+    assert set(access.table()) == {1, 2}
+    path.write_text('[chats\n"3" = ["c"]\n', "utf-8")
+    os.utime(path, ns=(1, 2 * 10**18))
+    assert set(access.table()) == {1, 2}
+    path.unlink()
+    assert set(access.table()) == {1, 2}
+    with pytest.raises(AccessFileError):
+        AccessFile(tmp_path / "missing.toml")  # at start: an error, not an empty table

@@ -1,0 +1,114 @@
+"""End to end: 👍/👎 votes and unanswered questions in the question log, /feedback and
+``contractbot feedback``, the log switched off, old rows deleted; /compare in the bot."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import sqlite3
+from pathlib import Path
+
+from bot_helpers import html_errors, message
+from index_corpus import LEASE, MAINT
+from team_bot import ADMIN, buttons, callback, sent_message, team_bot
+from test_bot_teams import SUPPLY
+
+from bot.cli import main
+from bot.comparing import render_comparison
+from bot.feedback import LOG_FILE, QuestionLog
+from bot.render import LIMIT
+from index import Clause, Comparison, ComparisonRow, Hit
+
+CHAT = 600
+
+
+async def test_votes_and_unanswered_questions_are_logged_without_names(
+        tmp_path: Path, capsys) -> None:
+    async with team_bot(tmp_path, {"": [MAINT, LEASE]},
+                        allowed_chats=frozenset({CHAT})) as (api, _):
+        api.push("message", message(CHAT, "押金是多少", message_id=1))
+        [first] = await api.wait_for("sendMessage", 1)
+        shown = sent_message(api, first)
+        down = next(b for b in buttons(shown) if b["text"] == "👎")
+        api.push("callback_query", callback(CHAT, shown, down["callback_data"], query_id="v1"))
+        [thanks] = await api.wait_for("answerCallbackQuery", 1)
+        assert thanks["text"] == "已记录，谢谢反馈。"
+        api.push("message", message(CHAT, "明天的天气怎么样", message_id=2))
+        api.push("message", message(CHAT, "明天的天气怎么样", message_id=3))
+        api.push("message", message(CHAT, "《厂房买卖合同》的押金是多少", message_id=31))
+        sent = await api.wait_for("sendMessage", 4)
+        assert all(not buttons(sent_message(api, s)) for s in sent[1:])  # nothing to vote on
+        api.push("callback_query", callback(CHAT, shown, "vote:ffffffff:up", query_id="v2"))
+        expired = (await api.wait_for("answerCallbackQuery", 2))[-1]
+        assert expired["text"] == "这条回答已过期，无法记录反馈。"
+        api.push("message", message(CHAT, "/feedback", message_id=4))
+        refused = (await api.wait_for("sendMessage", 5))[-1]
+        assert "只有管理员" in refused["text"]
+        api.push("message", message(ADMIN, "/feedback", message_id=5))
+        report = (await api.wait_for("sendMessage", 6))[-1]["text"]
+    assert "👎 1" in report and "未答 3" in report and "《厂房买卖合同》的押金是多少" in report
+    assert "1× 押金是多少" in report and "2× 明天的天气怎么样" in report
+    db = sqlite3.connect(tmp_path / "index" / LOG_FILE)
+    columns = [r[1] for r in db.execute("PRAGMA table_info(entries)")]
+    rows = db.execute("SELECT chat_id, question, clauses, kind FROM entries ORDER BY id").fetchall()
+    assert columns == ["id", "answer", "at", "chat_id", "question", "clauses", "kind"]
+    assert rows[0][0] == CHAT and rows[0][1] == "押金是多少" and rows[0][3] == "down"
+    assert "lease 第二条" in json.loads(rows[0][2])
+    assert sorted(r[3] for r in rows[1:]) == ["unanswered"] * 3
+    assert oct((tmp_path / "index" / LOG_FILE).stat().st_mode & 0o777) == "0o600"
+    assert main(["feedback", "--json", "--index", str(tmp_path / "index")]) == 0
+    out = json.loads(capsys.readouterr().out)
+    assert out["counts"] == {"up": 0, "down": 1, "unanswered": 3} and out["days"] == 90
+    assert out["down"][0]["question"] == "押金是多少" and out["down"][0]["count"] == 1
+    weather = next(e for e in out["unanswered"] if e["question"] == "明天的天气怎么样")
+    assert weather["count"] == 2 and weather["chats"] == 1
+
+
+async def test_question_log_off_keeps_nothing_and_shows_no_buttons(tmp_path: Path) -> None:
+    async with team_bot(tmp_path, {"": [LEASE]}, allowed_chats=frozenset({CHAT}),
+                        question_log=False) as (api, _):
+        api.push("message", message(CHAT, "押金是多少"))
+        api.push("message", message(CHAT, "明天的天气怎么样"))
+        sent = await api.wait_for("sendMessage", 2)
+        api.push("message", message(ADMIN, "/feedback"))
+        off = (await api.wait_for("sendMessage", 3))[-1]
+    assert all(not buttons(sent_message(api, s)) for s in sent)
+    assert "已关闭" in off["text"]
+    assert not (tmp_path / "index" / LOG_FILE).exists()
+
+
+def test_rows_older_than_the_kept_days_are_deleted(tmp_path: Path) -> None:
+    log = QuestionLog(tmp_path / LOG_FILE, days=90)
+    log.record_unanswered(1, "新问题")
+    old = (dt.datetime.now(dt.timezone.utc) - dt.timedelta(days=91)).isoformat()
+    log._db.execute("INSERT INTO entries (at, chat_id, question, clauses, kind) "
+                    "VALUES (?, 2, '旧问题', '[]', 'unanswered')", (old,))
+    log._db.commit()
+    assert log.purge() == 1
+    assert [e.question for e in log.summary().unanswered_questions] == ["新问题"]
+    log.close()
+
+
+async def test_compare_in_the_bot(tmp_path: Path) -> None:
+    async with team_bot(tmp_path, {"": [MAINT, LEASE, SUPPLY]},
+                        allowed_chats=frozenset({CHAT})) as (api, _):
+        api.push("message", message(CHAT, "/compare 逾期交付的违约金"))
+        [sent] = await api.wait_for("sendMessage", 1)
+        api.push("message", message(CHAT, "/compare"))
+        usage = (await api.wait_for("sendMessage", 2))[-1]
+    lines = sent["text"].split("\n")
+    assert lines[0] == "「逾期交付的违约金」在各合同中的约定："
+    assert len(lines) == 4 and html_errors(sent["text"]) == []
+    supply = next(x for x in lines if "设备采购合同" in x)
+    assert "第十三条 逾期交付责任" in supply and "（合同此处未填写）" in supply
+    assert any(x.endswith("：<i>未约定</i>") for x in lines)
+    assert "/compare 违约金" in usage["text"]
+
+
+def test_a_long_comparison_is_split_under_the_limit() -> None:
+    rows = tuple(ComparisonRow(f"c{i}", f"第{i}号长长的服务合同标题", Hit(
+        Clause(f"c{i}", "7.2", "第七章", "质量保证", "乙方应" * 100), "t", 0.5))
+        for i in range(120))
+    messages = render_comparison(Comparison("违约金", rows), "simplified")
+    assert len(messages) > 1 and all(len(m) <= LIMIT and not html_errors(m) for m in messages)
+    assert sum(m.count("› 7.2") for m in messages) == 120

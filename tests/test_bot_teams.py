@@ -1,0 +1,180 @@
+"""End to end, one bot for many teams: collections per chat (access file re-read on change),
+headings with their sub-clauses, 更多 pressed twice, failed chat actions, one script per reply,
+identical titles. The real Application and HTTP client against the loopback Bot API."""
+
+from __future__ import annotations
+
+import asyncio
+import copy
+from pathlib import Path
+
+from bot_helpers import html_errors, message
+from index_corpus import LEASE, MAINT
+from team_bot import ADMIN, buttons, callback, sent_message, team_bot
+
+SUPPLY: dict = {
+    "key": "supply",
+    "title": "设备采购合同",
+    "parties": {"甲方": "采购方", "乙方": "供货方"},
+    "clauses": [
+        ["5.1", "第五章", "合同价款与支付", "合同总价为人民币一百万元。"],
+        ["5.3", "第五章", "合同价款与支付", "甲方应按照以下方式支付合同价款：", None],
+        ["5.3.1", "第五章", "合同价款与支付", "合同签订后十日内支付合同总价的30%作为预付款。",
+         "5.3"],
+        ["5.3.2", "第五章", "合同价款与支付", "设备验收合格后十日内支付剩余70%。", "5.3"],
+        ["第十三条", "第六章", "违约责任",
+         "乙方逾期交付的，每逾期一日按合同总价的____%向甲方支付违约金。", None, "逾期交付责任"],
+    ],
+}
+LABOR_A = {"key": "labor-a", "title": "劳动合同", "parties": {"甲方": "用人单位"},
+           "clauses": [["第一条", None, None, "劳动合同期限为三年，试用期为三个月。"]]}
+LABOR_B = {"key": "labor-b", "title": "劳动合同", "parties": {"甲方": "用人单位"},
+           "clauses": [["第一条", None, None, "劳动合同期限为一年，试用期为一个月。"]]}
+GROUP_A, PRIVATE_B, EVERYTHING, LATE = -501, 502, 503, -504
+LAYOUT: dict[str, list[dict]] = {"customer-a": [MAINT, SUPPLY], "customer-b": [LEASE]}
+
+
+def access_file(path: Path, chats: dict[int, list[str]]) -> Path:
+    path.write_text("[chats]\n" + "".join(
+        f'"{chat}" = [{", ".join(chr(34) + n + chr(34) for n in names)}]\n'
+        for chat, names in chats.items()), "utf-8")
+    return path
+
+
+async def ask(api, chat_id: int, text: str, **extra) -> str:
+    """Send ``text`` from ``chat_id`` and return the text of the one reply."""
+    before = len(api.sent())
+    api.push("message", message(chat_id, text, **extra))
+    sent = await api.wait_for("sendMessage", before + 1)
+    await asyncio.sleep(0.05)
+    return str(sent[before]["text"])
+
+
+async def test_each_chat_stays_inside_its_collections(tmp_path: Path) -> None:
+    rules = access_file(tmp_path / "access.toml", {GROUP_A: ["customer-a"],
+                                                   PRIVATE_B: ["customer-b"]})
+    async with team_bot(tmp_path, LAYOUT, access_file=rules,
+                        allowed_chats=frozenset({EVERYTHING})) as (api, _):
+        listing = await ask(api, GROUP_A, "/contracts")
+        assert "《软件维护服务合同》" in listing and "《设备采购合同》" in listing
+        assert "房屋租赁" not in listing and "lease" not in listing
+        answer = await ask(api, GROUP_A, "/ask 押金是多少")
+        assert "房屋租赁" not in answer and "两个月租金" not in answer
+        assert (await ask(api, GROUP_A, "/use lease")) == (
+            await ask(api, GROUP_A, "/use nosuch")).replace("nosuch", "lease")
+        assert (await ask(api, GROUP_A, "/clause 第二条 lease")) == (
+            await ask(api, GROUP_A, "/clause 第二条 nosuch")).replace("nosuch", "lease")
+        assert "没有找到条款" in await ask(api, GROUP_A, "/clause 第二条")
+        outside = await ask(api, GROUP_A, "/ask 《房屋租赁合同》的押金是多少")
+        unknown = await ask(api, GROUP_A, "/ask 《厂房买卖合同》的押金是多少")
+        assert outside == unknown.replace("厂房买卖合同", "房屋租赁合同")
+        assert "没有收录" in outside
+        compared = await ask(api, GROUP_A, "/compare 押金")
+        assert "《软件维护服务合同》" in compared and "房屋租赁" not in compared
+        answer_b = await ask(api, PRIVATE_B, "押金是多少")
+        assert "《房屋租赁合同》 第二条" in answer_b
+        everything = await ask(api, EVERYTHING, "/contracts")
+        assert "· customer-a" in everything and "· customer-b" in everything
+        # the access file is read again when it changes: no restart
+        assert "尚未获准" in await ask(api, LATE, "/ask 押金是多少")
+        access_file(rules, {GROUP_A: ["customer-a"], PRIVATE_B: ["customer-b"],
+                            LATE: ["customer-b"]})
+        assert "《房屋租赁合同》 第二条" in await ask(api, LATE, "/ask 押金是多少")
+        access_file(rules, {LATE: ["*"]})
+        assert "· customer-a" in await ask(api, LATE, "/contracts")
+        assert "尚未获准" in await ask(api, GROUP_A, "/contracts")
+
+
+async def test_admin_upload_goes_to_the_captions_collection(tmp_path: Path) -> None:
+    import json
+
+    rules = access_file(tmp_path / "access.toml", {PRIVATE_B: ["customer-b"]})
+    async with team_bot(tmp_path, {"customer-a": [MAINT]}, access_file=rules) as (api, _):
+        data = json.dumps(LEASE, ensure_ascii=False).encode()
+        api.files["documents/F1"] = data
+        doc = {"file_id": "F1", "file_unique_id": "F1", "file_name": "lease.txt",
+               "file_size": len(data)}
+        api.push("message", message(ADMIN, None, document=doc, caption="../x"))
+        [refused] = await api.wait_for("sendMessage", 1)
+        assert "集合名" in refused["text"] and not (tmp_path / "x").exists()
+        api.push("message", message(ADMIN, None, document=doc, caption="customer-b"))
+        sent = await api.wait_for("sendMessage", 3, timeout=20)
+        assert "已收录《房屋租赁合同》" in sent[-1]["text"]
+        assert (tmp_path / "src" / "customer-b" / "lease.txt").is_file()
+        assert "《房屋租赁合同》 第二条" in await ask(api, PRIVATE_B, "押金是多少")
+
+
+async def test_heading_is_quoted_with_its_sub_clauses_and_titles(tmp_path: Path) -> None:
+    async with team_bot(tmp_path, {"": [SUPPLY]}, allowed_chats=frozenset({EVERYTHING})) as (
+            api, _):
+        quoted = await ask(api, EVERYTHING, "/clause 5.3")
+        assert "› 5.3</b>" in quoted and "甲方应按照以下方式支付合同价款：" in quoted
+        assert "5.3.1 合同签订后十日内支付合同总价的30%作为预付款。" in quoted
+        assert "5.3.2 设备验收合格后十日内支付剩余70%。" in quoted
+        titled = await ask(api, EVERYTHING, "/clause 第十三条")
+        assert "《设备采购合同》 第六章 违约责任 › 第十三条 逾期交付责任</b>" in titled
+        assert "（合同此处未填写）" in titled
+        answer = await ask(api, EVERYTHING, "甲方应该怎样支付合同价款")
+        assert answer.count("设备验收合格后十日内支付剩余70%") == 1
+        assert "预付款" in answer and html_errors(answer) == []
+
+
+async def test_more_twice_and_after_its_buttons_are_gone(tmp_path: Path) -> None:
+    async with team_bot(tmp_path, {"": [MAINT, LEASE, SUPPLY]},
+                        allowed_chats=frozenset({EVERYTHING})) as (api, _):
+        api.push("message", message(EVERYTHING, "乙方的义务有哪些", message_id=7))
+        [first] = await api.wait_for("sendMessage", 1)
+        shown = copy.deepcopy(sent_message(api, first))
+        more = next(b for b in buttons(shown) if b["text"] == "更多")
+        assert {b["text"] for b in buttons(shown)} == {"更多", "👍", "👎"}
+        for i in range(3):  # pressed three times on the same message
+            api.push("callback_query", callback(EVERYTHING, shown, more["callback_data"],
+                                                query_id=f"m{i}"))
+        sent = await api.wait_for("sendMessage", 4)
+        await asyncio.sleep(0.3)
+        texts = [s["text"] for s in api.sent()]
+        edits = api.sent("editMessageReplyMarkup")
+    assert texts.count("没有更多结果了。") == 2 and not any("出错" in t for t in texts)
+    assert "<blockquote>" in sent[1]["text"]
+    assert len(edits) == 3  # Telegram answered the 2nd and 3rd with 400 "not modified"
+    kept = api.messages[(EVERYTHING, shown["message_id"])]
+    assert {b["text"] for b in buttons(kept)} == {"👍", "👎"}  # the votes stay
+
+
+async def test_a_failed_chat_action_never_loses_the_answer(tmp_path: Path) -> None:
+    async with team_bot(tmp_path, {"": [MAINT]}, allowed_chats=frozenset({EVERYTHING})) as (
+            api, _):
+        api.fail["sendChatAction"] = (400, "Bad Request: not enough rights to send messages")
+        answer = await ask(api, EVERYTHING, "乙方响应时间是多少")
+        api.fail["sendChatAction"] = (500, "Internal Server Error")
+        again = await ask(api, EVERYTHING, "/ask 维护费用是多少")
+        assert len(api.sent("sendChatAction")) == 2
+    assert "› 2.1" in answer and "十万元" in again
+
+
+async def test_one_script_per_reply_titles_start_and_help_included(tmp_path: Path) -> None:
+    layout: dict[str, list[dict]] = {"": [MAINT, dict(LEASE, title="房屋租賃契約")]}
+    async with team_bot(tmp_path, layout, allowed_chats=frozenset({EVERYTHING, 77})) as (api, _):
+        answer = await ask(api, EVERYTHING, "押金是多少")
+        assert "《房屋租赁契约》" in answer and "租賃" not in answer
+        listing = await ask(api, EVERYTHING, "/contracts")
+        assert "《房屋租赁契约》" in listing
+        traditional = await ask(api, 77, "押金是多少錢")
+        assert "《房屋租賃契約》" in traditional and "押金為兩個月租金" in traditional
+        listing_t = await ask(api, 77, "/contracts")
+        assert "已收錄的合同" in listing_t and "《軟件維護服務合同》" in listing_t
+        assert "本聊天的 ID" in await ask(api, EVERYTHING, "/start")
+        start = await ask(api, 88, "/start", **{"from": {"id": 88, "is_bot": False,
+                                                        "first_name": "U",
+                                                        "language_code": "zh-hant"}})
+        assert "合同問答機器人" in start and "<code>88</code>" in start
+        assert "顯示本幫助" in await ask(api, 77, "/help")
+
+
+async def test_identical_titles_name_their_files(tmp_path: Path) -> None:
+    async with team_bot(tmp_path, {"": [LABOR_A, LABOR_B]},
+                        allowed_chats=frozenset({EVERYTHING})) as (api, _):
+        answer = await ask(api, EVERYTHING, "试用期多长")
+        listing = await ask(api, EVERYTHING, "/contracts")
+    assert "《劳动合同》（labor-a.txt）" in answer and "《劳动合同》（labor-b.txt）" in answer
+    assert "《劳动合同》（labor-a.txt）" in listing and "《劳动合同》（labor-b.txt）" in listing

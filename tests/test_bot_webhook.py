@@ -1,0 +1,79 @@
+"""Webhook mode end to end: the bot listens on the path of TELEGRAM_WEBHOOK_URL, gives
+setWebhook a secret token, answers updates that carry it and refuses (403) those that do not."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import socket
+from pathlib import Path
+
+import httpx
+from bot_helpers import message
+from index_corpus import MAINT
+from team_bot import team_bot
+
+from bot.app import webhook_options
+from bot.settings import Settings
+
+CHAT = 700
+SECRET = "s3cret_TOKEN-1"
+HEADER = "X-Telegram-Bot-Api-Secret-Token"
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+def update(update_id: int, text: str) -> bytes:
+    return json.dumps({"update_id": update_id, "message": message(CHAT, text)}).encode()
+
+
+async def test_webhook_checks_the_secret_and_listens_on_the_urls_path(tmp_path: Path) -> None:
+    port = free_port()
+    async with team_bot(tmp_path, {"": [MAINT]}, webhook=True,
+                        allowed_chats=frozenset({CHAT}),
+                        webhook_url="https://bot.example.org/hook/contracts",
+                        webhook_listen="127.0.0.1", webhook_port=port,
+                        webhook_secret=SECRET) as (api, _):
+        assert api.webhook["url"] == "https://bot.example.org/hook/contracts"
+        assert api.webhook["secret_token"] == SECRET
+        url = f"http://127.0.0.1:{port}/hook/contracts"
+        async with httpx.AsyncClient() as client:
+            plain = await client.post(url, content=update(1, "乙方响应时间是多少"),
+                                      headers={"Content-Type": "application/json"})
+            wrong = await client.post(url, content=update(2, "乙方响应时间是多少"), headers={
+                "Content-Type": "application/json", HEADER: "guess"})
+            root = await client.post(f"http://127.0.0.1:{port}/", content=update(3, "x"),
+                                     headers={"Content-Type": "application/json",
+                                              HEADER: SECRET})
+            await asyncio.sleep(0.5)
+            assert api.sent() == []  # none of them was handled
+            good = await client.post(url, content=update(4, "乙方响应时间是多少"), headers={
+                "Content-Type": "application/json", HEADER: SECRET})
+            [sent] = await api.wait_for("sendMessage", 1)
+    assert (plain.status_code, wrong.status_code, root.status_code) == (403, 403, 404)
+    assert good.status_code == 200
+    assert sent["chat_id"] == CHAT and "› 2.1" in sent["text"]
+
+
+def test_an_unset_secret_is_made_at_random_each_start(tmp_path: Path) -> None:
+    settings = Settings(index_dir=tmp_path, sources_dir=tmp_path, telegram_token="1:x",
+                        webhook_url="https://bot.example.org/tg")
+    first, second = webhook_options(settings), webhook_options(settings)
+    assert first["url_path"] == "tg" and first["webhook_url"] == "https://bot.example.org/tg"
+    assert first["secret_token"] != second["secret_token"]
+    assert len(first["secret_token"]) >= 32
+    assert all(c.isalnum() or c in "-_" for c in first["secret_token"])
+
+
+def test_secret_setting_is_checked_and_never_shown(tmp_path: Path) -> None:
+    import pytest
+
+    env = {"TELEGRAM_WEBHOOK_SECRET": SECRET, "TELEGRAM_WEBHOOK_URL": "https://x.org/h"}
+    settings = Settings.from_env(env)
+    assert settings.webhook_secret == SECRET and SECRET not in repr(settings)
+    with pytest.raises(ValueError, match="TELEGRAM_WEBHOOK_SECRET"):
+        Settings.from_env({"TELEGRAM_WEBHOOK_SECRET": "has spaces"})

@@ -1,0 +1,102 @@
+"""Collections: the first folder below a source root; searches, listings, lookups and named
+contracts stay inside the collections given, and a contract outside is as if not indexed."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+from index_corpus import LEASE, MAINT, fast_encoder, parse_json, write_corpus
+
+from bot.cli import main
+from index import Searcher, UnknownContractError, compare_contracts, index_status
+from index.build import build_index
+
+A, B = frozenset({"customer-a"}), frozenset({"customer-b"})
+
+
+@pytest.fixture(scope="module")
+def library(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Searcher, Searcher]:
+    """maint in customer-a, lease in customer-b; and an index of maint alone to compare with."""
+    root = tmp_path_factory.mktemp("coll")
+    write_corpus(root / "src" / "customer-a", MAINT)
+    write_corpus(root / "src" / "customer-b", LEASE)
+    write_corpus(root / "alone", MAINT)
+    enc = fast_encoder()
+    build_index([root / "src"], root / "idx", enc, parse=parse_json, progress=False)
+    build_index([root / "alone"], root / "alone-idx", enc, parse=parse_json, progress=False)
+    return root, Searcher(root / "idx", enc), Searcher(root / "alone-idx", enc)
+
+
+def test_collection_is_the_first_folder_below_the_root(tmp_path: Path) -> None:
+    write_corpus(tmp_path / "src" / "customer-a" / "deeper", MAINT)
+    write_corpus(tmp_path / "src", LEASE)
+    build_index([tmp_path / "src"], tmp_path / "idx", fast_encoder(), parse=parse_json,
+                progress=False)
+    by_key = {s.contract: s.collection for s in index_status(tmp_path / "idx").sources}
+    assert by_key == {"maint": "customer-a", "lease": "default"}
+
+
+def test_status_json_gives_each_sources_collection(library, capsys) -> None:
+    root = library[0]
+    assert main(["index", "status", "--json", "--index", str(root / "idx")]) == 0
+    sources = json.loads(capsys.readouterr().out)["sources"]
+    assert {s["contract"]: s["collection"] for s in sources} == {
+        "maint": "customer-a", "lease": "customer-b"}
+
+
+def test_search_stays_inside_the_collections(library) -> None:
+    _, searcher, _ = library
+    hits = searcher.search("押金是多少", top_k=10, collections=A).hits
+    assert hits and {h.clause.contract for h in hits} == {"maint"}
+    assert {h.clause.contract for h in searcher.search("押金是多少", top_k=10).hits} == {
+        "maint", "lease"}
+    assert searcher.search("押金是多少", collections=frozenset({"nobody"})).hits == ()
+
+
+def test_a_contract_of_another_collection_is_answered_like_an_unknown_one(library) -> None:
+    _, searcher, alone = library
+    for question in ("《房屋租赁合同》的押金是多少", "租赁合同的押金是多少"):
+        try:
+            expected: object = [h.clause.clause for h in alone.search(question).hits]
+        except UnknownContractError as err:
+            expected = str(err)
+        try:
+            got: object = [h.clause.clause for h in searcher.search(question,
+                                                                    collections=A).hits]
+        except UnknownContractError as err:
+            got = str(err)
+        assert got == expected, question
+    with pytest.raises(UnknownContractError) as outside:
+        searcher.search("押金", "lease", collections=A)
+    with pytest.raises(UnknownContractError) as unknown:
+        alone.search("押金", "lease")
+    assert str(outside.value) == str(unknown.value)
+
+
+def test_listing_lookup_and_compare_stay_inside(library) -> None:
+    _, searcher, _ = library
+    assert [c.key for c in searcher.contracts(collections=B)] == ["lease"]
+    assert searcher.contracts(collections=B)[0].collection == "customer-b"
+    assert searcher.get_clause("第二条", collections=A) == []
+    assert [h.clause.contract for h in searcher.get_clause("第二条", collections=B)] == ["lease"]
+    rows = compare_contracts(searcher, "押金是多少", collections=B).rows
+    assert [r.contract for r in rows] == ["lease"] and rows[0].hit is not None
+
+
+def test_cli_ask_and_compare_take_collection(library, capsys) -> None:
+    root = library[0]
+    assert main(["ask", "押金是多少", "--json", "--collection", "customer-a", "--index",
+                 str(root / "idx")]) == 0
+    assert {r["contract"] for r in json.loads(capsys.readouterr().out)["results"]} == {"maint"}
+    assert main(["compare", "押金是多少", "--json", "--collection", "customer-a",
+                 "--collection", "customer-b", "--index", str(root / "idx")]) == 0
+    out = json.loads(capsys.readouterr().out)
+    assert out["question"] == "押金是多少"
+    assert [list(r) for r in out["rows"]] == [
+        ["contract", "title", "found", "clause", "chapter", "text", "score"]] * 2
+    lease = next(r for r in out["rows"] if r["contract"] == "lease")
+    assert lease["found"] is True and lease["clause"] == "第二条" and "押金" in lease["text"]
+    maint = next(r for r in out["rows"] if r["contract"] == "maint")
+    assert maint["found"] is False and maint["clause"] is None and maint["score"] is None

@@ -1,0 +1,217 @@
+"""OCR of scans and photos with the real engine (RapidOCR, models from its wheel), on scans made
+here from the shared PDFs and from typeset text. OCR takes seconds a page: these tests read
+about eight pages in all, most of them small; the full check is scripts/ocr_check.py."""
+
+from __future__ import annotations
+
+import difflib
+import io
+import json
+import re
+import socket
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pytest
+from scans import crop, image_pdf, mixed_pdf, page_subset, render_page, scanned
+
+from index.build import build_from_sources
+from index.ingest import ocr as ocr_module
+from index.ingest import scans as scans_module
+from index.ingest.ocr import group_lines
+from index.parse import parse_contract
+
+FILLED = "劳动合同（已填写样例）.pdf"  # page 1: title, parties, 第一条 and 第二条 by 54 %
+
+
+def _norm(text: str) -> str:
+    return re.sub(r"\s+", "", text).translate(str.maketrans("()", "（）"))
+
+
+def _similarity(a: str, b: str) -> float:
+    return difflib.SequenceMatcher(None, _norm(a), _norm(b), autojunk=False).ratio()
+
+
+@pytest.fixture()
+def ocr_calls(monkeypatch: pytest.MonkeyPatch) -> list[int]:
+    """Counts the pages the OCR engine really reads (the real engine still reads them)."""
+    calls: list[int] = []
+    real = scans_module.read_page
+
+    def counting(image: Any) -> Any:
+        calls.append(1)
+        return real(image)
+
+    monkeypatch.setattr(scans_module, "read_page", counting)
+    return calls
+
+
+@pytest.fixture(scope="module")
+def scan_pair(shared: Path, tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
+    """Pages 5-6 of 委托合同.pdf with their text layer, and the same pages as an image-only
+    scan (turned ±0.7°, blurred), and an OCR cache that has read the scan once."""
+    root = tmp_path_factory.mktemp("scan")
+    real = shared / "contracts-real" / "委托合同.pdf"
+    text = page_subset(real, [5, 6], root / "委托合同-text.pdf")
+    images = [scanned(render_page(real, n), angle=a) for n, a in ((5, 0.7), (6, -0.6))]
+    scan = image_pdf(images, root / "委托合同-scan.pdf")
+    return {"text": text, "scan": scan, "cache": root / "cache"}
+
+
+def test_a_scanned_pdf_reads_like_its_text_layer(scan_pair: dict[str, Path]) -> None:
+    ref = {c.clause: c for c in parse_contract(scan_pair["text"]).clauses}
+    got = {c.clause: c for c in parse_contract(scan_pair["scan"],
+                                               ocr_cache=scan_pair["cache"]).clauses}
+    assert len(ref) >= 5
+    found = [k for k in ref if k in got]
+    assert len(found) >= 0.85 * len(ref), set(ref) - set(got)
+    sims = [_similarity(ref[k].text, got[k].text) for k in found]
+    assert sum(sims) / len(sims) >= 0.90, sims
+    assert all(got[k].page == ref[k].page for k in found)  # page numbers are kept
+
+
+def test_an_unchanged_scan_is_never_read_twice(
+    scan_pair: dict[str, Path], ocr_calls: list[int], tmp_path: Path
+) -> None:
+    first = parse_contract(scan_pair["scan"], ocr_cache=scan_pair["cache"])
+    copy = tmp_path / "另一个名字.pdf"  # the cache goes by content, not by name
+    copy.write_bytes(scan_pair["scan"].read_bytes())
+    second = parse_contract(copy, ocr_cache=scan_pair["cache"])
+    assert ocr_calls == []
+    assert [c.text for c in second.clauses] == [c.text for c in first.clauses]
+    [entry] = scan_pair["cache"].glob("*.json")  # plain JSON, one file per content
+    assert re.fullmatch(r"[0-9a-f]{32}\.json", entry.name)
+    assert sorted(json.loads(entry.read_text("utf-8"))["pages"]) == ["1", "2"]
+
+
+@pytest.fixture(scope="module")
+def labour_page(shared: Path) -> Any:
+    """Page 1 of the filled labour contract, rendered as a scan would be."""
+    return render_page(shared / "contracts-real" / FILLED, 1)
+
+
+def _clauses(path: Path) -> dict[str, Any]:
+    return {c.clause: c for c in parse_contract(path).clauses}
+
+
+def test_a_mixed_pdf_reads_only_its_page_without_text(
+    shared: Path, tmp_path: Path, ocr_calls: list[int]
+) -> None:
+    real = shared / "contracts-real" / "委托合同.pdf"
+    ref = _clauses(page_subset(real, [5, 6, 7], tmp_path / "text.pdf"))
+    contract = parse_contract(mixed_pdf(real, [5, 6, 7], 6, tmp_path / "mixed.pdf"))
+    got = {c.clause: c for c in contract.clauses}
+    assert ocr_calls == [1]  # only the middle page has no text layer
+    assert list(got) == list(ref)
+    assert [c.page for c in got.values()] == [c.page for c in ref.values()]
+    assert all(_similarity(ref[k].text, got[k].text) >= 0.9 for k in ref)
+    assert contract.notes == ()
+
+
+def test_a_photo_turned_sideways_is_read_upright(labour_page: Any, shared: Path,
+                                                 tmp_path: Path) -> None:
+    """A phone photo of the top of a page, stored sideways with its EXIF orientation (JPEG)."""
+    from PIL import Image
+
+    photo = scanned(crop(labour_page, 0.09, 0.535), angle=-1.0).rotate(90, expand=True)
+    exif = Image.Exif()
+    exif[0x0112] = 6  # Orientation: turn 90° clockwise to display
+    path = tmp_path / "劳动合同照片.jpg"
+    photo.save(path, "JPEG", quality=85, exif=exif)
+    contract = parse_contract(path)
+    assert contract.title == "劳动合同"
+    assert contract.parties == {"甲方": "用人单位", "乙方": "劳动者"}
+    got = {c.clause: c for c in contract.clauses}
+    assert list(got) == ["第一条", "第二条"] and {c.page for c in got.values()} == {1}
+    ref = _clauses(shared / "contracts-real" / FILLED)
+    assert _similarity(got["第一条"].text, ref["第一条"].text) >= 0.9
+
+
+def test_a_page_read_with_low_confidence_is_noted(labour_page: Any, tmp_path: Path,
+                                                  capsys: pytest.CaptureFixture[str]) -> None:
+    from bot.cli import main
+
+    band = crop(labour_page, 0.37, 0.54)
+    path = tmp_path / "模糊.png"
+    band.resize((band.width // 7, band.height // 7)).save(path)  # too small to read well
+    contract = parse_contract(path)
+    assert contract.notes == ("page 1 read with low confidence",)
+    assert main(["parse", str(path), "--json"]) == 0
+    assert "模糊.png: note: page 1 read with low confidence" in capsys.readouterr().err
+
+
+def test_a_build_reads_images_shows_pages_and_keeps_ocr_in_the_index(
+    labour_page: Any, tmp_path: Path, ocr_calls: list[int], capsys: pytest.CaptureFixture[str]
+) -> None:
+    src, idx = tmp_path / "src", tmp_path / "idx"
+    src.mkdir()
+    scanned(crop(labour_page, 0.09, 0.535)).save(src / "labour.png")
+    report = build_from_sources([src], idx, "use-multilingual", progress=True)
+    assert (report.contracts, report.clauses, report.failed) == (1, 2, ())
+    assert ocr_calls == [1]
+    assert "OCR" in capsys.readouterr().err  # the progress bar counts pages
+    assert len(list((idx / "cache" / "ocr").glob("*.json"))) == 1
+    rules = tmp_path / "rules.txt"  # a parse setting changes: everything is parsed again ...
+    rules.write_text("某某 => 某某\n", encoding="utf-8")
+    again = build_from_sources([src], idx, "use-multilingual", rules_file=rules, progress=False)
+    assert (again.parsed, again.clauses) == (1, 2)
+    assert ocr_calls == [1]  # ... but the scan is not read again
+
+
+def test_ocr_never_opens_a_connection(labour_page: Any, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The models load from the wheel by path: no download, even on a first load."""
+    def refuse(*args: object, **kwargs: object) -> None:
+        raise AssertionError("OCR tried to open a network connection")
+
+    ocr_module._engine.cache_clear()
+    monkeypatch.setattr(socket, "socket", refuse)
+    monkeypatch.setattr(socket, "create_connection", refuse)
+    page = ocr_module.read_page(crop(labour_page, 0.37, 0.39))
+    assert _similarity("".join(ln.text for ln in page.lines), "第一条 合同性质与期限") >= 0.9
+    ocr_module._engine.cache_clear()  # the next test loads it with the network back
+
+
+def _quad(x: float, y: float, w: float, h: float, angle: float) -> list[list[float]]:
+    """A box of w x h at (x, y), turned by ``angle`` radians about the page origin."""
+    cos, sin = np.cos(angle), np.sin(angle)
+    corners = [(x, y), (x + w, y), (x + w, y + h), (x, y + h)]
+    return [[cx * cos - cy * sin, cx * sin + cy * cos] for cx, cy in corners]
+
+
+def test_boxes_of_a_skewed_page_group_into_its_lines() -> None:
+    """2° of skew moves a box 56 px over a 1,600 px line: still one line, left to right, with a
+    space where a form leaves a blank."""
+    angle = np.radians(2)
+    boxes = [("出卖人：", 100, 100, 160), ("买受人：", 1400, 100, 160),
+             ("第一条 甲方应于", 100, 160, 300), ("年 月 日前付款。", 700, 160, 300),
+             ("第二条 乙方应按时交货。", 100, 220, 600)]
+    quads = np.array([_quad(x, y, w, 40, angle) for _, x, y, w in boxes])
+    lines = group_lines(quads, [b[0] for b in boxes], [0.99] * len(boxes))
+    assert [ln.text for ln in lines] == [
+        "出卖人： 买受人：", "第一条 甲方应于 年 月 日前付款。", "第二条 乙方应按时交货。"]
+    assert all(ln.bottom - ln.top < 50 for ln in lines)  # the skew is undone, boxes are level
+
+
+def test_ocr_page_round_trips_through_plain_json() -> None:
+    page = ocr_module.OcrPage(100, 200, (ocr_module.OcrLine("第一条", 1.0, 2.0, 3.0, 4.0, 0.9),),
+                              0.9)
+    data = json.loads(json.dumps(page.as_json()))
+    assert ocr_module.OcrPage.from_json(data) == page
+    assert page.low_confidence is False and ocr_module.OcrPage(1, 1, (), 0.8).low_confidence
+
+
+def test_image_bytes_of_every_kind_are_taken_for_images(labour_page: Any, tmp_path: Path,
+                                                        ) -> None:
+    from index.ingest.extract import _detect_kind
+
+    image = crop(labour_page, 0.37, 0.39)
+    for fmt, suffix in (("PNG", ".png"), ("JPEG", ".jpg"), ("TIFF", ".tif"), ("WEBP", ".webp")):
+        buf = io.BytesIO()
+        image.save(buf, fmt)
+        path = tmp_path / f"scan{suffix}"
+        path.write_bytes(buf.getvalue())
+        assert _detect_kind(path, buf.getvalue()[:12]) == "image", fmt
+        misnamed = tmp_path / f"scan-{fmt}.txt"
+        misnamed.write_bytes(buf.getvalue())
+        assert _detect_kind(misnamed, buf.getvalue()[:12]) == "image", fmt
