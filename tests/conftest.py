@@ -2,9 +2,15 @@
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 import pytest
+
+# The tests build their indexes with the fast encoder (index_corpus.FAST_ENCODER); the CLI and
+# the bot, run in this process or as subprocesses, read it from here unless a test sets its own
+# environment (tests/test_e5.py runs the default encoder on purpose).
+os.environ.setdefault("CONTRACTBOT_EMBED_MODEL", "use-multilingual")
 
 ROOT = Path(__file__).resolve().parent.parent
 SHARED = ROOT.parent / "shared"

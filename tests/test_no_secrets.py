@@ -40,7 +40,8 @@ async def _serve(api: FakeBotApi, index_dir: Path, token: str, level: str,
     """Run `contractbot serve`; ask ``questions`` and stop it once they are answered.
     Returns its exit status, everything it printed, and the messages it sent."""
     env = {k: v for k, v in os.environ.items() if not k.startswith(("CONTRACTBOT_", "TELEGRAM_"))}
-    env.update(TELEGRAM_BOT_TOKEN=token, TELEGRAM_BASE_URL=api.base_url,
+    env.update(CONTRACTBOT_EMBED_MODEL="use-multilingual",  # the fixture's index
+               TELEGRAM_BOT_TOKEN=token, TELEGRAM_BASE_URL=api.base_url,
                TELEGRAM_BASE_FILE_URL=api.base_file_url, CONTRACTBOT_LOG_LEVEL=level,
                CONTRACTBOT_INDEX_DIR=str(index_dir), CONTRACTBOT_ALLOWED_CHATS=str(USER))
     proc = await asyncio.create_subprocess_exec(
