@@ -122,7 +122,7 @@ async def test_heading_is_quoted_with_its_sub_clauses_and_titles(tmp_path: Path)
 async def test_more_twice_and_after_its_buttons_are_gone(tmp_path: Path) -> None:
     async with team_bot(tmp_path, {"": [MAINT, LEASE, SUPPLY]},
                         allowed_chats=frozenset({EVERYTHING})) as (api, _):
-        api.push("message", message(EVERYTHING, "乙方的义务有哪些", message_id=7))
+        api.push("message", message(EVERYTHING, "乙方负责什么", message_id=7))
         [first] = await api.wait_for("sendMessage", 1)
         shown = copy.deepcopy(sent_message(api, first))
         more = next(b for b in buttons(shown) if b["text"] == "更多")
