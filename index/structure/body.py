@@ -13,7 +13,13 @@ from itertools import pairwise
 
 from ..models import PAGE_BREAK
 from ..roles import PARTY_ALT, ROLE_ALT
-from .numbering import CHAPTER_FAMILIES, ITEM_FAMILIES, parse_label, strip_page_furniture
+from .numbering import (
+    CHAPTER_FAMILIES,
+    ITEM_FAMILIES,
+    label_at,
+    parse_label,
+    strip_page_furniture,
+)
 from .parties import TITLE_RE
 
 LONG_LINE = 120  # a line this long may have lost its line breaks
@@ -99,7 +105,7 @@ def explode_long_lines(lines: list[Line]) -> list[Line]:
             at = m.start()
             if at == 0 or _REF_BEFORE.search(line.text[max(0, at - 3):at]):
                 continue
-            if parse_label(line.text[at:]) is not None:
+            if label_at(line.text, at) is not None:
                 cuts.append(at)
         cuts.append(len(line.text))
         for a, b in pairwise(cuts):
