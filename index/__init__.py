@@ -7,7 +7,18 @@ The stages behind it (``ingest``, ``structure``, ``store``, ``search``, and the 
 
 from __future__ import annotations
 
-from .build import BuildReport, build_from_sources, build_index, collect_sources, contract_parser
+from .build import (
+    BuildReport,
+    BuildStopped,
+    ClusterError,
+    Limits,
+    Reading,
+    build_from_sources,
+    build_index,
+    collect_sources,
+    contract_parser,
+    read_contracts,
+)
 from .errors import (
     ContractbotError,
     EmptyQuestionError,
@@ -49,17 +60,16 @@ from .text import detect_script, normalize_text, to_script, to_simplified, to_tr
 
 __all__ = [
     "DEFAULT_ENCODER", "MAX_BINARY_BYTES", "MAX_CLAUSE_CHARS", "MAX_PAGES", "MAX_QUESTION",
-    "MAX_TEXT_BYTES", "PARTIES", "BuildReport", "Clause", "Contract", "ContractInfo",
-    "ContractbotError",
-    "Document", "EmptyQuestionError", "EmptySourceError", "Encoder", "EncoderError",
-    "EncoderMismatchError",
-    "Hit", "IndexBusyError", "IndexError_", "IndexMissingError", "Manifest", "MissingSourceError",
-    "NoSourcesError", "NoWordsError", "NotAContractError",
-    "Page", "QueryError", "QuestionTooLongError", "Script", "SearchConfig", "SearchResult",
-    "Searcher", "Signals", "SourceEntry", "SourceError", "UnknownContractError",
-    "UnknownEncoderError", "UnreadableSourceError", "UnsupportedFormatError", "WouldDropError",
-    "build_from_sources", "build_index", "check_encoder_name", "collect_sources",
-    "contract_parser", "detect_script", "has_index", "index_status", "known_encoders",
-    "load_encoder", "normalize_text", "parse_contract", "private_dir", "read_text",
-    "remembered_sources", "to_script", "to_simplified", "to_traditional",
+    "MAX_TEXT_BYTES", "PARTIES", "BuildReport", "BuildStopped", "Clause", "ClusterError",
+    "Contract", "ContractInfo", "ContractbotError", "Document", "EmptyQuestionError",
+    "EmptySourceError", "Encoder", "EncoderError", "EncoderMismatchError", "Hit", "IndexBusyError",
+    "IndexError_", "IndexMissingError", "Limits", "Manifest", "MissingSourceError",
+    "NoSourcesError", "NoWordsError", "NotAContractError", "Page", "QueryError",
+    "QuestionTooLongError", "Reading", "Script", "SearchConfig", "SearchResult", "Searcher",
+    "Signals", "SourceEntry", "SourceError", "UnknownContractError", "UnknownEncoderError",
+    "UnreadableSourceError", "UnsupportedFormatError", "WouldDropError", "build_from_sources",
+    "build_index", "check_encoder_name", "collect_sources", "contract_parser", "detect_script",
+    "has_index", "index_status", "known_encoders", "load_encoder", "normalize_text",
+    "parse_contract", "private_dir", "read_contracts", "read_text", "remembered_sources",
+    "to_script", "to_simplified", "to_traditional",
 ]
