@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import dataclasses
 import re
 import unicodedata
 from html import escape
@@ -146,7 +147,9 @@ async def on_document(update: Update, context: Ctx) -> None:
         discard(staged)
         await reply(msg, texts.UPLOAD_TOO_BIG)
         return
-    checked = await asyncio.to_thread(check_upload, staged, rules_file=state.settings.rules_file)
+    reading = dataclasses.replace(state.settings.reading(), stop=state.stopping)
+    checked = await asyncio.to_thread(check_upload, staged, rules_file=state.settings.rules_file,
+                                      reading=reading)
     if isinstance(checked, str):  # unreadable: nothing in sources_dir or the index changed
         discard(staged)
         await reply(msg, texts.UPLOAD_FAILED.format(name=escape(name),

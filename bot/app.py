@@ -3,7 +3,11 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
+import dataclasses
 import logging
+import signal
+import threading
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
@@ -47,13 +51,29 @@ def quiet_http_logs() -> None:
         logging.getLogger(name).setLevel(logging.WARNING)
 
 
-def _default_builder(settings: Settings) -> Builder:
+def _default_builder(settings: Settings, stop: threading.Event) -> Builder:
+    reading = dataclasses.replace(settings.reading(), stop=stop)
+
     def build(sources: Sequence[Path] | None, index_dir: Path, *,
               replace: bool = False) -> BuildReport:
         return build_from_sources(sources, index_dir, settings.embed_model,
                                   rules_file=settings.rules_file, progress=False,
-                                  replace=replace)
+                                  replace=replace, reading=reading)
     return build
+
+
+def stop_on_signals(app: BotApp) -> None:
+    """SIGTERM, SIGINT: stop a running build first (its worker processes end within a
+    fraction of a second), then let python-telegram-bot stop, which waits for the handlers."""
+    loop = asyncio.get_running_loop()
+
+    def stop() -> None:
+        app.bot_data.stopping.set()
+        raise SystemExit  # what python-telegram-bot's own handler does
+
+    for sig in (signal.SIGTERM, signal.SIGINT):
+        with contextlib.suppress(NotImplementedError, RuntimeError):  # not on this platform
+            loop.add_signal_handler(sig, stop)
 
 
 def build_application(settings: Settings, *, searcher: Searcher | None = None,
@@ -73,6 +93,7 @@ def build_application(settings: Settings, *, searcher: Searcher | None = None,
             await asyncio.to_thread(opened.warm_up)
             app.bot_data.searcher = opened
         await app.bot.set_my_commands([BotCommand(c, d) for c, d in COMMANDS])
+        stop_on_signals(app)
         log.info("bot @%s ready", app.bot.username)
 
     builder: ApplicationBuilder[Any, Ctx, dict[Any, Any], ChatData, BotState, Any] = (
@@ -88,7 +109,7 @@ def build_application(settings: Settings, *, searcher: Searcher | None = None,
         builder = builder.rate_limiter(AIORateLimiter())
     app = builder.build()
     app.bot_data.settings = settings
-    app.bot_data.build = build or _default_builder(settings)
+    app.bot_data.build = build or _default_builder(settings, app.bot_data.stopping)
     app.bot_data.question_rate = QuestionRate(settings.questions_per_minute)
     app.add_handler(CommandHandler("start", asking.cmd_start))
     app.add_handler(CommandHandler("help", asking.cmd_help))

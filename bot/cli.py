@@ -22,7 +22,6 @@ from index import (
     IndexMissingError,
     QueryError,
     SearchResult,
-    SourceError,
     WouldDropError,
 )
 
@@ -62,7 +61,7 @@ def _index_dir(args: argparse.Namespace, settings: Settings) -> Path:
 
 def cmd_parse(args: argparse.Namespace, settings: Settings) -> int:
     """Print the clause tree of a contract file, or of every file in a folder."""
-    from index import collect_sources, parse_contract
+    from index import collect_sources, read_contracts
 
     from .outline import format_tree
 
@@ -73,11 +72,11 @@ def cmd_parse(args: argparse.Namespace, settings: Settings) -> int:
     files, skipped = collect_sources([path]) if path.is_dir() else ([path], [])
     report_failures(skipped)
     parsed = failed = 0
+    read = read_contracts(files, rules_file=settings.rules_file, reading=settings.reading())
     for file in files:
-        try:
-            contract = parse_contract(file, rules_file=settings.rules_file)
-        except SourceError as err:
-            report_failures([(str(file), err.reason)])
+        contract = read[file]
+        if isinstance(contract, str):
+            report_failures([(str(file), contract)])
             failed += 1
             continue
         parsed += 1
@@ -97,7 +96,9 @@ def cmd_index_build(args: argparse.Namespace, settings: Settings) -> int:
     """Build or update the index from source files and folders (none: the remembered ones)."""
     sources = [Path(s) for s in args.sources] if args.sources else None
     status, report = run_build(sources, _index_dir(args, settings), settings,
-                               replace=args.replace)
+                               replace=args.replace,
+                               reading=settings.reading(cluster=args.cluster,
+                                                        workers=args.workers))
     if report is not None:
         print(report.summary())
     return status

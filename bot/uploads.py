@@ -22,7 +22,14 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import BinaryIO
 
-from index import Contract, ContractbotError, SourceError, index_status, parse_contract, private_dir
+from index import (
+    Contract,
+    ContractbotError,
+    Reading,
+    index_status,
+    private_dir,
+    read_contracts,
+)
 
 STAGING = ".uploads"
 REPLACED = ".replaced"
@@ -76,15 +83,18 @@ def inside(path: Path, folder: Path) -> bool:
     return path.resolve().is_relative_to(folder.resolve())
 
 
-def check_upload(path: Path, *, rules_file: Path | None = None) -> Contract | str:
+def check_upload(path: Path, *, rules_file: Path | None = None,
+                 reading: Reading | None = None) -> Contract | str:
     """The contract of a staged upload, or why it cannot be indexed (its reason in the
-    words ``index status`` uses)."""
+    words ``index status`` uses). It is read in a worker process within the limits of
+    ``reading``: a file that would take too long or too much memory costs that process, never
+    the bot's."""
     try:
-        contract = parse_contract(path, rules_file=rules_file)
-    except SourceError as err:
-        return err.reason
-    except Exception as err:  # a parser bug must not lose the admin's reply
-        return f"could not be parsed ({type(err).__name__})"
+        contract = read_contracts([path], rules_file=rules_file, reading=reading)[path]
+    except ContractbotError as err:  # the bot is stopping
+        return str(err)
+    if isinstance(contract, str):
+        return contract
     return contract if contract.clauses else "no clauses found"
 
 

@@ -16,6 +16,7 @@ building machine and on every worker, with the same version of contractbot.
 from __future__ import annotations
 
 import threading
+import time
 from collections.abc import Callable, Iterator, Sequence
 from typing import Any
 
@@ -58,24 +59,20 @@ class DaskRunner:
     def run(self, fn: Callable[[Any], Any], args: Sequence[Any], *,
             fenced: bool) -> Iterator[tuple[int, Any]]:
         """Submit every argument to the cluster; yield outcomes as they finish."""
-        from distributed import wait
-
         futures = [self.client.submit(fn, arg, pure=False) for arg in args]
-        position = {f.key: i for i, f in enumerate(futures)}
-        pending = set(futures)
+        pending = dict(enumerate(futures))
         try:
             while pending:
                 if self.stop is not None and self.stop.is_set():
                     raise BuildStopped("the build was stopped")
-                try:
-                    done, pending = wait(pending, timeout=POLL, return_when="FIRST_COMPLETED")
-                except TimeoutError:
-                    continue
-                for future in done:
-                    yield position[future.key], _outcome(future)
+                done = [i for i, f in pending.items() if f.done()]
+                if not done:
+                    time.sleep(POLL / 4)
+                for i in done:
+                    yield i, _outcome(pending.pop(i))
         finally:
             if pending:
-                self.client.cancel(list(pending))
+                self.client.cancel(list(pending.values()))
 
     def close(self) -> None:
         """Disconnect from the scheduler (the cluster keeps running)."""

@@ -61,10 +61,18 @@ def build_index(
     roots = resolve_roots(sources, index_dir)  # before the lock: a typo creates nothing
     options = _Options(parse, salt, progress, mode, ann_threshold, replace, rules_file,
                        reading or Reading())
-    if lock:
-        with build_lock(index_dir):
-            return _build(roots, index_dir, encoder, options)
-    return _build(roots, index_dir, encoder, options)
+    _check_stop(options.reading)
+    # a parser of the caller's runs here; the workers (a cluster: reached before anything is
+    # created, so an unreachable scheduler changes nothing) read with the standard one
+    runner = make_runner(options.reading) if parse is None else None
+    try:
+        if lock:
+            with build_lock(index_dir):
+                return _build(roots, index_dir, encoder, options, runner)
+        return _build(roots, index_dir, encoder, options, runner)
+    finally:
+        if runner is not None:
+            runner.close()
 
 
 @dataclass(frozen=True)
@@ -79,22 +87,16 @@ class _Options:
     reading: Reading
 
 
-def _build(roots: Sequence[Path], index_dir: Path, encoder: Encoder,
-           options: _Options) -> BuildReport:
-    _check_stop(options.reading)
+def _build(roots: Sequence[Path], index_dir: Path, encoder: Encoder, options: _Options,
+           runner: Runner | None) -> BuildReport:
     parse, salt = options.parse, options.salt
     if parse is None:
         parse, salt = contract_parser(options.rules_file)
-        runner = make_runner(options.reading)
-    else:
-        runner = None  # a parser of the caller's runs here
     progress = BuildProgress(options.progress)
     try:
         return _build_with(roots, index_dir, encoder, options, parse, salt, runner, progress)
     finally:
         progress.close()
-        if runner is not None:
-            runner.close()
 
 
 def _build_with(roots: Sequence[Path], index_dir: Path, encoder: Encoder, options: _Options,

@@ -1,0 +1,39 @@
+"""Tasks for the fenced pool's tests, importable by its worker processes."""
+
+from __future__ import annotations
+
+import os
+import time
+
+
+def double(x: int) -> int:
+    """A task that works."""
+    return 2 * x
+
+
+def endless(_: object) -> None:
+    """A task that never ends."""
+    while True:
+        time.sleep(0.05)
+
+
+def hungry(_: object) -> int:
+    """A task that wants 4 GB."""
+    blocks = [bytearray(64 * 1024 * 1024) for _ in range(64)]
+    return len(blocks)
+
+
+def dies(_: object) -> None:
+    """A task whose process exits under it."""
+    os._exit(3)
+
+
+def fails(_: object) -> None:
+    """A task that raises."""
+    raise ValueError("broken input")
+
+
+def my_pid(_: object) -> int:
+    """The worker's process id."""
+    time.sleep(0.2)
+    return os.getpid()
