@@ -99,3 +99,32 @@ def test_a_hungry_parse_is_skipped_and_an_upload_check_says_why(tmp_path: Path) 
     reading = Reading(workers=2, limits=Limits(seconds=60, memory_mb=400))
     out = read_contracts(sorted(src.iterdir()), rules_file=rules, reading=reading)
     assert set(out.values()) == {"too large to read (it needed more than 400 MB of memory)"}
+
+
+def test_workers_end_when_the_building_process_is_killed(tmp_path: Path) -> None:
+    """A build killed with SIGKILL while its worker is stuck in an endless source: the worker
+    ends too (it is the fork server's child, so only its own watch can tell)."""
+    import os
+    import signal
+    import subprocess
+    import sys
+
+    code = ("import sys; from fence_tasks import endless, my_pid\n"
+            "from index.build.fence import FencedPool, Limits\n"
+            "pool = FencedPool(1, Limits(seconds=0))\n"
+            "pool.submit(my_pid, None); pool.submit(endless, None)\n"
+            "results = pool.results(); print(next(results)[1], flush=True); next(results)\n")
+    env = {**os.environ, "PYTHONPATH": os.pathsep.join(
+        [str(Path(__file__).resolve().parent.parent), str(Path(__file__).resolve().parent)])}
+    proc = subprocess.Popen([sys.executable, "-c", code], env=env, stdout=subprocess.PIPE,
+                            text=True)
+    assert proc.stdout is not None
+    worker = int(proc.stdout.readline())
+    time.sleep(0.5)  # now on the endless task
+    assert Path(f"/proc/{worker}").exists()
+    os.kill(proc.pid, signal.SIGKILL)
+    proc.wait()
+    deadline = time.monotonic() + 10
+    while Path(f"/proc/{worker}").exists() and time.monotonic() < deadline:
+        time.sleep(0.1)
+    assert not Path(f"/proc/{worker}").exists()

@@ -30,6 +30,7 @@ from typing import Any
 from ..errors import ContractbotError
 
 POLL = 0.2  # seconds between checks of ``stop`` while waiting for children
+WATCH = 0.5  # seconds between a child's checks that the building process still runs
 
 
 class BuildStopped(ContractbotError):
@@ -78,8 +79,8 @@ class _Worker:
 
     def __init__(self, ctx: Any, memory_mb: int) -> None:
         self.conn, child = ctx.Pipe()
-        self.proc = ctx.Process(target=_serve, args=(child, memory_mb), daemon=True,
-                                name="contractbot-worker")
+        self.proc = ctx.Process(target=_serve, args=(child, memory_mb, os.getpid()),
+                                daemon=True, name="contractbot-worker")
         self.proc.start()
         child.close()
         self.task: int | None = None
@@ -241,11 +242,13 @@ def report_progress(value: Any) -> None:
             _reporter.send(("progress", value))
 
 
-def _serve(conn: Connection, memory_mb: int) -> None:
+def _serve(conn: Connection, memory_mb: int, parent: int) -> None:
     """A child's loop: run each task sent, send back ("ok", value), ("error", text) or
-    ("memory", None), until the pipe closes or None arrives."""
+    ("memory", None), until the pipe closes or None arrives; it ends within a second of the
+    building process ``parent`` dying, even in the middle of a task."""
     global _reporter
     _die_with_parent()
+    threading.Thread(target=_watch, args=(parent,), daemon=True, name="parent-watch").start()
     _reporter = conn
     while True:
         try:
@@ -273,8 +276,35 @@ def _serve(conn: Connection, memory_mb: int) -> None:
             return
 
 
+def _watch(parent: int) -> None:
+    """End this process when the building process is gone. (A forkserver child's parent is
+    the fork server, which lives as long as any of its children: PR_SET_PDEATHSIG alone would
+    leave a child busy on an endless source running for ever.)"""
+    while _alive(parent):
+        time.sleep(WATCH)
+    os._exit(1)
+
+
+def _alive(pid: int) -> bool:
+    """Whether process ``pid`` runs (a zombie does not)."""
+    try:
+        with open(f"/proc/{pid}/stat") as f:
+            return f.read().rpartition(")")[2].split()[0] not in ("Z", "X")
+    except FileNotFoundError:
+        return False
+    except OSError:  # no /proc here
+        try:
+            os.kill(pid, 0)
+        except ProcessLookupError:
+            return False
+        except PermissionError:
+            return True
+        return True
+
+
 def _die_with_parent() -> None:
-    """Linux: the kernel kills this child when its parent dies."""
+    """Linux: the kernel kills this child when its parent (the fork server, or the building
+    process under ``spawn``) dies."""
     with contextlib.suppress(Exception):
         import ctypes
         import signal
