@@ -9,8 +9,8 @@ import pytest
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "scripts"))
 
-from bench_library import make_library
 from bench_growth import synth_generation
+from bench_library import make_library
 
 from index import Searcher, build_from_sources, store
 

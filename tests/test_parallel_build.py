@@ -13,7 +13,7 @@ from pathlib import Path
 import numpy as np
 from index_corpus import FAST_ENCODER
 
-from index import Reading, Searcher, build_from_sources
+from index import Clause, Reading, Searcher, build_from_sources
 from index.store import (
     RowRef,
     current_generation,
@@ -39,7 +39,7 @@ def _library(folder: Path, names: list[str]) -> Path:
     return folder
 
 
-def _rows(idx: Path) -> tuple[list[tuple[object, ...]], np.ndarray]:
+def _rows(idx: Path) -> tuple[list[tuple[int, Clause, str, str]], np.ndarray]:
     gen = generation_dir(idx, current_generation(idx) or "")
     stored = read_clauses(gen)
     rows = [(s.id, s.clause, s.search_text, s.embed_text) for s in stored]
