@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import dataclasses
 import re
 import unicodedata
 from collections.abc import Awaitable, Callable
@@ -187,8 +188,10 @@ async def _take_upload(update: Update, context: Ctx, raw_name: str, size: int | 
         discard(staged)
         await reply(msg, texts.UPLOAD_TOO_BIG)
         return
+    reading = dataclasses.replace(state.settings.reading(), stop=state.stopping)
     checked = await asyncio.to_thread(check_upload, staged, rules_file=state.settings.rules_file,
-                                      ocr_cache=ocr_cache_dir(state.settings.index_dir))
+                                      ocr_cache=ocr_cache_dir(state.settings.index_dir),
+                                      reading=reading)
     if isinstance(checked, str):  # unreadable: nothing in sources_dir or the index changed
         discard(staged)
         await reply(msg, texts.UPLOAD_FAILED.format(name=escape(name),

@@ -3,8 +3,12 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
+import dataclasses
 import logging
 import secrets
+import signal
+import threading
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
@@ -53,13 +57,29 @@ def quiet_http_logs() -> None:
         logging.getLogger(name).setLevel(logging.WARNING)
 
 
-def _default_builder(settings: Settings) -> Builder:
+def _default_builder(settings: Settings, stop: threading.Event) -> Builder:
+    reading = dataclasses.replace(settings.reading(), stop=stop)
+
     def build(sources: Sequence[Path] | None, index_dir: Path, *,
               replace: bool = False) -> BuildReport:
         return build_from_sources(sources, index_dir, settings.embed_model,
                                   rules_file=settings.rules_file, progress=False,
-                                  replace=replace)
+                                  replace=replace, reading=reading)
     return build
+
+
+def stop_on_signals(app: BotApp) -> None:
+    """SIGTERM, SIGINT: stop a running build first (its worker processes end within a
+    fraction of a second), then let python-telegram-bot stop, which waits for the handlers."""
+    loop = asyncio.get_running_loop()
+
+    def stop() -> None:
+        app.bot_data.stopping.set()
+        raise SystemExit  # what python-telegram-bot's own handler does
+
+    for sig in (signal.SIGTERM, signal.SIGINT):
+        with contextlib.suppress(NotImplementedError, RuntimeError):  # not on this platform
+            loop.add_signal_handler(sig, stop)
 
 
 def build_application(settings: Settings, *, searcher: Searcher | None = None,
@@ -82,6 +102,7 @@ def build_application(settings: Settings, *, searcher: Searcher | None = None,
             await app.bot.set_my_commands([BotCommand(c, d) for c, d in COMMANDS])
         except TelegramError as err:  # the menu is a convenience: answer questions anyway
             log.warning("could not register the command menu: %s", err)
+        stop_on_signals(app)
         log.info("bot @%s ready", app.bot.username)
 
     async def post_shutdown(app: BotApp) -> None:
@@ -104,7 +125,7 @@ def build_application(settings: Settings, *, searcher: Searcher | None = None,
         builder = builder.rate_limiter(AnswersFirstLimiter())
     app = builder.build()
     app.bot_data.settings = settings
-    app.bot_data.build = build or _default_builder(settings)
+    app.bot_data.build = build or _default_builder(settings, app.bot_data.stopping)
     app.bot_data.question_rate = QuestionRate(settings.questions_per_minute)
     app.bot_data.access = AccessFile(settings.access_file)
     app.bot_data.log = (QuestionLog.open(settings.index_dir, days=settings.log_days)

@@ -71,6 +71,14 @@ def build_parser(settings: Settings | None = None) -> argparse.ArgumentParser:
     b.add_argument("--index", dest="index_dir", default=None, metavar="DIR", help=index_help)
     b.add_argument("--replace", action="store_true", help="allow a build that leaves the index "
                    "empty or drops more than half of its contracts (default: refuse it)")
+    workers = (f"{settings.build_workers}" if settings and settings.build_workers
+               else "one per core")
+    b.add_argument("--workers", type=positive_int, default=None, metavar="N",
+                   help="worker processes that read and embed the sources (default: "
+                   f"{workers}; CONTRACTBOT_BUILD_WORKERS sets it)")
+    b.add_argument("--cluster", default=None, metavar="tcp://HOST:PORT",
+                   help="send the per-file work to the workers of this Dask scheduler "
+                   "(needs the 'cluster' extra; default: none, work on this machine)")
     s = isub.add_parser("status", help="describe the index",
                         description="Describe the index: contracts, clauses, encoder, sources.")
     s.add_argument("--index", dest="index_dir", default=None, metavar="DIR", help=index_help)

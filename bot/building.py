@@ -13,9 +13,11 @@ from pathlib import Path
 
 from index import (
     BuildReport,
+    ClusterError,
     IndexBusyError,
     MissingSourceError,
     NoSourcesError,
+    Reading,
     WouldDropError,
     build_from_sources,
 )
@@ -47,14 +49,15 @@ def refusal(err: WouldDropError, *, rerun: str) -> str:
 
 def run_build(sources: Sequence[Path] | None, index_dir: Path, settings: Settings, *,
               replace: bool = False, progress: bool | None = None, prog: str = "contractbot",
-              rerun: str = "`contractbot index build`") -> tuple[int, BuildReport | None]:
+              rerun: str = "`contractbot index build`",
+              reading: Reading | None = None) -> tuple[int, BuildReport | None]:
     """Build ``index_dir`` from ``sources`` (None: the ones it remembers); print the failures
     and the refusal or error line; return the exit status and the report (None when refused).
     """
     try:
         report = build_from_sources(sources, index_dir, settings.embed_model,
                                     rules_file=settings.rules_file, progress=progress,
-                                    replace=replace)
+                                    replace=replace, reading=reading or settings.reading())
     except (MissingSourceError, NoSourcesError) as err:
         print(f"{prog}: {err}; the index is unchanged", file=sys.stderr)
         return EXIT_USAGE, None
@@ -65,6 +68,9 @@ def run_build(sources: Sequence[Path] | None, index_dir: Path, settings: Setting
     except IndexBusyError as err:
         print(f"{prog}: {err}; the index is unchanged, try again later", file=sys.stderr)
         return EXIT_BUSY, None
+    except ClusterError as err:
+        print(f"{prog}: {err}; the index is unchanged", file=sys.stderr)
+        return EXIT_ERROR, None
     report_failures(report.failed)
     report_failures((s, f"note: {n}") for s, n in report.notes)
     report_failures((s, "dropped from the index: no longer among the sources")

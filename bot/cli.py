@@ -22,7 +22,6 @@ from index import (
     IndexMissingError,
     QueryError,
     SearchResult,
-    SourceError,
     WouldDropError,
 )
 
@@ -63,9 +62,10 @@ def _index_dir(args: argparse.Namespace, settings: Settings) -> Path:
 def cmd_parse(args: argparse.Namespace, settings: Settings) -> int:
     """Print the clause tree of a contract file, or of every file in a folder.
 
-    Scans and photos are read by OCR (a progress bar on a terminal); what it reads is kept in
-    the index's OCR cache, so building the index afterwards does not read them again."""
-    from index import PageBar, collect_sources, ocr_cache_dir, parse_contract
+    Each file is read in a worker process within the build's limits. Scans and photos are read
+    by OCR (a progress bar on a terminal); what it reads is kept in the index's OCR cache, so
+    building the index afterwards does not read them again."""
+    from index import collect_sources, ocr_cache_dir, read_contracts
 
     from .outline import format_tree
 
@@ -76,14 +76,13 @@ def cmd_parse(args: argparse.Namespace, settings: Settings) -> int:
     files, skipped = collect_sources([path]) if path.is_dir() else ([path], [])
     report_failures(skipped)
     parsed = failed = 0
-    pages = PageBar(None)
+    read = read_contracts(files, rules_file=settings.rules_file,
+                          ocr_cache=ocr_cache_dir(settings.index_dir),
+                          reading=settings.reading(), progress=None)
     for file in files:
-        try:
-            contract = parse_contract(file, rules_file=settings.rules_file,
-                                      ocr_cache=ocr_cache_dir(settings.index_dir),
-                                      on_page=pages)
-        except SourceError as err:
-            report_failures([(str(file), err.reason)])
+        contract = read[file]
+        if isinstance(contract, str):
+            report_failures([(str(file), contract)])
             failed += 1
             continue
         parsed += 1
@@ -92,7 +91,6 @@ def cmd_parse(args: argparse.Namespace, settings: Settings) -> int:
             _print_json(contract.as_json())
         else:
             print(("\n" if parsed > 1 else "") + format_tree(contract))
-    pages.close()
     if not parsed:
         if path.is_dir():
             print(f"contractbot: no contract could be parsed in {path}", file=sys.stderr)
@@ -104,7 +102,9 @@ def cmd_index_build(args: argparse.Namespace, settings: Settings) -> int:
     """Build or update the index from source files and folders (none: the remembered ones)."""
     sources = [Path(s) for s in args.sources] if args.sources else None
     status, report = run_build(sources, _index_dir(args, settings), settings,
-                               replace=args.replace)
+                               replace=args.replace,
+                               reading=settings.reading(cluster=args.cluster,
+                                                        workers=args.workers))
     if report is not None:
         print(report.summary())
     return status

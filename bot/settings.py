@@ -8,7 +8,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from index import DEFAULT_ENCODER, ContractbotError
+from index import DEFAULT_ENCODER, ContractbotError, Limits, Reading
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 SAMPLES_DIR = PROJECT_ROOT / "samples"
@@ -77,6 +77,17 @@ def _count(raw: str | None, name: str, default: int) -> int:
     return value
 
 
+def _seconds(raw: str | None, name: str, default: float) -> float:
+    """A number of seconds of at least 0 from the environment."""
+    try:
+        value = float(raw) if raw else default
+    except ValueError:
+        raise SettingsError(f"{name}: {raw!r} is not a number of seconds") from None
+    if not value >= 0:
+        raise SettingsError(f"{name}: {value} is below 0")
+    return value
+
+
 @dataclass(frozen=True)
 class Settings:
     """Every setting of contractbot; see the README's Configuration table for defaults."""
@@ -100,6 +111,15 @@ class Settings:
     log_level: str = "INFO"
     log_text: bool = False  # questions and clause texts in the logs (off: never logged)
     questions_per_minute: int = 20  # per user; 0 = no limit
+    read_seconds: float = 60.0  # what reading one source may take; 0 = no limit
+    read_memory_mb: int = 1024  # memory reading one source may take; 0 = no limit
+    build_workers: int | None = None  # worker processes of a build; None: one per core
+
+    def reading(self, *, cluster: str | None = None, workers: int | None = None) -> Reading:
+        """How builds and upload checks read sources: in worker processes within the limits
+        (``workers`` overrides the setting), or on the Dask cluster at ``cluster``."""
+        return Reading(workers=self.build_workers if workers is None else workers,
+                       limits=Limits(self.read_seconds, self.read_memory_mb), cluster=cluster)
 
     @classmethod
     def from_env(cls, env: Mapping[str, str] | None = None, *, dotenv: bool = True) -> Settings:
@@ -141,4 +161,10 @@ class Settings:
             log_text=_flag(env.get("CONTRACTBOT_LOG_TEXT")),
             questions_per_minute=_count(env.get("CONTRACTBOT_QUESTIONS_PER_MINUTE"),
                                         "CONTRACTBOT_QUESTIONS_PER_MINUTE", 20),
+            read_seconds=_seconds(env.get("CONTRACTBOT_READ_TIMEOUT"),
+                                  "CONTRACTBOT_READ_TIMEOUT", 60.0),
+            read_memory_mb=_count(env.get("CONTRACTBOT_READ_MEMORY_MB"),
+                                  "CONTRACTBOT_READ_MEMORY_MB", 1024),
+            build_workers=_count(env.get("CONTRACTBOT_BUILD_WORKERS"),
+                                 "CONTRACTBOT_BUILD_WORKERS", 0) or None,
         )

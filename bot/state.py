@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import threading
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -53,6 +54,7 @@ class BotState:
     question_rate: QuestionRate = field(default_factory=lambda: QuestionRate(0), repr=False)
     rebuilds: Rebuilds = field(default_factory=Rebuilds, repr=False)
     uploads: UploadBook = field(default_factory=UploadBook, repr=False)
+    stopping: threading.Event = field(default_factory=threading.Event, repr=False)
 
     async def live_searcher(self) -> Searcher:
         """The searcher of the live index generation: a rebuilt index is opened as a new

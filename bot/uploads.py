@@ -22,7 +22,14 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import BinaryIO
 
-from index import Contract, ContractbotError, SourceError, index_status, parse_contract, private_dir
+from index import (
+    Contract,
+    ContractbotError,
+    Reading,
+    index_status,
+    private_dir,
+    read_contracts,
+)
 
 STAGING = ".uploads"
 REPLACED = ".replaced"
@@ -79,15 +86,19 @@ def inside(path: Path, folder: Path) -> bool:
 
 
 def check_upload(path: Path, *, rules_file: Path | None = None,
-                 ocr_cache: Path | None = None) -> Contract | str:
+                 ocr_cache: Path | None = None,
+                 reading: Reading | None = None) -> Contract | str:
     """The contract of a staged upload, or why it cannot be indexed (its reason in the
-    words ``index status`` uses); a scan read here is kept in ``ocr_cache`` for the build."""
+    words ``index status`` uses); a scan read here is kept in ``ocr_cache`` for the build. It
+    is read in a worker process within the limits of ``reading``: a file that would take too
+    long or too much memory costs that process, never the bot's."""
     try:
-        contract = parse_contract(path, rules_file=rules_file, ocr_cache=ocr_cache)
-    except SourceError as err:
-        return err.reason
-    except Exception as err:  # a parser bug must not lose the admin's reply
-        return f"could not be parsed ({type(err).__name__})"
+        contract = read_contracts([path], rules_file=rules_file, ocr_cache=ocr_cache,
+                                  reading=reading)[path]
+    except ContractbotError as err:  # the bot is stopping
+        return str(err)
+    if isinstance(contract, str):
+        return contract
     return contract if contract.clauses else "no clauses found"
 
 

@@ -18,16 +18,17 @@ from .text import detect_script, to_simplified
 
 
 def parse_contract(path: Path, *, rules_file: Path | None = None, ocr_cache: Path | None = None,
-                   on_page: PageProgress | None = None) -> Contract:
+                   on_page: PageProgress | None = None,
+                   ocr_threads: int | None = None) -> Contract:
     """Parse a contract source file into its clause tree (key = file stem): extract the text,
     clean it, split it into clauses, read its title and party roles.
 
     Scanned pages and images are read by OCR; ``ocr_cache`` is a folder where what OCR read is
     kept by content hash (an unchanged scan is never read twice), ``on_page`` hears of each
-    page OCR reads. What reading noticed (a page read with low confidence, a clause split) is
-    in the contract's notes."""
+    page OCR reads, ``ocr_threads`` is how many cores OCR uses (None: all). What reading
+    noticed (a page read with low confidence, a clause split) is in the contract's notes."""
     path = Path(path)
-    document, text = _read(path, rules_file, OcrOptions(ocr_cache, on_page))
+    document, text = _read(path, rules_file, OcrOptions(ocr_cache, on_page, ocr_threads))
     key = path.stem
     clauses = split_clauses(text, key, document.first_page)
     title, parties = find_title(text), find_parties(text)

@@ -1,43 +1,45 @@
 #!/usr/bin/env python3
-"""Benchmark: build, rebuild, question latency, memory and bot start on a ~10,000-clause library.
+"""Benchmark: build, rebuild, question latency, memory and bot start on a library of distinct
+contracts, for each encoder; and the speedup of a Dask cluster with 1 and 2 workers.
 
-    scripts/bench.py [--contracts 200] [--encoder use-multilingual] [--distinct 1.0] [--json]
+    scripts/bench.py [--contracts 60] [--encoders e5-small,use-multilingual]
+                     [--cluster-workers 1,2] [--cluster-encoder use-multilingual] [--json]
 
-The library is made from the 27 contracts we have (../shared/contracts, ../shared/contracts-real,
-samples/): each base contract's cleaned text is written as ``--contracts`` text variants with
-their own title number, and a share ``--distinct`` of the clause lines gets a variant-specific
-sentence, so that share of the clauses has text no other contract has (1.0: every clause is
-distinct, the worst case for the embedding cache; real libraries built from templates share
-many clauses). Everything runs as the user runs it: ``contractbot index build``, ``contractbot
-ask`` and ``contractbot serve`` as separate processes (peak RSS from /usr/bin/time or
-/proc), the bot against the loopback Bot API server of the tests. How a question's cost grows
-to 100,000 clauses is ``scripts/bench_growth.py``.
+The library (``scripts/bench_library.py``) has no clause text repeated across contracts.
+Everything runs as the user runs it: ``contractbot index build``, ``contractbot ask`` and
+``contractbot serve`` as separate processes (peak RSS of the process from /usr/bin/time, of the
+process with its worker processes by sampling /proc), the bot against the loopback Bot API
+server of the tests. Each encoder's build is measured side by side with the same build on one
+process (``Reading(workers=0)``: parse and embed in the building process, as before worker
+processes), in the same run. How a question's cost grows is ``scripts/bench_growth.py``; long
+lines are ``scripts/bench_longline.py``.
 """
 
 from __future__ import annotations
 
 import argparse
 import asyncio
-import functools
+import contextlib
+import datetime as _dt
 import json
 import os
 import re
-import shutil
 import statistics
 import subprocess
 import sys
 import tempfile
+import threading
 import time
-import zlib
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from pathlib import Path
 from typing import Any
 
 ROOT = Path(__file__).resolve().parent.parent
-SHARED = ROOT.parent / "shared"
-for extra in (ROOT, ROOT / "tests"):
+for extra in (ROOT, ROOT / "tests", ROOT / "scripts"):
     if str(extra) not in sys.path:
         sys.path.insert(0, str(extra))
+
+from bench_library import make_library  # noqa: E402
 
 QUESTIONS = (
     "乙方响应时间是多少", "违约金怎么计算", "合同的有效期是多久", "甲方的付款方式是什么",
@@ -46,41 +48,6 @@ QUESTIONS = (
     "不可抗力怎么处理", "争议如何解决", "知识产权归谁所有", "验收不合格怎么办",
     "維護服務的範圍包括哪些", "乙方遲延履行怎麼處理", "技术服务的报酬是多少", "房屋交付的时间",
 )
-_CLAUSE_LINE = re.compile(
-    r"^\s*(第[一二三四五六七八九十百零〇\d]+[条條章]|\d+(\.\d+)*[、.．\s]"
-    r"|[一二三四五六七八九十]+、|（[一二三四五六七八九十]+）)"
-)
-
-
-@functools.lru_cache(maxsize=1)
-def base_texts() -> list[tuple[str, str]]:
-    """(name, cleaned text) of every contract we have."""
-    from index import read_text
-
-    paths = sorted((SHARED / "contracts").glob("*.txt")) + sorted(
-        p for p in (SHARED / "contracts-real").iterdir() if p.suffix in (".pdf", ".docx", ".txt")
-    ) + sorted((ROOT / "samples").iterdir())
-    return [(p.stem, read_text(p)) for p in paths]
-
-
-def make_library(folder: Path, contracts: int, distinct: float) -> list[Path]:
-    """Write ``contracts`` text variants of the base contracts into ``folder``."""
-    folder.mkdir(parents=True, exist_ok=True)
-    bases = base_texts()
-    files = []
-    for v in range(contracts):
-        name, text = bases[v % len(bases)]
-        lines = text.replace("\f", "\n").split("\n")
-        out = []
-        for i, line in enumerate(lines):
-            if (_CLAUSE_LINE.match(line) and line.rstrip().endswith("。")
-                    and zlib.crc32(f"{v}:{i}".encode()) % 1000 < distinct * 1000):
-                line = f"{line.rstrip()}本条所称项目为第{v + 1}号项目第{i}项。"
-            out.append(line)
-        path = folder / f"{name}-{v + 1:03d}.txt"
-        path.write_text(f"（第{v + 1}号）\n" + "\n".join(out), encoding="utf-8")
-        files.append(path)
-    return files
 
 
 def _env(extra: dict[str, str] | None = None) -> dict[str, str]:
@@ -89,25 +56,77 @@ def _env(extra: dict[str, str] | None = None) -> dict[str, str]:
     return env
 
 
-def timed_run(args: list[str], env: dict[str, str]) -> tuple[float, int, str, str]:
-    """Run a command; (seconds, peak RSS in MB, stdout, stderr)."""
-    start = time.perf_counter()
-    proc = subprocess.run(["/usr/bin/time", "-f", "MAXRSS %M", *args], env=env,
-                          capture_output=True, text=True)
-    seconds = time.perf_counter() - start
-    rss = re.findall(r"MAXRSS (\d+)", proc.stderr)
+def _tree_rss_mb(pid: int) -> int:
+    """Resident memory of ``pid`` and every process below it, in MB (from /proc)."""
+    parents: dict[int, int] = {}
+    rss: dict[int, int] = {}
+    for entry in Path("/proc").iterdir():
+        if not entry.name.isdigit():
+            continue
+        with contextlib.suppress(OSError, StopIteration, ValueError):
+            status = (entry / "status").read_text()
+            parents[int(entry.name)] = int(re.search(r"PPid:\s+(\d+)", status).group(1))  # type: ignore[union-attr]
+            m = re.search(r"VmRSS:\s+(\d+)", status)
+            rss[int(entry.name)] = int(m.group(1)) if m else 0
+    tree, frontier = {pid}, {pid}
+    while frontier:
+        frontier = {p for p, pp in parents.items() if pp in frontier} - tree
+        tree |= frontier
+    return sum(rss.get(p, 0) for p in tree) // 1024
+
+
+@contextlib.contextmanager
+def sample_tree(pid_box: list[int]) -> Iterator[list[int]]:
+    """Samples the RSS of the process in ``pid_box`` and its children; the peak in MB."""
+    peak = [0]
+    done = threading.Event()
+
+    def run() -> None:
+        while not done.is_set():
+            if pid_box:
+                peak[0] = max(peak[0], _tree_rss_mb(pid_box[0]))
+            done.wait(0.1)
+
+    thread = threading.Thread(target=run, daemon=True)
+    thread.start()
+    try:
+        yield peak
+    finally:
+        done.set()
+        thread.join()
+
+
+def timed_run(args: list[str], env: dict[str, str]) -> dict[str, Any]:
+    """Run a command: seconds, peak RSS of the process and of its process tree (MB), output."""
+    box: list[int] = []
+    with sample_tree(box) as tree:
+        start = time.perf_counter()
+        proc = subprocess.Popen(["/usr/bin/time", "-f", "MAXRSS %M", *args], env=env,
+                                stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+        box.append(proc.pid)
+        out, err = proc.communicate()
+        seconds = time.perf_counter() - start
+    rss = re.findall(r"MAXRSS (\d+)", err)
     if proc.returncode not in (0, 3):
-        raise RuntimeError(f"{args[:4]} failed ({proc.returncode}): {proc.stderr[-2000:]}")
-    return seconds, int(rss[-1]) // 1024 if rss else 0, proc.stdout, proc.stderr
+        raise RuntimeError(f"{args[:4]} failed ({proc.returncode}): {err[-2000:]}")
+    return {"s": seconds, "rss": int(rss[-1]) // 1024 if rss else 0, "tree_rss": tree[0],
+            "out": out, "err": err}
 
 
 def cli(*args: str) -> list[str]:
     return [sys.executable, "-m", "bot.cli", *args]
 
 
+def serial_build(lib: Path, idx: Path, encoder: str) -> float:
+    """The same build in one process (no worker processes): seconds."""
+    code = ("import sys; from pathlib import Path; from index import Reading, build_from_sources;"
+            " build_from_sources([Path(sys.argv[1])], Path(sys.argv[2]), sys.argv[3],"
+            " progress=False, reading=Reading(workers=0))")
+    return timed_run([sys.executable, "-c", code, str(lib), str(idx), encoder], _env())["s"]
+
+
 def warm_rebuild(changed: Path, lib: Path, idx: Path, encoder: str) -> float:
-    """One-file rebuild inside a running bot's process (its upload path): the searcher is open
-    and warmed up, so the encoder and the tokenizer's dictionary are loaded already."""
+    """One-file rebuild inside a running bot's process (its upload path)."""
     from index import Searcher, build_from_sources
 
     Searcher.open(idx, encoder).warm_up()
@@ -162,79 +181,151 @@ async def _serve_first_answer(index_dir: Path, env: dict[str, str]) -> tuple[flo
     return ready, rss
 
 
-def run(contracts: int, encoder: str, distinct: float, work: Path) -> dict[str, Any]:
-    """Every measurement of the table, as a dict."""
-    lib, idx = work / "library", work / "index"
-    files = make_library(lib, contracts, distinct)
-    env = _env({"CONTRACTBOT_EMBED_MODEL": encoder, "XDG_DATA_HOME": str(work / "xdg")})
-    build_s, build_rss, out, _ = timed_run(cli("index", "build", str(lib), "--index", str(idx)),
-                                           env)
+def answers(index_dir: Path, env: dict[str, str]) -> list[list[tuple[str, str]]]:
+    """The (contract, clause) hits of every question, through `contractbot ask --batch`."""
+    with tempfile.NamedTemporaryFile("w", suffix=".jsonl", delete=False) as f:
+        f.write("\n".join(json.dumps({"q": q}, ensure_ascii=False) for q in QUESTIONS))
+    try:
+        out = timed_run(cli("ask", "--batch", f.name, "--json", "--index", str(index_dir)),
+                        env)["out"]
+    finally:
+        os.unlink(f.name)
+    return [[(r["contract"], r["clause"]) for r in json.loads(line)["results"]]
+            for line in out.splitlines()]
+
+
+def ocr_pages_per_s() -> float | None:
+    """OCR pages a second (issue 13's OCR): None while OCR is not on this branch.
+
+    Hook: when index/ingest/ocr.py lands, render scanned pages (tests/scans.py) into a folder,
+    time `contractbot index build` of it and divide the pages by the seconds."""
+    import importlib.util
+
+    if importlib.util.find_spec("index.ingest.ocr") is None:
+        return None
+    return None  # not measured yet: see the docstring
+
+
+def run_encoder(encoder: str, lib: Path, files: list[Path], work: Path) -> dict[str, Any]:
+    """Every measurement of one encoder's column."""
     from index import index_status
 
+    idx = work / f"index-{encoder}"
+    env = _env({"CONTRACTBOT_EMBED_MODEL": encoder, "XDG_DATA_HOME": str(work / "xdg")})
+    build = timed_run(cli("index", "build", str(lib), "--index", str(idx)), env)
+    serial_s = serial_build(lib, work / f"serial-{encoder}", encoder)
     manifest = index_status(idx)
     clauses = manifest.clauses
-    embedded = int(re.search(r"(\d+) texts embedded", out).group(1))  # type: ignore[union-attr]
-
+    embedded = int(re.search(r"(\d+) texts embedded", build["out"]).group(1))  # type: ignore[union-attr]
     rebuilds = []  # three one-file rebuilds, each of another file: the median
     for changed in (files[len(files) // 2], files[len(files) // 2 + 1], files[len(files) // 4]):
         extra = "\n第九十九条 本合同附加条款于签订时生效。\n"
         changed.write_text(changed.read_text("utf-8") + extra, encoding="utf-8")
-        rebuilds.append(timed_run(cli("index", "build", str(lib), "--index", str(idx)), env)[0])
-    rebuild_s = statistics.median(rebuilds)
-    warm_rebuild_s = warm_rebuild(files[len(files) // 3], lib, idx, encoder)
-
+        rebuilds.append(timed_run(cli("index", "build", str(lib), "--index", str(idx)), env)["s"])
+    warm = warm_rebuild(files[len(files) // 3], lib, idx, encoder)
     p50, p95 = warm_latency(idx, encoder)
     asks = [timed_run(cli("ask", q, "--index", str(idx)), env) for q in QUESTIONS[:5]]
     ready, serve_rss = asyncio.run(_serve_first_answer(idx, env))
     return {
         "encoder": encoder, "contracts": manifest.contracts, "clauses": clauses,
-        "distinct_texts": embedded, "build_s": round(build_s, 1),
-        "clauses_per_s": round(clauses / build_s, 1), "rebuild_one_file_s": round(rebuild_s, 2),
-        "warm_rebuild_one_file_s": warm_rebuild_s,
+        "distinct_texts": embedded, "build_s": round(build["s"], 1),
+        "clauses_per_s": round(clauses / build["s"], 1),
+        "serial_clauses_per_s": round(clauses / serial_s, 1),
+        "rebuild_one_file_s": round(statistics.median(rebuilds), 2),
+        "warm_rebuild_one_file_s": warm,
         "question_p50_ms": round(p50, 1), "question_p95_ms": round(p95, 1),
-        "ask_process_p50_s": round(statistics.median(a[0] for a in asks), 2),
-        "build_rss_mb": build_rss, "ask_rss_mb": max(a[1] for a in asks),
+        "ask_process_p50_s": round(statistics.median(a["s"] for a in asks), 2),
+        "build_rss_mb": build["rss"], "build_tree_rss_mb": build["tree_rss"],
+        "ask_rss_mb": max(a["rss"] for a in asks),
         "serve_rss_mb": serve_rss, "bot_first_answer_s": round(ready, 2),
+        "ocr_pages_per_s": ocr_pages_per_s(),
     }
+
+
+def run_cluster(encoder: str, lib: Path, work: Path, sizes: Sequence[int]) -> dict[str, Any]:
+    """Builds through a loopback Dask cluster of each size: clauses/s, and whether the answers
+    equal a local build's."""
+    from distributed import LocalCluster
+
+    from index import index_status
+
+    env = _env({"CONTRACTBOT_EMBED_MODEL": encoder, "XDG_DATA_HOME": str(work / "xdg")})
+    local = work / f"index-{encoder}"
+    if not local.exists():
+        timed_run(cli("index", "build", str(lib), "--index", str(local)), env)
+    expected = answers(local, env)
+    out: dict[str, Any] = {"encoder": encoder}
+    for n in sizes:
+        with LocalCluster(n_workers=n, threads_per_worker=1, processes=True, host="127.0.0.1",
+                          dashboard_address=None) as cluster:
+            idx = work / f"cluster{n}-{encoder}"
+            run = timed_run(cli("index", "build", str(lib), "--index", str(idx), "--cluster",
+                                cluster.scheduler_address), env)
+        clauses = index_status(idx).clauses
+        out[f"workers_{n}_clauses_per_s"] = round(clauses / run["s"], 1)
+        out[f"workers_{n}_same_answers"] = answers(idx, env) == expected
+    if len(sizes) > 1:
+        first, last = sizes[0], sizes[-1]
+        out["speedup"] = round(out[f"workers_{last}_clauses_per_s"]
+                               / out[f"workers_{first}_clauses_per_s"], 2)
+    return out
 
 
 LABELS = {
     "encoder": "encoder", "contracts": "contracts", "clauses": "clauses",
     "distinct_texts": "distinct texts embedded", "build_s": "full build (s)",
-    "clauses_per_s": "build clauses/s",
+    "clauses_per_s": "build clauses/s (worker processes, one per core)",
+    "serial_clauses_per_s": "build clauses/s in one process (side by side)",
     "rebuild_one_file_s": "one-file rebuild, `index build` process, median of 3 (s)",
     "warm_rebuild_one_file_s": "one-file rebuild in a warm process (bot upload) (s)",
     "question_p50_ms": "question p50 in process (ms)", "question_p95_ms": "question p95 (ms)",
-    "ask_process_p50_s": "`contractbot ask` process (s)", "build_rss_mb": "build peak RSS (MB)",
+    "ask_process_p50_s": "`contractbot ask` process (s)",
+    "build_rss_mb": "build peak RSS, building process (MB)",
+    "build_tree_rss_mb": "build peak RSS, with its workers (MB)",
     "ask_rss_mb": "ask peak RSS (MB)", "serve_rss_mb": "serve peak RSS (MB)",
     "bot_first_answer_s": "bot start to first answer (s)",
+    "ocr_pages_per_s": "OCR pages/s (None: OCR not on this branch)",
 }
 
 
-def table(result: dict[str, Any]) -> str:
-    """The result as a two-column Markdown table."""
-    lines = ["| measure | value |", "|---|---|"]
-    lines += [f"| {LABELS[k]} | {v} |" for k, v in result.items() if k in LABELS]
+def table(columns: list[dict[str, Any]]) -> str:
+    """The encoder columns as one Markdown table."""
+    lines = ["| measure | " + " | ".join(str(c["encoder"]) for c in columns) + " |",
+             "|---|" + "---|" * len(columns)]
+    for key, label in LABELS.items():
+        if key != "encoder":
+            lines.append(f"| {label} | " + " | ".join(str(c.get(key)) for c in columns) + " |")
     return "\n".join(lines)
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    """Build the library, measure, print the table (or JSON)."""
+    """Build the library, measure, print the tables (or JSON)."""
     ap = argparse.ArgumentParser(description="contractbot benchmark")
-    ap.add_argument("--contracts", type=int, default=200)
-    ap.add_argument("--encoder", default="use-multilingual")
-    ap.add_argument("--distinct", type=float, default=1.0,
-                    help="share of clause lines made unique to their variant (0..1)")
+    ap.add_argument("--contracts", type=int, default=60)
+    ap.add_argument("--encoders", default="e5-small,use-multilingual")
+    ap.add_argument("--cluster-workers", default="1,2", help="Dask cluster sizes ('' = none)")
+    ap.add_argument("--cluster-encoder", default="use-multilingual")
     ap.add_argument("--keep", type=Path, default=None, help="work here and keep it")
     ap.add_argument("--json", action="store_true")
     args = ap.parse_args(argv)
     with tempfile.TemporaryDirectory() as tmp:
         work = args.keep or Path(tmp)
-        if args.keep:
-            shutil.rmtree(args.keep, ignore_errors=True)
-            args.keep.mkdir(parents=True)
-        result = run(args.contracts, args.encoder, args.distinct, work)
-    print(json.dumps(result, ensure_ascii=False) if args.json else table(result))
+        work.mkdir(parents=True, exist_ok=True)
+        lib = work / "library"
+        files = make_library(lib, args.contracts)
+        started = _dt.datetime.now(_dt.timezone.utc).isoformat(timespec="minutes")
+        columns = [run_encoder(e, lib, files, work) for e in args.encoders.split(",") if e]
+        sizes = [int(n) for n in args.cluster_workers.split(",") if n]
+        cluster = run_cluster(args.cluster_encoder, lib, work, sizes) if sizes else None
+    result = {"started": started, "load": os.getloadavg(), "columns": columns,
+              "cluster": cluster}
+    if args.json:
+        print(json.dumps(result, ensure_ascii=False))
+    else:
+        print(f"started {started}; load average at the end {os.getloadavg()}\n")
+        print(table(columns))
+        if cluster:
+            print("\n" + json.dumps(cluster, ensure_ascii=False))
     return 0
 
 

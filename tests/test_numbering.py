@@ -128,3 +128,40 @@ def test_amounts_and_references_are_still_no_labels(line: str) -> None:
 def test_an_annex_number_is_read_whole() -> None:
     label = parse_label("附件十一 合同产品的制造（略）")
     assert label is not None and (label.text, label.value) == ("附件十一", (11,))
+
+
+def test_long_line_labels_read_from_a_window(monkeypatch: pytest.MonkeyPatch) -> None:
+    """A contract that lost its line breaks: every label is read from a short window of the
+    line, never from the rest of it (that was quadratic, and the cache kept the copies)."""
+    from index.structure import body, numbering
+    from index.structure.clauses import split_clauses
+
+    seen: list[int] = []
+    real = numbering._parse_window
+
+    def spy(line: str, cut: bool) -> numbering.Label | None:
+        seen.append(len(line))
+        return real(line, cut)
+
+    monkeypatch.setattr(numbering, "_parse_window", spy)
+    articles = "".join(f"第{i}条 甲方应在收到通知后{i}日内付款，逾期按日支付违约金。"
+                       for i in range(1, 400))
+    clauses = split_clauses("软件维护服务合同" + articles, "long")
+    assert [c.clause for c in clauses[:3]] == ["第1条", "第2条", "第3条"]
+    assert len(clauses) == 399
+    assert seen and max(seen) <= numbering.LABEL_WINDOW
+    assert body.label_at is numbering.label_at
+
+
+def test_window_keeps_labels() -> None:
+    """A label read from a window is the label of the whole line (end, family, value)."""
+    from index.structure.numbering import LABEL_WINDOW, label_at
+
+    tail = "乙方应当按约定履行义务。" * 100
+    for head in ("第七章质量保证", "7.2若在质量保证期内", "（二）甲方有权", "1 一般约定"):
+        short = parse_label(head)
+        assert parse_label(head + tail) == (short if head != "1 一般约定" else None)
+        assert label_at("前文" + head + tail, 2) == parse_label(head + tail)
+    assert len(tail) > LABEL_WINDOW
+    assert parse_label("附件五 关于服务范围的约定") is not None
+    assert parse_label("附件五 关于服务范围的约定" + tail) is None  # a sentence, not a heading

@@ -1,12 +1,17 @@
-"""Building an index generation from contract files: plan → rows → embed → write."""
+"""Building an index generation from contract files: plan → rows → embed → write, the per-file
+work in worker processes (fenced) or on a Dask cluster."""
 
 from __future__ import annotations
 
+from .cluster import ClusterError
+from .fence import BuildStopped, Limits
+from .parallel import Reading, read_contracts
 from .pipeline import TEXT_VERSION, build_from_sources, build_index, contract_parser
-from .plan import PageBar, Parser
+from .plan import Parser
 from .report import BuildReport
 from .sources import collect_sources
 from .texts import clause_texts, title_texts
 
-__all__ = ["TEXT_VERSION", "BuildReport", "PageBar", "Parser", "build_from_sources", "build_index",
-           "clause_texts", "collect_sources", "contract_parser", "title_texts"]
+__all__ = ["TEXT_VERSION", "BuildReport", "BuildStopped", "ClusterError", "Limits", "Parser",
+           "Reading", "build_from_sources", "build_index", "clause_texts", "collect_sources",
+           "contract_parser", "read_contracts", "title_texts"]

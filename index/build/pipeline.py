@@ -11,18 +11,23 @@ from __future__ import annotations
 import datetime as _dt
 import threading
 from collections.abc import Callable, Sequence
+from dataclasses import dataclass
 from pathlib import Path
 
 from ..models import Contract
 from ..store import Manifest, SourceEntry, build_lock, ocr_cache_dir
+from ..store.embed_cache import EmbedCache
 from ..store.encoders import Encoder, check_encoder_name, load_encoder
 from ..store.tokenize import DEFAULT_MODE, TokenMode
 from ..store.tokenize import preload as tokenize_preload
 from .collections import assign_collections
 from .embed import embed_rows
+from .fence import BuildStopped
 from .guard import check_drops, dropped_sources, live_manifest, resolve_roots, root_names
-from .plan import PageBar, Parsed, Parser, plan_build
+from .parallel import Reading, Runner, SourceReader, make_runner, workers_can_load
+from .plan import Parsed, Parser, plan_build
 from .previous import reusable_previous
+from .progress import BuildProgress
 from .report import BuildReport
 from .rows import Rows, make_rows
 from .sources import collect_sources
@@ -37,74 +42,122 @@ def build_index(
     sources: Sequence[Path] | None, index_dir: Path, encoder: Encoder, *,
     parse: Parser | None = None, salt: bytes = b"", progress: bool | None = None,
     lock: bool = True, mode: TokenMode = DEFAULT_MODE, ann_threshold: int | None = None,
-    replace: bool = False,
+    replace: bool = False, rules_file: Path | None = None, reading: Reading | None = None,
 ) -> BuildReport:
     """Write a new generation for ``sources`` (None: the ones the index remembers) and make it
     live atomically.
 
-    ``parse`` turns one file into a Contract, raising SourceError on bad files (default: the
-    standard parser, keeping what OCR reads in the index's cache); ``salt`` is anything
-    besides file content that changes parsing (e.g. the rules file), so a change there
-    re-parses everything. ``ann_threshold`` overrides index.store.vectors.ANN_THRESHOLD.
-    Nothing is written, and the error says why, when a source does not exist
-    (MissingSourceError) or when the build would leave the index empty or drop more than half
-    of its contracts (WouldDropError) unless ``replace``.
+    ``parse`` turns one file into a Contract in this process, raising SourceError on bad files;
+    without it, the standard parser (with ``rules_file``) reads each source in a worker
+    process within its limits, in parallel, as ``reading`` says (default: one worker per core),
+    and the same workers embed the texts; what OCR reads is kept in the index's cache
+    (``<index>/cache/ocr``). ``salt`` is anything besides file content that changes parsing
+    (e.g. the rules file), so a change there re-parses everything.
+    ``ann_threshold`` overrides index.store.vectors.ANN_THRESHOLD. Nothing is written, and the
+    error says why, when a source does not exist (MissingSourceError) or when the build would
+    leave the index empty or drop more than half of its contracts (WouldDropError) unless
+    ``replace``. Vectors embedded before a build is killed or stopped are kept in the index's
+    cache and not embedded again by the next build.
     """
     index_dir = Path(index_dir)
     roots = resolve_roots(sources, index_dir)  # before the lock: a typo creates nothing
-    if lock:
-        with build_lock(index_dir):
-            return _build(roots, index_dir, encoder, parse=parse, salt=salt,
-                          progress=progress, mode=mode, ann_threshold=ann_threshold,
-                          replace=replace)
-    return _build(roots, index_dir, encoder, parse=parse, salt=salt, progress=progress,
-                  mode=mode, ann_threshold=ann_threshold, replace=replace)
+    options = _Options(parse, salt, progress, mode, ann_threshold, replace, rules_file,
+                       reading or Reading())
+    _check_stop(options.reading)
+    # a parser of the caller's runs here; the workers (a cluster: reached before anything is
+    # created, so an unreachable scheduler changes nothing) read with the standard one
+    runner = make_runner(options.reading) if parse is None else None
+    try:
+        if lock:
+            with build_lock(index_dir):
+                return _build(roots, index_dir, encoder, options, runner)
+        return _build(roots, index_dir, encoder, options, runner)
+    finally:
+        if runner is not None:
+            runner.close()
 
 
-def _build(roots: Sequence[Path], index_dir: Path, encoder: Encoder, *, parse: Parser | None,
-           salt: bytes, progress: bool | None, mode: TokenMode,
-           ann_threshold: int | None, replace: bool) -> BuildReport:
-    pages = PageBar(progress)
+@dataclass(frozen=True)
+class _Options:
+    parse: Parser | None
+    salt: bytes
+    progress: bool | None
+    mode: TokenMode
+    ann_threshold: int | None
+    replace: bool
+    rules_file: Path | None
+    reading: Reading
+
+
+def _build(roots: Sequence[Path], index_dir: Path, encoder: Encoder, options: _Options,
+           runner: Runner | None) -> BuildReport:
+    progress = BuildProgress(options.progress)
+    parse, salt = options.parse, options.salt
     if parse is None:
-        parse, salt = contract_parser(ocr_cache=ocr_cache_dir(index_dir), on_page=pages)
+        parse, salt = contract_parser(options.rules_file, ocr_cache=ocr_cache_dir(index_dir),
+                                      on_page=progress.ocr_page)
+    try:
+        return _build_with(roots, index_dir, encoder, options, parse, salt, runner, progress)
+    finally:
+        progress.close()
+
+
+def _build_with(roots: Sequence[Path], index_dir: Path, encoder: Encoder, options: _Options,
+                parse: Parser, salt: bytes, runner: Runner | None,
+                progress: BuildProgress) -> BuildReport:
+    mode = options.mode
     files, missing = collect_sources(roots)
     own = index_dir.resolve()  # an index inside a source folder is not a source of itself
     files = [f for f in files if own not in f.resolve().parents]
-    loading = _preload(encoder, mode)
+    embed_runner = runner if runner is not None and workers_can_load(encoder) else None
+    # with workers, they embed and tokenize: this process loads neither model nor dictionary
+    loading = _preload(encoder if embed_runner is None else None,
+                       mode if runner is None else None)
+    reader = None
+    if runner is not None:
+        reader = SourceReader(runner, mode=mode, rules_file=options.rules_file,
+                              ocr_cache=ocr_cache_dir(index_dir), progress=progress)
     try:
         live = live_manifest(index_dir)
         previous = reusable_previous(index_dir, encoder=encoder.name, tokenizer=mode,
                                      text_version=TEXT_VERSION)
-        try:
-            plan = plan_build(files, previous, parse, salt=salt, failed=missing,
-                              progress=progress)
-        finally:
-            pages.close()
+        plan = plan_build(files, previous, parse, salt=salt, failed=missing,
+                          progress=options.progress, reader=reader)
         plan = assign_collections(plan, list(roots))
         kept = {item.contract.key for item in plan.items}
         recorded = root_names(roots)
-        check_drops(kept, live, roots=recorded, replace=replace, failed=plan.failed)
+        check_drops(kept, live, roots=recorded, replace=options.replace, failed=plan.failed)
         parsed = sum(1 for item in plan.items if isinstance(item, Parsed))
         if not kept and (live is None or not live.sources):  # nothing to index or to lose
             return BuildReport(index_dir=index_dir, generation="", contracts=0, clauses=0,
                                failed=plan.failed, parsed=parsed, sources=len(files))
-        rows = make_rows(plan, previous, dim=encoder.dim, mode=mode)
+        rows = make_rows(plan, previous, dim=encoder.dim, mode=mode,
+                         memo=reader.tokens if reader is not None else None)
     finally:  # also when refused: a model still loading in a thread must not be cut off
         for thread in loading:
             thread.join()
-    vectors, embedded = embed_rows(rows, encoder, previous, progress=progress)
+    cache = EmbedCache.open(index_dir, encoder.name, encoder.dim)
+    vectors, embedded, cached = embed_rows(rows, encoder, previous, cache=cache,
+                                           runner=embed_runner, progress=progress)
+    _check_stop(options.reading)
     gen = new_generation_name()
     manifest = _manifest(gen, rows, encoder, mode, plan.failed, plan.notes, recorded)
     write_generation(index_dir, gen, rows, vectors, manifest, previous=previous,
-                     ann_threshold=ann_threshold)
+                     ann_threshold=options.ann_threshold)
+    cache.clear()  # the generation holds the vectors now
     return BuildReport(
         index_dir=index_dir, generation=gen, contracts=len(rows.contracts),
         clauses=len(rows.rows), failed=plan.failed, parsed=parsed,
-        reused=len(plan.items) - parsed, embedded=embedded, sources=len(files),
+        reused=len(plan.items) - parsed, embedded=embedded, cached=cached, sources=len(files),
         notes=tuple(plan.notes),
         dropped=tuple(s.source for s in dropped_sources({c.key for c, _ in rows.contracts},
                                                         live)),
     )
+
+
+def _check_stop(reading: Reading) -> None:
+    if reading.stop is not None and reading.stop.is_set():
+        raise BuildStopped("the build was stopped")
 
 
 def _manifest(gen: str, rows: Rows, encoder: Encoder, mode: TokenMode,
@@ -126,12 +179,13 @@ def _manifest(gen: str, rows: Rows, encoder: Encoder, mode: TokenMode,
     )
 
 
-def _preload(encoder: Encoder, mode: TokenMode) -> list[threading.Thread]:
+def _preload(encoder: Encoder | None, mode: TokenMode | None) -> list[threading.Thread]:
     """Load jieba's dictionary and the encoder's weights in the background while the previous
     generation is read and the sources are hashed and parsed: in a one-file rebuild these two
     loads are most of the time (docs/performance.md). Already-loaded ones cost nothing."""
     threads = [tokenize_preload()] if mode in ("jieba", "both") else []
-    load = getattr(encoder, "load", None)  # encoders that load lazily have one
+    load = getattr(encoder, "load", None)  # encoders that load lazily have one (None: the
+    # workers embed, this process never needs the model)
     if callable(load):
         def load_quietly() -> None:
             try:
@@ -163,17 +217,12 @@ def contract_parser(
 
 def build_from_sources(sources: Sequence[Path] | None, index_dir: Path, encoder_name: str, *,
                        rules_file: Path | None = None, progress: bool | None = None,
-                       replace: bool = False) -> BuildReport:
+                       replace: bool = False, reading: Reading | None = None) -> BuildReport:
     """Build the index at ``index_dir`` from ``sources`` (None: the ones it remembers) with the
-    standard parser; the encoder name and the sources are checked before the model loads, and
-    what OCR reads is kept in the index's cache (``<index>/cache/ocr``)."""
+    standard parser, each source read in a worker process as ``reading`` says; the encoder
+    name and the sources are checked before the model loads, and what OCR reads is kept in
+    the index's cache (``<index>/cache/ocr``)."""
     check_encoder_name(encoder_name)
     roots = resolve_roots(sources, Path(index_dir))
-    pages = PageBar(progress)
-    parse, salt = contract_parser(rules_file, ocr_cache=ocr_cache_dir(Path(index_dir)),
-                                  on_page=pages)
-    try:
-        return build_index(roots, index_dir, load_encoder(encoder_name), parse=parse,
-                           salt=salt, progress=progress, replace=replace)
-    finally:
-        pages.close()
+    return build_index(roots, index_dir, load_encoder(encoder_name), rules_file=rules_file,
+                       progress=progress, replace=replace, reading=reading)

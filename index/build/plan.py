@@ -16,6 +16,8 @@ from ..store import RowRef, file_hash
 from .previous import Previous
 
 Parser = Callable[[Path], Contract]
+# Reads files elsewhere (worker processes): each file's contract, or why it was not read.
+Reader = Callable[[Sequence[Path]], dict[Path, Contract | str]]
 
 
 @dataclass(frozen=True)
@@ -60,42 +62,16 @@ def progress_bar(total: int, enabled: bool | None, desc: str) -> Any:
     return tqdm(total=total, desc=desc, disable=not enabled, file=sys.stderr, leave=False)
 
 
-class PageBar:
-    """The progress bar of the pages OCR reads in a build (scans take seconds a page), shown
-    under the parsing bar from the first scanned page on; each source adds its pages."""
+def plan_build(files: Sequence[Path], previous: Previous | None, parse: Parser | None = None,
+               *, salt: bytes = b"", failed: Sequence[tuple[str, str]] = (),
+               progress: bool | None = None, reader: Reader | None = None) -> BuildPlan:
+    """Reuse or parse each file; ``failed`` are earlier failures (missing sources) to keep.
 
-    def __init__(self, enabled: bool | None) -> None:
-        self.enabled = sys.stderr.isatty() if enabled is None else enabled
-        self.bar: Any = None
-
-    def __call__(self, done: int, total: int) -> None:
-        if self.bar is None:
-            from tqdm import tqdm
-
-            self.bar = tqdm(total=0, desc="OCR", unit="page", disable=not self.enabled,
-                            file=sys.stderr, leave=False, position=1)
-        if done == 0:
-            self.bar.total += total
-            self.bar.refresh()
-        else:
-            self.bar.update(1)
-
-    def close(self) -> None:
-        """Remove the bar (if one was shown)."""
-        if self.bar is not None:
-            self.bar.close()
-
-
-def plan_build(files: Sequence[Path], previous: Previous | None, parse: Parser, *,
-               salt: bytes = b"", failed: Sequence[tuple[str, str]] = (),
-               progress: bool | None = None) -> BuildPlan:
-    """Reuse or parse each file; ``failed`` are earlier failures (missing sources) to keep."""
-    items: list[Reused | Parsed] = []
+    The files to parse are read by ``reader`` (worker processes: in parallel, each within its
+    limits) or, without one, by ``parse`` here, one after the other."""
     failures = list(failed)
-    keys: set[str] = set()
-    bar = progress_bar(len(files), progress, "parsing")
+    triaged: list[Reused | tuple[Path, str]] = []
     for path in files:
-        bar.update(1)
         try:  # a file extraction would not read is named with its reason, and not hashed
             check_source(path)
         except SourceError as err:
@@ -107,19 +83,32 @@ def plan_build(files: Sequence[Path], previous: Previous | None, parse: Parser, 
             failures.append((str(path), f"cannot read file: {err.strerror or err}"))
             continue
         old = previous.contracts.get((str(path.resolve()), digest)) if previous else None
-        if previous is not None and old is not None and old.key not in keys:
-            keys.add(old.key)
-            items.append(Reused(path, old, digest, previous.rows_of.get(old.key, ())))
-            continue
-        try:
-            contract = parse(path)
-        except SourceError as err:
-            failures.append((str(path), err.reason))
-            continue
-        except Exception as err:  # a parser bug in one file must not stop the others
-            failures.append((str(path), f"could not be parsed ({type(err).__name__}: {err})"))
-            continue
-        if contract.key in keys:
+        if previous is not None and old is not None:
+            triaged.append(Reused(path, old, digest, previous.rows_of.get(old.key, ())))
+        else:
+            triaged.append((path, digest))
+    to_read = [t[0] for t in triaged if isinstance(t, tuple)]
+    if reader is not None:
+        read = reader(to_read)
+    else:
+        assert parse is not None
+        read = _parse_here(to_read, parse, progress)
+    items: list[Reused | Parsed] = []
+    keys: set[str] = set()
+    for item in triaged:
+        contract: Contract | str
+        if isinstance(item, Reused):
+            path, digest, contract = item.path, item.digest, item.contract
+            if contract.key not in keys:
+                keys.add(contract.key)
+                items.append(item)
+                continue
+        else:
+            path, digest = item
+            contract = read[path]
+        if isinstance(contract, str):
+            failures.append((str(path), contract))
+        elif contract.key in keys:
             failures.append((str(path), f"another source already has the contract name "
                                         f"{contract.key}"))
         elif not contract.clauses:
@@ -127,5 +116,21 @@ def plan_build(files: Sequence[Path], previous: Previous | None, parse: Parser, 
         else:
             keys.add(contract.key)
             items.append(Parsed(path, contract, digest))
-    bar.close()
     return BuildPlan(tuple(items), tuple(failures))
+
+
+def _parse_here(paths: Sequence[Path], parse: Parser,
+                progress: bool | None) -> dict[Path, Contract | str]:
+    """Parse each file in this process: its contract, or why it could not be parsed."""
+    out: dict[Path, Contract | str] = {}
+    bar = progress_bar(len(paths), progress, "parsing")
+    for path in paths:
+        bar.update(1)
+        try:
+            out[path] = parse(path)
+        except SourceError as err:
+            out[path] = err.reason
+        except Exception as err:  # a parser bug in one file must not stop the others
+            out[path] = f"could not be parsed ({type(err).__name__}: {err})"
+    bar.close()
+    return out

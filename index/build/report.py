@@ -18,6 +18,7 @@ class BuildReport:
     parsed: int = 0
     reused: int = 0
     embedded: int = 0
+    cached: int = 0  # texts whose vectors an unfinished earlier build had embedded
     sources: int = 0
     notes: tuple[tuple[str, str], ...] = ()  # (source, note): indexed, but changed (split)
     dropped: tuple[str, ...] = ()  # sources of contracts the index held and no longer does
@@ -42,6 +43,7 @@ class BuildReport:
         dropped = f"{len(self.dropped)} dropped; " if self.dropped else ""
         return (
             f"indexed {self.contracts} contracts, {self.clauses} clauses "
-            f"({self.parsed} parsed, {self.reused} reused, {self.embedded} texts embedded); "
+            f"({self.parsed} parsed, {self.reused} reused, {self.embedded} texts embedded"
+            f"{f', {self.cached} from the cache of an unfinished build' if self.cached else ''}); "
             f"{dropped}{len(self.failed)} failed; generation {self.generation}"
         )

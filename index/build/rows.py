@@ -31,8 +31,11 @@ class Rows:
 
 
 def make_rows(plan: BuildPlan, previous: Previous | None, *, dim: int,
-              mode: TokenMode) -> Rows:
-    """Lay out the rows of ``plan``: a contract's rows stay contiguous, in source order."""
+              mode: TokenMode, memo: dict[str, tuple[list[str], list[str]]] | None = None,
+              ) -> Rows:
+    """Lay out the rows of ``plan``: a contract's rows stay contiguous, in source order.
+
+    ``memo`` holds text pieces already tokenized (by the workers that read the sources)."""
     contracts: list[tuple[Contract, str]] = []
     rows: list[StoredClause | RowRef] = []
     new_rows: list[StoredClause] = []
@@ -42,7 +45,7 @@ def make_rows(plan: BuildPlan, previous: Previous | None, *, dim: int,
     carried: dict[int, np.ndarray] = {}
     to_embed: list[tuple[int, str]] = []
     used: set[int] = set()  # clause ids taken so far
-    memo: dict[str, tuple[list[str], list[str]]] = {}  # tokens of each distinct text piece
+    memo = {} if memo is None else memo  # tokens of each distinct text piece
     for item in plan.items:
         if isinstance(item, Parsed):
             c = item.contract

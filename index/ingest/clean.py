@@ -67,9 +67,12 @@ def remove_pinyin(text: str) -> str:
     return _PINYIN_RE.sub("", text)
 
 
+_NOISE_MAX = 300  # characters: a longer line is contract text (one that lost its breaks)
+
+
 def _is_noise_line(line: str) -> bool:
     stripped = line.strip()
-    if not stripped:
+    if not stripped or len(stripped) > _NOISE_MAX:
         return False
     if _MASKED_ID.search(stripped) or _FILE_ENTRY.search(stripped):
         return True

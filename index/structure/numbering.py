@@ -73,9 +73,28 @@ def strip_page_furniture(line: str) -> str:
     return _PAGE_GLUE_RE.sub("", line)
 
 
-@lru_cache(maxsize=65536)  # the clause splitter asks about the same lines several times
+# Characters of a line a label is read from: the longest label with its spacing and the words
+# that decide it (a 40-character annex heading) fit many times over. Reading a window, not the
+# line, keeps parsing linear in a line's length and keeps long lines out of the cache below.
+LABEL_WINDOW = 200
+
+
 def parse_label(line: str) -> Label | None:
-    """The numbering label ``line`` starts with, or None (quantities, dates, references)."""
+    """The numbering label ``line`` starts with, or None (quantities, dates, references).
+
+    Only the first LABEL_WINDOW characters are read (``label_at`` reads one inside a line)."""
+    return _parse_window(line[:LABEL_WINDOW], len(line) > LABEL_WINDOW)
+
+
+def label_at(text: str, at: int) -> Label | None:
+    """The label starting at offset ``at`` of ``text`` (its ``end`` counted from ``at``), read
+    without copying the rest of ``text``."""
+    return _parse_window(text[at : at + LABEL_WINDOW], len(text) - at > LABEL_WINDOW)
+
+
+@lru_cache(maxsize=65536)  # the clause splitter asks about the same lines several times
+def _parse_window(line: str, cut: bool) -> Label | None:
+    """``parse_label`` of a line's first characters; ``cut``: the line goes on after them."""
     s = line.translate(_FW_DIGITS)
     lead = len(s) - len(s.lstrip())
     s = s[lead:]
@@ -84,7 +103,7 @@ def parse_label(line: str) -> Label | None:
         if m is None:
             continue
         rest = s[m.end():]
-        label = _make_label(family, m, rest)
+        label = _make_label(family, m, rest, cut)
         if label is None:
             return None
         end = lead + m.end()
@@ -94,7 +113,9 @@ def parse_label(line: str) -> Label | None:
     return None
 
 
-def _make_label(family: Family, m: re.Match[str], rest: str) -> Label | None:
+def _make_label(family: Family, m: re.Match[str], rest: str, cut: bool) -> Label | None:
+    """The label a match makes given the ``rest`` of the line after it (``cut``: the line goes
+    on past ``rest``, so it ends no heading), or None when it is no label."""
     raw = re.sub(r"\s+", "", m.group(0))
     if family == "dot":
         parts = tuple(int(p) for p in re.split(r"[.．]", m.group(1)))
@@ -102,7 +123,7 @@ def _make_label(family: Family, m: re.Match[str], rest: str) -> Label | None:
             return None
         if len(parts) <= 2 and _NOT_AFTER_NUMBER.match(rest.lstrip()):
             return None  # "2.5 天" is an amount; "7.1.6 天线…" (three numbers) is not
-        if len(parts) == 1 and raw == m.group(1) and not _BARE_HEADING_RE.match(rest):
+        if len(parts) == 1 and raw == m.group(1) and (cut or not _BARE_HEADING_RE.match(rest)):
             return None  # a bare number ("2024年") is not a label: "1." / "1、" needs its mark
         return Label(f"dot{len(parts)}", parts, ".".join(map(str, parts)), 0)
     if family == "dash":
@@ -122,7 +143,7 @@ def _make_label(family: Family, m: re.Match[str], rest: str) -> Label | None:
         return None
     if family == "annex":
         # a heading line "附件五 关于…的约定", not a sentence that mentions an annex
-        if len(rest) > 40 or re.search(r"[。；;，,]|附\s*件", rest):
+        if cut or len(rest) > 40 or re.search(r"[。；;，,]|附\s*件", rest):
             return None
         return Label(family, (value,), raw, 0)
     if family == "article" and _NOT_AFTER_ARTICLE.match(rest):

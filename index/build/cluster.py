@@ -1,0 +1,93 @@
+"""A build's per-file work on a Dask distributed cluster (``index build --cluster tcp://HOST:PORT``).
+
+Each source's bytes go to a worker, which runs the same per-file function as a local build
+(``work.read_source``: parse, OCR, tokens) and sends back the contract; texts to embed go out in
+chunks and come back as vectors (``work.embed_texts``). The building process keeps everything
+else: it reads the previous generation, decides what to reuse, and writes the new generation
+itself, atomically, as a local build does.
+
+The fence differs: a Dask worker runs tasks in threads, which cannot be killed, so there is no
+per-source time limit on a cluster; memory is the workers' own limit (``dask worker
+--memory-limit``): a worker past it is restarted by its nanny and the source is reported as
+too large to read. Needs the optional extra ``contractbot[cluster]`` (``distributed``), on the
+building machine and on every worker, with the same version of contractbot.
+"""
+
+from __future__ import annotations
+
+import threading
+import time
+from collections.abc import Callable, Iterator, Sequence
+from typing import Any
+
+from ..errors import ContractbotError
+from .fence import POLL, BuildStopped, Failure, Limits
+
+CLUSTER_EXTRA = "pip install 'contractbot[cluster]'"
+
+
+class ClusterError(ContractbotError):
+    """The Dask scheduler cannot be used (not installed, unreachable, no workers)."""
+
+
+class DaskRunner:
+    """The workers of the Dask scheduler at ``address``."""
+
+    remote = True
+
+    def __init__(self, address: str, limits: Limits, *, stop: threading.Event | None = None,
+                 timeout: float = 10.0) -> None:
+        try:
+            from distributed import Client
+        except ImportError:
+            raise ClusterError(f"--cluster needs the optional extra: {CLUSTER_EXTRA}") from None
+        self.limits = limits
+        self.stop = stop
+        try:
+            self.client = Client(address, timeout=timeout, set_as_default=False)
+        except (OSError, TimeoutError) as err:
+            raise ClusterError(f"cannot reach the Dask scheduler at {address} "
+                               f"({type(err).__name__}: {err})") from None
+        try:
+            self.client.wait_for_workers(1, timeout=timeout)
+        except (OSError, TimeoutError):
+            self.client.close()
+            raise ClusterError(f"the Dask scheduler at {address} has no workers") from None
+        threads = self.client.nthreads()
+        self.size = max(1, sum(threads.values()))
+
+    def run(self, fn: Callable[[Any], Any], args: Sequence[Any], *, fenced: bool,
+            on_progress: Callable[[Any], None] | None = None) -> Iterator[tuple[int, Any]]:
+        """Submit every argument to the cluster; yield outcomes as they finish (a cluster's
+        workers report no progress)."""
+        futures = [self.client.submit(fn, arg, pure=False) for arg in args]
+        pending = dict(enumerate(futures))
+        try:
+            while pending:
+                if self.stop is not None and self.stop.is_set():
+                    raise BuildStopped("the build was stopped")
+                done = [i for i, f in pending.items() if f.done()]
+                if not done:
+                    time.sleep(POLL / 4)
+                for i in done:
+                    yield i, _outcome(pending.pop(i))
+        finally:
+            if pending:
+                self.client.cancel(list(pending.values()))
+
+    def close(self) -> None:
+        """Disconnect from the scheduler (the cluster keeps running)."""
+        self.client.close()
+
+
+def _outcome(future: Any) -> Any:
+    """A finished future's result, or the Failure a build reports."""
+    if future.status == "finished":
+        return future.result()
+    err = future.exception()
+    name = type(err).__name__
+    if name == "KilledWorker":  # its workers died on it: usually past their memory limit
+        return Failure("crash", "its Dask workers died, usually past their memory limit")
+    if isinstance(err, MemoryError):
+        return Failure("memory")
+    return Failure("error", f"{name}: {err}")

@@ -1,0 +1,143 @@
+"""Vectors embedded by a build that has not finished yet, kept on disk so that the next build
+resumes where a killed one stopped instead of embedding everything again.
+
+Layout, beside the generations (kept across them; plain files, no pickle)::
+
+    cache/embed/<encoder>/<batch>.npy   the batch's vectors, float32, one row per text
+    cache/embed/<encoder>/<batch>.json  {"encoder", "dim", "texts": [blake2b of each text]}
+
+A batch is written as its .npy first and its .json last, each by an atomic rename: a batch
+without its .json is an unfinished write and is ignored (and removed). A generation written
+holds its vectors itself, so a finished build empties its encoder's cache.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import hashlib
+import json
+import os
+import re
+import secrets
+import shutil
+from collections.abc import Callable, Iterable, Sequence
+from pathlib import Path
+from typing import BinaryIO
+
+import numpy as np
+
+from .private import PRIVATE_FILE, private_dir
+
+EMBED_CACHE = "cache/embed"
+
+
+def embed_cache_dir(index_dir: Path, encoder: str) -> Path:
+    """Where the index keeps the vectors an unfinished build of ``encoder`` embedded."""
+    slug = re.sub(r"[^A-Za-z0-9._-]+", "_", encoder).strip("._") or "encoder"
+    digest = hashlib.blake2b(encoder.encode(), digest_size=4).hexdigest()
+    return Path(index_dir) / EMBED_CACHE / f"{slug[-60:]}-{digest}"
+
+
+def text_key(text: str) -> str:
+    """The cache key of one text."""
+    return hashlib.blake2b(text.encode("utf-8"), digest_size=16).hexdigest()
+
+
+class EmbedCache:
+    """The vectors of one encoder's unfinished builds, by text."""
+
+    def __init__(self, folder: Path, encoder: str, dim: int) -> None:
+        self.folder = folder
+        self.encoder = encoder
+        self.dim = dim
+        self._where: dict[str, tuple[Path, int]] = {}  # text key -> (.npy, row)
+        self._arrays: dict[Path, np.ndarray] = {}
+        self._load()
+
+    @classmethod
+    def open(cls, index_dir: Path, encoder: str, dim: int) -> EmbedCache:
+        """The cache of ``encoder`` under ``index_dir`` (nothing is created until a put)."""
+        return cls(embed_cache_dir(index_dir, encoder), encoder, dim)
+
+    def __len__(self) -> int:
+        return len(self._where)
+
+    def _load(self) -> None:
+        if not self.folder.is_dir():
+            return
+        for meta in sorted(self.folder.glob("*.json")):
+            try:
+                data = json.loads(meta.read_text("utf-8"))
+                keys = data["texts"]
+                ok = data["encoder"] == self.encoder and data["dim"] == self.dim
+            except (OSError, ValueError, KeyError, TypeError):
+                ok = False
+            vectors = meta.with_suffix(".npy")
+            if not ok or not vectors.is_file():
+                continue
+            for row, key in enumerate(keys):
+                self._where[str(key)] = (vectors, row)
+        for tmp in self.folder.glob("*.tmp"):  # a write a killed build left half done
+            tmp.unlink(missing_ok=True)
+
+    def get(self, text: str) -> np.ndarray | None:
+        """The cached vector of ``text``, or None."""
+        found = self._where.get(text_key(text))
+        if found is None:
+            return None
+        path, row = found
+        array = self._arrays.get(path)
+        if array is None:
+            try:
+                array = self._arrays[path] = np.load(path, mmap_mode="r", allow_pickle=False)
+            except (OSError, ValueError):
+                return None
+        if array.ndim != 2 or array.shape[1] != self.dim or row >= array.shape[0]:
+            return None
+        return np.array(array[row], dtype=np.float32)
+
+    def get_many(self, texts: Iterable[str]) -> dict[str, np.ndarray]:
+        """The cached vectors of those ``texts`` that have one."""
+        out = {}
+        for text in texts:
+            vector = self.get(text)
+            if vector is not None:
+                out[text] = vector
+        return out
+
+    def put(self, texts: Sequence[str], vectors: np.ndarray) -> None:
+        """Keep a batch of vectors (row i is the vector of texts[i]) durably."""
+        if not len(texts):
+            return
+        private_dir(self.folder)
+        name = secrets.token_hex(8)
+        keys = [text_key(t) for t in texts]
+        npy = self.folder / f"{name}.npy"
+        _write_atomic(npy, lambda f: np.save(f, np.asarray(vectors, dtype=np.float32),
+                                               allow_pickle=False))
+        meta = {"encoder": self.encoder, "dim": self.dim, "texts": keys}
+        _write_atomic(self.folder / f"{name}.json",
+                      lambda f: f.write(json.dumps(meta).encode("utf-8")))
+        for row, key in enumerate(keys):
+            self._where[key] = (npy, row)
+
+    def clear(self) -> None:
+        """Forget every cached vector (a generation now holds them)."""
+        self._where.clear()
+        self._arrays.clear()
+        shutil.rmtree(self.folder, ignore_errors=True)
+
+
+def _write_atomic(path: Path, write: Callable[[BinaryIO], object]) -> None:
+    tmp = path.with_name(path.name + ".tmp")
+    fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, PRIVATE_FILE)
+    try:
+        with os.fdopen(fd, "wb") as f:
+            write(f)
+            f.flush()
+            os.fsync(f.fileno())
+    except BaseException:
+        with contextlib.suppress(OSError):
+            tmp.unlink()
+        raise
+    os.replace(tmp, path)
