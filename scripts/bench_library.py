@@ -1,4 +1,7 @@
+#!/usr/bin/env python3
 """Libraries of distinct contracts for the benchmarks: no clause text repeated across copies.
+
+    scripts/bench_library.py FOLDER [--contracts 60]
 
 The 27 contracts we have (../shared/contracts, ../shared/contracts-real, samples/) are read and
 cleaned once; contract number v is base v mod 27 with its text varied deterministically: blanks
@@ -12,8 +15,10 @@ clauses/s counted thousands of clauses that were never embedded.
 
 from __future__ import annotations
 
+import argparse
 import functools
 import re
+import sys
 import zlib
 from pathlib import Path
 
@@ -86,3 +91,19 @@ def make_library(folder: Path, contracts: int) -> list[Path]:
         path.write_text(vary(text, v), encoding="utf-8")
         files.append(path)
     return files
+
+
+def main() -> int:
+    """Write a library into a folder."""
+    ap = argparse.ArgumentParser(description="write a library of distinct contracts")
+    ap.add_argument("folder", type=Path)
+    ap.add_argument("--contracts", type=int, default=60)
+    args = ap.parse_args()
+    print(f"{len(make_library(args.folder, args.contracts))} contracts in {args.folder}")
+    return 0
+
+
+if __name__ == "__main__":
+    if str(ROOT) not in sys.path:
+        sys.path.insert(0, str(ROOT))
+    sys.exit(main())

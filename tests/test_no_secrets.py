@@ -42,7 +42,8 @@ async def _serve(api: FakeBotApi, index_dir: Path, token: str, level: str,
     env = {k: v for k, v in os.environ.items() if not k.startswith(("CONTRACTBOT_", "TELEGRAM_"))}
     env.update(TELEGRAM_BOT_TOKEN=token, TELEGRAM_BASE_URL=api.base_url,
                TELEGRAM_BASE_FILE_URL=api.base_file_url, CONTRACTBOT_LOG_LEVEL=level,
-               CONTRACTBOT_INDEX_DIR=str(index_dir), CONTRACTBOT_ALLOWED_CHATS=str(USER))
+               CONTRACTBOT_INDEX_DIR=str(index_dir), CONTRACTBOT_ALLOWED_CHATS=str(USER),
+               CONTRACTBOT_EMBED_MODEL="use-multilingual")
     proc = await asyncio.create_subprocess_exec(
         sys.executable, "-m", "bot.cli", "serve", env=env, cwd=index_dir.parent,
         stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.STDOUT)

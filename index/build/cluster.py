@@ -36,7 +36,7 @@ class DaskRunner:
     remote = True
 
     def __init__(self, address: str, limits: Limits, *, stop: threading.Event | None = None,
-                 timeout: float = 10.0) -> None:
+                 timeout: float = 5.0) -> None:
         try:
             from distributed import Client
         except ImportError:
