@@ -1,6 +1,8 @@
 #!/usr/bin/env python3
 """Libraries of distinct contracts for the benchmarks: no clause text repeated across copies.
 
+    scripts/bench_library.py FOLDER [--contracts 60]
+
 The 27 contracts we have (../shared/contracts, ../shared/contracts-real, samples/) are read and
 cleaned once; contract number v is base v mod 27 with its text varied deterministically: blanks
 of the templates (＿＿＿, wide gaps) are filled with numbers of its own, and every sentence of a
@@ -13,8 +15,10 @@ clauses/s counted thousands of clauses that were never embedded.
 
 from __future__ import annotations
 
+import argparse
 import functools
 import re
+import sys
 import zlib
 from pathlib import Path
 
@@ -89,15 +93,17 @@ def make_library(folder: Path, contracts: int) -> list[Path]:
     return files
 
 
-def main() -> None:
-    """Write a library for a benchmark of one's own: ``bench_library.py FOLDER [CONTRACTS]``."""
-    import sys
-
-    if len(sys.argv) not in (2, 3):
-        sys.exit("usage: scripts/bench_library.py FOLDER [CONTRACTS (default 100)]")
-    files = make_library(Path(sys.argv[1]), int(sys.argv[2]) if len(sys.argv) == 3 else 100)
-    print(f"bench_library: wrote {len(files)} distinct contracts to {sys.argv[1]}")
+def main() -> int:
+    """Write a library into a folder."""
+    ap = argparse.ArgumentParser(description="write a library of distinct contracts")
+    ap.add_argument("folder", type=Path)
+    ap.add_argument("--contracts", type=int, default=60)
+    args = ap.parse_args()
+    print(f"{len(make_library(args.folder, args.contracts))} contracts in {args.folder}")
+    return 0
 
 
 if __name__ == "__main__":
-    main()
+    if str(ROOT) not in sys.path:
+        sys.path.insert(0, str(ROOT))
+    sys.exit(main())

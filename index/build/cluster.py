@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import threading
 import time
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterator
 from typing import Any
 
 from ..errors import ContractbotError
@@ -36,7 +36,7 @@ class DaskRunner:
     remote = True
 
     def __init__(self, address: str, limits: Limits, *, stop: threading.Event | None = None,
-                 timeout: float = 10.0) -> None:
+                 timeout: float = 5.0) -> None:
         try:
             from distributed import Client
         except ImportError:
@@ -55,25 +55,33 @@ class DaskRunner:
             raise ClusterError(f"the Dask scheduler at {address} has no workers") from None
         threads = self.client.nthreads()
         self.size = max(1, sum(threads.values()))
+        self._pending: dict[int, Any] = {}  # task id -> its Dask future
+        self._next = 0
 
-    def run(self, fn: Callable[[Any], Any], args: Sequence[Any], *, fenced: bool,
-            on_progress: Callable[[Any], None] | None = None) -> Iterator[tuple[int, Any]]:
-        """Submit every argument to the cluster; yield outcomes as they finish (a cluster's
-        workers report no progress)."""
-        futures = [self.client.submit(fn, arg, pure=False) for arg in args]
-        pending = dict(enumerate(futures))
+    def submit(self, fn: Callable[[Any], Any], arg: Any, *, fenced: bool) -> int:
+        """Send ``fn(arg)`` to the cluster; its task id."""
+        self._next += 1
+        self._pending[self._next] = self.client.submit(fn, arg, pure=False)
+        return self._next
+
+    def completed(self) -> Iterator[tuple[int, Any]]:
+        """Outcomes as the cluster finishes them (tasks may be submitted meanwhile)."""
         try:
-            while pending:
+            while self._pending:
                 if self.stop is not None and self.stop.is_set():
                     raise BuildStopped("the build was stopped")
-                done = [i for i, f in pending.items() if f.done()]
+                done = [t for t, f in self._pending.items() if f.done()]
                 if not done:
                     time.sleep(POLL / 4)
-                for i in done:
-                    yield i, _outcome(pending.pop(i))
+                for task in done:
+                    yield task, _outcome(self._pending.pop(task))
         finally:
-            if pending:
-                self.client.cancel(list(pending.values()))
+            if self._pending:
+                self.client.cancel(list(self._pending.values()))
+                self._pending.clear()
+
+    def listen(self, on_progress: Callable[[Any], None] | None) -> None:
+        """A cluster's workers report no progress (nor get more time for it)."""
 
     def close(self) -> None:
         """Disconnect from the scheduler (the cluster keeps running)."""

@@ -22,6 +22,7 @@ from __future__ import annotations
 import contextlib
 import multiprocessing
 import os
+import signal
 import threading
 import time
 from collections import deque
@@ -260,6 +261,8 @@ def _serve(conn: Connection, memory_mb: int, parent: int) -> None:
     ("memory", None), until the pipe closes or None arrives; it ends within a second of the
     building process ``parent`` dying, even in the middle of a task."""
     global _reporter
+    with contextlib.suppress(ValueError, OSError):  # Ctrl-C is the building process's to handle
+        signal.signal(signal.SIGINT, signal.SIG_IGN)
     _die_with_parent()
     threading.Thread(target=_watch, args=(parent,), daemon=True, name="parent-watch").start()
     _reporter = conn
@@ -323,7 +326,6 @@ def _die_with_parent() -> None:
     process under ``spawn``) dies."""
     with contextlib.suppress(Exception):
         import ctypes
-        import signal
 
         libc = ctypes.CDLL(None, use_errno=True)
         libc.prctl(1, int(signal.SIGKILL))  # PR_SET_PDEATHSIG

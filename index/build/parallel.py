@@ -1,69 +1,26 @@
-"""A build's per-file work spread over workers: local child processes (``fence.FencedPool``) or
-a Dask cluster (``cluster.DaskRunner``), behind one small interface, ``Runner``.
-
-``SourceReader`` reads the files a build parses (the per-file function ``work.read_source``),
-keeping the BM25 tokens the workers computed for ``make_rows``; ``embed_rows`` sends the texts
-to embed through the same runner (``work.embed_texts``).
+"""A build's per-file work spread over workers (``runner.py``): which runner a build uses, and
+``SourceReader``, which reads the files a build parses (the per-file function
+``work.read_source``), keeping the BM25 tokens the workers computed for ``make_rows``, and sends
+each file's new texts to be embedded as soon as the file is read (``embed.Embedder``), so
+reading and embedding overlap.
 """
 
 from __future__ import annotations
 
 import os
 import threading
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Protocol
 
 from ..models import Contract
 from ..store.encoders import ALIASES, ENCODERS, Encoder
 from ..store.tokenize import TokenMode
-from .fence import FencedPool, Limits
+from .embed import Embedder
+from .fence import Failure, Limits
 from .progress import BuildProgress
-from .work import RawTokens, ReadResult, ReadTask, read_source
-
-
-class Runner(Protocol):
-    """Runs a module-level function over many arguments on workers."""
-
-    limits: Limits
-    remote: bool  # the workers cannot read our files: sources travel as bytes
-    size: int  # how many tasks run at once
-
-    def run(self, fn: Callable[[Any], Any], args: Sequence[Any], *, fenced: bool,
-            on_progress: Callable[[Any], None] | None = None) -> Iterator[tuple[int, Any]]:
-        """(position in ``args``, fn's result or a fence.Failure) as each one finishes;
-        ``on_progress`` hears what running tasks report (fence.report_progress)."""
-        ...
-
-    def close(self) -> None:
-        """Release the workers."""
-        ...
-
-
-class LocalRunner:
-    """Child processes of this machine, one per core by default, each task fenced."""
-
-    remote = False
-
-    def __init__(self, workers: int, limits: Limits, *,
-                 stop: threading.Event | None = None) -> None:
-        self.limits = limits
-        self.pool = FencedPool(workers, limits, stop=stop)
-        self.size = self.pool.size
-
-    def run(self, fn: Callable[[Any], Any], args: Sequence[Any], *, fenced: bool,
-            on_progress: Callable[[Any], None] | None = None) -> Iterator[tuple[int, Any]]:
-        """Submit every argument, then yield the outcomes as they come."""
-        self.pool.on_progress = None if on_progress is None else \
-            (lambda _task, value: on_progress(value))
-        ids = {self.pool.submit(fn, arg, fenced=fenced): i for i, arg in enumerate(args)}
-        for task, outcome in self.pool.results():
-            yield ids[task], outcome
-
-    def close(self) -> None:
-        """End the child processes."""
-        self.pool.close()
+from .runner import LocalRunner, Runner
+from .work import EmbedTask, RawTokens, ReadResult, ReadTask, embed_texts, read_source
 
 
 @dataclass(frozen=True)
@@ -106,15 +63,18 @@ def make_runner(reading: Reading) -> Runner | None:
 
 
 class SourceReader:
-    """Reads files on a runner's workers (a plan's ``Reader``); keeps the tokens they made."""
+    """Reads files on a runner's workers (a plan's ``Reader``); keeps the tokens they made,
+    and with an ``embedder``, has each file's new texts embedded as soon as it is read."""
 
     def __init__(self, runner: Runner, *, mode: TokenMode | None, rules_file: Path | None,
-                 progress: BuildProgress, ocr_cache: Path | None = None) -> None:
+                 progress: BuildProgress, embedder: Embedder | None = None,
+                 ocr_cache: Path | None = None) -> None:
         self.runner = runner
         self.mode = mode
         self.rules_file = rules_file
         self.ocr_cache = ocr_cache
         self.progress = progress
+        self.embedder = embedder
         self.tokens: RawTokens = {}
 
     def _task(self, path: Path) -> ReadTask:
@@ -131,35 +91,48 @@ class SourceReader:
         """Each file's contract, or why it was not read (a fence's reason included)."""
         out: dict[Path, Contract | str] = {}
         self.progress.reading(len(paths))
-        if not paths:
-            return out
-        tasks = []
+        self.runner.listen(self._page_read)
+        reads: dict[int, Path] = {}
+        embeds: dict[int, tuple[str, ...]] = {}
         for path in paths:
             try:
-                tasks.append(self._task(path))
+                reads[self.runner.submit(read_source, self._task(path), fenced=True)] = path
             except OSError as err:
                 out[path] = f"cannot read file: {err.strerror or err}"
-        todo = [p for p in paths if p not in out]
-        for i, outcome in self.runner.run(read_source, tasks, fenced=True,
-                                          on_progress=self._page_read):
-            path = todo[i]
-            if not isinstance(outcome, ReadResult):
-                out[path] = outcome.reason(self.runner.limits)
-            elif outcome.contract is None:
-                out[path] = outcome.reason or "could not be read"
-            else:
-                out[path] = outcome.contract
-                self.tokens.update(outcome.tokens)
-            self.progress.read_one(outcome.pages if isinstance(outcome, ReadResult) else 0,
-                                   len(outcome.contract.clauses)
-                                   if isinstance(outcome, ReadResult) and outcome.contract
-                                   else 0)
+        for task, outcome in self.runner.completed():
+            if task in embeds:
+                self._embedded(embeds.pop(task), outcome)
+                continue
+            path = reads.pop(task)
+            out[path] = self._read(outcome)
+            contract = out[path]
+            if self.embedder is not None and not isinstance(contract, str):
+                for chunk in self.embedder.chunks_of(contract, self.runner.size):
+                    task = self.runner.submit(embed_texts, EmbedTask(self.embedder.name, chunk),
+                                              fenced=False)
+                    embeds[task] = chunk
         return {p: out[p] for p in paths}
 
-    def _page_read(self, value: Any) -> None:
+    def _read(self, outcome: ReadResult | Failure) -> Contract | str:
+        if isinstance(outcome, Failure):
+            self.progress.read_one(0, 0)
+            return outcome.reason(self.runner.limits)
+        contract = outcome.contract
+        self.progress.read_one(outcome.pages, len(contract.clauses) if contract else 0)
+        if contract is None:
+            return outcome.reason or "could not be read"
+        self.tokens.update(outcome.tokens)
+        return contract
+
+    def _page_read(self, value: object) -> None:
         """A worker's OCR read a page of its source: ``(done, total)``."""
         if isinstance(value, tuple) and len(value) == 2:
             self.progress.ocr_page(*value)
+
+    def _embedded(self, chunk: tuple[str, ...], outcome: object) -> None:
+        assert self.embedder is not None
+        self.embedder.take(chunk, outcome)
+        self.progress.embedded_early(len(chunk))
 
 
 def read_contracts(paths: Sequence[Path], *, rules_file: Path | None = None,

@@ -21,15 +21,16 @@ from ..store.encoders import Encoder, check_encoder_name, load_encoder
 from ..store.tokenize import DEFAULT_MODE, TokenMode
 from ..store.tokenize import preload as tokenize_preload
 from .collections import assign_collections
-from .embed import embed_rows
+from .embed import Embedder, embed_rows
 from .fence import BuildStopped
 from .guard import check_drops, dropped_sources, live_manifest, resolve_roots, root_names
-from .parallel import Reading, Runner, SourceReader, make_runner, workers_can_load
+from .parallel import Reading, SourceReader, make_runner, workers_can_load
 from .plan import Parsed, Parser, plan_build
 from .previous import reusable_previous
 from .progress import BuildProgress
 from .report import BuildReport
 from .rows import Rows, make_rows
+from .runner import Runner
 from .sources import collect_sources
 from .write import new_generation_name, write_generation
 
@@ -113,14 +114,18 @@ def _build_with(roots: Sequence[Path], index_dir: Path, encoder: Encoder, option
     # with workers, they embed and tokenize: this process loads neither model nor dictionary
     loading = _preload(encoder if embed_runner is None else None,
                        mode if runner is None else None)
-    reader = None
-    if runner is not None:
-        reader = SourceReader(runner, mode=mode, rules_file=options.rules_file,
-                              ocr_cache=ocr_cache_dir(index_dir), progress=progress)
     try:
         live = live_manifest(index_dir)
         previous = reusable_previous(index_dir, encoder=encoder.name, tokenizer=mode,
                                      text_version=TEXT_VERSION)
+        cache = EmbedCache.open(index_dir, encoder.name, encoder.dim)
+        embedder = Embedder(encoder, previous, cache)
+        reader = None
+        if runner is not None:
+            reader = SourceReader(runner, mode=mode, rules_file=options.rules_file,
+                                  progress=progress,
+                                  embedder=embedder if embed_runner is not None else None,
+                                  ocr_cache=ocr_cache_dir(index_dir))
         plan = plan_build(files, previous, parse, salt=salt, failed=missing,
                           progress=options.progress, reader=reader)
         plan = assign_collections(plan, list(roots))
@@ -136,9 +141,8 @@ def _build_with(roots: Sequence[Path], index_dir: Path, encoder: Encoder, option
     finally:  # also when refused: a model still loading in a thread must not be cut off
         for thread in loading:
             thread.join()
-    cache = EmbedCache.open(index_dir, encoder.name, encoder.dim)
-    vectors, embedded, cached = embed_rows(rows, encoder, previous, cache=cache,
-                                           runner=embed_runner, progress=progress)
+    vectors, embedded, cached = embed_rows(rows, embedder, runner=embed_runner,
+                                           progress=progress)
     _check_stop(options.reading)
     gen = new_generation_name()
     manifest = _manifest(gen, rows, encoder, mode, plan.failed, plan.notes, recorded)

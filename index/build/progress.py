@@ -1,6 +1,7 @@
-"""One progress bar for a build on a terminal: files read (and their pages and clauses), then
-clause texts embedded, each phase with its ETA; under it, from the first scanned page on, the
-pages OCR reads (seconds a page). By default only when stderr is a terminal."""
+"""One progress bar for a build on a terminal: files read (and their pages and clauses, and the
+texts embedded meanwhile), then the clause texts left to embed, each phase with its ETA; under
+it, from the first scanned page on, the pages OCR reads (seconds a page). By default only when
+stderr is a terminal."""
 
 from __future__ import annotations
 
@@ -9,12 +10,13 @@ from typing import Any
 
 
 class BuildProgress:
-    """``reading(n)``, ``read_one`` per file, ``ocr_page`` per scanned page, ``embedding(n)``,
+    """``reading(n)``, ``read_one`` per file, ``ocr_page`` per scanned page,
+    ``embedded_early(k)``, ``embedding(n)``,
     ``embedded(k)``, ``close()``."""
 
     def __init__(self, enabled: bool | None) -> None:
         self.enabled = sys.stderr.isatty() if enabled is None else enabled
-        self.files = self.files_total = self.pages = self.clauses = 0
+        self.files = self.files_total = self.pages = self.clauses = self.early = 0
         self.bar: Any = None
         self.ocr_bar: Any = None
 
@@ -27,8 +29,9 @@ class BuildProgress:
                         file=sys.stderr, leave=False, dynamic_ncols=True)
 
     def _counts(self) -> str:
+        embedded = f", embedded {self.early}" if self.early else ""
         return (f"files {self.files}/{self.files_total}, pages {self.pages}, "
-                f"clauses {self.clauses}")
+                f"clauses {self.clauses}{embedded}")
 
     def reading(self, files: int) -> None:
         """The reading phase starts: ``files`` to parse."""
@@ -56,6 +59,12 @@ class BuildProgress:
             self.ocr_bar.refresh()
         else:
             self.ocr_bar.update(1)
+
+    def embedded_early(self, texts: int) -> None:
+        """``texts`` clause texts were embedded while files are still being read."""
+        self.early += texts
+        if self.bar is not None:
+            self.bar.set_postfix_str(self._counts())
 
     def embedding(self, texts: int) -> None:
         """The embedding phase starts: ``texts`` clause texts to embed."""

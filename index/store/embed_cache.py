@@ -62,6 +62,9 @@ class EmbedCache:
     def __len__(self) -> int:
         return len(self._where)
 
+    def __contains__(self, text: object) -> bool:
+        return isinstance(text, str) and text_key(text) in self._where
+
     def _load(self) -> None:
         if not self.folder.is_dir():
             return
