@@ -112,7 +112,7 @@ class Settings:
     log_text: bool = False  # questions and clause texts in the logs (off: never logged)
     questions_per_minute: int = 20  # per user; 0 = no limit
     read_seconds: float = 60.0  # what reading one source may take; 0 = no limit
-    read_memory_mb: int = 1024  # memory reading one source may take; 0 = no limit
+    read_memory_mb: int = 2048  # memory reading one source may take; 0 = no limit
     build_workers: int | None = None  # worker processes of a build; None: one per core
 
     def reading(self, *, cluster: str | None = None, workers: int | None = None) -> Reading:
@@ -164,7 +164,7 @@ class Settings:
             read_seconds=_seconds(env.get("CONTRACTBOT_READ_TIMEOUT"),
                                   "CONTRACTBOT_READ_TIMEOUT", 60.0),
             read_memory_mb=_count(env.get("CONTRACTBOT_READ_MEMORY_MB"),
-                                  "CONTRACTBOT_READ_MEMORY_MB", 1024),
+                                  "CONTRACTBOT_READ_MEMORY_MB", 2048),
             build_workers=_count(env.get("CONTRACTBOT_BUILD_WORKERS"),
                                  "CONTRACTBOT_BUILD_WORKERS", 0) or None,
         )

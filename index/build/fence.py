@@ -48,7 +48,7 @@ class Limits:
     worker already holds; 0 means no limit."""
 
     seconds: float = 60.0
-    memory_mb: int = 1024
+    memory_mb: int = 2048  # OCR of a page at 200 dpi takes about 0.85 GB
 
 
 @dataclass(frozen=True)
