@@ -12,6 +12,7 @@ from index.search.ranking import (
     coverage,
     fuse,
     merge_same_text,
+    pick_hits,
     rrf,
     scaled,
     spread_over_contracts,
@@ -145,3 +146,18 @@ def test_copies_fold_into_the_first_and_contracts_take_turns() -> None:
     assert spread_over_contracts(merged, contract_of, 1) == [(0, [1]), (3, []), (2, [5]),
                                                            (4, [])]
     assert spread_over_contracts(merged, contract_of, 0) == merged
+
+
+def test_pick_hits_drops_bare_headings_folds_copies_and_spreads() -> None:
+    # 0 is a bare heading over 1; 2 and 3 are one text in contracts a and b
+    f = features(parent=np.array([-1, 0, -1, -1]), heading=np.array([True, False, False, False]))
+    fused = np.array([0.9, 0.8, 0.7, 0.6])
+    contract_of = np.array(["a", "a", "a", "b"], dtype=object)
+    same_text = np.array([0, 1, 2, 2])
+    assert pick_hits(fused, ALL, f, same_text, contract_of, 3) == [(1, []), (2, [3])]
+    assert pick_hits(fused, ALL, f, same_text, contract_of, 1) == [(1, [])]
+    assert pick_hits(fused, ALL, f, same_text, contract_of, 0) == []
+    other = np.array([0, 1, 2, 3])  # all texts distinct: the third hit of a waits for b
+    assert pick_hits(fused, ALL, f, other, contract_of, 3, per_contract=1) == [
+        (1, []), (3, []), (2, [])]
+    assert pick_hits(fused, ALL, f, other, contract_of, 3) == [(1, []), (2, []), (3, [])]

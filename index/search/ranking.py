@@ -141,6 +141,23 @@ def spread_over_contracts(merged: Sequence[tuple[int, list[int]]], contract_of: 
     return first + later
 
 
+def pick_hits(fused: np.ndarray, mask: np.ndarray, features: ClauseFeatures,
+              same_text: np.ndarray, contract_of: np.ndarray, top_k: int, *,
+              per_contract: int = 0, extra: int = 5) -> list[tuple[int, list[int]]]:
+    """The ``top_k`` hits to show, as (position, [positions of its copies in other files]):
+    best first, bare headings dropped for their sub-clauses (judged among the best
+    ``top_k + extra``, the rest filling in for merged copies), the same text in several files
+    folded into one hit, and with ``per_contract`` > 0 at most that many of one contract
+    before the others' best."""
+    want = max(top_k, 0)
+    ranked = top_positions(fused, mask, 2 * want + extra)
+    head = want + extra
+    kept = without_bare_headings(ranked[:head], features) + without_bare_headings(
+        ranked[head:], features)
+    merged = merge_same_text(kept, same_text, contract_of)
+    return spread_over_contracts(merged, contract_of, per_contract)[:want]
+
+
 def coverage(words: Sequence[str], text: str, synonyms: Mapping[str, Iterable[str]]) -> float:
     """Share of ``words`` found in ``text``, directly or through one of their synonyms."""
     if not words:

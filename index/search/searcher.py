@@ -17,26 +17,15 @@ from ..errors import QueryError, UnknownContractError
 from ..models import Clause, ContractInfo, Hit, SearchResult
 from ..store import current_generation, read_manifest, require_generation
 from ..store.encoders import Encoder, load_encoder
-from ..text import normalize_text
 from .config import SearchConfig
 from .generation import LoadedGeneration, check_encoder, load_generation
-from .lookup import clause_number_forms
+from .lookup import contract_infos, numbered_clauses
 from .question import check_question, parse_query, question_intents
-from .ranking import (
-    adjust_for_structure,
-    coverage,
-    fuse,
-    merge_same_text,
-    spread_over_contracts,
-    top_positions,
-    without_bare_headings,
-)
+from .ranking import adjust_for_structure, coverage, fuse, pick_hits
 from .reach import Collections, Reach
 from .scope import detect_scopes, unknown_title
 from .signals import Signals
 from .thesaurus import Thesaurus
-
-_EXTRA_CANDIDATES = 5  # ranked beyond top_k, so dropping bare headings still leaves top_k
 
 
 class Searcher:
@@ -84,15 +73,7 @@ class Searcher:
 
     def contracts(self, *, collections: Collections = None) -> list[ContractInfo]:
         """Indexed contracts in build order (only those in ``collections`` when given)."""
-        counts: dict[str, int] = {}
-        for c in self._gen.clauses:
-            counts[c.contract] = counts.get(c.contract, 0) + 1
-        return [
-            ContractInfo(key=k, title=c.title, clauses=counts.get(k, 0),
-                         parties=dict(c.parties), script=c.script, collection=c.collection,
-                         source=Path(c.source).name if c.source else "")
-            for k, c in self._gen.contracts.items() if self._reach.reaches(k, collections)
-        ]
+        return contract_infos(self._gen, self._reach, collections)
 
     def all_clauses(self) -> list[Clause]:
         """Every indexed clause, in index order."""
@@ -109,15 +90,7 @@ class Searcher:
         self._check_contract(contract, collections)
         if not number.strip():
             raise QueryError("no clause number given")
-        forms = clause_number_forms(number)
-        keys = self._reach.keys(collections)
-        return list(self._reach.with_context((
-            Hit(c, self._gen.titles.get(c.contract, c.contract), 1.0)
-            for c in self._gen.clauses
-            if (contract is None or c.contract == contract)
-            and (keys is None or c.contract in keys)
-            and normalize_text(c.clause).replace(" ", "") in forms
-        ), collections))
+        return numbered_clauses(self._gen, self._reach, number, contract, collections)
 
     # ------------------------------------------------------------------ search
 
@@ -171,15 +144,8 @@ class Searcher:
         fused = fuse(lexical, titles, sig.dense, sig.mask, cfg)
         fused = adjust_for_structure(fused, sig.mask, gen.features, cfg, role=sig.query.role,
                                      intents=sig.intents)
-        want = max(top_k, 0)
-        ranked = top_positions(fused, sig.mask, 2 * want + _EXTRA_CANDIDATES)
-        head = want + _EXTRA_CANDIDATES  # bare headings are judged among these, as ever;
-        kept = (without_bare_headings(ranked[:head], gen.features)  # the rest fills in for
-                + without_bare_headings(ranked[head:], gen.features))  # merged copies
-        merged = merge_same_text(kept, gen.same_text, gen.contract_of)
-        if len(sig.scopes) != 1:
-            merged = spread_over_contracts(merged, gen.contract_of, cfg.per_contract)
-        merged = merged[:want]
+        merged = pick_hits(fused, sig.mask, gen.features, gen.same_text, gen.contract_of, top_k,
+                           per_contract=cfg.per_contract if len(sig.scopes) != 1 else 0)
         hits = tuple(
             dataclasses.replace(hit, also=tuple(gen.clauses[j] for j in copies))
             for hit, (_, copies) in zip(self._reach.with_context(
