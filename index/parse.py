@@ -9,6 +9,8 @@ from .ingest.clean import clean_text
 from .ingest.extract import extract_document, source_kind
 from .ingest.rules import load_rules
 from .ingest.scans import OcrOptions, PageProgress
+from .ingest.scans import cached_ocr as cached_ocr  # for a build's cluster workers
+from .ingest.scans import keep_ocr as keep_ocr
 from .models import Clause, Contract, Document
 from .structure.clauses import split_clauses
 from .structure.parties import find_parties, find_title

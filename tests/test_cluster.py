@@ -4,16 +4,19 @@ build."""
 
 from __future__ import annotations
 
+import json
 import os
 import subprocess
 import sys
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 from index_corpus import FAST_ENCODER
+from scans import image_pdf, render_page, scanned
 
-from index import Reading, Searcher, build_from_sources, index_status
+from index import Reading, Searcher, build_from_sources, index_status, ocr_cache_dir
 
 ROOT = Path(__file__).resolve().parent.parent
 QUESTIONS = ("乙方响应时间是多少", "维护费用如何支付", "保密义务有哪些")
@@ -50,6 +53,76 @@ def test_cluster_build_equals_local_build(tmp_path: Path, scheduler: str) -> Non
     assert index_status(tmp_path / "cluster").clauses == local.clauses
     assert _answers(tmp_path / "cluster") == _answers(tmp_path / "local")
     assert all(_answers(tmp_path / "local"))
+
+
+@pytest.fixture(scope="module")
+def scan(shared: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A folder holding page 5 of 委托合同.pdf as an image-only scan."""
+    folder = tmp_path_factory.mktemp("scans") / "sources"
+    folder.mkdir()
+    page = scanned(render_page(shared / "contracts-real" / "委托合同.pdf", 5))
+    image_pdf([page], folder / "委托合同扫描件.pdf")
+    return folder
+
+
+@pytest.fixture()
+def ocr_calls(monkeypatch: pytest.MonkeyPatch) -> list[int]:
+    """Pages OCR reads in this process."""
+    import index.ingest.scans as scans_module
+
+    calls: list[int] = []
+    real = scans_module.read_page
+
+    def counting(image: Any, **options: Any) -> Any:
+        calls.append(1)
+        return real(image, **options)
+
+    monkeypatch.setattr(scans_module, "read_page", counting)
+    return calls
+
+
+def test_a_cluster_worker_gets_and_gives_back_what_ocr_read(scan: Path,
+                                                            ocr_calls: list[int]) -> None:
+    from index.build.work import ReadTask, read_source
+
+    [pdf] = scan.iterdir()
+    task = ReadTask(str(pdf), None, data=pdf.read_bytes())  # as a cluster worker gets it
+    first = read_source(task)
+    assert first.contract is not None and ocr_calls == [1]
+    assert first.ocr_read is not None
+    assert list(json.loads(first.ocr_read)["pages"]) == ["1"]
+    again = read_source(ReadTask(str(pdf), None, data=pdf.read_bytes(),
+                                 ocr_known=first.ocr_read))
+    assert ocr_calls == [1]  # read from what it was sent, and nothing new to send back
+    assert again.ocr_read is None
+    assert [c.text for c in again.contract.clauses] == [c.text for c in first.contract.clauses]
+
+
+def test_a_cluster_build_keeps_what_ocr_read_and_sends_it_out(scan: Path, tmp_path: Path,
+                                                               scheduler: str) -> None:
+    env = {**os.environ, "CONTRACTBOT_EMBED_MODEL": FAST_ENCODER}
+
+    def build(idx: Path) -> None:
+        done = subprocess.run([sys.executable, "-m", "bot.cli", "index", "build", str(scan),
+                               "--index", str(idx), "--cluster", scheduler],
+                              env=env, capture_output=True, text=True, timeout=300)
+        assert done.returncode == 0, done.stderr
+
+    build(tmp_path / "first")
+    [entry] = ocr_cache_dir(tmp_path / "first").glob("*.json")  # the worker's OCR came back
+    cached = json.loads(entry.read_text("utf-8"))
+    assert list(cached["pages"]) == ["1"]
+    # A new index whose cache says the page reads otherwise: the worker takes the cache's word
+    marked = json.dumps(cached, ensure_ascii=False).replace("委托", "寄存保管")
+    first = [c.text for c in Searcher.open(tmp_path / "first", FAST_ENCODER).all_clauses()]
+    assert any("委托" in t for t in first) and not any("寄存保管" in t for t in first)
+    second = ocr_cache_dir(tmp_path / "second")
+    second.mkdir(parents=True)
+    (second / entry.name).write_text(marked, "utf-8")
+    build(tmp_path / "second")
+    texts = [c.text for c in Searcher.open(tmp_path / "second", FAST_ENCODER).all_clauses()]
+    assert any("寄存保管" in t for t in texts)
+    assert (second / entry.name).read_text("utf-8") == marked  # nothing new was read
 
 
 def test_an_unreachable_scheduler_is_one_line(tmp_path: Path) -> None:

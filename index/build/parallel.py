@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from ..models import Contract
+from ..parse import cached_ocr, keep_ocr
 from ..store.encoders import ALIASES, ENCODERS, Encoder
 from ..store.tokenize import TokenMode
 from .embed import Embedder
@@ -85,7 +86,9 @@ class SourceReader:
                             ocr_threads=max(1, cores() // self.runner.size))
         rules = self.rules_file.read_bytes() if self.rules_file and self.rules_file.is_file() \
             else None
-        return ReadTask(str(path), self.mode, data=path.read_bytes(), rules=rules)
+        known = cached_ocr(path, self.ocr_cache) if self.ocr_cache else None
+        return ReadTask(str(path), self.mode, data=path.read_bytes(), rules=rules,
+                        ocr_known=known)
 
     def __call__(self, paths: Sequence[Path]) -> dict[Path, Contract | str]:
         """Each file's contract, or why it was not read (a fence's reason included)."""
@@ -105,6 +108,8 @@ class SourceReader:
                 continue
             path = reads.pop(task)
             out[path] = self._read(outcome)
+            if isinstance(outcome, ReadResult) and outcome.ocr_read and self.ocr_cache:
+                keep_ocr(path, self.ocr_cache, outcome.ocr_read)  # a cluster worker's OCR
             contract = out[path]
             if self.embedder is not None and not isinstance(contract, str):
                 for chunk in self.embedder.chunks_of(contract, self.runner.size):

@@ -2,23 +2,24 @@
 read one source into its contract with the BM25 tokens of its texts, or embed a batch of texts.
 
 Both take and return plain picklable records. A source travels as its path (a local worker
-reads our disk) or as its bytes (a cluster worker does not), and goes through the one parse
-pipeline (``index.parse.parse_contract``: extraction, OCR where it applies, cleaning, clause
-tree). A source that cannot be read comes back with its reason; a MemoryError is left to the
-fence (``fence.py``) to report.
+reads our disk and the index's OCR cache) or as its bytes with what OCR read of it before (a
+cluster worker sees neither; what its OCR reads comes back for the cache). It goes through the
+one parse pipeline (``index.parse.parse_contract``: extraction, OCR where it applies, cleaning,
+clause tree). A source that cannot be read comes back with its reason; a MemoryError is left
+to the fence (``fence.py``) to report.
 """
 
 from __future__ import annotations
 
 import tempfile
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 import numpy as np
 
 from ..errors import SourceError
 from ..models import Contract
-from ..parse import parse_contract
+from ..parse import cached_ocr, keep_ocr, parse_contract
 from ..store.encoders import load_encoder
 from ..store.tokenize import TokenMode, tokenize_parts
 from .fence import report_progress
@@ -38,6 +39,7 @@ class ReadTask:
     rules: bytes | None = None  # the rules file, for a cluster worker
     ocr_cache: str | None = None  # where what OCR reads is kept (a local worker only)
     ocr_threads: int = 1  # cores OCR may use: the worker's share of the machine
+    ocr_known: str | None = None  # what OCR read of this content before (a cluster worker)
 
 
 @dataclass(frozen=True)
@@ -48,6 +50,7 @@ class ReadResult:
     reason: str | None = None
     tokens: RawTokens = field(default_factory=dict)
     pages: int = 0  # pages of a paged source (PDF) its clauses reach
+    ocr_read: str | None = None  # what a cluster worker's OCR read, for the building process
 
 
 @dataclass(frozen=True)
@@ -70,7 +73,12 @@ def read_source(task: ReadTask) -> ReadResult:
         if task.rules is not None:
             rules = str(Path(tmp) / ".rules.txt")
             Path(rules).write_bytes(task.rules)
-        return _read(path, rules, task.mode, None, task.ocr_threads)
+        ocr = Path(tmp) / "ocr"  # the cache of this one source, shipped both ways
+        if task.ocr_known is not None:
+            keep_ocr(path, ocr, task.ocr_known)
+        result = _read(path, rules, task.mode, str(ocr), task.ocr_threads)
+        read = cached_ocr(path, ocr)
+        return replace(result, ocr_read=read) if read != task.ocr_known else result
 
 
 def _read(path: Path, rules_file: str | None, mode: TokenMode | None,

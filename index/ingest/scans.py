@@ -67,6 +67,21 @@ def read_scans(
     return out
 
 
+def cached_ocr(path: Path, folder: Path) -> str | None:
+    """What OCR read of ``path``'s content, as the cache file's JSON text (None: nothing yet):
+    shipped to a cluster worker, which has no cache of its own."""
+    try:
+        return (folder / f"{content_key(path)}.json").read_text("utf-8")
+    except OSError:
+        return None
+
+
+def keep_ocr(path: Path, folder: Path, data: str) -> None:
+    """Keep ``data`` (a cache file's JSON, as a cluster worker sends it back) as what OCR read of
+    ``path``'s content. Pages of another OCR engine are ignored when loaded, as ever."""
+    _write(folder, content_key(path), data)
+
+
 def _load(folder: Path | None, key: str) -> dict[int, OcrPage]:
     if folder is None:
         return {}
@@ -80,15 +95,20 @@ def _load(folder: Path | None, key: str) -> dict[int, OcrPage]:
 
 
 def _store(folder: Path | None, key: str, pages: dict[int, OcrPage]) -> None:
-    """Write the cache file whole under a temporary name, then rename it into place."""
+    """Keep the pages read so far of the content ``key``."""
     if folder is None:
         return
     data = {"engine": engine_version(),
             "pages": {str(n): p.as_json() for n, p in sorted(pages.items())}}
+    _write(folder, key, json.dumps(data, ensure_ascii=False))
+
+
+def _write(folder: Path, key: str, text: str) -> None:
+    """Write a cache file whole under a temporary name, then rename it into place."""
     tmp = folder / f".{key}.{os.getpid()}.tmp"
     try:
         folder.mkdir(parents=True, exist_ok=True)
-        tmp.write_text(json.dumps(data, ensure_ascii=False), "utf-8")
+        tmp.write_text(text, "utf-8")
         os.replace(tmp, folder / f"{key}.json")
     except OSError:  # a read-only index: OCR still works, only slower next time
         with contextlib.suppress(OSError):
