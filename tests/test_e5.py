@@ -53,6 +53,15 @@ def test_output_is_deterministic_across_batches_and_threads(e5: E5Encoder) -> No
     assert np.array_equal(together[:3], together[33:36])
 
 
+def test_a_long_clause_is_read_up_to_its_first_500_characters(e5: E5Encoder) -> None:
+    # the model reads ~300 tokens there; reading 1,000 cost twice the time and answered no
+    # better on either half of our questions (docs/retrieval.md)
+    long = "".join(CLAUSES) * 12  # about 1,000 characters
+    assert len(long) > 900
+    assert np.array_equal(e5.encode([long])[0], e5.encode([long[:500]])[0])
+    assert not np.allclose(e5.encode([long])[0], e5.encode([long[:400]])[0], atol=1e-4)
+
+
 def test_the_answering_clause_ranks_first(e5: E5Encoder) -> None:
     scores = e5.encode(CLAUSES) @ e5.encode_queries(["乙方响应时间是多少"])[0]
     assert int(np.argmax(scores)) == 0
