@@ -83,6 +83,39 @@ def test_scoped_search_over_hnsw_is_exact_within_the_contract(
         (h.clause.clause, round(h.score, 6)) for h in b.hits]
 
 
+@pytest.mark.parametrize("question", ["押金是多少", "维护响应时间"])
+def test_signals_narrowed_to_a_contract_equal_asking_it(both: tuple[Searcher, Searcher],
+                                                        question: str) -> None:
+    for searcher in both:  # exact and HNSW
+        first = searcher.signals(question, str(MAINT["key"]))
+        for key in (str(MAINT["key"]), str(LEASE["key"])):
+            direct = searcher.rank(searcher.signals(question, key), 3)
+            narrowed = searcher.rank(searcher.scoped(first, key), 3)
+            assert [(h.clause.clause, round(h.score, 6)) for h in narrowed.hits] == [
+                (h.clause.clause, round(h.score, 6)) for h in direct.hits]
+            assert (narrowed.relevant, narrowed.evidence) == (direct.relevant, direct.evidence)
+            assert narrowed.scopes == (key,)
+
+
+def test_a_comparison_encodes_its_question_once(both: tuple[Searcher, Searcher],
+                                                monkeypatch: pytest.MonkeyPatch) -> None:
+    from index import compare_contracts
+
+    _, hnsw = both
+    calls: list[int] = []
+    real = hnsw.encoder.encode_queries
+
+    def counting(texts: list[str]) -> np.ndarray:
+        calls.append(len(texts))
+        return real(texts)
+
+    monkeypatch.setattr(hnsw.encoder, "encode_queries", counting)
+    rows = compare_contracts(hnsw, "押金是多少").rows
+    assert calls == [1] and len(rows) == 2
+    found = {r.contract: r.hit.clause.contract if r.hit else None for r in rows}
+    assert found == {LEASE["key"]: LEASE["key"], MAINT["key"]: None}  # no deposit in MAINT
+
+
 def test_hnsw_question_runs_faiss_on_one_thread_and_restores_the_setting(
     both: tuple[Searcher, Searcher], monkeypatch: pytest.MonkeyPatch
 ) -> None:

@@ -10,7 +10,7 @@ thesaurus; otherwise the contract has no clause on it (未约定 in the bot).
 from __future__ import annotations
 
 from ..models import Comparison, ComparisonRow, Hit
-from .question import check_question, parse_query
+from .question import check_question
 from .ranking import coverage
 from .reach import Collections
 from .searcher import Searcher
@@ -21,16 +21,19 @@ MIN_SHARE = 0.5  # a found clause holds more than this share of the question's c
 def compare_contracts(searcher: Searcher, question: str, *,
                       collections: Collections = None) -> Comparison:
     """The best clause of each contract in ``collections`` (all when None) for ``question``,
-    in build order; QueryError for a question that cannot be searched."""
-    check_question(question)
-    gen = searcher._gen
-    pq = parse_query(question, searcher.thesaurus, gen.tokenizer)
-    words = [w for w in pq.words if len(w) > 1] or list(pq.words)
-    position = {id(c): i for i, c in enumerate(gen.clauses)}
+    in build order; QueryError for a question that cannot be searched. The question is parsed
+    and encoded once, then ranked within each contract."""
     infos = searcher.contracts(collections=collections)
+    if not infos:
+        check_question(question)
+        return Comparison(question, ())
+    asked = searcher.signals(question, infos[0].key, collections=collections)
+    gen = searcher._gen
+    words = [w for w in asked.query.words if len(w) > 1] or list(asked.query.words)
+    position = {id(c): i for i, c in enumerate(gen.clauses)}
     hits: list[Hit | None] = []
     for info in infos:
-        result = searcher.search(question, info.key, 1, collections=collections)
+        result = searcher.rank(searcher.scoped(asked, info.key), 1)
         hit = result.hits[0] if result.relevant and result.hits else None
         if hit is not None:
             text = gen.search_text[position[id(hit.clause)]]

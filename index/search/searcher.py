@@ -112,23 +112,37 @@ class Searcher:
         scopes = frozenset({contract}) if contract else detect_scopes(pq.text, titles)
         if not scopes and (named := unknown_title(question, titles)):
             raise UnknownContractError(f"《{named}》")
-        mask = gen.mask(scopes)
-        if (reachable := self._reach.mask(collections)) is not None:
-            mask = mask & reachable
         empty = np.zeros(len(gen.clauses), dtype=np.float32)
+        vector = self.encoder.encode_queries([pq.text])[0]
         dense = empty
         if len(gen.clauses):
-            dense = gen.dense.scores(self.encoder.encode_queries([pq.text])[0], scopes,
-                                     subset=self._reach.subset(collections))
+            dense = gen.dense.scores(vector, scopes, subset=self._reach.subset(collections))
         return Signals(
             question=question, query=pq, intents=question_intents(pq.text), scopes=scopes,
-            mask=mask, collections=collections,
+            mask=self._mask(scopes, collections), collections=collections,
             lexical=gen.lexical.scores(pq.tokens),
             lexical_expansion=gen.lexical.scores(pq.expansion) if pq.expansion else empty,
             titles=gen.titles_lexical.scores(pq.tokens),
             titles_expansion=gen.titles_lexical.scores(pq.expansion) if pq.expansion else empty,
-            dense=dense,
+            dense=dense, vector=vector,
         )
+
+    def scoped(self, sig: Signals, contract: str) -> Signals:
+        """``sig`` limited to one contract, as ``signals(question, contract)`` would give it,
+        without parsing or encoding the question again (one question asked of every contract)."""
+        self._check_contract(contract, sig.collections)
+        scopes = frozenset({contract})
+        dense = sig.dense
+        if sig.scopes != scopes and not self._gen.dense.exact:  # exact over this contract
+            dense = self._gen.dense.scores(sig.vector, scopes)
+        return dataclasses.replace(sig, scopes=scopes, mask=self._mask(scopes, sig.collections),
+                                   dense=dense)
+
+    def _mask(self, scopes: frozenset[str], collections: Collections) -> np.ndarray:
+        mask = self._gen.mask(scopes)
+        if (reachable := self._reach.mask(collections)) is not None:
+            mask = mask & reachable
+        return mask
 
     def rank(self, sig: Signals, top_k: int = 5, *,
              config: SearchConfig | None = None) -> SearchResult:

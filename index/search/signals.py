@@ -31,6 +31,7 @@ class Signals:
     titles: np.ndarray  # BM25 of its tokens over chapter and heading titles
     titles_expansion: np.ndarray
     dense: np.ndarray  # cosine of its vector with each clause's
+    vector: np.ndarray  # its unit vector (narrowing it to a contract needs no new encoding)
 
     @property
     def scope(self) -> str | None:
