@@ -1,10 +1,13 @@
-"""Size limits on what we read, index and search: one place the README and messages point at.
+"""Size limits on what we read, index and search: one place the README and messages point at;
+and the machine's own limit, its cores.
 
 A larger source is reported with its reason; a longer clause is split into cited parts
 (``index.structure.split``); a longer question is refused.
 """
 
 from __future__ import annotations
+
+import os
 
 MAX_BINARY_BYTES = 50 * 1024 * 1024  # PDF and DOCX
 MAX_TEXT_BYTES = 10 * 1024 * 1024  # ~3.5 million characters: 100 times our longest text
@@ -13,3 +16,11 @@ MAX_PAGES = 500  # PDF pages
 # message holds 4,096, so one part and its citation always fit in one message.
 MAX_CLAUSE_CHARS = 3000
 MAX_QUESTION = 500  # characters
+
+
+def cores() -> int:
+    """The cores this process may run on: what pools of workers and threads are sized by."""
+    try:
+        return len(os.sched_getaffinity(0))
+    except AttributeError:  # not on Linux
+        return os.cpu_count() or 1

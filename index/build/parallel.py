@@ -7,12 +7,12 @@ reading and embedding overlap.
 
 from __future__ import annotations
 
-import os
 import threading
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from ..limits import cores
 from ..models import Contract
 from ..parse import cached_ocr, keep_ocr
 from ..store.encoders import ALIASES, ENCODERS, Encoder
@@ -35,14 +35,6 @@ class Reading:
     limits: Limits = field(default_factory=Limits)
     cluster: str | None = None
     stop: threading.Event | None = None
-
-
-def cores() -> int:
-    """The cores this process may run on."""
-    try:
-        return len(os.sched_getaffinity(0))
-    except AttributeError:  # not on Linux
-        return os.cpu_count() or 1
 
 
 def workers_can_load(encoder: Encoder) -> bool:

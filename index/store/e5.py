@@ -17,19 +17,14 @@ from typing import Any
 
 import numpy as np
 
+from ..limits import cores
+
 E5_NAME = "e5-small"
 E5_DIM = 384
 BATCH = 16  # passages a worker encodes per call
 # A longer text is read up to here (about 300 tokens): reading up to 1,000 characters took twice
 # as long on long clauses and answered no better on either half (docs/retrieval.md).
 MAX_CHARS = 500
-
-
-def _cores() -> int:
-    try:
-        return len(os.sched_getaffinity(0))
-    except AttributeError:  # not on Linux
-        return os.cpu_count() or 1
 
 
 class E5Encoder:
@@ -39,7 +34,7 @@ class E5Encoder:
     dim = E5_DIM
 
     def __init__(self, *, workers: int | None = None) -> None:
-        self.workers = max(1, workers if workers is not None else _cores())
+        self.workers = max(1, workers if workers is not None else cores())
         self._lock = threading.Lock()
         self._model: Any = None
 

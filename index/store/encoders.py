@@ -24,6 +24,7 @@ from typing import Any, Protocol
 import numpy as np
 
 from ..errors import EncoderError, UnknownEncoderError
+from ..limits import cores
 from .e5 import E5_NAME, E5Encoder
 
 DEFAULT_ENCODER = E5_NAME
@@ -70,13 +71,6 @@ def _use_cpp_tokenizer(model: object) -> None:
         model._sp = sentencepiece.SentencePieceProcessor(model_file=path)
 
 
-def _cores() -> int:
-    try:
-        return len(os.sched_getaffinity(0))
-    except AttributeError:  # not on Linux
-        return os.cpu_count() or 1
-
-
 class UseEncoder:
     """USE multilingual v3 (512-d), pure numpy, ~2 ms a query.
 
@@ -93,7 +87,7 @@ class UseEncoder:
 
         self.name = name
         self.batch_size = batch_size
-        self.workers = max(1, workers if workers is not None else _cores())
+        self.workers = max(1, workers if workers is not None else cores())
         self._model = USE(threads=self.workers)  # one batch: BLAS on every core
         self._lock = threading.Lock()
         self._loaded = False
