@@ -1,9 +1,10 @@
-"""Shared fixtures: where ../shared lives, and a per-test data dir."""
+"""Shared fixtures: where ../shared lives, a per-test data dir, and a count of OCR page reads."""
 
 from __future__ import annotations
 
 import os
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -28,3 +29,20 @@ def shared() -> Path:
 def samples() -> Path:
     """The project's own sample contracts."""
     return SAMPLES
+
+
+@pytest.fixture()
+def ocr_calls(monkeypatch: pytest.MonkeyPatch) -> list[int]:
+    """Counts the pages the OCR engine really reads in this process (the real engine still
+    reads them)."""
+    import index.ingest.scans as scans_module
+
+    calls: list[int] = []
+    real = scans_module.read_page
+
+    def counting(image: Any, **options: Any) -> Any:
+        calls.append(1)
+        return real(image, **options)
+
+    monkeypatch.setattr(scans_module, "read_page", counting)
+    return calls

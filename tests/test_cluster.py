@@ -10,7 +10,6 @@ import subprocess
 import sys
 from collections.abc import Iterator
 from pathlib import Path
-from typing import Any
 
 import pytest
 from index_corpus import FAST_ENCODER
@@ -64,21 +63,6 @@ def scan(shared: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
     image_pdf([page], folder / "委托合同扫描件.pdf")
     return folder
 
-
-@pytest.fixture()
-def ocr_calls(monkeypatch: pytest.MonkeyPatch) -> list[int]:
-    """Pages OCR reads in this process."""
-    import index.ingest.scans as scans_module
-
-    calls: list[int] = []
-    real = scans_module.read_page
-
-    def counting(image: Any, **options: Any) -> Any:
-        calls.append(1)
-        return real(image, **options)
-
-    monkeypatch.setattr(scans_module, "read_page", counting)
-    return calls
 
 
 def test_a_cluster_worker_gets_and_gives_back_what_ocr_read(scan: Path,

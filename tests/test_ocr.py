@@ -18,7 +18,6 @@ from scans import crop, image_pdf, mixed_pdf, page_subset, render_page, scanned
 
 from index.build import build_from_sources
 from index.ingest import ocr as ocr_module
-from index.ingest import scans as scans_module
 from index.ingest.ocr import group_lines
 from index.parse import parse_contract
 
@@ -32,19 +31,6 @@ def _norm(text: str) -> str:
 def _similarity(a: str, b: str) -> float:
     return difflib.SequenceMatcher(None, _norm(a), _norm(b), autojunk=False).ratio()
 
-
-@pytest.fixture()
-def ocr_calls(monkeypatch: pytest.MonkeyPatch) -> list[int]:
-    """Counts the pages the OCR engine really reads (the real engine still reads them)."""
-    calls: list[int] = []
-    real = scans_module.read_page
-
-    def counting(image: Any, **options: Any) -> Any:
-        calls.append(1)
-        return real(image, **options)
-
-    monkeypatch.setattr(scans_module, "read_page", counting)
-    return calls
 
 
 @pytest.fixture(scope="module")
