@@ -29,7 +29,7 @@ for extra in (ROOT, ROOT / "tests"):
     if str(extra) not in sys.path:
         sys.path.insert(0, str(extra))
 
-from botapi_server import FakeBotApi  # noqa: E402  (tests/: the loopback Bot API server)
+from botapi_server import FakeBotApi, running  # noqa: E402  (tests/: the loopback Bot API)
 
 QUESTIONS = (
     "乙方响应时间是多少",
@@ -148,32 +148,25 @@ async def run_load(index_dir: Path, chats: int = 200, rate_limit: bool = True,
     searcher = await asyncio.to_thread(Searcher.open, index_dir, settings.embed_model)
     await asyncio.to_thread(searcher.warm_up)
     app = build_application(settings, searcher=searcher, rate_limit=rate_limit)
-    await app.initialize()
-    assert app.post_init is not None and app.updater is not None
-    await app.post_init(app)
-    await app.start()
-    await app.updater.start_polling(poll_interval=0.0, timeout=1)
     try:
-        # What a lone asker gets, per question and chat type: the expected answers.
-        for i, ref_id in reference.items():
-            _, kind, text = _chat(i)
-            api.push("message", _message(ref_id, kind, text, 1))
-            await _settle(api, len(api.arrived) + 1, 30, quiet=0.2)
-        expected = {_chat(i)[1:]: [t for _, t in _answers(api, ref_id)]
-                    for i, ref_id in reference.items()}
-        start = time.monotonic()
-        actions_before = len(api.sent("sendChatAction"))
-        for i in range(chats):
-            chat_id, kind, text = _chat(i)
-            api.push("message", _message(chat_id, kind, text, 1))
-        want = len(api.arrived) + sum(len(expected[_chat(i)[1:]]) for i in range(chats))
-        await _settle(api, want, timeout)
-        wall = time.monotonic() - start
-        actions = len(api.sent("sendChatAction")) - actions_before
+        async with running(app):
+            # What a lone asker gets, per question and chat type: the expected answers.
+            for i, ref_id in reference.items():
+                _, kind, text = _chat(i)
+                api.push("message", _message(ref_id, kind, text, 1))
+                await _settle(api, len(api.arrived) + 1, 30, quiet=0.2)
+            expected = {_chat(i)[1:]: [t for _, t in _answers(api, ref_id)]
+                        for i, ref_id in reference.items()}
+            start = time.monotonic()
+            actions_before = len(api.sent("sendChatAction"))
+            for i in range(chats):
+                chat_id, kind, text = _chat(i)
+                api.push("message", _message(chat_id, kind, text, 1))
+            want = len(api.arrived) + sum(len(expected[_chat(i)[1:]]) for i in range(chats))
+            await _settle(api, want, timeout)
+            wall = time.monotonic() - start
+            actions = len(api.sent("sendChatAction")) - actions_before
     finally:
-        await app.updater.stop()
-        await app.stop()
-        await app.shutdown()
         await api.stop()
 
     latencies, problems = [], []

@@ -1,4 +1,5 @@
-"""A loopback Telegram Bot API server for end-to-end bot tests (plain asyncio HTTP/1.1).
+"""A loopback Telegram Bot API server for end-to-end bot tests (plain asyncio HTTP/1.1), and
+``running``: a bot Application run against it inside the test's event loop.
 
 It answers the methods the bot uses, serves queued updates to getUpdates (long poll with a short
 wait) and files for download, and records every call so tests can assert on what was sent.
@@ -12,6 +13,8 @@ from __future__ import annotations
 import asyncio
 import json
 import time
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 from typing import Any
 from urllib.parse import parse_qsl, unquote
 
@@ -218,3 +221,25 @@ def _markup(markup: Any) -> list[Any]:
     if isinstance(markup, str):
         markup = json.loads(markup) if markup else None
     return list((markup or {}).get("inline_keyboard") or [])
+
+
+@asynccontextmanager
+async def running(app: Any, *, poll_interval: float = 0.0, timeout: int = 1,
+                  webhook: dict[str, Any] | None = None) -> AsyncIterator[Any]:
+    """``app`` (a python-telegram-bot Application) started as ``run_polling`` starts it,
+    post_init included, or as ``run_webhook`` with the ``webhook`` options, inside the caller's
+    event loop; stopped and shut down on leaving."""
+    await app.initialize()
+    assert app.post_init is not None and app.updater is not None
+    await app.post_init(app)
+    await app.start()
+    if webhook is not None:
+        await app.updater.start_webhook(**webhook)
+    else:
+        await app.updater.start_polling(poll_interval=poll_interval, timeout=timeout)
+    try:
+        yield app
+    finally:
+        await app.updater.stop()
+        await app.stop()
+        await app.shutdown()

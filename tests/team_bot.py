@@ -11,7 +11,7 @@ from contextlib import asynccontextmanager
 from pathlib import Path
 from typing import Any
 
-from botapi_server import FakeBotApi
+from botapi_server import FakeBotApi, running
 from index_corpus import FAST_ENCODER, fast_encoder, parse_json, write_corpus
 
 from bot.app import build_application
@@ -78,20 +78,13 @@ async def team_bot(tmp_path: Path, layout: Mapping[str, Sequence[dict]], *,
     config = dataclasses.replace(config, **settings)
     searcher = await asyncio.to_thread(Searcher.open, idx, config.embed_model)
     app = build_application(config, searcher=searcher, build=build)
-    await app.initialize()
-    assert app.post_init is not None and app.updater is not None
-    await app.post_init(app)
-    await app.start()
+    options = None
     if webhook:
         from bot.app import webhook_options
 
-        await app.updater.start_webhook(**webhook_options(config))
-    else:
-        await app.updater.start_polling(poll_interval=0.0, timeout=1)
+        options = webhook_options(config)
     try:
-        yield api, app
+        async with running(app, webhook=options):
+            yield api, app
     finally:
-        await app.updater.stop()
-        await app.stop()
-        await app.shutdown()
         await api.stop()

@@ -15,7 +15,7 @@ from typing import Any
 
 import pytest
 from bot_helpers import html_errors, message
-from botapi_server import BOT_ID, BOT_USERNAME, FakeBotApi
+from botapi_server import BOT_ID, BOT_USERNAME, FakeBotApi, running
 from index_corpus import FAST_ENCODER, LEASE, MAINT, fast_encoder, parse_json, write_corpus
 
 from bot.app import build_application
@@ -65,19 +65,10 @@ async def running_bot(tmp_path: Path, *contracts: dict,
     )
     settings = dataclasses.replace(settings, **overrides)
     searcher = await asyncio.to_thread(Searcher.open, idx, settings.embed_model)
-    app = build_application(settings, searcher=searcher, build=build)
-    await app.initialize()
-    assert app.post_init is not None
-    await app.post_init(app)
-    await app.start()
-    assert app.updater is not None
-    await app.updater.start_polling(poll_interval=0.0, timeout=1)
     try:
-        yield server
+        async with running(build_application(settings, searcher=searcher, build=build)):
+            yield server
     finally:
-        await app.updater.stop()
-        await app.stop()
-        await app.shutdown()
         await server.stop()
 
 

@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 from bot_helpers import message
-from botapi_server import FakeBotApi
+from botapi_server import FakeBotApi, running
 from test_bot_e2e import ADMIN, reply_id
 
 from bot.app import build_application
@@ -50,19 +50,10 @@ async def real_bot(tmp_path: Path) -> AsyncIterator[FakeBotApi]:
                         telegram_base_file_url=server.base_file_url,
                         allowed_chats=frozenset({ADMIN}), admins=frozenset({ADMIN}),
                         embed_model="use-multilingual")
-    app = build_application(settings)
-    await app.initialize()
-    assert app.post_init is not None
-    await app.post_init(app)
-    await app.start()
-    assert app.updater is not None
-    await app.updater.start_polling(poll_interval=0.0, timeout=1)
     try:
-        yield server
+        async with running(build_application(settings)):
+            yield server
     finally:
-        await app.updater.stop()
-        await app.stop()
-        await app.shutdown()
         await server.stop()
 
 

@@ -17,6 +17,7 @@ from typing import Any
 
 import httpx
 import pytest
+from botapi_server import running
 from index_corpus import FAST_ENCODER, LEASE, MAINT, fast_encoder, parse_json, write_corpus
 
 from bot.app import build_application
@@ -95,17 +96,8 @@ async def emulated_bot() -> AsyncIterator[Client]:
                                 allowed_chats=frozenset({1}), embed_model=FAST_ENCODER)
             searcher = await asyncio.to_thread(Searcher.open, idx, settings.embed_model)
             app = build_application(settings, searcher=searcher)
-            await app.initialize()
-            assert app.post_init is not None and app.updater is not None
-            await app.post_init(app)
-            await app.start()
-            await app.updater.start_polling(poll_interval=0.05, timeout=0)
-            try:
+            async with running(app, poll_interval=0.05, timeout=0):
                 yield Client(base)
-            finally:
-                await app.updater.stop()
-                await app.stop()
-                await app.shutdown()
     finally:
         if proc.stdin:
             proc.stdin.close()
