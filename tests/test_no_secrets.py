@@ -35,10 +35,22 @@ def index_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return root / "idx"
 
 
-async def _serve(api: FakeBotApi, index_dir: Path, token: str, level: str,
-                 *, questions: tuple[str, ...] = ()) -> tuple[int, str, list[dict]]:
-    """Run `contractbot serve`; ask ``questions`` and stop it once they are answered.
-    Returns its exit status, everything it printed, and the messages it sent."""
+async def _serve(index_dir: Path, token: str, level: str,
+                 *, questions: tuple[str, ...] = ()) -> tuple[int, str, list[dict], int]:
+    """Run `contractbot serve` against a loopback Bot API that knows only GOOD; ask
+    ``questions`` and stop it once they are answered. Returns its exit status, everything it
+    printed, the messages it sent, and how many requests the Bot API refused for their token."""
+    api = FakeBotApi(token=GOOD)
+    await api.start()
+    try:
+        code, out = await _run_serve(api, index_dir, token, level, questions)
+    finally:
+        await api.stop()
+    return code, out, api.sent(), api.rejected
+
+
+async def _run_serve(api: FakeBotApi, index_dir: Path, token: str, level: str,
+                     questions: tuple[str, ...]) -> tuple[int, str]:
     env = {k: v for k, v in os.environ.items() if not k.startswith(("CONTRACTBOT_", "TELEGRAM_"))}
     env.update(CONTRACTBOT_EMBED_MODEL="use-multilingual",  # the fixture's index
                TELEGRAM_BOT_TOKEN=token, TELEGRAM_BASE_URL=api.base_url,
@@ -57,7 +69,7 @@ async def _serve(api: FakeBotApi, index_dir: Path, token: str, level: str,
     finally:
         if proc.returncode is None:
             proc.kill()
-    return int(proc.returncode or 0), out.decode("utf-8", "replace"), api.sent()
+    return int(proc.returncode or 0), out.decode("utf-8", "replace")
 
 
 def _secrets_in(text: str, token: str) -> list[str]:
@@ -65,13 +77,8 @@ def _secrets_in(text: str, token: str) -> list[str]:
 
 
 async def test_a_rejected_token_is_one_line_without_the_token(index_dir: Path) -> None:
-    api = FakeBotApi(token=GOOD)
-    await api.start()
-    try:
-        code, out, _ = await _serve(api, index_dir, BAD, "INFO")
-    finally:
-        await api.stop()
-    assert api.rejected >= 1  # Telegram's 401 on getMe really happened
+    code, out, _, rejected = await _serve(index_dir, BAD, "INFO")
+    assert rejected >= 1  # Telegram's 401 on getMe really happened
     assert code == 2
     assert out.strip().splitlines() == [
         "contractbot: Telegram rejected the bot token (TELEGRAM_BOT_TOKEN); check it with "
@@ -80,25 +87,15 @@ async def test_a_rejected_token_is_one_line_without_the_token(index_dir: Path) -
 
 
 async def test_a_rejected_token_at_debug_prints_no_token(index_dir: Path) -> None:
-    api = FakeBotApi(token=GOOD)
-    await api.start()
-    try:
-        code, out, _ = await _serve(api, index_dir, BAD, "DEBUG")
-    finally:
-        await api.stop()
+    code, out, _, _ = await _serve(index_dir, BAD, "DEBUG")
     assert code == 2 and "Calling Bot API endpoint `getMe`" in out  # DEBUG was on
     assert "Set Bot API URL" in out
     assert _secrets_in(out, BAD) == []
 
 
 async def test_debug_logs_hold_no_token_question_or_clause_text(index_dir: Path) -> None:
-    api = FakeBotApi(token=GOOD)
-    await api.start()
-    try:
-        code, out, sent = await _serve(api, index_dir, GOOD, "DEBUG",
-                                       questions=(QUESTION, "/clause 第一条"))
-    finally:
-        await api.stop()
+    code, out, sent, _ = await _serve(index_dir, GOOD, "DEBUG",
+                                      questions=(QUESTION, "/clause 第一条"))
     assert code == 0
     assert all(CLAUSE in s["text"] for s in sent)  # the bot did answer with the clause
     assert "Call to Bot API endpoint `sendMessage` finished" in out  # DEBUG was on
