@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import threading
 from collections.abc import Iterable
+from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
@@ -24,20 +25,28 @@ Collections = frozenset[str] | None  # None: every collection
 _CACHED_SETS = 32  # collection sets whose mask and titles are kept per generation
 
 
+@dataclass(frozen=True)
+class _Within:
+    """What one set of collections reaches in a generation."""
+
+    keys: frozenset[str]  # its contracts
+    mask: np.ndarray  # bool: their clauses
+    positions: np.ndarray  # the same clauses' positions
+    titles: TitleIndex  # their titles, for scope detection
+
+
 class Reach:
     """Collection filters and hit context over one loaded generation (thread-safe)."""
 
     def __init__(self, gen: LoadedGeneration) -> None:
         self._gen = gen
         self._lock = threading.Lock()
-        self._cache: dict[frozenset[str], tuple[frozenset[str], np.ndarray, TitleIndex]] = {}
-        self._children: list[list[int]] | None = None
+        self._cache: dict[frozenset[str], _Within] = {}
         self._shared: dict[Collections, frozenset[str]] = {}
-        self._subset_positions: dict[frozenset[str], np.ndarray] = {}
+        self._children: list[list[int]] | None = None
         self._positions = {id(c): i for i, c in enumerate(gen.clauses)}  # the same objects
 
-    def _entry(self, collections: frozenset[str]) -> tuple[frozenset[str], np.ndarray,
-                                                           TitleIndex]:
+    def _within(self, collections: frozenset[str]) -> _Within:
         with self._lock:
             found = self._cache.get(collections)
         if found is not None:
@@ -46,37 +55,30 @@ class Reach:
         keys = frozenset(k for k, c in gen.contracts.items() if c.collection in collections)
         mask = np.fromiter((k in keys for k in gen.contract_of), dtype=bool,
                            count=len(gen.contract_of))
-        titles = TitleIndex({k: t for k, t in gen.titles.items() if k in keys})
+        found = _Within(keys, mask, np.flatnonzero(mask),
+                        TitleIndex({k: t for k, t in gen.titles.items() if k in keys}))
         with self._lock:
             if len(self._cache) >= _CACHED_SETS:
                 self._cache.pop(next(iter(self._cache)))
-            self._cache[collections] = (keys, mask, titles)
-        return keys, mask, titles
+            self._cache[collections] = found
+        return found
 
     def keys(self, collections: Collections) -> frozenset[str] | None:
         """Keys of the contracts in ``collections`` (None: all)."""
-        return None if collections is None else self._entry(collections)[0]
+        return None if collections is None else self._within(collections).keys
 
     def mask(self, collections: Collections) -> np.ndarray | None:
         """Boolean mask of their clauses (None: all)."""
-        return None if collections is None else self._entry(collections)[1]
+        return None if collections is None else self._within(collections).mask
 
     def subset(self, collections: Collections) -> tuple[frozenset[str], np.ndarray] | None:
         """(key, clause positions) of ``collections`` for dense search (None: all)."""
-        if collections is None:
-            return None
-        positions = self._subset_positions.get(collections)
-        if positions is None:
-            positions = np.flatnonzero(self._entry(collections)[1])
-            with self._lock:
-                if len(self._subset_positions) >= _CACHED_SETS:
-                    self._subset_positions.pop(next(iter(self._subset_positions)))
-                self._subset_positions[collections] = positions
-        return collections, positions
+        return None if collections is None else (collections,
+                                                 self._within(collections).positions)
 
     def titles(self, collections: Collections) -> TitleIndex:
         """The title index scope detection uses: only reachable contracts' titles."""
-        return self._gen.title_index if collections is None else self._entry(collections)[2]
+        return self._gen.title_index if collections is None else self._within(collections).titles
 
     def reaches(self, contract: str, collections: Collections) -> bool:
         """Whether ``contract`` is indexed and inside ``collections``."""
