@@ -14,7 +14,7 @@ from pathlib import Path
 
 from ..limits import cores
 from ..models import Contract
-from ..parse import cached_ocr, keep_ocr
+from ..parse import cached_ocr, data_key, keep_ocr
 from ..store.encoders import ALIASES, ENCODERS, Encoder
 from ..store.tokenize import TokenMode
 from .embed import Embedder
@@ -69,6 +69,7 @@ class SourceReader:
         self.progress = progress
         self.embedder = embedder
         self.tokens: RawTokens = {}
+        self._ocr_keys: dict[Path, str] = {}  # cluster: the OCR cache key of each file out
 
     def _task(self, path: Path) -> ReadTask:
         if not self.runner.remote:
@@ -78,9 +79,12 @@ class SourceReader:
                             ocr_threads=max(1, cores() // self.runner.size))
         rules = self.rules_file.read_bytes() if self.rules_file and self.rules_file.is_file() \
             else None
-        known = cached_ocr(path, self.ocr_cache) if self.ocr_cache else None
-        return ReadTask(str(path), self.mode, data=path.read_bytes(), rules=rules,
-                        ocr_known=known)
+        data = path.read_bytes()
+        known = None
+        if self.ocr_cache is not None:  # what OCR read of it before goes along
+            self._ocr_keys[path] = key = data_key(data)
+            known = cached_ocr(self.ocr_cache, key)
+        return ReadTask(str(path), self.mode, data=data, rules=rules, ocr_known=known)
 
     def __call__(self, paths: Sequence[Path]) -> dict[Path, Contract | str]:
         """Each file's contract, or why it was not read (a fence's reason included)."""
@@ -100,8 +104,9 @@ class SourceReader:
                 continue
             path = reads.pop(task)
             out[path] = self._read(outcome)
-            if isinstance(outcome, ReadResult) and outcome.ocr_read and self.ocr_cache:
-                keep_ocr(path, self.ocr_cache, outcome.ocr_read)  # a cluster worker's OCR
+            key = self._ocr_keys.pop(path, None)
+            if isinstance(outcome, ReadResult) and outcome.ocr_read and self.ocr_cache and key:
+                keep_ocr(self.ocr_cache, key, outcome.ocr_read)  # a cluster worker's OCR
             contract = out[path]
             if self.embedder is not None and not isinstance(contract, str):
                 for chunk in self.embedder.chunks_of(contract, self.runner.size):

@@ -19,7 +19,7 @@ import numpy as np
 
 from ..errors import SourceError
 from ..models import Contract
-from ..parse import cached_ocr, keep_ocr, parse_contract
+from ..parse import data_key, keep_ocr, parse_contract
 from ..store.encoders import load_encoder
 from ..store.tokenize import TokenMode, tokenize_parts
 from .fence import report_progress
@@ -73,11 +73,11 @@ def read_source(task: ReadTask) -> ReadResult:
         if task.rules is not None:
             rules = str(Path(tmp) / ".rules.txt")
             Path(rules).write_bytes(task.rules)
-        ocr = Path(tmp) / "ocr"  # the cache of this one source, shipped both ways
+        ocr = Path(tmp) / "ocr"  # the OCR cache of this one source, shipped both ways
         if task.ocr_known is not None:
-            keep_ocr(path, ocr, task.ocr_known)
+            keep_ocr(ocr, data_key(task.data), task.ocr_known)
         result = _read(path, rules, task.mode, str(ocr), task.ocr_threads)
-        read = cached_ocr(path, ocr)
+        read = next((f.read_text("utf-8") for f in ocr.glob("*.json")), None)
         return replace(result, ocr_read=read) if read != task.ocr_known else result
 
 

@@ -39,8 +39,17 @@ def content_key(path: Path) -> str:
     with path.open("rb") as f:
         for chunk in iter(lambda: f.read(1 << 20), b""):
             h.update(chunk)
+    return _with_engine(h)
+
+
+def data_key(data: bytes) -> str:
+    """``content_key`` of a source already in memory (a cluster build ships its bytes)."""
+    return _with_engine(hashlib.blake2b(data, digest_size=16))
+
+
+def _with_engine(h: Any) -> str:
     h.update(f"\0{engine_version()}\0{_CACHE_FORMAT}".encode())
-    return h.hexdigest()
+    return str(h.hexdigest())
 
 
 def read_scans(
@@ -67,19 +76,19 @@ def read_scans(
     return out
 
 
-def cached_ocr(path: Path, folder: Path) -> str | None:
-    """What OCR read of ``path``'s content, as the cache file's JSON text (None: nothing yet):
+def cached_ocr(folder: Path, key: str) -> str | None:
+    """What OCR read of the content ``key``, as its cache file's JSON text (None: nothing yet):
     shipped to a cluster worker, which has no cache of its own."""
     try:
-        return (folder / f"{content_key(path)}.json").read_text("utf-8")
+        return (folder / f"{key}.json").read_text("utf-8")
     except OSError:
         return None
 
 
-def keep_ocr(path: Path, folder: Path, data: str) -> None:
-    """Keep ``data`` (a cache file's JSON, as a cluster worker sends it back) as what OCR read of
-    ``path``'s content. Pages of another OCR engine are ignored when loaded, as ever."""
-    _write(folder, content_key(path), data)
+def keep_ocr(folder: Path, key: str, data: str) -> None:
+    """Keep ``data`` (a cache file's JSON, as a cluster worker sends it back) as what OCR read
+    of the content ``key``. Pages of another OCR engine are ignored when loaded, as ever."""
+    _write(folder, key, data)
 
 
 def _load(folder: Path | None, key: str) -> dict[int, OcrPage]:
