@@ -123,13 +123,6 @@ def chat_access(settings: Settings, access: AccessFile | None, chat_id: int, *,
     return access.table().get(chat_id) if access is not None else None
 
 
-def chat_allowed(settings: Settings, chat_id: int, *, user_id: int | None = None,
-                 access: AccessFile | None = None) -> bool:
-    """True when the chat may ask (allow-listed, an admin's own private chat, or listed in the
-    access file)."""
-    return chat_access(settings, access, chat_id, user_id=user_id) is not None
-
-
 def is_admin(settings: Settings, user_id: int | None) -> bool:
     """True when ``user_id`` is one of CONTRACTBOT_ADMINS."""
     return user_id is not None and user_id in settings.admins

@@ -96,7 +96,6 @@ REBUILD_WOULD_EMPTY = (
     "索引未更改：这次重建会清空索引（现有 {total} 份合同）。如确要清空，请发送 /reindex replace。"
 )
 REBUILD_MISSING = "索引未更改：找不到合同来源 {paths}。"
-REBUILD_BUSY = "索引未更改：另一个重建正在进行，请稍后再试。"
 
 
 def say(text: str, script: Script, **values: object) -> str:

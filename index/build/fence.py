@@ -70,7 +70,6 @@ class Failure:
 
 
 Task = Callable[[Any], Any]
-Progress = Callable[[Any], None]  # what a task reports while it runs (pages read ...)
 
 
 def start_method() -> str:

@@ -71,16 +71,6 @@ def question_intents(question: str) -> frozenset[str]:
     return frozenset(name for name, rx in _INTENTS.items() if rx.search(question))
 
 
-def asks_definition(question: str) -> bool:
-    """True when a question asks what a term means (then definition clauses are answers)."""
-    return _DEFINITION_Q.search(question) is not None
-
-
-def asks_list(question: str) -> bool:
-    """True when a question asks for an enumeration (包括哪些 / 有什么内容)."""
-    return _LIST_Q.search(question) is not None
-
-
 def asked_role(question: str) -> str | None:
     """The one party a question is about ("乙方要…" -> "乙方"), None when none or several."""
     roles = [r for r in PARTIES if r in question]
