@@ -200,8 +200,7 @@ async def _take_upload(update: Update, context: Ctx, raw_name: str, size: int | 
     target = folder / name
     replaced = await asyncio.to_thread(to_replace, target, sources=folder,
                                        index_dir=state.settings.index_dir)
-    indexed = {c.key for c in (await state.live_searcher()).contracts()}
-    if replaced or target.stem in indexed:
+    if replaced or (await state.live_searcher()).reaches(target.stem):
         token = state.uploads.ask(PendingUpload(staged, target))
         existing = names_of(replaced) or target.stem
         await reply(msg, texts.UPLOAD_CONFIRM.format(

@@ -63,7 +63,7 @@ async def reachable_scope(context: Ctx, access: ChatAccess) -> str | None:
     if state.scope is None:
         return None
     searcher = await context.bot_data.live_searcher()
-    if state.scope not in {c.key for c in searcher.contracts(collections=access.collections)}:
+    if not searcher.reaches(state.scope, collections=access.collections):
         state.scope = None
     return state.scope
 
@@ -159,8 +159,8 @@ async def on_more(update: Update, context: Ctx) -> None:
         return
     if access.collections is not None:  # the chat's collections may have changed since
         searcher = await context.bot_data.live_searcher()
-        keys = {c.key for c in searcher.contracts(collections=access.collections)}
-        hits = tuple(h for h in stored.result.hits if h.clause.contract in keys)
+        hits = tuple(h for h in stored.result.hits
+                     if searcher.reaches(h.clause.contract, collections=access.collections))
         stored = stored._replace(result=dataclasses.replace(stored.result, hits=hits))
     await send_page(query.message, context, stored)
 

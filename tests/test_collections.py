@@ -79,6 +79,8 @@ def test_listing_lookup_and_compare_stay_inside(library) -> None:
     _, searcher, _ = library
     assert [c.key for c in searcher.contracts(collections=B)] == ["lease"]
     assert searcher.contracts(collections=B)[0].collection == "customer-b"
+    assert searcher.reaches("lease") and searcher.reaches("lease", collections=B)
+    assert not searcher.reaches("lease", collections=A) and not searcher.reaches("nothing")
     assert searcher.get_clause("第二条", collections=A) == []
     assert [h.clause.contract for h in searcher.get_clause("第二条", collections=B)] == ["lease"]
     rows = compare_contracts(searcher, "押金是多少", collections=B).rows

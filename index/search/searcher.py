@@ -75,6 +75,11 @@ class Searcher:
         """Indexed contracts in build order (only those in ``collections`` when given)."""
         return contract_infos(self._gen, self._reach, collections)
 
+    def reaches(self, contract: str, *, collections: Collections = None) -> bool:
+        """Whether ``contract`` is indexed (and inside ``collections`` when given): a set
+        lookup, where ``contracts`` counts every clause."""
+        return self._reach.reaches(contract, collections)
+
     def all_clauses(self) -> list[Clause]:
         """Every indexed clause, in index order."""
         return list(self._gen.clauses)
