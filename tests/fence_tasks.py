@@ -25,7 +25,7 @@ def hungry(_: object) -> int:
 
 def steady(steps: int) -> int:
     """A task that takes ``steps`` half-seconds and reports each one (as OCR reports pages)."""
-    from index.build.fence import report_progress
+    from index.build.fence_child import report_progress
 
     for step in range(steps):
         time.sleep(0.5)
@@ -59,3 +59,8 @@ def my_pid(_: object) -> int:
     """The worker's process id."""
     time.sleep(0.2)
     return os.getpid()
+
+
+def parent_pid(_: object) -> int:
+    """The worker's parent process (a fork server, or the pool's own process)."""
+    return os.getppid()

@@ -8,6 +8,7 @@ import json
 import os
 import subprocess
 import sys
+import time
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -15,7 +16,7 @@ import pytest
 from index_corpus import FAST_ENCODER
 from scans import image_pdf, render_page, scanned
 
-from index import Reading, Searcher, build_from_sources, index_status, ocr_cache_dir
+from index import Limits, Reading, Searcher, build_from_sources, index_status, ocr_cache_dir
 
 ROOT = Path(__file__).resolve().parent.parent
 QUESTIONS = ("乙方响应时间是多少", "维护费用如何支付", "保密义务有哪些")
@@ -52,6 +53,59 @@ def test_cluster_build_equals_local_build(tmp_path: Path, scheduler: str) -> Non
     assert index_status(tmp_path / "cluster").clauses == local.clauses
     assert _answers(tmp_path / "cluster") == _answers(tmp_path / "local")
     assert all(_answers(tmp_path / "local"))
+
+
+def test_a_cluster_worker_reads_within_the_build_limits(scheduler: str) -> None:
+    """A nanny's worker is a daemonic process running tasks in threads, which cannot be killed:
+    each worker thread reads in a child of its own, so a source past the time or memory limit
+    comes back as a Failure (as in a local build) and the worker goes on; embedding is not
+    fenced."""
+    from fence_tasks import double, endless, hungry, parent_pid
+
+    from index.build.cluster import DaskRunner
+    from index.build.fence import Failure
+
+    runner = DaskRunner(scheduler, Limits(seconds=2, memory_mb=300))
+    try:
+        ids = {runner.submit(endless, None, fenced=True): "endless",
+               runner.submit(hungry, None, fenced=True): "hungry",
+               runner.submit(double, 21, fenced=True): "double",
+               runner.submit(parent_pid, None, fenced=True): "fenced parent",
+               runner.submit(parent_pid, None, fenced=False): "unfenced parent"}
+        start = time.monotonic()
+        out = {ids[task]: outcome for task, outcome in runner.completed()}
+        took = time.monotonic() - start
+        workers = set(runner.client.run(os.getpid).values())
+    finally:
+        runner.close()
+    assert out.pop("fenced parent") in workers  # a worker's own child
+    assert out.pop("unfenced parent") not in workers  # the worker itself (its nanny's child)
+    assert out == {"endless": Failure("time"), "hungry": Failure("memory"), "double": 42}
+    assert took < 60
+
+
+def test_a_cluster_build_skips_an_endless_source_with_its_reason(tmp_path: Path,
+                                                                   scheduler: str) -> None:
+    """`index build --cluster` with an admin's spam rule that makes one file's parse endless
+    (catastrophic backtracking): that file is reported too slow to read, the others are
+    indexed, and the build ends (it waited for ever before)."""
+    src = tmp_path / "src"
+    src.mkdir()
+    for name in ("在线客服系统升级服务合同.txt", "軟體維護服務合約.txt"):
+        (src / name).write_bytes((ROOT / "samples" / name).read_bytes())
+    text = (ROOT / "samples" / "在线客服系统升级服务合同.txt").read_text("utf-8")
+    (src / "slow.txt").write_text(text.replace("乙方", "乙方" + "x" * 40, 1), "utf-8")
+    rules = tmp_path / "rules.txt"
+    rules.write_text("re:(x+x+)+y => z\n", "utf-8")
+    env = {**os.environ, "CONTRACTBOT_EMBED_MODEL": FAST_ENCODER,
+           "CONTRACTBOT_RULES_FILE": str(rules), "CONTRACTBOT_READ_TIMEOUT": "3"}
+    done = subprocess.run([sys.executable, "-m", "bot.cli", "index", "build", str(src),
+                           "--index", str(tmp_path / "idx"), "--cluster", scheduler],
+                          env=env, capture_output=True, text=True, timeout=300)
+    assert done.returncode == 3, done.stderr  # some sources were skipped
+    assert done.stderr.splitlines() == ["slow.txt: too slow to read (stopped after 3 s)"]
+    assert "indexed 2 contracts" in done.stdout
+    assert index_status(tmp_path / "idx").contracts == 2
 
 
 @pytest.fixture(scope="module")

@@ -10,7 +10,7 @@ import time
 from pathlib import Path
 
 import pytest
-from fence_tasks import dies, double, endless, fails, hungry, my_pid, reserves, steady
+from fence_tasks import dies, double, endless, fails, hungry, my_pid, parent_pid, reserves, steady
 from index_corpus import FAST_ENCODER
 
 from index import BuildStopped, Limits, Reading, build_from_sources, read_contracts
@@ -56,6 +56,28 @@ def test_memory_is_what_a_task_uses_not_what_it_reserves() -> None:
         ids = {pool.submit(reserves, None): "reserves", pool.submit(hungry, None): "hungry"}
         out = {ids[task]: outcome for task, outcome in pool.results()}
     assert out == {"reserves": 2 * 1024**3, "hungry": Failure("memory")}
+
+
+def test_a_daemonic_process_fences_tasks_in_new_interpreters(
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    """A Dask worker's process is daemonic: multiprocessing lets it start no child. Its pool
+    starts each child as a new interpreter (a child of this process, not of a fork server),
+    with the same limits, progress and failures."""
+    import multiprocessing
+    import os
+
+    monkeypatch.setattr(multiprocessing.current_process(), "daemon", True)
+    limits = Limits(seconds=1.5, memory_mb=300)
+    with FencedPool(2, limits) as pool:
+        ids = {pool.submit(endless, None): "endless", pool.submit(hungry, None): "hungry",
+               pool.submit(dies, None): "dies", pool.submit(fails, None): "fails",
+               pool.submit(steady, 4): "steady", pool.submit(double, 21): "double",
+               pool.submit(parent_pid, None): "parent"}
+        out = {ids[task]: outcome for task, outcome in pool.results()}
+    assert out.pop("parent") == os.getpid()
+    assert out.pop("fails").kind == "error"
+    assert out == {"endless": Failure("time"), "hungry": Failure("memory"),
+                   "dies": Failure("crash", "exit status 3"), "steady": 4, "double": 42}
 
 
 def test_unfenced_tasks_have_no_limits() -> None:

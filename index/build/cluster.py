@@ -6,11 +6,13 @@ chunks and come back as vectors (``work.embed_texts``). The building process kee
 else: it reads the previous generation, decides what to reuse, and writes the new generation
 itself, atomically, as a local build does.
 
-The fence differs: a Dask worker runs tasks in threads, which cannot be killed, so there is no
-per-source time limit on a cluster; memory is the workers' own limit (``dask worker
---memory-limit``): a worker past it is restarted by its nanny and the source is reported as
-too large to read. Needs the optional extra ``contractbot[cluster]`` (``distributed``), on the
-building machine and on every worker, with the same version of contractbot.
+The fence is the same: a Dask worker runs tasks in threads, which cannot be killed, so each
+worker thread reads sources in a child process of its own (``run_fenced``; started as a new
+interpreter, since a nanny's worker is a daemonic process), within the build's time and memory
+limits; a worker past its own ``--memory-limit`` is restarted by its nanny and the source is
+reported as too large to read. Needs the optional extra ``contractbot[cluster]``
+(``distributed``), on the building machine and on every worker, with the same version of
+contractbot.
 """
 
 from __future__ import annotations
@@ -21,7 +23,7 @@ from collections.abc import Callable, Iterator
 from typing import Any
 
 from ..errors import ContractbotError
-from .fence import POLL, BuildStopped, Failure, Limits
+from .fence import POLL, BuildStopped, Failure, FencedPool, Limits, Task
 
 CLUSTER_EXTRA = "pip install 'contractbot[cluster]'"
 
@@ -61,6 +63,8 @@ class DaskRunner:
     def submit(self, fn: Callable[[Any], Any], arg: Any, *, fenced: bool) -> int:
         """Send ``fn(arg)`` to the cluster; its task id."""
         self._next += 1
+        if fenced and (self.limits.seconds or self.limits.memory_mb):
+            fn, arg = run_fenced, (fn, arg, self.limits)
         self._pending[self._next] = self.client.submit(fn, arg, pure=False)
         return self._next
 
@@ -86,6 +90,25 @@ class DaskRunner:
     def close(self) -> None:
         """Disconnect from the scheduler (the cluster keeps running)."""
         self.client.close()
+
+
+_pools = threading.local()  # on a Dask worker: each thread's pool of one child
+
+
+def run_fenced(job: tuple[Task, Any, Limits]) -> Any:
+    """On a Dask worker: ``fn(arg)`` in this thread's child process, within ``limits``, as a
+    local build reads a source (a Failure past them). The child is started on the thread's
+    first source and kept for the next ones (a new one after a failure)."""
+    fn, arg, limits = job
+    pool: FencedPool | None = getattr(_pools, "pool", None)
+    if pool is None or pool.limits != limits:
+        if pool is not None:
+            pool.close()
+        pool = _pools.pool = FencedPool(1, limits)
+    pool.submit(fn, arg)
+    for _task, outcome in pool.results():
+        return outcome
+    raise AssertionError("a submitted task always has an outcome")
 
 
 def _outcome(future: Any) -> Any:

@@ -4,17 +4,20 @@ A source is read in a child process, so that a file that makes the parser slow o
 contract that lost its line breaks, a hostile upload) costs that child, never the building
 process or the bot: past ``Limits.seconds`` the child is killed, and so it is when its resident
 memory grows by more than ``Limits.memory_mb`` (watched from here; an address-space limit set
-in the child, ``ADDRESS_HEADROOM_MB`` above that, makes a single huge allocation fail at once),
-and the task comes back as a ``Failure`` with a reason; a new child takes its place. Resident
-memory, not address space, is what is limited: the OCR engine reserves far more address space
-than it uses (1.2 GB reserved for 0.4 GB used), as do threads (a stack and a malloc arena
-each). The same workers embed texts (the encoders' C engines and numpy run a core each in
-separate processes, where threads of one process would share the GIL).
+in the child (``fence_child.py``), ``ADDRESS_HEADROOM_MB`` above that, makes a single huge
+allocation fail at once), and the task comes back as a ``Failure`` with a reason; a new child
+takes its place. Resident memory, not address space, is what is limited: the OCR engine
+reserves far more address space than it uses (1.2 GB reserved for 0.4 GB used), as do threads
+(a stack and a malloc arena each). The same workers embed texts (the encoders' C engines and
+numpy run a core each in separate processes, where threads of one process would share the GIL).
 
 Children start with ``forkserver`` (``spawn`` where there is none): never forked from a
-process that has threads (the bot, a build's loader threads). They end when the pool closes,
-when the building process dies (their pipe closes; on Linux also PR_SET_PDEATHSIG), and when
-``stop`` is set: the pool then kills them and raises ``BuildStopped``.
+process that has threads (the bot, a build's loader threads). In a daemonic process (a Dask
+worker's: ``multiprocessing`` lets it have no children) each child is a new interpreter
+instead, so that a cluster's workers read sources within the same limits. Children end when
+the pool closes, when the building process dies (their pipe closes; on Linux also
+PR_SET_PDEATHSIG), and when ``stop`` is set: the pool then kills them and raises
+``BuildStopped``.
 """
 
 from __future__ import annotations
@@ -22,7 +25,8 @@ from __future__ import annotations
 import contextlib
 import multiprocessing
 import os
-import signal
+import subprocess
+import sys
 import threading
 import time
 from collections import deque
@@ -32,10 +36,9 @@ from multiprocessing.connection import Connection, wait
 from typing import Any
 
 from ..errors import ContractbotError
+from .fence_child import resident, serve
 
 POLL = 0.2  # seconds between checks of ``stop`` and of children's memory while waiting
-ADDRESS_HEADROOM_MB = 8192  # address space a task may reserve beyond its memory limit
-WATCH = 0.5  # seconds between a child's checks that the building process still runs
 
 
 class BuildStopped(ContractbotError):
@@ -73,7 +76,11 @@ Task = Callable[[Any], Any]
 
 
 def start_method() -> str:
-    """``forkserver`` where the platform has it, else ``spawn``."""
+    """How children start: ``forkserver`` where the platform has it, else ``spawn``; and
+    ``interpreter`` in a daemonic process (a Dask worker's), which ``multiprocessing`` does not
+    let have children."""
+    if multiprocessing.current_process().daemon:
+        return "interpreter"
     methods = multiprocessing.get_all_start_methods()
     return "forkserver" if "forkserver" in methods else "spawn"
 
@@ -81,11 +88,17 @@ def start_method() -> str:
 class _Worker:
     """One child process and the parent's end of its pipe."""
 
-    def __init__(self, ctx: Any, memory_mb: int) -> None:
-        self.conn, child = ctx.Pipe()
-        self.proc = ctx.Process(target=_serve, args=(child, memory_mb, os.getpid()),
-                                daemon=True, name="contractbot-worker")
-        self.proc.start()
+    def __init__(self, start: str, memory_mb: int) -> None:
+        self.proc: Any
+        if start == "interpreter":
+            self.conn, child = multiprocessing.Pipe()
+            self.proc = _Interpreter(child, memory_mb)
+        else:
+            ctx: Any = multiprocessing.get_context(start)
+            self.conn, child = ctx.Pipe()
+            self.proc = ctx.Process(target=serve, args=(child, memory_mb, os.getpid()),
+                                    daemon=True, name="contractbot-worker")
+            self.proc.start()
         child.close()
         self.task: int | None = None
         self.deadline = float("inf")
@@ -100,6 +113,42 @@ class _Worker:
             self.conn.close()
 
 
+class _Interpreter:
+    """A child started as a new interpreter running ``fence_child.main`` with this process's
+    ``sys.path``, its end of the pipe inherited; it offers what the pool uses of a
+    ``multiprocessing.Process``: pid, sentinel, is_alive, exitcode, kill and join."""
+
+    def __init__(self, conn: Connection, memory_mb: int) -> None:
+        fd = conn.fileno()
+        self.sentinel, ended = os.pipe()  # the child holds ``ended``: EOF here once it exits
+        code = (f"import sys; sys.path[:] = {list(sys.path)!r}; "
+                "from index.build.fence_child import main; main(sys.argv[1:])")
+        try:
+            self._popen = subprocess.Popen(
+                [sys.executable, "-c", code, str(fd), str(memory_mb), str(os.getpid())],
+                pass_fds=(fd, ended), stdin=subprocess.DEVNULL)
+        finally:
+            os.close(ended)
+        self.pid = self._popen.pid
+
+    def is_alive(self) -> bool:
+        return self._popen.poll() is None
+
+    @property
+    def exitcode(self) -> int | None:
+        return self._popen.poll()  # negative: the signal that ended it, as multiprocessing's
+
+    def kill(self) -> None:
+        self._popen.kill()
+
+    def join(self, timeout: float) -> None:
+        with contextlib.suppress(subprocess.TimeoutExpired):
+            self._popen.wait(timeout)
+        if self._popen.returncode is not None and self.sentinel >= 0:
+            os.close(self.sentinel)
+            self.sentinel = -1
+
+
 class FencedPool:
     """Runs tasks in up to ``workers`` child processes; ``results()`` yields (task id, value or
     Failure) as they finish. Fenced tasks (reading a source) get ``limits``; unfenced ones
@@ -112,7 +161,7 @@ class FencedPool:
         self.limits = limits
         self.stop = stop
         self.on_progress = on_progress
-        self._ctx = multiprocessing.get_context(start_method())
+        self._start = start_method()
         self._workers: list[_Worker] = []
         self._queue: deque[tuple[int, Task, Any, bool]] = deque()
         self._next = 0
@@ -187,7 +236,7 @@ class FencedPool:
             self._done(w)
             self._retire(w)
             return task, Failure("time")
-        if w.max_resident and _resident(w.proc.pid) > w.max_resident:
+        if w.max_resident and resident(w.proc.pid) > w.max_resident:
             self._done(w)
             self._retire(w)
             return task, Failure("memory")
@@ -206,7 +255,7 @@ class FencedPool:
         while self._queue:
             idle = next((w for w in self._workers if w.task is None), None)
             if idle is None and len(self._workers) < self.size:
-                idle = _Worker(self._ctx, self.limits.memory_mb)
+                idle = _Worker(self._start, self.limits.memory_mb)
                 self._workers.append(idle)
             if idle is None:
                 return
@@ -240,144 +289,3 @@ class FencedPool:
             w.kill()
         self._queue.clear()
         self._running = 0
-
-
-# ----------------------------------------------------------------------------- in the child
-
-_reporter: Connection | None = None
-
-
-def report_progress(value: Any) -> None:
-    """Tell the parent how a fenced task is getting on (pages read); each report also gives
-    the task a fresh time limit. Outside a pool's child it does nothing."""
-    if _reporter is not None:
-        with contextlib.suppress(OSError, ValueError):
-            _reporter.send(("progress", value))
-
-
-def _serve(conn: Connection, memory_mb: int, parent: int) -> None:
-    """A child's loop: run each task sent, send back ("ok", value), ("error", text) or
-    ("memory", None), until the pipe closes or None arrives; it ends within a second of the
-    building process ``parent`` dying, even in the middle of a task."""
-    global _reporter
-    with contextlib.suppress(ValueError, OSError):  # Ctrl-C is the building process's to handle
-        signal.signal(signal.SIGINT, signal.SIG_IGN)
-    _die_with_parent()
-    threading.Thread(target=_watch, args=(parent,), daemon=True, name="parent-watch").start()
-    _reporter = conn
-    while True:
-        try:
-            message = conn.recv()
-        except (EOFError, OSError):
-            return
-        if message is None:
-            return
-        fn, arg, fenced = message
-        _one_thread_libraries()  # the libraries the last task loaded, too
-        limit = None
-        if fenced:
-            conn.send(("started", _resident(os.getpid())))
-            limit = _limit_memory(memory_mb + ADDRESS_HEADROOM_MB if memory_mb else 0)
-        try:
-            reply: tuple[str, Any] = ("ok", fn(arg))
-        except MemoryError:
-            reply = ("memory", None)
-        except Exception as err:
-            reply = ("error", f"{type(err).__name__}: {err}")
-        finally:
-            _unlimit_memory(limit)
-        try:
-            conn.send(reply)
-        except MemoryError:
-            conn.send(("memory", None))
-        if reply[0] == "memory":
-            return
-
-
-def _watch(parent: int) -> None:
-    """End this process when the building process is gone. (A forkserver child's parent is
-    the fork server, which lives as long as any of its children: PR_SET_PDEATHSIG alone would
-    leave a child busy on an endless source running for ever.)"""
-    while _alive(parent):
-        time.sleep(WATCH)
-    os._exit(1)
-
-
-def _alive(pid: int) -> bool:
-    """Whether process ``pid`` runs (a zombie does not)."""
-    try:
-        with open(f"/proc/{pid}/stat") as f:
-            return f.read().rpartition(")")[2].split()[0] not in ("Z", "X")
-    except FileNotFoundError:
-        return False
-    except OSError:  # no /proc here
-        try:
-            os.kill(pid, 0)
-        except ProcessLookupError:
-            return False
-        except PermissionError:
-            return True
-        return True
-
-
-def _die_with_parent() -> None:
-    """Linux: the kernel kills this child when its parent (the fork server, or the building
-    process under ``spawn``) dies."""
-    with contextlib.suppress(Exception):
-        import ctypes
-
-        libc = ctypes.CDLL(None, use_errno=True)
-        libc.prctl(1, int(signal.SIGKILL))  # PR_SET_PDEATHSIG
-
-
-def _one_thread_libraries() -> None:
-    """Each child runs one task at a time on one core: BLAS and OpenMP on one thread."""
-    with contextlib.suppress(Exception):
-        from threadpoolctl import threadpool_limits
-
-        threadpool_limits(1)
-
-
-def _address_space() -> int:
-    """Bytes of address space this process holds now (Linux), else 0."""
-    try:
-        with open("/proc/self/statm") as f:
-            return int(f.read().split()[0]) * os.sysconf("SC_PAGE_SIZE")
-    except (OSError, ValueError):
-        return 0
-
-
-def _resident(pid: int) -> int:
-    """Bytes of resident memory of process ``pid`` (Linux), else 0."""
-    try:
-        with open(f"/proc/{pid}/statm") as f:
-            return int(f.read().split()[1]) * os.sysconf("SC_PAGE_SIZE")
-    except (OSError, ValueError, IndexError):
-        return 0
-
-
-def _limit_memory(memory_mb: int) -> tuple[int, int] | None:
-    """Let this process's address space grow by at most ``memory_mb`` MB; the previous
-    limits, to restore."""
-    if memory_mb <= 0:
-        return None
-    try:
-        import resource
-    except ImportError:  # not on a POSIX system
-        return None
-    used = _address_space()
-    if not used:
-        return None
-    before = resource.getrlimit(resource.RLIMIT_AS)
-    soft = used + memory_mb * 1024 * 1024
-    if before[1] != resource.RLIM_INFINITY:
-        soft = min(soft, before[1])
-    resource.setrlimit(resource.RLIMIT_AS, (soft, before[1]))
-    return before
-
-
-def _unlimit_memory(before: tuple[int, int] | None) -> None:
-    if before is not None:
-        import resource
-
-        resource.setrlimit(resource.RLIMIT_AS, before)

@@ -22,7 +22,7 @@ from ..models import Contract
 from ..parse import data_key, keep_ocr, parse_contract
 from ..store.encoders import load_encoder
 from ..store.tokenize import TokenMode, tokenize_parts
-from .fence import report_progress
+from .fence_child import report_progress
 from .texts import clause_rows, title_parts
 
 RawTokens = dict[str, tuple[list[str], list[str]]]  # text piece -> its raw tokens (tokenize)

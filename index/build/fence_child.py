@@ -1,0 +1,165 @@
+"""The child's side of the fence (``fence.py``): the loop that runs the tasks a pool sends, within
+the memory limit it sets itself, until the pipe closes or the parent is gone.
+
+A pool starts it with ``multiprocessing`` (forkserver or spawn), or, from a daemonic process
+that ``multiprocessing`` does not let have children (a Dask worker's), as a new interpreter
+that calls ``main`` with the inherited pipe's descriptor.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import signal
+import threading
+import time
+from multiprocessing.connection import Connection
+from typing import Any
+
+ADDRESS_HEADROOM_MB = 8192  # address space a task may reserve beyond its memory limit
+WATCH = 0.5  # seconds between a child's checks that the building process still runs
+
+_reporter: Connection | None = None
+
+
+def report_progress(value: Any) -> None:
+    """Tell the parent how a fenced task is getting on (pages read); each report also gives
+    the task a fresh time limit. Outside a pool's child it does nothing."""
+    if _reporter is not None:
+        with contextlib.suppress(OSError, ValueError):
+            _reporter.send(("progress", value))
+
+
+def serve(conn: Connection, memory_mb: int, parent: int) -> None:
+    """A child's loop: run each task sent, send back ("ok", value), ("error", text) or
+    ("memory", None), until the pipe closes or None arrives; it ends within a second of the
+    building process ``parent`` dying, even in the middle of a task."""
+    global _reporter
+    with contextlib.suppress(ValueError, OSError):  # Ctrl-C is the building process's to handle
+        signal.signal(signal.SIGINT, signal.SIG_IGN)
+    _die_with_parent()
+    threading.Thread(target=_watch, args=(parent,), daemon=True, name="parent-watch").start()
+    _reporter = conn
+    while True:
+        try:
+            message = conn.recv()
+        except (EOFError, OSError):
+            return
+        if message is None:
+            return
+        fn, arg, fenced = message
+        _one_thread_libraries()  # the libraries the last task loaded, too
+        limit = None
+        if fenced:
+            conn.send(("started", resident(os.getpid())))
+            limit = _limit_memory(memory_mb + ADDRESS_HEADROOM_MB if memory_mb else 0)
+        try:
+            reply: tuple[str, Any] = ("ok", fn(arg))
+        except MemoryError:
+            reply = ("memory", None)
+        except Exception as err:
+            reply = ("error", f"{type(err).__name__}: {err}")
+        finally:
+            _unlimit_memory(limit)
+        try:
+            conn.send(reply)
+        except MemoryError:
+            conn.send(("memory", None))
+        if reply[0] == "memory":
+            return
+
+
+def _watch(parent: int) -> None:
+    """End this process when the building process is gone. (A forkserver child's parent is
+    the fork server, which lives as long as any of its children: PR_SET_PDEATHSIG alone would
+    leave a child busy on an endless source running for ever.)"""
+    while _alive(parent):
+        time.sleep(WATCH)
+    os._exit(1)
+
+
+def _alive(pid: int) -> bool:
+    """Whether process ``pid`` runs (a zombie does not)."""
+    try:
+        with open(f"/proc/{pid}/stat") as f:
+            return f.read().rpartition(")")[2].split()[0] not in ("Z", "X")
+    except FileNotFoundError:
+        return False
+    except OSError:  # no /proc here
+        try:
+            os.kill(pid, 0)
+        except ProcessLookupError:
+            return False
+        except PermissionError:
+            return True
+        return True
+
+
+def _die_with_parent() -> None:
+    """Linux: the kernel kills this child when its parent (the fork server, or the building
+    process under ``spawn``) dies."""
+    with contextlib.suppress(Exception):
+        import ctypes
+
+        libc = ctypes.CDLL(None, use_errno=True)
+        libc.prctl(1, int(signal.SIGKILL))  # PR_SET_PDEATHSIG
+
+
+def _one_thread_libraries() -> None:
+    """Each child runs one task at a time on one core: BLAS and OpenMP on one thread."""
+    with contextlib.suppress(Exception):
+        from threadpoolctl import threadpool_limits
+
+        threadpool_limits(1)
+
+
+def _address_space() -> int:
+    """Bytes of address space this process holds now (Linux), else 0."""
+    try:
+        with open("/proc/self/statm") as f:
+            return int(f.read().split()[0]) * os.sysconf("SC_PAGE_SIZE")
+    except (OSError, ValueError):
+        return 0
+
+
+def resident(pid: int) -> int:
+    """Bytes of resident memory of process ``pid`` (Linux), else 0."""
+    try:
+        with open(f"/proc/{pid}/statm") as f:
+            return int(f.read().split()[1]) * os.sysconf("SC_PAGE_SIZE")
+    except (OSError, ValueError, IndexError):
+        return 0
+
+
+def _limit_memory(memory_mb: int) -> tuple[int, int] | None:
+    """Let this process's address space grow by at most ``memory_mb`` MB; the previous
+    limits, to restore."""
+    if memory_mb <= 0:
+        return None
+    try:
+        import resource
+    except ImportError:  # not on a POSIX system
+        return None
+    used = _address_space()
+    if not used:
+        return None
+    before = resource.getrlimit(resource.RLIMIT_AS)
+    soft = used + memory_mb * 1024 * 1024
+    if before[1] != resource.RLIM_INFINITY:
+        soft = min(soft, before[1])
+    resource.setrlimit(resource.RLIMIT_AS, (soft, before[1]))
+    return before
+
+
+def _unlimit_memory(before: tuple[int, int] | None) -> None:
+    if before is not None:
+        import resource
+
+        resource.setrlimit(resource.RLIMIT_AS, before)
+
+
+def main(argv: list[str]) -> None:
+    """Serve a pool from a new interpreter: ``argv`` is this end's file descriptor, the memory
+    limit in MB and the pool's process id."""
+    fd, memory_mb, parent = (int(a) for a in argv)
+    serve(Connection(fd), memory_mb, parent)
