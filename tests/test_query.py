@@ -5,7 +5,7 @@ from __future__ import annotations
 from index.search.lookup import clause_number_forms
 from index.search.party_roles import clause_actor, clause_obligor, condition_subject
 from index.search.question import asked_role, parse_query
-from index.search.scope import detect_scope, unknown_title
+from index.search.scope import detect_scopes, unknown_title
 from index.search.thesaurus import Thesaurus
 from index.text import normalize_text
 
@@ -56,19 +56,19 @@ TITLES = {
 
 
 def test_scope_from_a_distinctive_title_part() -> None:
-    assert detect_scope("维护协议里响应时间是多少", TITLES) == "cs-maintenance"
-    assert detect_scope("在线教育平台那份协议的鉴定报告", TITLES) == "edu"
-    assert detect_scope("《电商平台智能客服系统升级合同》的验收标准", TITLES) == "ecommerce"
-    assert detect_scope("cs-upgrade 的服务期限", TITLES) == "cs-upgrade"
-    assert detect_scope("软件维护的费用怎么付", TITLES) == "cs-maintenance"  # a title run
+    assert detect_scopes("维护协议里响应时间是多少", TITLES) == {"cs-maintenance"}
+    assert detect_scopes("在线教育平台那份协议的鉴定报告", TITLES) == {"edu"}
+    assert detect_scopes("《电商平台智能客服系统升级合同》的验收标准", TITLES) == {"ecommerce"}
+    assert detect_scopes("cs-upgrade 的服务期限", TITLES) == {"cs-upgrade"}
+    assert detect_scopes("软件维护的费用怎么付", TITLES) == {"cs-maintenance"}  # a title run
 
 
 def test_no_scope_without_strong_evidence() -> None:
-    assert detect_scope("哪份合同的服务期限只有一个月", TITLES) is None
-    assert detect_scope("维护响应时间是多少", TITLES) is None  # no 合同/协议, no title run
-    assert detect_scope("在线客服怎么收费", TITLES) is None  # a run in three titles
-    assert detect_scope("升级合同的验收标准", TITLES) is None  # 升级 is in two titles
-    assert detect_scope("乙方响应时间", {}) is None
+    assert detect_scopes("哪份合同的服务期限只有一个月", TITLES) == frozenset()
+    assert detect_scopes("维护响应时间是多少", TITLES) == frozenset()  # no 合同/协议, no title run
+    assert detect_scopes("在线客服怎么收费", TITLES) == frozenset()  # a run in three titles
+    assert detect_scopes("升级合同的验收标准", TITLES) == frozenset()  # 升级 is in two titles
+    assert detect_scopes("乙方响应时间", {}) == frozenset()
 
 
 def test_roles() -> None:

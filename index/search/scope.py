@@ -80,12 +80,6 @@ def _title_index(titles: Mapping[str, str] | TitleIndex) -> TitleIndex:
     return titles if isinstance(titles, TitleIndex) else TitleIndex(titles)
 
 
-def detect_scope(question: str, titles: Mapping[str, str] | TitleIndex) -> str | None:
-    """The one contract a normalised question names, else None (see ``detect_scopes``)."""
-    found = detect_scopes(question, titles)
-    return next(iter(found)) if len(found) == 1 else None
-
-
 def detect_scopes(question: str, titles: Mapping[str, str] | TitleIndex) -> frozenset[str]:
     """The contracts a normalised question names; empty for the whole library.
 
