@@ -214,6 +214,42 @@ def test_a_build_that_empties_the_index_changes_nothing(tmp_path) -> None:
     assert report.written and report.contracts == 0 and report.exit_code == 4
 
 
+def test_a_wrong_folder_is_refused_before_its_files_are_read(tmp_path, monkeypatch) -> None:
+    """With the standard parser a contract's key is its file's stem: a folder whose names would
+    drop most of the index is refused before any file is read (each was read, OCR'd where a
+    scan, and its texts embedded first, for nothing)."""
+    import index.parse
+    from index import Reading
+
+    samples = Path(__file__).resolve().parent.parent / "samples"
+    lib, wrong, idx = tmp_path / "lib", tmp_path / "wrong", tmp_path / "idx"
+    lib.mkdir()
+    wrong.mkdir()
+    for p in samples.glob("*.txt"):
+        (lib / p.name).write_bytes(p.read_bytes())
+        (wrong / f"copy-{p.name}").write_bytes(p.read_bytes())
+    reading = Reading(workers=0)  # read in this process, where the reads are counted
+    build_index([lib], idx, fast_encoder(), progress=False, reading=reading)
+    live = store.current_generation(idx)
+    read: list[Path] = []
+    real = index.parse.parse_contract
+
+    def counting(path: Path, **options: object) -> object:
+        read.append(path)
+        return real(path, **options)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(index.parse, "parse_contract", counting)
+    with pytest.raises(WouldDropError) as refused:
+        build_index([wrong], idx, fast_encoder(), progress=False, reading=reading)
+    assert sorted(refused.value.dropped) == sorted(p.name for p in lib.iterdir())
+    assert store.current_generation(idx) == live
+    assert read == []
+    # the same files under their own names are read (and only the changed one parsed)
+    (lib / "extra.txt").write_bytes(next(samples.glob("*.txt")).read_bytes())
+    report = build_index([lib], idx, fast_encoder(), progress=False, reading=reading)
+    assert [p.name for p in read] == ["extra.txt"] and report.contracts == 3
+
+
 def test_busy_index_refuses_a_second_build(tmp_path) -> None:
     src = tmp_path / "src"
     write_corpus(src, LEASE)

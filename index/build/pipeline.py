@@ -4,6 +4,8 @@ A source whose content hash is unchanged is neither re-parsed nor re-embedded: i
 and BM25 counts are carried over from the previous generation. Sources that fail are recorded,
 not fatal. The plan stage's safety rules (``guard``) run before anything is written: a missing
 source, or a build that would empty the index or drop most of it, leaves the index as it was.
+With the standard parser (a contract's key is its file's stem) the rule on dropping runs on the
+file names first, so that a wrong folder is refused before any file in it is read or embedded.
 """
 
 from __future__ import annotations
@@ -116,6 +118,11 @@ def _build_with(roots: Sequence[Path], index_dir: Path, encoder: Encoder, option
                        mode if runner is None else None)
     try:
         live = live_manifest(index_dir)
+        recorded = root_names(roots)
+        if options.parse is None:  # its keys are the files' stems: a build that would be
+            # refused with every file read is refused before one is read or embedded
+            check_drops({f.stem for f in files}, live, roots=recorded,
+                        replace=options.replace, failed=missing)
         previous = reusable_previous(index_dir, encoder=encoder.name, tokenizer=mode,
                                      text_version=TEXT_VERSION)
         cache = EmbedCache.open(index_dir, encoder.name, encoder.dim)
@@ -130,7 +137,6 @@ def _build_with(roots: Sequence[Path], index_dir: Path, encoder: Encoder, option
                           progress=options.progress, reader=reader)
         plan = assign_collections(plan, list(roots))
         kept = {item.contract.key for item in plan.items}
-        recorded = root_names(roots)
         check_drops(kept, live, roots=recorded, replace=options.replace, failed=plan.failed)
         parsed = sum(1 for item in plan.items if isinstance(item, Parsed))
         if not kept and (live is None or not live.sources):  # nothing to index or to lose
