@@ -20,6 +20,7 @@ from index import (
     ContractbotError,
     IndexBusyError,
     MissingSourceError,
+    WouldChangeEncoderError,
     WouldDropError,
     ocr_cache_dir,
     private_dir,
@@ -128,6 +129,10 @@ def build_error_text(err: ContractbotError) -> str:
             return texts.REBUILD_WOULD_EMPTY.format(total=err.total)
         return texts.REBUILD_WOULD_DROP.format(total=err.total, count=len(err.dropped),
                                                names=escape(hide_paths(names)))
+    if isinstance(err, WouldChangeEncoderError):
+        return texts.REBUILD_WOULD_CHANGE_ENCODER.format(
+            built_with=escape(err.built_with), configured=escape(err.configured),
+            clauses=err.clauses)
     if isinstance(err, MissingSourceError):
         names = "、".join(Path(p).name for p in err.paths)
         return texts.REBUILD_MISSING.format(paths=escape(names))

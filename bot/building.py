@@ -1,8 +1,8 @@
 """An index build as the command line and cron run it: the same rules, and one line for each
 outcome (exit codes in the README's table).
 
-A missing source, a build that would empty the index or drop most of it, and a busy index all
-leave the index as it was; the last line says why and what to do.
+A missing source, a build that would empty the index, drop most of it or change its encoder,
+and a busy index all leave the index as it was; the last line says why and what to do.
 """
 
 from __future__ import annotations
@@ -12,12 +12,14 @@ from collections.abc import Iterable, Sequence
 from pathlib import Path
 
 from index import (
+    BuildRefusedError,
     BuildReport,
     ClusterError,
     IndexBusyError,
     MissingSourceError,
     NoSourcesError,
     Reading,
+    WouldChangeEncoderError,
     WouldDropError,
     build_from_sources,
 )
@@ -29,7 +31,7 @@ EXIT_ERROR = 1
 EXIT_USAGE = 2  # a wrong argument or setting: a missing source, an unknown encoder ...
 EXIT_SKIPPED = 3  # some sources were not indexed
 EXIT_NOTHING = 4  # nothing could be indexed
-EXIT_REFUSED = 5  # the build would empty the index or drop most of it; nothing was changed
+EXIT_REFUSED = 5  # the build would empty the index, drop most of it or change its encoder
 EXIT_BUSY = 75  # another build holds the index lock (EX_TEMPFAIL: try again later)
 
 
@@ -39,10 +41,13 @@ def report_failures(failed: Iterable[tuple[str, str]]) -> None:
         print(f"{Path(source).name}: {reason}", file=sys.stderr)
 
 
-def refusal(err: WouldDropError, *, rerun: str) -> str:
+def refusal(err: BuildRefusedError, *, rerun: str) -> str:
     """The line that says why a build was refused and how to get what the user wants."""
+    if isinstance(err, WouldChangeEncoderError):
+        return (f"{err}. The index is unchanged: set CONTRACTBOT_EMBED_MODEL={err.built_with} "
+                f"to update it, or pass --replace to rebuild it with {err.configured}")
     line = f"{err}. The index is unchanged: pass --replace to allow it"
-    if err.missing_roots:
+    if isinstance(err, WouldDropError) and err.missing_roots:
         line += f", or run {rerun} with no SOURCES to rebuild every source it remembers"
     return line
 
@@ -61,8 +66,9 @@ def run_build(sources: Sequence[Path] | None, index_dir: Path, settings: Setting
     except (MissingSourceError, NoSourcesError) as err:
         print(f"{prog}: {err}; the index is unchanged", file=sys.stderr)
         return EXIT_USAGE, None
-    except WouldDropError as err:
-        report_failures(err.failed)
+    except BuildRefusedError as err:
+        if isinstance(err, WouldDropError):
+            report_failures(err.failed)
         print(f"{prog}: {refusal(err, rerun=rerun)}", file=sys.stderr)
         return EXIT_REFUSED, None
     except IndexBusyError as err:

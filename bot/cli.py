@@ -16,13 +16,13 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from index import (
+    BuildRefusedError,
     ContractbotError,
     EncoderError,
     IndexBusyError,
     IndexMissingError,
     QueryError,
     SearchResult,
-    WouldDropError,
 )
 
 from .arguments import UsageError, build_parser
@@ -312,7 +312,7 @@ def _run(argv: Sequence[str] | None) -> int:
     except (UsageError, EncoderError, TokenRejectedError) as err:
         print(f"contractbot: {err}", file=sys.stderr)
         return EXIT_USAGE
-    except WouldDropError as err:  # a build not run by run_build (ask's first build)
+    except BuildRefusedError as err:  # a build not run by run_build (ask's first build)
         print(f"contractbot: {refusal(err, rerun='`contractbot index build`')}", file=sys.stderr)
         return EXIT_REFUSED
     except IndexBusyError as err:

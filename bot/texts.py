@@ -96,6 +96,10 @@ REBUILD_WOULD_EMPTY = (
     "索引未更改：这次重建会清空索引（现有 {total} 份合同）。如确要清空，请发送 /reindex replace。"
 )
 REBUILD_MISSING = "索引未更改：找不到合同来源 {paths}。"
+REBUILD_WOULD_CHANGE_ENCODER = (
+    "索引未更改：现有索引由编码器 {built_with} 建立，这次重建会改用 {configured}，"
+    "并重新嵌入全部 {clauses} 条。如确要更换，请发送 /reindex replace。"
+)
 
 
 def say(text: str, script: Script, **values: object) -> str:

@@ -20,6 +20,7 @@ from .build import (
     read_contracts,
 )
 from .errors import (
+    BuildRefusedError,
     ContractbotError,
     EmptyQuestionError,
     EmptySourceError,
@@ -39,6 +40,7 @@ from .errors import (
     UnknownEncoderError,
     UnreadableSourceError,
     UnsupportedFormatError,
+    WouldChangeEncoderError,
     WouldDropError,
 )
 from .limits import MAX_BINARY_BYTES, MAX_CLAUSE_CHARS, MAX_PAGES, MAX_QUESTION, MAX_TEXT_BYTES
@@ -77,6 +79,7 @@ __all__ = [
     "MAX_QUESTION",
     "MAX_TEXT_BYTES",
     "PARTIES",
+    "BuildRefusedError",
     "BuildReport",
     "BuildStopped",
     "Clause",
@@ -118,6 +121,7 @@ __all__ = [
     "UnknownEncoderError",
     "UnreadableSourceError",
     "UnsupportedFormatError",
+    "WouldChangeEncoderError",
     "WouldDropError",
     "build_from_sources",
     "build_index",

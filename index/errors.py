@@ -86,7 +86,25 @@ class IndexBusyError(IndexError_):
     """Another build holds the index lock."""
 
 
-class WouldDropError(IndexError_):
+class BuildRefusedError(IndexError_):
+    """A build the plan stage's safety rules refused (``index.build.guard``); nothing was
+    written."""
+
+
+class WouldChangeEncoderError(BuildRefusedError):
+    """A build would replace an index built with one encoder by one built with another (a
+    setting that differs from the one the index, and the bot serving it, were built with)."""
+
+    def __init__(self, built_with: str, configured: str, clauses: int) -> None:
+        super().__init__(f"the index was built with encoder {built_with}; this build would "
+                         f"replace it with one built with {configured}, embedding all its "
+                         f"{clauses} clauses again")
+        self.built_with = built_with
+        self.configured = configured
+        self.clauses = clauses
+
+
+class WouldDropError(BuildRefusedError):
     """A build would leave the index empty, drop more than half of its contracts, or drop the
     contracts of a source it was built from that the build leaves out; it was not written.
 

@@ -42,3 +42,14 @@ async def test_reindex_that_would_empty_the_index_waits_for_replace(tmp_path: Pa
     assert done["text"].startswith("索引已重建：1 份合同")
     manifest = store.read_manifest(store.require_generation(tmp_path / "index"))
     assert [s.contract for s in manifest.sources] == [json.loads(json.dumps(LEASE))["key"]]
+
+
+def test_a_rebuild_with_another_encoder_tells_the_admin_how_to_confirm_it() -> None:
+    """The bot's /reindex and uploads build with the bot's own encoder; an index built with
+    another one is kept until an admin confirms with /reindex replace."""
+    from bot.admin import build_error_text
+    from index import WouldChangeEncoderError
+
+    text = build_error_text(WouldChangeEncoderError("e5-small", "use-multilingual", 261))
+    assert text == ("索引未更改：现有索引由编码器 e5-small 建立，这次重建会改用 use-multilingual，"
+                    "并重新嵌入全部 261 条。如确要更换，请发送 /reindex replace。")

@@ -128,6 +128,25 @@ def test_an_empty_folder_says_so_and_changes_nothing(idx: Path, tmp_path: Path) 
     assert store.current_generation(tmp_path / "new") is None
 
 
+def test_another_encoder_setting_changes_nothing(idx: Path, tmp_path: Path) -> None:
+    """A shell whose CONTRACTBOT_EMBED_MODEL differs from the index's (another .env, a stale
+    export) would re-embed every clause and leave an index the bot serving it cannot read: it
+    is refused before anything is read, and --replace does it."""
+    before = snapshot(idx)
+    proc = run(tmp_path, "index", "build", "--index", str(idx),
+               CONTRACTBOT_EMBED_MODEL="e5-small")
+    assert proc.returncode == 5
+    assert last_line(proc) == (
+        "contractbot: the index was built with encoder use-multilingual; this build would "
+        "replace it with one built with e5-small, embedding all its 261 clauses again. The "
+        "index is unchanged: set CONTRACTBOT_EMBED_MODEL=use-multilingual to update it, or "
+        "pass --replace to rebuild it with e5-small")
+    assert len(proc.stderr.splitlines()) == 1 and snapshot(idx) == before
+    same = run(tmp_path, "index", "build", "--index", str(idx),
+               CONTRACTBOT_EMBED_MODEL="use-multilingual")
+    assert same.returncode == 0, same.stderr
+
+
 def test_one_folder_of_a_two_folder_library_changes_nothing(lib: Path, idx: Path,
                                                             tmp_path: Path) -> None:
     before = snapshot(idx)

@@ -7,6 +7,8 @@ mistyped path, an empty folder, one folder of a two-folder library) never costs 
   contracts of a source root it remembers that this build leaves out (one folder of a
   two-folder library) stops (WouldDropError) unless ``replace`` says that is what the user
   wants. Dropping what disappeared from the sources themselves is an ordinary rebuild.
+- A build with another encoder than the live index's stops (WouldChangeEncoderError) unless
+  ``replace``.
 """
 
 from __future__ import annotations
@@ -14,7 +16,7 @@ from __future__ import annotations
 from collections.abc import Collection, Sequence
 from pathlib import Path
 
-from ..errors import MissingSourceError, NoSourcesError, WouldDropError
+from ..errors import MissingSourceError, NoSourcesError, WouldChangeEncoderError, WouldDropError
 from ..store import Manifest, SourceEntry, current_generation, generation_dir, read_manifest
 
 
@@ -63,14 +65,34 @@ def dropped_sources(kept: Collection[str], live: Manifest | None) -> tuple[Sourc
     return tuple(s for s in live.sources if s.contract not in kept) if live else ()
 
 
+def check_encoder(live: Manifest | None, encoder: str, *, replace: bool) -> None:
+    """WouldChangeEncoderError when the live index holds contracts embedded with another
+    encoder than ``encoder``, unless ``replace``: an encoder set differently by mistake (another
+    shell, another ``.env``) would re-embed everything and leave an index that whatever serves
+    the old one cannot read."""
+    if replace or live is None or not live.sources or live.encoder == encoder:
+        return
+    raise WouldChangeEncoderError(live.encoder, encoder, sum(s.clauses for s in live.sources))
+
+
 def check_drops(kept: Collection[str], live: Manifest | None, *, roots: Sequence[str],
                 replace: bool, failed: Sequence[tuple[str, str]] = ()) -> None:
     """WouldDropError unless keeping the contracts ``kept`` (keys) is safe: the index would not
     be left empty, at most half of its contracts would go, and none would go because a root
     it remembers is left out of this build. ``replace`` allows all three. ``failed`` (files
     this build could not index) travel with the error."""
+    refusal = drop_refusal(kept, live, roots=roots, replace=replace, failed=failed)
+    if refusal is not None:
+        raise refusal
+
+
+def drop_refusal(kept: Collection[str], live: Manifest | None, *, roots: Sequence[str],
+                 replace: bool, failed: Sequence[tuple[str, str]] = ()) -> WouldDropError | None:
+    """The WouldDropError ``check_drops`` raises for these contracts, None when it raises none.
+    Keeping fewer contracts never makes a refused build safe, so a build refused for the
+    contracts its files' names promise is refused whatever reading them gives."""
     if replace or live is None or not live.sources:
-        return
+        return None
     dropped = dropped_sources(kept, live)
     new_roots = [Path(r) for r in roots]
     left_out = [Path(r) for r in live.roots
@@ -79,6 +101,6 @@ def check_drops(kept: Collection[str], live: Manifest | None, *, roots: Sequence
                        if any(_under(Path(s.source), r) for s in dropped))
     empty = not kept
     if not empty and 2 * len(dropped) <= len(live.sources) and not lost_roots:
-        return
-    raise WouldDropError(tuple(Path(s.source).name for s in dropped), len(live.sources),
-                         empty=empty, missing_roots=lost_roots, failed=tuple(failed))
+        return None
+    return WouldDropError(tuple(Path(s.source).name for s in dropped), len(live.sources),
+                          empty=empty, missing_roots=lost_roots, failed=tuple(failed))

@@ -4,8 +4,9 @@ A source whose content hash is unchanged is neither re-parsed nor re-embedded: i
 and BM25 counts are carried over from the previous generation. Sources that fail are recorded,
 not fatal. The plan stage's safety rules (``guard``) run before anything is written: a missing
 source, or a build that would empty the index or drop most of it, leaves the index as it was.
-With the standard parser (a contract's key is its file's stem) the rule on dropping runs on the
-file names first, so that a wrong folder is refused before any file in it is read or embedded.
+With the standard parser (a contract's key is its file's stem) the rule on dropping is first
+tried on the file names: a build it refuses there (a wrong folder) reads its files only to name
+those that cannot be read, and embeds nothing before it is refused.
 """
 
 from __future__ import annotations
@@ -25,7 +26,15 @@ from ..store.tokenize import preload as tokenize_preload
 from .collections import assign_collections
 from .embed import Embedder, embed_rows
 from .fence import BuildStopped
-from .guard import check_drops, dropped_sources, live_manifest, resolve_roots, root_names
+from .guard import (
+    check_drops,
+    check_encoder,
+    drop_refusal,
+    dropped_sources,
+    live_manifest,
+    resolve_roots,
+    root_names,
+)
 from .parallel import Reading, SourceReader, make_runner, workers_can_load
 from .plan import Parsed, Parser, plan_build
 from .previous import reusable_previous
@@ -119,10 +128,12 @@ def _build_with(roots: Sequence[Path], index_dir: Path, encoder: Encoder, option
     try:
         live = live_manifest(index_dir)
         recorded = root_names(roots)
-        if options.parse is None:  # its keys are the files' stems: a build that would be
-            # refused with every file read is refused before one is read or embedded
-            check_drops({f.stem for f in files}, live, roots=recorded,
-                        replace=options.replace, failed=missing)
+        check_encoder(live, encoder.name, replace=options.replace)
+        # with the standard parser a contract's key is its file's stem: a build refused on the
+        # names alone is refused below whatever reading gives; its files are still read (each
+        # one that cannot be is named) but none of their texts is embedded
+        doomed = options.parse is None and drop_refusal(
+            {f.stem for f in files}, live, roots=recorded, replace=options.replace) is not None
         previous = reusable_previous(index_dir, encoder=encoder.name, tokenizer=mode,
                                      text_version=TEXT_VERSION)
         cache = EmbedCache.open(index_dir, encoder.name, encoder.dim)
@@ -131,7 +142,8 @@ def _build_with(roots: Sequence[Path], index_dir: Path, encoder: Encoder, option
         if runner is not None:
             reader = SourceReader(runner, mode=mode, rules_file=options.rules_file,
                                   progress=progress,
-                                  embedder=embedder if embed_runner is not None else None,
+                                  embedder=(embedder if embed_runner is not None and not doomed
+                                            else None),
                                   ocr_cache=ocr_cache_dir(index_dir))
         plan = plan_build(files, previous, parse, salt=salt, failed=missing,
                           progress=options.progress, reader=reader)
