@@ -16,7 +16,7 @@ from typing import Any, NamedTuple, Protocol
 
 from telegram.ext import Application, CallbackContext, ContextTypes, ExtBot
 
-from index import BuildReport, Script, Searcher, SearchResult
+from index import BuildReport, EncoderMismatchError, Script, Searcher, SearchResult
 
 from .access import AccessFile
 from .feedback import QuestionLog
@@ -55,12 +55,25 @@ class BotState:
     rebuilds: Rebuilds = field(default_factory=Rebuilds, repr=False)
     uploads: UploadBook = field(default_factory=UploadBook, repr=False)
     stopping: threading.Event = field(default_factory=threading.Event, repr=False)
+    refresh_error: str | None = field(default=None, repr=False)  # last one logged
 
     async def live_searcher(self) -> Searcher:
         """The searcher of the live index generation: a rebuilt index is opened as a new
-        Searcher and swapped in, so searches running in threads never see a half-loaded one."""
+        Searcher and swapped in, so searches running in threads never see a half-loaded one.
+        One this bot cannot open (built with another encoder) is not: the bot goes on answering
+        from the generation it has and logs why once."""
         async with self.reload_lock:
-            searcher = await asyncio.to_thread(self.searcher.refreshed)
+            try:
+                searcher = await asyncio.to_thread(self.searcher.refreshed)
+            except EncoderMismatchError as err:
+                if str(err) != self.refresh_error:
+                    self.refresh_error = str(err)
+                    log.error("the index was rebuilt with encoder %s, which this bot does not "
+                              "use: still answering from generation %s; restart the bot with "
+                              "CONTRACTBOT_EMBED_MODEL=%s to answer from the new one",
+                              err.built_with, self.searcher.generation, err.built_with)
+                return self.searcher
+            self.refresh_error = None
             if searcher is not self.searcher:
                 self.searcher = searcher
                 log.info("switched to index generation %s", searcher.generation)

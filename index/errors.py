@@ -81,6 +81,13 @@ class IndexMissingError(IndexError_):
 class EncoderMismatchError(IndexError_):
     """The index was built with another encoder than the configured one."""
 
+    def __init__(self, index_dir: object, built_with: str, configured: str) -> None:
+        super().__init__(f"the index at {index_dir} was built with encoder '{built_with}' but "
+                         f"'{configured}' is configured: configure '{built_with}', or rebuild "
+                         f"the index with '{configured}' (contractbot index build --replace)")
+        self.built_with = built_with
+        self.configured = configured
+
 
 class IndexBusyError(IndexError_):
     """Another build holds the index lock."""

@@ -7,7 +7,9 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+import pytest
 from bot_helpers import message
+from botapi_server import FakeBotApi
 from index_corpus import LEASE, write_corpus
 from test_bot_e2e import ADMIN, build, running_bot
 
@@ -53,3 +55,47 @@ def test_a_rebuild_with_another_encoder_tells_the_admin_how_to_confirm_it() -> N
     text = build_error_text(WouldChangeEncoderError("e5-small", "use-multilingual", 261))
     assert text == ("索引未更改：现有索引由编码器 e5-small 建立，这次重建会改用 use-multilingual，"
                     "并重新嵌入全部 261 条。如确要更换，请发送 /reindex replace。")
+
+
+async def test_an_index_rebuilt_with_another_encoder_is_not_switched_to(
+        tmp_path: Path, caplog: pytest.LogCaptureFixture) -> None:
+    """An index rebuilt on purpose with another encoder (--replace) while the bot runs: the bot
+    goes on answering from the generation it has, and says once in its log what to do."""
+    import asyncio
+    import logging
+
+    from index_corpus import parse_json
+    from test_build import CountingEncoder
+
+    from index.build import build_index
+
+    async with running_bot(tmp_path) as api:
+        other = CountingEncoder()
+        other.name = "another-encoder"
+        await asyncio.to_thread(build_index, [tmp_path / "src"], tmp_path / "index", other,
+                                parse=parse_json, progress=False, replace=True)
+        with caplog.at_level(logging.WARNING, logger="bot"):
+            for n in (1, 2):
+                api.push("message", message(ADMIN, "乙方响应时间是多少", message_id=n))
+                first = await first_reply(api, n)
+                assert "7.2</b>" in first["text"], first["text"]  # the answer, not an error
+    unreadable = [r for r in caplog.records if "another-encoder" in r.getMessage()]
+    assert len(unreadable) == 1 and "CONTRACTBOT_EMBED_MODEL=another-encoder" in (
+        unreadable[0].getMessage())
+    manifest = store.read_manifest(store.require_generation(tmp_path / "index"))
+    assert manifest.encoder == "another-encoder"  # the live index is the other encoder's
+
+
+async def first_reply(api: FakeBotApi, message_id: int, timeout: float = 30) -> dict:
+    """The first message sent in reply to message ``message_id``."""
+    import asyncio
+    import time
+
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        for sent in api.sent("sendMessage"):
+            params = sent.get("reply_parameters") or {}
+            if params.get("message_id", sent.get("reply_to_message_id")) == message_id:
+                return sent
+        await asyncio.sleep(0.05)
+    raise AssertionError(f"no reply to message {message_id}")

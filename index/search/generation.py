@@ -71,10 +71,7 @@ def _same_text(clauses: tuple[Clause, ...]) -> np.ndarray:
 def check_encoder(index_dir: Path, built_with: object, configured: str) -> None:
     """EncoderMismatchError unless the index was built with the configured encoder."""
     if built_with != configured:
-        raise EncoderMismatchError(
-            f"the index at {index_dir} was built with encoder '{built_with}' but '{configured}'"
-            " is configured; rebuild it: contractbot index build SOURCES..."
-        )
+        raise EncoderMismatchError(index_dir, str(built_with), configured)
 
 
 def load_generation(index_dir: Path, encoder: str) -> LoadedGeneration:
