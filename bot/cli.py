@@ -20,6 +20,7 @@ from index import (
     ContractbotError,
     EncoderError,
     IndexBusyError,
+    IndexDamagedError,
     IndexMissingError,
     QueryError,
     SearchResult,
@@ -318,6 +319,9 @@ def _run(argv: Sequence[str] | None) -> int:
     except IndexBusyError as err:
         print(f"contractbot: {err}; the index is unchanged, try again later", file=sys.stderr)
         return EXIT_BUSY
+    except IndexDamagedError as err:
+        print(f"contractbot: {err}; rebuild it: contractbot index build", file=sys.stderr)
+        return EXIT_ERROR
     except ContractbotError as err:
         print(f"contractbot: {err}", file=sys.stderr)
         return EXIT_ERROR

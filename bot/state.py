@@ -16,7 +16,14 @@ from typing import Any, NamedTuple, Protocol
 
 from telegram.ext import Application, CallbackContext, ContextTypes, ExtBot
 
-from index import BuildReport, EncoderMismatchError, Script, Searcher, SearchResult
+from index import (
+    BuildReport,
+    EncoderMismatchError,
+    IndexDamagedError,
+    Script,
+    Searcher,
+    SearchResult,
+)
 
 from .access import AccessFile
 from .feedback import QuestionLog
@@ -65,19 +72,25 @@ class BotState:
         async with self.reload_lock:
             try:
                 searcher = await asyncio.to_thread(self.searcher.refreshed)
-            except EncoderMismatchError as err:
+            except (EncoderMismatchError, IndexDamagedError) as err:
                 if str(err) != self.refresh_error:
                     self.refresh_error = str(err)
-                    log.error("the index was rebuilt with encoder %s, which this bot does not "
-                              "use: still answering from generation %s; restart the bot with "
-                              "CONTRACTBOT_EMBED_MODEL=%s to answer from the new one",
-                              err.built_with, self.searcher.generation, err.built_with)
+                    log.error("still answering from index generation %s: %s",
+                              self.searcher.generation, _advice(err))
                 return self.searcher
             self.refresh_error = None
             if searcher is not self.searcher:
                 self.searcher = searcher
                 log.info("switched to index generation %s", searcher.generation)
             return searcher
+
+
+def _advice(err: EncoderMismatchError | IndexDamagedError) -> str:
+    """Why the live index cannot be switched to, and what the admin can do."""
+    if isinstance(err, EncoderMismatchError):
+        return (f"the index was rebuilt with encoder {err.built_with}, which this bot does not "
+                f"use; restart it with CONTRACTBOT_EMBED_MODEL={err.built_with}")
+    return f"{err}; rebuild it: contractbot index build"
 
 
 class MorePage(NamedTuple):

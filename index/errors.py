@@ -89,6 +89,11 @@ class EncoderMismatchError(IndexError_):
         self.configured = configured
 
 
+class IndexDamagedError(IndexError_):
+    """A generation of the index cannot be read: a file of it is missing, cut short or corrupt
+    (deleted by hand, a copy that did not finish, a failing disk)."""
+
+
 class IndexBusyError(IndexError_):
     """Another build holds the index lock."""
 

@@ -99,3 +99,33 @@ async def first_reply(api: FakeBotApi, message_id: int, timeout: float = 30) -> 
                 return sent
         await asyncio.sleep(0.05)
     raise AssertionError(f"no reply to message {message_id}")
+
+
+async def test_a_rebuilt_index_that_cannot_be_read_is_not_switched_to(
+        tmp_path: Path, caplog: pytest.LogCaptureFixture) -> None:
+    """The live generation switched to one whose vector file is gone: the bot keeps the one it
+    has and logs once what to do."""
+    import logging
+
+    from index_corpus import fast_encoder, parse_json
+
+    from bot.state import BotState
+    from index import Searcher
+    from index.build import build_index
+
+    src, idx = tmp_path / "src", tmp_path / "idx"
+    write_corpus(src, LEASE)
+    build_index([src], idx, fast_encoder(), parse=parse_json, progress=False)
+    state = BotState()
+    state.searcher = Searcher(idx, fast_encoder())
+    old = state.searcher.generation
+    changed = json.loads(json.dumps(LEASE))
+    changed["clauses"][2][3] = "租赁期限为两年。"
+    write_corpus(src, changed)
+    report = build_index([src], idx, fast_encoder(), parse=parse_json, progress=False)
+    (store.generation_dir(idx, report.generation) / store.VECTORS).unlink()
+    with caplog.at_level(logging.ERROR, logger="bot"):
+        for _ in range(2):
+            assert (await state.live_searcher()).generation == old
+    [logged] = [r.getMessage() for r in caplog.records]
+    assert report.generation in logged and "rebuild it: contractbot index build" in logged

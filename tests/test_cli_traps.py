@@ -147,6 +147,25 @@ def test_another_encoder_setting_changes_nothing(idx: Path, tmp_path: Path) -> N
     assert same.returncode == 0, same.stderr
 
 
+def test_a_damaged_index_says_so_and_a_rebuild_repairs_it(idx: Path, tmp_path: Path) -> None:
+    """The live generation's vector file deleted by hand: `ask` says which generation cannot
+    be read and what to do (it was "unexpected error (RuntimeError: Error in faiss::…"), and
+    `index build` with no SOURCES reads everything again (it failed the same way)."""
+    gen = store.generation_dir(idx, store.require_generation(idx).name)
+    (gen / store.VECTORS).unlink()
+    asked = run(tmp_path, "ask", "押金是多少", "--index", str(idx))
+    assert asked.returncode == 1
+    line = last_line(asked)
+    assert line.startswith(f"contractbot: the index generation {gen.name} cannot be read (")
+    assert line.endswith("; rebuild it: contractbot index build")
+    built = run(tmp_path, "index", "build", "--index", str(idx))
+    assert built.returncode == 0, built.stderr
+    assert "5 parsed, 0 reused" in built.stdout
+    assert f"it replaces an index that could not be read: the index generation {gen.name}" in (
+        built.stdout)
+    assert run(tmp_path, "ask", "押金是多少", "--index", str(idx)).returncode == 0
+
+
 def test_one_folder_of_a_two_folder_library_changes_nothing(lib: Path, idx: Path,
                                                             tmp_path: Path) -> None:
     before = snapshot(idx)

@@ -132,3 +132,42 @@ def test_two_builds_at_once_one_waits_out_nothing_corrupt(
     assert manifest.contracts == len(list(bigger.iterdir())) and not manifest.failed
     searcher = Searcher.open(idx, ENCODER)
     assert searcher.search("乙方响应时间是多少", top_k=1).hits
+
+
+@pytest.mark.parametrize("damage", ["vectors deleted", "database cut short", "bm25 deleted",
+                                    "manifest garbled"])
+def test_a_damaged_index_is_an_error_and_a_rebuild_repairs_it(tmp_path: Path,
+                                                                damage: str) -> None:
+    """A live generation with a file deleted by hand, cut short by a copy that did not finish,
+    or garbled: opening it is an IndexDamagedError naming the generation (it was a crash deep
+    in FAISS or SQLite), and `index build` reads every source again instead of failing on
+    what it would have reused."""
+    from index import IndexDamagedError, NoSourcesError
+
+    src = tmp_path / "src"
+    src.mkdir()
+    (src / "aftersales.txt").write_text(FIRST, encoding="utf-8")
+    idx = tmp_path / "idx"
+    first = build_from_sources([src], idx, ENCODER, progress=False)
+    gen = store.generation_dir(idx, first.generation)
+    if damage == "vectors deleted":
+        (gen / store.VECTORS).unlink()
+    elif damage == "database cut short":
+        db = gen / store.CLAUSES_DB
+        db.write_bytes(db.read_bytes()[:1000])
+    elif damage == "bm25 deleted":
+        shutil.rmtree(gen / store.BM25_DIR)
+    else:
+        (gen / store.MANIFEST).write_text("{not json", "utf-8")
+    with pytest.raises(IndexDamagedError, match=first.generation):
+        Searcher.open(idx, ENCODER)
+    if damage == "manifest garbled":  # the sources it remembers are in the manifest
+        with pytest.raises(NoSourcesError, match="give them"):
+            build_from_sources(None, idx, ENCODER, progress=False)
+        report = build_from_sources([src], idx, ENCODER, progress=False)
+    else:
+        report = build_from_sources(None, idx, ENCODER, progress=False)
+    assert (report.contracts, report.parsed, report.reused) == (1, 1, 0)
+    assert first.generation in report.repaired and "could not be read" in report.summary()
+    _serves_the_old_index(idx, report.generation)
+    assert gen.exists()  # the damaged one is kept (as the previous generation), not deleted

@@ -16,12 +16,25 @@ from __future__ import annotations
 from collections.abc import Collection, Sequence
 from pathlib import Path
 
-from ..errors import MissingSourceError, NoSourcesError, WouldChangeEncoderError, WouldDropError
-from ..store import Manifest, SourceEntry, current_generation, generation_dir, read_manifest
+from ..errors import (
+    IndexDamagedError,
+    MissingSourceError,
+    NoSourcesError,
+    WouldChangeEncoderError,
+    WouldDropError,
+)
+from ..store import (
+    Manifest,
+    SourceEntry,
+    current_generation,
+    generation_dir,
+    read_manifest,
+)
 
 
 def live_manifest(index_dir: Path) -> Manifest | None:
-    """The manifest of the live generation of ``index_dir``, None when there is none."""
+    """The manifest of the live generation of ``index_dir``, None when there is none;
+    IndexDamagedError when it cannot be read."""
     gen = current_generation(index_dir)
     return None if gen is None else read_manifest(generation_dir(index_dir, gen))
 
@@ -32,7 +45,11 @@ def resolve_roots(sources: Sequence[Path] | None, index_dir: Path) -> tuple[Path
     NoSourcesError when there are none; MissingSourceError, naming them as given, when any
     does not exist."""
     if sources is None:
-        live = live_manifest(index_dir)
+        try:
+            live = live_manifest(index_dir)
+        except IndexDamagedError as err:
+            raise NoSourcesError(f"no SOURCES given, and {err}, so the sources it remembers "
+                                 "are unknown: give them") from None
         if live is None:
             raise NoSourcesError(f"no SOURCES given, and there is no index at {index_dir} "
                                  "to rebuild")

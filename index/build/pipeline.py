@@ -17,6 +17,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
+from ..errors import IndexDamagedError
 from ..models import Contract
 from ..store import Manifest, SourceEntry, build_lock, ocr_cache_dir
 from ..store.embed_cache import EmbedCache
@@ -126,7 +127,11 @@ def _build_with(roots: Sequence[Path], index_dir: Path, encoder: Encoder, option
     loading = _preload(encoder if embed_runner is None else None,
                        mode if runner is None else None)
     try:
-        live = live_manifest(index_dir)
+        damaged = ""  # why the live generation could not be read, if it could not
+        try:
+            live = live_manifest(index_dir)
+        except IndexDamagedError as err:  # nothing of it can be protected, or kept
+            live, damaged = None, str(err)
         recorded = root_names(roots)
         check_encoder(live, encoder.name, replace=options.replace)
         # with the standard parser a contract's key is its file's stem: a build refused on the
@@ -134,8 +139,11 @@ def _build_with(roots: Sequence[Path], index_dir: Path, encoder: Encoder, option
         # one that cannot be is named) but none of their texts is embedded
         doomed = options.parse is None and drop_refusal(
             {f.stem for f in files}, live, roots=recorded, replace=options.replace) is not None
-        previous = reusable_previous(index_dir, encoder=encoder.name, tokenizer=mode,
-                                     text_version=TEXT_VERSION)
+        try:
+            previous = reusable_previous(index_dir, encoder=encoder.name, tokenizer=mode,
+                                         text_version=TEXT_VERSION)
+        except IndexDamagedError as err:  # every source is read and embedded again
+            previous, damaged = None, str(err)
         cache = EmbedCache.open(index_dir, encoder.name, encoder.dim)
         embedder = Embedder(encoder, previous, cache)
         reader = None
@@ -174,6 +182,7 @@ def _build_with(roots: Sequence[Path], index_dir: Path, encoder: Encoder, option
         notes=tuple(plan.notes),
         dropped=tuple(s.source for s in dropped_sources({c.key for c, _ in rows.contracts},
                                                         live)),
+        repaired=damaged,
     )
 
 

@@ -20,6 +20,7 @@ from ..store import (
     read_manifest,
     read_row_refs,
     read_vectors,
+    readable,
     reconstruct,
 )
 from ..store.lexical import LexicalIndex
@@ -40,28 +41,30 @@ class Previous:
 
 def reusable_previous(index_dir: Path, *, encoder: str, tokenizer: str,
                       text_version: int) -> Previous | None:
-    """The live generation when a build with these settings may reuse it, else None."""
+    """The live generation when a build with these settings may reuse it, else None;
+    IndexDamagedError when a file of it is missing or corrupt."""
     gen = current_generation(index_dir)
     if gen is None:
         return None
     gen_dir = generation_dir(index_dir, gen)
-    manifest = read_manifest(gen_dir)
-    if not manifest.reusable_for(encoder=encoder, tokenizer=tokenizer,
-                                 text_version=text_version):
-        return None
-    refs = read_row_refs(gen_dir)
-    rows_of: dict[str, list[RowRef]] = {}
-    for r in refs:
-        rows_of.setdefault(r.contract, []).append(r)
-    return Previous(
-        dir=gen_dir,
-        contracts=_with_notes(read_contracts(gen_dir), manifest),
-        refs=tuple(refs),
-        rows_of={k: tuple(v) for k, v in rows_of.items()},
-        vectors=reconstruct(read_vectors(gen_dir), [r.id for r in refs]),
-        lexical=LexicalIndex.load(gen_dir / BM25_DIR),
-        titles=LexicalIndex.load(gen_dir / TITLES_BM25_DIR),
-    )
+    with readable(gen_dir):
+        manifest = read_manifest(gen_dir)
+        if not manifest.reusable_for(encoder=encoder, tokenizer=tokenizer,
+                                     text_version=text_version):
+            return None
+        refs = read_row_refs(gen_dir)
+        rows_of: dict[str, list[RowRef]] = {}
+        for r in refs:
+            rows_of.setdefault(r.contract, []).append(r)
+        return Previous(
+            dir=gen_dir,
+            contracts=_with_notes(read_contracts(gen_dir), manifest),
+            refs=tuple(refs),
+            rows_of={k: tuple(v) for k, v in rows_of.items()},
+            vectors=reconstruct(read_vectors(gen_dir), [r.id for r in refs]),
+            lexical=LexicalIndex.load(gen_dir / BM25_DIR),
+            titles=LexicalIndex.load(gen_dir / TITLES_BM25_DIR),
+        )
 
 
 def _with_notes(contracts: list[tuple[Contract, str]],

@@ -22,6 +22,7 @@ class BuildReport:
     sources: int = 0
     notes: tuple[tuple[str, str], ...] = ()  # (source, note): indexed, but changed (split)
     dropped: tuple[str, ...] = ()  # sources of contracts the index held and no longer does
+    repaired: str = ""  # why the live generation could not be read (all was read again)
 
     @property
     def written(self) -> bool:
@@ -41,9 +42,11 @@ class BuildReport:
             return (f"nothing could be indexed ({len(self.failed)} sources skipped); "
                     "no index was written")
         dropped = f"{len(self.dropped)} dropped; " if self.dropped else ""
+        repaired = (f" (it replaces an index that could not be read: {self.repaired})"
+                    if self.repaired else "")
         return (
             f"indexed {self.contracts} contracts, {self.clauses} clauses "
             f"({self.parsed} parsed, {self.reused} reused, {self.embedded} texts embedded"
             f"{f', {self.cached} from the cache of an unfinished build' if self.cached else ''}); "
-            f"{dropped}{len(self.failed)} failed; generation {self.generation}"
+            f"{dropped}{len(self.failed)} failed; generation {self.generation}{repaired}"
         )

@@ -17,10 +17,11 @@ import fcntl
 import hashlib
 import os
 import shutil
+import sqlite3
 from collections.abc import Iterator, Sequence
 from pathlib import Path
 
-from ..errors import IndexBusyError, IndexMissingError
+from ..errors import ContractbotError, IndexBusyError, IndexDamagedError, IndexMissingError
 from .private import PRIVATE_FILE, private_dir
 
 FORMAT_VERSION = 3  # 3: our own BM25 arrays (term counts per clause, reused by builds)
@@ -33,6 +34,20 @@ VECTORS = "vectors.faiss"
 BM25_DIR = "bm25"
 TITLES_BM25_DIR = "bm25-titles"
 OCR_CACHE = "cache/ocr"
+
+
+@contextlib.contextmanager
+def readable(gen_dir: Path) -> Iterator[None]:
+    """Reading generation ``gen_dir``: whatever reading it fails with (a file missing or cut
+    short, a corrupt database or vector file) becomes IndexDamagedError naming it, an error a
+    user can act on (rebuild) instead of a crash."""
+    try:
+        yield
+    except ContractbotError:
+        raise
+    except (OSError, RuntimeError, ValueError, KeyError, TypeError, sqlite3.Error) as err:
+        raise IndexDamagedError(f"the index generation {gen_dir.name} cannot be read "
+                                f"({type(err).__name__}: {err})") from err
 
 
 def ocr_cache_dir(index_dir: Path) -> Path:

@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from .generations import FORMAT_VERSION, MANIFEST
+from .generations import FORMAT_VERSION, MANIFEST, readable
 
 
 @dataclass(frozen=True)
@@ -109,8 +109,9 @@ class Manifest:
 
 
 def read_manifest(gen_dir: Path) -> Manifest:
-    """The manifest of a generation."""
-    return Manifest.from_json(json.loads((gen_dir / MANIFEST).read_text("utf-8")))
+    """The manifest of a generation; IndexDamagedError when it is missing or garbled."""
+    with readable(gen_dir):
+        return Manifest.from_json(json.loads((gen_dir / MANIFEST).read_text("utf-8")))
 
 
 def write_manifest(gen_dir: Path, manifest: Manifest) -> None:
