@@ -410,6 +410,19 @@ def test_serve_with_a_refused_token(idx: Path, tmp_path: Path) -> None:
     assert "SECRET" not in proc.stderr + proc.stdout
 
 
+def test_serve_on_a_damaged_index_says_so(idx: Path, tmp_path: Path) -> None:
+    gen = store.require_generation(idx)
+    (gen / store.VECTORS).unlink()
+    with bot_api() as api:
+        proc = run(tmp_path, "serve", "--index", str(idx), TELEGRAM_BOT_TOKEN=TOKEN,
+                   TELEGRAM_BASE_URL=api.base_url, CONTRACTBOT_ALLOWED_CHATS="100")
+    assert proc.returncode == 1
+    line = last_line(proc)
+    assert line.startswith(f"contractbot: the index generation {gen.name} cannot be read (")
+    assert line.endswith("; rebuild it: contractbot index build")
+    assert "SECRET" not in proc.stderr + proc.stdout
+
+
 def test_serve_warns_when_no_chat_is_allowed(idx: Path, tmp_path: Path) -> None:
     with bot_api() as api:
         proc = subprocess.Popen(
