@@ -112,11 +112,13 @@ def cmd_index_build(args: argparse.Namespace, settings: Settings) -> int:
 
 
 def cmd_index_status(args: argparse.Namespace, settings: Settings) -> int:
-    """Describe the index: contracts, clauses, encoder, sources, failures, build time."""
-    from index import index_status
+    """Describe the index: contracts, clauses, encoder, sources, failures, build time; exit 1
+    when a part of it is missing (a damaged index that `index build` repairs)."""
+    from index import index_damage, index_status
 
     index_dir = _index_dir(args, settings)
     manifest = index_status(index_dir)
+    missing = index_damage(index_dir)
     if args.json:
         full = manifest.as_json()
         _print_json({
@@ -124,8 +126,9 @@ def cmd_index_status(args: argparse.Namespace, settings: Settings) -> int:
                                     "generation")},
             "index_dir": str(index_dir),
             **{k: full[k] for k in ("roots", "sources", "failed", "notes")},
+            "missing": list(missing),
         })
-        return EXIT_OK
+        return _damaged(manifest.generation, missing)
     print(f"index:     {index_dir}")
     print(f"built at:  {manifest.built_at} (generation {manifest.generation})")
     print(f"sources:   {', '.join(manifest.roots) or '(not recorded)'}")
@@ -137,7 +140,16 @@ def cmd_index_status(args: argparse.Namespace, settings: Settings) -> int:
         print(f"  failed: {Path(source).name}: {reason}")
     for source, note in manifest.notes:
         print(f"  note:   {Path(source).name}: {note}")
-    return EXIT_OK
+    return _damaged(manifest.generation, missing)
+
+
+def _damaged(generation: str, missing: Sequence[str]) -> int:
+    """EXIT_ERROR, with one line on stderr, when parts of the live generation are missing."""
+    if not missing:
+        return EXIT_OK
+    print(f"contractbot: the index generation {generation} is damaged ({', '.join(missing)} "
+          "missing); rebuild it: contractbot index build", file=sys.stderr)
+    return EXIT_ERROR
 
 
 def format_answer(result: SearchResult) -> str:

@@ -60,7 +60,7 @@ from .models import (
 from .parse import parse_contract, read_text
 from .roles import PARTIES
 from .search import Collections, SearchConfig, Searcher, Signals, compare_contracts
-from .status import has_index, index_status, remembered_sources
+from .status import has_index, index_damage, index_status, remembered_sources
 from .store import Manifest, SourceEntry, ocr_cache_dir
 from .store.encoders import (
     DEFAULT_ENCODER,
@@ -133,6 +133,7 @@ __all__ = [
     "contract_parser",
     "detect_script",
     "has_index",
+    "index_damage",
     "index_status",
     "known_encoders",
     "load_encoder",

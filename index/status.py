@@ -8,6 +8,7 @@ from .store import (
     Manifest,
     current_generation,
     generation_dir,
+    missing_parts,
     read_manifest,
     require_generation,
 )
@@ -21,6 +22,12 @@ def has_index(index_dir: Path) -> bool:
 def index_status(index_dir: Path) -> Manifest:
     """The manifest of the live generation; IndexMissingError when there is none."""
     return read_manifest(require_generation(Path(index_dir)))
+
+
+def index_damage(index_dir: Path) -> tuple[str, ...]:
+    """The parts of the live generation that are missing (none for a whole index), read from
+    the folder alone; IndexMissingError when there is no index."""
+    return missing_parts(require_generation(Path(index_dir)))
 
 
 def remembered_sources(index_dir: Path) -> tuple[Path, ...]:

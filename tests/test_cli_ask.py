@@ -68,7 +68,28 @@ def test_status_json(index_dir, capsys) -> None:
     status = json.loads(capsys.readouterr().out)
     assert (status["contracts"], status["clauses"], status["encoder"]) == (
         2, len(MAINT["clauses"]) + len(LEASE["clauses"]), "use-multilingual")
-    assert status["failed"] == [] and status["built_at"]
+    assert status["failed"] == [] and status["built_at"] and status["missing"] == []
+
+
+def test_status_names_the_missing_parts_of_a_damaged_index(index_dir, capsys) -> None:
+    """A monitoring script sees a damaged index in `index status` (exit 1, one line), as it
+    sees a missing one, without the index being loaded."""
+    import shutil
+
+    from index import store
+
+    gen = store.require_generation(index_dir)
+    (gen / store.VECTORS).unlink()
+    shutil.rmtree(gen / store.TITLES_BM25_DIR)
+    assert main(["index", "status", "--json", "--index", str(index_dir)]) == 1
+    captured = capsys.readouterr()
+    assert json.loads(captured.out)["missing"] == ["vectors.faiss", "bm25-titles"]
+    assert captured.err == (f"contractbot: the index generation {gen.name} is damaged "
+                            "(vectors.faiss, bm25-titles missing); rebuild it: contractbot "
+                            "index build\n")
+    assert main(["index", "status", "--index", str(index_dir)]) == 1
+    captured = capsys.readouterr()
+    assert "contracts: 2" in captured.out and "is damaged (vectors.faiss" in captured.err
 
 
 def test_encoder_mismatch_is_one_line(index_dir, monkeypatch, capsys) -> None:

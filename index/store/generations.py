@@ -50,6 +50,14 @@ def readable(gen_dir: Path) -> Iterator[None]:
                                 f"({type(err).__name__}: {err})") from err
 
 
+def missing_parts(gen_dir: Path) -> tuple[str, ...]:
+    """The files and folders of generation ``gen_dir`` that are not there (deleted by hand, a
+    copy that did not finish): a check that reads nothing, for ``index status``."""
+    parts = (MANIFEST, CLAUSES_DB, VECTORS, BM25_DIR, TITLES_BM25_DIR)
+    return tuple(p for p in parts if not (gen_dir / p).exists()
+                 or ((gen_dir / p).is_dir() and not any((gen_dir / p).iterdir())))
+
+
 def ocr_cache_dir(index_dir: Path) -> Path:
     """Where the index keeps what OCR read of scans and images, by content hash."""
     return Path(index_dir) / OCR_CACHE
