@@ -67,8 +67,8 @@ class BotState:
     async def live_searcher(self) -> Searcher:
         """The searcher of the live index generation: a rebuilt index is opened as a new
         Searcher and swapped in, so searches running in threads never see a half-loaded one.
-        One this bot cannot open (built with another encoder) is not: the bot goes on answering
-        from the generation it has and logs why once."""
+        One this bot cannot open (built with another encoder, or damaged) is not: the bot goes
+        on answering from the generation it has and logs why once."""
         async with self.reload_lock:
             try:
                 searcher = await asyncio.to_thread(self.searcher.refreshed)
