@@ -278,6 +278,20 @@ def test_a_build_with_another_encoder_changes_nothing_unless_replace(tmp_path) -
     assert store.read_manifest(store.require_generation(idx)).encoder == "another-encoder"
 
 
+def test_another_tokenizer_reads_every_source_again_but_embeds_nothing(tmp_path) -> None:
+    """BM25 tokens depend on the tokenizer, embedding texts do not: an index built with another
+    tokenizer (an older default) is re-read, not re-embedded."""
+    src, idx = tmp_path / "src", tmp_path / "idx"
+    write_corpus(src, MAINT, LEASE)
+    build_index([src], idx, fast_encoder(), parse=parse_json, progress=False, mode="both")
+    enc = CountingEncoder()
+    report = build_index([src], idx, enc, parse=parse_json, progress=False, mode="unibigram")
+    assert (report.parsed, report.reused, report.embedded, enc.texts) == (2, 0, 0, 0)
+    assert store.read_manifest(store.require_generation(idx)).tokenizer == "unibigram"
+    again = build_index([src], idx, enc, parse=parse_json, progress=False, mode="unibigram")
+    assert (again.parsed, again.reused, enc.texts) == (0, 2, 0)
+
+
 def test_busy_index_refuses_a_second_build(tmp_path) -> None:
     src = tmp_path / "src"
     write_corpus(src, LEASE)

@@ -142,10 +142,13 @@ def _build_with(roots: Sequence[Path], index_dir: Path, encoder: Encoder, option
         try:
             previous = reusable_previous(index_dir, encoder=encoder.name, tokenizer=mode,
                                          text_version=TEXT_VERSION)
+            # built with another tokenizer: every source is read again, its vectors serve
+            vectors_of = previous or reusable_previous(
+                index_dir, encoder=encoder.name, tokenizer=None, text_version=TEXT_VERSION)
         except IndexDamagedError as err:  # every source is read and embedded again
-            previous, damaged = None, str(err)
+            previous, vectors_of, damaged = None, None, str(err)
         cache = EmbedCache.open(index_dir, encoder.name, encoder.dim)
-        embedder = Embedder(encoder, previous, cache)
+        embedder = Embedder(encoder, vectors_of, cache)
         reader = None
         if runner is not None:
             reader = SourceReader(runner, mode=mode, rules_file=options.rules_file,

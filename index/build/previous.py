@@ -39,17 +39,19 @@ class Previous:
     titles: LexicalIndex
 
 
-def reusable_previous(index_dir: Path, *, encoder: str, tokenizer: str,
+def reusable_previous(index_dir: Path, *, encoder: str, tokenizer: str | None,
                       text_version: int) -> Previous | None:
     """The live generation when a build with these settings may reuse it, else None;
-    IndexDamagedError when a file of it is missing or corrupt."""
+    IndexDamagedError when a file of it is missing or corrupt. ``tokenizer`` None: whatever
+    tokenizer it was built with (its vectors serve a build with another one: embedding texts
+    do not depend on it; its rows and BM25 counts do not)."""
     gen = current_generation(index_dir)
     if gen is None:
         return None
     gen_dir = generation_dir(index_dir, gen)
     with readable(gen_dir):
         manifest = read_manifest(gen_dir)
-        if not manifest.reusable_for(encoder=encoder, tokenizer=tokenizer,
+        if not manifest.reusable_for(encoder=encoder, tokenizer=tokenizer or manifest.tokenizer,
                                      text_version=text_version):
             return None
         refs = read_row_refs(gen_dir)
