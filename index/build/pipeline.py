@@ -140,11 +140,10 @@ def _build_with(roots: Sequence[Path], index_dir: Path, encoder: Encoder, option
         doomed = options.parse is None and drop_refusal(
             {f.stem for f in files}, live, roots=recorded, replace=options.replace) is not None
         try:
-            previous = reusable_previous(index_dir, encoder=encoder.name, tokenizer=mode,
-                                         text_version=TEXT_VERSION)
+            vectors_of = reusable_previous(index_dir, encoder=encoder.name,
+                                           text_version=TEXT_VERSION)
             # built with another tokenizer: every source is read again, its vectors serve
-            vectors_of = previous or reusable_previous(
-                index_dir, encoder=encoder.name, tokenizer=None, text_version=TEXT_VERSION)
+            previous = vectors_of if vectors_of and vectors_of.tokenizer == mode else None
         except IndexDamagedError as err:  # every source is read and embedded again
             previous, vectors_of, damaged = None, None, str(err)
         cache = EmbedCache.open(index_dir, encoder.name, encoder.dim)

@@ -28,9 +28,12 @@ from ..store.lexical import LexicalIndex
 
 @dataclass(frozen=True)
 class Previous:
-    """A live generation built with the same encoder, tokenizer and texts as this build."""
+    """A live generation built with the same encoder and texts as this build. Its vectors serve
+    whatever the tokenizer (embedding texts do not depend on it); its rows and BM25 counts only
+    a build with the same ``tokenizer``."""
 
     dir: Path
+    tokenizer: str
     contracts: dict[tuple[str, str], Contract]  # (source, hash) -> contract, notes included
     refs: tuple[RowRef, ...]  # its rows in its order
     rows_of: dict[str, tuple[RowRef, ...]]  # contract key -> its rows
@@ -39,20 +42,16 @@ class Previous:
     titles: LexicalIndex
 
 
-def reusable_previous(index_dir: Path, *, encoder: str, tokenizer: str | None,
-                      text_version: int) -> Previous | None:
-    """The live generation when a build with these settings may reuse it, else None;
-    IndexDamagedError when a file of it is missing or corrupt. ``tokenizer`` None: whatever
-    tokenizer it was built with (its vectors serve a build with another one: embedding texts
-    do not depend on it; its rows and BM25 counts do not)."""
+def reusable_previous(index_dir: Path, *, encoder: str, text_version: int) -> Previous | None:
+    """The live generation when a build with this encoder and these texts may reuse it, else
+    None; IndexDamagedError when a file of it is missing or corrupt."""
     gen = current_generation(index_dir)
     if gen is None:
         return None
     gen_dir = generation_dir(index_dir, gen)
     with readable(gen_dir):
         manifest = read_manifest(gen_dir)
-        if not manifest.reusable_for(encoder=encoder, tokenizer=tokenizer or manifest.tokenizer,
-                                     text_version=text_version):
+        if not manifest.reusable_for(encoder=encoder, text_version=text_version):
             return None
         refs = read_row_refs(gen_dir)
         rows_of: dict[str, list[RowRef]] = {}
@@ -60,6 +59,7 @@ def reusable_previous(index_dir: Path, *, encoder: str, tokenizer: str | None,
             rows_of.setdefault(r.contract, []).append(r)
         return Previous(
             dir=gen_dir,
+            tokenizer=manifest.tokenizer,
             contracts=_with_notes(read_contracts(gen_dir), manifest),
             refs=tuple(refs),
             rows_of={k: tuple(v) for k, v in rows_of.items()},

@@ -60,10 +60,11 @@ class Manifest:
         """How many clauses the generation holds."""
         return sum(s.clauses for s in self.sources)
 
-    def reusable_for(self, *, encoder: str, tokenizer: str, text_version: int) -> bool:
-        """Whether a build with these settings may carry this generation's rows over."""
+    def reusable_for(self, *, encoder: str, text_version: int) -> bool:
+        """Whether a build with these settings may reuse this generation (its rows too when it
+        tokenizes as this one did)."""
         return (self.format == FORMAT_VERSION and self.encoder == encoder
-                and self.tokenizer == tokenizer and self.text_version == text_version)
+                and self.text_version == text_version)
 
     def as_json(self) -> dict[str, object]:
         """The JSON object written to ``manifest.json``."""
