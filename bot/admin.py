@@ -16,6 +16,8 @@ from telegram import File, InlineKeyboardButton, InlineKeyboardMarkup, Message, 
 from telegram.error import BadRequest
 
 from index import (
+    DEFAULT_COLLECTION,
+    SOURCE_SUFFIXES,
     BuildReport,
     ContractbotError,
     IndexBusyError,
@@ -46,9 +48,7 @@ from .uploads import (
 
 MAX_UPLOAD = 20 * 1024 * 1024
 MAX_NAME = 80  # characters of a saved file name: 80 CJK characters are 240 bytes of UTF-8
-# contracts, and photos or scans of them (read by OCR)
-UPLOAD_TYPES = (".pdf", ".docx", ".txt", ".png", ".jpg", ".jpeg", ".tif", ".tiff", ".webp")
-DEFAULT_COLLECTION = "default"
+UPLOAD_TYPES = tuple(sorted(SOURCE_SUFFIXES))  # what a build reads as a contract
 _COLLECTION = re.compile(r"[^\W][\w\-]{0,63}")
 
 

@@ -9,7 +9,7 @@ from html import escape
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Message, Update
 from telegram.constants import MessageEntityType
 
-from index import QueryError, Script, UnknownContractError
+from index import QueryError, Script, Searcher, UnknownContractError
 
 from . import texts
 from .access import ChatAccess, is_admin
@@ -56,13 +56,12 @@ def addressed_text(message: Message, username: str, bot_id: int) -> str | None:
     return None
 
 
-async def reachable_scope(context: Ctx, access: ChatAccess) -> str | None:
-    """The chat's /use contract while it is still indexed and inside its collections (a
-    scope that is not is dropped)."""
+def reachable_scope(context: Ctx, searcher: Searcher, access: ChatAccess) -> str | None:
+    """The chat's /use contract while ``searcher`` still has it inside the chat's collections
+    (a scope that is not is dropped)."""
     state = chat_state(context)
     if state.scope is None:
         return None
-    searcher = await context.bot_data.live_searcher()
     if not searcher.reaches(state.scope, collections=access.collections):
         state.scope = None
     return state.scope
@@ -81,7 +80,7 @@ async def answer(update: Update, context: Ctx, question: str, access: ChatAccess
         return
     typing = start_typing(msg)
     searcher = await context.bot_data.live_searcher()
-    scope = await reachable_scope(context, access)
+    scope = reachable_scope(context, searcher, access)
     try:
         result = await asyncio.to_thread(searcher.search, question, scope, FETCH,
                                          collections=access.collections)

@@ -41,7 +41,8 @@ async def cmd_contracts(update: Update, context: Ctx) -> None:
     if msg is None or (access := await guard(update, context)) is None:
         return
     script = asker_script(update, context)
-    infos = (await context.bot_data.live_searcher()).contracts(collections=access.collections)
+    searcher = await context.bot_data.live_searcher()
+    infos = await asyncio.to_thread(searcher.contracts, collections=access.collections)
     if not infos:
         await reply(msg, texts.say(texts.NO_CONTRACTS, script))
         return
@@ -65,7 +66,7 @@ async def cmd_use(update: Update, context: Ctx) -> None:
         await reply(msg, texts.say(texts.USE_CLEARED, script))
         return
     searcher = await context.bot_data.live_searcher()
-    infos = searcher.contracts(collections=access.collections)
+    infos = await asyncio.to_thread(searcher.contracts, collections=access.collections)
     chosen = next((c for c in infos if c.key == arg), None)
     if chosen is None and arg.isdigit() and 1 <= int(arg) <= len(infos):
         chosen = infos[int(arg) - 1]

@@ -252,8 +252,7 @@ def cmd_feedback(args: argparse.Namespace, settings: Settings) -> int:
     """Recent 👎 answers and unanswered questions from the question log, with counts."""
     from .feedback import QuestionLog, format_summary
 
-    index_dir = Path(args.index_dir) if args.index_dir else settings.index_dir
-    log = QuestionLog.open(index_dir, days=settings.log_days)
+    log = QuestionLog.open(_index_dir(args, settings), days=settings.log_days)
     try:
         summary = log.summary(limit=args.limit)
     finally:

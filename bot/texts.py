@@ -59,7 +59,9 @@ UPLOAD_BAD_COLLECTION = (
     "集合名只能包含文字、数字、- 和 _（最多 64 个字符），例如 customer-a；不写则收入 default。"
 )
 UPLOAD_TOO_BIG = "文件太大（上限 20 MB）。"
-UPLOAD_BAD_TYPE = "只支持 PDF、DOCX、TXT 文件或合同的照片、扫描图片（PNG、JPG、TIFF、WEBP）。"
+UPLOAD_BAD_TYPE = (
+    "只支持 PDF、DOCX、TXT、Markdown 文件或合同的照片、扫描图片（PNG、JPG、TIFF、WEBP、BMP、GIF）。"
+)
 UPLOAD_WORKING = "已收到，正在收录……（扫描件和照片需逐页识别文字，每页约 5 秒）"
 UPLOAD_OK = "已收录《{title}》，共 {clauses} 条。"
 UPLOAD_NOTE = "注意：{note}"

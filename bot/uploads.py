@@ -23,6 +23,7 @@ from pathlib import Path
 from typing import BinaryIO
 
 from index import (
+    SOURCE_SUFFIXES,
     Contract,
     ContractbotError,
     Reading,
@@ -33,9 +34,6 @@ from index import (
 
 STAGING = ".uploads"
 REPLACED = ".replaced"
-# files a build reads as contracts (stem = contract key): documents, and scans or photos
-SOURCE_SUFFIXES = (".pdf", ".docx", ".txt", ".md", ".png", ".jpg", ".jpeg", ".tif", ".tiff",
-                   ".webp", ".bmp", ".gif")
 STALE = 24 * 3600.0  # seconds after which an unconfirmed upload is dropped
 
 

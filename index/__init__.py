@@ -8,6 +8,7 @@ The stages behind it (``ingest``, ``structure``, ``store``, ``search``, and the 
 from __future__ import annotations
 
 from .build import (
+    DEFAULT_COLLECTION,
     BuildReport,
     BuildStopped,
     ClusterError,
@@ -57,7 +58,7 @@ from .models import (
     Script,
     SearchResult,
 )
-from .parse import parse_contract, read_text
+from .parse import SOURCE_SUFFIXES, parse_contract, read_text
 from .roles import PARTIES
 from .search import Collections, SearchConfig, Searcher, Signals, compare_contracts
 from .status import has_index, index_damage, index_status, remembered_sources
@@ -73,6 +74,7 @@ from .store.private import private_dir
 from .text import detect_script, normalize_text, to_script, to_simplified, to_traditional
 
 __all__ = [
+    "DEFAULT_COLLECTION",
     "DEFAULT_ENCODER",
     "MAX_BINARY_BYTES",
     "MAX_CLAUSE_CHARS",
@@ -80,6 +82,7 @@ __all__ = [
     "MAX_QUESTION",
     "MAX_TEXT_BYTES",
     "PARTIES",
+    "SOURCE_SUFFIXES",
     "BuildRefusedError",
     "BuildReport",
     "BuildStopped",

@@ -289,5 +289,6 @@ async def test_upload_unreadable_or_too_big_gets_the_reason(tmp_path: Path) -> N
         replies = {reply_id(s): s["text"] for s in sent}
     assert replies[2] == "文件太大（上限 20 MB）。"
     assert replies[3] == (  # a legacy .doc is refused before it is downloaded
-        "只支持 PDF、DOCX、TXT 文件或合同的照片、扫描图片（PNG、JPG、TIFF、WEBP）。")
+        "只支持 PDF、DOCX、TXT、Markdown 文件或合同的照片、扫描图片"
+        "（PNG、JPG、TIFF、WEBP、BMP、GIF）。")
     assert [p["file_id"] for p in api.sent("getFile")] == ["E1"]

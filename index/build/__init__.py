@@ -4,6 +4,7 @@ work in worker processes (fenced) or on a Dask cluster."""
 from __future__ import annotations
 
 from .cluster import ClusterError
+from .collections import DEFAULT_COLLECTION
 from .fence import BuildStopped, Limits
 from .parallel import Reading, read_contracts
 from .pipeline import TEXT_VERSION, build_from_sources, build_index, contract_parser
@@ -12,6 +13,6 @@ from .report import BuildReport
 from .sources import collect_sources
 from .texts import clause_texts, title_texts
 
-__all__ = ["TEXT_VERSION", "BuildReport", "BuildStopped", "ClusterError", "Limits", "Parser",
-           "Reading", "build_from_sources", "build_index", "clause_texts", "collect_sources",
-           "contract_parser", "read_contracts", "title_texts"]
+__all__ = ["DEFAULT_COLLECTION", "TEXT_VERSION", "BuildReport", "BuildStopped", "ClusterError",
+           "Limits", "Parser", "Reading", "build_from_sources", "build_index", "clause_texts",
+           "collect_sources", "contract_parser", "read_contracts", "title_texts"]

@@ -16,6 +16,8 @@ from .image import IMAGE_SUFFIXES
 from .scans import OcrOptions
 
 TEXT_SUFFIXES = frozenset({".txt", ".md", ".markdown", ".text"})
+# every file type read as a contract (its stem is the contract's key)
+SOURCE_SUFFIXES = frozenset({".pdf", ".docx"}) | TEXT_SUFFIXES | IMAGE_SUFFIXES
 
 _PDF_MAGIC = b"%PDF"
 _ZIP_MAGIC = b"PK\x03\x04"
