@@ -21,6 +21,12 @@ from .structure.split import split_long_clauses
 from .text import detect_script, to_simplified
 
 
+def contract_key(path: Path) -> str:
+    """The key of the contract a source file holds: its file name without the extension (a
+    build can tell the keys of a folder before reading it)."""
+    return Path(path).stem
+
+
 def parse_contract(path: Path, *, rules_file: Path | None = None, ocr_cache: Path | None = None,
                    on_page: PageProgress | None = None,
                    ocr_threads: int | None = None) -> Contract:
@@ -33,7 +39,7 @@ def parse_contract(path: Path, *, rules_file: Path | None = None, ocr_cache: Pat
     noticed (a page read with low confidence, a clause split) is in the contract's notes."""
     path = Path(path)
     document, text = _read(path, rules_file, OcrOptions(ocr_cache, on_page, ocr_threads))
-    key = path.stem
+    key = contract_key(path)
     clauses = split_clauses(text, key, document.first_page)
     title, parties = find_title(text), find_parties(text)
     if document.kind == "text" and not looks_like_contract(text, clauses, title=title,

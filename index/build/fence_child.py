@@ -115,18 +115,19 @@ def _one_thread_libraries() -> None:
 
 def _address_space() -> int:
     """Bytes of address space this process holds now (Linux), else 0."""
-    try:
-        with open("/proc/self/statm") as f:
-            return int(f.read().split()[0]) * os.sysconf("SC_PAGE_SIZE")
-    except (OSError, ValueError):
-        return 0
+    return _statm("self", 0)
 
 
 def resident(pid: int) -> int:
     """Bytes of resident memory of process ``pid`` (Linux), else 0."""
+    return _statm(str(pid), 1)
+
+
+def _statm(pid: str, field: int) -> int:
+    """Field ``field`` of /proc/PID/statm (0 size, 1 resident), in bytes; 0 where unknown."""
     try:
         with open(f"/proc/{pid}/statm") as f:
-            return int(f.read().split()[1]) * os.sysconf("SC_PAGE_SIZE")
+            return int(f.read().split()[field]) * os.sysconf("SC_PAGE_SIZE")
     except (OSError, ValueError, IndexError):
         return 0
 

@@ -19,6 +19,7 @@ from pathlib import Path
 
 from ..errors import IndexDamagedError
 from ..models import Contract
+from ..parse import contract_key
 from ..store import Manifest, SourceEntry, build_lock, ocr_cache_dir
 from ..store.embed_cache import EmbedCache
 from ..store.encoders import Encoder, check_encoder_name, load_encoder
@@ -134,11 +135,12 @@ def _build_with(roots: Sequence[Path], index_dir: Path, encoder: Encoder, option
             live, damaged = None, str(err)
         recorded = root_names(roots)
         check_encoder(live, encoder.name, replace=options.replace)
-        # with the standard parser a contract's key is its file's stem: a build refused on the
-        # names alone is refused below whatever reading gives; its files are still read (each
-        # one that cannot be is named) but none of their texts is embedded
+        # the standard parser's keys are known from the names: a build refused on them is
+        # refused below whatever reading gives; its files are still read (each one that cannot
+        # be is named) but none of their texts is embedded
         doomed = options.parse is None and drop_refusal(
-            {f.stem for f in files}, live, roots=recorded, replace=options.replace) is not None
+            {contract_key(f) for f in files}, live, roots=recorded,
+            replace=options.replace) is not None
         try:
             vectors_of = reusable_previous(index_dir, encoder=encoder.name,
                                            text_version=TEXT_VERSION)

@@ -49,24 +49,28 @@ def reusable_previous(index_dir: Path, *, encoder: str, text_version: int) -> Pr
     if gen is None:
         return None
     gen_dir = generation_dir(index_dir, gen)
-    with readable(gen_dir):
-        manifest = read_manifest(gen_dir)
-        if not manifest.reusable_for(encoder=encoder, text_version=text_version):
-            return None
+    manifest = read_manifest(gen_dir)
+    if not manifest.reusable_for(encoder=encoder, text_version=text_version):
+        return None
+    with readable(gen_dir):  # its files
         refs = read_row_refs(gen_dir)
-        rows_of: dict[str, list[RowRef]] = {}
-        for r in refs:
-            rows_of.setdefault(r.contract, []).append(r)
-        return Previous(
-            dir=gen_dir,
-            tokenizer=manifest.tokenizer,
-            contracts=_with_notes(read_contracts(gen_dir), manifest),
-            refs=tuple(refs),
-            rows_of={k: tuple(v) for k, v in rows_of.items()},
-            vectors=reconstruct(read_vectors(gen_dir), [r.id for r in refs]),
-            lexical=LexicalIndex.load(gen_dir / BM25_DIR),
-            titles=LexicalIndex.load(gen_dir / TITLES_BM25_DIR),
-        )
+        stored_contracts = read_contracts(gen_dir)
+        vectors = reconstruct(read_vectors(gen_dir), [r.id for r in refs])
+        lexical = LexicalIndex.load(gen_dir / BM25_DIR)
+        titles = LexicalIndex.load(gen_dir / TITLES_BM25_DIR)
+    rows_of: dict[str, list[RowRef]] = {}
+    for r in refs:
+        rows_of.setdefault(r.contract, []).append(r)
+    return Previous(
+        dir=gen_dir,
+        tokenizer=manifest.tokenizer,
+        contracts=_with_notes(stored_contracts, manifest),
+        refs=tuple(refs),
+        rows_of={k: tuple(v) for k, v in rows_of.items()},
+        vectors=vectors,
+        lexical=lexical,
+        titles=titles,
+    )
 
 
 def _with_notes(contracts: list[tuple[Contract, str]],

@@ -80,34 +80,36 @@ def load_generation(index_dir: Path, encoder: str) -> LoadedGeneration:
     vectors) when it was built with another encoder than ``encoder``, IndexDamagedError when a
     file of it is missing or corrupt."""
     gen_dir = require_generation(index_dir)
-    with readable(gen_dir):
-        manifest = read_manifest(gen_dir)
-        check_encoder(index_dir, manifest.encoder, encoder)
+    manifest = read_manifest(gen_dir)
+    check_encoder(index_dir, manifest.encoder, encoder)
+    with readable(gen_dir):  # its files; what is computed from them below is not damage
         rows = read_clauses(gen_dir)
-        clauses = tuple(r.clause for r in rows)
-        contract_of = np.array([c.contract for c in clauses], dtype=object)
-        contracts = {c.key: c for c, _ in read_contracts(gen_dir)}
-        code = {k: i for i, k in enumerate(contracts)}
-        titles = {k: c.title for k, c in contracts.items()}
+        stored_contracts = read_contracts(gen_dir)
         lexical = LexicalIndex.load(gen_dir / BM25_DIR, len(rows))
         titles_lexical = LexicalIndex.load(gen_dir / TITLES_BM25_DIR, len(rows))
-        lexical.scores([])  # compute the weights now, not on the first question
-        titles_lexical.scores([])
-        ids = np.array([r.id for r in rows], dtype=np.int64)
-        return LoadedGeneration(
-            name=gen_dir.name,
-            manifest=manifest,
-            clauses=clauses,
-            search_text=tuple(r.search_text for r in rows),
-            contract_of=contract_of,
-            contract_code=np.array([code.get(c.contract, -1) for c in clauses], dtype=np.int32),
-            contracts=contracts,
-            titles=titles,
-            title_index=TitleIndex(titles),
-            lexical=lexical,
-            titles_lexical=titles_lexical,
-            dense=DenseVectors(read_vectors(gen_dir), ids, contract_of),
-            features=clause_features(clauses),
-            same_text=_same_text(clauses),
-            tokenizer=manifest.tokenizer or DEFAULT_MODE,  # type: ignore[arg-type]
-        )
+        vectors = read_vectors(gen_dir)
+    clauses = tuple(r.clause for r in rows)
+    contract_of = np.array([c.contract for c in clauses], dtype=object)
+    contracts = {c.key: c for c, _ in stored_contracts}
+    code = {k: i for i, k in enumerate(contracts)}
+    titles = {k: c.title for k, c in contracts.items()}
+    lexical.scores([])  # compute the weights now, not on the first question
+    titles_lexical.scores([])
+    ids = np.array([r.id for r in rows], dtype=np.int64)
+    return LoadedGeneration(
+        name=gen_dir.name,
+        manifest=manifest,
+        clauses=clauses,
+        search_text=tuple(r.search_text for r in rows),
+        contract_of=contract_of,
+        contract_code=np.array([code.get(c.contract, -1) for c in clauses], dtype=np.int32),
+        contracts=contracts,
+        titles=titles,
+        title_index=TitleIndex(titles),
+        lexical=lexical,
+        titles_lexical=titles_lexical,
+        dense=DenseVectors(vectors, ids, contract_of),
+        features=clause_features(clauses),
+        same_text=_same_text(clauses),
+        tokenizer=manifest.tokenizer or DEFAULT_MODE,  # type: ignore[arg-type]
+    )
