@@ -45,6 +45,12 @@ def test_parse_query_drops_question_words_and_adds_expansion() -> None:
     assert "多少" not in pq.tokens and "质保期" in pq.tokens
     assert "质量保证期" in pq.expansion
     assert pq.role is None
+    assert pq.chars == ("质", "保", "期")  # the characters of its words, not of 是多少
+
+
+def test_question_characters_leave_question_words_out() -> None:
+    assert parse_query("维修费多少", mode="both").chars == ("维", "修", "费")
+    assert parse_query("租期多长", mode="both").chars == ("租", "期", "多", "长")
 
 
 TITLES = {

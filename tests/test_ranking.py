@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 import numpy as np
 import pytest
 
@@ -64,6 +66,22 @@ def test_weighted_fusion_exact() -> None:
     titled = fuse(lexical, np.array([0.0, 0.0, 0.0, 2.0]), dense, ALL,
                   SearchConfig(bm25_weight=1.0, title_weight=0.5))
     assert titled.tolist() == pytest.approx([0.5, 0.25, 0.0, 0.5])
+
+
+def test_single_characters_count_below_words() -> None:
+    cfg = SearchConfig(bm25_weight=1.0, title_weight=0.0, char_weight=0.1)
+    words = np.array([2.0, 0.0, 1.0, 0.0])  # scaled 1, 0, .5, 0
+    chars = np.array([0.0, 5.0, 5.0, 0.0])  # scaled 0, 1, 1, 0
+    fused = fuse(words, np.zeros(4), np.zeros(4), ALL, cfg, chars=chars)
+    assert fused.tolist() == pytest.approx([1 / 1.1, 0.1 / 1.1, 0.6 / 1.1, 0.0])
+    # no word in common with any clause: the characters still count only their share, so
+    # the dense score decides (in a short contract every clause has a character in common)
+    half = SearchConfig(bm25_weight=0.5, title_weight=0.0, char_weight=0.1)
+    dense = np.array([0.0, 0.0, 0.0, 1.0])
+    fused = fuse(np.zeros(4), np.zeros(4), dense, ALL, half, chars=chars)
+    assert fused.tolist() == pytest.approx([0.0, 0.05 / 1.1, 0.05 / 1.1, 0.5])
+    off = fuse(words, np.zeros(4), np.zeros(4), ALL, replace(cfg, char_weight=0.0), chars=chars)
+    assert off.tolist() == pytest.approx([1.0, 0.0, 0.5, 0.0])
 
 
 def test_rrf_fusion_ranks_lexical_hits_then_dense() -> None:

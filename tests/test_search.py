@@ -57,6 +57,14 @@ def test_heading_carries_its_children(searcher) -> None:
     assert top(searcher, "保密期限多长", k=2)[0] in {"maint#4.2", "maint#4.2.1"}
 
 
+def test_characters_find_a_clause_that_shares_no_word(searcher) -> None:
+    sig = searcher.signals("年费是多少", contract="maint")
+    in_scope = [c.clause for c, m in zip(searcher.all_clauses(), sig.mask, strict=True) if m]
+    assert not sig.lexical[sig.mask].any()  # 年费 is no word or bigram of the contract
+    best = in_scope[int(sig.characters[sig.mask].argmax())]
+    assert best == "3.1"  # 维护费用为每年十万元: 年 and 费
+
+
 def test_explicit_scope_limits_results(searcher) -> None:
     res = searcher.search("违约金", contract="maint", top_k=5)
     assert res.scope == "maint"

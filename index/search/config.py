@@ -22,6 +22,7 @@ class SearchConfig:
     bm25_weight: float = 0.7  # weighted fusion: share of BM25 (dense gets the rest)
     title_weight: float = 0.2  # share of BM25 over chapter and heading titles only
     expansion_weight: float = 0.4  # BM25 weight of thesaurus expansion terms
+    char_weight: float = 0.0  # share of BM25 over single characters, beside the words'
     rrf_k: int = RRF_K
     child_weight: float = 0.3  # a heading takes this share of a better child's score
     role_bonus: float = 0.08  # asked party acts in the clause (乙方应/有权/负责…)

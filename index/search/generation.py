@@ -24,6 +24,7 @@ from ..store import (
     readable,
     require_generation,
 )
+from ..store.characters import build_character_index
 from ..store.lexical import LexicalIndex
 from ..store.tokenize import DEFAULT_MODE, TokenMode
 from ..text import normalize_text
@@ -47,6 +48,7 @@ class LoadedGeneration:
     title_index: TitleIndex
     lexical: LexicalIndex
     titles_lexical: LexicalIndex
+    chars_lexical: LexicalIndex  # BM25 over single characters, computed at load
     dense: DenseVectors
     features: ClauseFeatures
     same_text: np.ndarray  # int: clauses with one identical normalised text share a number
@@ -95,12 +97,15 @@ def load_generation(index_dir: Path, encoder: str) -> LoadedGeneration:
     titles = {k: c.title for k, c in contracts.items()}
     lexical.scores([])  # compute the weights now, not on the first question
     titles_lexical.scores([])
+    search_text = tuple(r.search_text for r in rows)
+    chars_lexical = build_character_index(search_text)
+    chars_lexical.scores([])
     ids = np.array([r.id for r in rows], dtype=np.int64)
     return LoadedGeneration(
         name=gen_dir.name,
         manifest=manifest,
         clauses=clauses,
-        search_text=tuple(r.search_text for r in rows),
+        search_text=search_text,
         contract_of=contract_of,
         contract_code=np.array([code.get(c.contract, -1) for c in clauses], dtype=np.int32),
         contracts=contracts,
@@ -108,6 +113,7 @@ def load_generation(index_dir: Path, encoder: str) -> LoadedGeneration:
         title_index=TitleIndex(titles),
         lexical=lexical,
         titles_lexical=titles_lexical,
+        chars_lexical=chars_lexical,
         dense=DenseVectors(vectors, ids, contract_of),
         features=clause_features(clauses),
         same_text=_same_text(clauses),

@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from ..errors import EmptyQuestionError, NoWordsError, QuestionTooLongError
 from ..limits import MAX_QUESTION
 from ..roles import PARTIES
+from ..store.characters import character_tokens
 from ..store.tokenize import TokenMode, content_words, tokenize
 from ..text import normalize_text
 from .thesaurus import Thesaurus
@@ -28,13 +29,15 @@ _INTENTS = {"definition": _DEFINITION_Q, "list": _LIST_Q}
 
 @dataclass(frozen=True)
 class ParsedQuery:
-    """A question ready to search: normalised text, content tokens, expansion tokens, role."""
+    """A question ready to search: normalised text, content tokens, expansion tokens, the
+    characters of its content words, role."""
 
     text: str
     tokens: tuple[str, ...]
     expansion: tuple[str, ...]
     words: tuple[str, ...]
     role: str | None
+    chars: tuple[str, ...] = ()
 
 
 def check_question(question: str) -> None:
@@ -57,12 +60,14 @@ def parse_query(
     if thesaurus is not None:
         for term in thesaurus.expand(text):
             expansion.extend(t for t in tokenize(term, "jieba") if t not in tokens)
+    words = tuple(content_words(text))
     return ParsedQuery(
         text=text,
         tokens=tokens,
         expansion=tuple(dict.fromkeys(expansion)),
-        words=tuple(content_words(text)),
+        words=words,
         role=asked_role(text),
+        chars=tuple(character_tokens(" ".join(words))),  # question words are not content
     )
 
 

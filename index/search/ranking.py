@@ -44,9 +44,13 @@ def rrf(rankings: Sequence[Sequence[K]], k: int = RRF_K,
 
 
 def fuse(lexical: np.ndarray, titles: np.ndarray, dense: np.ndarray, mask: np.ndarray,
-         cfg: SearchConfig) -> np.ndarray:
-    """One score per clause from BM25 over texts, BM25 over titles and the dense cosine."""
+         cfg: SearchConfig, *, chars: np.ndarray | None = None) -> np.ndarray:
+    """One score per clause from BM25 over texts, BM25 over titles and the dense cosine; BM25
+    over single characters (``chars``) joins the texts' at ``cfg.char_weight``, scaled on its
+    own so that it never takes the whole BM25 share (docs/retrieval.md)."""
     lex = (1 - cfg.title_weight) * scaled(lexical, mask) + cfg.title_weight * scaled(titles, mask)
+    if chars is not None and cfg.char_weight:
+        lex = (lex + cfg.char_weight * scaled(chars, mask)) / (1 + cfg.char_weight)
     if cfg.mode == "bm25":
         return lex + 1e-3 * scaled(dense, mask)
     if cfg.mode == "dense":

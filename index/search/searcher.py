@@ -129,6 +129,7 @@ class Searcher:
             lexical_expansion=gen.lexical.scores(pq.expansion) if pq.expansion else empty,
             titles=gen.titles_lexical.scores(pq.tokens),
             titles_expansion=gen.titles_lexical.scores(pq.expansion) if pq.expansion else empty,
+            characters=gen.chars_lexical.scores(pq.chars),
             dense=dense, vector=vector,
         )
 
@@ -160,7 +161,7 @@ class Searcher:
                                 relevant=False)
         lexical = sig.lexical + cfg.expansion_weight * sig.lexical_expansion
         titles = sig.titles + cfg.expansion_weight * sig.titles_expansion
-        fused = fuse(lexical, titles, sig.dense, sig.mask, cfg)
+        fused = fuse(lexical, titles, sig.dense, sig.mask, cfg, chars=sig.characters)
         fused = adjust_for_structure(fused, sig.mask, gen.features, cfg, role=sig.query.role,
                                      intents=sig.intents)
         merged = pick_hits(fused, sig.mask, gen.features, gen.same_text, gen.contract_of, top_k,

@@ -30,6 +30,7 @@ class Signals:
     lexical_expansion: np.ndarray  # BM25 of its thesaurus expansion tokens
     titles: np.ndarray  # BM25 of its tokens over chapter and heading titles
     titles_expansion: np.ndarray
+    characters: np.ndarray  # BM25 of the characters of its content words
     dense: np.ndarray  # cosine of its vector with each clause's
     vector: np.ndarray  # its unit vector (narrowing it to a contract needs no new encoding)
 

@@ -20,7 +20,9 @@ from .private import private_dir
 TokenMode = Literal["jieba", "bigram", "unibigram", "both"]
 DEFAULT_MODE: TokenMode = "both"  # measured best (docs/retrieval.md)
 
-_HAN = r"\u3400-\u4dbf\u4e00-\u9fff"
+# Chinese characters for BM25: CJK unified ideographs and extension A (first, last)
+HAN_RANGES = ((0x3400, 0x4DBF), (0x4E00, 0x9FFF))
+_HAN = "".join(f"{chr(first)}-{chr(last)}" for first, last in HAN_RANGES)
 _RUN_RE = re.compile(rf"[{_HAN}]+|[a-z0-9]+(?:\.[0-9]+)*")
 _WORD_RE = re.compile(rf"[{_HAN}a-z0-9]")
 
