@@ -14,7 +14,6 @@ from __future__ import annotations
 
 import argparse
 import json
-import statistics
 import sys
 import tempfile
 import time
@@ -27,7 +26,7 @@ if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from bench import QUESTIONS  # noqa: E402
+from bench import QUESTIONS, search_latency  # noqa: E402
 
 
 def synth_generation(base: Path, out: Path, n: int, ann_threshold: int) -> Path:
@@ -110,7 +109,7 @@ def growth(base: Path, sizes: Sequence[int], encoder: str, work: Path) -> list[d
             searchers[kind] = Searcher.open(idx, encoder)
             row[f"{kind}_load_s"] = round(time.perf_counter() - start, 1)
             searchers[kind].warm_up()
-            p50, p95 = _latency(searchers[kind])
+            p50, p95 = search_latency(searchers[kind], rounds=3)
             row[f"{kind}_p50_ms"], row[f"{kind}_p95_ms"] = round(p50, 1), round(p95, 1)
         exact, hnsw = searchers["exact"]._gen.dense, searchers["hnsw"]._gen.dense
         queries = searchers["exact"].encoder.encode(list(QUESTIONS))
@@ -134,19 +133,6 @@ def growth(base: Path, sizes: Sequence[int], encoder: str, work: Path) -> list[d
         row["hnsw_recall_at_10"] = round(recall_by_score(sims, found_sims, 10), 3)
         out.append(row)
     return out
-
-
-def _latency(searcher: Any, rounds: int = 3) -> tuple[float, float]:
-    for q in QUESTIONS:
-        searcher.search(q)
-    times = []
-    for _ in range(rounds):
-        for q in QUESTIONS:
-            start = time.perf_counter()
-            searcher.search(q)
-            times.append((time.perf_counter() - start) * 1000)
-    times.sort()
-    return statistics.median(times), times[int(0.95 * len(times))]
 
 
 def growth_table(rows: list[dict[str, Any]]) -> str:
