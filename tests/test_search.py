@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import json
 
 import pytest
@@ -63,6 +64,24 @@ def test_characters_find_a_clause_that_shares_no_word(searcher) -> None:
     assert not sig.lexical[sig.mask].any()  # 年费 is no word or bigram of the contract
     best = in_scope[int(sig.characters[sig.mask].argmax())]
     assert best == "3.1"  # 维护费用为每年十万元: 年 and 费
+
+
+def test_a_question_without_chinese_characters_is_scored_by_its_words_alone(tmp_path) -> None:
+    ops = {"key": "ops", "title": "服务器运维合同", "parties": {}, "clauses": [
+        ["1", None, None, "服务器CPU使用率超过百分之八十时，乙方应扩容。"],
+        ["2", None, None, "甲方应按月支付服务费。"],
+    ]}
+    write_corpus(tmp_path / "src", ops)
+    build_index([tmp_path / "src"], tmp_path / "idx", fast_encoder(), parse=parse_json,
+                progress=False)
+    searcher = Searcher.open(tmp_path / "idx", "use-multilingual")
+    sig = searcher.signals("CPU")
+    base = dataclasses.replace(searcher.config, char_weight=0.0)
+    without = searcher.rank(sig, 2, config=base).hits
+    with_field = searcher.rank(sig, 2, config=dataclasses.replace(base, char_weight=0.1)).hits
+    assert without[0].clause.clause == "1"
+    assert [(h.clause.clause, h.score) for h in with_field] == [
+        (h.clause.clause, h.score) for h in without]  # no characters: BM25 keeps its share
 
 
 def test_explicit_scope_limits_results(searcher) -> None:

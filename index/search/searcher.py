@@ -161,7 +161,8 @@ class Searcher:
                                 relevant=False)
         lexical = sig.lexical + cfg.expansion_weight * sig.lexical_expansion
         titles = sig.titles + cfg.expansion_weight * sig.titles_expansion
-        fused = fuse(lexical, titles, sig.dense, sig.mask, cfg, chars=sig.characters)
+        chars = sig.characters if sig.query.chars else None  # CPU, 7.2: the words alone
+        fused = fuse(lexical, titles, sig.dense, sig.mask, cfg, chars=chars)
         fused = adjust_for_structure(fused, sig.mask, gen.features, cfg, role=sig.query.role,
                                      intents=sig.intents)
         merged = pick_hits(fused, sig.mask, gen.features, gen.same_text, gen.contract_of, top_k,
