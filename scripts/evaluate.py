@@ -2,7 +2,8 @@
 """Score retrieval on question files: hit@1, hit@3, MRR, per tuning and held-out half.
 
     scripts/evaluate.py QUESTIONS.jsonl... --sources DIR... [--encoder NAME] [--index DIR]
-        [--split eval/split.json] [--mode bm25|dense|hybrid] [--set knob=value] [--json]
+        [--split eval/split.json] [--mode bm25|dense|hybrid] [--set knob=value]
+        [--own-contracts] [--json]
 
 Each line of QUESTIONS is {"q", "contract": stem or null, "gold": ["stem#clause", ...]}; the
 matching rule is the one in ../shared/README.md (``matches_gold``). All files are asked of one
@@ -10,6 +11,11 @@ index built from ``--sources`` (kept in ``--index`` to be reused). With ``--spli
 is also given for the tuning half (every gold contract in the split's "tuning" list) and the
 held-out half (the rest); misses are listed for the tuning half only, since only it may guide
 changes (eval/README.md).
+
+``--own-contracts`` asks each question of an index that holds only its gold contracts instead,
+as a bot that serves one customer's few contracts has them: BM25 statistics come from those
+contracts alone. Each such index is built from a copy of the whole one, so no text is embedded
+again.
 """
 
 from __future__ import annotations
@@ -17,16 +23,17 @@ from __future__ import annotations
 import argparse
 import json
 import re
+import shutil
 import sys
 import tempfile
 import time
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
-    from index import Hit, Searcher
+    from index import Encoder, Hit, SearchConfig, Searcher
 
 ROOT = Path(__file__).resolve().parent.parent
 if str(ROOT) not in sys.path:
@@ -115,6 +122,36 @@ def ranks_of(searcher: Searcher, questions: Sequence[dict[str, Any]],
     return out
 
 
+Ranker = Callable[[Sequence[dict[str, Any]]], list[tuple[int | None, list[str]]]]
+
+
+def own_contracts_ranker(index_dir: Path, sources: Sequence[Path], encoder: Encoder,
+                         config: SearchConfig, work: Path, *, mode: str = "both") -> Ranker:
+    """``ranks_of`` with each question asked of an index of its gold contracts only, built
+    (once per set of contracts) in ``work`` from a copy of ``index_dir``."""
+    from index import Searcher, build_index, collect_sources
+
+    by_name = {p.name: p for p in collect_sources(sources)[0]}
+    whole = Searcher(index_dir, encoder, config)
+    path_of = {c.key: by_name[c.source] for c in whole.contracts()}
+    searchers: dict[frozenset[str], Searcher] = {}
+
+    def searcher_for(contracts: frozenset[str]) -> Searcher:
+        if contracts not in searchers:
+            folder = work / f"own-{len(searchers)}"
+            shutil.copytree(index_dir, folder)
+            build_index([path_of[k] for k in sorted(contracts)], folder, encoder,
+                        progress=False, mode=mode, replace=True)  # type: ignore[arg-type]
+            searchers[contracts] = Searcher(folder, encoder, config)
+        return searchers[contracts]
+
+    def rank(questions: Sequence[dict[str, Any]]) -> list[tuple[int | None, list[str]]]:
+        return [ranks_of(searcher_for(frozenset(g.partition("#")[0] for g in q["gold"])),
+                         [q])[0] for q in questions]
+
+    return rank
+
+
 def evaluate(searcher: Searcher, questions: list[dict], top_k: int = 10) -> dict[str, object]:
     """Run every question through ``searcher`` and score it."""
     ranked = ranks_of(searcher, questions, top_k)
@@ -129,13 +166,14 @@ def load_questions(path: Path) -> list[dict]:
 
 
 def report(searcher: Searcher, files: Sequence[Path],
-           tuning: set[str] | None) -> dict[str, dict[str, Any]]:
-    """Scores per file (and per half when ``tuning`` is given), with the tuning misses."""
+           tuning: set[str] | None, *, ranker: Ranker | None = None) -> dict[str, dict[str, Any]]:
+    """Scores per file (and per half when ``tuning`` is given), with the tuning misses;
+    ``ranker`` asks the questions (default: all of ``searcher``)."""
     out: dict[str, dict[str, Any]] = {}
     for path in files:
         questions = load_questions(path)
         start = time.perf_counter()
-        ranked = ranks_of(searcher, questions)
+        ranked = ranker(questions) if ranker else ranks_of(searcher, questions)
         ms = 1000 * (time.perf_counter() - start) / max(len(questions), 1)
         row: dict[str, Any] = {"all": {**score([r for r, _ in ranked]), "n": len(questions)},
                                "ms_per_question": round(ms, 1)}
@@ -164,6 +202,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     ap.add_argument("--set", action="append", default=[], help="config knob, e.g. bm25_weight=0.4")
     ap.add_argument("--tokenizer", default="both",
                     choices=["jieba", "bigram", "unibigram", "both"])
+    ap.add_argument("--own-contracts", action="store_true",
+                    help="ask each question of an index of its gold contracts only")
     ap.add_argument("--json", action="store_true")
     args = ap.parse_args(argv)
 
@@ -171,7 +211,7 @@ def main(argv: Sequence[str] | None = None) -> int:
 
     encoder = load_encoder(args.encoder)
     with tempfile.TemporaryDirectory(prefix="cb-eval-") as tmp:
-        index_dir = args.index or Path(tmp)
+        index_dir = args.index or Path(tmp) / "index"
         built = build_index(args.sources, index_dir, encoder, progress=False, mode=args.tokenizer,
                             replace=True)  # exactly these sources
         for src, reason in built.failed:
@@ -184,11 +224,14 @@ def main(argv: Sequence[str] | None = None) -> int:
         config = replace(SearchConfig.for_encoder(args.encoder), **knobs)
         searcher = Searcher(index_dir, encoder, config)
         tuning = set(json.loads(args.split.read_text("utf-8"))["tuning"]) if args.split else None
-        result = report(searcher, args.questions, tuning)
+        ranker = own_contracts_ranker(index_dir, args.sources, encoder, config, Path(tmp) / "own",
+                                      mode=args.tokenizer) if args.own_contracts else None
+        result = report(searcher, args.questions, tuning, ranker=ranker)
     if args.json:
         print(json.dumps(result, ensure_ascii=False))
         return 0
-    print(f"{args.encoder} {args.tokenizer} {knobs}")
+    print(f"{args.encoder} {args.tokenizer} {knobs}"
+          + (" (each question over its own contracts)" if args.own_contracts else ""))
     for name, row in result.items():
         parts = [f"{h} {row[h]['hit@1']:.3f}/{row[h]['hit@3']:.3f}/{row[h]['mrr']:.3f} "
                  f"n={row[h]['n']}" for h in ("all", *HALVES) if h in row]

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import importlib.util
+import json
 import subprocess
 import sys
 
@@ -56,3 +57,45 @@ def test_rebuild_script_says_busy_and_exits_75(tmp_path) -> None:
     assert proc.returncode == 75
     assert proc.stderr == (f"rebuild_index: another index build is running on {tmp_path}; "
                            "the index is unchanged, try again later\n")
+
+
+LEASE_TEXT = """房屋租赁合同
+
+甲方：张三
+乙方：李四
+
+第一条 乙方应于每月五日前支付租金三千元。
+第二条 乙方逾期付款的，应支付违约金一千元。
+第三条 租赁期限为一年。
+"""
+PURCHASE_TEXT = """设备采购合同
+
+甲方：某公司
+乙方：某厂
+
+第一条 乙方应于三十日内交付设备。
+第二条 违约方应向对方支付违约金，违约金为合同总价的百分之十，违约金不足以弥补损失的，另行赔偿。
+第三条 设备质保期为两年。
+"""
+
+
+def test_own_contracts_asks_each_question_of_its_gold_contracts_alone(tmp_path, capsys) -> None:
+    (tmp_path / "src").mkdir()
+    (tmp_path / "src" / "lease.txt").write_text(LEASE_TEXT, "utf-8")
+    (tmp_path / "src" / "buy.txt").write_text(PURCHASE_TEXT, "utf-8")
+    questions = tmp_path / "q.jsonl"
+    questions.write_text('{"q": "违约金是多少", "contract": null, "gold": ["lease#第二条"]}\n',
+                         "utf-8")
+    argv = [str(questions), "--sources", str(tmp_path / "src"), "--encoder", "use-multilingual",
+            "--index", str(tmp_path / "idx"), "--json"]
+    assert evaluate.main(argv) == 0
+    whole = json.loads(capsys.readouterr().out)["q.jsonl"]
+    assert evaluate.main([*argv, "--own-contracts"]) == 0
+    own = json.loads(capsys.readouterr().out)["q.jsonl"]
+    # over both contracts the purchase contract's penalty clause comes first; over the lease
+    # alone, the lease's
+    assert whole["misses"][0]["top3"][:2] == ["buy#第二条", "lease#第二条"]
+    assert own["all"]["hit@1"] == 1.0 and own["misses"] == []
+    # the one-contract indexes are built on copies: the index given keeps both contracts
+    kept = store.read_manifest(store.require_generation(tmp_path / "idx")).sources
+    assert sorted(s.contract for s in kept) == ["buy", "lease"]
