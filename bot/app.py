@@ -98,6 +98,9 @@ def build_application(settings: Settings, *, searcher: Searcher | None = None,
                                              settings.embed_model)
             await asyncio.to_thread(opened.warm_up)
             app.bot_data.searcher = opened
+        if settings.question_log:  # a file beside the index: opened when the bot starts
+            app.bot_data.log = await asyncio.to_thread(
+                QuestionLog.open, settings.index_dir, days=settings.log_days)
         try:
             await app.bot.set_my_commands([BotCommand(c, d) for c, d in COMMANDS])
         except TelegramError as err:  # the menu is a convenience: answer questions anyway
@@ -128,8 +131,6 @@ def build_application(settings: Settings, *, searcher: Searcher | None = None,
     app.bot_data.build = build or _default_builder(settings, app.bot_data.stopping)
     app.bot_data.question_rate = QuestionRate(settings.questions_per_minute)
     app.bot_data.access = AccessFile(settings.access_file)
-    app.bot_data.log = (QuestionLog.open(settings.index_dir, days=settings.log_days)
-                        if settings.question_log else None)
     app.add_handler(CommandHandler("start", asking.cmd_start))
     app.add_handler(CommandHandler("help", asking.cmd_help))
     app.add_handler(CommandHandler("ask", asking.cmd_ask))

@@ -48,15 +48,15 @@ MAX_VOTES = 50  # answers per chat whose 👍/👎 buttons still record a vote
 
 @dataclass(eq=False)
 class BotState:
-    """What every handler shares. ``settings``, ``build``, ``access`` and ``log`` are set by
+    """What every handler shares. ``settings``, ``build`` and ``access`` are set by
     build_application, ``searcher`` by post_init; reading one before that raises
-    AttributeError. ``log`` is None when the question log is off."""
+    AttributeError. ``log`` is opened by post_init, and is None when the question log is off."""
 
     settings: Settings = field(init=False)
     build: Builder = field(init=False, repr=False)
     searcher: Searcher = field(init=False, repr=False)
     access: AccessFile = field(init=False, repr=False)
-    log: QuestionLog | None = field(init=False, repr=False)
+    log: QuestionLog | None = field(default=None, repr=False)
     reload_lock: asyncio.Lock = field(default_factory=asyncio.Lock, repr=False)
     question_rate: QuestionRate = field(default_factory=lambda: QuestionRate(0), repr=False)
     rebuilds: Rebuilds = field(default_factory=Rebuilds, repr=False)

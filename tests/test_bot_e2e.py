@@ -271,6 +271,14 @@ def test_token_never_logged_by_http_client(tmp_path: Path) -> None:
     assert "SECRET" not in repr(settings)
 
 
+def test_building_the_application_opens_no_file(tmp_path: Path) -> None:
+    settings = Settings(index_dir=tmp_path / "idx", sources_dir=tmp_path, telegram_token="1:T",
+                        question_log=True)
+    app = build_application(settings, build=build)
+    assert app.bot_data.log is None  # the question log is opened by post_init, when it starts
+    assert not (tmp_path / "idx").exists()
+
+
 async def test_upload_unreadable_or_too_big_gets_the_reason(tmp_path: Path) -> None:
     async with running_bot(tmp_path) as api:
         api.files["documents/E1"] = b'{"empty": true}'
