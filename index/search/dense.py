@@ -8,7 +8,7 @@ contract is scored exactly over that contract's stored vectors.
 from __future__ import annotations
 
 import threading
-from collections.abc import Hashable
+from collections.abc import Callable, Hashable
 from typing import Any
 
 import numpy as np
@@ -19,6 +19,30 @@ DENSE_CANDIDATES = 256  # clauses an approximate (HNSW) vector index returns per
 _SCOPED_CACHE = 16  # contracts whose vectors an approximate index keeps at hand
 SUBSET_EXACT = 30_000  # a question limited to at most this many clauses is scored exactly
 _SUBSET_CACHE = 8  # clause subsets (collection sets) whose vectors are kept at hand
+
+
+Rows = tuple[np.ndarray, np.ndarray]  # clause positions and their stored vectors
+
+
+class _Recent:
+    """The vectors of a few clause sets read from an approximate index, the oldest dropped
+    first; shared by the worker threads searches run in."""
+
+    def __init__(self, size: int) -> None:
+        self._size = size
+        self._rows: dict[Hashable, Rows] = {}
+        self._lock = threading.Lock()
+
+    def get(self, key: Hashable, read: Callable[[], Rows]) -> Rows:
+        """The rows kept for ``key``, read (and kept) the first time."""
+        with self._lock:
+            rows = self._rows.get(key)
+            if rows is None:
+                rows = read()
+                if len(self._rows) >= self._size:
+                    self._rows.pop(next(iter(self._rows)))
+                self._rows[key] = rows
+            return rows
 
 
 class DenseVectors:
@@ -38,9 +62,8 @@ class DenseVectors:
             self._matrix_pos = self._positions(matrix_ids)
         else:
             self._index = index
-        self._scoped: dict[str, tuple[np.ndarray, np.ndarray]] = {}
-        self._subsets: dict[Hashable, tuple[np.ndarray, np.ndarray]] = {}
-        self._scoped_lock = threading.Lock()  # searches run in worker threads
+        self._scoped = _Recent(_SCOPED_CACHE)  # contract -> its rows
+        self._subsets = _Recent(_SUBSET_CACHE)  # subset key -> its rows
 
     @property
     def exact(self) -> bool:
@@ -81,28 +104,18 @@ class DenseVectors:
         out[self._positions(ids[0][found])] = sims[0][found]
         return out
 
-    def _contract_vectors(self, contract: str) -> tuple[np.ndarray, np.ndarray]:
-        """Positions and stored vectors of one contract's clauses (approximate index only)."""
-        with self._scoped_lock:
-            cached = self._scoped.get(contract)
-            if cached is None:
-                pos = np.flatnonzero(self._contract_of == contract)
-                cached = (pos, reconstruct(self._index, [int(i) for i in self._ids[pos]]))
-                if len(self._scoped) >= _SCOPED_CACHE:
-                    self._scoped.pop(next(iter(self._scoped)))
-                self._scoped[contract] = cached
-            return cached
+    def _rows(self, pos: np.ndarray) -> Rows:
+        """Positions and stored vectors of some clauses (approximate index only)."""
+        return pos, reconstruct(self._index, [int(i) for i in self._ids[pos]])
 
-    def _subset_vectors(self, key: Hashable, pos: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-        """Positions and stored vectors of a clause subset (approximate index only)."""
-        with self._scoped_lock:
-            cached = self._subsets.get(key)
-            if cached is None:
-                cached = (pos, reconstruct(self._index, [int(i) for i in self._ids[pos]]))
-                if len(self._subsets) >= _SUBSET_CACHE:
-                    self._subsets.pop(next(iter(self._subsets)))
-                self._subsets[key] = cached
-            return cached
+    def _contract_vectors(self, contract: str) -> Rows:
+        """Positions and stored vectors of one contract's clauses."""
+        return self._scoped.get(
+            contract, lambda: self._rows(np.flatnonzero(self._contract_of == contract)))
+
+    def _subset_vectors(self, key: Hashable, pos: np.ndarray) -> Rows:
+        """Positions and stored vectors of a clause subset."""
+        return self._subsets.get(key, lambda: self._rows(pos))
 
     def nearest(self, query: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         """(similarities, ids) of the approximate index's DENSE_CANDIDATES nearest clauses.
