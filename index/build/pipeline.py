@@ -142,7 +142,7 @@ def _build_with(roots: Sequence[Path], index_dir: Path, encoder: Encoder, option
             {contract_key(f) for f in files}, live, roots=recorded,
             replace=options.replace) is not None
         try:
-            vectors_of = reusable_previous(index_dir, encoder=encoder.name,
+            vectors_of = reusable_previous(index_dir, live, encoder=encoder.name,
                                            text_version=TEXT_VERSION)
             # built with another tokenizer: every source is read again, its vectors serve
             previous = vectors_of if vectors_of and vectors_of.tokenizer == mode else None

@@ -17,7 +17,6 @@ from ..store import (
     current_generation,
     generation_dir,
     read_contracts,
-    read_manifest,
     read_row_refs,
     read_vectors,
     readable,
@@ -42,16 +41,16 @@ class Previous:
     titles: LexicalIndex
 
 
-def reusable_previous(index_dir: Path, *, encoder: str, text_version: int) -> Previous | None:
-    """The live generation when a build with this encoder and these texts may reuse it, else
-    None; IndexDamagedError when a file of it is missing or corrupt."""
+def reusable_previous(index_dir: Path, live: Manifest | None, *, encoder: str,
+                      text_version: int) -> Previous | None:
+    """The live generation (``live``: its manifest, as the build read it under its lock) when
+    a build with this encoder and these texts may reuse it, else None; IndexDamagedError when
+    a file of it is missing or corrupt."""
     gen = current_generation(index_dir)
-    if gen is None:
+    if live is None or gen is None or not live.reusable_for(encoder=encoder,
+                                                            text_version=text_version):
         return None
     gen_dir = generation_dir(index_dir, gen)
-    manifest = read_manifest(gen_dir)
-    if not manifest.reusable_for(encoder=encoder, text_version=text_version):
-        return None
     with readable(gen_dir):  # its files
         refs = read_row_refs(gen_dir)
         stored_contracts = read_contracts(gen_dir)
@@ -63,8 +62,8 @@ def reusable_previous(index_dir: Path, *, encoder: str, text_version: int) -> Pr
         rows_of.setdefault(r.contract, []).append(r)
     return Previous(
         dir=gen_dir,
-        tokenizer=manifest.tokenizer,
-        contracts=_with_notes(stored_contracts, manifest),
+        tokenizer=live.tokenizer,
+        contracts=_with_notes(stored_contracts, live),
         refs=tuple(refs),
         rows_of={k: tuple(v) for k, v in rows_of.items()},
         vectors=vectors,
