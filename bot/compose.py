@@ -10,6 +10,7 @@ import re
 from dataclasses import dataclass
 
 from index import (
+    HAN,
     PARTIES,
     Clause,
     Hit,
@@ -34,9 +35,9 @@ _BLANK = re.compile(
     r"[_＿]{3,}|＿{2}|[—－]{3,}|-{4,}"
     r"|(?<![0-9０-９.])[—－-]{1,3}\s*[%％]|[_＿]+\s*[%％]"
     r"|(?<=[^\s\d])[ \t]{2,}(?=[^\s\d])"
-    r"|(?<=[\u4e00-\u9fff（(：:，,])[ \t]+(?:[%％]|元|天|日|个月|年|月|份|次|名|人|种|项|条|期)"
+    rf"|(?<=[{HAN}（(：:，,])[ \t]+(?:[%％]|元|天|日|个月|年|月|份|次|名|人|种|项|条|期)"
     r"|(?<![0-9０-９])[年月][ \t]+[月日]|第[ \t]+[种条项款次期层]"
-    r"|[\u4e00-\u9fff：:][ \t]+[，。；;、）)]|[\u4e00-\u9fff][ \t]+[\u4e00-\u9fff]"
+    rf"|[{HAN}：:][ \t]+[，。；;、）)]|[{HAN}][ \t]+[{HAN}]"
     r"|（空白）|\(空白\)|\$\{[^}]*\}"
 )
 # A short label padded with spaces ("地    址：", "电 话："): layout, not a blank.

@@ -21,6 +21,7 @@ from index import (
     Script,
     UnknownContractError,
     detect_script,
+    han_characters,
     to_simplified,
     to_traditional,
 )
@@ -32,7 +33,6 @@ from .state import ChatData, Ctx
 
 log = logging.getLogger(__name__)
 TYPING_WAIT = 1.0  # seconds an answer waits for its "typing…" action to go out first
-_HAN = re.compile(r"[\u3400-\u9fff]")
 _TRADITIONAL_LANGS = ("zh-hant", "zh-tw", "zh-hk", "zh-mo")
 _PATH = re.compile(r"(?<![\w.~])(?:~|\.{1,2})?(?:/[^\s/'\"<>()]+){2,}/?")
 
@@ -64,7 +64,7 @@ def asker_script(update: Update, context: Ctx, text: str | None = None) -> Scrip
     the user; 押金 is both), else the script the user last asked in, else their Telegram language
     (zh-Hant, zh-TW, zh-HK → Traditional), else Simplified."""
     user_data = context.user_data
-    han = "".join(_HAN.findall(text or ""))
+    han = han_characters(text or "")
     if han and not (to_simplified(han) == han == to_traditional(han)):  # not script-neutral
         script = detect_script(han)
         if user_data is not None:

@@ -71,11 +71,20 @@ from .store.encoders import (
     load_encoder,
 )
 from .store.private import private_dir
-from .text import detect_script, normalize_text, to_script, to_simplified, to_traditional
+from .text import (
+    HAN,
+    detect_script,
+    han_characters,
+    normalize_text,
+    to_script,
+    to_simplified,
+    to_traditional,
+)
 
 __all__ = [
     "DEFAULT_COLLECTION",
     "DEFAULT_ENCODER",
+    "HAN",
     "MAX_BINARY_BYTES",
     "MAX_CLAUSE_CHARS",
     "MAX_PAGES",
@@ -135,6 +144,7 @@ __all__ = [
     "compare_contracts",
     "contract_parser",
     "detect_script",
+    "han_characters",
     "has_index",
     "index_damage",
     "index_status",

@@ -22,7 +22,13 @@ _FOLD.update({c: c - 0xFEE0 for c in range(ord("ａ"), ord("ｚ") + 1)})
 _FOLD.update({ord(c): ord(c) - 0xFEE0 for c in "．－／％＋＝＜＞＃＠＆＊"})
 _FOLD_ALL = dict(_FOLD)
 _FOLD_ALL.update({ord(c): ord(c) - 0xFEE0 for c in "（）：；，！？［］"})
-_CJK = re.compile(r"[\u3400-\u9fff]")
+# What counts as a Chinese character, for every stage: CJK unified ideographs and extension A
+# (first, last code point). ``HAN`` is the same set inside a regex class (``f"[{HAN}]"``).
+HAN_RANGES = ((0x3400, 0x4DBF), (0x4E00, 0x9FFF))
+HAN = "".join(f"{chr(first)}-{chr(last)}" for first, last in HAN_RANGES)
+# Compatibility ideographs (豈 … 﫿): a PDF's glyph map can give them; NFKC folds them to HAN.
+HAN_COMPAT = "\uf900-\ufaff"
+_HAN_RE = re.compile(f"[{HAN}]")
 # Orthographic variants common in contracts (older or Taiwan usage after t2s) -> one form.
 _VARIANTS = (("帐", "账"), ("部份", "部分"), ("其它", "其他"), ("资讯", "信息"), ("签属", "签署"))
 # Where a sentence (or a clause part) may end: after 。！？； and a line break.
@@ -56,9 +62,14 @@ def to_script(text: str, script: Script) -> str:
     return to_traditional(text) if script == "traditional" else to_simplified(text)
 
 
+def han_characters(text: str) -> str:
+    """The Chinese characters of ``text``, in order (what tells its script)."""
+    return "".join(_HAN_RE.findall(text))
+
+
 def detect_script(text: str) -> Script:
     """"traditional" when enough CJK characters change under t2s conversion, else "simplified"."""
-    sample = "".join(_CJK.findall(text))[:5000]
+    sample = han_characters(text)[:5000]
     if not sample:
         return "simplified"
     converted = to_simplified(sample)

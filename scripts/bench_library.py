@@ -22,16 +22,18 @@ import sys
 import zlib
 from pathlib import Path
 
+from index import HAN
+
 ROOT = Path(__file__).resolve().parent.parent
 SHARED = ROOT.parent / "shared"
 
 CITIES = ("北京 上海 广州 深圳 杭州 南京 成都 武汉 西安 苏州 天津 重庆 长沙 郑州 青岛 厦门 宁波 "
           "合肥 福州 济南").split()
 SITES = "数据中心 客服平台 办公楼 生产线 仓储系统 门店 研发中心 物流园 培训基地 展厅".split()
-_BLANK = re.compile(r"[＿_]{2,}|(?<=[\u4e00-\u9fff：:])[ \u3000]{3,}(?=[\u4e00-\u9fff])")
+_BLANK = re.compile(rf"[＿_]{{2,}}|(?<=[{HAN}：:])[ \u3000]{{3,}}(?=[{HAN}])")
 _END = re.compile(r"[。；;]$")
-_STOP = re.compile(r"(?<=[\u4e00-\u9fff）)])[。；;]")
-_HAN = re.compile(r"[\u4e00-\u9fff]")
+_STOP = re.compile(rf"(?<=[{HAN}）)])[。；;]")
+_HAN = re.compile(f"[{HAN}]")
 
 
 @functools.lru_cache(maxsize=1)

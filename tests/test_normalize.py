@@ -2,8 +2,13 @@
 
 from __future__ import annotations
 
+import re
+from pathlib import Path
+
 from index.text import (
+    HAN,
     detect_script,
+    han_characters,
     normalize_text,
     to_halfwidth,
     to_simplified,
@@ -33,3 +38,18 @@ def test_detect_script() -> None:
 
 def test_normalize_text() -> None:
     assert normalize_text("  乙方響應時間　是多少？ ") == "乙方响应时间 是多少?"
+
+
+def test_han_characters_are_the_chinese_ones_in_order() -> None:
+    assert han_characters("CPU 第7.2条：乙方（Party B）㐀") == "第条乙方㐀"
+    assert re.fullmatch(f"[{HAN}]+", "乙方㐀") and not re.search(f"[{HAN}]", "A1。，（）")
+
+
+def test_chinese_characters_are_defined_in_one_place() -> None:
+    """Every stage builds on index.text's HAN: a range spelt out elsewhere would drift."""
+    root = Path(__file__).resolve().parent.parent
+    spelt = re.compile(r"\\u(?:3400|4e00)-|\\u(?:4dbf|9fff)\b|0x(?:3400|4E00)\b", re.I)
+    found = [str(path.relative_to(root)) for folder in ("index", "bot", "scripts")
+             for path in sorted((root / folder).rglob("*.py"))
+             if path.name != "text.py" and spelt.search(path.read_text("utf-8"))]
+    assert found == ["index/ingest/textfile.py"]  # what text of any kind may hold, not Chinese

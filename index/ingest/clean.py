@@ -16,7 +16,7 @@ from pathlib import Path
 
 from ..models import PAGE_BREAK
 from ..numerals import starts_with_label
-from ..text import to_halfwidth
+from ..text import HAN, to_halfwidth
 from .rules import Rule, apply_rules, load_rules
 from .sentences import continues_sentence, is_field, is_heading, starts_new_line
 from .tables import BOX_START, box_tables
@@ -26,7 +26,7 @@ SITE_NOISE_FILE = Path(__file__).resolve().parent.parent / "data" / "site_noise.
 _TONED = "āáǎàēéěèīíǐìōóǒòūúǔùǖǘǚǜüńňǹḿ"
 # A parenthesised pinyin syllable (with a tone mark) right after a CJK character.
 _PINYIN_RE = re.compile(
-    rf"(?<=[\u3400-\u9fff])[(（]\s*[a-z{_TONED}]*[{_TONED}][a-z{_TONED}]*\s*[)）]"
+    rf"(?<=[{HAN}])[(（]\s*[a-z{_TONED}]*[{_TONED}][a-z{_TONED}]*\s*[)）]"
 )
 _SENTENCE_END = tuple("。；;：:！!？?")
 _NO_JOIN_NEXT = re.compile(

@@ -10,7 +10,9 @@ from itertools import pairwise
 from statistics import median
 from typing import Any
 
-_CJK = r"\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"
+from ..text import HAN, HAN_COMPAT
+
+_CJK = HAN + HAN_COMPAT
 _CJK_RE = re.compile(f"[{_CJK}]")
 _LETTER_SPACED_TOKEN_RE = re.compile(rf"^[{_CJK}\u3000-\u303f\uff00-\uffef]$")
 _NARROW = "\u2009"  # marks a space from a gap under 0.8 glyph between CJK glyphs

@@ -13,13 +13,13 @@ import re
 
 from ..numerals import starts_with_label
 from ..roles import PARTY_ALT, ROLE_ALT
+from ..text import HAN
 
-_HAN = "\u3400-\u4dbf\u4e00-\u9fff"
-_WORD = re.compile(rf"[{_HAN}A-Za-z0-9]")
+_WORD = re.compile(rf"[{HAN}A-Za-z0-9]")
 # A word no sentence ends with ("…对此种支持的" / "费率将是：…"): what follows goes on with it.
 _DANGLING = re.compile(r"(?:的|和|与|及|或|在|对|将|为|按|以|向|由|被|把|从|于|之|其|并|且|应|是)$")
-_ENDS_OPEN = re.compile(rf"[{_HAN}，、（《“‘]$")
-_GOES_ON = re.compile(rf"^[{_HAN}，。、；：）》”’！？]")
+_ENDS_OPEN = re.compile(rf"[{HAN}，、（《“‘]$")
+_GOES_ON = re.compile(rf"^[{HAN}，。、；：）》”’！？]")
 # A field or table row: a short name and a colon ("甲方：现金＿＿元", "项目：冷水；单价：3").
 _FIELD = re.compile(r"^[^，。；;：:\s]{1,12}[：:︰]")
 _ROW = re.compile(r"^[^：:]{1,12}[：:][^；;]*[；;][^：:；;]{1,12}[：:]")

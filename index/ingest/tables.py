@@ -14,8 +14,10 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
+from ..text import HAN
+
 _SENTENCE_PUNCT = re.compile(r"[。；;，,！!？?]")
-_CJK_GAP = re.compile(r"(?<=[\u3400-\u9fff（）()])[\s\u3000]+(?=[\u3400-\u9fff（）()])")
+_CJK_GAP = re.compile(rf"(?<=[{HAN}（）()])[\s\u3000]+(?=[{HAN}（）()])")
 _LABEL_MAX = 15  # characters of a column name or a field label
 BOX_START = frozenset("┌├└│┃║╔╠╚╟┏┠┗╒╞╘╓╙┣┡┢")  # a line of a drawn table starts so
 _BOX_BAR = re.compile(r"[│┃║]")

@@ -14,10 +14,10 @@ from ..limits import MAX_QUESTION
 from ..roles import PARTIES
 from ..store.characters import character_tokens
 from ..store.tokenize import TokenMode, content_words, tokenize
-from ..text import normalize_text
+from ..text import HAN, normalize_text
 from .thesaurus import Thesaurus
 
-_WORD_RE = re.compile(r"[\w\u3400-\u9fff]")  # a letter, digit or Chinese character
+_WORD_RE = re.compile(rf"[\w{HAN}]")  # a letter, digit or Chinese character
 _DEFINITION_Q = re.compile(r"是什么|什么是|指什么|是指|定义|含义|意思|释义|术语")
 _LIST_Q = re.compile(r"包括|包含|哪些|哪几|有什么|什么内容|内容")
 # What a question asks for, besides its subject: each intent has a cue in clauses

@@ -12,7 +12,7 @@ from __future__ import annotations
 import re
 from collections.abc import Mapping
 
-from ..text import normalize_text
+from ..text import HAN, normalize_text
 
 _DESIGNATOR_RE = re.compile(r"合同书|合同|协议书|协议|契约书|契约|合约书|合约")
 _GENERIC = frozenset(
@@ -21,7 +21,7 @@ _GENERIC = frozenset(
 
 
 def _bigram_set(text: str) -> set[str]:
-    han = re.sub(r"[^\u3400-\u9fff]", " ", text)
+    han = re.sub(rf"[^{HAN}]", " ", text)
     return {r[i : i + 2] for r in han.split() for i in range(len(r) - 1)}
 
 
@@ -71,7 +71,7 @@ def _name_runs(key: str, title: str) -> set[str]:
     """Every run of three or more characters of a file's name beyond its title."""
     extra = _compact(key).replace(_compact(title), " ")
     out: set[str] = set(re.findall(r"[a-z]{3,}", extra))  # Latin words whole ("word")
-    for run in re.findall(r"[\u3400-\u9fff]{3,}", extra):
+    for run in re.findall(rf"[{HAN}]{{3,}}", extra):
         out.update(run[i:j] for i in range(len(run)) for j in range(i + 3, len(run) + 1))
     return out
 

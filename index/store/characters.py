@@ -14,8 +14,9 @@ from collections.abc import Sequence
 
 import numpy as np
 
+from ..text import HAN_RANGES
 from .lexical import LexicalIndex
-from .tokenize import HAN_RANGES, STOPWORDS
+from .tokenize import STOPWORDS
 
 _END = max(last for _, last in HAN_RANGES) + 1  # past the last character the field keeps
 

@@ -15,16 +15,14 @@ from pathlib import Path
 from typing import Any, Literal
 
 from ..numerals import quantity_tokens
+from ..text import HAN
 from .private import private_dir
 
 TokenMode = Literal["jieba", "bigram", "unibigram", "both"]
 DEFAULT_MODE: TokenMode = "both"  # measured best (docs/retrieval.md)
 
-# Chinese characters for BM25: CJK unified ideographs and extension A (first, last)
-HAN_RANGES = ((0x3400, 0x4DBF), (0x4E00, 0x9FFF))
-_HAN = "".join(f"{chr(first)}-{chr(last)}" for first, last in HAN_RANGES)
-_RUN_RE = re.compile(rf"[{_HAN}]+|[a-z0-9]+(?:\.[0-9]+)*")
-_WORD_RE = re.compile(rf"[{_HAN}a-z0-9]")
+_RUN_RE = re.compile(rf"[{HAN}]+|[a-z0-9]+(?:\.[0-9]+)*")  # a Chinese run, or a Latin one
+_WORD_RE = re.compile(rf"[{HAN}a-z0-9]")
 
 # Words that carry no content in a question or a clause: question words, particles, glue.
 QUESTION_WORDS = frozenset(
@@ -86,7 +84,7 @@ def preload() -> threading.Thread:
 def _bigrams(text: str) -> list[str]:
     out: list[str] = []
     for run in _RUN_RE.findall(text):
-        if not ("\u3400" <= run[0] <= "\u9fff"):
+        if run[0].isascii():  # a Latin run (_RUN_RE)
             out.append(run)
         elif len(run) == 1:
             out.append(run)
@@ -96,7 +94,7 @@ def _bigrams(text: str) -> list[str]:
 
 
 def _han_chars(text: str) -> list[str]:
-    return [c for run in _RUN_RE.findall(text) if "\u3400" <= run[0] <= "\u9fff" and len(run) > 1
+    return [c for run in _RUN_RE.findall(text) if not run[0].isascii() and len(run) > 1
             for c in run]
 
 

@@ -34,7 +34,7 @@ import re
 from dataclasses import replace
 
 from ..models import PAGE_BREAK, Clause
-from ..text import to_simplified
+from ..text import HAN, to_simplified
 from .body import body_lines
 from .closing import is_filled
 from .numbering import CHAPTER_FAMILIES, ITEM_FAMILIES, Label
@@ -46,7 +46,7 @@ TITLE_MAX = 24  # longest heading title ("维护响应时间")
 _SENTENCE_PUNCT = re.compile(r"[。；;，,：:！!？?]")
 _HEADING_PUNCT = re.compile(r"[。，,！!？?；;]|[：:︰]$")
 _TRAIL_PUNCT = " \t\u3000:：、.．。;；,，︰"
-_WORDS = re.compile(r"[\u3400-\u9fffA-Za-z0-9]")
+_WORDS = re.compile(rf"[{HAN}A-Za-z0-9]")
 
 
 def split_clauses(text: str, contract: str, first_page: int | None = None) -> list[Clause]:

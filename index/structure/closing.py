@@ -12,6 +12,7 @@ from __future__ import annotations
 import re
 
 from ..roles import PARTY_ALT, ROLE_ALT
+from ..text import HAN
 from .numbering import CHAPTER_FAMILIES, parse_label
 
 SIGNATURE = "签署"  # the id of a signature block's clause
@@ -81,7 +82,7 @@ _NOT_VALUE = re.compile(
     rf"[（(【][^（()）【】]{{0,12}}[）)】]|[^：:；;\s]{{1,16}}[：:︰]|{PARTY_ALT}|{ROLE_ALT}"
     r"|\$\{[^}]*\}|[_＿]+|[年月日]"
 )
-_VALUE_CHAR = re.compile(r"[\u3400-\u9fffA-Za-z0-9]")
+_VALUE_CHAR = re.compile(rf"[{HAN}A-Za-z0-9]")
 
 
 def is_filled(lines: list[str]) -> bool:

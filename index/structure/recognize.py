@@ -11,11 +11,12 @@ import re
 from collections.abc import Sequence
 
 from ..models import Clause
+from ..text import HAN, HAN_COMPAT
 
 MIN_CHINESE_SHARE = 0.6  # Chinese characters among Chinese characters and Latin words
 MIN_CLAUSES = 2  # numbered clauses that make a contract on their own
 
-_HAN = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]")
+_HAN = re.compile(f"[{HAN}{HAN_COMPAT}]")
 _LATIN_WORD = re.compile(r"[A-Za-z]+")
 
 
