@@ -19,6 +19,7 @@ from scans import crop, image_pdf, mixed_pdf, page_subset, render_page, scanned
 from index.build import build_from_sources
 from index.ingest import ocr as ocr_module
 from index.ingest.ocr import group_lines
+from index.ingest.pdf import extract_pdf
 from index.parse import parse_contract
 
 FILLED = "劳动合同（已填写样例）.pdf"  # page 1: title, parties, 第一条 and 第二条 by 54 %
@@ -182,9 +183,24 @@ def test_boxes_of_a_skewed_page_group_into_its_lines() -> None:
     assert all(ln.bottom - ln.top < 50 for ln in lines)  # the skew is undone, boxes are level
 
 
+def test_a_scanned_table_reads_like_its_text_layer(shared: Path, tmp_path: Path) -> None:
+    """The inventory of 租赁合同.pdf, scanned: its rows come out as the typed table's do
+    (``项目：冷水``), the header carried over to the next page, not as loose cells."""
+    real = shared / "contracts-real" / "租赁合同.pdf"
+    text = page_subset(real, [18, 19], tmp_path / "typed.pdf")
+    scan = image_pdf([scanned(render_page(real, 18)), scanned(render_page(real, 19), -0.6)],
+                     tmp_path / "scan.pdf")
+    typed, read = extract_pdf(text), extract_pdf(scan)
+    assert [p.text for p in read.pages] == [p.text for p in typed.pages]
+    lines = read.pages[1].text.split("\n")
+    assert lines[:2] == ["项目：电话费", "项目：物业费"]  # the header of page 18's table
+    assert "卧室" in lines and "项目：床" in lines
+
+
 def test_ocr_page_round_trips_through_plain_json() -> None:
+    table = ocr_module.ScanTable(1.0, 9.0, 5.0, 8.0, 2.0, 0.95, (("项目", "单价"), ("卧室", None)))
     page = ocr_module.OcrPage(100, 200, (ocr_module.OcrLine("第一条", 1.0, 2.0, 3.0, 4.0, 0.9),),
-                              0.9)
+                              0.9, (table,))
     data = json.loads(json.dumps(page.as_json()))
     assert ocr_module.OcrPage.from_json(data) == page
     assert page.low_confidence is False and ocr_module.OcrPage(1, 1, (), 0.8).low_confidence

@@ -50,6 +50,9 @@ from .write import new_generation_name, write_generation
 # Bump when the texts we index change (search/embedding text, normalisation): a build then
 # re-parses and re-embeds everything instead of reusing the previous generation.
 TEXT_VERSION = 6  # 6: tables as rows, sentences joined, OCR, clause-tree fixes; quantity tokens
+# Bump when the standard parser reads the same file differently: a build then parses every
+# source again (in the salt of its hash), and reuses the vectors of the texts it already has.
+PARSE_VERSION = 2  # 2: ruled tables in scans become rows
 
 
 def build_index(
@@ -242,7 +245,8 @@ def contract_parser(
     ``ocr_cache``, ``on_page`` told of each page OCR reads) and its salt."""
     from ..parse import parse_contract
 
-    salt = rules_file.read_bytes() if rules_file is not None and rules_file.is_file() else b""
+    rules = rules_file.read_bytes() if rules_file is not None and rules_file.is_file() else b""
+    salt = f"parse {PARSE_VERSION}\0".encode() + rules
 
     def parse(path: Path) -> Contract:
         return parse_contract(path, rules_file=rules_file, ocr_cache=ocr_cache, on_page=on_page)

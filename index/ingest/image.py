@@ -15,6 +15,7 @@ from ..limits import MAX_PAGES
 from ..models import Document, Page
 from .layout import page_layout, page_texts
 from .scans import OcrOptions, read_scans
+from .tables import TableReader
 
 MAX_PIXELS = 60_000_000  # a page image larger than this is refused (a decompression bomb?)
 IMAGE_SUFFIXES = frozenset({".png", ".jpg", ".jpeg", ".tif", ".tiff", ".bmp", ".webp", ".gif"})
@@ -23,7 +24,8 @@ IMAGE_SUFFIXES = frozenset({".png", ".jpg", ".jpeg", ".tif", ".tiff", ".bmp", ".
 def extract_image(path: Path, ocr: OcrOptions) -> Document:
     """Read every page of an image file by OCR into one Page each (numbered from 1)."""
     results = sorted(read_scans(path, _frames(path), ocr).items())
-    bodies = [page.text_lines() for _, page in results]
+    reader = TableReader()  # a table's header carries over to the next page
+    bodies = [page.text_lines(reader=reader) for _, page in results]
     texts = page_texts(bodies, [page_layout([body]) for body in bodies])
     pages = [Page(number, text) for (number, _), text in zip(results, texts, strict=True)]
     notes = [f"page {number} read with low confidence" for number, page in results

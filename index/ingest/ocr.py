@@ -20,7 +20,9 @@ from typing import Any
 
 import numpy as np
 
+from .grids import Grid, find_grids, ink_mask, ink_skew
 from .layout import TextLine
+from .tables import PAGE_FOOT, TableReader
 
 OCR_DPI = 200  # PDF pages are rendered at this resolution to be read
 MAX_SIDE = 4000  # pixels: larger photos are scaled down first (A4 at 300 dpi is 3508)
@@ -47,40 +49,82 @@ class OcrLine:
 
 
 @dataclass(frozen=True)
+class ScanTable:
+    """A ruled table read from a page image: where it stands (pixels), the height and mean
+    score of its words, and its rows of cells (None: covered by the merged cell before it)."""
+
+    x0: float
+    x1: float
+    top: float
+    bottom: float
+    line_height: float
+    score: float
+    rows: tuple[tuple[str | None, ...], ...]
+
+    def as_json(self) -> dict[str, Any]:
+        """Plain JSON for the OCR cache."""
+        return {"box": [self.x0, self.x1, self.top, self.bottom],
+                "line_height": self.line_height, "score": self.score,
+                "rows": [list(r) for r in self.rows]}
+
+    @classmethod
+    def from_json(cls, data: dict[str, Any]) -> ScanTable:
+        """The table ``as_json`` wrote."""
+        x0, x1, top, bottom = (float(v) for v in data["box"])
+        rows = tuple(tuple(None if c is None else str(c) for c in r) for r in data["rows"])
+        return cls(x0, x1, top, bottom, float(data["line_height"]), float(data["score"]), rows)
+
+
+@dataclass(frozen=True)
 class OcrPage:
     """What was read from one page image: its lines in reading order and their confidence."""
 
     width: int
     height: int
-    lines: tuple[OcrLine, ...]
+    lines: tuple[OcrLine, ...]  # outside the tables
     confidence: float  # mean recognition score per character, 1.0 for a page without text
+    tables: tuple[ScanTable, ...] = ()
 
     def as_json(self) -> dict[str, Any]:
         """Plain JSON for the OCR cache."""
         return {"width": self.width, "height": self.height, "confidence": self.confidence,
                 "lines": [[ln.text, ln.x0, ln.x1, ln.top, ln.bottom, ln.score]
-                          for ln in self.lines]}
+                          for ln in self.lines],
+                "tables": [t.as_json() for t in self.tables]}
 
     @classmethod
     def from_json(cls, data: dict[str, Any]) -> OcrPage:
         """The page ``as_json`` wrote."""
         lines = tuple(OcrLine(str(t), float(a), float(b), float(c), float(d), float(s))
                       for t, a, b, c, d, s in data["lines"])
-        return cls(int(data["width"]), int(data["height"]), lines, float(data["confidence"]))
+        tables = tuple(ScanTable.from_json(t) for t in data.get("tables", ()))
+        return cls(int(data["width"]), int(data["height"]), lines, float(data["confidence"]),
+                   tables)
 
     @property
     def low_confidence(self) -> bool:
         """Read with a mean score under ``LOW_CONFIDENCE``."""
         return self.confidence < LOW_CONFIDENCE
 
-    def text_lines(self, scale: float = 1.0) -> list[TextLine]:
-        """The lines as layout sees them, coordinates times ``scale`` (pixels -> points)."""
+    def text_lines(self, scale: float = 1.0, reader: TableReader | None = None) -> list[TextLine]:
+        """The lines as layout sees them, coordinates times ``scale`` (pixels -> points), each
+        table's rows (``列名：值；…``) where it stands. ``reader`` carries a table's header over
+        to the next page, as for typed PDFs (pages read in order)."""
         out = []
         for ln in self.lines:
             size = (ln.bottom - ln.top) * _GLYPH_SHARE * scale
             out.append(TextLine(ln.text, ln.x0 * scale, ln.x1 * scale, ln.top * scale,
                                 ln.bottom * scale, size, ln.x1 * scale))
-        return out
+        reader = reader or TableReader()
+        for table in self.tables:
+            size = table.line_height * _GLYPH_SHARE * scale
+            goes_on = table.bottom >= PAGE_FOOT * self.height
+            for k, text in enumerate(reader.read(table.rows, goes_on=goes_on)):
+                at = table.top * scale + k * 0.01  # in order, above any line below its top
+                out.append(TextLine(text, table.x0 * scale, table.x1 * scale, at,
+                                    at + table.line_height * scale, size, table.x1 * scale,
+                                    fixed=True))
+        return sorted(out, key=lambda ln: ln.top)
 
 
 def engine_version() -> str:
@@ -154,10 +198,45 @@ def _read(image: Any, threads: int | None) -> tuple[OcrPage, bool]:
     widths = np.hypot(*(quads[:, 1] - quads[:, 0]).T)
     heights = np.hypot(*(quads[:, 3] - quads[:, 0]).T)
     upright = len(quads) < 5 or float(np.median(heights / np.maximum(widths, 1.0))) < 1.5
-    lines = group_lines(quads, list(texts), [float(s) for s in scores])
+    # Tables are looked for on the page turned level by its ink: a table's short cells can
+    # leave too few wide boxes to tell the skew. The boxes are turned as the ink was then.
+    ink_angle = ink_skew(image)
+    grids = find_grids(ink_mask(image, ink_angle))
+    angle = ink_angle if grids else skew_angle(quads)
+    boxes = level_boxes(quads, list(texts), [float(s) for s in scores], angle)
+    tables, boxes = _tables(grids, boxes)
     chars = sum(len(t) for t in texts)
     confidence = sum(len(t) * float(s) for t, s in zip(texts, scores, strict=True)) / chars
-    return OcrPage(image.width, image.height, tuple(lines), round(confidence, 4)), upright
+    page = OcrPage(image.width, image.height, tuple(_rows(boxes)), round(confidence, 4), tables)
+    return page, upright
+
+
+def _tables(grids: list[Grid], boxes: list[Box]) -> tuple[tuple[ScanTable, ...], list[Box]]:
+    """Each ruled table with the words in its cells (a cell's lines joined with a space), and
+    the boxes outside every table."""
+    out: list[ScanTable] = []
+    for grid in grids:
+        cells: dict[tuple[int, int], list[Box]] = {}
+        rest = []
+        for box in boxes:
+            at = grid.cell_of((box[2] + box[3]) / 2, (box[0] + box[1]) / 2)
+            if at is None:
+                rest.append(box)
+            else:
+                cells.setdefault(at, []).append(box)
+        if not cells:
+            continue
+        boxes = rest
+        inside = [b for cell in cells.values() for b in cell]
+        chars = sum(len(b[4]) for b in inside) or 1
+        rows = grid.rows({at: " ".join(ln.text for ln in _rows(cell))
+                          for at, cell in cells.items()})
+        out.append(ScanTable(
+            grid.x0, grid.x1, grid.top, grid.bottom,
+            line_height=median(b[1] - b[0] for b in inside),
+            score=round(sum(len(b[4]) * b[5] for b in inside) / chars, 4),
+            rows=tuple(tuple(r) for r in rows)))
+    return tuple(out), boxes
 
 
 def skew_angle(quads: np.ndarray) -> float:
@@ -170,19 +249,32 @@ def skew_angle(quads: np.ndarray) -> float:
     return float(np.median(np.arctan2(d[wide, 1], d[wide, 0])))
 
 
-def group_lines(quads: np.ndarray, texts: list[str], scores: list[float]) -> list[OcrLine]:
-    """Boxes (N x 4 corners, clockwise from top-left) -> lines top to bottom, each left to
-    right; boxes far apart on a line are joined with a space (a blank in a form)."""
-    angle = skew_angle(quads)
+Box = tuple[float, float, float, float, str, float]  # top, bottom, x0, x1, text, score
+
+
+def level_boxes(quads: np.ndarray, texts: list[str], scores: list[float],
+                angle: float) -> list[Box]:
+    """Boxes (N x 4 corners, clockwise from top-left) turned by -``angle`` so the text runs
+    level, top to bottom; empty ones left out."""
     cos, sin = math.cos(-angle), math.sin(-angle)
-    xs = quads[:, :, 0] * cos - quads[:, :, 1] * sin  # turned so the text runs level
+    xs = quads[:, :, 0] * cos - quads[:, :, 1] * sin
     ys = quads[:, :, 0] * sin + quads[:, :, 1] * cos
-    boxes = sorted(
+    return sorted(
         ((float(ys[i].min()), float(ys[i].max()), float(xs[i].min()), float(xs[i].max()),
           texts[i], scores[i]) for i in range(len(texts)) if texts[i].strip()),
         key=lambda b: (b[0] + b[1]) / 2,
     )
-    rows: list[list[tuple[float, float, float, float, str, float]]] = []
+
+
+def group_lines(quads: np.ndarray, texts: list[str], scores: list[float]) -> list[OcrLine]:
+    """Boxes (N x 4 corners, clockwise from top-left) -> lines top to bottom, each left to
+    right; boxes far apart on a line are joined with a space (a blank in a form)."""
+    return _rows(level_boxes(quads, texts, scores, skew_angle(quads)))
+
+
+def _rows(boxes: list[Box]) -> list[OcrLine]:
+    """Level boxes, top to bottom -> lines."""
+    rows: list[list[Box]] = []
     for box in boxes:
         top, bottom = box[0], box[1]
         for row in reversed(rows[-3:]):
@@ -196,7 +288,7 @@ def group_lines(quads: np.ndarray, texts: list[str], scores: list[float]) -> lis
     return [_line(sorted(row, key=lambda b: b[2])) for row in rows]
 
 
-def _line(row: list[tuple[float, float, float, float, str, float]]) -> OcrLine:
+def _line(row: list[Box]) -> OcrLine:
     height = median(b[1] - b[0] for b in row)
     text = row[0][4].strip()
     for prev, box in pairwise(row):

@@ -27,7 +27,7 @@ from .pdf_glyphs import (
     undo_letter_spacing,
 )
 from .scans import OcrOptions, read_scans
-from .tables import TableReader
+from .tables import PAGE_FOOT, TableReader
 
 # Bare page numbers: "12", "— 3 —", "- 3 -", "第 3 页", "第3页 共22页", "3/22", "Page 3 of 22".
 PAGE_NUMBER_RE = re.compile(
@@ -55,8 +55,9 @@ def extract_pdf(path: Path, ocr: OcrOptions | None = None) -> Document:
     raw_pages, scanned = _read_lines(path)
     notes = []
     results = read_scans(path, [(n, _renderer(path, n)) for n in scanned], ocr or OcrOptions())
-    for number, result in results.items():
-        raw_pages[number - 1] = result.text_lines(scale=72 / OCR_DPI)
+    scanned_tables = TableReader()  # a scanned table's header carries over to its next page
+    for number, result in sorted(results.items()):
+        raw_pages[number - 1] = result.text_lines(72 / OCR_DPI, scanned_tables)
         if result.low_confidence:
             notes.append(f"page {number} read with low confidence")
     if not any(lines for lines in raw_pages):
@@ -173,12 +174,8 @@ def _page_lines_and_tables(page: Any, reader: TableReader) -> list[TextLine]:
     lines = _page_lines(rest)
     size = median([ln.size for ln in lines]) if lines else 10.0
     for table in tables:
-        reader.new_table()
-        for row in table.extract():
-            reader.add(row)
         x0, top, x1, bottom = table.bbox
-        # a table ending above the page's foot does not go on over the page
-        done = reader.finish() if bottom < (1 - _FURNITURE_ZONE) * page.height else reader.take()
+        done = reader.read(table.extract(), goes_on=bottom >= PAGE_FOOT * page.height)
         for k, text in enumerate(done):
             at = top + k * 0.01  # in order, above any line below the table's top
             lines.append(TextLine(text, x0, x1, at, at + size, size, x1, fixed=True))

@@ -23,6 +23,7 @@ BOX_START = frozenset("┌├└│┃║╔╠╚╟┏┠┗╒╞╘╓╙┣
 _BOX_BAR = re.compile(r"[│┃║]")
 _BOX_RULE = re.compile(r"[─━═┄┅┈┉]")  # a rule between rows (a letter on it is vertical text)
 _COLON = ("：", ":", "︰")
+PAGE_FOOT = 0.88  # share of a page's height: a table reaching below it may go on over the page
 _BRACKETED = re.compile(r"^[（(【\[].*[）)】\]]$")
 
 
@@ -74,6 +75,14 @@ class TableReader:
         else:
             self.lines.append("；".join(f"{n}：{v}" if n else v for n, v in pairs if v))
             self.filled = True
+
+    def read(self, rows: Sequence[Sequence[str | None]], *, goes_on: bool) -> list[str]:
+        """The lines of one table on a page. One that ``goes_on`` (it reaches the page's foot)
+        keeps its header for the next page's first table, which may continue it."""
+        self.new_table()
+        for row in rows:
+            self.add(row)
+        return self.take() if goes_on else self.finish()
 
     def new_table(self) -> None:
         """The next rows are another table (a header of its own may start it); one that

@@ -1,0 +1,69 @@
+"""Ruled tables found in an ink mask (index.ingest.grids): tables drawn here with numpy, exact
+rules, boundaries and cells; form lines, a single band and a framed page are not tables."""
+
+from __future__ import annotations
+
+from itertools import pairwise
+
+import numpy as np
+
+from index.ingest.grids import find_grids
+
+
+def _page(width: int = 1000, height: int = 800) -> np.ndarray:
+    return np.zeros((height, width), dtype=bool)
+
+
+def _rule(ink: np.ndarray, y: int, x0: int, x1: int) -> None:
+    ink[y : y + 3, x0:x1] = True
+
+
+def _wall(ink: np.ndarray, x: int, top: int, bottom: int) -> None:
+    ink[top:bottom, x : x + 3] = True
+
+
+def _table(ink: np.ndarray, rules: list[int], walls: list[list[int]], x0: int, x1: int) -> None:
+    """Rules at ``rules`` from x0 to x1; in each band, walls at the given x."""
+    for y in rules:
+        _rule(ink, y, x0, x1 + 3)
+    for (top, bottom), xs in zip(pairwise(rules), walls, strict=True):
+        for x in xs:
+            _wall(ink, x, top, bottom + 3)
+
+
+def test_a_ruled_table_gives_its_rules_columns_and_merged_cells() -> None:
+    ink = _page()
+    # a title band across the table, then a header and a data row of three columns
+    _table(ink, [100, 160, 220, 280], [[100, 900], [100, 300, 600, 900], [100, 300, 600, 900]],
+           100, 900)
+    ink[400:403, 50:950] = True  # a rule under the table, alone: not a band of it
+    (grid,) = find_grids(ink)
+    assert grid.rules == (101.0, 161.0, 221.0, 281.0)
+    assert grid.bounds == (101.0, 301.0, 601.0, 901.0)
+    assert grid.cell_of(500, 130) == (0, 0)  # the title spans the table
+    assert grid.cell_of(450, 190) == (1, 1)
+    assert grid.cell_of(850, 250) == (2, 2)
+    assert grid.cell_of(500, 300) is None and grid.cell_of(50, 190) is None
+    texts = {(0, 0): "生活费用信息", (1, 0): "项目", (1, 1): "单价", (1, 2): "备注",
+             (2, 0): "冷水", (2, 1): "3"}
+    assert grid.rows(texts) == [["生活费用信息", None, None], ["项目", "单价", "备注"],
+                                ["冷水", "3", ""]]
+
+
+def test_form_lines_and_a_single_band_are_not_tables() -> None:
+    ink = _page()
+    for y in (100, 160, 220):  # blanks to fill in, one under another: no walls between them
+        _rule(ink, y, 300, 900)
+    _table(ink, [400, 460], [[100, 900]], 100, 900)  # one box: a single band
+    _table(ink, [500, 560, 780], [[50, 950], [50, 950]], 50, 950)  # a frame with a rule across
+    assert find_grids(ink) == []
+
+
+def test_two_tables_one_above_the_other_are_two_grids() -> None:
+    ink = _page()
+    _table(ink, [100, 160, 220], [[100, 500, 900], [100, 500, 900]], 100, 900)
+    _table(ink, [400, 460, 520], [[200, 400, 600], [200, 400, 600]], 200, 600)
+    first, second = find_grids(ink)
+    assert (first.x0, first.x1, first.bottom) == (101.0, 901.0, 221.0)
+    assert (second.x0, second.x1, second.top) == (201.0, 601.0, 401.0)
+    assert second.rows({(1, 1): "2"}) == [["", ""], ["", "2"]]
