@@ -18,7 +18,7 @@ from scans import crop, image_pdf, mixed_pdf, page_subset, render_page, scanned
 
 from index.build import build_from_sources
 from index.ingest import ocr as ocr_module
-from index.ingest.ocr import group_lines
+from index.ingest.boxes import group_lines
 from index.ingest.pdf import extract_pdf
 from index.parse import parse_contract
 

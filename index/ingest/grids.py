@@ -105,7 +105,7 @@ def find_grids(ink: np.ndarray) -> list[Grid]:
 
 def ink_mask(image: Any, angle: float) -> np.ndarray:
     """The page's ink as a boolean mask, turned by -``angle`` about the origin: the frame of
-    ``index.ingest.ocr.level_boxes``."""
+    ``index.ingest.boxes.level_boxes``."""
     from PIL import Image
 
     grey = image.convert("L").rotate(math.degrees(angle), resample=Image.Resampling.BILINEAR,

@@ -1,25 +1,26 @@
-"""Page images -> lines of text with their boxes and a confidence: RapidOCR, offline.
+"""Page images -> lines of text with their boxes, ruled tables with their cells, and a
+confidence: RapidOCR, offline.
 
 The detection and recognition models ship inside the pinned ``rapidocr`` wheel and are loaded
 from there by path, so nothing is ever downloaded. Boxes are grouped into lines after undoing a
-slight skew (a page scanned 1-2° off); a page turned sideways or upside down is turned back when
-reading it that way is clearly better. Computation only: the cache is ``index.ingest.scans``.
+slight skew (``index.ingest.boxes``), the words of a ruled table into its cells
+(``index.ingest.grids``); a page turned sideways or upside down is turned back when reading it
+that way is clearly better. Computation only: the cache is ``index.ingest.scans``.
 """
 
 from __future__ import annotations
 
-import math
 import os
 import threading
 from dataclasses import dataclass
 from functools import lru_cache
-from itertools import pairwise
 from pathlib import Path
 from statistics import median
 from typing import Any
 
 import numpy as np
 
+from .boxes import Box, OcrLine, group_boxes, level_boxes, skew_angle
 from .grids import Grid, find_grids, ink_mask, ink_skew
 from .layout import TextLine
 from .tables import PAGE_FOOT, TableReader
@@ -34,18 +35,6 @@ _LOCK = threading.Lock()  # the engine keeps per-call settings: one page at a ti
 
 class OcrUnavailableError(RuntimeError):
     """The OCR models are not where the pinned rapidocr wheel puts them."""
-
-
-@dataclass(frozen=True)
-class OcrLine:
-    """One line of text read from a page image, its box in pixels and its mean score."""
-
-    text: str
-    x0: float
-    x1: float
-    top: float
-    bottom: float
-    score: float
 
 
 @dataclass(frozen=True)
@@ -207,7 +196,8 @@ def _read(image: Any, threads: int | None) -> tuple[OcrPage, bool]:
     tables, boxes = _tables(grids, boxes)
     chars = sum(len(t) for t in texts)
     confidence = sum(len(t) * float(s) for t, s in zip(texts, scores, strict=True)) / chars
-    page = OcrPage(image.width, image.height, tuple(_rows(boxes)), round(confidence, 4), tables)
+    lines = tuple(group_boxes(boxes))
+    page = OcrPage(image.width, image.height, lines, round(confidence, 4), tables)
     return page, upright
 
 
@@ -229,7 +219,7 @@ def _tables(grids: list[Grid], boxes: list[Box]) -> tuple[tuple[ScanTable, ...],
         boxes = rest
         inside = [b for cell in cells.values() for b in cell]
         chars = sum(len(b[4]) for b in inside) or 1
-        rows = grid.rows({at: " ".join(ln.text for ln in _rows(cell))
+        rows = grid.rows({at: " ".join(ln.text for ln in group_boxes(cell))
                           for at, cell in cells.items()})
         out.append(ScanTable(
             grid.x0, grid.x1, grid.top, grid.bottom,
@@ -237,67 +227,3 @@ def _tables(grids: list[Grid], boxes: list[Box]) -> tuple[tuple[ScanTable, ...],
             score=round(sum(len(b[4]) * b[5] for b in inside) / chars, 4),
             rows=tuple(tuple(r) for r in rows)))
     return tuple(out), boxes
-
-
-def skew_angle(quads: np.ndarray) -> float:
-    """The page's skew in radians: the median slope of the top edges of wide boxes."""
-    d = quads[:, 1] - quads[:, 0]
-    heights = np.hypot(*(quads[:, 3] - quads[:, 0]).T)
-    wide = np.hypot(d[:, 0], d[:, 1]) >= 2 * heights
-    if not wide.any():
-        return 0.0
-    return float(np.median(np.arctan2(d[wide, 1], d[wide, 0])))
-
-
-Box = tuple[float, float, float, float, str, float]  # top, bottom, x0, x1, text, score
-
-
-def level_boxes(quads: np.ndarray, texts: list[str], scores: list[float],
-                angle: float) -> list[Box]:
-    """Boxes (N x 4 corners, clockwise from top-left) turned by -``angle`` so the text runs
-    level, top to bottom; empty ones left out."""
-    cos, sin = math.cos(-angle), math.sin(-angle)
-    xs = quads[:, :, 0] * cos - quads[:, :, 1] * sin
-    ys = quads[:, :, 0] * sin + quads[:, :, 1] * cos
-    return sorted(
-        ((float(ys[i].min()), float(ys[i].max()), float(xs[i].min()), float(xs[i].max()),
-          texts[i], scores[i]) for i in range(len(texts)) if texts[i].strip()),
-        key=lambda b: (b[0] + b[1]) / 2,
-    )
-
-
-def group_lines(quads: np.ndarray, texts: list[str], scores: list[float]) -> list[OcrLine]:
-    """Boxes (N x 4 corners, clockwise from top-left) -> lines top to bottom, each left to
-    right; boxes far apart on a line are joined with a space (a blank in a form)."""
-    return _rows(level_boxes(quads, texts, scores, skew_angle(quads)))
-
-
-def _rows(boxes: list[Box]) -> list[OcrLine]:
-    """Level boxes, top to bottom -> lines."""
-    rows: list[list[Box]] = []
-    for box in boxes:
-        top, bottom = box[0], box[1]
-        for row in reversed(rows[-3:]):
-            r_top, r_bottom = min(b[0] for b in row), max(b[1] for b in row)
-            overlap = min(bottom, r_bottom) - max(top, r_top)
-            if overlap >= 0.5 * min(bottom - top, r_bottom - r_top):
-                row.append(box)
-                break
-        else:
-            rows.append([box])
-    return [_line(sorted(row, key=lambda b: b[2])) for row in rows]
-
-
-def _line(row: list[Box]) -> OcrLine:
-    height = median(b[1] - b[0] for b in row)
-    text = row[0][4].strip()
-    for prev, box in pairwise(row):
-        gap = box[2] - prev[3]
-        word = box[4].strip()
-        ascii_pair = text[-1:].isascii() and text[-1:].isalnum() and word[:1].isascii()
-        text += (" " if gap > 0.8 * height or ascii_pair else "") + word
-    chars = sum(len(b[4]) for b in row) or 1
-    return OcrLine(
-        text=text, x0=row[0][2], x1=max(b[3] for b in row), top=min(b[0] for b in row),
-        bottom=max(b[1] for b in row), score=sum(len(b[4]) * b[5] for b in row) / chars,
-    )

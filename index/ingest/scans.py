@@ -20,7 +20,7 @@ from typing import Any
 from .ocr import OcrPage, engine_version, read_page
 
 PageProgress = Callable[[int, int], None]  # (pages done, pages of this source)
-_CACHE_FORMAT = 2  # 2: rows of ruled tables in scans (OcrLine.fixed)
+_CACHE_FORMAT = 2  # 2: the cells of ruled tables (OcrPage.tables)
 
 
 @dataclass(frozen=True)
