@@ -110,3 +110,19 @@ def test_unknown_title_only_for_named_contracts_no_title_resembles() -> None:
     assert unknown_title("根据《民法典》违约金怎么算", titles) is None  # a law, not a contract
     assert unknown_title("《upgrade》里的违约金", titles) is None
     assert unknown_title("违约金是多少", titles) is None
+
+
+def test_a_question_cites_clauses_by_number_not_amounts() -> None:
+    from index.search.lookup import cited_numbers
+
+    assert cited_numbers("委托合同第十一条是什么") == (
+        (frozenset({"第十一条", "第11条", "十一", "11"}),),)
+    (item,) = cited_numbers("第五條第二項怎麼說")  # Traditional; the item first, else the article
+    assert item == (frozenset({"第五条(二)", "第五条(2)", "第5条(二)", "第5条(2)"}),
+                    frozenset({"第五条", "第5条", "五", "5"}))
+    assert cited_numbers("第五条（二）") == cited_numbers("第五条第二项")
+    assert cited_numbers("7.2条怎么规定, 还有4.3.1") == ((frozenset({"7.2"}),),
+                                                        (frozenset({"4.3.1"}),))
+    for amount in ("每天按年租金0.3%罚", "7.5万元", "赔1.5倍", "第一章讲什么", "2.0版本",
+                   "12.25元"):
+        assert cited_numbers(amount) == (), amount

@@ -13,6 +13,7 @@ from index.search.ranking import (
     adjust_for_structure,
     coverage,
     fuse,
+    lift_cited,
     merge_same_text,
     pick_hits,
     rrf,
@@ -164,6 +165,21 @@ def test_copies_fold_into_the_first_and_contracts_take_turns() -> None:
     assert spread_over_contracts(merged, contract_of, 1) == [(0, [1]), (3, []), (2, [5]),
                                                            (4, [])]
     assert spread_over_contracts(merged, contract_of, 0) == merged
+
+
+def test_a_cited_clause_goes_above_all_others_and_keeps_its_sub_clauses() -> None:
+    fused = np.array([0.9, 0.2, 0.5, 0.1])
+    cited = np.array([False, True, False, True])
+    assert lift_cited(fused, ALL, cited).tolist() == pytest.approx([0.9, 2.0, 0.5, 1.9])
+    assert lift_cited(fused, ALL, np.zeros(4, dtype=bool)).tolist() == fused.tolist()
+    # out of scope, a cited clause stays where it was
+    scope = np.array([True, False, True, True])
+    assert lift_cited(fused, scope, cited).tolist() == pytest.approx([0.9, 0.2, 0.5, 1.9])
+    # 0 is a bare heading cited by number: it stays, and its sub-clause 1 (and 1's own, 2) go
+    f = features(parent=np.array([-1, 0, 1, -1]), heading=np.array([True, False, False, False]))
+    assert without_bare_headings([1, 0, 2, 3], f, np.array([True, False, False, False])) \
+        == [0, 3]
+    assert without_bare_headings([1, 0, 2, 3], f) == [1, 2, 3]
 
 
 def test_pick_hits_drops_bare_headings_folds_copies_and_spreads() -> None:

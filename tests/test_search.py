@@ -135,6 +135,17 @@ def test_get_clause_forms(searcher) -> None:
     assert searcher.get_clause("9.9") == []
 
 
+def test_a_clause_cited_by_number_comes_first(searcher) -> None:
+    """第三条 shares no word with "写了什么": the citation alone puts it first, and a question
+    about it is answered, not refused as off-topic."""
+    res = searcher.search("房屋租赁合同第三条写了什么", top_k=3)
+    assert [h.clause.clause for h in res.hits][:1] == ["第三条"] and res.relevant
+    hits = top(searcher, "第4.2条讲什么", contract="maint", k=5)  # 4.2 is quoted with 4.2.1
+    assert hits[0] == "maint#4.2" and "maint#4.2.1" not in hits
+    assert top(searcher, "第9条讲什么", contract="lease") != ["lease#第九条"]  # none: as before
+    assert top(searcher, "违约金是不是0.5%", k=1) == top(searcher, "违约金是不是", k=1)
+
+
 def test_contracts_listing(searcher) -> None:
     infos = {c.key: c for c in searcher.contracts()}
     assert infos["lease"].title == "房屋租赁合同" and infos["lease"].clauses == 5

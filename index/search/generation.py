@@ -52,6 +52,7 @@ class LoadedGeneration:
     dense: DenseVectors
     features: ClauseFeatures
     same_text: np.ndarray  # int: clauses with one identical normalised text share a number
+    numbers: np.ndarray  # object: each clause's number as questions cite it (lookup)
     tokenizer: TokenMode
 
     def mask(self, contracts: frozenset[str]) -> np.ndarray:
@@ -69,6 +70,13 @@ def _same_text(clauses: tuple[Clause, ...]) -> np.ndarray:
     seen: dict[tuple[str, str], int] = {}
     return np.array([seen.setdefault((c.clause, normalize_text(c.text_simplified or c.text)),
                                      len(seen)) for c in clauses], dtype=np.int64)
+
+
+def _clause_numbers(clauses: tuple[Clause, ...]) -> np.ndarray:
+    """Each clause's number as questions cite it (``lookup``): normalised, without spaces."""
+    seen: dict[str, str] = {}
+    return np.array([seen.get(c.clause) or seen.setdefault(
+        c.clause, normalize_text(c.clause).replace(" ", "")) for c in clauses], dtype=object)
 
 
 def check_encoder(index_dir: Path, built_with: object, configured: str) -> None:
@@ -117,5 +125,6 @@ def load_generation(index_dir: Path, encoder: str) -> LoadedGeneration:
         dense=DenseVectors(vectors, ids, contract_of),
         features=clause_features(clauses),
         same_text=_same_text(clauses),
+        numbers=_clause_numbers(clauses),
         tokenizer=manifest.tokenizer or DEFAULT_MODE,  # type: ignore[arg-type]
     )

@@ -1,10 +1,14 @@
 """Finding clauses by number as users type them (/clause 7.2, 第7.2条, 第十二條, 12 all find
-their clause), and listing the contracts in reach."""
+their clause) or cite them in a question (第十一条是什么, 7.2怎么规定), and listing the contracts in
+reach."""
 
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from pathlib import Path
+
+import numpy as np
 
 from ..models import ContractInfo, Hit
 from ..numerals import CN_NUM, cn_to_int, int_to_cn
@@ -13,6 +17,12 @@ from .generation import LoadedGeneration
 from .reach import Collections, Reach
 
 _NUMBER_RE = re.compile(rf"第?([\d.]+|{CN_NUM})([条款章节])?")
+# A clause a question cites (on normalised text): 第十一条 or 第3条, with an optional item
+# (第五条第二项, 第五条(二)); or a dotted number, 7.2 or 4.3.1, not an amount (0.3%, 7.5万, 1.5倍).
+_CITED_ARTICLE = re.compile(
+    rf"第\s*(\d+|{CN_NUM})\s*条(?:\s*第?\s*\(\s*(\d+|{CN_NUM})\s*\)|\s*第\s*(\d+|{CN_NUM})\s*[项款])?")
+_CITED_DOTTED = re.compile(
+    r"(?<![\d.])(\d{1,2}(?:\.\d{1,2}){1,3})(?![\d%‰]|\.\d|\s*[元万千百亿倍天日月年个小时分秒版])")
 
 
 def clause_number_forms(number: str) -> set[str]:
@@ -30,6 +40,43 @@ def clause_number_forms(number: str) -> set[str]:
     return forms
 
 
+def cited_numbers(question: str) -> tuple[tuple[frozenset[str], ...], ...]:
+    """The clauses ``question`` cites by number, each as the forms its number may take, the
+    most precise first: 第五条第二项 is 第五条(二) (or 第5条(2) …), else 第五条 itself."""
+    text = normalize_text(question)
+    out: list[tuple[frozenset[str], ...]] = []
+    for m in _CITED_ARTICLE.finditer(text):
+        article = clause_number_forms(f"第{m.group(1)}条")
+        item = m.group(2) or m.group(3)
+        if item is None:
+            out.append((frozenset(article),))
+            continue
+        items = {item, str(v), int_to_cn(v)} if (v := _value(item)) is not None else {item}
+        heads = {a for a in article if a.startswith("第")}
+        precise = frozenset(f"{a}({i})" for a in heads for i in items)
+        out.append((precise, frozenset(article)))
+    out.extend((frozenset({m.group(1)}),) for m in _CITED_DOTTED.finditer(text))
+    return tuple(out)
+
+
+def _value(numeral: str) -> int | None:
+    return int(numeral) if numeral.isdigit() else cn_to_int(numeral)
+
+
+def cited_mask(numbers: np.ndarray, citations: Sequence[Sequence[frozenset[str]]],
+               mask: np.ndarray) -> np.ndarray | None:
+    """Which clauses in ``mask`` the citations name (for each, its most precise form found
+    there), or None when the question cites none that is there."""
+    out = np.zeros(len(numbers), dtype=bool)
+    for forms in citations:
+        for form in forms:
+            found = mask & np.isin(numbers, list(form))
+            if found.any():
+                out |= found
+                break
+    return out if out.any() else None
+
+
 def numbered_clauses(gen: LoadedGeneration, reach: Reach, number: str, contract: str | None,
                      collections: Collections) -> list[Hit]:
     """Clauses of ``gen`` numbered ``number`` (in ``contract`` when given, within reach of
@@ -38,10 +85,10 @@ def numbered_clauses(gen: LoadedGeneration, reach: Reach, number: str, contract:
     keys = reach.keys(collections)
     return list(reach.with_context((
         Hit(c, gen.titles.get(c.contract, c.contract), 1.0)
-        for c in gen.clauses
+        for c, n in zip(gen.clauses, gen.numbers, strict=True)
         if (contract is None or c.contract == contract)
         and (keys is None or c.contract in keys)
-        and normalize_text(c.clause).replace(" ", "") in forms
+        and n in forms
     ), collections))
 
 

@@ -93,6 +93,16 @@ def adjust_for_structure(fused: np.ndarray, mask: np.ndarray, features: ClauseFe
     return out
 
 
+def lift_cited(fused: np.ndarray, mask: np.ndarray, cited: np.ndarray) -> np.ndarray:
+    """Scores with the clauses a question cites by number (第十一条是什么) above every other
+    clause in scope, in their own order: the user named the answer."""
+    out = fused.astype(np.float64)
+    lifted = cited & mask
+    if lifted.any():
+        out[lifted] += float(out[mask].max() - out[mask].min()) + 1.0
+    return out
+
+
 def top_positions(scores: np.ndarray, mask: np.ndarray, m: int) -> list[int]:
     """Positions of the ``m`` best masked scores, best first, ties in index order (as a full
     stable sort would give) without sorting the whole index."""
@@ -105,12 +115,27 @@ def top_positions(scores: np.ndarray, mask: np.ndarray, m: int) -> list[int]:
     return [int(i) for i in idx[np.argsort(vals, kind="stable")][:m]]
 
 
-def without_bare_headings(ranked: Sequence[int], features: ClauseFeatures) -> list[int]:
+def without_bare_headings(ranked: Sequence[int], features: ClauseFeatures,
+                          cited: np.ndarray | None = None) -> list[int]:
     """Drop a heading with no text of its own when one of its sub-clauses ranks near the top
-    too: the sub-clause carries the answer, the bare heading would repeat it."""
+    too: the sub-clause carries the answer, the bare heading would repeat it. A clause the
+    question ``cited`` stays, and its sub-clauses go instead: it is quoted with them."""
     present = set(ranked)
+    if cited is not None:
+        ranked = [i for i in ranked if not _under_cited(i, features.parent, cited)]
     covered = {int(features.parent[i]) for i in ranked if features.parent[i] in present}
-    return [i for i in ranked if not (i in covered and features.heading[i])]
+    keep = cited if cited is not None else np.zeros(len(features.parent), dtype=bool)
+    return [i for i in ranked if not (i in covered and features.heading[i] and not keep[i])]
+
+
+def _under_cited(i: int, parent: np.ndarray, cited: np.ndarray) -> bool:
+    """Whether a clause above ``i`` (its parent, or theirs …) is cited."""
+    j = int(parent[i])
+    while j >= 0:
+        if cited[j]:
+            return True
+        j = int(parent[j])
+    return False
 
 
 def merge_same_text(ranked: Sequence[int], same_text: np.ndarray,
@@ -147,17 +172,18 @@ def spread_over_contracts(merged: Sequence[tuple[int, list[int]]], contract_of: 
 
 def pick_hits(fused: np.ndarray, mask: np.ndarray, features: ClauseFeatures,
               same_text: np.ndarray, contract_of: np.ndarray, top_k: int, *,
-              per_contract: int = 0, extra: int = 5) -> list[tuple[int, list[int]]]:
+              per_contract: int = 0, extra: int = 5,
+              cited: np.ndarray | None = None) -> list[tuple[int, list[int]]]:
     """The ``top_k`` hits to show, as (position, [positions of its copies in other files]):
     best first, bare headings dropped for their sub-clauses (judged among the best
-    ``top_k + extra``, the rest filling in for merged copies), the same text in several files
-    folded into one hit, and with ``per_contract`` > 0 at most that many of one contract
-    before the others' best."""
+    ``top_k + extra``, the rest filling in for merged copies) unless ``cited`` (then their
+    sub-clauses go), the same text in several files folded into one hit, and with
+    ``per_contract`` > 0 at most that many of one contract before the others' best."""
     want = max(top_k, 0)
     ranked = top_positions(fused, mask, 2 * want + extra)
     head = want + extra
-    kept = without_bare_headings(ranked[:head], features) + without_bare_headings(
-        ranked[head:], features)
+    kept = without_bare_headings(ranked[:head], features, cited) + without_bare_headings(
+        ranked[head:], features, cited)
     merged = merge_same_text(kept, same_text, contract_of)
     return spread_over_contracts(merged, contract_of, per_contract)[:want]
 

@@ -19,9 +19,9 @@ from ..store import current_generation, read_manifest, require_generation
 from ..store.encoders import Encoder, load_encoder
 from .config import SearchConfig
 from .generation import LoadedGeneration, check_encoder, load_generation
-from .lookup import contract_infos, numbered_clauses
+from .lookup import cited_mask, cited_numbers, contract_infos, numbered_clauses
 from .question import check_question, parse_query, question_intents
-from .ranking import adjust_for_structure, coverage, fuse, pick_hits
+from .ranking import adjust_for_structure, coverage, fuse, lift_cited, pick_hits
 from .reach import Collections, Reach
 from .scope import detect_scopes, unknown_title
 from .signals import Signals
@@ -122,15 +122,17 @@ class Searcher:
         dense = empty
         if len(gen.clauses):
             dense = gen.dense.scores(vector, scopes, subset=self._reach.subset(collections))
+        mask = self._mask(scopes, collections)
         return Signals(
             question=question, query=pq, intents=question_intents(pq.text), scopes=scopes,
-            mask=self._mask(scopes, collections), collections=collections,
+            mask=mask, collections=collections,
             lexical=gen.lexical.scores(pq.tokens),
             lexical_expansion=gen.lexical.scores(pq.expansion) if pq.expansion else empty,
             titles=gen.titles_lexical.scores(pq.tokens),
             titles_expansion=gen.titles_lexical.scores(pq.expansion) if pq.expansion else empty,
             characters=gen.chars_lexical.scores(pq.chars),
             dense=dense, vector=vector,
+            cited=cited_mask(gen.numbers, cited_numbers(question), mask),
         )
 
     def scoped(self, sig: Signals, contract: str) -> Signals:
@@ -141,8 +143,10 @@ class Searcher:
         dense = sig.dense
         if sig.scopes != scopes and not self._gen.dense.exact:  # exact over this contract
             dense = self._gen.dense.scores(sig.vector, scopes)
-        return dataclasses.replace(sig, scopes=scopes, mask=self._mask(scopes, sig.collections),
-                                   dense=dense)
+        mask = self._mask(scopes, sig.collections)
+        cited = None if sig.cited is None else cited_mask(
+            self._gen.numbers, cited_numbers(sig.question), mask)
+        return dataclasses.replace(sig, scopes=scopes, mask=mask, dense=dense, cited=cited)
 
     def _mask(self, scopes: frozenset[str], collections: Collections) -> np.ndarray:
         mask = self._gen.mask(scopes)
@@ -165,8 +169,11 @@ class Searcher:
         fused = fuse(lexical, titles, sig.dense, sig.mask, cfg, chars=chars)
         fused = adjust_for_structure(fused, sig.mask, gen.features, cfg, role=sig.query.role,
                                      intents=sig.intents)
+        if sig.cited is not None:
+            fused = lift_cited(fused, sig.mask, sig.cited)
         merged = pick_hits(fused, sig.mask, gen.features, gen.same_text, gen.contract_of, top_k,
-                           per_contract=cfg.per_contract if len(sig.scopes) != 1 else 0)
+                           per_contract=cfg.per_contract if len(sig.scopes) != 1 else 0,
+                           cited=sig.cited)
         hits = tuple(
             dataclasses.replace(hit, also=tuple(gen.clauses[j] for j in copies))
             for hit, (_, copies) in zip(self._reach.with_context(
@@ -176,9 +183,10 @@ class Searcher:
         parties = {h.clause.contract: dict(gen.contracts[h.clause.contract].parties)
                    for h in hits if h.clause.contract in gen.contracts}
         evidence = self._evidence(sig, merged[0][0]) if merged else (0.0, 0.0)
+        cited_first = bool(merged) and sig.cited is not None and bool(sig.cited[merged[0][0]])
         return SearchResult(question=sig.question, hits=hits, scope=sig.scope, scopes=scopes,
-                            parties=parties, relevant=bool(merged) and cfg.is_relevant(*evidence),
-                            evidence=evidence)
+                            parties=parties, evidence=evidence,
+                            relevant=bool(merged) and (cited_first or cfg.is_relevant(*evidence)))
 
     def _evidence(self, sig: Signals, top: int) -> tuple[float, float]:
         """The best dense score in scope, and the share of the question's content words the
