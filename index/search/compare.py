@@ -11,7 +11,6 @@ from __future__ import annotations
 
 from ..models import Comparison, ComparisonRow, Hit
 from .question import check_question
-from .ranking import coverage
 from .reach import Collections
 from .searcher import Searcher
 
@@ -28,18 +27,11 @@ def compare_contracts(searcher: Searcher, question: str, *,
         check_question(question)
         return Comparison(question, ())
     asked = searcher.signals(question, infos[0].key, collections=collections)
-    gen = searcher._gen
-    words = [w for w in asked.query.words if len(w) > 1] or list(asked.query.words)
-    position = {id(c): i for i, c in enumerate(gen.clauses)}
     hits: list[Hit | None] = []
     for info in infos:
         result = searcher.rank(searcher.scoped(asked, info.key), 1)
-        hit = result.hits[0] if result.relevant and result.hits else None
-        if hit is not None:
-            text = gen.search_text[position[id(hit.clause)]]
-            if coverage(words, text, searcher.thesaurus.entries) <= MIN_SHARE:
-                hit = None
-        hits.append(hit)
+        found = result.relevant and result.hits and result.evidence[1] > MIN_SHARE
+        hits.append(result.hits[0] if found else None)
     titles = [i.title for i in infos]
     return Comparison(question, tuple(
         ComparisonRow(info.key, info.title, hit, info.source, titles.count(info.title) > 1)

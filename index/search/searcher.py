@@ -144,8 +144,7 @@ class Searcher:
         if sig.scopes != scopes and not self._gen.dense.exact:  # exact over this contract
             dense = self._gen.dense.scores(sig.vector, scopes)
         mask = self._mask(scopes, sig.collections)
-        cited = None if sig.cited is None else cited_mask(
-            self._gen.numbers, cited_numbers(sig.question), mask)
+        cited = cited_mask(self._gen.numbers, cited_numbers(sig.question), mask)
         return dataclasses.replace(sig, scopes=scopes, mask=mask, dense=dense, cited=cited)
 
     def _mask(self, scopes: frozenset[str], collections: Collections) -> np.ndarray:
