@@ -67,3 +67,13 @@ def test_two_tables_one_above_the_other_are_two_grids() -> None:
     assert (first.x0, first.x1, first.bottom) == (101.0, 901.0, 221.0)
     assert (second.x0, second.x1, second.top) == (201.0, 601.0, 401.0)
     assert second.rows({(1, 1): "2"}) == [["", ""], ["", "2"]]
+
+
+def test_a_shadow_over_a_page_is_not_a_table() -> None:
+    """A photo's dark corner is ink from edge to edge: too thick for rules and walls."""
+    ink = _page()
+    ink[500:, :] = True
+    ink[520:800:60, :] = False  # lighter streaks across it
+    _table(ink, [100, 160, 220], [[100, 500, 900], [100, 500, 900]], 100, 900)
+    (grid,) = find_grids(ink)
+    assert grid.bottom == 221.0

@@ -22,6 +22,7 @@ MIN_BAND = 20  # pixels between two rules for a band of cells (closer rules are 
 _FILL = 0.9  # share of ink along a rule or a wall (a scanned rule has gaps)
 _MARGIN = 4  # pixels of a band left out at its top and bottom (the rules' thickness)
 _ALIGN = 0.02  # share of the page's width by which the rules of one table may differ at the ends
+_THIN = 0.006  # share of the page's width a rule or a wall is thick at most (a shadow is not)
 
 
 @dataclass(frozen=True)
@@ -79,7 +80,8 @@ def find_grids(ink: np.ndarray) -> list[Grid]:
     to bottom: two bands at least, each with two walls at least (its left and right border),
     and two cells side by side in one band at least (a framed page is not a table)."""
     width = ink.shape[1]
-    rules = _horizontal_rules(ink, max(40, int(MIN_RULE * width)))
+    thin = max(12, int(_THIN * width))
+    rules = _horizontal_rules(ink, max(40, int(MIN_RULE * width)), thin)
     tol = _ALIGN * width
     grids: list[Grid] = []
     k = 0
@@ -90,7 +92,8 @@ def find_grids(ink: np.ndarray) -> list[Grid]:
         for y2, a, b in rules[k + 1:]:
             if abs(a - x0) > tol or abs(b - x1) > tol or y2 - used[-1] < MIN_BAND:
                 break
-            walls = _walls(ink, int(used[-1]) + _MARGIN, int(y2) - _MARGIN, x0 - tol, x1 + tol)
+            walls = _walls(ink, int(used[-1]) + _MARGIN, int(y2) - _MARGIN, x0 - tol, x1 + tol,
+                           thin)
             if len(walls) < 2:
                 break
             used.append(y2)
@@ -130,9 +133,10 @@ def ink_skew(image: Any) -> float:
     return math.radians(float(max(np.arange(coarse - 0.25, coarse + 0.26, 0.05), key=sharpness)))
 
 
-def _horizontal_rules(ink: np.ndarray, length: int) -> list[tuple[float, float, float]]:
-    """(y, x0, x1) of every horizontal run of ink at least ``length`` pixels long, adjacent
-    pixel rows of one rule merged."""
+def _horizontal_rules(ink: np.ndarray, length: int,
+                      thin: int) -> list[tuple[float, float, float]]:
+    """(y, x0, x1) of every horizontal run of ink at least ``length`` pixels long and at most
+    ``thin`` rows thick (adjacent pixel rows of one rule merged)."""
     sums = np.cumsum(ink, axis=1, dtype=np.int32)
     window = sums[:, length:] - sums[:, :-length] >= _FILL * length
     found: list[list[float]] = []
@@ -146,11 +150,13 @@ def _horizontal_rules(ink: np.ndarray, length: int) -> list[tuple[float, float, 
             rule[0] += (y - rule[0]) / rule[4]
         else:
             found.append([float(y), x0, x1, float(y), 1.0])
-    return [(r[0], r[1], r[2]) for r in found]
+    return [(r[0], r[1], r[2]) for r in found if r[4] <= thin]
 
 
-def _walls(ink: np.ndarray, top: int, bottom: int, x0: float, x1: float) -> list[float]:
-    """x of each vertical rule standing all the way from ``top`` to ``bottom``."""
+def _walls(ink: np.ndarray, top: int, bottom: int, x0: float, x1: float,
+           thin: int) -> list[float]:
+    """x of each vertical rule standing all the way from ``top`` to ``bottom``, at most
+    ``thin`` pixels wide."""
     left, right = max(0, int(x0)), min(ink.shape[1], int(x1) + 1)
     if bottom - top < MIN_BAND - 2 * _MARGIN or right <= left:
         return []
@@ -161,7 +167,7 @@ def _walls(ink: np.ndarray, top: int, bottom: int, x0: float, x1: float) -> list
             walls[-1].append(x)
         else:
             walls.append([x])
-    return [sum(w) / len(w) for w in walls]
+    return [sum(w) / len(w) for w in walls if len(w) <= thin]
 
 
 def _grid(rules: list[float], bands: list[list[float]], tol: float) -> Grid:
