@@ -250,3 +250,28 @@ def test_zip_bomb_is_refused_before_inflating(tmp_path) -> None:
     assert path.stat().st_size < 200_000
     with pytest.raises(UnreadableSourceError, match="zip bomb"):
         extract_document(path)
+
+
+def test_symbol_font_check_boxes_read_as_boxes(shared: Path) -> None:
+    """委托合同 draws eight of its □ in Wingdings 2: the DOCX as <w:sym>, the PDF as U+F0A3.
+    Both give the □ of the form (the other fifteen are typed □), and no private-use character."""
+    texts = {}
+    for name in ("委托合同（Word原版）.docx", "委托合同.pdf"):
+        doc = extract_document(shared / "contracts-real" / name)
+        texts[name] = "".join(p.text for p in doc.pages)
+    for name, text in texts.items():
+        assert not re.search(r"[\ue000-\uf8ff]", text), name
+        assert text.count("□") == 23, name
+        assert re.search(r"甲方\s*□同意\s*□不同意\s*乙方将委托事务转委托", text), name
+        assert re.search(r"知识产权归\s*□乙方所有\s*□甲方所有\s*□甲、乙双方共有", text), name
+
+
+def test_symbol_chars_of_known_fonts_only() -> None:
+    from index.ingest.symbols import symbol_char
+
+    assert symbol_char("QJLWVE+Wingdings2", 0xF0A3) == "□"
+    assert symbol_char("Wingdings 2", 0xA3) == "□" and symbol_char("Wingdings 2", 0x52) == "☑"
+    assert symbol_char("Wingdings-Regular", 0xFE) == "☑"
+    assert symbol_char("Wingdings", 0xA3) is None  # not a box in Wingdings
+    assert symbol_char("Symbol", 0xF0A3) is None and symbol_char(None, 0xF0A3) is None
+    assert symbol_char("Wingdings 2", 0x4E00) is None

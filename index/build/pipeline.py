@@ -52,7 +52,7 @@ from .write import new_generation_name, write_generation
 TEXT_VERSION = 6  # 6: tables as rows, sentences joined, OCR, clause-tree fixes; quantity tokens
 # Bump when the standard parser reads the same file differently: a build then parses every
 # source again (in the salt of its hash), and reuses the vectors of the texts it already has.
-PARSE_VERSION = 2  # 2: ruled tables in scans become rows
+PARSE_VERSION = 3  # 2: ruled tables in scans become rows; 3: symbol-font check boxes (□)
 
 
 def build_index(

@@ -17,6 +17,7 @@ from ..models import Document, Page
 from .docx_numbering import NumberingRenderer
 from .pdf_glyphs import undo_letter_spacing
 from .sentences import continues_sentence
+from .symbols import symbol_char
 from .tables import TableReader
 
 W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
@@ -103,11 +104,12 @@ def _block_lines(container: Any, renderer: NumberingRenderer) -> Iterator[tuple[
 def _paragraph_text(p: Any, renderer: NumberingRenderer) -> str:
     """Visible text of a paragraph with its automatic number in front."""
     parts: list[str] = []
-    for node in p.iter(f"{W}t", f"{W}tab", f"{W}br", f"{W}cr", f"{W}delText", f"{W}instrText"):
+    for node in p.iter(f"{W}t", f"{W}tab", f"{W}br", f"{W}cr", f"{W}delText", f"{W}instrText",
+                       f"{W}sym"):
         tag = node.tag
-        if tag == f"{W}t":
+        if tag in (f"{W}t", f"{W}sym"):
             if not _inside(node, p, (f"{W}del", f"{W}txbxContent")):
-                parts.append(node.text or "")
+                parts.append(_symbol(node) if tag == f"{W}sym" else _with_boxes(node))
         elif tag == f"{W}tab" and node.getparent().tag == f"{W}r":
             parts.append("\t")
         elif tag in (f"{W}br", f"{W}cr") and node.get(f"{W}type") in (None, "textWrapping"):
@@ -121,6 +123,25 @@ def _paragraph_text(p: Any, renderer: NumberingRenderer) -> str:
         sep = "" if label[-1] in "、）)】]．" else " "
         text = f"{label}{sep}{text}"
     return text.replace("\u00a0", " ").rstrip()
+
+
+def _symbol(sym: Any) -> str:
+    """A ``w:sym`` (a character of a symbol font) as text: its box or tick, else nothing."""
+    try:
+        code = int(sym.get(f"{W}char") or "", 16)
+    except ValueError:
+        return ""
+    return symbol_char(sym.get(f"{W}font"), code) or ""
+
+
+def _with_boxes(t: Any) -> str:
+    """A ``w:t``'s text, its private-use characters drawn by a symbol font as boxes and ticks."""
+    text = t.text or ""
+    if not any("\uf020" <= ch <= "\uf0ff" for ch in text):
+        return text
+    fonts = t.getparent().find(f"{W}rPr/{W}rFonts")
+    font = None if fonts is None else fonts.get(f"{W}ascii") or fonts.get(f"{W}hAnsi")
+    return "".join(symbol_char(font, ord(ch)) or ch for ch in text)
 
 
 def _inside(node: Any, stop: Any, tags: tuple[str, ...]) -> bool:

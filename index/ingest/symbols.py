@@ -1,0 +1,47 @@
+"""Check boxes and ticks drawn with a symbol font (Wingdings, Wingdings 2) -> their Unicode
+characters, so that a form's options read □同意 □不同意 in every format.
+
+Chinese Word templates draw □ as Wingdings 2 0xA3 and ☑ as Wingdings 2 "R". A DOCX names
+the font and the code (``<w:sym w:font="Wingdings 2" w:char="00A3"/>``); a PDF gives the code
+as a private-use character (U+F0A3) in a font named ``ABCDEF+Wingdings2``. Without a known
+font, nothing is mapped: U+F0A3 is ≤ in the Symbol font.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+_BOXES = {
+    "wingdings2": {0xA3: "□", 0x2A: "□", 0x52: "☑", 0x53: "☒", 0x54: "☒", 0x50: "✓", 0x4F: "✗"},
+    "wingdings": {0x6F: "□", 0x71: "□", 0xA8: "□", 0xFE: "☑", 0xFD: "☒", 0x78: "☒",
+                  0xFC: "✓", 0xFB: "✗"},
+}
+_SUBSET = re.compile(r"^[A-Z]{6}\+")  # a PDF's subset prefix
+_STYLE = re.compile(r"[-,](regular|normal|bold|italic)$")
+
+
+def symbol_char(font: str | None, code: int) -> str | None:
+    """The box or tick ``font`` draws at ``code`` (0x20-0xFF, or as private use U+F020-U+F0FF),
+    or None when it is something else or the font is not a known symbol font."""
+    table = _BOXES.get(_family(font or ""))
+    if table is None or not (0x20 <= code <= 0xFF or 0xF020 <= code <= 0xF0FF):
+        return None
+    return table.get(code & 0xFF)
+
+
+def boxes_in_pdf_chars(chars: list[dict[str, Any]]) -> None:
+    """pdfplumber's chars with their symbol-font boxes and ticks as Unicode, in place (the
+    page's table finder and line extraction then both read them)."""
+    for char in chars:
+        text = char.get("text") or ""
+        if len(text) == 1 and "\uf020" <= text <= "\uf0ff":
+            mapped = symbol_char(char.get("fontname"), ord(text))
+            if mapped is not None:
+                char["text"] = mapped
+
+
+def _family(font: str) -> str:
+    """"QJLWVE+Wingdings2", "Wingdings 2", "Wingdings-Regular" -> "wingdings2", "wingdings"."""
+    name = _STYLE.sub("", _SUBSET.sub("", font.strip()).lower())
+    return name.replace(" ", "").replace("-", "")
