@@ -13,6 +13,9 @@ import pytest
 # environment (tests/test_e5.py runs the default encoder on purpose).
 os.environ.setdefault("CONTRACTBOT_EMBED_MODEL", "use-multilingual")
 
+# The command-line trap tests' fixtures (library, idx, lib), shared by two modules.
+pytest_plugins = ("cli_traps",)
+
 ROOT = Path(__file__).resolve().parent.parent
 SHARED = ROOT.parent / "shared"
 SAMPLES = ROOT / "samples"

@@ -4,101 +4,17 @@ ends in one clear English line (no traceback) and leaves the live index as it wa
 from __future__ import annotations
 
 import argparse
-import asyncio
 import json
 import os
-import re
 import shutil
-import signal
-import socket
 import subprocess
-import sys
-import threading
-import time
 from collections.abc import Iterator
-from contextlib import contextmanager
 from pathlib import Path
 
-import pytest
-from botapi_server import FakeBotApi
+from cli_traps import CLI, PNG, TOKEN, env, last_line, run, snapshot
 from conftest import ROOT
-from index_corpus import FAST_ENCODER
 
-from index import build_from_sources, store
-
-CLI = [sys.executable, "-m", "bot.cli"]
-TOKEN = "123456:SECRET-token"
-PNG = b"\x89PNG\r\n\x1a\n" + b"\0" * 64  # a PNG signature, no image: OCR cannot read it
-CJK = re.compile(r"[\u3400-\u9fff]")
-
-
-@pytest.fixture(scope="module")
-def library(shared: Path, tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path]:
-    """A two-folder library (a: 2 contracts, b: 3) and an index built from both folders."""
-    root = tmp_path_factory.mktemp("traps")
-    lib = root / "lib"
-    for folder, names in (("a", ("cs-upgrade", "cs-maintenance")),
-                          ("b", ("ecommerce-cs-upgrade", "edu-cs-appraisal",
-                                 "aftersales-upgrade"))):
-        (lib / folder).mkdir(parents=True)
-        for name in names:
-            shutil.copy(shared / "contracts" / f"{name}.txt", lib / folder)
-    report = build_from_sources([lib / "a", lib / "b"], root / "idx", "use-multilingual",
-                                progress=False)
-    assert report.contracts == 5 and report.exit_code == 0
-    return lib, root / "idx"
-
-
-@pytest.fixture
-def idx(library: tuple[Path, Path], tmp_path: Path) -> Path:
-    """A live index of the library of this test's own (a copy)."""
-    return Path(shutil.copytree(library[1], tmp_path / "idx"))
-
-
-@pytest.fixture
-def lib(library: tuple[Path, Path]) -> Path:
-    return library[0]
-
-
-def env(tmp_path: Path, **extra: str) -> dict[str, str]:
-    """The environment of a user with no settings of their own but the tests' fast encoder
-    (and the scripts on PATH)."""
-    out = {k: v for k, v in os.environ.items()
-           if not k.startswith(("CONTRACTBOT_", "TELEGRAM_"))}
-    out["XDG_DATA_HOME"] = str(tmp_path / "xdg")
-    out["CONTRACTBOT_EMBED_MODEL"] = FAST_ENCODER  # the fixtures' indexes are built with it
-    out["PATH"] = os.path.dirname(sys.executable) + os.pathsep + out.get("PATH", "")
-    out.update(extra)
-    return out
-
-
-def run(tmp_path: Path, *args: str, cmd: list[str] | None = None,
-        **extra: str) -> subprocess.CompletedProcess[str]:
-    """Run the contractbot CLI (or ``cmd``) in ``tmp_path`` (no .env there)."""
-    return subprocess.run([*(cmd or CLI), *args], cwd=tmp_path, env=env(tmp_path, **extra),
-                          capture_output=True, text=True, timeout=300)
-
-
-def snapshot(index_dir: Path) -> tuple[str, list[str], str]:
-    """What a change to the live index would change: pointer, generations, live manifest."""
-    gen = store.current_generation(index_dir)
-    assert gen is not None
-    return ((index_dir / store.POINTER).read_text("utf-8"),
-            sorted(p.name for p in (index_dir / store.GENERATIONS).iterdir()),
-            (store.generation_dir(index_dir, gen) / store.MANIFEST).read_text("utf-8"))
-
-
-def last_line(proc: subprocess.CompletedProcess[str], prefix: str = "contractbot: ") -> str:
-    """The one clear line a trap ends in: no traceback, no indented or non-English line, and
-    the last line of stderr is the program's own."""
-    assert "Traceback" not in proc.stderr + proc.stdout, proc.stderr
-    lines = proc.stderr.splitlines()
-    assert lines, "nothing said"
-    assert all(line and not line[0].isspace() for line in lines), proc.stderr
-    assert not CJK.search(proc.stderr), proc.stderr
-    assert lines[-1].startswith(prefix), proc.stderr
-    return lines[-1]
-
+from index import store
 
 # ----------------------------------------------------------------------------- index build
 
@@ -360,88 +276,3 @@ def test_the_default_path_never_imports_torch(lib: Path, tmp_path: Path) -> None
     ask = run(tmp_path, "ask", "乙方响应时间是多少", "--index", str(idx), PYTHONPATH=path)
     assert ask.returncode == 0 and "7.2" in ask.stdout, ask.stderr
     assert not marker.exists(), marker.read_text()
-
-
-# ----------------------------------------------------------------------------- serve
-
-
-def _closed_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
-
-
-def test_serve_against_an_unreachable_bot_api(idx: Path, tmp_path: Path) -> None:
-    url = f"http://127.0.0.1:{_closed_port()}/bot"
-    proc = run(tmp_path, "serve", "--index", str(idx), TELEGRAM_BOT_TOKEN=TOKEN,
-               TELEGRAM_BASE_URL=url, CONTRACTBOT_ALLOWED_CHATS="100")
-    assert proc.returncode == 1
-    line = last_line(proc)
-    assert len(proc.stderr.splitlines()) == 1
-    assert line.startswith(f"contractbot: cannot reach the Bot API at {url}: ")
-    assert "SECRET" not in proc.stderr + proc.stdout
-
-
-@contextmanager
-def bot_api(rejected_token: str | None = None) -> Iterator[FakeBotApi]:
-    """The loopback Bot API serving from a thread, for a bot running in a subprocess."""
-    loop = asyncio.new_event_loop()
-    thread = threading.Thread(target=loop.run_forever, daemon=True)
-    thread.start()
-    server = FakeBotApi()
-    server.rejected_token = rejected_token
-    asyncio.run_coroutine_threadsafe(server.start(), loop).result(10)
-    try:
-        yield server
-    finally:
-        asyncio.run_coroutine_threadsafe(server.stop(), loop).result(10)
-        loop.call_soon_threadsafe(loop.stop)
-        thread.join(10)
-        loop.close()
-
-
-def test_serve_with_a_refused_token(idx: Path, tmp_path: Path) -> None:
-    with bot_api(rejected_token=TOKEN) as api:
-        proc = run(tmp_path, "serve", "--index", str(idx), TELEGRAM_BOT_TOKEN=TOKEN,
-                   TELEGRAM_BASE_URL=api.base_url, CONTRACTBOT_ALLOWED_CHATS="100")
-    assert proc.returncode == 2  # a wrong setting, like any other (tests/test_no_secrets.py)
-    assert last_line(proc) == ("contractbot: Telegram rejected the bot token "
-                               "(TELEGRAM_BOT_TOKEN); check it with @BotFather")
-    assert "SECRET" not in proc.stderr + proc.stdout
-
-
-def test_serve_on_a_damaged_index_says_so(idx: Path, tmp_path: Path) -> None:
-    gen = store.require_generation(idx)
-    (gen / store.VECTORS).unlink()
-    with bot_api() as api:
-        proc = run(tmp_path, "serve", "--index", str(idx), TELEGRAM_BOT_TOKEN=TOKEN,
-                   TELEGRAM_BASE_URL=api.base_url, CONTRACTBOT_ALLOWED_CHATS="100")
-    assert proc.returncode == 1
-    line = last_line(proc)
-    assert line.startswith(f"contractbot: the index generation {gen.name} cannot be read (")
-    assert line.endswith("; rebuild it: contractbot index build")
-    assert "SECRET" not in proc.stderr + proc.stdout
-
-
-def test_serve_warns_when_no_chat_is_allowed(idx: Path, tmp_path: Path) -> None:
-    with bot_api() as api:
-        proc = subprocess.Popen(
-            [*CLI, "serve", "--index", str(idx)], cwd=tmp_path, stderr=subprocess.PIPE,
-            text=True, env=env(tmp_path, TELEGRAM_BOT_TOKEN=TOKEN, TELEGRAM_BASE_URL=api.base_url,
-                               TELEGRAM_BASE_FILE_URL=api.base_file_url))
-        assert proc.stderr is not None
-        lines: list[str] = []
-        deadline = time.monotonic() + 120
-        while not any("ready" in line for line in lines) and time.monotonic() < deadline:
-            line = proc.stderr.readline()
-            if not line:
-                break
-            lines.append(line.rstrip("\n"))
-        while not api.sent("getUpdates") and time.monotonic() < deadline:
-            time.sleep(0.05)  # polling: it started
-        proc.send_signal(signal.SIGINT)  # Ctrl-C: a clean stop
-        rest = proc.communicate(timeout=60)[1]
-    assert lines[0] == ("contractbot: warning: CONTRACTBOT_ALLOWED_CHATS is empty, so no chat "
-                        "will get answers; set it to the chat ids that /start shows")
-    assert any("bot @contract_bot ready" in line for line in lines), lines
-    assert proc.returncode == 0 and "Traceback" not in rest

@@ -1,0 +1,91 @@
+"""The command line as a new user meets it, for the trap tests (test_cli_traps.py and
+test_cli_serve_traps.py): a small library indexed once per module (fixtures, loaded by
+conftest.py as a plugin), a user's bare environment, a run of the real CLI in a subprocess, and
+the one clear line a trap must end in."""
+
+from __future__ import annotations
+
+import os
+import re
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from index_corpus import FAST_ENCODER
+
+from index import build_from_sources, store
+
+CLI = [sys.executable, "-m", "bot.cli"]
+TOKEN = "123456:SECRET-token"
+PNG = b"\x89PNG\r\n\x1a\n" + b"\0" * 64  # a PNG signature, no image: OCR cannot read it
+CJK = re.compile(r"[\u3400-\u9fff]")
+
+
+@pytest.fixture(scope="module")
+def library(shared: Path, tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path]:
+    """A two-folder library (a: 2 contracts, b: 3) and an index built from both folders."""
+    root = tmp_path_factory.mktemp("traps")
+    lib = root / "lib"
+    for folder, names in (("a", ("cs-upgrade", "cs-maintenance")),
+                          ("b", ("ecommerce-cs-upgrade", "edu-cs-appraisal",
+                                 "aftersales-upgrade"))):
+        (lib / folder).mkdir(parents=True)
+        for name in names:
+            shutil.copy(shared / "contracts" / f"{name}.txt", lib / folder)
+    report = build_from_sources([lib / "a", lib / "b"], root / "idx", "use-multilingual",
+                                progress=False)
+    assert report.contracts == 5 and report.exit_code == 0
+    return lib, root / "idx"
+
+
+@pytest.fixture
+def idx(library: tuple[Path, Path], tmp_path: Path) -> Path:
+    """A live index of the library of this test's own (a copy)."""
+    return Path(shutil.copytree(library[1], tmp_path / "idx"))
+
+
+@pytest.fixture
+def lib(library: tuple[Path, Path]) -> Path:
+    return library[0]
+
+
+def env(tmp_path: Path, **extra: str) -> dict[str, str]:
+    """The environment of a user with no settings of their own but the tests' fast encoder
+    (and the scripts on PATH)."""
+    out = {k: v for k, v in os.environ.items()
+           if not k.startswith(("CONTRACTBOT_", "TELEGRAM_"))}
+    out["XDG_DATA_HOME"] = str(tmp_path / "xdg")
+    out["CONTRACTBOT_EMBED_MODEL"] = FAST_ENCODER  # the fixtures' indexes are built with it
+    out["PATH"] = os.path.dirname(sys.executable) + os.pathsep + out.get("PATH", "")
+    out.update(extra)
+    return out
+
+
+def run(tmp_path: Path, *args: str, cmd: list[str] | None = None,
+        **extra: str) -> subprocess.CompletedProcess[str]:
+    """Run the contractbot CLI (or ``cmd``) in ``tmp_path`` (no .env there)."""
+    return subprocess.run([*(cmd or CLI), *args], cwd=tmp_path, env=env(tmp_path, **extra),
+                          capture_output=True, text=True, timeout=300)
+
+
+def snapshot(index_dir: Path) -> tuple[str, list[str], str]:
+    """What a change to the live index would change: pointer, generations, live manifest."""
+    gen = store.current_generation(index_dir)
+    assert gen is not None
+    return ((index_dir / store.POINTER).read_text("utf-8"),
+            sorted(p.name for p in (index_dir / store.GENERATIONS).iterdir()),
+            (store.generation_dir(index_dir, gen) / store.MANIFEST).read_text("utf-8"))
+
+
+def last_line(proc: subprocess.CompletedProcess[str], prefix: str = "contractbot: ") -> str:
+    """The one clear line a trap ends in: no traceback, no indented or non-English line, and
+    the last line of stderr is the program's own."""
+    assert "Traceback" not in proc.stderr + proc.stdout, proc.stderr
+    lines = proc.stderr.splitlines()
+    assert lines, "nothing said"
+    assert all(line and not line[0].isspace() for line in lines), proc.stderr
+    assert not CJK.search(proc.stderr), proc.stderr
+    assert lines[-1].startswith(prefix), proc.stderr
+    return lines[-1]

@@ -1,0 +1,101 @@
+"""`contractbot serve` traps, each run through the real command line in a subprocess against a
+loopback Bot API: each ends in one clear English line (no traceback, no token)."""
+
+from __future__ import annotations
+
+import asyncio
+import signal
+import socket
+import subprocess
+import threading
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+from botapi_server import FakeBotApi
+from cli_traps import CLI, TOKEN, env, last_line, run
+
+from index import store
+
+
+def _closed_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+def test_serve_against_an_unreachable_bot_api(idx: Path, tmp_path: Path) -> None:
+    url = f"http://127.0.0.1:{_closed_port()}/bot"
+    proc = run(tmp_path, "serve", "--index", str(idx), TELEGRAM_BOT_TOKEN=TOKEN,
+               TELEGRAM_BASE_URL=url, CONTRACTBOT_ALLOWED_CHATS="100")
+    assert proc.returncode == 1
+    line = last_line(proc)
+    assert len(proc.stderr.splitlines()) == 1
+    assert line.startswith(f"contractbot: cannot reach the Bot API at {url}: ")
+    assert "SECRET" not in proc.stderr + proc.stdout
+
+
+@contextmanager
+def bot_api(rejected_token: str | None = None) -> Iterator[FakeBotApi]:
+    """The loopback Bot API serving from a thread, for a bot running in a subprocess."""
+    loop = asyncio.new_event_loop()
+    thread = threading.Thread(target=loop.run_forever, daemon=True)
+    thread.start()
+    server = FakeBotApi()
+    server.rejected_token = rejected_token
+    asyncio.run_coroutine_threadsafe(server.start(), loop).result(10)
+    try:
+        yield server
+    finally:
+        asyncio.run_coroutine_threadsafe(server.stop(), loop).result(10)
+        loop.call_soon_threadsafe(loop.stop)
+        thread.join(10)
+        loop.close()
+
+
+def test_serve_with_a_refused_token(idx: Path, tmp_path: Path) -> None:
+    with bot_api(rejected_token=TOKEN) as api:
+        proc = run(tmp_path, "serve", "--index", str(idx), TELEGRAM_BOT_TOKEN=TOKEN,
+                   TELEGRAM_BASE_URL=api.base_url, CONTRACTBOT_ALLOWED_CHATS="100")
+    assert proc.returncode == 2  # a wrong setting, like any other (tests/test_no_secrets.py)
+    assert last_line(proc) == ("contractbot: Telegram rejected the bot token "
+                               "(TELEGRAM_BOT_TOKEN); check it with @BotFather")
+    assert "SECRET" not in proc.stderr + proc.stdout
+
+
+def test_serve_on_a_damaged_index_says_so(idx: Path, tmp_path: Path) -> None:
+    gen = store.require_generation(idx)
+    (gen / store.VECTORS).unlink()
+    with bot_api() as api:
+        proc = run(tmp_path, "serve", "--index", str(idx), TELEGRAM_BOT_TOKEN=TOKEN,
+                   TELEGRAM_BASE_URL=api.base_url, CONTRACTBOT_ALLOWED_CHATS="100")
+    assert proc.returncode == 1
+    line = last_line(proc)
+    assert line.startswith(f"contractbot: the index generation {gen.name} cannot be read (")
+    assert line.endswith("; rebuild it: contractbot index build")
+    assert "SECRET" not in proc.stderr + proc.stdout
+
+
+def test_serve_warns_when_no_chat_is_allowed(idx: Path, tmp_path: Path) -> None:
+    with bot_api() as api:
+        proc = subprocess.Popen(
+            [*CLI, "serve", "--index", str(idx)], cwd=tmp_path, stderr=subprocess.PIPE,
+            text=True, env=env(tmp_path, TELEGRAM_BOT_TOKEN=TOKEN, TELEGRAM_BASE_URL=api.base_url,
+                               TELEGRAM_BASE_FILE_URL=api.base_file_url))
+        assert proc.stderr is not None
+        lines: list[str] = []
+        deadline = time.monotonic() + 120
+        while not any("ready" in line for line in lines) and time.monotonic() < deadline:
+            line = proc.stderr.readline()
+            if not line:
+                break
+            lines.append(line.rstrip("\n"))
+        while not api.sent("getUpdates") and time.monotonic() < deadline:
+            time.sleep(0.05)  # polling: it started
+        proc.send_signal(signal.SIGINT)  # Ctrl-C: a clean stop
+        rest = proc.communicate(timeout=60)[1]
+    assert lines[0] == ("contractbot: warning: CONTRACTBOT_ALLOWED_CHATS is empty, so no chat "
+                        "will get answers; set it to the chat ids that /start shows")
+    assert any("bot @contract_bot ready" in line for line in lines), lines
+    assert proc.returncode == 0 and "Traceback" not in rest
