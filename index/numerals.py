@@ -11,7 +11,10 @@ import re
 CN_DIGITS = "零一二三四五六七八九"
 CN_NUM = "[零〇一二三四五六七八九十百千两]+"
 _CN_VALUE = {c: i for i, c in enumerate(CN_DIGITS)} | {"〇": 0, "两": 2}
-_CN_UNITS = {"十": 10, "百": 100, "千": 1000}
+_CN_VALUE |= {c: i for i, c in enumerate("零壹贰叁肆伍陆柒捌玖")}  # the capitals of amounts
+_CN_VALUE |= {"貳": 2, "參": 3, "陸": 6}
+_CN_UNITS = {"十": 10, "百": 100, "千": 1000, "拾": 10, "佰": 100, "仟": 1000}
+_CN_BIG = {"万": 10**4, "萬": 10**4, "亿": 10**8, "億": 10**8}
 
 # A label at the start of a line: 第X章/节/条/條/款, 一、, （一）, (1), 1., 1.1, 1.1.1, １－１ ...
 LABEL_START_RE = re.compile(
@@ -34,20 +37,27 @@ def starts_with_label(line: str) -> bool:
 
 
 def cn_to_int(text: str) -> int | None:
-    """Value of a Chinese numeral ("十二" -> 12, "一百零五" -> 105) or of ASCII digits."""
+    """Value of a Chinese numeral ("十二" -> 12, "一百零五" -> 105, "一万五千" -> 15000, the
+    capitals of amounts: "壹拾万" -> 100000) or of ASCII digits."""
     text = text.strip()
     if text.isdigit():
         return int(text)
-    if not text or any(c not in _CN_VALUE and c not in _CN_UNITS for c in text):
+    if not text or any(c not in _CN_VALUE and c not in _CN_UNITS and c not in _CN_BIG
+                       for c in text):
         return None
-    section, digit = 0, 0
+    total, section, digit = 0, 0, 0
     for ch in text:
         if ch in _CN_VALUE:
             digit = _CN_VALUE[ch]
-        else:
+        elif ch in _CN_UNITS:
             section += (digit or 1) * _CN_UNITS[ch]
             digit = 0
-    return section + digit
+        else:  # 万, 亿: everything read so far is counted in them
+            big = _CN_BIG[ch]
+            total = (total + section + digit) * big if big > 10**4 else total + (
+                section + digit or 1) * big
+            section, digit = 0, 0
+    return total + section + digit
 
 
 def int_to_cn(n: int, digits: str = CN_DIGITS, units: str = "十百千") -> str:
@@ -86,6 +96,11 @@ _DURATION_RE = re.compile(
     rf"({_AMOUNT})\s*(个工作日|工作日|个星期|星期|个月|小时|天|日|周|月|年)(?:半)?"
 )
 _PERCENT_RE = re.compile(rf"百分之({_AMOUNT})|(\d+(?:\.\d+)?)\s*[%％]|千分之({_AMOUNT})")
+# Sums of money: 5000元, 5,000元, 1.5万元, 十万元, 人民币壹拾万元整; a bare 10万 ends a phrase.
+_CN_MONEY = "[零〇一二两三四五六七八九十百千万亿壹贰叁肆伍陆柒捌玖拾佰仟]+"
+_MONEY_RE = re.compile(
+    rf"(?<!\d)(?<!\d[.,])(\d{{1,3}}(?:,\d{{3}})+(?:\.\d+)?|\d+(?:\.\d+)?|{_CN_MONEY})\s*([万亿])?"
+    r"\s*[元块圆]|(?<!\d)(?<!\d[.,])(\d+(?:\.\d+)?)\s*([万亿])(?=$|[\s,.;:!?，。；：！？吗呢吧啊么])")
 
 
 def _amount(text: str) -> float | None:
@@ -98,13 +113,14 @@ def _amount(text: str) -> float | None:
 
 
 def _fmt(value: float) -> str:
-    return str(int(value)) if value == int(value) else f"{value:g}"
+    return str(int(value)) if value == int(value) else f"{value:.12g}"
 
 
 def quantity_tokens(text: str) -> list[str]:
-    """Canonical tokens of the durations and percentages in ``text`` (half-width): "三个月",
-    "3个月" and "90天" all give "q:90d"; "十个工作日" gives "q:10wd"; "两小时" "q:2h";
-    "百分之五" and "5%" give "q:5%". Dates ("2024年") and clause numbers are not read."""
+    """Canonical tokens of the durations, percentages and sums of money in ``text``
+    (half-width): "三个月", "3个月" and "90天" all give "q:90d"; "十个工作日" gives "q:10wd";
+    "两小时" "q:2h"; "百分之五" and "5%" give "q:5%"; "十万元", "10万元", "100,000元" and
+    "壹拾万元" give "q:100000元". Dates ("2024年") and clause numbers are not read."""
     out: list[str] = []
     for m in _DURATION_RE.finditer(text):
         value, unit = _amount(m.group(1)), m.group(2)
@@ -130,4 +146,11 @@ def quantity_tokens(text: str) -> list[str]:
         value = _amount(m.group(1)) if m.group(1) else float(m.group(2))
         if value is not None:
             out.append(f"q:{_fmt(value)}%")
+    for m in _MONEY_RE.finditer(text):
+        number, big = (m.group(1), m.group(2)) if m.group(1) else (m.group(3), m.group(4))
+        if not number[0].isdigit() and not any(c in _CN_VALUE or c in "十拾" for c in number):
+            continue  # 万元, 千元: a unit ("金额（万元）"), not a sum
+        value = float(number.replace(",", "")) if number[0].isdigit() else cn_to_int(number)
+        if value is not None:
+            out.append(f"q:{_fmt(value * _CN_BIG.get(big or '', 1))}元")
     return out

@@ -146,6 +146,20 @@ def test_a_clause_cited_by_number_comes_first(searcher) -> None:
     assert top(searcher, "违约金是不是0.5%", k=1) == top(searcher, "违约金是不是", k=1)
 
 
+def test_a_sum_in_digits_finds_it_in_words(tmp_path) -> None:
+    """Three instalments told apart by their sums: 5000块 is 伍仟元 (both q:5000元)."""
+    pay = {"key": "pay", "title": "设备采购合同", "parties": {}, "clauses": [
+        ["1", None, None, "甲方应于签订合同后支付首期款120,000元。"],
+        ["2", None, None, "甲方应于设备到货后支付第二期款贰万元。"],
+        ["3", None, None, "甲方应于验收合格后支付第三期款人民币伍仟元整。"],
+    ]}
+    write_corpus(tmp_path / "src", pay)
+    build_index([tmp_path / "src"], tmp_path / "idx", fast_encoder(), parse=parse_json,
+                progress=False)
+    searcher = Searcher.open(tmp_path / "idx", "use-multilingual")
+    assert [h.clause.clause for h in searcher.search("5000块是哪一期", top_k=1).hits] == ["3"]
+
+
 def test_contracts_listing(searcher) -> None:
     infos = {c.key: c for c in searcher.contracts()}
     assert infos["lease"].title == "房屋租赁合同" and infos["lease"].clauses == 5

@@ -50,9 +50,10 @@ from .write import new_generation_name, write_generation
 # Bump when the texts we index change (search/embedding text, normalisation): a build then
 # re-parses and re-embeds everything instead of reusing the previous generation.
 TEXT_VERSION = 6  # 6: tables as rows, sentences joined, OCR, clause-tree fixes; quantity tokens
-# Bump when the standard parser reads the same file differently: a build then parses every
-# source again (in the salt of its hash), and reuses the vectors of the texts it already has.
-PARSE_VERSION = 3  # 2: ruled tables in scans become rows; 3: symbol-font check boxes (□)
+# Bump when the standard parser reads the same file differently, or its BM25 tokens change: a
+# build then reads every source again (the version is in the salt of its hash), and reuses the
+# vectors of the texts it already has.
+PARSE_VERSION = 4  # 2: ruled tables in scans; 3: symbol-font check boxes (□); 4: sums of money
 
 
 def build_index(
