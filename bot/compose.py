@@ -17,12 +17,15 @@ from index import (
     Script,
     SearchResult,
     detect_script,
+    han_characters,
     to_script,
     to_simplified,
 )
 
 BLANK_FLAG = "（合同此处未填写）"
 NOTHING = "没有找到与问题相关的条款。"
+# after NOTHING for a question without a Chinese character (the encoders read English poorly)
+ASK_IN_CHINESE = "合同是中文的，请用中文提问，例如：乙方响应时间是多少"
 MORE_CHILDREN = "……另有 {count} 条子条款未显示，可用 /clause {first} 查看。"
 # An unfilled blank, however the contract draws it: a run of underscores (half or full width),
 # of dashes or of spaces (full-width spaces are spaces after cleaning) between two words (not
@@ -147,7 +150,8 @@ def compose(result: SearchResult, *, hits: tuple[Hit, ...] | None = None,
     script = script or detect_script(result.question)
     chosen = result.hits if hits is None else hits
     if not result.relevant or not chosen:
-        return ComposedAnswer(result.question, script, (), to_script(NOTHING, script))
+        nothing = NOTHING if han_characters(result.question) else NOTHING + ASK_IN_CHINESE
+        return ComposedAnswer(result.question, script, (), to_script(nothing, script))
     order: list[str] = []
     by_contract: dict[str, list[Hit]] = {}
     covered = {(c.contract, c.clause) for h in chosen for c in h.children}

@@ -98,6 +98,9 @@ def test_traditional_question_gets_traditional_words_and_quotes() -> None:
     assert answer.groups[0].note == "本合同中甲方為維護方，乙方為用戶方"
     nothing = compose(SearchResult("乙方響應時間是多少", (), relevant=False))
     assert nothing.nothing == "沒有找到與問題相關的條款。"
+    english = compose(SearchResult("What is Party B's response time?", (), relevant=False))
+    assert english.nothing == ("没有找到与问题相关的条款。"
+                               "合同是中文的，请用中文提问，例如：乙方响应时间是多少")
 
 
 def test_simplified_question_converts_traditional_quotes() -> None:
