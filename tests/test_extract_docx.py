@@ -266,6 +266,15 @@ def test_symbol_font_check_boxes_read_as_boxes(shared: Path) -> None:
         assert re.search(r"知识产权归\s*□乙方所有\s*□甲方所有\s*□甲、乙双方共有", text), name
 
 
+def test_an_old_word_equation_reads_in_unicode(shared: Path) -> None:
+    """建设工程施工合同's price adjustment formula is drawn with the Symbol and MT Extra fonts:
+    its Δ, =, +, × and brackets read as such (they were private-use characters)."""
+    doc = extract_document(shared / "contracts-real" / "建设工程施工合同（完整版）.docx")
+    text = "".join(p.text for p in doc.pages)
+    assert not re.search(r"[\ue000-\uf8ff]", text)
+    assert "ΔP = P0⎢A + ⎜B1×" in text and "公式中：ΔP——需调整的价格差额" in text
+
+
 def test_symbol_chars_of_known_fonts_only() -> None:
     from index.ingest.symbols import symbol_char
 
@@ -273,5 +282,7 @@ def test_symbol_chars_of_known_fonts_only() -> None:
     assert symbol_char("Wingdings 2", 0xA3) == "□" and symbol_char("Wingdings 2", 0x52) == "☑"
     assert symbol_char("Wingdings-Regular", 0xFE) == "☑"
     assert symbol_char("Wingdings", 0xA3) is None  # not a box in Wingdings
-    assert symbol_char("Symbol", 0xF0A3) is None and symbol_char(None, 0xF0A3) is None
+    assert symbol_char(None, 0xF0A3) is None and symbol_char("SimSun", 0xF0A3) is None
     assert symbol_char("Wingdings 2", 0x4E00) is None
+    assert symbol_char("Symbol", 0xF0B4) == "×" and symbol_char("Symbol", 0x44) == "Δ"
+    assert symbol_char("Symbol", 0xF0A3) == "≤"  # the same code as Wingdings 2's □

@@ -109,7 +109,7 @@ def _paragraph_text(p: Any, renderer: NumberingRenderer) -> str:
         tag = node.tag
         if tag in (f"{W}t", f"{W}sym"):
             if not _inside(node, p, (f"{W}del", f"{W}txbxContent")):
-                parts.append(_symbol(node) if tag == f"{W}sym" else _with_boxes(node))
+                parts.append(_symbol(node) if tag == f"{W}sym" else _with_symbols(node))
         elif tag == f"{W}tab" and node.getparent().tag == f"{W}r":
             parts.append("\t")
         elif tag in (f"{W}br", f"{W}cr") and node.get(f"{W}type") in (None, "textWrapping"):
@@ -126,7 +126,7 @@ def _paragraph_text(p: Any, renderer: NumberingRenderer) -> str:
 
 
 def _symbol(sym: Any) -> str:
-    """A ``w:sym`` (a character of a symbol font) as text: its box or tick, else nothing."""
+    """A ``w:sym`` (a character of a symbol font) as text, or nothing when it is not known."""
     try:
         code = int(sym.get(f"{W}char") or "", 16)
     except ValueError:
@@ -134,8 +134,8 @@ def _symbol(sym: Any) -> str:
     return symbol_char(sym.get(f"{W}font"), code) or ""
 
 
-def _with_boxes(t: Any) -> str:
-    """A ``w:t``'s text, its private-use characters drawn by a symbol font as boxes and ticks."""
+def _with_symbols(t: Any) -> str:
+    """A ``w:t``'s text, its private-use characters drawn by a symbol font as Unicode."""
     text = t.text or ""
     if not any("\uf020" <= ch <= "\uf0ff" for ch in text):
         return text

@@ -27,7 +27,7 @@ from .pdf_glyphs import (
     undo_letter_spacing,
 )
 from .scans import OcrOptions, read_scans
-from .symbols import boxes_in_pdf_chars
+from .symbols import symbols_in_pdf_chars
 from .tables import PAGE_FOOT, TableReader
 
 # Bare page numbers: "12", "— 3 —", "- 3 -", "第 3 页", "第3页 共22页", "3/22", "Page 3 of 22".
@@ -165,7 +165,7 @@ def _is_password_error(err: BaseException) -> bool:
 def _page_lines_and_tables(page: Any, reader: TableReader) -> list[TextLine]:
     """The page's text lines, with each ruled table (pdfplumber's finder: two columns and
     two rows at least) replaced by its rows, ``列名：值；列名：值``, where it stands."""
-    boxes_in_pdf_chars(page.chars)
+    symbols_in_pdf_chars(page.chars)
     tables = [t for t in page.find_tables()
               if len(t.rows) >= 2 and max(len(r.cells) for r in t.rows) >= 2]
     if not tables:
