@@ -146,6 +146,14 @@ def test_a_clause_cited_by_number_comes_first(searcher) -> None:
     assert top(searcher, "违约金是不是0.5%", k=1) == top(searcher, "违约金是不是", k=1)
 
 
+def test_a_comparison_of_a_cited_clause_quotes_it_where_it_exists(searcher) -> None:
+    from index.search import compare_contracts
+
+    rows = {r.contract: r.hit for r in compare_contracts(searcher, "第三条写了什么").rows}
+    assert rows["lease"] is not None and rows["lease"].clause.clause == "第三条"
+    assert rows["maint"] is None  # numbered 3.1, 3.2: no 第三条
+
+
 def test_a_sum_in_digits_finds_it_in_words(tmp_path) -> None:
     """Three instalments told apart by their sums: 5000块 is 伍仟元 (both q:5000元)."""
     pay = {"key": "pay", "title": "设备采购合同", "parties": {}, "clauses": [

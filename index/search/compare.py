@@ -4,7 +4,8 @@ Each row starts from what the question gets when asked of that contract alone (i
 search), so a comparison agrees with /use and ``ask --contract``. Since a scoped search always
 has a closest clause, a row counts as found only when that clause (with its titles and
 sub-clauses) also holds most of the question's content words, directly or through the
-thesaurus; otherwise the contract has no clause on it (未约定 in the bot).
+thesaurus, or is the clause the question cites by number (第十一条); otherwise the contract has
+no clause on it (未约定 in the bot).
 """
 
 from __future__ import annotations
@@ -30,7 +31,8 @@ def compare_contracts(searcher: Searcher, question: str, *,
     hits: list[Hit | None] = []
     for info in infos:
         result = searcher.rank(searcher.scoped(asked, info.key), 1)
-        found = result.relevant and result.hits and result.evidence[1] > MIN_SHARE
+        found = result.relevant and result.hits and (result.cited
+                                                     or result.evidence[1] > MIN_SHARE)
         hits.append(result.hits[0] if found else None)
     titles = [i.title for i in infos]
     return Comparison(question, tuple(

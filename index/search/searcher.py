@@ -184,7 +184,7 @@ class Searcher:
         evidence = self._evidence(sig, merged[0][0]) if merged else (0.0, 0.0)
         cited_first = bool(merged) and sig.cited is not None and bool(sig.cited[merged[0][0]])
         return SearchResult(question=sig.question, hits=hits, scope=sig.scope, scopes=scopes,
-                            parties=parties, evidence=evidence,
+                            parties=parties, evidence=evidence, cited=cited_first,
                             relevant=bool(merged) and (cited_first or cfg.is_relevant(*evidence)))
 
     def _evidence(self, sig: Signals, top: int) -> tuple[float, float]:
