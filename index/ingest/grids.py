@@ -117,8 +117,9 @@ def ink_mask(image: Any, angle: float) -> np.ndarray:
 
 
 def ink_skew(image: Any) -> float:
-    """The page's skew in radians told by its ink: the turn (within 3°, to 0.05°) that makes
-    the rows of a quarter-size copy sharpest, rules and lines of text alike."""
+    """The page's skew in radians told by its ink: the turn (within 5°, as far off as a phone
+    photo often is; to 0.05°) that makes the rows of a quarter-size copy sharpest, rules and
+    lines of text alike."""
     from PIL import Image
 
     small = image.convert("L").reduce(4)
@@ -129,7 +130,7 @@ def ink_skew(image: Any) -> float:
         profile = (np.asarray(turned) < INK).sum(axis=1).astype(np.float64)
         return float(profile @ profile)
 
-    coarse = max(np.arange(-3.0, 3.01, 0.25), key=sharpness)
+    coarse = max(np.arange(-5.0, 5.01, 0.25), key=sharpness)
     return math.radians(float(max(np.arange(coarse - 0.25, coarse + 0.26, 0.05), key=sharpness)))
 
 
