@@ -28,6 +28,14 @@ def test_blank_detection() -> None:
     assert not has_blank("付款比例 10-20%")
 
 
+def test_a_choice_left_open_is_a_blank() -> None:
+    assert has_blank("甲方□同意□不同意乙方将委托事务转委托。")
+    assert has_blank("该房屋□是□否有免租期，免租期为3日。")
+    assert not has_blank("甲方☑同意□不同意乙方将委托事务转委托。")  # ticked
+    assert not has_blank("甲方□同意√不同意乙方将委托事务转委托。")
+    assert not has_blank("同意的在选择项前的□打√，不同意的打×。")  # one box: how to fill in
+
+
 @pytest.mark.parametrize("text", [
     "法定代表：姓名＿＿职务＿＿国籍＿＿。",  # two full-width underscores
     "租金为每月———元。",  # a run of dashes
