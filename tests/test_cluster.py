@@ -122,10 +122,10 @@ def scan(shared: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
 def test_a_cluster_worker_gets_and_gives_back_what_ocr_read(scan: Path,
                                                             ocr_calls: list[int]) -> None:
     from index.build.work import ReadTask, read_source
-    from index.ingest.scans import content_key, data_key
+    from index.ingest.scans import content_keys, data_keys
 
     [pdf] = scan.iterdir()
-    assert data_key(pdf.read_bytes()) == content_key(pdf)  # the parent's key is the worker's
+    assert data_keys(pdf.read_bytes()) == content_keys(pdf)  # the parent's keys are the worker's
     task = ReadTask(str(pdf), None, data=pdf.read_bytes())  # as a cluster worker gets it
     first = read_source(task)
     assert first.contract is not None and ocr_calls == [1]

@@ -197,6 +197,31 @@ def test_a_scanned_table_reads_like_its_text_layer(shared: Path, tmp_path: Path)
     assert "卧室" in lines and "项目：床" in lines
 
 
+def test_a_cache_from_before_tables_is_read_again_only_where_a_table_is(
+        shared: Path, tmp_path: Path, ocr_calls: list[int]) -> None:
+    """An OCR cache of format 1 (written before ruled tables were read): a page without a ruled
+    table is taken from it as it is, and only the page with one is read by OCR again."""
+    from index.ingest.scans import OcrOptions, content_keys
+
+    real = shared / "contracts-real" / "租赁合同.pdf"
+    scan = image_pdf([scanned(render_page(real, 17)), scanned(render_page(real, 18))],
+                     tmp_path / "scan.pdf")
+    cache = tmp_path / "cache"
+    first = extract_pdf(scan, OcrOptions(cache_dir=cache))
+    assert len(ocr_calls) == 2
+    current, earlier = content_keys(scan)
+    data = json.loads((cache / f"{current}.json").read_text("utf-8"))
+    for page in data["pages"].values():
+        del page["tables"]  # as format 1 wrote it
+    (cache / f"{earlier}.json").write_text(json.dumps(data, ensure_ascii=False), "utf-8")
+    (cache / f"{current}.json").unlink()
+    again = extract_pdf(scan, OcrOptions(cache_dir=cache))
+    assert len(ocr_calls) == 3  # page 2 (the inventory) only
+    assert [p.text for p in again.pages] == [p.text for p in first.pages]
+    assert "项目：冷水" in again.pages[1].text.split("\n")
+    assert "unchecked" not in json.loads((cache / f"{current}.json").read_text("utf-8"))
+
+
 def test_ocr_page_round_trips_through_plain_json() -> None:
     table = ocr_module.ScanTable(1.0, 9.0, 5.0, 8.0, 2.0, 0.95, (("项目", "单价"), ("卧室", None)))
     page = ocr_module.OcrPage(100, 200, (ocr_module.OcrLine("第一条", 1.0, 2.0, 3.0, 4.0, 0.9),),

@@ -14,7 +14,7 @@ from pathlib import Path
 
 from ..limits import cores
 from ..models import Contract
-from ..parse import cached_ocr, data_key, keep_ocr
+from ..parse import cached_ocr, data_keys, keep_ocr
 from ..store.encoders import ALIASES, ENCODERS, Encoder
 from ..store.tokenize import TokenMode
 from .embed import Embedder
@@ -82,8 +82,9 @@ class SourceReader:
         data = path.read_bytes()
         known = None
         if self.ocr_cache is not None:  # what OCR read of it before goes along
-            self._ocr_keys[path] = key = data_key(data)
-            known = cached_ocr(self.ocr_cache, key)
+            keys = data_keys(data)
+            self._ocr_keys[path] = keys[0]
+            known = cached_ocr(self.ocr_cache, keys)
         return ReadTask(str(path), self.mode, data=data, rules=rules, ocr_known=known)
 
     def __call__(self, paths: Sequence[Path]) -> dict[Path, Contract | str]:

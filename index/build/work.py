@@ -19,7 +19,7 @@ import numpy as np
 
 from ..errors import SourceError
 from ..models import Contract
-from ..parse import cached_ocr, data_key, keep_ocr, parse_contract
+from ..parse import cached_ocr, data_keys, keep_ocr, parse_contract
 from ..store.encoders import load_encoder
 from ..store.tokenize import TokenMode, tokenize_parts
 from .fence_child import report_progress
@@ -74,11 +74,11 @@ def read_source(task: ReadTask) -> ReadResult:
             rules = str(Path(tmp) / ".rules.txt")
             Path(rules).write_bytes(task.rules)
         ocr = Path(tmp) / "ocr"  # the OCR cache of this one source, shipped both ways
-        key = data_key(task.data)  # the key reading the file written here gives it
+        keys = data_keys(task.data)  # the keys reading the file written here gives it
         if task.ocr_known is not None:
-            keep_ocr(ocr, key, task.ocr_known)
+            keep_ocr(ocr, keys[0], task.ocr_known)
         result = _read(path, rules, task.mode, str(ocr), task.ocr_threads)
-        read = cached_ocr(ocr, key)
+        read = cached_ocr(ocr, keys)
         return replace(result, ocr_read=read) if read != task.ocr_known else result
 
 

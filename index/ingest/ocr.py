@@ -159,6 +159,12 @@ def read_page(image: Any, *, threads: int | None = None) -> OcrPage:
     return page
 
 
+def has_ruled_table(image: Any) -> bool:
+    """Whether a page image holds a ruled table (``index.ingest.grids``), without OCR."""
+    image = _prepare(image)
+    return bool(find_grids(ink_mask(image, ink_skew(image))))
+
+
 def _prepare(image: Any) -> Any:
     """RGB, at most ``MAX_SIDE`` pixels on the long side."""
     image = image.convert("RGB")

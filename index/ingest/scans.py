@@ -4,6 +4,10 @@ The cache is the one piece of I/O around OCR: a folder (beside the index, passed
 plain JSON file per source content, ``<blake2b of the file and the OCR engine>.json``, with the
 pages read so far. An unchanged scan is never read twice, and a build stopped mid-way resumes
 where it stopped. A cache that cannot be read or written is ignored: OCR then simply runs.
+
+Pages cached in format 1, before ruled tables were read, are still used where a page has no
+ruled table (``has_ruled_table`` looks at its image, a tenth of the time OCR takes); a page
+with one is read again.
 """
 
 from __future__ import annotations
@@ -17,10 +21,11 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from .ocr import OcrPage, engine_version, read_page
+from .ocr import OcrPage, engine_version, has_ruled_table, read_page
 
 PageProgress = Callable[[int, int], None]  # (pages done, pages of this source)
 _CACHE_FORMAT = 2  # 2: the cells of ruled tables (OcrPage.tables)
+_EARLIER_FORMAT = 1  # its pages hold no tables: used where a page has none
 
 
 @dataclass(frozen=True)
@@ -33,8 +38,9 @@ class OcrOptions:
     threads: int | None = None
 
 
-def content_key(path: Path) -> str:
-    """The cache key of a source: a hash of its bytes and of the OCR engine that reads them."""
+def content_keys(path: Path) -> tuple[str, str]:
+    """The cache keys of a source (a hash of its bytes, of the OCR engine and of the cache
+    format): this format's, and the earlier format's."""
     h = hashlib.blake2b(digest_size=16)
     with path.open("rb") as f:
         for chunk in iter(lambda: f.read(1 << 20), b""):
@@ -42,14 +48,18 @@ def content_key(path: Path) -> str:
     return _with_engine(h)
 
 
-def data_key(data: bytes) -> str:
-    """``content_key`` of a source already in memory (a cluster build ships its bytes)."""
+def data_keys(data: bytes) -> tuple[str, str]:
+    """``content_keys`` of a source already in memory (a cluster build ships its bytes)."""
     return _with_engine(hashlib.blake2b(data, digest_size=16))
 
 
-def _with_engine(h: Any) -> str:
-    h.update(f"\0{engine_version()}\0{_CACHE_FORMAT}".encode())
-    return str(h.hexdigest())
+def _with_engine(h: Any) -> tuple[str, str]:
+    keys = []
+    for fmt in (_CACHE_FORMAT, _EARLIER_FORMAT):
+        k = h.copy()
+        k.update(f"\0{engine_version()}\0{fmt}".encode())
+        keys.append(str(k.hexdigest()))
+    return keys[0], keys[1]
 
 
 def read_scans(
@@ -59,30 +69,35 @@ def read_scans(
     cache when this content was read before; each page read is cached at once."""
     if not pages:
         return {}
-    key = content_key(path) if options.cache_dir is not None else ""
-    cached = _load(options.cache_dir, key)
+    keys = content_keys(path) if options.cache_dir is not None else ("", "")
+    cached, unchecked = _load(options.cache_dir, keys)
     out: dict[int, OcrPage] = {}
     if options.on_page is not None:
         options.on_page(0, len(pages))
     for done, (number, render) in enumerate(pages, 1):
         page = cached.get(number)
-        if page is None:
-            page = read_page(render(), threads=options.threads)
+        if page is None or number in unchecked:  # unchecked: read before tables were
+            image = render()
+            if page is None or has_ruled_table(image):
+                page = read_page(image, threads=options.threads)
             cached[number] = page
-            _store(options.cache_dir, key, cached)
+            unchecked.discard(number)
+            _store(options.cache_dir, keys[0], cached, unchecked)
         out[number] = page
         if options.on_page is not None:
             options.on_page(done, len(pages))
     return out
 
 
-def cached_ocr(folder: Path, key: str) -> str | None:
-    """What OCR read of the content ``key``, as its cache file's JSON text (None: nothing yet):
-    shipped to a cluster worker, which has no cache of its own."""
+def cached_ocr(folder: Path, keys: tuple[str, str]) -> str | None:
+    """What OCR read of the content ``keys`` names, as a cache file's JSON text in this format
+    (None: nothing yet): shipped to a cluster worker, which has no cache of its own."""
     try:
-        return (folder / f"{key}.json").read_text("utf-8")
+        return (folder / f"{keys[0]}.json").read_text("utf-8")
     except OSError:
-        return None
+        pass
+    pages, unchecked = _load(folder, ("", keys[1]))
+    return _cache_text(pages, unchecked) if pages else None
 
 
 def keep_ocr(folder: Path, key: str, data: str) -> None:
@@ -91,25 +106,37 @@ def keep_ocr(folder: Path, key: str, data: str) -> None:
     _write(folder, key, data)
 
 
-def _load(folder: Path | None, key: str) -> dict[int, OcrPage]:
+def _load(folder: Path | None, keys: tuple[str, str]) -> tuple[dict[int, OcrPage], set[int]]:
+    """The pages cached under this format's key, and which of them were read before tables
+    were (to be checked for one); else every page of the earlier format's file, unchecked."""
     if folder is None:
-        return {}
-    try:
-        data = json.loads((folder / f"{key}.json").read_text("utf-8"))
-        if data.get("engine") != engine_version():
-            return {}
-        return {int(n): OcrPage.from_json(p) for n, p in data["pages"].items()}
-    except (OSError, ValueError, KeyError, TypeError):
-        return {}  # no cache yet, or a damaged one: read the pages again
+        return {}, set()
+    for key, earlier in ((keys[0], False), (keys[1], True)):
+        try:
+            data = json.loads((folder / f"{key}.json").read_text("utf-8"))
+            if data.get("engine") != engine_version():
+                continue
+            pages = {int(n): OcrPage.from_json(p) for n, p in data["pages"].items()}
+            unchecked = set(pages) if earlier else {int(n) for n in data.get("unchecked", ())}
+            return pages, unchecked
+        except (OSError, ValueError, KeyError, TypeError):
+            continue  # no cache yet, or a damaged one: read the pages again
+    return {}, set()
 
 
-def _store(folder: Path | None, key: str, pages: dict[int, OcrPage]) -> None:
+def _store(folder: Path | None, key: str, pages: dict[int, OcrPage], unchecked: set[int]) -> None:
     """Keep the pages read so far of the content ``key``."""
-    if folder is None:
-        return
-    data = {"engine": engine_version(),
-            "pages": {str(n): p.as_json() for n, p in sorted(pages.items())}}
-    _write(folder, key, json.dumps(data, ensure_ascii=False))
+    if folder is not None:
+        _write(folder, key, _cache_text(pages, unchecked))
+
+
+def _cache_text(pages: dict[int, OcrPage], unchecked: set[int]) -> str:
+    """A cache file's JSON: the engine, the pages, and those not yet checked for a table."""
+    data: dict[str, Any] = {"engine": engine_version(),
+                            "pages": {str(n): p.as_json() for n, p in sorted(pages.items())}}
+    if unchecked:
+        data["unchecked"] = sorted(unchecked)
+    return json.dumps(data, ensure_ascii=False)
 
 
 def _write(folder: Path, key: str, text: str) -> None:
