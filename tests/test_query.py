@@ -124,5 +124,5 @@ def test_a_question_cites_clauses_by_number_not_amounts() -> None:
     assert cited_numbers("7.2条怎么规定, 还有4.3.1") == ((frozenset({"7.2"}),),
                                                         (frozenset({"4.3.1"}),))
     for amount in ("每天按年租金0.3%罚", "7.5万元", "赔1.5倍", "第一章讲什么", "2.0版本",
-                   "12.25元"):
+                   "12.25元", "门宽1.2米够吗", "2024.3.15签的"):
         assert cited_numbers(amount) == (), amount

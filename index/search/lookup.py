@@ -21,8 +21,9 @@ _NUMBER_RE = re.compile(rf"第?([\d.]+|{CN_NUM})([条款章节])?")
 # (第五条第二项, 第五条(二)); or a dotted number, 7.2 or 4.3.1, not an amount (0.3%, 7.5万, 1.5倍).
 _CITED_ARTICLE = re.compile(
     rf"第\s*(\d+|{CN_NUM})\s*条(?:\s*第?\s*\(\s*(\d+|{CN_NUM})\s*\)|\s*第\s*(\d+|{CN_NUM})\s*[项款])?")
-_CITED_DOTTED = re.compile(
-    r"(?<![\d.])(\d{1,2}(?:\.\d{1,2}){1,3})(?![\d%‰]|\.\d|\s*[元万千百亿倍天日月年个小时分秒版])")
+_CITED_DOTTED = re.compile(  # then what follows a clause number in a question, not a unit
+    r"(?<![\d.])(\d{1,2}(?:\.\d{1,2}){1,3})(?![\d.])"
+    r"(?=\s*(?:$|[,;:!?，。；：！？、)）]|[条款项节]|是|说|讲|写|规|怎|中|里|的|有|提|约|内|吗|呢))")
 
 
 def clause_number_forms(number: str) -> set[str]:
