@@ -104,6 +104,8 @@ class OcrPage:
             size = (ln.bottom - ln.top) * _GLYPH_SHARE * scale
             out.append(TextLine(ln.text, ln.x0 * scale, ln.x1 * scale, ln.top * scale,
                                 ln.bottom * scale, size, ln.x1 * scale))
+        if not self.tables:
+            return out
         reader = reader or TableReader()
         for table in self.tables:
             size = table.line_height * _GLYPH_SHARE * scale
