@@ -3,8 +3,9 @@
 A table is found by its rules, as pdfplumber finds one in a PDF: long horizontal runs of ink
 of about the same extent, with vertical runs (walls) standing between each pair of them. The
 walls of a band between two rules tell its cells; a wall missing in one band is a merged cell.
-OCR's words then fall into the cells their centres are in. Pure array code over an ink mask
-already turned level (the frame OCR's boxes are grouped in, ``index.ingest.ocr``).
+OCR's words then fall into the cells their centres are in. Array code over an ink mask
+already turned level (the frame OCR's boxes are grouped in, ``index.ingest.boxes``); the two
+functions that take a page image (``ink_mask``, ``ink_skew``) turn it with Pillow.
 """
 
 from __future__ import annotations
@@ -36,18 +37,22 @@ class Grid:
 
     @property
     def top(self) -> float:
+        """The top rule's y."""
         return self.rules[0]
 
     @property
     def bottom(self) -> float:
+        """The bottom rule's y."""
         return self.rules[-1]
 
     @property
     def x0(self) -> float:
+        """The left border's x."""
         return self.bounds[0]
 
     @property
     def x1(self) -> float:
+        """The right border's x."""
         return self.bounds[-1]
 
     def cell_of(self, x: float, y: float) -> tuple[int, int] | None:
