@@ -21,6 +21,8 @@ _NUMBER_RE = re.compile(rf"第?([\d.]+|{CN_NUM})([条款章节])?")
 # (第五条第二项, 第五条(二)); or a dotted number, 7.2 or 4.3.1, not an amount (0.3%, 7.5万, 1.5倍).
 _CITED_ARTICLE = re.compile(
     rf"第\s*(\d+|{CN_NUM})\s*条(?:\s*第?\s*\(\s*(\d+|{CN_NUM})\s*\)|\s*第\s*(\d+|{CN_NUM})\s*[项款])?")
+# One cited clause: the forms its number may take, the most precise first.
+Citation = tuple[frozenset[str], ...]
 _CITED_DOTTED = re.compile(  # then what follows a clause number in a question, not a unit
     r"(?<![\d.])(\d{1,2}(?:\.\d{1,2}){1,3})(?![\d.])"
     r"(?=\s*(?:$|[,;:!?，。；：！？、)）]|[条款项节]|是|说|讲|写|规|怎|中|里|的|有|提|约|内|吗|呢))")
@@ -41,18 +43,18 @@ def clause_number_forms(number: str) -> set[str]:
     return forms
 
 
-def cited_numbers(question: str) -> tuple[tuple[frozenset[str], ...], ...]:
+def cited_numbers(question: str) -> tuple[Citation, ...]:
     """The clauses ``question`` cites by number, each as the forms its number may take, the
     most precise first: 第五条第二项 is 第五条(二) (or 第5条(2) …), else 第五条 itself."""
     text = normalize_text(question)
-    out: list[tuple[frozenset[str], ...]] = []
+    out: list[Citation] = []
     for m in _CITED_ARTICLE.finditer(text):
         article = clause_number_forms(f"第{m.group(1)}条")
         item = m.group(2) or m.group(3)
         if item is None:
             out.append((frozenset(article),))
             continue
-        items = {item, str(v), int_to_cn(v)} if (v := _value(item)) is not None else {item}
+        items = {item, str(v), int_to_cn(v)} if (v := cn_to_int(item)) is not None else {item}
         heads = {a for a in article if a.startswith("第")}
         precise = frozenset(f"{a}({i})" for a in heads for i in items)
         out.append((precise, frozenset(article)))
@@ -60,11 +62,7 @@ def cited_numbers(question: str) -> tuple[tuple[frozenset[str], ...], ...]:
     return tuple(out)
 
 
-def _value(numeral: str) -> int | None:
-    return int(numeral) if numeral.isdigit() else cn_to_int(numeral)
-
-
-def cited_mask(numbers: np.ndarray, citations: Sequence[Sequence[frozenset[str]]],
+def cited_mask(numbers: np.ndarray, citations: Sequence[Citation],
                mask: np.ndarray) -> np.ndarray | None:
     """Which clauses in ``mask`` the citations name (for each, its most precise form found
     there), or None when the question cites none that is there."""

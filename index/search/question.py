@@ -15,6 +15,7 @@ from ..roles import PARTIES
 from ..store.characters import character_tokens
 from ..store.tokenize import TokenMode, content_words, tokenize
 from ..text import HAN, normalize_text
+from .lookup import Citation, cited_numbers
 from .thesaurus import Thesaurus
 
 _WORD_RE = re.compile(rf"[\w{HAN}]")  # a letter, digit or Chinese character
@@ -30,7 +31,7 @@ _INTENTS = {"definition": _DEFINITION_Q, "list": _LIST_Q}
 @dataclass(frozen=True)
 class ParsedQuery:
     """A question ready to search: normalised text, content tokens, expansion tokens, the
-    characters of its content words, role."""
+    characters of its content words, role, the clauses it cites by number."""
 
     text: str
     tokens: tuple[str, ...]
@@ -38,6 +39,7 @@ class ParsedQuery:
     words: tuple[str, ...]
     role: str | None
     chars: tuple[str, ...] = ()
+    cited: tuple[Citation, ...] = ()
 
 
 def check_question(question: str) -> None:
@@ -68,6 +70,7 @@ def parse_query(
         words=words,
         role=asked_role(text),
         chars=tuple(character_tokens(" ".join(words))),  # question words are not content
+        cited=cited_numbers(text),
     )
 
 

@@ -19,7 +19,7 @@ from ..store import current_generation, read_manifest, require_generation
 from ..store.encoders import Encoder, load_encoder
 from .config import SearchConfig
 from .generation import LoadedGeneration, check_encoder, load_generation
-from .lookup import cited_mask, cited_numbers, contract_infos, numbered_clauses
+from .lookup import cited_mask, contract_infos, numbered_clauses
 from .question import check_question, parse_query, question_intents
 from .ranking import adjust_for_structure, coverage, fuse, lift_cited, pick_hits
 from .reach import Collections, Reach
@@ -132,7 +132,7 @@ class Searcher:
             titles_expansion=gen.titles_lexical.scores(pq.expansion) if pq.expansion else empty,
             characters=gen.chars_lexical.scores(pq.chars),
             dense=dense, vector=vector,
-            cited=cited_mask(gen.numbers, cited_numbers(question), mask),
+            cited=cited_mask(gen.numbers, pq.cited, mask),
         )
 
     def scoped(self, sig: Signals, contract: str) -> Signals:
@@ -144,7 +144,7 @@ class Searcher:
         if sig.scopes != scopes and not self._gen.dense.exact:  # exact over this contract
             dense = self._gen.dense.scores(sig.vector, scopes)
         mask = self._mask(scopes, sig.collections)
-        cited = cited_mask(self._gen.numbers, cited_numbers(sig.question), mask)
+        cited = cited_mask(self._gen.numbers, sig.query.cited, mask)
         return dataclasses.replace(sig, scopes=scopes, mask=mask, dense=dense, cited=cited)
 
     def _mask(self, scopes: frozenset[str], collections: Collections) -> np.ndarray:
