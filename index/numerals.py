@@ -97,7 +97,7 @@ _DURATION_RE = re.compile(
 )
 _PERCENT_RE = re.compile(rf"百分之({_AMOUNT})|(\d+(?:\.\d+)?)\s*[%％]|千分之({_AMOUNT})")
 # Sums of money: 5000元, 5,000元, 1.5万元, 十万元, 人民币壹拾万元整; a bare 10万 ends a phrase.
-_CN_MONEY = "[零〇一二两三四五六七八九十百千万亿壹贰叁肆伍陆柒捌玖拾佰仟]+"
+_CN_MONEY = f"[{''.join(_CN_VALUE)}{''.join(_CN_UNITS)}{''.join(_CN_BIG)}]+"  # cn_to_int reads them
 _MONEY_RE = re.compile(
     rf"(?<!\d)(?<!\d[.,])(\d{{1,3}}(?:,\d{{3}})+(?:\.\d+)?|\d+(?:\.\d+)?|{_CN_MONEY})\s*([万亿])?"
     r"\s*[元块圆]|(?<!\d)(?<!\d[.,])(\d+(?:\.\d+)?)\s*([万亿])(?=$|[\s,.;:!?，。；：！？吗呢吧啊么])")
