@@ -17,7 +17,7 @@ from ..models import Document, Page
 from .docx_numbering import NumberingRenderer
 from .pdf_glyphs import undo_letter_spacing
 from .sentences import continues_sentence
-from .symbols import symbol_char
+from .symbols import has_private_symbols, symbol_char, symbol_text
 from .tables import TableReader
 
 W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
@@ -137,11 +137,11 @@ def _symbol(sym: Any) -> str:
 def _with_symbols(t: Any) -> str:
     """A ``w:t``'s text, its private-use characters drawn by a symbol font as Unicode."""
     text = t.text or ""
-    if not any("\uf020" <= ch <= "\uf0ff" for ch in text):
+    if not has_private_symbols(text):
         return text
     fonts = t.getparent().find(f"{W}rPr/{W}rFonts")
-    font = None if fonts is None else fonts.get(f"{W}ascii") or fonts.get(f"{W}hAnsi")
-    return "".join(symbol_char(font, ord(ch)) or ch for ch in text)
+    return symbol_text(None if fonts is None else fonts.get(f"{W}ascii") or fonts.get(f"{W}hAnsi"),
+                       text)
 
 
 def _inside(node: Any, stop: Any, tags: tuple[str, ...]) -> bool:

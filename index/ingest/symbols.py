@@ -40,15 +40,23 @@ def symbol_char(font: str | None, code: int) -> str | None:
     return table.get(code & 0xFF)
 
 
+def has_private_symbols(text: str) -> bool:
+    """Whether ``text`` holds a private-use character a symbol font may draw (U+F020-U+F0FF)."""
+    return any("\uf020" <= ch <= "\uf0ff" for ch in text)
+
+
+def symbol_text(font: str | None, text: str) -> str:
+    """``text`` in ``font`` with the characters the font draws as Unicode (others as they are)."""
+    return "".join(symbol_char(font, ord(ch)) or ch for ch in text)
+
+
 def symbols_in_pdf_chars(chars: list[dict[str, Any]]) -> None:
     """pdfplumber's chars drawn with a symbol font as Unicode, in place (the page's table
     finder and line extraction then both read them)."""
     for char in chars:
         text = char.get("text") or ""
-        if len(text) == 1 and "\uf020" <= text <= "\uf0ff":
-            mapped = symbol_char(char.get("fontname"), ord(text))
-            if mapped is not None:
-                char["text"] = mapped
+        if has_private_symbols(text):
+            char["text"] = symbol_text(char.get("fontname"), text)
 
 
 def _family(font: str) -> str:
