@@ -91,10 +91,11 @@ def parse_json(path: Path) -> Contract:
     return contract_from(data)
 
 
-def build_tiny_index(root: Path) -> Path:
-    """Index MAINT and LEASE under ``root`` with the default encoder; returns the index dir."""
+def build_tiny_index(root: Path, *contracts: dict) -> Path:
+    """Index ``contracts`` (default: MAINT and LEASE) under ``root`` with the tests' encoder;
+    returns the index dir."""
     from index.build import build_index
 
-    write_corpus(root / "src", MAINT, LEASE)
+    write_corpus(root / "src", *(contracts or (MAINT, LEASE)))
     build_index([root / "src"], root / "idx", fast_encoder(), parse=parse_json, progress=False)
     return root / "idx"

@@ -6,7 +6,15 @@ import dataclasses
 import json
 
 import pytest
-from index_corpus import LEASE, MAINT, build_tiny_index, fast_encoder, parse_json, write_corpus
+from index_corpus import (
+    FAST_ENCODER,
+    LEASE,
+    MAINT,
+    build_tiny_index,
+    fast_encoder,
+    parse_json,
+    write_corpus,
+)
 
 from index import store
 from index.build import build_index
@@ -71,10 +79,7 @@ def test_a_question_without_chinese_characters_is_scored_by_its_words_alone(tmp_
         ["1", None, None, "服务器CPU使用率超过百分之八十时，乙方应扩容。"],
         ["2", None, None, "甲方应按月支付服务费。"],
     ]}
-    write_corpus(tmp_path / "src", ops)
-    build_index([tmp_path / "src"], tmp_path / "idx", fast_encoder(), parse=parse_json,
-                progress=False)
-    searcher = Searcher.open(tmp_path / "idx", "use-multilingual")
+    searcher = Searcher.open(build_tiny_index(tmp_path, ops), FAST_ENCODER)
     sig = searcher.signals("CPU")
     base = dataclasses.replace(searcher.config, char_weight=0.0)
     without = searcher.rank(sig, 2, config=base).hits
@@ -161,10 +166,7 @@ def test_a_sum_in_digits_finds_it_in_words(tmp_path) -> None:
         ["2", None, None, "甲方应于设备到货后支付第二期款贰万元。"],
         ["3", None, None, "甲方应于验收合格后支付第三期款人民币伍仟元整。"],
     ]}
-    write_corpus(tmp_path / "src", pay)
-    build_index([tmp_path / "src"], tmp_path / "idx", fast_encoder(), parse=parse_json,
-                progress=False)
-    searcher = Searcher.open(tmp_path / "idx", "use-multilingual")
+    searcher = Searcher.open(build_tiny_index(tmp_path, pay), FAST_ENCODER)
     assert [h.clause.clause for h in searcher.search("5000块是哪一期", top_k=1).hits] == ["3"]
 
 
