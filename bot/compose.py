@@ -45,7 +45,8 @@ _BLANK = re.compile(
 )
 # A short label padded with spaces ("地    址：", "电 话："): layout, not a blank.
 _PADDED_LABEL = re.compile(r"(?m)(?:^|(?<=[\s；;，,。]))(\S)[ \t]+(\S{1,2})(?=[：:])")
-# A choice left open: two check boxes on a line ("□同意 □不同意", "□是 □否"), none ticked.
+# A choice left open: two check boxes on a line ("□同意 □不同意", "□是 □否"), none ticked on
+# that line (a clause may hold one choice made and another left open).
 _OPEN_CHOICE = re.compile(r"[□☐][^□☐\n]{0,40}[□☐]")
 _TICKED = re.compile(r"[☑☒■√✓✔✗×]")
 
@@ -53,7 +54,8 @@ _TICKED = re.compile(r"[☑☒■√✓✔✗×]")
 def has_blank(text: str) -> bool:
     """True when the clause holds an unfilled blank (____, ＿＿, ———, runs of spaces, —%,
     "人民币 元", "自 年 月 日", （空白）, ${field}) or a choice left open (□是 □否, none ticked)."""
-    if _OPEN_CHOICE.search(text) and not _TICKED.search(text):
+    if any(_OPEN_CHOICE.search(line) and not _TICKED.search(line)
+           for line in text.splitlines()):
         return True
     return bool(_BLANK.search(_PADDED_LABEL.sub(r"\1\2", text)))
 

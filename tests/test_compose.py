@@ -34,6 +34,9 @@ def test_a_choice_left_open_is_a_blank() -> None:
     assert not has_blank("甲方☑同意□不同意乙方将委托事务转委托。")  # ticked
     assert not has_blank("甲方□同意√不同意乙方将委托事务转委托。")
     assert not has_blank("同意的在选择项前的□打√，不同意的打×。")  # one box: how to fill in
+    # one choice made, the next left open: each line is a choice of its own
+    assert has_blank("1. 转委托：甲方☑同意□不同意\n2. 代收款项：甲方□同意□不同意")
+    assert not has_blank("1. 转委托：甲方☑同意□不同意\n2. 代收款项：甲方□同意☑不同意")
 
 
 @pytest.mark.parametrize("text", [
