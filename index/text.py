@@ -85,6 +85,12 @@ def normalize_text(text: str) -> str:
     return _normalize(text)
 
 
+def normalize_number(number: str) -> str:
+    """A clause number as lookups compare it: normalised, without spaces (第 七 條 -> 第七条),
+    so a clause's stored number and one a user types meet."""
+    return normalize_text(number).replace(" ", "")
+
+
 @lru_cache(maxsize=8192)
 def _normalize_short(text: str) -> str:
     return _normalize(text)

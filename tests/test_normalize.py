@@ -9,6 +9,7 @@ from index.text import (
     HAN,
     detect_script,
     han_characters,
+    normalize_number,
     normalize_text,
     to_halfwidth,
     to_simplified,
@@ -53,3 +54,9 @@ def test_chinese_characters_are_defined_in_one_place() -> None:
              for path in sorted((root / folder).rglob("*.py"))
              if path.name != "text.py" and spelt.search(path.read_text("utf-8"))]
     assert found == ["index/ingest/textfile.py"]  # what text of any kind may hold, not Chinese
+
+
+def test_a_clause_number_is_compared_without_spaces_and_in_simplified() -> None:
+    assert normalize_number("第 七 條") == "第七条"
+    assert normalize_number("７．２") == "7.2"
+    assert normalize_number(" 4.3.1 ") == "4.3.1"

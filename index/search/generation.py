@@ -27,7 +27,7 @@ from ..store import (
 from ..store.characters import build_character_index
 from ..store.lexical import LexicalIndex
 from ..store.tokenize import DEFAULT_MODE, TokenMode
-from ..text import normalize_text
+from ..text import normalize_number, normalize_text
 from .dense import DenseVectors
 from .features import ClauseFeatures, clause_features
 from .scope import TitleIndex
@@ -76,7 +76,7 @@ def _clause_numbers(clauses: tuple[Clause, ...]) -> np.ndarray:
     """Each clause's number as questions cite it (``lookup``): normalised, without spaces."""
     seen: dict[str, str] = {}
     return np.array([seen.get(c.clause) or seen.setdefault(
-        c.clause, normalize_text(c.clause).replace(" ", "")) for c in clauses], dtype=object)
+        c.clause, normalize_number(c.clause)) for c in clauses], dtype=object)
 
 
 def check_encoder(index_dir: Path, built_with: object, configured: str) -> None:

@@ -12,7 +12,7 @@ import numpy as np
 
 from ..models import ContractInfo, Hit
 from ..numerals import CN_NUM, cn_to_int, int_to_cn
-from ..text import normalize_text
+from ..text import normalize_number, normalize_text
 from .generation import LoadedGeneration
 from .reach import Collections, Reach
 
@@ -30,7 +30,7 @@ _CITED_DOTTED = re.compile(  # then what follows a clause number in a question, 
 
 def clause_number_forms(number: str) -> set[str]:
     """Forms a clause number may take: "第7.2条" -> "7.2"; "第十二條" -> "第十二条", "12"."""
-    raw = normalize_text(number).replace(" ", "")
+    raw = normalize_number(number)
     forms = {raw}
     m = _NUMBER_RE.fullmatch(raw)
     if m:
