@@ -139,12 +139,13 @@ def build_application(settings: Settings, *, searcher: Searcher | None = None,
     app.add_handler(CommandHandler("clause", browsing.cmd_clause))
     app.add_handler(CommandHandler("compare", browsing.cmd_compare))
     app.add_handler(CommandHandler("feedback", votes.cmd_feedback))
-    app.add_handler(CommandHandler("reindex", admin.cmd_reindex))
+    new = filters.UpdateType.MESSAGE  # an edited upload or /reindex is not done again
+    app.add_handler(CommandHandler("reindex", admin.cmd_reindex, filters=new))
     app.add_handler(CallbackQueryHandler(asking.on_more, pattern=r"^more:"))
     app.add_handler(CallbackQueryHandler(admin.on_upload_button, pattern=r"^upload:"))
     app.add_handler(CallbackQueryHandler(votes.on_vote, pattern=rf"^{votes.PREFIX}"))
-    app.add_handler(MessageHandler(filters.Document.ALL, admin.on_document))
-    app.add_handler(MessageHandler(filters.PHOTO, admin.on_photo))
+    app.add_handler(MessageHandler(new & filters.Document.ALL, admin.on_document))
+    app.add_handler(MessageHandler(new & filters.PHOTO, admin.on_photo))
     app.add_handler(MessageHandler(filters.TEXT & ~filters.COMMAND, asking.on_text))
     app.add_error_handler(replies.on_error)
     return app

@@ -14,6 +14,7 @@ from index import QueryError, Script, Searcher, UnknownContractError
 from . import texts
 from .access import ChatAccess, is_admin
 from .compose import compose
+from .edits import send_answer
 from .ratelimit import Verdict
 from .render import render_answer
 from .replies import (
@@ -94,7 +95,8 @@ async def answer(update: Update, context: Ctx, question: str, access: ChatAccess
         await _log_unanswered(context, msg.chat_id, question)
     size = PRIVATE_HITS if is_private(update) else GROUP_HITS
     await typing_sent(typing)
-    await send_page(msg, context, MorePage(result, 0, size, script))
+    await send_page(msg, context, MorePage(result, 0, size, script), question=True,
+                    edited=update.edited_message is not None)
 
 
 async def within_rate(update: Update, context: Ctx, script: Script) -> bool:
@@ -115,9 +117,11 @@ async def _log_unanswered(context: Ctx, chat_id: int, question: str) -> None:
         await asyncio.to_thread(log.record_unanswered, chat_id, question)
 
 
-async def send_page(msg: Message, context: Ctx, page: MorePage) -> None:
+async def send_page(msg: Message, context: Ctx, page: MorePage, *,
+                    question: bool = False, edited: bool = False) -> None:
     """Send one page of hits as a reply to ``msg``: 更多 under it when more remain, then
-    👍/👎."""
+    👍/👎. When ``msg`` is the ``question`` (not a 更多 page), the answer is remembered; when
+    the question was ``edited``, the answer sent to it before is replaced."""
     result, offset, size, script = page
     hits = result.hits[offset:offset + size]
     answer = compose(result, hits=hits, script=script, child_chars=ANSWER_CHILD_CHARS)
@@ -133,8 +137,13 @@ async def send_page(msg: Message, context: Ctx, page: MorePage) -> None:
         rows.append(vote_row(context, result.question, hits))
     rows = [r for r in rows if r]
     markup = InlineKeyboardMarkup(rows) if rows else None
-    for i, html in enumerate(messages):
-        await reply(msg, html, markup=markup if i == len(messages) - 1 else None)
+    if not question:
+        await send_answer(msg, messages, markup)
+        return
+    state = chat_state(context)
+    earlier = state.answers.get(msg.message_id, ()) if edited else ()
+    sent = await send_answer(msg, messages, markup, replacing=earlier)
+    state.keep_answer(msg.message_id, sent)
 
 
 async def on_more(update: Update, context: Ctx) -> None:

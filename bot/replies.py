@@ -77,9 +77,10 @@ def asker_script(update: Update, context: Ctx, text: str | None = None) -> Scrip
     return "traditional" if lang.startswith(_TRADITIONAL_LANGS) else "simplified"
 
 
-async def reply(message: Message, html: str, *, markup: InlineKeyboardMarkup | None = None) -> None:
-    """Reply to ``message`` in its chat (and forum topic), quoting it."""
-    await message.get_bot().send_message(
+async def reply(message: Message, html: str, *,
+                markup: InlineKeyboardMarkup | None = None) -> Message:
+    """Reply to ``message`` in its chat (and forum topic), quoting it; the message sent."""
+    return await message.get_bot().send_message(
         chat_id=message.chat_id, text=html, parse_mode=ParseMode.HTML,
         reply_parameters=ReplyParameters(message.message_id, allow_sending_without_reply=True),
         message_thread_id=message.message_thread_id if message.is_topic_message else None,

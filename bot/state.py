@@ -44,6 +44,7 @@ class Builder(Protocol):
 
 
 MAX_VOTES = 50  # answers per chat whose 👍/👎 buttons still record a vote
+MAX_ANSWERS = 50  # questions per chat whose answer is edited when the question is
 
 
 @dataclass(eq=False)
@@ -118,13 +119,22 @@ class UserData:
 
 @dataclass
 class ChatData:
-    """One chat's state: the /use scope, the 更多 pages not yet asked for, and the answers
-    that can still be voted on, by key."""
+    """One chat's state: the /use scope, the 更多 pages not yet asked for, the answers that
+    can still be voted on, by key, and the messages that answered recent questions, by the
+    question's message id."""
 
     scope: str | None = None
     pages: dict[str, MorePage] = field(default_factory=dict)
     page_seq: int = 0
     votes: dict[str, Voted] = field(default_factory=dict)
+    answers: dict[int, tuple[int, ...]] = field(default_factory=dict)
+
+    def keep_answer(self, question: int, messages: tuple[int, ...]) -> None:
+        """Remember the messages that answer the question ``question`` (the oldest go first)."""
+        self.answers.pop(question, None)
+        self.answers[question] = messages
+        while len(self.answers) > MAX_ANSWERS:
+            self.answers.pop(next(iter(self.answers)))
 
     def keep_vote(self, key: str, voted: Voted) -> None:
         """Remember what the answer with buttons keyed ``key`` cited (the oldest go first)."""

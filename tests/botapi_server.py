@@ -3,9 +3,10 @@
 
 It answers the methods the bot uses, serves queued updates to getUpdates (long poll with a short
 wait) and files for download, and records every call so tests can assert on what was sent.
-It answers errors as Telegram does: editing the buttons of a message to what they already are
-is a 400 "message is not modified", editing a message it never sent a 400 "message to edit not
-found"; ``fail`` makes a method answer with a given error.
+It answers errors as Telegram does: editing a message (its text or buttons) to what it already
+is is a 400 "message is not modified", editing a message it never sent (or deleted) a 400
+"message to edit not found", deleting one a 400 "message to delete not found"; ``fail`` makes a
+method answer with a given error.
 """
 
 from __future__ import annotations
@@ -66,7 +67,7 @@ class FakeBotApi:
     # ------------------------------------------------------------ test side
 
     def push(self, kind: str, payload: dict[str, Any]) -> None:
-        """Queue one update (kind "message" or "callback_query")."""
+        """Queue one update (kind "message", "edited_message" or "callback_query")."""
         self._updates.append({"update_id": self._next_update, kind: payload})
         self._next_update += 1
         self._new.set()
@@ -143,13 +144,16 @@ class FakeBotApi:
         return rest.startswith(f"/bot{self.token}/")
 
     def _refusal(self, api: str, p: dict[str, Any]) -> tuple[int, str] | None:
-        """The 400 Telegram answers an edit of buttons that cannot or need not change."""
-        if api != "editMessageReplyMarkup":
+        """The 400 Telegram answers an edit that cannot or need not change the message, or
+        the deletion of a message that is gone."""
+        if api not in ("editMessageReplyMarkup", "editMessageText", "deleteMessage"):
             return None
         sent = self.messages.get((int(p.get("chat_id", 0)), int(p.get("message_id", 0))))
         if sent is None:
-            return 400, "Bad Request: message to edit not found"
-        if _markup(p.get("reply_markup")) == _markup(sent.get("reply_markup")):
+            what = "delete" if api == "deleteMessage" else "edit"
+            return 400, f"Bad Request: message to {what} not found"
+        if api != "deleteMessage" and p.get("text", sent["text"]) == sent["text"] and \
+                _markup(p.get("reply_markup")) == _markup(sent.get("reply_markup")):
             return 400, ("Bad Request: message is not modified: specified new message content "
                          "and reply markup are exactly the same as a current content and reply "
                          "markup of the message")
@@ -195,8 +199,12 @@ class FakeBotApi:
                 sent["reply_markup"] = p["reply_markup"]
             self.messages[(chat_id, self._next_message)] = sent
             return sent
-        if api == "editMessageReplyMarkup":
+        if api == "deleteMessage":
+            del self.messages[(int(p["chat_id"]), int(p["message_id"]))]
+            return True
+        if api in ("editMessageReplyMarkup", "editMessageText"):
             sent = self.messages[(int(p["chat_id"]), int(p["message_id"]))]
+            sent["text"] = p.get("text", sent["text"])
             if _markup(p.get("reply_markup")):
                 sent["reply_markup"] = p["reply_markup"]
             else:

@@ -1,0 +1,131 @@
+"""A question its asker edits (to fix a typo) gets its answer edited in place, not a second
+answer; an edited upload or /reindex is not done again. Real Application and HTTP client
+against the loopback Bot API, which answers edits and deletions as Telegram does."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+from pathlib import Path
+from typing import Any
+
+from bot_helpers import message
+from botapi_server import BOT_USERNAME, FakeBotApi
+from index_corpus import LEASE, MAINT
+from test_bot_e2e import ADMIN, GROUP, PRIVATE, UPGRADE, reply_id, running_bot
+
+
+def edited(chat_id: int, text: str | None, message_id: int, **extra: Any) -> dict[str, Any]:
+    """An edited_message payload: the message ``message_id`` as its sender changed it."""
+    payload = message(chat_id, text, message_id=message_id, **extra)
+    payload["edit_date"] = payload["date"] + 5
+    return payload
+
+
+def first_heading(html: str) -> str:
+    return next(line for line in html.split("\n") if line.startswith("<b>《"))
+
+
+async def settled(api: FakeBotApi) -> None:
+    """Wait until the bot has handled what was pushed: a question sent after it is answered
+    (the bot handles updates concurrently, so also a moment more)."""
+    count = len(api.sent())
+    api.push("message", message(PRIVATE, "押金是多少", message_id=999))
+    await api.wait_for("sendMessage", count + 1)
+    await asyncio.sleep(0.5)
+
+
+async def test_an_edited_question_gets_its_answer_edited_in_place(tmp_path: Path) -> None:
+    async with running_bot(tmp_path, LEASE) as api:
+        api.push("message", message(PRIVATE, "押金是多少", message_id=11))
+        [first] = await api.wait_for("sendMessage", 1)
+        answer_id = max(m for (chat, m) in api.messages if chat == PRIVATE)
+        api.push("edited_message", edited(PRIVATE, "租金怎么付", 11))
+        [edit] = await api.wait_for("editMessageText", 1)
+        await asyncio.sleep(0.3)
+        assert len(api.sent()) == 1  # no second answer
+    assert first_heading(first["text"]) == "<b>《房屋租赁合同》 第二条</b>"
+    assert edit["message_id"] == answer_id and edit["chat_id"] == PRIVATE
+    assert first_heading(edit["text"]) == "<b>《房屋租赁合同》 第一条</b>"
+    assert edit["parse_mode"] == "HTML" and edit["reply_markup"]  # 👍/👎 under the new answer
+    assert api.messages[(PRIVATE, answer_id)]["text"] == edit["text"]
+
+
+async def test_in_a_group_an_edited_question_to_the_bot_is_answered_again(
+        tmp_path: Path) -> None:
+    mention = {"type": "mention", "offset": 0, "length": len(BOT_USERNAME) + 1}
+    async with running_bot(tmp_path, LEASE) as api:
+        api.push("message", message(GROUP, f"@{BOT_USERNAME} 押金是多少", message_id=5,
+                                    entities=[mention]))
+        await api.wait_for("sendMessage", 1)
+        api.push("edited_message", edited(GROUP, "今天中午吃什么呢", 6))  # chatter, edited
+        api.push("edited_message", edited(GROUP, f"@{BOT_USERNAME} 租金怎么付", 5,
+                                          entities=[mention]))
+        [edit] = await api.wait_for("editMessageText", 1)
+        await asyncio.sleep(0.3)
+        assert len(api.sent()) == 1
+    assert edit["chat_id"] == GROUP
+    assert first_heading(edit["text"]) == "<b>《房屋租赁合同》 第一条</b>"
+
+
+async def test_an_answer_deleted_meanwhile_is_sent_again(tmp_path: Path) -> None:
+    async with running_bot(tmp_path, LEASE) as api:
+        api.push("message", message(PRIVATE, "押金是多少", message_id=11))
+        await api.wait_for("sendMessage", 1)
+        answer_id = max(m for (chat, m) in api.messages if chat == PRIVATE)
+        del api.messages[(PRIVATE, answer_id)]  # the user deleted the bot's answer
+        api.push("edited_message", edited(PRIVATE, "租金怎么付", 11))
+        sent = (await api.wait_for("sendMessage", 2))[-1]
+    assert reply_id(sent) == 11
+    assert first_heading(sent["text"]) == "<b>《房屋租赁合同》 第一条</b>"
+    assert api.sent("editMessageText")  # tried first: Telegram said the message is gone
+
+
+async def test_an_answer_of_another_length_is_replaced(tmp_path: Path) -> None:
+    """An answer of three messages (a long clause is split) is deleted when the edited
+    question's answer takes one (nothing found), which is sent anew."""
+    async with running_bot(tmp_path, UPGRADE, MAINT) as api:
+        api.push("message", message(PRIVATE, "乙方响应时间是多少", message_id=11))
+        await api.wait_for("sendMessage", 2)
+        await asyncio.sleep(0.5)
+        old = sorted(m for (chat, m) in api.messages if chat == PRIVATE)
+        count = len(old)
+        api.push("edited_message", edited(PRIVATE, "今天天气怎么样", 11))
+        await api.wait_for("deleteMessage", count)
+        sent = (await api.wait_for("sendMessage", count + 1))[-1]
+        await asyncio.sleep(0.3)
+        new = sorted(m for (chat, m) in api.messages if chat == PRIVATE)
+    assert count > 1
+    assert sorted(p["message_id"] for p in api.sent("deleteMessage")) == old
+    assert not set(old) & set(new)
+    assert "没有找到" in sent["text"] and reply_id(sent) == 11
+
+
+async def test_an_edit_that_leaves_the_answer_as_it_was_changes_nothing(
+        tmp_path: Path) -> None:
+    """Without vote buttons the same answer is the same message: Telegram's "message is not
+    modified" is expected, and neither an error nor a second answer follows."""
+    async with running_bot(tmp_path, LEASE, question_log=False) as api:
+        api.push("message", message(PRIVATE, "押金是多少", message_id=11))
+        [first] = await api.wait_for("sendMessage", 1)
+        api.push("edited_message", edited(PRIVATE, "押金是多少？", 11))
+        await api.wait_for("editMessageText", 1)
+        await asyncio.sleep(0.3)
+        assert len(api.sent()) == 1
+    assert "reply_markup" not in first
+
+
+async def test_an_edited_upload_or_reindex_is_not_done_again(tmp_path: Path) -> None:
+    async with running_bot(tmp_path, UPGRADE) as api:
+        data = json.dumps(LEASE, ensure_ascii=False).encode()
+        api.files["documents/F1"] = data
+        doc = {"file_id": "F1", "file_unique_id": "F1", "file_name": "lease.txt",
+               "file_size": len(data)}
+        api.push("message", message(ADMIN, None, message_id=1, document=doc))
+        sent = await api.wait_for("sendMessage", 2, timeout=20)
+        assert "已收录《房屋租赁合同》" in sent[-1]["text"]
+        api.push("edited_message", edited(ADMIN, None, 1, document=doc, caption="shared"))
+        api.push("edited_message", edited(ADMIN, "/reindex", 2))
+        await settled(api)
+        assert len(api.sent("getFile")) == 1
+        assert len(api.sent()) == 3  # the upload's two replies and the settling answer
