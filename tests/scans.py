@@ -72,3 +72,34 @@ def mixed_pdf(pdf: Path, pages: Sequence[int], scan: int, out: Path) -> Path:
     for doc in (new, src, scanned_doc):
         doc.close()
     return out
+
+
+def photographed(image: Any, slant: float = 0.1, ground: int = 95) -> Any:
+    """``image`` as a phone photographs the page lying on a plain desk of grey ``ground``:
+    narrower at the far (top) edge by ``slant`` of its width on each side, a little turned,
+    lit from the right, blurred. Also the corners of the page in the photo."""
+    import numpy as np
+    from PIL import Image, ImageFilter
+
+    width, height = image.size
+    canvas_w, canvas_h = round(width * 1.15), round(height * 1.12)
+    corners = [(canvas_w * (0.07 + 0.6 * slant), canvas_h * 0.05),
+               (canvas_w * (0.94 - 0.6 * slant), canvas_h * 0.04),
+               (canvas_w * 0.96, canvas_h * 0.96), (canvas_w * 0.03, canvas_h * 0.95)]
+    page = [(0, 0), (width, 0), (width, height), (0, height)]
+    # PIL maps each pixel of the photo back to the page: solve for that perspective
+    rows, values = [], []
+    for (x, y), (u, v) in zip(corners, page, strict=True):
+        rows += [[x, y, 1, 0, 0, 0, -u * x, -u * y], [0, 0, 0, x, y, 1, -v * x, -v * y]]
+        values += [u, v]
+    coeffs = np.linalg.solve(np.array(rows, float), np.array(values, float)).tolist()
+    size = (canvas_w, canvas_h)
+    noise = np.random.default_rng(0).normal(ground, 12, (canvas_h, canvas_w))
+    photo = Image.fromarray(np.clip(noise, 0, 255).astype(np.uint8))
+    sheet = image.convert("L").transform(size, Image.Transform.PERSPECTIVE, coeffs,
+                                         resample=Image.Resampling.BICUBIC)
+    where = Image.new("L", image.size, 255).transform(size, Image.Transform.PERSPECTIVE, coeffs)
+    photo.paste(sheet, (0, 0), where)
+    lit = np.asarray(photo).astype(float) * np.linspace(0.85, 1.0, canvas_w)[None, :]
+    out = Image.fromarray(np.clip(lit, 0, 255).astype(np.uint8))
+    return out.filter(ImageFilter.GaussianBlur(0.8)), np.array(corners)

@@ -53,7 +53,9 @@ TEXT_VERSION = 6  # 6: tables as rows, sentences joined, OCR, clause-tree fixes;
 # Bump when the standard parser reads the same file differently, or its BM25 tokens change: a
 # build then reads every source again (the version is in the salt of its hash), and reuses the
 # vectors of the texts it already has.
-PARSE_VERSION = 5  # 2: tables in scans; 3: check boxes (□); 4: sums of money; 5: Symbol font
+# 2: tables in scans; 3: check boxes (□); 4: sums of money; 5: Symbol font; 6: photographed
+# sheets flattened.
+PARSE_VERSION = 6
 
 
 def build_index(

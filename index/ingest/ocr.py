@@ -4,8 +4,9 @@ confidence: RapidOCR, offline.
 The detection and recognition models ship inside the pinned ``rapidocr`` wheel and are loaded
 from there by path, so nothing is ever downloaded. Boxes are grouped into lines after undoing a
 slight skew (``index.ingest.boxes``), the words of a ruled table into its cells
-(``index.ingest.grids``); a page turned sideways or upside down is turned back when reading it
-that way is clearly better. Computation only: the cache is ``index.ingest.scans``.
+(``index.ingest.grids``); a photographed sheet is flattened first (``index.ingest.sheets``); a
+page turned sideways or upside down is turned back when reading it that way is clearly
+better. Computation only: the cache is ``index.ingest.scans``.
 """
 
 from __future__ import annotations
@@ -23,6 +24,7 @@ import numpy as np
 from .boxes import Box, OcrLine, group_boxes, level_boxes, skew_angle
 from .grids import Grid, find_grids, ink_mask, ink_skew
 from .layout import TextLine
+from .sheets import find_sheet, flattened
 from .tables import PAGE_FOOT, TableReader
 
 OCR_DPI = 200  # PDF pages are rendered at this resolution to be read
@@ -161,13 +163,21 @@ def read_page(image: Any, *, threads: int | None = None) -> OcrPage:
     return page
 
 
-def has_ruled_table(image: Any) -> bool:
-    """Whether a page image holds a ruled table (``index.ingest.grids``), without OCR."""
-    image = _prepare(image)
-    return bool(find_grids(ink_mask(image, ink_skew(image))))
+def reads_otherwise(image: Any) -> bool:
+    """Whether this reader reads a page image otherwise than the OCR cache's earlier formats
+    did, without OCR: it holds a ruled table (``grids``) or shows a photographed sheet, which
+    is now flattened (``sheets``)."""
+    rgb = _scaled(image)
+    return find_sheet(np.asarray(rgb.convert("L"))) is not None or \
+        bool(find_grids(ink_mask(rgb, ink_skew(rgb))))
 
 
 def _prepare(image: Any) -> Any:
+    """RGB, at most ``MAX_SIDE`` pixels on the long side, a photographed sheet flattened."""
+    return flattened(_scaled(image))
+
+
+def _scaled(image: Any) -> Any:
     """RGB, at most ``MAX_SIDE`` pixels on the long side."""
     image = image.convert("RGB")
     side = max(image.size)

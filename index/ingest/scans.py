@@ -5,9 +5,10 @@ plain JSON file per source content, ``<blake2b of the file and the OCR engine>.j
 pages read so far. An unchanged scan is never read twice, and a build stopped mid-way resumes
 where it stopped. A cache that cannot be read or written is ignored: OCR then simply runs.
 
-Pages cached in format 1, before ruled tables were read, are still used where a page has no
-ruled table (``has_ruled_table`` looks at its image, a tenth of the time OCR takes); a page
-with one is read again.
+Pages cached in an earlier format (1, before ruled tables were read; 2, before photographed
+sheets were flattened) are still used where this reader would read them the same: a page whose
+image holds a ruled table or shows a sheet is read again (``reads_otherwise`` looks at the
+image, a tenth of the time OCR takes).
 """
 
 from __future__ import annotations
@@ -21,11 +22,11 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from .ocr import OcrPage, engine_version, has_ruled_table, read_page
+from .ocr import OcrPage, engine_version, read_page, reads_otherwise
 
 PageProgress = Callable[[int, int], None]  # (pages done, pages of this source)
-_CACHE_FORMAT = 2  # 2: the cells of ruled tables (OcrPage.tables)
-_EARLIER_FORMAT = 1  # its pages hold no tables: used where a page has none
+_CACHE_FORMAT = 3  # 2: the cells of ruled tables (OcrPage.tables); 3: sheets flattened
+_EARLIER_FORMATS = (2, 1)  # their pages are used where the image reads the same now
 
 
 @dataclass(frozen=True)
@@ -38,9 +39,9 @@ class OcrOptions:
     threads: int | None = None
 
 
-def content_keys(path: Path) -> tuple[str, str]:
+def content_keys(path: Path) -> tuple[str, ...]:
     """The cache keys of a source (a hash of its bytes, of the OCR engine and of the cache
-    format): this format's, and the earlier format's."""
+    format): this format's, then the earlier formats', newest first."""
     h = hashlib.blake2b(digest_size=16)
     with path.open("rb") as f:
         for chunk in iter(lambda: f.read(1 << 20), b""):
@@ -48,18 +49,18 @@ def content_keys(path: Path) -> tuple[str, str]:
     return _with_engine(h)
 
 
-def data_keys(data: bytes) -> tuple[str, str]:
+def data_keys(data: bytes) -> tuple[str, ...]:
     """``content_keys`` of a source already in memory (a cluster build ships its bytes)."""
     return _with_engine(hashlib.blake2b(data, digest_size=16))
 
 
-def _with_engine(h: Any) -> tuple[str, str]:
+def _with_engine(h: Any) -> tuple[str, ...]:
     keys = []
-    for fmt in (_CACHE_FORMAT, _EARLIER_FORMAT):
+    for fmt in (_CACHE_FORMAT, *_EARLIER_FORMATS):
         k = h.copy()
         k.update(f"\0{engine_version()}\0{fmt}".encode())
         keys.append(str(k.hexdigest()))
-    return keys[0], keys[1]
+    return tuple(keys)
 
 
 def read_scans(
@@ -69,16 +70,16 @@ def read_scans(
     cache when this content was read before; each page read is cached at once."""
     if not pages:
         return {}
-    keys = content_keys(path) if options.cache_dir is not None else ("", "")
+    keys = content_keys(path) if options.cache_dir is not None else ("",)
     cached, unchecked = _load(options.cache_dir, keys)
     out: dict[int, OcrPage] = {}
     if options.on_page is not None:
         options.on_page(0, len(pages))
     for done, (number, render) in enumerate(pages, 1):
         page = cached.get(number)
-        if page is None or number in unchecked:  # unchecked: read before tables were
+        if page is None or number in unchecked:  # unchecked: read in an earlier format
             image = render()
-            if page is None or has_ruled_table(image):
+            if page is None or reads_otherwise(image):
                 page = read_page(image, threads=options.threads)
             cached[number] = page
             unchecked.discard(number)
@@ -89,14 +90,14 @@ def read_scans(
     return out
 
 
-def cached_ocr(folder: Path, keys: tuple[str, str]) -> str | None:
+def cached_ocr(folder: Path, keys: tuple[str, ...]) -> str | None:
     """What OCR read of the content ``keys`` names, as a cache file's JSON text in this format
     (None: nothing yet): shipped to a cluster worker, which has no cache of its own."""
     try:
         return (folder / f"{keys[0]}.json").read_text("utf-8")
     except OSError:
         pass
-    pages, unchecked = _load(folder, ("", keys[1]))
+    pages, unchecked = _load(folder, ("", *keys[1:]))
     return _cache_text(pages, unchecked) if pages else None
 
 
@@ -106,12 +107,13 @@ def keep_ocr(folder: Path, key: str, data: str) -> None:
     _write(folder, key, data)
 
 
-def _load(folder: Path | None, keys: tuple[str, str]) -> tuple[dict[int, OcrPage], set[int]]:
-    """The pages cached under this format's key, and which of them were read before tables
-    were (to be checked for one); else every page of the earlier format's file, unchecked."""
+def _load(folder: Path | None, keys: tuple[str, ...]) -> tuple[dict[int, OcrPage], set[int]]:
+    """The pages cached under this format's key, and which of them were read in an earlier
+    format (to be checked); else every page of the newest earlier format's file, unchecked."""
     if folder is None:
         return {}, set()
-    for key, earlier in ((keys[0], False), (keys[1], True)):
+    for i, key in enumerate(keys):
+        earlier = i > 0
         try:
             data = json.loads((folder / f"{key}.json").read_text("utf-8"))
             if data.get("engine") != engine_version():
