@@ -1,31 +1,23 @@
-"""Admin work: contract uploads in private (read aside, confirmed before they replace a
-contract, undoable), /reindex, and the rebuild behind both."""
+"""Admin work: putting a received contract in place (confirmed before it replaces one,
+undoable; ``receiving`` takes it in), /reindex, and the rebuild behind both."""
 
 from __future__ import annotations
 
 import asyncio
 import contextlib
-import dataclasses
-import re
-import unicodedata
-from collections.abc import Awaitable, Callable
 from html import escape
 from pathlib import Path
 
-from telegram import File, InlineKeyboardButton, InlineKeyboardMarkup, Message, Update
+from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Message, Update
 from telegram.error import BadRequest
 
 from index import (
-    DEFAULT_COLLECTION,
-    SOURCE_SUFFIXES,
     BuildReport,
     ContractbotError,
     IndexBusyError,
     MissingSourceError,
     WouldChangeEncoderError,
     WouldDropError,
-    ocr_cache_dir,
-    private_dir,
     remembered_sources,
 )
 
@@ -34,64 +26,13 @@ from .access import is_admin
 from .replies import guard, hide_paths, is_private, reply, sender_id
 from .state import BotState, Ctx
 from .uploads import (
-    PendingUpload,
     Replacement,
-    check_upload,
     discard,
     install,
-    names_of,
-    open_staging,
     remove_new,
     to_replace,
     undo,
 )
-
-MAX_UPLOAD = 20 * 1024 * 1024
-MAX_NAME = 80  # characters of a saved file name: 80 CJK characters are 240 bytes of UTF-8
-UPLOAD_TYPES = tuple(sorted(SOURCE_SUFFIXES))  # what a build reads as a contract
-_COLLECTION = re.compile(r"[^\W][\w\-]{0,63}")
-
-
-def upload_folder(sources_dir: Path, caption: str | None) -> Path | None:
-    """Where a document goes: the collection named in its caption (a folder below
-    ``sources_dir``), ``sources_dir`` itself for none or "default"; None for a name that is
-    not a plain folder name."""
-    name = (caption or "").strip()
-    if not name or name == DEFAULT_COLLECTION:
-        return sources_dir
-    return sources_dir / name if _COLLECTION.fullmatch(name) else None
-
-
-def safe_name(name: str) -> str:
-    """A file name without directories or odd characters; CJK letters, digits, ._- are kept."""
-    base = Path(name.replace("\\", "/")).name
-    stem, dot, ext = base.rpartition(".")
-    stem = re.sub(r"[^\w\-]+", "_", stem if dot else base).strip("._") or "contract"
-    return f"{stem}.{re.sub(r'[^A-Za-z0-9]', '', ext).lower()}" if dot else stem
-
-
-def upload_name(raw: str) -> tuple[str, str | None]:
-    """The name an upload is saved under, and why it cannot be used (or None): too long, with
-    control or invisible characters, or without a letter or digit."""
-    base = raw.replace("\\", "/").rsplit("/", 1)[-1]
-    name = safe_name(base)
-    if any(unicodedata.category(ch) in ("Cc", "Cf", "Cs", "Co", "Cn") for ch in base):
-        return name, texts.NAME_ODD.format(why=texts.NAME_CONTROL)
-    if len(name) > MAX_NAME:
-        return name, texts.NAME_TOO_LONG.format(length=len(name), limit=MAX_NAME)
-    stem = base.rpartition(".")[0] if "." in base else base
-    if not any(ch.isalnum() for ch in stem):
-        return name, texts.NAME_ODD.format(why=texts.NAME_NO_WORDS)
-    return name, None
-
-
-def upload_refusal(name: str, size: int | None) -> str | None:
-    """Why an upload is refused before downloading it (type by name, then size), or None."""
-    if not name.lower().endswith(UPLOAD_TYPES):
-        return texts.UPLOAD_BAD_TYPE
-    if size is not None and size > MAX_UPLOAD:
-        return texts.UPLOAD_TOO_BIG
-    return None
 
 
 def library_sources(index_dir: Path, sources_dir: Path) -> list[Path]:
@@ -139,82 +80,6 @@ def build_error_text(err: ContractbotError) -> str:
     if isinstance(err, IndexBusyError):
         return texts.INDEX_BUSY
     return texts.REBUILD_FAILED.format(reason=escape(hide_paths(str(err))))
-
-
-async def on_document(update: Update, context: Ctx) -> None:
-    """An admin's PDF/DOCX/TXT or image file in private: read it aside first, then move it into
-    sources_dir and index it; replacing a contract of the same name waits for the admin's yes."""
-    msg = update.effective_message
-    if msg is None or msg.document is None or not is_private(update):
-        return
-    doc = msg.document
-    await _take_upload(update, context, doc.file_name or "contract.txt", doc.file_size,
-                       doc.get_file, collection=msg.caption)
-
-
-async def on_photo(update: Update, context: Ctx) -> None:
-    """An admin's photo of a contract in private: saved as <caption or photo-time>.jpg in the
-    default collection (the caption names the photo), read by OCR and indexed like any upload."""
-    msg = update.effective_message
-    if msg is None or not msg.photo or not is_private(update):
-        return
-    photo = msg.photo[-1]  # the largest size Telegram keeps
-    stem = msg.caption or f"photo-{msg.date:%Y%m%d-%H%M%S}-{msg.message_id}"
-    await _take_upload(update, context, f"{stem}.jpg", photo.file_size, photo.get_file)
-
-
-async def _take_upload(update: Update, context: Ctx, raw_name: str, size: int | None,
-                       get_file: Callable[[], Awaitable[File]], *,
-                       collection: str | None = None) -> None:
-    """Check the name, download the upload aside (into its collection's folder) and read it;
-    then move it in and index it, or ask first when it would replace a contract."""
-    msg = update.effective_message
-    assert msg is not None
-    state = context.bot_data
-    if not is_admin(state.settings, sender_id(update)):
-        await reply(msg, texts.ADMIN_ONLY)
-        return
-    name, refusal = upload_name(raw_name)
-    refusal = refusal or upload_refusal(name, size)
-    if refusal is not None:
-        await reply(msg, escape(refusal))
-        return
-    root = upload_folder(state.settings.sources_dir, collection)
-    if root is None:
-        await reply(msg, texts.UPLOAD_BAD_COLLECTION)
-        return
-    await reply(msg, texts.UPLOAD_WORKING)
-    folder = private_dir(root)
-    staged, out = open_staging(folder, name)
-    with out:
-        await (await get_file()).download_to_memory(out=out)
-        size = out.tell()
-    if size > MAX_UPLOAD:
-        discard(staged)
-        await reply(msg, texts.UPLOAD_TOO_BIG)
-        return
-    reading = dataclasses.replace(state.settings.reading(), stop=state.stopping)
-    checked = await asyncio.to_thread(check_upload, staged, rules_file=state.settings.rules_file,
-                                      ocr_cache=ocr_cache_dir(state.settings.index_dir),
-                                      reading=reading)
-    if isinstance(checked, str):  # unreadable: nothing in sources_dir or the index changed
-        discard(staged)
-        await reply(msg, texts.UPLOAD_FAILED.format(name=escape(name),
-                                                    reason=escape(hide_paths(checked))))
-        return
-    target = folder / name
-    replaced = await asyncio.to_thread(to_replace, target, sources=folder,
-                                       index_dir=state.settings.index_dir)
-    if replaced or (await state.live_searcher()).reaches(target.stem):
-        token = state.uploads.ask(PendingUpload(staged, target))
-        existing = names_of(replaced) or target.stem
-        await reply(msg, texts.UPLOAD_CONFIRM.format(
-            existing=escape(existing), name=escape(name), title=escape(checked.title),
-            clauses=len(checked.clauses)), markup=InlineKeyboardMarkup([[
-                InlineKeyboardButton(texts.BUTTON_REPLACE, callback_data=f"upload:yes:{token}"),
-                InlineKeyboardButton(texts.BUTTON_KEEP, callback_data=f"upload:no:{token}")]]))
-        return
-    await put_in_place(msg, state, staged, target)
 
 
 async def on_upload_button(update: Update, context: Ctx) -> None:

@@ -27,7 +27,7 @@ from telegram.ext import (
 
 from index import BuildReport, Searcher, build_from_sources
 
-from . import admin, asking, browsing, replies, votes
+from . import admin, asking, browsing, receiving, replies, votes
 from .access import AccessFile
 from .compat import TolerantRequest
 from .errors import BotApiError, TokenRejectedError
@@ -144,8 +144,8 @@ def build_application(settings: Settings, *, searcher: Searcher | None = None,
     app.add_handler(CallbackQueryHandler(asking.on_more, pattern=r"^more:"))
     app.add_handler(CallbackQueryHandler(admin.on_upload_button, pattern=r"^upload:"))
     app.add_handler(CallbackQueryHandler(votes.on_vote, pattern=rf"^{votes.PREFIX}"))
-    app.add_handler(MessageHandler(new & filters.Document.ALL, admin.on_document))
-    app.add_handler(MessageHandler(new & filters.PHOTO, admin.on_photo))
+    app.add_handler(MessageHandler(new & filters.Document.ALL, receiving.on_document))
+    app.add_handler(MessageHandler(new & filters.PHOTO, receiving.on_photo))
     app.add_handler(MessageHandler(filters.TEXT & ~filters.COMMAND, asking.on_text))
     app.add_error_handler(replies.on_error)
     return app

@@ -26,6 +26,7 @@ from index import (
 )
 
 from .access import AccessFile
+from .albums import Albums
 from .feedback import QuestionLog
 from .ratelimit import QuestionRate
 from .rebuilds import Rebuilds
@@ -62,6 +63,7 @@ class BotState:
     question_rate: QuestionRate = field(default_factory=lambda: QuestionRate(0), repr=False)
     rebuilds: Rebuilds = field(default_factory=Rebuilds, repr=False)
     uploads: UploadBook = field(default_factory=UploadBook, repr=False)
+    albums: Albums = field(default_factory=Albums, repr=False)
     stopping: threading.Event = field(default_factory=threading.Event, repr=False)
     refresh_error: str | None = field(default=None, repr=False)  # last one logged
 

@@ -134,7 +134,7 @@ async def test_a_photo_is_read_by_ocr_and_indexed(
 
 def test_uploads_of_images_are_taken_others_refused() -> None:
     from bot import texts
-    from bot.admin import upload_refusal
+    from bot.receiving import upload_refusal
 
     for name in ("合同.pdf", "scan.PNG", "photo.jpg", "page.jpeg", "pages.tif", "x.webp"):
         assert upload_refusal(name, 1000) is None, name

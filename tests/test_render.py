@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from bot_helpers import html_errors
 
-from bot.admin import safe_name
 from bot.compose import compose
+from bot.receiving import safe_name
 from bot.render import LIMIT, render_answer
 from index import Clause, Hit, SearchResult
 

@@ -30,10 +30,11 @@ from .scans import OcrOptions, read_scans
 from .symbols import symbols_in_pdf_chars
 from .tables import PAGE_FOOT, TableReader
 
-# Bare page numbers: "12", "— 3 —", "- 3 -", "第 3 页", "第3页 共22页", "3/22", "Page 3 of 22".
+# Bare page numbers: "12", "— 3 —", "- 3 -", "第 3 页", "第3页 共22页", "3/22", "Page 3 of 22";
+# OCR reads a dash as 一 at times ("-3一").
 PAGE_NUMBER_RE = re.compile(
     r"""^\s*(?:
-        [—\-－–~·]*\s*\d{1,4}\s*[—\-－–~·]*
+        [—\-－–~·一]*\s*\d{1,4}\s*[—\-－–~·一]*
       | 第\s*\d{1,4}\s*[页頁](?:\s*[,，/]?\s*共\s*\d{1,4}\s*[页頁])?
       | \d{1,4}\s*/\s*\d{1,4}
       | (?:page|p\.)\s*\d{1,4}(?:\s*(?:of|/)\s*\d{1,4})?

@@ -1,0 +1,175 @@
+"""Receiving contracts: a document, a photo or an album of photos an admin sends in private,
+named and checked, downloaded aside and read there, then put in place (``admin``), or held
+for the admin's yes when it would replace a contract."""
+
+from __future__ import annotations
+
+import asyncio
+import dataclasses
+import re
+import unicodedata
+from collections.abc import Awaitable, Callable
+from html import escape
+from pathlib import Path
+from typing import BinaryIO
+
+from telegram import File, InlineKeyboardButton, InlineKeyboardMarkup, Message, Update
+
+from index import DEFAULT_COLLECTION, SOURCE_SUFFIXES, ocr_cache_dir, private_dir
+
+from . import texts
+from .access import is_admin
+from .admin import put_in_place
+from .replies import hide_paths, is_private, reply, sender_id
+from .state import Ctx
+from .uploads import PendingUpload, check_upload, discard, names_of, open_staging, to_replace
+
+MAX_UPLOAD = 20 * 1024 * 1024
+MAX_NAME = 80  # characters of a saved file name: 80 CJK characters are 240 bytes of UTF-8
+UPLOAD_TYPES = tuple(sorted(SOURCE_SUFFIXES))  # what a build reads as a contract
+_COLLECTION = re.compile(r"[^\W][\w\-]{0,63}")
+
+
+def upload_folder(sources_dir: Path, caption: str | None) -> Path | None:
+    """Where a document goes: the collection named in its caption (a folder below
+    ``sources_dir``), ``sources_dir`` itself for none or "default"; None for a name that is
+    not a plain folder name."""
+    name = (caption or "").strip()
+    if not name or name == DEFAULT_COLLECTION:
+        return sources_dir
+    return sources_dir / name if _COLLECTION.fullmatch(name) else None
+
+
+def safe_name(name: str) -> str:
+    """A file name without directories or odd characters; CJK letters, digits, ._- are kept."""
+    base = Path(name.replace("\\", "/")).name
+    stem, dot, ext = base.rpartition(".")
+    stem = re.sub(r"[^\w\-]+", "_", stem if dot else base).strip("._") or "contract"
+    return f"{stem}.{re.sub(r'[^A-Za-z0-9]', '', ext).lower()}" if dot else stem
+
+
+def upload_name(raw: str) -> tuple[str, str | None]:
+    """The name an upload is saved under, and why it cannot be used (or None): too long, with
+    control or invisible characters, or without a letter or digit."""
+    base = raw.replace("\\", "/").rsplit("/", 1)[-1]
+    name = safe_name(base)
+    if any(unicodedata.category(ch) in ("Cc", "Cf", "Cs", "Co", "Cn") for ch in base):
+        return name, texts.NAME_ODD.format(why=texts.NAME_CONTROL)
+    if len(name) > MAX_NAME:
+        return name, texts.NAME_TOO_LONG.format(length=len(name), limit=MAX_NAME)
+    stem = base.rpartition(".")[0] if "." in base else base
+    if not any(ch.isalnum() for ch in stem):
+        return name, texts.NAME_ODD.format(why=texts.NAME_NO_WORDS)
+    return name, None
+
+
+def upload_refusal(name: str, size: int | None) -> str | None:
+    """Why an upload is refused before downloading it (type by name, then size), or None."""
+    if not name.lower().endswith(UPLOAD_TYPES):
+        return texts.UPLOAD_BAD_TYPE
+    if size is not None and size > MAX_UPLOAD:
+        return texts.UPLOAD_TOO_BIG
+    return None
+
+
+async def on_document(update: Update, context: Ctx) -> None:
+    """An admin's PDF/DOCX/TXT or image file in private: read it aside first, then move it into
+    sources_dir and index it; replacing a contract of the same name waits for the admin's yes."""
+    msg = update.effective_message
+    if msg is None or msg.document is None or not is_private(update):
+        return
+    doc = msg.document
+    await _take_upload(update, context, doc.file_name or "contract.txt", doc.file_size,
+                       _download(doc.get_file), collection=msg.caption)
+
+
+async def on_photo(update: Update, context: Ctx) -> None:
+    """An admin's photo of a contract in private: saved as <caption or photo-time>.jpg in the
+    default collection (the caption names the photo), read by OCR and indexed like any upload.
+    Photos sent together (an album) are one contract, saved as one PDF of their pages."""
+    msg = update.effective_message
+    if msg is None or not msg.photo or not is_private(update):
+        return
+    if msg.media_group_id is not None:
+        await _take_album(update, context, msg)
+        return
+    photo = msg.photo[-1]  # the largest size Telegram keeps
+    stem = msg.caption or f"photo-{msg.date:%Y%m%d-%H%M%S}-{msg.message_id}"
+    await _take_upload(update, context, f"{stem}.jpg", photo.file_size,
+                       _download(photo.get_file))
+
+
+async def _take_album(update: Update, context: Ctx, msg: Message) -> None:
+    """The first photo of an album waits for the others, then takes them as one upload."""
+    albums = context.bot_data.albums
+    album = albums.add(msg)
+    if album is None:
+        return  # the album's first photo takes it
+    try:
+        await album.complete()
+    finally:
+        albums.done(msg)
+    first = album.pages[0]
+    stem = album.caption or f"photos-{first.date:%Y%m%d-%H%M%S}-{first.message_id}"
+    await _take_upload(update, context, f"{stem}.pdf", album.size, album.write_pdf)
+
+
+def _download(get_file: Callable[[], Awaitable[File]]) -> Callable[[BinaryIO], Awaitable[None]]:
+    """Writing the Telegram file ``get_file`` gives into a staging file."""
+    async def fetch(out: BinaryIO) -> None:
+        await (await get_file()).download_to_memory(out=out)
+    return fetch
+
+
+async def _take_upload(update: Update, context: Ctx, raw_name: str, size: int | None,
+                       fetch: Callable[[BinaryIO], Awaitable[None]], *,
+                       collection: str | None = None) -> None:
+    """Check the name, download the upload aside (into its collection's folder) and read it;
+    then move it in and index it, or ask first when it would replace a contract."""
+    msg = update.effective_message
+    assert msg is not None
+    state = context.bot_data
+    if not is_admin(state.settings, sender_id(update)):
+        await reply(msg, texts.ADMIN_ONLY)
+        return
+    name, refusal = upload_name(raw_name)
+    refusal = refusal or upload_refusal(name, size)
+    if refusal is not None:
+        await reply(msg, escape(refusal))
+        return
+    root = upload_folder(state.settings.sources_dir, collection)
+    if root is None:
+        await reply(msg, texts.UPLOAD_BAD_COLLECTION)
+        return
+    await reply(msg, texts.UPLOAD_WORKING)
+    folder = private_dir(root)
+    staged, out = open_staging(folder, name)
+    with out:
+        await fetch(out)
+        size = out.tell()
+    if size > MAX_UPLOAD:
+        discard(staged)
+        await reply(msg, texts.UPLOAD_TOO_BIG)
+        return
+    reading = dataclasses.replace(state.settings.reading(), stop=state.stopping)
+    checked = await asyncio.to_thread(check_upload, staged, rules_file=state.settings.rules_file,
+                                      ocr_cache=ocr_cache_dir(state.settings.index_dir),
+                                      reading=reading)
+    if isinstance(checked, str):  # unreadable: nothing in sources_dir or the index changed
+        discard(staged)
+        await reply(msg, texts.UPLOAD_FAILED.format(name=escape(name),
+                                                    reason=escape(hide_paths(checked))))
+        return
+    target = folder / name
+    replaced = await asyncio.to_thread(to_replace, target, sources=folder,
+                                       index_dir=state.settings.index_dir)
+    if replaced or (await state.live_searcher()).reaches(target.stem):
+        token = state.uploads.ask(PendingUpload(staged, target))
+        existing = names_of(replaced) or target.stem
+        await reply(msg, texts.UPLOAD_CONFIRM.format(
+            existing=escape(existing), name=escape(name), title=escape(checked.title),
+            clauses=len(checked.clauses)), markup=InlineKeyboardMarkup([[
+                InlineKeyboardButton(texts.BUTTON_REPLACE, callback_data=f"upload:yes:{token}"),
+                InlineKeyboardButton(texts.BUTTON_KEEP, callback_data=f"upload:no:{token}")]]))
+        return
+    await put_in_place(msg, state, staged, target)
