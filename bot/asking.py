@@ -27,6 +27,7 @@ from .replies import (
     reply,
     sender_id,
     start_typing,
+    topic_of,
     typing_sent,
 )
 from .state import Ctx, MorePage
@@ -57,15 +58,16 @@ def addressed_text(message: Message, username: str, bot_id: int) -> str | None:
     return None
 
 
-def reachable_scope(context: Ctx, searcher: Searcher, access: ChatAccess) -> str | None:
-    """The chat's /use contract while ``searcher`` still has it inside the chat's collections
-    (a scope that is not is dropped)."""
+def reachable_scope(context: Ctx, topic: int | None, searcher: Searcher,
+                    access: ChatAccess) -> str | None:
+    """The /use contract of the chat (or its forum ``topic``) while ``searcher`` still has it
+    inside the chat's collections (a scope that is not is dropped)."""
     state = chat_state(context)
-    if state.scope is None:
+    scope = state.scope(topic)
+    if scope is not None and not searcher.reaches(scope, collections=access.collections):
+        state.set_scope(topic, None)
         return None
-    if not searcher.reaches(state.scope, collections=access.collections):
-        state.scope = None
-    return state.scope
+    return scope
 
 
 async def answer(update: Update, context: Ctx, question: str, access: ChatAccess) -> None:
@@ -81,7 +83,7 @@ async def answer(update: Update, context: Ctx, question: str, access: ChatAccess
         return
     typing = start_typing(msg)
     searcher = await context.bot_data.live_searcher()
-    scope = reachable_scope(context, searcher, access)
+    scope = reachable_scope(context, topic_of(update), searcher, access)
     try:
         result = await asyncio.to_thread(searcher.search, question, scope, FETCH,
                                          collections=access.collections)

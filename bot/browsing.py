@@ -15,7 +15,7 @@ from . import texts
 from .comparing import render_comparison
 from .compose import compose
 from .render import pack, render_answer
-from .replies import asker_script, chat_state, guard, query_error_text, reply
+from .replies import asker_script, chat_state, guard, query_error_text, reply, topic_of
 from .state import Ctx
 
 CLAUSE_CHILD_CHARS = 12_000  # characters of a heading's sub-clauses /clause quotes
@@ -52,7 +52,8 @@ async def cmd_contracts(update: Update, context: Ctx) -> None:
 
 
 async def cmd_use(update: Update, context: Ctx) -> None:
-    """/use KEY|N|all: scope this chat to one contract, or clear the scope."""
+    """/use KEY|N|all: scope this chat (in a forum, this topic) to one contract, or clear
+    the scope."""
     msg = update.effective_message
     if msg is None or (access := await guard(update, context)) is None:
         return
@@ -61,9 +62,11 @@ async def cmd_use(update: Update, context: Ctx) -> None:
     if not arg:
         await reply(msg, texts.say(texts.USE_USAGE, script))
         return
+    topic = topic_of(update)
     if arg.lower() in ("all", "全部"):
-        chat_state(context).scope = None
-        await reply(msg, texts.say(texts.USE_CLEARED, script))
+        chat_state(context).set_scope(topic, None)
+        cleared = texts.USE_CLEARED if topic is None else texts.USE_CLEARED_TOPIC
+        await reply(msg, texts.say(cleared, script))
         return
     searcher = await context.bot_data.live_searcher()
     infos = await asyncio.to_thread(searcher.contracts, collections=access.collections)
@@ -73,8 +76,8 @@ async def cmd_use(update: Update, context: Ctx) -> None:
     if chosen is None:
         await reply(msg, texts.say(texts.USE_UNKNOWN, script, arg=escape(arg)))
         return
-    chat_state(context).scope = chosen.key
-    await reply(msg, texts.say(texts.USE_SET, script,
+    chat_state(context).set_scope(topic, chosen.key)
+    await reply(msg, texts.say(texts.USE_SET if topic is None else texts.USE_SET_TOPIC, script,
                                title=escape(to_script(chosen.title, script))))
 
 
@@ -89,7 +92,7 @@ async def cmd_clause(update: Update, context: Ctx) -> None:
         await reply(msg, texts.say(texts.CLAUSE_USAGE, script))
         return
     number = args[0]
-    contract = args[1] if len(args) > 1 else chat_state(context).scope
+    contract = args[1] if len(args) > 1 else chat_state(context).scope(topic_of(update))
     searcher = await context.bot_data.live_searcher()
     try:
         hits = await asyncio.to_thread(searcher.get_clause, number, contract,

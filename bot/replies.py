@@ -54,6 +54,12 @@ def sender_id(update: Update) -> int | None:
     return user.id if user else None
 
 
+def topic_of(update: Update) -> int | None:
+    """The forum topic the update was sent in (None outside topics: a chat's own scope)."""
+    msg = update.effective_message
+    return msg.message_thread_id if msg is not None and msg.is_topic_message else None
+
+
 def chat_state(context: Ctx) -> ChatData:
     """This chat's state (a throwaway one for an update without a chat)."""
     return context.chat_data if context.chat_data is not None else ChatData()

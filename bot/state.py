@@ -121,15 +121,26 @@ class UserData:
 
 @dataclass
 class ChatData:
-    """One chat's state: the /use scope, the 更多 pages not yet asked for, the answers that
-    can still be voted on, by key, and the messages that answered recent questions, by the
-    question's message id."""
+    """One chat's state: the /use scope of the chat and of each forum topic, the 更多 pages
+    not yet asked for, the answers that can still be voted on, by key, and the messages that
+    answered recent questions, by the question's message id."""
 
-    scope: str | None = None
+    scopes: dict[int | None, str] = field(default_factory=dict)  # topic id (None: the chat)
     pages: dict[str, MorePage] = field(default_factory=dict)
     page_seq: int = 0
     votes: dict[str, Voted] = field(default_factory=dict)
     answers: dict[int, tuple[int, ...]] = field(default_factory=dict)
+
+    def scope(self, topic: int | None) -> str | None:
+        """The contract /use limits ``topic`` (None: the chat outside topics) to, if any."""
+        return self.scopes.get(topic)
+
+    def set_scope(self, topic: int | None, contract: str | None) -> None:
+        """Limit ``topic`` to ``contract`` (None: every contract again)."""
+        if contract is None:
+            self.scopes.pop(topic, None)
+        else:
+            self.scopes[topic] = contract
 
     def keep_answer(self, question: int, messages: tuple[int, ...]) -> None:
         """Remember the messages that answer the question ``question`` (the oldest go first)."""

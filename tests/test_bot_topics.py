@@ -1,0 +1,43 @@
+"""Forum topics: a support group often keeps a topic per customer, so /use limits the topic it
+is sent in, not the whole group; the chat outside topics keeps its own scope."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from bot_helpers import message
+from test_bot_e2e import FORUM, running_bot
+
+
+def in_topic(text: str, message_id: int, topic: int | None) -> dict[str, Any]:
+    """A message in the forum FORUM: in ``topic``, or outside topics when None."""
+    extra: dict[str, Any] = {"chat": {"id": FORUM, "type": "supergroup", "is_forum": True}}
+    if topic is not None:
+        extra.update(message_thread_id=topic, is_topic_message=True)
+    return message(FORUM, text, message_id=message_id, **extra)
+
+
+async def test_use_in_a_topic_limits_that_topic_only(tmp_path: Path) -> None:
+    async with running_bot(tmp_path) as api:
+        api.push("message", in_topic("/use maint", 1, 77))
+        [set_reply] = await api.wait_for("sendMessage", 1)
+        asked = {}
+        for n, topic in enumerate((77, 88, None), 2):
+            api.push("message", in_topic("/ask 乙方响应时间是多少", n, topic))
+            asked[topic] = (await api.wait_for("sendMessage", n))[-1]
+        api.push("message", in_topic("/clause 7.2", 5, 77))  # only the other contract has one
+        clause = (await api.wait_for("sendMessage", 5))[-1]
+        api.push("message", in_topic("/use all", 6, 77))
+        cleared = (await api.wait_for("sendMessage", 6))[-1]
+        api.push("message", in_topic("/ask 乙方响应时间是多少", 7, 77))
+        again = (await api.wait_for("sendMessage", 7))[-1]
+    assert set_reply["text"].startswith("本话题现在只在《软件维护服务合同》中查找")
+    assert set_reply["message_thread_id"] == 77
+    assert "《软件维护服务合同》" in asked[77]["text"] and "在线客服" not in asked[77]["text"]
+    for other in (88, None):  # another topic and the chat outside topics: every contract
+        assert "《在线客服系统升级服务合同》" in asked[other]["text"]
+    assert asked[88]["message_thread_id"] == 88
+    assert clause["text"] == "没有找到条款 7.2。"
+    assert cleared["text"] == "本话题现在在所有合同中查找。"
+    assert "《在线客服系统升级服务合同》" in again["text"]
