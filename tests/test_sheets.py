@@ -6,6 +6,8 @@ table, photographed so, reads like its text layer."""
 from __future__ import annotations
 
 import json
+import subprocess
+import sys
 from itertools import pairwise
 from pathlib import Path
 
@@ -111,3 +113,11 @@ def test_a_cache_from_before_sheets_is_read_again_only_where_a_sheet_is(
     assert len(ocr_calls) == 3  # the photo only
     assert [p.text for p in again.pages] == [p.text for p in first.pages]
     assert "unchecked" not in json.loads((cache / f"{current}.json").read_text("utf-8"))
+
+
+def test_opencv_is_loaded_only_to_read_a_page() -> None:
+    """Asking (the index, the bot, the command line) does not load OpenCV or the OCR engine:
+    they cost a question's process 80 ms and 16 MB."""
+    code = ("import sys\nimport index, bot.app, bot.cli\n"
+            "assert 'cv2' not in sys.modules and 'rapidocr' not in sys.modules\n")
+    subprocess.run([sys.executable, "-c", code], check=True, timeout=120)

@@ -10,14 +10,14 @@ The sheet is taken only when nothing else is likely: the largest bright region (
 threshold) is a quadrilateral covering a fifth of the image or more, whole inside the frame, on
 a plain ground (no text or drawing beside the sheet). A scan, a page that runs out
 of the frame, a page on a light table or among other papers is left as it is. Array code
-(OpenCV, which comes with the OCR engine) on a copy 800 pixels long.
+(OpenCV, which comes with the OCR engine) on a copy 800 pixels long. OpenCV is imported when
+a page is read, not with the index: it would cost every ``ask`` 80 ms and 16 MB.
 """
 
 from __future__ import annotations
 
 from typing import Any
 
-import cv2
 import numpy as np
 
 SMALL = 800  # pixels on the long side of the copy the sheet is looked for on
@@ -30,6 +30,8 @@ _BAND = 6  # pixels (on the copy) of ground along the sheet's outline not looked
 def find_sheet(gray: np.ndarray) -> np.ndarray | None:
     """The corners of a sheet of paper photographed on a darker ground (top-left, top-right,
     bottom-right, bottom-left; x, y in pixels of ``gray``, a 2-D uint8 array), or None."""
+    import cv2
+
     height, width = gray.shape
     k = SMALL / max(height, width)
     small = cv2.resize(gray, (max(1, round(width * k)), max(1, round(height * k))),
@@ -49,6 +51,8 @@ def find_sheet(gray: np.ndarray) -> np.ndarray | None:
 def flatten_sheet(image: np.ndarray, corners: np.ndarray) -> np.ndarray:
     """The sheet at ``corners`` of ``image`` (H × W or H × W × 3) turned into a rectangle as
     wide and as high as its longer edges."""
+    import cv2
+
     tl, tr, br, bl = corners
     width = round(max(np.hypot(*(tr - tl)), np.hypot(*(br - bl))))
     height = round(max(np.hypot(*(bl - tl)), np.hypot(*(br - tr))))
@@ -72,6 +76,8 @@ def flattened(image: Any) -> Any:
 
 def _largest_bright_region(small: np.ndarray) -> np.ndarray | None:
     """The largest region brighter than Otsu's threshold, when its size may be a sheet's."""
+    import cv2
+
     _, bright = cv2.threshold(small, 0, 255, cv2.THRESH_BINARY + cv2.THRESH_OTSU)
     bright = cv2.morphologyEx(bright, cv2.MORPH_CLOSE, np.ones((9, 9), np.uint8))
     count, labels, stats, _ = cv2.connectedComponentsWithStats(bright, connectivity=4)
@@ -87,6 +93,8 @@ def _largest_bright_region(small: np.ndarray) -> np.ndarray | None:
 def _quadrilateral(mask: np.ndarray) -> np.ndarray | None:
     """The four corners of ``mask``'s outline when it is a quadrilateral (its convex hull has
     four corners and covers it within 4 %), in reading order; else None."""
+    import cv2
+
     contours, _ = cv2.findContours(mask, cv2.RETR_EXTERNAL, cv2.CHAIN_APPROX_SIMPLE)
     outline = cv2.convexHull(max(contours, key=cv2.contourArea))
     quad = cv2.approxPolyDP(outline, 0.02 * cv2.arcLength(outline, True), True)
@@ -116,6 +124,8 @@ def _inside_frame(corners: np.ndarray, shape: tuple[int, ...]) -> bool:
 def _plain_ground(small: np.ndarray, corners: np.ndarray) -> bool:
     """Whether the ground around the sheet is plain: few edges (no text or drawing) beyond a
     band along the sheet's outline."""
+    import cv2
+
     sheet = np.zeros(small.shape, np.uint8)
     cv2.fillConvexPoly(sheet, corners.round().astype(np.int32), 1)
     near = cv2.dilate(sheet, np.ones((4 * _BAND + 1, 4 * _BAND + 1), np.uint8))
