@@ -77,7 +77,7 @@ async def answer(update: Update, context: Ctx, question: str, access: ChatAccess
         return
     script = asker_script(update, context, question)
     if not question.strip():
-        await reply(msg, texts.say(texts.ASK_USAGE, script))
+        await answer_question(update, context, msg, [texts.say(texts.ASK_USAGE, script)])
         return
     if not await within_rate(update, context, script):
         return
@@ -91,14 +91,25 @@ async def answer(update: Update, context: Ctx, question: str, access: ChatAccess
         if isinstance(err, UnknownContractError):  # a contract they looked for and missed
             await _log_unanswered(context, msg.chat_id, question)
         await typing_sent(typing)
-        await reply(msg, query_error_text(err, script))
+        await answer_question(update, context, msg, [query_error_text(err, script)])
         return
     if not (result.relevant and result.hits):
         await _log_unanswered(context, msg.chat_id, question)
     size = PRIVATE_HITS if is_private(update) else GROUP_HITS
     await typing_sent(typing)
-    await send_page(msg, context, MorePage(result, 0, size, script), question=True,
-                    edited=update.edited_message is not None)
+    await answer_question(update, context, msg,
+                          *page_messages(context, MorePage(result, 0, size, script)))
+
+
+async def answer_question(update: Update, context: Ctx, msg: Message, htmls: list[str],
+                          markup: InlineKeyboardMarkup | None = None) -> None:
+    """Reply to the question ``msg`` with ``htmls``, remembered as its answer; an edited
+    question's earlier answer (or refusal) is replaced."""
+    state = chat_state(context)
+    edited = update.edited_message is not None
+    earlier = state.answers.get(msg.message_id, ()) if edited else ()
+    state.keep_answer(msg.message_id,
+                      await send_answer(msg, htmls, markup, replacing=earlier))
 
 
 async def within_rate(update: Update, context: Ctx, script: Script) -> bool:
@@ -119,11 +130,9 @@ async def _log_unanswered(context: Ctx, chat_id: int, question: str) -> None:
         await asyncio.to_thread(log.record_unanswered, chat_id, question)
 
 
-async def send_page(msg: Message, context: Ctx, page: MorePage, *,
-                    question: bool = False, edited: bool = False) -> None:
-    """Send one page of hits as a reply to ``msg``: 更多 under it when more remain, then
-    👍/👎. When ``msg`` is the ``question`` (not a 更多 page), the answer is remembered; when
-    the question was ``edited``, the answer sent to it before is replaced."""
+def page_messages(context: Ctx, page: MorePage) -> tuple[list[str], InlineKeyboardMarkup | None]:
+    """One page of hits as messages, and the buttons under the last: 更多 when more remain
+    (the rest kept for it), then 👍/👎."""
     result, offset, size, script = page
     hits = result.hits[offset:offset + size]
     answer = compose(result, hits=hits, script=script, child_chars=ANSWER_CHILD_CHARS)
@@ -138,14 +147,7 @@ async def send_page(msg: Message, context: Ctx, page: MorePage, *,
                                               callback_data=f"more:{key}")])
         rows.append(vote_row(context, result.question, hits))
     rows = [r for r in rows if r]
-    markup = InlineKeyboardMarkup(rows) if rows else None
-    if not question:
-        await send_answer(msg, messages, markup)
-        return
-    state = chat_state(context)
-    earlier = state.answers.get(msg.message_id, ()) if edited else ()
-    sent = await send_answer(msg, messages, markup, replacing=earlier)
-    state.keep_answer(msg.message_id, sent)
+    return messages, InlineKeyboardMarkup(rows) if rows else None
 
 
 async def on_more(update: Update, context: Ctx) -> None:
@@ -172,7 +174,7 @@ async def on_more(update: Update, context: Ctx) -> None:
         hits = tuple(h for h in stored.result.hits
                      if searcher.reaches(h.clause.contract, collections=access.collections))
         stored = stored._replace(result=dataclasses.replace(stored.result, hits=hits))
-    await send_page(query.message, context, stored)
+    await send_answer(query.message, *page_messages(context, stored))
 
 
 async def on_text(update: Update, context: Ctx) -> None:

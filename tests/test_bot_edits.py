@@ -129,3 +129,23 @@ async def test_an_edited_upload_or_reindex_is_not_done_again(tmp_path: Path) -> 
         await settled(api)
         assert len(api.sent("getFile")) == 1
         assert len(api.sent()) == 3  # the upload's two replies and the settling answer
+
+
+async def test_a_refusal_and_an_answer_replace_each_other_when_the_question_is_edited(
+        tmp_path: Path) -> None:
+    """/ask without a question gets its usage line; edited to a question, the usage line
+    becomes the answer; edited again to a contract that is not indexed, the answer becomes
+    that refusal. One message throughout."""
+    async with running_bot(tmp_path, LEASE) as api:
+        api.push("message", message(PRIVATE, "/ask", message_id=11))
+        [usage] = await api.wait_for("sendMessage", 1)
+        api.push("edited_message", edited(PRIVATE, "/ask 押金是多少", 11))
+        [answered] = await api.wait_for("editMessageText", 1)
+        api.push("edited_message", edited(PRIVATE, "/ask 《不存在的合同》的押金是多少", 11))
+        refused = (await api.wait_for("editMessageText", 2))[-1]
+        await asyncio.sleep(0.3)
+        assert len(api.sent()) == 1
+    assert "请在 /ask 后写上问题" in usage["text"]
+    assert first_heading(answered["text"]) == "<b>《房屋租赁合同》 第二条</b>"
+    assert "没有收录名为 《不存在的合同》 的合同" in refused["text"]
+    assert "reply_markup" not in refused  # the votes of the answer it replaced are gone
