@@ -14,7 +14,7 @@ HELP = (
     "命令：\n"
     "/ask 问题 — 提问，例如 /ask 乙方响应时间是多少\n"
     "/contracts — 列出已收录的合同\n"
-    "/use 编号或代号 — 只在一份合同中查找，例如 /use 1；/use all 取消\n"
+    "/use 编号或代号 — 只在一份合同中查找（在论坛话题中只限本话题），例如 /use 1；/use all 取消\n"
     "/clause 条款号 [合同代号] — 引用条款原文，例如 /clause 7.2\n"
     "/compare 主题 — 比较各合同的约定，例如 /compare 违约金\n"
     "/help — 显示本帮助\n"
@@ -22,8 +22,9 @@ HELP = (
 )
 ADMIN_HELP = (
     "\n管理员：直接发送 PDF、DOCX 或 TXT 文件（说明文字写集合名即收入该集合），或合同的照片、"
-    "扫描图片，即可收录（多页的照片请合成一个 PDF 或 TIFF 发送）；/reindex 重建索引（会清空索引"
-    "或删除半数以上合同时，需用 /reindex replace 确认）；/feedback 查看 👎 与未找到答案的问题。"
+    "扫描图片，即可收录（多页合同的照片请一次选中各页、作为一组发送，即收为一份合同）；"
+    "/reindex 重建索引（会清空索引或删除半数以上合同时，需用 /reindex replace 确认）；"
+    "/feedback 查看 👎 与未找到答案的问题。"
 )
 NOT_ALLOWED = (
     "抱歉，本聊天尚未获准使用此机器人。请将本聊天的 ID <code>{chat_id}</code> 告知管理员。"
