@@ -78,6 +78,7 @@ def photographed(image: Any, slant: float = 0.1, ground: int = 95) -> Any:
     """``image`` as a phone photographs the page lying on a plain desk of grey ``ground``:
     narrower at the far (top) edge by ``slant`` of its width on each side, a little turned,
     lit from the right, blurred. Also the corners of the page in the photo."""
+    import cv2
     import numpy as np
     from PIL import Image, ImageFilter
 
@@ -87,12 +88,9 @@ def photographed(image: Any, slant: float = 0.1, ground: int = 95) -> Any:
                (canvas_w * (0.94 - 0.6 * slant), canvas_h * 0.04),
                (canvas_w * 0.96, canvas_h * 0.96), (canvas_w * 0.03, canvas_h * 0.95)]
     page = [(0, 0), (width, 0), (width, height), (0, height)]
-    # PIL maps each pixel of the photo back to the page: solve for that perspective
-    rows, values = [], []
-    for (x, y), (u, v) in zip(corners, page, strict=True):
-        rows += [[x, y, 1, 0, 0, 0, -u * x, -u * y], [0, 0, 0, x, y, 1, -v * x, -v * y]]
-        values += [u, v]
-    coeffs = np.linalg.solve(np.array(rows, float), np.array(values, float)).tolist()
+    # PIL maps each pixel of the photo back to the page: the perspective from photo to page
+    coeffs = cv2.getPerspectiveTransform(np.array(corners, np.float32),
+                                         np.array(page, np.float32)).flatten()[:8].tolist()
     size = (canvas_w, canvas_h)
     noise = np.random.default_rng(0).normal(ground, 12, (canvas_h, canvas_w))
     photo = Image.fromarray(np.clip(noise, 0, 255).astype(np.uint8))
