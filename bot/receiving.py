@@ -40,6 +40,16 @@ def upload_folder(sources_dir: Path, caption: str | None) -> Path | None:
     return sources_dir / name if _COLLECTION.fullmatch(name) else None
 
 
+def split_caption(caption: str | None) -> tuple[str | None, str | None]:
+    """A photo's caption as (collection, name): "customer-a/租赁合同" puts the photo named
+    租赁合同 in collection customer-a; a caption without "/" names the photo only."""
+    text = (caption or "").strip()
+    collection, slash, name = text.partition("/")
+    if not slash:
+        return None, text or None
+    return collection.strip(), name.strip() or None
+
+
 def safe_name(name: str) -> str:
     """A file name without directories or odd characters; CJK letters, digits, ._- are kept."""
     base = Path(name.replace("\\", "/")).name
@@ -84,9 +94,9 @@ async def on_document(update: Update, context: Ctx) -> None:
 
 
 async def on_photo(update: Update, context: Ctx) -> None:
-    """An admin's photo of a contract in private: saved as <caption or photo-time>.jpg in the
-    default collection (the caption names the photo), read by OCR and indexed like any upload.
-    Photos sent together (an album) are one contract, saved as one PDF of their pages."""
+    """An admin's photo of a contract in private: saved as <caption or photo-time>.jpg (a
+    caption "collection/name" puts it in that collection), read by OCR and indexed like any
+    upload. Photos sent together (an album) are one contract, saved as one PDF of their pages."""
     msg = update.effective_message
     if msg is None or not msg.photo or not is_private(update):
         return
@@ -94,9 +104,10 @@ async def on_photo(update: Update, context: Ctx) -> None:
         await _take_album(update, context, msg)
         return
     photo = msg.photo[-1]  # the largest size Telegram keeps
-    stem = msg.caption or f"photo-{msg.date:%Y%m%d-%H%M%S}-{msg.message_id}"
+    collection, stem = split_caption(msg.caption)
+    stem = stem or f"photo-{msg.date:%Y%m%d-%H%M%S}-{msg.message_id}"
     await _take_upload(update, context, f"{stem}.jpg", photo.file_size,
-                       _download(photo.get_file))
+                       _download(photo.get_file), collection=collection)
 
 
 async def _take_album(update: Update, context: Ctx, msg: Message) -> None:
@@ -110,8 +121,10 @@ async def _take_album(update: Update, context: Ctx, msg: Message) -> None:
     finally:
         albums.done(msg)
     first = album.pages[0]
-    stem = album.caption or f"photos-{first.date:%Y%m%d-%H%M%S}-{first.message_id}"
-    await _take_upload(update, context, f"{stem}.pdf", album.size, album.write_pdf)
+    collection, stem = split_caption(album.caption)
+    stem = stem or f"photos-{first.date:%Y%m%d-%H%M%S}-{first.message_id}"
+    await _take_upload(update, context, f"{stem}.pdf", album.size, album.write_pdf,
+                       collection=collection)
 
 
 def _download(get_file: Callable[[], Awaitable[File]]) -> Callable[[BinaryIO], Awaitable[None]]:

@@ -132,6 +132,47 @@ async def test_a_photo_is_read_by_ocr_and_indexed(
     assert entry["clauses"] == 2
 
 
+async def test_a_photos_caption_can_name_its_collection(
+    shared: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """A caption "customer-b/劳动合同" saves the photo as 劳动合同.jpg in collection customer-b;
+    a collection that is not a plain folder name is refused before anything is downloaded."""
+    from scans import crop, render_page, scanned
+
+    page = render_page(shared / "contracts-real" / "劳动合同（已填写样例）.pdf", 1)
+    buf = io.BytesIO()
+    scanned(crop(page, 0.09, 0.535)).save(buf, "JPEG", quality=85)
+    photo = [{"file_id": "P1", "file_unique_id": "P1", "width": 1654, "height": 1040,
+              "file_size": len(buf.getvalue())}]
+    async with real_bot(tmp_path) as api:
+        api.files["documents/P1"] = buf.getvalue()
+        api.push("message", message(ADMIN, None, message_id=1, caption="../x/劳动合同",
+                                    photo=photo))
+        [refused] = await api.wait_for("sendMessage", 1)
+        assert "集合名" in refused["text"] and api.sent("getFile") == []
+        api.push("message", message(ADMIN, None, message_id=2, caption=" customer-b / 劳动合同 ",
+                                    photo=photo))
+        sent = await api.wait_for("sendMessage", 3, timeout=120)
+    assert sent[-1]["text"] == "已收录《劳动合同》，共 2 条。"
+    assert [p.relative_to(tmp_path / "src").as_posix()
+            for p in (tmp_path / "src").rglob("*.jpg")] == ["customer-b/劳动合同.jpg"]
+    assert not (tmp_path / "x").exists()
+    [entry] = [s for s in _status(tmp_path / "index", capsys)["sources"]
+               if Path(s["source"]).name == "劳动合同.jpg"]
+    assert entry["collection"] == "customer-b"
+
+
+def test_a_caption_names_the_collection_then_the_photo() -> None:
+    from bot.receiving import split_caption
+
+    assert split_caption(None) == (None, None) and split_caption("  ") == (None, None)
+    assert split_caption("劳动合同") == (None, "劳动合同")
+    assert split_caption("customer-a/劳动合同") == ("customer-a", "劳动合同")
+    assert split_caption("customer-a/") == ("customer-a", None)
+    assert split_caption("/劳动合同") == ("", "劳动合同")  # the default collection
+    assert split_caption("a/b/c") == ("a", "b/c")  # the name's own "/" is dropped later
+
+
 def test_uploads_of_images_are_taken_others_refused() -> None:
     from bot import texts
     from bot.receiving import upload_refusal
