@@ -34,6 +34,7 @@ from .errors import BotApiError, TokenRejectedError
 from .feedback import QuestionLog
 from .limiter import AnswersFirstLimiter
 from .logfilter import protect_logs, protect_output
+from .persistence import STATE_FILE, JsonPersistence
 from .ratelimit import QuestionRate
 from .settings import Settings
 from .state import CONTEXT_TYPES, BotApp, BotState, Builder, ChatData, Ctx, UserData
@@ -123,6 +124,7 @@ def build_application(settings: Settings, *, searcher: Searcher | None = None,
         .concurrent_updates(True)
         .post_init(post_init)
         .post_shutdown(post_shutdown)
+        .persistence(JsonPersistence(settings.index_dir / STATE_FILE))
     )
     if rate_limit:
         builder = builder.rate_limiter(AnswersFirstLimiter())

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import secrets
 import threading
 from collections.abc import Sequence
 from dataclasses import dataclass, field
@@ -127,7 +128,6 @@ class ChatData:
 
     scopes: dict[int | None, str] = field(default_factory=dict)  # topic id (None: the chat)
     pages: dict[str, MorePage] = field(default_factory=dict)
-    page_seq: int = 0
     votes: dict[str, Voted] = field(default_factory=dict)
     answers: dict[int, tuple[int, ...]] = field(default_factory=dict)
 
@@ -156,9 +156,12 @@ class ChatData:
             self.votes.pop(next(iter(self.votes)))
 
     def keep(self, page: MorePage) -> str:
-        """Store ``page`` under a new key (for the button's callback data) and return the key."""
-        self.page_seq += 1
-        key = str(self.page_seq)
+        """Store ``page`` under a new random key (for the button's callback data) and return
+        the key: a counter would start again after a restart, and an old 更多 button would
+        then show the next hits of a newer question."""
+        key = secrets.token_hex(4)
+        while key in self.pages:
+            key = secrets.token_hex(4)
         self.pages[key] = page
         if len(self.pages) > MAX_PAGES:
             self.pages.pop(next(iter(self.pages)))

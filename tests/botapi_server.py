@@ -179,6 +179,8 @@ class FakeBotApi:
                     "username": BOT_USERNAME, "can_join_groups": True}
         if api == "getUpdates":
             offset = int(p.get("offset", 0) or 0)
+            if offset > 0:  # Telegram forgets the updates an offset confirms
+                self._updates = [u for u in self._updates if u["update_id"] >= offset]
             pending = [u for u in self._updates if u["update_id"] >= offset]
             if not pending:
                 self._new.clear()

@@ -1,0 +1,130 @@
+"""What a chat set up outlives a restart of the bot (a deploy, a reboot): /use scopes per forum
+topic, the answers an edited question replaces, the script a user asks in. Kept in
+``chats.json`` beside the index, as JSON; 更多 pages are not kept, and an old 更多 button says
+so instead of showing another question's hits. The real Application, stopped and started again
+against the same loopback Bot API."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import stat
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from pathlib import Path
+from typing import Any
+
+from bot_helpers import message
+from botapi_server import FakeBotApi, running
+from index_corpus import FAST_ENCODER, write_corpus
+from team_bot import build, buttons, callback, sent_message
+from test_bot_e2e import FORUM, MAINT, PRIVATE, UPGRADE
+from test_bot_edits import edited
+from test_bot_topics import in_topic
+
+from bot.app import build_application
+from bot.persistence import STATE_FILE, chat_from, chat_record, user_from, user_record
+from bot.settings import Settings
+from bot.state import MAX_ANSWERS, ChatData, UserData
+from index import has_index
+from index.search import Searcher
+
+
+@asynccontextmanager
+async def bot_session(api: FakeBotApi, tmp_path: Path) -> AsyncIterator[None]:
+    """One run of the bot over the index in ``tmp_path`` (built on the first run)."""
+    src, idx = tmp_path / "src", tmp_path / "index"
+    if not has_index(idx):
+        write_corpus(src, UPGRADE, MAINT)
+        await asyncio.to_thread(build, [src], idx)
+    settings = Settings(index_dir=idx, sources_dir=src, telegram_token="123456:TEST-token",
+                        telegram_base_url=api.base_url,
+                        telegram_base_file_url=api.base_file_url,
+                        allowed_chats=frozenset({PRIVATE, FORUM}), embed_model=FAST_ENCODER)
+    searcher = await asyncio.to_thread(Searcher.open, idx, FAST_ENCODER)
+    async with running(build_application(settings, searcher=searcher, build=build)):
+        yield
+
+
+async def replies_to(api: FakeBotApi, chat: int, message_id: int) -> list[dict[str, Any]]:
+    """Every message the bot sent in reply to ``message_id`` of ``chat``, once it has
+    answered (a long answer takes several messages: a moment more for the rest)."""
+    def found() -> list[dict[str, Any]]:
+        return [s for s in api.sent() if int(s["chat_id"]) == chat
+                and (s.get("reply_parameters") or {}).get("message_id") == message_id]
+    for _ in range(1000):
+        if found():
+            await asyncio.sleep(0.3)
+            return found()
+        await asyncio.sleep(0.01)
+    raise AssertionError(f"no reply to {message_id}")
+
+
+async def test_scopes_answers_and_scripts_outlive_a_restart(tmp_path: Path) -> None:
+    api = FakeBotApi()
+    await api.start()
+    try:
+        async with bot_session(api, tmp_path):
+            api.push("message", in_topic("/use maint", 1, 77))
+            await replies_to(api, FORUM, 1)
+            api.push("message", message(PRIVATE, "乙方響應時間是多少", message_id=2))
+            answer = await replies_to(api, PRIVATE, 2)
+            shown = sent_message(api, answer[-1])
+            more = next(b for b in buttons(shown) if b["text"] == "更多")
+        kept = tmp_path / "index" / STATE_FILE
+        assert stat.S_IMODE(kept.stat().st_mode) == 0o600
+        assert "乙方" not in kept.read_text("utf-8")  # ids and contract keys, no questions
+        before = len(api.sent())
+        async with bot_session(api, tmp_path):
+            api.push("message", in_topic("/ask 乙方响应时间是多少", 3, 77))
+            [scoped, *_] = await replies_to(api, FORUM, 3)
+            api.push("message", message(PRIVATE, "乙方響應時間是多少？", message_id=4))
+            newer = await replies_to(api, PRIVATE, 4)
+            assert any(b["text"] == "更多" for b in buttons(sent_message(api, newer[-1])))
+            api.push("callback_query", callback(PRIVATE, shown, more["callback_data"]))
+            api.push("edited_message", edited(PRIVATE, "乙方響應時間是多久", 2))
+            edits = await api.wait_for("editMessageText", len(answer))
+            api.push("message", message(PRIVATE, "/help", message_id=5))
+            [helped] = await replies_to(api, PRIVATE, 5)
+            expired = api.sent()[before + 1 + len(newer):-1]
+    finally:
+        await api.stop()
+    assert "《软件维护服务合同》" in scoped["text"] and "在线客服" not in scoped["text"]
+    assert [s["text"] for s in expired] == ["沒有更多結果了。"]  # no second answer either
+    assert {e["message_id"] for e in edits} == {sent_message(api, a)["message_id"]
+                                                for a in answer}
+    assert "問題" in helped["text"]  # the user last asked in Traditional: /help follows
+
+
+async def test_a_state_file_that_cannot_be_read_is_set_aside(tmp_path: Path) -> None:
+    (tmp_path / "index").mkdir(mode=0o700)
+    (tmp_path / "index" / STATE_FILE).write_text("{not json", "utf-8")
+    api = FakeBotApi()
+    await api.start()
+    try:
+        async with bot_session(api, tmp_path):
+            api.push("message", message(PRIVATE, "乙方响应时间是多少", message_id=1))
+            [answer, *_] = await replies_to(api, PRIVATE, 1)
+    finally:
+        await api.stop()
+    assert "<b>《" in answer["text"]  # answered as ever
+    aside = tmp_path / "index" / f"{STATE_FILE}.unreadable"
+    assert aside.read_text("utf-8") == "{not json"
+    assert json.loads((tmp_path / "index" / STATE_FILE).read_text("utf-8"))["format"] == 1
+
+
+def test_records_keep_what_they_should_and_drop_odd_shapes() -> None:
+    chat = ChatData()
+    chat.set_scope(None, "upgrade")
+    chat.set_scope(77, "maint")
+    for q in range(MAX_ANSWERS + 5):
+        chat.keep_answer(q, (1000 + q,))
+    back = chat_from(json.loads(json.dumps(chat_record(chat))))
+    assert back.scopes == {None: "upgrade", 77: "maint"}
+    assert back.answers == chat.answers and len(back.answers) == MAX_ANSWERS
+    assert chat_record(ChatData()) == {} and user_record(UserData()) == {}
+    odd = chat_from({"scopes": {"x": "k", "5": 7, "-3": "k"},
+                     "answers": [[1, [2, "3"]], ["1", [2]], [4, [5, 6]], 7]})
+    assert odd.scopes == {-3: "k"} and odd.answers == {4: (5, 6)}
+    assert user_from({"script": "traditional"}).script == "traditional"
+    assert user_from({"script": "klingon"}).script is None
