@@ -16,14 +16,16 @@ from index import (
     ContractbotError,
     IndexBusyError,
     MissingSourceError,
+    Script,
     WouldChangeEncoderError,
     WouldDropError,
     remembered_sources,
+    to_script,
 )
 
 from . import texts
 from .access import is_admin
-from .replies import guard, hide_paths, is_private, reply, sender_id
+from .replies import asker_script, guard, hide_paths, is_private, reply, sender_id
 from .state import BotState, Ctx
 from .uploads import (
     Replacement,
@@ -61,25 +63,25 @@ async def build_now(state: BotState, *, replace: bool = False) -> BuildReport:
     return report
 
 
-def build_error_text(err: ContractbotError) -> str:
+def build_error_text(err: ContractbotError, script: Script = "simplified") -> str:
     """A refused or failed build in the admin's words (the index is unchanged): no server
     paths."""
     if isinstance(err, WouldDropError):
         names = "、".join(err.dropped[:3]) + ("等" if len(err.dropped) > 3 else "")
         if err.empty:
-            return texts.REBUILD_WOULD_EMPTY.format(total=err.total)
-        return texts.REBUILD_WOULD_DROP.format(total=err.total, count=len(err.dropped),
+            return texts.say(texts.REBUILD_WOULD_EMPTY, script, total=err.total)
+        return texts.say(texts.REBUILD_WOULD_DROP, script, total=err.total, count=len(err.dropped),
                                                names=escape(hide_paths(names)))
     if isinstance(err, WouldChangeEncoderError):
-        return texts.REBUILD_WOULD_CHANGE_ENCODER.format(
+        return texts.say(texts.REBUILD_WOULD_CHANGE_ENCODER, script,
             built_with=escape(err.built_with), configured=escape(err.configured),
             clauses=err.clauses)
     if isinstance(err, MissingSourceError):
         names = "、".join(Path(p).name for p in err.paths)
-        return texts.REBUILD_MISSING.format(paths=escape(names))
+        return texts.say(texts.REBUILD_MISSING, script, paths=escape(names))
     if isinstance(err, IndexBusyError):
-        return texts.INDEX_BUSY
-    return texts.REBUILD_FAILED.format(reason=escape(hide_paths(str(err))))
+        return texts.say(texts.INDEX_BUSY, script)
+    return texts.say(texts.REBUILD_FAILED, script, reason=escape(hide_paths(str(err))))
 
 
 async def on_upload_button(update: Update, context: Ctx) -> None:
@@ -91,23 +93,26 @@ async def on_upload_button(update: Update, context: Ctx) -> None:
     state = context.bot_data
     if not is_private(update) or not is_admin(state.settings, sender_id(update)):
         return
+    script = asker_script(update, context)
     action, _, token = (query.data or "").partition(":")[2].partition(":")
     with contextlib.suppress(BadRequest):  # the buttons may be gone already
         await query.edit_message_reply_markup(None)
     if action == "undo":
-        await undo_upload(query.message, state, token)
+        await undo_upload(query.message, state, token, script=script)
         return
     upload = state.uploads.answer(token)
     if upload is None:
-        await reply(query.message, texts.UPLOAD_EXPIRED)
+        await reply(query.message, texts.say(texts.UPLOAD_EXPIRED, script))
     elif action == "yes":
-        await put_in_place(query.message, state, upload.staged, upload.target)
+        await put_in_place(query.message, state, upload.staged, upload.target, script=script)
     else:
         discard(upload.staged)
-        await reply(query.message, texts.UPLOAD_KEPT.format(name=escape(upload.target.name)))
+        await reply(query.message,
+                    texts.say(texts.UPLOAD_KEPT, script, name=escape(upload.target.name)))
 
 
-async def put_in_place(msg: Message, state: BotState, staged: Path, target: Path) -> None:
+async def put_in_place(msg: Message, state: BotState, staged: Path, target: Path, *,
+                       script: Script = "simplified") -> None:
     """Move a read upload into place (keeping what it replaces), index it, and reply; if the
     build cannot index it after all, everything is put back as it was."""
     settings = state.settings
@@ -119,24 +124,25 @@ async def put_in_place(msg: Message, state: BotState, staged: Path, target: Path
                                            sources=settings.sources_dir)
         except FileExistsError:
             discard(staged)
-            await reply(msg, texts.UPLOAD_NAME_TAKEN.format(name=escape(target.name)))
+            await reply(msg, texts.say(texts.UPLOAD_NAME_TAKEN, script, name=escape(target.name)))
             return
         try:
             report = await rebuild(state)
         except ContractbotError as err:  # the file is in place: the next build indexes it
-            await reply(msg, texts.UPLOAD_NOT_INDEXED.format(
-                name=escape(target.name), reason=build_error_text(err)))
+            await reply(msg, texts.say(texts.UPLOAD_NOT_INDEXED, script,
+                name=escape(target.name), reason=build_error_text(err, script)))
             return
         failure = next((r for s, r in report.failed if _same_file(Path(s), target)), None)
         if failure is not None:
             await _take_back(done, state)
-            lines = [texts.UPLOAD_FAILED.format(name=escape(target.name),
+            lines = [texts.say(texts.UPLOAD_FAILED, script, name=escape(target.name),
                                                 reason=escape(hide_paths(failure)))]
             if done.saved:
-                lines.append(texts.UPLOAD_RESTORED.format(old=escape(", ".join(done.names))))
+                lines.append(texts.say(texts.UPLOAD_RESTORED, script,
+                                       old=escape(", ".join(done.names))))
             await reply(msg, "\n".join(lines))
             return
-    await _reply_indexed(msg, state, report, done)
+    await _reply_indexed(msg, state, report, done, script)
 
 
 async def _take_back(done: Replacement, state: BotState) -> None:
@@ -150,44 +156,47 @@ async def _take_back(done: Replacement, state: BotState) -> None:
 
 
 async def _reply_indexed(msg: Message, state: BotState, report: BuildReport,
-                         done: Replacement) -> None:
+                         done: Replacement, script: Script) -> None:
     """The title and clause count of an indexed upload, its notes, and an undo button."""
     target = done.installed
     info = next((c for c in state.searcher.contracts() if c.key == target.stem), None)
     if info is None:
-        await reply(msg, texts.UPLOAD_FAILED.format(name=escape(target.name), reason="未能收录"))
+        await reply(msg, texts.say(texts.UPLOAD_FAILED, script, name=escape(target.name),
+                                   reason=texts.say("未能收录", script)))
         return
-    lines = [texts.UPLOAD_OK.format(title=escape(info.title), clauses=info.clauses)]
-    lines += [texts.UPLOAD_NOTE.format(note=escape(n))
+    lines = [texts.say(texts.UPLOAD_OK, script, title=escape(to_script(info.title, script)),
+                       clauses=info.clauses)]
+    lines += [texts.say(texts.UPLOAD_NOTE, script, note=escape(n))
               for s, n in report.notes if _same_file(Path(s), target)]
     markup = None
     if done.saved:
-        lines.append(texts.UPLOAD_REPLACED.format(old=escape(", ".join(done.names))))
+        lines.append(texts.say(texts.UPLOAD_REPLACED, script, old=escape(", ".join(done.names))))
         token = state.uploads.keep_undo(done)
         markup = InlineKeyboardMarkup([[InlineKeyboardButton(
-            texts.BUTTON_UNDO, callback_data=f"upload:undo:{token}")]])
+            texts.say(texts.BUTTON_UNDO, script), callback_data=f"upload:undo:{token}")]])
     await reply(msg, "\n".join(lines), markup=markup)
 
 
-async def undo_upload(msg: Message, state: BotState, token: str) -> None:
+async def undo_upload(msg: Message, state: BotState, token: str, *,
+                      script: Script = "simplified") -> None:
     """Put back the files an upload replaced (the upload is kept beside their copies)."""
     done = state.uploads.take_undo(token)
     if done is None:
-        await reply(msg, texts.UPLOAD_EXPIRED)
+        await reply(msg, texts.say(texts.UPLOAD_EXPIRED, script))
         return
     old = escape(", ".join(done.names))
     async with state.uploads.lock:
         try:
             await asyncio.to_thread(undo, done)
         except FileExistsError:
-            await reply(msg, texts.UNDO_FAILED.format(old=old))
+            await reply(msg, texts.say(texts.UNDO_FAILED, script, old=old))
             return
         try:
             await rebuild(state)
         except ContractbotError as err:
-            await reply(msg, build_error_text(err))
+            await reply(msg, build_error_text(err, script))
             return
-    await reply(msg, texts.UPLOAD_UNDONE.format(old=old))
+    await reply(msg, texts.say(texts.UPLOAD_UNDONE, script, old=old))
 
 
 def _same_file(reported: Path, target: Path) -> bool:
@@ -203,23 +212,26 @@ async def cmd_reindex(update: Update, context: Ctx) -> None:
     if msg is None or chat is None or not await guard(update, context):
         return
     state = context.bot_data
+    script = asker_script(update, context)
     if not is_admin(state.settings, sender_id(update)):
-        await reply(msg, texts.ADMIN_ONLY)
+        await reply(msg, texts.say(texts.ADMIN_ONLY, script))
         return
     replace = any(a.lower().lstrip("-") == "replace" for a in context.args or ())
     pending, behind = state.rebuilds.request(lambda: build_now(state, replace=replace))
     if not pending.claim(chat.id):
         return  # this chat already waits for that build's result
     if behind:
-        await reply(msg, texts.REINDEX_QUEUED)
+        await reply(msg, texts.say(texts.REINDEX_QUEUED, script))
     try:
         report = await pending.result()
     except ContractbotError as err:
-        await reply(msg, build_error_text(err))
+        await reply(msg, build_error_text(err, script))
         return
-    lines = [texts.REINDEX_OK.format(contracts=report.contracts, clauses=report.clauses)]
-    lines += [texts.REINDEX_FAILED.format(name=escape(Path(s).name), reason=escape(hide_paths(r)))
+    lines = [texts.say(texts.REINDEX_OK, script, contracts=report.contracts,
+                       clauses=report.clauses)]
+    lines += [texts.say(texts.REINDEX_FAILED, script, name=escape(Path(s).name),
+                        reason=escape(hide_paths(r)))
               for s, r in report.failed]
-    lines += [texts.REINDEX_FAILED.format(name=escape(Path(s).name), reason=escape(n))
+    lines += [texts.say(texts.REINDEX_FAILED, script, name=escape(Path(s).name), reason=escape(n))
               for s, n in report.notes]
     await reply(msg, "\n".join(lines))

@@ -9,7 +9,7 @@ from html import escape
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Message, Update
 from telegram.constants import MessageEntityType
 
-from index import QueryError, Script, Searcher, UnknownContractError
+from index import QueryError, Script, UnknownContractError
 
 from . import texts
 from .access import ChatAccess, is_admin
@@ -18,12 +18,14 @@ from .edits import send_answer
 from .ratelimit import Verdict
 from .render import render_answer
 from .replies import (
+    asker_id,
     asker_script,
     chat_state,
     edit_markup,
     guard,
     is_private,
     query_error_text,
+    reachable_scope,
     reply,
     sender_id,
     start_typing,
@@ -56,18 +58,6 @@ def addressed_text(message: Message, username: str, bot_id: int) -> str | None:
                      and reply_to.from_user.id == bot_id):
         return text.strip()
     return None
-
-
-def reachable_scope(context: Ctx, topic: int | None, searcher: Searcher,
-                    access: ChatAccess) -> str | None:
-    """The /use contract of the chat (or its forum ``topic``) while ``searcher`` still has it
-    inside the chat's collections (a scope that is not is dropped)."""
-    state = chat_state(context)
-    scope = state.scope(topic)
-    if scope is not None and not searcher.reaches(scope, collections=access.collections):
-        state.set_scope(topic, None)
-        return None
-    return scope
 
 
 async def answer(update: Update, context: Ctx, question: str, access: ChatAccess) -> None:
@@ -116,7 +106,7 @@ async def within_rate(update: Update, context: Ctx, script: Script) -> bool:
     """True when the asker is within their question rate; the first question past it gets a
     polite reply, later ones in the same minute none."""
     rate = context.bot_data.question_rate
-    verdict = rate.check(sender_id(update))
+    verdict = rate.check(asker_id(update))
     if verdict is Verdict.REFUSE and update.effective_message is not None:
         await reply(update.effective_message,
                     texts.say(texts.TOO_MANY_QUESTIONS, script, limit=rate.limit))

@@ -15,7 +15,15 @@ from . import texts
 from .comparing import render_comparison
 from .compose import compose
 from .render import pack, render_answer
-from .replies import asker_script, chat_state, guard, query_error_text, reply, topic_of
+from .replies import (
+    asker_script,
+    chat_state,
+    guard,
+    query_error_text,
+    reachable_scope,
+    reply,
+    topic_of,
+)
 from .state import Ctx
 
 CLAUSE_CHILD_CHARS = 12_000  # characters of a heading's sub-clauses /clause quotes
@@ -86,14 +94,15 @@ async def cmd_clause(update: Update, context: Ctx) -> None:
     msg = update.effective_message
     if msg is None or (access := await guard(update, context)) is None:
         return
-    script = asker_script(update, context)
     args = context.args or []
+    script = asker_script(update, context, " ".join(args))
     if not args:
         await reply(msg, texts.say(texts.CLAUSE_USAGE, script))
         return
     number = args[0]
-    contract = args[1] if len(args) > 1 else chat_state(context).scope(topic_of(update))
     searcher = await context.bot_data.live_searcher()
+    contract = (args[1] if len(args) > 1
+                else reachable_scope(context, topic_of(update), searcher, access))
     try:
         hits = await asyncio.to_thread(searcher.get_clause, number, contract,
                                        collections=access.collections)

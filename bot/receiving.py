@@ -15,12 +15,12 @@ from typing import BinaryIO
 
 from telegram import File, InlineKeyboardButton, InlineKeyboardMarkup, Message, Update
 
-from index import DEFAULT_COLLECTION, SOURCE_SUFFIXES, ocr_cache_dir, private_dir
+from index import DEFAULT_COLLECTION, SOURCE_SUFFIXES, ocr_cache_dir, private_dir, to_script
 
 from . import texts
 from .access import is_admin
 from .admin import put_in_place
-from .replies import hide_paths, is_private, reply, sender_id
+from .replies import asker_script, hide_paths, is_private, reply, sender_id
 from .state import Ctx
 from .uploads import PendingUpload, check_upload, discard, names_of, open_staging, to_replace
 
@@ -142,19 +142,20 @@ async def _take_upload(update: Update, context: Ctx, raw_name: str, size: int | 
     msg = update.effective_message
     assert msg is not None
     state = context.bot_data
+    script = asker_script(update, context)
     if not is_admin(state.settings, sender_id(update)):
-        await reply(msg, texts.ADMIN_ONLY)
+        await reply(msg, texts.say(texts.ADMIN_ONLY, script))
         return
     name, refusal = upload_name(raw_name)
     refusal = refusal or upload_refusal(name, size)
     if refusal is not None:
-        await reply(msg, escape(refusal))
+        await reply(msg, escape(to_script(refusal, script)))
         return
     root = upload_folder(state.settings.sources_dir, collection)
     if root is None:
-        await reply(msg, texts.UPLOAD_BAD_COLLECTION)
+        await reply(msg, texts.say(texts.UPLOAD_BAD_COLLECTION, script))
         return
-    await reply(msg, texts.UPLOAD_WORKING)
+    await reply(msg, texts.say(texts.UPLOAD_WORKING, script))
     folder = private_dir(root)
     staged, out = open_staging(folder, name)
     with out:
@@ -162,7 +163,7 @@ async def _take_upload(update: Update, context: Ctx, raw_name: str, size: int | 
         size = out.tell()
     if size > MAX_UPLOAD:
         discard(staged)
-        await reply(msg, texts.UPLOAD_TOO_BIG)
+        await reply(msg, texts.say(texts.UPLOAD_TOO_BIG, script))
         return
     reading = dataclasses.replace(state.settings.reading(), stop=state.stopping)
     checked = await asyncio.to_thread(check_upload, staged, rules_file=state.settings.rules_file,
@@ -170,7 +171,7 @@ async def _take_upload(update: Update, context: Ctx, raw_name: str, size: int | 
                                       reading=reading)
     if isinstance(checked, str):  # unreadable: nothing in sources_dir or the index changed
         discard(staged)
-        await reply(msg, texts.UPLOAD_FAILED.format(name=escape(name),
+        await reply(msg, texts.say(texts.UPLOAD_FAILED, script, name=escape(name),
                                                     reason=escape(hide_paths(checked))))
         return
     target = folder / name
@@ -179,10 +180,13 @@ async def _take_upload(update: Update, context: Ctx, raw_name: str, size: int | 
     if replaced or (await state.live_searcher()).reaches(target.stem):
         token = state.uploads.ask(PendingUpload(staged, target))
         existing = names_of(replaced) or target.stem
-        await reply(msg, texts.UPLOAD_CONFIRM.format(
-            existing=escape(existing), name=escape(name), title=escape(checked.title),
+        await reply(msg, texts.say(texts.UPLOAD_CONFIRM, script,
+            existing=escape(existing), name=escape(name),
+            title=escape(to_script(checked.title, script)),
             clauses=len(checked.clauses)), markup=InlineKeyboardMarkup([[
-                InlineKeyboardButton(texts.BUTTON_REPLACE, callback_data=f"upload:yes:{token}"),
-                InlineKeyboardButton(texts.BUTTON_KEEP, callback_data=f"upload:no:{token}")]]))
+                InlineKeyboardButton(texts.say(texts.BUTTON_REPLACE, script),
+                                     callback_data=f"upload:yes:{token}"),
+                InlineKeyboardButton(texts.say(texts.BUTTON_KEEP, script),
+                                     callback_data=f"upload:no:{token}")]]))
         return
-    await put_in_place(msg, state, staged, target)
+    await put_in_place(msg, state, staged, target, script=script)

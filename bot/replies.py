@@ -19,6 +19,7 @@ from index import (
     QueryError,
     QuestionTooLongError,
     Script,
+    Searcher,
     UnknownContractError,
     detect_script,
     han_characters,
@@ -54,6 +55,15 @@ def sender_id(update: Update) -> int | None:
     return user.id if user else None
 
 
+def asker_id(update: Update) -> int | None:
+    """Who asks, for the question rate: the user, or the chat an anonymous group admin or a
+    channel speaks as (Telegram sends all of those from one shared account)."""
+    msg = update.effective_message
+    if msg is not None and msg.sender_chat is not None:
+        return msg.sender_chat.id
+    return sender_id(update)
+
+
 def topic_of(update: Update) -> int | None:
     """The forum topic the update was sent in (None outside topics: a chat's own scope)."""
     msg = update.effective_message
@@ -63,6 +73,18 @@ def topic_of(update: Update) -> int | None:
 def chat_state(context: Ctx) -> ChatData:
     """This chat's state (a throwaway one for an update without a chat)."""
     return context.chat_data if context.chat_data is not None else ChatData()
+
+
+def reachable_scope(context: Ctx, topic: int | None, searcher: Searcher,
+                    access: ChatAccess) -> str | None:
+    """The /use contract of the chat (or its forum ``topic``) while ``searcher`` still has it
+    inside the chat's collections (a scope that is not is dropped)."""
+    state = chat_state(context)
+    scope = state.scope(topic)
+    if scope is not None and not searcher.reaches(scope, collections=access.collections):
+        state.set_scope(topic, None)
+        return None
+    return scope
 
 
 def asker_script(update: Update, context: Ctx, text: str | None = None) -> Script:

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import asyncio
 import copy
+import json
 from pathlib import Path
 
 from bot_helpers import html_errors, message
@@ -178,3 +179,38 @@ async def test_identical_titles_name_their_files(tmp_path: Path) -> None:
         listing = await ask(api, EVERYTHING, "/contracts")
     assert "《劳动合同》（labor-a.txt）" in answer and "《劳动合同》（labor-b.txt）" in answer
     assert "《劳动合同》（labor-a.txt）" in listing and "《劳动合同》（labor-b.txt）" in listing
+
+
+async def test_clause_drops_a_use_scope_the_chat_can_no_longer_read(tmp_path: Path) -> None:
+    """After the access file moves a chat to another collection, its /use scope is dropped by
+    /clause as by questions: the number is looked up in what the chat reads now, and the lost
+    contract is not named."""
+    rules = access_file(tmp_path / "access.toml", {PRIVATE_B: ["customer-b"]})
+    async with team_bot(tmp_path, LAYOUT, access_file=rules) as (api, _):
+        assert "《房屋租赁合同》" in await ask(api, PRIVATE_B, "/use lease")
+        access_file(rules, {PRIVATE_B: ["customer-a"]})
+        quoted = await ask(api, PRIVATE_B, "/clause 1.1")
+    assert "《软件维护服务合同》" in quoted and "lease" not in quoted and "租赁" not in quoted
+
+
+async def test_commands_and_admin_replies_follow_the_askers_script(tmp_path: Path) -> None:
+    """/clause 第十三條 is answered in Traditional, and so are an admin's upload and /reindex
+    when they ask in Traditional; someone else's upload is refused in their script."""
+    taiwan = {"from": {"id": ADMIN, "is_bot": False, "first_name": "A", "language_code": "zh-TW"}}
+    async with team_bot(tmp_path, {"customer-a": [SUPPLY]},
+                        allowed_chats=frozenset({PRIVATE_B})) as (api, _):
+        quoted = await ask(api, PRIVATE_B, "/clause 第十三條")
+        refused = await ask(api, PRIVATE_B, "/reindex")
+        data = json.dumps(LEASE, ensure_ascii=False).encode()
+        api.files["documents/F1"] = data
+        doc = {"file_id": "F1", "file_unique_id": "F1", "file_name": "lease.txt",
+               "file_size": len(data)}
+        before = len(api.sent())
+        api.push("message", message(ADMIN, None, document=doc, caption="customer-a", **taiwan))
+        sent = await api.wait_for("sendMessage", before + 2, timeout=20)
+        rebuilt = await ask(api, ADMIN, "/reindex", **taiwan)
+    assert "《設備採購合同》 第六章 違約責任 › 第十三條 逾期交付責任" in quoted
+    assert refused == "抱歉，只有管理員可以上傳合同、重建索引或查看反饋。"
+    assert sent[before]["text"].startswith("已收到，正在收錄")
+    assert sent[before + 1]["text"].startswith("已收錄《房屋租賃合同》")
+    assert rebuilt.startswith("索引已重建")

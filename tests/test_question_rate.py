@@ -55,3 +55,27 @@ async def test_traditional_askers_are_told_in_traditional(tmp_path: Path) -> Non
         api.push("message", message(PRIVATE, "乙方響應時間是多少", message_id=2))
         sent = await api.wait_for("sendMessage", 2, timeout=30)
     assert any("每分鐘最多 1 個問題" in s["text"] for s in sent)
+
+
+async def test_anonymous_admins_of_two_groups_are_two_askers(tmp_path: Path) -> None:
+    """Telegram sends every anonymous group admin's message from one account
+    (GroupAnonymousBot): the rate is counted per group it speaks as, not for that account."""
+    anonymous = 1087968824
+
+    def as_group(group: int, message_id: int) -> dict:
+        return message(group, "/ask 乙方响应时间是多少", user_id=anonymous, message_id=message_id,
+                       sender_chat={"id": group, "type": "supergroup", "title": "G"})
+
+    async with running_bot(tmp_path, questions_per_minute=1,
+                           allowed_chats=frozenset({-601, -602})) as api:
+        api.push("message", as_group(-601, 1))
+        await api.wait_for("sendMessage", 1, timeout=30)
+        api.push("message", as_group(-602, 1))
+        await api.wait_for("sendMessage", 2, timeout=30)
+        api.push("message", as_group(-601, 2))
+        await api.wait_for("sendMessage", 3, timeout=30)
+        await asyncio.sleep(0.5)
+        sent = api.sent()
+    texts = {(s["chat_id"], reply_id(s)): s["text"] for s in sent}
+    assert "<blockquote>" in texts[(-601, 1)] and "<blockquote>" in texts[(-602, 1)]
+    assert "每分钟最多 1 个问题" in texts[(-601, 2)]
