@@ -65,9 +65,10 @@ async def answer(update: Update, context: Ctx, question: str, access: ChatAccess
     msg = update.effective_message
     if msg is None:
         return
+    number = context.bot_data.answering.begin((msg.chat_id, msg.message_id))
     script = asker_script(update, context, question)
     if not question.strip():
-        await answer_question(update, context, msg, [texts.say(texts.ASK_USAGE, script)])
+        await answer_question(update, context, msg, number, [texts.say(texts.ASK_USAGE, script)])
         return
     if not await within_rate(update, context, script):
         return
@@ -81,25 +82,29 @@ async def answer(update: Update, context: Ctx, question: str, access: ChatAccess
         if isinstance(err, UnknownContractError):  # a contract they looked for and missed
             await _log_unanswered(context, msg.chat_id, question)
         await typing_sent(typing)
-        await answer_question(update, context, msg, [query_error_text(err, script)])
+        await answer_question(update, context, msg, number, [query_error_text(err, script)])
         return
     if not (result.relevant and result.hits):
         await _log_unanswered(context, msg.chat_id, question)
     size = PRIVATE_HITS if is_private(update) else GROUP_HITS
     await typing_sent(typing)
-    await answer_question(update, context, msg,
+    await answer_question(update, context, msg, number,
                           *page_messages(context, MorePage(result, 0, size, script)))
 
 
-async def answer_question(update: Update, context: Ctx, msg: Message, htmls: list[str],
-                          markup: InlineKeyboardMarkup | None = None) -> None:
-    """Reply to the question ``msg`` with ``htmls``, remembered as its answer; an edited
-    question's earlier answer (or refusal) is replaced."""
+async def answer_question(update: Update, context: Ctx, msg: Message, number: int,
+                          htmls: list[str], markup: InlineKeyboardMarkup | None = None) -> None:
+    """Reply to the question ``msg`` with ``htmls`` (answer ``number`` to it), remembered as
+    its answer; an edited question's earlier answer (or refusal) is replaced, and an answer
+    that an edit overtook is dropped."""
     state = chat_state(context)
-    edited = update.edited_message is not None
-    earlier = state.answers.get(msg.message_id, ()) if edited else ()
-    state.keep_answer(msg.message_id,
-                      await send_answer(msg, htmls, markup, replacing=earlier))
+    async with context.bot_data.answering.turn((msg.chat_id, msg.message_id), number) as newest:
+        if not newest:
+            return
+        edited = update.edited_message is not None
+        earlier = state.answers.get(msg.message_id, ()) if edited else ()
+        state.keep_answer(msg.message_id,
+                          await send_answer(msg, htmls, markup, replacing=earlier))
 
 
 async def within_rate(update: Update, context: Ctx, script: Script) -> bool:

@@ -12,8 +12,6 @@ from telegram.error import BadRequest, TelegramError
 from .replies import reply
 
 log = logging.getLogger(__name__)
-
-
 async def send_answer(message: Message, htmls: list[str], markup: InlineKeyboardMarkup | None,
                       *, replacing: tuple[int, ...] = ()) -> tuple[int, ...]:
     """Reply to ``message`` with ``htmls``, the buttons under the last; the ids sent.

@@ -28,6 +28,7 @@ from index import (
 
 from .access import AccessFile
 from .albums import Albums
+from .answering import Answering
 from .feedback import QuestionLog
 from .ratelimit import QuestionRate
 from .rebuilds import Rebuilds
@@ -65,6 +66,7 @@ class BotState:
     rebuilds: Rebuilds = field(default_factory=Rebuilds, repr=False)
     uploads: UploadBook = field(default_factory=UploadBook, repr=False)
     albums: Albums = field(default_factory=Albums, repr=False)
+    answering: Answering = field(default_factory=Answering, repr=False)
     stopping: threading.Event = field(default_factory=threading.Event, repr=False)
     refresh_error: str | None = field(default=None, repr=False)  # last one logged
 

@@ -43,6 +43,7 @@ class FakeBotApi:
         self.rejected_token: str | None = None  # answered 401 Unauthorized, as Telegram does
         self.messages: dict[tuple[int, int], dict[str, Any]] = {}  # (chat, id) -> sent message
         self.fail: dict[str, tuple[int, str]] = {}  # method -> (error code, description)
+        self.slow: dict[str, float] = {}  # method -> seconds before it is answered
         self.webhook: dict[str, Any] = {}  # the last setWebhook call's parameters
 
     @property
@@ -128,6 +129,8 @@ class FakeBotApi:
             return 401, "application/json", json.dumps(
                 {"ok": False, "error_code": 401, "description": "Unauthorized"}).encode()
         params = self._params(headers.get("content-type", ""), body)
+        if api in self.slow:  # a busy Telegram: the call is recorded when it is answered
+            await asyncio.sleep(self.slow[api])
         self.calls.append((api, params))
         failure = self.fail.get(api) or self._refusal(api, params)
         if failure is not None:

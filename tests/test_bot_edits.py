@@ -149,3 +149,42 @@ async def test_a_refusal_and_an_answer_replace_each_other_when_the_question_is_e
     assert first_heading(answered["text"]) == "<b>《房屋租赁合同》 第二条</b>"
     assert "没有收录名为 《不存在的合同》 的合同" in refused["text"]
     assert "reply_markup" not in refused  # the votes of the answer it replaced are gone
+
+
+async def test_a_question_edited_while_its_answer_is_on_its_way_gets_one_answer(
+        tmp_path: Path) -> None:
+    """Telegram is slow to take the first answer; the question is corrected meanwhile. The
+    correction waits for the first answer and edits it: one answer, the corrected one."""
+    async with running_bot(tmp_path, LEASE) as api:
+        api.slow["sendMessage"] = 1.0
+        api.push("message", message(PRIVATE, "押金是多少", message_id=11))
+        await asyncio.sleep(0.3)
+        api.push("edited_message", edited(PRIVATE, "租金怎么付", 11))
+        [edit] = await api.wait_for("editMessageText", 1, timeout=10)
+        await asyncio.sleep(1.5)
+        answers = [m for (chat, _), m in api.messages.items() if chat == PRIVATE]
+    assert len(api.sent()) == 1 and len(answers) == 1
+    assert first_heading(answers[0]["text"]) == "<b>《房屋租赁合同》 第一条</b>"
+    assert edit["message_id"] == answers[0]["message_id"]
+
+
+async def test_an_answer_an_edit_overtook_is_not_sent() -> None:
+    """Answers to one question take turns, and one that a newer edit overtook while it waited
+    is dropped; nothing is kept once the question is answered."""
+    from bot.answering import Answering
+
+    answering, question = Answering(), (PRIVATE, 11)
+    order: list[str] = []
+
+    async def answer(number: int, name: str) -> None:
+        async with answering.turn(question, number) as newest:
+            order.append(f"{name} {'sent' if newest else 'dropped'}")
+            await asyncio.sleep(0.05)
+
+    sending = asyncio.create_task(answer(answering.begin(question), "first"))
+    await asyncio.sleep(0.01)  # the first answer is being sent when the question is edited
+    waiting = asyncio.create_task(answer(answering.begin(question), "second"))
+    await asyncio.sleep(0.01)  # and edited again before the second answer's turn
+    await asyncio.gather(sending, waiting, answer(answering.begin(question), "third"))
+    assert order == ["first sent", "second dropped", "third sent"]
+    assert not answering._latest and not answering._locks

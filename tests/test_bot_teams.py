@@ -8,6 +8,7 @@ import asyncio
 import copy
 import json
 from pathlib import Path
+from typing import Any
 
 from bot_helpers import html_errors, message
 from index_corpus import LEASE, MAINT
@@ -196,7 +197,8 @@ async def test_clause_drops_a_use_scope_the_chat_can_no_longer_read(tmp_path: Pa
 async def test_commands_and_admin_replies_follow_the_askers_script(tmp_path: Path) -> None:
     """/clause 第十三條 is answered in Traditional, and so are an admin's upload and /reindex
     when they ask in Traditional; someone else's upload is refused in their script."""
-    taiwan = {"from": {"id": ADMIN, "is_bot": False, "first_name": "A", "language_code": "zh-TW"}}
+    taiwan: dict[str, Any] = {"from": {"id": ADMIN, "is_bot": False, "first_name": "A",
+                                       "language_code": "zh-TW"}}
     async with team_bot(tmp_path, {"customer-a": [SUPPLY]},
                         allowed_chats=frozenset({PRIVATE_B})) as (api, _):
         quoted = await ask(api, PRIVATE_B, "/clause 第十三條")
