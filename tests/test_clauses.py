@@ -154,6 +154,23 @@ def test_toc_skipped_articles_run_across_chapters() -> None:
     assert c["第四条"].text == "价格为固定价格。\n第十条规定的期限届满后，双方另行协商。"
 
 
+def test_a_short_list_after_the_clauses_began_is_no_table_of_contents() -> None:
+    """Numbered clauses that are sentences come first (no 第X章 heading above them); a list of
+    short items and an annex heading later, whose numbers come again, are kept."""
+    text = (
+        "设备引进合同\n"
+        "1.双方同意按本合同的约定引进设备。\n2.转让方应派遣技术人员提供技术支持。\n"
+        "附件一　技术支持\n1.转让方应派遣熟练的技术人员。\n2.技术人员应进行技术指导。\n"
+        "3.被转让方应提供办公室。\n4.被转让方应保障人身安全。\n"
+        "5.转让方应对管理提出建议。\n转让方应提供下列技术支持：\n"
+        "1.制造工程师＿＿天\n2.质量工程师＿＿天\n3.管理人员＿＿天\n4.电子工程师＿＿天\n"
+        "附件二　培训\n1.转让方应提交培训计划。\n2.培训语言为英语。\n"
+    )
+    c = _by_id(split_clauses(text, "x"))
+    assert list(c) == ["1", "2", *(f"附件一 {n}" for n in range(1, 6)), "附件二 1", "附件二 2"]
+    assert c["附件一 5"].text.endswith("3.管理人员＿＿天\n4.电子工程师＿＿天")
+
+
 def test_site_notices_before_title_are_not_clauses() -> None:
     text = (
         "在线客服系统升级服务合同.pdfVIP\n"

@@ -353,6 +353,12 @@ def test_technology_contracts_keep_their_clauses_and_drop_notes() -> None:
     assert all(f"11.{n}" in c for n in range(4, 10))
     assert "本合同终止或期满后" not in c["11.2"].text
     assert "附件八 7.1.6" in c and "天线" not in c["附件八 7.1.5"].text
+    # the list of engineers' days in 附件三 13 and the whole of 附件四 (a short list and a
+    # heading are no table of contents after the clauses began)
+    assert c["附件三 13"].text.endswith("4.电子工程师总共＿＿＿＿＿＿＿天")
+    assert c["附件四 1"].chapter_title == "合同技术培训的内容和要求"
+    assert c["附件四 16"].text.startswith("被转让方将支付其培训人员的交通及食宿费")
+    assert "培训" not in c["附件三 13"].text and "附件三 14" not in c
     soft = parsed("计算机软件许可证协议书.txt")
     s = ids(soft)
     assert "B.初始培训服务" in s["附件二 2"].text  # section B is the annex's own

@@ -55,7 +55,7 @@ TEXT_VERSION = 6  # 6: tables as rows, sentences joined, OCR, clause-tree fixes;
 # vectors of the texts it already has.
 # 2: tables in scans; 3: check boxes (□); 4: sums of money; 5: Symbol font; 6: photographed
 # sheets flattened, OCR's 一 for a dash in page numbers.
-PARSE_VERSION = 6
+PARSE_VERSION = 7
 
 
 def build_index(

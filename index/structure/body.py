@@ -218,10 +218,16 @@ def drop_toc(lines: list[Line]) -> list[Line]:
 
 
 def _first_clause(lines: list[Line]) -> int:
-    """Index of the first chapter, part or article line followed by a line of text."""
+    """Index of the first clause with text of its own: a chapter, part or article line
+    followed by a line of text, or a numbered line that is a sentence itself (１．１３ “技术支持
+    服务”指…), which no table of contents has."""
     for k in range(len(lines) - 1):
         label = parse_label(lines[k].text)
-        if (label is not None and label.family in ("chapter", "part", "article", "cn")
+        if label is None or label.family in ITEM_FAMILIES:
+            continue
+        if not _is_toc_entry(lines[k].text):
+            return k
+        if (label.family in ("chapter", "part", "article", "cn")
                 and parse_label(lines[k + 1].text) is None
                 and not _is_toc_entry(lines[k + 1].text)):
             return k + 1
