@@ -54,7 +54,8 @@ TEXT_VERSION = 6  # 6: tables as rows, sentences joined, OCR, clause-tree fixes;
 # build then reads every source again (the version is in the salt of its hash), and reuses the
 # vectors of the texts it already has.
 # 2: tables in scans; 3: check boxes (□); 4: sums of money; 5: Symbol font; 6: photographed
-# sheets flattened, OCR's 一 for a dash in page numbers.
+# sheets flattened, OCR's 一 for a dash in page numbers; 7: tables of contents only before the
+# first numbered sentence, numbering that skips.
 PARSE_VERSION = 7
 
 
