@@ -171,6 +171,21 @@ def test_a_short_list_after_the_clauses_began_is_no_table_of_contents() -> None:
     assert c["附件一 5"].text.endswith("3.管理人员＿＿天\n4.电子工程师＿＿天")
 
 
+def test_special_conditions_skip_to_numbers_the_general_conditions_used() -> None:
+    """A second part that lists only the clauses it changes skips numbers (1.2 → 1.5) that the
+    first part used; a number nobody used before may not skip that far."""
+    text = (
+        "施工合同\n第一部分 通用条款\n1. 一般约定\n"
+        + "".join(f"1.{n} 第{n}项的约定。\n" for n in range(1, 8))
+        + "第二部分 专用条款\n1. 一般约定\n1.1 本工程的约定。\n1.2 图纸的约定。\n"
+        "1.5 现场的约定。\n1.9 不存在的约定。\n"
+    )
+    c = _by_id(split_clauses(text, "x"))
+    assert [k for k in c if k.startswith("第二部分")] == [
+        "第二部分 1", "第二部分 1.1", "第二部分 1.2", "第二部分 1.5"]
+    assert c["第二部分 1.5"].text == "现场的约定。\n1.9 不存在的约定。"
+
+
 def test_site_notices_before_title_are_not_clauses() -> None:
     text = (
         "在线客服系统升级服务合同.pdfVIP\n"

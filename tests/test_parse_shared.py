@@ -339,11 +339,19 @@ def test_construction_contract_clauses_no_longer_swallow_the_next() -> None:
         ("十", "十一"), ("十一", "十二"), ("十二", "十三"), ("1.1.2.7", "1.1.2.8"),
         ("1.1.3.10", "1.1.4"), ("1.1.4.6", "1.1.4.7"), ("3.1", "3.2"),
         ("第三部分 8.4.1", "第三部分 8.6"),
+        # 专用合同条款 list only the clauses they change: 1.7 → 1.10, 6.1.1 → 6.1.4 …
+        ("第三部分 1.6.1", "第三部分 1.6.4"), ("第三部分 1.7.2", "第三部分 1.10"),
+        ("第三部分 1.11.2", "第三部分 1.11.4"), ("第三部分 6.1.1", "第三部分 6.1.4"),
+        ("第三部分 9.1.2", "第三部分 9.4"), ("第三部分 10.1", "第三部分 10.4"),
+        ("第三部分 13.2.2", "第三部分 13.2.5"), ("第三部分 13.3.3", "第三部分 13.6"),
+        ("第三部分 17.1", "第三部分 17.4"), ("第三部分 18.3", "第三部分 18.7"),
     ):
         assert swallowed in c, swallowed
         number = swallowed.split()[-1]
         assert not re.search(rf"(?:^|\n|。){re.escape(number)}[ 、]", c[swallower].text), swallower
     assert (c["十一"].title, c["3.2"].title) == ("补充协议", "项目经理")
+    assert c["第三部分 1.10.3"].title == "场内交通"
+    assert c["第三部分 1.10.3"].parent == "第三部分 1.10"
     assert "附件4#2" not in c and c["附件4"].title == "主要建设工程文件目录"
     assert c["附件"].text.startswith("协议书附件：")  # the list of the annexes
 

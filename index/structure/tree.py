@@ -34,6 +34,7 @@ def build_tree(lines: list[Line]) -> Node:
     root = Node(None, None)
     stack: list[Node] = [root]
     last: dict[str, tuple[int, ...]] = {}  # last accepted value per family, whole document
+    used: set[tuple[str, tuple[int, ...]]] = set()  # every label accepted so far
     labels = [parse_label(line.text) for line in lines]
     # an annex named again further on: this one is a line of a list of the annexes
     final_annex = {_annex_key(lab): k for k, lab in enumerate(labels)
@@ -46,8 +47,10 @@ def build_tree(lines: list[Line]) -> Node:
             _place_signature(line, stack)
             continue
         if label is not None:
-            placed = _place(label, line, stack, last)
+            placed = _place(label, line, stack, last, used)
         if placed:
+            assert label is not None
+            used.add((label.family, label.value))
             continue
         if line.soft and len(stack) > 1:
             top = stack[-1]
@@ -77,7 +80,8 @@ def _annex_key(label: Label) -> tuple[tuple[int, ...], str]:
     return label.value, letter
 
 
-def _place(label: Label, line: Line, stack: list[Node], last: dict[str, tuple[int, ...]]) -> bool:
+def _place(label: Label, line: Line, stack: list[Node], last: dict[str, tuple[int, ...]],
+           used: set[tuple[str, tuple[int, ...]]]) -> bool:
     fam = label.family
     if fam == "annex":
         # an annex closes the contract body: it needs clauses before it
@@ -95,8 +99,10 @@ def _place(label: Label, line: Line, stack: list[Node], last: dict[str, tuple[in
         prev = stack[idx].label
         assert prev is not None
         if not (_continues(prev.value, label.value, strict)
-                or (fam in ITEM_FAMILIES and label.value == (1,))):
-            return False
+                or (fam in ITEM_FAMILIES and label.value == (1,))
+                or (not strict and (fam, label.value) in used
+                    and len(label.value) == len(prev.value) and label.value > prev.value)):
+            return False  # (a label met before may skip ahead: 专用条款 list what they change)
         parent = stack[idx - 1]
         del stack[idx:]
     else:
