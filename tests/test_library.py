@@ -64,6 +64,26 @@ def test_a_word_of_one_files_name_picks_that_file(library) -> None:
     assert found(library, "劳动合同样例里试用期多久", k=1) == ["劳动合同（已填写样例）#第一条"]
 
 
+def test_a_word_of_one_files_name_is_enough_and_is_not_what_is_asked(library) -> None:
+    """"已填写样例里试用期多久" names no title and no 合同, yet only one file's name has 已填写;
+    the words that name the file do not count against the answer's relevance."""
+    res = library.search("已填写样例里试用期多久", top_k=1)
+    assert res.scope == "劳动合同（已填写样例）"
+    assert [h.clause.clause for h in res.hits] == ["第一条"]
+    assert res.evidence[1] == 1.0  # 试用期: the one word asked (填写, 样例 name the file)
+    assert library.search("劳动合同里试用期多久").evidence[1] == 1.0  # 劳动 names them too
+
+
+def test_the_words_naming_a_contract_are_not_asked() -> None:
+    from index.search.scope import asked_words
+
+    names = ["房屋租赁合同 模板七", "房屋租赁合同"]
+    assert asked_words(["模板", "租金", "怎么", "付"], names) == ["租金", "怎么", "付"]
+    assert asked_words(["租赁", "合同", "押金"], names) == ["合同", "押金"]  # 合同 is generic
+    assert asked_words(["模板", "租赁"], names) == ["模板", "租赁"]  # nothing else: all stay
+    assert asked_words(["押金"], []) == ["押金"]
+
+
 def test_a_traditional_question_names_a_contract_like_a_simplified_one(library) -> None:
     assert library.search("房屋租賃契約書裡押金多少").scope == "房屋租賃契約書"
     assert library.search("房屋租赁契约书里押金多少").scope == "房屋租賃契約書"

@@ -10,7 +10,7 @@ all of them.
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping, Sequence
 
 from ..text import HAN, normalize_text
 
@@ -18,6 +18,14 @@ _DESIGNATOR_RE = re.compile(r"合同书|合同|协议书|协议|契约书|契约
 _GENERIC = frozenset(
     "合同 协议 契约 合约 服务 系统 有限 公司 议书 同书 约书 一份 那份 这份 本合 甲方 乙方".split()
 )
+
+
+def asked_words(words: Sequence[str], names: Iterable[str]) -> list[str]:
+    """The question's words beyond those naming its contracts (模板七, 租赁 of "租赁合同里…"):
+    what is asked. Generic words (合同, 服务) stay; all of them when nothing else is left."""
+    named = " ".join(normalize_text(n).lower() for n in names)
+    asked = [w for w in words if w in _GENERIC or w.lower() not in named]
+    return asked or list(words)
 
 
 def _bigram_set(text: str) -> set[str]:
@@ -95,11 +103,10 @@ def detect_scopes(question: str, titles: Mapping[str, str] | TitleIndex) -> froz
     named = _named_outright(question, index)
     if named:
         return named
-    if _DESIGNATOR_RE.search(question):  # "模板七那个租房合同": a word only one file's name has
-        asked = _compact(question)
-        by_word = {k for w, k in index.file_words.items() if w in asked}
-        if len(by_word) == 1:
-            return frozenset(by_word)
+    asked = _compact(question)  # "模板七里租金怎么付": a word only one file's name has
+    by_word = {k for w, k in index.file_words.items() if w in asked}
+    if len(by_word) == 1:
+        return frozenset(by_word)
     norm, grams, counts = index.norm, index.grams, index.counts
     lowered = question.lower()
     for key, low in index.keys_lower.items():  # an ASCII file stem written literally

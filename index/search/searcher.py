@@ -23,7 +23,7 @@ from .lookup import cited_mask, contract_infos, numbered_clauses
 from .question import check_question, parse_query, question_intents
 from .ranking import adjust_for_structure, coverage, fuse, lift_cited, pick_hits
 from .reach import Collections, Reach
-from .scope import detect_scopes, unknown_title
+from .scope import asked_words, detect_scopes, unknown_title
 from .signals import Signals
 from .thesaurus import Thesaurus
 
@@ -191,5 +191,7 @@ class Searcher:
         """The best dense score in scope, and the share of the question's content words the
         top hit holds: what decides relevance."""
         words = [w for w in sig.query.words if len(w) > 1] or list(sig.query.words)
-        share = coverage(words, self._gen.search_text[top], self.thesaurus.entries)
+        names = [n for k in sig.scopes for n in (k, self._gen.titles.get(k, ""))]
+        share = coverage(asked_words(words, names), self._gen.search_text[top],
+                         self.thesaurus.entries)
         return float(sig.dense[sig.mask].max()), share
