@@ -172,8 +172,18 @@ async def on_more(update: Update, context: Ctx) -> None:
     await send_answer(query.message, *page_messages(context, stored))
 
 
+def replied_question(message: Message, bot_id: int) -> str:
+    """The text of the message ``message`` replies to, when that is someone's question (a
+    teammate summons the bot under it with "@bot" or "/ask"); else empty."""
+    replied = message.reply_to_message
+    if replied is None or (replied.from_user is not None and replied.from_user.id == bot_id):
+        return ""
+    return (replied.text or replied.caption or "").strip()
+
+
 async def on_text(update: Update, context: Ctx) -> None:
-    """A plain message: a question in private; in groups only when it addresses the bot."""
+    """A plain message: a question in private; in groups only when it addresses the bot (a
+    bare "@bot" under someone's message asks that message)."""
     msg = update.effective_message
     if msg is None or msg.text is None:
         return
@@ -181,6 +191,8 @@ async def on_text(update: Update, context: Ctx) -> None:
         question: str | None = msg.text
     else:
         question = addressed_text(msg, context.bot.username, context.bot.id)
+        if question == "":
+            question = replied_question(msg, context.bot.id)
     if question is None:
         return
     if (access := await guard(update, context)) is not None:
@@ -188,9 +200,30 @@ async def on_text(update: Update, context: Ctx) -> None:
 
 
 async def cmd_ask(update: Update, context: Ctx) -> None:
-    """/ask QUESTION."""
+    """/ask QUESTION, or /ask alone under someone's message: that message is the question."""
+    msg = update.effective_message
+    question = " ".join(context.args or [])
+    if not question.strip() and msg is not None:
+        question = replied_question(msg, context.bot.id)
     if (access := await guard(update, context)) is not None:
-        await answer(update, context, " ".join(context.args or []), access)
+        await answer(update, context, question, access)
+
+
+async def on_other(update: Update, context: Ctx) -> None:
+    """A sticker, voice message, video … in private: say that questions are asked in words."""
+    msg = update.effective_message
+    if msg is not None and await guard(update, context) is not None:
+        await reply(msg, texts.say(texts.NOT_TEXT, asker_script(update, context)))
+
+
+async def on_unknown_command(update: Update, context: Ctx) -> None:
+    """A command the bot does not have, in private: point to /help."""
+    msg = update.effective_message
+    if msg is None or not msg.text or await guard(update, context) is None:
+        return
+    command = escape(msg.text.split()[0])
+    await reply(msg, texts.say(texts.UNKNOWN_COMMAND, asker_script(update, context),
+                               command=command))
 
 
 async def cmd_start(update: Update, context: Ctx) -> None:
