@@ -369,6 +369,23 @@ def _tree(text: str) -> dict[str, str]:
     return {c.clause: c.text for c in split_clauses(text, "t")}
 
 
+def test_a_form_after_a_blank_signature_block_is_an_annex_of_its_own() -> None:
+    text = (
+        "房屋租赁合同\n第一条 租金每月三千元。\n第二条 本合同经双方签字后生效。\n"
+        "出租方（甲方）：          承租方（乙方）：\n联系电话：        联系电话：\n"
+        "签约时间：   年  月  日\n"
+        "房 屋 交 割 清 单\n项目：水费；项目：电费\n"
+        "交房确认：乙方经验收，认为符合房屋交验条件，并且双方已结算完结，同意接收。\n"
+        "甲方签章：；乙方签章：\n"
+    )
+    c = _by_id(split_clauses(text, "x"))
+    assert list(c) == ["第一条", "第二条", "附件"]
+    assert c["第二条"].text == "本合同经双方签字后生效。"
+    assert (c["附件"].chapter_title, c["附件"].text.split("\n")[0]) == ("房屋交割清单",
+                                                                        "项目：水费；项目：电费")
+    assert "交房确认" in c["附件"].text and "签章" not in c["附件"].text
+
+
 def test_a_filled_signature_block_is_a_clause_and_notes_after_the_contract_are_dropped(
 ) -> None:
     text = ("租赁合同\n第一条 租金每月三千元。\n第二条 本合同一式两份，双方各执一份。\n"

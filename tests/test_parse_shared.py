@@ -386,6 +386,18 @@ def test_the_lease_handover_list_is_an_annex_of_its_own() -> None:
     assert "项目：冷水" not in c["第二十一条"].text and "签名/盖章" not in c["第二十一条"].text
 
 
+def test_a_handover_list_after_a_blank_signature_block_is_an_annex() -> None:
+    """房屋租赁合同(标准、完整): the blank block (出租方（甲方）： 承租方（乙方）： … 签约时间：) is
+    dropped, and the unnumbered 房屋交割清单 after it is an annex, whole, not text of 第十六条."""
+    c = ids(parsed("房屋租赁合同(标准、完整).docx"))
+    assert c["第十六条"].text.endswith("本合同一式    份，甲乙双方各执份。")
+    assert "签署" not in c and "第十六条第3项" not in c
+    assert c["附件"].chapter_title == "房屋交割清单"
+    assert "项目：燃气费" in c["附件"].text.split("\n")
+    assert "退房确认：甲乙双方已对房屋和附属物品" in c["附件"].text
+    assert not any("签约时间" in x.text or "承租方（乙方）" in x.text for x in c.values())
+
+
 def test_offtopic_questions_have_no_gold_and_name_real_contracts(shared: Path) -> None:
     """eval/offtopic.jsonl: questions no clause answers, some asked of one named contract."""
     path = Path(__file__).resolve().parent.parent / "eval" / "offtopic.jsonl"

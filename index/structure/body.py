@@ -13,7 +13,7 @@ from itertools import pairwise
 
 from ..models import PAGE_BREAK
 from ..roles import PARTY_ALT, ROLE_ALT
-from .closing import drop_notes, signature_starts
+from .closing import drop_notes, is_annex_title, signature_starts
 from .numbering import (
     CHAPTER_FAMILIES,
     ITEM_FAMILIES,
@@ -53,6 +53,7 @@ class Line:
     offset: int  # offset of the line's first character in the whole text
     soft: bool = False  # cut out of a long line: its label must continue a count exactly
     signature: bool = False  # starts the signature block (index.structure.closing)
+    annex: bool = False  # titles an unnumbered annex after the signature block
 
 
 def body_lines(text: str) -> list[Line]:
@@ -63,8 +64,15 @@ def body_lines(text: str) -> list[Line]:
     first = next((k for k, ln in enumerate(lines) if (lab := parse_label(ln.text)) is not None
                   and lab.family not in ITEM_FAMILIES), len(lines))
     lines = [lines[k] for k in drop_notes([ln.text for ln in lines], first)]
-    for k in signature_starts([ln.text for ln in lines], first):
+    starts = signature_starts([ln.text for ln in lines], first)
+    for k in starts:
         lines[k].signature = True
+    for line in lines[min(starts, default=len(lines)):]:  # till the first numbered annex
+        if (label := parse_label(line.text)) is not None and label.family == "annex":
+            break
+        if is_annex_title(line.text):
+            line.annex = True
+            line.text = re.sub(r"[\s\u3000]+", "", line.text)  # "房 屋 交 割 清 单"
     return lines
 
 

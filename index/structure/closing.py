@@ -20,10 +20,20 @@ SIGNATURE = "签署"  # the id of a signature block's clause
 # "发包人：（公章）"), or names the parties signing ("立契約書人"); not a sentence about signing.
 _SIGN_RE = re.compile(
     r"[（(【][^（()）【】]{0,10}(?:签|簽|盖|蓋|章|印)[^（()）【】]{0,10}[）)】]"
-    r"|(?:签字|簽字|签名|簽名|签章|簽章|盖章|蓋章|签署地点|簽署地點|签署日期|簽署日期)\s*[：:]"
+    r"|(?:签字|簽字|签名|簽名|签章|簽章|盖章|蓋章|签署地点|簽署地點|签署日期|簽署日期"
+    r"|签订地点|簽訂地點|签约地点|簽約地點|签订时间|簽訂時間|签约时间|簽約時間)\s*[：:]"
+    # "出租方（甲方）：        承租方（乙方）：": both parties' labels, to be filled in
+    rf"|^[^，。；;：:]{{0,8}}(?:{PARTY_ALT})[^，。；;：:]{{0,4}}[：:][\s_＿]*"
+    rf"[^，。；;：:\s]{{0,8}}(?:{PARTY_ALT})[^，。；;：:]{{0,4}}[：:][\s_＿]*$"
     r"|按手印|公章粘贴处|^(?:\$\{[^}]*\})?立(?:契约书|契約書|约|約|协议书|協議書)人"
 )
 _NAME_LINE_RE = re.compile(r"^[^，。；;：:、,（(]{2,30}$")  # "“拥有”计算机股份有限公司"
+# An annex without a number after the signature block: a title naming a list or a form
+# ("房 屋 交 割 清 单"), which also ends the signature block.
+_ANNEX_TITLE_RE = re.compile(
+    r"^[^：:，,。；;、（()）]{2,20}(?:清单|清單|清册|清冊|交割单|交割單|明细表|明細表|一览表|一覽表"
+    r"|附表|确认书|確認書)$"
+)
 _NOTES = frozenset({"填写说明", "填寫說明", "使用说明", "使用說明", "评述", "評述", "编者按",
                     "編者按"})
 _ENDS = CHAPTER_FAMILIES  # what ends a signature block or notes: an annex, part or chapter
@@ -52,6 +62,16 @@ def drop_notes(texts: list[str], first: int) -> list[int]:
     return keep
 
 
+def _is_sentence(text: str) -> bool:
+    """A line of prose (退房确认：甲乙双方已对…进行了验收。), which no signature block holds."""
+    return len(text) > 40 and "。" in text
+
+
+def is_annex_title(text: str) -> bool:
+    """A line that titles an unnumbered annex after the signature block ("房屋交割清单")."""
+    return _ANNEX_TITLE_RE.match(re.sub(r"[\s\u3000]+", "", text)) is not None
+
+
 def signature_starts(texts: list[str], first: int) -> set[int]:
     """Indices of the lines that start a signature block: a line asking for a signature or a
     seal (with the company name line just above it, if any), after line ``first``, followed by
@@ -63,10 +83,11 @@ def signature_starts(texts: list[str], first: int) -> set[int]:
         if not _SIGN_RE.search(text) or re.search(r"[。，,]", text) or len(text) > 120:
             k += 1
             continue
-        end = next((j for j in range(k + 1, len(texts)) if _family(texts[j]) in _ENDS),
-                   len(texts))
-        if any(_family(texts[j]) in _CLAUSE_FAMILIES for j in range(k, end)):
-            k += 1
+        end = next((j for j in range(k + 1, len(texts))
+                    if _family(texts[j]) in _ENDS or is_annex_title(texts[j])), len(texts))
+        if any(_family(texts[j]) in _CLAUSE_FAMILIES or _is_sentence(texts[j])
+               for j in range(k + 1, end)):
+            k += 1  # more clauses or sentences follow: a form's row to sign, not the end
             continue
         above = k - 1
         name = (above > first and _NAME_LINE_RE.match(texts[above]) is not None

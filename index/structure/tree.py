@@ -35,7 +35,8 @@ def build_tree(lines: list[Line]) -> Node:
     stack: list[Node] = [root]
     last: dict[str, tuple[int, ...]] = {}  # last accepted value per family, whole document
     used: set[tuple[str, tuple[int, ...]]] = set()  # every label accepted so far
-    labels = [parse_label(line.text) for line in lines]
+    labels = [Label("annex", (0,), "附件", 0) if line.annex else parse_label(line.text)
+              for line in lines]
     # an annex named again further on: this one is a line of a list of the annexes
     final_annex = {_annex_key(lab): k for k, lab in enumerate(labels)
                    if lab is not None and lab.family == "annex"}
