@@ -369,6 +369,19 @@ def _tree(text: str) -> dict[str, str]:
     return {c.clause: c.text for c in split_clauses(text, "t")}
 
 
+def test_a_list_of_annexes_is_one_clause_and_annex_headings_stay_annexes() -> None:
+    listed = ("设备采购合同\n第一条 甲方采购设备一台。\n第二条 本合同自签字之日起生效。\n"
+              "附件：\n附件一：《设备清单》\n附件二：《验收标准》\n"
+              "甲方（盖章）：北京某某科技有限公司\n乙方（盖章）：上海某某设备有限公司\n")
+    c = _by_id(split_clauses(listed, "x"))
+    assert list(c) == ["第一条", "第二条", "附件", "签署"]
+    assert c["附件"].text == "附件一：《设备清单》\n附件二：《验收标准》"
+    omitted = ("设备采购合同\n第一条 甲方采购设备一台。\n第二条 本合同自签字之日起生效。\n"
+               "附件：\n附件一　设备清单（略）\n附件二　验收标准\n1.设备应符合国家标准。\n")
+    assert [k for k in _by_id(split_clauses(omitted, "x")) if k.startswith("附件")] == [
+        "附件一", "附件二 1"]
+
+
 def test_a_form_after_a_blank_signature_block_is_an_annex_of_its_own() -> None:
     text = (
         "房屋租赁合同\n第一条 租金每月三千元。\n第二条 本合同经双方签字后生效。\n"

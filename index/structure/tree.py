@@ -23,6 +23,7 @@ class Node:
     extra: list[str] = field(default_factory=list)  # unnumbered lines that follow
     children: list[Node] = field(default_factory=list)
     parent: Node | None = None
+    listing: bool = False  # a bare "附件：" heading over a list of the annexes, not an annex
 
     @property
     def family(self) -> str:
@@ -40,8 +41,10 @@ def build_tree(lines: list[Line]) -> Node:
     # an annex named again further on: this one is a line of a list of the annexes
     final_annex = {_annex_key(lab): k for k, lab in enumerate(labels)
                    if lab is not None and lab.family == "annex"}
+    listed = _listed_annexes(lines, labels)
     for k, (line, label) in enumerate(zip(lines, labels, strict=True)):
-        if label is not None and label.family == "annex" and final_annex[_annex_key(label)] > k:
+        if label is not None and label.family == "annex" and (
+                final_annex[_annex_key(label)] > k or k in listed):
             label = None
         placed = False
         if line.signature:
@@ -52,6 +55,7 @@ def build_tree(lines: list[Line]) -> Node:
         if placed:
             assert label is not None
             used.add((label.family, label.value))
+            stack[-1].listing = k + 1 in listed
             continue
         if line.soft and len(stack) > 1:
             top = stack[-1]
@@ -65,9 +69,27 @@ def build_tree(lines: list[Line]) -> Node:
     return root
 
 
+def _listed_annexes(lines: list[Line], labels: list[Label | None]) -> set[int]:
+    """Lines of a list of the annexes under a bare "附件：" line: two or more in a row, each
+    an annex's name after a colon ("附件一：《岗位说明书》"), the annexes not attached. Headings
+    ("附件一Ａ　合同产品目录（略）") are annexes, however short."""
+    listed: set[int] = set()
+    for k, label in enumerate(labels):
+        if label is None or label.family != "annex" or label.value != (0,):
+            continue
+        run = k + 1
+        while (run < len(labels) and (lab := labels[run]) is not None and lab.family == "annex"
+               and lines[run].text[:lab.end].rstrip().endswith(("：", ":"))):
+            run += 1
+        if run - k > 2:
+            listed.update(range(k + 1, run))
+    return listed
+
+
 def _place_signature(line: Line, stack: list[Node]) -> None:
-    """The signature block: a clause of its own after the last one (in its annex, if any)."""
-    keep = 2 if len(stack) > 1 and stack[1].family == "annex" else 1
+    """The signature block: a clause of its own after the last one (in its annex, if any; a
+    list of the annexes is no annex)."""
+    keep = 2 if len(stack) > 1 and stack[1].family == "annex" and not stack[1].listing else 1
     del stack[keep:]
     node = Node(Label("signature", (0,), SIGNATURE, 0), line, extra=[line.text],
                 parent=stack[-1])  # its first line is text, not a heading
