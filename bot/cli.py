@@ -218,7 +218,8 @@ def cmd_ask(args: argparse.Namespace, settings: Settings) -> int:
             result = searcher.search(question, contract=contract, top_k=args.top_k,
                                      collections=collections)
         except QueryError as err:
-            _print_json({"question": question, "results": [], "error": str(err)})
+            _print_json({"question": question, "results": [], "relevant": False,
+                        "error": str(err)})
             status = EXIT_ERROR
             continue
         if args.json:

@@ -33,6 +33,22 @@ def test_ask_json_shape(index_dir, capsys) -> None:
         "maint", "2.1", "第二章", "响应时间")
     assert first["title"] == "软件维护服务合同" and first["text"].startswith("乙方应在")
     assert isinstance(first["score"], float) and first["page"] is None
+    assert out["relevant"] is True
+
+
+def test_ask_json_says_whether_the_hits_answer(index_dir, tmp_path, capsys) -> None:
+    """Off-topic hits are still listed (scripts read them), with relevant false; text mode
+    says no clause answers. A batch line says the same."""
+    assert main(["ask", "今天天气怎么样", "--json", "--index", str(index_dir)]) == 0
+    off = json.loads(capsys.readouterr().out)
+    assert off["question"] == "今天天气怎么样" and off["results"] and off["relevant"] is False
+    assert main(["ask", "今天天气怎么样", "--index", str(index_dir)]) == 0
+    assert capsys.readouterr().out.strip() == "No clause in the index answers this question."
+    batch = tmp_path / "q.jsonl"
+    batch.write_text('{"q": "乙方响应时间是多少"}\n{"q": "今天天气怎么样"}\n', "utf-8")
+    assert main(["ask", "--batch", str(batch), "--json", "--index", str(index_dir)]) == 0
+    lines = [json.loads(x) for x in capsys.readouterr().out.splitlines()]
+    assert [x["relevant"] for x in lines] == [True, False] and all(x["results"] for x in lines)
 
 
 def test_ask_readable(index_dir, capsys) -> None:
