@@ -250,14 +250,17 @@ def cmd_compare(args: argparse.Namespace, settings: Settings) -> int:
 
 
 def cmd_feedback(args: argparse.Namespace, settings: Settings) -> int:
-    """Recent 👎 answers and unanswered questions from the question log, with counts."""
-    from .feedback import QuestionLog, format_summary
+    """Recent 👎 answers and unanswered questions from the question log, with counts; read
+    only: a missing index is an error (as for `index status`), nothing is created."""
+    from index import has_index
 
-    log = QuestionLog.open(_index_dir(args, settings), days=settings.log_days)
-    try:
-        summary = log.summary(limit=args.limit)
-    finally:
-        log.close()
+    from .feedback import LOG_FILE, format_summary, read_summary
+
+    index_dir = _index_dir(args, settings)
+    if not has_index(index_dir) and not (index_dir / LOG_FILE).is_file():
+        raise IndexMissingError(f"no index at {index_dir}; build one with: contractbot index "
+                                "build SOURCES...")
+    summary = read_summary(index_dir, days=settings.log_days, limit=args.limit)
     if args.json:
         _print_json(summary.as_json())
     else:
