@@ -97,3 +97,12 @@ def test_every_setting_is_in_the_readme_and_env_example() -> None:
         if value:  # the documented default, set explicitly, changes nothing
             same = Settings.from_env({"XDG_DATA_HOME": "/data", name: value[1]})
             assert same == defaults, f"{name}: README default {default}"
+
+
+def test_a_webhook_secret_telegram_refuses_is_one_line(tmp_path: Path) -> None:
+    env = _clean_env(tmp_path) | {"TELEGRAM_WEBHOOK_SECRET": "a b"}
+    done = subprocess.run([sys.executable, "-m", "bot.cli", "index", "status"], cwd=tmp_path,
+                          env=env, capture_output=True, text=True, timeout=60)
+    assert done.returncode == 2 and "Traceback" not in done.stderr, done.stderr
+    assert done.stderr.splitlines() == ["contractbot: TELEGRAM_WEBHOOK_SECRET: 1 to 256 of A-Z, "
+                                        "a-z, 0-9, _ and -"]
