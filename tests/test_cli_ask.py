@@ -79,6 +79,34 @@ def test_batch_keeps_input_order(index_dir, tmp_path, capsys) -> None:
     assert [x["results"][0]["clause"] for x in lines] == ["第二条", "2.1", "第四条", "5.1"]
 
 
+def test_batch_gives_one_output_line_per_input_line(index_dir, tmp_path, capsys) -> None:
+    """A line that is not a {"q": ...} object still gets its line (an error, also on stderr),
+    so output lines keep matching input lines; without --json, one block per line."""
+    batch = tmp_path / "q.jsonl"
+    batch.write_text('{"q": "押金退不退"}\nnot json\n{"question": 1}\n["q"]\n{"q": 1}\n'
+                     '{"q": "押金", "contract": 5}\n{"q": "😀"}\n\n{"q": "能转租吗"}\n', "utf-8")
+    assert main(["ask", "--batch", str(batch), "--json", "--top-k", "1", "--index",
+                 str(index_dir)]) == 1
+    captured = capsys.readouterr()
+    lines = [json.loads(x) for x in captured.out.splitlines()]
+    assert [x["question"] for x in lines] == ["押金退不退", None, None, None, None, None, "😀",
+                                              "能转租吗"]
+    assert [bool(x["results"]) for x in lines] == [True] + [False] * 6 + [True]
+    errors = [x.get("error") for x in lines]
+    assert errors[1:6] == [f'line {n}: not a {{"q": ...}} line' for n in range(2, 7)]
+    assert errors[0] is None and errors[7] is None and errors[6]
+    assert all(x["relevant"] is False for x in lines[1:7])
+    assert captured.err.splitlines() == [f"contractbot: {batch}:{n}: not a {{\"q\": ...}} line"
+                                         for n in range(2, 7)]
+    assert main(["ask", "--batch", str(batch), "--top-k", "1", "--index", str(index_dir)]) == 1
+    blocks = capsys.readouterr().out.split("\n\n")
+    assert [b.split("\n")[0] for b in blocks if b.strip()] == [
+        "Q: 押金退不退", "Q: not json", 'Q: {"question": 1}', 'Q: ["q"]', 'Q: {"q": 1}',
+        'Q: {"q": "押金", "contract": 5}', "Q: 😀", "Q: 能转租吗"]
+    emoji = next(b for b in blocks if b.startswith("Q: 😀"))
+    assert "{" not in emoji  # an unsearchable question is English text here, not JSON
+
+
 def test_status_json(index_dir, capsys) -> None:
     assert main(["index", "status", "--json", "--index", str(index_dir)]) == 0
     status = json.loads(capsys.readouterr().out)
