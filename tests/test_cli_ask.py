@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from pathlib import Path
 
 import pytest
 from index_corpus import LEASE, MAINT, build_tiny_index
@@ -160,7 +161,7 @@ def test_index_build_exit_codes_and_failures(shared, tmp_path, capsys) -> None:
     bad.write_bytes(b"\xd0\xcf\x11\xe0 legacy word file")
     good = shared / "contracts" / "cs-upgrade.txt"
     assert main(["index", "build", str(good), "--index", str(idx)]) == 0
-    assert "indexed 1 contracts" in capsys.readouterr().out
+    assert "indexed 1 contract, " in capsys.readouterr().out
     assert main(["index", "build", str(good), str(bad), "--index", str(idx)]) == 3
     err = capsys.readouterr().err
     assert err.startswith("old.doc: ")
@@ -168,6 +169,22 @@ def test_index_build_exit_codes_and_failures(shared, tmp_path, capsys) -> None:
     status = json.loads(capsys.readouterr().out)
     assert status["contracts"] == 1 and status["failed"][0]["source"].endswith("old.doc")
     assert main(["index", "build", str(bad), "--index", str(tmp_path / "idx2")]) == 4
+
+
+def test_the_build_summary_says_one_in_the_singular() -> None:
+    from index import BuildReport
+
+    one = BuildReport(Path("idx"), "g1", contracts=1, clauses=1, parsed=1, embedded=1, cached=1)
+    assert one.summary() == ("indexed 1 contract, 1 clause (1 parsed, 0 reused, 1 text "
+                             "embedded, 1 from the cache of an unfinished build); 0 failed; "
+                             "generation g1")
+    two = BuildReport(Path("idx"), "g2", contracts=2, clauses=5, parsed=2, embedded=5)
+    assert two.summary() == ("indexed 2 contracts, 5 clauses (2 parsed, 0 reused, 5 texts "
+                             "embedded); 0 failed; generation g2")
+    for failed, word in ((1, "source"), (2, "sources")):
+        nothing = BuildReport(Path("idx"), "", 0, 0, failed=(("a.doc", "legacy"),) * failed)
+        assert nothing.summary() == (f"nothing could be indexed ({failed} {word} skipped); no "
+                                     "index was written")
 
 
 def test_ask_builds_from_samples_when_there_is_no_index(samples, tmp_path, capsys) -> None:
