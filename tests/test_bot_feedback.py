@@ -67,8 +67,8 @@ async def test_votes_and_unanswered_questions_are_logged_without_names(
 async def test_question_log_off_keeps_nothing_and_shows_no_buttons(tmp_path: Path) -> None:
     async with team_bot(tmp_path, {"": [LEASE]}, allowed_chats=frozenset({CHAT}),
                         question_log=False) as (api, _):
-        api.push("message", message(CHAT, "押金是多少"))
-        api.push("message", message(CHAT, "明天的天气怎么样"))
+        api.push("message", message(CHAT, "押金是多少", message_id=1))
+        api.push("message", message(CHAT, "明天的天气怎么样", message_id=2))
         sent = await api.wait_for("sendMessage", 2)
         api.push("message", message(ADMIN, "/feedback"))
         off = (await api.wait_for("sendMessage", 3))[-1]
