@@ -7,7 +7,7 @@ import argparse
 import sys
 from typing import NoReturn
 
-from index import ContractbotError
+from index import ClusterAddressError, ContractbotError, cluster_address
 
 from .building import EXIT_USAGE
 from .settings import Settings
@@ -35,6 +35,14 @@ def positive_int(text: str) -> int:
     if value < 1:
         raise argparse.ArgumentTypeError(f"must be 1 or more, not {value}")
     return value
+
+
+def scheduler_address(text: str) -> str:
+    """An argparse type: a Dask scheduler address, tcp://HOST:PORT, refused before any work."""
+    try:
+        return cluster_address(text)
+    except ClusterAddressError as err:
+        raise argparse.ArgumentTypeError(str(err)) from None
 
 
 def build_parser(settings: Settings | None = None) -> argparse.ArgumentParser:
@@ -76,7 +84,7 @@ def build_parser(settings: Settings | None = None) -> argparse.ArgumentParser:
     b.add_argument("--workers", type=positive_int, default=None, metavar="N",
                    help="worker processes that read and embed the sources (default: "
                    f"{workers}; CONTRACTBOT_BUILD_WORKERS sets it)")
-    b.add_argument("--cluster", default=None, metavar="tcp://HOST:PORT",
+    b.add_argument("--cluster", type=scheduler_address, default=None, metavar="tcp://HOST:PORT",
                    help="send the per-file work to the workers of this Dask scheduler "
                    "(needs the 'cluster' extra; default: none, work on this machine)")
     s = isub.add_parser("status", help="describe the index",

@@ -14,6 +14,7 @@ from pathlib import Path
 from index import (
     BuildRefusedError,
     BuildReport,
+    ClusterAddressError,
     ClusterError,
     IndexBusyError,
     MissingSourceError,
@@ -63,7 +64,7 @@ def run_build(sources: Sequence[Path] | None, index_dir: Path, settings: Setting
         report = build_from_sources(sources, index_dir, settings.embed_model,
                                     rules_file=settings.rules_file, progress=progress,
                                     replace=replace, reading=reading or settings.reading())
-    except (MissingSourceError, NoSourcesError) as err:
+    except (MissingSourceError, NoSourcesError, ClusterAddressError) as err:
         print(f"{prog}: {err}; the index is unchanged", file=sys.stderr)
         return EXIT_USAGE, None
     except BuildRefusedError as err:

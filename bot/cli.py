@@ -22,11 +22,11 @@ from index import (
     IndexBusyError,
     IndexDamagedError,
     IndexMissingError,
-    QueryError,
     SearchResult,
 )
 
 from .arguments import UsageError, build_parser
+from .batch import answer_batch, batch_lines
 from .building import (
     EXIT_BUSY,
     EXIT_ERROR,
@@ -178,23 +178,13 @@ def _open_searcher(args: argparse.Namespace, settings: Settings) -> Searcher:
     return Searcher.open(index_dir, settings.embed_model)
 
 
-def _batch_lines(batch: str) -> list[str]:
-    """The lines of a --batch file; an unreadable one is a usage error."""
-    try:
-        return Path(batch).read_text("utf-8").splitlines()
-    except FileNotFoundError:
-        raise UsageError(f"no such file: {batch}") from None
-    except (OSError, UnicodeDecodeError) as err:
-        raise UsageError(f"cannot read {batch}: {getattr(err, 'strerror', None) or err}") from None
-
-
 def cmd_ask(args: argparse.Namespace, settings: Settings) -> int:
     """Answer a question (or a batch of them) from the index."""
     if args.batch is None and args.question is None:
         raise UsageError("give a QUESTION, or --batch FILE")
     if args.batch is not None and args.question is not None:
         raise UsageError("give a QUESTION or --batch FILE, not both")
-    lines = _batch_lines(args.batch) if args.batch is not None else []
+    lines = batch_lines(args.batch) if args.batch is not None else []
     searcher = _open_searcher(args, settings)
     collections = _collections(args)
     if args.batch is None:
@@ -203,29 +193,9 @@ def cmd_ask(args: argparse.Namespace, settings: Settings) -> int:
         print(json.dumps(result.as_json(), ensure_ascii=False) if args.json
               else format_answer(result))
         return EXIT_OK
-    status = EXIT_OK
-    for number, line in enumerate(lines, 1):
-        if not line.strip():
-            continue
-        try:
-            item = json.loads(line)
-            question, contract = str(item["q"]), item.get("contract")
-        except (ValueError, KeyError, TypeError):
-            print(f"contractbot: {args.batch}:{number}: not a {{\"q\": ...}} line", file=sys.stderr)
-            status = EXIT_ERROR
-            continue
-        try:
-            result = searcher.search(question, contract=contract, top_k=args.top_k,
-                                     collections=collections)
-        except QueryError as err:
-            _print_json({"question": question, "results": [], "error": str(err)})
-            status = EXIT_ERROR
-            continue
-        if args.json:
-            _print_json(result.as_json())
-        else:
-            print(f"Q: {question}\n{format_answer(result)}\n")
-    return status
+    answered = answer_batch(searcher, lines, name=args.batch, as_json=args.json,
+                            top_k=args.top_k, collections=collections, render=format_answer)
+    return EXIT_OK if answered else EXIT_ERROR
 
 
 def _collections(args: argparse.Namespace) -> frozenset[str] | None:
@@ -249,14 +219,17 @@ def cmd_compare(args: argparse.Namespace, settings: Settings) -> int:
 
 
 def cmd_feedback(args: argparse.Namespace, settings: Settings) -> int:
-    """Recent 👎 answers and unanswered questions from the question log, with counts."""
-    from .feedback import QuestionLog, format_summary
+    """Recent 👎 answers and unanswered questions from the question log, with counts; read
+    only: a missing index is an error (as for `index status`), nothing is created."""
+    from index import has_index
 
-    log = QuestionLog.open(_index_dir(args, settings), days=settings.log_days)
-    try:
-        summary = log.summary(limit=args.limit)
-    finally:
-        log.close()
+    from .feedback import LOG_FILE, format_summary, read_summary
+
+    index_dir = _index_dir(args, settings)
+    if not has_index(index_dir) and not (index_dir / LOG_FILE).is_file():
+        raise IndexMissingError(f"no index at {index_dir}; build one with: contractbot index "
+                                "build SOURCES...")
+    summary = read_summary(index_dir, days=settings.log_days, limit=args.limit)
     if args.json:
         _print_json(summary.as_json())
     else:

@@ -18,6 +18,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from index import ContractbotError
+
 LOG_FILE = "feedback.sqlite"
 PURGE_EVERY = 3600.0  # seconds between deletions of expired rows while the bot runs
 _SCHEMA = (
@@ -29,6 +31,15 @@ _SCHEMA = (
 
 def _now() -> _dt.datetime:
     return _dt.datetime.now(_dt.timezone.utc)
+
+
+def _cutoff(days: int) -> str:
+    """The time before which rows are no longer kept."""
+    return (_now() - _dt.timedelta(days=days)).isoformat(timespec="seconds")
+
+
+class QuestionLogError(ContractbotError):
+    """The question log file cannot be read (damaged, not a log)."""
 
 
 @dataclass(frozen=True)
@@ -97,9 +108,9 @@ class QuestionLog:
 
     def purge(self) -> int:
         """Delete rows older than ``days``; how many went."""
-        cutoff = (_now() - _dt.timedelta(days=self.days)).isoformat(timespec="seconds")
         with self._lock:
-            gone = self._db.execute("DELETE FROM entries WHERE at < ?", (cutoff,)).rowcount
+            gone = self._db.execute("DELETE FROM entries WHERE at < ?",
+                                    (_cutoff(self.days),)).rowcount
             self._db.commit()
         self._purged = time.monotonic()
         return int(gone)
@@ -132,21 +143,44 @@ class QuestionLog:
     def summary(self, *, limit: int = 20) -> Summary:
         """Counts and the ``limit`` most recent 👎 and unanswered questions (grouped by text)."""
         with self._lock:
-            counts = dict(self._db.execute(
-                "SELECT kind, COUNT(*) FROM entries GROUP BY kind").fetchall())
-            lists = {kind: self._db.execute(
-                "SELECT MIN(question), COUNT(*), MAX(at), COUNT(DISTINCT chat_id), "
-                "(SELECT e2.clauses FROM entries e2 WHERE e2.kind = e.kind AND "
-                " lower(trim(e2.question)) = lower(trim(e.question)) ORDER BY e2.at DESC "
-                " LIMIT 1) FROM entries e WHERE kind = ? GROUP BY lower(trim(question)) "
-                "ORDER BY MAX(at) DESC LIMIT ?", (kind, limit)).fetchall()
-                for kind in ("down", "unanswered")}
-        def entries(kind: str) -> tuple[Entry, ...]:
-            return tuple(Entry(q, n, at, tuple(json.loads(cl or "[]")), chats)
-                         for q, n, at, chats, cl in lists[kind])
-        return Summary(days=self.days, up=counts.get("up", 0), down=counts.get("down", 0),
-                       unanswered=counts.get("unanswered", 0), downvoted=entries("down"),
-                       unanswered_questions=entries("unanswered"))
+            return _summary(self._db, self.days, limit)
+
+
+def read_summary(index_dir: Path, *, days: int = 90, limit: int = 20) -> Summary:
+    """The summary of the log of the index at ``index_dir``, read without writing anything
+    (``contractbot feedback``): no log is created, no row purged; no log, an empty summary."""
+    path = Path(index_dir) / LOG_FILE
+    if not path.is_file():
+        return Summary(days=days)
+    try:  # mode=rw never creates the file; closing removes the WAL files SQLite opened
+        db = sqlite3.connect(f"{path.resolve().as_uri()}?mode=rw", uri=True, timeout=10)
+        try:
+            return _summary(db, days, limit)
+        finally:
+            db.close()
+    except sqlite3.Error as err:
+        raise QuestionLogError(f"cannot read the question log {path}: {err}") from None
+
+
+def _summary(db: sqlite3.Connection, days: int, limit: int) -> Summary:
+    """Counts and the ``limit`` most recent 👎 and unanswered questions of the last ``days``."""
+    cutoff = _cutoff(days)
+    counts = dict(db.execute(
+        "SELECT kind, COUNT(*) FROM entries WHERE at >= ? GROUP BY kind", (cutoff,)).fetchall())
+    lists = {kind: db.execute(
+        "SELECT MIN(question), COUNT(*), MAX(at), COUNT(DISTINCT chat_id), "
+        "(SELECT e2.clauses FROM entries e2 WHERE e2.kind = e.kind AND "
+        " lower(trim(e2.question)) = lower(trim(e.question)) ORDER BY e2.at DESC "
+        " LIMIT 1) FROM entries e WHERE kind = ? AND at >= ? GROUP BY lower(trim(question)) "
+        "ORDER BY MAX(at) DESC LIMIT ?", (kind, cutoff, limit)).fetchall()
+        for kind in ("down", "unanswered")}
+
+    def entries(kind: str) -> tuple[Entry, ...]:
+        return tuple(Entry(q, n, at, tuple(json.loads(cl or "[]")), chats)
+                     for q, n, at, chats, cl in lists[kind])
+    return Summary(days=days, up=counts.get("up", 0), down=counts.get("down", 0),
+                   unanswered=counts.get("unanswered", 0), downvoted=entries("down"),
+                   unanswered_questions=entries("unanswered"))
 
 
 def format_summary(summary: Summary, *, lang: str = "en") -> str:

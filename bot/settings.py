@@ -137,7 +137,7 @@ class Settings:
         access = env.get("CONTRACTBOT_ACCESS_FILE")
         secret = env.get("TELEGRAM_WEBHOOK_SECRET") or None
         if secret is not None and not _SECRET.fullmatch(secret):
-            raise ValueError("TELEGRAM_WEBHOOK_SECRET: 1 to 256 of A-Z, a-z, 0-9, _ and -")
+            raise SettingsError("TELEGRAM_WEBHOOK_SECRET: 1 to 256 of A-Z, a-z, 0-9, _ and -")
         return cls(
             index_dir=Path(env.get("CONTRACTBOT_INDEX_DIR") or home / "index"),
             sources_dir=Path(env.get("CONTRACTBOT_SOURCES_DIR") or home / "contracts"),

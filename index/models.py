@@ -160,8 +160,10 @@ class SearchResult:
     cited: bool = False  # the first hit is a clause the question cites by number (第十一条)
 
     def as_json(self) -> dict[str, object]:
-        """The exact shape of ``ask --json``."""
-        return {"question": self.question, "results": [h.as_json() for h in self.hits]}
+        """The exact shape of ``ask --json``: the hits are listed even when none is relevant,
+        and ``relevant`` says whether they answer the question (text mode's 'no clause')."""
+        return {"question": self.question, "results": [h.as_json() for h in self.hits],
+                "relevant": self.relevant and bool(self.hits)}
 
 
 @dataclass(frozen=True)

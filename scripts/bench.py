@@ -244,7 +244,7 @@ def run_encoder(encoder: str, lib: Path, files: list[Path], work: Path) -> dict[
     serial_s = serial_build(lib, work / f"serial-{encoder}", encoder)
     manifest = index_status(idx)
     clauses = manifest.clauses
-    embedded = int(re.search(r"(\d+) texts embedded", build["out"]).group(1))  # type: ignore[union-attr]
+    embedded = int(re.search(r"(\d+) texts? embedded", build["out"]).group(1))  # type: ignore[union-attr]
     rebuilds = []  # three one-file rebuilds, each of another file: the median
     for changed in (files[len(files) // 2], files[len(files) // 2 + 1], files[len(files) // 4]):
         extra = "\n第九十九条 本合同附加条款于签订时生效。\n"

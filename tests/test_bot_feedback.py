@@ -9,7 +9,7 @@ import sqlite3
 from pathlib import Path
 
 from bot_helpers import html_errors, message
-from index_corpus import LEASE, MAINT
+from index_corpus import LEASE, MAINT, build_tiny_index
 from team_bot import ADMIN, buttons, callback, sent_message, team_bot
 from test_bot_teams import SUPPLY
 
@@ -87,6 +87,35 @@ def test_rows_older_than_the_kept_days_are_deleted(tmp_path: Path) -> None:
     assert log.purge() == 1
     assert [e.question for e in log.summary().unanswered_questions] == ["新问题"]
     log.close()
+
+
+def test_the_feedback_listing_writes_nothing(tmp_path: Path, capsys) -> None:
+    """A missing index is one line (exit 1) and no folder; an index without a log lists
+    nothing and gets no log; a log is read as it is: nothing purged, nothing left beside it."""
+    assert main(["feedback", "--index", str(tmp_path / "none")]) == 1
+    assert capsys.readouterr().err.startswith(f"contractbot: no index at {tmp_path / 'none'}")
+    assert not (tmp_path / "none").exists()
+    idx = build_tiny_index(tmp_path)
+    before = sorted(p.name for p in idx.iterdir())
+    assert main(["feedback", "--json", "--index", str(idx)]) == 0
+    assert json.loads(capsys.readouterr().out)["counts"] == {"up": 0, "down": 0,
+                                                             "unanswered": 0}
+    assert sorted(p.name for p in idx.iterdir()) == before
+    log = QuestionLog(idx / LOG_FILE, days=90)
+    log.record_unanswered(1, "新问题")
+    old = (dt.datetime.now(dt.timezone.utc) - dt.timedelta(days=91)).isoformat()
+    log._db.execute("INSERT INTO entries (at, chat_id, question, clauses, kind) "
+                    "VALUES (?, 2, '旧问题', '[]', 'unanswered')", (old,))
+    log._db.commit()
+    log.close()
+    before = sorted(p.name for p in idx.iterdir())
+    assert main(["feedback", "--json", "--index", str(idx)]) == 0
+    out = json.loads(capsys.readouterr().out)
+    assert [e["question"] for e in out["unanswered"]] == ["新问题"]
+    assert out["counts"]["unanswered"] == 1
+    assert sorted(p.name for p in idx.iterdir()) == before
+    rows = sqlite3.connect(idx / LOG_FILE).execute("SELECT COUNT(*) FROM entries").fetchone()
+    assert rows == (2,)  # the bot purges old rows; a listing does not
 
 
 async def test_compare_in_the_bot(tmp_path: Path) -> None:

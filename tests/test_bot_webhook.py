@@ -14,7 +14,7 @@ from index_corpus import MAINT
 from team_bot import team_bot
 
 from bot.app import webhook_options
-from bot.settings import Settings
+from bot.settings import Settings, SettingsError
 
 CHAT = 700
 SECRET = "s3cret_TOKEN-1"
@@ -75,5 +75,5 @@ def test_secret_setting_is_checked_and_never_shown(tmp_path: Path) -> None:
     env = {"TELEGRAM_WEBHOOK_SECRET": SECRET, "TELEGRAM_WEBHOOK_URL": "https://x.org/h"}
     settings = Settings.from_env(env)
     assert settings.webhook_secret == SECRET and SECRET not in repr(settings)
-    with pytest.raises(ValueError, match="TELEGRAM_WEBHOOK_SECRET"):
+    with pytest.raises(SettingsError, match="TELEGRAM_WEBHOOK_SECRET"):
         Settings.from_env({"TELEGRAM_WEBHOOK_SECRET": "has spaces"})

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from pathlib import Path
 
 import pytest
 from index_corpus import LEASE, MAINT, build_tiny_index
@@ -33,6 +34,22 @@ def test_ask_json_shape(index_dir, capsys) -> None:
         "maint", "2.1", "第二章", "响应时间")
     assert first["title"] == "软件维护服务合同" and first["text"].startswith("乙方应在")
     assert isinstance(first["score"], float) and first["page"] is None
+    assert out["relevant"] is True
+
+
+def test_ask_json_says_whether_the_hits_answer(index_dir, tmp_path, capsys) -> None:
+    """Off-topic hits are still listed (scripts read them), with relevant false; text mode
+    says no clause answers. A batch line says the same."""
+    assert main(["ask", "今天天气怎么样", "--json", "--index", str(index_dir)]) == 0
+    off = json.loads(capsys.readouterr().out)
+    assert off["question"] == "今天天气怎么样" and off["results"] and off["relevant"] is False
+    assert main(["ask", "今天天气怎么样", "--index", str(index_dir)]) == 0
+    assert capsys.readouterr().out.strip() == "No clause in the index answers this question."
+    batch = tmp_path / "q.jsonl"
+    batch.write_text('{"q": "乙方响应时间是多少"}\n{"q": "今天天气怎么样"}\n', "utf-8")
+    assert main(["ask", "--batch", str(batch), "--json", "--index", str(index_dir)]) == 0
+    lines = [json.loads(x) for x in capsys.readouterr().out.splitlines()]
+    assert [x["relevant"] for x in lines] == [True, False] and all(x["results"] for x in lines)
 
 
 def test_ask_readable(index_dir, capsys) -> None:
@@ -61,6 +78,34 @@ def test_batch_keeps_input_order(index_dir, tmp_path, capsys) -> None:
     lines = [json.loads(x) for x in capsys.readouterr().out.splitlines()]
     assert [x["question"] for x in lines] == [q for q, _ in questions]
     assert [x["results"][0]["clause"] for x in lines] == ["第二条", "2.1", "第四条", "5.1"]
+
+
+def test_batch_gives_one_output_line_per_input_line(index_dir, tmp_path, capsys) -> None:
+    """A line that is not a {"q": ...} object still gets its line (an error, also on stderr),
+    so output lines keep matching input lines; without --json, one block per line."""
+    batch = tmp_path / "q.jsonl"
+    batch.write_text('{"q": "押金退不退"}\nnot json\n{"question": 1}\n["q"]\n{"q": 1}\n'
+                     '{"q": "押金", "contract": 5}\n{"q": "😀"}\n\n{"q": "能转租吗"}\n', "utf-8")
+    assert main(["ask", "--batch", str(batch), "--json", "--top-k", "1", "--index",
+                 str(index_dir)]) == 1
+    captured = capsys.readouterr()
+    lines = [json.loads(x) for x in captured.out.splitlines()]
+    assert [x["question"] for x in lines] == ["押金退不退", None, None, None, None, None, "😀",
+                                              "能转租吗"]
+    assert [bool(x["results"]) for x in lines] == [True] + [False] * 6 + [True]
+    errors = [x.get("error") for x in lines]
+    assert errors[1:6] == [f'line {n}: not a {{"q": ...}} line' for n in range(2, 7)]
+    assert errors[0] is None and errors[7] is None and errors[6]
+    assert all(x["relevant"] is False for x in lines[1:7])
+    assert captured.err.splitlines() == [f"contractbot: {batch}:{n}: not a {{\"q\": ...}} line"
+                                         for n in range(2, 7)]
+    assert main(["ask", "--batch", str(batch), "--top-k", "1", "--index", str(index_dir)]) == 1
+    blocks = capsys.readouterr().out.split("\n\n")
+    assert [b.split("\n")[0] for b in blocks if b.strip()] == [
+        "Q: 押金退不退", "Q: not json", 'Q: {"question": 1}', 'Q: ["q"]', 'Q: {"q": 1}',
+        'Q: {"q": "押金", "contract": 5}', "Q: 😀", "Q: 能转租吗"]
+    emoji = next(b for b in blocks if b.startswith("Q: 😀"))
+    assert "{" not in emoji  # an unsearchable question is English text here, not JSON
 
 
 def test_status_json(index_dir, capsys) -> None:
@@ -116,7 +161,7 @@ def test_index_build_exit_codes_and_failures(shared, tmp_path, capsys) -> None:
     bad.write_bytes(b"\xd0\xcf\x11\xe0 legacy word file")
     good = shared / "contracts" / "cs-upgrade.txt"
     assert main(["index", "build", str(good), "--index", str(idx)]) == 0
-    assert "indexed 1 contracts" in capsys.readouterr().out
+    assert "indexed 1 contract, " in capsys.readouterr().out
     assert main(["index", "build", str(good), str(bad), "--index", str(idx)]) == 3
     err = capsys.readouterr().err
     assert err.startswith("old.doc: ")
@@ -124,6 +169,22 @@ def test_index_build_exit_codes_and_failures(shared, tmp_path, capsys) -> None:
     status = json.loads(capsys.readouterr().out)
     assert status["contracts"] == 1 and status["failed"][0]["source"].endswith("old.doc")
     assert main(["index", "build", str(bad), "--index", str(tmp_path / "idx2")]) == 4
+
+
+def test_the_build_summary_says_one_in_the_singular() -> None:
+    from index import BuildReport
+
+    one = BuildReport(Path("idx"), "g1", contracts=1, clauses=1, parsed=1, embedded=1, cached=1)
+    assert one.summary() == ("indexed 1 contract, 1 clause (1 parsed, 0 reused, 1 text "
+                             "embedded, 1 from the cache of an unfinished build); 0 failed; "
+                             "generation g1")
+    two = BuildReport(Path("idx"), "g2", contracts=2, clauses=5, parsed=2, embedded=5)
+    assert two.summary() == ("indexed 2 contracts, 5 clauses (2 parsed, 0 reused, 5 texts "
+                             "embedded); 0 failed; generation g2")
+    for failed, word in ((1, "source"), (2, "sources")):
+        nothing = BuildReport(Path("idx"), "", 0, 0, failed=(("a.doc", "legacy"),) * failed)
+        assert nothing.summary() == (f"nothing could be indexed ({failed} {word} skipped); no "
+                                     "index was written")
 
 
 def test_ask_builds_from_samples_when_there_is_no_index(samples, tmp_path, capsys) -> None:

@@ -6,8 +6,10 @@ from __future__ import annotations
 
 import json
 import os
+import socket
 import subprocess
 import sys
+import threading
 import time
 from collections.abc import Iterator
 from pathlib import Path
@@ -176,3 +178,65 @@ def test_an_unreachable_scheduler_is_one_line(tmp_path: Path) -> None:
                                   "tcp://127.0.0.1:9")
     assert "Traceback" not in done.stderr and len(done.stderr.splitlines()) == 1
     assert not (tmp_path / "idx").exists()
+
+
+@pytest.mark.parametrize("address", ["notaurl", "inproc://x", "tls://127.0.0.1:1",
+                                     "tcp://127.0.0.1:99999", "tcp://:8786",
+                                     "tcp://127.0.0.1:8786/path"])
+def test_a_malformed_scheduler_address_is_a_usage_error(tmp_path: Path, address: str) -> None:
+    """Refused at argument parsing: exit 2, one line, no index folder, no Dask client (whose
+    clean-up printed a traceback 10 s after the error)."""
+    env = {**os.environ, "CONTRACTBOT_EMBED_MODEL": FAST_ENCODER}
+    done = subprocess.run([sys.executable, "-m", "bot.cli", "index", "build",
+                           str(ROOT / "samples"), "--index", str(tmp_path / "idx"),
+                           "--cluster", address],
+                          env=env, capture_output=True, text=True, timeout=120)
+    assert done.returncode == 2, done.stderr
+    assert done.stderr.startswith("contractbot index build: argument --cluster: ")
+    assert "tcp://HOST:PORT" in done.stderr
+    assert "Traceback" not in done.stderr and len(done.stderr.splitlines()) == 1
+    assert not (tmp_path / "idx").exists()
+
+
+def test_nobody_listening_at_the_scheduler_address_is_told_at_once() -> None:
+    """A refused connection is not retried until Dask's timeout runs out."""
+    from index.build.cluster import ClusterError, DaskRunner
+
+    pytest.importorskip("distributed")
+    start = time.monotonic()
+    with pytest.raises(ClusterError, match=r"cannot reach the Dask scheduler at "
+                       r"tcp://127\.0\.0\.1:9 \(.*refused"):
+        DaskRunner("tcp://127.0.0.1:9", Limits())
+    assert time.monotonic() - start < 2
+
+
+def test_a_server_that_is_not_a_dask_scheduler_is_one_line(tmp_path: Path) -> None:
+    """Something else listens at the address and answers garbage: one line, exit 1, and no
+    traceback from the Dask client's clean-up afterwards."""
+    with socket.socket() as server:
+        server.bind(("127.0.0.1", 0))
+        server.listen()
+        threading.Thread(target=_answer_garbage, args=(server,), daemon=True).start()
+        address = f"tcp://127.0.0.1:{server.getsockname()[1]}"
+        env = {**os.environ, "CONTRACTBOT_EMBED_MODEL": FAST_ENCODER}
+        start = time.monotonic()
+        done = subprocess.run([sys.executable, "-m", "bot.cli", "index", "build",
+                               str(ROOT / "samples"), "--index", str(tmp_path / "idx"),
+                               "--cluster", address],
+                              env=env, capture_output=True, text=True, timeout=120)
+    assert done.returncode == 1, done.stderr
+    assert done.stderr.startswith(f"contractbot: the Dask scheduler at {address} ")
+    assert "Traceback" not in done.stderr and len(done.stderr.splitlines()) == 1
+    assert time.monotonic() - start < 8
+    assert not (tmp_path / "idx").exists()
+
+
+def _answer_garbage(server: socket.socket) -> None:
+    """Answer every connection with bytes that are no Dask message, then hang up."""
+    while True:
+        try:
+            conn, _ = server.accept()
+        except OSError:  # the test closed the server
+            return
+        with conn:
+            conn.sendall(b"\xff" * 64 + b"HTTP/1.1 400 Bad Request\r\n\r\n")

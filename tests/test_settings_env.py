@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -12,6 +13,7 @@ from pathlib import Path
 from bot.settings import Settings
 from index import build_from_sources
 
+ROOT = Path(__file__).resolve().parent.parent
 CONTRACT = "设备采购合同\n第一条 乙方应于合同签订后十日内交货。\n第二条 甲方应在验收合格后付款。\n"
 
 
@@ -51,3 +53,56 @@ def test_without_dotenv_the_defaults_hold(tmp_path: Path) -> None:
                              "CONTRACTBOT_QUESTIONS_PER_MINUTE": "0"})
     assert (off.log_text, off.questions_per_minute) == (False, 0)
 
+
+
+class _Reads(dict):
+    """An environment that remembers the names Settings.from_env reads."""
+
+    def __init__(self, *args: object) -> None:
+        super().__init__(*args)
+        self.read: set[str] = set()
+
+    def get(self, key, default=None):
+        self.read.add(key)
+        return super().get(key, default)
+
+
+def _readme_settings() -> dict[str, str]:
+    """The Configuration table of the README: each variable and its default cell."""
+    text = (ROOT / "README.md").read_text("utf-8")
+    section = text.split("\n## Configuration\n", 1)[1].split("\n## ", 1)[0]
+    rows: dict[str, str] = {}
+    for line in section.splitlines():
+        cells = [c.strip() for c in line.strip("|").split("|")]
+        if line.startswith("| `") and len(cells) >= 3:
+            names = re.findall(r"`([A-Z][A-Z0-9_]+)`", cells[0])
+            defaults = cells[1].split(" / ") if len(names) > 1 else [cells[1]]
+            rows.update(zip(names, defaults, strict=True))
+    return rows
+
+
+def test_every_setting_is_in_the_readme_and_env_example() -> None:
+    """The settings Settings.from_env reads, the README's Configuration table and .env.example
+    name the same variables, and a default the table gives as one value is the code's."""
+    env = _Reads({"XDG_DATA_HOME": "/data"})
+    defaults = Settings.from_env(env)
+    read = env.read - {"XDG_DATA_HOME"}
+    readme = _readme_settings()
+    example = set(re.findall(r"^#?([A-Z][A-Z0-9_]+)=", (ROOT / ".env.example").read_text(
+        "utf-8"), re.MULTILINE))
+    assert read and set(readme) == read, sorted(set(readme) ^ read)
+    assert example == read, sorted(example ^ read)
+    for name, default in readme.items():
+        value = re.fullmatch(r"`([^`$]+)`", default)
+        if value:  # the documented default, set explicitly, changes nothing
+            same = Settings.from_env({"XDG_DATA_HOME": "/data", name: value[1]})
+            assert same == defaults, f"{name}: README default {default}"
+
+
+def test_a_webhook_secret_telegram_refuses_is_one_line(tmp_path: Path) -> None:
+    env = _clean_env(tmp_path) | {"TELEGRAM_WEBHOOK_SECRET": "a b"}
+    done = subprocess.run([sys.executable, "-m", "bot.cli", "index", "status"], cwd=tmp_path,
+                          env=env, capture_output=True, text=True, timeout=60)
+    assert done.returncode == 2 and "Traceback" not in done.stderr, done.stderr
+    assert done.stderr.splitlines() == ["contractbot: TELEGRAM_WEBHOOK_SECRET: 1 to 256 of A-Z, "
+                                        "a-z, 0-9, _ and -"]

@@ -3,7 +3,7 @@ work in worker processes (fenced) or on a Dask cluster."""
 
 from __future__ import annotations
 
-from .cluster import ClusterError
+from .cluster import ClusterAddressError, ClusterError, cluster_address
 from .collections import DEFAULT_COLLECTION
 from .fence import BuildStopped, Limits
 from .parallel import Reading, read_contracts
@@ -13,6 +13,7 @@ from .report import BuildReport
 from .sources import collect_sources
 from .texts import clause_texts, title_texts
 
-__all__ = ["DEFAULT_COLLECTION", "TEXT_VERSION", "BuildReport", "BuildStopped", "ClusterError",
-           "Limits", "Parser", "Reading", "build_from_sources", "build_index", "clause_texts",
+__all__ = ["DEFAULT_COLLECTION", "TEXT_VERSION", "BuildReport", "BuildStopped",
+           "ClusterAddressError", "ClusterError", "Limits", "Parser", "Reading",
+           "build_from_sources", "build_index", "clause_texts", "cluster_address",
            "collect_sources", "contract_parser", "read_contracts", "title_texts"]

@@ -17,19 +17,42 @@ contractbot.
 
 from __future__ import annotations
 
+import socket
 import threading
 import time
 from collections.abc import Callable, Iterator
 from typing import Any
+from urllib.parse import urlsplit
 
 from ..errors import ContractbotError
 from .fence import POLL, BuildStopped, Failure, FencedPool, Limits, Task
 
 CLUSTER_EXTRA = "pip install 'contractbot[cluster]'"
+CONNECT_SECONDS = 2.0  # to open a connection to the scheduler: a dead address fails quickly
 
 
 class ClusterError(ContractbotError):
     """The Dask scheduler cannot be used (not installed, unreachable, no workers)."""
+
+
+class ClusterAddressError(ClusterError):
+    """A scheduler address that is not ``tcp://HOST:PORT``: a usage error, nothing was tried."""
+
+
+def cluster_address(text: str) -> str:
+    """``text`` as a Dask scheduler address ``tcp://HOST:PORT`` (``HOST:PORT`` alone is taken
+    as TCP, as Dask does); ClusterAddressError when it is not one."""
+    address = text if "://" in text else f"tcp://{text}"
+    try:
+        parts = urlsplit(address)
+        port = parts.port  # ValueError past 65535
+    except ValueError:
+        parts, port = None, None
+    if (parts is None or parts.scheme != "tcp" or not parts.hostname or not port
+            or parts.username or parts.password or parts.path or parts.query or parts.fragment):
+        raise ClusterAddressError(f"not a Dask scheduler address: {text!r} (expected "
+                                  "tcp://HOST:PORT)")
+    return address
 
 
 class DaskRunner:
@@ -39,17 +62,15 @@ class DaskRunner:
 
     def __init__(self, address: str, limits: Limits, *, stop: threading.Event | None = None,
                  timeout: float = 5.0) -> None:
+        address = cluster_address(address)
         try:
-            from distributed import Client
+            import distributed  # noqa: F401
         except ImportError:
             raise ClusterError(f"--cluster needs the optional extra: {CLUSTER_EXTRA}") from None
         self.limits = limits
         self.stop = stop
-        try:
-            self.client = Client(address, timeout=timeout, set_as_default=False)
-        except (OSError, TimeoutError) as err:
-            raise ClusterError(f"cannot reach the Dask scheduler at {address} "
-                               f"({type(err).__name__}: {err})") from None
+        _reach(address)
+        self.client = _connect(address, timeout)
         try:
             self.client.wait_for_workers(1, timeout=timeout)
         except (OSError, TimeoutError):
@@ -90,6 +111,44 @@ class DaskRunner:
     def close(self) -> None:
         """Disconnect from the scheduler (the cluster keeps running)."""
         self.client.close()
+
+
+def _reach(address: str) -> None:
+    """Open and close a connection to the scheduler's port, within CONNECT_SECONDS: nobody
+    listening is said at once (Dask would retry until its own timeout)."""
+    parts = urlsplit(address)
+    try:
+        socket.create_connection((parts.hostname, parts.port), timeout=CONNECT_SECONDS).close()
+    except OSError as err:
+        reason = err.strerror or str(err) or type(err).__name__
+        raise ClusterError(f"cannot reach the Dask scheduler at {address} ({reason})") from None
+
+
+def _connect(address: str, timeout: float) -> Any:
+    """A Dask client of the scheduler at ``address``; ClusterError when it does not answer as
+    one. A client that failed to start is marked closed: Dask's own clean-up of it would wait
+    10 s at exit and print a traceback."""
+    from distributed import Client
+
+    class _Client(Client):
+        def start(self, **kwargs: Any) -> None:
+            try:
+                super().start(**kwargs)
+            except BaseException:
+                if self.status != "closed":
+                    self.status = "closed"
+                    self._loop_runner.stop()
+                raise
+
+    try:
+        return _Client(address, timeout=timeout, set_as_default=False)
+    except (OSError, TimeoutError) as err:
+        raise ClusterError(f"cannot reach the Dask scheduler at {address} "
+                           f"({type(err).__name__}: {err})") from None
+    except Exception as err:  # something else listens there (it answered garbage)
+        raise ClusterError(f"the Dask scheduler at {address} did not answer as one: is "
+                           f"something else listening there? ({type(err).__name__}: {err})"
+                           ) from None
 
 
 _pools = threading.local()  # on a Dask worker: each thread's pool of one child

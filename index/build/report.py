@@ -6,6 +6,11 @@ from dataclasses import dataclass
 from pathlib import Path
 
 
+def _count(n: int, word: str) -> str:
+    """``1 contract``, ``2 contracts``: a count and its English noun, plural unless one."""
+    return f"{n} {word}" if n == 1 else f"{n} {word}s"
+
+
 @dataclass(frozen=True)
 class BuildReport:
     """The outcome of one build, for the CLI, the bot and cron mail."""
@@ -39,14 +44,14 @@ class BuildReport:
     def summary(self) -> str:
         """One line for logs and cron mail."""
         if not self.written:
-            return (f"nothing could be indexed ({len(self.failed)} sources skipped); "
+            return (f"nothing could be indexed ({_count(len(self.failed), 'source')} skipped); "
                     "no index was written")
         dropped = f"{len(self.dropped)} dropped; " if self.dropped else ""
         repaired = (f" (it replaces an index that could not be read: {self.repaired})"
                     if self.repaired else "")
         return (
-            f"indexed {self.contracts} contracts, {self.clauses} clauses "
-            f"({self.parsed} parsed, {self.reused} reused, {self.embedded} texts embedded"
+            f"indexed {_count(self.contracts, 'contract')}, {_count(self.clauses, 'clause')} "
+            f"({self.parsed} parsed, {self.reused} reused, {_count(self.embedded, 'text')} embedded"
             f"{f', {self.cached} from the cache of an unfinished build' if self.cached else ''}); "
             f"{dropped}{len(self.failed)} failed; generation {self.generation}{repaired}"
         )
