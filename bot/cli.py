@@ -155,11 +155,16 @@ def _damaged(generation: str, missing: Sequence[str]) -> int:
 def format_answer(result: SearchResult) -> str:
     """A readable answer (the bot's composer as plain text): per hit 《title》 chapter › clause,
     then its text, with the party note and the unfilled-blank flag, in the question's script;
-    one English line when no clause answers."""
+    one English line when no clause answers (naming the cited clause numbers that are not
+    there)."""
     from .compose import compose, format_text
 
     answer = compose(result)
-    return format_text(answer) if answer.found else NOTHING_FOUND
+    if answer.found:
+        return format_text(answer)
+    if result.uncited:
+        return f"No clause {', '.join(result.uncited)} in scope. {NOTHING_FOUND}"
+    return NOTHING_FOUND
 
 
 def _open_searcher(args: argparse.Namespace, settings: Settings) -> Searcher:

@@ -24,6 +24,7 @@ from index import (
 
 BLANK_FLAG = "（合同此处未填写）"
 NOTHING = "没有找到与问题相关的条款。"
+UNCITED = "没有找到{numbers}，以下是最相关的条款。"  # a cited number no clause has
 # after NOTHING for a question without a Chinese character (the encoders read English poorly)
 ASK_IN_CHINESE = "合同是中文的，请用中文提问，例如：乙方响应时间是多少"
 MORE_CHILDREN = "……另有 {count} 条子条款未显示，可用 /clause {first} 查看。"
@@ -92,6 +93,7 @@ class ComposedAnswer:
     script: Script
     groups: tuple[ContractGroup, ...]
     nothing: str | None = None
+    lead: str | None = None  # a note before the clauses: the cited number that is not there
 
     @property
     def found(self) -> bool:
@@ -156,8 +158,13 @@ def compose(result: SearchResult, *, hits: tuple[Hit, ...] | None = None,
     of them when given); a hit already quoted as a sub-clause of an earlier one is left out."""
     script = script or detect_script(result.question)
     chosen = result.hits if hits is None else hits
+    first_page = chosen[:1] == result.hits[:1]
+    lead = (to_script(UNCITED.format(numbers="、".join(result.uncited)), script)
+            if result.uncited and first_page else None)
     if not result.relevant or not chosen:
         nothing = NOTHING if han_characters(result.question) else NOTHING + ASK_IN_CHINESE
+        if result.uncited:
+            nothing = UNCITED.format(numbers="、".join(result.uncited)).split("，")[0] + "。"
         return ComposedAnswer(result.question, script, (), to_script(nothing, script))
     order: list[str] = []
     by_contract: dict[str, list[Hit]] = {}
@@ -178,7 +185,7 @@ def compose(result: SearchResult, *, hits: tuple[Hit, ...] | None = None,
         composed = tuple(_composed(h, script, child_chars) for h in items)
         groups.append(ContractGroup(key, to_script(items[0].title, script),
                                     to_script(note, script) if note else None, composed))
-    return ComposedAnswer(result.question, script, tuple(groups))
+    return ComposedAnswer(result.question, script, tuple(groups), lead=lead)
 
 
 def _composed(hit: Hit, script: Script, child_chars: int | None) -> ComposedHit:
@@ -208,7 +215,7 @@ def format_text(answer: ComposedAnswer) -> str:
     if not answer.found:
         return answer.nothing or NOTHING
     flag = to_script(BLANK_FLAG, answer.script)
-    blocks: list[str] = []
+    blocks: list[str] = [answer.lead] if answer.lead else []
     for group in answer.groups:
         if group.note:
             blocks.append(group.note)

@@ -39,7 +39,7 @@ def _split_long(text: str, room: int) -> list[str]:
 def clause_blocks(answer: ComposedAnswer) -> list[str]:
     """One HTML block per note and per clause (heading in bold, text in a blockquote)."""
     flag = to_script(BLANK_FLAG, answer.script)
-    blocks: list[str] = []
+    blocks: list[str] = [f"<i>{escape(answer.lead)}</i>"] if answer.lead else []
     for group in answer.groups:
         if group.note:
             blocks.append(f"<i>{escape(group.note)}</i>")

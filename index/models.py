@@ -158,6 +158,7 @@ class SearchResult:
     relevant: bool = True  # False when no hit clears the relevance threshold
     evidence: tuple[float, float] = (0.0, 0.0)  # (best dense score, top hit's word coverage)
     cited: bool = False  # the first hit is a clause the question cites by number (第十一条)
+    uncited: tuple[str, ...] = ()  # numbers the question cites that no clause in scope has
 
     def as_json(self) -> dict[str, object]:
         """The exact shape of ``ask --json``: the hits are listed even when none is relevant,

@@ -89,6 +89,21 @@ def test_compose_groups_by_contract_in_first_appearance_order() -> None:
     assert BLANK_FLAG in text
 
 
+def test_a_cited_number_that_is_not_there_is_said_before_the_clauses() -> None:
+    hits = (hit("a", "7.2", "两小时"), hit("a", "7.3", "四小时"))
+    result = SearchResult("第九十九条写了什么", hits, uncited=("第九十九条",))
+    first = compose(result)
+    assert first.lead == "没有找到第九十九条，以下是最相关的条款。"
+    assert format_text(first).startswith(first.lead + "\n\n")
+    assert compose(result, hits=hits[1:]).lead is None  # 更多: said once
+    from bot.render import render_answer
+
+    assert render_answer(first)[0].startswith("<i>没有找到第九十九条，以下是最相关的条款。</i>\n\n")
+    nothing = compose(SearchResult("第九十九條寫了什麼", hits, relevant=False,
+                                   uncited=("第九十九条",)))
+    assert nothing.nothing == "沒有找到第九十九條。"
+
+
 def test_not_relevant_says_nothing_found_and_shows_no_clause() -> None:
     result = SearchResult("天气如何", (hit("a", "7.2", "两小时"),), relevant=False)
     answer = compose(result)

@@ -151,6 +151,17 @@ def test_a_clause_cited_by_number_comes_first(searcher) -> None:
     assert top(searcher, "违约金是不是0.5%", k=1) == top(searcher, "违约金是不是", k=1)
 
 
+def test_a_cited_number_no_clause_has_is_named(searcher) -> None:
+    """第九条 of a lease that ends at 第六条, 4.9 of a contract without one: the search says
+    so (as the question wrote it), and still gives the closest clauses."""
+    res = searcher.search("房屋租赁合同第九条写了什么", top_k=2)
+    assert res.uncited == ("第九条",) and res.hits
+    assert searcher.search("第4.9条讲什么", contract="maint").uncited == ("4.9",)
+    assert searcher.search("房屋租赁合同第三条写了什么").uncited == ()
+    assert searcher.search("押金多少").uncited == ()
+    assert searcher.search("maint第4.2条讲什么").scope == "maint"  # an ASCII key before 第
+
+
 def test_a_comparison_of_a_cited_clause_quotes_it_where_it_exists(searcher) -> None:
     from index.search import compare_contracts
 

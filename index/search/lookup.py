@@ -76,6 +76,19 @@ def cited_mask(numbers: np.ndarray, citations: Sequence[Citation],
     return out if out.any() else None
 
 
+def uncited_numbers(numbers: np.ndarray, citations: Sequence[Citation], mask: np.ndarray,
+                    question: str) -> tuple[str, ...]:
+    """The numbers the question cites that no clause in ``mask`` has (第99条 of a contract with
+    30), each as the question writes it (normalised)."""
+    missing = []
+    for forms in citations:
+        if any((mask & np.isin(numbers, list(form))).any() for form in forms):
+            continue
+        written = sorted((f for f in forms[-1] if f in question), key=len, reverse=True)
+        missing.append(written[0] if written else min(forms[-1], key=len))
+    return tuple(missing)
+
+
 def numbered_clauses(gen: LoadedGeneration, reach: Reach, number: str, contract: str | None,
                      collections: Collections) -> list[Hit]:
     """Clauses of ``gen`` numbered ``number`` (in ``contract`` when given, within reach of

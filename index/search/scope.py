@@ -110,7 +110,8 @@ def detect_scopes(question: str, titles: Mapping[str, str] | TitleIndex) -> froz
     norm, grams, counts = index.norm, index.grams, index.counts
     lowered = question.lower()
     for key, low in index.keys_lower.items():  # an ASCII file stem written literally
-        if low in lowered and re.search(rf"(?<![\w-]){re.escape(low)}(?![\w-])", lowered):
+        if low in lowered and re.search(  # ASCII bounds: "cs-upgrade第7.2条" names it
+                rf"(?<![A-Za-z0-9_-]){re.escape(low)}(?![A-Za-z0-9_-])", lowered):
             return frozenset({key})
     windows = [m.group(1) for m in re.finditer(r"《([^》]{2,40})》", question)]
     for m in _DESIGNATOR_RE.finditer(question):

@@ -19,7 +19,7 @@ from ..store import current_generation, read_manifest, require_generation
 from ..store.encoders import Encoder, load_encoder
 from .config import SearchConfig
 from .generation import LoadedGeneration, check_encoder, load_generation
-from .lookup import cited_mask, contract_infos, numbered_clauses
+from .lookup import cited_mask, contract_infos, numbered_clauses, uncited_numbers
 from .question import check_question, parse_query, question_intents
 from .ranking import adjust_for_structure, coverage, fuse, lift_cited, pick_hits
 from .reach import Collections, Reach
@@ -183,8 +183,10 @@ class Searcher:
                    for h in hits if h.clause.contract in gen.contracts}
         evidence = self._evidence(sig, merged[0][0]) if merged else (0.0, 0.0)
         cited_first = bool(merged) and sig.cited is not None and bool(sig.cited[merged[0][0]])
+        uncited = uncited_numbers(gen.numbers, sig.query.cited, sig.mask, sig.query.text)
         return SearchResult(question=sig.question, hits=hits, scope=sig.scope, scopes=scopes,
                             parties=parties, evidence=evidence, cited=cited_first,
+                            uncited=uncited,
                             relevant=bool(merged) and (cited_first or cfg.is_relevant(*evidence)))
 
     def _evidence(self, sig: Signals, top: int) -> tuple[float, float]:
