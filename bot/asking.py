@@ -160,15 +160,17 @@ async def on_more(update: Update, context: Ctx) -> None:
     kept = [row for row in (query.message.reply_markup.inline_keyboard
                             if query.message.reply_markup else ()) if is_vote_row(row)]
     await edit_markup(query.message, InlineKeyboardMarkup(kept) if kept else None)
-    if stored is None:
+    if stored is not None and access.collections is not None:  # they may have changed since
+        searcher = await context.bot_data.live_searcher()
+        hits = stored.result.hits
+        rest = tuple(h for h in hits[stored.offset:]
+                     if searcher.reaches(h.clause.contract, collections=access.collections))
+        stored = stored._replace(result=dataclasses.replace(
+            stored.result, hits=hits[:stored.offset] + rest))
+    if stored is None or stored.offset >= len(stored.result.hits):
         script: Script = asker_script(update, context)
         await reply(query.message, texts.say(texts.NO_MORE, script))
         return
-    if access.collections is not None:  # the chat's collections may have changed since
-        searcher = await context.bot_data.live_searcher()
-        hits = tuple(h for h in stored.result.hits
-                     if searcher.reaches(h.clause.contract, collections=access.collections))
-        stored = stored._replace(result=dataclasses.replace(stored.result, hits=hits))
     await send_answer(query.message, *page_messages(context, stored))
 
 

@@ -216,3 +216,24 @@ async def test_commands_and_admin_replies_follow_the_askers_script(tmp_path: Pat
     assert sent[before]["text"].startswith("已收到，正在收錄")
     assert sent[before + 1]["text"].startswith("已收錄《房屋租賃合同》")
     assert rebuilt.startswith("索引已重建")
+
+
+async def test_more_after_its_contract_left_the_chats_collections_has_nothing_more(
+        tmp_path: Path) -> None:
+    """The chat asked within one contract; its collection is then taken away: the next page
+    of that answer is empty, and 更多 says so instead of "no relevant clause"."""
+    rules = access_file(tmp_path / "access.toml", {GROUP_A: ["*"]})
+    async with team_bot(tmp_path, LAYOUT, access_file=rules) as (api, _):
+        await ask(api, GROUP_A, "/use lease")
+        before = len(api.sent())
+        api.push("message", message(GROUP_A, "/ask 押金租金违约金转租期限", message_id=2))
+        await api.wait_for("sendMessage", before + 1)
+        await asyncio.sleep(0.3)
+        shown = copy.deepcopy(next(sent_message(api, s) for s in api.sent()[before:]
+                                   if s.get("reply_markup")))
+        more = next(b for b in buttons(shown) if b["text"] == "更多")
+        access_file(rules, {GROUP_A: ["customer-a"]})
+        count = len(api.sent())
+        api.push("callback_query", callback(GROUP_A, shown, more["callback_data"]))
+        [said] = (await api.wait_for("sendMessage", count + 1))[count:]
+    assert said["text"] == "没有更多结果了。"
