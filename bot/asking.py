@@ -171,7 +171,8 @@ async def on_more(update: Update, context: Ctx) -> None:
         script: Script = asker_script(update, context)
         await reply(query.message, texts.say(texts.NO_MORE, script))
         return
-    await send_answer(query.message, *page_messages(context, stored))
+    sent = await send_answer(query.message, *page_messages(context, stored))
+    chat_state(context).add_to_answer(query.message.message_id, sent)
 
 
 def replied_question(message: Message, bot_id: int) -> str:

@@ -151,6 +151,14 @@ class ChatData:
         while len(self.answers) > MAX_ANSWERS:
             self.answers.pop(next(iter(self.answers)))
 
+    def add_to_answer(self, answer: int, messages: tuple[int, ...]) -> None:
+        """Count ``messages`` (a 更多 page under message ``answer``) as part of the answer that
+        holds ``answer``, so that editing its question replaces them too."""
+        for question, sent in self.answers.items():
+            if answer in sent:
+                self.answers[question] = sent + messages
+                return
+
     def keep_vote(self, key: str, voted: Voted) -> None:
         """Remember what the answer with buttons keyed ``key`` cited (the oldest go first)."""
         self.votes[key] = voted

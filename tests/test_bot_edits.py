@@ -188,3 +188,27 @@ async def test_an_answer_an_edit_overtook_is_not_sent() -> None:
     await asyncio.gather(sending, waiting, answer(answering.begin(question), "third"))
     assert order == ["first sent", "second dropped", "third sent"]
     assert not answering._latest and not answering._locks
+
+
+async def test_an_edited_question_replaces_the_more_pages_of_its_answer(tmp_path: Path) -> None:
+    """更多 was pressed under the first answer; the question is then edited: the page 更多 sent
+    is part of the old answer and goes with it."""
+    from team_bot import buttons, callback, sent_message
+
+    async with running_bot(tmp_path) as api:
+        api.push("message", message(PRIVATE, "乙方响应时间是多少", message_id=11))
+        await api.wait_for("sendMessage", 1)
+        await asyncio.sleep(0.5)
+        shown = sent_message(api, api.sent()[-1])
+        more = next(b for b in buttons(shown) if b["text"] == "更多")
+        count = len(api.sent())
+        api.push("callback_query", callback(PRIVATE, shown, more["callback_data"]))
+        await api.wait_for("sendMessage", count + 1)
+        await asyncio.sleep(0.5)
+        old = {m for (chat, m) in api.messages if chat == PRIVATE}
+        api.push("edited_message", edited(PRIVATE, "押金怎么退", 11))
+        await api.wait_for("deleteMessage", len(old))
+        await asyncio.sleep(0.5)
+        left = {m for (chat, m) in api.messages if chat == PRIVATE}
+    assert {int(d["message_id"]) for d in api.sent("deleteMessage")} == old
+    assert left and not left & old  # the new answer alone
