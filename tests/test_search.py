@@ -18,7 +18,7 @@ from index_corpus import (
 
 from index import store
 from index.build import build_index
-from index.errors import EncoderMismatchError, IndexMissingError, QueryError
+from index.errors import EncoderMismatchError, IndexMissingError, QueryError, UnknownContractError
 from index.search import Searcher
 from index.search.party_roles import clause_actor
 
@@ -168,6 +168,15 @@ def test_a_comparison_of_a_cited_clause_quotes_it_where_it_exists(searcher) -> N
     rows = {r.contract: r.hit for r in compare_contracts(searcher, "第三条写了什么").rows}
     assert rows["lease"] is not None and rows["lease"].clause.clause == "第三条"
     assert rows["maint"] is None  # numbered 3.1, 3.2: no 第三条
+
+
+def test_a_comparison_naming_a_contract_not_indexed_is_refused_as_a_search_is(searcher) -> None:
+    from index.search import compare_contracts
+
+    with pytest.raises(UnknownContractError):
+        searcher.search("《火星合同》的押金")
+    with pytest.raises(UnknownContractError):
+        compare_contracts(searcher, "《火星合同》的押金")
 
 
 def test_a_sum_in_digits_finds_it_in_words(tmp_path) -> None:

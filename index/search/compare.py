@@ -21,13 +21,14 @@ MIN_SHARE = 0.5  # a found clause holds more than this share of the question's c
 def compare_contracts(searcher: Searcher, question: str, *,
                       collections: Collections = None) -> Comparison:
     """The best clause of each contract in ``collections`` (all when None) for ``question``,
-    in build order; QueryError for a question that cannot be searched. The question is parsed
-    and encoded once, then ranked within each contract."""
+    in build order; QueryError for a question that cannot be searched, or that names in 《》 a
+    contract not indexed (as ``search`` does). The question is parsed and encoded once, then
+    ranked within each contract."""
     infos = searcher.contracts(collections=collections)
     if not infos:
         check_question(question)
         return Comparison(question, ())
-    asked = searcher.signals(question, infos[0].key, collections=collections)
+    asked = searcher.signals(question, collections=collections)
     hits: list[Hit | None] = []
     for info in infos:
         result = searcher.rank(searcher.scoped(asked, info.key), 1)
