@@ -72,8 +72,8 @@ def test_a_damaged_index_says_so_and_a_rebuild_repairs_it(idx: Path, tmp_path: P
     asked = run(tmp_path, "ask", "押金是多少", "--index", str(idx))
     assert asked.returncode == 1
     line = last_line(asked)
-    assert line.startswith(f"contractbot: the index generation {gen.name} cannot be read (")
-    assert line.endswith("; rebuild it: contractbot index build")
+    assert line == (f"contractbot: the index generation {gen.name} cannot be read (missing "
+                    "vectors.faiss); rebuild it: contractbot index build")  # no faiss internals
     built = run(tmp_path, "index", "build", "--index", str(idx))
     assert built.returncode == 0, built.stderr
     assert "5 parsed, 0 reused" in built.stdout

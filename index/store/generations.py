@@ -16,6 +16,7 @@ import contextlib
 import fcntl
 import hashlib
 import os
+import re
 import shutil
 import sqlite3
 from collections.abc import Iterator, Sequence
@@ -46,8 +47,18 @@ def readable(gen_dir: Path) -> Iterator[None]:
     except ContractbotError:
         raise
     except (OSError, RuntimeError, ValueError, KeyError, TypeError, sqlite3.Error) as err:
+        missing = missing_parts(gen_dir)
+        reason = (f"missing {', '.join(missing)}" if missing
+                  else f"{type(err).__name__}: {_first_line(err)}")
         raise IndexDamagedError(f"the index generation {gen_dir.name} cannot be read "
-                                f"({type(err).__name__}: {err})") from err
+                                f"({reason})") from err
+
+
+def _first_line(err: Exception) -> str:
+    """What went wrong, without a library's source locations ("Error in faiss::… at
+    /project/faiss/…/io.cpp:69: Error: …")."""
+    text = str(err).strip().splitlines()[0] if str(err).strip() else ""
+    return re.sub(r"^Error in .*? at \S+:\d+: (?:Error: )?", "", text)
 
 
 def missing_parts(gen_dir: Path) -> tuple[str, ...]:
