@@ -77,13 +77,19 @@ async def test_question_log_off_keeps_nothing_and_shows_no_buttons(tmp_path: Pat
     assert not (tmp_path / "index" / LOG_FILE).exists()
 
 
-def test_rows_older_than_the_kept_days_are_deleted(tmp_path: Path) -> None:
-    log = QuestionLog(tmp_path / LOG_FILE, days=90)
+def log_with_an_old_row(path: Path) -> QuestionLog:
+    """A question log holding a new unanswered question and one 91 days old."""
+    log = QuestionLog(path, days=90)
     log.record_unanswered(1, "新问题")
     old = (dt.datetime.now(dt.timezone.utc) - dt.timedelta(days=91)).isoformat()
     log._db.execute("INSERT INTO entries (at, chat_id, question, clauses, kind) "
                     "VALUES (?, 2, '旧问题', '[]', 'unanswered')", (old,))
     log._db.commit()
+    return log
+
+
+def test_rows_older_than_the_kept_days_are_deleted(tmp_path: Path) -> None:
+    log = log_with_an_old_row(tmp_path / LOG_FILE)
     assert log.purge() == 1
     assert [e.question for e in log.summary().unanswered_questions] == ["新问题"]
     log.close()
@@ -101,13 +107,7 @@ def test_the_feedback_listing_writes_nothing(tmp_path: Path, capsys) -> None:
     assert json.loads(capsys.readouterr().out)["counts"] == {"up": 0, "down": 0,
                                                              "unanswered": 0}
     assert sorted(p.name for p in idx.iterdir()) == before
-    log = QuestionLog(idx / LOG_FILE, days=90)
-    log.record_unanswered(1, "新问题")
-    old = (dt.datetime.now(dt.timezone.utc) - dt.timedelta(days=91)).isoformat()
-    log._db.execute("INSERT INTO entries (at, chat_id, question, clauses, kind) "
-                    "VALUES (?, 2, '旧问题', '[]', 'unanswered')", (old,))
-    log._db.commit()
-    log.close()
+    log_with_an_old_row(idx / LOG_FILE).close()
     before = sorted(p.name for p in idx.iterdir())
     assert main(["feedback", "--json", "--index", str(idx)]) == 0
     out = json.loads(capsys.readouterr().out)
