@@ -36,5 +36,12 @@ class Answering:
             async with lock:
                 yield self._latest.get(question) == number
         finally:
-            if self._latest.get(question) == number and not lock.locked():
-                del self._latest[question], self._locks[question]  # nothing else is pending
+            self.end(question, number)
+
+    def end(self, question: Question, number: int) -> None:
+        """Forget ``question`` once answer ``number``, its newest, is done with (sent, or not
+        to be sent: a refusal past the question rate, an error)."""
+        lock = self._locks.get(question)
+        if self._latest.get(question) == number and (lock is None or not lock.locked()):
+            self._latest.pop(question, None)  # nothing else is pending
+            self._locks.pop(question, None)

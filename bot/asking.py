@@ -65,7 +65,17 @@ async def answer(update: Update, context: Ctx, question: str, access: ChatAccess
     msg = update.effective_message
     if msg is None:
         return
-    number = context.bot_data.answering.begin((msg.chat_id, msg.message_id))
+    asked = (msg.chat_id, msg.message_id)
+    number = context.bot_data.answering.begin(asked)
+    try:
+        await _answer(update, context, msg, number, question, access)
+    finally:
+        context.bot_data.answering.end(asked, number)
+
+
+async def _answer(update: Update, context: Ctx, msg: Message, number: int, question: str,
+                  access: ChatAccess) -> None:
+    """``answer``'s work: answer ``number`` to the question ``msg``."""
     script = asker_script(update, context, question)
     if not question.strip():
         await answer_question(update, context, msg, number, [texts.say(texts.ASK_USAGE, script)])

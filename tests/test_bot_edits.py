@@ -188,6 +188,9 @@ async def test_an_answer_an_edit_overtook_is_not_sent() -> None:
     await asyncio.gather(sending, waiting, answer(answering.begin(question), "third"))
     assert order == ["first sent", "second dropped", "third sent"]
     assert not answering._latest and not answering._locks
+    refused = answering.begin(question)  # past the question rate: never sent
+    answering.end(question, refused)
+    assert not answering._latest and not answering._locks
 
 
 async def test_an_edited_question_replaces_the_more_pages_of_its_answer(tmp_path: Path) -> None:
