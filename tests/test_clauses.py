@@ -382,6 +382,18 @@ def test_a_list_of_annexes_is_one_clause_and_annex_headings_stay_annexes() -> No
         "附件一", "附件二 1"]
 
 
+def test_a_party_block_of_names_and_addresses_is_the_signature_block() -> None:
+    text = ("服务合同\n第一条 乙方提供咨询服务。\n第二条 本合同一式两份。\n"
+            "甲方：北京某某科技有限公司\n法定代表人：张三\n地址：北京市海淀区中关村大街1号\n"
+            "乙方：上海某某咨询有限公司\n法定代表人：李四\n")
+    c = _by_id(split_clauses(text, "x"))
+    assert list(c) == ["第一条", "第二条", "签署"]
+    assert c["签署"].text.startswith("甲方：北京某某科技有限公司\n法定代表人：张三")
+    quoted = "第三条 甲方：应在五日内付款，乙方：应在收款后交付。\n地址：以营业执照为准。\n"
+    assert "签署" not in _by_id(split_clauses("服务合同\n第一条 乙方提供咨询服务。\n"
+                                            "第二条 本合同一式两份。\n" + quoted, "x"))
+
+
 def test_a_form_after_a_blank_signature_block_is_an_annex_of_its_own() -> None:
     text = (
         "房屋租赁合同\n第一条 租金每月三千元。\n第二条 本合同经双方签字后生效。\n"

@@ -253,6 +253,15 @@ def test_traditional_cn_clauses_with_cross_reference() -> None:
     assert c["十二"].text.startswith("管轄")
 
 
+def test_a_party_block_without_a_word_of_signing_is_the_signature() -> None:
+    """整合型服務合作協議書 ends with 甲方：三二三網路科技股份有限公司 over 負責人：, 統一編號：,
+    地址：…, and no 簽章: a filled block, not text of its last clause."""
+    c = ids(parsed("整合型服務合作協議書.txt"))
+    assert c["十三"].text.endswith("份數：本協議書壹式貳份，甲、乙雙方各執乙份為憑。")
+    assert c["签署"].text.startswith("甲方：三二三網路科技股份有限公司")
+    assert "統一編號：29084823" in c["签署"].text
+
+
 def test_text_with_toc_and_articles_across_chapters() -> None:
     k = parsed("成套设备技术引进合同.txt")
     c = ids(k)

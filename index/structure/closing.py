@@ -28,6 +28,13 @@ _SIGN_RE = re.compile(
     r"|按手印|公章粘贴处|^(?:\$\{[^}]*\})?立(?:契约书|契約書|约|約|协议书|協議書)人"
 )
 _NAME_LINE_RE = re.compile(r"^[^，。；;：:、,（(]{2,30}$")  # "“拥有”计算机股份有限公司"
+# A party's block without a word of signing: "甲方：某某股份有限公司" over "负责人：…",
+# "统一编号：…", "地址：…".
+_PARTY_COLON_RE = re.compile(rf"^\s*(?:{PARTY_ALT})\s*[：:]")
+_CONTACT_RE = re.compile(
+    r"^\s*(?:负责人|負責人|法定代表人|代表人|统一编号|統一編號|统一社会信用代码|統一社會信用代碼"
+    r"|地址|住所|电话|電話|联系电话|聯絡電話)\s*[：:]"
+)
 # An annex without a number after the signature block: a title naming a list or a form
 # ("房 屋 交 割 清 单"), which also ends the signature block.
 _ANNEX_TITLE_RE = re.compile(
@@ -80,7 +87,10 @@ def signature_starts(texts: list[str], first: int) -> set[int]:
     k = first
     while k < len(texts):
         text = texts[k]
-        if not _SIGN_RE.search(text) or re.search(r"[。，,]", text) or len(text) > 120:
+        signs = _SIGN_RE.search(text) is not None or (
+            _PARTY_COLON_RE.match(text) is not None and k + 1 < len(texts)
+            and _CONTACT_RE.match(texts[k + 1]) is not None)
+        if not signs or re.search(r"[。，,]", text) or len(text) > 120:
             k += 1
             continue
         end = next((j for j in range(k + 1, len(texts))
