@@ -253,6 +253,12 @@ def test_traditional_cn_clauses_with_cross_reference() -> None:
     assert c["十二"].text.startswith("管轄")
 
 
+def test_a_letter_spaced_blank_signature_block_is_dropped() -> None:
+    """模板七 ends with 出 租 方（甲方）： … 承 租 方（乙方）：, 签  约  时  间 ： left blank."""
+    c = ids(parsed("房屋租赁合同 模板七.docx"))
+    assert c["第十四条"].text.endswith("品名：衣柜\n品名：物业费") and "签署" not in c
+
+
 def test_a_party_block_without_a_word_of_signing_is_the_signature() -> None:
     """整合型服務合作協議書 ends with 甲方：三二三網路科技股份有限公司 over 負責人：, 統一編號：,
     地址：…, and no 簽章: a filled block, not text of its last clause."""
