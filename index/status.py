@@ -9,14 +9,17 @@ from .store import (
     current_generation,
     generation_dir,
     missing_parts,
+    named_generation,
+    newest_whole_generation,
     read_manifest,
     require_generation,
 )
 
 
 def has_index(index_dir: Path) -> bool:
-    """True when ``index_dir`` holds a live generation."""
-    return current_generation(Path(index_dir)) is not None
+    """True when ``index_dir`` holds a live generation, or a pointer to one that is gone (a
+    damaged index, which nothing may build over as if it were none)."""
+    return named_generation(Path(index_dir)) is not None
 
 
 def index_status(index_dir: Path) -> Manifest:
@@ -33,7 +36,7 @@ def index_damage(index_dir: Path) -> tuple[str, ...]:
 def remembered_sources(index_dir: Path) -> tuple[Path, ...]:
     """The source roots the live generation was built from (what ``index build`` without
     SOURCES rebuilds); empty when there is no index or it does not record them."""
-    gen = current_generation(Path(index_dir))
+    gen = current_generation(Path(index_dir)) or newest_whole_generation(Path(index_dir))
     if gen is None:
         return ()
     return tuple(Path(r) for r in read_manifest(generation_dir(Path(index_dir), gen)).roots)

@@ -82,6 +82,32 @@ def test_a_damaged_index_says_so_and_a_rebuild_repairs_it(idx: Path, tmp_path: P
     assert run(tmp_path, "ask", "押金是多少", "--index", str(idx)).returncode == 0
 
 
+def test_a_pointer_to_a_generation_that_is_gone_is_damage_and_keeps_the_rest(
+        idx: Path, tmp_path: Path) -> None:
+    """The live generation's folder deleted by hand (a copy cut short): it is damage, not "no
+    index", so nothing builds over it as if it were none; a rebuild without SOURCES reads the
+    sources the generation before remembers, and keeps that generation."""
+    from index import has_index
+
+    assert run(tmp_path, "index", "build", "--index", str(idx)).returncode == 0  # a 2nd one
+    live = store.require_generation(idx)
+    older = [p.name for p in (idx / store.GENERATIONS).iterdir() if p.name != live.name]
+    assert older, "two generations to start with"
+    shutil.rmtree(live)
+    asked = run(tmp_path, "ask", "押金是多少", "--index", str(idx))
+    assert asked.returncode == 1
+    assert last_line(asked) == (f"contractbot: the index generation {live.name} cannot be read "
+                                "(missing manifest.json, clauses.sqlite, vectors.faiss, bm25, "
+                                "bm25-titles); rebuild it: contractbot index build")
+    assert has_index(idx)
+    built = run(tmp_path, "index", "build", "--index", str(idx))
+    assert built.returncode == 0, built.stderr
+    assert f"it replaces an index that could not be read: the index generation {live.name}" in (
+        built.stdout)
+    assert set(older) < {p.name for p in (idx / store.GENERATIONS).iterdir()}
+    assert run(tmp_path, "ask", "押金是多少", "--index", str(idx)).returncode == 0
+
+
 def test_one_folder_of_a_two_folder_library_changes_nothing(lib: Path, idx: Path,
                                                             tmp_path: Path) -> None:
     before = snapshot(idx)

@@ -28,15 +28,32 @@ from ..store import (
     SourceEntry,
     current_generation,
     generation_dir,
+    named_generation,
+    newest_whole_generation,
     read_manifest,
+    require_generation,
 )
 
 
 def live_manifest(index_dir: Path) -> Manifest | None:
     """The manifest of the live generation of ``index_dir``, None when there is none;
-    IndexDamagedError when it cannot be read."""
+    IndexDamagedError when it cannot be read (or the pointer names one that is gone)."""
     gen = current_generation(index_dir)
+    if gen is None and named_generation(index_dir) is not None:
+        require_generation(index_dir)  # raises: the generation it names is gone
     return None if gen is None else read_manifest(generation_dir(index_dir, gen))
+
+
+def last_roots(index_dir: Path) -> tuple[str, ...]:
+    """The sources the newest whole generation was built from (the live one is gone or
+    damaged): what a rebuild without SOURCES reads; empty when none records them."""
+    gen = newest_whole_generation(index_dir)
+    if gen is None:
+        return ()
+    try:
+        return read_manifest(generation_dir(index_dir, gen)).roots
+    except IndexDamagedError:
+        return ()
 
 
 def resolve_roots(sources: Sequence[Path] | None, index_dir: Path) -> tuple[Path, ...]:
@@ -47,16 +64,19 @@ def resolve_roots(sources: Sequence[Path] | None, index_dir: Path) -> tuple[Path
     if sources is None:
         try:
             live = live_manifest(index_dir)
-        except IndexDamagedError as err:
-            raise NoSourcesError(f"no SOURCES given, and {err}, so the sources it remembers "
-                                 "are unknown: give them") from None
-        if live is None:
+            remembered = live.roots if live is not None else ()
+        except IndexDamagedError as err:  # the last whole generation remembers them too
+            live, remembered = None, last_roots(index_dir)
+            if not remembered:
+                raise NoSourcesError(f"no SOURCES given, and {err}, so the sources it "
+                                     "remembers are unknown: give them") from None
+        if live is None and not remembered:
             raise NoSourcesError(f"no SOURCES given, and there is no index at {index_dir} "
                                  "to rebuild")
-        if not live.roots:
+        if not remembered:
             raise NoSourcesError(f"no SOURCES given, and the index at {index_dir} does not "
                                  "remember its sources (built by an older version): give them")
-        roots = [Path(r) for r in live.roots]
+        roots = [Path(r) for r in remembered]
     else:
         roots = [Path(s) for s in sources]
         if not roots:

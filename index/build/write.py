@@ -19,6 +19,7 @@ from ..store import (
     cleanup_generations,
     current_generation,
     generation_dir,
+    newest_whole_generation,
     switch_generation,
     sync_dir,
     write_manifest,
@@ -42,7 +43,9 @@ def write_generation(index_dir: Path, gen: str, rows: Rows, vectors: np.ndarray,
                      ann_threshold: int | None = None) -> None:
     """Write generation ``gen`` of ``index_dir`` and make it live; older generations but the
     one it replaces are deleted."""
-    replaced = current_generation(index_dir)
+    # the one it replaces: the live one, or, when the pointer names one that is gone, the
+    # newest whole one (kept, not deleted with the rest)
+    replaced = current_generation(index_dir) or newest_whole_generation(index_dir)
     gen_dir = generation_dir(index_dir, gen)
     private_dir(gen_dir.parent)
     gen_dir.mkdir(mode=PRIVATE_DIR)

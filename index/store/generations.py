@@ -84,13 +84,30 @@ def file_hash(path: Path, extra: bytes = b"") -> str:
     return h.hexdigest()
 
 
-def current_generation(index_dir: Path) -> str | None:
-    """Id of the live generation, or None when the dir holds no index."""
+def named_generation(index_dir: Path) -> str | None:
+    """The generation the pointer names, whether or not it is there; None without a pointer."""
     try:
         gen = (index_dir / POINTER).read_text("utf-8").strip()
-    except (FileNotFoundError, NotADirectoryError):
+    except (FileNotFoundError, NotADirectoryError, IsADirectoryError):
         return None
+    return gen or None
+
+
+def current_generation(index_dir: Path) -> str | None:
+    """Id of the live generation, or None when the dir holds no index (or the pointer names a
+    generation that is gone: ``named_generation`` tells the two apart)."""
+    gen = named_generation(index_dir)
     return gen if gen and (index_dir / GENERATIONS / gen / MANIFEST).is_file() else None
+
+
+def newest_whole_generation(index_dir: Path) -> str | None:
+    """The newest generation with its manifest: what is left when the pointer names one that
+    is gone (deleted by hand, a copy cut short), to keep and to rebuild from."""
+    root = index_dir / GENERATIONS
+    if not root.is_dir():
+        return None
+    whole = [g.name for g in root.iterdir() if (g / MANIFEST).is_file()]
+    return max(whole, default=None)
 
 
 def generation_dir(index_dir: Path, gen: str) -> Path:
@@ -102,6 +119,11 @@ def require_generation(index_dir: Path) -> Path:
     """Folder of the live generation; IndexMissingError when there is none."""
     gen = current_generation(index_dir)
     if gen is None:
+        named = named_generation(index_dir)
+        if named is not None:  # the pointer names a generation that is gone: damage, not none
+            missing = ", ".join(missing_parts(generation_dir(index_dir, named)))
+            raise IndexDamagedError(f"the index generation {named} cannot be read (missing "
+                                    f"{missing})")
         raise IndexMissingError(
             f"no index at {index_dir}; build one with: contractbot index build SOURCES..."
         )
