@@ -37,14 +37,19 @@ def _split_long(text: str, room: int) -> list[str]:
 
 
 def clause_blocks(answer: ComposedAnswer) -> list[str]:
-    """One HTML block per note and per clause (heading in bold, text in a blockquote)."""
+    """One HTML block per clause (heading in bold, text in a blockquote), the notes (a cited
+    number not found, who 甲方/乙方 are) at the head of the clause they precede, so that a
+    note is never a message of its own when the clause after it is long."""
     flag = to_script(BLANK_FLAG, answer.script)
-    blocks: list[str] = [f"<i>{escape(answer.lead)}</i>"] if answer.lead else []
+    blocks: list[str] = []
+    notes = [answer.lead] if answer.lead else []
     for group in answer.groups:
         if group.note:
-            blocks.append(f"<i>{escape(group.note)}</i>")
+            notes.append(group.note)
         for hit in group.hits:
-            head = f"<b>{escape(hit.heading)}</b>"
+            head = "".join(f"<i>{escape(n)}</i>\n\n" for n in notes)
+            notes = []
+            head += f"<b>{escape(hit.heading)}</b>"
             tail = f"\n{escape(flag)}" if hit.blank else ""
             text = quote_text(hit)
             quote = f"<blockquote>{escape(text)}</blockquote>"

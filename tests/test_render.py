@@ -48,6 +48,20 @@ def test_one_clause_longer_than_a_message_splits_at_sentences() -> None:
     assert sum(m.count("&amp;") for m in messages) == 400
 
 
+def test_a_note_is_never_a_message_of_its_own() -> None:
+    """Who 甲方/乙方 are, before a clause too long for one message: the note heads the clause's
+    first message instead of going alone."""
+    long = "".join(f"第{i}句乙方应按约定提供服务。" for i in range(400))
+    res = result(long, question="乙方要做什么")
+    res = SearchResult(res.question, res.hits, parties={"a": {"甲方": "用户方", "乙方": "维护方"}},
+                       uncited=("第九十九条",))
+    messages = render_answer(compose(res))
+    assert messages[0].startswith("<i>没有找到第九十九条，以下是最相关的条款。</i>\n\n"
+                                  "<i>本合同中甲方为用户方，乙方为维护方</i>\n\n<b>《服务合同》")
+    assert all(len(m) <= LIMIT and html_errors(m) == [] for m in messages)
+    assert sum("本合同中" in m for m in messages) == 1
+
+
 def test_blank_flag_rendered() -> None:
     [msg] = render_answer(compose(result("违约金为合同总额的____%。")))
     assert "（合同此处未填写）" in msg
