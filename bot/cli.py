@@ -192,6 +192,10 @@ def cmd_ask(args: argparse.Namespace, settings: Settings) -> int:
     lines = batch_lines(args.batch) if args.batch is not None else []
     searcher = _open_searcher(args, settings)
     collections = _collections(args)
+    if args.contract is not None and not searcher.reaches(args.contract,
+                                                          collections=collections):
+        raise UsageError(f"no contract named {args.contract} is indexed (--contract takes a "
+                         "key that `contractbot index status` lists)")
     if args.batch is None:
         result = searcher.search(args.question, contract=args.contract, top_k=args.top_k,
                                  collections=collections)

@@ -49,8 +49,10 @@ def test_cli_refuses_with_one_plain_line(index_dir: Path, question: str, reason:
 
 
 def test_cli_unknown_contract_option(index_dir: Path, capsys: pytest.CaptureFixture[str]) -> None:
-    assert main(["ask", "违约金是多少", "--contract", "nosuch", "--index", str(index_dir)]) == 1
-    assert capsys.readouterr().err == "contractbot: no contract named nosuch is indexed\n"
+    assert main(["ask", "违约金是多少", "--contract", "nosuch", "--index", str(index_dir)]) == 2
+    assert capsys.readouterr().err == (
+        "contractbot: no contract named nosuch is indexed (--contract takes a key that "
+        "`contractbot index status` lists)\n")  # a wrong argument: exit 2
 
 
 @pytest.mark.parametrize("question", [
