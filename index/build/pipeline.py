@@ -20,7 +20,7 @@ from pathlib import Path
 from ..errors import IndexDamagedError
 from ..models import Contract
 from ..parse import contract_key
-from ..store import Manifest, SourceEntry, build_lock, ocr_cache_dir
+from ..store import Manifest, SourceEntry, build_lock, ocr_cache_dir, remove_unused
 from ..store.embed_cache import EmbedCache
 from ..store.encoders import Encoder, check_encoder_name, load_encoder
 from ..store.tokenize import DEFAULT_MODE, TokenMode
@@ -88,6 +88,7 @@ def build_index(
     # a parser of the caller's runs here; the workers (a cluster: reached before anything is
     # created, so an unreachable scheduler changes nothing) read with the standard one
     runner = make_runner(options.reading) if parse is None else None
+    created = not index_dir.exists()
     try:
         if lock:
             with build_lock(index_dir):
@@ -96,6 +97,8 @@ def build_index(
     finally:
         if runner is not None:
             runner.close()
+        if created:
+            remove_unused(index_dir)  # a refused first build leaves no folder behind
 
 
 @dataclass(frozen=True)

@@ -168,6 +168,15 @@ def cleanup_generations(index_dir: Path, keep: Sequence[str]) -> None:
             shutil.rmtree(child, ignore_errors=True)
 
 
+def remove_unused(index_dir: Path) -> None:
+    """Delete ``index_dir`` when a build made it and left nothing in it but its lock file and
+    empty folders (no generation, no cached vector or page)."""
+    if not index_dir.is_dir() or (index_dir / POINTER).exists():
+        return
+    if all(p.is_dir() or p.name == LOCK for p in index_dir.rglob("*")):
+        shutil.rmtree(index_dir, ignore_errors=True)
+
+
 @contextlib.contextmanager
 def build_lock(index_dir: Path) -> Iterator[None]:
     """Hold the index's build lock; IndexBusyError at once if another build holds it."""
