@@ -104,6 +104,7 @@ def test_a_pointer_to_a_generation_that_is_gone_is_damage_and_keeps_the_rest(
     assert built.returncode == 0, built.stderr
     assert f"it replaces an index that could not be read: the index generation {live.name}" in (
         built.stdout)
+    assert "(0 parsed, 5 reused, 0 texts embedded)" in built.stdout  # the whole one serves
     assert set(older) < {p.name for p in (idx / store.GENERATIONS).iterdir()}
     assert run(tmp_path, "ask", "押金是多少", "--index", str(idx)).returncode == 0
 

@@ -39,7 +39,7 @@ from .guard import (
 )
 from .parallel import Reading, SourceReader, make_runner, workers_can_load
 from .plan import Parsed, Parser, plan_build
-from .previous import reusable_previous
+from .previous import reusable_previous, whole_previous
 from .progress import BuildProgress
 from .report import BuildReport
 from .rows import Rows, make_rows
@@ -158,6 +158,10 @@ def _build_with(roots: Sequence[Path], index_dir: Path, encoder: Encoder, option
             previous = vectors_of if vectors_of and vectors_of.tokenizer == mode else None
         except IndexDamagedError as err:  # every source is read and embedded again
             previous, vectors_of, damaged = None, None, str(err)
+        if damaged:  # unless a whole generation before it serves
+            vectors_of = whole_previous(index_dir, encoder=encoder.name,
+                                        text_version=TEXT_VERSION)
+            previous = vectors_of if vectors_of and vectors_of.tokenizer == mode else None
         cache = EmbedCache.open(index_dir, encoder.name, encoder.dim)
         embedder = Embedder(encoder, vectors_of, cache)
         reader = None

@@ -8,15 +8,20 @@ from pathlib import Path
 
 import numpy as np
 
+from ..errors import IndexDamagedError
 from ..models import Contract
 from ..store import (
     BM25_DIR,
+    GENERATIONS,
+    MANIFEST,
     TITLES_BM25_DIR,
     Manifest,
     RowRef,
     current_generation,
     generation_dir,
+    named_generation,
     read_contracts,
+    read_manifest,
     read_row_refs,
     read_vectors,
     readable,
@@ -41,12 +46,33 @@ class Previous:
     titles: LexicalIndex
 
 
+def whole_previous(index_dir: Path, *, encoder: str, text_version: int) -> Previous | None:
+    """When the live generation is damaged or gone: the newest other generation that reads
+    whole, if a build with this encoder and these texts may reuse it, so that repairing an
+    index does not embed every text again."""
+    named = named_generation(index_dir)
+    root = index_dir / GENERATIONS
+    if not root.is_dir():
+        return None
+    for gen in sorted((g.name for g in root.iterdir() if (g / MANIFEST).is_file()),
+                      reverse=True):
+        if gen == named:
+            continue
+        try:
+            manifest = read_manifest(generation_dir(index_dir, gen))
+            return reusable_previous(index_dir, manifest, encoder=encoder,
+                                     text_version=text_version, gen=gen)
+        except IndexDamagedError:
+            continue
+    return None
+
+
 def reusable_previous(index_dir: Path, live: Manifest | None, *, encoder: str,
-                      text_version: int) -> Previous | None:
-    """The live generation (``live``: its manifest, as the build read it under its lock) when
-    a build with this encoder and these texts may reuse it, else None; IndexDamagedError when
-    a file of it is missing or corrupt."""
-    gen = current_generation(index_dir)
+                      text_version: int, gen: str | None = None) -> Previous | None:
+    """The live generation (``live``: its manifest, as the build read it under its lock; or
+    generation ``gen`` and its manifest) when a build with this encoder and these texts may
+    reuse it, else None; IndexDamagedError when a file of it is missing or corrupt."""
+    gen = gen or current_generation(index_dir)
     if live is None or gen is None or not live.reusable_for(encoder=encoder,
                                                             text_version=text_version):
         return None
