@@ -62,31 +62,23 @@ def cited_numbers(question: str) -> tuple[Citation, ...]:
     return tuple(out)
 
 
-def cited_mask(numbers: np.ndarray, citations: Sequence[Citation],
-               mask: np.ndarray) -> np.ndarray | None:
+def cited_clauses(numbers: np.ndarray, citations: Sequence[Citation], mask: np.ndarray,
+                  question: str) -> tuple[np.ndarray | None, tuple[str, ...]]:
     """Which clauses in ``mask`` the citations name (for each, its most precise form found
-    there), or None when the question cites none that is there."""
+    there; None when none is there), and the numbers no clause in ``mask`` has (第99条 of a
+    contract with 30), each as the question writes it (normalised)."""
     out = np.zeros(len(numbers), dtype=bool)
+    missing = []
     for forms in citations:
         for form in forms:
             found = mask & np.isin(numbers, list(form))
             if found.any():
                 out |= found
                 break
-    return out if out.any() else None
-
-
-def uncited_numbers(numbers: np.ndarray, citations: Sequence[Citation], mask: np.ndarray,
-                    question: str) -> tuple[str, ...]:
-    """The numbers the question cites that no clause in ``mask`` has (第99条 of a contract with
-    30), each as the question writes it (normalised)."""
-    missing = []
-    for forms in citations:
-        if any((mask & np.isin(numbers, list(form))).any() for form in forms):
-            continue
-        written = sorted((f for f in forms[-1] if f in question), key=len, reverse=True)
-        missing.append(written[0] if written else min(forms[-1], key=len))
-    return tuple(missing)
+        else:
+            written = sorted((f for f in forms[-1] if f in question), key=len, reverse=True)
+            missing.append(written[0] if written else min(forms[-1], key=len))
+    return (out if out.any() else None), tuple(missing)
 
 
 def numbered_clauses(gen: LoadedGeneration, reach: Reach, number: str, contract: str | None,

@@ -19,7 +19,7 @@ from ..store import current_generation, read_manifest, require_generation
 from ..store.encoders import Encoder, load_encoder
 from .config import SearchConfig
 from .generation import LoadedGeneration, check_encoder, load_generation
-from .lookup import cited_mask, contract_infos, numbered_clauses, uncited_numbers
+from .lookup import cited_clauses, contract_infos, numbered_clauses
 from .question import check_question, parse_query, question_intents
 from .ranking import adjust_for_structure, coverage, fuse, lift_cited, pick_hits
 from .reach import Collections, Reach
@@ -123,6 +123,7 @@ class Searcher:
         if len(gen.clauses):
             dense = gen.dense.scores(vector, scopes, subset=self._reach.subset(collections))
         mask = self._mask(scopes, collections)
+        cited, uncited = cited_clauses(gen.numbers, pq.cited, mask, pq.text)
         return Signals(
             question=question, query=pq, intents=question_intents(pq.text), scopes=scopes,
             mask=mask, collections=collections,
@@ -132,7 +133,7 @@ class Searcher:
             titles_expansion=gen.titles_lexical.scores(pq.expansion) if pq.expansion else empty,
             characters=gen.chars_lexical.scores(pq.chars),
             dense=dense, vector=vector,
-            cited=cited_mask(gen.numbers, pq.cited, mask),
+            cited=cited, uncited=uncited,
         )
 
     def scoped(self, sig: Signals, contract: str) -> Signals:
@@ -144,8 +145,10 @@ class Searcher:
         if sig.scopes != scopes and not self._gen.dense.exact:  # exact over this contract
             dense = self._gen.dense.scores(sig.vector, scopes)
         mask = self._mask(scopes, sig.collections)
-        cited = cited_mask(self._gen.numbers, sig.query.cited, mask)
-        return dataclasses.replace(sig, scopes=scopes, mask=mask, dense=dense, cited=cited)
+        cited, uncited = cited_clauses(self._gen.numbers, sig.query.cited, mask,
+                                       sig.query.text)
+        return dataclasses.replace(sig, scopes=scopes, mask=mask, dense=dense, cited=cited,
+                                   uncited=uncited)
 
     def _mask(self, scopes: frozenset[str], collections: Collections) -> np.ndarray:
         mask = self._gen.mask(scopes)
@@ -183,10 +186,9 @@ class Searcher:
                    for h in hits if h.clause.contract in gen.contracts}
         evidence = self._evidence(sig, merged[0][0]) if merged else (0.0, 0.0)
         cited_first = bool(merged) and sig.cited is not None and bool(sig.cited[merged[0][0]])
-        uncited = uncited_numbers(gen.numbers, sig.query.cited, sig.mask, sig.query.text)
         return SearchResult(question=sig.question, hits=hits, scope=sig.scope, scopes=scopes,
                             parties=parties, evidence=evidence, cited=cited_first,
-                            uncited=uncited,
+                            uncited=sig.uncited,
                             relevant=bool(merged) and (cited_first or cfg.is_relevant(*evidence)))
 
     def _evidence(self, sig: Signals, top: int) -> tuple[float, float]:

@@ -34,6 +34,7 @@ class Signals:
     dense: np.ndarray  # cosine of its vector with each clause's
     vector: np.ndarray  # its unit vector (narrowing it to a contract needs no new encoding)
     cited: np.ndarray | None = None  # bool: the clauses it cites by number (第十一条, 7.2)
+    uncited: tuple[str, ...] = ()  # the numbers it cites that no clause in scope has
 
     @property
     def scope(self) -> str | None:
