@@ -162,7 +162,7 @@ async def _reply_indexed(msg: Message, state: BotState, report: BuildReport,
     info = next((c for c in state.searcher.contracts() if c.key == target.stem), None)
     if info is None:
         await reply(msg, texts.say(texts.UPLOAD_FAILED, script, name=escape(target.name),
-                                   reason=texts.say("未能收录", script)))
+                                   reason=texts.say(texts.NOT_INDEXED, script)))
         return
     lines = [texts.say(texts.UPLOAD_OK, script, title=escape(to_script(info.title, script)),
                        clauses=info.clauses)]

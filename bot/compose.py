@@ -25,6 +25,7 @@ from index import (
 BLANK_FLAG = "（合同此处未填写）"
 NOTHING = "没有找到与问题相关的条款。"
 UNCITED = "没有找到{numbers}，以下是最相关的条款。"  # a cited number no clause has
+UNCITED_ALONE = "没有找到{numbers}。"  # … and no other clause is relevant
 # after NOTHING for a question without a Chinese character (the encoders read English poorly)
 ASK_IN_CHINESE = "合同是中文的，请用中文提问，例如：乙方响应时间是多少"
 MORE_CHILDREN = "……另有 {count} 条子条款未显示，可用 /clause {first} 查看。"
@@ -159,12 +160,12 @@ def compose(result: SearchResult, *, hits: tuple[Hit, ...] | None = None,
     script = script or detect_script(result.question)
     chosen = result.hits if hits is None else hits
     first_page = chosen[:1] == result.hits[:1]
-    lead = (to_script(UNCITED.format(numbers="、".join(result.uncited)), script)
-            if result.uncited and first_page else None)
+    numbers = "、".join(result.uncited)
+    lead = to_script(UNCITED.format(numbers=numbers), script) if numbers and first_page else None
     if not result.relevant or not chosen:
         nothing = NOTHING if han_characters(result.question) else NOTHING + ASK_IN_CHINESE
         if result.uncited:
-            nothing = UNCITED.format(numbers="、".join(result.uncited)).split("，")[0] + "。"
+            nothing = UNCITED_ALONE.format(numbers=numbers)
         return ComposedAnswer(result.question, script, (), to_script(nothing, script))
     order: list[str] = []
     by_contract: dict[str, list[Hit]] = {}

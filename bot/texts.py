@@ -71,6 +71,7 @@ UPLOAD_BAD_TYPE = (
 UPLOAD_WORKING = "已收到，正在收录……（扫描件和照片需逐页识别文字，每页约 5 秒）"
 UPLOAD_OK = "已收录《{title}》，共 {clauses} 条。"
 UPLOAD_NOTE = "注意：{note}"
+NOT_INDEXED = "未能收录"  # the reason when the build left an upload out, unsaid
 UPLOAD_FAILED = "无法读取 {name}：{reason}"
 NAME_TOO_LONG = "文件名太长（{length} 个字符，上限 {limit} 个）。请改短文件名后再发送。"
 NAME_ODD = "这个文件名无法使用：{why}。请改名后再发送。"
