@@ -6,12 +6,10 @@ from pathlib import Path
 
 from .store import (
     Manifest,
-    current_generation,
-    generation_dir,
     missing_parts,
     named_generation,
-    newest_whole_generation,
     read_manifest,
+    remembered_roots,
     require_generation,
 )
 
@@ -36,7 +34,4 @@ def index_damage(index_dir: Path) -> tuple[str, ...]:
 def remembered_sources(index_dir: Path) -> tuple[Path, ...]:
     """The source roots the live generation was built from (what ``index build`` without
     SOURCES rebuilds); empty when there is no index or it does not record them."""
-    gen = current_generation(Path(index_dir)) or newest_whole_generation(Path(index_dir))
-    if gen is None:
-        return ()
-    return tuple(Path(r) for r in read_manifest(generation_dir(Path(index_dir), gen)).roots)
+    return tuple(Path(r) for r in remembered_roots(Path(index_dir)))

@@ -29,8 +29,8 @@ from ..store import (
     current_generation,
     generation_dir,
     named_generation,
-    newest_whole_generation,
     read_manifest,
+    remembered_roots,
     require_generation,
 )
 
@@ -44,18 +44,6 @@ def live_manifest(index_dir: Path) -> Manifest | None:
     return None if gen is None else read_manifest(generation_dir(index_dir, gen))
 
 
-def last_roots(index_dir: Path) -> tuple[str, ...]:
-    """The sources the newest whole generation was built from (the live one is gone or
-    damaged): what a rebuild without SOURCES reads; empty when none records them."""
-    gen = newest_whole_generation(index_dir)
-    if gen is None:
-        return ()
-    try:
-        return read_manifest(generation_dir(index_dir, gen)).roots
-    except IndexDamagedError:
-        return ()
-
-
 def resolve_roots(sources: Sequence[Path] | None, index_dir: Path) -> tuple[Path, ...]:
     """The roots a build reads: ``sources`` as given, or (None) the ones the index remembers.
 
@@ -66,7 +54,7 @@ def resolve_roots(sources: Sequence[Path] | None, index_dir: Path) -> tuple[Path
             live = live_manifest(index_dir)
             remembered = live.roots if live is not None else ()
         except IndexDamagedError as err:  # the last whole generation remembers them too
-            live, remembered = None, last_roots(index_dir)
+            live, remembered = None, remembered_roots(index_dir)
             if not remembered:
                 raise NoSourcesError(f"no SOURCES given, and {err}, so the sources it "
                                      "remembers are unknown: give them") from None

@@ -12,8 +12,6 @@ from ..errors import IndexDamagedError
 from ..models import Contract
 from ..store import (
     BM25_DIR,
-    GENERATIONS,
-    MANIFEST,
     TITLES_BM25_DIR,
     Manifest,
     RowRef,
@@ -26,6 +24,7 @@ from ..store import (
     read_vectors,
     readable,
     reconstruct,
+    whole_generations,
 )
 from ..store.lexical import LexicalIndex
 
@@ -51,11 +50,7 @@ def whole_previous(index_dir: Path, *, encoder: str, text_version: int) -> Previ
     whole, if a build with this encoder and these texts may reuse it, so that repairing an
     index does not embed every text again."""
     named = named_generation(index_dir)
-    root = index_dir / GENERATIONS
-    if not root.is_dir():
-        return None
-    for gen in sorted((g.name for g in root.iterdir() if (g / MANIFEST).is_file()),
-                      reverse=True):
+    for gen in whole_generations(index_dir):
         if gen == named:
             continue
         try:

@@ -26,8 +26,9 @@ from .generations import (
     require_generation,
     switch_generation,
     sync_dir,
+    whole_generations,
 )
-from .manifest import Manifest, SourceEntry, read_manifest, write_manifest
+from .manifest import Manifest, SourceEntry, read_manifest, remembered_roots, write_manifest
 from .tables import (
     RowRef,
     StoredClause,
@@ -69,10 +70,12 @@ __all__ = [
     "read_vectors",
     "readable",
     "reconstruct",
+    "remembered_roots",
     "remove_unused",
     "require_generation",
     "switch_generation",
     "sync_dir",
+    "whole_generations",
     "write_manifest",
     "write_tables",
     "write_vectors",

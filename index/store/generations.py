@@ -100,14 +100,18 @@ def current_generation(index_dir: Path) -> str | None:
     return gen if gen and (index_dir / GENERATIONS / gen / MANIFEST).is_file() else None
 
 
-def newest_whole_generation(index_dir: Path) -> str | None:
-    """The newest generation with its manifest: what is left when the pointer names one that
-    is gone (deleted by hand, a copy cut short), to keep and to rebuild from."""
+def whole_generations(index_dir: Path) -> list[str]:
+    """The generations with their manifest, newest first: what is left when the pointer names
+    one that is gone (deleted by hand, a copy cut short) or damaged, to keep and rebuild from."""
     root = index_dir / GENERATIONS
     if not root.is_dir():
-        return None
-    whole = [g.name for g in root.iterdir() if (g / MANIFEST).is_file()]
-    return max(whole, default=None)
+        return []
+    return sorted((g.name for g in root.iterdir() if (g / MANIFEST).is_file()), reverse=True)
+
+
+def newest_whole_generation(index_dir: Path) -> str | None:
+    """The newest of ``whole_generations``, if any."""
+    return next(iter(whole_generations(index_dir)), None)
 
 
 def generation_dir(index_dir: Path, gen: str) -> Path:

@@ -10,7 +10,15 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from .generations import FORMAT_VERSION, MANIFEST, readable
+from ..errors import IndexDamagedError
+from .generations import (
+    FORMAT_VERSION,
+    MANIFEST,
+    current_generation,
+    generation_dir,
+    readable,
+    whole_generations,
+)
 
 
 @dataclass(frozen=True)
@@ -113,6 +121,19 @@ def read_manifest(gen_dir: Path) -> Manifest:
     """The manifest of a generation; IndexDamagedError when it is missing or garbled."""
     with readable(gen_dir):
         return Manifest.from_json(json.loads((gen_dir / MANIFEST).read_text("utf-8")))
+
+
+def remembered_roots(index_dir: Path) -> tuple[str, ...]:
+    """The source roots the live generation was built from, or, when it is gone or cannot be
+    read, those of the newest whole generation before it: what a rebuild without SOURCES
+    reads. Empty when none records them."""
+    live = current_generation(index_dir)
+    for gen in ([live] if live else []) + whole_generations(index_dir):
+        try:
+            return read_manifest(generation_dir(index_dir, gen)).roots
+        except IndexDamagedError:
+            continue
+    return ()
 
 
 def write_manifest(gen_dir: Path, manifest: Manifest) -> None:
