@@ -14,7 +14,7 @@ from typing import Any
 
 from telegram.ext import BasePersistence, PersistenceInput
 
-from index import Script, private_dir
+from index import Script, private_dir, write_atomic
 
 from .state import MAX_ANSWERS, BotState, ChatData, UserData
 
@@ -145,7 +145,7 @@ class JsonPersistence(BasePersistence[UserData, ChatData, BotState]):
                                "users": {str(k): v for k, v in self._users.items()}},
                               ensure_ascii=False, separators=(",", ":"))
             try:
-                await asyncio.to_thread(_write, self.path, text)
+                await asyncio.to_thread(_save_text, self.path, text)
             except OSError as err:
                 self._dirty = True  # tried again with the next change or at the stop
                 log.error("cannot save %s: %s", self.path, err)
@@ -187,13 +187,7 @@ class JsonPersistence(BasePersistence[UserData, ChatData, BotState]):
         """The bot has no conversations."""
 
 
-def _write(path: Path, text: str) -> None:
-    """Replace ``path`` with ``text`` in one rename, private to its owner, on disk first."""
+def _save_text(path: Path, text: str) -> None:
+    """Write the file whole (the index folder made first if a test gave none)."""
     private_dir(path.parent)
-    tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
-    fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC | os.O_NOFOLLOW, 0o600)
-    with os.fdopen(fd, "w", encoding="utf-8") as f:
-        f.write(text)
-        f.flush()
-        os.fsync(f.fileno())
-    os.replace(tmp, path)
+    write_atomic(path, lambda f: f.write(text.encode("utf-8")))

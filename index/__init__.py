@@ -72,7 +72,7 @@ from .store.encoders import (
     known_encoders,
     load_encoder,
 )
-from .store.private import private_dir
+from .store.private import private_dir, write_atomic
 from .text import (
     HAN,
     detect_script,
@@ -164,4 +164,5 @@ __all__ = [
     "to_script",
     "to_simplified",
     "to_traditional",
+    "write_atomic",
 ]

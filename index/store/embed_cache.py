@@ -13,20 +13,17 @@ holds its vectors itself, so a finished build empties its encoder's cache.
 
 from __future__ import annotations
 
-import contextlib
 import hashlib
 import json
-import os
 import re
 import secrets
 import shutil
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Iterable, Sequence
 from pathlib import Path
-from typing import BinaryIO
 
 import numpy as np
 
-from .private import PRIVATE_FILE, private_dir
+from .private import private_dir, write_atomic
 
 EMBED_CACHE = "cache/embed"
 
@@ -116,10 +113,10 @@ class EmbedCache:
         name = secrets.token_hex(8)
         keys = [text_key(t) for t in texts]
         npy = self.folder / f"{name}.npy"
-        _write_atomic(npy, lambda f: np.save(f, np.asarray(vectors, dtype=np.float32),
+        write_atomic(npy, lambda f: np.save(f, np.asarray(vectors, dtype=np.float32),
                                                allow_pickle=False))
         meta = {"encoder": self.encoder, "dim": self.dim, "texts": keys}
-        _write_atomic(self.folder / f"{name}.json",
+        write_atomic(self.folder / f"{name}.json",
                       lambda f: f.write(json.dumps(meta).encode("utf-8")))
         for row, key in enumerate(keys):
             self._where[key] = (npy, row)
@@ -129,18 +126,3 @@ class EmbedCache:
         self._where.clear()
         self._arrays.clear()
         shutil.rmtree(self.folder, ignore_errors=True)
-
-
-def _write_atomic(path: Path, write: Callable[[BinaryIO], object]) -> None:
-    tmp = path.with_name(path.name + ".tmp")
-    fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, PRIVATE_FILE)
-    try:
-        with os.fdopen(fd, "wb") as f:
-            write(f)
-            f.flush()
-            os.fsync(f.fileno())
-    except BaseException:
-        with contextlib.suppress(OSError):
-            tmp.unlink()
-        raise
-    os.replace(tmp, path)
