@@ -245,3 +245,24 @@ def test_image_bytes_of_every_kind_are_taken_for_images(labour_page: Any, tmp_pa
         misnamed = tmp_path / f"scan-{fmt}.txt"
         misnamed.write_bytes(buf.getvalue())
         assert _detect_kind(misnamed, buf.getvalue()[:12]) == "image", fmt
+
+
+def test_a_scan_stamped_with_a_line_of_text_is_still_read(labour_page: Any,
+                                                          tmp_path: Path) -> None:
+    """A scanned page an e-signing service stamped with a line of text (DocuSign's envelope
+    id, 60 characters): the page is the image under it, not that line."""
+    from reportlab.lib.utils import ImageReader
+    from reportlab.pdfgen import canvas
+
+    image = scanned(crop(labour_page, 0.09, 0.535))
+    path = tmp_path / "劳动合同-签署.pdf"
+    size = (image.width * 72 / 200, image.height * 72 / 200)
+    pdf = canvas.Canvas(str(path), pagesize=size)
+    pdf.drawImage(ImageReader(image), 0, 0, *size)
+    pdf.setFont("Helvetica", 6)
+    pdf.drawString(20, size[1] - 10, "DocuSign Envelope ID: 3F2A9C41-7B1D-4E2A-9C3B-8D5E6F7A1B2C")
+    pdf.showPage()
+    pdf.save()
+    contract = parse_contract(path)
+    assert contract.title == "劳动合同"
+    assert [c.clause for c in contract.clauses] == ["第一条", "第二条"]

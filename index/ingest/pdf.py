@@ -46,6 +46,10 @@ _CID_RE = re.compile(r"\(cid:\d+\)")
 _FURNITURE_ZONE = 0.12  # share of the page height at top and bottom where furniture lives
 _SCAN_MAX_CHARS = 20  # a page with fewer characters of text over an image is a scan
 _SCAN_MIN_IMAGE_SHARE = 0.25  # of the page area covered by images
+# A page mostly covered by an image, with a line or two of text stamped on it (an e-signing
+# service's envelope id, a file number), is a scan too: a typed page has far more text.
+_STAMPED_MAX_CHARS = 200
+_STAMPED_MIN_IMAGE_SHARE = 0.6
 
 
 def extract_pdf(path: Path, ocr: OcrOptions | None = None) -> Document:
@@ -115,11 +119,12 @@ def _read_lines(path: Path) -> tuple[list[list[TextLine]], list[int]]:
 
 
 def _is_scan(page: Any, lines: list[TextLine]) -> bool:
-    """A scanned page: next to no text (a stamp or a page number at most) over images that
-    cover much of it, or no text at all but something drawn (text drawn as outlines). A blank
-    page, or a cover page with a few words of text, is not read by OCR."""
+    """A scanned page: next to no text (a page number at most) over images that cover much of
+    it, a line or two of text (a signing service's stamp) over an image that covers most of
+    it, or no text at all but something drawn (text drawn as outlines). A blank page, or a
+    cover page with a few words of text, is not read by OCR."""
     chars = sum(len(ln.text) for ln in lines)
-    if chars >= _SCAN_MAX_CHARS:
+    if chars >= _STAMPED_MAX_CHARS:
         return False
     if chars == 0 and (page.curves or page.rects or page.lines):
         return True
@@ -129,7 +134,10 @@ def _is_scan(page: Any, lines: list[TextLine]) -> bool:
         w = min(float(im["x1"]), float(page.width)) - max(float(im["x0"]), 0.0)
         h = min(float(im["bottom"]), float(page.height)) - max(float(im["top"]), 0.0)
         covered += max(w, 0.0) * max(h, 0.0)
-    return covered / area >= _SCAN_MIN_IMAGE_SHARE
+    share = covered / area
+    if chars >= _SCAN_MAX_CHARS:
+        return share >= _STAMPED_MIN_IMAGE_SHARE
+    return share >= _SCAN_MIN_IMAGE_SHARE
 
 
 def _renderer(path: Path, number: int) -> Callable[[], Any]:
