@@ -286,3 +286,26 @@ def test_symbol_chars_of_known_fonts_only() -> None:
     assert symbol_char("Wingdings 2", 0x4E00) is None
     assert symbol_char("Symbol", 0xF0B4) == "×" and symbol_char("Symbol", 0x44) == "Δ"
     assert symbol_char("Symbol", 0xF0A3) == "≤"  # the same code as Wingdings 2's □
+
+
+def test_a_vertically_merged_label_names_every_row_it_spans(tmp_path) -> None:
+    """A category cell merged down over two rows (Word's vMerge) belongs to both: the second
+    row lost it. A long merged value is said once."""
+    document = docx.Document()
+    document.add_paragraph("第一条 采购清单")
+    table = document.add_table(rows=4, cols=4)
+    rows = [["类别", "名称", "数量", "备注"], ["硬件设备", "服务器", "2", ""],
+            ["", "交换机", "4", ""], ["软件", "操作系统授权", "2", ""]]
+    for r, row in enumerate(rows):
+        for k, value in enumerate(row):
+            table.cell(r, k).text = value
+    table.cell(1, 0).merge(table.cell(2, 0))
+    table.cell(1, 3).merge(table.cell(3, 3)).text = "以上设备均由乙方负责安装调试，质保期三年。"
+    path = tmp_path / "t.docx"
+    document.save(str(path))
+    assert extract_document(path).text.split("\n") == [
+        "第一条 采购清单",
+        "类别：硬件设备；名称：服务器；数量：2；备注：以上设备均由乙方负责安装调试，质保期三年。",
+        "类别：硬件设备；名称：交换机；数量：4",
+        "类别：软件；名称：操作系统授权；数量：2",
+    ]

@@ -18,7 +18,7 @@ from .docx_numbering import NumberingRenderer
 from .pdf_glyphs import undo_letter_spacing
 from .sentences import continues_sentence
 from .symbols import has_private_symbols, symbol_char, symbol_text
-from .tables import TableReader
+from .tables import TableReader, clean_cell, is_label
 
 W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
 MAX_DOCUMENT_XML = 100 * 1024 * 1024  # declared uncompressed size of word/document.xml
@@ -158,22 +158,33 @@ def _table_lines(tbl: Any, renderer: NumberingRenderer) -> Iterator[str]:
     used for layout) yields its paragraphs as lines.
 
     A horizontally merged cell (gridSpan) is followed by the columns it covers (as pdfplumber
-    gives them) and a vertically merged continuation is an empty cell, so that every value
-    stays under its column name.
+    gives them), so that every value stays under its column name. A vertically merged cell
+    (vMerge) that is a label (a category over several rows) names every row it spans that
+    has a value of its own; a longer one (a remark) is said in its first row only.
     """
     reader = TableReader()
+    merged: dict[int, str] = {}  # grid column -> the label merged down over it
     for tr in tbl.iterchildren(f"{W}tr"):
         cells: list[list[str] | None] = []
+        own = False  # a value of this row's own, not merged down from above
+        column = _int_val(tr.find(f"{W}trPr/{W}gridBefore"))
         for tc in tr.iterchildren(f"{W}tc"):
             vmerge = tc.find(f"{W}tcPr/{W}vMerge")
             if vmerge is not None and vmerge.get(f"{W}val") in (None, "continue"):
-                cells.append([])
+                cells.append([merged[column]] if column in merged else [])
             else:
-                cells.append(_join_sentences(_block_lines(tc, renderer)))
-            span = tc.find(f"{W}tcPr/{W}gridSpan")
-            if span is not None and str(span.get(f"{W}val", "1")).isdigit():
-                cells.extend(None for _ in range(int(span.get(f"{W}val")) - 1))
-        if not any(cells):
+                lines = _join_sentences(_block_lines(tc, renderer))
+                cells.append(lines)
+                own = own or any(line.strip() for line in lines)
+                label = clean_cell(" ".join(lines))
+                if vmerge is not None and is_label(label):
+                    merged[column] = label
+                else:
+                    merged.pop(column, None)
+            span = max(1, _int_val(tc.find(f"{W}tcPr/{W}gridSpan")))
+            cells.extend(None for _ in range(span - 1))
+            column += span
+        if not own:
             continue
         if len(cells) == 1 and cells[0] is not None:
             yield from reader.finish()
@@ -182,3 +193,9 @@ def _table_lines(tbl: Any, renderer: NumberingRenderer) -> Iterator[str]:
         else:
             reader.add([None if cell is None else " ".join(cell) for cell in cells])
     yield from reader.finish()
+
+
+def _int_val(element: Any) -> int:
+    """The whole number in an element's ``w:val`` (0 when there is none)."""
+    value = "" if element is None else str(element.get(f"{W}val", ""))
+    return int(value) if value.isdigit() else 0
