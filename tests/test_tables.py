@@ -119,3 +119,31 @@ def test_shared_docx_tables_are_rows(shared: Path, name: str) -> None:
     text = "\n".join(c.text for c in parse_contract(shared / "contracts-real" / name).clauses)
     assert " | " not in text
     assert ("项目：水费；项目：上网费" in text) or ("品名：空调；品名：钥匙" in text)
+
+
+def test_a_pdf_category_merged_down_names_every_row_it_spans(tmp_path: Path) -> None:
+    """A 类别 cell spanning two rows of a PDF table belongs to both rows (pdfplumber gives
+    the second row None there, as for a cell merged from the left)."""
+    from reportlab.lib import colors
+    from reportlab.lib.pagesizes import A4
+    from reportlab.lib.styles import ParagraphStyle
+    from reportlab.pdfbase import pdfmetrics
+    from reportlab.pdfbase.cidfonts import UnicodeCIDFont
+    from reportlab.platypus import Paragraph, SimpleDocTemplate, Table, TableStyle
+
+    pdfmetrics.registerFont(UnicodeCIDFont("STSong-Light"))
+    style = ParagraphStyle("cn", fontName="STSong-Light", fontSize=11, leading=16)
+    grid = Table([["类别", "名称", "数量", "单价"], ["硬件设备", "服务器", "2", "50000"],
+                  ["", "交换机", "4", "8000"], ["软件", "操作系统授权", "2", "3000"]],
+                 style=TableStyle([("FONTNAME", (0, 0), (-1, -1), "STSong-Light"),
+                                   ("GRID", (0, 0), (-1, -1), 0.5, colors.black),
+                                   ("SPAN", (0, 1), (0, 2))]))
+    path = tmp_path / "采购.pdf"
+    SimpleDocTemplate(str(path), pagesize=A4).build([
+        Paragraph("设备采购合同", style), Paragraph("第一条 采购清单如下：", style), grid,
+        Paragraph("第二条 本合同一式两份。", style)])
+    c = {x.clause: x for x in parse_contract(path).clauses}
+    assert c["第一条"].text.split("\n") == [
+        "采购清单如下：", "类别：硬件设备；名称：服务器；数量：2；单价：50000",
+        "类别：硬件设备；名称：交换机；数量：4；单价：8000",
+        "类别：软件；名称：操作系统授权；数量：2；单价：3000"]

@@ -18,7 +18,7 @@ from .docx_numbering import NumberingRenderer
 from .pdf_glyphs import undo_letter_spacing
 from .sentences import continues_sentence
 from .symbols import has_private_symbols, symbol_char, symbol_text
-from .tables import TableReader, clean_cell, is_label
+from .tables import TableReader, merged_label
 
 W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
 MAX_DOCUMENT_XML = 100 * 1024 * 1024  # declared uncompressed size of word/document.xml
@@ -176,8 +176,8 @@ def _table_lines(tbl: Any, renderer: NumberingRenderer) -> Iterator[str]:
                 lines = _join_sentences(_block_lines(tc, renderer))
                 cells.append(lines)
                 own = own or any(line.strip() for line in lines)
-                label = clean_cell(" ".join(lines))
-                if vmerge is not None and is_label(label):
+                label = merged_label(" ".join(lines)) if vmerge is not None else None
+                if label:
                     merged[column] = label
                 else:
                     merged.pop(column, None)

@@ -28,7 +28,7 @@ from .pdf_glyphs import (
 )
 from .scans import OcrOptions, read_scans
 from .symbols import symbols_in_pdf_chars
-from .tables import PAGE_FOOT, TableReader
+from .tables import PAGE_FOOT, TableReader, merged_label
 
 # Bare page numbers: "12", "— 3 —", "- 3 -", "第 3 页", "第3页 共22页", "3/22", "Page 3 of 22";
 # OCR reads a dash as 一 at times ("-3一").
@@ -186,11 +186,30 @@ def _page_lines_and_tables(page: Any, reader: TableReader) -> list[TextLine]:
     size = median([ln.size for ln in lines]) if lines else 10.0
     for table in tables:
         x0, top, x1, bottom = table.bbox
-        done = reader.read(table.extract(), goes_on=bottom >= PAGE_FOOT * page.height)
+        done = reader.read(_merged_down(table), goes_on=bottom >= PAGE_FOOT * page.height)
         for k, text in enumerate(done):
             at = top + k * 0.01  # in order, above any line below the table's top
             lines.append(TextLine(text, x0, x1, at, at + size, size, x1, fixed=True))
     return sorted(lines, key=lambda ln: ln.top)
+
+
+def _merged_down(table: Any) -> list[list[str | None]]:
+    """The rows of a pdfplumber table, each cell merged down from a row above filled in (in a
+    row with a value of its own): with its text when it is a label (``merged_label``), else
+    empty. pdfplumber gives None there, as for a cell merged from the left, which stays None."""
+    rows = [list(row) for row in table.extract()]
+    boxes = [row.cells for row in table.rows]
+    for r in range(1, len(rows)):
+        tops = [box[1] for box in boxes[r] if box is not None]
+        own = any(rows[r])
+        for c in range(len(rows[r])):
+            above = next((k for k in range(r - 1, -1, -1)
+                          if c < len(boxes[k]) and boxes[k][c] is not None), None)
+            if rows[r][c] is None and tops and above is not None and \
+                    boxes[above][c][3] > min(tops) + 1:
+                label = merged_label(rows[above][c]) if own else None
+                rows[r][c] = label or ""
+    return rows
 
 
 def _page_lines(page: Any) -> list[TextLine]:

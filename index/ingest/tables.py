@@ -40,6 +40,13 @@ def is_label(cell: str) -> bool:
     return 0 < len(cell) <= _LABEL_MAX and not _SENTENCE_PUNCT.search(cell)
 
 
+def merged_label(text: str | None) -> str | None:
+    """How the rows below say a cell merged down over them: a label (a category over several
+    rows) by its text; a longer text (a remark) is said in its first row only (None)."""
+    cell = clean_cell(text)
+    return cell if is_label(cell) else None
+
+
 @dataclass
 class TableReader:
     """Turns the rows of a table, or of a table continued over pages, into text lines."""
