@@ -95,3 +95,40 @@ def test_a_photo_turned_a_few_degrees_is_turned_level_and_its_table_found() -> N
     assert abs(np.degrees(angle) + 4.5) <= 0.1
     (grid,) = find_grids(ink_mask(photo, angle))
     assert len(grid.rules) == 4 and len(grid.bounds) == 4
+
+
+def test_a_cell_merged_down_over_two_rows_keeps_the_table_whole() -> None:
+    """A 类别 cell spanning two rows: the rule between them stops at its right wall. The
+    table was not found at all (that rule is shorter than the others); now the merged cell
+    holds the text written across the missing rule, and names both of its rows."""
+    ink = _page()
+    for y, x0 in ((100, 100), (160, 100), (220, 300), (280, 100), (340, 100)):
+        _rule(ink, y, x0, 903)
+    for x in (100, 300, 600, 900):
+        _wall(ink, x, 100, 343)
+    (grid,) = find_grids(ink)
+    assert grid.rules == (101.0, 161.0, 221.0, 281.0, 341.0)
+    assert grid.bounds == (101.0, 301.0, 601.0, 901.0)
+    assert grid.cell_of(200, 221) == (1, 0)  # written across the missing rule
+    assert grid.cell_of(200, 250) == (1, 0) and grid.cell_of(450, 250) == (2, 1)
+    texts = {(0, 0): "类别", (0, 1): "名称", (0, 2): "数量", (1, 0): "硬件设备",
+             (1, 1): "服务器", (1, 2): "2", (2, 1): "交换机", (2, 2): "4", (3, 0): "软件",
+             (3, 1): "授权", (3, 2): "2"}
+    assert grid.rows(texts) == [["类别", "名称", "数量"], ["硬件设备", "服务器", "2"],
+                                ["硬件设备", "交换机", "4"], ["软件", "授权", "2"]]
+    # a remark merged down is said once; a row with nothing of its own gets nothing
+    texts[(1, 0)] = "以上设备均由乙方负责安装调试。"
+    del texts[(2, 1)], texts[(2, 2)]
+    assert grid.rows(texts)[2] == ["", "", ""]
+
+
+def test_a_shorter_rule_under_a_table_is_not_part_of_it() -> None:
+    """A line starting at the table's left edge under it (a signature line) does not end the
+    table in a merged cell: a table ends at a rule across it."""
+    ink = _page()
+    _table(ink, [100, 160, 220], [[100, 500, 900], [100, 500, 900]], 100, 900)
+    _rule(ink, 300, 100, 500)
+    for x in (100, 500):
+        _wall(ink, x, 220, 303)
+    (grid,) = find_grids(ink)
+    assert grid.bottom == 221.0

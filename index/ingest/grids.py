@@ -2,10 +2,12 @@
 
 A table is found by its rules, as pdfplumber finds one in a PDF: long horizontal runs of ink
 of about the same extent, with vertical runs (walls) standing between each pair of them. The
-walls of a band between two rules tell its cells; a wall missing in one band is a merged cell.
-OCR's words then fall into the cells their centres are in. Array code over an ink mask
-already turned level (the frame OCR's boxes are grouped in, ``index.ingest.boxes``); the two
-functions that take a page image (``ink_mask``, ``ink_skew``) turn it with Pillow.
+walls of a band between two rules tell its cells; a wall missing in one band is a merged cell,
+and a rule that stops short of one side of the table leaves the cells it does not cross merged
+with the band above (a category spanning rows). OCR's words then fall into the cells their
+centres are in. Array code over an ink mask already turned level (the frame OCR's boxes are
+grouped in, ``index.ingest.boxes``); the two functions that take a page image (``ink_mask``,
+``ink_skew``) turn it with Pillow.
 """
 
 from __future__ import annotations
@@ -16,6 +18,8 @@ from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
+
+from .tables import merged_label
 
 INK = 170  # grey level (0-255) under which a pixel is ink: a blurred thin rule stays under it
 MIN_RULE = 0.15  # share of the page's width a horizontal rule spans at least
@@ -34,6 +38,8 @@ class Grid:
     rules: tuple[float, ...]
     bounds: tuple[float, ...]
     standing: tuple[frozenset[int], ...]  # per band: indices into ``bounds``
+    # per band: the columns (as ``cell_of`` names them) whose cell goes on from the band above
+    joined: tuple[frozenset[int], ...] = ()
 
     @property
     def top(self) -> float:
@@ -65,17 +71,29 @@ class Grid:
         for k in sorted(self.standing[band]):
             if self.bounds[k] < x and k < len(self.bounds) - 1:
                 column = k
-        return band, column
+        return self._first_band(band, column), column
+
+    def _first_band(self, band: int, column: int) -> int:
+        """The band where the cell of ``column`` in ``band`` starts (merged down from above)."""
+        while band > 0 and self.joined and column in self.joined[band]:
+            band -= 1
+        return band
 
     def rows(self, texts: Mapping[tuple[int, int], str]) -> list[list[str | None]]:
         """The table's rows of cells, given the text of each cell by (band, column) as
         ``cell_of`` names it: a cell covered by the merged cell before it is None, an empty
-        cell ""."""
+        cell "". A cell merged down from the band above gives its label to a row with a value of
+        its own (``merged_label``: a category, not a remark), else it is empty."""
         out = []
         for band, standing in enumerate(self.standing):
+            joined = self.joined[band] if self.joined else frozenset()
             row: list[str | None] = []
             for k in range(len(self.bounds) - 1):
                 row.append(texts.get((band, k), "") if k == 0 or k in standing else None)
+            if any(v for k, v in enumerate(row) if k not in joined):
+                for k in joined:  # a label merged down names this row too (tables.py)
+                    if row[k] is not None:
+                        row[k] = merged_label(texts.get((self._first_band(band, k), k))) or ""
             out.append(row)
         return out
 
@@ -94,8 +112,10 @@ def find_grids(ink: np.ndarray) -> list[Grid]:
         y, x0, x1 = rules[k]
         used = [y]
         bands: list[list[float]] = []
+        spans: list[tuple[float, float]] = []  # how far each rule below a band reaches
         for y2, a, b in rules[k + 1:]:
-            if abs(a - x0) > tol or abs(b - x1) > tol or y2 - used[-1] < MIN_BAND:
+            ends = (abs(a - x0) <= tol, abs(b - x1) <= tol)  # a rule short of one side: merges
+            if not any(ends) or a < x0 - tol or b > x1 + tol or y2 - used[-1] < MIN_BAND:
                 break
             walls = _walls(ink, int(used[-1]) + _MARGIN, int(y2) - _MARGIN, x0 - tol, x1 + tol,
                            thin)
@@ -103,8 +123,13 @@ def find_grids(ink: np.ndarray) -> list[Grid]:
                 break
             used.append(y2)
             bands.append(walls)
+            spans.append((a, b))
+        while spans and not _across(spans[-1], x0, x1, tol):  # a table ends at a rule across it
+            used.pop()
+            bands.pop()
+            spans.pop()
         if len(bands) >= 2 and max(len(walls) for walls in bands) >= 3:
-            grids.append(_grid(used, bands, tol))
+            grids.append(_grid(used, bands, spans, tol))
             k += len(used) - 1
         else:
             k += 1
@@ -176,8 +201,15 @@ def _walls(ink: np.ndarray, top: int, bottom: int, x0: float, x1: float,
     return [sum(w) / len(w) for w in walls if len(w) <= thin]
 
 
-def _grid(rules: list[float], bands: list[list[float]], tol: float) -> Grid:
-    """The grid of one table: the walls of all bands clustered into column boundaries."""
+def _across(span: tuple[float, float], x0: float, x1: float, tol: float) -> bool:
+    """Whether a rule reaching from ``span[0]`` to ``span[1]`` crosses the table."""
+    return abs(span[0] - x0) <= tol and abs(span[1] - x1) <= tol
+
+
+def _grid(rules: list[float], bands: list[list[float]], spans: list[tuple[float, float]],
+          tol: float) -> Grid:
+    """The grid of one table: the walls of all bands clustered into column boundaries, and
+    the cells a rule stopping short does not cross, merged with the band above."""
     clusters: list[list[float]] = []
     for x in sorted(x for walls in bands for x in walls):
         if clusters and x - clusters[-1][-1] <= tol:
@@ -187,4 +219,7 @@ def _grid(rules: list[float], bands: list[list[float]], tol: float) -> Grid:
     bounds = np.array([sum(c) / len(c) for c in clusters])
     standing = tuple(frozenset(int(np.abs(bounds - x).argmin()) for x in walls)
                      for walls in bands)
-    return Grid(tuple(rules), tuple(float(b) for b in bounds), standing)
+    middles = (bounds[:-1] + bounds[1:]) / 2
+    joined = (frozenset(), *(frozenset(int(k) for k in np.flatnonzero(
+        (middles < a) | (middles > b))) for a, b in spans[:-1]))
+    return Grid(tuple(rules), tuple(float(b) for b in bounds), standing, joined)

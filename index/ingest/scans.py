@@ -6,8 +6,9 @@ pages read so far. An unchanged scan is never read twice, and a build stopped mi
 where it stopped. A cache that cannot be read or written is ignored: OCR then simply runs.
 
 Pages cached in an earlier format (1, before ruled tables were read; 2, before photographed
-sheets were flattened) are still used where this reader would read them the same: a page whose
-image holds a ruled table or shows a sheet is read again (``reads_otherwise`` looks at the
+sheets were flattened; 3, before tables with a cell merged down over rows were found) are still
+used where this reader would read them the same: a page whose image holds a ruled table or
+shows a sheet is read again (``reads_otherwise`` looks at the
 image, a tenth of the time OCR takes).
 """
 
@@ -25,8 +26,9 @@ from typing import Any
 from .ocr import OcrPage, engine_version, read_page, reads_otherwise
 
 PageProgress = Callable[[int, int], None]  # (pages done, pages of this source)
-_CACHE_FORMAT = 3  # 2: the cells of ruled tables (OcrPage.tables); 3: sheets flattened
-_EARLIER_FORMATS = (2, 1)  # their pages are used where the image reads the same now
+# 2: the cells of ruled tables (OcrPage.tables); 3: sheets flattened; 4: cells merged down
+_CACHE_FORMAT = 4
+_EARLIER_FORMATS = (3, 2, 1)  # their pages are used where the image reads the same now
 
 
 @dataclass(frozen=True)
