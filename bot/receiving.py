@@ -75,6 +75,8 @@ def upload_name(raw: str) -> tuple[str, str | None]:
 
 def upload_refusal(name: str, size: int | None) -> str | None:
     """Why an upload is refused before downloading it (type by name, then size), or None."""
+    if name.lower().endswith((".heic", ".heif")):
+        return texts.UPLOAD_HEIC
     if not name.lower().endswith(UPLOAD_TYPES):
         return texts.UPLOAD_BAD_TYPE
     if size is not None and size > MAX_UPLOAD:

@@ -68,6 +68,10 @@ UPLOAD_TOO_BIG = "文件太大（上限 20 MB）。"
 UPLOAD_BAD_TYPE = (
     "只支持 PDF、DOCX、TXT、Markdown 文件或合同的照片、扫描图片（PNG、JPG、TIFF、WEBP、BMP、GIF）。"
 )
+UPLOAD_HEIC = (
+    "这是 HEIC 格式的照片（iPhone 的默认格式），无法读取。请以照片方式发送（不选“文件”，"
+    "Telegram 会把它转成 JPG），或把它存成 JPG/PNG 后再发送。"
+)
 UPLOAD_WORKING = "已收到，正在收录……（扫描件和照片需逐页识别文字，每页约 5 秒）"
 UPLOAD_OK = "已收录《{title}》，共 {clauses} 条。"
 UPLOAD_NOTE = "注意：{note}"

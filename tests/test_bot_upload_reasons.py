@@ -181,3 +181,14 @@ def test_uploads_of_images_are_taken_others_refused() -> None:
         assert upload_refusal(name, 1000) is None, name
     assert upload_refusal("prices.xlsx", 1000) == texts.UPLOAD_BAD_TYPE
     assert upload_refusal("big.png", 30 * 1024 * 1024) == texts.UPLOAD_TOO_BIG
+
+
+def test_an_iphone_heic_photo_sent_as_a_file_is_told_how_to_send_it() -> None:
+    """A HEIC file (an iPhone photo sent as a file) is refused with what to do instead, not
+    with the list of types that names photos."""
+    from bot import texts
+    from bot.receiving import upload_refusal
+
+    for name in ("IMG_0412.HEIC", "scan.heif"):
+        assert upload_refusal(name, 1000) == texts.UPLOAD_HEIC, name
+    assert "以照片方式发送" in texts.UPLOAD_HEIC

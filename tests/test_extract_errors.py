@@ -149,3 +149,18 @@ def test_size_limit(tmp_path, monkeypatch) -> None:
     monkeypatch.setattr(extract_module, "MAX_BINARY_BYTES", 100)
     path = _pdf(tmp_path / "big.pdf")
     _raises(path, UnsupportedFormatError, "file too large")
+
+
+def test_an_iphone_photo_in_heic_is_named_with_what_to_do(tmp_path) -> None:
+    """An iPhone keeps its photos as HEIC: not read, and the reason says how to get a JPEG,
+    not "send a PDF, DOCX or text file" (photos are read). A HEIC named .jpg says so too."""
+    heic = b"\x00\x00\x00\x18ftypheic\x00\x00\x00\x00mif1heic" + b"\x00" * 100
+    for name in ("IMG_0412.HEIC", "IMG_0413.heif", "IMG_0414.jpg"):
+        path = tmp_path / name
+        path.write_bytes(heic)
+        _raises(path, UnsupportedFormatError, "HEIC photo: not read; save it as JPEG")
+    other = tmp_path / "contract.xyz"
+    other.write_bytes("第一条".encode())
+    with pytest.raises(UnsupportedFormatError) as err:
+        extract_document(other)
+    assert "an image (PNG, JPEG" in err.value.reason

@@ -18,6 +18,9 @@ from .scans import OcrOptions
 TEXT_SUFFIXES = frozenset({".txt", ".md", ".markdown", ".text"})
 # every file type read as a contract (its stem is the contract's key)
 SOURCE_SUFFIXES = frozenset({".pdf", ".docx"}) | TEXT_SUFFIXES | IMAGE_SUFFIXES
+# an iPhone's photos (and AVIF images): Pillow cannot open them without a plug-in
+HEIC_REASON = ("HEIC photo: not read; save it as JPEG (on an iPhone: Settings > Camera > "
+               "Formats > Most Compatible) or PNG")
 
 _PDF_MAGIC = b"%PDF"
 _ZIP_MAGIC = b"PK\x03\x04"
@@ -38,7 +41,9 @@ _KNOWN_UNSUPPORTED = {
                     "presentations are not supported: save the contract as .docx or PDF"),
     **dict.fromkeys((".zip", ".rar", ".7z", ".tar", ".gz", ".tgz", ".bz2", ".xz"),
                     "archives are not read: unpack it and index the folder"),
+    **dict.fromkeys((".heic", ".heif", ".avif"), HEIC_REASON),
 }
+_HEIC_BRANDS = (b"heic", b"heix", b"heim", b"heis", b"hevc", b"hevx", b"mif1", b"msf1", b"avif")
 _IMAGE_MAGIC = (b"\x89PNG", b"\xff\xd8\xff", b"II*\x00", b"MM\x00*", b"GIF87a", b"GIF89a")
 _WEBP = (b"RIFF", b"WEBP")
 
@@ -117,6 +122,8 @@ def _detect_kind(path: Path, head: bytes) -> str:
             suffix, "an archive or office file we do not read: send a PDF, DOCX or text"
         )
         raise UnsupportedFormatError(str(path), reason)
+    if head[4:8] == b"ftyp" and head[8:12] in _HEIC_BRANDS:
+        raise UnsupportedFormatError(str(path), HEIC_REASON)
     if (head.startswith(_IMAGE_MAGIC) or (head[:4], head[8:12]) == _WEBP
             or (suffix == ".bmp" and head.startswith(b"BM"))):
         return "image"
@@ -131,7 +138,8 @@ def _detect_kind(path: Path, head: bytes) -> str:
     if suffix in TEXT_SUFFIXES or suffix == "":
         return "text"
     raise UnsupportedFormatError(
-        str(path), f"unsupported file type {suffix!r}: send a PDF, DOCX or text file"
+        str(path), f"unsupported file type {suffix!r}: send a PDF, DOCX or text file, or an "
+                   "image (PNG, JPEG, TIFF, WEBP, BMP)"
     )
 
 
