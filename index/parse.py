@@ -42,8 +42,8 @@ def parse_contract(path: Path, *, rules_file: Path | None = None, ocr_cache: Pat
     key = contract_key(path)
     clauses = split_clauses(text, key, document.first_page)
     title, parties = find_title(text), find_parties(text)
-    if document.kind == "text" and not looks_like_contract(text, clauses, title=title,
-                                                           parties=parties):
+    if _checked(document) and not looks_like_contract(text, clauses, title=title,
+                                                      parties=parties):
         raise NotAContractError(str(path), "does not look like a contract")
     if not clauses:
         clauses = _paragraph_clauses(text, key)
@@ -81,6 +81,13 @@ def _read(path: Path, rules_file: Path | None, ocr: OcrOptions) -> tuple[Documen
     if not text.strip():
         raise EmptySourceError(str(path), "holds no contract text")
     return document, text
+
+
+def _checked(document: Document) -> bool:
+    """Whether a source must look like a contract to be one: a text file (notes beside a
+    library) or a photo (of something else), unless OCR read it with low confidence (then
+    its note says to send a sharper one)."""
+    return document.kind == "text" or (document.kind == "image" and not document.notes)
 
 
 def _paragraph_clauses(text: str, key: str) -> list[Clause]:

@@ -266,3 +266,19 @@ def test_a_scan_stamped_with_a_line_of_text_is_still_read(labour_page: Any,
     contract = parse_contract(path)
     assert contract.title == "劳动合同"
     assert [c.clause for c in contract.clauses] == ["第一条", "第二条"]
+
+
+def test_a_photo_that_is_not_a_contract_is_named_so(tmp_path: Path) -> None:
+    """A photo of something else (a receipt in English) is refused as a text file would be;
+    it was indexed as a contract of one paragraph."""
+    from PIL import Image, ImageDraw
+
+    from index.errors import NotAContractError
+
+    image = Image.new("L", (900, 120), 255)
+    ImageDraw.Draw(image).text((20, 40), "Receipt 0412  TOTAL 12.50 USD  Thank you!", fill=0,
+                               font_size=32)
+    path = tmp_path / "receipt.png"
+    image.save(path)
+    with pytest.raises(NotAContractError, match="does not look like a contract"):
+        parse_contract(path)

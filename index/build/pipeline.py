@@ -56,8 +56,9 @@ TEXT_VERSION = 6  # 6: tables as rows, sentences joined, OCR, clause-tree fixes;
 # 2: tables in scans; 3: check boxes (□); 4: sums of money; 5: Symbol font; 6: photographed
 # sheets flattened, OCR's 一 for a dash in page numbers; 7: tables of contents only before the
 # first numbered sentence, numbering that skips; 8: scans stamped with a line of text read by OCR;
-# 9: a DOCX label merged down names every row; 10: a PDF one too; 11: a scanned one too.
-PARSE_VERSION = 11
+# 9: a DOCX label merged down names every row; 10: a PDF one too; 11: a scanned one too;
+# 12: an image that is not a contract is refused.
+PARSE_VERSION = 12
 
 
 def build_index(
