@@ -95,7 +95,7 @@ def cmd_parse(args: argparse.Namespace, settings: Settings) -> int:
     if not parsed:
         if path.is_dir():
             print(f"contractbot: no contract could be parsed in {path}", file=sys.stderr)
-        return EXIT_NOTHING if path.is_dir() else EXIT_ERROR
+        return EXIT_NOTHING
     return EXIT_SKIPPED if failed else EXIT_OK
 
 

@@ -53,3 +53,13 @@ def test_parse_missing_file_is_one_plain_line(
     assert main(["parse", str(tmp_path / "nope.pdf")]) == 2
     err = capsys.readouterr().err
     assert err.count("\n") == 1 and "nope.pdf" in err and "Traceback" not in err
+
+
+def test_parse_a_file_that_cannot_be_read_exits_4_as_the_readme_says(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """"4: nothing could be indexed (or parsed)", for a file as for a folder (it exited 1)."""
+    photo = tmp_path / "photo.png"
+    photo.write_bytes(b"\x89PNG\r\n\x1a\n" + b"\x00" * 100)
+    assert main(["parse", str(photo)]) == 4
+    assert capsys.readouterr().err == "photo.png: not a readable image\n"
