@@ -282,3 +282,21 @@ def test_a_photo_that_is_not_a_contract_is_named_so(tmp_path: Path) -> None:
     image.save(path)
     with pytest.raises(NotAContractError, match="does not look like a contract"):
         parse_contract(path)
+
+
+def test_a_scan_pasted_into_word_is_read_by_ocr(labour_page: Any, tmp_path: Path) -> None:
+    """A DOCX that holds only the picture of a scanned page (a scan pasted into Word) was
+    "the document holds no text"; its pictures are now read as the pages of a scan."""
+    import docx
+    from docx.shared import Inches
+
+    picture = tmp_path / "page.png"
+    scanned(crop(labour_page, 0.09, 0.535)).save(picture)
+    document = docx.Document()
+    document.add_picture(str(picture), width=Inches(6))
+    path = tmp_path / "劳动合同扫描件.docx"
+    document.save(str(path))
+    contract = parse_contract(path)
+    assert contract.title == "劳动合同"
+    assert [c.clause for c in contract.clauses] == ["第一条", "第二条"]
+    assert {c.page for c in contract.clauses} == {1}  # the picture's number

@@ -15,20 +15,27 @@ from typing import Any
 from ..errors import EmptySourceError, UnreadableSourceError
 from ..models import Document, Page
 from .docx_numbering import NumberingRenderer
+from .image import picture_frames, read_pictures
 from .pdf_glyphs import undo_letter_spacing
+from .scans import OcrOptions
 from .sentences import continues_sentence
 from .symbols import has_private_symbols, symbol_char, symbol_text
 from .tables import TableReader, merged_label
 
 W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
+_A = "{http://schemas.openxmlformats.org/drawingml/2006/main}"
+_R = "{http://schemas.openxmlformats.org/officeDocument/2006/relationships}"
+_V = "{urn:schemas-microsoft-com:vml}"
 MAX_DOCUMENT_XML = 100 * 1024 * 1024  # declared uncompressed size of word/document.xml
 MAX_TOTAL_UNCOMPRESSED = 300 * 1024 * 1024
 MAX_RATIO = 200  # uncompressed / compressed for any large member
 _RATIO_MIN_SIZE = 5 * 1024 * 1024
 
 
-def extract_docx(path: Path) -> Document:
-    """Read a .docx into one Page (number None): paragraphs and table rows, one per line."""
+def extract_docx(path: Path, ocr: OcrOptions | None = None) -> Document:
+    """Read a .docx into one Page (number None): paragraphs and table rows, one per line. A
+    document without text but with pictures (scanned pages pasted into Word) is read by OCR,
+    a page per picture (numbered from 1)."""
     check_zip_safety(path)
     try:
         import docx
@@ -36,14 +43,33 @@ def extract_docx(path: Path) -> Document:
         document = docx.Document(str(path))
         renderer = NumberingRenderer.from_document(document)
         lines = _join_sentences(_block_lines(document.element.body, renderer))
+        text = "\n".join(line for line in lines if line.strip()).replace("\f", "\n")
+        pictures = [] if text.strip() else picture_frames(_picture_blobs(document))
     except (UnreadableSourceError, EmptySourceError):
         raise
     except Exception as err:  # python-docx/lxml/zipfile raise many types for broken packages
         raise UnreadableSourceError(str(path), "not a valid DOCX file") from err
-    text = "\n".join(line for line in lines if line.strip()).replace("\f", "\n")
+    if pictures:
+        pages, notes = read_pictures(path, pictures, ocr or OcrOptions())
+        if any(page.text.strip() for page in pages):
+            return Document(source=str(path), kind="docx", pages=pages, notes=notes)
+        raise EmptySourceError(str(path), "the document holds no text (OCR found none in its "
+                                          "pictures)")
     if not text.strip():
         raise EmptySourceError(str(path), "the document holds no text")
     return Document(source=str(path), kind="docx", pages=(Page(None, text),))
+
+
+def _picture_blobs(document: Any) -> list[bytes]:
+    """The bytes of the pictures of the document's body, in document order (DrawingML and
+    the VML of older Word files)."""
+    blobs = []
+    for node in document.element.body.iter(f"{_A}blip", f"{_V}imagedata"):
+        rid = node.get(f"{_R}embed") if node.tag == f"{_A}blip" else node.get(f"{_R}id")
+        part = document.part.related_parts.get(rid) if rid else None
+        if part is not None and hasattr(part, "blob"):
+            blobs.append(part.blob)
+    return blobs
 
 
 def check_zip_safety(path: Path) -> None:

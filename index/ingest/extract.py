@@ -92,7 +92,7 @@ def extract_document(path: Path, *, ocr: OcrOptions | None = None) -> Document:
         if kind == "docx":
             from .docx import extract_docx
 
-            return extract_docx(path)
+            return extract_docx(path, ocr)
         from .textfile import extract_text_file
 
         return extract_text_file(path)

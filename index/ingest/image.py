@@ -6,6 +6,7 @@ orientation first. Lines are joined into paragraphs by the same geometry as PDF 
 
 from __future__ import annotations
 
+import io
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -18,24 +19,64 @@ from .scans import OcrOptions, read_scans
 from .tables import TableReader
 
 MAX_PIXELS = 60_000_000  # a page image larger than this is refused (a decompression bomb?)
+MIN_PICTURE_PIXELS = 250_000  # a smaller picture in a document is a logo or a stamp, not a page
 IMAGE_SUFFIXES = frozenset({".png", ".jpg", ".jpeg", ".tif", ".tiff", ".bmp", ".webp", ".gif"})
+
+
+Frame = tuple[int, Callable[[], Any]]  # (page number, a function loading that page's image)
 
 
 def extract_image(path: Path, ocr: OcrOptions) -> Document:
     """Read every page of an image file by OCR into one Page each (numbered from 1)."""
-    results = sorted(read_scans(path, _frames(path), ocr).items())
+    pages, notes = read_pictures(path, _frames(path), ocr)
+    if not any(p.text.strip() for p in pages):
+        raise EmptySourceError(str(path), "no text found in the image")
+    return Document(source=str(path), kind="image", pages=pages, notes=notes)
+
+
+def read_pictures(path: Path, frames: list[Frame],
+                  ocr: OcrOptions) -> tuple[tuple[Page, ...], tuple[str, ...]]:
+    """The pages of ``path`` that ``frames`` load, read by OCR (cached by the content of
+    ``path``), lines joined into paragraphs; and a note for each page read with low
+    confidence."""
+    results = sorted(read_scans(path, frames, ocr).items())
     reader = TableReader()  # a table's header carries over to the next page
     bodies = [page.text_lines(reader=reader) for _, page in results]
     texts = page_texts(bodies, [page_layout([body]) for body in bodies])
-    pages = [Page(number, text) for (number, _), text in zip(results, texts, strict=True)]
-    notes = [f"page {number} read with low confidence" for number, page in results
-             if page.low_confidence]
-    if not any(p.text.strip() for p in pages):
-        raise EmptySourceError(str(path), "no text found in the image")
-    return Document(source=str(path), kind="image", pages=tuple(pages), notes=tuple(notes))
+    pages = tuple(Page(number, text) for (number, _), text in zip(results, texts, strict=True))
+    notes = tuple(f"page {number} read with low confidence" for number, page in results
+                  if page.low_confidence)
+    return pages, notes
 
 
-def _frames(path: Path) -> list[tuple[int, Callable[[], Any]]]:
+def picture_frames(blobs: list[bytes]) -> list[Frame]:
+    """Pictures held in a file (a DOCX's), as pages numbered from 1: each loaded upright
+    (EXIF), in RGB. A picture too small to be a page (a logo) or too large to read is left
+    out."""
+    from PIL import Image, UnidentifiedImageError
+
+    frames: list[Frame] = []
+    for blob in blobs:
+        try:
+            with Image.open(io.BytesIO(blob)) as im:
+                if not MIN_PICTURE_PIXELS <= im.width * im.height <= MAX_PIXELS:
+                    continue
+        except (UnidentifiedImageError, OSError, Image.DecompressionBombError):
+            continue
+        frames.append((len(frames) + 1, _loader(blob)))
+    return frames
+
+
+def _loader(blob: bytes) -> Callable[[], Any]:
+    def load() -> Any:
+        from PIL import Image, ImageOps
+
+        with Image.open(io.BytesIO(blob)) as im:
+            return ImageOps.exif_transpose(im).convert("RGB")
+    return load
+
+
+def _frames(path: Path) -> list[Frame]:
     """(page number, a function loading that frame upright) for each frame of the image."""
     from PIL import Image, ImageOps, UnidentifiedImageError
 
