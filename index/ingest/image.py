@@ -6,8 +6,10 @@ orientation first. Lines are joined into paragraphs by the same geometry as PDF 
 
 from __future__ import annotations
 
+import contextlib
 import io
-from collections.abc import Callable
+import warnings
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
@@ -15,10 +17,15 @@ from ..errors import EmptySourceError, UnreadableSourceError, UnsupportedFormatE
 from ..limits import MAX_PAGES
 from ..models import Document, Page
 from .layout import page_layout, page_texts
+from .ocr import MAX_SIDE
 from .scans import OcrOptions, read_scans
 from .tables import TableReader
 
 MAX_PIXELS = 60_000_000  # a page image larger than this is refused (a decompression bomb?)
+# A JPEG (a phone's 64 or 108 MP photo) is decoded at a fraction of its size (its "draft"), as
+# large as OCR reads it: it may be larger, up to what Pillow opens at all.
+MAX_JPEG_PIXELS = 170_000_000
+_JPEG_FORMATS = ("JPEG", "MPO")
 MIN_PICTURE_PIXELS = 250_000  # a smaller picture in a document is a logo or a stamp, not a page
 IMAGE_SUFFIXES = frozenset({".png", ".jpg", ".jpeg", ".tif", ".tiff", ".bmp", ".webp", ".gif"})
 
@@ -58,7 +65,7 @@ def picture_frames(blobs: list[bytes]) -> list[Frame]:
     frames: list[Frame] = []
     for blob in blobs:
         try:
-            with Image.open(io.BytesIO(blob)) as im:
+            with _quiet(), Image.open(io.BytesIO(blob)) as im:
                 if not MIN_PICTURE_PIXELS <= im.width * im.height <= MAX_PIXELS:
                     continue
         except (UnidentifiedImageError, OSError, Image.DecompressionBombError):
@@ -71,9 +78,26 @@ def _loader(blob: bytes) -> Callable[[], Any]:
     def load() -> Any:
         from PIL import Image, ImageOps
 
-        with Image.open(io.BytesIO(blob)) as im:
+        with _quiet(), Image.open(io.BytesIO(blob)) as im:
             return ImageOps.exif_transpose(im).convert("RGB")
     return load
+
+
+@contextlib.contextmanager
+def _quiet() -> Iterator[None]:
+    """Pillow's warning about an image's size silenced: the limits above are checked here."""
+    from PIL import Image
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", Image.DecompressionBombWarning)
+        yield
+
+
+def _draft_size(width: int, height: int) -> tuple[int, int]:
+    """The size a JPEG is decoded at least at: its own scaled to ``MAX_SIDE`` on the long side
+    (OCR scales it there anyway), never more than the page limit."""
+    k = min(1.0, MAX_SIDE / max(width, height, 1))
+    return max(1, round(width * k)), max(1, round(height * k))
 
 
 def _frames(path: Path) -> list[Frame]:
@@ -81,13 +105,18 @@ def _frames(path: Path) -> list[Frame]:
     from PIL import Image, ImageOps, UnidentifiedImageError
 
     try:
-        with Image.open(path) as im:
+        with _quiet(), Image.open(path) as im:
             count = getattr(im, "n_frames", 1)
-            if im.width * im.height > MAX_PIXELS:
+            limit = MAX_JPEG_PIXELS if im.format in _JPEG_FORMATS else MAX_PIXELS
+            if im.width * im.height > limit:
                 raise UnsupportedFormatError(
                     str(path), f"image too large ({im.width}x{im.height} pixels, the limit is "
-                               f"{MAX_PIXELS // 1_000_000} megapixels)")
-    except (UnidentifiedImageError, OSError, Image.DecompressionBombError) as err:
+                               f"{limit // 1_000_000} megapixels)")
+    except Image.DecompressionBombError as err:  # larger than Pillow opens at all
+        raise UnsupportedFormatError(
+            str(path), f"image too large (the limit is {MAX_PIXELS // 1_000_000} megapixels, "
+                       f"{MAX_JPEG_PIXELS // 1_000_000} for a JPEG)") from err
+    except (UnidentifiedImageError, OSError) as err:
         raise UnreadableSourceError(str(path), "not a readable image") from err
     if count > MAX_PAGES:
         raise UnsupportedFormatError(
@@ -95,8 +124,10 @@ def _frames(path: Path) -> list[Frame]:
 
     def frame(k: int) -> Callable[[], Any]:
         def load() -> Any:
-            with Image.open(path) as im:
+            with _quiet(), Image.open(path) as im:
                 im.seek(k)
+                if im.format in _JPEG_FORMATS:
+                    im.draft("RGB", _draft_size(im.width, im.height))
                 return ImageOps.exif_transpose(im).convert("RGB")
         return load
 
