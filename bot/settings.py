@@ -10,8 +10,7 @@ from pathlib import Path
 
 from index import DEFAULT_ENCODER, ContractbotError, Limits, Reading
 
-PROJECT_ROOT = Path(__file__).resolve().parent.parent
-SAMPLES_DIR = PROJECT_ROOT / "samples"
+SAMPLES_DIR = Path(__file__).resolve().parent / "samples"  # package data: in every install
 _SECRET = re.compile(r"[A-Za-z0-9_-]{1,256}")  # what Telegram accepts as a secret_token
 
 

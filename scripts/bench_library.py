@@ -3,7 +3,7 @@
 
     scripts/bench_library.py FOLDER [--contracts 60]
 
-The 27 contracts we have (../shared/contracts, ../shared/contracts-real, samples/) are read and
+The 27 contracts we have (../shared/contracts, ../shared/contracts-real, bot/samples/) are read and
 cleaned once; contract number v is base v mod 27 with its text varied deterministically: blanks
 of the templates (＿＿＿, wide gaps) are filled with numbers of its own, and every sentence of a
 clause line gets a reference to a project and a number of its own before its full stop. So two
@@ -22,6 +22,7 @@ import sys
 import zlib
 from pathlib import Path
 
+from bot.settings import SAMPLES_DIR
 from index import HAN
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -43,7 +44,7 @@ def base_texts() -> list[tuple[str, str]]:
 
     paths = sorted((SHARED / "contracts").glob("*.txt")) + sorted(
         p for p in (SHARED / "contracts-real").iterdir() if p.suffix in (".pdf", ".docx", ".txt")
-    ) + sorted((ROOT / "samples").iterdir())
+    ) + sorted(SAMPLES_DIR.iterdir())
     return [(p.stem, read_text(p)) for p in paths]
 
 

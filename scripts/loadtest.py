@@ -24,6 +24,8 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
 
+from bot.settings import SAMPLES_DIR
+
 ROOT = Path(__file__).resolve().parent.parent
 for extra in (ROOT, ROOT / "tests"):
     if str(extra) not in sys.path:
@@ -199,11 +201,11 @@ async def run_load(index_dir: Path, chats: int = 200, rate_limit: bool = True,
 
 
 def sample_index(folder: Path) -> Path:
-    """An index of samples/ under ``folder`` (default encoder)."""
+    """An index of bot/samples/ under ``folder`` (default encoder)."""
     from index import DEFAULT_ENCODER, build_from_sources
 
     index_dir = folder / "index"
-    build_from_sources([ROOT / "samples"], index_dir, DEFAULT_ENCODER, progress=False)
+    build_from_sources([SAMPLES_DIR], index_dir, DEFAULT_ENCODER, progress=False)
     return index_dir
 
 
@@ -211,7 +213,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     """Run one load test and print its table (or JSON)."""
     ap = argparse.ArgumentParser(description="Many chats asking the bot at once.")
     ap.add_argument("--chats", type=int, default=200)
-    ap.add_argument("--index", type=Path, default=None, help="index dir (default: samples/)")
+    ap.add_argument("--index", type=Path, default=None, help="index dir (default: bot/samples/)")
     ap.add_argument("--no-rate-limit", action="store_true",
                     help="without AIORateLimiter (Telegram's 30 messages/s)")
     ap.add_argument("--json", action="store_true")

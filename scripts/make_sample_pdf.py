@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-"""Generate samples/数据平台技术服务合同.pdf from scripts/sample_pdf_source.txt.
+"""Generate bot/samples/数据平台技术服务合同.pdf from scripts/sample_pdf_source.txt.
 
 Uses reportlab's built-in CID font STSong-Light (no font file needed), so it runs on a machine
 without CJK fonts. The layout exercises the PDF extractor: justified lines broken mid-sentence,
@@ -12,9 +12,11 @@ from __future__ import annotations
 import sys
 from pathlib import Path
 
+from bot.settings import SAMPLES_DIR
+
 ROOT = Path(__file__).resolve().parent.parent
 SOURCE = ROOT / "scripts" / "sample_pdf_source.txt"
-OUTPUT = ROOT / "samples" / "数据平台技术服务合同.pdf"
+OUTPUT = SAMPLES_DIR / "数据平台技术服务合同.pdf"
 
 FONT = "STSong-Light"
 SIZE = 12.0

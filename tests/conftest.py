@@ -8,6 +8,8 @@ from typing import Any
 
 import pytest
 
+from bot.settings import SAMPLES_DIR
+
 # The tests build their indexes with the fast encoder (index_corpus.FAST_ENCODER); the CLI and
 # the bot, run in this process or as subprocesses, read it from here unless a test sets its own
 # environment (tests/test_e5.py runs the default encoder on purpose).
@@ -18,7 +20,7 @@ pytest_plugins = ("cli_traps",)
 
 ROOT = Path(__file__).resolve().parent.parent
 SHARED = ROOT.parent / "shared"
-SAMPLES = ROOT / "samples"
+SAMPLES = SAMPLES_DIR
 
 
 @pytest.fixture(scope="session")

@@ -11,6 +11,7 @@ import numpy as np
 import pytest
 from index_corpus import LEASE, MAINT, fast_encoder, parse_json, write_corpus
 
+from bot.settings import SAMPLES_DIR
 from index import store
 from index.build import build_index, clause_texts, collect_sources, title_texts
 from index.build.sources import EMPTY_FOLDER
@@ -222,7 +223,7 @@ def test_a_wrong_folder_is_refused_without_embedding_its_texts(tmp_path, monkeyp
     from index import Reading, build_from_sources
     from index.build.progress import BuildProgress
 
-    samples = Path(__file__).resolve().parent.parent / "samples"
+    samples = SAMPLES_DIR
     lib, wrong, idx = tmp_path / "lib", tmp_path / "wrong", tmp_path / "idx"
     lib.mkdir()
     wrong.mkdir()

@@ -18,6 +18,7 @@ import pytest
 from index_corpus import FAST_ENCODER
 from scans import image_pdf, render_page, scanned
 
+from bot.settings import SAMPLES_DIR
 from index import Limits, Reading, Searcher, build_from_sources, index_status, ocr_cache_dir
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -43,7 +44,7 @@ def _answers(idx: Path) -> list[list[tuple[str, str]]]:
 
 
 def test_cluster_build_equals_local_build(tmp_path: Path, scheduler: str) -> None:
-    src = ROOT / "samples"
+    src = SAMPLES_DIR
     local = build_from_sources([src], tmp_path / "local", FAST_ENCODER, progress=False,
                                reading=Reading(workers=0))
     env = {**os.environ, "CONTRACTBOT_EMBED_MODEL": FAST_ENCODER}
@@ -94,8 +95,8 @@ def test_a_cluster_build_skips_an_endless_source_with_its_reason(tmp_path: Path,
     src = tmp_path / "src"
     src.mkdir()
     for name in ("在线客服系统升级服务合同.txt", "軟體維護服務合約.txt"):
-        (src / name).write_bytes((ROOT / "samples" / name).read_bytes())
-    text = (ROOT / "samples" / "在线客服系统升级服务合同.txt").read_text("utf-8")
+        (src / name).write_bytes((SAMPLES_DIR / name).read_bytes())
+    text = (SAMPLES_DIR / "在线客服系统升级服务合同.txt").read_text("utf-8")
     (src / "slow.txt").write_text(text.replace("乙方", "乙方" + "x" * 40, 1), "utf-8")
     rules = tmp_path / "rules.txt"
     rules.write_text("re:(x+x+)+y => z\n", "utf-8")
@@ -170,7 +171,7 @@ def test_a_cluster_build_keeps_what_ocr_read_and_sends_it_out(scan: Path, tmp_pa
 def test_an_unreachable_scheduler_is_one_line(tmp_path: Path) -> None:
     env = {**os.environ, "CONTRACTBOT_EMBED_MODEL": FAST_ENCODER}
     done = subprocess.run([sys.executable, "-m", "bot.cli", "index", "build",
-                           str(ROOT / "samples"), "--index", str(tmp_path / "idx"),
+                           str(SAMPLES_DIR), "--index", str(tmp_path / "idx"),
                            "--cluster", "tcp://127.0.0.1:9"],
                           env=env, capture_output=True, text=True, timeout=120)
     assert done.returncode == 1
@@ -188,7 +189,7 @@ def test_a_malformed_scheduler_address_is_a_usage_error(tmp_path: Path, address:
     clean-up printed a traceback 10 s after the error)."""
     env = {**os.environ, "CONTRACTBOT_EMBED_MODEL": FAST_ENCODER}
     done = subprocess.run([sys.executable, "-m", "bot.cli", "index", "build",
-                           str(ROOT / "samples"), "--index", str(tmp_path / "idx"),
+                           str(SAMPLES_DIR), "--index", str(tmp_path / "idx"),
                            "--cluster", address],
                           env=env, capture_output=True, text=True, timeout=120)
     assert done.returncode == 2, done.stderr
@@ -221,7 +222,7 @@ def test_a_server_that_is_not_a_dask_scheduler_is_one_line(tmp_path: Path) -> No
         env = {**os.environ, "CONTRACTBOT_EMBED_MODEL": FAST_ENCODER}
         start = time.monotonic()
         done = subprocess.run([sys.executable, "-m", "bot.cli", "index", "build",
-                               str(ROOT / "samples"), "--index", str(tmp_path / "idx"),
+                               str(SAMPLES_DIR), "--index", str(tmp_path / "idx"),
                                "--cluster", address],
                               env=env, capture_output=True, text=True, timeout=120)
     assert done.returncode == 1, done.stderr

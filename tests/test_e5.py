@@ -6,6 +6,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
+from bot.settings import SAMPLES_DIR
 from index import load_encoder
 from index.store.e5 import E5Encoder
 
@@ -77,7 +78,6 @@ def test_the_default_encoder_builds_and_answers_through_the_cli(tmp_path) -> Non
     import subprocess
     import sys
 
-    from conftest import ROOT
 
     env = {k: v for k, v in os.environ.items() if not k.startswith("CONTRACTBOT_")}
     env["XDG_DATA_HOME"] = str(tmp_path / "xdg")
@@ -85,7 +85,7 @@ def test_the_default_encoder_builds_and_answers_through_the_cli(tmp_path) -> Non
         [sys.executable, "-m", "bot.cli", "ask", "乙方响应时间是多少", "--json", "--top-k", "1"],
         cwd=tmp_path, env=env, capture_output=True, text=True, timeout=600)
     assert run.returncode == 0, run.stderr
-    assert "building one from" in run.stderr and str(ROOT / "samples") in run.stderr
+    assert "building one from" in run.stderr and str(SAMPLES_DIR) in run.stderr
     hit = json.loads(run.stdout)["results"][0]
     assert (hit["title"], hit["clause"]) == ("在线客服系统升级服务合同", "7.2")
     manifest = next((tmp_path / "xdg").rglob("manifest.json"))

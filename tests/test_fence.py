@@ -13,10 +13,11 @@ import pytest
 from fence_tasks import dies, double, endless, fails, hungry, my_pid, parent_pid, reserves, steady
 from index_corpus import FAST_ENCODER
 
+from bot.settings import SAMPLES_DIR
 from index import BuildStopped, Limits, Reading, build_from_sources, read_contracts
 from index.build.fence import Failure, FencedPool
 
-SAMPLES = Path(__file__).resolve().parent.parent / "samples"
+SAMPLES = SAMPLES_DIR
 
 
 def test_limits_are_reported_and_the_pool_goes_on() -> None:

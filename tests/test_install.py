@@ -29,3 +29,17 @@ def test_ci_runs_the_readme_test_command() -> None:
     ci = (ROOT / ".ci" / "run").read_text("utf-8").strip().splitlines()[-1]
     assert commands[1] == ci
     assert "pytest" in ci and "torch" not in commands[0]  # the first: no torch
+
+
+def test_the_samples_ask_builds_from_are_package_data() -> None:
+    """A wheel (`pip install .`, pipx) has no clone around it: the samples must be inside."""
+    tomllib = pytest.importorskip("tomllib")
+    with (ROOT / "pyproject.toml").open("rb") as fh:
+        package_data = tomllib.load(fh)["tool"]["setuptools"]["package-data"]
+    from bot.settings import SAMPLES_DIR
+
+    package = ROOT / "bot"
+    assert SAMPLES_DIR.parent == package
+    shipped = {p for pattern in package_data["bot"] for p in package.glob(pattern)}
+    samples = set(SAMPLES_DIR.iterdir())
+    assert len(samples) == 3 and samples <= shipped

@@ -13,6 +13,7 @@ from pathlib import Path
 import numpy as np
 from index_corpus import FAST_ENCODER
 
+from bot.settings import SAMPLES_DIR
 from index import Clause, Reading, Searcher, build_from_sources
 from index.store import (
     RowRef,
@@ -34,7 +35,7 @@ def _library(folder: Path, names: list[str]) -> Path:
     folder.mkdir(parents=True)
     for name in names:
         (folder / name).write_bytes((REAL / name).read_bytes())
-    for p in (ROOT / "samples").iterdir():
+    for p in SAMPLES_DIR.iterdir():
         (folder / p.name).write_bytes(p.read_bytes())
     return folder
 

@@ -14,6 +14,7 @@ from bot_helpers import message
 from botapi_server import FakeBotApi
 from index_corpus import FAST_ENCODER
 
+from bot.settings import SAMPLES_DIR
 from index import build_from_sources
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -52,7 +53,7 @@ def _alive(pid: int) -> bool:
 async def test_sigterm_stops_serve_during_a_build(tmp_path: Path) -> None:
     src = tmp_path / "src"
     src.mkdir()
-    text = (ROOT / "samples" / "在线客服系统升级服务合同.txt").read_text("utf-8")
+    text = (SAMPLES_DIR / "在线客服系统升级服务合同.txt").read_text("utf-8")
     (src / "contract.txt").write_text(text, "utf-8")
     idx = tmp_path / "idx"
     build_from_sources([src], idx, FAST_ENCODER, progress=False)
