@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+from collections.abc import Callable
 from html import escape
 from pathlib import Path
 
@@ -19,12 +20,13 @@ from index import (
     Script,
     WouldChangeEncoderError,
     WouldDropError,
+    collection_of,
     remembered_sources,
     to_script,
 )
 
 from . import texts
-from .access import is_admin
+from .access import ChatAccess, is_admin
 from .replies import asker_script, guard, hide_paths, is_private, reply, sender_id
 from .state import BotState, Ctx
 from .uploads import (
@@ -209,7 +211,7 @@ async def cmd_reindex(update: Update, context: Ctx) -> None:
     the upload folder; during a build, one more is queued and each chat is told each result
     once."""
     msg, chat = update.effective_message, update.effective_chat
-    if msg is None or chat is None or not await guard(update, context):
+    if msg is None or chat is None or (access := await guard(update, context)) is None:
         return
     state = context.bot_data
     script = asker_script(update, context)
@@ -225,13 +227,47 @@ async def cmd_reindex(update: Update, context: Ctx) -> None:
     try:
         report = await pending.result()
     except ContractbotError as err:
-        await reply(msg, build_error_text(err, script))
+        await reply(msg, build_error_text(await _refusal_within(state, access, err), script))
         return
-    lines = [texts.say(texts.REINDEX_OK, script, contracts=report.contracts,
-                       clauses=report.clauses)]
+    await reply(msg, await _reindex_text(state, access, report, script))
+
+
+async def _reindex_text(state: BotState, access: ChatAccess, report: BuildReport,
+                        script: Script) -> str:
+    """What /reindex built, and the files it could not index or changed; in a chat that reads
+    some collections only, of those collections alone (other customers' files unnamed)."""
+    contracts, clauses = report.contracts, report.clauses
+    if access.collections is not None:
+        searcher = await state.live_searcher()
+        infos = await asyncio.to_thread(searcher.contracts, collections=access.collections)
+        contracts, clauses = len(infos), sum(c.clauses for c in infos)
+    inside = _in_collections(state, access)
+    lines = [texts.say(texts.REINDEX_OK, script, contracts=contracts, clauses=clauses)]
     lines += [texts.say(texts.REINDEX_FAILED, script, name=escape(Path(s).name),
                         reason=escape(hide_paths(r)))
-              for s, r in report.failed]
+              for s, r in report.failed if inside(s)]
     lines += [texts.say(texts.REINDEX_FAILED, script, name=escape(Path(s).name), reason=escape(n))
-              for s, n in report.notes]
-    await reply(msg, "\n".join(lines))
+              for s, n in report.notes if inside(s)]
+    return "\n".join(lines)
+
+
+def _in_collections(state: BotState, access: ChatAccess) -> Callable[[str], bool]:
+    """Whether a source a build reports lies in the chat's collections."""
+    names = access.collections
+    if names is None:
+        return lambda source: True
+    roots = library_sources(state.settings.index_dir, state.settings.sources_dir)
+    return lambda source: collection_of(Path(source), roots) in names
+
+
+async def _refusal_within(state: BotState, access: ChatAccess,
+                          err: ContractbotError) -> ContractbotError:
+    """A refused build as a chat that reads some collections only hears it: the contracts of
+    its collections the build would drop, out of its own (the index is unchanged)."""
+    if access.collections is None or not isinstance(err, WouldDropError):
+        return err
+    searcher = await state.live_searcher()
+    infos = await asyncio.to_thread(searcher.contracts, collections=access.collections)
+    mine = {c.source for c in infos}
+    return WouldDropError(tuple(n for n in err.dropped if n in mine), len(infos),
+                          empty=err.empty)

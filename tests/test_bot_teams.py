@@ -237,3 +237,26 @@ async def test_more_after_its_contract_left_the_chats_collections_has_nothing_mo
         api.push("callback_query", callback(GROUP_A, shown, more["callback_data"]))
         [said] = (await api.wait_for("sendMessage", count + 1))[count:]
     assert said["text"] == "没有更多结果了。"
+
+
+async def test_reindex_in_a_customers_group_speaks_of_its_collections_only(
+        tmp_path: Path) -> None:
+    """An admin's /reindex in customer A's group reports A's contracts and A's unreadable
+    files: the count, names and reasons of customer B's files are not shown to A's members,
+    neither after a build nor when a build is refused."""
+    rules = access_file(tmp_path / "access.toml", {GROUP_A: ["customer-a"]})
+    async with team_bot(tmp_path, LAYOUT, access_file=rules) as (api, _):
+        src = tmp_path / "src"
+        (src / "customer-a" / "a-broken.txt").write_text("not json", "utf-8")
+        (src / "customer-b" / "b-merger-plan.txt").write_text("not json", "utf-8")
+        built = await ask(api, GROUP_A, "/reindex", user_id=ADMIN)
+        everything = await ask(api, ADMIN, "/reindex")
+        (src / "customer-a" / "maint.txt").unlink()
+        (src / "customer-b" / "lease.txt").unlink()
+        refused = await ask(api, GROUP_A, "/reindex", user_id=ADMIN)
+        refused_all = await ask(api, ADMIN, "/reindex")
+    assert built.startswith("索引已重建：2 份合同") and "a-broken.txt" in built
+    assert "b-merger-plan" not in built
+    assert everything.startswith("索引已重建：3 份合同") and "b-merger-plan.txt" in everything
+    assert "maint.txt" in refused and "lease.txt" not in refused and "3 份" not in refused
+    assert "lease.txt" in refused_all
