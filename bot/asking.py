@@ -15,10 +15,8 @@ from . import texts
 from .access import ChatAccess, is_admin
 from .compose import compose
 from .edits import send_answer
-from .ratelimit import Verdict
 from .render import render_answer
 from .replies import (
-    asker_id,
     asker_script,
     chat_state,
     edit_markup,
@@ -31,6 +29,7 @@ from .replies import (
     start_typing,
     topic_of,
     typing_sent,
+    within_rate,
 )
 from .state import Ctx, MorePage
 from .votes import is_vote_row, vote_row
@@ -80,8 +79,6 @@ async def _answer(update: Update, context: Ctx, msg: Message, number: int, quest
     if not question.strip():
         await answer_question(update, context, msg, number, [texts.say(texts.ASK_USAGE, script)])
         return
-    if not await within_rate(update, context, script):
-        return
     typing = start_typing(msg)
     searcher = await context.bot_data.live_searcher()
     scope = reachable_scope(context, topic_of(update), searcher, access)
@@ -115,17 +112,6 @@ async def answer_question(update: Update, context: Ctx, msg: Message, number: in
         earlier = state.answers.get(msg.message_id, ()) if edited else ()
         state.keep_answer(msg.message_id,
                           await send_answer(msg, htmls, markup, replacing=earlier))
-
-
-async def within_rate(update: Update, context: Ctx, script: Script) -> bool:
-    """True when the asker is within their question rate; the first question past it gets a
-    polite reply, later ones in the same minute none."""
-    rate = context.bot_data.question_rate
-    verdict = rate.check(asker_id(update))
-    if verdict is Verdict.REFUSE and update.effective_message is not None:
-        await reply(update.effective_message,
-                    texts.say(texts.TOO_MANY_QUESTIONS, script, limit=rate.limit))
-    return verdict is Verdict.ANSWER
 
 
 async def _log_unanswered(context: Ctx, chat_id: int, question: str) -> None:
@@ -242,7 +228,7 @@ async def on_unknown_command(update: Update, context: Ctx) -> None:
 async def cmd_start(update: Update, context: Ctx) -> None:
     """/start: what the bot is, how to ask, this chat's id (shown to everyone)."""
     msg, chat = update.effective_message, update.effective_chat
-    if msg is None or chat is None:
+    if msg is None or chat is None or not await within_rate(update, context):
         return
     await reply(msg, texts.say(texts.START, asker_script(update, context), chat_id=chat.id))
 
@@ -250,7 +236,7 @@ async def cmd_start(update: Update, context: Ctx) -> None:
 async def cmd_help(update: Update, context: Ctx) -> None:
     """/help: commands with examples."""
     msg = update.effective_message
-    if msg is None:
+    if msg is None or not await within_rate(update, context):
         return
     extra = texts.ADMIN_HELP if is_admin(context.bot_data.settings, sender_id(update)) else ""
     await reply(msg, escape(texts.say(texts.HELP + extra, asker_script(update, context))))

@@ -6,7 +6,7 @@ import asyncio
 from pathlib import Path
 
 from bot_helpers import message
-from test_bot_e2e import PRIVATE, reply_id, running_bot
+from test_bot_e2e import GROUP, PRIVATE, STRANGER, reply_id, running_bot
 
 from bot.ratelimit import QuestionRate, Verdict
 
@@ -79,3 +79,23 @@ async def test_anonymous_admins_of_two_groups_are_two_askers(tmp_path: Path) -> 
     texts = {(s["chat_id"], reply_id(s)): s["text"] for s in sent}
     assert "<blockquote>" in texts[(-601, 1)] and "<blockquote>" in texts[(-602, 1)]
     assert "每分钟最多 1 个问题" in texts[(-601, 2)]
+
+
+async def test_commands_and_refusals_count_as_questions(tmp_path: Path) -> None:
+    """/compare (a search of every contract), /clause and /contracts are counted like
+    questions, and so are the refusals a stranger gets: a member flooding the bot with them
+    gets the limit and one polite reply, not a thread pool busy for every other customer."""
+    async with running_bot(tmp_path, questions_per_minute=2) as api:
+        for i in range(1, 7):
+            command = ("/compare 违约金", "/clause 2.1", "/contracts")[i % 3]
+            api.push("message", message(GROUP, command, user_id=PRIVATE, message_id=i))
+        for i in range(1, 7):
+            api.push("message", message(STRANGER, "乙方响应时间是多少", message_id=i))
+        await api.wait_for("sendMessage", 6, timeout=30)
+        await asyncio.sleep(1.0)  # anything more for the bursts would have arrived by now
+        sent = api.sent()
+    for chat in (GROUP, STRANGER):
+        mine = [s for s in sent if s["chat_id"] == chat]
+        polite = [reply_id(s) for s in mine if "每分钟最多 2 个问题" in s["text"]]
+        assert len({reply_id(s) for s in mine}) == 3 and len(polite) == 1
+    assert sum("尚未获准" in s["text"] for s in sent if s["chat_id"] == STRANGER) == 2
