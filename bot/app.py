@@ -148,6 +148,7 @@ def build_application(settings: Settings, *, searcher: Searcher | None = None,
     app.add_handler(CallbackQueryHandler(votes.on_vote, pattern=rf"^{votes.PREFIX}"))
     app.add_handler(MessageHandler(new & filters.Document.ALL, receiving.on_document))
     app.add_handler(MessageHandler(new & filters.PHOTO, receiving.on_photo))
+    app.add_handler(MessageHandler(filters.StatusUpdate.MIGRATE, asking.on_migrate))
     app.add_handler(MessageHandler(filters.TEXT & ~filters.COMMAND, asking.on_text))
     private = filters.ChatType.PRIVATE & new
     app.add_handler(MessageHandler(private & filters.COMMAND, asking.on_unknown_command))

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import dataclasses
+import logging
 from html import escape
 
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Message, Update
@@ -12,7 +13,7 @@ from telegram.constants import MessageEntityType
 from index import QueryError, Script, UnknownContractError
 
 from . import texts
-from .access import ChatAccess, is_admin
+from .access import ChatAccess, chat_access, is_admin
 from .compose import compose
 from .edits import send_answer
 from .render import render_answer
@@ -34,6 +35,7 @@ from .replies import (
 from .state import Ctx, MorePage
 from .votes import is_vote_row, vote_row
 
+log = logging.getLogger(__name__)
 PRIVATE_HITS, GROUP_HITS, FETCH = 5, 3, 30  # hits a page in private / in groups; hits fetched
 ANSWER_CHILD_CHARS = 1500  # characters of a heading's sub-clauses quoted in an answer
 
@@ -240,3 +242,19 @@ async def cmd_help(update: Update, context: Ctx) -> None:
         return
     extra = texts.ADMIN_HELP if is_admin(context.bot_data.settings, sender_id(update)) else ""
     await reply(msg, escape(texts.say(texts.HELP + extra, asker_script(update, context))))
+
+
+async def on_migrate(update: Update, context: Ctx) -> None:
+    """A group became a supergroup (its chat id changed): its /use scopes and answers go with
+    it, and the operator is told which id to list in place of the old one."""
+    msg = update.effective_message
+    if msg is None or msg.migrate_to_chat_id is None:
+        return
+    old, new = msg.chat_id, msg.migrate_to_chat_id
+    context.application.migrate_chat_data(message=msg)
+    state = context.bot_data
+    if chat_access(state.settings, state.access, old) is not None and \
+            chat_access(state.settings, state.access, new) is None:
+        log.warning("chat %s became supergroup %s: list %s in place of %s in the access file "
+                    "(CONTRACTBOT_ACCESS_FILE or CONTRACTBOT_ALLOWED_CHATS), or it gets no "
+                    "answers", old, new, new, old)

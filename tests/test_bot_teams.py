@@ -260,3 +260,27 @@ async def test_reindex_in_a_customers_group_speaks_of_its_collections_only(
     assert everything.startswith("索引已重建：3 份合同") and "b-merger-plan.txt" in everything
     assert "maint.txt" in refused and "lease.txt" not in refused and "3 份" not in refused
     assert "lease.txt" in refused_all
+
+
+async def test_a_group_upgraded_to_a_supergroup_keeps_its_state_and_the_operator_is_told(
+        tmp_path: Path, caplog: Any) -> None:
+    """A group becomes a supergroup (topics turned on): its chat id changes. Its /use scope
+    goes with it, and the log says which id to list in the access file in place of the old."""
+    new_id = -100501
+    rules = access_file(tmp_path / "access.toml", {GROUP_A: ["customer-a"]})
+    async with team_bot(tmp_path, LAYOUT, access_file=rules) as (api, app):
+        assert "《软件维护服务合同》" in await ask(api, GROUP_A, "/use maint", chat_type="group")
+        with caplog.at_level("WARNING", logger="bot"):
+            api.push("message", message(GROUP_A, None, chat_type="group", message_id=9,
+                                        migrate_to_chat_id=new_id))
+            for _ in range(100):
+                if new_id in app.chat_data:
+                    break
+                await asyncio.sleep(0.05)
+        assert "尚未获准" in await ask(api, new_id, "/ask 押金是多少")
+        access_file(rules, {new_id: ["customer-a"]})
+        answer = await ask(api, new_id, "/ask 逾期交付违约金")
+    assert app.chat_data[new_id].scope(None) == "maint" and GROUP_A not in app.chat_data
+    assert "《软件维护服务合同》" in answer and "设备采购" not in answer
+    warned = [r.getMessage() for r in caplog.records if r.levelname == "WARNING"]
+    assert any(str(GROUP_A) in w and str(new_id) in w and "access" in w for w in warned)
