@@ -119,7 +119,7 @@ async def put_in_place(msg: Message, state: BotState, staged: Path, target: Path
     build cannot index it after all, everything is put back as it was."""
     settings = state.settings
     async with state.uploads.lock:
-        replaced = await asyncio.to_thread(to_replace, target, sources=settings.sources_dir,
+        replaced = await asyncio.to_thread(to_replace, target, sources=target.parent,
                                            index_dir=settings.index_dir)
         try:
             done = await asyncio.to_thread(install, staged, target, replaced,

@@ -127,6 +127,16 @@ async def _take_album(update: Update, context: Ctx, msg: Message) -> None:
                        collection=collection)
 
 
+async def _collection_holding(context: Ctx, root: Path, key: str) -> str | None:
+    """The other collection whose indexed contract is named ``key`` (names are one per
+    index: an upload to ``root`` under it would replace that contract), or None."""
+    state = context.bot_data
+    searcher = await state.live_searcher()
+    here = DEFAULT_COLLECTION if root == state.settings.sources_dir else root.name
+    infos = await asyncio.to_thread(searcher.contracts)
+    return next((c.collection for c in infos if c.key == key and c.collection != here), None)
+
+
 def _download(get_file: Callable[[], Awaitable[File]]) -> Callable[[BinaryIO], Awaitable[None]]:
     """Writing the Telegram file ``get_file`` gives into a staging file."""
     async def fetch(out: BinaryIO) -> None:
@@ -154,6 +164,10 @@ async def _take_upload(update: Update, context: Ctx, raw_name: str, size: int | 
     root = upload_folder(state.settings.sources_dir, collection)
     if root is None:
         await reply(msg, texts.say(texts.UPLOAD_BAD_COLLECTION, script))
+        return
+    if (holder := await _collection_holding(context, root, Path(name).stem)) is not None:
+        await reply(msg, texts.say(texts.UPLOAD_NAME_ELSEWHERE, script,
+                                   key=escape(Path(name).stem), collection=escape(holder)))
         return
     await reply(msg, texts.say(texts.UPLOAD_WORKING, script))
     folder = private_dir(root)

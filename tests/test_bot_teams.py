@@ -43,7 +43,7 @@ def access_file(path: Path, chats: dict[int, list[str]]) -> Path:
     return path
 
 
-async def ask(api, chat_id: int, text: str, **extra) -> str:
+async def ask(api, chat_id: int, text: str | None, **extra) -> str:
     """Send ``text`` from ``chat_id`` and return the text of the one reply."""
     before = len(api.sent())
     api.push("message", message(chat_id, text, **extra))
@@ -284,3 +284,23 @@ async def test_a_group_upgraded_to_a_supergroup_keeps_its_state_and_the_operator
     assert "《软件维护服务合同》" in answer and "设备采购" not in answer
     warned = [r.getMessage() for r in caplog.records if r.levelname == "WARNING"]
     assert any(str(GROUP_A) in w and str(new_id) in w and "access" in w for w in warned)
+
+
+async def test_an_upload_named_like_another_collections_contract_is_refused(
+        tmp_path: Path) -> None:
+    """Contract names are one per index. An admin sends lease.txt for customer A while
+    customer B has lease.txt: the bot says which collection has that name, before anything is
+    downloaded, and customer B's contract stays in place and answerable."""
+    rules = access_file(tmp_path / "access.toml", {PRIVATE_B: ["customer-b"]})
+    async with team_bot(tmp_path, LAYOUT, access_file=rules) as (api, _):
+        data = json.dumps(dict(LEASE, title="仓库租赁合同"), ensure_ascii=False).encode()
+        api.files["documents/F1"] = data
+        doc = {"file_id": "F1", "file_unique_id": "F1", "file_name": "lease.txt",
+               "file_size": len(data)}
+        refused = await ask(api, ADMIN, None, document=doc, caption="customer-a")
+        answer = await ask(api, PRIVATE_B, "押金是多少")
+    assert "customer-b" in refused and "lease" in refused and "替换" not in refused
+    assert api.sent("getFile") == []
+    assert (tmp_path / "src" / "customer-b" / "lease.txt").is_file()
+    assert not (tmp_path / "src" / "customer-a" / "lease.txt").exists()
+    assert "《房屋租赁合同》 第二条" in answer
