@@ -33,7 +33,7 @@ from .compat import TolerantRequest
 from .errors import BotApiError, TokenRejectedError
 from .feedback import QuestionLog
 from .limiter import AnswersFirstLimiter
-from .logfilter import protect_logs, protect_output
+from .logfilter import protect_logs, protect_output, protect_secret
 from .persistence import STATE_FILE, JsonPersistence
 from .ratelimit import QuestionRate
 from .settings import Settings
@@ -190,12 +190,14 @@ def webhook_options(settings: Settings) -> dict[str, Any]:
     secret token Telegram sends with every update (TELEGRAM_WEBHOOK_SECRET, or a random one
     made now and given to setWebhook); a request without it gets 403."""
     assert settings.webhook_url
+    secret = settings.webhook_secret or secrets.token_urlsafe(32)
+    protect_secret(secret)
     return {
         "listen": settings.webhook_listen,
         "port": settings.webhook_port,
         "url_path": urlparse(settings.webhook_url).path.lstrip("/"),
         "webhook_url": settings.webhook_url,
-        "secret_token": settings.webhook_secret or secrets.token_urlsafe(32),
+        "secret_token": secret,
     }
 
 
