@@ -148,6 +148,12 @@ async def edit_markup(message: Message, markup: InlineKeyboardMarkup | None) -> 
         log.warning("buttons of message %s not changed: %r", message.message_id, err)
 
 
+def _asked(update: Update) -> str | None:
+    """The text the user sent (None for a button press: its message is the bot's)."""
+    msg = update.effective_message
+    return msg.text if msg is not None and update.callback_query is None else None
+
+
 async def within_rate(update: Update, context: Ctx) -> bool:
     """True when the asker is within their question rate (a message counts as a question);
     the first message past it gets a polite reply, later ones in the same minute none."""
@@ -155,7 +161,7 @@ async def within_rate(update: Update, context: Ctx) -> bool:
     verdict = rate.check(asker_id(update))
     msg = update.effective_message
     if verdict is Verdict.REFUSE and msg is not None:
-        script = asker_script(update, context, msg.text)
+        script = asker_script(update, context, _asked(update))
         await reply(msg, texts.say(texts.TOO_MANY_QUESTIONS, script, limit=rate.limit))
     return verdict is Verdict.ANSWER
 
@@ -163,18 +169,17 @@ async def within_rate(update: Update, context: Ctx) -> bool:
 async def guard(update: Update, context: Ctx) -> ChatAccess | None:
     """What the chat may read; None when it may not ask (after replying with the chat id and
     no contract text), or when a message is past the asker's question rate (questions,
-    commands and refusals alike; a button press is not counted)."""
+    commands and refusals alike; a button press counts only when it is refused)."""
     chat, msg = update.effective_chat, update.effective_message
-    if chat is None:
-        return None
-    if update.callback_query is None and not await within_rate(update, context):
+    pressed = update.callback_query is not None
+    if chat is None or (not pressed and not await within_rate(update, context)):
         return None
     state = context.bot_data
     found = chat_access(state.settings, state.access, chat.id, user_id=sender_id(update))
     if found is not None:
         return found
-    if msg is not None:
-        script = asker_script(update, context, msg.text)
+    if msg is not None and (not pressed or await within_rate(update, context)):
+        script = asker_script(update, context, _asked(update))
         await reply(msg, texts.say(texts.NOT_ALLOWED, script, chat_id=chat.id))
     return None
 

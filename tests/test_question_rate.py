@@ -6,6 +6,7 @@ import asyncio
 from pathlib import Path
 
 from bot_helpers import message
+from team_bot import callback
 from test_bot_e2e import GROUP, PRIVATE, STRANGER, reply_id, running_bot
 
 from bot.ratelimit import QuestionRate, Verdict
@@ -99,3 +100,20 @@ async def test_commands_and_refusals_count_as_questions(tmp_path: Path) -> None:
         polite = [reply_id(s) for s in mine if "每分钟最多 2 个问题" in s["text"]]
         assert len({reply_id(s) for s in mine}) == 3 and len(polite) == 1
     assert sum("尚未获准" in s["text"] for s in sent if s["chat_id"] == STRANGER) == 2
+
+
+async def test_button_presses_in_a_chat_that_is_not_allowed_count_as_refusals(
+        tmp_path: Path) -> None:
+    """A chat taken out of the allow-list keeps its old 👍/👎 and 更多 buttons; each press
+    there gets the refusal with the chat id, and a script pressing them is limited like
+    anyone else's messages."""
+    old_answer = {"message_id": 5, "text": "x"}
+    async with running_bot(tmp_path, questions_per_minute=2) as api:
+        for i in range(6):
+            data = ("vote:k:up", "more:k")[i % 2]
+            api.push("callback_query", callback(STRANGER, old_answer, data, query_id=f"q{i}"))
+        await api.wait_for("sendMessage", 3, timeout=30)
+        await asyncio.sleep(1.0)
+        sent = api.sent()
+    assert len(sent) == 3 and sum("尚未获准" in s["text"] for s in sent) == 2
+    assert sum("每分钟最多 2 个问题" in s["text"] for s in sent) == 1
