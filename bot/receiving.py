@@ -20,7 +20,7 @@ from index import DEFAULT_COLLECTION, SOURCE_SUFFIXES, ocr_cache_dir, private_di
 from . import texts
 from .access import is_admin
 from .admin import put_in_place
-from .replies import asker_script, hide_paths, is_private, reply, sender_id
+from .replies import asker_script, hide_paths, is_private, reply, sender_id, within_rate
 from .state import Ctx
 from .uploads import PendingUpload, check_upload, discard, names_of, open_staging, to_replace
 
@@ -154,7 +154,8 @@ async def _take_upload(update: Update, context: Ctx, raw_name: str, size: int | 
     state = context.bot_data
     script = asker_script(update, context)
     if not is_admin(state.settings, sender_id(update)):
-        await reply(msg, texts.say(texts.ADMIN_ONLY, script))
+        if await within_rate(update, context):
+            await reply(msg, texts.say(texts.ADMIN_ONLY, script))
         return
     name, refusal = upload_name(raw_name)
     refusal = refusal or upload_refusal(name, size)

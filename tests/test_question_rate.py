@@ -117,3 +117,19 @@ async def test_button_presses_in_a_chat_that_is_not_allowed_count_as_refusals(
         sent = api.sent()
     assert len(sent) == 3 and sum("尚未获准" in s["text"] for s in sent) == 2
     assert sum("每分钟最多 2 个问题" in s["text"] for s in sent) == 1
+
+
+async def test_admin_only_refusals_count_too(tmp_path: Path) -> None:
+    """Someone who is not an admin sending /feedback or files in private gets "admins only"
+    within the rate, then one polite reply and silence."""
+    doc = {"file_id": "F1", "file_unique_id": "F1", "file_name": "x.txt", "file_size": 10}
+    async with running_bot(tmp_path, questions_per_minute=2) as api:
+        for i in range(1, 7):
+            if i % 2:
+                api.push("message", message(STRANGER, None, message_id=i, document=doc))
+            else:
+                api.push("message", message(STRANGER, "/feedback", message_id=i))
+        await api.wait_for("sendMessage", 3, timeout=30)
+        await asyncio.sleep(2.0)  # an album-free upload is refused at once
+        sent = api.sent()
+    assert len(sent) == 3 and sum("只有管理员" in s["text"] for s in sent) == 2
