@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-from collections.abc import Callable
 from html import escape
 from pathlib import Path
 
@@ -211,11 +210,13 @@ async def cmd_reindex(update: Update, context: Ctx) -> None:
     the upload folder; during a build, one more is queued and each chat is told each result
     once."""
     msg, chat = update.effective_message, update.effective_chat
-    if msg is None or chat is None or (access := await guard(update, context)) is None:
-        return
     state = context.bot_data
+    admin = is_admin(state.settings, sender_id(update))  # an admin's burst shares one build
+    if msg is None or chat is None or (access := await guard(update, context,
+                                                             counted=not admin)) is None:
+        return
     script = asker_script(update, context)
-    if not is_admin(state.settings, sender_id(update)):
+    if not admin:
         await reply(msg, texts.say(texts.ADMIN_ONLY, script))
         return
     replace = any(a.lower().lstrip("-") == "replace" for a in context.args or ())
@@ -241,23 +242,33 @@ async def _reindex_text(state: BotState, access: ChatAccess, report: BuildReport
         searcher = await state.live_searcher()
         infos = await asyncio.to_thread(searcher.contracts, collections=access.collections)
         contracts, clauses = len(infos), sum(c.clauses for c in infos)
-    inside = _in_collections(state, access)
+    failed, notes = await asyncio.to_thread(_reported_within, state, access, report)
     lines = [texts.say(texts.REINDEX_OK, script, contracts=contracts, clauses=clauses)]
     lines += [texts.say(texts.REINDEX_FAILED, script, name=escape(Path(s).name),
                         reason=escape(hide_paths(r)))
-              for s, r in report.failed if inside(s)]
+              for s, r in failed]
     lines += [texts.say(texts.REINDEX_FAILED, script, name=escape(Path(s).name), reason=escape(n))
-              for s, n in report.notes if inside(s)]
+              for s, n in notes]
     return "\n".join(lines)
 
 
-def _in_collections(state: BotState, access: ChatAccess) -> Callable[[str], bool]:
-    """Whether a source a build reports lies in the chat's collections."""
+Reported = tuple[tuple[str, str], ...]
+
+
+def _reported_within(state: BotState, access: ChatAccess,
+                     report: BuildReport) -> tuple[Reported, Reported]:
+    """The failures and notes of ``report`` on sources in the chat's collections (it reads
+    where the sources lie: run it in a thread)."""
     names = access.collections
     if names is None:
-        return lambda source: True
+        return report.failed, report.notes
     roots = library_sources(state.settings.index_dir, state.settings.sources_dir)
-    return lambda source: collection_of(Path(source), roots) in names
+
+    def inside(source: str) -> bool:
+        return collection_of(Path(source), roots) in names
+
+    return (tuple(f for f in report.failed if inside(f[0])),
+            tuple(n for n in report.notes if inside(n[0])))
 
 
 async def _refusal_within(state: BotState, access: ChatAccess,

@@ -128,8 +128,8 @@ async def _take_album(update: Update, context: Ctx, msg: Message) -> None:
 
 
 async def _collection_holding(context: Ctx, root: Path, key: str) -> str | None:
-    """The other collection whose indexed contract is named ``key`` (names are one per
-    index: an upload to ``root`` under it would replace that contract), or None."""
+    """The other collection whose indexed contract is named ``key``, or None: names are one
+    per index, so an upload to ``root`` under that name could not be indexed beside it."""
     state = context.bot_data
     searcher = await state.live_searcher()
     here = DEFAULT_COLLECTION if root == state.settings.sources_dir else root.name

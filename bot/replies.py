@@ -166,13 +166,13 @@ async def within_rate(update: Update, context: Ctx) -> bool:
     return verdict is Verdict.ANSWER
 
 
-async def guard(update: Update, context: Ctx) -> ChatAccess | None:
+async def guard(update: Update, context: Ctx, *, counted: bool = True) -> ChatAccess | None:
     """What the chat may read; None when it may not ask (after replying with the chat id and
-    no contract text), or when a message is past the asker's question rate (questions,
-    commands and refusals alike; a button press counts only when it is refused)."""
+    no contract text), or when a ``counted`` message is past the asker's question rate
+    (questions, commands and refusals alike; a button press counts only when it is refused)."""
     chat, msg = update.effective_chat, update.effective_message
     pressed = update.callback_query is not None
-    if chat is None or (not pressed and not await within_rate(update, context)):
+    if chat is None or (counted and not pressed and not await within_rate(update, context)):
         return None
     state = context.bot_data
     found = chat_access(state.settings, state.access, chat.id, user_id=sender_id(update))
