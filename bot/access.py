@@ -71,10 +71,12 @@ def parse_access(text: str) -> Table:
 
 
 class AccessFile:
-    """The access file, read again when its modification time or size changes."""
+    """The access file, read again when its modification time or size changes; a chat it
+    limits that is also in ``allow_list`` (CONTRACTBOT_ALLOWED_CHATS, which wins) is logged."""
 
-    def __init__(self, path: Path | None) -> None:
+    def __init__(self, path: Path | None, *, allow_list: frozenset[int] = frozenset()) -> None:
         self.path = path
+        self.allow_list = allow_list
         self._stamp: tuple[int, int] | None = None
         self._table: Table = {}
         if path is not None:
@@ -92,6 +94,11 @@ class AccessFile:
         except AccessFileError as err:
             raise AccessFileError(f"{self.path}: {err}") from None
         self._stamp = (stat.st_mtime_ns, stat.st_size)
+        for chat_id, found in table.items():
+            if chat_id in self.allow_list and found.collections is not None:
+                log.warning("chat %s is in CONTRACTBOT_ALLOWED_CHATS, so it reads every "
+                            "collection, not only %s as %s says; take it out of one of them",
+                            chat_id, ", ".join(sorted(found.collections)), self.path)
         return table
 
     def table(self) -> Table:

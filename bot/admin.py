@@ -19,12 +19,13 @@ from index import (
     Script,
     WouldChangeEncoderError,
     WouldDropError,
+    collection_of,
     remembered_sources,
     to_script,
 )
 
 from . import texts
-from .access import is_admin
+from .access import ChatAccess, is_admin
 from .replies import asker_script, guard, hide_paths, is_private, reply, sender_id
 from .state import BotState, Ctx
 from .uploads import (
@@ -117,7 +118,7 @@ async def put_in_place(msg: Message, state: BotState, staged: Path, target: Path
     build cannot index it after all, everything is put back as it was."""
     settings = state.settings
     async with state.uploads.lock:
-        replaced = await asyncio.to_thread(to_replace, target, sources=settings.sources_dir,
+        replaced = await asyncio.to_thread(to_replace, target, sources=target.parent,
                                            index_dir=settings.index_dir)
         try:
             done = await asyncio.to_thread(install, staged, target, replaced,
@@ -209,11 +210,13 @@ async def cmd_reindex(update: Update, context: Ctx) -> None:
     the upload folder; during a build, one more is queued and each chat is told each result
     once."""
     msg, chat = update.effective_message, update.effective_chat
-    if msg is None or chat is None or not await guard(update, context):
-        return
     state = context.bot_data
+    admin = is_admin(state.settings, sender_id(update))  # an admin's burst shares one build
+    if msg is None or chat is None or (access := await guard(update, context,
+                                                             counted=not admin)) is None:
+        return
     script = asker_script(update, context)
-    if not is_admin(state.settings, sender_id(update)):
+    if not admin:
         await reply(msg, texts.say(texts.ADMIN_ONLY, script))
         return
     replace = any(a.lower().lstrip("-") == "replace" for a in context.args or ())
@@ -225,13 +228,57 @@ async def cmd_reindex(update: Update, context: Ctx) -> None:
     try:
         report = await pending.result()
     except ContractbotError as err:
-        await reply(msg, build_error_text(err, script))
+        await reply(msg, build_error_text(await _refusal_within(state, access, err), script))
         return
-    lines = [texts.say(texts.REINDEX_OK, script, contracts=report.contracts,
-                       clauses=report.clauses)]
+    await reply(msg, await _reindex_text(state, access, report, script))
+
+
+async def _reindex_text(state: BotState, access: ChatAccess, report: BuildReport,
+                        script: Script) -> str:
+    """What /reindex built, and the files it could not index or changed; in a chat that reads
+    some collections only, of those collections alone (other customers' files unnamed)."""
+    contracts, clauses = report.contracts, report.clauses
+    if access.collections is not None:
+        searcher = await state.live_searcher()
+        infos = await asyncio.to_thread(searcher.contracts, collections=access.collections)
+        contracts, clauses = len(infos), sum(c.clauses for c in infos)
+    failed, notes = await asyncio.to_thread(_reported_within, state, access, report)
+    lines = [texts.say(texts.REINDEX_OK, script, contracts=contracts, clauses=clauses)]
     lines += [texts.say(texts.REINDEX_FAILED, script, name=escape(Path(s).name),
                         reason=escape(hide_paths(r)))
-              for s, r in report.failed]
+              for s, r in failed]
     lines += [texts.say(texts.REINDEX_FAILED, script, name=escape(Path(s).name), reason=escape(n))
-              for s, n in report.notes]
-    await reply(msg, "\n".join(lines))
+              for s, n in notes]
+    return "\n".join(lines)
+
+
+Reported = tuple[tuple[str, str], ...]
+
+
+def _reported_within(state: BotState, access: ChatAccess,
+                     report: BuildReport) -> tuple[Reported, Reported]:
+    """The failures and notes of ``report`` on sources in the chat's collections (it reads
+    where the sources lie: run it in a thread)."""
+    names = access.collections
+    if names is None:
+        return report.failed, report.notes
+    roots = library_sources(state.settings.index_dir, state.settings.sources_dir)
+
+    def inside(source: str) -> bool:
+        return collection_of(Path(source), roots) in names
+
+    return (tuple(f for f in report.failed if inside(f[0])),
+            tuple(n for n in report.notes if inside(n[0])))
+
+
+async def _refusal_within(state: BotState, access: ChatAccess,
+                          err: ContractbotError) -> ContractbotError:
+    """A refused build as a chat that reads some collections only hears it: the contracts of
+    its collections the build would drop, out of its own (the index is unchanged)."""
+    if access.collections is None or not isinstance(err, WouldDropError):
+        return err
+    searcher = await state.live_searcher()
+    infos = await asyncio.to_thread(searcher.contracts, collections=access.collections)
+    mine = {c.source for c in infos}
+    return WouldDropError(tuple(n for n in err.dropped if n in mine), len(infos),
+                          empty=err.empty)

@@ -33,7 +33,7 @@ from .compat import TolerantRequest
 from .errors import BotApiError, TokenRejectedError
 from .feedback import QuestionLog
 from .limiter import AnswersFirstLimiter
-from .logfilter import protect_logs, protect_output
+from .logfilter import protect_logs, protect_output, protect_secret
 from .persistence import STATE_FILE, JsonPersistence
 from .ratelimit import QuestionRate
 from .settings import Settings
@@ -132,7 +132,7 @@ def build_application(settings: Settings, *, searcher: Searcher | None = None,
     app.bot_data.settings = settings
     app.bot_data.build = build or _default_builder(settings, app.bot_data.stopping)
     app.bot_data.question_rate = QuestionRate(settings.questions_per_minute)
-    app.bot_data.access = AccessFile(settings.access_file)
+    app.bot_data.access = AccessFile(settings.access_file, allow_list=settings.allowed_chats)
     app.add_handler(CommandHandler("start", asking.cmd_start))
     app.add_handler(CommandHandler("help", asking.cmd_help))
     app.add_handler(CommandHandler("ask", asking.cmd_ask))
@@ -148,6 +148,7 @@ def build_application(settings: Settings, *, searcher: Searcher | None = None,
     app.add_handler(CallbackQueryHandler(votes.on_vote, pattern=rf"^{votes.PREFIX}"))
     app.add_handler(MessageHandler(new & filters.Document.ALL, receiving.on_document))
     app.add_handler(MessageHandler(new & filters.PHOTO, receiving.on_photo))
+    app.add_handler(MessageHandler(filters.StatusUpdate.MIGRATE, asking.on_migrate))
     app.add_handler(MessageHandler(filters.TEXT & ~filters.COMMAND, asking.on_text))
     private = filters.ChatType.PRIVATE & new
     app.add_handler(MessageHandler(private & filters.COMMAND, asking.on_unknown_command))
@@ -189,12 +190,14 @@ def webhook_options(settings: Settings) -> dict[str, Any]:
     secret token Telegram sends with every update (TELEGRAM_WEBHOOK_SECRET, or a random one
     made now and given to setWebhook); a request without it gets 403."""
     assert settings.webhook_url
+    secret = settings.webhook_secret or secrets.token_urlsafe(32)
+    protect_secret(secret)
     return {
         "listen": settings.webhook_listen,
         "port": settings.webhook_port,
         "url_path": urlparse(settings.webhook_url).path.lstrip("/"),
         "webhook_url": settings.webhook_url,
-        "secret_token": settings.webhook_secret or secrets.token_urlsafe(32),
+        "secret_token": secret,
     }
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import dataclasses
+import logging
 from html import escape
 
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Message, Update
@@ -12,13 +13,11 @@ from telegram.constants import MessageEntityType
 from index import QueryError, Script, UnknownContractError
 
 from . import texts
-from .access import ChatAccess, is_admin
+from .access import ChatAccess, chat_access, is_admin
 from .compose import compose
 from .edits import send_answer
-from .ratelimit import Verdict
 from .render import render_answer
 from .replies import (
-    asker_id,
     asker_script,
     chat_state,
     edit_markup,
@@ -31,10 +30,12 @@ from .replies import (
     start_typing,
     topic_of,
     typing_sent,
+    within_rate,
 )
 from .state import Ctx, MorePage
 from .votes import is_vote_row, vote_row
 
+log = logging.getLogger(__name__)
 PRIVATE_HITS, GROUP_HITS, FETCH = 5, 3, 30  # hits a page in private / in groups; hits fetched
 ANSWER_CHILD_CHARS = 1500  # characters of a heading's sub-clauses quoted in an answer
 
@@ -80,8 +81,6 @@ async def _answer(update: Update, context: Ctx, msg: Message, number: int, quest
     if not question.strip():
         await answer_question(update, context, msg, number, [texts.say(texts.ASK_USAGE, script)])
         return
-    if not await within_rate(update, context, script):
-        return
     typing = start_typing(msg)
     searcher = await context.bot_data.live_searcher()
     scope = reachable_scope(context, topic_of(update), searcher, access)
@@ -115,17 +114,6 @@ async def answer_question(update: Update, context: Ctx, msg: Message, number: in
         earlier = state.answers.get(msg.message_id, ()) if edited else ()
         state.keep_answer(msg.message_id,
                           await send_answer(msg, htmls, markup, replacing=earlier))
-
-
-async def within_rate(update: Update, context: Ctx, script: Script) -> bool:
-    """True when the asker is within their question rate; the first question past it gets a
-    polite reply, later ones in the same minute none."""
-    rate = context.bot_data.question_rate
-    verdict = rate.check(asker_id(update))
-    if verdict is Verdict.REFUSE and update.effective_message is not None:
-        await reply(update.effective_message,
-                    texts.say(texts.TOO_MANY_QUESTIONS, script, limit=rate.limit))
-    return verdict is Verdict.ANSWER
 
 
 async def _log_unanswered(context: Ctx, chat_id: int, question: str) -> None:
@@ -242,7 +230,7 @@ async def on_unknown_command(update: Update, context: Ctx) -> None:
 async def cmd_start(update: Update, context: Ctx) -> None:
     """/start: what the bot is, how to ask, this chat's id (shown to everyone)."""
     msg, chat = update.effective_message, update.effective_chat
-    if msg is None or chat is None:
+    if msg is None or chat is None or not await within_rate(update, context):
         return
     await reply(msg, texts.say(texts.START, asker_script(update, context), chat_id=chat.id))
 
@@ -250,7 +238,23 @@ async def cmd_start(update: Update, context: Ctx) -> None:
 async def cmd_help(update: Update, context: Ctx) -> None:
     """/help: commands with examples."""
     msg = update.effective_message
-    if msg is None:
+    if msg is None or not await within_rate(update, context):
         return
     extra = texts.ADMIN_HELP if is_admin(context.bot_data.settings, sender_id(update)) else ""
     await reply(msg, escape(texts.say(texts.HELP + extra, asker_script(update, context))))
+
+
+async def on_migrate(update: Update, context: Ctx) -> None:
+    """A group became a supergroup (its chat id changed): its /use scopes and answers go with
+    it, and the operator is told which id to list in place of the old one."""
+    msg = update.effective_message
+    if msg is None or msg.migrate_to_chat_id is None:
+        return
+    old, new = msg.chat_id, msg.migrate_to_chat_id
+    context.application.migrate_chat_data(message=msg)
+    state = context.bot_data
+    if chat_access(state.settings, state.access, old) is not None and \
+            chat_access(state.settings, state.access, new) is None:
+        log.warning("chat %s became supergroup %s: list %s in place of %s in the access file "
+                    "(CONTRACTBOT_ACCESS_FILE or CONTRACTBOT_ALLOWED_CHATS), or it gets no "
+                    "answers", old, new, new, old)

@@ -260,7 +260,7 @@ def cmd_serve(args: argparse.Namespace, settings: Settings) -> int:
     if not has_index(settings.index_dir):
         raise IndexMissingError(f"no index at {settings.index_dir}; build one first with: "
                                 "contractbot index build SOURCES...")
-    if not settings.allowed_chats:
+    if not settings.allowed_chats and settings.access_file is None:
         who = "only admins, in private," if settings.admins else "no chat"
         print(f"contractbot: warning: CONTRACTBOT_ALLOWED_CHATS is empty, so {who} will get "
               "answers; set it to the chat ids that /start shows", file=sys.stderr)

@@ -71,6 +71,12 @@ def protect_logs(token: str | None, *, log_text: bool = False) -> None:
         logging.setLogRecordFactory(_make_record)
 
 
+def protect_secret(secret: str) -> None:
+    """Remove ``secret`` (the webhook's secret token) from every log record from now on, as
+    the bot token is: it is a parameter of setWebhook, logged with CONTRACTBOT_LOG_TEXT=on."""
+    _PROTECTION.add_secret(secret)
+
+
 class _DropRejectedToken(logging.Filter):
     """Drops the library's traceback for a rejected token: ``run`` says it in one line."""
 

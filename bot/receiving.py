@@ -20,7 +20,7 @@ from index import DEFAULT_COLLECTION, SOURCE_SUFFIXES, ocr_cache_dir, private_di
 from . import texts
 from .access import is_admin
 from .admin import put_in_place
-from .replies import asker_script, hide_paths, is_private, reply, sender_id
+from .replies import asker_script, hide_paths, is_private, reply, sender_id, within_rate
 from .state import Ctx
 from .uploads import PendingUpload, check_upload, discard, names_of, open_staging, to_replace
 
@@ -129,6 +129,16 @@ async def _take_album(update: Update, context: Ctx, msg: Message) -> None:
                        collection=collection)
 
 
+async def _collection_holding(context: Ctx, root: Path, key: str) -> str | None:
+    """The other collection whose indexed contract is named ``key``, or None: names are one
+    per index, so an upload to ``root`` under that name could not be indexed beside it."""
+    state = context.bot_data
+    searcher = await state.live_searcher()
+    here = DEFAULT_COLLECTION if root == state.settings.sources_dir else root.name
+    infos = await asyncio.to_thread(searcher.contracts)
+    return next((c.collection for c in infos if c.key == key and c.collection != here), None)
+
+
 def _download(get_file: Callable[[], Awaitable[File]]) -> Callable[[BinaryIO], Awaitable[None]]:
     """Writing the Telegram file ``get_file`` gives into a staging file."""
     async def fetch(out: BinaryIO) -> None:
@@ -146,7 +156,8 @@ async def _take_upload(update: Update, context: Ctx, raw_name: str, size: int | 
     state = context.bot_data
     script = asker_script(update, context)
     if not is_admin(state.settings, sender_id(update)):
-        await reply(msg, texts.say(texts.ADMIN_ONLY, script))
+        if await within_rate(update, context):
+            await reply(msg, texts.say(texts.ADMIN_ONLY, script))
         return
     name, refusal = upload_name(raw_name)
     refusal = refusal or upload_refusal(name, size)
@@ -156,6 +167,10 @@ async def _take_upload(update: Update, context: Ctx, raw_name: str, size: int | 
     root = upload_folder(state.settings.sources_dir, collection)
     if root is None:
         await reply(msg, texts.say(texts.UPLOAD_BAD_COLLECTION, script))
+        return
+    if (holder := await _collection_holding(context, root, Path(name).stem)) is not None:
+        await reply(msg, texts.say(texts.UPLOAD_NAME_ELSEWHERE, script,
+                                   key=escape(Path(name).stem), collection=escape(holder)))
         return
     await reply(msg, texts.say(texts.UPLOAD_WORKING, script))
     folder = private_dir(root)

@@ -30,6 +30,7 @@ from index import (
 from . import texts
 from .access import ChatAccess, chat_access
 from .logfilter import describe_update
+from .ratelimit import Verdict
 from .state import ChatData, Ctx
 
 log = logging.getLogger(__name__)
@@ -147,18 +148,38 @@ async def edit_markup(message: Message, markup: InlineKeyboardMarkup | None) -> 
         log.warning("buttons of message %s not changed: %r", message.message_id, err)
 
 
-async def guard(update: Update, context: Ctx) -> ChatAccess | None:
-    """What the chat may read; None (after replying with the chat id and no contract text)
-    when it may not ask."""
+def _asked(update: Update) -> str | None:
+    """The text the user sent (None for a button press: its message is the bot's)."""
+    msg = update.effective_message
+    return msg.text if msg is not None and update.callback_query is None else None
+
+
+async def within_rate(update: Update, context: Ctx) -> bool:
+    """True when the asker is within their question rate (a message counts as a question);
+    the first message past it gets a polite reply, later ones in the same minute none."""
+    rate = context.bot_data.question_rate
+    verdict = rate.check(asker_id(update))
+    msg = update.effective_message
+    if verdict is Verdict.REFUSE and msg is not None:
+        script = asker_script(update, context, _asked(update))
+        await reply(msg, texts.say(texts.TOO_MANY_QUESTIONS, script, limit=rate.limit))
+    return verdict is Verdict.ANSWER
+
+
+async def guard(update: Update, context: Ctx, *, counted: bool = True) -> ChatAccess | None:
+    """What the chat may read; None when it may not ask (after replying with the chat id and
+    no contract text), or when a ``counted`` message is past the asker's question rate
+    (questions, commands and refusals alike; a button press counts only when it is refused)."""
     chat, msg = update.effective_chat, update.effective_message
-    if chat is None:
+    pressed = update.callback_query is not None
+    if chat is None or (counted and not pressed and not await within_rate(update, context)):
         return None
     state = context.bot_data
     found = chat_access(state.settings, state.access, chat.id, user_id=sender_id(update))
     if found is not None:
         return found
-    if msg is not None:
-        script = asker_script(update, context, msg.text)
+    if msg is not None and (not pressed or await within_rate(update, context)):
+        script = asker_script(update, context, _asked(update))
         await reply(msg, texts.say(texts.NOT_ALLOWED, script, chat_id=chat.id))
     return None
 

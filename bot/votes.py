@@ -14,7 +14,15 @@ from . import texts
 from .access import is_admin
 from .feedback import format_summary
 from .render import pack
-from .replies import asker_script, chat_state, guard, is_private, reply, sender_id
+from .replies import (
+    asker_script,
+    chat_state,
+    guard,
+    is_private,
+    reply,
+    sender_id,
+    within_rate,
+)
 from .state import Ctx, Voted
 
 PREFIX = "vote:"
@@ -60,7 +68,7 @@ async def on_vote(update: Update, context: Ctx) -> None:
 async def cmd_feedback(update: Update, context: Ctx) -> None:
     """/feedback (admins, in private): recent 👎 answers and unanswered questions, counted."""
     msg = update.effective_message
-    if msg is None:
+    if msg is None or not await within_rate(update, context):
         return
     script = asker_script(update, context)
     state = context.bot_data

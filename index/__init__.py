@@ -19,6 +19,7 @@ from .build import (
     build_index,
     cluster_address,
     collect_sources,
+    collection_of,
     contract_parser,
     read_contracts,
 )
@@ -145,6 +146,7 @@ __all__ = [
     "check_encoder_name",
     "cluster_address",
     "collect_sources",
+    "collection_of",
     "compare_contracts",
     "contract_parser",
     "detect_script",

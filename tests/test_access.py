@@ -56,3 +56,17 @@ def test_changes_are_read_and_a_broken_change_keeps_the_last_good_table(tmp_path
     assert set(access.table()) == {1, 2}
     with pytest.raises(AccessFileError):
         AccessFile(tmp_path / "missing.toml")  # at start: an error, not an empty table
+
+
+def test_a_chat_in_the_allow_list_and_the_file_is_logged(tmp_path: Path,
+                                                         caplog: pytest.LogCaptureFixture) -> None:
+    """The allow-list wins, so a chat that the access file gives one collection but that is
+    also in CONTRACTBOT_ALLOWED_CHATS reads every customer's contracts: the operator is told,
+    when the file is read and again when it changes."""
+    path = tmp_path / "access.toml"
+    path.write_text('[chats]\n"-1001234567890" = ["customer-a"]\n"-7" = ["*"]\n', "utf-8")
+    with caplog.at_level("WARNING", logger="bot.access"):
+        AccessFile(path, allow_list=frozenset({-1001234567890, -7}))
+    [warned] = [r.getMessage() for r in caplog.records]
+    assert "-1001234567890" in warned and "CONTRACTBOT_ALLOWED_CHATS" in warned
+    assert "customer-a" in warned and "-7" not in warned

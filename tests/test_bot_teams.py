@@ -43,7 +43,7 @@ def access_file(path: Path, chats: dict[int, list[str]]) -> Path:
     return path
 
 
-async def ask(api, chat_id: int, text: str, **extra) -> str:
+async def ask(api, chat_id: int, text: str | None, **extra) -> str:
     """Send ``text`` from ``chat_id`` and return the text of the one reply."""
     before = len(api.sent())
     api.push("message", message(chat_id, text, **extra))
@@ -237,3 +237,70 @@ async def test_more_after_its_contract_left_the_chats_collections_has_nothing_mo
         api.push("callback_query", callback(GROUP_A, shown, more["callback_data"]))
         [said] = (await api.wait_for("sendMessage", count + 1))[count:]
     assert said["text"] == "没有更多结果了。"
+
+
+async def test_reindex_in_a_customers_group_speaks_of_its_collections_only(
+        tmp_path: Path) -> None:
+    """An admin's /reindex in customer A's group reports A's contracts and A's unreadable
+    files: the count, names and reasons of customer B's files are not shown to A's members,
+    neither after a build nor when a build is refused."""
+    rules = access_file(tmp_path / "access.toml", {GROUP_A: ["customer-a"]})
+    async with team_bot(tmp_path, LAYOUT, access_file=rules) as (api, _):
+        src = tmp_path / "src"
+        (src / "customer-a" / "a-broken.txt").write_text("not json", "utf-8")
+        (src / "customer-b" / "b-merger-plan.txt").write_text("not json", "utf-8")
+        built = await ask(api, GROUP_A, "/reindex", user_id=ADMIN)
+        everything = await ask(api, ADMIN, "/reindex")
+        (src / "customer-a" / "maint.txt").unlink()
+        (src / "customer-b" / "lease.txt").unlink()
+        refused = await ask(api, GROUP_A, "/reindex", user_id=ADMIN)
+        refused_all = await ask(api, ADMIN, "/reindex")
+    assert built.startswith("索引已重建：2 份合同") and "a-broken.txt" in built
+    assert "b-merger-plan" not in built
+    assert everything.startswith("索引已重建：3 份合同") and "b-merger-plan.txt" in everything
+    assert "maint.txt" in refused and "lease.txt" not in refused and "3 份" not in refused
+    assert "lease.txt" in refused_all
+
+
+async def test_a_group_upgraded_to_a_supergroup_keeps_its_state_and_the_operator_is_told(
+        tmp_path: Path, caplog: Any) -> None:
+    """A group becomes a supergroup (topics turned on): its chat id changes. Its /use scope
+    goes with it, and the log says which id to list in the access file in place of the old."""
+    new_id = -100501
+    rules = access_file(tmp_path / "access.toml", {GROUP_A: ["customer-a"]})
+    async with team_bot(tmp_path, LAYOUT, access_file=rules) as (api, app):
+        assert "《软件维护服务合同》" in await ask(api, GROUP_A, "/use maint", chat_type="group")
+        with caplog.at_level("WARNING", logger="bot"):
+            api.push("message", message(GROUP_A, None, chat_type="group", message_id=9,
+                                        migrate_to_chat_id=new_id))
+            for _ in range(100):
+                if new_id in app.chat_data:
+                    break
+                await asyncio.sleep(0.05)
+        assert "尚未获准" in await ask(api, new_id, "/ask 押金是多少")
+        access_file(rules, {new_id: ["customer-a"]})
+        answer = await ask(api, new_id, "/ask 逾期交付违约金")
+    assert app.chat_data[new_id].scope(None) == "maint" and GROUP_A not in app.chat_data
+    assert "《软件维护服务合同》" in answer and "设备采购" not in answer
+    warned = [r.getMessage() for r in caplog.records if r.levelname == "WARNING"]
+    assert any(str(GROUP_A) in w and str(new_id) in w and "access" in w for w in warned)
+
+
+async def test_an_upload_named_like_another_collections_contract_is_refused(
+        tmp_path: Path) -> None:
+    """Contract names are one per index. An admin sends lease.txt for customer A while
+    customer B has lease.txt: the bot says which collection has that name, before anything is
+    downloaded, and customer B's contract stays in place and answerable."""
+    rules = access_file(tmp_path / "access.toml", {PRIVATE_B: ["customer-b"]})
+    async with team_bot(tmp_path, LAYOUT, access_file=rules) as (api, _):
+        data = json.dumps(dict(LEASE, title="仓库租赁合同"), ensure_ascii=False).encode()
+        api.files["documents/F1"] = data
+        doc = {"file_id": "F1", "file_unique_id": "F1", "file_name": "lease.txt",
+               "file_size": len(data)}
+        refused = await ask(api, ADMIN, None, document=doc, caption="customer-a")
+        answer = await ask(api, PRIVATE_B, "押金是多少")
+    assert "customer-b" in refused and "lease" in refused and "替换" not in refused
+    assert api.sent("getFile") == []
+    assert (tmp_path / "src" / "customer-b" / "lease.txt").is_file()
+    assert not (tmp_path / "src" / "customer-a" / "lease.txt").exists()
+    assert "《房屋租赁合同》 第二条" in answer

@@ -9,6 +9,7 @@ import socket
 from pathlib import Path
 
 import httpx
+import pytest
 from bot_helpers import message
 from index_corpus import MAINT
 from team_bot import team_bot
@@ -77,3 +78,17 @@ def test_secret_setting_is_checked_and_never_shown(tmp_path: Path) -> None:
     assert settings.webhook_secret == SECRET and SECRET not in repr(settings)
     with pytest.raises(SettingsError, match="TELEGRAM_WEBHOOK_SECRET"):
         Settings.from_env({"TELEGRAM_WEBHOOK_SECRET": "has spaces"})
+
+
+async def test_the_secret_is_not_logged_even_with_log_text_on(
+        tmp_path: Path, caplog: pytest.LogCaptureFixture) -> None:
+    """CONTRACTBOT_LOG_TEXT=on lets library payloads into the logs; the setWebhook call's
+    secret_token is one of them, and is cleaned like the bot token (docs/security.md)."""
+    port = free_port()
+    with caplog.at_level("DEBUG"):
+        async with team_bot(tmp_path, {"": [MAINT]}, webhook=True, log_text=True,
+                            webhook_url="https://bot.example.org/hook", webhook_listen="127.0.0.1",
+                            webhook_port=port, webhook_secret=SECRET) as (api, _):
+            assert api.webhook["secret_token"] == SECRET
+    logged = "\n".join(r.getMessage() for r in caplog.records)
+    assert "setWebhook" in logged and SECRET not in logged

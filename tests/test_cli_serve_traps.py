@@ -99,3 +99,16 @@ def test_serve_warns_when_no_chat_is_allowed(idx: Path, tmp_path: Path) -> None:
                         "will get answers; set it to the chat ids that /start shows")
     assert any("bot @contract_bot ready" in line for line in lines), lines
     assert proc.returncode == 0 and "Traceback" not in rest
+
+
+def test_serve_with_an_access_file_does_not_warn_that_no_chat_is_allowed(
+        idx: Path, tmp_path: Path) -> None:
+    """The deployment docs set CONTRACTBOT_ACCESS_FILE and no CONTRACTBOT_ALLOWED_CHATS: the
+    chats of the file get answers, so there is no warning that no chat will."""
+    access = tmp_path / "access.toml"
+    access.write_text('[chats]\n"-1001234567890" = ["customer-a"]\n', "utf-8")
+    url = f"http://127.0.0.1:{_closed_port()}/bot"
+    proc = run(tmp_path, "serve", "--index", str(idx), TELEGRAM_BOT_TOKEN=TOKEN,
+               TELEGRAM_BASE_URL=url, CONTRACTBOT_ACCESS_FILE=str(access))
+    assert proc.returncode == 1 and "warning" not in proc.stderr
+    assert last_line(proc).startswith(f"contractbot: cannot reach the Bot API at {url}: ")

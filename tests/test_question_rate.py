@@ -6,7 +6,8 @@ import asyncio
 from pathlib import Path
 
 from bot_helpers import message
-from test_bot_e2e import PRIVATE, reply_id, running_bot
+from team_bot import callback
+from test_bot_e2e import GROUP, PRIVATE, STRANGER, reply_id, running_bot
 
 from bot.ratelimit import QuestionRate, Verdict
 
@@ -79,3 +80,56 @@ async def test_anonymous_admins_of_two_groups_are_two_askers(tmp_path: Path) -> 
     texts = {(s["chat_id"], reply_id(s)): s["text"] for s in sent}
     assert "<blockquote>" in texts[(-601, 1)] and "<blockquote>" in texts[(-602, 1)]
     assert "每分钟最多 1 个问题" in texts[(-601, 2)]
+
+
+async def test_commands_and_refusals_count_as_questions(tmp_path: Path) -> None:
+    """/compare (a search of every contract), /clause and /contracts are counted like
+    questions, and so are the refusals a stranger gets: a member flooding the bot with them
+    gets the limit and one polite reply, not a thread pool busy for every other customer."""
+    async with running_bot(tmp_path, questions_per_minute=2) as api:
+        for i in range(1, 7):
+            command = ("/compare 违约金", "/clause 2.1", "/contracts")[i % 3]
+            api.push("message", message(GROUP, command, user_id=PRIVATE, message_id=i))
+        for i in range(1, 7):
+            api.push("message", message(STRANGER, "乙方响应时间是多少", message_id=i))
+        await api.wait_for("sendMessage", 6, timeout=30)
+        await asyncio.sleep(1.0)  # anything more for the bursts would have arrived by now
+        sent = api.sent()
+    for chat in (GROUP, STRANGER):
+        mine = [s for s in sent if s["chat_id"] == chat]
+        polite = [reply_id(s) for s in mine if "每分钟最多 2 个问题" in s["text"]]
+        assert len({reply_id(s) for s in mine}) == 3 and len(polite) == 1
+    assert sum("尚未获准" in s["text"] for s in sent if s["chat_id"] == STRANGER) == 2
+
+
+async def test_button_presses_in_a_chat_that_is_not_allowed_count_as_refusals(
+        tmp_path: Path) -> None:
+    """A chat taken out of the allow-list keeps its old 👍/👎 and 更多 buttons; each press
+    there gets the refusal with the chat id, and a script pressing them is limited like
+    anyone else's messages."""
+    old_answer = {"message_id": 5, "text": "x"}
+    async with running_bot(tmp_path, questions_per_minute=2) as api:
+        for i in range(6):
+            data = ("vote:k:up", "more:k")[i % 2]
+            api.push("callback_query", callback(STRANGER, old_answer, data, query_id=f"q{i}"))
+        await api.wait_for("sendMessage", 3, timeout=30)
+        await asyncio.sleep(1.0)
+        sent = api.sent()
+    assert len(sent) == 3 and sum("尚未获准" in s["text"] for s in sent) == 2
+    assert sum("每分钟最多 2 个问题" in s["text"] for s in sent) == 1
+
+
+async def test_admin_only_refusals_count_too(tmp_path: Path) -> None:
+    """Someone who is not an admin sending /feedback or files in private gets "admins only"
+    within the rate, then one polite reply and silence."""
+    doc = {"file_id": "F1", "file_unique_id": "F1", "file_name": "x.txt", "file_size": 10}
+    async with running_bot(tmp_path, questions_per_minute=2) as api:
+        for i in range(1, 7):
+            if i % 2:
+                api.push("message", message(STRANGER, None, message_id=i, document=doc))
+            else:
+                api.push("message", message(STRANGER, "/feedback", message_id=i))
+        await api.wait_for("sendMessage", 3, timeout=30)
+        await asyncio.sleep(2.0)  # an album-free upload is refused at once
+        sent = api.sent()
+    assert len(sent) == 3 and sum("只有管理员" in s["text"] for s in sent) == 2
