@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import logging
 import sys
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -70,13 +71,27 @@ def parse_access(text: str) -> Table:
     return table
 
 
+def unknown_collections(table: Table, known: frozenset[str]) -> dict[int, list[str]]:
+    """The collections each chat is given that hold no indexed contract (a typo such as
+    ``custmer-a`` leaves that chat an empty library, with no word anywhere else)."""
+    out: dict[int, list[str]] = {}
+    for chat_id, found in table.items():
+        missing = sorted((found.collections or frozenset()) - known)
+        if missing:
+            out[chat_id] = missing
+    return out
+
+
 class AccessFile:
     """The access file, read again when its modification time or size changes; a chat it
-    limits that is also in ``allow_list`` (CONTRACTBOT_ALLOWED_CHATS, which wins) is logged."""
+    limits that is also in ``allow_list`` (CONTRACTBOT_ALLOWED_CHATS, which wins) is logged,
+    and so is a collection it names that ``known`` (the indexed collections) lacks."""
 
-    def __init__(self, path: Path | None, *, allow_list: frozenset[int] = frozenset()) -> None:
+    def __init__(self, path: Path | None, *, allow_list: frozenset[int] = frozenset(),
+                 known: Callable[[], frozenset[str] | None] | None = None) -> None:
         self.path = path
         self.allow_list = allow_list
+        self.known = known
         self._stamp: tuple[int, int] | None = None
         self._table: Table = {}
         if path is not None:
@@ -99,7 +114,19 @@ class AccessFile:
                 log.warning("chat %s is in CONTRACTBOT_ALLOWED_CHATS, so it reads every "
                             "collection, not only %s as %s says; take it out of one of them",
                             chat_id, ", ".join(sorted(found.collections)), self.path)
+        self.check_collections(table)
         return table
+
+    def check_collections(self, table: Table | None = None) -> None:
+        """Log each collection the table gives a chat that holds no indexed contract; quiet
+        while nothing is known (the index is opened after the file is first read)."""
+        known = self.known() if self.known is not None else None
+        if known is None:
+            return
+        for chat_id, missing in unknown_collections(table or self._table, known).items():
+            log.warning("%s gives chat %s collection %s, which holds no indexed contract "
+                        "(indexed: %s): that chat finds nothing there", self.path, chat_id,
+                        ", ".join(missing), ", ".join(sorted(known)) or "none")
 
     def table(self) -> Table:
         """The chats table in force (the file is checked for changes on every call)."""

@@ -99,6 +99,7 @@ def build_application(settings: Settings, *, searcher: Searcher | None = None,
                                              settings.embed_model)
             await asyncio.to_thread(opened.warm_up)
             app.bot_data.searcher = opened
+        await asyncio.to_thread(app.bot_data.access.check_collections)
         if settings.question_log:  # a file beside the index: opened when the bot starts
             app.bot_data.log = await asyncio.to_thread(
                 QuestionLog.open, settings.index_dir, days=settings.log_days)
@@ -132,7 +133,8 @@ def build_application(settings: Settings, *, searcher: Searcher | None = None,
     app.bot_data.settings = settings
     app.bot_data.build = build or _default_builder(settings, app.bot_data.stopping)
     app.bot_data.question_rate = QuestionRate(settings.questions_per_minute)
-    app.bot_data.access = AccessFile(settings.access_file, allow_list=settings.allowed_chats)
+    app.bot_data.access = AccessFile(settings.access_file, allow_list=settings.allowed_chats,
+                                     known=lambda: _indexed_collections(app.bot_data))
     app.add_handler(CommandHandler("start", asking.cmd_start))
     app.add_handler(CommandHandler("help", asking.cmd_help))
     app.add_handler(CommandHandler("ask", asking.cmd_ask))
@@ -156,6 +158,14 @@ def build_application(settings: Settings, *, searcher: Searcher | None = None,
                                    & ~filters.PHOTO & ~filters.StatusUpdate.ALL, asking.on_other))
     app.add_error_handler(replies.on_error)
     return app
+
+
+def _indexed_collections(state: BotState) -> frozenset[str] | None:
+    """The collections the searcher in use holds a contract of; None before it is opened."""
+    searcher = getattr(state, "searcher", None)
+    if searcher is None:
+        return None
+    return frozenset(c.collection for c in searcher.contracts())
 
 
 def api_problem(settings: Settings, err: Exception) -> BotApiError:

@@ -304,3 +304,24 @@ async def test_an_upload_named_like_another_collections_contract_is_refused(
     assert (tmp_path / "src" / "customer-b" / "lease.txt").is_file()
     assert not (tmp_path / "src" / "customer-a" / "lease.txt").exists()
     assert "《房屋租赁合同》 第二条" in answer
+
+
+async def test_a_collection_no_contract_is_in_is_logged_at_start_and_on_change(
+        tmp_path: Path, caplog: Any) -> None:
+    """A typo in the access file (custmer-a) leaves that chat an empty library and the
+    operator nothing to go on: the log names the chat and the collection when the bot starts,
+    and again when the file changes; a right name is not logged."""
+    rules = access_file(tmp_path / "access.toml", {GROUP_A: ["custmer-a"],
+                                                   PRIVATE_B: ["customer-b"]})
+    with caplog.at_level("WARNING", logger="bot"):
+        async with team_bot(tmp_path, LAYOUT, access_file=rules) as (api, _):
+            at_start = [r.getMessage() for r in caplog.records if r.levelname == "WARNING"]
+            caplog.clear()
+            access_file(rules, {GROUP_A: ["customer-a"], PRIVATE_B: ["customer-bb"]})
+            await ask(api, PRIVATE_B, "/contracts")  # the file is read again on use
+            on_change = [r.getMessage() for r in caplog.records if r.levelname == "WARNING"]
+    [typo] = [w for w in at_start if "custmer-a" in w]
+    assert str(GROUP_A) in typo and "customer-a, customer-b" in typo
+    assert not any("customer-b," in w and str(PRIVATE_B) in w for w in at_start)
+    [changed] = [w for w in on_change if "no indexed contract" in w]
+    assert "customer-bb" in changed and str(PRIVATE_B) in changed and "custmer" not in changed
