@@ -17,6 +17,7 @@ from index import (
     ClusterAddressError,
     ClusterError,
     IndexBusyError,
+    IndexWriteError,
     MissingSourceError,
     NoSourcesError,
     Reading,
@@ -75,7 +76,7 @@ def run_build(sources: Sequence[Path] | None, index_dir: Path, settings: Setting
     except IndexBusyError as err:
         print(f"{prog}: {err}; the index is unchanged, try again later", file=sys.stderr)
         return EXIT_BUSY, None
-    except ClusterError as err:
+    except (ClusterError, IndexWriteError) as err:
         print(f"{prog}: {err}; the index is unchanged", file=sys.stderr)
         return EXIT_ERROR, None
     report_failures(report.failed)

@@ -27,6 +27,7 @@ from .generations import (
     switch_generation,
     sync_dir,
     whole_generations,
+    writable,
 )
 from .manifest import Manifest, SourceEntry, read_manifest, remembered_roots, write_manifest
 from .tables import (
@@ -76,6 +77,7 @@ __all__ = [
     "switch_generation",
     "sync_dir",
     "whole_generations",
+    "writable",
     "write_manifest",
     "write_tables",
     "write_vectors",

@@ -22,7 +22,13 @@ import sqlite3
 from collections.abc import Iterator, Sequence
 from pathlib import Path
 
-from ..errors import ContractbotError, IndexBusyError, IndexDamagedError, IndexMissingError
+from ..errors import (
+    ContractbotError,
+    IndexBusyError,
+    IndexDamagedError,
+    IndexMissingError,
+    IndexWriteError,
+)
 from .private import PRIVATE_FILE, private_dir
 
 FORMAT_VERSION = 3  # 3: our own BM25 arrays (term counts per clause, reused by builds)
@@ -52,6 +58,30 @@ def readable(gen_dir: Path) -> Iterator[None]:
                   else f"{type(err).__name__}: {_first_line(err)}")
         raise IndexDamagedError(f"the index generation {gen_dir.name} cannot be read "
                                 f"({reason})") from err
+
+
+@contextlib.contextmanager
+def writable(gen_dir: Path) -> Iterator[None]:
+    """Writing generation ``gen_dir`` and switching to it: whatever the system refuses (a full
+    disk, a folder that cannot be written) removes what was written of it and becomes
+    IndexWriteError, the live generation untouched."""
+    try:
+        yield
+    except ContractbotError:
+        shutil.rmtree(gen_dir, ignore_errors=True)
+        raise
+    except (OSError, RuntimeError, sqlite3.Error) as err:
+        shutil.rmtree(gen_dir, ignore_errors=True)
+        if isinstance(err, OSError):
+            reason = err.strerror or type(err).__name__
+            reason += f": {err.filename}" if err.filename else ""
+        else:  # faiss: "… write error in …/vectors.faiss: 1 != 2 (File too large)"
+            line = _first_line(err)
+            last = re.search(r"\(([^()]+)\)$", line)
+            reason = f"{last[1]}: {gen_dir / VECTORS}" if last and VECTORS in line else (
+                line or type(err).__name__)
+        raise IndexWriteError(f"cannot write the new index generation {gen_dir.name} "
+                              f"({reason})") from err
 
 
 def _first_line(err: Exception) -> str:
