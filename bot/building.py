@@ -35,6 +35,7 @@ EXIT_SKIPPED = 3  # some sources were not indexed
 EXIT_NOTHING = 4  # nothing could be indexed
 EXIT_REFUSED = 5  # the build would empty the index, drop most of it or change its encoder
 EXIT_BUSY = 75  # another build holds the index lock (EX_TEMPFAIL: try again later)
+EXIT_INTERRUPTED = 130  # Ctrl-C (128 + SIGINT)
 
 
 def report_failures(failed: Iterable[tuple[str, str]]) -> None:
