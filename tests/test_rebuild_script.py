@@ -3,6 +3,7 @@ with no traceback, as for `contractbot` (the README's table is the same for both
 
 from __future__ import annotations
 
+import re
 import signal
 import subprocess
 import sys
@@ -31,3 +32,19 @@ def test_ctrl_c_is_exit_130_without_a_traceback(shared: Path, tmp_path: Path) ->
     assert build.returncode == 130, err
     assert "Traceback" not in err and out == "", err
     assert not (idx / "CURRENT").exists()
+
+
+def test_the_help_of_replace_names_every_refusal_it_allows(tmp_path: Path) -> None:
+    """A build is refused (exit 5) when it would empty the index, drop most of it, drop a
+    folder it was built from, or change its encoder; --help says --replace allows each, as the
+    README does (it named only the first two)."""
+    from cli_traps import CLI, run
+
+    for cmd in ([*CLI, "index", "build"], [sys.executable, str(SCRIPT)]):
+        proc = run(tmp_path, "--help", cmd=cmd)
+        assert proc.returncode == 0, proc.stderr
+        text = " ".join(proc.stdout.split())
+        found = re.search(r"--replace (allow .*?)\(default", text)
+        assert found, text
+        for refusal in ("empty", "more than half", "a folder it was built from", "encoder"):
+            assert refusal in found[1], (cmd, refusal, found[1])
