@@ -5,13 +5,11 @@ gone (or a source root left empty, with --replace) drops a contract."""
 
 from __future__ import annotations
 
-import os
 import shutil
-import subprocess
 from pathlib import Path
 
 import pytest
-from cli_traps import CLI, last_line, run
+from cli_traps import CLI, as_a_user, last_line, run
 from index_corpus import FAST_ENCODER
 
 from index import build_from_sources, index_status
@@ -33,22 +31,6 @@ def _keys(idx: Path) -> set[str]:
     return {s.contract for s in index_status(idx).sources}
 
 
-def _as_a_user() -> list[str]:
-    """A command prefix under which file permissions hold: root reads every file, so as root
-    the capabilities that override them are dropped (util-linux setpriv)."""
-    if os.geteuid() != 0:
-        return []
-    setpriv = shutil.which("setpriv")
-    if setpriv is None:
-        pytest.skip("running as root without setpriv: permissions cannot be tested")
-    caps = "-dac_override,-dac_read_search"
-    probe = subprocess.run([setpriv, f"--bounding-set={caps}", f"--inh-caps={caps}", "true"],
-                           capture_output=True)
-    if probe.returncode != 0:
-        pytest.skip("setpriv cannot drop capabilities here")
-    return [setpriv, f"--bounding-set={caps}", f"--inh-caps={caps}"]
-
-
 def test_a_file_emptied_by_a_copy_in_progress_keeps_its_indexed_version(
         own: tuple[Path, Path], tmp_path: Path) -> None:
     lib, idx = own
@@ -65,7 +47,7 @@ def test_a_file_emptied_by_a_copy_in_progress_keeps_its_indexed_version(
 def test_files_and_folders_that_cannot_be_read_keep_their_contracts(
         own: tuple[Path, Path], tmp_path: Path) -> None:
     lib, idx = own
-    user = _as_a_user()
+    user = as_a_user()
     (lib / "a").chmod(0)  # a collection the build may not list (2 contracts)
     (lib / "b" / "aftersales-upgrade.txt").chmod(0)
     try:

@@ -20,7 +20,14 @@ from pathlib import Path
 from ..errors import IndexDamagedError
 from ..models import Contract
 from ..parse import contract_key
-from ..store import Manifest, SourceEntry, build_lock, ocr_cache_dir, remove_unused
+from ..store import (
+    Manifest,
+    SourceEntry,
+    build_lock,
+    ocr_cache_dir,
+    remove_unused,
+    require_writable,
+)
 from ..store.embed_cache import EmbedCache
 from ..store.encoders import Encoder, check_encoder_name, load_encoder
 from ..store.tokenize import DEFAULT_MODE, TokenMode
@@ -115,6 +122,7 @@ class _Options:
 
 def _build(roots: Sequence[Path], index_dir: Path, encoder: Encoder, options: _Options,
            runner: Runner | None) -> BuildReport:
+    require_writable(index_dir)  # before any work: a read-only folder failed at the switch
     progress = BuildProgress(options.progress)
     parse, salt = options.parse, options.salt
     if parse is None:

@@ -84,6 +84,22 @@ def writable(gen_dir: Path) -> Iterator[None]:
                               f"({reason})") from err
 
 
+def require_writable(index_dir: Path) -> None:
+    """IndexWriteError unless a build can write ``index_dir`` (its pointer) and its
+    generations folder: said before the sources are read and embedded, not at the switch."""
+    for folder in (index_dir, index_dir / GENERATIONS):
+        if not folder.is_dir():
+            continue
+        probe = folder / f".write-probe.{os.getpid()}"
+        try:
+            os.close(os.open(probe, os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_NOFOLLOW,
+                             PRIVATE_FILE))
+            probe.unlink()
+        except OSError as err:
+            raise IndexWriteError(f"the index folder {folder} cannot be written "
+                                  f"({err.strerror or type(err).__name__})") from None
+
+
 def _first_line(err: Exception) -> str:
     """What went wrong, without a library's source locations ("Error in faiss::… at
     /project/faiss/…/io.cpp:69: Error: …")."""
