@@ -7,7 +7,7 @@ from __future__ import annotations
 import shutil
 from pathlib import Path
 
-from cli_traps import run
+from cli_traps import last_line, run
 
 from index import build_from_sources, index_status
 
@@ -33,3 +33,16 @@ def test_a_linked_source_folder_is_followed_to_its_new_target(shared: Path,
     assert {s.contract for s in status.sources} == {"cs-upgrade", "cs-maintenance",
                                                     "edu-cs-appraisal"}
     assert status.roots == (str(current),)
+
+
+def test_a_source_that_is_the_index_folder_is_a_usage_error(lib: Path, tmp_path: Path) -> None:
+    """`index build contracts --index contracts` (the two swapped, or one typed twice) said
+    "nothing could be indexed (0 sources skipped)" and left a lock file among the contracts."""
+    folder = Path(shutil.copytree(lib / "a", tmp_path / "contracts"))
+    before = sorted(p.name for p in folder.iterdir())
+    proc = run(tmp_path, "index", "build", str(folder), "--index", str(folder))
+    assert proc.returncode == 2, proc.stderr
+    assert last_line(proc) == (f"contractbot: the source {folder} is the index folder or inside "
+                               "it: give the contracts' folder and --index DIR apart; the index "
+                               "is unchanged")
+    assert sorted(p.name for p in folder.iterdir()) == before
