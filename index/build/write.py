@@ -19,6 +19,7 @@ from ..store import (
     cleanup_generations,
     current_generation,
     generation_dir,
+    newest_readable_manifest,
     newest_whole_generation,
     switch_generation,
     sync_dir,
@@ -45,8 +46,11 @@ def write_generation(index_dir: Path, gen: str, rows: Rows, vectors: np.ndarray,
     """Write generation ``gen`` of ``index_dir`` and make it live; older generations but the
     one it replaces are deleted."""
     # the one it replaces: the live one, or, when the pointer names one that is gone, the
-    # newest whole one (kept, not deleted with the rest)
+    # newest whole one (kept, not deleted with the rest); and when the live one cannot be
+    # read, the newest one that reads too, so a build never deletes the last good one
     replaced = current_generation(index_dir) or newest_whole_generation(index_dir)
+    readable = newest_readable_manifest(index_dir)
+    survivor = readable.generation if readable is not None else None
     gen_dir = generation_dir(index_dir, gen)
     with writable(gen_dir):  # a full disk: nothing switched, nothing of it left behind
         private_dir(gen_dir.parent)
@@ -63,4 +67,4 @@ def write_generation(index_dir: Path, gen: str, rows: Rows, vectors: np.ndarray,
         make_private(gen_dir)
         sync_dir(gen_dir)
         switch_generation(index_dir, gen)
-    cleanup_generations(index_dir, [g for g in (gen, replaced) if g])
+    cleanup_generations(index_dir, [g for g in (gen, replaced, survivor) if g])

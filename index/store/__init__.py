@@ -30,7 +30,14 @@ from .generations import (
     whole_generations,
     writable,
 )
-from .manifest import Manifest, SourceEntry, read_manifest, remembered_roots, write_manifest
+from .manifest import (
+    Manifest,
+    SourceEntry,
+    newest_readable_manifest,
+    read_manifest,
+    remembered_roots,
+    write_manifest,
+)
 from .tables import (
     RowRef,
     StoredClause,
@@ -63,6 +70,7 @@ __all__ = [
     "generation_dir",
     "missing_parts",
     "named_generation",
+    "newest_readable_manifest",
     "newest_whole_generation",
     "ocr_cache_dir",
     "read_clauses",

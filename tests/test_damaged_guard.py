@@ -1,0 +1,48 @@
+"""A live generation that cannot be read (its manifest garbled, its folder gone) does not lift
+the guard: a build of a wrong folder over it is refused on the contracts of the newest whole
+generation, and no build deletes that generation, the last one that reads."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+from cli_traps import last_line, run
+
+from index import store
+
+
+def _damage(idx: Path, how: str) -> tuple[str, str]:
+    """A second generation made live and damaged; (its name, the whole one before it)."""
+    older = store.require_generation(idx).name
+    assert run(idx.parent, "index", "build", "--index", str(idx)).returncode == 0
+    live = store.require_generation(idx)
+    if how == "garbled manifest":
+        (live / store.MANIFEST).write_text("{bad", "utf-8")
+    else:
+        shutil.rmtree(live)
+    return live.name, older
+
+
+@pytest.mark.parametrize("how", ["garbled manifest", "folder gone"])
+def test_a_wrong_folder_over_a_damaged_index_is_refused(idx: Path, tmp_path: Path,
+                                                        shared: Path, how: str) -> None:
+    damaged, older = _damage(idx, how)
+    other = tmp_path / "other"
+    other.mkdir()
+    shutil.copy(shared / "contracts" / "cs-upgrade.txt", other)
+    proc = run(tmp_path, "index", "build", str(other), "--index", str(idx))
+    assert proc.returncode == 5, proc.stdout + proc.stderr
+    assert "would drop 4 of the index's 5 contracts" in last_line(proc)
+    assert older in {p.name for p in (idx / store.GENERATIONS).iterdir()}
+    assert store.named_generation(idx) == damaged  # nothing was switched
+
+
+def test_repairing_a_garbled_manifest_keeps_the_whole_generation(idx: Path,
+                                                                 tmp_path: Path) -> None:
+    damaged, older = _damage(idx, "garbled manifest")
+    built = run(tmp_path, "index", "build", "--index", str(idx))
+    assert built.returncode == 0, built.stderr
+    assert "it replaces an index that could not be read" in built.stdout
+    assert {older, damaged} < {p.name for p in (idx / store.GENERATIONS).iterdir()}
