@@ -20,15 +20,18 @@ def _damage(idx: Path, how: str) -> tuple[str, str]:
     live = store.require_generation(idx)
     if how == "garbled manifest":
         (live / store.MANIFEST).write_text("{bad", "utf-8")
+    elif how == "empty pointer":  # a copy of the folder to a full disk
+        (idx / store.POINTER).write_text("", "utf-8")
     else:
         shutil.rmtree(live)
     return live.name, older
 
 
-@pytest.mark.parametrize("how", ["garbled manifest", "folder gone"])
+@pytest.mark.parametrize("how", ["garbled manifest", "folder gone", "empty pointer"])
 def test_a_wrong_folder_over_a_damaged_index_is_refused(idx: Path, tmp_path: Path,
                                                         shared: Path, how: str) -> None:
-    damaged, older = _damage(idx, how)
+    _damaged, older = _damage(idx, how)
+    pointer = (idx / store.POINTER).read_text("utf-8")
     other = tmp_path / "other"
     other.mkdir()
     shutil.copy(shared / "contracts" / "cs-upgrade.txt", other)
@@ -36,7 +39,7 @@ def test_a_wrong_folder_over_a_damaged_index_is_refused(idx: Path, tmp_path: Pat
     assert proc.returncode == 5, proc.stdout + proc.stderr
     assert "would drop 4 of the index's 5 contracts" in last_line(proc)
     assert older in {p.name for p in (idx / store.GENERATIONS).iterdir()}
-    assert store.named_generation(idx) == damaged  # nothing was switched
+    assert (idx / store.POINTER).read_text("utf-8") == pointer  # nothing was switched
 
 
 def test_repairing_a_garbled_manifest_keeps_the_whole_generation(idx: Path,
@@ -46,3 +49,20 @@ def test_repairing_a_garbled_manifest_keeps_the_whole_generation(idx: Path,
     assert built.returncode == 0, built.stderr
     assert "it replaces an index that could not be read" in built.stdout
     assert {older, damaged} < {p.name for p in (idx / store.GENERATIONS).iterdir()}
+
+
+def test_an_empty_pointer_is_damage_not_no_index(idx: Path, tmp_path: Path) -> None:
+    """An empty CURRENT (a copy of the folder to a full disk) read as "no index": `ask` on
+    the default index would build the samples over it, and a rebuild without SOURCES said
+    there was nothing to rebuild."""
+    from index import has_index
+
+    _damage(idx, "empty pointer")
+    assert has_index(idx)
+    asked = run(tmp_path, "ask", "押金是多少", "--index", str(idx))
+    assert asked.returncode == 1
+    assert last_line(asked) == ("contractbot: the index pointer CURRENT is empty; rebuild it: "
+                                "contractbot index build")
+    built = run(tmp_path, "index", "build", "--index", str(idx))
+    assert built.returncode == 0, built.stderr
+    assert "(0 parsed, 5 reused, 0 texts embedded)" in built.stdout

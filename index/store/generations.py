@@ -41,6 +41,7 @@ VECTORS = "vectors.faiss"
 BM25_DIR = "bm25"
 TITLES_BM25_DIR = "bm25-titles"
 OCR_CACHE = "cache/ocr"
+EMPTY_POINTER = ""  # what ``named_generation`` gives for a pointer file with nothing in it
 
 
 @contextlib.contextmanager
@@ -131,12 +132,13 @@ def file_hash(path: Path, extra: bytes = b"") -> str:
 
 
 def named_generation(index_dir: Path) -> str | None:
-    """The generation the pointer names, whether or not it is there; None without a pointer."""
+    """The generation the pointer names, whether or not it is there (EMPTY_POINTER for a
+    pointer that names none: damage too); None without a pointer."""
     try:
         gen = (index_dir / POINTER).read_text("utf-8").strip()
     except (FileNotFoundError, NotADirectoryError, IsADirectoryError):
         return None
-    return gen or None
+    return gen or EMPTY_POINTER
 
 
 def current_generation(index_dir: Path) -> str | None:
@@ -170,6 +172,8 @@ def require_generation(index_dir: Path) -> Path:
     gen = current_generation(index_dir)
     if gen is None:
         named = named_generation(index_dir)
+        if named == EMPTY_POINTER:  # a copy to a full disk: damage, not none
+            raise IndexDamagedError(f"the index pointer {POINTER} is empty")
         if named is not None:  # the pointer names a generation that is gone: damage, not none
             missing = ", ".join(missing_parts(generation_dir(index_dir, named)))
             raise IndexDamagedError(f"the index generation {named} cannot be read (missing "
