@@ -20,6 +20,8 @@ def _damage(idx: Path, how: str) -> tuple[str, str]:
     live = store.require_generation(idx)
     if how == "garbled manifest":
         (live / store.MANIFEST).write_text("{bad", "utf-8")
+    elif how == "manifest not an object":
+        (live / store.MANIFEST).write_text("[]", "utf-8")
     elif how == "empty pointer":  # a copy of the folder to a full disk
         (idx / store.POINTER).write_text("", "utf-8")
     else:
@@ -27,7 +29,8 @@ def _damage(idx: Path, how: str) -> tuple[str, str]:
     return live.name, older
 
 
-@pytest.mark.parametrize("how", ["garbled manifest", "folder gone", "empty pointer"])
+@pytest.mark.parametrize("how", ["garbled manifest", "manifest not an object", "folder gone",
+                                 "empty pointer"])
 def test_a_wrong_folder_over_a_damaged_index_is_refused(idx: Path, tmp_path: Path,
                                                         shared: Path, how: str) -> None:
     _damaged, older = _damage(idx, how)
@@ -66,3 +69,11 @@ def test_an_empty_pointer_is_damage_not_no_index(idx: Path, tmp_path: Path) -> N
     built = run(tmp_path, "index", "build", "--index", str(idx))
     assert built.returncode == 0, built.stderr
     assert "(0 parsed, 5 reused, 0 texts embedded)" in built.stdout
+
+
+def test_a_manifest_that_is_not_an_object_is_damage(idx: Path, tmp_path: Path) -> None:
+    damaged, _older = _damage(idx, "manifest not an object")
+    status = run(tmp_path, "index", "status", "--index", str(idx))
+    assert status.returncode == 1
+    assert last_line(status).startswith(f"contractbot: the index generation {damaged} cannot "
+                                        "be read (")

@@ -120,7 +120,10 @@ class Manifest:
 def read_manifest(gen_dir: Path) -> Manifest:
     """The manifest of a generation; IndexDamagedError when it is missing or garbled."""
     with readable(gen_dir):
-        return Manifest.from_json(json.loads((gen_dir / MANIFEST).read_text("utf-8")))
+        data = json.loads((gen_dir / MANIFEST).read_text("utf-8"))
+        if not isinstance(data, dict):  # edited by hand, or another file copied over it
+            raise ValueError(f"{MANIFEST} is not a JSON object")
+        return Manifest.from_json(data)
 
 
 def newest_readable_manifest(index_dir: Path) -> Manifest | None:
