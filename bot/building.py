@@ -81,6 +81,7 @@ def run_build(sources: Sequence[Path] | None, index_dir: Path, settings: Setting
         print(f"{prog}: {err}; the index is unchanged", file=sys.stderr)
         return EXIT_ERROR, None
     report_failures(report.failed)
+    report_failures(report.kept)
     report_failures((s, f"note: {n}") for s, n in report.notes)
     report_failures((s, "dropped from the index: no longer among the sources")
                     for s in report.dropped)

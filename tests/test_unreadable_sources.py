@@ -37,11 +37,12 @@ def test_a_file_emptied_by_a_copy_in_progress_keeps_its_indexed_version(
     (lib / "a" / "cs-upgrade.txt").write_bytes(b"")  # `cp` has just opened it
     proc = run(tmp_path, "index", "build", "--index", str(idx))
     assert proc.returncode == 3, proc.stderr
-    assert f"cs-upgrade.txt: empty file; {KEPT_FILE}" in proc.stderr.splitlines()
+    lines = proc.stderr.splitlines()
+    assert lines.index("cs-upgrade.txt: empty file") < lines.index(f"cs-upgrade.txt: {KEPT_FILE}")
     assert "dropped" not in proc.stderr + proc.stdout
     assert "cs-upgrade" in _keys(idx) and len(_keys(idx)) == 5
     failed = dict(index_status(idx).failed)
-    assert failed[str(lib / "a" / "cs-upgrade.txt")] == f"empty file; {KEPT_FILE}"
+    assert failed[str(lib / "a" / "cs-upgrade.txt")] == "empty file"
 
 
 def test_files_and_folders_that_cannot_be_read_keep_their_contracts(
@@ -57,8 +58,9 @@ def test_files_and_folders_that_cannot_be_read_keep_their_contracts(
         (lib / "b" / "aftersales-upgrade.txt").chmod(0o644)
     assert proc.returncode == 3, proc.stderr
     lines = proc.stderr.splitlines()
-    assert f"a: cannot be read (Permission denied); {KEPT_FOLDER}" in lines
-    assert f"aftersales-upgrade.txt: cannot be read (Permission denied); {KEPT_FILE}" in lines
+    assert "a: cannot be read (Permission denied)" in lines and f"a: {KEPT_FOLDER}" in lines
+    assert "aftersales-upgrade.txt: cannot be read (Permission denied)" in lines
+    assert f"aftersales-upgrade.txt: {KEPT_FILE}" in lines
     assert "dropped" not in proc.stderr + proc.stdout
     assert len(_keys(idx)) == 5
     again = run(tmp_path, "index", "build", "--index", str(idx))

@@ -48,7 +48,7 @@ def live_manifest(index_dir: Path) -> Manifest | None:
 def resolve_roots(sources: Sequence[Path] | None, index_dir: Path) -> tuple[Path, ...]:
     """The roots a build reads: ``sources`` as given, or (None) the ones the index remembers.
 
-    NoSourcesError when there are none, or one is the index folder (or inside it);
+    NoSourcesError when there are none, or one is the index folder itself;
     MissingSourceError, naming them as given, when any does not exist."""
     if sources is None:
         try:
@@ -74,10 +74,10 @@ def resolve_roots(sources: Sequence[Path] | None, index_dir: Path) -> tuple[Path
     if missing:
         raise MissingSourceError(missing)
     own = index_dir.resolve()
-    for root in roots:
-        if _under(root.resolve(), own):  # an index inside a source folder is fine
-            raise NoSourcesError(f"the source {root} is the index folder or inside it: give "
-                                 "the contracts' folder and --index DIR apart")
+    for root in roots:  # an index inside a source folder is fine, and the other way round
+        if root.resolve() == own:
+            raise NoSourcesError(f"the source {root} is the index folder: give the contracts' "
+                                 "folder and --index DIR apart")
     return tuple(dict.fromkeys(roots))
 
 

@@ -211,7 +211,7 @@ def _build_with(roots: Sequence[Path], index_dir: Path, encoder: Encoder, option
         notes=tuple(plan.notes),
         dropped=tuple(s.source for s in dropped_sources({c.key for c, _ in rows.contracts},
                                                         guarded)),
-        repaired=damaged,
+        repaired=damaged, kept=plan.kept,
     )
 
 

@@ -3,7 +3,7 @@
 
 A source that is still there but cannot be indexed this time (its permissions changed, a copy
 still being written, a folder the build may not list) keeps the contracts the previous
-generation has from it, and its failure says so: only a source that is gone drops them."""
+generation has from it (``BuildPlan.kept`` says so): only a source that is gone drops them."""
 
 from __future__ import annotations
 
@@ -55,6 +55,7 @@ class BuildPlan:
 
     items: tuple[Reused | Parsed, ...]
     failed: tuple[tuple[str, str], ...]
+    kept: tuple[tuple[str, str], ...] = ()  # (failed source, what of it was carried over)
 
     @property
     def notes(self) -> list[tuple[str, str]]:
@@ -125,21 +126,21 @@ def plan_build(files: Sequence[Path], previous: Previous | None, parse: Parser |
         else:
             keys.add(contract.key)
             items.append(Parsed(path, contract, digest))
-    if previous is not None:
-        failures = [_keep_unread(source, reason, previous, keys, items)
-                    for source, reason in failures]
-    return BuildPlan(tuple(items), tuple(failures))
+    kept = [] if previous is None else [
+        (source, note) for source, reason in failures
+        if (note := _keep_unread(source, reason, previous, keys, items)) is not None]
+    return BuildPlan(tuple(items), tuple(failures), tuple(kept))
 
 
 def _keep_unread(source: str, reason: str, previous: Previous, keys: set[str],
-                 items: list[Reused | Parsed]) -> tuple[str, str]:
-    """The failure of ``source``; when the source is still there, the contracts the previous
-    generation has from it (the file, or every file under the folder) are carried over into
-    ``items`` and the failure says so. An empty source folder keeps nothing: emptying a
-    folder is how a library is emptied (``--replace``)."""
+                 items: list[Reused | Parsed]) -> str | None:
+    """What is kept of ``source``, which failed for ``reason``: when it is still there, the
+    contracts the previous generation has from it (the file, or every file under the folder)
+    are carried over into ``items``; None when there are none. An empty source folder keeps
+    nothing: emptying a folder is how a library is emptied (``--replace``)."""
     path = Path(source)
     if reason == EMPTY_FOLDER or not os.path.lexists(path):
-        return source, reason
+        return None
     where = path.parent.resolve() / path.name  # the link itself, when it is one
     kept = 0
     for (src, digest), contract in previous.contracts.items():
@@ -150,9 +151,8 @@ def _keep_unread(source: str, reason: str, previous: Previous, keys: set[str],
         items.append(Reused(at, contract, digest, previous.rows_of.get(contract.key, ())))
         kept += 1
     if not kept:
-        return source, reason
-    folder = where.is_dir() and not where.is_symlink()
-    return source, f"{reason}; {KEPT_FOLDER if folder else KEPT_FILE}"
+        return None
+    return KEPT_FOLDER if where.is_dir() and not where.is_symlink() else KEPT_FILE
 
 
 def _parse_here(paths: Sequence[Path], parse: Parser,
