@@ -12,6 +12,10 @@ from index import ClusterAddressError, ContractbotError, cluster_address
 from .building import EXIT_USAGE
 from .settings import Settings
 
+REPLACE_HELP = ("allow a build that leaves the index empty, drops more than half of its "
+                "contracts or those of a folder it was built from, or changes its encoder "
+                "(default: refuse it)")
+
 
 class UsageError(ContractbotError):
     """A wrong command line (exit status 2)."""
@@ -71,14 +75,14 @@ def build_parser(settings: Settings | None = None) -> argparse.ArgumentParser:
     b = isub.add_parser("build", help="index contract files and folders",
                         description="Index contract files and folders (incrementally). With no "
                         "SOURCES, rebuild the ones the index remembers. A build that would "
-                        "leave the index empty or drop more than half of its contracts changes "
-                        "nothing and exits 5, unless --replace.")
+                        "leave the index empty, drop more than half of its contracts or those "
+                        "of a folder it was built from, or change its encoder, changes nothing "
+                        "and exits 5, unless --replace.")
     b.add_argument("sources", nargs="*", metavar="SOURCES",
                    help="contract files and folders (default: the ones the index was built "
                    "from)")
     b.add_argument("--index", dest="index_dir", default=None, metavar="DIR", help=index_help)
-    b.add_argument("--replace", action="store_true", help="allow a build that leaves the index "
-                   "empty or drops more than half of its contracts (default: refuse it)")
+    b.add_argument("--replace", action="store_true", help=REPLACE_HELP)
     workers = (f"{settings.build_workers}" if settings and settings.build_workers
                else "one per core")
     b.add_argument("--workers", type=positive_int, default=None, metavar="N",

@@ -17,6 +17,7 @@ from index import (
     ClusterAddressError,
     ClusterError,
     IndexBusyError,
+    IndexWriteError,
     MissingSourceError,
     NoSourcesError,
     Reading,
@@ -34,6 +35,7 @@ EXIT_SKIPPED = 3  # some sources were not indexed
 EXIT_NOTHING = 4  # nothing could be indexed
 EXIT_REFUSED = 5  # the build would empty the index, drop most of it or change its encoder
 EXIT_BUSY = 75  # another build holds the index lock (EX_TEMPFAIL: try again later)
+EXIT_INTERRUPTED = 130  # Ctrl-C (128 + SIGINT)
 
 
 def report_failures(failed: Iterable[tuple[str, str]]) -> None:
@@ -75,10 +77,11 @@ def run_build(sources: Sequence[Path] | None, index_dir: Path, settings: Setting
     except IndexBusyError as err:
         print(f"{prog}: {err}; the index is unchanged, try again later", file=sys.stderr)
         return EXIT_BUSY, None
-    except ClusterError as err:
+    except (ClusterError, IndexWriteError) as err:
         print(f"{prog}: {err}; the index is unchanged", file=sys.stderr)
         return EXIT_ERROR, None
     report_failures(report.failed)
+    report_failures(report.kept)
     report_failures((s, f"note: {n}") for s, n in report.notes)
     report_failures((s, "dropped from the index: no longer among the sources")
                     for s in report.dropped)

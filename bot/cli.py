@@ -30,6 +30,7 @@ from .batch import answer_batch, batch_lines
 from .building import (
     EXIT_BUSY,
     EXIT_ERROR,
+    EXIT_INTERRUPTED,
     EXIT_NOTHING,
     EXIT_OK,
     EXIT_REFUSED,
@@ -45,7 +46,6 @@ from .settings import Settings, SettingsError
 if TYPE_CHECKING:
     from index import Searcher
 
-EXIT_INTERRUPTED = 130
 EXIT_BROKEN_PIPE = 141  # what a shell reports for a command whose reader went away (| head)
 NOTHING_FOUND = "No clause in the index answers this question."
 ENCODER_COMMANDS = ("index build", "ask", "serve")  # the commands that load the encoder

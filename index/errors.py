@@ -94,6 +94,11 @@ class IndexDamagedError(IndexError_):
     (deleted by hand, a copy that did not finish, a failing disk)."""
 
 
+class IndexWriteError(IndexError_):
+    """A new generation could not be written (a full disk, a folder that cannot be written):
+    the live one was not switched, and what was written of the new one is removed."""
+
+
 class IndexBusyError(IndexError_):
     """Another build holds the index lock."""
 

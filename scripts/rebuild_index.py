@@ -5,11 +5,12 @@
 
 The same build, with the same rules, as ``contractbot index build``: with no SOURCES it rebuilds
 the ones the index remembers; a missing source, or a build that would leave the index empty or
-drop more than half of its contracts, changes nothing. It takes the index lock without waiting
-and prints one summary line. Exit status: 0 all sources indexed, 1 any other error, 2 a source
-does not exist (or none given and none remembered), 3 some skipped (reasons on stderr),
-4 nothing could be indexed, 5 refused (pass --replace to allow it), 75 another build holds the
-lock.
+drop more than half of its contracts or those of a folder it was built from, or change its
+encoder, changes nothing. It takes the index lock without waiting and prints one summary line.
+Exit status: 0 all sources indexed, 1 any other error, 2 a source does not exist (or none given
+and none remembered), 3 some skipped (reasons on stderr), 4 nothing could be indexed, 5 refused
+(pass --replace to allow it), 75 another build holds the lock, 130 interrupted (Ctrl-C). Every
+way out is one line on stderr, never a traceback.
 """
 
 from __future__ import annotations
@@ -28,7 +29,8 @@ PROG = "rebuild_index"
 
 def main(argv: Sequence[str] | None = None) -> int:
     """Run one incremental build and report it in one line."""
-    from bot.building import EXIT_ERROR, EXIT_USAGE, run_build
+    from bot.arguments import REPLACE_HELP
+    from bot.building import EXIT_ERROR, EXIT_INTERRUPTED, EXIT_USAGE, run_build
     from bot.settings import Settings, SettingsError
     from index import ContractbotError, EncoderError
 
@@ -39,8 +41,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     ap.add_argument("--index", type=Path, default=None, metavar="DIR",
                     help="the index folder (default: CONTRACTBOT_INDEX_DIR, else "
                     "~/.local/share/contractbot/index)")
-    ap.add_argument("--replace", action="store_true", help="allow a build that leaves the "
-                    "index empty or drops more than half of its contracts (default: refuse)")
+    ap.add_argument("--replace", action="store_true", help=REPLACE_HELP)
     args = ap.parse_args(argv)
     try:
         settings = Settings.from_env()
@@ -57,6 +58,11 @@ def main(argv: Sequence[str] | None = None) -> int:
         return EXIT_USAGE
     except (ContractbotError, OSError) as err:  # an unreadable index, a folder not writable
         print(f"{PROG}: failed: {err}", file=sys.stderr)
+        return EXIT_ERROR
+    except KeyboardInterrupt:  # a killed build resumes from the vectors it embedded
+        return EXIT_INTERRUPTED
+    except Exception as err:  # a bug: still one line for the cron mail
+        print(f"{PROG}: unexpected error ({type(err).__name__}: {err})", file=sys.stderr)
         return EXIT_ERROR
     if report is not None:
         print(f"{PROG}: {report.summary()}")

@@ -89,3 +89,19 @@ def last_line(proc: subprocess.CompletedProcess[str], prefix: str = "contractbot
     assert not CJK.search(proc.stderr), proc.stderr
     assert lines[-1].startswith(prefix), proc.stderr
     return lines[-1]
+
+
+def as_a_user() -> list[str]:
+    """A command prefix under which file permissions hold: root reads every file, so as root
+    the capabilities that override them are dropped (util-linux setpriv)."""
+    if os.geteuid() != 0:
+        return []
+    setpriv = shutil.which("setpriv")
+    if setpriv is None:
+        pytest.skip("running as root without setpriv: permissions cannot be tested")
+    caps = "-dac_override,-dac_read_search"
+    probe = subprocess.run([setpriv, f"--bounding-set={caps}", f"--inh-caps={caps}", "true"],
+                           capture_output=True)
+    if probe.returncode != 0:
+        pytest.skip("setpriv cannot drop capabilities here")
+    return [setpriv, f"--bounding-set={caps}", f"--inh-caps={caps}"]

@@ -241,3 +241,34 @@ def _answer_garbage(server: socket.socket) -> None:
             return
         with conn:
             conn.sendall(b"\xff" * 64 + b"HTTP/1.1 400 Bad Request\r\n\r\n")
+
+
+def test_a_scheduler_that_dies_mid_build_is_one_line(tmp_path: Path) -> None:
+    """The scheduler goes away while the workers embed: the build ends with one line and exit
+    1, not a Dask traceback and a line blaming the encoder (exit 2, a wrong setting), and the
+    live index is as it was."""
+    distributed = pytest.importorskip("distributed")
+    idx = tmp_path / "idx"
+    build_from_sources([ROOT / "samples"], idx, "e5-small", progress=False)
+    before = (idx / "CURRENT").read_text("utf-8")
+    cluster = distributed.LocalCluster(n_workers=1, threads_per_worker=1, processes=True,
+                                       host="127.0.0.1", dashboard_address=None)
+    env = {**os.environ, "CONTRACTBOT_EMBED_MODEL": "e5-small"}
+    try:
+        build = subprocess.Popen([sys.executable, "-m", "bot.cli", "index", "build",
+                                  str(ROOT / "samples"), str(ROOT.parent / "shared" / "contracts"),
+                                  "--index", str(idx), "--cluster", cluster.scheduler_address],
+                                 env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                                 text=True)
+        deadline = time.monotonic() + 120
+        while not cluster.scheduler.tasks and build.poll() is None:
+            assert time.monotonic() < deadline
+            time.sleep(0.05)
+    finally:
+        cluster.close()
+    _out, err = build.communicate(timeout=120)
+    assert build.returncode == 1, err
+    assert "Traceback" not in err and len(err.splitlines()) == 1, err
+    assert err.startswith("contractbot: lost the Dask scheduler at tcp://127.0.0.1:"), err
+    assert err.rstrip().endswith("the index is unchanged"), err
+    assert (idx / "CURRENT").read_text("utf-8") == before

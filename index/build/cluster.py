@@ -17,6 +17,7 @@ contractbot.
 
 from __future__ import annotations
 
+import logging
 import socket
 import threading
 import time
@@ -29,6 +30,8 @@ from .fence import POLL, BuildStopped, Failure, FencedPool, Limits, Task
 
 CLUSTER_EXTRA = "pip install 'contractbot[cluster]'"
 CONNECT_SECONDS = 2.0  # to open a connection to the scheduler: a dead address fails quickly
+# its client logs a lost scheduler (with a traceback): our one line says it
+DASK_LOGS = ("distributed", "distributed.client")
 
 
 class ClusterError(ContractbotError):
@@ -69,6 +72,7 @@ class DaskRunner:
             raise ClusterError(f"--cluster needs the optional extra: {CLUSTER_EXTRA}") from None
         self.limits = limits
         self.stop = stop
+        self.address = address
         _reach(address)
         self.client = _connect(address, timeout)
         try:
@@ -76,6 +80,9 @@ class DaskRunner:
         except (OSError, TimeoutError):
             self.client.close()
             raise ClusterError(f"the Dask scheduler at {address} has no workers") from None
+        self._log_levels = {name: logging.getLogger(name).level for name in DASK_LOGS}
+        for name in DASK_LOGS:
+            logging.getLogger(name).setLevel(logging.CRITICAL)
         threads = self.client.nthreads()
         self.size = max(1, sum(threads.values()))
         self._pending: dict[int, Any] = {}  # task id -> its Dask future
@@ -99,7 +106,11 @@ class DaskRunner:
                 if not done:
                     time.sleep(POLL / 4)
                 for task in done:
-                    yield task, _outcome(self._pending.pop(task))
+                    future = self._pending.pop(task)
+                    if future.status == "cancelled":  # the scheduler went away
+                        raise ClusterError(f"lost the Dask scheduler at {self.address} during "
+                                           "the build (it stopped answering)")
+                    yield task, _outcome(future)
         finally:
             if self._pending:
                 self.client.cancel(list(self._pending.values()))
@@ -110,7 +121,11 @@ class DaskRunner:
 
     def close(self) -> None:
         """Disconnect from the scheduler (the cluster keeps running)."""
-        self.client.close()
+        try:
+            self.client.close()
+        finally:
+            for name, level in self._log_levels.items():
+                logging.getLogger(name).setLevel(level)
 
 
 def _reach(address: str) -> None:

@@ -13,6 +13,7 @@ mistyped path, an empty folder, one folder of a two-folder library) never costs 
 
 from __future__ import annotations
 
+import os
 from collections.abc import Collection, Sequence
 from pathlib import Path
 
@@ -47,8 +48,8 @@ def live_manifest(index_dir: Path) -> Manifest | None:
 def resolve_roots(sources: Sequence[Path] | None, index_dir: Path) -> tuple[Path, ...]:
     """The roots a build reads: ``sources`` as given, or (None) the ones the index remembers.
 
-    NoSourcesError when there are none; MissingSourceError, naming them as given, when any
-    does not exist."""
+    NoSourcesError when there are none, or one is the index folder itself;
+    MissingSourceError, naming them as given, when any does not exist."""
     if sources is None:
         try:
             live = live_manifest(index_dir)
@@ -72,12 +73,19 @@ def resolve_roots(sources: Sequence[Path] | None, index_dir: Path) -> tuple[Path
     missing = tuple(str(r) for r in roots if not r.exists())
     if missing:
         raise MissingSourceError(missing)
+    own = index_dir.resolve()
+    for root in roots:  # an index inside a source folder is fine, and the other way round
+        if root.resolve() == own:
+            raise NoSourcesError(f"the source {root} is the index folder: give the contracts' "
+                                 "folder and --index DIR apart")
     return tuple(dict.fromkeys(roots))
 
 
 def root_names(roots: Sequence[Path]) -> tuple[str, ...]:
-    """The roots as the manifest records them: absolute, resolved, each once."""
-    return tuple(dict.fromkeys(str(r.resolve()) for r in roots))
+    """The roots as the manifest records them: absolute, each once, a link kept as the link
+    (``contracts -> releases/v2``, switched on each deploy: the next build reads where it
+    points then)."""
+    return tuple(dict.fromkeys(os.path.abspath(r) for r in roots))
 
 
 def _under(path: Path, root: Path) -> bool:
@@ -119,11 +127,15 @@ def drop_refusal(kept: Collection[str], live: Manifest | None, *, roots: Sequenc
     if replace or live is None or not live.sources:
         return None
     dropped = dropped_sources(kept, live)
-    new_roots = [Path(r) for r in roots]
+    # a root is compared as recorded and where it leads (older indexes recorded the latter;
+    # sources are recorded resolved)
+    new_roots = [p for r in roots for p in (Path(r), Path(r).resolve())]
     left_out = [Path(r) for r in live.roots
-                if not any(_under(Path(r), n) for n in new_roots)]
+                if not any(_under(p, n) for p in (Path(r), Path(r).resolve())
+                           for n in new_roots)]
     lost_roots = tuple(str(r) for r in left_out
-                       if any(_under(Path(s.source), r) for s in dropped))
+                       if any(_under(Path(s.source), p) for s in dropped
+                              for p in (r, r.resolve())))
     empty = not kept
     if not empty and 2 * len(dropped) <= len(live.sources) and not lost_roots:
         return None

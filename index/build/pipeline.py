@@ -20,7 +20,15 @@ from pathlib import Path
 from ..errors import IndexDamagedError
 from ..models import Contract
 from ..parse import contract_key
-from ..store import Manifest, SourceEntry, build_lock, ocr_cache_dir, remove_unused
+from ..store import (
+    Manifest,
+    SourceEntry,
+    build_lock,
+    newest_readable_manifest,
+    ocr_cache_dir,
+    remove_unused,
+    require_writable,
+)
 from ..store.embed_cache import EmbedCache
 from ..store.encoders import Encoder, check_encoder_name, load_encoder
 from ..store.tokenize import DEFAULT_MODE, TokenMode
@@ -118,6 +126,7 @@ class _Options:
 
 def _build(roots: Sequence[Path], index_dir: Path, encoder: Encoder, options: _Options,
            runner: Runner | None) -> BuildReport:
+    require_writable(index_dir)  # before any work: a read-only folder failed at the switch
     progress = BuildProgress(options.progress)
     parse, salt = options.parse, options.salt
     if parse is None:
@@ -143,16 +152,17 @@ def _build_with(roots: Sequence[Path], index_dir: Path, encoder: Encoder, option
     try:
         damaged = ""  # why the live generation could not be read, if it could not
         try:
-            live = live_manifest(index_dir)
-        except IndexDamagedError as err:  # nothing of it can be protected, or kept
-            live, damaged = None, str(err)
+            live = guarded = live_manifest(index_dir)
+        except IndexDamagedError as err:  # nothing of it can be reused: the contracts of the
+            live, damaged = None, str(err)  # newest whole generation are protected instead
+            guarded = newest_readable_manifest(index_dir)
         recorded = root_names(roots)
-        check_encoder(live, encoder.name, replace=options.replace)
+        check_encoder(guarded, encoder.name, replace=options.replace)
         # the standard parser's keys are known from the names: a build refused on them is
         # refused below whatever reading gives; its files are still read (each one that cannot
         # be is named) but none of their texts is embedded
         doomed = options.parse is None and drop_refusal(
-            {contract_key(f) for f in files}, live, roots=recorded,
+            {contract_key(f) for f in files}, guarded, roots=recorded,
             replace=options.replace) is not None
         try:
             vectors_of = reusable_previous(index_dir, live, encoder=encoder.name,
@@ -178,9 +188,10 @@ def _build_with(roots: Sequence[Path], index_dir: Path, encoder: Encoder, option
                           progress=options.progress, reader=reader)
         plan = assign_collections(plan, list(roots))
         kept = {item.contract.key for item in plan.items}
-        check_drops(kept, live, roots=recorded, replace=options.replace, failed=plan.failed)
+        check_drops(kept, guarded, roots=recorded, replace=options.replace,
+                    failed=plan.failed)
         parsed = sum(1 for item in plan.items if isinstance(item, Parsed))
-        if not kept and (live is None or not live.sources):  # nothing to index or to lose
+        if not kept and (guarded is None or not guarded.sources):  # nothing to index or lose
             return BuildReport(index_dir=index_dir, generation="", contracts=0, clauses=0,
                                failed=plan.failed, parsed=parsed, sources=len(files))
         rows = make_rows(plan, previous, dim=encoder.dim, mode=mode,
@@ -202,8 +213,8 @@ def _build_with(roots: Sequence[Path], index_dir: Path, encoder: Encoder, option
         reused=len(plan.items) - parsed, embedded=embedded, cached=cached, sources=len(files),
         notes=tuple(plan.notes),
         dropped=tuple(s.source for s in dropped_sources({c.key for c, _ in rows.contracts},
-                                                        live)),
-        repaired=damaged,
+                                                        guarded)),
+        repaired=damaged, kept=plan.kept,
     )
 
 

@@ -1,8 +1,13 @@
 """Plan a build: for each source file, carry its contract over from the previous generation
-(content unchanged) or parse it; files that cannot be indexed are failures with a reason."""
+(content unchanged) or parse it; files that cannot be indexed are failures with a reason.
+
+A source that is still there but cannot be indexed this time (its permissions changed, a copy
+still being written, a folder the build may not list) keeps the contracts the previous
+generation has from it (``BuildPlan.kept`` says so): only a source that is gone drops them."""
 
 from __future__ import annotations
 
+import os
 import sys
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
@@ -14,6 +19,10 @@ from ..models import Contract
 from ..parse import check_source
 from ..store import RowRef, file_hash
 from .previous import Previous
+from .sources import EMPTY_FOLDER
+
+KEPT_FILE = "the version indexed before is kept"
+KEPT_FOLDER = "the contracts indexed from it before are kept"
 
 Parser = Callable[[Path], Contract]
 # Reads files elsewhere (worker processes): each file's contract, or why it was not read.
@@ -46,6 +55,7 @@ class BuildPlan:
 
     items: tuple[Reused | Parsed, ...]
     failed: tuple[tuple[str, str], ...]
+    kept: tuple[tuple[str, str], ...] = ()  # (failed source, what of it was carried over)
 
     @property
     def notes(self) -> list[tuple[str, str]]:
@@ -116,7 +126,33 @@ def plan_build(files: Sequence[Path], previous: Previous | None, parse: Parser |
         else:
             keys.add(contract.key)
             items.append(Parsed(path, contract, digest))
-    return BuildPlan(tuple(items), tuple(failures))
+    kept = [] if previous is None else [
+        (source, note) for source, reason in failures
+        if (note := _keep_unread(source, reason, previous, keys, items)) is not None]
+    return BuildPlan(tuple(items), tuple(failures), tuple(kept))
+
+
+def _keep_unread(source: str, reason: str, previous: Previous, keys: set[str],
+                 items: list[Reused | Parsed]) -> str | None:
+    """What is kept of ``source``, which failed for ``reason``: when it is still there, the
+    contracts the previous generation has from it (the file, or every file under the folder)
+    are carried over into ``items``; None when there are none. An empty source folder keeps
+    nothing: emptying a folder is how a library is emptied (``--replace``)."""
+    path = Path(source)
+    if reason == EMPTY_FOLDER or not os.path.lexists(path):
+        return None
+    where = path.parent.resolve() / path.name  # the link itself, when it is one
+    kept = 0
+    for (src, digest), contract in previous.contracts.items():
+        at = Path(src)
+        if contract.key in keys or (at != where and where not in at.parents):
+            continue
+        keys.add(contract.key)
+        items.append(Reused(at, contract, digest, previous.rows_of.get(contract.key, ())))
+        kept += 1
+    if not kept:
+        return None
+    return KEPT_FOLDER if where.is_dir() and not where.is_symlink() else KEPT_FILE
 
 
 def _parse_here(paths: Sequence[Path], parse: Parser,

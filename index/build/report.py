@@ -28,6 +28,7 @@ class BuildReport:
     notes: tuple[tuple[str, str], ...] = ()  # (source, note): indexed, but changed (split)
     dropped: tuple[str, ...] = ()  # sources of contracts the index held and no longer does
     repaired: str = ""  # why the live generation could not be read (all was read again)
+    kept: tuple[tuple[str, str], ...] = ()  # (failed source, what of it the index kept)
 
     @property
     def written(self) -> bool:

@@ -5,9 +5,10 @@ detection about each, so a file that is not indexed (a spreadsheet, an archive) 
 reason instead of being skipped silently. A folder is a source root: nothing found inside it may
 lead outside it. Symbolic links inside a root (to files or folders) are never followed, and a
 file that resolves outside its root, or is not a regular file (a FIFO would hang the reader), is
-skipped with a reason. Hidden files and folders (a leading dot: the bot's upload staging and
-replaced files, .git, .DS_Store) are not sources. Sources named directly are the operator's
-choice and are taken as given.
+skipped with a reason. A folder that cannot be listed (its permissions) is named with its
+reason, not taken for an empty one. Hidden files and folders (a leading dot: the bot's upload
+staging and replaced files, .git, .DS_Store) are not sources. Sources named directly are the
+operator's choice and are taken as given.
 """
 
 from __future__ import annotations
@@ -21,6 +22,7 @@ MISSING = "no such file or folder"
 SYMLINK = "symbolic link, not followed"
 OUTSIDE = "resolves outside the source folder, skipped"
 NOT_REGULAR = "not a regular file, skipped"
+CANNOT_READ = "cannot be read"
 
 
 def collect_sources(sources: Sequence[Path]) -> tuple[list[Path], list[tuple[str, str]]]:
@@ -32,13 +34,15 @@ def collect_sources(sources: Sequence[Path]) -> tuple[list[Path], list[tuple[str
     for src in sources:
         if src.is_dir():
             found: list[Path] = []
+            listed = True
             for path, reason in _walk(src):
                 if reason is None:
                     found.append(path)
                 else:
                     problems.append((str(path), reason))
+                    listed = listed and path != src
             files.extend(sorted(found))
-            if not found:
+            if not found and listed:
                 problems.append((str(src), EMPTY_FOLDER))
         elif src.is_file():
             files.append(src)
@@ -52,9 +56,11 @@ def collect_sources(sources: Sequence[Path]) -> tuple[list[Path], list[tuple[str
 
 def _walk(folder: Path) -> Iterator[tuple[Path, str | None]]:
     """Files under ``folder`` (reason None) and those skipped with their reason, without
-    following any link."""
+    following any link; folders that cannot be listed come last, with theirs."""
     root = folder.resolve()
-    for dirpath, dirnames, filenames in os.walk(folder, followlinks=False):
+    unlisted: list[OSError] = []
+    for dirpath, dirnames, filenames in os.walk(folder, onerror=unlisted.append,
+                                                followlinks=False):
         here = Path(dirpath)
         kept = []
         for name in sorted(dirnames):
@@ -68,6 +74,8 @@ def _walk(folder: Path) -> Iterator[tuple[Path, str | None]]:
         for name in sorted(filenames):
             if not name.startswith("."):
                 yield here / name, _file_problem(here / name, root)
+    for err in unlisted:
+        yield Path(err.filename), f"{CANNOT_READ} ({err.strerror or type(err).__name__})"
 
 
 def _file_problem(path: Path, root: Path) -> str | None:

@@ -19,9 +19,11 @@ from ..store import (
     cleanup_generations,
     current_generation,
     generation_dir,
+    newest_readable_manifest,
     newest_whole_generation,
     switch_generation,
     sync_dir,
+    writable,
     write_manifest,
     write_tables,
     write_vectors,
@@ -44,21 +46,25 @@ def write_generation(index_dir: Path, gen: str, rows: Rows, vectors: np.ndarray,
     """Write generation ``gen`` of ``index_dir`` and make it live; older generations but the
     one it replaces are deleted."""
     # the one it replaces: the live one, or, when the pointer names one that is gone, the
-    # newest whole one (kept, not deleted with the rest)
+    # newest whole one (kept, not deleted with the rest); and when the live one cannot be
+    # read, the newest one that reads too, so a build never deletes the last good one
     replaced = current_generation(index_dir) or newest_whole_generation(index_dir)
+    readable = newest_readable_manifest(index_dir)
+    survivor = readable.generation if readable is not None else None
     gen_dir = generation_dir(index_dir, gen)
-    private_dir(gen_dir.parent)
-    gen_dir.mkdir(mode=PRIVATE_DIR)
-    write_tables(gen_dir, rows.contracts, rows.new_rows,
-                 previous.dir if previous else None, rows.shifts)
-    ids = np.array([r.id for r in rows.rows], dtype=np.int64)
-    write_vectors(gen_dir, ids, vectors, manifest.dim, ann_threshold)
-    LexicalIndex.build(rows.lexical, previous.lexical.vocab if previous else ()).save(
-        gen_dir / BM25_DIR)
-    LexicalIndex.build(rows.titles, previous.titles.vocab if previous else ()).save(
-        gen_dir / TITLES_BM25_DIR)
-    write_manifest(gen_dir, manifest)
-    make_private(gen_dir)
-    sync_dir(gen_dir)
-    switch_generation(index_dir, gen)
-    cleanup_generations(index_dir, [g for g in (gen, replaced) if g])
+    with writable(gen_dir):  # a full disk: nothing switched, nothing of it left behind
+        private_dir(gen_dir.parent)
+        gen_dir.mkdir(mode=PRIVATE_DIR)
+        write_tables(gen_dir, rows.contracts, rows.new_rows,
+                     previous.dir if previous else None, rows.shifts)
+        ids = np.array([r.id for r in rows.rows], dtype=np.int64)
+        write_vectors(gen_dir, ids, vectors, manifest.dim, ann_threshold)
+        LexicalIndex.build(rows.lexical, previous.lexical.vocab if previous else ()).save(
+            gen_dir / BM25_DIR)
+        LexicalIndex.build(rows.titles, previous.titles.vocab if previous else ()).save(
+            gen_dir / TITLES_BM25_DIR)
+        write_manifest(gen_dir, manifest)
+        make_private(gen_dir)
+        sync_dir(gen_dir)
+        switch_generation(index_dir, gen)
+    cleanup_generations(index_dir, [g for g in (gen, replaced, survivor) if g])

@@ -24,11 +24,20 @@ from .generations import (
     readable,
     remove_unused,
     require_generation,
+    require_writable,
     switch_generation,
     sync_dir,
     whole_generations,
+    writable,
 )
-from .manifest import Manifest, SourceEntry, read_manifest, remembered_roots, write_manifest
+from .manifest import (
+    Manifest,
+    SourceEntry,
+    newest_readable_manifest,
+    read_manifest,
+    remembered_roots,
+    write_manifest,
+)
 from .tables import (
     RowRef,
     StoredClause,
@@ -61,6 +70,7 @@ __all__ = [
     "generation_dir",
     "missing_parts",
     "named_generation",
+    "newest_readable_manifest",
     "newest_whole_generation",
     "ocr_cache_dir",
     "read_clauses",
@@ -73,9 +83,11 @@ __all__ = [
     "remembered_roots",
     "remove_unused",
     "require_generation",
+    "require_writable",
     "switch_generation",
     "sync_dir",
     "whole_generations",
+    "writable",
     "write_manifest",
     "write_tables",
     "write_vectors",

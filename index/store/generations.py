@@ -22,7 +22,13 @@ import sqlite3
 from collections.abc import Iterator, Sequence
 from pathlib import Path
 
-from ..errors import ContractbotError, IndexBusyError, IndexDamagedError, IndexMissingError
+from ..errors import (
+    ContractbotError,
+    IndexBusyError,
+    IndexDamagedError,
+    IndexMissingError,
+    IndexWriteError,
+)
 from .private import PRIVATE_FILE, private_dir
 
 FORMAT_VERSION = 3  # 3: our own BM25 arrays (term counts per clause, reused by builds)
@@ -35,6 +41,7 @@ VECTORS = "vectors.faiss"
 BM25_DIR = "bm25"
 TITLES_BM25_DIR = "bm25-titles"
 OCR_CACHE = "cache/ocr"
+EMPTY_POINTER = ""  # what ``named_generation`` gives for a pointer file with nothing in it
 
 
 @contextlib.contextmanager
@@ -52,6 +59,46 @@ def readable(gen_dir: Path) -> Iterator[None]:
                   else f"{type(err).__name__}: {_first_line(err)}")
         raise IndexDamagedError(f"the index generation {gen_dir.name} cannot be read "
                                 f"({reason})") from err
+
+
+@contextlib.contextmanager
+def writable(gen_dir: Path) -> Iterator[None]:
+    """Writing generation ``gen_dir`` and switching to it: whatever the system refuses (a full
+    disk, a folder that cannot be written) removes what was written of it and becomes
+    IndexWriteError, the live generation untouched."""
+    try:
+        yield
+    except ContractbotError:
+        shutil.rmtree(gen_dir, ignore_errors=True)
+        raise
+    except (OSError, RuntimeError, sqlite3.Error) as err:
+        shutil.rmtree(gen_dir, ignore_errors=True)
+        if isinstance(err, OSError):
+            reason = err.strerror or type(err).__name__
+            reason += f": {err.filename}" if err.filename else ""
+        else:  # faiss: "… write error in …/vectors.faiss: 1 != 2 (File too large)"
+            line = _first_line(err)
+            last = re.search(r"\(([^()]+)\)$", line)
+            reason = f"{last[1]}: {gen_dir / VECTORS}" if last and VECTORS in line else (
+                line or type(err).__name__)
+        raise IndexWriteError(f"cannot write the new index generation {gen_dir.name} "
+                              f"({reason})") from err
+
+
+def require_writable(index_dir: Path) -> None:
+    """IndexWriteError unless a build can write ``index_dir`` (its pointer) and its
+    generations folder: said before the sources are read and embedded, not at the switch."""
+    for folder in (index_dir, index_dir / GENERATIONS):
+        if not folder.is_dir():
+            continue
+        probe = folder / f".write-probe.{os.getpid()}"
+        try:
+            os.close(os.open(probe, os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_NOFOLLOW,
+                             PRIVATE_FILE))
+            probe.unlink()
+        except OSError as err:
+            raise IndexWriteError(f"the index folder {folder} cannot be written "
+                                  f"({err.strerror or type(err).__name__})") from None
 
 
 def _first_line(err: Exception) -> str:
@@ -85,12 +132,13 @@ def file_hash(path: Path, extra: bytes = b"") -> str:
 
 
 def named_generation(index_dir: Path) -> str | None:
-    """The generation the pointer names, whether or not it is there; None without a pointer."""
+    """The generation the pointer names, whether or not it is there (EMPTY_POINTER for a
+    pointer that names none: damage too); None without a pointer."""
     try:
         gen = (index_dir / POINTER).read_text("utf-8").strip()
     except (FileNotFoundError, NotADirectoryError, IsADirectoryError):
         return None
-    return gen or None
+    return gen or EMPTY_POINTER
 
 
 def current_generation(index_dir: Path) -> str | None:
@@ -124,6 +172,8 @@ def require_generation(index_dir: Path) -> Path:
     gen = current_generation(index_dir)
     if gen is None:
         named = named_generation(index_dir)
+        if named == EMPTY_POINTER:  # a copy to a full disk: damage, not none
+            raise IndexDamagedError(f"the index pointer {POINTER} is empty")
         if named is not None:  # the pointer names a generation that is gone: damage, not none
             missing = ", ".join(missing_parts(generation_dir(index_dir, named)))
             raise IndexDamagedError(f"the index generation {named} cannot be read (missing "

@@ -120,20 +120,30 @@ class Manifest:
 def read_manifest(gen_dir: Path) -> Manifest:
     """The manifest of a generation; IndexDamagedError when it is missing or garbled."""
     with readable(gen_dir):
-        return Manifest.from_json(json.loads((gen_dir / MANIFEST).read_text("utf-8")))
+        data = json.loads((gen_dir / MANIFEST).read_text("utf-8"))
+        if not isinstance(data, dict):  # edited by hand, or another file copied over it
+            raise ValueError(f"{MANIFEST} is not a JSON object")
+        return Manifest.from_json(data)
 
 
-def remembered_roots(index_dir: Path) -> tuple[str, ...]:
-    """The source roots the live generation was built from, or, when it is gone or cannot be
-    read, those of the newest whole generation before it: what a rebuild without SOURCES
-    reads. Empty when none records them."""
+def newest_readable_manifest(index_dir: Path) -> Manifest | None:
+    """The manifest of the live generation, or, when it is gone or cannot be read, that of
+    the newest whole generation before it that reads: what a build protects and keeps, and
+    where the sources to rebuild are remembered. None when there is none."""
     live = current_generation(index_dir)
     for gen in ([live] if live else []) + whole_generations(index_dir):
         try:
-            return read_manifest(generation_dir(index_dir, gen)).roots
+            return read_manifest(generation_dir(index_dir, gen))
         except IndexDamagedError:
             continue
-    return ()
+    return None
+
+
+def remembered_roots(index_dir: Path) -> tuple[str, ...]:
+    """The source roots ``newest_readable_manifest`` records: what a rebuild without SOURCES
+    reads. Empty when none records them."""
+    manifest = newest_readable_manifest(index_dir)
+    return manifest.roots if manifest is not None else ()
 
 
 def write_manifest(gen_dir: Path, manifest: Manifest) -> None:

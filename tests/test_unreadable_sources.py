@@ -1,0 +1,78 @@
+"""A source that is still there but cannot be read this time (its permissions changed, a copy
+still being written, a folder the build may not list) keeps the version indexed before: the
+build names it with its reason and exits 3, and the bot goes on quoting it. Only a file that is
+gone (or a source root left empty, with --replace) drops a contract."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+from cli_traps import CLI, as_a_user, last_line, run
+from index_corpus import FAST_ENCODER
+
+from index import build_from_sources, index_status
+
+KEPT_FILE = "the version indexed before is kept"
+KEPT_FOLDER = "the contracts indexed from it before are kept"
+
+
+@pytest.fixture
+def own(lib: Path, tmp_path: Path) -> tuple[Path, Path]:
+    """A copy of the two-folder library of this test's own, and its index."""
+    mine = Path(shutil.copytree(lib, tmp_path / "lib"))
+    report = build_from_sources([mine], tmp_path / "idx", FAST_ENCODER, progress=False)
+    assert report.contracts == 5
+    return mine, tmp_path / "idx"
+
+
+def _keys(idx: Path) -> set[str]:
+    return {s.contract for s in index_status(idx).sources}
+
+
+def test_a_file_emptied_by_a_copy_in_progress_keeps_its_indexed_version(
+        own: tuple[Path, Path], tmp_path: Path) -> None:
+    lib, idx = own
+    (lib / "a" / "cs-upgrade.txt").write_bytes(b"")  # `cp` has just opened it
+    proc = run(tmp_path, "index", "build", "--index", str(idx))
+    assert proc.returncode == 3, proc.stderr
+    lines = proc.stderr.splitlines()
+    assert lines.index("cs-upgrade.txt: empty file") < lines.index(f"cs-upgrade.txt: {KEPT_FILE}")
+    assert "dropped" not in proc.stderr + proc.stdout
+    assert "cs-upgrade" in _keys(idx) and len(_keys(idx)) == 5
+    failed = dict(index_status(idx).failed)
+    assert failed[str(lib / "a" / "cs-upgrade.txt")] == "empty file"
+
+
+def test_files_and_folders_that_cannot_be_read_keep_their_contracts(
+        own: tuple[Path, Path], tmp_path: Path) -> None:
+    lib, idx = own
+    user = as_a_user()
+    (lib / "a").chmod(0)  # a collection the build may not list (2 contracts)
+    (lib / "b" / "aftersales-upgrade.txt").chmod(0)
+    try:
+        proc = run(tmp_path, "index", "build", "--index", str(idx), cmd=[*user, *CLI])
+    finally:
+        (lib / "a").chmod(0o755)
+        (lib / "b" / "aftersales-upgrade.txt").chmod(0o644)
+    assert proc.returncode == 3, proc.stderr
+    lines = proc.stderr.splitlines()
+    assert "a: cannot be read (Permission denied)" in lines and f"a: {KEPT_FOLDER}" in lines
+    assert "aftersales-upgrade.txt: cannot be read (Permission denied)" in lines
+    assert f"aftersales-upgrade.txt: {KEPT_FILE}" in lines
+    assert "dropped" not in proc.stderr + proc.stdout
+    assert len(_keys(idx)) == 5
+    again = run(tmp_path, "index", "build", "--index", str(idx))
+    assert again.returncode == 0, again.stderr
+    assert again.stdout.startswith("indexed 5 contracts")
+
+
+def test_a_file_that_is_gone_is_still_dropped(own: tuple[Path, Path], tmp_path: Path) -> None:
+    lib, idx = own
+    (lib / "a" / "cs-upgrade.txt").unlink()
+    proc = run(tmp_path, "index", "build", "--index", str(idx))
+    assert proc.returncode == 0, proc.stderr
+    assert last_line(proc, "cs-upgrade.txt:") == (
+        "cs-upgrade.txt: dropped from the index: no longer among the sources")
+    assert "cs-upgrade" not in _keys(idx)
