@@ -41,7 +41,7 @@ from .building import (
     run_build,
 )
 from .errors import TokenRejectedError
-from .settings import Settings, SettingsError
+from .settings import Settings, SettingsError, index_folder
 
 if TYPE_CHECKING:
     from index import Searcher
@@ -57,7 +57,11 @@ def _print_json(obj: object) -> None:
 
 
 def _index_dir(args: argparse.Namespace, settings: Settings) -> Path:
-    return Path(args.index_dir) if args.index_dir else settings.index_dir
+    """The index folder: --index, else CONTRACTBOT_INDEX_DIR; a file there is a wrong argument
+    (it said "File exists", or "no index …; build one", which could only fail)."""
+    if args.index_dir:
+        return index_folder(Path(args.index_dir), where="--index")
+    return index_folder(settings.index_dir, where="CONTRACTBOT_INDEX_DIR")
 
 
 def cmd_parse(args: argparse.Namespace, settings: Settings) -> int:
@@ -255,8 +259,7 @@ def cmd_serve(args: argparse.Namespace, settings: Settings) -> int:
 
     if not settings.telegram_token:
         raise UsageError("TELEGRAM_BOT_TOKEN is not set")
-    if args.index_dir:
-        settings = dataclasses.replace(settings, index_dir=Path(args.index_dir))
+    settings = dataclasses.replace(settings, index_dir=_index_dir(args, settings))
     if not has_index(settings.index_dir):
         raise IndexMissingError(f"no index at {settings.index_dir}; build one first with: "
                                 "contractbot index build SOURCES...")
@@ -303,7 +306,7 @@ def _run(argv: Sequence[str] | None) -> int:
 
             check_encoder_name(settings.embed_model)
         return int(COMMANDS[_command(args)](args, settings))
-    except (UsageError, EncoderError, TokenRejectedError) as err:
+    except (UsageError, SettingsError, EncoderError, TokenRejectedError) as err:
         print(f"contractbot: {err}", file=sys.stderr)
         return EXIT_USAGE
     except BuildRefusedError as err:  # a build not run by run_build (ask's first build)

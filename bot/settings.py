@@ -23,6 +23,14 @@ class SettingsError(ContractbotError):
     """A setting holds a value that cannot be used (``str(err)`` names the variable)."""
 
 
+def index_folder(path: Path, *, where: str) -> Path:
+    """``path`` as the index folder; SettingsError naming ``where`` (--index or the setting)
+    when it is a file: every command would fail on it, a build with "File exists"."""
+    if path.exists() and not path.is_dir():
+        raise SettingsError(f"{where} {path} is a file, not a folder: give the index's folder")
+    return path
+
+
 def _ids(raw: str | None, name: str) -> frozenset[int]:
     """Parse a comma-separated list of Telegram ids; blanks are ignored."""
     out: set[int] = set()

@@ -31,7 +31,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     """Run one incremental build and report it in one line."""
     from bot.arguments import REPLACE_HELP
     from bot.building import EXIT_ERROR, EXIT_INTERRUPTED, EXIT_USAGE, run_build
-    from bot.settings import Settings, SettingsError
+    from bot.settings import Settings, SettingsError, index_folder
     from index import ContractbotError, EncoderError
 
     ap = argparse.ArgumentParser(
@@ -48,7 +48,12 @@ def main(argv: Sequence[str] | None = None) -> int:
     except SettingsError as err:
         print(f"{PROG}: {err}", file=sys.stderr)
         return EXIT_USAGE
-    index_dir = args.index or settings.index_dir
+    try:
+        index_dir = (index_folder(args.index, where="--index") if args.index
+                     else index_folder(settings.index_dir, where="CONTRACTBOT_INDEX_DIR"))
+    except SettingsError as err:
+        print(f"{PROG}: {err}", file=sys.stderr)
+        return EXIT_USAGE
     try:
         status, report = run_build(args.sources or None, index_dir, settings,
                                    replace=args.replace, progress=False, prog=PROG,

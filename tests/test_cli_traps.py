@@ -280,12 +280,23 @@ def test_a_setting_that_cannot_be_used_is_one_line(idx: Path, tmp_path: Path) ->
     assert last_line(proc).startswith("contractbot: CONTRACTBOT_ALLOWED_CHATS: 'abc' is not")
 
 
-def test_an_index_folder_that_cannot_be_made_is_one_line(lib: Path, tmp_path: Path) -> None:
+def test_an_index_path_that_is_a_file_is_a_wrong_argument(lib: Path, tmp_path: Path) -> None:
+    """--index (or CONTRACTBOT_INDEX_DIR) naming a file: exit 2 with what is wrong, for every
+    command; it was "File exists" (exit 1), or "no index …; build one", which would fail too."""
     not_a_folder = tmp_path / "file"
     not_a_folder.write_text("x")
-    proc = run(tmp_path, "index", "build", str(lib / "a"), "--index", str(not_a_folder))
-    assert proc.returncode == 1 and len(proc.stderr.splitlines()) == 1
-    assert str(not_a_folder) in last_line(proc)
+    for args in (("index", "build", str(lib / "a")), ("index", "status"), ("ask", "押金")):
+        proc = run(tmp_path, *args, "--index", str(not_a_folder))
+        assert proc.returncode == 2 and len(proc.stderr.splitlines()) == 1, (args, proc.stderr)
+        assert last_line(proc) == (f"contractbot: --index {not_a_folder} is a file, not a "
+                                   "folder: give the index's folder")
+    proc = run(tmp_path, "index", "status", CONTRACTBOT_INDEX_DIR=str(not_a_folder))
+    assert proc.returncode == 2 and "CONTRACTBOT_INDEX_DIR" in last_line(proc)
+    script = run(tmp_path, str(lib / "a"), "--index", str(not_a_folder),
+                 cmd=[str(ROOT / "scripts" / "rebuild_index.py")])
+    assert script.returncode == 2 and "is a file, not a folder" in last_line(script,
+                                                                              "rebuild_index:")
+    assert not_a_folder.read_text() == "x"
 
 
 def test_the_default_path_never_imports_torch(lib: Path, tmp_path: Path) -> None:
