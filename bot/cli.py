@@ -168,11 +168,12 @@ def format_answer(result: SearchResult) -> str:
 
 
 def _open_searcher(args: argparse.Namespace, settings: Settings) -> Searcher:
-    """Open the index; with no index at the default place, build one from samples/ first."""
+    """Open the index; with no index at the default place (neither --index nor
+    CONTRACTBOT_INDEX_DIR), build one from samples/ first."""
     from index import Searcher, build_from_sources, has_index
 
     index_dir = _index_dir(args, settings)
-    if args.index_dir is None and not has_index(index_dir):
+    if args.index_dir is None and settings.default_index and not has_index(index_dir):
         from .settings import SAMPLES_DIR
 
         print(f"contractbot: no index at {index_dir}; building one from {SAMPLES_DIR} first",

@@ -93,6 +93,9 @@ class Settings:
 
     index_dir: Path
     sources_dir: Path
+    # True when index_dir is the built-in default (CONTRACTBOT_INDEX_DIR unset): only there
+    # may `ask` put the sample contracts, never in a folder the operator named.
+    default_index: bool = False
     embed_model: str = DEFAULT_ENCODER
     rules_file: Path | None = None
     telegram_token: str | None = field(default=None, repr=False)
@@ -140,6 +143,7 @@ class Settings:
         return cls(
             index_dir=Path(env.get("CONTRACTBOT_INDEX_DIR") or home / "index"),
             sources_dir=Path(env.get("CONTRACTBOT_SOURCES_DIR") or home / "contracts"),
+            default_index=not env.get("CONTRACTBOT_INDEX_DIR"),
             embed_model=env.get("CONTRACTBOT_EMBED_MODEL") or DEFAULT_ENCODER,
             rules_file=Path(rules) if rules else None,
             telegram_token=env.get("TELEGRAM_BOT_TOKEN") or None,
