@@ -343,10 +343,24 @@ def _silence_closed_pipes() -> None:
             pass
 
 
+def _leave_unusable_working_dir() -> None:
+    """Work from / when the working directory is gone (a release folder replaced under the
+    shell) or this user may not enter it (`sudo -u contractbot …` from an admin's home): the
+    build's worker processes start in it and could not, and .env is read from it. No relative
+    path could be read there either."""
+    try:
+        if os.access(os.getcwd(), os.X_OK):
+            return
+    except OSError:  # deleted
+        pass
+    os.chdir("/")
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     """Entry point of the ``contractbot`` console script. Everything it creates (index,
     uploaded sources) is private to the user: umask 077 while it runs."""
     umask = os.umask(PRIVATE_UMASK)
+    _leave_unusable_working_dir()
     try:
         status = _run(argv)
         sys.stdout.flush()  # a closed pipe shows here, not at exit
