@@ -114,11 +114,12 @@ def cmd_index_build(args: argparse.Namespace, settings: Settings) -> int:
 def cmd_index_status(args: argparse.Namespace, settings: Settings) -> int:
     """Describe the index: contracts, clauses, encoder, sources, failures, build time; exit 1
     when a part of it is missing (a damaged index that `index build` repairs)."""
-    from index import index_damage, index_status
+    from index import index_damage, index_status, redone_after_upgrade
 
     index_dir = _index_dir(args, settings)
     manifest = index_status(index_dir)
     missing = index_damage(index_dir)
+    redone = redone_after_upgrade(manifest)
     if args.json:
         full = manifest.as_json()
         _print_json({
@@ -126,7 +127,7 @@ def cmd_index_status(args: argparse.Namespace, settings: Settings) -> int:
                                     "generation")},
             "index_dir": str(index_dir),
             **{k: full[k] for k in ("roots", "sources", "failed", "notes")},
-            "missing": list(missing),
+            "missing": list(missing), "outdated": redone,
         })
         return _damaged(manifest.generation, missing)
     print(f"index:     {index_dir}")
@@ -140,6 +141,9 @@ def cmd_index_status(args: argparse.Namespace, settings: Settings) -> int:
         print(f"  failed: {Path(source).name}: {reason}")
     for source, note in manifest.notes:
         print(f"  note:   {Path(source).name}: {note}")
+    if redone:
+        print("upgrade:   built by another version of contractbot; the next `contractbot index "
+              f"build` {redone}")
     return _damaged(manifest.generation, missing)
 
 

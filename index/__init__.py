@@ -22,6 +22,7 @@ from .build import (
     collection_of,
     contract_parser,
     read_contracts,
+    redone_after_upgrade,
 )
 from .errors import (
     BuildRefusedError,
@@ -162,6 +163,7 @@ __all__ = [
     "private_dir",
     "read_contracts",
     "read_text",
+    "redone_after_upgrade",
     "remembered_sources",
     "to_script",
     "to_simplified",
