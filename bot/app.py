@@ -6,6 +6,7 @@ import asyncio
 import contextlib
 import dataclasses
 import logging
+import os
 import secrets
 import signal
 import threading
@@ -25,13 +26,13 @@ from telegram.ext import (
     filters,
 )
 
-from index import BuildReport, Searcher, build_from_sources
+from index import BuildReport, ContractbotError, Searcher, build_from_sources
 
 from . import admin, asking, browsing, receiving, replies, votes
 from .access import AccessFile
 from .compat import TolerantRequest
 from .errors import BotApiError, TokenRejectedError
-from .feedback import QuestionLog
+from .feedback import LOG_FILE, QuestionLog
 from .limiter import AnswersFirstLimiter
 from .logfilter import protect_logs, protect_output, protect_secret
 from .persistence import STATE_FILE, JsonPersistence
@@ -49,6 +50,31 @@ COMMANDS = [
     ("help", "帮助"),
     ("start", "介绍与本聊天 ID"),
 ]
+
+
+class BotFilesError(ContractbotError):
+    """A file of the bot's own beside the index that this user may not open."""
+
+
+def _owner(uid: int) -> str:
+    import pwd
+
+    try:
+        return pwd.getpwuid(uid).pw_name
+    except KeyError:
+        return f"user {uid}"
+
+
+def check_bot_files(index_dir: Path) -> None:
+    """BotFilesError when the chat settings or the question log beside the index (or the
+    folder, where they are written anew) exist but may not be read and written by this user:
+    a bot once run by another user (root) left them; said before anything is touched."""
+    for path in (index_dir, index_dir / STATE_FILE, index_dir / LOG_FILE):
+        mode = os.R_OK | os.W_OK | (os.X_OK if path == index_dir else 0)
+        if path.exists() and not os.access(path, mode):
+            raise BotFilesError(f"cannot write {path}: it belongs to "
+                                f"{_owner(path.stat().st_uid)} and the bot runs as "
+                                f"{_owner(os.getuid())}; give it to that user (chown)")
 
 
 def quiet_http_logs() -> None:
@@ -221,6 +247,7 @@ def run(settings: Settings) -> int:
     protect_logs(settings.telegram_token, log_text=settings.log_text)  # before any request
     protect_output()
     quiet_http_logs()  # httpx logs request URLs, and they hold the token
+    check_bot_files(settings.index_dir)
     username = asyncio.run(check_bot_api(settings))
     log.info("connected to the Bot API as @%s", username)
     app = build_application(settings)
