@@ -22,6 +22,7 @@ from index import (
     IndexBusyError,
     IndexDamagedError,
     IndexMissingError,
+    RulesFileError,
     SearchResult,
 )
 
@@ -307,9 +308,16 @@ def _run(argv: Sequence[str] | None) -> int:
             from index import check_encoder_name
 
             check_encoder_name(settings.embed_model)
+        if _command(args) in ("parse", "serve"):  # index build: run_build checks it
+            from index import check_rules_file
+
+            check_rules_file(settings.rules_file)
         return int(COMMANDS[_command(args)](args, settings))
     except (UsageError, EncoderError, TokenRejectedError) as err:
         print(f"contractbot: {err}", file=sys.stderr)
+        return EXIT_USAGE
+    except RulesFileError as err:
+        print(f"contractbot: CONTRACTBOT_RULES_FILE: {err}", file=sys.stderr)
         return EXIT_USAGE
     except BuildRefusedError as err:  # a build not run by run_build (ask's first build)
         print(f"contractbot: {refusal(err, rerun='`contractbot index build`')}", file=sys.stderr)

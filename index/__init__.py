@@ -41,6 +41,7 @@ from .errors import (
     NoWordsError,
     QueryError,
     QuestionTooLongError,
+    RulesFileError,
     SourceError,
     UnknownContractError,
     UnknownEncoderError,
@@ -62,7 +63,7 @@ from .models import (
     Script,
     SearchResult,
 )
-from .parse import SOURCE_SUFFIXES, parse_contract, read_text
+from .parse import SOURCE_SUFFIXES, check_rules_file, parse_contract, read_text
 from .roles import PARTIES
 from .search import Collections, SearchConfig, Searcher, Signals, compare_contracts
 from .status import has_index, index_damage, index_status, remembered_sources
@@ -129,6 +130,7 @@ __all__ = [
     "QueryError",
     "QuestionTooLongError",
     "Reading",
+    "RulesFileError",
     "Script",
     "SearchConfig",
     "SearchResult",
@@ -145,6 +147,7 @@ __all__ = [
     "build_from_sources",
     "build_index",
     "check_encoder_name",
+    "check_rules_file",
     "cluster_address",
     "collect_sources",
     "collection_of",
