@@ -253,7 +253,10 @@ def run(settings: Settings) -> int:
     app = build_application(settings)
     try:
         if settings.webhook_url:
-            app.run_webhook(**webhook_options(settings))
+            options = webhook_options(settings)
+            log.info("webhook server listening on %s:%d, path /%s", options["listen"],
+                     options["port"], options["url_path"])
+            app.run_webhook(**options)
         else:
             app.run_polling()
     except TelegramError as err:

@@ -148,3 +148,36 @@ def test_serve_names_a_bot_file_another_user_owns(idx: Path, tmp_path: Path,
     assert err.startswith(f"contractbot: cannot write {index / 'feedback.sqlite'}: it belongs to ")
     assert "the bot runs as" in err and len(err.splitlines()) == 1
     assert sorted(p.name for p in index.iterdir() if p.name.startswith("chats")) == ["chats.json"]
+
+
+def test_serve_says_where_the_webhook_listens(idx: Path, tmp_path: Path) -> None:
+    """The operator points a TLS proxy at the webhook server: the log says the address, port
+    and path it listens on (nothing said it; the defaults are 0.0.0.0 and 8443)."""
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = int(s.getsockname()[1])
+    with bot_api() as api:
+        proc = subprocess.Popen(
+            [*CLI, "serve", "--index", str(idx)], cwd=tmp_path, stderr=subprocess.PIPE,
+            text=True, env=env(tmp_path, TELEGRAM_BOT_TOKEN=TOKEN, TELEGRAM_BASE_URL=api.base_url,
+                               TELEGRAM_BASE_FILE_URL=api.base_file_url,
+                               CONTRACTBOT_ALLOWED_CHATS="100",
+                               TELEGRAM_WEBHOOK_URL="https://bot.example.org/telegram/contracts",
+                               TELEGRAM_WEBHOOK_LISTEN="127.0.0.1",
+                               TELEGRAM_WEBHOOK_PORT=str(port)))
+        assert proc.stderr is not None
+        lines: list[str] = []
+        deadline = time.monotonic() + 120
+        while not any("ready" in line for line in lines) and time.monotonic() < deadline:
+            line = proc.stderr.readline()
+            if not line:
+                break
+            lines.append(line.rstrip("\n"))
+        while not api.webhook and time.monotonic() < deadline:
+            time.sleep(0.05)  # registered: it started
+        time.sleep(0.5)
+        proc.send_signal(signal.SIGTERM)
+        rest = proc.communicate(timeout=60)[1]
+    assert any(line.endswith(f"webhook server listening on 127.0.0.1:{port}, path "
+                             "/telegram/contracts") for line in lines), lines
+    assert proc.returncode == 0, rest
