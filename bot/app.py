@@ -95,14 +95,31 @@ def _default_builder(settings: Settings, stop: threading.Event) -> Builder:
     return build
 
 
+def _exit() -> None:
+    raise SystemExit  # what python-telegram-bot's own signal handler does
+
+
+async def _exit_when_running(app: BotApp) -> None:
+    """Stop the application as soon as it has started, from the loop as a signal would."""
+    while not app.running:
+        await asyncio.sleep(0.05)
+    asyncio.get_running_loop().call_soon(_exit)
+
+
 def stop_on_signals(app: BotApp) -> None:
     """SIGTERM, SIGINT: stop a running build first (its worker processes end within a
     fraction of a second), then let python-telegram-bot stop, which waits for the handlers."""
     loop = asyncio.get_running_loop()
+    waiting: set[asyncio.Task[None]] = set()
 
     def stop() -> None:
         app.bot_data.stopping.set()
-        raise SystemExit  # what python-telegram-bot's own handler does
+        if app.running:
+            _exit()
+        # Still registering with the Bot API: ending its request half-way leaves tracebacks.
+        task = loop.create_task(_exit_when_running(app))
+        waiting.add(task)  # kept until done (the loop holds tasks weakly)
+        task.add_done_callback(waiting.discard)
 
     for sig in (signal.SIGTERM, signal.SIGINT):
         with contextlib.suppress(NotImplementedError, RuntimeError):  # not on this platform

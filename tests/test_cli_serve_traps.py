@@ -181,3 +181,25 @@ def test_serve_says_where_the_webhook_listens(idx: Path, tmp_path: Path) -> None
     assert any(line.endswith(f"webhook server listening on 127.0.0.1:{port}, path "
                              "/telegram/contracts") for line in lines), lines
     assert proc.returncode == 0, rest
+
+
+def test_sigterm_while_serve_starts_is_a_clean_stop(idx: Path, tmp_path: Path) -> None:
+    """`systemctl restart` just after a start: SIGTERM while the bot registers with the Bot API
+    (deleteWebhook) ended in tracebacks, 'cannot reach the Bot API … NoEventLoopError' and
+    exit 1. It stops as soon as it has started."""
+    with bot_api() as api:
+        proc = subprocess.Popen(
+            [*CLI, "serve", "--index", str(idx)], cwd=tmp_path, stderr=subprocess.PIPE,
+            text=True, env=env(tmp_path, TELEGRAM_BOT_TOKEN=TOKEN, TELEGRAM_BASE_URL=api.base_url,
+                               TELEGRAM_BASE_FILE_URL=api.base_file_url,
+                               CONTRACTBOT_ALLOWED_CHATS="100"))
+        assert proc.stderr is not None
+        deadline = time.monotonic() + 120
+        while time.monotonic() < deadline:
+            line = proc.stderr.readline()
+            if not line or "ready" in line:
+                break
+        proc.send_signal(signal.SIGTERM)  # at once: it is still registering
+        rest = proc.communicate(timeout=60)[1]
+    assert proc.returncode == 0, rest
+    assert "contractbot:" not in rest and "Traceback" not in rest and "ERROR" not in rest, rest
