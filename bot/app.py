@@ -6,6 +6,7 @@ import asyncio
 import contextlib
 import dataclasses
 import logging
+import os
 import secrets
 import signal
 import threading
@@ -25,13 +26,13 @@ from telegram.ext import (
     filters,
 )
 
-from index import BuildReport, Searcher, build_from_sources
+from index import BuildReport, ContractbotError, Searcher, build_from_sources
 
 from . import admin, asking, browsing, receiving, replies, votes
 from .access import AccessFile
 from .compat import TolerantRequest
 from .errors import BotApiError, TokenRejectedError
-from .feedback import QuestionLog
+from .feedback import LOG_FILE, QuestionLog
 from .limiter import AnswersFirstLimiter
 from .logfilter import protect_logs, protect_output, protect_secret
 from .persistence import STATE_FILE, JsonPersistence
@@ -49,6 +50,31 @@ COMMANDS = [
     ("help", "帮助"),
     ("start", "介绍与本聊天 ID"),
 ]
+
+
+class BotFilesError(ContractbotError):
+    """A file of the bot's own beside the index that this user may not open."""
+
+
+def _owner(uid: int) -> str:
+    import pwd
+
+    try:
+        return pwd.getpwuid(uid).pw_name
+    except KeyError:
+        return f"user {uid}"
+
+
+def check_bot_files(index_dir: Path) -> None:
+    """BotFilesError when the chat settings or the question log beside the index (or the
+    folder, where they are written anew) exist but may not be read and written by this user:
+    a bot once run by another user (root) left them; said before anything is touched."""
+    for path in (index_dir, index_dir / STATE_FILE, index_dir / LOG_FILE):
+        mode = os.R_OK | os.W_OK | (os.X_OK if path == index_dir else 0)
+        if path.exists() and not os.access(path, mode):
+            raise BotFilesError(f"cannot write {path}: it belongs to "
+                                f"{_owner(path.stat().st_uid)} and the bot runs as "
+                                f"{_owner(os.getuid())}; give it to that user (chown)")
 
 
 def quiet_http_logs() -> None:
@@ -69,14 +95,31 @@ def _default_builder(settings: Settings, stop: threading.Event) -> Builder:
     return build
 
 
+def _exit() -> None:
+    raise SystemExit  # what python-telegram-bot's own signal handler does
+
+
+async def _exit_when_running(app: BotApp) -> None:
+    """Stop the application as soon as it has started, from the loop as a signal would."""
+    while not app.running:
+        await asyncio.sleep(0.05)
+    asyncio.get_running_loop().call_soon(_exit)
+
+
 def stop_on_signals(app: BotApp) -> None:
     """SIGTERM, SIGINT: stop a running build first (its worker processes end within a
     fraction of a second), then let python-telegram-bot stop, which waits for the handlers."""
     loop = asyncio.get_running_loop()
+    waiting: set[asyncio.Task[None]] = set()
 
     def stop() -> None:
         app.bot_data.stopping.set()
-        raise SystemExit  # what python-telegram-bot's own handler does
+        if app.running:
+            _exit()
+        # Still registering with the Bot API: ending its request half-way leaves tracebacks.
+        task = loop.create_task(_exit_when_running(app))
+        waiting.add(task)  # kept until done (the loop holds tasks weakly)
+        task.add_done_callback(waiting.discard)
 
     for sig in (signal.SIGTERM, signal.SIGINT):
         with contextlib.suppress(NotImplementedError, RuntimeError):  # not on this platform
@@ -221,12 +264,16 @@ def run(settings: Settings) -> int:
     protect_logs(settings.telegram_token, log_text=settings.log_text)  # before any request
     protect_output()
     quiet_http_logs()  # httpx logs request URLs, and they hold the token
+    check_bot_files(settings.index_dir)
     username = asyncio.run(check_bot_api(settings))
     log.info("connected to the Bot API as @%s", username)
     app = build_application(settings)
     try:
         if settings.webhook_url:
-            app.run_webhook(**webhook_options(settings))
+            options = webhook_options(settings)
+            log.info("webhook server listening on %s:%d, path /%s", options["listen"],
+                     options["port"], options["url_path"])
+            app.run_webhook(**options)
         else:
             app.run_polling()
     except TelegramError as err:

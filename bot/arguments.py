@@ -97,8 +97,8 @@ def build_parser(settings: Settings | None = None) -> argparse.ArgumentParser:
     s.add_argument("--json", action="store_true", help="print JSON (default: text)")
 
     a = sub.add_parser("ask", help="ask a question", description="Print the clauses that "
-                       "answer a question. With no index at the default place (and no "
-                       "--index), one is built from the sample contracts first.")
+                       "answer a question. With no index at the default place (no --index, no "
+                       "CONTRACTBOT_INDEX_DIR), one is built from the sample contracts first.")
     a.add_argument("question", nargs="?", metavar="QUESTION",
                    help="the question, in Chinese (or use --batch)")
     a.add_argument("--contract", default=None, metavar="KEY", help="search only this contract "

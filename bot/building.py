@@ -21,9 +21,11 @@ from index import (
     MissingSourceError,
     NoSourcesError,
     Reading,
+    RulesFileError,
     WouldChangeEncoderError,
     WouldDropError,
     build_from_sources,
+    check_rules_file,
 )
 
 from .settings import Settings
@@ -63,11 +65,15 @@ def run_build(sources: Sequence[Path] | None, index_dir: Path, settings: Setting
     and the refusal or error line; return the exit status and the report (None when refused).
     """
     try:
+        check_rules_file(settings.rules_file)
         report = build_from_sources(sources, index_dir, settings.embed_model,
                                     rules_file=settings.rules_file, progress=progress,
                                     replace=replace, reading=reading or settings.reading())
     except (MissingSourceError, NoSourcesError, ClusterAddressError) as err:
         print(f"{prog}: {err}; the index is unchanged", file=sys.stderr)
+        return EXIT_USAGE, None
+    except RulesFileError as err:
+        print(f"{prog}: CONTRACTBOT_RULES_FILE: {err}; the index is unchanged", file=sys.stderr)
         return EXIT_USAGE, None
     except BuildRefusedError as err:
         if isinstance(err, WouldDropError):

@@ -22,6 +22,7 @@ from index import (
     IndexBusyError,
     IndexDamagedError,
     IndexMissingError,
+    RulesFileError,
     SearchResult,
 )
 
@@ -118,11 +119,12 @@ def cmd_index_build(args: argparse.Namespace, settings: Settings) -> int:
 def cmd_index_status(args: argparse.Namespace, settings: Settings) -> int:
     """Describe the index: contracts, clauses, encoder, sources, failures, build time; exit 1
     when a part of it is missing (a damaged index that `index build` repairs)."""
-    from index import index_damage, index_status
+    from index import index_damage, index_status, redone_after_upgrade
 
     index_dir = _index_dir(args, settings)
     manifest = index_status(index_dir)
     missing = index_damage(index_dir)
+    redone = redone_after_upgrade(manifest)
     if args.json:
         full = manifest.as_json()
         _print_json({
@@ -130,7 +132,7 @@ def cmd_index_status(args: argparse.Namespace, settings: Settings) -> int:
                                     "generation")},
             "index_dir": str(index_dir),
             **{k: full[k] for k in ("roots", "sources", "failed", "notes")},
-            "missing": list(missing),
+            "missing": list(missing), "outdated": redone,
         })
         return _damaged(manifest.generation, missing)
     print(f"index:     {index_dir}")
@@ -144,6 +146,9 @@ def cmd_index_status(args: argparse.Namespace, settings: Settings) -> int:
         print(f"  failed: {Path(source).name}: {reason}")
     for source, note in manifest.notes:
         print(f"  note:   {Path(source).name}: {note}")
+    if redone:
+        print("upgrade:   built by another version of contractbot; the next `contractbot index "
+              f"build` {redone}")
     return _damaged(manifest.generation, missing)
 
 
@@ -172,11 +177,12 @@ def format_answer(result: SearchResult) -> str:
 
 
 def _open_searcher(args: argparse.Namespace, settings: Settings) -> Searcher:
-    """Open the index; with no index at the default place, build one from samples/ first."""
+    """Open the index; with no index at the default place (neither --index nor
+    CONTRACTBOT_INDEX_DIR), build one from samples/ first."""
     from index import Searcher, build_from_sources, has_index
 
     index_dir = _index_dir(args, settings)
-    if args.index_dir is None and not has_index(index_dir):
+    if args.index_dir is None and settings.default_index and not has_index(index_dir):
         from .settings import SAMPLES_DIR
 
         print(f"contractbot: no index at {index_dir}; building one from {SAMPLES_DIR} first",
@@ -305,9 +311,16 @@ def _run(argv: Sequence[str] | None) -> int:
             from index import check_encoder_name
 
             check_encoder_name(settings.embed_model)
+        if _command(args) in ("parse", "serve"):  # index build: run_build checks it
+            from index import check_rules_file
+
+            check_rules_file(settings.rules_file)
         return int(COMMANDS[_command(args)](args, settings))
     except (UsageError, SettingsError, EncoderError, TokenRejectedError) as err:
         print(f"contractbot: {err}", file=sys.stderr)
+        return EXIT_USAGE
+    except RulesFileError as err:
+        print(f"contractbot: CONTRACTBOT_RULES_FILE: {err}", file=sys.stderr)
         return EXIT_USAGE
     except BuildRefusedError as err:  # a build not run by run_build (ask's first build)
         print(f"contractbot: {refusal(err, rerun='`contractbot index build`')}", file=sys.stderr)
@@ -345,10 +358,24 @@ def _silence_closed_pipes() -> None:
             pass
 
 
+def _leave_unusable_working_dir() -> None:
+    """Work from / when the working directory is gone (a release folder replaced under the
+    shell) or this user may not enter it (`sudo -u contractbot …` from an admin's home): the
+    build's worker processes start in it and could not, and .env is read from it. No relative
+    path could be read there either."""
+    try:
+        if os.access(os.getcwd(), os.X_OK):
+            return
+    except OSError:  # deleted
+        pass
+    os.chdir("/")
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     """Entry point of the ``contractbot`` console script. Everything it creates (index,
     uploaded sources) is private to the user: umask 077 while it runs."""
     umask = os.umask(PRIVATE_UMASK)
+    _leave_unusable_working_dir()
     try:
         status = _run(argv)
         sys.stdout.flush()  # a closed pipe shows here, not at exit

@@ -7,6 +7,7 @@ import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
+from urllib.parse import urlparse
 
 from index import DEFAULT_ENCODER, ContractbotError, Limits, Reading
 
@@ -59,6 +60,20 @@ def _port(raw: str | None, name: str, default: int) -> int:
 LOG_LEVELS = ("DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL")
 
 
+def _webhook_url(raw: str | None, *, local_api: bool) -> str | None:
+    """The public URL the Bot API calls (None: long polling): HTTPS for Telegram's; a
+    self-hosted Bot API server (``local_api``) may call plain HTTP too."""
+    if not raw:
+        return None
+    parts = urlparse(raw.strip())
+    schemes = ("https", "http") if local_api else ("https",)
+    if parts.scheme not in schemes or not parts.hostname:
+        want = ("an http:// or https:// URL with a host" if local_api else "an https:// URL "
+                "with a host (Telegram calls webhooks over HTTPS only)")
+        raise SettingsError(f"TELEGRAM_WEBHOOK_URL: {raw!r} is not {want}")
+    return raw.strip()
+
+
 def _level(raw: str | None) -> str:
     """A log level name (default INFO)."""
     level = (raw or "INFO").strip().upper()
@@ -101,6 +116,9 @@ class Settings:
 
     index_dir: Path
     sources_dir: Path
+    # True when index_dir is the built-in default (CONTRACTBOT_INDEX_DIR unset): only there
+    # may `ask` put the sample contracts, never in a folder the operator named.
+    default_index: bool = False
     embed_model: str = DEFAULT_ENCODER
     rules_file: Path | None = None
     telegram_token: str | None = field(default=None, repr=False)
@@ -148,13 +166,15 @@ class Settings:
         return cls(
             index_dir=Path(env.get("CONTRACTBOT_INDEX_DIR") or home / "index"),
             sources_dir=Path(env.get("CONTRACTBOT_SOURCES_DIR") or home / "contracts"),
+            default_index=not env.get("CONTRACTBOT_INDEX_DIR"),
             embed_model=env.get("CONTRACTBOT_EMBED_MODEL") or DEFAULT_ENCODER,
             rules_file=Path(rules) if rules else None,
             telegram_token=env.get("TELEGRAM_BOT_TOKEN") or None,
             telegram_base_url=env.get("TELEGRAM_BASE_URL") or "https://api.telegram.org/bot",
             telegram_base_file_url=env.get("TELEGRAM_BASE_FILE_URL")
             or "https://api.telegram.org/file/bot",
-            webhook_url=env.get("TELEGRAM_WEBHOOK_URL") or None,
+            webhook_url=_webhook_url(env.get("TELEGRAM_WEBHOOK_URL"),
+                                     local_api=bool(env.get("TELEGRAM_BASE_URL"))),
             webhook_listen=env.get("TELEGRAM_WEBHOOK_LISTEN") or "0.0.0.0",
             webhook_port=_port(env.get("TELEGRAM_WEBHOOK_PORT"), "TELEGRAM_WEBHOOK_PORT", 8443),
             webhook_secret=secret,

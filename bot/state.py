@@ -73,12 +73,12 @@ class BotState:
     async def live_searcher(self) -> Searcher:
         """The searcher of the live index generation: a rebuilt index is opened as a new
         Searcher and swapped in, so searches running in threads never see a half-loaded one.
-        One this bot cannot open (built with another encoder, or damaged) is not: the bot goes
-        on answering from the generation it has and logs why once."""
+        One this bot cannot open (built with another encoder, damaged, or by another user) is
+        not: the bot goes on answering from the generation it has and logs why once."""
         async with self.reload_lock:
             try:
                 searcher = await asyncio.to_thread(self.searcher.refreshed)
-            except (EncoderMismatchError, IndexDamagedError) as err:
+            except (EncoderMismatchError, IndexDamagedError, PermissionError) as err:
                 if str(err) != self.refresh_error:
                     self.refresh_error = str(err)
                     log.error("still answering from index generation %s: %s",
@@ -91,8 +91,11 @@ class BotState:
             return searcher
 
 
-def _advice(err: EncoderMismatchError | IndexDamagedError) -> str:
+def _advice(err: EncoderMismatchError | IndexDamagedError | PermissionError) -> str:
     """Why the live index cannot be switched to, and what the admin can do."""
+    if isinstance(err, PermissionError):  # built by another user (root)
+        return (f"cannot read {err.filename} ({err.strerror}): give the index folder to the "
+                "bot's user (chown -R), and build as that user")
     if isinstance(err, EncoderMismatchError):
         return (f"the index was rebuilt with encoder {err.built_with}, which this bot does not "
                 f"use; restart it with CONTRACTBOT_EMBED_MODEL={err.built_with}")

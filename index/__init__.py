@@ -22,6 +22,7 @@ from .build import (
     collection_of,
     contract_parser,
     read_contracts,
+    redone_after_upgrade,
 )
 from .errors import (
     BuildRefusedError,
@@ -41,6 +42,7 @@ from .errors import (
     NoWordsError,
     QueryError,
     QuestionTooLongError,
+    RulesFileError,
     SourceError,
     UnknownContractError,
     UnknownEncoderError,
@@ -62,7 +64,7 @@ from .models import (
     Script,
     SearchResult,
 )
-from .parse import SOURCE_SUFFIXES, parse_contract, read_text
+from .parse import SOURCE_SUFFIXES, check_rules_file, parse_contract, read_text
 from .roles import PARTIES
 from .search import Collections, SearchConfig, Searcher, Signals, compare_contracts
 from .status import has_index, index_damage, index_status, remembered_sources
@@ -130,6 +132,7 @@ __all__ = [
     "QueryError",
     "QuestionTooLongError",
     "Reading",
+    "RulesFileError",
     "Script",
     "SearchConfig",
     "SearchResult",
@@ -146,6 +149,7 @@ __all__ = [
     "build_from_sources",
     "build_index",
     "check_encoder_name",
+    "check_rules_file",
     "cluster_address",
     "collect_sources",
     "collection_of",
@@ -164,6 +168,7 @@ __all__ = [
     "private_dir",
     "read_contracts",
     "read_text",
+    "redone_after_upgrade",
     "remembered_sources",
     "to_script",
     "to_simplified",

@@ -57,6 +57,10 @@ class NoSourcesError(ContractbotError):
     """A build was given no sources and the index remembers none to rebuild."""
 
 
+class RulesFileError(ContractbotError):
+    """A rules file (CONTRACTBOT_RULES_FILE) cannot be read, or holds a rule that is not one."""
+
+
 class EncoderError(ContractbotError):
     """The configured encoder cannot be used."""
 

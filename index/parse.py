@@ -21,6 +21,12 @@ from .structure.split import split_long_clauses
 from .text import detect_script, to_simplified
 
 
+def check_rules_file(rules_file: Path | None) -> None:
+    """RulesFileError when the user's rules file cannot be read or holds a bad rule: said once,
+    before any source is read, instead of as the reason every source fails."""
+    load_rules(rules_file)
+
+
 def contract_key(path: Path) -> str:
     """The key of the contract a source file holds: its file name without the extension (a
     build can tell the keys of a folder before reading it)."""

@@ -129,3 +129,41 @@ async def test_a_rebuilt_index_that_cannot_be_read_is_not_switched_to(
             assert (await state.live_searcher()).generation == old
     [logged] = [r.getMessage() for r in caplog.records]
     assert report.generation in logged and "rebuild it: contractbot index build" in logged
+
+
+async def test_an_index_rebuilt_by_another_user_is_not_switched_to(
+        tmp_path: Path, caplog: pytest.LogCaptureFixture,
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    """`sudo contractbot index build` (as root, not as the bot's user) leaves a pointer the bot
+    may not read: every question was 'an error occurred' with a traceback. The bot keeps the
+    generation it has and logs once what to do (the tests run as root: the read is refused)."""
+    import logging
+
+    from index_corpus import fast_encoder, parse_json
+
+    from bot.state import BotState
+    from index import Searcher
+    from index.build import build_index
+
+    src, idx = tmp_path / "src", tmp_path / "idx"
+    write_corpus(src, LEASE)
+    build_index([src], idx, fast_encoder(), parse=parse_json, progress=False)
+    state = BotState()
+    state.searcher = Searcher(idx, fast_encoder())
+    old = state.searcher.generation
+    pointer = idx / store.POINTER
+    read_text = Path.read_text
+
+    def refused(self: Path, *args: object, **kwargs: object) -> str:
+        if self == pointer:
+            raise PermissionError(13, "Permission denied", str(self))
+        return read_text(self, *args, **kwargs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(Path, "read_text", refused)
+    with caplog.at_level(logging.ERROR, logger="bot"):
+        for _ in range(2):
+            assert (await state.live_searcher()).generation == old
+    [logged] = [r.getMessage() for r in caplog.records]
+    assert logged == (f"still answering from index generation {old}: cannot read {pointer} "
+                      "(Permission denied): give the index folder to the bot's user "
+                      "(chown -R), and build as that user")

@@ -92,3 +92,19 @@ async def test_the_secret_is_not_logged_even_with_log_text_on(
             assert api.webhook["secret_token"] == SECRET
     logged = "\n".join(r.getMessage() for r in caplog.records)
     assert "setWebhook" in logged and SECRET not in logged
+
+
+def test_a_webhook_url_telegram_would_refuse_is_a_setting_error() -> None:
+    """Telegram calls webhooks over HTTPS only: a URL without https:// and a host was taken,
+    and the bot stopped at setWebhook with 'cannot reach the Bot API … bad webhook'."""
+    import pytest
+
+    for url in ("bot.example.org/telegram/contracts", "http://bot.example.org/hook",
+                "https:///hook"):
+        with pytest.raises(SettingsError, match=r"^TELEGRAM_WEBHOOK_URL: .* is not an https:// "):
+            Settings.from_env({"TELEGRAM_WEBHOOK_URL": url})
+    ok = Settings.from_env({"TELEGRAM_WEBHOOK_URL": "https://bot.example.org:8443/hook"})
+    assert ok.webhook_url == "https://bot.example.org:8443/hook"
+    local = Settings.from_env({"TELEGRAM_WEBHOOK_URL": "http://10.0.0.2:8080/hook",
+                               "TELEGRAM_BASE_URL": "http://10.0.0.1:8081/bot"})
+    assert local.webhook_url == "http://10.0.0.2:8080/hook"  # a self-hosted Bot API allows it

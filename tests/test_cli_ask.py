@@ -187,10 +187,27 @@ def test_the_build_summary_says_one_in_the_singular() -> None:
                                      "index was written")
 
 
-def test_ask_builds_from_samples_when_there_is_no_index(samples, tmp_path, capsys) -> None:
+def test_ask_builds_from_samples_when_there_is_no_index(samples, tmp_path, monkeypatch,
+                                                       capsys) -> None:
+    monkeypatch.delenv("CONTRACTBOT_INDEX_DIR")  # the default place: under XDG_DATA_HOME
+    monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path / "xdg"))
     assert any(samples.iterdir()), "samples/ holds the project's sample contracts"
     assert main(["ask", "乙方响应时间是多少", "--json", "--top-k", "1"]) == 0
     captured = capsys.readouterr()
     assert "building one from" in captured.err and str(samples) in captured.err
     assert json.loads(captured.out)["results"], "the samples answer the quick-start question"
-    assert (tmp_path / "default-index" / "CURRENT").is_file()
+    assert (tmp_path / "xdg" / "contractbot" / "index" / "CURRENT").is_file()
+
+
+def test_ask_puts_no_samples_in_the_index_folder_of_the_settings(tmp_path, capsys) -> None:
+    """CONTRACTBOT_INDEX_DIR names the operator's index (docs/deploy.md creates it empty):
+    an `ask` before the first build is 'no index', not the samples indexed there, which the
+    real build then refused to drop (exit 5) and the bot served to its chats."""
+    configured = tmp_path / "default-index"  # CONTRACTBOT_INDEX_DIR (the autouse fixture)
+    configured.mkdir(mode=0o700)
+    for command in (["ask", "乙方响应时间是多少"], ["compare", "违约金"]):
+        assert main(command) == 1
+        err = capsys.readouterr().err
+        assert err.strip() == (f"contractbot: no index at {configured}; build one with: "
+                               "contractbot index build SOURCES...")
+    assert list(configured.iterdir()) == []

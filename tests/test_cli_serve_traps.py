@@ -4,6 +4,8 @@ loopback Bot API: each ends in one clear English line (no traceback, no token)."
 from __future__ import annotations
 
 import asyncio
+import os
+import shutil
 import signal
 import socket
 import subprocess
@@ -13,6 +15,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
+import pytest
 from botapi_server import FakeBotApi
 from cli_traps import CLI, TOKEN, env, last_line, run
 
@@ -112,3 +115,91 @@ def test_serve_with_an_access_file_does_not_warn_that_no_chat_is_allowed(
                TELEGRAM_BASE_URL=url, CONTRACTBOT_ACCESS_FILE=str(access))
     assert proc.returncode == 1 and "warning" not in proc.stderr
     assert last_line(proc).startswith(f"contractbot: cannot reach the Bot API at {url}: ")
+
+
+def test_serve_names_a_bot_file_another_user_owns(idx: Path, tmp_path: Path,
+                                                  monkeypatch: pytest.MonkeyPatch,
+                                                  capsys: pytest.CaptureFixture[str]) -> None:
+    """`contractbot serve` once as root leaves feedback.sqlite and chats.json that the service's
+    user may not open: the service said 'unexpected error (OperationalError: unable to open
+    database file)', and first set chats.json aside as unreadable, losing every /use scope.
+    It is one line naming the file, before anything is touched (the tests run as root, so the
+    check is told the file is not writable)."""
+    from bot.cli import main
+
+    index = tmp_path / "copy"
+    shutil.copytree(idx, index)
+    (index / "chats.json").write_text('{"format": 1, "chats": {}, "users": {}}', "utf-8")
+    (index / "feedback.sqlite").write_bytes(b"")
+    real_access = os.access
+
+    def access(path: object, mode: int, **kwargs: object) -> bool:
+        if Path(str(path)).name == "feedback.sqlite":
+            return False
+        return real_access(path, mode, **kwargs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(os, "access", access)
+    for key, value in env(tmp_path, TELEGRAM_BOT_TOKEN=TOKEN, CONTRACTBOT_ALLOWED_CHATS="100",
+                          TELEGRAM_BASE_URL=f"http://127.0.0.1:{_closed_port()}/bot").items():
+        monkeypatch.setenv(key, value)
+    monkeypatch.chdir(tmp_path)
+    assert main(["serve", "--index", str(index)]) == 1
+    err = capsys.readouterr().err
+    assert err.startswith(f"contractbot: cannot write {index / 'feedback.sqlite'}: it belongs to ")
+    assert "the bot runs as" in err and len(err.splitlines()) == 1
+    assert sorted(p.name for p in index.iterdir() if p.name.startswith("chats")) == ["chats.json"]
+
+
+def test_serve_says_where_the_webhook_listens(idx: Path, tmp_path: Path) -> None:
+    """The operator points a TLS proxy at the webhook server: the log says the address, port
+    and path it listens on (nothing said it; the defaults are 0.0.0.0 and 8443)."""
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = int(s.getsockname()[1])
+    with bot_api() as api:
+        proc = subprocess.Popen(
+            [*CLI, "serve", "--index", str(idx)], cwd=tmp_path, stderr=subprocess.PIPE,
+            text=True, env=env(tmp_path, TELEGRAM_BOT_TOKEN=TOKEN, TELEGRAM_BASE_URL=api.base_url,
+                               TELEGRAM_BASE_FILE_URL=api.base_file_url,
+                               CONTRACTBOT_ALLOWED_CHATS="100",
+                               TELEGRAM_WEBHOOK_URL="https://bot.example.org/telegram/contracts",
+                               TELEGRAM_WEBHOOK_LISTEN="127.0.0.1",
+                               TELEGRAM_WEBHOOK_PORT=str(port)))
+        assert proc.stderr is not None
+        lines: list[str] = []
+        deadline = time.monotonic() + 120
+        while not any("ready" in line for line in lines) and time.monotonic() < deadline:
+            line = proc.stderr.readline()
+            if not line:
+                break
+            lines.append(line.rstrip("\n"))
+        while not api.webhook and time.monotonic() < deadline:
+            time.sleep(0.05)  # registered: it started
+        time.sleep(0.5)
+        proc.send_signal(signal.SIGTERM)
+        rest = proc.communicate(timeout=60)[1]
+    assert any(line.endswith(f"webhook server listening on 127.0.0.1:{port}, path "
+                             "/telegram/contracts") for line in lines), lines
+    assert proc.returncode == 0, rest
+
+
+def test_sigterm_while_serve_starts_is_a_clean_stop(idx: Path, tmp_path: Path) -> None:
+    """`systemctl restart` just after a start: SIGTERM while the bot registers with the Bot API
+    (deleteWebhook) ended in tracebacks, 'cannot reach the Bot API … NoEventLoopError' and
+    exit 1. It stops as soon as it has started."""
+    with bot_api() as api:
+        proc = subprocess.Popen(
+            [*CLI, "serve", "--index", str(idx)], cwd=tmp_path, stderr=subprocess.PIPE,
+            text=True, env=env(tmp_path, TELEGRAM_BOT_TOKEN=TOKEN, TELEGRAM_BASE_URL=api.base_url,
+                               TELEGRAM_BASE_FILE_URL=api.base_file_url,
+                               CONTRACTBOT_ALLOWED_CHATS="100"))
+        assert proc.stderr is not None
+        deadline = time.monotonic() + 120
+        while time.monotonic() < deadline:
+            line = proc.stderr.readline()
+            if not line or "ready" in line:
+                break
+        proc.send_signal(signal.SIGTERM)  # at once: it is still registering
+        rest = proc.communicate(timeout=60)[1]
+    assert proc.returncode == 0, rest
+    assert "contractbot:" not in rest and "Traceback" not in rest and "ERROR" not in rest, rest

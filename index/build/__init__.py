@@ -7,7 +7,13 @@ from .cluster import ClusterAddressError, ClusterError, cluster_address
 from .collections import DEFAULT_COLLECTION, collection_of
 from .fence import BuildStopped, Limits
 from .parallel import Reading, read_contracts
-from .pipeline import TEXT_VERSION, build_from_sources, build_index, contract_parser
+from .pipeline import (
+    TEXT_VERSION,
+    build_from_sources,
+    build_index,
+    contract_parser,
+    redone_after_upgrade,
+)
 from .plan import Parser
 from .report import BuildReport
 from .sources import collect_sources
@@ -16,4 +22,5 @@ from .texts import clause_texts, title_texts
 __all__ = ["DEFAULT_COLLECTION", "TEXT_VERSION", "BuildReport", "BuildStopped",
            "ClusterAddressError", "ClusterError", "Limits", "Parser", "Reading",
            "build_from_sources", "build_index", "clause_texts", "cluster_address",
-           "collect_sources", "collection_of", "contract_parser", "read_contracts", "title_texts"]
+           "collect_sources", "collection_of", "contract_parser", "read_contracts",
+           "redone_after_upgrade", "title_texts"]

@@ -70,6 +70,16 @@ TEXT_VERSION = 6  # 6: tables as rows, sentences joined, OCR, clause-tree fixes;
 PARSE_VERSION = 14
 
 
+def redone_after_upgrade(manifest: Manifest) -> str | None:
+    """What the next build does again because this version indexes texts or reads sources
+    differently from the one that built ``manifest`` (None: nothing)."""
+    if manifest.text_version != TEXT_VERSION:
+        return "reads every source again and embeds every clause again"
+    if manifest.parse_version != PARSE_VERSION:
+        return "reads every source again (the vectors are kept)"
+    return None
+
+
 def build_index(
     sources: Sequence[Path] | None, index_dir: Path, encoder: Encoder, *,
     parse: Parser | None = None, salt: bytes = b"", progress: bool | None = None,
@@ -231,7 +241,7 @@ def _manifest(gen: str, rows: Rows, encoder: Encoder, mode: TokenMode,
         counts[row.contract] = counts.get(row.contract, 0) + 1
     return Manifest(
         generation=gen, encoder=encoder.name, dim=encoder.dim, tokenizer=mode,
-        text_version=TEXT_VERSION,
+        text_version=TEXT_VERSION, parse_version=PARSE_VERSION,
         built_at=_dt.datetime.now(_dt.timezone.utc).isoformat(timespec="seconds"),
         sources=tuple(SourceEntry(c.source, c.key, c.title, h, counts.get(c.key, 0),
                                   collection=c.collection)

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
-from ..errors import ContractbotError
+from ..errors import RulesFileError
 
 SHIPPED_RULES = Path(__file__).resolve().parent.parent / "data" / "spam_rules.txt"
 
@@ -33,14 +33,14 @@ class Rule:
 
 
 def parse_rules(lines: Sequence[str], origin: str = "rules") -> tuple[Rule, ...]:
-    """Parse rule lines; a malformed line is a ContractbotError naming its line number."""
+    """Parse rule lines; a malformed line is a RulesFileError naming its line number."""
     rules: list[Rule] = []
     for number, raw in enumerate(lines, 1):
         line = raw.strip()
         if not line or line.startswith("#"):
             continue
         if "=>" not in line:
-            raise ContractbotError(f"{origin} line {number}: expected 'wrong => right'")
+            raise RulesFileError(f"{origin} line {number}: expected 'wrong => right'")
         left, right = (part.strip() for part in line.split("=>", 1))
         regex = left.startswith("re:")
         if regex:
@@ -48,9 +48,9 @@ def parse_rules(lines: Sequence[str], origin: str = "rules") -> tuple[Rule, ...]
             try:
                 re.compile(left)
             except re.error as err:
-                raise ContractbotError(f"{origin} line {number}: bad pattern ({err})") from err
+                raise RulesFileError(f"{origin} line {number}: bad pattern ({err})") from err
         if not left:
-            raise ContractbotError(f"{origin} line {number}: empty pattern")
+            raise RulesFileError(f"{origin} line {number}: empty pattern")
         rules.append(Rule(left, right, regex))
     # Plain rules longest first, so a long phrase wins over a word inside it.
     plain = sorted((r for r in rules if not r.regex), key=lambda r: -len(r.pattern))
@@ -62,7 +62,7 @@ def _read(path: Path) -> tuple[Rule, ...]:
     try:
         lines = path.read_text(encoding="utf-8-sig").splitlines()
     except OSError as err:
-        raise ContractbotError(f"cannot read rules file {path}: {err.strerror}") from err
+        raise RulesFileError(f"cannot read rules file {path}: {err.strerror}") from err
     return parse_rules(lines, origin=path.name)
 
 

@@ -56,6 +56,7 @@ class Manifest:
     # rebuilds them. A list of paths, nothing more, so later kinds of roots fit too.
     roots: tuple[str, ...] = ()
     format: int = FORMAT_VERSION
+    parse_version: int = 0  # the standard parser's (0: a version that did not record it)
     extra: dict[str, Any] = field(default_factory=dict, compare=False)  # unknown keys, kept
 
     @property
@@ -84,6 +85,7 @@ class Manifest:
             "dim": self.dim,
             "tokenizer": self.tokenizer,
             "text_version": self.text_version,
+            "parse_version": self.parse_version,
             "built_at": self.built_at,
             "contracts": self.contracts,
             "clauses": self.clauses,
@@ -97,7 +99,8 @@ class Manifest:
     def from_json(cls, data: dict[str, Any]) -> Manifest:
         """Read a manifest object; keys this version does not know are kept in ``extra``."""
         known = {"format", "generation", "encoder", "dim", "tokenizer", "text_version",
-                 "built_at", "contracts", "clauses", "sources", "failed", "notes", "roots"}
+                 "parse_version", "built_at", "contracts", "clauses", "sources", "failed",
+                 "notes", "roots"}
         return cls(
             generation=str(data.get("generation") or ""),
             encoder=str(data.get("encoder") or ""),
@@ -113,6 +116,7 @@ class Manifest:
             notes=tuple((n["source"], n["note"]) for n in data.get("notes", [])),
             roots=tuple(str(r) for r in data.get("roots", [])),
             format=int(data.get("format") or 0),
+            parse_version=int(data.get("parse_version") or 0),
             extra={k: v for k, v in data.items() if k not in known},
         )
 
