@@ -95,6 +95,25 @@ def test_rows_older_than_the_kept_days_are_deleted(tmp_path: Path) -> None:
     log.close()
 
 
+def test_one_question_in_either_script_is_one_entry(tmp_path: Path) -> None:
+    """A support group asks in both scripts: 试用期多长 and 試用期多長？ are one question to a
+    lead, counted together (the bot shows every question in the admin's script, so two lines
+    of one count each looked like a duplicate)."""
+    log = QuestionLog(tmp_path / LOG_FILE)
+    log.record_vote("a1", 1, "试用期多长", ["lease 第三条"], "down")
+    log.record_vote("a2", 2, "試用期多長？", ["lease 第一条"], "down")
+    log.record_vote("a3", 2, "押金多少", ["lease 第二条"], "down")
+    for chat, question in ((1, "外星人条款"), (2, "外星人條款 ")):
+        log.record_unanswered(chat, question)
+    summary = log.summary()
+    assert (summary.down, summary.unanswered) == (3, 2)
+    assert [(e.question, e.count, e.chats) for e in summary.downvoted] == [
+        ("押金多少", 1, 1), ("試用期多長？", 2, 2)]
+    assert summary.downvoted[1].clauses == ("lease 第一条",)  # the newest answer's
+    assert [(e.question, e.count) for e in summary.unanswered_questions] == [("外星人條款 ", 2)]
+    assert len(log.summary(limit=1).downvoted) == 1
+
+
 def test_the_feedback_listing_writes_nothing(tmp_path: Path, capsys) -> None:
     """A missing index is one line (exit 1) and no folder; an index without a log lists
     nothing and gets no log; a log is read as it is: nothing purged, nothing left beside it."""
