@@ -165,7 +165,12 @@ async def cmd_clause(update: Update, context: Ctx) -> None:
         await reply(msg, query_error_text(err, script))
         return
     if not hits:
-        await reply(msg, texts.say(texts.CLAUSE_MISSING, script, number=escape(number)))
+        missing = texts.say(texts.CLAUSE_MISSING, script, number=escape(number))
+        scoped = [c for c in infos if not chosen and c.key == contract]
+        if scoped:  # say why: /use limits this chat or topic to one contract
+            hint = texts.CLAUSE_MISSING_TOPIC if topic_of(update) else texts.CLAUSE_MISSING_SCOPED
+            missing += texts.say(hint, script, **_named(infos, scoped[0], script))
+        await reply(msg, missing)
         return
     result = SearchResult(question=number, hits=tuple(hits))
     for html in render_answer(compose(result, script=script, child_chars=CLAUSE_CHILD_CHARS)):

@@ -48,3 +48,12 @@ async def test_clause_names_its_contract_by_number_title_or_key(tmp_path: Path) 
     assert got[1].startswith("<b>《房屋租赁合同》（lease-b.txt） 第二条</b>")
     assert got[2] == got[0]
     assert got[3] == "没有收录名为 nosuch 的合同。可用 /contracts 查看已收录的合同。"
+
+
+async def test_a_clause_missing_from_the_used_contract_says_why(tmp_path: Path) -> None:
+    """/use limits the chat: /clause 2.1 (a number only another contract has) says so, not
+    just 没有找到 while the lead can see 2.1 in /contracts' other contract."""
+    got = await replies(tmp_path, "/use lease", "/clause 2.1", "/clause 9.9 maint")
+    assert got[1] == ("没有找到条款 2.1。\n"
+                      "本聊天只在《房屋租赁合同》（lease.txt）中查找；/use all 取消。")
+    assert got[2] == "没有找到条款 9.9。"  # a contract named: no /use hint

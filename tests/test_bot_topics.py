@@ -38,6 +38,7 @@ async def test_use_in_a_topic_limits_that_topic_only(tmp_path: Path) -> None:
     for other in (88, None):  # another topic and the chat outside topics: every contract
         assert "《在线客服系统升级服务合同》" in asked[other]["text"]
     assert asked[88]["message_thread_id"] == 88
-    assert clause["text"] == "没有找到条款 7.2。"
+    assert clause["text"] == ("没有找到条款 7.2。\n"
+                              "本话题只在《软件维护服务合同》中查找；/use all 取消。")
     assert cleared["text"] == "本话题现在在所有合同中查找。"
     assert "《在线客服系统升级服务合同》" in again["text"]
