@@ -170,7 +170,8 @@ def _summary(db: sqlite3.Connection, days: int, limit: int) -> Summary:
         "SELECT kind, COUNT(*) FROM entries WHERE at >= ? GROUP BY kind", (cutoff,)).fetchall())
     lists = {kind: _grouped(db.execute(
         "SELECT question, at, chat_id, clauses FROM entries WHERE kind = ? AND at >= ? "
-        "ORDER BY at DESC, id DESC", (kind, cutoff)).fetchall(), limit) for kind in ("down", "unanswered")}
+        "ORDER BY at DESC, id DESC", (kind, cutoff)).fetchall(), limit)
+        for kind in ("down", "unanswered")}
     return Summary(days=days, up=counts.get("up", 0), down=counts.get("down", 0),
                    unanswered=counts.get("unanswered", 0), downvoted=lists["down"],
                    unanswered_questions=lists["unanswered"])
