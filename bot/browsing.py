@@ -150,26 +150,31 @@ async def cmd_clause(update: Update, context: Ctx) -> None:
     searcher = await context.bot_data.live_searcher()
     infos = await asyncio.to_thread(searcher.contracts, collections=access.collections)
     chosen, number = _clause_target(infos, args)
-    if len(chosen) > 1:
-        await reply(msg, _not_one(infos, chosen, " ".join(args[len(number.split()):]), script))
-        return
-    contract = (chosen[0].key if chosen
-                else reachable_scope(context, topic_of(update), searcher, access))
+    scope = reachable_scope(context, topic_of(update), searcher, access)
     try:
-        hits = await asyncio.to_thread(searcher.get_clause, number, contract,
-                                       collections=access.collections)
-        if not hits and not chosen and len(args) > 1:  # /clause 7.2 NOSUCHKEY: say so
-            hits = await asyncio.to_thread(searcher.get_clause, args[0], args[-1],
+        hits = (await asyncio.to_thread(searcher.get_clause, number, chosen[0].key,
+                                        collections=access.collections)
+                if len(chosen) == 1 else [])
+        if not hits:  # the tail may be part of the number (/clause 附件二 1): read it whole
+            hits = await asyncio.to_thread(searcher.get_clause, " ".join(args), scope,
                                            collections=access.collections)
+            if hits:
+                chosen, number = [], " ".join(args)
+        if not hits and not chosen and len(args) > 1:  # /clause 7.2 NOSUCHKEY: say so
+            await asyncio.to_thread(searcher.get_clause, args[0], args[-1],
+                                    collections=access.collections)
     except QueryError as err:
         await reply(msg, query_error_text(err, script))
         return
+    if len(chosen) > 1 and not hits:
+        await reply(msg, _not_one(infos, chosen, " ".join(args[len(number.split()):]), script))
+        return
     if not hits:
         missing = texts.say(texts.CLAUSE_MISSING, script, number=escape(number))
-        scoped = [c for c in infos if not chosen and c.key == contract]
-        if scoped:  # say why: /use limits this chat or topic to one contract
+        if not chosen and scope is not None:  # say why: /use limits this chat or topic
             hint = texts.CLAUSE_MISSING_TOPIC if topic_of(update) else texts.CLAUSE_MISSING_SCOPED
-            missing += texts.say(hint, script, **_named(infos, scoped[0], script))
+            used = next(c for c in infos if c.key == scope)
+            missing += texts.say(hint, script, **_named(infos, used, script))
         await reply(msg, missing)
         return
     result = SearchResult(question=number, hits=tuple(hits))

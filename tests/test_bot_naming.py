@@ -12,11 +12,13 @@ from test_bot_e2e import PRIVATE, running_bot
 
 LEASE_B = {**LEASE, "key": "lease-b"}  # the same title, another file
 TAIWAN = {**LEASE, "key": "房屋租賃契約書", "title": "房屋租賃契約書"}
+ANNEXED = {"key": "zz-annexed", "title": "设备引进合同", "parties": {}, "clauses": [
+    ["附件二 1", "附件二", "技术培训", "培训在转让方工厂进行。"]]}
 
 
 async def replies(tmp_path: Path, *texts: str) -> list[str]:
     """The bot's reply to each of ``texts`` sent in turn in a private chat."""
-    async with running_bot(tmp_path, MAINT, LEASE, LEASE_B, TAIWAN) as api:
+    async with running_bot(tmp_path, MAINT, LEASE, LEASE_B, TAIWAN, ANNEXED) as api:
         for n, text in enumerate(texts, 1):
             api.push("message", message(PRIVATE, text, message_id=n))
             await api.wait_for("sendMessage", n)
@@ -57,3 +59,10 @@ async def test_a_clause_missing_from_the_used_contract_says_why(tmp_path: Path) 
     assert got[1] == ("没有找到条款 2.1。\n"
                       "本聊天只在《房屋租赁合同》（lease.txt）中查找；/use all 取消。")
     assert got[2] == "没有找到条款 9.9。"  # a contract named: no /use hint
+
+
+async def test_a_clause_number_with_a_space_is_not_taken_for_a_contract(tmp_path: Path) -> None:
+    """附件二 1 is one clause number: its 1 is not contract number 1 of /contracts."""
+    [annex, named] = await replies(tmp_path, "/clause 附件二 1", "/clause 附件二 1 zz-annexed")
+    assert annex.startswith("<b>《设备引进合同》 附件二 技术培训 › 附件二 1</b>")
+    assert named == annex

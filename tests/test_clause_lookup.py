@@ -59,3 +59,4 @@ def test_an_item_inside_its_clause_quotes_the_clause(searcher) -> None:
     assert numbers(searcher, "第二條（二）", "licence") == ["licence#第二条"]
     assert numbers(searcher, "第2条(1)", "lease") == ["lease#第二条"]
     assert numbers(searcher, "第九条第二项", "lease") == []
+    assert numbers(searcher, "第二条 软件许可协议") == []  # a number only, not a question

@@ -121,7 +121,8 @@ def numbered_clauses(gen: LoadedGeneration, reach: Reach, number: str, contract:
         found = _chapter_clauses(gen, inside, chapters)
     else:
         found = [i for i in inside if gen.numbers[i] in clause_number_forms(number)]
-        for forms in (() if found else next(iter(cited_numbers(number)), ())):
+        item = not found and _CITED_ARTICLE.fullmatch(normalize_text(number).strip())
+        for forms in (next(iter(cited_numbers(number)), ()) if item else ()):
             found = [i for i in inside if gen.numbers[i] in forms]
             if found:
                 break
