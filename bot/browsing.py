@@ -69,6 +69,14 @@ def _named(infos: list[ContractInfo], chosen: ContractInfo, script: Script) -> d
             "source": f"（{escape(chosen.source)}）" if shared and chosen.source else ""}
 
 
+def _scope_note(infos: list[ContractInfo], scope: str, topic: int | None,
+                script: Script) -> str:
+    """The line that says /use limits this chat (or forum topic) to contract ``scope``."""
+    used = next(c for c in infos if c.key == scope)
+    note = texts.SCOPE_NOTE_TOPIC if topic is not None else texts.SCOPE_NOTE
+    return texts.say(note, script, **_named(infos, used, script))
+
+
 def _not_one(infos: list[ContractInfo], chosen: list[ContractInfo], name: str,
              script: Script) -> str:
     """The reply to a contract name that means none or several of ``infos``."""
@@ -104,6 +112,9 @@ async def cmd_contracts(update: Update, context: Ctx) -> None:
         await reply(msg, texts.say(texts.NO_CONTRACTS, script))
         return
     lines = [texts.say(texts.CONTRACTS_HEAD, script), *contract_lines(infos, script)]
+    topic = topic_of(update)
+    if (scope := reachable_scope(context, topic, searcher, access)) is not None:
+        lines.append(_scope_note(infos, scope, topic, script))  # which one /use chose here
     for part in pack(lines, sep="\n"):
         await reply(msg, part)
 
@@ -172,9 +183,7 @@ async def cmd_clause(update: Update, context: Ctx) -> None:
     if not hits:
         missing = texts.say(texts.CLAUSE_MISSING, script, number=escape(number))
         if not chosen and scope is not None:  # say why: /use limits this chat or topic
-            hint = texts.CLAUSE_MISSING_TOPIC if topic_of(update) else texts.CLAUSE_MISSING_SCOPED
-            used = next(c for c in infos if c.key == scope)
-            missing += texts.say(hint, script, **_named(infos, used, script))
+            missing += "\n" + _scope_note(infos, scope, topic_of(update), script)
         await reply(msg, missing)
         return
     result = SearchResult(question=number, hits=tuple(hits))

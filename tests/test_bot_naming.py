@@ -66,3 +66,11 @@ async def test_a_clause_number_with_a_space_is_not_taken_for_a_contract(tmp_path
     [annex, named] = await replies(tmp_path, "/clause 附件二 1", "/clause 附件二 1 zz-annexed")
     assert annex.startswith("<b>《设备引进合同》 附件二 技术培训 › 附件二 1</b>")
     assert named == annex
+
+
+async def test_contracts_says_which_contract_use_chose(tmp_path: Path) -> None:
+    """A lead coming back to a chat sees in /contracts that /use limits it, and to what."""
+    [listing, _, scoped, _, clear] = await replies(
+        tmp_path, "/contracts", "/use lease-b", "/contracts", "/use all", "/contracts")
+    assert scoped == listing + "\n本聊天只在《房屋租赁合同》（lease-b.txt）中查找；/use all 取消。"
+    assert clear == listing
