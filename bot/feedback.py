@@ -18,7 +18,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from index import ContractbotError, normalize_text
+from index import ContractbotError, Script, normalize_text, to_script
 
 LOG_FILE = "feedback.sqlite"
 _END_MARKS = "?？!！。.~～ "
@@ -194,20 +194,22 @@ def _grouped(rows: list[tuple[str, str, int, str]], limit: int) -> tuple[Entry, 
                  for group in list(groups.values())[:limit])
 
 
-def format_summary(summary: Summary, *, lang: str = "en") -> str:
+def format_summary(summary: Summary, *, lang: str = "en",
+                   script: Script = "simplified") -> str:
     """A readable summary: counts, then the 👎 and unanswered questions (English for the CLI,
-    Chinese for the bot's /feedback)."""
+    Chinese in ``script`` for the bot's /feedback). Questions stay as asked, in their asker's
+    script, and cited clauses as their contract keys, so that /use and /clause take them."""
     zh = lang == "zh"
     head = (f"最近 {summary.days} 天：👍 {summary.up}  👎 {summary.down}  未答 {summary.unanswered}"
             if zh else f"last {summary.days} days: 👍 {summary.up}  👎 {summary.down}  "
             f"unanswered {summary.unanswered}")
-    lines = [head]
+    lines = [to_script(head, script) if zh else head]
     for title, items in ((("👎：" if zh else "👎:"), summary.downvoted),
                          (("未找到相关条款：" if zh else "unanswered:"),
                           summary.unanswered_questions)):
         if not items:
             continue
-        lines.append(title)
+        lines.append(to_script(title, script) if zh else title)
         for e in items:
             cited = f"  [{', '.join(e.clauses)}]" if e.clauses else ""
             lines.append(f"  {e.count}× {e.question}{cited}  ({e.last_at[:16].replace('T', ' ')})")

@@ -95,6 +95,26 @@ def test_rows_older_than_the_kept_days_are_deleted(tmp_path: Path) -> None:
     log.close()
 
 
+async def test_feedback_keeps_questions_and_keys_as_logged_for_a_traditional_admin(
+        tmp_path: Path) -> None:
+    """An admin who asks in Traditional gets /feedback's words in Traditional, but each
+    question as its asker wrote it (who asks in which script shows) and each cited clause by
+    its contract key (租赁合同, not 租賃合同, a key that does not exist)."""
+    keyed = {**LEASE, "key": "租赁合同"}
+    async with team_bot(tmp_path, {"": [MAINT, keyed]},
+                        allowed_chats=frozenset({CHAT})) as (api, app):
+        log = app.bot_data.log
+        log.record_vote("a1", CHAT, "押金是多少", ["租赁合同 第二条"], "down")
+        log.record_unanswered(CHAT, "颱風天怎麼辦")
+        api.push("message", message(ADMIN, "押金怎麼退", message_id=1))
+        await api.wait_for("sendMessage", 1)
+        api.push("message", message(ADMIN, "/feedback", message_id=2))
+        report = (await api.wait_for("sendMessage", 2))[-1]["text"]
+    assert report.startswith("最近 90 天：👍 0  👎 1  未答 1\n👎：\n")
+    assert "  1× 押金是多少  [租赁合同 第二条]" in report
+    assert "未找到相關條款：\n  1× 颱風天怎麼辦  (" in report
+
+
 def test_one_question_in_either_script_is_one_entry(tmp_path: Path) -> None:
     """A support group asks in both scripts: 试用期多长 and 試用期多長？ are one question to a
     lead, counted together (the bot shows every question in the admin's script, so two lines
