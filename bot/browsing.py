@@ -13,7 +13,7 @@ from index import normalize_text as _norm
 
 from . import texts
 from .comparing import render_comparison
-from .compose import compose
+from .compose import CLAUSE_CHILD_CHARS, compose
 from .render import pack, render_answer
 from .replies import (
     asker_script,
@@ -25,8 +25,6 @@ from .replies import (
     topic_of,
 )
 from .state import Ctx
-
-CLAUSE_CHILD_CHARS = 12_000  # characters of a heading's sub-clauses /clause quotes
 
 
 def contract_lines(infos: list[ContractInfo], script: Script) -> list[str]:
