@@ -67,11 +67,19 @@ def _named(infos: list[ContractInfo], chosen: ContractInfo, script: Script) -> d
             "source": f"（{escape(chosen.source)}）" if shared and chosen.source else ""}
 
 
-def _scope_note(infos: list[ContractInfo], scope: str, topic: int | None,
-                script: Script) -> str:
+def _where(update: Update, chat: str, topic: str, general: str) -> str:
+    """The words for where /use applies: a chat, a forum topic, or a forum outside its
+    topics (General), whose /use leaves the topics as they are."""
+    if topic_of(update) is not None:
+        return topic
+    forum = update.effective_chat is not None and bool(update.effective_chat.is_forum)
+    return general if forum else chat
+
+
+def _scope_note(update: Update, infos: list[ContractInfo], scope: str, script: Script) -> str:
     """The line that says /use limits this chat (or forum topic) to contract ``scope``."""
     used = next(c for c in infos if c.key == scope)
-    note = texts.SCOPE_NOTE_TOPIC if topic is not None else texts.SCOPE_NOTE
+    note = _where(update, texts.SCOPE_NOTE, texts.SCOPE_NOTE_TOPIC, texts.SCOPE_NOTE_GENERAL)
     return texts.say(note, script, **_named(infos, used, script))
 
 
@@ -112,7 +120,7 @@ async def cmd_contracts(update: Update, context: Ctx) -> None:
     lines = [texts.say(texts.CONTRACTS_HEAD, script), *contract_lines(infos, script)]
     topic = topic_of(update)
     if (scope := reachable_scope(context, topic, searcher, access)) is not None:
-        lines.append(_scope_note(infos, scope, topic, script))  # which one /use chose here
+        lines.append(_scope_note(update, infos, scope, script))  # which one /use chose here
     for part in pack(lines, sep="\n"):
         await reply(msg, part)
 
@@ -131,7 +139,8 @@ async def cmd_use(update: Update, context: Ctx) -> None:
     topic = topic_of(update)
     if arg.lower() in ("all", "全部"):
         chat_state(context).set_scope(topic, None)
-        cleared = texts.USE_CLEARED if topic is None else texts.USE_CLEARED_TOPIC
+        cleared = _where(update, texts.USE_CLEARED, texts.USE_CLEARED_TOPIC,
+                         texts.USE_CLEARED_GENERAL)
         await reply(msg, texts.say(cleared, script))
         return
     searcher = await context.bot_data.live_searcher()
@@ -142,8 +151,8 @@ async def cmd_use(update: Update, context: Ctx) -> None:
         return
     state = chat_state(context)
     state.set_scope(topic, chosen[0].key)
-    await reply(msg, texts.say(texts.USE_SET if topic is None else texts.USE_SET_TOPIC, script,
-                               **_named(infos, chosen[0], script)))
+    chosen_here = _where(update, texts.USE_SET, texts.USE_SET_TOPIC, texts.USE_SET_GENERAL)
+    await reply(msg, texts.say(chosen_here, script, **_named(infos, chosen[0], script)))
 
 
 async def cmd_clause(update: Update, context: Ctx) -> None:
@@ -181,7 +190,7 @@ async def cmd_clause(update: Update, context: Ctx) -> None:
     if not hits:
         missing = texts.say(texts.CLAUSE_MISSING, script, number=escape(number))
         if not chosen and scope is not None:  # say why: /use limits this chat or topic
-            missing += "\n" + _scope_note(infos, scope, topic_of(update), script)
+            missing += "\n" + _scope_note(update, infos, scope, script)
         await reply(msg, missing)
         return
     result = SearchResult(question=number, hits=tuple(hits))

@@ -39,6 +39,9 @@ USE_SET = "本聊天现在只在《{title}》{source}中查找。/use all 取消
 USE_CLEARED = "本聊天现在在所有合同中查找。"
 USE_SET_TOPIC = "本话题现在只在《{title}》{source}中查找（其他话题不变）。/use all 取消。"
 USE_CLEARED_TOPIC = "本话题现在在所有合同中查找。"
+USE_SET_GENERAL = ("话题之外（General）现在只在《{title}》{source}中查找（各话题不变）。"
+                   "/use all 取消。")
+USE_CLEARED_GENERAL = "话题之外（General）现在在所有合同中查找（各话题不变）。"
 USE_UNKNOWN = "没有这份合同：{arg}。可用 /contracts 查看编号。"
 USE_USAGE = "用法：/use 编号、代号或合同名称，例如 /use 1；/use all 取消。"
 USE_AMBIGUOUS = "有 {count} 份合同叫这个名字，请用编号或代号选择："
@@ -46,6 +49,7 @@ CLAUSE_USAGE = "用法：/clause 条款号 [合同编号、代号或名称]，�
 CLAUSE_MISSING = "没有找到条款 {number}。"
 SCOPE_NOTE = "本聊天只在《{title}》{source}中查找；/use all 取消。"
 SCOPE_NOTE_TOPIC = "本话题只在《{title}》{source}中查找；/use all 取消。"
+SCOPE_NOTE_GENERAL = "话题之外（General）只在《{title}》{source}中查找；/use all 取消。"
 ASK_USAGE = "请在 /ask 后写上问题，例如 /ask 乙方响应时间是多少"
 NOT_TEXT = "我只能回答文字问题。请直接用文字提问，例如：乙方响应时间是多少。/help 查看用法。"
 UNKNOWN_COMMAND = "没有这个命令：{command}。/help 查看可用的命令。"
