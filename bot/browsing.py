@@ -13,7 +13,7 @@ from index import normalize_text as _norm
 
 from . import texts
 from .comparing import render_comparison
-from .compose import compose
+from .compose import CLAUSE_CHILD_CHARS, compose
 from .render import pack, render_answer
 from .replies import (
     asker_script,
@@ -25,8 +25,6 @@ from .replies import (
     topic_of,
 )
 from .state import Ctx
-
-CLAUSE_CHILD_CHARS = 12_000  # characters of a heading's sub-clauses /clause quotes
 
 
 def contract_lines(infos: list[ContractInfo], script: Script) -> list[str]:
@@ -43,6 +41,71 @@ def contract_lines(infos: list[ContractInfo], script: Script) -> list[str]:
         for n, c in enumerate(infos, 1)]
 
 
+def pick_contracts(infos: list[ContractInfo], name: str) -> list[ContractInfo]:
+    """The contracts ``name`` means: a key, a number in the /contracts list, or (in either
+    script, with or without 《》) a key, title or file name; several when titles repeat."""
+    name = name.strip()
+    exact = [c for c in infos if c.key == name]
+    if exact:
+        return exact
+    if name.isdigit():
+        return [infos[int(name) - 1]] if 1 <= int(name) <= len(infos) else []
+    want = _norm(name.strip("《》 "))
+    for named in (lambda c: c.key, lambda c: c.title, lambda c: c.source,
+                  lambda c: c.source.rsplit(".", 1)[0]):
+        found = [c for c in infos if want and _norm(named(c)) == want]
+        if found:
+            return found
+    return []
+
+
+def _named(infos: list[ContractInfo], chosen: ContractInfo, script: Script) -> dict[str, str]:
+    """``title`` and ``source`` of a reply naming ``chosen`` (the file name when another
+    listed contract has its title)."""
+    shared = sum(_norm(c.title) == _norm(chosen.title) for c in infos) > 1
+    return {"title": escape(to_script(chosen.title, script)),
+            "source": f"（{escape(chosen.source)}）" if shared and chosen.source else ""}
+
+
+def _where(update: Update, chat: str, topic: str, general: str) -> str:
+    """The words for where /use applies: a chat, a forum topic, or a forum outside its
+    topics (General), whose /use leaves the topics as they are."""
+    if topic_of(update) is not None:
+        return topic
+    forum = update.effective_chat is not None and bool(update.effective_chat.is_forum)
+    return general if forum else chat
+
+
+def _scope_note(update: Update, infos: list[ContractInfo], scope: str, script: Script) -> str:
+    """The line that says /use limits this chat (or forum topic) to contract ``scope``."""
+    used = next(c for c in infos if c.key == scope)
+    note = _where(update, texts.SCOPE_NOTE, texts.SCOPE_NOTE_TOPIC, texts.SCOPE_NOTE_GENERAL)
+    return texts.say(note, script, **_named(infos, used, script))
+
+
+def _not_one(infos: list[ContractInfo], chosen: list[ContractInfo], name: str,
+             script: Script) -> str:
+    """The reply to a contract name that means none or several of ``infos``."""
+    if not chosen:
+        return texts.say(texts.USE_UNKNOWN, script, arg=escape(name))
+    lines = contract_lines(infos, script)
+    keys = {c.key for c in chosen}
+    return "\n".join([texts.say(texts.USE_AMBIGUOUS, script, count=len(chosen)),
+                      *(line for c, line in zip(infos, lines, strict=True) if c.key in keys)])
+
+
+def _clause_target(infos: list[ContractInfo],
+                   args: list[str]) -> tuple[list[ContractInfo], str]:
+    """The contracts and the clause number of /clause's ``args``: the longest tail that
+    names contracts (房屋租赁合同 模板一), and the rest; a number written with spaces
+    (第 十三 条) when no tail names one."""
+    for start in range(1, len(args)):
+        chosen = pick_contracts(infos, " ".join(args[start:]))
+        if chosen:
+            return chosen, " ".join(args[:start])
+    return [], " ".join(args)
+
+
 async def cmd_contracts(update: Update, context: Ctx) -> None:
     """/contracts: key, title and clause count of each contract the chat may read."""
     msg = update.effective_message
@@ -55,6 +118,9 @@ async def cmd_contracts(update: Update, context: Ctx) -> None:
         await reply(msg, texts.say(texts.NO_CONTRACTS, script))
         return
     lines = [texts.say(texts.CONTRACTS_HEAD, script), *contract_lines(infos, script)]
+    topic = topic_of(update)
+    if (scope := reachable_scope(context, topic, searcher, access)) is not None:
+        lines.append(_scope_note(update, infos, scope, script))  # which one /use chose here
     for part in pack(lines, sep="\n"):
         await reply(msg, part)
 
@@ -65,28 +131,28 @@ async def cmd_use(update: Update, context: Ctx) -> None:
     msg = update.effective_message
     if msg is None or (access := await guard(update, context)) is None:
         return
-    script = asker_script(update, context)
     arg = " ".join(context.args or []).strip()
+    script = asker_script(update, context, arg)
     if not arg:
         await reply(msg, texts.say(texts.USE_USAGE, script))
         return
     topic = topic_of(update)
     if arg.lower() in ("all", "全部"):
         chat_state(context).set_scope(topic, None)
-        cleared = texts.USE_CLEARED if topic is None else texts.USE_CLEARED_TOPIC
+        cleared = _where(update, texts.USE_CLEARED, texts.USE_CLEARED_TOPIC,
+                         texts.USE_CLEARED_GENERAL)
         await reply(msg, texts.say(cleared, script))
         return
     searcher = await context.bot_data.live_searcher()
     infos = await asyncio.to_thread(searcher.contracts, collections=access.collections)
-    chosen = next((c for c in infos if c.key == arg), None)
-    if chosen is None and arg.isdigit() and 1 <= int(arg) <= len(infos):
-        chosen = infos[int(arg) - 1]
-    if chosen is None:
-        await reply(msg, texts.say(texts.USE_UNKNOWN, script, arg=escape(arg)))
+    chosen = pick_contracts(infos, arg)
+    if len(chosen) != 1:
+        await reply(msg, _not_one(infos, chosen, arg, script))
         return
-    chat_state(context).set_scope(topic, chosen.key)
-    await reply(msg, texts.say(texts.USE_SET if topic is None else texts.USE_SET_TOPIC, script,
-                               title=escape(to_script(chosen.title, script))))
+    state = chat_state(context)
+    state.set_scope(topic, chosen[0].key)
+    chosen_here = _where(update, texts.USE_SET, texts.USE_SET_TOPIC, texts.USE_SET_GENERAL)
+    await reply(msg, texts.say(chosen_here, script, **_named(infos, chosen[0], script)))
 
 
 async def cmd_clause(update: Update, context: Ctx) -> None:
@@ -99,18 +165,33 @@ async def cmd_clause(update: Update, context: Ctx) -> None:
     if not args:
         await reply(msg, texts.say(texts.CLAUSE_USAGE, script))
         return
-    number = args[0]
     searcher = await context.bot_data.live_searcher()
-    contract = (args[1] if len(args) > 1
-                else reachable_scope(context, topic_of(update), searcher, access))
+    infos = await asyncio.to_thread(searcher.contracts, collections=access.collections)
+    chosen, number = _clause_target(infos, args)
+    scope = reachable_scope(context, topic_of(update), searcher, access)
     try:
-        hits = await asyncio.to_thread(searcher.get_clause, number, contract,
-                                       collections=access.collections)
+        hits = (await asyncio.to_thread(searcher.get_clause, number, chosen[0].key,
+                                        collections=access.collections)
+                if len(chosen) == 1 else [])
+        if not hits:  # the tail may be part of the number (/clause 附件二 1): read it whole
+            hits = await asyncio.to_thread(searcher.get_clause, " ".join(args), scope,
+                                           collections=access.collections)
+            if hits:
+                chosen, number = [], " ".join(args)
+        if not hits and not chosen and len(args) > 1:  # /clause 7.2 NOSUCHKEY: say so
+            await asyncio.to_thread(searcher.get_clause, args[0], args[-1],
+                                    collections=access.collections)
     except QueryError as err:
         await reply(msg, query_error_text(err, script))
         return
+    if len(chosen) > 1 and not hits:
+        await reply(msg, _not_one(infos, chosen, " ".join(args[len(number.split()):]), script))
+        return
     if not hits:
-        await reply(msg, texts.say(texts.CLAUSE_MISSING, script, number=escape(number)))
+        missing = texts.say(texts.CLAUSE_MISSING, script, number=escape(number))
+        if not chosen and scope is not None:  # say why: /use limits this chat or topic
+            missing += "\n" + _scope_note(update, infos, scope, script)
+        await reply(msg, missing)
         return
     result = SearchResult(question=number, hits=tuple(hits))
     for html in render_answer(compose(result, script=script, child_chars=CLAUSE_CHILD_CHARS)):

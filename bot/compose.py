@@ -28,7 +28,8 @@ UNCITED = "没有找到{numbers}，以下是最相关的条款。"  # a cited nu
 UNCITED_ALONE = "没有找到{numbers}。"  # … and no other clause is relevant
 # after NOTHING for a question without a Chinese character (the encoders read English poorly)
 ASK_IN_CHINESE = "合同是中文的，请用中文提问，例如：乙方响应时间是多少"
-MORE_CHILDREN = "……另有 {count} 条子条款未显示，可用 /clause {first} 查看。"
+MORE_CHILDREN = "……另有 {count} 条子条款未显示，可用 /clause {number} {key} 查看。"
+CLAUSE_CHILD_CHARS = 12_000  # characters of a heading's sub-clauses /clause quotes
 # An unfilled blank, however the contract draws it: a run of underscores (half or full width),
 # of dashes or of spaces (full-width spaces are spaces after cleaning) between two words (not
 # around a number: "达  30  日" is filled in), a
@@ -136,6 +137,13 @@ def party_note(question: str, parties: dict[str, str]) -> str | None:
     return "本合同中" + "，".join(named) if named else None
 
 
+def _rest_from(hit: Hit, rest: tuple[Clause, ...], budget: int) -> str:
+    """The clause number whose /clause shows the sub-clauses left out: the heading itself when
+    /clause quotes all of them, else the first one left out."""
+    whole = sum(len(child_line(c)) for c in hit.children)
+    return hit.clause.clause if budget < CLAUSE_CHILD_CHARS >= whole else rest[0].clause
+
+
 def _children(hit: Hit, script: Script, budget: int | None) -> tuple[tuple[str, ...], str | None]:
     """The sub-clause lines of ``hit`` within ``budget`` characters, and the note on those
     left out."""
@@ -145,7 +153,8 @@ def _children(hit: Hit, script: Script, budget: int | None) -> tuple[tuple[str, 
         line = to_script(child_line(child), script)
         if budget is not None and lines and used + len(line) > budget:
             rest = hit.children[i:]
-            note = MORE_CHILDREN.format(count=len(rest), first=rest[0].clause)
+            note = MORE_CHILDREN.format(count=len(rest), number=_rest_from(hit, rest, budget),
+                                        key=hit.clause.contract)
             return tuple(lines), to_script(note, script)
         lines.append(line)
         used += len(line)

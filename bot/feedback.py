@@ -18,9 +18,10 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from index import ContractbotError
+from index import ContractbotError, Script, normalize_text, to_script
 
 LOG_FILE = "feedback.sqlite"
+_END_MARKS = "?？!！。.~～ "
 PURGE_EVERY = 3600.0  # seconds between deletions of expired rows while the bot runs
 _SCHEMA = (
     "CREATE TABLE IF NOT EXISTS entries (id INTEGER PRIMARY KEY, answer TEXT UNIQUE, "
@@ -167,36 +168,48 @@ def _summary(db: sqlite3.Connection, days: int, limit: int) -> Summary:
     cutoff = _cutoff(days)
     counts = dict(db.execute(
         "SELECT kind, COUNT(*) FROM entries WHERE at >= ? GROUP BY kind", (cutoff,)).fetchall())
-    lists = {kind: db.execute(
-        "SELECT MIN(question), COUNT(*), MAX(at), COUNT(DISTINCT chat_id), "
-        "(SELECT e2.clauses FROM entries e2 WHERE e2.kind = e.kind AND "
-        " lower(trim(e2.question)) = lower(trim(e.question)) ORDER BY e2.at DESC "
-        " LIMIT 1) FROM entries e WHERE kind = ? AND at >= ? GROUP BY lower(trim(question)) "
-        "ORDER BY MAX(at) DESC LIMIT ?", (kind, cutoff, limit)).fetchall()
+    lists = {kind: _grouped(db.execute(
+        "SELECT question, at, chat_id, clauses FROM entries WHERE kind = ? AND at >= ? "
+        "ORDER BY at DESC, id DESC", (kind, cutoff)).fetchall(), limit)
         for kind in ("down", "unanswered")}
-
-    def entries(kind: str) -> tuple[Entry, ...]:
-        return tuple(Entry(q, n, at, tuple(json.loads(cl or "[]")), chats)
-                     for q, n, at, chats, cl in lists[kind])
     return Summary(days=days, up=counts.get("up", 0), down=counts.get("down", 0),
-                   unanswered=counts.get("unanswered", 0), downvoted=entries("down"),
-                   unanswered_questions=entries("unanswered"))
+                   unanswered=counts.get("unanswered", 0), downvoted=lists["down"],
+                   unanswered_questions=lists["unanswered"])
 
 
-def format_summary(summary: Summary, *, lang: str = "en") -> str:
+def _same_question(question: str) -> str:
+    """What makes two logged questions one: 试用期多长, 試用期多長 and 试用期多长？ are one."""
+    return normalize_text(question).strip().rstrip(_END_MARKS).strip().lower()
+
+
+def _grouped(rows: list[tuple[str, str, int, str]], limit: int) -> tuple[Entry, ...]:
+    """Rows (newest first) grouped by question in either script: the newest wording, how
+    often, when last, its newest cited clauses and in how many chats; the ``limit`` most
+    recent."""
+    groups: dict[str, list[tuple[str, str, int, str]]] = {}
+    for row in rows:
+        groups.setdefault(_same_question(row[0]), []).append(row)
+    return tuple(Entry(group[0][0], len(group), group[0][1],
+                       tuple(json.loads(group[0][3] or "[]")), len({r[2] for r in group}))
+                 for group in list(groups.values())[:limit])
+
+
+def format_summary(summary: Summary, *, lang: str = "en",
+                   script: Script = "simplified") -> str:
     """A readable summary: counts, then the 👎 and unanswered questions (English for the CLI,
-    Chinese for the bot's /feedback)."""
+    Chinese in ``script`` for the bot's /feedback). Questions stay as asked, in their asker's
+    script, and cited clauses as their contract keys, so that /use and /clause take them."""
     zh = lang == "zh"
     head = (f"最近 {summary.days} 天：👍 {summary.up}  👎 {summary.down}  未答 {summary.unanswered}"
             if zh else f"last {summary.days} days: 👍 {summary.up}  👎 {summary.down}  "
             f"unanswered {summary.unanswered}")
-    lines = [head]
+    lines = [to_script(head, script) if zh else head]
     for title, items in ((("👎：" if zh else "👎:"), summary.downvoted),
                          (("未找到相关条款：" if zh else "unanswered:"),
                           summary.unanswered_questions)):
         if not items:
             continue
-        lines.append(title)
+        lines.append(to_script(title, script) if zh else title)
         for e in items:
             cited = f"  [{', '.join(e.clauses)}]" if e.clauses else ""
             lines.append(f"  {e.count}× {e.question}{cited}  ({e.last_at[:16].replace('T', ' ')})")

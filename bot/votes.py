@@ -8,7 +8,7 @@ from html import escape
 
 from telegram import InlineKeyboardButton, Update
 
-from index import Hit, to_script
+from index import Hit
 
 from . import texts
 from .access import is_admin
@@ -85,6 +85,6 @@ async def cmd_feedback(update: Update, context: Ctx) -> None:
     if not summary.downvoted and not summary.unanswered_questions:
         await reply(msg, texts.say(texts.FEEDBACK_EMPTY, script, days=summary.days))
         return
-    text = to_script(format_summary(summary, lang="zh"), script)
+    text = format_summary(summary, lang="zh", script=script)
     for part in pack(escape(text).split("\n"), sep="\n"):
         await reply(msg, part)

@@ -95,6 +95,45 @@ def test_rows_older_than_the_kept_days_are_deleted(tmp_path: Path) -> None:
     log.close()
 
 
+async def test_feedback_keeps_questions_and_keys_as_logged_for_a_traditional_admin(
+        tmp_path: Path) -> None:
+    """An admin who asks in Traditional gets /feedback's words in Traditional, but each
+    question as its asker wrote it (who asks in which script shows) and each cited clause by
+    its contract key (租赁合同, not 租賃合同, a key that does not exist)."""
+    keyed = {**LEASE, "key": "租赁合同"}
+    async with team_bot(tmp_path, {"": [MAINT, keyed]},
+                        allowed_chats=frozenset({CHAT})) as (api, app):
+        log = app.bot_data.log
+        log.record_vote("a1", CHAT, "押金是多少", ["租赁合同 第二条"], "down")
+        log.record_unanswered(CHAT, "颱風天怎麼辦")
+        api.push("message", message(ADMIN, "押金怎麼退", message_id=1))
+        await api.wait_for("sendMessage", 1)
+        api.push("message", message(ADMIN, "/feedback", message_id=2))
+        report = (await api.wait_for("sendMessage", 2))[-1]["text"]
+    assert report.startswith("最近 90 天：👍 0  👎 1  未答 1\n👎：\n")
+    assert "  1× 押金是多少  [租赁合同 第二条]" in report
+    assert "未找到相關條款：\n  1× 颱風天怎麼辦  (" in report
+
+
+def test_one_question_in_either_script_is_one_entry(tmp_path: Path) -> None:
+    """A support group asks in both scripts: 试用期多长 and 試用期多長？ are one question to a
+    lead, counted together (the bot shows every question in the admin's script, so two lines
+    of one count each looked like a duplicate)."""
+    log = QuestionLog(tmp_path / LOG_FILE)
+    log.record_vote("a1", 1, "试用期多长", ["lease 第三条"], "down")
+    log.record_vote("a2", 2, "試用期多長？", ["lease 第一条"], "down")
+    log.record_vote("a3", 2, "押金多少", ["lease 第二条"], "down")
+    for chat, question in ((1, "外星人条款"), (2, "外星人條款 ")):
+        log.record_unanswered(chat, question)
+    summary = log.summary()
+    assert (summary.down, summary.unanswered) == (3, 2)
+    assert [(e.question, e.count, e.chats) for e in summary.downvoted] == [
+        ("押金多少", 1, 1), ("試用期多長？", 2, 2)]
+    assert summary.downvoted[1].clauses == ("lease 第一条",)  # the newest answer's
+    assert [(e.question, e.count) for e in summary.unanswered_questions] == [("外星人條款 ", 2)]
+    assert len(log.summary(limit=1).downvoted) == 1
+
+
 def test_the_feedback_listing_writes_nothing(tmp_path: Path, capsys) -> None:
     """A missing index is one line (exit 1) and no folder; an index without a log lists
     nothing and gets no log; a log is read as it is: nothing purged, nothing left beside it."""

@@ -38,6 +38,21 @@ async def test_use_in_a_topic_limits_that_topic_only(tmp_path: Path) -> None:
     for other in (88, None):  # another topic and the chat outside topics: every contract
         assert "《在线客服系统升级服务合同》" in asked[other]["text"]
     assert asked[88]["message_thread_id"] == 88
-    assert clause["text"] == "没有找到条款 7.2。"
+    assert clause["text"] == ("没有找到条款 7.2。\n"
+                              "本话题只在《软件维护服务合同》中查找；/use all 取消。")
     assert cleared["text"] == "本话题现在在所有合同中查找。"
     assert "《在线客服系统升级服务合同》" in again["text"]
+
+
+async def test_use_outside_topics_says_the_topics_keep_theirs(tmp_path: Path) -> None:
+    """In a forum, /use outside topics (General) limits only General: saying 本聊天 (the whole
+    chat) made a lead think every topic had followed."""
+    async with running_bot(tmp_path) as api:
+        for n, text in enumerate(("/use maint", "/contracts", "/use all"), 1):
+            api.push("message", in_topic(text, n, None))
+            await api.wait_for("sendMessage", n)
+        used, listing, cleared = (m["text"] for m in api.sent())
+    assert used == ("话题之外（General）现在只在《软件维护服务合同》中查找（各话题不变）。"
+                    "/use all 取消。")
+    assert listing.endswith("\n话题之外（General）只在《软件维护服务合同》中查找；/use all 取消。")
+    assert cleared == "话题之外（General）现在在所有合同中查找（各话题不变）。"

@@ -133,3 +133,23 @@ def test_simplified_question_converts_traditional_quotes() -> None:
     found = (hit("t", "第二條", "押金為兩個月租金", "租賃契約", None, None),)
     result = SearchResult("押金是多少", found)
     assert compose(result).groups[0].hits[0].text == "押金为两个月租金"
+
+
+def test_sub_clauses_left_out_name_the_command_that_shows_them() -> None:
+    """An answer quotes 1,500 characters of a heading's sub-clauses; its note gave
+    /clause 13.2.4, which quotes that one sub-clause, in every contract that has one. It now
+    gives the heading and the contract, which /clause quotes whole; /clause's own note (past
+    12,000 characters) the first one left out, with the contract."""
+    children = tuple(Clause("build", f"13.{i}", "第十三章", "验收", "验收" * 200)
+                     for i in range(1, 11))
+    heading = Hit(Clause("build", "13", "第十三章", "验收", "验收和工程试车"), "施工合同", 1.0,
+                  children=children)
+    result = SearchResult(question="验收", hits=(heading,))
+    [short] = compose(result, child_chars=1500).groups[0].hits
+    assert short.more_children == "……另有 7 条子条款未显示，可用 /clause 13 build 查看。"
+    [long] = compose(result, child_chars=2500).groups[0].hits
+    assert long.more_children == "……另有 4 条子条款未显示，可用 /clause 13 build 查看。"
+    big = Hit(heading.clause, heading.title, 1.0, children=children * 4)
+    [whole] = compose(SearchResult(question="13", hits=(big,)),
+                      child_chars=12_000).groups[0].hits
+    assert whole.more_children == "……另有 11 条子条款未显示，可用 /clause 13.10 build 查看。"

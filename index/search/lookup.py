@@ -17,10 +17,14 @@ from .generation import LoadedGeneration
 from .reach import Collections, Reach
 
 _NUMBER_RE = re.compile(rf"第?([\d.]+|{CN_NUM})([条款章节])?")
+# A chapter as users name it: 第三章 (a 一、 chapter's 三 too) or an annex, 附件一 or 附件1.
+_CHAPTER_RE = re.compile(rf"\s*(?:第\s*(\d+|{CN_NUM})\s*章|附件\s*(\d+|{CN_NUM}))\s*")
+_ANNEX_RE = re.compile(rf"\s*附件\s*(\d+|{CN_NUM})(.*)")  # on text with its spaces: 附件2 1
 # A clause a question cites (on normalised text): 第十一条 or 第3条, with an optional item
 # (第五条第二项, 第五条(二)); or a dotted number, 7.2 or 4.3.1, not an amount (0.3%, 7.5万, 1.5倍).
 _CITED_ARTICLE = re.compile(
     rf"第\s*(\d+|{CN_NUM})\s*条(?:\s*第?\s*\(\s*(\d+|{CN_NUM})\s*\)|\s*第\s*(\d+|{CN_NUM})\s*[项款])?")
+_CONTINUES = re.compile(rf"\d|{CN_NUM}")  # 附件十一 is not a part of 附件十
 # One cited clause: the forms its number may take, the most precise first.
 Citation = tuple[frozenset[str], ...]
 _CITED_DOTTED = re.compile(  # then what follows a clause number in a question, not a unit
@@ -32,6 +36,12 @@ def clause_number_forms(number: str) -> set[str]:
     """Forms a clause number may take: "第7.2条" -> "7.2"; "第十二條" -> "第十二条", "12"."""
     raw = normalize_number(number)
     forms = {raw}
+    annex = _ANNEX_RE.fullmatch(normalize_text(number))
+    if annex:  # 附件1 is 附件一, 附件一 1 is 附件一1
+        value, rest = _value(annex.group(1)), annex.group(2).replace(" ", "")
+        if value is not None:
+            forms |= {f"附件{int_to_cn(value)}{rest}", f"附件{value}{rest}"}
+        return forms
     m = _NUMBER_RE.fullmatch(raw)
     if m:
         core, unit = m.group(1), m.group(2) or "条"
@@ -41,6 +51,22 @@ def clause_number_forms(number: str) -> set[str]:
             forms.update({str(value), f"第{value}{unit}", f"第{int_to_cn(value)}{unit}"})
             forms.add(int_to_cn(value))
     return forms
+
+
+def _value(numeral: str) -> int | None:
+    return int(numeral) if numeral.isdigit() else cn_to_int(numeral)
+
+
+def chapter_forms(number: str) -> frozenset[str]:
+    """The chapter labels ``number`` may name (第三章 -> 第三章, 第3章, 三; 附件1 -> 附件一,
+    附件1); empty when it names no chapter."""
+    m = _CHAPTER_RE.fullmatch(normalize_text(number))
+    value = _value(m.group(1) or m.group(2)) if m else None
+    if m is None or value is None:
+        return frozenset()
+    if m.group(2):
+        return frozenset({f"附件{int_to_cn(value)}", f"附件{value}"})
+    return frozenset({f"第{int_to_cn(value)}章", f"第{value}章", int_to_cn(value)})
 
 
 def cited_numbers(question: str) -> tuple[Citation, ...]:
@@ -84,16 +110,43 @@ def cited_clauses(numbers: np.ndarray, citations: Sequence[Citation], mask: np.n
 def numbered_clauses(gen: LoadedGeneration, reach: Reach, number: str, contract: str | None,
                      collections: Collections) -> list[Hit]:
     """Clauses of ``gen`` numbered ``number`` (in ``contract`` when given, within reach of
-    ``collections``), in index order, each with its sub-clauses."""
-    forms = clause_number_forms(number)
+    ``collections``), in index order, each with its sub-clauses. A chapter (第三章, 附件一) gives
+    its clauses; an item that is not a clause of its own (第五条第二项, 第六條（二）) its clause."""
     keys = reach.keys(collections)
+    inside = [i for i, c in enumerate(gen.clauses)
+              if (contract is None or c.contract == contract)
+              and (keys is None or c.contract in keys)]
+    chapters = chapter_forms(number)
+    if chapters:
+        found = _chapter_clauses(gen, inside, chapters)
+    else:
+        found = [i for i in inside if gen.numbers[i] in clause_number_forms(number)]
+        item = not found and _CITED_ARTICLE.fullmatch(normalize_text(number).strip())
+        for forms in (next(iter(cited_numbers(number)), ()) if item else ()):
+            found = [i for i in inside if gen.numbers[i] in forms]
+            if found:
+                break
     return list(reach.with_context((
-        Hit(c, gen.titles.get(c.contract, c.contract), 1.0)
-        for c, n in zip(gen.clauses, gen.numbers, strict=True)
-        if (contract is None or c.contract == contract)
-        and (keys is None or c.contract in keys)
-        and n in forms
-    ), collections))
+        Hit(gen.clauses[i], gen.titles.get(gen.clauses[i].contract, gen.clauses[i].contract),
+            1.0) for i in found), collections))
+
+
+def _chapter_clauses(gen: LoadedGeneration, inside: list[int],
+                     chapters: frozenset[str]) -> list[int]:
+    """Positions among ``inside`` of the chapters named ``chapters``: a chapter that is a
+    clause of its own (附件四), else the chapter's top clauses; an annex in parts (附件一A,
+    附件一B) gives each part."""
+    parent = gen.features.parent
+    out = []
+    for i in inside:
+        n, chapter = gen.numbers[i], normalize_number(gen.clauses[i].chapter or "")
+        if n in chapters or (n.startswith("附件") and any(
+                n.startswith(f) and not _CONTINUES.match(n, len(f)) for f in chapters)):
+            out.append(i)
+        elif chapter in chapters and (parent[i] < 0 or normalize_number(
+                gen.clauses[int(parent[i])].chapter or "") != chapter):
+            out.append(i)
+    return out
 
 
 def contract_infos(gen: LoadedGeneration, reach: Reach,

@@ -1,0 +1,76 @@
+"""Naming a contract the way a support team does: /use and /clause take a key, the number
+in /contracts, the title (in either script, with or without 《》) or the file name; a title
+three contracts share asks which one, and a reply names the file when titles repeat."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from bot_helpers import message
+from index_corpus import LEASE, MAINT
+from test_bot_e2e import PRIVATE, running_bot
+
+LEASE_B = {**LEASE, "key": "lease-b"}  # the same title, another file
+TAIWAN = {**LEASE, "key": "房屋租賃契約書", "title": "房屋租賃契約書"}
+ANNEXED = {"key": "zz-annexed", "title": "设备引进合同", "parties": {}, "clauses": [
+    ["附件二 1", "附件二", "技术培训", "培训在转让方工厂进行。"]]}
+
+
+async def replies(tmp_path: Path, *texts: str) -> list[str]:
+    """The bot's reply to each of ``texts`` sent in turn in a private chat."""
+    async with running_bot(tmp_path, MAINT, LEASE, LEASE_B, TAIWAN, ANNEXED) as api:
+        for n, text in enumerate(texts, 1):
+            api.push("message", message(PRIVATE, text, message_id=n))
+            await api.wait_for("sendMessage", n)
+        return [m["text"] for m in api.sent()]
+
+
+async def test_use_by_title_file_name_and_either_script(tmp_path: Path) -> None:
+    got = await replies(tmp_path, "/use 软件维护服务合同", "/use 《房屋租赁契约书》",
+                        "/use lease-b.txt", "/use 房屋租賃契約書", "/use 2")
+    assert got[0] == "本聊天现在只在《软件维护服务合同》中查找。/use all 取消。"
+    assert got[1] == "本聊天现在只在《房屋租赁契约书》中查找。/use all 取消。"
+    assert got[2] == "本聊天现在只在《房屋租赁合同》（lease-b.txt）中查找。/use all 取消。"
+    assert got[3] == "本聊天現在只在《房屋租賃契約書》中查找。/use all 取消。"  # as written
+    assert got[4] == "本聊天現在只在《房屋租賃合同》（lease.txt）中查找。/use all 取消。"  # as last
+
+
+async def test_a_shared_title_asks_which_contract(tmp_path: Path) -> None:
+    [listing, clause] = await replies(tmp_path, "/use 房屋租赁合同", "/clause 第二条 房屋租赁合同")
+    assert listing.startswith("有 2 份合同叫这个名字，请用编号或代号选择：\n")
+    assert "1. <code>lease-b</code>" in listing and "2. <code>lease</code>" in listing
+    assert "maint" not in listing
+    assert clause == listing
+
+
+async def test_clause_names_its_contract_by_number_title_or_key(tmp_path: Path) -> None:
+    got = await replies(tmp_path, "/clause 2.1 3", "/clause 第 二 条 lease-b",
+                        "/clause 2.1 《软件维护服务合同》", "/clause 2.1 nosuch")
+    assert got[0].startswith("<b>《软件维护服务合同》 第二章 响应时间 › 2.1</b>")
+    assert got[1].startswith("<b>《房屋租赁合同》（lease-b.txt） 第二条</b>")
+    assert got[2] == got[0]
+    assert got[3] == "没有收录名为 nosuch 的合同。可用 /contracts 查看已收录的合同。"
+
+
+async def test_a_clause_missing_from_the_used_contract_says_why(tmp_path: Path) -> None:
+    """/use limits the chat: /clause 2.1 (a number only another contract has) says so, not
+    just 没有找到 while the lead can see 2.1 in /contracts' other contract."""
+    got = await replies(tmp_path, "/use lease", "/clause 2.1", "/clause 9.9 maint")
+    assert got[1] == ("没有找到条款 2.1。\n"
+                      "本聊天只在《房屋租赁合同》（lease.txt）中查找；/use all 取消。")
+    assert got[2] == "没有找到条款 9.9。"  # a contract named: no /use hint
+
+
+async def test_a_clause_number_with_a_space_is_not_taken_for_a_contract(tmp_path: Path) -> None:
+    """附件二 1 is one clause number: its 1 is not contract number 1 of /contracts."""
+    [annex, named] = await replies(tmp_path, "/clause 附件二 1", "/clause 附件二 1 zz-annexed")
+    assert annex.startswith("<b>《设备引进合同》 附件二 技术培训 › 附件二 1</b>")
+    assert named == annex
+
+
+async def test_contracts_says_which_contract_use_chose(tmp_path: Path) -> None:
+    """A lead coming back to a chat sees in /contracts that /use limits it, and to what."""
+    [listing, _, scoped, _, clear] = await replies(
+        tmp_path, "/contracts", "/use lease-b", "/contracts", "/use all", "/contracts")
+    assert scoped == listing + "\n本聊天只在《房屋租赁合同》（lease-b.txt）中查找；/use all 取消。"
+    assert clear == listing
