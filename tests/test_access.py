@@ -69,4 +69,6 @@ def test_a_chat_in_the_allow_list_and_the_file_is_logged(tmp_path: Path,
         AccessFile(path, allow_list=frozenset({-1001234567890, -7}))
     [warned] = [r.getMessage() for r in caplog.records]
     assert "-1001234567890" in warned and "CONTRACTBOT_ALLOWED_CHATS" in warned
-    assert "customer-a" in warned and "-7" not in warned
+    # one warning, for the limited chat; "-7" reads every collection anyway (the check is on
+    # the chat named, not the whole line: a temporary path such as pytest-753 holds "-7")
+    assert warned.startswith("chat -1001234567890 is in") and "customer-a" in warned
