@@ -58,7 +58,7 @@ async def build_now(state: BotState, *, replace: bool = False) -> BuildReport:
     """Rebuild the index from its sources and the upload folder in a thread, then switch the
     searcher to it."""
     settings = state.settings
-    sources = library_sources(settings.index_dir, settings.sources_dir)
+    sources = await asyncio.to_thread(library_sources, settings.index_dir, settings.sources_dir)
     report = await asyncio.to_thread(state.build, sources, settings.index_dir, replace=replace)
     await state.live_searcher()  # questions were answered from the old index meanwhile
     return report
@@ -107,7 +107,7 @@ async def on_upload_button(update: Update, context: Ctx) -> None:
     elif action == "yes":
         await put_in_place(query.message, state, upload.staged, upload.target, script=script)
     else:
-        discard(upload.staged)
+        await asyncio.to_thread(discard, upload.staged)
         await reply(query.message,
                     texts.say(texts.UPLOAD_KEPT, script, name=escape(upload.target.name)))
 
@@ -124,7 +124,7 @@ async def put_in_place(msg: Message, state: BotState, staged: Path, target: Path
             done = await asyncio.to_thread(install, staged, target, replaced,
                                            sources=settings.sources_dir)
         except FileExistsError:
-            discard(staged)
+            await asyncio.to_thread(discard, staged)
             await reply(msg, texts.say(texts.UPLOAD_NAME_TAKEN, script, name=escape(target.name)))
             return
         try:

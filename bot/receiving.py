@@ -173,13 +173,13 @@ async def _take_upload(update: Update, context: Ctx, raw_name: str, size: int | 
                                    key=escape(Path(name).stem), collection=escape(holder)))
         return
     await reply(msg, texts.say(texts.UPLOAD_WORKING, script))
-    folder = private_dir(root)
-    staged, out = open_staging(folder, name)
+    folder = await asyncio.to_thread(private_dir, root)
+    staged, out = await asyncio.to_thread(open_staging, folder, name)
     with out:
         await fetch(out)
         size = out.tell()
     if size > MAX_UPLOAD:
-        discard(staged)
+        await asyncio.to_thread(discard, staged)
         await reply(msg, texts.say(texts.UPLOAD_TOO_BIG, script))
         return
     reading = dataclasses.replace(state.settings.reading(), stop=state.stopping)
@@ -187,7 +187,7 @@ async def _take_upload(update: Update, context: Ctx, raw_name: str, size: int | 
                                       ocr_cache=ocr_cache_dir(state.settings.index_dir),
                                       reading=reading)
     if isinstance(checked, str):  # unreadable: nothing in sources_dir or the index changed
-        discard(staged)
+        await asyncio.to_thread(discard, staged)
         await reply(msg, texts.say(texts.UPLOAD_FAILED, script, name=escape(name),
                                                     reason=escape(hide_paths(checked))))
         return
