@@ -99,13 +99,14 @@ class Searcher:
 
     # ------------------------------------------------------------------ search
 
-    def search(self, question: str, contract: str | None = None, top_k: int = 5, *,
+    def search(self, question: str, *, contract: str | None = None, top_k: int = 5,
                collections: Collections = None) -> SearchResult:
         """The clauses that best answer ``question``, best first; with ``collections``, only
         clauses of contracts in those collections (others are as if not indexed)."""
-        return self.rank(self.signals(question, contract, collections=collections), top_k)
+        return self.rank(self.signals(question, contract=contract, collections=collections),
+                         top_k)
 
-    def signals(self, question: str, contract: str | None = None, *,
+    def signals(self, question: str, *, contract: str | None = None,
                 collections: Collections = None) -> Signals:
         """Check and parse ``question``, find its scope (within ``collections``), and score
         every clause by BM25 and by its vector; QueryError when it cannot be searched."""
@@ -137,7 +138,7 @@ class Searcher:
         )
 
     def scoped(self, sig: Signals, contract: str) -> Signals:
-        """``sig`` limited to one contract, as ``signals(question, contract)`` would give it,
+        """``sig`` limited to one contract, as ``signals(question, contract=…)`` would give it,
         without parsing or encoding the question again (one question asked of every contract)."""
         self._check_contract(contract, sig.collections)
         scopes = frozenset({contract})
