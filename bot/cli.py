@@ -1,4 +1,4 @@
-"""The ``contractbot`` command line: parse, index build/status, ask, serve.
+"""The ``contractbot`` command line: parse, index build/status, ask, compare, feedback, serve.
 
 Each subcommand is one ``cmd_*`` function. Every way out is one plain English line on stderr
 and an exit status from the README's table, never a traceback; answers quote the contracts in
