@@ -67,7 +67,7 @@ class Searcher:
         """Load what loads lazily (encoder weights, jieba's dictionary) now, so the first
         question is answered as fast as the others."""
         self.encoder.encode_queries(["合同"])
-        parse_query("合同的期限", self.thesaurus, self._gen.tokenizer)
+        parse_query("合同的期限", thesaurus=self.thesaurus, mode=self._gen.tokenizer)
 
     # ------------------------------------------------------------------ listing & lookup
 
@@ -113,7 +113,7 @@ class Searcher:
         check_question(question)
         self._check_contract(contract, collections)
         gen = self._gen
-        pq = parse_query(question, self.thesaurus, gen.tokenizer)
+        pq = parse_query(question, thesaurus=self.thesaurus, mode=gen.tokenizer)
         titles = self._reach.titles(collections)
         scopes = frozenset({contract}) if contract else detect_scopes(pq.text, titles)
         if not scopes and (named := unknown_title(question, titles)):
