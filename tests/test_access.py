@@ -69,4 +69,5 @@ def test_a_chat_in_the_allow_list_and_the_file_is_logged(tmp_path: Path,
         AccessFile(path, allow_list=frozenset({-1001234567890, -7}))
     [warned] = [r.getMessage() for r in caplog.records]
     assert "-1001234567890" in warned and "CONTRACTBOT_ALLOWED_CHATS" in warned
-    assert "customer-a" in warned and "-7" not in warned
+    # chat -7 reads every collection anyway: not named (the file's path, pytest-7…, may hold "-7")
+    assert "customer-a" in warned and "-7" not in warned.replace(str(path), "")
