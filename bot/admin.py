@@ -64,7 +64,7 @@ async def build_now(state: BotState, *, replace: bool = False) -> BuildReport:
     return report
 
 
-def build_error_text(err: ContractbotError, script: Script = "simplified") -> str:
+def build_error_text(err: ContractbotError, *, script: Script = "simplified") -> str:
     """A refused or failed build in the admin's words (the index is unchanged): no server
     paths."""
     if isinstance(err, WouldDropError):
@@ -131,7 +131,7 @@ async def put_in_place(msg: Message, state: BotState, staged: Path, target: Path
             report = await rebuild(state)
         except ContractbotError as err:  # the file is in place: the next build indexes it
             await reply(msg, texts.say(texts.UPLOAD_NOT_INDEXED, script,
-                name=escape(target.name), reason=build_error_text(err, script)))
+                name=escape(target.name), reason=build_error_text(err, script=script)))
             return
         failure = next((r for s, r in report.failed if _same_file(Path(s), target)), None)
         if failure is not None:
@@ -195,7 +195,7 @@ async def undo_upload(msg: Message, state: BotState, token: str, *,
         try:
             await rebuild(state)
         except ContractbotError as err:
-            await reply(msg, build_error_text(err, script))
+            await reply(msg, build_error_text(err, script=script))
             return
     await reply(msg, texts.say(texts.UPLOAD_UNDONE, script, old=old))
 
@@ -228,7 +228,8 @@ async def cmd_reindex(update: Update, context: Ctx) -> None:
     try:
         report = await pending.result()
     except ContractbotError as err:
-        await reply(msg, build_error_text(await _refusal_within(state, access, err), script))
+        await reply(msg, build_error_text(await _refusal_within(state, access, err),
+                                          script=script))
         return
     await reply(msg, await _reindex_text(state, access, report, script))
 

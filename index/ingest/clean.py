@@ -49,7 +49,7 @@ def _site_markers() -> tuple[str, ...]:
     return tuple(s.strip() for s in lines if s.strip() and not s.startswith("#"))
 
 
-def clean_text(text: str, rules: Sequence[Rule] | None = None, join_lines: bool = True) -> str:
+def clean_text(text: str, rules: Sequence[Rule] | None = None, *, join_lines: bool = True) -> str:
     """Return ``text`` cleaned for parsing; every form feed of the input is still there.
 
     ``join_lines`` rejoins layout-broken lines; PDF and DOCX extraction already did that with
