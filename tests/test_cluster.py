@@ -249,14 +249,14 @@ def test_a_scheduler_that_dies_mid_build_is_one_line(tmp_path: Path) -> None:
     live index is as it was."""
     distributed = pytest.importorskip("distributed")
     idx = tmp_path / "idx"
-    build_from_sources([ROOT / "samples"], idx, "e5-small", progress=False)
+    build_from_sources([SAMPLES_DIR], idx, "e5-small", progress=False)
     before = (idx / "CURRENT").read_text("utf-8")
     cluster = distributed.LocalCluster(n_workers=1, threads_per_worker=1, processes=True,
                                        host="127.0.0.1", dashboard_address=None)
     env = {**os.environ, "CONTRACTBOT_EMBED_MODEL": "e5-small"}
     try:
         build = subprocess.Popen([sys.executable, "-m", "bot.cli", "index", "build",
-                                  str(ROOT / "samples"), str(ROOT.parent / "shared" / "contracts"),
+                                  str(SAMPLES_DIR), str(ROOT.parent / "shared" / "contracts"),
                                   "--index", str(idx), "--cluster", cluster.scheduler_address],
                                  env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
                                  text=True)
