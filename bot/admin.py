@@ -58,13 +58,13 @@ async def build_now(state: BotState, *, replace: bool = False) -> BuildReport:
     """Rebuild the index from its sources and the upload folder in a thread, then switch the
     searcher to it."""
     settings = state.settings
-    sources = library_sources(settings.index_dir, settings.sources_dir)
+    sources = await asyncio.to_thread(library_sources, settings.index_dir, settings.sources_dir)
     report = await asyncio.to_thread(state.build, sources, settings.index_dir, replace=replace)
     await state.live_searcher()  # questions were answered from the old index meanwhile
     return report
 
 
-def build_error_text(err: ContractbotError, script: Script = "simplified") -> str:
+def build_error_text(err: ContractbotError, *, script: Script = "simplified") -> str:
     """A refused or failed build in the admin's words (the index is unchanged): no server
     paths."""
     if isinstance(err, WouldDropError):
@@ -107,7 +107,7 @@ async def on_upload_button(update: Update, context: Ctx) -> None:
     elif action == "yes":
         await put_in_place(query.message, state, upload.staged, upload.target, script=script)
     else:
-        discard(upload.staged)
+        await asyncio.to_thread(discard, upload.staged)
         await reply(query.message,
                     texts.say(texts.UPLOAD_KEPT, script, name=escape(upload.target.name)))
 
@@ -124,14 +124,14 @@ async def put_in_place(msg: Message, state: BotState, staged: Path, target: Path
             done = await asyncio.to_thread(install, staged, target, replaced,
                                            sources=settings.sources_dir)
         except FileExistsError:
-            discard(staged)
+            await asyncio.to_thread(discard, staged)
             await reply(msg, texts.say(texts.UPLOAD_NAME_TAKEN, script, name=escape(target.name)))
             return
         try:
             report = await rebuild(state)
         except ContractbotError as err:  # the file is in place: the next build indexes it
             await reply(msg, texts.say(texts.UPLOAD_NOT_INDEXED, script,
-                name=escape(target.name), reason=build_error_text(err, script)))
+                name=escape(target.name), reason=build_error_text(err, script=script)))
             return
         failure = next((r for s, r in report.failed if _same_file(Path(s), target)), None)
         if failure is not None:
@@ -195,7 +195,7 @@ async def undo_upload(msg: Message, state: BotState, token: str, *,
         try:
             await rebuild(state)
         except ContractbotError as err:
-            await reply(msg, build_error_text(err, script))
+            await reply(msg, build_error_text(err, script=script))
             return
     await reply(msg, texts.say(texts.UPLOAD_UNDONE, script, old=old))
 
@@ -228,7 +228,8 @@ async def cmd_reindex(update: Update, context: Ctx) -> None:
     try:
         report = await pending.result()
     except ContractbotError as err:
-        await reply(msg, build_error_text(await _refusal_within(state, access, err), script))
+        await reply(msg, build_error_text(await _refusal_within(state, access, err),
+                                          script=script))
         return
     await reply(msg, await _reindex_text(state, access, report, script))
 

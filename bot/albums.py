@@ -12,7 +12,7 @@ from typing import BinaryIO
 from telegram import Message
 
 ALBUM_WAIT = 1.5  # seconds without a new photo after which an album is taken as complete
-MAX_PAGES = 50  # photos of one album read as pages; Telegram sends at most 10 an album
+MAX_ALBUM_PHOTOS = 50  # photos of one album read as pages; Telegram sends at most 10 an album
 PDF_DPI = 200  # the resolution the PDF gives its pages: read back pixel for pixel (OCR_DPI)
 
 
@@ -31,7 +31,7 @@ class Album:
     @property
     def pages(self) -> list[Message]:
         """The photos in the order they were sent."""
-        return sorted(self.messages, key=lambda m: m.message_id)[:MAX_PAGES]
+        return sorted(self.messages, key=lambda m: m.message_id)[:MAX_ALBUM_PHOTOS]
 
     @property
     def size(self) -> int:

@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import urlparse
 
-from telegram import BotCommand
+from telegram import Bot, BotCommand
 from telegram.error import InvalidToken, TelegramError
 from telegram.ext import (
     Application,
@@ -226,9 +226,6 @@ def api_problem(settings: Settings, err: Exception) -> BotApiError:
 async def check_bot_api(settings: Settings) -> str:
     """Ask the Bot API who the bot is (getMe) before starting; the bot's username, or
     BotApiError when the API cannot be reached or refuses the token."""
-    from telegram import Bot
-    from telegram.error import TelegramError
-
     bot = Bot(settings.telegram_token or "", base_url=settings.telegram_base_url,
               base_file_url=settings.telegram_base_file_url)
     try:
@@ -259,8 +256,6 @@ def run(settings: Settings) -> int:
 
     The Bot API is asked once first, so an unreachable API (BotApiError) or a rejected token
     (TokenRejectedError) is one line without the token, not the library's retry log."""
-    from telegram.error import TelegramError
-
     protect_logs(settings.telegram_token, log_text=settings.log_text)  # before any request
     protect_output()
     quiet_http_logs()  # httpx logs request URLs, and they hold the token

@@ -1,4 +1,4 @@
-"""The ``contractbot`` command line: parse, index build/status, ask, serve.
+"""The ``contractbot`` command line: parse, index build/status, ask, compare, feedback, serve.
 
 Each subcommand is one ``cmd_*`` function. Every way out is one plain English line on stderr
 and an exit status from the README's table, never a traceback; answers quote the contracts in
@@ -42,7 +42,7 @@ from .building import (
     run_build,
 )
 from .errors import TokenRejectedError
-from .settings import Settings, SettingsError, index_folder
+from .settings import Settings, SettingsError, chosen_index
 
 if TYPE_CHECKING:
     from index import Searcher
@@ -60,9 +60,7 @@ def _print_json(obj: object) -> None:
 def _index_dir(args: argparse.Namespace, settings: Settings) -> Path:
     """The index folder: --index, else CONTRACTBOT_INDEX_DIR; a file there is a wrong argument
     (it said "File exists", or "no index …; build one", which could only fail)."""
-    if args.index_dir:
-        return index_folder(Path(args.index_dir), where="--index")
-    return index_folder(settings.index_dir, where="CONTRACTBOT_INDEX_DIR")
+    return chosen_index(args.index_dir, settings)
 
 
 def cmd_parse(args: argparse.Namespace, settings: Settings) -> int:

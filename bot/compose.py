@@ -22,14 +22,17 @@ from index import (
     to_simplified,
 )
 
-BLANK_FLAG = "（合同此处未填写）"
-NOTHING = "没有找到与问题相关的条款。"
-UNCITED = "没有找到{numbers}，以下是最相关的条款。"  # a cited number no clause has
-UNCITED_ALONE = "没有找到{numbers}。"  # … and no other clause is relevant
-# after NOTHING for a question without a Chinese character (the encoders read English poorly)
-ASK_IN_CHINESE = "合同是中文的，请用中文提问，例如：乙方响应时间是多少"
-MORE_CHILDREN = "……另有 {count} 条子条款未显示，可用 /clause {number} {key} 查看。"
+from .texts import (
+    ASK_IN_CHINESE,
+    BLANK_FLAG,
+    MORE_CHILDREN,
+    NOTHING,
+    UNCITED,
+    UNCITED_ALONE,
+)
+
 CLAUSE_CHILD_CHARS = 12_000  # characters of a heading's sub-clauses /clause quotes
+
 # An unfilled blank, however the contract draws it: a run of underscores (half or full width),
 # of dashes or of spaces (full-width spaces are spaces after cleaning) between two words (not
 # around a number: "达  30  日" is filled in), a

@@ -15,13 +15,20 @@ from typing import BinaryIO
 
 from telegram import File, InlineKeyboardButton, InlineKeyboardMarkup, Message, Update
 
-from index import DEFAULT_COLLECTION, SOURCE_SUFFIXES, ocr_cache_dir, private_dir, to_script
+from index import (
+    DEFAULT_COLLECTION,
+    SOURCE_SUFFIXES,
+    Script,
+    ocr_cache_dir,
+    private_dir,
+    to_script,
+)
 
 from . import texts
 from .access import is_admin
 from .admin import put_in_place
 from .replies import asker_script, hide_paths, is_private, reply, sender_id, within_rate
-from .state import Ctx
+from .state import BotState, Ctx
 from .uploads import PendingUpload, check_upload, discard, names_of, open_staging, to_replace
 
 MAX_UPLOAD = 20 * 1024 * 1024
@@ -149,8 +156,8 @@ def _download(get_file: Callable[[], Awaitable[File]]) -> Callable[[BinaryIO], A
 async def _take_upload(update: Update, context: Ctx, raw_name: str, size: int | None,
                        fetch: Callable[[BinaryIO], Awaitable[None]], *,
                        collection: str | None = None) -> None:
-    """Check the name, download the upload aside (into its collection's folder) and read it;
-    then move it in and index it, or ask first when it would replace a contract."""
+    """An upload: refused unless an admin sent it with a usable name, type, size and
+    collection (and a name no other collection holds); then ``_receive``d."""
     msg = update.effective_message
     assert msg is not None
     state = context.bot_data
@@ -173,13 +180,20 @@ async def _take_upload(update: Update, context: Ctx, raw_name: str, size: int | 
                                    key=escape(Path(name).stem), collection=escape(holder)))
         return
     await reply(msg, texts.say(texts.UPLOAD_WORKING, script))
-    folder = private_dir(root)
-    staged, out = open_staging(folder, name)
+    await _receive(msg, state, name, root, fetch, script=script)
+
+
+async def _receive(msg: Message, state: BotState, name: str, root: Path,
+                   fetch: Callable[[BinaryIO], Awaitable[None]], *, script: Script) -> None:
+    """Download an upload aside (into its collection's folder ``root``) and read it; then move
+    it in and index it, or ask first when it would replace a contract."""
+    folder = await asyncio.to_thread(private_dir, root)
+    staged, out = await asyncio.to_thread(open_staging, folder, name)
     with out:
         await fetch(out)
         size = out.tell()
     if size > MAX_UPLOAD:
-        discard(staged)
+        await asyncio.to_thread(discard, staged)
         await reply(msg, texts.say(texts.UPLOAD_TOO_BIG, script))
         return
     reading = dataclasses.replace(state.settings.reading(), stop=state.stopping)
@@ -187,7 +201,7 @@ async def _take_upload(update: Update, context: Ctx, raw_name: str, size: int | 
                                       ocr_cache=ocr_cache_dir(state.settings.index_dir),
                                       reading=reading)
     if isinstance(checked, str):  # unreadable: nothing in sources_dir or the index changed
-        discard(staged)
+        await asyncio.to_thread(discard, staged)
         await reply(msg, texts.say(texts.UPLOAD_FAILED, script, name=escape(name),
                                                     reason=escape(hide_paths(checked))))
         return

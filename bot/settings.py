@@ -32,6 +32,14 @@ def index_folder(path: Path, *, where: str) -> Path:
     return path
 
 
+def chosen_index(flag: str | Path | None, settings: Settings) -> Path:
+    """The index folder a command uses: ``--index`` when given, else CONTRACTBOT_INDEX_DIR
+    (``index_folder`` checks either)."""
+    if flag:
+        return index_folder(Path(flag), where="--index")
+    return index_folder(settings.index_dir, where="CONTRACTBOT_INDEX_DIR")
+
+
 def _ids(raw: str | None, name: str) -> frozenset[int]:
     """Parse a comma-separated list of Telegram ids; blanks are ignored."""
     out: set[int] = set()

@@ -36,7 +36,7 @@ from .settings import Settings
 from .uploads import UploadBook
 
 log = logging.getLogger(__name__)
-MAX_PAGES = 20  # 更多 pages kept per chat; the oldest is dropped first
+MAX_MORE_PAGES = 20  # 更多 pages kept per chat; the oldest is dropped first
 
 
 class Builder(Protocol):
@@ -176,7 +176,7 @@ class ChatData:
         while key in self.pages:
             key = secrets.token_hex(4)
         self.pages[key] = page
-        if len(self.pages) > MAX_PAGES:
+        if len(self.pages) > MAX_MORE_PAGES:
             self.pages.pop(next(iter(self.pages)))
         return key
 

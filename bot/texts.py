@@ -32,6 +32,14 @@ NOT_ALLOWED = (
     "抱歉，本聊天尚未获准使用此机器人。请将本聊天的 ID <code>{chat_id}</code> 告知管理员。"
 )
 NOTHING_HINT = "可用 /contracts 查看已收录的合同。"
+# What an answer says besides the clauses it quotes (bot/compose.py, for the bot and the CLI).
+BLANK_FLAG = "（合同此处未填写）"
+NOTHING = "没有找到与问题相关的条款。"
+UNCITED = "没有找到{numbers}，以下是最相关的条款。"  # a cited number no clause has
+UNCITED_ALONE = "没有找到{numbers}。"  # … and no other clause is relevant
+# after NOTHING for a question without a Chinese character (the encoders read English poorly)
+ASK_IN_CHINESE = "合同是中文的，请用中文提问，例如：乙方响应时间是多少"
+MORE_CHILDREN = "……另有 {count} 条子条款未显示，可用 /clause {number} {key} 查看。"
 NO_CONTRACTS = "目前还没有收录任何合同。"
 CONTRACTS_HEAD = "已收录的合同："
 CONTRACT_LINE = "{n}. <code>{key}</code> 《{title}》{source} {clauses} 条{collection}"

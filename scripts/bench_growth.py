@@ -68,7 +68,7 @@ def synth_generation(base: Path, out: Path, n: int, ann_threshold: int) -> Path:
     gen_dir.mkdir(parents=True)
     store.write_tables(gen_dir, new_contracts, new_rows)
     store.write_vectors(gen_dir, np.array([r.id for r in new_rows], dtype=np.int64),
-                        np.vstack(new_vecs), manifest.dim, ann_threshold)
+                        np.vstack(new_vecs), manifest.dim, ann_threshold=ann_threshold)
     base_pos = [i % len(rows) for i in range(len(new_rows))]
     LexicalIndex.build([lexical.row(p) for p in base_pos], lexical.vocab).save(
         gen_dir / store.BM25_DIR)

@@ -31,7 +31,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     """Run one incremental build and report it in one line."""
     from bot.arguments import REPLACE_HELP
     from bot.building import EXIT_ERROR, EXIT_INTERRUPTED, EXIT_USAGE, run_build
-    from bot.settings import Settings, SettingsError, index_folder
+    from bot.settings import Settings, SettingsError, chosen_index
     from index import ContractbotError, EncoderError
 
     ap = argparse.ArgumentParser(
@@ -49,8 +49,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         print(f"{PROG}: {err}", file=sys.stderr)
         return EXIT_USAGE
     try:
-        index_dir = (index_folder(args.index, where="--index") if args.index
-                     else index_folder(settings.index_dir, where="CONTRACTBOT_INDEX_DIR"))
+        index_dir = chosen_index(args.index, settings)
     except SettingsError as err:
         print(f"{PROG}: {err}", file=sys.stderr)
         return EXIT_USAGE

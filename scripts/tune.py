@@ -66,7 +66,7 @@ def collect(searcher: Searcher, files: Sequence[Path]) -> list[Asked]:
     out = []
     for path in files:
         for q in load_questions(path):
-            sig = searcher.signals(q["q"], q.get("contract"))
+            sig = searcher.signals(q["q"], contract=q.get("contract"))
             out.append(Asked(sig, tuple(q["gold"]),
                              frozenset(g.partition("#")[0] for g in q["gold"])))
     return out
@@ -179,7 +179,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         asked = collect(searcher, [ROOT / f for f in QUESTION_FILES])
         train = [a for a in asked if half_of({"gold": a.gold}, tuning) == "tuning"]
         heldout = [a for a in asked if half_of({"gold": a.gold}, tuning) == "heldout"]
-        off = [searcher.signals(q["q"], q.get("contract"))
+        off = [searcher.signals(q["q"], contract=q.get("contract"))
                for q in load_questions(args.offtopic)]
         default = SearchConfig()
         report: dict[str, Any] = {"encoder": args.encoder, "tuning_questions": len(train),

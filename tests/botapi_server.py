@@ -44,6 +44,7 @@ class FakeBotApi:
         self.messages: dict[tuple[int, int], dict[str, Any]] = {}  # (chat, id) -> sent message
         self.fail: dict[str, tuple[int, str]] = {}  # method -> (error code, description)
         self.slow: dict[str, float] = {}  # method -> seconds before it is answered
+        self.slow_arrivals: list[str] = []  # the slow methods called, as they arrive
         self.webhook: dict[str, Any] = {}  # the last setWebhook call's parameters
 
     @property
@@ -130,6 +131,7 @@ class FakeBotApi:
                 {"ok": False, "error_code": 401, "description": "Unauthorized"}).encode()
         params = self._params(headers.get("content-type", ""), body)
         if api in self.slow:  # a busy Telegram: the call is recorded when it is answered
+            self.slow_arrivals.append(api)
             await asyncio.sleep(self.slow[api])
         self.calls.append((api, params))
         failure = self.fail.get(api) or self._refusal(api, params)

@@ -87,9 +87,9 @@ def test_scoped_search_over_hnsw_is_exact_within_the_contract(
 def test_signals_narrowed_to_a_contract_equal_asking_it(both: tuple[Searcher, Searcher],
                                                         question: str) -> None:
     for searcher in both:  # exact and HNSW
-        first = searcher.signals(question, str(MAINT["key"]))
+        first = searcher.signals(question, contract=str(MAINT["key"]))
         for key in (str(MAINT["key"]), str(LEASE["key"])):
-            direct = searcher.rank(searcher.signals(question, key), 3)
+            direct = searcher.rank(searcher.signals(question, contract=key), 3)
             narrowed = searcher.rank(searcher.scoped(first, key), 3)
             assert [(h.clause.clause, round(h.score, 6)) for h in narrowed.hits] == [
                 (h.clause.clause, round(h.score, 6)) for h in direct.hits]

@@ -31,13 +31,13 @@ def test_copies_of_one_base_share_no_clause_text(tmp_path: Path) -> None:
     """Contracts 1 and 28 are made from the same base contract: the benchmark's library must
     not hand the encoder the same clause twice (identical texts are embedded once)."""
     from index import parse_contract
-    from index.build import clause_texts
+    from index.build.texts import clause_rows
 
     files = make_library(tmp_path / "lib", 28)
     one, two = (parse_contract(files[k]) for k in (0, 27))
     assert len(one.clauses) == len(two.clauses) > 20
-    texts_one = {embed for _, _, embed in clause_texts(one)}
-    texts_two = {embed for _, _, embed in clause_texts(two)}
+    texts_one = {embed for _, _, embed in clause_rows(one)}
+    texts_two = {embed for _, _, embed in clause_rows(two)}
     assert len(texts_one & texts_two) <= len(texts_one) // 10  # headings, lists of annexes
     sentences = {c.text for c in one.clauses if "。" in c.text}
     assert sentences and not sentences & {c.text for c in two.clauses}

@@ -158,7 +158,8 @@ async def test_a_question_edited_while_its_answer_is_on_its_way_gets_one_answer(
     async with running_bot(tmp_path, LEASE) as api:
         api.slow["sendMessage"] = 1.0
         api.push("message", message(PRIVATE, "押金是多少", message_id=11))
-        await asyncio.sleep(0.3)
+        while "sendMessage" not in api.slow_arrivals:  # the first answer is on its way
+            await asyncio.sleep(0.01)
         api.push("edited_message", edited(PRIVATE, "租金怎么付", 11))
         [edit] = await api.wait_for("editMessageText", 1, timeout=10)
         await asyncio.sleep(1.5)

@@ -13,8 +13,9 @@ from index_corpus import LEASE, MAINT, fast_encoder, parse_json, write_corpus
 
 from bot.settings import SAMPLES_DIR
 from index import store
-from index.build import build_index, clause_texts, collect_sources, title_texts
+from index.build import build_index, collect_sources
 from index.build.sources import EMPTY_FOLDER
+from index.build.texts import clause_rows, title_parts
 from index.errors import IndexBusyError, MissingSourceError, NoSourcesError, WouldDropError
 
 
@@ -319,7 +320,7 @@ def test_collect_sources_recurses_and_names_empty_folders(tmp_path) -> None:
 def test_clause_texts_carry_titles_and_children() -> None:
     from index_corpus import contract_from
 
-    rows = {c.clause: (s, e) for c, s, e in clause_texts(contract_from(MAINT))}
+    rows = {c.clause: (" ".join(s), e) for c, s, e in clause_rows(contract_from(MAINT))}
     search, embed = rows["4.2"]
     assert "保密" in search and "三年内继续有效" in search  # chapter title + child text
     assert embed.startswith("软件维护服务合同 保密")
@@ -341,7 +342,7 @@ def test_stored_bm25_counts_are_the_tokens_of_the_stored_texts(tmp_path) -> None
     build_index([src], idx, fast_encoder(), parse=parse_json, progress=False)
     gen_dir = store.require_generation(idx)
     rows = store.read_clauses(gen_dir)
-    titles = title_texts([r.clause for r in rows])
+    titles = [" ".join(parts) for parts in title_parts([r.clause for r in rows])]
     for folder, texts in ((store.BM25_DIR, [r.search_text for r in rows]),
                           (store.TITLES_BM25_DIR, titles)):
         lexical = LexicalIndex.load(gen_dir / folder, len(rows))

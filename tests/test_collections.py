@@ -69,9 +69,9 @@ def test_a_contract_of_another_collection_is_answered_like_an_unknown_one(librar
             got = str(err)
         assert got == expected, question
     with pytest.raises(UnknownContractError) as outside:
-        searcher.search("押金", "lease", collections=A)
+        searcher.search("押金", contract="lease", collections=A)
     with pytest.raises(UnknownContractError) as unknown:
-        alone.search("押金", "lease")
+        alone.search("押金", contract="lease")
     assert str(outside.value) == str(unknown.value)
 
 

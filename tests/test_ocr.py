@@ -18,7 +18,7 @@ from scans import crop, image_pdf, mixed_pdf, page_subset, render_page, scanned
 
 from index.build import build_from_sources
 from index.ingest import ocr as ocr_module
-from index.ingest.boxes import group_lines
+from index.ingest.boxes import group_boxes, level_boxes, skew_angle
 from index.ingest.pdf import extract_pdf
 from index.parse import parse_contract
 
@@ -177,7 +177,8 @@ def test_boxes_of_a_skewed_page_group_into_its_lines() -> None:
              ("第一条 甲方应于", 100, 160, 300), ("年 月 日前付款。", 700, 160, 300),
              ("第二条 乙方应按时交货。", 100, 220, 600)]
     quads = np.array([_quad(x, y, w, 40, angle) for _, x, y, w in boxes])
-    lines = group_lines(quads, [b[0] for b in boxes], [0.99] * len(boxes))
+    level = level_boxes(quads, [b[0] for b in boxes], [0.99] * len(boxes), skew_angle(quads))
+    lines = group_boxes(level)
     assert [ln.text for ln in lines] == [
         "出卖人： 买受人：", "第一条 甲方应于 年 月 日前付款。", "第二条 乙方应按时交货。"]
     assert all(ln.bottom - ln.top < 50 for ln in lines)  # the skew is undone, boxes are level

@@ -1,7 +1,7 @@
 """parse_contract over every file in ../shared: the whole pipeline (extract -> clean -> tree).
 
-Each file is parsed once per session. PDF and DOCX files need index.extract; the tests over them
-fail (they are not skipped) until extraction is there.
+Each file is parsed once per session. The PDF and DOCX files are read by index.ingest; a file
+that cannot be read fails its tests (none is skipped).
 """
 
 from __future__ import annotations

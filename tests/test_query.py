@@ -40,7 +40,8 @@ def test_shipped_thesaurus_has_contract_vocabulary() -> None:
 
 
 def test_parse_query_drops_question_words_and_adds_expansion() -> None:
-    pq = parse_query("質保期是多少？", Thesaurus.parse("质保期 = 质量保证期"), mode="jieba")
+    pq = parse_query("質保期是多少？", thesaurus=Thesaurus.parse("质保期 = 质量保证期"),
+                     mode="jieba")
     assert pq.text == "质保期是多少?"
     assert "多少" not in pq.tokens and "质保期" in pq.tokens
     assert "质量保证期" in pq.expansion

@@ -17,10 +17,9 @@ from .pipeline import (
 from .plan import Parser
 from .report import BuildReport
 from .sources import collect_sources
-from .texts import clause_texts, title_texts
 
 __all__ = ["DEFAULT_COLLECTION", "TEXT_VERSION", "BuildReport", "BuildStopped",
            "ClusterAddressError", "ClusterError", "Limits", "Parser", "Reading",
-           "build_from_sources", "build_index", "clause_texts", "cluster_address",
+           "build_from_sources", "build_index", "cluster_address",
            "collect_sources", "collection_of", "contract_parser", "read_contracts",
-           "redone_after_upgrade", "title_texts"]
+           "redone_after_upgrade"]

@@ -50,16 +50,6 @@ def title_parts(clauses: Sequence[Clause]) -> list[list[str]]:
     return out
 
 
-def title_texts(clauses: Sequence[Clause]) -> list[str]:
-    """``title_parts`` joined: the text of each clause's title field."""
-    return [" ".join(p) for p in title_parts(clauses)]
-
-
-def clause_texts(contract: Contract) -> list[tuple[Clause, str, str]]:
-    """For each clause: (clause, BM25 text, embedding text)."""
-    return [(c, " ".join(parts), embed) for c, parts, embed in clause_rows(contract)]
-
-
 def clause_rows(contract: Contract) -> list[tuple[Clause, list[str], str]]:
     """For each clause: (clause, the parts of its BM25 text, its embedding text)."""
     by_id = {c.clause: c for c in contract.clauses}

@@ -58,7 +58,7 @@ def write_generation(index_dir: Path, gen: str, rows: Rows, vectors: np.ndarray,
         write_tables(gen_dir, rows.contracts, rows.new_rows,
                      previous.dir if previous else None, rows.shifts)
         ids = np.array([r.id for r in rows.rows], dtype=np.int64)
-        write_vectors(gen_dir, ids, vectors, manifest.dim, ann_threshold)
+        write_vectors(gen_dir, ids, vectors, manifest.dim, ann_threshold=ann_threshold)
         LexicalIndex.build(rows.lexical, previous.lexical.vocab if previous else ()).save(
             gen_dir / BM25_DIR)
         LexicalIndex.build(rows.titles, previous.titles.vocab if previous else ()).save(

@@ -55,14 +55,9 @@ def level_boxes(quads: np.ndarray, texts: list[str], scores: list[float],
     )
 
 
-def group_lines(quads: np.ndarray, texts: list[str], scores: list[float]) -> list[OcrLine]:
-    """Boxes (N x 4 corners, clockwise from top-left) -> lines top to bottom, each left to
-    right; boxes far apart on a line are joined with a space (a blank in a form)."""
-    return group_boxes(level_boxes(quads, texts, scores, skew_angle(quads)))
-
-
 def group_boxes(boxes: list[Box]) -> list[OcrLine]:
-    """Level boxes, top to bottom -> lines, each left to right."""
+    """Level boxes, top to bottom -> lines, each left to right; boxes far apart on a line are
+    joined with a space (a blank in a form)."""
     rows: list[list[Box]] = []
     for box in boxes:
         top, bottom = box[0], box[1]

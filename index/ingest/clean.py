@@ -3,8 +3,8 @@
 Steps, in order: spam-word repair (editable rules), pinyin annotations removed (權(quán) -> 權),
 full-width digits and letters folded, lines broken by a page layout rejoined, tables drawn with
 box-drawing characters turned into rows, and the hosting site's text after the contract
-dropped. What comes before the title is left to
-``index.body``, which finds where the contract starts. Form feeds (page breaks) are kept.
+dropped. What comes before the title is left to ``index.structure.body``, which finds where
+the contract starts. Form feeds (page breaks) are kept.
 """
 
 from __future__ import annotations
@@ -16,6 +16,7 @@ from pathlib import Path
 
 from ..models import PAGE_BREAK
 from ..numerals import starts_with_label
+from ..roles import PARTY_ALT
 from ..text import HAN, to_halfwidth
 from .rules import Rule, apply_rules, load_rules
 from .sentences import continues_sentence, is_field, is_heading, starts_new_line
@@ -30,7 +31,7 @@ _PINYIN_RE = re.compile(
 )
 _SENTENCE_END = tuple("。；;：:！!？?")
 _NO_JOIN_NEXT = re.compile(
-    r"^(?:甲方|乙方|丙方|丁方|合同编号|合同編號|签订|簽訂|日期|地址|电话|電話|第\s*\S{1,4}\s*页"
+    rf"^(?:{PARTY_ALT}|合同编号|合同編號|签订|簽訂|日期|地址|电话|電話|第\s*\S{{1,4}}\s*页"
     r"|附\s*件\s*[零〇一二三四五六七八九十\d]|附\s*件\s*$)"
 )
 _ANNEX = re.compile(r"^附\s*件\s*[零〇一二三四五六七八九十\d]")
@@ -48,7 +49,7 @@ def _site_markers() -> tuple[str, ...]:
     return tuple(s.strip() for s in lines if s.strip() and not s.startswith("#"))
 
 
-def clean_text(text: str, rules: Sequence[Rule] | None = None, join_lines: bool = True) -> str:
+def clean_text(text: str, rules: Sequence[Rule] | None = None, *, join_lines: bool = True) -> str:
     """Return ``text`` cleaned for parsing; every form feed of the input is still there.
 
     ``join_lines`` rejoins layout-broken lines; PDF and DOCX extraction already did that with

@@ -17,7 +17,7 @@ from .sentences import continues_sentence
 _SENTENCE_END = tuple("。！？；：!?;:")
 
 
-@dataclass
+@dataclass(frozen=True)
 class TextLine:
     """One line of a page with its box (top-left origin) and glyph size."""
 

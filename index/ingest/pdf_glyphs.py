@@ -1,5 +1,6 @@
 """Glyphs of one PDF text line -> its text: spacing from glyph gaps, letter-spacing undone,
-stray page-number digits dropped. Used by ``index.pdf``; ``undo_letter_spacing`` also by DOCX.
+stray page-number digits dropped. Used by ``index.ingest.pdf``; ``undo_letter_spacing`` also
+by DOCX.
 """
 
 from __future__ import annotations

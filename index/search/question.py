@@ -53,7 +53,7 @@ def check_question(question: str) -> None:
 
 
 def parse_query(
-    question: str, thesaurus: Thesaurus | None = None, mode: TokenMode = "both"
+    question: str, *, thesaurus: Thesaurus | None = None, mode: TokenMode = "both"
 ) -> ParsedQuery:
     """Normalise a question and split it into content tokens and thesaurus expansion tokens."""
     text = normalize_text(question)

@@ -67,7 +67,7 @@ class Searcher:
         """Load what loads lazily (encoder weights, jieba's dictionary) now, so the first
         question is answered as fast as the others."""
         self.encoder.encode_queries(["合同"])
-        parse_query("合同的期限", self.thesaurus, self._gen.tokenizer)
+        parse_query("合同的期限", thesaurus=self.thesaurus, mode=self._gen.tokenizer)
 
     # ------------------------------------------------------------------ listing & lookup
 
@@ -99,20 +99,21 @@ class Searcher:
 
     # ------------------------------------------------------------------ search
 
-    def search(self, question: str, contract: str | None = None, top_k: int = 5, *,
+    def search(self, question: str, *, contract: str | None = None, top_k: int = 5,
                collections: Collections = None) -> SearchResult:
         """The clauses that best answer ``question``, best first; with ``collections``, only
         clauses of contracts in those collections (others are as if not indexed)."""
-        return self.rank(self.signals(question, contract, collections=collections), top_k)
+        return self.rank(self.signals(question, contract=contract, collections=collections),
+                         top_k)
 
-    def signals(self, question: str, contract: str | None = None, *,
+    def signals(self, question: str, *, contract: str | None = None,
                 collections: Collections = None) -> Signals:
         """Check and parse ``question``, find its scope (within ``collections``), and score
         every clause by BM25 and by its vector; QueryError when it cannot be searched."""
         check_question(question)
         self._check_contract(contract, collections)
         gen = self._gen
-        pq = parse_query(question, self.thesaurus, gen.tokenizer)
+        pq = parse_query(question, thesaurus=self.thesaurus, mode=gen.tokenizer)
         titles = self._reach.titles(collections)
         scopes = frozenset({contract}) if contract else detect_scopes(pq.text, titles)
         if not scopes and (named := unknown_title(question, titles)):
@@ -137,7 +138,7 @@ class Searcher:
         )
 
     def scoped(self, sig: Signals, contract: str) -> Signals:
-        """``sig`` limited to one contract, as ``signals(question, contract)`` would give it,
+        """``sig`` limited to one contract, as ``signals(question, contract=…)`` would give it,
         without parsing or encoding the question again (one question asked of every contract)."""
         self._check_contract(contract, sig.collections)
         scopes = frozenset({contract})

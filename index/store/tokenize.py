@@ -1,7 +1,7 @@
 """Chinese tokens for BM25: jieba words with a contract dictionary, character bigrams, or both.
 
 bm25s keeps a run of Chinese characters as one token, so we give it pre-tokenised input.
-Input is expected in Simplified, half-width (see ``index.query.normalize_text``).
+Input is expected in Simplified, half-width (see ``index.text.normalize_text``).
 """
 
 from __future__ import annotations

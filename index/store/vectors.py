@@ -82,10 +82,10 @@ def recall_by_score(exact_scores: np.ndarray, found_scores: np.ndarray, k: int =
     return float(np.mean(np.minimum(good, k) / k))
 
 
-def write_vectors(gen_dir: Path, ids: np.ndarray, vectors: np.ndarray, dim: int,
+def write_vectors(gen_dir: Path, ids: np.ndarray, vectors: np.ndarray, dim: int, *,
                   ann_threshold: int | None = None) -> None:
     """Store unit vectors under their ids in a FAISS inner-product IndexIDMap2: exact (flat)
-    up to ``ann_threshold`` vectors, an HNSW graph above (index.ann)."""
+    up to ``ann_threshold`` vectors (default ``ANN_THRESHOLD``), an HNSW graph above."""
     import faiss
 
     threshold = ANN_THRESHOLD if ann_threshold is None else ann_threshold

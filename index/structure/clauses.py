@@ -1,6 +1,6 @@
 """Contract body text -> the clause tree (chapters, clauses, sub-clauses). OWNER: clause tree.
 
-How the tree is built (see also ``index.numbering`` for the label families):
+How the tree is built (see also ``index.structure.numbering`` for the label families):
 
 * Body start: site notices and numbered lines before the contract's title line are skipped, and
   so are front-matter sections (目录, 注意事项, 使用说明, 说明, 名词解释 ...) that end at the
