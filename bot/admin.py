@@ -206,9 +206,9 @@ def _same_file(reported: Path, target: Path) -> bool:
 
 
 async def cmd_reindex(update: Update, context: Ctx) -> None:
-    """/reindex [replace] (admins, in allowed chats): rebuild the index from its sources and
-    the upload folder; during a build, one more is queued and each chat is told each result
-    once."""
+    """/reindex [replace]: an admin rebuilds the index from its sources and the upload folder."""
+    # In allowed chats only; during a build one more is queued, and each chat is told each
+    # result once.
     msg, chat = update.effective_message, update.effective_chat
     state = context.bot_data
     admin = is_admin(state.settings, sender_id(update))  # an admin's burst shares one build

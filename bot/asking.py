@@ -144,8 +144,8 @@ def page_messages(context: Ctx, page: MorePage) -> tuple[list[str], InlineKeyboa
 
 
 async def on_more(update: Update, context: Ctx) -> None:
-    """The 更多 button: send the next hits of the stored question; pressed again, or after its
-    page is gone, it says there is nothing more."""
+    """The 更多 button: send the next hits of the stored question."""
+    # Pressed again, or after its page is gone, it says there is nothing more.
     query = update.callback_query
     if query is None or query.message is None or not isinstance(query.message, Message):
         return
@@ -183,8 +183,8 @@ def replied_question(message: Message, bot_id: int) -> str:
 
 
 async def on_text(update: Update, context: Ctx) -> None:
-    """A plain message: a question in private; in groups only when it addresses the bot (a
-    bare "@bot" under someone's message asks that message)."""
+    """A plain message: a question in private, in groups only when it addresses the bot."""
+    # A bare "@bot" sent as a reply to someone's message asks that message.
     msg = update.effective_message
     if msg is None or msg.text is None:
         return
@@ -245,8 +245,9 @@ async def cmd_help(update: Update, context: Ctx) -> None:
 
 
 async def on_migrate(update: Update, context: Ctx) -> None:
-    """A group became a supergroup (its chat id changed): its /use scopes and answers go with
-    it, and the operator is told which id to list in place of the old one."""
+    """A group became a supergroup: its state moves to the new chat id, and the log says so."""
+    # Its /use scopes and answers go with it; the warning names the id to list in the access
+    # file in place of the old one (access is never granted here).
     msg = update.effective_message
     if msg is None or msg.migrate_to_chat_id is None:
         return

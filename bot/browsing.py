@@ -126,8 +126,7 @@ async def cmd_contracts(update: Update, context: Ctx) -> None:
 
 
 async def cmd_use(update: Update, context: Ctx) -> None:
-    """/use KEY|N|all: scope this chat (in a forum, this topic) to one contract, or clear
-    the scope."""
+    """/use KEY|N|all: scope this chat (in a forum, this topic) to one contract, or clear it."""
     msg = update.effective_message
     if msg is None or (access := await guard(update, context)) is None:
         return

@@ -92,8 +92,9 @@ def upload_refusal(name: str, size: int | None) -> str | None:
 
 
 async def on_document(update: Update, context: Ctx) -> None:
-    """An admin's PDF/DOCX/TXT or image file in private: read it aside first, then move it into
-    sources_dir and index it; replacing a contract of the same name waits for the admin's yes."""
+    """An admin's contract file in private: read aside, then put in place and indexed."""
+    # PDF, DOCX, TXT or an image; replacing a contract of the same name waits for the admin's
+    # yes.
     msg = update.effective_message
     if msg is None or msg.document is None or not is_private(update):
         return
@@ -103,9 +104,9 @@ async def on_document(update: Update, context: Ctx) -> None:
 
 
 async def on_photo(update: Update, context: Ctx) -> None:
-    """An admin's photo of a contract in private: saved as <caption or photo-time>.jpg (a
-    caption "collection/name" puts it in that collection), read by OCR and indexed like any
-    upload. Photos sent together (an album) are one contract, saved as one PDF of their pages."""
+    """An admin's photo of a contract in private: read by OCR and indexed like any upload."""
+    # Saved as <caption or photo-time>.jpg (a caption "collection/name" puts it in that
+    # collection); photos sent together (an album) are one contract, one PDF of their pages.
     msg = update.effective_message
     if msg is None or not msg.photo or not is_private(update):
         return

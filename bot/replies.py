@@ -198,8 +198,8 @@ def query_error_text(err: QueryError, script: Script) -> str:
 
 
 async def on_error(update: object, context: Ctx) -> None:
-    """Log the error with its update (no message text unless CONTRACTBOT_LOG_TEXT is on), and
-    reply briefly when there is a message to reply to."""
+    """Log the error with its update, and reply briefly when there is a message to reply to."""
+    # The log holds no message text unless CONTRACTBOT_LOG_TEXT is on.
     settings = getattr(context.bot_data, "settings", None)
     with_text = bool(settings and settings.log_text)
     log.error("error while handling %s", describe_update(update, with_text=with_text),
