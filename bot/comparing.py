@@ -9,10 +9,9 @@ from index import Comparison, ComparisonRow, Script, to_script
 
 from .compose import BLANK_FLAG, child_line, has_blank, own_text
 from .render import pack
+from .texts import COMPARE_HEAD, NOT_AGREED
 
 EXCERPT_CHARS = 60
-HEAD = "「{question}」在各合同中的约定："
-NOT_AGREED = "未约定"
 
 
 def _title(row: ComparisonRow, script: Script) -> str:
@@ -34,7 +33,7 @@ def _excerpt(row: ComparisonRow, script: Script) -> tuple[str, str, bool]:
 
 def comparison_lines(comparison: Comparison, script: Script) -> list[str]:
     """Plain lines: a head line, then one per contract."""
-    lines = [to_script(HEAD, script).format(question=comparison.question)]
+    lines = [to_script(COMPARE_HEAD, script).format(question=comparison.question)]
     for row in comparison.rows:
         if row.hit is None:
             lines.append(f"{_title(row, script)}：{to_script(NOT_AGREED, script)}")
@@ -47,7 +46,7 @@ def comparison_lines(comparison: Comparison, script: Script) -> list[str]:
 
 def render_comparison(comparison: Comparison, script: Script) -> list[str]:
     """Telegram HTML messages, each under 4096 characters, one line per contract."""
-    lines = [escape(to_script(HEAD, script).format(question=comparison.question))]
+    lines = [escape(to_script(COMPARE_HEAD, script).format(question=comparison.question))]
     for row in comparison.rows:
         title = f"<b>{escape(_title(row, script))}</b>"
         if row.hit is None:
