@@ -26,6 +26,8 @@ from .replies import (
 )
 from .state import Ctx
 
+CONTRACTS_PER_PAGE = 30  # /contracts lines a reply holds: a big library is not a wall in a group
+
 
 def contract_lines(infos: list[ContractInfo], script: Script) -> list[str]:
     """One line per contract: number, key, title in ``script`` (with the file name when
@@ -39,6 +41,12 @@ def contract_lines(infos: list[ContractInfo], script: Script) -> list[str]:
         source=f"（{escape(c.source)}）" if titles.count(titles[n - 1]) > 1 and c.source else "",
         clauses=c.clauses, collection=f" · {escape(c.collection)}" if several else "")
         for n, c in enumerate(infos, 1)]
+
+
+def _page_asked(args: list[str] | None) -> int:
+    """The page ``/contracts N`` asks for; 1 without a whole number above 0."""
+    word = (args or [""])[0]
+    return int(word) if word.isdigit() and int(word) > 0 else 1
 
 
 def pick_contracts(infos: list[ContractInfo], name: str) -> list[ContractInfo]:
@@ -117,7 +125,16 @@ async def cmd_contracts(update: Update, context: Ctx) -> None:
     if not infos:
         await reply(msg, texts.say(texts.NO_CONTRACTS, script))
         return
-    lines = [texts.say(texts.CONTRACTS_HEAD, script), *contract_lines(infos, script)]
+    page, pages = _page_asked(context.args), -(-len(infos) // CONTRACTS_PER_PAGE)
+    if page > pages:
+        await reply(msg, texts.say(texts.CONTRACTS_NO_PAGE, script, page=page, pages=pages))
+        return
+    start = (page - 1) * CONTRACTS_PER_PAGE  # numbers stay those of the whole list (/use N)
+    lines = [texts.say(texts.CONTRACTS_HEAD, script),
+             *contract_lines(infos, script)[start:start + CONTRACTS_PER_PAGE]]
+    if pages > 1:
+        lines.append(texts.say(texts.CONTRACTS_NEXT if page < pages else texts.CONTRACTS_PAGE,
+                               script, total=len(infos), page=page, pages=pages, next=page + 1))
     topic = topic_of(update)
     if (scope := reachable_scope(context, topic, searcher, access)) is not None:
         lines.append(_scope_note(update, infos, scope, script))  # which one /use chose here

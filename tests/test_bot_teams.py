@@ -325,3 +325,25 @@ async def test_a_collection_no_contract_is_in_is_logged_at_start_and_on_change(
     assert not any("customer-b," in w and str(PRIVATE_B) in w for w in at_start)
     [changed] = [w for w in on_change if "no indexed contract" in w]
     assert "customer-bb" in changed and str(PRIVATE_B) in changed and "custmer" not in changed
+
+
+async def test_a_big_library_is_listed_a_page_at_a_time(tmp_path: Path) -> None:
+    """65 contracts: /contracts gives the first 30 and says how to see the next page; the
+    numbers stay those of the whole list, so /use 31 takes the first of page 2."""
+    many = [{"key": f"c{n:02d}", "title": f"第{n}号服务合同", "parties": {},
+             "clauses": [["第一条", None, None, f"服务期限为{n}个月。"]]} for n in range(1, 66)]
+    async with team_bot(tmp_path, {"": many}) as (api, _):
+        first = await ask(api, ADMIN, "/contracts")
+        second = await ask(api, ADMIN, "/contracts 2")
+        last = await ask(api, ADMIN, "/contracts 3")
+        beyond = await ask(api, ADMIN, "/contracts 4")
+        used = await ask(api, ADMIN, "/use 31")
+    assert first.count("号服务合同》") == 30
+    assert "\n1. <code>c01</code>" in first and "\n30. <code>c30</code>" in first
+    assert "\n31. " not in first
+    assert first.rstrip().endswith("共 65 份合同，第 1/3 页；下一页：/contracts 2")
+    assert "\n31. <code>c31</code>" in second and "\n60. <code>c60</code>" in second
+    assert "\n61. " not in second and "\n1. " not in second
+    assert last.count("号服务合同》") == 5 and last.rstrip().endswith("共 65 份合同，第 3/3 页。")
+    assert beyond == "没有第 4 页：共 3 页。"
+    assert "第31号服务合同" in used
