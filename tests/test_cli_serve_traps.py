@@ -57,6 +57,26 @@ def bot_api(rejected_token: str | None = None) -> Iterator[FakeBotApi]:
         loop.close()
 
 
+def _serve(api: FakeBotApi, idx: Path, tmp_path: Path, **extra: str) -> subprocess.Popen[str]:
+    """`contractbot serve` in a subprocess against the loopback ``api``, stderr piped."""
+    return subprocess.Popen(
+        [*CLI, "serve", "--index", str(idx)], cwd=tmp_path, stderr=subprocess.PIPE, text=True,
+        env=env(tmp_path, TELEGRAM_BOT_TOKEN=TOKEN, TELEGRAM_BASE_URL=api.base_url,
+                TELEGRAM_BASE_FILE_URL=api.base_file_url, **extra))
+
+
+def _lines_until_ready(proc: subprocess.Popen[str], deadline: float) -> list[str]:
+    """The lines the bot writes to stderr up to the one saying it is ready."""
+    assert proc.stderr is not None
+    lines: list[str] = []
+    while not any("ready" in line for line in lines) and time.monotonic() < deadline:
+        line = proc.stderr.readline()
+        if not line:
+            break
+        lines.append(line.rstrip("\n"))
+    return lines
+
+
 def test_serve_with_a_refused_token(idx: Path, tmp_path: Path) -> None:
     with bot_api(rejected_token=TOKEN) as api:
         proc = run(tmp_path, "serve", "--index", str(idx), TELEGRAM_BOT_TOKEN=TOKEN,
@@ -82,18 +102,9 @@ def test_serve_on_a_damaged_index_says_so(idx: Path, tmp_path: Path) -> None:
 
 def test_serve_warns_when_no_chat_is_allowed(idx: Path, tmp_path: Path) -> None:
     with bot_api() as api:
-        proc = subprocess.Popen(
-            [*CLI, "serve", "--index", str(idx)], cwd=tmp_path, stderr=subprocess.PIPE,
-            text=True, env=env(tmp_path, TELEGRAM_BOT_TOKEN=TOKEN, TELEGRAM_BASE_URL=api.base_url,
-                               TELEGRAM_BASE_FILE_URL=api.base_file_url))
-        assert proc.stderr is not None
-        lines: list[str] = []
+        proc = _serve(api, idx, tmp_path)
         deadline = time.monotonic() + 120
-        while not any("ready" in line for line in lines) and time.monotonic() < deadline:
-            line = proc.stderr.readline()
-            if not line:
-                break
-            lines.append(line.rstrip("\n"))
+        lines = _lines_until_ready(proc, deadline)
         while not api.sent("getUpdates") and time.monotonic() < deadline:
             time.sleep(0.05)  # polling: it started
         proc.send_signal(signal.SIGINT)  # Ctrl-C: a clean stop
@@ -153,26 +164,13 @@ def test_serve_names_a_bot_file_another_user_owns(idx: Path, tmp_path: Path,
 def test_serve_says_where_the_webhook_listens(idx: Path, tmp_path: Path) -> None:
     """The operator points a TLS proxy at the webhook server: the log says the address, port
     and path it listens on (nothing said it; the defaults are 0.0.0.0 and 8443)."""
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        port = int(s.getsockname()[1])
+    port = _closed_port()  # free now: the webhook server takes it
     with bot_api() as api:
-        proc = subprocess.Popen(
-            [*CLI, "serve", "--index", str(idx)], cwd=tmp_path, stderr=subprocess.PIPE,
-            text=True, env=env(tmp_path, TELEGRAM_BOT_TOKEN=TOKEN, TELEGRAM_BASE_URL=api.base_url,
-                               TELEGRAM_BASE_FILE_URL=api.base_file_url,
-                               CONTRACTBOT_ALLOWED_CHATS="100",
-                               TELEGRAM_WEBHOOK_URL="https://bot.example.org/telegram/contracts",
-                               TELEGRAM_WEBHOOK_LISTEN="127.0.0.1",
-                               TELEGRAM_WEBHOOK_PORT=str(port)))
-        assert proc.stderr is not None
-        lines: list[str] = []
+        proc = _serve(api, idx, tmp_path, CONTRACTBOT_ALLOWED_CHATS="100",
+                      TELEGRAM_WEBHOOK_URL="https://bot.example.org/telegram/contracts",
+                      TELEGRAM_WEBHOOK_LISTEN="127.0.0.1", TELEGRAM_WEBHOOK_PORT=str(port))
         deadline = time.monotonic() + 120
-        while not any("ready" in line for line in lines) and time.monotonic() < deadline:
-            line = proc.stderr.readline()
-            if not line:
-                break
-            lines.append(line.rstrip("\n"))
+        lines = _lines_until_ready(proc, deadline)
         while not api.webhook and time.monotonic() < deadline:
             time.sleep(0.05)  # registered: it started
         time.sleep(0.5)
@@ -188,17 +186,8 @@ def test_sigterm_while_serve_starts_is_a_clean_stop(idx: Path, tmp_path: Path) -
     (deleteWebhook) ended in tracebacks, 'cannot reach the Bot API … NoEventLoopError' and
     exit 1. It stops as soon as it has started."""
     with bot_api() as api:
-        proc = subprocess.Popen(
-            [*CLI, "serve", "--index", str(idx)], cwd=tmp_path, stderr=subprocess.PIPE,
-            text=True, env=env(tmp_path, TELEGRAM_BOT_TOKEN=TOKEN, TELEGRAM_BASE_URL=api.base_url,
-                               TELEGRAM_BASE_FILE_URL=api.base_file_url,
-                               CONTRACTBOT_ALLOWED_CHATS="100"))
-        assert proc.stderr is not None
-        deadline = time.monotonic() + 120
-        while time.monotonic() < deadline:
-            line = proc.stderr.readline()
-            if not line or "ready" in line:
-                break
+        proc = _serve(api, idx, tmp_path, CONTRACTBOT_ALLOWED_CHATS="100")
+        _lines_until_ready(proc, time.monotonic() + 120)
         proc.send_signal(signal.SIGTERM)  # at once: it is still registering
         rest = proc.communicate(timeout=60)[1]
     assert proc.returncode == 0, rest
