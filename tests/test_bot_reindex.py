@@ -5,16 +5,19 @@ changes nothing until an admin confirms it with /reindex replace."""
 from __future__ import annotations
 
 import json
+import logging
 from pathlib import Path
 
 import pytest
 from bot_helpers import message
 from botapi_server import FakeBotApi
-from index_corpus import LEASE, write_corpus
+from index_corpus import LEASE, fast_encoder, parse_json, write_corpus
 from test_bot_e2e import ADMIN, build, running_bot
 
 from bot.admin import library_sources
-from index import remembered_sources, store
+from bot.state import BotState
+from index import Searcher, remembered_sources, store
+from index.build import build_index
 
 
 def test_the_bot_rebuilds_the_remembered_sources_and_the_upload_folder(tmp_path: Path) -> None:
@@ -101,23 +104,21 @@ async def first_reply(api: FakeBotApi, message_id: int, timeout: float = 30) -> 
     raise AssertionError(f"no reply to message {message_id}")
 
 
-async def test_a_rebuilt_index_that_cannot_be_read_is_not_switched_to(
-        tmp_path: Path, caplog: pytest.LogCaptureFixture) -> None:
-    """The live generation switched to one whose vector file is gone: the bot keeps the one it
-    has and logs once what to do."""
-    import logging
-
-    from index_corpus import fast_encoder, parse_json
-
-    from bot.state import BotState
-    from index import Searcher
-    from index.build import build_index
-
+def served_lease(tmp_path: Path) -> tuple[Path, Path, BotState]:
+    """Sources, index and a bot state serving them: one lease, the tests' fast encoder."""
     src, idx = tmp_path / "src", tmp_path / "idx"
     write_corpus(src, LEASE)
     build_index([src], idx, fast_encoder(), parse=parse_json, progress=False)
     state = BotState()
     state.searcher = Searcher(idx, fast_encoder())
+    return src, idx, state
+
+
+async def test_a_rebuilt_index_that_cannot_be_read_is_not_switched_to(
+        tmp_path: Path, caplog: pytest.LogCaptureFixture) -> None:
+    """The live generation switched to one whose vector file is gone: the bot keeps the one it
+    has and logs once what to do."""
+    src, idx, state = served_lease(tmp_path)
     old = state.searcher.generation
     changed = json.loads(json.dumps(LEASE))
     changed["clauses"][2][3] = "租赁期限为两年。"
@@ -137,19 +138,7 @@ async def test_an_index_rebuilt_by_another_user_is_not_switched_to(
     """`sudo contractbot index build` (as root, not as the bot's user) leaves a pointer the bot
     may not read: every question was 'an error occurred' with a traceback. The bot keeps the
     generation it has and logs once what to do (the tests run as root: the read is refused)."""
-    import logging
-
-    from index_corpus import fast_encoder, parse_json
-
-    from bot.state import BotState
-    from index import Searcher
-    from index.build import build_index
-
-    src, idx = tmp_path / "src", tmp_path / "idx"
-    write_corpus(src, LEASE)
-    build_index([src], idx, fast_encoder(), parse=parse_json, progress=False)
-    state = BotState()
-    state.searcher = Searcher(idx, fast_encoder())
+    _, idx, state = served_lease(tmp_path)
     old = state.searcher.generation
     pointer = idx / store.POINTER
     read_text = Path.read_text
