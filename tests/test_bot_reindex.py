@@ -65,7 +65,6 @@ async def test_an_index_rebuilt_with_another_encoder_is_not_switched_to(
     """An index rebuilt on purpose with another encoder (--replace) while the bot runs: the bot
     goes on answering from the generation it has, and says once in its log what to do."""
     import asyncio
-    import logging
 
     from index_corpus import parse_json
     from test_build import CountingEncoder
