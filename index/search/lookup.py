@@ -38,7 +38,7 @@ def clause_number_forms(number: str) -> set[str]:
     forms = {raw}
     annex = _ANNEX_RE.fullmatch(normalize_text(number))
     if annex:  # 附件1 is 附件一, 附件一 1 is 附件一1
-        value, rest = _value(annex.group(1)), annex.group(2).replace(" ", "")
+        value, rest = cn_to_int(annex.group(1)), annex.group(2).replace(" ", "")
         if value is not None:
             forms |= {f"附件{int_to_cn(value)}{rest}", f"附件{value}{rest}"}
         return forms
@@ -53,15 +53,11 @@ def clause_number_forms(number: str) -> set[str]:
     return forms
 
 
-def _value(numeral: str) -> int | None:
-    return int(numeral) if numeral.isdigit() else cn_to_int(numeral)
-
-
 def chapter_forms(number: str) -> frozenset[str]:
     """The chapter labels ``number`` may name (第三章 -> 第三章, 第3章, 三; 附件1 -> 附件一,
     附件1); empty when it names no chapter."""
     m = _CHAPTER_RE.fullmatch(normalize_text(number))
-    value = _value(m.group(1) or m.group(2)) if m else None
+    value = cn_to_int(m.group(1) or m.group(2)) if m else None
     if m is None or value is None:
         return frozenset()
     if m.group(2):
