@@ -88,8 +88,9 @@ def test_dev_gold_clauses_exist() -> None:
         assert clause in ids(parsed(stem)), item
 
 
-EVAL_FILES = sorted(p for p in (Path(__file__).resolve().parent.parent / "eval").glob("*.jsonl")
-                    if p.name != "offtopic.jsonl")  # questions no clause answers: no gold
+EVAL = Path(__file__).resolve().parent.parent / "eval"
+OFFTOPIC_FILES = ("offtopic.jsonl", "fresh-offtopic.jsonl")  # questions no clause answers: no gold
+EVAL_FILES = sorted(p for p in EVAL.glob("*.jsonl") if p.name not in OFFTOPIC_FILES)
 
 
 @pytest.mark.parametrize("path", EVAL_FILES, ids=[p.name for p in EVAL_FILES])
@@ -431,3 +432,43 @@ def test_offtopic_questions_have_no_gold_and_name_real_contracts(shared: Path) -
              for p in (shared / folder).iterdir()}
     assert len(rows) >= 60 and all(r["gold"] == [] for r in rows)
     assert {r["contract"] for r in rows if r["contract"]} <= stems
+
+
+def _rows(name: str) -> list[dict]:
+    return [json.loads(line) for line in (EVAL / name).read_text("utf-8").splitlines() if line.strip()]
+
+
+def test_fresh_questions_name_real_contracts_and_clauses() -> None:
+    """eval/fresh.jsonl: every contract key is one the index uses, every gold id a clause the
+    parser gives, and a named contract is the only one its golds come from. The set is scored only;
+    see eval/README.md."""
+    keys = {p.stem for p in ALL}
+    split = json.loads((EVAL / "split.json").read_text("utf-8"))
+    rows = _rows("fresh.jsonl")
+    assert len(rows) >= 120
+    per_contract: dict[str, int] = {}
+    for r in rows:
+        assert set(r) == {"q", "contract", "gold"} and r["q"].strip() and r["gold"], r
+        assert r["contract"] is None or r["contract"] in keys, r["contract"]
+        stems = {g.split("#", 1)[0] for g in r["gold"]}
+        assert stems <= keys, r
+        if r["contract"] is not None:
+            assert stems == {r["contract"]}, r
+        for stem in stems:
+            per_contract[stem] = per_contract.get(stem, 0) + 1
+        for item in r["gold"]:
+            stem, clause = item.split("#", 1)
+            source = next(p for p in ALL if p.stem == stem)
+            assert clause in ids(_parse(source)), item
+    assert set(split["tuning"]) | set(split["heldout"]) == keys
+    assert all(per_contract.get(k, 0) >= 4 for k in split["heldout"]), per_contract
+    assert all(per_contract.get(k, 0) >= 3 for k in split["tuning"]), per_contract
+
+
+def test_fresh_offtopic_questions_have_no_gold_and_name_real_contracts() -> None:
+    """eval/fresh-offtopic.jsonl: 20 questions no clause answers, 6 asked of one named contract."""
+    keys = {p.stem for p in ALL}
+    rows = _rows("fresh-offtopic.jsonl")
+    assert len(rows) >= 20 and all(r["gold"] == [] for r in rows)
+    named = [r["contract"] for r in rows if r["contract"]]
+    assert len(named) >= 6 and set(named) <= keys
