@@ -439,8 +439,9 @@ def _rows(name: str) -> list[dict]:
 
 
 def test_fresh_questions_name_real_contracts_and_clauses() -> None:
-    """eval/fresh.jsonl: every contract key is one the index uses, every gold id a clause the
-    parser gives, and a named contract is the only one its golds come from. The set is scored only;
+    """eval/fresh.jsonl: every contract key is one the index uses, a named contract is the only one
+    its golds come from, and each contract has its minimum of questions. That every gold id is a
+    clause the parser gives is test_eval_gold_clauses_exist[fresh.jsonl]. The set is scored only;
     see eval/README.md."""
     keys = {p.stem for p in ALL}
     split = json.loads((EVAL / "split.json").read_text("utf-8"))
@@ -456,10 +457,6 @@ def test_fresh_questions_name_real_contracts_and_clauses() -> None:
             assert stems == {r["contract"]}, r
         for stem in stems:
             per_contract[stem] = per_contract.get(stem, 0) + 1
-        for item in r["gold"]:
-            stem, clause = item.split("#", 1)
-            source = next(p for p in ALL if p.stem == stem)
-            assert clause in ids(_parse(source)), item
     assert set(split["tuning"]) | set(split["heldout"]) == keys
     assert all(per_contract.get(k, 0) >= 4 for k in split["heldout"]), per_contract
     assert all(per_contract.get(k, 0) >= 3 for k in split["tuning"]), per_contract
