@@ -4,7 +4,8 @@
     scripts/tune.py --encoder e5-small --sources ../shared/contracts ../shared/contracts-real
         [--index DIR] [--write index/data/ranking.json]
 
-Every question file in eval/ (and ../shared/eval/dev.jsonl) is split by eval/split.json: only
+The question files of QUESTION_FILES (never eval/fresh*.jsonl, which is only scored, to report)
+are split by eval/split.json: only
 questions whose gold contracts are all in the "tuning" half are used here. The weights are found
 by coordinate descent over a grid (objective: hit@1 + MRR), cross-validated by leaving out one
 family of tuning contracts at a time (contracts whose titles contain one another are one
