@@ -10,7 +10,8 @@ matching rule is the one in ../shared/README.md (``matches_gold``). All files ar
 index built from ``--sources`` (kept in ``--index`` to be reused). With ``--split``, each score
 is also given for the tuning half (every gold contract in the split's "tuning" list) and the
 held-out half (the rest); misses are listed for the tuning half only, since only it may guide
-changes (eval/README.md).
+changes (eval/README.md). A file named ``fresh*.jsonl`` lists no misses at all: it is only
+scored, to report.
 
 ``--own-contracts`` asks each question of an index that holds only its gold contracts instead,
 as a bot that serves one customer's few contracts has them: BM25 statistics come from those
@@ -160,6 +161,9 @@ def evaluate(searcher: Searcher, questions: list[dict], top_k: int = 10) -> dict
     return {**score([r for r, _ in ranked]), "n": len(questions), "misses": misses}
 
 
+FRESH_PREFIX = "fresh"  # question files nobody may tune on, or read the misses of
+
+
 def load_questions(path: Path) -> list[dict]:
     """Questions of a JSONL file (blank lines skipped)."""
     return [json.loads(line) for line in path.read_text("utf-8").splitlines() if line.strip()]
@@ -183,6 +187,8 @@ def report(searcher: Searcher, files: Sequence[Path],
             row[half] = {**score([ranked[i][0] for i in idx]), "n": len(idx)}
         shown = halves.get("tuning", range(len(questions))) if tuning is not None else \
             range(len(questions))
+        if path.name.startswith(FRESH_PREFIX):
+            shown = []  # only scored, to report: its misses must not be read (eval/README.md)
         row["misses"] = [{"q": questions[i]["q"], "gold": questions[i]["gold"],
                           "rank": ranked[i][0], "top3": ranked[i][1]}
                          for i in shown if ranked[i][0] != 1]

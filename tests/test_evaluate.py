@@ -99,3 +99,21 @@ def test_own_contracts_asks_each_question_of_its_gold_contracts_alone(tmp_path, 
     # the one-contract indexes are built on copies: the index given keeps both contracts
     kept = store.read_manifest(store.require_generation(tmp_path / "idx")).sources
     assert sorted(s.contract for s in kept) == ["buy", "lease"]
+
+
+def test_a_fresh_file_is_scored_but_lists_no_misses(tmp_path, capsys) -> None:
+    (tmp_path / "src").mkdir()
+    (tmp_path / "src" / "lease.txt").write_text(LEASE_TEXT, "utf-8")
+    (tmp_path / "src" / "buy.txt").write_text(PURCHASE_TEXT, "utf-8")
+    line = '{"q": "违约金是多少", "contract": null, "gold": ["lease#第二条"]}\n'
+    for name in ("fresh-x.jsonl", "other.jsonl"):
+        (tmp_path / name).write_text(line, "utf-8")
+    argv = [str(tmp_path / "fresh-x.jsonl"), str(tmp_path / "other.jsonl"), "--sources",
+            str(tmp_path / "src"), "--encoder", "use-multilingual", "--index",
+            str(tmp_path / "idx"), "--json"]
+    assert evaluate.main(argv) == 0
+    out = json.loads(capsys.readouterr().out)
+    # the same miss (the purchase contract's clause first): scored in both, listed in one
+    assert out["fresh-x.jsonl"]["all"]["hit@1"] == out["other.jsonl"]["all"]["hit@1"] == 0.0
+    assert out["fresh-x.jsonl"]["misses"] == []
+    assert [m["q"] for m in out["other.jsonl"]["misses"]] == ["违约金是多少"]
