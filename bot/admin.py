@@ -118,8 +118,9 @@ async def put_in_place(msg: Message, state: BotState, staged: Path, target: Path
     build cannot index it after all, everything is put back as it was."""
     settings = state.settings
     async with state.uploads.lock:
-        replaced = await asyncio.to_thread(to_replace, target, sources=target.parent,
-                                           index_dir=settings.index_dir)
+        replaced = await asyncio.to_thread(
+            to_replace, target, sources=target.parent, index_dir=settings.index_dir,
+            collection=collection_of(target, [settings.sources_dir]))
         try:
             done = await asyncio.to_thread(install, staged, target, replaced,
                                            sources=settings.sources_dir)
@@ -160,7 +161,9 @@ async def _reply_indexed(msg: Message, state: BotState, report: BuildReport,
                          done: Replacement, script: Script) -> None:
     """The title and clause count of an indexed upload, its notes, and an undo button."""
     target = done.installed
-    info = next((c for c in state.searcher.contracts() if c.key == target.stem), None)
+    here = frozenset({collection_of(target, [state.settings.sources_dir])})
+    info = next((c for c in state.searcher.contracts(collections=here)
+                 if c.stem == target.stem), None)
     if info is None:
         await reply(msg, texts.say(texts.UPLOAD_FAILED, script, name=escape(target.name),
                                    reason=texts.say(texts.NOT_INDEXED, script)))

@@ -110,9 +110,6 @@ UPLOAD_CONFIRM = (
 BUTTON_REPLACE = "替换"
 BUTTON_KEEP = "保留原文件"
 BUTTON_UNDO = "撤销替换"
-UPLOAD_NAME_ELSEWHERE = (
-    "集合 {collection} 中已有名为 {key} 的合同，合同名在所有集合中不能重复。请改名后再发送。"
-)
 UPLOAD_KEPT = "已保留原文件，{name} 没有收录。"
 UPLOAD_EXPIRED = "这个操作已过期或已处理过。"
 UPLOAD_REPLACED = "原来的 {old} 已另存，可以撤销。"

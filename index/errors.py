@@ -181,3 +181,14 @@ class UnknownContractError(QueryError):
     def __init__(self, name: str) -> None:
         super().__init__(f"no contract named {name} is indexed")
         self.name = name
+
+
+class AmbiguousContractError(QueryError):
+    """A contract name several reachable contracts go by (``合同`` in two collections):
+    ``choices`` are the names that tell them apart (``collection/stem``)."""
+
+    def __init__(self, name: str, choices: tuple[str, ...]) -> None:
+        super().__init__(f"{len(choices)} contracts are named {name}: "
+                         f"{', '.join(choices)}; give one of these")
+        self.name = name
+        self.choices = choices
