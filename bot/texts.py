@@ -131,6 +131,13 @@ REBUILD_WOULD_EMPTY = (
     "索引未更改：这次重建会清空索引（现有 {total} 份合同）。如确要清空，请发送 /reindex replace。"
 )
 REBUILD_MISSING = "索引未更改：找不到合同来源 {paths}。"
+REBUILD_MISSING_ELSEWHERE = (
+    "索引未更改：找不到部分合同来源。管理员可在与机器人的私聊中发送 /reindex 查看详情。"
+)
+REBUILD_REFUSED_ELSEWHERE = (
+    "索引未更改：这次重建被拒绝，本聊天的合同不受影响。"
+    "管理员可在与机器人的私聊中发送 /reindex 查看原因。"
+)
 REBUILD_WOULD_CHANGE_ENCODER = (
     "索引未更改：现有索引由编码器 {built_with} 建立，这次重建会改用 {configured}，"
     "并重新嵌入全部 {clauses} 条。如确要更换，请发送 /reindex replace。"
