@@ -101,3 +101,23 @@ def _made(api, params: dict) -> dict:
     from team_bot import sent_message
 
     return sent_message(api, params)
+
+
+async def test_a_more_button_of_another_chat_crafted_by_hand_shows_nothing(
+        tmp_path: Path) -> None:
+    """更多's callback data names a page kept for the chat that asked: pressed in customer A's
+    group with the data of B's button (a member who learned it), it says 没有更多结果了."""
+    rules = access_file(tmp_path / "access.toml", {GROUP_A: ["customer-a"],
+                                                   PRIVATE_B: ["customer-b"]})
+    layout = {"customer-a": [A_SERVICE], "customer-b": [B_LEASE, {**MAINT, "key": "维护"}]}
+    async with team_bot(tmp_path, layout, access_file=rules) as (api, _):
+        await ask(api, PRIVATE_B, "乙方应在什么时候支付费用和租金")
+        [more] = [b for m in api.messages.values() if m["chat"]["id"] == PRIVATE_B
+                  for b in buttons(m) if b["text"] == "更多"]
+        await ask(api, GROUP_A, "/contracts")
+        [shown] = [m for m in api.messages.values() if m["chat"]["id"] == GROUP_A]
+        before = len(api.sent("sendMessage"))
+        api.push("callback_query", callback(GROUP_A, shown, more["callback_data"],
+                                            user_id=7))
+        sent = await api.wait_for("sendMessage", before + 1)
+    assert sent[-1]["text"] == "没有更多结果了。" and "租" not in sent[-1]["text"]
