@@ -9,13 +9,17 @@ collection. CONTRACTBOT_ACCESS_FILE (TOML) gives other chats their collections::
     "-1009876543210" = ["*"]          # every collection
 
 The file is read again whenever it changes (no restart); a change that does not parse is
-logged and the last good version stays in force.
+logged and the last good version stays in force. A file that is deleted fails closed: the chats
+it listed lose access (logged) until it is back. An editor that saves by renaming leaves it
+gone for a moment, so a file found missing is looked for again for up to ``GONE_GRACE``
+seconds first, once.
 """
 
 from __future__ import annotations
 
 import logging
 import sys
+import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
@@ -29,6 +33,8 @@ else:  # pragma: no cover
 
 log = logging.getLogger(__name__)
 ALL = "*"
+GONE_GRACE = 0.3  # seconds a vanished access file is waited for (an editor saving by rename)
+_GONE_STEP = 0.05
 
 
 class AccessFileError(ValueError):
@@ -128,15 +134,40 @@ class AccessFile:
                         "(indexed: %s): that chat finds nothing there", self.path, chat_id,
                         ", ".join(missing), ", ".join(sorted(known)) or "none")
 
-    def table(self) -> Table:
-        """The chats table in force (the file is checked for changes on every call)."""
-        if self.path is None:
-            return self._table
+    def _stamp_now(self) -> tuple[int, int] | None:
+        """The file's (modification time, size), None when it is not there."""
+        assert self.path is not None
         try:
             stat = self.path.stat()
-            stamp: tuple[int, int] | None = (stat.st_mtime_ns, stat.st_size)
         except OSError:
-            stamp = None
+            return None
+        return (stat.st_mtime_ns, stat.st_size)
+
+    def _back_soon(self) -> tuple[int, int] | None:
+        """The file's stamp once it is back within ``GONE_GRACE`` seconds, else None."""
+        waited = 0.0
+        while waited < GONE_GRACE:
+            time.sleep(_GONE_STEP)
+            waited += _GONE_STEP
+            if (stamp := self._stamp_now()) is not None:
+                return stamp
+        return None
+
+    def table(self) -> Table:
+        """The chats table in force (the file is checked for changes on every call); empty
+        while the file is gone: its chats lose access rather than keep a table nobody can
+        see or change any more."""
+        if self.path is None:
+            return self._table
+        stamp = self._stamp_now()
+        if stamp is None and self._stamp is not None:  # just gone: an editor's rename?
+            stamp = self._back_soon()
+        if stamp is None:
+            if self._stamp is not None or self._table:
+                log.warning("access file %s is gone: the %d chats it listed have no access "
+                            "until it is back", self.path, len(self._table))
+            self._stamp, self._table = None, {}
+            return self._table
         if stamp != self._stamp:
             try:
                 self._table = self._read()

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import logging
 from html import escape
 from pathlib import Path
 
@@ -20,7 +21,9 @@ from index import (
     WouldChangeEncoderError,
     WouldDropError,
     collection_of,
+    names_among,
     remembered_sources,
+    shown_source,
     to_script,
 )
 
@@ -37,6 +40,7 @@ from .uploads import (
     undo,
 )
 
+log = logging.getLogger(__name__)
 
 def library_sources(index_dir: Path, sources_dir: Path) -> list[Path]:
     """What the bot rebuilds: every source the index remembers (a library built with
@@ -118,8 +122,9 @@ async def put_in_place(msg: Message, state: BotState, staged: Path, target: Path
     build cannot index it after all, everything is put back as it was."""
     settings = state.settings
     async with state.uploads.lock:
-        replaced = await asyncio.to_thread(to_replace, target, sources=target.parent,
-                                           index_dir=settings.index_dir)
+        replaced = await asyncio.to_thread(
+            to_replace, target, sources=target.parent, index_dir=settings.index_dir,
+            collection=collection_of(target, [settings.sources_dir]))
         try:
             done = await asyncio.to_thread(install, staged, target, replaced,
                                            sources=settings.sources_dir)
@@ -160,7 +165,9 @@ async def _reply_indexed(msg: Message, state: BotState, report: BuildReport,
                          done: Replacement, script: Script) -> None:
     """The title and clause count of an indexed upload, its notes, and an undo button."""
     target = done.installed
-    info = next((c for c in state.searcher.contracts() if c.key == target.stem), None)
+    here = frozenset({collection_of(target, [state.settings.sources_dir])})
+    info = next((c for c in state.searcher.contracts(collections=here)
+                 if c.stem == target.stem), None)
     if info is None:
         await reply(msg, texts.say(texts.UPLOAD_FAILED, script, name=escape(target.name),
                                    reason=texts.say(texts.NOT_INDEXED, script)))
@@ -228,8 +235,8 @@ async def cmd_reindex(update: Update, context: Ctx) -> None:
     try:
         report = await pending.result()
     except ContractbotError as err:
-        await reply(msg, build_error_text(await _refusal_within(state, access, err),
-                                          script=script))
+        log.warning("/reindex in chat %s: %s", chat.id, err)  # the whole story, for the admin
+        await reply(msg, await _refusal_within(state, access, err, script))
         return
     await reply(msg, await _reindex_text(state, access, report, script))
 
@@ -272,14 +279,26 @@ def _reported_within(state: BotState, access: ChatAccess,
             tuple(n for n in report.notes if inside(n[0])))
 
 
-async def _refusal_within(state: BotState, access: ChatAccess,
-                          err: ContractbotError) -> ContractbotError:
-    """A refused build as a chat that reads some collections only hears it: the contracts of
-    its collections the build would drop, out of its own (the index is unchanged)."""
-    if access.collections is None or not isinstance(err, WouldDropError):
-        return err
+async def _refusal_within(state: BotState, access: ChatAccess, err: ContractbotError,
+                          script: Script) -> str:
+    """A refused or failed build as a chat that reads some collections only hears it: of its
+    own contracts (those the build would drop, the clauses a new encoder would embed again),
+    never a count, a file or a folder of another collection (the index is unchanged)."""
+    if access.collections is None:
+        return build_error_text(err, script=script)
     searcher = await state.live_searcher()
     infos = await asyncio.to_thread(searcher.contracts, collections=access.collections)
-    mine = {c.source for c in infos}
-    return WouldDropError(tuple(n for n in err.dropped if n in mine), len(infos),
-                          empty=err.empty)
+    if isinstance(err, WouldDropError):
+        names = names_among([(c.collection, c.key) for c in infos])
+        mine = {c.key: shown_source(n, c.source) for c, n in zip(infos, names, strict=True)}
+        dropped = tuple(mine[k] for k in err.keys if k in mine)
+        if not dropped:  # its own contracts stay: whose would go is none of its business
+            return texts.say(texts.REBUILD_REFUSED_ELSEWHERE, script)
+        err = WouldDropError(dropped, len(infos), empty=len(dropped) == len(infos),
+                             keys=tuple(k for k in err.keys if k in mine))
+    elif isinstance(err, WouldChangeEncoderError):
+        err = WouldChangeEncoderError(err.built_with, err.configured,
+                                      sum(c.clauses for c in infos))
+    elif isinstance(err, MissingSourceError):  # a folder's name may be a customer's
+        return texts.say(texts.REBUILD_MISSING_ELSEWHERE, script)
+    return build_error_text(err, script=script)

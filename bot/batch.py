@@ -63,6 +63,8 @@ def answer_batch(searcher: Searcher, lines: Sequence[str], *, name: str, as_json
             continue
         question, contract = item
         try:
+            if contract is not None:
+                contract = searcher.contract_named(contract, collections=collections)
             result = searcher.search(question, contract=contract, top_k=top_k,
                                      collections=collections)
         except QueryError as err:

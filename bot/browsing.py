@@ -8,7 +8,16 @@ from html import escape
 
 from telegram import Update
 
-from index import ContractInfo, QueryError, Script, SearchResult, compare_contracts, to_script
+from index import (
+    ContractInfo,
+    QueryError,
+    Script,
+    SearchResult,
+    compare_contracts,
+    names_among,
+    shown_source,
+    to_script,
+)
 from index import normalize_text as _norm
 
 from . import texts
@@ -30,17 +39,20 @@ CONTRACTS_PER_PAGE = 30  # /contracts lines a reply holds: a big library is not 
 
 
 def contract_lines(infos: list[ContractInfo], script: Script) -> list[str]:
-    """One line per contract: number, key, title in ``script`` (with the file name when
+    """One line per contract: number, name (its file stem, ``collection/stem`` when another
+    listed contract's file has that name), title in ``script`` (with the file name when
     another listed contract has the same title) and clause count; the collection when the
     list spans several."""
     titles = [_norm(c.title) for c in infos]
+    names = names_among([(c.collection, c.key) for c in infos])
     several = len({c.collection for c in infos}) > 1
     return [texts.say(
-        texts.CONTRACT_LINE, script, n=n, key=escape(c.key),
+        texts.CONTRACT_LINE, script, n=n, key=escape(name),
         title=escape(to_script(c.title, script)),
-        source=f"（{escape(c.source)}）" if titles.count(titles[n - 1]) > 1 and c.source else "",
+        source=f"（{escape(shown_source(name, c.source))}）"
+        if titles.count(titles[n - 1]) > 1 and c.source else "",
         clauses=c.clauses, collection=f" · {escape(c.collection)}" if several else "")
-        for n, c in enumerate(infos, 1)]
+        for n, (c, name) in enumerate(zip(infos, names, strict=True), 1)]
 
 
 def _page_asked(args: list[str] | None) -> int:
@@ -50,10 +62,11 @@ def _page_asked(args: list[str] | None) -> int:
 
 
 def pick_contracts(infos: list[ContractInfo], name: str) -> list[ContractInfo]:
-    """The contracts ``name`` means: a key, a number in the /contracts list, or (in either
-    script, with or without 《》) a key, title or file name; several when titles repeat."""
+    """The contracts ``name`` means: a key, a file stem or ``collection/stem``, a number in
+    the /contracts list, or (in either script, with or without 《》) a key, title or file
+    name; several when titles, or file names in two collections, repeat."""
     name = name.strip()
-    exact = [c for c in infos if c.key == name]
+    exact = [c for c in infos if name in (c.key, c.stem, c.qualified)]
     if exact:
         return exact
     if name.isdigit():
@@ -69,10 +82,12 @@ def pick_contracts(infos: list[ContractInfo], name: str) -> list[ContractInfo]:
 
 def _named(infos: list[ContractInfo], chosen: ContractInfo, script: Script) -> dict[str, str]:
     """``title`` and ``source`` of a reply naming ``chosen`` (the file name when another
-    listed contract has its title)."""
+    listed contract has its title, with its collection when another has its file name)."""
     shared = sum(_norm(c.title) == _norm(chosen.title) for c in infos) > 1
+    name = names_among([(c.collection, c.key) for c in infos])[infos.index(chosen)]
     return {"title": escape(to_script(chosen.title, script)),
-            "source": f"（{escape(chosen.source)}）" if shared and chosen.source else ""}
+            "source": f"（{escape(shown_source(name, chosen.source))}）"
+            if shared and chosen.source else ""}
 
 
 def _where(update: Update, chat: str, topic: str, general: str) -> str:

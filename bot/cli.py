@@ -200,12 +200,9 @@ def cmd_ask(args: argparse.Namespace, settings: Settings) -> int:
     lines = batch_lines(args.batch) if args.batch is not None else []
     searcher = _open_searcher(args, settings)
     collections = _collections(args)
-    if args.contract is not None and not searcher.reaches(args.contract,
-                                                          collections=collections):
-        raise UsageError(f"no contract named {args.contract} is indexed (--contract takes a "
-                         "key that `contractbot index status` lists)")
+    contract = _contract_named(searcher, args.contract, collections)
     if args.batch is None:
-        result = searcher.search(args.question, contract=args.contract, top_k=args.top_k,
+        result = searcher.search(args.question, contract=contract, top_k=args.top_k,
                                  collections=collections)
         print(json.dumps(result.as_json(), ensure_ascii=False) if args.json
               else format_answer(result))
@@ -213,6 +210,24 @@ def cmd_ask(args: argparse.Namespace, settings: Settings) -> int:
     answered = answer_batch(searcher, lines, name=args.batch, as_json=args.json,
                             top_k=args.top_k, collections=collections, render=format_answer)
     return EXIT_OK if answered else EXIT_ERROR
+
+
+def _contract_named(searcher: Searcher, name: str | None,
+                    collections: frozenset[str] | None) -> str | None:
+    """The key of the contract ``--contract NAME`` names within ``collections`` (a key, a file
+    stem, or ``collection/stem`` where two collections have the stem); a wrong argument when it
+    names none or several."""
+    from index import AmbiguousContractError, UnknownContractError
+
+    if name is None:
+        return None
+    try:
+        return searcher.contract_named(name, collections=collections)
+    except UnknownContractError:
+        raise UsageError(f"no contract named {name} is indexed (--contract takes a key that "
+                         "`contractbot index status` lists)") from None
+    except AmbiguousContractError as err:
+        raise UsageError(f"--contract {err}") from None
 
 
 def _collections(args: argparse.Namespace) -> frozenset[str] | None:

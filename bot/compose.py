@@ -157,7 +157,7 @@ def _children(hit: Hit, script: Script, budget: int | None) -> tuple[tuple[str, 
         if budget is not None and lines and used + len(line) > budget:
             rest = hit.children[i:]
             note = MORE_CHILDREN.format(count=len(rest), number=_rest_from(hit, rest, budget),
-                                        key=hit.clause.contract)
+                                        key=hit.name or hit.clause.contract)
             return tuple(lines), to_script(note, script)
         lines.append(line)
         used += len(line)

@@ -19,6 +19,8 @@ from index import (
     DEFAULT_COLLECTION,
     SOURCE_SUFFIXES,
     Script,
+    Searcher,
+    collection_of,
     ocr_cache_dir,
     private_dir,
     to_script,
@@ -137,14 +139,9 @@ async def _take_album(update: Update, context: Ctx, msg: Message) -> None:
                        collection=collection)
 
 
-async def _collection_holding(context: Ctx, root: Path, key: str) -> str | None:
-    """The other collection whose indexed contract is named ``key``, or None: names are one
-    per index, so an upload to ``root`` under that name could not be indexed beside it."""
-    state = context.bot_data
-    searcher = await state.live_searcher()
-    here = DEFAULT_COLLECTION if root == state.settings.sources_dir else root.name
-    infos = await asyncio.to_thread(searcher.contracts)
-    return next((c.collection for c in infos if c.key == key and c.collection != here), None)
+def _holds(searcher: Searcher, collection: str, stem: str) -> bool:
+    """Whether ``collection`` has an indexed contract of file name ``stem``."""
+    return any(c.stem == stem for c in searcher.contracts(collections=frozenset({collection})))
 
 
 def _download(get_file: Callable[[], Awaitable[File]]) -> Callable[[BinaryIO], Awaitable[None]]:
@@ -158,7 +155,8 @@ async def _take_upload(update: Update, context: Ctx, raw_name: str, size: int | 
                        fetch: Callable[[BinaryIO], Awaitable[None]], *,
                        collection: str | None = None) -> None:
     """An upload: refused unless an admin sent it with a usable name, type, size and
-    collection (and a name no other collection holds); then ``_receive``d."""
+    collection; then ``_receive``d (a name another collection has is fine: each collection
+    has its own files)."""
     msg = update.effective_message
     assert msg is not None
     state = context.bot_data
@@ -175,10 +173,6 @@ async def _take_upload(update: Update, context: Ctx, raw_name: str, size: int | 
     root = upload_folder(state.settings.sources_dir, collection)
     if root is None:
         await reply(msg, texts.say(texts.UPLOAD_BAD_COLLECTION, script))
-        return
-    if (holder := await _collection_holding(context, root, Path(name).stem)) is not None:
-        await reply(msg, texts.say(texts.UPLOAD_NAME_ELSEWHERE, script,
-                                   key=escape(Path(name).stem), collection=escape(holder)))
         return
     await reply(msg, texts.say(texts.UPLOAD_WORKING, script))
     await _receive(msg, state, name, root, fetch, script=script)
@@ -207,9 +201,12 @@ async def _receive(msg: Message, state: BotState, name: str, root: Path,
                                                     reason=escape(hide_paths(checked))))
         return
     target = folder / name
+    here = collection_of(target, [state.settings.sources_dir])
     replaced = await asyncio.to_thread(to_replace, target, sources=folder,
-                                       index_dir=state.settings.index_dir)
-    if replaced or (await state.live_searcher()).reaches(target.stem):
+                                       index_dir=state.settings.index_dir, collection=here)
+    searcher = await state.live_searcher()
+    held = bool(replaced) or await asyncio.to_thread(_holds, searcher, here, target.stem)
+    if held:
         token = state.uploads.ask(PendingUpload(staged, target))
         existing = names_of(replaced) or target.stem
         await reply(msg, texts.say(texts.UPLOAD_CONFIRM, script,

@@ -110,9 +110,6 @@ UPLOAD_CONFIRM = (
 BUTTON_REPLACE = "替换"
 BUTTON_KEEP = "保留原文件"
 BUTTON_UNDO = "撤销替换"
-UPLOAD_NAME_ELSEWHERE = (
-    "集合 {collection} 中已有名为 {key} 的合同，合同名在所有集合中不能重复。请改名后再发送。"
-)
 UPLOAD_KEPT = "已保留原文件，{name} 没有收录。"
 UPLOAD_EXPIRED = "这个操作已过期或已处理过。"
 UPLOAD_REPLACED = "原来的 {old} 已另存，可以撤销。"
@@ -134,6 +131,13 @@ REBUILD_WOULD_EMPTY = (
     "索引未更改：这次重建会清空索引（现有 {total} 份合同）。如确要清空，请发送 /reindex replace。"
 )
 REBUILD_MISSING = "索引未更改：找不到合同来源 {paths}。"
+REBUILD_MISSING_ELSEWHERE = (
+    "索引未更改：找不到部分合同来源。管理员可在与机器人的私聊中发送 /reindex 查看详情。"
+)
+REBUILD_REFUSED_ELSEWHERE = (
+    "索引未更改：这次重建被拒绝，本聊天的合同不受影响。"
+    "管理员可在与机器人的私聊中发送 /reindex 查看原因。"
+)
 REBUILD_WOULD_CHANGE_ENCODER = (
     "索引未更改：现有索引由编码器 {built_with} 建立，这次重建会改用 {configured}，"
     "并重新嵌入全部 {clauses} 条。如确要更换，请发送 /reindex replace。"

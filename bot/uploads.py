@@ -28,6 +28,7 @@ from index import (
     ContractbotError,
     Reading,
     index_status,
+    key_stem,
     private_dir,
     read_contracts,
 )
@@ -100,10 +101,11 @@ def check_upload(path: Path, *, rules_file: Path | None = None,
     return contract if contract.clauses else "no clauses found"
 
 
-def to_replace(target: Path, *, sources: Path, index_dir: Path) -> list[Path]:
+def to_replace(target: Path, *, sources: Path, index_dir: Path, collection: str) -> list[Path]:
     """What moving an upload to ``target`` replaces: entries of its folder with its stem in
-    any extension (x.docx beside x.txt), and the source of the indexed contract of that key
-    when it lies inside ``sources``."""
+    any extension (x.docx beside x.txt), and the source of the indexed contract of that file
+    name in its ``collection`` when it lies inside ``sources``; never another collection's
+    file of the same name."""
     found = same_name(target.parent, target.stem)
     try:
         indexed = index_status(index_dir).sources
@@ -112,8 +114,8 @@ def to_replace(target: Path, *, sources: Path, index_dir: Path) -> list[Path]:
     seen = {p.resolve() for p in found}
     for entry in indexed:
         path = Path(entry.source)
-        if (entry.contract == target.stem and path.is_file() and path.resolve() not in seen
-                and inside(path, sources)):
+        if (key_stem(entry.contract) == target.stem and entry.collection == collection
+                and path.is_file() and path.resolve() not in seen and inside(path, sources)):
             found.append(path)
     return found
 

@@ -25,6 +25,7 @@ from .build import (
     redone_after_upgrade,
 )
 from .errors import (
+    AmbiguousContractError,
     BuildRefusedError,
     ContractbotError,
     EmptyQuestionError,
@@ -63,6 +64,9 @@ from .models import (
     Page,
     Script,
     SearchResult,
+    key_stem,
+    names_among,
+    shown_source,
 )
 from .parse import SOURCE_SUFFIXES, check_rules_file, parse_contract, read_text
 from .roles import PARTIES
@@ -98,6 +102,7 @@ __all__ = [
     "MAX_TEXT_BYTES",
     "PARTIES",
     "SOURCE_SUFFIXES",
+    "AmbiguousContractError",
     "BuildRefusedError",
     "BuildReport",
     "BuildStopped",
@@ -160,8 +165,10 @@ __all__ = [
     "has_index",
     "index_damage",
     "index_status",
+    "key_stem",
     "known_encoders",
     "load_encoder",
+    "names_among",
     "normalize_text",
     "ocr_cache_dir",
     "parse_contract",
@@ -170,6 +177,7 @@ __all__ = [
     "read_text",
     "redone_after_upgrade",
     "remembered_sources",
+    "shown_source",
     "to_script",
     "to_simplified",
     "to_traditional",

@@ -129,13 +129,13 @@ class WouldDropError(BuildRefusedError):
     """A build would leave the index empty, drop more than half of its contracts, or drop the
     contracts of a source it was built from that the build leaves out; it was not written.
 
-    ``dropped``: file names of the contracts it would drop; ``total``: how many the index
-    holds; ``missing_roots``: remembered sources the build left out; ``failed``: the files it
-    found but could not index."""
+    ``dropped``: file names of the contracts it would drop (``keys``: their keys, in the same
+    order); ``total``: how many the index holds; ``missing_roots``: remembered sources the
+    build left out; ``failed``: the files it found but could not index."""
 
     def __init__(self, dropped: tuple[str, ...], total: int, *, empty: bool,
                  missing_roots: tuple[str, ...] = (),
-                 failed: tuple[tuple[str, str], ...] = ()) -> None:
+                 failed: tuple[tuple[str, str], ...] = (), keys: tuple[str, ...] = ()) -> None:
         names = ", ".join(dropped[:3]) + (f" and {len(dropped) - 3} more" if len(dropped) > 3
                                           else "")
         if empty:
@@ -153,6 +153,7 @@ class WouldDropError(BuildRefusedError):
         self.empty = empty
         self.missing_roots = missing_roots
         self.failed = failed  # (source, reason) of the files this build could not index
+        self.keys = keys
 
 
 class QueryError(ContractbotError):
@@ -181,3 +182,14 @@ class UnknownContractError(QueryError):
     def __init__(self, name: str) -> None:
         super().__init__(f"no contract named {name} is indexed")
         self.name = name
+
+
+class AmbiguousContractError(QueryError):
+    """A contract name several reachable contracts go by (``合同`` in two collections):
+    ``choices`` are the names that tell them apart (``collection/stem``)."""
+
+    def __init__(self, name: str, choices: tuple[str, ...]) -> None:
+        super().__init__(f"{len(choices)} contracts are named {name}: "
+                         f"{', '.join(choices)}; give one of these")
+        self.name = name
+        self.choices = choices

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from collections.abc import Sequence
+from dataclasses import dataclass, field, replace
 from typing import Literal
 
 Script = Literal["simplified", "traditional"]
 PAGE_BREAK = "\f"
+DEFAULT_COLLECTION = "default"  # files directly in a source root, or named on their own
 
 
 @dataclass(frozen=True)
@@ -77,7 +79,7 @@ class Clause:
 class Contract:
     """A parsed contract: key (file stem), title, party roles and its clauses in document order."""
 
-    key: str
+    key: str  # the file stem, or collection/stem when another collection had it first
     title: str
     parties: dict[str, str] = field(default_factory=dict)  # {"甲方": "维护方", ...} source script
     clauses: tuple[Clause, ...] = ()
@@ -85,6 +87,13 @@ class Contract:
     source: str = ""
     notes: tuple[str, ...] = ()  # what parsing changed and users should know (split clauses)
     collection: str = "default"  # first folder below the source root (set by the build)
+
+    def rekeyed(self, key: str) -> Contract:
+        """This contract under ``key``, its clauses too."""
+        if key == self.key:
+            return self
+        return replace(self, key=key, clauses=tuple(replace(c, contract=key)
+                                                    for c in self.clauses))
 
     def as_json(self) -> dict[str, object]:
         """The exact shape of ``contractbot parse --json``."""
@@ -94,6 +103,33 @@ class Contract:
             "parties": dict(self.parties),
             "clauses": [c.as_json() for c in self.clauses],
         }
+
+
+def key_stem(key: str) -> str:
+    """The file stem a contract key names: the key itself, or what follows ``collection/`` in a
+    key a build qualified because another collection had the stem first."""
+    return key.rsplit("/", 1)[-1]
+
+
+def qualified_key(collection: str, stem: str) -> str:
+    """``collection/stem``: the name that tells a contract from another collection's file of
+    the same name (a file name never holds ``/``, so it is read back unambiguously)."""
+    return f"{collection}/{stem}"
+
+
+def names_among(named: Sequence[tuple[str, str]]) -> list[str]:
+    """What each of ``named`` (collection, key) is called among them: its file stem, or
+    ``collection/stem`` when another of them has that stem. A chat that reads one collection
+    sees its files by their names, whatever key a build gave them."""
+    stems = [key_stem(key) for _, key in named]
+    return [stem if stems.count(stem) == 1 else qualified_key(collection, stem)
+            for (collection, _), stem in zip(named, stems, strict=True)]
+
+
+def shown_source(name: str, source: str) -> str:
+    """A contract's file name as shown beside a ``names_among`` name: with its collection
+    when the name is qualified (two reachable files share it)."""
+    return f"{name.rsplit('/', 1)[0]}/{source}" if source and "/" in name else source
 
 
 @dataclass(frozen=True)
@@ -108,6 +144,16 @@ class ContractInfo:
     collection: str = "default"
     source: str = ""  # file name of the contract's source
 
+    @property
+    def stem(self) -> str:
+        """Its file's name without the extension."""
+        return key_stem(self.key)
+
+    @property
+    def qualified(self) -> str:
+        """``collection/stem``: a name no other contract has, whatever its key."""
+        return qualified_key(self.collection, self.stem)
+
 
 @dataclass(frozen=True)
 class Hit:
@@ -115,7 +161,8 @@ class Hit:
 
     ``children`` are the clause's sub-clauses (all levels, document order): a heading cited as
     an answer is quoted with them. ``source`` is the file name of its contract; ``shared_title``
-    says another contract the search could reach has the same title (name the file then).
+    says another contract the search could reach has the same title (name the file then);
+    ``name`` is the name /clause and /use take for its contract there.
     ``also`` are the same clause, word for word, in other files (quoted once, every file
     named)."""
 
@@ -126,6 +173,7 @@ class Hit:
     source: str = ""
     shared_title: bool = False
     also: tuple[Clause, ...] = ()
+    name: str = ""  # what its contract is called where it was found (Reach.names)
 
     def as_json(self) -> dict[str, object]:
         """One entry of ``ask --json``'s results."""

@@ -11,6 +11,7 @@ from contextlib import asynccontextmanager
 from pathlib import Path
 from typing import Any
 
+from bot_helpers import message
 from botapi_server import FakeBotApi, running
 from index_corpus import FAST_ENCODER, fast_encoder, parse_json, write_corpus
 
@@ -35,6 +36,23 @@ def write_layout(src: Path, layout: Mapping[str, Sequence[dict]]) -> None:
         write_corpus(src / folder if folder else src, *contracts)
 
 
+def access_file(path: Path, chats: dict[int, list[str]]) -> Path:
+    """Write the access file giving each chat its collections."""
+    path.write_text("[chats]\n" + "".join(
+        f'"{chat}" = [{", ".join(chr(34) + n + chr(34) for n in names)}]\n'
+        for chat, names in chats.items()), "utf-8")
+    return path
+
+
+async def ask(api: FakeBotApi, chat_id: int, text: str | None, **extra: Any) -> str:
+    """Send ``text`` from ``chat_id`` and return the text of the one reply."""
+    before = len(api.sent())
+    api.push("message", message(chat_id, text, **extra))
+    sent = await api.wait_for("sendMessage", before + 1)
+    await asyncio.sleep(0.05)
+    return str(sent[before]["text"])
+
+
 def callback(chat_id: int, sent: dict[str, Any], data: str, *, user_id: int | None = None,
              chat_type: str | None = None, query_id: str = "q") -> dict[str, Any]:
     """A callback query for a button of message ``sent`` (as the server recorded it)."""
@@ -50,9 +68,9 @@ def callback(chat_id: int, sent: dict[str, Any], data: str, *, user_id: int | No
 
 def sent_message(api: FakeBotApi, params: dict[str, Any]) -> dict[str, Any]:
     """The message the server made of one sendMessage call (its id and buttons)."""
-    for (chat, _), message in api.messages.items():
-        if chat == int(params["chat_id"]) and message["text"] == params["text"]:
-            return message
+    for (chat, _), made in api.messages.items():
+        if chat == int(params["chat_id"]) and made["text"] == params["text"]:
+            return made
     raise AssertionError("not sent")
 
 

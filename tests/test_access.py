@@ -4,6 +4,7 @@ it again when it changes (a broken change keeps the last good table)."""
 from __future__ import annotations
 
 import os
+import threading
 from pathlib import Path
 
 import pytest
@@ -52,10 +53,47 @@ def test_changes_are_read_and_a_broken_change_keeps_the_last_good_table(tmp_path
     path.write_text('[chats\n"3" = ["c"]\n', "utf-8")
     os.utime(path, ns=(1, 2 * 10**18))
     assert set(access.table()) == {1, 2}
-    path.unlink()
-    assert set(access.table()) == {1, 2}
     with pytest.raises(AccessFileError):
         AccessFile(tmp_path / "missing.toml")  # at start: an error, not an empty table
+
+
+def test_a_deleted_file_fails_closed_and_a_file_put_back_is_read(
+        tmp_path: Path, caplog: pytest.LogCaptureFixture) -> None:
+    """Deleting the access file is how an operator revokes access: the chats it listed lose
+    it (logged), and get it back when the file is back. Until 2026-11-29 the last table
+    stayed in force, so deleting the file changed nothing."""
+    path = tmp_path / "access.toml"
+    path.write_text('[chats]\n"1" = ["a"]\n"2" = ["b"]\n', "utf-8")
+    settings = Settings(index_dir=tmp_path, sources_dir=tmp_path)
+    access = AccessFile(path)
+    assert chat_access(settings, access, 1) == ChatAccess(frozenset({"a"}))
+    path.unlink()
+    with caplog.at_level("WARNING", logger="bot.access"):
+        assert access.table() == {} and chat_access(settings, access, 1) is None
+        assert access.table() == {}
+    [gone] = [r.getMessage() for r in caplog.records]  # said once, not on every question
+    assert gone == f"access file {path} is gone: the 2 chats it listed have no access until " \
+        "it is back"
+    path.write_text('[chats]\n"2" = ["b"]\n', "utf-8")
+    assert chat_access(settings, access, 2) == ChatAccess(frozenset({"b"}))
+    assert chat_access(settings, access, 1) is None
+
+
+def test_a_file_saved_by_rename_keeps_its_chats_meanwhile(
+        tmp_path: Path, caplog: pytest.LogCaptureFixture) -> None:
+    """An editor that saves by renaming the old file away and writing the new one leaves no
+    file for a moment: a question asked then is not refused, and nothing is logged."""
+    path = tmp_path / "access.toml"
+    path.write_text('[chats]\n"1" = ["a"]\n', "utf-8")
+    access = AccessFile(path)
+    path.rename(tmp_path / "access.toml~")
+    saver = threading.Timer(0.05, lambda: path.write_text('[chats]\n"1" = ["a", "b"]\n',
+                                                         "utf-8"))
+    saver.start()
+    with caplog.at_level("WARNING", logger="bot.access"):
+        assert access.table() == {1: ChatAccess(frozenset({"a", "b"}))}
+    saver.join()
+    assert caplog.records == []
 
 
 def test_a_chat_in_the_allow_list_and_the_file_is_logged(tmp_path: Path,

@@ -12,7 +12,7 @@ from typing import Any
 
 from bot_helpers import html_errors, message
 from index_corpus import LEASE, MAINT
-from team_bot import ADMIN, buttons, callback, sent_message, team_bot
+from team_bot import ADMIN, access_file, ask, buttons, callback, sent_message, team_bot
 
 SUPPLY: dict = {
     "key": "supply",
@@ -34,22 +34,6 @@ LABOR_B = {"key": "labor-b", "title": "劳动合同", "parties": {"甲方": "用
            "clauses": [["第一条", None, None, "劳动合同期限为一年，试用期为一个月。"]]}
 GROUP_A, PRIVATE_B, EVERYTHING, LATE = -501, 502, 503, -504
 LAYOUT: dict[str, list[dict]] = {"customer-a": [MAINT, SUPPLY], "customer-b": [LEASE]}
-
-
-def access_file(path: Path, chats: dict[int, list[str]]) -> Path:
-    path.write_text("[chats]\n" + "".join(
-        f'"{chat}" = [{", ".join(chr(34) + n + chr(34) for n in names)}]\n'
-        for chat, names in chats.items()), "utf-8")
-    return path
-
-
-async def ask(api, chat_id: int, text: str | None, **extra) -> str:
-    """Send ``text`` from ``chat_id`` and return the text of the one reply."""
-    before = len(api.sent())
-    api.push("message", message(chat_id, text, **extra))
-    sent = await api.wait_for("sendMessage", before + 1)
-    await asyncio.sleep(0.05)
-    return str(sent[before]["text"])
 
 
 async def test_each_chat_stays_inside_its_collections(tmp_path: Path) -> None:
@@ -286,24 +270,31 @@ async def test_a_group_upgraded_to_a_supergroup_keeps_its_state_and_the_operator
     assert any(str(GROUP_A) in w and str(new_id) in w and "access" in w for w in warned)
 
 
-async def test_an_upload_named_like_another_collections_contract_is_refused(
+async def test_an_upload_named_like_another_collections_contract_is_its_own(
         tmp_path: Path) -> None:
-    """Contract names are one per index. An admin sends lease.txt for customer A while
-    customer B has lease.txt: the bot says which collection has that name, before anything is
-    downloaded, and customer B's contract stays in place and answerable."""
-    rules = access_file(tmp_path / "access.toml", {PRIVATE_B: ["customer-b"]})
+    """An admin sends lease.txt for customer A while customer B has lease.txt: it is indexed
+    in customer A beside B's (no 替换 asked, nothing of B's touched), and each customer's chat
+    answers from its own file. Until 2026-11-29 such an upload was refused: names were one
+    per index."""
+    rules = access_file(tmp_path / "access.toml", {GROUP_A: ["customer-a"],
+                                                   PRIVATE_B: ["customer-b"]})
     async with team_bot(tmp_path, LAYOUT, access_file=rules) as (api, _):
-        data = json.dumps(dict(LEASE, title="仓库租赁合同"), ensure_ascii=False).encode()
+        data = json.dumps(dict(LEASE, title="仓库租赁合同", clauses=[
+            ["第二条", None, None, "押金为三个月租金。"] if row[0] == "第二条" else row
+            for row in LEASE["clauses"]]), ensure_ascii=False).encode()
         api.files["documents/F1"] = data
         doc = {"file_id": "F1", "file_unique_id": "F1", "file_name": "lease.txt",
                "file_size": len(data)}
-        refused = await ask(api, ADMIN, None, document=doc, caption="customer-a")
-        answer = await ask(api, PRIVATE_B, "押金是多少")
-    assert "customer-b" in refused and "lease" in refused and "替换" not in refused
-    assert api.sent("getFile") == []
-    assert (tmp_path / "src" / "customer-b" / "lease.txt").is_file()
-    assert not (tmp_path / "src" / "customer-a" / "lease.txt").exists()
-    assert "《房屋租赁合同》 第二条" in answer
+        api.push("message", message(ADMIN, None, document=doc, caption="customer-a"))
+        sent = await api.wait_for("sendMessage", 2, timeout=30)
+        answer_a = await ask(api, GROUP_A, "/ask 押金是多少")
+        answer_b = await ask(api, PRIVATE_B, "押金是多少")
+    assert sent[-1]["text"] == "已收录《仓库租赁合同》，共 5 条。"
+    assert (tmp_path / "src" / "customer-b" / "lease.txt").read_text("utf-8") == json.dumps(
+        LEASE, ensure_ascii=False)
+    assert (tmp_path / "src" / "customer-a" / "lease.txt").is_file()
+    assert "《仓库租赁合同》 第二条" in answer_a and "房屋租赁" not in answer_a
+    assert "《房屋租赁合同》 第二条" in answer_b and "仓库" not in answer_b
 
 
 async def test_a_collection_no_contract_is_in_is_logged_at_start_and_on_change(

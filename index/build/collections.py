@@ -8,9 +8,8 @@ from collections.abc import Sequence
 from dataclasses import replace
 from pathlib import Path
 
+from ..models import DEFAULT_COLLECTION
 from .plan import BuildPlan
-
-DEFAULT_COLLECTION = "default"
 
 
 def collection_of(path: Path, roots: Sequence[Path]) -> str:

@@ -140,4 +140,5 @@ def drop_refusal(kept: Collection[str], live: Manifest | None, *, roots: Sequenc
     if not empty and 2 * len(dropped) <= len(live.sources) and not lost_roots:
         return None
     return WouldDropError(tuple(Path(s.source).name for s in dropped), len(live.sources),
-                          empty=empty, missing_roots=lost_roots, failed=tuple(failed))
+                          empty=empty, missing_roots=lost_roots, failed=tuple(failed),
+                          keys=tuple(s.contract for s in dropped))

@@ -4,9 +4,9 @@ A source whose content hash is unchanged is neither re-parsed nor re-embedded: i
 and BM25 counts are carried over from the previous generation. Sources that fail are recorded,
 not fatal. The plan stage's safety rules (``guard``) run before anything is written: a missing
 source, or a build that would empty the index or drop most of it, leaves the index as it was.
-With the standard parser (a contract's key is its file's stem) the rule on dropping is first
-tried on the file names: a build it refuses there (a wrong folder) reads its files only to name
-those that cannot be read, and embeds nothing before it is refused.
+With the standard parser (a contract's key follows from its file's name: ``keys``) the rule on
+dropping is first tried on the file names: a build it refuses there (a wrong folder) reads its
+files only to name those that cannot be read, and embeds nothing before it is refused.
 """
 
 from __future__ import annotations
@@ -15,6 +15,7 @@ import datetime as _dt
 import threading
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from functools import partial
 from pathlib import Path
 
 from ..errors import IndexDamagedError
@@ -33,7 +34,7 @@ from ..store.embed_cache import EmbedCache
 from ..store.encoders import Encoder, check_encoder_name, load_encoder
 from ..store.tokenize import DEFAULT_MODE, TokenMode
 from ..store.tokenize import preload as tokenize_preload
-from .collections import assign_collections
+from .collections import assign_collections, collection_of
 from .embed import Embedder, embed_rows
 from .fence import BuildStopped
 from .guard import (
@@ -45,6 +46,7 @@ from .guard import (
     resolve_roots,
     root_names,
 )
+from .keys import Named, assign_keys
 from .parallel import Reading, SourceReader, make_runner, workers_can_load
 from .plan import Parsed, Parser, plan_build
 from .previous import reusable_previous, whole_previous
@@ -171,8 +173,11 @@ def _build_with(roots: Sequence[Path], index_dir: Path, encoder: Encoder, option
         # the standard parser's keys are known from the names: a build refused on them is
         # refused below whatever reading gives; its files are still read (each one that cannot
         # be is named) but none of their texts is embedded
+        known = {s.source: s.contract for s in guarded.sources} if guarded else {}
+        collection = partial(collection_of, roots=list(roots))
+        named = [Named(str(f.resolve()), collection(f), contract_key(f)) for f in files]
         doomed = options.parse is None and drop_refusal(
-            {contract_key(f) for f in files}, guarded, roots=recorded,
+            {k for k in assign_keys(named, known) if k is not None}, guarded, roots=recorded,
             replace=options.replace) is not None
         try:
             vectors_of = reusable_previous(index_dir, live, encoder=encoder.name,
@@ -195,7 +200,8 @@ def _build_with(roots: Sequence[Path], index_dir: Path, encoder: Encoder, option
                                             else None),
                                   ocr_cache=ocr_cache_dir(index_dir))
         plan = plan_build(files, previous, parse, salt=salt, failed=missing,
-                          progress=options.progress, reader=reader)
+                          progress=options.progress, reader=reader, collection=collection,
+                          known_keys=known)
         plan = assign_collections(plan, list(roots))
         kept = {item.contract.key for item in plan.items}
         check_drops(kept, guarded, roots=recorded, replace=options.replace,

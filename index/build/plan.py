@@ -9,15 +9,16 @@ from __future__ import annotations
 
 import os
 import sys
-from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
 from ..errors import SourceError
-from ..models import Contract
+from ..models import DEFAULT_COLLECTION, Contract, key_stem
 from ..parse import check_source
 from ..store import RowRef, file_hash
+from .keys import Named, assign_keys
 from .previous import Previous
 from .sources import EMPTY_FOLDER
 
@@ -74,12 +75,18 @@ def progress_bar(total: int, enabled: bool | None, desc: str) -> Any:
 
 def plan_build(files: Sequence[Path], previous: Previous | None, parse: Parser | None = None,
                *, salt: bytes = b"", failed: Sequence[tuple[str, str]] = (),
-               progress: bool | None = None, reader: Reader | None = None) -> BuildPlan:
+               progress: bool | None = None, reader: Reader | None = None,
+               collection: Callable[[Path], str] = lambda _: DEFAULT_COLLECTION,
+               known_keys: Mapping[str, str] | None = None) -> BuildPlan:
     """Reuse or parse each file; ``failed`` are earlier failures (missing sources) to keep.
+
+    Each contract is keyed by ``keys.assign_keys``: ``collection`` tells a file's collection,
+    ``known_keys`` the key each source (resolved) had in the index before, kept.
 
     The files to parse are read by ``reader`` (worker processes: in parallel, each within its
     limits) or, without one, by ``parse`` here, one after the other."""
     failures = list(failed)
+    known_keys = known_keys or {}
     triaged: list[Reused | tuple[Path, str]] = []
     for path in files:
         try:  # a file extraction would not read is named with its reason, and not hashed
@@ -103,29 +110,33 @@ def plan_build(files: Sequence[Path], previous: Previous | None, parse: Parser |
     else:
         assert parse is not None
         read = _parse_here(to_read, parse, progress)
-    items: list[Reused | Parsed] = []
-    keys: set[str] = set()
+    ready: list[Reused | Parsed] = []
     for item in triaged:
-        contract: Contract | str
         if isinstance(item, Reused):
-            path, digest, contract = item.path, item.digest, item.contract
-            if contract.key not in keys:
-                keys.add(contract.key)
-                items.append(item)
-                continue
-        else:
-            path, digest = item
-            contract = read[path]
+            ready.append(item)
+            continue
+        path, digest = item
+        contract = read[path]
         if isinstance(contract, str):
             failures.append((str(path), contract))
-        elif contract.key in keys:
-            failures.append((str(path), f"another source already has the contract name "
-                                        f"{contract.key}"))
         elif not contract.clauses:
             failures.append((str(path), "no clauses found"))
         else:
-            keys.add(contract.key)
-            items.append(Parsed(path, contract, digest))
+            ready.append(Parsed(path, contract, digest))
+    before = dict(known_keys)
+    before.update((str(i.path.resolve()), i.contract.key) for i in ready if isinstance(i, Reused))
+    keyed = assign_keys([Named(str(i.path.resolve()), collection(i.path),
+                               key_stem(i.contract.key)) for i in ready], before)
+    items: list[Reused | Parsed] = []
+    for one, key in zip(ready, keyed, strict=True):
+        if key is None or (isinstance(one, Reused) and key != one.contract.key):
+            failures.append((str(one.path), "another source of its collection already has "
+                                            f"the contract name {key_stem(one.contract.key)}"))
+        elif isinstance(one, Parsed):
+            items.append(replace(one, contract=one.contract.rekeyed(key)))
+        else:
+            items.append(one)
+    keys = {item.contract.key for item in items}
     kept = [] if previous is None else [
         (source, note) for source, reason in failures
         if (note := _keep_unread(source, reason, previous, keys, items)) is not None]

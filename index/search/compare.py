@@ -10,7 +10,7 @@ no clause on it (未约定 in the bot).
 
 from __future__ import annotations
 
-from ..models import Comparison, ComparisonRow, Hit
+from ..models import Comparison, ComparisonRow, Hit, names_among, shown_source
 from .question import check_question
 from .reach import Collections
 from .searcher import Searcher
@@ -36,6 +36,8 @@ def compare_contracts(searcher: Searcher, question: str, *,
                                                      or result.evidence[1] > MIN_SHARE)
         hits.append(result.hits[0] if found else None)
     titles = [i.title for i in infos]
+    names = names_among([(i.collection, i.key) for i in infos])
     return Comparison(question, tuple(
-        ComparisonRow(info.key, info.title, hit, info.source, titles.count(info.title) > 1)
-        for info, hit in zip(infos, hits, strict=True)))
+        ComparisonRow(info.key, info.title, hit, shown_source(name, info.source),
+                      titles.count(info.title) > 1)
+        for info, hit, name in zip(infos, hits, names, strict=True)))

@@ -3,8 +3,9 @@
 A chat limited to collections searches under a mask of their clauses, and names contracts only
 among their titles, so a contract of another collection is answered exactly like one that does
 not exist. Per collection set, the keys, mask and title index are computed once per generation.
-A hit carries its sub-clauses (a heading is quoted with them), its contract's file name, and
-whether another reachable contract has the same title.
+A hit carries its sub-clauses (a heading is quoted with them), its contract's file name (with
+its collection when another reachable file has that name), the name its contract goes by in
+reach (``names``) and whether another reachable contract has the same title.
 """
 
 from __future__ import annotations
@@ -16,7 +17,7 @@ from pathlib import Path
 
 import numpy as np
 
-from ..models import Clause, Hit
+from ..models import Clause, Hit, key_stem, names_among, qualified_key, shown_source
 from ..text import normalize_text
 from .generation import LoadedGeneration
 from .scope import TitleIndex
@@ -43,6 +44,7 @@ class Reach:
         self._lock = threading.Lock()
         self._cache: dict[frozenset[str], _Within] = {}
         self._shared: dict[Collections, frozenset[str]] = {}
+        self._names: dict[Collections, dict[str, str]] = {}
         self._children: list[list[int]] | None = None
         self._positions = {id(c): i for i, c in enumerate(gen.clauses)}  # the same objects
 
@@ -102,6 +104,31 @@ class Reach:
                 self._shared[collections] = found
         return found
 
+    def names(self, collections: Collections) -> dict[str, str]:
+        """What each reachable contract is called here: its file stem, or ``collection/stem``
+        when another reachable contract has that stem (kept per set). A chat limited to one
+        collection never sees that a key was qualified for a file of another one."""
+        found = self._names.get(collections)
+        if found is None:
+            keys = self.keys(collections)
+            reachable = [(c.collection, k) for k, c in self._gen.contracts.items()
+                         if keys is None or k in keys]
+            found = dict(zip((k for _, k in reachable), names_among(reachable), strict=True))
+            with self._lock:
+                if len(self._names) >= _CACHED_SETS:
+                    self._names.pop(next(iter(self._names)))
+                self._names[collections] = found
+        return found
+
+    def named(self, name: str, collections: Collections) -> list[str]:
+        """Keys of the reachable contracts ``name`` names: by key, by file stem, or by
+        ``collection/stem``; several when the name is ambiguous here."""
+        name = name.strip()
+        keys = self.keys(collections)
+        return [k for k, c in self._gen.contracts.items()
+                if (keys is None or k in keys)
+                and name in (k, key_stem(k), qualified_key(c.collection, key_stem(k)))]
+
     def descendants(self, position: int) -> tuple[Clause, ...]:
         """The sub-clauses of the clause at ``position``, all levels, in document order."""
         if self._children is None:
@@ -121,15 +148,18 @@ class Reach:
     def with_context(self, hits: Iterable[Hit], collections: Collections) -> tuple[Hit, ...]:
         """``hits`` with their sub-clauses, file names and whether their title is shared."""
         shared = self.shared_titles(collections)
+        names = self.names(collections)
         out = []
         for hit in hits:
             c = hit.clause
             contract = self._gen.contracts.get(c.contract)
             pos = self._positions.get(id(c))
+            name = names.get(c.contract, c.contract)
+            source = shown_source(name, Path(contract.source).name
+                                  if contract and contract.source else "")
             out.append(Hit(
                 hit.clause, hit.title, hit.score,
                 children=self.descendants(pos) if pos is not None else (),
-                source=Path(contract.source).name if contract and contract.source else "",
-                shared_title=normalize_text(hit.title) in shared,
+                source=source, shared_title=normalize_text(hit.title) in shared, name=name,
             ))
         return tuple(out)

@@ -12,6 +12,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable, Mapping, Sequence
 
+from ..models import key_stem
 from ..text import HAN, normalize_text
 
 _DESIGNATOR_RE = re.compile(r"合同书|合同|协议书|协议|契约书|契约|合约书|合约")
@@ -46,12 +47,12 @@ class TitleIndex:
         for gset in self.grams.values():
             for g in gset:
                 self.counts[g] = self.counts.get(g, 0) + 1
-        self.keys_lower = {k: k.lower() for k in titles}
+        self.keys_lower = {k: key_stem(k).lower() for k in titles}
         # names as a question writes them: Simplified, lower case, no spaces or brackets
-        self.names = {k: {n for n in (_compact(k), _compact(t)) if len(n) >= 2}
+        self.names = {k: {n for n in (_compact(key_stem(k)), _compact(t)) if len(n) >= 2}
                       for k, t in titles.items()}
-        self.terms = {k: _name_terms(k, t) for k, t in titles.items()}
-        runs = {k: _name_runs(k, t) for k, t in titles.items()}
+        self.terms = {k: _name_terms(key_stem(k), t) for k, t in titles.items()}
+        runs = {k: _name_runs(key_stem(k), t) for k, t in titles.items()}
         holders: dict[str, set[str]] = {}
         for k, found in runs.items():
             for run in found:

@@ -13,7 +13,7 @@ from pathlib import Path
 
 import numpy as np
 
-from ..errors import QueryError, UnknownContractError
+from ..errors import AmbiguousContractError, QueryError, UnknownContractError
 from ..models import Clause, ContractInfo, Hit, SearchResult
 from ..store import current_generation, read_manifest, require_generation
 from ..store.encoders import Encoder, load_encoder
@@ -79,6 +79,18 @@ class Searcher:
         """Whether ``contract`` is indexed (and inside ``collections`` when given): a set
         lookup, where ``contracts`` counts every clause."""
         return self._reach.reaches(contract, collections)
+
+    def contract_named(self, name: str, *, collections: Collections = None) -> str:
+        """The key of the one reachable contract ``name`` names (its key, file stem or
+        ``collection/stem``); UnknownContractError for none, AmbiguousContractError, with the
+        ``collection/stem`` names to choose from, for several."""
+        found = self._reach.named(name, collections)
+        if not found:
+            raise UnknownContractError(name)
+        if len(found) > 1:
+            infos = {c.key: c for c in self.contracts(collections=collections)}
+            raise AmbiguousContractError(name, tuple(infos[k].qualified for k in found))
+        return found[0]
 
     def all_clauses(self) -> list[Clause]:
         """Every indexed clause, in index order."""
