@@ -11,8 +11,8 @@ collection. CONTRACTBOT_ACCESS_FILE (TOML) gives other chats their collections::
 The file is read again whenever it changes (no restart); a change that does not parse is
 logged and the last good version stays in force. A file that is deleted fails closed: the chats
 it listed lose access (logged) until it is back. An editor that saves by renaming leaves it
-gone for a moment, so a file found missing is looked for again for up to ``GONE_GRACE``
-seconds first, once.
+gone for a moment, so the table stays in force for ``GONE_GRACE`` seconds after the file is
+first found missing, without waiting (this runs on the bot's event loop).
 """
 
 from __future__ import annotations
@@ -33,8 +33,7 @@ else:  # pragma: no cover
 
 log = logging.getLogger(__name__)
 ALL = "*"
-GONE_GRACE = 0.3  # seconds a vanished access file is waited for (an editor saving by rename)
-_GONE_STEP = 0.05
+GONE_GRACE = 0.3  # seconds a vanished access file stays in force (an editor saving by rename)
 
 
 class AccessFileError(ValueError):
@@ -94,10 +93,13 @@ class AccessFile:
     and so is a collection it names that ``known`` (the indexed collections) lacks."""
 
     def __init__(self, path: Path | None, *, allow_list: frozenset[int] = frozenset(),
-                 known: Callable[[], frozenset[str] | None] | None = None) -> None:
+                 known: Callable[[], frozenset[str] | None] | None = None,
+                 clock: Callable[[], float] = time.monotonic) -> None:
         self.path = path
         self.allow_list = allow_list
         self.known = known
+        self._clock = clock
+        self._gone_since: float | None = None  # when the file was first found missing
         self._stamp: tuple[int, int] | None = None
         self._table: Table = {}
         if path is not None:
@@ -143,16 +145,6 @@ class AccessFile:
             return None
         return (stat.st_mtime_ns, stat.st_size)
 
-    def _back_soon(self) -> tuple[int, int] | None:
-        """The file's stamp once it is back within ``GONE_GRACE`` seconds, else None."""
-        waited = 0.0
-        while waited < GONE_GRACE:
-            time.sleep(_GONE_STEP)
-            waited += _GONE_STEP
-            if (stamp := self._stamp_now()) is not None:
-                return stamp
-        return None
-
     def table(self) -> Table:
         """The chats table in force (the file is checked for changes on every call); empty
         while the file is gone: its chats lose access rather than keep a table nobody can
@@ -160,8 +152,13 @@ class AccessFile:
         if self.path is None:
             return self._table
         stamp = self._stamp_now()
-        if stamp is None and self._stamp is not None:  # just gone: an editor's rename?
-            stamp = self._back_soon()
+        if stamp is None and self._stamp is not None:  # gone: an editor's rename, or revoked?
+            now = self._clock()
+            if self._gone_since is None:
+                self._gone_since = now
+            if now - self._gone_since < GONE_GRACE:
+                return self._table
+        self._gone_since = None if stamp is not None else self._gone_since
         if stamp is None:
             if self._stamp is not None or self._table:
                 log.warning("access file %s is gone: the %d chats it listed have no access "

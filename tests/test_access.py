@@ -4,13 +4,14 @@ it again when it changes (a broken change keeps the last good table)."""
 from __future__ import annotations
 
 import os
-import threading
+import time
 from pathlib import Path
 
 import pytest
 
 from bot.access import (
     EVERYTHING,
+    GONE_GRACE,
     AccessFile,
     AccessFileError,
     ChatAccess,
@@ -65,10 +66,13 @@ def test_a_deleted_file_fails_closed_and_a_file_put_back_is_read(
     path = tmp_path / "access.toml"
     path.write_text('[chats]\n"1" = ["a"]\n"2" = ["b"]\n', "utf-8")
     settings = Settings(index_dir=tmp_path, sources_dir=tmp_path)
-    access = AccessFile(path)
+    now = [100.0]
+    access = AccessFile(path, clock=lambda: now[0])
     assert chat_access(settings, access, 1) == ChatAccess(frozenset({"a"}))
     path.unlink()
     with caplog.at_level("WARNING", logger="bot.access"):
+        assert chat_access(settings, access, 1) == ChatAccess(frozenset({"a"}))  # a moment
+        now[0] += 2 * GONE_GRACE
         assert access.table() == {} and chat_access(settings, access, 1) is None
         assert access.table() == {}
     [gone] = [r.getMessage() for r in caplog.records]  # said once, not on every question
@@ -80,19 +84,25 @@ def test_a_deleted_file_fails_closed_and_a_file_put_back_is_read(
 
 
 def test_a_file_saved_by_rename_keeps_its_chats_meanwhile(
-        tmp_path: Path, caplog: pytest.LogCaptureFixture) -> None:
+        tmp_path: Path, caplog: pytest.LogCaptureFixture, monkeypatch: pytest.MonkeyPatch) -> None:
     """An editor that saves by renaming the old file away and writing the new one leaves no
-    file for a moment: a question asked then is not refused, and nothing is logged."""
+    file for a moment: a question asked then is not refused, nothing is logged, and the bot's
+    event loop, which asks, is not made to wait."""
+    monkeypatch.setattr(time, "sleep", lambda _: pytest.fail("the access check slept"))
     path = tmp_path / "access.toml"
     path.write_text('[chats]\n"1" = ["a"]\n', "utf-8")
-    access = AccessFile(path)
+    now = [100.0]
+    access = AccessFile(path, clock=lambda: now[0])
     path.rename(tmp_path / "access.toml~")
-    saver = threading.Timer(0.05, lambda: path.write_text('[chats]\n"1" = ["a", "b"]\n',
-                                                         "utf-8"))
-    saver.start()
     with caplog.at_level("WARNING", logger="bot.access"):
+        assert access.table() == {1: ChatAccess(frozenset({"a"}))}
+        now[0] += GONE_GRACE / 2
+        assert access.table() == {1: ChatAccess(frozenset({"a"}))}  # no wait on the loop
+        path.write_text('[chats]\n"1" = ["a", "b"]\n', "utf-8")
+        now[0] += GONE_GRACE  # back: the moment it was gone is forgotten
         assert access.table() == {1: ChatAccess(frozenset({"a", "b"}))}
-    saver.join()
+        path.rename(tmp_path / "access.toml~")
+        assert access.table() == {1: ChatAccess(frozenset({"a", "b"}))}  # a new moment
     assert caplog.records == []
 
 
