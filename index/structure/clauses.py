@@ -31,6 +31,7 @@ How the tree is built (see also ``index.structure.numbering`` for the label fami
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from dataclasses import replace
 
 from ..models import PAGE_BREAK, Clause
@@ -49,10 +50,21 @@ _TRAIL_PUNCT = " \t\u3000:：、.．。;；,，︰"
 _WORDS = re.compile(rf"[{HAN}A-Za-z0-9]")
 
 
-def split_clauses(text: str, contract: str, first_page: int | None = None) -> list[Clause]:
-    """Split a cleaned contract body into clauses in document order (headings and leaves)."""
+def split_clauses(text: str, contract: str, first_page: int | None = None, *,
+                  page_numbers: Sequence[int | None] | None = None) -> list[Clause]:
+    """Split a cleaned contract body into clauses in document order (headings and leaves).
+
+    A clause's page is ``first_page`` plus the page breaks before it, or, given
+    ``page_numbers`` (the number of each page of ``text``, None for a DOCX's text between the
+    pictures of its pages), the number of the page it starts on."""
     root = build_tree(body_lines(text))
-    return _emit(root, text, contract, first_page)
+    numbers: Sequence[int | None] = (page_numbers if page_numbers is not None
+                                     else _numbered_from(first_page, text.count(PAGE_BREAK) + 1))
+    return _emit(root, text, contract, numbers)
+
+
+def _numbered_from(first: int | None, count: int) -> list[int | None]:
+    return [None if first is None else first + k for k in range(count)]
 
 
 def _chapter_family(root: Node) -> str | None:
@@ -68,7 +80,8 @@ def _chapter_family(root: Node) -> str | None:
     return None
 
 
-def _emit(root: Node, text: str, contract: str, first_page: int | None) -> list[Clause]:
+def _emit(root: Node, text: str, contract: str,
+          page_numbers: Sequence[int | None]) -> list[Clause]:
     out: list[Clause] = []
     chap_fam = _chapter_family(root)
     chapter: str | None = None
@@ -79,9 +92,10 @@ def _emit(root: Node, text: str, contract: str, first_page: int | None) -> list[
     folded: list[tuple[int, str]] = []  # (clause position, blank item line to append)
 
     def page_of(node: Node) -> int | None:
-        if first_page is None or node.line is None:
+        if node.line is None or not page_numbers:
             return None
-        return first_page + text.count(PAGE_BREAK, 0, node.line.offset)
+        return page_numbers[min(text.count(PAGE_BREAK, 0, node.line.offset),
+                                len(page_numbers) - 1)]
 
     def add(node: Node, cid: str, parent: str | None, level: int, body_lines: list[str]) -> str:
         if in_annex and chapter and not cid.startswith(chapter):
