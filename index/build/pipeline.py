@@ -66,8 +66,9 @@ TEXT_VERSION = 6  # 6: tables as rows, sentences joined, OCR, clause-tree fixes;
 # first numbered sentence, numbering that skips; 8: scans stamped with a line of text read by OCR;
 # 9: a DOCX label merged down names every row; 10: a PDF one too; 11: a scanned one too;
 # 12: an image that is not a contract is refused; 13: a DOCX of pictures read by OCR; 14: JPEGs
-# over 60 MP read; 15: the pictures of pages among a DOCX's text read by OCR.
-PARSE_VERSION = 15
+# over 60 MP read; 15: the pictures of pages among a DOCX's text read by OCR; 16: a DOCX
+# table nested in a cell keeps its rows.
+PARSE_VERSION = 16
 
 
 def redone_after_upgrade(manifest: Manifest) -> str | None:

@@ -212,12 +212,15 @@ def _table_lines(tbl: Any, renderer: NumberingRenderer) -> Iterator[str]:
     A horizontally merged cell (gridSpan) is followed by the columns it covers (as pdfplumber
     gives them), so that every value stays under its column name. A vertically merged cell
     (vMerge) that is a label (a category over several rows) names every row it spans that
-    has a value of its own; a longer one (a remark) is said in its first row only.
+    has a value of its own; a longer one (a remark) is said in its first row only. A table
+    nested in a cell gives its own rows, after the row that holds it.
     """
     reader = TableReader()
     merged: dict[int, str] = {}  # grid column -> the label merged down over it
     for tr in tbl.iterchildren(f"{W}tr"):
         cells: list[list[str] | None] = []
+        nested: list[str] = []  # the rows of tables nested in this row's cells
+        blocks: list[tuple[str, bool]] = []  # the last cell's lines, nested rows among them
         own = False  # a value of this row's own, not merged down from above
         column = _int_val(tr.find(f"{W}trPr/{W}gridBefore"))
         for tc in tr.iterchildren(f"{W}tc"):
@@ -225,8 +228,10 @@ def _table_lines(tbl: Any, renderer: NumberingRenderer) -> Iterator[str]:
             if vmerge is not None and vmerge.get(f"{W}val") in (None, "continue"):
                 cells.append([merged[column]] if column in merged else [])
             else:
-                lines = _join_sentences(_block_lines(tc, renderer))
+                blocks = list(_block_lines(tc, renderer))
+                lines = _join_sentences(block for block in blocks if block[1])
                 cells.append(lines)
+                nested.extend(line for line, paragraph in blocks if not paragraph)
                 own = own or any(line.strip() for line in lines)
                 label = merged_label(" ".join(lines)) if vmerge is not None else None
                 if label:
@@ -236,14 +241,18 @@ def _table_lines(tbl: Any, renderer: NumberingRenderer) -> Iterator[str]:
             span = max(1, _int_val(tc.find(f"{W}tcPr/{W}gridSpan")))
             cells.extend(None for _ in range(span - 1))
             column += span
-        if not own:
+        if not own and not nested:
             continue
         if len(cells) == 1 and cells[0] is not None:
             yield from reader.finish()
             reader = TableReader()
-            yield from cells[0]
-        else:
+            yield from _join_sentences(blocks)  # a layout cell: its lines in their order
+            continue
+        if own:
             reader.add([None if cell is None else " ".join(cell) for cell in cells])
+        if nested:
+            yield from reader.take()
+            yield from nested
     yield from reader.finish()
 
 
