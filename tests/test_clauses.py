@@ -505,3 +505,19 @@ def test_word_numbered_lists_under_dotted_clauses_stay_in_them() -> None:
         "1. 支付分解表的编制要求", "2. 总价合同支付分解表的编制与审批"]
     assert c["2.2.2"].text.count("\n") == 5
     assert (c["3"].title, c["3.1"].parent) == ("验收和工程试车", "3")
+
+
+def test_an_annex_given_in_parts_is_a_clause_over_them() -> None:
+    """附件一A and 附件一B with no 附件一 line: 附件一 had no clause, so a question about it
+    found nothing to cite. It is now a clause naming its parts, their parent; an annex with a
+    line of its own gets none."""
+    text = ("成套设备技术引进合同\n第一条 “合同产品”指附件一A中规定的产品。\n"
+            "第二条 “合同材料”指附件一B中规定的材料。\n附件：\n"
+            "附件一A　合同产品目录（略）\n附件一B　合同材料目录\n1.材料应为新品。\n"
+            "2.材料应随附合格证明。\n附件二　资料目录（略）\n")
+    clauses = split_clauses(text, "x")
+    c = _by_id(clauses)
+    assert list(c) == ["第一条", "第二条", "附件一", "附件一A", "附件一B 1", "附件一B 2", "附件二"]
+    assert c["附件一"].text == "附件一A 合同产品目录（略）\n附件一B 合同材料目录"
+    assert (c["附件一"].parent, c["附件一A"].parent, c["附件二"].parent) == (None, "附件一", None)
+    assert c["附件一B 1"].chapter == "附件一B"

@@ -38,7 +38,7 @@ from ..models import PAGE_BREAK, Clause
 from ..text import HAN, to_simplified
 from .body import body_lines
 from .closing import is_filled
-from .numbering import CHAPTER_FAMILIES, ITEM_FAMILIES, Label
+from .numbering import CHAPTER_FAMILIES, ITEM_FAMILIES, Label, annex_of_part
 from .tree import Node, build_tree
 
 ITEM_PROMOTE_CHARS = 60  # list items averaging more than this become clauses of their own
@@ -140,7 +140,16 @@ def _emit(root: Node, text: str, contract: str,
         for child in clauses:
             walk(child, cid, level + 1)
 
+    whole = {t.label.text for t in root.children if t.label and t.family == "annex"}
     for top in root.children:
+        group = annex_of_part(top.label) if top.label else None
+        if group is not None and group not in whole:  # 附件一A, 附件一B without 附件一 itself
+            whole.add(group)
+            parts = [t for t in root.children if t.label and annex_of_part(t.label) == group]
+            body = "\n".join(f"{t.label.text} {t.body}".rstrip() for t in parts if t.label)
+            out.append(Clause(contract=contract, clause=_unique(group, None, seen), chapter=None,
+                              chapter_title=None, text=body, page=page_of(top), parent=None,
+                              level=1, text_simplified=to_simplified(body)))
         if top.family == "annex" or (chap_fam is not None and top.family == chap_fam):
             assert top.label is not None
             in_annex = top.family == "annex"
@@ -165,7 +174,8 @@ def _emit(root: Node, text: str, contract: str,
                 out.append(
                     Clause(
                         contract=contract, clause=cid, chapter=where[0], chapter_title=where[1],
-                        text=body, page=page_of(top), title=chapter_title, parent=None, level=1,
+                        text=body, page=page_of(top), title=chapter_title,
+                        parent=group, level=1 if group is None else 2,
                         text_simplified=to_simplified(body),
                     )
                 )

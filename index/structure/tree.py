@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 
 from .body import Line
 from .closing import SIGNATURE
-from .numbering import CHAPTER_FAMILIES, ITEM_FAMILIES, Label, parse_label
+from .numbering import CHAPTER_FAMILIES, ITEM_FAMILIES, Label, annex_of_part, parse_label
 
 
 @dataclass
@@ -100,8 +100,7 @@ def _place_signature(line: Line, stack: list[Node]) -> None:
 
 def _annex_key(label: Label) -> tuple[tuple[int, ...], str]:
     """附件三 and 附件3 alike; 附件一A and 附件一B apart."""
-    letter = label.text[-1] if label.text[-1].isascii() and label.text[-1].isalpha() else ""
-    return label.value, letter
+    return label.value, label.text[-1] if annex_of_part(label) else ""
 
 
 def _opens(labels: list[Label | None], k: int) -> bool:
