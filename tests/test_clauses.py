@@ -521,3 +521,21 @@ def test_an_annex_given_in_parts_is_a_clause_over_them() -> None:
     assert c["附件一"].text == "附件一A 合同产品目录（略）\n附件一B 合同材料目录"
     assert (c["附件一"].parent, c["附件一A"].parent, c["附件二"].parent) == (None, "附件一", None)
     assert c["附件一B 1"].chapter == "附件一B"
+
+
+def test_a_chapter_announcing_its_clauses_is_their_parent() -> None:
+    """附件一 says "…包括下列文件与许可程序：" and lists them as 1. 2.: they were top-level
+    clauses beside it, so it was quoted without them. A chapter's own text that ends with a
+    colon is now the parent of the clauses under it; one that does not end so is not."""
+    text = ("计算机软件许可证协议书\n第一条 许可方同意按本协议向被许可方提供许可软件。\n"
+            "第二条 许可软件见附件一。\n附件一\n许可软件的描述及说明\n"
+            "“万能”系统是一个全集成化的系统。\n由许可方提供的许可软件包括下列文件与许可程序：\n"
+            "1.“万能”计算机软件系统指引\n2.操作手册\n附件二\n许可方初始提供的范围\n"
+            "许可方将负责许可软件的安装。\n1.安装费用由许可方承担。\n2.培训时间为两周。\n")
+    c = _by_id(split_clauses(text, "x"))
+    assert [k for k in c if k.startswith("附件")] == [
+        "附件一", "附件一 1", "附件一 2", "附件二", "附件二 1", "附件二 2"]
+    assert c["附件一"].text.endswith("包括下列文件与许可程序：")
+    assert [(c[k].parent, c[k].level) for k in ("附件一", "附件一 1", "附件一 2")] == [
+        (None, 1), ("附件一", 2), ("附件一", 2)]
+    assert [c[k].parent for k in ("附件二 1", "附件二 2")] == [None, None]

@@ -47,6 +47,10 @@ TITLE_MAX = 24  # longest heading title ("维护响应时间")
 _SENTENCE_PUNCT = re.compile(r"[。；;，,：:！!？?]")
 _HEADING_PUNCT = re.compile(r"[。，,！!？?；;]|[：:︰]$")
 _TRAIL_PUNCT = " \t\u3000:：、.．。;；,，︰"
+_COLONS = (":", "：", "︰")
+# A text that ends introducing what follows: "…包括下列文件与许可程序：", "…达成如下协议：" (not a
+# form field left blank: "发包人（全称）：").
+_ANNOUNCES = re.compile(r"(?:下列|如下|以下|下述)[^\n：:︰。]{0,20}[：:︰]$")
 _WORDS = re.compile(rf"[{HAN}A-Za-z0-9]")
 
 
@@ -160,12 +164,13 @@ def _emit(root: Node, text: str, contract: str,
             if (
                 not top.body
                 and top.extra
-                and not top.extra[0].endswith((":", "：", "︰"))
+                and not top.extra[0].endswith(_COLONS)
                 and _chapter_title(top.extra[0]) is not None
             ):
                 chapter_title = _chapter_title(own.pop(0))  # "第一章" / "总则" on two lines
             if chapter_title is None and top.body:
                 own.insert(0, top.body)
+            head = None  # the chapter's own clause, when it announces the clauses under it
             if own or (not clauses and (only_chapters or in_annex) and top.body):
                 body = "\n".join(own) or top.body
                 # a chapter with nothing under it is a clause, not a chapter of one clause
@@ -179,8 +184,13 @@ def _emit(root: Node, text: str, contract: str,
                         text_simplified=to_simplified(body),
                     )
                 )
+                head = cid if _ANNOUNCES.search(body) else None  # the parent of what follows
+            start = len(out)
             for child in clauses:
-                walk(child, None, 1)
+                walk(child, None, 2 if head else 1)
+            for k in range(start, len(out)) if head else ():
+                if out[k].parent is None:
+                    out[k] = replace(out[k], parent=head)
         else:
             if chap_fam is None or top.family == "signature":
                 chapter = chapter_title = None
