@@ -109,8 +109,8 @@ def _opens(labels: list[Label | None], k: int) -> bool:
     label = labels[k]
     if label is None or not label.family.startswith("dot"):
         return False
-    nxt = next((lab for lab in labels[k + 1:] if lab is not None
-                and lab.family not in ITEM_FAMILIES), None)
+    nxt = next((lab for j in range(k + 1, len(labels)) if (lab := labels[j]) is not None
+                and lab.family not in ITEM_FAMILIES), None)  # no copy: linear in all
     return nxt is not None and nxt.family.startswith("dot") and nxt.value == (*label.value, 1)
 
 
