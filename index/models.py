@@ -13,7 +13,8 @@ DEFAULT_COLLECTION = "default"  # files directly in a source root, or named on t
 
 @dataclass(frozen=True)
 class Page:
-    """Text of one page (PDF) or of the whole document (DOCX, text: number is None)."""
+    """Text of one page (PDF, a picture in a DOCX) or of a document without pages (DOCX, text:
+    number is None)."""
 
     number: int | None
     text: str
@@ -33,14 +34,14 @@ class Document:
         """All pages joined with a form feed ("\\f") between pages.
 
         Cleaning keeps form feeds, so the clause splitter can count them to give each clause
-        its page: page = first_page + number of "\\f" before the clause starts.
+        its page: the number of the page after as many "\\f" as come before the clause.
         """
         return PAGE_BREAK.join(p.text for p in self.pages)
 
     @property
-    def first_page(self) -> int | None:
-        """Number of the first page, or None when the source has no pages (DOCX, text)."""
-        return self.pages[0].number if self.pages else None
+    def page_numbers(self) -> tuple[int | None, ...]:
+        """The number of each page (None for text without pages: a DOCX's, a text file's)."""
+        return tuple(p.number for p in self.pages)
 
 
 @dataclass(frozen=True)

@@ -46,7 +46,7 @@ def parse_contract(path: Path, *, rules_file: Path | None = None, ocr_cache: Pat
     path = Path(path)
     document, text = _read(path, rules_file, OcrOptions(ocr_cache, on_page, ocr_threads))
     key = contract_key(path)
-    clauses = split_clauses(text, key, document.first_page)
+    clauses = split_clauses(text, key, page_numbers=document.page_numbers)
     title, parties = find_title(text), find_parties(text)
     if _checked(document) and not looks_like_contract(text, clauses, title=title,
                                                       parties=parties):

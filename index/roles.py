@@ -21,6 +21,13 @@ ROLE_NAMES = (
     "服務單位", "中介方",
 )
 
+# Verbs by which a preamble says who does what for whom ("乙方委託甲方…刊登廣告"): the role of
+# the party before the verb, then that of the party after it (role names of ROLE_NAMES).
+ROLE_VERBS = {
+    "委托": ("委托方", "受托方"),
+    "委託": ("委託方", "受託方"),
+}
+
 # What the parties of a joint venture are called when its contract names them by company
 # ("中国×××公司（以下简称甲方）" under 合营各方): by where each is registered.
 JOINT_VENTURERS = ("中国合营者", "外国合营者")

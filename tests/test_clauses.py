@@ -456,3 +456,86 @@ def test_a_list_of_the_annexes_is_not_the_annexes_and_blank_items_are_not_clause
     assert list(t) == ["第一条", "附件1 1", "附件1 2", "附件2"]
     assert t["第一条"] == "附件是本合同的组成部分。\n附件1：设备清单\n附件2：付款计划"
     assert t["附件1 2"].endswith("\n3. ；")  # the blank third item is a line of the one above
+
+
+WORD_LISTS = (
+    "建设工程施工合同\n"
+    "1. 一般约定\n"
+    "1.1 合同是指根据法律规定和合同当事人约定具有约束力的文件。\n"
+    "1.2 合同文件应能相互解释，互为说明。\n"
+    "2. 合同价格与支付\n"
+    "2.1 合同价格形式\n"
+    "发包人和承包人应在合同协议书中选择下列一种合同价格形式：\n"
+    "1. 单价合同\n"
+    "单价合同是指合同当事人约定以工程量清单及其综合单价进行合同价格计算、调整和确认的建设工程施工"
+    "合同，在约定的范围内合同单价不作调整。\n"
+    "2. 总价合同\n"
+    "总价合同是指合同当事人约定以施工图、已标价工程量清单或预算书及有关条件进行合同价格计算、调整"
+    "和确认的建设工程施工合同。\n"
+    "2.2 进度款支付\n"
+    "2.2.1 付款周期应与计量周期保持一致。\n"
+    "2.2.2 支付分解表\n"
+    "1. 支付分解表的编制要求\n"
+    "（1）支付分解表中所列的每期付款金额，应为进度付款申请单的编制中约定的估算金额，按月列明并"
+    "报监理人审核；\n"
+    "（2）实际进度与施工进度计划不一致的，合同当事人可按照商定或确定的约定修改支付分解表，并报"
+    "发包人批准；\n"
+    "2. 总价合同支付分解表的编制与审批\n"
+    "（1）承包人应根据施工进度计划、签约合同价和工程量等因素对总价合同按月进行分解，编制支付"
+    "分解表。\n"
+    "（2）监理人应在收到支付分解表后7天内完成审核并报送发包人，发包人应在7天内完成审批并通知"
+    "承包人。\n"
+    "3. 验收和工程试车\n"
+    "3.1 分部分项工程质量应符合国家有关工程施工验收规范。\n"
+)
+
+
+def test_word_numbered_lists_under_dotted_clauses_stay_in_them() -> None:
+    """Word numbers a list 1. 2. under 2.1 or 2.2.2 although the chapters are 1. 2. 3.: the
+    list's 1. was taken for text, so its second item ended up inside the first's last
+    sub-item (2.2.2(2)) and the items of 2.1 were lines of its text. The list is now 2.1's
+    and 2.2.2's: long items are child clauses, short ones lines of the clause; 3. after it is
+    the next chapter."""
+    clauses = split_clauses(WORD_LISTS, "works")
+    c = _by_id(clauses)
+    assert list(c) == ["1", "1.1", "1.2", "2", "2.1", "2.1第1项", "2.1第2项", "2.2", "2.2.1",
+                       "2.2.2", "3", "3.1"]
+    assert (c["2.1第2项"].title, c["2.1第2项"].parent) == ("总价合同", "2.1")
+    assert c["2.2.2"].text.split("\n")[0::3] == [
+        "1. 支付分解表的编制要求", "2. 总价合同支付分解表的编制与审批"]
+    assert c["2.2.2"].text.count("\n") == 5
+    assert (c["3"].title, c["3.1"].parent) == ("验收和工程试车", "3")
+
+
+def test_an_annex_given_in_parts_is_a_clause_over_them() -> None:
+    """附件一A and 附件一B with no 附件一 line: 附件一 had no clause, so a question about it
+    found nothing to cite. It is now a clause naming its parts, their parent; an annex with a
+    line of its own gets none."""
+    text = ("成套设备技术引进合同\n第一条 “合同产品”指附件一A中规定的产品。\n"
+            "第二条 “合同材料”指附件一B中规定的材料。\n附件：\n"
+            "附件一A　合同产品目录（略）\n附件一B　合同材料目录\n1.材料应为新品。\n"
+            "2.材料应随附合格证明。\n附件二　资料目录（略）\n")
+    clauses = split_clauses(text, "x")
+    c = _by_id(clauses)
+    assert list(c) == ["第一条", "第二条", "附件一", "附件一A", "附件一B 1", "附件一B 2", "附件二"]
+    assert c["附件一"].text == "附件一A 合同产品目录（略）\n附件一B 合同材料目录"
+    assert (c["附件一"].parent, c["附件一A"].parent, c["附件二"].parent) == (None, "附件一", None)
+    assert c["附件一B 1"].chapter == "附件一B"
+
+
+def test_a_chapter_announcing_its_clauses_is_their_parent() -> None:
+    """附件一 says "…包括下列文件与许可程序：" and lists them as 1. 2.: they were top-level
+    clauses beside it, so it was quoted without them. A chapter's own text that ends with a
+    colon is now the parent of the clauses under it; one that does not end so is not."""
+    text = ("计算机软件许可证协议书\n第一条 许可方同意按本协议向被许可方提供许可软件。\n"
+            "第二条 许可软件见附件一。\n附件一\n许可软件的描述及说明\n"
+            "“万能”系统是一个全集成化的系统。\n由许可方提供的许可软件包括下列文件与许可程序：\n"
+            "1.“万能”计算机软件系统指引\n2.操作手册\n附件二\n许可方初始提供的范围\n"
+            "许可方将负责许可软件的安装。\n1.安装费用由许可方承担。\n2.培训时间为两周。\n")
+    c = _by_id(split_clauses(text, "x"))
+    assert [k for k in c if k.startswith("附件")] == [
+        "附件一", "附件一 1", "附件一 2", "附件二", "附件二 1", "附件二 2"]
+    assert c["附件一"].text.endswith("包括下列文件与许可程序：")
+    assert [(c[k].parent, c[k].level) for k in ("附件一", "附件一 1", "附件一 2")] == [
+        (None, 1), ("附件一", 2), ("附件一", 2)]
+    assert [c[k].parent for k in ("附件二 1", "附件二 2")] == [None, None]

@@ -309,3 +309,42 @@ def test_a_vertically_merged_label_names_every_row_it_spans(tmp_path) -> None:
         "类别：硬件设备；名称：交换机；数量：4",
         "类别：软件；名称：操作系统授权；数量：2",
     ]
+
+
+def _fill(table, rows: list[list[str]]) -> None:
+    for r, row in enumerate(rows):
+        for k, value in enumerate(row):
+            if value:
+                table.cell(r, k).text = value
+
+
+def test_a_table_inside_a_cell_keeps_its_rows(tmp_path) -> None:
+    """A table nested in a cell (a payment plan in a form, the items of a row) was flattened
+    into its cell: all its rows one value. Its rows now follow their row, each a line of its
+    own with its own column names; the outer table's rows go on under their own names."""
+    document = docx.Document()
+    document.add_paragraph("第一条 价款与交付")
+    form = document.add_table(rows=3, cols=2)
+    _fill(form, [["合同金额", "人民币100,000元"], ["付款计划", ""], ["交付地点", "甲方指定地点"]])
+    plan = form.cell(1, 1).add_table(rows=3, cols=3)
+    _fill(plan, [["期次", "比例", "付款时间"], ["第一期", "30%", "签约后5日内"],
+                 ["第二期", "70%", "验收合格后10日内"]])
+    items = document.add_table(rows=3, cols=3)
+    _fill(items, [["序号", "项目", "明细"], ["1", "设备", ""], ["2", "服务", "上门安装"]])
+    cell = items.cell(1, 2)
+    cell.text = "见下表："
+    inner = cell.add_table(rows=2, cols=3)
+    _fill(inner, [["名称", "型号", "数量"], ["服务器", "R740", "2"]])
+    path = tmp_path / "t.docx"
+    document.save(str(path))
+    assert extract_document(path).text.split("\n") == [
+        "第一条 价款与交付",
+        "合同金额：人民币100,000元",
+        "付款计划",
+        "期次：第一期；比例：30%；付款时间：签约后5日内",
+        "期次：第二期；比例：70%；付款时间：验收合格后10日内",
+        "交付地点：甲方指定地点",
+        "序号：1；项目：设备；明细：见下表：",
+        "名称：服务器；型号：R740；数量：2",
+        "序号：2；项目：服务；明细：上门安装",
+    ]

@@ -132,3 +132,27 @@ def test_a_shorter_rule_under_a_table_is_not_part_of_it() -> None:
         _wall(ink, x, 220, 303)
     (grid,) = find_grids(ink)
     assert grid.bottom == 221.0
+
+
+def test_a_cell_merged_across_middle_columns_stays_under_its_first_column() -> None:
+    """A cell merged across two middle columns (the wall between them missing in its band
+    only): its text is its first column's, the column it covers is None, and the cell after
+    it keeps its own column (checked end to end on OCR of drawn tables, turned and blurred;
+    nothing landed in the wrong column)."""
+    from index.ingest.tables import table_lines
+
+    ink = _page()
+    _table(ink, [100, 160, 220, 280],
+           [[100, 300, 500, 700, 900], [100, 300, 700, 900], [100, 300, 500, 700, 900]],
+           100, 900)
+    (grid,) = find_grids(ink)
+    assert grid.bounds == (101.0, 301.0, 501.0, 701.0, 901.0)
+    assert grid.cell_of(520, 190) == (1, 1)  # right of the missing wall: the merged cell
+    assert grid.cell_of(800, 190) == (1, 3)
+    texts = {(0, 0): "名称", (0, 1): "数量", (0, 2): "单价", (0, 3): "备注",
+             (1, 0): "线缆", (1, 1): "按米计，共30米", (1, 3): "蓝色",
+             (2, 0): "交换机", (2, 1): "4", (2, 2): "800", (2, 3): "备用"}
+    rows = grid.rows(texts)
+    assert rows[1] == ["线缆", "按米计，共30米", None, "蓝色"]
+    assert table_lines(rows) == ["名称：线缆；数量：按米计，共30米；备注：蓝色",
+                                 "名称：交换机；数量：4；单价：800；备注：备用"]

@@ -301,3 +301,45 @@ def test_a_scan_pasted_into_word_is_read_by_ocr(labour_page: Any, tmp_path: Path
     assert contract.title == "劳动合同"
     assert [c.clause for c in contract.clauses] == ["第一条", "第二条"]
     assert {c.page for c in contract.clauses} == {1}  # the picture's number
+
+
+def _picture(size: tuple[int, int], text: str) -> Any:
+    """A picture of ``size`` pixels with a little ASCII text on it (a stamp, a signature)."""
+    from PIL import Image, ImageDraw
+
+    image = Image.new("L", size, 255)
+    ImageDraw.Draw(image).text((20, size[1] // 3), text, fill=0, font_size=40)
+    return image
+
+
+def test_scan_pages_pasted_among_typed_text_are_read_in_order(
+    labour_page: Any, tmp_path: Path, ocr_calls: list[int]
+) -> None:
+    """A DOCX of typed clauses with a scanned page pasted before them: the picture was ignored
+    because the document had text. Pictures of pages are read where they stand; a stamp and a
+    signature (large enough in pixels, but shown small) are not read."""
+    import docx
+    from docx.shared import Cm, Inches
+
+    scan, stamp, signature = tmp_path / "page.png", tmp_path / "seal.png", tmp_path / "sign.png"
+    scanned(crop(labour_page, 0.09, 0.535)).save(scan)
+    _picture((700, 700), "SEAL 0412 CONTRACT").save(stamp)
+    _picture((1000, 300), "Zhang San 2025").save(signature)
+    document = docx.Document()
+    document.add_picture(str(scan), width=Inches(6))
+    document.add_paragraph("第三条 工作时间与休息休假")
+    document.add_paragraph("执行标准工时制，工作时间9:30—18:30，周一至周五。")
+    document.add_picture(str(stamp), width=Cm(4))
+    document.add_paragraph("第四条 劳动报酬")
+    document.add_paragraph("试用期工资：税前8,000元。")
+    document.add_picture(str(signature), width=Cm(5))
+    path = tmp_path / "劳动合同部分扫描.docx"
+    document.save(str(path))
+    contract = parse_contract(path)
+    assert ocr_calls == [1]  # the page, not the stamp or the signature
+    assert contract.title == "劳动合同"
+    assert [(c.clause, c.page) for c in contract.clauses] == [
+        ("第一条", 1), ("第二条", 1), ("第三条", None), ("第四条", None)]
+    last = contract.clauses[-1]
+    assert (last.title, last.text) == ("劳动报酬", "试用期工资：税前8,000元。")
+    assert contract.parties["甲方"] == "用人单位"

@@ -51,6 +51,11 @@ def test_find_title(text: str, title: str) -> None:
         ("第二章 合营各方\n中国×××公司（以下简称甲方），在中国××地登记注册。\n"
          "××国××公司（以下简称乙方），在＿＿国登记注册。",
          {"甲方": "中国合营者", "乙方": "外国合营者"}),
+        # 甲方/乙方 without roles, the preamble saying who entrusts whom
+        ("立約人\n台灣走起股份有限公司\n（以下簡稱甲方）\n（以下簡稱乙方）\n"
+         "雙方茲就乙方委託甲方於其網站平台進行產品體驗廣告服務等事宜，特立此合約書：\n一、商品內容。",
+         {"甲方": "受託方", "乙方": "委託方"}),
+        ("甲方：某某公司\n乙方：某某公司\n第一条 甲方委托乙方代为办理报关手续。", {}),
         ("出卖人：\n本合同由双方签订。", {}),  # one role is not a pair of parties
         # company names, blanks and signature lines are not roles
         ("中国×××公司（以下简称甲方）\n甲方（签名/盖章）：\n甲方(____)", {}),

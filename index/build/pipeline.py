@@ -68,8 +68,12 @@ TEXT_VERSION = 6  # 6: tables as rows, sentences joined, OCR, clause-tree fixes;
 # first numbered sentence, numbering that skips; 8: scans stamped with a line of text read by OCR;
 # 9: a DOCX label merged down names every row; 10: a PDF one too; 11: a scanned one too;
 # 12: an image that is not a contract is refused; 13: a DOCX of pictures read by OCR; 14: JPEGs
-# over 60 MP read.
-PARSE_VERSION = 14
+# over 60 MP read; 15: the pictures of pages among a DOCX's text read by OCR; 16: a DOCX
+# table nested in a cell keeps its rows; 17: a list 1. 2. under 12.4.6 when chapters are 1. 2.;
+# 18: an annex given in parts (附件一A, 附件一B) is a clause 附件一 over them; 19: a chapter whose
+# text announces what follows (…包括下列文件：) is the parent of its clauses; 20: roles from
+# "乙方委託甲方" in a preamble.
+PARSE_VERSION = 20
 
 
 def redone_after_upgrade(manifest: Manifest) -> str | None:

@@ -15,7 +15,8 @@ from typing import Any
 from ..errors import EmptySourceError, UnreadableSourceError
 from ..models import Document, Page
 from .docx_numbering import NumberingRenderer
-from .image import picture_frames, read_pictures
+from .docx_pictures import shown_pictures
+from .image import is_page_picture, picture_frames, read_pictures
 from .pdf_glyphs import undo_letter_spacing
 from .scans import OcrOptions
 from .sentences import continues_sentence
@@ -23,9 +24,6 @@ from .symbols import has_private_symbols, symbol_char, symbol_text
 from .tables import TableReader, merged_label
 
 W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
-_A = "{http://schemas.openxmlformats.org/drawingml/2006/main}"
-_R = "{http://schemas.openxmlformats.org/officeDocument/2006/relationships}"
-_V = "{urn:schemas-microsoft-com:vml}"
 MAX_DOCUMENT_XML = 100 * 1024 * 1024  # declared uncompressed size of word/document.xml
 MAX_TOTAL_UNCOMPRESSED = 300 * 1024 * 1024
 MAX_RATIO = 200  # uncompressed / compressed for any large member
@@ -33,43 +31,66 @@ _RATIO_MIN_SIZE = 5 * 1024 * 1024
 
 
 def extract_docx(path: Path, ocr: OcrOptions | None = None) -> Document:
-    """Read a .docx into one Page (number None): paragraphs and table rows, one per line. A
-    document without text but with pictures (scanned pages pasted into Word) is read by OCR,
-    a page per picture (numbered from 1)."""
+    """Read a .docx: paragraphs and table rows, one per line, in one Page (number None). The
+    pictures of pages pasted into it (scans, ``docx_pictures``) are read by OCR where they
+    stand, a Page each, numbered from 1 in document order; the text between them is a Page
+    (number None) of its own."""
     check_zip_safety(path)
     try:
         import docx
 
         document = docx.Document(str(path))
         renderer = NumberingRenderer.from_document(document)
-        lines = _join_sentences(_block_lines(document.element.body, renderer))
-        text = "\n".join(line for line in lines if line.strip()).replace("\f", "\n")
-        pictures = [] if text.strip() else picture_frames(_picture_blobs(document))
+        parts = _text_and_pictures(_body_blocks(document.element.body, renderer, document.part))
     except (UnreadableSourceError, EmptySourceError):
         raise
     except Exception as err:  # python-docx/lxml/zipfile raise many types for broken packages
         raise UnreadableSourceError(str(path), "not a valid DOCX file") from err
-    if pictures:
-        pages, notes = read_pictures(path, pictures, ocr or OcrOptions())
-        if any(page.text.strip() for page in pages):
-            return Document(source=str(path), kind="docx", pages=pages, notes=notes)
+    pictures = [part for part in parts if isinstance(part, bytes)]
+    if not pictures:
+        if not parts:
+            raise EmptySourceError(str(path), "the document holds no text")
+        return Document(source=str(path), kind="docx", pages=(Page(None, "\n".join(
+            part for part in parts if isinstance(part, str))),))
+    scans, notes = read_pictures(path, picture_frames(pictures), ocr or OcrOptions())
+    read = iter(scans)
+    pages = [Page(None, part) if isinstance(part, str) else next(read) for part in parts]
+    pages = [page for page in pages if page.text.strip()]
+    if not pages:
         raise EmptySourceError(str(path), "the document holds no text (OCR found none in its "
                                           "pictures)")
-    if not text.strip():
-        raise EmptySourceError(str(path), "the document holds no text")
-    return Document(source=str(path), kind="docx", pages=(Page(None, text),))
+    return Document(source=str(path), kind="docx", pages=tuple(pages), notes=notes)
 
 
-def _picture_blobs(document: Any) -> list[bytes]:
-    """The bytes of the pictures of the document's body, in document order (DrawingML and
-    the VML of older Word files)."""
-    blobs = []
-    for node in document.element.body.iter(f"{_A}blip", f"{_V}imagedata"):
-        rid = node.get(f"{_R}embed") if node.tag == f"{_A}blip" else node.get(f"{_R}id")
-        part = document.part.related_parts.get(rid) if rid else None
-        if part is not None and hasattr(part, "blob"):
-            blobs.append(part.blob)
-    return blobs
+Block = tuple[str, bool] | bytes  # a line and whether it is a paragraph's, or a page's picture
+
+
+def _body_blocks(body: Any, renderer: NumberingRenderer, part: Any) -> Iterator[Block]:
+    """The body's lines (``_block_lines``) with the pictures of pages among them: after the
+    paragraph or the table that holds them."""
+    for child in body.iterchildren():
+        if child.tag in (f"{W}sdt", f"{W}customXml", f"{W}sdtContent"):
+            content = child.find(f"{W}sdtContent") if child.tag == f"{W}sdt" else child
+            if content is not None:
+                yield from _body_blocks(content, renderer, part)
+            continue
+        yield from _child_lines(child, renderer)
+        yield from (blob for blob in shown_pictures(child, part) if is_page_picture(blob))
+
+
+def _text_and_pictures(blocks: Iterable[Block]) -> list[str | bytes]:
+    """The document as runs of text (its lines joined) between the pictures of pages."""
+    parts: list[str | bytes] = []
+    run: list[tuple[str, bool]] = []
+    for block in [*blocks, b""]:
+        if isinstance(block, bytes):
+            lines = _join_sentences(run)
+            text = "\n".join(line for line in lines if line.strip()).replace("\f", "\n")
+            parts.extend(p for p in (text, block) if p and (isinstance(p, bytes) or p.strip()))
+            run = []
+        else:
+            run.append(block)
+    return parts
 
 
 def check_zip_safety(path: Path) -> None:
@@ -116,15 +137,20 @@ def _block_lines(container: Any, renderer: NumberingRenderer) -> Iterator[tuple[
     """Lines of a body (or table cell) in document order: paragraphs, tables, content controls;
     each with whether it is a paragraph (True) or a table row (False)."""
     for child in container.iterchildren():
-        tag = child.tag
-        if tag == f"{W}p":
-            yield _paragraph_text(child, renderer), True
-        elif tag == f"{W}tbl":
-            yield from ((line, False) for line in _table_lines(child, renderer))
-        elif tag in (f"{W}sdt", f"{W}customXml", f"{W}sdtContent"):
-            content = child.find(f"{W}sdtContent") if tag == f"{W}sdt" else child
+        if child.tag in (f"{W}sdt", f"{W}customXml", f"{W}sdtContent"):
+            content = child.find(f"{W}sdtContent") if child.tag == f"{W}sdt" else child
             if content is not None:
                 yield from _block_lines(content, renderer)
+        else:
+            yield from _child_lines(child, renderer)
+
+
+def _child_lines(child: Any, renderer: NumberingRenderer) -> Iterator[tuple[str, bool]]:
+    """The lines of one paragraph or table (``_block_lines``); nothing for anything else."""
+    if child.tag == f"{W}p":
+        yield _paragraph_text(child, renderer), True
+    elif child.tag == f"{W}tbl":
+        yield from ((line, False) for line in _table_lines(child, renderer))
 
 
 def _paragraph_text(p: Any, renderer: NumberingRenderer) -> str:
@@ -186,12 +212,15 @@ def _table_lines(tbl: Any, renderer: NumberingRenderer) -> Iterator[str]:
     A horizontally merged cell (gridSpan) is followed by the columns it covers (as pdfplumber
     gives them), so that every value stays under its column name. A vertically merged cell
     (vMerge) that is a label (a category over several rows) names every row it spans that
-    has a value of its own; a longer one (a remark) is said in its first row only.
+    has a value of its own; a longer one (a remark) is said in its first row only. A table
+    nested in a cell gives its own rows, after the row that holds it.
     """
     reader = TableReader()
     merged: dict[int, str] = {}  # grid column -> the label merged down over it
     for tr in tbl.iterchildren(f"{W}tr"):
         cells: list[list[str] | None] = []
+        nested: list[str] = []  # the rows of tables nested in this row's cells
+        blocks: list[tuple[str, bool]] = []  # the last cell's lines, nested rows among them
         own = False  # a value of this row's own, not merged down from above
         column = _int_val(tr.find(f"{W}trPr/{W}gridBefore"))
         for tc in tr.iterchildren(f"{W}tc"):
@@ -199,8 +228,10 @@ def _table_lines(tbl: Any, renderer: NumberingRenderer) -> Iterator[str]:
             if vmerge is not None and vmerge.get(f"{W}val") in (None, "continue"):
                 cells.append([merged[column]] if column in merged else [])
             else:
-                lines = _join_sentences(_block_lines(tc, renderer))
+                blocks = list(_block_lines(tc, renderer))
+                lines = _join_sentences(block for block in blocks if block[1])
                 cells.append(lines)
+                nested.extend(line for line, paragraph in blocks if not paragraph)
                 own = own or any(line.strip() for line in lines)
                 label = merged_label(" ".join(lines)) if vmerge is not None else None
                 if label:
@@ -210,14 +241,18 @@ def _table_lines(tbl: Any, renderer: NumberingRenderer) -> Iterator[str]:
             span = max(1, _int_val(tc.find(f"{W}tcPr/{W}gridSpan")))
             cells.extend(None for _ in range(span - 1))
             column += span
-        if not own:
+        if not own and not nested:
             continue
         if len(cells) == 1 and cells[0] is not None:
             yield from reader.finish()
             reader = TableReader()
-            yield from cells[0]
-        else:
+            yield from _join_sentences(blocks)  # a layout cell: its lines in their order
+            continue
+        if own:
             reader.add([None if cell is None else " ".join(cell) for cell in cells])
+        if nested:
+            yield from reader.take()
+            yield from nested
     yield from reader.finish()
 
 

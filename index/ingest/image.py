@@ -60,18 +60,19 @@ def picture_frames(blobs: list[bytes]) -> list[Frame]:
     """Pictures held in a file (a DOCX's), as pages numbered from 1: each loaded upright
     (EXIF), in RGB. A picture too small to be a page (a logo) or too large to read is left
     out."""
+    return [(k, _loader(blob)) for k, blob in enumerate(filter(is_page_picture, blobs), 1)]
+
+
+def is_page_picture(blob: bytes) -> bool:
+    """Whether a picture held in a file has the pixels of a page (a smaller one is a logo or
+    a stamp) and is not too large to read."""
     from PIL import Image, UnidentifiedImageError
 
-    frames: list[Frame] = []
-    for blob in blobs:
-        try:
-            with _quiet(), Image.open(io.BytesIO(blob)) as im:
-                if not MIN_PICTURE_PIXELS <= im.width * im.height <= MAX_PIXELS:
-                    continue
-        except (UnidentifiedImageError, OSError, Image.DecompressionBombError):
-            continue
-        frames.append((len(frames) + 1, _loader(blob)))
-    return frames
+    try:
+        with _quiet(), Image.open(io.BytesIO(blob)) as im:
+            return MIN_PICTURE_PIXELS <= im.width * im.height <= MAX_PIXELS
+    except (UnidentifiedImageError, OSError, Image.DecompressionBombError):
+        return False
 
 
 def _loader(blob: bytes) -> Callable[[], Any]:

@@ -31,13 +31,14 @@ How the tree is built (see also ``index.structure.numbering`` for the label fami
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from dataclasses import replace
 
 from ..models import PAGE_BREAK, Clause
 from ..text import HAN, to_simplified
 from .body import body_lines
 from .closing import is_filled
-from .numbering import CHAPTER_FAMILIES, ITEM_FAMILIES, Label
+from .numbering import CHAPTER_FAMILIES, ITEM_FAMILIES, Label, annex_of_part
 from .tree import Node, build_tree
 
 ITEM_PROMOTE_CHARS = 60  # list items averaging more than this become clauses of their own
@@ -46,13 +47,28 @@ TITLE_MAX = 24  # longest heading title ("维护响应时间")
 _SENTENCE_PUNCT = re.compile(r"[。；;，,：:！!？?]")
 _HEADING_PUNCT = re.compile(r"[。，,！!？?；;]|[：:︰]$")
 _TRAIL_PUNCT = " \t\u3000:：、.．。;；,，︰"
+_COLONS = (":", "：", "︰")
+# A text that ends introducing what follows: "…包括下列文件与许可程序：", "…达成如下协议：" (not a
+# form field left blank: "发包人（全称）：").
+_ANNOUNCES = re.compile(r"(?:下列|如下|以下|下述)[^\n：:︰。]{0,20}[：:︰]$")
 _WORDS = re.compile(rf"[{HAN}A-Za-z0-9]")
 
 
-def split_clauses(text: str, contract: str, first_page: int | None = None) -> list[Clause]:
-    """Split a cleaned contract body into clauses in document order (headings and leaves)."""
+def split_clauses(text: str, contract: str, first_page: int | None = None, *,
+                  page_numbers: Sequence[int | None] | None = None) -> list[Clause]:
+    """Split a cleaned contract body into clauses in document order (headings and leaves).
+
+    A clause's page is ``first_page`` plus the page breaks before it, or, given
+    ``page_numbers`` (the number of each page of ``text``, None for a DOCX's text between the
+    pictures of its pages), the number of the page it starts on."""
     root = build_tree(body_lines(text))
-    return _emit(root, text, contract, first_page)
+    numbers: Sequence[int | None] = (page_numbers if page_numbers is not None
+                                     else _numbered_from(first_page, text.count(PAGE_BREAK) + 1))
+    return _emit(root, text, contract, numbers)
+
+
+def _numbered_from(first: int | None, count: int) -> list[int | None]:
+    return [None if first is None else first + k for k in range(count)]
 
 
 def _chapter_family(root: Node) -> str | None:
@@ -68,7 +84,8 @@ def _chapter_family(root: Node) -> str | None:
     return None
 
 
-def _emit(root: Node, text: str, contract: str, first_page: int | None) -> list[Clause]:
+def _emit(root: Node, text: str, contract: str,
+          page_numbers: Sequence[int | None]) -> list[Clause]:
     out: list[Clause] = []
     chap_fam = _chapter_family(root)
     chapter: str | None = None
@@ -79,9 +96,10 @@ def _emit(root: Node, text: str, contract: str, first_page: int | None) -> list[
     folded: list[tuple[int, str]] = []  # (clause position, blank item line to append)
 
     def page_of(node: Node) -> int | None:
-        if first_page is None or node.line is None:
+        if node.line is None or not page_numbers:
             return None
-        return first_page + text.count(PAGE_BREAK, 0, node.line.offset)
+        return page_numbers[min(text.count(PAGE_BREAK, 0, node.line.offset),
+                                len(page_numbers) - 1)]
 
     def add(node: Node, cid: str, parent: str | None, level: int, body_lines: list[str]) -> str:
         if in_annex and chapter and not cid.startswith(chapter):
@@ -126,7 +144,16 @@ def _emit(root: Node, text: str, contract: str, first_page: int | None) -> list[
         for child in clauses:
             walk(child, cid, level + 1)
 
+    whole = {t.label.text for t in root.children if t.label and t.family == "annex"}
     for top in root.children:
+        group = annex_of_part(top.label) if top.label else None
+        if group is not None and group not in whole:  # 附件一A, 附件一B without 附件一 itself
+            whole.add(group)
+            parts = [t for t in root.children if t.label and annex_of_part(t.label) == group]
+            body = "\n".join(f"{t.label.text} {t.body}".rstrip() for t in parts if t.label)
+            out.append(Clause(contract=contract, clause=_unique(group, None, seen), chapter=None,
+                              chapter_title=None, text=body, page=page_of(top), parent=None,
+                              level=1, text_simplified=to_simplified(body)))
         if top.family == "annex" or (chap_fam is not None and top.family == chap_fam):
             assert top.label is not None
             in_annex = top.family == "annex"
@@ -137,12 +164,13 @@ def _emit(root: Node, text: str, contract: str, first_page: int | None) -> list[
             if (
                 not top.body
                 and top.extra
-                and not top.extra[0].endswith((":", "：", "︰"))
+                and not top.extra[0].endswith(_COLONS)
                 and _chapter_title(top.extra[0]) is not None
             ):
                 chapter_title = _chapter_title(own.pop(0))  # "第一章" / "总则" on two lines
             if chapter_title is None and top.body:
                 own.insert(0, top.body)
+            head = None  # the chapter's own clause, when it announces the clauses under it
             if own or (not clauses and (only_chapters or in_annex) and top.body):
                 body = "\n".join(own) or top.body
                 # a chapter with nothing under it is a clause, not a chapter of one clause
@@ -151,12 +179,18 @@ def _emit(root: Node, text: str, contract: str, first_page: int | None) -> list[
                 out.append(
                     Clause(
                         contract=contract, clause=cid, chapter=where[0], chapter_title=where[1],
-                        text=body, page=page_of(top), title=chapter_title, parent=None, level=1,
+                        text=body, page=page_of(top), title=chapter_title,
+                        parent=group, level=1 if group is None else 2,
                         text_simplified=to_simplified(body),
                     )
                 )
+                head = cid if _ANNOUNCES.search(body) else None  # the parent of what follows
+            start = len(out)
             for child in clauses:
-                walk(child, None, 1)
+                walk(child, None, 2 if head else 1)
+            for k in range(start, len(out)) if head else ():
+                if out[k].parent is None:
+                    out[k] = replace(out[k], parent=head)
         else:
             if chap_fam is None or top.family == "signature":
                 chapter = chapter_title = None

@@ -67,6 +67,14 @@ class Label:
     end: int  # offset in the line where the label (and its punctuation) ends
 
 
+def annex_of_part(label: Label) -> str | None:
+    """The annex a lettered part belongs to: 附件一 for 附件一A (None for any other label)."""
+    letter = label.text[-1]
+    if label.family != "annex" or not (letter.isascii() and letter.isalpha()):
+        return None
+    return label.text[:-1]
+
+
 def strip_page_furniture(line: str) -> str:
     """Drop a page footer ("— 3 —") or a glued page number from the start of ``line``."""
     line = _FOOTER_RE.sub("", line)

@@ -8,8 +8,8 @@ from __future__ import annotations
 
 import re
 
-from ..roles import JOINT_VENTURERS, PARTIES, PARTY_ALT, ROLE_ALT
-from .numbering import parse_label
+from ..roles import JOINT_VENTURERS, PARTIES, PARTY_ALT, ROLE_ALT, ROLE_VERBS, alternation
+from .numbering import ITEM_FAMILIES, parse_label
 
 _PREAMBLE_CHARS = 6000  # party lines live in the first pages
 _KIND = r"(?:合同|协议|協議|契约|契約|合约|合約)(?:书|書)?"
@@ -45,6 +45,8 @@ _VENTURERS_HEADING = re.compile(r"合[营營]各方")
 _VENTURER_RE = re.compile(
     rf"(?m)^\s*([^\s（(]{{2,40}}?)[（(]\s*以下(?:简称|簡稱)\s*({PARTY_ALT})\s*[）)]"
 )
+# "乙方委託甲方…": who entrusts whom, said in the preamble.
+_VERB_RE = re.compile(rf"({PARTY_ALT})\s*({alternation(tuple(ROLE_VERBS))})\s*({PARTY_ALT})")
 _NOT_ROLE = re.compile(r"[_＿$#{}。，,；;：:/]|签|簽|章|盖|蓋|字|印|以下|简称|簡稱|或|代表")
 
 
@@ -78,7 +80,7 @@ def find_parties(text: str) -> dict[str, str]:
         if party in roles or not _is_role(role):
             continue
         roles[party] = role
-    roles = roles or _joint_venturers(head) or _roles_in_order(head)
+    roles = roles or _joint_venturers(head) or _roles_in_order(head) or _roles_by_verb(head)
     return dict(sorted(roles.items(), key=lambda kv: "甲乙丙丁".index(kv[0][0])))
 
 
@@ -92,6 +94,23 @@ def _roles_in_order(head: str) -> dict[str, str]:
         if role not in order:
             order.append(role)
     return dict(zip(PARTIES, order, strict=False)) if len(order) >= 2 else {}
+
+
+def _roles_by_verb(head: str) -> dict[str, str]:
+    """甲方/乙方 named without roles, whose preamble says who acts for whom ("雙方茲就乙方委託甲方
+    於其網站平台進行…"): 乙方 委託方, 甲方 受託方. Only the text before the first clause is read
+    (a clause may have one party entrust the other with a single task)."""
+    preamble = []
+    for line in head.split("\n"):
+        label = parse_label(line.strip())
+        if label is not None and label.family not in ITEM_FAMILIES:
+            break
+        preamble.append(line)
+    m = _VERB_RE.search("\n".join(preamble))
+    if m is None or m.group(1) == m.group(3):
+        return {}
+    before, after = ROLE_VERBS[m.group(2)]
+    return {m.group(1): before, m.group(3): after}
 
 
 def _joint_venturers(head: str) -> dict[str, str]:

@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 
 from .body import Line
 from .closing import SIGNATURE
-from .numbering import CHAPTER_FAMILIES, ITEM_FAMILIES, Label, parse_label
+from .numbering import CHAPTER_FAMILIES, ITEM_FAMILIES, Label, annex_of_part, parse_label
 
 
 @dataclass
@@ -24,6 +24,7 @@ class Node:
     children: list[Node] = field(default_factory=list)
     parent: Node | None = None
     listing: bool = False  # a bare "附件：" heading over a list of the annexes, not an annex
+    nested: bool = False  # a list restarting at 1. under a clause of a family used above (12.4.6)
 
     @property
     def family(self) -> str:
@@ -51,7 +52,7 @@ def build_tree(lines: list[Line]) -> Node:
             _place_signature(line, stack)
             continue
         if label is not None:
-            placed = _place(label, line, stack, last, used)
+            placed = _place(label, line, stack, last, used, opens=_opens(labels, k))
         if placed:
             assert label is not None
             used.add((label.family, label.value))
@@ -99,12 +100,24 @@ def _place_signature(line: Line, stack: list[Node]) -> None:
 
 def _annex_key(label: Label) -> tuple[tuple[int, ...], str]:
     """附件三 and 附件3 alike; 附件一A and 附件一B apart."""
-    letter = label.text[-1] if label.text[-1].isascii() and label.text[-1].isalpha() else ""
-    return label.value, letter
+    return label.value, label.text[-1] if annex_of_part(label) else ""
+
+
+def _opens(labels: list[Label | None], k: int) -> bool:
+    """Whether the next clause label after line ``k`` numbers the first clause under it (3.
+    followed by 3.1): a heading of the document's count rather than an item of a list."""
+    label = labels[k]
+    if label is None or not label.family.startswith("dot"):
+        return False
+    nxt = next((lab for j in range(k + 1, len(labels)) if (lab := labels[j]) is not None
+                and lab.family not in ITEM_FAMILIES), None)  # no copy: linear in all
+    return nxt is not None and nxt.family.startswith("dot") and nxt.value == (*label.value, 1)
 
 
 def _place(label: Label, line: Line, stack: list[Node], last: dict[str, tuple[int, ...]],
-           used: set[tuple[str, tuple[int, ...]]]) -> bool:
+           used: set[tuple[str, tuple[int, ...]]], *, opens: bool = False) -> bool:
+    """Put ``label``'s node where it continues a count (False: it does not, it is text);
+    ``opens``: numbers under it follow (3. then 3.1), so it ends a list nested above."""
     fam = label.family
     if fam == "annex":
         # an annex closes the contract body: it needs clauses before it
@@ -116,8 +129,21 @@ def _place(label: Label, line: Line, stack: list[Node], last: dict[str, tuple[in
         stack.append(node)
         last[fam] = label.value
         return True
-    idx = next((i for i in range(len(stack) - 1, 0, -1) if stack[i].family == fam), None)
+    idx = _same_family(stack, fam, len(stack))
     strict = line.soft
+    while idx is not None and stack[idx].nested:  # has the list nested there ended?
+        outer = _same_family(stack, fam, idx)
+        if _continues(_value(stack[idx]), label.value, True) and not (
+                opens and outer is not None and _continues(_value(stack[outer]), label.value,
+                                                           strict)):
+            break  # its next item (not a heading of the count above that goes on: 3. > 3.1)
+        idx = outer
+    if idx is not None and _nests_list(label, stack, idx):
+        node = Node(label, line, body=line.text[label.end:].strip(), parent=stack[-1],
+                    nested=True)
+        stack[-1].children.append(node)
+        stack.append(node)
+        return True  # (its count is not the document's: ``last`` keeps the one above)
     if idx is not None:
         prev = stack[idx].label
         assert prev is not None
@@ -126,21 +152,39 @@ def _place(label: Label, line: Line, stack: list[Node], last: dict[str, tuple[in
                 or (not strict and (fam, label.value) in used
                     and len(label.value) == len(prev.value) and label.value > prev.value)):
             return False  # (a label met before may skip ahead: 专用条款 list what they change)
-        parent = stack[idx - 1]
+        parent, nested = stack[idx - 1], stack[idx].nested
         del stack[idx:]
     else:
         if len(stack) == 1 and fam in ITEM_FAMILIES:
             return False  # a list before any clause is preamble
         depth = _open_depth(fam, stack)
-        parent = stack[depth - 1]
+        parent, nested = stack[depth - 1], False
         if not _starts(label, parent, last.get(fam), strict):
             return False
         del stack[depth:]
-    node = Node(label, line, body=line.text[label.end:].strip(), parent=parent)
+    node = Node(label, line, body=line.text[label.end:].strip(), parent=parent, nested=nested)
     parent.children.append(node)
     stack.append(node)
-    last[fam] = label.value
+    if not nested:  # a nested list's count is not the document's
+        last[fam] = label.value
     return True
+
+
+def _same_family(stack: list[Node], fam: str, below: int) -> int | None:
+    """The index of the innermost node of family ``fam`` in ``stack[:below]`` (not the root)."""
+    return next((i for i in range(below - 1, 0, -1) if stack[i].family == fam), None)
+
+
+def _value(node: Node) -> tuple[int, ...]:
+    return node.label.value if node.label else ()
+
+
+def _nests_list(label: Label, stack: list[Node], idx: int) -> bool:
+    """A "1." opening a list under a deeper numbered clause although "N." numbers the clauses
+    above it (Word numbering: 12. > 12.4 > 12.4.6 > 1. / 2.)."""
+    top = stack[-1]
+    return (label.family == "dot1" and label.value == (1,) and idx < len(stack) - 1
+            and top.family.startswith("dot") and top.family != "dot1")
 
 
 def _open_depth(fam: str, stack: list[Node]) -> int:
