@@ -62,13 +62,13 @@ def _serves_the_old_index(idx: Path, old: str) -> None:
 
 def _kill_when(proc: subprocess.Popen[bytes], ready: float | None, idx: Path, old: str) -> None:
     """SIGKILL ``proc`` after ``ready`` seconds, or (None) as soon as a new generation folder
-    appears, i.e. while the build is writing it."""
+    appears, i.e. while the build is writing it (not at its write probe, a file)."""
     start = time.monotonic()
     gens = idx / store.GENERATIONS
     while proc.poll() is None and time.monotonic() - start < 120:
         if ready is not None and time.monotonic() - start >= ready:
             break
-        if ready is None and any(p.name != old for p in gens.iterdir()):
+        if ready is None and any(p.name != old and p.is_dir() for p in gens.iterdir()):
             break
         time.sleep(0.002)
     assert proc.poll() is None, "the build ended before it could be killed"

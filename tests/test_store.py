@@ -44,6 +44,15 @@ def test_cleanup_keeps_listed_generations(tmp_path) -> None:
     assert sorted(p.name for p in (tmp_path / store.GENERATIONS).iterdir()) == ["b", "c"]
 
 
+def test_cleanup_removes_a_write_probe_a_killed_build_left(tmp_path) -> None:
+    """A build killed between creating and removing its write probe leaves a file, not a
+    folder, among the generations: the next build's cleanup removes it too."""
+    store.generation_dir(tmp_path, "b").mkdir(parents=True)
+    (tmp_path / store.GENERATIONS / ".write-probe.4242").touch()
+    store.cleanup_generations(tmp_path, ["b"])
+    assert [p.name for p in (tmp_path / store.GENERATIONS).iterdir()] == ["b"]
+
+
 def test_lock_is_exclusive(tmp_path) -> None:
     with store.build_lock(tmp_path):
         with pytest.raises(IndexBusyError), store.build_lock(tmp_path):

@@ -213,13 +213,18 @@ def switch_generation(index_dir: Path, gen: str) -> None:
 
 
 def cleanup_generations(index_dir: Path, keep: Sequence[str]) -> None:
-    """Delete generations other than ``keep`` (the current and the previous one)."""
+    """Delete generations other than ``keep`` (the current and the previous one), and any
+    file among them (a write probe left by a build killed while it checked the folder)."""
     root = index_dir / GENERATIONS
     if not root.is_dir():
         return
     for child in root.iterdir():
-        if child.name not in keep:
+        if child.name in keep:
+            continue
+        if child.is_dir() and not child.is_symlink():
             shutil.rmtree(child, ignore_errors=True)
+        else:
+            child.unlink(missing_ok=True)
 
 
 def remove_unused(index_dir: Path) -> None:
