@@ -89,7 +89,9 @@ def test_dev_gold_clauses_exist() -> None:
 
 
 EVAL = Path(__file__).resolve().parent.parent / "eval"
-OFFTOPIC_FILES = ("offtopic.jsonl", "fresh-offtopic.jsonl")  # questions no clause answers: no gold
+OFFTOPIC_FILES = (  # questions no clause answers: no gold
+    "offtopic.jsonl", "fresh-offtopic.jsonl", "offtopic2.jsonl",
+)
 EVAL_FILES = sorted(p for p in EVAL.glob("*.jsonl") if p.name not in OFFTOPIC_FILES)
 
 
@@ -469,3 +471,30 @@ def test_fresh_offtopic_questions_have_no_gold_and_name_real_contracts() -> None
     assert len(rows) >= 20 and all(r["gold"] == [] for r in rows)
     named = [r["contract"] for r in rows if r["contract"]]
     assert len(named) >= 6 and set(named) <= keys
+
+
+def test_everyday2_and_offtopic2_stay_on_the_tuning_half() -> None:
+    """eval/everyday2.jsonl and eval/offtopic2.jsonl are tuning data: every contract they name,
+    in "contract" or in a gold id, is one of the tuning contracts of eval/split.json. That every
+    gold id is a clause the parser gives is test_eval_gold_clauses_exist[everyday2.jsonl]."""
+    keys = {p.stem for p in ALL}
+    tuning = set(json.loads((EVAL / "split.json").read_text("utf-8"))["tuning"])
+    assert tuning <= keys
+    rows = _rows("everyday2.jsonl")
+    off = _rows("offtopic2.jsonl")
+    assert len(rows) >= 150 and len(off) >= 30
+    per_contract: dict[str, int] = {}
+    for r in rows + off:
+        assert set(r) == {"q", "contract", "gold"} and r["q"].strip(), r
+        assert r["contract"] is None or r["contract"] in tuning, r
+        stems = {g.split("#", 1)[0] for g in r["gold"]}
+        assert stems <= tuning, r
+        if r["contract"] is not None and r["gold"]:
+            assert stems == {r["contract"]}, r
+        for stem in stems:
+            per_contract[stem] = per_contract.get(stem, 0) + 1
+    assert all(r["gold"] for r in rows)
+    assert all(r["gold"] == [] for r in off)
+    assert all(per_contract.get(k, 0) >= 9 for k in tuning), per_contract
+    assert sum(r["contract"] is None for r in rows) >= 25
+    assert sum(r["contract"] is not None for r in off) >= 10
