@@ -255,7 +255,8 @@ def cmd_feedback(args: argparse.Namespace, settings: Settings) -> int:
 
 
 def cmd_serve(args: argparse.Namespace, settings: Settings) -> int:
-    """Run the Telegram bot (long polling, or a webhook when TELEGRAM_WEBHOOK_URL is set)."""
+    """Run the Telegram bot (long polling, or a webhook when TELEGRAM_WEBHOOK_URL is set); with
+    no index yet, it says so to askers until an admin uploads the first contract."""
     import dataclasses
     import logging
 
@@ -264,9 +265,10 @@ def cmd_serve(args: argparse.Namespace, settings: Settings) -> int:
     if not settings.telegram_token:
         raise UsageError("TELEGRAM_BOT_TOKEN is not set")
     settings = dataclasses.replace(settings, index_dir=_index_dir(args, settings))
-    if not has_index(settings.index_dir):
-        raise IndexMissingError(f"no index at {settings.index_dir}; build one first with: "
-                                "contractbot index build SOURCES...")
+    if not has_index(settings.index_dir):  # a fresh install: the first upload builds it
+        print(f"contractbot: warning: no index at {settings.index_dir} yet: the bot answers "
+              "that no contract is indexed until an admin sends one, or `contractbot index "
+              "build SOURCES...` builds it", file=sys.stderr)
     if not settings.allowed_chats and settings.access_file is None:
         who = "only admins, in private," if settings.admins else "no chat"
         print(f"contractbot: warning: CONTRACTBOT_ALLOWED_CHATS is empty, so {who} will get "

@@ -134,6 +134,9 @@ REBUILD_WOULD_EMPTY = (
     "索引未更改：这次重建会清空索引（现有 {total} 份合同）。如确要清空，请发送 /reindex replace。"
 )
 REBUILD_MISSING = "索引未更改：找不到合同来源 {paths}。"
+REBUILD_NO_SOURCES = (
+    "还没有可以收录的合同。请在私聊中直接把合同文件（PDF、DOCX、TXT 或照片）发给我。"
+)
 REBUILD_WOULD_CHANGE_ENCODER = (
     "索引未更改：现有索引由编码器 {built_with} 建立，这次重建会改用 {configured}，"
     "并重新嵌入全部 {clauses} 条。如确要更换，请发送 /reindex replace。"
