@@ -116,12 +116,14 @@ def cmd_index_build(args: argparse.Namespace, settings: Settings) -> int:
 
 def cmd_index_status(args: argparse.Namespace, settings: Settings) -> int:
     """Describe the index: contracts, clauses, encoder, sources, failures, build time; exit 1
-    when a part of it is missing (a damaged index that `index build` repairs)."""
-    from index import index_damage, index_status, redone_after_upgrade
+    when a part of it is missing or cannot be read (a damaged index that `index build`
+    repairs)."""
+    from index import index_damage, index_faults, index_status, redone_after_upgrade
 
     index_dir = _index_dir(args, settings)
     manifest = index_status(index_dir)
     missing = index_damage(index_dir)
+    faults = index_faults(index_dir)
     redone = redone_after_upgrade(manifest)
     if args.json:
         full = manifest.as_json()
@@ -130,9 +132,11 @@ def cmd_index_status(args: argparse.Namespace, settings: Settings) -> int:
                                     "generation")},
             "index_dir": str(index_dir),
             **{k: full[k] for k in ("roots", "sources", "failed", "notes")},
-            "missing": list(missing), "outdated": redone,
+            "missing": list(missing),
+            "damaged": [{"part": part, "reason": reason} for part, reason in faults],
+            "outdated": redone,
         })
-        return _damaged(manifest.generation, missing)
+        return _damaged(manifest.generation, missing, faults)
     print(f"index:     {index_dir}")
     print(f"built at:  {manifest.built_at} (generation {manifest.generation})")
     print(f"sources:   {', '.join(manifest.roots) or '(not recorded)'}")
@@ -147,15 +151,19 @@ def cmd_index_status(args: argparse.Namespace, settings: Settings) -> int:
     if redone:
         print("upgrade:   built by another version of contractbot; the next `contractbot index "
               f"build` {redone}")
-    return _damaged(manifest.generation, missing)
+    return _damaged(manifest.generation, missing, faults)
 
 
-def _damaged(generation: str, missing: Sequence[str]) -> int:
-    """EXIT_ERROR, with one line on stderr, when parts of the live generation are missing."""
-    if not missing:
+def _damaged(generation: str, missing: Sequence[str],
+             faults: Sequence[tuple[str, str]]) -> int:
+    """EXIT_ERROR, with one line on stderr, when parts of the live generation are missing or
+    cannot be read."""
+    if not missing and not faults:
         return EXIT_OK
-    print(f"contractbot: the index generation {generation} is damaged ({', '.join(missing)} "
-          "missing); rebuild it: contractbot index build", file=sys.stderr)
+    why = [f"{', '.join(missing)} missing"] if missing else []
+    why += [f"{part} cannot be read: {reason}" for part, reason in faults]
+    print(f"contractbot: the index generation {generation} is damaged ({'; '.join(why)}); "
+          "rebuild it: contractbot index build", file=sys.stderr)
     return EXIT_ERROR
 
 

@@ -67,7 +67,7 @@ from .models import (
 from .parse import SOURCE_SUFFIXES, check_rules_file, parse_contract, read_text
 from .roles import PARTIES
 from .search import Collections, SearchConfig, Searcher, Signals, compare_contracts
-from .status import has_index, index_damage, index_status, remembered_sources
+from .status import has_index, index_damage, index_faults, index_status, remembered_sources
 from .store import Manifest, SourceEntry, ocr_cache_dir
 from .store.encoders import (
     DEFAULT_ENCODER,
@@ -159,6 +159,7 @@ __all__ = [
     "han_characters",
     "has_index",
     "index_damage",
+    "index_faults",
     "index_status",
     "known_encoders",
     "load_encoder",
