@@ -12,6 +12,7 @@ those that cannot be read, and embeds nothing before it is refused.
 from __future__ import annotations
 
 import datetime as _dt
+import functools
 import threading
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
@@ -24,6 +25,7 @@ from ..store import (
     Manifest,
     SourceEntry,
     build_lock,
+    generation_dir,
     newest_readable_manifest,
     ocr_cache_dir,
     remove_unused,
@@ -46,8 +48,8 @@ from .guard import (
     root_names,
 )
 from .parallel import Reading, SourceReader, make_runner, workers_can_load
-from .plan import Parsed, Parser, plan_build
-from .previous import reusable_previous, whole_previous
+from .plan import Indexed, Parsed, Parser, plan_build
+from .previous import indexed_contracts, reusable_previous, whole_previous
 from .progress import BuildProgress
 from .report import BuildReport
 from .rows import Rows, make_rows
@@ -195,7 +197,8 @@ def _build_with(roots: Sequence[Path], index_dir: Path, encoder: Encoder, option
                                             else None),
                                   ocr_cache=ocr_cache_dir(index_dir))
         plan = plan_build(files, previous, parse, salt=salt, failed=missing,
-                          progress=options.progress, reader=reader)
+                          progress=options.progress, reader=reader,
+                          indexed=_indexed(index_dir, guarded) if previous is None else None)
         plan = assign_collections(plan, list(roots))
         kept = {item.contract.key for item in plan.items}
         check_drops(kept, guarded, roots=recorded, replace=options.replace,
@@ -226,6 +229,22 @@ def _build_with(roots: Sequence[Path], index_dir: Path, encoder: Encoder, option
                                                         guarded)),
         repaired=damaged, kept=plan.kept,
     )
+
+
+def _indexed(index_dir: Path, manifest: Manifest | None) -> Indexed | None:
+    """The contracts of the generation ``manifest`` describes, with their clauses, read once
+    when first asked for (none when it cannot be read): a source this build cannot read keeps
+    its version indexed there, indexed again."""
+    if manifest is None or not manifest.sources:
+        return None
+
+    @functools.cache
+    def read() -> dict[tuple[str, str], Contract]:
+        try:
+            return indexed_contracts(generation_dir(index_dir, manifest.generation), manifest)
+        except IndexDamagedError:
+            return {}
+    return read
 
 
 def _check_stop(reading: Reading) -> None:
