@@ -7,7 +7,13 @@ import argparse
 import sys
 from typing import NoReturn
 
-from index import ClusterAddressError, ContractbotError, cluster_address
+from index import (
+    ClusterAddressError,
+    ContractbotError,
+    cluster_address,
+    max_workers,
+    workers_bound,
+)
 
 from .building import EXIT_USAGE
 from .settings import Settings
@@ -38,6 +44,14 @@ def positive_int(text: str) -> int:
         raise argparse.ArgumentTypeError(f"{text!r} is not a whole number") from None
     if value < 1:
         raise argparse.ArgumentTypeError(f"must be 1 or more, not {value}")
+    return value
+
+
+def worker_count(text: str) -> int:
+    """An argparse type: build workers, 1 or more and at most what this machine can run."""
+    value = positive_int(text)
+    if value > max_workers():
+        raise argparse.ArgumentTypeError(f"must be at most {workers_bound()}, not {value}")
     return value
 
 
@@ -85,9 +99,9 @@ def build_parser(settings: Settings | None = None) -> argparse.ArgumentParser:
     b.add_argument("--replace", action="store_true", help=REPLACE_HELP)
     workers = (f"{settings.build_workers}" if settings and settings.build_workers
                else "one per core")
-    b.add_argument("--workers", type=positive_int, default=None, metavar="N",
-                   help="worker processes that read and embed the sources (default: "
-                   f"{workers}; CONTRACTBOT_BUILD_WORKERS sets it)")
+    b.add_argument("--workers", type=worker_count, default=None, metavar="N",
+                   help="worker processes that read and embed the sources, at most "
+                   f"{workers_bound()} (default: {workers}; CONTRACTBOT_BUILD_WORKERS sets it)")
     b.add_argument("--cluster", type=scheduler_address, default=None, metavar="tcp://HOST:PORT",
                    help="send the per-file work to the workers of this Dask scheduler "
                    "(needs the 'cluster' extra; default: none, work on this machine)")

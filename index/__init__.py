@@ -51,7 +51,15 @@ from .errors import (
     WouldChangeEncoderError,
     WouldDropError,
 )
-from .limits import MAX_BINARY_BYTES, MAX_CLAUSE_CHARS, MAX_PAGES, MAX_QUESTION, MAX_TEXT_BYTES
+from .limits import (
+    MAX_BINARY_BYTES,
+    MAX_CLAUSE_CHARS,
+    MAX_PAGES,
+    MAX_QUESTION,
+    MAX_TEXT_BYTES,
+    max_workers,
+    workers_bound,
+)
 from .models import (
     Clause,
     Comparison,
@@ -163,6 +171,7 @@ __all__ = [
     "index_status",
     "known_encoders",
     "load_encoder",
+    "max_workers",
     "normalize_text",
     "ocr_cache_dir",
     "parse_contract",
@@ -174,5 +183,6 @@ __all__ = [
     "to_script",
     "to_simplified",
     "to_traditional",
+    "workers_bound",
     "write_atomic",
 ]
