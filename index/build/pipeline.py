@@ -31,7 +31,7 @@ from ..store import (
     remove_unused,
     require_writable,
 )
-from ..store.embed_cache import EmbedCache
+from ..store.embed_cache import EmbedCache, clear_embed_caches
 from ..store.encoders import Encoder, check_encoder_name, load_encoder
 from ..store.tokenize import DEFAULT_MODE, TokenMode
 from ..store.tokenize import preload as tokenize_preload
@@ -220,6 +220,8 @@ def _build_with(roots: Sequence[Path], index_dir: Path, encoder: Encoder, option
     write_generation(index_dir, gen, rows, vectors, manifest, previous=previous,
                      ann_threshold=options.ann_threshold)
     cache.clear()  # the generation holds the vectors now
+    if guarded is not None and guarded.encoder != encoder.name:  # the index changed encoder:
+        clear_embed_caches(index_dir)  # what other encoders' killed builds left is useless
     return BuildReport(
         index_dir=index_dir, generation=gen, contracts=len(rows.contracts),
         clauses=len(rows.rows), failed=plan.failed, parsed=parsed,
