@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import argparse
 import sys
+from pathlib import Path
 from typing import NoReturn
 
 from index import (
@@ -16,7 +17,7 @@ from index import (
 )
 
 from .building import EXIT_USAGE
-from .settings import Settings
+from .settings import Settings, chosen_index
 
 REPLACE_HELP = ("allow a build that leaves the index empty, drops more than half of its "
                 "contracts or those of a folder it was built from, or changes its encoder "
@@ -34,6 +35,12 @@ class Parser(argparse.ArgumentParser):
         """Print ``prog: message`` and where to get help, then exit 2."""
         print(f"{self.prog}: {message} (see {self.prog} --help)", file=sys.stderr)
         raise SystemExit(EXIT_USAGE)
+
+
+def index_dir_of(args: argparse.Namespace, settings: Settings) -> Path:
+    """The index folder: --index, else CONTRACTBOT_INDEX_DIR; a file there is a wrong argument
+    (it said "File exists", or "no index …; build one", which could only fail)."""
+    return chosen_index(args.index_dir, settings)
 
 
 def positive_int(text: str) -> int:
