@@ -108,6 +108,7 @@ def test_a_file_unreadable_when_the_index_cannot_be_reused_keeps_its_indexed_ver
     assert report.failed == ((lease, "empty file"),)
     assert report.kept == ((lease, f"{KEPT_FILE}, its clauses indexed again"),)
     assert report.dropped == () and report.contracts == 2 and report.exit_code == 3
+    assert (report.parsed, report.reused) == (1, 1)  # read: maint; kept, not read: lease
     rows = store.read_clauses(store.require_generation(idx), "lease")
     assert [r.clause.clause for r in rows] == [c[0] for c in LEASE["clauses"]]
     if change == "encoder":  # every clause in the new encoder's vectors, the kept ones too

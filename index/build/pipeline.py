@@ -203,7 +203,7 @@ def _build_with(roots: Sequence[Path], index_dir: Path, encoder: Encoder, option
         kept = {item.contract.key for item in plan.items}
         check_drops(kept, guarded, roots=recorded, replace=options.replace,
                     failed=plan.failed)
-        parsed = sum(1 for item in plan.items if isinstance(item, Parsed))
+        parsed = sum(1 for item in plan.items if isinstance(item, Parsed) and not item.again)
         if not kept and (guarded is None or not guarded.sources):  # nothing to index or lose
             return BuildReport(index_dir=index_dir, generation="", contracts=0, clauses=0,
                                failed=plan.failed, parsed=parsed, sources=len(files))

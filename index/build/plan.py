@@ -52,6 +52,7 @@ class Parsed:
     path: Path
     contract: Contract
     digest: str
+    again: bool = False  # not read: its clauses as indexed before, to index again
 
 
 @dataclass(frozen=True)
@@ -159,7 +160,7 @@ def _keep_unread(source: str, reason: str, previous: Previous | None, indexed: I
             continue
         keys.add(contract.key)
         items.append(Reused(at, contract, digest, previous.rows_of.get(contract.key, ()))
-                     if previous is not None else Parsed(at, contract, digest))
+                     if previous is not None else Parsed(at, contract, digest, again=True))
         kept += 1
     if not kept:
         return None
