@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import argparse
 import sys
+from pathlib import Path
 from typing import TYPE_CHECKING
 
 from index import IndexMissingError, SearchResult
@@ -38,11 +39,13 @@ def format_answer(result: SearchResult) -> str:
 
 def open_searcher(args: argparse.Namespace, settings: Settings) -> Searcher:
     """Open the index; with no index at the default place (neither --index nor
-    CONTRACTBOT_INDEX_DIR), build one from samples/ first."""
+    CONTRACTBOT_INDEX_DIR), build one from samples/ first, unless a bot already uses that
+    folder (its question log or chat settings are there: it waits for its first upload)."""
     from index import Searcher, build_from_sources, has_index
 
     index_dir = index_dir_of(args, settings)
-    if args.index_dir is None and settings.default_index and not has_index(index_dir):
+    if (args.index_dir is None and settings.default_index and not has_index(index_dir)
+            and not _served(index_dir)):
         from .settings import SAMPLES_DIR
 
         print(f"contractbot: no index at {index_dir}; building one from {SAMPLES_DIR} first",
@@ -51,6 +54,14 @@ def open_searcher(args: argparse.Namespace, settings: Settings) -> Searcher:
                                     rules_file=settings.rules_file)
         report_failures(report.failed)
     return Searcher.open(index_dir, settings.embed_model)
+
+
+def _served(index_dir: Path) -> bool:
+    """Whether a bot uses ``index_dir`` (its question log or chat settings are there)."""
+    from .feedback import LOG_FILE
+    from .persistence import STATE_FILE
+
+    return any((index_dir / name).exists() for name in (LOG_FILE, STATE_FILE))
 
 
 def cmd_ask(args: argparse.Namespace, settings: Settings) -> int:

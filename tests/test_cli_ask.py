@@ -245,3 +245,21 @@ def test_ask_puts_no_samples_in_the_index_folder_of_the_settings(tmp_path, capsy
         assert err.strip() == (f"contractbot: no index at {configured}; build one with: "
                                "contractbot index build SOURCES...")
     assert list(configured.iterdir()) == []
+
+
+def test_ask_puts_no_samples_in_the_default_folder_a_bot_serves(tmp_path, monkeypatch,
+                                                              capsys) -> None:
+    """`contractbot serve` now starts with no index, at the default place too, and writes its
+    question log and chat settings there while it waits for the first upload. An `ask` at the
+    default place then built the samples into that folder, and the bot served them to its
+    chats. The samples are built only into a folder that holds nothing yet."""
+    monkeypatch.delenv("CONTRACTBOT_INDEX_DIR")
+    monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path / "xdg"))
+    served = tmp_path / "xdg" / "contractbot" / "index"
+    served.mkdir(parents=True)
+    (served / "feedback.sqlite").write_bytes(b"")  # what a bot waiting for a contract writes
+    assert main(["ask", "乙方响应时间是多少"]) == 1
+    assert capsys.readouterr().err.strip() == (
+        f"contractbot: no index at {served}; build one with: contractbot index build "
+        "SOURCES...")
+    assert sorted(p.name for p in served.iterdir()) == ["feedback.sqlite"]
