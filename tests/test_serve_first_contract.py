@@ -26,11 +26,7 @@ ADMIN, ASKER = 42, 100
 
 def _push(api: FakeBotApi, loop: asyncio.AbstractEventLoop, payload: dict[str, Any]) -> None:
     """Queue an update from the test's thread on the loop the loopback Bot API runs on."""
-    asyncio.run_coroutine_threadsafe(_queue(api, payload), loop).result(10)
-
-
-async def _queue(api: FakeBotApi, payload: dict[str, Any]) -> None:
-    api.push("message", payload)
+    loop.call_soon_threadsafe(api.push, "message", payload)
 
 
 def _reply_to(api: FakeBotApi, message_id: int, deadline: float, *,
