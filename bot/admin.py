@@ -42,6 +42,10 @@ from .uploads import (
 
 log = logging.getLogger(__name__)
 
+class NothingToBuildError(ContractbotError):
+    """A rebuild with no source to read: the index remembers none and nothing was uploaded."""
+
+
 def library_sources(index_dir: Path, sources_dir: Path) -> list[Path]:
     """What the bot rebuilds: every source the index remembers (a library built with
     ``index build``) and the upload folder, so an upload never drops the rest."""
@@ -63,6 +67,8 @@ async def build_now(state: BotState, *, replace: bool = False) -> BuildReport:
     searcher to it."""
     settings = state.settings
     sources = await asyncio.to_thread(library_sources, settings.index_dir, settings.sources_dir)
+    if not sources:  # a fresh install: no index, nothing uploaded yet
+        raise NothingToBuildError("no contract has been indexed or uploaded yet")
     report = await asyncio.to_thread(state.build, sources, settings.index_dir, replace=replace)
     await state.live_searcher()  # questions were answered from the old index meanwhile
     return report
@@ -86,6 +92,8 @@ def build_error_text(err: ContractbotError, *, script: Script = "simplified") ->
         return texts.say(texts.REBUILD_MISSING, script, paths=escape(names))
     if isinstance(err, IndexBusyError):
         return texts.say(texts.INDEX_BUSY, script)
+    if isinstance(err, NothingToBuildError):
+        return texts.say(texts.REBUILD_NO_SOURCES, script)
     return texts.say(texts.REBUILD_FAILED, script, reason=escape(hide_paths(str(err))))
 
 

@@ -139,7 +139,7 @@ def build_application(settings: Settings, *, searcher: Searcher | None = None,
             app.bot_data.searcher = searcher
         else:
             opened = await asyncio.to_thread(Searcher.open, settings.index_dir,
-                                             settings.embed_model)
+                                             settings.embed_model, missing_ok=True)
             await asyncio.to_thread(opened.warm_up)
             app.bot_data.searcher = opened
         await asyncio.to_thread(app.bot_data.access.check_collections)

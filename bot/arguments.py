@@ -5,12 +5,19 @@ from __future__ import annotations
 
 import argparse
 import sys
+from pathlib import Path
 from typing import NoReturn
 
-from index import ClusterAddressError, ContractbotError, cluster_address
+from index import (
+    ClusterAddressError,
+    ContractbotError,
+    cluster_address,
+    max_workers,
+    workers_bound,
+)
 
 from .building import EXIT_USAGE
-from .settings import Settings
+from .settings import Settings, chosen_index
 
 REPLACE_HELP = ("allow a build that leaves the index empty, drops more than half of its "
                 "contracts or those of a folder it was built from, or changes its encoder "
@@ -30,6 +37,12 @@ class Parser(argparse.ArgumentParser):
         raise SystemExit(EXIT_USAGE)
 
 
+def index_dir_of(args: argparse.Namespace, settings: Settings) -> Path:
+    """The index folder: --index, else CONTRACTBOT_INDEX_DIR; a file there is a wrong argument
+    (it said "File exists", or "no index …; build one", which could only fail)."""
+    return chosen_index(args.index_dir, settings)
+
+
 def positive_int(text: str) -> int:
     """An argparse type: a whole number of at least 1."""
     try:
@@ -38,6 +51,14 @@ def positive_int(text: str) -> int:
         raise argparse.ArgumentTypeError(f"{text!r} is not a whole number") from None
     if value < 1:
         raise argparse.ArgumentTypeError(f"must be 1 or more, not {value}")
+    return value
+
+
+def worker_count(text: str) -> int:
+    """An argparse type: build workers, 1 or more and at most what this machine can run."""
+    value = positive_int(text)
+    if value > max_workers():
+        raise argparse.ArgumentTypeError(f"must be at most {workers_bound()}, not {value}")
     return value
 
 
@@ -85,9 +106,9 @@ def build_parser(settings: Settings | None = None) -> argparse.ArgumentParser:
     b.add_argument("--replace", action="store_true", help=REPLACE_HELP)
     workers = (f"{settings.build_workers}" if settings and settings.build_workers
                else "one per core")
-    b.add_argument("--workers", type=positive_int, default=None, metavar="N",
-                   help="worker processes that read and embed the sources (default: "
-                   f"{workers}; CONTRACTBOT_BUILD_WORKERS sets it)")
+    b.add_argument("--workers", type=worker_count, default=None, metavar="N",
+                   help="worker processes that read and embed the sources, at most "
+                   f"{workers_bound()} (default: {workers}; CONTRACTBOT_BUILD_WORKERS sets it)")
     b.add_argument("--cluster", type=scheduler_address, default=None, metavar="tcp://HOST:PORT",
                    help="send the per-file work to the workers of this Dask scheduler "
                    "(needs the 'cluster' extra; default: none, work on this machine)")

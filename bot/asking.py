@@ -93,6 +93,12 @@ async def _answer(update: Update, context: Ctx, msg: Message, number: int, quest
         await typing_sent(typing)
         await answer_question(update, context, msg, number, [query_error_text(err, script)])
         return
+    if not result.hits and not await asyncio.to_thread(searcher.contracts,
+                                                       collections=access.collections):
+        await typing_sent(typing)  # no contract to answer from (yet): say that, briefly
+        await answer_question(update, context, msg, number,
+                              [texts.say(texts.NO_CONTRACTS, script)])
+        return
     if not (result.relevant and result.hits):
         await _log_unanswered(context, msg.chat_id, question)
     size = PRIVATE_HITS if is_private(update) else GROUP_HITS

@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING
 from index import QueryError, SearchResult
 
 from .arguments import UsageError
+from .output import print_json
 
 if TYPE_CHECKING:
     from index import Searcher
@@ -72,7 +73,7 @@ def answer_batch(searcher: Searcher, lines: Sequence[str], *, name: str, as_json
             answered = False
             continue
         if as_json:
-            print(json.dumps(result.as_json(), ensure_ascii=False))
+            print_json(result.as_json())
         else:
             print(f"Q: {question}\n{render(result)}\n")
     return answered
@@ -81,7 +82,6 @@ def answer_batch(searcher: Searcher, lines: Sequence[str], *, name: str, as_json
 def _error(question: str | None, shown: str, error: str, *, as_json: bool) -> None:
     """The line of a question that got no answer: the shape of an answer with no results."""
     if as_json:
-        print(json.dumps({"question": question, "results": [], "relevant": False,
-                          "error": error}, ensure_ascii=False))
+        print_json({"question": question, "results": [], "relevant": False, "error": error})
     else:
         print(f"Q: {shown}\nError: {error}\n")

@@ -1,6 +1,7 @@
 """The ``contractbot`` command line: parse, index build/status, ask, compare, feedback, serve.
 
-Each subcommand is one ``cmd_*`` function. Every way out is one plain English line on stderr
+Each subcommand is one ``cmd_*`` function (the index commands in ``indexing.py``, the question
+commands in ``querying.py``, ``serve`` here). Every way out is one plain English line on stderr
 and an exit status from the README's table, never a traceback; answers quote the contracts in
 Chinese.
 """
@@ -8,12 +9,9 @@ Chinese.
 from __future__ import annotations
 
 import argparse
-import json
 import os
 import sys
 from collections.abc import Sequence
-from pathlib import Path
-from typing import TYPE_CHECKING
 
 from index import (
     BuildRefusedError,
@@ -21,256 +19,31 @@ from index import (
     EncoderError,
     IndexBusyError,
     IndexDamagedError,
-    IndexMissingError,
     RulesFileError,
-    SearchResult,
 )
 
-from .arguments import UsageError, build_parser
-from .batch import answer_batch, batch_lines
+from .arguments import UsageError, build_parser, index_dir_of
 from .building import (
     EXIT_BUSY,
     EXIT_ERROR,
     EXIT_INTERRUPTED,
-    EXIT_NOTHING,
-    EXIT_OK,
     EXIT_REFUSED,
-    EXIT_SKIPPED,
     EXIT_USAGE,
     refusal,
-    report_failures,
-    run_build,
 )
 from .errors import TokenRejectedError
-from .settings import Settings, SettingsError, chosen_index
-
-if TYPE_CHECKING:
-    from index import Searcher
+from .indexing import cmd_index_build, cmd_index_status, cmd_parse
+from .querying import cmd_ask, cmd_compare, cmd_feedback
+from .settings import Settings, SettingsError
 
 EXIT_BROKEN_PIPE = 141  # what a shell reports for a command whose reader went away (| head)
-NOTHING_FOUND = "No clause in the index answers this question."
 ENCODER_COMMANDS = ("index build", "ask", "serve")  # the commands that load the encoder
 PRIVATE_UMASK = 0o077  # files and folders made by contractbot are its user's alone
 
 
-def _print_json(obj: object) -> None:
-    print(json.dumps(obj, ensure_ascii=False))
-
-
-def _index_dir(args: argparse.Namespace, settings: Settings) -> Path:
-    """The index folder: --index, else CONTRACTBOT_INDEX_DIR; a file there is a wrong argument
-    (it said "File exists", or "no index …; build one", which could only fail)."""
-    return chosen_index(args.index_dir, settings)
-
-
-def cmd_parse(args: argparse.Namespace, settings: Settings) -> int:
-    """Print the clause tree of a contract file, or of every file in a folder.
-
-    Each file is read in a worker process within the build's limits. Scans and photos are read
-    by OCR (a progress bar on a terminal); what it reads is kept in the index's OCR cache, so
-    building the index afterwards does not read them again."""
-    from index import collect_sources, ocr_cache_dir, read_contracts
-
-    from .outline import format_tree
-
-    path = Path(args.path)
-    if not path.exists():
-        print(f"contractbot: no such file or folder: {path}", file=sys.stderr)
-        return EXIT_USAGE
-    files, skipped = collect_sources([path]) if path.is_dir() else ([path], [])
-    report_failures(skipped)
-    parsed = failed = 0
-    read = read_contracts(files, rules_file=settings.rules_file,
-                          ocr_cache=ocr_cache_dir(settings.index_dir),
-                          reading=settings.reading(), progress=None)
-    for file in files:
-        contract = read[file]
-        if isinstance(contract, str):
-            report_failures([(str(file), contract)])
-            failed += 1
-            continue
-        parsed += 1
-        report_failures((str(file), f"note: {n}") for n in contract.notes)
-        if args.json:
-            _print_json(contract.as_json())
-        else:
-            print(("\n" if parsed > 1 else "") + format_tree(contract))
-    if not parsed:
-        if path.is_dir():
-            print(f"contractbot: no contract could be parsed in {path}", file=sys.stderr)
-        return EXIT_NOTHING
-    return EXIT_SKIPPED if failed else EXIT_OK
-
-
-def cmd_index_build(args: argparse.Namespace, settings: Settings) -> int:
-    """Build or update the index from source files and folders (none: the remembered ones)."""
-    sources = [Path(s) for s in args.sources] if args.sources else None
-    status, report = run_build(sources, _index_dir(args, settings), settings,
-                               replace=args.replace,
-                               reading=settings.reading(cluster=args.cluster,
-                                                        workers=args.workers))
-    if report is not None:
-        print(report.summary())
-    return status
-
-
-def cmd_index_status(args: argparse.Namespace, settings: Settings) -> int:
-    """Describe the index: contracts, clauses, encoder, sources, failures, build time; exit 1
-    when a part of it is missing (a damaged index that `index build` repairs)."""
-    from index import index_damage, index_status, redone_after_upgrade
-
-    index_dir = _index_dir(args, settings)
-    manifest = index_status(index_dir)
-    missing = index_damage(index_dir)
-    redone = redone_after_upgrade(manifest)
-    if args.json:
-        full = manifest.as_json()
-        _print_json({
-            **{k: full[k] for k in ("contracts", "clauses", "encoder", "dim", "built_at",
-                                    "generation")},
-            "index_dir": str(index_dir),
-            **{k: full[k] for k in ("roots", "sources", "failed", "notes")},
-            "missing": list(missing), "outdated": redone,
-        })
-        return _damaged(manifest.generation, missing)
-    print(f"index:     {index_dir}")
-    print(f"built at:  {manifest.built_at} (generation {manifest.generation})")
-    print(f"sources:   {', '.join(manifest.roots) or '(not recorded)'}")
-    print(f"encoder:   {manifest.encoder} ({manifest.dim} dimensions)")
-    print(f"contracts: {manifest.contracts}   clauses: {manifest.clauses}")
-    for src in manifest.sources:
-        print(f"  {src.contract}  《{src.title}》  {src.clauses} clauses  [{src.collection}]")
-    for source, reason in manifest.failed:
-        print(f"  failed: {Path(source).name}: {reason}")
-    for source, note in manifest.notes:
-        print(f"  note:   {Path(source).name}: {note}")
-    if redone:
-        print("upgrade:   built by another version of contractbot; the next `contractbot index "
-              f"build` {redone}")
-    return _damaged(manifest.generation, missing)
-
-
-def _damaged(generation: str, missing: Sequence[str]) -> int:
-    """EXIT_ERROR, with one line on stderr, when parts of the live generation are missing."""
-    if not missing:
-        return EXIT_OK
-    print(f"contractbot: the index generation {generation} is damaged ({', '.join(missing)} "
-          "missing); rebuild it: contractbot index build", file=sys.stderr)
-    return EXIT_ERROR
-
-
-def format_answer(result: SearchResult) -> str:
-    """A readable answer (the bot's composer as plain text): per hit 《title》 chapter › clause,
-    then its text, with the party note and the unfilled-blank flag, in the question's script;
-    one English line when no clause answers (naming the cited clause numbers that are not
-    there)."""
-    from .compose import compose, format_text
-
-    answer = compose(result)
-    if answer.found:
-        return format_text(answer)
-    if result.uncited:
-        return f"No clause {', '.join(result.uncited)} in scope. {NOTHING_FOUND}"
-    return NOTHING_FOUND
-
-
-def _open_searcher(args: argparse.Namespace, settings: Settings) -> Searcher:
-    """Open the index; with no index at the default place (neither --index nor
-    CONTRACTBOT_INDEX_DIR), build one from samples/ first."""
-    from index import Searcher, build_from_sources, has_index
-
-    index_dir = _index_dir(args, settings)
-    if args.index_dir is None and settings.default_index and not has_index(index_dir):
-        from .settings import SAMPLES_DIR
-
-        print(f"contractbot: no index at {index_dir}; building one from {SAMPLES_DIR} first",
-              file=sys.stderr)
-        report = build_from_sources([SAMPLES_DIR], index_dir, settings.embed_model,
-                                    rules_file=settings.rules_file)
-        report_failures(report.failed)
-    return Searcher.open(index_dir, settings.embed_model)
-
-
-def cmd_ask(args: argparse.Namespace, settings: Settings) -> int:
-    """Answer a question (or a batch of them) from the index."""
-    if args.batch is None and args.question is None:
-        raise UsageError("give a QUESTION, or --batch FILE")
-    if args.batch is not None and args.question is not None:
-        raise UsageError("give a QUESTION or --batch FILE, not both")
-    lines = batch_lines(args.batch) if args.batch is not None else []
-    searcher = _open_searcher(args, settings)
-    collections = _collections(args)
-    contract = _contract_named(searcher, args.contract, collections)
-    if args.batch is None:
-        result = searcher.search(args.question, contract=contract, top_k=args.top_k,
-                                 collections=collections)
-        print(json.dumps(result.as_json(), ensure_ascii=False) if args.json
-              else format_answer(result))
-        return EXIT_OK
-    answered = answer_batch(searcher, lines, name=args.batch, as_json=args.json,
-                            top_k=args.top_k, collections=collections, render=format_answer)
-    return EXIT_OK if answered else EXIT_ERROR
-
-
-def _contract_named(searcher: Searcher, name: str | None,
-                    collections: frozenset[str] | None) -> str | None:
-    """The key of the contract ``--contract NAME`` names within ``collections`` (a key, a file
-    stem, or ``collection/stem`` where two collections have the stem); a wrong argument when it
-    names none or several."""
-    from index import AmbiguousContractError, UnknownContractError
-
-    if name is None:
-        return None
-    try:
-        return searcher.contract_named(name, collections=collections)
-    except UnknownContractError:
-        raise UsageError(f"no contract named {name} is indexed (--contract takes a key that "
-                         "`contractbot index status` lists)") from None
-    except AmbiguousContractError as err:
-        raise UsageError(f"--contract {err}") from None
-
-
-def _collections(args: argparse.Namespace) -> frozenset[str] | None:
-    """The --collection names given (None: every collection)."""
-    return frozenset(args.collection) if args.collection else None
-
-
-def cmd_compare(args: argparse.Namespace, settings: Settings) -> int:
-    """Ask one question of every contract: each contract's best clause, or 未约定."""
-    from index import compare_contracts, detect_script
-
-    from .comparing import comparison_lines
-
-    searcher = _open_searcher(args, settings)
-    comparison = compare_contracts(searcher, args.question, collections=_collections(args))
-    if args.json:
-        _print_json(comparison.as_json())
-    else:
-        print("\n".join(comparison_lines(comparison, detect_script(args.question))))
-    return EXIT_OK
-
-
-def cmd_feedback(args: argparse.Namespace, settings: Settings) -> int:
-    """Recent 👎 answers and unanswered questions from the question log, with counts; read
-    only: a missing index is an error (as for `index status`), nothing is created."""
-    from index import has_index
-
-    from .feedback import LOG_FILE, format_summary, read_summary
-
-    index_dir = _index_dir(args, settings)
-    if not has_index(index_dir) and not (index_dir / LOG_FILE).is_file():
-        raise IndexMissingError(f"no index at {index_dir}; build one with: contractbot index "
-                                "build SOURCES...")
-    summary = read_summary(index_dir, days=settings.log_days, limit=args.limit)
-    if args.json:
-        _print_json(summary.as_json())
-    else:
-        print(format_summary(summary))
-    return EXIT_OK
-
-
 def cmd_serve(args: argparse.Namespace, settings: Settings) -> int:
-    """Run the Telegram bot (long polling, or a webhook when TELEGRAM_WEBHOOK_URL is set)."""
+    """Run the Telegram bot (long polling, or a webhook when TELEGRAM_WEBHOOK_URL is set); with
+    no index yet, it says so to askers until an admin uploads the first contract."""
     import dataclasses
     import logging
 
@@ -278,10 +51,11 @@ def cmd_serve(args: argparse.Namespace, settings: Settings) -> int:
 
     if not settings.telegram_token:
         raise UsageError("TELEGRAM_BOT_TOKEN is not set")
-    settings = dataclasses.replace(settings, index_dir=_index_dir(args, settings))
-    if not has_index(settings.index_dir):
-        raise IndexMissingError(f"no index at {settings.index_dir}; build one first with: "
-                                "contractbot index build SOURCES...")
+    settings = dataclasses.replace(settings, index_dir=index_dir_of(args, settings))
+    if not has_index(settings.index_dir):  # a fresh install: the first upload builds it
+        print(f"contractbot: warning: no index at {settings.index_dir} yet: the bot answers "
+              "that no contract is indexed until an admin sends one, or `contractbot index "
+              "build SOURCES...` builds it", file=sys.stderr)
     if not settings.allowed_chats and settings.access_file is None:
         who = "only admins, in private," if settings.admins else "no chat"
         print(f"contractbot: warning: CONTRACTBOT_ALLOWED_CHATS is empty, so {who} will get "

@@ -9,7 +9,14 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import urlparse
 
-from index import DEFAULT_ENCODER, ContractbotError, Limits, Reading
+from index import (
+    DEFAULT_ENCODER,
+    ContractbotError,
+    Limits,
+    Reading,
+    max_workers,
+    workers_bound,
+)
 
 SAMPLES_DIR = Path(__file__).resolve().parent / "samples"  # package data: in every install
 _SECRET = re.compile(r"[A-Za-z0-9_-]{1,256}")  # what Telegram accepts as a secret_token
@@ -107,6 +114,15 @@ def _count(raw: str | None, name: str, default: int) -> int:
     return value
 
 
+def _workers(raw: str | None) -> int | None:
+    """CONTRACTBOT_BUILD_WORKERS: None (one per core) unset or 0, and at most what this
+    machine can run."""
+    value = _count(raw, "CONTRACTBOT_BUILD_WORKERS", 0)
+    if value > max_workers():
+        raise SettingsError(f"CONTRACTBOT_BUILD_WORKERS: {value} is more than {workers_bound()}")
+    return value or None
+
+
 def _seconds(raw: str | None, name: str, default: float) -> float:
     """A number of seconds of at least 0 from the environment."""
     try:
@@ -200,6 +216,5 @@ class Settings:
                                   "CONTRACTBOT_READ_TIMEOUT", 60.0),
             read_memory_mb=_count(env.get("CONTRACTBOT_READ_MEMORY_MB"),
                                   "CONTRACTBOT_READ_MEMORY_MB", 2048),
-            build_workers=_count(env.get("CONTRACTBOT_BUILD_WORKERS"),
-                                 "CONTRACTBOT_BUILD_WORKERS", 0) or None,
+            build_workers=_workers(env.get("CONTRACTBOT_BUILD_WORKERS")),
         )

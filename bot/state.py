@@ -82,7 +82,7 @@ class BotState:
                 if str(err) != self.refresh_error:
                     self.refresh_error = str(err)
                     log.error("still answering from index generation %s: %s",
-                              self.searcher.generation, _advice(err))
+                              self.searcher.generation or "(none: no index yet)", _advice(err))
                 return self.searcher
             self.refresh_error = None
             if searcher is not self.searcher:

@@ -138,6 +138,9 @@ REBUILD_REFUSED_ELSEWHERE = (
     "索引未更改：这次重建被拒绝，本聊天的合同不受影响。"
     "管理员可在与机器人的私聊中发送 /reindex 查看原因。"
 )
+REBUILD_NO_SOURCES = (
+    "还没有可以收录的合同。请在私聊中直接把合同文件（PDF、DOCX、TXT 或照片）发给我。"
+)
 REBUILD_WOULD_CHANGE_ENCODER = (
     "索引未更改：现有索引由编码器 {built_with} 建立，这次重建会改用 {configured}，"
     "并重新嵌入全部 {clauses} 条。如确要更换，请发送 /reindex replace。"

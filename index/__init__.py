@@ -52,7 +52,15 @@ from .errors import (
     WouldChangeEncoderError,
     WouldDropError,
 )
-from .limits import MAX_BINARY_BYTES, MAX_CLAUSE_CHARS, MAX_PAGES, MAX_QUESTION, MAX_TEXT_BYTES
+from .limits import (
+    MAX_BINARY_BYTES,
+    MAX_CLAUSE_CHARS,
+    MAX_PAGES,
+    MAX_QUESTION,
+    MAX_TEXT_BYTES,
+    max_workers,
+    workers_bound,
+)
 from .models import (
     Clause,
     Comparison,
@@ -71,7 +79,7 @@ from .models import (
 from .parse import SOURCE_SUFFIXES, check_rules_file, parse_contract, read_text
 from .roles import PARTIES
 from .search import Collections, SearchConfig, Searcher, Signals, compare_contracts
-from .status import has_index, index_damage, index_status, remembered_sources
+from .status import has_index, index_damage, index_faults, index_status, remembered_sources
 from .store import Manifest, SourceEntry, ocr_cache_dir
 from .store.encoders import (
     DEFAULT_ENCODER,
@@ -164,10 +172,12 @@ __all__ = [
     "han_characters",
     "has_index",
     "index_damage",
+    "index_faults",
     "index_status",
     "key_stem",
     "known_encoders",
     "load_encoder",
+    "max_workers",
     "names_among",
     "normalize_text",
     "ocr_cache_dir",
@@ -181,5 +191,6 @@ __all__ = [
     "to_script",
     "to_simplified",
     "to_traditional",
+    "workers_bound",
     "write_atomic",
 ]

@@ -16,6 +16,9 @@ MAX_PAGES = 500  # PDF pages
 # message holds 4,096, so one part and its citation always fit in one message.
 MAX_CLAUSE_CHARS = 3000
 MAX_QUESTION = 500  # characters
+# Worker processes a build may run, per core: each holds the encoder and reads a source (OCR:
+# up to a GB), so past a few per core they only share the cores and exhaust memory.
+WORKERS_PER_CORE = 4
 
 
 def cores() -> int:
@@ -24,3 +27,13 @@ def cores() -> int:
         return len(os.sched_getaffinity(0))
     except AttributeError:  # not on Linux
         return os.cpu_count() or 1
+
+
+def max_workers() -> int:
+    """The most worker processes a build may run on this machine (WORKERS_PER_CORE a core)."""
+    return WORKERS_PER_CORE * cores()
+
+
+def workers_bound() -> str:
+    """``max_workers`` and why, for messages: ``8 (4 per core; this machine has 2)``."""
+    return f"{max_workers()} ({WORKERS_PER_CORE} per core; this machine has {cores()})"

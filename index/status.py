@@ -5,12 +5,14 @@ from __future__ import annotations
 from pathlib import Path
 
 from .store import (
+    Fault,
     Manifest,
     missing_parts,
     named_generation,
     read_manifest,
     remembered_roots,
     require_generation,
+    unreadable_parts,
 )
 
 
@@ -29,6 +31,14 @@ def index_damage(index_dir: Path) -> tuple[str, ...]:
     """The parts of the live generation that are missing (none for a whole index), read from
     the folder alone; IndexMissingError when there is no index."""
     return missing_parts(require_generation(Path(index_dir)))
+
+
+def index_faults(index_dir: Path) -> tuple[Fault, ...]:
+    """The parts of the live generation that are there but cannot be read (corrupt, cut
+    short, not holding the manifest's clauses), each with why: read from their headers and
+    pages, without loading the index; IndexMissingError when there is no index."""
+    gen_dir = require_generation(Path(index_dir))
+    return unreadable_parts(gen_dir, read_manifest(gen_dir).clauses)
 
 
 def remembered_sources(index_dir: Path) -> tuple[Path, ...]:

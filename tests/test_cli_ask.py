@@ -116,13 +116,15 @@ def test_status_json(index_dir, capsys) -> None:
     assert status["failed"] == [] and status["built_at"] and status["missing"] == []
 
 
-def test_status_names_the_missing_parts_of_a_damaged_index(index_dir, capsys) -> None:
+def test_status_names_the_missing_parts_of_a_damaged_index(index_dir, tmp_path,
+                                                          capsys) -> None:
     """A monitoring script sees a damaged index in `index status` (exit 1, one line), as it
     sees a missing one, without the index being loaded."""
     import shutil
 
     from index import store
 
+    index_dir = Path(shutil.copytree(index_dir, tmp_path / "copy"))  # the module's stays whole
     gen = store.require_generation(index_dir)
     (gen / store.VECTORS).unlink()
     shutil.rmtree(gen / store.TITLES_BM25_DIR)
@@ -135,6 +137,38 @@ def test_status_names_the_missing_parts_of_a_damaged_index(index_dir, capsys) ->
     assert main(["index", "status", "--index", str(index_dir)]) == 1
     captured = capsys.readouterr()
     assert "contracts: 2" in captured.out and "is damaged (vectors.faiss" in captured.err
+
+
+def test_status_names_a_corrupt_part_of_the_index(index_dir, tmp_path, capsys) -> None:
+    """clauses.sqlite present but corrupt (or cut short), vectors.faiss cut short: `ask` fails
+    on them (exit 1) and `index status` said all was well (exit 0); a monitoring script relies
+    on status, so it names the part and why, exit 1, as for a part that is missing."""
+    import shutil
+
+    from index import store
+
+    copy = Path(shutil.copytree(index_dir, tmp_path / "copy"))
+    gen = store.require_generation(copy)
+    assert main(["index", "status", "--json", "--index", str(copy)]) == 0  # whole
+    assert json.loads(capsys.readouterr().out)["damaged"] == []
+    (gen / store.CLAUSES_DB).write_bytes(b"garbage " * 512)
+    assert main(["index", "status", "--json", "--index", str(copy)]) == 1
+    captured = capsys.readouterr()
+    assert json.loads(captured.out)["damaged"] == [
+        {"part": "clauses.sqlite", "reason": "file is not a database"}]
+    assert captured.err == (f"contractbot: the index generation {gen.name} is damaged "
+                            "(clauses.sqlite cannot be read: file is not a database); rebuild "
+                            "it: contractbot index build\n")
+    assert main(["ask", "押金", "--index", str(copy)]) == 1  # as ask finds it
+    capsys.readouterr()
+    shutil.copy(store.require_generation(index_dir) / store.CLAUSES_DB, gen / store.CLAUSES_DB)
+    vectors = (gen / store.VECTORS).read_bytes()
+    (gen / store.VECTORS).write_bytes(vectors[:len(vectors) // 2])
+    assert main(["index", "status", "--index", str(copy)]) == 1
+    captured = capsys.readouterr()
+    assert "contracts: 2" in captured.out
+    assert "is damaged (vectors.faiss cannot be read: " in captured.err
+    assert len(captured.err.splitlines()) == 1 and "/project/faiss" not in captured.err
 
 
 def test_encoder_mismatch_is_one_line(index_dir, monkeypatch, capsys) -> None:
@@ -211,3 +245,21 @@ def test_ask_puts_no_samples_in_the_index_folder_of_the_settings(tmp_path, capsy
         assert err.strip() == (f"contractbot: no index at {configured}; build one with: "
                                "contractbot index build SOURCES...")
     assert list(configured.iterdir()) == []
+
+
+def test_ask_puts_no_samples_in_the_default_folder_a_bot_serves(tmp_path, monkeypatch,
+                                                              capsys) -> None:
+    """`contractbot serve` now starts with no index, at the default place too, and writes its
+    question log and chat settings there while it waits for the first upload. An `ask` at the
+    default place then built the samples into that folder, and the bot served them to its
+    chats. The samples are built only into a folder that holds nothing yet."""
+    monkeypatch.delenv("CONTRACTBOT_INDEX_DIR")
+    monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path / "xdg"))
+    served = tmp_path / "xdg" / "contractbot" / "index"
+    served.mkdir(parents=True)
+    (served / "feedback.sqlite").write_bytes(b"")  # what a bot waiting for a contract writes
+    assert main(["ask", "乙方响应时间是多少"]) == 1
+    assert capsys.readouterr().err.strip() == (
+        f"contractbot: no index at {served}; build one with: contractbot index build "
+        "SOURCES...")
+    assert sorted(p.name for p in served.iterdir()) == ["feedback.sqlite"]

@@ -199,6 +199,30 @@ def test_scripts_are_executable_with_a_shebang() -> None:
         assert script.read_text("utf-8").startswith("#!/usr/bin/env python3\n"), script.name
 
 
+def test_workers_past_what_the_machine_can_run_are_refused(idx: Path, lib: Path,
+                                                          tmp_path: Path) -> None:
+    """`--workers 10000` on a 2-core box started a process per worker, each loading the
+    encoder, until memory ran out. More than 4 per core is a wrong argument (exit 2), as
+    `--top-k 0` is, said before any work; so is CONTRACTBOT_BUILD_WORKERS."""
+    from index.limits import cores
+
+    most = 4 * cores()
+    before = snapshot(idx)
+    proc = run(tmp_path, "index", "build", str(lib), "--index", str(idx), "--workers", "10000")
+    assert proc.returncode == 2 and proc.stdout == ""
+    assert proc.stderr == (f"contractbot index build: argument --workers: must be at most "
+                           f"{most} (4 per core; this machine has {cores()}), not 10000 "
+                           "(see contractbot index build --help)\n")
+    proc = run(tmp_path, "index", "build", str(lib), "--index", str(idx),
+               CONTRACTBOT_BUILD_WORKERS=str(most + 1))
+    assert proc.returncode == 2 and proc.stdout == ""
+    assert proc.stderr == (f"contractbot: CONTRACTBOT_BUILD_WORKERS: {most + 1} is more than "
+                           f"{most} (4 per core; this machine has {cores()})\n")
+    assert snapshot(idx) == before
+    proc = run(tmp_path, "index", "build", "--help")
+    assert f"at most {most}" in " ".join(proc.stdout.split())
+
+
 # ----------------------------------------------------------------------------- ask and parse
 
 

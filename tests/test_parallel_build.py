@@ -98,3 +98,31 @@ def test_a_killed_build_resumes_from_its_cache(tmp_path: Path) -> None:
 
 def _stored(idx: Path) -> list[RowRef]:
     return read_row_refs(generation_dir(idx, current_generation(idx) or ""))
+
+
+def test_a_build_that_changes_encoder_removes_the_other_encoders_caches(tmp_path: Path) -> None:
+    """A killed build leaves its vectors in cache/embed/<encoder>/; the operator then switched
+    encoder (--replace) and the new build finished: the old encoder's vectors stayed on disk
+    for good, as nothing would ever resume that build. A finished build that changes the
+    index's encoder empties every encoder's cache; one that keeps it empties its own and keeps
+    the cache of a switch to another encoder that was killed half-way, for it to resume."""
+    from index_corpus import LEASE, MAINT, fast_encoder, parse_json, write_corpus
+    from test_build import CountingEncoder
+
+    from index.build import build_index
+    from index.store.embed_cache import EMBED_CACHE
+
+    src, idx = tmp_path / "src", tmp_path / "idx"
+    write_corpus(src, MAINT, LEASE)
+    build_index([src], idx, fast_encoder(), parse=parse_json, progress=False)
+    vector = np.ones((1, 512), np.float32) / np.sqrt(512)
+    switch = EmbedCache.open(idx, "another-encoder", 512)
+    switch.put(["一段条款"], vector)  # a switch to another encoder, killed half-way
+    build_index([src], idx, fast_encoder(), parse=parse_json, progress=False)  # cron, at night
+    assert len(EmbedCache.open(idx, "another-encoder", 512)) == 1  # kept: it may resume
+    EmbedCache.open(idx, FAST_ENCODER, 512).put(["另一段条款"], vector)  # a killed rebuild
+    other = CountingEncoder()
+    other.name = "another-encoder"
+    report = build_index([src], idx, other, parse=parse_json, progress=False, replace=True)
+    assert report.written
+    assert not (idx / EMBED_CACHE).exists() or not any((idx / EMBED_CACHE).iterdir())

@@ -437,7 +437,8 @@ def test_offtopic_questions_have_no_gold_and_name_real_contracts(shared: Path) -
 
 
 def _rows(name: str) -> list[dict]:
-    return [json.loads(line) for line in (EVAL / name).read_text("utf-8").splitlines() if line.strip()]
+    lines = (EVAL / name).read_text("utf-8").splitlines()
+    return [json.loads(line) for line in lines if line.strip()]
 
 
 def test_fresh_questions_name_real_contracts_and_clauses() -> None:

@@ -76,3 +76,42 @@ def test_a_file_that_is_gone_is_still_dropped(own: tuple[Path, Path], tmp_path: 
     assert last_line(proc, "cs-upgrade.txt:") == (
         "cs-upgrade.txt: dropped from the index: no longer among the sources")
     assert "cs-upgrade" not in _keys(idx)
+
+
+@pytest.mark.parametrize("change", ["encoder", "texts", "tokenizer"])
+def test_a_file_unreadable_when_the_index_cannot_be_reused_keeps_its_indexed_version(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch, change: str) -> None:
+    """A build that cannot reuse the previous generation (another encoder, with --replace;
+    an upgrade that changed the indexed texts; another tokenizer) reads and embeds every source
+    again. A source that could not be read then was dropped, named 'no longer among the
+    sources' though it was there. Its clauses as indexed before are indexed again (embedded
+    with this build's encoder, tokenized with its tokenizer), and the build says so."""
+    from index_corpus import LEASE, MAINT, fast_encoder, parse_json, write_corpus
+    from test_build import CountingEncoder
+
+    from index import Searcher, store
+    from index.build import build_index, pipeline
+
+    src, idx = tmp_path / "src", tmp_path / "idx"
+    write_corpus(src, MAINT, LEASE)
+    build_index([src], idx, fast_encoder(), parse=parse_json, progress=False)
+    (src / "lease.txt").write_bytes(b"")  # a copy in progress when the build reads it
+    encoder = CountingEncoder()
+    if change == "encoder":
+        encoder.name = "another-encoder"
+    if change == "texts":
+        monkeypatch.setattr(pipeline, "TEXT_VERSION", pipeline.TEXT_VERSION + 1)
+    report = build_index([src], idx, encoder, parse=parse_json, progress=False,
+                         replace=change == "encoder",
+                         mode="bigram" if change == "tokenizer" else "both")
+    lease = str(src / "lease.txt")
+    assert report.failed == ((lease, "empty file"),)
+    assert report.kept == ((lease, f"{KEPT_FILE}, its clauses indexed again"),)
+    assert report.dropped == () and report.contracts == 2 and report.exit_code == 3
+    assert (report.parsed, report.reused) == (1, 1)  # read: maint; kept, not read: lease
+    rows = store.read_clauses(store.require_generation(idx), "lease")
+    assert [r.clause.clause for r in rows] == [c[0] for c in LEASE["clauses"]]
+    if change == "encoder":  # every clause in the new encoder's vectors, the kept ones too
+        assert encoder.texts == len(MAINT["clauses"]) + len(LEASE["clauses"])
+    hits = Searcher(idx, encoder).search("押金是多少", contract="lease").hits
+    assert hits and hits[0].clause.contract == "lease"

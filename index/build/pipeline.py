@@ -12,6 +12,7 @@ files only to name those that cannot be read, and embeds nothing before it is re
 from __future__ import annotations
 
 import datetime as _dt
+import functools
 import threading
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
@@ -25,12 +26,13 @@ from ..store import (
     Manifest,
     SourceEntry,
     build_lock,
+    generation_dir,
     newest_readable_manifest,
     ocr_cache_dir,
     remove_unused,
     require_writable,
 )
-from ..store.embed_cache import EmbedCache
+from ..store.embed_cache import EmbedCache, clear_embed_caches
 from ..store.encoders import Encoder, check_encoder_name, load_encoder
 from ..store.tokenize import DEFAULT_MODE, TokenMode
 from ..store.tokenize import preload as tokenize_preload
@@ -48,8 +50,8 @@ from .guard import (
 )
 from .keys import Named, assign_keys
 from .parallel import Reading, SourceReader, make_runner, workers_can_load
-from .plan import Parsed, Parser, plan_build
-from .previous import reusable_previous, whole_previous
+from .plan import Indexed, Parsed, Parser, plan_build
+from .previous import indexed_contracts, reusable_previous, whole_previous
 from .progress import BuildProgress
 from .report import BuildReport
 from .rows import Rows, make_rows
@@ -205,12 +207,13 @@ def _build_with(roots: Sequence[Path], index_dir: Path, encoder: Encoder, option
                                   ocr_cache=ocr_cache_dir(index_dir))
         plan = plan_build(files, previous, parse, salt=salt, failed=missing,
                           progress=options.progress, reader=reader, collection=collection,
-                          known_keys=known)
+                          known_keys=known,
+                          indexed=_indexed(index_dir, guarded) if previous is None else None)
         plan = assign_collections(plan, list(roots))
         kept = {item.contract.key for item in plan.items}
         check_drops(kept, guarded, roots=recorded, replace=options.replace,
                     failed=plan.failed)
-        parsed = sum(1 for item in plan.items if isinstance(item, Parsed))
+        parsed = sum(1 for item in plan.items if isinstance(item, Parsed) and not item.again)
         if not kept and (guarded is None or not guarded.sources):  # nothing to index or lose
             return BuildReport(index_dir=index_dir, generation="", contracts=0, clauses=0,
                                failed=plan.failed, parsed=parsed, sources=len(files))
@@ -227,6 +230,8 @@ def _build_with(roots: Sequence[Path], index_dir: Path, encoder: Encoder, option
     write_generation(index_dir, gen, rows, vectors, manifest, previous=previous,
                      ann_threshold=options.ann_threshold)
     cache.clear()  # the generation holds the vectors now
+    if guarded is not None and guarded.encoder != encoder.name:  # the index changed encoder:
+        clear_embed_caches(index_dir)  # what other encoders' killed builds left is useless
     return BuildReport(
         index_dir=index_dir, generation=gen, contracts=len(rows.contracts),
         clauses=len(rows.rows), failed=plan.failed, parsed=parsed,
@@ -236,6 +241,22 @@ def _build_with(roots: Sequence[Path], index_dir: Path, encoder: Encoder, option
                                                         guarded)),
         repaired=damaged, kept=plan.kept,
     )
+
+
+def _indexed(index_dir: Path, manifest: Manifest | None) -> Indexed | None:
+    """The contracts of the generation ``manifest`` describes, with their clauses, read once
+    when first asked for (none when it cannot be read): a source this build cannot read keeps
+    its version indexed there, indexed again."""
+    if manifest is None or not manifest.sources:
+        return None
+
+    @functools.cache
+    def read() -> dict[tuple[str, str], Contract]:
+        try:
+            return indexed_contracts(generation_dir(index_dir, manifest.generation), manifest)
+        except IndexDamagedError:
+            return {}
+    return read
 
 
 def _check_stop(reading: Reading) -> None:

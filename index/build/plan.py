@@ -24,10 +24,15 @@ from .sources import EMPTY_FOLDER
 
 KEPT_FILE = "the version indexed before is kept"
 KEPT_FOLDER = "the contracts indexed from it before are kept"
+# ... when the build cannot reuse the previous generation: the clauses it stored are indexed
+# again (embedded with this build's encoder, tokenized with its tokenizer)
+AGAIN_FILE, AGAIN_FOLDER = "its clauses indexed again", "their clauses indexed again"
 
 Parser = Callable[[Path], Contract]
 # Reads files elsewhere (worker processes): each file's contract, or why it was not read.
 Reader = Callable[[Sequence[Path]], dict[Path, Contract | str]]
+# The contracts indexed before, with their clauses, by (source, hash): read when needed.
+Indexed = Callable[[], Mapping[tuple[str, str], Contract]]
 
 
 @dataclass(frozen=True)
@@ -48,6 +53,7 @@ class Parsed:
     path: Path
     contract: Contract
     digest: str
+    again: bool = False  # not read: its clauses as indexed before, to index again
 
 
 @dataclass(frozen=True)
@@ -77,14 +83,17 @@ def plan_build(files: Sequence[Path], previous: Previous | None, parse: Parser |
                *, salt: bytes = b"", failed: Sequence[tuple[str, str]] = (),
                progress: bool | None = None, reader: Reader | None = None,
                collection: Callable[[Path], str] = lambda _: DEFAULT_COLLECTION,
-               known_keys: Mapping[str, str] | None = None) -> BuildPlan:
+               known_keys: Mapping[str, str] | None = None,
+               indexed: Indexed | None = None) -> BuildPlan:
     """Reuse or parse each file; ``failed`` are earlier failures (missing sources) to keep.
 
     Each contract is keyed by ``keys.assign_keys``: ``collection`` tells a file's collection,
     ``known_keys`` the key each source (resolved) had in the index before, kept.
 
     The files to parse are read by ``reader`` (worker processes: in parallel, each within its
-    limits) or, without one, by ``parse`` here, one after the other."""
+    limits) or, without one, by ``parse`` here, one after the other. A file that is still
+    there but cannot be read keeps what ``previous`` has of it or, with no ``previous`` to
+    carry rows from, what ``indexed`` gives of it, indexed again."""
     failures = list(failed)
     known_keys = known_keys or {}
     triaged: list[Reused | tuple[Path, str]] = []
@@ -137,33 +146,39 @@ def plan_build(files: Sequence[Path], previous: Previous | None, parse: Parser |
         else:
             items.append(one)
     keys = {item.contract.key for item in items}
-    kept = [] if previous is None else [
+    kept = [] if previous is None and indexed is None else [
         (source, note) for source, reason in failures
-        if (note := _keep_unread(source, reason, previous, keys, items)) is not None]
+        if (note := _keep_unread(source, reason, previous, indexed, keys, items)) is not None]
     return BuildPlan(tuple(items), tuple(failures), tuple(kept))
 
 
-def _keep_unread(source: str, reason: str, previous: Previous, keys: set[str],
-                 items: list[Reused | Parsed]) -> str | None:
+def _keep_unread(source: str, reason: str, previous: Previous | None, indexed: Indexed | None,
+                 keys: set[str], items: list[Reused | Parsed]) -> str | None:
     """What is kept of ``source``, which failed for ``reason``: when it is still there, the
     contracts the previous generation has from it (the file, or every file under the folder)
-    are carried over into ``items``; None when there are none. An empty source folder keeps
-    nothing: emptying a folder is how a library is emptied (``--replace``)."""
+    are carried over into ``items`` (without ``previous``, those ``indexed`` gives, to be
+    indexed again); None when there are none. An empty source folder keeps nothing: emptying
+    a folder is how a library is emptied (``--replace``)."""
     path = Path(source)
     if reason == EMPTY_FOLDER or not os.path.lexists(path):
         return None
     where = path.parent.resolve() / path.name  # the link itself, when it is one
+    versions = previous.contracts if previous is not None else indexed() if indexed else {}
     kept = 0
-    for (src, digest), contract in previous.contracts.items():
+    for (src, digest), contract in versions.items():
         at = Path(src)
         if contract.key in keys or (at != where and where not in at.parents):
             continue
         keys.add(contract.key)
-        items.append(Reused(at, contract, digest, previous.rows_of.get(contract.key, ())))
+        items.append(Reused(at, contract, digest, previous.rows_of.get(contract.key, ()))
+                     if previous is not None else Parsed(at, contract, digest, again=True))
         kept += 1
     if not kept:
         return None
-    return KEPT_FOLDER if where.is_dir() and not where.is_symlink() else KEPT_FILE
+    folder = where.is_dir() and not where.is_symlink()
+    if previous is None:
+        return f"{KEPT_FOLDER}, {AGAIN_FOLDER}" if folder else f"{KEPT_FILE}, {AGAIN_FILE}"
+    return KEPT_FOLDER if folder else KEPT_FILE
 
 
 def _parse_here(paths: Sequence[Path], parse: Parser,

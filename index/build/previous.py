@@ -9,7 +9,7 @@ from pathlib import Path
 import numpy as np
 
 from ..errors import IndexDamagedError
-from ..models import Contract
+from ..models import Clause, Contract
 from ..store import (
     BM25_DIR,
     TITLES_BM25_DIR,
@@ -18,6 +18,7 @@ from ..store import (
     current_generation,
     generation_dir,
     named_generation,
+    read_clauses,
     read_contracts,
     read_manifest,
     read_row_refs,
@@ -91,6 +92,21 @@ def reusable_previous(index_dir: Path, live: Manifest | None, *, encoder: str,
         lexical=lexical,
         titles=titles,
     )
+
+
+def indexed_contracts(gen_dir: Path, manifest: Manifest) -> dict[tuple[str, str], Contract]:
+    """The contracts of generation ``gen_dir`` (``manifest``: its manifest) with their clauses
+    and build notes, keyed by (source, hash): what a build that cannot reuse the generation
+    (another encoder, other texts or tokens) indexes again of a source it cannot read this
+    time. IndexDamagedError when its files cannot be read."""
+    with readable(gen_dir):
+        stored = read_contracts(gen_dir)
+        rows = read_clauses(gen_dir)
+    clauses: dict[str, list[Clause]] = {}
+    for row in rows:
+        clauses.setdefault(row.clause.contract, []).append(row.clause)
+    return {key: replace(c, clauses=tuple(clauses.get(c.key, ())))
+            for key, c in _with_notes(stored, manifest).items()}
 
 
 def _with_notes(contracts: list[tuple[Contract, str]],

@@ -6,8 +6,10 @@ a rebuilt index is a new generation and a new object.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 
@@ -17,6 +19,7 @@ from ..store import (
     BM25_DIR,
     TITLES_BM25_DIR,
     Manifest,
+    StoredClause,
     read_clauses,
     read_contracts,
     read_manifest,
@@ -27,10 +30,13 @@ from ..store import (
 from ..store.characters import build_character_index
 from ..store.lexical import LexicalIndex
 from ..store.tokenize import DEFAULT_MODE, TokenMode
+from ..store.vectors import make_index
 from ..text import normalize_number, normalize_text
 from .dense import DenseVectors
 from .features import ClauseFeatures, clause_features
 from .scope import TitleIndex
+
+NO_GENERATION = ""  # the name of ``empty_generation``: no generation on disk
 
 
 @dataclass(frozen=True)
@@ -98,9 +104,26 @@ def load_generation(index_dir: Path, encoder: str) -> LoadedGeneration:
         lexical = LexicalIndex.load(gen_dir / BM25_DIR, len(rows))
         titles_lexical = LexicalIndex.load(gen_dir / TITLES_BM25_DIR, len(rows))
         vectors = read_vectors(gen_dir)
+    return _assemble(gen_dir.name, manifest, rows, [c for c, _ in stored_contracts],
+                     lexical, titles_lexical, vectors)
+
+
+def empty_generation(encoder: str, dim: int) -> LoadedGeneration:
+    """A generation of no contract, named ``NO_GENERATION``: what a bot started before the
+    first build answers from (every question finds nothing) until a build makes one live."""
+    manifest = Manifest(generation=NO_GENERATION, encoder=encoder, dim=dim,
+                        tokenizer=DEFAULT_MODE, text_version=0, built_at="")
+    return _assemble(NO_GENERATION, manifest, [], [], LexicalIndex.build([]),
+                     LexicalIndex.build([]), make_index(dim, 0))
+
+
+def _assemble(name: str, manifest: Manifest, rows: Sequence[StoredClause],
+              contracts_in_order: Sequence[Contract], lexical: LexicalIndex,
+              titles_lexical: LexicalIndex, vectors: Any) -> LoadedGeneration:
+    """A generation's stored parts, with what questions need computed from them."""
     clauses = tuple(r.clause for r in rows)
     contract_of = np.array([c.contract for c in clauses], dtype=object)
-    contracts = {c.key: c for c, _ in stored_contracts}
+    contracts = {c.key: c for c in contracts_in_order}
     code = {k: i for i, k in enumerate(contracts)}
     titles = {k: c.title for k, c in contracts.items()}
     lexical.scores([])  # compute the weights now, not on the first question
@@ -110,7 +133,7 @@ def load_generation(index_dir: Path, encoder: str) -> LoadedGeneration:
     chars_lexical.scores([])
     ids = np.array([r.id for r in rows], dtype=np.int64)
     return LoadedGeneration(
-        name=gen_dir.name,
+        name=name,
         manifest=manifest,
         clauses=clauses,
         search_text=search_text,

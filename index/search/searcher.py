@@ -15,10 +15,16 @@ import numpy as np
 
 from ..errors import AmbiguousContractError, QueryError, UnknownContractError
 from ..models import Clause, ContractInfo, Hit, SearchResult
-from ..store import current_generation, read_manifest, require_generation
+from ..store import current_generation, named_generation, read_manifest, require_generation
 from ..store.encoders import Encoder, load_encoder
 from .config import SearchConfig
-from .generation import LoadedGeneration, check_encoder, load_generation
+from .generation import (
+    NO_GENERATION,
+    LoadedGeneration,
+    check_encoder,
+    empty_generation,
+    load_generation,
+)
 from .lookup import cited_clauses, contract_infos, numbered_clauses
 from .question import check_question, parse_query, question_intents
 from .ranking import adjust_for_structure, coverage, fuse, lift_cited, pick_hits
@@ -32,33 +38,47 @@ class Searcher:
     """A loaded index generation plus its encoder; cheap to query, safe across threads."""
 
     def __init__(self, index_dir: Path, encoder: Encoder, config: SearchConfig | None = None,
-                 thesaurus: Thesaurus | None = None) -> None:
+                 thesaurus: Thesaurus | None = None, *,
+                 generation: LoadedGeneration | None = None) -> None:
         self.index_dir = Path(index_dir)
         self.encoder = encoder
         self.config = config or SearchConfig.for_encoder(encoder.name)
         self.thesaurus = thesaurus if thesaurus is not None else Thesaurus.load()
-        self._gen: LoadedGeneration = load_generation(self.index_dir, encoder.name)
+        self._gen: LoadedGeneration = generation or load_generation(self.index_dir,
+                                                                    encoder.name)
         self._reach = Reach(self._gen)
 
     @classmethod
-    def open(cls, index_dir: Path, encoder: str, config: SearchConfig | None = None) -> Searcher:
+    def open(cls, index_dir: Path, encoder: str, config: SearchConfig | None = None, *,
+             missing_ok: bool = False) -> Searcher:
         """Open the live generation of ``index_dir`` for the encoder called ``encoder``.
 
         EncoderMismatchError (before loading the model) when the index was built with another.
+        With ``missing_ok``, a folder with no index yet (not a damaged one: that is still
+        IndexDamagedError) gives a searcher of no contract, which ``refreshed`` replaces with
+        the first build's.
         """
+        if missing_ok and named_generation(Path(index_dir)) is None:
+            model = load_encoder(encoder)
+            return cls(Path(index_dir), model, config,
+                       generation=empty_generation(model.name, model.dim))
         manifest = read_manifest(require_generation(Path(index_dir)))
         check_encoder(Path(index_dir), manifest.encoder, encoder)
         return cls(Path(index_dir), load_encoder(encoder), config)
 
     @property
     def generation(self) -> str:
-        """Id of the loaded generation."""
+        """Id of the loaded generation (NO_GENERATION: no index yet)."""
         return self._gen.name
 
     def refreshed(self) -> Searcher:
         """This searcher, or a new one over the live generation when the index was rebuilt
-        since it was opened (the old one keeps answering the questions already running)."""
+        since it was opened (the old one keeps answering the questions already running); with
+        no index yet, a pointer that names a generation that cannot be read is damage."""
         current = current_generation(self.index_dir)
+        if current is None and self._gen.name == NO_GENERATION and named_generation(
+                self.index_dir) is not None:
+            require_generation(self.index_dir)  # IndexDamagedError: say it, not "no index"
         if current is None or current == self._gen.name:
             return self
         return Searcher(self.index_dir, self.encoder, self.config, self.thesaurus)

@@ -30,6 +30,7 @@ from .generations import (
     whole_generations,
     writable,
 )
+from .health import Fault, unreadable_parts
 from .manifest import (
     Manifest,
     SourceEntry,
@@ -58,6 +59,7 @@ __all__ = [
     "POINTER",
     "TITLES_BM25_DIR",
     "VECTORS",
+    "Fault",
     "Manifest",
     "RowRef",
     "SourceEntry",
@@ -86,6 +88,7 @@ __all__ = [
     "require_writable",
     "switch_generation",
     "sync_dir",
+    "unreadable_parts",
     "whole_generations",
     "writable",
     "write_manifest",

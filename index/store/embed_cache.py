@@ -8,7 +8,9 @@ Layout, beside the generations (kept across them; plain files, no pickle)::
 
 A batch is written as its .npy first and its .json last, each by an atomic rename: a batch
 without its .json is an unfinished write and is ignored (and removed). A generation written
-holds its vectors itself, so a finished build empties its encoder's cache.
+holds its vectors itself, so a finished build empties its encoder's cache; one that changes
+the index's encoder empties every encoder's (``clear_embed_caches``): the builds they would
+resume were of an index that is gone, and their vectors would stay on disk for good.
 """
 
 from __future__ import annotations
@@ -33,6 +35,11 @@ def embed_cache_dir(index_dir: Path, encoder: str) -> Path:
     slug = re.sub(r"[^A-Za-z0-9._-]+", "_", encoder).strip("._") or "encoder"
     digest = hashlib.blake2b(encoder.encode(), digest_size=4).hexdigest()
     return Path(index_dir) / EMBED_CACHE / f"{slug[-60:]}-{digest}"
+
+
+def clear_embed_caches(index_dir: Path) -> None:
+    """Remove the vectors of every encoder's unfinished builds."""
+    shutil.rmtree(Path(index_dir) / EMBED_CACHE, ignore_errors=True)
 
 
 def text_key(text: str) -> str:

@@ -56,7 +56,7 @@ def readable(gen_dir: Path) -> Iterator[None]:
     except (OSError, RuntimeError, ValueError, KeyError, TypeError, sqlite3.Error) as err:
         missing = missing_parts(gen_dir)
         reason = (f"missing {', '.join(missing)}" if missing
-                  else f"{type(err).__name__}: {_first_line(err)}")
+                  else f"{type(err).__name__}: {first_line(err)}")
         raise IndexDamagedError(f"the index generation {gen_dir.name} cannot be read "
                                 f"({reason})") from err
 
@@ -77,7 +77,7 @@ def writable(gen_dir: Path) -> Iterator[None]:
             reason = err.strerror or type(err).__name__
             reason += f": {err.filename}" if err.filename else ""
         else:  # faiss: "… write error in …/vectors.faiss: 1 != 2 (File too large)"
-            line = _first_line(err)
+            line = first_line(err)
             last = re.search(r"\(([^()]+)\)$", line)
             reason = f"{last[1]}: {gen_dir / VECTORS}" if last and VECTORS in line else (
                 line or type(err).__name__)
@@ -101,7 +101,7 @@ def require_writable(index_dir: Path) -> None:
                                   f"({err.strerror or type(err).__name__})") from None
 
 
-def _first_line(err: Exception) -> str:
+def first_line(err: Exception) -> str:
     """What went wrong, without a library's source locations ("Error in faiss::… at
     /project/faiss/…/io.cpp:69: Error: …")."""
     text = str(err).strip().splitlines()[0] if str(err).strip() else ""

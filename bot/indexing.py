@@ -1,0 +1,126 @@
+"""The index commands of ``contractbot``: ``parse`` (a contract's clause tree), ``index build``
+and ``index status`` (what the index holds, and whether every part of it can be read)."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+
+from .arguments import index_dir_of
+from .building import (
+    EXIT_ERROR,
+    EXIT_NOTHING,
+    EXIT_OK,
+    EXIT_SKIPPED,
+    EXIT_USAGE,
+    report_failures,
+    run_build,
+)
+from .output import print_json
+from .settings import Settings
+
+
+def cmd_parse(args: argparse.Namespace, settings: Settings) -> int:
+    """Print the clause tree of a contract file, or of every file in a folder.
+
+    Each file is read in a worker process within the build's limits. Scans and photos are read
+    by OCR (a progress bar on a terminal); what it reads is kept in the index's OCR cache, so
+    building the index afterwards does not read them again."""
+    from index import collect_sources, ocr_cache_dir, read_contracts
+
+    from .outline import format_tree
+
+    path = Path(args.path)
+    if not path.exists():
+        print(f"contractbot: no such file or folder: {path}", file=sys.stderr)
+        return EXIT_USAGE
+    files, skipped = collect_sources([path]) if path.is_dir() else ([path], [])
+    report_failures(skipped)
+    parsed = failed = 0
+    read = read_contracts(files, rules_file=settings.rules_file,
+                          ocr_cache=ocr_cache_dir(settings.index_dir),
+                          reading=settings.reading(), progress=None)
+    for file in files:
+        contract = read[file]
+        if isinstance(contract, str):
+            report_failures([(str(file), contract)])
+            failed += 1
+            continue
+        parsed += 1
+        report_failures((str(file), f"note: {n}") for n in contract.notes)
+        if args.json:
+            print_json(contract.as_json())
+        else:
+            print(("\n" if parsed > 1 else "") + format_tree(contract))
+    if not parsed:
+        if path.is_dir():
+            print(f"contractbot: no contract could be parsed in {path}", file=sys.stderr)
+        return EXIT_NOTHING
+    return EXIT_SKIPPED if failed else EXIT_OK
+
+
+def cmd_index_build(args: argparse.Namespace, settings: Settings) -> int:
+    """Build or update the index from source files and folders (none: the remembered ones)."""
+    sources = [Path(s) for s in args.sources] if args.sources else None
+    status, report = run_build(sources, index_dir_of(args, settings), settings,
+                               replace=args.replace,
+                               reading=settings.reading(cluster=args.cluster,
+                                                        workers=args.workers))
+    if report is not None:
+        print(report.summary())
+    return status
+
+
+def cmd_index_status(args: argparse.Namespace, settings: Settings) -> int:
+    """Describe the index: contracts, clauses, encoder, sources, failures, build time; exit 1
+    when a part of it is missing or cannot be read (a damaged index that `index build`
+    repairs)."""
+    from index import index_damage, index_faults, index_status, redone_after_upgrade
+
+    index_dir = index_dir_of(args, settings)
+    manifest = index_status(index_dir)
+    missing = index_damage(index_dir)
+    faults = index_faults(index_dir)
+    redone = redone_after_upgrade(manifest)
+    if args.json:
+        full = manifest.as_json()
+        print_json({
+            **{k: full[k] for k in ("contracts", "clauses", "encoder", "dim", "built_at",
+                                    "generation")},
+            "index_dir": str(index_dir),
+            **{k: full[k] for k in ("roots", "sources", "failed", "notes")},
+            "missing": list(missing),
+            "damaged": [{"part": part, "reason": reason} for part, reason in faults],
+            "outdated": redone,
+        })
+        return _damaged(manifest.generation, missing, faults)
+    print(f"index:     {index_dir}")
+    print(f"built at:  {manifest.built_at} (generation {manifest.generation})")
+    print(f"sources:   {', '.join(manifest.roots) or '(not recorded)'}")
+    print(f"encoder:   {manifest.encoder} ({manifest.dim} dimensions)")
+    print(f"contracts: {manifest.contracts}   clauses: {manifest.clauses}")
+    for src in manifest.sources:
+        print(f"  {src.contract}  《{src.title}》  {src.clauses} clauses  [{src.collection}]")
+    for source, reason in manifest.failed:
+        print(f"  failed: {Path(source).name}: {reason}")
+    for source, note in manifest.notes:
+        print(f"  note:   {Path(source).name}: {note}")
+    if redone:
+        print("upgrade:   built by another version of contractbot; the next `contractbot index "
+              f"build` {redone}")
+    return _damaged(manifest.generation, missing, faults)
+
+
+def _damaged(generation: str, missing: Sequence[str],
+             faults: Sequence[tuple[str, str]]) -> int:
+    """EXIT_ERROR, with one line on stderr, when parts of the live generation are missing or
+    cannot be read."""
+    if not missing and not faults:
+        return EXIT_OK
+    why = [f"{', '.join(missing)} missing"] if missing else []
+    why += [f"{part} cannot be read: {reason}" for part, reason in faults]
+    print(f"contractbot: the index generation {generation} is damaged ({'; '.join(why)}); "
+          "rebuild it: contractbot index build", file=sys.stderr)
+    return EXIT_ERROR
