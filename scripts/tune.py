@@ -2,17 +2,18 @@
 """Learn the ranking weights and relevance thresholds of one encoder from the tuning half only.
 
     scripts/tune.py --encoder e5-small --sources ../shared/contracts ../shared/contracts-real
-        [--index DIR] [--write index/data/ranking.json]
+        [--index DIR] [--from-shipped] [--keep-weights] [--write index/data/ranking.json]
 
 The question files of QUESTION_FILES (never eval/fresh*.jsonl, which is only scored, to report)
-are split by eval/split.json: only
-questions whose gold contracts are all in the "tuning" half are used here. The weights are found
-by coordinate descent over a grid (objective: hit@1 + MRR), cross-validated by leaving out one
-family of tuning contracts at a time (contracts whose titles contain one another are one
-family); thresholds separate on-topic tuning questions from the even lines of
-eval/offtopic.jsonl. The held-out half is scored once at the end, for the report only: it
-guides nothing. Each question's signals (BM25 and dense scores) are computed once; a weighting
-is then array arithmetic (``Searcher.rank``), so thousands are tried in a minute.
+are split by eval/split.json: only questions whose gold contracts are all in the "tuning" half
+are used here. The weights are found by coordinate descent over a grid (objective: hit@1 + MRR),
+from the defaults or (--from-shipped) from the weights shipped in index/data/ranking.json,
+cross-validated by leaving out one family of tuning contracts at a time (contracts whose titles
+contain one another are one family); thresholds separate on-topic tuning questions from the
+even lines of eval/offtopic.jsonl and every line of OFFTOPIC_TUNING. The held-out half is
+scored once at the end, for the report only: it guides nothing. Each question's signals (BM25
+and dense scores) are computed once; a weighting is then array arithmetic (``Searcher.rank``),
+so thousands are tried in a minute.
 """
 
 from __future__ import annotations
@@ -37,7 +38,9 @@ from evaluate import half_of, hits_rank, load_questions  # noqa: E402
 from index import SearchConfig, Searcher, Signals, build_index, load_encoder  # noqa: E402
 
 QUESTION_FILES = ("../shared/eval/dev.jsonl", "eval/dev-real.jsonl", "eval/paraphrase.jsonl",
-                  "eval/everyday.jsonl")
+                  "eval/everyday.jsonl", "eval/everyday2.jsonl")
+# Off-topic questions written for tuning (all their lines calibrate; of --offtopic, the even ones)
+OFFTOPIC_TUNING = ("eval/offtopic2.jsonl",)
 GRID: dict[str, tuple[float, ...]] = {
     "bm25_weight": (0.1, 0.2, 0.3, 0.4, 0.5, 0.6, 0.7, 0.8),
     "title_weight": (0.0, 0.1, 0.2, 0.3, 0.4),
@@ -166,6 +169,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     ap.add_argument("--keep-weights", action="store_true",
                     help="calibrate the relevance thresholds only (when learned weights do not "
                          "beat the defaults in cross-validation)")
+    ap.add_argument("--from-shipped", action="store_true",
+                    help="start from the encoder's weights in index/data/ranking.json, not the "
+                         "defaults, and cross-validate against them")
     args = ap.parse_args(argv)
 
     encoder = load_encoder(args.encoder)
@@ -182,7 +188,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         heldout = [a for a in asked if half_of({"gold": a.gold}, tuning) == "heldout"]
         off = [searcher.signals(q["q"], contract=q.get("contract"))
                for q in load_questions(args.offtopic)]
+        off_tuning = [searcher.signals(q["q"], contract=q.get("contract"))
+                      for f in OFFTOPIC_TUNING for q in load_questions(ROOT / f)]
         default = SearchConfig()
+        start = SearchConfig.for_encoder(args.encoder) if args.from_shipped else default
         report: dict[str, Any] = {"encoder": args.encoder, "tuning_questions": len(train),
                                   "heldout_questions": len(heldout)}
         if not args.no_cv:
@@ -192,18 +201,20 @@ def main(argv: Sequence[str] | None = None) -> int:
                 outside = [a for a in train if not a.contracts & group]
                 if not inside:
                     continue
-                learned = descend(searcher, outside, default, parents)
+                learned = descend(searcher, outside, start, parents)
                 cv_learned += [objective(scores(searcher, [a], learned, parents))
                                for a in inside]
-                cv_default += [objective(scores(searcher, [a], default, parents))
+                cv_default += [objective(scores(searcher, [a], start, parents))
                                for a in inside]
-            report["cv"] = {"default": sum(cv_default) / len(cv_default),
+            report["cv"] = {"shipped" if args.from_shipped else "default":
+                            sum(cv_default) / len(cv_default),
                             "learned": sum(cv_learned) / len(cv_learned)}
-        learned = default if args.keep_weights else descend(searcher, train, default, parents)
-        learned = calibrate(searcher, train, off[0::2], learned)
+        learned = start if args.keep_weights else descend(searcher, train, start, parents)
+        learned = calibrate(searcher, train, off[0::2] + off_tuning, learned)
         report["learned"] = {k: v for k, v in asdict(learned).items()
                              if v != getattr(default, k)}
-        for name, cfg in (("default", default), ("learned", learned)):
+        for name, cfg in (("shipped" if args.from_shipped else "default", start),
+                          ("learned", learned)):
             report[name + "_tuning"] = scores(searcher, train, cfg, parents)
             report[name + "_heldout"] = scores(searcher, heldout, cfg, parents)
         report["ablation_heldout"] = {
