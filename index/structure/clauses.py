@@ -38,7 +38,8 @@ from ..models import PAGE_BREAK, Clause
 from ..text import HAN, to_simplified
 from .body import body_lines
 from .closing import is_filled
-from .numbering import CHAPTER_FAMILIES, ITEM_FAMILIES, Label, annex_of_part
+from .lists import end_lists, split_items
+from .numbering import ITEM_FAMILIES, Label, annex_of_part
 from .tree import Node, build_tree
 
 ITEM_PROMOTE_CHARS = 60  # list items averaging more than this become clauses of their own
@@ -62,6 +63,7 @@ def split_clauses(text: str, contract: str, first_page: int | None = None, *,
     ``page_numbers`` (the number of each page of ``text``, None for a DOCX's text between the
     pictures of its pages), the number of the page it starts on."""
     root = build_tree(body_lines(text))
+    end_lists(root)
     numbers: Sequence[int | None] = (page_numbers if page_numbers is not None
                                      else _numbered_from(first_page, text.count(PAGE_BREAK) + 1))
     return _emit(root, text, contract, numbers)
@@ -128,19 +130,20 @@ def _emit(root: Node, text: str, contract: str,
         assert node.label is not None
         if node.family == "signature" and not is_filled(node.extra):
             return  # a signature block left blank: nothing to quote
-        items, clauses = _split_items(node)
+        items, clauses = split_items(node)
         promote = _promote(items)
         own = list(node.extra)
         if not promote:
             for it in items:
                 own.extend(_flatten(it))
+        own.extend(node.after)
         cid = add(node, _clause_id(node, parent_id), parent_id, level, own)
         if promote:
             for it in items:
                 assert it.label is not None
                 sub = Node(it.label, it.line, it.body, [], [], node)
                 add(sub, cid + _item_suffix(it.label), cid, level + 1,
-                    it.extra + [ln for c in it.children for ln in _flatten(c)])
+                    it.extra + [ln for c in it.children for ln in _flatten(c)] + it.after)
         for child in clauses:
             walk(child, cid, level + 1)
 
@@ -159,8 +162,8 @@ def _emit(root: Node, text: str, contract: str,
             in_annex = top.family == "annex"
             chapter = top.label.text
             chapter_title = _chapter_title(top.body)
-            items, clauses = _split_items(top)
-            own = list(top.extra) + [ln for it in items for ln in _flatten(it)]
+            items, clauses = split_items(top)
+            own = [*top.extra, *(ln for it in items for ln in _flatten(it)), *top.after]
             if (
                 not top.body
                 and top.extra
@@ -202,28 +205,12 @@ def _emit(root: Node, text: str, contract: str,
     return out
 
 
-def _split_items(node: Node) -> tuple[list[Node], list[Node]]:
-    """Children that are list items of ``node`` and children that are clauses."""
-    if node.label is None:
-        return [], node.children
-    structural_parent = node.family not in ITEM_FAMILIES
-    items: list[Node] = []
-    clauses: list[Node] = []
-    for child in node.children:
-        fam = child.family
-        is_item = fam in ITEM_FAMILIES or (
-            structural_parent and node.family not in CHAPTER_FAMILIES and fam in ("cn", "dot1")
-        )
-        if node.family in CHAPTER_FAMILIES or (node.family == "cn" and fam == "article"):
-            is_item = False
-        (items if is_item else clauses).append(child)
-    return items, clauses
-
-
 def _promote(items: list[Node]) -> bool:
+    """Whether list items are long enough to be clauses: sized as read, with the lines the
+    last gave back to its parent (giving them back merges no items into their parent)."""
     if len(items) < 2:
         return False
-    sizes = [len(it.body) + sum(len(x) for x in it.extra) for it in items]
+    sizes = [len(it.body) + sum(len(x) for x in it.extra) + it.gave for it in items]
     return sum(sizes) / len(sizes) > ITEM_PROMOTE_CHARS
 
 
@@ -233,7 +220,7 @@ def _flatten(node: Node) -> list[str]:
     out = [node.line.text, *node.extra]
     for c in node.children:
         out.extend(_flatten(c))
-    return out
+    return out + node.after
 
 
 def _clause_id(node: Node, parent_id: str | None) -> str:
