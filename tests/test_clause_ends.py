@@ -75,3 +75,19 @@ def test_a_last_item_of_several_paragraphs_keeps_them() -> None:
     c = _by_id(text)
     assert c["第一条(2)"].text == f"{long}。\n逾期超过三十日的，甲方有权解除合同。"
     assert c["第二条(2)"].text == f"{long}。\n上述违约金由甲方从押金中扣除。"
+
+
+def test_a_blank_item_among_clauses_is_a_line_of_the_clause_above() -> None:
+    """Clauses 1.–2. under （一） and 3.–4. left blank ("3. ；"): the blank ones were put in
+    （一）'s own text, before its clauses. A blank item is a line of the clause just above it
+    at its own level (the one before it), or of its parent when it is the first."""
+    long = "地基基础和主体结构，保修期限为设计文件规定的该工程的合理使用年限，自房屋交付之日起计算"
+    text = ("商品房买卖合同\n第一条 房屋交付。\n第二条 本合同自签字之日起生效。\n"
+            "附件八 保修约定\n（一）保修项目、期限及责任的约定\n"
+            f"1. {long}；\n2. {long}。\n3. ；\n4. 。\n（二）其他约定\n双方另行约定。\n"
+            "附件九 其他\n（一）；\n（二）双方另行约定的事项。\n")
+    c = _by_id(text)
+    assert [k for k in c if k.startswith("附件")] == [
+        "附件八 （一）", "附件八 1", "附件八 2", "附件八 （二）", "附件九 （二）"]
+    assert c["附件八 （一）"].text == "保修项目、期限及责任的约定"
+    assert c["附件八 2"].text == f"{long}。\n3. ；\n4. 。"

@@ -111,9 +111,11 @@ def _emit(root: Node, text: str, contract: str,
             if title:
                 body = title  # a heading whose paragraphs are only a blank ("其他约定" / "。")
             elif not node.children and out and node.line is not None:
-                # an item left blank ("6. ；"): a line of the clause above, not a clause
+                # an item left blank ("6. ；"): a line of the clause above at its level (the
+                # item before it), or of its parent, not a clause
                 at = next((k for k in range(len(out) - 1, -1, -1)
-                           if out[k].clause == (parent or chapter)), len(out) - 1)
+                           if (out[k].parent, out[k].chapter) == (parent, chapter)
+                           or out[k].clause == (parent or chapter)), len(out) - 1)
                 folded.append((at, node.line.text))
                 return cid
         cid = _unique(cid, chapter, seen)
