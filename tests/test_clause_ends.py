@@ -88,6 +88,27 @@ def test_a_blank_item_among_clauses_is_a_line_of_the_clause_above() -> None:
             "附件九 其他\n（一）；\n（二）双方另行约定的事项。\n")
     c = _by_id(text)
     assert [k for k in c if k.startswith("附件")] == [
-        "附件八 （一）", "附件八 1", "附件八 2", "附件八 （二）", "附件九 （二）"]
+        "附件八", "附件八 （一）", "附件八 1", "附件八 2", "附件八 （二）", "附件九", "附件九 （二）"]
+    assert c["附件九"].text == "其他\n（一）；"  # the first item blank: a line of its parent
     assert c["附件八 （一）"].text == "保修项目、期限及责任的约定"
     assert c["附件八 2"].text == f"{long}。\n3. ；\n4. 。"
+
+
+def test_an_annex_heading_carries_its_clauses() -> None:
+    """附件一 with only its title over items 1. 2., and 附件二 with a paragraph that announces
+    nothing: their items had no parent, so the annex was not quoted with them. An annex is a
+    document of its own: its heading is the parent of the clauses under it (its title is its
+    text when it has no paragraph); a chapter of the body still only when it announces them."""
+    text = ("房屋买卖合同\n第一章 总则\n本章约定房屋的基本情况。\n第一条 房屋位于北京市。\n"
+            "第二条 本合同自签字之日起生效。\n附件一\n房屋平面图\n1. 房屋分层分户图\n"
+            "2. 建设工程规划方案总平面图\n附件二 付款计划\n首期付款百分之三十。\n"
+            "1. 首期款于签约时支付。\n2. 余款于交房时付清。\n")
+    c = _by_id(text)
+    assert list(c) == ["第一章", "第一条", "第二条", "附件一", "附件一 1", "附件一 2",
+                       "附件二", "附件二 1", "附件二 2"]
+    assert (c["附件一"].title, c["附件一"].text, c["附件一"].level) == (
+        "房屋平面图", "房屋平面图", 1)
+    assert [(c[k].parent, c[k].level) for k in ("附件一 1", "附件一 2", "附件二 1", "附件二 2")
+            ] == [("附件一", 2), ("附件一", 2), ("附件二", 2), ("附件二", 2)]
+    assert c["附件二"].text == "首期付款百分之三十。"
+    assert [c[k].parent for k in ("第一条", "第二条")] == [None, None]

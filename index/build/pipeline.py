@@ -74,8 +74,9 @@ TEXT_VERSION = 6  # 6: tables as rows, sentences joined, OCR, clause-tree fixes;
 # text announces what follows (…包括下列文件：) is the parent of its clauses; 20: roles from
 # "乙方委託甲方" in a preamble; 21: the lines after a list that are its parent's (第 2 种方式：,
 # B. after A., a closing paragraph of 上述 items) go back to it; 22: a blank item is a line of
-# the clause before it at its level, not of its parent.
-PARSE_VERSION = 22
+# the clause before it at its level, not of its parent; 23: an annex's heading is the parent of
+# the clauses under it.
+PARSE_VERSION = 23
 
 
 def redone_after_upgrade(manifest: Manifest) -> str | None:

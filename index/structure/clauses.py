@@ -175,9 +175,12 @@ def _emit(root: Node, text: str, contract: str,
                 chapter_title = _chapter_title(own.pop(0))  # "第一章" / "总则" on two lines
             if chapter_title is None and top.body:
                 own.insert(0, top.body)
-            head = None  # the chapter's own clause, when it announces the clauses under it
-            if own or (not clauses and (only_chapters or in_annex) and top.body):
-                body = "\n".join(own) or top.body
+            # the chapter's own clause, when it announces the clauses under it; an annex's
+            # heading, its title alone, always carries them (an annex is a document of its own)
+            head = None
+            if own or (in_annex and (clauses or top.body)) or (only_chapters and top.body
+                                                               and not clauses):
+                body = "\n".join(own) or top.body or chapter_title or chapter
                 # a chapter with nothing under it is a clause, not a chapter of one clause
                 where = (chapter, chapter_title) if clauses else (None, None)
                 cid = _unique(chapter, chapter, seen)
@@ -189,10 +192,10 @@ def _emit(root: Node, text: str, contract: str,
                         text_simplified=to_simplified(body),
                     )
                 )
-                head = cid if _ANNOUNCES.search(body) else None  # the parent of what follows
+                head = cid if in_annex or _ANNOUNCES.search(body) else None
             start = len(out)
             for child in clauses:
-                walk(child, None, 2 if head else 1)
+                walk(child, None, (2 if group is None else 3) if head else 1)
             for k in range(start, len(out)) if head else ():
                 if out[k].parent is None:
                     out[k] = replace(out[k], parent=head)
