@@ -88,7 +88,8 @@ def test_a_blank_item_among_clauses_is_a_line_of_the_clause_above() -> None:
             "附件九 其他\n（一）；\n（二）双方另行约定的事项。\n")
     c = _by_id(text)
     assert [k for k in c if k.startswith("附件")] == [
-        "附件八", "附件八 （一）", "附件八 1", "附件八 2", "附件八 （二）", "附件九", "附件九 （二）"]
+        "附件八", "附件八 （一）", "附件八 1", "附件八 2", "附件八 （二）",
+        "附件九", "附件九 （二）"]
     assert c["附件九"].text == "其他\n（一）；"  # the first item blank: a line of its parent
     assert c["附件八 （一）"].text == "保修项目、期限及责任的约定"
     assert c["附件八 2"].text == f"{long}。\n3. ；\n4. 。"
