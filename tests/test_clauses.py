@@ -167,7 +167,10 @@ def test_a_short_list_after_the_clauses_began_is_no_table_of_contents() -> None:
         "附件二　培训\n1.转让方应提交培训计划。\n2.培训语言为英语。\n"
     )
     c = _by_id(split_clauses(text, "x"))
-    assert list(c) == ["1", "2", *(f"附件一 {n}" for n in range(1, 6)), "附件二 1", "附件二 2"]
+    assert list(c) == ["1", "2", "附件一", *(f"附件一 {n}" for n in range(1, 6)), "附件二",
+                       "附件二 1", "附件二 2"]
+    assert (c["附件一"].text, c["附件一 5"].parent, c["附件二 2"].parent) == (
+        "技术支持", "附件一", "附件二")
     assert c["附件一 5"].text.endswith("3.管理人员＿＿天\n4.电子工程师＿＿天")
 
 
@@ -239,9 +242,10 @@ def test_annex_numbering_restart_gets_prefixed_unique_ids() -> None:
     )
     clauses = split_clauses(text, "sale")
     ids = [c.clause for c in clauses]
-    assert ids == ["第一条", "第二条", "附件一 1", "附件一 2"]
+    assert ids == ["第一条", "第二条", "附件一", "附件一 1", "附件一 2"]
     assert len(set(ids)) == len(ids)
-    assert clauses[2].chapter == "附件一" and clauses[2].chapter_title == "补充约定"
+    assert clauses[3].chapter == "附件一" and clauses[3].chapter_title == "补充约定"
+    assert (clauses[2].title, clauses[3].parent) == ("补充约定", "附件一")
     assert (clauses[0].title, clauses[0].text) == ("标的", "1.房屋一套。")
 
 
@@ -379,7 +383,7 @@ def test_a_list_of_annexes_is_one_clause_and_annex_headings_stay_annexes() -> No
     omitted = ("设备采购合同\n第一条 甲方采购设备一台。\n第二条 本合同自签字之日起生效。\n"
                "附件：\n附件一　设备清单（略）\n附件二　验收标准\n1.设备应符合国家标准。\n")
     assert [k for k in _by_id(split_clauses(omitted, "x")) if k.startswith("附件")] == [
-        "附件一", "附件二 1"]
+        "附件一", "附件二", "附件二 1"]
 
 
 def test_a_party_block_of_names_and_addresses_is_the_signature_block() -> None:
@@ -453,7 +457,7 @@ def test_a_list_of_the_annexes_is_not_the_annexes_and_blank_items_are_not_clause
             "附件1：设备清单\n1. 挖掘机一台，型号见报价单。\n2. 装载机一台，型号见报价单。\n3. ；\n"
             "附件2：付款计划\n首期付款百分之三十，验收后付清。\n")
     t = _tree(text)
-    assert list(t) == ["第一条", "附件1 1", "附件1 2", "附件2"]
+    assert list(t) == ["第一条", "附件1", "附件1 1", "附件1 2", "附件2"]
     assert t["第一条"] == "附件是本合同的组成部分。\n附件1：设备清单\n附件2：付款计划"
     assert t["附件1 2"].endswith("\n3. ；")  # the blank third item is a line of the one above
 
@@ -517,7 +521,10 @@ def test_an_annex_given_in_parts_is_a_clause_over_them() -> None:
             "2.材料应随附合格证明。\n附件二　资料目录（略）\n")
     clauses = split_clauses(text, "x")
     c = _by_id(clauses)
-    assert list(c) == ["第一条", "第二条", "附件一", "附件一A", "附件一B 1", "附件一B 2", "附件二"]
+    assert list(c) == ["第一条", "第二条", "附件一", "附件一A", "附件一B", "附件一B 1",
+                       "附件一B 2", "附件二"]
+    assert (c["附件一B"].parent, c["附件一B 1"].parent, c["附件一B 1"].level) == (
+        "附件一", "附件一B", 3)
     assert c["附件一"].text == "附件一A 合同产品目录（略）\n附件一B 合同材料目录"
     assert (c["附件一"].parent, c["附件一A"].parent, c["附件二"].parent) == (None, "附件一", None)
     assert c["附件一B 1"].chapter == "附件一B"
@@ -538,4 +545,5 @@ def test_a_chapter_announcing_its_clauses_is_their_parent() -> None:
     assert c["附件一"].text.endswith("包括下列文件与许可程序：")
     assert [(c[k].parent, c[k].level) for k in ("附件一", "附件一 1", "附件一 2")] == [
         (None, 1), ("附件一", 2), ("附件一", 2)]
-    assert [c[k].parent for k in ("附件二 1", "附件二 2")] == [None, None]
+    # an annex's heading carries its clauses even when it announces nothing (test_clause_ends)
+    assert [c[k].parent for k in ("附件二 1", "附件二 2")] == ["附件二", "附件二"]

@@ -74,8 +74,11 @@ TEXT_VERSION = 6  # 6: tables as rows, sentences joined, OCR, clause-tree fixes;
 # table nested in a cell keeps its rows; 17: a list 1. 2. under 12.4.6 when chapters are 1. 2.;
 # 18: an annex given in parts (附件一A, 附件一B) is a clause 附件一 over them; 19: a chapter whose
 # text announces what follows (…包括下列文件：) is the parent of its clauses; 20: roles from
-# "乙方委託甲方" in a preamble.
-PARSE_VERSION = 20
+# "乙方委託甲方" in a preamble; 21: the lines after a list that are its parent's (第 2 种方式：,
+# B. after A., a closing paragraph of 上述 items) go back to it; 22: a blank item is a line of
+# the clause before it at its level, not of its parent; 23: an annex's heading is the parent of
+# the clauses under it.
+PARSE_VERSION = 23
 
 
 def redone_after_upgrade(manifest: Manifest) -> str | None:

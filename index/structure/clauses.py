@@ -38,7 +38,8 @@ from ..models import PAGE_BREAK, Clause
 from ..text import HAN, to_simplified
 from .body import body_lines
 from .closing import is_filled
-from .numbering import CHAPTER_FAMILIES, ITEM_FAMILIES, Label, annex_of_part
+from .lists import end_lists, split_items
+from .numbering import ITEM_FAMILIES, Label, annex_of_part
 from .tree import Node, build_tree
 
 ITEM_PROMOTE_CHARS = 60  # list items averaging more than this become clauses of their own
@@ -62,6 +63,7 @@ def split_clauses(text: str, contract: str, first_page: int | None = None, *,
     ``page_numbers`` (the number of each page of ``text``, None for a DOCX's text between the
     pictures of its pages), the number of the page it starts on."""
     root = build_tree(body_lines(text))
+    end_lists(root)
     numbers: Sequence[int | None] = (page_numbers if page_numbers is not None
                                      else _numbered_from(first_page, text.count(PAGE_BREAK) + 1))
     return _emit(root, text, contract, numbers)
@@ -109,9 +111,11 @@ def _emit(root: Node, text: str, contract: str,
             if title:
                 body = title  # a heading whose paragraphs are only a blank ("其他约定" / "。")
             elif not node.children and out and node.line is not None:
-                # an item left blank ("6. ；"): a line of the clause above, not a clause
+                # an item left blank ("6. ；"): a line of the clause above at its level (the
+                # item before it), or of its parent, not a clause
                 at = next((k for k in range(len(out) - 1, -1, -1)
-                           if out[k].clause == (parent or chapter)), len(out) - 1)
+                           if (out[k].parent, out[k].chapter) == (parent, chapter)
+                           or out[k].clause == (parent or chapter)), len(out) - 1)
                 folded.append((at, node.line.text))
                 return cid
         cid = _unique(cid, chapter, seen)
@@ -128,19 +132,20 @@ def _emit(root: Node, text: str, contract: str,
         assert node.label is not None
         if node.family == "signature" and not is_filled(node.extra):
             return  # a signature block left blank: nothing to quote
-        items, clauses = _split_items(node)
+        items, clauses = split_items(node)
         promote = _promote(items)
         own = list(node.extra)
         if not promote:
             for it in items:
                 own.extend(_flatten(it))
+        own.extend(node.after)
         cid = add(node, _clause_id(node, parent_id), parent_id, level, own)
         if promote:
             for it in items:
                 assert it.label is not None
                 sub = Node(it.label, it.line, it.body, [], [], node)
                 add(sub, cid + _item_suffix(it.label), cid, level + 1,
-                    it.extra + [ln for c in it.children for ln in _flatten(c)])
+                    it.extra + [ln for c in it.children for ln in _flatten(c)] + it.after)
         for child in clauses:
             walk(child, cid, level + 1)
 
@@ -159,8 +164,8 @@ def _emit(root: Node, text: str, contract: str,
             in_annex = top.family == "annex"
             chapter = top.label.text
             chapter_title = _chapter_title(top.body)
-            items, clauses = _split_items(top)
-            own = list(top.extra) + [ln for it in items for ln in _flatten(it)]
+            items, clauses = split_items(top)
+            own = [*top.extra, *(ln for it in items for ln in _flatten(it)), *top.after]
             if (
                 not top.body
                 and top.extra
@@ -170,9 +175,12 @@ def _emit(root: Node, text: str, contract: str,
                 chapter_title = _chapter_title(own.pop(0))  # "第一章" / "总则" on two lines
             if chapter_title is None and top.body:
                 own.insert(0, top.body)
-            head = None  # the chapter's own clause, when it announces the clauses under it
-            if own or (not clauses and (only_chapters or in_annex) and top.body):
-                body = "\n".join(own) or top.body
+            # the chapter's own clause, when it announces the clauses under it; an annex's
+            # heading, its title alone, always carries them (an annex is a document of its own)
+            head = None
+            if own or (in_annex and (clauses or top.body)) or (only_chapters and top.body
+                                                               and not clauses):
+                body = "\n".join(own) or top.body or chapter_title or chapter
                 # a chapter with nothing under it is a clause, not a chapter of one clause
                 where = (chapter, chapter_title) if clauses else (None, None)
                 cid = _unique(chapter, chapter, seen)
@@ -184,10 +192,10 @@ def _emit(root: Node, text: str, contract: str,
                         text_simplified=to_simplified(body),
                     )
                 )
-                head = cid if _ANNOUNCES.search(body) else None  # the parent of what follows
+                head = cid if in_annex or _ANNOUNCES.search(body) else None
             start = len(out)
             for child in clauses:
-                walk(child, None, 2 if head else 1)
+                walk(child, None, (2 if group is None else 3) if head else 1)
             for k in range(start, len(out)) if head else ():
                 if out[k].parent is None:
                     out[k] = replace(out[k], parent=head)
@@ -202,28 +210,12 @@ def _emit(root: Node, text: str, contract: str,
     return out
 
 
-def _split_items(node: Node) -> tuple[list[Node], list[Node]]:
-    """Children that are list items of ``node`` and children that are clauses."""
-    if node.label is None:
-        return [], node.children
-    structural_parent = node.family not in ITEM_FAMILIES
-    items: list[Node] = []
-    clauses: list[Node] = []
-    for child in node.children:
-        fam = child.family
-        is_item = fam in ITEM_FAMILIES or (
-            structural_parent and node.family not in CHAPTER_FAMILIES and fam in ("cn", "dot1")
-        )
-        if node.family in CHAPTER_FAMILIES or (node.family == "cn" and fam == "article"):
-            is_item = False
-        (items if is_item else clauses).append(child)
-    return items, clauses
-
-
 def _promote(items: list[Node]) -> bool:
+    """Whether list items are long enough to be clauses: sized as read, with the lines the
+    last gave back to its parent (giving them back merges no items into their parent)."""
     if len(items) < 2:
         return False
-    sizes = [len(it.body) + sum(len(x) for x in it.extra) for it in items]
+    sizes = [len(it.body) + sum(len(x) for x in it.extra) + it.gave for it in items]
     return sum(sizes) / len(sizes) > ITEM_PROMOTE_CHARS
 
 
@@ -233,7 +225,7 @@ def _flatten(node: Node) -> list[str]:
     out = [node.line.text, *node.extra]
     for c in node.children:
         out.extend(_flatten(c))
-    return out
+    return out + node.after
 
 
 def _clause_id(node: Node, parent_id: str | None) -> str:

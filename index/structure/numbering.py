@@ -6,6 +6,7 @@ Numerals themselves are read by ``index.numerals``.
 from __future__ import annotations
 
 import re
+import unicodedata
 from dataclasses import dataclass
 from functools import lru_cache
 
@@ -55,6 +56,23 @@ _LABEL_RES: list[tuple[Family, re.Pattern[str]]] = [
     ("dash", re.compile(r"^(\d{1,2}(?:[-－]\d{1,2}){1,3})(?![\d\-－.．])")),
     ("dot", re.compile(r"^(\d{1,3}(?:[.．]\d{1,3}){0,3})(?:[.．、](?![\d０-９])|(?=[^\d.．]|$))")),
 ]
+
+
+# A paragraph that opens with an ordinal that numbers no clause: one of several ways or sections
+# ("第 2 种方式：…", "B．初始培训服务"). Read from the line's first characters, NFKC (Ｂ．-> B.).
+_ORDINAL_RE = re.compile(rf"^\s*(?:第\s*({CN_NUM}|\d+)\s*种|([A-Z])\s*[.、](?![\d]))")
+
+
+def ordinal_of(line: str) -> tuple[str, int] | None:
+    """The kind and value of the ordinal ``line`` opens with ("第 2 种方式" -> ("种", 2),
+    "B．初始培训服务" -> ("letter", 2)), or None."""
+    m = _ORDINAL_RE.match(unicodedata.normalize("NFKC", line[:16]))
+    if m is None:
+        return None
+    if m.group(2):
+        return "letter", ord(m.group(2)) - ord("A") + 1
+    value = int(m.group(1)) if m.group(1).isdigit() else cn_to_int(m.group(1))
+    return ("种", value) if value else None
 
 
 @dataclass(frozen=True)

@@ -25,6 +25,8 @@ class Node:
     parent: Node | None = None
     listing: bool = False  # a bare "附件：" heading over a list of the annexes, not an annex
     nested: bool = False  # a list restarting at 1. under a clause of a family used above (12.4.6)
+    after: list[str] = field(default_factory=list)  # its lines after its children (lists.py)
+    gave: int = 0  # characters of its lines it gave back to its parent (lists.py)
 
     @property
     def family(self) -> str:
