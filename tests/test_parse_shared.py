@@ -6,21 +6,13 @@ that cannot be read fails its tests (none is skipped).
 
 from __future__ import annotations
 
-import functools
-import json
 import re
 from pathlib import Path
 
 import pytest
+from shared_trees import ALL, children, ids, parse_file, parsed
 
 from bot.outline import format_tree
-from index.models import Clause, Contract
-from index.parse import parse_contract
-
-SHARED = Path(__file__).resolve().parent.parent.parent / "shared"
-SAMPLES = sorted((SHARED / "contracts").glob("*.txt"))
-REAL = sorted(p for p in (SHARED / "contracts-real").iterdir() if p.name != "SOURCES.md")
-ALL = SAMPLES + REAL
 
 # Site boilerplate and injected spam of the scraped samples; none may reach a clause.
 SITE_WORDS = (
@@ -31,28 +23,9 @@ SITE_WORDS = (
 PINYIN_RE = re.compile(r"\([a-zü]*[āáǎàēéěèīíǐìōóǒòūúǔùǖǘǚǜ][a-zü]*\)")
 
 
-@functools.cache
-def _parse(path: Path) -> Contract:
-    return parse_contract(path)
-
-
-def parsed(name: str) -> Contract:
-    """The parsed contract of a file in contracts/ (by stem) or contracts-real/ (by name)."""
-    sample = SHARED / "contracts" / f"{name}.txt"
-    return _parse(sample if sample.exists() else SHARED / "contracts-real" / name)
-
-
-def ids(contract: Contract) -> dict[str, Clause]:
-    return {c.clause: c for c in contract.clauses}
-
-
-def children(contract: Contract, parent: str) -> list[str]:
-    return [c.clause for c in contract.clauses if c.parent == parent]
-
-
 @pytest.mark.parametrize("path", ALL, ids=[p.name for p in ALL])
 def test_every_file_parses_into_a_sound_tree(path: Path) -> None:
-    contract = _parse(path)
+    contract = parse_file(path)
     assert contract.key == path.stem
     assert len(contract.clauses) >= 5
     clause_ids = [c.clause for c in contract.clauses]
@@ -73,38 +46,10 @@ def test_every_file_parses_into_a_sound_tree(path: Path) -> None:
 
 @pytest.mark.parametrize("path", ALL, ids=[p.name for p in ALL])
 def test_no_site_text_spam_or_pinyin_in_clauses(path: Path) -> None:
-    for c in _parse(path).clauses:
+    for c in parse_file(path).clauses:
         for word in SITE_WORDS:
             assert word not in c.text, (c.clause, word)
         assert not PINYIN_RE.search(c.text), (c.clause, c.text[:80])
-
-
-def test_dev_gold_clauses_exist() -> None:
-    lines = (SHARED / "eval" / "dev.jsonl").read_text(encoding="utf-8").splitlines()
-    gold = {g for line in lines if line.strip() for g in json.loads(line)["gold"]}
-    assert gold
-    for item in sorted(gold):
-        stem, clause = item.split("#", 1)
-        assert clause in ids(parsed(stem)), item
-
-
-EVAL = Path(__file__).resolve().parent.parent / "eval"
-OFFTOPIC_FILES = (  # questions no clause answers: no gold
-    "offtopic.jsonl", "fresh-offtopic.jsonl", "offtopic2.jsonl",
-)
-EVAL_FILES = sorted(p for p in EVAL.glob("*.jsonl") if p.name not in OFFTOPIC_FILES)
-
-
-@pytest.mark.parametrize("path", EVAL_FILES, ids=[p.name for p in EVAL_FILES])
-def test_eval_gold_clauses_exist(path: Path) -> None:
-    """Every gold id of the project's question sets names a clause the tree has."""
-    lines = path.read_text(encoding="utf-8").splitlines()
-    gold = {g for line in lines if line.strip() for g in json.loads(line)["gold"]}
-    assert gold
-    for item in sorted(gold):
-        stem, clause = item.split("#", 1)
-        source = next(p for p in ALL if p.stem == stem)
-        assert clause in ids(_parse(source)), item
 
 
 def test_cs_upgrade() -> None:
@@ -318,7 +263,7 @@ def test_no_clause_breaks_a_line_inside_a_sentence() -> None:
     1,606 clauses had one (110 with any break between two Chinese characters) before."""
     broken = [
         (path.name, c.clause, c.text[max(0, m.start() - 20) : m.start() + 10])
-        for path in ALL for c in _parse(path).clauses
+        for path in ALL for c in parse_file(path).clauses
         for m in _HAN_BREAK.finditer(c.text) if _inside_sentence(c.text, m.start())
     ]
     assert broken == []
@@ -426,78 +371,3 @@ def test_a_handover_list_after_a_blank_signature_block_is_an_annex() -> None:
     assert "项目：燃气费" in c["附件"].text.split("\n")
     assert "退房确认：甲乙双方已对房屋和附属物品" in c["附件"].text
     assert not any("签约时间" in x.text or "承租方（乙方）" in x.text for x in c.values())
-
-
-def test_offtopic_questions_have_no_gold_and_name_real_contracts(shared: Path) -> None:
-    """eval/offtopic.jsonl: questions no clause answers, some asked of one named contract."""
-    path = Path(__file__).resolve().parent.parent / "eval" / "offtopic.jsonl"
-    rows = [json.loads(line) for line in path.read_text("utf-8").splitlines() if line.strip()]
-    stems = {p.stem for folder in ("contracts", "contracts-real")
-             for p in (shared / folder).iterdir()}
-    assert len(rows) >= 60 and all(r["gold"] == [] for r in rows)
-    assert {r["contract"] for r in rows if r["contract"]} <= stems
-
-
-def _rows(name: str) -> list[dict]:
-    lines = (EVAL / name).read_text("utf-8").splitlines()
-    return [json.loads(line) for line in lines if line.strip()]
-
-
-def test_fresh_questions_name_real_contracts_and_clauses() -> None:
-    """eval/fresh.jsonl: every contract key is one the index uses, a named contract is the only one
-    its golds come from, and each contract has its minimum of questions. That every gold id is a
-    clause the parser gives is test_eval_gold_clauses_exist[fresh.jsonl]. The set is scored only;
-    see eval/README.md."""
-    keys = {p.stem for p in ALL}
-    split = json.loads((EVAL / "split.json").read_text("utf-8"))
-    rows = _rows("fresh.jsonl")
-    assert len(rows) >= 120
-    per_contract: dict[str, int] = {}
-    for r in rows:
-        assert set(r) == {"q", "contract", "gold"} and r["q"].strip() and r["gold"], r
-        assert r["contract"] is None or r["contract"] in keys, r["contract"]
-        stems = {g.split("#", 1)[0] for g in r["gold"]}
-        assert stems <= keys, r
-        if r["contract"] is not None:
-            assert stems == {r["contract"]}, r
-        for stem in stems:
-            per_contract[stem] = per_contract.get(stem, 0) + 1
-    assert set(split["tuning"]) | set(split["heldout"]) == keys
-    assert all(per_contract.get(k, 0) >= 4 for k in split["heldout"]), per_contract
-    assert all(per_contract.get(k, 0) >= 3 for k in split["tuning"]), per_contract
-
-
-def test_fresh_offtopic_questions_have_no_gold_and_name_real_contracts() -> None:
-    """eval/fresh-offtopic.jsonl: 20 questions no clause answers, 6 asked of one named contract."""
-    keys = {p.stem for p in ALL}
-    rows = _rows("fresh-offtopic.jsonl")
-    assert len(rows) >= 20 and all(r["gold"] == [] for r in rows)
-    named = [r["contract"] for r in rows if r["contract"]]
-    assert len(named) >= 6 and set(named) <= keys
-
-
-def test_everyday2_and_offtopic2_stay_on_the_tuning_half() -> None:
-    """eval/everyday2.jsonl and eval/offtopic2.jsonl are tuning data: every contract they name,
-    in "contract" or in a gold id, is one of the tuning contracts of eval/split.json. That every
-    gold id is a clause the parser gives is test_eval_gold_clauses_exist[everyday2.jsonl]."""
-    keys = {p.stem for p in ALL}
-    tuning = set(json.loads((EVAL / "split.json").read_text("utf-8"))["tuning"])
-    assert tuning <= keys
-    rows = _rows("everyday2.jsonl")
-    off = _rows("offtopic2.jsonl")
-    assert len(rows) >= 150 and len(off) >= 30
-    per_contract: dict[str, int] = {}
-    for r in rows + off:
-        assert set(r) == {"q", "contract", "gold"} and r["q"].strip(), r
-        assert r["contract"] is None or r["contract"] in tuning, r
-        stems = {g.split("#", 1)[0] for g in r["gold"]}
-        assert stems <= tuning, r
-        if r["contract"] is not None and r["gold"]:
-            assert stems == {r["contract"]}, r
-        for stem in stems:
-            per_contract[stem] = per_contract.get(stem, 0) + 1
-    assert all(r["gold"] for r in rows)
-    assert all(r["gold"] == [] for r in off)
-    assert all(per_contract.get(k, 0) >= 9 for k in tuning), per_contract
-    assert sum(r["contract"] is None for r in rows) >= 25
-    assert sum(r["contract"] is not None for r in off) >= 10
