@@ -113,3 +113,52 @@ def test_an_annex_heading_carries_its_clauses() -> None:
             ] == [("附件一", 2), ("附件一", 2), ("附件二", 2), ("附件二", 2)]
     assert c["附件二"].text == "首期付款百分之三十。"
     assert [c[k].parent for k in ("第一条", "第二条")] == [None, None]
+
+
+WORD_LISTS = (
+    "建设工程施工合同\n"
+    "1. 一般约定\n"
+    "1.1 合同是指根据法律规定和合同当事人约定具有约束力的文件。\n"
+    "1.2 合同文件应能相互解释，互为说明。\n"
+    "2. 合同价格与支付\n"
+    "2.1 合同价格形式\n"
+    "发包人和承包人应在合同协议书中选择下列一种合同价格形式：\n"
+    "1. 单价合同\n"
+    "单价合同是指合同当事人约定以工程量清单及其综合单价进行合同价格计算、调整和确认的建设工程施工"
+    "合同，在约定的范围内合同单价不作调整。\n"
+    "2. 总价合同\n"
+    "总价合同是指合同当事人约定以施工图、已标价工程量清单或预算书及有关条件进行合同价格计算、调整"
+    "和确认的建设工程施工合同。\n"
+    "2.2 进度款支付\n"
+    "2.2.1 付款周期应与计量周期保持一致。\n"
+    "2.2.2 支付分解表\n"
+    "1. 支付分解表的编制要求\n"
+    "（1）支付分解表中所列的每期付款金额，应为进度付款申请单的编制中约定的估算金额，按月列明并"
+    "报监理人审核；\n"
+    "（2）实际进度与施工进度计划不一致的，合同当事人可按照商定或确定的约定修改支付分解表，并报"
+    "发包人批准；\n"
+    "2. 总价合同支付分解表的编制与审批\n"
+    "（1）承包人应根据施工进度计划、签约合同价和工程量等因素对总价合同按月进行分解，编制支付"
+    "分解表。\n"
+    "（2）监理人应在收到支付分解表后7天内完成审核并报送发包人，发包人应在7天内完成审批并通知"
+    "承包人。\n"
+    "3. 验收和工程试车\n"
+    "3.1 分部分项工程质量应符合国家有关工程施工验收规范。\n"
+)
+
+
+def test_word_numbered_lists_under_dotted_clauses_stay_in_them() -> None:
+    """Word numbers a list 1. 2. under 2.1 or 2.2.2 although the chapters are 1. 2. 3.: the
+    list's 1. was taken for text, so its second item ended up inside the first's last
+    sub-item (2.2.2(2)) and the items of 2.1 were lines of its text. The list is now 2.1's
+    and 2.2.2's: long items are child clauses, short ones lines of the clause; 3. after it is
+    the next chapter."""
+    clauses = split_clauses(WORD_LISTS, "works")
+    c = {x.clause: x for x in clauses}
+    assert list(c) == ["1", "1.1", "1.2", "2", "2.1", "2.1第1项", "2.1第2项", "2.2", "2.2.1",
+                       "2.2.2", "3", "3.1"]
+    assert (c["2.1第2项"].title, c["2.1第2项"].parent) == ("总价合同", "2.1")
+    assert c["2.2.2"].text.split("\n")[0::3] == [
+        "1. 支付分解表的编制要求", "2. 总价合同支付分解表的编制与审批"]
+    assert c["2.2.2"].text.count("\n") == 5
+    assert (c["3"].title, c["3.1"].parent) == ("验收和工程试车", "3")
