@@ -296,7 +296,8 @@ async def test_an_upload_named_like_another_collections_contract_is_refused(
         tmp_path: Path) -> None:
     """Contract names are one per index. An admin sends lease.txt for customer A while
     customer B has lease.txt: the bot says which collection has that name, before anything is
-    downloaded, and customer B's contract stays in place and answerable."""
+    downloaded, and customer B's contract stays in place and answerable. Sent for customer B,
+    the same file is read and the admin asked whether it replaces customer B's."""
     rules = access_file(tmp_path / "access.toml", {PRIVATE_B: ["customer-b"]})
     async with team_bot(tmp_path, LAYOUT, access_file=rules) as (api, _):
         data = json.dumps(dict(LEASE, title="仓库租赁合同"), ensure_ascii=False).encode()
@@ -305,8 +306,14 @@ async def test_an_upload_named_like_another_collections_contract_is_refused(
                "file_size": len(data)}
         refused = await ask(api, ADMIN, None, document=doc, caption="customer-a")
         answer = await ask(api, PRIVATE_B, "押金是多少")
+        api.files["documents/F2"] = data  # to its own collection: the admin is asked to replace
+        before = len(api.sent())
+        api.push("message", message(ADMIN, None, message_id=2, caption="customer-b",
+                                    document=dict(doc, file_id="F2", file_unique_id="F2")))
+        replace = (await api.wait_for("sendMessage", before + 2, timeout=30))[-1]["text"]
     assert "customer-b" in refused and "lease" in refused and "替换" not in refused
-    assert api.sent("getFile") == []
+    assert replace.startswith("已有同名合同：lease.txt。")
+    assert [f["file_id"] for f in api.sent("getFile")] == ["F2"]  # F1 was never downloaded
     assert (tmp_path / "src" / "customer-b" / "lease.txt").is_file()
     assert not (tmp_path / "src" / "customer-a" / "lease.txt").exists()
     assert "《房屋租赁合同》 第二条" in answer
