@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from index.numerals import cn_to_int, int_to_cn, quantity_tokens, starts_with_label
-from index.structure.numbering import parse_label, strip_page_furniture
+from index.structure.numbering import Label, parse_label, strip_page_furniture
 
 
 @pytest.mark.parametrize(
@@ -181,5 +181,5 @@ def test_window_keeps_labels() -> None:
         assert parse_label(head + tail) == (short if head != "1 一般约定" else None)
         assert label_at("前文" + head + tail, 2) == parse_label(head + tail)
     assert len(tail) > LABEL_WINDOW
-    assert parse_label("附件五 关于服务范围的约定") is not None
+    assert parse_label("附件五 关于服务范围的约定") == Label("annex", (5,), "附件五", 4)
     assert parse_label("附件五 关于服务范围的约定" + tail) is None  # a sentence, not a heading
