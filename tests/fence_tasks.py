@@ -50,6 +50,11 @@ def dies(_: object) -> None:
     os._exit(3)
 
 
+def aborts(_: object) -> None:
+    """A task whose process is ended by a signal (SIGABRT), as a crashing C library ends it."""
+    os.abort()
+
+
 def fails(_: object) -> None:
     """A task that raises."""
     raise ValueError("broken input")

@@ -22,9 +22,11 @@ from bot.settings import Settings
 
 
 def test_shape_of_the_chats_table() -> None:
-    table = parse_access('[chats]\n"-100" = ["a", "b"]\n"7" = ["*", "a"]\n"8" = []\n9 = "c"\n')
+    table = parse_access('[chats]\n"-100" = ["a", "b"]\n"7" = ["*", "a"]\n"8" = []\n9 = "c"\n'
+                         '" 10 " = [" d ", " "]\n"11" = [" * "]\n')
     assert table == {-100: ChatAccess(frozenset({"a", "b"})), 7: EVERYTHING,
-                     9: ChatAccess(frozenset({"c"}))}
+                     9: ChatAccess(frozenset({"c"})), 10: ChatAccess(frozenset({"d"})),
+                     11: EVERYTHING}
     for bad in ('[chats]\n"x" = ["a"]\n', '[chats]\n"1" = [1]\n', "chats = 3\n", "[chats\n"):
         with pytest.raises(AccessFileError):
             parse_access(bad)

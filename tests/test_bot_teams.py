@@ -149,11 +149,17 @@ async def test_one_script_per_reply_titles_start_and_help_included(tmp_path: Pat
         assert "《房屋租賃契約》" in traditional and "押金為兩個月租金" in traditional
         listing_t = await ask(api, 77, "/contracts")
         assert "已收錄的合同" in listing_t and "《軟件維護服務合同》" in listing_t
+        neutral = await ask(api, 77, "押金是多少")  # no character tells: the last script stays
+        assert "《房屋租賃契約》" in neutral and "押金為兩個月租金" in neutral
         assert "本聊天的 ID" in await ask(api, EVERYTHING, "/start")
         start = await ask(api, 88, "/start", **{"from": {"id": 88, "is_bot": False,
                                                         "first_name": "U",
                                                         "language_code": "zh-hant"}})
         assert "合同問答機器人" in start and "<code>88</code>" in start
+        for user, language in ((89, "zh-HK"), (90, "zh-MO")):
+            greeted = await ask(api, user, "/start", **{"from": {
+                "id": user, "is_bot": False, "first_name": "U", "language_code": language}})
+            assert "合同問答機器人" in greeted, language
         assert "顯示本幫助" in await ask(api, 77, "/help")
 
 

@@ -173,6 +173,16 @@ def test_a_caption_names_the_collection_then_the_photo() -> None:
     assert split_caption("a/b/c") == ("a", "b/c")  # the name's own "/" is dropped later
 
 
+def test_a_caption_names_a_plain_folder_below_the_upload_folder(tmp_path: Path) -> None:
+    from bot.receiving import upload_folder
+
+    src = tmp_path / "src"
+    assert [upload_folder(src, c) for c in (None, " ", "default", " customer-a ", "客户甲")] == [
+        src, src, src, src / "customer-a", src / "客户甲"]
+    for bad in ("../x", "a/b", ".hidden", "-x", "a b"):
+        assert upload_folder(src, bad) is None, bad
+
+
 def test_uploads_of_images_are_taken_others_refused() -> None:
     from bot import texts
     from bot.receiving import upload_refusal

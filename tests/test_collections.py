@@ -102,3 +102,44 @@ def test_cli_ask_and_compare_take_collection(library, capsys) -> None:
     assert lease["found"] is True and lease["clause"] == "第二条" and "押金" in lease["text"]
     maint = next(r for r in out["rows"] if r["contract"] == "maint")
     assert maint["found"] is False and maint["clause"] is None and maint["score"] is None
+
+
+def test_a_title_shared_only_with_another_collection_names_no_file(tmp_path: Path) -> None:
+    """Whether a heading names its file depends on the contracts the chat reaches: a
+    namesake in another customer's collection is none of its business."""
+    labor = {"title": "劳动合同", "parties": {}, "clauses": [
+        ["第一条", None, None, "试用期为三个月。"]]}
+    write_corpus(tmp_path / "src" / "customer-a", dict(labor, key="labor-a"))
+    write_corpus(tmp_path / "src" / "customer-b", dict(labor, key="labor-b"))
+    enc = fast_encoder()
+    build_index([tmp_path / "src"], tmp_path / "idx", enc, parse=parse_json, progress=False)
+    searcher = Searcher(tmp_path / "idx", enc)
+    [alone] = searcher.search("试用期多长", collections=A).hits
+    assert (alone.clause.contract, alone.source, alone.shared_title) == ("labor-a", "labor-a.txt",
+                                                                         False)
+    both = searcher.search("试用期多长").hits
+    assert [h.shared_title for h in both] == [True]  # one text in two files: one hit
+    assert [c.contract for c in both[0].also] == ["labor-b"]
+
+
+def test_the_first_clause_of_the_index_is_quoted_with_its_sub_clauses(tmp_path: Path) -> None:
+    secrecy = {"key": "nda", "title": "保密协议", "parties": {}, "clauses": [
+        ["1", None, None, "保密义务", None, "保密义务"],
+        ["1.1", None, None, "乙方不得向第三方披露甲方的商业秘密。", "1"],
+        ["1.2", None, None, "保密期限为合同终止后三年。", "1"]]}
+    write_corpus(tmp_path / "src", secrecy)
+    enc = fast_encoder()
+    build_index([tmp_path / "src"], tmp_path / "idx", enc, parse=parse_json, progress=False)
+    [heading] = Searcher(tmp_path / "idx", enc).get_clause("1", "nda")
+    assert [c.clause for c in heading.children] == ["1.1", "1.2"]
+
+
+def test_the_deepest_root_holding_a_file_names_its_collection(tmp_path: Path) -> None:
+    from index.build.collections import collection_of
+
+    src = tmp_path / "src"
+    (src / "customer-a" / "deeper").mkdir(parents=True)
+    for roots in ([src, src / "customer-a"], [src / "customer-a", src]):
+        assert collection_of(src / "customer-a" / "deeper" / "m.txt", roots) == "deeper"
+        assert collection_of(src / "customer-a" / "m.txt", roots) == "default"
+    assert collection_of(src / "customer-a" / "m.txt", [src]) == "customer-a"

@@ -4,7 +4,15 @@ from __future__ import annotations
 
 import pytest
 
-from bot.compose import BLANK_FLAG, compose, format_text, has_blank, heading_line, party_note
+from bot.compose import (
+    BLANK_FLAG,
+    child_line,
+    compose,
+    format_text,
+    has_blank,
+    heading_line,
+    party_note,
+)
 from index import Clause, Hit, SearchResult, detect_script
 
 
@@ -17,6 +25,22 @@ def test_heading_line_with_and_without_chapter() -> None:
     assert heading_line(hit("a", "7.2", "x", "在线客服系统升级服务合同")) == \
         "《在线客服系统升级服务合同》 第七章 质量保证 › 7.2"
     assert heading_line(hit("a", "第三条", "x", "租赁合同", None, None)) == "《租赁合同》 第三条"
+
+
+def test_heading_line_gives_the_clauses_title_and_a_file_name_only_for_a_shared_title() -> None:
+    c = Clause("supply", "第十三条", "第六章", "违约责任", "逾期交付责任", title="逾期交付责任")
+    assert heading_line(Hit(c, "设备采购合同", 1.0, source="设备采购.docx")) == \
+        "《设备采购合同》 第六章 违约责任 › 第十三条 逾期交付责任"
+    assert heading_line(Hit(c, "设备采购合同", 1.0, source="设备采购.docx", shared_title=True),
+                        "traditional") == \
+        "《設備採購合同》（设备采购.docx） 第六章 違約責任 › 第十三條 逾期交付責任"  # file as named
+
+
+def test_a_sub_clause_line_is_number_title_and_own_text() -> None:
+    bare = Clause("m", "2.3", None, None, "维护响应时间", title="维护响应时间")
+    full = Clause("m", "2.4", None, None, "乙方应在两小时内响应。", title="响应时限")
+    assert [child_line(bare), child_line(full)] == [
+        "2.3 维护响应时间", "2.4 响应时限 乙方应在两小时内响应。"]
 
 
 def test_blank_detection() -> None:

@@ -10,7 +10,18 @@ import time
 from pathlib import Path
 
 import pytest
-from fence_tasks import dies, double, endless, fails, hungry, my_pid, parent_pid, reserves, steady
+from fence_tasks import (
+    aborts,
+    dies,
+    double,
+    endless,
+    fails,
+    hungry,
+    my_pid,
+    parent_pid,
+    reserves,
+    steady,
+)
 from index_corpus import FAST_ENCODER
 
 from bot.settings import SAMPLES_DIR
@@ -21,7 +32,9 @@ SAMPLES = SAMPLES_DIR
 
 
 def test_limits_are_reported_and_the_pool_goes_on() -> None:
-    limits = Limits(seconds=2, memory_mb=300)
+    # the time limit counts from when the task is handed over, so it leaves room for a new
+    # worker to start on a busy machine before ``hungry`` passes the memory limit
+    limits = Limits(seconds=4, memory_mb=300)
     with FencedPool(2, limits) as pool:
         ids = {pool.submit(endless, None): "endless", pool.submit(hungry, None): "hungry",
                pool.submit(dies, None): "dies", pool.submit(fails, None): "fails"}
@@ -36,7 +49,7 @@ def test_limits_are_reported_and_the_pool_goes_on() -> None:
     assert "broken input" in out["fails"].detail
     assert [out[f"double {i}"] for i in range(4)] == [0, 2, 4, 6]
     assert took < 30
-    assert out["endless"].reason(limits) == "too slow to read (stopped after 2 s)"
+    assert out["endless"].reason(limits) == "too slow to read (stopped after 4 s)"
     assert out["hungry"].reason(limits) == ("too large to read (it needed more than 300 MB "
                                             "of memory)")
 
@@ -45,10 +58,10 @@ def test_a_task_that_shows_progress_gets_more_time() -> None:
     """Each progress report (a page OCR read) renews the time limit: a long scan is slow, not
     stuck; what the task reports reaches ``on_progress``."""
     heard: list[object] = []
-    with FencedPool(2, Limits(seconds=1.5), on_progress=lambda _t, v: heard.append(v)) as pool:
+    with FencedPool(2, Limits(seconds=3), on_progress=lambda _t, v: heard.append(v)) as pool:
         ids = {pool.submit(steady, 8): "steady", pool.submit(endless, None): "endless"}
         out = {ids[task]: outcome for task, outcome in pool.results()}
-    assert out == {"steady": 8, "endless": Failure("time")}  # 4 s in all, 1.5 s a step
+    assert out == {"steady": 8, "endless": Failure("time")}  # 4 s in all, 3 s a step
     assert heard == [(k, 8) for k in range(1, 9)]
 
 
@@ -88,9 +101,18 @@ def test_unfenced_tasks_have_no_limits() -> None:
     assert isinstance(pid, int)
 
 
+def test_a_process_ended_by_a_signal_is_a_crash_not_memory() -> None:
+    """Only SIGKILL (the kernel's out-of-memory killer) means memory."""
+    with FencedPool(1, Limits(seconds=60)) as pool:
+        pool.submit(aborts, None)
+        [(_, outcome)] = list(pool.results())
+    assert outcome == Failure("crash", "exit status -6")
+
+
 def test_stop_ends_the_workers() -> None:
     stop = threading.Event()
-    pool = FencedPool(2, Limits(seconds=0), stop=stop)
+    # a time limit, so that a stop not heard fails the test after 10 s instead of hanging it
+    pool = FencedPool(2, Limits(seconds=10), stop=stop)
     pool.submit(endless, None)
     pool.submit(endless, None)
     results = pool.results()

@@ -48,10 +48,12 @@ def _roots(idx: Path) -> list[Path]:
     return [Path(r) for r in index_status(idx).roots]
 
 
+@pytest.mark.parametrize("folder", ["", "generations"])
 def test_an_index_folder_that_cannot_be_written_is_refused_before_any_work(
-        idx: Path, tmp_path: Path) -> None:
-    """A read-only index folder (a wrong owner, a read-only mount) is said before the sources
-    are read and embedded: that took the whole build, then failed at the switch."""
+        idx: Path, tmp_path: Path, folder: str) -> None:
+    """A read-only index folder, or generations folder in it (a wrong owner, a read-only
+    mount), is said before the sources are read and embedded: that took the whole build, then
+    failed at the switch."""
     from cli_traps import as_a_user
 
     before = snapshot(idx)
@@ -60,16 +62,17 @@ def test_an_index_folder_that_cannot_be_written_is_refused_before_any_work(
     src = ROOT.parent / "shared" / "contracts" / "cs-upgrade.txt"
     (extra / "cs-upgrade-2.txt").write_bytes(src.read_bytes())
     user = as_a_user()
-    idx.chmod(0o500)
+    locked = idx / folder if folder else idx
+    locked.chmod(0o500)
     try:
         proc = subprocess.run([*user, *CLI, "index", "build", *map(str, _roots(idx)), str(extra),
                                "--index", str(idx)], cwd=tmp_path, env=env(tmp_path),
                               capture_output=True, text=True, timeout=300)
     finally:
-        idx.chmod(0o700)
+        locked.chmod(0o700)
     assert proc.returncode == 1, proc.stderr
     line = last_line(proc)
-    assert line == (f"contractbot: the index folder {idx} cannot be written (Permission "
+    assert line == (f"contractbot: the index folder {locked} cannot be written (Permission "
                     "denied); the index is unchanged"), line
     assert "cs-upgrade-2" not in proc.stderr + proc.stdout
     assert not list((idx / "cache").rglob("*.npy"))  # nothing was embedded

@@ -35,10 +35,13 @@ def test_detect_script() -> None:
     assert detect_script("乙方應在接到甲方通知後一小時內響應。") == "traditional"
     assert detect_script("乙方应在接到甲方通知后一小时内响应。") == "simplified"
     assert detect_script("1.1 ABC") == "simplified"
+    assert detect_script("甲方應於每月五日前支付租金") == "traditional"  # 2 of 13 characters tell
 
 
 def test_normalize_text() -> None:
     assert normalize_text("  乙方響應時間　是多少？ ") == "乙方响应时间 是多少?"
+    assert normalize_text("其它费用  由\t乙方承担") == "其他费用 由 乙方承担"  # variants, spaces
+    assert normalize_text("Cafe\u0301 押金") == "Caf\u00e9 押金"  # composed (NFC)
 
 
 def test_han_characters_are_the_chinese_ones_in_order() -> None:

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from index.numerals import cn_to_int, quantity_tokens, starts_with_label
-from index.structure.numbering import parse_label, strip_page_furniture
+from index.numerals import cn_to_int, int_to_cn, quantity_tokens, starts_with_label
+from index.structure.numbering import Label, parse_label, strip_page_furniture
 
 
 @pytest.mark.parametrize(
@@ -78,6 +78,16 @@ def test_cn_to_int() -> None:
     assert cn_to_int("一万五千") == 15000 and cn_to_int("十万") == 100000
     assert cn_to_int("两亿三千万") == 230_000_000 and cn_to_int("壹拾万") == 100000
     assert cn_to_int("叁仟伍佰") == 3500
+    assert cn_to_int("一万") == 10000 and cn_to_int("三万零五") == 30005
+    assert cn_to_int("貳拾陸") == 26  # Traditional capitals
+
+
+def test_int_to_cn_as_word_prints_it() -> None:
+    assert [int_to_cn(n) for n in (7, 10, 12, 20, 21, 110, 105, 1005, 1010, 9999)] == [
+        "七", "十", "十二", "二十", "二十一", "一百一十", "一百零五", "一千零五", "一千零一十",
+        "九千九百九十九"]
+    assert int_to_cn(10000) == "10000" and int_to_cn(12345) == "12345"
+    assert int_to_cn(12, "零壹贰叁肆伍陆柒捌玖", "拾佰仟") == "壹拾贰"
 
 
 def test_page_furniture() -> None:
@@ -171,5 +181,5 @@ def test_window_keeps_labels() -> None:
         assert parse_label(head + tail) == (short if head != "1 一般约定" else None)
         assert label_at("前文" + head + tail, 2) == parse_label(head + tail)
     assert len(tail) > LABEL_WINDOW
-    assert parse_label("附件五 关于服务范围的约定") is not None
+    assert parse_label("附件五 关于服务范围的约定") == Label("annex", (5,), "附件五", 4)
     assert parse_label("附件五 关于服务范围的约定" + tail) is None  # a sentence, not a heading

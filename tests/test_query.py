@@ -76,6 +76,13 @@ def test_no_scope_without_strong_evidence() -> None:
     assert detect_scopes("在线客服怎么收费", TITLES) == frozenset()  # a run in three titles
     assert detect_scopes("升级合同的验收标准", TITLES) == frozenset()  # 升级 is in two titles
     assert detect_scopes("乙方响应时间", {}) == frozenset()
+    # a run of four characters of one title, with one bigram no other title has: not enough
+    rentals = {"a": "设备租赁合同", "b": "设备采购合同", "c": "车辆租赁合同"}
+    assert detect_scopes("设备租赁费用多少", rentals) == frozenset()
+    assert detect_scopes("设备租赁费用多少", {**rentals, "c": "车辆买卖合同"}) == {"a"}
+    # a Latin file stem inside a longer word names nothing
+    latin = {"ma": "维护合同", "lease": "房屋租赁合同"}
+    assert detect_scopes("information的押金是多少", latin) == frozenset()
 
 
 def test_roles() -> None:
@@ -107,6 +114,7 @@ def test_unknown_title_only_for_named_contracts_no_title_resembles() -> None:
     assert unknown_title("《不存在的合同》的违约金是多少", titles) == "不存在的合同"
     assert unknown_title("《房屋租賃契約》的押金", titles) == "房屋租賃契約"
     assert unknown_title("《在线客服升级合同》的违约金是多少", titles) is None  # a near miss
+    assert unknown_title("《客服系统外包合同》", titles) == "客服系统外包合同"  # 2 of 5 bigrams
     assert unknown_title("《软件维护服务合约》的费用", titles) is None  # other script
     assert unknown_title("根据《民法典》违约金怎么算", titles) is None  # a law, not a contract
     assert unknown_title("《upgrade》里的违约金", titles) is None

@@ -9,6 +9,7 @@ from bot_helpers import message
 from team_bot import callback
 from test_bot_e2e import GROUP, PRIVATE, STRANGER, reply_id, running_bot
 
+from bot import ratelimit
 from bot.ratelimit import QuestionRate, Verdict
 
 
@@ -30,6 +31,21 @@ def test_a_sliding_window_per_user() -> None:
     assert rate.check(1) is Verdict.REFUSE
     assert QuestionRate(0).check(1) is Verdict.ANSWER and QuestionRate(3).check(None) is \
         Verdict.ANSWER
+
+
+def test_only_idle_windows_are_forgotten_when_there_are_too_many(monkeypatch) -> None:
+    """Past MAX_USERS windows the idle ones go; a user who asked a moment ago keeps theirs,
+    even when their first question of it is old."""
+    monkeypatch.setattr(ratelimit, "MAX_USERS", 2)
+    now = [0.0]
+    rate = QuestionRate(2, window=60.0, clock=lambda: now[0])
+    assert [rate.check(1), rate.check(2)] == [Verdict.ANSWER] * 2
+    now[0] = 50.0
+    assert rate.check(1) is Verdict.ANSWER  # user 1: questions at 0 and 50
+    now[0] = 70.0
+    assert rate.check(3) is Verdict.ANSWER  # a third user: user 2's idle window goes
+    assert rate.check(1) is Verdict.ANSWER  # the question at 0 left the window, 50 did not
+    assert rate.check(1) is Verdict.REFUSE
 
 
 async def test_a_burst_of_questions_gets_the_limit_and_one_polite_reply(tmp_path: Path) -> None:

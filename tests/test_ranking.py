@@ -144,7 +144,8 @@ def test_relevance_by_dense_score_or_word_coverage() -> None:
     assert coverage(["押金", "退还"], "押金于租期届满后返还", {"退还": ("返还",)}) == 1.0
     assert coverage(["押金", "利息"], "押金于租期届满后返还", {}) == 0.5
     assert coverage([], "text", {}) == 0.0
-    assert cfg.is_relevant(0.31, 0.0)
+    assert cfg.is_relevant(0.31, 0.0) and cfg.is_relevant(0.3, 0.0)  # at the bound: relevant
+    assert cfg.is_relevant(0.2, 0.5) and not cfg.is_relevant(0.19, 0.5)
     assert cfg.is_relevant(0.25, 0.5) and not cfg.is_relevant(0.25, 0.4)
     assert not cfg.is_relevant(0.19, 1.0)
 

@@ -6,7 +6,7 @@ from bot_helpers import html_errors
 
 from bot.compose import compose
 from bot.receiving import safe_name
-from bot.render import LIMIT, render_answer
+from bot.render import LIMIT, pack, render_answer
 from index import Clause, Hit, SearchResult
 
 
@@ -34,6 +34,13 @@ def test_many_clauses_split_at_clause_boundaries() -> None:
         assert msg.startswith("<b>")  # every message starts at a clause heading
     joined = "".join(messages)
     assert all(f"› 7.{i}</b>" in joined for i in range(1, 7))
+
+
+def test_blocks_fill_a_message_up_to_the_limit_exactly() -> None:
+    a, b, c = "a" * 2000, "b" * 2094, "c"
+    assert pack([a, b]) == [f"{a}\n\n{b}"]  # 4096 characters: one message
+    assert pack([a, b, c]) == [f"{a}\n\n{b}", c]
+    assert pack([a + "a", b]) == [a + "a", b]
 
 
 def test_one_clause_longer_than_a_message_splits_at_sentences() -> None:

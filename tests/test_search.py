@@ -123,6 +123,17 @@ def test_on_topic_is_relevant(searcher, question) -> None:
     assert searcher.search(question).relevant is True
 
 
+def test_word_coverage_counts_asked_words_of_two_characters_or_more(searcher) -> None:
+    """What relevance reads beside the dense score: the share of the question's words the
+    top hit holds, single characters (猫) left out while longer words remain, and the words
+    naming the contract (租赁 of 租赁合同) left out: only 合同 and 押金 are asked."""
+    cat = searcher.search("猫押金是多少")
+    assert top(searcher, "猫押金是多少") == ["lease#第二条"] and cat.evidence[1] == 1.0
+    named = searcher.search("租赁合同的押金是多少")
+    assert named.scopes == ("lease",) and named.hits[0].clause.clause == "第二条"
+    assert named.evidence[1] == 0.5  # 押金 is in it, 合同 is not
+
+
 def test_errors(searcher) -> None:
     with pytest.raises(QueryError, match="empty"):
         searcher.search("  ")

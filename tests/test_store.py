@@ -9,7 +9,7 @@ import pytest
 from index_corpus import fast_encoder
 
 from index import store
-from index.errors import IndexBusyError, IndexMissingError
+from index.errors import IndexBusyError, IndexMissingError, IndexWriteError
 from index.models import Clause, Contract
 
 
@@ -51,6 +51,39 @@ def test_cleanup_removes_a_write_probe_a_killed_build_left(tmp_path) -> None:
     (tmp_path / store.GENERATIONS / ".write-probe.4242").touch()
     store.cleanup_generations(tmp_path, ["b"])
     assert [p.name for p in (tmp_path / store.GENERATIONS).iterdir()] == ["b"]
+
+
+def test_the_newest_whole_and_readable_generations_are_found_by_their_names(tmp_path) -> None:
+    """The pointer names a generation that is gone: what a build keeps and rebuilds from is
+    the newest generation with a manifest (names sort by time), and the newest that reads."""
+    names = ("20250101T000000-aaaaaa", "20261101T000000-cccccc", "20260101T000000-bbbbbb")
+    for name in names:
+        gen = store.generation_dir(tmp_path, name)
+        gen.mkdir(parents=True)
+        store.write_manifest(gen, store.Manifest(name, "use-multilingual", 512, "both", 4,
+                                                 "2026-11-28T00:00:00"))
+    store.generation_dir(tmp_path, "20270101T000000-dddddd").mkdir()  # no manifest: half made
+    store.switch_generation(tmp_path, "20270201T000000-eeeeee")  # gone
+    assert store.whole_generations(tmp_path) == [names[1], names[2], names[0]]
+    assert store.newest_whole_generation(tmp_path) == names[1]
+    readable = store.newest_readable_manifest(tmp_path)
+    assert readable is not None and readable.generation == names[1]
+    (store.generation_dir(tmp_path, names[1]) / store.MANIFEST).write_text("{garbled", "utf-8")
+    assert store.newest_whole_generation(tmp_path) == names[1]
+    readable = store.newest_readable_manifest(tmp_path)
+    assert readable is not None and readable.generation == names[2]
+
+
+@pytest.mark.parametrize("failure", [IndexWriteError("the vectors could not be written"),
+                                     OSError(28, "No space left on device")])
+def test_a_generation_whose_writing_fails_leaves_nothing_behind(tmp_path, failure) -> None:
+    gen = store.generation_dir(tmp_path, "g2")
+    with pytest.raises(IndexWriteError):
+        with store.writable(gen):
+            gen.mkdir(parents=True)
+            (gen / store.CLAUSES_DB).write_bytes(b"half")
+            raise failure
+    assert not gen.exists()
 
 
 def test_lock_is_exclusive(tmp_path) -> None:

@@ -195,3 +195,39 @@ async def test_an_upload_the_build_cannot_index_puts_the_original_back(tmp_path:
         f"无法读取 maint.txt：{reason}", texts.UPLOAD_RESTORED.format(old="maint.txt")])
     assert original.read_bytes() == before
     assert "<code>maint</code> 《软件维护服务合同》 10 条" in listing
+
+
+def test_an_upload_replaces_only_its_namesakes_inside_the_upload_folder(tmp_path: Path) -> None:
+    """What confirming an upload would move aside: files of its stem in a contract format in
+    its folder, and the indexed contract of its key when that lies in the upload folder; never
+    a contract indexed from elsewhere, another key's file, or a file no build reads."""
+    from index_corpus import LEASE, MAINT, fast_encoder, parse_json, write_corpus
+
+    from bot.uploads import to_replace
+    from index.build import build_index
+
+    src, elsewhere, idx = tmp_path / "src", tmp_path / "elsewhere", tmp_path / "index"
+    write_corpus(src, LEASE)
+    write_corpus(elsewhere, MAINT)
+    (src / "lease.bak").write_text("a note, not a contract", "utf-8")
+    build_index([src, elsewhere], idx, fast_encoder(), parse=parse_json, progress=False)
+    assert to_replace(src / "lease.docx", sources=src, index_dir=idx) == [src / "lease.txt"]
+    assert to_replace(src / "maint.txt", sources=src, index_dir=idx) == []
+    assert to_replace(src / "new.txt", sources=src, index_dir=idx) == []
+
+
+def test_at_most_limit_uploads_wait_and_the_oldest_is_discarded(tmp_path: Path) -> None:
+    from bot.uploads import PendingUpload, UploadBook, open_staging
+
+    book = UploadBook(limit=2)
+    tokens, staged = [], []
+    for name in ("a.txt", "b.txt", "c.txt"):
+        path, f = open_staging(tmp_path, name)
+        f.close()
+        staged.append(path)
+        tokens.append(book.ask(PendingUpload(path, tmp_path / name)))
+    assert list(book.pending) == tokens[1:]
+    assert [p.exists() for p in staged] == [False, True, True]
+    answered = book.answer(tokens[2])
+    assert book.answer(tokens[0]) is None and answered is not None
+    assert answered.staged == staged[2]

@@ -1,0 +1,54 @@
+"""Build refusals beyond test_build's: most of a remembered folder gone, the index folder named
+by another path, and an emptied index that takes another encoder."""
+
+from __future__ import annotations
+
+import pytest
+from index_corpus import MAINT, fast_encoder, parse_json, write_corpus
+from test_build import CountingEncoder, _three
+
+from index import store
+from index.build import build_index
+from index.errors import NoSourcesError, WouldDropError
+
+
+def test_most_files_gone_from_a_remembered_folder_changes_nothing(tmp_path) -> None:
+    """Two of three contracts gone from the folders the index remembers (a sync cut short, a
+    mount half there): no folder is left out, but most of the index would go, so nothing is
+    changed unless ``replace``."""
+    a, _, idx = _three(tmp_path)
+    live = store.current_generation(idx)
+    (a / "maint.txt").unlink()
+    (a / "lease.txt").unlink()
+    with pytest.raises(WouldDropError) as refused:
+        build_index(None, idx, fast_encoder(), parse=parse_json, progress=False)
+    err = refused.value
+    assert (sorted(err.dropped), err.total, err.empty, err.missing_roots) == (
+        ["lease.txt", "maint.txt"], 3, False, ())
+    assert store.current_generation(idx) == live
+
+
+def test_the_index_folder_by_another_path_is_no_source(tmp_path) -> None:
+    src, idx = tmp_path / "src", tmp_path / "idx"
+    write_corpus(src, MAINT)
+    build_index([src], idx, fast_encoder(), parse=parse_json, progress=False)
+    live = store.current_generation(idx)
+    (tmp_path / "link").symlink_to(idx)
+    for alias in (tmp_path / "link", src / ".." / "idx"):
+        with pytest.raises(NoSourcesError, match="is the index folder"):
+            build_index([alias], idx, fast_encoder(), parse=parse_json, progress=False)
+    assert store.current_generation(idx) == live
+
+
+def test_an_empty_index_takes_another_encoder_without_replace(tmp_path) -> None:
+    """Nothing to embed again: an index emptied on purpose is no encoder to keep."""
+    src, empty, idx = tmp_path / "src", tmp_path / "empty", tmp_path / "idx"
+    write_corpus(src, MAINT)
+    empty.mkdir()
+    build_index([src], idx, fast_encoder(), parse=parse_json, progress=False)
+    build_index([empty], idx, fast_encoder(), parse=parse_json, progress=False, replace=True)
+    other = CountingEncoder()
+    other.name = "another-encoder"
+    report = build_index([src], idx, other, parse=parse_json, progress=False)
+    assert report.written and report.contracts == 1
+    assert store.read_manifest(store.require_generation(idx)).encoder == "another-encoder"
