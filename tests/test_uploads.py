@@ -211,9 +211,12 @@ def test_an_upload_replaces_only_its_namesakes_inside_the_upload_folder(tmp_path
     write_corpus(elsewhere, MAINT)
     (src / "lease.bak").write_text("a note, not a contract", "utf-8")
     build_index([src, elsewhere], idx, fast_encoder(), parse=parse_json, progress=False)
-    assert to_replace(src / "lease.docx", sources=src, index_dir=idx) == [src / "lease.txt"]
-    assert to_replace(src / "maint.txt", sources=src, index_dir=idx) == []
-    assert to_replace(src / "new.txt", sources=src, index_dir=idx) == []
+    assert to_replace(src / "lease.docx", sources=src, index_dir=idx,
+                      collection="default") == [src / "lease.txt"]
+    assert to_replace(src / "maint.txt", sources=src, index_dir=idx,
+                      collection="default") == []
+    assert to_replace(src / "new.txt", sources=src, index_dir=idx,
+                      collection="default") == []
 
 
 def test_at_most_limit_uploads_wait_and_the_oldest_is_discarded(tmp_path: Path) -> None:
