@@ -251,8 +251,9 @@ async def cmd_reindex(update: Update, context: Ctx) -> None:
 
 async def _reindex_text(state: BotState, access: ChatAccess, report: BuildReport,
                         script: Script) -> str:
-    """What /reindex built, and the files it could not index or changed; in a chat that reads
-    some collections only, of those collections alone (other customers' files unnamed)."""
+    """What /reindex built, and the files it could not index (saying so of those whose earlier
+    version the index keeps) or changed; in a chat that reads some collections only, of those
+    collections alone (other customers' files unnamed)."""
     contracts, clauses = report.contracts, report.clauses
     if access.collections is not None:
         searcher = await state.live_searcher()
@@ -260,8 +261,9 @@ async def _reindex_text(state: BotState, access: ChatAccess, report: BuildReport
         contracts, clauses = len(infos), sum(c.clauses for c in infos)
     failed, notes = await asyncio.to_thread(_reported_within, state, access, report)
     lines = [texts.say(texts.REINDEX_OK, script, contracts=contracts, clauses=clauses)]
-    lines += [texts.say(texts.REINDEX_FAILED, script, name=escape(Path(s).name),
-                        reason=escape(hide_paths(r)))
+    kept = {source for source, _ in report.kept}
+    lines += [texts.say(texts.REINDEX_KEPT if s in kept else texts.REINDEX_FAILED, script,
+                        name=escape(Path(s).name), reason=escape(hide_paths(r)))
               for s, r in failed]
     lines += [texts.say(texts.REINDEX_FAILED, script, name=escape(Path(s).name), reason=escape(n))
               for s, n in notes]

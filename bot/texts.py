@@ -123,6 +123,7 @@ INDEX_BUSY = "索引正由服务器上的另一个程序重建，本次未做更
 REBUILD_FAILED = "重建失败，索引保持不变：{reason}"
 REINDEX_OK = "索引已重建：{contracts} 份合同，{clauses} 条。"
 REINDEX_FAILED = "{name}：{reason}"
+REINDEX_KEPT = "{name}：{reason}（仍保留之前收录的版本）"  # a source read before, not now
 REBUILD_WOULD_DROP = (
     "索引未更改：这次重建会删除已收录的 {total} 份合同中的 {count} 份（{names}）。"
     "如确要删除，请发送 /reindex replace。"

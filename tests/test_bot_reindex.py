@@ -155,3 +155,17 @@ async def test_an_index_rebuilt_by_another_user_is_not_switched_to(
     assert logged == (f"still answering from index generation {old}: cannot read {pointer} "
                       "(Permission denied): give the index folder to the bot's user "
                       "(chown -R), and build as that user")
+
+
+async def test_a_file_that_cannot_be_read_this_time_is_said_to_keep_its_version(
+        tmp_path: Path) -> None:
+    """A contract file emptied by a copy in progress is kept as indexed before: /reindex names
+    it with its reason and says its earlier version stays, so the admin does not take it for
+    lost (the build's own line says "the version indexed before is kept")."""
+    async with running_bot(tmp_path) as api:
+        (tmp_path / "src" / "maint.txt").write_bytes(b"")
+        api.push("message", message(ADMIN, "/reindex", message_id=1))
+        [done] = await api.wait_for("sendMessage", 1, timeout=30)
+    lines = done["text"].split("\n")
+    assert lines[0].startswith("索引已重建：2 份合同")
+    assert lines[1:] == ["maint.txt：empty file（仍保留之前收录的版本）"]
