@@ -68,12 +68,7 @@ Block = tuple[str, bool] | bytes  # a line and whether it is a paragraph's, or a
 def _body_blocks(body: Any, renderer: NumberingRenderer, part: Any) -> Iterator[Block]:
     """The body's lines (``_block_lines``) with the pictures of pages among them: after the
     paragraph or the table that holds them."""
-    for child in body.iterchildren():
-        if child.tag in (f"{W}sdt", f"{W}customXml", f"{W}sdtContent"):
-            content = child.find(f"{W}sdtContent") if child.tag == f"{W}sdt" else child
-            if content is not None:
-                yield from _body_blocks(content, renderer, part)
-            continue
+    for child in _content(body):
         yield from _child_lines(child, renderer)
         yield from (blob for blob in shown_pictures(child, part) if is_page_picture(blob))
 
@@ -136,13 +131,20 @@ def _join_sentences(blocks: Iterable[tuple[str, bool]]) -> list[str]:
 def _block_lines(container: Any, renderer: NumberingRenderer) -> Iterator[tuple[str, bool]]:
     """Lines of a body (or table cell) in document order: paragraphs, tables, content controls;
     each with whether it is a paragraph (True) or a table row (False)."""
+    for child in _content(container):
+        yield from _child_lines(child, renderer)
+
+
+def _content(container: Any) -> Iterator[Any]:
+    """The children of a body or table cell in document order, those inside content controls
+    (``w:sdt``, ``w:customXml``) in their place."""
     for child in container.iterchildren():
         if child.tag in (f"{W}sdt", f"{W}customXml", f"{W}sdtContent"):
             content = child.find(f"{W}sdtContent") if child.tag == f"{W}sdt" else child
             if content is not None:
-                yield from _block_lines(content, renderer)
+                yield from _content(content)
         else:
-            yield from _child_lines(child, renderer)
+            yield child
 
 
 def _child_lines(child: Any, renderer: NumberingRenderer) -> Iterator[tuple[str, bool]]:
