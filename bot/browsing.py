@@ -66,7 +66,7 @@ def pick_contracts(infos: list[ContractInfo], name: str) -> list[ContractInfo]:
     the /contracts list, or (in either script, with or without 《》) a key, title or file
     name; several when titles, or file names in two collections, repeat."""
     name = name.strip()
-    exact = [c for c in infos if name in (c.key, c.stem, c.qualified)]
+    exact = [c for c in infos if c.goes_by(name)]
     if exact:
         return exact
     if name.isdigit():

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
 from typing import Literal
@@ -118,12 +119,20 @@ def qualified_key(collection: str, stem: str) -> str:
     return f"{collection}/{stem}"
 
 
+def goes_by(name: str, key: str, collection: str) -> bool:
+    """Whether ``name`` names the contract ``key`` of ``collection``: its key, its file stem,
+    or ``collection/stem``."""
+    stem = key_stem(key)
+    return name in (key, stem, qualified_key(collection, stem))
+
+
 def names_among(named: Sequence[tuple[str, str]]) -> list[str]:
     """What each of ``named`` (collection, key) is called among them: its file stem, or
     ``collection/stem`` when another of them has that stem. A chat that reads one collection
     sees its files by their names, whatever key a build gave them."""
     stems = [key_stem(key) for _, key in named]
-    return [stem if stems.count(stem) == 1 else qualified_key(collection, stem)
+    counts = Counter(stems)
+    return [stem if counts[stem] == 1 else qualified_key(collection, stem)
             for (collection, _), stem in zip(named, stems, strict=True)]
 
 
@@ -154,6 +163,10 @@ class ContractInfo:
     def qualified(self) -> str:
         """``collection/stem``: a name no other contract has, whatever its key."""
         return qualified_key(self.collection, self.stem)
+
+    def goes_by(self, name: str) -> bool:
+        """Whether ``name`` (a key, a file stem or ``collection/stem``) names this contract."""
+        return goes_by(name, self.key, self.collection)
 
 
 @dataclass(frozen=True)

@@ -17,7 +17,7 @@ from pathlib import Path
 
 import numpy as np
 
-from ..models import Clause, Hit, key_stem, names_among, qualified_key, shown_source
+from ..models import Clause, Hit, goes_by, names_among, shown_source
 from ..text import normalize_text
 from .generation import LoadedGeneration
 from .scope import TitleIndex
@@ -126,8 +126,7 @@ class Reach:
         name = name.strip()
         keys = self.keys(collections)
         return [k for k, c in self._gen.contracts.items()
-                if (keys is None or k in keys)
-                and name in (k, key_stem(k), qualified_key(c.collection, key_stem(k)))]
+                if (keys is None or k in keys) and goes_by(name, k, c.collection)]
 
     def descendants(self, position: int) -> tuple[Clause, ...]:
         """The sub-clauses of the clause at ``position``, all levels, in document order."""
