@@ -42,6 +42,7 @@ from .uploads import (
 
 log = logging.getLogger(__name__)
 
+
 class NothingToBuildError(ContractbotError):
     """A rebuild with no source to read: the index remembers none and nothing was uploaded."""
 
