@@ -288,6 +288,14 @@ def test_symbol_chars_of_known_fonts_only() -> None:
     assert symbol_char("Symbol", 0xF0A3) == "≤"  # the same code as Wingdings 2's □
 
 
+def _fill(table, rows: list[list[str]]) -> None:
+    """Write ``rows`` into ``table``, leaving the empty values' cells untouched."""
+    for r, row in enumerate(rows):
+        for k, value in enumerate(row):
+            if value:
+                table.cell(r, k).text = value
+
+
 def test_a_vertically_merged_label_names_every_row_it_spans(tmp_path) -> None:
     """A category cell merged down over two rows (Word's vMerge) belongs to both: the second
     row lost it. A long merged value is said once."""
@@ -296,9 +304,7 @@ def test_a_vertically_merged_label_names_every_row_it_spans(tmp_path) -> None:
     table = document.add_table(rows=4, cols=4)
     rows = [["类别", "名称", "数量", "备注"], ["硬件设备", "服务器", "2", ""],
             ["", "交换机", "4", ""], ["软件", "操作系统授权", "2", ""]]
-    for r, row in enumerate(rows):
-        for k, value in enumerate(row):
-            table.cell(r, k).text = value
+    _fill(table, rows)
     table.cell(1, 0).merge(table.cell(2, 0))
     table.cell(1, 3).merge(table.cell(3, 3)).text = "以上设备均由乙方负责安装调试，质保期三年。"
     path = tmp_path / "t.docx"
@@ -309,13 +315,6 @@ def test_a_vertically_merged_label_names_every_row_it_spans(tmp_path) -> None:
         "类别：硬件设备；名称：交换机；数量：4",
         "类别：软件；名称：操作系统授权；数量：2",
     ]
-
-
-def _fill(table, rows: list[list[str]]) -> None:
-    for r, row in enumerate(rows):
-        for k, value in enumerate(row):
-            if value:
-                table.cell(r, k).text = value
 
 
 def test_a_table_inside_a_cell_keeps_its_rows(tmp_path) -> None:
