@@ -131,26 +131,33 @@ async def _log_unanswered(context: Ctx, chat_id: int, question: str) -> None:
 
 def page_messages(context: Ctx, page: MorePage) -> tuple[list[str], InlineKeyboardMarkup | None]:
     """One page of hits as messages, and the buttons under the last: 更多 when more remain
-    (the rest kept for it), then 👍/👎."""
-    result, offset, size, script = page
+    (the rest kept for it), then 👍/👎; under a refusal, a button for the closest clauses."""
+    result, offset, size, script, unsure = page
     hits = result.hits[offset:offset + size]
     answer = compose(result, hits=hits, script=script, child_chars=ANSWER_CHILD_CHARS)
+    if unsure and offset == 0 and answer.found:
+        answer = dataclasses.replace(answer, lead=texts.say(texts.UNSURE, script))
     messages = render_answer(answer)
     if not answer.found:
         messages[-1] += "\n" + texts.say(texts.NOTHING_HINT, script)
     rows = []
     if answer.found:
         if offset + size < len(result.hits):
-            key = chat_state(context).keep(MorePage(result, offset + size, size, script))
+            key = chat_state(context).keep(page._replace(offset=offset + size))
             rows.append([InlineKeyboardButton(texts.say(texts.MORE, script),
                                               callback_data=f"more:{key}")])
         rows.append(vote_row(context, result.question, hits))
+    elif result.hits:  # none seemed relevant: the asker may still judge the closest ones
+        shown = dataclasses.replace(result, relevant=True)
+        key = chat_state(context).keep(MorePage(shown, 0, size, script, unsure=True))
+        rows.append([InlineKeyboardButton(texts.say(texts.CLOSEST, script),
+                                          callback_data=f"more:{key}")])
     rows = [r for r in rows if r]
     return messages, InlineKeyboardMarkup(rows) if rows else None
 
 
 async def on_more(update: Update, context: Ctx) -> None:
-    """The 更多 button: send the next hits of the stored question."""
+    """The 更多 and closest-clauses buttons: send the stored hits of the question."""
     # Pressed again, or after its page is gone, it says there is nothing more.
     query = update.callback_query
     if query is None or query.message is None or not isinstance(query.message, Message):

@@ -4,6 +4,8 @@
 from __future__ import annotations
 
 import argparse
+import dataclasses
+import functools
 import sys
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -20,21 +22,26 @@ if TYPE_CHECKING:
     from index import Searcher
 
 NOTHING_FOUND = "No clause in the index answers this question."
+CLOSEST = "None of these clauses seemed to answer the question; they are the closest:"
 
 
-def format_answer(result: SearchResult) -> str:
+def format_answer(result: SearchResult, *, closest: bool = False) -> str:
     """A readable answer (the bot's composer as plain text): per hit 《title》 chapter › clause,
     then its text, with the party note and the unfilled-blank flag, in the question's script;
     one English line when no clause answers (naming the cited clause numbers that are not
-    there)."""
+    there), or with ``closest`` that line and the closest clauses all the same."""
     from .compose import compose, format_text
 
     answer = compose(result)
     if answer.found:
         return format_text(answer)
+    nothing = NOTHING_FOUND
     if result.uncited:
-        return f"No clause {', '.join(result.uncited)} in scope. {NOTHING_FOUND}"
-    return NOTHING_FOUND
+        nothing = f"No clause {', '.join(result.uncited)} in scope. {NOTHING_FOUND}"
+    if closest and result.hits:
+        shown = compose(dataclasses.replace(result, relevant=True, uncited=()))
+        return f"{nothing}\n{CLOSEST}\n\n{format_text(shown)}"
+    return nothing
 
 
 def open_searcher(args: argparse.Namespace, settings: Settings) -> Searcher:
@@ -80,10 +87,11 @@ def cmd_ask(args: argparse.Namespace, settings: Settings) -> int:
         if args.json:
             print_json(result.as_json())
         else:
-            print(format_answer(result))
+            print(format_answer(result, closest=args.closest))
         return EXIT_OK
     answered = answer_batch(searcher, lines, name=args.batch, as_json=args.json,
-                            top_k=args.top_k, collections=collections, render=format_answer)
+                            top_k=args.top_k, collections=collections,
+                            render=functools.partial(format_answer, closest=args.closest))
     return EXIT_OK if answered else EXIT_ERROR
 
 

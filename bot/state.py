@@ -103,12 +103,14 @@ def _advice(err: EncoderMismatchError | IndexDamagedError | PermissionError) -> 
 
 
 class MorePage(NamedTuple):
-    """Hits ``offset:offset+size`` of a search result, shown in ``script``."""
+    """Hits ``offset:offset+size`` of a search result, shown in ``script``; ``unsure``: the
+    closest clauses of a question none of them seemed to answer, shown on request."""
 
     result: SearchResult
     offset: int
     size: int
     script: Script
+    unsure: bool = False
 
 
 class Voted(NamedTuple):

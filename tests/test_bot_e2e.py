@@ -188,6 +188,48 @@ async def test_unrelated_question_says_nothing_found(tmp_path: Path) -> None:
     assert "《" not in sent["text"]
 
 
+def press(data: str, message_id: int) -> dict:
+    """A private user's press of the inline button with ``data`` under message ``message_id``."""
+    return {"id": f"cb{message_id}", "from": {"id": PRIVATE, "is_bot": False, "first_name": "U"},
+            "chat_instance": "ci", "data": data,
+            "message": {"message_id": message_id, "date": 0, "text": "x",
+                        "chat": {"id": PRIVATE, "type": "private"}}}
+
+
+@pytest.mark.parametrize("question, button, lead", [
+    ("明天的天气怎么样", "仍然显示最接近的条款", "这些条款不一定回答了问题，仅供参考："),
+    ("明天的天氣怎麼樣", "仍然顯示最接近的條款", "這些條款不一定回答了問題，僅供參考："),
+])
+async def test_a_refusal_offers_the_closest_clauses_marked_unsure(
+        tmp_path: Path, question: str, button: str, lead: str) -> None:
+    """Nothing seemed relevant: the refusal carries one button, and pressing it quotes the
+    closest clauses under a line that says they may not answer; the button then goes."""
+    async with running_bot(tmp_path) as api:
+        api.push("message", message(PRIVATE, question, message_id=7))
+        [refusal] = await api.wait_for("sendMessage", 1)
+        [[offer]] = refusal["reply_markup"]["inline_keyboard"]
+        assert offer["text"] == button and len(offer["callback_data"]) <= 64
+        api.push("callback_query", press(offer["callback_data"], 5000))
+        closest = (await api.wait_for("sendMessage", 2))[-1]
+        cleared = api.sent("editMessageReplyMarkup")
+    assert "《" not in refusal["text"] and "/contracts" in refusal["text"]
+    assert closest["text"].startswith(f"<i>{lead}</i>") and "《" in closest["text"]
+    assert html_errors(closest["text"]) == []
+    assert {b["text"] for row in closest["reply_markup"]["inline_keyboard"] for b in row} \
+        >= {"👍", "👎"}
+    assert cleared and cleared[-1]["message_id"] == 5000 and not cleared[-1].get("reply_markup")
+
+
+async def test_a_relevant_answer_has_no_closest_clauses_button(tmp_path: Path) -> None:
+    async with running_bot(tmp_path) as api:
+        api.push("message", message(PRIVATE, "乙方响应时间是多少", message_id=11))
+        last = await wait_markup(api, 0)  # the answer's last message carries its buttons
+        answer = "\n".join(m["text"] for m in api.sent("sendMessage"))
+    labels = {b["text"] for row in last["reply_markup"]["inline_keyboard"] for b in row}
+    assert "乙方响应时间为接到通知后两小时内" in answer and "👍" in labels
+    assert "仍然显示最接近的条款" not in labels and "这些条款" not in answer
+
+
 async def test_contracts_use_and_more_button(tmp_path: Path) -> None:
     async with running_bot(tmp_path) as api:
         api.push("message", message(PRIVATE, "/contracts", message_id=1))

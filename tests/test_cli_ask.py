@@ -52,6 +52,29 @@ def test_ask_json_says_whether_the_hits_answer(index_dir, tmp_path, capsys) -> N
     assert [x["relevant"] for x in lines] == [True, False] and all(x["results"] for x in lines)
 
 
+def test_ask_closest_prints_the_nearest_clauses_under_a_warning(index_dir, tmp_path,
+                                                                 capsys) -> None:
+    """--closest: an off-topic question gets the 'no clause' line, a line saying the clauses
+    below are only the closest, then them; a relevant answer is as without it (and batch
+    lines too)."""
+    assert main(["ask", "今天天气怎么样", "--closest", "--top-k", "2", "--index",
+                 str(index_dir)]) == 0
+    lines = capsys.readouterr().out.splitlines()
+    assert lines[:3] == ["No clause in the index answers this question.",
+                         "None of these clauses seemed to answer the question; they are the "
+                         "closest:", ""]
+    assert sum(line.startswith("《") for line in lines) == 2
+    assert main(["ask", "押金退不退", "--top-k", "1", "--index", str(index_dir)]) == 0
+    plain = capsys.readouterr().out
+    assert main(["ask", "押金退不退", "--top-k", "1", "--closest", "--index",
+                 str(index_dir)]) == 0
+    assert capsys.readouterr().out == plain
+    batch = tmp_path / "q.jsonl"
+    batch.write_text('{"q": "今天天气怎么样"}\n', "utf-8")
+    assert main(["ask", "--batch", str(batch), "--closest", "--index", str(index_dir)]) == 0
+    assert "they are the closest" in capsys.readouterr().out
+
+
 def test_ask_readable(index_dir, capsys) -> None:
     assert main(["ask", "押金退不退", "--top-k", "1", "--index", str(index_dir)]) == 0
     out = capsys.readouterr().out
