@@ -376,3 +376,12 @@ def test_a_list_starts_at_one_under_each_clause() -> None:
     t = _tree(text)
     assert list(t) == ["第一条", "第二条"]
     assert t["第二条"] == "乙方应：\n（4）交货；\n（5）保修。"
+
+
+def test_a_heading_may_list_its_topics_between_semicolons() -> None:
+    text = ("许可协议\n第一条 期限；试用期；终止\n1-1 本协议自签字之日起生效。\n"
+            "第二条 乙方应按时付款；逾期付款的应支付违约金\n2-1 付款期限为十日。\n")
+    c = _by_id(split_clauses(text, "x"))
+    assert (c["第一条"].title, c["第一条"].text) == ("期限；试用期；终止", "期限；试用期；终止")
+    # a sentence's clauses run longer than topics: text, not a title
+    assert c["第二条"].title is None

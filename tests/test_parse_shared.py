@@ -231,6 +231,7 @@ def test_text_articles_with_dash_numbers() -> None:
     assert (c["第一条"].title, c["1-1"].parent) == ("定义", "第一条")
     assert c["3-5-1"].parent == "3-5"
     assert c["第十条"].title == "原创性担保"
+    assert c["第四条"].title == "期限；试用期；终止；终止前的权利及义务"
     assert "第10条" not in c  # "第１０条所规定者外" is a reference in mid-sentence
     articles = [x.clause for x in k.clauses if re.fullmatch(r"第.+条", x.clause)]
     assert len(articles) == 11

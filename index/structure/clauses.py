@@ -46,7 +46,11 @@ ITEM_PROMOTE_CHARS = 60  # list items averaging more than this become clauses of
 TITLE_MAX = 24  # longest heading title ("维护响应时间")
 
 _SENTENCE_PUNCT = re.compile(r"[。；;，,：:！!？?]")
-_HEADING_PUNCT = re.compile(r"[。，,！!？?；;]|[：:︰]$")
+_HEADING_PUNCT = re.compile(r"[。，,！!？?]|[；;：:︰]$")
+# A heading may list its topics between semicolons ("期限；试用期；终止；终止前的权利及义务"):
+# each a few words, where a sentence's clauses run longer.
+_TOPIC_SEP = re.compile(r"[；;]")
+TOPIC_MAX = 10
 _TRAIL_PUNCT = " \t\u3000:：、.．。;；,，︰"
 _COLONS = (":", "：", "︰")
 # A text that ends introducing what follows: "…包括下列文件与许可程序：", "…达成如下协议：" (not a
@@ -263,12 +267,19 @@ def _chapter_title(body: str) -> str | None:
     return title
 
 
+def _topics_short(body: str) -> bool:
+    """Whether the parts of ``body`` between semicolons, if it has any, are each a topic."""
+    topics = _TOPIC_SEP.split(body)
+    return len(topics) == 1 or all(0 < len(t.strip()) <= TOPIC_MAX for t in topics)
+
+
 def _title_and_text(body: str, extra: list[str], has_children: bool) -> tuple[str | None, str]:
     """A short punctuation-free body followed by paragraphs or sub-clauses is a heading."""
     body = body.strip()
     title_like = (
         0 < len(body) <= TITLE_MAX
         and not _HEADING_PUNCT.search(body)
+        and _topics_short(body)
         and (extra or has_children)
     )
     if title_like:
