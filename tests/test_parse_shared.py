@@ -18,7 +18,7 @@ from bot.outline import format_tree
 SITE_WORDS = (
     "原创力", "book118", "VIP", "文档评论", "文檔評論", "下载", "下載", "本站", "人人文庫",
     "溫馨提示", "您可能关注的文档", "实名认证", "相关文档", "最新文檔", "版權說明",
-    "必威", "足球投注", "体育官网",
+    "必威", "足球投注", "体育官网", "©",
 )
 PINYIN_RE = re.compile(r"\([a-zü]*[āáǎàēéěèīíǐìōóǒòūúǔùǖǘǚǜ][a-zü]*\)")
 
@@ -197,6 +197,8 @@ def test_traditional_cn_clauses_with_cross_reference() -> None:
                        "十一", "十二", "十三", "十四", "签署"]
     # a filled-in signature block is a clause of its own: who signed, where to reach them
     assert "負責人：高泉清" in c["签署"].text and "高泉清" not in c["十四"].text
+    # the web page's footer after it ("Next", "© 2020 溫度部落") is no text of the contract
+    assert c["签署"].text.endswith("會員帳號/編號：\n請簽名：")
     assert all(x.chapter is None for x in k.clauses)
     assert c["十二"].text.startswith("管轄")
 
