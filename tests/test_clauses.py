@@ -385,3 +385,18 @@ def test_a_heading_may_list_its_topics_between_semicolons() -> None:
     assert (c["第一条"].title, c["第一条"].text) == ("期限；试用期；终止", "期限；试用期；终止")
     # a sentence's clauses run longer than topics: text, not a title
     assert c["第二条"].title is None
+
+
+CONTENTS = "协议书\n目录\n一、工程概况\n二、签订时间\n三、签订地点\n四、补充协议\n五、合同生效\n"
+AGREEMENT = ("一、工程概况\n工程名称：某工程。\n二、签订时间\n本合同于2024年签订。\n"
+             "三、签订地点 本合同在北京签订。\n四、补充协议\n合同未尽事宜另行约定。\n"
+             "五、合同生效\n本合同自签字之日起生效。\n")
+
+
+def test_a_heading_of_the_contents_is_cut_from_the_text_it_lost_its_line_break_to() -> None:
+    c = _by_id(split_clauses(CONTENTS + AGREEMENT, "x"))
+    assert (c["三"].title, c["三"].text) == ("签订地点", "本合同在北京签订。")
+    assert (c["四"].title, c["四"].text) == ("补充协议", "合同未尽事宜另行约定。")
+    # without a table of contents naming the heading, the line is not guessed at
+    c = _by_id(split_clauses("协议书\n" + AGREEMENT, "x"))
+    assert (c["三"].title, c["三"].text) == (None, "签订地点 本合同在北京签订。")

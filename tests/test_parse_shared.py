@@ -320,6 +320,10 @@ def test_construction_contract_clauses_no_longer_swallow_the_next() -> None:
     assert c["第三部分 1.10.3"].parent == "第三部分 1.10"
     assert "附件4#2" not in c and c["附件4"].title == "主要建设工程文件目录"
     assert c["附件"].text.startswith("协议书附件：")  # the list of the annexes
+    # a heading of the 目录 run into its text on one line is cut from it
+    assert (c["19.2"].title, c["19.2"].text) == ("对承包人索赔的处理", "对承包人索赔的处理如下：")
+    pdf = ids(parsed("建设工程施工合同.pdf"))
+    assert (pdf["十"].title, pdf["十"].text) == ("签订地点", "本合同在 签订。")
 
 
 def test_technology_contracts_keep_their_clauses_and_drop_notes() -> None:
