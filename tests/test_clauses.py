@@ -400,3 +400,20 @@ def test_a_heading_of_the_contents_is_cut_from_the_text_it_lost_its_line_break_t
     # without a table of contents naming the heading, the line is not guessed at
     c = _by_id(split_clauses("协议书\n" + AGREEMENT, "x"))
     assert (c["三"].title, c["三"].text) == (None, "签订地点 本合同在北京签订。")
+
+
+def test_a_list_of_provisions_too_long_to_quote_whole_becomes_clauses() -> None:
+    """Items averaging 60 characters or less stay in their clause's text, unless there are so
+    many provisions that the list is over 400 characters; a long list of words stays."""
+    provisions = [f"甲方应按约定履行第{n}项义务，未按约定履行的，应当赔偿乙方因此遭受的全部损失。"
+                  for n in range(1, 12)]
+    lines = "\n".join(f"{n}、{p}" for n, p in enumerate(provisions, 1))
+    c = _by_id(split_clauses(f"租赁合同\n一、租金每月一千元。\n二、其它约定事项：\n{lines}\n"
+                             "三、本协议一式二份。\n", "x"))
+    assert [k for k in c if k.startswith("二")] == ["二"] + [f"二第{n}项" for n in range(1, 12)]
+    assert c["二第3项"].text == provisions[2]
+    words = "\n".join(f"{n}、第{n}号设备的安装调试说明书及合格证" for n in range(1, 31))
+    c = _by_id(split_clauses(f"供货合同\n一、甲方交付下列文件：\n{words}\n二、本协议一式二份。\n",
+                             "x"))
+    assert list(c) == ["一", "二"]
+    assert c["一"].text.endswith("\n30、第30号设备的安装调试说明书及合格证")

@@ -158,9 +158,13 @@ def test_docx_cn_clauses() -> None:
     assert k.title == "房屋租赁合同"
     assert k.parties == {"甲方": "出租人", "乙方": "承租人"}
     # the signature block is not the end of 七 (left blank, it is dropped)
-    assert list(c) == ["一", "二", "三", "四", "五", "六", "七"]
-    assert "1、甲方提供完好的房屋及设施" in c["六"].text
-    assert "9、如乙方需装修的" in c["六"].text
+    items = [f"六第{n}项" for n in range(1, 12)]
+    assert list(c) == ["一", "二", "三", "四", "五", "六", *items, "七"]
+    # 六's eleven provisions (455 characters) are quoted one by one, not as one answer
+    assert c["六"].text == "租赁期间的其它约定事项:"
+    assert c["六第1项"].text.startswith("甲方提供完好的房屋及设施")
+    assert c["六第9项"].text.startswith("如乙方需装修的")
+    assert c["六第11项"].parent == "六" and c["六第11项"].text.startswith("房内清单：")
     assert c["七"].text == "本协议一式二份，甲乙双方各执一份。"
 
 

@@ -18,9 +18,10 @@ How the tree is built (see also ``index.structure.numbering`` for the label fami
 * Ids are the labels as written with half-width digits and no trailing punctuation: "7.2",
   "2.1.1.1", "第十二条", "第一條", "1-1"; 一、 gives "一", "1、"/"1." give "1".
 * List items （一） (1) ① — and 一、 / 1. nested under a clause — stay inside their clause's text,
-  one per line, unless there are at least two of them and they average more than 60 characters:
-  then they become child clauses with id parent + item label: "第五条（二）", "3.2(1)",
-  "第三条第1项" (for 1. / 1、 items), "第六條一" is written "第六條（一）" for 一、 items.
+  one per line, unless there are at least two of them and they average more than 60 characters,
+  or more than 30 in a list over 400 (too long to quote whole): then they become child clauses
+  with id parent + item label: "第五条（二）", "3.2(1)", "第三条第1项" (for 1. / 1、 items),
+  "第六條一" is written "第六條（一）" for 一、 items.
 * A heading with no body ("2.3 维护响应时间") gets ``title``; its text is the paragraphs that
   follow it, or the title itself when only sub-clauses follow.
 * Ids are unique within a contract: when numbering restarts (an annex, a second part), later
@@ -43,6 +44,9 @@ from .numbering import ITEM_FAMILIES, Label, annex_of_part
 from .tree import Node, build_tree
 
 ITEM_PROMOTE_CHARS = 60  # list items averaging more than this become clauses of their own
+# ... and so do the items of a list too long to quote as one answer (a phone's screen), when
+# they are provisions (averaging over half of the above), not words or fields
+LIST_PROMOTE_CHARS = 400
 TITLE_MAX = 24  # longest heading title ("维护响应时间")
 
 _SENTENCE_PUNCT = re.compile(r"[。；;，,：:！!？?]")
@@ -215,12 +219,15 @@ def _emit(root: Node, text: str, contract: str,
 
 
 def _promote(items: list[Node]) -> bool:
-    """Whether list items are long enough to be clauses: sized as read, with the lines the
-    last gave back to its parent (giving them back merges no items into their parent)."""
+    """Whether list items are long enough to be clauses, or so many provisions that the list is
+    too long to quote whole: sized as read, with the lines the last gave back to its parent
+    (giving them back merges no items into their parent)."""
     if len(items) < 2:
         return False
     sizes = [len(it.body) + sum(len(x) for x in it.extra) + it.gave for it in items]
-    return sum(sizes) / len(sizes) > ITEM_PROMOTE_CHARS
+    average = sum(sizes) / len(sizes)
+    return average > ITEM_PROMOTE_CHARS or (sum(sizes) > LIST_PROMOTE_CHARS
+                                            and average > ITEM_PROMOTE_CHARS / 2)
 
 
 def _flatten(node: Node) -> list[str]:
