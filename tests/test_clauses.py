@@ -417,3 +417,15 @@ def test_a_list_of_provisions_too_long_to_quote_whole_becomes_clauses() -> None:
                              "x"))
     assert list(c) == ["一", "二"]
     assert c["一"].text.endswith("\n30、第30号设备的安装调试说明书及合格证")
+
+
+def test_a_blank_drawn_wide_makes_no_item_longer() -> None:
+    """A PDF reads a blank to fill in as one space, a DOCX as the many it is drawn with: the
+    same items are text of their clause in both."""
+    def tree(blank: str) -> list[str]:
+        return list(_tree(
+            "委托合同\n第一条 违约责任\n"
+            f"（一）甲方逾期{blank}日支付委托费用的，应当按{blank}的标准支付违约金。\n"
+            f"（二）乙方逾期{blank}日交付成果的，应当按{blank}的标准支付违约金。\n"
+            "第二条 本合同自签字之日起生效。\n"))
+    assert tree(" ") == tree(" " * 20) == tree("\u3000" * 8) == ["第一条", "第二条"]

@@ -362,6 +362,18 @@ def test_the_lease_handover_list_is_an_annex_of_its_own() -> None:
     assert "项目：冷水" not in c["第二十一条"].text and "签名/盖章" not in c["第二十一条"].text
 
 
+def test_the_pdf_and_the_word_file_of_one_contract_split_alike() -> None:
+    """委托合同 as a PDF and as its Word original: the same clauses, though the Word file draws
+    its blanks with many spaces (第五条, 第十一条 were split into items in it only)."""
+    pdf = ids(parsed("委托合同.pdf"))
+    word = ids(parsed("委托合同（Word原版）.docx"))
+    assert list(pdf) == list(word)
+    assert "第五条（二）" not in word and "第十一条（七）" in pdf
+    # the three ways to set the term are choices of its one sentence, as in the PDF
+    labour = ids(parsed("劳动合同（Word原版）.docx"))
+    assert "第一条第1项" not in labour and "\n3.以完成一定工作任务为期限" in labour["第一条"].text
+
+
 def test_a_list_of_annexes_not_attached_is_no_annex() -> None:
     """劳动合同（已填写样例）: "附件：" then 附件一：《岗位说明书》 … 附件四：…, none attached: one
     clause listing them, and the filled signature block after it signs the contract."""

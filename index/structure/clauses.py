@@ -36,7 +36,7 @@ from collections.abc import Sequence
 from dataclasses import replace
 
 from ..models import PAGE_BREAK, Clause
-from ..text import HAN, to_simplified
+from ..text import HAN, printed_length, to_simplified
 from .body import body_lines
 from .closing import is_filled
 from .lists import end_lists, split_items
@@ -221,10 +221,12 @@ def _emit(root: Node, text: str, contract: str,
 def _promote(items: list[Node]) -> bool:
     """Whether list items are long enough to be clauses, or so many provisions that the list is
     too long to quote whole: sized as read, with the lines the last gave back to its parent
-    (giving them back merges no items into their parent)."""
+    (giving them back merges no items into their parent), a run of blanks counted as one (a
+    blank to fill in is as wide as its source draws it)."""
     if len(items) < 2:
         return False
-    sizes = [len(it.body) + sum(len(x) for x in it.extra) + it.gave for it in items]
+    sizes = [printed_length(it.body) + sum(map(printed_length, it.extra)) + it.gave
+             for it in items]
     average = sum(sizes) / len(sizes)
     return average > ITEM_PROMOTE_CHARS or (sum(sizes) > LIST_PROMOTE_CHARS
                                             and average > ITEM_PROMOTE_CHARS / 2)
