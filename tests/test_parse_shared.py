@@ -343,9 +343,14 @@ def test_technology_contracts_keep_their_clauses_and_drop_notes() -> None:
     assert "培训" not in c["附件三 13"].text and "附件三 14" not in c
     soft = parsed("计算机软件许可证协议书.txt")
     s = ids(soft)
-    assert "B.初始培训服务" not in s["附件二 2"].text  # section B is the annex's own
-    assert "\nB.初始培训服务\n" in s["附件二"].text
-    assert s["附件二"].text.endswith("培训时间将安排2至3段。")
+    # 附件二's sections A. (paragraphs 1. 2., cited "附件二A-1段") and B. ("附件二第B节") are
+    # clauses under it; section B is no longer the annex's own text
+    assert children(soft, "附件二") == ["附件二 A", "附件二 B"]
+    assert children(soft, "附件二 A") == ["附件二 A第1项", "附件二 A第2项"]
+    assert s["附件二"].text == "许可方初始提供的范围"
+    assert "B.初始培训服务" not in s["附件二 A第2项"].text
+    assert s["附件二 B"].title == "初始培训服务"
+    assert s["附件二 B"].text.endswith("培训时间将安排2至3段。")
     assert not any("评述" in x.text or "计算机系统”是设备" in x.text for x in soft.clauses)
     assert "签字：" not in s["11-6"].text and "签署" not in s
     service = parsed("技术服务合同.txt")
