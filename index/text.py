@@ -29,6 +29,7 @@ HAN = "".join(f"{chr(first)}-{chr(last)}" for first, last in HAN_RANGES)
 # Compatibility ideographs (豈 … 﫿): a PDF's glyph map can give them; NFKC folds them to HAN.
 HAN_COMPAT = "\uf900-\ufaff"
 _HAN_RE = re.compile(f"[{HAN}]")
+_BLANKS_RE = re.compile(r"\s+")
 # Orthographic variants common in contracts (older or Taiwan usage after t2s) -> one form.
 _VARIANTS = (("帐", "账"), ("部份", "部分"), ("其它", "其他"), ("资讯", "信息"), ("签属", "签署"))
 # Where a sentence (or a clause part) may end: after 。！？； and a line break.
@@ -65,6 +66,13 @@ def to_script(text: str, script: Script) -> str:
 def han_characters(text: str) -> str:
     """The Chinese characters of ``text``, in order (what tells its script)."""
     return "".join(_HAN_RE.findall(text))
+
+
+def printed_length(text: str) -> int:
+    """The characters of ``text``, a run of blanks counted as one: the same wording measures
+    the same from a PDF (a blank to fill in read as one space) and from a DOCX (the blank's
+    many spaces)."""
+    return len(_BLANKS_RE.sub(" ", text))
 
 
 def detect_script(text: str) -> Script:

@@ -135,3 +135,38 @@ def test_a_chapter_announcing_its_clauses_is_their_parent() -> None:
         (None, 1), ("附件一", 2), ("附件一", 2)]
     # an annex's heading carries its clauses even when it announces nothing (test_clause_ends)
     assert [c[k].parent for k in ("附件二 1", "附件二 2")] == ["附件二", "附件二"]
+
+
+def test_the_lettered_sections_of_an_annex_are_clauses() -> None:
+    """附件二 is in sections Ａ．安装及初始改制 (paragraphs 1. 2.) and Ｂ．初始培训服务, which the
+    contract cites ("附件二第B节", "附件二A-1段"): each a clause under the annex, not its text."""
+    first = ("依第3-1款规定交付的许可软件将运行在指定的CPU上，如果为初步使用的目的而需再改制软件"
+             "的话，则此改制软件将合并到该许可软件，其费用由许可方承担。")
+    text = ("计算机软件许可证协议书\n第一条 许可方应根据附件二提供安装和培训。\n"
+            "第二条 附加培训不受附件二第B节的限制。\n附件二\n许可方初始提供的范围\n"
+            "Ａ．安装及初始改制\n基于上述情况，许可方表示并同意：\n"
+            f"１．{first}\n２．许可软件的安装将由许可方的专家来完成，其费用将作为许可费的一部分，"
+            "被许可方估计许可方专家为此项服务的工时将达若干人小时。\n"
+            "Ｂ．初始培训服务\n许可方将在指定CPU所在地对被许可方指定的人员进行培训。\n")
+    c = _by_id(split_clauses(text, "x"))
+    assert [k for k in c if k.startswith("附件")] == [
+        "附件二", "附件二 A", "附件二 A第1项", "附件二 A第2项", "附件二 B"]
+    assert c["附件二"].text == "许可方初始提供的范围"
+    assert (c["附件二 A"].parent, c["附件二 A"].title, c["附件二 A"].text) == (
+        "附件二", "安装及初始改制", "基于上述情况，许可方表示并同意：")
+    assert (c["附件二 A第1项"].parent, c["附件二 A第1项"].text) == ("附件二 A", first)
+    assert (c["附件二 B"].parent, c["附件二 B"].title) == ("附件二", "初始培训服务")
+    assert c["附件二 B"].text == "许可方将在指定CPU所在地对被许可方指定的人员进行培训。"
+
+
+def test_lettered_lines_inside_a_clause_or_in_sentences_stay_text() -> None:
+    """A、目的地 B、合同号 under a numbered clause of an annex are lines of it, and an annex's
+    "A.合同生效后30天内，…" is a sentence, not a section's heading."""
+    text = ("技术引进合同\n第一条 转让方应按附件三发运。\n第二条 唛头见附件三。\n附件三\n"
+            "1. 每件包装箱上应标明：\nA、目的地\nB、合同号\n附件四\n"
+            "A.合同生效后30天内，被转让方支付15%的技术转让费。\n"
+            "B.阶段2开始后30天内，被转让方支付25%的技术转让费。\n")
+    c = _by_id(split_clauses(text, "x"))
+    assert [k for k in c if k.startswith("附件")] == ["附件三", "附件三 1", "附件四"]
+    assert c["附件三 1"].text == "每件包装箱上应标明：\nA、目的地\nB、合同号"
+    assert c["附件四"].text.startswith("A.合同生效后30天内")

@@ -20,19 +20,25 @@ def test_the_next_alternative_after_a_list_is_its_parents() -> None:
             "对于暂估价项目，采取以下第 1 种方式确定。\n第 1 种方式：由承包人招标：\n"
             f"（1）{long}；\n（2）{long}；\n"
             "第 2 种方式：由发包人和承包人共同招标确定。\n双方另行约定分工。\n"
-            "1.2 不属于依法必须招标的暂估价项目\n由承包人自行确定。\n"
+            "1.2 不属于依法必须招标的暂估价项目\nA．安装及初始改制\n许可方负责安装。\n"
+            f"（1）{long}；\n（2）{long}。\n"
+            "B．初始培训服务\n许可方将提供培训。\n"
             "附件二\n许可方初始提供的范围\nA．安装及初始改制\n许可方负责安装。\n"
             "1．许可软件将运行在指定的CPU上。\n2．安装由许可方的专家完成。\n"
             "B．初始培训服务\n许可方将提供培训。\n")
     c = _by_id(text)
-    assert list(c) == ["第一条", "1.1", "1.1(1)", "1.1(2)", "1.2",
-                       "附件二", "附件二 1", "附件二 2"]
+    assert list(c) == ["第一条", "1.1", "1.1(1)", "1.1(2)", "1.2", "1.2(1)", "1.2(2)",
+                       "附件二", "附件二 A", "附件二 B"]
     assert c["1.1(2)"].text == f"{long}；"
     assert c["1.1"].text == ("对于暂估价项目，采取以下第 1 种方式确定。\n"
                              "第 1 种方式：由承包人招标：\n"
                              "第 2 种方式：由发包人和承包人共同招标确定。\n双方另行约定分工。")
-    assert c["附件二 2"].text == "安装由许可方的专家完成。"
-    assert c["附件二"].text.endswith("许可方负责安装。\nB．初始培训服务\n许可方将提供培训。")
+    assert c["1.2(2)"].text == f"{long}。"
+    assert c["1.2"].text.endswith("许可方负责安装。\nB．初始培训服务\n许可方将提供培训。")
+    # in an annex, lettered headings are its sections (test_annexes.py)
+    assert c["附件二 A"].text == ("许可方负责安装。\n1．许可软件将运行在指定的CPU上。\n"
+                                 "2．安装由许可方的专家完成。")
+    assert c["附件二 B"].text == "许可方将提供培训。"
 
 
 def test_a_paragraph_after_one_paragraph_items_that_speaks_of_them_is_the_parents() -> None:

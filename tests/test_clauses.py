@@ -376,3 +376,56 @@ def test_a_list_starts_at_one_under_each_clause() -> None:
     t = _tree(text)
     assert list(t) == ["第一条", "第二条"]
     assert t["第二条"] == "乙方应：\n（4）交货；\n（5）保修。"
+
+
+def test_a_heading_may_list_its_topics_between_semicolons() -> None:
+    text = ("许可协议\n第一条 期限；试用期；终止\n1-1 本协议自签字之日起生效。\n"
+            "第二条 乙方应按时付款；逾期付款的应支付违约金\n2-1 付款期限为十日。\n")
+    c = _by_id(split_clauses(text, "x"))
+    assert (c["第一条"].title, c["第一条"].text) == ("期限；试用期；终止", "期限；试用期；终止")
+    # a sentence's clauses run longer than topics: text, not a title
+    assert c["第二条"].title is None
+
+
+CONTENTS = "协议书\n目录\n一、工程概况\n二、签订时间\n三、签订地点\n四、补充协议\n五、合同生效\n"
+AGREEMENT = ("一、工程概况\n工程名称：某工程。\n二、签订时间\n本合同于2024年签订。\n"
+             "三、签订地点 本合同在北京签订。\n四、补充协议\n合同未尽事宜另行约定。\n"
+             "五、合同生效\n本合同自签字之日起生效。\n")
+
+
+def test_a_heading_of_the_contents_is_cut_from_the_text_it_lost_its_line_break_to() -> None:
+    c = _by_id(split_clauses(CONTENTS + AGREEMENT, "x"))
+    assert (c["三"].title, c["三"].text) == ("签订地点", "本合同在北京签订。")
+    assert (c["四"].title, c["四"].text) == ("补充协议", "合同未尽事宜另行约定。")
+    # without a table of contents naming the heading, the line is not guessed at
+    c = _by_id(split_clauses("协议书\n" + AGREEMENT, "x"))
+    assert (c["三"].title, c["三"].text) == (None, "签订地点 本合同在北京签订。")
+
+
+def test_a_list_of_provisions_too_long_to_quote_whole_becomes_clauses() -> None:
+    """Items averaging 60 characters or less stay in their clause's text, unless there are so
+    many provisions that the list is over 400 characters; a long list of words stays."""
+    provisions = [f"甲方应按约定履行第{n}项义务，未按约定履行的，应当赔偿乙方因此遭受的全部损失。"
+                  for n in range(1, 12)]
+    lines = "\n".join(f"{n}、{p}" for n, p in enumerate(provisions, 1))
+    c = _by_id(split_clauses(f"租赁合同\n一、租金每月一千元。\n二、其它约定事项：\n{lines}\n"
+                             "三、本协议一式二份。\n", "x"))
+    assert [k for k in c if k.startswith("二")] == ["二"] + [f"二第{n}项" for n in range(1, 12)]
+    assert c["二第3项"].text == provisions[2]
+    words = "\n".join(f"{n}、第{n}号设备的安装调试说明书及合格证" for n in range(1, 31))
+    c = _by_id(split_clauses(f"供货合同\n一、甲方交付下列文件：\n{words}\n二、本协议一式二份。\n",
+                             "x"))
+    assert list(c) == ["一", "二"]
+    assert c["一"].text.endswith("\n30、第30号设备的安装调试说明书及合格证")
+
+
+def test_a_blank_drawn_wide_makes_no_item_longer() -> None:
+    """A PDF reads a blank to fill in as one space, a DOCX as the many it is drawn with: the
+    same items are text of their clause in both."""
+    def tree(blank: str) -> list[str]:
+        return list(_tree(
+            "委托合同\n第一条 违约责任\n"
+            f"（一）甲方逾期{blank}日支付委托费用的，应当按{blank}的标准支付违约金。\n"
+            f"（二）乙方逾期{blank}日交付成果的，应当按{blank}的标准支付违约金。\n"
+            "第二条 本合同自签字之日起生效。\n"))
+    assert tree(" ") == tree(" " * 20) == tree("\u3000" * 8) == ["第一条", "第二条"]

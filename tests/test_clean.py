@@ -53,6 +53,16 @@ def test_site_tail_goes_and_page_breaks_stay() -> None:
     assert out.count("\f") == text.count("\f")
 
 
+def test_a_web_page_footer_after_the_contract_goes() -> None:
+    """A contract copied from a web page ends with the page's "Next" link and its © line."""
+    body = "\n".join(f"{i}.1 第{i}条的内容写在这里。" for i in range(1, 7))
+    text = body + "\n乙方：\n請簽名：\nNext\n© 2020 溫度部落\n"
+    assert drop_site_tail(text) == body + "\n乙方：\n請簽名："
+    # only as lines of their own: a clause may speak of the next payment
+    kept = body + "\nNext payment 下一期付款。\n"
+    assert drop_site_tail(kept) == kept
+
+
 def test_clean_keeps_form_feeds_and_folds_digits() -> None:
     text = "第１条 甲方应付款。\f第２条 乙方应交货。"
     assert clean_text(text) == "第1条 甲方应付款。\f第2条 乙方应交货。"

@@ -18,7 +18,7 @@ from bot.outline import format_tree
 SITE_WORDS = (
     "原创力", "book118", "VIP", "文档评论", "文檔評論", "下载", "下載", "本站", "人人文庫",
     "溫馨提示", "您可能关注的文档", "实名认证", "相关文档", "最新文檔", "版權說明",
-    "必威", "足球投注", "体育官网",
+    "必威", "足球投注", "体育官网", "©",
 )
 PINYIN_RE = re.compile(r"\([a-zü]*[āáǎàēéěèīíǐìōóǒòūúǔùǖǘǚǜ][a-zü]*\)")
 
@@ -158,9 +158,13 @@ def test_docx_cn_clauses() -> None:
     assert k.title == "房屋租赁合同"
     assert k.parties == {"甲方": "出租人", "乙方": "承租人"}
     # the signature block is not the end of 七 (left blank, it is dropped)
-    assert list(c) == ["一", "二", "三", "四", "五", "六", "七"]
-    assert "1、甲方提供完好的房屋及设施" in c["六"].text
-    assert "9、如乙方需装修的" in c["六"].text
+    items = [f"六第{n}项" for n in range(1, 12)]
+    assert list(c) == ["一", "二", "三", "四", "五", "六", *items, "七"]
+    # 六's eleven provisions (455 characters) are quoted one by one, not as one answer
+    assert c["六"].text == "租赁期间的其它约定事项:"
+    assert c["六第1项"].text.startswith("甲方提供完好的房屋及设施")
+    assert c["六第9项"].text.startswith("如乙方需装修的")
+    assert c["六第11项"].parent == "六" and c["六第11项"].text.startswith("房内清单：")
     assert c["七"].text == "本协议一式二份，甲乙双方各执一份。"
 
 
@@ -197,6 +201,8 @@ def test_traditional_cn_clauses_with_cross_reference() -> None:
                        "十一", "十二", "十三", "十四", "签署"]
     # a filled-in signature block is a clause of its own: who signed, where to reach them
     assert "負責人：高泉清" in c["签署"].text and "高泉清" not in c["十四"].text
+    # the web page's footer after it ("Next", "© 2020 溫度部落") is no text of the contract
+    assert c["签署"].text.endswith("會員帳號/編號：\n請簽名：")
     assert all(x.chapter is None for x in k.clauses)
     assert c["十二"].text.startswith("管轄")
 
@@ -231,6 +237,7 @@ def test_text_articles_with_dash_numbers() -> None:
     assert (c["第一条"].title, c["1-1"].parent) == ("定义", "第一条")
     assert c["3-5-1"].parent == "3-5"
     assert c["第十条"].title == "原创性担保"
+    assert c["第四条"].title == "期限；试用期；终止；终止前的权利及义务"
     assert "第10条" not in c  # "第１０条所规定者外" is a reference in mid-sentence
     articles = [x.clause for x in k.clauses if re.fullmatch(r"第.+条", x.clause)]
     assert len(articles) == 11
@@ -317,6 +324,10 @@ def test_construction_contract_clauses_no_longer_swallow_the_next() -> None:
     assert c["第三部分 1.10.3"].parent == "第三部分 1.10"
     assert "附件4#2" not in c and c["附件4"].title == "主要建设工程文件目录"
     assert c["附件"].text.startswith("协议书附件：")  # the list of the annexes
+    # a heading of the 目录 run into its text on one line is cut from it
+    assert (c["19.2"].title, c["19.2"].text) == ("对承包人索赔的处理", "对承包人索赔的处理如下：")
+    pdf = ids(parsed("建设工程施工合同.pdf"))
+    assert (pdf["十"].title, pdf["十"].text) == ("签订地点", "本合同在 签订。")
 
 
 def test_technology_contracts_keep_their_clauses_and_drop_notes() -> None:
@@ -332,9 +343,14 @@ def test_technology_contracts_keep_their_clauses_and_drop_notes() -> None:
     assert "培训" not in c["附件三 13"].text and "附件三 14" not in c
     soft = parsed("计算机软件许可证协议书.txt")
     s = ids(soft)
-    assert "B.初始培训服务" not in s["附件二 2"].text  # section B is the annex's own
-    assert "\nB.初始培训服务\n" in s["附件二"].text
-    assert s["附件二"].text.endswith("培训时间将安排2至3段。")
+    # 附件二's sections A. (paragraphs 1. 2., cited "附件二A-1段") and B. ("附件二第B节") are
+    # clauses under it; section B is no longer the annex's own text
+    assert children(soft, "附件二") == ["附件二 A", "附件二 B"]
+    assert children(soft, "附件二 A") == ["附件二 A第1项", "附件二 A第2项"]
+    assert s["附件二"].text == "许可方初始提供的范围"
+    assert "B.初始培训服务" not in s["附件二 A第2项"].text
+    assert s["附件二 B"].title == "初始培训服务"
+    assert s["附件二 B"].text.endswith("培训时间将安排2至3段。")
     assert not any("评述" in x.text or "计算机系统”是设备" in x.text for x in soft.clauses)
     assert "签字：" not in s["11-6"].text and "签署" not in s
     service = parsed("技术服务合同.txt")
@@ -349,6 +365,18 @@ def test_the_lease_handover_list_is_an_annex_of_its_own() -> None:
     assert c["附件"].title == "房屋交割单"
     assert "项目：冷水" in c["附件"].text.split("\n")
     assert "项目：冷水" not in c["第二十一条"].text and "签名/盖章" not in c["第二十一条"].text
+
+
+def test_the_pdf_and_the_word_file_of_one_contract_split_alike() -> None:
+    """委托合同 as a PDF and as its Word original: the same clauses, though the Word file draws
+    its blanks with many spaces (第五条, 第十一条 were split into items in it only)."""
+    pdf = ids(parsed("委托合同.pdf"))
+    word = ids(parsed("委托合同（Word原版）.docx"))
+    assert list(pdf) == list(word)
+    assert "第五条（二）" not in word and "第十一条（七）" in pdf
+    # the three ways to set the term are choices of its one sentence, as in the PDF
+    labour = ids(parsed("劳动合同（Word原版）.docx"))
+    assert "第一条第1项" not in labour and "\n3.以完成一定工作任务为期限" in labour["第一条"].text
 
 
 def test_a_list_of_annexes_not_attached_is_no_annex() -> None:

@@ -77,8 +77,10 @@ TEXT_VERSION = 6  # 6: tables as rows, sentences joined, OCR, clause-tree fixes;
 # "乙方委託甲方" in a preamble; 21: the lines after a list that are its parent's (第 2 种方式：,
 # B. after A., a closing paragraph of 上述 items) go back to it; 22: a blank item is a line of
 # the clause before it at its level, not of its parent; 23: an annex's heading is the parent of
-# the clauses under it.
-PARSE_VERSION = 23
+# the clauses under it; 24: headings with topics between semicolons, a heading of the 目录 cut
+# from its text, a web page's footer dropped, an annex's lettered sections, list items sized
+# with blank runs as one character and split when a list of provisions runs over 400.
+PARSE_VERSION = 24
 
 
 def redone_after_upgrade(manifest: Manifest) -> str | None:

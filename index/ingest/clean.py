@@ -40,6 +40,13 @@ _MASKED_ID = re.compile(r"\d{2,4}\*{3,}\d{2,4}")
 # A listed document of the hosting site: "- 某某制度.docx VIP".
 _FILE_ENTRY = re.compile(r"\.(?:docx?|pdf|pptx?|xlsx?|txt|wps)\s*(?:VIP)?\s*$", re.IGNORECASE)
 _BULLET = re.compile(r"^[-•·*]\s")
+# A web page's footer after a contract copied from it: its copyright line ("© 2020 溫度部落",
+# "Copyright © …") and the page's navigation links ("Next", "上一篇"), each a line of its own.
+_WEB_FOOTER = re.compile(
+    r"^(?:©|copyright\s*(?:©|\(c\)|\d{4}))"
+    r"|^(?:next|prev|previous|上一[页頁篇]|下一[页頁篇]|返回[顶頂]部)$",
+    re.IGNORECASE,
+)
 
 
 @lru_cache(maxsize=1)
@@ -75,7 +82,7 @@ def _is_noise_line(line: str) -> bool:
     stripped = line.strip()
     if not stripped or len(stripped) > _NOISE_MAX:
         return False
-    if _MASKED_ID.search(stripped) or _FILE_ENTRY.search(stripped):
+    if _MASKED_ID.search(stripped) or _FILE_ENTRY.search(stripped) or _WEB_FOOTER.match(stripped):
         return True
     return any(stripped.startswith(m) or (len(stripped) < 40 and m in stripped)
                for m in _site_markers())

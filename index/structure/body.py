@@ -2,7 +2,8 @@
 
 OWNER: clause tree. The contract body starts after site notices and numbered lines before the
 title, and after front-matter sections (目录, 注意事项, 使用说明, 说明, 名词解释 ...) that end at
-the title repeated or at the first party line; a table of contents is dropped.
+the title repeated or at the first party line; a table of contents is dropped, and a heading it
+names is cut from the text run into it on the same line.
 """
 
 from __future__ import annotations
@@ -17,6 +18,7 @@ from .closing import drop_notes, is_annex_title, signature_starts
 from .numbering import (
     CHAPTER_FAMILIES,
     ITEM_FAMILIES,
+    Label,
     label_at,
     parse_label,
     strip_page_furniture,
@@ -60,7 +62,10 @@ def body_lines(text: str) -> list[Line]:
     """The non-empty lines of the contract body, each with its offset in ``text``; notes after
     the contract left out, the start of its signature block marked."""
     lines = explode_long_lines(split_lines(text))
-    lines = drop_toc(lines[body_start(lines):])
+    lines = lines[body_start(lines):]
+    toc = _toc_span(lines)
+    if toc is not None:
+        lines = split_headings(lines[:toc[0]] + lines[toc[1]:], lines[toc[0]:toc[1]])
     first = next((k for k, ln in enumerate(lines) if (lab := parse_label(ln.text)) is not None
                   and lab.family not in ITEM_FAMILIES), len(lines))
     lines = [lines[k] for k in drop_notes([ln.text for ln in lines], first)]
@@ -201,6 +206,39 @@ def drop_toc(lines: list[Line]) -> list[Line]:
     (3+ entries when they start with 第X章/部分/条, 5+ for other numbers; 2/3 of lines entries).
     A table of contents comes before the first clause with a paragraph of its own (a list of
     short items in an annex is no table of contents)."""
+    span = _toc_span(lines)
+    return lines if span is None else lines[:span[0]] + lines[span[1]:]
+
+
+def split_headings(lines: list[Line], toc: list[Line]) -> list[Line]:
+    """Lines that begin with a heading of the table of contents and go on after a blank with
+    their text ("十、签订地点 本合同在 签订。", the line break lost), cut after the heading."""
+    headings = {(lab.family, lab.text): _toc_heading(ln.text, lab) for ln in toc
+                if (lab := parse_label(ln.text)) is not None}
+    out: list[Line] = []
+    for line in lines:
+        label = parse_label(line.text)
+        heading = headings.get((label.family, label.text)) if label else None
+        rest = line.text[label.end:] if label else ""
+        if (heading and rest.startswith(heading) and rest[len(heading):len(heading) + 1].isspace()
+                and rest[len(heading):].strip()):
+            assert label is not None
+            at = label.end + len(heading)
+            text = rest[len(heading):]
+            out.append(Line(line.text[:at], line.offset, line.soft, line.signature, line.annex))
+            out.append(Line(text.strip(), line.offset + at + len(text) - len(text.lstrip())))
+        else:
+            out.append(line)
+    return out
+
+
+def _toc_heading(line: str, label: Label) -> str:
+    """The heading of a table of contents' entry, without its dot leaders and page number."""
+    return re.sub(r"[.．…·\s\d]+$", "", line[label.end:].strip())
+
+
+def _toc_span(lines: list[Line]) -> tuple[int, int] | None:
+    """Where the table of contents is in ``lines`` (see ``drop_toc``), or None."""
     first = _first_clause(lines)
     for i, line in enumerate(lines[:first]):
         label = parse_label(line.text)
@@ -221,8 +259,8 @@ def drop_toc(lines: list[Line]) -> list[Line]:
         entries = sum(_is_toc_entry(ln.text) for ln in lines[i:again])
         least = 3 if label.family in CHAPTER_FAMILIES or label.family == "article" else 5
         if entries >= least and entries * 3 >= (again - i) * 2:
-            return lines[:i] + lines[again:]
-    return lines
+            return i, again
+    return None
 
 
 def _first_clause(lines: list[Line]) -> int:
@@ -246,6 +284,6 @@ def _is_toc_entry(line: str) -> bool:
     label = parse_label(line)
     if label is None or label.family in ITEM_FAMILIES:
         return False
-    body = re.sub(r"[.．…·\s\d]+$", "", line[label.end:].strip())
+    body = _toc_heading(line, label)
     return len(body) <= 60 and not _SENTENCE_PUNCT.search(body)
 

@@ -18,9 +18,10 @@ How the tree is built (see also ``index.structure.numbering`` for the label fami
 * Ids are the labels as written with half-width digits and no trailing punctuation: "7.2",
   "2.1.1.1", "第十二条", "第一條", "1-1"; 一、 gives "一", "1、"/"1." give "1".
 * List items （一） (1) ① — and 一、 / 1. nested under a clause — stay inside their clause's text,
-  one per line, unless there are at least two of them and they average more than 60 characters:
-  then they become child clauses with id parent + item label: "第五条（二）", "3.2(1)",
-  "第三条第1项" (for 1. / 1、 items), "第六條一" is written "第六條（一）" for 一、 items.
+  one per line, unless there are at least two of them and they average more than 60 characters,
+  or more than 30 in a list over 400 (too long to quote whole): then they become child clauses
+  with id parent + item label: "第五条（二）", "3.2(1)", "第三条第1项" (for 1. / 1、 items),
+  "第六條一" is written "第六條（一）" for 一、 items.
 * A heading with no body ("2.3 维护响应时间") gets ``title``; its text is the paragraphs that
   follow it, or the title itself when only sub-clauses follow.
 * Ids are unique within a contract: when numbering restarts (an annex, a second part), later
@@ -35,7 +36,7 @@ from collections.abc import Sequence
 from dataclasses import replace
 
 from ..models import PAGE_BREAK, Clause
-from ..text import HAN, to_simplified
+from ..text import HAN, printed_length, to_simplified
 from .body import body_lines
 from .closing import is_filled
 from .lists import end_lists, split_items
@@ -43,10 +44,17 @@ from .numbering import ITEM_FAMILIES, Label, annex_of_part
 from .tree import Node, build_tree
 
 ITEM_PROMOTE_CHARS = 60  # list items averaging more than this become clauses of their own
+# ... and so do the items of a list too long to quote as one answer (a phone's screen), when
+# they are provisions (averaging over half of the above), not words or fields
+LIST_PROMOTE_CHARS = 400
 TITLE_MAX = 24  # longest heading title ("维护响应时间")
 
 _SENTENCE_PUNCT = re.compile(r"[。；;，,：:！!？?]")
-_HEADING_PUNCT = re.compile(r"[。，,！!？?；;]|[：:︰]$")
+_HEADING_PUNCT = re.compile(r"[。，,！!？?]|[；;：:︰]$")
+# A heading may list its topics between semicolons ("期限；试用期；终止；终止前的权利及义务"):
+# each a few words, where a sentence's clauses run longer.
+_TOPIC_SEP = re.compile(r"[；;]")
+TOPIC_MAX = 10
 _TRAIL_PUNCT = " \t\u3000:：、.．。;；,，︰"
 _COLONS = (":", "：", "︰")
 # A text that ends introducing what follows: "…包括下列文件与许可程序：", "…达成如下协议：" (not a
@@ -211,12 +219,17 @@ def _emit(root: Node, text: str, contract: str,
 
 
 def _promote(items: list[Node]) -> bool:
-    """Whether list items are long enough to be clauses: sized as read, with the lines the
-    last gave back to its parent (giving them back merges no items into their parent)."""
+    """Whether list items are long enough to be clauses, or so many provisions that the list is
+    too long to quote whole: sized as read, with the lines the last gave back to its parent
+    (giving them back merges no items into their parent), a run of blanks counted as one (a
+    blank to fill in is as wide as its source draws it)."""
     if len(items) < 2:
         return False
-    sizes = [len(it.body) + sum(len(x) for x in it.extra) + it.gave for it in items]
-    return sum(sizes) / len(sizes) > ITEM_PROMOTE_CHARS
+    sizes = [printed_length(it.body) + sum(map(printed_length, it.extra)) + it.gave
+             for it in items]
+    average = sum(sizes) / len(sizes)
+    return average > ITEM_PROMOTE_CHARS or (sum(sizes) > LIST_PROMOTE_CHARS
+                                            and average > ITEM_PROMOTE_CHARS / 2)
 
 
 def _flatten(node: Node) -> list[str]:
@@ -263,12 +276,19 @@ def _chapter_title(body: str) -> str | None:
     return title
 
 
+def _topics_short(body: str) -> bool:
+    """Whether the parts of ``body`` between semicolons, if it has any, are each a topic."""
+    topics = _TOPIC_SEP.split(body)
+    return len(topics) == 1 or all(0 < len(t.strip()) <= TOPIC_MAX for t in topics)
+
+
 def _title_and_text(body: str, extra: list[str], has_children: bool) -> tuple[str | None, str]:
     """A short punctuation-free body followed by paragraphs or sub-clauses is a heading."""
     body = body.strip()
     title_like = (
         0 < len(body) <= TITLE_MAX
         and not _HEADING_PUNCT.search(body)
+        and _topics_short(body)
         and (extra or has_children)
     )
     if title_like:

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 
+from ..text import printed_length
 from .numbering import CHAPTER_FAMILIES, ITEM_FAMILIES, ordinal_of
 from .tree import Node
 
@@ -49,7 +50,7 @@ def end_lists(root: Node) -> None:
                 at = _closing(node)
             if at is not None:
                 node.after.extend(leaf.extra[at:])
-                child.gave += sum(len(line) for line in leaf.extra[at:])
+                child.gave += sum(map(printed_length, leaf.extra[at:]))
                 del leaf.extra[at:]
         stack.extend(node.children)
 

@@ -14,7 +14,7 @@ from ..numerals import CN_NUM, cn_to_int
 
 Family = str  # "part" "chapter" "section" "article" "cn" "cn_paren" "num_paren" "circled"
 #               "dot1".."dot4" (1. / 1.1 / 1.1.1 / 1.1.1.1) "dash2".."dash4" (1-1 / 1-1-1)
-#               "annex" (附件一 heading line)
+#               "annex" (附件一 heading line) "letter" (A. heading of a section of an annex)
 
 ITEM_FAMILIES = frozenset({"cn_paren", "num_paren", "circled"})
 CHAPTER_FAMILIES = frozenset({"part", "chapter", "section", "annex"})
@@ -73,6 +73,24 @@ def ordinal_of(line: str) -> tuple[str, int] | None:
         return "letter", ord(m.group(2)) - ord("A") + 1
     value = int(m.group(1)) if m.group(1).isdigit() else cn_to_int(m.group(1))
     return ("种", value) if value else None
+
+
+_HEADING_STOP = re.compile(r"[。，,；;：:！!？?]")
+LETTER_HEADING_MAX = 24  # characters of a lettered section's heading after its letter
+
+
+def letter_heading(line: str) -> Label | None:
+    """The letter of a lettered section's heading line ("Ａ．安装及初始改制" -> A, value 1) as a
+    label of the "letter" family, or None: a letter and its mark before a short heading."""
+    m = _ORDINAL_RE.match(unicodedata.normalize("NFKC", line[:16]))
+    if m is None or not m.group(2):
+        return None
+    rest = line[m.end():]
+    heading = rest.strip()
+    if not 0 < len(heading) <= LETTER_HEADING_MAX or _HEADING_STOP.search(heading):
+        return None
+    end = m.end() + len(rest) - len(rest.lstrip())
+    return Label("letter", (ord(m.group(2)) - ord("A") + 1,), m.group(2), end)
 
 
 @dataclass(frozen=True)

@@ -10,7 +10,14 @@ from dataclasses import dataclass, field
 
 from .body import Line
 from .closing import SIGNATURE
-from .numbering import CHAPTER_FAMILIES, ITEM_FAMILIES, Label, annex_of_part, parse_label
+from .numbering import (
+    CHAPTER_FAMILIES,
+    ITEM_FAMILIES,
+    Label,
+    annex_of_part,
+    letter_heading,
+    parse_label,
+)
 
 
 @dataclass
@@ -53,6 +60,8 @@ def build_tree(lines: list[Line]) -> Node:
         if line.signature:
             _place_signature(line, stack)
             continue
+        if label is None:
+            label = _section(line, stack)
         if label is not None:
             placed = _place(label, line, stack, last, used, opens=_opens(labels, k))
         if placed:
@@ -87,6 +96,18 @@ def _listed_annexes(lines: list[Line], labels: list[Label | None]) -> set[int]:
         if run - k > 2:
             listed.update(range(k + 1, run))
     return listed
+
+
+def _section(line: Line, stack: list[Node]) -> Label | None:
+    """The letter of a section of an annex (Ａ．安装及初始改制 … Ｂ．初始培训服务): an A. heading
+    right under the annex's own lines, or the next letter after a section's."""
+    label = letter_heading(line.text)
+    if label is None:
+        return None
+    if label.value == (1,) and stack[-1].family == "annex":
+        return label
+    at = _same_family(stack, "letter", len(stack))
+    return label if at is not None and _continues(_value(stack[at]), label.value, True) else None
 
 
 def _place_signature(line: Line, stack: list[Node]) -> None:
