@@ -274,6 +274,18 @@ def test_dev_library_off_topic(shared_searcher, question) -> None:
     assert shared_searcher.search(question).relevant is False
 
 
+@pytest.mark.parametrize("word, relevant", [
+    ("违约金", True), ("保密", True), ("发票", True), ("外星人", False), ("火星", False),
+])
+def test_dev_library_one_word_questions(shared_searcher, word, relevant) -> None:
+    """A question of one word, as people type into a chat: a contract word is answered, a word
+    no contract speaks of is refused."""
+    result = shared_searcher.search(word)
+    assert result.relevant is relevant
+    if relevant:
+        assert word in (result.hits[0].clause.text_simplified or result.hits[0].clause.text)
+
+
 def test_dev_library_scope_and_roles(shared_searcher) -> None:
     res = shared_searcher.search("维护协议里技术支持响应时间是多少", top_k=3)
     assert res.scope == "cs-maintenance"
