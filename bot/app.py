@@ -188,7 +188,7 @@ def build_application(settings: Settings, *, searcher: Searcher | None = None,
     app.add_handler(CommandHandler("feedback", votes.cmd_feedback))
     new = filters.UpdateType.MESSAGE  # an edited upload or /reindex is not done again
     app.add_handler(CommandHandler("reindex", admin.cmd_reindex, filters=new))
-    app.add_handler(CallbackQueryHandler(asking.on_more, pattern=r"^more:"))
+    app.add_handler(CallbackQueryHandler(asking.on_more, pattern=r"^(?:more|near):"))
     app.add_handler(CallbackQueryHandler(admin.on_upload_button, pattern=r"^upload:"))
     app.add_handler(CallbackQueryHandler(votes.on_vote, pattern=rf"^{votes.PREFIX}"))
     app.add_handler(MessageHandler(new & filters.Document.ALL, receiving.on_document))

@@ -151,7 +151,7 @@ def page_messages(context: Ctx, page: MorePage) -> tuple[list[str], InlineKeyboa
         shown = dataclasses.replace(result, relevant=True)
         key = chat_state(context).keep(MorePage(shown, 0, size, script, unsure=True))
         rows.append([InlineKeyboardButton(texts.say(texts.CLOSEST, script),
-                                          callback_data=f"more:{key}")])
+                                          callback_data=f"near:{key}")])
     rows = [r for r in rows if r]
     return messages, InlineKeyboardMarkup(rows) if rows else None
 
@@ -180,7 +180,8 @@ async def on_more(update: Update, context: Ctx) -> None:
             stored.result, hits=hits[:stored.offset] + rest))
     if stored is None or stored.offset >= len(stored.result.hits):
         script: Script = asker_script(update, context)
-        await reply(query.message, texts.say(texts.NO_MORE, script))
+        gone = texts.CLOSEST_GONE if (query.data or "").startswith("near:") else texts.NO_MORE
+        await reply(query.message, texts.say(gone, script))
         return
     sent = await send_answer(query.message, *page_messages(context, stored))
     chat_state(context).add_to_answer(query.message.message_id, sent)

@@ -70,6 +70,7 @@ UNKNOWN_COMMAND = "没有这个命令：{command}。/help 查看可用的命令�
 MORE = "更多"
 CLOSEST = "仍然显示最接近的条款"  # under a refusal: the user may judge the closest clauses
 UNSURE = "这些条款不一定回答了问题，仅供参考："
+CLOSEST_GONE = "这些条款已显示过或已过期，请重新提问。"  # pressed twice, or after a restart
 NO_MORE = "没有更多结果了。"
 VOTE_UP, VOTE_DOWN = "👍", "👎"
 VOTE_THANKS = "已记录，谢谢反馈。"

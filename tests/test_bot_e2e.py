@@ -196,14 +196,17 @@ def press(data: str, message_id: int) -> dict:
                         "chat": {"id": PRIVATE, "type": "private"}}}
 
 
-@pytest.mark.parametrize("question, button, lead", [
-    ("明天的天气怎么样", "仍然显示最接近的条款", "这些条款不一定回答了问题，仅供参考："),
-    ("明天的天氣怎麼樣", "仍然顯示最接近的條款", "這些條款不一定回答了問題，僅供參考："),
+@pytest.mark.parametrize("question, button, lead, gone", [
+    ("明天的天气怎么样", "仍然显示最接近的条款", "这些条款不一定回答了问题，仅供参考：",
+     "这些条款已显示过或已过期，请重新提问。"),
+    ("明天的天氣怎麼樣", "仍然顯示最接近的條款", "這些條款不一定回答了問題，僅供參考：",
+     "這些條款已顯示過或已過期，請重新提問。"),
 ])
 async def test_a_refusal_offers_the_closest_clauses_marked_unsure(
-        tmp_path: Path, question: str, button: str, lead: str) -> None:
+        tmp_path: Path, question: str, button: str, lead: str, gone: str) -> None:
     """Nothing seemed relevant: the refusal carries one button, and pressing it quotes the
-    closest clauses under a line that says they may not answer; the button then goes."""
+    closest clauses under a line that says they may not answer; the button then goes, and a
+    second press (a stale client) says they were shown."""
     async with running_bot(tmp_path) as api:
         api.push("message", message(PRIVATE, question, message_id=7))
         [refusal] = await api.wait_for("sendMessage", 1)
@@ -212,6 +215,10 @@ async def test_a_refusal_offers_the_closest_clauses_marked_unsure(
         api.push("callback_query", press(offer["callback_data"], 5000))
         closest = (await api.wait_for("sendMessage", 2))[-1]
         cleared = api.sent("editMessageReplyMarkup")
+        count = len(api.sent("sendMessage"))
+        api.push("callback_query", press(offer["callback_data"], 5000))
+        again = (await api.wait_for("sendMessage", count + 1))[-1]
+    assert again["text"] == gone
     assert "《" not in refusal["text"] and "/contracts" in refusal["text"]
     assert closest["text"].startswith(f"<i>{lead}</i>") and "《" in closest["text"]
     assert html_errors(closest["text"]) == []
