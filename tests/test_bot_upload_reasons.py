@@ -51,7 +51,7 @@ async def real_bot(tmp_path: Path) -> AsyncIterator[FakeBotApi]:
                         allowed_chats=frozenset({ADMIN}), admins=frozenset({ADMIN}),
                         embed_model="use-multilingual")
     try:
-        async with running(build_application(settings)):
+        async with running(build_application(settings), api=server):
             yield server
     finally:
         await server.stop()

@@ -3,7 +3,6 @@ setWebhook a secret token, answers updates that carry it and refuses (403) those
 
 from __future__ import annotations
 
-import asyncio
 import json
 import socket
 from pathlib import Path
@@ -50,11 +49,14 @@ async def test_webhook_checks_the_secret_and_listens_on_the_urls_path(tmp_path: 
             root = await client.post(f"http://127.0.0.1:{port}/", content=update(3, "x"),
                                      headers={"Content-Type": "application/json",
                                               HEADER: SECRET})
-            await asyncio.sleep(0.5)
-            assert api.sent() == []  # none of them was handled
+            await api.settled()
+            assert api.received == set()  # none of them reached the bot (answered before)
             good = await client.post(url, content=update(4, "乙方响应时间是多少"), headers={
                 "Content-Type": "application/json", HEADER: SECRET})
-            [sent] = await api.wait_for("sendMessage", 1)
+            await api.wait_for("sendMessage", 1)
+            await api.settled()
+            [sent] = api.sent()
+    assert api.received == api.handled == {4}
     assert (plain.status_code, wrong.status_code, root.status_code) == (403, 403, 404)
     assert good.status_code == 200
     assert sent["chat_id"] == CHAT and "› 2.1" in sent["text"]
