@@ -98,7 +98,7 @@ async def team_bot(tmp_path: Path, layout: Mapping[str, Sequence[dict]], *,
     app = build_application(config, searcher=searcher, build=build)
     options = None
     if webhook:
-        from bot.app import webhook_options
+        from bot.webhook import webhook_options
 
         options = webhook_options(config)
     try:

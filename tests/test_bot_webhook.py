@@ -13,8 +13,8 @@ from bot_helpers import message
 from index_corpus import MAINT
 from team_bot import team_bot
 
-from bot.app import webhook_options
 from bot.settings import Settings, SettingsError
+from bot.webhook import webhook_options
 
 CHAT = 700
 SECRET = "s3cret_TOKEN-1"
@@ -112,3 +112,54 @@ def test_a_webhook_url_telegram_would_refuse_is_a_setting_error() -> None:
     local = Settings.from_env({"TELEGRAM_WEBHOOK_URL": "http://10.0.0.2:8080/hook",
                                "TELEGRAM_BASE_URL": "http://10.0.0.1:8081/bot"})
     assert local.webhook_url == "http://10.0.0.2:8080/hook"  # a self-hosted Bot API allows it
+
+
+async def test_the_secret_is_compared_in_constant_time(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """python-telegram-bot checks the header with ``!=``, which stops at the first character
+    that differs (a timing side channel); given a WebhookSecret, its check goes through
+    hmac.compare_digest. A guess of the secret's length, right but for its last character, is
+    refused as before, and so is a header that is not ASCII (no error: 403)."""
+    import hmac
+
+    compared: list[tuple[bytes, bytes]] = []
+    real = hmac.compare_digest
+
+    def compare_digest(a: bytes, b: bytes) -> bool:
+        compared.append((a, b))
+        return real(a, b)
+
+    monkeypatch.setattr(hmac, "compare_digest", compare_digest)
+    port = free_port()
+    guess = SECRET[:-1] + "2"
+    async with team_bot(tmp_path, {"": [MAINT]}, webhook=True,
+                        allowed_chats=frozenset({CHAT}),
+                        webhook_url="https://bot.example.org/hook", webhook_listen="127.0.0.1",
+                        webhook_port=port, webhook_secret=SECRET) as (api, _):
+        url = f"http://127.0.0.1:{port}/hook"
+        async with httpx.AsyncClient() as client:
+            near = await client.post(url, content=update(1, "乙方响应时间是多少"), headers={
+                "Content-Type": "application/json", HEADER: guess})
+            odd = await client.post(url, content=update(2, "乙方响应时间是多少"), headers={
+                b"Content-Type": b"application/json", HEADER.encode(): "密钥".encode()})
+            good = await client.post(url, content=update(3, "乙方响应时间是多少"), headers={
+                "Content-Type": "application/json", HEADER: SECRET})
+            await api.wait_for("sendMessage", 1)
+            await api.settled()
+    assert (near.status_code, odd.status_code, good.status_code) == (403, 403, 200)
+    assert api.received == {3}
+    checked = [pair for pair in compared if pair[1] != SECRET.encode()]  # not the good one
+    assert checked == [(SECRET.encode(), guess.encode()),
+                       (SECRET.encode(), "密钥".encode().decode("latin-1").encode())]
+
+
+def test_a_webhook_secret_is_the_string_it_holds() -> None:
+    """Sent to setWebhook, cleaned from the logs and kept in sets as the plain string is."""
+    from bot.webhook import WebhookSecret
+
+    secret = WebhookSecret(SECRET)
+    assert secret == SECRET and SECRET == secret and not (secret != SECRET)
+    assert "guess" != secret and secret != "guess" and secret != 1 and secret != b"x"
+    assert "密钥" != secret and hash(secret) == hash(SECRET) and secret in {SECRET}
+    assert json.dumps({"secret_token": secret}) == json.dumps({"secret_token": SECRET})
+
