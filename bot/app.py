@@ -37,7 +37,7 @@ from .persistence import STATE_FILE, JsonPersistence
 from .ratelimit import QuestionRate
 from .settings import Settings
 from .state import CONTEXT_TYPES, BotApp, BotState, Builder, ChatData, Ctx, UserData
-from .webhook import webhook_options
+from .webhook import listening, webhook_options
 
 log = logging.getLogger(__name__)
 COMMANDS = [
@@ -249,8 +249,7 @@ def run(settings: Settings) -> int:
     try:
         if settings.webhook_url:
             options = webhook_options(settings)
-            log.info("webhook server listening on %s:%d, path /%s", options["listen"],
-                     options["port"], options["url_path"])
+            log.info("%s", listening(options))
             app.run_webhook(**options)
         else:
             app.run_polling()

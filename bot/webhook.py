@@ -4,6 +4,7 @@ with every update, checked in constant time."""
 from __future__ import annotations
 
 import hmac
+import ipaddress
 import secrets
 from typing import Any
 from urllib.parse import urlparse
@@ -53,3 +54,24 @@ def webhook_options(settings: Settings) -> dict[str, Any]:
         "webhook_url": settings.webhook_url,
         "secret_token": secret,
     }
+
+
+def listening(options: dict[str, Any]) -> str:
+    """The start-up log line saying where the webhook server listens; one that other machines
+    can reach says so, since it speaks plain HTTP and only the TLS proxy should reach it."""
+    line = (f"webhook server listening on {options['listen']}:{options['port']}, "
+            f"path /{options['url_path']}")
+    if is_loopback(options["listen"]):
+        return line
+    return (f"{line} (reachable from other machines, in plain HTTP: let only your TLS proxy "
+            "reach this port)")
+
+
+def is_loopback(host: str) -> bool:
+    """Whether ``host`` is an address of this machine only (127.x, ::1, localhost)."""
+    if host == "localhost":
+        return True
+    try:
+        return ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        return False

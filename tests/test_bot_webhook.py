@@ -163,3 +163,24 @@ def test_a_webhook_secret_is_the_string_it_holds() -> None:
     assert "密钥" != secret and hash(secret) == hash(SECRET) and secret in {SECRET}
     assert json.dumps({"secret_token": secret}) == json.dumps({"secret_token": SECRET})
 
+
+def test_the_webhook_server_listens_on_this_machine_unless_told(tmp_path: Path) -> None:
+    """Telegram calls an HTTPS URL and the server speaks plain HTTP, so a TLS proxy is always
+    in front, most often on the same machine: by default the server listens on 127.0.0.1
+    only (it was 0.0.0.0, every interface). TELEGRAM_WEBHOOK_LISTEN=0.0.0.0 opens it, and
+    the start-up line then says other machines can reach it."""
+    from bot.webhook import listening
+
+    env = {"TELEGRAM_WEBHOOK_URL": "https://bot.example.org/telegram/contracts"}
+    local = webhook_options(Settings.from_env(env))
+    assert (local["listen"], local["port"]) == ("127.0.0.1", 8443)
+    assert listening(local) == ("webhook server listening on 127.0.0.1:8443, path "
+                                "/telegram/contracts")
+    public = webhook_options(Settings.from_env(env | {"TELEGRAM_WEBHOOK_LISTEN": "0.0.0.0"}))
+    assert listening(public) == (
+        "webhook server listening on 0.0.0.0:8443, path /telegram/contracts (reachable from "
+        "other machines, in plain HTTP: let only your TLS proxy reach this port)")
+    for host in ("::1", "localhost", "127.0.0.2"):
+        assert listening({**public, "listen": host}).endswith("path /telegram/contracts")
+    for host in ("::", "10.0.0.5", "bot.example.org"):
+        assert "reachable from other machines" in listening({**public, "listen": host})
