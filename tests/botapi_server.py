@@ -107,7 +107,8 @@ class FakeBotApi:
         pushed was fetched, and each update fetched (or posted to its webhook) was handled to
         the end. The bot handles updates concurrently, so the answer to a later update proves
         nothing about an earlier one; a fixed wait for a message NOT to come passes wrongly on
-        a slow machine. After this, anything the bot would send for them has been sent."""
+        a slow machine. After this, every message the bot would send for them has been sent
+        (a "typing…" action runs beside the answer and may still be on its way)."""
         assert self._watching, "settled() needs running(app, api=...) or api.watch(app)"
         deadline = time.monotonic() + timeout
         while not (set(range(1, self._next_update)) <= self.received <= self.handled):
