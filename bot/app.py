@@ -7,13 +7,11 @@ import contextlib
 import dataclasses
 import logging
 import os
-import secrets
 import signal
 import threading
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
-from urllib.parse import urlparse
 
 from telegram import Bot, BotCommand
 from telegram.error import InvalidToken, TelegramError
@@ -34,11 +32,12 @@ from .compat import TolerantRequest
 from .errors import BotApiError, TokenRejectedError
 from .feedback import LOG_FILE, QuestionLog
 from .limiter import AnswersFirstLimiter
-from .logfilter import protect_logs, protect_output, protect_secret
+from .logfilter import protect_logs, protect_output
 from .persistence import STATE_FILE, JsonPersistence
 from .ratelimit import QuestionRate
 from .settings import Settings
 from .state import CONTEXT_TYPES, BotApp, BotState, Builder, ChatData, Ctx, UserData
+from .webhook import listening, webhook_options
 
 log = logging.getLogger(__name__)
 COMMANDS = [
@@ -235,22 +234,6 @@ async def check_bot_api(settings: Settings) -> str:
         raise api_problem(settings, err) from None
 
 
-def webhook_options(settings: Settings) -> dict[str, Any]:
-    """How the webhook server listens: on the path of TELEGRAM_WEBHOOK_URL, checking the
-    secret token Telegram sends with every update (TELEGRAM_WEBHOOK_SECRET, or a random one
-    made now and given to setWebhook); a request without it gets 403."""
-    assert settings.webhook_url
-    secret = settings.webhook_secret or secrets.token_urlsafe(32)
-    protect_secret(secret)
-    return {
-        "listen": settings.webhook_listen,
-        "port": settings.webhook_port,
-        "url_path": urlparse(settings.webhook_url).path.lstrip("/"),
-        "webhook_url": settings.webhook_url,
-        "secret_token": secret,
-    }
-
-
 def run(settings: Settings) -> int:
     """Run the bot until interrupted: webhook when webhook_url is set, long polling otherwise.
 
@@ -266,8 +249,7 @@ def run(settings: Settings) -> int:
     try:
         if settings.webhook_url:
             options = webhook_options(settings)
-            log.info("webhook server listening on %s:%d, path /%s", options["listen"],
-                     options["port"], options["url_path"])
+            log.info("%s", listening(options))
             app.run_webhook(**options)
         else:
             app.run_polling()

@@ -2,8 +2,11 @@
 SQLite file in the index folder (``feedback.sqlite``), for admins to see what went wrong.
 
 Kept per row: time (UTC), chat id, the question, the cited clauses (contract key and clause
-number), and the vote or "unanswered". No user names or user ids. Rows older than ``days``
-are deleted. The file is created readable by its owner only.
+number), and the vote or "unanswered". A vote row is one member's vote on one answer: its
+``answer`` column names the answer and a pseudonym of the voter (``chat:key:voter``; logs
+written before votes were per voter have ``chat:key``, one row per answer, still counted).
+No user names or user ids. Rows older than ``days`` are deleted. The file is created readable
+by its owner only.
 """
 
 from __future__ import annotations
@@ -130,15 +133,17 @@ class QuestionLog:
                     (_now().isoformat(timespec="seconds"), chat_id, question))
 
     def record_vote(self, answer: str, chat_id: int, question: str, clauses: Sequence[str],
-                    vote: str) -> None:
-        """A 👍 ("up") or 👎 ("down") on answer ``answer``; a later vote on it replaces it."""
+                    vote: str, *, voter: str) -> None:
+        """A 👍 ("up") or 👎 ("down") by ``voter`` (a pseudonym, never a user id) on answer
+        ``answer``: each member's vote counts once, and a later vote by the same voter on it
+        replaces theirs only."""
         if vote not in ("up", "down"):
             raise ValueError(f"unknown vote {vote!r}")
         self._write(
             "INSERT INTO entries (answer, at, chat_id, question, clauses, kind) "
             "VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT(answer) DO UPDATE SET at = excluded.at, "
             "kind = excluded.kind",
-            (answer, _now().isoformat(timespec="seconds"), chat_id, question,
+            (f"{answer}:{voter}", _now().isoformat(timespec="seconds"), chat_id, question,
              json.dumps(list(clauses), ensure_ascii=False), vote))
 
     def summary(self, *, limit: int = 20) -> Summary:

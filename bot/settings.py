@@ -149,7 +149,7 @@ class Settings:
     telegram_base_url: str = "https://api.telegram.org/bot"
     telegram_base_file_url: str = "https://api.telegram.org/file/bot"
     webhook_url: str | None = None
-    webhook_listen: str = "0.0.0.0"
+    webhook_listen: str = "127.0.0.1"  # this machine only: the TLS proxy's side
     webhook_port: int = 8443
     webhook_secret: str | None = field(default=None, repr=False)  # None: random at start
     allowed_chats: frozenset[int] = frozenset()
@@ -199,7 +199,7 @@ class Settings:
             or "https://api.telegram.org/file/bot",
             webhook_url=_webhook_url(env.get("TELEGRAM_WEBHOOK_URL"),
                                      local_api=bool(env.get("TELEGRAM_BASE_URL"))),
-            webhook_listen=env.get("TELEGRAM_WEBHOOK_LISTEN") or "0.0.0.0",
+            webhook_listen=env.get("TELEGRAM_WEBHOOK_LISTEN") or "127.0.0.1",
             webhook_port=_port(env.get("TELEGRAM_WEBHOOK_PORT"), "TELEGRAM_WEBHOOK_PORT", 8443),
             webhook_secret=secret,
             allowed_chats=_ids(env.get("CONTRACTBOT_ALLOWED_CHATS"), "CONTRACTBOT_ALLOWED_CHATS"),

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import asyncio
+import hashlib
+import hmac
 import secrets
 from html import escape
 
@@ -26,6 +28,9 @@ from .replies import (
 from .state import Ctx, Voted
 
 PREFIX = "vote:"
+# Keys the voters' pseudonyms; never written anywhere. Vote buttons expire when the bot
+# restarts (their keys are not kept), so a pseudonym is needed no longer than this key lives.
+_VOTER_KEY = secrets.token_bytes(32)
 
 
 def vote_row(context: Ctx, question: str, hits: tuple[Hit, ...]) -> list[InlineKeyboardButton]:
@@ -39,13 +44,21 @@ def vote_row(context: Ctx, question: str, hits: tuple[Hit, ...]) -> list[InlineK
             InlineKeyboardButton(texts.VOTE_DOWN, callback_data=f"{PREFIX}{key}:down")]
 
 
+def voter_pseudonym(answer: str, user_id: int | None) -> str:
+    """Who voted on ``answer``, as the question log keeps it: the same for one user's votes on
+    one answer while the bot runs, so a changed vote replaces theirs; not their user id, and
+    not linkable to their votes on other answers or to them once the bot has stopped."""
+    mac = hmac.new(_VOTER_KEY, f"{answer}:{user_id}".encode(), hashlib.sha256)
+    return mac.hexdigest()[:16]
+
+
 def is_vote_row(row: tuple[InlineKeyboardButton, ...] | list[InlineKeyboardButton]) -> bool:
     """True for the row of 👍/👎 buttons (kept when the 更多 button goes)."""
     return any(str(b.callback_data or "").startswith(PREFIX) for b in row)
 
 
 async def on_vote(update: Update, context: Ctx) -> None:
-    """A 👍 or 👎: record it with the question and the cited clauses (no names)."""
+    """A 👍 or 👎: record the presser's vote with the question and cited clauses (no names)."""
     query = update.callback_query
     chat = update.effective_chat
     if query is None or chat is None:
@@ -60,8 +73,9 @@ async def on_vote(update: Update, context: Ctx) -> None:
     if voted is None or log is None or vote not in ("up", "down"):
         await query.answer(texts.say(texts.VOTE_EXPIRED, script))
         return
-    await asyncio.to_thread(log.record_vote, f"{chat.id}:{key}", chat.id, voted.question,
-                            voted.clauses, vote)
+    answer = f"{chat.id}:{key}"
+    await asyncio.to_thread(log.record_vote, answer, chat.id, voted.question, voted.clauses,
+                            vote, voter=voter_pseudonym(answer, sender_id(update)))
     await query.answer(texts.say(texts.VOTE_THANKS, script))
 
 

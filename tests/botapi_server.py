@@ -46,6 +46,9 @@ class FakeBotApi:
         self.slow: dict[str, float] = {}  # method -> seconds before it is answered
         self.slow_arrivals: list[str] = []  # the slow methods called, as they arrive
         self.webhook: dict[str, Any] = {}  # the last setWebhook call's parameters
+        self.received: set[int] = set()  # ids of the updates the watched bot was given
+        self.handled: set[int] = set()  # ids of those its handlers are done with
+        self._watching = False
 
     @property
     def base_url(self) -> str:
@@ -76,6 +79,43 @@ class FakeBotApi:
 
     def sent(self, method: str = "sendMessage") -> list[dict[str, Any]]:
         return [p for m, p in self.calls if m == method]
+
+    def watch(self, app: Any) -> None:
+        """Follow ``app`` (a python-telegram-bot Application) from each update it is given
+        (polled or posted to its webhook: both go through its update queue) to the end of its
+        handling (process_update returned: the handlers and what they await, an album's other
+        photos, a rebuild), for ``settled``."""
+        queue, process = app.update_queue, app.process_update
+
+        async def put(update: Any) -> None:
+            if hasattr(update, "update_id"):  # not the application's stop signal
+                self.received.add(update.update_id)
+            await type(queue).put(queue, update)
+
+        async def process_update(update: Any) -> None:
+            try:
+                await process(update)
+            finally:
+                if hasattr(update, "update_id"):
+                    self.handled.add(update.update_id)
+
+        queue.put, app.process_update = put, process_update
+        self._watching = True
+
+    async def settled(self, timeout: float = 60.0) -> None:
+        """Wait until the watched bot is done with every update it was given: each update
+        pushed was fetched, and each update fetched (or posted to its webhook) was handled to
+        the end. The bot handles updates concurrently, so the answer to a later update proves
+        nothing about an earlier one; a fixed wait for a message NOT to come passes wrongly on
+        a slow machine. After this, every message the bot would send for them has been sent
+        (a "typing…" action runs beside the answer and may still be on its way)."""
+        assert self._watching, "settled() needs running(app, api=...) or api.watch(app)"
+        deadline = time.monotonic() + timeout
+        while not (set(range(1, self._next_update)) <= self.received <= self.handled):
+            if time.monotonic() > deadline:
+                raise AssertionError(f"updates not handled: received {sorted(self.received)}, "
+                                     f"handled {sorted(self.handled)}")
+            await asyncio.sleep(0.01)
 
     async def wait_for(self, method: str, count: int, timeout: float = 10.0) -> list[dict]:
         """Wait until ``count`` calls of ``method`` were recorded; return them."""
@@ -240,10 +280,13 @@ def _markup(markup: Any) -> list[Any]:
 
 @asynccontextmanager
 async def running(app: Any, *, poll_interval: float = 0.0, timeout: int = 1,
-                  webhook: dict[str, Any] | None = None) -> AsyncIterator[Any]:
+                  webhook: dict[str, Any] | None = None,
+                  api: FakeBotApi | None = None) -> AsyncIterator[Any]:
     """``app`` (a python-telegram-bot Application) started as ``run_polling`` starts it,
     post_init included, or as ``run_webhook`` with the ``webhook`` options, inside the caller's
-    event loop; stopped and shut down on leaving."""
+    event loop; stopped and shut down on leaving. ``api`` watches it (``FakeBotApi.settled``)."""
+    if api is not None:
+        api.watch(app)
     await app.initialize()
     assert app.post_init is not None and app.updater is not None
     await app.post_init(app)

@@ -48,8 +48,8 @@ async def ask(api: FakeBotApi, chat_id: int, text: str | None, **extra: Any) -> 
     """Send ``text`` from ``chat_id`` and return the text of the one reply."""
     before = len(api.sent())
     api.push("message", message(chat_id, text, **extra))
+    await api.settled()
     sent = await api.wait_for("sendMessage", before + 1)
-    await asyncio.sleep(0.05)
     return str(sent[before]["text"])
 
 
@@ -98,11 +98,11 @@ async def team_bot(tmp_path: Path, layout: Mapping[str, Sequence[dict]], *,
     app = build_application(config, searcher=searcher, build=build)
     options = None
     if webhook:
-        from bot.app import webhook_options
+        from bot.webhook import webhook_options
 
         options = webhook_options(config)
     try:
-        async with running(app, webhook=options):
+        async with running(app, webhook=options, api=api):
             yield api, app
     finally:
         await api.stop()

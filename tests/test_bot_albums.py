@@ -3,7 +3,6 @@ pages in the order sent, named by the album's caption, read by OCR and indexed o
 
 from __future__ import annotations
 
-import asyncio
 import io
 import json
 from pathlib import Path
@@ -14,7 +13,6 @@ from bot_helpers import message
 from test_bot_e2e import ADMIN, PRIVATE, reply_id
 from test_bot_upload_reasons import real_bot
 
-from bot.albums import ALBUM_WAIT
 from bot.cli import main
 
 LABOUR = "劳动合同.pdf"
@@ -48,7 +46,7 @@ async def test_an_album_of_photos_is_one_contract_in_the_order_sent(
         api.push("message", album_photo(ADMIN, 11, "P2", second, caption="劳动合同相片"))
         api.push("message", album_photo(ADMIN, 10, "P1", first))
         sent = await api.wait_for("sendMessage", 2, timeout=120)
-        await asyncio.sleep(ALBUM_WAIT + 0.5)
+        await api.settled()  # both photos handled: the second started no upload of its own
         assert len(api.sent()) == 2  # one upload, not two
     assert sent[0]["text"].startswith("已收到，正在收录")
     assert sent[-1]["text"].startswith("已收录《") and "共 2 条" in sent[-1]["text"]
@@ -69,6 +67,6 @@ async def test_an_album_from_someone_else_gets_one_refusal(shared: Path, tmp_pat
         for n in range(3):
             api.push("message", album_photo(PRIVATE, 20 + n, "P1", data, group="B7"))
         sent = await api.wait_for("sendMessage", 1)
-        await asyncio.sleep(ALBUM_WAIT + 0.5)
+        await api.settled()
     assert len(api.sent()) == 1 and "只有管理员" in sent[0]["text"]
     assert not list((tmp_path / "src").glob("*.pdf"))

@@ -66,7 +66,8 @@ async def running_bot(tmp_path: Path, *contracts: dict,
     settings = dataclasses.replace(settings, **overrides)
     searcher = await asyncio.to_thread(Searcher.open, idx, settings.embed_model)
     try:
-        async with running(build_application(settings, searcher=searcher, build=build)):
+        async with running(build_application(settings, searcher=searcher, build=build),
+                           api=server):
             yield server
     finally:
         await server.stop()
@@ -120,7 +121,7 @@ async def test_group_answers_ask_and_mention_ignores_chatter(tmp_path: Path) -> 
         api.push("message", message(GROUP, "@someoneelse 你好", message_id=7, entities=[
             {"type": "mention", "offset": 0, "length": 12}]))
         await api.wait_for("sendMessage", 3)
-        await asyncio.sleep(0.3)  # anything for the chatter would have arrived by now
+        await api.settled()  # the chatter was handled too: nothing more comes
         sent = api.sent()
     assert sorted(reply_id(s) for s in sent) == [4, 5, 6]
     for s in sent:
@@ -153,7 +154,8 @@ async def test_unauthorized_chat_gets_its_id_and_no_contract_text(tmp_path: Path
         for i, text in enumerate(["乙方响应时间是多少", "/contracts", "/clause 7.2"], 1):
             api.push("message", message(STRANGER, text, message_id=i))
         sent = await api.wait_for("sendMessage", 3)
-        assert api.sent("sendChatAction") == []
+        await api.settled()
+        assert api.sent("sendChatAction") == [] and len(api.sent()) == 3
     for s in sent:
         assert str(STRANGER) in s["text"] and "管理员" in s["text"]
         assert "《" not in s["text"] and "响应时间为" not in s["text"]
@@ -163,7 +165,7 @@ async def test_long_answer_is_split_into_valid_messages(tmp_path: Path) -> None:
     async with running_bot(tmp_path) as api:
         api.push("message", message(PRIVATE, "/clause 9.1"))
         await api.wait_for("sendMessage", 2)
-        await asyncio.sleep(0.3)  # a third part would have arrived by now
+        await api.settled()  # answered whole: no third part comes
         sent = api.sent()
     assert len(sent) == 2  # about 4,600 characters: two messages, not more
     for s in sent:

@@ -10,7 +10,7 @@ from pathlib import Path
 from typing import Any
 
 from bot_helpers import message
-from botapi_server import BOT_USERNAME, FakeBotApi
+from botapi_server import BOT_USERNAME
 from index_corpus import LEASE, MAINT
 from test_bot_e2e import ADMIN, GROUP, PRIVATE, UPGRADE, reply_id, running_bot
 
@@ -26,15 +26,6 @@ def first_heading(html: str) -> str:
     return next(line for line in html.split("\n") if line.startswith("<b>《"))
 
 
-async def settled(api: FakeBotApi) -> None:
-    """Wait until the bot has handled what was pushed: a question sent after it is answered
-    (the bot handles updates concurrently, so also a moment more)."""
-    count = len(api.sent())
-    api.push("message", message(PRIVATE, "押金是多少", message_id=999))
-    await api.wait_for("sendMessage", count + 1)
-    await asyncio.sleep(0.5)
-
-
 async def test_an_edited_question_gets_its_answer_edited_in_place(tmp_path: Path) -> None:
     async with running_bot(tmp_path, LEASE) as api:
         api.push("message", message(PRIVATE, "押金是多少", message_id=11))
@@ -42,7 +33,7 @@ async def test_an_edited_question_gets_its_answer_edited_in_place(tmp_path: Path
         answer_id = max(m for (chat, m) in api.messages if chat == PRIVATE)
         api.push("edited_message", edited(PRIVATE, "租金怎么付", 11))
         [edit] = await api.wait_for("editMessageText", 1)
-        await asyncio.sleep(0.3)
+        await api.settled()
         assert len(api.sent()) == 1  # no second answer
     assert first_heading(first["text"]) == "<b>《房屋租赁合同》 第二条</b>"
     assert edit["message_id"] == answer_id and edit["chat_id"] == PRIVATE
@@ -62,7 +53,7 @@ async def test_in_a_group_an_edited_question_to_the_bot_is_answered_again(
         api.push("edited_message", edited(GROUP, f"@{BOT_USERNAME} 租金怎么付", 5,
                                           entities=[mention]))
         [edit] = await api.wait_for("editMessageText", 1)
-        await asyncio.sleep(0.3)
+        await api.settled()
         assert len(api.sent()) == 1
     assert edit["chat_id"] == GROUP
     assert first_heading(edit["text"]) == "<b>《房屋租赁合同》 第一条</b>"
@@ -87,13 +78,13 @@ async def test_an_answer_of_another_length_is_replaced(tmp_path: Path) -> None:
     async with running_bot(tmp_path, UPGRADE, MAINT) as api:
         api.push("message", message(PRIVATE, "乙方响应时间是多少", message_id=11))
         await api.wait_for("sendMessage", 2)
-        await asyncio.sleep(0.5)
+        await api.settled()
         old = sorted(m for (chat, m) in api.messages if chat == PRIVATE)
         count = len(old)
         api.push("edited_message", edited(PRIVATE, "今天天气怎么样", 11))
         await api.wait_for("deleteMessage", count)
         sent = (await api.wait_for("sendMessage", count + 1))[-1]
-        await asyncio.sleep(0.3)
+        await api.settled()
         new = sorted(m for (chat, m) in api.messages if chat == PRIVATE)
     assert count > 1
     assert sorted(p["message_id"] for p in api.sent("deleteMessage")) == old
@@ -110,7 +101,7 @@ async def test_an_edit_that_leaves_the_answer_as_it_was_changes_nothing(
         [first] = await api.wait_for("sendMessage", 1)
         api.push("edited_message", edited(PRIVATE, "押金是多少？", 11))
         await api.wait_for("editMessageText", 1)
-        await asyncio.sleep(0.3)
+        await api.settled()
         assert len(api.sent()) == 1
     assert "reply_markup" not in first
 
@@ -126,9 +117,9 @@ async def test_an_edited_upload_or_reindex_is_not_done_again(tmp_path: Path) -> 
         assert "已收录《房屋租赁合同》" in sent[-1]["text"]
         api.push("edited_message", edited(ADMIN, None, 1, document=doc, caption="shared"))
         api.push("edited_message", edited(ADMIN, "/reindex", 2))
-        await settled(api)
+        await api.settled()
         assert len(api.sent("getFile")) == 1
-        assert len(api.sent()) == 3  # the upload's two replies and the settling answer
+        assert len(api.sent()) == 2  # the upload's two replies, nothing for the edits
 
 
 async def test_a_refusal_and_an_answer_replace_each_other_when_the_question_is_edited(
@@ -143,7 +134,7 @@ async def test_a_refusal_and_an_answer_replace_each_other_when_the_question_is_e
         [answered] = await api.wait_for("editMessageText", 1)
         api.push("edited_message", edited(PRIVATE, "/ask 《不存在的合同》的押金是多少", 11))
         refused = (await api.wait_for("editMessageText", 2))[-1]
-        await asyncio.sleep(0.3)
+        await api.settled()
         assert len(api.sent()) == 1
     assert "请在 /ask 后写上问题" in usage["text"]
     assert first_heading(answered["text"]) == "<b>《房屋租赁合同》 第二条</b>"
@@ -162,7 +153,7 @@ async def test_a_question_edited_while_its_answer_is_on_its_way_gets_one_answer(
             await asyncio.sleep(0.01)
         api.push("edited_message", edited(PRIVATE, "租金怎么付", 11))
         [edit] = await api.wait_for("editMessageText", 1, timeout=10)
-        await asyncio.sleep(1.5)
+        await api.settled()
         answers = [m for (chat, _), m in api.messages.items() if chat == PRIVATE]
     assert len(api.sent()) == 1 and len(answers) == 1
     assert first_heading(answers[0]["text"]) == "<b>《房屋租赁合同》 第一条</b>"
@@ -202,17 +193,17 @@ async def test_an_edited_question_replaces_the_more_pages_of_its_answer(tmp_path
     async with running_bot(tmp_path) as api:
         api.push("message", message(PRIVATE, "乙方响应时间是多少", message_id=11))
         await api.wait_for("sendMessage", 1)
-        await asyncio.sleep(0.5)
+        await api.settled()
         shown = sent_message(api, api.sent()[-1])
         more = next(b for b in buttons(shown) if b["text"] == "更多")
         count = len(api.sent())
         api.push("callback_query", callback(PRIVATE, shown, more["callback_data"]))
         await api.wait_for("sendMessage", count + 1)
-        await asyncio.sleep(0.5)
+        await api.settled()
         old = {m for (chat, m) in api.messages if chat == PRIVATE}
         api.push("edited_message", edited(PRIVATE, "押金怎么退", 11))
         await api.wait_for("deleteMessage", len(old))
-        await asyncio.sleep(0.5)
+        await api.settled()
         left = {m for (chat, m) in api.messages if chat == PRIVATE}
     assert {int(d["message_id"]) for d in api.sent("deleteMessage")} == old
     assert left and not left & old  # the new answer alone

@@ -66,6 +66,63 @@ async def test_votes_and_unanswered_questions_are_logged_without_names(
     assert weather["count"] == 2 and weather["chats"] == 1
 
 
+async def test_each_members_vote_in_a_group_counts_once(tmp_path: Path) -> None:
+    """Two members vote 👎 on one answer in a group, then the first changes their mind: one
+    👍 and one 👎. A second member's vote replaced the first's; a member's change replaces
+    only their own. Who voted is kept as a pseudonym, never as a user id."""
+    group, first, second = -610, 7, 8
+    async with team_bot(tmp_path, {"": [MAINT, LEASE]},
+                        allowed_chats=frozenset({group})) as (api, _):
+        api.push("message", message(group, "/ask 押金是多少", user_id=first, message_id=1))
+        [answer] = await api.wait_for("sendMessage", 1)
+        shown = sent_message(api, answer)
+        up, down = (next(b["callback_data"] for b in buttons(shown) if b["text"] == face)
+                    for face in ("👍", "👎"))
+        for voter, data, query in ((first, down, "v1"), (second, down, "v2"),
+                                   (first, up, "v3")):
+            api.push("callback_query", callback(group, shown, data, user_id=voter,
+                                                chat_type="supergroup", query_id=query))
+            await api.settled()  # each press in turn, as members press them
+        api.push("message", message(ADMIN, "/feedback", message_id=2))
+        report = (await api.wait_for("sendMessage", 2))[-1]["text"]
+    assert report.startswith("最近 90 天：👍 1  👎 1  未答 0\n👎：\n  1× 押金是多少")
+    db = sqlite3.connect(tmp_path / "index" / LOG_FILE)
+    rows = db.execute("SELECT answer, chat_id, kind FROM entries ORDER BY id").fetchall()
+    key = down.split(":")[1]
+    assert [(chat, kind) for _, chat, kind in rows] == [(group, "up"), (group, "down")]
+    pseudonyms = [answer.removeprefix(f"{group}:{key}:") for answer, _, _ in rows]
+    assert all(len(p) == 16 and set(p) <= set("0123456789abcdef") for p in pseudonyms)
+    assert len(set(pseudonyms)) == 2
+
+
+def test_a_log_written_before_votes_were_per_voter_is_read_as_it_was(tmp_path: Path,
+                                                                      capsys) -> None:
+    """Rows of an older log name the answer alone (``chat:key``): each still counts once,
+    beside the per-voter rows written since, in the bot and in ``contractbot feedback``."""
+    idx = build_tiny_index(tmp_path)
+    db = sqlite3.connect(idx / LOG_FILE)
+    db.execute("CREATE TABLE entries (id INTEGER PRIMARY KEY, answer TEXT UNIQUE, at TEXT NOT "
+               "NULL, chat_id INTEGER NOT NULL, question TEXT NOT NULL, clauses TEXT NOT NULL, "
+               "kind TEXT NOT NULL CHECK (kind IN ('up', 'down', 'unanswered')))")
+    now = dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds")
+    db.executemany("INSERT INTO entries (answer, at, chat_id, question, clauses, kind) "
+                   "VALUES (?, ?, -5, ?, '[\"lease 第二条\"]', ?)",
+                   [("-5:aaaa0001", now, "押金是多少", "down"),
+                    ("-5:aaaa0002", now, "租金怎么付", "up")])
+    db.commit()
+    db.close()
+    log = QuestionLog.open(idx)
+    log.record_vote("-5:aaaa0001", -5, "押金是多少", ["lease 第二条"], "down", voter="b")
+    log.record_vote("-5:aaaa0001", -5, "押金是多少", ["lease 第二条"], "down", voter="b")
+    summary = log.summary()
+    log.close()
+    assert (summary.up, summary.down) == (1, 2)
+    assert [(e.question, e.count) for e in summary.downvoted] == [("押金是多少", 2)]
+    assert main(["feedback", "--json", "--index", str(idx)]) == 0
+    assert json.loads(capsys.readouterr().out)["counts"] == {"up": 1, "down": 2,
+                                                             "unanswered": 0}
+
+
 async def test_question_log_off_keeps_nothing_and_shows_no_buttons(tmp_path: Path) -> None:
     async with team_bot(tmp_path, {"": [LEASE]}, allowed_chats=frozenset({CHAT}),
                         question_log=False) as (api, _):
@@ -106,7 +163,7 @@ async def test_feedback_keeps_questions_and_keys_as_logged_for_a_traditional_adm
     async with team_bot(tmp_path, {"": [MAINT, keyed]},
                         allowed_chats=frozenset({CHAT})) as (api, app):
         log = app.bot_data.log
-        log.record_vote("a1", CHAT, "押金是多少", ["租赁合同 第二条"], "down")
+        log.record_vote("a1", CHAT, "押金是多少", ["租赁合同 第二条"], "down", voter="v")
         log.record_unanswered(CHAT, "颱風天怎麼辦")
         api.push("message", message(ADMIN, "押金怎麼退", message_id=1))
         await api.wait_for("sendMessage", 1)
@@ -122,9 +179,9 @@ def test_one_question_in_either_script_is_one_entry(tmp_path: Path) -> None:
     lead, counted together (the bot shows every question in the admin's script, so two lines
     of one count each looked like a duplicate)."""
     log = QuestionLog(tmp_path / LOG_FILE)
-    log.record_vote("a1", 1, "试用期多长", ["lease 第三条"], "down")
-    log.record_vote("a2", 2, "試用期多長？", ["lease 第一条"], "down")
-    log.record_vote("a3", 2, "押金多少", ["lease 第二条"], "down")
+    log.record_vote("a1", 1, "试用期多长", ["lease 第三条"], "down", voter="v")
+    log.record_vote("a2", 2, "試用期多長？", ["lease 第一条"], "down", voter="v")
+    log.record_vote("a3", 2, "押金多少", ["lease 第二条"], "down", voter="v")
     for chat, question in ((1, "外星人条款"), (2, "外星人條款 ")):
         log.record_unanswered(chat, question)
     summary = log.summary()

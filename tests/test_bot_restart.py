@@ -42,22 +42,20 @@ async def bot_session(api: FakeBotApi, tmp_path: Path) -> AsyncIterator[None]:
                         telegram_base_file_url=api.base_file_url,
                         allowed_chats=frozenset({PRIVATE, FORUM}), embed_model=FAST_ENCODER)
     searcher = await asyncio.to_thread(Searcher.open, idx, FAST_ENCODER)
-    async with running(build_application(settings, searcher=searcher, build=build)):
+    async with running(build_application(settings, searcher=searcher, build=build), api=api):
         yield
 
 
 async def replies_to(api: FakeBotApi, chat: int, message_id: int) -> list[dict[str, Any]]:
     """Every message the bot sent in reply to ``message_id`` of ``chat``, once it has
-    answered (a long answer takes several messages: a moment more for the rest)."""
+    handled every update (a long answer takes several messages)."""
     def found() -> list[dict[str, Any]]:
         return [s for s in api.sent() if int(s["chat_id"]) == chat
                 and (s.get("reply_parameters") or {}).get("message_id") == message_id]
-    for _ in range(1000):
-        if found():
-            await asyncio.sleep(0.3)
-            return found()
-        await asyncio.sleep(0.01)
-    raise AssertionError(f"no reply to {message_id}")
+    await api.settled()
+    if not found():
+        raise AssertionError(f"no reply to {message_id}")
+    return found()
 
 
 async def test_scopes_answers_and_scripts_outlive_a_restart(tmp_path: Path) -> None:

@@ -5,7 +5,6 @@ The real Application against the loopback Bot API."""
 
 from __future__ import annotations
 
-import asyncio
 from pathlib import Path
 from typing import Any
 
@@ -33,7 +32,7 @@ async def test_a_bare_mention_or_ask_under_a_question_answers_it(tmp_path: Path)
         api.push("message", message(GROUP, f"@{BOT_USERNAME}", message_id=4, entities=MENTION,
                                     reply_to_message=under(900, "x", sender=BOT_ID)))
         await api.wait_for("sendMessage", 3)
-        await asyncio.sleep(0.3)
+        await api.settled()
         sent = {reply_id(s): s["text"] for s in api.sent()}
     assert sorted(sent) == [2, 3, 4]
     assert "› 7.2</b>" in sent[2] and "› 7.2</b>" in sent[3]
@@ -52,7 +51,7 @@ async def test_what_is_not_a_question_in_words_gets_a_hint_in_private(tmp_path: 
         api.push("message", message(GROUP, "/foo", message_id=5))
         api.push("message", message(STRANGER, None, message_id=6, sticker=sticker))
         await api.wait_for("sendMessage", 4)
-        await asyncio.sleep(0.3)
+        await api.settled()
         sent = {(s["chat_id"], reply_id(s)): s["text"] for s in api.sent()}
     assert sorted(sent) == [(PRIVATE, 1), (PRIVATE, 2), (PRIVATE, 3), (STRANGER, 6)]
     assert sent[(PRIVATE, 1)] == sent[(PRIVATE, 2)] == (

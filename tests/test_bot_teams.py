@@ -117,7 +117,7 @@ async def test_more_twice_and_after_its_buttons_are_gone(tmp_path: Path) -> None
             api.push("callback_query", callback(EVERYTHING, shown, more["callback_data"],
                                                 query_id=f"m{i}"))
         sent = await api.wait_for("sendMessage", 4)
-        await asyncio.sleep(0.3)
+        await api.settled()
         texts = [s["text"] for s in api.sent()]
         edits = api.sent("editMessageReplyMarkup")
     assert texts.count("没有更多结果了。") == 2 and not any("出错" in t for t in texts)
@@ -217,8 +217,7 @@ async def test_more_after_its_contract_left_the_chats_collections_has_nothing_mo
         await ask(api, GROUP_A, "/use lease")
         before = len(api.sent())
         api.push("message", message(GROUP_A, "/ask 押金租金违约金转租期限", message_id=2))
-        await api.wait_for("sendMessage", before + 1)
-        await asyncio.sleep(0.3)
+        await api.settled()
         shown = copy.deepcopy(next(sent_message(api, s) for s in api.sent()[before:]
                                    if s.get("reply_markup")))
         more = next(b for b in buttons(shown) if b["text"] == "更多")

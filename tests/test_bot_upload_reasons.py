@@ -51,7 +51,7 @@ async def real_bot(tmp_path: Path) -> AsyncIterator[FakeBotApi]:
                         allowed_chats=frozenset({ADMIN}), admins=frozenset({ADMIN}),
                         embed_model="use-multilingual")
     try:
-        async with running(build_application(settings)):
+        async with running(build_application(settings), api=server):
             yield server
     finally:
         await server.stop()
@@ -149,6 +149,7 @@ async def test_a_photos_caption_can_name_its_collection(
         api.push("message", message(ADMIN, None, message_id=1, caption="../x/劳动合同",
                                     photo=photo))
         [refused] = await api.wait_for("sendMessage", 1)
+        await api.settled()  # the refused photo handled to the end: never downloaded
         assert "集合名" in refused["text"] and api.sent("getFile") == []
         api.push("message", message(ADMIN, None, message_id=2, caption=" customer-b / 劳动合同 ",
                                     photo=photo))

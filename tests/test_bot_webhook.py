@@ -3,7 +3,6 @@ setWebhook a secret token, answers updates that carry it and refuses (403) those
 
 from __future__ import annotations
 
-import asyncio
 import json
 import socket
 from pathlib import Path
@@ -14,8 +13,8 @@ from bot_helpers import message
 from index_corpus import MAINT
 from team_bot import team_bot
 
-from bot.app import webhook_options
 from bot.settings import Settings, SettingsError
+from bot.webhook import webhook_options
 
 CHAT = 700
 SECRET = "s3cret_TOKEN-1"
@@ -50,11 +49,14 @@ async def test_webhook_checks_the_secret_and_listens_on_the_urls_path(tmp_path: 
             root = await client.post(f"http://127.0.0.1:{port}/", content=update(3, "x"),
                                      headers={"Content-Type": "application/json",
                                               HEADER: SECRET})
-            await asyncio.sleep(0.5)
-            assert api.sent() == []  # none of them was handled
+            await api.settled()
+            assert api.received == set()  # none of them reached the bot (answered before)
             good = await client.post(url, content=update(4, "乙方响应时间是多少"), headers={
                 "Content-Type": "application/json", HEADER: SECRET})
-            [sent] = await api.wait_for("sendMessage", 1)
+            await api.wait_for("sendMessage", 1)
+            await api.settled()
+            [sent] = api.sent()
+    assert api.received == api.handled == {4}
     assert (plain.status_code, wrong.status_code, root.status_code) == (403, 403, 404)
     assert good.status_code == 200
     assert sent["chat_id"] == CHAT and "› 2.1" in sent["text"]
@@ -110,3 +112,75 @@ def test_a_webhook_url_telegram_would_refuse_is_a_setting_error() -> None:
     local = Settings.from_env({"TELEGRAM_WEBHOOK_URL": "http://10.0.0.2:8080/hook",
                                "TELEGRAM_BASE_URL": "http://10.0.0.1:8081/bot"})
     assert local.webhook_url == "http://10.0.0.2:8080/hook"  # a self-hosted Bot API allows it
+
+
+async def test_the_secret_is_compared_in_constant_time(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """python-telegram-bot checks the header with ``!=``, which stops at the first character
+    that differs (a timing side channel); given a WebhookSecret, its check goes through
+    hmac.compare_digest. A guess of the secret's length, right but for its last character, is
+    refused as before, and so is a header that is not ASCII (no error: 403)."""
+    import hmac
+
+    compared: list[tuple[bytes, bytes]] = []
+    real = hmac.compare_digest
+
+    def compare_digest(a: bytes, b: bytes) -> bool:
+        compared.append((a, b))
+        return real(a, b)
+
+    monkeypatch.setattr(hmac, "compare_digest", compare_digest)
+    port = free_port()
+    guess = SECRET[:-1] + "2"
+    async with team_bot(tmp_path, {"": [MAINT]}, webhook=True,
+                        allowed_chats=frozenset({CHAT}),
+                        webhook_url="https://bot.example.org/hook", webhook_listen="127.0.0.1",
+                        webhook_port=port, webhook_secret=SECRET) as (api, _):
+        url = f"http://127.0.0.1:{port}/hook"
+        async with httpx.AsyncClient() as client:
+            near = await client.post(url, content=update(1, "乙方响应时间是多少"), headers={
+                "Content-Type": "application/json", HEADER: guess})
+            odd = await client.post(url, content=update(2, "乙方响应时间是多少"), headers={
+                b"Content-Type": b"application/json", HEADER.encode(): "密钥".encode()})
+            good = await client.post(url, content=update(3, "乙方响应时间是多少"), headers={
+                "Content-Type": "application/json", HEADER: SECRET})
+            await api.wait_for("sendMessage", 1)
+            await api.settled()
+    assert (near.status_code, odd.status_code, good.status_code) == (403, 403, 200)
+    assert api.received == {3}
+    checked = [pair for pair in compared if pair[1] != SECRET.encode()]  # not the good one
+    assert checked == [(SECRET.encode(), guess.encode()),
+                       (SECRET.encode(), "密钥".encode().decode("latin-1").encode())]
+
+
+def test_a_webhook_secret_is_the_string_it_holds() -> None:
+    """Sent to setWebhook, cleaned from the logs and kept in sets as the plain string is."""
+    from bot.webhook import WebhookSecret
+
+    secret = WebhookSecret(SECRET)
+    assert secret == SECRET and SECRET == secret and not (secret != SECRET)
+    assert "guess" != secret and secret != "guess" and secret != 1 and secret != b"x"
+    assert "密钥" != secret and hash(secret) == hash(SECRET) and secret in {SECRET}
+    assert json.dumps({"secret_token": secret}) == json.dumps({"secret_token": SECRET})
+
+
+def test_the_webhook_server_listens_on_this_machine_unless_told(tmp_path: Path) -> None:
+    """Telegram calls an HTTPS URL and the server speaks plain HTTP, so a TLS proxy is always
+    in front, most often on the same machine: by default the server listens on 127.0.0.1
+    only (it was 0.0.0.0, every interface). TELEGRAM_WEBHOOK_LISTEN=0.0.0.0 opens it, and
+    the start-up line then says other machines can reach it."""
+    from bot.webhook import listening
+
+    env = {"TELEGRAM_WEBHOOK_URL": "https://bot.example.org/telegram/contracts"}
+    local = webhook_options(Settings.from_env(env))
+    assert (local["listen"], local["port"]) == ("127.0.0.1", 8443)
+    assert listening(local) == ("webhook server listening on 127.0.0.1:8443, path "
+                                "/telegram/contracts")
+    public = webhook_options(Settings.from_env(env | {"TELEGRAM_WEBHOOK_LISTEN": "0.0.0.0"}))
+    assert listening(public) == (
+        "webhook server listening on 0.0.0.0:8443, path /telegram/contracts (reachable from "
+        "other machines, in plain HTTP: let only your TLS proxy reach this port)")
+    for host in ("::1", "localhost", "127.0.0.2"):
+        assert listening({**public, "listen": host}).endswith("path /telegram/contracts")
+    for host in ("::", "10.0.0.5", "bot.example.org"):
+        assert "reachable from other machines" in listening({**public, "listen": host})

@@ -163,12 +163,13 @@ def test_serve_names_a_bot_file_another_user_owns(idx: Path, tmp_path: Path,
 
 def test_serve_says_where_the_webhook_listens(idx: Path, tmp_path: Path) -> None:
     """The operator points a TLS proxy at the webhook server: the log says the address, port
-    and path it listens on (nothing said it; the defaults are 0.0.0.0 and 8443)."""
+    and path it listens on (nothing said it). Unset, the address is 127.0.0.1 (this machine
+    only; it was 0.0.0.0, every interface); the port is 8443 unless set."""
     port = _closed_port()  # free now: the webhook server takes it
     with bot_api() as api:
         proc = _serve(api, idx, tmp_path, CONTRACTBOT_ALLOWED_CHATS="100",
                       TELEGRAM_WEBHOOK_URL="https://bot.example.org/telegram/contracts",
-                      TELEGRAM_WEBHOOK_LISTEN="127.0.0.1", TELEGRAM_WEBHOOK_PORT=str(port))
+                      TELEGRAM_WEBHOOK_PORT=str(port))
         deadline = time.monotonic() + 120
         lines = _lines_until_ready(proc, deadline)
         while not api.webhook and time.monotonic() < deadline:

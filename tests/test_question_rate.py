@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import asyncio
 from pathlib import Path
 
 from bot_helpers import message
@@ -56,7 +55,7 @@ async def test_a_burst_of_questions_gets_the_limit_and_one_polite_reply(tmp_path
         other = PRIVATE + 1  # another user in an allowed group is still answered
         api.push("message", message(-200, "/ask 乙方响应时间是多少", user_id=other, message_id=20))
         await api.wait_for("sendMessage", 5, timeout=30)
-        await asyncio.sleep(0.5)  # anything more for the burst would have arrived by now
+        await api.settled()  # every question of the burst handled: nothing more comes
         sent = api.sent()
     mine = [s for s in sent if s["chat_id"] == PRIVATE]
     answered = {reply_id(s) for s in mine if "<blockquote>" in s["text"]}
@@ -91,7 +90,7 @@ async def test_anonymous_admins_of_two_groups_are_two_askers(tmp_path: Path) -> 
         await api.wait_for("sendMessage", 2, timeout=30)
         api.push("message", as_group(-601, 2))
         await api.wait_for("sendMessage", 3, timeout=30)
-        await asyncio.sleep(0.5)
+        await api.settled()
         sent = api.sent()
     texts = {(s["chat_id"], reply_id(s)): s["text"] for s in sent}
     assert "<blockquote>" in texts[(-601, 1)] and "<blockquote>" in texts[(-602, 1)]
@@ -109,7 +108,7 @@ async def test_commands_and_refusals_count_as_questions(tmp_path: Path) -> None:
         for i in range(1, 7):
             api.push("message", message(STRANGER, "乙方响应时间是多少", message_id=i))
         await api.wait_for("sendMessage", 6, timeout=30)
-        await asyncio.sleep(1.0)  # anything more for the bursts would have arrived by now
+        await api.settled()  # every message of the bursts handled: nothing more comes
         sent = api.sent()
     for chat in (GROUP, STRANGER):
         mine = [s for s in sent if s["chat_id"] == chat]
@@ -129,7 +128,7 @@ async def test_button_presses_in_a_chat_that_is_not_allowed_count_as_refusals(
             data = ("vote:k:up", "more:k")[i % 2]
             api.push("callback_query", callback(STRANGER, old_answer, data, query_id=f"q{i}"))
         await api.wait_for("sendMessage", 3, timeout=30)
-        await asyncio.sleep(1.0)
+        await api.settled()
         sent = api.sent()
     assert len(sent) == 3 and sum("尚未获准" in s["text"] for s in sent) == 2
     assert sum("每分钟最多 2 个问题" in s["text"] for s in sent) == 1
@@ -146,6 +145,6 @@ async def test_admin_only_refusals_count_too(tmp_path: Path) -> None:
             else:
                 api.push("message", message(STRANGER, "/feedback", message_id=i))
         await api.wait_for("sendMessage", 3, timeout=30)
-        await asyncio.sleep(2.0)  # an album-free upload is refused at once
+        await api.settled()
         sent = api.sent()
     assert len(sent) == 3 and sum("只有管理员" in s["text"] for s in sent) == 2

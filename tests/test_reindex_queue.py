@@ -80,7 +80,7 @@ async def test_a_burst_of_reindex_gets_one_running_and_one_queued_build(
         await api.wait_for("sendMessage", 2)  # one "queued" line for each admin
         finish.set()
         await api.wait_for("sendMessage", 5, timeout=60)
-        await asyncio.sleep(0.5)  # anything more would have arrived by now
+        await api.settled()  # every /reindex handled, its build awaited: nothing more comes
         sent = api.sent()
     assert count[0] == 1 + 2  # the starting index, the running build and one queued
     mine = [(reply_id(s), s["text"]) for s in sent if s["chat_id"] == ADMIN]
