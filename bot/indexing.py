@@ -8,6 +8,8 @@ import sys
 from collections.abc import Sequence
 from pathlib import Path
 
+from index import IndexDamagedError, IndexMissingError
+
 from .arguments import index_dir_of
 from .building import (
     EXIT_ERROR,
@@ -80,13 +82,19 @@ def cmd_index_status(args: argparse.Namespace, settings: Settings) -> int:
     from index import index_damage, index_faults, index_status, redone_after_upgrade
 
     index_dir = index_dir_of(args, settings)
-    manifest = index_status(index_dir)
+    try:
+        manifest = index_status(index_dir)
+    except (IndexMissingError, IndexDamagedError) as err:  # the CLI says why, exit 1
+        if args.json:  # a script still gets an object to read
+            print_json(_unreadable_status(index_dir, err))
+        raise
     missing = index_damage(index_dir)
     faults = index_faults(index_dir)
     redone = redone_after_upgrade(manifest)
     if args.json:
         full = manifest.as_json()
         print_json({
+            "exists": True,
             **{k: full[k] for k in ("contracts", "clauses", "encoder", "dim", "built_at",
                                     "generation")},
             "index_dir": str(index_dir),
@@ -111,6 +119,19 @@ def cmd_index_status(args: argparse.Namespace, settings: Settings) -> int:
         print("upgrade:   built by another version of contractbot; the next `contractbot index "
               f"build` {redone}")
     return _damaged(manifest.generation, missing, faults)
+
+
+def _unreadable_status(index_dir: Path,
+                       err: IndexMissingError | IndexDamagedError) -> dict[str, object]:
+    """``index status --json`` of an index with no live generation to describe: the keys of a
+    whole one, ``exists`` false and nothing held when there is no index, or the pointer's
+    damage under ``damaged`` (a pointer naming a generation that is gone, or none)."""
+    damaged = isinstance(err, IndexDamagedError)
+    return {"exists": damaged, "contracts": 0, "clauses": 0, "encoder": None, "dim": None,
+            "built_at": None, "generation": None, "index_dir": str(index_dir), "roots": [],
+            "sources": [], "failed": [], "notes": [], "missing": [],
+            "damaged": [{"part": "CURRENT", "reason": str(err)}] if damaged else [],
+            "outdated": None}
 
 
 def _damaged(generation: str, missing: Sequence[str],

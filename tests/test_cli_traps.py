@@ -109,6 +109,31 @@ def test_a_pointer_to_a_generation_that_is_gone_is_damage_and_keeps_the_rest(
     assert run(tmp_path, "ask", "押金是多少", "--index", str(idx)).returncode == 0
 
 
+def test_status_json_of_no_index_or_a_lost_generation_is_still_an_object(
+        idx: Path, tmp_path: Path) -> None:
+    """A monitoring script that parses `index status --json` gets an object it can read also
+    when there is no index (it printed nothing: json.loads failed) or the pointer names a
+    generation that is gone; the exit status and the stderr line are as before."""
+    keys = set(json.loads(run(tmp_path, "index", "status", "--json", "--index",
+                              str(idx)).stdout))
+    none = run(tmp_path, "index", "status", "--json", "--index", str(tmp_path / "none"))
+    assert none.returncode == 1
+    assert last_line(none) == (f"contractbot: no index at {tmp_path / 'none'}; build one with: "
+                               "contractbot index build SOURCES...")
+    status = json.loads(none.stdout)
+    assert set(status) == keys and not (tmp_path / "none").exists()
+    assert status["exists"] is False and status["index_dir"] == str(tmp_path / "none")
+    assert (status["contracts"], status["sources"], status["damaged"]) == (0, [], [])
+    live = store.require_generation(idx)
+    shutil.rmtree(live)
+    lost = run(tmp_path, "index", "status", "--json", "--index", str(idx))
+    assert lost.returncode == 1 and last_line(lost).endswith("rebuild it: contractbot index build")
+    status = json.loads(lost.stdout)
+    assert status["exists"] is True and status["contracts"] == 0
+    assert [d["part"] for d in status["damaged"]] == ["CURRENT"]
+    assert live.name in status["damaged"][0]["reason"]
+
+
 def test_one_folder_of_a_two_folder_library_changes_nothing(lib: Path, idx: Path,
                                                             tmp_path: Path) -> None:
     before = snapshot(idx)
