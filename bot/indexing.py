@@ -97,6 +97,7 @@ def cmd_index_status(args: argparse.Namespace, settings: Settings) -> int:
             "exists": True,
             **{k: full[k] for k in ("contracts", "clauses", "encoder", "dim", "built_at",
                                     "generation")},
+            "encoder_fingerprint": manifest.encoder_fingerprint or None,
             "index_dir": str(index_dir),
             **{k: full[k] for k in ("roots", "sources", "failed", "notes")},
             "missing": list(missing),
@@ -107,7 +108,9 @@ def cmd_index_status(args: argparse.Namespace, settings: Settings) -> int:
     print(f"index:     {index_dir}")
     print(f"built at:  {manifest.built_at} (generation {manifest.generation})")
     print(f"sources:   {', '.join(manifest.roots) or '(not recorded)'}")
-    print(f"encoder:   {manifest.encoder} ({manifest.dim} dimensions)")
+    files = (f"; model files {manifest.encoder_fingerprint}" if manifest.encoder_fingerprint
+             else "")
+    print(f"encoder:   {manifest.encoder} ({manifest.dim} dimensions{files})")
     print(f"contracts: {manifest.contracts}   clauses: {manifest.clauses}")
     for src in manifest.sources:
         print(f"  {src.contract}  《{src.title}》  {src.clauses} clauses  [{src.collection}]")
@@ -128,8 +131,9 @@ def _unreadable_status(index_dir: Path,
     damage under ``damaged`` (a pointer naming a generation that is gone, or none)."""
     damaged = isinstance(err, IndexDamagedError)
     return {"exists": damaged, "contracts": 0, "clauses": 0, "encoder": None, "dim": None,
-            "built_at": None, "generation": None, "index_dir": str(index_dir), "roots": [],
-            "sources": [], "failed": [], "notes": [], "missing": [],
+            "encoder_fingerprint": None, "built_at": None, "generation": None,
+            "index_dir": str(index_dir), "roots": [], "sources": [], "failed": [], "notes": [],
+            "missing": [],
             "damaged": [{"part": "CURRENT", "reason": str(err)}] if damaged else [],
             "outdated": None}
 

