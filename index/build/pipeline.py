@@ -38,6 +38,7 @@ from ..store.encoders import (
     check_encoder_name,
     fingerprint_of,
     identity_of,
+    is_builtin,
     load_encoder,
 )
 from ..store.tokenize import DEFAULT_MODE, TokenMode
@@ -92,6 +93,9 @@ def redone_after_upgrade(manifest: Manifest) -> str | None:
     differently from the one that built ``manifest`` (None: nothing)."""
     if manifest.text_version != TEXT_VERSION:
         return "reads every source again and embeds every clause again"
+    if not manifest.encoder_fingerprint and not is_builtin(manifest.encoder):
+        return ("reads every source again and embeds every clause again (the files of its "
+                "model were not fingerprinted)")
     if manifest.parse_version != PARSE_VERSION:
         return "reads every source again (the vectors are kept)"
     return None

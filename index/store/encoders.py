@@ -191,6 +191,11 @@ def _st_installed() -> bool:
     return importlib.util.find_spec("sentence_transformers") is not None
 
 
+def is_builtin(name: str) -> bool:
+    """Whether ``name`` is one of the built-in encoders (or an alias of one)."""
+    return ALIASES.get(name, name) in ENCODERS
+
+
 def fingerprint_of(encoder: Encoder) -> str:
     """The fingerprint of the model files ``encoder`` was loaded from ('' for the built-in
     encoders, whose name says which weights they are)."""
@@ -243,7 +248,7 @@ def check_encoder_name(name: str) -> None:
 
     Known: a registered name or alias; a sentence-transformers model only when the extra is
     installed and the model is a local folder or in the Hugging Face cache (offline)."""
-    if ALIASES.get(name, name) in ENCODERS:
+    if is_builtin(name):
         return
     local = os.path.isdir(name)
     if not local and not (_st_installed() and _in_hf_cache(name)):
