@@ -95,9 +95,9 @@ def cmd_index_status(args: argparse.Namespace, settings: Settings) -> int:
         full = manifest.as_json()
         print_json({
             "exists": True,
-            **{k: full[k] for k in ("contracts", "clauses", "encoder", "dim", "built_at",
-                                    "generation")},
+            **{k: full[k] for k in ("contracts", "clauses", "encoder", "dim")},
             "encoder_fingerprint": manifest.encoder_fingerprint or None,
+            **{k: full[k] for k in ("built_at", "generation")},
             "index_dir": str(index_dir),
             **{k: full[k] for k in ("roots", "sources", "failed", "notes")},
             "missing": list(missing),

@@ -259,6 +259,20 @@ def test_top_k_below_one_is_refused(idx: Path, tmp_path: Path) -> None:
         assert len(proc.stderr.splitlines()) == 1 and "--help" in line
 
 
+def test_a_collection_that_is_not_indexed_is_a_wrong_argument(idx: Path,
+                                                               tmp_path: Path) -> None:
+    """`--collection b2` (a typo) searched nothing and said `No clause in the index answers
+    this question.`, exit 0, as if the contracts had no answer."""
+    for command in ("ask", "compare"):
+        proc = run(tmp_path, command, "押金是多少", "--collection", "default", "--collection",
+                   "b2", "--index", str(idx))
+        assert proc.returncode == 2 and proc.stdout == ""
+        assert last_line(proc) == ("contractbot: --collection b2: no contract of that "
+                                   "collection is indexed (collections: default)")
+    assert run(tmp_path, "ask", "押金是多少", "--collection", "default", "--index",
+               str(idx)).returncode == 0
+
+
 def test_ask_batch_into_head_ends_quietly(idx: Path, tmp_path: Path) -> None:
     batch = tmp_path / "q.jsonl"
     batch.write_text("".join(json.dumps({"q": f"第{i}条押金是多少"}, ensure_ascii=False) + "\n"
