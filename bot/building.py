@@ -94,6 +94,7 @@ def run_build(sources: Sequence[Path] | None, index_dir: Path, settings: Setting
     as the bot rebuilds it); print the failures and the refusal or error line; return the exit
     status and the report (None when refused).
     """
+    remembered = sources is None
     try:
         check_rules_file(settings.rules_file)
         if sources is None:
@@ -101,7 +102,14 @@ def run_build(sources: Sequence[Path] | None, index_dir: Path, settings: Setting
         report = build_from_sources(sources, index_dir, settings.embed_model,
                                     rules_file=settings.rules_file, progress=progress,
                                     replace=replace, reading=reading or settings.reading())
-    except (MissingSourceError, NoSourcesError, ClusterAddressError) as err:
+    except MissingSourceError as err:
+        it = "it" if len(err.paths) == 1 else "they"
+        moved = (f" (the index remembers {it}: if {it} moved, build once from where {it} "
+                 f"{'is' if it == 'it' else 'are'} now: {rerun.strip('`')} NEW_PLACE)"
+                 if remembered else "")
+        print(f"{prog}: {err}; the index is unchanged{moved}", file=sys.stderr)
+        return EXIT_USAGE, None
+    except (NoSourcesError, ClusterAddressError) as err:
         print(f"{prog}: {err}; the index is unchanged", file=sys.stderr)
         return EXIT_USAGE, None
     except RulesFileError as err:

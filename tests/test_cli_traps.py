@@ -28,6 +28,25 @@ def test_a_mistyped_source_changes_nothing(lib: Path, idx: Path, tmp_path: Path)
     assert len(proc.stderr.splitlines()) == 1 and snapshot(idx) == before
 
 
+def test_a_remembered_folder_that_moved_says_how_to_build_from_its_new_place(
+        lib: Path, tmp_path: Path) -> None:
+    contracts, idx = tmp_path / "contracts", tmp_path / "idx"
+    shutil.copytree(lib / "a", contracts)
+    assert run(tmp_path, "index", "build", str(contracts), "--index", str(idx)).returncode == 0
+    before = snapshot(idx)
+    contracts.rename(tmp_path / "moved")
+    proc = run(tmp_path, "index", "build", "--index", str(idx))
+    assert proc.returncode == 2 and snapshot(idx) == before
+    assert last_line(proc) == (f"contractbot: no such file or folder: {contracts}; the index "
+                               "is unchanged (the index remembers it: if it moved, build once "
+                               "from where it is now: contractbot index build NEW_PLACE)")
+    moved = run(tmp_path, "index", "build", str(tmp_path / "moved"), "--index", str(idx))
+    assert moved.returncode == 0 and "0 texts embedded" in moved.stdout  # as README says
+    rebuild = [CLI[0], str(ROOT / "scripts" / "rebuild_index.py")]
+    script = run(tmp_path, "--index", str(idx), cmd=rebuild)
+    assert script.returncode == 0, script.stderr  # it remembers the new place
+
+
 def test_an_empty_folder_says_so_and_changes_nothing(idx: Path, tmp_path: Path) -> None:
     empty = tmp_path / "empty"
     empty.mkdir()
