@@ -30,6 +30,7 @@ from index import (
 )
 
 from .settings import Settings
+from .uploads import inside
 
 EXIT_OK = 0
 EXIT_ERROR = 1
@@ -76,6 +77,8 @@ def with_uploads(index_dir: Path, sources_dir: Path, *, prog: str) -> list[Path]
     library = library_sources(index_dir, sources_dir)
     if not remembered or len(library) == len(remembered):
         return None
+    if any(inside(sources_dir, root) for root in remembered if root.is_dir()):
+        return None  # its files are read already, as part of a remembered folder
     try:
         if not any(not p.name.startswith(".") for p in sources_dir.iterdir()):
             return None  # nothing uploaded yet (only the staging folder): nothing to add

@@ -97,3 +97,22 @@ def test_an_upload_folder_with_nothing_uploaded_is_not_added(shared: Path,
                 CONTRACTBOT_SOURCES_DIR=str(uploads))
     assert (built.returncode, built.stderr) == (0, "")
     assert remembered_sources(idx) == (library.resolve(),)
+
+
+def test_an_upload_folder_inside_the_library_is_read_as_part_of_it(shared: Path,
+                                                                  tmp_path: Path) -> None:
+    """Its files are indexed already, in collection `uploads`: no second root that would put
+    them in `default`."""
+    library, idx = tmp_path / "library", tmp_path / "idx"
+    (library / "uploads").mkdir(parents=True)
+    shutil.copy(shared / "contracts" / "cs-upgrade.txt", library)
+    shutil.copy(shared / "contracts" / "cs-maintenance.txt", library / "uploads")
+    build_from_sources([library], idx, FAST_ENCODER, progress=False)
+    built = run(tmp_path, "index", "build", CONTRACTBOT_INDEX_DIR=str(idx),
+                CONTRACTBOT_SOURCES_DIR=str(library / "uploads"))
+    assert (built.returncode, built.stderr) == (0, "")
+    assert remembered_sources(idx) == (library.resolve(),)
+    status = json.loads(run(tmp_path, "index", "status", "--json",
+                            CONTRACTBOT_INDEX_DIR=str(idx)).stdout)
+    assert {s["contract"]: s["collection"] for s in status["sources"]} == {
+        "cs-upgrade": "default", "cs-maintenance": "uploads"}
