@@ -86,7 +86,7 @@ def cmd_index_status(args: argparse.Namespace, settings: Settings) -> int:
         manifest = index_status(index_dir)
     except (IndexMissingError, IndexDamagedError) as err:  # the CLI says why, exit 1
         if args.json:  # a script still gets an object to read
-            print_json(_unreadable_status(index_dir, err))
+            print_json(_undescribed_status(index_dir, err))
         raise
     missing = index_damage(index_dir)
     faults = index_faults(index_dir)
@@ -124,17 +124,21 @@ def cmd_index_status(args: argparse.Namespace, settings: Settings) -> int:
     return _damaged(manifest.generation, missing, faults)
 
 
-def _unreadable_status(index_dir: Path,
-                       err: IndexMissingError | IndexDamagedError) -> dict[str, object]:
+def _undescribed_status(index_dir: Path,
+                        err: IndexMissingError | IndexDamagedError) -> dict[str, object]:
     """``index status --json`` of an index with no live generation to describe: the keys of a
-    whole one, ``exists`` false and nothing held when there is no index, or the pointer's
-    damage under ``damaged`` (a pointer naming a generation that is gone, or none)."""
+    whole one, ``exists`` false and nothing held when there is no index, or where it is
+    damaged under ``damaged`` (a pointer naming a generation that is gone, or none; a garbled
+    manifest)."""
+    from index import undescribed_part
+
     damaged = isinstance(err, IndexDamagedError)
     return {"exists": damaged, "contracts": 0, "clauses": 0, "encoder": None, "dim": None,
             "encoder_fingerprint": None, "built_at": None, "generation": None,
             "index_dir": str(index_dir), "roots": [], "sources": [], "failed": [], "notes": [],
             "missing": [],
-            "damaged": [{"part": "CURRENT", "reason": str(err)}] if damaged else [],
+            "damaged": ([{"part": undescribed_part(index_dir), "reason": str(err)}] if damaged
+                        else []),
             "outdated": None}
 
 

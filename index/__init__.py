@@ -80,7 +80,14 @@ from .models import (
 from .parse import SOURCE_SUFFIXES, check_rules_file, parse_contract, read_text
 from .roles import PARTIES
 from .search import Collections, SearchConfig, Searcher, Signals, compare_contracts
-from .status import has_index, index_damage, index_faults, index_status, remembered_sources
+from .status import (
+    has_index,
+    index_damage,
+    index_faults,
+    index_status,
+    remembered_sources,
+    undescribed_part,
+)
 from .store import Manifest, SourceEntry, ocr_cache_dir
 from .store.encoders import (
     DEFAULT_ENCODER,
@@ -193,6 +200,7 @@ __all__ = [
     "to_script",
     "to_simplified",
     "to_traditional",
+    "undescribed_part",
     "workers_bound",
     "write_atomic",
 ]
