@@ -13,9 +13,10 @@ from pathlib import Path
 
 import numpy as np
 import pytest
-from cli_traps import CLI, env
+from cli_traps import CLI, TOKEN, env, last_line
 from index_corpus import LEASE, parse_json, write_corpus
 from test_build import CountingEncoder
+from test_cli_serve_traps import bot_api
 
 from bot.state import BotState
 from index import ModelChangedError, Searcher, store
@@ -83,9 +84,17 @@ def test_a_model_replaced_in_place_is_embedded_again(minilm: Path, shared: Path,
     _retrained(model)
     asked = cli("ask", "乙方响应时间是多少")
     assert asked.returncode == 1 and asked.stdout == ""
-    assert asked.stderr == (f"contractbot: the files of the model '{model}' changed since the "
-                            f"index at {idx} was built (its vectors come from the model as it "
-                            "was): rebuild the index with it (contractbot index build)\n")
+    refused = (f"contractbot: the files of the model '{model}' changed since the index at "
+               f"{idx} was built (its vectors come from the model as it was): rebuild the "
+               "index with it (contractbot index build)")
+    assert asked.stderr == refused + "\n"
+    with bot_api() as api:  # a bot (re)started on it stops there too
+        served = subprocess.run([*CLI, "serve", "--index", str(idx)], cwd=tmp_path,
+                                env={**settings, "TELEGRAM_BOT_TOKEN": TOKEN,
+                                     "TELEGRAM_BASE_URL": api.base_url,
+                                     "CONTRACTBOT_ALLOWED_CHATS": "100"},
+                                capture_output=True, text=True, timeout=600)
+    assert served.returncode == 1 and last_line(served) == refused
     rebuilt = cli("index", "build")
     assert rebuilt.returncode == 0, rebuilt.stderr
     assert ", 0 texts embedded" not in rebuilt.stdout and " texts embedded" in rebuilt.stdout
