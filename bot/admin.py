@@ -22,13 +22,13 @@ from index import (
     WouldDropError,
     collection_of,
     names_among,
-    remembered_sources,
     shown_source,
     to_script,
 )
 
 from . import texts
 from .access import ChatAccess, is_admin
+from .building import library_sources
 from .replies import asker_script, guard, hide_paths, is_private, reply, sender_id
 from .state import BotState, Ctx
 from .uploads import (
@@ -45,15 +45,6 @@ log = logging.getLogger(__name__)
 
 class NothingToBuildError(ContractbotError):
     """A rebuild with no source to read: the index remembers none and nothing was uploaded."""
-
-
-def library_sources(index_dir: Path, sources_dir: Path) -> list[Path]:
-    """What the bot rebuilds: every source the index remembers (a library built with
-    ``index build``) and the upload folder, so an upload never drops the rest."""
-    roots = list(remembered_sources(index_dir))
-    if sources_dir.is_dir() and sources_dir.resolve() not in {r.resolve() for r in roots}:
-        roots.append(sources_dir)
-    return roots
 
 
 async def rebuild(state: BotState, *, replace: bool = False) -> BuildReport:

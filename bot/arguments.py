@@ -95,13 +95,14 @@ def build_parser(settings: Settings | None = None) -> argparse.ArgumentParser:
                                   parser_class=Parser)
     b = isub.add_parser("build", help="index contract files and folders",
                         description="Index contract files and folders (incrementally). With no "
-                        "SOURCES, rebuild the ones the index remembers. A build that would "
+                        "SOURCES, rebuild the ones the index remembers, and the bot's upload "
+                        "folder (CONTRACTBOT_SOURCES_DIR) when it holds files. A build that would "
                         "leave the index empty, drop more than half of its contracts or those "
                         "of a folder it was built from, or change its encoder, changes nothing "
                         "and exits 5, unless --replace.")
     b.add_argument("sources", nargs="*", metavar="SOURCES",
                    help="contract files and folders (default: the ones the index was built "
-                   "from)")
+                   "from, and the upload folder)")
     b.add_argument("--index", dest="index_dir", default=None, metavar="DIR", help=index_help)
     b.add_argument("--replace", action="store_true", help=REPLACE_HELP)
     workers = (f"{settings.build_workers}" if settings and settings.build_workers

@@ -26,9 +26,11 @@ from index import (
     WouldDropError,
     build_from_sources,
     check_rules_file,
+    remembered_sources,
 )
 
 from .settings import Settings
+from .uploads import inside
 
 EXIT_OK = 0
 EXIT_ERROR = 1
@@ -57,19 +59,60 @@ def refusal(err: BuildRefusedError, *, rerun: str) -> str:
     return line
 
 
+def library_sources(index_dir: Path, sources_dir: Path) -> list[Path]:
+    """What the bot rebuilds: every source the index remembers (a library built with
+    ``index build``) and the upload folder, so an upload never drops the rest."""
+    roots = list(remembered_sources(index_dir))
+    if sources_dir.is_dir() and sources_dir.resolve() not in {r.resolve() for r in roots}:
+        roots.append(sources_dir)
+    return roots
+
+
+def with_uploads(index_dir: Path, sources_dir: Path, *, prog: str) -> list[Path] | None:
+    """The sources of a build given none: None (the ones the index remembers), or those and
+    the upload folder when it holds files and the index does not remember it yet (an upload
+    saved while another build held the lock, before any rebuild of the bot's had read that
+    folder), said in one line on stderr."""
+    remembered = remembered_sources(index_dir)
+    library = library_sources(index_dir, sources_dir)
+    if not remembered or len(library) == len(remembered):
+        return None
+    if any(inside(sources_dir, root) for root in remembered if root.is_dir()):
+        return None  # its files are read already, as part of a remembered folder
+    try:
+        if not any(not p.name.startswith(".") for p in sources_dir.iterdir()):
+            return None  # nothing uploaded yet (only the staging folder): nothing to add
+    except OSError:  # another user's folder: the remembered sources, as before
+        return None
+    print(f"{prog}: note: the upload folder {sources_dir} (CONTRACTBOT_SOURCES_DIR) is not "
+          "among the sources the index remembers; this build reads it too", file=sys.stderr)
+    return library
+
+
 def run_build(sources: Sequence[Path] | None, index_dir: Path, settings: Settings, *,
               replace: bool = False, progress: bool | None = None, prog: str = "contractbot",
               rerun: str = "`contractbot index build`",
               reading: Reading | None = None) -> tuple[int, BuildReport | None]:
-    """Build ``index_dir`` from ``sources`` (None: the ones it remembers); print the failures
-    and the refusal or error line; return the exit status and the report (None when refused).
+    """Build ``index_dir`` from ``sources`` (None: the ones it remembers, and the upload folder
+    as the bot rebuilds it); print the failures and the refusal or error line; return the exit
+    status and the report (None when refused).
     """
+    remembered = sources is None
     try:
         check_rules_file(settings.rules_file)
+        if sources is None:
+            sources = with_uploads(index_dir, settings.sources_dir, prog=prog)
         report = build_from_sources(sources, index_dir, settings.embed_model,
                                     rules_file=settings.rules_file, progress=progress,
                                     replace=replace, reading=reading or settings.reading())
-    except (MissingSourceError, NoSourcesError, ClusterAddressError) as err:
+    except MissingSourceError as err:
+        it = "it" if len(err.paths) == 1 else "they"
+        moved = (f" (the index remembers {it}: if {it} moved, build once from where {it} "
+                 f"{'is' if it == 'it' else 'are'} now: {rerun.strip('`')} NEW_PLACE)"
+                 if remembered else "")
+        print(f"{prog}: {err}; the index is unchanged{moved}", file=sys.stderr)
+        return EXIT_USAGE, None
+    except (NoSourcesError, ClusterAddressError) as err:
         print(f"{prog}: {err}; the index is unchanged", file=sys.stderr)
         return EXIT_USAGE, None
     except RulesFileError as err:

@@ -8,6 +8,8 @@ import sys
 from collections.abc import Sequence
 from pathlib import Path
 
+from index import IndexDamagedError, IndexMissingError
+
 from .arguments import index_dir_of
 from .building import (
     EXIT_ERROR,
@@ -80,15 +82,22 @@ def cmd_index_status(args: argparse.Namespace, settings: Settings) -> int:
     from index import index_damage, index_faults, index_status, redone_after_upgrade
 
     index_dir = index_dir_of(args, settings)
-    manifest = index_status(index_dir)
+    try:
+        manifest = index_status(index_dir)
+    except (IndexMissingError, IndexDamagedError) as err:  # the CLI says why, exit 1
+        if args.json:  # a script still gets an object to read
+            print_json(_undescribed_status(index_dir, err))
+        raise
     missing = index_damage(index_dir)
     faults = index_faults(index_dir)
     redone = redone_after_upgrade(manifest)
     if args.json:
         full = manifest.as_json()
         print_json({
-            **{k: full[k] for k in ("contracts", "clauses", "encoder", "dim", "built_at",
-                                    "generation")},
+            "exists": True,
+            **{k: full[k] for k in ("contracts", "clauses", "encoder", "dim")},
+            "encoder_fingerprint": manifest.encoder_fingerprint or None,
+            **{k: full[k] for k in ("built_at", "generation")},
             "index_dir": str(index_dir),
             **{k: full[k] for k in ("roots", "sources", "failed", "notes")},
             "missing": list(missing),
@@ -99,7 +108,9 @@ def cmd_index_status(args: argparse.Namespace, settings: Settings) -> int:
     print(f"index:     {index_dir}")
     print(f"built at:  {manifest.built_at} (generation {manifest.generation})")
     print(f"sources:   {', '.join(manifest.roots) or '(not recorded)'}")
-    print(f"encoder:   {manifest.encoder} ({manifest.dim} dimensions)")
+    files = (f"; model files {manifest.encoder_fingerprint}" if manifest.encoder_fingerprint
+             else "")
+    print(f"encoder:   {manifest.encoder} ({manifest.dim} dimensions{files})")
     print(f"contracts: {manifest.contracts}   clauses: {manifest.clauses}")
     for src in manifest.sources:
         print(f"  {src.contract}  《{src.title}》  {src.clauses} clauses  [{src.collection}]")
@@ -111,6 +122,24 @@ def cmd_index_status(args: argparse.Namespace, settings: Settings) -> int:
         print("upgrade:   built by another version of contractbot; the next `contractbot index "
               f"build` {redone}")
     return _damaged(manifest.generation, missing, faults)
+
+
+def _undescribed_status(index_dir: Path,
+                        err: IndexMissingError | IndexDamagedError) -> dict[str, object]:
+    """``index status --json`` of an index with no live generation to describe: the keys of a
+    whole one, ``exists`` false and nothing held when there is no index, or where it is
+    damaged under ``damaged`` (a pointer naming a generation that is gone, or none; a garbled
+    manifest)."""
+    from index import undescribed_part
+
+    damaged = isinstance(err, IndexDamagedError)
+    return {"exists": damaged, "contracts": 0, "clauses": 0, "encoder": None, "dim": None,
+            "encoder_fingerprint": None, "built_at": None, "generation": None,
+            "index_dir": str(index_dir), "roots": [], "sources": [], "failed": [], "notes": [],
+            "missing": [],
+            "damaged": ([{"part": undescribed_part(index_dir), "reason": str(err)}] if damaged
+                        else []),
+            "outdated": None}
 
 
 def _damaged(generation: str, missing: Sequence[str],

@@ -79,7 +79,7 @@ def cmd_ask(args: argparse.Namespace, settings: Settings) -> int:
         raise UsageError("give a QUESTION or --batch FILE, not both")
     lines = batch_lines(args.batch) if args.batch is not None else []
     searcher = open_searcher(args, settings)
-    collections = _collections(args)
+    collections = _collections(args, searcher)
     contract = _contract_named(searcher, args.contract, collections)
     if args.batch is None:
         result = searcher.search(args.question, contract=contract, top_k=args.top_k,
@@ -113,9 +113,19 @@ def _contract_named(searcher: Searcher, name: str | None,
         raise UsageError(f"--contract {err}") from None
 
 
-def _collections(args: argparse.Namespace) -> frozenset[str] | None:
-    """The --collection names given (None: every collection)."""
-    return frozenset(args.collection) if args.collection else None
+def _collections(args: argparse.Namespace, searcher: Searcher) -> frozenset[str] | None:
+    """The --collection names given (None: every collection); a wrong argument when one holds
+    no indexed contract (a typo such as ``custmer-a`` found nothing, and said so as if no
+    clause answered)."""
+    if not args.collection:
+        return None
+    names = frozenset(args.collection)
+    known = {c.collection for c in searcher.contracts()}
+    unknown = sorted(names - known)
+    if unknown:
+        raise UsageError(f"--collection {unknown[0]}: no contract of that collection is indexed "
+                         f"(collections: {', '.join(sorted(known)) or 'none'})")
+    return names
 
 
 def cmd_compare(args: argparse.Namespace, settings: Settings) -> int:
@@ -125,7 +135,8 @@ def cmd_compare(args: argparse.Namespace, settings: Settings) -> int:
     from .comparing import comparison_lines
 
     searcher = open_searcher(args, settings)
-    comparison = compare_contracts(searcher, args.question, collections=_collections(args))
+    comparison = compare_contracts(searcher, args.question,
+                                   collections=_collections(args, searcher))
     if args.json:
         print_json(comparison.as_json())
     else:

@@ -21,6 +21,7 @@ from index import (
     BuildReport,
     EncoderMismatchError,
     IndexDamagedError,
+    ModelChangedError,
     Script,
     Searcher,
     SearchResult,
@@ -96,6 +97,9 @@ def _advice(err: EncoderMismatchError | IndexDamagedError | PermissionError) -> 
     if isinstance(err, PermissionError):  # built by another user (root)
         return (f"cannot read {err.filename} ({err.strerror}): give the index folder to the "
                 "bot's user (chown -R), and build as that user")
+    if isinstance(err, ModelChangedError):  # it holds the model as it was when it started
+        return (f"the index was rebuilt with the files of the model {err.built_with} as they "
+                "are now, not as this bot loaded them; restart it to load them")
     if isinstance(err, EncoderMismatchError):
         return (f"the index was rebuilt with encoder {err.built_with}, which this bot does not "
                 f"use; restart it with CONTRACTBOT_EMBED_MODEL={err.built_with}")

@@ -38,6 +38,7 @@ from .errors import (
     IndexMissingError,
     IndexWriteError,
     MissingSourceError,
+    ModelChangedError,
     NoSourcesError,
     NotAContractError,
     NoWordsError,
@@ -79,7 +80,14 @@ from .models import (
 from .parse import SOURCE_SUFFIXES, check_rules_file, parse_contract, read_text
 from .roles import PARTIES
 from .search import Collections, SearchConfig, Searcher, Signals, compare_contracts
-from .status import has_index, index_damage, index_faults, index_status, remembered_sources
+from .status import (
+    has_index,
+    index_damage,
+    index_faults,
+    index_status,
+    remembered_sources,
+    undescribed_part,
+)
 from .store import Manifest, SourceEntry, ocr_cache_dir
 from .store.encoders import (
     DEFAULT_ENCODER,
@@ -138,6 +146,7 @@ __all__ = [
     "Limits",
     "Manifest",
     "MissingSourceError",
+    "ModelChangedError",
     "NoSourcesError",
     "NoWordsError",
     "NotAContractError",
@@ -191,6 +200,7 @@ __all__ = [
     "to_script",
     "to_simplified",
     "to_traditional",
+    "undescribed_part",
     "workers_bound",
     "write_atomic",
 ]

@@ -93,6 +93,19 @@ class EncoderMismatchError(IndexError_):
         self.configured = configured
 
 
+class ModelChangedError(EncoderMismatchError):
+    """The index was built with a sentence-transformers model of the configured name whose
+    files have changed since (a model folder replaced in place): its vectors come from other
+    weights than the ones loaded, and questions would be matched against them wrongly."""
+
+    def __init__(self, index_dir: object, name: str) -> None:
+        IndexError_.__init__(self, f"the files of the model '{name}' changed since the index "
+                             f"at {index_dir} was built (its vectors come from the model as "
+                             "it was): rebuild the index with it (contractbot index build)")
+        self.built_with = name
+        self.configured = name
+
+
 class IndexDamagedError(IndexError_):
     """A generation of the index cannot be read: a file of it is missing, cut short or corrupt
     (deleted by hand, a copy that did not finish, a failing disk)."""

@@ -5,8 +5,11 @@ from __future__ import annotations
 from pathlib import Path
 
 from .store import (
+    MANIFEST,
+    POINTER,
     Fault,
     Manifest,
+    current_generation,
     missing_parts,
     named_generation,
     read_manifest,
@@ -25,6 +28,13 @@ def has_index(index_dir: Path) -> bool:
 def index_status(index_dir: Path) -> Manifest:
     """The manifest of the live generation; IndexMissingError when there is none."""
     return read_manifest(require_generation(Path(index_dir)))
+
+
+def undescribed_part(index_dir: Path) -> str:
+    """Where a damaged index that ``index_status`` cannot describe is damaged: its pointer
+    (``CURRENT``) when that names no generation or one that is gone, else the live
+    generation's manifest (garbled, or not a JSON object)."""
+    return MANIFEST if current_generation(Path(index_dir)) is not None else POINTER
 
 
 def index_damage(index_dir: Path) -> tuple[str, ...]:

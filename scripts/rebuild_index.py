@@ -3,14 +3,14 @@
 
     scripts/rebuild_index.py [SOURCES...] [--index DIR] [--replace]
 
-The same build, with the same rules, as ``contractbot index build``: with no SOURCES it rebuilds
-the ones the index remembers; a missing source, or a build that would leave the index empty or
-drop more than half of its contracts or those of a folder it was built from, or change its
-encoder, changes nothing. It takes the index lock without waiting and prints one summary line.
-Exit status: 0 all sources indexed, 1 any other error, 2 a source does not exist (or none given
-and none remembered), 3 some skipped (reasons on stderr), 4 nothing could be indexed, 5 refused
-(pass --replace to allow it), 75 another build holds the lock, 130 interrupted (Ctrl-C). Every
-way out is one line on stderr, never a traceback.
+The same build, with the same rules, as ``contractbot index build``: with no SOURCES it rebuilds the
+ones the index remembers (and the bot's upload folder, when it holds files); a missing source, or a
+build that would leave the index empty or drop more than half of its contracts or those of a folder
+it was built from, or change its encoder, changes nothing. It takes the index lock without waiting
+and prints one summary line. Exit status: 0 all sources indexed, 1 any other error, 2 a source does
+not exist (or none given and none remembered), 3 some skipped (reasons on stderr), 4 nothing could
+be indexed, 5 refused (pass --replace to allow it), 75 another build holds the lock, 130 interrupted
+(Ctrl-C). Every way out is one line on stderr, never a traceback.
 """
 
 from __future__ import annotations

@@ -194,6 +194,24 @@ def test_status_names_a_corrupt_part_of_the_index(index_dir, tmp_path, capsys) -
     assert len(captured.err.splitlines()) == 1 and "/project/faiss" not in captured.err
 
 
+def test_status_json_of_a_garbled_manifest_names_it(index_dir, tmp_path, capsys) -> None:
+    """The live generation's manifest overwritten: status cannot describe the index, and still
+    prints an object naming the part (the pointer's own damage: test_cli_traps.py)."""
+    import shutil
+
+    from index import store
+
+    copy = Path(shutil.copytree(index_dir, tmp_path / "copy"))
+    (store.require_generation(copy) / store.MANIFEST).write_text("[1, 2]", "utf-8")
+    assert main(["index", "status", "--json", "--index", str(copy)]) == 1
+    captured = capsys.readouterr()
+    status = json.loads(captured.out)
+    assert (status["exists"], status["contracts"]) == (True, 0)
+    assert [d["part"] for d in status["damaged"]] == ["manifest.json"]
+    assert "manifest.json is not a JSON object" in status["damaged"][0]["reason"]
+    assert captured.err.startswith("contractbot: ") and len(captured.err.splitlines()) == 1
+
+
 def test_encoder_mismatch_is_one_line(index_dir, monkeypatch, capsys) -> None:
     from index.store import encoders
 

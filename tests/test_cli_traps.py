@@ -28,6 +28,25 @@ def test_a_mistyped_source_changes_nothing(lib: Path, idx: Path, tmp_path: Path)
     assert len(proc.stderr.splitlines()) == 1 and snapshot(idx) == before
 
 
+def test_a_remembered_folder_that_moved_says_how_to_build_from_its_new_place(
+        lib: Path, tmp_path: Path) -> None:
+    contracts, idx = tmp_path / "contracts", tmp_path / "idx"
+    shutil.copytree(lib / "a", contracts)
+    assert run(tmp_path, "index", "build", str(contracts), "--index", str(idx)).returncode == 0
+    before = snapshot(idx)
+    contracts.rename(tmp_path / "moved")
+    proc = run(tmp_path, "index", "build", "--index", str(idx))
+    assert proc.returncode == 2 and snapshot(idx) == before
+    assert last_line(proc) == (f"contractbot: no such file or folder: {contracts}; the index "
+                               "is unchanged (the index remembers it: if it moved, build once "
+                               "from where it is now: contractbot index build NEW_PLACE)")
+    moved = run(tmp_path, "index", "build", str(tmp_path / "moved"), "--index", str(idx))
+    assert moved.returncode == 0 and "0 texts embedded" in moved.stdout  # as README says
+    rebuild = [CLI[0], str(ROOT / "scripts" / "rebuild_index.py")]
+    script = run(tmp_path, "--index", str(idx), cmd=rebuild)
+    assert script.returncode == 0, script.stderr  # it remembers the new place
+
+
 def test_an_empty_folder_says_so_and_changes_nothing(idx: Path, tmp_path: Path) -> None:
     empty = tmp_path / "empty"
     empty.mkdir()
@@ -107,6 +126,31 @@ def test_a_pointer_to_a_generation_that_is_gone_is_damage_and_keeps_the_rest(
     assert "(0 parsed, 5 reused, 0 texts embedded)" in built.stdout  # the whole one serves
     assert set(older) < {p.name for p in (idx / store.GENERATIONS).iterdir()}
     assert run(tmp_path, "ask", "押金是多少", "--index", str(idx)).returncode == 0
+
+
+def test_status_json_of_no_index_or_a_lost_generation_is_still_an_object(
+        idx: Path, tmp_path: Path) -> None:
+    """A monitoring script that parses `index status --json` gets an object it can read also
+    when there is no index (it printed nothing: json.loads failed) or the pointer names a
+    generation that is gone; the exit status and the stderr line are as before."""
+    keys = set(json.loads(run(tmp_path, "index", "status", "--json", "--index",
+                              str(idx)).stdout))
+    none = run(tmp_path, "index", "status", "--json", "--index", str(tmp_path / "none"))
+    assert none.returncode == 1
+    assert last_line(none) == (f"contractbot: no index at {tmp_path / 'none'}; build one with: "
+                               "contractbot index build SOURCES...")
+    status = json.loads(none.stdout)
+    assert set(status) == keys and not (tmp_path / "none").exists()
+    assert status["exists"] is False and status["index_dir"] == str(tmp_path / "none")
+    assert (status["contracts"], status["sources"], status["damaged"]) == (0, [], [])
+    live = store.require_generation(idx)
+    shutil.rmtree(live)
+    lost = run(tmp_path, "index", "status", "--json", "--index", str(idx))
+    assert lost.returncode == 1 and last_line(lost).endswith("rebuild it: contractbot index build")
+    status = json.loads(lost.stdout)
+    assert status["exists"] is True and status["contracts"] == 0
+    assert [d["part"] for d in status["damaged"]] == ["CURRENT"]
+    assert live.name in status["damaged"][0]["reason"]
 
 
 def test_one_folder_of_a_two_folder_library_changes_nothing(lib: Path, idx: Path,
@@ -232,6 +276,20 @@ def test_top_k_below_one_is_refused(idx: Path, tmp_path: Path) -> None:
         assert proc.returncode == 2 and proc.stdout == ""
         line = last_line(proc, "contractbot ask: argument --top-k: ")
         assert len(proc.stderr.splitlines()) == 1 and "--help" in line
+
+
+def test_a_collection_that_is_not_indexed_is_a_wrong_argument(idx: Path,
+                                                               tmp_path: Path) -> None:
+    """`--collection b2` (a typo) searched nothing and said `No clause in the index answers
+    this question.`, exit 0, as if the contracts had no answer."""
+    for command in ("ask", "compare"):
+        proc = run(tmp_path, command, "押金是多少", "--collection", "default", "--collection",
+                   "b2", "--index", str(idx))
+        assert proc.returncode == 2 and proc.stdout == ""
+        assert last_line(proc) == ("contractbot: --collection b2: no contract of that "
+                                   "collection is indexed (collections: default)")
+    assert run(tmp_path, "ask", "押金是多少", "--collection", "default", "--index",
+               str(idx)).returncode == 0
 
 
 def test_ask_batch_into_head_ends_quietly(idx: Path, tmp_path: Path) -> None:

@@ -15,7 +15,7 @@ from pathlib import Path
 from ..limits import cores
 from ..models import Contract
 from ..parse import cached_ocr, data_keys, keep_ocr
-from ..store.encoders import ALIASES, ENCODERS, Encoder
+from ..store.encoders import Encoder, is_builtin
 from ..store.tokenize import TokenMode
 from .embed import Embedder
 from .fence import Failure, Limits
@@ -40,7 +40,7 @@ class Reading:
 def workers_can_load(encoder: Encoder) -> bool:
     """Whether a worker can load ``encoder`` by its name: a registered encoder (not a model
     object made some other way, as tests do)."""
-    return ALIASES.get(encoder.name, encoder.name) in ENCODERS
+    return is_builtin(encoder.name)
 
 
 def make_runner(reading: Reading) -> Runner | None:

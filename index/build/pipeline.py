@@ -33,7 +33,14 @@ from ..store import (
     require_writable,
 )
 from ..store.embed_cache import EmbedCache, clear_embed_caches
-from ..store.encoders import Encoder, check_encoder_name, load_encoder
+from ..store.encoders import (
+    Encoder,
+    check_encoder_name,
+    fingerprint_of,
+    identity_of,
+    is_builtin,
+    load_encoder,
+)
 from ..store.tokenize import DEFAULT_MODE, TokenMode
 from ..store.tokenize import preload as tokenize_preload
 from .collections import assign_collections, collection_of
@@ -88,6 +95,9 @@ def redone_after_upgrade(manifest: Manifest) -> str | None:
     differently from the one that built ``manifest`` (None: nothing)."""
     if manifest.text_version != TEXT_VERSION:
         return "reads every source again and embeds every clause again"
+    if not manifest.encoder_fingerprint and not is_builtin(manifest.encoder):
+        return ("reads every source again and embeds every clause again (the files of its "
+                "model were not fingerprinted)")
     if manifest.parse_version != PARSE_VERSION:
         return "reads every source again (the vectors are kept)"
     return None
@@ -191,17 +201,17 @@ def _build_with(roots: Sequence[Path], index_dir: Path, encoder: Encoder, option
             {k for k in assign_keys(named, known) if k is not None}, guarded, roots=recorded,
             replace=options.replace) is not None
         try:
-            vectors_of = reusable_previous(index_dir, live, encoder=encoder.name,
+            vectors_of = reusable_previous(index_dir, live, encoder=identity_of(encoder),
                                            text_version=TEXT_VERSION)
             # built with another tokenizer: every source is read again, its vectors serve
             previous = vectors_of if vectors_of and vectors_of.tokenizer == mode else None
         except IndexDamagedError as err:  # every source is read and embedded again
             previous, vectors_of, damaged = None, None, str(err)
         if damaged:  # unless a whole generation before it serves
-            vectors_of = whole_previous(index_dir, encoder=encoder.name,
+            vectors_of = whole_previous(index_dir, encoder=identity_of(encoder),
                                         text_version=TEXT_VERSION)
             previous = vectors_of if vectors_of and vectors_of.tokenizer == mode else None
-        cache = EmbedCache.open(index_dir, encoder.name, encoder.dim)
+        cache = EmbedCache.open(index_dir, identity_of(encoder), encoder.dim)
         embedder = Embedder(encoder, vectors_of, cache)
         reader = None
         if runner is not None:
@@ -235,7 +245,8 @@ def _build_with(roots: Sequence[Path], index_dir: Path, encoder: Encoder, option
     write_generation(index_dir, gen, rows, vectors, manifest, previous=previous,
                      ann_threshold=options.ann_threshold)
     cache.clear()  # the generation holds the vectors now
-    if guarded is not None and guarded.encoder != encoder.name:  # the index changed encoder:
+    if guarded is not None and guarded.encoder_identity != identity_of(encoder):  # the index
+        # changed encoder, or its model's files changed:
         clear_embed_caches(index_dir)  # what other encoders' killed builds left is useless
     return BuildReport(
         index_dir=index_dir, generation=gen, contracts=len(rows.contracts),
@@ -276,7 +287,8 @@ def _manifest(gen: str, rows: Rows, encoder: Encoder, mode: TokenMode,
     for row in rows.rows:
         counts[row.contract] = counts.get(row.contract, 0) + 1
     return Manifest(
-        generation=gen, encoder=encoder.name, dim=encoder.dim, tokenizer=mode,
+        generation=gen, encoder=encoder.name, encoder_fingerprint=fingerprint_of(encoder),
+        dim=encoder.dim, tokenizer=mode,
         text_version=TEXT_VERSION, parse_version=PARSE_VERSION,
         built_at=_dt.datetime.now(_dt.timezone.utc).isoformat(timespec="seconds"),
         sources=tuple(SourceEntry(c.source, c.key, c.title, h, counts.get(c.key, 0),

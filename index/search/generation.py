@@ -13,7 +13,7 @@ from typing import Any
 
 import numpy as np
 
-from ..errors import EncoderMismatchError
+from ..errors import EncoderMismatchError, ModelChangedError
 from ..models import Clause, Contract
 from ..store import (
     BM25_DIR,
@@ -91,13 +91,23 @@ def check_encoder(index_dir: Path, built_with: object, configured: str) -> None:
         raise EncoderMismatchError(index_dir, str(built_with), configured)
 
 
-def load_generation(index_dir: Path, encoder: str) -> LoadedGeneration:
+def check_model_files(index_dir: Path, manifest: Manifest, fingerprint: str) -> None:
+    """ModelChangedError when the index records the fingerprint of its model's files and the
+    model loaded (``fingerprint``) is another one at the same name. An index that records none
+    (a built-in encoder, or built by a version that did not record it) cannot tell."""
+    if manifest.encoder_fingerprint and manifest.encoder_fingerprint != fingerprint:
+        raise ModelChangedError(index_dir, manifest.encoder)
+
+
+def load_generation(index_dir: Path, encoder: str, *, fingerprint: str = "") -> LoadedGeneration:
     """Load the live generation of ``index_dir``; EncoderMismatchError (before reading the
-    vectors) when it was built with another encoder than ``encoder``, IndexDamagedError when a
-    file of it is missing or corrupt."""
+    vectors) when it was built with another encoder than ``encoder`` (ModelChangedError: with
+    other model files than those of ``fingerprint``), IndexDamagedError when a file of it is
+    missing or corrupt."""
     gen_dir = require_generation(index_dir)
     manifest = read_manifest(gen_dir)
     check_encoder(index_dir, manifest.encoder, encoder)
+    check_model_files(index_dir, manifest, fingerprint)
     with readable(gen_dir):  # its files; what is computed from them below is not damage
         rows = read_clauses(gen_dir)
         stored_contracts = read_contracts(gen_dir)

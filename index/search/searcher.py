@@ -16,7 +16,7 @@ import numpy as np
 from ..errors import AmbiguousContractError, QueryError, UnknownContractError
 from ..models import Clause, ContractInfo, Hit, SearchResult
 from ..store import current_generation, named_generation, read_manifest, require_generation
-from ..store.encoders import Encoder, load_encoder
+from ..store.encoders import Encoder, fingerprint_of, load_encoder
 from .config import SearchConfig
 from .generation import (
     NO_GENERATION,
@@ -44,8 +44,8 @@ class Searcher:
         self.encoder = encoder
         self.config = config or SearchConfig.for_encoder(encoder.name)
         self.thesaurus = thesaurus if thesaurus is not None else Thesaurus.load()
-        self._gen: LoadedGeneration = generation or load_generation(self.index_dir,
-                                                                    encoder.name)
+        self._gen: LoadedGeneration = generation or load_generation(
+            self.index_dir, encoder.name, fingerprint=fingerprint_of(encoder))
         self._reach = Reach(self._gen)
 
     @classmethod

@@ -4,6 +4,8 @@ resumes where a killed one stopped instead of embedding everything again.
 Layout, beside the generations (kept across them; plain files, no pickle)::
 
     cache/embed/<encoder>/<batch>.npy   the batch's vectors, float32, one row per text
+                                        (<encoder>: its identity, with the fingerprint of a
+                                        sentence-transformers model's files)
     cache/embed/<encoder>/<batch>.json  {"encoder", "dim", "texts": [blake2b of each text]}
 
 A batch is written as its .npy first and its .json last, each by an atomic rename: a batch

@@ -19,6 +19,7 @@ import os
 import threading
 from collections.abc import Callable, Sequence
 from functools import lru_cache
+from pathlib import Path
 from typing import Any, Protocol
 
 import numpy as np
@@ -26,6 +27,7 @@ import numpy as np
 from ..errors import EncoderError, UnknownEncoderError
 from ..limits import cores
 from .e5 import E5_NAME, E5Encoder
+from .model_files import encoder_identity, model_fingerprint
 
 DEFAULT_ENCODER = E5_NAME
 USE_NAME = "use-multilingual"
@@ -132,14 +134,22 @@ class UseEncoder:
 
 
 class SentenceTransformerEncoder:
-    """Any sentence-transformers model, loaded by name or local path (offline)."""
+    """Any sentence-transformers model, loaded by name or local path (offline).
+    ``fingerprint`` tells its weights from those of another model at the same path
+    (``model_files``), read as it is loaded."""
 
     def __init__(self, name: str) -> None:
         import os
 
         os.environ.setdefault("HF_HUB_OFFLINE", "1")
         os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
+        folder = _model_folder(name)
+        self.fingerprint = model_fingerprint(folder) if folder is not None else ""
         from sentence_transformers import SentenceTransformer
+        from transformers.utils import logging as transformers_logging
+
+        # its "Loading weights" bar on stderr broke the one line a command ends in
+        transformers_logging.disable_progress_bar()
 
         self.name = name
         self._model = SentenceTransformer(name, device="cpu")
@@ -181,6 +191,40 @@ def _st_installed() -> bool:
     return importlib.util.find_spec("sentence_transformers") is not None
 
 
+def is_builtin(name: str) -> bool:
+    """Whether ``name`` is one of the built-in encoders (or an alias of one)."""
+    return ALIASES.get(name, name) in ENCODERS
+
+
+def fingerprint_of(encoder: Encoder) -> str:
+    """The fingerprint of the model files ``encoder`` was loaded from ('' for the built-in
+    encoders, whose name says which weights they are)."""
+    return str(getattr(encoder, "fingerprint", "") or "")
+
+
+def identity_of(encoder: Encoder) -> str:
+    """What the vectors of ``encoder`` are stored and reused by: its name and fingerprint."""
+    return encoder_identity(encoder.name, fingerprint_of(encoder))
+
+
+def _model_folder(name: str) -> Path | None:
+    """The folder a sentence-transformers model called ``name`` is loaded from: the folder
+    itself, or its snapshot in the Hugging Face cache (nothing is downloaded); None when
+    neither is found."""
+    if os.path.isdir(name):
+        return Path(name)
+    try:
+        from huggingface_hub import snapshot_download
+    except ImportError:
+        return None
+    for repo in [name] if "/" in name else [name, f"sentence-transformers/{name}"]:
+        try:
+            return Path(snapshot_download(repo, local_files_only=True))
+        except Exception:  # not in the cache, or not a repo id
+            continue
+    return None
+
+
 def _in_hf_cache(name: str) -> bool:
     """Whether the model ``name`` (or sentence-transformers/``name``) is in the local Hugging
     Face cache; nothing is downloaded."""
@@ -204,7 +248,7 @@ def check_encoder_name(name: str) -> None:
 
     Known: a registered name or alias; a sentence-transformers model only when the extra is
     installed and the model is a local folder or in the Hugging Face cache (offline)."""
-    if ALIASES.get(name, name) in ENCODERS:
+    if is_builtin(name):
         return
     local = os.path.isdir(name)
     if not local and not (_st_installed() and _in_hf_cache(name)):

@@ -19,6 +19,7 @@ from .generations import (
     readable,
     whole_generations,
 )
+from .model_files import encoder_identity
 
 
 @dataclass(frozen=True)
@@ -57,6 +58,9 @@ class Manifest:
     roots: tuple[str, ...] = ()
     format: int = FORMAT_VERSION
     parse_version: int = 0  # the standard parser's (0: a version that did not record it)
+    # the model files of a sentence-transformers encoder (``model_files``): '' for a built-in
+    # one, and for a model indexed by a version that did not record it
+    encoder_fingerprint: str = ""
     extra: dict[str, Any] = field(default_factory=dict, compare=False)  # unknown keys, kept
 
     @property
@@ -69,10 +73,15 @@ class Manifest:
         """How many clauses the generation holds."""
         return sum(s.clauses for s in self.sources)
 
+    @property
+    def encoder_identity(self) -> str:
+        """The encoder its vectors were embedded with: name and model files' fingerprint."""
+        return encoder_identity(self.encoder, self.encoder_fingerprint)
+
     def reusable_for(self, *, encoder: str, text_version: int) -> bool:
-        """Whether a build with these settings may reuse this generation (its rows too when it
-        tokenizes as this one did)."""
-        return (self.format == FORMAT_VERSION and self.encoder == encoder
+        """Whether a build with these settings (``encoder``: an encoder identity) may reuse
+        this generation (its rows too when it tokenizes as this one did)."""
+        return (self.format == FORMAT_VERSION and self.encoder_identity == encoder
                 and self.text_version == text_version)
 
     def as_json(self) -> dict[str, object]:
@@ -82,6 +91,8 @@ class Manifest:
             "format": self.format,
             "generation": self.generation,
             "encoder": self.encoder,
+            **({"encoder_fingerprint": self.encoder_fingerprint}
+               if self.encoder_fingerprint else {}),
             "dim": self.dim,
             "tokenizer": self.tokenizer,
             "text_version": self.text_version,
@@ -100,7 +111,7 @@ class Manifest:
         """Read a manifest object; keys this version does not know are kept in ``extra``."""
         known = {"format", "generation", "encoder", "dim", "tokenizer", "text_version",
                  "parse_version", "built_at", "contracts", "clauses", "sources", "failed",
-                 "notes", "roots"}
+                 "notes", "roots", "encoder_fingerprint"}
         return cls(
             generation=str(data.get("generation") or ""),
             encoder=str(data.get("encoder") or ""),
@@ -117,6 +128,7 @@ class Manifest:
             roots=tuple(str(r) for r in data.get("roots", [])),
             format=int(data.get("format") or 0),
             parse_version=int(data.get("parse_version") or 0),
+            encoder_fingerprint=str(data.get("encoder_fingerprint") or ""),
             extra={k: v for k, v in data.items() if k not in known},
         )
 

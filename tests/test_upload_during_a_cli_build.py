@@ -1,0 +1,118 @@
+"""An upload the bot saved while a build from the command line held the index lock: the next
+`contractbot index build` with no SOURCES indexes it, also when the index was built from a
+library elsewhere and so did not remember the upload folder yet."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import shutil
+import subprocess
+from pathlib import Path
+
+from bot_helpers import message
+from botapi_server import FakeBotApi, running
+from cli_traps import CLI, env, run
+from index_corpus import FAST_ENCODER
+from test_bot_e2e import ADMIN
+
+from bot import texts
+from bot.app import build_application
+from bot.settings import Settings
+from index import remembered_sources, store
+from index.build import build_from_sources
+
+CONTRACT = "设备采购合同\n第一条 乙方应于合同签订后十日内交货。\n第二条 甲方应在验收合格后付款。\n"
+
+
+async def _upload_while_locked(library: Path, uploads: Path, idx: Path) -> str:
+    """Send the bot a contract while another build holds the lock; the bot's reply."""
+    server = FakeBotApi()
+    await server.start()
+    settings = Settings(index_dir=idx, sources_dir=uploads, telegram_token="123456:TEST-token",
+                        telegram_base_url=server.base_url,
+                        telegram_base_file_url=server.base_file_url,
+                        allowed_chats=frozenset({ADMIN}), admins=frozenset({ADMIN}),
+                        embed_model=FAST_ENCODER)
+    data = CONTRACT.encode()
+    server.files["documents/P1"] = data
+    try:
+        async with running(build_application(settings)):
+            with store.build_lock(idx):  # `contractbot index build` running meanwhile
+                server.push("message", message(ADMIN, None, message_id=1, document={
+                    "file_id": "P1", "file_unique_id": "P1", "file_name": "purchase.txt",
+                    "file_size": len(data)}))
+                for _ in range(600):
+                    said = [s["text"] for s in server.sent("sendMessage")
+                            if "purchase.txt" in s.get("text", "")]
+                    if said:
+                        return said[-1]
+                    await asyncio.sleep(0.1)
+    finally:
+        await server.stop()
+    raise AssertionError("the bot did not answer the upload")
+
+
+def test_the_next_build_indexes_an_upload_saved_during_a_cli_build(shared: Path,
+                                                                    tmp_path: Path) -> None:
+    library, uploads, idx = tmp_path / "library", tmp_path / "uploads", tmp_path / "idx"
+    library.mkdir()
+    for name in ("cs-upgrade", "cs-maintenance"):
+        shutil.copy(shared / "contracts" / f"{name}.txt", library)
+    build_from_sources([library], idx, FAST_ENCODER, progress=False)
+    said = asyncio.run(_upload_while_locked(library, uploads, idx))
+    assert said.startswith(texts.UPLOAD_NOT_INDEXED.split("{")[0])  # 已保存 …，但索引暂未更新
+    assert (uploads / "purchase.txt").is_file()
+    assert remembered_sources(idx) == (library.resolve(),)  # the upload folder is not
+
+    settings = {"CONTRACTBOT_INDEX_DIR": str(idx), "CONTRACTBOT_SOURCES_DIR": str(uploads)}
+
+    def cli(*args: str) -> subprocess.CompletedProcess[str]:
+        return subprocess.run([*CLI, *args], cwd=tmp_path, env=env(tmp_path, **settings),
+                              capture_output=True, text=True, timeout=300)
+
+    built = cli("index", "build")
+    assert built.returncode == 0, built.stderr
+    assert built.stderr.splitlines() == [
+        f"contractbot: note: the upload folder {uploads} (CONTRACTBOT_SOURCES_DIR) is not "
+        "among the sources the index remembers; this build reads it too"]
+    status = json.loads(cli("index", "status", "--json").stdout)
+    assert sorted(s["contract"] for s in status["sources"]) == [
+        "cs-maintenance", "cs-upgrade", "purchase"]
+    assert status["roots"] == [str(library), str(uploads)]
+    again = cli("index", "build")  # remembered now: no note
+    assert again.returncode == 0 and again.stderr == ""
+
+
+def test_an_upload_folder_with_nothing_uploaded_is_not_added(shared: Path,
+                                                             tmp_path: Path) -> None:
+    """Only the staging folder of a refused upload (or a folder made ready for uploads): the
+    build reads what it remembers, without an `empty folder` line and exit 3."""
+    library, uploads, idx = tmp_path / "library", tmp_path / "uploads", tmp_path / "idx"
+    library.mkdir()
+    shutil.copy(shared / "contracts" / "cs-upgrade.txt", library)
+    (uploads / ".uploads").mkdir(parents=True)
+    build_from_sources([library], idx, FAST_ENCODER, progress=False)
+    built = run(tmp_path, "index", "build", CONTRACTBOT_INDEX_DIR=str(idx),
+                CONTRACTBOT_SOURCES_DIR=str(uploads))
+    assert (built.returncode, built.stderr) == (0, "")
+    assert remembered_sources(idx) == (library.resolve(),)
+
+
+def test_an_upload_folder_inside_the_library_is_read_as_part_of_it(shared: Path,
+                                                                  tmp_path: Path) -> None:
+    """Its files are indexed already, in collection `uploads`: no second root that would put
+    them in `default`."""
+    library, idx = tmp_path / "library", tmp_path / "idx"
+    (library / "uploads").mkdir(parents=True)
+    shutil.copy(shared / "contracts" / "cs-upgrade.txt", library)
+    shutil.copy(shared / "contracts" / "cs-maintenance.txt", library / "uploads")
+    build_from_sources([library], idx, FAST_ENCODER, progress=False)
+    built = run(tmp_path, "index", "build", CONTRACTBOT_INDEX_DIR=str(idx),
+                CONTRACTBOT_SOURCES_DIR=str(library / "uploads"))
+    assert (built.returncode, built.stderr) == (0, "")
+    assert remembered_sources(idx) == (library.resolve(),)
+    status = json.loads(run(tmp_path, "index", "status", "--json",
+                            CONTRACTBOT_INDEX_DIR=str(idx)).stdout)
+    assert {s["contract"]: s["collection"] for s in status["sources"]} == {
+        "cs-upgrade": "default", "cs-maintenance": "uploads"}
