@@ -129,8 +129,9 @@ def build_parser(settings: Settings | None = None) -> argparse.ArgumentParser:
                    help="how many clauses to show, 1 or more (default: 5)")
     a.add_argument("--json", action="store_true", help="print JSON (default: text)")
     a.add_argument("--closest", action="store_true", help="when no clause seems to answer, "
-                   "print the closest ones all the same, under a line that says so (JSON "
-                   "always lists them, with \"relevant\": false)")
+                   "print the closest ones all the same, under a line that says so (default: "
+                   "the 'no clause' line alone; JSON always lists them, with \"relevant\": "
+                   "false)")
     a.add_argument("--batch", default=None, metavar="FILE", help='answer each {"q": question, '
                    '"contract": key or null} line of a JSONL file (default: one QUESTION)')
     a.add_argument("--index", dest="index_dir", default=None, metavar="DIR", help=index_help)
