@@ -56,3 +56,21 @@ async def test_use_outside_topics_says_the_topics_keep_theirs(tmp_path: Path) ->
                     "/use all 取消。")
     assert listing.endswith("\n话题之外（General）只在《软件维护服务合同》中查找；/use all 取消。")
     assert cleared == "话题之外（General）现在在所有合同中查找（各话题不变）。"
+
+
+async def test_the_closest_clauses_of_a_refusal_go_to_its_topic(tmp_path: Path) -> None:
+    """A refusal in a topic offers the closest clauses; pressing the button sends them into the
+    same topic, not to the chat outside topics."""
+    async with running_bot(tmp_path) as api:
+        api.push("message", in_topic("/ask 明天的天气怎么样", 1, 77))
+        [refusal] = await api.wait_for("sendMessage", 1)
+        [[offer]] = refusal["reply_markup"]["inline_keyboard"]
+        pressed = {"message_id": 900, "date": 0, "text": refusal["text"],
+                   "chat": {"id": FORUM, "type": "supergroup", "is_forum": True},
+                   "message_thread_id": 77, "is_topic_message": True}
+        api.push("callback_query", {"id": "c1", "chat_instance": "ci",
+                                    "data": offer["callback_data"], "message": pressed,
+                                    "from": {"id": 31, "is_bot": False, "first_name": "U"}})
+        closest = (await api.wait_for("sendMessage", 2))[-1]
+    assert refusal["message_thread_id"] == 77 and offer["text"] == "仍然显示最接近的条款"
+    assert closest["message_thread_id"] == 77 and "《" in closest["text"]
