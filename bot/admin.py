@@ -306,14 +306,14 @@ async def _refusal_within(state: BotState, access: ChatAccess, err: ContractbotE
         err = WouldDropError(dropped, len(infos), empty=len(dropped) == len(infos),
                              keys=tuple(k for k in err.keys if k in mine))
     elif isinstance(err, WouldMoveError):  # its own contracts, to collections it reads
-        mine = {c.key for c in infos}
+        reached = {c.key for c in infos}
         other = texts.say(texts.OTHER_COLLECTION, script)
         moves = tuple((name, old, new if new in access.collections else other)
                       for (name, old, new), key in zip(err.moves, err.keys, strict=True)
-                      if key in mine)
+                      if key in reached)
         if not moves:  # its own contracts stay where they are
             return texts.say(texts.REBUILD_REFUSED_ELSEWHERE, script)
-        err = WouldMoveError(moves, len(infos), keys=tuple(k for k in err.keys if k in mine))
+        err = WouldMoveError(moves, len(infos), keys=tuple(k for k in err.keys if k in reached))
     elif isinstance(err, WouldChangeEncoderError):
         err = WouldChangeEncoderError(err.built_with, err.configured,
                                       sum(c.clauses for c in infos))

@@ -137,7 +137,8 @@ REBUILD_WOULD_EMPTY = (
 REBUILD_WOULD_MOVE = (
     "索引未更改：这次重建会把已收录的 {total} 份合同中的 {count} 份移到其他合集（{moves}）："
     "限定原合集的聊天将找不到它们，可查看新合集的聊天却能看到。"
-    "请检查合同来源文件夹的设置（如 CONTRACTBOT_SOURCES_DIR）；如确要移动，请发送 /reindex replace。"
+    "请检查合同来源文件夹的设置（如 CONTRACTBOT_SOURCES_DIR）；"
+    "如确要移动，请发送 /reindex replace。"
 )
 OTHER_COLLECTION = "其他合集"  # a collection a chat does not read, unnamed
 REBUILD_MISSING = "索引未更改：找不到合同来源 {paths}。"

@@ -124,8 +124,9 @@ def build_index(
     ``ann_threshold`` overrides index.store.vectors.ANN_THRESHOLD. Nothing is written, and the
     error says why, when a source does not exist (MissingSourceError) or when the build would
     leave the index empty or drop more than half of its contracts (WouldDropError), or move
-    contracts it holds to another collection (WouldMoveError), unless ``replace``. Vectors embedded before a build is killed or stopped are kept in the index's
-    cache and not embedded again by the next build.
+    contracts it holds to another collection (WouldMoveError), unless ``replace``. Vectors
+    embedded before a build is killed or stopped are kept in the index's cache and not
+    embedded again by the next build.
     """
     index_dir = Path(index_dir)
     roots = resolve_roots(sources, index_dir)  # before the lock: a typo creates nothing
