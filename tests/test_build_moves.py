@@ -4,6 +4,7 @@ index unchanged, unless --replace; a file moved on disk to another folder is fol
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 import pytest
@@ -98,3 +99,23 @@ def test_a_file_moved_on_disk_to_another_folder_is_followed(tmp_path: Path) -> N
     with pytest.raises(WouldMoveError) as refused:
         _build([lib / "customer-a", lib / "customer-b"], idx)
     assert ("annex.txt", "customer-b", "default") in refused.value.moves
+
+
+def test_an_index_from_before_collections_takes_them_without_replace(tmp_path: Path) -> None:
+    """Its manifest records no collection (read as ``default``): the first build puts its
+    contracts in their folders' collections, as the version that wrote it had none; from then
+    on they are recorded, and a move is refused."""
+    lib, idx = _library(tmp_path), tmp_path / "idx"
+    _build([lib / "customer-a", lib / "customer-b"], idx)
+    gen = store.current_generation(idx)
+    assert gen is not None
+    manifest = store.generation_dir(idx, gen) / store.MANIFEST
+    data = json.loads(manifest.read_text("utf-8"))
+    for source in data["sources"]:
+        del source["collection"]
+    data["roots"] = [str(lib)]
+    manifest.write_text(json.dumps(data, ensure_ascii=False), "utf-8")
+    _build(None, idx)
+    assert _collections(idx) == {"maint": "customer-a", "lease": "customer-b"}
+    with pytest.raises(WouldMoveError):
+        _build([lib / "customer-a", lib / "customer-b"], idx)

@@ -162,8 +162,10 @@ def check_moves(placed: Iterable[tuple[str, str]], live: Manifest | None, *,
 
 def move_refusal(placed: Iterable[tuple[str, str]], live: Manifest | None, *,
                  replace: bool) -> WouldMoveError | None:
-    """The WouldMoveError ``check_moves`` raises for these files, None when it raises none."""
-    if replace or live is None or not live.sources:
+    """The WouldMoveError ``check_moves`` raises for these files, None when it raises none
+    (also for an index written before collections were recorded: none of its contracts was in
+    one)."""
+    if replace or live is None or not live.sources or not live.collections_recorded:
         return None
     before = {s.source: s for s in live.sources}
     moved = [(before[source], collection) for source, collection in dict(placed).items()
