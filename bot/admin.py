@@ -20,6 +20,7 @@ from index import (
     Script,
     WouldChangeEncoderError,
     WouldDropError,
+    WouldMoveError,
     collection_of,
     names_among,
     shown_source,
@@ -75,6 +76,11 @@ def build_error_text(err: ContractbotError, *, script: Script = "simplified") ->
             return texts.say(texts.REBUILD_WOULD_EMPTY, script, total=err.total)
         return texts.say(texts.REBUILD_WOULD_DROP, script, total=err.total, count=len(err.dropped),
                                                names=escape(hide_paths(names)))
+    if isinstance(err, WouldMoveError):
+        moves = "、".join(f"{name}（{old} → {new}）" for name, old, new in err.moves[:3])
+        return texts.say(texts.REBUILD_WOULD_MOVE, script, total=err.total,
+                         count=len(err.moves), moves=escape(hide_paths(moves))
+                         + ("等" if len(err.moves) > 3 else ""))
     if isinstance(err, WouldChangeEncoderError):
         return texts.say(texts.REBUILD_WOULD_CHANGE_ENCODER, script,
             built_with=escape(err.built_with), configured=escape(err.configured),
@@ -284,8 +290,9 @@ def _reported_within(state: BotState, access: ChatAccess,
 async def _refusal_within(state: BotState, access: ChatAccess, err: ContractbotError,
                           script: Script) -> str:
     """A refused or failed build as a chat that reads some collections only hears it: of its
-    own contracts (those the build would drop, the clauses a new encoder would embed again),
-    never a count, a file or a folder of another collection (the index is unchanged)."""
+    own contracts (those the build would drop or move, the clauses a new encoder would embed
+    again), never a count, a file, a folder or a collection's name of another collection (the
+    index is unchanged)."""
     if access.collections is None:
         return build_error_text(err, script=script)
     searcher = await state.live_searcher()
@@ -298,6 +305,15 @@ async def _refusal_within(state: BotState, access: ChatAccess, err: ContractbotE
             return texts.say(texts.REBUILD_REFUSED_ELSEWHERE, script)
         err = WouldDropError(dropped, len(infos), empty=len(dropped) == len(infos),
                              keys=tuple(k for k in err.keys if k in mine))
+    elif isinstance(err, WouldMoveError):  # its own contracts, to collections it reads
+        reached = {c.key for c in infos}
+        other = texts.say(texts.OTHER_COLLECTION, script)
+        moves = tuple((name, old, new if new in access.collections else other)
+                      for (name, old, new), key in zip(err.moves, err.keys, strict=True)
+                      if key in reached)
+        if not moves:  # its own contracts stay where they are
+            return texts.say(texts.REBUILD_REFUSED_ELSEWHERE, script)
+        err = WouldMoveError(moves, len(infos), keys=tuple(k for k in err.keys if k in reached))
     elif isinstance(err, WouldChangeEncoderError):
         err = WouldChangeEncoderError(err.built_with, err.configured,
                                       sum(c.clauses for c in infos))

@@ -1,8 +1,9 @@
 """An index build as the command line and cron run it: the same rules, and one line for each
 outcome (exit codes in the README's table).
 
-A missing source, a build that would empty the index, drop most of it or change its encoder,
-and a busy index all leave the index as it was; the last line says why and what to do.
+A missing source, a build that would empty the index, drop most of it, move its contracts to
+other collections or change its encoder, and a busy index all leave the index as it was; the
+last line says why and what to do.
 """
 
 from __future__ import annotations
@@ -24,6 +25,7 @@ from index import (
     RulesFileError,
     WouldChangeEncoderError,
     WouldDropError,
+    WouldMoveError,
     build_from_sources,
     check_rules_file,
     remembered_sources,
@@ -37,7 +39,8 @@ EXIT_ERROR = 1
 EXIT_USAGE = 2  # a wrong argument or setting: a missing source, an unknown encoder ...
 EXIT_SKIPPED = 3  # some sources were not indexed
 EXIT_NOTHING = 4  # nothing could be indexed
-EXIT_REFUSED = 5  # the build would empty the index, drop most of it or change its encoder
+EXIT_REFUSED = 5  # the build would empty the index, drop most of it, move contracts to other
+# collections or change its encoder
 EXIT_BUSY = 75  # another build holds the index lock (EX_TEMPFAIL: try again later)
 EXIT_INTERRUPTED = 130  # Ctrl-C (128 + SIGINT)
 
@@ -53,6 +56,10 @@ def refusal(err: BuildRefusedError, *, rerun: str) -> str:
     if isinstance(err, WouldChangeEncoderError):
         return (f"{err}. The index is unchanged: set CONTRACTBOT_EMBED_MODEL={err.built_with} "
                 f"to update it, or pass --replace to rebuild it with {err.configured}")
+    if isinstance(err, WouldMoveError):
+        where = f" ({', '.join(err.roots)}: run {rerun} with no SOURCES)" if err.roots else ""
+        return (f"{err}. The index is unchanged: build the sources it was built from as "
+                f"before{where}, or pass --replace if the move is intended")
     line = f"{err}. The index is unchanged: pass --replace to allow it"
     if isinstance(err, WouldDropError) and err.missing_roots:
         line += f", or run {rerun} with no SOURCES to rebuild every source it remembers"

@@ -134,6 +134,13 @@ REBUILD_WOULD_DROP = (
 REBUILD_WOULD_EMPTY = (
     "索引未更改：这次重建会清空索引（现有 {total} 份合同）。如确要清空，请发送 /reindex replace。"
 )
+REBUILD_WOULD_MOVE = (
+    "索引未更改：这次重建会把已收录的 {total} 份合同中的 {count} 份移到其他合集（{moves}）："
+    "限定原合集的聊天将找不到它们，可查看新合集的聊天却能看到。"
+    "请检查合同来源文件夹的设置（如 CONTRACTBOT_SOURCES_DIR）；"
+    "如确要移动，请发送 /reindex replace。"
+)
+OTHER_COLLECTION = "其他合集"  # a collection a chat does not read, unnamed
 REBUILD_MISSING = "索引未更改：找不到合同来源 {paths}。"
 REBUILD_MISSING_ELSEWHERE = (
     "索引未更改：找不到部分合同来源。管理员可在与机器人的私聊中发送 /reindex 查看详情。"

@@ -52,6 +52,7 @@ from .errors import (
     UnsupportedFormatError,
     WouldChangeEncoderError,
     WouldDropError,
+    WouldMoveError,
 )
 from .limits import (
     MAX_BINARY_BYTES,
@@ -168,6 +169,7 @@ __all__ = [
     "UnsupportedFormatError",
     "WouldChangeEncoderError",
     "WouldDropError",
+    "WouldMoveError",
     "build_from_sources",
     "build_index",
     "check_encoder_name",

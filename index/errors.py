@@ -169,6 +169,30 @@ class WouldDropError(BuildRefusedError):
         self.keys = keys
 
 
+class WouldMoveError(BuildRefusedError):
+    """A build would move contracts the index holds to another collection: the same files,
+    read from other source roots (``lib/customer-a`` given where ``lib`` was), fall in other
+    collections, so chats given the old collection lose them and chats given the new one (often
+    ``default``) gain them. A file moved on disk to another folder is not one: it is another
+    source, and the build follows it.
+
+    ``moves``: (file name, collection before, collection after) of each contract it would move
+    (``keys``: their keys, in the same order); ``total``: how many the index holds; ``roots``:
+    the sources the index was built from."""
+
+    def __init__(self, moves: tuple[tuple[str, str, str], ...], total: int, *,
+                 roots: tuple[str, ...] = (), keys: tuple[str, ...] = ()) -> None:
+        shown = ", ".join(f"{name} from {old} to {new}" for name, old, new in moves[:3])
+        if len(moves) > 3:
+            shown += f" and {len(moves) - 3} more"
+        super().__init__(f"this build would move {len(moves)} of the index's {total} "
+                         f"contracts to another collection ({shown})")
+        self.moves = moves
+        self.total = total
+        self.roots = roots
+        self.keys = keys
+
+
 class QueryError(ContractbotError):
     """A question that cannot be searched (empty, too long, unknown contract ...)."""
 

@@ -178,20 +178,6 @@ def test_a_build_that_drops_most_of_the_index_changes_nothing(tmp_path) -> None:
     assert store.current_generation(idx) == live
 
 
-def test_leaving_out_a_remembered_folder_changes_nothing(tmp_path) -> None:
-    a, b, idx = _three(tmp_path)
-    live = store.current_generation(idx)
-    with pytest.raises(WouldDropError) as refused:  # one of three, but all of folder b
-        build_index([a], idx, fast_encoder(), parse=parse_json, progress=False)
-    assert refused.value.dropped == ("lease-b.txt",)
-    assert refused.value.missing_roots == (str(b.resolve()),)
-    assert store.current_generation(idx) == live
-    # the parent folder of both keeps everything
-    report = build_index([tmp_path / "lib"], idx, fast_encoder(), parse=parse_json,
-                         progress=False)
-    assert (report.contracts, report.failed, report.dropped) == (3, (), ())
-
-
 def test_files_gone_from_the_sources_drop_out_and_are_named(tmp_path) -> None:
     a, b, idx = _three(tmp_path)
     (a / "lease.txt").unlink()

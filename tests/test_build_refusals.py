@@ -1,5 +1,6 @@
 """Build refusals beyond test_build's: most of a remembered folder gone, the index folder named
-by another path, and an emptied index that takes another encoder."""
+by another path, an emptied index that takes another encoder, and a remembered folder left out
+(its parent folder instead drops nothing, but moves every contract: test_build_moves.py)."""
 
 from __future__ import annotations
 
@@ -9,7 +10,8 @@ from test_build import CountingEncoder, _three
 
 from index import store
 from index.build import build_index
-from index.errors import NoSourcesError, WouldDropError
+from index.build.guard import drop_refusal, live_manifest
+from index.errors import NoSourcesError, WouldDropError, WouldMoveError
 
 
 def test_most_files_gone_from_a_remembered_folder_changes_nothing(tmp_path) -> None:
@@ -52,3 +54,25 @@ def test_an_empty_index_takes_another_encoder_without_replace(tmp_path) -> None:
     report = build_index([src], idx, other, parse=parse_json, progress=False)
     assert report.written and report.contracts == 1
     assert store.read_manifest(store.require_generation(idx)).encoder == "another-encoder"
+
+
+def test_leaving_out_a_remembered_folder_changes_nothing(tmp_path) -> None:
+    a, b, idx = _three(tmp_path)
+    live = store.current_generation(idx)
+    with pytest.raises(WouldDropError) as refused:  # one of three, but all of folder b
+        build_index([a], idx, fast_encoder(), parse=parse_json, progress=False)
+    assert refused.value.dropped == ("lease-b.txt",)
+    assert refused.value.missing_roots == (str(b.resolve()),)
+    assert store.current_generation(idx) == live
+    # the parent folder of both keeps everything (it drops nothing), but in collections a and
+    # b, not default: a move of every contract, refused as such (test_build_moves.py) unless
+    # --replace
+    parent = [str(tmp_path / "lib")]
+    assert drop_refusal({"maint", "lease", "lease-b"}, live_manifest(idx), roots=parent,
+                        replace=False) is None
+    with pytest.raises(WouldMoveError):
+        build_index([tmp_path / "lib"], idx, fast_encoder(), parse=parse_json, progress=False)
+    assert store.current_generation(idx) == live
+    report = build_index([tmp_path / "lib"], idx, fast_encoder(), parse=parse_json,
+                         progress=False, replace=True)
+    assert (report.contracts, report.failed, report.dropped) == (3, (), ())

@@ -9,12 +9,17 @@ mistyped path, an empty folder, one folder of a two-folder library) never costs 
   wants. Dropping what disappeared from the sources themselves is an ordinary rebuild.
 - A build with another encoder than the live index's stops (WouldChangeEncoderError) unless
   ``replace``.
+- A build that would put a file the index holds in another collection than it is in (the
+  same file read from other roots: ``lib/customer-a`` given where ``lib`` was) stops
+  (WouldMoveError) unless ``replace``: chats given its collection would lose it, and chats
+  given the new one (``default``) would read it. A file moved on disk to another folder is
+  another source: the old one is dropped, the new one indexed where it now lies.
 """
 
 from __future__ import annotations
 
 import os
-from collections.abc import Collection, Sequence
+from collections.abc import Collection, Iterable, Sequence
 from pathlib import Path
 
 from ..errors import (
@@ -23,6 +28,7 @@ from ..errors import (
     NoSourcesError,
     WouldChangeEncoderError,
     WouldDropError,
+    WouldMoveError,
 )
 from ..store import (
     Manifest,
@@ -142,3 +148,30 @@ def drop_refusal(kept: Collection[str], live: Manifest | None, *, roots: Sequenc
     return WouldDropError(tuple(Path(s.source).name for s in dropped), len(live.sources),
                           empty=empty, missing_roots=lost_roots, failed=tuple(failed),
                           keys=tuple(s.contract for s in dropped))
+
+
+def check_moves(placed: Iterable[tuple[str, str]], live: Manifest | None, *,
+                replace: bool) -> None:
+    """WouldMoveError when a file the live index holds would be in another collection, unless
+    ``replace``: ``placed`` gives (source, resolved as the manifest records it; collection) of
+    each file this build indexes."""
+    refusal = move_refusal(placed, live, replace=replace)
+    if refusal is not None:
+        raise refusal
+
+
+def move_refusal(placed: Iterable[tuple[str, str]], live: Manifest | None, *,
+                 replace: bool) -> WouldMoveError | None:
+    """The WouldMoveError ``check_moves`` raises for these files, None when it raises none
+    (also for an index written before collections were recorded: none of its contracts was in
+    one)."""
+    if replace or live is None or not live.sources or not live.collections_recorded:
+        return None
+    before = {s.source: s for s in live.sources}
+    moved = [(before[source], collection) for source, collection in dict(placed).items()
+             if source in before and before[source].collection != collection]
+    if not moved:
+        return None
+    return WouldMoveError(tuple((Path(s.source).name, s.collection, new) for s, new in moved),
+                          len(live.sources), roots=live.roots,
+                          keys=tuple(s.contract for s, _ in moved))

@@ -3,7 +3,8 @@
 A source whose content hash is unchanged is neither re-parsed nor re-embedded: its rows, vectors
 and BM25 counts are carried over from the previous generation. Sources that fail are recorded,
 not fatal. The plan stage's safety rules (``guard``) run before anything is written: a missing
-source, or a build that would empty the index or drop most of it, leaves the index as it was.
+source, or a build that would empty the index, drop most of it or move its contracts to other
+collections, leaves the index as it was.
 With the standard parser (a contract's key follows from its file's name: ``keys``) the rule on
 dropping is first tried on the file names: a build it refuses there (a wrong folder) reads its
 files only to name those that cannot be read, and embeds nothing before it is refused.
@@ -49,9 +50,11 @@ from .fence import BuildStopped
 from .guard import (
     check_drops,
     check_encoder,
+    check_moves,
     drop_refusal,
     dropped_sources,
     live_manifest,
+    move_refusal,
     resolve_roots,
     root_names,
 )
@@ -120,9 +123,10 @@ def build_index(
     (e.g. the rules file), so a change there re-parses everything.
     ``ann_threshold`` overrides index.store.vectors.ANN_THRESHOLD. Nothing is written, and the
     error says why, when a source does not exist (MissingSourceError) or when the build would
-    leave the index empty or drop more than half of its contracts (WouldDropError) unless
-    ``replace``. Vectors embedded before a build is killed or stopped are kept in the index's
-    cache and not embedded again by the next build.
+    leave the index empty or drop more than half of its contracts (WouldDropError), or move
+    contracts it holds to another collection (WouldMoveError), unless ``replace``. Vectors
+    embedded before a build is killed or stopped are kept in the index's cache and not
+    embedded again by the next build.
     """
     index_dir = Path(index_dir)
     roots = resolve_roots(sources, index_dir)  # before the lock: a typo creates nothing
@@ -197,9 +201,11 @@ def _build_with(roots: Sequence[Path], index_dir: Path, encoder: Encoder, option
         known = {s.source: s.contract for s in guarded.sources} if guarded else {}
         collection = partial(collection_of, roots=list(roots))
         named = [Named(str(f.resolve()), collection(f), contract_key(f)) for f in files]
-        doomed = options.parse is None and drop_refusal(
+        doomed = options.parse is None and (drop_refusal(
             {k for k in assign_keys(named, known) if k is not None}, guarded, roots=recorded,
-            replace=options.replace) is not None
+            replace=options.replace) is not None or move_refusal(
+            [(n.source, n.collection) for n in named], guarded,
+            replace=options.replace) is not None)
         try:
             vectors_of = reusable_previous(index_dir, live, encoder=identity_of(encoder),
                                            text_version=TEXT_VERSION)
@@ -228,6 +234,8 @@ def _build_with(roots: Sequence[Path], index_dir: Path, encoder: Encoder, option
         kept = {item.contract.key for item in plan.items}
         check_drops(kept, guarded, roots=recorded, replace=options.replace,
                     failed=plan.failed)
+        check_moves([(str(i.path.resolve()), i.contract.collection) for i in plan.items],
+                    guarded, replace=options.replace)
         parsed = sum(1 for item in plan.items if isinstance(item, Parsed) and not item.again)
         if not kept and (guarded is None or not guarded.sources):  # nothing to index or lose
             return BuildReport(index_dir=index_dir, generation="", contracts=0, clauses=0,

@@ -62,6 +62,9 @@ class Manifest:
     # one, and for a model indexed by a version that did not record it
     encoder_fingerprint: str = ""
     extra: dict[str, Any] = field(default_factory=dict, compare=False)  # unknown keys, kept
+    # False when read from a manifest written before collections were recorded (its sources
+    # read "default"): what a build puts in collections then was never in another one
+    collections_recorded: bool = field(default=True, compare=False)
 
     @property
     def contracts(self) -> int:
@@ -130,6 +133,7 @@ class Manifest:
             parse_version=int(data.get("parse_version") or 0),
             encoder_fingerprint=str(data.get("encoder_fingerprint") or ""),
             extra={k: v for k, v in data.items() if k not in known},
+            collections_recorded=all("collection" in s for s in data.get("sources", [])),
         )
 
 

@@ -1,0 +1,43 @@
+"""The bot's rebuild reads the sources the index remembers and the upload folder: an upload
+folder set to a folder inside the library (CONTRACTBOT_SOURCES_DIR=lib/customer-b) would become
+a source root of its own and put its files in ``default``. /reindex refuses that as
+``index build`` does, tells the admin in Chinese, a customer's group of its own contracts only,
+and /reindex replace does it. The real Application against the loopback Bot API."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from index_corpus import LEASE, MAINT
+from team_bot import ADMIN, access_file, ask, team_bot
+
+from index import index_status, store
+
+GROUP_A, GROUP_B = -801, -802
+LAYOUT: dict[str, list[dict]] = {"customer-a": [MAINT], "customer-b": [LEASE]}
+
+
+async def test_reindex_that_would_move_contracts_to_default_changes_nothing(
+        tmp_path: Path) -> None:
+    rules = access_file(tmp_path / "access.toml", {GROUP_A: ["customer-a"],
+                                                    GROUP_B: ["customer-b"]})
+    idx = tmp_path / "index"
+    async with team_bot(tmp_path, LAYOUT, access_file=rules,
+                        sources_dir=tmp_path / "src" / "customer-b") as (api, _):
+        live = store.current_generation(idx)
+        admin = await ask(api, ADMIN, "/reindex")
+        group_a = await ask(api, GROUP_A, "/reindex", user_id=ADMIN)
+        group_b = await ask(api, GROUP_B, "/reindex", user_id=ADMIN)
+        assert store.current_generation(idx) == live
+        replaced = await ask(api, ADMIN, "/reindex replace")
+    assert admin == (
+        "索引未更改：这次重建会把已收录的 2 份合同中的 1 份移到其他合集（lease.txt（customer-b → "
+        "default））：限定原合集的聊天将找不到它们，可查看新合集的聊天却能看到。请检查合同来源文件夹的"
+        "设置（如 CONTRACTBOT_SOURCES_DIR）；如确要移动，请发送 /reindex replace。")
+    assert group_a == ("索引未更改：这次重建被拒绝，本聊天的合同不受影响。"
+                       "管理员可在与机器人的私聊中发送 /reindex 查看原因。")
+    assert "lease.txt（customer-b → 其他合集）" in group_b and "default" not in group_b
+    assert "1 份合同中的 1 份" in group_b and "maint" not in group_b
+    assert replaced.startswith("索引已重建：2 份合同")
+    assert {s.contract: s.collection for s in index_status(idx).sources} == {
+        "maint": "customer-a", "lease": "default"}

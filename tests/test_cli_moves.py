@@ -1,0 +1,35 @@
+"""`index build lib/a lib/b` on an index built from `lib` (README's collections walkthrough)
+would put every contract in `default`: the real command line refuses it (exit 5) in one line
+that counts them, names a few and says what to do, and the live index stays the one it was."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from cli_traps import last_line, run, snapshot
+
+from index import store
+
+
+def test_building_the_collection_folders_moves_nothing(lib: Path, idx: Path,
+                                                       tmp_path: Path) -> None:
+    # the fixture's index was built from lib/a and lib/b (all in default): lib is refused too
+    back = run(tmp_path, "index", "build", str(lib), "--index", str(idx))
+    assert back.returncode == 5 and "from default to a" in last_line(back)
+    parent = run(tmp_path, "index", "build", str(lib), "--index", str(idx), "--replace")
+    assert parent.returncode == 0, parent.stderr
+    live, before = store.current_generation(idx), snapshot(idx)
+    proc = run(tmp_path, "index", "build", str(lib / "a"), str(lib / "b"), "--index", str(idx))
+    assert proc.returncode == 5
+    assert len(proc.stderr.splitlines()) == 1
+    line = last_line(proc)
+    assert line.startswith("contractbot: this build would move 5 of the index's 5 contracts "
+                           "to another collection (cs-")
+    assert " from a to default, " in line and line.count(" to default") == 3
+    assert line.endswith(" and 2 more). The index is unchanged: build the sources it was built "
+                         f"from as before ({lib}: run `contractbot index build` with no "
+                         "SOURCES), or pass --replace if the move is intended")
+    assert store.current_generation(idx) == live and snapshot(idx) == before
+    again = run(tmp_path, "index", "build", "--index", str(idx))
+    assert again.returncode == 0, again.stderr
+    assert "0 texts embedded" in again.stdout
