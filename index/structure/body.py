@@ -18,6 +18,8 @@ from .closing import drop_notes, is_annex_title, signature_starts
 from .numbering import (
     CHAPTER_FAMILIES,
     ITEM_FAMILIES,
+    SENTENCE_PUNCT,
+    TITLE_MAX,
     Label,
     label_at,
     parse_label,
@@ -26,7 +28,6 @@ from .numbering import (
 from .parties import TITLE_RE
 
 LONG_LINE = 120  # a line this long may have lost its line breaks
-_SENTENCE_PUNCT = re.compile(r"[。；;，,：:！!？?]")
 _FRONT_HEADINGS = (
     "目录", "目錄", "注意事项", "注意事項", "使用说明", "使用說明", "填写说明", "填寫說明",
     "说明", "說明", "名词解释", "名詞解釋", "专业术语解释", "專業術語解釋", "术语解释", "签约须知",
@@ -113,7 +114,7 @@ def _breaks_line(before: str, after: str) -> bool:
         return True
     label = parse_label(before)
     heading = before[label.end:].strip() if label else ""
-    return 0 < len(heading) <= 24 and not _SENTENCE_PUNCT.search(heading)
+    return 0 < len(heading) <= TITLE_MAX and not SENTENCE_PUNCT.search(heading)
 
 
 def _append_line(out: list[Line], text: str, offset: int) -> None:
@@ -285,5 +286,5 @@ def _is_toc_entry(line: str) -> bool:
     if label is None or label.family in ITEM_FAMILIES:
         return False
     body = _toc_heading(line, label)
-    return len(body) <= 60 and not _SENTENCE_PUNCT.search(body)
+    return len(body) <= 60 and not SENTENCE_PUNCT.search(body)
 

@@ -40,16 +40,14 @@ from ..text import HAN, printed_length, to_simplified
 from .body import body_lines
 from .closing import is_filled
 from .lists import end_lists, split_items
-from .numbering import ITEM_FAMILIES, Label, annex_of_part
+from .numbering import ITEM_FAMILIES, SENTENCE_PUNCT, TITLE_MAX, Label, annex_of_part
 from .tree import Node, build_tree
 
 ITEM_PROMOTE_CHARS = 60  # list items averaging more than this become clauses of their own
 # ... and so do the items of a list too long to quote as one answer (a phone's screen), when
 # they are provisions (averaging over half of the above), not words or fields
 LIST_PROMOTE_CHARS = 400
-TITLE_MAX = 24  # longest heading title ("维护响应时间")
 
-_SENTENCE_PUNCT = re.compile(r"[。；;，,：:！!？?]")
 _HEADING_PUNCT = re.compile(r"[。，,！!？?]|[；;：:︰]$")
 # A heading may list its topics between semicolons ("期限；试用期；终止；终止前的权利及义务"):
 # each a few words, where a sentence's clauses run longer.
@@ -271,7 +269,7 @@ def _unique(cid: str, chapter: str | None, seen: set[str]) -> str:
 
 def _chapter_title(body: str) -> str | None:
     title = body.strip(_TRAIL_PUNCT)
-    if not title or len(title) > 30 or _SENTENCE_PUNCT.search(title):
+    if not title or len(title) > 30 or SENTENCE_PUNCT.search(title):
         return None
     return title
 

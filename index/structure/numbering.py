@@ -75,8 +75,10 @@ def ordinal_of(line: str) -> tuple[str, int] | None:
     return ("种", value) if value else None
 
 
-_HEADING_STOP = re.compile(r"[。，,；;：:！!？?]")
-LETTER_HEADING_MAX = 24  # characters of a lettered section's heading after its letter
+# What a heading never holds and a sentence does: the punctuation of the clause tree's tests
+# whether a short line is a title (of a clause, a table of contents' entry, a lettered section).
+SENTENCE_PUNCT = re.compile(r"[。；;，,：:！!？?]")
+TITLE_MAX = 24  # longest heading title ("维护响应时间")
 
 
 def letter_heading(line: str) -> Label | None:
@@ -87,7 +89,7 @@ def letter_heading(line: str) -> Label | None:
         return None
     rest = line[m.end():]
     heading = rest.strip()
-    if not 0 < len(heading) <= LETTER_HEADING_MAX or _HEADING_STOP.search(heading):
+    if not 0 < len(heading) <= TITLE_MAX or SENTENCE_PUNCT.search(heading):
         return None
     end = m.end() + len(rest) - len(rest.lstrip())
     return Label("letter", (ord(m.group(2)) - ord("A") + 1,), m.group(2), end)
