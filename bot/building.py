@@ -20,6 +20,7 @@ from index import (
     IndexBusyError,
     IndexWriteError,
     MissingSourceError,
+    NoIndexToRebuildError,
     NoSourcesError,
     Reading,
     RulesFileError,
@@ -118,6 +119,10 @@ def run_build(sources: Sequence[Path] | None, index_dir: Path, settings: Setting
                  f"{'is' if it == 'it' else 'are'} now: {rerun.strip('`')} NEW_PLACE)"
                  if remembered else "")
         print(f"{prog}: {err}; the index is unchanged{moved}", file=sys.stderr)
+        return EXIT_USAGE, None
+    except NoIndexToRebuildError as err:  # nothing to be unchanged: say how to start one
+        print(f"{prog}: {err}; give the folders or files of your contracts: "
+              f"{rerun.strip('`')} DIR...", file=sys.stderr)
         return EXIT_USAGE, None
     except (NoSourcesError, ClusterAddressError) as err:
         print(f"{prog}: {err}; the index is unchanged", file=sys.stderr)
