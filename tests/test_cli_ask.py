@@ -75,6 +75,35 @@ def test_ask_closest_prints_the_nearest_clauses_under_a_warning(index_dir, tmp_p
     assert "they are the closest" in capsys.readouterr().out
 
 
+
+def test_ask_closest_of_a_missing_clause_says_so_once(index_dir, capsys) -> None:
+    """A question citing a clause no contract has, and about nothing they hold: the English
+    line names the missing clause, and the closest clauses follow without a Chinese line
+    saying 第九十九条 was not found and these are the most relevant (they are not)."""
+    assert main(["ask", "第九十九条 明天的天气怎么样", "--closest", "--top-k", "2", "--index",
+                 str(index_dir)]) == 0
+    lines = capsys.readouterr().out.splitlines()
+    assert lines[:4] == ["No clause 第九十九条 in scope. No clause in the index answers this "
+                         "question.", "None of these clauses seemed to answer the question; "
+                         "they are the closest:", "", lines[3]]
+    assert lines[3].startswith("《") and sum(line.startswith("《") for line in lines) == 2
+
+
+def test_ask_closest_of_an_empty_index_prints_no_closest_line(tmp_path, capsys) -> None:
+    """An index emptied on purpose (--replace) has no clause to show: --closest prints the
+    one 'no clause' line, not a heading over nothing."""
+    from index_corpus import fast_encoder, parse_json, write_corpus
+
+    from index.build import build_index
+
+    src, empty, idx = tmp_path / "src", tmp_path / "empty", tmp_path / "idx"
+    write_corpus(src, LEASE)
+    empty.mkdir()
+    build_index([src], idx, fast_encoder(), parse=parse_json, progress=False)
+    build_index([empty], idx, fast_encoder(), parse=parse_json, progress=False, replace=True)
+    assert main(["ask", "押金是多少", "--closest", "--index", str(idx)]) == 0
+    assert capsys.readouterr().out == "No clause in the index answers this question.\n"
+
 def test_ask_readable(index_dir, capsys) -> None:
     assert main(["ask", "押金退不退", "--top-k", "1", "--index", str(index_dir)]) == 0
     out = capsys.readouterr().out
