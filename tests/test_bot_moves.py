@@ -41,3 +41,19 @@ async def test_reindex_that_would_move_contracts_to_default_changes_nothing(
     assert replaced.startswith("索引已重建：2 份合同")
     assert {s.contract: s.collection for s in index_status(idx).sources} == {
         "maint": "customer-a", "lease": "default"}
+
+
+async def test_a_move_of_many_contracts_names_three_and_says_there_are_more(
+        tmp_path: Path) -> None:
+    """Four contracts would move: the admin's refusal counts four, names the first three
+    and ends the list with 等, as the CLI's says "and 1 more" (a long list would bury the
+    advice)."""
+    leases = [{**LEASE, "key": f"lease{i}", "title": f"房屋租赁合同{i}"} for i in range(4)]
+    async with team_bot(tmp_path, {"customer-a": [MAINT], "customer-b": leases},
+                        sources_dir=tmp_path / "src" / "customer-b") as (api, _):
+        live = store.current_generation(tmp_path / "index")
+        admin = await ask(api, ADMIN, "/reindex")
+        assert store.current_generation(tmp_path / "index") == live
+    assert admin.startswith("索引未更改：这次重建会把已收录的 5 份合同中的 4 份移到其他合集（")
+    assert admin.count("（customer-b → default）") == 3
+    assert "（customer-b → default）等）：" in admin
