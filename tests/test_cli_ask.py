@@ -241,6 +241,27 @@ def test_status_json_of_a_garbled_manifest_names_it(index_dir, tmp_path, capsys)
     assert captured.err.startswith("contractbot: ") and len(captured.err.splitlines()) == 1
 
 
+def test_status_without_json_of_no_index_or_a_garbled_one_is_one_line(index_dir, tmp_path,
+                                                                      capsys) -> None:
+    """Only --json prints an object for an index status cannot describe: without it, the
+    operator gets the one stderr line and nothing on stdout (exit 1)."""
+    import shutil
+
+    from index import store
+
+    assert main(["index", "status", "--index", str(tmp_path / "none")]) == 1
+    captured = capsys.readouterr()
+    assert captured.out == "" and captured.err == (
+        f"contractbot: no index at {tmp_path / 'none'}; build one with: contractbot index "
+        "build SOURCES...\n")
+    copy = Path(shutil.copytree(index_dir, tmp_path / "copy"))
+    (store.require_generation(copy) / store.MANIFEST).write_text("[1, 2]", "utf-8")
+    assert main(["index", "status", "--index", str(copy)]) == 1
+    captured = capsys.readouterr()
+    assert captured.out == "" and len(captured.err.splitlines()) == 1
+    assert "manifest.json is not a JSON object" in captured.err
+
+
 def test_encoder_mismatch_is_one_line(index_dir, monkeypatch, capsys) -> None:
     from index.store import encoders
 
