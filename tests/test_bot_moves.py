@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from bot_helpers import message
 from index_corpus import LEASE, MAINT
 from team_bot import ADMIN, access_file, ask, team_bot
 
@@ -57,3 +58,27 @@ async def test_a_move_of_many_contracts_names_three_and_says_there_are_more(
     assert admin.startswith("索引未更改：这次重建会把已收录的 5 份合同中的 4 份移到其他合集（")
     assert admin.count("（customer-b → default）") == 3
     assert "（customer-b → default）等）：" in admin
+
+
+async def test_an_upload_whose_rebuild_would_move_contracts_is_kept_but_not_indexed(
+        tmp_path: Path) -> None:
+    """The same upload folder inside the library: an admin's upload is saved, and the rebuild
+    it starts is refused as /reindex is (the admin is told why); nothing moves."""
+    from bot.settings import SAMPLES_DIR
+
+    async with team_bot(tmp_path, LAYOUT,
+                        sources_dir=tmp_path / "src" / "customer-b") as (api, _):
+        live = store.current_generation(tmp_path / "index")
+        data = sorted(SAMPLES_DIR.glob("*.txt"))[0].read_bytes()  # a real contract
+        api.files["documents/F1"] = data
+        doc = {"file_id": "F1", "file_unique_id": "F1", "file_name": "supply.txt",
+               "file_size": len(data)}
+        api.push("message", message(ADMIN, None, document=doc))
+        await api.settled()
+        said = api.sent()[-1]["text"]
+        assert store.current_generation(tmp_path / "index") == live
+    assert said.startswith("已保存 supply.txt，但索引暂未更新：索引未更改：这次重建会把已收录的 "
+                           "2 份合同中的 1 份移到其他合集（lease.txt（customer-b → default））")
+    assert (tmp_path / "src" / "customer-b" / "supply.txt").is_file()
+    assert {s.contract: s.collection for s in index_status(tmp_path / "index").sources} == {
+        "maint": "customer-a", "lease": "customer-b"}
