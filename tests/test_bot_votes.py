@@ -104,3 +104,21 @@ async def test_a_chat_whose_access_was_withdrawn_votes_no_more(tmp_path: Path) -
         said = [s["text"] for s in api.sent()[1:]]
     assert _rows(tmp_path) == []
     assert len(said) == 1 and "尚未获准" in said[0]
+
+
+def test_a_busy_chat_keeps_its_newest_answers_buttons() -> None:
+    """A chat keeps the 👍/👎 of its last MAX_VOTES answers and its last MAX_MORE_PAGES 更多 /
+    closest-clauses pages: the oldest goes first, so the buttons of the answer just sent
+    always work, and a bot running for months holds no more than that per chat."""
+    from bot.state import MAX_MORE_PAGES, MAX_VOTES, ChatData, MorePage, Voted
+    from index import SearchResult
+
+    chat = ChatData()
+    for i in range(MAX_VOTES + 1):
+        chat.keep_vote(f"k{i}", Voted(f"q{i}", ()))
+    assert len(chat.votes) == MAX_VOTES
+    assert "k0" not in chat.votes and f"k{MAX_VOTES}" in chat.votes
+    keys = [chat.keep(MorePage(SearchResult(f"q{i}", ()), 0, 5, "simplified"))
+            for i in range(MAX_MORE_PAGES + 1)]
+    assert len(chat.pages) == MAX_MORE_PAGES
+    assert chat.take(keys[0]) is None and chat.take(keys[-1]) is not None
