@@ -157,6 +157,37 @@ async def test_an_index_rebuilt_by_another_user_is_not_switched_to(
                       "(chown -R), and build as that user")
 
 
+
+async def test_the_same_trouble_again_after_a_switch_is_logged_again(
+        tmp_path: Path, caplog: pytest.LogCaptureFixture,
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    """Logged once while it lasts, not once per bot: `sudo contractbot index build`, fixed
+    (the bot switches to the next build), then done again, is logged the second time too."""
+    src, idx, state = served_lease(tmp_path)
+    pointer = idx / store.POINTER
+    read_text = Path.read_text
+
+    def refused(self: Path, *args: object, **kwargs: object) -> str:
+        if self == pointer:
+            raise PermissionError(13, "Permission denied", str(self))
+        return read_text(self, *args, **kwargs)  # type: ignore[arg-type]
+
+    with caplog.at_level(logging.ERROR, logger="bot"):
+        with monkeypatch.context() as patched:
+            patched.setattr(Path, "read_text", refused)
+            await state.live_searcher()
+        changed = json.loads(json.dumps(LEASE))
+        changed["clauses"][2][3] = "租赁期限为两年。"
+        write_corpus(src, changed)
+        report = build_index([src], idx, fast_encoder(), parse=parse_json, progress=False)
+        assert (await state.live_searcher()).generation == report.generation
+        with monkeypatch.context() as patched:
+            patched.setattr(Path, "read_text", refused)
+            assert (await state.live_searcher()).generation == report.generation
+    logged = [r.getMessage() for r in caplog.records]
+    assert len(logged) == 2
+    assert all(f"cannot read {pointer} (Permission denied)" in m for m in logged)
+
 async def test_a_file_that_cannot_be_read_this_time_is_said_to_keep_its_version(
         tmp_path: Path) -> None:
     """A contract file emptied by a copy in progress is kept as indexed before: /reindex names

@@ -184,3 +184,15 @@ def test_the_webhook_server_listens_on_this_machine_unless_told(tmp_path: Path) 
         assert listening({**public, "listen": host}).endswith("path /telegram/contracts")
     for host in ("::", "10.0.0.5", "bot.example.org"):
         assert "reachable from other machines" in listening({**public, "listen": host})
+
+
+def test_settings_made_in_code_listen_on_this_machine_too(tmp_path: Path) -> None:
+    """Settings built by a program (scripts/loadtest.py, an embedding service) rather than
+    from the environment take the same default: 127.0.0.1, not every interface."""
+    from bot.webhook import listening
+
+    settings = Settings(index_dir=tmp_path, sources_dir=tmp_path, telegram_token="1:x",
+                        webhook_url="https://bot.example.org/tg")
+    options = webhook_options(settings)
+    assert (options["listen"], options["port"]) == ("127.0.0.1", 8443)
+    assert "reachable from other machines" not in listening(options)

@@ -119,3 +119,55 @@ def test_an_index_from_before_collections_takes_them_without_replace(tmp_path: P
     assert _collections(idx) == {"maint": "customer-a", "lease": "customer-b"}
     with pytest.raises(WouldMoveError):
         _build([lib / "customer-a", lib / "customer-b"], idx)
+
+
+def test_a_library_read_through_a_link_is_refused_too(tmp_path: Path) -> None:
+    """The sources are recorded where they lead (``contracts -> releases/v2``, switched on each
+    deploy): the collection folders given through the link are the same files, and moving
+    them to ``default`` is refused as it is without the link."""
+    real = _library(tmp_path / "releases")
+    lib, idx = tmp_path / "contracts", tmp_path / "idx"
+    lib.symlink_to(real, target_is_directory=True)
+    _build([lib], idx)
+    live = store.current_generation(idx)
+    with pytest.raises(WouldMoveError) as refused:
+        _build([lib / "customer-a", lib / "customer-b"], idx)
+    assert sorted(refused.value.moves) == [("lease.txt", "customer-b", "default"),
+                                           ("maint.txt", "customer-a", "default")]
+    assert store.current_generation(idx) == live
+    assert _collections(idx) == {"maint": "customer-a", "lease": "customer-b"}
+
+
+def test_a_move_is_refused_without_embedding_its_texts(tmp_path: Path,
+                                                       monkeypatch: pytest.MonkeyPatch) -> None:
+    """With the standard parser the build knows from the files' names and places that it
+    will be refused: their texts (changed since, so none could be reused) are not embedded
+    before the refusal, as for a build that would drop contracts (test_build.py)."""
+    from bot.settings import SAMPLES_DIR
+    from index import Reading, build_from_sources
+    from index.build.progress import BuildProgress
+
+    folder, idx = tmp_path / "lib" / "customer-a", tmp_path / "idx"
+    folder.mkdir(parents=True)
+    for p in sorted(SAMPLES_DIR.glob("*.txt"))[:2]:
+        (folder / p.name).write_bytes(p.read_bytes())
+    reading, name = Reading(workers=1), fast_encoder().name
+    build_from_sources([tmp_path / "lib"], idx, name, progress=False, reading=reading)
+    live = store.current_generation(idx)
+    for p in folder.iterdir():  # texts the index does not hold
+        p.write_text(p.read_text("utf-8").replace("甲方", "委托方"), "utf-8")
+    embedded: list[int] = []
+    real = BuildProgress.embedded_early
+
+    def counting(self: BuildProgress, n: int) -> None:
+        embedded.append(n)
+        real(self, n)
+
+    monkeypatch.setattr(BuildProgress, "embedded_early", counting)
+    with pytest.raises(WouldMoveError) as refused:
+        build_from_sources([folder], idx, name, progress=False, reading=reading)
+    assert {new for _, _, new in refused.value.moves} == {"default"}
+    assert store.current_generation(idx) == live
+    assert embedded == []
+    build_from_sources([tmp_path / "lib"], idx, name, progress=False, reading=reading)
+    assert sum(embedded) > 0  # read from where it was built from, they are embedded as read

@@ -75,6 +75,35 @@ def test_ask_closest_prints_the_nearest_clauses_under_a_warning(index_dir, tmp_p
     assert "they are the closest" in capsys.readouterr().out
 
 
+
+def test_ask_closest_of_a_missing_clause_says_so_once(index_dir, capsys) -> None:
+    """A question citing a clause no contract has, and about nothing they hold: the English
+    line names the missing clause, and the closest clauses follow without a Chinese line
+    saying 第九十九条 was not found and these are the most relevant (they are not)."""
+    assert main(["ask", "第九十九条 明天的天气怎么样", "--closest", "--top-k", "2", "--index",
+                 str(index_dir)]) == 0
+    lines = capsys.readouterr().out.splitlines()
+    assert lines[:4] == ["No clause 第九十九条 in scope. No clause in the index answers this "
+                         "question.", "None of these clauses seemed to answer the question; "
+                         "they are the closest:", "", lines[3]]
+    assert lines[3].startswith("《") and sum(line.startswith("《") for line in lines) == 2
+
+
+def test_ask_closest_of_an_empty_index_prints_no_closest_line(tmp_path, capsys) -> None:
+    """An index emptied on purpose (--replace) has no clause to show: --closest prints the
+    one 'no clause' line, not a heading over nothing."""
+    from index_corpus import fast_encoder, parse_json, write_corpus
+
+    from index.build import build_index
+
+    src, empty, idx = tmp_path / "src", tmp_path / "empty", tmp_path / "idx"
+    write_corpus(src, LEASE)
+    empty.mkdir()
+    build_index([src], idx, fast_encoder(), parse=parse_json, progress=False)
+    build_index([empty], idx, fast_encoder(), parse=parse_json, progress=False, replace=True)
+    assert main(["ask", "押金是多少", "--closest", "--index", str(idx)]) == 0
+    assert capsys.readouterr().out == "No clause in the index answers this question.\n"
+
 def test_ask_readable(index_dir, capsys) -> None:
     assert main(["ask", "押金退不退", "--top-k", "1", "--index", str(index_dir)]) == 0
     out = capsys.readouterr().out
@@ -210,6 +239,27 @@ def test_status_json_of_a_garbled_manifest_names_it(index_dir, tmp_path, capsys)
     assert [d["part"] for d in status["damaged"]] == ["manifest.json"]
     assert "manifest.json is not a JSON object" in status["damaged"][0]["reason"]
     assert captured.err.startswith("contractbot: ") and len(captured.err.splitlines()) == 1
+
+
+def test_status_without_json_of_no_index_or_a_garbled_one_is_one_line(index_dir, tmp_path,
+                                                                      capsys) -> None:
+    """Only --json prints an object for an index status cannot describe: without it, the
+    operator gets the one stderr line and nothing on stdout (exit 1)."""
+    import shutil
+
+    from index import store
+
+    assert main(["index", "status", "--index", str(tmp_path / "none")]) == 1
+    captured = capsys.readouterr()
+    assert captured.out == "" and captured.err == (
+        f"contractbot: no index at {tmp_path / 'none'}; build one with: contractbot index "
+        "build SOURCES...\n")
+    copy = Path(shutil.copytree(index_dir, tmp_path / "copy"))
+    (store.require_generation(copy) / store.MANIFEST).write_text("[1, 2]", "utf-8")
+    assert main(["index", "status", "--index", str(copy)]) == 1
+    captured = capsys.readouterr()
+    assert captured.out == "" and len(captured.err.splitlines()) == 1
+    assert "manifest.json is not a JSON object" in captured.err
 
 
 def test_encoder_mismatch_is_one_line(index_dir, monkeypatch, capsys) -> None:
