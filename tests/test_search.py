@@ -298,3 +298,17 @@ def test_dev_library_scope_and_roles(shared_searcher) -> None:
                and "响应" in h.clause.text_simplified for h in hits)
     scoped = shared_searcher.search("乙方响应时间是多少", contract="cs-upgrade", top_k=1)
     assert scoped.hits[0].clause.clause == "7.2"
+
+
+@pytest.mark.parametrize("question", [
+    "《在线客服系统升级服务合同》乙方响应时间是多少",
+    "《在線客服系統升級服務合同》乙方響應時間是多少",
+])
+def test_a_contract_named_in_brackets_is_not_searched_for(shared_searcher, question) -> None:
+    """Naming the contract in 《》 limits the question to it, and its title's words are then
+    no part of what is asked: they made the definitions that repeat the title (1.1, 1.2, 1.4)
+    outrank 7.2, the answer the same question gets with --contract."""
+    result = shared_searcher.search(question, top_k=3)
+    assert result.scope == "cs-upgrade"
+    assert result.hits[0].clause.clause == "7.2"
+

@@ -29,7 +29,7 @@ from .lookup import cited_clauses, contract_infos, numbered_clauses
 from .question import check_question, parse_query, question_intents
 from .ranking import adjust_for_structure, coverage, fuse, lift_cited, pick_hits
 from .reach import Collections, Reach
-from .scope import asked_words, detect_scopes, unknown_title
+from .scope import asked_words, detect_scopes, unknown_title, without_named
 from .signals import Signals
 from .thesaurus import Thesaurus
 
@@ -150,6 +150,8 @@ class Searcher:
         scopes = frozenset({contract}) if contract else detect_scopes(pq.text, titles)
         if not scopes and (named := unknown_title(question, titles)):
             raise UnknownContractError(f"《{named}》")
+        if (asked := without_named(question, scopes, titles)) != question:
+            pq = parse_query(asked, thesaurus=self.thesaurus, mode=gen.tokenizer)
         empty = np.zeros(len(gen.clauses), dtype=np.float32)
         vector = self.encoder.encode_queries([pq.text])[0]
         dense = empty
