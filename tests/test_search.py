@@ -312,3 +312,9 @@ def test_a_contract_named_in_brackets_is_not_searched_for(shared_searcher, quest
     assert result.scope == "cs-upgrade"
     assert result.hits[0].clause.clause == "7.2"
 
+
+def test_traditional_response_time_finds_the_response_clause(shared_searcher) -> None:
+    """回應 is how Traditional writers say 响应: 乙方回應時間 found no clause where 乙方
+    responds in the contract it named."""
+    hits = shared_searcher.search("《在線客服系統升級服務合同》乙方回應時間是多少", top_k=3).hits
+    assert "7.2" in [h.clause.clause for h in hits]
