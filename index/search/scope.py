@@ -157,6 +157,16 @@ def _named_outright(question: str, index: TitleIndex) -> frozenset[str]:
     return frozenset(narrowed if top > 0 and len(narrowed) == 1 else family)
 
 
+def bracketed_scopes(question: str, titles: Mapping[str, str] | TitleIndex) -> frozenset[str]:
+    """The contracts a question names in 《》 (《智能客服软件维护协议》的保密期限), and no other
+    way: what overrules a chat's /use contract."""
+    if "《" not in question:
+        return frozenset()
+    index = _title_index(titles)
+    return frozenset().union(*(detect_scopes(normalize_text(m.group(0)), index)
+                               for m in re.finditer(r"《([^》]{2,40})》", question)))
+
+
 def without_named(question: str, scopes: frozenset[str],
                   titles: Mapping[str, str] | TitleIndex) -> str:
     """``question`` without the 《》 names of its ``scopes`` (《在线客服系统升级服务合同》乙方
