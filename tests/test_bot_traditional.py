@@ -13,6 +13,8 @@ from index_corpus import LEASE
 from test_bot_e2e import ADMIN, FORUM, running_bot
 from test_bot_topics import in_topic
 
+from bot import texts
+from bot.replies import bot_text_script
 from index import to_traditional
 
 TEAMMATE = 32  # a member of the support group who never asked the bot anything
@@ -79,3 +81,13 @@ async def test_an_admin_uploading_with_a_traditional_caption_is_answered_in_trad
     assert working.startswith("已收到，正在收錄……")
     assert done == "已收錄《房屋租賃合同》，共 5 條。"
     assert (tmp_path / "src" / "客戶甲" / "lease.txt").is_file()
+
+
+def test_a_file_name_does_not_turn_the_script_of_a_reply() -> None:
+    """A button's reply follows the script of the message it is under, read by its majority:
+    a Traditional file name in a Simplified question to confirm is still Simplified."""
+    simplified = texts.say(texts.UPLOAD_CONFIRM, "simplified", existing="設備採購合同.txt",
+                           name="設備採購合同.txt", title="设备采购合同", clauses=3)
+    assert bot_text_script(simplified) == "simplified"
+    assert bot_text_script(to_traditional(simplified)) == "traditional"
+    assert bot_text_script("押金 👍") is None
