@@ -21,6 +21,7 @@ from index import (
     IndexBusyError,
     IndexWriteError,
     MissingSourceError,
+    NoIndexToRebuildError,
     NoSourcesError,
     Reading,
     RulesFileError,
@@ -65,6 +66,30 @@ def refusal(err: BuildRefusedError, *, rerun: str) -> str:
     if isinstance(err, WouldDropError) and err.missing_roots:
         line += f", or run {rerun} with no SOURCES to rebuild every source it remembers"
     return line
+
+
+def _listed(names: Sequence[str]) -> str:
+    """``a and b``, ``a, b and c``, ``a, b, c and 2 more``."""
+    if len(names) > 3:
+        return f"{', '.join(names[:3])} and {len(names) - 3} more"
+    return " and ".join(filter(None, (", ".join(names[:-1]), names[-1])))
+
+
+def flat_roots_note(flat: Sequence[tuple[str, int]], *, rerun: str) -> str:
+    """The note of a build whose folder SOURCES put their contracts in ``default`` (each file
+    directly in its source): the collections they would have been, and the build that gives
+    them (the parent, with --replace: its contracts are in ``default`` now)."""
+    roots = [Path(root) for root, _ in flat]
+    count = sum(n for _, n in flat)
+    line = ("note: collections come from the first folder below each source; "
+            f"{_listed([str(r) for r in roots])} are sources, so their {count} contracts are "
+            f"in collection default. To index them as collections "
+            f"{_listed([r.name for r in roots])}, build ")
+    parents = {r.parent for r in roots}
+    if len(parents) > 1:
+        return line + "one folder that holds them, with --replace (it moves them out of default)"
+    return (line + f"their parent (--replace moves them out of default): {rerun.strip('`')} "
+            f"{parents.pop()} --replace")
 
 
 def holds_uploads(sources_dir: Path) -> bool:
@@ -130,6 +155,10 @@ def run_build(sources: Sequence[Path] | None, index_dir: Path, settings: Setting
                  if remembered else "")
         print(f"{prog}: {err}; the index is unchanged{moved}", file=sys.stderr)
         return EXIT_USAGE, None
+    except NoIndexToRebuildError as err:  # nothing to be unchanged: say how to start one
+        print(f"{prog}: {err}; give the folders or files of your contracts: "
+              f"{rerun.strip('`')} DIR...", file=sys.stderr)
+        return EXIT_USAGE, None
     except (NoSourcesError, ClusterAddressError) as err:
         print(f"{prog}: {err}; the index is unchanged", file=sys.stderr)
         return EXIT_USAGE, None
@@ -152,4 +181,6 @@ def run_build(sources: Sequence[Path] | None, index_dir: Path, settings: Setting
     report_failures((s, f"note: {n}") for s, n in report.notes)
     report_failures((s, "dropped from the index: no longer among the sources")
                     for s in report.dropped)
+    if report.flat_roots and not remembered:  # the SOURCES given made them so
+        print(f"{prog}: {flat_roots_note(report.flat_roots, rerun=rerun)}", file=sys.stderr)
     return report.exit_code, report

@@ -57,6 +57,15 @@ class NoSourcesError(ContractbotError):
     """A build was given no sources and the index remembers none to rebuild."""
 
 
+class NoIndexToRebuildError(NoSourcesError):
+    """A build was given no sources and there is no index whose sources it could rebuild: a
+    first build, which needs them given."""
+
+    def __init__(self, index_dir: Path) -> None:
+        super().__init__(f"no SOURCES given, and there is no index at {index_dir} to rebuild")
+        self.index_dir = index_dir
+
+
 class RulesFileError(ContractbotError):
     """A rules file (CONTRACTBOT_RULES_FILE) cannot be read, or holds a rule that is not one."""
 

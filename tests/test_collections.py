@@ -143,3 +143,43 @@ def test_the_deepest_root_holding_a_file_names_its_collection(tmp_path: Path) ->
         assert collection_of(src / "customer-a" / "deeper" / "m.txt", roots) == "deeper"
         assert collection_of(src / "customer-a" / "m.txt", roots) == "default"
     assert collection_of(src / "customer-a" / "m.txt", [src]) == "customer-a"
+
+
+def test_collection_folders_given_as_sources_are_reported_until_the_index_holds_them(
+        tmp_path: Path) -> None:
+    """Two folder sources whose files lie directly in them (all in ``default``): the report
+    names them, on the first build and on the one that adds the second folder, not on a
+    rebuild of what the index already holds."""
+    lib, idx, enc = tmp_path / "lib", tmp_path / "idx", fast_encoder()
+    write_corpus(lib / "customer-a", MAINT)
+    write_corpus(lib / "customer-b", LEASE, {**MAINT, "key": "annex"})
+    a, b = lib / "customer-a", lib / "customer-b"
+    first = build_index([a, b], idx, enc, parse=parse_json, progress=False)
+    assert first.flat_roots == ((str(a), 1), (str(b), 2))
+    again = build_index([a, b], idx, enc, parse=parse_json, progress=False)
+    assert again.flat_roots == ()
+    one = build_index([a], tmp_path / "one", enc, parse=parse_json, progress=False)
+    assert one.flat_roots == ()  # one folder: its files in default is what it means
+    added = build_index([a, b], tmp_path / "one", enc, parse=parse_json, progress=False)
+    assert added.flat_roots == ((str(a), 1), (str(b), 2))
+
+
+def test_a_parent_files_or_a_folder_with_collections_are_not_flat_roots(tmp_path: Path) -> None:
+    from index.build.collections import flat_roots
+
+    lib = tmp_path / "lib"
+    a = write_corpus(lib / "customer-a", MAINT)
+    b = write_corpus(lib / "customer-b", LEASE)
+    c = write_corpus(tmp_path / "other" / "customer-c", {**MAINT, "key": "annex"})
+    loose = write_corpus(tmp_path / "loose", {**LEASE, "key": "loose"})
+    files = [*a, *b]
+    assert flat_roots(files, [lib], ()) == ()  # the parent: they are collections
+    assert flat_roots(files, files, ()) == ()  # files named one by one
+    # a folder holding collections beside one folder of loose files
+    assert flat_roots([*c, *loose], [tmp_path / "other", tmp_path / "loose"], ()) == ()
+    assert flat_roots(files, [lib / "customer-a", lib / "customer-b"], ()) == (
+        (str(lib / "customer-a"), 1), (str(lib / "customer-b"), 1))
+    held = {str(p.resolve()) for p in files[:1]}  # one is new: still said
+    assert len(flat_roots(files, [lib / "customer-a", lib / "customer-b"], held)) == 2
+    assert flat_roots(files, [lib / "customer-a", lib / "customer-b"],
+                      {str(p.resolve()) for p in files}) == ()

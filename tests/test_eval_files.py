@@ -21,7 +21,7 @@ def test_dev_gold_clauses_exist() -> None:
 
 EVAL = Path(__file__).resolve().parent.parent / "eval"
 OFFTOPIC_FILES = (  # questions no clause answers: no gold
-    "offtopic.jsonl", "fresh-offtopic.jsonl", "offtopic2.jsonl",
+    "offtopic.jsonl", "fresh-offtopic.jsonl", "offtopic2.jsonl", "fresh2-offtopic.jsonl",
 )
 EVAL_FILES = sorted(p for p in EVAL.glob("*.jsonl") if p.name not in OFFTOPIC_FILES)
 
@@ -53,15 +53,23 @@ def _rows(name: str) -> list[dict]:
     return [json.loads(line) for line in lines if line.strip()]
 
 
-def test_fresh_questions_name_real_contracts_and_clauses() -> None:
-    """eval/fresh.jsonl: every contract key is one the index uses, a named contract is the only one
-    its golds come from, and each contract has its minimum of questions. That every gold id is a
-    clause the parser gives is test_eval_gold_clauses_exist[fresh.jsonl]. The set is scored only;
-    see eval/README.md."""
+# The scored-only sets (eval/README.md): file, minimum size, minimum questions per held-out and
+# per tuning contract.
+FRESH_FILES = (("fresh.jsonl", 120, 4, 3), ("fresh2.jsonl", 110, 4, 4))
+
+
+@pytest.mark.parametrize("name,size,heldout_min,tuning_min", FRESH_FILES,
+                         ids=[f[0] for f in FRESH_FILES])
+def test_fresh_questions_name_real_contracts_and_clauses(name: str, size: int, heldout_min: int,
+                                                         tuning_min: int) -> None:
+    """eval/fresh.jsonl and eval/fresh2.jsonl: every contract key is one the index uses, a named
+    contract is the only one its golds come from, and each contract has its minimum of
+    questions. That every gold id is a clause the parser gives is
+    test_eval_gold_clauses_exist[NAME]. The sets are scored only; see eval/README.md."""
     keys = {p.stem for p in ALL}
     split = json.loads((EVAL / "split.json").read_text("utf-8"))
-    rows = _rows("fresh.jsonl")
-    assert len(rows) >= 120
+    rows = _rows(name)
+    assert len(rows) >= size
     per_contract: dict[str, int] = {}
     for r in rows:
         assert set(r) == {"q", "contract", "gold"} and r["q"].strip() and r["gold"], r
@@ -73,17 +81,25 @@ def test_fresh_questions_name_real_contracts_and_clauses() -> None:
         for stem in stems:
             per_contract[stem] = per_contract.get(stem, 0) + 1
     assert set(split["tuning"]) | set(split["heldout"]) == keys
-    assert all(per_contract.get(k, 0) >= 4 for k in split["heldout"]), per_contract
-    assert all(per_contract.get(k, 0) >= 3 for k in split["tuning"]), per_contract
+    assert all(per_contract.get(k, 0) >= heldout_min for k in split["heldout"]), per_contract
+    assert all(per_contract.get(k, 0) >= tuning_min for k in split["tuning"]), per_contract
 
 
-def test_fresh_offtopic_questions_have_no_gold_and_name_real_contracts() -> None:
-    """eval/fresh-offtopic.jsonl: 20 questions no clause answers, 6 asked of one named contract."""
+FRESH_OFFTOPIC_FILES = (("fresh-offtopic.jsonl", 20, 6), ("fresh2-offtopic.jsonl", 25, 8))
+
+
+@pytest.mark.parametrize("name,size,named_min", FRESH_OFFTOPIC_FILES,
+                         ids=[f[0] for f in FRESH_OFFTOPIC_FILES])
+def test_fresh_offtopic_questions_have_no_gold_and_name_real_contracts(name: str, size: int,
+                                                                       named_min: int) -> None:
+    """eval/fresh-offtopic.jsonl (20 questions, 6 asked of one named contract) and
+    eval/fresh2-offtopic.jsonl (25, 8 named): questions no clause answers."""
     keys = {p.stem for p in ALL}
-    rows = _rows("fresh-offtopic.jsonl")
-    assert len(rows) >= 20 and all(r["gold"] == [] for r in rows)
+    rows = _rows(name)
+    assert len(rows) >= size and all(r["gold"] == [] for r in rows)
+    assert all(set(r) == {"q", "contract", "gold"} and r["q"].strip() for r in rows)
     named = [r["contract"] for r in rows if r["contract"]]
-    assert len(named) >= 6 and set(named) <= keys
+    assert len(named) >= named_min and set(named) <= keys
 
 
 def test_everyday2_and_offtopic2_stay_on_the_tuning_half() -> None:

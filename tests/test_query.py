@@ -85,6 +85,32 @@ def test_no_scope_without_strong_evidence() -> None:
     assert detect_scopes("information的押金是多少", latin) == frozenset()
 
 
+def test_a_name_whose_words_other_titles_have_one_by_one_scopes_by_the_most_shared() -> None:
+    titles = {**TITLES, "aftersales": "電商平臺售后服務體系升級服務合同"}  # 电商 in two titles now
+    # 电商, 客服, 升级: three of ecommerce's bigrams, two of aftersales' and of cs-upgrade's
+    assert detect_scopes("电商客服升级合同里发票几天内开", titles) == {"ecommerce"}
+    twins = {"a": "建设工程施工合同", "b": "建设工程施工合同", "c": "城镇房屋租赁合同"}
+    assert detect_scopes("建设工程合同里缺陷责任期最长多久", twins) == {"a", "b"}  # one title
+    tied = {"x": "在线客服系统升级服务合同", "y": "在线客服系统鉴定协议"}
+    assert detect_scopes("在线客服合同里谁负责培训", tied) == frozenset()  # two titles tie
+    assert detect_scopes("升级合同的验收标准", titles) == frozenset()  # one bigram is not enough
+
+
+LIBRARY = {"l1": "房屋租赁合同", "l2": "房屋租賃契約書", "l3": "城镇房屋租赁合同",
+           "sale": "商品房买卖合同（现售）", "work": "劳动合同", "jv": "中外合资经营企业合同"}
+
+
+def test_a_kind_of_contract_in_users_words_scopes_to_every_contract_of_that_kind() -> None:
+    assert detect_scopes("租房合同里押金咋退", LIBRARY) == {"l1", "l2", "l3"}
+    assert detect_scopes("台湾那份租屋契约押金几个月", LIBRARY) == {"l1", "l2", "l3"}
+    assert detect_scopes("买房合同里逾期交房怎么赔", LIBRARY) == {"sale"}
+    assert detect_scopes("上班签的合同里试用期多久", LIBRARY) == {"work"}
+    assert detect_scopes("租房押金怎么退", LIBRARY) == frozenset()  # names no contract
+    assert detect_scopes("租房合同里押金咋退", {"jv": LIBRARY["jv"]}) == frozenset()  # no lease
+    # a title's own distinctive words still come first: 城镇 names l3 alone
+    assert detect_scopes("城镇租房合同里押金咋退", LIBRARY) == {"l3"}
+
+
 def test_roles() -> None:
     assert asked_role("乙方响应时间是多少") == "乙方"
     assert asked_role("甲方泄露乙方保密信息怎么办") is None

@@ -4,7 +4,7 @@ named on their own, are in ``default``."""
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from dataclasses import replace
 from pathlib import Path
 
@@ -12,11 +12,11 @@ from ..models import DEFAULT_COLLECTION
 from .plan import BuildPlan
 
 
-def collection_of(path: Path, roots: Sequence[Path]) -> str:
-    """The collection of source file ``path`` given the build's source roots (the deepest
-    folder root that holds it decides)."""
+def _placed(path: Path, roots: Sequence[Path]) -> tuple[Path, tuple[str, ...]] | None:
+    """The folder root that decides the collection of source file ``path`` (the deepest one
+    that holds it), and the path's parts below it; None when no folder root holds it."""
     resolved = path.resolve()
-    best: tuple[int, str] | None = None
+    best: tuple[int, Path, tuple[str, ...]] | None = None
     for root in roots:
         if not root.is_dir():
             continue
@@ -25,10 +25,39 @@ def collection_of(path: Path, roots: Sequence[Path]) -> str:
             parts = resolved.relative_to(base).parts
         except ValueError:
             continue
-        name = parts[0] if len(parts) > 1 else DEFAULT_COLLECTION
         if best is None or len(base.parts) > best[0]:
-            best = (len(base.parts), name)
-    return best[1] if best else DEFAULT_COLLECTION
+            best = (len(base.parts), root, parts)
+    return (best[1], best[2]) if best else None
+
+
+def collection_of(path: Path, roots: Sequence[Path]) -> str:
+    """The collection of source file ``path`` given the build's source roots (the deepest
+    folder root that holds it decides)."""
+    placed = _placed(path, roots)
+    if placed is None or len(placed[1]) < 2:
+        return DEFAULT_COLLECTION
+    return placed[1][0]
+
+
+def flat_roots(paths: Sequence[Path], roots: Sequence[Path],
+               held: Collection[str]) -> tuple[tuple[str, int], ...]:
+    """The folder roots (as given) whose contracts, the files ``paths`` of a build, all lie
+    directly in them, so in ``default``, each with how many: collection folders given where
+    their parent was meant (``lib/customer-a lib/customer-b``). Only when two or more roots
+    are such, and the index held (``held``: resolved sources) none of one of them yet: a
+    library built that way on purpose is not told again at every rebuild. Else ()."""
+    files: dict[Path, list[Path]] = {}
+    nested: set[Path] = set()
+    for path in paths:
+        placed = _placed(path, roots)
+        if placed is not None:
+            files.setdefault(placed[0], []).append(path)
+            if len(placed[1]) > 1:
+                nested.add(placed[0])
+    flat = [(root, files[root]) for root in roots if root in files and root not in nested]
+    if len(flat) < 2 or all(any(str(p.resolve()) in held for p in found) for _, found in flat):
+        return ()
+    return tuple((str(root), len(found)) for root, found in flat)
 
 
 def assign_collections(plan: BuildPlan, roots: Sequence[Path]) -> BuildPlan:

@@ -25,6 +25,7 @@ from pathlib import Path
 from ..errors import (
     IndexDamagedError,
     MissingSourceError,
+    NoIndexToRebuildError,
     NoSourcesError,
     WouldChangeEncoderError,
     WouldDropError,
@@ -54,7 +55,8 @@ def live_manifest(index_dir: Path) -> Manifest | None:
 def resolve_roots(sources: Sequence[Path] | None, index_dir: Path) -> tuple[Path, ...]:
     """The roots a build reads: ``sources`` as given, or (None) the ones the index remembers.
 
-    NoSourcesError when there are none, or one is the index folder itself;
+    NoSourcesError when there are none (NoIndexToRebuildError: none given, and no index), or
+    one is the index folder itself;
     MissingSourceError, naming them as given, when any does not exist."""
     if sources is None:
         try:
@@ -66,8 +68,7 @@ def resolve_roots(sources: Sequence[Path] | None, index_dir: Path) -> tuple[Path
                 raise NoSourcesError(f"no SOURCES given, and {err}, so the sources it "
                                      "remembers are unknown: give them") from None
         if live is None and not remembered:
-            raise NoSourcesError(f"no SOURCES given, and there is no index at {index_dir} "
-                                 "to rebuild")
+            raise NoIndexToRebuildError(index_dir)
         if not remembered:
             raise NoSourcesError(f"no SOURCES given, and the index at {index_dir} does not "
                                  "remember its sources (built by an older version): give them")

@@ -44,7 +44,7 @@ from ..store.encoders import (
 )
 from ..store.tokenize import DEFAULT_MODE, TokenMode
 from ..store.tokenize import preload as tokenize_preload
-from .collections import assign_collections, collection_of
+from .collections import assign_collections, collection_of, flat_roots
 from .embed import Embedder, embed_rows
 from .fence import BuildStopped
 from .guard import (
@@ -264,6 +264,8 @@ def _build_with(roots: Sequence[Path], index_dir: Path, encoder: Encoder, option
         dropped=tuple(s.source for s in dropped_sources({c.key for c, _ in rows.contracts},
                                                         guarded)),
         repaired=damaged, kept=plan.kept,
+        flat_roots=flat_roots([item.path for item in plan.items], roots,
+                              {s.source for s in guarded.sources} if guarded else ()),
     )
 
 

@@ -29,6 +29,9 @@ class BuildReport:
     dropped: tuple[str, ...] = ()  # sources of contracts the index held and no longer does
     repaired: str = ""  # why the live generation could not be read (all was read again)
     kept: tuple[tuple[str, str], ...] = ()  # (failed source, what of it the index kept)
+    # (folder source as given, contracts): two or more folder sources whose contracts all lie
+    # directly in them, so in collection default (collections.flat_roots)
+    flat_roots: tuple[tuple[str, int], ...] = ()
 
     @property
     def written(self) -> bool:

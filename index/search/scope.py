@@ -19,6 +19,13 @@ _DESIGNATOR_RE = re.compile(r"合同书|合同|协议书|协议|契约书|契约
 _GENERIC = frozenset(
     "合同 协议 契约 合约 服务 系统 有限 公司 议书 同书 约书 一份 那份 这份 本合 甲方 乙方".split()
 )
+# Users' words for a kind of contract, and the word titles use for it: "租房合同里…" asks of
+# every lease, "上班签的合同" of the labour contracts (docs/retrieval.md, stop 29).
+KIND_WORDS = {
+    "租房": "租赁", "租屋": "租赁", "出租": "租赁", "租约": "租赁",
+    "买房": "买卖", "购房": "买卖", "卖房": "买卖",
+    "上班": "劳动", "工作": "劳动", "打工": "劳动",
+}
 
 
 def asked_words(words: Sequence[str], names: Iterable[str]) -> list[str]:
@@ -95,8 +102,11 @@ def detect_scopes(question: str, titles: Mapping[str, str] | TitleIndex) -> froz
     Evidence, strongest first: a file name or title written out (the longest one found; every
     contract whose name holds it, narrowed by a word only one file's name has: 样例, Word原版);
     the text before a word like 合同/协议 (or inside 《》) sharing title bigrams that no other
-    contract's title has (the best-sharing contracts); four or more consecutive characters of
-    one title only, with two distinctive bigrams among them.
+    contract's title has (the best-sharing contracts), else a user's word for the kind of
+    contract (租房合同: every title with 租赁), else the most title bigrams shared (at least two)
+    with one title (电商客服升级合同, whose words other titles have one by one; all files of
+    that title); four or more consecutive characters of one title only, with two distinctive
+    bigrams among them.
     """
     index = _title_index(titles)
     if not index.titles:
@@ -128,9 +138,37 @@ def detect_scopes(question: str, titles: Mapping[str, str] | TitleIndex) -> froz
             if distinctive:
                 best[key] = max(best.get(key, 0), len(distinctive))
     if not best:
-        return frozenset()
+        return _named_by_kind(windows, index) or _named_by_overlap(windows, index)
     top = max(best.values())
     return frozenset(k for k, v in best.items() if v == top)
+
+
+def _named_by_kind(windows: Sequence[str], index: TitleIndex) -> frozenset[str]:
+    """Every contract whose title has the word for the kind of contract a window names in
+    users' words (KIND_WORDS: 租房 -> 租赁)."""
+    for window in windows:
+        for word, title_word in KIND_WORDS.items():
+            if word in window:
+                found = frozenset(k for k, t in index.norm.items() if title_word in t)
+                if found:
+                    return found
+    return frozenset()
+
+
+def _named_by_overlap(windows: Sequence[str], index: TitleIndex) -> frozenset[str]:
+    """The contracts whose title shares the most bigrams (two or more, none generic) with a
+    window, when they all have that one title; else none."""
+    best: dict[str, int] = {}
+    for window in windows:
+        wgrams = _bigram_set(window)
+        for key, gset in index.grams.items():
+            if (shared := len(gset & wgrams)) >= 2:
+                best[key] = max(best.get(key, 0), shared)
+    if not best:
+        return frozenset()
+    top = max(best.values())
+    found = frozenset(k for k, v in best.items() if v == top)
+    return found if len({index.norm[k] for k in found}) == 1 else frozenset()
 
 
 def _named_outright(question: str, index: TitleIndex) -> frozenset[str]:
