@@ -85,8 +85,8 @@ async def _answer(update: Update, context: Ctx, msg: Message, number: int, quest
     searcher = await context.bot_data.live_searcher()
     scope = reachable_scope(context, topic_of(update), searcher, access)
     try:
-        result = await asyncio.to_thread(searcher.search, question, contract=scope, top_k=FETCH,
-                                         collections=access.collections)
+        result = await asyncio.to_thread(searcher.search, question, preferred=scope,
+                                         top_k=FETCH, collections=access.collections)
     except QueryError as err:
         if isinstance(err, UnknownContractError):  # a contract they looked for and missed
             await _log_unanswered(context, msg.chat_id, question)

@@ -8,6 +8,7 @@ last line says why and what to do.
 
 from __future__ import annotations
 
+import os
 import sys
 from collections.abc import Iterable, Sequence
 from pathlib import Path
@@ -91,11 +92,26 @@ def flat_roots_note(flat: Sequence[tuple[str, int]], *, rerun: str) -> str:
             f"{parents.pop()} --replace")
 
 
+def holds_uploads(sources_dir: Path) -> bool:
+    """Whether the upload folder holds a file outside hidden folders: not only the staging
+    folder a refused upload leaves (``.uploads``, in its collection's folder too)."""
+    try:
+        for root, dirs, files in os.walk(sources_dir):
+            dirs[:] = [d for d in dirs if not d.startswith(".")]
+            if any(not f.startswith(".") for f in files) or any(
+                    os.path.islink(os.path.join(root, d)) for d in dirs):  # a linked folder
+                return True
+    except OSError:  # another user's folder: nothing we could read as uploaded
+        return False
+    return False
+
+
 def library_sources(index_dir: Path, sources_dir: Path) -> list[Path]:
     """What the bot rebuilds: every source the index remembers (a library built with
-    ``index build``) and the upload folder, so an upload never drops the rest."""
+    ``index build``) and the upload folder once something was uploaded, so an upload never
+    drops the rest (and a folder with nothing uploaded is no "empty folder" failure)."""
     roots = list(remembered_sources(index_dir))
-    if sources_dir.is_dir() and sources_dir.resolve() not in {r.resolve() for r in roots}:
+    if sources_dir.resolve() not in {r.resolve() for r in roots} and holds_uploads(sources_dir):
         roots.append(sources_dir)
     return roots
 
@@ -111,11 +127,6 @@ def with_uploads(index_dir: Path, sources_dir: Path, *, prog: str) -> list[Path]
         return None
     if any(inside(sources_dir, root) for root in remembered if root.is_dir()):
         return None  # its files are read already, as part of a remembered folder
-    try:
-        if not any(not p.name.startswith(".") for p in sources_dir.iterdir()):
-            return None  # nothing uploaded yet (only the staging folder): nothing to add
-    except OSError:  # another user's folder: the remembered sources, as before
-        return None
     print(f"{prog}: note: the upload folder {sources_dir} (CONTRACTBOT_SOURCES_DIR) is not "
           "among the sources the index remembers; this build reads it too", file=sys.stderr)
     return library

@@ -102,7 +102,7 @@ async def on_document(update: Update, context: Ctx) -> None:
         return
     doc = msg.document
     await _take_upload(update, context, doc.file_name or "contract.txt", doc.file_size,
-                       _download(doc.get_file), collection=msg.caption)
+                       _download(doc.get_file), collection=msg.caption, caption=msg.caption)
 
 
 async def on_photo(update: Update, context: Ctx) -> None:
@@ -119,7 +119,7 @@ async def on_photo(update: Update, context: Ctx) -> None:
     collection, stem = split_caption(msg.caption)
     stem = stem or f"photo-{msg.date:%Y%m%d-%H%M%S}-{msg.message_id}"
     await _take_upload(update, context, f"{stem}.jpg", photo.file_size,
-                       _download(photo.get_file), collection=collection)
+                       _download(photo.get_file), collection=collection, caption=msg.caption)
 
 
 async def _take_album(update: Update, context: Ctx, msg: Message) -> None:
@@ -136,7 +136,7 @@ async def _take_album(update: Update, context: Ctx, msg: Message) -> None:
     collection, stem = split_caption(album.caption)
     stem = stem or f"photos-{first.date:%Y%m%d-%H%M%S}-{first.message_id}"
     await _take_upload(update, context, f"{stem}.pdf", album.size, album.write_pdf,
-                       collection=collection)
+                       collection=collection, caption=album.caption)
 
 
 def _holds(searcher: Searcher, collection: str, stem: str) -> bool:
@@ -153,14 +153,14 @@ def _download(get_file: Callable[[], Awaitable[File]]) -> Callable[[BinaryIO], A
 
 async def _take_upload(update: Update, context: Ctx, raw_name: str, size: int | None,
                        fetch: Callable[[BinaryIO], Awaitable[None]], *,
-                       collection: str | None = None) -> None:
+                       collection: str | None = None, caption: str | None = None) -> None:
     """An upload: refused unless an admin sent it with a usable name, type, size and
     collection; then ``_receive``d (a name another collection has is fine: each collection
-    has its own files)."""
+    has its own files). Its replies are in the script of its ``caption`` (客戶甲)."""
     msg = update.effective_message
     assert msg is not None
     state = context.bot_data
-    script = asker_script(update, context)
+    script = asker_script(update, context, caption)
     if not is_admin(state.settings, sender_id(update)):
         if await within_rate(update, context):
             await reply(msg, texts.say(texts.ADMIN_ONLY, script))

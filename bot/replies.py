@@ -88,14 +88,40 @@ def reachable_scope(context: Ctx, topic: int | None, searcher: Searcher,
     return scope
 
 
+def script_shown(text: str | None) -> Script | None:
+    """The script ``text`` is written in, when its Chinese shows one (押金 is both: None)."""
+    han = han_characters(text or "")
+    if han and not (to_simplified(han) == han == to_traditional(han)):
+        return detect_script(han)
+    return None
+
+
+def bot_text_script(text: str | None) -> Script | None:
+    """The script most of a text of the bot's is in (an answer is in its asker's): a file
+    name in the other one (設備採購合同.txt in a Simplified reply) does not turn it."""
+    han = han_characters(text or "")
+    traditional = sum(a != b for a, b in zip(han, to_simplified(han), strict=False))
+    simplified = sum(a != b for a, b in zip(han, to_traditional(han), strict=False))
+    if traditional == simplified:
+        return None
+    return "traditional" if traditional > simplified else "simplified"
+
+
+def _pressed_script(update: Update) -> Script | None:
+    """The script of the message whose button was pressed."""
+    query = update.callback_query
+    pressed = query.message if query is not None else None
+    return bot_text_script(pressed.text) if isinstance(pressed, Message) else None
+
+
 def asker_script(update: Update, context: Ctx, text: str | None = None) -> Script:
     """The script to answer in: that of ``text`` when its Chinese shows one (remembered for
-    the user; 押金 is both), else the script the user last asked in, else their Telegram language
-    (zh-Hant, zh-TW, zh-HK → Traditional), else Simplified."""
+    the user), else the script the user last asked in, else their Telegram language (zh-Hant,
+    zh-TW, zh-HK → Traditional; another Chinese one → Simplified), else, for a button, the
+    script of the message it is under (a teammate pressing 👍 under a Traditional answer),
+    else Simplified."""
     user_data = context.user_data
-    han = han_characters(text or "")
-    if han and not (to_simplified(han) == han == to_traditional(han)):  # not script-neutral
-        script = detect_script(han)
+    if (script := script_shown(text)) is not None:
         if user_data is not None:
             user_data.script = script
         return script
@@ -103,7 +129,11 @@ def asker_script(update: Update, context: Ctx, text: str | None = None) -> Scrip
         return user_data.script
     user = update.effective_user
     lang = (user.language_code or "").lower() if user else ""
-    return "traditional" if lang.startswith(_TRADITIONAL_LANGS) else "simplified"
+    if lang.startswith(_TRADITIONAL_LANGS):
+        return "traditional"
+    if not lang.startswith("zh") and (pressed := _pressed_script(update)) is not None:
+        return pressed
+    return "simplified"
 
 
 async def reply(message: Message, html: str, *,

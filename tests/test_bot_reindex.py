@@ -26,9 +26,28 @@ def test_the_bot_rebuilds_the_remembered_sources_and_the_upload_folder(tmp_path:
     build([library], idx)
     assert remembered_sources(idx) == (library.resolve(),)
     assert library_sources(idx, uploads) == [library.resolve()]  # no uploads yet
-    uploads.mkdir()
+    (uploads / "customer-a" / ".uploads").mkdir(parents=True)  # a refused upload's staging
+    assert library_sources(idx, uploads) == [library.resolve()]  # nothing uploaded still
+    (uploads / "customer-a" / "lease.txt").write_text("租赁合同", encoding="utf-8")
     assert library_sources(idx, uploads) == [library.resolve(), uploads]
     assert library_sources(idx, library) == [library.resolve()]  # each folder once
+
+
+async def test_reindex_before_any_upload_names_no_empty_upload_folder(tmp_path: Path) -> None:
+    """A library built with `index build` and an upload folder that holds only what a refused
+    upload left (its staging folder): /reindex answered 索引已重建：2 份合同… and then
+    `uploads：empty folder: nothing to index`, as if a file had failed."""
+    uploads = tmp_path / "uploads"
+    async with running_bot(tmp_path, sources_dir=uploads) as api:
+        api.files["documents/E1"] = b'{"empty": true}'
+        api.push("message", message(ADMIN, None, message_id=1, caption="customer-a", document={
+            "file_id": "E1", "file_unique_id": "E1", "file_name": "空合同.txt", "file_size": 15}))
+        await api.settled()
+        assert api.sent()[-1]["text"].startswith("无法读取 空合同.txt")
+        assert (uploads / "customer-a" / ".uploads").is_dir()
+        api.push("message", message(ADMIN, "/reindex", message_id=2))
+        done = await first_reply(api, 2)
+    assert done["text"] == "索引已重建：2 份合同，15 条。"
 
 
 async def test_reindex_that_would_empty_the_index_waits_for_replace(tmp_path: Path) -> None:

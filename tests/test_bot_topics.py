@@ -7,7 +7,7 @@ from pathlib import Path
 from typing import Any
 
 from bot_helpers import message
-from test_bot_e2e import FORUM, running_bot
+from test_bot_e2e import FORUM, reply_id, running_bot
 
 
 def in_topic(text: str, message_id: int, topic: int | None) -> dict[str, Any]:
@@ -74,3 +74,20 @@ async def test_the_closest_clauses_of_a_refusal_go_to_its_topic(tmp_path: Path) 
         closest = (await api.wait_for("sendMessage", 2))[-1]
     assert refusal["message_thread_id"] == 77 and offer["text"] == "仍然显示最接近的条款"
     assert closest["message_thread_id"] == 77 and "《" in closest["text"]
+
+
+async def test_a_contract_named_in_a_question_overrules_the_topics_use(tmp_path: Path) -> None:
+    """A topic kept for one customer's contract (/use maint) where an agent asks of another one
+    by its title in 《》: the answer quoted the /use contract's clauses, not the one named."""
+    async with running_bot(tmp_path) as api:
+        api.push("message", in_topic("/use maint", 1, 77))
+        await api.wait_for("sendMessage", 1)
+        api.push("message", in_topic("/ask 《在線客服系統升級服務合同》乙方響應時間是多少", 2, 77))
+        api.push("message", in_topic("/ask 乙方響應時間是多少", 3, 77))
+        await api.settled()
+    named = "".join(s["text"] for s in api.sent() if reply_id(s) == 2)
+    unnamed = "".join(s["text"] for s in api.sent() if reply_id(s) == 3)
+    assert named.startswith("<i>本合同中甲方為維護方，乙方為用戶方</i>\n\n"
+                            "<b>《在線客服系統升級服務合同》 第七章 質量保證 › 7.2</b>")
+    assert "軟件維護服務合同" not in named
+    assert "《軟件維護服務合同》" in unnamed and "在線客服" not in unnamed  # /use still holds

@@ -298,3 +298,23 @@ def test_dev_library_scope_and_roles(shared_searcher) -> None:
                and "响应" in h.clause.text_simplified for h in hits)
     scoped = shared_searcher.search("乙方响应时间是多少", contract="cs-upgrade", top_k=1)
     assert scoped.hits[0].clause.clause == "7.2"
+
+
+@pytest.mark.parametrize("question", [
+    "《在线客服系统升级服务合同》乙方响应时间是多少",
+    "《在線客服系統升級服務合同》乙方響應時間是多少",
+])
+def test_a_contract_named_in_brackets_is_not_searched_for(shared_searcher, question) -> None:
+    """Naming the contract in 《》 limits the question to it, and its title's words are then
+    no part of what is asked: they made the definitions that repeat the title (1.1, 1.2, 1.4)
+    outrank 7.2, the answer the same question gets with --contract."""
+    result = shared_searcher.search(question, top_k=3)
+    assert result.scope == "cs-upgrade"
+    assert result.hits[0].clause.clause == "7.2"
+
+
+def test_traditional_response_time_finds_the_response_clause(shared_searcher) -> None:
+    """回應 is how Traditional writers say 响应: 乙方回應時間 found no clause where 乙方
+    responds in the contract it named."""
+    hits = shared_searcher.search("《在線客服系統升級服務合同》乙方回應時間是多少", top_k=3).hits
+    assert "7.2" in [h.clause.clause for h in hits]

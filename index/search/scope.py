@@ -195,6 +195,34 @@ def _named_outright(question: str, index: TitleIndex) -> frozenset[str]:
     return frozenset(narrowed if top > 0 and len(narrowed) == 1 else family)
 
 
+def bracketed_scopes(question: str, titles: Mapping[str, str] | TitleIndex) -> frozenset[str]:
+    """The contracts a question names in 《》 (《智能客服软件维护协议》的保密期限), and no other
+    way: what overrules a chat's /use contract."""
+    if "《" not in question:
+        return frozenset()
+    index = _title_index(titles)
+    return frozenset().union(*(detect_scopes(normalize_text(m.group(0)), index)
+                               for m in re.finditer(r"《([^》]{2,40})》", question)))
+
+
+def without_named(question: str, scopes: frozenset[str],
+                  titles: Mapping[str, str] | TitleIndex) -> str:
+    """``question`` without the 《》 names of its ``scopes`` (《在线客服系统升级服务合同》乙方
+    响应时间是多少 → 乙方响应时间是多少): inside that contract its title's words tell no clause
+    apart, but its definitions repeat them and would outrank the answer. Unchanged when nothing
+    would be left to ask, or a bracketed name names none of ``scopes`` (《民法典》)."""
+    if "《" not in question or not scopes:
+        return question
+    index = _title_index(titles)
+
+    def drop(m: re.Match[str]) -> str:
+        named = detect_scopes(normalize_text(m.group(0)), index)
+        return " " if named and named <= scopes else m.group(0)
+
+    asked = re.sub(r"《([^》]{2,40})》", drop, question).strip()
+    return asked if re.search(rf"[{HAN}A-Za-z0-9]", asked) else question
+
+
 def unknown_title(question: str, titles: Mapping[str, str] | TitleIndex) -> str | None:
     """A contract the question names in 《》 that no indexed title resembles, else None.
 

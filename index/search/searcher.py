@@ -29,7 +29,13 @@ from .lookup import cited_clauses, contract_infos, numbered_clauses
 from .question import check_question, parse_query, question_intents
 from .ranking import adjust_for_structure, coverage, fuse, lift_cited, pick_hits
 from .reach import Collections, Reach
-from .scope import asked_words, detect_scopes, unknown_title
+from .scope import (
+    asked_words,
+    bracketed_scopes,
+    detect_scopes,
+    unknown_title,
+    without_named,
+)
 from .signals import Signals
 from .thesaurus import Thesaurus
 
@@ -132,24 +138,33 @@ class Searcher:
     # ------------------------------------------------------------------ search
 
     def search(self, question: str, *, contract: str | None = None, top_k: int = 5,
-               collections: Collections = None) -> SearchResult:
+               collections: Collections = None, preferred: str | None = None) -> SearchResult:
         """The clauses that best answer ``question``, best first; with ``collections``, only
-        clauses of contracts in those collections (others are as if not indexed)."""
-        return self.rank(self.signals(question, contract=contract, collections=collections),
-                         top_k)
+        clauses of contracts in those collections (others are as if not indexed); limited to
+        ``contract``, or to ``preferred`` (a chat's /use contract) unless the question names
+        contracts in 《》."""
+        return self.rank(self.signals(question, contract=contract, collections=collections,
+                                      preferred=preferred), top_k)
 
     def signals(self, question: str, *, contract: str | None = None,
-                collections: Collections = None) -> Signals:
+                collections: Collections = None, preferred: str | None = None) -> Signals:
         """Check and parse ``question``, find its scope (within ``collections``), and score
         every clause by BM25 and by its vector; QueryError when it cannot be searched."""
         check_question(question)
-        self._check_contract(contract, collections)
+        self._check_contract(contract or preferred, collections)
         gen = self._gen
         pq = parse_query(question, thesaurus=self.thesaurus, mode=gen.tokenizer)
         titles = self._reach.titles(collections)
-        scopes = frozenset({contract}) if contract else detect_scopes(pq.text, titles)
+        if contract:
+            scopes = frozenset({contract})
+        elif preferred:
+            scopes = bracketed_scopes(pq.text, titles) or frozenset({preferred})
+        else:
+            scopes = detect_scopes(pq.text, titles)
         if not scopes and (named := unknown_title(question, titles)):
             raise UnknownContractError(f"《{named}》")
+        if (asked := without_named(question, scopes, titles)) != question:
+            pq = parse_query(asked, thesaurus=self.thesaurus, mode=gen.tokenizer)
         empty = np.zeros(len(gen.clauses), dtype=np.float32)
         vector = self.encoder.encode_queries([pq.text])[0]
         dense = empty
