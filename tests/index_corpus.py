@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
+from typing import Any
 
 from index.errors import EmptySourceError
 from index.models import Clause, Contract
@@ -99,3 +100,19 @@ def build_tiny_index(root: Path, *contracts: dict) -> Path:
     write_corpus(root / "src", *(contracts or (MAINT, LEASE)))
     build_index([root / "src"], root / "idx", fast_encoder(), parse=parse_json, progress=False)
     return root / "idx"
+
+
+def count_early_embeddings(monkeypatch: Any) -> list[int]:
+    """The texts a build's workers embed while reading, from now on, as the build counts them
+    (``BuildProgress.embedded_early``): a build that is refused must embed none."""
+    from index.build.progress import BuildProgress
+
+    embedded: list[int] = []
+    real = BuildProgress.embedded_early
+
+    def counting(self: BuildProgress, n: int) -> None:
+        embedded.append(n)
+        real(self, n)
+
+    monkeypatch.setattr(BuildProgress, "embedded_early", counting)
+    return embedded

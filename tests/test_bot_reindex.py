@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import json
 import logging
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -150,6 +151,19 @@ async def test_a_rebuilt_index_that_cannot_be_read_is_not_switched_to(
     assert report.generation in logged and "rebuild it: contractbot index build" in logged
 
 
+def unreadable(path: Path) -> Callable[..., str]:
+    """``Path.read_text`` refusing ``path`` as a file of another user is refused (the tests
+    run as root, so chmod would not do it)."""
+    read_text = Path.read_text
+
+    def refused(self: Path, *args: object, **kwargs: object) -> str:
+        if self == path:
+            raise PermissionError(13, "Permission denied", str(self))
+        return read_text(self, *args, **kwargs)  # type: ignore[arg-type]
+
+    return refused
+
+
 async def test_an_index_rebuilt_by_another_user_is_not_switched_to(
         tmp_path: Path, caplog: pytest.LogCaptureFixture,
         monkeypatch: pytest.MonkeyPatch) -> None:
@@ -159,13 +173,7 @@ async def test_an_index_rebuilt_by_another_user_is_not_switched_to(
     _, idx, state = served_lease(tmp_path)
     old = state.searcher.generation
     pointer = idx / store.POINTER
-    read_text = Path.read_text
-
-    def refused(self: Path, *args: object, **kwargs: object) -> str:
-        if self == pointer:
-            raise PermissionError(13, "Permission denied", str(self))
-        return read_text(self, *args, **kwargs)  # type: ignore[arg-type]
-
+    refused = unreadable(pointer)
     monkeypatch.setattr(Path, "read_text", refused)
     with caplog.at_level(logging.ERROR, logger="bot"):
         for _ in range(2):
@@ -176,7 +184,6 @@ async def test_an_index_rebuilt_by_another_user_is_not_switched_to(
                       "(chown -R), and build as that user")
 
 
-
 async def test_the_same_trouble_again_after_a_switch_is_logged_again(
         tmp_path: Path, caplog: pytest.LogCaptureFixture,
         monkeypatch: pytest.MonkeyPatch) -> None:
@@ -184,13 +191,7 @@ async def test_the_same_trouble_again_after_a_switch_is_logged_again(
     (the bot switches to the next build), then done again, is logged the second time too."""
     src, idx, state = served_lease(tmp_path)
     pointer = idx / store.POINTER
-    read_text = Path.read_text
-
-    def refused(self: Path, *args: object, **kwargs: object) -> str:
-        if self == pointer:
-            raise PermissionError(13, "Permission denied", str(self))
-        return read_text(self, *args, **kwargs)  # type: ignore[arg-type]
-
+    refused = unreadable(pointer)
     with caplog.at_level(logging.ERROR, logger="bot"):
         with monkeypatch.context() as patched:
             patched.setattr(Path, "read_text", refused)

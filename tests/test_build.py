@@ -9,7 +9,14 @@ from pathlib import Path
 
 import numpy as np
 import pytest
-from index_corpus import LEASE, MAINT, fast_encoder, parse_json, write_corpus
+from index_corpus import (
+    LEASE,
+    MAINT,
+    count_early_embeddings,
+    fast_encoder,
+    parse_json,
+    write_corpus,
+)
 
 from bot.settings import SAMPLES_DIR
 from index import store
@@ -208,7 +215,6 @@ def test_a_wrong_folder_is_refused_without_embedding_its_texts(tmp_path, monkeyp
     texts is embedded before the refusal (the workers embedded each file's texts as it was
     read: 80.9 s for the 19 real contracts with e5-small, 2.6 s now)."""
     from index import Reading, build_from_sources
-    from index.build.progress import BuildProgress
 
     samples = SAMPLES_DIR
     lib, wrong, idx = tmp_path / "lib", tmp_path / "wrong", tmp_path / "idx"
@@ -223,14 +229,7 @@ def test_a_wrong_folder_is_refused_without_embedding_its_texts(tmp_path, monkeyp
     name = fast_encoder().name
     build_from_sources([lib], idx, name, progress=False, reading=reading)
     live = store.current_generation(idx)
-    embedded: list[int] = []  # texts the workers embedded while reading
-    real = BuildProgress.embedded_early
-
-    def counting(self: BuildProgress, n: int) -> None:
-        embedded.append(n)
-        real(self, n)
-
-    monkeypatch.setattr(BuildProgress, "embedded_early", counting)
+    embedded = count_early_embeddings(monkeypatch)  # texts embedded while reading
     with pytest.raises(WouldDropError) as refused:
         build_from_sources([wrong], idx, name, progress=False, reading=reading)
     assert sorted(refused.value.dropped) == sorted(p.name for p in lib.iterdir())

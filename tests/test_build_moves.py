@@ -8,7 +8,14 @@ import json
 from pathlib import Path
 
 import pytest
-from index_corpus import LEASE, MAINT, fast_encoder, parse_json, write_corpus
+from index_corpus import (
+    LEASE,
+    MAINT,
+    count_early_embeddings,
+    fast_encoder,
+    parse_json,
+    write_corpus,
+)
 
 from index import index_status, store
 from index.build import build_index
@@ -145,7 +152,6 @@ def test_a_move_is_refused_without_embedding_its_texts(tmp_path: Path,
     before the refusal, as for a build that would drop contracts (test_build.py)."""
     from bot.settings import SAMPLES_DIR
     from index import Reading, build_from_sources
-    from index.build.progress import BuildProgress
 
     folder, idx = tmp_path / "lib" / "customer-a", tmp_path / "idx"
     folder.mkdir(parents=True)
@@ -156,14 +162,7 @@ def test_a_move_is_refused_without_embedding_its_texts(tmp_path: Path,
     live = store.current_generation(idx)
     for p in folder.iterdir():  # texts the index does not hold
         p.write_text(p.read_text("utf-8").replace("甲方", "委托方"), "utf-8")
-    embedded: list[int] = []
-    real = BuildProgress.embedded_early
-
-    def counting(self: BuildProgress, n: int) -> None:
-        embedded.append(n)
-        real(self, n)
-
-    monkeypatch.setattr(BuildProgress, "embedded_early", counting)
+    embedded = count_early_embeddings(monkeypatch)  # texts embedded while reading
     with pytest.raises(WouldMoveError) as refused:
         build_from_sources([folder], idx, name, progress=False, reading=reading)
     assert {new for _, _, new in refused.value.moves} == {"default"}
