@@ -284,7 +284,7 @@ def run_cluster(encoder: str, lib: Path, work: Path, sizes: Sequence[int]) -> di
     out: dict[str, Any] = {"encoder": encoder}
     for n in sizes:
         with LocalCluster(n_workers=n, threads_per_worker=1, processes=True, host="127.0.0.1",
-                          dashboard_address=None) as cluster:
+                          dashboard_address=":0") as cluster:
             idx = work / f"cluster{n}-{encoder}"
             run = timed_run(cli("index", "build", str(lib), "--index", str(idx), "--cluster",
                                 cluster.scheduler_address), env)

@@ -30,7 +30,7 @@ def scheduler() -> Iterator[str]:
     """A scheduler and two one-thread worker processes on 127.0.0.1."""
     distributed = pytest.importorskip("distributed")
     cluster = distributed.LocalCluster(n_workers=2, threads_per_worker=1, processes=True,
-                                       host="127.0.0.1", dashboard_address=None)
+                                       host="127.0.0.1", dashboard_address=":0")
     try:
         yield cluster.scheduler_address
     finally:
@@ -252,7 +252,7 @@ def test_a_scheduler_that_dies_mid_build_is_one_line(tmp_path: Path) -> None:
     build_from_sources([SAMPLES_DIR], idx, "e5-small", progress=False)
     before = (idx / "CURRENT").read_text("utf-8")
     cluster = distributed.LocalCluster(n_workers=1, threads_per_worker=1, processes=True,
-                                       host="127.0.0.1", dashboard_address=None)
+                                       host="127.0.0.1", dashboard_address=":0")
     env = {**os.environ, "CONTRACTBOT_EMBED_MODEL": "e5-small"}
     try:
         build = subprocess.Popen([sys.executable, "-m", "bot.cli", "index", "build",
