@@ -106,6 +106,7 @@ def test_a_kind_of_contract_in_users_words_scopes_to_every_contract_of_that_kind
     assert detect_scopes("买房合同里逾期交房怎么赔", LIBRARY) == {"sale"}
     assert detect_scopes("上班签的合同里试用期多久", LIBRARY) == {"work"}
     assert detect_scopes("租房押金怎么退", LIBRARY) == frozenset()  # names no contract
+    assert detect_scopes("按工作量结算的合同里怎么付款", LIBRARY) == frozenset()  # not 劳动
     assert detect_scopes("租房合同里押金咋退", {"jv": LIBRARY["jv"]}) == frozenset()  # no lease
     # a title's own distinctive words still come first: 城镇 names l3 alone
     assert detect_scopes("城镇租房合同里押金咋退", LIBRARY) == {"l3"}

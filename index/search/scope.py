@@ -20,11 +20,12 @@ _GENERIC = frozenset(
     "合同 协议 契约 合约 服务 系统 有限 公司 议书 同书 约书 一份 那份 这份 本合 甲方 乙方".split()
 )
 # Users' words for a kind of contract, and the word titles use for it: "租房合同里…" asks of
-# every lease, "上班签的合同" of the labour contracts (docs/retrieval.md, stop 29).
+# every lease, "上班签的合同" of the labour contracts (docs/retrieval.md, stop 29). Not 工作:
+# 工作量, 工作成果 and 委托工作 name no labour contract.
 KIND_WORDS = {
     "租房": "租赁", "租屋": "租赁", "出租": "租赁", "租约": "租赁",
     "买房": "买卖", "购房": "买卖", "卖房": "买卖",
-    "上班": "劳动", "工作": "劳动", "打工": "劳动",
+    "上班": "劳动", "打工": "劳动",
 }
 
 
