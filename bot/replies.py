@@ -22,6 +22,7 @@ from index import (
     Searcher,
     UnknownContractError,
     detect_script,
+    dominant_script,
     han_characters,
     to_simplified,
     to_traditional,
@@ -96,22 +97,11 @@ def script_shown(text: str | None) -> Script | None:
     return None
 
 
-def bot_text_script(text: str | None) -> Script | None:
-    """The script most of a text of the bot's is in (an answer is in its asker's): a file
-    name in the other one (設備採購合同.txt in a Simplified reply) does not turn it."""
-    han = han_characters(text or "")
-    traditional = sum(a != b for a, b in zip(han, to_simplified(han), strict=False))
-    simplified = sum(a != b for a, b in zip(han, to_traditional(han), strict=False))
-    if traditional == simplified:
-        return None
-    return "traditional" if traditional > simplified else "simplified"
-
-
 def _pressed_script(update: Update) -> Script | None:
     """The script of the message whose button was pressed."""
     query = update.callback_query
     pressed = query.message if query is not None else None
-    return bot_text_script(pressed.text) if isinstance(pressed, Message) else None
+    return dominant_script(pressed.text or "") if isinstance(pressed, Message) else None
 
 
 def asker_script(update: Update, context: Ctx, text: str | None = None) -> Script:

@@ -102,6 +102,7 @@ from .store.private import private_dir, write_atomic
 from .text import (
     HAN,
     detect_script,
+    dominant_script,
     han_characters,
     normalize_text,
     to_script,
@@ -182,6 +183,7 @@ __all__ = [
     "compare_contracts",
     "contract_parser",
     "detect_script",
+    "dominant_script",
     "han_characters",
     "has_index",
     "index_damage",

@@ -85,6 +85,19 @@ def detect_script(text: str) -> Script:
     return "traditional" if changed >= max(1, len(sample) * 0.03) else "simplified"
 
 
+def dominant_script(text: str) -> Script | None:
+    """The script most of ``text``'s distinctive characters are in, None for a tie (押金 is
+    both): for a text of the bot's own, where a file name in the other script (設備採購合同.txt
+    in a Simplified reply) must not turn it, as one Traditional character turns a question
+    (``detect_script``)."""
+    han = han_characters(text)
+    traditional = sum(a != b for a, b in zip(han, to_simplified(han), strict=False))
+    simplified = sum(a != b for a, b in zip(han, to_traditional(han), strict=False))
+    if traditional == simplified:
+        return None
+    return "traditional" if traditional > simplified else "simplified"
+
+
 def normalize_text(text: str) -> str:
     """Text as search sees it: full-width -> half-width, Traditional -> Simplified, common
     variants unified, runs of spaces collapsed."""

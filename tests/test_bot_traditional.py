@@ -14,8 +14,7 @@ from test_bot_e2e import ADMIN, FORUM, running_bot
 from test_bot_topics import in_topic
 
 from bot import texts
-from bot.replies import bot_text_script
-from index import to_traditional
+from index import dominant_script, to_traditional
 
 TEAMMATE = 32  # a member of the support group who never asked the bot anything
 
@@ -88,6 +87,6 @@ def test_a_file_name_does_not_turn_the_script_of_a_reply() -> None:
     a Traditional file name in a Simplified question to confirm is still Simplified."""
     simplified = texts.say(texts.UPLOAD_CONFIRM, "simplified", existing="設備採購合同.txt",
                            name="設備採購合同.txt", title="设备采购合同", clauses=3)
-    assert bot_text_script(simplified) == "simplified"
-    assert bot_text_script(to_traditional(simplified)) == "traditional"
-    assert bot_text_script("押金 👍") is None
+    assert dominant_script(simplified) == "simplified"
+    assert dominant_script(to_traditional(simplified)) == "traditional"
+    assert dominant_script("押金 👍") is None
