@@ -202,15 +202,6 @@ def _main_label(line: str) -> bool:
     return label is not None and label.family in ("chapter", "article", "part")
 
 
-def drop_toc(lines: list[Line]) -> list[Line]:
-    """Remove a table of contents: heading-only lines up to where its first heading comes again
-    (3+ entries when they start with 第X章/部分/条, 5+ for other numbers; 2/3 of lines entries).
-    A table of contents comes before the first clause with a paragraph of its own (a list of
-    short items in an annex is no table of contents)."""
-    span = _toc_span(lines)
-    return lines if span is None else lines[:span[0]] + lines[span[1]:]
-
-
 def split_headings(lines: list[Line], toc: list[Line]) -> list[Line]:
     """Lines that begin with a heading of the table of contents and go on after a blank with
     their text ("十、签订地点 本合同在 签订。", the line break lost), cut after the heading."""
@@ -239,7 +230,10 @@ def _toc_heading(line: str, label: Label) -> str:
 
 
 def _toc_span(lines: list[Line]) -> tuple[int, int] | None:
-    """Where the table of contents is in ``lines`` (see ``drop_toc``), or None."""
+    """Where the table of contents is in ``lines``, or None: heading-only lines up to where
+    its first heading comes again (3+ entries when they start with 第X章/部分/条, 5+ for other
+    numbers; 2/3 of lines entries). A table of contents comes before the first clause with a
+    paragraph of its own (a list of short items in an annex is no table of contents)."""
     first = _first_clause(lines)
     for i, line in enumerate(lines[:first]):
         label = parse_label(line.text)
