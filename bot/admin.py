@@ -6,6 +6,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
+from collections.abc import Sequence
 from html import escape
 from pathlib import Path
 
@@ -67,20 +68,24 @@ async def build_now(state: BotState, *, replace: bool = False) -> BuildReport:
     return report
 
 
+def _named(items: Sequence[str]) -> str:
+    """The first three of ``items``, and 等 when there are more (as the error names them)."""
+    return "、".join(items[:3]) + ("等" if len(items) > 3 else "")
+
+
 def build_error_text(err: ContractbotError, *, script: Script = "simplified") -> str:
     """A refused or failed build in the admin's words (the index is unchanged): no server
     paths."""
     if isinstance(err, WouldDropError):
-        names = "、".join(err.dropped[:3]) + ("等" if len(err.dropped) > 3 else "")
+        names = _named(err.dropped)
         if err.empty:
             return texts.say(texts.REBUILD_WOULD_EMPTY, script, total=err.total)
         return texts.say(texts.REBUILD_WOULD_DROP, script, total=err.total, count=len(err.dropped),
                                                names=escape(hide_paths(names)))
     if isinstance(err, WouldMoveError):
-        moves = "、".join(f"{name}（{old} → {new}）" for name, old, new in err.moves[:3])
+        moves = _named([f"{name}（{old} → {new}）" for name, old, new in err.moves])
         return texts.say(texts.REBUILD_WOULD_MOVE, script, total=err.total,
-                         count=len(err.moves), moves=escape(hide_paths(moves))
-                         + ("等" if len(err.moves) > 3 else ""))
+                         count=len(err.moves), moves=escape(hide_paths(moves)))
     if isinstance(err, WouldChangeEncoderError):
         return texts.say(texts.REBUILD_WOULD_CHANGE_ENCODER, script,
             built_with=escape(err.built_with), configured=escape(err.configured),

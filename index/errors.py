@@ -147,6 +147,15 @@ class WouldChangeEncoderError(BuildRefusedError):
         self.clauses = clauses
 
 
+SHOWN = 3  # files a refusal names; the rest are counted
+
+
+def _named(items: tuple[str, ...]) -> str:
+    """The first SHOWN of ``items``, and how many more."""
+    more = f" and {len(items) - SHOWN} more" if len(items) > SHOWN else ""
+    return ", ".join(items[:SHOWN]) + more
+
+
 class WouldDropError(BuildRefusedError):
     """A build would leave the index empty, drop more than half of its contracts, or drop the
     contracts of a source it was built from that the build leaves out; it was not written.
@@ -158,8 +167,7 @@ class WouldDropError(BuildRefusedError):
     def __init__(self, dropped: tuple[str, ...], total: int, *, empty: bool,
                  missing_roots: tuple[str, ...] = (),
                  failed: tuple[tuple[str, str], ...] = (), keys: tuple[str, ...] = ()) -> None:
-        names = ", ".join(dropped[:3]) + (f" and {len(dropped) - 3} more" if len(dropped) > 3
-                                          else "")
+        names = _named(dropped)
         if empty:
             text = f"this build would leave the index empty: it holds {total} contracts ({names})"
         else:
@@ -191,9 +199,7 @@ class WouldMoveError(BuildRefusedError):
 
     def __init__(self, moves: tuple[tuple[str, str, str], ...], total: int, *,
                  roots: tuple[str, ...] = (), keys: tuple[str, ...] = ()) -> None:
-        shown = ", ".join(f"{name} from {old} to {new}" for name, old, new in moves[:3])
-        if len(moves) > 3:
-            shown += f" and {len(moves) - 3} more"
+        shown = _named(tuple(f"{name} from {old} to {new}" for name, old, new in moves))
         super().__init__(f"this build would move {len(moves)} of the index's {total} "
                          f"contracts to another collection ({shown})")
         self.moves = moves
