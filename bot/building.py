@@ -30,6 +30,7 @@ from index import (
     WouldMoveError,
     build_from_sources,
     check_rules_file,
+    has_index,
     remembered_sources,
 )
 
@@ -51,6 +52,16 @@ def report_failures(failed: Iterable[tuple[str, str]]) -> None:
     """One ``<file name>: <reason>`` line on stderr per failed (or noted) source."""
     for source, reason in failed:
         print(f"{Path(source).name}: {reason}", file=sys.stderr)
+
+
+def unchanged(index_dir: Path) -> str:
+    """What a build that stopped before writing did to ``index_dir``: left the index as it
+    was, or, when there was none, built nothing (an index that does not exist cannot be
+    unchanged)."""
+    try:
+        return "the index is unchanged" if has_index(index_dir) else "nothing was built"
+    except OSError:  # it cannot be read: say what holds for an index that is there
+        return "the index is unchanged"
 
 
 def refusal(err: BuildRefusedError, *, rerun: str) -> str:
@@ -153,17 +164,17 @@ def run_build(sources: Sequence[Path] | None, index_dir: Path, settings: Setting
         moved = (f" (the index remembers {it}: if {it} moved, build once from where {it} "
                  f"{'is' if it == 'it' else 'are'} now: {rerun.strip('`')} NEW_PLACE)"
                  if remembered else "")
-        print(f"{prog}: {err}; the index is unchanged{moved}", file=sys.stderr)
+        print(f"{prog}: {err}; {unchanged(index_dir)}{moved}", file=sys.stderr)
         return EXIT_USAGE, None
     except NoIndexToRebuildError as err:  # nothing to be unchanged: say how to start one
         print(f"{prog}: {err}; give the folders or files of your contracts: "
               f"{rerun.strip('`')} DIR...", file=sys.stderr)
         return EXIT_USAGE, None
     except (NoSourcesError, ClusterAddressError) as err:
-        print(f"{prog}: {err}; the index is unchanged", file=sys.stderr)
+        print(f"{prog}: {err}; {unchanged(index_dir)}", file=sys.stderr)
         return EXIT_USAGE, None
     except RulesFileError as err:
-        print(f"{prog}: CONTRACTBOT_RULES_FILE: {err}; the index is unchanged", file=sys.stderr)
+        print(f"{prog}: CONTRACTBOT_RULES_FILE: {err}; {unchanged(index_dir)}", file=sys.stderr)
         return EXIT_USAGE, None
     except BuildRefusedError as err:
         if isinstance(err, WouldDropError):
@@ -171,10 +182,10 @@ def run_build(sources: Sequence[Path] | None, index_dir: Path, settings: Setting
         print(f"{prog}: {refusal(err, rerun=rerun)}", file=sys.stderr)
         return EXIT_REFUSED, None
     except IndexBusyError as err:
-        print(f"{prog}: {err}; the index is unchanged, try again later", file=sys.stderr)
+        print(f"{prog}: {err}; {unchanged(index_dir)}, try again later", file=sys.stderr)
         return EXIT_BUSY, None
     except (ClusterError, IndexWriteError) as err:
-        print(f"{prog}: {err}; the index is unchanged", file=sys.stderr)
+        print(f"{prog}: {err}; {unchanged(index_dir)}", file=sys.stderr)
         return EXIT_ERROR, None
     report_failures(report.failed)
     report_failures(report.kept)

@@ -28,6 +28,16 @@ def test_a_mistyped_source_changes_nothing(lib: Path, idx: Path, tmp_path: Path)
     assert len(proc.stderr.splitlines()) == 1 and snapshot(idx) == before
 
 
+def test_a_mistyped_source_of_a_first_build_says_nothing_was_built(lib: Path,
+                                                                   tmp_path: Path) -> None:
+    idx = tmp_path / "new"  # no index yet: there is none to be "unchanged"
+    proc = run(tmp_path, "index", "build", str(lib / "contract"), "--index", str(idx))
+    assert proc.returncode == 2 and not idx.exists()
+    assert last_line(proc) == (f"contractbot: no such file or folder: {lib / 'contract'}; "
+                               "nothing was built")
+    assert len(proc.stderr.splitlines()) == 1
+
+
 def test_a_remembered_folder_that_moved_says_how_to_build_from_its_new_place(
         lib: Path, tmp_path: Path) -> None:
     contracts, idx = tmp_path / "contracts", tmp_path / "idx"

@@ -43,5 +43,5 @@ def test_a_source_that_is_the_index_folder_is_a_usage_error(lib: Path, tmp_path:
     proc = run(tmp_path, "index", "build", str(folder), "--index", str(folder))
     assert proc.returncode == 2, proc.stderr
     assert last_line(proc) == (f"contractbot: the source {folder} is the index folder: give the "
-                               "contracts' folder and --index DIR apart; the index is unchanged")
+                               "contracts' folder and --index DIR apart; nothing was built")
     assert sorted(p.name for p in folder.iterdir()) == before
