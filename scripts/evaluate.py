@@ -11,7 +11,10 @@ index built from ``--sources`` (kept in ``--index`` to be reused). With ``--spli
 is also given for the tuning half (every gold contract in the split's "tuning" list) and the
 held-out half (the rest); misses are listed for the tuning half only, since only it may guide
 changes (eval/README.md). A file named ``fresh*.jsonl`` lists no misses at all: it is only
-scored, to report.
+scored, to report. Each score comes with how many of its questions were refused (found not
+relevant: the bot would refuse them); a file of off-topic questions (no gold) gives only that,
+for all its lines and for its even and odd lines (eval/offtopic.jsonl calibrates on the even
+ones).
 
 ``--own-contracts`` asks each question of an index that holds only its gold contracts instead,
 as a bot that serves one customer's few contracts has them: BM25 statistics come from those
@@ -111,19 +114,30 @@ def half_of(question: dict[str, Any], tuning: set[str]) -> str:
     return "tuning" if stems <= tuning else "heldout"
 
 
+Asked = tuple[int | None, list[str], bool]  # rank of the first gold match, top 3, relevant
+
+
 def ranks_of(searcher: Searcher, questions: Sequence[dict[str, Any]],
-             top_k: int = 10) -> list[tuple[int | None, list[str]]]:
-    """For each question: the rank of its first gold match and its top 3 as "stem#clause"."""
+             top_k: int = 10) -> list[Asked]:
+    """For each question: the rank of its first gold match, its top 3 as "stem#clause", and
+    whether it was found relevant (False: the bot would refuse it; so is a question the
+    searcher turns down, such as one naming a contract in 《》 that is not indexed)."""
+    from index import ContractbotError
+
     parents = {(c.contract, c.clause): c.parent for c in searcher.all_clauses()}
-    out: list[tuple[int | None, list[str]]] = []
+    out: list[Asked] = []
     for q in questions:
-        res = searcher.search(q["q"], contract=q.get("contract"), top_k=top_k)
+        try:
+            res = searcher.search(q["q"], contract=q.get("contract"), top_k=top_k)
+        except ContractbotError:
+            out.append((None, [], False))
+            continue
         top3 = [f"{h.clause.contract}#{h.clause.clause}" for h in res.hits[:3]]
-        out.append((hits_rank(res.hits, q["gold"], parents), top3))
+        out.append((hits_rank(res.hits, q["gold"], parents), top3, res.relevant))
     return out
 
 
-Ranker = Callable[[Sequence[dict[str, Any]]], list[tuple[int | None, list[str]]]]
+Ranker = Callable[[Sequence[dict[str, Any]]], list[Asked]]
 
 
 def own_contracts_ranker(index_dir: Path, sources: Sequence[Path], encoder: Encoder,
@@ -146,7 +160,7 @@ def own_contracts_ranker(index_dir: Path, sources: Sequence[Path], encoder: Enco
             searchers[contracts] = Searcher(folder, encoder, config)
         return searchers[contracts]
 
-    def rank(questions: Sequence[dict[str, Any]]) -> list[tuple[int | None, list[str]]]:
+    def rank(questions: Sequence[dict[str, Any]]) -> list[Asked]:
         return [ranks_of(searcher_for(frozenset(g.partition("#")[0] for g in q["gold"])),
                          [q])[0] for q in questions]
 
@@ -157,8 +171,8 @@ def evaluate(searcher: Searcher, questions: list[dict], top_k: int = 10) -> dict
     """Run every question through ``searcher`` and score it."""
     ranked = ranks_of(searcher, questions, top_k)
     misses = [{"q": q["q"], "gold": q["gold"], "rank": r, "top3": top3}
-              for q, (r, top3) in zip(questions, ranked, strict=True) if r != 1]
-    return {**score([r for r, _ in ranked]), "n": len(questions), "misses": misses}
+              for q, (r, top3, _) in zip(questions, ranked, strict=True) if r != 1]
+    return {**score([r for r, _, _ in ranked]), "n": len(questions), "misses": misses}
 
 
 FRESH_PREFIX = "fresh"  # question files nobody may tune on, or read the misses of
@@ -169,24 +183,40 @@ def load_questions(path: Path) -> list[dict]:
     return [json.loads(line) for line in path.read_text("utf-8").splitlines() if line.strip()]
 
 
+def refused(ranked: Sequence[Asked], idx: Sequence[int]) -> str:
+    """How many of the questions at ``idx`` were found not relevant, as "r/n"."""
+    return f"{sum(1 for i in idx if not ranked[i][2])}/{len(idx)}"
+
+
 def report(searcher: Searcher, files: Sequence[Path],
            tuning: set[str] | None, *, ranker: Ranker | None = None) -> dict[str, dict[str, Any]]:
-    """Scores per file (and per half when ``tuning`` is given), with the tuning misses;
-    ``ranker`` asks the questions (default: all of ``searcher``)."""
+    """Scores per file (and per half when ``tuning`` is given), with the tuning misses and how
+    many questions were refused; ``ranker`` asks the questions (default: all of ``searcher``).
+
+    A file whose questions all have no gold is off-topic: it gives only how many were refused,
+    of all its lines and of its even and odd lines (eval/offtopic.jsonl calibrates on the even
+    ones and checks on the odd ones)."""
     out: dict[str, dict[str, Any]] = {}
     for path in files:
         questions = load_questions(path)
         start = time.perf_counter()
         ranked = ranker(questions) if ranker else ranks_of(searcher, questions)
         ms = 1000 * (time.perf_counter() - start) / max(len(questions), 1)
-        row: dict[str, Any] = {"all": {**score([r for r, _ in ranked]), "n": len(questions)},
+        every = range(len(questions))
+        if questions and not any(q["gold"] for q in questions):
+            out[path.name] = {"offtopic": True, "ms_per_question": round(ms, 1), "refused": {
+                "all": refused(ranked, every), "even": refused(ranked, every[0::2]),
+                "odd": refused(ranked, every[1::2])}}
+            continue
+        row: dict[str, Any] = {"all": {**score([r for r, _, _ in ranked]), "n": len(questions),
+                                       "refused": refused(ranked, every)},
                                "ms_per_question": round(ms, 1)}
         halves = {h: [i for i, q in enumerate(questions) if tuning is None
                       or half_of(q, tuning) == h] for h in HALVES} if tuning is not None else {}
         for half, idx in halves.items():
-            row[half] = {**score([ranked[i][0] for i in idx]), "n": len(idx)}
-        shown = halves.get("tuning", range(len(questions))) if tuning is not None else \
-            range(len(questions))
+            row[half] = {**score([ranked[i][0] for i in idx]), "n": len(idx),
+                         "refused": refused(ranked, idx)}
+        shown = halves.get("tuning", every) if tuning is not None else every
         if path.name.startswith(FRESH_PREFIX):
             shown = []  # only scored, to report: its misses must not be read (eval/README.md)
         row["misses"] = [{"q": questions[i]["q"], "gold": questions[i]["gold"],
@@ -239,8 +269,14 @@ def main(argv: Sequence[str] | None = None) -> int:
     print(f"{args.encoder} {args.tokenizer} {knobs}"
           + (" (each question over its own contracts)" if args.own_contracts else ""))
     for name, row in result.items():
+        if row.get("offtopic"):
+            r = row["refused"]
+            print(f"{name}: off-topic, refused {r['all']} (even lines {r['even']}, odd lines "
+                  f"{r['odd']}) ({row['ms_per_question']} ms/q)")
+            continue
         parts = [f"{h} {row[h]['hit@1']:.3f}/{row[h]['hit@3']:.3f}/{row[h]['mrr']:.3f} "
-                 f"n={row[h]['n']}" for h in ("all", *HALVES) if h in row]
+                 f"n={row[h]['n']} refused {row[h]['refused']}" for h in ("all", *HALVES)
+                 if h in row]
         print(f"{name}: hit@1/hit@3/MRR " + "; ".join(parts) + f" ({row['ms_per_question']} ms/q)")
         for m in row["misses"]:
             print(f"  miss {m['q']} gold={m['gold']} rank={m['rank']} top3={m['top3']}")

@@ -117,3 +117,28 @@ def test_a_fresh_file_is_scored_but_lists_no_misses(tmp_path, capsys) -> None:
     assert out["fresh-x.jsonl"]["all"]["hit@1"] == out["other.jsonl"]["all"]["hit@1"] == 0.0
     assert out["fresh-x.jsonl"]["misses"] == []
     assert [m["q"] for m in out["other.jsonl"]["misses"]] == ["违约金是多少"]
+
+
+def test_refusals_are_counted_and_an_offtopic_file_gives_only_them(tmp_path, capsys) -> None:
+    (tmp_path / "src").mkdir()
+    (tmp_path / "src" / "lease.txt").write_text(LEASE_TEXT, "utf-8")
+    (tmp_path / "src" / "buy.txt").write_text(PURCHASE_TEXT, "utf-8")
+    (tmp_path / "q.jsonl").write_text(
+        '{"q": "租金每月几号前付", "contract": "lease", "gold": ["lease#第一条"]}\n'
+        '{"q": "红烧肉怎么做才好吃", "contract": null, "gold": ["lease#第三条"]}\n', "utf-8")
+    (tmp_path / "off.jsonl").write_text(
+        '{"q": "红烧肉怎么做才好吃", "contract": null, "gold": []}\n'
+        '{"q": "租金每月几号前付", "contract": "lease", "gold": []}\n'
+        '{"q": "《劳动合同》试用期多久", "contract": null, "gold": []}\n', "utf-8")
+    argv = [str(tmp_path / "q.jsonl"), str(tmp_path / "off.jsonl"), "--sources",
+            str(tmp_path / "src"), "--encoder", "use-multilingual", "--index",
+            str(tmp_path / "idx"), "--json"]
+    assert evaluate.main(argv) == 0
+    out = json.loads(capsys.readouterr().out)
+    assert out["q.jsonl"]["all"]["refused"] == "1/2"  # the recipe, not the rent
+    assert out["q.jsonl"]["all"]["hit@1"] == 0.5
+    # off-topic: no scores. Line 0 (the recipe) is refused, line 1 (the rent) answered, and
+    # line 2 names a contract in 《》 that is not indexed: the searcher turns it down, refused
+    off = out["off.jsonl"]
+    assert off["offtopic"] is True and "hit@1" not in off
+    assert off["refused"] == {"all": "2/3", "even": "2/2", "odd": "0/1"}
