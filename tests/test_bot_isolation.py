@@ -1,13 +1,17 @@
 """Customer isolation, paths no other team test pins: a page kept for 更多 is shown as the
-chat's collections see it when the button is pressed, not as they saw it when it was asked.
-The real Application against the loopback Bot API."""
+chat's collections see it when the button is pressed, not as they saw it when it was asked;
+a group moved to another customer by an edit that keeps the access file's size and
+modification time reads the new customer's contracts only. The real Application against the
+loopback Bot API."""
 
 from __future__ import annotations
 
 import copy
+import os
 from pathlib import Path
 
 from bot_helpers import message
+from index_corpus import LEASE, MAINT
 from team_bot import access_file, ask, buttons, callback, sent_message, team_bot
 
 GROUP_A = -701
@@ -46,3 +50,24 @@ async def test_more_after_the_chat_lost_a_collection_names_no_file_of_it(tmp_pat
     assert "《劳动合同》（customer-a/labor.txt）" in "".join(first)  # what it read then
     assert "《劳动合同》 第" in page["text"], page["text"]
     assert "customer-" not in page["text"] and "labor.txt" not in page["text"]
+
+
+async def test_a_group_moved_to_another_customer_within_one_clock_tick_reads_the_new_one(
+        tmp_path: Path) -> None:
+    """The operator moves customer A's group to customer B: "customer-a" becomes
+    "customer-b", the file keeps its size, and its modification time stays as it was when the
+    edit falls in the tick of the file system's clock of the last write (seconds on some
+    file systems). The change was not seen: the group went on reading customer A's
+    contracts, which it may no longer read, until some other edit of the file."""
+    rules = access_file(tmp_path / "access.toml", {GROUP_A: ["customer-a"]})
+    layout: dict[str, list[dict]] = {"customer-a": [MAINT], "customer-b": [LEASE]}
+    async with team_bot(tmp_path, layout, access_file=rules) as (api, _):
+        assert "《软件维护服务合同》" in await ask(api, GROUP_A, "/contracts")
+        was = rules.stat()
+        access_file(rules, {GROUP_A: ["customer-b"]})
+        os.utime(rules, ns=(was.st_atime_ns, was.st_mtime_ns))  # the same tick
+        assert rules.stat().st_size == was.st_size
+        listing = await ask(api, GROUP_A, "/contracts")
+        answer = await ask(api, GROUP_A, "/ask 维护费用是多少")
+    assert "《房屋租赁合同》" in listing and "维护" not in listing
+    assert "十万元" not in answer and "软件维护" not in answer
