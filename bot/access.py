@@ -90,15 +90,18 @@ def unknown_collections(table: Table, known: frozenset[str]) -> dict[int, list[s
 
 
 class AccessFile:
-    """The access file, parsed again when what it holds changes; a chat it
-    limits that is also in ``allow_list`` (CONTRACTBOT_ALLOWED_CHATS, which wins) is logged,
-    and so is a collection it names that ``known`` (the indexed collections) lacks."""
+    """The access file, parsed again when what it holds changes; a chat it limits that is
+    also in ``allow_list`` (CONTRACTBOT_ALLOWED_CHATS, which wins), or the private chat of one
+    of ``admins`` (who read everything there), is logged, and so is a collection it names that
+    ``known`` (the indexed collections) lacks."""
 
     def __init__(self, path: Path | None, *, allow_list: frozenset[int] = frozenset(),
+                 admins: frozenset[int] = frozenset(),
                  known: Callable[[], frozenset[str] | None] | None = None,
                  clock: Callable[[], float] = time.monotonic) -> None:
         self.path = path
         self.allow_list = allow_list
+        self.admins = admins
         self.known = known
         self._clock = clock
         self._gone_since: float | None = None  # when the file was first found missing
@@ -122,10 +125,17 @@ class AccessFile:
         except AccessFileError as err:
             raise AccessFileError(f"{self.path}: {err}") from None
         for chat_id, found in table.items():
-            if chat_id in self.allow_list and found.collections is not None:
+            if found.collections is None:
+                continue
+            if chat_id in self.allow_list:
                 log.warning("chat %s is in CONTRACTBOT_ALLOWED_CHATS, so it reads every "
                             "collection, not only %s as %s says; take it out of one of them",
                             chat_id, ", ".join(sorted(found.collections)), self.path)
+            elif chat_id in self.admins:
+                log.warning("user %s is in CONTRACTBOT_ADMINS, so their private chat reads "
+                            "every collection, not only %s as %s says (groups they are in "
+                            "read what the file gives those)", chat_id,
+                            ", ".join(sorted(found.collections)), self.path)
         self.check_collections(table)
         return table
 

@@ -13,10 +13,11 @@ import asyncio
 import copy
 import os
 from pathlib import Path
+from typing import Any
 
 from bot_helpers import message
 from index_corpus import LEASE, MAINT
-from team_bot import access_file, ask, buttons, callback, sent_message, team_bot
+from team_bot import ADMIN, access_file, ask, buttons, callback, sent_message, team_bot
 
 from bot.access import GONE_GRACE
 
@@ -162,3 +163,21 @@ async def test_a_deleted_access_file_refuses_the_group_and_a_file_put_back_answe
     for text in refused:
         assert "尚未获准" in text and str(GROUP_A) in text and "维护" not in text
     assert "十万元" in back
+
+
+async def test_an_admin_the_file_limits_reads_everything_in_private_and_is_logged(
+        tmp_path: Path, caplog: Any) -> None:
+    """The operator lists an admin, also customer A's account manager, with customer-a: in
+    their private chat the admin still reads every collection (admins do), and nothing said
+    so, though README promised a warning as for a chat of CONTRACTBOT_ALLOWED_CHATS. The log
+    now names the admin and the collections the file meant; in A's group the admin reads A's."""
+    rules = access_file(tmp_path / "access.toml", {ADMIN: ["customer-a"],
+                                                   GROUP_A: ["customer-a"]})
+    layout: dict[str, list[dict]] = {"customer-a": [MAINT], "customer-b": [LEASE]}
+    with caplog.at_level("WARNING", logger="bot"):
+        async with team_bot(tmp_path, layout, access_file=rules) as (api, _):
+            private = await ask(api, ADMIN, "/contracts")
+            in_group = await ask(api, GROUP_A, "/contracts", user_id=ADMIN)
+    assert "《房屋租赁合同》" in private and "《房屋租赁合同》" not in in_group
+    [warned] = [r.getMessage() for r in caplog.records if "CONTRACTBOT_ADMINS" in r.getMessage()]
+    assert warned.startswith(f"user {ADMIN} is in CONTRACTBOT_ADMINS") and "customer-a" in warned
