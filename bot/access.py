@@ -8,9 +8,11 @@ collection. CONTRACTBOT_ACCESS_FILE (TOML) gives other chats their collections::
     "123456789" = ["customer-a", "customer-b"]
     "-1009876543210" = ["*"]          # every collection
 
-The file is read again whenever it changes (no restart); a change that does not parse is
-logged and the last good version stays in force. A file that is deleted fails closed: the chats
-it listed lose access (logged) until it is back. An editor that saves by renaming leaves it
+The file is read at every check and parsed again whenever what it holds changes (no restart;
+its modification time is no guide: an edit within one tick of the file system's clock keeps
+it); a change that does not parse, or is not UTF-8, is logged and the last good version stays
+in force. A file that is deleted fails closed: the chats it listed lose access (logged) until
+it is back. An editor that saves by renaming leaves it
 gone for a moment, so the table stays in force for ``GONE_GRACE`` seconds after the file is
 first found missing, without waiting (this runs on the bot's event loop).
 """
@@ -88,40 +90,52 @@ def unknown_collections(table: Table, known: frozenset[str]) -> dict[int, list[s
 
 
 class AccessFile:
-    """The access file, read again when its modification time or size changes; a chat it
-    limits that is also in ``allow_list`` (CONTRACTBOT_ALLOWED_CHATS, which wins) is logged,
-    and so is a collection it names that ``known`` (the indexed collections) lacks."""
+    """The access file, parsed again when what it holds changes; a chat it limits that is
+    also in ``allow_list`` (CONTRACTBOT_ALLOWED_CHATS, which wins), or the private chat of one
+    of ``admins`` (who read everything there), is logged, and so is a collection it names that
+    ``known`` (the indexed collections) lacks."""
 
     def __init__(self, path: Path | None, *, allow_list: frozenset[int] = frozenset(),
+                 admins: frozenset[int] = frozenset(),
                  known: Callable[[], frozenset[str] | None] | None = None,
                  clock: Callable[[], float] = time.monotonic) -> None:
         self.path = path
         self.allow_list = allow_list
+        self.admins = admins
         self.known = known
         self._clock = clock
         self._gone_since: float | None = None  # when the file was first found missing
-        self._stamp: tuple[int, int] | None = None
+        self._content: bytes | None = None  # what the file held when last read
         self._table: Table = {}
         if path is not None:
-            self._table = self._read()  # a broken file at start is an error
+            try:
+                content = path.read_bytes()
+            except OSError as err:  # a missing or unreadable file at start is an error
+                raise AccessFileError(f"{path}: {err.strerror or err}") from None
+            self._content = content
+            self._table = self._parse(content)
 
-    def _read(self) -> Table:
-        assert self.path is not None
+    def _parse(self, content: bytes) -> Table:
+        """The table ``content`` gives, with the warnings it calls for; AccessFileError
+        naming the file when it is not UTF-8 TOML of the expected shape."""
         try:
-            stat = self.path.stat()
-            text = self.path.read_text("utf-8")
-        except OSError as err:
-            raise AccessFileError(f"{self.path}: {err.strerror or err}") from None
-        try:
-            table = parse_access(text)
+            table = parse_access(content.decode("utf-8"))
+        except UnicodeDecodeError:
+            raise AccessFileError(f"{self.path}: not UTF-8 text (save it as UTF-8)") from None
         except AccessFileError as err:
             raise AccessFileError(f"{self.path}: {err}") from None
-        self._stamp = (stat.st_mtime_ns, stat.st_size)
         for chat_id, found in table.items():
-            if chat_id in self.allow_list and found.collections is not None:
+            if found.collections is None:
+                continue
+            if chat_id in self.allow_list:
                 log.warning("chat %s is in CONTRACTBOT_ALLOWED_CHATS, so it reads every "
                             "collection, not only %s as %s says; take it out of one of them",
                             chat_id, ", ".join(sorted(found.collections)), self.path)
+            elif chat_id in self.admins:
+                log.warning("user %s is in CONTRACTBOT_ADMINS, so their private chat reads "
+                            "every collection, not only %s as %s says (groups they are in "
+                            "read what the file gives those)", chat_id,
+                            ", ".join(sorted(found.collections)), self.path)
         self.check_collections(table)
         return table
 
@@ -136,42 +150,46 @@ class AccessFile:
                         "(indexed: %s): that chat finds nothing there", self.path, chat_id,
                         ", ".join(missing), ", ".join(sorted(known)) or "none")
 
-    def _stamp_now(self) -> tuple[int, int] | None:
-        """The file's (modification time, size), None when it is not there."""
+    def _content_now(self) -> bytes | None:
+        """What the file holds now; None when it is not there. A file there that cannot be
+        read (its permissions) counts as unchanged."""
         assert self.path is not None
         try:
-            stat = self.path.stat()
-        except OSError:
+            return self.path.read_bytes()
+        except (FileNotFoundError, NotADirectoryError):
             return None
-        return (stat.st_mtime_ns, stat.st_size)
+        except OSError as err:
+            log.debug("access file %s not read: %s", self.path, err)
+            return self._content
 
     def table(self) -> Table:
-        """The chats table in force (the file is checked for changes on every call); empty
-        while the file is gone: its chats lose access rather than keep a table nobody can
-        see or change any more."""
+        """The chats table in force (the file is read again on every call, and parsed when
+        what it holds changed: an edit that keeps its size within one tick of the file
+        system's clock leaves its modification time as it was); empty while the file is gone:
+        its chats lose access rather than keep a table nobody can see or change any more."""
         if self.path is None:
             return self._table
-        stamp = self._stamp_now()
-        if stamp is None and self._stamp is not None:  # gone: an editor's rename, or revoked?
+        content = self._content_now()
+        if content is None and self._content is not None:  # gone: an editor's rename?
             now = self._clock()
             if self._gone_since is None:
                 self._gone_since = now
             if now - self._gone_since < GONE_GRACE:
                 return self._table
-        self._gone_since = None if stamp is not None else self._gone_since
-        if stamp is None:
-            if self._stamp is not None or self._table:
+        self._gone_since = None if content is not None else self._gone_since
+        if content is None:
+            if self._content is not None or self._table:
                 log.warning("access file %s is gone: the %d chats it listed have no access "
                             "until it is back", self.path, len(self._table))
-            self._stamp, self._table = None, {}
+            self._content, self._table = None, {}
             return self._table
-        if stamp != self._stamp:
+        if content != self._content:
+            self._content = content  # a broken version is logged once, not on every call
             try:
-                self._table = self._read()
+                self._table = self._parse(content)
                 log.info("access file %s read: %d chats", self.path, len(self._table))
             except AccessFileError as err:
                 log.error("%s; keeping the previous access table", err)
-                self._stamp = stamp
         return self._table
 
 

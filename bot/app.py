@@ -176,6 +176,7 @@ def build_application(settings: Settings, *, searcher: Searcher | None = None,
     app.bot_data.build = build or _default_builder(settings, app.bot_data.stopping)
     app.bot_data.question_rate = QuestionRate(settings.questions_per_minute)
     app.bot_data.access = AccessFile(settings.access_file, allow_list=settings.allowed_chats,
+                                     admins=settings.admins,
                                      known=lambda: _indexed_collections(app.bot_data))
     app.add_handler(CommandHandler("start", asking.cmd_start))
     app.add_handler(CommandHandler("help", asking.cmd_help))

@@ -171,11 +171,10 @@ async def on_more(update: Update, context: Ctx) -> None:
     kept = [row for row in (query.message.reply_markup.inline_keyboard
                             if query.message.reply_markup else ()) if is_vote_row(row)]
     await edit_markup(query.message, InlineKeyboardMarkup(kept) if kept else None)
-    if stored is not None and access.collections is not None:  # they may have changed since
+    if stored is not None:  # the chat's collections (or the index) may have changed since
         searcher = await context.bot_data.live_searcher()
         hits = stored.result.hits
-        rest = tuple(h for h in hits[stored.offset:]
-                     if searcher.reaches(h.clause.contract, collections=access.collections))
+        rest = searcher.in_reach(hits[stored.offset:], collections=access.collections)
         stored = stored._replace(result=dataclasses.replace(
             stored.result, hits=hits[:stored.offset] + rest))
     if stored is None or stored.offset >= len(stored.result.hits):

@@ -122,3 +122,24 @@ def test_a_chat_in_the_allow_list_and_the_file_is_logged(tmp_path: Path,
     # one warning, for the limited chat; "-7" reads every collection anyway (the check is on
     # the chat named, not the whole line: a temporary path such as pytest-753 holds "-7")
     assert warned.startswith("chat -1001234567890 is in") and "customer-a" in warned
+
+
+def test_a_file_not_in_utf8_is_an_error_at_start_and_keeps_the_last_table_later(
+        tmp_path: Path, caplog: pytest.LogCaptureFixture) -> None:
+    """An access file saved as GBK (a Chinese comment, an editor on a Chinese Windows) raised
+    UnicodeDecodeError: a traceback at start, and once the bot ran, on every message (each
+    chat got 出错了). It is an AccessFileError at start; a change to it later is logged once,
+    and the last good table stays in force, as for a change that is not TOML."""
+    path = tmp_path / "access.toml"
+    gbk = '# 客户甲的群\n[chats]\n"1" = ["b"]\n'.encode("gbk")
+    path.write_bytes(gbk)
+    with pytest.raises(AccessFileError, match="UTF-8"):
+        AccessFile(path)
+    path.write_text('[chats]\n"1" = ["a"]\n', "utf-8")
+    access = AccessFile(path)
+    path.write_bytes(gbk)
+    with caplog.at_level("ERROR", logger="bot.access"):
+        assert access.table() == {1: ChatAccess(frozenset({"a"}))}
+        assert access.table() == {1: ChatAccess(frozenset({"a"}))}
+    [said] = [r.getMessage() for r in caplog.records]
+    assert "not UTF-8" in said and "keeping the previous access table" in said

@@ -10,6 +10,7 @@ reach (``names``) and whether another reachable contract has the same title.
 
 from __future__ import annotations
 
+import dataclasses
 import threading
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -144,21 +145,34 @@ class Reach:
             stack.extend(reversed(self._children[i]))
         return tuple(self._gen.clauses[i] for i in sorted(set(found)))
 
+    def _named(self, hit: Hit, collections: Collections) -> Hit:
+        """``hit`` with its contract's name, file name and whether its title is shared, as
+        ``collections`` see them."""
+        c = hit.clause
+        contract = self._gen.contracts.get(c.contract)
+        name = self.names(collections).get(c.contract, c.contract)
+        source = shown_source(name, Path(contract.source).name
+                              if contract and contract.source else "")
+        return dataclasses.replace(
+            hit, source=source, name=name,
+            shared_title=normalize_text(hit.title) in self.shared_titles(collections))
+
     def with_context(self, hits: Iterable[Hit], collections: Collections) -> tuple[Hit, ...]:
         """``hits`` with their sub-clauses, file names and whether their title is shared."""
-        shared = self.shared_titles(collections)
-        names = self.names(collections)
         out = []
         for hit in hits:
-            c = hit.clause
-            contract = self._gen.contracts.get(c.contract)
-            pos = self._positions.get(id(c))
-            name = names.get(c.contract, c.contract)
-            source = shown_source(name, Path(contract.source).name
-                                  if contract and contract.source else "")
-            out.append(Hit(
-                hit.clause, hit.title, hit.score,
-                children=self.descendants(pos) if pos is not None else (),
-                source=source, shared_title=normalize_text(hit.title) in shared, name=name,
-            ))
+            pos = self._positions.get(id(hit.clause))
+            children = self.descendants(pos) if pos is not None else ()
+            out.append(self._named(Hit(hit.clause, hit.title, hit.score, children=children),
+                                   collections))
         return tuple(out)
+
+    def seen_from(self, hits: Iterable[Hit], collections: Collections) -> tuple[Hit, ...]:
+        """Hits kept from an earlier search (a page for 更多) as ``collections`` see them now:
+        those of a contract out of their reach (or no longer indexed) left out, the others
+        named as these collections name them (no file name, collection or copy in a file they
+        do not reach, though the chat read more when it asked)."""
+        return tuple(
+            dataclasses.replace(self._named(hit, collections), also=tuple(
+                a for a in hit.also if self.reaches(a.contract, collections)))
+            for hit in hits if self.reaches(hit.clause.contract, collections))

@@ -9,6 +9,7 @@ them for structure, ranks, and judges whether the best hit is relevant at all.
 from __future__ import annotations
 
 import dataclasses
+from collections.abc import Iterable
 from pathlib import Path
 
 import numpy as np
@@ -117,6 +118,12 @@ class Searcher:
             infos = {c.key: c for c in self.contracts(collections=collections)}
             raise AmbiguousContractError(name, tuple(infos[k].qualified for k in found))
         return found[0]
+
+    def in_reach(self, hits: Iterable[Hit], *, collections: Collections = None) -> tuple[Hit, ...]:
+        """Hits of an earlier search (perhaps of an earlier index) as a search within
+        ``collections`` would give them now: those of contracts out of reach left out, file
+        names and shared titles as these collections have them."""
+        return self._reach.seen_from(hits, collections)
 
     def all_clauses(self) -> list[Clause]:
         """Every indexed clause, in index order."""
