@@ -158,14 +158,16 @@ def _named(items: tuple[str, ...]) -> str:
 
 class WouldDropError(BuildRefusedError):
     """A build would leave the index empty, drop more than half of its contracts, or drop the
-    contracts of a source it was built from that the build leaves out; it was not written.
+    contracts of a source it was built from that the build leaves out or finds empty (a disk
+    that is not mounted); it was not written.
 
     ``dropped``: file names of the contracts it would drop (``keys``: their keys, in the same
     order); ``total``: how many the index holds; ``missing_roots``: remembered sources the
-    build left out; ``failed``: the files it found but could not index."""
+    build left out; ``empty_roots``: remembered sources that are an empty folder now;
+    ``failed``: the files it found but could not index."""
 
     def __init__(self, dropped: tuple[str, ...], total: int, *, empty: bool,
-                 missing_roots: tuple[str, ...] = (),
+                 missing_roots: tuple[str, ...] = (), empty_roots: tuple[str, ...] = (),
                  failed: tuple[tuple[str, str], ...] = (), keys: tuple[str, ...] = ()) -> None:
         names = _named(dropped)
         if empty:
@@ -175,13 +177,17 @@ class WouldDropError(BuildRefusedError):
                     f"({names})")
         if missing_roots:
             text += f"; it leaves out {', '.join(missing_roots)}, which the index was built from"
-        elif not empty:
+        if empty_roots:
+            text += (f"; {', '.join(empty_roots)}, which the index was built from, is an empty "
+                     "folder now (a disk that is not mounted?)")
+        if not (empty or missing_roots or empty_roots):
             text += ", more than half of it"
         super().__init__(text)
         self.dropped = dropped
         self.total = total
         self.empty = empty
         self.missing_roots = missing_roots
+        self.empty_roots = empty_roots
         self.failed = failed  # (source, reason) of the files this build could not index
         self.keys = keys
 

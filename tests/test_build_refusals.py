@@ -76,3 +76,30 @@ def test_leaving_out_a_remembered_folder_changes_nothing(tmp_path) -> None:
     report = build_index([tmp_path / "lib"], idx, fast_encoder(), parse=parse_json,
                          progress=False, replace=True)
     assert (report.contracts, report.failed, report.dropped) == (3, (), ())
+
+
+def test_a_remembered_folder_found_empty_changes_nothing(tmp_path) -> None:
+    """One folder of a two-folder library is an empty folder now (the mount point of a disk
+    that is not mounted): its contracts are not dropped, though they are fewer than half, unless
+    ``replace``; the folder back in place, the build goes on as ever."""
+    a, b, idx = _three(tmp_path)
+    live = store.current_generation(idx)
+    away = tmp_path / "unmounted"
+    away.mkdir()
+    (b / "lease-b.txt").rename(away / "lease-b.txt")
+    with pytest.raises(WouldDropError) as refused:
+        build_index(None, idx, fast_encoder(), parse=parse_json, progress=False)
+    err = refused.value
+    assert (err.dropped, err.empty, err.missing_roots, err.empty_roots) == (
+        ("lease-b.txt",), False, (), (str(b),))
+    assert "is an empty folder now" in str(err) and "more than half" not in str(err)
+    with pytest.raises(WouldDropError):  # so is the same build with the folders given
+        build_index([a, b], idx, fast_encoder(), parse=parse_json, progress=False)
+    assert store.current_generation(idx) == live
+    (away / "lease-b.txt").rename(b / "lease-b.txt")
+    report = build_index(None, idx, fast_encoder(), parse=parse_json, progress=False)
+    assert (report.contracts, report.dropped) == (3, ())
+    (b / "lease-b.txt").unlink()
+    report = build_index(None, idx, fast_encoder(), parse=parse_json, progress=False,
+                         replace=True)
+    assert (report.contracts, report.dropped) == (2, (str(b / "lease-b.txt"),))

@@ -77,3 +77,37 @@ def test_an_index_folder_that_cannot_be_written_is_refused_before_any_work(
     assert "cs-upgrade-2" not in proc.stderr + proc.stdout
     assert not list((idx / "cache").rglob("*.npy"))  # nothing was embedded
     assert snapshot(idx) == before
+
+
+def test_a_cache_folder_another_users_killed_build_left_does_not_stop_the_build(
+        idx: Path, tmp_path: Path) -> None:
+    """A build killed while root ran it leaves the vectors it embedded in a cache folder of
+    root's (``cache/embed/<encoder>``, 0700) that the index's own user may not write: each
+    build of that user failed there once the sources were read (`contractbot: Permission
+    denied: …/cache/embed/…`, exit 1), and so did every later one. The cache only saves
+    work: the build goes on without it."""
+    from cli_traps import FAST_ENCODER, as_a_user
+
+    from index.store.embed_cache import embed_cache_dir
+
+    extra = tmp_path / "more"  # a new contract: its texts must be embedded
+    extra.mkdir()
+    src = ROOT.parent / "shared" / "contracts" / "cs-upgrade.txt"
+    (extra / "cs-upgrade-2.txt").write_bytes(src.read_bytes() + "\n本合同一式两份。\n".encode())
+    user = as_a_user()
+    roots = [str(r) for r in _roots(idx)] + [str(extra)]
+    cache = embed_cache_dir(idx, FAST_ENCODER)
+    cache.mkdir(parents=True)
+    (cache / "0123456789abcdef.npy.tmp").write_bytes(b"half")  # and what it left half written
+    cache.chmod(0o500)
+    try:
+        proc = subprocess.run([*user, *CLI, "index", "build", *roots, "--index", str(idx)],
+                              cwd=tmp_path, env=env(tmp_path), capture_output=True, text=True,
+                              timeout=300)
+    finally:
+        cache.chmod(0o700)
+    assert proc.returncode == 0, proc.stderr
+    assert "Traceback" not in proc.stderr and "Permission denied" not in proc.stderr
+    from index import index_status
+
+    assert "cs-upgrade-2" in {s.contract for s in index_status(idx).sources}

@@ -162,3 +162,47 @@ def test_a_build_syncs_every_file_of_its_generation_before_the_switch(
     synced = set(events[:switched])
     on_disk = {str(p.resolve()) for p in [gen_dir, *gen_dir.rglob("*")]}
     assert on_disk <= synced, on_disk - synced
+
+
+class _Killed(BaseException):
+    """A SIGKILL at this point: nothing after it runs, no handler cleans up."""
+
+
+def test_what_a_build_killed_at_the_switch_leaves_the_next_build_removes(
+    tmp_path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Killed between writing the new pointer and renaming it over ``CURRENT`` (or between
+    creating and removing its write probe of the index folder), a build leaves a file in the
+    index folder that no later build would remove (its name has the dead build's pid): the
+    previous generation serves, and the next build removes the file."""
+    import os
+
+    from index_corpus import LEASE, MAINT, parse_json, write_corpus
+
+    from index.build import build_index
+    from index.store import generations
+
+    src, idx = tmp_path / "src", tmp_path / "idx"
+    write_corpus(src, LEASE)
+    live = build_index([src], idx, fast_encoder(), parse=parse_json, progress=False).generation
+    write_corpus(src, MAINT)
+
+    real_replace = os.replace
+
+    def replace(src: Path, dst: Path) -> None:  # killed right before the pointer's rename
+        if Path(dst).name == store.POINTER:
+            raise _Killed
+        real_replace(src, dst)
+
+    with monkeypatch.context() as patched:
+        patched.setattr(generations.os, "replace", replace)
+        with pytest.raises(_Killed):
+            build_index([src], idx, fast_encoder(), parse=parse_json, progress=False)
+    assert store.current_generation(idx) == live
+    (idx / ".write-probe.4242").touch()  # where a build killed at its write probe leaves one
+    [left] = idx.glob(".CURRENT.*.tmp")
+    left.rename(idx / ".CURRENT.4242.tmp")  # the killed build was another process
+    report = build_index([src], idx, fast_encoder(), parse=parse_json, progress=False)
+    assert report.contracts == 2 and store.current_generation(idx) == report.generation
+    assert sorted(p.name for p in idx.iterdir() if p.name.startswith(".")) == [".lock"]
+    assert sorted(os.listdir(idx / store.GENERATIONS)) == sorted([report.generation, live])

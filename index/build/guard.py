@@ -41,6 +41,7 @@ from ..store import (
     remembered_roots,
     require_generation,
 )
+from .sources import EMPTY_FOLDER
 
 
 def live_manifest(index_dir: Path) -> Manifest | None:
@@ -119,8 +120,10 @@ def check_drops(kept: Collection[str], live: Manifest | None, *, roots: Sequence
                 replace: bool, failed: Sequence[tuple[str, str]] = ()) -> None:
     """WouldDropError unless keeping the contracts ``kept`` (keys) is safe: the index would not
     be left empty, at most half of its contracts would go, and none would go because a root
-    it remembers is left out of this build. ``replace`` allows all three. ``failed`` (files
-    this build could not index) travel with the error."""
+    it remembers is left out of this build or is an empty folder now (a disk not mounted: an
+    ordinary build never empties a source it remembers). ``replace`` allows all of these.
+    ``failed`` (files this build could not index, and sources it found empty) travel with the
+    error."""
     refusal = drop_refusal(kept, live, roots=roots, replace=replace, failed=failed)
     if refusal is not None:
         raise refusal
@@ -134,9 +137,12 @@ def drop_refusal(kept: Collection[str], live: Manifest | None, *, roots: Sequenc
     if replace or live is None or not live.sources:
         return None
     dropped = dropped_sources(kept, live)
+    # a root found empty (an unmounted disk's mount point) counts as left out
+    found_empty = {os.path.abspath(s) for s, reason in failed if reason == EMPTY_FOLDER}
     # a root is compared as recorded and where it leads (older indexes recorded the latter;
     # sources are recorded resolved)
-    new_roots = [p for r in roots for p in (Path(r), Path(r).resolve())]
+    new_roots = [p for r in roots if os.path.abspath(r) not in found_empty
+                 for p in (Path(r), Path(r).resolve())]
     left_out = [Path(r) for r in live.roots
                 if not any(_under(p, n) for p in (Path(r), Path(r).resolve())
                            for n in new_roots)]
@@ -146,9 +152,12 @@ def drop_refusal(kept: Collection[str], live: Manifest | None, *, roots: Sequenc
     empty = not kept
     if not empty and 2 * len(dropped) <= len(live.sources) and not lost_roots:
         return None
+    emptied = () if empty else tuple(r for r in lost_roots if os.path.abspath(r) in found_empty)
     return WouldDropError(tuple(Path(s.source).name for s in dropped), len(live.sources),
-                          empty=empty, missing_roots=lost_roots, failed=tuple(failed),
-                          keys=tuple(s.contract for s in dropped))
+                          empty=empty, failed=tuple(failed),
+                          missing_roots=tuple(r for r in lost_roots
+                                              if os.path.abspath(r) not in found_empty),
+                          empty_roots=emptied, keys=tuple(s.contract for s in dropped))
 
 
 def check_moves(placed: Iterable[tuple[str, str]], live: Manifest | None, *,

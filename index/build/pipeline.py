@@ -203,7 +203,7 @@ def _build_with(roots: Sequence[Path], index_dir: Path, encoder: Encoder, option
         named = [Named(str(f.resolve()), collection(f), contract_key(f)) for f in files]
         doomed = options.parse is None and (drop_refusal(
             {k for k in assign_keys(named, known) if k is not None}, guarded, roots=recorded,
-            replace=options.replace) is not None or move_refusal(
+            replace=options.replace, failed=missing) is not None or move_refusal(
             [(n.source, n.collection) for n in named], guarded,
             replace=options.replace) is not None)
         try:

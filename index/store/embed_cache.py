@@ -13,10 +13,14 @@ without its .json is an unfinished write and is ignored (and removed). A generat
 holds its vectors itself, so a finished build empties its encoder's cache; one that changes
 the index's encoder empties every encoder's (``clear_embed_caches``): the builds they would
 resume were of an index that is gone, and their vectors would stay on disk for good.
+
+The cache only saves work: a folder of it this build may not write (left by a killed build of
+another user, such as root) or a full disk stops the caching, never the build.
 """
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import json
 import re
@@ -58,6 +62,7 @@ class EmbedCache:
         self.dim = dim
         self._where: dict[str, tuple[Path, int]] = {}  # text key -> (.npy, row)
         self._arrays: dict[Path, np.ndarray] = {}
+        self._writable = True  # until a write fails: the build goes on without caching
         self._load()
 
     @classmethod
@@ -87,7 +92,8 @@ class EmbedCache:
             for row, key in enumerate(keys):
                 self._where[str(key)] = (vectors, row)
         for tmp in self.folder.glob("*.tmp"):  # a write a killed build left half done
-            tmp.unlink(missing_ok=True)
+            with contextlib.suppress(OSError):  # another user's: left to them
+                tmp.unlink(missing_ok=True)
 
     def get(self, text: str) -> np.ndarray | None:
         """The cached vector of ``text``, or None."""
@@ -115,18 +121,25 @@ class EmbedCache:
         return out
 
     def put(self, texts: Sequence[str], vectors: np.ndarray) -> None:
-        """Keep a batch of vectors (row i is the vector of texts[i]) durably."""
-        if not len(texts):
+        """Keep a batch of vectors (row i is the vector of texts[i]) durably, when the cache
+        can be written (else nothing: a build killed later embeds them again)."""
+        if not len(texts) or not self._writable:
             return
-        private_dir(self.folder)
         name = secrets.token_hex(8)
         keys = [text_key(t) for t in texts]
         npy = self.folder / f"{name}.npy"
-        write_atomic(npy, lambda f: np.save(f, np.asarray(vectors, dtype=np.float32),
-                                               allow_pickle=False))
         meta = {"encoder": self.encoder, "dim": self.dim, "texts": keys}
-        write_atomic(self.folder / f"{name}.json",
-                      lambda f: f.write(json.dumps(meta).encode("utf-8")))
+        try:
+            private_dir(self.folder)
+            write_atomic(npy, lambda f: np.save(f, np.asarray(vectors, dtype=np.float32),
+                                                   allow_pickle=False))
+            write_atomic(self.folder / f"{name}.json",
+                         lambda f: f.write(json.dumps(meta).encode("utf-8")))
+        except OSError:
+            self._writable = False
+            with contextlib.suppress(OSError):
+                npy.unlink(missing_ok=True)
+            return
         for row, key in enumerate(keys):
             self._where[key] = (npy, row)
 

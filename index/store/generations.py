@@ -34,6 +34,7 @@ from .private import PRIVATE_FILE, private_dir
 FORMAT_VERSION = 3  # 3: our own BM25 arrays (term counts per clause, reused by builds)
 POINTER = "CURRENT"
 LOCK = ".lock"
+PROBE = ".write-probe"  # a file a build creates and removes to see that it may write
 GENERATIONS = "generations"
 MANIFEST = "manifest.json"
 CLAUSES_DB = "clauses.sqlite"
@@ -91,7 +92,7 @@ def require_writable(index_dir: Path) -> None:
     for folder in (index_dir, index_dir / GENERATIONS):
         if not folder.is_dir():
             continue
-        probe = folder / f".write-probe.{os.getpid()}"
+        probe = folder / f"{PROBE}.{os.getpid()}"
         try:
             os.close(os.open(probe, os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_NOFOLLOW,
                              PRIVATE_FILE))
@@ -214,7 +215,12 @@ def switch_generation(index_dir: Path, gen: str) -> None:
 
 def cleanup_generations(index_dir: Path, keep: Sequence[str]) -> None:
     """Delete generations other than ``keep`` (the current and the previous one), and any
-    file among them (a write probe left by a build killed while it checked the folder)."""
+    file among them (a write probe left by a build killed while it checked the folder); and
+    in the index folder, the write probe or temporary pointer of a build killed while it
+    checked the folder or switched the pointer (builds hold the lock: none is this one's)."""
+    for stray in (*index_dir.glob(f"{PROBE}.*"), *index_dir.glob(f".{POINTER}.*.tmp")):
+        if stray.is_file() or stray.is_symlink():
+            stray.unlink(missing_ok=True)
     root = index_dir / GENERATIONS
     if not root.is_dir():
         return
