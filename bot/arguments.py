@@ -85,7 +85,8 @@ def build_parser(settings: Settings | None = None) -> argparse.ArgumentParser:
     p = sub.add_parser("parse", help="show the clause tree of a contract file (or of each "
                        "file in a folder)", description="Show the clause tree of a contract "
                        "file, or of every file in a folder.")
-    p.add_argument("path", metavar="PATH", help="a PDF, DOCX or text contract, or a folder")
+    p.add_argument("path", metavar="PATH", help="a PDF, DOCX, text or image (a scan, a photo) "
+                   "contract, or a folder")
     p.add_argument("--json", action="store_true",
                    help="print JSON, one line per contract (default: an indented tree)")
 
