@@ -85,7 +85,8 @@ def build_parser(settings: Settings | None = None) -> argparse.ArgumentParser:
     p = sub.add_parser("parse", help="show the clause tree of a contract file (or of each "
                        "file in a folder)", description="Show the clause tree of a contract "
                        "file, or of every file in a folder.")
-    p.add_argument("path", metavar="PATH", help="a PDF, DOCX or text contract, or a folder")
+    p.add_argument("path", metavar="PATH", help="a PDF, DOCX, text or image (a scan, a photo) "
+                   "contract, or a folder")
     p.add_argument("--json", action="store_true",
                    help="print JSON, one line per contract (default: an indented tree)")
 
@@ -124,7 +125,8 @@ def build_parser(settings: Settings | None = None) -> argparse.ArgumentParser:
     a.add_argument("question", nargs="?", metavar="QUESTION",
                    help="the question, in Chinese (or use --batch)")
     a.add_argument("--contract", default=None, metavar="KEY", help="search only this contract "
-                   "(its key, as `index status` lists it; default: all contracts)")
+                   "(its key, as `index status` lists it, its file stem or collection/stem; "
+                   "default: all contracts)")
     a.add_argument("--top-k", type=positive_int, default=5, metavar="N",
                    help="how many clauses to show, 1 or more (default: 5)")
     a.add_argument("--json", action="store_true", help="print JSON (default: text)")

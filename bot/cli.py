@@ -37,7 +37,7 @@ from .querying import cmd_ask, cmd_compare, cmd_feedback
 from .settings import Settings, SettingsError
 
 EXIT_BROKEN_PIPE = 141  # what a shell reports for a command whose reader went away (| head)
-ENCODER_COMMANDS = ("index build", "ask", "serve")  # the commands that load the encoder
+ENCODER_COMMANDS = ("index build", "ask", "compare", "serve")  # the commands that load the encoder
 PRIVATE_UMASK = 0o077  # files and folders made by contractbot are its user's alone
 
 

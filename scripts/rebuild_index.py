@@ -37,7 +37,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     ap = argparse.ArgumentParser(
         prog=PROG, description="Rebuild the contractbot index (for cron).")
     ap.add_argument("sources", nargs="*", type=Path, metavar="SOURCES",
-                    help="contract files and folders (default: the ones the index remembers)")
+                    help="contract files and folders (default: the ones the index remembers, "
+                    "and the upload folder, CONTRACTBOT_SOURCES_DIR, when it holds files)")
     ap.add_argument("--index", type=Path, default=None, metavar="DIR",
                     help="the index folder (default: CONTRACTBOT_INDEX_DIR, else "
                     "~/.local/share/contractbot/index)")

@@ -222,6 +222,7 @@ def test_an_unknown_encoder_lists_the_known_ones(lib: Path, idx: Path, tmp_path:
     before = snapshot(idx)
     for args in (("index", "build", "--index", str(idx)),
                  ("ask", "押金是多少", "--index", str(idx)),
+                 ("compare", "押金", "--index", str(idx)),  # it said: rebuild with that name
                  ("serve", "--index", str(idx))):
         proc = run(tmp_path, *args, CONTRACTBOT_EMBED_MODEL="use-multilingal",
                    TELEGRAM_BOT_TOKEN=TOKEN)

@@ -15,6 +15,7 @@ from index.errors import (
 from index.ingest import extract as extract_module
 from index.ingest import pdf as pdf_module
 from index.ingest.extract import extract_document
+from index.limits import MAX_TEXT_BYTES
 
 pytest.importorskip("reportlab")
 from reportlab.pdfbase import pdfmetrics
@@ -149,6 +150,22 @@ def test_size_limit(tmp_path, monkeypatch) -> None:
     monkeypatch.setattr(extract_module, "MAX_BINARY_BYTES", 100)
     path = _pdf(tmp_path / "big.pdf")
     _raises(path, UnsupportedFormatError, "file too large")
+
+
+def test_a_file_just_over_the_size_limit_does_not_read_as_the_limit(tmp_path) -> None:
+    """10.5 MB of text was "file too large (10 MB, the limit is 10 MB)": its size is rounded
+    up to a tenth of a MB, so it reads as over the limit."""
+    path = tmp_path / "huge.txt"
+    with path.open("wb") as fh:  # sparse: only the first bytes are written
+        fh.write("第一条 甲方应按期付款。".encode())
+        fh.truncate(MAX_TEXT_BYTES + 2**19)
+    _raises(path, UnsupportedFormatError, "file too large (10.5 MB, the limit is 10 MB)")
+    with path.open("r+b") as fh:
+        fh.truncate(MAX_TEXT_BYTES + 1)
+    _raises(path, UnsupportedFormatError, "file too large (10.1 MB, the limit is 10 MB)")
+    with path.open("r+b") as fh:
+        fh.truncate(5 * MAX_TEXT_BYTES)
+    _raises(path, UnsupportedFormatError, "file too large (50 MB, the limit is 10 MB)")
 
 
 def test_an_iphone_photo_in_heic_is_named_with_what_to_do(tmp_path) -> None:

@@ -69,9 +69,19 @@ def source_kind(path: Path) -> str:
     if size > limit:
         raise UnsupportedFormatError(
             str(path),
-            f"file too large ({size // 2**20} MB, the limit is {limit // 2**20} MB)",
+            f"file too large ({_megabytes(size, limit)} MB, the limit is {limit // 2**20} MB)",
         )
     return kind
+
+
+def _megabytes(size: int, limit: int) -> str:
+    """``size`` in whole MB, or to a tenth (rounded up) when whole MB would not exceed
+    ``limit``: a file just over a limit never reads as the limit itself (10.5 MB of text was
+    "10 MB, the limit is 10 MB")."""
+    if size // 2**20 > limit // 2**20:
+        return f"{size // 2**20}"
+    tenths = -(-size * 10 // 2**20)
+    return f"{tenths // 10}" if tenths % 10 == 0 else f"{tenths / 10:.1f}"
 
 
 def extract_document(path: Path, *, ocr: OcrOptions | None = None) -> Document:
