@@ -5,8 +5,8 @@ Kept per row: time (UTC), chat id, the question, the cited clauses (contract key
 number), and the vote or "unanswered". A vote row is one member's vote on one answer: its
 ``answer`` column names the answer and a pseudonym of the voter (``chat:key:voter``; logs
 written before votes were per voter have ``chat:key``, one row per answer, still counted).
-No user names or user ids. Rows older than ``days`` are deleted. The file is created readable
-by its owner only.
+No user names or user ids. Rows older than ``days`` are deleted (``days`` 0: none). The file is
+created readable by its owner only.
 """
 
 from __future__ import annotations
@@ -38,7 +38,10 @@ def _now() -> _dt.datetime:
 
 
 def _cutoff(days: int) -> str:
-    """The time before which rows are no longer kept."""
+    """The time before which rows are no longer kept; none when ``days`` is 0 (keep every
+    row: 0 means no limit, as in the other settings, and never "delete them all")."""
+    if days <= 0:
+        return ""  # no row's time sorts before it
     return (_now() - _dt.timedelta(days=days)).isoformat(timespec="seconds")
 
 
@@ -205,8 +208,10 @@ def format_summary(summary: Summary, *, lang: str = "en",
     Chinese in ``script`` for the bot's /feedback). Questions stay as asked, in their asker's
     script, and cited clauses as their contract keys, so that /use and /clause take them."""
     zh = lang == "zh"
-    head = (f"最近 {summary.days} 天：👍 {summary.up}  👎 {summary.down}  未答 {summary.unanswered}"
-            if zh else f"last {summary.days} days: 👍 {summary.up}  👎 {summary.down}  "
+    span = (("全部" if summary.days <= 0 else f"最近 {summary.days} 天") if zh
+            else ("all kept" if summary.days <= 0 else f"last {summary.days} days"))
+    head = (f"{span}：👍 {summary.up}  👎 {summary.down}  未答 {summary.unanswered}"
+            if zh else f"{span}: 👍 {summary.up}  👎 {summary.down}  "
             f"unanswered {summary.unanswered}")
     lines = [to_script(head, script) if zh else head]
     for title, items in ((("👎：" if zh else "👎:"), summary.downvoted),

@@ -15,7 +15,7 @@ from test_bot_teams import SUPPLY
 
 from bot.cli import main
 from bot.comparing import render_comparison
-from bot.feedback import LOG_FILE, QuestionLog
+from bot.feedback import LOG_FILE, QuestionLog, format_summary
 from bot.render import LIMIT
 from index import Clause, Comparison, ComparisonRow, Hit
 
@@ -154,6 +154,19 @@ def test_rows_older_than_the_kept_days_are_deleted(tmp_path: Path) -> None:
     log = log_with_an_old_row(tmp_path / LOG_FILE)
     assert log.purge() == 1
     assert [e.question for e in log.summary().unanswered_questions] == ["新问题"]
+    log.close()
+
+
+def test_zero_days_keeps_every_row(tmp_path: Path) -> None:
+    """CONTRACTBOT_LOG_DAYS=0 means no limit, as 0 does for the other limits: it deleted every
+    row (an operator who meant "keep them" lost the whole log)."""
+    log_with_an_old_row(tmp_path / LOG_FILE).close()
+    log = QuestionLog(tmp_path / LOG_FILE, days=0)  # opening it purges
+    assert log.purge() == 0
+    summary = log.summary()
+    assert [e.question for e in summary.unanswered_questions] == ["新问题", "旧问题"]
+    assert format_summary(summary).startswith("all kept: 👍 0  👎 0  unanswered 2")
+    assert format_summary(summary, lang="zh").startswith("全部：👍 0  👎 0  未答 2")
     log.close()
 
 
