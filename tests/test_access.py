@@ -122,3 +122,19 @@ def test_a_chat_in_the_allow_list_and_the_file_is_logged(tmp_path: Path,
     # one warning, for the limited chat; "-7" reads every collection anyway (the check is on
     # the chat named, not the whole line: a temporary path such as pytest-753 holds "-7")
     assert warned.startswith("chat -1001234567890 is in") and "customer-a" in warned
+
+
+def test_a_broken_change_is_logged_once_not_on_every_question(
+        tmp_path: Path, caplog: pytest.LogCaptureFixture) -> None:
+    """A change that does not parse is logged when it is found; the questions asked until the
+    file changes again keep the last good table without reading it again or logging again."""
+    path = tmp_path / "access.toml"
+    path.write_text('[chats]\n"1" = ["a"]\n', "utf-8")
+    access = AccessFile(path)
+    path.write_text('[chats\n"1" = ["b"]\n', "utf-8")
+    os.utime(path, ns=(1, 10**18))
+    with caplog.at_level("ERROR", logger="bot.access"):
+        for _ in range(3):
+            assert access.table() == {1: ChatAccess(frozenset({"a"}))}
+    [broken] = [r.getMessage() for r in caplog.records]
+    assert "keeping the previous access table" in broken
