@@ -232,3 +232,19 @@ def test_a_batch_line_names_its_contract_within_the_collection(tmp_path: Path, c
     [line] = [json.loads(out) for out in capsys.readouterr().out.splitlines()]
     assert "error" not in line and line["results"][0]["clause"] == "第二条"
     assert {r["contract"] for r in line["results"]} == {"lease"}  # customer-a's key
+
+
+def test_a_clause_looked_up_in_one_collection_names_no_file_for_anothers_namesake(
+        tmp_path: Path) -> None:
+    """/clause in a chat of customer-a: a contract of the same title in customer-b does not
+    make the quoted clause name its file."""
+    labor = {"title": "劳动合同", "parties": {}, "clauses": [
+        ["第一条", None, None, "试用期为三个月。"]]}
+    write_corpus(tmp_path / "src" / "customer-a", dict(labor, key="labor-a"))
+    write_corpus(tmp_path / "src" / "customer-b", dict(labor, key="labor-b"))
+    build_index([tmp_path / "src"], tmp_path / "idx", fast_encoder(), parse=parse_json,
+                progress=False)
+    searcher = Searcher(tmp_path / "idx", fast_encoder())
+    [alone] = searcher.get_clause("第一条", collections=A)
+    assert (alone.clause.contract, alone.shared_title) == ("labor-a", False)
+    assert [h.shared_title for h in searcher.get_clause("第一条")] == [True, True]
