@@ -213,6 +213,8 @@ def test_more_scope_evidence_in_tiny_libraries() -> None:
     assert detect_scopes("费用软件维护", titles) == {"a"}  # a title run at the very end
     assert detect_scopes("软件维护和房屋租赁的费用", titles) == frozenset()  # two titles' runs
     assert detect_scopes("《租赁房屋》的押金", titles) == {"b"}  # bigrams inside 《》
+    word = {"劳动合同 Word原版": "劳动合同", "劳动合同": "劳动合同"}
+    assert detect_scopes("word版劳动合同里试用期多久", word) == {"劳动合同 Word原版"}
 
 
 def test_a_name_half_like_a_title_or_a_files_name_is_no_unknown_title() -> None:
