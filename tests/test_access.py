@@ -143,3 +143,19 @@ def test_a_file_not_in_utf8_is_an_error_at_start_and_keeps_the_last_table_later(
         assert access.table() == {1: ChatAccess(frozenset({"a"}))}
     [said] = [r.getMessage() for r in caplog.records]
     assert "not UTF-8" in said and "keeping the previous access table" in said
+
+
+def test_a_broken_change_is_logged_once_not_on_every_question(
+        tmp_path: Path, caplog: pytest.LogCaptureFixture) -> None:
+    """A change that does not parse is logged when it is found; the questions asked until the
+    file changes again keep the last good table without reading it again or logging again."""
+    path = tmp_path / "access.toml"
+    path.write_text('[chats]\n"1" = ["a"]\n', "utf-8")
+    access = AccessFile(path)
+    path.write_text('[chats\n"1" = ["b"]\n', "utf-8")
+    os.utime(path, ns=(1, 10**18))
+    with caplog.at_level("ERROR", logger="bot.access"):
+        for _ in range(3):
+            assert access.table() == {1: ChatAccess(frozenset({"a"}))}
+    [broken] = [r.getMessage() for r in caplog.records]
+    assert "keeping the previous access table" in broken

@@ -343,3 +343,26 @@ async def test_a_big_library_is_listed_a_page_at_a_time(tmp_path: Path) -> None:
     assert last.count("号服务合同》") == 5 and last.rstrip().endswith("共 65 份合同，第 3/3 页。")
     assert beyond == "没有第 4 页：共 3 页。"
     assert "第31号服务合同" in used
+
+
+async def test_clause_names_a_contract_among_the_chats_collections_only(tmp_path: Path) -> None:
+    """/clause 第一条 劳动合同 in a chat limited to customer-a quotes customer-a's 劳动合同:
+    customer-b's file of the same title is not a second candidate the chat is asked to choose
+    between (nor named to it)."""
+    rules = access_file(tmp_path / "access.toml", {GROUP_A: ["customer-a"]})
+    same_file = dict(LABOR_B, key="labor-a")  # labor-a.txt in customer-b too
+    async with team_bot(tmp_path, {"customer-a": [LABOR_A], "customer-b": [same_file]},
+                        access_file=rules) as (api, _):
+        quoted = await ask(api, GROUP_A, "/clause 第一条 劳动合同")
+    assert "劳动合同期限为三年" in quoted
+    assert "customer-b" not in quoted and "一年" not in quoted
+    assert "labor-a.txt" not in quoted  # one 《劳动合同》 here: no file name to tell it apart
+
+
+async def test_a_chat_whose_collections_hold_no_contract_is_told_so(tmp_path: Path) -> None:
+    """A question from a chat whose collections hold no indexed contract (custmer-a) is
+    answered as by an empty library, though other collections hold contracts."""
+    rules = access_file(tmp_path / "access.toml", {GROUP_A: ["custmer-a"]})
+    async with team_bot(tmp_path, LAYOUT, access_file=rules) as (api, _):
+        answer = await ask(api, GROUP_A, "/ask 押金是多少")
+    assert answer == "目前还没有收录任何合同。"

@@ -5,7 +5,7 @@ by another path, an emptied index that takes another encoder, and a remembered f
 from __future__ import annotations
 
 import pytest
-from index_corpus import MAINT, fast_encoder, parse_json, write_corpus
+from index_corpus import LEASE, MAINT, fast_encoder, parse_json, write_corpus
 from test_build import CountingEncoder, _three
 
 from index import store
@@ -103,3 +103,25 @@ def test_a_remembered_folder_found_empty_changes_nothing(tmp_path) -> None:
     report = build_index(None, idx, fast_encoder(), parse=parse_json, progress=False,
                          replace=True)
     assert (report.contracts, report.dropped) == (2, (str(b / "lease-b.txt"),))
+
+
+@pytest.mark.parametrize("first_by_link", [True, False])
+def test_a_folder_given_by_another_path_drops_a_deleted_file_as_usual(tmp_path,
+                                                                     first_by_link) -> None:
+    """A folder built as ``lib`` (a link to ``real``) and rebuilt as ``real``, or the other way
+    round, is the same folder: a file deleted from it is an ordinary drop, not a remembered
+    folder left out."""
+    real, link, idx = tmp_path / "real", tmp_path / "lib", tmp_path / "idx"
+    lease_b = dict(LEASE, key="lease-b")
+    write_corpus(real, MAINT, LEASE, lease_b)
+    link.symlink_to(real)
+    first, then = (link, real) if first_by_link else (real, link)
+    build_index([first], idx, fast_encoder(), parse=parse_json, progress=False)
+    (real / "lease-b.txt").unlink()
+    report = build_index([then], idx, fast_encoder(), parse=parse_json, progress=False)
+    assert report.written and report.contracts == 2
+
+
+def test_an_empty_list_of_sources_is_refused(tmp_path) -> None:
+    with pytest.raises(NoSourcesError, match="no sources given"):
+        build_index([], tmp_path / "idx", fast_encoder(), parse=parse_json, progress=False)

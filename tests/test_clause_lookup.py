@@ -60,3 +60,9 @@ def test_an_item_inside_its_clause_quotes_the_clause(searcher) -> None:
     assert numbers(searcher, "第2条(1)", "lease") == ["lease#第二条"]
     assert numbers(searcher, "第九条第二项", "lease") == []
     assert numbers(searcher, "第二条 软件许可协议") == []  # a number only, not a question
+
+
+def test_an_annex_is_not_the_start_of_a_longer_number(searcher) -> None:
+    """附件十 is not 附件十一's first part: the licence has no 附件十."""
+    assert numbers(searcher, "附件十", "licence") == []
+    assert numbers(searcher, "附件十一", "licence") == ["licence#附件十一"]

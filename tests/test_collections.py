@@ -183,3 +183,68 @@ def test_a_parent_files_or_a_folder_with_collections_are_not_flat_roots(tmp_path
     assert len(flat_roots(files, [lib / "customer-a", lib / "customer-b"], held)) == 2
     assert flat_roots(files, [lib / "customer-a", lib / "customer-b"],
                       {str(p.resolve()) for p in files}) == ()
+
+
+def test_cli_batch_and_contract_stay_inside_the_collection(library, tmp_path, capsys) -> None:
+    """--collection limits every line of --batch, and the contract a line or --contract names,
+    as it limits one question: a contract outside is as if not indexed."""
+    root = library[0]
+    batch = tmp_path / "q.jsonl"
+    batch.write_text('{"q": "押金是多少"}\n{"q": "押金是多少", "contract": "lease"}\n', "utf-8")
+    assert main(["ask", "--batch", str(batch), "--json", "--collection", "customer-a",
+                 "--index", str(root / "idx")]) == 1
+    inside, outside = (json.loads(line) for line in capsys.readouterr().out.splitlines())
+    assert {r["contract"] for r in inside["results"]} == {"maint"}
+    assert outside["results"] == [] and outside["error"] == "no contract named lease is indexed"
+    assert main(["ask", "押金是多少", "--contract", "lease", "--collection", "customer-a",
+                 "--index", str(root / "idx")]) == 2
+    assert "no contract named lease" in capsys.readouterr().err
+
+
+def test_cli_compare_takes_one_collection(library, capsys) -> None:
+    root = library[0]
+    assert main(["compare", "押金是多少", "--json", "--collection", "customer-a", "--index",
+                 str(root / "idx")]) == 0
+    assert [r["contract"] for r in json.loads(capsys.readouterr().out)["rows"]] == ["maint"]
+
+
+def test_compare_naming_a_contract_of_another_collection_is_as_if_not_indexed(library) -> None:
+    """/compare 《房屋租赁合同》的押金 in a chat of customer-a is refused as for a contract
+    that is not indexed: the lease of customer-b is not searched, nor named."""
+    searcher = library[1]
+    with pytest.raises(UnknownContractError):
+        compare_contracts(searcher, "《房屋租赁合同》的押金是多少", collections=A)
+    with pytest.raises(UnknownContractError):
+        compare_contracts(searcher, "《厂房买卖合同》的押金是多少", collections=A)
+
+
+def test_a_batch_line_names_its_contract_within_the_collection(tmp_path: Path, capsys) -> None:
+    """lease.txt in two collections: with --collection customer-a, a batch line's "lease" is
+    customer-a's, not a name two contracts share."""
+    write_corpus(tmp_path / "src" / "customer-a", LEASE)
+    write_corpus(tmp_path / "src" / "customer-b", LEASE)
+    build_index([tmp_path / "src"], tmp_path / "idx", fast_encoder(), parse=parse_json,
+                progress=False)
+    batch = tmp_path / "q.jsonl"
+    batch.write_text('{"q": "押金是多少", "contract": "lease"}\n', "utf-8")
+    assert main(["ask", "--batch", str(batch), "--json", "--collection", "customer-a",
+                 "--index", str(tmp_path / "idx")]) == 0
+    [line] = [json.loads(out) for out in capsys.readouterr().out.splitlines()]
+    assert "error" not in line and line["results"][0]["clause"] == "第二条"
+    assert {r["contract"] for r in line["results"]} == {"lease"}  # customer-a's key
+
+
+def test_a_clause_looked_up_in_one_collection_names_no_file_for_anothers_namesake(
+        tmp_path: Path) -> None:
+    """/clause in a chat of customer-a: a contract of the same title in customer-b does not
+    make the quoted clause name its file."""
+    labor = {"title": "劳动合同", "parties": {}, "clauses": [
+        ["第一条", None, None, "试用期为三个月。"]]}
+    write_corpus(tmp_path / "src" / "customer-a", dict(labor, key="labor-a"))
+    write_corpus(tmp_path / "src" / "customer-b", dict(labor, key="labor-b"))
+    build_index([tmp_path / "src"], tmp_path / "idx", fast_encoder(), parse=parse_json,
+                progress=False)
+    searcher = Searcher(tmp_path / "idx", fast_encoder())
+    [alone] = searcher.get_clause("第一条", collections=A)
+    assert (alone.clause.contract, alone.shared_title) == ("labor-a", False)
+    assert [h.shared_title for h in searcher.get_clause("第一条")] == [True, True]

@@ -42,3 +42,20 @@ async def test_a_groups_own_bucket_counts_too() -> None:
                                       {"chat_id": chat}, None)
     # -100's own bucket is full: its action is skipped; -200's is empty
     assert sent == ["sendMessage -100", "sendMessage -100", "sendChatAction -200"]
+
+
+async def test_a_group_named_by_a_string_id_is_its_own_bucket_too() -> None:
+    """A chat id given as a string ("-100") is the group -100, as the library counts it: its
+    full bucket skips the chat action."""
+    limiter = AnswersFirstLimiter(overall_max_rate=1000, group_max_rate=2, group_time_period=60)
+    sent: list[str] = []
+
+    async def call(name: str) -> Any:
+        sent.append(name)
+        return True
+
+    for endpoint, chat in (("sendMessage", -100), ("sendMessage", "-100"),
+                           ("sendChatAction", "-100")):
+        await limiter.process_request(call, (f"{endpoint} {chat}",), {}, endpoint,
+                                      {"chat_id": chat}, None)
+    assert sent == ["sendMessage -100", "sendMessage -100"]

@@ -63,3 +63,15 @@ def test_a_clause_number_is_compared_without_spaces_and_in_simplified() -> None:
     assert normalize_number("第 七 條") == "第七条"
     assert normalize_number("７．２") == "7.2"
     assert normalize_number(" 4.3.1 ") == "4.3.1"
+
+
+def test_sentences_brackets_and_printed_length() -> None:
+    from index.text import printed_length, split_sentences, to_halfwidth
+
+    assert split_sentences("甲方付款；乙方交货。") == ["甲方付款；", "乙方交货。"]
+    assert to_halfwidth("［１］", punctuation=True) == "[1]"
+    assert printed_length("甲方   乙方") == printed_length("甲方 乙方") == 5
+
+
+def test_the_script_of_a_long_text_is_read_past_its_start() -> None:
+    assert detect_script("合同" * 30 + "契約條款" * 10) == "traditional"

@@ -183,3 +183,13 @@ def test_window_keeps_labels() -> None:
     assert len(tail) > LABEL_WINDOW
     assert parse_label("附件五 关于服务范围的约定") == Label("annex", (5,), "附件五", 4)
     assert parse_label("附件五 关于服务范围的约定" + tail) is None  # a sentence, not a heading
+
+
+def test_more_labels_and_quantities() -> None:
+    """A Traditional 第十二條 starts a clause; 3、5号楼 does not (a digit follows 、); 3月 as
+    a duration is 90 days like 三个月, 300日 is a duration, and 3月15日 is a date."""
+    assert starts_with_label("第十二條 甲方應當")
+    assert not starts_with_label("3、5号楼的租金")
+    assert quantity_tokens("租期3月") == quantity_tokens("租期三个月") == ["q:90d"]
+    assert quantity_tokens("300日内付清") == ["q:300d"]
+    assert quantity_tokens("3月15日前付款") == []

@@ -162,3 +162,67 @@ def test_a_question_cites_clauses_by_number_not_amounts() -> None:
     for amount in ("每天按年租金0.3%罚", "7.5万元", "赔1.5倍", "第一章讲什么", "2.0版本",
                    "12.25元", "门宽1.2米够吗", "2024.3.15签的"):
         assert cited_numbers(amount) == (), amount
+
+
+def test_the_forms_a_clause_chapter_or_annex_number_may_take() -> None:
+    """/clause 12 finds a clause numbered 十二 (a 十二、 heading); 附件一 an annex numbered
+    附件1; 第3章 a chapter labelled 三 (a 三、 chapter)."""
+    from index.search.lookup import chapter_forms
+
+    assert clause_number_forms("12") == {"12", "第12条", "第十二条", "十二"}
+    assert clause_number_forms("附件一") == {"附件一", "附件1"}
+    assert clause_number_forms("附件1") == {"附件1", "附件一"}
+    assert chapter_forms("第3章") == {"第三章", "第3章", "三"}
+    assert chapter_forms("附件2") == {"附件二", "附件2"}
+
+
+def test_digits_inside_a_longer_number_cite_no_clause() -> None:
+    from index.search.lookup import cited_numbers
+
+    for amount in ("单价100.5是多少", "型号123.4.5是什么"):
+        assert cited_numbers(amount) == (), amount
+
+
+def test_the_words_asked_beyond_a_contracts_name() -> None:
+    """租赁合同里押金: 押金 is asked; a question that only names its contract asks all its
+    words."""
+    from index.search.scope import asked_words
+
+    assert asked_words(["租赁", "合同", "押金"], ["房屋租赁合同"]) == ["合同", "押金"]
+    assert asked_words(["租赁"], ["房屋租赁合同"]) == ["租赁"]
+
+
+def test_scope_evidence_in_tiny_libraries() -> None:
+    """Each rule of detect_scopes on its own, with titles chosen so that only it decides."""
+    generic = {"a": "软件维护服务合同", "b": "房屋租赁协议"}
+    assert detect_scopes("服务合同的违约金是多少", generic) == frozenset()  # 服务 is generic
+    assert detect_scopes("章程里股东会怎么开", {"x": "章程", "y": "租赁合同"}) == {"x"}
+    nested = {"a": "房屋租赁合同", "b": "租赁合同"}
+    assert detect_scopes("房屋租赁合同里押金多少", nested) == {"a"}  # the longest name
+    models = {"房屋租赁合同 模板七": "房屋租赁合同", "房屋租赁合同 模板八": "房屋租赁合同"}
+    assert detect_scopes("模板七里租金怎么付", models) == {"房屋租赁合同 模板七"}
+    assert detect_scopes("模板七和模板八的租金有什么不同", models) == frozenset()
+    shared = {"a": "软件维护服务合同", "b": "房屋租赁合同"}
+    assert detect_scopes("软件维护房屋合同的费用", shared) == {"a"}  # the most shared
+    twins = {"a": "建设工程合同", "b": "建设工程合同"}
+    assert detect_scopes("工程合同里缺陷责任期", twins) == frozenset()  # one bigram is not enough
+
+
+def test_more_scope_evidence_in_tiny_libraries() -> None:
+    titles = {"a": "软件维护服务合同", "b": "房屋租赁合同"}
+    assert detect_scopes("费用软件维护", titles) == {"a"}  # a title run at the very end
+    assert detect_scopes("软件维护和房屋租赁的费用", titles) == frozenset()  # two titles' runs
+    assert detect_scopes("《租赁房屋》的押金", titles) == {"b"}  # bigrams inside 《》
+    word = {"劳动合同 Word原版": "劳动合同", "劳动合同": "劳动合同"}
+    assert detect_scopes("word版劳动合同里试用期多久", word) == {"劳动合同 Word原版"}
+
+
+def test_a_name_half_like_a_title_or_a_files_name_is_no_unknown_title() -> None:
+    from index.search.scope import without_named
+
+    titles = {"a": "软件维护服务合同"}
+    assert unknown_title("《软件维护外包合同》的费用", titles) is None  # 3 of 6 bigrams
+    assert unknown_title("《房屋租赁合同v2》的押金", {"房屋租赁合同v2": "租约"}) is None
+    # a question that is only a title keeps it: nothing else would be left to ask
+    assert without_named("《软件维护服务合同》", frozenset({"a"}), titles) == "《软件维护服务合同》"
+    assert without_named("《软件维护服务合同》的费用", frozenset({"a"}), titles) == "的费用"

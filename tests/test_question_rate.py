@@ -32,6 +32,12 @@ def test_a_sliding_window_per_user() -> None:
         Verdict.ANSWER
 
 
+
+def test_an_update_from_no_user_is_never_limited() -> None:
+    """None is no one: updates without a sender do not share one window and run out of it."""
+    rate = QuestionRate(2)
+    assert [rate.check(None) for _ in range(4)] == [Verdict.ANSWER] * 4
+
 def test_only_idle_windows_are_forgotten_when_there_are_too_many(monkeypatch) -> None:
     """Past MAX_USERS windows the idle ones go; a user who asked a moment ago keeps theirs,
     even when their first question of it is old."""

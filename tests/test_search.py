@@ -318,3 +318,8 @@ def test_traditional_response_time_finds_the_response_clause(shared_searcher) ->
     responds in the contract it named."""
     hits = shared_searcher.search("《在線客服系統升級服務合同》乙方回應時間是多少", top_k=3).hits
     assert "7.2" in [h.clause.clause for h in hits]
+
+
+def test_a_cited_number_only_another_contract_has_is_named(searcher) -> None:
+    """第五条 asked of maint (numbered 1.1 … 5.1): the lease's 第五条 does not answer for it."""
+    assert searcher.search("第五条写了什么", contract="maint").uncited == ("第五条",)
