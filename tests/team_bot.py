@@ -4,6 +4,7 @@ API, over an index built from a folder layout of JSON contracts (collections are
 from __future__ import annotations
 
 import asyncio
+import copy
 import dataclasses
 import time
 from collections.abc import AsyncIterator, Mapping, Sequence
@@ -78,6 +79,18 @@ def buttons(message: dict[str, Any]) -> list[dict[str, Any]]:
     """Every inline button of a sent message, row by row."""
     return [b for row in (message.get("reply_markup") or {}).get("inline_keyboard", [])
             for b in row]
+
+
+def button(message: dict[str, Any], text: str) -> dict[str, Any]:
+    """The inline button of a sent message that reads ``text`` (更多, 👍 …)."""
+    return next(b for b in buttons(message) if b["text"] == text)
+
+
+def answer_with_buttons(api: FakeBotApi, since: int) -> dict[str, Any]:
+    """A copy of the first message sent after the first ``since`` calls that has buttons, as
+    the server made it (its id and keyboard; a copy, so later edits leave it as shown)."""
+    return copy.deepcopy(next(sent_message(api, s) for s in api.sent()[since:]
+                              if s.get("reply_markup")))
 
 
 @asynccontextmanager

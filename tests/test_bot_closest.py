@@ -7,7 +7,7 @@ from pathlib import Path
 
 from bot_helpers import message
 from index_corpus import LEASE, MAINT
-from team_bot import buttons, callback, sent_message, team_bot
+from team_bot import button, buttons, callback, sent_message, team_bot
 from test_bot_teams import SUPPLY
 
 CHAT = 640
@@ -27,7 +27,7 @@ async def test_the_closest_clauses_more_page_is_not_marked_unsure_again(tmp_path
         await api.settled()
         closest = api.sent()[1:]
         last = sent_message(api, closest[-1])
-        more = next(b for b in buttons(last) if b["text"] == "更多")
+        more = button(last, "更多")
         api.push("callback_query", callback(CHAT, last, more["callback_data"], query_id="m"))
         await api.settled()
         page = api.sent()[1 + len(closest):]

@@ -188,14 +188,14 @@ async def test_an_answer_an_edit_overtook_is_not_sent() -> None:
 async def test_an_edited_question_replaces_the_more_pages_of_its_answer(tmp_path: Path) -> None:
     """更多 was pressed under the first answer; the question is then edited: the page 更多 sent
     is part of the old answer and goes with it."""
-    from team_bot import buttons, callback, sent_message
+    from team_bot import button, callback, sent_message
 
     async with running_bot(tmp_path) as api:
         api.push("message", message(PRIVATE, "乙方响应时间是多少", message_id=11))
         await api.wait_for("sendMessage", 1)
         await api.settled()
         shown = sent_message(api, api.sent()[-1])
-        more = next(b for b in buttons(shown) if b["text"] == "更多")
+        more = button(shown, "更多")
         count = len(api.sent())
         api.push("callback_query", callback(PRIVATE, shown, more["callback_data"]))
         await api.wait_for("sendMessage", count + 1)

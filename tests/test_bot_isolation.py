@@ -10,14 +10,21 @@ loopback Bot API."""
 from __future__ import annotations
 
 import asyncio
-import copy
 import os
 from pathlib import Path
 from typing import Any
 
 from bot_helpers import message
 from index_corpus import LEASE, MAINT
-from team_bot import ADMIN, access_file, ask, buttons, callback, sent_message, team_bot
+from team_bot import (
+    ADMIN,
+    access_file,
+    answer_with_buttons,
+    ask,
+    button,
+    callback,
+    team_bot,
+)
 
 from bot.access import GONE_GRACE
 
@@ -47,9 +54,8 @@ async def test_more_after_the_chat_lost_a_collection_names_no_file_of_it(tmp_pat
         api.push("message", message(GROUP_A, "/ask 试用期", message_id=5))
         await api.settled()
         first = [s["text"] for s in api.sent()[before:]]
-        shown = copy.deepcopy(next(sent_message(api, s) for s in api.sent()[before:]
-                                   if s.get("reply_markup")))
-        more = next(b for b in buttons(shown) if b["text"] == "更多")
+        shown = answer_with_buttons(api, before)
+        more = button(shown, "更多")
         access_file(rules, {GROUP_A: ["customer-a"]})
         count = len(api.sent())
         api.push("callback_query", callback(GROUP_A, shown, more["callback_data"]))

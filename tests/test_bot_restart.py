@@ -17,7 +17,7 @@ from typing import Any
 from bot_helpers import message
 from botapi_server import FakeBotApi, running
 from index_corpus import FAST_ENCODER, write_corpus
-from team_bot import build, buttons, callback, sent_message
+from team_bot import build, button, buttons, callback, sent_message
 from test_bot_e2e import FORUM, MAINT, PRIVATE, UPGRADE
 from test_bot_edits import edited
 from test_bot_topics import in_topic
@@ -68,7 +68,7 @@ async def test_scopes_answers_and_scripts_outlive_a_restart(tmp_path: Path) -> N
             api.push("message", message(PRIVATE, "乙方響應時間是多少", message_id=2))
             answer = await replies_to(api, PRIVATE, 2)
             shown = sent_message(api, answer[-1])
-            more = next(b for b in buttons(shown) if b["text"] == "更多")
+            more = button(shown, "更多")
         kept = tmp_path / "index" / STATE_FILE
         assert stat.S_IMODE(kept.stat().st_mode) == 0o600
         assert "乙方" not in kept.read_text("utf-8")  # ids and contract keys, no questions

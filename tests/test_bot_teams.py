@@ -12,7 +12,17 @@ from typing import Any
 
 from bot_helpers import html_errors, message
 from index_corpus import LEASE, MAINT
-from team_bot import ADMIN, access_file, ask, buttons, callback, sent_message, team_bot
+from team_bot import (
+    ADMIN,
+    access_file,
+    answer_with_buttons,
+    ask,
+    button,
+    buttons,
+    callback,
+    sent_message,
+    team_bot,
+)
 
 SUPPLY: dict = {
     "key": "supply",
@@ -111,7 +121,7 @@ async def test_more_twice_and_after_its_buttons_are_gone(tmp_path: Path) -> None
         api.push("message", message(EVERYTHING, "乙方负责什么", message_id=7))
         [first] = await api.wait_for("sendMessage", 1)
         shown = copy.deepcopy(sent_message(api, first))
-        more = next(b for b in buttons(shown) if b["text"] == "更多")
+        more = button(shown, "更多")
         assert {b["text"] for b in buttons(shown)} == {"更多", "👍", "👎"}
         for i in range(3):  # pressed three times on the same message
             api.push("callback_query", callback(EVERYTHING, shown, more["callback_data"],
@@ -218,9 +228,8 @@ async def test_more_after_its_contract_left_the_chats_collections_has_nothing_mo
         before = len(api.sent())
         api.push("message", message(GROUP_A, "/ask 押金租金违约金转租期限", message_id=2))
         await api.settled()
-        shown = copy.deepcopy(next(sent_message(api, s) for s in api.sent()[before:]
-                                   if s.get("reply_markup")))
-        more = next(b for b in buttons(shown) if b["text"] == "更多")
+        shown = answer_with_buttons(api, before)
+        more = button(shown, "更多")
         access_file(rules, {GROUP_A: ["customer-a"]})
         count = len(api.sent())
         api.push("callback_query", callback(GROUP_A, shown, more["callback_data"]))
