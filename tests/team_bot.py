@@ -93,6 +93,14 @@ def answer_with_buttons(api: FakeBotApi, since: int) -> dict[str, Any]:
                               if s.get("reply_markup")))
 
 
+async def press(api: FakeBotApi, chat_id: int, shown: dict[str, Any], text: str) -> dict[str, Any]:
+    """Press the button ``text`` of the message ``shown`` in ``chat_id``; the next message the
+    bot sends."""
+    count = len(api.sent())
+    api.push("callback_query", callback(chat_id, shown, button(shown, text)["callback_data"]))
+    return (await api.wait_for("sendMessage", count + 1))[count]
+
+
 @asynccontextmanager
 async def team_bot(tmp_path: Path, layout: Mapping[str, Sequence[dict]], *,
                    webhook: bool = False, **settings: Any) -> AsyncIterator[

@@ -21,8 +21,7 @@ from team_bot import (
     access_file,
     answer_with_buttons,
     ask,
-    button,
-    callback,
+    press,
     team_bot,
 )
 
@@ -55,11 +54,8 @@ async def test_more_after_the_chat_lost_a_collection_names_no_file_of_it(tmp_pat
         await api.settled()
         first = [s["text"] for s in api.sent()[before:]]
         shown = answer_with_buttons(api, before)
-        more = button(shown, "更多")
         access_file(rules, {GROUP_A: ["customer-a"]})
-        count = len(api.sent())
-        api.push("callback_query", callback(GROUP_A, shown, more["callback_data"]))
-        [page] = (await api.wait_for("sendMessage", count + 1))[count:]
+        page = await press(api, GROUP_A, shown, "更多")
     assert "《劳动合同》（customer-a/labor.txt）" in "".join(first)  # what it read then
     assert "《劳动合同》 第" in page["text"], page["text"]
     assert "customer-" not in page["text"] and "labor.txt" not in page["text"]

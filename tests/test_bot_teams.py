@@ -20,6 +20,7 @@ from team_bot import (
     button,
     buttons,
     callback,
+    press,
     sent_message,
     team_bot,
 )
@@ -229,11 +230,8 @@ async def test_more_after_its_contract_left_the_chats_collections_has_nothing_mo
         api.push("message", message(GROUP_A, "/ask 押金租金违约金转租期限", message_id=2))
         await api.settled()
         shown = answer_with_buttons(api, before)
-        more = button(shown, "更多")
         access_file(rules, {GROUP_A: ["customer-a"]})
-        count = len(api.sent())
-        api.push("callback_query", callback(GROUP_A, shown, more["callback_data"]))
-        [said] = (await api.wait_for("sendMessage", count + 1))[count:]
+        said = await press(api, GROUP_A, shown, "更多")
     assert said["text"] == "没有更多结果了。"
 
 
