@@ -152,12 +152,12 @@ def drop_refusal(kept: Collection[str], live: Manifest | None, *, roots: Sequenc
     empty = not kept
     if not empty and 2 * len(dropped) <= len(live.sources) and not lost_roots:
         return None
-    emptied = () if empty else tuple(r for r in lost_roots if os.path.abspath(r) in found_empty)
+    emptied = tuple(r for r in lost_roots if os.path.abspath(r) in found_empty)
+    missing = tuple(r for r in lost_roots if r not in emptied)
     return WouldDropError(tuple(Path(s.source).name for s in dropped), len(live.sources),
-                          empty=empty, failed=tuple(failed),
-                          missing_roots=tuple(r for r in lost_roots
-                                              if os.path.abspath(r) not in found_empty),
-                          empty_roots=emptied, keys=tuple(s.contract for s in dropped))
+                          empty=empty, failed=tuple(failed), missing_roots=missing,
+                          empty_roots=() if empty else emptied,
+                          keys=tuple(s.contract for s in dropped))
 
 
 def check_moves(placed: Iterable[tuple[str, str]], live: Manifest | None, *,
