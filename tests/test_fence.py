@@ -32,8 +32,6 @@ SAMPLES = SAMPLES_DIR
 
 
 def test_limits_are_reported_and_the_pool_goes_on() -> None:
-    # the time limit counts from when the task is handed over, so it leaves room for a new
-    # worker to start on a busy machine before ``hungry`` passes the memory limit
     limits = Limits(seconds=4, memory_mb=300)
     with FencedPool(2, limits) as pool:
         ids = {pool.submit(endless, None): "endless", pool.submit(hungry, None): "hungry",
@@ -52,6 +50,34 @@ def test_limits_are_reported_and_the_pool_goes_on() -> None:
     assert out["endless"].reason(limits) == "too slow to read (stopped after 4 s)"
     assert out["hungry"].reason(limits) == ("too large to read (it needed more than 300 MB "
                                             "of memory)")
+
+
+def test_a_new_childs_start_is_not_counted_against_the_source() -> None:
+    """A new worker's start and the task's imports (2 s here, as on a busy machine) are not
+    the source's time: a task that reads in a moment succeeds under a 1 s limit."""
+    from fence_slow_start import slow_double
+
+    with FencedPool(1, Limits(seconds=1)) as pool:
+        pool.submit(slow_double, 21)
+        [(_, outcome)] = list(pool.results())
+    assert outcome == 42
+
+
+def test_a_child_that_never_starts_is_stopped_with_its_reason() -> None:
+    """A start that hangs (an import that never returns) is stopped at ``start_seconds``,
+    reported as a reader that did not start, and the pool goes on."""
+    from fence_stuck_start import stuck_double
+
+    limits = Limits(seconds=60, start_seconds=1.5)
+    with FencedPool(1, limits) as pool:
+        ids = {pool.submit(stuck_double, 21): "stuck", pool.submit(double, 21): "double"}
+        start = time.monotonic()
+        out = {ids[task]: outcome for task, outcome in pool.results()}
+        took = time.monotonic() - start
+    assert out == {"stuck": Failure("crash", "it did not start within 1.5 s"), "double": 42}
+    assert out["stuck"].reason(limits) == ("could not be read (the reader stopped: it did not "
+                                           "start within 1.5 s)")
+    assert took < 30
 
 
 def test_a_task_that_shows_progress_gets_more_time() -> None:

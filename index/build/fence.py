@@ -6,10 +6,13 @@ process or the bot: past ``Limits.seconds`` the child is killed, and so it is wh
 memory grows by more than ``Limits.memory_mb`` (watched from here; an address-space limit set
 in the child (``fence_child.py``), ``ADDRESS_HEADROOM_MB`` above that, makes a single huge
 allocation fail at once), and the task comes back as a ``Failure`` with a reason; a new child
-takes its place. Resident memory, not address space, is what is limited: the OCR engine
-reserves far more address space than it uses (1.2 GB reserved for 0.4 GB used), as do threads
-(a stack and a malloc arena each). The same workers embed texts (the encoders' C engines and
-numpy run a core each in separate processes, where threads of one process would share the GIL).
+takes its place. The seconds count from when the child has unpacked the task: a new child's
+start and the task's imports (slow on a busy machine) are not the source's, and have a limit
+of their own, ``Limits.start_seconds``. Resident memory, not address space, is what is
+limited: the OCR engine reserves far more address space than it uses (1.2 GB reserved for 0.4
+GB used), as do threads (a stack and a malloc arena each). The same workers embed texts (the
+encoders' C engines and numpy run a core each in separate processes, where threads of one
+process would share the GIL).
 
 Children start with ``forkserver`` (``spawn`` where there is none): never forked from a
 process that has threads (the bot, a build's loader threads). In a daemonic process (a Dask
@@ -31,7 +34,7 @@ import threading
 import time
 from collections import deque
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from multiprocessing.connection import Connection, wait
 from typing import Any
 
@@ -48,10 +51,13 @@ class BuildStopped(ContractbotError):
 @dataclass(frozen=True)
 class Limits:
     """What one source may cost to read: wall-clock seconds and memory (MB) beyond what the
-    worker already holds; 0 means no limit."""
+    worker already holds; 0 means no limit. ``start_seconds`` bounds what comes before the
+    reading: a new child's start and the task's imports (with ``seconds`` 0, nothing is
+    bounded)."""
 
     seconds: float = 60.0
     memory_mb: int = 2048  # OCR of a page at 200 dpi takes about 0.85 GB
+    start_seconds: float = field(default=60.0, kw_only=True)
 
 
 @dataclass(frozen=True)
@@ -103,6 +109,7 @@ class _Worker:
         self.task: int | None = None
         self.deadline = float("inf")
         self.max_resident = 0  # bytes of resident memory the running task may reach (0: any)
+        self.started = False  # whether the running task has begun (the child said so)
 
     def kill(self) -> None:
         with contextlib.suppress(Exception):
@@ -209,7 +216,10 @@ class FencedPool:
                 kind, value = w.conn.recv()
             except (EOFError, OSError):
                 kind, value = "dead", None
-            if kind == "started":  # a fenced task began: its memory is counted from here
+            if kind == "started":  # a fenced task began: its time and memory count from here
+                w.started = True
+                if self.limits.seconds:
+                    w.deadline = time.monotonic() + self.limits.seconds
                 if self.limits.memory_mb and value:
                     w.max_resident = value + self.limits.memory_mb * 1024 * 1024
                 return None
@@ -233,8 +243,12 @@ class FencedPool:
                 return task, Failure("memory", "killed")  # the kernel's out-of-memory killer
             return task, Failure("crash", f"exit status {code}")
         if time.monotonic() >= w.deadline:
+            started = w.started
             self._done(w)
             self._retire(w)
+            if not started:
+                return task, Failure("crash", "it did not start within "
+                                              f"{self.limits.start_seconds:g} s")
             return task, Failure("time")
         if w.max_resident and resident(w.proc.pid) > w.max_resident:
             self._done(w)
@@ -243,7 +257,7 @@ class FencedPool:
         return None
 
     def _done(self, w: _Worker) -> None:
-        w.task, w.deadline, w.max_resident = None, float("inf"), 0
+        w.task, w.deadline, w.max_resident, w.started = None, float("inf"), 0, False
         self._running -= 1
 
     def _retire(self, w: _Worker) -> None:
@@ -269,7 +283,7 @@ class FencedPool:
             idle.task = task
             self._running += 1
             if fenced and self.limits.seconds:
-                idle.deadline = time.monotonic() + self.limits.seconds
+                idle.deadline = time.monotonic() + self.limits.start_seconds
 
     def _check_stop(self) -> None:
         if self.stop is not None and self.stop.is_set():
