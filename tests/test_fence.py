@@ -63,6 +63,34 @@ def test_a_new_childs_start_is_not_counted_against_the_source() -> None:
     assert outcome == 42
 
 
+def test_a_tasks_warm_up_is_not_counted_against_the_source() -> None:
+    """What a task's module needs once per process (its ``warm_up``: 2 s here, as jieba's
+    dictionary on a busy machine) is loaded before the task's clock starts: two quick tasks
+    in one child succeed under a 1 s limit."""
+    from fence_warm_up import warm_double
+
+    with FencedPool(1, Limits(seconds=1)) as pool:
+        pool.submit(warm_double, 1)
+        pool.submit(warm_double, 2)
+        out = sorted(outcome for _, outcome in pool.results())
+    assert out == [(2, True), (4, True)]
+
+
+def test_a_read_warms_up_the_tokenizer_only_when_it_wants_tokens() -> None:
+    """``work.warm_up``: a build's read loads jieba's dictionary before its clock starts; a
+    parse alone (no tokens: ``contractbot parse``, an upload check) does not load it."""
+    import subprocess
+    import sys
+
+    code = ("from index.build.work import ReadTask, warm_up\n"
+            "from index.store import tokenize\n"
+            "warm_up(ReadTask('x.txt', None)); print(bool(tokenize._JIEBA))\n"
+            "warm_up(ReadTask('x.txt', 'both')); print(bool(tokenize._JIEBA))\n")
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                          timeout=120, check=True)
+    assert done.stdout.split() == ["False", "True"]
+
+
 def test_a_child_that_never_starts_is_stopped_with_its_reason() -> None:
     """A start that hangs (an import that never returns) is stopped at ``start_seconds``,
     reported as a reader that did not start, and the pool goes on."""

@@ -6,13 +6,13 @@ process or the bot: past ``Limits.seconds`` the child is killed, and so it is wh
 memory grows by more than ``Limits.memory_mb`` (watched from here; an address-space limit set
 in the child (``fence_child.py``), ``ADDRESS_HEADROOM_MB`` above that, makes a single huge
 allocation fail at once), and the task comes back as a ``Failure`` with a reason; a new child
-takes its place. The seconds count from when the child has unpacked the task: a new child's
-start and the task's imports (slow on a busy machine) are not the source's, and have a limit
-of their own, ``Limits.start_seconds``. Resident memory, not address space, is what is
-limited: the OCR engine reserves far more address space than it uses (1.2 GB reserved for 0.4
-GB used), as do threads (a stack and a malloc arena each). The same workers embed texts (the
-encoders' C engines and numpy run a core each in separate processes, where threads of one
-process would share the GIL).
+takes its place. The seconds count from when the child has unpacked the task and warmed up
+for it: a new child's start, the task's imports and its module's ``warm_up`` (slow on a busy
+machine) are not the source's, and have a limit of their own, ``Limits.start_seconds``.
+Resident memory, not address space, is what is limited: the OCR engine reserves far more
+address space than it uses (1.2 GB reserved for 0.4 GB used), as do threads (a stack and a
+malloc arena each). The same workers embed texts (the encoders' C engines and numpy run a
+core each in separate processes, where threads of one process would share the GIL).
 
 Children start with ``forkserver`` (``spawn`` where there is none): never forked from a
 process that has threads (the bot, a build's loader threads). In a daemonic process (a Dask

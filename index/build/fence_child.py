@@ -3,7 +3,9 @@ the memory limit it sets itself, until the pipe closes or the parent is gone.
 
 A pool starts it with ``multiprocessing`` (forkserver or spawn), or, from a daemonic process
 that ``multiprocessing`` does not let have children (a Dask worker's), as a new interpreter
-that calls ``main`` with the inherited pipe's descriptor.
+that calls ``main`` with the inherited pipe's descriptor. Before a fenced task starts its
+clock, the child runs its module's ``warm_up(arg)`` if it has one (``work.warm_up`` loads the
+tokenizer's dictionary).
 """
 
 from __future__ import annotations
@@ -11,6 +13,7 @@ from __future__ import annotations
 import contextlib
 import os
 import signal
+import sys
 import threading
 import time
 from multiprocessing.connection import Connection
@@ -51,6 +54,7 @@ def serve(conn: Connection, memory_mb: int, parent: int) -> None:
         _one_thread_libraries()  # the libraries the last task loaded, too
         limit = None
         if fenced:
+            _warm_up(fn, arg)
             conn.send(("started", resident(os.getpid())))
             limit = _limit_memory(memory_mb + ADDRESS_HEADROOM_MB if memory_mb else 0)
         try:
@@ -67,6 +71,16 @@ def serve(conn: Connection, memory_mb: int, parent: int) -> None:
             conn.send(("memory", None))
         if reply[0] == "memory":
             return
+
+
+def _warm_up(fn: Any, arg: Any) -> None:
+    """Run ``warm_up(arg)`` of the task's module, if it has one: what every task of the module
+    needs once per process (a dictionary) is loaded before the task's time and memory count.
+    An error here is left for the task itself to meet and report."""
+    warm = getattr(sys.modules.get(getattr(fn, "__module__", ""), None), "warm_up", None)
+    if callable(warm):
+        with contextlib.suppress(Exception):
+            warm(arg)
 
 
 def _watch(parent: int) -> None:

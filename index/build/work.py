@@ -21,7 +21,7 @@ from ..errors import SourceError
 from ..models import Contract
 from ..parse import cached_ocr, data_keys, keep_ocr, parse_contract
 from ..store.encoders import load_encoder
-from ..store.tokenize import TokenMode, tokenize_parts
+from ..store.tokenize import TokenMode, load_dictionary, tokenize_parts
 from .fence_child import report_progress
 from .texts import clause_rows, title_parts
 
@@ -59,6 +59,14 @@ class EmbedTask:
 
     encoder: str
     texts: tuple[str, ...]
+
+
+def warm_up(task: object) -> None:
+    """What reading needs once per worker process, loaded before the source's clock starts
+    (``fence_child``): the tokenizer's dictionary, when the read wants tokens (0.6 s here,
+    seconds on a busy machine: it made a quick file too slow under a small time limit)."""
+    if isinstance(task, ReadTask) and task.mode:
+        load_dictionary()
 
 
 def read_source(task: ReadTask) -> ReadResult:
