@@ -146,25 +146,28 @@ class Reach:
         return tuple(self._gen.clauses[i] for i in sorted(set(found)))
 
     def _named(self, hit: Hit, collections: Collections) -> Hit:
-        """``hit`` with its contract's name, file name and whether its title is shared, as
-        ``collections`` see them."""
+        """``hit`` with its contract's name, file name and whether its title is shared, and
+        the names of the contracts of its copies (``also``), as ``collections`` see them."""
         c = hit.clause
         contract = self._gen.contracts.get(c.contract)
-        name = self.names(collections).get(c.contract, c.contract)
+        names = self.names(collections)
+        name = names.get(c.contract, c.contract)
         source = shown_source(name, Path(contract.source).name
                               if contract and contract.source else "")
         return dataclasses.replace(
             hit, source=source, name=name,
-            shared_title=normalize_text(hit.title) in self.shared_titles(collections))
+            shared_title=normalize_text(hit.title) in self.shared_titles(collections),
+            also_names=tuple(names.get(a.contract, a.contract) for a in hit.also))
 
     def with_context(self, hits: Iterable[Hit], collections: Collections) -> tuple[Hit, ...]:
-        """``hits`` with their sub-clauses, file names and whether their title is shared."""
+        """``hits`` (with their copies, ``also``) with their sub-clauses, file names, whether
+        their title is shared and their copies' names."""
         out = []
         for hit in hits:
             pos = self._positions.get(id(hit.clause))
             children = self.descendants(pos) if pos is not None else ()
-            out.append(self._named(Hit(hit.clause, hit.title, hit.score, children=children),
-                                   collections))
+            out.append(self._named(Hit(hit.clause, hit.title, hit.score, children=children,
+                                       also=hit.also), collections))
         return tuple(out)
 
     def seen_from(self, hits: Iterable[Hit], collections: Collections) -> tuple[Hit, ...]:
@@ -173,6 +176,6 @@ class Reach:
         named as these collections name them (no file name, collection or copy in a file they
         do not reach, though the chat read more when it asked)."""
         return tuple(
-            dataclasses.replace(self._named(hit, collections), also=tuple(
-                a for a in hit.also if self.reaches(a.contract, collections)))
+            self._named(dataclasses.replace(hit, also=tuple(
+                a for a in hit.also if self.reaches(a.contract, collections))), collections)
             for hit in hits if self.reaches(hit.clause.contract, collections))
