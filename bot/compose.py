@@ -36,6 +36,7 @@ from .texts import (
 
 CLAUSE_CHILD_CHARS = 12_000  # characters of a heading's sub-clauses /clause quotes
 ALSO_NAMED = 3  # other files holding a quoted clause named by name; more are counted
+ALSO_CHARS = 200  # … and no more than fit these characters (the first is always named)
 
 # An unfilled blank, however the contract draws it: a run of underscores (half or full width),
 # of dashes or of spaces (full-width spaces are spaces after cleaning) between two words (not
@@ -128,8 +129,9 @@ def heading_line(hit: Hit, script: Script | None = None) -> str:
 def also_line(hit: Hit, script: Script) -> str | None:
     """"相同条款也见于：B、C（第四章 第十条）": the other files that hold ``hit``'s clause word
     for word, by the names /clause and /use take for them (``also_names``), with the copy's
-    chapter and number when they differ from the quoted one's; the first ``ALSO_NAMED``, then
-    "等 N 份". None when no other file holds it."""
+    chapter and number when they differ from the quoted one's; the first ``ALSO_NAMED`` (as
+    many as fit ``ALSO_CHARS``: long file names must leave a message room for the clause),
+    then "等 N 份". None when no other file holds it."""
     names = hit.also_names or tuple(a.contract for a in hit.also)
     cited: dict[str, str] = {}
     for copy, name in zip(hit.also, names, strict=True):
@@ -140,8 +142,13 @@ def also_line(hit: Hit, script: Script) -> str | None:
         cited[name] = name if same else f"{name}（{to_script(where, script)}）"
     if not cited:
         return None
-    shown = "、".join(list(cited.values())[:ALSO_NAMED])
-    if len(cited) > ALSO_NAMED:
+    named: list[str] = []
+    for text in cited.values():
+        if len(named) == ALSO_NAMED or (named and len("、".join([*named, text])) > ALSO_CHARS):
+            break
+        named.append(text)
+    shown = "、".join(named)
+    if len(cited) > len(named):
         shown = say(ALSO_MANY, script, names=shown, count=len(cited))
     return say(ALSO_IN, script, names=shown)
 
