@@ -7,9 +7,11 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from index_corpus import build_tiny_index
+from index_corpus import build_tiny_index, fast_encoder, parse_json, write_corpus
 
 from bot.cli import main
+from index.build import build_index
+from index.search import Searcher
 
 PROBATION = "试用期为三个月，试用期工资不低于转正工资的百分之八十。"
 
@@ -85,3 +87,24 @@ def test_a_copy_under_another_chapter_says_where(tmp_path, capsys) -> None:
     assert ask(idx, "试用期工资是多少", capsys)[:2] == [
         "《劳动合同》（labor-a.txt） 第一章 › 第一条",
         "相同条款也见于：labor-b（第二章 第一条）、labor-c"]
+
+
+def test_a_kept_page_quotes_a_copy_the_chat_still_reads(tmp_path) -> None:
+    """A chat read two customers when it asked; the page kept for 更多 holds a clause found in
+    both, merged into the file that ranked first. The chat then loses that file's customer:
+    the clause was left out of the page, though its copy in the file the chat still reads
+    says the same (a search now would quote it from there)."""
+    write_corpus(tmp_path / "src" / "customer-a", labor("labor-a"))
+    write_corpus(tmp_path / "src" / "customer-b", labor("labor-b", pay_day="十五"))
+    enc = fast_encoder()
+    build_index([tmp_path / "src"], tmp_path / "idx", enc, parse=parse_json, progress=False)
+    searcher = Searcher(tmp_path / "idx", enc)
+    [first] = searcher.search("试用期工资是多少", top_k=1).hits
+    [copy] = first.also  # which file ranked first is the ranking's business
+    other = {"labor-a": "customer-a", "labor-b": "customer-b"}[copy.contract]
+    [kept] = searcher.in_reach([first], collections=frozenset({other}))
+    now = searcher.search("试用期工资是多少", top_k=1, collections=frozenset({other})).hits[0]
+    assert (kept.clause, kept.also, kept.also_names) == (copy, (), ())
+    assert (kept.name, kept.source, kept.title, kept.shared_title) == (
+        now.name, now.source, now.title, now.shared_title) == (
+        copy.contract, f"{copy.contract}.txt", "劳动合同", False)

@@ -172,10 +172,18 @@ class Reach:
 
     def seen_from(self, hits: Iterable[Hit], collections: Collections) -> tuple[Hit, ...]:
         """Hits kept from an earlier search (a page for 更多) as ``collections`` see them now:
-        those of a contract out of their reach (or no longer indexed) left out, the others
-        named as these collections name them (no file name, collection or copy in a file they
-        do not reach, though the chat read more when it asked)."""
-        return tuple(
-            self._named(dataclasses.replace(hit, also=tuple(
-                a for a in hit.also if self.reaches(a.contract, collections))), collections)
-            for hit in hits if self.reaches(hit.clause.contract, collections))
+        those of a contract out of their reach (or no longer indexed) left out, unless a copy
+        of the clause (``also``) is in reach, which is quoted in its place; the others named as
+        these collections name them (no file name, collection or copy in a file they do not
+        reach, though the chat read more when it asked)."""
+        out: list[Hit] = []
+        for hit in hits:
+            copies = tuple(a for a in hit.also if self.reaches(a.contract, collections))
+            if self.reaches(hit.clause.contract, collections):
+                out.append(self._named(dataclasses.replace(hit, also=copies), collections))
+            elif copies:  # the same words in a file they read: what a search now would give
+                first = copies[0]
+                out.extend(self.with_context([Hit(
+                    first, self._gen.titles.get(first.contract, hit.title), hit.score,
+                    also=copies[1:])], collections))
+        return tuple(out)

@@ -121,8 +121,9 @@ class Searcher:
 
     def in_reach(self, hits: Iterable[Hit], *, collections: Collections = None) -> tuple[Hit, ...]:
         """Hits of an earlier search (perhaps of an earlier index) as a search within
-        ``collections`` would give them now: those of contracts out of reach left out, file
-        names and shared titles as these collections have them."""
+        ``collections`` would give them now: those of contracts out of reach left out (or
+        quoted from a copy in reach), file names, shared titles and copies as these
+        collections have them."""
         return self._reach.seen_from(hits, collections)
 
     def all_clauses(self) -> list[Clause]:
