@@ -23,15 +23,20 @@ from index import (
 )
 
 from .texts import (
+    ALSO_IN,
+    ALSO_MANY,
     ASK_IN_CHINESE,
     BLANK_FLAG,
     MORE_CHILDREN,
     NOTHING,
     UNCITED,
     UNCITED_ALONE,
+    say,
 )
 
 CLAUSE_CHILD_CHARS = 12_000  # characters of a heading's sub-clauses /clause quotes
+ALSO_NAMED = 3  # other files holding a quoted clause named by name; more are counted
+ALSO_CHARS = 200  # … and no more than fit these characters (the first is always named)
 
 # An unfilled blank, however the contract draws it: a run of underscores (half or full width),
 # of dashes or of spaces (full-width spaces are spaces after cleaning) between two words (not
@@ -78,6 +83,7 @@ class ComposedHit:
     contract: str
     children: tuple[str, ...] = ()
     more_children: str | None = None  # "……另有 N 条子条款未显示…" when some were left out
+    also: str | None = None  # "相同条款也见于：…": the other files holding it word for word
 
 
 @dataclass(frozen=True)
@@ -109,14 +115,42 @@ class ComposedAnswer:
 def heading_line(hit: Hit, script: Script | None = None) -> str:
     """《title》 第七章 质量保证 › 7.2 标题: the chapter part is omitted when the clause has none,
     its own heading title follows its number, and the file name follows the title when another
-    contract has the same title. Converted to ``script`` when given (the file name never)."""
+    contract has the same title or other files hold the clause too (``also``). Converted to
+    ``script`` when given (the file name never)."""
     c = hit.clause
     conv = (lambda t: to_script(t, script)) if script else (lambda t: t)
-    title = f"《{conv(hit.title)}》" + (f"（{hit.source}）" if hit.shared_title and hit.source
-                                      else "")
+    named = (hit.shared_title or hit.also) and hit.source
+    title = f"《{conv(hit.title)}》" + (f"（{hit.source}）" if named else "")
     number = conv(f"{c.clause} {c.title}" if c.title else c.clause)
     where = conv(" ".join(p for p in (c.chapter, c.chapter_title) if p))
     return f"{title} {where} › {number}" if where else f"{title} {number}"
+
+
+def also_line(hit: Hit, script: Script) -> str | None:
+    """"相同条款也见于：B、C（第四章 第十条）": the other files that hold ``hit``'s clause word
+    for word, by the names /clause and /use take for them (``also_names``), with the copy's
+    chapter and number when they differ from the quoted one's; the first ``ALSO_NAMED`` (as
+    many as fit ``ALSO_CHARS``: long file names must leave a message room for the clause),
+    then "等 N 份". None when no other file holds it."""
+    names = hit.also_names or tuple(a.contract for a in hit.also)
+    cited: dict[str, str] = {}
+    for copy, name in zip(hit.also, names, strict=True):
+        if name in cited or name == hit.name:
+            continue
+        same = (copy.chapter, copy.clause) == (hit.clause.chapter, hit.clause.clause)
+        where = " ".join(p for p in (copy.chapter, copy.clause) if p)
+        cited[name] = name if same else f"{name}（{to_script(where, script)}）"
+    if not cited:
+        return None
+    named: list[str] = []
+    for text in cited.values():
+        if len(named) == ALSO_NAMED or (named and len("、".join([*named, text])) > ALSO_CHARS):
+            break
+        named.append(text)
+    shown = "、".join(named)
+    if len(cited) > len(named):
+        shown = say(ALSO_MANY, script, names=shown, count=len(cited))
+    return say(ALSO_IN, script, names=shown)
 
 
 def own_text(clause: Clause) -> str:
@@ -211,6 +245,7 @@ def _composed(hit: Hit, script: Script, child_chars: int | None) -> ComposedHit:
         contract=hit.clause.contract,
         children=children,
         more_children=more,
+        also=also_line(hit, script),
     )
 
 
@@ -234,5 +269,6 @@ def format_text(answer: ComposedAnswer) -> str:
             blocks.append(group.note)
         for h in group.hits:
             body = quote_text(h)
-            blocks.append(f"{h.heading}\n{body}".rstrip("\n") + (f"\n{flag}" if h.blank else ""))
+            head = f"{h.heading}\n{h.also}" if h.also else h.heading
+            blocks.append(f"{head}\n{body}".rstrip("\n") + (f"\n{flag}" if h.blank else ""))
     return "\n\n".join(blocks)

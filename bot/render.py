@@ -50,6 +50,8 @@ def clause_blocks(answer: ComposedAnswer) -> list[str]:
             head = "".join(f"<i>{escape(n)}</i>\n\n" for n in notes)
             notes = []
             head += f"<b>{escape(hit.heading)}</b>"
+            if hit.also:
+                head += f"\n{escape(hit.also)}"
             tail = f"\n{escape(flag)}" if hit.blank else ""
             text = quote_text(hit)
             quote = f"<blockquote>{escape(text)}</blockquote>"

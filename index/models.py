@@ -178,7 +178,7 @@ class Hit:
     says another contract the search could reach has the same title (name the file then);
     ``name`` is the name /clause and /use take for its contract there.
     ``also`` are the same clause, word for word, in other files (quoted once, every file
-    named)."""
+    named); ``also_names`` what each of their contracts is called there, one per ``also``."""
 
     clause: Clause
     title: str
@@ -188,6 +188,7 @@ class Hit:
     shared_title: bool = False
     also: tuple[Clause, ...] = ()
     name: str = ""  # what its contract is called where it was found (Reach.names)
+    also_names: tuple[str, ...] = ()  # what each of ``also``'s contracts is called there
 
     def as_json(self) -> dict[str, object]:
         """One entry of ``ask --json``'s results."""

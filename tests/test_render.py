@@ -69,6 +69,22 @@ def test_a_note_is_never_a_message_of_its_own() -> None:
     assert sum("本合同中" in m for m in messages) == 1
 
 
+def test_the_other_files_of_a_clause_are_escaped_and_leave_its_message_room() -> None:
+    """File names holding & and <, many of them, some very long (a source folder's files
+    have no length limit): the line naming them is escaped, names as many as fit 200
+    characters, and a long clause under it still splits into messages Telegram takes."""
+    text = "".join(f"第{i}句乙方应按约定提供服务。" for i in range(400))
+    copies = ("R&D<合同>", "x" * 250, "维修&保养", "y")
+    hit = Hit(Clause("a", "7.1", "第七章", "质量保证", text), "服务合同", 1.0, source="a.txt",
+              name="a", also=tuple(Clause(n, "7.1", "第七章", "质量保证", text) for n in copies),
+              also_names=copies)
+    messages = render_answer(compose(SearchResult("乙方要做什么", (hit,))))
+    assert messages[0].startswith("<b>《服务合同》（a.txt） 第七章 质量保证 › 7.1</b>\n"
+                                  "相同条款也见于：R&amp;D&lt;合同&gt; 等 4 份\n<blockquote>")
+    assert all(len(m) <= LIMIT and html_errors(m) == [] for m in messages)
+    assert sum("相同条款" in m for m in messages) == 1
+
+
 def test_blank_flag_rendered() -> None:
     [msg] = render_answer(compose(result("违约金为合同总额的____%。")))
     assert "（合同此处未填写）" in msg

@@ -146,33 +146,44 @@ class Reach:
         return tuple(self._gen.clauses[i] for i in sorted(set(found)))
 
     def _named(self, hit: Hit, collections: Collections) -> Hit:
-        """``hit`` with its contract's name, file name and whether its title is shared, as
-        ``collections`` see them."""
+        """``hit`` with its contract's name, file name and whether its title is shared, and
+        the names of the contracts of its copies (``also``), as ``collections`` see them."""
         c = hit.clause
         contract = self._gen.contracts.get(c.contract)
-        name = self.names(collections).get(c.contract, c.contract)
+        names = self.names(collections)
+        name = names.get(c.contract, c.contract)
         source = shown_source(name, Path(contract.source).name
                               if contract and contract.source else "")
         return dataclasses.replace(
             hit, source=source, name=name,
-            shared_title=normalize_text(hit.title) in self.shared_titles(collections))
+            shared_title=normalize_text(hit.title) in self.shared_titles(collections),
+            also_names=tuple(names.get(a.contract, a.contract) for a in hit.also))
 
     def with_context(self, hits: Iterable[Hit], collections: Collections) -> tuple[Hit, ...]:
-        """``hits`` with their sub-clauses, file names and whether their title is shared."""
+        """``hits`` (with their copies, ``also``) with their sub-clauses, file names, whether
+        their title is shared and their copies' names."""
         out = []
         for hit in hits:
             pos = self._positions.get(id(hit.clause))
             children = self.descendants(pos) if pos is not None else ()
-            out.append(self._named(Hit(hit.clause, hit.title, hit.score, children=children),
-                                   collections))
+            out.append(self._named(Hit(hit.clause, hit.title, hit.score, children=children,
+                                       also=hit.also), collections))
         return tuple(out)
 
     def seen_from(self, hits: Iterable[Hit], collections: Collections) -> tuple[Hit, ...]:
         """Hits kept from an earlier search (a page for 更多) as ``collections`` see them now:
-        those of a contract out of their reach (or no longer indexed) left out, the others
-        named as these collections name them (no file name, collection or copy in a file they
-        do not reach, though the chat read more when it asked)."""
-        return tuple(
-            dataclasses.replace(self._named(hit, collections), also=tuple(
-                a for a in hit.also if self.reaches(a.contract, collections)))
-            for hit in hits if self.reaches(hit.clause.contract, collections))
+        those of a contract out of their reach (or no longer indexed) left out, unless a copy
+        of the clause (``also``) is in reach, which is quoted in its place; the others named as
+        these collections name them (no file name, collection or copy in a file they do not
+        reach, though the chat read more when it asked)."""
+        out: list[Hit] = []
+        for hit in hits:
+            copies = tuple(a for a in hit.also if self.reaches(a.contract, collections))
+            if self.reaches(hit.clause.contract, collections):
+                out.append(self._named(dataclasses.replace(hit, also=copies), collections))
+            elif copies:  # the same words in a file they read: what a search now would give
+                first = copies[0]
+                out.extend(self.with_context([Hit(
+                    first, self._gen.titles.get(first.contract, hit.title), hit.score,
+                    also=copies[1:])], collections))
+        return tuple(out)

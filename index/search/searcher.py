@@ -121,8 +121,9 @@ class Searcher:
 
     def in_reach(self, hits: Iterable[Hit], *, collections: Collections = None) -> tuple[Hit, ...]:
         """Hits of an earlier search (perhaps of an earlier index) as a search within
-        ``collections`` would give them now: those of contracts out of reach left out, file
-        names and shared titles as these collections have them."""
+        ``collections`` would give them now: those of contracts out of reach left out (or
+        quoted from a copy in reach), file names, shared titles and copies as these
+        collections have them."""
         return self._reach.seen_from(hits, collections)
 
     def all_clauses(self) -> list[Clause]:
@@ -231,12 +232,10 @@ class Searcher:
         merged = pick_hits(fused, sig.mask, gen.features, gen.same_text, gen.contract_of, top_k,
                            per_contract=cfg.per_contract if len(sig.scopes) != 1 else 0,
                            cited=sig.cited)
-        hits = tuple(
-            dataclasses.replace(hit, also=tuple(gen.clauses[j] for j in copies))
-            for hit, (_, copies) in zip(self._reach.with_context(
-                (Hit(gen.clauses[i], gen.titles.get(gen.clauses[i].contract, ""),
-                     float(fused[i])) for i, _ in merged), sig.collections), merged, strict=True)
-        )
+        hits = self._reach.with_context(
+            (Hit(gen.clauses[i], gen.titles.get(gen.clauses[i].contract, ""), float(fused[i]),
+                 also=tuple(gen.clauses[j] for j in copies)) for i, copies in merged),
+            sig.collections)
         parties = {h.clause.contract: dict(gen.contracts[h.clause.contract].parties)
                    for h in hits if h.clause.contract in gen.contracts}
         evidence = self._evidence(sig, merged[0][0]) if merged else (0.0, 0.0)
