@@ -108,3 +108,24 @@ def test_a_kept_page_quotes_a_copy_the_chat_still_reads(tmp_path) -> None:
     assert (kept.name, kept.source, kept.title, kept.shared_title) == (
         now.name, now.source, now.title, now.shared_title) == (
         copy.contract, f"{copy.contract}.txt", "劳动合同", False)
+
+
+def sale(key: str, pay: str, goods: str) -> dict:
+    """A sale contract ``key`` of ``goods`` whose 第三条 付款方式 is a bare heading over ``pay``."""
+    return {"key": key, "title": "买卖合同", "parties": {}, "clauses": [
+        ["第一条", None, None, f"本合同标的为{goods}。"],
+        ["第三条", None, None, "付款方式", None, "付款方式"],
+        ["第三条（一）", None, None, pay, "第三条"]]}
+
+
+def test_headings_alike_over_different_sub_clauses_are_not_one_clause(tmp_path, capsys) -> None:
+    """Two files' 第三条 付款方式 whose sub-clauses pay differently: each is quoted from its
+    own file, and neither claims the other holds the same clause."""
+    once = "买方应在收货后十日内一次性付清全款。"
+    split = "买方应预付百分之三十，余款验收后付清。"
+    idx = build_tiny_index(tmp_path, sale("buy-a", once, "办公设备"),
+                           sale("buy-b", split, "打印纸"))
+    assert main(["ask", "第三条是什么", "--top-k", "3", "--index", str(idx)]) == 0
+    out = capsys.readouterr().out
+    assert "相同条款" not in out
+    assert once in out and split in out

@@ -33,7 +33,7 @@ from ..store.tokenize import DEFAULT_MODE, TokenMode
 from ..store.vectors import make_index
 from ..text import normalize_number, normalize_text
 from .dense import DenseVectors
-from .features import ClauseFeatures, clause_features
+from .features import ClauseFeatures, clause_features, parent_positions
 from .scope import TitleIndex
 
 NO_GENERATION = ""  # the name of ``empty_generation``: no generation on disk
@@ -71,11 +71,30 @@ class LoadedGeneration:
 
 
 def _same_text(clauses: tuple[Clause, ...]) -> np.ndarray:
-    """A number per distinct clause text (normalised, with its clause id: 7.2 of one file and
-    7.2 of its copy are one answer; the same sentence under another number is not)."""
-    seen: dict[tuple[str, str], int] = {}
-    return np.array([seen.setdefault((c.clause, normalize_text(c.text_simplified or c.text)),
-                                     len(seen)) for c in clauses], dtype=np.int64)
+    """A number per distinct clause: its id, its normalised text and those of all its
+    sub-clauses (7.2 of one file and 7.2 of its copy are one answer; the same sentence under
+    another number is not, nor is a heading whose sub-clauses differ: 第三条 付款方式 of two
+    contracts that pay differently)."""
+    parent = parent_positions(clauses)
+    children: list[list[int]] = [[] for _ in clauses]
+    for i, p in enumerate(parent):
+        if p >= 0:
+            children[int(p)].append(i)
+    keys: dict[int, int] = {}  # position -> its number
+    seen: dict[tuple[str, str, tuple[int, ...]], int] = {}
+    open_: set[int] = set()  # on the path being keyed: a parent loop (repeated ids) ends there
+
+    def key(i: int) -> int:
+        if i not in keys:
+            open_.add(i)
+            c = clauses[i]
+            below = tuple(key(j) for j in children[i] if j not in open_)
+            keys[i] = seen.setdefault(
+                (c.clause, normalize_text(c.text_simplified or c.text), below), len(seen))
+            open_.discard(i)
+        return keys[i]
+
+    return np.array([key(i) for i in range(len(clauses))], dtype=np.int64)
 
 
 def _clause_numbers(clauses: tuple[Clause, ...]) -> np.ndarray:
