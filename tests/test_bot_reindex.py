@@ -219,4 +219,4 @@ async def test_a_file_that_cannot_be_read_this_time_is_said_to_keep_its_version(
         [done] = await api.wait_for("sendMessage", 1, timeout=30)
     lines = done["text"].split("\n")
     assert lines[0].startswith("索引已重建：2 份合同")
-    assert lines[1:] == ["maint.txt：empty file（仍保留之前收录的版本）"]
+    assert lines[1:] == ["maint.txt：文件是空的（仍保留之前收录的版本）"]
