@@ -17,6 +17,7 @@ from index import (
     BuildReport,
     ContractbotError,
     IndexBusyError,
+    IndexWriteError,
     MissingSourceError,
     Script,
     WouldChangeEncoderError,
@@ -98,7 +99,9 @@ def build_error_text(err: ContractbotError, *, script: Script = "simplified") ->
         return texts.say(texts.INDEX_BUSY, script)
     if isinstance(err, NothingToBuildError):
         return texts.say(texts.REBUILD_NO_SOURCES, script)
-    return texts.say(texts.REBUILD_FAILED, script, reason=escape(hide_paths(str(err))))
+    if isinstance(err, IndexWriteError):
+        return texts.say(texts.REBUILD_CANNOT_WRITE, script)
+    return texts.say(texts.REBUILD_FAILED, script)  # the server's trouble, in English: logged
 
 
 async def on_upload_button(update: Update, context: Ctx) -> None:
@@ -147,6 +150,7 @@ async def put_in_place(msg: Message, state: BotState, staged: Path, target: Path
         try:
             report = await rebuild(state)
         except ContractbotError as err:  # the file is in place: the next build indexes it
+            log.warning("rebuild after the upload of %s: %s", target.name, err)
             await reply(msg, texts.say(texts.UPLOAD_NOT_INDEXED, script,
                 name=escape(target.name), reason=build_error_text(err, script=script)))
             return
@@ -214,6 +218,7 @@ async def undo_upload(msg: Message, state: BotState, token: str, *,
         try:
             await rebuild(state)
         except ContractbotError as err:
+            log.warning("rebuild after undoing the upload of %s: %s", done.installed.name, err)
             await reply(msg, build_error_text(err, script=script))
             return
     await reply(msg, texts.say(texts.UPLOAD_UNDONE, script, old=old))
