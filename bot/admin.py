@@ -17,6 +17,7 @@ from index import (
     BuildReport,
     ContractbotError,
     IndexBusyError,
+    IndexWriteError,
     MissingSourceError,
     Script,
     WouldChangeEncoderError,
@@ -31,6 +32,7 @@ from index import (
 from . import texts
 from .access import ChatAccess, is_admin
 from .building import library_sources
+from .reasons import reason_words
 from .replies import asker_script, guard, hide_paths, is_private, reply, sender_id
 from .state import BotState, Ctx
 from .uploads import (
@@ -97,7 +99,9 @@ def build_error_text(err: ContractbotError, *, script: Script = "simplified") ->
         return texts.say(texts.INDEX_BUSY, script)
     if isinstance(err, NothingToBuildError):
         return texts.say(texts.REBUILD_NO_SOURCES, script)
-    return texts.say(texts.REBUILD_FAILED, script, reason=escape(hide_paths(str(err))))
+    if isinstance(err, IndexWriteError):
+        return texts.say(texts.REBUILD_CANNOT_WRITE, script)
+    return texts.say(texts.REBUILD_FAILED, script)  # the server's trouble, in English: logged
 
 
 async def on_upload_button(update: Update, context: Ctx) -> None:
@@ -146,6 +150,7 @@ async def put_in_place(msg: Message, state: BotState, staged: Path, target: Path
         try:
             report = await rebuild(state)
         except ContractbotError as err:  # the file is in place: the next build indexes it
+            log.warning("rebuild after the upload of %s: %s", target.name, err)
             await reply(msg, texts.say(texts.UPLOAD_NOT_INDEXED, script,
                 name=escape(target.name), reason=build_error_text(err, script=script)))
             return
@@ -153,7 +158,7 @@ async def put_in_place(msg: Message, state: BotState, staged: Path, target: Path
         if failure is not None:
             await _take_back(done, state)
             lines = [texts.say(texts.UPLOAD_FAILED, script, name=escape(target.name),
-                                                reason=escape(hide_paths(failure)))]
+                               reason=escape(hide_paths(reason_words(failure, script))))]
             if done.saved:
                 lines.append(texts.say(texts.UPLOAD_RESTORED, script,
                                        old=escape(", ".join(done.names))))
@@ -185,7 +190,7 @@ async def _reply_indexed(msg: Message, state: BotState, report: BuildReport,
         return
     lines = [texts.say(texts.UPLOAD_OK, script, title=escape(to_script(info.title, script)),
                        clauses=info.clauses)]
-    lines += [texts.say(texts.UPLOAD_NOTE, script, note=escape(n))
+    lines += [texts.say(texts.UPLOAD_NOTE, script, note=escape(reason_words(n, script)))
               for s, n in report.notes if _same_file(Path(s), target)]
     markup = None
     if done.saved:
@@ -213,6 +218,7 @@ async def undo_upload(msg: Message, state: BotState, token: str, *,
         try:
             await rebuild(state)
         except ContractbotError as err:
+            log.warning("rebuild after undoing the upload of %s: %s", done.installed.name, err)
             await reply(msg, build_error_text(err, script=script))
             return
     await reply(msg, texts.say(texts.UPLOAD_UNDONE, script, old=old))
@@ -266,9 +272,11 @@ async def _reindex_text(state: BotState, access: ChatAccess, report: BuildReport
     lines = [texts.say(texts.REINDEX_OK, script, contracts=contracts, clauses=clauses)]
     kept = {source for source, _ in report.kept}
     lines += [texts.say(texts.REINDEX_KEPT if s in kept else texts.REINDEX_FAILED, script,
-                        name=escape(Path(s).name), reason=escape(hide_paths(r)))
+                        name=escape(Path(s).name),
+                        reason=escape(hide_paths(reason_words(r, script))))
               for s, r in failed]
-    lines += [texts.say(texts.REINDEX_FAILED, script, name=escape(Path(s).name), reason=escape(n))
+    lines += [texts.say(texts.REINDEX_FAILED, script, name=escape(Path(s).name),
+                        reason=escape(reason_words(n, script)))
               for s, n in notes]
     return "\n".join(lines)
 

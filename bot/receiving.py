@@ -29,6 +29,7 @@ from index import (
 from . import texts
 from .access import is_admin
 from .admin import put_in_place
+from .reasons import reason_words
 from .replies import asker_script, hide_paths, is_private, reply, sender_id, within_rate
 from .state import BotState, Ctx
 from .uploads import PendingUpload, check_upload, discard, names_of, open_staging, to_replace
@@ -197,8 +198,9 @@ async def _receive(msg: Message, state: BotState, name: str, root: Path,
                                       reading=reading)
     if isinstance(checked, str):  # unreadable: nothing in sources_dir or the index changed
         await asyncio.to_thread(discard, staged)
+        reason = reason_words(checked, script)
         await reply(msg, texts.say(texts.UPLOAD_FAILED, script, name=escape(name),
-                                                    reason=escape(hide_paths(checked))))
+                                   reason=escape(hide_paths(reason))))
         return
     target = folder / name
     here = collection_of(target, [state.settings.sources_dir])

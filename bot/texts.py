@@ -125,7 +125,10 @@ UPLOAD_NOT_INDEXED = "已保存 {name}，但索引暂未更新：{reason}"
 UPLOAD_NAME_TAKEN = "同名文件 {name} 刚被创建，请重新上传。"
 REINDEX_QUEUED = "已有重建正在进行；完成后会再重建一次，结果稍后发到这里。"
 INDEX_BUSY = "索引正由服务器上的另一个程序重建，本次未做更改。请稍后再试 /reindex。"
-REBUILD_FAILED = "重建失败，索引保持不变：{reason}"
+REBUILD_FAILED = "重建失败，索引保持不变。原因已记入机器人的日志，请告知服务器管理员。"
+REBUILD_CANNOT_WRITE = (
+    "重建失败，索引保持不变：服务器无法写入新的索引（磁盘可能已满，或没有写入权限）。"
+)
 REINDEX_OK = "索引已重建：{contracts} 份合同，{clauses} 条。"
 REINDEX_FAILED = "{name}：{reason}"
 REINDEX_KEPT = "{name}：{reason}（仍保留之前收录的版本）"  # a source read before, not now

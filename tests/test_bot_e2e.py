@@ -337,7 +337,7 @@ async def test_upload_unreadable_or_too_big_gets_the_reason(tmp_path: Path) -> N
             "file_id": "E1", "file_unique_id": "E1", "file_name": "空合同.txt", "file_size": 15}))
         sent = await api.wait_for("sendMessage", 2, timeout=20)
         # the upload is read by the real parser before it reaches the sources
-        assert sent[-1]["text"] == "无法读取 空合同.txt：does not look like a contract"
+        assert sent[-1]["text"] == "无法读取 空合同.txt：看起来不是合同"  # in the admin's words
         assert not (tmp_path / "src" / "空合同.txt").exists()
         api.push("message", message(ADMIN, None, message_id=2, document={
             "file_id": "B1", "file_unique_id": "B1", "file_name": "big.pdf",

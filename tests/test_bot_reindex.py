@@ -17,7 +17,7 @@ from test_bot_e2e import ADMIN, build, running_bot
 
 from bot.admin import library_sources
 from bot.state import BotState
-from index import Searcher, remembered_sources, store
+from index import EncoderError, IndexWriteError, Searcher, remembered_sources, store
 from index.build import build_index
 
 
@@ -219,4 +219,49 @@ async def test_a_file_that_cannot_be_read_this_time_is_said_to_keep_its_version(
         [done] = await api.wait_for("sendMessage", 1, timeout=30)
     lines = done["text"].split("\n")
     assert lines[0].startswith("索引已重建：2 份合同")
-    assert lines[1:] == ["maint.txt：empty file（仍保留之前收录的版本）"]
+    assert lines[1:] == ["maint.txt：文件是空的（仍保留之前收录的版本）"]
+
+
+@pytest.mark.parametrize(("error", "language", "words"), [
+    (IndexWriteError("the index folder /srv/idx cannot be written (Permission denied)"), "zh",
+     "重建失败，索引保持不变：服务器无法写入新的索引（磁盘可能已满，或没有写入权限）。"),
+    (EncoderError("the encoder 'e5-small' failed in a worker (MemoryError)"), "zh-hant",
+     "重建失敗，索引保持不變。原因已記入機器人的日誌，請告知服務器管理員。"),
+])
+async def test_a_rebuild_the_server_cannot_do_is_said_in_chinese_and_logged(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture,
+        error: Exception, language: str, words: str) -> None:
+    """A rebuild that fails for the server's reason (a full disk, an encoder that fails) told
+    the admin that reason in English; it is said in Chinese, and the English goes to the log."""
+    def fail(index_dir: Path) -> None:
+        raise error
+
+    caplog.set_level(logging.WARNING, logger="bot")
+    async with running_bot(tmp_path) as api:
+        monkeypatch.setattr("index.build.pipeline.require_writable", fail)
+        asked = message(ADMIN, "/reindex", message_id=1)
+        asked["from"]["language_code"] = language
+        api.push("message", asked)
+        done = await first_reply(api, 1)
+    assert done["text"] == words
+    assert any(str(error) in r.getMessage() for r in caplog.records)
+
+
+async def test_an_upload_the_server_cannot_index_is_said_in_chinese_and_logged(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+        caplog: pytest.LogCaptureFixture) -> None:
+    def fail(index_dir: Path) -> None:
+        raise EncoderError("the encoder 'e5-small' failed in a worker (MemoryError)")
+
+    caplog.set_level(logging.WARNING, logger="bot")
+    plain = "采购合同\n第一条 乙方应在合同签订后十日内交货。\n第二条 甲方验收后付款。\n"
+    async with running_bot(tmp_path) as api:
+        monkeypatch.setattr("index.build.pipeline.require_writable", fail)
+        api.files["documents/P1"] = plain.encode()
+        api.push("message", message(ADMIN, None, message_id=1, document={
+            "file_id": "P1", "file_unique_id": "P1", "file_name": "采购.txt",
+            "file_size": len(plain.encode())}))
+        sent = await api.wait_for("sendMessage", 2, timeout=60)
+    assert sent[-1]["text"] == ("已保存 采购.txt，但索引暂未更新：重建失败，索引保持不变。"
+                                "原因已记入机器人的日志，请告知服务器管理员。")
+    assert any("failed in a worker (MemoryError)" in r.getMessage() for r in caplog.records)

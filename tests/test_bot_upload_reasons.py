@@ -1,5 +1,5 @@
-"""Admin uploads through the real parser: the bot's reply gives the same reason (or note) that
-``index status`` records for that file."""
+"""Admin uploads through the real parser: the bot's reply gives the reason (or note) that
+``index status`` records for that file, in the admin's words (Chinese, in their script)."""
 
 from __future__ import annotations
 
@@ -17,6 +17,7 @@ from test_bot_e2e import ADMIN, reply_id
 
 from bot.app import build_application
 from bot.cli import main
+from bot.reasons import reason_words
 from bot.settings import Settings
 from index.build import build_from_sources
 
@@ -91,7 +92,36 @@ async def test_bad_upload_reply_gives_the_reason_index_status_records(
     [line] = [ln for ln in capsys.readouterr().err.splitlines() if ln.startswith("scan.pdf: ")]
     reason = line.partition(": ")[2]
     assert reason == "scanned PDF: OCR found no text"
-    assert reply == f"无法读取 scan.pdf：{reason}"
+    assert reply == f"无法读取 scan.pdf：{reason_words(reason, 'simplified')}"
+    assert reply == "无法读取 scan.pdf：扫描版 PDF，没有识别出文字"
+
+
+@pytest.mark.parametrize(("language", "caption", "words"), [
+    ("zh-hans", None, "无法读取 合同.docx：不是有效的 DOCX 文件（可能已损坏）"),
+    ("zh-hant", None, "無法讀取 合同.docx：不是有效的 DOCX 文件（可能已損壞）"),
+    ("en", "客戶甲", "無法讀取 合同.docx：不是有效的 DOCX 文件（可能已損壞）"),  # its caption
+])
+async def test_an_unreadable_upload_is_told_why_in_the_admins_script(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], language: str, caption: str | None,
+    words: str,
+) -> None:
+    """The reason index/ gives in English ("not a valid DOCX file", as ``index build`` says
+    it) reaches the admin in Chinese, Traditional to one who writes or reads Traditional."""
+    data = b"this is not a DOCX package"
+    async with real_bot(tmp_path) as api:
+        api.files["documents/D1"] = data
+        sent_by_admin = message(ADMIN, None, message_id=1, caption=caption, document={
+            "file_id": "D1", "file_unique_id": "D1", "file_name": "合同.docx",
+            "file_size": len(data)})
+        sent_by_admin["from"]["language_code"] = language
+        api.push("message", sent_by_admin)
+        sent = await api.wait_for("sendMessage", 2, timeout=60)
+    assert sent[-1]["text"] == words
+    (tmp_path / "elsewhere").mkdir()
+    (tmp_path / "elsewhere" / "合同.docx").write_bytes(data)
+    capsys.readouterr()
+    main(["index", "build", str(tmp_path / "elsewhere"), "--index", str(tmp_path / "scratch")])
+    assert "合同.docx: not a valid DOCX file" in capsys.readouterr().err.splitlines()
 
 
 async def test_long_clause_upload_reply_gives_the_split_note(
@@ -107,7 +137,8 @@ async def test_long_clause_upload_reply_gives_the_split_note(
     assert Path(note["source"]).name == "training.txt"
     assert note["note"].startswith("clause 第一条 has 7,000 characters, more than 3,000: split")
     assert reply.startswith("已收录《培训服务合同》，共 ") and reply.endswith(
-        f"\n注意：{note['note']}")
+        f"\n注意：{reason_words(note['note'], 'simplified')}")
+    assert reply.endswith("\n注意：条款 第一条 有 7,000 个字，超过 3,000 个，已分成 3 段")
 
 
 async def test_a_photo_is_read_by_ocr_and_indexed(
