@@ -91,7 +91,8 @@ TEXT_VERSION = 6  # 6: tables as rows, sentences joined, OCR, clause-tree fixes;
 # from its text, a web page's footer dropped, an annex's lettered sections, list items sized
 # with blank runs as one character and split when a list of provisions runs over 400; 25:
 # letter-spaced fields naming their party ("出 租 方（甲方）：") or with a spaced-off colon joined,
-# a drawn table's first column written down it (委/托/方) a title over its rows.
+# a drawn table's first column written down it (委/托/方) a title over its rows, an annex heading
+# without title titled by the contract's list of annexes.
 PARSE_VERSION = 25
 
 
