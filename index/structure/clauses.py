@@ -26,7 +26,8 @@ How the tree is built (see also ``index.structure.numbering`` for the label fami
   follow it, or the title itself when only sub-clauses follow.
 * Ids are unique within a contract: when numbering restarts (an annex, a second part), later
   duplicates are prefixed with their chapter and a space ("附件五 1", "第三部分 1.1"), or
-  suffixed "#2", "#3". Annex headings (附件一 …) after the clauses start chapters of their own.
+  suffixed "#2", "#3". Annex headings (附件一 …) after the clauses start chapters of their own;
+  one without a title takes the one the contract's list of annexes gives it.
 """
 
 from __future__ import annotations
@@ -40,15 +41,8 @@ from ..text import HAN, printed_length, to_simplified
 from .body import body_lines
 from .closing import is_filled
 from .lists import end_lists, split_items
-from .numbering import (
-    ITEM_FAMILIES,
-    SENTENCE_PUNCT,
-    TITLE_MAX,
-    Label,
-    annex_of_part,
-    listed_annex_titles,
-)
-from .tree import Node, build_tree
+from .numbering import ITEM_FAMILIES, SENTENCE_PUNCT, TITLE_MAX, Label, annex_of_part
+from .tree import Node, build_tree, listed_annex_titles
 
 ITEM_PROMOTE_CHARS = 60  # list items averaging more than this become clauses of their own
 # ... and so do the items of a list too long to quote as one answer (a phone's screen), when

@@ -113,25 +113,6 @@ def annex_of_part(label: Label) -> str | None:
     return label.text[:-1]
 
 
-# "附件 8 ：履约担保格式附件 9 ：预付款担保格式": a list of the annexes, each number with its title
-_LISTED_ANNEX = re.compile(
-    rf"附\s*件\s*({CN_NUM}|\d+)\s*[：:]\s*([^：:\n]{{2,30}}?)[ \t\u3000]*"
-    rf"(?=附\s*件\s*(?:{CN_NUM}|\d+)\s*[：:]|\n|$)"
-)
-
-
-def listed_annex_titles(text: str) -> dict[int, str]:
-    """The titles a list of the annexes gives them, by number ({8: "履约担保格式"}): for an
-    annex whose own heading has none (附件8： over its addressee line)."""
-    titles: dict[int, str] = {}
-    for m in _LISTED_ANNEX.finditer(text):
-        number = cn_to_int(m.group(1))
-        title = m.group(2).strip()
-        if number and not re.search(r"[。；;，,、（(]|附\s*件", title):
-            titles.setdefault(number, title)
-    return titles
-
-
 def strip_page_furniture(line: str) -> str:
     """Drop a page footer ("— 3 —") or a glued page number from the start of ``line``."""
     line = _FOOTER_RE.sub("", line)
