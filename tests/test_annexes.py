@@ -170,3 +170,17 @@ def test_lettered_lines_inside_a_clause_or_in_sentences_stay_text() -> None:
     assert [k for k in c if k.startswith("附件")] == ["附件三", "附件三 1", "附件四"]
     assert c["附件三 1"].text == "每件包装箱上应标明：\nA、目的地\nB、合同号"
     assert c["附件四"].text.startswith("A.合同生效后30天内")
+
+
+def test_an_annex_heading_without_title_takes_it_from_the_list_of_annexes() -> None:
+    """附件2： whose own lines start with its addressee is titled as the list of annexes names
+    it (GF model contracts list them in their agreement: 附件 1 ：… 附件 2 ：履约担保格式)."""
+    text = ("施工合同\n第一条 工程名称为办公楼。\n第二条 本合同自签字之日起生效。\n"
+            "协议书附件：\n附件 1 ：工程项目一览表附件 2 ：履约担保格式\n"
+            "附件1：工程项目一览表\n单位工程名称；建设规模\n"
+            "附件2：\n（发包人名称）：\n履约担保\n鉴于双方签订施工合同，我方愿意就承包人履约提供担保。\n"
+            "1. 担保金额人民币十万元。\n2. 担保有效期自合同生效之日起至工程接收之日止。\n")
+    c = _by_id(split_clauses(text, "x"))
+    assert (c["附件2"].title, c["附件2 1"].chapter_title) == ("履约担保格式", "履约担保格式")
+    assert c["附件2"].text.startswith("（发包人名称）：\n履约担保\n鉴于")
+    assert c["附件1"].title == "工程项目一览表"  # its own heading's title

@@ -210,6 +210,25 @@ def test_lease_templates_have_their_numbers(real_docx) -> None:
     assert len(re.findall(r"(?m)^第[一二三四五六七八九十]+条", full)) >= 8
 
 
+def test_letter_spaced_roles_of_a_signature_block_name_the_parties(tmp_path) -> None:
+    """A lease whose only roles are in its letter-spaced signature block ("出 租 方（甲方）："
+    beside "承 租 方（乙方）：") names them."""
+    from index.parse import parse_contract
+
+    document = docx.Document()
+    for line in ["房屋租赁合同", "甲乙双方就房屋租赁的有关事宜达成协议如下：",
+                 "第一条 甲方将房屋出租给乙方居住使用。", "第二条 租期一年，乙方按月支付租金。",
+                 "出 租 方（甲方）：" + " " * 32 + "承 租 方（乙方）：",
+                 "身 份 证 号 码 ：" + " " * 32 + "身 份 证 号 码 ："]:
+        document.add_paragraph(line)
+    path = tmp_path / "lease.docx"
+    document.save(str(path))
+    contract = parse_contract(path)
+    assert contract.parties == {"甲方": "出租方", "乙方": "承租方"}
+    assert [c.clause for c in contract.clauses] == ["第一条", "第二条"]
+    assert contract.clauses[-1].text == "租期一年，乙方按月支付租金。"
+
+
 def test_random_bytes_named_docx(tmp_path) -> None:
     path = tmp_path / "x.docx"
     path.write_bytes(bytes(range(256)) * 8)

@@ -99,6 +99,17 @@ def test_undo_letter_spacing_text_fallback() -> None:
     assert undo_letter_spacing("国家市场监督管理总局 制定") == "国家市场监督管理总局 制定"
 
 
+def test_undo_letter_spacing_of_fields_naming_their_party() -> None:
+    """A signature block's two fields side by side, each naming its party or with its colon
+    spaced off, as Word lease templates lay them out."""
+    spaced = "出 租 方（甲方）：" + " " * 32 + "承 租 方（乙方）："
+    assert undo_letter_spacing(spaced) == "出租方（甲方）： 承租方（乙方）："
+    two = "身 份 证 号 码 ：     身 份 证 号 码 ："
+    assert undo_letter_spacing(two) == "身份证号码： 身份证号码："
+    assert undo_letter_spacing("代    理    人 ：") == "代理人："
+    assert undo_letter_spacing("甲方（盖章） 乙方（签字）") == "甲方（盖章） 乙方（签字）"
+
+
 def test_stray_page_number_glued_into_a_word_is_dropped(tmp_path) -> None:
     def draw(c) -> None:
         c.setFont(FONT, 12)

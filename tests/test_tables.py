@@ -50,6 +50,39 @@ def test_box_drawing_tables_in_text_become_rows() -> None:
         "付款期：尾款；比例：70%；金额：七万元，验收合格后支付", "第四条 其他"]
 
 
+def test_a_first_column_written_down_it_is_a_title_over_its_rows() -> None:
+    """A signature table whose party is written a glyph a line down a merged first column, on
+    the rules between its rows too, names the party once over them."""
+    text = "\n".join([
+        "┌─┬────┬────┐",
+        "│委│名　称　│（签章）│",
+        "│托├────┼────┤",
+        "│方│联系人　│张三　　│",
+        "├─┼────┼────┤",
+        "│受│名　称　│（签章）│",
+        "│托├────┼────┤",
+        "│方│联系人　│李四　　│",
+        "└─┴────┴────┘",
+        "第九条 其他",
+    ])
+    assert box_tables(text).split("\n") == [
+        "委托方", "名称：（签章）", "联系人：张三", "受托方", "名称：（签章）", "联系人：李四",
+        "第九条 其他"]
+
+
+def test_a_first_column_of_one_character_values_stays_a_column() -> None:
+    """Single characters in a first column not merged down (a rule crosses it between rows)
+    are values of their rows."""
+    text = "\n".join([
+        "┌─┬────┐",
+        "│甲│华东公司│",
+        "├─┼────┤",
+        "│乙│华西公司│",
+        "└─┴────┘",
+    ])
+    assert box_tables(text).split("\n") == ["甲：华东公司", "乙：华西公司"]
+
+
 def _pdf_with_table(path: Path) -> Path:
     from reportlab.lib import colors
     from reportlab.lib.pagesizes import A4

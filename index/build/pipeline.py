@@ -89,8 +89,11 @@ TEXT_VERSION = 6  # 6: tables as rows, sentences joined, OCR, clause-tree fixes;
 # the clause before it at its level, not of its parent; 23: an annex's heading is the parent of
 # the clauses under it; 24: headings with topics between semicolons, a heading of the 目录 cut
 # from its text, a web page's footer dropped, an annex's lettered sections, list items sized
-# with blank runs as one character and split when a list of provisions runs over 400.
-PARSE_VERSION = 24
+# with blank runs as one character and split when a list of provisions runs over 400; 25:
+# letter-spaced fields naming their party ("出 租 方（甲方）：") or with a spaced-off colon joined,
+# a drawn table's first column written down it (委/托/方) a title over its rows, an annex heading
+# without title titled by the contract's list of annexes.
+PARSE_VERSION = 25
 
 
 def redone_after_upgrade(manifest: Manifest) -> str | None:

@@ -16,6 +16,8 @@ from ..text import HAN, HAN_COMPAT
 _CJK = HAN + HAN_COMPAT
 _CJK_RE = re.compile(f"[{_CJK}]")
 _LETTER_SPACED_TOKEN_RE = re.compile(rf"^[{_CJK}\u3000-\u303f\uff00-\uffef]$")
+_COLONS = ("：", ":")
+_CALLED = re.compile(r"[（(][^（()）]{1,8}[）)](?=[：:]?$)")  # "方（甲方）：" -> "方："
 _NARROW = "\u2009"  # marks a space from a gap under 0.8 glyph between CJK glyphs
 
 
@@ -155,20 +157,28 @@ def _letter_spacing(gaps: list[float | None], i: int) -> bool:
 
 def undo_letter_spacing(line: str) -> str:
     """"注 意 事 项" -> "注意事项", "出 租 方：" -> "出租方：": a line made only of lone CJK
-    glyphs (each with at most brackets or a colon) separated by spaces.
+    glyphs (each with at most brackets or a colon) separated by spaces; the last glyph of a field
+    may carry the party it is for and its colon may stand apart: "出 租 方（甲方）：   承 租 方
+    （乙方）：" -> "出租方（甲方）： 承租方（乙方）：", "身 份 证 号 码 ：" -> "身份证号码：".
 
     A text-level fallback (date blanks "年 月 日" stay); the geometric rule in ``chars_text``
     handles letter-spacing inside longer lines.
     """
-    tokens = [t for t in line.strip().split(" ") if t]
+    tokens: list[str] = []
+    for t in line.strip().split(" "):
+        if t in _COLONS and tokens:
+            tokens[-1] += t  # "身 份 证 号 码 ：": the colon spaced off too
+        elif t:
+            tokens.append(t)
     if len(tokens) < 2:
         return line
-    cores = [t.strip("（）()【】「」《》“”：:") for t in tokens]
+    # a glyph may carry the party its field is for: "出 租 方（甲方）："
+    cores = [_CALLED.sub("", t).strip("（）()【】「」《》“”：:") for t in tokens]
     if not all(len(c) == 1 and _CJK_RE.match(c) for c in cores):
         return line
     out = tokens[0]
     for i in range(1, len(tokens)):
-        field_end = tokens[i - 1].endswith(("：", ":"))  # "地 址： 地 址：" holds two fields
+        field_end = tokens[i - 1].endswith(_COLONS)  # "地 址： 地 址：" holds two fields
         date_blank = cores[i - 1] in "年月日" and cores[i] in "年月日"
         out += (" " if field_end or date_blank else "") + tokens[i]
     return line if out == " ".join(tokens) else out  # nothing merged: keep the line as it was

@@ -22,6 +22,8 @@ _LABEL_MAX = 15  # characters of a column name or a field label
 BOX_START = frozenset("┌├└│┃║╔╠╚╟┏┠┗╒╞╘╓╙┣┡┢")  # a line of a drawn table starts so
 _BOX_BAR = re.compile(r"[│┃║]")
 _BOX_RULE = re.compile(r"[─━═┄┅┈┉]")  # a rule between rows (a letter on it is vertical text)
+_BOX_ANY = re.compile(r"[\u2500-\u257f]")  # any box-drawing character: a wall, a rule, a joint
+_HAN_ONLY = re.compile(rf"^[{HAN}]+$")
 _COLON = ("：", ":", "︰")
 PAGE_FOOT = 0.88  # share of a page's height: a table reaching below it may go on over the page
 _BRACKETED = re.compile(r"^[（(【\[].*[）)】\]]$")
@@ -178,11 +180,23 @@ def box_tables(text: str) -> str:
 
 def _box_rows(block: list[str]) -> list[list[str]]:
     """Rows of a drawn table: text lines between rules; lines of one row with the same columns
-    are joined cell by cell (a cell written over two lines)."""
+    are joined cell by cell (a cell written over two lines). A first column merged down over
+    rows and written down it a glyph a line, on the rules too (委/托/方 beside a party's rows
+    of a signature table), is said once, as a title over its rows."""
     rows: list[list[str]] = []
     joinable = False
+    glyphs: list[str] = []  # the first column's text, line by line, since a rule crossed it
+    ruled = False  # a rule stood beside the first column without crossing it
+    start = 0  # the first row under that rule
     for line in block:
+        first = _first_cell(line)
+        if first is None:
+            _name_down(rows, start, glyphs, ruled)
+            glyphs, ruled, start = [], False, len(rows)
+        else:
+            glyphs.append(first)
         if _BOX_RULE.search(line):
+            ruled = ruled or first is not None
             joinable = False
             continue
         cells = [c.strip(" \u3000") for c in _BOX_BAR.split(line.strip(" \u3000"))]
@@ -195,4 +209,26 @@ def _box_rows(block: list[str]) -> list[list[str]]:
         else:
             rows.append(cells)
         joinable = True
+    _name_down(rows, start, glyphs, ruled)
     return rows
+
+
+def _first_cell(line: str) -> str | None:
+    """The text of a drawn table's line in its first column; None where a rule crosses it."""
+    line = line.strip(" \u3000")
+    if not _BOX_BAR.match(line):
+        return None
+    return _BOX_ANY.split(line[1:], maxsplit=1)[0].strip(" \u3000")
+
+
+def _name_down(rows: list[list[str]], start: int, glyphs: list[str], ruled: bool) -> None:
+    """Rows ``start:`` under a first column written down it (``glyphs``, one per line): the
+    column becomes a title row over them. Only when a rule between the rows stopped at the
+    column (it is one merged cell) and each line holds one Chinese character or none."""
+    label = "".join(glyphs)
+    group = rows[start:]
+    if not (ruled and len(group) >= 2 and len(label) >= 2
+            and all(len(g) <= 1 for g in glyphs) and _HAN_ONLY.match(label)
+            and all(len(r) >= 2 and len(r[0]) <= 1 for r in group)):
+        return
+    rows[start:] = [[label], *(r[1:] for r in group)]

@@ -26,7 +26,8 @@ How the tree is built (see also ``index.structure.numbering`` for the label fami
   follow it, or the title itself when only sub-clauses follow.
 * Ids are unique within a contract: when numbering restarts (an annex, a second part), later
   duplicates are prefixed with their chapter and a space ("附件五 1", "第三部分 1.1"), or
-  suffixed "#2", "#3". Annex headings (附件一 …) after the clauses start chapters of their own.
+  suffixed "#2", "#3". Annex headings (附件一 …) after the clauses start chapters of their own;
+  one without a title takes the one the contract's list of annexes gives it.
 """
 
 from __future__ import annotations
@@ -41,7 +42,7 @@ from .body import body_lines
 from .closing import is_filled
 from .lists import end_lists, split_items
 from .numbering import ITEM_FAMILIES, SENTENCE_PUNCT, TITLE_MAX, Label, annex_of_part
-from .tree import Node, build_tree
+from .tree import Node, build_tree, listed_annex_titles
 
 ITEM_PROMOTE_CHARS = 60  # list items averaging more than this become clauses of their own
 # ... and so do the items of a list too long to quote as one answer (a phone's screen), when
@@ -156,6 +157,7 @@ def _emit(root: Node, text: str, contract: str,
             walk(child, cid, level + 1)
 
     whole = {t.label.text for t in root.children if t.label and t.family == "annex"}
+    listed = listed_annex_titles(text)
     for top in root.children:
         group = annex_of_part(top.label) if top.label else None
         if group is not None and group not in whole:  # 附件一A, 附件一B without 附件一 itself
@@ -181,6 +183,8 @@ def _emit(root: Node, text: str, contract: str,
                 chapter_title = _chapter_title(own.pop(0))  # "第一章" / "总则" on two lines
             if chapter_title is None and top.body:
                 own.insert(0, top.body)
+            if chapter_title is None and in_annex and group is None:
+                chapter_title = listed.get(top.label.value[0])  # 附件8： titled by the list
             # the chapter's own clause, when it announces the clauses under it; an annex's
             # heading, its title alone, always carries them (an annex is a document of its own)
             head = None

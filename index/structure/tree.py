@@ -6,8 +6,10 @@ else is text of the node above it.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 
+from ..numerals import CN_NUM, cn_to_int
 from .body import Line
 from .closing import SIGNATURE
 from .numbering import (
@@ -119,6 +121,25 @@ def _place_signature(line: Line, stack: list[Node]) -> None:
                 parent=stack[-1])  # its first line is text, not a heading
     stack[-1].children.append(node)
     stack.append(node)
+
+
+# "附件 8 ：履约担保格式附件 9 ：预付款担保格式": a list of the annexes, each number with its title
+_LISTED_ANNEX = re.compile(
+    rf"附\s*件\s*({CN_NUM}|\d+)\s*[：:]\s*([^：:\n]{{2,30}}?)[ \t\u3000]*"
+    rf"(?=附\s*件\s*(?:{CN_NUM}|\d+)\s*[：:]|\n|$)"
+)
+
+
+def listed_annex_titles(text: str) -> dict[int, str]:
+    """The titles a list of the annexes gives them, by number ({8: "履约担保格式"}): for an
+    annex whose own heading has none (附件8： over its addressee line)."""
+    titles: dict[int, str] = {}
+    for m in _LISTED_ANNEX.finditer(text):
+        number = cn_to_int(m.group(1))
+        title = m.group(2).strip()
+        if number and not re.search(r"[。；;，,、（(]|附\s*件", title):
+            titles.setdefault(number, title)
+    return titles
 
 
 def _annex_key(label: Label) -> tuple[tuple[int, ...], str]:
