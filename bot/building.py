@@ -76,6 +76,8 @@ def refusal(err: BuildRefusedError, *, rerun: str) -> str:
     line = f"{err}. The index is unchanged: pass --replace to allow it"
     if isinstance(err, WouldDropError) and err.missing_roots:
         line += f", or run {rerun} with no SOURCES to rebuild every source it remembers"
+    if isinstance(err, WouldDropError) and (err.empty_roots or err.empty_collections):
+        line += ", or put the folder's contracts back (mount its disk) and build again"
     return line
 
 

@@ -159,15 +159,17 @@ def _named(items: tuple[str, ...]) -> str:
 class WouldDropError(BuildRefusedError):
     """A build would leave the index empty, drop more than half of its contracts, or drop the
     contracts of a source it was built from that the build leaves out or finds empty (a disk
-    that is not mounted); it was not written.
+    that is not mounted), or of a collection folder it finds empty; it was not written.
 
     ``dropped``: file names of the contracts it would drop (``keys``: their keys, in the same
     order); ``total``: how many the index holds; ``missing_roots``: remembered sources the
     build left out; ``empty_roots``: remembered sources that are an empty folder now;
-    ``failed``: the files it found but could not index."""
+    ``empty_collections``: folders of collections it holds (``lib/customer-a``) that are an
+    empty folder now; ``failed``: the files it found but could not index."""
 
     def __init__(self, dropped: tuple[str, ...], total: int, *, empty: bool,
                  missing_roots: tuple[str, ...] = (), empty_roots: tuple[str, ...] = (),
+                 empty_collections: tuple[str, ...] = (),
                  failed: tuple[tuple[str, str], ...] = (), keys: tuple[str, ...] = ()) -> None:
         names = _named(dropped)
         if empty:
@@ -180,7 +182,10 @@ class WouldDropError(BuildRefusedError):
         if empty_roots:
             text += (f"; {', '.join(empty_roots)}, which the index was built from, is an empty "
                      "folder now (a disk that is not mounted?)")
-        if not (empty or missing_roots or empty_roots):
+        for folder in empty_collections:
+            text += (f"; {folder}, the folder of its collection {Path(folder).name}, is an "
+                     "empty folder now (a disk that is not mounted?)")
+        if not (empty or missing_roots or empty_roots or empty_collections):
             text += ", more than half of it"
         super().__init__(text)
         self.dropped = dropped
@@ -188,6 +193,7 @@ class WouldDropError(BuildRefusedError):
         self.empty = empty
         self.missing_roots = missing_roots
         self.empty_roots = empty_roots
+        self.empty_collections = empty_collections
         self.failed = failed  # (source, reason) of the files this build could not index
         self.keys = keys
 

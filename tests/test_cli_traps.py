@@ -73,6 +73,36 @@ def test_an_empty_folder_says_so_and_changes_nothing(idx: Path, tmp_path: Path) 
     assert not (tmp_path / "new").exists()  # nor a folder with a lock file in it
 
 
+def test_a_collection_folder_found_empty_changes_nothing(shared: Path, tmp_path: Path) -> None:
+    """``lib`` built, then ``lib/customer-a`` holds only Thumbs.db and an Office lock file (a
+    disk not mounted there, a sync that emptied it): its contract is one of three, but the
+    build, and the script, refuse to drop it, naming the folder and what to do."""
+    lib, idx = tmp_path / "lib", tmp_path / "idx"
+    for folder, names in (("customer-a", ("cs-upgrade",)),
+                          ("customer-b", ("cs-maintenance", "ecommerce-cs-upgrade"))):
+        (lib / folder).mkdir(parents=True)
+        for name in names:
+            shutil.copy(shared / "contracts" / f"{name}.txt", lib / folder)
+    assert run(tmp_path, "index", "build", str(lib), "--index", str(idx)).returncode == 0
+    before = snapshot(idx)
+    (lib / "customer-a" / "cs-upgrade.txt").rename(tmp_path / "cs-upgrade.txt")
+    (lib / "customer-a" / "Thumbs.db").write_bytes(b"\0" * 64)
+    (lib / "customer-a" / "~$cs-upgrade.docx").write_bytes(b"\0" * 162)
+    emptied = lib / "customer-a"
+    proc = run(tmp_path, "index", "build", "--index", str(idx))
+    assert proc.returncode == 5 and snapshot(idx) == before
+    assert proc.stderr.splitlines()[0] == "customer-a: empty folder: nothing to index"
+    assert len(proc.stderr.splitlines()) == 2  # Thumbs.db and ~$… are no sources to name
+    assert last_line(proc) == (
+        "contractbot: this build would drop 1 of the index's 3 contracts (cs-upgrade.txt); "
+        f"{emptied}, the folder of its collection customer-a, is an empty folder now (a disk "
+        "that is not mounted?). The index is unchanged: pass --replace to allow it, or put the "
+        "folder's contracts back (mount its disk) and build again")
+    script = run(tmp_path, "--index", str(idx), cmd=[str(ROOT / "scripts" / "rebuild_index.py")])
+    assert script.returncode == 5 and snapshot(idx) == before
+    assert "the folder of its collection customer-a" in last_line(script, "rebuild_index:")
+
+
 def test_another_encoder_setting_changes_nothing(idx: Path, tmp_path: Path) -> None:
     """A shell whose CONTRACTBOT_EMBED_MODEL differs from the index's (another .env, a stale
     export) would re-embed every clause and leave an index the bot serving it cannot read: it

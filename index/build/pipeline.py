@@ -53,6 +53,7 @@ from .guard import (
     check_moves,
     drop_refusal,
     dropped_sources,
+    held_empty,
     live_manifest,
     move_refusal,
     resolve_roots,
@@ -66,7 +67,7 @@ from .progress import BuildProgress
 from .report import BuildReport
 from .rows import Rows, make_rows
 from .runner import Runner
-from .sources import collect_sources
+from .sources import collect_sources, empty_collections
 from .write import new_generation_name, write_generation
 
 # Bump when the texts we index change (search/embedding text, normalisation): a build then
@@ -195,6 +196,9 @@ def _build_with(roots: Sequence[Path], index_dir: Path, encoder: Encoder, option
             guarded = newest_readable_manifest(index_dir)
         recorded = root_names(roots)
         check_encoder(guarded, encoder.name, replace=options.replace)
+        # a collection folder found empty whose contracts the index holds: a failure of this
+        # build, which the rule on dropping refuses (one not held yet is nothing to say)
+        missing = [*missing, *held_empty(empty_collections(roots, files, missing), guarded)]
         # the standard parser's keys are known from the names: a build refused on them is
         # refused below whatever reading gives; its files are still read (each one that cannot
         # be is named) but none of their texts is embedded
