@@ -21,6 +21,7 @@ from .build import (
     collect_sources,
     collection_of,
     contract_parser,
+    missing_sources,
     read_contracts,
     redone_after_upgrade,
 )
@@ -193,6 +194,7 @@ __all__ = [
     "known_encoders",
     "load_encoder",
     "max_workers",
+    "missing_sources",
     "names_among",
     "normalize_text",
     "ocr_cache_dir",

@@ -47,10 +47,16 @@ class NotAContractError(SourceError):
 class MissingSourceError(ContractbotError):
     """A source file or folder given to a build does not exist; nothing was changed."""
 
-    def __init__(self, paths: tuple[str, ...]) -> None:
-        what = "no such file or folder" if len(paths) == 1 else "no such files or folders"
-        super().__init__(f"{what}: {', '.join(paths)}")
+    def __init__(self, paths: tuple[str, ...], *, loops: tuple[str, ...] = ()) -> None:
+        """``loops``: those of ``paths`` that are a symbolic link leading back to itself."""
+        gone = [p for p in paths if p not in loops]
+        what = "no such file or folder" if len(gone) == 1 else "no such files or folders"
+        parts = [f"{what}: {', '.join(gone)}"] if gone else []
+        parts += [f"{p} is a symbolic link that leads back to itself (a loop), not a file or "
+                  "folder" for p in loops]
+        super().__init__("; ".join(parts))
         self.paths = paths
+        self.loops = loops
 
 
 class NoSourcesError(ContractbotError):

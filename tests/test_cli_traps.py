@@ -28,6 +28,30 @@ def test_a_mistyped_source_changes_nothing(lib: Path, idx: Path, tmp_path: Path)
     assert len(proc.stderr.splitlines()) == 1 and snapshot(idx) == before
 
 
+def test_a_symbolic_link_loop_is_said_to_be_one(idx: Path, tmp_path: Path) -> None:
+    """A link that leads back to itself (``contracts -> contracts``, or round two links) is
+    there: "no such file or folder" sent the user looking for a typo."""
+    (tmp_path / "contracts").symlink_to("contracts")
+    (tmp_path / "one").symlink_to("two")
+    (tmp_path / "two").symlink_to("one")
+    before = snapshot(idx)
+    for loop in ("contracts", "one"):
+        path = tmp_path / loop
+        proc = run(tmp_path, "index", "build", str(path), "--index", str(idx))
+        assert proc.returncode == 2 and snapshot(idx) == before
+        assert last_line(proc) == (f"contractbot: {path} is a symbolic link that leads back "
+                                   "to itself (a loop), not a file or folder; the index is "
+                                   "unchanged")
+    both = run(tmp_path, "index", "build", str(tmp_path / "contracts"), str(tmp_path / "gone"),
+               "--index", str(idx))
+    assert both.returncode == 2 and last_line(both) == (
+        f"contractbot: no such file or folder: {tmp_path / 'gone'}; {tmp_path / 'contracts'} is "
+        "a symbolic link that leads back to itself (a loop), not a file or folder; the index "
+        "is unchanged")
+    parse = run(tmp_path, "parse", str(tmp_path / "contracts"))
+    assert parse.returncode == 2 and "(a loop)" in last_line(parse)
+
+
 def test_a_mistyped_source_of_a_first_build_says_nothing_was_built(lib: Path,
                                                                    tmp_path: Path) -> None:
     idx = tmp_path / "new"  # no index yet: there is none to be "unchanged"

@@ -26,7 +26,6 @@ from pathlib import Path
 
 from ..errors import (
     IndexDamagedError,
-    MissingSourceError,
     NoIndexToRebuildError,
     NoSourcesError,
     WouldChangeEncoderError,
@@ -43,7 +42,7 @@ from ..store import (
     remembered_roots,
     require_generation,
 )
-from .sources import EMPTY_FOLDER
+from .sources import EMPTY_FOLDER, missing_sources
 
 
 def live_manifest(index_dir: Path) -> Manifest | None:
@@ -80,9 +79,9 @@ def resolve_roots(sources: Sequence[Path] | None, index_dir: Path) -> tuple[Path
         roots = [Path(s) for s in sources]
         if not roots:
             raise NoSourcesError("no sources given")
-    missing = tuple(str(r) for r in roots if not r.exists())
+    missing = [r for r in roots if not r.exists()]
     if missing:
-        raise MissingSourceError(missing)
+        raise missing_sources(missing)
     own = index_dir.resolve()
     for root in roots:  # an index inside a source folder is fine, and the other way round
         if root.resolve() == own:

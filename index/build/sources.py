@@ -15,9 +15,12 @@ choice and are taken as given.
 
 from __future__ import annotations
 
+import errno
 import os
 from collections.abc import Iterator, Sequence
 from pathlib import Path
+
+from ..errors import MissingSourceError
 
 EMPTY_FOLDER = "empty folder: nothing to index"
 MISSING = "no such file or folder"
@@ -33,6 +36,22 @@ def not_a_source(name: str) -> bool:
     """Whether a file or folder of this name found in a folder is left out: hidden (a leading
     dot), a system file (Thumbs.db, desktop.ini) or an Office lock file (``~$合同.docx``)."""
     return name.startswith((".", "~$")) or name.lower() in SYSTEM_FILES
+
+
+def missing_sources(paths: Sequence[Path]) -> MissingSourceError:
+    """The error for ``paths``, sources that do not exist: each symbolic link among them that
+    leads back to itself (``contracts -> contracts``, or round a chain) is said to be a loop."""
+    return MissingSourceError(tuple(str(p) for p in paths),
+                              loops=tuple(str(p) for p in paths if _is_loop(p)))
+
+
+def _is_loop(path: Path) -> bool:
+    """Whether ``path`` is a symbolic link that never leads to a file (a loop)."""
+    try:
+        os.stat(path)
+    except OSError as err:
+        return err.errno == errno.ELOOP
+    return False
 
 
 def collect_sources(sources: Sequence[Path]) -> tuple[list[Path], list[tuple[str, str]]]:
