@@ -22,7 +22,7 @@ from pathlib import Path
 
 from ..errors import IndexDamagedError
 from ..models import Contract
-from ..parse import contract_key
+from ..parse import contract_key, drop_stray_writes
 from ..store import (
     Manifest,
     SourceEntry,
@@ -165,6 +165,7 @@ class _Options:
 def _build(roots: Sequence[Path], index_dir: Path, encoder: Encoder, options: _Options,
            runner: Runner | None) -> BuildReport:
     require_writable(index_dir)  # before any work: a read-only folder failed at the switch
+    drop_stray_writes(ocr_cache_dir(index_dir))  # what OCR's killed writes left in its cache
     progress = BuildProgress(options.progress)
     parse, salt = options.parse, options.salt
     if parse is None:
