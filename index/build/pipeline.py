@@ -234,7 +234,8 @@ def _build_with(roots: Sequence[Path], index_dir: Path, encoder: Encoder, option
         plan = plan_build(files, previous, parse, salt=salt, failed=missing,
                           progress=options.progress, reader=reader, collection=collection,
                           known_keys=known,
-                          indexed=_indexed(index_dir, guarded) if previous is None else None)
+                          indexed=_indexed(index_dir, guarded) if previous is None else None,
+                          stem_of=contract_key if options.parse is None else None)
         plan = assign_collections(plan, list(roots))
         kept = {item.contract.key for item in plan.items}
         check_drops(kept, guarded, roots=recorded, replace=options.replace,
