@@ -22,6 +22,7 @@ from .build import (
     collection_of,
     contract_parser,
     missing_sources,
+    not_a_source,
     read_contracts,
     redone_after_upgrade,
 )
@@ -197,6 +198,7 @@ __all__ = [
     "missing_sources",
     "names_among",
     "normalize_text",
+    "not_a_source",
     "ocr_cache_dir",
     "parse_contract",
     "private_dir",

@@ -28,6 +28,7 @@ def test_the_bot_rebuilds_the_remembered_sources_and_the_upload_folder(tmp_path:
     assert remembered_sources(idx) == (library.resolve(),)
     assert library_sources(idx, uploads) == [library.resolve()]  # no uploads yet
     (uploads / "customer-a" / ".uploads").mkdir(parents=True)  # a refused upload's staging
+    (uploads / "customer-a" / "Thumbs.db").write_bytes(b"\0")  # Windows browsed the folder
     assert library_sources(idx, uploads) == [library.resolve()]  # nothing uploaded still
     (uploads / "customer-a" / "lease.txt").write_text("租赁合同", encoding="utf-8")
     assert library_sources(idx, uploads) == [library.resolve(), uploads]
