@@ -82,6 +82,11 @@ def build_error_text(err: ContractbotError, *, script: Script = "simplified") ->
         names = _named(err.dropped)
         if err.empty:
             return texts.say(texts.REBUILD_WOULD_EMPTY, script, total=err.total)
+        emptied = [Path(f).name for f in (*err.empty_roots, *err.empty_collections)]
+        if emptied:
+            return texts.say(texts.REBUILD_WOULD_DROP_EMPTIED, script, total=err.total,
+                             count=len(err.dropped), names=escape(hide_paths(names)),
+                             folders=escape(hide_paths("、".join(emptied))))
         return texts.say(texts.REBUILD_WOULD_DROP, script, total=err.total, count=len(err.dropped),
                                                names=escape(hide_paths(names)))
     if isinstance(err, WouldMoveError):

@@ -31,6 +31,7 @@ from index import (
     build_from_sources,
     check_rules_file,
     has_index,
+    not_a_source,
     remembered_sources,
 )
 
@@ -76,6 +77,8 @@ def refusal(err: BuildRefusedError, *, rerun: str) -> str:
     line = f"{err}. The index is unchanged: pass --replace to allow it"
     if isinstance(err, WouldDropError) and err.missing_roots:
         line += f", or run {rerun} with no SOURCES to rebuild every source it remembers"
+    if isinstance(err, WouldDropError) and (err.empty_roots or err.empty_collections):
+        line += ", or put the folder's contracts back (mount its disk) and build again"
     return line
 
 
@@ -104,12 +107,13 @@ def flat_roots_note(flat: Sequence[tuple[str, int]], *, rerun: str) -> str:
 
 
 def holds_uploads(sources_dir: Path) -> bool:
-    """Whether the upload folder holds a file outside hidden folders: not only the staging
-    folder a refused upload leaves (``.uploads``, in its collection's folder too)."""
+    """Whether the upload folder holds a source outside hidden folders: not only the staging
+    folder a refused upload leaves (``.uploads``, in its collection's folder too), nor only
+    the files systems leave (Thumbs.db, .DS_Store)."""
     try:
         for root, dirs, files in os.walk(sources_dir):
             dirs[:] = [d for d in dirs if not d.startswith(".")]
-            if any(not f.startswith(".") for f in files) or any(
+            if any(not not_a_source(f) for f in files) or any(
                     os.path.islink(os.path.join(root, d)) for d in dirs):  # a linked folder
                 return True
     except OSError:  # another user's folder: nothing we could read as uploaded

@@ -30,13 +30,13 @@ def cmd_parse(args: argparse.Namespace, settings: Settings) -> int:
     Each file is read in a worker process within the build's limits. Scans and photos are read
     by OCR (a progress bar on a terminal); what it reads is kept in the index's OCR cache, so
     building the index afterwards does not read them again."""
-    from index import collect_sources, ocr_cache_dir, read_contracts
+    from index import collect_sources, missing_sources, ocr_cache_dir, read_contracts
 
     from .outline import format_tree
 
     path = Path(args.path)
     if not path.exists():
-        print(f"contractbot: no such file or folder: {path}", file=sys.stderr)
+        print(f"contractbot: {missing_sources([path])}", file=sys.stderr)
         return EXIT_USAGE
     files, skipped = collect_sources([path]) if path.is_dir() else ([path], [])
     report_failures(skipped)

@@ -136,6 +136,11 @@ REBUILD_WOULD_DROP = (
     "索引未更改：这次重建会删除已收录的 {total} 份合同中的 {count} 份（{names}）。"
     "如确要删除，请发送 /reindex replace。"
 )
+REBUILD_WOULD_DROP_EMPTIED = (  # a source or collection folder found empty: a disk not mounted?
+    "索引未更改：合同文件夹 {folders} 现在是空的（磁盘未挂载？），这次重建会删除已收录的 {total} 份"
+    "合同中的 {count} 份（{names}）。请放回其中的合同后再发送 /reindex；"
+    "如确要删除，请发送 /reindex replace。"
+)
 REBUILD_WOULD_EMPTY = (
     "索引未更改：这次重建会清空索引（现有 {total} 份合同）。如确要清空，请发送 /reindex replace。"
 )

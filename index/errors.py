@@ -47,10 +47,16 @@ class NotAContractError(SourceError):
 class MissingSourceError(ContractbotError):
     """A source file or folder given to a build does not exist; nothing was changed."""
 
-    def __init__(self, paths: tuple[str, ...]) -> None:
-        what = "no such file or folder" if len(paths) == 1 else "no such files or folders"
-        super().__init__(f"{what}: {', '.join(paths)}")
+    def __init__(self, paths: tuple[str, ...], *, loops: tuple[str, ...] = ()) -> None:
+        """``loops``: those of ``paths`` that are a symbolic link leading back to itself."""
+        gone = [p for p in paths if p not in loops]
+        what = "no such file or folder" if len(gone) == 1 else "no such files or folders"
+        parts = [f"{what}: {', '.join(gone)}"] if gone else []
+        parts += [f"{p} is a symbolic link that leads back to itself (a loop), not a file or "
+                  "folder" for p in loops]
+        super().__init__("; ".join(parts))
         self.paths = paths
+        self.loops = loops
 
 
 class NoSourcesError(ContractbotError):
@@ -159,15 +165,17 @@ def _named(items: tuple[str, ...]) -> str:
 class WouldDropError(BuildRefusedError):
     """A build would leave the index empty, drop more than half of its contracts, or drop the
     contracts of a source it was built from that the build leaves out or finds empty (a disk
-    that is not mounted); it was not written.
+    that is not mounted), or of a collection folder it finds empty; it was not written.
 
     ``dropped``: file names of the contracts it would drop (``keys``: their keys, in the same
     order); ``total``: how many the index holds; ``missing_roots``: remembered sources the
     build left out; ``empty_roots``: remembered sources that are an empty folder now;
-    ``failed``: the files it found but could not index."""
+    ``empty_collections``: folders of collections it holds (``lib/customer-a``) that are an
+    empty folder now; ``failed``: the files it found but could not index."""
 
     def __init__(self, dropped: tuple[str, ...], total: int, *, empty: bool,
                  missing_roots: tuple[str, ...] = (), empty_roots: tuple[str, ...] = (),
+                 empty_collections: tuple[str, ...] = (),
                  failed: tuple[tuple[str, str], ...] = (), keys: tuple[str, ...] = ()) -> None:
         names = _named(dropped)
         if empty:
@@ -180,7 +188,10 @@ class WouldDropError(BuildRefusedError):
         if empty_roots:
             text += (f"; {', '.join(empty_roots)}, which the index was built from, is an empty "
                      "folder now (a disk that is not mounted?)")
-        if not (empty or missing_roots or empty_roots):
+        for folder in empty_collections:
+            text += (f"; {folder}, the folder of its collection {Path(folder).name}, is an "
+                     "empty folder now (a disk that is not mounted?)")
+        if not (empty or missing_roots or empty_roots or empty_collections):
             text += ", more than half of it"
         super().__init__(text)
         self.dropped = dropped
@@ -188,6 +199,7 @@ class WouldDropError(BuildRefusedError):
         self.empty = empty
         self.missing_roots = missing_roots
         self.empty_roots = empty_roots
+        self.empty_collections = empty_collections
         self.failed = failed  # (source, reason) of the files this build could not index
         self.keys = keys
 

@@ -12,6 +12,7 @@ from .ingest.rules import load_rules
 from .ingest.scans import OcrOptions, PageProgress
 from .ingest.scans import cached_ocr as cached_ocr  # for a build's cluster workers
 from .ingest.scans import data_keys as data_keys
+from .ingest.scans import drop_stray_writes as drop_stray_writes  # a build's, before its work
 from .ingest.scans import keep_ocr as keep_ocr
 from .models import Clause, Contract, Document
 from .structure.clauses import split_clauses

@@ -28,6 +28,7 @@ def test_the_bot_rebuilds_the_remembered_sources_and_the_upload_folder(tmp_path:
     assert remembered_sources(idx) == (library.resolve(),)
     assert library_sources(idx, uploads) == [library.resolve()]  # no uploads yet
     (uploads / "customer-a" / ".uploads").mkdir(parents=True)  # a refused upload's staging
+    (uploads / "customer-a" / "Thumbs.db").write_bytes(b"\0")  # Windows browsed the folder
     assert library_sources(idx, uploads) == [library.resolve()]  # nothing uploaded still
     (uploads / "customer-a" / "lease.txt").write_text("租赁合同", encoding="utf-8")
     assert library_sources(idx, uploads) == [library.resolve(), uploads]
@@ -67,6 +68,27 @@ async def test_reindex_that_would_empty_the_index_waits_for_replace(tmp_path: Pa
     assert done["text"].startswith("索引已重建：1 份合同")
     manifest = store.read_manifest(store.require_generation(tmp_path / "index"))
     assert [s.contract for s in manifest.sources] == [json.loads(json.dumps(LEASE))["key"]]
+
+
+async def test_reindex_with_a_collection_folder_found_empty_waits_for_replace(
+        tmp_path: Path) -> None:
+    """A collection folder of the upload folder holds nothing now but .DS_Store (a disk that is
+    not mounted there): /reindex keeps its contracts, though they are fewer than half, and
+    says which folder is empty."""
+    async with running_bot(tmp_path) as api:
+        write_corpus(tmp_path / "src" / "customer-a", LEASE)
+        api.push("message", message(ADMIN, "/reindex", message_id=1))
+        assert (await first_reply(api, 1))["text"].startswith("索引已重建：3 份合同")
+        live = store.current_generation(tmp_path / "index")
+        (tmp_path / "src" / "customer-a" / "lease.txt").rename(tmp_path / "lease.txt")
+        (tmp_path / "src" / "customer-a" / ".DS_Store").write_bytes(b"\0")
+        api.push("message", message(ADMIN, "/reindex", message_id=2))
+        refused = await first_reply(api, 2)
+        assert refused["text"].startswith(
+            "索引未更改：合同文件夹 customer-a 现在是空的（磁盘未挂载？），这次重建会删除已收录的 "
+            "3 份合同中的 1 份（lease.txt）")
+        assert "/reindex replace" in refused["text"]
+        assert store.current_generation(tmp_path / "index") == live
 
 
 def test_a_rebuild_with_another_encoder_tells_the_admin_how_to_confirm_it() -> None:

@@ -4,6 +4,8 @@ by another path, an emptied index that takes another encoder, and a remembered f
 
 from __future__ import annotations
 
+import shutil
+
 import pytest
 from index_corpus import LEASE, MAINT, fast_encoder, parse_json, write_corpus
 from test_build import CountingEncoder, _three
@@ -103,6 +105,48 @@ def test_a_remembered_folder_found_empty_changes_nothing(tmp_path) -> None:
     report = build_index(None, idx, fast_encoder(), parse=parse_json, progress=False,
                          replace=True)
     assert (report.contracts, report.dropped) == (2, (str(b / "lease-b.txt"),))
+
+
+def test_a_collection_folder_found_empty_changes_nothing(tmp_path) -> None:
+    """``lib`` built, then ``lib/b`` (a collection: a disk mounted there, not mounted now) holds
+    only what systems leave in folders: its contracts are not dropped, though they are fewer
+    than half, unless ``replace``. A new collection folder still empty says nothing, and one
+    deleted on purpose drops its contracts as any file that is gone."""
+    lib, idx = tmp_path / "lib", tmp_path / "idx"
+    lease_b = dict(LEASE, key="lease-b")
+    write_corpus(lib / "a", MAINT, LEASE)
+    write_corpus(lib / "b", lease_b)
+    build_index([lib], idx, fast_encoder(), parse=parse_json, progress=False)
+    live = store.current_generation(idx)
+    away = tmp_path / "unmounted"
+    (lib / "b").rename(away)
+    (lib / "b").mkdir()
+    for junk in (".DS_Store", "Thumbs.db", "desktop.ini", "~$lease-b.txt"):
+        (lib / "b" / junk).write_bytes(b"\0" * 16)
+    (lib / "c").mkdir()  # a new customer's folder, nothing in it yet
+    for sources in (None, [lib]):
+        with pytest.raises(WouldDropError) as refused:
+            build_index(sources, idx, fast_encoder(), parse=parse_json, progress=False)
+        err = refused.value
+        assert (err.dropped, err.empty, err.missing_roots, err.empty_roots,
+                err.empty_collections) == (("lease-b.txt",), False, (), (), (str(lib / "b"),))
+        assert (f"{lib / 'b'}, the folder of its collection b, is an empty folder now"
+                in str(err)) and "more than half" not in str(err)
+        assert store.current_generation(idx) == live
+    report = build_index(None, idx, fast_encoder(), parse=parse_json, progress=False,
+                         replace=True)  # emptied on purpose
+    assert (report.contracts, report.dropped) == (2, (str(lib.resolve() / "b" / "lease-b.txt"),))
+    assert report.failed == ((str(lib / "b"), "empty folder: nothing to index"),)
+    report = build_index(None, idx, fast_encoder(), parse=parse_json, progress=False)
+    assert report.written and report.failed == ()  # held no more: nothing to say
+    # the folder back, then deleted on purpose: an ordinary drop (one of three)
+    shutil.rmtree(lib / "b")
+    away.rename(lib / "b")
+    assert build_index(None, idx, fast_encoder(), parse=parse_json,
+                       progress=False).contracts == 3
+    shutil.rmtree(lib / "b")
+    report = build_index(None, idx, fast_encoder(), parse=parse_json, progress=False)
+    assert (report.contracts, report.failed) == (2, ())
 
 
 @pytest.mark.parametrize("first_by_link", [True, False])

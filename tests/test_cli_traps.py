@@ -28,6 +28,30 @@ def test_a_mistyped_source_changes_nothing(lib: Path, idx: Path, tmp_path: Path)
     assert len(proc.stderr.splitlines()) == 1 and snapshot(idx) == before
 
 
+def test_a_symbolic_link_loop_is_said_to_be_one(idx: Path, tmp_path: Path) -> None:
+    """A link that leads back to itself (``contracts -> contracts``, or round two links) is
+    there: "no such file or folder" sent the user looking for a typo."""
+    (tmp_path / "contracts").symlink_to("contracts")
+    (tmp_path / "one").symlink_to("two")
+    (tmp_path / "two").symlink_to("one")
+    before = snapshot(idx)
+    for loop in ("contracts", "one"):
+        path = tmp_path / loop
+        proc = run(tmp_path, "index", "build", str(path), "--index", str(idx))
+        assert proc.returncode == 2 and snapshot(idx) == before
+        assert last_line(proc) == (f"contractbot: {path} is a symbolic link that leads back "
+                                   "to itself (a loop), not a file or folder; the index is "
+                                   "unchanged")
+    both = run(tmp_path, "index", "build", str(tmp_path / "contracts"), str(tmp_path / "gone"),
+               "--index", str(idx))
+    assert both.returncode == 2 and last_line(both) == (
+        f"contractbot: no such file or folder: {tmp_path / 'gone'}; {tmp_path / 'contracts'} is "
+        "a symbolic link that leads back to itself (a loop), not a file or folder; the index "
+        "is unchanged")
+    parse = run(tmp_path, "parse", str(tmp_path / "contracts"))
+    assert parse.returncode == 2 and "(a loop)" in last_line(parse)
+
+
 def test_a_mistyped_source_of_a_first_build_says_nothing_was_built(lib: Path,
                                                                    tmp_path: Path) -> None:
     idx = tmp_path / "new"  # no index yet: there is none to be "unchanged"
@@ -71,6 +95,36 @@ def test_an_empty_folder_says_so_and_changes_nothing(idx: Path, tmp_path: Path) 
     assert fresh.returncode == 4 and "empty folder" in fresh.stderr
     assert "no index was written" in fresh.stdout and "Traceback" not in fresh.stderr
     assert not (tmp_path / "new").exists()  # nor a folder with a lock file in it
+
+
+def test_a_collection_folder_found_empty_changes_nothing(shared: Path, tmp_path: Path) -> None:
+    """``lib`` built, then ``lib/customer-a`` holds only Thumbs.db and an Office lock file (a
+    disk not mounted there, a sync that emptied it): its contract is one of three, but the
+    build, and the script, refuse to drop it, naming the folder and what to do."""
+    lib, idx = tmp_path / "lib", tmp_path / "idx"
+    for folder, names in (("customer-a", ("cs-upgrade",)),
+                          ("customer-b", ("cs-maintenance", "ecommerce-cs-upgrade"))):
+        (lib / folder).mkdir(parents=True)
+        for name in names:
+            shutil.copy(shared / "contracts" / f"{name}.txt", lib / folder)
+    assert run(tmp_path, "index", "build", str(lib), "--index", str(idx)).returncode == 0
+    before = snapshot(idx)
+    (lib / "customer-a" / "cs-upgrade.txt").rename(tmp_path / "cs-upgrade.txt")
+    (lib / "customer-a" / "Thumbs.db").write_bytes(b"\0" * 64)
+    (lib / "customer-a" / "~$cs-upgrade.docx").write_bytes(b"\0" * 162)
+    emptied = lib / "customer-a"
+    proc = run(tmp_path, "index", "build", "--index", str(idx))
+    assert proc.returncode == 5 and snapshot(idx) == before
+    assert proc.stderr.splitlines()[0] == "customer-a: empty folder: nothing to index"
+    assert len(proc.stderr.splitlines()) == 2  # Thumbs.db and ~$… are no sources to name
+    assert last_line(proc) == (
+        "contractbot: this build would drop 1 of the index's 3 contracts (cs-upgrade.txt); "
+        f"{emptied}, the folder of its collection customer-a, is an empty folder now (a disk "
+        "that is not mounted?). The index is unchanged: pass --replace to allow it, or put the "
+        "folder's contracts back (mount its disk) and build again")
+    script = run(tmp_path, "--index", str(idx), cmd=[str(ROOT / "scripts" / "rebuild_index.py")])
+    assert script.returncode == 5 and snapshot(idx) == before
+    assert "the folder of its collection customer-a" in last_line(script, "rebuild_index:")
 
 
 def test_another_encoder_setting_changes_nothing(idx: Path, tmp_path: Path) -> None:

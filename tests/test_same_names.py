@@ -5,13 +5,20 @@ change, and a name two reachable contracts share is refused with the names to ch
 from __future__ import annotations
 
 import json
+import shutil
 from pathlib import Path
 
 import pytest
-from index_corpus import LEASE, MAINT, fast_encoder, parse_json, write_corpus
+from index_corpus import FAST_ENCODER, LEASE, MAINT, fast_encoder, parse_json, write_corpus
 
 from bot.cli import main
-from index import AmbiguousContractError, Searcher, UnknownContractError, index_status
+from index import (
+    AmbiguousContractError,
+    Searcher,
+    UnknownContractError,
+    build_from_sources,
+    index_status,
+)
 from index.build import build_index
 
 A, B = frozenset({"customer-a"}), frozenset({"customer-b"})
@@ -108,3 +115,28 @@ def test_one_collection_still_holds_one_file_of_a_name(tmp_path: Path) -> None:
                          progress=False)
     assert [(Path(s).name, r) for s, r in report.failed] == [
         ("合同.txt", "another source of its collection already has the contract name 合同")]
+
+
+def test_a_file_named_as_an_unchanged_one_is_refused_before_it_is_read(shared: Path,
+                                                                     tmp_path: Path) -> None:
+    """customer-a/cs-upgrade.md put beside the indexed, unchanged cs-upgrade.txt cannot be
+    indexed whatever it holds: it is refused on its name, not read and embedded first (a big
+    scan took minutes with e5-small for nothing). Reading this one would have said it is no
+    contract."""
+    lib, idx = tmp_path / "lib", tmp_path / "idx"
+    (lib / "customer-a").mkdir(parents=True)
+    shutil.copy(shared / "contracts" / "cs-upgrade.txt", lib / "customer-a")
+    assert build_from_sources([lib], idx, FAST_ENCODER, progress=False).exit_code == 0
+    (lib / "customer-a" / "cs-upgrade.md").write_text("会议纪要：下周讨论升级方案。", "utf-8")
+    report = build_from_sources([lib], idx, FAST_ENCODER, progress=False)
+    assert [(Path(s).name, r) for s, r in report.failed] == [
+        ("cs-upgrade.md", "another source of its collection already has the contract name "
+                          "cs-upgrade")]
+    assert (report.contracts, report.reused, report.parsed) == (1, 1, 0)
+    # changed, the file indexed before is read again, and keeps its name: the other one,
+    # read as well, is still refused
+    with (lib / "customer-a" / "cs-upgrade.txt").open("a", encoding="utf-8") as f:
+        f.write("\n")
+    report = build_from_sources([lib], idx, FAST_ENCODER, progress=False)
+    assert [Path(s).name for s, _ in report.failed] == ["cs-upgrade.md"]
+    assert [s.contract for s in index_status(idx).sources] == ["cs-upgrade"]

@@ -16,10 +16,10 @@ from .pipeline import (
 )
 from .plan import Parser
 from .report import BuildReport
-from .sources import collect_sources
+from .sources import collect_sources, missing_sources, not_a_source
 
 __all__ = ["DEFAULT_COLLECTION", "TEXT_VERSION", "BuildReport", "BuildStopped",
            "ClusterAddressError", "ClusterError", "Limits", "Parser", "Reading",
            "build_from_sources", "build_index", "cluster_address",
-           "collect_sources", "collection_of", "contract_parser", "read_contracts",
-           "redone_after_upgrade"]
+           "collect_sources", "collection_of", "contract_parser", "missing_sources",
+           "not_a_source", "read_contracts", "redone_after_upgrade"]

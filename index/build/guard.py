@@ -5,8 +5,10 @@ mistyped path, an empty folder, one folder of a two-folder library) never costs 
 - A root that does not exist stops the build (MissingSourceError).
 - A build that would leave the index empty, drop more than half of its contracts, or drop the
   contracts of a source root it remembers that this build leaves out (one folder of a
-  two-folder library) stops (WouldDropError) unless ``replace`` says that is what the user
-  wants. Dropping what disappeared from the sources themselves is an ordinary rebuild.
+  two-folder library) or finds empty, or of a collection folder it finds empty
+  (``lib/customer-a``, a disk not mounted there), stops (WouldDropError) unless ``replace``
+  says that is what the user wants. Dropping what disappeared from the sources themselves is
+  an ordinary rebuild.
 - A build with another encoder than the live index's stops (WouldChangeEncoderError) unless
   ``replace``.
 - A build that would put a file the index holds in another collection than it is in (the
@@ -24,7 +26,6 @@ from pathlib import Path
 
 from ..errors import (
     IndexDamagedError,
-    MissingSourceError,
     NoIndexToRebuildError,
     NoSourcesError,
     WouldChangeEncoderError,
@@ -41,7 +42,7 @@ from ..store import (
     remembered_roots,
     require_generation,
 )
-from .sources import EMPTY_FOLDER
+from .sources import EMPTY_FOLDER, missing_sources
 
 
 def live_manifest(index_dir: Path) -> Manifest | None:
@@ -78,9 +79,9 @@ def resolve_roots(sources: Sequence[Path] | None, index_dir: Path) -> tuple[Path
         roots = [Path(s) for s in sources]
         if not roots:
             raise NoSourcesError("no sources given")
-    missing = tuple(str(r) for r in roots if not r.exists())
+    missing = [r for r in roots if not r.exists()]
     if missing:
-        raise MissingSourceError(missing)
+        raise missing_sources(missing)
     own = index_dir.resolve()
     for root in roots:  # an index inside a source folder is fine, and the other way round
         if root.resolve() == own:
@@ -106,6 +107,17 @@ def dropped_sources(kept: Collection[str], live: Manifest | None) -> tuple[Sourc
     return tuple(s for s in live.sources if s.contract not in kept) if live else ()
 
 
+def held_empty(folders: Sequence[Path], live: Manifest | None) -> tuple[tuple[str, str], ...]:
+    """(folder, EMPTY_FOLDER) for each of the empty collection folders ``folders`` under which
+    the index ``live`` holds a contract: a failure of the build that the rule on dropping
+    refuses. One whose collection the index does not hold (a new customer's folder, not
+    filled yet) is nothing to say."""
+    held = [Path(s.source) for s in live.sources] if live is not None else []
+    return tuple((str(f), EMPTY_FOLDER) for f in folders
+                 if any(_under(s, p) for s in held
+                        for p in (Path(os.path.abspath(f)), f.resolve())))
+
+
 def check_encoder(live: Manifest | None, encoder: str, *, replace: bool) -> None:
     """WouldChangeEncoderError when the live index holds contracts embedded with another
     encoder than ``encoder``, unless ``replace``: an encoder set differently by mistake (another
@@ -120,8 +132,9 @@ def check_drops(kept: Collection[str], live: Manifest | None, *, roots: Sequence
                 replace: bool, failed: Sequence[tuple[str, str]] = ()) -> None:
     """WouldDropError unless keeping the contracts ``kept`` (keys) is safe: the index would not
     be left empty, at most half of its contracts would go, and none would go because a root
-    it remembers is left out of this build or is an empty folder now (a disk not mounted: an
-    ordinary build never empties a source it remembers). ``replace`` allows all of these.
+    it remembers is left out of this build or is an empty folder now, or because a collection
+    folder is (a disk not mounted: an ordinary build never empties a source it remembers).
+    ``replace`` allows all of these.
     ``failed`` (files this build could not index, and sources it found empty) travel with the
     error."""
     refusal = drop_refusal(kept, live, roots=roots, replace=replace, failed=failed)
@@ -149,14 +162,22 @@ def drop_refusal(kept: Collection[str], live: Manifest | None, *, roots: Sequenc
     lost_roots = tuple(str(r) for r in left_out
                        if any(_under(Path(s.source), p) for s in dropped
                               for p in (r, r.resolve())))
+    # a collection folder found empty (lib/customer-a of lib) whose contracts would go
+    given = {os.path.abspath(r) for r in roots}
+    collections = tuple(dict.fromkeys(
+        s for s, reason in failed if reason == EMPTY_FOLDER and os.path.abspath(s) not in given
+        and any(_under(Path(d.source), p) for d in dropped
+                for p in (Path(os.path.abspath(s)), Path(s).resolve()))))
     empty = not kept
-    if not empty and 2 * len(dropped) <= len(live.sources) and not lost_roots:
+    if (not empty and 2 * len(dropped) <= len(live.sources) and not lost_roots
+            and not collections):
         return None
     emptied = tuple(r for r in lost_roots if os.path.abspath(r) in found_empty)
     missing = tuple(r for r in lost_roots if r not in emptied)
     return WouldDropError(tuple(Path(s.source).name for s in dropped), len(live.sources),
                           empty=empty, failed=tuple(failed), missing_roots=missing,
                           empty_roots=() if empty else emptied,
+                          empty_collections=() if empty else collections,
                           keys=tuple(s.contract for s in dropped))
 
 

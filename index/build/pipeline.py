@@ -22,7 +22,7 @@ from pathlib import Path
 
 from ..errors import IndexDamagedError
 from ..models import Contract
-from ..parse import contract_key
+from ..parse import contract_key, drop_stray_writes
 from ..store import (
     Manifest,
     SourceEntry,
@@ -53,6 +53,7 @@ from .guard import (
     check_moves,
     drop_refusal,
     dropped_sources,
+    held_empty,
     live_manifest,
     move_refusal,
     resolve_roots,
@@ -66,7 +67,7 @@ from .progress import BuildProgress
 from .report import BuildReport
 from .rows import Rows, make_rows
 from .runner import Runner
-from .sources import collect_sources
+from .sources import collect_sources, empty_collections
 from .write import new_generation_name, write_generation
 
 # Bump when the texts we index change (search/embedding text, normalisation): a build then
@@ -167,6 +168,7 @@ class _Options:
 def _build(roots: Sequence[Path], index_dir: Path, encoder: Encoder, options: _Options,
            runner: Runner | None) -> BuildReport:
     require_writable(index_dir)  # before any work: a read-only folder failed at the switch
+    drop_stray_writes(ocr_cache_dir(index_dir))  # what OCR's killed writes left in its cache
     progress = BuildProgress(options.progress)
     parse, salt = options.parse, options.salt
     if parse is None:
@@ -198,6 +200,9 @@ def _build_with(roots: Sequence[Path], index_dir: Path, encoder: Encoder, option
             guarded = newest_readable_manifest(index_dir)
         recorded = root_names(roots)
         check_encoder(guarded, encoder.name, replace=options.replace)
+        # a collection folder found empty whose contracts the index holds: a failure of this
+        # build, which the rule on dropping refuses (one not held yet is nothing to say)
+        missing = [*missing, *held_empty(empty_collections(roots, files, missing), guarded)]
         # the standard parser's keys are known from the names: a build refused on them is
         # refused below whatever reading gives; its files are still read (each one that cannot
         # be is named) but none of their texts is embedded
@@ -232,7 +237,8 @@ def _build_with(roots: Sequence[Path], index_dir: Path, encoder: Encoder, option
         plan = plan_build(files, previous, parse, salt=salt, failed=missing,
                           progress=options.progress, reader=reader, collection=collection,
                           known_keys=known,
-                          indexed=_indexed(index_dir, guarded) if previous is None else None)
+                          indexed=_indexed(index_dir, guarded) if previous is None else None,
+                          stem_of=contract_key if options.parse is None else None)
         plan = assign_collections(plan, list(roots))
         kept = {item.contract.key for item in plan.items}
         check_drops(kept, guarded, roots=recorded, replace=options.replace,

@@ -84,7 +84,8 @@ def plan_build(files: Sequence[Path], previous: Previous | None, parse: Parser |
                progress: bool | None = None, reader: Reader | None = None,
                collection: Callable[[Path], str] = lambda _: DEFAULT_COLLECTION,
                known_keys: Mapping[str, str] | None = None,
-               indexed: Indexed | None = None) -> BuildPlan:
+               indexed: Indexed | None = None,
+               stem_of: Callable[[Path], str] | None = None) -> BuildPlan:
     """Reuse or parse each file; ``failed`` are earlier failures (missing sources) to keep.
 
     Each contract is keyed by ``keys.assign_keys``: ``collection`` tells a file's collection,
@@ -93,7 +94,11 @@ def plan_build(files: Sequence[Path], previous: Previous | None, parse: Parser |
     The files to parse are read by ``reader`` (worker processes: in parallel, each within its
     limits) or, without one, by ``parse`` here, one after the other. A file that is still
     there but cannot be read keeps what ``previous`` has of it or, with no ``previous`` to
-    carry rows from, what ``indexed`` gives of it, indexed again."""
+    carry rows from, what ``indexed`` gives of it, indexed again.
+
+    ``stem_of`` tells the key stem a file's contract will have from its name (the standard
+    parser's): a file that would clash with an unchanged one of its collection is refused
+    before it is read, so nothing of it is read or embedded for nothing."""
     failures = list(failed)
     known_keys = known_keys or {}
     triaged: list[Reused | tuple[Path, str]] = []
@@ -113,6 +118,8 @@ def plan_build(files: Sequence[Path], previous: Previous | None, parse: Parser |
             triaged.append(Reused(path, old, digest, previous.rows_of.get(old.key, ())))
         else:
             triaged.append((path, digest))
+    clashed = _certain_clashes(triaged, stem_of, collection, known_keys)
+    triaged = [t for t in triaged if isinstance(t, Reused) or t[0] not in clashed]
     to_read = [t[0] for t in triaged if isinstance(t, tuple)]
     if reader is not None:
         read = reader(to_read)
@@ -136,11 +143,11 @@ def plan_build(files: Sequence[Path], previous: Previous | None, parse: Parser |
     before.update((str(i.path.resolve()), i.contract.key) for i in ready if isinstance(i, Reused))
     keyed = assign_keys([Named(str(i.path.resolve()), collection(i.path),
                                key_stem(i.contract.key)) for i in ready], before)
+    failures.extend((str(path), _clash(stem)) for path, stem in clashed.items())
     items: list[Reused | Parsed] = []
     for one, key in zip(ready, keyed, strict=True):
         if key is None or (isinstance(one, Reused) and key != one.contract.key):
-            failures.append((str(one.path), "another source of its collection already has "
-                                            f"the contract name {key_stem(one.contract.key)}"))
+            failures.append((str(one.path), _clash(key_stem(one.contract.key))))
         elif isinstance(one, Parsed):
             items.append(replace(one, contract=one.contract.rekeyed(key)))
         else:
@@ -150,6 +157,33 @@ def plan_build(files: Sequence[Path], previous: Previous | None, parse: Parser |
         (source, note) for source, reason in failures
         if (note := _keep_unread(source, reason, previous, indexed, keys, items)) is not None]
     return BuildPlan(tuple(items), tuple(failures), tuple(kept))
+
+
+def _clash(stem: str) -> str:
+    """Why a file whose collection has another file of its contract's name is not indexed."""
+    return f"another source of its collection already has the contract name {stem}"
+
+
+def _certain_clashes(triaged: Sequence[Reused | tuple[Path, str]],
+                     stem_of: Callable[[Path], str] | None, collection: Callable[[Path], str],
+                     known_keys: Mapping[str, str]) -> dict[Path, str]:
+    """The files to read (with their stem) that ``keys.assign_keys`` refuses whatever reading
+    gives, told by their names (``stem_of``): an unchanged file of their collection, carried
+    over with its key, has their stem, and they had no key of that stem before (which might
+    win it). None without ``stem_of``: another parser's keys are known once it has read."""
+    if stem_of is None:
+        return {}
+    held = {(collection(t.path), key_stem(t.contract.key)) for t in triaged
+            if isinstance(t, Reused)}
+    out: dict[Path, str] = {}
+    for item in triaged:
+        if isinstance(item, Reused):
+            continue
+        path, stem = item[0], stem_of(item[0])
+        old = known_keys.get(str(path.resolve()))
+        if (collection(path), stem) in held and (old is None or key_stem(old) != stem):
+            out[path] = stem
+    return out
 
 
 def _keep_unread(source: str, reason: str, previous: Previous | None, indexed: Indexed | None,

@@ -18,6 +18,8 @@ import contextlib
 import hashlib
 import json
 import os
+import re
+import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -29,6 +31,11 @@ PageProgress = Callable[[int, int], None]  # (pages done, pages of this source)
 # 2: the cells of ruled tables (OcrPage.tables); 3: sheets flattened; 4: cells merged down
 _CACHE_FORMAT = 4
 _EARLIER_FORMATS = (3, 2, 1)  # their pages are used where the image reads the same now
+# a cache file is written whole under this name, then renamed into place (``_write``)
+_TEMPORARY = re.compile(r"\.([0-9a-f]{32})\.([0-9]+)\.tmp")
+# seconds after which a temporary file is taken for one a killed writer left: once its
+# process is gone (the write takes a moment), or whoever wrote it (another machine's process)
+STRAY_AFTER, ABANDONED_AFTER = 60.0, 3600.0
 
 
 @dataclass(frozen=True)
@@ -145,7 +152,7 @@ def _cache_text(pages: dict[int, OcrPage], unchecked: set[int]) -> str:
 
 def _write(folder: Path, key: str, text: str) -> None:
     """Write a cache file whole under a temporary name, then rename it into place."""
-    tmp = folder / f".{key}.{os.getpid()}.tmp"
+    tmp = folder / f".{key}.{os.getpid()}.tmp"  # _TEMPORARY
     try:
         folder.mkdir(parents=True, exist_ok=True)
         tmp.write_text(text, "utf-8")
@@ -153,3 +160,42 @@ def _write(folder: Path, key: str, text: str) -> None:
     except OSError:  # a read-only index: OCR still works, only slower next time
         with contextlib.suppress(OSError):
             tmp.unlink(missing_ok=True)
+
+
+def drop_stray_writes(folder: Path, *, now: float | None = None) -> tuple[str, ...]:
+    """Remove the temporary files (``.<key>.<pid>.tmp``) that processes killed while writing to
+    the cache ``folder`` left, and return their names: those of a process that is gone, older
+    than STRAY_AFTER, and any older than ABANDONED_AFTER. A file another process is writing
+    now (a build's worker, ``contractbot parse``, the bot reading an upload) is kept: its
+    process runs and its file is seconds old. Nothing else in the folder is touched."""
+    now = time.time() if now is None else now
+    removed = []
+    try:
+        entries = list(os.scandir(folder))
+    except OSError:  # no cache yet, or one this user cannot list
+        return ()
+    for entry in entries:
+        found = _TEMPORARY.fullmatch(entry.name)
+        try:
+            if found is None or not entry.is_file(follow_symlinks=False):
+                continue
+            age = now - entry.stat(follow_symlinks=False).st_mtime
+            if age > ABANDONED_AFTER or (age > STRAY_AFTER and not _running(int(found[2]))):
+                os.unlink(entry.path)
+                removed.append(entry.name)
+        except OSError:  # gone meanwhile, or another user's: left to them
+            continue
+    return tuple(removed)
+
+
+def _running(pid: int) -> bool:
+    """Whether a process ``pid`` runs on this machine (when unsure: yes)."""
+    if pid <= 0:
+        return False
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except (OSError, OverflowError):  # another user's (EPERM), or no such number here
+        return True
+    return True
