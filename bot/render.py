@@ -10,17 +10,22 @@ from index import to_script
 from .compose import BLANK_FLAG, ComposedAnswer, quote_text
 
 LIMIT = 4096
+MIN_ROOM = 1000  # characters of a clause's text a message holds, whatever its heading
+HEADING_CHARS = 400  # a heading line longer than this (a title of a whole line) is cut
 _SENTENCE = re.compile(r"(?<=[。！？；!?;\n])")
 
 
 def _split_long(text: str, room: int) -> list[str]:
-    """Cut a plain text into parts of at most ``room`` escaped characters, at sentence ends."""
+    """Cut a plain text into parts of at most ``room`` escaped characters, at sentence ends
+    (at least ``MIN_ROOM`` and one character a part: a heading or note that leaves less room
+    makes a part too long for Telegram, which is refused and said, never an endless loop)."""
+    room = max(room, MIN_ROOM)
     parts: list[str] = []
     current = ""
     for piece in (s for s in _SENTENCE.split(text) if s):
         while len(escape(piece)) > room:  # one sentence longer than the room: hard cut
             cut = room
-            while len(escape(piece[:cut])) > room:
+            while cut > 1 and len(escape(piece[:cut])) > room:
                 cut -= 1
             if current:
                 parts.append(current)
@@ -36,6 +41,11 @@ def _split_long(text: str, room: int) -> list[str]:
     return parts
 
 
+def _cut(text: str, limit: int) -> str:
+    """``text``, or its first ``limit`` - 1 characters and "…"."""
+    return text if len(text) <= limit else text[:limit - 1] + "…"
+
+
 def clause_blocks(answer: ComposedAnswer) -> list[str]:
     """One HTML block per clause (heading in bold, text in a blockquote), the notes (a cited
     number not found, who 甲方/乙方 are) at the head of the clause they precede, so that a
@@ -49,7 +59,8 @@ def clause_blocks(answer: ComposedAnswer) -> list[str]:
         for hit in group.hits:
             head = "".join(f"<i>{escape(n)}</i>\n\n" for n in notes)
             notes = []
-            head += f"<b>{escape(hit.heading)}</b>"
+            heading = _cut(hit.heading, HEADING_CHARS)
+            head += f"<b>{escape(heading)}</b>"
             if hit.also:
                 head += f"\n{escape(hit.also)}"
             tail = f"\n{escape(flag)}" if hit.blank else ""
@@ -61,7 +72,7 @@ def clause_blocks(answer: ComposedAnswer) -> list[str]:
                 continue
             room = LIMIT - len(head) - len(tail) - len("\n<blockquote></blockquote>") - 8
             for i, part in enumerate(_split_long(text, room)):
-                lead = head if i == 0 else f"<b>{escape(hit.heading)}</b>"
+                lead = head if i == 0 else f"<b>{escape(heading)}</b>"
                 blocks.append(f"{lead}\n<blockquote>{escape(part)}</blockquote>")
             if tail:
                 blocks[-1] += tail

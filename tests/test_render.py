@@ -85,6 +85,28 @@ def test_the_other_files_of_a_clause_are_escaped_and_leave_its_message_room() ->
     assert sum("相同条款" in m for m in messages) == 1
 
 
+def test_a_heading_too_long_for_a_message_is_cut_and_the_clause_still_split() -> None:
+    """A heading of 5,000 characters over a long clause (none is that long today: titles,
+    file names and questions are bounded): it is cut to 400, and the clause split into
+    messages Telegram takes; a heading that left the clause no room looped for ever."""
+    import threading
+
+    hits = (Hit(Clause("a", "7.1", None, None, "乙方应按约定提供服务。" * 600),
+                "长" * 5000 + "合同", 1.0),)
+    out: list[list[str]] = []
+    worker = threading.Thread(target=lambda: out.append(
+        render_answer(compose(SearchResult("乙方的义务", hits)))), daemon=True)
+    worker.start()
+    worker.join(20)
+    assert out, "rendering did not end"
+    [messages] = out
+    assert len(messages) >= 2
+    for msg in messages:
+        assert len(msg) <= LIMIT
+        assert html_errors(msg) == []
+        assert msg.startswith("<b>《" + "长" * 398 + "…</b>")  # 400 characters
+
+
 def test_blank_flag_rendered() -> None:
     [msg] = render_answer(compose(result("违约金为合同总额的____%。")))
     assert "（合同此处未填写）" in msg
