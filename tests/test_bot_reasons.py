@@ -57,6 +57,11 @@ def _template(node: ast.expr, module: ast.Module) -> Iterator[str]:
             yield from (t for a in node.args[1:] for t in _template(a, module))
         elif isinstance(func, ast.Name) and func.id == "tuple":
             yield from (t for a in node.args for t in _template(a, module))
+        elif isinstance(func, ast.Name):  # a function of the module that words the reason
+            for fn in ast.walk(module):
+                if isinstance(fn, ast.FunctionDef) and fn.name == func.id:
+                    yield from (t for n in ast.walk(fn) if isinstance(n, ast.Return)
+                                and n.value is not None for t in _template(n.value, module))
     elif isinstance(node, (ast.GeneratorExp, ast.ListComp)):
         yield from _template(node.elt, module)
 
@@ -126,7 +131,8 @@ def index_reasons() -> set[str]:
     for path in files:
         module = ast.parse(path.read_text(encoding="utf-8"))
         for node in _said(module):
-            found.update(t for t in _template(node, module) if t.strip())
+            found.update(t for t in _template(node, module)
+                         if any(ch.isalpha() for ch in t.replace("{}", "")))  # words, not values
     return found
 
 
