@@ -183,3 +183,15 @@ def test_a_pdf_category_merged_down_names_every_row_it_spans(tmp_path: Path) -> 
         "采购清单如下：", "类别：硬件设备；名称：服务器；数量：2；单价：50000",
         "类别：硬件设备；名称：交换机；数量：4；单价：8000",
         "类别：软件；名称：操作系统授权；数量：2；单价：3000"]
+
+
+def test_one_character_values_on_rows_no_rule_parts_stay_a_column() -> None:
+    """Two rows of a first column of single characters (rows of different widths, so not one
+    row over two lines), no rule between them: the column is not one merged cell."""
+    text = "\n".join([
+        "┌─┬────┬────┐",
+        "│甲│名称　　│华东公司│",
+        "│乙│华西公司│",
+        "└─┴────┴────┘",
+    ])
+    assert box_tables(text).split("\n") == ["甲：名称；华东公司", "乙：华西公司"]
