@@ -195,3 +195,15 @@ def test_one_character_values_on_rows_no_rule_parts_stay_a_column() -> None:
         "└─┴────┴────┘",
     ])
     assert box_tables(text).split("\n") == ["甲：名称；华东公司", "乙：华西公司"]
+
+
+def test_digits_down_a_merged_first_column_are_no_title() -> None:
+    """Only Chinese written down a merged first column names its rows: 1/2/3 is not a party."""
+    text = "\n".join([
+        "┌─┬──┬──┐",
+        "│1│名称│华东│",
+        "│2├──┼──┤",
+        "│3│地址│上海│",
+        "└─┴──┴──┘",
+    ])
+    assert box_tables(text).split("\n") == ["1：名称；华东", "3：地址；上海"]
