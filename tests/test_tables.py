@@ -207,3 +207,13 @@ def test_digits_down_a_merged_first_column_are_no_title() -> None:
         "└─┴──┴──┘",
     ])
     assert box_tables(text).split("\n") == ["1：名称；华东", "3：地址；上海"]
+
+
+def test_a_first_column_written_down_it_in_a_table_without_a_bottom_rule() -> None:
+    text = "\n".join([
+        "┌─┬────┬────┐",
+        "│委│名　称　│（签章）│",
+        "│托├────┼────┤",
+        "│方│联系人　│张三　　│",
+    ])
+    assert box_tables(text).split("\n") == ["委托方", "名称：（签章）", "联系人：张三"]
