@@ -184,3 +184,18 @@ def test_an_annex_heading_without_title_takes_it_from_the_list_of_annexes() -> N
     assert (c["附件2"].title, c["附件2 1"].chapter_title) == ("履约担保格式", "履约担保格式")
     assert c["附件2"].text.startswith("（发包人名称）：\n履约担保\n鉴于")
     assert c["附件1"].title == "工程项目一览表"  # its own heading's title
+
+
+def test_a_list_of_annexes_gives_titles_not_sentences_and_the_first_listing_wins() -> None:
+    from index.structure.tree import listed_annex_titles
+
+    assert listed_annex_titles("附件 3 ：见本合同第五条，双方确认\n") == {}
+    assert listed_annex_titles("附件 1 ：工程一览表\n附件 1 ：另一个表\n") == {1: "工程一览表"}
+
+
+def test_a_body_chapter_without_title_takes_no_annex_title() -> None:
+    """第八章 of the body has no title; 附件 8 of the list of annexes does not give it one."""
+    text = ("施工合同\n第八章\n第一条 工程名称为办公楼。\n第二条 本合同自签字之日起生效。\n"
+            "协议书附件：\n附件 8 ：履约担保格式\n")
+    c = _by_id(split_clauses(text, "x"))
+    assert (c["第一条"].chapter, c["第一条"].chapter_title) == ("第八章", None)

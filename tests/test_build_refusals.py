@@ -169,3 +169,15 @@ def test_a_folder_given_by_another_path_drops_a_deleted_file_as_usual(tmp_path,
 def test_an_empty_list_of_sources_is_refused(tmp_path) -> None:
     with pytest.raises(NoSourcesError, match="no sources given"):
         build_index([], tmp_path / "idx", fast_encoder(), parse=parse_json, progress=False)
+
+
+def test_a_library_named_through_a_link_has_no_empty_collection(tmp_path) -> None:
+    """``lib`` named by a symbolic link to it: its collection folders hold their files (found
+    where the link leads), and a second build says nothing of an empty folder."""
+    lib, idx, link = tmp_path / "lib", tmp_path / "idx", tmp_path / "link"
+    write_corpus(lib / "a", MAINT, LEASE)
+    write_corpus(lib / "b", dict(LEASE, key="lease-b"))
+    link.symlink_to(lib, target_is_directory=True)
+    build_index([link], idx, fast_encoder(), parse=parse_json, progress=False)
+    report = build_index([link], idx, fast_encoder(), parse=parse_json, progress=False)
+    assert (report.contracts, report.failed) == (3, ())

@@ -172,3 +172,12 @@ def test_real_pdf_specifics(real_pdfs) -> None:
         for line in doc.text.replace("\n\f", "\f").replace("\f", "\n").split("\n"):
             assert not re.search(r"[。；]第[一二三四五六七八九十]+条 ", line), line
             assert line.strip(), "a blank line"
+
+
+def test_undo_letter_spacing_of_fields_at_their_edges() -> None:
+    """A half-width colon spaced off, a party named with no colon or in more than two
+    characters, and a line that starts with a colon (left as it is)."""
+    assert undo_letter_spacing("身 份 证 号 码 :") == "身份证号码:"
+    assert undo_letter_spacing("出 租 方（甲方）") == "出租方（甲方）"
+    assert undo_letter_spacing("委 托 方（委托单位）：") == "委托方（委托单位）："
+    assert undo_letter_spacing("： 注 意") == "： 注 意"

@@ -183,3 +183,37 @@ def test_a_pdf_category_merged_down_names_every_row_it_spans(tmp_path: Path) -> 
         "采购清单如下：", "类别：硬件设备；名称：服务器；数量：2；单价：50000",
         "类别：硬件设备；名称：交换机；数量：4；单价：8000",
         "类别：软件；名称：操作系统授权；数量：2；单价：3000"]
+
+
+def test_one_character_values_on_rows_no_rule_parts_stay_a_column() -> None:
+    """Two rows of a first column of single characters (rows of different widths, so not one
+    row over two lines), no rule between them: the column is not one merged cell."""
+    text = "\n".join([
+        "┌─┬────┬────┐",
+        "│甲│名称　　│华东公司│",
+        "│乙│华西公司│",
+        "└─┴────┴────┘",
+    ])
+    assert box_tables(text).split("\n") == ["甲：名称；华东公司", "乙：华西公司"]
+
+
+def test_digits_down_a_merged_first_column_are_no_title() -> None:
+    """Only Chinese written down a merged first column names its rows: 1/2/3 is not a party."""
+    text = "\n".join([
+        "┌─┬──┬──┐",
+        "│1│名称│华东│",
+        "│2├──┼──┤",
+        "│3│地址│上海│",
+        "└─┴──┴──┘",
+    ])
+    assert box_tables(text).split("\n") == ["1：名称；华东", "3：地址；上海"]
+
+
+def test_a_first_column_written_down_it_in_a_table_without_a_bottom_rule() -> None:
+    text = "\n".join([
+        "┌─┬────┬────┐",
+        "│委│名　称　│（签章）│",
+        "│托├────┼────┤",
+        "│方│联系人　│张三　　│",
+    ])
+    assert box_tables(text).split("\n") == ["委托方", "名称：（签章）", "联系人：张三"]

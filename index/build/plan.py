@@ -24,6 +24,8 @@ from .sources import EMPTY_FOLDER
 
 KEPT_FILE = "the version indexed before is kept"
 KEPT_FOLDER = "the contracts indexed from it before are kept"
+# why a file whose collection has another file of its contract's name is not indexed
+CLASH_REASON = "another source of its collection already has the contract name {}"
 # ... when the build cannot reuse the previous generation: the clauses it stored are indexed
 # again (embedded with this build's encoder, tokenized with its tokenizer)
 AGAIN_FILE, AGAIN_FOLDER = "its clauses indexed again", "their clauses indexed again"
@@ -161,7 +163,7 @@ def plan_build(files: Sequence[Path], previous: Previous | None, parse: Parser |
 
 def _clash(stem: str) -> str:
     """Why a file whose collection has another file of its contract's name is not indexed."""
-    return f"another source of its collection already has the contract name {stem}"
+    return CLASH_REASON.format(stem)
 
 
 def _certain_clashes(triaged: Sequence[Reused | tuple[Path, str]],
