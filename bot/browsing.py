@@ -99,7 +99,7 @@ def _where(update: Update, chat: str, topic: str, general: str) -> str:
     return general if forum else chat
 
 
-def _scope_note(update: Update, infos: list[ContractInfo], scope: str, script: Script) -> str:
+def scope_note(update: Update, infos: list[ContractInfo], scope: str, script: Script) -> str:
     """The line that says /use limits this chat (or forum topic) to contract ``scope``."""
     used = next(c for c in infos if c.key == scope)
     note = _where(update, texts.SCOPE_NOTE, texts.SCOPE_NOTE_TOPIC, texts.SCOPE_NOTE_GENERAL)
@@ -152,7 +152,7 @@ async def cmd_contracts(update: Update, context: Ctx) -> None:
                                script, total=len(infos), page=page, pages=pages, next=page + 1))
     topic = topic_of(update)
     if (scope := reachable_scope(context, topic, searcher, access)) is not None:
-        lines.append(_scope_note(update, infos, scope, script))  # which one /use chose here
+        lines.append(scope_note(update, infos, scope, script))  # which one /use chose here
     for part in pack(lines, sep="\n"):
         await reply(msg, part)
 
@@ -221,7 +221,7 @@ async def cmd_clause(update: Update, context: Ctx) -> None:
     if not hits:
         missing = texts.say(texts.CLAUSE_MISSING, script, number=escape(number))
         if not chosen and scope is not None:  # say why: /use limits this chat or topic
-            missing += "\n" + _scope_note(update, infos, scope, script)
+            missing += "\n" + scope_note(update, infos, scope, script)
         await reply(msg, missing)
         return
     result = SearchResult(question=number, hits=tuple(hits))
