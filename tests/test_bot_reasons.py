@@ -101,7 +101,7 @@ def _said(module: ast.Module) -> Iterator[ast.expr]:
         if isinstance(node, ast.FunctionDef) and node.name == "reason":  # Failure.reason
             yield from (n.value for n in ast.walk(node)
                         if isinstance(n, ast.Return) and n.value is not None)
-        if isinstance(node, ast.FunctionDef) and node.name == "_file_problem":
+        if isinstance(node, ast.FunctionDef) and node.name in ("_file_problem", "_clash"):
             yield from (n.value for n in ast.walk(node)
                         if isinstance(n, ast.Return) and n.value is not None)
         if isinstance(node, (ast.Yield, ast.Return)) and isinstance(node.value, ast.Tuple) \
