@@ -163,9 +163,11 @@ def test_the_words_have_no_english_sentence_and_take_their_values() -> None:
      "图片太大（9000×9000 像素，上限 50 百万像素）",
      "圖片太大（9000×9000 像素，上限 50 百萬像素）"),
     ("unsupported file type '.xyz': send a PDF, DOCX or text file, or an image (PNG, JPEG, "
-     "TIFF, WEBP, BMP)",
-     "不支持 '.xyz' 类型的文件，请发送 PDF、DOCX、文本文件或图片（PNG、JPEG、TIFF、WEBP、BMP）",
-     "不支持 '.xyz' 類型的文件，請發送 PDF、DOCX、文本文件或圖片（PNG、JPEG、TIFF、WEBP、BMP）"),
+     "TIFF, WEBP, BMP, GIF)",
+     "不支持 '.xyz' 类型的文件，请发送 PDF、DOCX、文本文件或图片（PNG、JPEG、TIFF、WEBP、BMP、"
+     "GIF）",
+     "不支持 '.xyz' 類型的文件，請發送 PDF、DOCX、文本文件或圖片（PNG、JPEG、TIFF、WEBP、BMP、"
+     "GIF）"),
     ("clause 第一条 has 7,000 characters, more than 3,000: split into 3 parts",
      "条款 第一条 有 7,000 个字，超过 3,000 个，已分成 3 段",
      "條款 第一條 有 7,000 個字，超過 3,000 個，已分成 3 段"),
