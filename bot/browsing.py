@@ -120,12 +120,17 @@ def _not_one(infos: list[ContractInfo], chosen: list[ContractInfo], name: str,
 def _clause_target(infos: list[ContractInfo],
                    args: list[str]) -> tuple[list[ContractInfo], str]:
     """The contracts and the clause number of /clause's ``args``: the longest tail that
-    names contracts (房屋租赁合同 模板一), and the rest; a number written with spaces
-    (第 十三 条) when no tail names one."""
+    names contracts (房屋租赁合同 模板一), and the rest; else the longest head that names
+    them, as staff say it (劳动合同 第七条); a number written with spaces (第 十三 条) when
+    neither names one."""
     for start in range(1, len(args)):
         chosen = pick_contracts(infos, " ".join(args[start:]))
         if chosen:
             return chosen, " ".join(args[:start])
+    for end in range(len(args) - 1, 0, -1):
+        chosen = pick_contracts(infos, " ".join(args[:end]))
+        if chosen:
+            return chosen, " ".join(args[end:])
     return [], " ".join(args)
 
 
