@@ -99,7 +99,7 @@ def _where(update: Update, chat: str, topic: str, general: str) -> str:
     return general if forum else chat
 
 
-def _scope_note(update: Update, infos: list[ContractInfo], scope: str, script: Script) -> str:
+def scope_note(update: Update, infos: list[ContractInfo], scope: str, script: Script) -> str:
     """The line that says /use limits this chat (or forum topic) to contract ``scope``."""
     used = next(c for c in infos if c.key == scope)
     note = _where(update, texts.SCOPE_NOTE, texts.SCOPE_NOTE_TOPIC, texts.SCOPE_NOTE_GENERAL)
@@ -120,12 +120,17 @@ def _not_one(infos: list[ContractInfo], chosen: list[ContractInfo], name: str,
 def _clause_target(infos: list[ContractInfo],
                    args: list[str]) -> tuple[list[ContractInfo], str]:
     """The contracts and the clause number of /clause's ``args``: the longest tail that
-    names contracts (房屋租赁合同 模板一), and the rest; a number written with spaces
-    (第 十三 条) when no tail names one."""
+    names contracts (房屋租赁合同 模板一), and the rest; else the longest head that names
+    them, as staff say it (劳动合同 第七条); a number written with spaces (第 十三 条) when
+    neither names one."""
     for start in range(1, len(args)):
         chosen = pick_contracts(infos, " ".join(args[start:]))
         if chosen:
             return chosen, " ".join(args[:start])
+    for end in range(len(args) - 1, 0, -1):
+        chosen = pick_contracts(infos, " ".join(args[:end]))
+        if chosen:
+            return chosen, " ".join(args[end:])
     return [], " ".join(args)
 
 
@@ -152,7 +157,7 @@ async def cmd_contracts(update: Update, context: Ctx) -> None:
                                script, total=len(infos), page=page, pages=pages, next=page + 1))
     topic = topic_of(update)
     if (scope := reachable_scope(context, topic, searcher, access)) is not None:
-        lines.append(_scope_note(update, infos, scope, script))  # which one /use chose here
+        lines.append(scope_note(update, infos, scope, script))  # which one /use chose here
     for part in pack(lines, sep="\n"):
         await reply(msg, part)
 
@@ -221,7 +226,7 @@ async def cmd_clause(update: Update, context: Ctx) -> None:
     if not hits:
         missing = texts.say(texts.CLAUSE_MISSING, script, number=escape(number))
         if not chosen and scope is not None:  # say why: /use limits this chat or topic
-            missing += "\n" + _scope_note(update, infos, scope, script)
+            missing += "\n" + scope_note(update, infos, scope, script)
         await reply(msg, missing)
         return
     result = SearchResult(question=number, hits=tuple(hits))

@@ -52,8 +52,9 @@ WORDS: dict[str, str] = {
     "an archive or office file we do not read: send a PDF, DOCX or text":
         "这是无法读取的压缩包或办公文件，请发送 PDF、DOCX 或文本文件",
     ("unsupported file type {}: send a PDF, DOCX or text file, or an image (PNG, JPEG, TIFF, "
-     "WEBP, BMP)"):
-        "不支持 {0} 类型的文件，请发送 PDF、DOCX、文本文件或图片（PNG、JPEG、TIFF、WEBP、BMP）",
+     "WEBP, BMP, GIF)"):
+        ("不支持 {0} 类型的文件，请发送 PDF、DOCX、文本文件或图片"
+         "（PNG、JPEG、TIFF、WEBP、BMP、GIF）"),
     # what is inside
     "corrupt or truncated PDF": "PDF 文件已损坏或不完整",
     "encrypted PDF: it needs a password, save an unprotected copy":

@@ -74,3 +74,17 @@ async def test_contracts_says_which_contract_use_chose(tmp_path: Path) -> None:
         tmp_path, "/contracts", "/use lease-b", "/contracts", "/use all", "/contracts")
     assert scoped == listing + "\n本聊天只在《房屋租赁合同》（lease-b.txt）中查找；/use all 取消。"
     assert clear == listing
+
+
+async def test_clause_takes_the_contract_before_the_number_too(tmp_path: Path) -> None:
+    """Staff write the contract first, as they say it (劳动合同 第七条): /clause 劳动合同 第七条
+    was read as clause 劳动合同 of a contract named 第七条, and answered 没有收录名为 第七条
+    的合同. The contract may come first when no tail of the words names one."""
+    got = await replies(tmp_path, "/clause 软件维护服务合同 2.1", "/clause maint 2.1",
+                        "/clause 《房屋租賃契約書》 第一條", "/clause lease-b 第九条",
+                        "/clause 2.1 3")
+    assert got[0].startswith("<b>《软件维护服务合同》 第二章 响应时间 › 2.1</b>")
+    assert got[1] == got[0]
+    assert got[2].startswith("<b>《房屋租賃契約書》 第一條</b>")
+    assert got[3] == "没有找到条款 第九条。"
+    assert got[4] == got[0]  # the number first, as before

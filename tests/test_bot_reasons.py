@@ -106,7 +106,7 @@ def _said(module: ast.Module) -> Iterator[ast.expr]:
         if isinstance(node, ast.FunctionDef) and node.name == "reason":  # Failure.reason
             yield from (n.value for n in ast.walk(node)
                         if isinstance(n, ast.Return) and n.value is not None)
-        if isinstance(node, ast.FunctionDef) and node.name == "_file_problem":
+        if isinstance(node, ast.FunctionDef) and node.name in ("_file_problem", "_clash"):
             yield from (n.value for n in ast.walk(node)
                         if isinstance(n, ast.Return) and n.value is not None)
         if isinstance(node, (ast.Yield, ast.Return)) and isinstance(node.value, ast.Tuple) \
@@ -169,9 +169,11 @@ def test_the_words_have_no_english_sentence_and_take_their_values() -> None:
      "图片太大（9000×9000 像素，上限 50 百万像素）",
      "圖片太大（9000×9000 像素，上限 50 百萬像素）"),
     ("unsupported file type '.xyz': send a PDF, DOCX or text file, or an image (PNG, JPEG, "
-     "TIFF, WEBP, BMP)",
-     "不支持 '.xyz' 类型的文件，请发送 PDF、DOCX、文本文件或图片（PNG、JPEG、TIFF、WEBP、BMP）",
-     "不支持 '.xyz' 類型的文件，請發送 PDF、DOCX、文本文件或圖片（PNG、JPEG、TIFF、WEBP、BMP）"),
+     "TIFF, WEBP, BMP, GIF)",
+     "不支持 '.xyz' 类型的文件，请发送 PDF、DOCX、文本文件或图片（PNG、JPEG、TIFF、WEBP、BMP、"
+     "GIF）",
+     "不支持 '.xyz' 類型的文件，請發送 PDF、DOCX、文本文件或圖片（PNG、JPEG、TIFF、WEBP、BMP、"
+     "GIF）"),
     ("clause 第一条 has 7,000 characters, more than 3,000: split into 3 parts",
      "条款 第一条 有 7,000 个字，超过 3,000 个，已分成 3 段",
      "條款 第一條 有 7,000 個字，超過 3,000 個，已分成 3 段"),

@@ -7,6 +7,7 @@ from pathlib import Path
 from typing import Any
 
 from bot_helpers import message
+from index_corpus import LEASE, MAINT
 from test_bot_e2e import FORUM, reply_id, running_bot
 
 
@@ -91,3 +92,25 @@ async def test_a_contract_named_in_a_question_overrules_the_topics_use(tmp_path:
                             "<b>《在線客服系統升級服務合同》 第七章 質量保證 › 7.2</b>")
     assert "軟件維護服務合同" not in named
     assert "《軟件維護服務合同》" in unnamed and "在線客服" not in unnamed  # /use still holds
+
+
+async def test_a_question_the_use_contract_cannot_answer_says_where_it_looked(
+        tmp_path: Path) -> None:
+    """A topic kept for one contract (/use maint) where an agent asks for 第五条, which only
+    the lease has: the refusal said 没有找到第五条 and pointed to /contracts, as if no contract
+    had it. It now says, as /clause does, that the topic searches the /use contract only; a
+    question that names the lease in 《》 asks the lease and is not told so."""
+    async with running_bot(tmp_path, MAINT, LEASE) as api:
+        api.push("message", in_topic("/use maint", 1, 77))
+        await api.wait_for("sendMessage", 1)
+        for n, text in enumerate(("/ask 第五条", "/ask 第五條寫了什麼", "/ask 明天的天气怎么样",
+                                  "/ask 《房屋租赁合同》第九条"), 2):
+            api.push("message", in_topic(text, n, 77))
+            await api.wait_for("sendMessage", n)
+        replies = [s["text"] for s in api.sent()[1:]]
+    scope = "\n本话题只在《软件维护服务合同》中查找；/use all 取消。"
+    assert replies[0] == "没有找到第五条。\n可用 /contracts 查看已收录的合同。" + scope
+    assert replies[1] == ("沒有找到第五條。\n可用 /contracts 查看已收錄的合同。"
+                          "\n本話題只在《軟件維護服務合同》中查找；/use all 取消。")
+    assert replies[2] == "没有找到与问题相关的条款。\n可用 /contracts 查看已收录的合同。" + scope
+    assert replies[3] == "没有找到第九条。\n可用 /contracts 查看已收录的合同。"  # the lease asked

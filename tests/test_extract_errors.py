@@ -181,3 +181,17 @@ def test_an_iphone_photo_in_heic_is_named_with_what_to_do(tmp_path) -> None:
     with pytest.raises(UnsupportedFormatError) as err:
         extract_document(other)
     assert "an image (PNG, JPEG" in err.value.reason
+
+
+def test_an_unsupported_type_is_told_every_image_type_that_is_read(tmp_path) -> None:
+    """``unsupported file type '.xyz'`` listed PNG, JPEG, TIFF, WEBP and BMP: GIF, which is
+    read (README, and the bot's own list of what it takes), was left out."""
+    from index.ingest.image import IMAGE_SUFFIXES
+
+    other = tmp_path / "contract.xyz"
+    other.write_bytes("第一条".encode())
+    with pytest.raises(UnsupportedFormatError) as err:
+        extract_document(other)
+    named = str(err.value).rpartition("(")[2]
+    for suffix in IMAGE_SUFFIXES - {".jpg", ".tif"}:  # .jpeg and .tiff name them
+        assert suffix[1:].upper() in named, suffix

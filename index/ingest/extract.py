@@ -149,7 +149,7 @@ def _detect_kind(path: Path, head: bytes) -> str:
         return "text"
     raise UnsupportedFormatError(
         str(path), f"unsupported file type {suffix!r}: send a PDF, DOCX or text file, or an "
-                   "image (PNG, JPEG, TIFF, WEBP, BMP)"
+                   "image (PNG, JPEG, TIFF, WEBP, BMP, GIF)"
     )
 
 
