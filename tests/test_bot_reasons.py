@@ -57,11 +57,6 @@ def _template(node: ast.expr, module: ast.Module) -> Iterator[str]:
             yield from (t for a in node.args[1:] for t in _template(a, module))
         elif isinstance(func, ast.Name) and func.id == "tuple":
             yield from (t for a in node.args for t in _template(a, module))
-        elif isinstance(func, ast.Name):  # a function of the module that words the reason
-            for fn in ast.walk(module):
-                if isinstance(fn, ast.FunctionDef) and fn.name == func.id:
-                    yield from (t for n in ast.walk(fn) if isinstance(n, ast.Return)
-                                and n.value is not None for t in _template(n.value, module))
     elif isinstance(node, (ast.GeneratorExp, ast.ListComp)):
         yield from _template(node.elt, module)
 
@@ -106,7 +101,7 @@ def _said(module: ast.Module) -> Iterator[ast.expr]:
         if isinstance(node, ast.FunctionDef) and node.name == "reason":  # Failure.reason
             yield from (n.value for n in ast.walk(node)
                         if isinstance(n, ast.Return) and n.value is not None)
-        if isinstance(node, ast.FunctionDef) and node.name in ("_file_problem", "_clash"):
+        if isinstance(node, ast.FunctionDef) and node.name == "_file_problem":
             yield from (n.value for n in ast.walk(node)
                         if isinstance(n, ast.Return) and n.value is not None)
         if isinstance(node, (ast.Yield, ast.Return)) and isinstance(node.value, ast.Tuple) \
@@ -131,8 +126,7 @@ def index_reasons() -> set[str]:
     for path in files:
         module = ast.parse(path.read_text(encoding="utf-8"))
         for node in _said(module):
-            found.update(t for t in _template(node, module)
-                         if any(ch.isalpha() for ch in t.replace("{}", "")))  # words, not values
+            found.update(t for t in _template(node, module) if t.strip())
     return found
 
 
