@@ -19,6 +19,8 @@ import time
 from multiprocessing.connection import Connection
 from typing import Any
 
+from ..processes import running
+
 ADDRESS_HEADROOM_MB = 8192  # address space a task may reserve beyond its memory limit
 WATCH = 0.5  # seconds between a child's checks that the building process still runs
 
@@ -87,26 +89,9 @@ def _watch(parent: int) -> None:
     """End this process when the building process is gone. (A forkserver child's parent is
     the fork server, which lives as long as any of its children: PR_SET_PDEATHSIG alone would
     leave a child busy on an endless source running for ever.)"""
-    while _alive(parent):
+    while running(parent):
         time.sleep(WATCH)
     os._exit(1)
-
-
-def _alive(pid: int) -> bool:
-    """Whether process ``pid`` runs (a zombie does not)."""
-    try:
-        with open(f"/proc/{pid}/stat") as f:
-            return f.read().rpartition(")")[2].split()[0] not in ("Z", "X")
-    except FileNotFoundError:
-        return False
-    except OSError:  # no /proc here
-        try:
-            os.kill(pid, 0)
-        except ProcessLookupError:
-            return False
-        except PermissionError:
-            return True
-        return True
 
 
 def _die_with_parent() -> None:

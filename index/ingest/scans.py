@@ -25,6 +25,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from ..processes import running
 from .ocr import OcrPage, engine_version, read_page, reads_otherwise
 
 PageProgress = Callable[[int, int], None]  # (pages done, pages of this source)
@@ -180,22 +181,9 @@ def drop_stray_writes(folder: Path, *, now: float | None = None) -> tuple[str, .
             if found is None or not entry.is_file(follow_symlinks=False):
                 continue
             age = now - entry.stat(follow_symlinks=False).st_mtime
-            if age > ABANDONED_AFTER or (age > STRAY_AFTER and not _running(int(found[2]))):
+            if age > ABANDONED_AFTER or (age > STRAY_AFTER and not running(int(found[2]))):
                 os.unlink(entry.path)
                 removed.append(entry.name)
         except OSError:  # gone meanwhile, or another user's: left to them
             continue
     return tuple(removed)
-
-
-def _running(pid: int) -> bool:
-    """Whether a process ``pid`` runs on this machine (when unsure: yes)."""
-    if pid <= 0:
-        return False
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    except (OSError, OverflowError):  # another user's (EPERM), or no such number here
-        return True
-    return True
