@@ -70,6 +70,43 @@ def test_a_first_column_written_down_it_is_a_title_over_its_rows() -> None:
         "第九条 其他"]
 
 
+def test_a_first_column_written_down_it_two_characters_a_line_is_a_title_too() -> None:
+    """A narrower hand writes the party two characters a line (委托/方): still one merged cell
+    over its rows, and no character of it is lost."""
+    text = "\n".join([
+        "┌──┬──┬──┐",
+        "│委托│名称│华东│",
+        "│方　├──┼──┤",
+        "│　　│地址│上海│",
+        "└──┴──┴──┘",
+    ])
+    assert box_tables(text).split("\n") == ["委托方", "名称：华东", "地址：上海"]
+
+
+def test_one_character_merged_over_two_rows_is_their_title() -> None:
+    """甲 in a merged first column beside two rows names both rows, not only the first."""
+    text = "\n".join([
+        "┌─┬──┬──┐",
+        "│甲│名称│华东│",
+        "│　├──┼──┤",
+        "│　│地址│上海│",
+        "└─┴──┴──┘",
+    ])
+    assert box_tables(text).split("\n") == ["甲", "名称：华东", "地址：上海"]
+
+
+def test_a_merged_first_column_beside_one_row_is_a_cell_of_it() -> None:
+    """Written down one row (no rule between its lines), the column is that row's first cell."""
+    text = "\n".join([
+        "┌─┬──┬──┐",
+        "│委│名称│华东│",
+        "│托│　　│　　│",
+        "│方│　　│　　│",
+        "└─┴──┴──┘",
+    ])
+    assert box_tables(text).split("\n") == ["委托方；名称；华东"]
+
+
 def test_a_first_column_of_one_character_values_stays_a_column() -> None:
     """Single characters in a first column not merged down (a rule crosses it between rows)
     are values of their rows."""

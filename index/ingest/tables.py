@@ -181,8 +181,8 @@ def box_tables(text: str) -> str:
 def _box_rows(block: list[str]) -> list[list[str]]:
     """Rows of a drawn table: text lines between rules; lines of one row with the same columns
     are joined cell by cell (a cell written over two lines). A first column merged down over
-    rows and written down it a glyph a line, on the rules too (委/托/方 beside a party's rows
-    of a signature table), is said once, as a title over its rows."""
+    rows and written down it, on the rules too (委/托/方 beside a party's rows of a signature
+    table), is said once, as a title over its rows."""
     rows: list[list[str]] = []
     joinable = False
     glyphs: list[str] = []  # the first column's text, line by line, since a rule crossed it
@@ -222,13 +222,13 @@ def _first_cell(line: str) -> str | None:
 
 
 def _name_down(rows: list[list[str]], start: int, glyphs: list[str], ruled: bool) -> None:
-    """Rows ``start:`` under a first column written down it (``glyphs``, one per line): the
-    column becomes a title row over them. Only when a rule between the rows stopped at the
-    column (it is one merged cell) and each line holds one Chinese character or none."""
+    """Rows ``start:`` under a first column written down it (``glyphs``, its text line by
+    line): the column becomes a title row over them. Only when a rule between the rows stopped
+    at the column (it is one merged cell, however many characters a line holds) and it holds
+    Chinese only (1/2/3 down a column are values)."""
     label = "".join(glyphs)
     group = rows[start:]
-    if not (ruled and len(group) >= 2 and len(label) >= 2
-            and all(len(g) <= 1 for g in glyphs) and _HAN_ONLY.match(label)
-            and all(len(r) >= 2 and len(r[0]) <= 1 for r in group)):
+    if not (ruled and len(group) >= 2 and _HAN_ONLY.match(label)
+            and all(len(r) >= 2 for r in group)):
         return
     rows[start:] = [[label], *(r[1:] for r in group)]
