@@ -18,6 +18,7 @@ from ..errors import AmbiguousContractError, QueryError, UnknownContractError
 from ..models import Clause, ContractInfo, Hit, SearchResult
 from ..store import current_generation, named_generation, read_manifest, require_generation
 from ..store.encoders import Encoder, fingerprint_of, load_encoder
+from ..text import normalize_text
 from .config import SearchConfig
 from .generation import (
     NO_GENERATION,
@@ -245,11 +246,24 @@ class Searcher:
                             uncited=sig.uncited,
                             relevant=bool(merged) and (cited_first or cfg.is_relevant(*evidence)))
 
+    def share(self, sig: Signals, hit: Hit) -> float:
+        """The share of ``sig``'s content words that ``hit`` (a hit of this searcher) holds, a
+        word also held when its headings hold its two parts (合同期限 under 合同性质与期限):
+        whether a contract has a clause on a topic, where relevance reads the text alone."""
+        top = self._reach.position(hit.clause)
+        if top is None:
+            return 0.0
+        c = hit.clause
+        return self._share(sig, top, titles=" ".join(normalize_text(t) for t in (
+            c.chapter_title, c.title) if t))
+
+    def _share(self, sig: Signals, top: int, *, titles: str = "") -> float:
+        words = [w for w in sig.query.words if len(w) > 1] or list(sig.query.words)
+        names = [n for k in sig.scopes for n in (k, self._gen.titles.get(k, ""))]
+        return coverage(asked_words(words, names), self._gen.search_text[top],
+                        self.thesaurus.entries, titles=titles)
+
     def _evidence(self, sig: Signals, top: int) -> tuple[float, float]:
         """The best dense score in scope, and the share of the question's content words the
         top hit holds: what decides relevance."""
-        words = [w for w in sig.query.words if len(w) > 1] or list(sig.query.words)
-        names = [n for k in sig.scopes for n in (k, self._gen.titles.get(k, ""))]
-        share = coverage(asked_words(words, names), self._gen.search_text[top],
-                         self.thesaurus.entries)
-        return float(sig.dense[sig.mask].max()), share
+        return float(sig.dense[sig.mask].max()), self._share(sig, top)
