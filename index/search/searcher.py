@@ -35,6 +35,7 @@ from .scope import (
     asked_words,
     bracketed_scopes,
     detect_scopes,
+    unknown_kind,
     unknown_title,
     without_named,
 )
@@ -172,6 +173,9 @@ class Searcher:
             scopes = detect_scopes(pq.text, titles)
         if not scopes and (named := unknown_title(question, titles)):
             raise UnknownContractError(f"《{named}》")
+        if not scopes and not contract and not preferred and (
+                kind := unknown_kind(question, titles)):
+            raise UnknownContractError(kind)
         if (asked := without_named(question, scopes, titles)) != question:
             pq = parse_query(asked, thesaurus=self.thesaurus, mode=gen.tokenizer)
         empty = np.zeros(len(gen.clauses), dtype=np.float32)
