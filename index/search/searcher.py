@@ -244,11 +244,13 @@ class Searcher:
         parties = {h.clause.contract: dict(gen.contracts[h.clause.contract].parties)
                    for h in hits if h.clause.contract in gen.contracts}
         evidence = self._evidence(sig, merged[0][0]) if merged else (0.0, 0.0)
-        cited_first = bool(merged) and sig.cited is not None and bool(sig.cited[merged[0][0]])
+        cited = 0  # the cited clauses lead (lift_cited), unless one contract has too many
+        while sig.cited is not None and cited < len(merged) and sig.cited[merged[cited][0]]:
+            cited += 1
         return SearchResult(question=sig.question, hits=hits, scope=sig.scope, scopes=scopes,
-                            parties=parties, evidence=evidence, cited=cited_first,
+                            parties=parties, evidence=evidence, cited=cited,
                             uncited=sig.uncited,
-                            relevant=bool(merged) and (cited_first or cfg.is_relevant(*evidence)))
+                            relevant=bool(merged) and (cited > 0 or cfg.is_relevant(*evidence)))
 
     def share(self, sig: Signals, hit: Hit) -> float:
         """The share of ``sig``'s content words that ``hit`` (a hit of this searcher) holds, a
