@@ -213,24 +213,28 @@ def compose(result: SearchResult, *, hits: tuple[Hit, ...] | None = None,
         if result.uncited:
             nothing = UNCITED_ALONE.format(numbers=numbers)
         return ComposedAnswer(result.question, script, (), to_script(nothing, script))
-    order: list[str] = []
-    by_contract: dict[str, list[Hit]] = {}
+    # Hits are grouped by contract, the clauses the question cites by number first: 第七条 of
+    # each of three 劳动合同 before another clause of the first one.
+    cited = result.hits[:result.cited]
+    order: list[tuple[str, bool]] = []
+    by_contract: dict[tuple[str, bool], list[Hit]] = {}
     covered = {(c.contract, c.clause) for h in chosen for c in h.children}
     for hit in chosen:
         if (hit.clause.contract, hit.clause.clause) in covered:
             continue  # quoted under its heading
-        key = hit.clause.contract
+        key = (hit.clause.contract, hit in cited)
         if key not in by_contract:
             order.append(key)
             by_contract[key] = []
         by_contract[key].append(hit)
-    groups = []
+    groups: list[ContractGroup] = []
     for key in order:
-        items = by_contract[key]
-        parties = result.parties.get(key, {})
-        note = party_note(result.question, parties) if parties else None
+        items, contract = by_contract[key], key[0]
+        parties = result.parties.get(contract, {})
+        noted = bool(parties) and all(g.contract != contract for g in groups)  # once each
+        note = party_note(result.question, parties) if noted else None
         composed = tuple(_composed(h, script, child_chars) for h in items)
-        groups.append(ContractGroup(key, to_script(items[0].title, script),
+        groups.append(ContractGroup(contract, to_script(items[0].title, script),
                                     to_script(note, script) if note else None, composed))
     return ComposedAnswer(result.question, script, tuple(groups), lead=lead)
 

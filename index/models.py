@@ -220,7 +220,7 @@ class SearchResult:
     parties: dict[str, dict[str, str]] = field(default_factory=dict)  # contract -> role map
     relevant: bool = True  # False when no hit clears the relevance threshold
     evidence: tuple[float, float] = (0.0, 0.0)  # (best dense score, top hit's word coverage)
-    cited: bool = False  # the first hit is a clause the question cites by number (第十一条)
+    cited: int = 0  # how many of the first hits are clauses the question cites (第十一条)
     uncited: tuple[str, ...] = ()  # numbers the question cites that no clause in scope has
 
     def as_json(self) -> dict[str, object]:

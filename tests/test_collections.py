@@ -75,6 +75,34 @@ def test_a_contract_of_another_collection_is_answered_like_an_unknown_one(librar
     assert str(outside.value) == str(unknown.value)
 
 
+def test_a_kind_of_contract_the_collections_do_not_have_is_told_so(library) -> None:
+    """房屋租赁合同的押金是多少 in a chat of customer-a (no lease there) was answered from
+    maint; it is told that no such contract is there, in the asker's words and script, as
+    《房屋租赁合同》 is, and as an index without customer-b tells it."""
+    _, searcher, alone = library
+    for question, name in (("房屋租赁合同的押金是多少", "租赁合同"),
+                           ("房屋租賃合同的押金是多少", "租賃合同"),
+                           ("我租房签的合同押金多少", "租房签的合同")):
+        for asked in (lambda q: searcher.search(q, collections=A), alone.search,
+                      lambda q: compare_contracts(searcher, q, collections=A)):
+            with pytest.raises(UnknownContractError) as err:
+                asked(question)
+            assert err.value.name == name
+    assert searcher.search("租赁合同的押金是多少", collections=B).hits[0].clause.clause == "第二条"
+    assert searcher.search("租赁合同的押金是多少").scopes == ("lease",)
+    assert searcher.search("出租方违反合同怎么办", collections=A).hits  # 出租 is no name here
+    assert searcher.search("合同法规定的押金", collections=A).hits  # nor a law's name
+
+
+def test_a_kind_is_had_when_a_title_or_file_name_says_it_in_any_words() -> None:
+    from index.search.scope import unknown_kind
+
+    assert unknown_kind("租赁合同的押金", {"a": "软件维护服务合同"}) == "租赁合同"
+    assert unknown_kind("租赁合同的押金", {"a": "租房协议"}) is None
+    assert unknown_kind("租赁合同的押金", {"租赁合同-模板": "合同"}) is None
+    assert unknown_kind("押金怎么退", {"a": "软件维护服务合同"}) is None
+
+
 def test_listing_lookup_and_compare_stay_inside(library) -> None:
     _, searcher, _ = library
     assert [c.key for c in searcher.contracts(collections=B)] == ["lease"]

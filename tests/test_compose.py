@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import dataclasses
+
 import pytest
 
 from bot.compose import (
@@ -111,6 +113,26 @@ def test_compose_groups_by_contract_in_first_appearance_order() -> None:
     text = format_text(answer)
     assert text.index("7.2") < text.index("7.3") < text.index("2.1")
     assert BLANK_FLAG in text
+
+
+def test_the_clauses_a_question_cites_come_before_the_other_hits_of_their_contract() -> None:
+    """《劳动合同》第七条 of three files: 第十二条 of the first file ranks after the other
+    files' 第七条 and is quoted after them, not grouped up between them."""
+    sample, plain = {"甲方": "用人单位"}, {"甲方": "公司"}
+    hits = tuple(hit(c, n, t, "劳动合同") for c, n, t in (
+        ("sample", "第七条", "保密"), ("plain", "第七条", "试用期工资"),
+        ("sample", "第十二条", "其他"), ("plain", "第一条", "期限")))
+    result = SearchResult("《劳动合同》甲方第七条", hits, cited=2,
+                          parties={"sample": sample, "plain": plain})
+    answer = compose(result)
+    assert [(g.contract, [h.heading.rsplit(" ", 1)[1] for h in g.hits]) for g in answer.groups] \
+        == [("sample", ["第七条"]), ("plain", ["第七条"]), ("sample", ["第十二条"]),
+            ("plain", ["第一条"])]
+    assert [g.note is not None for g in answer.groups] == [True, True, False, False]
+    text = format_text(answer)
+    assert text.index("保密") < text.index("试用期工资") < text.index("其他")
+    assert [g.contract for g in compose(dataclasses.replace(result, cited=0)).groups] == [
+        "sample", "plain"]  # no citation: grouped by contract as before
 
 
 def test_a_cited_number_that_is_not_there_is_said_before_the_clauses() -> None:

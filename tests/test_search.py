@@ -160,6 +160,9 @@ def test_a_clause_cited_by_number_comes_first(searcher) -> None:
     assert hits[0] == "maint#4.2" and "maint#4.2.1" not in hits
     assert top(searcher, "第9条讲什么", contract="lease") != ["lease#第九条"]  # none: as before
     assert top(searcher, "违约金是不是0.5%", k=1) == top(searcher, "违约金是不是", k=1)
+    both = searcher.search("房屋租赁合同第三条和第四条写了什么", top_k=4)
+    assert [h.clause.clause for h in both.hits][:2] == ["第三条", "第四条"]
+    assert both.cited == 2  # how many lead: an answer quotes them before the other hits
 
 
 def test_a_cited_number_no_clause_has_is_named(searcher) -> None:

@@ -188,10 +188,21 @@ def pick_hits(fused: np.ndarray, mask: np.ndarray, features: ClauseFeatures,
     return spread_over_contracts(merged, contract_of, per_contract)[:want]
 
 
-def coverage(words: Sequence[str], text: str, synonyms: Mapping[str, Iterable[str]]) -> float:
-    """Share of ``words`` found in ``text``, directly or through one of their synonyms."""
+def coverage(words: Sequence[str], text: str, synonyms: Mapping[str, Iterable[str]], *,
+             titles: str = "") -> float:
+    """Share of ``words`` found in ``text``, directly or through one of their synonyms; a word
+    is also found when it is two words of two characters or more that ``titles`` (the clause's
+    headings) both hold: 合同期限 in a clause headed 合同性质与期限."""
     if not words:
         return 0.0
-    found = sum(1 for w in words if w in text or any(t in text for t in synonyms.get(w, ())))
-    return found / len(words)
 
+    def held(word: str, where: str) -> bool:
+        return word in where or any(t in where for t in synonyms.get(word, ()))
+
+    def joined(word: str) -> bool:
+        return any((held(word[:i], titles) or joined(word[:i]))
+                   and (held(word[i:], titles) or joined(word[i:]))
+                   for i in range(2, len(word) - 1))
+
+    found = sum(1 for w in words if held(w, text) or (titles and joined(w)))
+    return found / len(words)

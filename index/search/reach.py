@@ -66,6 +66,10 @@ class Reach:
             self._cache[collections] = found
         return found
 
+    def position(self, clause: Clause) -> int | None:
+        """Where ``clause`` (an object of this generation) is in its clause order."""
+        return self._positions.get(id(clause))
+
     def keys(self, collections: Collections) -> frozenset[str] | None:
         """Keys of the contracts in ``collections`` (None: all)."""
         return None if collections is None else self._within(collections).keys
@@ -164,7 +168,7 @@ class Reach:
         their title is shared and their copies' names."""
         out = []
         for hit in hits:
-            pos = self._positions.get(id(hit.clause))
+            pos = self.position(hit.clause)
             children = self.descendants(pos) if pos is not None else ()
             out.append(self._named(Hit(hit.clause, hit.title, hit.score, children=children,
                                        also=hit.also), collections))

@@ -16,6 +16,8 @@ from ..models import key_stem
 from ..text import HAN, normalize_text
 
 _DESIGNATOR_RE = re.compile(r"合同书|合同|协议书|协议|契约书|契约|合约书|合约")
+# The same words as a question may write them, in either script.
+_DESIGNATOR_ANY_RE = re.compile(r"(?:合同|协议|協議|契约|契約|合约|合約)(?:书|書)?")
 _GENERIC = frozenset(
     "合同 协议 契约 合约 服务 系统 有限 公司 议书 同书 约书 一份 那份 这份 本合 甲方 乙方".split()
 )
@@ -246,6 +248,32 @@ def unknown_title(question: str, titles: Mapping[str, str] | TitleIndex) -> str 
         best = max((len(grams & t) / len(grams) for t in norm), default=0.0)
         if best < 0.5:
             return name
+    return None
+
+
+def unknown_kind(question: str, titles: Mapping[str, str] | TitleIndex) -> str | None:
+    """The words that name a kind of contract no title in ``titles`` has (租赁合同, 上班签的
+    合同 where no title has 租赁, 劳动), as the question writes them; else None.
+
+    A question names a contract loosely with a kind (KIND_WORDS: 租赁, or a user's word for it,
+    租房) just before a word like 合同/协议 (not 合同法, a law): asked of contracts none of
+    which is of that kind, it is told so, as a name in 《》 that no title resembles is, instead
+    of being answered from the others. Only the titles given count (a chat's own), so a kind
+    another collection has changes nothing."""
+    index = _title_index(titles)
+    kinds = {**KIND_WORDS, **{k: k for k in KIND_WORDS.values()}}
+    names = [*index.norm.values(), *(n for found in index.names.values() for n in found)]
+    for m in _DESIGNATOR_ANY_RE.finditer(question):
+        if question.startswith("法", m.end()):
+            continue
+        head = re.search(rf"[{HAN}]{{0,12}}$", question[: m.start()])
+        run = head.group(0) if head else ""
+        simple = normalize_text(run)
+        for word, kind in kinds.items():  # the kind, and at most 签的 before 合同
+            at = simple.rfind(word, max(0, len(simple) - len(word) - 2))
+            if at >= 0 and len(simple) == len(run) and not any(
+                    w in n for n in names for w, k in kinds.items() if k == kind):
+                return run[at:] + m.group(0)
     return None
 
 

@@ -18,6 +18,7 @@ from ..errors import AmbiguousContractError, QueryError, UnknownContractError
 from ..models import Clause, ContractInfo, Hit, SearchResult
 from ..store import current_generation, named_generation, read_manifest, require_generation
 from ..store.encoders import Encoder, fingerprint_of, load_encoder
+from ..text import normalize_text
 from .config import SearchConfig
 from .generation import (
     NO_GENERATION,
@@ -34,6 +35,7 @@ from .scope import (
     asked_words,
     bracketed_scopes,
     detect_scopes,
+    unknown_kind,
     unknown_title,
     without_named,
 )
@@ -171,6 +173,9 @@ class Searcher:
             scopes = detect_scopes(pq.text, titles)
         if not scopes and (named := unknown_title(question, titles)):
             raise UnknownContractError(f"《{named}》")
+        if not scopes and not contract and not preferred and (
+                kind := unknown_kind(question, titles)):
+            raise UnknownContractError(kind)
         if (asked := without_named(question, scopes, titles)) != question:
             pq = parse_query(asked, thesaurus=self.thesaurus, mode=gen.tokenizer)
         empty = np.zeros(len(gen.clauses), dtype=np.float32)
@@ -239,17 +244,32 @@ class Searcher:
         parties = {h.clause.contract: dict(gen.contracts[h.clause.contract].parties)
                    for h in hits if h.clause.contract in gen.contracts}
         evidence = self._evidence(sig, merged[0][0]) if merged else (0.0, 0.0)
-        cited_first = bool(merged) and sig.cited is not None and bool(sig.cited[merged[0][0]])
+        cited = 0  # the cited clauses lead (lift_cited), unless one contract has too many
+        while sig.cited is not None and cited < len(merged) and sig.cited[merged[cited][0]]:
+            cited += 1
         return SearchResult(question=sig.question, hits=hits, scope=sig.scope, scopes=scopes,
-                            parties=parties, evidence=evidence, cited=cited_first,
+                            parties=parties, evidence=evidence, cited=cited,
                             uncited=sig.uncited,
-                            relevant=bool(merged) and (cited_first or cfg.is_relevant(*evidence)))
+                            relevant=bool(merged) and (cited > 0 or cfg.is_relevant(*evidence)))
+
+    def share(self, sig: Signals, hit: Hit) -> float:
+        """The share of ``sig``'s content words that ``hit`` (a hit of this searcher) holds, a
+        word also held when its headings hold its two parts (合同期限 under 合同性质与期限):
+        whether a contract has a clause on a topic, where relevance reads the text alone."""
+        top = self._reach.position(hit.clause)
+        if top is None:
+            return 0.0
+        c = hit.clause
+        return self._share(sig, top, titles=" ".join(normalize_text(t) for t in (
+            c.chapter_title, c.title) if t))
+
+    def _share(self, sig: Signals, top: int, *, titles: str = "") -> float:
+        words = [w for w in sig.query.words if len(w) > 1] or list(sig.query.words)
+        names = [n for k in sig.scopes for n in (k, self._gen.titles.get(k, ""))]
+        return coverage(asked_words(words, names), self._gen.search_text[top],
+                        self.thesaurus.entries, titles=titles)
 
     def _evidence(self, sig: Signals, top: int) -> tuple[float, float]:
         """The best dense score in scope, and the share of the question's content words the
         top hit holds: what decides relevance."""
-        words = [w for w in sig.query.words if len(w) > 1] or list(sig.query.words)
-        names = [n for k in sig.scopes for n in (k, self._gen.titles.get(k, ""))]
-        share = coverage(asked_words(words, names), self._gen.search_text[top],
-                         self.thesaurus.entries)
-        return float(sig.dense[sig.mask].max()), share
+        return float(sig.dense[sig.mask].max()), self._share(sig, top)

@@ -1,0 +1,66 @@
+"""compare_contracts over a tiny inline corpus: which contracts have a clause on a topic.
+
+``terse`` says its deposit in a few words (租房押金：…元), as 房屋租赁合同 模板一 does, and
+``staff`` heads its term clause 合同性质与期限, as 劳动合同（已填写样例） does: both are found
+(/compare 押金 and /compare 合同期限 called them 未约定).
+"""
+
+from __future__ import annotations
+
+import pytest
+from index_corpus import FAST_ENCODER, LEASE, MAINT, build_tiny_index
+
+from index.search import Searcher, compare_contracts
+from index.search.ranking import coverage
+
+TERSE = {"key": "terse", "title": "房屋租赁合同", "parties": {}, "clauses": [
+    ["一", None, None, "房屋座落地址：          。"],
+    ["二", None, None, "租赁期限：自    年  月  日至    年  月  日止。"],
+    ["三", None, None, "租金及交纳时间：每月    元，先付后住。"],
+    ["四", None, None, "租房押金：    元。到期结算后归还不计息。"],
+]}
+STAFF = {"key": "staff", "title": "劳动合同", "parties": {}, "clauses": [
+    ["第一条", None, None,
+     "本合同为固定期限劳动合同，自2025年3月1日起至2028年2月28日止，期限三年。",
+     None, "合同性质与期限"],
+    ["第二条", None, None, "乙方的工作岗位为销售。", None, "工作内容"],
+    ["第三条", None, None, "甲方每月十日支付乙方工资。", None, "劳动报酬"],
+]}
+
+
+@pytest.fixture(scope="module")
+def searcher(tmp_path_factory) -> Searcher:
+    root = tmp_path_factory.mktemp("compare")
+    return Searcher.open(build_tiny_index(root, MAINT, LEASE, TERSE, STAFF), FAST_ENCODER)
+
+
+def rows(searcher: Searcher, question: str) -> dict[str, str | None]:
+    return {r.contract: r.hit.clause.clause if r.hit else None
+            for r in compare_contracts(searcher, question).rows}
+
+
+def test_a_clause_that_says_it_in_a_few_words_is_found(searcher) -> None:
+    """Asked of ``terse`` alone, 押金 is not relevant (its vector match is weak): the question
+    is about contracts all the same, and 四 holds every word of it."""
+    assert not searcher.search("押金", contract="terse").relevant  # what hid it
+    assert rows(searcher, "押金") == {"maint": None, "lease": "第二条", "terse": "四",
+                                      "staff": None}
+    assert rows(searcher, "押金是多少")["terse"] == "四"
+
+
+def test_a_compound_word_its_heading_holds_in_two_parts_is_found(searcher) -> None:
+    """合同期限 under the heading 合同性质与期限; 租赁期限 (lease, terse) is not the word."""
+    assert rows(searcher, "合同期限") == {"maint": None, "lease": None, "terse": None,
+                                          "staff": "第一条"}
+
+
+def test_a_question_about_no_contract_finds_none(searcher) -> None:
+    assert set(rows(searcher, "今天天气如何").values()) == {None}
+
+
+def test_parts_of_a_word_count_in_the_headings_only() -> None:
+    assert coverage(["合同期限"], "合同性质与期限 本合同…期限三年", {}) == 0.0  # text alone
+    assert coverage(["合同期限"], "本合同…期限三年", {}, titles="合同性质与期限") == 1.0
+    assert coverage(["合同期限"], "", {"期限": ("有效期",)}, titles="合同有效期") == 1.0
+    assert coverage(["合同期限"], "", {}, titles="合同") == 0.0
+    assert coverage(["违约金"], "", {}, titles="违约 金额") == 0.0  # parts of two characters
