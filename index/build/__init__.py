@@ -15,11 +15,12 @@ from .pipeline import (
     redone_after_upgrade,
 )
 from .plan import Parser
-from .report import BuildReport
+from .report import BuildReport, name_in, source_names
 from .sources import collect_sources, missing_sources, not_a_source
 
 __all__ = ["DEFAULT_COLLECTION", "TEXT_VERSION", "BuildReport", "BuildStopped",
            "ClusterAddressError", "ClusterError", "Limits", "Parser", "Reading",
            "build_from_sources", "build_index", "cluster_address",
            "collect_sources", "collection_of", "contract_parser", "missing_sources",
-           "not_a_source", "read_contracts", "redone_after_upgrade"]
+           "name_in", "not_a_source", "read_contracts", "redone_after_upgrade",
+           "source_names"]

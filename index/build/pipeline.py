@@ -44,7 +44,7 @@ from ..store.encoders import (
 )
 from ..store.tokenize import DEFAULT_MODE, TokenMode
 from ..store.tokenize import preload as tokenize_preload
-from .collections import assign_collections, collection_of, flat_roots
+from .collections import DEFAULT_COLLECTION, assign_collections, collection_of, flat_roots
 from .embed import Embedder, embed_rows
 from .fence import BuildStopped
 from .guard import (
@@ -64,7 +64,7 @@ from .parallel import Reading, SourceReader, make_runner, workers_can_load
 from .plan import Indexed, Parsed, Parser, plan_build
 from .previous import indexed_contracts, reusable_previous, whole_previous
 from .progress import BuildProgress
-from .report import BuildReport
+from .report import BuildReport, source_names
 from .rows import Rows, make_rows
 from .runner import Runner
 from .sources import collect_sources, empty_collections
@@ -241,14 +241,17 @@ def _build_with(roots: Sequence[Path], index_dir: Path, encoder: Encoder, option
                           stem_of=contract_key if options.parse is None else None)
         plan = assign_collections(plan, list(roots))
         kept = {item.contract.key for item in plan.items}
+        # a move first: files of one name that it puts in one collection clash, and the one
+        # refused there would be dropped, which the move explains
+        check_moves([(str(i.path.resolve()), i.contract.collection) for i in plan.items],
+                    guarded, replace=options.replace, failed=plan.failed, roots=recorded)
         check_drops(kept, guarded, roots=recorded, replace=options.replace,
                     failed=plan.failed)
-        check_moves([(str(i.path.resolve()), i.contract.collection) for i in plan.items],
-                    guarded, replace=options.replace)
         parsed = sum(1 for item in plan.items if isinstance(item, Parsed) and not item.again)
         if not kept and (guarded is None or not guarded.sources):  # nothing to index or lose
             return BuildReport(index_dir=index_dir, generation="", contracts=0, clauses=0,
-                               failed=plan.failed, parsed=parsed, sources=len(files))
+                               failed=plan.failed, parsed=parsed, sources=len(files),
+                               names=_names(plan.failed, (), (), files, recorded))
         rows = make_rows(plan, previous, dim=encoder.dim, mode=mode,
                          memo=reader.tokens if reader is not None else None)
     finally:  # also when refused: a model still loading in a thread must not be cut off
@@ -265,17 +268,27 @@ def _build_with(roots: Sequence[Path], index_dir: Path, encoder: Encoder, option
     if guarded is not None and guarded.encoder_identity != identity_of(encoder):  # the index
         # changed encoder, or its model's files changed:
         clear_embed_caches(index_dir)  # what other encoders' killed builds left is useless
+    failed_at = {str(Path(s).resolve()) for s, _ in plan.failed}  # each said with its reason
+    dropped = tuple(s.source for s in dropped_sources({c.key for c, _ in rows.contracts}, guarded)
+                    if s.source not in failed_at)
     return BuildReport(
         index_dir=index_dir, generation=gen, contracts=len(rows.contracts),
         clauses=len(rows.rows), failed=plan.failed, parsed=parsed,
         reused=len(plan.items) - parsed, embedded=embedded, cached=cached, sources=len(files),
-        notes=tuple(plan.notes),
-        dropped=tuple(s.source for s in dropped_sources({c.key for c, _ in rows.contracts},
-                                                        guarded)),
-        repaired=damaged, kept=plan.kept,
+        notes=tuple(plan.notes), dropped=dropped, repaired=damaged, kept=plan.kept,
         flat_roots=flat_roots([item.path for item in plan.items], roots,
-                              {s.source for s in guarded.sources} if guarded else ()),
+                              {s.source for s in guarded.sources
+                               if s.collection == DEFAULT_COLLECTION} if guarded else ()),
+        names=_names(plan.failed, plan.kept, plan.notes, files, recorded, dropped=dropped),
     )
+
+
+def _names(failed: Sequence[tuple[str, str]], kept: Sequence[tuple[str, str]],
+           notes: Sequence[tuple[str, str]], files: Sequence[Path], roots: Sequence[str], *,
+           dropped: Sequence[str] = ()) -> tuple[tuple[str, str], ...]:
+    """How the sources a build's messages name are named (report.source_names)."""
+    said = [*(s for s, _ in (*failed, *kept, *notes)), *dropped]
+    return source_names(said, among=[*map(str, files), *said], roots=roots)
 
 
 def _indexed(index_dir: Path, manifest: Manifest | None) -> Indexed | None:
