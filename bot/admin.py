@@ -315,23 +315,24 @@ async def _refusal_within(state: BotState, access: ChatAccess, err: ContractbotE
         return build_error_text(err, script=script)
     searcher = await state.live_searcher()
     infos = await asyncio.to_thread(searcher.contracts, collections=access.collections)
+    names = names_among([(c.collection, c.key) for c in infos])
+    # each of its contracts by the file name it knows it by (the build's messages name one
+    # by its folder when another collection has its file name: none of its business)
+    mine = {c.key: shown_source(n, c.source) for c, n in zip(infos, names, strict=True)}
     if isinstance(err, WouldDropError):
-        names = names_among([(c.collection, c.key) for c in infos])
-        mine = {c.key: shown_source(n, c.source) for c, n in zip(infos, names, strict=True)}
         dropped = tuple(mine[k] for k in err.keys if k in mine)
         if not dropped:  # its own contracts stay: whose would go is none of its business
             return texts.say(texts.REBUILD_REFUSED_ELSEWHERE, script)
         err = WouldDropError(dropped, len(infos), empty=len(dropped) == len(infos),
                              keys=tuple(k for k in err.keys if k in mine))
     elif isinstance(err, WouldMoveError):  # its own contracts, to collections it reads
-        reached = {c.key for c in infos}
         other = texts.say(texts.OTHER_COLLECTION, script)
-        moves = tuple((name, old, new if new in access.collections else other)
-                      for (name, old, new), key in zip(err.moves, err.keys, strict=True)
-                      if key in reached)
+        moves = tuple((mine[key], old, new if new in access.collections else other)
+                      for (_, old, new), key in zip(err.moves, err.keys, strict=True)
+                      if key in mine)
         if not moves:  # its own contracts stay where they are
             return texts.say(texts.REBUILD_REFUSED_ELSEWHERE, script)
-        err = WouldMoveError(moves, len(infos), keys=tuple(k for k in err.keys if k in reached))
+        err = WouldMoveError(moves, len(infos), keys=tuple(k for k in err.keys if k in mine))
     elif isinstance(err, WouldChangeEncoderError):
         err = WouldChangeEncoderError(err.built_with, err.configured,
                                       sum(c.clauses for c in infos))

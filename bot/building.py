@@ -10,7 +10,8 @@ from __future__ import annotations
 
 import os
 import sys
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
+from functools import partial
 from pathlib import Path
 
 from index import (
@@ -31,6 +32,7 @@ from index import (
     build_from_sources,
     check_rules_file,
     has_index,
+    name_in,
     not_a_source,
     remembered_sources,
 )
@@ -49,10 +51,12 @@ EXIT_BUSY = 75  # another build holds the index lock (EX_TEMPFAIL: try again lat
 EXIT_INTERRUPTED = 130  # Ctrl-C (128 + SIGINT)
 
 
-def report_failures(failed: Iterable[tuple[str, str]]) -> None:
-    """One ``<file name>: <reason>`` line on stderr per failed (or noted) source."""
+def report_failures(failed: Iterable[tuple[str, str]], *,
+                    name: Callable[[str], str] = lambda source: Path(source).name) -> None:
+    """One ``<file name>: <reason>`` line on stderr per failed (or noted) source, each named by
+    ``name`` (a build's: its path from its source root when another source has its name)."""
     for source, reason in failed:
-        print(f"{Path(source).name}: {reason}", file=sys.stderr)
+        print(f"{name(source)}: {reason}", file=sys.stderr)
 
 
 def unchanged(index_dir: Path) -> str:
@@ -181,8 +185,8 @@ def run_build(sources: Sequence[Path] | None, index_dir: Path, settings: Setting
         print(f"{prog}: CONTRACTBOT_RULES_FILE: {err}; {unchanged(index_dir)}", file=sys.stderr)
         return EXIT_USAGE, None
     except BuildRefusedError as err:
-        if isinstance(err, WouldDropError):
-            report_failures(err.failed)
+        if isinstance(err, (WouldDropError, WouldMoveError)):
+            report_failures(err.failed, name=partial(name_in, err.names))
         print(f"{prog}: {refusal(err, rerun=rerun)}", file=sys.stderr)
         return EXIT_REFUSED, None
     except IndexBusyError as err:
@@ -191,11 +195,11 @@ def run_build(sources: Sequence[Path] | None, index_dir: Path, settings: Setting
     except (ClusterError, IndexWriteError) as err:
         print(f"{prog}: {err}; {unchanged(index_dir)}", file=sys.stderr)
         return EXIT_ERROR, None
-    report_failures(report.failed)
-    report_failures(report.kept)
-    report_failures((s, f"note: {n}") for s, n in report.notes)
-    report_failures((s, "dropped from the index: no longer among the sources")
-                    for s in report.dropped)
+    report_failures(report.failed, name=report.name_of)
+    report_failures(report.kept, name=report.name_of)
+    report_failures(((s, f"note: {n}") for s, n in report.notes), name=report.name_of)
+    report_failures(((s, "dropped from the index: no longer among the sources")
+                     for s in report.dropped), name=report.name_of)
     if report.flat_roots and not remembered:  # the SOURCES given made them so
         print(f"{prog}: {flat_roots_note(report.flat_roots, rerun=rerun)}", file=sys.stderr)
     return report.exit_code, report

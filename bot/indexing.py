@@ -79,7 +79,14 @@ def cmd_index_status(args: argparse.Namespace, settings: Settings) -> int:
     """Describe the index: contracts, clauses, encoder, sources, failures, build time; exit 1
     when a part of it is missing or cannot be read (a damaged index that `index build`
     repairs)."""
-    from index import index_damage, index_faults, index_status, redone_after_upgrade
+    from index import (
+        index_damage,
+        index_faults,
+        index_status,
+        name_in,
+        redone_after_upgrade,
+        source_names,
+    )
 
     index_dir = index_dir_of(args, settings)
     try:
@@ -114,10 +121,13 @@ def cmd_index_status(args: argparse.Namespace, settings: Settings) -> int:
     print(f"contracts: {manifest.contracts}   clauses: {manifest.clauses}")
     for src in manifest.sources:
         print(f"  {src.contract}  《{src.title}》  {src.clauses} clauses  [{src.collection}]")
+    said = [s for s, _ in (*manifest.failed, *manifest.notes)]
+    names = source_names(said, among=[*(s.source for s in manifest.sources), *said],
+                         roots=manifest.roots)
     for source, reason in manifest.failed:
-        print(f"  failed: {Path(source).name}: {reason}")
+        print(f"  failed: {name_in(names, source)}: {reason}")
     for source, note in manifest.notes:
-        print(f"  note:   {Path(source).name}: {note}")
+        print(f"  note:   {name_in(names, source)}: {note}")
     if redone:
         print("upgrade:   built by another version of contractbot; the next `contractbot index "
               f"build` {redone}")

@@ -22,9 +22,11 @@ from .build import (
     collection_of,
     contract_parser,
     missing_sources,
+    name_in,
     not_a_source,
     read_contracts,
     redone_after_upgrade,
+    source_names,
 )
 from .errors import (
     AmbiguousContractError,
@@ -196,6 +198,7 @@ __all__ = [
     "load_encoder",
     "max_workers",
     "missing_sources",
+    "name_in",
     "names_among",
     "normalize_text",
     "not_a_source",
@@ -207,6 +210,7 @@ __all__ = [
     "redone_after_upgrade",
     "remembered_sources",
     "shown_source",
+    "source_names",
     "to_script",
     "to_simplified",
     "to_traditional",

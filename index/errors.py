@@ -171,18 +171,21 @@ class WouldDropError(BuildRefusedError):
     order); ``total``: how many the index holds; ``missing_roots``: remembered sources the
     build left out; ``empty_roots``: remembered sources that are an empty folder now;
     ``empty_collections``: folders of collections it holds (``lib/customer-a``) that are an
-    empty folder now; ``failed``: the files it found but could not index."""
+    empty folder now; ``failed``: the files it found but could not index; ``names``: (source,
+    name) of those of them another source has the file name of, named by their path from their
+    source root (``customer-b/合同.pdf``)."""
 
     def __init__(self, dropped: tuple[str, ...], total: int, *, empty: bool,
                  missing_roots: tuple[str, ...] = (), empty_roots: tuple[str, ...] = (),
                  empty_collections: tuple[str, ...] = (),
-                 failed: tuple[tuple[str, str], ...] = (), keys: tuple[str, ...] = ()) -> None:
-        names = _named(dropped)
+                 failed: tuple[tuple[str, str], ...] = (), keys: tuple[str, ...] = (),
+                 names: tuple[tuple[str, str], ...] = ()) -> None:
+        listed = _named(dropped)
         if empty:
-            text = f"this build would leave the index empty: it holds {total} contracts ({names})"
+            text = f"this build would leave the index empty: it holds {total} contracts ({listed})"
         else:
             text = (f"this build would drop {len(dropped)} of the index's {total} contracts "
-                    f"({names})")
+                    f"({listed})")
         if missing_roots:
             text += f"; it leaves out {', '.join(missing_roots)}, which the index was built from"
         if empty_roots:
@@ -201,6 +204,7 @@ class WouldDropError(BuildRefusedError):
         self.empty_roots = empty_roots
         self.empty_collections = empty_collections
         self.failed = failed  # (source, reason) of the files this build could not index
+        self.names = names
         self.keys = keys
 
 
@@ -213,10 +217,12 @@ class WouldMoveError(BuildRefusedError):
 
     ``moves``: (file name, collection before, collection after) of each contract it would move
     (``keys``: their keys, in the same order); ``total``: how many the index holds; ``roots``:
-    the sources the index was built from."""
+    the sources the index was built from; ``failed`` and ``names``: as WouldDropError's."""
 
     def __init__(self, moves: tuple[tuple[str, str, str], ...], total: int, *,
-                 roots: tuple[str, ...] = (), keys: tuple[str, ...] = ()) -> None:
+                 roots: tuple[str, ...] = (), keys: tuple[str, ...] = (),
+                 failed: tuple[tuple[str, str], ...] = (),
+                 names: tuple[tuple[str, str], ...] = ()) -> None:
         shown = _named(tuple(f"{name} from {old} to {new}" for name, old, new in moves))
         super().__init__(f"this build would move {len(moves)} of the index's {total} "
                          f"contracts to another collection ({shown})")
@@ -224,6 +230,8 @@ class WouldMoveError(BuildRefusedError):
         self.total = total
         self.roots = roots
         self.keys = keys
+        self.failed = failed  # (source, reason) of the files this build could not index
+        self.names = names
 
 
 class QueryError(ContractbotError):

@@ -7,19 +7,15 @@ from .cluster import ClusterAddressError, ClusterError, cluster_address
 from .collections import DEFAULT_COLLECTION, collection_of
 from .fence import BuildStopped, Limits
 from .parallel import Reading, read_contracts
-from .pipeline import (
-    TEXT_VERSION,
-    build_from_sources,
-    build_index,
-    contract_parser,
-    redone_after_upgrade,
-)
+from .pipeline import build_from_sources, build_index
 from .plan import Parser
-from .report import BuildReport
+from .report import BuildReport, name_in, source_names
 from .sources import collect_sources, missing_sources, not_a_source
+from .versions import TEXT_VERSION, contract_parser, redone_after_upgrade
 
 __all__ = ["DEFAULT_COLLECTION", "TEXT_VERSION", "BuildReport", "BuildStopped",
            "ClusterAddressError", "ClusterError", "Limits", "Parser", "Reading",
            "build_from_sources", "build_index", "cluster_address",
            "collect_sources", "collection_of", "contract_parser", "missing_sources",
-           "not_a_source", "read_contracts", "redone_after_upgrade"]
+           "name_in", "not_a_source", "read_contracts", "redone_after_upgrade",
+           "source_names"]

@@ -42,6 +42,7 @@ from ..store import (
     remembered_roots,
     require_generation,
 )
+from .report import source_names
 from .sources import EMPTY_FOLDER, missing_sources
 
 
@@ -174,25 +175,30 @@ def drop_refusal(kept: Collection[str], live: Manifest | None, *, roots: Sequenc
         return None
     emptied = tuple(r for r in lost_roots if os.path.abspath(r) in found_empty)
     missing = tuple(r for r in lost_roots if r not in emptied)
-    return WouldDropError(tuple(Path(s.source).name for s in dropped), len(live.sources),
+    return WouldDropError(_file_names(dropped, live), len(live.sources),
                           empty=empty, failed=tuple(failed), missing_roots=missing,
                           empty_roots=() if empty else emptied,
                           empty_collections=() if empty else collections,
-                          keys=tuple(s.contract for s in dropped))
+                          keys=tuple(s.contract for s in dropped),
+                          names=_failed_names(failed, live, roots))
 
 
 def check_moves(placed: Iterable[tuple[str, str]], live: Manifest | None, *,
-                replace: bool) -> None:
+                replace: bool, failed: Sequence[tuple[str, str]] = (),
+                roots: Sequence[str] = ()) -> None:
     """WouldMoveError when a file the live index holds would be in another collection, unless
     ``replace``: ``placed`` gives (source, resolved as the manifest records it; collection) of
-    each file this build indexes."""
-    refusal = move_refusal(placed, live, replace=replace)
+    each file this build indexes. ``failed`` (files this build could not index, such as one
+    refused because the move puts another file of its name in its collection) travel with the
+    error, named from the build's ``roots``."""
+    refusal = move_refusal(placed, live, replace=replace, failed=failed, roots=roots)
     if refusal is not None:
         raise refusal
 
 
 def move_refusal(placed: Iterable[tuple[str, str]], live: Manifest | None, *,
-                 replace: bool) -> WouldMoveError | None:
+                 replace: bool, failed: Sequence[tuple[str, str]] = (),
+                 roots: Sequence[str] = ()) -> WouldMoveError | None:
     """The WouldMoveError ``check_moves`` raises for these files, None when it raises none
     (also for an index written before collections were recorded: none of its contracts was in
     one)."""
@@ -203,6 +209,25 @@ def move_refusal(placed: Iterable[tuple[str, str]], live: Manifest | None, *,
              if source in before and before[source].collection != collection]
     if not moved:
         return None
-    return WouldMoveError(tuple((Path(s.source).name, s.collection, new) for s, new in moved),
+    names = _file_names([s for s, _ in moved], live)
+    return WouldMoveError(tuple((name, s.collection, new)
+                                for name, (s, new) in zip(names, moved, strict=True)),
                           len(live.sources), roots=live.roots,
-                          keys=tuple(s.contract for s, _ in moved))
+                          keys=tuple(s.contract for s, _ in moved), failed=tuple(failed),
+                          names=_failed_names(failed, live, roots))
+
+
+def _file_names(entries: Sequence[SourceEntry], live: Manifest) -> tuple[str, ...]:
+    """The file name of each of ``entries`` (contracts of ``live``), or its path from its
+    source root when another contract of ``live`` has that file name (report.source_names)."""
+    names = dict(source_names([s.source for s in entries],
+                              among=[s.source for s in live.sources], roots=live.roots))
+    return tuple(names.get(s.source) or Path(s.source).name for s in entries)
+
+
+def _failed_names(failed: Sequence[tuple[str, str]], live: Manifest,
+                  roots: Sequence[str]) -> tuple[tuple[str, str], ...]:
+    """How the ``failed`` sources of a refused build are named (report.source_names): their
+    path from the build's ``roots`` when another of them or of ``live``'s has their name."""
+    said = [s for s, _ in failed]
+    return source_names(said, among=[*(s.source for s in live.sources), *said], roots=roots)

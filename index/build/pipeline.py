@@ -12,22 +12,15 @@ files only to name those that cannot be read, and embeds nothing before it is re
 
 from __future__ import annotations
 
-import datetime as _dt
-import functools
-import threading
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import partial
 from pathlib import Path
 
 from ..errors import IndexDamagedError
-from ..models import Contract
 from ..parse import contract_key, drop_stray_writes
 from ..store import (
-    Manifest,
-    SourceEntry,
     build_lock,
-    generation_dir,
     newest_readable_manifest,
     ocr_cache_dir,
     remove_unused,
@@ -37,14 +30,11 @@ from ..store.embed_cache import EmbedCache, clear_embed_caches
 from ..store.encoders import (
     Encoder,
     check_encoder_name,
-    fingerprint_of,
     identity_of,
-    is_builtin,
     load_encoder,
 )
 from ..store.tokenize import DEFAULT_MODE, TokenMode
-from ..store.tokenize import preload as tokenize_preload
-from .collections import assign_collections, collection_of, flat_roots
+from .collections import DEFAULT_COLLECTION, assign_collections, collection_of, flat_roots
 from .embed import Embedder, embed_rows
 from .fence import BuildStopped
 from .guard import (
@@ -61,54 +51,16 @@ from .guard import (
 )
 from .keys import Named, assign_keys
 from .parallel import Reading, SourceReader, make_runner, workers_can_load
-from .plan import Indexed, Parsed, Parser, plan_build
-from .previous import indexed_contracts, reusable_previous, whole_previous
+from .plan import Parsed, Parser, plan_build
+from .preload import preload
+from .previous import indexed_later, reusable_previous, whole_previous
 from .progress import BuildProgress
-from .report import BuildReport
-from .rows import Rows, make_rows
+from .report import BuildReport, source_names
+from .rows import make_rows
 from .runner import Runner
 from .sources import collect_sources, empty_collections
-from .write import new_generation_name, write_generation
-
-# Bump when the texts we index change (search/embedding text, normalisation): a build then
-# re-parses and re-embeds everything instead of reusing the previous generation.
-TEXT_VERSION = 6  # 6: tables as rows, sentences joined, OCR, clause-tree fixes; quantity tokens
-# Bump when the standard parser reads the same file differently, or its BM25 tokens change: a
-# build then reads every source again (the version is in the salt of its hash), and reuses the
-# vectors of the texts it already has.
-# 2: tables in scans; 3: check boxes (□); 4: sums of money; 5: Symbol font; 6: photographed
-# sheets flattened, OCR's 一 for a dash in page numbers; 7: tables of contents only before the
-# first numbered sentence, numbering that skips; 8: scans stamped with a line of text read by OCR;
-# 9: a DOCX label merged down names every row; 10: a PDF one too; 11: a scanned one too;
-# 12: an image that is not a contract is refused; 13: a DOCX of pictures read by OCR; 14: JPEGs
-# over 60 MP read; 15: the pictures of pages among a DOCX's text read by OCR; 16: a DOCX
-# table nested in a cell keeps its rows; 17: a list 1. 2. under 12.4.6 when chapters are 1. 2.;
-# 18: an annex given in parts (附件一A, 附件一B) is a clause 附件一 over them; 19: a chapter whose
-# text announces what follows (…包括下列文件：) is the parent of its clauses; 20: roles from
-# "乙方委託甲方" in a preamble; 21: the lines after a list that are its parent's (第 2 种方式：,
-# B. after A., a closing paragraph of 上述 items) go back to it; 22: a blank item is a line of
-# the clause before it at its level, not of its parent; 23: an annex's heading is the parent of
-# the clauses under it; 24: headings with topics between semicolons, a heading of the 目录 cut
-# from its text, a web page's footer dropped, an annex's lettered sections, list items sized
-# with blank runs as one character and split when a list of provisions runs over 400; 25:
-# letter-spaced fields naming their party ("出 租 方（甲方）：") or with a spaced-off colon joined,
-# a drawn table's first column written down it (委/托/方) a title over its rows, an annex heading
-# without title titled by the contract's list of annexes; 26: such a first column with more than
-# one character a line (委托/方), or one character over its rows (甲), is a title too.
-PARSE_VERSION = 26
-
-
-def redone_after_upgrade(manifest: Manifest) -> str | None:
-    """What the next build does again because this version indexes texts or reads sources
-    differently from the one that built ``manifest`` (None: nothing)."""
-    if manifest.text_version != TEXT_VERSION:
-        return "reads every source again and embeds every clause again"
-    if not manifest.encoder_fingerprint and not is_builtin(manifest.encoder):
-        return ("reads every source again and embeds every clause again (the files of its "
-                "model were not fingerprinted)")
-    if manifest.parse_version != PARSE_VERSION:
-        return "reads every source again (the vectors are kept)"
-    return None
+from .versions import TEXT_VERSION, contract_parser
+from .write import generation_manifest, new_generation_name, write_generation
 
 
 def build_index(
@@ -190,7 +142,7 @@ def _build_with(roots: Sequence[Path], index_dir: Path, encoder: Encoder, option
     files = [f for f in files if own not in f.resolve().parents]
     embed_runner = runner if runner is not None and workers_can_load(encoder) else None
     # with workers, they embed and tokenize: this process loads neither model nor dictionary
-    loading = _preload(encoder if embed_runner is None else None,
+    loading = preload(encoder if embed_runner is None else None,
                        mode if runner is None else None)
     try:
         damaged = ""  # why the live generation could not be read, if it could not
@@ -238,18 +190,21 @@ def _build_with(roots: Sequence[Path], index_dir: Path, encoder: Encoder, option
         plan = plan_build(files, previous, parse, salt=salt, failed=missing,
                           progress=options.progress, reader=reader, collection=collection,
                           known_keys=known,
-                          indexed=_indexed(index_dir, guarded) if previous is None else None,
+                          indexed=indexed_later(index_dir, guarded) if previous is None else None,
                           stem_of=contract_key if options.parse is None else None)
         plan = assign_collections(plan, list(roots))
         kept = {item.contract.key for item in plan.items}
+        # a move first: files of one name that it puts in one collection clash, and the one
+        # refused there would be dropped, which the move explains
+        check_moves([(str(i.path.resolve()), i.contract.collection) for i in plan.items],
+                    guarded, replace=options.replace, failed=plan.failed, roots=recorded)
         check_drops(kept, guarded, roots=recorded, replace=options.replace,
                     failed=plan.failed)
-        check_moves([(str(i.path.resolve()), i.contract.collection) for i in plan.items],
-                    guarded, replace=options.replace)
         parsed = sum(1 for item in plan.items if isinstance(item, Parsed) and not item.again)
         if not kept and (guarded is None or not guarded.sources):  # nothing to index or lose
             return BuildReport(index_dir=index_dir, generation="", contracts=0, clauses=0,
-                               failed=plan.failed, parsed=parsed, sources=len(files))
+                               failed=plan.failed, parsed=parsed, sources=len(files),
+                               names=_names(plan.failed, (), (), files, recorded))
         rows = make_rows(plan, previous, dim=encoder.dim, mode=mode,
                          memo=reader.tokens if reader is not None else None)
     finally:  # also when refused: a model still loading in a thread must not be cut off
@@ -259,102 +214,39 @@ def _build_with(roots: Sequence[Path], index_dir: Path, encoder: Encoder, option
                                            progress=progress)
     _check_stop(options.reading)
     gen = new_generation_name()
-    manifest = _manifest(gen, rows, encoder, mode, plan.failed, plan.notes, recorded)
+    manifest = generation_manifest(gen, rows, encoder, mode, plan.failed, plan.notes, recorded)
     write_generation(index_dir, gen, rows, vectors, manifest, previous=previous,
                      ann_threshold=options.ann_threshold)
     cache.clear()  # the generation holds the vectors now
     if guarded is not None and guarded.encoder_identity != identity_of(encoder):  # the index
         # changed encoder, or its model's files changed:
         clear_embed_caches(index_dir)  # what other encoders' killed builds left is useless
+    failed_at = {str(Path(s).resolve()) for s, _ in plan.failed}  # each said with its reason
+    dropped = tuple(s.source for s in dropped_sources({c.key for c, _ in rows.contracts}, guarded)
+                    if s.source not in failed_at)
     return BuildReport(
         index_dir=index_dir, generation=gen, contracts=len(rows.contracts),
         clauses=len(rows.rows), failed=plan.failed, parsed=parsed,
         reused=len(plan.items) - parsed, embedded=embedded, cached=cached, sources=len(files),
-        notes=tuple(plan.notes),
-        dropped=tuple(s.source for s in dropped_sources({c.key for c, _ in rows.contracts},
-                                                        guarded)),
-        repaired=damaged, kept=plan.kept,
+        notes=tuple(plan.notes), dropped=dropped, repaired=damaged, kept=plan.kept,
         flat_roots=flat_roots([item.path for item in plan.items], roots,
-                              {s.source for s in guarded.sources} if guarded else ()),
+                              {s.source for s in guarded.sources
+                               if s.collection == DEFAULT_COLLECTION} if guarded else ()),
+        names=_names(plan.failed, plan.kept, plan.notes, files, recorded, dropped=dropped),
     )
 
 
-def _indexed(index_dir: Path, manifest: Manifest | None) -> Indexed | None:
-    """The contracts of the generation ``manifest`` describes, with their clauses, read once
-    when first asked for (none when it cannot be read): a source this build cannot read keeps
-    its version indexed there, indexed again."""
-    if manifest is None or not manifest.sources:
-        return None
-
-    @functools.cache
-    def read() -> dict[tuple[str, str], Contract]:
-        try:
-            return indexed_contracts(generation_dir(index_dir, manifest.generation), manifest)
-        except IndexDamagedError:
-            return {}
-    return read
+def _names(failed: Sequence[tuple[str, str]], kept: Sequence[tuple[str, str]],
+           notes: Sequence[tuple[str, str]], files: Sequence[Path], roots: Sequence[str], *,
+           dropped: Sequence[str] = ()) -> tuple[tuple[str, str], ...]:
+    """How the sources a build's messages name are named (report.source_names)."""
+    said = [*(s for s, _ in (*failed, *kept, *notes)), *dropped]
+    return source_names(said, among=[*map(str, files), *said], roots=roots)
 
 
 def _check_stop(reading: Reading) -> None:
     if reading.stop is not None and reading.stop.is_set():
         raise BuildStopped("the build was stopped")
-
-
-def _manifest(gen: str, rows: Rows, encoder: Encoder, mode: TokenMode,
-              failed: Sequence[tuple[str, str]], notes: Sequence[tuple[str, str]],
-              roots: Sequence[str]) -> Manifest:
-    counts: dict[str, int] = {}
-    for row in rows.rows:
-        counts[row.contract] = counts.get(row.contract, 0) + 1
-    return Manifest(
-        generation=gen, encoder=encoder.name, encoder_fingerprint=fingerprint_of(encoder),
-        dim=encoder.dim, tokenizer=mode,
-        text_version=TEXT_VERSION, parse_version=PARSE_VERSION,
-        built_at=_dt.datetime.now(_dt.timezone.utc).isoformat(timespec="seconds"),
-        sources=tuple(SourceEntry(c.source, c.key, c.title, h, counts.get(c.key, 0),
-                                  collection=c.collection)
-                      for c, h in rows.contracts),
-        failed=tuple(failed),
-        notes=tuple((str(Path(s).resolve()), n) for s, n in notes),
-        roots=tuple(roots),
-    )
-
-
-def _preload(encoder: Encoder | None, mode: TokenMode | None) -> list[threading.Thread]:
-    """Load jieba's dictionary and the encoder's weights in the background while the previous
-    generation is read and the sources are hashed and parsed: in a one-file rebuild these two
-    loads are most of the time (docs/performance.md). Already-loaded ones cost nothing."""
-    threads = [tokenize_preload()] if mode in ("jieba", "both") else []
-    load = getattr(encoder, "load", None)  # encoders that load lazily have one (None: the
-    # workers embed, this process never needs the model)
-    if callable(load):
-        def load_quietly() -> None:
-            try:
-                load()
-            except Exception:  # the build's own first encode reports it properly
-                pass
-
-        threads.append(threading.Thread(target=load_quietly, name="encoder-preload",
-                                        daemon=True))
-        threads[-1].start()
-    return threads
-
-
-def contract_parser(
-    rules_file: Path | None = None, *, ocr_cache: Path | None = None,
-    on_page: Callable[[int, int], None] | None = None,
-) -> tuple[Parser, bytes]:
-    """The standard parser (index.parse.parse_contract with ``rules_file``, OCR results kept in
-    ``ocr_cache``, ``on_page`` told of each page OCR reads) and its salt."""
-    from ..parse import parse_contract
-
-    rules = rules_file.read_bytes() if rules_file is not None and rules_file.is_file() else b""
-    salt = f"parse {PARSE_VERSION}\0".encode() + rules
-
-    def parse(path: Path) -> Contract:
-        return parse_contract(path, rules_file=rules_file, ocr_cache=ocr_cache, on_page=on_page)
-
-    return parse, salt
 
 
 def build_from_sources(sources: Sequence[Path] | None, index_dir: Path, encoder_name: str, *,

@@ -26,6 +26,7 @@ KEPT_FILE = "the version indexed before is kept"
 KEPT_FOLDER = "the contracts indexed from it before are kept"
 # why a file whose collection has another file of its contract's name is not indexed
 CLASH_REASON = "another source of its collection already has the contract name {}"
+_CLASH_PREFIX = CLASH_REASON.split("{", 1)[0]
 # ... when the build cannot reuse the previous generation: the clauses it stored are indexed
 # again (embedded with this build's encoder, tokenized with its tokenizer)
 AGAIN_FILE, AGAIN_FOLDER = "its clauses indexed again", "their clauses indexed again"
@@ -154,10 +155,12 @@ def plan_build(files: Sequence[Path], previous: Previous | None, parse: Parser |
             items.append(replace(one, contract=one.contract.rekeyed(key)))
         else:
             items.append(one)
-    keys = {item.contract.key for item in items}
+    taken = _Taken({item.contract.key for item in items},
+                   {(collection(item.path), key_stem(item.contract.key)) for item in items},
+                   collection)
     kept = [] if previous is None and indexed is None else [
         (source, note) for source, reason in failures
-        if (note := _keep_unread(source, reason, previous, indexed, keys, items)) is not None]
+        if (note := _keep_unread(source, reason, previous, indexed, taken, items)) is not None]
     return BuildPlan(tuple(items), tuple(failures), tuple(kept))
 
 
@@ -188,24 +191,45 @@ def _certain_clashes(triaged: Sequence[Reused | tuple[Path, str]],
     return out
 
 
+@dataclass(frozen=True)
+class _Taken:
+    """What the contracts of a plan hold: their keys, and (collection, file stem) of each (one
+    file of a name per collection), as ``collection`` tells a file's collection."""
+
+    keys: set[str]
+    names: set[tuple[str, str]]
+    collection: Callable[[Path], str]
+
+    def take(self, at: Path, key: str) -> bool:
+        """Whether the contract ``key`` of the file ``at`` may join them (it does)."""
+        name = (self.collection(at), key_stem(key))
+        if key in self.keys or name in self.names:
+            return False
+        self.keys.add(key)
+        self.names.add(name)
+        return True
+
+
 def _keep_unread(source: str, reason: str, previous: Previous | None, indexed: Indexed | None,
-                 keys: set[str], items: list[Reused | Parsed]) -> str | None:
+                 taken: _Taken, items: list[Reused | Parsed]) -> str | None:
     """What is kept of ``source``, which failed for ``reason``: when it is still there, the
     contracts the previous generation has from it (the file, or every file under the folder)
     are carried over into ``items`` (without ``previous``, those ``indexed`` gives, to be
     indexed again); None when there are none. An empty source folder keeps nothing: emptying
-    a folder is how a library is emptied (``--replace``)."""
+    a folder is how a library is emptied (``--replace``); nor does a file refused because
+    another file of its collection has its name, and no contract is kept whose key or name
+    (in its collection) another contract of the plan holds: the index never ends with two
+    files of one name in a collection."""
     path = Path(source)
-    if reason == EMPTY_FOLDER or not os.path.lexists(path):
+    if reason == EMPTY_FOLDER or reason.startswith(_CLASH_PREFIX) or not os.path.lexists(path):
         return None
     where = path.parent.resolve() / path.name  # the link itself, when it is one
     versions = previous.contracts if previous is not None else indexed() if indexed else {}
     kept = 0
     for (src, digest), contract in versions.items():
         at = Path(src)
-        if contract.key in keys or (at != where and where not in at.parents):
+        if (at != where and where not in at.parents) or not taken.take(at, contract.key):
             continue
-        keys.add(contract.key)
         items.append(Reused(at, contract, digest, previous.rows_of.get(contract.key, ()))
                      if previous is not None else Parsed(at, contract, digest, again=True))
         kept += 1

@@ -3,6 +3,8 @@ their rows, vectors and BM25 term counts."""
 
 from __future__ import annotations
 
+import functools
+from collections.abc import Callable
 from dataclasses import dataclass, replace
 from pathlib import Path
 
@@ -117,3 +119,20 @@ def _with_notes(contracts: list[tuple[Contract, str]],
         notes.setdefault(source, []).append(note)
     return {(c.source, h): replace(c, notes=tuple(notes.get(c.source, ())))
             for c, h in contracts}
+
+
+def indexed_later(index_dir: Path, manifest: Manifest | None
+                  ) -> Callable[[], dict[tuple[str, str], Contract]] | None:
+    """The contracts of the generation ``manifest`` describes, with their clauses, read once
+    when first asked for (none when it cannot be read): a source this build cannot read keeps
+    its version indexed there, indexed again."""
+    if manifest is None or not manifest.sources:
+        return None
+
+    @functools.cache
+    def read() -> dict[tuple[str, str], Contract]:
+        try:
+            return indexed_contracts(generation_dir(index_dir, manifest.generation), manifest)
+        except IndexDamagedError:
+            return {}
+    return read

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import os
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -32,6 +34,15 @@ class BuildReport:
     # (folder source as given, contracts): two or more folder sources whose contracts all lie
     # directly in them, so in collection default (collections.flat_roots)
     flat_roots: tuple[tuple[str, int], ...] = ()
+    # (source, how it is named): a source of the messages above whose file name another source
+    # of the build has (``source_names``); any other is named by its file name
+    names: tuple[tuple[str, str], ...] = ()
+
+    def name_of(self, source: str) -> str:
+        """How ``source`` (one of ``failed``, ``kept``, ``notes`` or ``dropped``) is named in
+        a message: its file name, or its path from its source root when another source of the
+        build has that file name."""
+        return name_in(self.names, source)
 
     @property
     def written(self) -> bool:
@@ -59,3 +70,50 @@ class BuildReport:
             f"{f', {self.cached} from the cache of an unfinished build' if self.cached else ''}); "
             f"{dropped}{len(self.failed)} failed; generation {self.generation}{repaired}"
         )
+
+
+def name_in(names: Iterable[tuple[str, str]], source: str) -> str:
+    """How ``source`` is named in a message, given ``names`` (``source_names``): as there, or
+    by its file name."""
+    return dict(names).get(source) or Path(source).name
+
+
+def source_names(sources: Iterable[str], *, among: Iterable[str],
+                 roots: Sequence[str]) -> tuple[tuple[str, str], ...]:
+    """(source, name) for each of ``sources`` whose file name another of ``among`` (every
+    source of the build: the files it found, those that failed, those it dropped) has: its
+    path from the folder of ``roots`` that holds it (``customer-b/合同.pdf`` for a build of
+    ``lib``), with as many folders above as tell it from the others of that name
+    (``customer-b/合同.pdf`` too for a build of ``lib/customer-a lib/customer-b``), or, when
+    none does, its whole path. Two files of one name are never named alike in a message."""
+    everywhere = {os.path.abspath(s) for s in [*among, *sources]}
+    by_name: dict[str, list[str]] = {}
+    for path in everywhere:
+        by_name.setdefault(os.path.basename(path), []).append(path)
+    bases = [os.path.abspath(r) for r in roots]
+    out: dict[str, str] = {}
+    for source in sources:
+        path = os.path.abspath(source)
+        others = [o for o in by_name[os.path.basename(path)] if o != path]
+        if others and source not in out:
+            out[source] = _distinct_tail(path, others, _depth(path, bases))
+    return tuple(out.items())
+
+
+def _depth(path: str, roots: Sequence[str]) -> int:
+    """How many parts of ``path`` lie below the deepest of the folder ``roots`` holding it (1:
+    none holds it)."""
+    below = [len(Path(path).relative_to(r).parts) for r in roots
+             if Path(r) in Path(path).parents]
+    return min(below, default=1)
+
+
+def _distinct_tail(path: str, others: Sequence[str], depth: int) -> str:
+    """The last ``depth`` parts of ``path`` or more, as few as no other of ``others`` ends in;
+    the whole path when every tail is another's too."""
+    parts = Path(path).parts
+    for n in range(depth, len(parts)):
+        tail = parts[-n:]
+        if all(Path(o).parts[-n:] != tail for o in others):
+            return "/".join(tail)
+    return path

@@ -1,4 +1,5 @@
-"""Write a new generation beside the live one, make it durable, then switch the pointer to it.
+"""Write a new generation beside the live one (with the manifest that describes it), make it
+durable, then switch the pointer to it.
 
 Until the one atomic rename of the pointer, readers keep the previous generation; a build
 killed at any moment leaves it serving.
@@ -8,6 +9,7 @@ from __future__ import annotations
 
 import datetime as _dt
 import secrets
+from collections.abc import Sequence
 from pathlib import Path
 
 import numpy as np
@@ -16,6 +18,7 @@ from ..store import (
     BM25_DIR,
     TITLES_BM25_DIR,
     Manifest,
+    SourceEntry,
     cleanup_generations,
     current_generation,
     generation_dir,
@@ -28,10 +31,13 @@ from ..store import (
     write_tables,
     write_vectors,
 )
+from ..store.encoders import Encoder, fingerprint_of
 from ..store.lexical import LexicalIndex
 from ..store.private import PRIVATE_DIR, make_private, private_dir
+from ..store.tokenize import TokenMode
 from .previous import Previous
 from .rows import Rows
+from .versions import PARSE_VERSION, TEXT_VERSION
 
 
 def new_generation_name() -> str:
@@ -68,3 +74,25 @@ def write_generation(index_dir: Path, gen: str, rows: Rows, vectors: np.ndarray,
         sync_dir(gen_dir)
         switch_generation(index_dir, gen)
     cleanup_generations(index_dir, [g for g in (gen, replaced, survivor) if g])
+
+
+def generation_manifest(gen: str, rows: Rows, encoder: Encoder, mode: TokenMode,
+                        failed: Sequence[tuple[str, str]], notes: Sequence[tuple[str, str]],
+                        roots: Sequence[str]) -> Manifest:
+    """The manifest of generation ``gen``: what it holds (``rows``), how it was built (encoder,
+    tokenizer, versions), what failed or was noted, and the roots it was built from."""
+    counts: dict[str, int] = {}
+    for row in rows.rows:
+        counts[row.contract] = counts.get(row.contract, 0) + 1
+    return Manifest(
+        generation=gen, encoder=encoder.name, encoder_fingerprint=fingerprint_of(encoder),
+        dim=encoder.dim, tokenizer=mode,
+        text_version=TEXT_VERSION, parse_version=PARSE_VERSION,
+        built_at=_dt.datetime.now(_dt.timezone.utc).isoformat(timespec="seconds"),
+        sources=tuple(SourceEntry(c.source, c.key, c.title, h, counts.get(c.key, 0),
+                                  collection=c.collection)
+                      for c, h in rows.contracts),
+        failed=tuple(failed),
+        notes=tuple((str(Path(s).resolve()), n) for s, n in notes),
+        roots=tuple(roots),
+    )

@@ -1,0 +1,121 @@
+"""Two collections' files of one name (customer A's 合同.txt and customer B's) on the real command
+line, when a build puts them in one collection (`index build lib/customer-a lib/customer-b`
+after `index build lib`): a collection holds one file of a name, so one of them is refused and
+nothing of it is kept; every message names each of them by its folder, so the operator knows
+which; and the live index is never lost on the way."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+from cli_traps import run, snapshot
+
+from index import build_from_sources, index_status, source_names
+
+CLASH = "customer-b/合同.txt: another source of its collection already has the contract name 合同"
+
+
+@pytest.fixture(scope="module")
+def named(shared: Path, tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path]:
+    """lib/customer-a: 合同.txt and another; lib/customer-b: 合同.txt (another contract) and
+    another; an index built from lib (4 contracts, B's 合同 keyed customer-b/合同)."""
+    root = tmp_path_factory.mktemp("named")
+    lib = root / "lib"
+    for folder, same, other in (("customer-a", "cs-upgrade", "edu-cs-appraisal"),
+                                ("customer-b", "cs-maintenance", "ecommerce-cs-upgrade")):
+        (lib / folder).mkdir(parents=True)
+        shutil.copy(shared / "contracts" / f"{same}.txt", lib / folder / "合同.txt")
+        shutil.copy(shared / "contracts" / f"{other}.txt", lib / folder)
+    report = build_from_sources([lib], root / "idx", "use-multilingual", progress=False)
+    assert report.exit_code == 0
+    assert _held(root / "idx") == [("customer-b/合同", "customer-b"), ("ecommerce-cs-upgrade",
+                                   "customer-b"), ("edu-cs-appraisal", "customer-a"),
+                                   ("合同", "customer-a")]
+    return lib, root / "idx"
+
+
+def _held(idx: Path) -> list[tuple[str, str]]:
+    return sorted((s.contract, s.collection) for s in index_status(idx).sources)
+
+
+def test_the_collection_folders_as_sources_are_refused_naming_each_file(named,
+                                                                        tmp_path: Path) -> None:
+    lib, built = named
+    idx = Path(shutil.copytree(built, tmp_path / "idx"))
+    before = snapshot(idx)
+    proc = run(tmp_path, "index", "build", str(lib / "customer-a"), str(lib / "customer-b"),
+               "--index", str(idx))
+    assert proc.returncode == 5
+    assert "Traceback" not in proc.stderr
+    assert proc.stderr.splitlines() == [CLASH, (
+        "contractbot: this build would move 3 of the index's 4 contracts to another collection "
+        "(edu-cs-appraisal.txt from customer-a to default, customer-a/合同.txt from customer-a "
+        "to default, ecommerce-cs-upgrade.txt from customer-b to default). The index is "
+        f"unchanged: build the sources it was built from as before ({lib}: run `contractbot "
+        "index build` with no SOURCES), or pass --replace if the move is intended")]
+    assert snapshot(idx) == before
+
+
+def test_replace_puts_one_file_of_the_name_in_default_and_keeps_nothing_of_the_other(
+        named, tmp_path: Path) -> None:
+    lib, built = named
+    idx = Path(shutil.copytree(built, tmp_path / "idx"))
+    a, b = lib / "customer-a", lib / "customer-b"
+    proc = run(tmp_path, "index", "build", str(a), str(b), "--replace", "--index", str(idx))
+    assert proc.returncode == 3, proc.stderr
+    # one 合同 in default, A's (indexed first), with the key it had
+    assert _held(idx) == [("ecommerce-cs-upgrade", "default"), ("edu-cs-appraisal", "default"),
+                          ("合同", "default")]
+    assert [s.source for s in index_status(idx).sources if s.contract == "合同"] == [
+        str((a / "合同.txt").resolve())]
+    assert proc.stderr.splitlines() == [
+        CLASH,  # named by its folder, said once: not kept, not "dropped"
+        f"contractbot: note: collections come from the first folder below each source; {a} and "
+        f"{b} are sources, so their 3 contracts are in collection default. To index them as "
+        "collections customer-a and customer-b, build their parent (--replace moves them out of "
+        f"default): contractbot index build {lib} --replace"]
+    assert "; 1 failed;" in proc.stdout and "dropped" not in proc.stdout
+    status = run(tmp_path, "index", "status", "--index", str(idx))
+    assert status.returncode == 0
+    failed = [line for line in status.stdout.splitlines() if "failed" in line]
+    assert failed == [f"  failed: {CLASH}"]
+    # the parent again, as the note says: both are back, each in its collection
+    back = run(tmp_path, "index", "build", str(lib), "--replace", "--index", str(idx))
+    assert back.returncode == 0, back.stderr
+    assert back.stderr == ""
+    assert _held(idx) == [("customer-b/合同", "customer-b"), ("ecommerce-cs-upgrade",
+                          "customer-b"), ("edu-cs-appraisal", "customer-a"),
+                          ("合同", "customer-a")]
+
+
+def test_a_first_build_of_the_folders_names_the_refused_file_by_its_folder(
+        named, tmp_path: Path) -> None:
+    lib, _ = named
+    idx = tmp_path / "new-idx"
+    proc = run(tmp_path, "index", "build", str(lib / "customer-a"), str(lib / "customer-b"),
+               "--index", str(idx))
+    assert proc.returncode == 3, proc.stderr
+    assert proc.stderr.splitlines()[0] == CLASH
+    assert len(proc.stderr.splitlines()) == 2 and "note: collections come" in proc.stderr
+    assert _held(idx) == [("ecommerce-cs-upgrade", "default"), ("edu-cs-appraisal", "default"),
+                          ("合同", "default")]
+
+
+def test_a_file_is_named_by_its_folder_only_when_another_has_its_name() -> None:
+    lib = "/srv/lib"
+    a, b, c = f"{lib}/customer-a/合同.pdf", f"{lib}/customer-b/合同.pdf", f"{lib}/customer-a/x.pdf"
+    assert source_names([b, c], among=[a, b, c], roots=[lib]) == ((b, "customer-b/合同.pdf"),)
+    # the collection folders as roots: from the root, both are 合同.pdf; one folder up tells
+    roots = [f"{lib}/customer-a", f"{lib}/customer-b"]
+    assert source_names([a, b], among=[a, b], roots=roots) == (
+        (a, "customer-a/合同.pdf"), (b, "customer-b/合同.pdf"))
+    # deeper below the root: its whole path from there, though less would tell them apart
+    d = f"{lib}/customer-a/2024/合同.pdf"
+    assert source_names([d], among=[a, d], roots=[lib]) == ((d, "customer-a/2024/合同.pdf"),)
+    # two roots of one name: as far up as tells them apart
+    e, f = "/mnt/one/lib/合同.pdf", "/mnt/two/lib/合同.pdf"
+    assert source_names([e], among=[e, f], roots=["/mnt/one/lib", "/mnt/two/lib"]) == (
+        (e, "one/lib/合同.pdf"),)
+    assert source_names([a], among=[a, a], roots=[lib]) == ()  # the same file twice is one
