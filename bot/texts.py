@@ -105,6 +105,7 @@ UPLOAD_NOTE = "注意：{note}"
 NOT_INDEXED = "未能收录"  # the reason when the build left an upload out, unsaid
 UPLOAD_FAILED = "无法读取 {name}：{reason}"
 NAME_TOO_LONG = "文件名太长（{length} 个字符，上限 {limit} 个）。请改短文件名后再发送。"
+NAME_TOO_LONG_BYTES = "文件名太长（其中的字符在服务器上占用的空间较多）。请改短文件名后再发送。"
 NAME_ODD = "这个文件名无法使用：{why}。请改名后再发送。"
 NAME_CONTROL = "含有控制字符或不可见字符"
 NAME_NO_WORDS = "没有文字或数字"
