@@ -21,6 +21,7 @@ from index import (
     Script,
     Searcher,
     collection_of,
+    known_unsupported,
     ocr_cache_dir,
     private_dir,
     to_script,
@@ -108,11 +109,15 @@ def upload_name(raw: str) -> tuple[str, str | None]:
 
 
 def upload_refusal(name: str, size: int | None) -> str | None:
-    """Why an upload is refused before downloading it (type by name, then size), or None."""
-    if name.lower().endswith((".heic", ".heif")):
-        return texts.UPLOAD_HEIC
+    """Why an upload is refused before downloading it (type by name, then size), or None: a
+    type we know and do not read (.doc, .xlsx, HEIC) with what to do instead, as a build says
+    it; another with the list of the types we read."""
     if not name.lower().endswith(UPLOAD_TYPES):
-        return texts.UPLOAD_BAD_TYPE
+        known = known_unsupported(Path(name).suffix)
+        if known is None:
+            return texts.UPLOAD_BAD_TYPE
+        words = reason_words(known, "simplified")
+        return words if words.endswith("。") else f"{words}。"
     if size is not None and size > MAX_UPLOAD:
         return texts.UPLOAD_TOO_BIG
     return None
