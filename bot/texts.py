@@ -158,7 +158,9 @@ REBUILD_WOULD_MOVE = (
     "如确要移动，请发送 /reindex replace。"
 )
 OTHER_COLLECTION = "其他合集"  # a collection a chat does not read, unnamed
-REBUILD_MISSING = "索引未更改：找不到合同来源 {paths}。"
+REBUILD_MISSING = "索引未更改：{why}。"  # each of the parts below that applies, joined by ；
+MISSING_PART = "找不到合同来源 {paths}"
+LOOP_PART = "合同来源 {paths} 是指向自身的链接（循环），不是文件或文件夹"
 REBUILD_MISSING_ELSEWHERE = (
     "索引未更改：找不到部分合同来源。管理员可在与机器人的私聊中发送 /reindex 查看详情。"
 )
