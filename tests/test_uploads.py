@@ -177,6 +177,24 @@ async def test_an_upload_never_writes_through_a_link(tmp_path: Path) -> None:
     assert kept.is_symlink()  # the link itself was kept, not what it points to
 
 
+async def test_an_upload_beside_a_link_loop_of_its_name_replaces_the_link(
+        tmp_path: Path) -> None:
+    """A link of the upload's name that leads back to itself (lease.txt -> lease.txt) made
+    the upload fail with 出错了 (Path.resolve raised RuntimeError on it): it is a file of that
+    name like any other, replaced on yes and kept."""
+    link = tmp_path / "src" / "lease.txt"
+    async with real_bot(tmp_path) as api:
+        link.symlink_to("lease.txt")
+        _upload(api, "L1", "lease.txt", OTHER.encode(), 1)
+        asked = (await api.wait_for("sendMessage", 2, timeout=60))[-1]
+        assert asked["text"].startswith("已有同名合同：lease.txt。")
+        sent = await _press(api, texts.BUTTON_REPLACE, 3)
+    assert sent[-1]["text"].startswith(texts.UPLOAD_OK.format(title="房屋租赁合同", clauses=3))
+    assert not link.is_symlink() and link.read_text(encoding="utf-8") == OTHER
+    [kept] = (tmp_path / "src" / ".replaced").glob("*/*lease.txt")
+    assert kept.is_symlink()
+
+
 @pytest.mark.parametrize(("name", "words"), [
     ("合" * 300 + ".txt", texts.NAME_TOO_LONG.format(length=304, limit=80)),
     ("bell\x07.txt", texts.NAME_ODD.format(why=texts.NAME_CONTROL)),
