@@ -8,10 +8,13 @@ collection. CONTRACTBOT_ACCESS_FILE (TOML) gives other chats their collections::
     "123456789" = ["customer-a", "customer-b"]
     "-1009876543210" = ["*"]          # every collection
 
-The file is read at every check and parsed again whenever what it holds changes (no restart;
-its modification time is no guide: an edit within one tick of the file system's clock keeps
-it); a change that does not parse, or is not UTF-8, is logged and the last good version stays
-in force. A file that is deleted fails closed: the chats it listed lose access (logged) until
+The file is checked at every question with one ``stat`` and parsed again whenever what it holds
+changes (no restart). It is read again only when that stat changed (inode, size, modification
+or change time) or while its last change is within ``RACY`` seconds of when it was last read:
+an edit within one tick of the file system's clock can leave the times as they were, so the
+times alone are no guide until that tick has surely passed (git's "racily clean" rule). A
+change that does not parse, or is not UTF-8, is logged and the last good version stays in
+force. A file that is deleted fails closed: the chats it listed lose access (logged) until
 it is back. An editor that saves by renaming leaves it
 gone for a moment, so the table stays in force for ``GONE_GRACE`` seconds after the file is
 first found missing, without waiting (this runs on the bot's event loop).
@@ -20,6 +23,7 @@ first found missing, without waiting (this runs on the bot's event loop).
 from __future__ import annotations
 
 import logging
+import os
 import sys
 import time
 from collections.abc import Callable
@@ -36,6 +40,8 @@ else:  # pragma: no cover
 log = logging.getLogger(__name__)
 ALL = "*"
 GONE_GRACE = 0.3  # seconds a vanished access file stays in force (an editor saving by rename)
+RACY = 2.0  # seconds within which a file's times may not tell an edit (FAT's tick is 2 s)
+Stamp = tuple[int, int, int, int, int]  # (device, inode, size, mtime_ns, ctime_ns)
 
 
 class AccessFileError(ValueError):
@@ -98,18 +104,21 @@ class AccessFile:
     def __init__(self, path: Path | None, *, allow_list: frozenset[int] = frozenset(),
                  admins: frozenset[int] = frozenset(),
                  known: Callable[[], frozenset[str] | None] | None = None,
-                 clock: Callable[[], float] = time.monotonic) -> None:
+                 clock: Callable[[], float] = time.monotonic,
+                 wall: Callable[[], float] = time.time) -> None:
         self.path = path
         self.allow_list = allow_list
         self.admins = admins
         self.known = known
         self._clock = clock
+        self._wall = wall  # the clock the file system stamps files with
         self._gone_since: float | None = None  # when the file was first found missing
         self._content: bytes | None = None  # what the file held when last read
+        self._stamp: Stamp | None = None  # its stat then, None: read it at the next check
         self._table: Table = {}
         if path is not None:
             try:
-                content = path.read_bytes()
+                content = self._read()
             except OSError as err:  # a missing or unreadable file at start is an error
                 raise AccessFileError(f"{path}: {err.strerror or err}") from None
             self._content = content
@@ -150,23 +159,41 @@ class AccessFile:
                         "(indexed: %s): that chat finds nothing there", self.path, chat_id,
                         ", ".join(missing), ", ".join(sorted(known)) or "none")
 
+    def _read(self) -> bytes:
+        """The file's content, and its stat kept when that stat will tell the next change (its
+        last change is more than ``RACY`` seconds old)."""
+        assert self.path is not None
+        now = self._wall()
+        before = self.path.stat()
+        content = self.path.read_bytes()
+        stamp = _stamp(before)
+        changed = max(before.st_mtime_ns, before.st_ctime_ns) / 1e9
+        self._stamp = stamp if changed < now - RACY and _stamp(self.path.stat()) == stamp \
+            else None
+        return content
+
     def _content_now(self) -> bytes | None:
-        """What the file holds now; None when it is not there. A file there that cannot be
-        read (its permissions) counts as unchanged."""
+        """What the file holds now (read only when its stat says it may have changed); None
+        when it is not there. A file there that cannot be read (its permissions) counts as
+        unchanged."""
         assert self.path is not None
         try:
-            return self.path.read_bytes()
+            if self._stamp is not None and _stamp(self.path.stat()) == self._stamp:
+                return self._content
+            return self._read()
         except (FileNotFoundError, NotADirectoryError):
+            self._stamp = None
             return None
         except OSError as err:
+            self._stamp = None
             log.debug("access file %s not read: %s", self.path, err)
             return self._content
 
     def table(self) -> Table:
-        """The chats table in force (the file is read again on every call, and parsed when
-        what it holds changed: an edit that keeps its size within one tick of the file
-        system's clock leaves its modification time as it was); empty while the file is gone:
-        its chats lose access rather than keep a table nobody can see or change any more."""
+        """The chats table in force (the file is stat'ed on every call, read when that says
+        it may have changed, and parsed when what it holds changed); empty while the file is
+        gone: its chats lose access rather than keep a table nobody can see or change any
+        more."""
         if self.path is None:
             return self._table
         content = self._content_now()
@@ -191,6 +218,11 @@ class AccessFile:
             except AccessFileError as err:
                 log.error("%s; keeping the previous access table", err)
         return self._table
+
+
+def _stamp(st: os.stat_result) -> Stamp:
+    """What a stat says of a file that changes when it is written, replaced or touched."""
+    return (st.st_dev, st.st_ino, st.st_size, st.st_mtime_ns, st.st_ctime_ns)
 
 
 def chat_access(settings: Settings, access: AccessFile | None, chat_id: int, *,

@@ -97,9 +97,12 @@ def build_error_text(err: ContractbotError, *, script: Script = "simplified") ->
         return texts.say(texts.REBUILD_WOULD_CHANGE_ENCODER, script,
             built_with=escape(err.built_with), configured=escape(err.configured),
             clauses=err.clauses)
-    if isinstance(err, MissingSourceError):
-        names = "、".join(Path(p).name for p in err.paths)
-        return texts.say(texts.REBUILD_MISSING, script, paths=escape(names))
+    if isinstance(err, MissingSourceError):  # gone, or a link that leads back to itself
+        gone = [Path(p).name for p in err.paths if p not in err.loops]
+        loops = [Path(p).name for p in err.loops]
+        why = [texts.say(part, script, paths=escape("、".join(names)))
+               for part, names in ((texts.MISSING_PART, gone), (texts.LOOP_PART, loops)) if names]
+        return texts.say(texts.REBUILD_MISSING, script, why="；".join(why))
     if isinstance(err, IndexBusyError):
         return texts.say(texts.INDEX_BUSY, script)
     if isinstance(err, NothingToBuildError):

@@ -245,11 +245,15 @@ async def on_unknown_command(update: Update, context: Ctx) -> None:
 
 
 async def cmd_start(update: Update, context: Ctx) -> None:
-    """/start: what the bot is, how to ask, this chat's id (shown to everyone)."""
+    """/start: what the bot is, this chat's id (shown to everyone), and how to ask, or, in a
+    chat that may not ask yet, that its operator must approve it first."""
     msg, chat = update.effective_message, update.effective_chat
     if msg is None or chat is None or not await within_rate(update, context):
         return
-    await reply(msg, texts.say(texts.START, asker_script(update, context), chat_id=chat.id))
+    state = context.bot_data
+    allowed = chat_access(state.settings, state.access, chat.id, user_id=sender_id(update))
+    words = texts.START if allowed is not None else texts.START_NOT_ALLOWED
+    await reply(msg, texts.say(words, asker_script(update, context), chat_id=chat.id))
 
 
 async def cmd_help(update: Update, context: Ctx) -> None:

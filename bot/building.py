@@ -130,7 +130,10 @@ def library_sources(index_dir: Path, sources_dir: Path) -> list[Path]:
     ``index build``) and the upload folder once something was uploaded, so an upload never
     drops the rest (and a folder with nothing uploaded is no "empty folder" failure)."""
     roots = list(remembered_sources(index_dir))
-    if sources_dir.resolve() not in {r.resolve() for r in roots} and holds_uploads(sources_dir):
+    # realpath, not Path.resolve: a root that became a link to itself raised RuntimeError here
+    # (Python 3.11); the build names it as a loop
+    here = {os.path.realpath(r) for r in roots}
+    if os.path.realpath(sources_dir) not in here and holds_uploads(sources_dir):
         roots.append(sources_dir)
     return roots
 

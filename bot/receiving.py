@@ -21,6 +21,7 @@ from index import (
     Script,
     Searcher,
     collection_of,
+    known_unsupported,
     ocr_cache_dir,
     private_dir,
     to_script,
@@ -35,7 +36,16 @@ from .state import BotState, Ctx
 from .uploads import PendingUpload, check_upload, discard, names_of, open_staging, to_replace
 
 MAX_UPLOAD = 20 * 1024 * 1024
-MAX_NAME = 80  # characters of a saved file name: 80 CJK characters are 240 bytes of UTF-8
+MAX_NAME = 80  # characters of a saved file name
+# bytes of a saved file's stem: a file system takes 255 for a name, and the folder a replaced
+# file is kept in adds a time stamp and a token (23 bytes) to the stem; the 77 CJK characters
+# MAX_NAME leaves beside an extension are 231 bytes, 58 characters outside the BMP are 232
+MAX_STEM_BYTES = 232
+_UNSAFE = re.compile(r'[<>:"|?*\x00-\x1f\x7f]')  # not in a file name on Windows, or anywhere
+_LEADING = re.compile(r"^(?:[.\s]|~\$)+")  # hidden files and Office lock files are not sources
+_TRAILING = re.compile(r"[.\s]+$")
+_DEVICES = frozenset({"con", "prn", "aux", "nul", *(f"{d}{i}" for d in ("com", "lpt")
+                                                     for i in range(1, 10))})
 UPLOAD_TYPES = tuple(sorted(SOURCE_SUFFIXES))  # what a build reads as a contract
 _COLLECTION = re.compile(r"[^\W][\w\-]{0,63}")
 
@@ -61,22 +71,37 @@ def split_caption(caption: str | None) -> tuple[str | None, str | None]:
 
 
 def safe_name(name: str) -> str:
-    """A file name without directories or odd characters; CJK letters, digits, ._- are kept."""
-    base = Path(name.replace("\\", "/")).name
+    """The name an upload is saved under: the name as sent, without its folders (CJK letters,
+    full-width brackets, 、 and inner spaces kept: the admin finds it by that name), with what
+    a file name cannot hold on Linux, macOS or Windows replaced by ``_`` (``<>:"|?*`` and
+    control characters); leading dots and spaces (a hidden file is not a source), an Office
+    lock file's ``~$`` and trailing dots and spaces (Windows drops them) taken off, and a
+    Windows device name (CON, NUL ...) given a ``_``; the extension in lower case."""
+    base = name.replace("\\", "/").rsplit("/", 1)[-1]
     stem, dot, ext = base.rpartition(".")
-    stem = re.sub(r"[^\w\-]+", "_", stem if dot else base).strip("._") or "contract"
-    return f"{stem}.{re.sub(r'[^A-Za-z0-9]', '', ext).lower()}" if dot else stem
+    if not dot:
+        stem, ext = base, ""
+    stem = _TRAILING.sub("", _LEADING.sub("", _UNSAFE.sub("_", stem)))
+    first, dot_, rest = stem.partition(".")
+    if first.rstrip().lower() in _DEVICES:
+        stem = f"{first}_{dot_}{rest}"
+    stem = stem or "contract"
+    ext = re.sub(r"[^A-Za-z0-9]", "", ext).lower()
+    return f"{stem}.{ext}" if ext else stem
 
 
 def upload_name(raw: str) -> tuple[str, str | None]:
-    """The name an upload is saved under, and why it cannot be used (or None): too long, with
-    control or invisible characters, or without a letter or digit."""
+    """The name an upload is saved under, and why it cannot be used (or None): too long (in
+    characters, or in bytes for a file system), with control or invisible characters, or
+    without a letter or digit."""
     base = raw.replace("\\", "/").rsplit("/", 1)[-1]
     name = safe_name(base)
     if any(unicodedata.category(ch) in ("Cc", "Cf", "Cs", "Co", "Cn") for ch in base):
         return name, texts.NAME_ODD.format(why=texts.NAME_CONTROL)
     if len(name) > MAX_NAME:
         return name, texts.NAME_TOO_LONG.format(length=len(name), limit=MAX_NAME)
+    if len(Path(name).stem.encode("utf-8")) > MAX_STEM_BYTES:
+        return name, texts.NAME_TOO_LONG_BYTES
     stem = base.rpartition(".")[0] if "." in base else base
     if not any(ch.isalnum() for ch in stem):
         return name, texts.NAME_ODD.format(why=texts.NAME_NO_WORDS)
@@ -84,11 +109,15 @@ def upload_name(raw: str) -> tuple[str, str | None]:
 
 
 def upload_refusal(name: str, size: int | None) -> str | None:
-    """Why an upload is refused before downloading it (type by name, then size), or None."""
-    if name.lower().endswith((".heic", ".heif")):
-        return texts.UPLOAD_HEIC
+    """Why an upload is refused before downloading it (type by name, then size), or None: a
+    type we know and do not read (.doc, .xlsx, HEIC) with what to do instead, as a build says
+    it; another with the list of the types we read."""
     if not name.lower().endswith(UPLOAD_TYPES):
-        return texts.UPLOAD_BAD_TYPE
+        known = known_unsupported(Path(name).suffix)
+        if known is None:
+            return texts.UPLOAD_BAD_TYPE
+        words = reason_words(known, "simplified")
+        return words if words.endswith("。") else f"{words}。"
     if size is not None and size > MAX_UPLOAD:
         return texts.UPLOAD_TOO_BIG
     return None

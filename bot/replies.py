@@ -213,7 +213,8 @@ def query_error_text(err: QueryError, script: Script) -> str:
     if isinstance(err, NoWordsError):
         return texts.say(texts.QUESTION_NO_WORDS, script)
     if isinstance(err, UnknownContractError):
-        return texts.say(texts.UNKNOWN_CONTRACT, script, name=escape(err.name))
+        return texts.say(texts.UNKNOWN_CONTRACT, script,
+                         name=texts.set_apart(escape(err.name)))
     return texts.say(texts.QUERY_ERROR, script, reason=escape(hide_paths(str(err))))
 
 

@@ -4,11 +4,16 @@ from __future__ import annotations
 
 from index import Script, to_script
 
+GREETING = "你好！我是合同问答机器人：用条款原文回答关于合同的问题，并注明章节和条款编号。\n"
 START = (
-    "你好！我是合同问答机器人：用条款原文回答关于合同的问题，并注明章节和条款编号。\n"
-    "直接发送问题即可，例如：乙方响应时间是多少\n"
+    GREETING + "直接发送问题即可，例如：乙方响应时间是多少\n"
     "在群组中请用 /ask 问题，或 @我 提问。\n"
     "本聊天的 ID：<code>{chat_id}</code>"
+)
+# /start in a chat that may not ask yet: its questions would get NOT_ALLOWED, so none invited
+START_NOT_ALLOWED = (
+    GREETING + "本聊天尚未获准使用：请先把本聊天的 ID <code>{chat_id}</code> 发给机器人的管理员，"
+    "获准后即可提问。"
 )
 HELP = (
     "命令：\n"
@@ -85,7 +90,8 @@ ERROR = "抱歉，处理时出错了，请稍后再试。"
 QUERY_ERROR = "无法查找：{reason}"
 QUESTION_TOO_LONG = "问题太长（超过 {limit} 字）。请只问一个简短的问题，例如：乙方响应时间是多少"
 QUESTION_NO_WORDS = "问题里没有可以查找的文字。请用文字提问，例如：乙方响应时间是多少"
-UNKNOWN_CONTRACT = "没有收录名为 {name} 的合同。可用 /contracts 查看已收录的合同。"
+# {name} comes from set_apart: 名为《房屋租赁合同》的合同, 名为 nosuch 的合同
+UNKNOWN_CONTRACT = "没有收录名为{name}的合同。可用 /contracts 查看已收录的合同。"
 TOO_MANY_QUESTIONS = "您提问太快了：每人每分钟最多 {limit} 个问题。请稍等片刻再问，谢谢！"
 ADMIN_ONLY = "抱歉，只有管理员可以上传合同、重建索引或查看反馈。"
 UPLOAD_BAD_COLLECTION = (
@@ -105,6 +111,7 @@ UPLOAD_NOTE = "注意：{note}"
 NOT_INDEXED = "未能收录"  # the reason when the build left an upload out, unsaid
 UPLOAD_FAILED = "无法读取 {name}：{reason}"
 NAME_TOO_LONG = "文件名太长（{length} 个字符，上限 {limit} 个）。请改短文件名后再发送。"
+NAME_TOO_LONG_BYTES = "文件名太长（其中的字符在服务器上占用的空间较多）。请改短文件名后再发送。"
 NAME_ODD = "这个文件名无法使用：{why}。请改名后再发送。"
 NAME_CONTROL = "含有控制字符或不可见字符"
 NAME_NO_WORDS = "没有文字或数字"
@@ -151,7 +158,9 @@ REBUILD_WOULD_MOVE = (
     "如确要移动，请发送 /reindex replace。"
 )
 OTHER_COLLECTION = "其他合集"  # a collection a chat does not read, unnamed
-REBUILD_MISSING = "索引未更改：找不到合同来源 {paths}。"
+REBUILD_MISSING = "索引未更改：{why}。"  # each of the parts below that applies, joined by ；
+MISSING_PART = "找不到合同来源 {paths}"
+LOOP_PART = "合同来源 {paths} 是指向自身的链接（循环），不是文件或文件夹"
 REBUILD_MISSING_ELSEWHERE = (
     "索引未更改：找不到部分合同来源。管理员可在与机器人的私聊中发送 /reindex 查看详情。"
 )
@@ -166,6 +175,12 @@ REBUILD_WOULD_CHANGE_ENCODER = (
     "索引未更改：现有索引由编码器 {built_with} 建立，这次重建会改用 {configured}，"
     "并重新嵌入全部 {clauses} 条。如确要更换，请发送 /reindex replace。"
 )
+
+
+def set_apart(name: str) -> str:
+    """A name as a sentence sets it apart: between spaces, unless it is in 《》, which set it
+    apart already (spaces around 《》 read oddly in Chinese)."""
+    return name if name.startswith("《") and name.endswith("》") else f" {name} "
 
 
 def say(text: str, script: Script, **values: object) -> str:

@@ -111,11 +111,12 @@ def to_replace(target: Path, *, sources: Path, index_dir: Path, collection: str)
         indexed = index_status(index_dir).sources
     except ContractbotError:  # no index yet
         return found
-    seen = {p.resolve() for p in found}
+    seen = {os.path.realpath(p) for p in found}  # not Path.resolve: a link loop raises there
     for entry in indexed:
         path = Path(entry.source)
         if (key_stem(entry.contract) == target.stem and entry.collection == collection
-                and path.is_file() and path.resolve() not in seen and inside(path, sources)):
+                and path.is_file() and os.path.realpath(path) not in seen
+                and inside(path, sources)):
             found.append(path)
     return found
 

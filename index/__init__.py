@@ -83,7 +83,13 @@ from .models import (
     names_among,
     shown_source,
 )
-from .parse import SOURCE_SUFFIXES, check_rules_file, parse_contract, read_text
+from .parse import (
+    SOURCE_SUFFIXES,
+    check_rules_file,
+    known_unsupported,
+    parse_contract,
+    read_text,
+)
 from .roles import PARTIES
 from .search import Collections, SearchConfig, Searcher, Signals, compare_contracts
 from .status import (
@@ -195,6 +201,7 @@ __all__ = [
     "index_status",
     "key_stem",
     "known_encoders",
+    "known_unsupported",
     "load_encoder",
     "max_workers",
     "missing_sources",

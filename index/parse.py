@@ -8,6 +8,7 @@ from .errors import EmptySourceError, NotAContractError, UnreadableSourceError
 from .ingest.clean import clean_text
 from .ingest.extract import SOURCE_SUFFIXES as SOURCE_SUFFIXES
 from .ingest.extract import extract_document, source_kind
+from .ingest.extract import known_unsupported as known_unsupported
 from .ingest.rules import load_rules
 from .ingest.scans import OcrOptions, PageProgress
 from .ingest.scans import cached_ocr as cached_ocr  # for a build's cluster workers

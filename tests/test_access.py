@@ -12,6 +12,7 @@ import pytest
 from bot.access import (
     EVERYTHING,
     GONE_GRACE,
+    RACY,
     AccessFile,
     AccessFileError,
     ChatAccess,
@@ -159,3 +160,45 @@ def test_a_broken_change_is_logged_once_not_on_every_question(
             assert access.table() == {1: ChatAccess(frozenset({"a"}))}
     [broken] = [r.getMessage() for r in caplog.records]
     assert "keeping the previous access table" in broken
+
+
+def test_an_unchanged_file_is_neither_read_nor_parsed_again_and_an_edit_is(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Every question checked access by reading the whole file again. It is one stat now:
+    the file is read when that stat changed, and parsed when what it holds changed; while its
+    last change is too recent for the stat to tell the next one (within RACY seconds: an
+    edit in the same tick of the file system's clock), it is still read every time."""
+    import bot.access
+
+    path = tmp_path / "access.toml"
+    path.write_text('[chats]\n"1" = ["a"]\n', "utf-8")
+    reads: list[Path] = []
+    parses: list[str] = []
+    read_bytes, parse = Path.read_bytes, bot.access.parse_access
+
+    def counted_read(p: Path) -> bytes:
+        reads.append(p)
+        return read_bytes(p)
+
+    def counted_parse(text: str) -> dict[int, ChatAccess]:
+        parses.append(text)
+        return parse(text)
+
+    monkeypatch.setattr(Path, "read_bytes", counted_read)
+    monkeypatch.setattr(bot.access, "parse_access", counted_parse)
+    later = [time.time()]
+    access = AccessFile(path, wall=lambda: later[0])
+    assert (len(reads), len(parses)) == (1, 1)
+    for _ in range(3):  # just written: the stat may not tell an edit yet
+        assert access.table() == {1: ChatAccess(frozenset({"a"}))}
+    assert (len(reads), len(parses)) == (4, 1)
+    later[0] += 2 * RACY  # long enough after the last change: the stat tells
+    assert access.table() == {1: ChatAccess(frozenset({"a"}))}
+    for _ in range(3):
+        assert access.table() == {1: ChatAccess(frozenset({"a"}))}
+    assert (len(reads), len(parses)) == (5, 1)
+    path.write_text('[chats]\n"1" = ["b"]\n', "utf-8")  # the same size
+    later[0] = time.time() + 2 * RACY
+    assert access.table() == {1: ChatAccess(frozenset({"b"}))}
+    assert access.table() == {1: ChatAccess(frozenset({"b"}))}
+    assert (len(reads), len(parses)) == (6, 2)

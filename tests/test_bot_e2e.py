@@ -347,7 +347,6 @@ async def test_upload_unreadable_or_too_big_gets_the_reason(tmp_path: Path) -> N
         sent = await api.wait_for("sendMessage", 4)
         replies = {reply_id(s): s["text"] for s in sent}
     assert replies[2] == "文件太大（上限 20 MB）。"
-    assert replies[3] == (  # a legacy .doc is refused before it is downloaded
-        "只支持 PDF、DOCX、TXT、Markdown 文件或合同的照片、扫描图片"
-        "（PNG、JPG、TIFF、WEBP、BMP、GIF）。")
+    assert replies[3] == (  # a legacy .doc is refused before it is downloaded, told what to do
+        "这是旧版 Word 文档（.doc），请另存为 .docx 或 PDF 后再发送。")
     assert [p["file_id"] for p in api.sent("getFile")] == ["E1"]

@@ -138,7 +138,7 @@ async def test_a_refusal_and_an_answer_replace_each_other_when_the_question_is_e
         assert len(api.sent()) == 1
     assert "请在 /ask 后写上问题" in usage["text"]
     assert first_heading(answered["text"]) == "<b>《房屋租赁合同》 第二条</b>"
-    assert "没有收录名为 《不存在的合同》 的合同" in refused["text"]
+    assert "没有收录名为《不存在的合同》的合同" in refused["text"]
     assert "reply_markup" not in refused  # the votes of the answer it replaced are gone
 
 

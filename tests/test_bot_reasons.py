@@ -181,3 +181,16 @@ def test_a_reason_is_said_in_the_askers_script(reason: str, simplified: str,
 def test_an_unknown_reason_is_said_as_index_gives_it() -> None:
     assert reason_words("a reason nobody wrote words for", "traditional") == (
         "a reason nobody wrote words for")
+
+
+def test_a_reason_with_more_after_it_is_never_cut_short() -> None:
+    """A reason is translated only when its pattern matches it whole (fullmatch): words after
+    a known reason are never dropped (the reason is said as index/ gives it, in English), and
+    what follows a value at the end stays in that value."""
+    for reason in ("file too large (30 MB, the limit is 20 MB) and 3 more files",
+                   "too slow to read (stopped after 60 s); retried once",
+                   "broken utf-8 text, and no clauses"):
+        assert reason_words(reason, "simplified") == reason
+    assert reason_words("another source of its collection already has the contract name "
+                        "劳动合同（2024 版）", "simplified") == (
+        "同一集合中已有另一个文件的合同名也是 劳动合同（2024 版）")

@@ -52,6 +52,31 @@ async def test_reindex_before_any_upload_names_no_empty_upload_folder(tmp_path: 
     assert done["text"] == "索引已重建：2 份合同，15 条。"
 
 
+async def test_reindex_names_a_source_that_is_a_link_loop(tmp_path: Path) -> None:
+    """The folder the index remembers became a symbolic link to itself: `index build` says so,
+    /reindex said 找不到合同来源 src, as if it were gone. It names the loop, in the admin's
+    script; a missing source beside it is still said to be missing."""
+    import shutil
+
+    from bot.admin import build_error_text
+    from index import MissingSourceError
+
+    src = tmp_path / "src"
+    async with running_bot(tmp_path, sources_dir=tmp_path / "uploads") as api:
+        shutil.rmtree(src)
+        src.symlink_to(src.name)  # src -> src
+        api.push("message", message(ADMIN, "/reindex", message_id=1))
+        [refused] = await api.wait_for("sendMessage", 1, timeout=30)
+    assert refused["text"] == ("索引未更改：合同来源 src 是指向自身的链接（循环），"
+                               "不是文件或文件夹。")
+    # `index build` without SOURCES asks the same (RuntimeError: unexpected error, exit 1)
+    [root] = library_sources(tmp_path / "index", tmp_path / "uploads")
+    assert root.name == "src" and root.is_symlink()
+    both = MissingSourceError(("/x/lib", "/x/src"), loops=("/x/src",))
+    assert build_error_text(both, script="traditional") == (
+        "索引未更改：找不到合同來源 lib；合同來源 src 是指向自身的鏈接（循環），不是文件或文件夾。")
+
+
 async def test_reindex_that_would_empty_the_index_waits_for_replace(tmp_path: Path) -> None:
     async with running_bot(tmp_path) as api:
         live = store.current_generation(tmp_path / "index")

@@ -25,6 +25,9 @@ from team_bot import (
     team_bot,
 )
 
+from bot import texts
+from index import to_script
+
 SUPPLY: dict = {
     "key": "supply",
     "title": "设备采购合同",
@@ -175,6 +178,26 @@ async def test_one_script_per_reply_titles_start_and_help_included(tmp_path: Pat
                 "id": user, "is_bot": False, "first_name": "U", "language_code": language}})
             assert "合同問答機器人" in greeted, language
         assert "顯示本幫助" in await ask(api, 77, "/help")
+
+
+async def test_start_in_a_chat_not_allowed_asks_for_approval_not_questions(
+        tmp_path: Path) -> None:
+    """/start in a chat that may not ask said 直接发送问题即可 before the chat id: questions that
+    would only get 尚未获准. It says the chat must first be approved, with the id to send; an
+    allowed chat (by the list or the access file) is still invited to ask, in either script."""
+    rules = access_file(tmp_path / "access.toml", {PRIVATE_B: ["customer-b"]})
+    async with team_bot(tmp_path, {"": [MAINT]}, allowed_chats=frozenset({EVERYTHING}),
+                        access_file=rules) as (api, _):
+        refused = await ask(api, 88, "/start")
+        refused_t = await ask(api, 89, "/start", **{"from": {
+            "id": 89, "is_bot": False, "first_name": "U", "language_code": "zh-TW"}})
+        invited = [await ask(api, chat, "/start") for chat in (EVERYTHING, PRIVATE_B)]
+    assert refused == texts.START_NOT_ALLOWED.format(chat_id=88)
+    assert "直接发送问题即可" not in refused and "获准后即可提问" in refused
+    assert refused_t == to_script(texts.START_NOT_ALLOWED, "traditional").format(chat_id=89)
+    assert "獲准後即可提問" in refused_t
+    for chat, start in zip((EVERYTHING, PRIVATE_B), invited, strict=True):
+        assert start == texts.START.format(chat_id=chat)
 
 
 async def test_identical_titles_name_their_files(tmp_path: Path) -> None:

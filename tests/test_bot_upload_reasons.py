@@ -19,6 +19,7 @@ from bot.app import build_application
 from bot.cli import main
 from bot.reasons import reason_words
 from bot.settings import Settings
+from index import to_script
 from index.build import build_from_sources
 
 CONTRACT = "设备采购合同\n第一条 乙方应于合同签订后十日内交货。\n第二条 甲方应在验收合格后付款。\n"
@@ -221,8 +222,31 @@ def test_uploads_of_images_are_taken_others_refused() -> None:
 
     for name in ("合同.pdf", "scan.PNG", "photo.jpg", "page.jpeg", "pages.tif", "x.webp"):
         assert upload_refusal(name, 1000) is None, name
-    assert upload_refusal("prices.xlsx", 1000) == texts.UPLOAD_BAD_TYPE
+    assert upload_refusal("prices.xyz", 1000) == texts.UPLOAD_BAD_TYPE
     assert upload_refusal("big.png", 30 * 1024 * 1024) == texts.UPLOAD_TOO_BIG
+
+
+@pytest.mark.parametrize(("name", "words"), [
+    ("委托合同.doc", "这是旧版 Word 文档（.doc），请另存为 .docx 或 PDF 后再发送。"),
+    ("价格表.XLSX", "不支持电子表格，请把合同另存为 .docx 或 PDF 后再发送。"),
+    ("合同.rtf", "这是 RTF 文档，请另存为 .docx 或 PDF 后再发送。"),
+    ("合同.wps", "这是 WPS 文档，请另存为 .docx 或 PDF 后再发送。"),
+    ("合同们.zip", "不读取压缩包，请解压后逐份发送合同。"),
+])
+async def test_a_known_unsupported_type_is_told_what_to_do_not_the_list_of_types(
+        tmp_path: Path, name: str, words: str) -> None:
+    """A .doc, .xlsx or .rtf was refused with the list of types we read (只支持 PDF、DOCX…);
+    the admin is told what to do with that file, as a build says it, in their script (a
+    Traditional caption gets Traditional words), before anything is downloaded."""
+    async with real_bot(tmp_path) as api:
+        _upload(api, "U1", name, b"\xd0\xcf\x11\xe0 not read", 1)
+        api.push("message", message(ADMIN, None, message_id=2, caption="客戶甲的合約", document={
+            "file_id": "U2", "file_unique_id": "U2", "file_name": name, "file_size": 20}))
+        await api.settled()
+        simplified, traditional = (s["text"] for s in api.sent())
+        assert api.sent("getFile") == []
+    assert simplified == words
+    assert traditional == to_script(words, "traditional") != words
 
 
 def test_an_iphone_heic_photo_sent_as_a_file_is_told_how_to_send_it() -> None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import pytest
 from bot_helpers import html_errors
 
 from bot.compose import compose
@@ -118,6 +119,24 @@ def test_nothing_found_is_plain() -> None:
 
 
 def test_safe_name_keeps_cjk_and_drops_paths() -> None:
-    assert safe_name("../../租赁 合同.TXT") == "租赁_合同.txt"
+    assert safe_name("../../租赁 合同.TXT") == "租赁 合同.txt"
     assert safe_name("..\\..\\etc\\passwd") == "passwd"
     assert safe_name("../.docx") == "contract.docx"
+
+
+@pytest.mark.parametrize(("sent", "saved"), [
+    # the name as sent: full-width brackets, 、, inner spaces (also ideographic) and CJK
+    ("委托合同（Word原版）.docx", "委托合同（Word原版）.docx"),
+    ("房屋租赁合同 模板一.docx", "房屋租赁合同 模板一.docx"),
+    ("劳动合同、附件\u3000一（2024-v1.2）.pdf", "劳动合同、附件\u3000一（2024-v1.2）.pdf"),
+    # what a file name cannot hold on Windows, or anywhere
+    ('a<b>c:d"e|f?g*h.pdf', "a_b_c_d_e_f_g_h.pdf"),
+    ("合同\x00.txt", "合同_.txt"),
+    # a hidden file or an Office lock file is not a source; Windows drops trailing dots
+    (".合同.docx", "合同.docx"), ("~$合同.docx", "合同.docx"), (" 合同 .docx", "合同.docx"),
+    ("合同. .docx", "合同.docx"), ("合同.docx. ", "合同.docx"),
+    ("CON.txt", "CON_.txt"), ("lpt1.v2.pdf", "lpt1_.v2.pdf"), ("contract.txt", "contract.txt"),
+])
+def test_safe_name_keeps_the_name_as_sent_and_replaces_only_the_unsafe(sent: str,
+                                                                     saved: str) -> None:
+    assert safe_name(sent) == saved

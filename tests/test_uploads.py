@@ -141,6 +141,25 @@ async def test_a_new_name_is_indexed_at_once(tmp_path: Path) -> None:
     assert (tmp_path / "src" / "lease.txt").read_text(encoding="utf-8") == OTHER
 
 
+@pytest.mark.parametrize("name", ["委托合同（Word原版）.docx", "房屋租赁合同 模板一.docx"])
+async def test_an_upload_keeps_the_name_it_was_sent_under(tmp_path: Path, name: str) -> None:
+    """An upload is saved, and named to the admin, as sent (full-width brackets, inner
+    spaces): /use finds it by that name, and sending it again is told that name. It was
+    saved as 委托合同_Word原版.docx, which /use 委托合同（Word原版） did not find."""
+    stem = name.rsplit(".", 1)[0]
+    async with real_bot(tmp_path) as api:
+        _upload(api, "N1", name, _docx(OTHER), 1)
+        sent = await api.wait_for("sendMessage", 2, timeout=60)
+        assert sent[-1]["text"] == texts.UPLOAD_OK.format(title="房屋租赁合同", clauses=3)
+        api.push("message", message(ADMIN, f"/use {stem}", message_id=2))
+        sent = await api.wait_for("sendMessage", 3, timeout=30)
+        assert sent[-1]["text"] == texts.USE_SET.format(title="房屋租赁合同", source="")
+        _upload(api, "N2", name, _docx(OTHER), 3)
+        sent = await api.wait_for("sendMessage", 5, timeout=60)
+    assert sent[-1]["text"].startswith(f"已有同名合同：{name}。要用新上传的 {name}（")
+    assert _visible(tmp_path / "src") == sorted([name, "purchase.txt"])
+
+
 async def test_an_upload_never_writes_through_a_link(tmp_path: Path) -> None:
     outside = tmp_path / "outside.txt"
     outside.write_text("外部文件，不得改写。", encoding="utf-8")
@@ -158,12 +177,32 @@ async def test_an_upload_never_writes_through_a_link(tmp_path: Path) -> None:
     assert kept.is_symlink()  # the link itself was kept, not what it points to
 
 
+async def test_an_upload_beside_a_link_loop_of_its_name_replaces_the_link(
+        tmp_path: Path) -> None:
+    """A link of the upload's name that leads back to itself (lease.txt -> lease.txt) made
+    the upload fail with 出错了 (Path.resolve raised RuntimeError on it): it is a file of that
+    name like any other, replaced on yes and kept."""
+    link = tmp_path / "src" / "lease.txt"
+    async with real_bot(tmp_path) as api:
+        link.symlink_to("lease.txt")
+        _upload(api, "L1", "lease.txt", OTHER.encode(), 1)
+        asked = (await api.wait_for("sendMessage", 2, timeout=60))[-1]
+        assert asked["text"].startswith("已有同名合同：lease.txt。")
+        sent = await _press(api, texts.BUTTON_REPLACE, 3)
+    assert sent[-1]["text"].startswith(texts.UPLOAD_OK.format(title="房屋租赁合同", clauses=3))
+    assert not link.is_symlink() and link.read_text(encoding="utf-8") == OTHER
+    [kept] = (tmp_path / "src" / ".replaced").glob("*/*lease.txt")
+    assert kept.is_symlink()
+
+
 @pytest.mark.parametrize(("name", "words"), [
     ("合" * 300 + ".txt", texts.NAME_TOO_LONG.format(length=304, limit=80)),
     ("bell\x07.txt", texts.NAME_ODD.format(why=texts.NAME_CONTROL)),
     ("right\u202eto-left.txt", texts.NAME_ODD.format(why=texts.NAME_CONTROL)),
     ("！！！.txt", texts.NAME_ODD.format(why=texts.NAME_NO_WORDS)),
     ("../.docx", texts.NAME_ODD.format(why=texts.NAME_NO_WORDS)),
+    # 63 characters, but 236 bytes: the folder a replaced file is kept in could not be made
+    ("\U00020000" * 59 + ".txt", texts.NAME_TOO_LONG_BYTES),
 ])
 async def test_odd_names_get_a_clear_reason(tmp_path: Path, name: str, words: str) -> None:
     async with real_bot(tmp_path) as api:

@@ -4,6 +4,7 @@ named on their own, are in ``default``."""
 
 from __future__ import annotations
 
+import os
 from collections.abc import Collection, Sequence
 from dataclasses import replace
 from pathlib import Path
@@ -15,7 +16,7 @@ from .plan import BuildPlan
 def _placed(path: Path, roots: Sequence[Path]) -> tuple[Path, tuple[str, ...]] | None:
     """The folder root that decides the collection of source file ``path`` (the deepest one
     that holds it), and the path's parts below it; None when no folder root holds it."""
-    resolved = path.resolve()
+    resolved = Path(os.path.realpath(path))  # Path.resolve raises on a link loop (3.11)
     best: tuple[int, Path, tuple[str, ...]] | None = None
     for root in roots:
         if not root.is_dir():

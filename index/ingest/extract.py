@@ -48,6 +48,13 @@ _IMAGE_MAGIC = (b"\x89PNG", b"\xff\xd8\xff", b"II*\x00", b"MM\x00*", b"GIF87a", 
 _WEBP = (b"RIFF", b"WEBP")
 
 
+def known_unsupported(suffix: str) -> str | None:
+    """The reason a file of extension ``suffix`` (``.doc``, ``.XLSX``) is not read, with what
+    to do instead, when it is a type we know and do not read; else None (a type we read, or
+    one we know nothing of)."""
+    return _KNOWN_UNSUPPORTED.get(suffix.lower())
+
+
 def source_kind(path: Path) -> str:
     """How ``extract_document`` would read ``path``: "pdf", "docx", "image" or "text", from its
     first bytes and size only (cheap: a build checks every file of a folder with it before
