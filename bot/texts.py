@@ -90,7 +90,7 @@ ERROR = "抱歉，处理时出错了，请稍后再试。"
 QUERY_ERROR = "无法查找：{reason}"
 QUESTION_TOO_LONG = "问题太长（超过 {limit} 字）。请只问一个简短的问题，例如：乙方响应时间是多少"
 QUESTION_NO_WORDS = "问题里没有可以查找的文字。请用文字提问，例如：乙方响应时间是多少"
-# {name} comes from set_apart: 名为《房屋租赁合同》的合同, 名为 nosuch 的合同
+# {name} comes from set_apart: 名为《房屋租赁合同》的合同, 名为“nosuch”的合同
 UNKNOWN_CONTRACT = "没有收录名为{name}的合同。可用 /contracts 查看已收录的合同。"
 TOO_MANY_QUESTIONS = "您提问太快了：每人每分钟最多 {limit} 个问题。请稍等片刻再问，谢谢！"
 ADMIN_ONLY = "抱歉，只有管理员可以上传合同、重建索引或查看反馈。"
@@ -178,9 +178,10 @@ REBUILD_WOULD_CHANGE_ENCODER = (
 
 
 def set_apart(name: str) -> str:
-    """A name as a sentence sets it apart: between spaces, unless it is in 《》, which set it
-    apart already (spaces around 《》 read oddly in Chinese)."""
-    return name if name.startswith("《") and name.endswith("》") else f" {name} "
+    """A name as a sentence sets it apart: in 《》 as it is, else in quotation marks (a kind the
+    asker wrote, 租房签的合同, or a name no title has), as Chinese quotes words; never between
+    spaces, which read oddly in Chinese."""
+    return name if name.startswith("《") and name.endswith("》") else f"“{name}”"
 
 
 def say(text: str, script: Script, **values: object) -> str:

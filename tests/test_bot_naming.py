@@ -49,7 +49,7 @@ async def test_clause_names_its_contract_by_number_title_or_key(tmp_path: Path) 
     assert got[0].startswith("<b>《软件维护服务合同》 第二章 响应时间 › 2.1</b>")
     assert got[1].startswith("<b>《房屋租赁合同》（lease-b.txt） 第二条</b>")
     assert got[2] == got[0]
-    assert got[3] == "没有收录名为 nosuch 的合同。可用 /contracts 查看已收录的合同。"
+    assert got[3] == "没有收录名为“nosuch”的合同。可用 /contracts 查看已收录的合同。"
 
 
 async def test_a_clause_missing_from_the_used_contract_says_why(tmp_path: Path) -> None:

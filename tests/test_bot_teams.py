@@ -71,7 +71,7 @@ async def test_each_chat_stays_inside_its_collections(tmp_path: Path) -> None:
         assert "没有收录" in outside
         # named loosely, the lease is not answered from the chat's other contracts either
         loose = await ask(api, GROUP_A, "/ask 房屋租赁合同的押金是多少")
-        assert loose == unknown.replace("《厂房买卖合同》", "租赁合同")
+        assert loose == unknown.replace("《厂房买卖合同》", "“租赁合同”")
         compared = await ask(api, GROUP_A, "/compare 押金")
         assert "《软件维护服务合同》" in compared and "房屋租赁" not in compared
         answer_b = await ask(api, PRIVATE_B, "押金是多少")
