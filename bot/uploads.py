@@ -120,6 +120,21 @@ def to_replace(target: Path, *, sources: Path, index_dir: Path, collection: str)
     return found
 
 
+def held_elsewhere(target: Path, *, sources: Path, index_dir: Path,
+                   collection: str) -> list[Path]:
+    """The files of the indexed contracts of ``target``'s stem in its ``collection`` that lie
+    outside ``sources`` (a library indexed with `contractbot index build`): an upload can
+    neither replace them (it never moves the operator's files, ``to_replace``) nor be indexed
+    beside them (one name per collection)."""
+    try:
+        indexed = index_status(index_dir).sources
+    except ContractbotError:  # no index yet
+        return []
+    return [Path(e.source) for e in indexed
+            if key_stem(e.contract) == target.stem and e.collection == collection
+            and Path(e.source).is_file() and not inside(Path(e.source), sources)]
+
+
 @dataclass(frozen=True)
 class Replacement:
     """An upload moved into place and what it replaced: enough to undo it."""
