@@ -33,7 +33,15 @@ from .admin import put_in_place
 from .reasons import reason_words
 from .replies import asker_script, hide_paths, is_private, reply, sender_id, within_rate
 from .state import BotState, Ctx
-from .uploads import PendingUpload, check_upload, discard, names_of, open_staging, to_replace
+from .uploads import (
+    PendingUpload,
+    check_upload,
+    discard,
+    held_elsewhere,
+    names_of,
+    open_staging,
+    to_replace,
+)
 
 MAX_UPLOAD = 20 * 1024 * 1024
 MAX_NAME = 80  # characters of a saved file name
@@ -235,6 +243,13 @@ async def _receive(msg: Message, state: BotState, name: str, root: Path,
     here = collection_of(target, [state.settings.sources_dir])
     replaced = await asyncio.to_thread(to_replace, target, sources=folder,
                                        index_dir=state.settings.index_dir, collection=here)
+    if not replaced and (elsewhere := await asyncio.to_thread(
+            held_elsewhere, target, sources=folder, index_dir=state.settings.index_dir,
+            collection=here)):
+        await asyncio.to_thread(discard, staged)
+        await reply(msg, texts.say(texts.UPLOAD_NAME_IN_LIBRARY, script,
+                                   existing=escape(elsewhere[0].name), name=escape(name)))
+        return
     searcher = await state.live_searcher()
     held = bool(replaced) or await asyncio.to_thread(_holds, searcher, here, target.stem)
     if held:

@@ -98,9 +98,20 @@ def _level(raw: str | None) -> str:
     return level
 
 
-def _flag(raw: str | None) -> bool:
-    """An on/off setting: 1, true, yes, on (any case) are on; anything else is off."""
-    return (raw or "").strip().lower() in ("1", "true", "yes", "on")
+_ON, _OFF = ("1", "true", "yes", "on"), ("0", "false", "no", "off")
+
+
+def _switch(raw: str | None, name: str, default: bool) -> bool:
+    """An on/off setting: 1, true, yes, on are on and 0, false, no, off are off (any case);
+    unset or empty is ``default``. Anything else is a SettingsError: a typo (``0ff``,
+    ``disabled``) silently kept CONTRACTBOT_QUESTION_LOG recording questions."""
+    value = (raw or "").strip().lower()
+    if not value:
+        return default
+    if value in _ON or value in _OFF:
+        return value in _ON
+    raise SettingsError(f"{name}: {raw!r} is not on or off (on, off, 1, 0, true, false, yes, "
+                        "no)")
 
 
 def _count(raw: str | None, name: str, default: int) -> int:
@@ -205,11 +216,11 @@ class Settings:
             allowed_chats=_ids(env.get("CONTRACTBOT_ALLOWED_CHATS"), "CONTRACTBOT_ALLOWED_CHATS"),
             admins=_ids(env.get("CONTRACTBOT_ADMINS"), "CONTRACTBOT_ADMINS"),
             access_file=Path(access) if access else None,
-            question_log=(env.get("CONTRACTBOT_QUESTION_LOG") or "on").strip().lower()
-            not in ("off", "0", "false", "no"),
+            question_log=_switch(env.get("CONTRACTBOT_QUESTION_LOG"),
+                                 "CONTRACTBOT_QUESTION_LOG", True),
             log_days=_count(env.get("CONTRACTBOT_LOG_DAYS"), "CONTRACTBOT_LOG_DAYS", 90),
             log_level=_level(env.get("CONTRACTBOT_LOG_LEVEL")),
-            log_text=_flag(env.get("CONTRACTBOT_LOG_TEXT")),
+            log_text=_switch(env.get("CONTRACTBOT_LOG_TEXT"), "CONTRACTBOT_LOG_TEXT", False),
             questions_per_minute=_count(env.get("CONTRACTBOT_QUESTIONS_PER_MINUTE"),
                                         "CONTRACTBOT_QUESTIONS_PER_MINUTE", 20),
             read_seconds=_seconds(env.get("CONTRACTBOT_READ_TIMEOUT"),

@@ -129,6 +129,10 @@ UPLOAD_RESTORED = "原来的 {old} 已恢复，索引保持不变。"
 UPLOAD_UNDONE = "已撤销：恢复了原来的 {old}。"
 UNDO_FAILED = "无法撤销：{old} 已被再次更改。"
 UPLOAD_NOT_INDEXED = "已保存 {name}，但索引暂未更新：{reason}"
+UPLOAD_NAME_IN_LIBRARY = (
+    "已有同名合同：{existing}，它是在服务器上收录的，不能在这里替换。{name} 没有收录："
+    "请改个文件名再发送，或请服务器管理员替换该文件。"
+)
 UPLOAD_NAME_TAKEN = "同名文件 {name} 刚被创建，请重新上传。"
 REINDEX_QUEUED = "已有重建正在进行；完成后会再重建一次，结果稍后发到这里。"
 INDEX_BUSY = "索引正由服务器上的另一个程序重建，本次未做更改。请稍后再试 /reindex。"

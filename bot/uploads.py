@@ -101,24 +101,36 @@ def check_upload(path: Path, *, rules_file: Path | None = None,
     return contract if contract.clauses else "no clauses found"
 
 
+def indexed_namesakes(target: Path, *, index_dir: Path, collection: str) -> list[Path]:
+    """The files (still there) of the indexed contracts of ``target``'s file name in its
+    ``collection``; none with no index yet, and never another collection's."""
+    try:
+        indexed = index_status(index_dir).sources
+    except ContractbotError:  # no index yet
+        return []
+    return [Path(e.source) for e in indexed if key_stem(e.contract) == target.stem
+            and e.collection == collection and Path(e.source).is_file()]
+
+
 def to_replace(target: Path, *, sources: Path, index_dir: Path, collection: str) -> list[Path]:
     """What moving an upload to ``target`` replaces: entries of its folder with its stem in
     any extension (x.docx beside x.txt), and the source of the indexed contract of that file
     name in its ``collection`` when it lies inside ``sources``; never another collection's
     file of the same name."""
     found = same_name(target.parent, target.stem)
-    try:
-        indexed = index_status(index_dir).sources
-    except ContractbotError:  # no index yet
-        return found
     seen = {os.path.realpath(p) for p in found}  # not Path.resolve: a link loop raises there
-    for entry in indexed:
-        path = Path(entry.source)
-        if (key_stem(entry.contract) == target.stem and entry.collection == collection
-                and path.is_file() and os.path.realpath(path) not in seen
-                and inside(path, sources)):
-            found.append(path)
-    return found
+    return found + [p for p in indexed_namesakes(target, index_dir=index_dir,
+                                                 collection=collection)
+                    if os.path.realpath(p) not in seen and inside(p, sources)]
+
+
+def held_elsewhere(target: Path, *, sources: Path, index_dir: Path,
+                   collection: str) -> list[Path]:
+    """The indexed namesakes of ``target`` that lie outside ``sources`` (a library indexed
+    with `contractbot index build`): an upload can neither replace them (it never moves the
+    operator's files, ``to_replace``) nor be indexed beside them (one name per collection)."""
+    return [p for p in indexed_namesakes(target, index_dir=index_dir, collection=collection)
+            if not inside(p, sources)]
 
 
 @dataclass(frozen=True)

@@ -193,3 +193,19 @@ def test_sigterm_while_serve_starts_is_a_clean_stop(idx: Path, tmp_path: Path) -
         rest = proc.communicate(timeout=60)[1]
     assert proc.returncode == 0, rest
     assert "contractbot:" not in rest and "Traceback" not in rest and "ERROR" not in rest, rest
+
+
+def test_python_m_bot_takes_serve_written_out_too(tmp_path: Path) -> None:
+    """README: `contractbot serve  # or: python -m bot`. An operator who wrote `python -m bot
+    serve` got `contractbot: unrecognized arguments: serve`, exit 2; it now runs the bot (here
+    it stops at the missing token, as `python -m bot` does)."""
+    import sys
+
+    root = Path(__file__).resolve().parent.parent
+    clean = {k: v for k, v in os.environ.items() if not k.startswith(("CONTRACTBOT_", "TELEGRAM_"))}
+    clean |= {"PYTHONPATH": str(root), "XDG_DATA_HOME": str(tmp_path / "xdg")}
+    for args in (["serve"], []):
+        out = subprocess.run([sys.executable, "-m", "bot", *args], cwd=tmp_path, env=clean,
+                             capture_output=True, text=True, timeout=120)
+        assert (out.returncode, out.stderr) == (
+            2, "contractbot: TELEGRAM_BOT_TOKEN is not set\n"), args

@@ -64,8 +64,8 @@ FRESH_FILES = (("fresh.jsonl", 120, 4, 3), ("fresh2.jsonl", 110, 4, 4),
                          ids=[f[0] for f in FRESH_FILES])
 def test_fresh_questions_name_real_contracts_and_clauses(name: str, size: int, heldout_min: int,
                                                          tuning_min: int) -> None:
-    """eval/fresh.jsonl, fresh2.jsonl, fresh3.jsonl and fresh4.jsonl: every contract key is one the index
-    uses, a named contract is the only one its golds come from, and each contract has its
+    """eval/fresh.jsonl, fresh2.jsonl, fresh3.jsonl and fresh4.jsonl: every contract key is one
+    the index uses, a named contract is the only one its golds come from, and each contract has its
     minimum of questions. That every gold id is a clause the parser gives is
     test_eval_gold_clauses_exist[NAME]. The sets are scored only; see eval/README.md."""
     keys = {p.stem for p in ALL}

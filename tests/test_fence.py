@@ -246,3 +246,28 @@ def test_workers_end_when_the_building_process_is_killed(tmp_path: Path) -> None
     while Path(f"/proc/{worker}").exists() and time.monotonic() < deadline:
         time.sleep(0.1)
     assert not Path(f"/proc/{worker}").exists()
+
+
+def test_a_worker_whose_building_process_went_away_ends_quietly() -> None:
+    """`index build` stopped by SIGTERM (`timeout`, `kill`) dies at once; a worker that
+    finished its source just then found the pipe closed and printed a BrokenPipeError
+    traceback on the operator's terminal. It now ends quietly, with status 0."""
+    import subprocess
+    import sys
+
+    # The task closes the building process's end of the pipe, as that process's death does:
+    # the worker's reply then has nobody to go to.
+    code = ("import os\n"
+            "from multiprocessing import Pipe\n"
+            "from index.build.fence_child import serve\n"
+            "ours, theirs = Pipe()\n"
+            "def hang_up(_):\n"
+            "    ours.close()\n"
+            "    return 1\n"
+            "ours.send((hang_up, None, False))\n"
+            "serve(theirs, 0, os.getpid())\n"
+            "print('ended', flush=True)\n")
+    root = Path(__file__).resolve().parent.parent
+    proc = subprocess.run([sys.executable, "-c", code], cwd=root, capture_output=True,
+                          text=True, timeout=60)
+    assert (proc.returncode, proc.stdout, proc.stderr) == (0, "ended\n", "")

@@ -55,6 +55,28 @@ def test_without_dotenv_the_defaults_hold(tmp_path: Path) -> None:
 
 
 
+def test_an_on_off_setting_with_a_typo_is_refused_naming_it() -> None:
+    """CONTRACTBOT_QUESTION_LOG=0ff (a zero) or =disabled was taken as on: the bot went on
+    recording every question while the operator believed the log off. An on/off value that is
+    neither is now a setting error naming the variable (exit 2), as README's Configuration
+    says of a value that cannot be used."""
+    import pytest
+
+    from bot.settings import SettingsError
+
+    for name in ("CONTRACTBOT_QUESTION_LOG", "CONTRACTBOT_LOG_TEXT"):
+        for bad in ("0ff", "disabled", "onn"):
+            with pytest.raises(SettingsError, match=f"^{name}: '{bad}' is not on or off"):
+                Settings.from_env({name: bad})
+    for word, on in (("on", True), ("ON ", True), ("1", True), ("yes", True), ("true", True),
+                     ("off", False), ("Off", False), ("0", False), ("no", False),
+                     ("false", False)):
+        s = Settings.from_env({"CONTRACTBOT_QUESTION_LOG": word, "CONTRACTBOT_LOG_TEXT": word})
+        assert (s.question_log, s.log_text) == (on, on), word
+    unset = Settings.from_env({"CONTRACTBOT_QUESTION_LOG": "", "CONTRACTBOT_LOG_TEXT": ""})
+    assert (unset.question_log, unset.log_text) == (True, False)  # the defaults
+
+
 class _Reads(dict):
     """An environment that remembers the names Settings.from_env reads."""
 

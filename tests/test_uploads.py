@@ -238,6 +238,48 @@ async def test_an_upload_the_build_cannot_index_puts_the_original_back(tmp_path:
     assert "<code>maint</code> 《软件维护服务合同》 10 条" in listing
 
 
+async def test_an_upload_named_like_a_library_contract_is_refused_without_asking(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """A contract indexed from the operator's library (`contractbot index build LIB`), not
+    from the upload folder, cannot be replaced from the bot (it never moves those files) nor
+    have an upload of its name beside it. The bot asked 替换吗？…可以撤销 all the same, and
+    after 替换 said 无法读取 purchase.docx：同一集合中已有另一个文件的合同名也是 purchase; it
+    now says so at once, with no button, and nothing changes."""
+    import asyncio
+
+    from botapi_server import running
+
+    from bot.app import build_application
+    from bot.settings import Settings
+    from index import build_from_sources
+
+    library, src, idx = tmp_path / "library", tmp_path / "src", tmp_path / "index"
+    library.mkdir()
+    (library / "purchase.txt").write_text(CONTRACT, encoding="utf-8")
+    await asyncio.to_thread(build_from_sources, [library], idx, "use-multilingual",
+                            progress=False)
+    api = FakeBotApi()
+    await api.start()
+    settings = Settings(index_dir=idx, sources_dir=src, telegram_token="123456:TEST-token",
+                        telegram_base_url=api.base_url, telegram_base_file_url=api.base_file_url,
+                        allowed_chats=frozenset({ADMIN}), admins=frozenset({ADMIN}),
+                        embed_model="use-multilingual")
+    try:
+        async with running(build_application(settings), api=api):
+            _upload(api, "D1", "purchase.docx", _docx(NEW), 1)
+            sent = await api.wait_for("sendMessage", 2, timeout=60)
+            await api.settled()
+    finally:
+        await api.stop()
+    assert sent[-1]["text"] == texts.UPLOAD_NAME_IN_LIBRARY.format(
+        existing="purchase.txt", name="purchase.docx")
+    assert "reply_markup" not in sent[-1]
+    assert not src.exists() or _visible(src) == []
+    [entry] = _status(idx, capsys)["sources"]
+    assert entry["source"] == str((library / "purchase.txt").resolve())
+
+
 def test_an_upload_replaces_only_its_namesakes_inside_the_upload_folder(tmp_path: Path) -> None:
     """What confirming an upload would move aside: files of its stem in a contract format in
     its folder, and the indexed contract of its key when that lies in the upload folder; never

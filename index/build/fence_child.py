@@ -57,7 +57,8 @@ def serve(conn: Connection, memory_mb: int, parent: int) -> None:
         limit = None
         if fenced:
             _warm_up(fn, arg)
-            conn.send(("started", resident(os.getpid())))
+            if not _send(conn, ("started", resident(os.getpid()))):
+                return
             limit = _limit_memory(memory_mb + ADDRESS_HEADROOM_MB if memory_mb else 0)
         try:
             reply: tuple[str, Any] = ("ok", fn(arg))
@@ -68,11 +69,22 @@ def serve(conn: Connection, memory_mb: int, parent: int) -> None:
         finally:
             _unlimit_memory(limit)
         try:
-            conn.send(reply)
+            sent = _send(conn, reply)
         except MemoryError:
-            conn.send(("memory", None))
-        if reply[0] == "memory":
+            sent = _send(conn, ("memory", None))
+        if not sent or reply[0] == "memory":
             return
+
+
+def _send(conn: Connection, message: tuple[str, Any]) -> bool:
+    """Send ``message`` to the building process; False when it is gone (its end of the pipe
+    closed: stopped by SIGTERM, killed), for the child to end quietly instead of printing a
+    BrokenPipeError traceback on the operator's terminal."""
+    try:
+        conn.send(message)
+    except OSError:  # BrokenPipeError, ConnectionResetError: nobody reads the reply
+        return False
+    return True
 
 
 def _warm_up(fn: Any, arg: Any) -> None:
