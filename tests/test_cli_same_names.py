@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 from cli_traps import run, snapshot
 
-from index import build_from_sources, index_status, source_names
+from index import WouldDropError, build_from_sources, index_status, source_names
 
 CLASH = "customer-b/合同.txt: another source of its collection already has the contract name 合同"
 
@@ -119,3 +119,18 @@ def test_a_file_is_named_by_its_folder_only_when_another_has_its_name() -> None:
     assert source_names([e], among=[e, f], roots=["/mnt/one/lib", "/mnt/two/lib"]) == (
         (e, "one/lib/合同.pdf"),)
     assert source_names([a], among=[a, a], roots=[lib]) == ()  # the same file twice is one
+
+
+def test_a_refused_drop_names_a_file_by_its_folder_when_another_has_its_name(
+        named, tmp_path: Path) -> None:
+    """customer-b emptied (an unmounted disk): the refusal lists B's 合同.txt by its folder,
+    not as the 合同.txt that customer-a still holds."""
+    lib, _ = named
+    copy = Path(shutil.copytree(lib, tmp_path / "lib"))
+    idx = tmp_path / "idx"
+    assert build_from_sources([copy], idx, "use-multilingual", progress=False).exit_code == 0
+    for f in (copy / "customer-b").iterdir():
+        f.unlink()
+    with pytest.raises(WouldDropError) as err:
+        build_from_sources([copy], idx, "use-multilingual", progress=False)
+    assert sorted(err.value.dropped) == ["customer-b/合同.txt", "ecommerce-cs-upgrade.txt"]
