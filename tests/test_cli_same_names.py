@@ -134,3 +134,22 @@ def test_a_refused_drop_names_a_file_by_its_folder_when_another_has_its_name(
     with pytest.raises(WouldDropError) as err:
         build_from_sources([copy], idx, "use-multilingual", progress=False)
     assert sorted(err.value.dropped) == ["customer-b/合同.txt", "ecommerce-cs-upgrade.txt"]
+
+
+def test_a_file_under_two_roots_is_named_from_the_deeper_one() -> None:
+    """Roots lib and lib/customer-a (an index of lib, built again from lib/customer-a): a
+    file of customer-a is named from lib/customer-a, as far down as tells it apart."""
+    lib = "/srv/lib"
+    d, e = f"{lib}/customer-a/2024/合同.pdf", f"{lib}/customer-b/old/合同.pdf"
+    assert source_names([d], among=[d, e], roots=[lib, f"{lib}/customer-a"]) == (
+        (d, "2024/合同.pdf"),)
+
+
+def test_a_name_is_told_apart_from_every_other_file_of_its_name() -> None:
+    """Three 合同.pdf: x/合同.pdf tells a's from c's but not from b's, so a's is a/x/合同.pdf;
+    one whose every tail another path ends in is named by its whole path."""
+    a, b, c = "/srv/lib/a/x/合同.pdf", "/srv/lib/b/x/合同.pdf", "/srv/lib/c/y/合同.pdf"
+    roots = ["/srv/lib/a", "/srv/lib/b", "/srv/lib/c"]
+    assert source_names([a], among=[a, b, c], roots=roots) == ((a, "a/x/合同.pdf"),)
+    e = "/mnt/lib/合同.pdf"
+    assert source_names([e], among=[e, f"/srv{e}"], roots=[]) == ((e, e),)
