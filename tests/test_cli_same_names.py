@@ -153,3 +153,20 @@ def test_a_name_is_told_apart_from_every_other_file_of_its_name() -> None:
     assert source_names([a], among=[a, b, c], roots=roots) == ((a, "a/x/合同.pdf"),)
     e = "/mnt/lib/合同.pdf"
     assert source_names([e], among=[e, f"/srv{e}"], roots=[]) == ((e, e),)
+
+
+def test_an_unreadable_namesake_keeps_nothing_its_collection_has_the_name_of(
+        named, tmp_path: Path) -> None:
+    """B's 合同.txt broken, the folders built with --replace (both in default): B's earlier
+    version is not kept as 'the version indexed before', for default holds A's 合同."""
+    lib, _ = named
+    copy = Path(shutil.copytree(lib, tmp_path / "lib"))
+    idx = tmp_path / "idx"
+    assert build_from_sources([copy], idx, "use-multilingual", progress=False).exit_code == 0
+    (copy / "customer-b" / "合同.txt").write_text("no clauses here\n", "utf-8")
+    report = build_from_sources([copy / "customer-a", copy / "customer-b"], idx,
+                                "use-multilingual", progress=False, replace=True)
+    assert report.kept == ()
+    assert [Path(s).parent.name for s, _ in report.failed] == ["customer-b"]
+    assert _held(idx) == [("ecommerce-cs-upgrade", "default"), ("edu-cs-appraisal", "default"),
+                          ("合同", "default")]
