@@ -9,6 +9,7 @@ from __future__ import annotations
 import os
 
 _GONE = ("Z", "X")  # a zombie or a dead process: finished, only not yet reaped
+_PROC = "/proc"  # where Linux tells of each process; macOS and Windows have none
 
 
 def running(pid: int) -> bool:
@@ -17,10 +18,11 @@ def running(pid: int) -> bool:
     if pid <= 0:
         return False
     try:
-        with open(f"/proc/{pid}/stat") as f:
+        with open(f"{_PROC}/{pid}/stat") as f:
             return f.read().rpartition(")")[2].split()[0] not in _GONE
     except FileNotFoundError:
-        return False
+        if os.path.isdir(_PROC):  # no such process; without /proc at all, ask the kernel
+            return False
     except (OSError, IndexError):  # no /proc here, or a line we cannot read
         pass
     try:

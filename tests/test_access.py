@@ -202,3 +202,48 @@ def test_an_unchanged_file_is_neither_read_nor_parsed_again_and_an_edit_is(
     assert access.table() == {1: ChatAccess(frozenset({"b"}))}
     assert access.table() == {1: ChatAccess(frozenset({"b"}))}
     assert (len(reads), len(parses)) == (6, 2)
+
+
+def test_a_file_copied_with_an_old_modification_time_is_read_until_its_change_is_old(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """``cp -p`` keeps the modification time of the copy (a day ago) but the change time is
+    now: the change is recent, so the stat cannot tell the next one yet and the file is read
+    at every check until RACY seconds have passed."""
+    path = tmp_path / "access.toml"
+    path.write_text('[chats]\n"1" = ["a"]\n', "utf-8")
+    day_ago = time.time_ns() - 86_400 * 10**9
+    os.utime(path, ns=(day_ago, day_ago))
+    reads: list[Path] = []
+    read_bytes = Path.read_bytes
+
+    def counted_read(p: Path) -> bytes:
+        reads.append(p)
+        return read_bytes(p)
+
+    monkeypatch.setattr(Path, "read_bytes", counted_read)
+    later = [time.time()]
+    access = AccessFile(path, wall=lambda: later[0])
+    for _ in range(2):
+        assert access.table() == {1: ChatAccess(frozenset({"a"}))}
+    assert len(reads) == 3
+    later[0] += 2 * RACY
+    for _ in range(3):
+        assert access.table() == {1: ChatAccess(frozenset({"a"}))}
+    assert len(reads) == 4
+
+
+def test_an_edit_that_keeps_size_and_modification_time_is_read(tmp_path: Path) -> None:
+    """A same-size file copied over it with its old modification time (``cp -p``, ``rsync
+    -t``): only the change time tells; the new chats are in force at the next check."""
+    path = tmp_path / "access.toml"
+    path.write_text('[chats]\n"1" = ["a"]\n', "utf-8")
+    day_ago = time.time_ns() - 86_400 * 10**9
+    os.utime(path, ns=(day_ago, day_ago))
+    later = [time.time() + 2 * RACY]  # the stat tells changes from the start
+    access = AccessFile(path, wall=lambda: later[0])
+    assert access.table() == {1: ChatAccess(frozenset({"a"}))}
+    time.sleep(0.01)  # a change time the file system tells from the last one
+    path.write_text('[chats]\n"1" = ["b"]\n', "utf-8")
+    os.utime(path, ns=(day_ago, day_ago))
+    later[0] = time.time() + 2 * RACY
+    assert access.table() == {1: ChatAccess(frozenset({"b"}))}

@@ -88,3 +88,13 @@ async def test_clause_takes_the_contract_before_the_number_too(tmp_path: Path) -
     assert got[2].startswith("<b>《房屋租賃契約書》 第一條</b>")
     assert got[3] == "没有找到条款 第九条。"
     assert got[4] == got[0]  # the number first, as before
+
+
+def test_a_name_is_set_apart_in_its_own_brackets_or_in_quotes() -> None:
+    """《房屋租赁合同》 as written; a name that only opens a 《 (/use 《租赁) is quoted, as any
+    other name is."""
+    from bot.texts import set_apart
+
+    assert set_apart("《房屋租赁合同》") == "《房屋租赁合同》"
+    assert set_apart("《租赁") == "“《租赁”"
+    assert set_apart("租房签的合同") == "“租房签的合同”"

@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 from cli_traps import run, snapshot
 
-from index import build_from_sources, index_status, source_names
+from index import WouldDropError, build_from_sources, index_status, source_names
 
 CLASH = "customer-b/合同.txt: another source of its collection already has the contract name 合同"
 
@@ -119,3 +119,54 @@ def test_a_file_is_named_by_its_folder_only_when_another_has_its_name() -> None:
     assert source_names([e], among=[e, f], roots=["/mnt/one/lib", "/mnt/two/lib"]) == (
         (e, "one/lib/合同.pdf"),)
     assert source_names([a], among=[a, a], roots=[lib]) == ()  # the same file twice is one
+
+
+def test_a_refused_drop_names_a_file_by_its_folder_when_another_has_its_name(
+        named, tmp_path: Path) -> None:
+    """customer-b emptied (an unmounted disk): the refusal lists B's 合同.txt by its folder,
+    not as the 合同.txt that customer-a still holds."""
+    lib, _ = named
+    copy = Path(shutil.copytree(lib, tmp_path / "lib"))
+    idx = tmp_path / "idx"
+    assert build_from_sources([copy], idx, "use-multilingual", progress=False).exit_code == 0
+    for f in (copy / "customer-b").iterdir():
+        f.unlink()
+    with pytest.raises(WouldDropError) as err:
+        build_from_sources([copy], idx, "use-multilingual", progress=False)
+    assert sorted(err.value.dropped) == ["customer-b/合同.txt", "ecommerce-cs-upgrade.txt"]
+
+
+def test_a_file_under_two_roots_is_named_from_the_deeper_one() -> None:
+    """Roots lib and lib/customer-a (an index of lib, built again from lib/customer-a): a
+    file of customer-a is named from lib/customer-a, as far down as tells it apart."""
+    lib = "/srv/lib"
+    d, e = f"{lib}/customer-a/2024/合同.pdf", f"{lib}/customer-b/old/合同.pdf"
+    assert source_names([d], among=[d, e], roots=[lib, f"{lib}/customer-a"]) == (
+        (d, "2024/合同.pdf"),)
+
+
+def test_a_name_is_told_apart_from_every_other_file_of_its_name() -> None:
+    """Three 合同.pdf: x/合同.pdf tells a's from c's but not from b's, so a's is a/x/合同.pdf;
+    one whose every tail another path ends in is named by its whole path."""
+    a, b, c = "/srv/lib/a/x/合同.pdf", "/srv/lib/b/x/合同.pdf", "/srv/lib/c/y/合同.pdf"
+    roots = ["/srv/lib/a", "/srv/lib/b", "/srv/lib/c"]
+    assert source_names([a], among=[a, b, c], roots=roots) == ((a, "a/x/合同.pdf"),)
+    e = "/mnt/lib/合同.pdf"
+    assert source_names([e], among=[e, f"/srv{e}"], roots=[]) == ((e, e),)
+
+
+def test_an_unreadable_namesake_keeps_nothing_its_collection_has_the_name_of(
+        named, tmp_path: Path) -> None:
+    """B's 合同.txt broken, the folders built with --replace (both in default): B's earlier
+    version is not kept as 'the version indexed before', for default holds A's 合同."""
+    lib, _ = named
+    copy = Path(shutil.copytree(lib, tmp_path / "lib"))
+    idx = tmp_path / "idx"
+    assert build_from_sources([copy], idx, "use-multilingual", progress=False).exit_code == 0
+    (copy / "customer-b" / "合同.txt").write_text("no clauses here\n", "utf-8")
+    report = build_from_sources([copy / "customer-a", copy / "customer-b"], idx,
+                                "use-multilingual", progress=False, replace=True)
+    assert report.kept == ()
+    assert [Path(s).parent.name for s, _ in report.failed] == ["customer-b"]
+    assert _held(idx) == [("ecommerce-cs-upgrade", "default"), ("edu-cs-appraisal", "default"),
+                          ("合同", "default")]

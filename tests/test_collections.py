@@ -103,6 +103,16 @@ def test_a_kind_is_had_when_a_title_or_file_name_says_it_in_any_words() -> None:
     assert unknown_kind("押金怎么退", {"a": "软件维护服务合同"}) is None
 
 
+def test_a_kind_is_told_in_the_askers_words_and_a_law_is_no_contract() -> None:
+    """租赁合同书 is told as written (not 租赁合同); 劳动合同法 names a law, not a contract a
+    lease-only chat lacks: the question is answered, not refused."""
+    from index.search.scope import unknown_kind
+
+    assert unknown_kind("租赁合同书的押金", {"a": "软件维护服务合同"}) == "租赁合同书"
+    assert unknown_kind("租賃合同書的押金", {"a": "软件维护服务合同"}) == "租賃合同書"
+    assert unknown_kind("劳动合同法规定的试用期多长", {"a": "房屋租赁合同"}) is None
+
+
 def test_listing_lookup_and_compare_stay_inside(library) -> None:
     _, searcher, _ = library
     assert [c.key for c in searcher.contracts(collections=B)] == ["lease"]

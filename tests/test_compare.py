@@ -64,3 +64,31 @@ def test_parts_of_a_word_count_in_the_headings_only() -> None:
     assert coverage(["合同期限"], "", {"期限": ("有效期",)}, titles="合同有效期") == 1.0
     assert coverage(["合同期限"], "", {}, titles="合同") == 0.0
     assert coverage(["违约金"], "", {}, titles="违约 金额") == 0.0  # parts of two characters
+
+
+def test_a_clause_cited_by_number_is_found_in_each_contract_that_has_it(searcher) -> None:
+    """/compare 第二条: each contract numbering a clause so quotes it, though no word of the
+    question is in it; asked of one contract, that clause is relevant too."""
+    assert rows(searcher, "第二条") == {"maint": None, "lease": "第二条", "terse": "二",
+                                        "staff": "第二条"}
+    assert searcher.search("第二条", contract="staff").relevant
+
+
+def test_a_row_is_found_by_most_of_the_words_not_half(searcher) -> None:
+    """租金支付方式: lease's 第一条 holds two words of three; 乙方工资: maint's 1.2 holds
+    乙方 only, which every contract has, so maint has no clause on it."""
+    assert rows(searcher, "租金支付方式")["lease"] == "第一条"
+    assert rows(searcher, "乙方工资") == {"maint": None, "lease": None, "terse": None,
+                                          "staff": "第三条"}
+
+
+CHAPTERED = {"key": "chaptered", "title": "劳务合同", "parties": {}, "clauses": [
+    ["第一条", "第一章", "合同性质与期限", "本合同自2025年3月1日起至2026年2月28日止。"],
+    ["第二条", "第二章", "劳务报酬", "甲方每月十日支付乙方报酬。"],
+]}
+
+
+def test_a_chapter_title_holding_the_parts_of_a_word_counts_too(tmp_path) -> None:
+    """合同期限 under a chapter (not a clause heading) titled 合同性质与期限."""
+    searcher = Searcher.open(build_tiny_index(tmp_path, LEASE, CHAPTERED), FAST_ENCODER)
+    assert rows(searcher, "合同期限") == {"lease": None, "chaptered": "第一条"}

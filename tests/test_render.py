@@ -136,6 +136,7 @@ def test_safe_name_keeps_cjk_and_drops_paths() -> None:
     (".合同.docx", "合同.docx"), ("~$合同.docx", "合同.docx"), (" 合同 .docx", "合同.docx"),
     ("合同. .docx", "合同.docx"), ("合同.docx. ", "合同.docx"),
     ("CON.txt", "CON_.txt"), ("lpt1.v2.pdf", "lpt1_.v2.pdf"), ("contract.txt", "contract.txt"),
+    ("NUL .a.pdf", "NUL _.a.pdf"),  # Windows ignores the space before the dot too
 ])
 def test_safe_name_keeps_the_name_as_sent_and_replaces_only_the_unsafe(sent: str,
                                                                      saved: str) -> None:

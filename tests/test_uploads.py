@@ -317,3 +317,28 @@ def test_at_most_limit_uploads_wait_and_the_oldest_is_discarded(tmp_path: Path) 
     answered = book.answer(tokens[2])
     assert book.answer(tokens[0]) is None and answered is not None
     assert answered.staged == staged[2]
+
+
+def test_a_library_namesake_is_held_elsewhere_only_in_its_collection_while_there(
+        tmp_path: Path) -> None:
+    """held_elsewhere refuses an upload named as a contract of the operator's library: only
+    one of the upload's collection (customer-b's maint.txt says nothing of customer-a's
+    maint.docx), and only while its file is there (a library file deleted since the build
+    holds no name)."""
+    from index_corpus import LEASE, MAINT, fast_encoder, parse_json, write_corpus
+
+    from bot.uploads import held_elsewhere
+    from index.build import build_index
+
+    lib, src, idx = tmp_path / "lib", tmp_path / "src", tmp_path / "index"
+    [maint] = write_corpus(lib / "customer-b", MAINT)
+    write_corpus(lib / "customer-a", LEASE)
+    build_index([lib], idx, fast_encoder(), parse=parse_json, progress=False)
+    upload = src / "customer-a" / "maint.docx"
+    assert held_elsewhere(upload, sources=src / "customer-a", index_dir=idx,
+                          collection="customer-b") == [maint]
+    assert held_elsewhere(upload, sources=src / "customer-a", index_dir=idx,
+                          collection="customer-a") == []
+    maint.unlink()
+    assert held_elsewhere(upload, sources=src / "customer-a", index_dir=idx,
+                          collection="customer-b") == []
