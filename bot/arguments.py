@@ -78,7 +78,8 @@ def build_parser(settings: Settings | None = None) -> argparse.ArgumentParser:
         prog="contractbot", description="Answer questions about Chinese contracts by quoting "
         "the clauses that answer them.", epilog="Exit status: 0 done, 1 error, 2 wrong "
         "argument or setting, 3 some sources skipped, 4 nothing indexed, 5 build refused "
-        "(the index is unchanged), 75 index busy. Settings: README, 'Configuration'.")
+        "(the index is unchanged), 75 index busy, 130 interrupted, 141 output closed, 143 "
+        "stopped by SIGTERM (the index is unchanged). Settings: README, 'Configuration'.")
     sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND",
                                 parser_class=Parser)
 

@@ -18,6 +18,7 @@ from telegram import File, InlineKeyboardButton, InlineKeyboardMarkup, Message, 
 from index import (
     DEFAULT_COLLECTION,
     SOURCE_SUFFIXES,
+    TEXT_SUFFIXES,
     Script,
     Searcher,
     collection_of,
@@ -212,7 +213,9 @@ async def _take_upload(update: Update, context: Ctx, raw_name: str, size: int | 
     if root is None:
         await reply(msg, texts.say(texts.UPLOAD_BAD_COLLECTION, script))
         return
-    await reply(msg, texts.say(texts.UPLOAD_WORKING, script))
+    working = texts.UPLOAD_WORKING_TEXT if Path(name).suffix.lower() in TEXT_SUFFIXES \
+        else texts.UPLOAD_WORKING
+    await reply(msg, texts.say(working, script))
     await _receive(msg, state, name, root, fetch, script=script)
 
 

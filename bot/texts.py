@@ -106,6 +106,7 @@ UPLOAD_HEIC = (
     "Telegram 会把它转成 JPG），或把它存成 JPG/PNG 后再发送。"
 )
 UPLOAD_WORKING = "已收到，正在收录……（扫描件和照片需逐页识别文字，每页约 5 秒）"
+UPLOAD_WORKING_TEXT = "已收到，正在收录……"  # a text file: no page is read by OCR
 UPLOAD_OK = "已收录《{title}》，共 {clauses} 条。"
 UPLOAD_NOTE = "注意：{note}"
 NOT_INDEXED = "未能收录"  # the reason when the build left an upload out, unsaid

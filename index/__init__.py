@@ -85,6 +85,7 @@ from .models import (
 )
 from .parse import (
     SOURCE_SUFFIXES,
+    TEXT_SUFFIXES,
     check_rules_file,
     known_unsupported,
     parse_contract,
@@ -131,6 +132,7 @@ __all__ = [
     "MAX_TEXT_BYTES",
     "PARTIES",
     "SOURCE_SUFFIXES",
+    "TEXT_SUFFIXES",
     "AmbiguousContractError",
     "BuildRefusedError",
     "BuildReport",

@@ -6,6 +6,7 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import re
 import shutil
 import subprocess
 from collections.abc import Iterator
@@ -391,6 +392,16 @@ def test_help_describes_every_option_and_its_default(tmp_path: Path) -> None:
             assert action.option_strings[-1] in proc.stdout, (command, action.option_strings)
     ask = run(tmp_path, "ask", "--help").stdout
     assert "--top-k N" in ask and "(default: 5)" in ask and "--contract KEY" in ask
+
+
+def test_help_lists_every_exit_status_of_the_readme(tmp_path: Path) -> None:
+    """`contractbot --help` names each exit status README's table gives, and no other."""
+    readme = (Path(__file__).resolve().parent.parent / "README.md").read_text("utf-8")
+    table = readme.split("| exit status | meaning |", 1)[1].split("\n\n", 1)[0]
+    codes = re.findall(r"^\| (\d+) \|", table, flags=re.M)
+    assert {"0", "2", "5", "130", "141", "143"} <= set(codes)
+    epilog = " ".join(run(tmp_path, "--help").stdout.split("Exit status:", 1)[1].split())
+    assert re.findall(r"(?:^|, )(\d+) ", epilog.split(". Settings")[0]) == codes
 
 
 def _commands(parser: argparse.ArgumentParser, words: tuple[str, ...]

@@ -137,6 +137,7 @@ async def test_a_new_name_is_indexed_at_once(tmp_path: Path) -> None:
     async with real_bot(tmp_path) as api:
         _upload(api, "O1", "lease.txt", OTHER.encode(), 1)
         sent = await api.wait_for("sendMessage", 2, timeout=60)
+    assert sent[0]["text"] == "已收到，正在收录……"  # no word of scans for a text file
     assert sent[-1]["text"] == texts.UPLOAD_OK.format(title="房屋租赁合同", clauses=3)
     assert (tmp_path / "src" / "lease.txt").read_text(encoding="utf-8") == OTHER
 
@@ -150,6 +151,7 @@ async def test_an_upload_keeps_the_name_it_was_sent_under(tmp_path: Path, name: 
     async with real_bot(tmp_path) as api:
         _upload(api, "N1", name, _docx(OTHER), 1)
         sent = await api.wait_for("sendMessage", 2, timeout=60)
+        assert sent[0]["text"] == texts.UPLOAD_WORKING  # a DOCX's pictures are read by OCR
         assert sent[-1]["text"] == texts.UPLOAD_OK.format(title="房屋租赁合同", clauses=3)
         api.push("message", message(ADMIN, f"/use {stem}", message_id=2))
         sent = await api.wait_for("sendMessage", 3, timeout=30)
