@@ -147,6 +147,24 @@ def test_another_encoder_setting_changes_nothing(idx: Path, tmp_path: Path) -> N
     assert same.returncode == 0, same.stderr
 
 
+def test_an_encoder_short_name_reads_the_index_of_its_long_name(idx: Path,
+                                                               tmp_path: Path) -> None:
+    """README lists `use` (and `usem3`, `e5`) as short for the encoders' names: an index built
+    with use-multilingual is asked and rebuilt under `use` as under its long name (`ask` said
+    "built with encoder 'use-multilingual' but 'use' is configured")."""
+    for name in ("use", "usem3"):
+        asked = run(tmp_path, "ask", "乙方响应时间是多少", "--index", str(idx),
+                    CONTRACTBOT_EMBED_MODEL=name)
+        assert asked.returncode == 0, asked.stderr
+        assert "响应" in asked.stdout
+    built = run(tmp_path, "index", "build", "--index", str(idx), CONTRACTBOT_EMBED_MODEL="use")
+    assert built.returncode == 0, built.stderr
+    other = run(tmp_path, "ask", "乙方响应时间是多少", "--index", str(idx),
+                CONTRACTBOT_EMBED_MODEL="e5")
+    assert other.returncode == 1
+    assert "built with encoder 'use-multilingual' but 'e5-small' is configured" in last_line(other)
+
+
 def test_a_damaged_index_says_so_and_a_rebuild_repairs_it(idx: Path, tmp_path: Path) -> None:
     """The live generation's vector file deleted by hand: `ask` says which generation cannot
     be read and what to do (it was "unexpected error (RuntimeError: Error in faiss::…"), and

@@ -150,6 +150,16 @@ def test_relevance_by_dense_score_or_word_coverage() -> None:
     assert not cfg.is_relevant(0.19, 1.0)
 
 
+def test_learned_knobs_are_found_under_an_encoders_short_name_too() -> None:
+    """`scripts/evaluate.py --encoder e5` scored with the untuned defaults (every question on
+    topic) while `e5` is README's short name for e5-small."""
+    for short, full in (("e5", "e5-small"), ("use", "use-multilingual"),
+                        ("usem3", "use-multilingual")):
+        assert SearchConfig.for_encoder(short) == SearchConfig.for_encoder(full)
+    assert SearchConfig.for_encoder("e5").min_dense > 0 > SearchConfig().min_dense
+    assert SearchConfig.for_encoder("some/st-model") == SearchConfig()
+
+
 def test_definition_clauses() -> None:
     assert is_definition("“维护服务”指乙方为甲方提供的……")
     assert is_definition("1.2 \"系统\"或“平台”是指……")

@@ -7,6 +7,8 @@ from dataclasses import dataclass, fields
 from importlib import resources
 from typing import Literal
 
+from ..store.encoders import canonical_encoder
+
 Mode = Literal["hybrid", "bm25", "dense"]
 Fusion = Literal["weighted", "rrf"]
 RRF_K = 60
@@ -41,11 +43,13 @@ class SearchConfig:
     @classmethod
     def for_encoder(cls, encoder: str) -> SearchConfig:
         """The weights and thresholds learned for ``encoder`` by scripts/tune.py (shipped in
-        index/data/ranking.json); the defaults for an encoder nobody tuned."""
+        index/data/ranking.json), also under a short name (``e5``); the defaults for an
+        encoder nobody tuned."""
         learned = json.loads(
             (resources.files("index") / "data" / "ranking.json").read_text("utf-8"))
         known = {f.name for f in fields(cls)}
-        return cls(**{k: v for k, v in learned.get(encoder, {}).items() if k in known})
+        knobs = learned.get(canonical_encoder(encoder), {})
+        return cls(**{k: v for k, v in knobs.items() if k in known})
 
     def is_relevant(self, best_dense: float, coverage: float) -> bool:
         """Whether the best hit is about the question at all (off-topic questions are not): a

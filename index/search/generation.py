@@ -28,6 +28,7 @@ from ..store import (
     require_generation,
 )
 from ..store.characters import build_character_index
+from ..store.encoders import canonical_encoder
 from ..store.lexical import LexicalIndex
 from ..store.tokenize import DEFAULT_MODE, TokenMode
 from ..store.vectors import make_index
@@ -105,9 +106,10 @@ def _clause_numbers(clauses: tuple[Clause, ...]) -> np.ndarray:
 
 
 def check_encoder(index_dir: Path, built_with: object, configured: str) -> None:
-    """EncoderMismatchError unless the index was built with the configured encoder."""
-    if built_with != configured:
-        raise EncoderMismatchError(index_dir, str(built_with), configured)
+    """EncoderMismatchError unless the index was built with the configured encoder (or the
+    encoder a short name such as ``use`` stands for)."""
+    if built_with != canonical_encoder(configured):
+        raise EncoderMismatchError(index_dir, str(built_with), canonical_encoder(configured))
 
 
 def check_model_files(index_dir: Path, manifest: Manifest, fingerprint: str) -> None:
