@@ -213,6 +213,11 @@ def run_build(sources: Sequence[Path] | None, index_dir: Path, settings: Setting
     report_failures(((s, f"note: {n}") for s, n in report.notes), name=report.name_of)
     report_failures(((s, "dropped from the index: no longer among the sources")
                      for s in report.dropped), name=report.name_of)
+    if remembered and report.held_none:  # an emptied index, its sources as empty
+        roots = ", ".join(map(str, remembered_sources(index_dir))) or "none"
+        print(f"{prog}: nothing to rebuild: the index holds no contracts, and the sources it "
+              f"remembers ({roots}) hold none that can be indexed; give the folders or files "
+              f"of your contracts: {rerun.strip('`')} DIR...", file=sys.stderr)
     if report.flat_roots and not remembered:  # the SOURCES given made them so
         print(f"{prog}: {flat_roots_note(report.flat_roots, rerun=rerun)}", file=sys.stderr)
     return report.exit_code, report

@@ -204,6 +204,7 @@ def _build_with(roots: Sequence[Path], index_dir: Path, encoder: Encoder, option
         if not kept and (guarded is None or not guarded.sources):  # nothing to index or lose
             return BuildReport(index_dir=index_dir, generation="", contracts=0, clauses=0,
                                failed=plan.failed, parsed=parsed, sources=len(files),
+                               held_none=live is not None,
                                names=_names(plan.failed, (), (), files, recorded))
         rows = make_rows(plan, previous, dim=encoder.dim, mode=mode,
                          memo=reader.tokens if reader is not None else None)

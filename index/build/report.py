@@ -37,6 +37,9 @@ class BuildReport:
     # (source, how it is named): a source of the messages above whose file name another source
     # of the build has (``source_names``); any other is named by its file name
     names: tuple[tuple[str, str], ...] = ()
+    # not written, over a live index that holds no contracts (emptied with --replace): it is
+    # left as it was
+    held_none: bool = False
 
     def name_of(self, source: str) -> str:
         """How ``source`` (one of ``failed``, ``kept``, ``notes`` or ``dropped``) is named in
@@ -59,8 +62,10 @@ class BuildReport:
     def summary(self) -> str:
         """One line for logs and cron mail."""
         if not self.written:
+            left = ("the index is unchanged: it holds no contracts" if self.held_none
+                    else "no index was written")
             return (f"nothing could be indexed ({_count(len(self.failed), 'source')} skipped); "
-                    "no index was written")
+                    f"{left}")
         dropped = f"{len(self.dropped)} dropped; " if self.dropped else ""
         repaired = (f" (it replaces an index that could not be read: {self.repaired})"
                     if self.repaired else "")
