@@ -210,6 +210,7 @@ def run_build(sources: Sequence[Path] | None, index_dir: Path, settings: Setting
         return EXIT_ERROR, None
     report_failures(report.failed, name=report.name_of)
     report_failures(report.kept, name=report.name_of)
+    report_failures(report.lost, name=report.name_of)
     report_failures(((s, f"note: {n}") for s, n in report.notes), name=report.name_of)
     report_failures(((s, "dropped from the index: no longer among the sources")
                      for s in report.dropped), name=report.name_of)
