@@ -24,8 +24,11 @@ from index import (
     WouldDropError,
     WouldMoveError,
     collection_of,
+    index_status,
+    name_in,
     names_among,
     shown_source,
+    source_names,
     to_script,
 )
 
@@ -276,14 +279,14 @@ async def _reindex_text(state: BotState, access: ChatAccess, report: BuildReport
         searcher = await state.live_searcher()
         infos = await asyncio.to_thread(searcher.contracts, collections=access.collections)
         contracts, clauses = len(infos), sum(c.clauses for c in infos)
-    failed, notes = await asyncio.to_thread(_reported_within, state, access, report)
+    failed, notes, named = await asyncio.to_thread(_reported_within, state, access, report)
     lines = [texts.say(texts.REINDEX_OK, script, contracts=contracts, clauses=clauses)]
     kept = {source for source, _ in report.kept}
     lines += [texts.say(texts.REINDEX_KEPT if s in kept else texts.REINDEX_FAILED, script,
-                        name=escape(Path(s).name),
+                        name=escape(name_in(named, s)),
                         reason=escape(hide_paths(reason_words(r, script))))
               for s, r in failed]
-    lines += [texts.say(texts.REINDEX_FAILED, script, name=escape(Path(s).name),
+    lines += [texts.say(texts.REINDEX_FAILED, script, name=escape(name_in(named, s)),
                         reason=escape(reason_words(n, script)))
               for s, n in notes]
     return "\n".join(lines)
@@ -293,19 +296,29 @@ Reported = tuple[tuple[str, str], ...]
 
 
 def _reported_within(state: BotState, access: ChatAccess,
-                     report: BuildReport) -> tuple[Reported, Reported]:
-    """The failures and notes of ``report`` on sources in the chat's collections (it reads
-    where the sources lie: run it in a thread)."""
+                     report: BuildReport) -> tuple[Reported, Reported, Reported]:
+    """The failures and notes of ``report`` on sources in the chat's collections, and how each
+    is named (``customer-b/合同.txt``, as the command line names it, where another file has
+    its name): in a chat that reads some collections, only among their files, so that it
+    never sees another collection's folder, nor that another collection has a file of that
+    name (it reads where the sources lie and the index's manifest: run it in a thread)."""
     names = access.collections
     if names is None:
-        return report.failed, report.notes
+        return report.failed, report.notes, report.names
     roots = library_sources(state.settings.index_dir, state.settings.sources_dir)
 
     def inside(source: str) -> bool:
         return collection_of(Path(source), roots) in names
 
-    return (tuple(f for f in report.failed if inside(f[0])),
-            tuple(n for n in report.notes if inside(n[0])))
+    failed = tuple(f for f in report.failed if inside(f[0]))
+    notes = tuple(n for n in report.notes if inside(n[0]))
+    said = [s for s, _ in (*failed, *notes)]
+    try:
+        held = [s.source for s in index_status(report.index_dir).sources
+                if s.collection in names]
+    except ContractbotError:  # no manifest to read: name them among themselves
+        held = []
+    return failed, notes, source_names(said, among=[*held, *said], roots=list(map(str, roots)))
 
 
 async def _refusal_within(state: BotState, access: ChatAccess, err: ContractbotError,

@@ -37,7 +37,7 @@ from index import (
     remembered_sources,
 )
 
-from .settings import Settings
+from .settings import SAMPLES_DIR, Settings
 from .uploads import inside
 
 EXIT_OK = 0
@@ -79,11 +79,21 @@ def refusal(err: BuildRefusedError, *, rerun: str) -> str:
         return (f"{err}. The index is unchanged: build the sources it was built from as "
                 f"before{where}, or pass --replace if the move is intended")
     line = f"{err}. The index is unchanged: pass --replace to allow it"
-    if isinstance(err, WouldDropError) and err.missing_roots:
+    if isinstance(err, WouldDropError) and _samples_only(err.missing_roots):
+        line += (" (it holds the sample contracts `contractbot ask` indexed on first use: "
+                 "--replace replaces them with yours)")
+    elif isinstance(err, WouldDropError) and err.missing_roots:
         line += f", or run {rerun} with no SOURCES to rebuild every source it remembers"
     if isinstance(err, WouldDropError) and (err.empty_roots or err.empty_collections):
         line += ", or put the folder's contracts back (mount its disk) and build again"
     return line
+
+
+def _samples_only(roots: Sequence[str]) -> bool:
+    """Whether ``roots`` (sources a build leaves out) are the bundled samples alone: the index
+    the Quick start's first ``ask`` built, which a rebuild with no SOURCES would rebuild."""
+    return bool(roots) and all(os.path.realpath(r) == os.path.realpath(SAMPLES_DIR)
+                               for r in roots)
 
 
 def _listed(names: Sequence[str]) -> str:
@@ -200,9 +210,15 @@ def run_build(sources: Sequence[Path] | None, index_dir: Path, settings: Setting
         return EXIT_ERROR, None
     report_failures(report.failed, name=report.name_of)
     report_failures(report.kept, name=report.name_of)
+    report_failures(report.lost, name=report.name_of)
     report_failures(((s, f"note: {n}") for s, n in report.notes), name=report.name_of)
     report_failures(((s, "dropped from the index: no longer among the sources")
                      for s in report.dropped), name=report.name_of)
+    if remembered and report.held_none:  # an emptied index, its sources as empty
+        roots = ", ".join(map(str, remembered_sources(index_dir))) or "none"
+        print(f"{prog}: nothing to rebuild: the index holds no contracts, and the sources it "
+              f"remembers ({roots}) hold none that can be indexed; give the folders or files "
+              f"of your contracts: {rerun.strip('`')} DIR...", file=sys.stderr)
     if report.flat_roots and not remembered:  # the SOURCES given made them so
         print(f"{prog}: {flat_roots_note(report.flat_roots, rerun=rerun)}", file=sys.stderr)
     return report.exit_code, report

@@ -30,7 +30,13 @@ def cmd_parse(args: argparse.Namespace, settings: Settings) -> int:
     Each file is read in a worker process within the build's limits. Scans and photos are read
     by OCR (a progress bar on a terminal); what it reads is kept in the index's OCR cache, so
     building the index afterwards does not read them again."""
-    from index import collect_sources, missing_sources, ocr_cache_dir, read_contracts
+    from index import (
+        EMPTY_FOLDER,
+        collect_sources,
+        missing_sources,
+        ocr_cache_dir,
+        read_contracts,
+    )
 
     from .outline import format_tree
 
@@ -39,6 +45,10 @@ def cmd_parse(args: argparse.Namespace, settings: Settings) -> int:
         print(f"contractbot: {missing_sources([path])}", file=sys.stderr)
         return EXIT_USAGE
     files, skipped = collect_sources([path]) if path.is_dir() else ([path], [])
+    if path.is_dir() and not files and skipped == [(str(path), EMPTY_FOLDER)]:
+        print(f"contractbot: no contract files in {path} (parse reads {_suffixes()})",
+              file=sys.stderr)
+        return EXIT_NOTHING
     report_failures(skipped)
     parsed = failed = 0
     read = read_contracts(files, rules_file=settings.rules_file,
@@ -61,6 +71,15 @@ def cmd_parse(args: argparse.Namespace, settings: Settings) -> int:
             print(f"contractbot: no contract could be parsed in {path}", file=sys.stderr)
         return EXIT_NOTHING
     return EXIT_SKIPPED if failed else EXIT_OK
+
+
+def _suffixes() -> str:
+    """The file suffixes a contract is read from, documents first: ``.pdf, .docx, .md, …``."""
+    from index import SOURCE_SUFFIXES, TEXT_SUFFIXES
+
+    documents = {".pdf", ".docx"}
+    order = [documents, TEXT_SUFFIXES, SOURCE_SUFFIXES - documents - TEXT_SUFFIXES]
+    return ", ".join(s for group in order for s in sorted(group & SOURCE_SUFFIXES))
 
 
 def cmd_index_build(args: argparse.Namespace, settings: Settings) -> int:

@@ -60,7 +60,11 @@ def open_searcher(args: argparse.Namespace, settings: Settings) -> Searcher:
         report = build_from_sources([SAMPLES_DIR], index_dir, settings.embed_model,
                                     rules_file=settings.rules_file)
         report_failures(report.failed)
-    return Searcher.open(index_dir, settings.embed_model)
+    searcher = Searcher.open(index_dir, settings.embed_model)
+    if not searcher.contracts():  # emptied (index build EMPTY --replace): as index status says
+        raise IndexMissingError(f"the index at {index_dir} holds no contracts; build it from "
+                                "your contracts: contractbot index build SOURCES...")
+    return searcher
 
 
 def _served(index_dir: Path) -> bool:

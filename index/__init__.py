@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from .build import (
     DEFAULT_COLLECTION,
+    EMPTY_FOLDER,
     BuildReport,
     BuildStopped,
     ClusterAddressError,
@@ -124,6 +125,7 @@ from .text import (
 __all__ = [
     "DEFAULT_COLLECTION",
     "DEFAULT_ENCODER",
+    "EMPTY_FOLDER",
     "HAN",
     "MAX_BINARY_BYTES",
     "MAX_CLAUSE_CHARS",

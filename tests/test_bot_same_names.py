@@ -121,3 +121,22 @@ async def test_a_more_button_of_another_chat_crafted_by_hand_shows_nothing(
                                             user_id=7))
         sent = await api.wait_for("sendMessage", before + 1)
     assert sent[-1]["text"] == "没有更多结果了。" and "租" not in sent[-1]["text"]
+
+
+async def test_reindex_names_a_failed_file_by_its_folder_where_the_chat_reads_both(
+        tmp_path: Path) -> None:
+    """Both 合同.txt emptied by a copy in progress: /reindex named each `合同.txt`, so the admin
+    could not tell which customer's failed. In a chat that reads every collection they are
+    named as the command line names them (customer-a/合同.txt); in customer A's group, A's is
+    合同.txt and nothing says that customer B has a file of that name."""
+    rules = access_file(tmp_path / "access.toml", {GROUP_A: ["customer-a"]})
+    async with team_bot(tmp_path, LAYOUT, access_file=rules) as (api, _):
+        for folder in ("customer-a", "customer-b"):
+            (tmp_path / "src" / folder / "合同.txt").write_bytes(b"")
+        everything = await ask(api, ADMIN, "/reindex")
+        in_a = await ask(api, GROUP_A, "/reindex", user_id=ADMIN)
+    assert everything.split("\n")[1:] == [
+        "customer-a/合同.txt：文件是空的（仍保留之前收录的版本）",
+        "customer-b/合同.txt：文件是空的（仍保留之前收录的版本）"]
+    assert in_a.split("\n")[1:] == ["合同.txt：文件是空的（仍保留之前收录的版本）"]
+    assert "customer-" not in in_a

@@ -90,8 +90,9 @@ def test_ask_closest_of_a_missing_clause_says_so_once(index_dir, capsys) -> None
 
 
 def test_ask_closest_of_an_empty_index_prints_no_closest_line(tmp_path, capsys) -> None:
-    """An index emptied on purpose (--replace) has no clause to show: --closest prints the
-    one 'no clause' line, not a heading over nothing."""
+    """An index emptied on purpose (--replace) has no clause to show: --closest prints no
+    heading over nothing, and (stop 33) the one line is that the index holds no contracts,
+    exit 1, as for no index: it was 'No clause in the index answers this question.', exit 0."""
     from index_corpus import fast_encoder, parse_json, write_corpus
 
     from index.build import build_index
@@ -101,8 +102,11 @@ def test_ask_closest_of_an_empty_index_prints_no_closest_line(tmp_path, capsys) 
     empty.mkdir()
     build_index([src], idx, fast_encoder(), parse=parse_json, progress=False)
     build_index([empty], idx, fast_encoder(), parse=parse_json, progress=False, replace=True)
-    assert main(["ask", "押金是多少", "--closest", "--index", str(idx)]) == 0
-    assert capsys.readouterr().out == "No clause in the index answers this question.\n"
+    assert main(["ask", "押金是多少", "--closest", "--index", str(idx)]) == 1
+    out = capsys.readouterr()
+    assert out.out == ""
+    assert out.err == (f"contractbot: the index at {idx} holds no contracts; build it from your "
+                       "contracts: contractbot index build SOURCES...\n")
 
 def test_ask_readable(index_dir, capsys) -> None:
     assert main(["ask", "押金退不退", "--top-k", "1", "--index", str(index_dir)]) == 0

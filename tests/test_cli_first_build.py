@@ -85,3 +85,29 @@ def test_the_note_names_a_few_and_no_parent_when_there_is_none() -> None:
     assert apart.endswith("/srv/a and /home/op/b are sources, so their 3 contracts are in "
                           "collection default. To index them as collections a and b, build one "
                           "folder that holds them, with --replace (it moves them out of default)")
+
+
+def test_a_first_build_over_the_quick_starts_samples_is_not_told_to_rebuild_them(
+        shared: Path, tmp_path: Path) -> None:
+    """After the Quick start (`ask` built the samples at the default place), building one's own
+    folder is refused; the refusal said to run `index build` with no SOURCES, which rebuilds
+    the samples. It says that --replace replaces the samples instead."""
+    from index_corpus import FAST_ENCODER
+
+    from bot.settings import SAMPLES_DIR
+    from index import build_from_sources
+
+    default = tmp_path / "xdg" / "contractbot" / "index"  # where `ask` builds the samples
+    assert build_from_sources([SAMPLES_DIR], default, FAST_ENCODER, progress=False).exit_code == 0
+    lib = _customers(shared, tmp_path)
+    proc = run(tmp_path, "index", "build", str(lib))
+    assert proc.returncode == 5 and "Traceback" not in proc.stderr
+    line = proc.stderr.splitlines()[-1]  # it names the samples' Chinese file names
+    assert line.endswith(
+        f"it leaves out {SAMPLES_DIR}, which the index was built from. The index is unchanged: "
+        "pass --replace to allow it (it holds the sample contracts `contractbot ask` indexed "
+        "on first use: --replace replaces them with yours)"), line
+    assert "no SOURCES" not in line
+    replaced = run(tmp_path, "index", "build", str(lib), "--replace")
+    assert replaced.returncode == 0, replaced.stderr
+    assert index_status(default).roots == (str(lib),)

@@ -63,3 +63,20 @@ def test_parse_a_file_that_cannot_be_read_exits_4_as_the_readme_says(
     photo.write_bytes(b"\x89PNG\r\n\x1a\n" + b"\x00" * 100)
     assert main(["parse", str(photo)]) == 4
     assert capsys.readouterr().err == "photo.png: not a readable image\n"
+
+
+def test_parse_an_empty_folder_says_it_holds_no_contract_files_and_which_it_reads(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """parse does not index: an empty folder (or one of hidden files only) is not "nothing to
+    index" but no contract files, with the suffixes parse reads; exit 4 as README says."""
+    (tmp_path / "empty").mkdir()
+    (tmp_path / "hidden").mkdir()
+    (tmp_path / "hidden" / ".DS_Store").write_bytes(b"\x00")
+    for folder in ("empty", "hidden"):
+        assert main(["parse", str(tmp_path / folder)]) == 4
+        err = capsys.readouterr().err
+        assert err == (f"contractbot: no contract files in {tmp_path / folder} (parse reads "
+                       ".docx, .pdf, .markdown, .md, .text, .txt, .bmp, .gif, .jpeg, .jpg, "
+                       ".png, .tif, .tiff, .webp)\n")
+        assert "index" not in err

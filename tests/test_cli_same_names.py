@@ -170,3 +170,40 @@ def test_an_unreadable_namesake_keeps_nothing_its_collection_has_the_name_of(
     assert [Path(s).parent.name for s, _ in report.failed] == ["customer-b"]
     assert _held(idx) == [("ecommerce-cs-upgrade", "default"), ("edu-cs-appraisal", "default"),
                           ("合同", "default")]
+
+
+LOST = ("customer-b/合同.txt: the version indexed before is dropped: another source of its "
+        "collection already has the contract name 合同")
+
+
+def test_a_namesake_whose_earlier_version_cannot_be_kept_is_named_as_dropped(
+        named, tmp_path: Path) -> None:
+    """B's 合同.txt broken (or B's folder unreadable), the folders built with --replace: B's
+    earlier version cannot be kept, for default holds A's 合同. It left the index silently
+    (only its failure was named; under an unreadable folder, it was 'no longer among the
+    sources' though it is there): each such contract is named, with why."""
+    from cli_traps import CLI, as_a_user
+
+    lib, _ = named
+    for broken in ("file", "folder"):
+        copy = Path(shutil.copytree(lib, tmp_path / broken / "lib"))
+        idx = tmp_path / broken / "idx"
+        assert build_from_sources([copy], idx, "use-multilingual", progress=False).exit_code == 0
+        cmd, folder = None, copy / "customer-b"
+        if broken == "file":
+            (folder / "合同.txt").write_text("no clauses here\n", "utf-8")
+        else:
+            cmd = [*as_a_user(), *CLI]
+            folder.chmod(0)
+        try:
+            proc = run(tmp_path, "index", "build", str(copy / "customer-a"), str(folder),
+                       "--replace", "--index", str(idx), cmd=cmd)
+        finally:
+            folder.chmod(0o755)
+        assert proc.returncode == 3, proc.stderr
+        lines = proc.stderr.splitlines()
+        assert LOST in lines, (broken, proc.stderr)
+        assert "no longer among the sources" not in proc.stderr
+        assert "; 1 dropped; 1 failed;" in proc.stdout
+        assert _held(idx) == [("ecommerce-cs-upgrade", "default"),
+                              ("edu-cs-appraisal", "default"), ("合同", "default")]

@@ -10,10 +10,10 @@ from .parallel import Reading, read_contracts
 from .pipeline import build_from_sources, build_index
 from .plan import Parser
 from .report import BuildReport, name_in, source_names
-from .sources import collect_sources, missing_sources, not_a_source
+from .sources import EMPTY_FOLDER, collect_sources, missing_sources, not_a_source
 from .versions import TEXT_VERSION, contract_parser, redone_after_upgrade
 
-__all__ = ["DEFAULT_COLLECTION", "TEXT_VERSION", "BuildReport", "BuildStopped",
+__all__ = ["DEFAULT_COLLECTION", "EMPTY_FOLDER", "TEXT_VERSION", "BuildReport", "BuildStopped",
            "ClusterAddressError", "ClusterError", "Limits", "Parser", "Reading",
            "build_from_sources", "build_index", "cluster_address",
            "collect_sources", "collection_of", "contract_parser", "missing_sources",

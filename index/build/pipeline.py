@@ -204,6 +204,7 @@ def _build_with(roots: Sequence[Path], index_dir: Path, encoder: Encoder, option
         if not kept and (guarded is None or not guarded.sources):  # nothing to index or lose
             return BuildReport(index_dir=index_dir, generation="", contracts=0, clauses=0,
                                failed=plan.failed, parsed=parsed, sources=len(files),
+                               held_none=live is not None,
                                names=_names(plan.failed, (), (), files, recorded))
         rows = make_rows(plan, previous, dim=encoder.dim, mode=mode,
                          memo=reader.tokens if reader is not None else None)
@@ -221,7 +222,8 @@ def _build_with(roots: Sequence[Path], index_dir: Path, encoder: Encoder, option
     if guarded is not None and guarded.encoder_identity != identity_of(encoder):  # the index
         # changed encoder, or its model's files changed:
         clear_embed_caches(index_dir)  # what other encoders' killed builds left is useless
-    failed_at = {str(Path(s).resolve()) for s, _ in plan.failed}  # each said with its reason
+    # each said with its reason
+    failed_at = {str(Path(s).resolve()) for s, _ in (*plan.failed, *plan.lost)}
     dropped = tuple(s.source for s in dropped_sources({c.key for c, _ in rows.contracts}, guarded)
                     if s.source not in failed_at)
     return BuildReport(
@@ -229,10 +231,12 @@ def _build_with(roots: Sequence[Path], index_dir: Path, encoder: Encoder, option
         clauses=len(rows.rows), failed=plan.failed, parsed=parsed,
         reused=len(plan.items) - parsed, embedded=embedded, cached=cached, sources=len(files),
         notes=tuple(plan.notes), dropped=dropped, repaired=damaged, kept=plan.kept,
+        lost=plan.lost,
         flat_roots=flat_roots([item.path for item in plan.items], roots,
                               {s.source for s in guarded.sources
                                if s.collection == DEFAULT_COLLECTION} if guarded else ()),
-        names=_names(plan.failed, plan.kept, plan.notes, files, recorded, dropped=dropped),
+        names=_names(plan.failed, (*plan.kept, *plan.lost), plan.notes, files, recorded,
+                     dropped=dropped),
     )
 
 

@@ -24,6 +24,8 @@ from .sources import EMPTY_FOLDER
 
 KEPT_FILE = "the version indexed before is kept"
 KEPT_FOLDER = "the contracts indexed from it before are kept"
+# a failed source's earlier version that cannot be kept: its collection has its name now
+LOST_FILE = "the version indexed before is dropped: {}"
 # why a file whose collection has another file of its contract's name is not indexed
 CLASH_REASON = "another source of its collection already has the contract name {}"
 _CLASH_PREFIX = CLASH_REASON.split("{", 1)[0]
@@ -66,6 +68,9 @@ class BuildPlan:
     items: tuple[Reused | Parsed, ...]
     failed: tuple[tuple[str, str], ...]
     kept: tuple[tuple[str, str], ...] = ()  # (failed source, what of it was carried over)
+    # (source indexed before, why it is dropped): a contract of a failed source that could not
+    # be carried over, for another file of its collection has its name now
+    lost: tuple[tuple[str, str], ...] = ()
 
     @property
     def notes(self) -> list[tuple[str, str]]:
@@ -158,10 +163,12 @@ def plan_build(files: Sequence[Path], previous: Previous | None, parse: Parser |
     taken = _Taken({item.contract.key for item in items},
                    {(collection(item.path), key_stem(item.contract.key)) for item in items},
                    collection)
+    lost: list[tuple[str, str]] = []
     kept = [] if previous is None and indexed is None else [
         (source, note) for source, reason in failures
-        if (note := _keep_unread(source, reason, previous, indexed, taken, items)) is not None]
-    return BuildPlan(tuple(items), tuple(failures), tuple(kept))
+        if (note := _keep_unread(source, reason, previous, indexed, taken, items, lost))
+        is not None]
+    return BuildPlan(tuple(items), tuple(failures), tuple(kept), tuple(lost))
 
 
 def _clash(stem: str) -> str:
@@ -211,7 +218,8 @@ class _Taken:
 
 
 def _keep_unread(source: str, reason: str, previous: Previous | None, indexed: Indexed | None,
-                 taken: _Taken, items: list[Reused | Parsed]) -> str | None:
+                 taken: _Taken, items: list[Reused | Parsed],
+                 lost: list[tuple[str, str]]) -> str | None:
     """What is kept of ``source``, which failed for ``reason``: when it is still there, the
     contracts the previous generation has from it (the file, or every file under the folder)
     are carried over into ``items`` (without ``previous``, those ``indexed`` gives, to be
@@ -219,7 +227,7 @@ def _keep_unread(source: str, reason: str, previous: Previous | None, indexed: I
     a folder is how a library is emptied (``--replace``); nor does a file refused because
     another file of its collection has its name, and no contract is kept whose key or name
     (in its collection) another contract of the plan holds: the index never ends with two
-    files of one name in a collection."""
+    files of one name in a collection; each such contract is added to ``lost``, with why."""
     path = Path(source)
     if reason == EMPTY_FOLDER or reason.startswith(_CLASH_PREFIX) or not os.path.lexists(path):
         return None
@@ -228,7 +236,10 @@ def _keep_unread(source: str, reason: str, previous: Previous | None, indexed: I
     kept = 0
     for (src, digest), contract in versions.items():
         at = Path(src)
-        if (at != where and where not in at.parents) or not taken.take(at, contract.key):
+        if at != where and where not in at.parents:
+            continue
+        if not taken.take(at, contract.key):
+            lost.append((src, LOST_FILE.format(_clash(key_stem(contract.key)))))
             continue
         items.append(Reused(at, contract, digest, previous.rows_of.get(contract.key, ()))
                      if previous is not None else Parsed(at, contract, digest, again=True))

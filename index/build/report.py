@@ -31,15 +31,21 @@ class BuildReport:
     dropped: tuple[str, ...] = ()  # sources of contracts the index held and no longer does
     repaired: str = ""  # why the live generation could not be read (all was read again)
     kept: tuple[tuple[str, str], ...] = ()  # (failed source, what of it the index kept)
+    # (source indexed before, why it is dropped though it is there): a contract of a failed
+    # source that could not be kept, another file of its collection having its name now
+    lost: tuple[tuple[str, str], ...] = ()
     # (folder source as given, contracts): two or more folder sources whose contracts all lie
     # directly in them, so in collection default (collections.flat_roots)
     flat_roots: tuple[tuple[str, int], ...] = ()
     # (source, how it is named): a source of the messages above whose file name another source
     # of the build has (``source_names``); any other is named by its file name
     names: tuple[tuple[str, str], ...] = ()
+    # not written, over a live index that holds no contracts (emptied with --replace): it is
+    # left as it was
+    held_none: bool = False
 
     def name_of(self, source: str) -> str:
-        """How ``source`` (one of ``failed``, ``kept``, ``notes`` or ``dropped``) is named in
+        """How ``source`` (of ``failed``, ``kept``, ``lost``, ``notes`` or ``dropped``) is named in
         a message: its file name, or its path from its source root when another source of the
         build has that file name."""
         return name_in(self.names, source)
@@ -59,9 +65,12 @@ class BuildReport:
     def summary(self) -> str:
         """One line for logs and cron mail."""
         if not self.written:
+            left = ("the index is unchanged: it holds no contracts" if self.held_none
+                    else "no index was written")
             return (f"nothing could be indexed ({_count(len(self.failed), 'source')} skipped); "
-                    "no index was written")
-        dropped = f"{len(self.dropped)} dropped; " if self.dropped else ""
+                    f"{left}")
+        gone = len(self.dropped) + len(self.lost)
+        dropped = f"{gone} dropped; " if gone else ""
         repaired = (f" (it replaces an index that could not be read: {self.repaired})"
                     if self.repaired else "")
         return (
