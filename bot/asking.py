@@ -138,7 +138,8 @@ def page_messages(context: Ctx, page: MorePage) -> tuple[list[str], InlineKeyboa
     (the rest kept for it), then 👍/👎; under a refusal, a button for the closest clauses."""
     result, offset, size, script, unsure = page
     hits = result.hits[offset:offset + size]
-    answer = compose(result, hits=hits, script=script, child_chars=ANSWER_CHILD_CHARS)
+    answer = compose(result, offset=offset, size=size, script=script,
+                     child_chars=ANSWER_CHILD_CHARS)
     if unsure and offset == 0 and answer.found:
         answer = dataclasses.replace(answer, lead=texts.say(texts.UNSURE, script))
     messages = render_answer(answer)

@@ -198,31 +198,32 @@ def _children(hit: Hit, script: Script, budget: int | None) -> tuple[tuple[str, 
     return tuple(lines), None
 
 
-def compose(result: SearchResult, *, hits: tuple[Hit, ...] | None = None,
+def compose(result: SearchResult, *, offset: int = 0, size: int | None = None,
             script: Script | None = None, child_chars: int | None = None) -> ComposedAnswer:
-    """The structured answer to ``result`` (or a slice ``hits``) in ``script`` (default: the
-    question's). A heading is quoted with its sub-clauses (at most ``child_chars`` characters
-    of them when given); a hit already quoted as a sub-clause of an earlier one is left out."""
+    """The structured answer to ``result`` (or to ``size`` of its hits from position
+    ``offset``: a page) in ``script`` (default: the question's). A heading is quoted with its
+    sub-clauses (at most ``child_chars`` characters of them when given); a hit already quoted
+    as a sub-clause of an earlier one is left out."""
     script = script or detect_script(result.question)
-    chosen = result.hits if hits is None else hits
-    first_page = chosen[:1] == result.hits[:1]
+    end = len(result.hits) if size is None else offset + size
+    chosen = result.hits[offset:end]
     numbers = "、".join(result.uncited)
-    lead = to_script(UNCITED.format(numbers=numbers), script) if numbers and first_page else None
+    lead = to_script(UNCITED.format(numbers=numbers), script) if numbers and not offset else None
     if not result.relevant or not chosen:
         nothing = NOTHING if han_characters(result.question) else NOTHING + ASK_IN_CHINESE
         if result.uncited:
             nothing = UNCITED_ALONE.format(numbers=numbers)
         return ComposedAnswer(result.question, script, (), to_script(nothing, script))
     # Hits are grouped by contract, the clauses the question cites by number first: 第七条 of
-    # each of three 劳动合同 before another clause of the first one.
-    cited = result.hits[:result.cited]
+    # each of three 劳动合同 before another clause of the first one. Cited are the first
+    # ``result.cited`` positions, not whatever hit equals one of them.
     order: list[tuple[str, bool]] = []
     by_contract: dict[tuple[str, bool], list[Hit]] = {}
     covered = {(c.contract, c.clause) for h in chosen for c in h.children}
-    for hit in chosen:
+    for position, hit in enumerate(chosen, start=offset):
         if (hit.clause.contract, hit.clause.clause) in covered:
             continue  # quoted under its heading
-        key = (hit.clause.contract, hit in cited)
+        key = (hit.clause.contract, position < result.cited)
         if key not in by_contract:
             order.append(key)
             by_contract[key] = []

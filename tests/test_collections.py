@@ -113,6 +113,25 @@ def test_a_kind_is_told_in_the_askers_words_and_a_law_is_no_contract() -> None:
     assert unknown_kind("劳动合同法规定的试用期多长", {"a": "房屋租赁合同"}) is None
 
 
+def test_the_kinds_a_title_index_has_are_found_once_for_every_question() -> None:
+    """Per question unknown_kind looks up the kinds a TitleIndex prepared when it was built, not
+    every title again: the same answers with two thousand titles, the one file whose name says
+    租赁 (出租屋) the last of them."""
+    from index.search.scope import TitleIndex, unknown_kind
+
+    titles = {f"maint-{i}": f"软件维护服务合同（第{i}号）" for i in range(2000)}
+    index = TitleIndex(titles)
+    assert index.kinds == frozenset()
+    assert unknown_kind("租房合同的押金", index) == "租房合同"
+    assert unknown_kind("上班签的合同写了什么", index) == "上班签的合同"
+    assert unknown_kind("押金怎么退", index) is None
+    leased = TitleIndex({**titles, "出租屋-1999": "合同"})
+    assert leased.kinds == frozenset({"租赁"})
+    assert unknown_kind("租赁合同的押金", leased) is None
+    assert unknown_kind("租房合同的押金", leased) is None
+    assert unknown_kind("上班签的合同写了什么", leased) == "上班签的合同"
+
+
 def test_listing_lookup_and_compare_stay_inside(library) -> None:
     _, searcher, _ = library
     assert [c.key for c in searcher.contracts(collections=B)] == ["lease"]

@@ -135,13 +135,36 @@ def test_the_clauses_a_question_cites_come_before_the_other_hits_of_their_contra
         "sample", "plain"]  # no citation: grouped by contract as before
 
 
+def test_a_hit_is_cited_by_its_position_not_by_equal_fields() -> None:
+    """The same 第七条, word for word, found twice in one file (a template and its annex): only
+    the first is the cited one; the other is quoted after the other hits of its contract."""
+    hits = tuple(hit(c, n, t, "劳动合同") for c, n, t in (
+        ("sample", "第七条", "保密"), ("plain", "第七条", "试用期工资"),
+        ("plain", "第一条", "期限"), ("sample", "第七条", "保密")))
+    assert hits[3] == hits[0] and hits[3] is not hits[0]
+    answer = compose(SearchResult("《劳动合同》第七条", hits, cited=2))
+    assert [(g.contract, len(g.hits)) for g in answer.groups] == [
+        ("sample", 1), ("plain", 1), ("plain", 1), ("sample", 1)]
+
+
+def test_a_later_page_is_told_apart_by_its_position_not_by_equal_fields() -> None:
+    """A page (更多) whose first hit equals the first page's first one is still a later page:
+    the missing number is said once."""
+    hits = (hit("a", "7.2", "两小时"), hit("a", "7.3", "四小时"), hit("a", "7.2", "两小时"))
+    result = SearchResult("第九十九条写了什么", hits, uncited=("第九十九条",))
+    assert compose(result, offset=0, size=2).lead == "没有找到第九十九条，以下是最相关的条款。"
+    later = compose(result, offset=2, size=2)
+    assert later.lead is None
+    assert [h.heading for g in later.groups for h in g.hits] == [heading_line(hits[2])]
+
+
 def test_a_cited_number_that_is_not_there_is_said_before_the_clauses() -> None:
     hits = (hit("a", "7.2", "两小时"), hit("a", "7.3", "四小时"))
     result = SearchResult("第九十九条写了什么", hits, uncited=("第九十九条",))
     first = compose(result)
     assert first.lead == "没有找到第九十九条，以下是最相关的条款。"
     assert format_text(first).startswith(first.lead + "\n\n")
-    assert compose(result, hits=hits[1:]).lead is None  # 更多: said once
+    assert compose(result, offset=1).lead is None  # 更多: said once
     from bot.render import render_answer
 
     assert render_answer(first)[0].startswith("<i>没有找到第九十九条，以下是最相关的条款。</i>\n\n")

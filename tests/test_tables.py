@@ -70,29 +70,25 @@ def test_a_first_column_written_down_it_is_a_title_over_its_rows() -> None:
         "第九条 其他"]
 
 
-def test_a_first_column_written_down_it_two_characters_a_line_is_a_title_too() -> None:
-    """A narrower hand writes the party two characters a line (委托/方): still one merged cell
-    over its rows, and no character of it is lost."""
-    text = "\n".join([
-        "┌──┬──┬──┐",
-        "│委托│名称│华东│",
-        "│方　├──┼──┤",
-        "│　　│地址│上海│",
-        "└──┴──┴──┘",
-    ])
-    assert box_tables(text).split("\n") == ["委托方", "名称：华东", "地址：上海"]
-
-
-def test_one_character_merged_over_two_rows_is_their_title() -> None:
-    """甲 in a merged first column beside two rows names both rows, not only the first."""
-    text = "\n".join([
-        "┌─┬──┬──┐",
-        "│甲│名称│华东│",
-        "│　├──┼──┤",
-        "│　│地址│上海│",
-        "└─┴──┴──┘",
-    ])
-    assert box_tables(text).split("\n") == ["甲", "名称：华东", "地址：上海"]
+@pytest.mark.parametrize(("lines", "title"), [
+    pytest.param(["┌──┬──┬──┐",
+                  "│委托│名称│华东│",
+                  "│方　├──┼──┤",
+                  "│　　│地址│上海│",
+                  "└──┴──┴──┘"], "委托方", id="two-characters-a-line"),
+    pytest.param(["┌─┬──┬──┐",
+                  "│甲│名称│华东│",
+                  "│　├──┼──┤",
+                  "│　│地址│上海│",
+                  "└─┴──┴──┘"], "甲", id="one-character"),
+])
+def test_a_first_column_merged_over_two_rows_is_their_title(lines: list[str],
+                                                            title: str) -> None:
+    """A party in a merged first column beside two rows names both rows, not only the first:
+    written two characters a line by a narrower hand (委托/方), still one merged cell over its
+    rows with no character of it lost; or one character (甲)."""
+    text = "\n".join(lines)
+    assert box_tables(text).split("\n") == [title, "名称：华东", "地址：上海"]
 
 
 def test_a_merged_first_column_beside_one_row_is_a_cell_of_it() -> None:

@@ -90,7 +90,7 @@ def test_a_file_unreadable_when_the_index_cannot_be_reused_keeps_its_indexed_ver
     from test_build import CountingEncoder
 
     from index import Searcher, store
-    from index.build import build_index, pipeline
+    from index.build import build_index, versions
 
     src, idx = tmp_path / "src", tmp_path / "idx"
     write_corpus(src, MAINT, LEASE)
@@ -99,8 +99,8 @@ def test_a_file_unreadable_when_the_index_cannot_be_reused_keeps_its_indexed_ver
     encoder = CountingEncoder()
     if change == "encoder":
         encoder.name = "another-encoder"
-    if change == "texts":
-        monkeypatch.setattr(pipeline, "TEXT_VERSION", pipeline.TEXT_VERSION + 1)
+    if change == "texts":  # the one home of the version: the reuse decision and the manifest
+        monkeypatch.setattr(versions, "TEXT_VERSION", versions.TEXT_VERSION + 1)
     report = build_index([src], idx, encoder, parse=parse_json, progress=False,
                          replace=change == "encoder",
                          mode="bigram" if change == "tokenizer" else "both")
@@ -109,7 +109,9 @@ def test_a_file_unreadable_when_the_index_cannot_be_reused_keeps_its_indexed_ver
     assert report.kept == ((lease, f"{KEPT_FILE}, its clauses indexed again"),)
     assert report.dropped == () and report.contracts == 2 and report.exit_code == 3
     assert (report.parsed, report.reused) == (1, 1)  # read: maint; kept, not read: lease
-    rows = store.read_clauses(store.require_generation(idx), "lease")
+    gen_dir = store.require_generation(idx)
+    assert store.read_manifest(gen_dir).text_version == versions.TEXT_VERSION
+    rows = store.read_clauses(gen_dir, "lease")
     assert [r.clause.clause for r in rows] == [c[0] for c in LEASE["clauses"]]
     if change == "encoder":  # every clause in the new encoder's vectors, the kept ones too
         assert encoder.texts == len(MAINT["clauses"]) + len(LEASE["clauses"])

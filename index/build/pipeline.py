@@ -34,6 +34,7 @@ from ..store.encoders import (
     load_encoder,
 )
 from ..store.tokenize import DEFAULT_MODE, TokenMode
+from . import versions
 from .collections import DEFAULT_COLLECTION, assign_collections, collection_of, flat_roots
 from .embed import Embedder, embed_rows
 from .fence import BuildStopped
@@ -59,7 +60,7 @@ from .report import BuildReport, source_names
 from .rows import make_rows
 from .runner import Runner
 from .sources import collect_sources, empty_collections
-from .versions import TEXT_VERSION, contract_parser
+from .versions import contract_parser
 from .write import generation_manifest, new_generation_name, write_generation
 
 
@@ -167,16 +168,16 @@ def _build_with(roots: Sequence[Path], index_dir: Path, encoder: Encoder, option
             replace=options.replace, failed=missing) is not None or move_refusal(
             [(n.source, n.collection) for n in named], guarded,
             replace=options.replace) is not None)
-        try:
+        try:  # the texts' version read now, from the one home the manifest is written from
             vectors_of = reusable_previous(index_dir, live, encoder=identity_of(encoder),
-                                           text_version=TEXT_VERSION)
+                                           text_version=versions.TEXT_VERSION)
             # built with another tokenizer: every source is read again, its vectors serve
             previous = vectors_of if vectors_of and vectors_of.tokenizer == mode else None
         except IndexDamagedError as err:  # every source is read and embedded again
             previous, vectors_of, damaged = None, None, str(err)
         if damaged:  # unless a whole generation before it serves
             vectors_of = whole_previous(index_dir, encoder=identity_of(encoder),
-                                        text_version=TEXT_VERSION)
+                                        text_version=versions.TEXT_VERSION)
             previous = vectors_of if vectors_of and vectors_of.tokenizer == mode else None
         cache = EmbedCache.open(index_dir, identity_of(encoder), encoder.dim)
         embedder = Embedder(encoder, vectors_of, cache)

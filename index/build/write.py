@@ -35,9 +35,9 @@ from ..store.encoders import Encoder, fingerprint_of
 from ..store.lexical import LexicalIndex
 from ..store.private import PRIVATE_DIR, make_private, private_dir
 from ..store.tokenize import TokenMode
+from . import versions
 from .previous import Previous
 from .rows import Rows
-from .versions import PARSE_VERSION, TEXT_VERSION
 
 
 def new_generation_name() -> str:
@@ -87,7 +87,7 @@ def generation_manifest(gen: str, rows: Rows, encoder: Encoder, mode: TokenMode,
     return Manifest(
         generation=gen, encoder=encoder.name, encoder_fingerprint=fingerprint_of(encoder),
         dim=encoder.dim, tokenizer=mode,
-        text_version=TEXT_VERSION, parse_version=PARSE_VERSION,
+        text_version=versions.TEXT_VERSION, parse_version=versions.PARSE_VERSION,
         built_at=_dt.datetime.now(_dt.timezone.utc).isoformat(timespec="seconds"),
         sources=tuple(SourceEntry(c.source, c.key, c.title, h, counts.get(c.key, 0),
                                   collection=c.collection)

@@ -29,6 +29,8 @@ KIND_WORDS = {
     "买房": "买卖", "购房": "买卖", "卖房": "买卖",
     "上班": "劳动", "打工": "劳动",
 }
+# Every word for a kind, the title word itself too (租赁: 租赁), and the kind it names.
+_KINDS = {**KIND_WORDS, **{k: k for k in KIND_WORDS.values()}}
 
 
 def asked_words(words: Sequence[str], names: Iterable[str]) -> list[str]:
@@ -45,8 +47,9 @@ def _bigram_set(text: str) -> set[str]:
 
 
 class TitleIndex:
-    """Contract titles prepared once for scope detection: normalised, their bigram sets, and
-    how many titles hold each bigram (a Searcher builds one per index generation)."""
+    """Contract titles prepared once for scope detection: normalised, their bigram sets, how
+    many titles hold each bigram, and the kinds of contract they name (a Searcher builds one
+    per index generation)."""
 
     def __init__(self, titles: Mapping[str, str]) -> None:
         self.titles = dict(titles)
@@ -62,6 +65,9 @@ class TitleIndex:
         self.names = {k: {n for n in (_compact(key_stem(k)), _compact(t)) if len(n) >= 2}
                       for k, t in titles.items()}
         self.terms = {k: _name_terms(key_stem(k), t) for k, t in titles.items()}
+        # the kinds (KIND_WORDS' values) a title or file name has, in any of its words
+        every = [*self.norm.values(), *(n for found in self.names.values() for n in found)]
+        self.kinds = frozenset(k for w, k in _KINDS.items() if any(w in n for n in every))
         runs = {k: _name_runs(key_stem(k), t) for k, t in titles.items()}
         holders: dict[str, set[str]] = {}
         for k, found in runs.items():
@@ -261,18 +267,15 @@ def unknown_kind(question: str, titles: Mapping[str, str] | TitleIndex) -> str |
     of being answered from the others. Only the titles given count (a chat's own), so a kind
     another collection has changes nothing."""
     index = _title_index(titles)
-    kinds = {**KIND_WORDS, **{k: k for k in KIND_WORDS.values()}}
-    names = [*index.norm.values(), *(n for found in index.names.values() for n in found)]
     for m in _DESIGNATOR_ANY_RE.finditer(question):
         if question.startswith("法", m.end()):
             continue
         head = re.search(rf"[{HAN}]{{0,12}}$", question[: m.start()])
         run = head.group(0) if head else ""
         simple = normalize_text(run)
-        for word, kind in kinds.items():  # the kind, and at most 签的 before 合同
+        for word, kind in _KINDS.items():  # the kind, and at most 签的 before 合同
             at = simple.rfind(word, max(0, len(simple) - len(word) - 2))
-            if at >= 0 and len(simple) == len(run) and not any(
-                    w in n for n in names for w, k in kinds.items() if k == kind):
+            if at >= 0 and len(simple) == len(run) and kind not in index.kinds:
                 return run[at:] + m.group(0)
     return None
 
