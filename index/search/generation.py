@@ -28,6 +28,7 @@ from ..store import (
     require_generation,
 )
 from ..store.characters import build_character_index
+from ..store.encoders import canonical_name
 from ..store.lexical import LexicalIndex
 from ..store.tokenize import DEFAULT_MODE, TokenMode
 from ..store.vectors import make_index
@@ -105,8 +106,9 @@ def _clause_numbers(clauses: tuple[Clause, ...]) -> np.ndarray:
 
 
 def check_encoder(index_dir: Path, built_with: object, configured: str) -> None:
-    """EncoderMismatchError unless the index was built with the configured encoder."""
-    if built_with != configured:
+    """EncoderMismatchError unless the index was built with the configured encoder (or
+    ``configured`` is short for it: ``use``)."""
+    if built_with != canonical_name(configured):
         raise EncoderMismatchError(index_dir, str(built_with), configured)
 
 

@@ -191,9 +191,15 @@ def _st_installed() -> bool:
     return importlib.util.find_spec("sentence_transformers") is not None
 
 
+def canonical_name(name: str) -> str:
+    """The name an encoder configured as ``name`` goes by (``use`` -> use-multilingual): what
+    an index records and is checked against."""
+    return ALIASES.get(name, name)
+
+
 def is_builtin(name: str) -> bool:
     """Whether ``name`` is one of the built-in encoders (or an alias of one)."""
-    return ALIASES.get(name, name) in ENCODERS
+    return canonical_name(name) in ENCODERS
 
 
 def fingerprint_of(encoder: Encoder) -> str:
@@ -266,7 +272,7 @@ def load_encoder(name: str = DEFAULT_ENCODER, *, workers: int | None = None) -> 
 
     UnknownEncoderError (listing the known ones) for a name we cannot load; EncoderError when
     a sentence-transformers model is found but fails to load."""
-    canonical = ALIASES.get(name, name)
+    canonical = canonical_name(name)
     if canonical in ENCODERS:
         return ENCODERS[canonical](workers=workers)
     check_encoder_name(name)
