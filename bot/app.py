@@ -191,6 +191,8 @@ def build_application(settings: Settings, *, searcher: Searcher | None = None,
     app.add_handler(CallbackQueryHandler(asking.on_more, pattern=r"^(?:more|near):"))
     app.add_handler(CallbackQueryHandler(admin.on_upload_button, pattern=r"^upload:"))
     app.add_handler(CallbackQueryHandler(votes.on_vote, pattern=rf"^{votes.PREFIX}"))
+    group_media = ~filters.ChatType.PRIVATE & new & ~filters.TEXT & ~filters.StatusUpdate.ALL
+    app.add_handler(MessageHandler(group_media, asking.on_group_media))  # uploads: in private
     app.add_handler(MessageHandler(new & filters.Document.ALL, receiving.on_document))
     app.add_handler(MessageHandler(new & filters.PHOTO, receiving.on_photo))
     app.add_handler(MessageHandler(filters.StatusUpdate.MIGRATE, asking.on_migrate))

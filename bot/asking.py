@@ -43,11 +43,11 @@ ANSWER_CHILD_CHARS = 1500  # characters of a heading's sub-clauses quoted in an 
 
 def addressed_text(message: Message, username: str, bot_id: int) -> str | None:
     """The question in a group message addressed to the bot, or None when it is chatter."""
-    text = message.text or ""
+    text = message.text or message.caption or ""  # a photo's or a file's caption
     reply_to = message.reply_to_message
     mentioned = False
-    for entity in message.entities or ():
-        part = message.parse_entity(entity)
+    parts = message.parse_entities() if message.text else message.parse_caption_entities()
+    for entity, part in parts.items():
         name = part.lstrip("@").lower()
         if entity.type == MessageEntityType.MENTION and name == username.lower():
             mentioned = True
@@ -233,6 +233,17 @@ async def on_other(update: Update, context: Ctx) -> None:
     msg = update.effective_message
     if msg is not None and await guard(update, context) is not None:
         await reply(msg, texts.say(texts.NOT_TEXT, asker_script(update, context)))
+
+
+async def on_group_media(update: Update, context: Ctx) -> None:
+    """A photo, file, sticker … in a group that addresses the bot (its caption mentions it, or
+    it replies to the bot): say that questions are asked in words; other media stay unheard."""
+    msg = update.effective_message
+    if msg is None or addressed_text(msg, context.bot.username, context.bot.id) is None:
+        return
+    if await guard(update, context) is not None:
+        await reply(msg, texts.say(texts.NOT_TEXT_GROUP, asker_script(update, context,
+                                                                      msg.caption)))
 
 
 async def on_unknown_command(update: Update, context: Ctx) -> None:

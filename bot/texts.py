@@ -73,6 +73,8 @@ SCOPE_NOTE_TOPIC = "本话题只在《{title}》{source}中查找；/use all 取
 SCOPE_NOTE_GENERAL = "话题之外（General）只在《{title}》{source}中查找；/use all 取消。"
 ASK_USAGE = "请在 /ask 后写上问题，例如 /ask 乙方响应时间是多少"
 NOT_TEXT = "我只能回答文字问题。请直接用文字提问，例如：乙方响应时间是多少。/help 查看用法。"
+NOT_TEXT_GROUP = ("我只能回答文字问题，看不到图片和文件里的内容。请用 /ask 加文字提问，例如：/ask "
+                  "乙方响应时间是多少")
 UNKNOWN_COMMAND = "没有这个命令：{command}。/help 查看可用的命令。"
 MORE = "更多"
 CLOSEST = "仍然显示最接近的条款"  # under a refusal: the user may judge the closest clauses

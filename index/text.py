@@ -32,6 +32,8 @@ _HAN_RE = re.compile(f"[{HAN}]")
 _BLANKS_RE = re.compile(r"\s+")
 # Orthographic variants common in contracts (older or Taiwan usage after t2s) -> one form.
 _VARIANTS = (("帐", "账"), ("部份", "部分"), ("其它", "其他"), ("资讯", "信息"), ("签属", "签署"))
+# OpenCC's slips into Traditional that are never right: 未获准 came out 未獲準 (準: standard).
+_TRADITIONAL_FIXES = (("獲準", "獲准"),)
 # Where a sentence (or a clause part) may end: after 。！？； and a line break.
 _SENTENCE_END = re.compile(r"(?<=[。！？；!?;\n])")
 
@@ -55,7 +57,12 @@ def to_simplified(text: str) -> str:
 
 def to_traditional(text: str, variant: Literal["tw", "t"] = "tw") -> str:
     """Simplified -> Traditional: Taiwan standard (s2tw) by default, or generic (s2t)."""
-    return str(_converter("s2tw" if variant == "tw" else "s2t").convert(text)) if text else text
+    if not text:
+        return text
+    out = str(_converter("s2tw" if variant == "tw" else "s2t").convert(text))
+    for wrong, right in _TRADITIONAL_FIXES:
+        out = out.replace(wrong, right)
+    return out
 
 
 def to_script(text: str, script: Script) -> str:

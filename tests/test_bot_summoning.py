@@ -58,3 +58,33 @@ async def test_what_is_not_a_question_in_words_gets_a_hint_in_private(tmp_path: 
         "我只能回答文字问题。请直接用文字提问，例如：乙方响应时间是多少。/help 查看用法。")
     assert sent[(PRIVATE, 3)] == "没有这个命令：/foo。/help 查看可用的命令。"
     assert "尚未获准" in sent[(STRANGER, 6)]  # a stranger learns the chat id, nothing more
+
+
+async def test_a_photo_or_file_that_addresses_the_bot_in_a_group_gets_the_hint(
+        tmp_path: Path) -> None:
+    # A teammate sends a screenshot of a clause with "@bot 这个条款是什么意思" as its caption,
+    # or as a reply to the bot's answer: the bot cannot read it, and was silent.
+    photo = [{"file_id": "P1", "file_unique_id": "P1", "width": 800, "height": 600,
+              "file_size": 1000}]
+    doc = {"file_id": "D1", "file_unique_id": "D1", "file_name": "合同.pdf", "file_size": 10}
+    caption = f"@{BOT_USERNAME} 這個條款是什麼意思"
+    async with running_bot(tmp_path) as api:
+        api.push("message", message(GROUP, None, message_id=1, photo=photo, caption=caption,
+                                    caption_entities=MENTION))
+        api.push("message", message(GROUP, None, message_id=2, user_id=9, photo=photo,
+                                    caption="这个呢",
+                                    reply_to_message=under(900, "x", sender=BOT_ID)))
+        api.push("message", message(GROUP, None, message_id=3, user_id=9, document=doc,
+                                    caption=f"@{BOT_USERNAME}", caption_entities=MENTION))
+        api.push("message", message(GROUP, None, message_id=4, photo=photo, caption="看看这个"))
+        api.push("message", message(GROUP, None, message_id=5, photo=photo,
+                                    caption="@someone 看看", caption_entities=[
+                                        {"type": "mention", "offset": 0, "length": 8}]))
+        await api.wait_for("sendMessage", 3)
+        await api.settled()
+        sent = {reply_id(s): s["text"] for s in api.sent()}
+    assert sorted(sent) == [1, 2, 3]  # chatter with a picture stays quiet
+    assert sent[2] == sent[3] == ("我只能回答文字问题，看不到图片和文件里的内容。"
+                                  "请用 /ask 加文字提问，例如：/ask 乙方响应时间是多少")
+    # the caption's script
+    assert sent[1].startswith("我只能回答文字問題，看不到圖片和文件裡的內容。")

@@ -31,6 +31,14 @@ def test_script_conversion_both_ways() -> None:
     assert to_traditional("乙方应在接到通知后响应") == "乙方應在接到通知後響應"
 
 
+def test_traditional_says_approval_with_准() -> None:
+    # OpenCC makes 未获准 into 未獲準 (準 is "standard"), while 获准后 becomes 獲准後: the
+    # bot told every Traditional chat that is not approved 本聊天尚未獲準使用.
+    assert to_traditional("本聊天尚未获准使用，获准后即可提问") == (
+        "本聊天尚未獲准使用，獲准後即可提問")
+    assert to_traditional("甲方未获准前") == "甲方未獲准前"
+
+
 def test_detect_script() -> None:
     assert detect_script("乙方應在接到甲方通知後一小時內響應。") == "traditional"
     assert detect_script("乙方应在接到甲方通知后一小时内响应。") == "simplified"

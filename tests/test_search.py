@@ -215,6 +215,16 @@ def test_encoder_mismatch_says_rebuild(index_dir) -> None:
         Searcher.open(index_dir, "some-other-model")
 
 
+@pytest.mark.parametrize("alias", ["use", "usem3"])
+def test_an_encoder_alias_opens_the_index_built_with_its_encoder(index_dir, alias) -> None:
+    # README: `use` and `usem3` are short for use-multilingual; `index build` took the alias,
+    # while ask, compare and serve refused the index it built ("built with encoder
+    # 'use-multilingual' but 'use' is configured").
+    searcher = Searcher.open(index_dir, alias)
+    assert searcher.encoder.name == "use-multilingual"
+    assert searcher.search("押金", top_k=1).hits
+
+
 def test_missing_index(tmp_path) -> None:
     with pytest.raises(IndexMissingError):
         Searcher.open(tmp_path, "use-multilingual")
