@@ -132,6 +132,25 @@ def test_the_kinds_a_title_index_has_are_found_once_for_every_question() -> None
     assert unknown_kind("上班签的合同写了什么", leased) == "上班签的合同"
 
 
+def test_a_name_of_another_kind_is_not_taken_for_a_title_sharing_a_word_with_it() -> None:
+    """商品房买卖合同的交房时间, asked in a chat whose one contract with 商品 in its title is an
+    advertising agency contract, was limited to that contract (both say 商品) and refused
+    without a word; a name that says its kind (买卖) matches only titles of that kind, and the
+    chat is told it has no 买卖合同, as a chat without any 商品 title was."""
+    from index.search.scope import TitleIndex, detect_scopes, unknown_kind
+
+    chat = TitleIndex({"ad": "體驗廣告商品委託行銷合約書", "labour": "劳动合同"})
+    for question in ("商品房买卖合同的交房时间", "《商品房买卖合同》的交房时间"):
+        assert detect_scopes(question, chat) == frozenset()
+    assert unknown_kind("商品房买卖合同的交房时间", chat) == "买卖合同"
+    assert detect_scopes("商品委托合同的佣金怎么算", chat) == {"ad"}  # its own name still does
+    assert detect_scopes("《体验广告商品委托行销合约书》的佣金", chat) == {"ad"}
+    both = TitleIndex({"ad": "體驗廣告商品委託行銷合約書", "house": "商品房买卖合同（现售）"})
+    assert detect_scopes("商品房买卖合同的交房时间", both) == {"house"}
+    assert detect_scopes("买房签的合同交房时间", both) == {"house"}
+    assert unknown_kind("商品房买卖合同的交房时间", both) is None
+
+
 def test_listing_lookup_and_compare_stay_inside(library) -> None:
     _, searcher, _ = library
     assert [c.key for c in searcher.contracts(collections=B)] == ["lease"]

@@ -65,9 +65,11 @@ class TitleIndex:
         self.names = {k: {n for n in (_compact(key_stem(k)), _compact(t)) if len(n) >= 2}
                       for k, t in titles.items()}
         self.terms = {k: _name_terms(key_stem(k), t) for k, t in titles.items()}
-        # the kinds (KIND_WORDS' values) a title or file name has, in any of its words
-        every = [*self.norm.values(), *(n for found in self.names.values() for n in found)]
-        self.kinds = frozenset(k for w, k in _KINDS.items() if any(w in n for n in every))
+        # the kinds (KIND_WORDS' values) each title or file name has, in any of its words
+        self.kinds_of = {k: frozenset(kind for w, kind in _KINDS.items()
+                                      if any(w in n for n in (self.norm[k], *self.names[k])))
+                         for k in titles}
+        self.kinds = frozenset().union(*self.kinds_of.values())
         runs = {k: _name_runs(key_stem(k), t) for k, t in titles.items()}
         holders: dict[str, set[str]] = {}
         for k, found in runs.items():
@@ -134,20 +136,24 @@ def detect_scopes(question: str, titles: Mapping[str, str] | TitleIndex) -> froz
                 rf"(?<![A-Za-z0-9_-]){re.escape(low)}(?![A-Za-z0-9_-])", lowered):
             return frozenset({key})
     windows = [m.group(1) for m in re.finditer(r"《([^》]{2,40})》", question)]
+    kinds = [next((k for w, k in _KINDS.items() if w in window), None) for window in windows]
     for m in _DESIGNATOR_RE.finditer(question):
-        windows.append(question[max(0, m.start() - 12) : m.start()])
+        windows.append(window := question[max(0, m.start() - 12) : m.start()])
+        kinds.append(found[0] if (found := _kind_at(window)) else None)
     if not windows:
         run = _named_by_title_run(question, norm, grams, counts)
         return frozenset({run}) if run else frozenset()
     best: dict[str, int] = {}
-    for window in windows:
+    for window, kind in zip(windows, kinds, strict=True):
         wgrams = _bigram_set(window)
         for key, gset in grams.items():
+            if kind and kind not in index.kinds_of[key]:
+                continue  # 商品房买卖合同 is no 商品委托行销合约, though both say 商品
             distinctive = {g for g in gset & wgrams if counts[g] == 1}
             if distinctive:
                 best[key] = max(best.get(key, 0), len(distinctive))
     if not best:
-        return _named_by_kind(windows, index) or _named_by_overlap(windows, index)
+        return _named_by_kind(windows, index) or _named_by_overlap(windows, kinds, index)
     top = max(best.values())
     return frozenset(k for k, v in best.items() if v == top)
 
@@ -164,13 +170,16 @@ def _named_by_kind(windows: Sequence[str], index: TitleIndex) -> frozenset[str]:
     return frozenset()
 
 
-def _named_by_overlap(windows: Sequence[str], index: TitleIndex) -> frozenset[str]:
+def _named_by_overlap(windows: Sequence[str], kinds: Sequence[str | None],
+                      index: TitleIndex) -> frozenset[str]:
     """The contracts whose title shares the most bigrams (two or more, none generic) with a
-    window, when they all have that one title; else none."""
+    window, when they all have that one title and the kind the window names; else none."""
     best: dict[str, int] = {}
-    for window in windows:
+    for window, kind in zip(windows, kinds, strict=True):
         wgrams = _bigram_set(window)
         for key, gset in index.grams.items():
+            if kind and kind not in index.kinds_of[key]:
+                continue
             if (shared := len(gset & wgrams)) >= 2:
                 best[key] = max(best.get(key, 0), shared)
     if not best:
@@ -273,10 +282,20 @@ def unknown_kind(question: str, titles: Mapping[str, str] | TitleIndex) -> str |
         head = re.search(rf"[{HAN}]{{0,12}}$", question[: m.start()])
         run = head.group(0) if head else ""
         simple = normalize_text(run)
-        for word, kind in _KINDS.items():  # the kind, and at most 签的 before 合同
-            at = simple.rfind(word, max(0, len(simple) - len(word) - 2))
-            if at >= 0 and len(simple) == len(run) and kind not in index.kinds:
-                return run[at:] + m.group(0)
+        found = _kind_at(simple)
+        if found and len(simple) == len(run) and found[0] not in index.kinds:
+            return run[found[1]:] + m.group(0)
+    return None
+
+
+def _kind_at(run: str) -> tuple[str, int] | None:
+    """The kind of contract the text ``run`` just before a 合同/协议 names (KIND_WORDS: 租赁 of
+    房屋租赁, of 租房, and of 租房签的: at most two characters between), and where its word
+    starts; else None."""
+    for word, kind in _KINDS.items():
+        at = run.rfind(word, max(0, len(run) - len(word) - 2))
+        if at >= 0:
+            return kind, at
     return None
 
 
