@@ -176,6 +176,22 @@ def test_a_cited_number_no_clause_has_is_named(searcher) -> None:
     assert searcher.search("maint第4.2条讲什么").scope == "maint"  # an ASCII key before 第
 
 
+def test_a_chapter_cited_in_a_question_leads_with_its_clauses(searcher) -> None:
+    """第二章讲什么 was answered by whatever shared its words (讲什么: nothing), or refused, while
+    /clause 第二章 quoted the chapter: the chapter's top clauses now lead, as a cited clause
+    does, and a chapter no contract in scope has is named as a missing clause is."""
+    res = searcher.search("第二章讲什么", contract="maint", top_k=5)
+    assert sorted(h.clause.clause for h in res.hits[:2]) == ["2.1", "2.2"]
+    assert res.cited == 2 and res.relevant and res.uncited == ()
+    four = searcher.search("第4章的内容", contract="maint", top_k=5)  # 4.2 heads 4.2.1
+    assert sorted(h.clause.clause for h in four.hits[:2]) == ["4.1", "4.2"] and four.cited == 2
+    assert "4.2.1" not in [h.clause.clause for h in four.hits]
+    missing = searcher.search("第九章讲什么", contract="maint")
+    assert missing.uncited == ("第九章",) and missing.cited == 0
+    assert searcher.search("第三章和第2.1条", contract="maint").cited == 3
+    assert searcher.search("房屋租赁合同第三条写了什么").cited == 1  # a lease has no chapters
+
+
 def test_a_comparison_of_a_cited_clause_quotes_it_where_it_exists(searcher) -> None:
     from index.search import compare_contracts
 

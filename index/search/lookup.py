@@ -25,6 +25,8 @@ _ANNEX_RE = re.compile(rf"\s*附件\s*(\d+|{CN_NUM})(.*)")  # on text with its s
 _CITED_ARTICLE = re.compile(
     rf"第\s*(\d+|{CN_NUM})\s*条(?:\s*第?\s*\(\s*(\d+|{CN_NUM})\s*\)|\s*第\s*(\d+|{CN_NUM})\s*[项款])?")
 _CONTINUES = re.compile(rf"\d|{CN_NUM}")  # 附件十一 is not a part of 附件十
+# A chapter or an annex a question cites (第七章讲什么, 附件八里保修期多长), on normalised text.
+_CITED_CHAPTER = re.compile(rf"第\s*(?:\d+|{CN_NUM})\s*章|附件\s*(?:\d+|{CN_NUM})(?!\d|{CN_NUM})")
 # One cited clause: the forms its number may take, the most precise first.
 Citation = tuple[frozenset[str], ...]
 _CITED_DOTTED = re.compile(  # then what follows a clause number in a question, not a unit
@@ -82,6 +84,31 @@ def cited_numbers(question: str) -> tuple[Citation, ...]:
         out.append((precise, frozenset(article)))
     out.extend((frozenset({m.group(1)}),) for m in _CITED_DOTTED.finditer(text))
     return tuple(out)
+
+
+def cited_chapters(question: str) -> tuple[tuple[str, frozenset[str]], ...]:
+    """The chapters and annexes ``question`` cites (第七章, 附件八), each as written and as the
+    labels it may name (``chapter_forms``)."""
+    text = normalize_text(question)
+    found = ((m.group(0), chapter_forms(m.group(0))) for m in _CITED_CHAPTER.finditer(text))
+    return tuple((written, forms) for written, forms in found if forms)
+
+
+def cited_chapter_clauses(gen: LoadedGeneration, chapters: Sequence[tuple[str, frozenset[str]]],
+                          mask: np.ndarray) -> tuple[np.ndarray | None, tuple[str, ...]]:
+    """Which clauses in ``mask`` head the chapters ``chapters`` cites (a chapter's top clauses:
+    each is quoted with its sub-clauses), None when none is there; and the chapters no
+    contract in ``mask`` has (第九章 of a contract with eight), as written."""
+    out = np.zeros(len(gen.clauses), dtype=bool)
+    inside = [int(i) for i in np.flatnonzero(mask)]
+    missing = []
+    for written, forms in chapters:
+        found = _chapter_clauses(gen, inside, forms)
+        if found:
+            out[found] = True
+        else:
+            missing.append(written.replace(" ", ""))
+    return (out if out.any() else None), tuple(missing)
 
 
 def cited_clauses(numbers: np.ndarray, citations: Sequence[Citation], mask: np.ndarray,

@@ -15,7 +15,7 @@ from ..roles import PARTIES
 from ..store.characters import character_tokens
 from ..store.tokenize import TokenMode, content_words, tokenize
 from ..text import HAN, normalize_text
-from .lookup import Citation, cited_numbers
+from .lookup import Citation, cited_chapters, cited_numbers
 from .thesaurus import Thesaurus
 
 _WORD_RE = re.compile(rf"[\w{HAN}]")  # a letter, digit or Chinese character
@@ -31,7 +31,7 @@ _INTENTS = {"definition": _DEFINITION_Q, "list": _LIST_Q}
 @dataclass(frozen=True)
 class ParsedQuery:
     """A question ready to search: normalised text, content tokens, expansion tokens, the
-    characters of its content words, role, the clauses it cites by number."""
+    characters of its content words, role, the clauses and chapters it cites by number."""
 
     text: str
     tokens: tuple[str, ...]
@@ -40,6 +40,7 @@ class ParsedQuery:
     role: str | None
     chars: tuple[str, ...] = ()
     cited: tuple[Citation, ...] = ()
+    chapters: tuple[tuple[str, frozenset[str]], ...] = ()  # cited chapters: written, forms
 
 
 def check_question(question: str) -> None:
@@ -71,6 +72,7 @@ def parse_query(
         role=asked_role(text),
         chars=tuple(character_tokens(" ".join(words))),  # question words are not content
         cited=cited_numbers(text),
+        chapters=cited_chapters(text),
     )
 
 

@@ -27,8 +27,8 @@ from .generation import (
     empty_generation,
     load_generation,
 )
-from .lookup import cited_clauses, contract_infos, numbered_clauses
-from .question import check_question, parse_query, question_intents
+from .lookup import cited_chapter_clauses, cited_clauses, contract_infos, numbered_clauses
+from .question import ParsedQuery, check_question, parse_query, question_intents
 from .ranking import adjust_for_structure, coverage, fuse, lift_cited, pick_hits
 from .reach import Collections, Reach
 from .scope import (
@@ -184,7 +184,7 @@ class Searcher:
         if len(gen.clauses):
             dense = gen.dense.scores(vector, scopes, subset=self._reach.subset(collections))
         mask = self._mask(scopes, collections)
-        cited, uncited = cited_clauses(gen.numbers, pq.cited, mask, pq.text)
+        cited, uncited = self._cited(pq, mask)
         return Signals(
             question=question, query=pq, intents=question_intents(pq.text), scopes=scopes,
             mask=mask, collections=collections,
@@ -206,10 +206,21 @@ class Searcher:
         if sig.scopes != scopes and not self._gen.dense.exact:  # exact over this contract
             dense = self._gen.dense.scores(sig.vector, scopes)
         mask = self._mask(scopes, sig.collections)
-        cited, uncited = cited_clauses(self._gen.numbers, sig.query.cited, mask,
-                                       sig.query.text)
+        cited, uncited = self._cited(sig.query, mask)
         return dataclasses.replace(sig, scopes=scopes, mask=mask, dense=dense, cited=cited,
                                    uncited=uncited)
+
+    def _cited(self, pq: ParsedQuery,
+               mask: np.ndarray) -> tuple[np.ndarray | None, tuple[str, ...]]:
+        """The clauses in ``mask`` that ``pq`` cites by number, or heading a chapter it cites
+        (None when none), and what it cites that none in ``mask`` has."""
+        cited, uncited = cited_clauses(self._gen.numbers, pq.cited, mask, pq.text)
+        if not pq.chapters:
+            return cited, uncited
+        heads, missing = cited_chapter_clauses(self._gen, pq.chapters, mask)
+        if heads is not None:
+            cited = heads if cited is None else cited | heads
+        return cited, uncited + missing
 
     def _mask(self, scopes: frozenset[str], collections: Collections) -> np.ndarray:
         mask = self._gen.mask(scopes)
