@@ -21,6 +21,7 @@ from index import (
     TEXT_SUFFIXES,
     Script,
     Searcher,
+    SourceEntry,
     collection_of,
     known_unsupported,
     ocr_cache_dir,
@@ -39,6 +40,7 @@ from .uploads import (
     check_upload,
     discard,
     held_elsewhere,
+    indexed_copy,
     names_of,
     open_staging,
     to_replace,
@@ -90,13 +92,26 @@ def safe_name(name: str) -> str:
     stem, dot, ext = base.rpartition(".")
     if not dot:
         stem, ext = base, ""
+    stem = filed_stem(stem)
+    ext = re.sub(r"[^A-Za-z0-9]", "", ext).lower()
+    return f"{stem}.{ext}" if ext else stem
+
+
+def filed_stem(stem: str) -> str:
+    """The stem of a file name as ``safe_name`` saves it (``a:b`` is filed as ``a_b``)."""
     stem = _TRAILING.sub("", _LEADING.sub("", _UNSAFE.sub("_", stem)))
     first, dot_, rest = stem.partition(".")
     if first.rstrip().lower() in _DEVICES:
         stem = f"{first}_{dot_}{rest}"
-    stem = stem or "contract"
-    ext = re.sub(r"[^A-Za-z0-9]", "", ext).lower()
-    return f"{stem}.{ext}" if ext else stem
+    return stem or "contract"
+
+
+def renamed(raw: str, name: str) -> bool:
+    """Whether the upload sent as ``raw`` is saved (as ``name``) under another stem than the
+    one it was sent with (its folders and the case of its extension aside): the admin finds it
+    by the new one."""
+    base = raw.replace("\\", "/").rsplit("/", 1)[-1]
+    return Path(name).stem != (base.rpartition(".")[0] if "." in base else base)
 
 
 def upload_name(raw: str) -> tuple[str, str | None]:
@@ -183,6 +198,18 @@ def _holds(searcher: Searcher, collection: str, stem: str) -> bool:
     return any(c.stem == stem for c in searcher.contracts(collections=frozenset({collection})))
 
 
+def _copy_text(copy: SourceEntry, target: Path, script: Script) -> str:
+    """An upload whose bytes an indexed contract of its collection holds: the same file
+    again (unchanged), or a copy under another name (not indexed twice)."""
+    title = escape(to_script(copy.title, script))
+    existing = Path(copy.source).name
+    if existing == target.name:
+        return texts.say(texts.UPLOAD_UNCHANGED, script, name=escape(target.name), title=title,
+                         clauses=copy.clauses)
+    return texts.say(texts.UPLOAD_DUPLICATE, script, name=escape(target.name),
+                     existing=escape(existing), title=title)
+
+
 def _download(get_file: Callable[[], Awaitable[File]]) -> Callable[[BinaryIO], Awaitable[None]]:
     """Writing the Telegram file ``get_file`` gives into a staging file."""
     async def fetch(out: BinaryIO) -> None:
@@ -215,7 +242,10 @@ async def _take_upload(update: Update, context: Ctx, raw_name: str, size: int | 
         return
     working = texts.UPLOAD_WORKING_TEXT if Path(name).suffix.lower() in TEXT_SUFFIXES \
         else texts.UPLOAD_WORKING
-    await reply(msg, texts.say(working, script))
+    told = [texts.say(working, script)]
+    if renamed(raw_name, name):
+        told.append(texts.say(texts.UPLOAD_RENAMED, script, name=escape(name)))
+    await reply(msg, "\n".join(told))
     await _receive(msg, state, name, root, fetch, script=script)
 
 
@@ -232,6 +262,14 @@ async def _receive(msg: Message, state: BotState, name: str, root: Path,
         await asyncio.to_thread(discard, staged)
         await reply(msg, texts.say(texts.UPLOAD_TOO_BIG, script))
         return
+    target = folder / name
+    here = collection_of(target, [state.settings.sources_dir])
+    if (copy := await asyncio.to_thread(indexed_copy, staged, target,
+                                        index_dir=state.settings.index_dir,
+                                        collection=here)) is not None:
+        await asyncio.to_thread(discard, staged)  # nothing to read, move or rebuild
+        await reply(msg, _copy_text(copy, target, script))
+        return
     reading = dataclasses.replace(state.settings.reading(), stop=state.stopping)
     checked = await asyncio.to_thread(check_upload, staged, rules_file=state.settings.rules_file,
                                       ocr_cache=ocr_cache_dir(state.settings.index_dir),
@@ -242,8 +280,6 @@ async def _receive(msg: Message, state: BotState, name: str, root: Path,
         await reply(msg, texts.say(texts.UPLOAD_FAILED, script, name=escape(name),
                                    reason=escape(hide_paths(reason))))
         return
-    target = folder / name
-    here = collection_of(target, [state.settings.sources_dir])
     replaced = await asyncio.to_thread(to_replace, target, sources=folder,
                                        index_dir=state.settings.index_dir, collection=here)
     if not replaced and (elsewhere := await asyncio.to_thread(
