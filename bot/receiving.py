@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import BinaryIO
 
 from telegram import File, InlineKeyboardButton, InlineKeyboardMarkup, Message, Update
+from telegram.error import BadRequest
 
 from index import (
     DEFAULT_COLLECTION,
@@ -255,9 +256,15 @@ async def _receive(msg: Message, state: BotState, name: str, root: Path,
     it in and index it, or ask first when it would replace a contract."""
     folder = await asyncio.to_thread(private_dir, root)
     staged, out = await asyncio.to_thread(open_staging, folder, name)
-    with out:
-        await fetch(out)
-        size = out.tell()
+    try:
+        with out:
+            await fetch(out)
+            size = out.tell()
+    except BaseException as err:  # nothing of a failed download is kept
+        await asyncio.to_thread(discard, staged)
+        if not (isinstance(err, BadRequest) and "too big" in err.message.lower()):
+            raise
+        size = MAX_UPLOAD + 1  # Telegram serves bots files of 20 MB at most
     if size > MAX_UPLOAD:
         await asyncio.to_thread(discard, staged)
         await reply(msg, texts.say(texts.UPLOAD_TOO_BIG, script))
