@@ -23,7 +23,7 @@ from index import normalize_text as _norm
 from . import texts
 from .comparing import render_comparison
 from .compose import CLAUSE_CHILD_CHARS, compose
-from .receiving import filed_stem
+from .filenames import filed_stem
 from .render import pack, render_answer
 from .replies import (
     asker_script,

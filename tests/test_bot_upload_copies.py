@@ -14,7 +14,7 @@ from test_bot_e2e import ADMIN
 from test_bot_upload_reasons import CONTRACT, _status, _upload, real_bot
 from test_uploads import NEW, OTHER, _visible
 
-from bot import receiving, texts
+from bot import filenames, texts
 from bot.browsing import pick_contracts
 from index import ContractInfo
 
@@ -104,7 +104,7 @@ async def test_a_renamed_upload_is_told_its_name_and_use_finds_it_by_either(
     ("委托合同（Word原版）.docx", False),
 ])
 def test_only_a_changed_stem_is_told(sent: str, renamed: bool) -> None:
-    assert receiving.renamed(sent, receiving.safe_name(sent)) is renamed
+    assert filenames.renamed(sent, filenames.safe_name(sent)) is renamed
 
 
 def test_use_takes_a_name_as_sent_only_when_it_names_nothing_as_it_is() -> None:
