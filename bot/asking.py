@@ -163,16 +163,22 @@ def page_messages(context: Ctx, page: MorePage) -> tuple[list[str], InlineKeyboa
 
 async def on_more(update: Update, context: Ctx) -> None:
     """The 更多 and closest-clauses buttons: send the stored hits of the question."""
-    # Pressed again, or after its page is gone, it says there is nothing more.
+    # Pressed twice, the second press is told so in a toast (its page is on its way); after
+    # its page is gone (a restart), a message in the chat says there is nothing more.
     query = update.callback_query
     if query is None or query.message is None or not isinstance(query.message, Message):
         return
-    await query.answer()
     access = await guard(update, context)
-    if access is None:
-        return
     key = (query.data or "").partition(":")[2]
+    gone = texts.CLOSEST_GONE if (query.data or "").startswith("near:") else texts.NO_MORE
+    if access is None:
+        await query.answer()
+        return
     stored = chat_state(context).take(key)
+    if stored is None and chat_state(context).was_taken(key):
+        await query.answer(texts.say(gone, asker_script(update, context)))
+        return
+    await query.answer()
     kept = [row for row in (query.message.reply_markup.inline_keyboard
                             if query.message.reply_markup else ()) if is_vote_row(row)]
     await edit_markup(query.message, InlineKeyboardMarkup(kept) if kept else None)
@@ -184,7 +190,6 @@ async def on_more(update: Update, context: Ctx) -> None:
             stored.result, hits=hits[:stored.offset] + rest))
     if stored is None or stored.offset >= len(stored.result.hits):
         script: Script = asker_script(update, context)
-        gone = texts.CLOSEST_GONE if (query.data or "").startswith("near:") else texts.NO_MORE
         await reply(query.message, texts.say(gone, script))
         return
     sent = await send_answer(query.message, *page_messages(context, stored))

@@ -23,6 +23,7 @@ from index import normalize_text as _norm
 from . import texts
 from .comparing import render_comparison
 from .compose import CLAUSE_CHILD_CHARS, compose
+from .filenames import filed_stem
 from .render import pack, render_answer
 from .replies import (
     asker_script,
@@ -64,7 +65,8 @@ def _page_asked(args: list[str] | None) -> int:
 def pick_contracts(infos: list[ContractInfo], name: str) -> list[ContractInfo]:
     """The contracts ``name`` means: a key, a file stem or ``collection/stem``, a number in
     the /contracts list, or (in either script, with or without 《》) a key, title or file
-    name; several when titles, or file names in two collections, repeat."""
+    name, or the name an upload sent as ``name`` is filed under (a:b as a_b); several when
+    titles, or file names in two collections, repeat."""
     name = name.strip()
     exact = [c for c in infos if c.goes_by(name)]
     if exact:
@@ -77,7 +79,10 @@ def pick_contracts(infos: list[ContractInfo], name: str) -> list[ContractInfo]:
         found = [c for c in infos if want and _norm(named(c)) == want]
         if found:
             return found
-    return []
+    sent = name.strip("《》 ")
+    filed = filed_stem(sent)  # an upload sent as a:b is filed as a_b
+    worded = any(ch.isalnum() for ch in sent)  # a name of none is not an upload's
+    return pick_contracts(infos, filed) if worded and filed != sent else []
 
 
 def _named(infos: list[ContractInfo], chosen: ContractInfo, script: Script) -> dict[str, str]:

@@ -7,13 +7,13 @@ from __future__ import annotations
 import asyncio
 import dataclasses
 import re
-import unicodedata
 from collections.abc import Awaitable, Callable
 from html import escape
 from pathlib import Path
 from typing import BinaryIO
 
 from telegram import File, InlineKeyboardButton, InlineKeyboardMarkup, Message, Update
+from telegram.error import BadRequest
 
 from index import (
     DEFAULT_COLLECTION,
@@ -21,6 +21,7 @@ from index import (
     TEXT_SUFFIXES,
     Script,
     Searcher,
+    SourceEntry,
     collection_of,
     known_unsupported,
     ocr_cache_dir,
@@ -31,6 +32,7 @@ from index import (
 from . import texts
 from .access import is_admin
 from .admin import put_in_place
+from .filenames import renamed, upload_name
 from .reasons import reason_words
 from .replies import asker_script, hide_paths, is_private, reply, sender_id, within_rate
 from .state import BotState, Ctx
@@ -39,22 +41,13 @@ from .uploads import (
     check_upload,
     discard,
     held_elsewhere,
+    indexed_copy,
     names_of,
     open_staging,
     to_replace,
 )
 
 MAX_UPLOAD = 20 * 1024 * 1024
-MAX_NAME = 80  # characters of a saved file name
-# bytes of a saved file's stem: a file system takes 255 for a name, and the folder a replaced
-# file is kept in adds a time stamp and a token (23 bytes) to the stem; the 77 CJK characters
-# MAX_NAME leaves beside an extension are 231 bytes, 58 characters outside the BMP are 232
-MAX_STEM_BYTES = 232
-_UNSAFE = re.compile(r'[<>:"|?*\x00-\x1f\x7f]')  # not in a file name on Windows, or anywhere
-_LEADING = re.compile(r"^(?:[.\s]|~\$)+")  # hidden files and Office lock files are not sources
-_TRAILING = re.compile(r"[.\s]+$")
-_DEVICES = frozenset({"con", "prn", "aux", "nul", *(f"{d}{i}" for d in ("com", "lpt")
-                                                     for i in range(1, 10))})
 UPLOAD_TYPES = tuple(sorted(SOURCE_SUFFIXES))  # what a build reads as a contract
 _COLLECTION = re.compile(r"[^\W][\w\-]{0,63}")
 
@@ -78,43 +71,6 @@ def split_caption(caption: str | None) -> tuple[str | None, str | None]:
         return None, text or None
     return collection.strip(), name.strip() or None
 
-
-def safe_name(name: str) -> str:
-    """The name an upload is saved under: the name as sent, without its folders (CJK letters,
-    full-width brackets, 、 and inner spaces kept: the admin finds it by that name), with what
-    a file name cannot hold on Linux, macOS or Windows replaced by ``_`` (``<>:"|?*`` and
-    control characters); leading dots and spaces (a hidden file is not a source), an Office
-    lock file's ``~$`` and trailing dots and spaces (Windows drops them) taken off, and a
-    Windows device name (CON, NUL ...) given a ``_``; the extension in lower case."""
-    base = name.replace("\\", "/").rsplit("/", 1)[-1]
-    stem, dot, ext = base.rpartition(".")
-    if not dot:
-        stem, ext = base, ""
-    stem = _TRAILING.sub("", _LEADING.sub("", _UNSAFE.sub("_", stem)))
-    first, dot_, rest = stem.partition(".")
-    if first.rstrip().lower() in _DEVICES:
-        stem = f"{first}_{dot_}{rest}"
-    stem = stem or "contract"
-    ext = re.sub(r"[^A-Za-z0-9]", "", ext).lower()
-    return f"{stem}.{ext}" if ext else stem
-
-
-def upload_name(raw: str) -> tuple[str, str | None]:
-    """The name an upload is saved under, and why it cannot be used (or None): too long (in
-    characters, or in bytes for a file system), with control or invisible characters, or
-    without a letter or digit."""
-    base = raw.replace("\\", "/").rsplit("/", 1)[-1]
-    name = safe_name(base)
-    if any(unicodedata.category(ch) in ("Cc", "Cf", "Cs", "Co", "Cn") for ch in base):
-        return name, texts.NAME_ODD.format(why=texts.NAME_CONTROL)
-    if len(name) > MAX_NAME:
-        return name, texts.NAME_TOO_LONG.format(length=len(name), limit=MAX_NAME)
-    if len(Path(name).stem.encode("utf-8")) > MAX_STEM_BYTES:
-        return name, texts.NAME_TOO_LONG_BYTES
-    stem = base.rpartition(".")[0] if "." in base else base
-    if not any(ch.isalnum() for ch in stem):
-        return name, texts.NAME_ODD.format(why=texts.NAME_NO_WORDS)
-    return name, None
 
 
 def upload_refusal(name: str, size: int | None) -> str | None:
@@ -183,6 +139,18 @@ def _holds(searcher: Searcher, collection: str, stem: str) -> bool:
     return any(c.stem == stem for c in searcher.contracts(collections=frozenset({collection})))
 
 
+def _copy_text(copy: SourceEntry, target: Path, script: Script) -> str:
+    """An upload whose bytes an indexed contract of its collection holds: the same file
+    again (unchanged), or a copy under another name (not indexed twice)."""
+    title = escape(to_script(copy.title, script))
+    existing = Path(copy.source).name
+    if existing == target.name:
+        return texts.say(texts.UPLOAD_UNCHANGED, script, name=escape(target.name), title=title,
+                         clauses=copy.clauses)
+    return texts.say(texts.UPLOAD_DUPLICATE, script, name=escape(target.name),
+                     existing=escape(existing), title=title)
+
+
 def _download(get_file: Callable[[], Awaitable[File]]) -> Callable[[BinaryIO], Awaitable[None]]:
     """Writing the Telegram file ``get_file`` gives into a staging file."""
     async def fetch(out: BinaryIO) -> None:
@@ -215,7 +183,10 @@ async def _take_upload(update: Update, context: Ctx, raw_name: str, size: int | 
         return
     working = texts.UPLOAD_WORKING_TEXT if Path(name).suffix.lower() in TEXT_SUFFIXES \
         else texts.UPLOAD_WORKING
-    await reply(msg, texts.say(working, script))
+    told = [texts.say(working, script)]
+    if renamed(raw_name, name):
+        told.append(texts.say(texts.UPLOAD_RENAMED, script, name=escape(name)))
+    await reply(msg, "\n".join(told))
     await _receive(msg, state, name, root, fetch, script=script)
 
 
@@ -225,12 +196,26 @@ async def _receive(msg: Message, state: BotState, name: str, root: Path,
     it in and index it, or ask first when it would replace a contract."""
     folder = await asyncio.to_thread(private_dir, root)
     staged, out = await asyncio.to_thread(open_staging, folder, name)
-    with out:
-        await fetch(out)
-        size = out.tell()
+    try:
+        with out:
+            await fetch(out)
+            size = out.tell()
+    except BaseException as err:  # nothing of a failed download is kept
+        await asyncio.to_thread(discard, staged)
+        if not (isinstance(err, BadRequest) and "too big" in err.message.lower()):
+            raise
+        size = MAX_UPLOAD + 1  # Telegram serves bots files of 20 MB at most
     if size > MAX_UPLOAD:
         await asyncio.to_thread(discard, staged)
         await reply(msg, texts.say(texts.UPLOAD_TOO_BIG, script))
+        return
+    target = folder / name
+    here = collection_of(target, [state.settings.sources_dir])
+    if (copy := await asyncio.to_thread(indexed_copy, staged, target,
+                                        index_dir=state.settings.index_dir,
+                                        collection=here)) is not None:
+        await asyncio.to_thread(discard, staged)  # nothing to read, move or rebuild
+        await reply(msg, _copy_text(copy, target, script))
         return
     reading = dataclasses.replace(state.settings.reading(), stop=state.stopping)
     checked = await asyncio.to_thread(check_upload, staged, rules_file=state.settings.rules_file,
@@ -242,8 +227,6 @@ async def _receive(msg: Message, state: BotState, name: str, root: Path,
         await reply(msg, texts.say(texts.UPLOAD_FAILED, script, name=escape(name),
                                    reason=escape(hide_paths(reason))))
         return
-    target = folder / name
-    here = collection_of(target, [state.settings.sources_dir])
     replaced = await asyncio.to_thread(to_replace, target, sources=folder,
                                        index_dir=state.settings.index_dir, collection=here)
     if not replaced and (elsewhere := await asyncio.to_thread(

@@ -139,6 +139,7 @@ class ChatData:
 
     scopes: dict[int | None, str] = field(default_factory=dict)  # topic id (None: the chat)
     pages: dict[str, MorePage] = field(default_factory=dict)
+    taken: dict[str, None] = field(default_factory=dict)  # keys of pages already shown
     votes: dict[str, Voted] = field(default_factory=dict)
     answers: dict[int, tuple[int, ...]] = field(default_factory=dict)
 
@@ -188,7 +189,17 @@ class ChatData:
 
     def take(self, key: str) -> MorePage | None:
         """The page stored under ``key``, removed; None when unknown or already taken."""
-        return self.pages.pop(key, None)
+        page = self.pages.pop(key, None)
+        if page is not None:
+            self.taken[key] = None
+            while len(self.taken) > MAX_MORE_PAGES:
+                self.taken.pop(next(iter(self.taken)))
+        return page
+
+    def was_taken(self, key: str) -> bool:
+        """Whether the page of ``key`` was taken already (its button pressed twice), as far
+        as the last ``MAX_MORE_PAGES`` taken pages go."""
+        return key in self.taken
 
 
 CONTEXT_TYPES = ContextTypes(bot_data=BotState, chat_data=ChatData, user_data=UserData)

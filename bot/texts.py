@@ -109,6 +109,7 @@ UPLOAD_HEIC = (
 )
 UPLOAD_WORKING = "已收到，正在收录……（扫描件和照片需逐页识别文字，每页约 5 秒）"
 UPLOAD_WORKING_TEXT = "已收到，正在收录……"  # a text file: no page is read by OCR
+UPLOAD_RENAMED = "文件名中有不能用于文件的字符，已存为 {name}。"
 UPLOAD_OK = "已收录《{title}》，共 {clauses} 条。"
 UPLOAD_NOTE = "注意：{note}"
 NOT_INDEXED = "未能收录"  # the reason when the build left an upload out, unsaid
@@ -136,6 +137,8 @@ UPLOAD_NAME_IN_LIBRARY = (
     "已有同名合同：{existing}，它是在服务器上收录的，不能在这里替换。{name} 没有收录："
     "请改个文件名再发送，或请服务器管理员替换该文件。"
 )
+UPLOAD_UNCHANGED = "{name} 已收录（《{title}》，{clauses} 条），内容没有变化，索引未重建。"
+UPLOAD_DUPLICATE = "{name} 与已收录的 {existing}（《{title}》）内容完全相同，没有重复收录。"
 UPLOAD_NAME_TAKEN = "同名文件 {name} 刚被创建，请重新上传。"
 REINDEX_QUEUED = "已有重建正在进行；完成后会再重建一次，结果稍后发到这里。"
 INDEX_BUSY = "索引正由服务器上的另一个程序重建，本次未做更改。请稍后再试 /reindex。"

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import asyncio
 import datetime as _dt
+import filecmp
 import os
 import secrets
 import shutil
@@ -27,6 +28,7 @@ from index import (
     Contract,
     ContractbotError,
     Reading,
+    SourceEntry,
     index_status,
     key_stem,
     private_dir,
@@ -110,6 +112,30 @@ def indexed_namesakes(target: Path, *, index_dir: Path, collection: str) -> list
         return []
     return [Path(e.source) for e in indexed if key_stem(e.contract) == target.stem
             and e.collection == collection and Path(e.source).is_file()]
+
+
+def indexed_copy(staged: Path, target: Path, *, index_dir: Path,
+                 collection: str) -> SourceEntry | None:
+    """The indexed contract of ``collection`` whose file (still there) holds exactly the bytes
+    of ``staged``, the one at ``target`` first; None with no index or no such file. Only files
+    of its size are read."""
+    try:
+        indexed = index_status(index_dir).sources
+    except ContractbotError:  # no index yet
+        return None
+    size = staged.stat().st_size
+    here = os.path.realpath(target)
+    mine = sorted((e for e in indexed if e.collection == collection),
+                  key=lambda e: os.path.realpath(e.source) != here)
+    for entry in mine:
+        source = Path(entry.source)
+        try:
+            if source.is_file() and source.stat().st_size == size \
+                    and filecmp.cmp(source, staged, shallow=False):
+                return entry
+        except OSError:  # gone or unreadable meanwhile: not a copy we can vouch for
+            continue
+    return None
 
 
 def to_replace(target: Path, *, sources: Path, index_dir: Path, collection: str) -> list[Path]:

@@ -5,8 +5,8 @@ It answers the methods the bot uses, serves queued updates to getUpdates (long p
 wait) and files for download, and records every call so tests can assert on what was sent.
 It answers errors as Telegram does: editing a message (its text or buttons) to what it already
 is is a 400 "message is not modified", editing a message it never sent (or deleted) a 400
-"message to edit not found", deleting one a 400 "message to delete not found"; ``fail`` makes a
-method answer with a given error.
+"message to edit not found", deleting one a 400 "message to delete not found", getFile of a
+file over 20 MB a 400 "file is too big"; ``fail`` makes a method answer with a given error.
 """
 
 from __future__ import annotations
@@ -21,6 +21,7 @@ from urllib.parse import parse_qsl, unquote
 
 BOT_ID = 999
 BOT_USERNAME = "contract_bot"
+MAX_DOWNLOAD = 20 * 1024 * 1024  # getFile answers 400 "file is too big" past it, as Telegram does
 
 
 class FakeBotApi:
@@ -189,8 +190,12 @@ class FakeBotApi:
         return rest.startswith(f"/bot{self.token}/")
 
     def _refusal(self, api: str, p: dict[str, Any]) -> tuple[int, str] | None:
-        """The 400 Telegram answers an edit that cannot or need not change the message, or
-        the deletion of a message that is gone."""
+        """The 400 Telegram answers an edit that cannot or need not change the message, the
+        deletion of a message that is gone, or getFile of a file over the 20 MB bots may
+        download."""
+        if api == "getFile":
+            big = len(self.files.get(f"documents/{p.get('file_id')}", b"")) > MAX_DOWNLOAD
+            return (400, "Bad Request: file is too big") if big else None
         if api not in ("editMessageReplyMarkup", "editMessageText", "deleteMessage"):
             return None
         sent = self.messages.get((int(p.get("chat_id", 0)), int(p.get("message_id", 0))))

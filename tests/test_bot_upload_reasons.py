@@ -258,3 +258,34 @@ def test_an_iphone_heic_photo_sent_as_a_file_is_told_how_to_send_it() -> None:
     for name in ("IMG_0412.HEIC", "scan.heif"):
         assert upload_refusal(name, 1000) == texts.UPLOAD_HEIC, name
     assert "以照片方式发送" in texts.UPLOAD_HEIC
+
+
+async def test_a_file_over_20_mb_is_refused_whether_or_not_telegram_said_its_size(
+        tmp_path: Path) -> None:
+    """Telegram lets bots download 20 MB at most: a file of a size said to be more is refused
+    before downloading; one whose size was not said (the field is optional) got getFile's 400
+    "file is too big" and the reply 出错了, its empty staging file left behind."""
+    from bot import texts
+
+    big = b"x" * (20 * 1024 * 1024 + 1)
+    async with real_bot(tmp_path) as api:
+        _upload(api, "B1", "big.txt", big, 1)
+        await api.settled()
+        assert api.sent("getFile") == []
+        api.files["documents/B2"] = big
+        api.push("message", message(ADMIN, None, message_id=2, document={
+            "file_id": "B2", "file_unique_id": "B2", "file_name": "big2.txt"}))
+        await api.settled()
+        said = [s["text"] for s in api.sent()]
+    assert said == [texts.UPLOAD_TOO_BIG, texts.UPLOAD_WORKING_TEXT, texts.UPLOAD_TOO_BIG]
+    assert not any((tmp_path / "src" / ".uploads").iterdir())
+    assert sorted(p.name for p in (tmp_path / "src").iterdir()) == [".uploads", "purchase.txt"]
+
+
+async def test_an_empty_file_is_told_why_and_changes_nothing(tmp_path: Path) -> None:
+    async with real_bot(tmp_path) as api:
+        _upload(api, "E1", "空白.txt", b"", 1)
+        await api.settled()
+        said = api.sent()[-1]["text"]
+    assert said.startswith("无法读取 空白.txt：") and "出错" not in said
+    assert sorted(p.name for p in (tmp_path / "src").iterdir()) == [".uploads", "purchase.txt"]

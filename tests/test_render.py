@@ -6,7 +6,7 @@ import pytest
 from bot_helpers import html_errors
 
 from bot.compose import compose
-from bot.receiving import safe_name
+from bot.filenames import safe_name
 from bot.render import LIMIT, pack, render_answer
 from index import Clause, Hit, SearchResult
 

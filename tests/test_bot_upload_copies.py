@@ -1,0 +1,115 @@
+"""An upload an admin sent before: the same file again is told it is collected and unchanged
+(nothing moved, no rebuild), a copy of a collected file under another name is told which
+contract holds its text (not indexed twice); a name the file system could not take is told
+the name it is filed under. Real parser, real index, the loopback Bot API."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import pytest
+from bot_helpers import message
+from test_bot_e2e import ADMIN
+from test_bot_upload_reasons import CONTRACT, _status, _upload, real_bot
+from test_uploads import NEW, OTHER, _visible
+
+from bot import filenames, texts
+from bot.browsing import pick_contracts
+from index import ContractInfo
+
+
+def _built(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> str:
+    """The generation the live index is (a rebuild makes a new one)."""
+    return str(_status(tmp_path / "index", capsys)["generation"])
+
+
+async def test_the_same_file_again_is_collected_already_and_not_rebuilt(
+        tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """It asked 替换 as if the file differed; 替换 then rebuilt for nothing."""
+    async with real_bot(tmp_path) as api:
+        before = _built(tmp_path, capsys)
+        _upload(api, "S1", "purchase.txt", CONTRACT.encode(), 1)
+        await api.settled()
+        sent = api.sent()
+        assert not any((tmp_path / "src" / ".uploads").iterdir())  # the copy was not kept
+        # different bytes under the name still ask
+        _upload(api, "S2", "purchase.txt", NEW.encode(), 2)
+        await api.settled()
+        asked = api.sent()[-1]
+    assert [s["text"] for s in sent] == [texts.UPLOAD_WORKING_TEXT, texts.UPLOAD_UNCHANGED.format(
+        name="purchase.txt", title="设备采购合同", clauses=2)]
+    assert not sent[-1].get("reply_markup")
+    assert _built(tmp_path, capsys) == before
+    assert _visible(tmp_path / "src") == ["purchase.txt"]
+    assert not (tmp_path / "src" / ".replaced").exists()
+    assert asked["text"].startswith("已有同名合同：purchase.txt。") and asked.get("reply_markup")
+
+
+async def test_a_copy_under_another_name_names_the_contract_that_holds_it(
+        tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """It was indexed a second time: every answer then quoted the clause with
+    相同条款也见于：采购合同副本."""
+    async with real_bot(tmp_path) as api:
+        before = _built(tmp_path, capsys)
+        _upload(api, "C1", "采购合同副本.txt", CONTRACT.encode(), 1)
+        await api.settled()
+        said = api.sent()[-1]["text"]
+    assert said == texts.UPLOAD_DUPLICATE.format(name="采购合同副本.txt", existing="purchase.txt",
+                                                 title="设备采购合同")
+    assert _built(tmp_path, capsys) == before
+    assert _visible(tmp_path / "src") == ["purchase.txt"]
+
+
+async def test_a_copy_for_another_collection_is_indexed_there(
+        tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """Another customer may hold the same text: it is indexed in their collection."""
+    async with real_bot(tmp_path) as api:
+        api.files["documents/K1"] = CONTRACT.encode()
+        api.push("message", message(ADMIN, None, message_id=1, caption="customer-a", document={
+            "file_id": "K1", "file_unique_id": "K1", "file_name": "purchase.txt",
+            "file_size": len(CONTRACT.encode())}))
+        await api.settled()
+        said = api.sent()[-1]["text"]
+    assert said == texts.UPLOAD_OK.format(title="设备采购合同", clauses=2)
+    assert (tmp_path / "src" / "customer-a" / "purchase.txt").read_text("utf-8") == CONTRACT
+    assert sorted(s["collection"] for s in _status(tmp_path / "index", capsys)["sources"]) == [
+        "customer-a", "default"]
+
+
+async def test_a_renamed_upload_is_told_its_name_and_use_finds_it_by_either(
+        tmp_path: Path) -> None:
+    """a:b.txt was saved as a_b.txt without a word; /use a:b then said 没有这份合同."""
+    taiwan: dict[str, Any] = {"from": {"id": ADMIN, "is_bot": False, "first_name": "A",
+                                       "language_code": "zh-TW"}}
+    async with real_bot(tmp_path) as api:
+        api.files["documents/R1"] = OTHER.encode()
+        api.push("message", message(ADMIN, None, message_id=1, **taiwan, document={
+            "file_id": "R1", "file_unique_id": "R1", "file_name": "a:b.txt",
+            "file_size": len(OTHER.encode())}))
+        await api.settled()
+        told = [s["text"] for s in api.sent()]
+        api.push("message", message(ADMIN, "/use a:b", message_id=2))
+        await api.settled()
+        used = api.sent()[-1]["text"]
+    assert told[0] == "已收到，正在收錄……\n文件名中有不能用於文件的字符，已存為 a_b.txt。"
+    assert told[-1] == "已收錄《房屋租賃合同》，共 3 條。"
+    assert (tmp_path / "src" / "a_b.txt").read_text("utf-8") == OTHER
+    assert used == texts.USE_SET.format(title="房屋租赁合同", source="")
+
+
+@pytest.mark.parametrize(("sent", "renamed"), [
+    ("a:b.txt", True), ("合同?.pdf", True), (".隐藏.txt", True), ("CON.txt", True),
+    ("合同.PDF", False), ("../../合同.txt", False), ("dir\\合同.docx", False),
+    ("委托合同（Word原版）.docx", False),
+])
+def test_only_a_changed_stem_is_told(sent: str, renamed: bool) -> None:
+    assert filenames.renamed(sent, filenames.safe_name(sent)) is renamed
+
+
+def test_use_takes_a_name_as_sent_only_when_it_names_nothing_as_it_is() -> None:
+    infos = [ContractInfo(key="a_b", title="甲", clauses=1, source="a_b.txt"),
+             ContractInfo(key="contract", title="乙", clauses=1, source="contract.txt")]
+    assert [c.key for c in pick_contracts(infos, "a:b")] == ["a_b"]
+    assert [c.key for c in pick_contracts(infos, "《a:b》")] == ["a_b"]
+    assert pick_contracts(infos, "...") == [] and pick_contracts(infos, "x:y") == []
