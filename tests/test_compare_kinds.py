@@ -102,3 +102,18 @@ def test_the_two_parts_of_a_word_are_in_one_heading() -> None:
 
     assert share(["通用合同条款", "日期和期限", "天"]) == 0.0
     assert share(["合同性质与期限"]) == 1.0
+
+
+def test_a_synonym_counts_as_a_word_of_its_own_only() -> None:
+    """著作权 (a synonym of 知识产权) inside 著作权法 (copyright law) is not it; 押金 in
+    租房押金 is a deposit, a compound no heading of the contract names."""
+    ip = {"知识产权": ("著作权",)}
+    assert clause_share(["知识产权"], "均符合著作权法。", headings=[], synonyms=ip,
+                        kinds=()) == 0.0
+    assert clause_share(["知识产权"], "成果的著作权归甲方。", headings=[], synonyms=ip,
+                        kinds=()) == 1.0
+    bond = {"保证金": ("押金",)}
+    assert clause_share(["保证金"], "租房押金：二千元。", headings=[], synonyms=bond,
+                        kinds=("房屋租赁", "租赁"), terms="租金 押金") == 1.0
+    assert clause_share(["保证金"], "租房押金：二千元。", headings=[], synonyms=bond,
+                        kinds=("房屋租赁", "租赁"), terms="租房押金") == 0.0

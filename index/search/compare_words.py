@@ -8,11 +8,11 @@ says the rest after the contract's own kind word (合同期限 as 委托期限 i
 in a 房屋租赁合同: a compound with the question's head, 期限); or through a thesaurus synonym
 (its own, or those of a word it begins with: 退还 as 返还 through ``退 > 退还 返还``; and
 when they all share its last character, any verb ending in it: 归还) written as a word of
-its own: 押金 = 保证金 holds in 租金及保证金 or 返还保证金, not in
-质量保证金, a noun compound that names another thing (a quality bond is not a deposit), unless
-the noun is the contract's own kind word (租赁保证金 in a lease) or 合同. Where the clause's
-headings hold the synonym, they decide, not its text: 15.3.3 headed 质量保证金的退还 is about
-the quality bond although its text says 返还保证金.
+its own (not 著作权 inside 著作权法): 押金 = 保证金 holds in 租金及保证金 or 返还保证金, not in
+质量保证金 where the contract names 质量保证金 in a heading, a noun compound of its own (a
+quality bond is not a deposit), unless the first noun is 合同 or the contract's own kind word
+(租赁保证金 in a lease). Where the clause's headings hold the synonym, they decide, not its
+text: 15.3.3 headed 质量保证金的退还 is about the quality bond although its text says 返还保证金.
 """
 
 from __future__ import annotations
