@@ -3,9 +3,11 @@
 Each row starts from what the question gets when asked of that contract alone (its scoped
 search), so a comparison quotes the clause /use and ``ask --contract`` would. Since a scoped
 search always has a closest clause, a row counts as found only when that clause (with its titles
-and sub-clauses) also holds most of the question's content words, directly, through the
-thesaurus or as two words written apart (合同期限 in 合同性质与期限), or is the clause the
-question cites by number (第十一条); otherwise the contract has no clause on it (未约定 in the
+and sub-clauses) also holds most of the question's content words (``compare_words``: directly,
+as two words written apart in one heading, 合同期限 in 合同性质与期限, in the contract's own
+kind word, 委托期限 in a 委托合同, or through the thesaurus, 押金 as 保证金 but not as the
+质量保证金 a contract names in its headings), or is the clause the question cites by number
+(第十一条); otherwise the contract has no clause on it (未约定 in the
 bot). Whether the question is about contracts at all (not 天气如何) is judged once, over all the
 compared contracts: a contract that says it in a few words (租房押金：…元) has a weak vector
 match of its own, which alone would call the row 未约定 although its clause holds the words.
@@ -37,9 +39,9 @@ def compare_contracts(searcher: Searcher, question: str, *,
     for info in infos:
         scoped = searcher.scoped(asked, info.key)
         result = searcher.rank(scoped, 1)
-        found = bool(result.hits) and (
-            result.cited or (on_topic and result.evidence[1] >= 1.0)
-            or (result.relevant and searcher.share(scoped, result.hits[0]) > MIN_SHARE))
+        share = searcher.share(scoped, result.hits[0]) if result.hits else 0.0
+        found = bool(result.hits) and (result.cited or (on_topic and share >= 1.0)
+                                       or (result.relevant and share > MIN_SHARE))
         hits.append(result.hits[0] if found else None)
     titles = [i.title for i in infos]
     names = names_among([(i.collection, i.key) for i in infos])

@@ -19,6 +19,7 @@ from ..models import Clause, ContractInfo, Hit, SearchResult
 from ..store import current_generation, named_generation, read_manifest, require_generation
 from ..store.encoders import Encoder, fingerprint_of, load_encoder
 from ..text import normalize_text
+from .compare_words import clause_share, kind_words
 from .config import SearchConfig
 from .generation import (
     NO_GENERATION,
@@ -264,21 +265,37 @@ class Searcher:
                             relevant=bool(merged) and (cited > 0 or cfg.is_relevant(*evidence)))
 
     def share(self, sig: Signals, hit: Hit) -> float:
-        """The share of ``sig``'s content words that ``hit`` (a hit of this searcher) holds, a
-        word also held when its headings hold its two parts (合同期限 under 合同性质与期限):
-        whether a contract has a clause on a topic, where relevance reads the text alone."""
+        """The share of ``sig``'s content words that ``hit`` (a hit of this searcher) holds, as
+        ``compare_words.clause_share`` counts them (合同期限 under 合同性质与期限, as 委托期限 in a
+        委托合同; 押金 as 保证金 but not as 质量保证金): whether a contract has a clause on a
+        topic, where relevance reads the text alone."""
         top = self._reach.position(hit.clause)
         if top is None:
             return 0.0
-        c = hit.clause
-        return self._share(sig, top, titles=" ".join(normalize_text(t) for t in (
-            c.chapter_title, c.title) if t))
+        gen = self._gen
+        headings: list[str] = []
+        at, seen = top, set()
+        while at >= 0 and at not in seen:  # the clause's title, then its parents' titles
+            seen.add(at)
+            if title := gen.clauses[at].title:
+                headings.append(normalize_text(title))
+            at = int(gen.features.parent[at])
+        if chapter := hit.clause.chapter_title:
+            headings.append(normalize_text(chapter))
+        key = hit.clause.contract
+        terms = " ".join(normalize_text(gen.clauses[i].title or "")
+                         for i in np.flatnonzero(gen.mask(frozenset({key}))))
+        return clause_share(self._asked(sig), gen.search_text[top], headings=headings[::-1],
+                            synonyms=self.thesaurus.entries,
+                            kinds=kind_words(gen.titles.get(key, "")), terms=terms)
 
-    def _share(self, sig: Signals, top: int, *, titles: str = "") -> float:
+    def _asked(self, sig: Signals) -> list[str]:
         words = [w for w in sig.query.words if len(w) > 1] or list(sig.query.words)
         names = [n for k in sig.scopes for n in (k, self._gen.titles.get(k, ""))]
-        return coverage(asked_words(words, names), self._gen.search_text[top],
-                        self.thesaurus.entries, titles=titles)
+        return asked_words(words, names)
+
+    def _share(self, sig: Signals, top: int) -> float:
+        return coverage(self._asked(sig), self._gen.search_text[top], self.thesaurus.entries)
 
     def _evidence(self, sig: Signals, top: int) -> tuple[float, float]:
         """The best dense score in scope, and the share of the question's content words the
