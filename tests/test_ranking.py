@@ -148,6 +148,9 @@ def test_relevance_by_dense_score_or_word_coverage() -> None:
     assert cfg.is_relevant(0.2, 0.5) and not cfg.is_relevant(0.19, 0.5)
     assert cfg.is_relevant(0.25, 0.5) and not cfg.is_relevant(0.25, 0.4)
     assert not cfg.is_relevant(0.19, 1.0)
+    # limited to contracts it names, a question whose hit holds every word it asks is on topic
+    assert cfg.is_relevant(0.0, 1.0, scoped=True) and not cfg.is_relevant(0.0, 0.99, scoped=True)
+    assert not cfg.is_relevant(0.1, 0.99, scoped=True) and cfg.is_relevant(0.25, 0.5, scoped=True)
 
 
 def test_learned_knobs_are_found_under_an_encoders_short_name_too() -> None:

@@ -123,6 +123,18 @@ def test_on_topic_is_relevant(searcher, question) -> None:
     assert searcher.search(question).relevant is True
 
 
+def test_a_terse_question_limited_to_its_contract_is_answered_when_its_hit_holds_it(
+        searcher) -> None:
+    """巡检报告 asked of maint alone (--contract, /use, or its name in the question): its best
+    cosine there is below the library-wide thresholds, but 1.2 holds every word it asks. It
+    was refused; over the whole library, where nothing names the contract, it still is."""
+    scoped = searcher.search("巡检报告", contract="maint")
+    assert scoped.relevant and scoped.hits[0].clause.clause == "1.2"
+    assert scoped.evidence[0] < searcher.config.weak_dense and scoped.evidence[1] == 1.0
+    assert not searcher.search("巡检报告").relevant
+    assert not searcher.search("天气预报", contract="maint").relevant  # holds none of it
+
+
 def test_word_coverage_counts_asked_words_of_two_characters_or_more(searcher) -> None:
     """What relevance reads beside the dense score: the share of the question's words the
     top hit holds, single characters (猫) left out while longer words remain, and the words

@@ -51,10 +51,12 @@ class SearchConfig:
         knobs = learned.get(canonical_encoder(encoder), {})
         return cls(**{k: v for k, v in knobs.items() if k in known})
 
-    def is_relevant(self, best_dense: float, coverage: float) -> bool:
+    def is_relevant(self, best_dense: float, coverage: float, *, scoped: bool = False) -> bool:
         """Whether the best hit is about the question at all (off-topic questions are not): a
         close enough dense match, or a weaker one whose hit holds enough of the question's
-        words (``coverage``)."""
-        if best_dense >= self.min_dense:
+        words (``coverage``); or, for a question limited to contracts it names (``scoped``:
+        《委托合同》报酬), a hit holding every word it asks, however terse (a contract's own
+        cosines run lower than the library's best; docs/retrieval.md, stop 33)."""
+        if best_dense >= self.min_dense or (scoped and coverage >= 1.0):
             return True
         return best_dense >= self.weak_dense and coverage >= self.min_coverage

@@ -262,7 +262,8 @@ class Searcher:
         return SearchResult(question=sig.question, hits=hits, scope=sig.scope, scopes=scopes,
                             parties=parties, evidence=evidence, cited=cited,
                             uncited=sig.uncited,
-                            relevant=bool(merged) and (cited > 0 or cfg.is_relevant(*evidence)))
+                            relevant=bool(merged) and (cited > 0 or cfg.is_relevant(
+                                *evidence, scoped=bool(sig.scopes))))
 
     def share(self, sig: Signals, hit: Hit) -> float:
         """The share of ``sig``'s content words that ``hit`` (a hit of this searcher) holds, as
