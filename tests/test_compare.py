@@ -40,9 +40,12 @@ def rows(searcher: Searcher, question: str) -> dict[str, str | None]:
 
 
 def test_a_clause_that_says_it_in_a_few_words_is_found(searcher) -> None:
-    """Asked of ``terse`` alone, 押金 is not relevant (its vector match is weak): the question
-    is about contracts all the same, and 四 holds every word of it."""
-    assert not searcher.search("押金", contract="terse").relevant  # what hid it
+    """Asked of ``terse`` alone, 押金's vector match is weak (it was refused, and hid the row):
+    the question is about contracts all the same, and 四 holds every word of it, which now
+    makes it relevant when asked of that contract alone (stop 33) as well as a row here."""
+    alone = searcher.search("押金", contract="terse")
+    assert alone.evidence[0] < searcher.config.weak_dense and alone.evidence[1] == 1.0
+    assert alone.relevant and alone.hits[0].clause.clause == "四"
     assert rows(searcher, "押金") == {"maint": None, "lease": "第二条", "terse": "四",
                                       "staff": None}
     assert rows(searcher, "押金是多少")["terse"] == "四"

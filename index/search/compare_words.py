@@ -7,10 +7,10 @@ parts (合同期限 under 合同性质与期限, ``coverage``; not 合同 in the
 says the rest after the contract's own kind word (合同期限 as 委托期限 in a 委托合同, 租赁期限
 in a 房屋租赁合同: a compound with the question's head, 期限); or through a thesaurus synonym
 (its own, or those of a word it begins with: 退还 as 返还 through ``退 > 退还 返还``; and
-when they all share its last character, any verb ending in it: 归还) written as a word of
-its own (not 著作权 inside 著作权法): 押金 = 保证金 holds in 租金及保证金 or 返还保证金, not in
-质量保证金 where the contract names 质量保证金 in a heading, a noun compound of its own (a
-quality bond is not a deposit), unless the first noun is 合同 or the contract's own kind word
+when they all share its last character, any two-character word ending in it: 归还) written
+as words of its own (not 著作权 inside 著作权法): 押金 = 保证金 holds in 租金及保证金 or
+返还保证金, not in 质量保证金 where the contract names 质量保证金 in a heading, a compound of its own (a
+quality bond is not a deposit), unless its first word is 合同 or the contract's own kind word
 (租赁保证金 in a lease). Where the clause's headings hold the synonym, they decide, not its
 text: 15.3.3 headed 质量保证金的退还 is about the quality bond although its text says 返还保证金.
 """
@@ -20,7 +20,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable, Mapping, Sequence
 
-from ..store.tokenize import content_words, tagged_words
+from ..store.tokenize import content_words, cut_words
 from ..text import normalize_text
 from .ranking import coverage
 
@@ -57,13 +57,13 @@ def clause_share(words: Sequence[str], text: str, *, headings: Sequence[str],
 
 
 def same_head(word: str, text: str, others: Sequence[str]) -> bool:
-    """A verb of two characters whose thesaurus words all end in its last character, that
-    character carrying the meaning (退还, 返还: 还): held by any verb ending in it (归还)."""
+    """A word of two characters whose thesaurus words all end in its last character, that
+    character carrying the meaning (退还, 返还: 还): held by any word of two characters ending
+    in it (归还)."""
     if len(word) != 2 or not others or any(
             len(o) != 2 or o[-1] != word[-1] for o in others) or word[-1] not in text:
         return False
-    return any(len(w) == 2 and w[-1] == word[-1] and tag.startswith("v")
-               for w, tag in tagged_words(text))
+    return any(len(w) == 2 and w[-1] == word[-1] for w in cut_words(text))
 
 
 def meanings(word: str, synonyms: Mapping[str, Iterable[str]]) -> list[str]:
@@ -86,19 +86,28 @@ def in_kind(word: str, text: str, kinds: Sequence[str]) -> bool:
 
 def stands(synonym: str, text: str, *, titles: str, kinds: Sequence[str],
            terms: str = "") -> bool:
-    """Whether ``synonym`` stands for itself in a clause: a word of its own somewhere in its
-    headings (``titles``) when they hold it, else in ``text``, and not a noun after a noun
-    with which the contract's headings (``terms``) name a thing of their own, unless that noun
-    is 合同 or the contract's kind word (质量保证金 under the heading 质量保证金; not 租房押金,
-    a term no heading names, nor 全额返还, a verb)."""
-    where = titles if synonym in titles else text
+    """Whether ``synonym`` stands for itself in a clause: whole words (one or more, never part
+    of one) somewhere in its headings (``titles``) when they hold it, else in ``text``, and
+    not after a word (two characters or more) with which the contract's headings (``terms``)
+    name a thing of their own, unless that word is 合同 or the contract's kind word (质量保证金
+    under the heading 质量保证金; not 租房押金, a term no heading names)."""
+    where = (titles if synonym in titles else text).lower()
     if synonym not in where:
         return False
-    tagged = tagged_words(where)
-    return any(word == synonym and not (
-        i and tag.startswith("n") and tagged[i - 1][1].startswith("n")
-        and tagged[i - 1][0] + synonym in terms and not own_noun(tagged[i - 1][0], kinds))
-        for i, (word, tag) in enumerate(tagged))
+    starts, ends, before = set(), set(), {}  # word bounds; the word ending at each bound
+    at = 0
+    for word in cut_words(where):
+        starts.add(at)
+        at += len(word)
+        ends.add(at)
+        before[at] = word
+    for m in re.finditer(re.escape(synonym), where):
+        if m.start() not in starts or m.end() not in ends:
+            continue  # part of a longer word: 著作权 in 著作权法
+        prev = before.get(m.start(), "")  # a word of its own (质量), not glue (及, 的, 可)
+        if not (len(prev) > 1 and prev + synonym in terms and not own_noun(prev, kinds)):
+            return True
+    return False
 
 
 def own_noun(noun: str, kinds: Sequence[str]) -> bool:

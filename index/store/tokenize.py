@@ -74,23 +74,11 @@ def _jieba() -> Any:
     return _JIEBA[0]
 
 
-_TAGGER_LOCK = threading.Lock()
-_TAGGER: list[Any] = []  # jieba's part-of-speech tagger over ``_jieba``, once loaded
-
-
-def tagged_words(text: str) -> list[tuple[str, str]]:
-    """The words of a normalised text, punctuation included, each with jieba's part-of-speech
-    tag (n… a noun, v… a verb, x punctuation or a word of our dictionary): what is a compound
-    (质量 保证金: a noun before a noun) where ``tokenize`` only splits. The tagger's table
-    loads on first use (2 s)."""
-    tok = _jieba()
-    if not _TAGGER:
-        with _TAGGER_LOCK:
-            if not _TAGGER:
-                import jieba.posseg
-
-                _TAGGER.append(jieba.posseg.POSTokenizer(tok))
-    return [(p.word, p.flag) for p in _TAGGER[0].lcut(text.lower())]
+def cut_words(text: str) -> list[str]:
+    """The words of a normalised text in jieba's precise mode, punctuation included, nothing
+    dropped: where a word stands on its own (质量保证金 is one word, 租房 押金 two), as
+    ``tokenize`` does not tell (it also gives a long word's parts)."""
+    return list(_jieba().lcut(text.lower()))
 
 
 def load_dictionary() -> None:
