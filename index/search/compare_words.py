@@ -3,16 +3,16 @@ on a topic (``compare.py``); ranking and relevance read ``ranking.coverage`` and
 
 A word is held when the clause's text or headings hold it, or one heading holds it in two
 parts (合同期限 under 合同性质与期限, ``coverage``; not 合同 in the chapter 通用合同条款 and
-期限 in the heading 日期和期限); when it begins with 合同 or 协议 and the clause
-says the rest after the contract's own kind word (合同期限 as 委托期限 in a 委托合同, 租赁期限
-in a 房屋租赁合同: a compound with the question's head, 期限); or through a thesaurus synonym
-(its own, or those of a word it begins with: 退还 as 返还 through ``退 > 退还 返还``; and
-when they all share its last character, any two-character word ending in it: 归还) written
-as words of its own (not 著作权 inside 著作权法): 押金 = 保证金 holds in 租金及保证金 or
-返还保证金, not in 质量保证金 where the contract names 质量保证金 in a heading, a compound of its own (a
-quality bond is not a deposit), unless its first word is 合同 or the contract's own kind word
-(租赁保证金 in a lease). Where the clause's headings hold the synonym, they decide, not its
-text: 15.3.3 headed 质量保证金的退还 is about the quality bond although its text says 返还保证金.
+期限 in the heading 日期和期限); when it begins with 合同 or 协议 and the clause says the rest
+after the contract's own kind word (合同期限 as 委托期限 in a 委托合同, 租赁期限 in a 房屋租赁合同:
+a compound with the question's head, 期限); or through a thesaurus synonym (its own, or those
+of a word it begins with: 退还 as 返还 through ``退 > 退还 返还``; and when they all share its
+last character, any two-character word ending in it: 归还) written as words of its own (not
+著作权 inside 著作权法). 押金 = 保证金 holds in 租金及保证金 or 返还保证金, not in 质量保证金
+where the contract names 质量保证金 in a heading, a compound of its own (a quality bond is
+not a deposit), unless its first word is 合同 or the contract's own kind word (租赁保证金 in a
+lease). Where the clause's headings hold the synonym, they decide, not its text: 15.3.3
+headed 质量保证金的退还 is about the quality bond although its text says 返还保证金.
 """
 
 from __future__ import annotations
