@@ -37,11 +37,20 @@ def format_answer(result: SearchResult, *, closest: bool = False) -> str:
         return format_text(answer)
     nothing = NOTHING_FOUND
     if result.uncited:
-        nothing = f"No clause {', '.join(result.uncited)} in scope. {NOTHING_FOUND}"
+        nothing = f"No {_cited_names(result.uncited)} in scope. {NOTHING_FOUND}"
     if closest and result.hits:
         shown = compose(dataclasses.replace(result, relevant=True, uncited=()))
         return f"{nothing}\n{CLOSEST}\n\n{format_text(shown)}"
     return nothing
+
+
+def _cited_names(cited: tuple[str, ...]) -> str:
+    """What a question cites that no contract in scope has, each named as what it is: clause
+    第99条, chapter 第九章, annex 附件八 (a chapter is not a clause)."""
+    def kind(written: str) -> str:
+        return "chapter" if written.endswith("章") else "annex" if written.startswith("附件") \
+            else "clause"
+    return ", ".join(f"{kind(c)} {c}" for c in cited)
 
 
 def open_searcher(args: argparse.Namespace, settings: Settings) -> Searcher:

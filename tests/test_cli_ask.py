@@ -89,6 +89,17 @@ def test_ask_closest_of_a_missing_clause_says_so_once(index_dir, capsys) -> None
     assert lines[3].startswith("《") and sum(line.startswith("《") for line in lines) == 2
 
 
+def test_ask_names_a_missing_chapter_or_annex_as_such(index_dir, capsys) -> None:
+    """A chapter or annex no contract has (stop 33 cites them) is named as a chapter or an
+    annex, not as a clause: it was 'No clause 第九十章 in scope.'."""
+    assert main(["ask", "第九十章讲什么", "--index", str(index_dir)]) == 0
+    assert capsys.readouterr().out.splitlines()[0] == (
+        "No chapter 第九十章 in scope. No clause in the index answers this question.")
+    assert main(["ask", "第99条和附件九十讲什么", "--index", str(index_dir)]) == 0
+    assert capsys.readouterr().out.splitlines()[0] == (
+        "No clause 第99条, annex 附件九十 in scope. No clause in the index answers this question.")
+
+
 def test_ask_closest_of_an_empty_index_prints_no_closest_line(tmp_path, capsys) -> None:
     """An index emptied on purpose (--replace) has no clause to show: --closest prints no
     heading over nothing, and (stop 33) the one line is that the index holds no contracts,
