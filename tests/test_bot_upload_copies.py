@@ -146,3 +146,18 @@ async def test_the_same_file_again_is_told_unchanged_where_a_copy_of_it_is_colle
         said = [s["text"] for s in api.sent() if s["text"] != texts.UPLOAD_WORKING_TEXT]
     assert said == [texts.UPLOAD_UNCHANGED.format(name=name, title="设备采购合同", clauses=2)
                     for name in ("purchase.txt", "副本.txt")]
+
+
+async def test_a_copy_sent_by_a_traditional_admin_names_its_contract_in_traditional(
+        tmp_path: Path) -> None:
+    taiwan: dict[str, Any] = {"from": {"id": ADMIN, "is_bot": False, "first_name": "A",
+                                       "language_code": "zh-TW"}}
+    async with real_bot(tmp_path) as api:
+        api.files["documents/T1"] = CONTRACT.encode()
+        api.push("message", message(ADMIN, None, message_id=1, **taiwan, document={
+            "file_id": "T1", "file_unique_id": "T1", "file_name": "副本.txt",
+            "file_size": len(CONTRACT.encode())}))
+        await api.settled()
+        said = api.sent()[-1]["text"]
+    assert said == ("副本.txt 與已收錄的 purchase.txt（《設備採購合同》）內容完全相同，"
+                    "沒有重複收錄。")
