@@ -140,3 +140,15 @@ async def test_reindex_names_a_failed_file_by_its_folder_where_the_chat_reads_bo
         "customer-b/合同.txt：文件是空的（仍保留之前收录的版本）"]
     assert in_a.split("\n")[1:] == ["合同.txt：文件是空的（仍保留之前收录的版本）"]
     assert "customer-" not in in_a
+
+
+async def test_reindex_names_a_failed_file_by_its_folder_where_a_read_collection_holds_its_name(
+        tmp_path: Path) -> None:
+    """Only customer B's 合同.txt emptied, in a group that reads both collections: A's 合同.txt
+    is indexed, not failed, and it is what makes B's ambiguous (customer-b/合同.txt)."""
+    both_group = -603
+    rules = access_file(tmp_path / "access.toml", {both_group: ["customer-a", "customer-b"]})
+    async with team_bot(tmp_path, LAYOUT, access_file=rules) as (api, _):
+        (tmp_path / "src" / "customer-b" / "合同.txt").write_bytes(b"")
+        said = await ask(api, both_group, "/reindex", user_id=ADMIN)
+    assert said.split("\n")[1:] == ["customer-b/合同.txt：文件是空的（仍保留之前收录的版本）"]

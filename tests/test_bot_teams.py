@@ -403,3 +403,23 @@ async def test_a_chat_whose_collections_hold_no_contract_is_told_so(tmp_path: Pa
     async with team_bot(tmp_path, LAYOUT, access_file=rules) as (api, _):
         answer = await ask(api, GROUP_A, "/ask 押金是多少")
     assert answer == "目前还没有收录任何合同。"
+
+
+async def test_more_pressed_in_a_chat_no_longer_allowed_is_answered(tmp_path: Path) -> None:
+    """The chat is told it is not allowed, and the press is answered (no spinner left on the
+    button until the client gives up)."""
+    chat = 641
+    rules = access_file(tmp_path / "access.toml", {chat: ["customer-a"]})
+    async with team_bot(tmp_path, {"customer-a": [MAINT, LEASE, SUPPLY]},
+                        access_file=rules) as (api, _):
+        api.push("message", message(chat, "乙方负责什么", message_id=7))
+        [first] = await api.wait_for("sendMessage", 1)
+        shown = copy.deepcopy(sent_message(api, first))
+        access_file(rules, {-642: ["customer-a"]})
+        api.push("callback_query", callback(chat, shown, button(shown, "更多")["callback_data"],
+                                            query_id="w1"))
+        await api.settled()
+        answered = [c["callback_query_id"] for c in api.sent("answerCallbackQuery")]
+        said = [s["text"] for s in api.sent()[1:]]
+    assert answered == ["w1"]
+    assert len(said) == 1 and "尚未获准" in said[0]

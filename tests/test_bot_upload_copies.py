@@ -5,6 +5,7 @@ the name it is filed under. Real parser, real index, the loopback Bot API."""
 
 from __future__ import annotations
 
+import asyncio
 from pathlib import Path
 from typing import Any
 
@@ -113,3 +114,50 @@ def test_use_takes_a_name_as_sent_only_when_it_names_nothing_as_it_is() -> None:
     assert [c.key for c in pick_contracts(infos, "a:b")] == ["a_b"]
     assert [c.key for c in pick_contracts(infos, "《a:b》")] == ["a_b"]
     assert pick_contracts(infos, "...") == [] and pick_contracts(infos, "x:y") == []
+
+
+async def test_a_file_of_a_collected_ones_size_but_other_bytes_is_indexed(
+        tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """Only the size of a collected file is no copy: 五日 for 十日 is as long in bytes."""
+    changed = CONTRACT.replace("十日", "五日")
+    assert len(changed.encode()) == len(CONTRACT.encode()) and changed != CONTRACT
+    async with real_bot(tmp_path) as api:
+        _upload(api, "Z1", "采购合同二.txt", changed.encode(), 1)
+        await api.settled()
+        said = api.sent()[-1]["text"]
+    assert said == texts.UPLOAD_OK.format(title="设备采购合同", clauses=2)
+    assert _visible(tmp_path / "src") == ["purchase.txt", "采购合同二.txt"]
+    assert len(_status(tmp_path / "index", capsys)["sources"]) == 2
+
+
+async def test_the_same_file_again_is_told_unchanged_where_a_copy_of_it_is_collected_too(
+        tmp_path: Path) -> None:
+    """purchase.txt and a copy of it both collected (put there on the server): purchase.txt
+    sent again is itself unchanged, not a copy of the other file."""
+    from index import build_from_sources
+
+    async with real_bot(tmp_path) as api:
+        (tmp_path / "src" / "副本.txt").write_text(CONTRACT, encoding="utf-8")
+        await asyncio.to_thread(build_from_sources, [tmp_path / "src"], tmp_path / "index",
+                                "use-multilingual", progress=False)
+        for number, name in enumerate(("purchase.txt", "副本.txt"), start=1):
+            _upload(api, f"U{number}", name, CONTRACT.encode(), number)
+            await api.settled()
+        said = [s["text"] for s in api.sent() if s["text"] != texts.UPLOAD_WORKING_TEXT]
+    assert said == [texts.UPLOAD_UNCHANGED.format(name=name, title="设备采购合同", clauses=2)
+                    for name in ("purchase.txt", "副本.txt")]
+
+
+async def test_a_copy_sent_by_a_traditional_admin_names_its_contract_in_traditional(
+        tmp_path: Path) -> None:
+    taiwan: dict[str, Any] = {"from": {"id": ADMIN, "is_bot": False, "first_name": "A",
+                                       "language_code": "zh-TW"}}
+    async with real_bot(tmp_path) as api:
+        api.files["documents/T1"] = CONTRACT.encode()
+        api.push("message", message(ADMIN, None, message_id=1, **taiwan, document={
+            "file_id": "T1", "file_unique_id": "T1", "file_name": "副本.txt",
+            "file_size": len(CONTRACT.encode())}))
+        await api.settled()
+        said = api.sent()[-1]["text"]
+    assert said == ("副本.txt 與已收錄的 purchase.txt（《設備採購合同》）內容完全相同，"
+                    "沒有重複收錄。")

@@ -282,6 +282,16 @@ async def test_a_file_over_20_mb_is_refused_whether_or_not_telegram_said_its_siz
     assert sorted(p.name for p in (tmp_path / "src").iterdir()) == [".uploads", "purchase.txt"]
 
 
+async def test_a_download_that_fails_otherwise_leaves_no_staging_file(tmp_path: Path) -> None:
+    """Any failed download (not only one too big) leaves nothing in the upload folder."""
+    async with real_bot(tmp_path) as api:
+        api.fail["getFile"] = (400, "Bad Request: wrong file identifier/HTTP URL specified")
+        _upload(api, "W1", "合同.txt", CONTRACT.encode(), 1)
+        await api.settled()
+    assert not any((tmp_path / "src" / ".uploads").iterdir())
+    assert sorted(p.name for p in (tmp_path / "src").iterdir()) == [".uploads", "purchase.txt"]
+
+
 async def test_an_empty_file_is_told_why_and_changes_nothing(tmp_path: Path) -> None:
     async with real_bot(tmp_path) as api:
         _upload(api, "E1", "空白.txt", b"", 1)

@@ -122,3 +122,11 @@ def test_a_busy_chat_keeps_its_newest_answers_buttons() -> None:
             for i in range(MAX_MORE_PAGES + 1)]
     assert len(chat.pages) == MAX_MORE_PAGES
     assert chat.take(keys[0]) is None and chat.take(keys[-1]) is not None
+    # pressed twice, a page is known as taken (a toast), as far as the last MAX_MORE_PAGES
+    # taken go; a key never kept here (a button from before a restart) is not
+    assert not chat.was_taken(keys[0]) and chat.was_taken(keys[-1])
+    for key in keys[1:-1]:
+        chat.take(key)
+    chat.take(chat.keep(MorePage(SearchResult("newer", ()), 0, 5, "simplified")))
+    assert len(chat.taken) == MAX_MORE_PAGES and not chat.was_taken(keys[-1])
+    assert chat.was_taken(keys[1]) and chat.was_taken(keys[-2])

@@ -111,3 +111,18 @@ def test_a_first_build_over_the_quick_starts_samples_is_not_told_to_rebuild_them
     replaced = run(tmp_path, "index", "build", str(lib), "--replace")
     assert replaced.returncode == 0, replaced.stderr
     assert index_status(default).roots == (str(lib),)
+
+
+def test_only_a_build_leaving_out_the_samples_alone_is_told_they_are_samples() -> None:
+    """The samples note is for the Quick start's index alone: a build that leaves out the
+    samples and another source, or leaves out none (an empty folder), is told as before."""
+    from bot.building import refusal
+    from bot.settings import SAMPLES_DIR
+    from index.errors import WouldDropError
+
+    both = WouldDropError(("a.txt", "b.txt"), 2, empty=True,
+                          missing_roots=(str(SAMPLES_DIR), "/srv/contracts"))
+    emptied = WouldDropError(("a.txt",), 1, empty=True, empty_roots=("/srv/contracts",))
+    said = [refusal(err, rerun="`contractbot index build`") for err in (both, emptied)]
+    assert "sample contracts" not in said[0] and "with no SOURCES" in said[0]
+    assert "sample contracts" not in said[1] and "put the folder's contracts back" in said[1]

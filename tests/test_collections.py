@@ -151,6 +151,20 @@ def test_a_name_of_another_kind_is_not_taken_for_a_title_sharing_a_word_with_it(
     assert unknown_kind("商品房买卖合同的交房时间", both) is None
 
 
+def test_a_name_of_another_kind_is_not_taken_for_titles_sharing_two_words_with_it() -> None:
+    """The same where no word of the name is one title's alone: two files of one title both
+    say 商品房, so the name is matched by the words it shares with them (two or more), and
+    those too count only in titles of the kind it names."""
+    from index.search.scope import TitleIndex, detect_scopes, unknown_kind
+
+    chat = TitleIndex({"ad-1": "商品房委托行销合约书", "ad-2": "商品房委托行销合约书",
+                       "labour": "劳动合同"})
+    for question in ("商品房买卖合同的交房时间", "《商品房买卖合同》的交房时间"):
+        assert detect_scopes(question, chat) == frozenset()
+    assert unknown_kind("商品房买卖合同的交房时间", chat) == "买卖合同"
+    assert detect_scopes("商品房行销合同的佣金", chat) == {"ad-1", "ad-2"}  # their own words
+
+
 def test_listing_lookup_and_compare_stay_inside(library) -> None:
     _, searcher, _ = library
     assert [c.key for c in searcher.contracts(collections=B)] == ["lease"]

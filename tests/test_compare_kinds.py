@@ -13,7 +13,7 @@ import pytest
 from index_corpus import FAST_ENCODER, build_tiny_index
 
 from index.search import Searcher, compare_contracts
-from index.search.compare_words import clause_share, kind_words
+from index.search.compare_words import clause_share, in_kind, kind_words, same_head
 
 AGENCY = {"key": "agency", "title": "委托合同", "parties": {}, "clauses": [
     ["第一条", None, None, "甲方委托乙方办理商标注册事务。", None, "委托事项"],
@@ -117,3 +117,49 @@ def test_a_synonym_counts_as_a_word_of_its_own_only() -> None:
                         kinds=("房屋租赁", "租赁"), terms="租金 押金") == 1.0
     assert clause_share(["保证金"], "租房押金：二千元。", headings=[], synonyms=bond,
                         kinds=("房屋租赁", "租赁"), terms="租房押金") == 0.0
+
+
+def test_a_synonym_after_a_noun_of_the_contracts_own_or_after_no_noun_stands() -> None:
+    """质量保证金 is the quality bond where the headings name it; 保证金 after 协议 or after the
+    kind's own noun (房屋 of a 房屋租赁合同), after a verb, or first in the text (the word
+    before it is none: not the text's last word) is the deposit though the headings name
+    that compound too."""
+    bond = {"押金": ("保证金",)}
+
+    def held(text: str, terms: str, kinds: tuple[str, ...] = ()) -> float:
+        return clause_share(["押金"], text, headings=[], synonyms=bond, kinds=kinds,
+                            terms=terms)
+
+    assert held("质量保证金六千元。", "质量保证金") == 0.0
+    assert held("协议保证金六千元。", "协议保证金") == 1.0
+    assert held("房屋保证金六千元。", "房屋保证金", ("房屋租赁", "租赁")) == 1.0
+    assert held("甲方返还保证金。", "返还保证金") == 1.0
+    assert held("保证金由乙方交付质量", "质量保证金") == 1.0
+    assert clause_share([], "押金六千元。", headings=[], synonyms=bond, kinds=()) == 0.0
+
+
+def test_a_verb_is_held_by_another_ending_in_its_last_character_only_as_its_synonyms_are() -> None:
+    """退还 = 返还 both end in 还: 归还 holds it. Not a word of more than two characters, nor
+    one with a synonym ending otherwise (退款); a compound of the kind word needs two more
+    characters (合同方 is no 委托方)."""
+    assert same_head("退还", "到期后归还。", ["返还"])
+    assert not same_head("押金退还", "到期后归还。", ["返还"])
+    assert not same_head("退还", "到期后归还。", ["返还", "退款"])
+    assert in_kind("合同期限", "委托期限为一年。", ("委托",))
+    assert not in_kind("合同方", "委托方应当按时付款。", ("委托",))
+
+
+def test_a_clauses_parent_headings_and_the_first_clause_of_the_index_count(tmp_path) -> None:
+    """合同期限 in two parts in the heading 合同性质与期限: held by that clause, the first of
+    the index, and by its sub-clause, whose own text does not say it."""
+    term = {"key": "term", "title": "劳动合同", "parties": {}, "clauses": [
+        ["1", None, None, "本合同为固定期限劳动合同。", None, "合同性质与期限"],
+        ["1.1", None, None, "本合同自2025年3月1日起至2028年2月28日止。", "1"],
+        ["2", None, None, "乙方的工作岗位为销售。", None, "工作内容"],
+    ]}
+    searcher = Searcher.open(build_tiny_index(tmp_path, term), FAST_ENCODER)
+    scoped = searcher.signals("合同期限", contract="term")
+    hits = {h.clause.clause: h for h in searcher.rank(scoped, 5).hits}
+    assert searcher.share(scoped, hits["1"]) == 1.0
+    assert searcher.share(scoped, hits["1.1"]) == 1.0
+    assert searcher.share(scoped, hits["2"]) == 0.0

@@ -158,6 +158,21 @@ def test_a_later_page_is_told_apart_by_its_position_not_by_equal_fields() -> Non
     assert [h.heading for g in later.groups for h in g.hits] == [heading_line(hits[2])]
 
 
+def test_a_later_page_quotes_its_own_hits_and_none_of_them_as_cited() -> None:
+    """更多 after two cited 第七条: the next page holds ``size`` hits, none of them cited, so
+    they are grouped by contract (a's two together), not quoted as cited one by one."""
+    hits = tuple(hit(c, n, t, "劳动合同") for c, n, t in (
+        ("a", "第七条", "保密"), ("b", "第七条", "试用期工资"), ("a", "第一条", "期限"),
+        ("b", "第二条", "岗位"), ("a", "第三条", "工资"), ("b", "第九条", "休假")))
+    result = SearchResult("《劳动合同》第七条", hits, cited=2)
+    page = compose(result, offset=2, size=3)
+    assert [(g.contract, [h.heading.rsplit(" ", 1)[1] for h in g.hits]) for g in page.groups] \
+        == [("a", ["第一条", "第三条"]), ("b", ["第二条"])]
+    first = compose(result, offset=0, size=2)
+    assert [h.heading.rsplit(" ", 1)[1] for g in first.groups for h in g.hits] == [
+        "第七条", "第七条"]
+
+
 def test_a_cited_number_that_is_not_there_is_said_before_the_clauses() -> None:
     hits = (hit("a", "7.2", "两小时"), hit("a", "7.3", "四小时"))
     result = SearchResult("第九十九条写了什么", hits, uncited=("第九十九条",))

@@ -204,6 +204,24 @@ def test_a_chapter_cited_in_a_question_leads_with_its_clauses(searcher) -> None:
     assert searcher.search("房屋租赁合同第三条写了什么").cited == 1  # a lease has no chapters
 
 
+def test_an_annex_cited_in_a_question_leads_and_a_missing_one_is_named_without_spaces(
+        tmp_path, searcher) -> None:
+    """附件二写了什么 (README: a chapter or an annex cited leads, as /clause 附件二 quotes it);
+    a missing chapter asked with spaces (第 9 章) is named as /clause names it, 第9章."""
+    supply = {"key": "supply", "title": "设备采购合同", "parties": {}, "clauses": [
+        ["第一条", None, None, "附件是本合同的组成部分。"],
+        ["第二条", None, None, "甲方应于验收合格后付清货款。"],
+        ["附件一", "附件一", "设备清单", "挖掘机一台，型号见报价单。"],
+        ["附件二", "附件二", "付款计划", "首期付款百分之三十，验收后付清。"],
+    ]}
+    annexed = Searcher.open(build_tiny_index(tmp_path, supply), FAST_ENCODER)
+    res = annexed.search("附件二写了什么", top_k=3)
+    assert res.hits[0].clause.clause == "附件二" and res.cited == 1 and res.relevant
+    assert annexed.search("附件 1 的内容", top_k=3).hits[0].clause.clause == "附件一"
+    assert annexed.search("附件五写了什么").uncited == ("附件五",)
+    assert searcher.search("第 9 章讲什么", contract="maint").uncited == ("第9章",)
+
+
 def test_a_comparison_of_a_cited_clause_quotes_it_where_it_exists(searcher) -> None:
     from index.search import compare_contracts
 
