@@ -19,6 +19,9 @@ from bot import filenames, texts
 from bot.browsing import pick_contracts
 from index import ContractInfo
 
+# an admin whose Telegram speaks Traditional (zh-TW)
+TAIWAN: dict[str, Any] = {"from": {"id": ADMIN, "is_bot": False, "first_name": "A",
+                                   "language_code": "zh-TW"}}
 
 def _built(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> str:
     """The generation the live index is (a rebuild makes a new one)."""
@@ -66,10 +69,7 @@ async def test_a_copy_for_another_collection_is_indexed_there(
         tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     """Another customer may hold the same text: it is indexed in their collection."""
     async with real_bot(tmp_path) as api:
-        api.files["documents/K1"] = CONTRACT.encode()
-        api.push("message", message(ADMIN, None, message_id=1, caption="customer-a", document={
-            "file_id": "K1", "file_unique_id": "K1", "file_name": "purchase.txt",
-            "file_size": len(CONTRACT.encode())}))
+        _upload(api, "K1", "purchase.txt", CONTRACT.encode(), 1, caption="customer-a")
         await api.settled()
         said = api.sent()[-1]["text"]
     assert said == texts.UPLOAD_OK.format(title="设备采购合同", clauses=2)
@@ -81,13 +81,8 @@ async def test_a_copy_for_another_collection_is_indexed_there(
 async def test_a_renamed_upload_is_told_its_name_and_use_finds_it_by_either(
         tmp_path: Path) -> None:
     """a:b.txt was saved as a_b.txt without a word; /use a:b then said 没有这份合同."""
-    taiwan: dict[str, Any] = {"from": {"id": ADMIN, "is_bot": False, "first_name": "A",
-                                       "language_code": "zh-TW"}}
     async with real_bot(tmp_path) as api:
-        api.files["documents/R1"] = OTHER.encode()
-        api.push("message", message(ADMIN, None, message_id=1, **taiwan, document={
-            "file_id": "R1", "file_unique_id": "R1", "file_name": "a:b.txt",
-            "file_size": len(OTHER.encode())}))
+        _upload(api, "R1", "a:b.txt", OTHER.encode(), 1, **TAIWAN)
         await api.settled()
         told = [s["text"] for s in api.sent()]
         api.push("message", message(ADMIN, "/use a:b", message_id=2))
@@ -150,13 +145,8 @@ async def test_the_same_file_again_is_told_unchanged_where_a_copy_of_it_is_colle
 
 async def test_a_copy_sent_by_a_traditional_admin_names_its_contract_in_traditional(
         tmp_path: Path) -> None:
-    taiwan: dict[str, Any] = {"from": {"id": ADMIN, "is_bot": False, "first_name": "A",
-                                       "language_code": "zh-TW"}}
     async with real_bot(tmp_path) as api:
-        api.files["documents/T1"] = CONTRACT.encode()
-        api.push("message", message(ADMIN, None, message_id=1, **taiwan, document={
-            "file_id": "T1", "file_unique_id": "T1", "file_name": "副本.txt",
-            "file_size": len(CONTRACT.encode())}))
+        _upload(api, "T1", "副本.txt", CONTRACT.encode(), 1, **TAIWAN)
         await api.settled()
         said = api.sent()[-1]["text"]
     assert said == ("副本.txt 與已收錄的 purchase.txt（《設備採購合同》）內容完全相同，"

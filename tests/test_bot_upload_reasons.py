@@ -9,6 +9,7 @@ import json
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from pathlib import Path
+from typing import Any
 
 import pytest
 from bot_helpers import message
@@ -65,9 +66,11 @@ def _status(idx: Path, capsys: pytest.CaptureFixture[str]) -> dict:
     return dict(json.loads(capsys.readouterr().out))
 
 
-def _upload(api: FakeBotApi, file_id: str, name: str, data: bytes, message_id: int) -> None:
+def _upload(api: FakeBotApi, file_id: str, name: str, data: bytes, message_id: int,
+            **fields: Any) -> None:
+    """The admin sends ``data`` as the document ``name`` (``fields``: more of the message)."""
     api.files[f"documents/{file_id}"] = data
-    api.push("message", message(ADMIN, None, message_id=message_id, document={
+    api.push("message", message(ADMIN, None, message_id=message_id, **fields, document={
         "file_id": file_id, "file_unique_id": file_id, "file_name": name,
         "file_size": len(data)}))
 
