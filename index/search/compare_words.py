@@ -23,10 +23,11 @@ from collections.abc import Iterable, Mapping, Sequence
 from ..store.tokenize import content_words, cut_words
 from ..text import normalize_text
 from .ranking import coverage
+from .scope import DESIGNATORS
 
 GENERIC = ("合同", "协议")  # what a question calls any contract (合同期限, 协议期限)
 _BRACKETS = re.compile(r"[（(【\[][^）)】\]]*[）)】\]]")
-_KIND_END = re.compile(r"(?:合同书|合同|协议书|协议|合约书|合约|契约书|契约)$")
+_KIND_END = re.compile(rf"(?:{DESIGNATORS})$")
 
 
 def kind_words(title: str) -> tuple[str, ...]:

@@ -15,7 +15,9 @@ from collections.abc import Iterable, Mapping, Sequence
 from ..models import key_stem
 from ..text import HAN, normalize_text
 
-_DESIGNATOR_RE = re.compile(r"合同书|合同|协议书|协议|契约书|契约|合约书|合约")
+# The words that close a contract's name (Simplified): 合同, 协议书 …
+DESIGNATORS = r"合同书|合同|协议书|协议|契约书|契约|合约书|合约"
+_DESIGNATOR_RE = re.compile(DESIGNATORS)
 # The same words as a question may write them, in either script.
 _DESIGNATOR_ANY_RE = re.compile(r"(?:合同|协议|協議|契约|契約|合约|合約)(?:书|書)?")
 _GENERIC = frozenset(
