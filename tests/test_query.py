@@ -112,6 +112,18 @@ def test_a_kind_of_contract_in_users_words_scopes_to_every_contract_of_that_kind
     assert detect_scopes("城镇租房合同里押金咋退", LIBRARY) == {"l3"}
 
 
+def test_a_kind_written_as_titles_write_it_scopes_like_a_users_word() -> None:
+    """租赁协议 names every lease as 租房协议 does; 租赁合同 does too, even where one file is
+    named 租赁合同 (a name that says only a kind names the kind), unless a file word narrows."""
+    assert detect_scopes("租赁协议的押金怎么退", LIBRARY) == {"l1", "l2", "l3"}
+    files = {**LIBRARY, "租赁合同": "城镇房屋租赁合同", "租赁合同 模板七": "房屋租赁合同"}
+    del files["l3"]
+    assert detect_scopes("租赁合同的押金", files) == {"l1", "l2", "租赁合同", "租赁合同 模板七"}
+    assert detect_scopes("租赁合同模板七的押金", files) == {"租赁合同 模板七"}
+    assert detect_scopes("房屋租赁合同的押金", files) == {"l1", "租赁合同", "租赁合同 模板七"}
+    assert detect_scopes("买卖合同里逾期交房怎么赔", LIBRARY) == {"sale"}
+
+
 def test_roles() -> None:
     assert asked_role("乙方响应时间是多少") == "乙方"
     assert asked_role("甲方泄露乙方保密信息怎么办") is None

@@ -155,21 +155,30 @@ def detect_scopes(question: str, titles: Mapping[str, str] | TitleIndex) -> froz
             if distinctive:
                 best[key] = max(best.get(key, 0), len(distinctive))
     if not best:
-        return _named_by_kind(windows, index) or _named_by_overlap(windows, kinds, index)
+        return _named_by_kind(windows, kinds, index) or _named_by_overlap(windows, kinds, index)
     top = max(best.values())
     return frozenset(k for k, v in best.items() if v == top)
 
 
-def _named_by_kind(windows: Sequence[str], index: TitleIndex) -> frozenset[str]:
-    """Every contract whose title has the word for the kind of contract a window names in
-    users' words (KIND_WORDS: 租房 -> 租赁)."""
+def _named_by_kind(windows: Sequence[str], kinds: Sequence[str | None],
+                   index: TitleIndex) -> frozenset[str]:
+    """Every contract whose title has the word for the kind of contract a window names, in
+    users' words (KIND_WORDS: 租房 -> 租赁) or as titles write it (租赁协议: 租赁)."""
     for window in windows:
         for word, title_word in KIND_WORDS.items():
             if word in window:
-                found = frozenset(k for k, t in index.norm.items() if title_word in t)
+                found = _of_kind(title_word, index)
                 if found:
                     return found
+    for kind in kinds:
+        if kind and (found := _of_kind(kind, index)):
+            return found
     return frozenset()
+
+
+def _of_kind(kind: str, index: TitleIndex) -> frozenset[str]:
+    """The contracts whose title has the title word of a kind (租赁)."""
+    return frozenset(k for k, t in index.norm.items() if kind in t)
 
 
 def _named_by_overlap(windows: Sequence[str], kinds: Sequence[str | None],
@@ -201,6 +210,9 @@ def _named_outright(question: str, index: TitleIndex) -> frozenset[str]:
         return frozenset()
     longest = max(found, key=len)
     family = {k for k, names in index.names.items() if any(longest in n for n in names)}
+    if (bare := _DESIGNATOR_RE.sub("", longest)) in KIND_WORDS.values() and longest.startswith(
+            bare) and _DESIGNATOR_RE.fullmatch(longest[len(bare):]):
+        family |= _of_kind(bare, index)  # 租赁合同 names a kind: every lease, not one file's name
     if len(family) == 1:
         return frozenset(family)
     said = _bigram_set(longest)  # the family's own name tells no member apart
