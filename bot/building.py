@@ -32,11 +32,13 @@ from index import (
     build_from_sources,
     check_rules_file,
     has_index,
+    live_generation,
     name_in,
     not_a_source,
     remembered_sources,
 )
 
+from .interrupts import Terminated, interrupted, terminated_as_interrupt
 from .settings import SAMPLES_DIR, Settings
 from .uploads import inside
 
@@ -49,6 +51,7 @@ EXIT_REFUSED = 5  # the build would empty the index, drop most of it, move contr
 # collections or change its encoder
 EXIT_BUSY = 75  # another build holds the index lock (EX_TEMPFAIL: try again later)
 EXIT_INTERRUPTED = 130  # Ctrl-C (128 + SIGINT)
+EXIT_TERMINATED = 143  # SIGTERM (128 + SIGTERM): `kill`, `timeout`, a service manager
 
 
 def report_failures(failed: Iterable[tuple[str, str]], *,
@@ -170,8 +173,27 @@ def run_build(sources: Sequence[Path] | None, index_dir: Path, settings: Setting
               reading: Reading | None = None) -> tuple[int, BuildReport | None]:
     """Build ``index_dir`` from ``sources`` (None: the ones it remembers, and the upload folder
     as the bot rebuilds it); print the failures and the refusal or error line; return the exit
-    status and the report (None when refused).
+    status and the report (None when refused). Stopped by Ctrl-C or SIGTERM, it says what it
+    left (EXIT_INTERRUPTED, EXIT_TERMINATED).
     """
+    try:
+        before = live_generation(index_dir)
+    except OSError:
+        before = None
+    try:
+        with terminated_as_interrupt():
+            return _build(sources, index_dir, settings, replace=replace, progress=progress,
+                          prog=prog, rerun=rerun, reading=reading)
+    except KeyboardInterrupt as err:
+        terminated = isinstance(err, Terminated)
+        print(f"{prog}: {interrupted(index_dir, before, terminated=terminated)}",
+              file=sys.stderr)
+        return (EXIT_TERMINATED if terminated else EXIT_INTERRUPTED), None
+
+
+def _build(sources: Sequence[Path] | None, index_dir: Path, settings: Settings, *,
+           replace: bool, progress: bool | None, prog: str, rerun: str,
+           reading: Reading | None) -> tuple[int, BuildReport | None]:
     remembered = sources is None
     try:
         check_rules_file(settings.rules_file)

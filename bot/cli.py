@@ -28,6 +28,7 @@ from .building import (
     EXIT_ERROR,
     EXIT_INTERRUPTED,
     EXIT_REFUSED,
+    EXIT_TERMINATED,
     EXIT_USAGE,
     refusal,
 )
@@ -166,6 +167,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         status = _run(argv)
         sys.stdout.flush()  # a closed pipe shows here, not at exit
+        if status == EXIT_TERMINATED:  # a build stopped by SIGTERM said so: end by it
+            from .interrupts import end_by_sigterm
+
+            end_by_sigterm()
         return status
     except BrokenPipeError:  # the reader went away (`ask --batch ... | head`): end quietly
         _silence_closed_pipes()

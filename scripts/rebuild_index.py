@@ -10,7 +10,8 @@ it was built from, or change its encoder, changes nothing. It takes the index lo
 and prints one summary line. Exit status: 0 all sources indexed, 1 any other error, 2 a source does
 not exist (or none given and none remembered), 3 some skipped (reasons on stderr), 4 nothing could
 be indexed, 5 refused (pass --replace to allow it), 75 another build holds the lock, 130 interrupted
-(Ctrl-C). Every way out is one line on stderr, never a traceback.
+(Ctrl-C), 143 stopped by SIGTERM (both say what they left). Every way out is one line on stderr,
+never a traceback.
 """
 
 from __future__ import annotations
@@ -78,4 +79,11 @@ if __name__ == "__main__":
     import os
 
     os.umask(0o077)  # the index it writes is private to its user, as with `contractbot`
-    sys.exit(main())
+    status = main()
+    from bot.building import EXIT_TERMINATED
+
+    if status == EXIT_TERMINATED:  # stopped by SIGTERM, and said so: end by it, as before
+        from bot.interrupts import end_by_sigterm
+
+        end_by_sigterm()
+    sys.exit(status)
