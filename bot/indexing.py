@@ -87,6 +87,7 @@ def cmd_index_build(args: argparse.Namespace, settings: Settings) -> int:
     sources = [Path(s) for s in args.sources] if args.sources else None
     status, report = run_build(sources, index_dir_of(args, settings), settings,
                                replace=args.replace,
+                               index=Path(args.index_dir) if args.index_dir else None,
                                reading=settings.reading(cluster=args.cluster,
                                                         workers=args.workers))
     if report is not None:

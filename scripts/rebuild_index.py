@@ -58,7 +58,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         status, report = run_build(args.sources or None, index_dir, settings,
                                    replace=args.replace, progress=False, prog=PROG,
-                                   rerun="scripts/rebuild_index.py")
+                                   rerun="scripts/rebuild_index.py", index=args.index)
     except EncoderError as err:  # an unknown encoder: a setting to fix
         print(f"{PROG}: {err}", file=sys.stderr)
         return EXIT_USAGE

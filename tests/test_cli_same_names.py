@@ -55,7 +55,8 @@ def test_the_collection_folders_as_sources_are_refused_naming_each_file(named,
         "(edu-cs-appraisal.txt from customer-a to default, customer-a/合同.txt from customer-a "
         "to default, ecommerce-cs-upgrade.txt from customer-b to default). The index is "
         f"unchanged: build the sources it was built from as before ({lib}: run `contractbot "
-        "index build` with no SOURCES), or pass --replace if the move is intended")]
+        f"index build` with no SOURCES and --index {idx}), or pass --replace if the move is "
+        "intended")]
     assert snapshot(idx) == before
 
 
@@ -76,7 +77,7 @@ def test_replace_puts_one_file_of_the_name_in_default_and_keeps_nothing_of_the_o
         f"contractbot: note: collections come from the first folder below each source; {a} and "
         f"{b} are sources, so their 3 contracts are in collection default. To index them as "
         "collections customer-a and customer-b, build their parent (--replace moves them out of "
-        f"default): contractbot index build {lib} --replace"]
+        f"default): contractbot index build {lib} --replace --index {idx}"]
     assert "; 1 failed;" in proc.stdout and "dropped" not in proc.stdout
     status = run(tmp_path, "index", "status", "--index", str(idx))
     assert status.returncode == 0
