@@ -40,20 +40,17 @@ from index import (
     remembered_sources,
 )
 
+from .exits import (
+    EXIT_BUSY,
+    EXIT_ERROR,
+    EXIT_INTERRUPTED,
+    EXIT_REFUSED,
+    EXIT_TERMINATED,
+    EXIT_USAGE,
+)
 from .interrupts import Terminated, interrupted, terminated_as_interrupt
 from .settings import SAMPLES_DIR, Settings
 from .uploads import inside
-
-EXIT_OK = 0
-EXIT_ERROR = 1
-EXIT_USAGE = 2  # a wrong argument or setting: a missing source, an unknown encoder ...
-EXIT_SKIPPED = 3  # some sources were not indexed
-EXIT_NOTHING = 4  # nothing could be indexed
-EXIT_REFUSED = 5  # the build would empty the index, drop most of it, move contracts to other
-# collections or change its encoder
-EXIT_BUSY = 75  # another build holds the index lock (EX_TEMPFAIL: try again later)
-EXIT_INTERRUPTED = 130  # Ctrl-C (128 + SIGINT)
-EXIT_TERMINATED = 143  # SIGTERM (128 + SIGTERM): `kill`, `timeout`, a service manager
 
 
 def report_failures(failed: Iterable[tuple[str, str]], *,

@@ -11,15 +11,8 @@ from pathlib import Path
 from index import IndexDamagedError, IndexMissingError
 
 from .arguments import index_dir_of
-from .building import (
-    EXIT_ERROR,
-    EXIT_NOTHING,
-    EXIT_OK,
-    EXIT_SKIPPED,
-    EXIT_USAGE,
-    report_failures,
-    run_build,
-)
+from .building import report_failures, run_build
+from .exits import EXIT_ERROR, EXIT_NOTHING, EXIT_OK, EXIT_SKIPPED, EXIT_USAGE
 from .output import print_json
 from .settings import Settings
 

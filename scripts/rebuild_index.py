@@ -31,7 +31,8 @@ PROG = "rebuild_index"
 def main(argv: Sequence[str] | None = None) -> int:
     """Run one incremental build and report it in one line."""
     from bot.arguments import REPLACE_HELP
-    from bot.building import EXIT_ERROR, EXIT_INTERRUPTED, EXIT_USAGE, run_build
+    from bot.building import run_build
+    from bot.exits import EXIT_ERROR, EXIT_INTERRUPTED, EXIT_USAGE
     from bot.settings import Settings, SettingsError, chosen_index
     from index import ContractbotError, EncoderError
 
@@ -80,7 +81,7 @@ if __name__ == "__main__":
 
     os.umask(0o077)  # the index it writes is private to its user, as with `contractbot`
     status = main()
-    from bot.building import EXIT_TERMINATED
+    from bot.exits import EXIT_TERMINATED
 
     if status == EXIT_TERMINATED:  # stopped by SIGTERM, and said so: end by it, as before
         from bot.interrupts import end_by_sigterm

@@ -103,3 +103,25 @@ def test_a_stop_while_writing_a_generation_leaves_nothing_of_it(idx: Path) -> No
         (gen_dir / store.MANIFEST).write_text("{}", "utf-8")
         raise KeyboardInterrupt
     assert not gen_dir.exists() and snapshot(idx) == before
+
+
+@pytest.mark.parametrize("command", [["ask", "违约金是多少"], ["serve"]])
+def test_ctrl_c_while_the_command_loads_is_no_traceback(tmp_path: Path,
+                                                        command: list[str]) -> None:
+    """Ctrl-C in the first second of `contractbot ask` (or `serve`), while Python still imports
+    the index code, printed a KeyboardInterrupt traceback of that import: `bot.cli` imported
+    it before `main` ran. It is exit 130 and nothing else, as later on. (The Ctrl-C is made to
+    come exactly then: on the import of the index package.)"""
+    code = ("import sys\n"
+            "class Interrupt:\n"
+            "    def find_spec(self, name, path=None, target=None):\n"
+            "        if name == 'index':\n"
+            "            raise KeyboardInterrupt\n"
+            "sys.meta_path.insert(0, Interrupt())\n"
+            "from bot.cli import main\n"
+            f"sys.exit(main({command!r}))\n")
+    proc = subprocess.run([CLI[0], "-c", code], cwd=tmp_path,
+                          env=env(tmp_path, TELEGRAM_BOT_TOKEN="123456:SECRET-token",
+                                  PYTHONPATH=str(Path(__file__).resolve().parent.parent)),
+                          capture_output=True, text=True, timeout=120)
+    assert (proc.returncode, proc.stdout, proc.stderr) == (130, "", "")
