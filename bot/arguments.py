@@ -16,7 +16,7 @@ from index import (
     workers_bound,
 )
 
-from .building import EXIT_USAGE
+from .exits import EXIT_USAGE
 from .settings import Settings, chosen_index
 
 REPLACE_HELP = ("allow a build that leaves the index empty, drops more than half of its "

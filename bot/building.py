@@ -9,6 +9,8 @@ last line says why and what to do.
 from __future__ import annotations
 
 import os
+import re
+import shlex
 import sys
 from collections.abc import Callable, Iterable, Sequence
 from functools import partial
@@ -32,23 +34,23 @@ from index import (
     build_from_sources,
     check_rules_file,
     has_index,
+    live_generation,
     name_in,
     not_a_source,
     remembered_sources,
 )
 
+from .exits import (
+    EXIT_BUSY,
+    EXIT_ERROR,
+    EXIT_INTERRUPTED,
+    EXIT_REFUSED,
+    EXIT_TERMINATED,
+    EXIT_USAGE,
+)
+from .interrupts import Terminated, interrupted, terminated_as_interrupt
 from .settings import SAMPLES_DIR, Settings
 from .uploads import inside
-
-EXIT_OK = 0
-EXIT_ERROR = 1
-EXIT_USAGE = 2  # a wrong argument or setting: a missing source, an unknown encoder ...
-EXIT_SKIPPED = 3  # some sources were not indexed
-EXIT_NOTHING = 4  # nothing could be indexed
-EXIT_REFUSED = 5  # the build would empty the index, drop most of it, move contracts to other
-# collections or change its encoder
-EXIT_BUSY = 75  # another build holds the index lock (EX_TEMPFAIL: try again later)
-EXIT_INTERRUPTED = 130  # Ctrl-C (128 + SIGINT)
 
 
 def report_failures(failed: Iterable[tuple[str, str]], *,
@@ -69,21 +71,61 @@ def unchanged(index_dir: Path) -> str:
         return "the index is unchanged"
 
 
-def refusal(err: BuildRefusedError, *, rerun: str) -> str:
-    """The line that says why a build was refused and how to get what the user wants."""
+def suggested(rerun: str, *words: str | Path, index: Path | None = None) -> str:
+    """A command a message suggests: ``rerun`` with ``words`` (SOURCES, options) and, when the
+    build was given one, its ``--index``, so that it builds this index, not the default one."""
+    more = ("--index", index) if index is not None else ()
+    return " ".join([rerun.strip("`"), *(_arg(w) for w in (*words, *more))])
+
+
+def no_sources(rerun: str, *, index: Path | None = None) -> str:
+    """``rerun`` with no SOURCES (and this build's ``--index``): a rebuild of every source the
+    index remembers."""
+    return f"{rerun} with no SOURCES" + (f" and --index {_arg(index)}" if index else "")
+
+
+def _arg(word: str | Path) -> str:
+    """A word of a command line, quoted when a shell would split or expand it (Chinese stays
+    as it is)."""
+    text = str(word)
+    return shlex.quote(text) if re.search(r"[\s'\"$`\\!*?&;|<>(){}#~]", text) else text
+
+
+def not_remembered(given: Sequence[Path], remembered: Sequence[Path]) -> list[Path]:
+    """The SOURCES of ``given`` that lie in none of the ``remembered`` ones: what a rebuild
+    with no SOURCES would not read."""
+    def inside(path: Path, root: Path) -> bool:
+        return any(p == r or r in p.parents for p in (Path(os.path.abspath(path)),
+                                                      Path(os.path.realpath(path)))
+                   for r in (Path(os.path.abspath(root)), Path(os.path.realpath(root))))
+
+    return [g for g in given if not any(inside(g, r) for r in remembered)]
+
+
+def refusal(err: BuildRefusedError, *, rerun: str, index: Path | None = None,
+            remembered: Sequence[Path] = (), adding: Sequence[Path] = ()) -> str:
+    """The line that says why a build was refused and how to get what the user wants: each
+    command it suggests builds this index (``index``: the --index it was given), and keeps
+    what the index holds with the SOURCES it was given (``adding``: those that lie in none of
+    the ``remembered`` ones)."""
     if isinstance(err, WouldChangeEncoderError):
         return (f"{err}. The index is unchanged: set CONTRACTBOT_EMBED_MODEL={err.built_with} "
                 f"to update it, or pass --replace to rebuild it with {err.configured}")
     if isinstance(err, WouldMoveError):
-        where = f" ({', '.join(err.roots)}: run {rerun} with no SOURCES)" if err.roots else ""
+        where = (f" ({', '.join(err.roots)}: run {no_sources(rerun, index=index)})"
+                 if err.roots else "")
         return (f"{err}. The index is unchanged: build the sources it was built from as "
                 f"before{where}, or pass --replace if the move is intended")
     line = f"{err}. The index is unchanged: pass --replace to allow it"
     if isinstance(err, WouldDropError) and _samples_only(err.missing_roots):
         line += (" (it holds the sample contracts `contractbot ask` indexed on first use: "
                  "--replace replaces them with yours)")
+    elif isinstance(err, WouldDropError) and err.missing_roots and adding:
+        line += (f", or keep them and add {_listed([str(a) for a in adding])}: "
+                 f"{suggested(rerun, *remembered, *map(os.path.abspath, adding), index=index)}")
     elif isinstance(err, WouldDropError) and err.missing_roots:
-        line += f", or run {rerun} with no SOURCES to rebuild every source it remembers"
+        line += (f", or run {no_sources(rerun, index=index)} to rebuild every source it "
+                 "remembers")
     if isinstance(err, WouldDropError) and (err.empty_roots or err.empty_collections):
         line += ", or put the folder's contracts back (mount its disk) and build again"
     return line
@@ -103,7 +145,8 @@ def _listed(names: Sequence[str]) -> str:
     return " and ".join(filter(None, (", ".join(names[:-1]), names[-1])))
 
 
-def flat_roots_note(flat: Sequence[tuple[str, int]], *, rerun: str) -> str:
+def flat_roots_note(flat: Sequence[tuple[str, int]], *, rerun: str,
+                    index: Path | None = None) -> str:
     """The note of a build whose folder SOURCES put their contracts in ``default`` (each file
     directly in its source): the collections they would have been, and the build that gives
     them (the parent, with --replace: its contracts are in ``default`` now)."""
@@ -116,8 +159,8 @@ def flat_roots_note(flat: Sequence[tuple[str, int]], *, rerun: str) -> str:
     parents = {r.parent for r in roots}
     if len(parents) > 1:
         return line + "one folder that holds them, with --replace (it moves them out of default)"
-    return (line + f"their parent (--replace moves them out of default): {rerun.strip('`')} "
-            f"{parents.pop()} --replace")
+    return (line + "their parent (--replace moves them out of default): "
+            f"{suggested(rerun, parents.pop(), '--replace', index=index)}")
 
 
 def holds_uploads(sources_dir: Path) -> bool:
@@ -166,13 +209,34 @@ def with_uploads(index_dir: Path, sources_dir: Path, *, prog: str) -> list[Path]
 
 def run_build(sources: Sequence[Path] | None, index_dir: Path, settings: Settings, *,
               replace: bool = False, progress: bool | None = None, prog: str = "contractbot",
-              rerun: str = "`contractbot index build`",
+              rerun: str = "`contractbot index build`", index: Path | None = None,
               reading: Reading | None = None) -> tuple[int, BuildReport | None]:
     """Build ``index_dir`` from ``sources`` (None: the ones it remembers, and the upload folder
     as the bot rebuilds it); print the failures and the refusal or error line; return the exit
-    status and the report (None when refused).
+    status and the report (None when refused). Stopped by Ctrl-C or SIGTERM, it says what it
+    left (EXIT_INTERRUPTED, EXIT_TERMINATED). ``index``: the --index the operator gave, which
+    every command a message suggests repeats.
     """
+    try:
+        before = live_generation(index_dir)
+    except OSError:
+        before = None
+    try:
+        with terminated_as_interrupt():
+            return _build(sources, index_dir, settings, replace=replace, progress=progress,
+                          prog=prog, rerun=rerun, index=index, reading=reading)
+    except KeyboardInterrupt as err:
+        terminated = isinstance(err, Terminated)
+        print(f"{prog}: {interrupted(index_dir, before, terminated=terminated)}",
+              file=sys.stderr)
+        return (EXIT_TERMINATED if terminated else EXIT_INTERRUPTED), None
+
+
+def _build(sources: Sequence[Path] | None, index_dir: Path, settings: Settings, *,
+           replace: bool, progress: bool | None, prog: str, rerun: str, index: Path | None,
+           reading: Reading | None) -> tuple[int, BuildReport | None]:
     remembered = sources is None
+    given = list(sources or ())
     try:
         check_rules_file(settings.rules_file)
         if sources is None:
@@ -183,13 +247,14 @@ def run_build(sources: Sequence[Path] | None, index_dir: Path, settings: Setting
     except MissingSourceError as err:
         it = "it" if len(err.paths) == 1 else "they"
         moved = (f" (the index remembers {it}: if {it} moved, build once from where {it} "
-                 f"{'is' if it == 'it' else 'are'} now: {rerun.strip('`')} NEW_PLACE)"
+                 f"{'is' if it == 'it' else 'are'} now: "
+                 f"{suggested(rerun, 'NEW_PLACE', index=index)})"
                  if remembered else "")
         print(f"{prog}: {err}; {unchanged(index_dir)}{moved}", file=sys.stderr)
         return EXIT_USAGE, None
     except NoIndexToRebuildError as err:  # nothing to be unchanged: say how to start one
         print(f"{prog}: {err}; give the folders or files of your contracts: "
-              f"{rerun.strip('`')} DIR...", file=sys.stderr)
+              f"{suggested(rerun, 'DIR...', index=index)}", file=sys.stderr)
         return EXIT_USAGE, None
     except (NoSourcesError, ClusterAddressError) as err:
         print(f"{prog}: {err}; {unchanged(index_dir)}", file=sys.stderr)
@@ -200,7 +265,10 @@ def run_build(sources: Sequence[Path] | None, index_dir: Path, settings: Setting
     except BuildRefusedError as err:
         if isinstance(err, (WouldDropError, WouldMoveError)):
             report_failures(err.failed, name=partial(name_in, err.names))
-        print(f"{prog}: {refusal(err, rerun=rerun)}", file=sys.stderr)
+        kept = remembered_sources(index_dir)
+        line = refusal(err, rerun=rerun, index=index, remembered=kept,
+                       adding=not_remembered(given, kept))
+        print(f"{prog}: {line}", file=sys.stderr)
         return EXIT_REFUSED, None
     except IndexBusyError as err:
         print(f"{prog}: {err}; {unchanged(index_dir)}, try again later", file=sys.stderr)
@@ -218,7 +286,8 @@ def run_build(sources: Sequence[Path] | None, index_dir: Path, settings: Setting
         roots = ", ".join(map(str, remembered_sources(index_dir))) or "none"
         print(f"{prog}: nothing to rebuild: the index holds no contracts, and the sources it "
               f"remembers ({roots}) hold none that can be indexed; give the folders or files "
-              f"of your contracts: {rerun.strip('`')} DIR...", file=sys.stderr)
+              f"of your contracts: {suggested(rerun, 'DIR...', index=index)}", file=sys.stderr)
     if report.flat_roots and not remembered:  # the SOURCES given made them so
-        print(f"{prog}: {flat_roots_note(report.flat_roots, rerun=rerun)}", file=sys.stderr)
+        print(f"{prog}: {flat_roots_note(report.flat_roots, rerun=rerun, index=index)}",
+              file=sys.stderr)
     return report.exit_code, report

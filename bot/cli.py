@@ -12,31 +12,23 @@ import argparse
 import os
 import sys
 from collections.abc import Sequence
+from typing import TYPE_CHECKING
 
-from index import (
-    BuildRefusedError,
-    ContractbotError,
-    EncoderError,
-    IndexBusyError,
-    IndexDamagedError,
-    RulesFileError,
-)
-
-from .arguments import UsageError, build_parser, index_dir_of
-from .building import (
+# the rest is imported when a command runs (``_run``): Ctrl-C while it loads is then one exit
+# status, not a traceback of an import
+from .exits import (
+    EXIT_BROKEN_PIPE,
     EXIT_BUSY,
     EXIT_ERROR,
     EXIT_INTERRUPTED,
     EXIT_REFUSED,
+    EXIT_TERMINATED,
     EXIT_USAGE,
-    refusal,
 )
-from .errors import TokenRejectedError
-from .indexing import cmd_index_build, cmd_index_status, cmd_parse
-from .querying import cmd_ask, cmd_compare, cmd_feedback
-from .settings import Settings, SettingsError
 
-EXIT_BROKEN_PIPE = 141  # what a shell reports for a command whose reader went away (| head)
+if TYPE_CHECKING:
+    from .settings import Settings
+
 ENCODER_COMMANDS = ("index build", "ask", "compare", "serve")  # the commands that load the encoder
 PRIVATE_UMASK = 0o077  # files and folders made by contractbot are its user's alone
 
@@ -48,6 +40,8 @@ def cmd_serve(args: argparse.Namespace, settings: Settings) -> int:
     import logging
 
     from index import has_index
+
+    from .arguments import UsageError, index_dir_of
 
     if not settings.telegram_token:
         raise UsageError("TELEGRAM_BOT_TOKEN is not set")
@@ -79,11 +73,26 @@ def _command(args: argparse.Namespace) -> str:
     return " ".join(x for x in (args.command, getattr(args, "index_command", None)) if x)
 
 
-COMMANDS = {"parse": cmd_parse, "index build": cmd_index_build, "index status": cmd_index_status,
-            "ask": cmd_ask, "compare": cmd_compare, "feedback": cmd_feedback, "serve": cmd_serve}
-
-
 def _run(argv: Sequence[str] | None) -> int:
+    from index import (
+        BuildRefusedError,
+        ContractbotError,
+        EncoderError,
+        IndexBusyError,
+        IndexDamagedError,
+        RulesFileError,
+    )
+
+    from .arguments import UsageError, build_parser
+    from .building import refusal
+    from .errors import TokenRejectedError
+    from .indexing import cmd_index_build, cmd_index_status, cmd_parse
+    from .querying import cmd_ask, cmd_compare, cmd_feedback
+    from .settings import Settings, SettingsError
+
+    commands = {"parse": cmd_parse, "index build": cmd_index_build,
+                "index status": cmd_index_status, "ask": cmd_ask, "compare": cmd_compare,
+                "feedback": cmd_feedback, "serve": cmd_serve}
     try:
         settings: Settings | None = Settings.from_env()
         problem: SettingsError | None = None
@@ -102,7 +111,7 @@ def _run(argv: Sequence[str] | None) -> int:
             from index import check_rules_file
 
             check_rules_file(settings.rules_file)
-        return int(COMMANDS[_command(args)](args, settings))
+        return int(commands[_command(args)](args, settings))
     except (UsageError, SettingsError, EncoderError, TokenRejectedError) as err:
         print(f"contractbot: {err}", file=sys.stderr)
         return EXIT_USAGE
@@ -166,6 +175,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         status = _run(argv)
         sys.stdout.flush()  # a closed pipe shows here, not at exit
+        if status == EXIT_TERMINATED:  # a build stopped by SIGTERM said so: end by it
+            from .interrupts import end_by_sigterm
+
+            end_by_sigterm()
         return status
     except BrokenPipeError:  # the reader went away (`ask --batch ... | head`): end quietly
         _silence_closed_pipes()

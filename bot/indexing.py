@@ -11,15 +11,8 @@ from pathlib import Path
 from index import IndexDamagedError, IndexMissingError
 
 from .arguments import index_dir_of
-from .building import (
-    EXIT_ERROR,
-    EXIT_NOTHING,
-    EXIT_OK,
-    EXIT_SKIPPED,
-    EXIT_USAGE,
-    report_failures,
-    run_build,
-)
+from .building import report_failures, run_build
+from .exits import EXIT_ERROR, EXIT_NOTHING, EXIT_OK, EXIT_SKIPPED, EXIT_USAGE
 from .output import print_json
 from .settings import Settings
 
@@ -87,6 +80,7 @@ def cmd_index_build(args: argparse.Namespace, settings: Settings) -> int:
     sources = [Path(s) for s in args.sources] if args.sources else None
     status, report = run_build(sources, index_dir_of(args, settings), settings,
                                replace=args.replace,
+                               index=Path(args.index_dir) if args.index_dir else None,
                                reading=settings.reading(cluster=args.cluster,
                                                         workers=args.workers))
     if report is not None:

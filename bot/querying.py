@@ -14,7 +14,8 @@ from index import IndexMissingError, SearchResult
 
 from .arguments import UsageError, index_dir_of
 from .batch import answer_batch, batch_lines
-from .building import EXIT_ERROR, EXIT_OK, report_failures
+from .building import report_failures
+from .exits import EXIT_ERROR, EXIT_OK
 from .output import print_json
 from .settings import Settings
 

@@ -99,8 +99,10 @@ from .status import (
     index_damage,
     index_faults,
     index_status,
+    live_generation,
     remembered_sources,
     undescribed_part,
+    unfinished_vectors,
 )
 from .store import Manifest, SourceEntry, ocr_cache_dir
 from .store.encoders import (
@@ -206,6 +208,7 @@ __all__ = [
     "key_stem",
     "known_encoders",
     "known_unsupported",
+    "live_generation",
     "load_encoder",
     "max_workers",
     "missing_sources",
@@ -226,6 +229,7 @@ __all__ = [
     "to_simplified",
     "to_traditional",
     "undescribed_part",
+    "unfinished_vectors",
     "workers_bound",
     "write_atomic",
 ]

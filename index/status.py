@@ -17,12 +17,25 @@ from .store import (
     require_generation,
     unreadable_parts,
 )
+from .store.embed_cache import unfinished_texts
 
 
 def has_index(index_dir: Path) -> bool:
     """True when ``index_dir`` holds a live generation, or a pointer to one that is gone (a
     damaged index, which nothing may build over as if it were none)."""
     return named_generation(Path(index_dir)) is not None
+
+
+def live_generation(index_dir: Path) -> str | None:
+    """The generation the index's pointer names (None: no index): what a build that stopped
+    part-way is checked against, to say whether it changed the index."""
+    return named_generation(Path(index_dir))
+
+
+def unfinished_vectors(index_dir: Path) -> int:
+    """How many texts' vectors builds that did not finish (stopped, killed) keep in the index's
+    cache for the next build, which does not embed them again."""
+    return unfinished_texts(Path(index_dir))
 
 
 def index_status(index_dir: Path) -> Manifest:

@@ -16,6 +16,12 @@ relevant: the bot would refuse them); a file of off-topic questions (no gold) gi
 for all its lines and for its even and odd lines (eval/offtopic.jsonl calibrates on the even
 ones).
 
+``--json`` prints one object, by file name: ``{"all": {"hit@1", "hit@3", "mrr", "n",
+"refused"}, "tuning": {…}, "heldout": {…}, "ms_per_question", "misses": [{"q", "gold", "rank",
+"top3"}]}``, or for an off-topic file ``{"offtopic": true, "ms_per_question", "refused": {"all",
+"even", "odd"}, "n": {"all", "even", "odd"}}``; ``refused`` and ``n`` are numbers (questions
+refused, questions asked), which the text table shows as ``refused 1/2``.
+
 ``--own-contracts`` asks each question of an index that holds only its gold contracts instead,
 as a bot that serves one customer's few contracts has them: BM25 statistics come from those
 contracts alone. Each such index is built from a copy of the whole one, so no text is embedded
@@ -183,9 +189,9 @@ def load_questions(path: Path) -> list[dict]:
     return [json.loads(line) for line in path.read_text("utf-8").splitlines() if line.strip()]
 
 
-def refused(ranked: Sequence[Asked], idx: Sequence[int]) -> str:
-    """How many of the questions at ``idx`` were found not relevant, as "r/n"."""
-    return f"{sum(1 for i in idx if not ranked[i][2])}/{len(idx)}"
+def refused(ranked: Sequence[Asked], idx: Sequence[int]) -> int:
+    """How many of the questions at ``idx`` were found not relevant."""
+    return sum(1 for i in idx if not ranked[i][2])
 
 
 def report(searcher: Searcher, files: Sequence[Path],
@@ -204,9 +210,10 @@ def report(searcher: Searcher, files: Sequence[Path],
         ms = 1000 * (time.perf_counter() - start) / max(len(questions), 1)
         every = range(len(questions))
         if questions and not any(q["gold"] for q in questions):
-            out[path.name] = {"offtopic": True, "ms_per_question": round(ms, 1), "refused": {
-                "all": refused(ranked, every), "even": refused(ranked, every[0::2]),
-                "odd": refused(ranked, every[1::2])}}
+            parts = {"all": every, "even": every[0::2], "odd": every[1::2]}
+            out[path.name] = {"offtopic": True, "ms_per_question": round(ms, 1),
+                              "refused": {k: refused(ranked, i) for k, i in parts.items()},
+                              "n": {k: len(i) for k, i in parts.items()}}
             continue
         row: dict[str, Any] = {"all": {**score([r for r, _, _ in ranked]), "n": len(questions),
                                        "refused": refused(ranked, every)},
@@ -270,12 +277,14 @@ def main(argv: Sequence[str] | None = None) -> int:
           + (" (each question over its own contracts)" if args.own_contracts else ""))
     for name, row in result.items():
         if row.get("offtopic"):
-            r = row["refused"]
-            print(f"{name}: off-topic, refused {r['all']} (even lines {r['even']}, odd lines "
-                  f"{r['odd']}) ({row['ms_per_question']} ms/q)")
+            r, n = row["refused"], row["n"]
+            print(f"{name}: off-topic, refused {r['all']}/{n['all']} (even lines "
+                  f"{r['even']}/{n['even']}, odd lines {r['odd']}/{n['odd']}) "
+                  f"({row['ms_per_question']} ms/q)")
             continue
         parts = [f"{h} {row[h]['hit@1']:.3f}/{row[h]['hit@3']:.3f}/{row[h]['mrr']:.3f} "
-                 f"n={row[h]['n']} refused {row[h]['refused']}" for h in ("all", *HALVES)
+                 f"n={row[h]['n']} refused {row[h]['refused']}/{row[h]['n']}"
+                 for h in ("all", *HALVES)
                  if h in row]
         print(f"{name}: hit@1/hit@3/MRR " + "; ".join(parts) + f" ({row['ms_per_question']} ms/q)")
         for m in row["misses"]:

@@ -10,7 +10,8 @@ it was built from, or change its encoder, changes nothing. It takes the index lo
 and prints one summary line. Exit status: 0 all sources indexed, 1 any other error, 2 a source does
 not exist (or none given and none remembered), 3 some skipped (reasons on stderr), 4 nothing could
 be indexed, 5 refused (pass --replace to allow it), 75 another build holds the lock, 130 interrupted
-(Ctrl-C). Every way out is one line on stderr, never a traceback.
+(Ctrl-C), 143 stopped by SIGTERM (both say what they left). Every way out is one line on stderr,
+never a traceback.
 """
 
 from __future__ import annotations
@@ -30,7 +31,8 @@ PROG = "rebuild_index"
 def main(argv: Sequence[str] | None = None) -> int:
     """Run one incremental build and report it in one line."""
     from bot.arguments import REPLACE_HELP
-    from bot.building import EXIT_ERROR, EXIT_INTERRUPTED, EXIT_USAGE, run_build
+    from bot.building import run_build
+    from bot.exits import EXIT_ERROR, EXIT_INTERRUPTED, EXIT_USAGE
     from bot.settings import Settings, SettingsError, chosen_index
     from index import ContractbotError, EncoderError
 
@@ -57,7 +59,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         status, report = run_build(args.sources or None, index_dir, settings,
                                    replace=args.replace, progress=False, prog=PROG,
-                                   rerun="scripts/rebuild_index.py")
+                                   rerun="scripts/rebuild_index.py", index=args.index)
     except EncoderError as err:  # an unknown encoder: a setting to fix
         print(f"{PROG}: {err}", file=sys.stderr)
         return EXIT_USAGE
@@ -78,4 +80,11 @@ if __name__ == "__main__":
     import os
 
     os.umask(0o077)  # the index it writes is private to its user, as with `contractbot`
-    sys.exit(main())
+    status = main()
+    from bot.exits import EXIT_TERMINATED
+
+    if status == EXIT_TERMINATED:  # stopped by SIGTERM, and said so: end by it, as before
+        from bot.interrupts import end_by_sigterm
+
+        end_by_sigterm()
+    sys.exit(status)

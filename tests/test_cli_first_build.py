@@ -38,7 +38,8 @@ def test_a_first_build_of_collection_folders_says_they_are_in_default(
         "contractbot: note: collections come from the first folder below each source; "
         "lib/customer-a and lib/customer-b are sources, so their 4 contracts are in collection "
         "default. To index them as collections customer-a and customer-b, build their parent "
-        "(--replace moves them out of default): contractbot index build lib --replace")
+        "(--replace moves them out of default): contractbot index build lib --replace "
+        "--index idx")  # this index, not the default one
     assert {s.collection for s in index_status(tmp_path / "idx").sources} == {"default"}
     again = run(tmp_path, "index", "build", *folders, "--index", "idx")
     assert (again.returncode, again.stderr) == (0, "")  # said once, not on every rebuild
@@ -65,12 +66,12 @@ def test_no_sources_and_no_index_says_how_to_start(tmp_path: Path) -> None:
     assert proc.stderr.splitlines() == [last_line(proc)]
     assert last_line(proc) == (
         "contractbot: no SOURCES given, and there is no index at nb/idx to rebuild; give the "
-        "folders or files of your contracts: contractbot index build DIR...")
+        "folders or files of your contracts: contractbot index build DIR... --index nb/idx")
     script = run(tmp_path, "--index", "nb/idx", cmd=REBUILD)
     assert script.returncode == 2
     assert last_line(script, "rebuild_index: ") == (
         "rebuild_index: no SOURCES given, and there is no index at nb/idx to rebuild; give the "
-        "folders or files of your contracts: scripts/rebuild_index.py DIR...")
+        "folders or files of your contracts: scripts/rebuild_index.py DIR... --index nb/idx")
     assert not (tmp_path / "nb").exists()
 
 

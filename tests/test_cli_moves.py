@@ -28,7 +28,8 @@ def test_building_the_collection_folders_moves_nothing(lib: Path, idx: Path,
     assert " from a to default, " in line and line.count(" to default") == 3
     assert line.endswith(" and 2 more). The index is unchanged: build the sources it was built "
                          f"from as before ({lib}: run `contractbot index build` with no "
-                         "SOURCES), or pass --replace if the move is intended")
+                         f"SOURCES and --index {idx}), or pass --replace if the move is "
+                         "intended")  # this index, not the default one
     assert store.current_generation(idx) == live and snapshot(idx) == before
     again = run(tmp_path, "index", "build", "--index", str(idx))
     assert again.returncode == 0, again.stderr

@@ -6,6 +6,7 @@ which; and the live index is never lost on the way."""
 
 from __future__ import annotations
 
+import re
 import shutil
 from pathlib import Path
 
@@ -54,7 +55,8 @@ def test_the_collection_folders_as_sources_are_refused_naming_each_file(named,
         "(edu-cs-appraisal.txt from customer-a to default, customer-a/合同.txt from customer-a "
         "to default, ecommerce-cs-upgrade.txt from customer-b to default). The index is "
         f"unchanged: build the sources it was built from as before ({lib}: run `contractbot "
-        "index build` with no SOURCES), or pass --replace if the move is intended")]
+        f"index build` with no SOURCES and --index {idx}), or pass --replace if the move is "
+        "intended")]
     assert snapshot(idx) == before
 
 
@@ -75,7 +77,7 @@ def test_replace_puts_one_file_of_the_name_in_default_and_keeps_nothing_of_the_o
         f"contractbot: note: collections come from the first folder below each source; {a} and "
         f"{b} are sources, so their 3 contracts are in collection default. To index them as "
         "collections customer-a and customer-b, build their parent (--replace moves them out of "
-        f"default): contractbot index build {lib} --replace"]
+        f"default): contractbot index build {lib} --replace --index {idx}"]
     assert "; 1 failed;" in proc.stdout and "dropped" not in proc.stdout
     status = run(tmp_path, "index", "status", "--index", str(idx))
     assert status.returncode == 0
@@ -101,6 +103,36 @@ def test_a_first_build_of_the_folders_names_the_refused_file_by_its_folder(
     assert len(proc.stderr.splitlines()) == 2 and "note: collections come" in proc.stderr
     assert _held(idx) == [("ecommerce-cs-upgrade", "default"), ("edu-cs-appraisal", "default"),
                           ("合同", "default")]
+
+
+def test_a_first_build_of_the_folders_counts_only_what_entered_the_index(
+        named, tmp_path: Path) -> None:
+    """The refused 合同.txt was read, and its texts embedded as soon as it was, before the
+    one-name guard refused it: the summary counted them among the texts embedded (165 for an
+    index of 88 clauses). Every count it prints is now what `index status` shows, and the
+    texts embedded are those of the files that entered the index."""
+    lib, _ = named
+    idx = tmp_path / "new-idx"
+    proc = run(tmp_path, "index", "build", str(lib / "customer-a"), str(lib / "customer-b"),
+               "--index", str(idx))
+    assert proc.returncode == 3, proc.stderr
+    said = re.fullmatch(r"indexed (\d+) contracts, (\d+) clauses \((\d+) parsed, (\d+) reused, "
+                        r"(\d+) texts embedded\); (\d+) failed; generation (\S+)\n", proc.stdout)
+    assert said, proc.stdout
+    status = index_status(idx)
+    assert [int(n) for n in said.groups()[:6]] == [len(status.sources), status.clauses,
+                                                    len(status.sources), 0,
+                                                    _texts_of(lib, tmp_path), len(status.failed)]
+    assert said[7] == status.generation
+
+
+def _texts_of(lib: Path, tmp_path: Path) -> int:
+    """How many texts a build of only the three files that enter the index embeds."""
+    files = [lib / "customer-a" / "合同.txt", lib / "customer-a" / "edu-cs-appraisal.txt",
+             lib / "customer-b" / "ecommerce-cs-upgrade.txt"]
+    report = build_from_sources(files, tmp_path / "alone", "use-multilingual", progress=False)
+    assert report.exit_code == 0 and report.contracts == 3
+    return report.embedded
 
 
 def test_a_file_is_named_by_its_folder_only_when_another_has_its_name() -> None:

@@ -74,7 +74,8 @@ def test_a_remembered_folder_that_moved_says_how_to_build_from_its_new_place(
     assert proc.returncode == 2 and snapshot(idx) == before
     assert last_line(proc) == (f"contractbot: no such file or folder: {contracts}; the index "
                                "is unchanged (the index remembers it: if it moved, build once "
-                               "from where it is now: contractbot index build NEW_PLACE)")
+                               "from where it is now: contractbot index build NEW_PLACE "
+                               f"--index {idx})")
     moved = run(tmp_path, "index", "build", str(tmp_path / "moved"), "--index", str(idx))
     assert moved.returncode == 0 and "0 texts embedded" in moved.stdout  # as README says
     rebuild = [CLI[0], str(ROOT / "scripts" / "rebuild_index.py")]
@@ -249,6 +250,35 @@ def test_one_folder_of_a_two_folder_library_changes_nothing(lib: Path, idx: Path
     again = run(tmp_path, "index", "build", "--index", str(idx))
     assert again.returncode == 0, again.stderr
     assert again.stdout.startswith("indexed 5 contracts") and "5 reused" in again.stdout
+
+
+def test_a_refused_build_suggests_a_command_that_rebuilds_this_index(
+        shared: Path, lib: Path, idx: Path, tmp_path: Path) -> None:
+    """After a build of lib/a and lib/b, `index build new --index DIR` (a folder the index does
+    not remember) is refused. It said to run `contractbot index build` with no SOURCES, which
+    reads neither `new` nor, without --index, this index. It now suggests the build that keeps
+    what the index holds and adds `new`, of this index; and one given a remembered folder
+    alone (which a no-SOURCES rebuild reads) is told that rebuild, of this index."""
+    new = tmp_path / "new"
+    new.mkdir()
+    shutil.copy(shared / "contracts-real" / "技术服务合同.txt", new)
+    before = snapshot(idx)
+    proc = run(tmp_path, "index", "build", "new", "--index", str(idx))
+    assert proc.returncode == 5 and snapshot(idx) == before
+    command = f"contractbot index build {lib / 'a'} {lib / 'b'} {new} --index {idx}"
+    assert last_line(proc).endswith(
+        f"The index is unchanged: pass --replace to allow it, or keep them and add new: {command}")
+    half = run(tmp_path, "index", "build", str(lib / "b"), "--index", str(idx))
+    assert half.returncode == 5 and snapshot(idx) == before
+    assert last_line(half).endswith(
+        "pass --replace to allow it, or run `contractbot index build` with no SOURCES and "
+        f"--index {idx} to rebuild every source it remembers")
+    # the command it suggests does what it says: this index keeps its 5 contracts, adds one
+    done = run(tmp_path, *command.split()[1:])
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.startswith("indexed 6 contracts") and "5 reused" in done.stdout
+    assert store.read_manifest(store.require_generation(idx)).roots == (
+        str(lib / "a"), str(lib / "b"), str(new))
 
 
 def test_files_that_are_not_contracts_are_named_with_their_reason(

@@ -57,7 +57,7 @@ def test_a_rebuild_with_no_sources_says_there_is_nothing_to_rebuild(
         "empty: empty folder: nothing to index",
         f"contractbot: nothing to rebuild: the index holds no contracts, and the sources it "
         f"remembers ({empty}) hold none that can be indexed; give the folders or files of your "
-        "contracts: contractbot index build DIR..."]
+        f"contracts: contractbot index build DIR... --index {idx}"]
     assert "no index was written" not in out.out + out.err
     assert snapshot(idx) == before
     assert main(["index", "build", str(empty), "--index", str(idx)]) == 4  # given: no advice

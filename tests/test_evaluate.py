@@ -135,10 +135,17 @@ def test_refusals_are_counted_and_an_offtopic_file_gives_only_them(tmp_path, cap
             str(tmp_path / "idx"), "--json"]
     assert evaluate.main(argv) == 0
     out = json.loads(capsys.readouterr().out)
-    assert out["q.jsonl"]["all"]["refused"] == "1/2"  # the recipe, not the rent
-    assert out["q.jsonl"]["all"]["hit@1"] == 0.5
+    # numbers, as a JSON reader expects (they were "1/2" strings): refused, and of how many
+    assert (out["q.jsonl"]["all"]["refused"], out["q.jsonl"]["all"]["n"]) == (1, 2)  # the
+    assert out["q.jsonl"]["all"]["hit@1"] == 0.5  # recipe, not the rent
     # off-topic: no scores. Line 0 (the recipe) is refused, line 1 (the rent) answered, and
     # line 2 names a contract in 《》 that is not indexed: the searcher turns it down, refused
     off = out["off.jsonl"]
     assert off["offtopic"] is True and "hit@1" not in off
-    assert off["refused"] == {"all": "2/3", "even": "2/2", "odd": "0/1"}
+    assert off["refused"] == {"all": 2, "even": 2, "odd": 0}
+    assert off["n"] == {"all": 3, "even": 2, "odd": 1}
+    # the text table says the same as before
+    assert evaluate.main(argv[:-1]) == 0
+    table = capsys.readouterr().out
+    assert "n=2 refused 1/2 (" in table
+    assert "off.jsonl: off-topic, refused 2/3 (even lines 2/2, odd lines 0/1) (" in table

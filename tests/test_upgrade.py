@@ -56,3 +56,16 @@ def test_status_says_what_the_next_build_does_after_an_upgrade(tmp_path, capsys)
     as_json, text = _status(idx, capsys)
     assert as_json["outdated"] == "reads every source again and embeds every clause again"
     assert main(["ask", "乙方响应时间是多少", "--index", str(idx)]) == 0  # it still answers
+
+
+def test_the_text_version_has_one_home(monkeypatch) -> None:
+    """``index.build.TEXT_VERSION`` was a copy of ``versions.TEXT_VERSION`` made at import: a
+    version patched (or bumped at run time) at its home was read stale through it."""
+    import index.build
+    from index.build import versions
+
+    monkeypatch.setattr(versions, "TEXT_VERSION", versions.TEXT_VERSION + 1)
+    assert index.build.TEXT_VERSION == versions.TEXT_VERSION
+    from index.build import TEXT_VERSION  # the public name still imports
+
+    assert TEXT_VERSION == versions.TEXT_VERSION

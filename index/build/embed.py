@@ -73,11 +73,13 @@ def chunked(texts: Sequence[str], workers: int) -> list[tuple[str, ...]]:
 
 def embed_rows(rows: Rows, embedder: Embedder, *, runner: Runner | None = None,
                progress: BuildProgress | None = None) -> tuple[np.ndarray, int, int]:
-    """The generation's vectors with every new row's filled in, how many texts this build
-    encoded, and how many came from the cache of an unfinished build."""
+    """The generation's vectors with every new row's filled in, how many of its texts this
+    build encoded (not those of a file read and then left out, such as one the one-name guard
+    refused: the workers embed each file as soon as it is read), and how many came from the
+    cache of an unfinished build."""
     vectors = rows.vectors.copy()
     if not rows.to_embed:
-        return vectors, len(embedder.vectors), 0
+        return vectors, 0, 0
     pending = {pos for pos, _ in rows.to_embed}
     known: dict[str, np.ndarray] = {
         r.embed_text: vectors[i] for i, r in enumerate(rows.rows) if i not in pending
@@ -104,7 +106,8 @@ def embed_rows(rows: Rows, embedder: Embedder, *, runner: Runner | None = None,
             progress.embedded(len(chunk))
     for pos, text in rows.to_embed:
         vectors[pos] = known[text]
-    return vectors, len(embedder.vectors), len(cached)
+    held = {text for _, text in rows.to_embed}
+    return vectors, sum(1 for t in embedder.vectors if t in held), len(cached)
 
 
 def _encode(texts: Sequence[str], encoder: Encoder,

@@ -48,6 +48,18 @@ def clear_embed_caches(index_dir: Path) -> None:
     shutil.rmtree(Path(index_dir) / EMBED_CACHE, ignore_errors=True)
 
 
+def unfinished_texts(index_dir: Path) -> int:
+    """How many texts the vectors unfinished builds left in ``index_dir``'s cache are of (every
+    encoder's; a batch without its .json is an unfinished write, not counted)."""
+    total = 0
+    for meta in (Path(index_dir) / EMBED_CACHE).glob("*/*.json"):
+        try:
+            total += len(json.loads(meta.read_text("utf-8"))["texts"])
+        except (OSError, ValueError, KeyError, TypeError):
+            continue
+    return total
+
+
 def text_key(text: str) -> str:
     """The cache key of one text."""
     return hashlib.blake2b(text.encode("utf-8"), digest_size=16).hexdigest()

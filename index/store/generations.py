@@ -66,7 +66,8 @@ def readable(gen_dir: Path) -> Iterator[None]:
 def writable(gen_dir: Path) -> Iterator[None]:
     """Writing generation ``gen_dir`` and switching to it: whatever the system refuses (a full
     disk, a folder that cannot be written) removes what was written of it and becomes
-    IndexWriteError, the live generation untouched."""
+    IndexWriteError, the live generation untouched; so does a stop (Ctrl-C, SIGTERM) before the
+    switch, which goes on as it came."""
     try:
         yield
     except ContractbotError:
@@ -84,6 +85,10 @@ def writable(gen_dir: Path) -> Iterator[None]:
                 line or type(err).__name__)
         raise IndexWriteError(f"cannot write the new index generation {gen_dir.name} "
                               f"({reason})") from err
+    except BaseException:  # Ctrl-C, SIGTERM: what was written of it goes, unless it went live
+        if named_generation(gen_dir.parent.parent) != gen_dir.name:
+            shutil.rmtree(gen_dir, ignore_errors=True)
+        raise
 
 
 def require_writable(index_dir: Path) -> None:
