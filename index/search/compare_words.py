@@ -11,7 +11,10 @@ last character, any two-character word ending in it: 归还) written as words of
 著作权 inside 著作权法). 押金 = 保证金 holds in 租金及保证金 or 返还保证金, not in 质量保证金
 where the contract names 质量保证金 in a heading, a compound of its own (a quality bond is
 not a deposit), unless its first word is 合同 or the contract's own kind word (租赁保证金 in a
-lease). Where the clause's headings hold the synonym, they decide, not its text: 15.3.3
+lease). Every word that closes a contract's name (``scope.DESIGNATORS``) is the contract: 合約期限
+(Simplified first, 合约期限) is 合同期限, 协议期限 and 租赁期间 in a lease (期限 = 期间), where the
+contract says it of itself (本协议期限, not 技术转让协议期限). Where the clause's headings hold
+the synonym, they decide, not its text: 15.3.3
 headed 质量保证金的退还 is about the quality bond although its text says 返还保证金.
 """
 
@@ -19,13 +22,14 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
 
 from ..store.tokenize import content_words, cut_words
 from ..text import normalize_text
 from .ranking import coverage
 from .scope import DESIGNATORS
 
-GENERIC = ("合同", "协议")  # what a question calls any contract (合同期限, 协议期限)
+_DESIGNATOR_WORDS = tuple(DESIGNATORS.split("|"))  # longest first: 合同书 before 合同
 _BRACKETS = re.compile(r"[（(【\[][^）)】\]]*[）)】\]]")
 _KIND_END = re.compile(rf"(?:{DESIGNATORS})$")
 
@@ -40,6 +44,28 @@ def kind_words(title: str) -> tuple[str, ...]:
     return tuple(dict.fromkeys(t for t in tails if len(t) >= 2))
 
 
+@dataclass(frozen=True)
+class Holding:
+    """How a clause holds a question's words, as /compare chooses among a contract's clauses:
+    ``share`` of them anywhere in it (text, headings, sub-clauses); ``titled`` 2 when its
+    headings hold every one as the question or the contract writes it (协议期限 for 合同期限,
+    租赁期限 in a lease), 1 when some only through the thesaurus (租赁期间), 0 when not all;
+    ``itself`` whether its own text and headings hold them all (not its sub-clauses alone);
+    ``own`` whether its own text says them all as written. A clause whose headings say what
+    it is about beats one that mentions the words in passing (保密义务在本协议终止或解除后仍然有效
+    under 保密); a clause beats a parent holding them through it; one that says them itself
+    beats a sibling under the same heading."""
+
+    share: float
+    titled: int = 0
+    itself: bool = False
+    own: bool = False
+
+    @property
+    def order(self) -> tuple[float, int, bool, bool]:
+        return self.share, self.titled, self.itself, self.own
+
+
 def clause_share(words: Sequence[str], text: str, *, headings: Sequence[str],
                  synonyms: Mapping[str, Iterable[str]], kinds: Sequence[str],
                  terms: str = "") -> float:
@@ -48,13 +74,85 @@ def clause_share(words: Sequence[str], text: str, *, headings: Sequence[str],
     ``kind_words``, ``terms`` all its contract's headings (where it names its own terms)."""
     if not words:
         return 0.0
-    titles = " ".join(headings)
-    found = sum(1 for w in words if w in text or in_kind(w, text, kinds)
-                or any(stands(s, text, titles=titles, kinds=kinds, terms=terms)
-                       for s in meanings(w, synonyms))
-                or any(coverage([w], "", synonyms, titles=h) > 0 for h in headings)
-                or same_head(w, text, meanings(w, synonyms)))
+    found = sum(1 for w in words if held(w, text, headings=headings, synonyms=synonyms,
+                                         kinds=kinds, terms=terms))
     return found / len(words)
+
+
+def clause_holding(words: Sequence[str], text: str, *, own: str, headings: Sequence[str],
+                   synonyms: Mapping[str, Iterable[str]], kinds: Sequence[str],
+                   terms: str = "") -> Holding:
+    """``clause_share`` and where the words are (``Holding``): ``own`` is the clause's own
+    text, without its headings and sub-clauses."""
+    share = clause_share(words, text, headings=headings, synonyms=synonyms, kinds=kinds,
+                         terms=terms)
+    if not words:
+        return Holding(share)
+    titles = " ".join(headings)
+
+    def all_held(where: str, heads: Sequence[str], meaning: Mapping[str, Iterable[str]]) -> bool:
+        return all(held(w, where, headings=heads, synonyms=meaning, kinds=kinds, terms=terms)
+                   for w in words)
+
+    titled = 2 if all_held(titles, headings, {}) else int(all_held(titles, headings, synonyms))
+    return Holding(share, titled, all_held(f"{titles} {own}", headings, synonyms),
+                   all_held(own, (), {}))
+
+
+def joined(words: Sequence[str], question: str) -> list[str]:
+    """The question's words, a word closing a contract's name joined to the next when the
+    question writes them together and the two are one word with 合同 in its place (协议期限,
+    合約期限 as jieba cuts 合同期限, a word of its own; not 合同解除, two words)."""
+    out: list[str] = []
+    for word in words:
+        if (out and out[-1] in _DESIGNATOR_WORDS and out[-1] + word in question
+                and len(cut_words("合同" + word)) == 1):
+            out[-1] += word
+        else:
+            out.append(word)
+    return out
+
+
+def held(word: str, text: str, *, headings: Sequence[str],
+         synonyms: Mapping[str, Iterable[str]], kinds: Sequence[str], terms: str = "") -> bool:
+    """Whether a clause holds ``word`` (see the module's docstring), in any of its ``forms``."""
+    titles = " ".join(headings)
+    return any(
+        said(w, text, kinds) or in_kind(w, text, kinds, synonyms=synonyms)
+        or any(stands(s, text, titles=titles, kinds=kinds, terms=terms)
+               for s in meanings(w, synonyms))
+        or any(coverage([w], "", synonyms, titles=h) > 0 for h in headings)
+        or same_head(w, text, meanings(w, synonyms))
+        for w in forms(word))
+
+
+def forms(word: str) -> list[str]:
+    """``word`` and, when it begins with a word that closes a contract's name
+    (``scope.DESIGNATORS``: 合同, 协议书, 契约, 合约…), the same with each of the others in its
+    place: 合约期限 (合約期限 in Traditional) is 合同期限 and 协议期限, 合约 is 合同."""
+    head = next((d for d in _DESIGNATOR_WORDS if word.startswith(d)), "")
+    if not head:
+        return [word]
+    return [word, *(d + word[len(head):] for d in _DESIGNATOR_WORDS if d != head)]
+
+
+def said(word: str, text: str, kinds: Sequence[str]) -> bool:
+    """``word`` written in ``text``; one that begins with a word closing a contract's name
+    (合同期限, 协议期限) only where it is this contract's: first, or after glue of one character
+    (本, 的) or a noun of its own (劳动 of 劳动合同期限 in a 劳动合同), not another's
+    (技术转让协议期限)."""
+    if word not in text:
+        return False
+    head = next((d for d in _DESIGNATOR_WORDS if word.startswith(d)), "")
+    if not head or len(word) == len(head):
+        return True
+    at, before = 0, {0: ""}
+    for w in cut_words(text):
+        at += len(w)
+        before[at] = w
+    return any(m.start() in before and (len(before[m.start()]) < 2
+                                         or own_noun(before[m.start()], kinds))
+               for m in re.finditer(re.escape(word), text))
 
 
 def same_head(word: str, text: str, others: Sequence[str]) -> bool:
@@ -79,10 +177,15 @@ def meanings(word: str, synonyms: Mapping[str, Iterable[str]]) -> list[str]:
     return out
 
 
-def in_kind(word: str, text: str, kinds: Sequence[str]) -> bool:
-    """合同期限 said as the contract's kind word and the rest: 委托期限 in a 委托合同."""
-    rest = next((word[len(g):] for g in GENERIC if word.startswith(g)), "")
-    return len(rest) >= 2 and any(k + rest in text for k in kinds)
+def in_kind(word: str, text: str, kinds: Sequence[str], *,
+            synonyms: Mapping[str, Iterable[str]] | None = None) -> bool:
+    """合同期限 said as the contract's kind word and the rest, or a thesaurus word for the rest:
+    委托期限 in a 委托合同, 租赁期间 in a lease (``期限 = 期间``)."""
+    rest = next((word[len(g):] for g in _DESIGNATOR_WORDS if word.startswith(g)), "")
+    if len(rest) < 2:
+        return False
+    rests = [rest, *(synonyms or {}).get(rest, ())]
+    return any(k + r in text for k in kinds for r in rests)
 
 
 def stands(synonym: str, text: str, *, titles: str, kinds: Sequence[str],
@@ -112,6 +215,6 @@ def stands(synonym: str, text: str, *, titles: str, kinds: Sequence[str],
 
 
 def own_noun(noun: str, kinds: Sequence[str]) -> bool:
-    """合同, 协议 or a word of the contract's kind: a compound with it names the contract's own
-    thing (合同有效期, 租赁保证金)."""
-    return noun in GENERIC or any(noun in k for k in kinds)
+    """合同, 协议 (any word that closes a contract's name) or a word of the contract's kind: a
+    compound with it names the contract's own thing (合同有效期, 租赁保证金)."""
+    return noun in _DESIGNATOR_WORDS or any(noun in k for k in kinds)
