@@ -48,10 +48,11 @@ def compare_contracts(searcher: Searcher, question: str, *,
             hits.append(result.hits[0])
             continue
         held = [(hit, searcher.holding(scoped, hit)) for hit in result.hits]
-        found = [(hit, h) for hit, h in held
+        found = [(at, hit, h) for at, (hit, h) in enumerate(held)
                  if (on_topic and h.share >= 1.0) or (result.relevant and h.share > MIN_SHARE)]
-        hits.append(max(found, key=lambda f: f[1].order)[0]
-                    if found else None)
+        if found and found[0][0] > 0:  # below a first clause that does not count: named only
+            found = [f for f in found if f[2].titled]
+        hits.append(max(found, key=lambda f: f[2].order)[1] if found else None)
     titles = [i.title for i in infos]
     names = names_among([(i.collection, i.key) for i in infos])
     return Comparison(question, tuple(

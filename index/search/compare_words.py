@@ -23,6 +23,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
+from functools import lru_cache
 
 from ..store.tokenize import content_words, cut_words
 from ..text import normalize_text
@@ -31,6 +32,9 @@ from .scope import DESIGNATORS
 
 _DESIGNATOR_WORDS = tuple(DESIGNATORS.split("|"))  # longest first: 合同书 before 合同
 _BRACKETS = re.compile(r"[（(【\[][^）)】\]]*[）)】\]]")
+_LABEL = re.compile(r"\s*([^\s，。；、:：︰,;]{2,12})\s*[:：︰]")
+_GLUE = frozenset("本该此其的")  # what may stand between a word and the contract it is said of
+_WHEN = r"[之以]?[后前内]"  # what makes a mention a time (终止后, 工作时间内)
 _KIND_END = re.compile(rf"(?:{DESIGNATORS})$")
 
 
@@ -48,22 +52,27 @@ def kind_words(title: str) -> tuple[str, ...]:
 class Holding:
     """How a clause holds a question's words, as /compare chooses among a contract's clauses:
     ``share`` of them anywhere in it (text, headings, sub-clauses); ``titled`` 2 when its
-    headings hold every one as the question or the contract writes it (协议期限 for 合同期限,
-    租赁期限 in a lease), 1 when some only through the thesaurus (租赁期间), 0 when not all;
-    ``itself`` whether its own text and headings hold them all (not its sub-clauses alone);
-    ``own`` whether its own text says them all as written. A clause whose headings say what
-    it is about beats one that mentions the words in passing (保密义务在本协议终止或解除后仍然有效
-    under 保密); a clause beats a parent holding them through it; one that says them itself
-    beats a sibling under the same heading."""
+    headings (or the ``label`` its text opens with) hold every one as the question or the
+    contract writes it (协议期限 for 合同期限, 租赁期限 in a lease), 1 when some only through
+    the thesaurus (租赁期间), 0 when not all; ``named`` whether its own title or label holds
+    them all (交付 over a sibling under the chapter 交付与验收); ``itself`` whether its own
+    text and headings hold them all (not its sub-clauses alone); ``contract`` whether its own
+    text says each of them of the contract (``of_contract``: 解除合同, not 解除抵押); ``own``
+    whether its own text says them all as written. ``order`` ranks them in that order: a
+    clause whose headings say what it is about beats one that mentions the words in passing; a
+    clause beats a parent holding them through it; one that says them itself beats a sibling
+    under the same heading."""
 
     share: float
     titled: int = 0
+    named: bool = False
     itself: bool = False
+    contract: bool = False
     own: bool = False
 
     @property
-    def order(self) -> tuple[float, int, bool, bool]:
-        return self.share, self.titled, self.itself, self.own
+    def order(self) -> tuple[float, int, bool, bool, bool, bool]:
+        return self.share, self.titled, self.named, self.itself, self.contract, self.own
 
 
 def clause_share(words: Sequence[str], text: str, *, headings: Sequence[str],
@@ -72,31 +81,91 @@ def clause_share(words: Sequence[str], text: str, *, headings: Sequence[str],
     """Share of ``words`` a clause holds: ``text`` is what it is searched by (headings, its
     text, its sub-clauses), ``headings`` the titles above and of it, ``kinds`` its contract's
     ``kind_words``, ``terms`` all its contract's headings (where it names its own terms)."""
-    if not words:
-        return 0.0
-    found = sum(1 for w in words if held(w, text, headings=headings, synonyms=synonyms,
-                                         kinds=kinds, terms=terms))
-    return found / len(words)
+    return clause_holding(words, text, own="", headings=headings, synonyms=synonyms,
+                          kinds=kinds, terms=terms).share
 
 
 def clause_holding(words: Sequence[str], text: str, *, own: str, headings: Sequence[str],
                    synonyms: Mapping[str, Iterable[str]], kinds: Sequence[str],
-                   terms: str = "") -> Holding:
+                   terms: str = "", title: str = "") -> Holding:
     """``clause_share`` and where the words are (``Holding``): ``own`` is the clause's own
-    text, without its headings and sub-clauses."""
-    share = clause_share(words, text, headings=headings, synonyms=synonyms, kinds=kinds,
-                         terms=terms)
+    text, without its headings and sub-clauses, ``title`` its own heading (also the last of
+    ``headings``). A clause with headings (or a ``label``) that
+    do not hold a word does not hold it by a mention in passing, as a time (协议终止后,
+    正常工作时间内: ``in_passing``)."""
     if not words:
-        return Holding(share)
-    titles = " ".join(headings)
+        return Holding(0.0)
+    name = label(own)
+    heads = [*headings, name] if name else list(headings)
+    titles = " ".join(heads)
 
-    def all_held(where: str, heads: Sequence[str], meaning: Mapping[str, Iterable[str]]) -> bool:
-        return all(held(w, where, headings=heads, synonyms=meaning, kinds=kinds, terms=terms)
-                   for w in words)
+    def has(word: str, where: str, *, meaning: Mapping[str, Iterable[str]] = synonyms,
+            within: Sequence[str] = (), body: bool = True) -> bool:
+        if body and heads:
+            where = in_passing(word, where, synonyms=meaning, kinds=kinds)
+        return held(word, where, headings=within, synonyms=meaning, kinds=kinds, terms=terms)
 
-    titled = 2 if all_held(titles, headings, {}) else int(all_held(titles, headings, synonyms))
-    return Holding(share, titled, all_held(f"{titles} {own}", headings, synonyms),
-                   all_held(own, (), {}))
+    titled = [has(w, titles, within=heads, body=False) for w in words]
+    found = sum(1 for w, t in zip(words, titled, strict=True)
+                if t or has(w, text, within=headings))
+    if not found:
+        return Holding(0.0)
+    direct = all(has(w, titles, meaning={}, within=heads, body=False) for w in words)
+    mine = [t for t in (title, name) if t]
+    return Holding(found / len(words), 2 if direct else int(all(titled)),
+                   bool(mine) and all(has(w, " ".join(mine), within=mine, body=False)
+                                      for w in words),
+                   all(t or has(w, own) for w, t in zip(words, titled, strict=True)),
+                   all(of_contract(w, own, synonyms=synonyms, kinds=kinds) for w in words),
+                   all(has(w, own, meaning={}) for w in words))
+
+
+def of_contract(word: str, text: str, *, synonyms: Mapping[str, Iterable[str]],
+                kinds: Sequence[str]) -> bool:
+    """Whether ``text`` says ``word`` (or a thesaurus word for it) of the contract: in one
+    word with 合同, 协议… (解除合同) or next to one, or to a noun of the contract's kind, with
+    at most 本, 该, 此, 其 or 的 between (解除本合同, 合同的解除, 交付该房屋 in a 房屋租赁合同;
+    not 解除抵押, 交付租金)."""
+    said_as = {w for f in forms(word) for w in (f, *meanings(f, synonyms))}
+    words = _words(text)
+
+    def ours(at: int, step: int) -> bool:
+        if 0 <= at < len(words) and words[at] in _GLUE:
+            at += step
+        return 0 <= at < len(words) and (any(d in words[at] for d in _DESIGNATOR_WORDS) or (
+            len(words[at]) > 1 and own_noun(words[at], kinds)))
+
+    return any(any(s in w for s in said_as) and (
+        any(d in w for d in _DESIGNATOR_WORDS) or ours(i - 1, -1) or ours(i + 1, 1))
+        for i, w in enumerate(words))
+
+
+def in_passing(word: str, text: str, *, synonyms: Mapping[str, Iterable[str]],
+               kinds: Sequence[str]) -> str:
+    """``text`` without the mentions of ``word`` (its forms, thesaurus words and compounds
+    with the contract's kind word) as a time: right before 后, 前, 时, 内 (之后, 以前…), 期间
+    (本协议终止后, 在正常工作时间内; not 试用期期间的工资, the wage of a probation)."""
+    said_as = {w for f in forms(word) for w in (f, *meanings(f, synonyms))}
+    rest = next((word[len(g):] for g in _DESIGNATOR_WORDS if word.startswith(g)), "")
+    if rest:
+        said_as.update(k + r for k in kinds for r in (rest, *synonyms.get(rest, ())))
+    for w in sorted(said_as, key=len, reverse=True):
+        text = re.sub(rf"{re.escape(w)}(?={_WHEN})", "\u3000" * len(w), text)
+    return text
+
+
+@lru_cache(maxsize=4096)
+def _words(text: str) -> tuple[str, ...]:
+    """jieba's plain cut of ``text``, kept: one comparison reads each clause's text for many
+    words and rules."""
+    return tuple(cut_words(text))
+
+
+def label(text: str) -> str:
+    """The words a clause's text opens with as its own heading, before a colon (租赁期间︰共…个月,
+    协议书展延与终止：…), or ""."""
+    match = _LABEL.match(text)
+    return match.group(1) if match else ""
 
 
 def joined(words: Sequence[str], question: str) -> list[str]:
@@ -106,7 +175,7 @@ def joined(words: Sequence[str], question: str) -> list[str]:
     out: list[str] = []
     for word in words:
         if (out and out[-1] in _DESIGNATOR_WORDS and out[-1] + word in question
-                and len(cut_words("合同" + word)) == 1):
+                and len(_words("合同" + word)) == 1):
             out[-1] += word
         else:
             out.append(word)
@@ -147,7 +216,7 @@ def said(word: str, text: str, kinds: Sequence[str]) -> bool:
     if not head or len(word) == len(head):
         return True
     at, before = 0, {0: ""}
-    for w in cut_words(text):
+    for w in _words(text):
         at += len(w)
         before[at] = w
     return any(m.start() in before and (len(before[m.start()]) < 2
@@ -162,7 +231,7 @@ def same_head(word: str, text: str, others: Sequence[str]) -> bool:
     if len(word) != 2 or not others or any(
             len(o) != 2 or o[-1] != word[-1] for o in others) or word[-1] not in text:
         return False
-    return any(len(w) == 2 and w[-1] == word[-1] for w in cut_words(text))
+    return any(len(w) == 2 and w[-1] == word[-1] for w in _words(text))
 
 
 def meanings(word: str, synonyms: Mapping[str, Iterable[str]]) -> list[str]:
@@ -180,12 +249,13 @@ def meanings(word: str, synonyms: Mapping[str, Iterable[str]]) -> list[str]:
 def in_kind(word: str, text: str, kinds: Sequence[str], *,
             synonyms: Mapping[str, Iterable[str]] | None = None) -> bool:
     """合同期限 said as the contract's kind word and the rest, or a thesaurus word for the rest:
-    委托期限 in a 委托合同, 租赁期间 in a lease (``期限 = 期间``)."""
+    委托期限 in a 委托合同, 租赁期间 in a lease (``期限 = 期间``), 本合约期间 in any."""
     rest = next((word[len(g):] for g in _DESIGNATOR_WORDS if word.startswith(g)), "")
     if len(rest) < 2:
         return False
     rests = [rest, *(synonyms or {}).get(rest, ())]
-    return any(k + r in text for k in kinds for r in rests)
+    return any(k + r in text for k in kinds for r in rests) or any(
+        said(d + r, text, kinds) for d in _DESIGNATOR_WORDS for r in rests[1:])
 
 
 def stands(synonym: str, text: str, *, titles: str, kinds: Sequence[str],
@@ -200,7 +270,7 @@ def stands(synonym: str, text: str, *, titles: str, kinds: Sequence[str],
         return False
     starts, ends, before = set(), set(), {}  # word bounds; the word ending at each bound
     at = 0
-    for word in cut_words(where):
+    for word in _words(where):
         starts.add(at)
         at += len(word)
         ends.add(at)

@@ -57,6 +57,7 @@ class Searcher:
         self._gen: LoadedGeneration = generation or load_generation(
             self.index_dir, encoder.name, fingerprint=fingerprint_of(encoder))
         self._reach = Reach(self._gen)
+        self._terms: dict[str, str] = {}  # each contract's headings, as ``holding`` reads them
 
     @classmethod
     def open(cls, index_dir: Path, encoder: str, config: SearchConfig | None = None, *,
@@ -289,12 +290,15 @@ class Searcher:
         if chapter := hit.clause.chapter_title:
             headings.append(normalize_text(chapter))
         key = hit.clause.contract
-        terms = " ".join(normalize_text(gen.clauses[i].title or "")
-                         for i in np.flatnonzero(gen.mask(frozenset({key}))))
+        if (terms := self._terms.get(key)) is None:  # once per contract: its headings
+            terms = self._terms[key] = " ".join(
+                normalize_text(gen.clauses[i].title or "")
+                for i in np.flatnonzero(gen.mask(frozenset({key}))))
         return clause_holding(joined(self._asked(sig), sig.query.text), gen.search_text[top],
                               own=normalize_text(hit.clause.text), headings=headings[::-1],
                               synonyms=self.thesaurus.entries,
-                              kinds=kind_words(gen.titles.get(key, "")), terms=terms)
+                              kinds=kind_words(gen.titles.get(key, "")), terms=terms,
+                              title=normalize_text(hit.clause.title or ""))
 
     def _asked(self, sig: Signals) -> list[str]:
         words = [w for w in sig.query.words if len(w) > 1] or list(sig.query.words)
