@@ -90,9 +90,8 @@ def clause_holding(words: Sequence[str], text: str, *, own: str, headings: Seque
                    terms: str = "", title: str = "") -> Holding:
     """``clause_share`` and where the words are (``Holding``): ``own`` is the clause's own
     text, without its headings and sub-clauses, ``title`` its own heading (also the last of
-    ``headings``). A clause with headings (or a ``label``) that
-    do not hold a word does not hold it by a mention in passing, as a time (协议终止后,
-    正常工作时间内: ``in_passing``)."""
+    ``headings``). A clause with headings (or a ``label``) that do not hold a word does not
+    hold it by a mention in passing, as a time (协议终止后, 正常工作时间内: ``in_passing``)."""
     if not words:
         return Holding(0.0)
     name = label(own)
@@ -143,8 +142,8 @@ def of_contract(word: str, text: str, *, synonyms: Mapping[str, Iterable[str]],
 def in_passing(word: str, text: str, *, synonyms: Mapping[str, Iterable[str]],
                kinds: Sequence[str]) -> str:
     """``text`` without the mentions of ``word`` (its forms, thesaurus words and compounds
-    with the contract's kind word) as a time: right before 后, 前, 时, 内 (之后, 以前…), 期间
-    (本协议终止后, 在正常工作时间内; not 试用期期间的工资, the wage of a probation)."""
+    with the contract's kind word) as a time: right before 后, 前 or 内 (之后, 以前, 以内…):
+    本协议终止后, 在正常工作时间内; not 试用期期间的工资, the wage of a probation."""
     said_as = {w for f in forms(word) for w in (f, *meanings(f, synonyms))}
     rest = next((word[len(g):] for g in _DESIGNATOR_WORDS if word.startswith(g)), "")
     if rest:
