@@ -1,14 +1,18 @@
 """One question asked of every contract in scope: each contract's best clause, or none.
 
 Each row starts from what the question gets when asked of that contract alone (its scoped
-search), so a comparison quotes the clause /use and ``ask --contract`` would. Since a scoped
-search always has a closest clause, a row counts as found only when that clause (with its titles
-and sub-clauses) also holds most of the question's content words (``compare_words``: directly,
-as two words written apart in one heading, 合同期限 in 合同性质与期限, in the contract's own
-kind word, 委托期限 in a 委托合同, or through the thesaurus, 押金 as 保证金 but not as the
-质量保证金 a contract names in its headings), or is the clause the question cites by number
-(第十一条); otherwise the contract has no clause on it (未约定 in the
-bot). Whether the question is about contracts at all (not 天气如何) is judged once, over all the
+search): its first ``CANDIDATES`` clauses. Since a scoped search always has a closest clause,
+a clause counts only when it (with its titles and sub-clauses) also holds most of the
+question's content words (``compare_words``: directly, as two words written apart in one
+heading, 合同期限 in 合同性质与期限, in the contract's own kind word, 委托期限 in a 委托合同, or
+through the thesaurus, 押金 as 保证金 but not as the 质量保证金 a contract names in its
+headings), or is the clause the question cites by number (第十一条); otherwise the contract
+has no clause on it (未约定 in the bot). Of the clauses that count, the row quotes the one
+holding most of the words, then one whose headings name them (协议期限 over a clause that
+mentions 维护服务期限), then one holding them itself (not through its sub-clauses), then one
+saying them as written, then the first (``compare_words.Holding``): /use and ``ask
+--contract`` quote the same clause unless a heading says better what a clause is about.
+Whether the question is about contracts at all (not 天气如何) is judged once, over all the
 compared contracts: a contract that says it in a few words (租房押金：…元) has a weak vector
 match of its own, which alone would call the row 未约定 although its clause holds the words.
 """
@@ -21,6 +25,7 @@ from .reach import Collections
 from .searcher import Searcher
 
 MIN_SHARE = 0.5  # a found clause holds more than this share of the question's content words
+CANDIDATES = 8  # the clauses of a contract's scoped search a row is chosen among
 
 
 def compare_contracts(searcher: Searcher, question: str, *,
@@ -38,11 +43,16 @@ def compare_contracts(searcher: Searcher, question: str, *,
     hits: list[Hit | None] = []
     for info in infos:
         scoped = searcher.scoped(asked, info.key)
-        result = searcher.rank(scoped, 1)
-        share = searcher.share(scoped, result.hits[0]) if result.hits else 0.0
-        found = bool(result.hits) and (result.cited or (on_topic and share >= 1.0)
-                                       or (result.relevant and share > MIN_SHARE))
-        hits.append(result.hits[0] if found else None)
+        result = searcher.rank(scoped, 1 if asked.cited is not None else CANDIDATES)
+        if result.cited:
+            hits.append(result.hits[0])
+            continue
+        held = [(hit, searcher.holding(scoped, hit)) for hit in result.hits]
+        found = [(at, hit, h) for at, (hit, h) in enumerate(held)
+                 if (on_topic and h.share >= 1.0) or (result.relevant and h.share > MIN_SHARE)]
+        if found and found[0][0] > 0:  # below a first clause that does not count: named only
+            found = [f for f in found if f[2].titled]
+        hits.append(max(found, key=lambda f: f[2].order)[1] if found else None)
     titles = [i.title for i in infos]
     names = names_among([(i.collection, i.key) for i in infos])
     return Comparison(question, tuple(

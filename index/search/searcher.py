@@ -19,7 +19,7 @@ from ..models import Clause, ContractInfo, Hit, SearchResult
 from ..store import current_generation, named_generation, read_manifest, require_generation
 from ..store.encoders import Encoder, fingerprint_of, load_encoder
 from ..text import normalize_text
-from .compare_words import clause_share, kind_words
+from .compare_words import Holding, clause_holding, joined, kind_words
 from .config import SearchConfig
 from .generation import (
     NO_GENERATION,
@@ -57,6 +57,7 @@ class Searcher:
         self._gen: LoadedGeneration = generation or load_generation(
             self.index_dir, encoder.name, fingerprint=fingerprint_of(encoder))
         self._reach = Reach(self._gen)
+        self._terms: dict[str, str] = {}  # each contract's headings, as ``holding`` reads them
 
     @classmethod
     def open(cls, index_dir: Path, encoder: str, config: SearchConfig | None = None, *,
@@ -270,9 +271,14 @@ class Searcher:
         ``compare_words.clause_share`` counts them (合同期限 under 合同性质与期限, as 委托期限 in a
         委托合同; 押金 as 保证金 but not as 质量保证金): whether a contract has a clause on a
         topic, where relevance reads the text alone."""
+        return self.holding(sig, hit).share
+
+    def holding(self, sig: Signals, hit: Hit) -> Holding:
+        """``share`` and whether ``hit``'s headings or its own text hold the words
+        (``compare_words.Holding``): which of a contract's clauses /compare quotes."""
         top = self._reach.position(hit.clause)
         if top is None:
-            return 0.0
+            return Holding(0.0)
         gen = self._gen
         headings: list[str] = []
         at, seen = top, set()
@@ -284,11 +290,15 @@ class Searcher:
         if chapter := hit.clause.chapter_title:
             headings.append(normalize_text(chapter))
         key = hit.clause.contract
-        terms = " ".join(normalize_text(gen.clauses[i].title or "")
-                         for i in np.flatnonzero(gen.mask(frozenset({key}))))
-        return clause_share(self._asked(sig), gen.search_text[top], headings=headings[::-1],
-                            synonyms=self.thesaurus.entries,
-                            kinds=kind_words(gen.titles.get(key, "")), terms=terms)
+        if (terms := self._terms.get(key)) is None:  # once per contract: its headings
+            terms = self._terms[key] = " ".join(
+                normalize_text(gen.clauses[i].title or "")
+                for i in np.flatnonzero(gen.mask(frozenset({key}))))
+        return clause_holding(joined(self._asked(sig), sig.query.text), gen.search_text[top],
+                              own=normalize_text(hit.clause.text), headings=headings[::-1],
+                              synonyms=self.thesaurus.entries,
+                              kinds=kind_words(gen.titles.get(key, "")), terms=terms,
+                              title=normalize_text(hit.clause.title or ""))
 
     def _asked(self, sig: Signals) -> list[str]:
         words = [w for w in sig.query.words if len(w) > 1] or list(sig.query.words)
