@@ -28,7 +28,7 @@ _CITED_ARTICLE = re.compile(
     rf"第\s*(\d+|{CN_NUM})\s*条(?:\s*第?\s*\(\s*(\d+|{CN_NUM})\s*\)|\s*第\s*(\d+|{CN_NUM})\s*[项款])?")
 _CONTINUES = re.compile(rf"\d|{CN_NUM}")  # 附件十一 is not a part of 附件十
 # A chapter or an annex a question cites (第七章讲什么, 附件八里保修期多长), on normalised text.
-_CITED_CHAPTER = re.compile(
+CITED_CHAPTER = re.compile(
     rf"第\s*(?:\d+|{CN_NUM})\s*(?:章|部分|篇)|附件\s*(?:\d+|{CN_NUM})(?!\d|{CN_NUM})")
 # One cited clause: the forms its number may take, the most precise first.
 Citation = tuple[frozenset[str], ...]
@@ -95,7 +95,7 @@ def cited_chapters(question: str) -> tuple[tuple[str, frozenset[str]], ...]:
     """The chapters and annexes ``question`` cites (第七章, 附件八), each as written and as the
     labels it may name (``chapter_forms``)."""
     text = normalize_text(question)
-    found = ((m.group(0), chapter_forms(m.group(0))) for m in _CITED_CHAPTER.finditer(text))
+    found = ((m.group(0), chapter_forms(m.group(0))) for m in CITED_CHAPTER.finditer(text))
     return tuple((written, forms) for written, forms in found if forms)
 
 
