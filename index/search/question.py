@@ -38,6 +38,8 @@ _CHAPTERS_ONLY = re.compile(
     r"\s*(?:请问|请|麻烦)?(?:看看|看一下|查一下|显示|列出)?\s*(?P<name>.{0,40}?)\s*"
     rf"(?:的|里|中|里面)?\s*(?:{_CHAPTER})(?:\s*(?:和|与|及|以及|、|,)\s*(?:{_CHAPTER}))*"
     rf"\s*{_ABOUT}\s*[?？。!！.]*")
+# 这份合同, 本合同: the contract in scope (a chat's /use one), named by no word of its own
+_THIS_CONTRACT = re.compile(r"(?:这个|这份|那份|该|本|此)?(?:合同|协议|契约|合约)书?")
 
 
 @dataclass(frozen=True)
@@ -90,12 +92,14 @@ def parse_query(
 
 def chapters_only(question: str) -> str | None:
     """What a normalised question writes before the chapters it cites when it asks for them
-    and nothing else ('' for 第三章讲什么, 劳动合同 for 劳动合同第三章, 《…》 for 《…》第二部分的
-    内容): their clauses are then quoted in the document's order, as /clause 第三章 quotes
-    them, if that is a contract's name. None when it asks something of them (第三章里试用期
-    多长: its clauses by how well they answer)."""
+    and nothing else ('' for 第三章讲什么 and 这份合同的第三章, 劳动合同 for 劳动合同第三章,
+    《…》 for 《…》第二部分的内容): their clauses are then quoted in the document's order, as
+    /clause 第三章 quotes them, if that is a contract's name. None when it asks something of
+    them (第三章里试用期多长: its clauses by how well they answer)."""
     m = _CHAPTERS_ONLY.fullmatch(question)
-    return None if m is None else m.group("name")
+    if m is None:
+        return None
+    return "" if _THIS_CONTRACT.fullmatch(m.group("name")) else m.group("name")
 
 
 def question_intents(question: str) -> frozenset[str]:
