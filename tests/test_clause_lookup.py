@@ -39,6 +39,7 @@ WORKS = {
         ["1.1", "第二部分", "通用合同条款", "合同是指约束双方的文件。", "1"],
         ["2", "第二部分", "通用合同条款", "发包人应按约定支付工程款。"],
         ["第三部分 1", "第三部分", "专用合同条款", "专用条款优先于通用条款。"],
+        ["第三部分 1.1", "第三部分", "专用合同条款", "合同另指双方的补充协议。", "第三部分 1"],
     ],
 }
 
@@ -97,3 +98,16 @@ def test_a_part_is_a_chapter(searcher) -> None:
     res = searcher.search("第二部分讲什么", contract="works", top_k=3)
     assert sorted(h.clause.clause for h in res.hits[:2]) == ["1", "2"] and res.cited == 2
     assert searcher.search("第五部分讲什么", contract="works").uncited == ("第五部分",)
+
+
+def test_a_clause_number_after_a_part_is_that_parts_clause(searcher) -> None:
+    """第三部分 1.1 is the third part's 1.1 (its id carries the part), not the whole part and
+    the second part's 1.1; 1.1 alone, or after 第二部分, is the 1.1 without a prefix."""
+    from index.search.lookup import cited_chapters
+
+    assert cited_chapters("第三部分 1.1讲什么") == ()
+    for question, clause in (("第三部分 1.1讲什么", "第三部分 1.1"),
+                             ("第三部分1.1", "第三部分 1.1"),
+                             ("第二部分1.1讲什么", "1.1"), ("1.1讲什么", "1.1")):
+        res = searcher.search(question, contract="works", top_k=3)
+        assert (res.hits[0].clause.clause, res.cited) == (clause, 1), question

@@ -30,6 +30,8 @@ _CONTINUES = re.compile(rf"\d|{CN_NUM}")  # 附件十一 is not a part of 附件
 # A chapter or an annex a question cites (第七章讲什么, 附件八里保修期多长), on normalised text.
 CITED_CHAPTER = re.compile(
     rf"第\s*(?:\d+|{CN_NUM})\s*(?:章|部分|篇)|附件\s*(?:\d+|{CN_NUM})(?!\d|{CN_NUM})")
+# A part a clause number follows (第三部分 1.1): ids that repeat in a later part carry it.
+_PART_BEFORE = re.compile(rf"第\s*(?:\d+|{CN_NUM})\s*(?:部分|篇)\s*$")
 # One cited clause: the forms its number may take, the most precise first.
 Citation = tuple[frozenset[str], ...]
 _CITED_DOTTED = re.compile(  # then what follows a clause number in a question, not a unit
@@ -87,7 +89,11 @@ def cited_numbers(question: str) -> tuple[Citation, ...]:
         heads = {a for a in article if a.startswith("第")}
         precise = frozenset(f"{a}({i})" for a in heads for i in items)
         out.append((precise, frozenset(article)))
-    out.extend((frozenset({m.group(1)}),) for m in _CITED_DOTTED.finditer(text))
+    for m in _CITED_DOTTED.finditer(text):
+        part = _PART_BEFORE.search(text[:m.start()])  # 第三部分 1.1, else 1.1 (of part two)
+        precise = frozenset(normalize_number(f"{label} {m.group(1)}")
+                            for label in (chapter_forms(part.group(0)) if part else ()))
+        out.append((precise, frozenset({m.group(1)})) if precise else (frozenset({m.group(1)}),))
     return tuple(out)
 
 
@@ -95,8 +101,15 @@ def cited_chapters(question: str) -> tuple[tuple[str, frozenset[str]], ...]:
     """The chapters and annexes ``question`` cites (第七章, 附件八), each as written and as the
     labels it may name (``chapter_forms``)."""
     text = normalize_text(question)
-    found = ((m.group(0), chapter_forms(m.group(0))) for m in CITED_CHAPTER.finditer(text))
+    found = ((m.group(0), chapter_forms(m.group(0))) for m in CITED_CHAPTER.finditer(text)
+             if not _heads_a_number(text, m))
     return tuple((written, forms) for written, forms in found if forms)
+
+
+def _heads_a_number(text: str, cited: re.Match[str]) -> bool:
+    """Whether a cited part is the head of a clause number, 第三部分 1.1, not cited itself."""
+    after = cited.end() + len(text[cited.end():]) - len(text[cited.end():].lstrip())
+    return bool(_PART_BEFORE.search(cited.group(0)) and _CITED_DOTTED.match(text, after))
 
 
 def cited_chapter_clauses(gen: LoadedGeneration, chapters: Sequence[tuple[str, frozenset[str]]],
