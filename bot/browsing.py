@@ -235,8 +235,24 @@ async def cmd_clause(update: Update, context: Ctx) -> None:
         await reply(msg, missing)
         return
     result = SearchResult(question=number, hits=tuple(hits))
-    for html in render_answer(compose(result, script=script, child_chars=CLAUSE_CHILD_CHARS)):
+    answer = render_answer(compose(result, script=script, child_chars=CLAUSE_CHILD_CHARS))
+    if len(answer) > 1 and len(keys := {h.clause.contract for h in hits}) > 1:
+        answer = _which_contract(infos, keys, number, script)  # not a wall of messages
+    for html in answer:
         await reply(msg, html)
+
+
+def _which_contract(infos: list[ContractInfo], keys: set[str], number: str,
+                    script: Script) -> list[str]:
+    """The reply to /clause NUMBER without a contract when the contracts ``keys`` have that
+    number and their clauses fill more than one message: which they are (numbered as in
+    /contracts) and how to pick one."""
+    lines = [line for c, line in zip(infos, contract_lines(infos, script), strict=True)
+             if c.key in keys]
+    first = next(n for n, c in enumerate(infos, 1) if c.key in keys)
+    head = texts.say(texts.CLAUSE_SEVERAL, script, count=len(lines), number=escape(number),
+                     n=first)
+    return pack([head, *lines], sep="\n")
 
 
 async def cmd_compare(update: Update, context: Ctx) -> None:

@@ -47,10 +47,10 @@ def format_answer(result: SearchResult, *, closest: bool = False) -> str:
 
 def _cited_names(cited: tuple[str, ...]) -> str:
     """What a question cites that no contract in scope has, each named as what it is: clause
-    第99条, chapter 第九章, annex 附件八 (a chapter is not a clause)."""
+    第99条, chapter 第九章, part 第五部分, annex 附件八 (a chapter is not a clause)."""
     def kind(written: str) -> str:
-        return "chapter" if written.endswith("章") else "annex" if written.startswith("附件") \
-            else "clause"
+        return "chapter" if written.endswith("章") else "part" if written.endswith(
+            ("部分", "篇")) else "annex" if written.startswith("附件") else "clause"
     return ", ".join(f"{kind(c)} {c}" for c in cited)
 
 

@@ -68,6 +68,10 @@ USE_USAGE = "用法：/use 编号、代号或合同名称，例如 /use 1；/use
 USE_AMBIGUOUS = "有 {count} 份合同叫这个名字，请用编号或代号选择："
 CLAUSE_USAGE = "用法：/clause 条款号 [合同编号、代号或名称]，例如 /clause 7.2"
 CLAUSE_MISSING = "没有找到条款 {number}。"
+# /clause without a contract, of a number several contracts have, too long for one message
+CLAUSE_SEVERAL = ("{count} 份合同有 {number}，一条消息放不下。"
+                  "请在条款号后加上合同编号、代号或名称，例如 /clause {number} {n}；"
+                  "或先用 /use 选定合同：")
 SCOPE_NOTE = "本聊天只在《{title}》{source}中查找；/use all 取消。"
 SCOPE_NOTE_TOPIC = "本话题只在《{title}》{source}中查找；/use all 取消。"
 SCOPE_NOTE_GENERAL = "话题之外（General）只在《{title}》{source}中查找；/use all 取消。"

@@ -26,9 +26,27 @@ LICENCE = {
 }
 
 
+# A contract in parts, as the parse gives 建设工程施工合同（完整版）: 第一部分 is a clause heading
+# its articles, 第二部分 and 第三部分 chapters (the third's ids prefixed: 第三部分 1).
+WORKS = {
+    "key": "works",
+    "title": "建设工程施工合同",
+    "parties": {},
+    "clauses": [
+        ["第一部分", "第一部分", "合同协议书", "双方就下列事项达成协议："],
+        ["一", "第一部分", "合同协议书", "工程名称：办公楼。", "第一部分"],
+        ["1", "第二部分", "通用合同条款", "一般约定", None, "一般约定"],
+        ["1.1", "第二部分", "通用合同条款", "合同是指约束双方的文件。", "1"],
+        ["2", "第二部分", "通用合同条款", "发包人应按约定支付工程款。"],
+        ["第三部分 1", "第三部分", "专用合同条款", "专用条款优先于通用条款。"],
+        ["第三部分 1.1", "第三部分", "专用合同条款", "合同另指双方的补充协议。", "第三部分 1"],
+    ],
+}
+
+
 @pytest.fixture(scope="module")
 def searcher(tmp_path_factory):
-    idx = build_tiny_index(tmp_path_factory.mktemp("lookup"), MAINT, LEASE, LICENCE)
+    idx = build_tiny_index(tmp_path_factory.mktemp("lookup"), MAINT, LEASE, LICENCE, WORKS)
     return Searcher.open(idx, "use-multilingual")
 
 
@@ -66,3 +84,30 @@ def test_an_annex_is_not_the_start_of_a_longer_number(searcher) -> None:
     """附件十 is not 附件十一's first part: the licence has no 附件十."""
     assert numbers(searcher, "附件十", "licence") == []
     assert numbers(searcher, "附件十一", "licence") == ["licence#附件十一"]
+
+
+def test_a_part_is_a_chapter(searcher) -> None:
+    """/clause 第二部分 of 建设工程施工合同（完整版） said 没有找到: the parse makes its parts
+    chapters (第二部分 通用合同条款), as it does 第X章, and they are found as chapters are, by
+    either numeral; a 三 chapter (第三章) is no 第三部分."""
+    assert numbers(searcher, "第二部分", "works") == ["works#1", "works#2"]
+    assert numbers(searcher, "第 2 部分") == ["works#1", "works#2"]
+    assert numbers(searcher, "第一部分") == ["works#第一部分"]  # quoted with 一, its article
+    assert numbers(searcher, "第三部分") == ["works#第三部分 1"]
+    assert numbers(searcher, "第三部份") == ["works#第三部分 1"]  # 部份, as some write it
+    res = searcher.search("第二部分讲什么", contract="works", top_k=3)
+    assert sorted(h.clause.clause for h in res.hits[:2]) == ["1", "2"] and res.cited == 2
+    assert searcher.search("第五部分讲什么", contract="works").uncited == ("第五部分",)
+
+
+def test_a_clause_number_after_a_part_is_that_parts_clause(searcher) -> None:
+    """第三部分 1.1 is the third part's 1.1 (its id carries the part), not the whole part and
+    the second part's 1.1; 1.1 alone, or after 第二部分, is the 1.1 without a prefix."""
+    from index.search.lookup import cited_chapters
+
+    assert cited_chapters("第三部分 1.1讲什么") == ()
+    for question, clause in (("第三部分 1.1讲什么", "第三部分 1.1"),
+                             ("第三部分1.1", "第三部分 1.1"),
+                             ("第二部分1.1讲什么", "1.1"), ("1.1讲什么", "1.1")):
+        res = searcher.search(question, contract="works", top_k=3)
+        assert (res.hits[0].clause.clause, res.cited) == (clause, 1), question

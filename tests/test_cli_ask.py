@@ -98,6 +98,9 @@ def test_ask_names_a_missing_chapter_or_annex_as_such(index_dir, capsys) -> None
     assert main(["ask", "第99条和附件九十讲什么", "--index", str(index_dir)]) == 0
     assert capsys.readouterr().out.splitlines()[0] == (
         "No clause 第99条, annex 附件九十 in scope. No clause in the index answers this question.")
+    assert main(["ask", "第五部分讲什么", "--index", str(index_dir)]) == 0  # a part, 第X部分
+    assert capsys.readouterr().out.splitlines()[0] == (
+        "No part 第五部分 in scope. No clause in the index answers this question.")
 
 
 def test_ask_closest_of_an_empty_index_prints_no_closest_line(tmp_path, capsys) -> None:

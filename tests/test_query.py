@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import pytest
+
 from index.search.lookup import clause_number_forms
 from index.search.party_roles import clause_actor, clause_obligor, condition_subject
 from index.search.question import asked_role, parse_query
@@ -186,6 +188,23 @@ def test_the_forms_a_clause_chapter_or_annex_number_may_take() -> None:
     assert clause_number_forms("附件1") == {"附件1", "附件一"}
     assert chapter_forms("第3章") == {"第三章", "第3章", "三"}
     assert chapter_forms("附件2") == {"附件二", "附件2"}
+
+
+@pytest.mark.parametrize(("question", "name"), [
+    ("第三章", ""), ("第三章讲什么", ""), ("劳动合同第三章", "劳动合同"),
+    ("《劳动合同》第三章的内容", "《劳动合同》"), ("劳動合同的第三章講了什麼？", "劳动合同"),
+    ("第3章写了什么", ""), ("第三章有哪些条款", ""), ("委托合同第三章怎么规定的", "委托合同"),
+    ("第二部分讲什么", ""), ("附件二写了什么", ""), ("第三章和第五章", ""),
+    ("请问完整版第二部分说了啥", "完整版"), ("这份合同的第三章", ""), ("合同第三章讲什么", ""),
+    ("第三章里试用期多长", None), ("第三章违约金", None), ("附件八里保修期多长", None),
+    ("第三章和第2.1条", None), ("第三条讲什么", None), ("第七章质量保证", None),
+])
+def test_a_question_asking_for_chapters_and_nothing_else(question, name) -> None:
+    """What comes before the chapters a question asks for and nothing else (the Searcher
+    checks it names contracts), None when it asks something of them."""
+    from index.search.question import chapters_only
+
+    assert chapters_only(normalize_text(question)) == name
 
 
 def test_digits_inside_a_longer_number_cite_no_clause() -> None:

@@ -209,3 +209,21 @@ def test_pick_hits_drops_bare_headings_folds_copies_and_spreads() -> None:
     assert pick_hits(fused, ALL, f, other, contract_of, 3, per_contract=1) == [
         (1, []), (3, []), (2, [])]
     assert pick_hits(fused, ALL, f, other, contract_of, 3) == [(1, []), (2, []), (3, [])]
+
+
+def test_cited_clauses_lift_in_index_order_when_asked_and_lead_the_spread() -> None:
+    """A question asking for a chapter and nothing else (劳动合同第三章) quotes its clauses in
+    the document's order, whatever their scores; and cited clauses come before every other
+    clause even when one contract has more of them than ``per_contract``: the third clause of
+    a's chapter went after b's best uncited clause."""
+    fused = np.array([0.1, 0.9, 0.5, 0.7])
+    cited = np.array([True, True, True, False])
+    lifted = lift_cited(fused, ALL, cited, in_order=True)
+    assert list(np.argsort(-lifted, kind="stable")) == [0, 1, 2, 3]
+    assert lift_cited(fused, ALL, cited).tolist() == pytest.approx([1.9, 2.7, 2.3, 0.7])
+    contract_of = np.array(["a", "a", "a", "b"], dtype=object)
+    other = np.array([0, 1, 2, 3])
+    assert pick_hits(lifted, ALL, features(), other, contract_of, 4, per_contract=2,
+                     cited=cited) == [(0, []), (1, []), (2, []), (3, [])]
+    assert pick_hits(lifted, ALL, features(), other, contract_of, 4, per_contract=2) == [
+        (0, []), (1, []), (3, []), (2, [])]  # uncited, the spread holds

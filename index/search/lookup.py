@@ -17,8 +17,10 @@ from .generation import LoadedGeneration
 from .reach import Collections, Reach
 
 _NUMBER_RE = re.compile(rf"第?([\d.]+|{CN_NUM})([条款章节])?")
-# A chapter as users name it: 第三章 (a 一、 chapter's 三 too) or an annex, 附件一 or 附件1.
-_CHAPTER_RE = re.compile(rf"\s*(?:第\s*(\d+|{CN_NUM})\s*章|附件\s*(\d+|{CN_NUM}))\s*")
+# A chapter as users name it: 第三章 (a 一、 chapter's 三 too), a part, 第二部分 (or 第二篇),
+# which the parse makes a chapter as it does 第X章, or an annex, 附件一 or 附件1.
+_CHAPTER_RE = re.compile(
+    rf"\s*(?:第\s*(\d+|{CN_NUM})\s*(章|部分|篇)|附件\s*(\d+|{CN_NUM}))\s*")
 _ANNEX_RE = re.compile(rf"\s*附件\s*(\d+|{CN_NUM})(.*)")  # on text with its spaces: 附件2 1
 # A clause a question cites (on normalised text): 第十一条 or 第3条, with an optional item
 # (第五条第二项, 第五条(二)); or a dotted number, 7.2 or 4.3.1, not an amount (0.3%, 7.5万, 1.5倍).
@@ -26,7 +28,10 @@ _CITED_ARTICLE = re.compile(
     rf"第\s*(\d+|{CN_NUM})\s*条(?:\s*第?\s*\(\s*(\d+|{CN_NUM})\s*\)|\s*第\s*(\d+|{CN_NUM})\s*[项款])?")
 _CONTINUES = re.compile(rf"\d|{CN_NUM}")  # 附件十一 is not a part of 附件十
 # A chapter or an annex a question cites (第七章讲什么, 附件八里保修期多长), on normalised text.
-_CITED_CHAPTER = re.compile(rf"第\s*(?:\d+|{CN_NUM})\s*章|附件\s*(?:\d+|{CN_NUM})(?!\d|{CN_NUM})")
+CITED_CHAPTER = re.compile(
+    rf"第\s*(?:\d+|{CN_NUM})\s*(?:章|部分|篇)|附件\s*(?:\d+|{CN_NUM})(?!\d|{CN_NUM})")
+# A part a clause number follows (第三部分 1.1): ids that repeat in a later part carry it.
+_PART_BEFORE = re.compile(rf"第\s*(?:\d+|{CN_NUM})\s*(?:部分|篇)\s*$")
 # One cited clause: the forms its number may take, the most precise first.
 Citation = tuple[frozenset[str], ...]
 _CITED_DOTTED = re.compile(  # then what follows a clause number in a question, not a unit
@@ -56,14 +61,16 @@ def clause_number_forms(number: str) -> set[str]:
 
 
 def chapter_forms(number: str) -> frozenset[str]:
-    """The chapter labels ``number`` may name (第三章 -> 第三章, 第3章, 三; 附件1 -> 附件一,
-    附件1); empty when it names no chapter."""
+    """The chapter labels ``number`` may name (第三章 -> 第三章, 第3章, 三; 第2部分 -> 第二部分,
+    第2部分; 附件1 -> 附件一, 附件1); empty when it names no chapter."""
     m = _CHAPTER_RE.fullmatch(normalize_text(number))
-    value = cn_to_int(m.group(1) or m.group(2)) if m else None
+    value = cn_to_int(m.group(1) or m.group(3)) if m else None
     if m is None or value is None:
         return frozenset()
-    if m.group(2):
+    if m.group(3):
         return frozenset({f"附件{int_to_cn(value)}", f"附件{value}"})
+    if (unit := m.group(2)) != "章":  # a part: no 一、 chapter is one
+        return frozenset({f"第{int_to_cn(value)}{unit}", f"第{value}{unit}"})
     return frozenset({f"第{int_to_cn(value)}章", f"第{value}章", int_to_cn(value)})
 
 
@@ -82,7 +89,11 @@ def cited_numbers(question: str) -> tuple[Citation, ...]:
         heads = {a for a in article if a.startswith("第")}
         precise = frozenset(f"{a}({i})" for a in heads for i in items)
         out.append((precise, frozenset(article)))
-    out.extend((frozenset({m.group(1)}),) for m in _CITED_DOTTED.finditer(text))
+    for m in _CITED_DOTTED.finditer(text):
+        part = _PART_BEFORE.search(text[:m.start()])  # 第三部分 1.1, else 1.1 (of part two)
+        precise = frozenset(normalize_number(f"{label} {m.group(1)}")
+                            for label in (chapter_forms(part.group(0)) if part else ()))
+        out.append((precise, frozenset({m.group(1)})) if precise else (frozenset({m.group(1)}),))
     return tuple(out)
 
 
@@ -90,8 +101,15 @@ def cited_chapters(question: str) -> tuple[tuple[str, frozenset[str]], ...]:
     """The chapters and annexes ``question`` cites (第七章, 附件八), each as written and as the
     labels it may name (``chapter_forms``)."""
     text = normalize_text(question)
-    found = ((m.group(0), chapter_forms(m.group(0))) for m in _CITED_CHAPTER.finditer(text))
+    found = ((m.group(0), chapter_forms(m.group(0))) for m in CITED_CHAPTER.finditer(text)
+             if not _heads_a_number(text, m))
     return tuple((written, forms) for written, forms in found if forms)
+
+
+def _heads_a_number(text: str, cited: re.Match[str]) -> bool:
+    """Whether a cited part is the head of a clause number, 第三部分 1.1, not cited itself."""
+    after = cited.end() + len(text[cited.end():]) - len(text[cited.end():].lstrip())
+    return bool(_PART_BEFORE.search(cited.group(0)) and _CITED_DOTTED.match(text, after))
 
 
 def cited_chapter_clauses(gen: LoadedGeneration, chapters: Sequence[tuple[str, frozenset[str]]],

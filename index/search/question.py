@@ -15,7 +15,7 @@ from ..roles import PARTIES
 from ..store.characters import character_tokens
 from ..store.tokenize import TokenMode, content_words, tokenize
 from ..text import HAN, normalize_text
-from .lookup import Citation, cited_chapters, cited_numbers
+from .lookup import CITED_CHAPTER, Citation, cited_chapters, cited_numbers
 from .thesaurus import Thesaurus
 
 _WORD_RE = re.compile(rf"[\w{HAN}]")  # a letter, digit or Chinese character
@@ -26,6 +26,20 @@ _LIST_Q = re.compile(r"包括|包含|哪些|哪几|有什么|什么内容|内容
 # (谁) and duration (多久) intents were tried too and dropped: their learned weights were zero
 # (docs/retrieval.md).
 _INTENTS = {"definition": _DEFINITION_Q, "list": _LIST_Q}
+# A question that asks for chapters and nothing beyond them (on normalised text): perhaps a
+# name before them (劳动合同, 《…》, 完整版: Searcher checks that it names contracts), the
+# chapters (第三章和第五章), and words that only ask what they say (讲什么, 写了什么, 的内容).
+_CHAPTER = CITED_CHAPTER.pattern
+_ABOUT = (r"(?:的|里|中|里面)?(?:都|主要|具体)?(?:怎么|如何|怎样)?"
+          r"(?:讲|说|写|规定|约定|是|有|包括|包含)?"
+          r"(?:了|的|些)?(?:什么|啥|哪些)?(?:内容|条款|条文|规定|全文)?(?:是什么|有哪些|有什么|是啥)?"
+          r"(?:呢|吗|啊|呀)?")
+_CHAPTERS_ONLY = re.compile(
+    r"\s*(?:请问|请|麻烦)?(?:看看|看一下|查一下|显示|列出)?\s*(?P<name>.{0,40}?)\s*"
+    rf"(?:的|里|中|里面)?\s*(?:{_CHAPTER})(?:\s*(?:和|与|及|以及|、|,)\s*(?:{_CHAPTER}))*"
+    rf"\s*{_ABOUT}\s*[?？。!！.]*")
+# 这份合同, 本合同: the contract in scope (a chat's /use one), named by no word of its own
+_THIS_CONTRACT = re.compile(r"(?:这个|这份|那份|该|本|此)?(?:合同|协议|契约|合约)书?")
 
 
 @dataclass(frozen=True)
@@ -74,6 +88,18 @@ def parse_query(
         cited=cited_numbers(text),
         chapters=cited_chapters(text),
     )
+
+
+def chapters_only(question: str) -> str | None:
+    """What a normalised question writes before the chapters it cites when it asks for them
+    and nothing else ('' for 第三章讲什么 and 这份合同的第三章, 劳动合同 for 劳动合同第三章,
+    《…》 for 《…》第二部分的内容): their clauses are then quoted in the document's order, as
+    /clause 第三章 quotes them, if that is a contract's name. None when it asks something of
+    them (第三章里试用期多长: its clauses by how well they answer)."""
+    m = _CHAPTERS_ONLY.fullmatch(question)
+    if m is None:
+        return None
+    return "" if _THIS_CONTRACT.fullmatch(m.group("name")) else m.group("name")
 
 
 def question_intents(question: str) -> frozenset[str]:

@@ -93,12 +93,17 @@ def adjust_for_structure(fused: np.ndarray, mask: np.ndarray, features: ClauseFe
     return out
 
 
-def lift_cited(fused: np.ndarray, mask: np.ndarray, cited: np.ndarray) -> np.ndarray:
+def lift_cited(fused: np.ndarray, mask: np.ndarray, cited: np.ndarray, *,
+               in_order: bool = False) -> np.ndarray:
     """Scores with the clauses a question cites by number (第十一条是什么) above every other
-    clause in scope, in their own order: the user named the answer."""
+    clause in scope, in their own order: the user named the answer; ``in_order``, in index
+    order (the document's), for a question that asks for chapters and nothing else."""
     out = fused.astype(np.float64)
     lifted = cited & mask
-    if lifted.any():
+    if lifted.any() and in_order:
+        at = np.flatnonzero(lifted)
+        out[at] = float(out[mask].max()) + 1.0 + np.arange(len(at), 0, -1) / len(at)
+    elif lifted.any():
         out[lifted] += float(out[mask].max() - out[mask].min()) + 1.0
     return out
 
@@ -178,14 +183,18 @@ def pick_hits(fused: np.ndarray, mask: np.ndarray, features: ClauseFeatures,
     best first, bare headings dropped for their sub-clauses (judged among the best
     ``top_k + extra``, the rest filling in for merged copies) unless ``cited`` (then their
     sub-clauses go), the same text in several files folded into one hit, and with
-    ``per_contract`` > 0 at most that many of one contract before the others' best."""
+    ``per_contract`` > 0 at most that many of one contract before the others' best; the
+    ``cited`` clauses lead all the same (spread among themselves)."""
     want = max(top_k, 0)
     ranked = top_positions(fused, mask, 2 * want + extra)
     head = want + extra
     kept = without_bare_headings(ranked[:head], features, cited) + without_bare_headings(
         ranked[head:], features, cited)
     merged = merge_same_text(kept, same_text, contract_of)
-    return spread_over_contracts(merged, contract_of, per_contract)[:want]
+    named = [m for m in merged if cited is not None and cited[m[0]]]
+    rest = [m for m in merged if cited is None or not cited[m[0]]]
+    return (spread_over_contracts(named, contract_of, per_contract)
+            + spread_over_contracts(rest, contract_of, per_contract))[:want]
 
 
 def coverage(words: Sequence[str], text: str, synonyms: Mapping[str, Iterable[str]], *,

@@ -29,7 +29,7 @@ from .generation import (
     load_generation,
 )
 from .lookup import cited_chapter_clauses, cited_clauses, contract_infos, numbered_clauses
-from .question import ParsedQuery, check_question, parse_query, question_intents
+from .question import ParsedQuery, chapters_only, check_question, parse_query, question_intents
 from .ranking import adjust_for_structure, coverage, fuse, lift_cited, pick_hits
 from .reach import Collections, Reach
 from .scope import (
@@ -178,6 +178,8 @@ class Searcher:
         if not scopes and not contract and not preferred and (
                 kind := unknown_kind(question, titles)):
             raise UnknownContractError(kind)
+        named = chapters_only(pq.text)  # 劳动合同第三章: the chapter, in the document's order
+        in_order = named is not None and (not named or bool(detect_scopes(named, titles)))
         if (asked := without_named(question, scopes, titles)) != question:
             pq = parse_query(asked, thesaurus=self.thesaurus, mode=gen.tokenizer)
         empty = np.zeros(len(gen.clauses), dtype=np.float32)
@@ -196,7 +198,7 @@ class Searcher:
             titles_expansion=gen.titles_lexical.scores(pq.expansion) if pq.expansion else empty,
             characters=gen.chars_lexical.scores(pq.chars),
             dense=dense, vector=vector,
-            cited=cited, uncited=uncited,
+            cited=cited, uncited=uncited, in_order=in_order,
         )
 
     def scoped(self, sig: Signals, contract: str) -> Signals:
@@ -246,7 +248,7 @@ class Searcher:
         fused = adjust_for_structure(fused, sig.mask, gen.features, cfg, role=sig.query.role,
                                      intents=sig.intents)
         if sig.cited is not None:
-            fused = lift_cited(fused, sig.mask, sig.cited)
+            fused = lift_cited(fused, sig.mask, sig.cited, in_order=sig.in_order)
         merged = pick_hits(fused, sig.mask, gen.features, gen.same_text, gen.contract_of, top_k,
                            per_contract=cfg.per_contract if len(sig.scopes) != 1 else 0,
                            cited=sig.cited)
@@ -257,7 +259,7 @@ class Searcher:
         parties = {h.clause.contract: dict(gen.contracts[h.clause.contract].parties)
                    for h in hits if h.clause.contract in gen.contracts}
         evidence = self._evidence(sig, merged[0][0]) if merged else (0.0, 0.0)
-        cited = 0  # the cited clauses lead (lift_cited), unless one contract has too many
+        cited = 0  # the cited clauses lead (lift_cited, pick_hits)
         while sig.cited is not None and cited < len(merged) and sig.cited[merged[cited][0]]:
             cited += 1
         return SearchResult(question=sig.question, hits=hits, scope=sig.scope, scopes=scopes,

@@ -35,6 +35,7 @@ class Signals:
     vector: np.ndarray  # its unit vector (narrowing it to a contract needs no new encoding)
     cited: np.ndarray | None = None  # bool: the clauses it cites by number (第十一条, 7.2)
     uncited: tuple[str, ...] = ()  # the numbers it cites that no clause in scope has
+    in_order: bool = False  # it asks for chapters and nothing else: cited in document order
 
     @property
     def scope(self) -> str | None:
