@@ -21,6 +21,7 @@ from test_cli_serve_traps import bot_api
 from bot.state import BotState
 from index import ModelChangedError, Searcher, store
 from index.build import build_index
+from index.search import searcher as searcher_module
 from index.store.model_files import encoder_identity, model_fingerprint
 
 
@@ -59,7 +60,8 @@ def test_the_fingerprint_follows_the_weights_not_the_file_times(minilm: Path,
 
 
 def test_a_model_replaced_in_place_is_embedded_again(minilm: Path, shared: Path,
-                                                     tmp_path: Path) -> None:
+                                                     tmp_path: Path,
+                                                     monkeypatch: pytest.MonkeyPatch) -> None:
     lib, idx, model = tmp_path / "lib", tmp_path / "idx", tmp_path / "model"
     lib.mkdir()
     shutil.copy(shared / "contracts" / "cs-upgrade.txt", lib)
@@ -82,6 +84,14 @@ def test_a_model_replaced_in_place_is_embedded_again(minilm: Path, shared: Path,
     assert again.returncode == 0 and ", 0 texts embedded" in again.stdout  # the same model
 
     _retrained(model)
+
+    def unloaded(name: str) -> None:
+        raise AssertionError(f"{name} loaded: the changed files are seen before the model loads")
+
+    with monkeypatch.context() as patched:  # said at once, not after torch and the model load
+        patched.setattr(searcher_module, "load_encoder", unloaded)
+        with pytest.raises(ModelChangedError):
+            Searcher.open(idx, str(model))
     asked = cli("ask", "乙方响应时间是多少")
     assert asked.returncode == 1 and asked.stdout == ""
     refused = (f"contractbot: the files of the model '{model}' changed since the index at "

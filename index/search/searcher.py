@@ -17,7 +17,7 @@ import numpy as np
 from ..errors import AmbiguousContractError, QueryError, UnknownContractError
 from ..models import Clause, ContractInfo, Hit, SearchResult
 from ..store import current_generation, named_generation, read_manifest, require_generation
-from ..store.encoders import Encoder, fingerprint_of, load_encoder
+from ..store.encoders import Encoder, files_fingerprint, fingerprint_of, load_encoder
 from ..text import normalize_text
 from .compare_words import Holding, clause_holding, joined, kind_words
 from .config import SearchConfig
@@ -25,6 +25,7 @@ from .generation import (
     NO_GENERATION,
     LoadedGeneration,
     check_encoder,
+    check_model_files,
     empty_generation,
     load_generation,
 )
@@ -64,7 +65,8 @@ class Searcher:
              missing_ok: bool = False) -> Searcher:
         """Open the live generation of ``index_dir`` for the encoder called ``encoder``.
 
-        EncoderMismatchError (before loading the model) when the index was built with another.
+        EncoderMismatchError (before loading the model) when the index was built with another,
+        ModelChangedError (before loading it too) when it was built from other files of it.
         With ``missing_ok``, a folder with no index yet (not a damaged one: that is still
         IndexDamagedError) gives a searcher of no contract, which ``refreshed`` replaces with
         the first build's.
@@ -75,6 +77,8 @@ class Searcher:
                        generation=empty_generation(model.name, model.dim))
         manifest = read_manifest(require_generation(Path(index_dir)))
         check_encoder(Path(index_dir), manifest.encoder, encoder)
+        if fingerprint := files_fingerprint(encoder):  # its files changed: say so before loading
+            check_model_files(Path(index_dir), manifest, fingerprint)
         return cls(Path(index_dir), load_encoder(encoder), config)
 
     @property

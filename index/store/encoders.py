@@ -213,6 +213,16 @@ def identity_of(encoder: Encoder) -> str:
     return encoder_identity(encoder.name, fingerprint_of(encoder))
 
 
+def files_fingerprint(name: str) -> str:
+    """The fingerprint of the files of the model called ``name``, read without loading it
+    ('' for a built-in encoder or a model not found): an index built from other files can be
+    refused before torch and the model load, in a second rather than many."""
+    if is_builtin(name):
+        return ""
+    folder = _model_folder(name)
+    return model_fingerprint(folder) if folder is not None else ""
+
+
 def _model_folder(name: str) -> Path | None:
     """The folder a sentence-transformers model called ``name`` is loaded from: the folder
     itself, or its snapshot in the Hugging Face cache (nothing is downloaded); None when
