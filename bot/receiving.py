@@ -213,7 +213,8 @@ async def _receive(msg: Message, state: BotState, name: str, root: Path,
     here = collection_of(target, [state.settings.sources_dir])
     if (copy := await asyncio.to_thread(indexed_copy, staged, target,
                                         index_dir=state.settings.index_dir,
-                                        collection=here)) is not None:
+                                        collection=here,
+                                        rules_file=state.settings.rules_file)) is not None:
         await asyncio.to_thread(discard, staged)  # nothing to read, move or rebuild
         await reply(msg, _copy_text(copy, target, script))
         return

@@ -27,6 +27,7 @@ from .build import (
     not_a_source,
     read_contracts,
     redone_after_upgrade,
+    source_hash,
     source_names,
 )
 from .errors import (
@@ -221,6 +222,7 @@ __all__ = [
     "redone_after_upgrade",
     "remembered_sources",
     "shown_source",
+    "source_hash",
     "source_names",
     "to_script",
     "to_simplified",

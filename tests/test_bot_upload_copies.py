@@ -151,3 +151,30 @@ async def test_a_copy_sent_by_a_traditional_admin_names_its_contract_in_traditio
         said = api.sent()[-1]["text"]
     assert said == ("副本.txt 與已收錄的 purchase.txt（《設備採購合同》）內容完全相同，"
                     "沒有重複收錄。")
+
+
+async def test_the_file_edited_on_the_server_and_sent_is_no_copy_of_what_the_index_holds(
+        tmp_path: Path) -> None:
+    """purchase.txt edited on the server and not rebuilt, then sent as edited: it was told
+    已收录……内容没有变化，索引未重建 (the file beside it has those bytes) while the index still
+    answered from the old text. Unchanged is what the index holds (its manifest's hash) and the
+    file on disk alike: the index's text sent while the disk holds another is asked 替换 too
+    (the next build would index the disk's)."""
+    from test_uploads import _clause_one, _press
+
+    async with real_bot(tmp_path) as api:
+        (tmp_path / "src" / "purchase.txt").write_text(NEW, encoding="utf-8")
+        _upload(api, "E1", "purchase.txt", NEW.encode(), 1)
+        await api.settled()
+        asked = api.sent()[-1]
+        said = (await _press(api, texts.BUTTON_REPLACE, 3))[-1]["text"]
+        # and the other way round: the index's text sent back while the disk holds another
+        (tmp_path / "src" / "purchase.txt").write_text(CONTRACT, encoding="utf-8")
+        _upload(api, "E2", "purchase.txt", NEW.encode(), 4)
+        await api.settled()
+        again = api.sent()[-1]
+    assert asked["text"] == texts.UPLOAD_CONFIRM.format(
+        existing="purchase.txt", name="purchase.txt", title="设备采购合同（修订）", clauses=2)
+    assert said.startswith(texts.UPLOAD_OK.format(title="设备采购合同（修订）", clauses=2))
+    assert _clause_one(tmp_path) == "乙方应于合同签订后五日内交货。"
+    assert again["text"].startswith("已有同名合同：purchase.txt。") and again.get("reply_markup")
