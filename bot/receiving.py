@@ -175,7 +175,7 @@ async def _take_upload(update: Update, context: Ctx, raw_name: str, size: int | 
     name, refusal = upload_name(raw_name)
     refusal = refusal or upload_refusal(name, size)
     if refusal is not None:
-        await reply(msg, escape(to_script(refusal, script)))
+        await reply(msg, escape(texts.in_script(refusal, script)))
         return
     root = upload_folder(state.settings.sources_dir, collection)
     if root is None:

@@ -87,4 +87,4 @@ async def test_a_photo_or_file_that_addresses_the_bot_in_a_group_gets_the_hint(
     assert sent[2] == sent[3] == ("我只能回答文字问题，看不到图片和文件里的内容。"
                                   "请用 /ask 加文字提问，例如：/ask 乙方响应时间是多少")
     # the caption's script
-    assert sent[1].startswith("我只能回答文字問題，看不到圖片和文件裡的內容。")
+    assert sent[1].startswith("我只能回答文字問題，看不到圖片和檔案裡的內容。")

@@ -88,7 +88,7 @@ async def test_a_renamed_upload_is_told_its_name_and_use_finds_it_by_either(
         api.push("message", message(ADMIN, "/use a:b", message_id=2))
         await api.settled()
         used = api.sent()[-1]["text"]
-    assert told[0] == "已收到，正在收錄……\n文件名中有不能用於文件的字符，已存為 a_b.txt。"
+    assert told[0] == "已收到，正在收錄……\n檔名中有不能用於檔案的字元，已存為 a_b.txt。"
     assert told[-1] == "已收錄《房屋租賃合同》，共 3 條。"
     assert (tmp_path / "src" / "a_b.txt").read_text("utf-8") == OTHER
     assert used == texts.USE_SET.format(title="房屋租赁合同", source="")
