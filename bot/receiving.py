@@ -17,6 +17,7 @@ from telegram.error import BadRequest
 
 from index import (
     DEFAULT_COLLECTION,
+    IMAGE_SUFFIXES,
     SOURCE_SUFFIXES,
     TEXT_SUFFIXES,
     Script,
@@ -86,6 +87,19 @@ def upload_refusal(name: str, size: int | None) -> str | None:
     if size is not None and size > MAX_UPLOAD:
         return texts.UPLOAD_TOO_BIG
     return None
+
+
+def group_media_hint(update: Update, context: Ctx) -> str:
+    """What a file or photo sent to the bot in a group is told: an admin's contract file (PDF,
+    DOCX, text) that contracts are taken in private; anything else (a photo or an image file
+    is more likely a question about a clause) that questions are asked in words."""
+    msg = update.effective_message
+    doc = msg.document if msg is not None else None
+    suffix = Path(doc.file_name or "").suffix.lower() if doc is not None else ""
+    if suffix in SOURCE_SUFFIXES - IMAGE_SUFFIXES \
+            and is_admin(context.bot_data.settings, sender_id(update)):
+        return texts.UPLOAD_IN_PRIVATE
+    return texts.NOT_TEXT_GROUP
 
 
 async def on_document(update: Update, context: Ctx) -> None:

@@ -86,6 +86,7 @@ from .models import (
     shown_source,
 )
 from .parse import (
+    IMAGE_SUFFIXES,
     SOURCE_SUFFIXES,
     TEXT_SUFFIXES,
     check_rules_file,
@@ -128,6 +129,7 @@ __all__ = [
     "DEFAULT_ENCODER",
     "EMPTY_FOLDER",
     "HAN",
+    "IMAGE_SUFFIXES",
     "MAX_BINARY_BYTES",
     "MAX_CLAUSE_CHARS",
     "MAX_PAGES",
