@@ -1,5 +1,5 @@
 """Receiving contracts: a document, a photo or an album of photos an admin sends in private,
-named and checked, downloaded aside and read there, then put in place (``admin``), or held
+named and checked, downloaded aside and read there, then put in place (``placing``), or held
 for the admin's yes when it would replace a contract."""
 
 from __future__ import annotations
@@ -32,8 +32,8 @@ from index import (
 
 from . import texts
 from .access import is_admin
-from .admin import put_in_place
 from .filenames import renamed, upload_name
+from .placing import put_in_place
 from .reasons import reason_words
 from .replies import asker_script, hide_paths, is_private, reply, sender_id, within_rate
 from .state import BotState, Ctx
