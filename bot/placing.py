@@ -46,7 +46,8 @@ async def on_upload_button(update: Update, context: Ctx) -> None:
     if upload is None:
         await reply(query.message, texts.say(texts.UPLOAD_EXPIRED, script))
     elif action == "yes":
-        await put_in_place(query.message, state, upload.staged, upload.target, script=script)
+        await put_in_place(query.message, state, upload.staged, upload.target, script=script,
+                           confirmed=True)
     else:
         await asyncio.to_thread(discard, upload.staged)
         await reply(query.message,
@@ -54,14 +55,20 @@ async def on_upload_button(update: Update, context: Ctx) -> None:
 
 
 async def put_in_place(msg: Message, state: BotState, staged: Path, target: Path, *,
-                       script: Script = "simplified") -> None:
+                       script: Script = "simplified", confirmed: bool = False) -> None:
     """Move a read upload into place (keeping what it replaces), index it, and reply; if the
-    build cannot index it after all, everything is put back as it was."""
+    build cannot index it after all, everything is put back as it was. Unless the admin
+    ``confirmed`` a replacement, a file of its name put in place since it was read (another
+    upload's) is never replaced: the admin is told to send it again (then it asks)."""
     settings = state.settings
     async with state.uploads.lock:
         replaced = await asyncio.to_thread(
             to_replace, target, sources=target.parent, index_dir=settings.index_dir,
             collection=collection_of(target, [settings.sources_dir]))
+        if replaced and not confirmed:
+            await asyncio.to_thread(discard, staged)
+            await reply(msg, texts.say(texts.UPLOAD_NAME_TAKEN, script, name=escape(target.name)))
+            return
         try:
             done = await asyncio.to_thread(install, staged, target, replaced,
                                            sources=settings.sources_dir)
