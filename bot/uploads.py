@@ -126,7 +126,7 @@ def indexed_copy(staged: Path, target: Path, *, index_dir: Path, collection: str
         indexed = index_status(index_dir).sources
     except ContractbotError:  # no index yet
         return None
-    digest = source_hash(staged, rules_file)
+    digest = source_hash(staged, rules_file=rules_file)
     size = staged.stat().st_size
     here = os.path.realpath(target)
     mine = sorted((e for e in indexed if e.collection == collection and e.hash == digest),

@@ -77,7 +77,7 @@ def _salt(rules_file: Path | None) -> bytes:
     return f"parse {PARSE_VERSION}\0".encode() + rules
 
 
-def source_hash(path: Path, rules_file: Path | None = None) -> str:
+def source_hash(path: Path, *, rules_file: Path | None = None) -> str:
     """The hash a build with the standard parser (and ``rules_file``) records for the file at
     ``path`` in its manifest: equal to an entry's, the index holds what that file holds."""
     return file_hash(path, _salt(rules_file))
