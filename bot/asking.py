@@ -17,6 +17,7 @@ from .access import ChatAccess, chat_access, is_admin
 from .browsing import scope_note
 from .compose import compose
 from .edits import send_answer
+from .receiving import group_media_hint
 from .render import render_answer
 from .replies import (
     asker_script,
@@ -242,13 +243,13 @@ async def on_other(update: Update, context: Ctx) -> None:
 
 async def on_group_media(update: Update, context: Ctx) -> None:
     """A photo, file, sticker … in a group that addresses the bot (its caption mentions it, or
-    it replies to the bot): say that questions are asked in words; other media stay unheard."""
+    it replies to the bot): ``group_media_hint``; other media stay unheard."""
     msg = update.effective_message
     if msg is None or addressed_text(msg, context.bot.username, context.bot.id) is None:
         return
     if await guard(update, context) is not None:
-        await reply(msg, texts.say(texts.NOT_TEXT_GROUP, asker_script(update, context,
-                                                                      msg.caption)))
+        await reply(msg, texts.say(group_media_hint(update, context),
+                                   asker_script(update, context, msg.caption)))
 
 
 async def on_unknown_command(update: Update, context: Ctx) -> None:

@@ -110,11 +110,10 @@ def reason_words(reason: str, script: Script) -> str:
     """``reason`` (or a note) from index/ in the words of a chat, in ``script``; one we do
     not know in English, as it is."""
     words = WORDS.get(reason)
-    if words is None:
-        for pattern, chinese in _patterns():
-            if (found := pattern.fullmatch(reason)) is not None:
-                words = chinese.format(*found.groups())
-                break
-        else:
-            return reason
-    return to_script(words, script)
+    if words is not None:
+        return texts.in_script(words, script)
+    for pattern, chinese in _patterns():
+        if (found := pattern.fullmatch(reason)) is not None:  # values: their script only
+            return texts.in_script(chinese, script).format(
+                *(to_script(value, script) for value in found.groups()))
+    return reason

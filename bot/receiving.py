@@ -1,5 +1,5 @@
 """Receiving contracts: a document, a photo or an album of photos an admin sends in private,
-named and checked, downloaded aside and read there, then put in place (``admin``), or held
+named and checked, downloaded aside and read there, then put in place (``placing``), or held
 for the admin's yes when it would replace a contract."""
 
 from __future__ import annotations
@@ -17,6 +17,7 @@ from telegram.error import BadRequest
 
 from index import (
     DEFAULT_COLLECTION,
+    IMAGE_SUFFIXES,
     SOURCE_SUFFIXES,
     TEXT_SUFFIXES,
     Script,
@@ -31,8 +32,8 @@ from index import (
 
 from . import texts
 from .access import is_admin
-from .admin import put_in_place
 from .filenames import renamed, upload_name
+from .placing import put_in_place
 from .reasons import reason_words
 from .replies import asker_script, hide_paths, is_private, reply, sender_id, within_rate
 from .state import BotState, Ctx
@@ -86,6 +87,19 @@ def upload_refusal(name: str, size: int | None) -> str | None:
     if size is not None and size > MAX_UPLOAD:
         return texts.UPLOAD_TOO_BIG
     return None
+
+
+def group_media_hint(update: Update, context: Ctx) -> str:
+    """What a file or photo sent to the bot in a group is told: an admin's contract file (PDF,
+    DOCX, text) that contracts are taken in private; anything else (a photo or an image file
+    is more likely a question about a clause) that questions are asked in words."""
+    msg = update.effective_message
+    doc = msg.document if msg is not None else None
+    suffix = Path(doc.file_name or "").suffix.lower() if doc is not None else ""
+    if suffix in SOURCE_SUFFIXES - IMAGE_SUFFIXES \
+            and is_admin(context.bot_data.settings, sender_id(update)):
+        return texts.UPLOAD_IN_PRIVATE
+    return texts.NOT_TEXT_GROUP
 
 
 async def on_document(update: Update, context: Ctx) -> None:
@@ -175,7 +189,7 @@ async def _take_upload(update: Update, context: Ctx, raw_name: str, size: int | 
     name, refusal = upload_name(raw_name)
     refusal = refusal or upload_refusal(name, size)
     if refusal is not None:
-        await reply(msg, escape(to_script(refusal, script)))
+        await reply(msg, escape(texts.in_script(refusal, script)))
         return
     root = upload_folder(state.settings.sources_dir, collection)
     if root is None:
@@ -213,7 +227,8 @@ async def _receive(msg: Message, state: BotState, name: str, root: Path,
     here = collection_of(target, [state.settings.sources_dir])
     if (copy := await asyncio.to_thread(indexed_copy, staged, target,
                                         index_dir=state.settings.index_dir,
-                                        collection=here)) is not None:
+                                        collection=here,
+                                        rules_file=state.settings.rules_file)) is not None:
         await asyncio.to_thread(discard, staged)  # nothing to read, move or rebuild
         await reply(msg, _copy_text(copy, target, script))
         return

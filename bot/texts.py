@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from index import Script, to_script
+import re
+
+from index import Script, to_script, to_traditional
 
 GREETING = "你好！我是合同问答机器人：用条款原文回答关于合同的问题，并注明章节和条款编号。\n"
 START = (
@@ -79,6 +81,8 @@ ASK_USAGE = "请在 /ask 后写上问题，例如 /ask 乙方响应时间是多�
 NOT_TEXT = "我只能回答文字问题。请直接用文字提问，例如：乙方响应时间是多少。/help 查看用法。"
 NOT_TEXT_GROUP = ("我只能回答文字问题，看不到图片和文件里的内容。请用 /ask 加文字提问，例如：/ask "
                   "乙方响应时间是多少")
+# an admin's contract file (PDF, DOCX, text) sent to the bot in a group: not taken there
+UPLOAD_IN_PRIVATE = "合同请在与我的私聊中发送才会收录，群组里发的文件不会收录。"
 UNKNOWN_COMMAND = "没有这个命令：{command}。/help 查看可用的命令。"
 MORE = "更多"
 CLOSEST = "仍然显示最接近的条款"  # under a refusal: the user may judge the closest clauses
@@ -198,6 +202,28 @@ def set_apart(name: str) -> str:
     return name if name.startswith("《") and name.endswith("》") else f"“{name}”"
 
 
+# The bot's own words for files and computers, as a Traditional (Taiwan) reader writes them:
+# OpenCC's s2tw changes characters, not terms (文件名 stays 文件名). Not for contract text or
+# names, which are quoted as written (a contract's 文件 are documents); s2twp, which changes
+# terms, is not used: it writes 來原始檔夾 for 来源文件夹 and 獲準 for 获准.
+TAIWAN_TERMS = {
+    "文件名": "檔名", "文件夾": "資料夾", "文本文件": "文字檔", "文件": "檔案", "文檔": "文件",
+    "字符": "字元", "服務器": "伺服器", "磁盤": "磁碟", "默認": "預設", "支持": "支援",
+    "鏈接": "連結", "程序": "程式", "內存": "記憶體", "創建": "建立", "保存": "儲存",
+    "設置": "設定", "反饋": "回饋", "信息": "資訊", "用戶": "使用者", "視頻": "影片",
+    "網絡": "網路", "演示文稿": "簡報", "字體": "字型", "打開": "開啟",
+}
+_TERMS = re.compile("|".join(sorted(map(re.escape, TAIWAN_TERMS), key=len, reverse=True)))
+
+
+def in_script(text: str, script: Script) -> str:
+    """The bot's own words ``text`` in ``script``: Traditional with Taiwan's terms (檔名,
+    字元, 伺服器; each replaced once, so 文檔 becomes 文件, not 檔案)."""
+    if script != "traditional":
+        return to_script(text, script)
+    return _TERMS.sub(lambda found: TAIWAN_TERMS[found[0]], to_traditional(text))
+
+
 def say(text: str, script: Script, **values: object) -> str:
     """``text`` in ``script`` with ``values`` filled in (values are not converted)."""
-    return to_script(text, script).format(**values)
+    return in_script(text, script).format(**values)

@@ -33,6 +33,7 @@ from index import (
     key_stem,
     private_dir,
     read_contracts,
+    source_hash,
 )
 
 STAGING = ".uploads"
@@ -114,18 +115,21 @@ def indexed_namesakes(target: Path, *, index_dir: Path, collection: str) -> list
             and e.collection == collection and Path(e.source).is_file()]
 
 
-def indexed_copy(staged: Path, target: Path, *, index_dir: Path,
-                 collection: str) -> SourceEntry | None:
-    """The indexed contract of ``collection`` whose file (still there) holds exactly the bytes
-    of ``staged``, the one at ``target`` first; None with no index or no such file. Only files
-    of its size are read."""
+def indexed_copy(staged: Path, target: Path, *, index_dir: Path, collection: str,
+                 rules_file: Path | None = None) -> SourceEntry | None:
+    """The indexed contract of ``collection`` that holds exactly the bytes of ``staged``, both
+    in the index (its manifest's hash, as a build with ``rules_file`` records it) and in its
+    file, still there (a file edited on the server since the last build holds other text than
+    the index, and the next build reads the file): the one at ``target`` first; None with no
+    index or no such contract. Only files of its size are read."""
     try:
         indexed = index_status(index_dir).sources
     except ContractbotError:  # no index yet
         return None
+    digest = source_hash(staged, rules_file=rules_file)
     size = staged.stat().st_size
     here = os.path.realpath(target)
-    mine = sorted((e for e in indexed if e.collection == collection),
+    mine = sorted((e for e in indexed if e.collection == collection and e.hash == digest),
                   key=lambda e: os.path.realpath(e.source) != here)
     for entry in mine:
         source = Path(entry.source)

@@ -27,6 +27,7 @@ from .build import (
     not_a_source,
     read_contracts,
     redone_after_upgrade,
+    source_hash,
     source_names,
 )
 from .errors import (
@@ -85,6 +86,7 @@ from .models import (
     shown_source,
 )
 from .parse import (
+    IMAGE_SUFFIXES,
     SOURCE_SUFFIXES,
     TEXT_SUFFIXES,
     check_rules_file,
@@ -129,6 +131,7 @@ __all__ = [
     "DEFAULT_ENCODER",
     "EMPTY_FOLDER",
     "HAN",
+    "IMAGE_SUFFIXES",
     "MAX_BINARY_BYTES",
     "MAX_CLAUSE_CHARS",
     "MAX_PAGES",
@@ -224,6 +227,7 @@ __all__ = [
     "redone_after_upgrade",
     "remembered_sources",
     "shown_source",
+    "source_hash",
     "source_names",
     "to_script",
     "to_simplified",

@@ -6,6 +6,7 @@ from pathlib import Path
 
 from .errors import EmptySourceError, NotAContractError, UnreadableSourceError
 from .ingest.clean import clean_text
+from .ingest.extract import IMAGE_SUFFIXES as IMAGE_SUFFIXES
 from .ingest.extract import SOURCE_SUFFIXES as SOURCE_SUFFIXES
 from .ingest.extract import TEXT_SUFFIXES as TEXT_SUFFIXES
 from .ingest.extract import extract_document, source_kind

@@ -154,11 +154,11 @@ def test_the_words_have_no_english_sentence_and_take_their_values() -> None:
     ("too slow to read (stopped after 60 s)", "读取太慢（60 秒后停止）", "讀取太慢（60 秒後停止）"),
     ("too large to read (it needed more than 2048 MB of memory)",
      "文件太复杂，无法读取（需要超过 2048 MB 内存）",
-     "文件太複雜，無法讀取（需要超過 2048 MB 內存）"),
+     "檔案太複雜，無法讀取（需要超過 2048 MB 記憶體）"),
     ("could not be parsed (ValueError: bad (nested) thing)", "读取时出错，无法解析这个文件",
-     "讀取時出錯，無法解析這個文件"),
+     "讀取時出錯，無法解析這個檔案"),
     ("file too large (10.5 MB, the limit is 10 MB)", "文件太大（10.5 MB，上限 10 MB）",
-     "文件太大（10.5 MB，上限 10 MB）"),
+     "檔案太大（10.5 MB，上限 10 MB）"),
     ("image too large (9000x9000 pixels, the limit is 50 megapixels)",
      "图片太大（9000×9000 像素，上限 50 百万像素）",
      "圖片太大（9000×9000 像素，上限 50 百萬像素）"),
@@ -166,7 +166,7 @@ def test_the_words_have_no_english_sentence_and_take_their_values() -> None:
      "TIFF, WEBP, BMP, GIF)",
      "不支持 '.xyz' 类型的文件，请发送 PDF、DOCX、文本文件或图片（PNG、JPEG、TIFF、WEBP、BMP、"
      "GIF）",
-     "不支持 '.xyz' 類型的文件，請發送 PDF、DOCX、文本文件或圖片（PNG、JPEG、TIFF、WEBP、BMP、"
+     "不支援 '.xyz' 類型的檔案，請發送 PDF、DOCX、文字檔或圖片（PNG、JPEG、TIFF、WEBP、BMP、"
      "GIF）"),
     ("clause 第一条 has 7,000 characters, more than 3,000: split into 3 parts",
      "条款 第一条 有 7,000 个字，超过 3,000 个，已分成 3 段",

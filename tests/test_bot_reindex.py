@@ -74,7 +74,7 @@ async def test_reindex_names_a_source_that_is_a_link_loop(tmp_path: Path) -> Non
     assert root.name == "src" and root.is_symlink()
     both = MissingSourceError(("/x/lib", "/x/src"), loops=("/x/src",))
     assert build_error_text(both, script="traditional") == (
-        "索引未更改：找不到合同來源 lib；合同來源 src 是指向自身的鏈接（循環），不是文件或文件夾。")
+        "索引未更改：找不到合同來源 lib；合同來源 src 是指向自身的連結（循環），不是檔案或資料夾。")
 
 
 async def test_reindex_that_would_empty_the_index_waits_for_replace(tmp_path: Path) -> None:
@@ -273,7 +273,7 @@ async def test_a_file_that_cannot_be_read_this_time_is_said_to_keep_its_version(
     (IndexWriteError("the index folder /srv/idx cannot be written (Permission denied)"), "zh",
      "重建失败，索引保持不变：服务器无法写入新的索引（磁盘可能已满，或没有写入权限）。"),
     (EncoderError("the encoder 'e5-small' failed in a worker (MemoryError)"), "zh-hant",
-     "重建失敗，索引保持不變。原因已記入機器人的日誌，請告知服務器管理員。"),
+     "重建失敗，索引保持不變。原因已記入機器人的日誌，請告知伺服器管理員。"),
 ])
 async def test_a_rebuild_the_server_cannot_do_is_said_in_chinese_and_logged(
         tmp_path: Path, monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture,

@@ -10,7 +10,9 @@ from typing import Any
 
 from bot_helpers import message
 from botapi_server import BOT_ID, BOT_USERNAME
-from test_bot_e2e import GROUP, PRIVATE, STRANGER, reply_id, running_bot
+from test_bot_e2e import ADMIN, GROUP, PRIVATE, STRANGER, reply_id, running_bot
+
+from bot import texts
 
 MENTION = [{"type": "mention", "offset": 0, "length": len(BOT_USERNAME) + 1}]
 
@@ -87,4 +89,38 @@ async def test_a_photo_or_file_that_addresses_the_bot_in_a_group_gets_the_hint(
     assert sent[2] == sent[3] == ("我只能回答文字问题，看不到图片和文件里的内容。"
                                   "请用 /ask 加文字提问，例如：/ask 乙方响应时间是多少")
     # the caption's script
-    assert sent[1].startswith("我只能回答文字問題，看不到圖片和文件裡的內容。")
+    assert sent[1].startswith("我只能回答文字問題，看不到圖片和檔案裡的內容。")
+
+
+async def test_an_admins_contract_file_in_a_group_is_told_where_uploads_are_taken(
+        tmp_path: Path) -> None:
+    """An admin sent 合同.pdf to the bot in the team's group and was told 我只能回答文字问题，
+    看不到图片和文件里的内容 (as if the bot could take no file at all): contracts are taken in the
+    admin's private chat only (README), and the admin is told so, in their script; a photo, an
+    image file, a file of a type not read and a teammate's file keep the hint; none is saved."""
+    photo = [{"file_id": "P1", "file_unique_id": "P1", "width": 800, "height": 600,
+              "file_size": 1000}]
+
+    def doc(name: str) -> dict[str, Any]:
+        return {"file_id": name, "file_unique_id": name, "file_name": name, "file_size": 10}
+
+    taiwan = {"id": ADMIN, "is_bot": False, "first_name": "A", "language_code": "zh-TW"}
+    summon: dict[str, Any] = {"caption": f"@{BOT_USERNAME}", "caption_entities": MENTION}
+    async with running_bot(tmp_path) as api:
+        sends: tuple[dict[str, Any], ...] = (
+                {"document": doc("合同.pdf")}, {"document": doc("lease.docx"), "from": taiwan},
+                {"document": doc("合同.txt"), "user_id": 9}, {"document": doc("截图.png")},
+                {"document": doc("合同.doc")}, {"photo": photo})
+        for number, sent in enumerate(sends, start=1):
+            who: dict[str, Any] = {} if {"from", "user_id"} & sent.keys() else {"user_id": ADMIN}
+            api.push("message", message(GROUP, None, message_id=number, **who, **summon, **sent))
+        await api.wait_for("sendMessage", 6)
+        await api.settled()
+        said = {reply_id(s): s["text"] for s in api.sent()}
+    hint = texts.NOT_TEXT_GROUP
+    assert said == {1: texts.UPLOAD_IN_PRIVATE,
+                    2: texts.say(texts.UPLOAD_IN_PRIVATE, "traditional"),
+                    3: hint, 4: hint, 5: hint, 6: hint}
+    assert "私聊" in said[1] and "私聊" in said[2]
+    assert api.sent("getFile") == []
+    assert sorted(p.name for p in (tmp_path / "src").iterdir()) == ["maint.txt", "upgrade.txt"]

@@ -14,6 +14,7 @@ from test_bot_e2e import ADMIN, FORUM, running_bot
 from test_bot_topics import in_topic
 
 from bot import texts
+from bot.reasons import WORDS
 from index import dominant_script, to_traditional
 
 TEAMMATE = 32  # a member of the support group who never asked the bot anything
@@ -59,7 +60,7 @@ async def test_a_teammate_pressing_under_a_traditional_answer_is_answered_in_tra
         await api.settled()
     toasts = [c["text"] for c in api.sent("answerCallbackQuery") if c.get("text")]
     # the second 更多 is told so in a toast (its page was on its way), not in the topic
-    assert toasts == ["已記錄，謝謝反饋。", "沒有更多結果了。"]
+    assert toasts == ["已記錄，謝謝回饋。", "沒有更多結果了。"]
     assert "沒有更多結果了。" not in [s["text"] for s in api.sent()]
     assert all(s["message_thread_id"] == 77 for s in api.sent())
     assert all(traditional(s["text"]) for s in api.sent())
@@ -91,3 +92,27 @@ def test_a_file_name_does_not_turn_the_script_of_a_reply() -> None:
     assert dominant_script(simplified) == "simplified"
     assert dominant_script(to_traditional(simplified)) == "traditional"
     assert dominant_script("押金 👍") is None
+
+
+# Mainland terms a Taiwan reader writes otherwise (檔名, 字元, 伺服器 …), in Traditional letters
+MAINLAND = ("文件名", "文件夾", "文本文件", "字符", "服務器", "磁盤", "默認", "支持", "鏈接",
+            "程序", "內存", "創建", "保存", "設置", "反饋", "信息", "用戶", "視頻", "網絡",
+            "演示文稿")
+
+
+def test_the_bots_own_words_use_the_terms_a_traditional_reader_expects() -> None:
+    """A renamed upload told a zh-TW admin 文件名中有不能用於文件的字符 (Mainland terms in
+    Traditional letters): every line the bot says, and every reason it gives, now reads as
+    Taiwan writes it."""
+    lines = [v for k, v in vars(texts).items() if k.isupper() and isinstance(v, str)]
+    said = {line: texts.in_script(line, "traditional") for line in [*lines, *WORDS.values()]}
+    assert {line: t for line, t in said.items() if any(m in t for m in MAINLAND)} == {}
+    assert texts.say(texts.UPLOAD_RENAMED, "traditional", name="a_b.txt") == (
+        "檔名中有不能用於檔案的字元，已存為 a_b.txt。")
+    assert texts.say(texts.UPLOAD_RENAMED, "simplified", name="a_b.txt") == (
+        "文件名中有不能用于文件的字符，已存为 a_b.txt。")
+    # a Word 文档 is a 文件 (a document) in Taiwan, not a 檔案: each term is replaced once
+    assert texts.in_script("这是 WPS 文档", "traditional") == "這是 WPS 文件"
+    # values (names, titles) are never changed: a contract's 文件 stays as written
+    assert texts.say(texts.UPLOAD_KEPT, "traditional", name="招标文件.pdf") == (
+        "已保留原檔案，招标文件.pdf 沒有收錄。")

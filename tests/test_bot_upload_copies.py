@@ -88,7 +88,7 @@ async def test_a_renamed_upload_is_told_its_name_and_use_finds_it_by_either(
         api.push("message", message(ADMIN, "/use a:b", message_id=2))
         await api.settled()
         used = api.sent()[-1]["text"]
-    assert told[0] == "已收到，正在收錄……\n文件名中有不能用於文件的字符，已存為 a_b.txt。"
+    assert told[0] == "已收到，正在收錄……\n檔名中有不能用於檔案的字元，已存為 a_b.txt。"
     assert told[-1] == "已收錄《房屋租賃合同》，共 3 條。"
     assert (tmp_path / "src" / "a_b.txt").read_text("utf-8") == OTHER
     assert used == texts.USE_SET.format(title="房屋租赁合同", source="")
@@ -151,3 +151,60 @@ async def test_a_copy_sent_by_a_traditional_admin_names_its_contract_in_traditio
         said = api.sent()[-1]["text"]
     assert said == ("副本.txt 與已收錄的 purchase.txt（《設備採購合同》）內容完全相同，"
                     "沒有重複收錄。")
+
+
+async def test_the_file_edited_on_the_server_and_sent_is_no_copy_of_what_the_index_holds(
+        tmp_path: Path) -> None:
+    """purchase.txt edited on the server and not rebuilt, then sent as edited: it was told
+    已收录……内容没有变化，索引未重建 (the file beside it has those bytes) while the index still
+    answered from the old text. Unchanged is what the index holds (its manifest's hash) and the
+    file on disk alike: the index's text sent while the disk holds another is asked 替换 too
+    (the next build would index the disk's)."""
+    from test_uploads import _clause_one, _press
+
+    async with real_bot(tmp_path) as api:
+        (tmp_path / "src" / "purchase.txt").write_text(NEW, encoding="utf-8")
+        _upload(api, "E1", "purchase.txt", NEW.encode(), 1)
+        await api.settled()
+        asked = api.sent()[-1]
+        said = (await _press(api, texts.BUTTON_REPLACE, 3))[-1]["text"]
+        # and the other way round: the index's text sent back while the disk holds another
+        (tmp_path / "src" / "purchase.txt").write_text(CONTRACT, encoding="utf-8")
+        _upload(api, "E2", "purchase.txt", NEW.encode(), 4)
+        await api.settled()
+        again = api.sent()[-1]
+    assert asked["text"] == texts.UPLOAD_CONFIRM.format(
+        existing="purchase.txt", name="purchase.txt", title="设备采购合同（修订）", clauses=2)
+    assert said.startswith(texts.UPLOAD_OK.format(title="设备采购合同（修订）", clauses=2))
+    assert _clause_one(tmp_path) == "乙方应于合同签订后五日内交货。"
+    assert again["text"].startswith("已有同名合同：purchase.txt。") and again.get("reply_markup")
+
+
+async def test_two_files_of_one_new_name_sent_together_never_replace_each_other_unasked(
+        tmp_path: Path) -> None:
+    """Two versions of 新合同.txt sent while another upload was being indexed: both were read
+    while no file had their name, so neither asked; the first was put in place, then the second
+    replaced it without 替换 (told 原来的 新合同.txt 已另存 afterwards). The second is now told
+    that a file of its name was just put there (同名文件…刚被创建，请重新上传: sent again, it asks
+    替换), and the first stays."""
+    from test_uploads import _visible
+
+    training = "培训服务合同\n" + "".join(
+        f"第{i}条 乙方应按照甲方的书面要求提供第{i}项培训服务，内容包括系统操作与日常维护。\n"
+        for i in range(1, 400))
+    async with real_bot(tmp_path) as api:
+        _upload(api, "L1", "培训.txt", training.encode(), 1)
+        while not (tmp_path / "src" / "培训.txt").exists():  # its rebuild holds the queue
+            await asyncio.sleep(0.01)
+        _upload(api, "N1", "新合同.txt", OTHER.encode(), 2)
+        _upload(api, "N2", "新合同.txt", NEW.encode(), 3)
+        await api.settled()
+        said = {s["reply_parameters"]["message_id"]: s["text"] for s in api.sent()}
+    # whichever was read first is put in place (its reading may end second)
+    first, kept, title = (2, OTHER, "房屋租赁合同") if said[2].startswith("已收录") \
+        else (3, NEW, "设备采购合同（修订）")
+    assert said[first] == texts.UPLOAD_OK.format(title=title, clauses=len(kept.splitlines()) - 1)
+    assert said[5 - first] == texts.UPLOAD_NAME_TAKEN.format(name="新合同.txt")
+    assert (tmp_path / "src" / "新合同.txt").read_text("utf-8") == kept
+    assert _visible(tmp_path / "src") == ["purchase.txt", "培训.txt", "新合同.txt"]
+    assert not (tmp_path / "src" / ".replaced").exists()

@@ -16,11 +16,11 @@ from bot_helpers import message
 from botapi_server import FakeBotApi, running
 from test_bot_e2e import ADMIN, reply_id
 
+from bot import texts
 from bot.app import build_application
 from bot.cli import main
 from bot.reasons import reason_words
 from bot.settings import Settings
-from index import to_script
 from index.build import build_from_sources
 
 CONTRACT = "设备采购合同\n第一条 乙方应于合同签订后十日内交货。\n第二条 甲方应在验收合格后付款。\n"
@@ -102,8 +102,8 @@ async def test_bad_upload_reply_gives_the_reason_index_status_records(
 
 @pytest.mark.parametrize(("language", "caption", "words"), [
     ("zh-hans", None, "无法读取 合同.docx：不是有效的 DOCX 文件（可能已损坏）"),
-    ("zh-hant", None, "無法讀取 合同.docx：不是有效的 DOCX 文件（可能已損壞）"),
-    ("en", "客戶甲", "無法讀取 合同.docx：不是有效的 DOCX 文件（可能已損壞）"),  # its caption
+    ("zh-hant", None, "無法讀取 合同.docx：不是有效的 DOCX 檔案（可能已損壞）"),
+    ("en", "客戶甲", "無法讀取 合同.docx：不是有效的 DOCX 檔案（可能已損壞）"),  # its caption
 ])
 async def test_an_unreadable_upload_is_told_why_in_the_admins_script(
     tmp_path: Path, capsys: pytest.CaptureFixture[str], language: str, caption: str | None,
@@ -249,7 +249,7 @@ async def test_a_known_unsupported_type_is_told_what_to_do_not_the_list_of_types
         simplified, traditional = (s["text"] for s in api.sent())
         assert api.sent("getFile") == []
     assert simplified == words
-    assert traditional == to_script(words, "traditional") != words
+    assert traditional == texts.in_script(words, "traditional") != words
 
 
 def test_an_iphone_heic_photo_sent_as_a_file_is_told_how_to_send_it() -> None:

@@ -83,7 +83,7 @@ async def test_a_vote_is_thanked_in_the_voters_script_and_a_forged_one_is_not_ke
         await api.settled()
         answered = {a["callback_query_id"]: a.get("text") for a in
                     api.sent("answerCallbackQuery")}
-    assert answered == {"v1": "已記錄，謝謝反饋。", "v2": "這條回答已過期，無法記錄反饋。"}
+    assert answered == {"v1": "已記錄，謝謝回饋。", "v2": "這條回答已過期，無法記錄回饋。"}
     assert [kind for _, _, kind in _rows(tmp_path)] == ["up"]
 
 

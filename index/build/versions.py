@@ -9,7 +9,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 from ..models import Contract
-from ..store import Manifest
+from ..store import Manifest, file_hash
 from ..store.encoders import is_builtin
 from .plan import Parser
 
@@ -62,10 +62,22 @@ def contract_parser(
     ``ocr_cache``, ``on_page`` told of each page OCR reads) and its salt."""
     from ..parse import parse_contract
 
-    rules = rules_file.read_bytes() if rules_file is not None and rules_file.is_file() else b""
-    salt = f"parse {PARSE_VERSION}\0".encode() + rules
+    salt = _salt(rules_file)
 
     def parse(path: Path) -> Contract:
         return parse_contract(path, rules_file=rules_file, ocr_cache=ocr_cache, on_page=on_page)
 
     return parse, salt
+
+
+def _salt(rules_file: Path | None) -> bytes:
+    """What besides a file's bytes changes how the standard parser reads it: its version and
+    the rules file."""
+    rules = rules_file.read_bytes() if rules_file is not None and rules_file.is_file() else b""
+    return f"parse {PARSE_VERSION}\0".encode() + rules
+
+
+def source_hash(path: Path, *, rules_file: Path | None = None) -> str:
+    """The hash a build with the standard parser (and ``rules_file``) records for the file at
+    ``path`` in its manifest: equal to an entry's, the index holds what that file holds."""
+    return file_hash(path, _salt(rules_file))

@@ -1,0 +1,154 @@
+"""/reindex: an admin rebuilds the index in an allowed chat; the reply (or the refusal) speaks,
+in a chat that reads some collections only, of those collections alone."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from html import escape
+from pathlib import Path
+
+from telegram import Update
+
+from index import (
+    BuildReport,
+    ContractbotError,
+    MissingSourceError,
+    Script,
+    WouldChangeEncoderError,
+    WouldDropError,
+    WouldMoveError,
+    collection_of,
+    index_status,
+    name_in,
+    names_among,
+    shown_source,
+    source_names,
+)
+
+from . import texts
+from .access import ChatAccess, is_admin
+from .admin import build_error_text, build_now
+from .building import library_sources
+from .reasons import reason_words
+from .replies import asker_script, guard, hide_paths, reply, sender_id
+from .state import BotState, Ctx
+
+log = logging.getLogger(__name__)
+
+
+async def cmd_reindex(update: Update, context: Ctx) -> None:
+    """/reindex [replace]: an admin rebuilds the index from its sources and the upload folder."""
+    # In allowed chats only; during a build one more is queued, and each chat is told each
+    # result once.
+    msg, chat = update.effective_message, update.effective_chat
+    state = context.bot_data
+    admin = is_admin(state.settings, sender_id(update))  # an admin's burst shares one build
+    if msg is None or chat is None or (access := await guard(update, context,
+                                                             counted=not admin)) is None:
+        return
+    script = asker_script(update, context)
+    if not admin:
+        await reply(msg, texts.say(texts.ADMIN_ONLY, script))
+        return
+    replace = any(a.lower().lstrip("-") == "replace" for a in context.args or ())
+    pending, behind = state.rebuilds.request(lambda: build_now(state, replace=replace))
+    if not pending.claim(chat.id):
+        return  # this chat already waits for that build's result
+    if behind:
+        await reply(msg, texts.say(texts.REINDEX_QUEUED, script))
+    try:
+        report = await pending.result()
+    except ContractbotError as err:
+        log.warning("/reindex in chat %s: %s", chat.id, err)  # the whole story, for the admin
+        await reply(msg, await _refusal_within(state, access, err, script))
+        return
+    await reply(msg, await _reindex_text(state, access, report, script))
+
+
+async def _reindex_text(state: BotState, access: ChatAccess, report: BuildReport,
+                        script: Script) -> str:
+    """What /reindex built, and the files it could not index (saying so of those whose earlier
+    version the index keeps) or changed; in a chat that reads some collections only, of those
+    collections alone (other customers' files unnamed)."""
+    contracts, clauses = report.contracts, report.clauses
+    if access.collections is not None:
+        searcher = await state.live_searcher()
+        infos = await asyncio.to_thread(searcher.contracts, collections=access.collections)
+        contracts, clauses = len(infos), sum(c.clauses for c in infos)
+    failed, notes, named = await asyncio.to_thread(_reported_within, state, access, report)
+    lines = [texts.say(texts.REINDEX_OK, script, contracts=contracts, clauses=clauses)]
+    kept = {source for source, _ in report.kept}
+    lines += [texts.say(texts.REINDEX_KEPT if s in kept else texts.REINDEX_FAILED, script,
+                        name=escape(name_in(named, s)),
+                        reason=escape(hide_paths(reason_words(r, script))))
+              for s, r in failed]
+    lines += [texts.say(texts.REINDEX_FAILED, script, name=escape(name_in(named, s)),
+                        reason=escape(reason_words(n, script)))
+              for s, n in notes]
+    return "\n".join(lines)
+
+
+Reported = tuple[tuple[str, str], ...]
+
+
+def _reported_within(state: BotState, access: ChatAccess,
+                     report: BuildReport) -> tuple[Reported, Reported, Reported]:
+    """The failures and notes of ``report`` on sources in the chat's collections, and how each
+    is named (``customer-b/合同.txt``, as the command line names it, where another file has
+    its name): in a chat that reads some collections, only among their files, so that it
+    never sees another collection's folder, nor that another collection has a file of that
+    name (it reads where the sources lie and the index's manifest: run it in a thread)."""
+    names = access.collections
+    if names is None:
+        return report.failed, report.notes, report.names
+    roots = library_sources(state.settings.index_dir, state.settings.sources_dir)
+
+    def inside(source: str) -> bool:
+        return collection_of(Path(source), roots) in names
+
+    failed = tuple(f for f in report.failed if inside(f[0]))
+    notes = tuple(n for n in report.notes if inside(n[0]))
+    said = [s for s, _ in (*failed, *notes)]
+    try:
+        held = [s.source for s in index_status(report.index_dir).sources
+                if s.collection in names]
+    except ContractbotError:  # no manifest to read: name them among themselves
+        held = []
+    return failed, notes, source_names(said, among=[*held, *said], roots=list(map(str, roots)))
+
+
+async def _refusal_within(state: BotState, access: ChatAccess, err: ContractbotError,
+                          script: Script) -> str:
+    """A refused or failed build as a chat that reads some collections only hears it: of its
+    own contracts (those the build would drop or move, the clauses a new encoder would embed
+    again), never a count, a file, a folder or a collection's name of another collection (the
+    index is unchanged)."""
+    if access.collections is None:
+        return build_error_text(err, script=script)
+    searcher = await state.live_searcher()
+    infos = await asyncio.to_thread(searcher.contracts, collections=access.collections)
+    names = names_among([(c.collection, c.key) for c in infos])
+    # each of its contracts by the file name it knows it by (the build's messages name one
+    # by its folder when another collection has its file name: none of its business)
+    mine = {c.key: shown_source(n, c.source) for c, n in zip(infos, names, strict=True)}
+    if isinstance(err, WouldDropError):
+        dropped = tuple(mine[k] for k in err.keys if k in mine)
+        if not dropped:  # its own contracts stay: whose would go is none of its business
+            return texts.say(texts.REBUILD_REFUSED_ELSEWHERE, script)
+        err = WouldDropError(dropped, len(infos), empty=len(dropped) == len(infos),
+                             keys=tuple(k for k in err.keys if k in mine))
+    elif isinstance(err, WouldMoveError):  # its own contracts, to collections it reads
+        other = texts.say(texts.OTHER_COLLECTION, script)
+        moves = tuple((mine[key], old, new if new in access.collections else other)
+                      for (_, old, new), key in zip(err.moves, err.keys, strict=True)
+                      if key in mine)
+        if not moves:  # its own contracts stay where they are
+            return texts.say(texts.REBUILD_REFUSED_ELSEWHERE, script)
+        err = WouldMoveError(moves, len(infos), keys=tuple(k for k in err.keys if k in mine))
+    elif isinstance(err, WouldChangeEncoderError):
+        err = WouldChangeEncoderError(err.built_with, err.configured,
+                                      sum(c.clauses for c in infos))
+    elif isinstance(err, MissingSourceError):  # a folder's name may be a customer's
+        return texts.say(texts.REBUILD_MISSING_ELSEWHERE, script)
+    return build_error_text(err, script=script)
