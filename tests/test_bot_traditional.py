@@ -97,7 +97,7 @@ def test_a_file_name_does_not_turn_the_script_of_a_reply() -> None:
 # Mainland terms a Taiwan reader writes otherwise (檔名, 字元, 伺服器 …), in Traditional letters
 MAINLAND = ("文件名", "文件夾", "文本文件", "字符", "服務器", "磁盤", "默認", "支持", "鏈接",
             "程序", "內存", "創建", "保存", "設置", "反饋", "信息", "用戶", "視頻", "網絡",
-            "演示文稿")
+            "演示文稿", "電子表格", "壓縮包")
 
 
 def test_the_bots_own_words_use_the_terms_a_traditional_reader_expects() -> None:
