@@ -102,6 +102,14 @@ def build_tiny_index(root: Path, *contracts: dict) -> Path:
     return root / "idx"
 
 
+def compare_rows(searcher: Any, question: str) -> dict[str, str | None]:
+    """/compare's rows for ``question``: each contract's quoted clause id, None for 未约定."""
+    from index.search import compare_contracts
+
+    return {r.contract: r.hit.clause.clause if r.hit else None
+            for r in compare_contracts(searcher, question).rows}
+
+
 def count_early_embeddings(monkeypatch: Any) -> list[int]:
     """The texts a build's workers embed while reading, from now on, as the build counts them
     (``BuildProgress.embedded_early``): a build that is refused must embed none."""

@@ -9,8 +9,9 @@ from __future__ import annotations
 
 import pytest
 from index_corpus import FAST_ENCODER, LEASE, MAINT, build_tiny_index
+from index_corpus import compare_rows as rows
 
-from index.search import Searcher, compare_contracts
+from index.search import Searcher
 from index.search.ranking import coverage
 
 TERSE = {"key": "terse", "title": "房屋租赁合同", "parties": {}, "clauses": [
@@ -32,11 +33,6 @@ STAFF = {"key": "staff", "title": "劳动合同", "parties": {}, "clauses": [
 def searcher(tmp_path_factory) -> Searcher:
     root = tmp_path_factory.mktemp("compare")
     return Searcher.open(build_tiny_index(root, MAINT, LEASE, TERSE, STAFF), FAST_ENCODER)
-
-
-def rows(searcher: Searcher, question: str) -> dict[str, str | None]:
-    return {r.contract: r.hit.clause.clause if r.hit else None
-            for r in compare_contracts(searcher, question).rows}
 
 
 def test_a_clause_that_says_it_in_a_few_words_is_found(searcher) -> None:

@@ -11,8 +11,9 @@ from __future__ import annotations
 
 import pytest
 from index_corpus import FAST_ENCODER, build_tiny_index
+from index_corpus import compare_rows as rows
 
-from index.search import Searcher, compare_contracts
+from index.search import Searcher
 from index.search.compare_words import clause_share, in_kind, kind_words, same_head
 
 AGENCY = {"key": "agency", "title": "委托合同", "parties": {}, "clauses": [
@@ -48,11 +49,6 @@ ROOM = {"key": "room", "title": "房屋租赁合同", "parties": {}, "clauses": 
 def searcher(tmp_path_factory) -> Searcher:
     root = tmp_path_factory.mktemp("compare-kinds")
     return Searcher.open(build_tiny_index(root, AGENCY, SALE, WORKS, FLAT, ROOM), FAST_ENCODER)
-
-
-def rows(searcher: Searcher, question: str) -> dict[str, str | None]:
-    return {r.contract: r.hit.clause.clause if r.hit else None
-            for r in compare_contracts(searcher, question).rows}
 
 
 def test_a_term_said_with_the_contracts_own_kind_word_is_found(searcher) -> None:

@@ -13,8 +13,9 @@ from __future__ import annotations
 
 import pytest
 from index_corpus import FAST_ENCODER, build_tiny_index
+from index_corpus import compare_rows as rows
 
-from index.search import Searcher, compare_contracts
+from index.search import Searcher
 from index.search.compare_words import forms, in_passing, joined, label, of_contract, said
 
 UPKEEP = {"key": "upkeep", "title": "智能客服软件维护协议", "parties": {}, "clauses": [
@@ -53,11 +54,6 @@ TERM_ROWS = {"upkeep": "1.3.1", "flat": "第二条（一）", "town": "第四条
 def searcher(tmp_path_factory) -> Searcher:
     root = tmp_path_factory.mktemp("compare-rows")
     return Searcher.open(build_tiny_index(root, UPKEEP, FLAT, TOWN, VENTURE), FAST_ENCODER)
-
-
-def rows(searcher: Searcher, question: str) -> dict[str, str | None]:
-    return {r.contract: r.hit.clause.clause if r.hit else None
-            for r in compare_contracts(searcher, question).rows}
 
 
 def test_a_clause_its_headings_name_beats_one_ranked_first(searcher) -> None:
