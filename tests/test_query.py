@@ -41,10 +41,17 @@ def test_shipped_thesaurus_has_contract_vocabulary() -> None:
     assert "终止" in th.expand("可以解除合同吗")
 
 
+def test_a_questions_closing_punctuation_is_not_asked() -> None:
+    assert parse_query("押金退不退？").text == parse_query("押金退不退").text == "押金退不退"
+    assert parse_query("第7.2条。").text == "第7.2条"
+    assert parse_query("7.2.").cited == parse_query("7.2").cited
+    assert parse_query("？？").text == "??"  # nothing else: kept (check_question judges it)
+
+
 def test_parse_query_drops_question_words_and_adds_expansion() -> None:
     pq = parse_query("質保期是多少？", thesaurus=Thesaurus.parse("质保期 = 质量保证期"),
                      mode="jieba")
-    assert pq.text == "质保期是多少?"
+    assert pq.text == "质保期是多少"  # normalised, its closing ？ not asked (stop 34)
     assert "多少" not in pq.tokens and "质保期" in pq.tokens
     assert "质量保证期" in pq.expansion
     assert pq.role is None

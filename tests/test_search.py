@@ -57,6 +57,18 @@ def test_traditional_question(searcher) -> None:
     assert top(searcher, "乙方響應時間是多少？") == ["maint#2.1"]
 
 
+@pytest.mark.parametrize("closing", ["？", "?", "。", "！！", "～", "… "])
+def test_a_questions_closing_punctuation_changes_nothing(searcher, closing) -> None:
+    """押金退不退？ is 押金退不退: the same clauses, scores and relevance (a ？ moved the
+    question's vector enough to flip a refusal in a walkthrough)."""
+    bare, closed = searcher.search("押金退不退", top_k=3), searcher.search(
+        f"押金退不退{closing}", top_k=3)
+    assert closed.question == f"押金退不退{closing}"  # said back as asked
+    assert [(h.clause.clause, h.score) for h in closed.hits] == [
+        (h.clause.clause, h.score) for h in bare.hits]
+    assert closed.relevant == bare.relevant
+
+
 def test_chapter_title_reaches_its_clauses(searcher) -> None:
     hits = top(searcher, "保密条款", contract="maint", k=2)
     assert set(hits) <= {"maint#4.1", "maint#4.2", "maint#4.2.1"}

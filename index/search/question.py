@@ -26,6 +26,9 @@ _LIST_Q = re.compile(r"包括|包含|哪些|哪几|有什么|什么内容|内容
 # (谁) and duration (多久) intents were tried too and dropped: their learned weights were zero
 # (docs/retrieval.md).
 _INTENTS = {"definition": _DEFINITION_Q, "list": _LIST_Q}
+# What closes a question and says nothing of it (？, 。, ！, ~, …): 押金退不退？ is asked and
+# answered as 押金退不退 (it moved the question's vector enough to flip relevance; stop 34).
+_CLOSING = re.compile(r"[\s?？。.!！~～…]+$")
 # A question that asks for chapters and nothing beyond them (on normalised text): perhaps a
 # name before them (劳动合同, 《…》, 完整版: Searcher checks that it names contracts), the
 # chapters (第三章和第五章), and words that only ask what they say (讲什么, 写了什么, 的内容).
@@ -71,7 +74,7 @@ def parse_query(
     question: str, *, thesaurus: Thesaurus | None = None, mode: TokenMode = "both"
 ) -> ParsedQuery:
     """Normalise a question and split it into content tokens and thesaurus expansion tokens."""
-    text = normalize_text(question)
+    text = _CLOSING.sub("", normalized := normalize_text(question)) or normalized
     tokens = tuple(tokenize(text, mode))
     expansion: list[str] = []
     if thesaurus is not None:
