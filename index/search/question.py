@@ -16,6 +16,7 @@ from ..store.characters import character_tokens
 from ..store.tokenize import TokenMode, content_words, tokenize
 from ..text import HAN, normalize_text
 from .lookup import CITED_CHAPTER, Citation, cited_chapters, cited_numbers
+from .scope import DESIGNATORS
 from .thesaurus import Thesaurus
 
 _WORD_RE = re.compile(rf"[\w{HAN}]")  # a letter, digit or Chinese character
@@ -42,7 +43,7 @@ _CHAPTERS_ONLY = re.compile(
     rf"(?:的|里|中|里面)?\s*(?:{_CHAPTER})(?:\s*(?:和|与|及|以及|、|,)\s*(?:{_CHAPTER}))*"
     rf"\s*{_ABOUT}\s*[?？。!！.]*")
 # 这份合同, 本合同: the contract in scope (a chat's /use one), named by no word of its own
-_THIS_CONTRACT = re.compile(r"(?:这个|这份|那份|该|本|此)?(?:合同|协议|契约|合约)书?")
+_THIS_CONTRACT = re.compile(rf"(?:这个|这份|那份|该|本|此)?(?:{DESIGNATORS})")
 
 
 @dataclass(frozen=True)
