@@ -24,6 +24,7 @@ from . import texts
 from .comparing import render_comparison
 from .compose import CLAUSE_CHILD_CHARS, compose
 from .filenames import filed_stem
+from .outline import CLAUSE_MESSAGES, chapter_outline
 from .render import pack, render_answer
 from .replies import (
     asker_script,
@@ -238,6 +239,10 @@ async def cmd_clause(update: Update, context: Ctx) -> None:
     answer = render_answer(compose(result, script=script, child_chars=CLAUSE_CHILD_CHARS))
     if len(answer) > 1 and len(keys := {h.clause.contract for h in hits}) > 1:
         answer = _which_contract(infos, keys, number, script)  # not a wall of messages
+    elif len(answer) > CLAUSE_MESSAGES and len(hits) > 1:  # a long chapter: its outline
+        key = hits[0].clause.contract
+        pick = next((str(n) for n, c in enumerate(infos, 1) if c.key == key), key)
+        answer = chapter_outline(hits, script, messages=len(answer), pick=pick)
     for html in answer:
         await reply(msg, html)
 

@@ -118,12 +118,21 @@ def heading_line(hit: Hit, script: Script | None = None) -> str:
     contract has the same title or other files hold the clause too (``also``). Converted to
     ``script`` when given (the file name never)."""
     c = hit.clause
+    number = f"{c.clause} {c.title}" if c.title else c.clause
+    number = to_script(number, script) if script else number
+    sep = " › " if c.chapter or c.chapter_title else " "
+    return f"{chapter_line(hit, script)}{sep}{number}"
+
+
+def chapter_line(hit: Hit, script: Script | None = None) -> str:
+    """《title》 第七章 质量保证: the contract and chapter of ``hit``'s clause, as
+    ``heading_line`` begins it (the file name after the title when it names one)."""
+    c = hit.clause
     conv = (lambda t: to_script(t, script)) if script else (lambda t: t)
     named = (hit.shared_title or hit.also) and hit.source
     title = f"《{conv(hit.title)}》" + (f"（{hit.source}）" if named else "")
-    number = conv(f"{c.clause} {c.title}" if c.title else c.clause)
     where = conv(" ".join(p for p in (c.chapter, c.chapter_title) if p))
-    return f"{title} {where} › {number}" if where else f"{title} {number}"
+    return f"{title} {where}" if where else title
 
 
 def also_line(hit: Hit, script: Script) -> str | None:

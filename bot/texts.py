@@ -74,6 +74,10 @@ CLAUSE_MISSING = "没有找到条款 {number}。"
 CLAUSE_SEVERAL = ("{count} 份合同有 {number}，一条消息放不下。"
                   "请在条款号后加上合同编号、代号或名称，例如 /clause {number} {n}；"
                   "或先用 /use 选定合同：")
+# /clause of one contract's chapter too long to quote (bot/outline.py): its outline instead
+CLAUSE_OUTLINE = "全文要 {messages} 条消息，太长；以下是其中 {count} 条的目录："
+CLAUSE_OUTLINE_ASK = ("要看其中一条，请在 /clause 后写上条款号和合同编号，"
+                      "例如 /clause {example} {pick}")
 SCOPE_NOTE = "本聊天只在《{title}》{source}中查找；/use all 取消。"
 SCOPE_NOTE_TOPIC = "本话题只在《{title}》{source}中查找；/use all 取消。"
 SCOPE_NOTE_GENERAL = "话题之外（General）只在《{title}》{source}中查找；/use all 取消。"
