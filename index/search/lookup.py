@@ -60,6 +60,45 @@ def clause_number_forms(number: str) -> set[str]:
     return forms
 
 
+def number_tiers(number: str) -> tuple[frozenset[str], ...]:
+    """The forms of ``number`` (``clause_number_forms``) in the order each contract's clauses
+    are tried, the first form a contract has winning there: as typed, with its 第X条 twin in
+    the other numerals (第六条, 第6条), then the other way of writing it in the same numerals
+    (六 for 第六条, 第6条 for 6), then in the other numerals (6 for 第六条, 六 for 6): 第6条 of
+    a contract numbered both 六、 (its agreement) and 6 (its general conditions, which it cites
+    as 第 6 条) is the 6, 第六条 the 六."""
+    forms = frozenset(clause_number_forms(number))
+    raw = normalize_number(number)
+    m = _NUMBER_RE.fullmatch(raw)
+    core = m.group(1) if m else ""
+    value = int(core) if core.isdigit() else (cn_to_int(core) if core and not
+                                              core[0].isdigit() else None)
+    if m is None or value is None or _ANNEX_RE.fullmatch(raw):
+        return (forms,)
+    unit = m.group(2) or "条"
+    articles = frozenset({f"第{value}{unit}", f"第{int_to_cn(value)}{unit}"})
+    own, other = (str(value), int_to_cn(value)) if core.isdigit() else (
+        int_to_cn(value), str(value))
+    first, second = (articles, frozenset({own})) if raw.startswith("第") else (
+        frozenset({own}), articles)
+    tiers = (first, second, frozenset({other}))
+    rest = forms.difference(*tiers)
+    return tuple(t for t in (*tiers, rest) if t & forms)
+
+
+def _as_written(gen: LoadedGeneration, found: list[int],
+                tiers: tuple[frozenset[str], ...]) -> list[int]:
+    """Of the clauses ``found``, in each contract those in the first of ``tiers`` it has."""
+    def tier(i: int) -> int:
+        return next((t for t, forms in enumerate(tiers) if gen.numbers[i] in forms), len(tiers))
+
+    best: dict[str, int] = {}
+    for i in found:
+        key = gen.clauses[i].contract
+        best[key] = min(best.get(key, len(tiers)), tier(i))
+    return [i for i in found if tier(i) == best[gen.clauses[i].contract]]
+
+
 def chapter_forms(number: str) -> frozenset[str]:
     """The chapter labels ``number`` may name (第三章 -> 第三章, 第3章, 三; 第2部分 -> 第二部分,
     第2部分; 附件1 -> 附件一, 附件1); empty when it names no chapter."""
@@ -161,7 +200,8 @@ def numbered_clauses(gen: LoadedGeneration, reach: Reach, number: str, contract:
     if chapters:
         found = _chapter_clauses(gen, inside, chapters)
     else:
-        found = [i for i in inside if gen.numbers[i] in clause_number_forms(number)]
+        found = _as_written(gen, [i for i in inside if gen.numbers[i] in
+                                  clause_number_forms(number)], number_tiers(number))
         item = not found and _CITED_ARTICLE.fullmatch(normalize_text(number).strip())
         for forms in (next(iter(cited_numbers(number)), ()) if item else ()):
             found = [i for i in inside if gen.numbers[i] in forms]
