@@ -58,7 +58,10 @@ class Holding:
     them all (交付 over a sibling under the chapter 交付与验收); ``itself`` whether its own
     text and headings hold them all (not its sub-clauses alone); ``contract`` whether its own
     text says each of them of the contract (``of_contract``: 解除合同, not 解除抵押); ``own``
-    whether its own text says them all as written. ``order`` ranks them in that order: a
+    whether its own text says them all as written (a mention that names the clause on a word,
+    本合同保密条款 or the heading 争议解决条款效力, counts for none of ``named``, ``contract``,
+    ``own``: ``referred``); ``aside`` whether it is in an annex whose heading does not hold them
+    (a guarantee form's 争议解决). ``order`` ranks them in that order: a
     clause whose headings say what it is about beats one that mentions the words in passing; a
     clause beats a parent holding them through it; one that says them itself beats a sibling
     under the same heading."""
@@ -69,6 +72,7 @@ class Holding:
     itself: bool = False
     contract: bool = False
     own: bool = False
+    aside: bool = False  # in an annex on another thing (a guarantee form, a licence)
 
     @property
     def order(self) -> tuple[float, int, bool, bool, bool, bool]:
@@ -87,11 +91,15 @@ def clause_share(words: Sequence[str], text: str, *, headings: Sequence[str],
 
 def clause_holding(words: Sequence[str], text: str, *, own: str, headings: Sequence[str],
                    synonyms: Mapping[str, Iterable[str]], kinds: Sequence[str],
-                   terms: str = "", title: str = "") -> Holding:
+                   terms: str = "", title: str = "", annex: str | None = None) -> Holding:
     """``clause_share`` and where the words are (``Holding``): ``own`` is the clause's own
     text, without its headings and sub-clauses, ``title`` its own heading (also the last of
     ``headings``). A clause with headings (or a ``label``) that do not hold a word does not
-    hold it by a mention in passing, as a time (协议终止后, 正常工作时间内: ``in_passing``)."""
+    hold it by a mention in passing, as a time (协议终止后, 正常工作时间内: ``in_passing``).
+    ``annex`` is the heading of the annex the clause is in (None: in the contract's body): an
+    annex whose heading does not hold the words is on another thing (``aside``: a guarantee
+    form's 争议解决, a licence's 终止), one that holds them is the contract's terms on them
+    (附件八 关于保修范围…的约定)."""
     if not words:
         return Holding(0.0)
     name = label(own)
@@ -111,12 +119,30 @@ def clause_holding(words: Sequence[str], text: str, *, own: str, headings: Seque
         return Holding(0.0)
     direct = all(has(w, titles, meaning={}, within=heads, body=False) for w in words)
     mine = [t for t in (title, name) if t]
+
+    def about(word: str, where: str, within: Sequence[str] = ()) -> bool:  # not its clause's
+        cited = referred(word, where, synonyms=synonyms)
+        return has(word, cited, within=[referred(word, m, synonyms=synonyms) for m in within],
+                   body=False) if within else has(word, cited, meaning={})
+
     return Holding(found / len(words), 2 if direct else int(all(titled)),
-                   bool(mine) and all(has(w, " ".join(mine), within=mine, body=False)
-                                      for w in words),
+                   bool(mine) and all(about(w, " ".join(mine), mine) for w in words),
                    all(t or has(w, own) for w, t in zip(words, titled, strict=True)),
-                   all(of_contract(w, own, synonyms=synonyms, kinds=kinds) for w in words),
-                   all(has(w, own, meaning={}) for w in words))
+                   all(of_contract(w, referred(w, own, synonyms=synonyms), synonyms=synonyms,
+                                   kinds=kinds) for w in words),
+                   all(about(w, own) for w in words),
+                   annex is not None and not all(
+                       has(w, annex, within=[annex], body=False) for w in words))
+
+
+def referred(word: str, text: str, *, synonyms: Mapping[str, Iterable[str]]) -> str:
+    """``text`` without the mentions of ``word`` (its forms and thesaurus words) that name the
+    clause on it, right before 条款 (违反本合同保密条款, the heading 争议解决条款效力): a clause
+    that refers to the confidentiality clause is not the one that says what it is."""
+    said_as = {w for f in forms(word) for w in (f, *meanings(f, synonyms))}
+    for w in sorted(said_as, key=len, reverse=True):
+        text = re.sub(rf"{re.escape(w)}(?=的?条款)", "\u3000" * len(w), text)
+    return text
 
 
 def of_contract(word: str, text: str, *, synonyms: Mapping[str, Iterable[str]],

@@ -287,14 +287,19 @@ class Searcher:
             return Holding(0.0)
         gen = self._gen
         headings: list[str] = []
+        annex = None  # the heading of the annex the clause is in (附件八 关于保修…的约定)
         at, seen = top, set()
         while at >= 0 and at not in seen:  # the clause's title, then its parents' titles
             seen.add(at)
             if title := gen.clauses[at].title:
                 headings.append(normalize_text(title))
+            if gen.clauses[at].clause.startswith("附件"):
+                annex = normalize_text(gen.clauses[at].title or "")
             at = int(gen.features.parent[at])
         if chapter := hit.clause.chapter_title:
             headings.append(normalize_text(chapter))
+        if (hit.clause.chapter or "").startswith("附件"):
+            annex = normalize_text(chapter or "")
         key = hit.clause.contract
         if (terms := self._terms.get(key)) is None:  # once per contract: its headings
             terms = self._terms[key] = " ".join(
@@ -304,7 +309,7 @@ class Searcher:
                               own=normalize_text(hit.clause.text), headings=headings[::-1],
                               synonyms=self.thesaurus.entries,
                               kinds=kind_words(gen.titles.get(key, "")), terms=terms,
-                              title=normalize_text(hit.clause.title or ""))
+                              title=normalize_text(hit.clause.title or ""), annex=annex)
 
     def _asked(self, sig: Signals) -> list[str]:
         words = [w for w in sig.query.words if len(w) > 1] or list(sig.query.words)
