@@ -14,7 +14,7 @@ from index import QueryError, Script, UnknownContractError
 
 from . import texts
 from .access import ChatAccess, chat_access, is_admin
-from .browsing import scope_note
+from .browsing import scope_note, written_names
 from .compose import compose
 from .edits import send_answer
 from .receiving import group_media_hint
@@ -79,12 +79,14 @@ async def answer(update: Update, context: Ctx, question: str, access: ChatAccess
 async def _answer(update: Update, context: Ctx, msg: Message, number: int, question: str,
                   access: ChatAccess) -> None:
     """``answer``'s work: answer ``number`` to the question ``msg``."""
-    script = asker_script(update, context, question)
     if not question.strip():
-        await answer_question(update, context, msg, number, [texts.say(texts.ASK_USAGE, script)])
+        await answer_question(update, context, msg, number,
+                              [texts.say(texts.ASK_USAGE, asker_script(update, context))])
         return
     typing = start_typing(msg)
     searcher = await context.bot_data.live_searcher()
+    infos = await asyncio.to_thread(searcher.contracts, collections=access.collections)
+    script = asker_script(update, context, question, names=written_names(infos))
     scope = reachable_scope(context, topic_of(update), searcher, access)
     try:
         result = await asyncio.to_thread(searcher.search, question, preferred=scope,
@@ -95,8 +97,7 @@ async def _answer(update: Update, context: Ctx, msg: Message, number: int, quest
         await typing_sent(typing)
         await answer_question(update, context, msg, number, [query_error_text(err, script)])
         return
-    if not result.hits and not await asyncio.to_thread(searcher.contracts,
-                                                       collections=access.collections):
+    if not result.hits and not infos:
         await typing_sent(typing)  # no contract to answer from (yet): say that, briefly
         await answer_question(update, context, msg, number,
                               [texts.say(texts.NO_CONTRACTS, script)])
@@ -106,7 +107,6 @@ async def _answer(update: Update, context: Ctx, msg: Message, number: int, quest
     size = PRIVATE_HITS if is_private(update) else GROUP_HITS
     messages, markup = page_messages(context, MorePage(result, 0, size, script))
     if scope is not None and result.scopes == (scope,) and not (result.relevant and result.hits):
-        infos = await asyncio.to_thread(searcher.contracts, collections=access.collections)
         messages[-1] += "\n" + scope_note(update, infos, scope, script)  # /use limited it
     await typing_sent(typing)
     await answer_question(update, context, msg, number, messages, markup)

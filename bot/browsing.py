@@ -4,6 +4,7 @@ chat's collections and in the asker's script."""
 from __future__ import annotations
 
 import asyncio
+from collections.abc import Callable, Iterable
 from html import escape
 
 from telegram import Update
@@ -14,6 +15,7 @@ from index import (
     Script,
     SearchResult,
     compare_contracts,
+    han_characters,
     names_among,
     shown_source,
     to_script,
@@ -63,6 +65,23 @@ def _page_asked(args: list[str] | None) -> int:
     return int(word) if word.isdigit() and int(word) > 0 else 1
 
 
+# What /use and /clause take a contract by, besides goes_by's key and stem, most exact first
+_NAMED_BY: tuple[Callable[[ContractInfo], str], ...] = (
+    lambda c: c.key, lambda c: c.title, lambda c: c.source,
+    lambda c: c.source.rsplit(".", 1)[0])
+
+
+def written_names(infos: Iterable[ContractInfo]) -> frozenset[str]:
+    """The names of ``infos`` with Chinese in them as the library writes them, as a user
+    copies them from /contracts or a reply: each name ``pick_contracts`` takes, and the
+    title in either script (/contracts shows it in the reader's). They are not the user's
+    writing and do not tell the user's script (``asker_script``)."""
+    names = {n for c in infos for n in (
+        c.stem, c.qualified, *(named(c) for named in _NAMED_BY),
+        to_script(c.title, "simplified"), to_script(c.title, "traditional"))}
+    return frozenset(n for n in names if han_characters(n))
+
+
 def pick_contracts(infos: list[ContractInfo], name: str) -> list[ContractInfo]:
     """The contracts ``name`` means: a key, a file stem or ``collection/stem``, a number in
     the /contracts list, or (in either script, with or without 《》) a key, title or file
@@ -75,8 +94,7 @@ def pick_contracts(infos: list[ContractInfo], name: str) -> list[ContractInfo]:
     if name.isdigit():
         return [infos[int(name) - 1]] if 1 <= int(name) <= len(infos) else []
     want = _norm(name.strip("《》 "))
-    for named in (lambda c: c.key, lambda c: c.title, lambda c: c.source,
-                  lambda c: c.source.rsplit(".", 1)[0]):
+    for named in _NAMED_BY:
         found = [c for c in infos if want and _norm(named(c)) == want]
         if found:
             return found
@@ -174,19 +192,19 @@ async def cmd_use(update: Update, context: Ctx) -> None:
     if msg is None or (access := await guard(update, context)) is None:
         return
     arg = " ".join(context.args or []).strip()
-    script = asker_script(update, context, arg)
     if not arg:
-        await reply(msg, texts.say(texts.USE_USAGE, script))
+        await reply(msg, texts.say(texts.USE_USAGE, asker_script(update, context)))
         return
     topic = topic_of(update)
     if arg.lower() in ("all", "全部"):
         chat_state(context).set_scope(topic, None)
         cleared = _where(update, texts.USE_CLEARED, texts.USE_CLEARED_TOPIC,
                          texts.USE_CLEARED_GENERAL)
-        await reply(msg, texts.say(cleared, script))
+        await reply(msg, texts.say(cleared, asker_script(update, context, arg)))
         return
     searcher = await context.bot_data.live_searcher()
     infos = await asyncio.to_thread(searcher.contracts, collections=access.collections)
+    script = asker_script(update, context, arg, names=written_names(infos))
     chosen = pick_contracts(infos, arg)
     if len(chosen) != 1:
         await reply(msg, _not_one(infos, chosen, arg, script))
@@ -203,12 +221,12 @@ async def cmd_clause(update: Update, context: Ctx) -> None:
     if msg is None or (access := await guard(update, context)) is None:
         return
     args = context.args or []
-    script = asker_script(update, context, " ".join(args))
     if not args:
-        await reply(msg, texts.say(texts.CLAUSE_USAGE, script))
+        await reply(msg, texts.say(texts.CLAUSE_USAGE, asker_script(update, context)))
         return
     searcher = await context.bot_data.live_searcher()
     infos = await asyncio.to_thread(searcher.contracts, collections=access.collections)
+    script = asker_script(update, context, " ".join(args), names=written_names(infos))
     chosen, number = _clause_target(infos, args)
     scope = reachable_scope(context, topic_of(update), searcher, access)
     try:

@@ -50,13 +50,15 @@ def chat_from(record: dict[str, Any]) -> ChatData:
 
 def user_record(data: UserData) -> dict[str, Any]:
     """The part of a user's state that is kept, as JSON (empty when there is nothing)."""
-    return {"script": data.script} if data.script is not None else {}
+    if data.script is None:
+        return {}
+    return {"script": data.script, "named": True} if data.named else {"script": data.script}
 
 
 def user_from(record: dict[str, Any]) -> UserData:
     """A user's state from its record."""
-    script = record.get("script")
-    return UserData(script=next((s for s in _SCRIPTS if s == script), None))
+    script = next((s for s in _SCRIPTS if s == record.get("script")), None)
+    return UserData(script=script, named=script is not None and record.get("named") is True)
 
 
 class JsonPersistence(BasePersistence[UserData, ChatData, BotState]):

@@ -7,6 +7,7 @@ from __future__ import annotations
 import asyncio
 import logging
 import re
+from collections.abc import Collection
 from html import escape
 
 from telegram import InlineKeyboardMarkup, Message, ReplyParameters, Update
@@ -104,26 +105,51 @@ def _pressed_script(update: Update) -> Script | None:
     return dominant_script(pressed.text or "") if isinstance(pressed, Message) else None
 
 
-def asker_script(update: Update, context: Ctx, text: str | None = None) -> Script:
-    """The script to answer in: that of ``text`` when its Chinese shows one (remembered for
-    the user), else the script the user last asked in, else their Telegram language (zh-Hant,
-    zh-TW, zh-HK → Traditional; another Chinese one → Simplified), else, for a button, the
-    script of the message it is under (a teammate pressing 👍 under a Traditional answer),
-    else Simplified."""
+def _without(text: str, names: Collection[str]) -> tuple[str, str]:
+    """``text`` without each of ``names`` it holds (the longest first), and the names taken."""
+    taken = []
+    for name in sorted(names, key=len, reverse=True):
+        if name in text:
+            text = text.replace(name, " ")
+            taken.append(name)
+    return text, " ".join(taken)
+
+
+def asker_script(update: Update, context: Ctx, text: str | None = None, *,
+                 names: Collection[str] = ()) -> Script:
+    """The script to answer in: that of the user's own words in ``text`` when their Chinese
+    shows one (remembered for the user), else the script the user last asked in, else their
+    Telegram language (zh-Hant, zh-TW, zh-HK → Traditional; another Chinese one →
+    Simplified), else that of the contract names in ``text``, else the one remembered from
+    such a name, else, for a button, the script of the message it is under (a teammate
+    pressing 👍 under a Traditional answer), else Simplified.
+
+    ``names``: the contracts' names as the library writes them (``browsing.written_names``).
+    One in ``text`` is not the user's writing but a copy (/use 劳动合同（已填写样例）, the
+    key /contracts shows): it turned a Traditional user Simplified for every later reply.
+    Its script is remembered only as a name's, which the user's own words, their Telegram
+    language and the next name come before."""
+    own, named = _without(text or "", names)
     user_data = context.user_data
-    if (script := script_shown(text)) is not None:
+    if (script := script_shown(own)) is not None:
         if user_data is not None:
-            user_data.script = script
+            user_data.script, user_data.named = script, False
         return script
-    if user_data is not None and user_data.script is not None:
+    if user_data is not None and user_data.script is not None and not user_data.named:
         return user_data.script
     user = update.effective_user
     lang = (user.language_code or "").lower() if user else ""
     if lang.startswith(_TRADITIONAL_LANGS):
         return "traditional"
-    if not lang.startswith("zh") and (pressed := _pressed_script(update)) is not None:
-        return pressed
-    return "simplified"
+    if lang.startswith("zh"):
+        return "simplified"
+    if (script := script_shown(named)) is not None:
+        if user_data is not None:
+            user_data.script, user_data.named = script, True
+        return script
+    if user_data is not None and user_data.script is not None:
+        return user_data.script
+    return _pressed_script(update) or "simplified"
 
 
 async def reply(message: Message, html: str, *,

@@ -126,9 +126,12 @@ class Voted(NamedTuple):
 
 @dataclass
 class UserData:
-    """One user's state: the script they last asked in (for replies to bare commands)."""
+    """One user's state: the script they last asked in (for replies to bare commands);
+    ``named``: it is only that of a contract name they copied (/use 房屋租賃契約書), which
+    their own words, their Telegram language and the next name come before."""
 
     script: Script | None = None
+    named: bool = False
 
 
 @dataclass
