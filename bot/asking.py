@@ -14,9 +14,10 @@ from index import QueryError, Script, UnknownContractError
 
 from . import texts
 from .access import ChatAccess, chat_access, is_admin
-from .browsing import scope_note, written_names
+from .browsing import scope_note
 from .compose import compose
 from .edits import send_answer
+from .naming import written_names
 from .receiving import group_media_hint
 from .render import render_answer
 from .replies import (

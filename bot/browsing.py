@@ -4,7 +4,6 @@ chat's collections and in the asker's script."""
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Callable, Iterable
 from html import escape
 
 from telegram import Update
@@ -15,7 +14,6 @@ from index import (
     Script,
     SearchResult,
     compare_contracts,
-    han_characters,
     names_among,
     shown_source,
     to_script,
@@ -25,7 +23,7 @@ from index import normalize_text as _norm
 from . import texts
 from .comparing import render_comparison
 from .compose import CLAUSE_CHILD_CHARS, compose
-from .filenames import filed_stem
+from .naming import clause_target, loosely_named, pick_contracts, written_names
 from .outline import CLAUSE_MESSAGES, chapter_outline
 from .render import pack, render_answer
 from .replies import (
@@ -65,45 +63,6 @@ def _page_asked(args: list[str] | None) -> int:
     return int(word) if word.isdigit() and int(word) > 0 else 1
 
 
-# What /use and /clause take a contract by, besides goes_by's key and stem, most exact first
-_NAMED_BY: tuple[Callable[[ContractInfo], str], ...] = (
-    lambda c: c.key, lambda c: c.title, lambda c: c.source,
-    lambda c: c.source.rsplit(".", 1)[0])
-
-
-def written_names(infos: Iterable[ContractInfo]) -> frozenset[str]:
-    """The names of ``infos`` with Chinese in them as the library writes them, as a user
-    copies them from /contracts or a reply: each name ``pick_contracts`` takes, and the
-    title in either script (/contracts shows it in the reader's). They are not the user's
-    writing and do not tell the user's script (``asker_script``)."""
-    names = {n for c in infos for n in (
-        c.stem, c.qualified, *(named(c) for named in _NAMED_BY),
-        to_script(c.title, "simplified"), to_script(c.title, "traditional"))}
-    return frozenset(n for n in names if han_characters(n))
-
-
-def pick_contracts(infos: list[ContractInfo], name: str) -> list[ContractInfo]:
-    """The contracts ``name`` means: a key, a file stem or ``collection/stem``, a number in
-    the /contracts list, or (in either script, with or without 《》) a key, title or file
-    name, or the name an upload sent as ``name`` is filed under (a:b as a_b); several when
-    titles, or file names in two collections, repeat."""
-    name = name.strip()
-    exact = [c for c in infos if c.goes_by(name)]
-    if exact:
-        return exact
-    if name.isdigit():
-        return [infos[int(name) - 1]] if 1 <= int(name) <= len(infos) else []
-    want = _norm(name.strip("《》 "))
-    for named in _NAMED_BY:
-        found = [c for c in infos if want and _norm(named(c)) == want]
-        if found:
-            return found
-    sent = name.strip("《》 ")
-    filed = filed_stem(sent)  # an upload sent as a:b is filed as a_b
-    worded = any(ch.isalnum() for ch in sent)  # a name of none is not an upload's
-    return pick_contracts(infos, filed) if worded and filed != sent else []
-
-
 def _named(infos: list[ContractInfo], chosen: ContractInfo, script: Script) -> dict[str, str]:
     """``title`` and ``source`` of a reply naming ``chosen`` (the file name when another
     listed contract has its title, with its collection when another has its file name)."""
@@ -133,29 +92,15 @@ def scope_note(update: Update, infos: list[ContractInfo], scope: str, script: Sc
 def _not_one(infos: list[ContractInfo], chosen: list[ContractInfo], name: str,
              script: Script) -> str:
     """The reply to a contract name that means none or several of ``infos``."""
+    head = texts.USE_AMBIGUOUS
+    if not chosen and (chosen := loosely_named(infos, name)):  # several hold it: 劳动, 租赁
+        head = texts.USE_LOOSE
     if not chosen:
         return texts.say(texts.USE_UNKNOWN, script, arg=escape(name))
     lines = contract_lines(infos, script)
     keys = {c.key for c in chosen}
-    return "\n".join([texts.say(texts.USE_AMBIGUOUS, script, count=len(chosen)),
+    return "\n".join([texts.say(head, script, count=len(chosen), arg=escape(name)),
                       *(line for c, line in zip(infos, lines, strict=True) if c.key in keys)])
-
-
-def _clause_target(infos: list[ContractInfo],
-                   args: list[str]) -> tuple[list[ContractInfo], str]:
-    """The contracts and the clause number of /clause's ``args``: the longest tail that
-    names contracts (房屋租赁合同 模板一), and the rest; else the longest head that names
-    them, as staff say it (劳动合同 第七条); a number written with spaces (第 十三 条) when
-    neither names one."""
-    for start in range(1, len(args)):
-        chosen = pick_contracts(infos, " ".join(args[start:]))
-        if chosen:
-            return chosen, " ".join(args[:start])
-    for end in range(len(args) - 1, 0, -1):
-        chosen = pick_contracts(infos, " ".join(args[:end]))
-        if chosen:
-            return chosen, " ".join(args[end:])
-    return [], " ".join(args)
 
 
 async def cmd_contracts(update: Update, context: Ctx) -> None:
@@ -227,7 +172,7 @@ async def cmd_clause(update: Update, context: Ctx) -> None:
     searcher = await context.bot_data.live_searcher()
     infos = await asyncio.to_thread(searcher.contracts, collections=access.collections)
     script = asker_script(update, context, " ".join(args), names=written_names(infos))
-    chosen, number = _clause_target(infos, args)
+    chosen, number = clause_target(infos, args)
     scope = reachable_scope(context, topic_of(update), searcher, access)
     try:
         hits = (await asyncio.to_thread(searcher.get_clause, number, chosen[0].key,

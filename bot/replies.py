@@ -124,7 +124,7 @@ def asker_script(update: Update, context: Ctx, text: str | None = None, *,
     such a name, else, for a button, the script of the message it is under (a teammate
     pressing 👍 under a Traditional answer), else Simplified.
 
-    ``names``: the contracts' names as the library writes them (``browsing.written_names``).
+    ``names``: the contracts' names as the library writes them (``naming.written_names``).
     One in ``text`` is not the user's writing but a copy (/use 劳动合同（已填写样例）, the
     key /contracts shows): it turned a Traditional user Simplified for every later reply.
     Its script is remembered only as a name's, which the user's own words, their Telegram

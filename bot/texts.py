@@ -68,6 +68,7 @@ USE_CLEARED_GENERAL = "话题之外（General）现在在所有合同中查找�
 USE_UNKNOWN = "没有这份合同：{arg}。可用 /contracts 查看编号。"
 USE_USAGE = "用法：/use 编号、代号或合同名称，例如 /use 1；/use all 取消。"
 USE_AMBIGUOUS = "有 {count} 份合同叫这个名字，请用编号或代号选择："
+USE_LOOSE = "有 {count} 份合同的名称含有“{arg}”，请用编号或代号选择："
 CLAUSE_USAGE = "用法：/clause 条款号 [合同编号、代号或名称]，例如 /clause 7.2"
 CLAUSE_MISSING = "没有找到条款 {number}。"
 # /clause without a contract, of a number several contracts have, too long for one message

@@ -98,3 +98,19 @@ def test_a_name_is_set_apart_in_its_own_brackets_or_in_quotes() -> None:
     assert set_apart("《房屋租赁合同》") == "《房屋租赁合同》"
     assert set_apart("《租赁") == "“《租赁”"
     assert set_apart("租房签的合同") == "“租房签的合同”"
+
+
+async def test_a_part_of_one_name_picks_that_contract(tmp_path: Path) -> None:
+    """Staff name a contract by the part that sets it apart (完整版, 模板七): /use and /clause
+    take a part that one contract's title, key or file name holds (in either script); a part
+    several names hold lists them; a single character or a number names nothing."""
+    got = await replies(tmp_path, "/use 维护服务", "/clause 附件二 1 引進", "/use 房屋租赁",
+                        "/use 合", "/use 9")
+    assert got[0] == "本聊天现在只在《软件维护服务合同》中查找。/use all 取消。"
+    assert got[1].startswith("<b>《設備引進合同》 附件二 技術培訓 › 附件二 1</b>")  # 引進 is theirs
+    listing = got[2].split("\n")
+    assert listing[0] == "有 3 份合同的名称含有“房屋租赁”，请用编号或代号选择："
+    assert [line.split("</code>")[0].split("<code>")[1] for line in listing[1:]] == [
+        "lease-b", "lease", "房屋租賃契約書"]
+    assert got[3] == "没有这份合同：合。可用 /contracts 查看编号。"
+    assert got[4] == "没有这份合同：9。可用 /contracts 查看编号。"

@@ -16,7 +16,7 @@ from test_bot_upload_reasons import CONTRACT, _status, _upload, real_bot
 from test_uploads import NEW, OTHER, _visible
 
 from bot import filenames, texts
-from bot.browsing import pick_contracts
+from bot.naming import pick_contracts
 from index import ContractInfo
 
 # an admin whose Telegram speaks Traditional (zh-TW)

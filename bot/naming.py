@@ -1,0 +1,86 @@
+"""Which contracts a name means: /use and /clause take a contract by its key, number, title or
+file name as the library writes it, and by a part of one name only (完整版, 模板七)."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+
+from index import ContractInfo, han_characters, to_script
+from index import normalize_text as _norm
+
+from .filenames import filed_stem
+
+# What /use and /clause take a contract by, besides goes_by's key and stem, most exact first
+_NAMED_BY: tuple[Callable[[ContractInfo], str], ...] = (
+    lambda c: c.key, lambda c: c.title, lambda c: c.source,
+    lambda c: c.source.rsplit(".", 1)[0])
+
+
+def written_names(infos: Iterable[ContractInfo]) -> frozenset[str]:
+    """The names of ``infos`` with Chinese in them as the library writes them, as a user
+    copies them from /contracts or a reply: each name ``pick_contracts`` takes, and the
+    title in either script (/contracts shows it in the reader's). They are not the user's
+    writing and do not tell the user's script (``asker_script``)."""
+    names = {n for c in infos for n in (
+        c.stem, c.qualified, *(named(c) for named in _NAMED_BY),
+        to_script(c.title, "simplified"), to_script(c.title, "traditional"))}
+    return frozenset(n for n in names if han_characters(n))
+
+
+def pick_contracts(infos: list[ContractInfo], name: str) -> list[ContractInfo]:
+    """The contracts ``name`` means: a key, a file stem or ``collection/stem``, a number in
+    the /contracts list, or (in either script, with or without 《》) a key, title or file
+    name, or the name an upload sent as ``name`` is filed under (a:b as a_b); several when
+    titles, or file names in two collections, repeat. Else the one contract whose name holds
+    ``name`` (``loosely_named``: 完整版, 模板七), when only one does."""
+    if found := _named_exactly(infos, name):
+        return found
+    loose = loosely_named(infos, name)
+    return loose if len(loose) == 1 else []
+
+
+def _named_exactly(infos: list[ContractInfo], name: str) -> list[ContractInfo]:
+    """``pick_contracts`` without its last resort: the names as the library writes them."""
+    name = name.strip()
+    exact = [c for c in infos if c.goes_by(name)]
+    if exact:
+        return exact
+    if name.isdigit():
+        return [infos[int(name) - 1]] if 1 <= int(name) <= len(infos) else []
+    want = _norm(name.strip("《》 "))
+    for named in _NAMED_BY:
+        found = [c for c in infos if want and _norm(named(c)) == want]
+        if found:
+            return found
+    sent = name.strip("《》 ")
+    filed = filed_stem(sent)  # an upload sent as a:b is filed as a_b
+    worded = any(ch.isalnum() for ch in sent)  # a name of none is not an upload's
+    return _named_exactly(infos, filed) if worded and filed != sent else []
+
+
+def loosely_named(infos: list[ContractInfo], name: str) -> list[ContractInfo]:
+    """The contracts whose key, title or file name (in either script, any case) holds
+    ``name``, a part of a name as staff say it (完整版, 模板七, Word原版): at least two Chinese
+    characters, or three letters or digits, so a stray 合 or a number names nothing."""
+    want = _norm(name.strip("《》 ")).casefold()
+    if name.strip().isdigit() or not (len(han_characters(want)) >= 2 or (
+            len(want) >= 3 and any(ch.isalpha() for ch in want))):
+        return []
+    return [c for c in infos if any(want in _norm(named(c)).casefold() for named in _NAMED_BY)]
+
+
+def clause_target(infos: list[ContractInfo],
+                   args: list[str]) -> tuple[list[ContractInfo], str]:
+    """The contracts and the clause number of /clause's ``args``: the longest tail that
+    names contracts (房屋租赁合同 模板一), and the rest; else the longest head that names
+    them, as staff say it (劳动合同 第七条); a number written with spaces (第 十三 条) when
+    neither names one."""
+    for start in range(1, len(args)):
+        chosen = pick_contracts(infos, " ".join(args[start:]))
+        if chosen:
+            return chosen, " ".join(args[:start])
+    for end in range(len(args) - 1, 0, -1):
+        chosen = pick_contracts(infos, " ".join(args[:end]))
+        if chosen:
+            return chosen, " ".join(args[end:])
+    return [], " ".join(args)
