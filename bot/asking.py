@@ -15,7 +15,7 @@ from index import QueryError, Script, UnknownContractError
 from . import texts
 from .access import ChatAccess, chat_access, is_admin
 from .browsing import scope_note
-from .compose import compose
+from .compose import compose, quoted_once
 from .edits import send_answer
 from .naming import written_names
 from .receiving import group_media_hint
@@ -106,7 +106,7 @@ async def _answer(update: Update, context: Ctx, msg: Message, number: int, quest
     if not (result.relevant and result.hits):
         await _log_unanswered(context, msg.chat_id, question)
     size = PRIVATE_HITS if is_private(update) else GROUP_HITS
-    messages, markup = page_messages(context, MorePage(result, 0, size, script))
+    messages, markup = page_messages(context, MorePage(quoted_once(result), 0, size, script))
     if scope is not None and result.scopes == (scope,) and not (result.relevant and result.hits):
         messages[-1] += "\n" + scope_note(update, infos, scope, script)  # /use limited it
     await typing_sent(typing)

@@ -6,6 +6,7 @@ unfilled-blank flag, and converts everything to the script of the question.
 
 from __future__ import annotations
 
+import dataclasses
 import re
 from dataclasses import dataclass
 
@@ -205,6 +206,24 @@ def _children(hit: Hit, script: Script, budget: int | None) -> tuple[tuple[str, 
         lines.append(line)
         used += len(line)
     return tuple(lines), None
+
+
+def quoted_once(result: SearchResult) -> SearchResult:
+    """``result`` without the hits an earlier hit quotes as one of its sub-clauses, for an
+    answer told in pages (更多): compose leaves such a hit out of the page that quotes its
+    heading, and a later page quoted it again (六第5项 after 六 with its eleven items)."""
+    quoted: set[tuple[str, str]] = set()
+    kept: list[Hit] = []
+    cited = result.cited
+    for position, hit in enumerate(result.hits):
+        if (hit.clause.contract, hit.clause.clause) in quoted:
+            cited -= position < result.cited
+            continue
+        kept.append(hit)
+        quoted.update((c.contract, c.clause) for c in hit.children)
+    if len(kept) == len(result.hits):
+        return result
+    return dataclasses.replace(result, hits=tuple(kept), cited=cited)
 
 
 def compose(result: SearchResult, *, offset: int = 0, size: int | None = None,

@@ -14,6 +14,7 @@ from bot.compose import (
     has_blank,
     heading_line,
     party_note,
+    quoted_once,
 )
 from index import Clause, Hit, SearchResult, detect_script
 
@@ -237,3 +238,17 @@ def test_sub_clauses_left_out_name_the_command_that_shows_them() -> None:
     [whole] = compose(SearchResult(question="13", hits=(big,)),
                       child_chars=12_000).groups[0].hits
     assert whole.more_children == "……另有 11 条子条款未显示，可用 /clause 13.10 build 查看。"
+
+
+def test_a_hit_an_earlier_heading_quotes_is_left_out_of_every_page() -> None:
+    """The hits an answer's pages are cut from: a sub-clause found after its heading goes
+    (it is quoted under it), also past the clauses the question cites, which stay counted."""
+    item = Clause("lease", "六第5项", None, None, "甲方无正当理由终止协议，应承担违约责任。",
+                  parent="六")
+    heading = Hit(Clause("lease", "六", None, None, "其它约定事项："), "房屋租赁合同", 1.0,
+                  children=(item,))
+    alone, other = Hit(item, "房屋租赁合同", 0.9), hit("lease", "五", "违约责任", "房屋租赁合同")
+    result = SearchResult("违约金", (heading, alone, other), cited=2)
+    assert quoted_once(result) == dataclasses.replace(result, hits=(heading, other), cited=1)
+    first = SearchResult("违约金", (alone, heading, other))  # before its heading: kept
+    assert quoted_once(first) is first
