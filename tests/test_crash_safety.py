@@ -134,22 +134,30 @@ def test_two_builds_at_once_one_waits_out_nothing_corrupt(
     assert searcher.search("乙方响应时间是多少", top_k=1).hits
 
 
+@pytest.fixture(scope="module")
+def one_contract(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path, str]:
+    """A folder of one small contract and an index built from it (its generation), once."""
+    root = tmp_path_factory.mktemp("one")
+    src = root / "src"
+    src.mkdir()
+    (src / "aftersales.txt").write_text(FIRST, encoding="utf-8")
+    first = build_from_sources([src], root / "idx", ENCODER, progress=False)
+    return src, root / "idx", first.generation
+
+
 @pytest.mark.parametrize("damage", ["vectors deleted", "database cut short", "bm25 deleted",
                                     "manifest garbled"])
-def test_a_damaged_index_is_an_error_and_a_rebuild_repairs_it(tmp_path: Path,
-                                                                damage: str) -> None:
+def test_a_damaged_index_is_an_error_and_a_rebuild_repairs_it(
+        one_contract: tuple[Path, Path, str], tmp_path: Path, damage: str) -> None:
     """A live generation with a file deleted by hand, cut short by a copy that did not finish,
     or garbled: opening it is an IndexDamagedError naming the generation (it was a crash deep
     in FAISS or SQLite), and `index build` reads every source again instead of failing on
-    what it would have reused."""
+    what it would have reused. (Each damages a copy of one index built once.)"""
     from index import IndexDamagedError, NoSourcesError
 
-    src = tmp_path / "src"
-    src.mkdir()
-    (src / "aftersales.txt").write_text(FIRST, encoding="utf-8")
-    idx = tmp_path / "idx"
-    first = build_from_sources([src], idx, ENCODER, progress=False)
-    gen = store.generation_dir(idx, first.generation)
+    src, built, first = one_contract
+    idx = Path(shutil.copytree(built, tmp_path / "idx"))
+    gen = store.generation_dir(idx, first)
     if damage == "vectors deleted":
         (gen / store.VECTORS).unlink()
     elif damage == "database cut short":
@@ -159,7 +167,7 @@ def test_a_damaged_index_is_an_error_and_a_rebuild_repairs_it(tmp_path: Path,
         shutil.rmtree(gen / store.BM25_DIR)
     else:
         (gen / store.MANIFEST).write_text("{not json", "utf-8")
-    with pytest.raises(IndexDamagedError, match=first.generation):
+    with pytest.raises(IndexDamagedError, match=first):
         Searcher.open(idx, ENCODER)
     if damage == "manifest garbled":  # the sources it remembers are in the manifest
         with pytest.raises(NoSourcesError, match="give them"):
@@ -168,6 +176,6 @@ def test_a_damaged_index_is_an_error_and_a_rebuild_repairs_it(tmp_path: Path,
     else:
         report = build_from_sources(None, idx, ENCODER, progress=False)
     assert (report.contracts, report.parsed, report.reused) == (1, 1, 0)
-    assert first.generation in report.repaired and "could not be read" in report.summary()
+    assert first in report.repaired and "could not be read" in report.summary()
     _serves_the_old_index(idx, report.generation)
     assert gen.exists()  # the damaged one is kept (as the previous generation), not deleted
