@@ -37,20 +37,37 @@ def _start_build(sources: Path, idx: Path, tmp_path: Path) -> subprocess.Popen[b
     )
 
 
-@pytest.fixture
-def library(tmp_path: Path, shared: Path) -> tuple[Path, Path, str]:
-    """An index of one small contract (live), and a bigger folder to rebuild it from."""
-    first = tmp_path / "first"
-    first.mkdir()
-    (first / "aftersales.txt").write_text(FIRST, encoding="utf-8")
-    idx = tmp_path / "idx"
-    report = build_from_sources([first], idx, ENCODER, progress=False)
-    bigger = tmp_path / "bigger"
-    shutil.copytree(SAMPLES_DIR, bigger)
+@pytest.fixture(scope="module")
+def one_contract(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path, str]:
+    """A folder of one small contract and an index built from it (its generation), made once
+    per module: tests copy the index before they change it."""
+    root = tmp_path_factory.mktemp("one")
+    src = root / "src"
+    src.mkdir()
+    (src / "aftersales.txt").write_text(FIRST, encoding="utf-8")
+    first = build_from_sources([src], root / "idx", ENCODER, progress=False)
+    return src, root / "idx", first.generation
+
+
+@pytest.fixture(scope="module")
+def bigger(one_contract: tuple[Path, Path, str], shared: Path,
+           tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A bigger folder to rebuild that index from (never written to)."""
+    folder = tmp_path_factory.mktemp("bigger") / "bigger"
+    shutil.copytree(SAMPLES_DIR, folder)
     for f in sorted((shared / "contracts").glob("*.txt")):
-        shutil.copy(f, bigger / f.name)
-    shutil.copy(first / "aftersales.txt", bigger / "aftersales.txt")
-    return idx, bigger, report.generation
+        shutil.copy(f, folder / f.name)
+    shutil.copy(one_contract[0] / "aftersales.txt", folder / "aftersales.txt")
+    return folder
+
+
+@pytest.fixture
+def library(one_contract: tuple[Path, Path, str], bigger: Path,
+            tmp_path: Path) -> tuple[Path, Path, str]:
+    """An index of one small contract (live, this test's own copy), and a bigger folder to
+    rebuild it from."""
+    _, idx, generation = one_contract
+    return Path(shutil.copytree(idx, tmp_path / "idx")), bigger, generation
 
 
 def _serves_the_old_index(idx: Path, old: str) -> None:
@@ -132,17 +149,6 @@ def test_two_builds_at_once_one_waits_out_nothing_corrupt(
     assert manifest.contracts == len(list(bigger.iterdir())) and not manifest.failed
     searcher = Searcher.open(idx, ENCODER)
     assert searcher.search("乙方响应时间是多少", top_k=1).hits
-
-
-@pytest.fixture(scope="module")
-def one_contract(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path, str]:
-    """A folder of one small contract and an index built from it (its generation), once."""
-    root = tmp_path_factory.mktemp("one")
-    src = root / "src"
-    src.mkdir()
-    (src / "aftersales.txt").write_text(FIRST, encoding="utf-8")
-    first = build_from_sources([src], root / "idx", ENCODER, progress=False)
-    return src, root / "idx", first.generation
 
 
 @pytest.mark.parametrize("damage", ["vectors deleted", "database cut short", "bm25 deleted",
