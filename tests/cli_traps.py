@@ -6,6 +6,7 @@ in."""
 
 from __future__ import annotations
 
+import functools
 import logging
 import os
 import re
@@ -13,6 +14,7 @@ import shutil
 import subprocess
 import sys
 import warnings
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -100,6 +102,13 @@ def run_here(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.Cap
         said = capsys.readouterr()
     load_encoder.cache_clear()  # the next test does not inherit a model of this one's
     return subprocess.CompletedProcess([*CLI, *args], code, said.out, said.err)
+
+
+@pytest.fixture
+def cli_here(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+             capsys: pytest.CaptureFixture[str]) -> Callable[..., subprocess.CompletedProcess[str]]:
+    """``run_here`` for this test: ``cli_here("index", "status", ..., **extra_env)``."""
+    return functools.partial(run_here, tmp_path, monkeypatch, capsys)
 
 
 def _warn_to_stderr(message: Warning | str, category: type[Warning], filename: str, lineno: int,
