@@ -100,6 +100,7 @@ def run_here(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.Cap
             warnings.showwarning = _warn_to_stderr
             code = main(list(args))
         said = capsys.readouterr()
+    logging.root.setLevel(logging.root.level)  # drops the loggers' caches of the CLI's level
     load_encoder.cache_clear()  # the next test does not inherit a model of this one's
     return subprocess.CompletedProcess([*CLI, *args], code, said.out, said.err)
 
