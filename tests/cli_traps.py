@@ -1,15 +1,20 @@
 """The command line as a new user meets it, for the trap tests (test_cli_traps.py and
 test_cli_serve_traps.py): a small library indexed once per module (fixtures, loaded by
-conftest.py as a plugin), a user's bare environment, a run of the real CLI in a subprocess, and
-the one clear line a trap must end in."""
+conftest.py as a plugin), a user's bare environment, a run of the real CLI in a subprocess (or in
+this process, where the process is not what is tested), and the one clear line a trap must end
+in."""
 
 from __future__ import annotations
 
+import functools
+import logging
 import os
 import re
 import shutil
 import subprocess
 import sys
+import warnings
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -68,6 +73,48 @@ def run(tmp_path: Path, *args: str, cmd: list[str] | None = None,
     """Run the contractbot CLI (or ``cmd``) in ``tmp_path`` (no .env there)."""
     return subprocess.run([*(cmd or CLI), *args], cwd=tmp_path, env=env(tmp_path, **extra),
                           capture_output=True, text=True, timeout=300)
+
+
+def run_here(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str],
+             *args: str, **extra: str) -> subprocess.CompletedProcess[str]:
+    """``run`` without a new interpreter: the real CLI (``bot.cli.main``) in this process, in
+    ``tmp_path``, under the same bare environment, with encoders loaded afresh as a new process
+    loads them. For a test of what a command does, not of the process (signals, an exit by a
+    signal, what a fresh interpreter imports): it spares loading torch and a model per run."""
+    from bot.cli import main
+    from index.store.encoders import load_encoder
+
+    with monkeypatch.context() as patched:
+        for key in [k for k in os.environ if k.startswith(("CONTRACTBOT_", "TELEGRAM_"))]:
+            patched.delenv(key)
+        for key, value in env(tmp_path, **extra).items():
+            patched.setenv(key, value)
+        patched.chdir(tmp_path)
+        # its log and warnings go to its stderr, as a new process's do, not to pytest's
+        patched.setattr(logging.root, "handlers", [])
+        patched.setattr(logging.root, "level", logging.root.level)
+        load_encoder.cache_clear()
+        capsys.readouterr()  # what the test printed before is not this run's
+        with warnings.catch_warnings():
+            warnings.simplefilter("default")
+            warnings.showwarning = _warn_to_stderr
+            code = main(list(args))
+        said = capsys.readouterr()
+    logging.root.setLevel(logging.root.level)  # drops the loggers' caches of the CLI's level
+    load_encoder.cache_clear()  # the next test does not inherit a model of this one's
+    return subprocess.CompletedProcess([*CLI, *args], code, said.out, said.err)
+
+
+@pytest.fixture
+def cli_here(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+             capsys: pytest.CaptureFixture[str]) -> Callable[..., subprocess.CompletedProcess[str]]:
+    """``run_here`` for this test: ``cli_here("index", "status", ..., **extra_env)``."""
+    return functools.partial(run_here, tmp_path, monkeypatch, capsys)
+
+
+def _warn_to_stderr(message: Warning | str, category: type[Warning], filename: str, lineno: int,
+                    file: object = None, line: str | None = None) -> None:
+    sys.stderr.write(warnings.formatwarning(message, category, filename, lineno, line))
 
 
 def snapshot(index_dir: Path) -> tuple[str, list[str], str]:

@@ -1,7 +1,8 @@
-"""An operator's first `index build`, through the real command line in a subprocess: the
-collection folders given as SOURCES (each its own source root, so every contract lands in
-`default`) build, and one note says so and how to get the collections; no SOURCES and no index
-says how to start, not that a missing index "is unchanged"."""
+"""An operator's first `index build`, through the real command line (the builds in this process,
+cli_traps.run_here; the rest in a subprocess): the collection folders given as SOURCES (each its
+own source root, so every contract lands in `default`) build, and one note says so and how to
+get the collections; no SOURCES and no index says how to start, not that a missing index "is
+unchanged"."""
 
 from __future__ import annotations
 
@@ -28,10 +29,10 @@ def _customers(shared: Path, root: Path) -> Path:
 
 
 def test_a_first_build_of_collection_folders_says_they_are_in_default(
-        shared: Path, tmp_path: Path) -> None:
+        shared: Path, tmp_path: Path, cli_here) -> None:
     _customers(shared, tmp_path)
     folders = ("lib/customer-a", "lib/customer-b")
-    proc = run(tmp_path, "index", "build", *folders, "--index", "idx")
+    proc = cli_here("index", "build", *folders, "--index", "idx")
     assert proc.returncode == 0, proc.stderr  # a first build is not refused
     assert proc.stderr.splitlines() == [last_line(proc)]
     assert last_line(proc) == (
@@ -41,10 +42,10 @@ def test_a_first_build_of_collection_folders_says_they_are_in_default(
         "(--replace moves them out of default): contractbot index build lib --replace "
         "--index idx")  # this index, not the default one
     assert {s.collection for s in index_status(tmp_path / "idx").sources} == {"default"}
-    again = run(tmp_path, "index", "build", *folders, "--index", "idx")
+    again = cli_here("index", "build", *folders, "--index", "idx")
     assert (again.returncode, again.stderr) == (0, "")  # said once, not on every rebuild
-    assert run(tmp_path, "index", "build", "--index", "idx").stderr == ""
-    advised = run(tmp_path, "index", "build", "lib", "--index", "idx", "--replace")
+    assert cli_here("index", "build", "--index", "idx").stderr == ""
+    advised = cli_here("index", "build", "lib", "--index", "idx", "--replace")
     assert (advised.returncode, advised.stderr) == (0, "")
     by_key = {s.contract: s.collection for s in index_status(tmp_path / "idx").sources}
     assert by_key == {"cs-upgrade": "customer-a", "cs-maintenance": "customer-a",
@@ -52,11 +53,11 @@ def test_a_first_build_of_collection_folders_says_they_are_in_default(
 
 
 def test_the_parent_or_one_folder_or_files_build_without_the_note(
-        shared: Path, tmp_path: Path) -> None:
+        shared: Path, tmp_path: Path, cli_here) -> None:
     lib = _customers(shared, tmp_path)
     files = [str(p) for p in sorted((lib / "customer-a").iterdir())]
     for n, sources in enumerate(([str(lib)], [str(lib / "customer-a")], files)):
-        proc = run(tmp_path, "index", "build", *sources, "--index", f"idx{n}")
+        proc = cli_here("index", "build", *sources, "--index", f"idx{n}")
         assert (proc.returncode, proc.stderr) == (0, ""), sources
 
 

@@ -41,13 +41,13 @@ def _held(idx: Path) -> list[tuple[str, str]]:
     return sorted((s.contract, s.collection) for s in index_status(idx).sources)
 
 
-def test_the_collection_folders_as_sources_are_refused_naming_each_file(named,
-                                                                        tmp_path: Path) -> None:
+def test_the_collection_folders_as_sources_are_refused_naming_each_file(named, tmp_path: Path,
+                                                                        cli_here) -> None:
     lib, built = named
     idx = Path(shutil.copytree(built, tmp_path / "idx"))
     before = snapshot(idx)
-    proc = run(tmp_path, "index", "build", str(lib / "customer-a"), str(lib / "customer-b"),
-               "--index", str(idx))
+    proc = cli_here("index", "build", str(lib / "customer-a"), str(lib / "customer-b"),
+                    "--index", str(idx))
     assert proc.returncode == 5
     assert "Traceback" not in proc.stderr
     assert proc.stderr.splitlines() == [CLASH, (
@@ -61,11 +61,11 @@ def test_the_collection_folders_as_sources_are_refused_naming_each_file(named,
 
 
 def test_replace_puts_one_file_of_the_name_in_default_and_keeps_nothing_of_the_other(
-        named, tmp_path: Path) -> None:
+        named, tmp_path: Path, cli_here) -> None:
     lib, built = named
     idx = Path(shutil.copytree(built, tmp_path / "idx"))
     a, b = lib / "customer-a", lib / "customer-b"
-    proc = run(tmp_path, "index", "build", str(a), str(b), "--replace", "--index", str(idx))
+    proc = cli_here("index", "build", str(a), str(b), "--replace", "--index", str(idx))
     assert proc.returncode == 3, proc.stderr
     # one 合同 in default, A's (indexed first), with the key it had
     assert _held(idx) == [("ecommerce-cs-upgrade", "default"), ("edu-cs-appraisal", "default"),
@@ -79,12 +79,12 @@ def test_replace_puts_one_file_of_the_name_in_default_and_keeps_nothing_of_the_o
         "collections customer-a and customer-b, build their parent (--replace moves them out of "
         f"default): contractbot index build {lib} --replace --index {idx}"]
     assert "; 1 failed;" in proc.stdout and "dropped" not in proc.stdout
-    status = run(tmp_path, "index", "status", "--index", str(idx))
+    status = cli_here("index", "status", "--index", str(idx))
     assert status.returncode == 0
     failed = [line for line in status.stdout.splitlines() if "failed" in line]
     assert failed == [f"  failed: {CLASH}"]
     # the parent again, as the note says: both are back, each in its collection
-    back = run(tmp_path, "index", "build", str(lib), "--replace", "--index", str(idx))
+    back = cli_here("index", "build", str(lib), "--replace", "--index", str(idx))
     assert back.returncode == 0, back.stderr
     assert back.stderr == ""
     assert _held(idx) == [("customer-b/合同", "customer-b"), ("ecommerce-cs-upgrade",
@@ -93,11 +93,11 @@ def test_replace_puts_one_file_of_the_name_in_default_and_keeps_nothing_of_the_o
 
 
 def test_a_first_build_of_the_folders_names_the_refused_file_by_its_folder(
-        named, tmp_path: Path) -> None:
+        named, tmp_path: Path, cli_here) -> None:
     lib, _ = named
     idx = tmp_path / "new-idx"
-    proc = run(tmp_path, "index", "build", str(lib / "customer-a"), str(lib / "customer-b"),
-               "--index", str(idx))
+    proc = cli_here("index", "build", str(lib / "customer-a"), str(lib / "customer-b"),
+                    "--index", str(idx))
     assert proc.returncode == 3, proc.stderr
     assert proc.stderr.splitlines()[0] == CLASH
     assert len(proc.stderr.splitlines()) == 2 and "note: collections come" in proc.stderr
@@ -106,15 +106,15 @@ def test_a_first_build_of_the_folders_names_the_refused_file_by_its_folder(
 
 
 def test_a_first_build_of_the_folders_counts_only_what_entered_the_index(
-        named, tmp_path: Path) -> None:
+        named, tmp_path: Path, cli_here) -> None:
     """The refused 合同.txt was read, and its texts embedded as soon as it was, before the
     one-name guard refused it: the summary counted them among the texts embedded (165 for an
     index of 88 clauses). Every count it prints is now what `index status` shows, and the
     texts embedded are those of the files that entered the index."""
     lib, _ = named
     idx = tmp_path / "new-idx"
-    proc = run(tmp_path, "index", "build", str(lib / "customer-a"), str(lib / "customer-b"),
-               "--index", str(idx))
+    proc = cli_here("index", "build", str(lib / "customer-a"), str(lib / "customer-b"),
+                    "--index", str(idx))
     assert proc.returncode == 3, proc.stderr
     said = re.fullmatch(r"indexed (\d+) contracts, (\d+) clauses \((\d+) parsed, (\d+) reused, "
                         r"(\d+) texts embedded\); (\d+) failed; generation (\S+)\n", proc.stdout)

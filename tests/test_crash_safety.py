@@ -37,20 +37,37 @@ def _start_build(sources: Path, idx: Path, tmp_path: Path) -> subprocess.Popen[b
     )
 
 
-@pytest.fixture
-def library(tmp_path: Path, shared: Path) -> tuple[Path, Path, str]:
-    """An index of one small contract (live), and a bigger folder to rebuild it from."""
-    first = tmp_path / "first"
-    first.mkdir()
-    (first / "aftersales.txt").write_text(FIRST, encoding="utf-8")
-    idx = tmp_path / "idx"
-    report = build_from_sources([first], idx, ENCODER, progress=False)
-    bigger = tmp_path / "bigger"
-    shutil.copytree(SAMPLES_DIR, bigger)
+@pytest.fixture(scope="module")
+def one_contract(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path, str]:
+    """A folder of one small contract and an index built from it (its generation), made once
+    per module: tests copy the index before they change it."""
+    root = tmp_path_factory.mktemp("one")
+    src = root / "src"
+    src.mkdir()
+    (src / "aftersales.txt").write_text(FIRST, encoding="utf-8")
+    first = build_from_sources([src], root / "idx", ENCODER, progress=False)
+    return src, root / "idx", first.generation
+
+
+@pytest.fixture(scope="module")
+def bigger(one_contract: tuple[Path, Path, str], shared: Path,
+           tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A bigger folder to rebuild that index from (never written to)."""
+    folder = tmp_path_factory.mktemp("bigger") / "bigger"
+    shutil.copytree(SAMPLES_DIR, folder)
     for f in sorted((shared / "contracts").glob("*.txt")):
-        shutil.copy(f, bigger / f.name)
-    shutil.copy(first / "aftersales.txt", bigger / "aftersales.txt")
-    return idx, bigger, report.generation
+        shutil.copy(f, folder / f.name)
+    shutil.copy(one_contract[0] / "aftersales.txt", folder / "aftersales.txt")
+    return folder
+
+
+@pytest.fixture
+def library(one_contract: tuple[Path, Path, str], bigger: Path,
+            tmp_path: Path) -> tuple[Path, Path, str]:
+    """An index of one small contract (live, this test's own copy), and a bigger folder to
+    rebuild it from."""
+    _, idx, generation = one_contract
+    return Path(shutil.copytree(idx, tmp_path / "idx")), bigger, generation
 
 
 def _serves_the_old_index(idx: Path, old: str) -> None:
@@ -136,20 +153,17 @@ def test_two_builds_at_once_one_waits_out_nothing_corrupt(
 
 @pytest.mark.parametrize("damage", ["vectors deleted", "database cut short", "bm25 deleted",
                                     "manifest garbled"])
-def test_a_damaged_index_is_an_error_and_a_rebuild_repairs_it(tmp_path: Path,
-                                                                damage: str) -> None:
+def test_a_damaged_index_is_an_error_and_a_rebuild_repairs_it(
+        one_contract: tuple[Path, Path, str], tmp_path: Path, damage: str) -> None:
     """A live generation with a file deleted by hand, cut short by a copy that did not finish,
     or garbled: opening it is an IndexDamagedError naming the generation (it was a crash deep
     in FAISS or SQLite), and `index build` reads every source again instead of failing on
-    what it would have reused."""
+    what it would have reused. (Each damages a copy of one index built once.)"""
     from index import IndexDamagedError, NoSourcesError
 
-    src = tmp_path / "src"
-    src.mkdir()
-    (src / "aftersales.txt").write_text(FIRST, encoding="utf-8")
-    idx = tmp_path / "idx"
-    first = build_from_sources([src], idx, ENCODER, progress=False)
-    gen = store.generation_dir(idx, first.generation)
+    src, built, first = one_contract
+    idx = Path(shutil.copytree(built, tmp_path / "idx"))
+    gen = store.generation_dir(idx, first)
     if damage == "vectors deleted":
         (gen / store.VECTORS).unlink()
     elif damage == "database cut short":
@@ -159,7 +173,7 @@ def test_a_damaged_index_is_an_error_and_a_rebuild_repairs_it(tmp_path: Path,
         shutil.rmtree(gen / store.BM25_DIR)
     else:
         (gen / store.MANIFEST).write_text("{not json", "utf-8")
-    with pytest.raises(IndexDamagedError, match=first.generation):
+    with pytest.raises(IndexDamagedError, match=first):
         Searcher.open(idx, ENCODER)
     if damage == "manifest garbled":  # the sources it remembers are in the manifest
         with pytest.raises(NoSourcesError, match="give them"):
@@ -168,6 +182,6 @@ def test_a_damaged_index_is_an_error_and_a_rebuild_repairs_it(tmp_path: Path,
     else:
         report = build_from_sources(None, idx, ENCODER, progress=False)
     assert (report.contracts, report.parsed, report.reused) == (1, 1, 0)
-    assert first.generation in report.repaired and "could not be read" in report.summary()
+    assert first in report.repaired and "could not be read" in report.summary()
     _serves_the_old_index(idx, report.generation)
     assert gen.exists()  # the damaged one is kept (as the previous generation), not deleted

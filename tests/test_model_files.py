@@ -13,7 +13,7 @@ from pathlib import Path
 
 import numpy as np
 import pytest
-from cli_traps import CLI, TOKEN, env, last_line
+from cli_traps import CLI, TOKEN, env, last_line, run_here
 from index_corpus import LEASE, parse_json, write_corpus
 from test_build import CountingEncoder
 from test_cli_serve_traps import bot_api
@@ -61,7 +61,10 @@ def test_the_fingerprint_follows_the_weights_not_the_file_times(minilm: Path,
 
 def test_a_model_replaced_in_place_is_embedded_again(minilm: Path, shared: Path,
                                                      tmp_path: Path,
-                                                     monkeypatch: pytest.MonkeyPatch) -> None:
+                                                     monkeypatch: pytest.MonkeyPatch,
+                                                     capsys: pytest.CaptureFixture[str]) -> None:
+    """The commands run in this process (torch loads once), each loading the model afresh as
+    a new `contractbot` would; the bot's start is a process of its own."""
     lib, idx, model = tmp_path / "lib", tmp_path / "idx", tmp_path / "model"
     lib.mkdir()
     shutil.copy(shared / "contracts" / "cs-upgrade.txt", lib)
@@ -69,8 +72,8 @@ def test_a_model_replaced_in_place_is_embedded_again(minilm: Path, shared: Path,
     settings = env(tmp_path, CONTRACTBOT_EMBED_MODEL=str(model), HF_HUB_OFFLINE="1")
 
     def cli(*args: str) -> subprocess.CompletedProcess[str]:
-        return subprocess.run([*CLI, *args, "--index", str(idx)], cwd=tmp_path, env=settings,
-                              capture_output=True, text=True, timeout=600)
+        return run_here(tmp_path, monkeypatch, capsys, *args, "--index", str(idx),
+                        CONTRACTBOT_EMBED_MODEL=str(model), HF_HUB_OFFLINE="1")
 
     def status() -> dict:
         return dict(json.loads(cli("index", "status", "--json").stdout))
