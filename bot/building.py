@@ -78,6 +78,12 @@ def suggested(rerun: str, *words: str | Path, index: Path | None = None) -> str:
     return " ".join([rerun.strip("`"), *(_arg(w) for w in (*words, *more))])
 
 
+def index_build(index: Path | None) -> Callable[..., str]:
+    """The build an error's reason suggests (its ``advised``), as ``build(*words)``:
+    ``contractbot index build`` with ``words`` and the operator's ``--index``."""
+    return partial(suggested, "contractbot index build", index=index)
+
+
 def no_sources(rerun: str, *, index: Path | None = None) -> str:
     """``rerun`` with no SOURCES (and this build's ``--index``): a rebuild of every source the
     index remembers."""

@@ -41,15 +41,17 @@ def cmd_serve(args: argparse.Namespace, settings: Settings) -> int:
 
     from index import has_index
 
-    from .arguments import UsageError, index_dir_of
+    from .arguments import UsageError, given_index, index_dir_of
+    from .building import index_build
 
     if not settings.telegram_token:
         raise UsageError("TELEGRAM_BOT_TOKEN is not set")
     settings = dataclasses.replace(settings, index_dir=index_dir_of(args, settings))
     if not has_index(settings.index_dir):  # a fresh install: the first upload builds it
+        build = index_build(given_index(args))("SOURCES...")
         print(f"contractbot: warning: no index at {settings.index_dir} yet: the bot answers "
-              "that no contract is indexed until an admin sends one, or `contractbot index "
-              "build SOURCES...` builds it", file=sys.stderr)
+              f"that no contract is indexed until an admin sends one, or `{build}` builds it",
+              file=sys.stderr)
     if not settings.allowed_chats and settings.access_file is None:
         who = "only admins, in private," if settings.admins else "no chat"
         print(f"contractbot: warning: CONTRACTBOT_ALLOWED_CHATS is empty, so {who} will get "
@@ -78,13 +80,15 @@ def _run(argv: Sequence[str] | None) -> int:
         BuildRefusedError,
         ContractbotError,
         EncoderError,
+        EncoderMismatchError,
         IndexBusyError,
         IndexDamagedError,
+        IndexMissingError,
         RulesFileError,
     )
 
-    from .arguments import UsageError, build_parser
-    from .building import refusal
+    from .arguments import UsageError, build_parser, given_index
+    from .building import index_build, refusal
     from .errors import TokenRejectedError
     from .indexing import cmd_index_build, cmd_index_status, cmd_parse
     from .querying import cmd_ask, cmd_compare, cmd_feedback
@@ -102,6 +106,7 @@ def _run(argv: Sequence[str] | None) -> int:
     if problem is not None or settings is None:
         print(f"contractbot: {problem}", file=sys.stderr)
         return EXIT_USAGE
+    build = index_build(given_index(args))  # each build a line suggests repeats the --index
     try:
         if _command(args) in ENCODER_COMMANDS:  # refuse an unknown encoder before any work
             from index import check_encoder_name
@@ -125,7 +130,10 @@ def _run(argv: Sequence[str] | None) -> int:
         print(f"contractbot: {err}; the index is unchanged, try again later", file=sys.stderr)
         return EXIT_BUSY
     except IndexDamagedError as err:
-        print(f"contractbot: {err}; rebuild it: contractbot index build", file=sys.stderr)
+        print(f"contractbot: {err}; rebuild it: {build()}", file=sys.stderr)
+        return EXIT_ERROR
+    except (IndexMissingError, EncoderMismatchError) as err:
+        print(f"contractbot: {err.advised(build)}", file=sys.stderr)
         return EXIT_ERROR
     except ContractbotError as err:
         print(f"contractbot: {err}", file=sys.stderr)
