@@ -48,8 +48,9 @@ from .exits import (
     EXIT_TERMINATED,
     EXIT_USAGE,
 )
-from .interrupts import Terminated, interrupted, terminated_as_interrupt
+from .interrupts import interrupted
 from .settings import SAMPLES_DIR, Settings
+from .sigterm import Terminated, terminated_as_interrupt
 from .uploads import inside
 
 

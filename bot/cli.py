@@ -12,10 +12,11 @@ import argparse
 import os
 import sys
 from collections.abc import Sequence
+from contextlib import nullcontext
 from typing import TYPE_CHECKING
 
 # the rest is imported when a command runs (``_run``): Ctrl-C while it loads is then one exit
-# status, not a traceback of an import
+# status, not a traceback of an import, and a build's SIGTERM is held until it starts
 from .exits import (
     EXIT_BROKEN_PIPE,
     EXIT_BUSY,
@@ -25,6 +26,7 @@ from .exits import (
     EXIT_TERMINATED,
     EXIT_USAGE,
 )
+from .sigterm import end_by_sigterm, held, held_while_loading
 
 if TYPE_CHECKING:
     from .settings import Settings
@@ -180,13 +182,13 @@ def main(argv: Sequence[str] | None = None) -> int:
     uploaded sources) is private to the user: umask 077 while it runs."""
     umask = os.umask(PRIVATE_UMASK)
     _leave_unusable_working_dir()
-    try:
-        status = _run(argv)
-        sys.stdout.flush()  # a closed pipe shows here, not at exit
-        if status == EXIT_TERMINATED:  # a build stopped by SIGTERM said so: end by it
-            from .interrupts import end_by_sigterm
-
-            end_by_sigterm()
+    words = list(sys.argv[1:] if argv is None else argv)
+    try:  # a SIGTERM while a build loads is held until it starts (sigterm.py)
+        with held_while_loading() if words[:2] == ["index", "build"] else nullcontext():
+            status = _run(argv)
+            sys.stdout.flush()  # a closed pipe shows here, not at exit
+            if status == EXIT_TERMINATED or held():  # stopped by SIGTERM: end by it
+                end_by_sigterm()
         return status
     except BrokenPipeError:  # the reader went away (`ask --batch ... | head`): end quietly
         _silence_closed_pipes()
