@@ -31,6 +31,7 @@ from .access import AccessFile
 from .albums import Albums
 from .answering import Answering
 from .feedback import QuestionLog
+from .placements import Placements
 from .ratelimit import QuestionRate
 from .rebuilds import Rebuilds
 from .settings import Settings
@@ -66,6 +67,7 @@ class BotState:
     question_rate: QuestionRate = field(default_factory=lambda: QuestionRate(0), repr=False)
     rebuilds: Rebuilds = field(default_factory=Rebuilds, repr=False)
     uploads: UploadBook = field(default_factory=UploadBook, repr=False)
+    placements: Placements = field(default_factory=Placements, repr=False)
     albums: Albums = field(default_factory=Albums, repr=False)
     answering: Answering = field(default_factory=Answering, repr=False)
     stopping: threading.Event = field(default_factory=threading.Event, repr=False)
