@@ -43,6 +43,13 @@ def index_dir_of(args: argparse.Namespace, settings: Settings) -> Path:
     return chosen_index(args.index_dir, settings)
 
 
+def given_index(args: argparse.Namespace) -> Path | None:
+    """The ``--index DIR`` the operator gave (None: the settings' folder), which each command
+    a message suggests repeats."""
+    given = getattr(args, "index_dir", None)  # `parse` has none
+    return Path(given) if given else None
+
+
 def positive_int(text: str) -> int:
     """An argparse type: a whole number of at least 1."""
     try:

@@ -48,8 +48,9 @@ from .exits import (
     EXIT_TERMINATED,
     EXIT_USAGE,
 )
-from .interrupts import Terminated, interrupted, terminated_as_interrupt
+from .interrupts import interrupted
 from .settings import SAMPLES_DIR, Settings
+from .sigterm import Terminated, terminated_as_interrupt
 from .uploads import inside
 
 
@@ -76,6 +77,12 @@ def suggested(rerun: str, *words: str | Path, index: Path | None = None) -> str:
     build was given one, its ``--index``, so that it builds this index, not the default one."""
     more = ("--index", index) if index is not None else ()
     return " ".join([rerun.strip("`"), *(_arg(w) for w in (*words, *more))])
+
+
+def index_build(index: Path | None) -> Callable[..., str]:
+    """The build an error's reason suggests (its ``advised``), as ``build(*words)``:
+    ``contractbot index build`` with ``words`` and the operator's ``--index``."""
+    return partial(suggested, "contractbot index build", index=index)
 
 
 def no_sources(rerun: str, *, index: Path | None = None) -> str:

@@ -12,10 +12,11 @@ import argparse
 import os
 import sys
 from collections.abc import Sequence
+from contextlib import nullcontext
 from typing import TYPE_CHECKING
 
 # the rest is imported when a command runs (``_run``): Ctrl-C while it loads is then one exit
-# status, not a traceback of an import
+# status, not a traceback of an import, and a build's SIGTERM is held until it starts
 from .exits import (
     EXIT_BROKEN_PIPE,
     EXIT_BUSY,
@@ -25,6 +26,7 @@ from .exits import (
     EXIT_TERMINATED,
     EXIT_USAGE,
 )
+from .sigterm import end_by_sigterm, held, held_while_loading
 
 if TYPE_CHECKING:
     from .settings import Settings
@@ -41,15 +43,17 @@ def cmd_serve(args: argparse.Namespace, settings: Settings) -> int:
 
     from index import has_index
 
-    from .arguments import UsageError, index_dir_of
+    from .arguments import UsageError, given_index, index_dir_of
+    from .building import index_build
 
     if not settings.telegram_token:
         raise UsageError("TELEGRAM_BOT_TOKEN is not set")
     settings = dataclasses.replace(settings, index_dir=index_dir_of(args, settings))
     if not has_index(settings.index_dir):  # a fresh install: the first upload builds it
+        build = index_build(given_index(args))("SOURCES...")
         print(f"contractbot: warning: no index at {settings.index_dir} yet: the bot answers "
-              "that no contract is indexed until an admin sends one, or `contractbot index "
-              "build SOURCES...` builds it", file=sys.stderr)
+              f"that no contract is indexed until an admin sends one, or `{build}` builds it",
+              file=sys.stderr)
     if not settings.allowed_chats and settings.access_file is None:
         who = "only admins, in private," if settings.admins else "no chat"
         print(f"contractbot: warning: CONTRACTBOT_ALLOWED_CHATS is empty, so {who} will get "
@@ -78,13 +82,15 @@ def _run(argv: Sequence[str] | None) -> int:
         BuildRefusedError,
         ContractbotError,
         EncoderError,
+        EncoderMismatchError,
         IndexBusyError,
         IndexDamagedError,
+        IndexMissingError,
         RulesFileError,
     )
 
-    from .arguments import UsageError, build_parser
-    from .building import refusal
+    from .arguments import UsageError, build_parser, given_index
+    from .building import index_build, refusal
     from .errors import TokenRejectedError
     from .indexing import cmd_index_build, cmd_index_status, cmd_parse
     from .querying import cmd_ask, cmd_compare, cmd_feedback
@@ -102,6 +108,7 @@ def _run(argv: Sequence[str] | None) -> int:
     if problem is not None or settings is None:
         print(f"contractbot: {problem}", file=sys.stderr)
         return EXIT_USAGE
+    build = index_build(given_index(args))  # each build a line suggests repeats the --index
     try:
         if _command(args) in ENCODER_COMMANDS:  # refuse an unknown encoder before any work
             from index import check_encoder_name
@@ -125,7 +132,10 @@ def _run(argv: Sequence[str] | None) -> int:
         print(f"contractbot: {err}; the index is unchanged, try again later", file=sys.stderr)
         return EXIT_BUSY
     except IndexDamagedError as err:
-        print(f"contractbot: {err}; rebuild it: contractbot index build", file=sys.stderr)
+        print(f"contractbot: {err}; rebuild it: {build()}", file=sys.stderr)
+        return EXIT_ERROR
+    except (IndexMissingError, EncoderMismatchError) as err:
+        print(f"contractbot: {err.advised(build)}", file=sys.stderr)
         return EXIT_ERROR
     except ContractbotError as err:
         print(f"contractbot: {err}", file=sys.stderr)
@@ -172,13 +182,13 @@ def main(argv: Sequence[str] | None = None) -> int:
     uploaded sources) is private to the user: umask 077 while it runs."""
     umask = os.umask(PRIVATE_UMASK)
     _leave_unusable_working_dir()
-    try:
-        status = _run(argv)
-        sys.stdout.flush()  # a closed pipe shows here, not at exit
-        if status == EXIT_TERMINATED:  # a build stopped by SIGTERM said so: end by it
-            from .interrupts import end_by_sigterm
-
-            end_by_sigterm()
+    words = list(sys.argv[1:] if argv is None else argv)
+    try:  # a SIGTERM while a build loads is held until it starts (sigterm.py)
+        with held_while_loading() if words[:2] == ["index", "build"] else nullcontext():
+            status = _run(argv)
+            sys.stdout.flush()  # a closed pipe shows here, not at exit
+            if status == EXIT_TERMINATED or held():  # stopped by SIGTERM: end by it
+                end_by_sigterm()
         return status
     except BrokenPipeError:  # the reader went away (`ask --batch ... | head`): end quietly
         _silence_closed_pipes()

@@ -10,8 +10,8 @@ from pathlib import Path
 
 from index import IndexDamagedError, IndexMissingError
 
-from .arguments import index_dir_of
-from .building import report_failures, run_build
+from .arguments import given_index, index_dir_of
+from .building import index_build, report_failures, run_build
 from .exits import EXIT_ERROR, EXIT_NOTHING, EXIT_OK, EXIT_SKIPPED, EXIT_USAGE
 from .output import print_json
 from .settings import Settings
@@ -80,7 +80,7 @@ def cmd_index_build(args: argparse.Namespace, settings: Settings) -> int:
     sources = [Path(s) for s in args.sources] if args.sources else None
     status, report = run_build(sources, index_dir_of(args, settings), settings,
                                replace=args.replace,
-                               index=Path(args.index_dir) if args.index_dir else None,
+                               index=given_index(args),
                                reading=settings.reading(cluster=args.cluster,
                                                         workers=args.workers))
     if report is not None:
@@ -124,7 +124,7 @@ def cmd_index_status(args: argparse.Namespace, settings: Settings) -> int:
             "damaged": [{"part": part, "reason": reason} for part, reason in faults],
             "outdated": redone,
         })
-        return _damaged(manifest.generation, missing, faults)
+        return _damaged(manifest.generation, missing, faults, index=given_index(args))
     print(f"index:     {index_dir}")
     print(f"built at:  {manifest.built_at} (generation {manifest.generation})")
     print(f"sources:   {', '.join(manifest.roots) or '(not recorded)'}")
@@ -144,7 +144,7 @@ def cmd_index_status(args: argparse.Namespace, settings: Settings) -> int:
     if redone:
         print("upgrade:   built by another version of contractbot; the next `contractbot index "
               f"build` {redone}")
-    return _damaged(manifest.generation, missing, faults)
+    return _damaged(manifest.generation, missing, faults, index=given_index(args))
 
 
 def _undescribed_status(index_dir: Path,
@@ -165,8 +165,8 @@ def _undescribed_status(index_dir: Path,
             "outdated": None}
 
 
-def _damaged(generation: str, missing: Sequence[str],
-             faults: Sequence[tuple[str, str]]) -> int:
+def _damaged(generation: str, missing: Sequence[str], faults: Sequence[tuple[str, str]], *,
+             index: Path | None) -> int:
     """EXIT_ERROR, with one line on stderr, when parts of the live generation are missing or
     cannot be read."""
     if not missing and not faults:
@@ -174,5 +174,5 @@ def _damaged(generation: str, missing: Sequence[str],
     why = [f"{', '.join(missing)} missing"] if missing else []
     why += [f"{part} cannot be read: {reason}" for part, reason in faults]
     print(f"contractbot: the index generation {generation} is damaged ({'; '.join(why)}); "
-          "rebuild it: contractbot index build", file=sys.stderr)
+          f"rebuild it: {index_build(index)()}", file=sys.stderr)
     return EXIT_ERROR

@@ -1,53 +1,12 @@
-"""A build stopped part-way by Ctrl-C or SIGTERM, as the command line and cron run it: SIGTERM
-unwinds it as Ctrl-C does, and one line says what it left on disk (the live index as it was,
-unless it had just switched; the vectors embedded so far, kept in the index's cache)."""
+"""A build stopped part-way by Ctrl-C or SIGTERM, as the command line and cron run it: one line
+says what it left on disk (the live index as it was, unless it had just switched; the vectors
+embedded so far, kept in the index's cache). How SIGTERM unwinds it: ``sigterm.py``."""
 
 from __future__ import annotations
 
-import contextlib
-import os
-import signal
-import sys
-import threading
-from collections.abc import Iterator
 from pathlib import Path
-from types import FrameType
 
 from index import live_generation, unfinished_vectors
-
-
-class Terminated(KeyboardInterrupt):
-    """SIGTERM during a build: it unwinds the build as Ctrl-C does (its worker processes end,
-    the lock is released, nothing is switched)."""
-
-
-@contextlib.contextmanager
-def terminated_as_interrupt() -> Iterator[None]:
-    """While a build runs in the main thread, SIGTERM raises Terminated there instead of
-    killing the process at once, so that the build can say it was stopped."""
-    if threading.current_thread() is not threading.main_thread():
-        yield
-        return
-
-    def stop(signum: int, frame: FrameType | None) -> None:
-        raise Terminated
-
-    before = signal.signal(signal.SIGTERM, stop)
-    try:
-        yield
-    finally:
-        signal.signal(signal.SIGTERM, before if before is not None else signal.SIG_DFL)
-
-
-def end_by_sigterm() -> None:
-    """End the process by SIGTERM, after flushing its output: what a service manager and a
-    shell saw before a stopped build said so (a shell shows 143 either way; systemd counts it
-    a clean stop, not a failure)."""
-    for stream in (sys.stdout, sys.stderr):
-        with contextlib.suppress(OSError, ValueError):
-            stream.flush()
-    signal.signal(signal.SIGTERM, signal.SIG_DFL)
-    os.kill(os.getpid(), signal.SIGTERM)
 
 
 def interrupted(index_dir: Path, before: str | None, *, terminated: bool) -> str:

@@ -18,6 +18,7 @@ from index import BuildReport, ContractbotError, Script, collection_of, to_scrip
 from . import texts
 from .access import is_admin
 from .admin import build_error_text, rebuild
+from .placements import Placement
 from .reasons import reason_words
 from .replies import asker_script, hide_paths, is_private, reply, sender_id
 from .state import BotState, Ctx
@@ -57,53 +58,102 @@ async def on_upload_button(update: Update, context: Ctx) -> None:
 async def put_in_place(msg: Message, state: BotState, staged: Path, target: Path, *,
                        script: Script = "simplified", confirmed: bool = False) -> None:
     """Move a read upload into place (keeping what it replaces), index it, and reply; if the
-    build cannot index it after all, everything is put back as it was. Unless the admin
-    ``confirmed`` a replacement, a file of its name put in place since it was read (another
-    upload's) is never replaced: the admin is told to send it again (then it asks)."""
-    settings = state.settings
+    build cannot index it after all, everything is put back as it was. Uploads read meanwhile
+    are put in place with it and indexed by the same rebuild (``placements``); each is told its
+    own outcome. Unless the admin ``confirmed`` a replacement, a file of its name put in place
+    since it was read (another upload's) is never replaced: the admin is told to send it again
+    (then it asks), or, when it holds the same bytes, that the file is on its way in."""
+    job = Placement(staged, target, confirmed=confirmed)
+    placements = state.placements
+    placements.waiting.append(job)
     async with state.uploads.lock:
+        if not job.placed:  # no batch before took it: this one puts every waiting upload
+            batch = await placements.gathered()
+            placements.adding += batch
+            try:
+                await _place(state, batch)
+            except Exception as err:  # a bug, or the system refused: each upload's handler
+                for placed in batch:  # raises it (its admin is told, as before batches)
+                    if placed.said is None and placed.report is None and placed.error is None:
+                        placed.crash = err
+            finally:
+                placements.adding = [p for p in placements.adding if p not in batch]
+                for placed in batch:
+                    placed.placed = True
+    await _tell(msg, state, job, script)
+
+
+async def _place(state: BotState, batch: list[Placement]) -> None:
+    """Put each upload of ``batch`` in place, index them with one rebuild, and take back those
+    the build could not index."""
+    settings = state.settings
+    moved = []
+    for job in batch:
         replaced = await asyncio.to_thread(
-            to_replace, target, sources=target.parent, index_dir=settings.index_dir,
-            collection=collection_of(target, [settings.sources_dir]))
-        if replaced and not confirmed:
-            await asyncio.to_thread(discard, staged)
-            await reply(msg, texts.say(texts.UPLOAD_NAME_TAKEN, script, name=escape(target.name)))
-            return
-        try:
-            done = await asyncio.to_thread(install, staged, target, replaced,
-                                           sources=settings.sources_dir)
-        except FileExistsError:
-            await asyncio.to_thread(discard, staged)
-            await reply(msg, texts.say(texts.UPLOAD_NAME_TAKEN, script, name=escape(target.name)))
-            return
-        try:
-            report = await rebuild(state)
-        except ContractbotError as err:  # the file is in place: the next build indexes it
-            log.warning("rebuild after the upload of %s: %s", target.name, err)
-            await reply(msg, texts.say(texts.UPLOAD_NOT_INDEXED, script,
-                name=escape(target.name), reason=build_error_text(err, script=script)))
-            return
-        failure = next((r for s, r in report.failed if _same_file(Path(s), target)), None)
-        if failure is not None:
-            await _take_back(done, state)
-            lines = [texts.say(texts.UPLOAD_FAILED, script, name=escape(target.name),
-                               reason=escape(hide_paths(reason_words(failure, script))))]
-            if done.saved:
-                lines.append(texts.say(texts.UPLOAD_RESTORED, script,
-                                       old=escape(", ".join(done.names))))
-            await reply(msg, "\n".join(lines))
-            return
-    await _reply_indexed(msg, state, report, done, script)
-
-
-async def _take_back(done: Replacement, state: BotState) -> None:
-    """Undo an upload the build could not index; rebuild when it had replaced something."""
-    if not done.saved:
-        await asyncio.to_thread(remove_new, done)
+            to_replace, job.target, sources=job.target.parent, index_dir=settings.index_dir,
+            collection=collection_of(job.target, [settings.sources_dir]))
+        if replaced and not job.confirmed:
+            job.said = (texts.UPLOAD_ALREADY_ADDING
+                        if await state.placements.on_its_way(job.staged, job.target)
+                        else texts.UPLOAD_NAME_TAKEN)
+        else:
+            try:
+                job.done = await asyncio.to_thread(install, job.staged, job.target, replaced,
+                                                   sources=settings.sources_dir)
+                moved.append(job)
+                continue
+            except FileExistsError:
+                job.said = texts.UPLOAD_NAME_TAKEN
+        await asyncio.to_thread(discard, job.staged)
+    if not moved:
         return
-    await asyncio.to_thread(undo, done)
-    with contextlib.suppress(ContractbotError):  # the originals are back on disk either way
-        await rebuild(state)
+    try:
+        report = await rebuild(state)
+    except ContractbotError as err:  # the files are in place: the next build indexes them
+        log.warning("rebuild after the upload of %s: %s",
+                    ", ".join(job.target.name for job in moved), err)
+        for job in moved:
+            job.error = err
+        return
+    for job in moved:
+        job.report = report
+        job.failure = next((r for s, r in report.failed if _same_file(Path(s), job.target)),
+                           None)
+    await _take_back([job.done for job in moved if job.failure is not None and job.done],
+                     state)
+
+
+async def _tell(msg: Message, state: BotState, job: Placement, script: Script) -> None:
+    """What became of the upload of ``job``, in reply to its message."""
+    name = escape(job.target.name)
+    if job.crash is not None:
+        raise job.crash
+    if job.said is not None:
+        await reply(msg, texts.say(job.said, script, name=name))
+    elif job.done is None:  # the bot stopped before its batch was put in place
+        return
+    elif job.error is not None:
+        await reply(msg, texts.say(texts.UPLOAD_NOT_INDEXED, script, name=name,
+                                   reason=build_error_text(job.error, script=script)))
+    elif job.failure is not None:
+        lines = [texts.say(texts.UPLOAD_FAILED, script, name=name,
+                           reason=escape(hide_paths(reason_words(job.failure, script))))]
+        if job.done.saved:
+            lines.append(texts.say(texts.UPLOAD_RESTORED, script,
+                                   old=escape(", ".join(job.done.names))))
+        await reply(msg, "\n".join(lines))
+    elif job.report is not None:
+        await _reply_indexed(msg, state, job.report, job.done, script)
+
+
+async def _take_back(taken: list[Replacement], state: BotState) -> None:
+    """Undo the uploads a build could not index; rebuild once when one had replaced
+    something (the files it replaced are back)."""
+    for done in taken:
+        await asyncio.to_thread(undo if done.saved else remove_new, done)
+    if any(done.saved for done in taken):
+        with contextlib.suppress(ContractbotError):  # the originals are back on disk either way
+            await rebuild(state)
 
 
 async def _reply_indexed(msg: Message, state: BotState, report: BuildReport,

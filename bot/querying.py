@@ -72,8 +72,8 @@ def open_searcher(args: argparse.Namespace, settings: Settings) -> Searcher:
         report_failures(report.failed)
     searcher = Searcher.open(index_dir, settings.embed_model)
     if not searcher.contracts():  # emptied (index build EMPTY --replace): as index status says
-        raise IndexMissingError(f"the index at {index_dir} holds no contracts; build it from "
-                                "your contracts: contractbot index build SOURCES...")
+        raise IndexMissingError(f"the index at {index_dir} holds no contracts",
+                                advice="build it from your contracts")
     return searcher
 
 
@@ -167,8 +167,7 @@ def cmd_feedback(args: argparse.Namespace, settings: Settings) -> int:
 
     index_dir = index_dir_of(args, settings)
     if not has_index(index_dir) and not (index_dir / LOG_FILE).is_file():
-        raise IndexMissingError(f"no index at {index_dir}; build one with: contractbot index "
-                                "build SOURCES...")
+        raise IndexMissingError(f"no index at {index_dir}")
     summary = read_summary(index_dir, days=settings.log_days, limit=args.limit)
     if args.json:
         print_json(summary.as_json())

@@ -200,14 +200,20 @@ async def _take_upload(update: Update, context: Ctx, raw_name: str, size: int | 
     told = [texts.say(working, script)]
     if renamed(raw_name, name):
         told.append(texts.say(texts.UPLOAD_RENAMED, script, name=escape(name)))
-    await reply(msg, "\n".join(told))
-    await _receive(msg, state, name, root, fetch, script=script)
+    with state.placements.receiving():  # uploads read meanwhile wait for it: one rebuild
+        await reply(msg, "\n".join(told))
+        ready = await _receive(msg, state, name, root, fetch, script=script)
+    if ready is not None:
+        await put_in_place(msg, state, *ready, script=script)
 
 
 async def _receive(msg: Message, state: BotState, name: str, root: Path,
-                   fetch: Callable[[BinaryIO], Awaitable[None]], *, script: Script) -> None:
-    """Download an upload aside (into its collection's folder ``root``) and read it; then move
-    it in and index it, or ask first when it would replace a contract."""
+                   fetch: Callable[[BinaryIO], Awaitable[None]], *,
+                   script: Script) -> tuple[Path, Path] | None:
+    """Download an upload aside (into its collection's folder ``root``) and read it: the
+    staged file and where it goes when it is to be moved in and indexed, or None when it was
+    answered (refused, unchanged, on its way in already, or asked first because it would
+    replace a contract)."""
     folder = await asyncio.to_thread(private_dir, root)
     staged, out = await asyncio.to_thread(open_staging, folder, name)
     try:
@@ -222,7 +228,7 @@ async def _receive(msg: Message, state: BotState, name: str, root: Path,
     if size > MAX_UPLOAD:
         await asyncio.to_thread(discard, staged)
         await reply(msg, texts.say(texts.UPLOAD_TOO_BIG, script))
-        return
+        return None
     target = folder / name
     here = collection_of(target, [state.settings.sources_dir])
     if (copy := await asyncio.to_thread(indexed_copy, staged, target,
@@ -231,7 +237,11 @@ async def _receive(msg: Message, state: BotState, name: str, root: Path,
                                         rules_file=state.settings.rules_file)) is not None:
         await asyncio.to_thread(discard, staged)  # nothing to read, move or rebuild
         await reply(msg, _copy_text(copy, target, script))
-        return
+        return None
+    if await state.placements.on_its_way(staged, target):  # sent twice quickly
+        await asyncio.to_thread(discard, staged)
+        await reply(msg, texts.say(texts.UPLOAD_ALREADY_ADDING, script, name=escape(name)))
+        return None
     reading = dataclasses.replace(state.settings.reading(), stop=state.stopping)
     checked = await asyncio.to_thread(check_upload, staged, rules_file=state.settings.rules_file,
                                       ocr_cache=ocr_cache_dir(state.settings.index_dir),
@@ -241,7 +251,7 @@ async def _receive(msg: Message, state: BotState, name: str, root: Path,
         reason = reason_words(checked, script)
         await reply(msg, texts.say(texts.UPLOAD_FAILED, script, name=escape(name),
                                    reason=escape(hide_paths(reason))))
-        return
+        return None
     replaced = await asyncio.to_thread(to_replace, target, sources=folder,
                                        index_dir=state.settings.index_dir, collection=here)
     if not replaced and (elsewhere := await asyncio.to_thread(
@@ -250,7 +260,7 @@ async def _receive(msg: Message, state: BotState, name: str, root: Path,
         await asyncio.to_thread(discard, staged)
         await reply(msg, texts.say(texts.UPLOAD_NAME_IN_LIBRARY, script,
                                    existing=escape(elsewhere[0].name), name=escape(name)))
-        return
+        return None
     searcher = await state.live_searcher()
     held = bool(replaced) or await asyncio.to_thread(_holds, searcher, here, target.stem)
     if held:
@@ -264,5 +274,5 @@ async def _receive(msg: Message, state: BotState, name: str, root: Path,
                                      callback_data=f"upload:yes:{token}"),
                 InlineKeyboardButton(texts.say(texts.BUTTON_KEEP, script),
                                      callback_data=f"upload:no:{token}")]]))
-        return
-    await put_in_place(msg, state, staged, target, script=script)
+        return None
+    return staged, target

@@ -30,7 +30,9 @@ from index import (
 from .access import AccessFile
 from .albums import Albums
 from .answering import Answering
+from .building import index_build
 from .feedback import QuestionLog
+from .placements import Placements
 from .ratelimit import QuestionRate
 from .rebuilds import Rebuilds
 from .settings import Settings
@@ -66,6 +68,7 @@ class BotState:
     question_rate: QuestionRate = field(default_factory=lambda: QuestionRate(0), repr=False)
     rebuilds: Rebuilds = field(default_factory=Rebuilds, repr=False)
     uploads: UploadBook = field(default_factory=UploadBook, repr=False)
+    placements: Placements = field(default_factory=Placements, repr=False)
     albums: Albums = field(default_factory=Albums, repr=False)
     answering: Answering = field(default_factory=Answering, repr=False)
     stopping: threading.Event = field(default_factory=threading.Event, repr=False)
@@ -83,7 +86,8 @@ class BotState:
                 if str(err) != self.refresh_error:
                     self.refresh_error = str(err)
                     log.error("still answering from index generation %s: %s",
-                              self.searcher.generation or "(none: no index yet)", _advice(err))
+                              self.searcher.generation or "(none: no index yet)",
+                              _advice(err, self.searcher.index_dir))
                 return self.searcher
             self.refresh_error = None
             if searcher is not self.searcher:
@@ -92,8 +96,10 @@ class BotState:
             return searcher
 
 
-def _advice(err: EncoderMismatchError | IndexDamagedError | PermissionError) -> str:
-    """Why the live index cannot be switched to, and what the admin can do."""
+def _advice(err: EncoderMismatchError | IndexDamagedError | PermissionError,
+            index_dir: Path) -> str:
+    """Why the live index cannot be switched to, and what the admin can do (the build names
+    the bot's index: the shell that reads the log may not have the bot's settings)."""
     if isinstance(err, PermissionError):  # built by another user (root)
         return (f"cannot read {err.filename} ({err.strerror}): give the index folder to the "
                 "bot's user (chown -R), and build as that user")
@@ -103,7 +109,7 @@ def _advice(err: EncoderMismatchError | IndexDamagedError | PermissionError) -> 
     if isinstance(err, EncoderMismatchError):
         return (f"the index was rebuilt with encoder {err.built_with}, which this bot does not "
                 f"use; restart it with CONTRACTBOT_EMBED_MODEL={err.built_with}")
-    return f"{err}; rebuild it: contractbot index build"
+    return f"{err}; rebuild it: {index_build(index_dir)()}"
 
 
 class MorePage(NamedTuple):

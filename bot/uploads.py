@@ -235,7 +235,7 @@ class UploadBook:
         self.limit = limit
         self.pending: dict[str, PendingUpload] = {}
         self.undoable: dict[str, Replacement] = {}
-        self.lock = asyncio.Lock()  # one move into place (and its rollback) at a time
+        self.lock = asyncio.Lock()  # one batch of moves into place (placing.py) or undo at a time
 
     def ask(self, upload: PendingUpload) -> str:
         """Keep ``upload`` until it is answered; returns its token."""

@@ -5,6 +5,8 @@ Each carries a reason a person understands; the CLI and the bot translate them t
 
 from __future__ import annotations
 
+import functools
+from collections.abc import Callable
 from pathlib import Path
 
 
@@ -89,23 +91,51 @@ class UnknownEncoderError(EncoderError):
         self.known = known
 
 
+BUILD = "contractbot index build"  # the command that builds (and repairs) an index
+
+
+def build_command(*words: str) -> str:
+    """``contractbot index build`` with ``words``, as a reason suggests it for the index the
+    settings name; the CLI suggests its own, with the operator's ``--index``."""
+    return " ".join((BUILD, *words))
+
+
 class IndexError_(ContractbotError):
     """Base for problems with the on-disk index."""
 
 
 class IndexMissingError(IndexError_):
-    """No index exists where one was expected."""
+    """No index exists where one was expected (or it holds no contracts): ``problem``, then
+    the build that makes one. ``advised(build)`` says it with another command (the CLI's,
+    which repeats the operator's ``--index``)."""
+
+    def __init__(self, problem: str, *, advice: str = "build one with") -> None:
+        self.problem = problem
+        self.advice = advice
+        super().__init__(self.advised(build_command))
+
+    def __reduce__(self) -> tuple[object, ...]:  # pickled as made (a build's worker process)
+        return (functools.partial(type(self), advice=self.advice), (self.problem,))
+
+    def advised(self, build: Callable[..., str]) -> str:
+        """The reason with ``build(*words)`` as the command that makes an index."""
+        return f"{self.problem}; {self.advice}: {build('SOURCES...')}"
 
 
 class EncoderMismatchError(IndexError_):
     """The index was built with another encoder than the configured one."""
 
     def __init__(self, index_dir: object, built_with: str, configured: str) -> None:
-        super().__init__(f"the index at {index_dir} was built with encoder '{built_with}' but "
-                         f"'{configured}' is configured: configure '{built_with}', or rebuild "
-                         f"the index with '{configured}' (contractbot index build --replace)")
+        self.index_dir = index_dir
         self.built_with = built_with
         self.configured = configured
+        super().__init__(self.advised(build_command))
+
+    def advised(self, build: Callable[..., str]) -> str:
+        """The reason with ``build(*words)`` as the command that rebuilds the index."""
+        return (f"the index at {self.index_dir} was built with encoder '{self.built_with}' but "
+                f"'{self.configured}' is configured: configure '{self.built_with}', or rebuild "
+                f"the index with '{self.configured}' ({build('--replace')})")
 
 
 class ModelChangedError(EncoderMismatchError):
@@ -114,11 +144,16 @@ class ModelChangedError(EncoderMismatchError):
     weights than the ones loaded, and questions would be matched against them wrongly."""
 
     def __init__(self, index_dir: object, name: str) -> None:
-        IndexError_.__init__(self, f"the files of the model '{name}' changed since the index "
-                             f"at {index_dir} was built (its vectors come from the model as "
-                             "it was): rebuild the index with it (contractbot index build)")
+        self.index_dir = index_dir
         self.built_with = name
         self.configured = name
+        IndexError_.__init__(self, self.advised(build_command))
+
+    def advised(self, build: Callable[..., str]) -> str:
+        """The reason with ``build()`` as the command that rebuilds the index."""
+        return (f"the files of the model '{self.built_with}' changed since the index at "
+                f"{self.index_dir} was built (its vectors come from the model as it was): "
+                f"rebuild the index with it ({build()})")
 
 
 class IndexDamagedError(IndexError_):

@@ -79,12 +79,12 @@ def main(argv: Sequence[str] | None = None) -> int:
 if __name__ == "__main__":
     import os
 
-    os.umask(0o077)  # the index it writes is private to its user, as with `contractbot`
-    status = main()
     from bot.exits import EXIT_TERMINATED
+    from bot.sigterm import end_by_sigterm, held, held_while_loading
 
-    if status == EXIT_TERMINATED:  # stopped by SIGTERM, and said so: end by it, as before
-        from bot.interrupts import end_by_sigterm
-
-        end_by_sigterm()
+    os.umask(0o077)  # the index it writes is private to its user, as with `contractbot`
+    with held_while_loading():  # a SIGTERM while it loads: the build raises it as it starts
+        status = main()
+        if status == EXIT_TERMINATED or held():  # stopped by SIGTERM, and said so: end by it
+            end_by_sigterm()
     sys.exit(status)

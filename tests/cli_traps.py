@@ -7,6 +7,7 @@ in."""
 from __future__ import annotations
 
 import functools
+import hashlib
 import logging
 import os
 import re
@@ -152,3 +153,10 @@ def as_a_user() -> list[str]:
     if probe.returncode != 0:
         pytest.skip("setpriv cannot drop capabilities here")
     return [setpriv, f"--bounding-set={caps}", f"--inh-caps={caps}"]
+
+
+def file_hashes(index_dir: Path) -> dict[str, str]:
+    """Every file of ``index_dir`` (its lock, cache and generations too) and its SHA-256: a
+    stricter ``snapshot``, for a command that must not have touched the folder at all."""
+    return {str(p.relative_to(index_dir)): hashlib.sha256(p.read_bytes()).hexdigest()
+            for p in sorted(index_dir.rglob("*")) if p.is_file()}

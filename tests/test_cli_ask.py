@@ -120,7 +120,7 @@ def test_ask_closest_of_an_empty_index_prints_no_closest_line(tmp_path, capsys) 
     out = capsys.readouterr()
     assert out.out == ""
     assert out.err == (f"contractbot: the index at {idx} holds no contracts; build it from your "
-                       "contracts: contractbot index build SOURCES...\n")
+                       f"contracts: contractbot index build SOURCES... --index {idx}\n")
 
 def test_ask_readable(index_dir, capsys) -> None:
     assert main(["ask", "押金退不退", "--top-k", "1", "--index", str(index_dir)]) == 0
@@ -203,7 +203,7 @@ def test_status_names_the_missing_parts_of_a_damaged_index(index_dir, tmp_path,
     assert json.loads(captured.out)["missing"] == ["vectors.faiss", "bm25-titles"]
     assert captured.err == (f"contractbot: the index generation {gen.name} is damaged "
                             "(vectors.faiss, bm25-titles missing); rebuild it: contractbot "
-                            "index build\n")
+                            f"index build --index {index_dir}\n")
     assert main(["index", "status", "--index", str(index_dir)]) == 1
     captured = capsys.readouterr()
     assert "contracts: 2" in captured.out and "is damaged (vectors.faiss" in captured.err
@@ -228,7 +228,7 @@ def test_status_names_a_corrupt_part_of_the_index(index_dir, tmp_path, capsys) -
         {"part": "clauses.sqlite", "reason": "file is not a database"}]
     assert captured.err == (f"contractbot: the index generation {gen.name} is damaged "
                             "(clauses.sqlite cannot be read: file is not a database); rebuild "
-                            "it: contractbot index build\n")
+                            f"it: contractbot index build --index {copy}\n")
     assert main(["ask", "押金", "--index", str(copy)]) == 1  # as ask finds it
     capsys.readouterr()
     shutil.copy(store.require_generation(index_dir) / store.CLAUSES_DB, gen / store.CLAUSES_DB)
@@ -271,7 +271,7 @@ def test_status_without_json_of_no_index_or_a_garbled_one_is_one_line(index_dir,
     captured = capsys.readouterr()
     assert captured.out == "" and captured.err == (
         f"contractbot: no index at {tmp_path / 'none'}; build one with: contractbot index "
-        "build SOURCES...\n")
+        f"build SOURCES... --index {tmp_path / 'none'}\n")
     copy = Path(shutil.copytree(index_dir, tmp_path / "copy"))
     (store.require_generation(copy) / store.MANIFEST).write_text("[1, 2]", "utf-8")
     assert main(["index", "status", "--index", str(copy)]) == 1

@@ -96,7 +96,7 @@ def test_serve_on_a_damaged_index_says_so(idx: Path, tmp_path: Path) -> None:
     assert proc.returncode == 1
     line = last_line(proc)
     assert line.startswith(f"contractbot: the index generation {gen.name} cannot be read (")
-    assert line.endswith("; rebuild it: contractbot index build")
+    assert line.endswith(f"; rebuild it: contractbot index build --index {idx}")
     assert "SECRET" not in proc.stderr + proc.stdout
 
 

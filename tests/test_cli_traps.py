@@ -176,7 +176,8 @@ def test_a_damaged_index_says_so_and_a_rebuild_repairs_it(idx: Path, tmp_path: P
     assert asked.returncode == 1
     line = last_line(asked)
     assert line == (f"contractbot: the index generation {gen.name} cannot be read (missing "
-                    "vectors.faiss); rebuild it: contractbot index build")  # no faiss internals
+                    f"vectors.faiss); rebuild it: contractbot index build --index {idx}")
+    # (no faiss internals)
     built = run(tmp_path, "index", "build", "--index", str(idx))
     assert built.returncode == 0, built.stderr
     assert "5 parsed, 0 reused" in built.stdout
@@ -201,7 +202,7 @@ def test_a_pointer_to_a_generation_that_is_gone_is_damage_and_keeps_the_rest(
     assert asked.returncode == 1
     assert last_line(asked) == (f"contractbot: the index generation {live.name} cannot be read "
                                 "(missing manifest.json, clauses.sqlite, vectors.faiss, bm25, "
-                                "bm25-titles); rebuild it: contractbot index build")
+                                f"bm25-titles); rebuild it: contractbot index build --index {idx}")
     assert has_index(idx)
     built = run(tmp_path, "index", "build", "--index", str(idx))
     assert built.returncode == 0, built.stderr
@@ -222,7 +223,7 @@ def test_status_json_of_no_index_or_a_lost_generation_is_still_an_object(
     none = run(tmp_path, "index", "status", "--json", "--index", str(tmp_path / "none"))
     assert none.returncode == 1
     assert last_line(none) == (f"contractbot: no index at {tmp_path / 'none'}; build one with: "
-                               "contractbot index build SOURCES...")
+                               f"contractbot index build SOURCES... --index {tmp_path / 'none'}")
     status = json.loads(none.stdout)
     assert set(status) == keys and not (tmp_path / "none").exists()
     assert status["exists"] is False and status["index_dir"] == str(tmp_path / "none")
@@ -230,7 +231,8 @@ def test_status_json_of_no_index_or_a_lost_generation_is_still_an_object(
     live = store.require_generation(idx)
     shutil.rmtree(live)
     lost = run(tmp_path, "index", "status", "--json", "--index", str(idx))
-    assert lost.returncode == 1 and last_line(lost).endswith("rebuild it: contractbot index build")
+    assert lost.returncode == 1 and last_line(lost).endswith(
+        f"rebuild it: contractbot index build --index {idx}")
     status = json.loads(lost.stdout)
     assert status["exists"] is True and status["contracts"] == 0
     assert [d["part"] for d in status["damaged"]] == ["CURRENT"]

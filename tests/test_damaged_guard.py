@@ -65,7 +65,7 @@ def test_an_empty_pointer_is_damage_not_no_index(idx: Path, tmp_path: Path) -> N
     asked = run(tmp_path, "ask", "押金是多少", "--index", str(idx))
     assert asked.returncode == 1
     assert last_line(asked) == ("contractbot: the index pointer CURRENT is empty; rebuild it: "
-                                "contractbot index build")
+                                f"contractbot index build --index {idx}")
     built = run(tmp_path, "index", "build", "--index", str(idx))
     assert built.returncode == 0, built.stderr
     assert "(0 parsed, 5 reused, 0 texts embedded)" in built.stdout

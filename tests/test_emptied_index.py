@@ -42,7 +42,7 @@ def test_ask_and_compare_say_the_index_holds_no_contracts(
         assert main([*command, "--index", str(idx)]) == 1, command
         out = capsys.readouterr()
         assert out.out == ""
-        assert out.err == f"contractbot: the index at {idx} {HOLDS_NONE}\n"
+        assert out.err == f"contractbot: the index at {idx} {HOLDS_NONE} --index {idx}\n"
 
 
 def test_a_rebuild_with_no_sources_says_there_is_nothing_to_rebuild(

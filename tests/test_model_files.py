@@ -99,7 +99,7 @@ def test_a_model_replaced_in_place_is_embedded_again(minilm: Path, shared: Path,
     assert asked.returncode == 1 and asked.stdout == ""
     refused = (f"contractbot: the files of the model '{model}' changed since the index at "
                f"{idx} was built (its vectors come from the model as it was): rebuild the "
-               "index with it (contractbot index build)")
+               f"index with it (contractbot index build --index {idx})")
     assert asked.stderr == refused + "\n"
     with bot_api() as api:  # a bot (re)started on it stops there too
         served = subprocess.run([*CLI, "serve", "--index", str(idx)], cwd=tmp_path,

@@ -184,9 +184,7 @@ def require_generation(index_dir: Path) -> Path:
             missing = ", ".join(missing_parts(generation_dir(index_dir, named)))
             raise IndexDamagedError(f"the index generation {named} cannot be read (missing "
                                     f"{missing})")
-        raise IndexMissingError(
-            f"no index at {index_dir}; build one with: contractbot index build SOURCES..."
-        )
+        raise IndexMissingError(f"no index at {index_dir}")
     return generation_dir(index_dir, gen)
 
 
