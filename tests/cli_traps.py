@@ -99,7 +99,10 @@ def run_here(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.Cap
         with warnings.catch_warnings():
             warnings.simplefilter("default")
             warnings.showwarning = _warn_to_stderr
-            code = main(list(args))
+            try:
+                code = main(list(args))
+            except SystemExit as stop:  # argparse's errors and --help end the process so
+                code = stop.code if isinstance(stop.code, int) else int(stop.code is not None)
         said = capsys.readouterr()
     logging.root.setLevel(logging.root.level)  # drops the loggers' caches of the CLI's level
     load_encoder.cache_clear()  # the next test does not inherit a model of this one's
