@@ -147,6 +147,20 @@ def test_a_terse_question_limited_to_its_contract_is_answered_when_its_hit_holds
     assert not searcher.search("天气预报", contract="maint").relevant  # holds none of it
 
 
+@pytest.mark.parametrize(("question", "expected", "held"), [
+    ("按金幾時退返俾我？", "lease#第二条", 1.0),  # 按金 is 押金, 退返 退还; 幾時, 俾 ask nothing
+    ("可唔可以分租俾人", "lease#第四条", 0.5),  # 分租 is 转租; jieba reads 俾人 as one word
+])
+def test_a_cantonese_question_is_read_as_its_contract_words(searcher, question, expected,
+                                                           held) -> None:
+    """Hong Kong wording (按金, 分租, 可唔可以, 唔, 咗) finds the clause its mainland words would:
+    its particles and question words are no content, its words expand to the contract's, and
+    the hit holds them, so it is answered (half of our Cantonese questions were refused)."""
+    result = searcher.search(question)
+    assert top(searcher, question) == [expected]
+    assert result.relevant and result.evidence[1] == held
+
+
 def test_word_coverage_counts_asked_words_of_two_characters_or_more(searcher) -> None:
     """What relevance reads beside the dense score: the share of the question's words the
     top hit holds, single characters (猫) left out while longer words remain, and the words

@@ -28,7 +28,7 @@ def _keep_table() -> np.ndarray:
     table = np.zeros(_END, dtype=bool)
     for first, last in HAN_RANGES:
         table[first : last + 1] = True
-    table[[ord(w) for w in STOPWORDS if len(w) == 1]] = False
+    table[[ord(w) for w in STOPWORDS if len(w) == 1 and ord(w) < _END]] = False  # 𠮶: past it
     return table
 
 

@@ -30,7 +30,14 @@ QUESTION_WORDS = frozenset(
     是否 几 几个 何时 什么时候 为什么 请问 可以 能否 能不能 有没有 是不是
     要不要 会不会 需不需要 具体 告诉 一下 那份 这份 里 里面""".split()
 )
-STOPWORDS = QUESTION_WORDS | frozenset(
+# Cantonese (Hong Kong) question words and particles, as questions are read (in Simplified:
+# 邊個 is 边个, 嗰 is 𠮶): none is in a contract's text, so clauses tokenize as before.
+CANTONESE_WORDS = frozenset(
+    """几多 边个 几时 点样 点算 点搞 点做 点解 点办 会点 有冇 系唔系 系咪 可唔可以 得唔得
+    要唔要 会唔会 使唔使 咩 乜嘢 唔 冇 咗 嘅 啲 𠮶 嗰 佢 哋 我哋 佢哋 嘢 喺 咁 噉 呀 啦 喎
+    嘛 吖 嚟 俾""".split()
+)
+STOPWORDS = QUESTION_WORDS | CANTONESE_WORDS | frozenset(
     """的 了 是 在 和 与 及 或 等 对 为 之 其 该 本 此 并 将 被 把 由 从 于 以
     也 都 就 要 会 有 中 上 下 个 后 时 内 所 应 则 即 如 若 而 且 但 向 给 跟
     我 你 他 她 它 们 这 那 没有 进行 一 二""".split()
