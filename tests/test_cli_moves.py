@@ -4,17 +4,15 @@ that counts them, names a few and says what to do, and the live index stays the 
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from pathlib import Path
-from subprocess import CompletedProcess
 
-from cli_traps import last_line, snapshot
+from cli_traps import Cli, last_line, snapshot
 
 from index import store
 
 
 def test_building_the_collection_folders_moves_nothing(
-        lib: Path, idx: Path, cli_here: Callable[..., CompletedProcess[str]]) -> None:
+        lib: Path, idx: Path, cli_here: Cli) -> None:
     # the fixture's index was built from lib/a and lib/b (all in default): lib is refused too
     back = cli_here("index", "build", str(lib), "--index", str(idx))
     assert back.returncode == 5 and "from default to a" in last_line(back)

@@ -5,16 +5,12 @@ generation, and no build deletes that generation, the last one that reads."""
 from __future__ import annotations
 
 import shutil
-from collections.abc import Callable
 from pathlib import Path
-from subprocess import CompletedProcess
 
 import pytest
-from cli_traps import last_line
+from cli_traps import Cli, last_line
 
 from index import store
-
-Cli = Callable[..., CompletedProcess[str]]  # the real command line, in this process
 
 
 def _damage(cli: Cli, idx: Path, how: str) -> tuple[str, str]:

@@ -8,13 +8,12 @@ import asyncio
 import json
 import shutil
 import subprocess
-from collections.abc import Callable
 from pathlib import Path
 
 import pytest
 from bot_helpers import message
 from botapi_server import FakeBotApi, running
-from cli_traps import run_here
+from cli_traps import Cli, run_here
 from index_corpus import FAST_ENCODER
 from test_bot_e2e import ADMIN
 
@@ -87,8 +86,7 @@ def test_the_next_build_indexes_an_upload_saved_during_a_cli_build(
 
 
 def test_an_upload_folder_with_nothing_uploaded_is_not_added(
-        shared: Path, tmp_path: Path, cli_here: Callable[..., subprocess.CompletedProcess[str]]
-) -> None:
+        shared: Path, tmp_path: Path, cli_here: Cli) -> None:
     """Only the staging folder of a refused upload (or a folder made ready for uploads): the
     build reads what it remembers, without an `empty folder` line and exit 3."""
     library, uploads, idx = tmp_path / "library", tmp_path / "uploads", tmp_path / "idx"
@@ -103,8 +101,7 @@ def test_an_upload_folder_with_nothing_uploaded_is_not_added(
 
 
 def test_an_upload_folder_inside_the_library_is_read_as_part_of_it(
-        shared: Path, tmp_path: Path, cli_here: Callable[..., subprocess.CompletedProcess[str]]
-) -> None:
+        shared: Path, tmp_path: Path, cli_here: Cli) -> None:
     """Its files are indexed already, in collection `uploads`: no second root that would put
     them in `default`."""
     library, idx = tmp_path / "library", tmp_path / "idx"
