@@ -109,9 +109,12 @@ def run_here(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.Cap
     return subprocess.CompletedProcess([*CLI, *args], code, said.out, said.err)
 
 
+Cli = Callable[..., subprocess.CompletedProcess[str]]  # ``cli_here``: the real CLI in process
+
+
 @pytest.fixture
 def cli_here(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
-             capsys: pytest.CaptureFixture[str]) -> Callable[..., subprocess.CompletedProcess[str]]:
+             capsys: pytest.CaptureFixture[str]) -> Cli:
     """``run_here`` for this test: ``cli_here("index", "status", ..., **extra_env)``."""
     return functools.partial(run_here, tmp_path, monkeypatch, capsys)
 

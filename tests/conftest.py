@@ -1,8 +1,10 @@
-"""Shared fixtures: where ../shared lives, a per-test data dir, and a count of OCR page reads."""
+"""Shared fixtures: where ../shared lives, the tests' own data folder (XDG_DATA_HOME), and a
+count of OCR page reads."""
 
 from __future__ import annotations
 
 import os
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -21,6 +23,22 @@ pytest_plugins = ("cli_traps",)
 ROOT = Path(__file__).resolve().parent.parent
 SHARED = ROOT.parent / "shared"
 SAMPLES = SAMPLES_DIR
+
+
+@pytest.fixture(scope="session", autouse=True)
+def data_home(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
+    """The tests' own XDG_DATA_HOME, for a command run in this process without an index of its
+    own (``parse`` keeps what OCR read in the default index's cache): not the user's
+    ~/.local/share, where a later run read what an earlier one's OCR had read (a change in how
+    pages are read went unseen, and a fresh clone's run, as CI's, was slower)."""
+    home = tmp_path_factory.mktemp("xdg-data")
+    was = os.environ.get("XDG_DATA_HOME")
+    os.environ["XDG_DATA_HOME"] = str(home)
+    yield home
+    if was is None:
+        os.environ.pop("XDG_DATA_HOME", None)
+    else:
+        os.environ["XDG_DATA_HOME"] = was
 
 
 @pytest.fixture(scope="session")

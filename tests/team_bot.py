@@ -103,9 +103,11 @@ async def press(api: FakeBotApi, chat_id: int, shown: dict[str, Any], text: str)
 
 @asynccontextmanager
 async def team_bot(tmp_path: Path, layout: Mapping[str, Sequence[dict]], *,
-                   webhook: bool = False, **settings: Any) -> AsyncIterator[
-                       tuple[FakeBotApi, Any]]:
-    """A real Application over ``layout``; polling, or a webhook server when ``webhook``."""
+                   webhook: bool = False, rate_limit: bool = True,
+                   **settings: Any) -> AsyncIterator[tuple[FakeBotApi, Any]]:
+    """A real Application over ``layout``; polling, or a webhook server when ``webhook``;
+    without Telegram's flood limits when not ``rate_limit`` (for a test that sends more than a
+    group's 20 messages a minute: past them each reply waits 3 s)."""
     src, idx = tmp_path / "src", tmp_path / "index"
     write_layout(src, layout)
     await asyncio.to_thread(build, [src], idx)
@@ -116,7 +118,7 @@ async def team_bot(tmp_path: Path, layout: Mapping[str, Sequence[dict]], *,
                       admins=frozenset({ADMIN}), embed_model=FAST_ENCODER)
     config = dataclasses.replace(config, **settings)
     searcher = await asyncio.to_thread(Searcher.open, idx, config.embed_model)
-    app = build_application(config, searcher=searcher, build=build)
+    app = build_application(config, searcher=searcher, build=build, rate_limit=rate_limit)
     options = None
     if webhook:
         from bot.webhook import webhook_options

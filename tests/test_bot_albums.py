@@ -36,10 +36,13 @@ def album_photo(chat: int, message_id: int, file_id: str, data: bytes, *,
 
 
 async def test_an_album_of_photos_is_one_contract_in_the_order_sent(
-        shared: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+        shared: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str],
+        monkeypatch: pytest.MonkeyPatch) -> None:
     """The foot of page 3 (第一条 begins) and the head of page 4 (第一条 ends, 第二条): one
     contract whose 第一条 runs across the two photos. They arrive out of order, and the caption
-    is under the second."""
+    is under the second. (The saved PDF's clauses are shown by ``parse`` with the bot's index,
+    whose OCR cache holds what the bot's build read of these very bytes: OCR reads the pages
+    once.)"""
     first, second = photo_of(shared, 3, 0.6, 0.97), photo_of(shared, 4, 0.02, 0.4)
     async with real_bot(tmp_path) as api:
         api.files["documents/P1"], api.files["documents/P2"] = first, second
@@ -54,6 +57,7 @@ async def test_an_album_of_photos_is_one_contract_in_the_order_sent(
     saved = tmp_path / "src" / "劳动合同相片.pdf"
     assert saved.is_file() and [p.name for p in (tmp_path / "src").iterdir()
                                 if p.suffix in (".jpg", ".pdf")] == [saved.name]
+    monkeypatch.setenv("CONTRACTBOT_INDEX_DIR", str(tmp_path / "index"))
     assert main(["parse", str(saved), "--json"]) == 0
     clauses = json.loads(capsys.readouterr().out)["clauses"]
     assert [c["clause"] for c in clauses] == ["第一条", "第二条"]

@@ -1,8 +1,8 @@
-"""An operator's first `index build`, through the real command line (the builds in this process,
-cli_traps.run_here; the rest in a subprocess): the collection folders given as SOURCES (each its
-own source root, so every contract lands in `default`) build, and one note says so and how to
-get the collections; no SOURCES and no index says how to start, not that a missing index "is
-unchanged"."""
+"""An operator's first `index build`, through the real command line (in this process,
+cli_traps.run_here; the rebuild script in a subprocess): the collection folders given as
+SOURCES (each its own source root, so every contract lands in `default`) build, and one note
+says so and how to get the collections; no SOURCES and no index says how to start, not that a
+missing index "is unchanged"."""
 
 from __future__ import annotations
 
@@ -61,8 +61,8 @@ def test_the_parent_or_one_folder_or_files_build_without_the_note(
         assert (proc.returncode, proc.stderr) == (0, ""), sources
 
 
-def test_no_sources_and_no_index_says_how_to_start(tmp_path: Path) -> None:
-    proc = run(tmp_path, "index", "build", "--index", "nb/idx")
+def test_no_sources_and_no_index_says_how_to_start(tmp_path: Path, cli_here) -> None:
+    proc = cli_here("index", "build", "--index", "nb/idx")
     assert proc.returncode == 2
     assert proc.stderr.splitlines() == [last_line(proc)]
     assert last_line(proc) == (
@@ -90,7 +90,7 @@ def test_the_note_names_a_few_and_no_parent_when_there_is_none() -> None:
 
 
 def test_a_first_build_over_the_quick_starts_samples_is_not_told_to_rebuild_them(
-        shared: Path, tmp_path: Path) -> None:
+        shared: Path, tmp_path: Path, cli_here) -> None:
     """After the Quick start (`ask` built the samples at the default place), building one's own
     folder is refused; the refusal said to run `index build` with no SOURCES, which rebuilds
     the samples. It says that --replace replaces the samples instead."""
@@ -102,7 +102,7 @@ def test_a_first_build_over_the_quick_starts_samples_is_not_told_to_rebuild_them
     default = tmp_path / "xdg" / "contractbot" / "index"  # where `ask` builds the samples
     assert build_from_sources([SAMPLES_DIR], default, FAST_ENCODER, progress=False).exit_code == 0
     lib = _customers(shared, tmp_path)
-    proc = run(tmp_path, "index", "build", str(lib))
+    proc = cli_here("index", "build", str(lib))
     assert proc.returncode == 5 and "Traceback" not in proc.stderr
     line = proc.stderr.splitlines()[-1]  # it names the samples' Chinese file names
     assert line.endswith(
@@ -110,7 +110,7 @@ def test_a_first_build_over_the_quick_starts_samples_is_not_told_to_rebuild_them
         "pass --replace to allow it (it holds the sample contracts `contractbot ask` indexed "
         "on first use: --replace replaces them with yours)"), line
     assert "no SOURCES" not in line
-    replaced = run(tmp_path, "index", "build", str(lib), "--replace")
+    replaced = cli_here("index", "build", str(lib), "--replace")
     assert replaced.returncode == 0, replaced.stderr
     assert index_status(default).roots == (str(lib),)
 

@@ -6,20 +6,20 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from cli_traps import last_line, run, snapshot
+from cli_traps import Cli, last_line, snapshot
 
 from index import store
 
 
-def test_building_the_collection_folders_moves_nothing(lib: Path, idx: Path,
-                                                       tmp_path: Path) -> None:
+def test_building_the_collection_folders_moves_nothing(
+        lib: Path, idx: Path, cli_here: Cli) -> None:
     # the fixture's index was built from lib/a and lib/b (all in default): lib is refused too
-    back = run(tmp_path, "index", "build", str(lib), "--index", str(idx))
+    back = cli_here("index", "build", str(lib), "--index", str(idx))
     assert back.returncode == 5 and "from default to a" in last_line(back)
-    parent = run(tmp_path, "index", "build", str(lib), "--index", str(idx), "--replace")
+    parent = cli_here("index", "build", str(lib), "--index", str(idx), "--replace")
     assert parent.returncode == 0, parent.stderr
     live, before = store.current_generation(idx), snapshot(idx)
-    proc = run(tmp_path, "index", "build", str(lib / "a"), str(lib / "b"), "--index", str(idx))
+    proc = cli_here("index", "build", str(lib / "a"), str(lib / "b"), "--index", str(idx))
     assert proc.returncode == 5
     assert len(proc.stderr.splitlines()) == 1
     line = last_line(proc)
@@ -31,6 +31,6 @@ def test_building_the_collection_folders_moves_nothing(lib: Path, idx: Path,
                          f"SOURCES and --index {idx}), or pass --replace if the move is "
                          "intended")  # this index, not the default one
     assert store.current_generation(idx) == live and snapshot(idx) == before
-    again = run(tmp_path, "index", "build", "--index", str(idx))
+    again = cli_here("index", "build", "--index", str(idx))
     assert again.returncode == 0, again.stderr
     assert "0 texts embedded" in again.stdout

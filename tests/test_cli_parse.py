@@ -80,3 +80,15 @@ def test_parse_an_empty_folder_says_it_holds_no_contract_files_and_which_it_read
                        ".docx, .pdf, .markdown, .md, .text, .txt, .bmp, .gif, .jpeg, .jpg, "
                        ".png, .tif, .tiff, .webp)\n")
         assert "index" not in err
+
+
+def test_the_default_index_of_a_command_run_in_the_tests_is_the_tests_own(
+        tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch) -> None:
+    """``parse`` without an index keeps what OCR read in the default index's cache: in the
+    tests that is under their own XDG_DATA_HOME (conftest's ``data_home``), never the user's
+    ~/.local/share, where a later run read what an earlier one's OCR had read."""
+    from bot.settings import Settings
+
+    monkeypatch.delenv("CONTRACTBOT_INDEX_DIR", raising=False)
+    index_dir = Settings.from_env(dotenv=False).index_dir
+    assert tmp_path_factory.getbasetemp() in index_dir.parents, index_dir

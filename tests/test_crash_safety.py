@@ -12,6 +12,7 @@ import time
 from pathlib import Path
 
 import pytest
+from cli_traps import run_here
 
 from bot.settings import SAMPLES_DIR
 from index import store
@@ -93,11 +94,13 @@ def _kill_when(proc: subprocess.Popen[bytes], ready: float | None, idx: Path, ol
     proc.wait()
 
 
-def _build_seconds(bigger: Path, tmp_path: Path) -> float:
+@pytest.fixture(scope="module")
+def build_seconds(bigger: Path, tmp_path_factory: pytest.TempPathFactory) -> float:
     """How long the same build takes uninterrupted here (into a scratch index), so the kill
-    moments are fractions of it on a fast machine and a slow one alike."""
+    moments are fractions of it on a fast machine and a slow one alike (timed once a module)."""
+    scratch = tmp_path_factory.mktemp("timing")
     start = time.monotonic()
-    proc = _start_build(bigger, tmp_path / "scratch-index", tmp_path)
+    proc = _start_build(bigger, scratch / "scratch-index", scratch)
     proc.communicate(timeout=300)
     assert proc.returncode == 0
     return time.monotonic() - start
@@ -105,10 +108,12 @@ def _build_seconds(bigger: Path, tmp_path: Path) -> float:
 
 @pytest.mark.parametrize("share", [0.2, 0.5, None], ids=["starting", "parsing", "writing"])
 def test_killed_build_leaves_previous_index_serving(
-    library: tuple[Path, Path, str], tmp_path: Path, share: float | None
+    library: tuple[Path, Path, str], tmp_path: Path, share: float | None,
+    request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str]
 ) -> None:
     idx, bigger, old = library
-    moment = None if share is None else share * _build_seconds(bigger, tmp_path)
+    moment = None if share is None else share * request.getfixturevalue("build_seconds")
     before = Searcher.open(idx, ENCODER)  # a bot holding the index open
     _kill_when(_start_build(bigger, idx, tmp_path), moment, idx, old)
 
@@ -116,10 +121,9 @@ def test_killed_build_leaves_previous_index_serving(
     assert before.search("多久到达现场", top_k=1).hits[0].clause.clause == "第一条"
     assert before.refreshed() is before
 
-    done = subprocess.run(
-        [sys.executable, "-m", "bot.cli", "index", "build", str(bigger), "--index", str(idx)],
-        cwd=tmp_path, env=_env(tmp_path), capture_output=True, text=True, timeout=300,
-    )
+    # the next build, in this process: the process that matters here is the one killed
+    done = run_here(tmp_path, monkeypatch, capsys, "index", "build", str(bigger),
+                    "--index", str(idx))
     assert done.returncode == 0, done.stderr
     new = store.current_generation(idx)
     assert new is not None and new != old

@@ -18,6 +18,7 @@ from index.ingest.extract import extract_document
 from index.limits import MAX_TEXT_BYTES
 
 pytest.importorskip("reportlab")
+from reportlab.lib.pagesizes import A4
 from reportlab.pdfbase import pdfmetrics
 from reportlab.pdfbase.cidfonts import UnicodeCIDFont
 from reportlab.pdfgen import canvas
@@ -26,9 +27,9 @@ OLE = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\x00" * 504
 
 
 def _pdf(path: Path, text: str | None = "第一条 甲方应按期付款。", encrypt: str | None = None,
-         pages: int = 1) -> Path:
+         pages: int = 1, *, size: tuple[float, float] = A4) -> Path:
     pdfmetrics.registerFont(UnicodeCIDFont("STSong-Light"))
-    c = canvas.Canvas(str(path), invariant=1, encrypt=encrypt)
+    c = canvas.Canvas(str(path), invariant=1, encrypt=encrypt, pagesize=size)
     for _ in range(pages):
         if text is None:
             c.rect(100, 100, 300, 300, fill=1)  # a "scan": graphics, no text layer
@@ -134,7 +135,8 @@ def test_encrypted_pdf(tmp_path) -> None:
 
 
 def test_scanned_pdf_without_text_layer(tmp_path) -> None:
-    path = _pdf(tmp_path / "scan.pdf", text=None, pages=2)  # read by OCR, which finds no text
+    # read by OCR, which finds no text (pages just larger than the drawing: less to look at)
+    path = _pdf(tmp_path / "scan.pdf", text=None, pages=2, size=(420, 420))
     _raises(path, EmptySourceError, "scanned PDF: OCR found no text")
     blank = _pdf(tmp_path / "blank.pdf", text="", pages=2)
     _raises(blank, EmptySourceError, "the PDF holds no text")

@@ -9,7 +9,7 @@ import shutil
 from pathlib import Path
 
 import pytest
-from cli_traps import CLI, as_a_user, last_line, run
+from cli_traps import CLI, Cli, as_a_user, last_line, run
 from index_corpus import FAST_ENCODER
 
 from index import build_from_sources, index_status
@@ -31,11 +31,12 @@ def _keys(idx: Path) -> set[str]:
     return {s.contract for s in index_status(idx).sources}
 
 
+
 def test_a_file_emptied_by_a_copy_in_progress_keeps_its_indexed_version(
-        own: tuple[Path, Path], tmp_path: Path) -> None:
+        own: tuple[Path, Path], cli_here: Cli) -> None:
     lib, idx = own
     (lib / "a" / "cs-upgrade.txt").write_bytes(b"")  # `cp` has just opened it
-    proc = run(tmp_path, "index", "build", "--index", str(idx))
+    proc = cli_here("index", "build", "--index", str(idx))
     assert proc.returncode == 3, proc.stderr
     lines = proc.stderr.splitlines()
     assert lines.index("cs-upgrade.txt: empty file") < lines.index(f"cs-upgrade.txt: {KEPT_FILE}")
@@ -46,7 +47,7 @@ def test_a_file_emptied_by_a_copy_in_progress_keeps_its_indexed_version(
 
 
 def test_files_and_folders_that_cannot_be_read_keep_their_contracts(
-        own: tuple[Path, Path], tmp_path: Path) -> None:
+        own: tuple[Path, Path], tmp_path: Path, cli_here: Cli) -> None:
     lib, idx = own
     user = as_a_user()
     (lib / "a").chmod(0)  # a collection the build may not list (2 contracts)
@@ -63,15 +64,15 @@ def test_files_and_folders_that_cannot_be_read_keep_their_contracts(
     assert f"aftersales-upgrade.txt: {KEPT_FILE}" in lines
     assert "dropped" not in proc.stderr + proc.stdout
     assert len(_keys(idx)) == 5
-    again = run(tmp_path, "index", "build", "--index", str(idx))
+    again = cli_here("index", "build", "--index", str(idx))
     assert again.returncode == 0, again.stderr
     assert again.stdout.startswith("indexed 5 contracts")
 
 
-def test_a_file_that_is_gone_is_still_dropped(own: tuple[Path, Path], tmp_path: Path) -> None:
+def test_a_file_that_is_gone_is_still_dropped(own: tuple[Path, Path], cli_here: Cli) -> None:
     lib, idx = own
     (lib / "a" / "cs-upgrade.txt").unlink()
-    proc = run(tmp_path, "index", "build", "--index", str(idx))
+    proc = cli_here("index", "build", "--index", str(idx))
     assert proc.returncode == 0, proc.stderr
     assert last_line(proc, "cs-upgrade.txt:") == (
         "cs-upgrade.txt: dropped from the index: no longer among the sources")

@@ -10,9 +10,10 @@ import shutil
 import subprocess
 from pathlib import Path
 
+import pytest
 from bot_helpers import message
 from botapi_server import FakeBotApi, running
-from cli_traps import CLI, env, run
+from cli_traps import Cli, run_here
 from index_corpus import FAST_ENCODER
 from test_bot_e2e import ADMIN
 
@@ -53,8 +54,9 @@ async def _upload_while_locked(library: Path, uploads: Path, idx: Path) -> str:
     raise AssertionError("the bot did not answer the upload")
 
 
-def test_the_next_build_indexes_an_upload_saved_during_a_cli_build(shared: Path,
-                                                                    tmp_path: Path) -> None:
+def test_the_next_build_indexes_an_upload_saved_during_a_cli_build(
+        shared: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+        capsys: pytest.CaptureFixture[str]) -> None:
     library, uploads, idx = tmp_path / "library", tmp_path / "uploads", tmp_path / "idx"
     library.mkdir()
     for name in ("cs-upgrade", "cs-maintenance"):
@@ -67,9 +69,8 @@ def test_the_next_build_indexes_an_upload_saved_during_a_cli_build(shared: Path,
 
     settings = {"CONTRACTBOT_INDEX_DIR": str(idx), "CONTRACTBOT_SOURCES_DIR": str(uploads)}
 
-    def cli(*args: str) -> subprocess.CompletedProcess[str]:
-        return subprocess.run([*CLI, *args], cwd=tmp_path, env=env(tmp_path, **settings),
-                              capture_output=True, text=True, timeout=300)
+    def cli(*args: str) -> subprocess.CompletedProcess[str]:  # the real CLI, in this process
+        return run_here(tmp_path, monkeypatch, capsys, *args, **settings)
 
     built = cli("index", "build")
     assert built.returncode == 0, built.stderr
@@ -84,8 +85,8 @@ def test_the_next_build_indexes_an_upload_saved_during_a_cli_build(shared: Path,
     assert again.returncode == 0 and again.stderr == ""
 
 
-def test_an_upload_folder_with_nothing_uploaded_is_not_added(shared: Path,
-                                                             tmp_path: Path) -> None:
+def test_an_upload_folder_with_nothing_uploaded_is_not_added(
+        shared: Path, tmp_path: Path, cli_here: Cli) -> None:
     """Only the staging folder of a refused upload (or a folder made ready for uploads): the
     build reads what it remembers, without an `empty folder` line and exit 3."""
     library, uploads, idx = tmp_path / "library", tmp_path / "uploads", tmp_path / "idx"
@@ -93,14 +94,14 @@ def test_an_upload_folder_with_nothing_uploaded_is_not_added(shared: Path,
     shutil.copy(shared / "contracts" / "cs-upgrade.txt", library)
     (uploads / ".uploads").mkdir(parents=True)
     build_from_sources([library], idx, FAST_ENCODER, progress=False)
-    built = run(tmp_path, "index", "build", CONTRACTBOT_INDEX_DIR=str(idx),
-                CONTRACTBOT_SOURCES_DIR=str(uploads))
+    built = cli_here("index", "build", CONTRACTBOT_INDEX_DIR=str(idx),
+                     CONTRACTBOT_SOURCES_DIR=str(uploads))
     assert (built.returncode, built.stderr) == (0, "")
     assert remembered_sources(idx) == (library.resolve(),)
 
 
-def test_an_upload_folder_inside_the_library_is_read_as_part_of_it(shared: Path,
-                                                                  tmp_path: Path) -> None:
+def test_an_upload_folder_inside_the_library_is_read_as_part_of_it(
+        shared: Path, tmp_path: Path, cli_here: Cli) -> None:
     """Its files are indexed already, in collection `uploads`: no second root that would put
     them in `default`."""
     library, idx = tmp_path / "library", tmp_path / "idx"
@@ -108,11 +109,11 @@ def test_an_upload_folder_inside_the_library_is_read_as_part_of_it(shared: Path,
     shutil.copy(shared / "contracts" / "cs-upgrade.txt", library)
     shutil.copy(shared / "contracts" / "cs-maintenance.txt", library / "uploads")
     build_from_sources([library], idx, FAST_ENCODER, progress=False)
-    built = run(tmp_path, "index", "build", CONTRACTBOT_INDEX_DIR=str(idx),
-                CONTRACTBOT_SOURCES_DIR=str(library / "uploads"))
+    built = cli_here("index", "build", CONTRACTBOT_INDEX_DIR=str(idx),
+                     CONTRACTBOT_SOURCES_DIR=str(library / "uploads"))
     assert (built.returncode, built.stderr) == (0, "")
     assert remembered_sources(idx) == (library.resolve(),)
-    status = json.loads(run(tmp_path, "index", "status", "--json",
-                            CONTRACTBOT_INDEX_DIR=str(idx)).stdout)
+    status = json.loads(cli_here("index", "status", "--json",
+                                 CONTRACTBOT_INDEX_DIR=str(idx)).stdout)
     assert {s["contract"]: s["collection"] for s in status["sources"]} == {
         "cs-upgrade": "default", "cs-maintenance": "uploads"}
