@@ -303,6 +303,18 @@ def test_two_pages_of_a_real_lease_cite_its_clauses_as_the_whole_does(
     assert got["第六条（三）"].page == 2
 
 
+def test_an_item_whose_bracket_ocr_read_twice_is_still_an_item() -> None:
+    """The album of those two pages read （三） as "（(三）": 第六条（三）, the deposit refund, was
+    run into 第六条（二）'s text."""
+    long = "，甲方应当将押金全额返还乙方，乙方未结清租金的，甲方有权从押金中抵扣剩余部分。" * 2
+    text = (f"第一条 押金\n（一）乙方应当在签订本合同时向甲方支付押金{long}\n"
+            f"（二）甲方收到押金后应当向乙方出具押金收款凭证{long}\n（(三）本合同终止时{long}\n"
+            "第二条 其他费用\n甲方承担物业费。\n")
+    c = _by_id(split_clauses(text, "t"))
+    assert "第一条（三）" in c and c["第一条（三）"].text.startswith("本合同终止时")
+    assert "终止" not in c["第一条（二）"].text
+
+
 def test_an_article_cited_at_a_line_start_starts_no_count() -> None:
     """第三条 that a sentence opens with, and no 第四条 after it: text, not a clause."""
     text = "补充协议\n第三条约定的押金，甲方应于退租时返还。\n乙方同意上述安排。\n"
