@@ -56,13 +56,26 @@ def to_simplified(text: str) -> str:
 
 
 def to_traditional(text: str, variant: Literal["tw", "t"] = "tw") -> str:
-    """Simplified -> Traditional: Taiwan standard (s2tw) by default, or generic (s2t)."""
+    """Simplified -> Traditional: Taiwan standard (s2tw) by default, or generic (s2t). A text
+    written in Traditional keeps every character that is Traditional already: OpenCC reads
+    words into it (租金表, a rent table, came out 租金錶, a watch: 金表 is "gold watch"), and
+    only its Simplified ones (售后 -> 售後) are the converter's to change."""
     if not text:
         return text
-    out = str(_converter("s2tw" if variant == "tw" else "s2t").convert(text))
+    config = "s2tw" if variant == "tw" else "s2t"
+    out = str(_converter(config).convert(text))
+    if out != text and len(out) == len(text) and detect_script(text) == "traditional":
+        out = "".join(a if a != b and _stays(a, config) else b
+                      for a, b in zip(text, out, strict=True))
     for wrong, right in _TRADITIONAL_FIXES:
         out = out.replace(wrong, right)
     return out
+
+
+@lru_cache(maxsize=8192)
+def _stays(char: str, config: str) -> bool:
+    """Whether ``char`` alone is Traditional already (表, not 后 or 发)."""
+    return bool(_converter(config).convert(char) == char)
 
 
 def to_script(text: str, script: Script) -> str:

@@ -31,6 +31,16 @@ def test_script_conversion_both_ways() -> None:
     assert to_traditional("乙方应在接到通知后响应") == "乙方應在接到通知後響應"
 
 
+def test_a_traditional_text_keeps_the_characters_it_has() -> None:
+    """A Traditional lease's 租金表 (a rent table) was quoted 租金錶 (a watch) to a Traditional
+    asker; its Simplified slips (售后) are still made Traditional, and Simplified text reads
+    金表 as ever."""
+    lease = "租賃期內除本合約第三條所列之租金表外，甲方不得加租。"
+    assert to_traditional(lease) == lease
+    assert to_traditional("電商平臺售后服務體系") == "電商平臺售後服務體系"
+    assert to_traditional("他戴着一块金表") == "他戴著一塊金錶"
+
+
 def test_traditional_says_approval_with_准() -> None:
     # OpenCC makes 未获准 into 未獲準 (準 is "standard"), while 获准后 becomes 獲准後: the
     # bot told every Traditional chat that is not approved 本聊天尚未獲準使用.

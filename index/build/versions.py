@@ -37,8 +37,10 @@ TEXT_VERSION = 6  # 6: tables as rows, sentences joined, OCR, clause-tree fixes;
 # letter-spaced fields naming their party ("出 租 方（甲方）：") or with a spaced-off colon joined,
 # a drawn table's first column written down it (委/托/方) a title over its rows, an annex heading
 # without title titled by the contract's list of annexes; 26: such a first column with more than
-# one character a line (委托/方), or one character over its rows (甲), is a title too.
-PARSE_VERSION = 26
+# one character a line (委托/方), or one character over its rows (甲), is a title too; 27: pages
+# from mid-way (第六条, 第七条 …) resume the count there, the lines above them the clause before;
+# an item label OCR read with its bracket twice ("（(三）") is one.
+PARSE_VERSION = 27
 
 
 def redone_after_upgrade(manifest: Manifest) -> str | None:

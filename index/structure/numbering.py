@@ -50,8 +50,9 @@ _LABEL_RES: list[tuple[Family, re.Pattern[str]]] = [
     ("section", re.compile(rf"^第\s*({CN_NUM}|\d+)\s*[节節]")),
     ("article", re.compile(rf"^第\s*({CN_NUM}|\d+)\s*[条條]")),
     ("cn", re.compile(rf"^({CN_NUM})\s*[、．.](?![\d０-９])")),
-    ("cn_paren", re.compile(rf"^[（(]\s*({CN_NUM})\s*[）)]")),
-    ("num_paren", re.compile(r"^[（(]\s*(\d{1,2})\s*[）)]")),
+    # OCR may read one bracket twice: "（(三）"
+    ("cn_paren", re.compile(rf"^[（(]{{1,2}}\s*({CN_NUM})\s*[）)]")),
+    ("num_paren", re.compile(r"^[（(]{1,2}\s*(\d{1,2})\s*[）)]")),
     ("circled", re.compile(rf"^([{_CIRCLED}])")),
     ("dash", re.compile(r"^(\d{1,2}(?:[-－]\d{1,2}){1,3})(?![\d\-－.．])")),
     ("dot", re.compile(r"^(\d{1,3}(?:[.．]\d{1,3}){0,3})(?:[.．、](?![\d０-９])|(?=[^\d.．]|$))")),

@@ -9,7 +9,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from ..numerals import CN_NUM, cn_to_int
+from ..numerals import CN_NUM, cn_to_int, int_to_cn
 from .body import Line
 from .closing import SIGNATURE
 from .numbering import (
@@ -54,6 +54,7 @@ def build_tree(lines: list[Line]) -> Node:
     final_annex = {_annex_key(lab): k for k, lab in enumerate(labels)
                    if lab is not None and lab.family == "annex"}
     listed = _listed_annexes(lines, labels)
+    _resume(lines, labels, stack, last)
     for k, (line, label) in enumerate(zip(lines, labels, strict=True)):
         if label is not None and label.family == "annex" and (
                 final_annex[_annex_key(label)] > k or k in listed):
@@ -81,6 +82,33 @@ def build_tree(lines: list[Line]) -> Node:
         if len(stack) > 1:
             stack[-1].extra.append(line.text)
     return root
+
+
+def _resume(lines: list[Line], labels: list[Label | None], stack: list[Node],
+            last: dict[str, tuple[int, ...]]) -> None:
+    """A text that starts mid-way through a contract (a scan of two of its pages): its first
+    clause number is 第六条, with 第七条 the next, instead of 第一条. The count resumes there,
+    and the lines above it, the foot of the clause before it, are that clause (第五条), not a
+    preamble: what the pages say stays cited as the contract cites it. Not when a 第一条
+    follows (articles of a law quoted above a contract's own)."""
+    numbered = [(k, lab) for k, lab in enumerate(labels)
+                if lab is not None and lab.family not in ITEM_FAMILIES]
+    if not numbered or numbered[0][1].family != "article" or any(
+            lab.family == "article" and lab.value == (1,) for _, lab in numbered):
+        return
+    k, first = numbered[0]
+    (n,) = first.value if len(first.value) == 1 else (0,)
+    following = next((lab for _, lab in numbered[1:] if lab.family == "article"), None)
+    if n < 2 or following is None or following.value != (n + 1,):
+        return
+    last["article"] = (n - 1,)
+    if k == 0:
+        return
+    number = str(n - 1) if first.text[1:-1].isdigit() else int_to_cn(n - 1)
+    before = Label("article", (n - 1,), f"第{number}{first.text[-1]}", 0)
+    node = Node(before, lines[0], parent=stack[0])
+    stack[0].children.append(node)
+    stack.append(node)
 
 
 def _listed_annexes(lines: list[Line], labels: list[Label | None]) -> set[int]:
