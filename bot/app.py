@@ -198,7 +198,7 @@ def build_application(settings: Settings, *, searcher: Searcher | None = None,
     app.add_handler(MessageHandler(filters.StatusUpdate.MIGRATE, asking.on_migrate))
     app.add_handler(MessageHandler(filters.TEXT & ~filters.COMMAND, asking.on_text))
     private = filters.ChatType.PRIVATE & new
-    app.add_handler(MessageHandler(private & filters.COMMAND, asking.on_unknown_command))
+    app.add_handler(MessageHandler(new & filters.COMMAND, asking.on_unknown_command))
     app.add_handler(MessageHandler(private & ~filters.TEXT & ~filters.Document.ALL
                                    & ~filters.PHOTO & ~filters.StatusUpdate.ALL, asking.on_other))
     app.add_error_handler(replies.on_error)

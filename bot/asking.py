@@ -253,10 +253,23 @@ async def on_group_media(update: Update, context: Ctx) -> None:
                                    asker_script(update, context, msg.caption)))
 
 
+def addressed_command(message: Message, username: str) -> bool:
+    """Whether the command that starts ``message`` names this bot (/foo@thisbot): in a group,
+    only such a command is the bot's to answer; /foo alone may be another bot's."""
+    command = (message.text or "").split(maxsplit=1)[0] if message.text else ""
+    _, at, name = command.partition("@")
+    return bool(at) and name.lower() == username.lower()
+
+
 async def on_unknown_command(update: Update, context: Ctx) -> None:
-    """A command the bot does not have, in private: point to /help."""
+    """A command the bot does not have, in private or addressed to it by name in a group
+    (/foo@thisbot): point to /help."""
     msg = update.effective_message
-    if msg is None or not msg.text or await guard(update, context) is None:
+    if msg is None or not msg.text:
+        return
+    if not is_private(update) and not addressed_command(msg, context.bot.username):
+        return
+    if await guard(update, context) is None:
         return
     command = escape(msg.text.split()[0])
     await reply(msg, texts.say(texts.UNKNOWN_COMMAND, asker_script(update, context),

@@ -1,6 +1,7 @@
 """A teammate summons the bot under someone's question ("@bot" or "/ask" alone as a reply):
 that question is answered. In private, what is not a question in words (a sticker, a voice
-message, a command the bot does not have) gets a hint instead of silence; groups stay quiet.
+message, a command the bot does not have) gets a hint instead of silence; groups stay quiet,
+but for a command the bot does not have addressed to it by name (/foo@bot).
 The real Application against the loopback Bot API."""
 
 from __future__ import annotations
@@ -124,3 +125,27 @@ async def test_an_admins_contract_file_in_a_group_is_told_where_uploads_are_take
     assert "私聊" in said[1] and "私聊" in said[2]
     assert api.sent("getFile") == []
     assert sorted(p.name for p in (tmp_path / "src").iterdir()) == ["maint.txt", "upgrade.txt"]
+
+
+async def test_an_unknown_command_addressed_to_the_bot_in_a_group_points_to_help(
+        tmp_path: Path) -> None:
+    """/foo@thisbot in a group got no reply, where /foo in private points to /help: a command
+    addressed to this bot by name is the bot's to answer; /foo alone and /foo@otherbot (or a
+    known command of another bot's) may be another bot's and stay unheard."""
+    async with running_bot(tmp_path) as api:
+        api.push("message", message(GROUP, f"/foo@{BOT_USERNAME} x", message_id=1))
+        api.push("message", message(GROUP, "/foo", message_id=2))
+        api.push("message", message(GROUP, "/foo@otherbot", message_id=3))
+        api.push("message", message(GROUP, "/ask@otherbot 乙方响应时间是多少", message_id=4))
+        api.push("message", message(GROUP, f"/Foo@{BOT_USERNAME.upper()}", message_id=5,
+                                    user_id=9, **{"from": {"id": 9, "is_bot": False,
+                                                           "first_name": "T",
+                                                           "language_code": "zh-TW"}}))
+        api.push("message", message(-999, f"/foo@{BOT_USERNAME}", message_id=6))
+        await api.wait_for("sendMessage", 3)
+        await api.settled()
+        sent = {(s["chat_id"], reply_id(s)): s["text"] for s in api.sent()}
+    assert sorted(sent) == [(-999, 6), (GROUP, 1), (GROUP, 5)]
+    assert sent[(GROUP, 1)] == f"没有这个命令：/foo@{BOT_USERNAME}。/help 查看可用的命令。"
+    assert sent[(GROUP, 5)].startswith("沒有這個命令：/Foo@")  # the asker's script
+    assert "尚未获准" in sent[(-999, 6)]  # a chat not allowed learns its id, as for /ask
