@@ -137,10 +137,10 @@ async def test_an_unknown_command_addressed_to_the_bot_in_a_group_points_to_help
         api.push("message", message(GROUP, "/foo", message_id=2))
         api.push("message", message(GROUP, "/foo@otherbot", message_id=3))
         api.push("message", message(GROUP, "/ask@otherbot 乙方响应时间是多少", message_id=4))
+        taiwan: dict[str, Any] = {"from": {"id": 9, "is_bot": False, "first_name": "T",
+                                           "language_code": "zh-TW"}}
         api.push("message", message(GROUP, f"/Foo@{BOT_USERNAME.upper()}", message_id=5,
-                                    user_id=9, **{"from": {"id": 9, "is_bot": False,
-                                                           "first_name": "T",
-                                                           "language_code": "zh-TW"}}))
+                                    **taiwan))
         api.push("message", message(-999, f"/foo@{BOT_USERNAME}", message_id=6))
         await api.wait_for("sendMessage", 3)
         await api.settled()
