@@ -194,6 +194,9 @@ def build_application(settings: Settings, *, searcher: Searcher | None = None,
     group_media = ~filters.ChatType.PRIVATE & new & ~filters.TEXT & ~filters.StatusUpdate.ALL
     app.add_handler(MessageHandler(group_media, asking.on_group_media))  # uploads: in private
     app.add_handler(MessageHandler(new & filters.Document.ALL, receiving.on_document))
+    members = ~filters.User(user_id=settings.admins, allow_empty=False)  # not admins
+    app.add_handler(MessageHandler(filters.ChatType.PRIVATE & new & filters.PHOTO & members,
+                                   asking.on_member_photo))
     app.add_handler(MessageHandler(new & filters.PHOTO, receiving.on_photo))
     app.add_handler(MessageHandler(filters.StatusUpdate.MIGRATE, asking.on_migrate))
     app.add_handler(MessageHandler(filters.TEXT & ~filters.COMMAND, asking.on_text))

@@ -18,7 +18,7 @@ from .browsing import scope_note
 from .compose import compose, quoted_once
 from .edits import send_answer
 from .naming import written_names
-from .receiving import group_media_hint
+from .receiving import group_media_hint, on_photo
 from .render import render_answer
 from .replies import (
     asker_script,
@@ -240,6 +240,26 @@ async def on_other(update: Update, context: Ctx) -> None:
     msg = update.effective_message
     if msg is not None and await guard(update, context) is not None:
         await reply(msg, texts.say(texts.NOT_TEXT, asker_script(update, context)))
+
+
+async def on_member_photo(update: Update, context: Ctx) -> None:
+    """A photo from someone who is not an admin, in private: the bot reads no picture of
+    theirs (only an admin's photo is read, as a contract), so it says so, and answers the
+    caption as a question when there is one. An album stays an upload refused once."""
+    msg = update.effective_message
+    if msg is None:
+        return
+    if msg.media_group_id is not None:
+        await on_photo(update, context)
+        return
+    if (access := await guard(update, context)) is None:
+        return
+    caption = (msg.caption or "").strip()
+    script = asker_script(update, context, caption)
+    await reply(msg, texts.say(texts.PHOTO_CAPTION_ONLY if caption else texts.PHOTO_NOT_READ,
+                               script))
+    if caption:
+        await answer(update, context, caption, access)
 
 
 async def on_group_media(update: Update, context: Ctx) -> None:
