@@ -26,7 +26,7 @@ from telegram.ext import (
 
 from index import BuildReport, ContractbotError, Searcher, build_from_sources
 
-from . import asking, browsing, placing, receiving, reindexing, replies, votes
+from . import asking, browsing, hints, placing, receiving, reindexing, replies, votes
 from .access import AccessFile
 from .compat import TolerantRequest
 from .errors import BotApiError, TokenRejectedError
@@ -192,15 +192,18 @@ def build_application(settings: Settings, *, searcher: Searcher | None = None,
     app.add_handler(CallbackQueryHandler(placing.on_upload_button, pattern=r"^upload:"))
     app.add_handler(CallbackQueryHandler(votes.on_vote, pattern=rf"^{votes.PREFIX}"))
     group_media = ~filters.ChatType.PRIVATE & new & ~filters.TEXT & ~filters.StatusUpdate.ALL
-    app.add_handler(MessageHandler(group_media, asking.on_group_media))  # uploads: in private
+    app.add_handler(MessageHandler(group_media, hints.on_group_media))  # uploads: in private
     app.add_handler(MessageHandler(new & filters.Document.ALL, receiving.on_document))
+    members = ~filters.User(user_id=settings.admins, allow_empty=False)  # not admins
+    app.add_handler(MessageHandler(filters.ChatType.PRIVATE & new & filters.PHOTO & members,
+                                   hints.on_member_photo))
     app.add_handler(MessageHandler(new & filters.PHOTO, receiving.on_photo))
     app.add_handler(MessageHandler(filters.StatusUpdate.MIGRATE, asking.on_migrate))
     app.add_handler(MessageHandler(filters.TEXT & ~filters.COMMAND, asking.on_text))
     private = filters.ChatType.PRIVATE & new
-    app.add_handler(MessageHandler(private & filters.COMMAND, asking.on_unknown_command))
+    app.add_handler(MessageHandler(new & filters.COMMAND, hints.on_unknown_command))
     app.add_handler(MessageHandler(private & ~filters.TEXT & ~filters.Document.ALL
-                                   & ~filters.PHOTO & ~filters.StatusUpdate.ALL, asking.on_other))
+                                   & ~filters.PHOTO & ~filters.StatusUpdate.ALL, hints.on_other))
     app.add_error_handler(replies.on_error)
     return app
 

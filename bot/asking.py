@@ -17,8 +17,8 @@ from .access import ChatAccess, chat_access, is_admin
 from .browsing import scope_note
 from .compose import compose, quoted_once
 from .edits import send_answer
+from .followups import first_quoted, pointed_at, points_back, quote_again
 from .naming import written_names
-from .receiving import group_media_hint
 from .render import render_answer
 from .replies import (
     asker_script,
@@ -35,7 +35,7 @@ from .replies import (
     typing_sent,
     within_rate,
 )
-from .state import Ctx, MorePage
+from .state import Ctx, MorePage, Quoted
 from .votes import is_vote_row, vote_row
 
 log = logging.getLogger(__name__)
@@ -88,6 +88,14 @@ async def _answer(update: Update, context: Ctx, msg: Message, number: int, quest
     searcher = await context.bot_data.live_searcher()
     infos = await asyncio.to_thread(searcher.contracts, collections=access.collections)
     script = asker_script(update, context, question, names=written_names(infos))
+    replied = _replied_answer(msg, context.bot.id)
+    if points_back(question, replying=replied is not None):  # 这条是什么意思: quoted again
+        pointed = pointed_at(chat_state(context), topic_of(update), replied)
+        messages, quoted = await quote_again(searcher, pointed, script,
+                                             collections=access.collections)
+        await typing_sent(typing)
+        await answer_question(update, context, msg, number, messages, quoted=quoted)
+        return
     scope = reachable_scope(context, topic_of(update), searcher, access)
     try:
         result = await asyncio.to_thread(searcher.search, question, preferred=scope,
@@ -106,26 +114,39 @@ async def _answer(update: Update, context: Ctx, msg: Message, number: int, quest
     if not (result.relevant and result.hits):
         await _log_unanswered(context, msg.chat_id, question)
     size = PRIVATE_HITS if is_private(update) else GROUP_HITS
-    messages, markup = page_messages(context, MorePage(quoted_once(result), 0, size, script))
+    page = MorePage(quoted_once(result), 0, size, script)
+    messages, markup = page_messages(context, page)
     if scope is not None and result.scopes == (scope,) and not (result.relevant and result.hits):
         messages[-1] += "\n" + scope_note(update, infos, scope, script)  # /use limited it
     await typing_sent(typing)
-    await answer_question(update, context, msg, number, messages, markup)
+    await answer_question(update, context, msg, number, messages, markup,
+                          quoted=first_quoted(page.result, 0, size))
+
+
+def _replied_answer(message: Message, bot_id: int) -> int | None:
+    """The id of the bot's message ``message`` replies to, if it replies to one."""
+    replied = message.reply_to_message
+    if replied is None or replied.from_user is None or replied.from_user.id != bot_id:
+        return None
+    return replied.message_id
 
 
 async def answer_question(update: Update, context: Ctx, msg: Message, number: int,
-                          htmls: list[str], markup: InlineKeyboardMarkup | None = None) -> None:
+                          htmls: list[str], markup: InlineKeyboardMarkup | None = None, *,
+                          quoted: Quoted | None = None) -> None:
     """Reply to the question ``msg`` with ``htmls`` (answer ``number`` to it), remembered as
-    its answer; an edited question's earlier answer (or refusal) is replaced, and an answer
-    that an edit overtook is dropped."""
+    its answer, with the clause it ``quoted`` first (None: a refusal) for a follow-up; an
+    edited question's earlier answer (or refusal) is replaced, and an answer that an edit
+    overtook is dropped."""
     state = chat_state(context)
     async with context.bot_data.answering.turn((msg.chat_id, msg.message_id), number) as newest:
         if not newest:
             return
         edited = update.edited_message is not None
         earlier = state.answers.get(msg.message_id, ()) if edited else ()
-        state.keep_answer(msg.message_id,
-                          await send_answer(msg, htmls, markup, replacing=earlier))
+        sent = await send_answer(msg, htmls, markup, replacing=earlier)
+        state.keep_answer(msg.message_id, sent)
+        state.keep_quoted(topic_of(update), sent, quoted)
 
 
 async def _log_unanswered(context: Ctx, chat_id: int, question: str) -> None:
@@ -196,6 +217,8 @@ async def on_more(update: Update, context: Ctx) -> None:
         return
     sent = await send_answer(query.message, *page_messages(context, stored))
     chat_state(context).add_to_answer(query.message.message_id, sent)
+    chat_state(context).keep_quoted(topic_of(update), sent,
+                                    first_quoted(stored.result, stored.offset, stored.size))
 
 
 def replied_question(message: Message, bot_id: int) -> str:
@@ -233,34 +256,6 @@ async def cmd_ask(update: Update, context: Ctx) -> None:
         question = replied_question(msg, context.bot.id)
     if (access := await guard(update, context)) is not None:
         await answer(update, context, question, access)
-
-
-async def on_other(update: Update, context: Ctx) -> None:
-    """A sticker, voice message, video … in private: say that questions are asked in words."""
-    msg = update.effective_message
-    if msg is not None and await guard(update, context) is not None:
-        await reply(msg, texts.say(texts.NOT_TEXT, asker_script(update, context)))
-
-
-async def on_group_media(update: Update, context: Ctx) -> None:
-    """A photo, file, sticker … in a group that addresses the bot (its caption mentions it, or
-    it replies to the bot): ``group_media_hint``; other media stay unheard."""
-    msg = update.effective_message
-    if msg is None or addressed_text(msg, context.bot.username, context.bot.id) is None:
-        return
-    if await guard(update, context) is not None:
-        await reply(msg, texts.say(group_media_hint(update, context),
-                                   asker_script(update, context, msg.caption)))
-
-
-async def on_unknown_command(update: Update, context: Ctx) -> None:
-    """A command the bot does not have, in private: point to /help."""
-    msg = update.effective_message
-    if msg is None or not msg.text or await guard(update, context) is None:
-        return
-    command = escape(msg.text.split()[0])
-    await reply(msg, texts.say(texts.UNKNOWN_COMMAND, asker_script(update, context),
-                               command=command))
 
 
 async def cmd_start(update: Update, context: Ctx) -> None:

@@ -51,6 +51,7 @@ class Builder(Protocol):
 
 MAX_VOTES = 50  # answers per chat whose 👍/👎 buttons still record a vote
 MAX_ANSWERS = 50  # questions per chat whose answer is edited when the question is
+MAX_QUOTED = 200  # answer messages per chat whose first clause a reply under them points at
 
 
 @dataclass(eq=False)
@@ -123,6 +124,16 @@ class MorePage(NamedTuple):
     unsure: bool = False
 
 
+class Quoted(NamedTuple):
+    """The clause an answer quoted first (contract key, clause number, chapter), which a
+    follow-up such as 这条是什么意思 points at; ``several``: the answer quoted more."""
+
+    contract: str
+    clause: str
+    chapter: str | None
+    several: bool = False
+
+
 class Voted(NamedTuple):
     """What a 👍/👎 under an answer records: the question and the clauses it cited."""
 
@@ -143,14 +154,17 @@ class UserData:
 @dataclass
 class ChatData:
     """One chat's state: the /use scope of the chat and of each forum topic, the 更多 pages
-    not yet asked for, the answers that can still be voted on, by key, and the messages that
-    answered recent questions, by the question's message id."""
+    not yet asked for, the answers that can still be voted on, by key, the messages that
+    answered recent questions, by the question's message id, and the clause each recent
+    answer quoted first, by its messages and (the last one) by topic; not kept on disk."""
 
     scopes: dict[int | None, str] = field(default_factory=dict)  # topic id (None: the chat)
     pages: dict[str, MorePage] = field(default_factory=dict)
     taken: dict[str, None] = field(default_factory=dict)  # keys of pages already shown
     votes: dict[str, Voted] = field(default_factory=dict)
     answers: dict[int, tuple[int, ...]] = field(default_factory=dict)
+    quoted: dict[int, Quoted] = field(default_factory=dict)  # by the answer's message ids
+    last_quoted: dict[int | None, Quoted] = field(default_factory=dict)  # by topic
 
     def scope(self, topic: int | None) -> str | None:
         """The contract /use limits ``topic`` (None: the chat outside topics) to, if any."""
@@ -177,6 +191,20 @@ class ChatData:
             if answer in sent:
                 self.answers[question] = sent + messages
                 return
+
+    def keep_quoted(self, topic: int | None, messages: tuple[int, ...],
+                    quoted: Quoted | None) -> None:
+        """Remember what the answer sent as ``messages`` in ``topic`` quoted first; None (a
+        refusal) leaves the topic with no answer to point back at."""
+        if quoted is None:
+            self.last_quoted.pop(topic, None)
+            return
+        self.last_quoted[topic] = quoted
+        for message in messages:
+            self.quoted.pop(message, None)
+            self.quoted[message] = quoted
+        while len(self.quoted) > MAX_QUOTED:
+            self.quoted.pop(next(iter(self.quoted)))
 
     def keep_vote(self, key: str, voted: Voted) -> None:
         """Remember what the answer with buttons keyed ``key`` cited (the oldest go first)."""

@@ -86,6 +86,16 @@ ASK_USAGE = "请在 /ask 后写上问题，例如 /ask 乙方响应时间是多�
 NOT_TEXT = "我只能回答文字问题。请直接用文字提问，例如：乙方响应时间是多少。/help 查看用法。"
 NOT_TEXT_GROUP = ("我只能回答文字问题，看不到图片和文件里的内容。请用 /ask 加文字提问，例如：/ask "
                   "乙方响应时间是多少")
+# a follow-up that only points at the answer before (这条是什么意思): that clause again
+FOLLOW_UP = "我只引用合同原文，不作解释。刚才回答中的条款全文如下："
+FOLLOW_UP_FIRST = ("我只引用合同原文，不作解释。刚才回答中第一个条款的全文如下"
+                   "（其他条款可用 /clause 加条款号查看）：")
+FOLLOW_UP_WHICH = "请说明是哪一条，例如：第七条是什么意思，或 /clause 7.2"
+# a photo a member who is not an admin sends in private (only admins' photos are read, as
+# contracts); with a caption, the caption is answered as a question after it
+PHOTO_NOT_READ = ("我看不到图片里的内容，只能回答文字问题。请直接用文字提问，例如："
+                  "乙方响应时间是多少。")
+PHOTO_CAPTION_ONLY = "我看不到图片里的内容，下面只按图片的说明文字回答。"
 # an admin's contract file (PDF, DOCX, text) sent to the bot in a group: not taken there
 UPLOAD_IN_PRIVATE = "合同请在与我的私聊中发送才会收录，群组里发的文件不会收录。"
 UNKNOWN_COMMAND = "没有这个命令：{command}。/help 查看可用的命令。"

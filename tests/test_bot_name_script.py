@@ -12,9 +12,10 @@ from typing import Any
 from bot_helpers import message
 from botapi_server import FakeBotApi
 from index_corpus import LEASE, MAINT
-from test_bot_e2e import PRIVATE, running_bot
+from test_bot_e2e import PRIVATE, STRANGER, running_bot
 from test_bot_traditional import traditional
 
+from bot import texts
 from bot.persistence import user_from, user_record
 from bot.state import UserData
 
@@ -109,3 +110,22 @@ def test_a_script_remembered_from_a_name_is_kept_as_a_names() -> None:
     assert user_from(user_record(named)) == named
     assert user_from({"script": "simplified"}) == UserData(script="simplified")
     assert user_from({"named": True}) == UserData()
+
+
+async def test_refusals_before_the_contracts_do_not_take_a_copied_name_for_the_users_words(
+        tmp_path: Path) -> None:
+    """The question rate's refusal and a chat's "not allowed" read the script from the whole
+    text, a copied contract name included: a user who asked in Traditional, sending /use
+    软件维护服务合同 past the rate, was refused in Simplified (and remembered so). The rate's
+    refusal now takes the chat's contract names as answers do; a chat that is not allowed
+    (it reads no contract, and must not learn which names exist) follows what the user last
+    wrote."""
+    async with running_bot(tmp_path, questions_per_minute=1) as api:
+        first = await said(api, "乙方響應時間是多少", "/use 软件维护服务合同")
+    assert first[-1] == texts.say(texts.TOO_MANY_QUESTIONS, "traditional", limit=1)
+    async with running_bot(tmp_path / "again") as api:
+        for n, text in enumerate(("乙方響應時間是多少", "/use 软件维护服务合同"), 1):
+            api.push("message", message(STRANGER, text, message_id=n))
+            await api.settled()
+        refused = [m["text"] for m in api.sent() if m["chat_id"] == STRANGER]
+    assert refused == [texts.say(texts.NOT_ALLOWED, "traditional", chat_id=STRANGER)] * 2

@@ -1,6 +1,7 @@
 """A teammate summons the bot under someone's question ("@bot" or "/ask" alone as a reply):
 that question is answered. In private, what is not a question in words (a sticker, a voice
-message, a command the bot does not have) gets a hint instead of silence; groups stay quiet.
+message, a command the bot does not have) gets a hint instead of silence; groups stay quiet,
+but for a command the bot does not have addressed to it by name (/foo@bot).
 The real Application against the loopback Bot API."""
 
 from __future__ import annotations
@@ -124,3 +125,60 @@ async def test_an_admins_contract_file_in_a_group_is_told_where_uploads_are_take
     assert "私聊" in said[1] and "私聊" in said[2]
     assert api.sent("getFile") == []
     assert sorted(p.name for p in (tmp_path / "src").iterdir()) == ["maint.txt", "upgrade.txt"]
+
+
+async def test_an_unknown_command_addressed_to_the_bot_in_a_group_points_to_help(
+        tmp_path: Path) -> None:
+    """/foo@thisbot in a group got no reply, where /foo in private points to /help: a command
+    addressed to this bot by name is the bot's to answer; /foo alone and /foo@otherbot (or a
+    known command of another bot's) may be another bot's and stay unheard."""
+    async with running_bot(tmp_path) as api:
+        api.push("message", message(GROUP, f"/foo@{BOT_USERNAME} x", message_id=1))
+        api.push("message", message(GROUP, "/foo", message_id=2))
+        api.push("message", message(GROUP, "/foo@otherbot", message_id=3))
+        api.push("message", message(GROUP, "/ask@otherbot 乙方响应时间是多少", message_id=4))
+        taiwan: dict[str, Any] = {"from": {"id": 9, "is_bot": False, "first_name": "T",
+                                           "language_code": "zh-TW"}}
+        api.push("message", message(GROUP, f"/Foo@{BOT_USERNAME.upper()}", message_id=5,
+                                    **taiwan))
+        api.push("message", message(-999, f"/foo@{BOT_USERNAME}", message_id=6))
+        await api.wait_for("sendMessage", 3)
+        await api.settled()
+        sent = {(s["chat_id"], reply_id(s)): s["text"] for s in api.sent()}
+    assert sorted(sent) == [(-999, 6), (GROUP, 1), (GROUP, 5)]
+    assert sent[(GROUP, 1)] == f"没有这个命令：/foo@{BOT_USERNAME}。/help 查看可用的命令。"
+    assert sent[(GROUP, 5)].startswith("沒有這個命令：/Foo@")  # the asker's script
+    assert "尚未获准" in sent[(-999, 6)]  # a chat not allowed learns its id, as for /ask
+
+
+async def test_a_members_photo_in_private_is_not_read_and_its_caption_is_answered(
+        tmp_path: Path) -> None:
+    """A listed user who is not an admin sent a screenshot with 乙方响应时间是多少 as its
+    caption and was told 只有管理员可以上传合同: only an admin's photo is read (as a contract,
+    README), so the member is told the bot cannot read it, and the caption is answered as a
+    question; a photo without one gets the hint alone. Nothing is downloaded; a chat not
+    allowed gets its id, as for any question."""
+    photo = [{"file_id": "P1", "file_unique_id": "P1", "width": 800, "height": 600,
+              "file_size": 1000}]
+    async with running_bot(tmp_path) as api:
+        api.push("message", message(PRIVATE, None, message_id=1, photo=photo,
+                                    caption="乙方响应时间是多少"))
+        api.push("message", message(PRIVATE, None, message_id=2, photo=photo))
+        api.push("message", message(PRIVATE, None, message_id=3, photo=photo,
+                                    caption="乙方響應時間是多少"))
+        api.push("message", message(STRANGER, None, message_id=4, photo=photo,
+                                    caption="乙方响应时间是多少"))
+        await api.wait_for("sendMessage", 6)
+        await api.settled()
+        said: dict[tuple[int, int], list[str]] = {}
+        for s in api.sent():
+            said.setdefault((s["chat_id"], reply_id(s)), []).append(s["text"])
+    assert sorted(said) == [(PRIVATE, 1), (PRIVATE, 2), (PRIVATE, 3), (STRANGER, 4)]
+    hint, *answered = said[(PRIVATE, 1)]
+    assert hint == texts.PHOTO_CAPTION_ONLY and "› 7.2</b>" in "".join(answered)
+    assert said[(PRIVATE, 2)] == [texts.PHOTO_NOT_READ]
+    hint, *answered = said[(PRIVATE, 3)]
+    assert hint == texts.say(texts.PHOTO_CAPTION_ONLY, "traditional")
+    assert "› 7.2</b>" in "".join(answered)
+    assert "只有管理员" not in str(said) and "尚未获准" in said[(STRANGER, 4)][0]
+    assert api.sent("getFile") == []

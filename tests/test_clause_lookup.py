@@ -44,9 +44,27 @@ WORKS = {
 }
 
 
+# A contract numbered 一、二、 whose heading 六 has items, as the parse gives 房屋租赁合同 模板一:
+# 六第1项 … (its items (1) … under 六).
+HOUSE = {
+    "key": "house",
+    "title": "房屋租赁合同 模板一",
+    "parties": {"甲方": "出租人", "乙方": "承租人"},
+    "clauses": [
+        ["五", None, None, "租金每月两千元。"],
+        ["六", None, None, "租赁期间的其它约定事项", None, "租赁期间的其它约定事项"],
+        *[[f"六第{n}项", None, None, text, "六"] for n, text in enumerate((
+            "甲方提供完好的房屋及设施。", "乙方按时交纳水电费。", "乙方不得擅自改变房屋结构。",
+            "甲方负责房屋的主体维修。", "甲方无正当理由终止协议，应承担违约责任。",
+            "乙方退租时应结清各项费用并交还钥匙。"), 1)],
+    ],
+}
+
+
 @pytest.fixture(scope="module")
 def searcher(tmp_path_factory):
-    idx = build_tiny_index(tmp_path_factory.mktemp("lookup"), MAINT, LEASE, LICENCE, WORKS)
+    idx = build_tiny_index(tmp_path_factory.mktemp("lookup"), MAINT, LEASE, LICENCE, WORKS,
+                           HOUSE)
     return Searcher.open(idx, "use-multilingual")
 
 
@@ -111,3 +129,20 @@ def test_a_clause_number_after_a_part_is_that_parts_clause(searcher) -> None:
                              ("第二部分1.1讲什么", "1.1"), ("1.1讲什么", "1.1")):
         res = searcher.search(question, contract="works", top_k=3)
         assert (res.hits[0].clause.clause, res.cited) == (clause, 1), question
+
+
+def test_an_item_of_a_numbered_heading_is_cited_as_clause_finds_it(searcher) -> None:
+    """六第6项是什么意思 searched the words (the citation was not seen), while /clause 六第6项
+    quoted the item: a question citing an item of a 一、 heading (六第6项, in either script
+    and numerals) gets that item, as /clause does; an item the heading lacks cites the
+    heading; 十六第2项 is not 六's."""
+    from index.search.lookup import cited_numbers
+
+    assert numbers(searcher, "六第6项", "house") == ["house#六第6项"]
+    assert numbers(searcher, "六第六項", "house") == ["house#六第6项"]
+    for question in ("六第6项是什么意思", "六第6項是什麼意思", "六第六项怎么规定"):
+        res = searcher.search(question, top_k=3)
+        assert (res.hits[0].clause.clause, res.cited) == ("六第6项", 1), question
+    res = searcher.search("六第9项是什么意思", contract="house", top_k=3)
+    assert res.hits[0].clause.clause == "六"
+    assert cited_numbers("十六第2项")[0][-1] == frozenset({"十六"})

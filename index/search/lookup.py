@@ -26,6 +26,10 @@ _ANNEX_RE = re.compile(rf"\s*附件\s*(\d+|{CN_NUM})(.*)")  # on text with its s
 # (第五条第二项, 第五条(二)); or a dotted number, 7.2 or 4.3.1, not an amount (0.3%, 7.5万, 1.5倍).
 _CITED_ARTICLE = re.compile(
     rf"第\s*(\d+|{CN_NUM})\s*条(?:\s*第?\s*\(\s*(\d+|{CN_NUM})\s*\)|\s*第\s*(\d+|{CN_NUM})\s*[项款])?")
+# An item of a 一、 heading a question cites, 六第6项 (the parse numbers 六's items so): its
+# form, else the heading. Not inside a longer number (十六第2项 is 十六's) nor an article's.
+_CITED_HEAD_ITEM = re.compile(
+    rf"(?<![第\d零〇一二三四五六七八九十百千两])({CN_NUM})\s*第\s*(\d+|{CN_NUM})\s*项")
 _CONTINUES = re.compile(rf"\d|{CN_NUM}")  # 附件十一 is not a part of 附件十
 # A chapter or an annex a question cites (第七章讲什么, 附件八里保修期多长), on normalised text.
 CITED_CHAPTER = re.compile(
@@ -128,6 +132,10 @@ def cited_numbers(question: str) -> tuple[Citation, ...]:
         heads = {a for a in article if a.startswith("第")}
         precise = frozenset(f"{a}({i})" for a in heads for i in items)
         out.append((precise, frozenset(article)))
+    for m in _CITED_HEAD_ITEM.finditer(text):
+        head, item = m.group(1), m.group(2)
+        items = {item, str(v), int_to_cn(v)} if (v := cn_to_int(item)) is not None else {item}
+        out.append((frozenset(f"{head}第{i}项" for i in items), frozenset({head})))
     for m in _CITED_DOTTED.finditer(text):
         part = _PART_BEFORE.search(text[:m.start()])  # 第三部分 1.1, else 1.1 (of part two)
         precise = frozenset(normalize_number(f"{label} {m.group(1)}")
@@ -202,7 +210,9 @@ def numbered_clauses(gen: LoadedGeneration, reach: Reach, number: str, contract:
     else:
         found = _as_written(gen, [i for i in inside if gen.numbers[i] in
                                   clause_number_forms(number)], number_tiers(number))
-        item = not found and _CITED_ARTICLE.fullmatch(normalize_text(number).strip())
+        written = normalize_text(number).strip()
+        item = not found and (_CITED_ARTICLE.fullmatch(written)
+                              or _CITED_HEAD_ITEM.fullmatch(written))
         for forms in (next(iter(cited_numbers(number)), ()) if item else ()):
             found = [i for i in inside if gen.numbers[i] in forms]
             if found:

@@ -1,0 +1,102 @@
+"""Follow-ups that only point at an answer: "这条是什么意思", "这个条款呢", "它呢", or "什么意思"
+sent as a reply to an answer. The clause the answer quoted (its first, when it quoted several)
+is quoted again whole, with its sub-clauses as /clause quotes it, under a line saying that the
+bot quotes and does not interpret; the library is never searched for the bare words. What an
+answer quoted is kept per chat (``ChatData``) and, for "right after", per forum topic."""
+
+from __future__ import annotations
+
+import asyncio
+import dataclasses
+import re
+
+from index import Hit, QueryError, Script, Searcher, SearchResult, to_simplified
+
+from . import texts
+from .compose import CLAUSE_CHILD_CHARS, compose
+from .render import render_answer
+from .state import ChatData, Quoted
+
+# Words that point at "the clause above" (Simplified: the question is converted first), the
+# longest first where one holds another.
+_POINTERS = tuple(sorted((
+    "上面那条", "上面这条", "上面那个", "上面的条款", "刚才那条", "刚才那个", "前面那条",
+    "这个条款", "那个条款", "该条款", "此条款", "这一条", "那一条", "这一款", "这条款",
+    "这条", "那条", "该条", "此条", "这款", "该款", "这项", "该项", "这个", "那个", "这段", "它"),
+    key=len, reverse=True))
+# Words that ask what it means; without a pointer, a reply to an answer needs one of them.
+_MEANING = ("什么意思", "啥意思", "意思", "怎么理解", "如何理解", "理解", "解释", "说明", "什么",
+            "啥", "指的是", "是指")
+# Words that say nothing of their own around a pointer.
+_FILLERS = tuple(sorted((
+    *_MEANING, "一下", "请问", "具体", "到底", "是", "的", "呢", "吗", "啊", "呀", "吧", "那",
+    "再", "讲", "说", "指", "下"), key=len, reverse=True))
+_MARKS = re.compile(r"[\W_]+")  # punctuation and spaces
+
+
+def _strip(text: str, words: tuple[str, ...]) -> tuple[str, bool]:
+    """``text`` without each of ``words``, and whether any was there."""
+    found = False
+    for word in words:
+        if word in text:
+            text, found = text.replace(word, ""), True
+    return text, found
+
+
+def points_back(question: str, *, replying: bool) -> bool:
+    """Whether ``question`` only points at the clause of the answer before, with no word of
+    its own: a pointer (这条, 这个条款, 上面那条, 它, in either script) with words that ask
+    what it means or nothing else, or, sent as a reply to an answer (``replying``), only
+    such words (什么意思). 那违约金呢 has a word of its own: it is a question."""
+    text = _MARKS.sub("", to_simplified(question))
+    if not text:
+        return False
+    text, pointed = _strip(text, _POINTERS)
+    if pointed:
+        return not _strip(text, _FILLERS)[0]
+    meaning = any(word in text for word in _MEANING)
+    return replying and meaning and not _strip(text, _FILLERS)[0]
+
+
+def first_quoted(result: SearchResult, offset: int, size: int) -> Quoted | None:
+    """The clause a page of ``result`` quotes first (as ``compose`` orders it: a hit quoted
+    under an earlier heading is not), None when the page quotes none (a refusal)."""
+    chosen = result.hits[offset:offset + size]
+    if not (result.relevant and chosen):
+        return None
+    covered = {(c.contract, c.clause) for h in chosen for c in h.children}
+    shown = [h.clause for h in chosen if (h.clause.contract, h.clause.clause) not in covered]
+    first = shown[0] if shown else chosen[0].clause
+    return Quoted(first.contract, first.clause, first.chapter, several=len(shown) > 1)
+
+
+def pointed_at(state: ChatData, topic: int | None, replied: int | None) -> Quoted | None:
+    """What a follow-up points at: the clause of the answer it replies to (``replied``: the
+    id of the bot's message it replies to), else of the last answer in ``topic``."""
+    if replied is not None:
+        return state.quoted.get(replied)
+    return state.last_quoted.get(topic)
+
+
+async def quote_again(searcher: Searcher, quoted: Quoted | None, script: Script, *,
+                      collections: frozenset[str] | None) -> tuple[list[str], Quoted | None]:
+    """The reply to a follow-up, and what it quotes: ``quoted`` again whole (as /clause
+    quotes it) under the line that the bot quotes and does not interpret; when there is no
+    such clause (none answered here yet, or the chat no longer reads it), how to say which
+    clause is meant, quoting none."""
+    hits: list[Hit] = []
+    if quoted is not None:
+        try:
+            hits = await asyncio.to_thread(searcher.get_clause, quoted.clause, quoted.contract,
+                                           collections=collections)
+        except QueryError:  # the contract is gone, or out of this chat's reach now
+            hits = []
+    same = [h for h in hits if h.clause.clause == quoted.clause
+            and h.clause.chapter == quoted.chapter] if quoted is not None else []
+    if quoted is None or not (same or hits):
+        return [texts.say(texts.FOLLOW_UP_WHICH, script)], None
+    hit = (same or hits)[0]
+    result = SearchResult(question=hit.clause.clause, hits=(hit,))
+    answer = compose(result, script=script, child_chars=CLAUSE_CHILD_CHARS)
+    lead = texts.FOLLOW_UP_FIRST if quoted.several else texts.FOLLOW_UP
+    return render_answer(dataclasses.replace(answer, lead=texts.say(lead, script))), quoted

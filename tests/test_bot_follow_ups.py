@@ -1,0 +1,110 @@
+"""Follow-ups that only point at the answer before: 这条是什么意思 after an answer, 什么意思 as a
+reply to one, 這個條款呢 in Traditional. They were searched as words and refused as off-topic;
+the clause the answer quoted first is now quoted again whole, with its sub-clauses, under the
+line that the bot quotes and does not interpret. A follow-up with words of its own (那违约金呢)
+is a question; the answer pointed at is the chat's and the forum topic's own, never another's.
+The real Application against the loopback Bot API."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from bot_helpers import message
+from botapi_server import BOT_USERNAME, FakeBotApi
+from index_corpus import MAINT
+from test_bot_e2e import FORUM, GROUP, PRIVATE, running_bot
+
+from bot import texts
+from bot.followups import points_back
+
+HOUSE = {
+    "key": "house",
+    "title": "房屋租赁合同",
+    "parties": {"甲方": "出租人", "乙方": "承租人"},
+    "clauses": [
+        ["五", None, None, "租金每月两千元，违约金为一个月租金。"],
+        ["六", None, None, "租赁期间的其它约定事项", None, "租赁期间的其它约定事项"],
+        ["六第1项", None, None, "甲方提供完好的房屋及设施。", "六"],
+        ["六第2项", None, None, "乙方退租时应结清各项费用并交还钥匙。", "六"],
+        ["七", None, None, "本合同一式两份，双方各执一份。"],
+    ],
+}
+MENTION = [{"type": "mention", "offset": 0, "length": len(BOT_USERNAME) + 1}]
+ITEM = "乙方退租时应结清各项费用并交还钥匙"  # a sub-clause of 六: quoted with it
+QUOTES = "我只引用合同原文，不作解释。"
+
+
+async def said(api: FakeBotApi, payload: dict[str, Any]) -> list[dict[str, Any]]:
+    """Push one message and return every message the bot sent for it (as the server made
+    them: their ids)."""
+    before = len(api.sent())
+    api.push("message", payload)
+    await api.settled()
+    out = []
+    for params in api.sent()[before:]:
+        made = max((m for (chat, _), m in api.messages.items()
+                    if chat == int(params["chat_id"]) and m["text"] == params["text"]),
+                   key=lambda m: m["message_id"])
+        out.append(made)
+    return out
+
+
+def text_of(sent: list[dict[str, Any]]) -> str:
+    return "\n".join(m["text"] for m in sent)
+
+
+def test_what_points_back_and_what_is_a_question() -> None:
+    for bare in ("这条是什么意思", "这个条款呢", "這條是什麼意思？", "它呢", "上面那条什么意思",
+                 "该条怎么理解", "這款呢"):
+        assert points_back(bare, replying=False), bare
+    for asked in ("那违约金呢", "这条和违约金有关吗", "违约金是什么意思", "其它费用呢", "押金"):
+        assert not points_back(asked, replying=False) and not points_back(asked, replying=True)
+    assert points_back("什么意思", replying=True) and not points_back("什么意思", replying=False)
+    assert not points_back("是吗", replying=True) and not points_back("？", replying=True)
+
+
+async def test_a_follow_up_quotes_the_answers_clause_again_in_its_chat_and_topic(
+        tmp_path: Path) -> None:
+    forum: dict[str, Any] = {"chat": {"id": FORUM, "type": "supergroup", "is_forum": True},
+                             "is_topic_message": True}
+    async with running_bot(tmp_path, HOUSE, MAINT) as api:
+        # Nothing answered yet: the asker is asked which clause, the library is not searched
+        first = await said(api, message(PRIVATE, "这条是什么意思", message_id=1))
+        assert [m["text"] for m in first] == [texts.FOLLOW_UP_WHICH]
+
+        answer = await said(api, message(PRIVATE, "第六条怎么约定", message_id=2))
+        assert "六 租赁期间的其它约定事项" in answer[0]["text"]
+        again = text_of(await said(api, message(PRIVATE, "这条是什么意思", message_id=3)))
+        assert QUOTES in again and "六 租赁期间的其它约定事项" in again and ITEM in again
+        assert "仍然显示最接近的条款" not in again  # not refused as off-topic
+
+        own = text_of(await said(api, message(PRIVATE, "那违约金呢", message_id=4)))
+        assert QUOTES not in own and "违约金为一个月租金" in own  # a question of its own
+
+        taiwan = text_of(await said(api, message(PRIVATE, "這個條款呢", message_id=5)))
+        assert taiwan.startswith("<i>我只引用合同原文，不作解釋。")
+
+        # In a group: 什么意思 as a reply to the bot's answer
+        group = await said(api, message(GROUP, "/ask 第六条怎么约定", message_id=11))
+        under = await said(api, message(GROUP, "什么意思", message_id=12,
+                                        reply_to_message=group[0]))
+        assert QUOTES in under[0]["text"] and ITEM in text_of(under)
+
+        # A forum topic has its own last answer: none from the group, the private chat or
+        # another topic
+        def in_topic(topic: int, text: str, number: int) -> dict[str, Any]:
+            mention: dict[str, Any] = {"entities": MENTION} if text.startswith("@") else {}
+            return message(FORUM, text, message_id=number, message_thread_id=topic,
+                           **mention, **forum)
+
+        none = await said(api, in_topic(77, f"@{BOT_USERNAME} 这条是什么意思", 21))
+        assert [m["text"] for m in none] == [texts.FOLLOW_UP_WHICH]
+        assert "六 租赁期间的其它约定事项" in text_of(
+            await said(api, in_topic(78, "/ask 第六条怎么约定", 22)))
+        still = await said(api, in_topic(77, f"@{BOT_USERNAME} 这个条款呢", 23))
+        assert [m["text"] for m in still] == [texts.FOLLOW_UP_WHICH]
+        there = text_of(await said(api, in_topic(78, f"@{BOT_USERNAME} 这个条款呢", 24)))
+        assert QUOTES in there and ITEM in there
+        topics = {s.get("message_thread_id") for s in api.sent() if s["chat_id"] == FORUM}
+        assert topics == {77, 78}
