@@ -13,15 +13,13 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from botapi_server import FakeBotApi, running
+from botapi_server import FakeBotApi
 from cli_traps import file_hashes
-from test_bot_e2e import ADMIN
+from team_bot import admin_bot
 from test_bot_upload_reasons import CONTRACT, _status, _upload
 from test_uploads import NEW, OTHER, _visible
 
 from bot import texts
-from bot.app import build_application
-from bot.settings import Settings
 from index import BuildReport, build_from_sources, store
 
 LEASE = OTHER
@@ -33,10 +31,10 @@ TRAINING = "培训服务合同\n" + "".join(
 
 @asynccontextmanager
 async def counted_bot(tmp_path: Path, builds: list[list[str]], *,
-                      before_build: Any = None) -> AsyncIterator[FakeBotApi]:
-    """The bot over one real text contract, with the production build; ``builds`` gets the
-    file names each rebuild read (``before_build``, if given, runs first: a file changed on
-    disk meanwhile)."""
+                      before_build: Any = None) -> AsyncIterator[tuple[FakeBotApi, Any]]:
+    """The bot over one real text contract, with the production build (the server and the
+    Application); ``builds`` gets the file names each rebuild read (``before_build``, if
+    given, runs first: a file changed on disk meanwhile)."""
     src, idx = tmp_path / "src", tmp_path / "index"
     src.mkdir()
     (src / "purchase.txt").write_text(CONTRACT, encoding="utf-8")
@@ -50,18 +48,8 @@ async def counted_bot(tmp_path: Path, builds: list[list[str]], *,
         return build_from_sources(sources, index_dir, "use-multilingual", progress=False,
                                   replace=replace)
 
-    server = FakeBotApi()
-    await server.start()
-    settings = Settings(index_dir=idx, sources_dir=src, telegram_token="123456:TEST-token",
-                        telegram_base_url=server.base_url,
-                        telegram_base_file_url=server.base_file_url,
-                        allowed_chats=frozenset({ADMIN}), admins=frozenset({ADMIN}),
-                        embed_model="use-multilingual")
-    try:
-        async with running(build_application(settings, build=build), api=server):
-            yield server
-    finally:
-        await server.stop()
+    async with admin_bot(src, idx, embed_model="use-multilingual", build=build) as running:
+        yield running
 
 
 def _told(api: FakeBotApi) -> dict[int, list[dict[str, Any]]]:
@@ -80,7 +68,7 @@ async def test_files_sent_together_share_one_rebuild(
         tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     files = {"租赁.txt": LEASE, "服务.txt": SERVICE, "修订.txt": NEW, "培训.txt": TRAINING}
     builds: list[list[str]] = []
-    async with counted_bot(tmp_path, builds) as api:
+    async with counted_bot(tmp_path, builds) as (api, _):
         for i, (name, text) in enumerate(files.items(), start=1):
             _upload(api, f"F{i}", name, text.encode(), i)
         await api.settled()
@@ -99,7 +87,7 @@ async def test_the_same_file_sent_twice_together_is_indexed_once(
     """Both were read before either was in place: the second was told 同名文件…刚被创建，请重新
     上传, and sent again it asked 替换 (of itself)."""
     builds: list[list[str]] = []
-    async with counted_bot(tmp_path, builds) as api:
+    async with counted_bot(tmp_path, builds) as (api, _):
         _upload(api, "T1", "租赁.txt", LEASE.encode(), 1)
         _upload(api, "T2", "租赁.txt", LEASE.encode(), 2)
         await api.settled()
@@ -119,7 +107,7 @@ async def test_the_same_file_sent_again_while_it_is_indexed_is_on_its_way(
     """Sent again while its rebuild ran (the file in place, not yet indexed): it asked to
     replace 培训.txt with 培训.txt."""
     builds: list[list[str]] = []
-    async with counted_bot(tmp_path, builds) as api:
+    async with counted_bot(tmp_path, builds) as (api, _):
         _upload(api, "L1", "培训.txt", TRAINING.encode(), 1)
         while not builds:  # its rebuild runs
             await asyncio.sleep(0.01)
@@ -138,7 +126,7 @@ async def test_files_sent_together_while_the_index_is_busy_leave_it_unchanged(
     each is told it is saved but not indexed, and the live index is as it was."""
     builds: list[list[str]] = []
     idx = tmp_path / "index"
-    async with counted_bot(tmp_path, builds) as api:
+    async with counted_bot(tmp_path, builds) as (api, _):
         status, hashes = _status(idx, capsys), file_hashes(idx)
         with store.build_lock(idx):
             _upload(api, "B1", "租赁.txt", LEASE.encode(), 1)
@@ -164,7 +152,7 @@ async def test_a_file_of_a_shared_rebuild_it_cannot_index_is_taken_back_alone(
             (src / "服务.txt").write_bytes(b"")
 
     builds: list[list[str]] = []
-    async with counted_bot(tmp_path, builds, before_build=empty_one) as api:
+    async with counted_bot(tmp_path, builds, before_build=empty_one) as (api, _):
         _upload(api, "G1", "租赁.txt", LEASE.encode(), 1)
         _upload(api, "G2", "服务.txt", SERVICE.encode(), 2)
         await api.settled()
@@ -174,3 +162,4 @@ async def test_a_file_of_a_shared_rebuild_it_cannot_index_is_taken_back_alone(
     assert len(builds) == 1
     assert _visible(src) == ["purchase.txt", "租赁.txt"]
     assert _titles(tmp_path, capsys) == ["房屋租赁合同", "设备采购合同"]
+
