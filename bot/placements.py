@@ -35,6 +35,7 @@ class Placement:
     target: Path
     confirmed: bool = False
     placed: bool = False  # put in place (or refused) by a batch
+    kept: bool = False  # its bytes were in place already (``saved_unindexed``): never taken back
     said: str | None = None
     done: Replacement | None = None
     report: BuildReport | None = None

@@ -163,3 +163,32 @@ async def test_a_file_of_a_shared_rebuild_it_cannot_index_is_taken_back_alone(
     assert _visible(src) == ["purchase.txt", "租赁.txt"]
     assert _titles(tmp_path, capsys) == ["房屋租赁合同", "设备采购合同"]
 
+async def test_a_file_saved_while_the_index_was_busy_is_indexed_when_sent_again(
+        tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """Sent while a build from the command line held the index, the file was saved but not
+    indexed; sent again once nothing ran, it asked to replace 租赁.txt with itself (替换). It is
+    indexed now, the admin told that nothing was replaced; the live index was as it was until
+    then."""
+    builds: list[list[str]] = []
+    idx, src = tmp_path / "index", tmp_path / "src"
+    async with counted_bot(tmp_path, builds) as (api, _):
+        status, hashes = _status(idx, capsys), file_hashes(idx)
+        with store.build_lock(idx):
+            _upload(api, "S1", "租赁.txt", LEASE.encode(), 1)
+            await api.settled()
+        assert file_hashes(idx) == hashes and _status(idx, capsys) == status
+        _upload(api, "S2", "租赁.txt", LEASE.encode(), 2)
+        await api.settled()
+    said = _told(api)
+    assert said[1][-1]["text"] == texts.UPLOAD_NOT_INDEXED.format(name="租赁.txt",
+                                                                  reason=texts.INDEX_BUSY)
+    assert [s["text"] for s in said[2]] == [texts.UPLOAD_WORKING_TEXT, "\n".join([
+        texts.UPLOAD_OK.format(title="房屋租赁合同", clauses=3),
+        texts.UPLOAD_SAVED_BEFORE.format(name="租赁.txt")])]
+    assert not any(s.get("reply_markup") for s in api.sent())  # no 替换 asked, no undo
+    assert len(builds) == 2
+    assert _visible(src) == ["purchase.txt", "租赁.txt"]
+    assert (src / "租赁.txt").read_text("utf-8") == LEASE
+    assert not (src / ".replaced").exists()
+    assert _titles(tmp_path, capsys) == ["房屋租赁合同", "设备采购合同"]
+
