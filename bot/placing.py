@@ -18,7 +18,7 @@ from index import BuildReport, ContractbotError, Script, collection_of, to_scrip
 from . import texts
 from .access import is_admin
 from .admin import build_error_text, rebuild
-from .placements import Placement
+from .placements import GATHER_WAIT, Placement
 from .reasons import reason_words
 from .replies import asker_script, hide_paths, is_private, reply, sender_id
 from .state import BotState, Ctx
@@ -74,21 +74,31 @@ async def put_in_place(msg: Message, state: BotState, staged: Path, target: Path
     job = Placement(staged, target, confirmed=confirmed)
     placements = state.placements
     placements.waiting.append(job)
-    async with state.uploads.lock:
-        if not job.placed:  # no batch before took it: this one puts every waiting upload
-            batch = await placements.gathered()
-            placements.adding += batch
-            try:
-                await _place(state, batch)
-            except Exception as err:  # a bug, or the system refused: each upload's handler
-                for placed in batch:  # raises it (its admin is told, as before batches)
-                    if placed.said is None and placed.report is None and placed.error is None:
-                        placed.crash = err
-            finally:
-                placements.adding = [p for p in placements.adding if p not in batch]
-                for placed in batch:
-                    placed.placed = True
+    deadline = asyncio.get_running_loop().time() + GATHER_WAIT
+    while not job.placed:
+        await placements.gather(deadline)  # without the lock: an undo need not wait for it
+        async with state.uploads.lock:
+            if job.placed or placements.gathering(deadline):  # taken, or more on their way
+                continue
+            await _place_batch(state, placements.take())  # every waiting upload
     await _tell(msg, state, job, script)
+
+
+async def _place_batch(state: BotState, batch: list[Placement]) -> None:
+    """``_place`` a batch (holding the move lock), each upload marked ``placed`` with what
+    became of it."""
+    placements = state.placements
+    placements.adding += batch
+    try:
+        await _place(state, batch)
+    except Exception as err:  # a bug, or the system refused: each upload's handler
+        for placed in batch:  # raises it (its admin is told, as before batches)
+            if placed.said is None and placed.report is None and placed.error is None:
+                placed.crash = err
+    finally:
+        placements.adding = [p for p in placements.adding if p not in batch]
+        for placed in batch:
+            placed.placed = True
 
 
 async def _place(state: BotState, batch: list[Placement]) -> None:

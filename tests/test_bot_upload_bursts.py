@@ -17,7 +17,7 @@ from botapi_server import FakeBotApi
 from cli_traps import file_hashes
 from team_bot import admin_bot
 from test_bot_upload_reasons import CONTRACT, _status, _upload
-from test_uploads import NEW, OTHER, _visible
+from test_uploads import NEW, OTHER, _press, _visible
 
 from bot import texts
 from index import BuildReport, build_from_sources, store
@@ -192,3 +192,32 @@ async def test_a_file_saved_while_the_index_was_busy_is_indexed_when_sent_again(
     assert not (src / ".replaced").exists()
     assert _titles(tmp_path, capsys) == ["房屋租赁合同", "设备采购合同"]
 
+async def test_an_undo_does_not_wait_for_files_still_being_received(
+        tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """An upload read while another was still being received (downloaded and read) waited
+    for it, up to 30 s, holding the move lock: the admin's undo of an earlier replacement
+    waited as long. The undo is answered at once now, and the upload is still put in place
+    once the other has been received (one rebuild for both)."""
+    builds: list[list[str]] = []
+    src = tmp_path / "src"
+    async with counted_bot(tmp_path, builds) as (api, app):
+        _upload(api, "R1", "purchase.txt", NEW.encode(), 1)
+        await api.settled()
+        await _press(api, texts.BUTTON_REPLACE, 3)  # replaced: an undo button
+        await api.settled()
+        assert (src / "purchase.txt").read_text("utf-8") == NEW
+        placements = app.bot_data.placements
+        with placements.receiving():  # another upload, still downloading (a slow network)
+            _upload(api, "H2", "租赁.txt", LEASE.encode(), 2)
+            while not placements.waiting:  # 租赁.txt is read: it waits for the other one
+                await asyncio.sleep(0.01)
+            count = len(api.sent())
+            await _press(api, texts.BUTTON_UNDO, count + 1, cb="undo")  # (it came 30 s later)
+            assert [s["text"] for s in api.sent()[count:]] == [
+                texts.UPLOAD_UNDONE.format(old="purchase.txt")]
+            assert (src / "purchase.txt").read_text("utf-8") == CONTRACT
+            assert not (src / "租赁.txt").exists() and len(builds) == 2
+        await api.settled()
+    assert _told(api)[2][-1]["text"] == texts.UPLOAD_OK.format(title="房屋租赁合同", clauses=3)
+    assert len(builds) == 3  # the replacement, the undo, the upload
+    assert _titles(tmp_path, capsys) == ["房屋租赁合同", "设备采购合同"]
