@@ -25,8 +25,9 @@ from .exits import (
     EXIT_REFUSED,
     EXIT_TERMINATED,
     EXIT_USAGE,
+    NOT_STARTED,
 )
-from .sigterm import end_by_sigterm, held, held_while_loading
+from .sigterm import end_by_sigterm, held, held_while_loading, started
 
 if TYPE_CHECKING:
     from .settings import Settings
@@ -183,8 +184,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     umask = os.umask(PRIVATE_UMASK)
     _leave_unusable_working_dir()
     words = list(sys.argv[1:] if argv is None else argv)
+    build = words[:2] == ["index", "build"]
     try:  # a SIGTERM while a build loads is held until it starts (sigterm.py)
-        with held_while_loading() if words[:2] == ["index", "build"] else nullcontext():
+        with held_while_loading() if build else nullcontext():
             status = _run(argv)
             sys.stdout.flush()  # a closed pipe shows here, not at exit
             if status == EXIT_TERMINATED or held():  # stopped by SIGTERM: end by it
@@ -194,6 +196,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         _silence_closed_pipes()
         return EXIT_BROKEN_PIPE
     except KeyboardInterrupt:
+        if build and not started():  # a build stopped part-way said what it left
+            print(f"contractbot: {NOT_STARTED}", file=sys.stderr)
         return EXIT_INTERRUPTED
     finally:
         os.umask(umask)

@@ -17,6 +17,7 @@ from collections.abc import Iterator
 from types import FrameType
 
 _held = threading.Event()  # a SIGTERM came while the build was loading
+_started = threading.Event()  # the build started (``terminated_as_interrupt``)
 
 
 class Terminated(KeyboardInterrupt):
@@ -38,6 +39,7 @@ def held_while_loading() -> Iterator[None]:
     when it starts (``terminated_as_interrupt``); a command that ends before that ends by it
     all the same (the caller calls ``end_by_sigterm`` within it when ``held``)."""
     _held.clear()
+    _started.clear()
     if not _in_main_thread():
         yield
         return
@@ -55,11 +57,18 @@ def held() -> bool:
     return _held.is_set()
 
 
+def started() -> bool:
+    """Whether the build started (within ``held_while_loading``): from then on it says how a
+    Ctrl-C or SIGTERM stopped it; before that, a Ctrl-C is said by ``exits.NOT_STARTED``."""
+    return _started.is_set()
+
+
 @contextlib.contextmanager
 def terminated_as_interrupt() -> Iterator[None]:
     """While a build runs in the main thread, SIGTERM raises Terminated there instead of
     killing the process at once, so that the build can say it was stopped; one held while it
     loaded is raised as it starts, before it has touched the index."""
+    _started.set()
     if not _in_main_thread():
         yield
         return
