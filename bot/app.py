@@ -36,6 +36,7 @@ from .logfilter import protect_logs, protect_output
 from .persistence import STATE_FILE, JsonPersistence
 from .ratelimit import QuestionRate
 from .settings import Settings
+from .sigterm import held
 from .state import CONTEXT_TYPES, BotApp, BotState, Builder, ChatData, Ctx, UserData
 from .webhook import listening, webhook_options
 
@@ -107,11 +108,15 @@ async def _exit_when_running(app: BotApp) -> None:
 
 def stop_on_signals(app: BotApp) -> None:
     """SIGTERM, SIGINT: stop a running build first (its worker processes end within a
-    fraction of a second), then let python-telegram-bot stop, which waits for the handlers."""
+    fraction of a second), then let python-telegram-bot stop, which waits for the handlers;
+    one line says so. A SIGTERM held while the bot loaded or connected (``sigterm``) stops it
+    now, before it polls."""
     loop = asyncio.get_running_loop()
     waiting: set[asyncio.Task[None]] = set()
 
-    def stop() -> None:
+    def stop(sig: signal.Signals) -> None:
+        if not app.bot_data.stopping.is_set():
+            log.info("%s: stopping", sig.name)
         app.bot_data.stopping.set()
         if app.running:
             _exit()
@@ -122,7 +127,11 @@ def stop_on_signals(app: BotApp) -> None:
 
     for sig in (signal.SIGTERM, signal.SIGINT):
         with contextlib.suppress(NotImplementedError, RuntimeError):  # not on this platform
-            loop.add_signal_handler(sig, stop)
+            loop.add_signal_handler(sig, stop, sig)
+    if held():  # it came before the handlers above: while the bot loaded or connected
+        log.info("%s: stopping", signal.SIGTERM.name)
+        app.bot_data.stopping.set()
+        app.stop_running()  # in post_init: it shuts down without starting to poll
 
 
 def build_application(settings: Settings, *, searcher: Searcher | None = None,
@@ -245,6 +254,9 @@ def run(settings: Settings) -> int:
 
     The Bot API is asked once first, so an unreachable API (BotApiError) or a rejected token
     (TokenRejectedError) is one line without the token, not the library's retry log."""
+    if held():  # a SIGTERM while it loaded (sigterm.py): a clean stop, as once it runs
+        log.info("%s: stopping", signal.SIGTERM.name)
+        return 0
     protect_logs(settings.telegram_token, log_text=settings.log_text)  # before any request
     protect_output()
     quiet_http_logs()  # httpx logs request URLs, and they hold the token

@@ -25,8 +25,9 @@ from .exits import (
     EXIT_REFUSED,
     EXIT_TERMINATED,
     EXIT_USAGE,
+    NOT_STARTED,
 )
-from .sigterm import end_by_sigterm, held, held_while_loading
+from .sigterm import end_by_sigterm, held, held_while_loading, started
 
 if TYPE_CHECKING:
     from .settings import Settings
@@ -183,17 +184,20 @@ def main(argv: Sequence[str] | None = None) -> int:
     umask = os.umask(PRIVATE_UMASK)
     _leave_unusable_working_dir()
     words = list(sys.argv[1:] if argv is None else argv)
-    try:  # a SIGTERM while a build loads is held until it starts (sigterm.py)
-        with held_while_loading() if words[:2] == ["index", "build"] else nullcontext():
+    build, serve = words[:2] == ["index", "build"], words[:1] == ["serve"]
+    try:  # a SIGTERM while a build (or the bot) loads is held until it starts (sigterm.py)
+        with held_while_loading() if build or serve else nullcontext():
             status = _run(argv)
             sys.stdout.flush()  # a closed pipe shows here, not at exit
-            if status == EXIT_TERMINATED or held():  # stopped by SIGTERM: end by it
+            if status == EXIT_TERMINATED or (build and held()):  # stopped by SIGTERM: end by it
                 end_by_sigterm()
         return status
     except BrokenPipeError:  # the reader went away (`ask --batch ... | head`): end quietly
         _silence_closed_pipes()
         return EXIT_BROKEN_PIPE
     except KeyboardInterrupt:
+        if build and not started():  # a build stopped part-way said what it left
+            print(f"contractbot: {NOT_STARTED}", file=sys.stderr)
         return EXIT_INTERRUPTED
     finally:
         os.umask(umask)

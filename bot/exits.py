@@ -15,3 +15,6 @@ EXIT_BUSY = 75  # another build holds the index lock (EX_TEMPFAIL: try again lat
 EXIT_INTERRUPTED = 130  # Ctrl-C (128 + SIGINT)
 EXIT_TERMINATED = 143  # SIGTERM (128 + SIGTERM): `kill`, `timeout`, a service manager
 EXIT_BROKEN_PIPE = 141  # what a shell reports for a command whose reader went away (| head)
+
+# Ctrl-C while a build still loads (imports, settings): nothing of the index was read or written
+NOT_STARTED = "the build was interrupted before it started: the index is untouched"

@@ -4,8 +4,9 @@ move lock puts every waiting one in place and indexes them with one rebuild (``p
 Before it starts, it waits for the uploads still being received (downloaded and read) to join
 the queue, so that files sent together (several documents at once, an album of files) share
 one rebuild instead of one each; the wait is bounded, so that a slow scan never holds the
-others for long. An upload whose file is already on its way in (the same bytes under the same
-name, sent twice quickly) is told so instead of asking to replace itself.
+others for long, and it is made without the move lock, so that it never holds up an undo. An
+upload whose file is already on its way in (the same bytes under the same name, sent twice
+quickly) is told so instead of asking to replace itself.
 """
 
 from __future__ import annotations
@@ -35,6 +36,7 @@ class Placement:
     target: Path
     confirmed: bool = False
     placed: bool = False  # put in place (or refused) by a batch
+    kept: bool = False  # its bytes were in place already (``saved_unindexed``): never taken back
     said: str | None = None
     done: Replacement | None = None
     report: BuildReport | None = None
@@ -66,11 +68,21 @@ class Placements:
             if not self._receiving:
                 self._received.set()
 
-    async def gathered(self, *, wait: float = GATHER_WAIT) -> list[Placement]:
-        """Every waiting upload (taken from the queue), once none is being received any more
-        (or after ``wait`` seconds)."""
+    async def gather(self, deadline: float) -> None:
+        """Wait until no upload is being received any more, or until ``deadline`` (the
+        loop's clock). A batch waits so without the move lock: an undo (or the batch before)
+        is not held up by files that are only being downloaded and read."""
+        wait = deadline - asyncio.get_running_loop().time()
         with contextlib.suppress(asyncio.TimeoutError):  # (not TimeoutError before 3.11)
-            await asyncio.wait_for(self._received.wait(), wait)
+            await asyncio.wait_for(self._received.wait(), max(wait, 0.0))
+
+    def gathering(self, deadline: float) -> bool:
+        """Whether a batch should still wait (``gather``): an upload is being received and
+        ``deadline`` has not passed."""
+        return bool(self._receiving) and asyncio.get_running_loop().time() < deadline
+
+    def take(self) -> list[Placement]:
+        """Every waiting upload, taken from the queue: a batch."""
         batch, self.waiting = self.waiting, []
         return batch
 

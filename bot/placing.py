@@ -18,11 +18,19 @@ from index import BuildReport, ContractbotError, Script, collection_of, to_scrip
 from . import texts
 from .access import is_admin
 from .admin import build_error_text, rebuild
-from .placements import Placement
+from .placements import GATHER_WAIT, Placement
 from .reasons import reason_words
 from .replies import asker_script, hide_paths, is_private, reply, sender_id
 from .state import BotState, Ctx
-from .uploads import Replacement, discard, install, remove_new, to_replace, undo
+from .uploads import (
+    Replacement,
+    discard,
+    install,
+    remove_new,
+    saved_unindexed,
+    to_replace,
+    undo,
+)
 
 log = logging.getLogger(__name__)
 
@@ -66,21 +74,31 @@ async def put_in_place(msg: Message, state: BotState, staged: Path, target: Path
     job = Placement(staged, target, confirmed=confirmed)
     placements = state.placements
     placements.waiting.append(job)
-    async with state.uploads.lock:
-        if not job.placed:  # no batch before took it: this one puts every waiting upload
-            batch = await placements.gathered()
-            placements.adding += batch
-            try:
-                await _place(state, batch)
-            except Exception as err:  # a bug, or the system refused: each upload's handler
-                for placed in batch:  # raises it (its admin is told, as before batches)
-                    if placed.said is None and placed.report is None and placed.error is None:
-                        placed.crash = err
-            finally:
-                placements.adding = [p for p in placements.adding if p not in batch]
-                for placed in batch:
-                    placed.placed = True
+    deadline = asyncio.get_running_loop().time() + GATHER_WAIT
+    while not job.placed:
+        await placements.gather(deadline)  # without the lock: an undo need not wait for it
+        async with state.uploads.lock:
+            if job.placed or placements.gathering(deadline):  # taken, or more on their way
+                continue
+            await _place_batch(state, placements.take())  # every waiting upload
     await _tell(msg, state, job, script)
+
+
+async def _place_batch(state: BotState, batch: list[Placement]) -> None:
+    """``_place`` a batch (holding the move lock), each upload marked ``placed`` with what
+    became of it."""
+    placements = state.placements
+    placements.adding += batch
+    try:
+        await _place(state, batch)
+    except Exception as err:  # a bug, or the system refused: each upload's handler
+        for placed in batch:  # raises it (its admin is told, as before batches)
+            if placed.said is None and placed.report is None and placed.error is None:
+                placed.crash = err
+    finally:
+        placements.adding = [p for p in placements.adding if p not in batch]
+        for placed in batch:
+            placed.placed = True
 
 
 async def _place(state: BotState, batch: list[Placement]) -> None:
@@ -89,13 +107,19 @@ async def _place(state: BotState, batch: list[Placement]) -> None:
     settings = state.settings
     moved = []
     for job in batch:
+        here = collection_of(job.target, [settings.sources_dir])
         replaced = await asyncio.to_thread(
             to_replace, job.target, sources=job.target.parent, index_dir=settings.index_dir,
-            collection=collection_of(job.target, [settings.sources_dir]))
+            collection=here)
         if replaced and not job.confirmed:
-            job.said = (texts.UPLOAD_ALREADY_ADDING
-                        if await state.placements.on_its_way(job.staged, job.target)
-                        else texts.UPLOAD_NAME_TAKEN)
+            if await state.placements.on_its_way(job.staged, job.target):
+                job.said = texts.UPLOAD_ALREADY_ADDING
+            elif await asyncio.to_thread(saved_unindexed, job.staged, job.target, replaced,
+                                         index_dir=settings.index_dir, collection=here):
+                job.done, job.kept = Replacement(job.target, job.target.parent), True
+                moved.append(job)  # saved before, never indexed: the rebuild reads it
+            else:
+                job.said = texts.UPLOAD_NAME_TAKEN
         else:
             try:
                 job.done = await asyncio.to_thread(install, job.staged, job.target, replaced,
@@ -119,8 +143,8 @@ async def _place(state: BotState, batch: list[Placement]) -> None:
         job.report = report
         job.failure = next((r for s, r in report.failed if _same_file(Path(s), job.target)),
                            None)
-    await _take_back([job.done for job in moved if job.failure is not None and job.done],
-                     state)
+    await _take_back([job.done for job in moved
+                      if job.failure is not None and job.done and not job.kept], state)
 
 
 async def _tell(msg: Message, state: BotState, job: Placement, script: Script) -> None:
@@ -143,7 +167,7 @@ async def _tell(msg: Message, state: BotState, job: Placement, script: Script) -
                                    old=escape(", ".join(job.done.names))))
         await reply(msg, "\n".join(lines))
     elif job.report is not None:
-        await _reply_indexed(msg, state, job.report, job.done, script)
+        await _reply_indexed(msg, state, job.report, job.done, script, kept=job.kept)
 
 
 async def _take_back(taken: list[Replacement], state: BotState) -> None:
@@ -157,8 +181,9 @@ async def _take_back(taken: list[Replacement], state: BotState) -> None:
 
 
 async def _reply_indexed(msg: Message, state: BotState, report: BuildReport,
-                         done: Replacement, script: Script) -> None:
-    """The title and clause count of an indexed upload, its notes, and an undo button."""
+                         done: Replacement, script: Script, *, kept: bool = False) -> None:
+    """The title and clause count of an indexed upload, its notes, and an undo button; when
+    it was ``kept`` (saved before, never indexed), that it replaced nothing."""
     target = done.installed
     here = frozenset({collection_of(target, [state.settings.sources_dir])})
     info = next((c for c in state.searcher.contracts(collections=here)
@@ -171,6 +196,8 @@ async def _reply_indexed(msg: Message, state: BotState, report: BuildReport,
                        clauses=info.clauses)]
     lines += [texts.say(texts.UPLOAD_NOTE, script, note=escape(reason_words(n, script)))
               for s, n in report.notes if _same_file(Path(s), target)]
+    if kept:
+        lines.append(texts.say(texts.UPLOAD_SAVED_BEFORE, script, name=escape(target.name)))
     markup = None
     if done.saved:
         lines.append(texts.say(texts.UPLOAD_REPLACED, script, old=escape(", ".join(done.names))))

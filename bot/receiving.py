@@ -45,6 +45,7 @@ from .uploads import (
     indexed_copy,
     names_of,
     open_staging,
+    saved_unindexed,
     to_replace,
 )
 
@@ -254,6 +255,9 @@ async def _receive(msg: Message, state: BotState, name: str, root: Path,
         return None
     replaced = await asyncio.to_thread(to_replace, target, sources=folder,
                                        index_dir=state.settings.index_dir, collection=here)
+    if await asyncio.to_thread(saved_unindexed, staged, target, replaced,
+                               index_dir=state.settings.index_dir, collection=here):
+        return staged, target  # saved before, never indexed: the rebuild reads it (placing)
     if not replaced and (elsewhere := await asyncio.to_thread(
             held_elsewhere, target, sources=folder, index_dir=state.settings.index_dir,
             collection=here)):

@@ -4,7 +4,9 @@ cron run it: it unwinds the build as Ctrl-C does, and the process still ends by 
 A module that imports nothing of the index: ``main`` holds a SIGTERM that comes while the rest
 still loads (imports, settings, arguments: a second or more), and the build raises it as soon
 as it starts, before it touches the index, so that it says what it left as a later one does
-(it ended silently, by the signal's default action)."""
+(it ended silently, by the signal's default action). `serve` holds one the same way, until the
+bot would start (``app.run``) or has connected (``app.stop_on_signals``): it then stops as on a
+SIGTERM once it runs, exit 0 and one line."""
 
 from __future__ import annotations
 
@@ -17,6 +19,7 @@ from collections.abc import Iterator
 from types import FrameType
 
 _held = threading.Event()  # a SIGTERM came while the build was loading
+_started = threading.Event()  # the build started (``terminated_as_interrupt``)
 
 
 class Terminated(KeyboardInterrupt):
@@ -34,10 +37,12 @@ def _in_main_thread() -> bool:
 
 @contextlib.contextmanager
 def held_while_loading() -> Iterator[None]:
-    """While a build command loads, SIGTERM is held (``held``), not fatal: the build raises it
-    when it starts (``terminated_as_interrupt``); a command that ends before that ends by it
-    all the same (the caller calls ``end_by_sigterm`` within it when ``held``)."""
+    """While a build command (or `serve`) loads, SIGTERM is held (``held``), not fatal: the
+    build raises it when it starts (``terminated_as_interrupt``); a build command that ends
+    before that ends by it all the same (the caller calls ``end_by_sigterm`` within it when
+    ``held``)."""
     _held.clear()
+    _started.clear()
     if not _in_main_thread():
         yield
         return
@@ -55,11 +60,18 @@ def held() -> bool:
     return _held.is_set()
 
 
+def started() -> bool:
+    """Whether the build started (within ``held_while_loading``): from then on it says how a
+    Ctrl-C or SIGTERM stopped it; before that, a Ctrl-C is said by ``exits.NOT_STARTED``."""
+    return _started.is_set()
+
+
 @contextlib.contextmanager
 def terminated_as_interrupt() -> Iterator[None]:
     """While a build runs in the main thread, SIGTERM raises Terminated there instead of
     killing the process at once, so that the build can say it was stopped; one held while it
     loaded is raised as it starts, before it has touched the index."""
+    _started.set()
     if not _in_main_thread():
         yield
         return

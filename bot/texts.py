@@ -164,6 +164,7 @@ UPLOAD_UNCHANGED = "{name} 已收录（《{title}》，{clauses} 条），内容
 UPLOAD_DUPLICATE = "{name} 与已收录的 {existing}（《{title}》）内容完全相同，没有重复收录。"
 UPLOAD_NAME_TAKEN = "同名文件 {name} 刚被创建，请重新上传。"
 UPLOAD_ALREADY_ADDING = "{name} 与刚才收到的文件完全相同，正在收录，不会重复收录。"
+UPLOAD_SAVED_BEFORE = "{name} 之前已保存但未编入索引，内容相同，这次直接编入，没有替换文件。"
 REINDEX_QUEUED = "已有重建正在进行；完成后会再重建一次，结果稍后发到这里。"
 INDEX_BUSY = "索引正由服务器上的另一个程序重建，本次未做更改。请稍后再试 /reindex。"
 REBUILD_FAILED = "重建失败，索引保持不变。原因已记入机器人的日志，请告知服务器管理员。"

@@ -154,6 +154,23 @@ def to_replace(target: Path, *, sources: Path, index_dir: Path, collection: str)
                     if os.path.realpath(p) not in seen and inside(p, sources)]
 
 
+def saved_unindexed(staged: Path, target: Path, replaced: Sequence[Path], *, index_dir: Path,
+                    collection: str) -> bool:
+    """Whether what an upload would replace is only the file at ``target``, holding its very
+    bytes and not indexed: saved by an earlier upload whose rebuild could not run (another
+    build held the index). Indexing it replaces nothing. (One indexed, then edited on the
+    server, is not: the admin is asked, as for any replacement.)"""
+    if list(replaced) != [target] or target.is_symlink():
+        return False
+    indexed = indexed_namesakes(target, index_dir=index_dir, collection=collection)
+    if any(os.path.realpath(p) == os.path.realpath(target) for p in indexed):
+        return False
+    try:
+        return target.is_file() and filecmp.cmp(target, staged, shallow=False)
+    except OSError:  # gone or unreadable meanwhile: not a file we can vouch for
+        return False
+
+
 def held_elsewhere(target: Path, *, sources: Path, index_dir: Path,
                    collection: str) -> list[Path]:
     """The indexed namesakes of ``target`` that lie outside ``sources`` (a library indexed

@@ -29,10 +29,23 @@ PROG = "rebuild_index"
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    """Run one incremental build and report it in one line."""
+    """Run one incremental build and report it in one line; Ctrl-C before the build starts
+    (while Python still imports the index code) is that line too, not a traceback."""
+    from bot.exits import EXIT_INTERRUPTED, NOT_STARTED
+    from bot.sigterm import started
+
+    try:
+        return _main(argv)
+    except KeyboardInterrupt:  # a build stopped part-way said what it left
+        if not started():
+            print(f"{PROG}: {NOT_STARTED}", file=sys.stderr)
+        return EXIT_INTERRUPTED
+
+
+def _main(argv: Sequence[str] | None) -> int:
     from bot.arguments import REPLACE_HELP
     from bot.building import run_build
-    from bot.exits import EXIT_ERROR, EXIT_INTERRUPTED, EXIT_USAGE
+    from bot.exits import EXIT_ERROR, EXIT_USAGE
     from bot.settings import Settings, SettingsError, chosen_index
     from index import ContractbotError, EncoderError
 
@@ -66,15 +79,12 @@ def main(argv: Sequence[str] | None = None) -> int:
     except (ContractbotError, OSError) as err:  # an unreadable index, a folder not writable
         print(f"{PROG}: failed: {err}", file=sys.stderr)
         return EXIT_ERROR
-    except KeyboardInterrupt:  # a killed build resumes from the vectors it embedded
-        return EXIT_INTERRUPTED
     except Exception as err:  # a bug: still one line for the cron mail
         print(f"{PROG}: unexpected error ({type(err).__name__}: {err})", file=sys.stderr)
         return EXIT_ERROR
     if report is not None:
         print(f"{PROG}: {report.summary()}")
     return status
-
 
 if __name__ == "__main__":
     import os

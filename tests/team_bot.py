@@ -18,6 +18,7 @@ from index_corpus import FAST_ENCODER, fast_encoder, parse_json, write_corpus
 
 from bot.app import build_application
 from bot.settings import Settings
+from bot.state import Builder
 from index.build import BuildReport, build_index
 from index.search import Searcher
 
@@ -99,6 +100,26 @@ async def press(api: FakeBotApi, chat_id: int, shown: dict[str, Any], text: str)
     count = len(api.sent())
     api.push("callback_query", callback(chat_id, shown, button(shown, text)["callback_data"]))
     return (await api.wait_for("sendMessage", count + 1))[count]
+
+
+@asynccontextmanager
+async def admin_bot(src: Path, idx: Path, *, embed_model: str,
+                    build: Builder | None = None) -> AsyncIterator[tuple[FakeBotApi, Any]]:
+    """The real Application of one admin (``ADMIN``, the only chat allowed) over the loopback
+    Bot API: an index ``idx`` (or none yet), uploads saved in ``src``, the production build
+    unless ``build`` is given; the running server (stopped on leaving) and the Application."""
+    server = FakeBotApi()
+    await server.start()
+    settings = Settings(index_dir=idx, sources_dir=src, telegram_token="123456:TEST-token",
+                        telegram_base_url=server.base_url,
+                        telegram_base_file_url=server.base_file_url,
+                        allowed_chats=frozenset({ADMIN}), admins=frozenset({ADMIN}),
+                        embed_model=embed_model)
+    try:
+        async with running(build_application(settings, build=build), api=server) as app:
+            yield server, app
+    finally:
+        await server.stop()
 
 
 @asynccontextmanager

@@ -13,14 +13,13 @@ from typing import Any
 
 import pytest
 from bot_helpers import message
-from botapi_server import FakeBotApi, running
+from botapi_server import FakeBotApi
+from team_bot import admin_bot
 from test_bot_e2e import ADMIN, reply_id
 
 from bot import texts
-from bot.app import build_application
 from bot.cli import main
 from bot.reasons import reason_words
-from bot.settings import Settings
 from index.build import build_from_sources
 
 CONTRACT = "设备采购合同\n第一条 乙方应于合同签订后十日内交货。\n第二条 甲方应在验收合格后付款。\n"
@@ -46,18 +45,8 @@ async def real_bot(tmp_path: Path) -> AsyncIterator[FakeBotApi]:
     src.mkdir()
     (src / "purchase.txt").write_text(CONTRACT, encoding="utf-8")
     await asyncio.to_thread(build_from_sources, [src], idx, "use-multilingual", progress=False)
-    server = FakeBotApi()
-    await server.start()
-    settings = Settings(index_dir=idx, sources_dir=src, telegram_token="123456:TEST-token",
-                        telegram_base_url=server.base_url,
-                        telegram_base_file_url=server.base_file_url,
-                        allowed_chats=frozenset({ADMIN}), admins=frozenset({ADMIN}),
-                        embed_model="use-multilingual")
-    try:
-        async with running(build_application(settings), api=server):
-            yield server
-    finally:
-        await server.stop()
+    async with admin_bot(src, idx, embed_model="use-multilingual") as (server, _):
+        yield server
 
 
 def _status(idx: Path, capsys: pytest.CaptureFixture[str]) -> dict:

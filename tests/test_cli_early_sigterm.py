@@ -8,10 +8,11 @@ index and says so in the one line of a later SIGTERM; the process still ends by 
 from __future__ import annotations
 
 import signal
+import socket
 import subprocess
 from pathlib import Path
 
-from cli_traps import CLI, env, file_hashes, run, snapshot
+from cli_traps import CLI, TOKEN, env, file_hashes, run, snapshot
 
 ROOT = Path(__file__).resolve().parent.parent
 # a process that sends itself SIGTERM when it first imports the index package, then runs CODE
@@ -25,10 +26,11 @@ SIGTERM_ON_IMPORT = ("import os, signal, sys\n"
                      "sys.meta_path.insert(0, Term())\n")
 
 
-def _term_while_loading(tmp_path: Path, code: str) -> subprocess.CompletedProcess[str]:
+def _term_while_loading(tmp_path: Path, code: str,
+                        **settings: str) -> subprocess.CompletedProcess[str]:
     return subprocess.run([CLI[0], "-c", SIGTERM_ON_IMPORT + code], cwd=tmp_path,
-                          env=env(tmp_path, PYTHONPATH=str(ROOT)), capture_output=True,
-                          text=True, timeout=300)
+                          env=env(tmp_path, PYTHONPATH=str(ROOT), **settings),
+                          capture_output=True, text=True, timeout=300)
 
 
 def _build(*args: str) -> str:
@@ -74,3 +76,20 @@ def test_other_commands_are_not_held(tmp_path: Path) -> None:
     proc = _term_while_loading(tmp_path, "from bot.cli import main\n"
                                "sys.exit(main(['ask', '押金', '--index', 'none']))\n")
     assert (proc.returncode, proc.stdout, proc.stderr) == (-signal.SIGTERM, "", "")
+
+
+def test_a_sigterm_while_serve_loads_is_a_clean_stop(idx: Path, tmp_path: Path) -> None:
+    """`systemctl stop` in the first second of `contractbot serve`: it ended by the signal,
+    saying nothing, where a SIGTERM once the bot runs is exit 0 (systemd's clean stop) and a
+    line. It is held until the bot would start, which then stops as a running one does (the
+    Bot API, a closed port here, is never asked)."""
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        closed = s.getsockname()[1]
+    proc = _term_while_loading(
+        tmp_path, f"from bot.cli import main\nsys.exit(main(['serve', '--index', {str(idx)!r}]))\n",
+        TELEGRAM_BOT_TOKEN=TOKEN, TELEGRAM_BASE_URL=f"http://127.0.0.1:{closed}/bot",
+        CONTRACTBOT_ALLOWED_CHATS="100")
+    assert (proc.returncode, proc.stdout) == (0, ""), proc.stderr
+    assert proc.stderr.splitlines()[-1].endswith(" INFO bot.app: SIGTERM: stopping"), proc.stderr
+    assert "Traceback" not in proc.stderr and "cannot reach" not in proc.stderr

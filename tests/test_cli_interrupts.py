@@ -15,7 +15,7 @@ import time
 from pathlib import Path
 
 import pytest
-from cli_traps import CLI, env, snapshot
+from cli_traps import CLI, env, file_hashes, snapshot
 
 from bot.interrupts import interrupted
 from index import store
@@ -141,3 +141,33 @@ def test_ctrl_c_while_the_command_loads_is_no_traceback(tmp_path: Path,
                                   PYTHONPATH=str(Path(__file__).resolve().parent.parent)),
                           capture_output=True, text=True, timeout=120)
     assert (proc.returncode, proc.stdout, proc.stderr) == (130, "", "")
+
+
+@pytest.mark.parametrize(("command", "prog"), [
+    ("from bot.cli import main\nsys.exit(main(['index', 'build', *SOURCES]))\n", "contractbot"),
+    ("import runpy\nsys.argv = [SCRIPT, *SOURCES]\n"
+     "runpy.run_path(SCRIPT, run_name='__main__')\n", "rebuild_index"),
+], ids=["cli", "script"])
+def test_ctrl_c_while_a_build_loads_says_it_did_not_start(lib: Path, idx: Path, tmp_path: Path,
+                                                          command: str, prog: str) -> None:
+    """Ctrl-C in the first second of `scripts/rebuild_index.py` (Python still importing the
+    index code) printed a KeyboardInterrupt traceback; `contractbot index build` ended with
+    130 and no word, where a later Ctrl-C says what the build left. Both say in one line that
+    the build did not start; the live index is untouched."""
+    before, hashes = snapshot(idx), file_hashes(idx)
+    script = Path(__file__).resolve().parent.parent / "scripts" / "rebuild_index.py"
+    sources = [str(lib / "a"), "--index", str(idx)]
+    code = ("import sys\n"
+            "class Interrupt:\n"
+            "    def find_spec(self, name, path=None, target=None):\n"
+            "        if name == 'index':\n"
+            "            raise KeyboardInterrupt\n"
+            "sys.meta_path.insert(0, Interrupt())\n"
+            f"SCRIPT, SOURCES = {str(script)!r}, {sources!r}\n" + command)
+    proc = subprocess.run([CLI[0], "-c", code], cwd=tmp_path,
+                          env=env(tmp_path, PYTHONPATH=str(script.parent.parent)),
+                          capture_output=True, text=True, timeout=120)
+    assert (proc.returncode, proc.stdout) == (130, ""), proc.stderr
+    assert proc.stderr == (f"{prog}: the build was interrupted before it started: the index "
+                           "is untouched\n")
+    assert file_hashes(idx) == hashes and snapshot(idx) == before

@@ -180,6 +180,7 @@ def test_serve_says_where_the_webhook_listens(idx: Path, tmp_path: Path) -> None
     assert any(line.endswith(f"webhook server listening on 127.0.0.1:{port}, path "
                              "/telegram/contracts") for line in lines), lines
     assert proc.returncode == 0, rest
+    assert "INFO bot.app: SIGTERM: stopping" in rest, rest  # one line says why it stops
 
 
 def test_sigterm_while_serve_starts_is_a_clean_stop(idx: Path, tmp_path: Path) -> None:
@@ -193,6 +194,25 @@ def test_sigterm_while_serve_starts_is_a_clean_stop(idx: Path, tmp_path: Path) -
         rest = proc.communicate(timeout=60)[1]
     assert proc.returncode == 0, rest
     assert "contractbot:" not in rest and "Traceback" not in rest and "ERROR" not in rest, rest
+
+
+def test_sigterm_while_serve_connects_is_a_clean_stop(idx: Path, tmp_path: Path) -> None:
+    """SIGTERM while `contractbot serve` asks the Bot API who it is (getMe, before the bot
+    starts): it ended by the signal, saying nothing. It is held until the bot starts, which
+    stops at once, before it polls: exit 0 and one line, as a SIGTERM once it runs."""
+    with bot_api() as api:
+        api.slow["getMe"] = 1.0
+        proc = _serve(api, idx, tmp_path, CONTRACTBOT_ALLOWED_CHATS="100")
+        deadline = time.monotonic() + 120
+        while "getMe" not in api.slow_arrivals:
+            assert proc.poll() is None and time.monotonic() < deadline
+            time.sleep(0.01)
+        proc.send_signal(signal.SIGTERM)
+        rest = proc.communicate(timeout=60)[1]
+        assert not api.sent("getUpdates")
+    assert proc.returncode == 0, rest
+    assert "INFO bot.app: SIGTERM: stopping" in rest, rest
+    assert "Traceback" not in rest and "ERROR" not in rest, rest
 
 
 def test_python_m_bot_takes_serve_written_out_too(tmp_path: Path) -> None:

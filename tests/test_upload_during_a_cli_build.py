@@ -12,14 +12,12 @@ from pathlib import Path
 
 import pytest
 from bot_helpers import message
-from botapi_server import FakeBotApi, running
 from cli_traps import Cli, run_here
 from index_corpus import FAST_ENCODER
+from team_bot import admin_bot
 from test_bot_e2e import ADMIN
 
 from bot import texts
-from bot.app import build_application
-from bot.settings import Settings
 from index import remembered_sources, store
 from index.build import build_from_sources
 
@@ -28,29 +26,19 @@ CONTRACT = "设备采购合同\n第一条 乙方应于合同签订后十日内�
 
 async def _upload_while_locked(library: Path, uploads: Path, idx: Path) -> str:
     """Send the bot a contract while another build holds the lock; the bot's reply."""
-    server = FakeBotApi()
-    await server.start()
-    settings = Settings(index_dir=idx, sources_dir=uploads, telegram_token="123456:TEST-token",
-                        telegram_base_url=server.base_url,
-                        telegram_base_file_url=server.base_file_url,
-                        allowed_chats=frozenset({ADMIN}), admins=frozenset({ADMIN}),
-                        embed_model=FAST_ENCODER)
     data = CONTRACT.encode()
-    server.files["documents/P1"] = data
-    try:
-        async with running(build_application(settings)):
-            with store.build_lock(idx):  # `contractbot index build` running meanwhile
-                server.push("message", message(ADMIN, None, message_id=1, document={
-                    "file_id": "P1", "file_unique_id": "P1", "file_name": "purchase.txt",
-                    "file_size": len(data)}))
-                for _ in range(600):
-                    said = [s["text"] for s in server.sent("sendMessage")
-                            if "purchase.txt" in s.get("text", "")]
-                    if said:
-                        return said[-1]
-                    await asyncio.sleep(0.1)
-    finally:
-        await server.stop()
+    async with admin_bot(uploads, idx, embed_model=FAST_ENCODER) as (server, _):
+        server.files["documents/P1"] = data
+        with store.build_lock(idx):  # `contractbot index build` running meanwhile
+            server.push("message", message(ADMIN, None, message_id=1, document={
+                "file_id": "P1", "file_unique_id": "P1", "file_name": "purchase.txt",
+                "file_size": len(data)}))
+            for _ in range(600):
+                said = [s["text"] for s in server.sent("sendMessage")
+                        if "purchase.txt" in s.get("text", "")]
+                if said:
+                    return said[-1]
+                await asyncio.sleep(0.1)
     raise AssertionError("the bot did not answer the upload")
 
 
