@@ -106,7 +106,8 @@ async def _answer(update: Update, context: Ctx, msg: Message, number: int, quest
     if not (result.relevant and result.hits):
         await _log_unanswered(context, msg.chat_id, question)
     size = PRIVATE_HITS if is_private(update) else GROUP_HITS
-    messages, markup = page_messages(context, MorePage(quoted_once(result), 0, size, script))
+    pages = quoted_once(result, size=size, script=script, child_chars=ANSWER_CHILD_CHARS)
+    messages, markup = page_messages(context, MorePage(pages, 0, size, script))
     if scope is not None and result.scopes == (scope,) and not (result.relevant and result.hits):
         messages[-1] += "\n" + scope_note(update, infos, scope, script)  # /use limited it
     await typing_sent(typing)
