@@ -114,13 +114,15 @@ async def _answer(update: Update, context: Ctx, msg: Message, number: int, quest
     if not (result.relevant and result.hits):
         await _log_unanswered(context, msg.chat_id, question)
     size = PRIVATE_HITS if is_private(update) else GROUP_HITS
-    page = MorePage(quoted_once(result), 0, size, script)
+    pages = quoted_once(result, size=size, script=script, child_chars=ANSWER_CHILD_CHARS)
+    page = MorePage(pages, 0, size, script)
     messages, markup = page_messages(context, page)
     if scope is not None and result.scopes == (scope,) and not (result.relevant and result.hits):
         messages[-1] += "\n" + scope_note(update, infos, scope, script)  # /use limited it
     await typing_sent(typing)
     await answer_question(update, context, msg, number, messages, markup,
-                          quoted=first_quoted(page.result, 0, size))
+                          quoted=first_quoted(page.result, 0, size, script=script,
+                                              child_chars=ANSWER_CHILD_CHARS))
 
 
 def _replied_answer(message: Message, bot_id: int) -> int | None:
@@ -218,7 +220,9 @@ async def on_more(update: Update, context: Ctx) -> None:
     sent = await send_answer(query.message, *page_messages(context, stored))
     chat_state(context).add_to_answer(query.message.message_id, sent)
     chat_state(context).keep_quoted(topic_of(update), sent,
-                                    first_quoted(stored.result, stored.offset, stored.size))
+                                    first_quoted(stored.result, stored.offset, stored.size,
+                                                 script=stored.script,
+                                                 child_chars=ANSWER_CHILD_CHARS))
 
 
 def replied_question(message: Message, bot_id: int) -> str:

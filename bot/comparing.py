@@ -7,7 +7,8 @@ from html import escape
 
 from index import Comparison, ComparisonRow, Script, to_script
 
-from .compose import BLANK_FLAG, child_line, has_blank, own_text
+from .compose import BLANK_FLAG, has_blank
+from .quoting import child_line, own_text
 from .render import pack
 from .texts import COMPARE_HEAD, NOT_AGREED
 

@@ -6,7 +6,6 @@ unfilled-blank flag, and converts everything to the script of the question.
 
 from __future__ import annotations
 
-import dataclasses
 import re
 from dataclasses import dataclass
 
@@ -23,6 +22,8 @@ from index import (
     to_simplified,
 )
 
+from .quoting import child_line, own_text, quoted_children, quoted_under
+from .quoting import quoted_once as quoted_once  # the bot pages its answers from it
 from .texts import (
     ALSO_IN,
     ALSO_MANY,
@@ -163,18 +164,6 @@ def also_line(hit: Hit, script: Script) -> str | None:
     return say(ALSO_IN, script, names=shown)
 
 
-def own_text(clause: Clause) -> str:
-    """What a clause says itself: nothing for a heading whose text is only its title."""
-    return "" if clause.title and clause.text.strip() == clause.title.strip() else clause.text
-
-
-def child_line(clause: Clause) -> str:
-    """One sub-clause as a line: number, heading title, text."""
-    head = f"{clause.clause} {clause.title}" if clause.title else clause.clause
-    text = own_text(clause)
-    return f"{head} {text}" if text else head
-
-
 def party_note(question: str, parties: dict[str, str]) -> str | None:
     """"本合同中甲方为维护方，乙方为用户方" when the question names a role the contract defines."""
     q = to_simplified(question)
@@ -194,44 +183,23 @@ def _rest_from(hit: Hit, rest: tuple[Clause, ...], budget: int) -> str:
 def _children(hit: Hit, script: Script, budget: int | None) -> tuple[tuple[str, ...], str | None]:
     """The sub-clause lines of ``hit`` within ``budget`` characters, and the note on those
     left out."""
-    lines: list[str] = []
-    used = 0
-    for i, child in enumerate(hit.children):
-        line = to_script(child_line(child), script)
-        if budget is not None and lines and used + len(line) > budget:
-            rest = hit.children[i:]
-            note = MORE_CHILDREN.format(count=len(rest), number=_rest_from(hit, rest, budget),
-                                        key=hit.name or hit.clause.contract)
-            return tuple(lines), to_script(note, script)
-        lines.append(line)
-        used += len(line)
-    return tuple(lines), None
-
-
-def quoted_once(result: SearchResult) -> SearchResult:
-    """``result`` without the hits an earlier hit quotes as one of its sub-clauses, for an
-    answer told in pages (更多): compose leaves such a hit out of the page that quotes its
-    heading, and a later page quoted it again (六第5项 after 六 with its eleven items)."""
-    quoted: set[tuple[str, str]] = set()
-    kept: list[Hit] = []
-    cited = result.cited
-    for position, hit in enumerate(result.hits):
-        if (hit.clause.contract, hit.clause.clause) in quoted:
-            cited -= position < result.cited
-            continue
-        kept.append(hit)
-        quoted.update((c.contract, c.clause) for c in hit.children)
-    if len(kept) == len(result.hits):
-        return result
-    return dataclasses.replace(result, hits=tuple(kept), cited=cited)
+    shown = quoted_children(hit, script, budget)
+    lines = tuple(to_script(child_line(child), script) for child in shown)
+    if len(shown) == len(hit.children):
+        return lines, None
+    rest = hit.children[len(shown):]
+    note = MORE_CHILDREN.format(count=len(rest), number=_rest_from(hit, rest, budget or 0),
+                                key=hit.name or hit.clause.contract)
+    return lines, to_script(note, script)
 
 
 def compose(result: SearchResult, *, offset: int = 0, size: int | None = None,
             script: Script | None = None, child_chars: int | None = None) -> ComposedAnswer:
     """The structured answer to ``result`` (or to ``size`` of its hits from position
     ``offset``: a page) in ``script`` (default: the question's). A heading is quoted with its
-    sub-clauses (at most ``child_chars`` characters of them when given); a hit already quoted
-    as a sub-clause of an earlier one is left out."""
+    sub-clauses (at most ``child_chars`` characters of them when given); a hit another hit of
+    the page quotes as a sub-clause is left out (``quoting.quoted_under``; across pages,
+    ``quoting.quoted_once`` folds the hits before they are paged)."""
     script = script or detect_script(result.question)
     end = len(result.hits) if size is None else offset + size
     chosen = result.hits[offset:end]
@@ -247,7 +215,7 @@ def compose(result: SearchResult, *, offset: int = 0, size: int | None = None,
     # ``result.cited`` positions, not whatever hit equals one of them.
     order: list[tuple[str, bool]] = []
     by_contract: dict[tuple[str, bool], list[Hit]] = {}
-    covered = {(c.contract, c.clause) for h in chosen for c in h.children}
+    covered = quoted_under(chosen, script, child_chars)
     for position, hit in enumerate(chosen, start=offset):
         if (hit.clause.contract, hit.clause.clause) in covered:
             continue  # quoted under its heading

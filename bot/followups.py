@@ -14,6 +14,7 @@ from index import Hit, QueryError, Script, Searcher, SearchResult, to_simplified
 
 from . import texts
 from .compose import CLAUSE_CHILD_CHARS, compose
+from .quoting import quoted_under
 from .render import render_answer
 from .state import ChatData, Quoted
 
@@ -58,13 +59,14 @@ def points_back(question: str, *, replying: bool) -> bool:
     return replying and meaning and not _strip(text, _FILLERS)[0]
 
 
-def first_quoted(result: SearchResult, offset: int, size: int) -> Quoted | None:
+def first_quoted(result: SearchResult, offset: int, size: int, *, script: Script,
+                 child_chars: int | None) -> Quoted | None:
     """The clause a page of ``result`` quotes first (as ``compose`` orders it: a hit quoted
-    under an earlier heading is not), None when the page quotes none (a refusal)."""
+    under a heading of the page is not), None when the page quotes none (a refusal)."""
     chosen = result.hits[offset:offset + size]
     if not (result.relevant and chosen):
         return None
-    covered = {(c.contract, c.clause) for h in chosen for c in h.children}
+    covered = quoted_under(chosen, script, child_chars)
     shown = [h.clause for h in chosen if (h.clause.contract, h.clause.clause) not in covered]
     first = shown[0] if shown else chosen[0].clause
     return Quoted(first.contract, first.clause, first.chapter, several=len(shown) > 1)

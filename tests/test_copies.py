@@ -4,6 +4,7 @@ own file in the heading and the other files on the line after it (by the names -
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 import pytest
@@ -129,3 +130,33 @@ def test_headings_alike_over_different_sub_clauses_are_not_one_clause(tmp_path, 
     out = capsys.readouterr().out
     assert "相同条款" not in out
     assert once in out and split in out
+
+
+def deposit(key: str, rent: str) -> dict:
+    """A lease ``key`` (rent ``rent``) whose 第二条 lists how the deposit is returned."""
+    return {"key": key, "title": "房屋租赁合同", "parties": {}, "clauses": [
+        ["第一条", None, None, f"租金为每月{rent}元，乙方应于每月五日前支付。"],
+        ["第二条", None, None, "押金的退还按下列约定："],
+        ["第二条（一）", None, None, "押金在乙方结清水电费后七日内退还。", "第二条"],
+        ["第二条（二）", None, None, "乙方损坏房屋的，甲方可从押金中扣除维修费用。", "第二条"],
+        ["第三条", None, None, "乙方未经甲方书面同意不得转租。"]]}
+
+
+def test_a_heading_two_files_hold_is_quoted_once_with_its_items_and_both_files(
+        tmp_path, capsys) -> None:
+    """The question finds 第二条's items on their own too, each in both files: `ask` quotes
+    第二条 once, with its items once each, its own file in the heading and the other named."""
+    idx = build_tiny_index(tmp_path, deposit("租赁一", "三千"), deposit("租赁二", "四千"))
+    assert main(["ask", "押金什么时候退还", "--json", "--index", str(idx)]) == 0
+    found = [r["clause"] for r in json.loads(capsys.readouterr().out)["results"]]
+    assert {"第二条", "第二条（一）"} <= set(found)  # the item is a hit of its own
+    assert main(["ask", "押金什么时候退还", "--index", str(idx)]) == 0
+    lines = capsys.readouterr().out.splitlines()
+    heading = next(i for i, line in enumerate(lines) if line.endswith(" 第二条"))
+    assert lines[heading + 1].startswith("相同条款也见于：租赁")
+    assert lines[heading + 1:heading + 5][1:] == [
+        "押金的退还按下列约定：", "第二条（一） 押金在乙方结清水电费后七日内退还。",
+        "第二条（二） 乙方损坏房屋的，甲方可从押金中扣除维修费用。"]
+    text = "\n".join(lines)
+    assert text.count("押金在乙方结清水电费后七日内退还。") == 1
+    assert text.count("甲方可从押金中扣除维修费用。") == 1
