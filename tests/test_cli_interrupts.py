@@ -60,6 +60,16 @@ def _stop_while_embedding(tmp_path: Path, index_dir: Path, sources: list[Path],
     return subprocess.CompletedProcess(proc.args, proc.returncode, out, err)
 
 
+# Python code that raises a Ctrl-C (KeyboardInterrupt) at the import of the index package: the
+# moment a command still loads, before any of it has run.
+INTERRUPT_AT_INDEX_IMPORT = ("import sys\n"
+                             "class Interrupt:\n"
+                             "    def find_spec(self, name, path=None, target=None):\n"
+                             "        if name == 'index':\n"
+                             "            raise KeyboardInterrupt\n"
+                             "sys.meta_path.insert(0, Interrupt())\n")
+
+
 @pytest.mark.parametrize(("sig", "status", "how"), [
     (signal.SIGINT, 130, "interrupted"),
     (signal.SIGTERM, -signal.SIGTERM, "stopped (SIGTERM)"),  # it still ends by the signal
@@ -128,12 +138,7 @@ def test_ctrl_c_while_the_command_loads_is_no_traceback(tmp_path: Path,
     the index code, printed a KeyboardInterrupt traceback of that import: `bot.cli` imported
     it before `main` ran. It is exit 130 and nothing else, as later on. (The Ctrl-C is made to
     come exactly then: on the import of the index package.)"""
-    code = ("import sys\n"
-            "class Interrupt:\n"
-            "    def find_spec(self, name, path=None, target=None):\n"
-            "        if name == 'index':\n"
-            "            raise KeyboardInterrupt\n"
-            "sys.meta_path.insert(0, Interrupt())\n"
+    code = (INTERRUPT_AT_INDEX_IMPORT +
             "from bot.cli import main\n"
             f"sys.exit(main({command!r}))\n")
     proc = subprocess.run([CLI[0], "-c", code], cwd=tmp_path,
@@ -157,12 +162,7 @@ def test_ctrl_c_while_a_build_loads_says_it_did_not_start(lib: Path, idx: Path, 
     before, hashes = snapshot(idx), file_hashes(idx)
     script = Path(__file__).resolve().parent.parent / "scripts" / "rebuild_index.py"
     sources = [str(lib / "a"), "--index", str(idx)]
-    code = ("import sys\n"
-            "class Interrupt:\n"
-            "    def find_spec(self, name, path=None, target=None):\n"
-            "        if name == 'index':\n"
-            "            raise KeyboardInterrupt\n"
-            "sys.meta_path.insert(0, Interrupt())\n"
+    code = (INTERRUPT_AT_INDEX_IMPORT +
             f"SCRIPT, SOURCES = {str(script)!r}, {sources!r}\n" + command)
     proc = subprocess.run([CLI[0], "-c", code], cwd=tmp_path,
                           env=env(tmp_path, PYTHONPATH=str(script.parent.parent)),
