@@ -3,27 +3,21 @@ ends in one clear English line (no traceback) and leaves the live index as it wa
 
 from __future__ import annotations
 
-import argparse
 import json
 import os
-import re
 import shutil
-import subprocess
-from collections.abc import Callable, Iterator
 from pathlib import Path
 
-from cli_traps import CLI, PNG, TOKEN, env, last_line, run, snapshot
+from cli_traps import CLI, PNG, TOKEN, Cli, last_line, run, snapshot
 from conftest import ROOT
 
 from index import store
-
-Here = Callable[..., subprocess.CompletedProcess[str]]  # cli_traps.cli_here
 
 # ----------------------------------------------------------------------------- index build
 
 
 def test_a_mistyped_source_changes_nothing(lib: Path, idx: Path, tmp_path: Path,
-                                           cli_here: Here) -> None:
+                                           cli_here: Cli) -> None:
     before = snapshot(idx)
     proc = cli_here("index", "build", str(lib / "contract"), "--index", str(idx))
     assert proc.returncode == 2
@@ -32,7 +26,7 @@ def test_a_mistyped_source_changes_nothing(lib: Path, idx: Path, tmp_path: Path,
     assert len(proc.stderr.splitlines()) == 1 and snapshot(idx) == before
 
 
-def test_a_symbolic_link_loop_is_said_to_be_one(idx: Path, tmp_path: Path, cli_here: Here) -> None:
+def test_a_symbolic_link_loop_is_said_to_be_one(idx: Path, tmp_path: Path, cli_here: Cli) -> None:
     """A link that leads back to itself (``contracts -> contracts``, or round two links) is
     there: "no such file or folder" sent the user looking for a typo."""
     (tmp_path / "contracts").symlink_to("contracts")
@@ -58,7 +52,7 @@ def test_a_symbolic_link_loop_is_said_to_be_one(idx: Path, tmp_path: Path, cli_h
 
 def test_a_mistyped_source_of_a_first_build_says_nothing_was_built(lib: Path,
                                                                    tmp_path: Path,
-                                                                   cli_here: Here) -> None:
+                                                                   cli_here: Cli) -> None:
     idx = tmp_path / "new"  # no index yet: there is none to be "unchanged"
     proc = cli_here("index", "build", str(lib / "contract"), "--index", str(idx))
     assert proc.returncode == 2 and not idx.exists()
@@ -68,7 +62,7 @@ def test_a_mistyped_source_of_a_first_build_says_nothing_was_built(lib: Path,
 
 
 def test_a_remembered_folder_that_moved_says_how_to_build_from_its_new_place(
-        lib: Path, tmp_path: Path, cli_here: Here) -> None:
+        lib: Path, tmp_path: Path, cli_here: Cli) -> None:
     contracts, idx = tmp_path / "contracts", tmp_path / "idx"
     shutil.copytree(lib / "a", contracts)
     assert cli_here("index", "build", str(contracts), "--index", str(idx)).returncode == 0
@@ -88,7 +82,7 @@ def test_a_remembered_folder_that_moved_says_how_to_build_from_its_new_place(
 
 
 def test_an_empty_folder_says_so_and_changes_nothing(idx: Path, tmp_path: Path,
-                                                     cli_here: Here) -> None:
+                                                     cli_here: Cli) -> None:
     empty = tmp_path / "empty"
     empty.mkdir()
     before = snapshot(idx)
@@ -105,7 +99,7 @@ def test_an_empty_folder_says_so_and_changes_nothing(idx: Path, tmp_path: Path,
 
 
 def test_a_collection_folder_found_empty_changes_nothing(shared: Path, tmp_path: Path,
-                                                         cli_here: Here) -> None:
+                                                         cli_here: Cli) -> None:
     """``lib`` built, then ``lib/customer-a`` holds only Thumbs.db and an Office lock file (a
     disk not mounted there, a sync that emptied it): its contract is one of three, but the
     build, and the script, refuse to drop it, naming the folder and what to do."""
@@ -135,7 +129,7 @@ def test_a_collection_folder_found_empty_changes_nothing(shared: Path, tmp_path:
     assert "the folder of its collection customer-a" in last_line(script, "rebuild_index:")
 
 
-def test_another_encoder_setting_changes_nothing(idx: Path, tmp_path: Path, cli_here: Here) -> None:
+def test_another_encoder_setting_changes_nothing(idx: Path, tmp_path: Path, cli_here: Cli) -> None:
     """A shell whose CONTRACTBOT_EMBED_MODEL differs from the index's (another .env, a stale
     export) would re-embed every clause and leave an index the bot serving it cannot read: it
     is refused before anything is read, and --replace does it."""
@@ -156,7 +150,7 @@ def test_another_encoder_setting_changes_nothing(idx: Path, tmp_path: Path, cli_
 
 def test_an_encoder_short_name_reads_the_index_of_its_long_name(idx: Path,
                                                                tmp_path: Path,
-                                                               cli_here: Here) -> None:
+                                                               cli_here: Cli) -> None:
     """README lists `use` (and `usem3`, `e5`) as short for the encoders' names: an index built
     with use-multilingual is asked and rebuilt under `use` as under its long name (`ask` said
     "built with encoder 'use-multilingual' but 'use' is configured")."""
@@ -174,7 +168,7 @@ def test_an_encoder_short_name_reads_the_index_of_its_long_name(idx: Path,
 
 
 def test_a_damaged_index_says_so_and_a_rebuild_repairs_it(idx: Path, tmp_path: Path,
-                                                          cli_here: Here) -> None:
+                                                          cli_here: Cli) -> None:
     """The live generation's vector file deleted by hand: `ask` says which generation cannot
     be read and what to do (it was "unexpected error (RuntimeError: Error in faiss::…"), and
     `index build` with no SOURCES reads everything again (it failed the same way)."""
@@ -195,7 +189,7 @@ def test_a_damaged_index_says_so_and_a_rebuild_repairs_it(idx: Path, tmp_path: P
 
 
 def test_a_pointer_to_a_generation_that_is_gone_is_damage_and_keeps_the_rest(
-        idx: Path, tmp_path: Path, cli_here: Here) -> None:
+        idx: Path, tmp_path: Path, cli_here: Cli) -> None:
     """The live generation's folder deleted by hand (a copy cut short): it is damage, not "no
     index", so nothing builds over it as if it were none; a rebuild without SOURCES reads the
     sources the generation before remembers, and keeps that generation."""
@@ -222,7 +216,7 @@ def test_a_pointer_to_a_generation_that_is_gone_is_damage_and_keeps_the_rest(
 
 
 def test_status_json_of_no_index_or_a_lost_generation_is_still_an_object(
-        idx: Path, tmp_path: Path, cli_here: Here) -> None:
+        idx: Path, tmp_path: Path, cli_here: Cli) -> None:
     """A monitoring script that parses `index status --json` gets an object it can read also
     when there is no index (it printed nothing: json.loads failed) or the pointer names a
     generation that is gone; the exit status and the stderr line are as before."""
@@ -248,7 +242,7 @@ def test_status_json_of_no_index_or_a_lost_generation_is_still_an_object(
 
 
 def test_one_folder_of_a_two_folder_library_changes_nothing(lib: Path, idx: Path,
-                                                            tmp_path: Path, cli_here: Here) -> None:
+                                                            tmp_path: Path, cli_here: Cli) -> None:
     before = snapshot(idx)
     proc = cli_here("index", "build", str(lib / "b"), "--index", str(idx))
     assert proc.returncode == 5
@@ -263,7 +257,7 @@ def test_one_folder_of_a_two_folder_library_changes_nothing(lib: Path, idx: Path
 
 
 def test_a_refused_build_suggests_a_command_that_rebuilds_this_index(
-        shared: Path, lib: Path, idx: Path, tmp_path: Path, cli_here: Here) -> None:
+        shared: Path, lib: Path, idx: Path, tmp_path: Path, cli_here: Cli) -> None:
     """After a build of lib/a and lib/b, `index build new --index DIR` (a folder the index does
     not remember) is refused. It said to run `contractbot index build` with no SOURCES, which
     reads neither `new` nor, without --index, this index. It now suggests the build that keeps
@@ -292,7 +286,7 @@ def test_a_refused_build_suggests_a_command_that_rebuilds_this_index(
 
 
 def test_files_that_are_not_contracts_are_named_with_their_reason(
-    shared: Path, tmp_path: Path, cli_here: Here) -> None:
+    shared: Path, tmp_path: Path, cli_here: Cli) -> None:
     folder = tmp_path / "mixed"
     folder.mkdir()
     shutil.copy(shared / "contracts-real" / "SOURCES.md", folder)
@@ -316,7 +310,7 @@ def test_files_that_are_not_contracts_are_named_with_their_reason(
 
 def test_a_folder_of_only_images_and_spreadsheets_changes_nothing(idx: Path,
                                                                   tmp_path: Path,
-                                                                  cli_here: Here) -> None:
+                                                                  cli_here: Cli) -> None:
     folder = tmp_path / "scans"
     folder.mkdir()
     (folder / "page1.png").write_bytes(PNG)
@@ -332,7 +326,7 @@ def test_a_folder_of_only_images_and_spreadsheets_changes_nothing(idx: Path,
 
 
 def test_an_unknown_encoder_lists_the_known_ones(lib: Path, idx: Path, tmp_path: Path,
-                                                 cli_here: Here) -> None:
+                                                 cli_here: Cli) -> None:
     before = snapshot(idx)
     for args in (("index", "build", "--index", str(idx)),
                  ("ask", "押金是多少", "--index", str(idx)),
@@ -369,7 +363,7 @@ def test_scripts_are_executable_with_a_shebang() -> None:
 
 
 def test_workers_past_what_the_machine_can_run_are_refused(idx: Path, lib: Path,
-                                                          tmp_path: Path, cli_here: Here) -> None:
+                                                          tmp_path: Path, cli_here: Cli) -> None:
     """`--workers 10000` on a 2-core box started a process per worker, each loading the
     encoder, until memory ran out. More than 4 per core is a wrong argument (exit 2), as
     `--top-k 0` is, said before any work; so is CONTRACTBOT_BUILD_WORKERS."""
@@ -390,148 +384,3 @@ def test_workers_past_what_the_machine_can_run_are_refused(idx: Path, lib: Path,
     assert snapshot(idx) == before
     proc = cli_here("index", "build", "--help")
     assert f"at most {most}" in " ".join(proc.stdout.split())
-
-
-# ----------------------------------------------------------------------------- ask and parse
-
-
-def test_top_k_below_one_is_refused(idx: Path, tmp_path: Path, cli_here: Here) -> None:
-    for bad in ("0", "-3", "many"):
-        proc = cli_here("ask", "押金是多少", "--top-k", bad, "--index", str(idx))
-        assert proc.returncode == 2 and proc.stdout == ""
-        line = last_line(proc, "contractbot ask: argument --top-k: ")
-        assert len(proc.stderr.splitlines()) == 1 and "--help" in line
-
-
-def test_a_collection_that_is_not_indexed_is_a_wrong_argument(idx: Path,
-                                                               tmp_path: Path,
-                                                               cli_here: Here) -> None:
-    """`--collection b2` (a typo) searched nothing and said `No clause in the index answers
-    this question.`, exit 0, as if the contracts had no answer."""
-    for command in ("ask", "compare"):
-        proc = cli_here(command, "押金是多少", "--collection", "default", "--collection",
-                        "b2", "--index", str(idx))
-        assert proc.returncode == 2 and proc.stdout == ""
-        assert last_line(proc) == ("contractbot: --collection b2: no contract of that "
-                                   "collection is indexed (collections: default)")
-    assert cli_here("ask", "押金是多少", "--collection", "default", "--index",
-                    str(idx)).returncode == 0
-
-
-def test_ask_batch_into_head_ends_quietly(idx: Path, tmp_path: Path) -> None:
-    batch = tmp_path / "q.jsonl"
-    batch.write_text("".join(json.dumps({"q": f"第{i}条押金是多少"}, ensure_ascii=False) + "\n"
-                             for i in range(300)), "utf-8")
-    proc = subprocess.Popen([*CLI, "ask", "--batch", str(batch), "--json", "--index", str(idx)],
-                            cwd=tmp_path, env=env(tmp_path), stdout=subprocess.PIPE,
-                            stderr=subprocess.PIPE)
-    assert proc.stdout is not None and proc.stderr is not None
-    assert json.loads(proc.stdout.readline())["question"] == "第0条押金是多少"
-    proc.stdout.close()  # what `| head -1` does
-    err = proc.stderr.read().decode()
-    assert proc.wait(timeout=120) == 141
-    assert err == ""
-
-
-def test_ask_batch_file_missing_is_one_line(idx: Path, tmp_path: Path, cli_here: Here) -> None:
-    proc = cli_here("ask", "--batch", "nope.jsonl", "--index", str(idx))
-    assert proc.returncode == 2
-    assert last_line(proc) == "contractbot: no such file: nope.jsonl"
-
-
-def test_help_describes_every_option_and_its_default(tmp_path: Path) -> None:
-    from bot.arguments import build_parser
-
-    for command, sub in _commands(build_parser(), ()):
-        proc = run(tmp_path, *command, "--help")
-        assert proc.returncode == 0 and proc.stderr == ""
-        for action in sub._actions:
-            if not action.option_strings or action.dest == "help":
-                continue
-            assert action.help and "default" in action.help, (command, action.option_strings)
-            assert action.option_strings[-1] in proc.stdout, (command, action.option_strings)
-    ask = run(tmp_path, "ask", "--help").stdout
-    assert "--top-k N" in ask and "(default: 5)" in ask and "--contract KEY" in ask
-
-
-def test_help_lists_every_exit_status_of_the_readme(tmp_path: Path) -> None:
-    """`contractbot --help` names each exit status README's table gives, and no other."""
-    readme = (Path(__file__).resolve().parent.parent / "README.md").read_text("utf-8")
-    table = readme.split("| exit status | meaning |", 1)[1].split("\n\n", 1)[0]
-    codes = re.findall(r"^\| (\d+) \|", table, flags=re.M)
-    assert {"0", "2", "5", "130", "141", "143"} <= set(codes)
-    epilog = " ".join(run(tmp_path, "--help").stdout.split("Exit status:", 1)[1].split())
-    assert re.findall(r"(?:^|, )(\d+) ", epilog.split(". Settings")[0]) == codes
-
-
-def _commands(parser: argparse.ArgumentParser, words: tuple[str, ...]
-              ) -> Iterator[tuple[tuple[str, ...], argparse.ArgumentParser]]:
-    """Every command (``index build`` ...) with its parser, whatever commands there are."""
-    subs = [a for a in parser._actions if isinstance(a, argparse._SubParsersAction)]
-    if not subs:
-        yield words, parser
-    for action in subs:
-        for name, sub in action.choices.items():
-            yield from _commands(sub, (*words, name))
-
-
-def test_parse_a_folder_parses_each_file(lib: Path, shared: Path, tmp_path: Path,
-                                         cli_here: Here) -> None:
-    proc = cli_here("parse", str(lib / "a"))
-    assert proc.returncode == 0 and proc.stderr == ""
-    titles = [line for line in proc.stdout.splitlines() if line.startswith("《")]
-    assert titles == ["《智能客服软件维护协议》 (cs-maintenance, 77 clauses)",
-                      "《在线客服系统升级服务合同》 (cs-upgrade, 42 clauses)"]
-    folder = tmp_path / "mixed"
-    folder.mkdir()
-    shutil.copy(shared / "contracts-real" / "SOURCES.md", folder)
-    shutil.copy(shared / "contracts" / "cs-upgrade.txt", folder)
-    mixed = cli_here("parse", str(folder), "--json")
-    assert mixed.returncode == 3
-    assert [json.loads(x)["contract"] for x in mixed.stdout.splitlines()] == ["cs-upgrade"]
-    assert mixed.stderr == "SOURCES.md: does not look like a contract\n"
-
-
-def test_a_setting_that_cannot_be_used_is_one_line(idx: Path, tmp_path: Path,
-                                                   cli_here: Here) -> None:
-    proc = cli_here("index", "status", "--index", str(idx),
-                    CONTRACTBOT_ALLOWED_CHATS="12345,abc")
-    assert proc.returncode == 2
-    assert last_line(proc).startswith("contractbot: CONTRACTBOT_ALLOWED_CHATS: 'abc' is not")
-
-
-def test_an_index_path_that_is_a_file_is_a_wrong_argument(lib: Path, tmp_path: Path,
-                                                          cli_here: Here) -> None:
-    """--index (or CONTRACTBOT_INDEX_DIR) naming a file: exit 2 with what is wrong, for every
-    command; it was "File exists" (exit 1), or "no index …; build one", which would fail too."""
-    not_a_folder = tmp_path / "file"
-    not_a_folder.write_text("x")
-    for args in (("index", "build", str(lib / "a")), ("index", "status"), ("ask", "押金")):
-        proc = cli_here(*args, "--index", str(not_a_folder))
-        assert proc.returncode == 2 and len(proc.stderr.splitlines()) == 1, (args, proc.stderr)
-        assert last_line(proc) == (f"contractbot: --index {not_a_folder} is a file, not a "
-                                   "folder: give the index's folder")
-    proc = cli_here("index", "status", CONTRACTBOT_INDEX_DIR=str(not_a_folder))
-    assert proc.returncode == 2 and "CONTRACTBOT_INDEX_DIR" in last_line(proc)
-    script = run(tmp_path, str(lib / "a"), "--index", str(not_a_folder),
-                 cmd=[str(ROOT / "scripts" / "rebuild_index.py")])
-    assert script.returncode == 2 and "is a file, not a folder" in last_line(script,
-                                                                              "rebuild_index:")
-    assert not_a_folder.read_text() == "x"
-
-
-def test_the_default_path_never_imports_torch(lib: Path, tmp_path: Path) -> None:
-    """The default install has no torch: building and asking must not even try to import it."""
-    poison = tmp_path / "poison"
-    marker = tmp_path / "imported"
-    for name in ("torch", "sentence_transformers"):
-        (poison / name).mkdir(parents=True)
-        (poison / name / "__init__.py").write_text(
-            f"open({str(marker)!r}, 'a').write({name!r})\nraise ImportError('default path')\n")
-    path = os.pathsep.join([str(poison), os.environ.get("PYTHONPATH", "")])
-    idx = tmp_path / "idx"
-    build = run(tmp_path, "index", "build", str(lib / "a"), "--index", str(idx), PYTHONPATH=path)
-    assert build.returncode == 0, build.stderr
-    ask = run(tmp_path, "ask", "乙方响应时间是多少", "--index", str(idx), PYTHONPATH=path)
-    assert ask.returncode == 0 and "7.2" in ask.stdout, ask.stderr
-    assert not marker.exists(), marker.read_text()
