@@ -201,19 +201,20 @@ def _asked(update: Update) -> str | None:
     return msg.text if msg is not None and update.callback_query is None else None
 
 
-def refusal_script(update: Update, context: Ctx, access: ChatAccess | None) -> Script:
+async def refusal_script(update: Update, context: Ctx, access: ChatAccess | None) -> Script:
     """The script of a refusal said before the question reaches the contracts (the question
     rate, a chat not allowed): ``asker_script`` of what was sent, with the names of the
     contracts the chat reads (``access``) as answers take them, so a copied name
     (/use 劳动合同（已填写样例）) does not turn a Traditional user Simplified. A chat that reads
     none has no names to tell a copy by (and must not learn which exist): the script the user
-    last wrote in comes first there. Only a text that shows a script costs a look."""
+    last wrote in comes first there. Only a text that shows a script costs a look (the
+    contracts are listed in a thread: every clause is counted)."""
     text = _asked(update)
     if script_shown(text) is None:
         return asker_script(update, context)
     searcher = getattr(context.bot_data, "searcher", None)
     if access is not None and searcher is not None:
-        infos = searcher.contracts(collections=access.collections)
+        infos = await asyncio.to_thread(searcher.contracts, collections=access.collections)
         return asker_script(update, context, text, names=written_names(infos))
     user_data = context.user_data
     if user_data is not None and user_data.script is not None and not user_data.named:
@@ -231,7 +232,7 @@ async def within_rate(update: Update, context: Ctx) -> bool:
         chat, state = update.effective_chat, context.bot_data
         access = chat_access(state.settings, state.access, chat.id,
                              user_id=sender_id(update)) if chat is not None else None
-        script = refusal_script(update, context, access)
+        script = await refusal_script(update, context, access)
         await reply(msg, texts.say(texts.TOO_MANY_QUESTIONS, script, limit=rate.limit))
     return verdict is Verdict.ANSWER
 
@@ -249,7 +250,7 @@ async def guard(update: Update, context: Ctx, *, counted: bool = True) -> ChatAc
     if found is not None:
         return found
     if msg is not None and (not pressed or await within_rate(update, context)):
-        script = refusal_script(update, context, None)
+        script = await refusal_script(update, context, None)
         await reply(msg, texts.say(texts.NOT_ALLOWED, script, chat_id=chat.id))
     return None
 
