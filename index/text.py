@@ -55,6 +55,13 @@ def to_simplified(text: str) -> str:
     return str(_converter("t2s").convert(text)) if text else text
 
 
+def to_mainland(text: str) -> str:
+    """Taiwan wording -> mainland Simplified wording (OpenCC tw2sp: 軟體 -> 软件, 資料 -> 数据,
+    遠端 -> 远程): the other reading of a question asked in Taiwan words, whose t2s reading
+    (软体) is not the contracts' word."""
+    return str(_converter("tw2sp").convert(text)) if text else text
+
+
 def to_traditional(text: str, variant: Literal["tw", "t"] = "tw") -> str:
     """Simplified -> Traditional: Taiwan standard (s2tw) by default, or generic (s2t). A text
     written in Traditional keeps every character that is Traditional already: OpenCC reads

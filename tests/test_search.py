@@ -20,6 +20,7 @@ from index import store
 from index.build import build_index
 from index.errors import EncoderMismatchError, IndexMissingError, QueryError, UnknownContractError
 from index.search import Searcher
+from index.search.question import parse_query
 
 
 @pytest.fixture(scope="module")
@@ -321,3 +322,24 @@ def test_reload_when_the_generation_changes(tmp_path) -> None:
 def test_a_cited_number_only_another_contract_has_is_named(searcher) -> None:
     """第五条 asked of maint (numbered 1.1 … 5.1): the lease's 第五条 does not answer for it."""
     assert searcher.search("第五条写了什么", contract="maint").uncited == ("第五条",)
+
+
+def test_a_question_in_taiwan_words_also_searches_the_mainland_words(tmp_path) -> None:
+    """軟體 and 資料 are Taiwan words for 软件 and 数据: their t2s reading (软体, 资料) is no
+    word of a mainland contract, so the question's tw2sp reading is searched too (as an
+    expansion: 软体 and 资料 stay searched, for a Taiwan contract)."""
+    soft = {"key": "soft", "title": "系统服务合同", "parties": {}, "clauses": [
+        ["1", None, None, "甲方应向乙方提供相关资料，乙方应定期检查。"],
+        ["2", None, None, "乙方应定期备份甲方的数据。"],
+        ["3", None, None, "硬件的试用期由双方另行约定。"],
+        ["4", None, None, "本软件的试用期为九十天。"],
+    ]}
+    searcher = Searcher.open(build_tiny_index(tmp_path, soft), FAST_ENCODER)
+    asked = parse_query("軟體試用期有幾天", thesaurus=searcher.thesaurus)
+    assert "软体" in asked.tokens and "软件" in asked.expansion
+    sig = searcher.signals("軟體試用期有幾天")
+    at = {c.clause: i for i, c in enumerate(searcher.all_clauses())}
+    assert sig.lexical_expansion[at["4"]] > 0 and sig.lexical_expansion[at["3"]] == 0
+    assert top(searcher, "軟體試用期有幾天") == ["soft#4"]
+    assert top(searcher, "資料會定期備份嗎") == ["soft#2"]
+    assert parse_query("软件试用期", thesaurus=searcher.thesaurus).expansion == ()

@@ -14,7 +14,7 @@ from ..limits import MAX_QUESTION
 from ..roles import PARTIES
 from ..store.characters import character_tokens
 from ..store.tokenize import TokenMode, content_words, tokenize
-from ..text import HAN, normalize_text
+from ..text import HAN, normalize_text, to_mainland
 from .lookup import CITED_CHAPTER, Citation, cited_chapters, cited_numbers
 from .scope import DESIGNATORS
 from .thesaurus import Thesaurus
@@ -78,9 +78,16 @@ def parse_query(
     text = _CLOSING.sub("", normalized := normalize_text(question)) or normalized
     tokens = tuple(tokenize(text, mode))
     expansion: list[str] = []
+    readings = [text]
+    # Taiwan words (軟體, 資料) read as the mainland's (软件, 数据): the other reading's words
+    # are searched too, and nothing of the question's own is replaced
+    if (mainland := _CLOSING.sub("", normalize_text(to_mainland(question)))) != text:
+        readings.append(mainland)
+        expansion.extend(t for t in tokenize(mainland, "jieba") if t not in tokens)
     if thesaurus is not None:
-        for term in thesaurus.expand(text):
-            expansion.extend(t for t in tokenize(term, "jieba") if t not in tokens)
+        for reading in readings:
+            for term in thesaurus.expand(reading):
+                expansion.extend(t for t in tokenize(term, "jieba") if t not in tokens)
     words = tuple(content_words(text))
     return ParsedQuery(
         text=text,
