@@ -203,6 +203,7 @@ REBUILD_REFUSED_ELSEWHERE = (
     "索引未更改：这次重建被拒绝，本聊天的合同不受影响。"
     "管理员可在与机器人的私聊中发送 /reindex 查看原因。"
 )
+REINDEX_DROPPED = "已移出索引（文件已不在合同文件夹中）：{names}"  # as `index build`'s "dropped"
 REBUILD_NO_SOURCES = (
     "还没有可以收录的合同。请在私聊中直接把合同文件（PDF、DOCX、TXT 或照片）发给我。"
 )
