@@ -81,6 +81,12 @@ CLAUSE_OUTLINE_ASK = ("要看其中一条，请在 /clause 后写上条款号和
                       "例如 /clause {example} {pick}")
 SCOPE_NOTE = "本聊天只在《{title}》{source}中查找；/use all 取消。"
 SCOPE_NOTE_TOPIC = "本话题只在《{title}》{source}中查找；/use all 取消。"
+SCOPE_OVERRIDDEN = "这次按问题所写，在{named}中查找，没有限于 /use 所选的合同。"
+SCOPE_LAPSED = "本聊天原先只在 {name} 中查找，这份合同已不再收录；现在在所有合同中查找。"
+SCOPE_LAPSED_TOPIC = "本话题原先只在 {name} 中查找，这份合同已不再收录；现在在所有合同中查找。"
+SCOPE_LAPSED_GENERAL = (
+    "话题之外（General）原先只在 {name} 中查找，这份合同已不再收录；现在在所有合同中查找。"
+)
 SCOPE_NOTE_GENERAL = "话题之外（General）只在《{title}》{source}中查找；/use all 取消。"
 ASK_USAGE = "请在 /ask 后写上问题，例如 /ask 乙方响应时间是多少"
 NOT_TEXT = "我只能回答文字问题。请直接用文字提问，例如：乙方响应时间是多少。/help 查看用法。"
@@ -173,6 +179,7 @@ REBUILD_CANNOT_WRITE = (
 )
 REINDEX_OK = "索引已重建：{contracts} 份合同，{clauses} 条。"
 REINDEX_FAILED = "{name}：{reason}"
+REINDEX_DROPPED = "已移出索引（文件已不在合同文件夹中）：{names}"  # as `index build`'s "dropped"
 REINDEX_KEPT = "{name}：{reason}（仍保留之前收录的版本）"  # a source read before, not now
 REBUILD_WOULD_DROP = (
     "索引未更改：这次重建会删除已收录的 {total} 份合同中的 {count} 份（{names}）。"
@@ -203,7 +210,6 @@ REBUILD_REFUSED_ELSEWHERE = (
     "索引未更改：这次重建被拒绝，本聊天的合同不受影响。"
     "管理员可在与机器人的私聊中发送 /reindex 查看原因。"
 )
-REINDEX_DROPPED = "已移出索引（文件已不在合同文件夹中）：{names}"  # as `index build`'s "dropped"
 REBUILD_NO_SOURCES = (
     "还没有可以收录的合同。请在私聊中直接把合同文件（PDF、DOCX、TXT 或照片）发给我。"
 )
