@@ -138,6 +138,8 @@ UPLOAD_HEIC = (
 )
 UPLOAD_WORKING = "已收到，正在收录……（扫描件和照片需逐页识别文字，每页约 5 秒）"
 UPLOAD_WORKING_TEXT = "已收到，正在收录……"  # a text file: no page is read by OCR
+UPLOAD_WORKING_PDF = "已收到，正在收录……（扫描版 PDF 需逐页识别文字，每页约 5 秒）"
+UPLOAD_WORKING_DOCX = "已收到，正在收录……（文档中粘贴的扫描页需识别文字，每页约 5 秒）"
 UPLOAD_RENAMED = "文件名中有不能用于文件的字符，已存为 {name}。"
 UPLOAD_OK = "已收录《{title}》，共 {clauses} 条。"
 UPLOAD_NOTE = "注意：{note}"
