@@ -26,7 +26,7 @@ from telegram.ext import (
 
 from index import BuildReport, ContractbotError, Searcher, build_from_sources
 
-from . import asking, browsing, hints, placing, receiving, reindexing, replies, votes
+from . import asking, browsing, hints, placing, receiving, reindexing, removing, replies, votes
 from .access import AccessFile
 from .compat import TolerantRequest
 from .errors import BotApiError, TokenRejectedError
@@ -205,8 +205,10 @@ def build_application(settings: Settings, *, searcher: Searcher | None = None,
     app.add_handler(CommandHandler("feedback", votes.cmd_feedback))
     new = filters.UpdateType.MESSAGE  # an edited upload or /reindex is not done again
     app.add_handler(CommandHandler("reindex", reindexing.cmd_reindex, filters=new))
+    app.add_handler(CommandHandler("remove", removing.cmd_remove, filters=new))
     app.add_handler(CallbackQueryHandler(asking.on_more, pattern=r"^(?:more|near):"))
     app.add_handler(CallbackQueryHandler(placing.on_upload_button, pattern=r"^upload:"))
+    app.add_handler(CallbackQueryHandler(removing.on_remove_button, pattern=r"^remove:"))
     app.add_handler(CallbackQueryHandler(votes.on_vote, pattern=rf"^{votes.PREFIX}"))
     group_media = ~filters.ChatType.PRIVATE & new & ~filters.TEXT & ~filters.StatusUpdate.ALL
     app.add_handler(MessageHandler(group_media, hints.on_group_media))  # uploads: in private

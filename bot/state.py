@@ -13,7 +13,7 @@ import threading
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, NamedTuple, Protocol
+from typing import TYPE_CHECKING, Any, NamedTuple, Protocol
 
 from telegram.ext import Application, CallbackContext, ContextTypes, ExtBot
 
@@ -37,6 +37,9 @@ from .ratelimit import QuestionRate
 from .rebuilds import Rebuilds
 from .settings import Settings
 from .uploads import UploadBook
+
+if TYPE_CHECKING:
+    from .removing import Removal
 
 log = logging.getLogger(__name__)
 MAX_MORE_PAGES = 20  # 更多 pages kept per chat; the oldest is dropped first
@@ -69,6 +72,7 @@ class BotState:
     question_rate: QuestionRate = field(default_factory=lambda: QuestionRate(0), repr=False)
     rebuilds: Rebuilds = field(default_factory=Rebuilds, repr=False)
     uploads: UploadBook = field(default_factory=UploadBook, repr=False)
+    removals: dict[str, Removal] = field(default_factory=dict, repr=False)  # /remove, by token
     placements: Placements = field(default_factory=Placements, repr=False)
     albums: Albums = field(default_factory=Albums, repr=False)
     answering: Answering = field(default_factory=Answering, repr=False)

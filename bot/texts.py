@@ -33,6 +33,7 @@ ADMIN_HELP = (
     "扫描图片，即可收录（多页合同的照片请一次选中各页、作为一组发送，即收为一份合同；"
     "照片的说明文字写合同名，或“集合名/合同名”）；"
     "/reindex 重建索引（会清空索引或删除半数以上合同时，需用 /reindex replace 确认）；"
+    "/remove 合同名称 删除一份发给我收录的合同（需按按钮确认）；"
     "/feedback 查看 👎 与未找到答案的问题。"
 )
 NOT_ALLOWED = (
@@ -173,6 +174,27 @@ UPLOAD_DUPLICATE = "{name} 与已收录的 {existing}（《{title}》）内容�
 UPLOAD_NAME_TAKEN = "同名文件 {name} 刚被创建，请重新上传。"
 UPLOAD_ALREADY_ADDING = "{name} 与刚才收到的文件完全相同，正在收录，不会重复收录。"
 UPLOAD_SAVED_BEFORE = "{name} 之前已保存但未编入索引，内容相同，这次直接编入，没有替换文件。"
+REMOVE_USAGE = (
+    "用法：/remove 合同名称、代号或编号（可用 /contracts 查看），只能删除发给我收录的合同。"
+)
+REMOVE_PRIVATE = "请在与我的私聊中使用 /remove。"
+REMOVE_ASK = (
+    "确定从索引中删除《{title}》（{name}）吗？文件会移到服务器上的备份文件夹，不会直接删掉。"
+)
+REMOVE_YES = "删除"
+REMOVE_NO = "取消"
+REMOVE_CANCELLED = "已取消，{name} 没有删除。"
+REMOVE_NOT_UPLOAD = (
+    "《{title}》（{name}）是在服务器上收录的，不能在这里删除：请服务器管理员删除该文件后重建索引。"
+)
+REMOVE_GONE = "《{title}》（{name}）的文件已不在，发送 /reindex 即可把它移出索引。"
+REMOVE_CANNOT_MOVE = "无法移走 {name}（文件已不在，或服务器无法写入），索引未更改。"
+REMOVE_LAST = "它是索引中仅剩的合同，删除会清空索引。"
+REMOVE_FAILED = "没有删除 {name}，文件已放回原处：{why}"
+REMOVE_DONE = (
+    "已删除《{title}》（{name}），索引现有 {contracts} 份合同。"
+    "文件已移到服务器上的 .replaced 备份文件夹。"
+)
 REINDEX_QUEUED = "已有重建正在进行；完成后会再重建一次，结果稍后发到这里。"
 INDEX_BUSY = "索引正由服务器上的另一个程序重建，本次未做更改。请稍后再试 /reindex。"
 REBUILD_FAILED = "重建失败，索引保持不变。原因已记入机器人的日志，请告知服务器管理员。"
