@@ -105,14 +105,16 @@ def overridden_note(infos: list[ContractInfo], scope: str, searched: tuple[str, 
 
 def lapsed_note(update: Update, context: Ctx, script: Script) -> str | None:
     """Once, the line that says the contract /use limited this chat (or forum topic) to is no
-    longer indexed (or no longer in the chat's collections, said alike) and that it now
-    searches every contract it reads (``reachable_scope`` found it gone)."""
-    key = chat_state(context).lapsed.pop(topic_of(update), None)
-    if key is None:
+    longer indexed and that it now searches every contract it reads (``reachable_scope``
+    found it gone). Unnamed: one moved out of the chat's collections is said alike, as a
+    contract of another collection is answered exactly like one that does not exist."""
+    lapsed, topic = chat_state(context).lapsed, topic_of(update)
+    if topic not in lapsed:
         return None
+    lapsed.discard(topic)
     note = _where(update, texts.SCOPE_LAPSED, texts.SCOPE_LAPSED_TOPIC,
                   texts.SCOPE_LAPSED_GENERAL)
-    return texts.say(note, script, name=escape(to_script(key, script)))
+    return texts.say(note, script)
 
 
 def lapsed_first(update: Update, context: Ctx, script: Script,

@@ -169,8 +169,8 @@ class ChatData:
     answers: dict[int, tuple[int, ...]] = field(default_factory=dict)
     quoted: dict[int, Quoted] = field(default_factory=dict)  # by the answer's message ids
     last_quoted: dict[int | None, Quoted] = field(default_factory=dict)  # by topic
-    # by topic, the /use contract a scope was limited to when it was found gone, until said
-    lapsed: dict[int | None, str] = field(default_factory=dict)
+    # the topics whose /use contract was found gone, until a reply there says so
+    lapsed: set[int | None] = field(default_factory=set)
 
     def scope(self, topic: int | None) -> str | None:
         """The contract /use limits ``topic`` (None: the chat outside topics) to, if any."""
@@ -178,7 +178,7 @@ class ChatData:
 
     def set_scope(self, topic: int | None, contract: str | None) -> None:
         """Limit ``topic`` to ``contract`` (None: every contract again)."""
-        self.lapsed.pop(topic, None)  # a /use since a scope lapsed: that one is not news
+        self.lapsed.discard(topic)  # a /use since a scope lapsed: that one is not news
         if contract is None:
             self.scopes.pop(topic, None)
         else:
@@ -187,9 +187,8 @@ class ChatData:
     def drop_scope(self, topic: int | None) -> None:
         """``topic``'s /use contract is gone: every contract again, and the next reply there
         says so (``lapsed``)."""
-        scope = self.scopes.pop(topic, None)
-        if scope is not None:
-            self.lapsed[topic] = scope
+        if self.scopes.pop(topic, None) is not None:
+            self.lapsed.add(topic)
 
     def keep_answer(self, question: int, messages: tuple[int, ...]) -> None:
         """Remember the messages that answer the question ``question`` (the oldest go first)."""

@@ -83,11 +83,10 @@ CLAUSE_OUTLINE_ASK = ("要看其中一条，请在 /clause 后写上条款号和
 SCOPE_NOTE = "本聊天只在《{title}》{source}中查找；/use all 取消。"
 SCOPE_NOTE_TOPIC = "本话题只在《{title}》{source}中查找；/use all 取消。"
 SCOPE_OVERRIDDEN = "这次按问题所写，在{named}中查找，没有限于 /use 所选的合同。"
-SCOPE_LAPSED = "本聊天原先只在 {name} 中查找，这份合同已不再收录；现在在所有合同中查找。"
-SCOPE_LAPSED_TOPIC = "本话题原先只在 {name} 中查找，这份合同已不再收录；现在在所有合同中查找。"
-SCOPE_LAPSED_GENERAL = (
-    "话题之外（General）原先只在 {name} 中查找，这份合同已不再收录；现在在所有合同中查找。"
-)
+# a /use contract gone from the index or the chat's collections: unnamed, as one that never was
+SCOPE_LAPSED = "本聊天原先用 /use 限定的合同已不再收录，现在在所有合同中查找。"
+SCOPE_LAPSED_TOPIC = "本话题原先用 /use 限定的合同已不再收录，现在在所有合同中查找。"
+SCOPE_LAPSED_GENERAL = "话题之外（General）原先用 /use 限定的合同已不再收录，现在在所有合同中查找。"
 SCOPE_NOTE_GENERAL = "话题之外（General）只在《{title}》{source}中查找；/use all 取消。"
 ASK_USAGE = "请在 /ask 后写上问题，例如 /ask 乙方响应时间是多少"
 NOT_TEXT = "我只能回答文字问题。请直接用文字提问，例如：乙方响应时间是多少。/help 查看用法。"

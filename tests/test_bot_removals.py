@@ -100,8 +100,8 @@ async def test_a_use_scope_whose_contract_left_the_index_says_so_once(tmp_path: 
         other = await _said(api, "/ask 甲方付款", 5, 88)
         listed = await _said(api, "/contracts", 6, 88)
         outside = await _said(api, "/clause 5.1", 7, None)
-    lapsed = texts.say(texts.SCOPE_LAPSED_TOPIC, "traditional", name="lease")
-    assert lapsed == "本話題原先只在 lease 中查找，這份合同已不再收錄；現在在所有合同中查找。"
+    lapsed = texts.say(texts.SCOPE_LAPSED_TOPIC, "traditional")
+    assert lapsed == "本話題原先用 /use 限定的合同已不再收錄，現在在所有合同中查找。"
     assert first.startswith(lapsed + "\n") and "《軟件維護服務合同》" in first, first
     assert "lease" not in second and "不再收录" not in second and "《软件维护服务合同》" in second
     assert "不再收" not in other + listed + outside  # the other topic and General: untouched
@@ -122,11 +122,10 @@ async def test_clause_and_contracts_say_a_lapsed_scope_too(tmp_path: Path) -> No
         clause = await _said(api, "/clause 5.1", 3, None)
         listed = await _said(api, "/contracts", 4, 77)
         again = await _said(api, "/contracts", 5, 77)
-    assert clause.startswith("话题之外（General）原先只在 lease 中查找，这份合同已不再收录；"
+    assert clause.startswith("话题之外（General）原先用 /use 限定的合同已不再收录，"
                              "现在在所有合同中查找。\n"), clause
-    assert listed.endswith("\n本话题原先只在 lease 中查找，这份合同已不再收录；"
-                           "现在在所有合同中查找。")
-    assert "lease" not in again
+    assert listed.endswith("\n本话题原先用 /use 限定的合同已不再收录，现在在所有合同中查找。")
+    assert "不再收录" not in again
 
 
 async def test_a_question_naming_another_contract_than_the_use_one_says_which_it_searched(
