@@ -177,5 +177,8 @@ async def _remove(state: BotState, removal: Removal, script: Script) -> str:
             why = (texts.say(texts.REMOVE_LAST, script) if isinstance(err, WouldDropError)
                    and err.empty else build_error_text(err, script=script))
             return texts.say(texts.REMOVE_FAILED, script, name=name, why=why)
+        except BaseException:  # the server's trouble (or a stop): the file goes back first
+            _put_back(kept, path)  # two calls on one folder: no thread (a cancel may be on)
+            raise
     return texts.say(texts.REMOVE_DONE, script, title=title, name=name,
                      contracts=contracts)

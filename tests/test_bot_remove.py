@@ -13,7 +13,7 @@ from team_bot import ADMIN, answer_with_buttons, ask, build, press, team_bot
 from test_bot_teams import SUPPLY
 
 from bot import texts
-from index import index_status, store
+from index import IndexWriteError, index_status, store
 
 GROUP = -600
 MEMBER = 601
@@ -78,11 +78,13 @@ async def test_remove_never_takes_a_library_file_nor_answers_others(tmp_path: Pa
         group = await ask(api, GROUP, "/remove lease", user_id=ADMIN)
         several = await ask(api, ADMIN, "/remove 合同")
         usage = await ask(api, ADMIN, "/remove")
+        helped, member_help = await ask(api, ADMIN, "/help"), await ask(api, MEMBER, "/help")
     assert library == ("《软件维护服务合同》（maint.txt）是在服务器上收录的，不能在这里删除："
                        "请服务器管理员删除该文件后重建索引。")
     assert member == texts.ADMIN_ONLY and group == texts.REMOVE_PRIVATE
     assert several.startswith("有 3 份合同的名称含有“合同”"), several
     assert usage.startswith("用法：/remove")
+    assert "/remove 合同名称" in helped and "/remove" not in member_help  # admins' /help only
     assert _live(idx) == before and (tmp_path / "lib" / "maint.txt").is_file()
 
 
@@ -108,3 +110,21 @@ async def test_removing_the_last_contract_of_a_collection_folder(tmp_path: Path)
         done = await press(api, ADMIN, shown, "删除")
     assert done["text"].startswith("已删除《房屋租赁合同》（lease.txt），索引现有 2 份合同。")
     assert sorted(n for n, _ in _live(tmp_path / "index")[1]) == ["maint.txt", "supply.txt"]
+
+
+async def test_a_removal_whose_build_fails_puts_the_file_back(tmp_path: Path) -> None:
+    """The rebuild fails for the server's own reason (a full disk): the file is back, the
+    live index as it was, and the admin is told in one line, the detail going to the log."""
+    def full_disk(*_: object, **__: object) -> object:
+        raise IndexWriteError("cannot write the new generation: No space left on device")
+
+    chats = frozenset({ADMIN})
+    async with team_bot(tmp_path, {"": [LEASE, MAINT]}, allowed_chats=chats) as (api, app):
+        before = _live(tmp_path / "index")
+        app.bot_data.build = full_disk
+        shown = await _asked(api, "/remove lease")
+        failed = await press(api, ADMIN, shown, "删除")
+        after = _live(tmp_path / "index")
+    assert failed["text"] == "没有删除 lease.txt，文件已放回原处：" + texts.REBUILD_CANNOT_WRITE
+    assert after == before and (tmp_path / "src" / "lease.txt").is_file()
+    assert not list((tmp_path / "src" / ".replaced").glob("*/*"))
