@@ -26,7 +26,7 @@ from telegram.ext import (
 
 from index import BuildReport, ContractbotError, Searcher, build_from_sources
 
-from . import asking, browsing, hints, placing, receiving, reindexing, replies, votes
+from . import asking, browsing, hints, placing, receiving, reindexing, removing, replies, votes
 from .access import AccessFile
 from .compat import TolerantRequest
 from .errors import BotApiError, TokenRejectedError
@@ -106,6 +106,17 @@ async def _exit_when_running(app: BotApp) -> None:
     asyncio.get_running_loop().call_soon(_exit)
 
 
+def say_stopping(state: BotState | None = None,
+                 sig: signal.Signals = signal.SIGTERM) -> None:
+    """The one line a stop by signal logs (`SIGTERM: stopping`), once: with the bot's state,
+    only when it is not already stopping, which it then is."""
+    if state is not None:
+        if state.stopping.is_set():
+            return
+        state.stopping.set()
+    log.info("%s: stopping", sig.name)
+
+
 def stop_on_signals(app: BotApp) -> None:
     """SIGTERM, SIGINT: stop a running build first (its worker processes end within a
     fraction of a second), then let python-telegram-bot stop, which waits for the handlers;
@@ -115,9 +126,7 @@ def stop_on_signals(app: BotApp) -> None:
     waiting: set[asyncio.Task[None]] = set()
 
     def stop(sig: signal.Signals) -> None:
-        if not app.bot_data.stopping.is_set():
-            log.info("%s: stopping", sig.name)
-        app.bot_data.stopping.set()
+        say_stopping(app.bot_data, sig)
         if app.running:
             _exit()
         # Still registering with the Bot API: ending its request half-way leaves tracebacks.
@@ -129,8 +138,7 @@ def stop_on_signals(app: BotApp) -> None:
         with contextlib.suppress(NotImplementedError, RuntimeError):  # not on this platform
             loop.add_signal_handler(sig, stop, sig)
     if held():  # it came before the handlers above: while the bot loaded or connected
-        log.info("%s: stopping", signal.SIGTERM.name)
-        app.bot_data.stopping.set()
+        say_stopping(app.bot_data)
         app.stop_running()  # in post_init: it shuts down without starting to poll
 
 
@@ -197,8 +205,10 @@ def build_application(settings: Settings, *, searcher: Searcher | None = None,
     app.add_handler(CommandHandler("feedback", votes.cmd_feedback))
     new = filters.UpdateType.MESSAGE  # an edited upload or /reindex is not done again
     app.add_handler(CommandHandler("reindex", reindexing.cmd_reindex, filters=new))
+    app.add_handler(CommandHandler("remove", removing.cmd_remove, filters=new))
     app.add_handler(CallbackQueryHandler(asking.on_more, pattern=r"^(?:more|near):"))
     app.add_handler(CallbackQueryHandler(placing.on_upload_button, pattern=r"^upload:"))
+    app.add_handler(CallbackQueryHandler(removing.on_remove_button, pattern=r"^remove:"))
     app.add_handler(CallbackQueryHandler(votes.on_vote, pattern=rf"^{votes.PREFIX}"))
     group_media = ~filters.ChatType.PRIVATE & new & ~filters.TEXT & ~filters.StatusUpdate.ALL
     app.add_handler(MessageHandler(group_media, hints.on_group_media))  # uploads: in private
@@ -255,7 +265,7 @@ def run(settings: Settings) -> int:
     The Bot API is asked once first, so an unreachable API (BotApiError) or a rejected token
     (TokenRejectedError) is one line without the token, not the library's retry log."""
     if held():  # a SIGTERM while it loaded (sigterm.py): a clean stop, as once it runs
-        log.info("%s: stopping", signal.SIGTERM.name)
+        say_stopping()
         return 0
     protect_logs(settings.telegram_token, log_text=settings.log_text)  # before any request
     protect_output()

@@ -14,7 +14,7 @@ from index import QueryError, Script, UnknownContractError
 
 from . import texts
 from .access import ChatAccess, chat_access, is_admin
-from .browsing import scope_note
+from .browsing import lapsed_first, overridden_note, scope_note
 from .compose import compose, quoted_once
 from .edits import send_answer
 from .followups import first_quoted, pointed_at, points_back, quote_again
@@ -104,12 +104,14 @@ async def _answer(update: Update, context: Ctx, msg: Message, number: int, quest
         if isinstance(err, UnknownContractError):  # a contract they looked for and missed
             await _log_unanswered(context, msg.chat_id, question)
         await typing_sent(typing)
-        await answer_question(update, context, msg, number, [query_error_text(err, script)])
+        said = lapsed_first(update, context, script, [query_error_text(err, script)])
+        await answer_question(update, context, msg, number, said)
         return
     if not result.hits and not infos:
         await typing_sent(typing)  # no contract to answer from (yet): say that, briefly
         await answer_question(update, context, msg, number,
-                              [texts.say(texts.NO_CONTRACTS, script)])
+                              lapsed_first(update, context, script,
+                                           [texts.say(texts.NO_CONTRACTS, script)]))
         return
     if not (result.relevant and result.hits):
         await _log_unanswered(context, msg.chat_id, question)
@@ -119,7 +121,10 @@ async def _answer(update: Update, context: Ctx, msg: Message, number: int, quest
     messages, markup = page_messages(context, page)
     if scope is not None and result.scopes == (scope,) and not (result.relevant and result.hits):
         messages[-1] += "\n" + scope_note(update, infos, scope, script)  # /use limited it
+    elif scope is not None and (over := overridden_note(infos, scope, result.scopes, script)):
+        messages[-1] += "\n" + over  # a contract named in 《》 was asked instead
     await typing_sent(typing)
+    messages = lapsed_first(update, context, script, messages)  # a /use gone: said first
     await answer_question(update, context, msg, number, messages, markup,
                           quoted=first_quoted(page.result, 0, size, script=script,
                                               child_chars=ANSWER_CHILD_CHARS))

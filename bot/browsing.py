@@ -89,7 +89,42 @@ def scope_note(update: Update, infos: list[ContractInfo], scope: str, script: Sc
     return texts.say(note, script, **_named(infos, used, script))
 
 
-def _not_one(infos: list[ContractInfo], chosen: list[ContractInfo], name: str,
+def overridden_note(infos: list[ContractInfo], scope: str, searched: tuple[str, ...],
+                    script: Script) -> str | None:
+    """The line that says a question searched the contracts it named in 《》 (``searched``),
+    not the /use contract ``scope``, when the two differ; None when they do not."""
+    if not searched or set(searched) == {scope}:
+        return None
+    titles = {c.key: c.title for c in infos}
+    if scope not in titles:
+        return None
+    named = "、".join(dict.fromkeys(f"《{escape(to_script(titles[k], script))}》"
+                                   for k in searched if k in titles))
+    return texts.say(texts.SCOPE_OVERRIDDEN, script, named=named)
+
+
+def lapsed_note(update: Update, context: Ctx, script: Script) -> str | None:
+    """Once, the line that says the contract /use limited this chat (or forum topic) to is no
+    longer indexed and that it now searches every contract it reads (``reachable_scope``
+    found it gone). Unnamed: one moved out of the chat's collections is said alike, as a
+    contract of another collection is answered exactly like one that does not exist."""
+    lapsed, topic = chat_state(context).lapsed, topic_of(update)
+    if topic not in lapsed:
+        return None
+    lapsed.discard(topic)
+    note = _where(update, texts.SCOPE_LAPSED, texts.SCOPE_LAPSED_TOPIC,
+                  texts.SCOPE_LAPSED_GENERAL)
+    return texts.say(note, script)
+
+
+def lapsed_first(update: Update, context: Ctx, script: Script,
+                 messages: list[str]) -> list[str]:
+    """``messages`` with ``lapsed_note``'s line before the first, when there is one."""
+    line = lapsed_note(update, context, script)
+    return [f"{line}\n{messages[0]}", *messages[1:]] if line and messages else messages
+
+
+def not_one(infos: list[ContractInfo], chosen: list[ContractInfo], name: str,
              script: Script) -> str:
     """The reply to a contract name that means none or several of ``infos``."""
     head = texts.USE_AMBIGUOUS
@@ -127,6 +162,8 @@ async def cmd_contracts(update: Update, context: Ctx) -> None:
     topic = topic_of(update)
     if (scope := reachable_scope(context, topic, searcher, access)) is not None:
         lines.append(scope_note(update, infos, scope, script))  # which one /use chose here
+    elif (lapsed := lapsed_note(update, context, script)) is not None:
+        lines.append(lapsed)
     for part in pack(lines, sep="\n"):
         await reply(msg, part)
 
@@ -152,7 +189,7 @@ async def cmd_use(update: Update, context: Ctx) -> None:
     script = asker_script(update, context, arg, names=written_names(infos))
     chosen = pick_contracts(infos, arg)
     if len(chosen) != 1:
-        await reply(msg, _not_one(infos, chosen, arg, script))
+        await reply(msg, not_one(infos, chosen, arg, script))
         return
     state = chat_state(context)
     state.set_scope(topic, chosen[0].key)
@@ -174,6 +211,11 @@ async def cmd_clause(update: Update, context: Ctx) -> None:
     script = asker_script(update, context, " ".join(args), names=written_names(infos))
     chosen, number = clause_target(infos, args)
     scope = reachable_scope(context, topic_of(update), searcher, access)
+    lapsed = lapsed_note(update, context, script)
+
+    async def answer(htmls: list[str]) -> None:  # a lapsed /use is said first, once
+        for n, html in enumerate(htmls):
+            await reply(msg, f"{lapsed}\n{html}" if lapsed and not n else html)
     try:
         hits = (await asyncio.to_thread(searcher.get_clause, number, chosen[0].key,
                                         collections=access.collections)
@@ -187,27 +229,26 @@ async def cmd_clause(update: Update, context: Ctx) -> None:
             await asyncio.to_thread(searcher.get_clause, args[0], args[-1],
                                     collections=access.collections)
     except QueryError as err:
-        await reply(msg, query_error_text(err, script))
+        await answer([query_error_text(err, script)])
         return
     if len(chosen) > 1 and not hits:
-        await reply(msg, _not_one(infos, chosen, " ".join(args[len(number.split()):]), script))
+        await answer([not_one(infos, chosen, " ".join(args[len(number.split()):]), script)])
         return
     if not hits:
         missing = texts.say(texts.CLAUSE_MISSING, script, number=escape(number))
         if not chosen and scope is not None:  # say why: /use limits this chat or topic
             missing += "\n" + scope_note(update, infos, scope, script)
-        await reply(msg, missing)
+        await answer([missing])
         return
     result = SearchResult(question=number, hits=tuple(hits))
-    answer = render_answer(compose(result, script=script, child_chars=CLAUSE_CHILD_CHARS))
-    if len(answer) > 1 and len(keys := {h.clause.contract for h in hits}) > 1:
-        answer = _which_contract(infos, keys, number, script)  # not a wall of messages
-    elif len(answer) > CLAUSE_MESSAGES and len(hits) > 1:  # a long chapter: its outline
+    quoted = render_answer(compose(result, script=script, child_chars=CLAUSE_CHILD_CHARS))
+    if len(quoted) > 1 and len(keys := {h.clause.contract for h in hits}) > 1:
+        quoted = _which_contract(infos, keys, number, script)  # not a wall of messages
+    elif len(quoted) > CLAUSE_MESSAGES and len(hits) > 1:  # a long chapter: its outline
         key = hits[0].clause.contract
         pick = next((str(n) for n, c in enumerate(infos, 1) if c.key == key), key)
-        answer = chapter_outline(hits, script, messages=len(answer), pick=pick)
-    for html in answer:
-        await reply(msg, html)
+        quoted = chapter_outline(hits, script, messages=len(quoted), pick=pick)
+    await answer(quoted)
 
 
 def _which_contract(infos: list[ContractInfo], keys: set[str], number: str,

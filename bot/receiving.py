@@ -146,7 +146,21 @@ async def _take_album(update: Update, context: Ctx, msg: Message) -> None:
     collection, stem = split_caption(album.caption)
     stem = stem or f"photos-{first.date:%Y%m%d-%H%M%S}-{first.message_id}"
     await _take_upload(update, context, f"{stem}.pdf", album.size, album.write_pdf,
-                       collection=collection, caption=album.caption)
+                       collection=collection, caption=album.caption, photos=True)
+
+
+def working_text(name: str, *, photos: bool = False) -> str:
+    """The line an upload named ``name`` is first answered with: the OCR estimate only where
+    pages may be read by OCR, said as what it is for that kind of file (a PDF or DOCX with a
+    text layer is not read by OCR; a text file never is; an image, or the PDF made of an
+    album's ``photos``, always is)."""
+    suffix = Path(name).suffix.lower()
+    if photos:
+        return texts.UPLOAD_WORKING
+    if suffix in TEXT_SUFFIXES:
+        return texts.UPLOAD_WORKING_TEXT
+    return {".pdf": texts.UPLOAD_WORKING_PDF,
+            ".docx": texts.UPLOAD_WORKING_DOCX}.get(suffix, texts.UPLOAD_WORKING)
 
 
 def _holds(searcher: Searcher, collection: str, stem: str) -> bool:
@@ -175,10 +189,12 @@ def _download(get_file: Callable[[], Awaitable[File]]) -> Callable[[BinaryIO], A
 
 async def _take_upload(update: Update, context: Ctx, raw_name: str, size: int | None,
                        fetch: Callable[[BinaryIO], Awaitable[None]], *,
-                       collection: str | None = None, caption: str | None = None) -> None:
-    """An upload: refused unless an admin sent it with a usable name, type, size and
-    collection; then ``_receive``d (a name another collection has is fine: each collection
-    has its own files). Its replies are in the script of its ``caption`` (客戶甲)."""
+                       collection: str | None = None, caption: str | None = None,
+                       photos: bool = False) -> None:
+    """An upload (``photos``: the PDF made of an album's photos): refused unless an admin sent
+    it with a usable name, type, size and collection; then ``_receive``d (a name another
+    collection has is fine: each collection has its own files). Its replies are in the
+    script of its ``caption`` (客戶甲)."""
     msg = update.effective_message
     assert msg is not None
     state = context.bot_data
@@ -196,9 +212,7 @@ async def _take_upload(update: Update, context: Ctx, raw_name: str, size: int | 
     if root is None:
         await reply(msg, texts.say(texts.UPLOAD_BAD_COLLECTION, script))
         return
-    working = texts.UPLOAD_WORKING_TEXT if Path(name).suffix.lower() in TEXT_SUFFIXES \
-        else texts.UPLOAD_WORKING
-    told = [texts.say(working, script)]
+    told = [texts.say(working_text(name, photos=photos), script)]
     if renamed(raw_name, name):
         told.append(texts.say(texts.UPLOAD_RENAMED, script, name=escape(name)))
     with state.placements.receiving():  # uploads read meanwhile wait for it: one rebuild

@@ -76,8 +76,15 @@ async def _reindex_text(state: BotState, access: ChatAccess, report: BuildReport
         searcher = await state.live_searcher()
         infos = await asyncio.to_thread(searcher.contracts, collections=access.collections)
         contracts, clauses = len(infos), sum(c.clauses for c in infos)
-    failed, notes, named = await asyncio.to_thread(_reported_within, state, access, report)
+    failed, notes, dropped, named = await asyncio.to_thread(_reported_within, state, access,
+                                                            report)
     lines = [texts.say(texts.REINDEX_OK, script, contracts=contracts, clauses=clauses)]
+    if dropped:  # as `index build` names them (dropped from the index), cut to one line
+        shown = [escape(name_in(named, s)) for s in dropped]
+        names = "、".join(shown[:DROPPED_NAMED])
+        if len(shown) > DROPPED_NAMED:
+            names = texts.say(texts.ALSO_MANY, script, names=names, count=len(shown))
+        lines.append(texts.say(texts.REINDEX_DROPPED, script, names=names))
     kept = {source for source, _ in report.kept}
     lines += [texts.say(texts.REINDEX_KEPT if s in kept else texts.REINDEX_FAILED, script,
                         name=escape(name_in(named, s)),
@@ -90,18 +97,20 @@ async def _reindex_text(state: BotState, access: ChatAccess, report: BuildReport
 
 
 Reported = tuple[tuple[str, str], ...]
+DROPPED_NAMED = 5  # files a /reindex reply names as dropped; more are counted (…等 N 份)
 
 
-def _reported_within(state: BotState, access: ChatAccess,
-                     report: BuildReport) -> tuple[Reported, Reported, Reported]:
-    """The failures and notes of ``report`` on sources in the chat's collections, and how each
+def _reported_within(state: BotState, access: ChatAccess, report: BuildReport
+                     ) -> tuple[Reported, Reported, tuple[str, ...], Reported]:
+    """The failures, notes and dropped sources (files deleted since the last build) of
+    ``report`` in the chat's collections, and how each
     is named (``customer-b/合同.txt``, as the command line names it, where another file has
     its name): in a chat that reads some collections, only among their files, so that it
     never sees another collection's folder, nor that another collection has a file of that
     name (it reads where the sources lie and the index's manifest: run it in a thread)."""
     names = access.collections
     if names is None:
-        return report.failed, report.notes, report.names
+        return report.failed, report.notes, report.dropped, report.names
     roots = library_sources(state.settings.index_dir, state.settings.sources_dir)
 
     def inside(source: str) -> bool:
@@ -109,13 +118,15 @@ def _reported_within(state: BotState, access: ChatAccess,
 
     failed = tuple(f for f in report.failed if inside(f[0]))
     notes = tuple(n for n in report.notes if inside(n[0]))
-    said = [s for s, _ in (*failed, *notes)]
+    dropped = tuple(s for s in report.dropped if inside(s))
+    said = [*(s for s, _ in (*failed, *notes)), *dropped]
     try:
         held = [s.source for s in index_status(report.index_dir).sources
                 if s.collection in names]
     except ContractbotError:  # no manifest to read: name them among themselves
         held = []
-    return failed, notes, source_names(said, among=[*held, *said], roots=list(map(str, roots)))
+    return failed, notes, dropped, source_names(said, among=[*held, *said],
+                                                roots=list(map(str, roots)))
 
 
 async def _refusal_within(state: BotState, access: ChatAccess, err: ContractbotError,

@@ -82,11 +82,12 @@ def chat_state(context: Ctx) -> ChatData:
 def reachable_scope(context: Ctx, topic: int | None, searcher: Searcher,
                     access: ChatAccess) -> str | None:
     """The /use contract of the chat (or its forum ``topic``) while ``searcher`` still has it
-    inside the chat's collections (a scope that is not is dropped)."""
+    inside the chat's collections (a scope that is not is dropped, and the next reply there
+    says so: ``browsing.lapsed_note``)."""
     state = chat_state(context)
     scope = state.scope(topic)
     if scope is not None and not searcher.reaches(scope, collections=access.collections):
-        state.set_scope(topic, None)
+        state.drop_scope(topic)
         return None
     return scope
 

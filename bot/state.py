@@ -13,7 +13,7 @@ import threading
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, NamedTuple, Protocol
+from typing import TYPE_CHECKING, Any, NamedTuple, Protocol
 
 from telegram.ext import Application, CallbackContext, ContextTypes, ExtBot
 
@@ -37,6 +37,9 @@ from .ratelimit import QuestionRate
 from .rebuilds import Rebuilds
 from .settings import Settings
 from .uploads import UploadBook
+
+if TYPE_CHECKING:
+    from .removing import Removal
 
 log = logging.getLogger(__name__)
 MAX_MORE_PAGES = 20  # 更多 pages kept per chat; the oldest is dropped first
@@ -69,6 +72,7 @@ class BotState:
     question_rate: QuestionRate = field(default_factory=lambda: QuestionRate(0), repr=False)
     rebuilds: Rebuilds = field(default_factory=Rebuilds, repr=False)
     uploads: UploadBook = field(default_factory=UploadBook, repr=False)
+    removals: dict[str, Removal] = field(default_factory=dict, repr=False)  # /remove, by token
     placements: Placements = field(default_factory=Placements, repr=False)
     albums: Albums = field(default_factory=Albums, repr=False)
     answering: Answering = field(default_factory=Answering, repr=False)
@@ -165,6 +169,8 @@ class ChatData:
     answers: dict[int, tuple[int, ...]] = field(default_factory=dict)
     quoted: dict[int, Quoted] = field(default_factory=dict)  # by the answer's message ids
     last_quoted: dict[int | None, Quoted] = field(default_factory=dict)  # by topic
+    # the topics whose /use contract was found gone, until a reply there says so
+    lapsed: set[int | None] = field(default_factory=set)
 
     def scope(self, topic: int | None) -> str | None:
         """The contract /use limits ``topic`` (None: the chat outside topics) to, if any."""
@@ -172,10 +178,17 @@ class ChatData:
 
     def set_scope(self, topic: int | None, contract: str | None) -> None:
         """Limit ``topic`` to ``contract`` (None: every contract again)."""
+        self.lapsed.discard(topic)  # a /use since a scope lapsed: that one is not news
         if contract is None:
             self.scopes.pop(topic, None)
         else:
             self.scopes[topic] = contract
+
+    def drop_scope(self, topic: int | None) -> None:
+        """``topic``'s /use contract is gone: every contract again, and the next reply there
+        says so (``lapsed``)."""
+        if self.scopes.pop(topic, None) is not None:
+            self.lapsed.add(topic)
 
     def keep_answer(self, question: int, messages: tuple[int, ...]) -> None:
         """Remember the messages that answer the question ``question`` (the oldest go first)."""

@@ -33,6 +33,7 @@ ADMIN_HELP = (
     "扫描图片，即可收录（多页合同的照片请一次选中各页、作为一组发送，即收为一份合同；"
     "照片的说明文字写合同名，或“集合名/合同名”）；"
     "/reindex 重建索引（会清空索引或删除半数以上合同时，需用 /reindex replace 确认）；"
+    "/remove 合同名称 删除一份发给我收录的合同（需按按钮确认）；"
     "/feedback 查看 👎 与未找到答案的问题。"
 )
 NOT_ALLOWED = (
@@ -81,6 +82,11 @@ CLAUSE_OUTLINE_ASK = ("要看其中一条，请在 /clause 后写上条款号和
                       "例如 /clause {example} {pick}")
 SCOPE_NOTE = "本聊天只在《{title}》{source}中查找；/use all 取消。"
 SCOPE_NOTE_TOPIC = "本话题只在《{title}》{source}中查找；/use all 取消。"
+SCOPE_OVERRIDDEN = "这次按问题所写，在{named}中查找，没有限于 /use 所选的合同。"
+# a /use contract gone from the index or the chat's collections: unnamed, as one that never was
+SCOPE_LAPSED = "本聊天原先用 /use 限定的合同已不再收录，现在在所有合同中查找。"
+SCOPE_LAPSED_TOPIC = "本话题原先用 /use 限定的合同已不再收录，现在在所有合同中查找。"
+SCOPE_LAPSED_GENERAL = "话题之外（General）原先用 /use 限定的合同已不再收录，现在在所有合同中查找。"
 SCOPE_NOTE_GENERAL = "话题之外（General）只在《{title}》{source}中查找；/use all 取消。"
 ASK_USAGE = "请在 /ask 后写上问题，例如 /ask 乙方响应时间是多少"
 NOT_TEXT = "我只能回答文字问题。请直接用文字提问，例如：乙方响应时间是多少。/help 查看用法。"
@@ -132,6 +138,8 @@ UPLOAD_HEIC = (
 )
 UPLOAD_WORKING = "已收到，正在收录……（扫描件和照片需逐页识别文字，每页约 5 秒）"
 UPLOAD_WORKING_TEXT = "已收到，正在收录……"  # a text file: no page is read by OCR
+UPLOAD_WORKING_PDF = "已收到，正在收录……（扫描版 PDF 需逐页识别文字，每页约 5 秒）"
+UPLOAD_WORKING_DOCX = "已收到，正在收录……（文档中粘贴的扫描页需识别文字，每页约 5 秒）"
 UPLOAD_RENAMED = "文件名中有不能用于文件的字符，已存为 {name}。"
 UPLOAD_OK = "已收录《{title}》，共 {clauses} 条。"
 UPLOAD_NOTE = "注意：{note}"
@@ -165,6 +173,27 @@ UPLOAD_DUPLICATE = "{name} 与已收录的 {existing}（《{title}》）内容�
 UPLOAD_NAME_TAKEN = "同名文件 {name} 刚被创建，请重新上传。"
 UPLOAD_ALREADY_ADDING = "{name} 与刚才收到的文件完全相同，正在收录，不会重复收录。"
 UPLOAD_SAVED_BEFORE = "{name} 之前已保存但未编入索引，内容相同，这次直接编入，没有替换文件。"
+REMOVE_USAGE = (
+    "用法：/remove 合同名称、代号或编号（可用 /contracts 查看），只能删除发给我收录的合同。"
+)
+REMOVE_PRIVATE = "请在与我的私聊中使用 /remove。"
+REMOVE_ASK = (
+    "确定从索引中删除《{title}》（{name}）吗？文件会移到服务器上的备份文件夹，不会直接删掉。"
+)
+REMOVE_YES = "删除"
+REMOVE_NO = "取消"
+REMOVE_CANCELLED = "已取消，{name} 没有删除。"
+REMOVE_NOT_UPLOAD = (
+    "《{title}》（{name}）是在服务器上收录的，不能在这里删除：请服务器管理员删除该文件后重建索引。"
+)
+REMOVE_GONE = "《{title}》（{name}）的文件已不在，发送 /reindex 即可把它移出索引。"
+REMOVE_CANNOT_MOVE = "无法移走 {name}（文件已不在，或服务器无法写入），索引未更改。"
+REMOVE_LAST = "它是索引中仅剩的合同，删除会清空索引。"
+REMOVE_FAILED = "没有删除 {name}，文件已放回原处：{why}"
+REMOVE_DONE = (
+    "已删除《{title}》（{name}），索引现有 {contracts} 份合同。"
+    "文件已移到服务器上的 .replaced 备份文件夹。"
+)
 REINDEX_QUEUED = "已有重建正在进行；完成后会再重建一次，结果稍后发到这里。"
 INDEX_BUSY = "索引正由服务器上的另一个程序重建，本次未做更改。请稍后再试 /reindex。"
 REBUILD_FAILED = "重建失败，索引保持不变。原因已记入机器人的日志，请告知服务器管理员。"
@@ -173,6 +202,7 @@ REBUILD_CANNOT_WRITE = (
 )
 REINDEX_OK = "索引已重建：{contracts} 份合同，{clauses} 条。"
 REINDEX_FAILED = "{name}：{reason}"
+REINDEX_DROPPED = "已移出索引（文件已不在合同文件夹中）：{names}"  # as `index build`'s "dropped"
 REINDEX_KEPT = "{name}：{reason}（仍保留之前收录的版本）"  # a source read before, not now
 REBUILD_WOULD_DROP = (
     "索引未更改：这次重建会删除已收录的 {total} 份合同中的 {count} 份（{names}）。"

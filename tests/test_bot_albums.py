@@ -13,6 +13,7 @@ from bot_helpers import message
 from test_bot_e2e import ADMIN, PRIVATE, reply_id
 from test_bot_upload_reasons import real_bot
 
+from bot import texts
 from bot.cli import main
 
 LABOUR = "劳动合同.pdf"
@@ -51,7 +52,7 @@ async def test_an_album_of_photos_is_one_contract_in_the_order_sent(
         sent = await api.wait_for("sendMessage", 2, timeout=120)
         await api.settled()  # both photos handled: the second started no upload of its own
         assert len(api.sent()) == 2  # one upload, not two
-    assert sent[0]["text"].startswith("已收到，正在收录")
+    assert sent[0]["text"] == texts.UPLOAD_WORKING  # photos: read by OCR, not "a scanned PDF"
     assert sent[-1]["text"].startswith("已收录《") and "共 2 条" in sent[-1]["text"]
     assert {reply_id(s) for s in sent} <= {10, 11}
     saved = tmp_path / "src" / "劳动合同相片.pdf"

@@ -113,4 +113,6 @@ async def test_a_question_the_use_contract_cannot_answer_says_where_it_looked(
     assert replies[1] == ("沒有找到第五條。\n可用 /contracts 查看已收錄的合同。"
                           "\n本話題只在《軟件維護服務合同》中查找；/use all 取消。")
     assert replies[2] == "没有找到与问题相关的条款。\n可用 /contracts 查看已收录的合同。" + scope
-    assert replies[3] == "没有找到第九条。\n可用 /contracts 查看已收录的合同。"  # the lease asked
+    assert replies[3] == ("没有找到第九条。\n可用 /contracts 查看已收录的合同。\n"  # the lease
+                          "这次按问题所写，在《房屋租赁合同》中查找，"  # asked, and said so
+                          "没有限于 /use 所选的合同。")

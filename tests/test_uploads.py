@@ -151,7 +151,8 @@ async def test_an_upload_keeps_the_name_it_was_sent_under(tmp_path: Path, name: 
     async with real_bot(tmp_path) as api:
         _upload(api, "N1", name, _docx(OTHER), 1)
         sent = await api.wait_for("sendMessage", 2, timeout=60)
-        assert sent[0]["text"] == texts.UPLOAD_WORKING  # a DOCX's pictures are read by OCR
+        # a DOCX's pasted scans are read by OCR: said so, not "scans and photos"
+        assert sent[0]["text"] == "已收到，正在收录……（文档中粘贴的扫描页需识别文字，每页约 5 秒）"
         assert sent[-1]["text"] == texts.UPLOAD_OK.format(title="房屋租赁合同", clauses=3)
         api.push("message", message(ADMIN, f"/use {stem}", message_id=2))
         sent = await api.wait_for("sendMessage", 3, timeout=30)
@@ -280,6 +281,18 @@ async def test_an_upload_named_like_a_library_contract_is_refused_without_asking
     assert not src.exists() or _visible(src) == []
     [entry] = _status(idx, capsys)["sources"]
     assert entry["source"] == str((library / "purchase.txt").resolve())
+
+
+def test_the_first_reply_to_an_upload_promises_ocr_only_where_it_may_run() -> None:
+    """"每页约 5 秒" was said of every file but text: of a DOCX or PDF with a text layer too,
+    where OCR does not run. Each kind is now told what may take time in it."""
+    from bot.receiving import working_text
+
+    assert working_text("a.txt") == working_text("b.MD") == "已收到，正在收录……"
+    assert working_text("a.pdf") == "已收到，正在收录……（扫描版 PDF 需逐页识别文字，每页约 5 秒）"
+    assert working_text("a.docx").endswith("（文档中粘贴的扫描页需识别文字，每页约 5 秒）")
+    assert working_text("a.jpg") == working_text("photos-1.pdf", photos=True) == (
+        "已收到，正在收录……（扫描件和照片需逐页识别文字，每页约 5 秒）")
 
 
 def test_an_upload_replaces_only_its_namesakes_inside_the_upload_folder(tmp_path: Path) -> None:
