@@ -1,7 +1,9 @@
 """What an answer quotes, and each clause once: a heading found as an answer is quoted with its
 sub-clauses (as many as fit a budget of characters), so a sub-clause the search found too is
 not quoted again on its own, on the same page or on a later one (更多), nor under its heading
-on a later page when an earlier page quoted it already.
+on a later page when an earlier page quoted it already; a clause quoted from one file is quoted
+in every file holding the same text (``Hit.also``): the DOCX's copy of an item the PDF's heading
+quotes is not quoted again.
 
 One rule for the bot and the CLI: ``quoted_once`` over the ranked hits before they are paged,
 then ``quoted_under`` within a page (the CLI's answer is one page).
@@ -45,14 +47,19 @@ def _key(clause: Clause) -> Key:
     return clause.contract, clause.clause
 
 
-def _keys(clauses: Iterable[Clause]) -> set[Key]:
-    return {_key(c) for c in clauses}
+def _in_copies(hit: Hit, clauses: Iterable[Clause]) -> set[Key]:
+    """The keys of ``clauses`` (``hit``'s own or its sub-clauses) in ``hit``'s file and in each
+    file ``also`` holds the same clause in: a copy has the same numbers and sub-clauses, so
+    the PDF's 第三条 quotes the DOCX's 第三条第1项 too."""
+    contracts = {hit.clause.contract, *(c.contract for c in hit.also)}
+    return {(contract, c.clause) for c in clauses for contract in contracts}
 
 
 def quoted_under(hits: Sequence[Hit], script: Script, budget: int | None) -> set[Key]:
-    """The clauses ``hits`` quote as sub-clauses: a hit among them is quoted under its heading,
-    not on its own (one found only past the budget is not: it is quoted on its own)."""
-    return {k for h in hits for k in _keys(quoted_children(h, script, budget))}
+    """The clauses ``hits`` quote as sub-clauses, in every file that holds them: a hit among
+    them is quoted under its heading, not on its own (one found only past the budget is not:
+    it is quoted on its own)."""
+    return {k for h in hits for k in _in_copies(h, quoted_children(h, script, budget))}
 
 
 def quoted_once(result: SearchResult, *, size: int | None = None, script: Script | None = None,
@@ -81,9 +88,9 @@ def quoted_once(result: SearchResult, *, size: int | None = None, script: Script
             hit = dataclasses.replace(
                 hit, children=tuple(c for c in hit.children if _key(c) not in earlier))
             trimmed = True
-        children = _keys(quoted_children(hit, script, child_chars))
+        children = _in_copies(hit, quoted_children(hit, script, child_chars))
         under |= children
-        page |= children | {_key(hit.clause)}
+        page |= children | _in_copies(hit, (hit.clause,))
         kept.append(hit)
     if len(kept) == len(result.hits) and not trimmed:
         return result

@@ -146,3 +146,31 @@ def test_an_item_of_a_numbered_heading_is_cited_as_clause_finds_it(searcher) -> 
     res = searcher.search("六第9项是什么意思", contract="house", top_k=3)
     assert res.hits[0].clause.clause == "六"
     assert cited_numbers("十六第2项")[0][-1] == frozenset({"十六"})
+
+
+def test_an_article_and_item_find_the_item_of_a_numbered_heading(searcher) -> None:
+    """第六条第6项 against a contract numbered 一、 gave the heading 六 (asked or by /clause),
+    where 六第6项 gave the item: 第六条 is 六 there, so its item 6 is 六第6项, in either
+    script and numerals; an item 六 lacks still gives 六."""
+    for number in ("第六条第6项", "第六條第六項", "第6条第6项"):
+        assert numbers(searcher, number, "house") == ["house#六第6项"], number
+    for question in ("第六条第6项是什么意思", "第六條第六項是什麼意思"):
+        res = searcher.search(question, contract="house", top_k=3)
+        assert (res.hits[0].clause.clause, res.cited) == ("六第6项", 1), question
+    assert numbers(searcher, "第六条第9项", "house") == ["house#六"]
+    res = searcher.search("第六条第9项是什么意思", contract="house", top_k=3)
+    assert res.hits[0].clause.clause == "六"
+
+
+def test_an_item_the_parse_numbers_as_asked_is_found_as_clause_finds_it(tmp_path) -> None:
+    """劳动合同's items are clauses numbered 第三条第1项: /clause 第三条第1项 quoted the item,
+    a question citing it (or /clause 第三条第一项) the whole 第三条."""
+    labor = {"key": "labor", "title": "劳动合同", "parties": {}, "clauses": [
+        ["第三条", None, None, "甲方安排乙方执行以下第 种工时制度："],
+        ["第三条第1项", None, None, "标准工时工作制。", "第三条"],
+        ["第三条第2项", None, None, "依法实行综合计算工时工作制。", "第三条"]]}
+    labor_searcher = Searcher.open(build_tiny_index(tmp_path, labor), "use-multilingual")
+    for number in ("第三条第1项", "第三条第一项", "第3条第1项"):
+        assert numbers(labor_searcher, number) == ["labor#第三条第1项"], number
+    res = labor_searcher.search("第三条第一项是什么意思", top_k=3)
+    assert (res.hits[0].clause.clause, res.cited) == ("第三条第1项", 1)

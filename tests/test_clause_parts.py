@@ -5,6 +5,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
+
 from index.models import Clause
 from index.structure.clauses import split_clauses
 
@@ -32,6 +34,35 @@ def test_pages_from_mid_way_resume_the_count_and_keep_the_clause_above() -> None
     assert (c["第六条"].title, c["第七条"].title) == ("押金", "其他相关费用")
     digits = "第12條 租金\n每月一萬元。\n第13條 押金\n兩個月。\n"
     assert list(_tree(digits)) == ["第12條", "第13條"]  # no line above: no clause before it
+
+
+LEASE_BODY = ("第二条 租金\n每月三千元，乙方应于每月五日前支付。\n"
+              "第三条 押金\n两个月租金，租期届满后无息退还。\n")
+
+
+@pytest.mark.parametrize("preamble", [
+    "房屋租赁合同\n出租方（甲方）：张三\n承租方（乙方）：李四\n",
+    "房屋租赁合同\n",  # its title alone
+    "出租人：张三（以下简称甲方）\n承租人：李四（以下简称乙方）\n",  # its parties alone
+    "甲方：张三\n乙方：李四\n",
+], ids=["title-and-parties", "title", "roles", "parties"])
+def test_a_whole_contract_whose_first_heading_ocr_lost_keeps_its_preamble(preamble) -> None:
+    """A scanned lease whose 第一条 heading OCR lost starts its count at 第二条, as pages from
+    mid-way do: its title and parties and what follows them became a 第一条 no page holds.
+    They stay its preamble (the parties are still read from it); 第二条 on count as before."""
+    from index.structure.parties import find_parties
+
+    text = f"{preamble}经双方协商一致，订立本合同。\n合同期限\n租期一年。\n{LEASE_BODY}"
+    assert _tree(text) == {"第二条": "每月三千元，乙方应于每月五日前支付。",
+                           "第三条": "两个月租金，租期届满后无息退还。"}
+    assert find_parties(text) == find_parties(preamble)
+
+
+def test_pages_from_mid_way_that_name_a_party_in_passing_still_resume() -> None:
+    """The foot of 第一条 on a page sent alone names 甲方 (出租人) in a sentence, and one party
+    acting for the other: no preamble, so it is still 第一条."""
+    foot = "甲方（出租人）有权收回房屋。\n乙方委托甲方代缴的水电费，按实际金额结算。\n"
+    assert list(_tree(foot + LEASE_BODY)) == ["第一条", "第二条", "第三条"]
 
 
 def test_two_pages_of_a_real_lease_cite_its_clauses_as_the_whole_does(

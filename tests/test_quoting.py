@@ -101,3 +101,26 @@ def test_what_is_left_out_is_still_counted_as_cited() -> None:
     assert [c.clause for c in folded.hits[3].children] == ["15.3.1", "15.3.3"]
     assert quoted_once(dataclasses.replace(result, hits=result.hits[:3]), size=3).hits \
         == result.hits[:3]
+
+
+def in_copy(c: Clause) -> Clause:
+    return dataclasses.replace(c, contract="build-docx")
+
+
+def test_an_item_found_in_a_copy_is_not_quoted_again_under_the_heading_of_the_other_file() -> None:
+    """The PDF's 15.3 and its Word original's 15.3 are one hit (the PDF's, the Word file named
+    in ``also``), 15.3.2 another (the Word file's, the PDF named): the item is quoted once,
+    under 15.3, on one page or over two, found before or after its heading."""
+    heading = dataclasses.replace(HEADING, also=(in_copy(HEADING.clause),))
+    item = dataclasses.replace(found(in_copy(ITEMS[1])), also=(ITEMS[1],))
+    after = SearchResult("质量保证金", (heading, item, OTHERS[0]))
+    before = SearchResult("质量保证金", (item, OTHERS[0], heading))
+    assert quoted(after) == ["15.3", "15.3.1", "15.3.2", "15.3.3", "16.1"]
+    assert quoted(before) == ["16.1", "15.3", "15.3.1", "15.3.2", "15.3.3"]
+    for result in (after, before):
+        assert format_text(compose(result)).count("质量保证金第2项约定。") == 1
+        assert pages(result, 3) == [quoted(result)]
+    later = SearchResult("质量保证金", (item, *OTHERS[:2], heading, OTHERS[2]))
+    assert pages(later, 3) == [["15.3.2", "16.1", "16.2"], ["15.3", "15.3.1", "15.3.3", "16.3"]]
+    assert pages(SearchResult("质量保证金", (heading, *OTHERS, item)), 3) == [
+        ["15.3", "15.3.1", "15.3.2", "15.3.3", "16.1", "16.2"], ["16.3"]]

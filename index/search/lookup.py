@@ -119,7 +119,8 @@ def chapter_forms(number: str) -> frozenset[str]:
 
 def cited_numbers(question: str) -> tuple[Citation, ...]:
     """The clauses ``question`` cites by number, each as the forms its number may take, the
-    most precise first: 第五条第二项 is 第五条(二) (or 第5条(2) …), else 第五条 itself."""
+    most precise first: 第五条第二项 is 第五条(二) (or 第5条(2), 第五条第2项 …; in a contract
+    numbered 一、, 五's item 五第2项), else 第五条 itself."""
     text = normalize_text(question)
     out: list[Citation] = []
     for m in _CITED_ARTICLE.finditer(text):
@@ -130,7 +131,11 @@ def cited_numbers(question: str) -> tuple[Citation, ...]:
             continue
         items = {item, str(v), int_to_cn(v)} if (v := cn_to_int(item)) is not None else {item}
         heads = {a for a in article if a.startswith("第")}
-        precise = frozenset(f"{a}({i})" for a in heads for i in items)
+        # the article's items as the parse numbers them: 第三条(一), 第三条第1项, and the
+        # items of a 一、 heading, 六第6项 (/clause 六第6项 quotes the same item)
+        numerals = {a for a in article if not a.startswith("第") and not a[0].isdigit()}
+        precise = frozenset({f"{a}({i})" for a in heads for i in items}
+                            | {f"{a}第{i}项" for a in heads | numerals for i in items})
         out.append((precise, frozenset(article)))
     for m in _CITED_HEAD_ITEM.finditer(text):
         head, item = m.group(1), m.group(2)

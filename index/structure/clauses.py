@@ -42,6 +42,7 @@ from .body import body_lines
 from .closing import is_filled
 from .lists import end_lists, split_items
 from .numbering import ITEM_FAMILIES, SENTENCE_PUNCT, TITLE_MAX, Label, annex_of_part
+from .parties import find_title
 from .tree import Node, build_tree, listed_annex_titles
 
 ITEM_PROMOTE_CHARS = 60  # list items averaging more than this become clauses of their own
@@ -69,7 +70,8 @@ def split_clauses(text: str, contract: str, first_page: int | None = None, *,
     A clause's page is ``first_page`` plus the page breaks before it, or, given
     ``page_numbers`` (the number of each page of ``text``, None for a DOCX's text between the
     pictures of its pages), the number of the page it starts on."""
-    root = build_tree(body_lines(text))
+    lines = body_lines(text)
+    root = build_tree(lines, titled=bool(lines) and bool(find_title(text[:lines[0].offset])))
     end_lists(root)
     numbers: Sequence[int | None] = (page_numbers if page_numbers is not None
                                      else _numbered_from(first_page, text.count(PAGE_BREAK) + 1))

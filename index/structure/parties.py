@@ -27,6 +27,10 @@ _REVERSE_RE = re.compile(
 _ROLE_THEN_PARTY_RE = re.compile(
     rf"(?:^|\n)\s*([^\s：:（()）_＿]{{1,10}}[方人])\s*[：:︰][\s_＿]*\n?\s*[（(]\s*{_PARTY}\s*[）)]"
 )
+# A line naming a party, as a preamble does: "甲方：", "出租方（甲方）：", "乙方（承租人）：".
+_PARTY_LINE_RE = re.compile(
+    rf"(?m)^[ \t\u3000]*(?:[^\s：:（()）]{{1,10}}[（(][ \t\u3000]*)?{_PARTY}[ \t\u3000]*[）)]?"
+    r"[ \t\u3000]*(?:[（(][^）)\n]{0,12}[）)])?[ \t\u3000]*[：:︰]")
 # "出租人 ${name}（以下簡稱甲方）": a known role word, a name, then the party it is called.
 _CALLED_RE = re.compile(
     rf"(?<![被])({ROLE_ALT})[\s:：︰]*[^\n（]{{0,120}}?[（(]\s*以下(?:简称|簡稱)\s*{_PARTY}\s*[）)]"
@@ -68,6 +72,23 @@ def find_title(text: str, default: str = "") -> str:
 def find_parties(text: str) -> dict[str, str]:
     """Roles of the parties from the preamble: {"甲方": "维护方", "乙方": "用户方"}; {} if none."""
     head = text[:_PREAMBLE_CHARS]
+    roles = _named_roles(head) or _roles_by_verb(head)
+    return dict(sorted(roles.items(), key=lambda kv: "甲乙丙丁".index(kv[0][0])))
+
+
+def names_parties(text: str) -> bool:
+    """Whether ``text`` introduces a contract's parties as a preamble does: two of them, each
+    on a line of its own (甲方：…, 出租方（甲方）：…) or named by role (出租人…（以下简称甲方）,
+    出卖人：… 买受人：…). One party named in passing (甲方（出租人）有权…) or acting for the
+    other (乙方委托甲方…), as a clause may say, is not enough."""
+    head = text[:_PREAMBLE_CHARS]
+    lines = {m.group(1) for m in _PARTY_LINE_RE.finditer(head)}
+    return len(lines) >= 2 or len(_named_roles(head)) >= 2
+
+
+def _named_roles(head: str) -> dict[str, str]:
+    """Each party's role as the preamble names it (甲方（出租人）, 出租方（甲方）, …（以下简称
+    甲方）, a joint venture's 合营各方, role lines in order), not by a verb."""
     found: list[tuple[int, str, str]] = []
     for m in _FORWARD_RE.finditer(head):
         found.append((m.start(), m.group(1), m.group(2)))
@@ -80,8 +101,7 @@ def find_parties(text: str) -> dict[str, str]:
         if party in roles or not _is_role(role):
             continue
         roles[party] = role
-    roles = roles or _joint_venturers(head) or _roles_in_order(head) or _roles_by_verb(head)
-    return dict(sorted(roles.items(), key=lambda kv: "甲乙丙丁".index(kv[0][0])))
+    return roles or _joint_venturers(head) or _roles_in_order(head)
 
 
 def _roles_in_order(head: str) -> dict[str, str]:

@@ -20,6 +20,7 @@ from .numbering import (
     letter_heading,
     parse_label,
 )
+from .parties import names_parties
 
 
 @dataclass
@@ -42,8 +43,9 @@ class Node:
         return self.label.family if self.label else "root"
 
 
-def build_tree(lines: list[Line]) -> Node:
-    """Accept labels that continue a count; nest families in the order the document uses."""
+def build_tree(lines: list[Line], *, titled: bool = False) -> Node:
+    """Accept labels that continue a count; nest families in the order the document uses.
+    ``titled``: a contract's title stands above ``lines`` (they are a whole contract's)."""
     root = Node(None, None)
     stack: list[Node] = [root]
     last: dict[str, tuple[int, ...]] = {}  # last accepted value per family, whole document
@@ -54,7 +56,7 @@ def build_tree(lines: list[Line]) -> Node:
     final_annex = {_annex_key(lab): k for k, lab in enumerate(labels)
                    if lab is not None and lab.family == "annex"}
     listed = _listed_annexes(lines, labels)
-    _resume(lines, labels, stack, last)
+    _resume(lines, labels, stack, last, whole=titled)
     for k, (line, label) in enumerate(zip(lines, labels, strict=True)):
         if label is not None and label.family == "annex" and (
                 final_annex[_annex_key(label)] > k or k in listed):
@@ -85,12 +87,15 @@ def build_tree(lines: list[Line]) -> Node:
 
 
 def _resume(lines: list[Line], labels: list[Label | None], stack: list[Node],
-            last: dict[str, tuple[int, ...]]) -> None:
+            last: dict[str, tuple[int, ...]], *, whole: bool) -> None:
     """A text that starts mid-way through a contract (a scan of two of its pages): its first
     clause number is 第六条, with 第七条 the next, instead of 第一条. The count resumes there,
     and the lines above it, the foot of the clause before it, are that clause (第五条), not a
     preamble: what the pages say stays cited as the contract cites it. Not when a 第一条
-    follows (articles of a law quoted above a contract's own)."""
+    follows (articles of a law quoted above a contract's own). A text that is a ``whole``
+    contract (its title above the lines) or whose lines above the first clause name its
+    parties as a preamble does (甲方：… 乙方：…) is no such pages: when OCR lost its 第一条
+    heading it counts on from 第二条 too, but what is above stays its preamble, no 第一条."""
     numbered = [(k, lab) for k, lab in enumerate(labels)
                 if lab is not None and lab.family not in ITEM_FAMILIES]
     if not numbered or numbered[0][1].family != "article" or any(
@@ -102,7 +107,7 @@ def _resume(lines: list[Line], labels: list[Label | None], stack: list[Node],
     if n < 2 or following is None or following.value != (n + 1,):
         return
     last["article"] = (n - 1,)
-    if k == 0:
+    if k == 0 or whole or names_parties("\n".join(line.text for line in lines[:k])):
         return
     number = str(n - 1) if first.text[1:-1].isdigit() else int_to_cn(n - 1)
     before = Label("article", (n - 1,), f"第{number}{first.text[-1]}", 0)
