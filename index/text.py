@@ -30,8 +30,6 @@ HAN = "".join(f"{chr(first)}-{chr(last)}" for first, last in HAN_RANGES)
 HAN_COMPAT = "\uf900-\ufaff"
 _HAN_RE = re.compile(f"[{HAN}]")
 _BLANKS_RE = re.compile(r"\s+")
-# A blank to fill in, as files give it: blanks, line breaks, underscores (full width too).
-_FILL_IN_RE = re.compile(r"[\s_\uff3f]+")
 # Orthographic variants common in contracts (older or Taiwan usage after t2s) -> one form.
 _VARIANTS = (("帐", "账"), ("部份", "部分"), ("其它", "其他"), ("资讯", "信息"), ("签属", "签署"))
 # OpenCC's slips into Traditional that are never right: 未获准 came out 未獲準 (準: standard).
@@ -102,24 +100,6 @@ def printed_length(text: str) -> int:
     the same from a PDF (a blank to fill in read as one space) and from a DOCX (the blank's
     many spaces)."""
     return len(_BLANKS_RE.sub(" ", text))
-
-
-def reading_text(text: str) -> str:
-    """``text`` as a reader compares two copies of it: as search reads it (``normalize_text``:
-    full width folded, one script), without what a file's format changes and no reader sees
-    differ: a blank to fill in (a run of spaces, line breaks or underscores: one space from a
-    PDF, many from a DOCX, or none) and a PDF's space beside a number (不超过 8 小时) are
-    dropped; one space stays between two Latin letters or digits (1 2 is not 12). Every
-    character besides blanks counts: another number or word is another text."""
-    text = normalize_text(text)
-    return _FILL_IN_RE.sub(lambda m: " " if _between_words(text, m.start(), m.end()) else "",
-                           text)
-
-
-def _between_words(text: str, start: int, end: int) -> bool:
-    return (0 < start and end < len(text)
-            and text[start - 1].isascii() and text[start - 1].isalnum()
-            and text[end].isascii() and text[end].isalnum())
 
 
 def detect_script(text: str) -> Script:

@@ -32,7 +32,7 @@ from ..store.encoders import canonical_encoder
 from ..store.lexical import LexicalIndex
 from ..store.tokenize import DEFAULT_MODE, TokenMode
 from ..store.vectors import make_index
-from ..text import normalize_number, reading_text
+from ..text import normalize_number, normalize_text
 from .dense import DenseVectors
 from .features import ClauseFeatures, clause_features, parent_positions
 from .scope import TitleIndex
@@ -72,11 +72,10 @@ class LoadedGeneration:
 
 
 def _same_text(clauses: tuple[Clause, ...]) -> np.ndarray:
-    """A number per distinct clause: its id, its text as a reader compares it (``reading_text``:
-    a blank to fill in or a PDF's spacing is no difference) and those of all its sub-clauses
-    (7.2 of one file and 7.2 of its copy are one answer; the same sentence under another
-    number is not, nor is a heading whose sub-clauses differ: 第三条 付款方式 of two contracts
-    that pay differently)."""
+    """A number per distinct clause: its id, its normalised text and those of all its
+    sub-clauses (7.2 of one file and 7.2 of its copy are one answer; the same sentence under
+    another number is not, nor is a heading whose sub-clauses differ: 第三条 付款方式 of two
+    contracts that pay differently)."""
     parent = parent_positions(clauses)
     children: list[list[int]] = [[] for _ in clauses]
     for i, p in enumerate(parent):
@@ -92,7 +91,7 @@ def _same_text(clauses: tuple[Clause, ...]) -> np.ndarray:
             c = clauses[i]
             below = tuple(key(j) for j in children[i] if j not in open_)
             keys[i] = seen.setdefault(
-                (c.clause, reading_text(c.text_simplified or c.text), below), len(seen))
+                (c.clause, normalize_text(c.text_simplified or c.text), below), len(seen))
             open_.discard(i)
         return keys[i]
 
