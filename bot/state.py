@@ -162,7 +162,8 @@ class ChatData:
     """One chat's state: the /use scope of the chat and of each forum topic, the 更多 pages
     not yet asked for, the answers that can still be voted on, by key, the messages that
     answered recent questions, by the question's message id, and the clause each recent
-    answer quoted first, by its messages and (the last one) by topic; not kept on disk."""
+    answer quoted first, by its messages and (the last one) by topic (the newest of those
+    two are kept on disk too: bot/persistence.py)."""
 
     scopes: dict[int | None, str] = field(default_factory=dict)  # topic id (None: the chat)
     pages: dict[str, MorePage] = field(default_factory=dict)
