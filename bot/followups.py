@@ -130,7 +130,8 @@ async def quote_again(searcher: Searcher, pointed: Pointed, script: Script, *,
     result = SearchResult(question=hit.clause.clause, hits=(hit,))
     answer = compose(result, script=script, child_chars=CLAUSE_CHILD_CHARS)
     lead = texts.FOLLOW_UP_FIRST if quoted.several else texts.FOLLOW_UP
-    return render_answer(dataclasses.replace(answer, lead=texts.say(lead, script))), (quoted,)
+    messages = render_answer(dataclasses.replace(answer, lead=texts.say(lead, script)))
+    return messages, (quoted._replace(several=False),)  # this reply quoted that one only
 
 
 async def _which_of(searcher: Searcher, found: list[tuple[Quoted, Hit]], script: Script,

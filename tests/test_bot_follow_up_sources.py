@@ -33,7 +33,11 @@ SHOP = {
 
 async def test_after_clause_this_clause_is_the_one_it_quoted(tmp_path: Path) -> None:
     async with running_bot(tmp_path, HOUSE) as api:
-        await said(api, message(PRIVATE, "第七条怎么约定", message_id=1))
+        await said(api, message(PRIVATE, "第七条怎么约定", message_id=1))  # quotes several
+        first = text_of(await said(api, message(PRIVATE, "这条是什么意思", message_id=11)))
+        again = text_of(await said(api, message(PRIVATE, "这条是什么意思", message_id=12)))
+        assert first.startswith(f"<i>{texts.FOLLOW_UP_FIRST}</i>") and SEVEN in first
+        assert again.startswith(f"<i>{texts.FOLLOW_UP}</i>") and SEVEN in again  # one now
         quoted = await said(api, message(PRIVATE, "/clause 六", message_id=2))
         assert SIX in text_of(quoted)
         after = text_of(await said(api, message(PRIVATE, "这条是什么意思", message_id=3)))
@@ -68,6 +72,9 @@ async def test_after_compare_a_follow_up_is_asked_which_contracts_clause(
         # The command offered quotes that contract's clause
         chosen = text_of(await said(api, message(GROUP, "/clause 五 1", message_id=4)))
         assert "违约金为一个月租金" in chosen and "百分之一" not in chosen
+        taiwan = text_of(await said(api, message(GROUP, "/ask 這條是什麼意思", message_id=7,
+                                                 reply_to_message=compared[0])))
+        assert taiwan.startswith("我只引用合同原文，不作解釋。剛才的比較引用了 2 份合同的條款")
 
         # One contract with a clause on it: its clause, as after an answer
         one = await said(api, message(GROUP, "/compare 零售经营", message_id=5))
