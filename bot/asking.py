@@ -35,7 +35,7 @@ from .replies import (
     typing_sent,
     within_rate,
 )
-from .state import Ctx, MorePage, Quoted
+from .state import Ctx, MorePage, Pointed
 from .votes import is_vote_row, vote_row
 
 log = logging.getLogger(__name__)
@@ -140,9 +140,9 @@ def _replied_answer(message: Message, bot_id: int) -> int | None:
 
 async def answer_question(update: Update, context: Ctx, msg: Message, number: int,
                           htmls: list[str], markup: InlineKeyboardMarkup | None = None, *,
-                          quoted: Quoted | None = None) -> None:
+                          quoted: Pointed = ()) -> None:
     """Reply to the question ``msg`` with ``htmls`` (answer ``number`` to it), remembered as
-    its answer, with the clause it ``quoted`` first (None: a refusal) for a follow-up; an
+    its answer, with the clause it ``quoted`` first (none: a refusal) for a follow-up; an
     edited question's earlier answer (or refusal) is replaced, and an answer that an edit
     overtook is dropped."""
     state = chat_state(context)

@@ -6,7 +6,7 @@ from __future__ import annotations
 import asyncio
 from html import escape
 
-from telegram import Update
+from telegram import Message, Update
 
 from index import (
     ContractInfo,
@@ -23,6 +23,7 @@ from index import normalize_text as _norm
 from . import texts
 from .comparing import render_comparison
 from .compose import CLAUSE_CHILD_CHARS, compose
+from .followups import compared, first_quoted
 from .naming import clause_target, loosely_named, pick_contracts, written_names
 from .outline import CLAUSE_MESSAGES, chapter_outline
 from .render import pack, render_answer
@@ -35,7 +36,7 @@ from .replies import (
     reply,
     topic_of,
 )
-from .state import Ctx
+from .state import Ctx, Pointed
 
 CONTRACTS_PER_PAGE = 30  # /contracts lines a reply holds: a big library is not a wall in a group
 
@@ -213,9 +214,13 @@ async def cmd_clause(update: Update, context: Ctx) -> None:
     scope = reachable_scope(context, topic_of(update), searcher, access)
     lapsed = lapsed_note(update, context, script)
 
-    async def answer(htmls: list[str]) -> None:  # a lapsed /use is said first, once
-        for n, html in enumerate(htmls):
-            await reply(msg, f"{lapsed}\n{html}" if lapsed and not n else html)
+    async def answer(htmls: list[str], quoted: Pointed | None = None) -> None:
+        """Reply, a lapsed /use said first, once; remembered for follow-ups when ``quoted``
+        is given (() when nothing it says is a clause to point at)."""
+        sent = [(await reply(msg, f"{lapsed}\n{html}" if lapsed and not n else html)).message_id
+                for n, html in enumerate(htmls)]
+        if quoted is not None:
+            chat_state(context).keep_quoted(topic_of(update), tuple(sent), quoted)
     try:
         hits = (await asyncio.to_thread(searcher.get_clause, number, chosen[0].key,
                                         collections=access.collections)
@@ -238,17 +243,26 @@ async def cmd_clause(update: Update, context: Ctx) -> None:
         missing = texts.say(texts.CLAUSE_MISSING, script, number=escape(number))
         if not chosen and scope is not None:  # say why: /use limits this chat or topic
             missing += "\n" + scope_note(update, infos, scope, script)
-        await answer([missing])
+        await answer([missing], ())  # 这条 is not an earlier clause
         return
     result = SearchResult(question=number, hits=tuple(hits))
-    quoted = render_answer(compose(result, script=script, child_chars=CLAUSE_CHILD_CHARS))
-    if len(quoted) > 1 and len(keys := {h.clause.contract for h in hits}) > 1:
-        quoted = _which_contract(infos, keys, number, script)  # not a wall of messages
-    elif len(quoted) > CLAUSE_MESSAGES and len(hits) > 1:  # a long chapter: its outline
+    htmls = render_answer(compose(result, script=script, child_chars=CLAUSE_CHILD_CHARS))
+    quoted = first_quoted(result, 0, len(hits), script=script, child_chars=CLAUSE_CHILD_CHARS)
+    if len(htmls) > 1 and len(keys := {h.clause.contract for h in hits}) > 1:
+        htmls, quoted = _which_contract(infos, keys, number, script), ()  # not a wall
+    elif len(htmls) > CLAUSE_MESSAGES and len(hits) > 1:  # a long chapter: its outline
         key = hits[0].clause.contract
         pick = next((str(n) for n, c in enumerate(infos, 1) if c.key == key), key)
-        quoted = chapter_outline(hits, script, messages=len(quoted), pick=pick)
-    await answer(quoted)
+        htmls, quoted = chapter_outline(hits, script, messages=len(htmls), pick=pick), ()
+    await answer(htmls, quoted)
+
+
+async def _quote(update: Update, context: Ctx, msg: Message, htmls: list[str],
+                 quoted: Pointed) -> None:
+    """Reply with ``htmls``, remembered as an answer that ``quoted`` those clauses: a
+    follow-up (这条是什么意思, or 什么意思 replied to it) points at them."""
+    sent = [(await reply(msg, html)).message_id for html in htmls]
+    chat_state(context).keep_quoted(topic_of(update), tuple(sent), quoted)
 
 
 def _which_contract(infos: list[ContractInfo], keys: set[str], number: str,
@@ -284,5 +298,5 @@ async def cmd_compare(update: Update, context: Ctx) -> None:
     if not comparison.rows:
         await reply(msg, texts.say(texts.NO_CONTRACTS, script))
         return
-    for html in render_comparison(comparison, script):
-        await reply(msg, html)
+    await _quote(update, context, msg, render_comparison(comparison, script),
+                 compared(comparison))

@@ -2,21 +2,33 @@
 sent as a reply to an answer. The clause the answer quoted (its first, when it quoted several)
 is quoted again whole, with its sub-clauses as /clause quotes it, under a line saying that the
 bot quotes and does not interpret; the library is never searched for the bare words. What an
-answer quoted is kept per chat (``ChatData``) and, for "right after", per forum topic."""
+answer quoted is kept per chat (``ChatData``) and, for "right after", per forum topic; /clause
+is an answer that quoted its clause, /compare one that quoted one clause per contract (a
+follow-up to it is asked which contract's, with the /clause command of each)."""
 
 from __future__ import annotations
 
 import asyncio
 import dataclasses
 import re
+from html import escape
 
-from index import Hit, QueryError, Script, Searcher, SearchResult, to_simplified
+from index import (
+    Comparison,
+    Hit,
+    QueryError,
+    Script,
+    Searcher,
+    SearchResult,
+    to_script,
+    to_simplified,
+)
 
 from . import texts
 from .compose import CLAUSE_CHILD_CHARS, compose
 from .quoting import quoted_under
-from .render import render_answer
-from .state import ChatData, Quoted
+from .render import pack, render_answer
+from .state import ChatData, Pointed, Quoted
 
 # Words that point at "the clause above" (Simplified: the question is converted first), the
 # longest first where one holds another.
@@ -33,6 +45,7 @@ _FILLERS = tuple(sorted((
     *_MEANING, "一下", "请问", "具体", "到底", "是", "的", "呢", "吗", "啊", "呀", "吧", "那",
     "再", "讲", "说", "指", "下"), key=len, reverse=True))
 _MARKS = re.compile(r"[\W_]+")  # punctuation and spaces
+MAX_CHOICES = 10  # contracts of a /compare a follow-up is offered; more: asked which clause
 
 
 def _strip(text: str, words: tuple[str, ...]) -> tuple[str, bool]:
@@ -60,45 +73,79 @@ def points_back(question: str, *, replying: bool) -> bool:
 
 
 def first_quoted(result: SearchResult, offset: int, size: int, *, script: Script,
-                 child_chars: int | None) -> Quoted | None:
+                 child_chars: int | None) -> Pointed:
     """The clause a page of ``result`` quotes first (as ``compose`` orders it: a hit quoted
-    under a heading of the page is not), None when the page quotes none (a refusal)."""
+    under a heading of the page is not), none when the page quotes none (a refusal)."""
     chosen = result.hits[offset:offset + size]
     if not (result.relevant and chosen):
-        return None
+        return ()
     covered = quoted_under(chosen, script, child_chars)
     shown = [h.clause for h in chosen if (h.clause.contract, h.clause.clause) not in covered]
     first = shown[0] if shown else chosen[0].clause
-    return Quoted(first.contract, first.clause, first.chapter, several=len(shown) > 1)
+    return (Quoted(first.contract, first.clause, first.chapter, several=len(shown) > 1),)
 
 
-def pointed_at(state: ChatData, topic: int | None, replied: int | None) -> Quoted | None:
+def compared(comparison: Comparison) -> Pointed:
+    """The clauses a /compare quoted, one per contract that has one (none past
+    ``MAX_CHOICES``: a follow-up is asked which clause, not offered a list of them all)."""
+    quoted = tuple(Quoted(r.hit.clause.contract, r.hit.clause.clause, r.hit.clause.chapter)
+                   for r in comparison.rows if r.hit is not None)
+    return quoted if len(quoted) <= MAX_CHOICES else ()
+
+
+def pointed_at(state: ChatData, topic: int | None, replied: int | None) -> Pointed:
     """What a follow-up points at: the clause of the answer it replies to (``replied``: the
     id of the bot's message it replies to), else of the last answer in ``topic``."""
     if replied is not None:
-        return state.quoted.get(replied)
-    return state.last_quoted.get(topic)
+        return state.quoted.get(replied, ())
+    return state.last_quoted.get(topic, ())
 
 
-async def quote_again(searcher: Searcher, quoted: Quoted | None, script: Script, *,
-                      collections: frozenset[str] | None) -> tuple[list[str], Quoted | None]:
-    """The reply to a follow-up, and what it quotes: ``quoted`` again whole (as /clause
-    quotes it) under the line that the bot quotes and does not interpret; when there is no
-    such clause (none answered here yet, or the chat no longer reads it), how to say which
-    clause is meant, quoting none."""
-    hits: list[Hit] = []
-    if quoted is not None:
-        try:
-            hits = await asyncio.to_thread(searcher.get_clause, quoted.clause, quoted.contract,
-                                           collections=collections)
-        except QueryError:  # the contract is gone, or out of this chat's reach now
-            hits = []
-    same = [h for h in hits if h.clause.clause == quoted.clause
-            and h.clause.chapter == quoted.chapter] if quoted is not None else []
-    if quoted is None or not (same or hits):
-        return [texts.say(texts.FOLLOW_UP_WHICH, script)], None
-    hit = (same or hits)[0]
+def _found(searcher: Searcher, quoted: Quoted, collections: frozenset[str] | None) -> Hit | None:
+    """The clause ``quoted`` in the index in use now, within ``collections``; None when it
+    is not there any more (its contract removed, out of reach, rebuilt without that number in
+    that chapter): never another clause of that number."""
+    try:
+        hits = searcher.get_clause(quoted.clause, quoted.contract, collections=collections)
+    except QueryError:  # the contract is gone, or out of this chat's reach now
+        return None
+    return next((h for h in hits if h.clause.clause == quoted.clause
+                 and h.clause.chapter == quoted.chapter), None)
+
+
+async def quote_again(searcher: Searcher, pointed: Pointed, script: Script, *,
+                      collections: frozenset[str] | None) -> tuple[list[str], Pointed]:
+    """The reply to a follow-up, and what it quotes: the clause ``pointed`` at again whole
+    (as /clause quotes it) under the line that the bot quotes and does not interpret; when
+    it points at one clause per contract (a /compare), which contract's, with the /clause
+    command of each; when there is no such clause (none answered here yet, or the chat no
+    longer reads it), how to say which clause is meant, quoting none."""
+    found = [(q, hit) for q in pointed
+             if (hit := await asyncio.to_thread(_found, searcher, q, collections)) is not None]
+    if not found:
+        return [texts.say(texts.FOLLOW_UP_WHICH, script)], ()
+    if len(found) > 1:
+        return await _which_of(searcher, found, script, collections), tuple(q for q, _ in found)
+    quoted, hit = found[0]
     result = SearchResult(question=hit.clause.clause, hits=(hit,))
     answer = compose(result, script=script, child_chars=CLAUSE_CHILD_CHARS)
     lead = texts.FOLLOW_UP_FIRST if quoted.several else texts.FOLLOW_UP
-    return render_answer(dataclasses.replace(answer, lead=texts.say(lead, script))), quoted
+    messages = render_answer(dataclasses.replace(answer, lead=texts.say(lead, script)))
+    return messages, (quoted._replace(several=False),)  # this reply quoted that one only
+
+
+async def _which_of(searcher: Searcher, found: list[tuple[Quoted, Hit]], script: Script,
+                    collections: frozenset[str] | None) -> list[str]:
+    """The reply to a follow-up to a /compare: which contract's clause it means, one line
+    per contract with the /clause command that quotes its clause (the contract numbered as
+    in /contracts, to copy)."""
+    infos = await asyncio.to_thread(searcher.contracts, collections=collections)
+    numbers = {c.key: n for n, c in enumerate(infos, 1)}
+    titles = {c.key: c.title for c in infos}
+    lines = [texts.say(texts.FOLLOW_UP_COMPARED, script, count=len(found))]
+    for quoted, _hit in found:
+        title, number = titles.get(quoted.contract, quoted.contract), quoted.clause
+        shown = escape(to_script(number, script))
+        lines.append(f"《{escape(to_script(title, script))}》 › {shown}："
+                     f"<code>/clause {escape(number)} {numbers.get(quoted.contract, '')}</code>")
+    return pack(lines, sep="\n")

@@ -1,6 +1,8 @@
 """What the bot remembers across restarts, in one JSON file beside the index (``chats.json``,
 no pickle): each chat's /use scopes (per forum topic), the messages that answered its recent
-questions, and each user's script. 更多 pages and 👍/👎 keys are not kept: they hold search
+questions, the clauses its newest answers quoted first (by message id and, the last one, by
+topic: contract keys and clause numbers, which a follow-up resolves against the index in use
+then), and each user's script. 更多 pages and 👍/👎 keys are not kept: they hold search
 results and questions, and after a restart their buttons say they have expired."""
 
 from __future__ import annotations
@@ -16,13 +18,29 @@ from telegram.ext import BasePersistence, PersistenceInput
 
 from index import Script, private_dir, write_atomic
 
-from .state import MAX_ANSWERS, BotState, ChatData, UserData
+from .state import MAX_ANSWERS, BotState, ChatData, Pointed, Quoted, UserData
 
 log = logging.getLogger(__name__)
 STATE_FILE = "chats.json"
 FORMAT = 1
 SAVE_EVERY = 30.0  # seconds between saves; a stop (SIGTERM) saves at once
 _SCRIPTS: tuple[Script, ...] = ("simplified", "traditional")
+KEPT_QUOTED = 50  # answer messages per chat whose clause a reply to them finds after a restart
+KEPT_TOPICS = 20  # topics per chat whose last answer's clause a bare follow-up finds then
+
+
+def _pointed_record(pointed: Pointed) -> list[list[Any]]:
+    return [[q.contract, q.clause, q.chapter, q.several] for q in pointed]
+
+
+def _pointed_from(record: Any) -> Pointed:
+    """The clauses of a record; none when it does not have the expected shape."""
+    if not isinstance(record, list) or not all(
+            isinstance(q, list) and len(q) == 4 and isinstance(q[0], str)
+            and isinstance(q[1], str) and (q[2] is None or isinstance(q[2], str))
+            and isinstance(q[3], bool) for q in record):
+        return ()
+    return tuple(Quoted(*q) for q in record)
 
 
 def chat_record(data: ChatData) -> dict[str, Any]:
@@ -32,6 +50,12 @@ def chat_record(data: ChatData) -> dict[str, Any]:
         record["scopes"] = {"" if t is None else str(t): key for t, key in data.scopes.items()}
     if data.answers:
         record["answers"] = [[q, list(ms)] for q, ms in data.answers.items()]
+    if data.quoted:
+        record["quoted"] = [[m, _pointed_record(p)]
+                            for m, p in list(data.quoted.items())[-KEPT_QUOTED:]]
+    if data.last_quoted:
+        record["last"] = [[t, _pointed_record(p)]
+                          for t, p in list(data.last_quoted.items())[-KEPT_TOPICS:]]
     return record
 
 
@@ -45,7 +69,24 @@ def chat_from(record: dict[str, Any]) -> ChatData:
         if (isinstance(item, list) and len(item) == 2 and isinstance(item[0], int)
                 and isinstance(item[1], list) and all(isinstance(m, int) for m in item[1])):
             data.keep_answer(item[0], tuple(item[1]))
+    for message, pointed in _pairs(record.get("quoted"), KEPT_QUOTED):
+        if message is not None:
+            data.quoted[message] = pointed
+    for topic, pointed in _pairs(record.get("last"), KEPT_TOPICS):
+        data.last_quoted[topic] = pointed
     return data
+
+
+def _pairs(items: Any, kept: int) -> list[tuple[int | None, Pointed]]:
+    """The newest ``kept`` of ``[id, clauses]`` pairs (a topic's id may be None) that have
+    the expected shape."""
+    pairs: list[tuple[int | None, Pointed]] = []
+    for item in list(items if isinstance(items, list) else [])[-kept:]:
+        if (isinstance(item, list) and len(item) == 2
+                and (item[0] is None or type(item[0]) is int)
+                and (pointed := _pointed_from(item[1]))):
+            pairs.append((item[0], pointed))
+    return pairs
 
 
 def user_record(data: UserData) -> dict[str, Any]:

@@ -55,6 +55,7 @@ class Builder(Protocol):
 MAX_VOTES = 50  # answers per chat whose 👍/👎 buttons still record a vote
 MAX_ANSWERS = 50  # questions per chat whose answer is edited when the question is
 MAX_QUOTED = 200  # answer messages per chat whose first clause a reply under them points at
+MAX_QUOTED_TOPICS = 50  # forum topics per chat whose last answer a bare follow-up points at
 
 
 @dataclass(eq=False)
@@ -138,6 +139,11 @@ class Quoted(NamedTuple):
     several: bool = False
 
 
+Pointed = tuple[Quoted, ...]
+"""What a follow-up to an answer points at: its clause, or one clause per contract (a
+/compare), or nothing (a refusal, a clause not found)."""
+
+
 class Voted(NamedTuple):
     """What a 👍/👎 under an answer records: the question and the clauses it cited."""
 
@@ -160,15 +166,16 @@ class ChatData:
     """One chat's state: the /use scope of the chat and of each forum topic, the 更多 pages
     not yet asked for, the answers that can still be voted on, by key, the messages that
     answered recent questions, by the question's message id, and the clause each recent
-    answer quoted first, by its messages and (the last one) by topic; not kept on disk."""
+    answer quoted first, by its messages and (the last one) by topic (the newest of those
+    two are kept on disk too: bot/persistence.py)."""
 
     scopes: dict[int | None, str] = field(default_factory=dict)  # topic id (None: the chat)
     pages: dict[str, MorePage] = field(default_factory=dict)
     taken: dict[str, None] = field(default_factory=dict)  # keys of pages already shown
     votes: dict[str, Voted] = field(default_factory=dict)
     answers: dict[int, tuple[int, ...]] = field(default_factory=dict)
-    quoted: dict[int, Quoted] = field(default_factory=dict)  # by the answer's message ids
-    last_quoted: dict[int | None, Quoted] = field(default_factory=dict)  # by topic
+    quoted: dict[int, Pointed] = field(default_factory=dict)  # by the answer's message ids
+    last_quoted: dict[int | None, Pointed] = field(default_factory=dict)  # by topic
     # the topics whose /use contract was found gone, until a reply there says so
     lapsed: set[int | None] = field(default_factory=set)
 
@@ -206,18 +213,21 @@ class ChatData:
                 return
 
     def keep_quoted(self, topic: int | None, messages: tuple[int, ...],
-                    quoted: Quoted | None) -> None:
-        """Remember what the answer sent as ``messages`` in ``topic`` quoted first; None (a
-        refusal) leaves the topic with no answer to point back at."""
-        if quoted is None:
-            self.last_quoted.pop(topic, None)
-            return
-        self.last_quoted[topic] = quoted
+                    quoted: Pointed) -> None:
+        """Remember what the answer sent as ``messages`` in ``topic`` quoted first (the
+        oldest answers and topics go first); nothing (a refusal, an edited question now
+        refused) leaves the topic and those messages with no clause to point back at."""
+        self.last_quoted.pop(topic, None)
+        if quoted:
+            self.last_quoted[topic] = quoted
         for message in messages:
             self.quoted.pop(message, None)
-            self.quoted[message] = quoted
+            if quoted:
+                self.quoted[message] = quoted
         while len(self.quoted) > MAX_QUOTED:
             self.quoted.pop(next(iter(self.quoted)))
+        while len(self.last_quoted) > MAX_QUOTED_TOPICS:
+            self.last_quoted.pop(next(iter(self.last_quoted)))
 
     def keep_vote(self, key: str, voted: Voted) -> None:
         """Remember what the answer with buttons keyed ``key`` cited (the oldest go first)."""
