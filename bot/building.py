@@ -289,6 +289,9 @@ def _build(sources: Sequence[Path] | None, index_dir: Path, settings: Settings, 
     report_failures(((s, f"note: {n}") for s, n in report.notes), name=report.name_of)
     report_failures(((s, "dropped from the index: no longer among the sources")
                      for s in report.dropped), name=report.name_of)
+    report_failures(((s, f"moved from collection {before} to {now} (chats given {before} no "
+                      f"longer read it, chats given {now} do)")
+                     for s, before, now in report.moved), name=report.name_of)
     if remembered and report.held_none:  # an emptied index, its sources as empty
         roots = ", ".join(map(str, remembered_sources(index_dir))) or "none"
         print(f"{prog}: nothing to rebuild: the index holds no contracts, and the sources it "
