@@ -114,7 +114,7 @@ def moved_contracts(placed: Iterable[Contract], live: Manifest | None,
                     ) -> tuple[tuple[str, str, str], ...]:
     """(source, collection before, collection now) of each of the contracts ``placed`` that the
     live index holds, under its key, in another collection: a file the operator moved on disk
-    from ``customer-a/`` to ``customer-b/`` (or a move --replace allowed). Chats given the old
+    from ``customer-a/`` to ``customer-b/``, or a move --replace allowed. Chats given the old
     collection no longer read it, chats given the new one do: the build says so."""
     before = {s.contract: s.collection for s in live.sources} if live else {}
     return tuple((c.source, before[c.key], c.collection) for c in placed

@@ -228,7 +228,8 @@ def _build_with(roots: Sequence[Path], index_dir: Path, encoder: Encoder, option
     failed_at = {str(Path(s).resolve()) for s, _ in (*plan.failed, *plan.lost)}
     dropped = tuple(s.source for s in dropped_sources({c.key for c, _ in rows.contracts}, guarded)
                     if s.source not in failed_at)
-    moved = moved_contracts((c for c, _ in rows.contracts), guarded)
+    # a move --replace allowed was asked for (its refusal named each): said only when unasked
+    moved = () if options.replace else moved_contracts((c for c, _ in rows.contracts), guarded)
     return BuildReport(
         index_dir=index_dir, generation=gen, contracts=len(rows.contracts),
         clauses=len(rows.rows), failed=plan.failed, parsed=parsed,
