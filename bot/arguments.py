@@ -20,8 +20,8 @@ from .exits import EXIT_USAGE
 from .settings import Settings, chosen_index
 
 REPLACE_HELP = ("allow a build that leaves the index empty, drops more than half of its "
-                "contracts or those of a folder it was built from, or changes its encoder "
-                "(default: refuse it)")
+                "contracts or those of a folder it was built from, moves contracts to another "
+                "collection, or changes its encoder (default: refuse it)")
 
 
 class UsageError(ContractbotError):

@@ -21,6 +21,7 @@ from index import (
     BuildReport,
     ClusterAddressError,
     ClusterError,
+    ContractbotError,
     IndexBusyError,
     IndexWriteError,
     MissingSourceError,
@@ -34,6 +35,7 @@ from index import (
     build_from_sources,
     check_rules_file,
     has_index,
+    index_status,
     live_generation,
     name_in,
     not_a_source,
@@ -188,14 +190,31 @@ def holds_uploads(sources_dir: Path) -> bool:
 def library_sources(index_dir: Path, sources_dir: Path) -> list[Path]:
     """What the bot rebuilds: every source the index remembers (a library built with
     ``index build``) and the upload folder once something was uploaded, so an upload never
-    drops the rest (and a folder with nothing uploaded is no "empty folder" failure)."""
+    drops the rest (and a folder with nothing uploaded is no "empty folder" failure, also
+    once its uploads were removed and the index holds none of them: it is read again when
+    it holds files)."""
     roots = list(remembered_sources(index_dir))
     # realpath, not Path.resolve: a root that became a link to itself raised RuntimeError here
     # (Python 3.11); the build names it as a loop
     here = {os.path.realpath(r) for r in roots}
-    if os.path.realpath(sources_dir) not in here and holds_uploads(sources_dir):
-        roots.append(sources_dir)
+    uploads = os.path.realpath(sources_dir)
+    if uploads not in here:
+        if holds_uploads(sources_dir):
+            roots.append(sources_dir)
+    elif len(roots) > 1 and not holds_uploads(sources_dir) and not _indexed_from(
+            index_dir, uploads):
+        roots = [r for r in roots if os.path.realpath(r) != uploads]
     return roots
+
+
+def _indexed_from(index_dir: Path, folder: str) -> bool:
+    """Whether the live index holds a contract from ``folder`` (a real path); True when that
+    cannot be told (a damaged index), for the build's rules to decide."""
+    try:
+        held = index_status(index_dir).sources
+    except (ContractbotError, OSError):
+        return True
+    return any(os.path.realpath(s.source).startswith(folder + os.sep) for s in held)
 
 
 def with_uploads(index_dir: Path, sources_dir: Path, *, prog: str) -> list[Path] | None:
@@ -207,6 +226,8 @@ def with_uploads(index_dir: Path, sources_dir: Path, *, prog: str) -> list[Path]
     library = library_sources(index_dir, sources_dir)
     if not remembered or len(library) == len(remembered):
         return None
+    if len(library) < len(remembered):  # an emptied upload folder it holds nothing of
+        return library
     if any(inside(sources_dir, root) for root in remembered if root.is_dir()):
         return None  # its files are read already, as part of a remembered folder
     print(f"{prog}: note: the upload folder {sources_dir} (CONTRACTBOT_SOURCES_DIR) is not "
@@ -289,6 +310,9 @@ def _build(sources: Sequence[Path] | None, index_dir: Path, settings: Settings, 
     report_failures(((s, f"note: {n}") for s, n in report.notes), name=report.name_of)
     report_failures(((s, "dropped from the index: no longer among the sources")
                      for s in report.dropped), name=report.name_of)
+    report_failures(((s, f"moved from collection {before} to {now} (chats given {before} no "
+                      f"longer read it, chats given {now} do)")
+                     for s, before, now in report.moved), name=report.name_of)
     if remembered and report.held_none:  # an emptied index, its sources as empty
         roots = ", ".join(map(str, remembered_sources(index_dir))) or "none"
         print(f"{prog}: nothing to rebuild: the index holds no contracts, and the sources it "

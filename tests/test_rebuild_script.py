@@ -36,8 +36,9 @@ def test_ctrl_c_is_exit_130_without_a_traceback(shared: Path, tmp_path: Path) ->
 
 def test_the_help_of_replace_names_every_refusal_it_allows(tmp_path: Path) -> None:
     """A build is refused (exit 5) when it would empty the index, drop most of it, drop a
-    folder it was built from, or change its encoder; --help says --replace allows each, as the
-    README does (it named only the first two)."""
+    folder it was built from, move contracts to another collection, or change its encoder;
+    --help says --replace allows each, as the README does (it named only the first two, then
+    all but the move)."""
     from cli_traps import CLI, run
 
     for cmd in ([*CLI, "index", "build"], [sys.executable, str(SCRIPT)]):
@@ -46,5 +47,6 @@ def test_the_help_of_replace_names_every_refusal_it_allows(tmp_path: Path) -> No
         text = " ".join(proc.stdout.split())
         found = re.search(r"--replace (allow .*?)\(default", text)
         assert found, text
-        for refusal in ("empty", "more than half", "a folder it was built from", "encoder"):
+        for refusal in ("empty", "more than half", "a folder it was built from",
+                        "another collection", "encoder"):
             assert refusal in found[1], (cmd, refusal, found[1])

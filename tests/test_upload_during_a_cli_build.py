@@ -105,3 +105,32 @@ def test_an_upload_folder_inside_the_library_is_read_as_part_of_it(
                                  CONTRACTBOT_INDEX_DIR=str(idx)).stdout)
     assert {s["contract"]: s["collection"] for s in status["sources"]} == {
         "cs-upgrade": "default", "cs-maintenance": "uploads"}
+
+
+def test_an_upload_folder_emptied_for_good_is_no_failure_of_every_later_build(
+        shared: Path, tmp_path: Path, cli_here: Cli) -> None:
+    """The index remembers the upload folder; its one contract is deleted. The next build is
+    refused (a folder found empty), --replace drops it; every build after that (the nightly
+    scripts/rebuild_index.py) ended in `uploads: empty folder: nothing to index`, exit 3, for
+    as long as nothing was uploaded. It reads the library alone, until the folder holds files."""
+    library, uploads, idx = tmp_path / "library", tmp_path / "uploads", tmp_path / "idx"
+    library.mkdir()
+    uploads.mkdir()
+    shutil.copy(shared / "contracts" / "cs-upgrade.txt", library)
+    (uploads / "purchase.txt").write_text(CONTRACT, encoding="utf-8")
+    settings = {"CONTRACTBOT_INDEX_DIR": str(idx), "CONTRACTBOT_SOURCES_DIR": str(uploads)}
+    build_from_sources([library, uploads], idx, FAST_ENCODER, progress=False)
+    (uploads / "purchase.txt").unlink()
+    (uploads / ".uploads").mkdir()  # a refused upload's staging folder: still nothing uploaded
+    assert cli_here("index", "build", **settings).returncode == 5  # disk not mounted?
+    replaced = cli_here("index", "build", "--replace", **settings)
+    assert replaced.returncode == 3 and "purchase.txt: dropped" in replaced.stderr
+    for _ in range(2):
+        again = cli_here("index", "build", **settings)
+        assert (again.returncode, again.stderr) == (0, ""), again.stderr
+    assert remembered_sources(idx) == (library.resolve(),)
+    (uploads / "purchase.txt").write_text(CONTRACT, encoding="utf-8")  # uploaded again
+    back = cli_here("index", "build", **settings)
+    assert back.returncode == 0 and "this build reads it too" in back.stderr
+    assert {s.contract for s in store.read_manifest(store.require_generation(idx)).sources} == {
+        "cs-upgrade", "purchase"}

@@ -14,8 +14,9 @@ mistyped path, an empty folder, one folder of a two-folder library) never costs 
 - A build that would put a file the index holds in another collection than it is in (the
   same file read from other roots: ``lib/customer-a`` given where ``lib`` was) stops
   (WouldMoveError) unless ``replace``: chats given its collection would lose it, and chats
-  given the new one (``default``) would read it. A file moved on disk to another folder is
-  another source: the old one is dropped, the new one indexed where it now lies.
+  given the new one (``default``) would read it. A file moved on disk to another collection's
+  folder is followed: indexed where it now lies, under its key, and the build names the move
+  (moved_contracts).
 """
 
 from __future__ import annotations
@@ -32,6 +33,7 @@ from ..errors import (
     WouldDropError,
     WouldMoveError,
 )
+from ..models import Contract
 from ..store import (
     Manifest,
     SourceEntry,
@@ -106,6 +108,17 @@ def _under(path: Path, root: Path) -> bool:
 def dropped_sources(kept: Collection[str], live: Manifest | None) -> tuple[SourceEntry, ...]:
     """The live index's contracts a build keeping the contract keys ``kept`` would drop."""
     return tuple(s for s in live.sources if s.contract not in kept) if live else ()
+
+
+def moved_contracts(placed: Iterable[Contract], live: Manifest | None,
+                    ) -> tuple[tuple[str, str, str], ...]:
+    """(source, collection before, collection now) of each of the contracts ``placed`` that the
+    live index holds, under its key, in another collection: a file the operator moved on disk
+    from ``customer-a/`` to ``customer-b/``, or a move --replace allowed. Chats given the old
+    collection no longer read it, chats given the new one do: the build says so."""
+    before = {s.contract: s.collection for s in live.sources} if live else {}
+    return tuple((c.source, before[c.key], c.collection) for c in placed
+                 if c.key in before and before[c.key] != c.collection)
 
 
 def held_empty(folders: Sequence[Path], live: Manifest | None) -> tuple[tuple[str, str], ...]:

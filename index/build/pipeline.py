@@ -47,6 +47,7 @@ from .guard import (
     held_empty,
     live_manifest,
     move_refusal,
+    moved_contracts,
     resolve_roots,
     root_names,
 )
@@ -227,17 +228,20 @@ def _build_with(roots: Sequence[Path], index_dir: Path, encoder: Encoder, option
     failed_at = {str(Path(s).resolve()) for s, _ in (*plan.failed, *plan.lost)}
     dropped = tuple(s.source for s in dropped_sources({c.key for c, _ in rows.contracts}, guarded)
                     if s.source not in failed_at)
+    # a move --replace allowed was asked for (its refusal named each): said only when unasked
+    moved = () if options.replace else moved_contracts((c for c, _ in rows.contracts), guarded)
     return BuildReport(
         index_dir=index_dir, generation=gen, contracts=len(rows.contracts),
         clauses=len(rows.rows), failed=plan.failed, parsed=parsed,
         reused=len(plan.items) - parsed, embedded=embedded, cached=cached, sources=len(files),
-        notes=tuple(plan.notes), dropped=dropped, repaired=damaged, kept=plan.kept,
+        notes=tuple(plan.notes), dropped=dropped, moved=moved, repaired=damaged,
+        kept=plan.kept,
         lost=plan.lost,
         flat_roots=flat_roots([item.path for item in plan.items], roots,
                               {s.source for s in guarded.sources
                                if s.collection == DEFAULT_COLLECTION} if guarded else ()),
         names=_names(plan.failed, (*plan.kept, *plan.lost), plan.notes, files, recorded,
-                     dropped=dropped),
+                     dropped=(*dropped, *(source for source, _, _ in moved))),
     )
 
 

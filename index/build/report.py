@@ -29,6 +29,8 @@ class BuildReport:
     sources: int = 0
     notes: tuple[tuple[str, str], ...] = ()  # (source, note): indexed, but changed (split)
     dropped: tuple[str, ...] = ()  # sources of contracts the index held and no longer does
+    # (source, collection before, collection now): contracts the index held in another collection
+    moved: tuple[tuple[str, str, str], ...] = ()
     repaired: str = ""  # why the live generation could not be read (all was read again)
     kept: tuple[tuple[str, str], ...] = ()  # (failed source, what of it the index kept)
     # (source indexed before, why it is dropped though it is there): a contract of a failed
@@ -45,9 +47,9 @@ class BuildReport:
     held_none: bool = False
 
     def name_of(self, source: str) -> str:
-        """How ``source`` (of ``failed``, ``kept``, ``lost``, ``notes`` or ``dropped``) is named in
-        a message: its file name, or its path from its source root when another source of the
-        build has that file name."""
+        """How ``source`` (of ``failed``, ``kept``, ``lost``, ``notes``, ``dropped`` or ``moved``)
+        is named in a message: its file name, or its path from its source root when another
+        source of the build has that file name."""
         return name_in(self.names, source)
 
     @property
@@ -71,6 +73,8 @@ class BuildReport:
                     f"{left}")
         gone = len(self.dropped) + len(self.lost)
         dropped = f"{gone} dropped; " if gone else ""
+        if self.moved:
+            dropped += f"{len(self.moved)} moved to another collection; "
         repaired = (f" (it replaces an index that could not be read: {self.repaired})"
                     if self.repaired else "")
         return (
