@@ -71,7 +71,7 @@ def timed(args: list[str], env: dict[str, str], timeout: float) -> tuple[float, 
     """Seconds, peak RSS (MB) of the process with every process it starts (sampled from /proc)
     and exit status of a command (status -1 on timeout). It runs outside the checkout, so that
     ``python -c`` imports the code of PYTHONPATH, not of the working directory."""
-    from bench import sample_tree
+    from bench_process import sample_tree
 
     box: list[int] = []
     with sample_tree(box) as peak:
