@@ -9,26 +9,22 @@ from __future__ import annotations
 
 import asyncio
 import json
-from collections.abc import AsyncIterator
-from contextlib import asynccontextmanager
+from contextlib import AbstractAsyncContextManager
 from pathlib import Path
 from typing import Any
 
 from bot_helpers import message
-from botapi_server import BOT_USERNAME, FakeBotApi, running
-from index_corpus import FAST_ENCODER, write_corpus
+from botapi_server import BOT_USERNAME, FakeBotApi
+from index_corpus import write_corpus
 from team_bot import build
 from test_bot_e2e import FORUM, PRIVATE
 from test_bot_follow_ups import HOUSE, ITEM, QUOTES, said, text_of
+from test_bot_restart import bot_session
 from test_bot_topics import in_topic
 
 from bot import texts
-from bot.app import build_application
 from bot.persistence import KEPT_QUOTED, KEPT_TOPICS, STATE_FILE, chat_from, chat_record
-from bot.settings import Settings
 from bot.state import ChatData, Quoted
-from index import has_index
-from index.search import Searcher
 
 SIX = "六 租赁期间的其它约定事项"
 MENTION = [{"type": "mention", "offset": 0, "length": len(BOT_USERNAME) + 1}]
@@ -40,20 +36,9 @@ REBUILT = {**HOUSE, "clauses": [
 ]}
 
 
-@asynccontextmanager
-async def session(api: FakeBotApi, tmp_path: Path) -> AsyncIterator[None]:
+def session(api: FakeBotApi, tmp_path: Path) -> AbstractAsyncContextManager[None]:
     """One run of the bot over the index in ``tmp_path`` (built from HOUSE on the first)."""
-    src, idx = tmp_path / "src", tmp_path / "index"
-    if not has_index(idx):
-        write_corpus(src, HOUSE)
-        await asyncio.to_thread(build, [src], idx)
-    settings = Settings(index_dir=idx, sources_dir=src, telegram_token="123456:TEST-token",
-                        telegram_base_url=api.base_url,
-                        telegram_base_file_url=api.base_file_url,
-                        allowed_chats=frozenset({PRIVATE, FORUM}), embed_model=FAST_ENCODER)
-    searcher = await asyncio.to_thread(Searcher.open, idx, FAST_ENCODER)
-    async with running(build_application(settings, searcher=searcher, build=build), api=api):
-        yield
+    return bot_session(api, tmp_path, HOUSE)
 
 
 def mentioned(text: str, number: int, topic: int) -> dict[str, Any]:

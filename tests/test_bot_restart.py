@@ -31,11 +31,12 @@ from index.search import Searcher
 
 
 @asynccontextmanager
-async def bot_session(api: FakeBotApi, tmp_path: Path) -> AsyncIterator[None]:
-    """One run of the bot over the index in ``tmp_path`` (built on the first run)."""
+async def bot_session(api: FakeBotApi, tmp_path: Path, *contracts: dict) -> AsyncIterator[None]:
+    """One run of the bot over the index in ``tmp_path``, built on the first run from
+    ``contracts`` (UPGRADE and MAINT by default)."""
     src, idx = tmp_path / "src", tmp_path / "index"
     if not has_index(idx):
-        write_corpus(src, UPGRADE, MAINT)
+        write_corpus(src, *(contracts or (UPGRADE, MAINT)))
         await asyncio.to_thread(build, [src], idx)
     settings = Settings(index_dir=idx, sources_dir=src, telegram_token="123456:TEST-token",
                         telegram_base_url=api.base_url,
