@@ -1,6 +1,6 @@
 """A build stopped part-way by Ctrl-C or SIGTERM, as the command line and cron run it: one line
 says what it left on disk (the live index as it was, unless it had just switched; the vectors
-embedded so far, kept in the index's cache). How SIGTERM unwinds it: ``sigterm.py``."""
+embedded and not yet indexed, kept in the index's cache). How SIGTERM unwinds it: ``sigterm.py``."""
 
 from __future__ import annotations
 
@@ -22,6 +22,7 @@ def interrupted(index_dir: Path, before: str | None, *, terminated: bool) -> str
                 f"{now}); `contractbot index status` describes it")
     left = "the index is unchanged" if before is not None else "nothing was built"
     if kept:
-        left += (f"; the vectors of the {kept} texts embedded so far are kept for the next "
-                 "build")
+        # the cache's count: this build's and any earlier stopped build's, so not "so far"
+        left += (f"; the vectors of {kept} {'text' if kept == 1 else 'texts'} embedded but "
+                 "not yet indexed are kept for the next build")
     return f"the build was {how}: {left}"

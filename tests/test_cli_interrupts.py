@@ -1,7 +1,7 @@
 """`contractbot index build` stopped part-way, as an operator meets it: Ctrl-C (exit 130) and
 SIGTERM (`kill`, `timeout`, a service manager: 143) printed nothing, only the exit status. One
 line now says the build was stopped and what it left on disk (the index as it was, the vectors
-embedded so far kept for the next build), never a traceback; nothing of the generation it was
+embedded but not yet indexed kept for the next build), never a traceback; nothing of the generation it was
 writing is left behind."""
 
 from __future__ import annotations
@@ -20,7 +20,7 @@ from cli_traps import CLI, env, file_hashes, snapshot
 from bot.interrupts import interrupted
 from index import store
 
-KEPT = "; the vectors of the {} texts embedded so far are kept for the next build"
+KEPT = "; the vectors of {} texts embedded but not yet indexed are kept for the next build"
 
 
 def _cached(index_dir: Path) -> int:
@@ -171,3 +171,17 @@ def test_ctrl_c_while_a_build_loads_says_it_did_not_start(lib: Path, idx: Path, 
     assert proc.stderr == (f"{prog}: the build was interrupted before it started: the index "
                            "is untouched\n")
     assert file_hashes(idx) == hashes and snapshot(idx) == before
+
+
+def test_the_kept_vectors_are_counted_as_the_cache_holds_them(tmp_path: Path) -> None:
+    """The count is the cache's (an earlier stopped build's vectors among them), so it is not
+    said as "embedded so far"; one text is "1 text"."""
+    folder = tmp_path / "index" / "cache" / "embed" / "e5-small"
+    folder.mkdir(parents=True)
+    (folder / "a.json").write_text(json.dumps({"texts": ["k1"]}), "utf-8")
+    assert interrupted(tmp_path / "index", None, terminated=False) == (
+        "the build was interrupted: nothing was built; the vectors of 1 text embedded but not "
+        "yet indexed are kept for the next build")
+    (folder / "b.json").write_text(json.dumps({"texts": ["k2", "k3"]}), "utf-8")
+    assert interrupted(tmp_path / "index", None, terminated=False).endswith(
+        "; the vectors of 3 texts embedded but not yet indexed are kept for the next build")
