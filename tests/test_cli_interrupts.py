@@ -1,8 +1,8 @@
 """`contractbot index build` stopped part-way, as an operator meets it: Ctrl-C (exit 130) and
 SIGTERM (`kill`, `timeout`, a service manager: 143) printed nothing, only the exit status. One
 line now says the build was stopped and what it left on disk (the index as it was, the vectors
-embedded but not yet indexed kept for the next build), never a traceback; nothing of the generation it was
-writing is left behind."""
+embedded but not yet indexed kept for the next build), never a traceback; nothing of the
+generation it was writing is left behind."""
 
 from __future__ import annotations
 
