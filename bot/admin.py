@@ -5,9 +5,13 @@ admin's words."""
 from __future__ import annotations
 
 import asyncio
+import contextlib
 from collections.abc import Sequence
 from html import escape
 from pathlib import Path
+
+from telegram import Message, Update
+from telegram.error import BadRequest
 
 from index import (
     BuildReport,
@@ -22,9 +26,10 @@ from index import (
 )
 
 from . import texts
+from .access import is_admin
 from .building import library_sources
-from .replies import hide_paths
-from .state import BotState
+from .replies import asker_script, hide_paths, is_private, sender_id
+from .state import BotState, Ctx
 
 
 class NothingToBuildError(ContractbotError):
@@ -90,3 +95,20 @@ def build_error_text(err: ContractbotError, *, script: Script = "simplified") ->
     if isinstance(err, IndexWriteError):
         return texts.say(texts.REBUILD_CANNOT_WRITE, script)
     return texts.say(texts.REBUILD_FAILED, script)  # the server's trouble, in English: logged
+
+
+async def admin_button(update: Update, context: Ctx,
+                       prefix: str) -> tuple[Message, Script, str, str] | None:
+    """A tap on one of an admin's buttons (an upload's, /remove's): answered, its buttons
+    taken off (a button works once), and its (message, script, action, token) after
+    ``prefix``; None for anyone but an admin in private, or a button without its message."""
+    query = update.callback_query
+    if query is None or not isinstance(query.message, Message):
+        return None
+    await query.answer()
+    if not is_private(update) or not is_admin(context.bot_data.settings, sender_id(update)):
+        return None
+    action, _, token = (query.data or "").removeprefix(prefix).partition(":")
+    with contextlib.suppress(BadRequest):  # the buttons may be gone already
+        await query.edit_message_reply_markup(None)
+    return query.message, asker_script(update, context), action, token

@@ -11,16 +11,14 @@ from html import escape
 from pathlib import Path
 
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Message, Update
-from telegram.error import BadRequest
 
 from index import BuildReport, ContractbotError, Script, collection_of, to_script
 
 from . import texts
-from .access import is_admin
-from .admin import build_error_text, rebuild
+from .admin import admin_button, build_error_text, rebuild
 from .placements import GATHER_WAIT, Placement
 from .reasons import reason_words
-from .replies import asker_script, hide_paths, is_private, reply, sender_id
+from .replies import hide_paths, reply
 from .state import BotState, Ctx
 from .uploads import (
     Replacement,
@@ -37,29 +35,22 @@ log = logging.getLogger(__name__)
 
 async def on_upload_button(update: Update, context: Ctx) -> None:
     """The buttons of an upload: replace (yes), keep the original (no), undo a replacement."""
-    query = update.callback_query
-    if query is None or not isinstance(query.message, Message):
+    if (tapped := await admin_button(update, context, "upload:")) is None:
         return
-    await query.answer()
+    message, script, action, token = tapped
     state = context.bot_data
-    if not is_private(update) or not is_admin(state.settings, sender_id(update)):
-        return
-    script = asker_script(update, context)
-    action, _, token = (query.data or "").partition(":")[2].partition(":")
-    with contextlib.suppress(BadRequest):  # the buttons may be gone already
-        await query.edit_message_reply_markup(None)
     if action == "undo":
-        await undo_upload(query.message, state, token, script=script)
+        await undo_upload(message, state, token, script=script)
         return
     upload = state.uploads.answer(token)
     if upload is None:
-        await reply(query.message, texts.say(texts.UPLOAD_EXPIRED, script))
+        await reply(message, texts.say(texts.UPLOAD_EXPIRED, script))
     elif action == "yes":
-        await put_in_place(query.message, state, upload.staged, upload.target, script=script,
+        await put_in_place(message, state, upload.staged, upload.target, script=script,
                            confirmed=True)
     else:
         await asyncio.to_thread(discard, upload.staged)
-        await reply(query.message,
+        await reply(message,
                     texts.say(texts.UPLOAD_KEPT, script, name=escape(upload.target.name)))
 
 

@@ -9,7 +9,6 @@ the upload folder) is never removed from Telegram: the reply says the operator m
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import datetime as _dt
 import os
 import secrets
@@ -17,8 +16,7 @@ from dataclasses import dataclass
 from html import escape
 from pathlib import Path
 
-from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Message, Update
-from telegram.error import BadRequest
+from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
 
 from index import (
     ContractbotError,
@@ -31,7 +29,7 @@ from index import (
 
 from . import texts
 from .access import is_admin
-from .admin import build_error_text, rebuild
+from .admin import admin_button, build_error_text, rebuild
 from .browsing import not_one
 from .naming import pick_contracts, written_names
 from .replies import asker_script, guard, is_private, reply, sender_id
@@ -126,26 +124,19 @@ async def cmd_remove(update: Update, context: Ctx) -> None:
 
 async def on_remove_button(update: Update, context: Ctx) -> None:
     """删除 (remove and rebuild) or 取消 under a /remove question; once."""
-    query = update.callback_query
-    if query is None or not isinstance(query.message, Message):
+    if (tapped := await admin_button(update, context, PREFIX)) is None:
         return
-    await query.answer()
+    message, script, action, token = tapped
     state = context.bot_data
-    if not is_private(update) or not is_admin(state.settings, sender_id(update)):
-        return
-    script = asker_script(update, context)
-    action, _, token = (query.data or "").removeprefix(PREFIX).partition(":")
-    with contextlib.suppress(BadRequest):  # the buttons may be gone already
-        await query.edit_message_reply_markup(None)
     removal = state.removals.pop(token, None)
     if removal is None:
-        await reply(query.message, texts.say(texts.UPLOAD_EXPIRED, script))
+        await reply(message, texts.say(texts.UPLOAD_EXPIRED, script))
         return
     name = escape(removal.path.name)
     if action != "yes":
-        await reply(query.message, texts.say(texts.REMOVE_CANCELLED, script, name=name))
+        await reply(message, texts.say(texts.REMOVE_CANCELLED, script, name=name))
         return
-    await reply(query.message, await _remove(state, removal, script))
+    await reply(message, await _remove(state, removal, script))
 
 
 async def _rebuild_without(state: BotState, removal: Removal) -> int:
