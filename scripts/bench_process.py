@@ -1,6 +1,10 @@
+#!/usr/bin/env python3
 """How the benchmarks measure a command: wall and CPU seconds of it and every process it
 started (a build's fork server and workers: this process becomes their subreaper), and the peak
-resident memory of its process tree, sampled from /proc."""
+resident memory of its process tree, sampled from /proc.
+
+    scripts/bench_process.py COMMAND [ARG...]    # e.g. contractbot index build DIR
+"""
 
 from __future__ import annotations
 
@@ -8,6 +12,7 @@ import contextlib
 import os
 import re
 import subprocess
+import sys
 import threading
 import time
 from collections.abc import Iterator
@@ -115,3 +120,12 @@ def timed_run(args: list[str], env: dict[str, str]) -> dict[str, Any]:
         raise RuntimeError(f"{args[:4]} failed ({proc.returncode}): {err[-2000:]}")
     return {"s": seconds, "cpu": _cpu_children() - cpu, "rss": int(rss[-1]) // 1024 if rss else 0,
             "tree_rss": tree[0], "out": out, "err": err}
+
+
+if __name__ == "__main__":
+    if len(sys.argv) < 2:
+        sys.exit("usage: bench_process.py COMMAND [ARG...]")
+    subreaper()
+    run = timed_run(sys.argv[1:], dict(os.environ))
+    print(f"{run['s']:.2f} s, {run['cpu']:.2f} s CPU with its children, peak RSS "
+          f"{run['rss']} MB ({run['tree_rss']} MB with its children)")
