@@ -343,3 +343,21 @@ def test_a_question_in_taiwan_words_also_searches_the_mainland_words(tmp_path) -
     assert top(searcher, "軟體試用期有幾天") == ["soft#4"]
     assert top(searcher, "資料會定期備份嗎") == ["soft#2"]
     assert parse_query("软件试用期", thesaurus=searcher.thesaurus).expansion == ()
+
+
+def test_taiwan_words_opencc_does_not_map_meet_the_contract_words(tmp_path) -> None:
+    """保固, 特休 and 資遣費 are Taiwan words a mainland contract never writes (质量保证 /
+    保修期, 带薪年休假, 经济补偿) and OpenCC leaves as they are: the thesaurus maps them."""
+    work = {"key": "work", "title": "服务合同", "parties": {}, "clauses": [
+        ["1", None, None, "乙方应按时完成系统升级并交付。"],
+        ["2", None, None, "系统验收合格后的保修期为十二个月。"],
+        ["3", None, None, "员工每年享有带薪年休假五天。"],
+        ["4", None, None, "解除劳动合同的，甲方应依法支付经济补偿。"],
+        ["5", None, None, "乙方应每月对系统进行一次巡检。"],
+    ]}
+    searcher = Searcher.open(build_tiny_index(tmp_path, work), FAST_ENCODER)
+    asked = parse_query("系統保固多久", thesaurus=searcher.thesaurus)
+    assert "保修期" in asked.expansion
+    assert top(searcher, "系統保固多久") == ["work#2"]
+    assert top(searcher, "特休有幾天") == ["work#3"]
+    assert top(searcher, "資遣費怎麼算") == ["work#4"]
