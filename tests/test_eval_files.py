@@ -23,7 +23,7 @@ EVAL = Path(__file__).resolve().parent.parent / "eval"
 OFFTOPIC_FILES = (  # questions no clause answers: no gold
     "offtopic.jsonl", "fresh-offtopic.jsonl", "offtopic2.jsonl", "fresh2-offtopic.jsonl",
     "fresh3-offtopic.jsonl", "fresh4-offtopic.jsonl", "taiwan2-offtopic.jsonl",
-    "cantonese2-offtopic.jsonl",
+    "cantonese2-offtopic.jsonl", "cantonese3-offtopic.jsonl",
 )
 EVAL_FILES = sorted(p for p in EVAL.glob("*.jsonl") if p.name not in OFFTOPIC_FILES)
 
@@ -90,7 +90,8 @@ def test_fresh_questions_name_real_contracts_and_clauses(name: str, size: int, h
 
 FRESH_OFFTOPIC_FILES = (("fresh-offtopic.jsonl", 20, 6), ("fresh2-offtopic.jsonl", 25, 8),
                         ("fresh3-offtopic.jsonl", 26, 8), ("fresh4-offtopic.jsonl", 26, 8),
-                        ("taiwan2-offtopic.jsonl", 12, 4), ("cantonese2-offtopic.jsonl", 12, 4))
+                        ("taiwan2-offtopic.jsonl", 12, 4), ("cantonese2-offtopic.jsonl", 12, 4),
+                        ("cantonese3-offtopic.jsonl", 12, 4))
 
 
 @pytest.mark.parametrize("name,size,named_min", FRESH_OFFTOPIC_FILES,
@@ -99,7 +100,7 @@ def test_fresh_offtopic_questions_have_no_gold_and_name_real_contracts(name: str
                                                                        named_min: int) -> None:
     """eval/fresh-offtopic.jsonl (20 questions, 6 asked of one named contract) and
     eval/fresh2-offtopic.jsonl (25, 8 named), fresh3-offtopic.jsonl and fresh4-offtopic.jsonl
-    (26, 8 named each), taiwan2-offtopic.jsonl and cantonese2-offtopic.jsonl (12, 4 named
+    (26, 8 named each), taiwan2-, cantonese2- and cantonese3-offtopic.jsonl (12, 4 named
     each): questions no clause answers."""
     keys = {p.stem for p in ALL}
     rows = _rows(name)
