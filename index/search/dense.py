@@ -23,6 +23,29 @@ _SUBSET_CACHE = 8  # clause subsets (collection sets) whose vectors are kept at 
 
 Rows = tuple[np.ndarray, np.ndarray]  # clause positions and their stored vectors
 
+_BLAS: list[Any] = []  # threadpoolctl's controller of the BLAS libraries, made once
+_BLAS_LOCK = threading.Lock()
+
+
+def _blas() -> Any:
+    """threadpoolctl's controller, made on first use (it looks the libraries up: ~1 ms)."""
+    if not _BLAS:
+        with _BLAS_LOCK:
+            if not _BLAS:
+                from threadpoolctl import ThreadpoolController
+
+                _BLAS.append(ThreadpoolController())
+    return _BLAS[0]
+
+
+def cosines(matrix: np.ndarray, query: np.ndarray) -> np.ndarray:
+    """``matrix @ query`` on one BLAS thread. With two, OpenBLAS's thread wake-ups cost more
+    than the product whenever the other core is busy (the encoder, another question, a
+    build): 1,700 clauses took 0.4 ms on one thread against 0.8-2.8 ms on two, 30,000 clauses
+    6-7 ms against 15-17 ms (docs/performance.md)."""
+    with _blas().limit(limits=1, user_api="blas"):
+        return np.asarray(matrix @ query)
+
 
 class _Recent:
     """The vectors of a few clause sets read from an approximate index, the oldest dropped
@@ -84,19 +107,19 @@ class DenseVectors:
         n = len(self._ids)
         out = np.full(n, -1.0, dtype=np.float32)
         if self._matrix is not None and self._matrix_pos is not None:
-            out[self._matrix_pos] = self._matrix @ query
+            out[self._matrix_pos] = cosines(self._matrix, query)
             return out
         if n == 0:
             return out
         if scope:  # some contracts: exact over their clauses, whatever the index
             for contract in sorted(scope):
                 pos, matrix = self._contract_vectors(contract)
-                out[pos] = matrix @ query
+                out[pos] = cosines(matrix, query)
             return out
         if subset is not None and len(subset[1]) <= SUBSET_EXACT:
             pos, matrix = self._subset_vectors(*subset)
             if len(pos):
-                out[pos] = matrix @ query
+                out[pos] = cosines(matrix, query)
             return out
         sims, ids = self.nearest(query[None, :])
         found = ids[0] >= 0
