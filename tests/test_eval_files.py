@@ -24,7 +24,7 @@ OFFTOPIC_FILES = (  # questions no clause answers: no gold
     "offtopic.jsonl", "fresh-offtopic.jsonl", "offtopic2.jsonl", "fresh2-offtopic.jsonl",
     "fresh3-offtopic.jsonl", "fresh4-offtopic.jsonl", "taiwan2-offtopic.jsonl",
     "cantonese2-offtopic.jsonl", "cantonese3-offtopic.jsonl",
-    "fresh5-offtopic.jsonl",
+    "fresh5-offtopic.jsonl", "typos-offtopic.jsonl",
 )
 EVAL_FILES = sorted(p for p in EVAL.glob("*.jsonl") if p.name not in OFFTOPIC_FILES)
 
@@ -93,7 +93,8 @@ def test_fresh_questions_name_real_contracts_and_clauses(name: str, size: int, h
 FRESH_OFFTOPIC_FILES = (("fresh-offtopic.jsonl", 20, 6), ("fresh2-offtopic.jsonl", 25, 8),
                         ("fresh3-offtopic.jsonl", 26, 8), ("fresh4-offtopic.jsonl", 26, 8),
                         ("taiwan2-offtopic.jsonl", 12, 4), ("cantonese2-offtopic.jsonl", 12, 4),
-                        ("cantonese3-offtopic.jsonl", 12, 4), ("fresh5-offtopic.jsonl", 26, 8))
+                        ("cantonese3-offtopic.jsonl", 12, 4), ("fresh5-offtopic.jsonl", 26, 8),
+                        ("typos-offtopic.jsonl", 12, 4))
 
 
 @pytest.mark.parametrize("name,size,named_min", FRESH_OFFTOPIC_FILES,
@@ -102,8 +103,8 @@ def test_fresh_offtopic_questions_have_no_gold_and_name_real_contracts(name: str
                                                                        named_min: int) -> None:
     """eval/fresh-offtopic.jsonl (20 questions, 6 asked of one named contract) and
     eval/fresh2-offtopic.jsonl (25, 8 named), fresh3-, fresh4- and fresh5-offtopic.jsonl
-    (26, 8 named each), taiwan2-, cantonese2- and cantonese3-offtopic.jsonl (12, 4 named
-    each): questions no clause answers."""
+    (26, 8 named each), taiwan2-, cantonese2-, cantonese3- and typos-offtopic.jsonl (12, 4
+    named each): questions no clause answers."""
     keys = {p.stem for p in ALL}
     rows = _rows(name)
     assert len(rows) >= size and all(r["gold"] == [] for r in rows)
