@@ -100,6 +100,9 @@ FOLLOW_UP_WHICH = "请说明是哪一条，例如：第七条是什么意思，�
 # a follow-up to a /compare, which quoted one clause per contract: the /clause of each follows
 FOLLOW_UP_COMPARED = ("我只引用合同原文，不作解释。刚才的比较引用了 {count} 份合同的条款，"
                       "请说明是哪一份的，可复制下面的命令查看全文：")
+# … to a /clause that quoted its number in several contracts
+FOLLOW_UP_SHOWN = ("我只引用合同原文，不作解释。刚才的回复引用了 {count} 份合同的条款，"
+                   "请说明是哪一份的，可复制下面的命令查看全文：")
 # a photo a member who is not an admin sends in private (only admins' photos are read, as
 # contracts); with a caption, the caption is answered as a question after it
 PHOTO_NOT_READ = ("我看不到图片里的内容，只能回答文字问题。请直接用文字提问，例如："
