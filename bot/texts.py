@@ -49,7 +49,7 @@ UNCITED_ALONE = "没有找到{numbers}。"  # … and no other clause is relevan
 ASK_IN_CHINESE = "合同是中文的，请用中文提问，例如：乙方响应时间是多少"
 MORE_CHILDREN = "……另有 {count} 条子条款未显示，可用 /clause {number} {key} 查看。"
 ALSO_IN = "相同条款也见于：{names}"  # the other files holding the quoted clause word for word
-ALSO_MANY = "{names} 等 {count} 份"  # … when more of them than are named
+MORE_NAMES = "{names} 等 {count} 份"  # a list of names cut short (bot/shortlists.py)
 # What a comparison says besides its excerpts (bot/comparing.py, for the bot and the CLI).
 COMPARE_HEAD = "「{question}」在各合同中的约定："
 NOT_AGREED = "未约定"
