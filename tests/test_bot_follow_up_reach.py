@@ -10,7 +10,7 @@ from pathlib import Path
 
 from bot_helpers import message
 from index_corpus import LEASE, MAINT
-from team_bot import ADMIN, access_file, ask, team_bot
+from team_bot import ADMIN, access_file, answer_with_buttons, ask, press, team_bot
 from test_bot_e2e import FORUM
 from test_bot_follow_ups import QUOTES, said, text_of
 from test_bot_teams import GROUP_A, LAYOUT, SUPPLY
@@ -68,3 +68,20 @@ async def test_a_follow_up_never_quotes_a_contract_the_chat_may_no_longer_read(
     assert bare.startswith(texts.SCOPE_LAPSED + "\n"), bare
     assert "房屋租赁" not in bare and "lease" not in bare and "逾期交付" in bare, bare
     assert under == texts.FOLLOW_UP_WHICH, under
+
+
+async def test_a_follow_up_after_remove_took_the_use_contract_says_so_once(
+        tmp_path: Path) -> None:
+    """The admin's chat limited by /use to an uploaded lease, asked about it, then removed it
+    with /remove: 这条 is asked which clause, the lapsed /use said first, the lease's clause
+    never quoted again."""
+    async with team_bot(tmp_path, {"": [MAINT, LEASE]},
+                        allowed_chats=frozenset({ADMIN})) as (api, _):
+        await ask(api, ADMIN, "/use lease")
+        assert DEPOSIT in await ask(api, ADMIN, "押金是多少", message_id=2)
+        before = len(api.sent())
+        await ask(api, ADMIN, "/remove lease", message_id=3)
+        done = await press(api, ADMIN, answer_with_buttons(api, before), "删除")
+        assert done["text"].startswith("已删除《房屋租赁合同》"), done["text"]
+        gone = await ask(api, ADMIN, "这条是什么意思", message_id=4)
+    assert gone == f"{texts.SCOPE_LAPSED}\n{texts.FOLLOW_UP_WHICH}", gone
