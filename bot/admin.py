@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-from collections.abc import Sequence
 from html import escape
 from pathlib import Path
 
@@ -29,7 +28,10 @@ from . import texts
 from .access import is_admin
 from .building import library_sources
 from .replies import asker_script, hide_paths, is_private, sender_id
+from .shortlists import shortlist
 from .state import BotState, Ctx
+
+REFUSAL_NAMED = 3  # files a refused build names (as the error does); its sentence counts them
 
 
 class NothingToBuildError(ContractbotError):
@@ -55,16 +57,11 @@ async def build_now(state: BotState, *, replace: bool = False) -> BuildReport:
     return report
 
 
-def _named(items: Sequence[str]) -> str:
-    """The first three of ``items``, and 等 when there are more (as the error names them)."""
-    return "、".join(items[:3]) + ("等" if len(items) > 3 else "")
-
-
 def build_error_text(err: ContractbotError, *, script: Script = "simplified") -> str:
     """A refused or failed build in the admin's words (the index is unchanged): no server
     paths."""
     if isinstance(err, WouldDropError):
-        names = _named(err.dropped)
+        names = shortlist(err.dropped, most=REFUSAL_NAMED, script=script, counted=False)
         if err.empty:
             return texts.say(texts.REBUILD_WOULD_EMPTY, script, total=err.total)
         emptied = [Path(f).name for f in (*err.empty_roots, *err.empty_collections)]
@@ -75,7 +72,8 @@ def build_error_text(err: ContractbotError, *, script: Script = "simplified") ->
         return texts.say(texts.REBUILD_WOULD_DROP, script, total=err.total, count=len(err.dropped),
                                                names=escape(hide_paths(names)))
     if isinstance(err, WouldMoveError):
-        moves = _named([f"{name}（{old} → {new}）" for name, old, new in err.moves])
+        moves = shortlist([f"{name}（{old} → {new}）" for name, old, new in err.moves],
+                          most=REFUSAL_NAMED, script=script, counted=False)
         return texts.say(texts.REBUILD_WOULD_MOVE, script, total=err.total,
                          count=len(err.moves), moves=escape(hide_paths(moves)))
     if isinstance(err, WouldChangeEncoderError):

@@ -93,8 +93,10 @@ async def _answer(update: Update, context: Ctx, msg: Message, number: int, quest
         pointed = pointed_at(chat_state(context), topic_of(update), replied)
         messages, quoted = await quote_again(searcher, pointed, script,
                                              collections=access.collections)
+        reachable_scope(context, topic_of(update), searcher, access)  # a /use gone: said
         await typing_sent(typing)
-        await answer_question(update, context, msg, number, messages, quoted=quoted)
+        await answer_question(update, context, msg, number,
+                              lapsed_first(update, context, script, messages), quoted=quoted)
         return
     scope = reachable_scope(context, topic_of(update), searcher, access)
     try:

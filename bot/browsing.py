@@ -23,7 +23,7 @@ from index import normalize_text as _norm
 from . import texts
 from .comparing import render_comparison
 from .compose import CLAUSE_CHILD_CHARS, compose
-from .followups import compared, first_quoted
+from .followups import compared, per_contract
 from .naming import clause_target, loosely_named, pick_contracts, written_names
 from .outline import CLAUSE_MESSAGES, chapter_outline
 from .render import pack, render_answer
@@ -247,7 +247,7 @@ async def cmd_clause(update: Update, context: Ctx) -> None:
         return
     result = SearchResult(question=number, hits=tuple(hits))
     htmls = render_answer(compose(result, script=script, child_chars=CLAUSE_CHILD_CHARS))
-    quoted = first_quoted(result, 0, len(hits), script=script, child_chars=CLAUSE_CHILD_CHARS)
+    quoted = per_contract(result, script=script, child_chars=CLAUSE_CHILD_CHARS)
     if len(htmls) > 1 and len(keys := {h.clause.contract for h in hits}) > 1:
         htmls, quoted = _which_contract(infos, keys, number, script), ()  # not a wall
     elif len(htmls) > CLAUSE_MESSAGES and len(hits) > 1:  # a long chapter: its outline

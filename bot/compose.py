@@ -24,9 +24,9 @@ from index import (
 
 from .quoting import child_line, own_text, quoted_children, quoted_under
 from .quoting import quoted_once as quoted_once  # the bot pages its answers from it
+from .shortlists import shortlist
 from .texts import (
     ALSO_IN,
-    ALSO_MANY,
     ASK_IN_CHINESE,
     BLANK_FLAG,
     MORE_CHILDREN,
@@ -153,14 +153,7 @@ def also_line(hit: Hit, script: Script) -> str | None:
         cited[name] = name if same else f"{name}（{to_script(where, script)}）"
     if not cited:
         return None
-    named: list[str] = []
-    for text in cited.values():
-        if len(named) == ALSO_NAMED or (named and len("、".join([*named, text])) > ALSO_CHARS):
-            break
-        named.append(text)
-    shown = "、".join(named)
-    if len(cited) > len(named):
-        shown = say(ALSO_MANY, script, names=shown, count=len(cited))
+    shown = shortlist(list(cited.values()), most=ALSO_NAMED, chars=ALSO_CHARS, script=script)
     return say(ALSO_IN, script, names=shown)
 
 

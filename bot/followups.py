@@ -4,7 +4,8 @@ is quoted again whole, with its sub-clauses as /clause quotes it, under a line s
 bot quotes and does not interpret; the library is never searched for the bare words. What an
 answer quoted is kept per chat (``ChatData``) and, for "right after", per forum topic; /clause
 is an answer that quoted its clause, /compare one that quoted one clause per contract (a
-follow-up to it is asked which contract's, with the /clause command of each)."""
+follow-up to it is asked which contract's, with the /clause command of each), and so is a
+/clause that quoted its number in several contracts."""
 
 from __future__ import annotations
 
@@ -14,6 +15,7 @@ import re
 from html import escape
 
 from index import (
+    Clause,
     Comparison,
     Hit,
     QueryError,
@@ -72,17 +74,41 @@ def points_back(question: str, *, replying: bool) -> bool:
     return replying and meaning and not _strip(text, _FILLERS)[0]
 
 
-def first_quoted(result: SearchResult, offset: int, size: int, *, script: Script,
-                 child_chars: int | None) -> Pointed:
-    """The clause a page of ``result`` quotes first (as ``compose`` orders it: a hit quoted
-    under a heading of the page is not), none when the page quotes none (a refusal)."""
+def _shown(result: SearchResult, offset: int, size: int, script: Script,
+           child_chars: int | None) -> list[Clause]:
+    """The clauses a page of ``result`` quotes on their own, in order (as ``compose`` orders
+    them: a hit quoted under a heading of the page is not); none for a refusal."""
     chosen = result.hits[offset:offset + size]
     if not (result.relevant and chosen):
-        return ()
+        return []
     covered = quoted_under(chosen, script, child_chars)
     shown = [h.clause for h in chosen if (h.clause.contract, h.clause.clause) not in covered]
-    first = shown[0] if shown else chosen[0].clause
-    return (Quoted(first.contract, first.clause, first.chapter, several=len(shown) > 1),)
+    return shown or [chosen[0].clause]
+
+
+def first_quoted(result: SearchResult, offset: int, size: int, *, script: Script,
+                 child_chars: int | None) -> Pointed:
+    """The clause a page of ``result`` quotes first, none when the page quotes none (a
+    refusal)."""
+    shown = _shown(result, offset, size, script, child_chars)
+    return tuple(Quoted(c.contract, c.clause, c.chapter, several=len(shown) > 1)
+                 for c in shown[:1])
+
+
+def per_contract(result: SearchResult, *, script: Script, child_chars: int | None) -> Pointed:
+    """What a /clause reply points at: the clause it quoted (the first, when it quoted
+    several of one contract); when it quoted the number in several contracts, the first of
+    each, marked ``several`` (a follow-up is asked which contract's, never given the first
+    contract's), none past ``MAX_CHOICES`` contracts (asked which clause)."""
+    shown = _shown(result, 0, len(result.hits), script, child_chars)
+    firsts: dict[str, Clause] = {}
+    for clause in shown:
+        firsts.setdefault(clause.contract, clause)
+    if len(firsts) == 1:
+        return first_quoted(result, 0, len(result.hits), script=script,
+                            child_chars=child_chars)
+    return tuple(Quoted(c.contract, c.clause, c.chapter, several=True)
+                 for c in firsts.values()) if len(firsts) <= MAX_CHOICES else ()
 
 
 def compared(comparison: Comparison) -> Pointed:
@@ -129,20 +155,23 @@ async def quote_again(searcher: Searcher, pointed: Pointed, script: Script, *,
     quoted, hit = found[0]
     result = SearchResult(question=hit.clause.clause, hits=(hit,))
     answer = compose(result, script=script, child_chars=CLAUSE_CHILD_CHARS)
-    lead = texts.FOLLOW_UP_FIRST if quoted.several else texts.FOLLOW_UP
+    # the first of an answer's clauses; one contract's of several, the others gone: that one
+    lead = texts.FOLLOW_UP_FIRST if quoted.several and len(pointed) == 1 else texts.FOLLOW_UP
     messages = render_answer(dataclasses.replace(answer, lead=texts.say(lead, script)))
     return messages, (quoted._replace(several=False),)  # this reply quoted that one only
 
 
 async def _which_of(searcher: Searcher, found: list[tuple[Quoted, Hit]], script: Script,
                     collections: frozenset[str] | None) -> list[str]:
-    """The reply to a follow-up to a /compare: which contract's clause it means, one line
-    per contract with the /clause command that quotes its clause (the contract numbered as
-    in /contracts, to copy)."""
+    """The reply to a follow-up to a /compare, or to a /clause that quoted its number in
+    several contracts (its clauses marked ``several``): which contract's clause it means, one
+    line per contract with the /clause command that quotes its clause (the contract numbered
+    as in /contracts, to copy)."""
     infos = await asyncio.to_thread(searcher.contracts, collections=collections)
     numbers = {c.key: n for n, c in enumerate(infos, 1)}
     titles = {c.key: c.title for c in infos}
-    lines = [texts.say(texts.FOLLOW_UP_COMPARED, script, count=len(found))]
+    head = texts.FOLLOW_UP_SHOWN if found[0][0].several else texts.FOLLOW_UP_COMPARED
+    lines = [texts.say(head, script, count=len(found))]
     for quoted, _hit in found:
         title, number = titles.get(quoted.contract, quoted.contract), quoted.clause
         shown = escape(to_script(number, script))

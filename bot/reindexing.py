@@ -32,6 +32,7 @@ from .admin import build_error_text, build_now
 from .building import library_sources
 from .reasons import reason_words
 from .replies import asker_script, guard, hide_paths, reply, sender_id
+from .shortlists import shortlist
 from .state import BotState, Ctx
 
 log = logging.getLogger(__name__)
@@ -80,10 +81,8 @@ async def _reindex_text(state: BotState, access: ChatAccess, report: BuildReport
                                                             report)
     lines = [texts.say(texts.REINDEX_OK, script, contracts=contracts, clauses=clauses)]
     if dropped:  # as `index build` names them (dropped from the index), cut to one line
-        shown = [escape(name_in(named, s)) for s in dropped]
-        names = "、".join(shown[:DROPPED_NAMED])
-        if len(shown) > DROPPED_NAMED:
-            names = texts.say(texts.ALSO_MANY, script, names=names, count=len(shown))
+        names = shortlist([escape(name_in(named, s)) for s in dropped], most=DROPPED_NAMED,
+                          script=script)
         lines.append(texts.say(texts.REINDEX_DROPPED, script, names=names))
     kept = {source for source, _ in report.kept}
     lines += [texts.say(texts.REINDEX_KEPT if s in kept else texts.REINDEX_FAILED, script,

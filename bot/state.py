@@ -131,7 +131,9 @@ class MorePage(NamedTuple):
 
 class Quoted(NamedTuple):
     """The clause an answer quoted first (contract key, clause number, chapter), which a
-    follow-up such as 这条是什么意思 points at; ``several``: the answer quoted more."""
+    follow-up such as 这条是什么意思 points at; ``several``: the answer quoted more (one of
+    a /clause's clauses in several contracts, each contract's first, is ``several`` too: a
+    follow-up to it is asked which contract's in the words of a reply, not of a /compare)."""
 
     contract: str
     clause: str

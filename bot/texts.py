@@ -49,7 +49,7 @@ UNCITED_ALONE = "没有找到{numbers}。"  # … and no other clause is relevan
 ASK_IN_CHINESE = "合同是中文的，请用中文提问，例如：乙方响应时间是多少"
 MORE_CHILDREN = "……另有 {count} 条子条款未显示，可用 /clause {number} {key} 查看。"
 ALSO_IN = "相同条款也见于：{names}"  # the other files holding the quoted clause word for word
-ALSO_MANY = "{names} 等 {count} 份"  # … when more of them than are named
+MORE_NAMES = "{names} 等 {count} 份"  # a list of names cut short (bot/shortlists.py)
 # What a comparison says besides its excerpts (bot/comparing.py, for the bot and the CLI).
 COMPARE_HEAD = "「{question}」在各合同中的约定："
 NOT_AGREED = "未约定"
@@ -100,6 +100,9 @@ FOLLOW_UP_WHICH = "请说明是哪一条，例如：第七条是什么意思，�
 # a follow-up to a /compare, which quoted one clause per contract: the /clause of each follows
 FOLLOW_UP_COMPARED = ("我只引用合同原文，不作解释。刚才的比较引用了 {count} 份合同的条款，"
                       "请说明是哪一份的，可复制下面的命令查看全文：")
+# … to a /clause that quoted its number in several contracts
+FOLLOW_UP_SHOWN = ("我只引用合同原文，不作解释。刚才的回复引用了 {count} 份合同的条款，"
+                   "请说明是哪一份的，可复制下面的命令查看全文：")
 # a photo a member who is not an admin sends in private (only admins' photos are read, as
 # contracts); with a caption, the caption is answered as a question after it
 PHOTO_NOT_READ = ("我看不到图片里的内容，只能回答文字问题。请直接用文字提问，例如："

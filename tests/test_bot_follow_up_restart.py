@@ -16,9 +16,10 @@ from typing import Any
 from bot_helpers import message
 from botapi_server import BOT_USERNAME, FakeBotApi
 from index_corpus import write_corpus
-from team_bot import build
+from team_bot import answer_with_buttons, build, button, callback, sent_message
 from test_bot_e2e import FORUM, PRIVATE
 from test_bot_follow_ups import HOUSE, ITEM, QUOTES, said, text_of
+from test_bot_more_pages import TERMS
 from test_bot_restart import bot_session
 from test_bot_topics import in_topic
 
@@ -98,3 +99,37 @@ def test_the_kept_clauses_are_bounded_and_odd_shapes_left_out() -> None:
                      "last": [[None, [["k", "2", "第二章", True]]], [7, "x"]]})
     assert odd.quoted == {1: (Quoted("k", "1", None),)}
     assert odd.last_quoted == {None: (Quoted("k", "2", "第二章", True),)}
+
+
+async def test_a_follow_up_after_more_in_a_forum_topic_outlives_a_restart(
+        tmp_path: Path) -> None:
+    """更多 pressed in a forum topic (the button's message is in that topic, as Telegram sends
+    it): after a restart, 这条 in that topic is the first clause of the page 更多 sent, a
+    reply under the first page still that page's, and another topic has none."""
+    api = FakeBotApi()
+    await api.start()
+    try:
+        async with bot_session(api, tmp_path, TERMS):
+            await said(api, in_topic("/ask 押金什么时候退还", 1, 77))
+            first = answer_with_buttons(api, 0)
+            count = len(api.sent())
+            pressed = callback(FORUM, first, button(first, "更多")["callback_data"])
+            pressed["message"].update(message_thread_id=77, is_topic_message=True)
+            api.push("callback_query", pressed)
+            later = sent_message(api, (await api.wait_for("sendMessage", count + 1))[count])
+            await api.settled()
+        async with bot_session(api, tmp_path):
+            bare = text_of(await said(api, in_topic("/ask 这条是什么意思", 2, 77)))
+            under = text_of(await said(api, {**in_topic("什么意思", 3, 77),
+                                             "reply_to_message": first}))
+            page = text_of(await said(api, {**in_topic("什么意思", 4, 77),
+                                            "reply_to_message": later}))
+            other = await said(api, in_topic("/ask 这条是什么意思", 5, 78))
+    finally:
+        await api.stop()
+    assert first["text"].startswith("<b>《房屋租赁合同》 第三条</b>")
+    assert later["text"].startswith("<b>《房屋租赁合同》 第二条</b>")
+    assert QUOTES in bare and "第二条</b>" in bare and "第三条" not in bare, bare
+    assert QUOTES in under and "第三条</b>" in under and "第二条" not in under, under
+    assert page == bare
+    assert [m["text"] for m in other] == [texts.FOLLOW_UP_WHICH]

@@ -1,8 +1,9 @@
 """What a follow-up (这条是什么意思, or 什么意思 replied to the bot) points at after answers
 other than a question's: /clause quoted "this clause"; /compare quoted one clause per contract,
 so a follow-up is asked which contract's, with the /clause command of each (one contract: its
-clause); after 更多, the page just shown; after an edited question, its corrected answer. The
-real Application against the loopback Bot API."""
+clause); /clause that quoted its number in several contracts, likewise; after 更多, the page
+just shown; after an edited question, its corrected answer. The real Application against the
+loopback Bot API."""
 
 from __future__ import annotations
 
@@ -127,3 +128,41 @@ async def test_after_more_this_clause_is_the_first_of_the_page_just_shown(
     assert QUOTES in bare and "第二条</b>" in bare and "第三条" not in bare
     assert QUOTES in under and "第三条</b>" in under and "第二条" not in under
     assert page == bare
+
+
+OFFICE = {
+    "key": "office",
+    "title": "办公室租赁合同",
+    "parties": {"甲方": "出租人", "乙方": "承租人"},
+    "clauses": [
+        ["第六条", None, None, "乙方应按时缴纳物业管理费。"],
+        ["第七条", None, None, "本合同自双方盖章之日起生效。"],
+    ],
+}
+SEVERAL = "我只引用合同原文，不作解释。刚才的回复引用了 2 份合同的条款，请说明是哪一份的"
+
+
+async def test_after_clause_in_several_contracts_a_follow_up_is_asked_which(
+        tmp_path: Path) -> None:
+    """/clause 七 in a chat that reads two contracts with a 七 quoted both, and a follow-up
+    quoted the first contract's again (its hint, /clause and the number, only showed both
+    again): it is asked which contract's, with the /clause command of each, as after a
+    /compare, never the one that happens to come first."""
+    async with running_bot(tmp_path, HOUSE, OFFICE) as api:
+        both = await said(api, message(GROUP, "/clause 七", message_id=1))
+        assert SEVEN in text_of(both) and "盖章之日起生效" in text_of(both)
+        bare = text_of(await said(api, message(GROUP, "/ask 这条是什么意思", message_id=2)))
+        under = text_of(await said(api, message(GROUP, "什么意思", message_id=3,
+                                                reply_to_message=both[0])))
+        taiwan = text_of(await said(api, message(GROUP, "/ask 這條是什麼意思", message_id=4,
+                                                 reply_to_message=both[0])))
+        chosen = text_of(await said(api, message(GROUP, "/clause 第七条 2", message_id=5)))
+        after = text_of(await said(api, message(GROUP, "/ask 这条是什么意思", message_id=6)))
+    assert bare.startswith(SEVERAL) and SEVEN not in bare, bare
+    assert sorted(bare.split("\n")[1:]) == [
+        "《办公室租赁合同》 › 第七条：<code>/clause 第七条 2</code>",
+        "《房屋租赁合同》 › 七：<code>/clause 七 1</code>"]
+    assert under == bare  # replied to, too
+    assert taiwan.startswith("我只引用合同原文，不作解釋。剛才的回覆引用了 2 份合同的條款")
+    assert "盖章之日起生效" in chosen and SEVEN not in chosen  # the command offered quotes it
+    assert after.startswith(f"<i>{texts.FOLLOW_UP}</i>") and "盖章之日起生效" in after

@@ -13,6 +13,7 @@ from typing import Any
 from bot_helpers import message
 from botapi_server import BOT_USERNAME, FakeBotApi
 from index_corpus import MAINT
+from team_bot import press, sent_message
 from test_bot_e2e import FORUM, GROUP, PRIVATE, running_bot
 
 from bot import texts
@@ -108,3 +109,32 @@ async def test_a_follow_up_quotes_the_answers_clause_again_in_its_chat_and_topic
         assert QUOTES in there and ITEM in there
         topics = {s.get("message_thread_id") for s in api.sent() if s["chat_id"] == FORUM}
         assert topics == {77, 78}
+
+
+async def test_a_follow_up_to_a_refusal_quotes_nothing_until_the_closest_are_shown(
+        tmp_path: Path) -> None:
+    """A refusal quotes no clause: 这条 right after it, or 什么意思 replied to it, is asked
+    which clause, never given the clause of the answer before the refusal. Once the asker
+    pressed 仍然显示最接近的条款, the clauses shown are an answer like another: a reply under
+    them, or 这条 right after, points at the first of them; the refusal itself still none."""
+    async with running_bot(tmp_path, HOUSE) as api:
+        await said(api, message(PRIVATE, "第六条怎么约定", message_id=1))
+        refusal = await said(api, message(PRIVATE, "今天天气怎么样", message_id=2))
+        assert texts.CLOSEST in str(refusal[-1].get("reply_markup"))
+        bare = await said(api, message(PRIVATE, "这条是什么意思", message_id=3))
+        under = await said(api, message(PRIVATE, "什么意思", message_id=4,
+                                        reply_to_message=refusal[-1]))
+        closest = sent_message(api, await press(api, PRIVATE, refusal[-1], texts.CLOSEST))
+        await api.settled()
+        shown = text_of(await said(api, message(PRIVATE, "什么意思", message_id=5,
+                                                reply_to_message=closest)))
+        after = text_of(await said(api, message(PRIVATE, "这条是什么意思", message_id=6)))
+        still = await said(api, message(PRIVATE, "什么意思", message_id=7,
+                                        reply_to_message=refusal[-1]))
+    assert [m["text"] for m in bare] == [texts.FOLLOW_UP_WHICH]  # not 六, answered before
+    assert [m["text"] for m in under] == [texts.FOLLOW_UP_WHICH]
+    assert closest["text"].startswith(f"<i>{texts.UNSURE}</i>")
+    first = next(line for line in closest["text"].split("\n") if line.startswith("<b>"))
+    assert QUOTES in shown and first in shown, shown
+    assert after.startswith(f"<i>{texts.FOLLOW_UP}</i>") and first in after  # quoted: one
+    assert [m["text"] for m in still] == [texts.FOLLOW_UP_WHICH]
