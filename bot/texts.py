@@ -206,6 +206,8 @@ REBUILD_CANNOT_WRITE = (
 REINDEX_OK = "索引已重建：{contracts} 份合同，{clauses} 条。"
 REINDEX_FAILED = "{name}：{reason}"
 REINDEX_DROPPED = "已移出索引（文件已不在合同文件夹中）：{names}"  # as `index build`'s "dropped"
+REINDEX_MOVED = (  # as `index build`'s "moved from collection A to B"
+    "已移到另一个合集（限定原合集的聊天不再能查到，可查看新合集的聊天能查到）：{names}")
 REINDEX_KEPT = "{name}：{reason}（仍保留之前收录的版本）"  # a source read before, not now
 REBUILD_WOULD_DROP = (
     "索引未更改：这次重建会删除已收录的 {total} 份合同中的 {count} 份（{names}）。"
