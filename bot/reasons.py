@@ -14,7 +14,7 @@ from __future__ import annotations
 import re
 from functools import cache
 
-from index import Script, to_script
+from index import Revision, Script, to_script
 
 from . import texts
 
@@ -127,3 +127,13 @@ def _value_words(value: str, script: Script) -> str:
     """A value of a reason in ``script``: a reason itself in its words, else as it is."""
     words = reason_words(value, script)
     return words if words != value else to_script(value, script)
+
+
+def revision_words(revision: Revision, script: Script) -> str:
+    """Why two files look like two versions of one contract, in a chat's words (as
+    ``index.revision_why`` says it on the command line)."""
+    why = ([texts.say(texts.REVISION_SAME, script, same=revision.same, of=revision.of)]
+           if revision.same else [])
+    if revision.by_name:
+        why.append(texts.say(texts.REVISION_NAMED, script))
+    return "，".join(why)
