@@ -77,6 +77,10 @@ def test_most_clauses_word_for_word_under_another_name_is_a_pair() -> None:
     [pair] = revision_pairs(held)
     assert (pair.first, pair.second, pair.same, pair.of, pair.by_name) == (
         "/lib/a/劳动合同.pdf", "/lib/a/劳动合同（Word原版）.docx", 6, 7, False)
+    [pair] = revision_pairs([Held("/lib/合同(1).txt", "default", ()),
+                             Held("/lib/合同.txt", "default", ())])
+    assert (pair.first, pair.second, pair.same, pair.by_name) == (
+        "/lib/合同.txt", "/lib/合同(1).txt", 0, True)  # the name without marker first
 
 
 def test_the_shared_contracts_hold_two_pairs_of_a_pdf_and_its_word_original(

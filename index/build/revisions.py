@@ -73,15 +73,15 @@ def _hashes(texts: Iterable[str]) -> frozenset[bytes]:
 
 
 def revision_pairs(held: Sequence[Held]) -> tuple[Revision, ...]:
-    """Every pair of ``held`` that looks like two versions of one contract, in name order."""
+    """Every pair of ``held`` that looks like two versions of one contract, in name order (in
+    a pair, a name without version marker first)."""
     found: list[Revision] = []
     by_collection: dict[str, list[Held]] = {}
     for h in held:
         by_collection.setdefault(h.collection, []).append(h)
     for members in by_collection.values():
         found += _pairs_in(members)
-    return tuple(sorted(found, key=lambda r: (Path(r.first).name, Path(r.second).name,
-                                              r.first, r.second)))
+    return tuple(sorted(found, key=lambda r: (_name_order(r.first), _name_order(r.second))))
 
 
 def _pairs_in(members: Sequence[Held]) -> list[Revision]:
@@ -105,10 +105,16 @@ def _pairs_in(members: Sequence[Held]) -> list[Revision]:
         same, of = shared.get((i, j), 0), min(len(hashes[i]), len(hashes[j]))
         by_content = same >= _MIN_SAME and 2 * same >= of
         if by_content or (i, j) in named:
-            a, b = sorted((members[i].source, members[j].source),
-                          key=lambda s: (Path(s).name, s))
+            a, b = sorted((members[i].source, members[j].source), key=_name_order)
             out.append(Revision(a, b, same, of, by_name=(i, j) in named))
     return out
+
+
+def _name_order(source: str) -> tuple[bool, str, str]:
+    """A pair's order: a file name without version marker first (合同.txt before 合同(1).txt),
+    then by name."""
+    stem = Path(source).stem
+    return base_name(stem) != stem, Path(source).name, source
 
 
 def new_pairs(now: Iterable[Revision], before: Iterable[Revision]) -> tuple[Revision, ...]:

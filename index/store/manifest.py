@@ -47,7 +47,7 @@ class Revision:
     ``same`` of the ``of`` clause texts of the shorter are word for word the other's;
     ``by_name``: one's file name is the other's with a version marker."""
 
-    first: str  # source paths, in name order
+    first: str  # source paths, a name without version marker first
     second: str
     same: int
     of: int
