@@ -164,6 +164,7 @@ def _undescribed_status(index_dir: Path,
     return {"exists": damaged, "contracts": 0, "clauses": 0, "encoder": None, "dim": None,
             "encoder_fingerprint": None, "built_at": None, "generation": None,
             "index_dir": str(index_dir), "roots": [], "sources": [], "failed": [], "notes": [],
+            "revisions": [],
             "missing": [],
             "damaged": ([{"part": undescribed_part(index_dir), "reason": str(err)}] if damaged
                         else []),
