@@ -17,6 +17,7 @@ from functools import partial
 from pathlib import Path
 
 from index import (
+    REVISION_ADVICE,
     BuildRefusedError,
     BuildReport,
     ClusterAddressError,
@@ -40,6 +41,7 @@ from index import (
     name_in,
     not_a_source,
     remembered_sources,
+    revision_why,
 )
 
 from .exits import (
@@ -313,6 +315,10 @@ def _build(sources: Sequence[Path] | None, index_dir: Path, settings: Settings, 
     report_failures(((s, f"moved from collection {before} to {now} (chats given {before} no "
                       f"longer read it, chats given {now} do)")
                      for s, before, now in report.moved), name=report.name_of)
+    for pair in report.revisions:  # said when the pair first appears; `index status` lists it
+        print(f"{report.name_of(pair.first)} and {report.name_of(pair.second)}: look like two "
+              f"versions of one contract ({revision_why(pair)}): {REVISION_ADVICE}",
+              file=sys.stderr)
     if remembered and report.held_none:  # an emptied index, its sources as empty
         roots = ", ".join(map(str, remembered_sources(index_dir))) or "none"
         print(f"{prog}: nothing to rebuild: the index holds no contracts, and the sources it "

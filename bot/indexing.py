@@ -98,6 +98,7 @@ def cmd_index_status(args: argparse.Namespace, settings: Settings) -> int:
         index_status,
         name_in,
         redone_after_upgrade,
+        revision_why,
         source_names,
     )
 
@@ -119,7 +120,7 @@ def cmd_index_status(args: argparse.Namespace, settings: Settings) -> int:
             "encoder_fingerprint": manifest.encoder_fingerprint or None,
             **{k: full[k] for k in ("built_at", "generation")},
             "index_dir": str(index_dir),
-            **{k: full[k] for k in ("roots", "sources", "failed", "notes")},
+            **{k: full[k] for k in ("roots", "sources", "failed", "notes", "revisions")},
             "missing": list(missing),
             "damaged": [{"part": part, "reason": reason} for part, reason in faults],
             "outdated": redone,
@@ -134,13 +135,17 @@ def cmd_index_status(args: argparse.Namespace, settings: Settings) -> int:
     print(f"contracts: {manifest.contracts}   clauses: {manifest.clauses}")
     for src in manifest.sources:
         print(f"  {src.contract}  《{src.title}》  {src.clauses} clauses  [{src.collection}]")
-    said = [s for s, _ in (*manifest.failed, *manifest.notes)]
+    said = [*(s for s, _ in (*manifest.failed, *manifest.notes)),
+            *(s for r in manifest.revisions for s in (r.first, r.second))]
     names = source_names(said, among=[*(s.source for s in manifest.sources), *said],
                          roots=manifest.roots)
     for source, reason in manifest.failed:
         print(f"  failed: {name_in(names, source)}: {reason}")
     for source, note in manifest.notes:
         print(f"  note:   {name_in(names, source)}: {note}")
+    for pair in manifest.revisions:  # both answer: the build named them when first seen
+        print(f"  versions: {name_in(names, pair.first)} and {name_in(names, pair.second)} look "
+              f"like two versions of one contract ({revision_why(pair)})")
     if redone:
         print("upgrade:   built by another version of contractbot; the next `contractbot index "
               f"build` {redone}")
@@ -159,6 +164,7 @@ def _undescribed_status(index_dir: Path,
     return {"exists": damaged, "contracts": 0, "clauses": 0, "encoder": None, "dim": None,
             "encoder_fingerprint": None, "built_at": None, "generation": None,
             "index_dir": str(index_dir), "roots": [], "sources": [], "failed": [], "notes": [],
+            "revisions": [],
             "missing": [],
             "damaged": ([{"part": undescribed_part(index_dir), "reason": str(err)}] if damaged
                         else []),

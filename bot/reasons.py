@@ -3,7 +3,8 @@ read, in the bot's words: ``index status`` and the command line keep the English
 read them), a chat gets short Chinese.
 
 ``WORDS`` maps each English reason to its Simplified words; ``{}`` in a reason stands for a
-value (seconds, MB, a format, a clause number) that goes to ``{0}``, ``{1}`` ... of the words.
+value (seconds, MB, a format, a clause number, or a reason, itself said in its words) that goes
+to ``{0}``, ``{1}`` ... of the words.
 A reason not in it is said in English, as index/ gives it (tests/test_bot_reasons.py lists every
 reason index/ can give, so a new one cannot slip through).
 """
@@ -13,7 +14,7 @@ from __future__ import annotations
 import re
 from functools import cache
 
-from index import Script, to_script
+from index import Revision, Script, to_script
 
 from . import texts
 
@@ -83,6 +84,9 @@ WORDS: dict[str, str] = {
     "no clauses found": "没有找到条款",
     "another source of its collection already has the contract name {}":
         "同一集合中已有另一个文件的合同名也是 {0}",
+    # a failed file's earlier version the build could not keep (index/build/plan.py): {0} is
+    # why (the reason above), said in its words too
+    "the version indexed before is dropped: {}": "之前收录的版本已移出索引：{0}",
     # the worker that read it (index/build/fence.py, work.py, parallel.py)
     "too slow to read (stopped after {} s)": "读取太慢（{0} 秒后停止）",
     "too large to read (it needed more than {} MB of memory)":
@@ -115,5 +119,21 @@ def reason_words(reason: str, script: Script) -> str:
     for pattern, chinese in _patterns():
         if (found := pattern.fullmatch(reason)) is not None:  # values: their script only
             return texts.in_script(chinese, script).format(
-                *(to_script(value, script) for value in found.groups()))
+                *(_value_words(value, script) for value in found.groups()))
     return reason
+
+
+def _value_words(value: str, script: Script) -> str:
+    """A value of a reason in ``script``: a reason itself in its words, else as it is."""
+    words = reason_words(value, script)
+    return words if words != value else to_script(value, script)
+
+
+def revision_words(revision: Revision, script: Script) -> str:
+    """Why two files look like two versions of one contract, in a chat's words (as
+    ``index.revision_why`` says it on the command line)."""
+    why = ([texts.say(texts.REVISION_SAME, script, same=revision.same, of=revision.of)]
+           if revision.same else [])
+    if revision.by_name:
+        why.append(texts.say(texts.REVISION_NAMED, script))
+    return "，".join(why)

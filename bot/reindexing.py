@@ -30,7 +30,7 @@ from . import texts
 from .access import ChatAccess, is_admin
 from .admin import build_error_text, build_now
 from .building import library_sources
-from .reasons import reason_words
+from .reasons import reason_words, revision_words
 from .replies import asker_script, guard, hide_paths, reply, sender_id
 from .shortlists import shortlist
 from .state import BotState, Ctx
@@ -92,7 +92,51 @@ async def _reindex_text(state: BotState, access: ChatAccess, report: BuildReport
     lines += [texts.say(texts.REINDEX_FAILED, script, name=escape(name_in(named, s)),
                         reason=escape(reason_words(n, script)))
               for s, n in notes]
+    lines += await asyncio.to_thread(_moves_and_losses, state, access, report, script)
     return "\n".join(lines)
+
+
+def _moves_and_losses(state: BotState, access: ChatAccess, report: BuildReport,
+                      script: Script) -> list[str]:
+    """The lines of a /reindex reply that say, as `index build` does, the contracts it moved to
+    another collection (each with where from and where to, a collection the chat does not
+    read unnamed), those whose earlier version it dropped though their file is there, and the
+    files first seen to look like two versions of one contract; in a chat that reads some
+    collections, of its collections only (reads the manifest: run it in a thread)."""
+    mine = access.collections
+    other = texts.say(texts.OTHER_COLLECTION, script)
+    moved = [(s, old if mine is None or old in mine else other,
+              new if mine is None or new in mine else other)
+             for s, old, new in report.moved if mine is None or old in mine or new in mine]
+    lost = list(report.lost)
+    revisions = list(report.revisions)
+    named = report.names
+    if mine is not None:
+        roots = library_sources(state.settings.index_dir, state.settings.sources_dir)
+        lost = [(s, why) for s, why in lost if collection_of(Path(s), roots) in mine]
+        revisions = [r for r in revisions if collection_of(Path(r.first), roots) in mine]
+        said = [*(s for s, _, _ in moved), *(s for s, _ in lost),
+                *(s for r in revisions for s in (r.first, r.second))]
+        try:
+            held = [s.source for s in index_status(report.index_dir).sources
+                    if s.collection in mine]
+        except ContractbotError:  # no manifest to read: name them among themselves
+            held = []
+        named = source_names(said, among=[*held, *said], roots=list(map(str, roots)))
+    lines = []
+    if moved:
+        shown = [escape(f"{name_in(named, s)}（{old} → {new}）") for s, old, new in moved]
+        names = "、".join(shown[:DROPPED_NAMED])
+        if len(shown) > DROPPED_NAMED:
+            names = texts.say(texts.ALSO_MANY, script, names=names, count=len(shown))
+        lines.append(texts.say(texts.REINDEX_MOVED, script, names=names))
+    lines += [texts.say(texts.REINDEX_FAILED, script, name=escape(name_in(named, s)),
+                        reason=escape(reason_words(why, script)))
+              for s, why in lost]
+    lines += [texts.say(texts.REVISION_PAIR, script, first=escape(name_in(named, r.first)),
+                        second=escape(name_in(named, r.second)), why=revision_words(r, script))
+              for r in revisions]
+    return lines
 
 
 Reported = tuple[tuple[str, str], ...]

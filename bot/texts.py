@@ -209,6 +209,19 @@ REBUILD_CANNOT_WRITE = (
 REINDEX_OK = "索引已重建：{contracts} 份合同，{clauses} 条。"
 REINDEX_FAILED = "{name}：{reason}"
 REINDEX_DROPPED = "已移出索引（文件已不在合同文件夹中）：{names}"  # as `index build`'s "dropped"
+REINDEX_MOVED = (  # as `index build`'s "moved from collection A to B"
+    "已移到另一个合集（限定原合集的聊天不再能查到，可查看新合集的聊天能查到）：{names}")
+# two files that look like two versions of one contract (index/build/revisions.py), said by
+# /reindex and by an upload's reply when the pair first appears
+REVISION_PAIR = (
+    "{first} 和 {second} 看起来是同一份合同的两个版本（{why}）：两份都已收录，提问时可能两份都被"
+    "引用，或先引用旧版。请用 /remove 删除不再适用的一份（在服务器上收录的，请服务器管理员把它移出"
+    "合同文件夹后重建索引）。")
+UPLOAD_REVISION = (
+    "注意：它和已收录的 {other} 看起来是同一份合同的两个版本（{why}），两份都会被引用。如 {other} "
+    "已不再适用，请用 /remove 删除它（在服务器上收录的，请服务器管理员移出）。")
+REVISION_SAME = "{same}/{of} 条逐字相同"
+REVISION_NAMED = "文件名只差一个版本标记"
 REINDEX_KEPT = "{name}：{reason}（仍保留之前收录的版本）"  # a source read before, not now
 REBUILD_WOULD_DROP = (
     "索引未更改：这次重建会删除已收录的 {total} 份合同中的 {count} 份（{names}）。"

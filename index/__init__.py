@@ -10,6 +10,7 @@ from __future__ import annotations
 from .build import (
     DEFAULT_COLLECTION,
     EMPTY_FOLDER,
+    REVISION_ADVICE,
     BuildReport,
     BuildStopped,
     ClusterAddressError,
@@ -27,6 +28,7 @@ from .build import (
     not_a_source,
     read_contracts,
     redone_after_upgrade,
+    revision_why,
     source_hash,
     source_names,
 )
@@ -106,7 +108,7 @@ from .status import (
     undescribed_part,
     unfinished_vectors,
 )
-from .store import Manifest, SourceEntry, ocr_cache_dir
+from .store import Manifest, Revision, SourceEntry, ocr_cache_dir
 from .store.encoders import (
     DEFAULT_ENCODER,
     Encoder,
@@ -138,6 +140,7 @@ __all__ = [
     "MAX_QUESTION",
     "MAX_TEXT_BYTES",
     "PARTIES",
+    "REVISION_ADVICE",
     "SOURCE_SUFFIXES",
     "TEXT_SUFFIXES",
     "AmbiguousContractError",
@@ -177,6 +180,7 @@ __all__ = [
     "QueryError",
     "QuestionTooLongError",
     "Reading",
+    "Revision",
     "RulesFileError",
     "Script",
     "SearchConfig",
@@ -226,6 +230,7 @@ __all__ = [
     "read_text",
     "redone_after_upgrade",
     "remembered_sources",
+    "revision_why",
     "shown_source",
     "source_hash",
     "source_names",

@@ -10,7 +10,7 @@ from pathlib import Path
 
 from bot_helpers import message
 from index_corpus import LEASE, MAINT
-from team_bot import ADMIN, access_file, ask, team_bot
+from team_bot import ADMIN, access_file, ask, build, team_bot, write_layout
 
 from index import index_status, store
 
@@ -82,3 +82,51 @@ async def test_an_upload_whose_rebuild_would_move_contracts_is_kept_but_not_inde
     assert (tmp_path / "src" / "customer-b" / "supply.txt").is_file()
     assert {s.contract: s.collection for s in index_status(tmp_path / "index").sources} == {
         "maint": "customer-a", "lease": "customer-b"}
+
+
+async def test_reindex_names_a_contract_moved_to_another_collection(tmp_path: Path) -> None:
+    """A file moved on disk from customer-b/ to customer-a/: `index build` names it (moved from
+    collection customer-b to customer-a); /reindex said only the counts. Each chat is told of
+    its own collections' moves, the other collection unnamed; the admin hears both names."""
+    rules = access_file(tmp_path / "access.toml", {GROUP_A: ["customer-a"],
+                                                    GROUP_B: ["customer-b"]})
+    src = tmp_path / "src"
+    async with team_bot(tmp_path, LAYOUT, access_file=rules) as (api, _):
+        (src / "customer-b" / "lease.txt").rename(src / "customer-a" / "lease.txt")
+        group_b = await ask(api, GROUP_B, "/reindex", user_id=ADMIN)
+        (src / "customer-a" / "lease.txt").rename(src / "customer-b" / "lease.txt")
+        group_a = await ask(api, GROUP_A, "/reindex", user_id=ADMIN)
+        (src / "customer-b" / "lease.txt").rename(src / "customer-a" / "lease.txt")
+        admin = await ask(api, ADMIN, "/reindex")
+        unmoved = await ask(api, ADMIN, "/reindex")
+    moved = "已移到另一个合集（限定原合集的聊天不再能查到，可查看新合集的聊天能查到）："
+    assert group_b.split("\n")[1:] == [f"{moved}lease.txt（customer-b → 其他合集）"]
+    assert group_a.split("\n")[1:] == [f"{moved}lease.txt（customer-a → 其他合集）"]
+    assert admin.split("\n") == ["索引已重建：2 份合同，15 条。",
+                                 "customer-b：文件夹是空的，没有可以收录的文件",
+                                 f"{moved}lease.txt（customer-b → customer-a）"]
+    assert unmoved == "索引已重建：2 份合同，15 条。"  # said once
+    assert {s.contract: s.collection for s in index_status(tmp_path / "index").sources} == {
+        "maint": "customer-a", "lease": "customer-a"}
+
+
+async def test_reindex_names_a_contract_whose_earlier_version_it_dropped(
+        tmp_path: Path) -> None:
+    """Both collections hold a 合同; the library built again as two flat folders (--replace,
+    as after a reorganisation) while B's 合同 cannot be read: its earlier version cannot be
+    kept (default holds A's 合同 now). `index build` says so; /reindex named only the failure.
+    The reply says it too, in the asker's script."""
+    from bot.access import EVERYTHING
+    from bot.reindexing import _reindex_text
+
+    src, idx = tmp_path / "src", tmp_path / "index"
+    write_layout(src, {"customer-a": [{**MAINT, "key": "合同"}],
+                       "customer-b": [{**LEASE, "key": "合同"}]})
+    build([src], idx)
+    (src / "customer-b" / "合同.txt").write_text('{"empty": true}', "utf-8")
+    report = build([src / "customer-a", src / "customer-b"], idx, replace=True)
+    assert [s for s, _ in report.lost] == [str((src / "customer-b" / "合同.txt").resolve())]
+    said = await _reindex_text(None, EVERYTHING, report, "traditional")  # type: ignore[arg-type]
+    assert said.split("\n")[1:] == [
+        "customer-b/合同.txt：沒有合同文字",
+        "customer-b/合同.txt：之前收錄的版本已移出索引：同一集合中已有另一個檔案的合同名也是 合同"]

@@ -149,6 +149,31 @@ def test_a_build_reads_images_shows_pages_and_keeps_ocr_in_the_index(
     assert cached.stat().st_mtime_ns == written  # ... but the scan is not read again
 
 
+def test_an_index_of_an_older_parser_parses_its_scans_again_without_ocr(
+    labour_page: Any, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Parser 27 made the preamble of a whole contract whose 第一条 heading OCR lost a 第一条;
+    parser 28 keeps it. An index built by 27 parses its scans again on the next build (its
+    stored parse is not kept until the file changes), from what OCR read then: no page is read
+    again."""
+    from index.build import versions
+
+    src, idx = tmp_path / "src", tmp_path / "idx"
+    src.mkdir()
+    scanned(crop(labour_page, 0.09, 0.535)).save(src / "labour.png")
+    current = versions.PARSE_VERSION
+    monkeypatch.setattr(versions, "PARSE_VERSION", 27)  # as the index was built before
+    first = build_from_sources([src], idx, "use-multilingual", progress=False)
+    assert (first.parsed, first.clauses) == (1, 2)
+    [cached] = (idx / "cache" / "ocr").glob("*.json")
+    written = cached.stat().st_mtime_ns
+    monkeypatch.setattr(versions, "PARSE_VERSION", current)
+    again = build_from_sources([src], idx, "use-multilingual", progress=False)
+    assert (again.parsed, again.reused, again.clauses) == (1, 0, 2)
+    assert cached.stat().st_mtime_ns == written  # OCR did not run again
+    assert [c.name for c in (idx / "cache" / "ocr").glob("*.json")] == [cached.name]
+
+
 def test_ocr_never_opens_a_connection(labour_page: Any, monkeypatch: pytest.MonkeyPatch) -> None:
     """The models load from the wheel by path: no download, even on a first load."""
     def refuse(*args: object, **kwargs: object) -> None:

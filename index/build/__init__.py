@@ -10,16 +10,17 @@ from .fence import BuildStopped, Limits
 from .parallel import Reading, read_contracts
 from .pipeline import build_from_sources, build_index
 from .plan import Parser
-from .report import BuildReport, name_in, source_names
+from .report import REVISION_ADVICE, BuildReport, name_in, revision_why, source_names
 from .sources import EMPTY_FOLDER, collect_sources, missing_sources, not_a_source
 from .versions import contract_parser, redone_after_upgrade, source_hash
 
-__all__ = ["DEFAULT_COLLECTION", "EMPTY_FOLDER", "TEXT_VERSION", "BuildReport", "BuildStopped",
+__all__ = ["DEFAULT_COLLECTION", "EMPTY_FOLDER", "REVISION_ADVICE", "TEXT_VERSION",
+           "BuildReport", "BuildStopped",
            "ClusterAddressError", "ClusterError", "Limits", "Parser", "Reading",
            "build_from_sources", "build_index", "cluster_address",
            "collect_sources", "collection_of", "contract_parser", "missing_sources",
            "name_in", "not_a_source", "read_contracts", "redone_after_upgrade",
-           "source_hash", "source_names"]
+           "revision_why", "source_hash", "source_names"]
 
 
 def __getattr__(name: str) -> int:

@@ -58,6 +58,7 @@ from .preload import preload
 from .previous import indexed_later, reusable_previous, whole_previous
 from .progress import BuildProgress
 from .report import BuildReport, source_names
+from .revisions import held_contracts, new_pairs, revision_pairs
 from .rows import make_rows
 from .runner import Runner
 from .sources import collect_sources, empty_collections
@@ -217,7 +218,10 @@ def _build_with(roots: Sequence[Path], index_dir: Path, encoder: Encoder, option
                                            progress=progress)
     _check_stop(options.reading)
     gen = new_generation_name()
-    manifest = generation_manifest(gen, rows, encoder, mode, plan.failed, plan.notes, recorded)
+    # a report only: files that look like two versions of one contract (both answer)
+    revisions = revision_pairs(held_contracts(plan.items, previous.dir if previous else None))
+    manifest = generation_manifest(gen, rows, encoder, mode, plan.failed, plan.notes, recorded,
+                                   revisions=revisions)
     write_generation(index_dir, gen, rows, vectors, manifest, previous=previous,
                      ann_threshold=options.ann_threshold)
     cache.clear()  # the generation holds the vectors now
@@ -237,11 +241,13 @@ def _build_with(roots: Sequence[Path], index_dir: Path, encoder: Encoder, option
         notes=tuple(plan.notes), dropped=dropped, moved=moved, repaired=damaged,
         kept=plan.kept,
         lost=plan.lost,
+        revisions=new_pairs(revisions, guarded.revisions if guarded else ()),
         flat_roots=flat_roots([item.path for item in plan.items], roots,
                               {s.source for s in guarded.sources
                                if s.collection == DEFAULT_COLLECTION} if guarded else ()),
         names=_names(plan.failed, (*plan.kept, *plan.lost), plan.notes, files, recorded,
-                     dropped=(*dropped, *(source for source, _, _ in moved))),
+                     dropped=(*dropped, *(source for source, _, _ in moved),
+                              *(s for r in revisions for s in (r.first, r.second)))),
     )
 
 

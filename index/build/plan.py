@@ -25,7 +25,7 @@ from .sources import EMPTY_FOLDER
 KEPT_FILE = "the version indexed before is kept"
 KEPT_FOLDER = "the contracts indexed from it before are kept"
 # a failed source's earlier version that cannot be kept: its collection has its name now
-LOST_FILE = "the version indexed before is dropped: {}"
+LOST_REASON = "the version indexed before is dropped: {}"
 # why a file whose collection has another file of its contract's name is not indexed
 CLASH_REASON = "another source of its collection already has the contract name {}"
 _CLASH_PREFIX = CLASH_REASON.split("{", 1)[0]
@@ -239,7 +239,7 @@ def _keep_unread(source: str, reason: str, previous: Previous | None, indexed: I
         if at != where and where not in at.parents:
             continue
         if not taken.take(at, contract.key):
-            lost.append((src, LOST_FILE.format(_clash(key_stem(contract.key)))))
+            lost.append((src, LOST_REASON.format(_clash(key_stem(contract.key)))))
             continue
         items.append(Reused(at, contract, digest, previous.rows_of.get(contract.key, ()))
                      if previous is not None else Parsed(at, contract, digest, again=True))

@@ -7,6 +7,8 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
+from ..store import Revision
+
 
 def _count(n: int, word: str) -> str:
     """``1 contract``, ``2 contracts``: a count and its English noun, plural unless one."""
@@ -42,6 +44,9 @@ class BuildReport:
     # (source, how it is named): a source of the messages above whose file name another source
     # of the build has (``source_names``); any other is named by its file name
     names: tuple[tuple[str, str], ...] = ()
+    # files that look like two versions of one contract, first seen by this build (the
+    # manifest holds every such pair: ``index status``)
+    revisions: tuple[Revision, ...] = ()
     # not written, over a live index that holds no contracts (emptied with --replace): it is
     # left as it was
     held_none: bool = False
@@ -83,6 +88,20 @@ class BuildReport:
             f"{f', {self.cached} from the cache of an unfinished build' if self.cached else ''}); "
             f"{dropped}{len(self.failed)} failed; generation {self.generation}{repaired}"
         )
+
+
+def revision_why(revision: Revision) -> str:
+    """Why two files look like two versions of one contract, in the command line's words."""
+    why = [f"{revision.same} of {revision.of} clauses word for word"] if revision.same else []
+    if revision.by_name:
+        why.append("one's file name is the other's with a version marker")
+    return "; ".join(why)
+
+
+# what a build says of a pair it sees first: both answer; what to do
+REVISION_ADVICE = ("both are indexed and both answer, so a question may get the same clause twice "
+                   "or the old one first: move the one no longer in force out of the sources and "
+                   "build again (the build drops it; an uploaded one: /remove in the bot)")
 
 
 def name_in(names: Iterable[tuple[str, str]], source: str) -> str:

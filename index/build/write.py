@@ -18,6 +18,7 @@ from ..store import (
     BM25_DIR,
     TITLES_BM25_DIR,
     Manifest,
+    Revision,
     SourceEntry,
     cleanup_generations,
     current_generation,
@@ -78,9 +79,11 @@ def write_generation(index_dir: Path, gen: str, rows: Rows, vectors: np.ndarray,
 
 def generation_manifest(gen: str, rows: Rows, encoder: Encoder, mode: TokenMode,
                         failed: Sequence[tuple[str, str]], notes: Sequence[tuple[str, str]],
-                        roots: Sequence[str]) -> Manifest:
+                        roots: Sequence[str], *, revisions: Sequence[Revision] = ()
+                        ) -> Manifest:
     """The manifest of generation ``gen``: what it holds (``rows``), how it was built (encoder,
-    tokenizer, versions), what failed or was noted, and the roots it was built from."""
+    tokenizer, versions), what failed or was noted, the roots it was built from, and its files
+    that look like two versions of one contract (``revisions``)."""
     counts: dict[str, int] = {}
     for row in rows.rows:
         counts[row.contract] = counts.get(row.contract, 0) + 1
@@ -95,4 +98,5 @@ def generation_manifest(gen: str, rows: Rows, encoder: Encoder, mode: TokenMode,
         failed=tuple(failed),
         notes=tuple((str(Path(s).resolve()), n) for s, n in notes),
         roots=tuple(roots),
+        revisions=tuple(revisions),
     )

@@ -41,6 +41,32 @@ class SourceEntry:
 
 
 @dataclass(frozen=True)
+class Revision:
+    """Two files of one collection that look like two versions of one contract (``合同.docx``
+    and ``合同_v2.docx``, a PDF and its Word original): both are indexed and both answer.
+    ``same`` of the ``of`` clause texts of the shorter are word for word the other's;
+    ``by_name``: one's file name is the other's with a version marker."""
+
+    first: str  # source paths, a name without version marker first
+    second: str
+    same: int
+    of: int
+    by_name: bool = False
+
+    def as_json(self) -> dict[str, object]:
+        """The pair as the manifest and ``index status --json`` write it."""
+        return {"sources": [self.first, self.second], "same_clauses": self.same,
+                "of_clauses": self.of, "by_name": self.by_name}
+
+    @classmethod
+    def from_json(cls, data: dict[str, Any]) -> Revision:
+        """Read a pair the manifest wrote."""
+        first, second = data["sources"]
+        return cls(str(first), str(second), int(data.get("same_clauses") or 0),
+                   int(data.get("of_clauses") or 0), bool(data.get("by_name")))
+
+
+@dataclass(frozen=True)
 class Manifest:
     """A generation's description: encoder, tokenizer, sources, failures and notes."""
 
@@ -61,6 +87,8 @@ class Manifest:
     # the model files of a sentence-transformers encoder (``model_files``): '' for a built-in
     # one, and for a model indexed by a version that did not record it
     encoder_fingerprint: str = ""
+    # files that look like two versions of one contract (index/build/revisions.py)
+    revisions: tuple[Revision, ...] = ()
     extra: dict[str, Any] = field(default_factory=dict, compare=False)  # unknown keys, kept
     # False when read from a manifest written before collections were recorded (its sources
     # read "default"): what a build puts in collections then was never in another one
@@ -107,6 +135,7 @@ class Manifest:
             "failed": [{"source": s, "reason": r} for s, r in self.failed],
             "notes": [{"source": s, "note": n} for s, n in self.notes],
             "roots": list(self.roots),
+            "revisions": [r.as_json() for r in self.revisions],
         }
 
     @classmethod
@@ -114,7 +143,7 @@ class Manifest:
         """Read a manifest object; keys this version does not know are kept in ``extra``."""
         known = {"format", "generation", "encoder", "dim", "tokenizer", "text_version",
                  "parse_version", "built_at", "contracts", "clauses", "sources", "failed",
-                 "notes", "roots", "encoder_fingerprint"}
+                 "notes", "roots", "encoder_fingerprint", "revisions"}
         return cls(
             generation=str(data.get("generation") or ""),
             encoder=str(data.get("encoder") or ""),
@@ -132,6 +161,7 @@ class Manifest:
             format=int(data.get("format") or 0),
             parse_version=int(data.get("parse_version") or 0),
             encoder_fingerprint=str(data.get("encoder_fingerprint") or ""),
+            revisions=tuple(Revision.from_json(r) for r in data.get("revisions", [])),
             extra={k: v for k, v in data.items() if k not in known},
             collections_recorded=all("collection" in s for s in data.get("sources", [])),
         )

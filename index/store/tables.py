@@ -9,7 +9,7 @@ from __future__ import annotations
 import hashlib
 import json
 import sqlite3
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -166,3 +166,21 @@ def read_clauses(gen_dir: Path, contract: str | None = None) -> list[StoredClaus
     return out
 
 
+
+
+def clause_texts(gen_dir: Path, contracts: Iterable[str]) -> dict[str, list[str]]:
+    """The clause texts (Simplified) of ``contracts`` in generation ``gen_dir``, by contract
+    key: one query, no vectors nor search texts."""
+    wanted = set(contracts)
+    out: dict[str, list[str]] = {k: [] for k in wanted}
+    if not wanted:
+        return out
+    db = sqlite3.connect(f"file:{gen_dir / CLAUSES_DB}?mode=ro", uri=True)
+    try:
+        for key, text, simplified in db.execute(
+                "SELECT contract, text, text_simplified FROM clauses ORDER BY ord"):
+            if key in wanted:
+                out[key].append(simplified or text)
+    finally:
+        db.close()
+    return out
