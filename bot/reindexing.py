@@ -125,10 +125,8 @@ def _moves_and_losses(state: BotState, access: ChatAccess, report: BuildReport,
         named = source_names(said, among=[*held, *said], roots=list(map(str, roots)))
     lines = []
     if moved:
-        shown = [escape(f"{name_in(named, s)}（{old} → {new}）") for s, old, new in moved]
-        names = "、".join(shown[:DROPPED_NAMED])
-        if len(shown) > DROPPED_NAMED:
-            names = texts.say(texts.ALSO_MANY, script, names=names, count=len(shown))
+        names = shortlist([escape(f"{name_in(named, s)}（{old} → {new}）")
+                           for s, old, new in moved], most=DROPPED_NAMED, script=script)
         lines.append(texts.say(texts.REINDEX_MOVED, script, names=names))
     lines += [texts.say(texts.REINDEX_FAILED, script, name=escape(name_in(named, s)),
                         reason=escape(reason_words(why, script)))
