@@ -38,7 +38,7 @@ from .ratelimit import QuestionRate
 from .settings import Settings
 from .sigterm import held
 from .state import CONTEXT_TYPES, BotApp, BotState, Builder, ChatData, Ctx, UserData
-from .webhook import listening, webhook_options
+from .webhook import check_listening, listening, webhook_options
 
 log = logging.getLogger(__name__)
 COMMANDS = [
@@ -271,12 +271,14 @@ def run(settings: Settings) -> int:
     protect_output()
     quiet_http_logs()  # httpx logs request URLs, and they hold the token
     check_bot_files(settings.index_dir)
+    options = webhook_options(settings) if settings.webhook_url else None
+    if options is not None:  # before setWebhook: a taken port must not change the secret
+        check_listening(options)
     username = asyncio.run(check_bot_api(settings))
     log.info("connected to the Bot API as @%s", username)
     app = build_application(settings)
     try:
-        if settings.webhook_url:
-            options = webhook_options(settings)
+        if options is not None:
             log.info("%s", listening(options))
             app.run_webhook(**options)
         else:

@@ -229,3 +229,60 @@ def test_python_m_bot_takes_serve_written_out_too(tmp_path: Path) -> None:
                              capture_output=True, text=True, timeout=120)
         assert (out.returncode, out.stderr) == (
             2, "contractbot: TELEGRAM_BOT_TOKEN is not set\n"), args
+
+
+def test_serve_refuses_a_webhook_port_another_program_holds(idx: Path, tmp_path: Path) -> None:
+    """A second `contractbot serve` while the first runs (or another program on the port):
+    python-telegram-bot registers the webhook first and listens after, so it said 'bot ready',
+    then 'contractbot: Address already in use' with no port or setting, and had given Telegram
+    a new secret on the way, which the running bot refused (403) for every update from then
+    on. It is one line naming the address, port and setting, before any Bot API call."""
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen()
+        port = taken.getsockname()[1]
+        with bot_api() as api:
+            proc = run(tmp_path, "serve", "--index", str(idx), TELEGRAM_BOT_TOKEN=TOKEN,
+                       TELEGRAM_BASE_URL=api.base_url, CONTRACTBOT_ALLOWED_CHATS="100",
+                       TELEGRAM_WEBHOOK_URL="https://bot.example.org/hook",
+                       TELEGRAM_WEBHOOK_PORT=str(port))
+    assert (proc.returncode, proc.stderr) == (1, (
+        f"contractbot: cannot listen on 127.0.0.1:{port} for the webhook: another program "
+        "listens there (the bot already running?); stop it, or set TELEGRAM_WEBHOOK_PORT to a "
+        "free port and point the TLS proxy at it\n"))
+    assert not api.webhook and not api.calls  # the running bot's secret is left alone
+
+
+def test_serve_names_a_webhook_address_that_is_not_this_machines(idx: Path,
+                                                                 tmp_path: Path) -> None:
+    """TELEGRAM_WEBHOOK_LISTEN set to another machine's address (the proxy's, say) ended in
+    'contractbot: Cannot assign requested address', exit 1, after the start-up line said the
+    server listened there. It is a setting that cannot be used: one line naming it, exit 2."""
+    with bot_api() as api:
+        proc = run(tmp_path, "serve", "--index", str(idx), TELEGRAM_BOT_TOKEN=TOKEN,
+                   TELEGRAM_BASE_URL=api.base_url, CONTRACTBOT_ALLOWED_CHATS="100",
+                   TELEGRAM_WEBHOOK_URL="https://bot.example.org/hook",
+                   TELEGRAM_WEBHOOK_LISTEN="192.0.2.1", TELEGRAM_WEBHOOK_PORT=str(_closed_port()))
+    assert (proc.returncode, proc.stderr) == (2, (
+        "contractbot: TELEGRAM_WEBHOOK_LISTEN: '192.0.2.1' is not an address of this machine; "
+        "127.0.0.1 (the default: a TLS proxy on this machine) or 0.0.0.0 (every interface)\n"))
+    assert not api.calls
+
+
+def test_a_webhook_address_that_does_not_resolve_names_the_setting(
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    """A typo in TELEGRAM_WEBHOOK_LISTEN (127.0.0.300) ended in 'contractbot: Name or service
+    not known'. (The resolver is told the name does not exist: no look-up leaves the test.)"""
+    from bot.settings import SettingsError
+    from bot.webhook import check_listening
+
+    def unknown(*args: object, **kwargs: object) -> None:
+        raise socket.gaierror(socket.EAI_NONAME, "Name or service not known")
+
+    monkeypatch.setattr(socket, "getaddrinfo", unknown)
+    with pytest.raises(SettingsError) as err:
+        check_listening({"listen": "127.0.0.300", "port": 8443})
+    assert str(err.value) == (
+        "TELEGRAM_WEBHOOK_LISTEN: '127.0.0.300' is not an address of this machine (Name or "
+        "service not known); 127.0.0.1 (the default: a TLS proxy on this machine) or 0.0.0.0 "
+        "(every interface)")
