@@ -89,6 +89,18 @@ def _webhook_url(raw: str | None, *, local_api: bool) -> str | None:
     return raw.strip()
 
 
+def _token(raw: str | None) -> str | None:
+    """TELEGRAM_BOT_TOKEN without the blanks around it: a token pasted with a space, or a line
+    of a file saved with Windows line ends (an EnvironmentFile, `$(cat token.txt)`), was sent
+    as it was, and Telegram's refusal told the operator to check a token that was right. A
+    blank or control character inside is refused, without showing the token."""
+    token = (raw or "").strip()
+    if any(c.isspace() or not c.isprintable() for c in token):
+        raise SettingsError("TELEGRAM_BOT_TOKEN: it holds a space or a control character; "
+                            "copy it from @BotFather again (it looks like 123456789:AAE…)")
+    return token or None
+
+
 def _level(raw: str | None) -> str:
     """A log level name (default INFO)."""
     level = (raw or "INFO").strip().upper()
@@ -204,7 +216,7 @@ class Settings:
             default_index=not env.get("CONTRACTBOT_INDEX_DIR"),
             embed_model=env.get("CONTRACTBOT_EMBED_MODEL") or DEFAULT_ENCODER,
             rules_file=Path(rules) if rules else None,
-            telegram_token=env.get("TELEGRAM_BOT_TOKEN") or None,
+            telegram_token=_token(env.get("TELEGRAM_BOT_TOKEN")),
             telegram_base_url=env.get("TELEGRAM_BASE_URL") or "https://api.telegram.org/bot",
             telegram_base_file_url=env.get("TELEGRAM_BASE_FILE_URL")
             or "https://api.telegram.org/file/bot",
