@@ -32,10 +32,10 @@ from .compat import TolerantRequest
 from .errors import BotApiError, TokenRejectedError
 from .feedback import LOG_FILE, QuestionLog
 from .limiter import AnswersFirstLimiter
-from .logfilter import protect_logs, protect_output
+from .logfilter import is_webhook_refusal, protect_logs, protect_output
 from .persistence import STATE_FILE, JsonPersistence
 from .ratelimit import QuestionRate
-from .settings import Settings
+from .settings import Settings, SettingsError
 from .sigterm import held
 from .state import CONTEXT_TYPES, BotApp, BotState, Builder, ChatData, Ctx, UserData
 from .webhook import check_listening, listening, webhook_options
@@ -235,8 +235,9 @@ def _indexed_collections(state: BotState) -> frozenset[str] | None:
     return frozenset(c.collection for c in searcher.contracts())
 
 
-def api_problem(settings: Settings, err: Exception) -> BotApiError:
-    """One line for a failed Bot API call: the URL without the token, and the reason."""
+def api_problem(settings: Settings, err: Exception) -> ContractbotError:
+    """One line for a failed Bot API call: the URL without the token, and the reason; a
+    rejected token or webhook URL is a setting that cannot be used (SettingsError, exit 2)."""
 
     token = settings.telegram_token or ""
     reason = (str(err).replace(token, "<token>") if token else str(err)) or type(err).__name__
@@ -244,6 +245,9 @@ def api_problem(settings: Settings, err: Exception) -> BotApiError:
     if isinstance(err, InvalidToken):
         return TokenRejectedError("Telegram rejected the bot token (TELEGRAM_BOT_TOKEN); "
                                   "check it with @BotFather")
+    if is_webhook_refusal(err):  # a host it cannot resolve or reach, a certificate …
+        return SettingsError(f"TELEGRAM_WEBHOOK_URL: Telegram refused {settings.webhook_url}: "
+                             f"{reason}")
     return BotApiError(f"cannot reach the Bot API at {url}: {reason}")
 
 

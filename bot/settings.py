@@ -86,7 +86,19 @@ def _webhook_url(raw: str | None, *, local_api: bool) -> str | None:
         want = ("an http:// or https:// URL with a host" if local_api else "an https:// URL "
                 "with a host (Telegram calls webhooks over HTTPS only)")
         raise SettingsError(f"TELEGRAM_WEBHOOK_URL: {raw!r} is not {want}")
+    try:
+        port = parts.port
+    except ValueError:
+        raise SettingsError(f"TELEGRAM_WEBHOOK_URL: {raw!r} has a port that is not a number "
+                            "(1 to 65535)") from None
+    if port is not None and port not in TELEGRAM_WEBHOOK_PORTS and not local_api:
+        raise SettingsError(f"TELEGRAM_WEBHOOK_URL: Telegram calls webhooks on ports 443, 80, "
+                            f"88 or 8443 only, not {port}: let the TLS proxy listen on one "
+                            "of them")
     return raw.strip()
+
+
+TELEGRAM_WEBHOOK_PORTS = (443, 80, 88, 8443)  # the public ports Telegram's servers call
 
 
 def _token(raw: str | None) -> str | None:

@@ -286,3 +286,23 @@ def test_a_webhook_address_that_does_not_resolve_names_the_setting(
         "TELEGRAM_WEBHOOK_LISTEN: '127.0.0.300' is not an address of this machine (Name or "
         "service not known); 127.0.0.1 (the default: a TLS proxy on this machine) or 0.0.0.0 "
         "(every interface)")
+
+
+def test_serve_with_a_webhook_url_telegram_refuses(idx: Path, tmp_path: Path) -> None:
+    """A host in TELEGRAM_WEBHOOK_URL that Telegram cannot resolve (a typo) or reach: setWebhook
+    is refused, and the start ended in the library's traceback and 'cannot reach the Bot API
+    at …: Bad webhook: …', exit 1, though the Bot API was reached. It is one line naming the
+    setting and Telegram's reason, exit 2, as a token Telegram rejects."""
+    with bot_api() as api:
+        api.fail["setWebhook"] = (400, "Bad Request: bad webhook: Failed to resolve host: "
+                                       "Name or service not known")
+        proc = run(tmp_path, "serve", "--index", str(idx), TELEGRAM_BOT_TOKEN=TOKEN,
+                   TELEGRAM_BASE_URL=api.base_url, CONTRACTBOT_ALLOWED_CHATS="100",
+                   TELEGRAM_WEBHOOK_URL="https://bot.exmaple.org/hook",
+                   TELEGRAM_WEBHOOK_PORT=str(_closed_port()))
+    assert proc.returncode == 2, proc.stderr
+    assert last_line(proc) == ("contractbot: TELEGRAM_WEBHOOK_URL: Telegram refused "
+                               "https://bot.exmaple.org/hook: Bad webhook: failed to resolve "
+                               "host: name or service not known")
+    assert "Traceback" not in proc.stderr and "ERROR" not in proc.stderr, proc.stderr
+    assert "SECRET" not in proc.stderr + proc.stdout
