@@ -20,7 +20,7 @@ from typing import Any
 from urllib.parse import quote
 
 from telegram import Update
-from telegram.error import BadRequest, InvalidToken
+from telegram.error import BadRequest, Conflict, InvalidToken
 
 REDACTED = "[token]"
 HIDDEN = "[text hidden]"
@@ -83,13 +83,14 @@ def is_webhook_refusal(err: BaseException | None) -> bool:
     return isinstance(err, BadRequest) and str(err).lower().startswith("bad webhook")
 
 
-class _DropRejectedToken(logging.Filter):
-    """Drops the library's traceback for a rejected token or a refused webhook URL: ``run``
-    says each in one line."""
+class _DropSaidInOneLine(logging.Filter):
+    """Drops the library's traceback for a rejected token or a refused webhook URL (``run``
+    says each in one line) and for getUpdates refused because another program polls with the
+    token (the error handler says it, bot/replies.py)."""
 
     def filter(self, record: logging.LogRecord) -> bool:
         err = record.exc_info[1] if record.exc_info else None
-        return not (isinstance(err, InvalidToken) or is_webhook_refusal(err))
+        return not (isinstance(err, InvalidToken | Conflict) or is_webhook_refusal(err))
 
 
 def protect_output() -> None:
@@ -99,7 +100,7 @@ def protect_output() -> None:
     logging.captureWarnings(True)
     for handler in [*logging.getLogger().handlers, logging.lastResort]:
         if handler is not None:
-            handler.addFilter(_DropRejectedToken())
+            handler.addFilter(_DropSaidInOneLine())
 
     def excepthook(kind: type[BaseException], err: BaseException, tb: Any) -> None:
         text = "".join(traceback.format_exception(kind, err, tb))

@@ -306,3 +306,28 @@ def test_serve_with_a_webhook_url_telegram_refuses(idx: Path, tmp_path: Path) ->
                                "host: name or service not known")
     assert "Traceback" not in proc.stderr and "ERROR" not in proc.stderr, proc.stderr
     assert "SECRET" not in proc.stderr + proc.stdout
+
+
+def test_another_program_polling_with_the_token_is_one_line(idx: Path, tmp_path: Path) -> None:
+    """`contractbot serve` left running in a terminal when the service starts: Telegram refuses
+    each one's getUpdates in turn (409 Conflict) and gives each update to one of them. The log
+    said `error while handling NoneType` with a traceback about once a second, and another at
+    the stop. It is one line that says what to do, no traceback."""
+    with bot_api() as api:
+        api.fail["getUpdates"] = (409, "Conflict: terminated by other getUpdates request; "
+                                       "make sure that only one bot instance is running")
+        proc = _serve(api, idx, tmp_path, CONTRACTBOT_ALLOWED_CHATS="100")
+        deadline = time.monotonic() + 120
+        _lines_until_ready(proc, deadline)
+        while len(api.sent("getUpdates")) < 3 and time.monotonic() < deadline:
+            time.sleep(0.05)  # refused, retried
+        proc.send_signal(signal.SIGTERM)
+        rest = proc.communicate(timeout=60)[1]
+    assert proc.returncode == 0, rest
+    assert "Traceback" not in rest and "NoneType" not in rest, rest
+    said = [line for line in rest.splitlines() if "ERROR" in line]
+    assert len(said) == 1 and said[0].endswith(
+        "ERROR bot.replies: another program fetches this bot's updates with the same token (a "
+        "second `contractbot serve`, or a webhook set elsewhere): Telegram gives each update to "
+        "one of them only, so this bot misses some; stop the other one (said again every 10 "
+        "minutes while it lasts)"), rest
