@@ -7,13 +7,12 @@ from __future__ import annotations
 import asyncio
 import logging
 import re
-import time
 from collections.abc import Collection
 from html import escape
 
 from telegram import InlineKeyboardMarkup, Message, ReplyParameters, Update
 from telegram.constants import ChatAction, ChatType, ParseMode
-from telegram.error import Conflict, TelegramError
+from telegram.error import TelegramError
 
 from index import (
     EmptyQuestionError,
@@ -32,19 +31,13 @@ from index import (
 
 from . import texts
 from .access import ChatAccess, chat_access
+from .fetching import said_fetch_error
 from .logfilter import describe_update
 from .naming import written_names
 from .ratelimit import Verdict
 from .state import ChatData, Ctx
 
 log = logging.getLogger(__name__)
-# getUpdates refused because another program polls with the same token (python-telegram-bot
-# hands it to the error handler with no update, at each retry, about once a second)
-CONFLICT = ("another program fetches this bot's updates with the same token (a second "
-            "`contractbot serve`, or a webhook set elsewhere): Telegram gives each update to "
-            "one of them only, so this bot misses some; stop the other one (said again every "
-            "10 minutes while it lasts)")
-CONFLICT_EVERY = 600.0  # seconds between two of those lines
 TYPING_WAIT = 1.0  # seconds an answer waits for its "typing…" action to go out first
 _TRADITIONAL_LANGS = ("zh-hant", "zh-tw", "zh-hk", "zh-mo")
 _PATH = re.compile(r"(?<![\w.~])(?:~|\.{1,2})?(?:/[^\s/'\"<>()]+){2,}/?")
@@ -280,12 +273,9 @@ def query_error_text(err: QueryError, script: Script) -> str:
 
 async def on_error(update: object, context: Ctx) -> None:
     """Log the error with its update, and reply briefly when there is a message to reply to;
-    another program polling with the bot's token is one line, now and then, no traceback."""
-    if update is None and isinstance(context.error, Conflict):  # fetching updates
-        state, now = context.bot_data, time.monotonic()
-        if state.conflict_logged is None or now - state.conflict_logged >= CONFLICT_EVERY:
-            state.conflict_logged = now
-            log.error("%s", CONFLICT)
+    fetching updates (polling) that fails is one line, no traceback: another program polling
+    with the bot's token now and then, a network error each time."""
+    if update is None and said_fetch_error(context.bot_data, context.error):
         return
     # The log holds no message text unless CONTRACTBOT_LOG_TEXT is on.
     settings = getattr(context.bot_data, "settings", None)

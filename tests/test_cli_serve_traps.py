@@ -308,6 +308,26 @@ def test_serve_with_a_webhook_url_telegram_refuses(idx: Path, tmp_path: Path) ->
     assert "SECRET" not in proc.stderr + proc.stdout
 
 
+def test_a_failed_fetch_of_updates_is_one_line(idx: Path, tmp_path: Path) -> None:
+    """Telegram answering getUpdates with 502 Bad Gateway for a while (it happens): the log said
+    `error while handling NoneType` with a traceback at each retry. It is one warning line a
+    retry, and the bot runs on."""
+    with bot_api() as api:
+        api.fail["getUpdates"] = (502, "Bad Gateway")
+        proc = _serve(api, idx, tmp_path, CONTRACTBOT_ALLOWED_CHATS="100")
+        deadline = time.monotonic() + 120
+        _lines_until_ready(proc, deadline)
+        while len(api.sent("getUpdates")) < 2 and time.monotonic() < deadline:
+            time.sleep(0.05)
+        del api.fail["getUpdates"]
+        time.sleep(0.5)
+        proc.send_signal(signal.SIGTERM)
+        rest = proc.communicate(timeout=60)[1]
+    assert proc.returncode == 0, rest
+    assert "Traceback" not in rest and "NoneType" not in rest and "ERROR" not in rest, rest
+    assert "WARNING bot.replies: fetching updates failed (Bad Gateway); retrying" in rest, rest
+
+
 def test_another_program_polling_with_the_token_is_one_line(idx: Path, tmp_path: Path) -> None:
     """`contractbot serve` left running in a terminal when the service starts: Telegram refuses
     each one's getUpdates in turn (409 Conflict) and gives each update to one of them. The log
