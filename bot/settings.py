@@ -34,9 +34,21 @@ class SettingsError(ContractbotError):
 def index_folder(path: Path, *, where: str) -> Path:
     """``path`` as the index folder; SettingsError naming ``where`` (--index or the setting)
     when it is a file: every command would fail on it, a build with "File exists"."""
+    return a_folder(path, where=where, what="the index's folder")
+
+
+def a_folder(path: Path, *, where: str, what: str) -> Path:
+    """``path``, a folder a setting (``where``) names; SettingsError when it is a file."""
     if path.exists() and not path.is_dir():
-        raise SettingsError(f"{where} {path} is a file, not a folder: give the index's folder")
+        raise SettingsError(f"{where} {path} is a file, not a folder: give {what}")
     return path
+
+
+def upload_folder_of(settings: Settings) -> Path:
+    """CONTRACTBOT_SOURCES_DIR, checked when the bot starts: a file there let it run, and the
+    admin's first upload got 处理时出错了 (FileExistsError in the log)."""
+    return a_folder(settings.sources_dir, where="CONTRACTBOT_SOURCES_DIR",
+                    what="the folder the bot keeps uploaded contracts in")
 
 
 def chosen_index(flag: str | Path | None, settings: Settings) -> Path:

@@ -351,3 +351,17 @@ def test_another_program_polling_with_the_token_is_one_line(idx: Path, tmp_path:
         "second `contractbot serve`, or a webhook set elsewhere): Telegram gives each update to "
         "one of them only, so this bot misses some; stop the other one (said again every 10 "
         "minutes while it lasts)"), rest
+
+
+def test_serve_names_an_upload_folder_that_is_a_file(idx: Path, tmp_path: Path) -> None:
+    """CONTRACTBOT_SOURCES_DIR naming a file (a typo, a path of the wrong setting): the bot
+    started, and an admin's first upload got 处理时出错了 with FileExistsError in the log. It
+    is one line naming the setting, exit 2, before the bot starts."""
+    (tmp_path / "contracts.txt").write_text("x", "utf-8")
+    proc = run(tmp_path, "serve", "--index", str(idx), TELEGRAM_BOT_TOKEN=TOKEN,
+               TELEGRAM_BASE_URL=f"http://127.0.0.1:{_closed_port()}/bot",
+               CONTRACTBOT_ALLOWED_CHATS="100",
+               CONTRACTBOT_SOURCES_DIR=str(tmp_path / "contracts.txt"))
+    assert (proc.returncode, proc.stderr) == (2, (
+        f"contractbot: CONTRACTBOT_SOURCES_DIR {tmp_path / 'contracts.txt'} is a file, not a "
+        "folder: give the folder the bot keeps uploaded contracts in\n"))
