@@ -86,7 +86,7 @@ def is_webhook_refusal(err: BaseException | None) -> bool:
 class _DropSaidInOneLine(logging.Filter):
     """Drops the library's traceback for a rejected token or a refused webhook URL (``run``
     says each in one line) and for getUpdates refused because another program polls with the
-    token (the error handler says it, bot/replies.py)."""
+    token (the error handler says it: bot/fetching.py)."""
 
     def filter(self, record: logging.LogRecord) -> bool:
         err = record.exc_info[1] if record.exc_info else None

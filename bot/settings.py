@@ -87,6 +87,9 @@ def _port(raw: str | None, name: str, default: int) -> int:
 LOG_LEVELS = ("DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL")
 
 
+TELEGRAM_WEBHOOK_PORTS = (443, 80, 88, 8443)  # the public ports Telegram's servers call
+
+
 def _webhook_url(raw: str | None, *, local_api: bool) -> str | None:
     """The public URL the Bot API calls (None: long polling): HTTPS for Telegram's; a
     self-hosted Bot API server (``local_api``) may call plain HTTP too."""
@@ -108,9 +111,6 @@ def _webhook_url(raw: str | None, *, local_api: bool) -> str | None:
                             f"88 or 8443 only, not {port}: let the TLS proxy listen on one "
                             "of them")
     return raw.strip()
-
-
-TELEGRAM_WEBHOOK_PORTS = (443, 80, 88, 8443)  # the public ports Telegram's servers call
 
 
 def _token(raw: str | None) -> str | None:

@@ -1,5 +1,5 @@
-"""The webhook server: where it listens, on which path, and the secret token Telegram sends
-with every update, checked in constant time."""
+"""The webhook server: where it listens (checked before the webhook is registered), on which
+path, and the secret token Telegram sends with every update, checked in constant time."""
 
 from __future__ import annotations
 
