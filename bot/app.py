@@ -32,13 +32,13 @@ from .compat import TolerantRequest
 from .errors import BotApiError, TokenRejectedError
 from .feedback import LOG_FILE, QuestionLog
 from .limiter import AnswersFirstLimiter
-from .logfilter import protect_logs, protect_output
+from .logfilter import is_webhook_refusal, protect_logs, protect_output
 from .persistence import STATE_FILE, JsonPersistence
 from .ratelimit import QuestionRate
-from .settings import Settings
+from .settings import Settings, SettingsError
 from .sigterm import held
 from .state import CONTEXT_TYPES, BotApp, BotState, Builder, ChatData, Ctx, UserData
-from .webhook import listening, webhook_options
+from .webhook import check_listening, listening, webhook_options
 
 log = logging.getLogger(__name__)
 COMMANDS = [
@@ -235,8 +235,9 @@ def _indexed_collections(state: BotState) -> frozenset[str] | None:
     return frozenset(c.collection for c in searcher.contracts())
 
 
-def api_problem(settings: Settings, err: Exception) -> BotApiError:
-    """One line for a failed Bot API call: the URL without the token, and the reason."""
+def api_problem(settings: Settings, err: Exception) -> ContractbotError:
+    """One line for a failed Bot API call: the URL without the token, and the reason; a
+    rejected token or webhook URL is a setting that cannot be used (SettingsError, exit 2)."""
 
     token = settings.telegram_token or ""
     reason = (str(err).replace(token, "<token>") if token else str(err)) or type(err).__name__
@@ -244,6 +245,9 @@ def api_problem(settings: Settings, err: Exception) -> BotApiError:
     if isinstance(err, InvalidToken):
         return TokenRejectedError("Telegram rejected the bot token (TELEGRAM_BOT_TOKEN); "
                                   "check it with @BotFather")
+    if is_webhook_refusal(err):  # a host it cannot resolve or reach, a certificate …
+        return SettingsError(f"TELEGRAM_WEBHOOK_URL: Telegram refused {settings.webhook_url}: "
+                             f"{reason}")
     return BotApiError(f"cannot reach the Bot API at {url}: {reason}")
 
 
@@ -271,12 +275,14 @@ def run(settings: Settings) -> int:
     protect_output()
     quiet_http_logs()  # httpx logs request URLs, and they hold the token
     check_bot_files(settings.index_dir)
+    options = webhook_options(settings) if settings.webhook_url else None
+    if options is not None:  # before setWebhook: a taken port must not change the secret
+        check_listening(options)
     username = asyncio.run(check_bot_api(settings))
     log.info("connected to the Bot API as @%s", username)
     app = build_application(settings)
     try:
-        if settings.webhook_url:
-            options = webhook_options(settings)
+        if options is not None:
             log.info("%s", listening(options))
             app.run_webhook(**options)
         else:

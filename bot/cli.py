@@ -46,9 +46,11 @@ def cmd_serve(args: argparse.Namespace, settings: Settings) -> int:
 
     from .arguments import UsageError, given_index, index_dir_of
     from .building import index_build
+    from .settings import upload_folder_of
 
     if not settings.telegram_token:
         raise UsageError("TELEGRAM_BOT_TOKEN is not set")
+    upload_folder_of(settings)
     settings = dataclasses.replace(settings, index_dir=index_dir_of(args, settings))
     if not has_index(settings.index_dir):  # a fresh install: the first upload builds it
         build = index_build(given_index(args))("SOURCES...")

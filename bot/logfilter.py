@@ -20,7 +20,7 @@ from typing import Any
 from urllib.parse import quote
 
 from telegram import Update
-from telegram.error import InvalidToken
+from telegram.error import BadRequest, Conflict, InvalidToken
 
 REDACTED = "[token]"
 HIDDEN = "[text hidden]"
@@ -77,20 +77,30 @@ def protect_secret(secret: str) -> None:
     _PROTECTION.add_secret(secret)
 
 
-class _DropRejectedToken(logging.Filter):
-    """Drops the library's traceback for a rejected token: ``run`` says it in one line."""
+def is_webhook_refusal(err: BaseException | None) -> bool:
+    """Whether ``err`` is Telegram refusing the webhook URL when it is registered (setWebhook's
+    'Bad Request: bad webhook: failed to resolve host …')."""
+    return isinstance(err, BadRequest) and str(err).lower().startswith("bad webhook")
+
+
+class _DropSaidInOneLine(logging.Filter):
+    """Drops the library's traceback for a rejected token or a refused webhook URL (``run``
+    says each in one line) and for getUpdates refused because another program polls with the
+    token (the error handler says it: bot/fetching.py)."""
 
     def filter(self, record: logging.LogRecord) -> bool:
-        return not (record.exc_info and isinstance(record.exc_info[1], InvalidToken))
+        err = record.exc_info[1] if record.exc_info else None
+        return not (isinstance(err, InvalidToken | Conflict) or is_webhook_refusal(err))
 
 
 def protect_output() -> None:
     """Also clean what bypasses logging: uncaught exceptions (main thread and others) and
-    warnings (routed through logging); a rejected token is left to the caller's one line."""
+    warnings (routed through logging); a rejected token or webhook URL is left to the caller's
+    one line."""
     logging.captureWarnings(True)
     for handler in [*logging.getLogger().handlers, logging.lastResort]:
         if handler is not None:
-            handler.addFilter(_DropRejectedToken())
+            handler.addFilter(_DropSaidInOneLine())
 
     def excepthook(kind: type[BaseException], err: BaseException, tb: Any) -> None:
         text = "".join(traceback.format_exception(kind, err, tb))

@@ -31,6 +31,7 @@ from index import (
 
 from . import texts
 from .access import ChatAccess, chat_access
+from .fetching import said_fetch_error
 from .logfilter import describe_update
 from .naming import written_names
 from .ratelimit import Verdict
@@ -271,7 +272,11 @@ def query_error_text(err: QueryError, script: Script) -> str:
 
 
 async def on_error(update: object, context: Ctx) -> None:
-    """Log the error with its update, and reply briefly when there is a message to reply to."""
+    """Log the error with its update, and reply briefly when there is a message to reply to;
+    fetching updates (polling) that fails is one line, no traceback: another program polling
+    with the bot's token now and then, a network error each time."""
+    if update is None and said_fetch_error(context.bot_data, context.error):
+        return
     # The log holds no message text unless CONTRACTBOT_LOG_TEXT is on.
     settings = getattr(context.bot_data, "settings", None)
     with_text = bool(settings and settings.log_text)

@@ -34,9 +34,21 @@ class SettingsError(ContractbotError):
 def index_folder(path: Path, *, where: str) -> Path:
     """``path`` as the index folder; SettingsError naming ``where`` (--index or the setting)
     when it is a file: every command would fail on it, a build with "File exists"."""
+    return a_folder(path, where=where, what="the index's folder")
+
+
+def a_folder(path: Path, *, where: str, what: str) -> Path:
+    """``path``, a folder a setting (``where``) names; SettingsError when it is a file."""
     if path.exists() and not path.is_dir():
-        raise SettingsError(f"{where} {path} is a file, not a folder: give the index's folder")
+        raise SettingsError(f"{where} {path} is a file, not a folder: give {what}")
     return path
+
+
+def upload_folder_of(settings: Settings) -> Path:
+    """CONTRACTBOT_SOURCES_DIR, checked when the bot starts: a file there let it run, and the
+    admin's first upload got 处理时出错了 (FileExistsError in the log)."""
+    return a_folder(settings.sources_dir, where="CONTRACTBOT_SOURCES_DIR",
+                    what="the folder the bot keeps uploaded contracts in")
 
 
 def chosen_index(flag: str | Path | None, settings: Settings) -> Path:
@@ -75,6 +87,9 @@ def _port(raw: str | None, name: str, default: int) -> int:
 LOG_LEVELS = ("DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL")
 
 
+TELEGRAM_WEBHOOK_PORTS = (443, 80, 88, 8443)  # the public ports Telegram's servers call
+
+
 def _webhook_url(raw: str | None, *, local_api: bool) -> str | None:
     """The public URL the Bot API calls (None: long polling): HTTPS for Telegram's; a
     self-hosted Bot API server (``local_api``) may call plain HTTP too."""
@@ -86,7 +101,28 @@ def _webhook_url(raw: str | None, *, local_api: bool) -> str | None:
         want = ("an http:// or https:// URL with a host" if local_api else "an https:// URL "
                 "with a host (Telegram calls webhooks over HTTPS only)")
         raise SettingsError(f"TELEGRAM_WEBHOOK_URL: {raw!r} is not {want}")
+    try:
+        port = parts.port
+    except ValueError:
+        raise SettingsError(f"TELEGRAM_WEBHOOK_URL: {raw!r} has a port that is not a number "
+                            "(1 to 65535)") from None
+    if port is not None and port not in TELEGRAM_WEBHOOK_PORTS and not local_api:
+        raise SettingsError(f"TELEGRAM_WEBHOOK_URL: Telegram calls webhooks on ports 443, 80, "
+                            f"88 or 8443 only, not {port}: let the TLS proxy listen on one "
+                            "of them")
     return raw.strip()
+
+
+def _token(raw: str | None) -> str | None:
+    """TELEGRAM_BOT_TOKEN without the blanks around it: a token pasted with a space, or a line
+    of a file saved with Windows line ends (an EnvironmentFile, `$(cat token.txt)`), was sent
+    as it was, and Telegram's refusal told the operator to check a token that was right. A
+    blank or control character inside is refused, without showing the token."""
+    token = (raw or "").strip()
+    if any(c.isspace() or not c.isprintable() for c in token):
+        raise SettingsError("TELEGRAM_BOT_TOKEN: it holds a space or a control character; "
+                            "copy it from @BotFather again (it looks like 123456789:AAE…)")
+    return token or None
 
 
 def _level(raw: str | None) -> str:
@@ -204,7 +240,7 @@ class Settings:
             default_index=not env.get("CONTRACTBOT_INDEX_DIR"),
             embed_model=env.get("CONTRACTBOT_EMBED_MODEL") or DEFAULT_ENCODER,
             rules_file=Path(rules) if rules else None,
-            telegram_token=env.get("TELEGRAM_BOT_TOKEN") or None,
+            telegram_token=_token(env.get("TELEGRAM_BOT_TOKEN")),
             telegram_base_url=env.get("TELEGRAM_BASE_URL") or "https://api.telegram.org/bot",
             telegram_base_file_url=env.get("TELEGRAM_BASE_FILE_URL")
             or "https://api.telegram.org/file/bot",

@@ -79,6 +79,7 @@ class BotState:
     answering: Answering = field(default_factory=Answering, repr=False)
     stopping: threading.Event = field(default_factory=threading.Event, repr=False)
     refresh_error: str | None = field(default=None, repr=False)  # last one logged
+    conflict_logged: float | None = field(default=None, repr=False)  # monotonic time
 
     async def live_searcher(self) -> Searcher:
         """The searcher of the live index generation: a rebuilt index is opened as a new

@@ -114,6 +114,27 @@ def test_a_webhook_url_telegram_would_refuse_is_a_setting_error() -> None:
     assert local.webhook_url == "http://10.0.0.2:8080/hook"  # a self-hosted Bot API allows it
 
 
+def test_a_webhook_url_on_a_port_telegram_does_not_call_is_a_setting_error() -> None:
+    """Telegram calls webhooks on ports 443, 80, 88 and 8443 only: a URL on 8080 was taken, and
+    setWebhook's refusal ended the start in a traceback; a port that is not a number was
+    taken too. A self-hosted Bot API calls any port."""
+    import pytest
+
+    with pytest.raises(SettingsError) as err:
+        Settings.from_env({"TELEGRAM_WEBHOOK_URL": "https://bot.example.org:8080/hook"})
+    assert str(err.value) == ("TELEGRAM_WEBHOOK_URL: Telegram calls webhooks on ports 443, 80, "
+                              "88 or 8443 only, not 8080: let the TLS proxy listen on one of them")
+    with pytest.raises(SettingsError, match=r"^TELEGRAM_WEBHOOK_URL: 'https://bot.example.org:"
+                                            r"84a3/hook' has a port that is not a number"):
+        Settings.from_env({"TELEGRAM_WEBHOOK_URL": "https://bot.example.org:84a3/hook"})
+    for port in (443, 80, 88, 8443):
+        url = f"https://bot.example.org:{port}/hook"
+        assert Settings.from_env({"TELEGRAM_WEBHOOK_URL": url}).webhook_url == url
+    local = Settings.from_env({"TELEGRAM_WEBHOOK_URL": "https://10.0.0.2:8080/hook",
+                               "TELEGRAM_BASE_URL": "http://10.0.0.1:8081/bot"})
+    assert local.webhook_url == "https://10.0.0.2:8080/hook"
+
+
 async def test_the_secret_is_compared_in_constant_time(
         tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     """python-telegram-bot checks the header with ``!=``, which stops at the first character

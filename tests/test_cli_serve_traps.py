@@ -229,3 +229,139 @@ def test_python_m_bot_takes_serve_written_out_too(tmp_path: Path) -> None:
                              capture_output=True, text=True, timeout=120)
         assert (out.returncode, out.stderr) == (
             2, "contractbot: TELEGRAM_BOT_TOKEN is not set\n"), args
+
+
+def test_serve_refuses_a_webhook_port_another_program_holds(idx: Path, tmp_path: Path) -> None:
+    """A second `contractbot serve` while the first runs (or another program on the port):
+    python-telegram-bot registers the webhook first and listens after, so it said 'bot ready',
+    then 'contractbot: Address already in use' with no port or setting, and had given Telegram
+    a new secret on the way, which the running bot refused (403) for every update from then
+    on. It is one line naming the address, port and setting, before any Bot API call."""
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen()
+        port = taken.getsockname()[1]
+        with bot_api() as api:
+            proc = run(tmp_path, "serve", "--index", str(idx), TELEGRAM_BOT_TOKEN=TOKEN,
+                       TELEGRAM_BASE_URL=api.base_url, CONTRACTBOT_ALLOWED_CHATS="100",
+                       TELEGRAM_WEBHOOK_URL="https://bot.example.org/hook",
+                       TELEGRAM_WEBHOOK_PORT=str(port))
+    assert (proc.returncode, proc.stderr) == (1, (
+        f"contractbot: cannot listen on 127.0.0.1:{port} for the webhook: another program "
+        "listens there (the bot already running?); stop it, or set TELEGRAM_WEBHOOK_PORT to a "
+        "free port and point the TLS proxy at it\n"))
+    assert not api.webhook and not api.calls  # the running bot's secret is left alone
+
+
+def test_serve_names_a_webhook_address_that_is_not_this_machines(idx: Path,
+                                                                 tmp_path: Path) -> None:
+    """TELEGRAM_WEBHOOK_LISTEN set to another machine's address (the proxy's, say) ended in
+    'contractbot: Cannot assign requested address', exit 1, after the start-up line said the
+    server listened there. It is a setting that cannot be used: one line naming it, exit 2."""
+    with bot_api() as api:
+        proc = run(tmp_path, "serve", "--index", str(idx), TELEGRAM_BOT_TOKEN=TOKEN,
+                   TELEGRAM_BASE_URL=api.base_url, CONTRACTBOT_ALLOWED_CHATS="100",
+                   TELEGRAM_WEBHOOK_URL="https://bot.example.org/hook",
+                   TELEGRAM_WEBHOOK_LISTEN="192.0.2.1", TELEGRAM_WEBHOOK_PORT=str(_closed_port()))
+    assert (proc.returncode, proc.stderr) == (2, (
+        "contractbot: TELEGRAM_WEBHOOK_LISTEN: '192.0.2.1' is not an address of this machine; "
+        "127.0.0.1 (the default: a TLS proxy on this machine) or 0.0.0.0 (every interface)\n"))
+    assert not api.calls
+
+
+def test_a_webhook_address_that_does_not_resolve_names_the_setting(
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    """A typo in TELEGRAM_WEBHOOK_LISTEN (127.0.0.300) ended in 'contractbot: Name or service
+    not known'. (The resolver is told the name does not exist: no look-up leaves the test.)"""
+    from bot.settings import SettingsError
+    from bot.webhook import check_listening
+
+    def unknown(*args: object, **kwargs: object) -> None:
+        raise socket.gaierror(socket.EAI_NONAME, "Name or service not known")
+
+    monkeypatch.setattr(socket, "getaddrinfo", unknown)
+    with pytest.raises(SettingsError) as err:
+        check_listening({"listen": "127.0.0.300", "port": 8443})
+    assert str(err.value) == (
+        "TELEGRAM_WEBHOOK_LISTEN: '127.0.0.300' is not an address of this machine (Name or "
+        "service not known); 127.0.0.1 (the default: a TLS proxy on this machine) or 0.0.0.0 "
+        "(every interface)")
+
+
+def test_serve_with_a_webhook_url_telegram_refuses(idx: Path, tmp_path: Path) -> None:
+    """A host in TELEGRAM_WEBHOOK_URL that Telegram cannot resolve (a typo) or reach: setWebhook
+    is refused, and the start ended in the library's traceback and 'cannot reach the Bot API
+    at …: Bad webhook: …', exit 1, though the Bot API was reached. It is one line naming the
+    setting and Telegram's reason, exit 2, as a token Telegram rejects."""
+    with bot_api() as api:
+        api.fail["setWebhook"] = (400, "Bad Request: bad webhook: Failed to resolve host: "
+                                       "Name or service not known")
+        proc = run(tmp_path, "serve", "--index", str(idx), TELEGRAM_BOT_TOKEN=TOKEN,
+                   TELEGRAM_BASE_URL=api.base_url, CONTRACTBOT_ALLOWED_CHATS="100",
+                   TELEGRAM_WEBHOOK_URL="https://bot.exmaple.org/hook",
+                   TELEGRAM_WEBHOOK_PORT=str(_closed_port()))
+    assert proc.returncode == 2, proc.stderr
+    assert last_line(proc) == ("contractbot: TELEGRAM_WEBHOOK_URL: Telegram refused "
+                               "https://bot.exmaple.org/hook: Bad webhook: failed to resolve "
+                               "host: name or service not known")
+    assert "Traceback" not in proc.stderr and "ERROR" not in proc.stderr, proc.stderr
+    assert "SECRET" not in proc.stderr + proc.stdout
+
+
+def test_a_failed_fetch_of_updates_is_one_line(idx: Path, tmp_path: Path) -> None:
+    """Telegram answering getUpdates with 502 Bad Gateway for a while (it happens): the log said
+    `error while handling NoneType` with a traceback at each retry. It is one warning line a
+    retry, and the bot runs on."""
+    with bot_api() as api:
+        api.fail["getUpdates"] = (502, "Bad Gateway")
+        proc = _serve(api, idx, tmp_path, CONTRACTBOT_ALLOWED_CHATS="100")
+        deadline = time.monotonic() + 120
+        _lines_until_ready(proc, deadline)
+        while len(api.sent("getUpdates")) < 2 and time.monotonic() < deadline:
+            time.sleep(0.05)
+        del api.fail["getUpdates"]
+        time.sleep(0.5)
+        proc.send_signal(signal.SIGTERM)
+        rest = proc.communicate(timeout=60)[1]
+    assert proc.returncode == 0, rest
+    assert "Traceback" not in rest and "NoneType" not in rest and "ERROR" not in rest, rest
+    assert "WARNING bot.replies: fetching updates failed (Bad Gateway); retrying" in rest, rest
+
+
+def test_another_program_polling_with_the_token_is_one_line(idx: Path, tmp_path: Path) -> None:
+    """`contractbot serve` left running in a terminal when the service starts: Telegram refuses
+    each one's getUpdates in turn (409 Conflict) and gives each update to one of them. The log
+    said `error while handling NoneType` with a traceback about once a second, and another at
+    the stop. It is one line that says what to do, no traceback."""
+    with bot_api() as api:
+        api.fail["getUpdates"] = (409, "Conflict: terminated by other getUpdates request; "
+                                       "make sure that only one bot instance is running")
+        proc = _serve(api, idx, tmp_path, CONTRACTBOT_ALLOWED_CHATS="100")
+        deadline = time.monotonic() + 120
+        _lines_until_ready(proc, deadline)
+        while len(api.sent("getUpdates")) < 3 and time.monotonic() < deadline:
+            time.sleep(0.05)  # refused, retried
+        proc.send_signal(signal.SIGTERM)
+        rest = proc.communicate(timeout=60)[1]
+    assert proc.returncode == 0, rest
+    assert "Traceback" not in rest and "NoneType" not in rest, rest
+    said = [line for line in rest.splitlines() if "ERROR" in line]
+    assert len(said) == 1 and said[0].endswith(
+        "ERROR bot.replies: another program fetches this bot's updates with the same token (a "
+        "second `contractbot serve`, or a webhook set elsewhere): Telegram gives each update to "
+        "one of them only, so this bot misses some; stop the other one (said again every 10 "
+        "minutes while it lasts)"), rest
+
+
+def test_serve_names_an_upload_folder_that_is_a_file(idx: Path, tmp_path: Path) -> None:
+    """CONTRACTBOT_SOURCES_DIR naming a file (a typo, a path of the wrong setting): the bot
+    started, and an admin's first upload got 处理时出错了 with FileExistsError in the log. It
+    is one line naming the setting, exit 2, before the bot starts."""
+    (tmp_path / "contracts.txt").write_text("x", "utf-8")
+    proc = run(tmp_path, "serve", "--index", str(idx), TELEGRAM_BOT_TOKEN=TOKEN,
+               TELEGRAM_BASE_URL=f"http://127.0.0.1:{_closed_port()}/bot",
+               CONTRACTBOT_ALLOWED_CHATS="100",
+               CONTRACTBOT_SOURCES_DIR=str(tmp_path / "contracts.txt"))
+    assert (proc.returncode, proc.stderr) == (2, (
+        f"contractbot: CONTRACTBOT_SOURCES_DIR {tmp_path / 'contracts.txt'} is a file, not a "
+        "folder: give the folder the bot keeps uploaded contracts in\n"))

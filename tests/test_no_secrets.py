@@ -103,6 +103,17 @@ async def test_debug_logs_hold_no_token_question_or_clause_text(index_dir: Path)
     assert QUESTION not in out and CLAUSE not in out and "第一条" not in out
 
 
+async def test_a_token_pasted_with_blanks_around_it_is_accepted(index_dir: Path) -> None:
+    """A token copied with a space before it and a Windows line end after it (an
+    EnvironmentFile saved on Windows) was sent as it was: Telegram refused it, and the
+    operator was told to check with @BotFather a token that was right. The blanks go."""
+    code, out, sent, rejected = await _serve(index_dir, f" {GOOD}\r", "INFO",
+                                             questions=(QUESTION,))
+    assert (code, rejected) == (0, 0), out
+    assert CLAUSE in sent[0]["text"]
+    assert _secrets_in(out, GOOD) == []
+
+
 def test_log_text_setting_lets_library_payloads_through(caplog: pytest.LogCaptureFixture) -> None:
     payload = {"chat_id": 1, "text": CLAUSE}
     library = logging.getLogger("telegram.ext.ExtBot")

@@ -128,3 +128,23 @@ def test_a_webhook_secret_telegram_refuses_is_one_line(tmp_path: Path) -> None:
     assert done.returncode == 2 and "Traceback" not in done.stderr, done.stderr
     assert done.stderr.splitlines() == ["contractbot: TELEGRAM_WEBHOOK_SECRET: 1 to 256 of A-Z, "
                                         "a-z, 0-9, _ and -"]
+
+
+def test_the_bot_token_is_read_without_the_blanks_around_it() -> None:
+    """A token pasted with a space, or read from a file with Windows line ends, was sent with
+    them: Telegram refused it, and the operator was told to check a token that was right
+    (tests/test_no_secrets.py runs the bot with one). One with a blank inside is refused
+    without being shown."""
+    import pytest
+
+    from bot.settings import SettingsError
+
+    for raw in (" 123456:SECRET-token", "123456:SECRET-token \r\n", "\t123456:SECRET-token\r"):
+        assert Settings.from_env({"TELEGRAM_BOT_TOKEN": raw}).telegram_token == (
+            "123456:SECRET-token"), repr(raw)
+    assert Settings.from_env({"TELEGRAM_BOT_TOKEN": "  "}).telegram_token is None
+    for raw in ("123456:SECRET token", "123456:SECRET-\x7ftoken"):
+        with pytest.raises(SettingsError) as err:
+            Settings.from_env({"TELEGRAM_BOT_TOKEN": raw})
+        assert str(err.value) == ("TELEGRAM_BOT_TOKEN: it holds a space or a control character; "
+                                  "copy it from @BotFather again (it looks like 123456789:AAE…)")
