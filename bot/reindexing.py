@@ -11,6 +11,7 @@ from pathlib import Path
 from telegram import Update
 
 from index import (
+    EMPTY_FOLDER,
     BuildReport,
     ContractbotError,
     MissingSourceError,
@@ -154,11 +155,11 @@ def _reported_within(state: BotState, access: ChatAccess, report: BuildReport
         return report.failed, report.notes, report.dropped, report.names
     roots = library_sources(state.settings.index_dir, state.settings.sources_dir)
 
-    def inside(source: str) -> bool:
-        return collection_of(Path(source), roots) in names
+    def inside(source: str, reason: str = "") -> bool:
+        return _collection(source, reason, roots) in names
 
-    failed = tuple(f for f in report.failed if inside(f[0]))
-    notes = tuple(n for n in report.notes if inside(n[0]))
+    failed = tuple(f for f in report.failed if inside(*f))
+    notes = tuple(n for n in report.notes if inside(*n))
     dropped = tuple(s for s in report.dropped if inside(s))
     said = [*(s for s, _ in (*failed, *notes)), *dropped]
     try:
@@ -168,6 +169,14 @@ def _reported_within(state: BotState, access: ChatAccess, report: BuildReport
         held = []
     return failed, notes, dropped, source_names(said, among=[*held, *said],
                                                 roots=list(map(str, roots)))
+
+
+def _collection(source: str, reason: str, roots: list[Path]) -> str:
+    """The collection a failure of ``source`` belongs to: an emptied collection folder's
+    (``customer-b/``, found empty: that of a file inside it, not ``default`` as the folder's
+    own path would be), else the file's."""
+    path = Path(source)
+    return collection_of(path / "_" if reason == EMPTY_FOLDER else path, roots)
 
 
 async def _refusal_within(state: BotState, access: ChatAccess, err: ContractbotError,
