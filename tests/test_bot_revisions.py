@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from index_corpus import MAINT, write_corpus
+from index_corpus import LEASE, MAINT, write_corpus
 from team_bot import ADMIN, access_file, ask, build, team_bot
 from test_bot_moves import GROUP_A, GROUP_B, LAYOUT
 from test_bot_upload_reasons import _upload, real_bot
@@ -48,8 +48,8 @@ async def test_reindex_names_a_new_version_beside_the_old_once(tmp_path: Path) -
 
 async def test_a_pair_another_chat_first_saw_is_named_in_its_own_group(tmp_path: Path) -> None:
     """`index build` (or group A's /reindex) first sees customer-b's pair: group B's next
-    /reindex names it (the index holds it now), once, and so does the admin's in private; a
-    pair gone and back is news again."""
+    /reindex names it (the index holds it now), once, and so does the admin's in private (who
+    reads customer-a's lease.txt too: by its folder); a pair gone and back is news again."""
     rules = access_file(tmp_path / "access.toml", {GROUP_A: ["customer-a"],
                                                     GROUP_B: ["customer-b"]})
     (tmp_path / "uploads").mkdir()
@@ -57,6 +57,7 @@ async def test_a_pair_another_chat_first_saw_is_named_in_its_own_group(tmp_path:
     async with team_bot(tmp_path, LAYOUT, access_file=rules,
                         sources_dir=tmp_path / "uploads") as (api, _):
         write_corpus(src / "customer-b", LEASE_V2)
+        write_corpus(src / "customer-a", LEASE)  # A has a lease.txt too: none of B's business
         build([src], tmp_path / "index")  # the command line saw it first
         elsewhere = await ask(api, GROUP_A, "/reindex", user_id=ADMIN)
         group_b = await ask(api, GROUP_B, "/reindex", user_id=ADMIN)
@@ -69,7 +70,7 @@ async def test_a_pair_another_chat_first_saw_is_named_in_its_own_group(tmp_path:
     assert "lease" not in elsewhere
     assert group_b.split("\n") == ["索引已重建：2 份合同，10 条。", PAIR]
     assert again == "索引已重建：2 份合同，10 条。"
-    assert private.split("\n")[1:] == [PAIR]
+    assert private.split("\n")[1:] == [PAIR.replace("lease.txt", "customer-b/lease.txt")]
     assert "lease_v2" not in gone.split("\n", 1)[0] and "看起来" not in gone
     assert back.split("\n")[1:] == [PAIR]
 
