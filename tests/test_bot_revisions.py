@@ -8,16 +8,18 @@ real Application, the loopback Bot API."""
 
 from __future__ import annotations
 
+import asyncio
 from pathlib import Path
 
 from index_corpus import LEASE, MAINT, write_corpus
-from team_bot import ADMIN, access_file, ask, build, team_bot
+from team_bot import ADMIN, access_file, admin_bot, ask, build, team_bot
 from test_bot_moves import GROUP_A, GROUP_B, LAYOUT
-from test_bot_upload_reasons import _upload, real_bot
+from test_bot_upload_reasons import CONTRACT, _upload, real_bot
 from test_revisions import LEASE_V2
 from test_uploads import NEW
 
 from bot import texts
+from index.build import build_from_sources
 
 SEEN = ("lease.txt 和 lease_v2.txt 看起来是同一份合同的两个版本（3/5 条逐字相同，文件名只差一个"
         "版本标记）：两份都已收录，提问时可能两份都被引用，或先引用旧版。删除不再适用的一份：")
@@ -78,8 +80,7 @@ async def test_a_pair_another_chat_first_saw_is_named_in_its_own_group(tmp_path:
 async def test_an_upload_that_looks_like_a_new_version_says_so(tmp_path: Path) -> None:
     """purchase_v2.txt beside purchase.txt: both are indexed, and the reply says they look like
     two versions of one contract and how to remove the old one: purchase.txt lies in the
-    upload folder, so by /remove (which takes it); purchase_v3.txt beside both then names the
-    two, each with its way out (an operator's file beside it: test above)."""
+    upload folder, so by /remove, which takes it (an operator's file: the first test)."""
     async with real_bot(tmp_path) as api:
         _upload(api, "V2", "purchase_v2.txt", NEW.encode(), 1)
         await api.settled()
@@ -91,3 +92,28 @@ async def test_an_upload_that_looks_like_a_new_version_says_so(tmp_path: Path) -
         "两份都会被引用。如 purchase.txt 已不再适用：purchase.txt 可在与我的私聊中发送 /remove "
         "purchase.txt 删除。"]
     assert asked.startswith("确定从索引中删除《")  # the advice is true
+
+
+async def test_an_upload_beside_an_operators_file_sends_that_one_to_the_server(
+        tmp_path: Path) -> None:
+    """purchase.txt lies in the library the operator built (not the upload folder): /remove
+    refuses it, so the upload's reply sends the reader to whoever runs the server; the admin's
+    /reindex then names the pair with each file's way out (the upload by /remove)."""
+    lib, up, idx = tmp_path / "lib", tmp_path / "uploads", tmp_path / "index"
+    lib.mkdir()
+    up.mkdir()
+    (lib / "purchase.txt").write_text(CONTRACT, encoding="utf-8")
+    await asyncio.to_thread(build_from_sources, [lib], idx, "use-multilingual", progress=False)
+    async with admin_bot(up, idx, embed_model="use-multilingual") as (api, _):
+        _upload(api, "V2", "purchase_v2.txt", NEW.encode(), 1)
+        await api.settled()
+        said = api.sent()[-1]["text"]
+        rebuilt = await ask(api, ADMIN, "/reindex")
+    server = "是在服务器上收录的，不能在这里删除，请服务器管理员移出合同文件夹后重建索引"
+    assert said.split("\n")[1:] == [
+        "注意：它和已收录的 purchase.txt 看起来是同一份合同的两个版本（文件名只差一个版本标记），"
+        f"两份都会被引用。如 purchase.txt 已不再适用：purchase.txt {server}。"]
+    assert rebuilt.split("\n")[1:] == [
+        "purchase.txt 和 purchase_v2.txt 看起来是同一份合同的两个版本（文件名只差一个版本标记）："
+        "两份都已收录，提问时可能两份都被引用，或先引用旧版。删除不再适用的一份：purchase_v2.txt "
+        f"可在与我的私聊中发送 /remove purchase_v2.txt 删除；purchase.txt {server}。"]
