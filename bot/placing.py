@@ -17,12 +17,13 @@ from index import BuildReport, ContractbotError, Script, collection_of, to_scrip
 from . import texts
 from .admin import admin_button, build_error_text, rebuild
 from .placements import GATHER_WAIT, Placement
-from .reasons import reason_words, revision_words
+from .reasons import reason_words, removal_words, revision_words
 from .replies import hide_paths, reply
 from .state import BotState, Ctx
 from .uploads import (
     Replacement,
     discard,
+    inside,
     install,
     remove_new,
     saved_unindexed,
@@ -187,11 +188,13 @@ async def _reply_indexed(msg: Message, state: BotState, report: BuildReport,
                        clauses=info.clauses)]
     lines += [texts.say(texts.UPLOAD_NOTE, script, note=escape(reason_words(n, script)))
               for s, n in report.notes if _same_file(Path(s), target)]
-    lines += [texts.say(texts.UPLOAD_REVISION, script, why=revision_words(r, script),
-                        other=escape(Path(r.second if _same_file(Path(r.first), target)
-                                          else r.first).name))
-              for r in report.revisions
-              if any(_same_file(Path(s), target) for s in (r.first, r.second))]
+    for r in report.revisions:
+        if any(_same_file(Path(s), target) for s in (r.first, r.second)):
+            other = Path(r.second if _same_file(Path(r.first), target) else r.first)
+            how = removal_words([(escape(other.name),
+                                  inside(other, state.settings.sources_dir))], script)
+            lines.append(texts.say(texts.UPLOAD_REVISION, script, why=revision_words(r, script),
+                                   other=escape(other.name), how=how))
     if kept:
         lines.append(texts.say(texts.UPLOAD_SAVED_BEFORE, script, name=escape(target.name)))
     markup = None

@@ -137,3 +137,16 @@ def revision_words(revision: Revision, script: Script) -> str:
     if revision.by_name:
         why.append(texts.say(texts.REVISION_NAMED, script))
     return "，".join(why)
+
+
+def removal_words(files: list[tuple[str, bool]], script: Script) -> str:
+    """How the reader takes out whichever of ``files`` (each its name as shown, escaped, and
+    whether the bot saved it: an upload) is no longer in force: an upload by /remove with its
+    name in a private chat with the bot; a file put in a collection folder on the server (which
+    /remove refuses) only by whoever runs the server."""
+    how = [texts.say(texts.REVISION_BY_REMOVE, script, name=name,
+                     arg=name.rsplit("/", 1)[-1])  # /remove takes a file name, not folder/name
+           for name, uploaded in files if uploaded]
+    if server := [name for name, uploaded in files if not uploaded]:
+        how.append(texts.say(texts.REVISION_BY_SERVER, script, names="、".join(server)))
+    return "；".join(how)

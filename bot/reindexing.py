@@ -11,9 +11,11 @@ from pathlib import Path
 from telegram import Update
 
 from index import (
+    EMPTY_FOLDER,
     BuildReport,
     ContractbotError,
     MissingSourceError,
+    Revision,
     Script,
     WouldChangeEncoderError,
     WouldDropError,
@@ -30,10 +32,11 @@ from . import texts
 from .access import ChatAccess, is_admin
 from .admin import build_error_text, build_now
 from .building import library_sources
-from .reasons import reason_words, revision_words
-from .replies import asker_script, guard, hide_paths, reply, sender_id
+from .reasons import reason_words, removal_words, revision_words
+from .replies import asker_script, chat_state, guard, hide_paths, reply, sender_id
 from .shortlists import shortlist
 from .state import BotState, Ctx
+from .uploads import inside
 
 log = logging.getLogger(__name__)
 
@@ -64,14 +67,38 @@ async def cmd_reindex(update: Update, context: Ctx) -> None:
         log.warning("/reindex in chat %s: %s", chat.id, err)  # the whole story, for the admin
         await reply(msg, await _refusal_within(state, access, err, script))
         return
-    await reply(msg, await _reindex_text(state, access, report, script))
+    told = chat_state(context)  # the pairs it was told of: the rest of its own are news
+    pairs, told.told_pairs = await asyncio.to_thread(_pairs_to_tell, state, access, report,
+                                                     told.told_pairs)
+    await reply(msg, await _reindex_text(state, access, report, script, pairs=pairs))
+
+
+def _pairs_to_tell(state: BotState, access: ChatAccess, report: BuildReport,
+                   told: frozenset[tuple[str, str]]
+                   ) -> tuple[tuple[Revision, ...], frozenset[tuple[str, str]]]:
+    """The pairs of files that look like two versions of one contract which the index holds
+    now (its manifest, as `index status` lists them) in the chat's collections and the chat
+    was not told of (``told``), and those it is told of after this reply: a pair is named
+    once in each chat, also one that another chat's /reindex, an upload or `index build`
+    first saw (reads the manifest: run it in a thread)."""
+    try:
+        now = index_status(report.index_dir).revisions
+    except ContractbotError:  # no manifest to read: the pairs this build first saw
+        now = report.revisions
+    if access.collections is not None:
+        roots = library_sources(state.settings.index_dir, state.settings.sources_dir)
+        now = tuple(r for r in now if collection_of(Path(r.first), roots) in access.collections)
+    return (tuple(r for r in now if (r.first, r.second) not in told),
+            frozenset((r.first, r.second) for r in now))
 
 
 async def _reindex_text(state: BotState, access: ChatAccess, report: BuildReport,
-                        script: Script) -> str:
+                        script: Script, *, pairs: tuple[Revision, ...] | None = None) -> str:
     """What /reindex built, and the files it could not index (saying so of those whose earlier
-    version the index keeps) or changed; in a chat that reads some collections only, of those
-    collections alone (other customers' files unnamed)."""
+    version the index keeps) or changed, and ``pairs`` (those of the chat's collections the
+    build first saw when None) of files that look like two versions of one contract; in a
+    chat that reads some collections only, of those collections alone (other customers'
+    files unnamed)."""
     contracts, clauses = report.contracts, report.clauses
     if access.collections is not None:
         searcher = await state.live_searcher()
@@ -92,24 +119,27 @@ async def _reindex_text(state: BotState, access: ChatAccess, report: BuildReport
     lines += [texts.say(texts.REINDEX_FAILED, script, name=escape(name_in(named, s)),
                         reason=escape(reason_words(n, script)))
               for s, n in notes]
-    lines += await asyncio.to_thread(_moves_and_losses, state, access, report, script)
+    lines += await asyncio.to_thread(_moves_and_losses, state, access, report, script,
+                                     pairs=pairs)
     return "\n".join(lines)
 
 
 def _moves_and_losses(state: BotState, access: ChatAccess, report: BuildReport,
-                      script: Script) -> list[str]:
+                      script: Script, *, pairs: tuple[Revision, ...] | None = None
+                      ) -> list[str]:
     """The lines of a /reindex reply that say, as `index build` does, the contracts it moved to
     another collection (each with where from and where to, a collection the chat does not
     read unnamed), those whose earlier version it dropped though their file is there, and the
-    files first seen to look like two versions of one contract; in a chat that reads some
-    collections, of its collections only (reads the manifest: run it in a thread)."""
+    files that look like two versions of one contract (``pairs``; None: those the build first
+    saw), each with how the reader can take one out; in a chat that reads some collections, of
+    its collections only (reads the manifest: run it in a thread)."""
     mine = access.collections
     other = texts.say(texts.OTHER_COLLECTION, script)
     moved = [(s, old if mine is None or old in mine else other,
               new if mine is None or new in mine else other)
              for s, old, new in report.moved if mine is None or old in mine or new in mine]
     lost = list(report.lost)
-    revisions = list(report.revisions)
+    revisions = list(report.revisions if pairs is None else pairs)
     named = report.names
     if mine is not None:
         roots = library_sources(state.settings.index_dir, state.settings.sources_dir)
@@ -131,10 +161,18 @@ def _moves_and_losses(state: BotState, access: ChatAccess, report: BuildReport,
     lines += [texts.say(texts.REINDEX_FAILED, script, name=escape(name_in(named, s)),
                         reason=escape(reason_words(why, script)))
               for s, why in lost]
-    lines += [texts.say(texts.REVISION_PAIR, script, first=escape(name_in(named, r.first)),
-                        second=escape(name_in(named, r.second)), why=revision_words(r, script))
-              for r in revisions]
+    for r in revisions:
+        first, second = escape(name_in(named, r.first)), escape(name_in(named, r.second))
+        how = removal_words([(first, _uploaded(state, r.first)),
+                             (second, _uploaded(state, r.second))], script)
+        lines.append(texts.say(texts.REVISION_PAIR, script, first=first, second=second,
+                               why=revision_words(r, script), how=how))
     return lines
+
+
+def _uploaded(state: BotState, source: str) -> bool:
+    """Whether the bot saved ``source`` (an upload, which /remove takes out)."""
+    return inside(Path(source), state.settings.sources_dir)
 
 
 Reported = tuple[tuple[str, str], ...]
@@ -154,11 +192,11 @@ def _reported_within(state: BotState, access: ChatAccess, report: BuildReport
         return report.failed, report.notes, report.dropped, report.names
     roots = library_sources(state.settings.index_dir, state.settings.sources_dir)
 
-    def inside(source: str) -> bool:
-        return collection_of(Path(source), roots) in names
+    def inside(source: str, reason: str = "") -> bool:
+        return _collection(source, reason, roots) in names
 
-    failed = tuple(f for f in report.failed if inside(f[0]))
-    notes = tuple(n for n in report.notes if inside(n[0]))
+    failed = tuple(f for f in report.failed if inside(*f))
+    notes = tuple(n for n in report.notes if inside(*n))
     dropped = tuple(s for s in report.dropped if inside(s))
     said = [*(s for s, _ in (*failed, *notes)), *dropped]
     try:
@@ -168,6 +206,14 @@ def _reported_within(state: BotState, access: ChatAccess, report: BuildReport
         held = []
     return failed, notes, dropped, source_names(said, among=[*held, *said],
                                                 roots=list(map(str, roots)))
+
+
+def _collection(source: str, reason: str, roots: list[Path]) -> str:
+    """The collection a failure of ``source`` belongs to: an emptied collection folder's
+    (``customer-b/``, found empty: that of a file inside it, not ``default`` as the folder's
+    own path would be), else the file's."""
+    path = Path(source)
+    return collection_of(path / "_" if reason == EMPTY_FOLDER else path, roots)
 
 
 async def _refusal_within(state: BotState, access: ChatAccess, err: ContractbotError,

@@ -170,7 +170,8 @@ class ChatData:
     not yet asked for, the answers that can still be voted on, by key, the messages that
     answered recent questions, by the question's message id, and the clause each recent
     answer quoted first, by its messages and (the last one) by topic (the newest of those
-    two are kept on disk too: bot/persistence.py)."""
+    two are kept on disk too: bot/persistence.py), and the pairs of files its /reindex
+    replies named as two versions of one contract."""
 
     scopes: dict[int | None, str] = field(default_factory=dict)  # topic id (None: the chat)
     pages: dict[str, MorePage] = field(default_factory=dict)
@@ -181,6 +182,9 @@ class ChatData:
     last_quoted: dict[int | None, Pointed] = field(default_factory=dict)  # by topic
     # the topics whose /use contract was found gone, until a reply there says so
     lapsed: set[int | None] = field(default_factory=set)
+    # the pairs of files (first, second) that look like two versions of one contract this
+    # chat's /reindex replies named, of those the index holds now (bot/reindexing.py)
+    told_pairs: frozenset[tuple[str, str]] = frozenset()
 
     def scope(self, topic: int | None) -> str | None:
         """The contract /use limits ``topic`` (None: the chat outside topics) to, if any."""

@@ -215,11 +215,15 @@ REINDEX_MOVED = (  # as `index build`'s "moved from collection A to B"
 # /reindex and by an upload's reply when the pair first appears
 REVISION_PAIR = (
     "{first} 和 {second} 看起来是同一份合同的两个版本（{why}）：两份都已收录，提问时可能两份都被"
-    "引用，或先引用旧版。请用 /remove 删除不再适用的一份（在服务器上收录的，请服务器管理员把它移出"
-    "合同文件夹后重建索引）。")
+    "引用，或先引用旧版。删除不再适用的一份：{how}。")
 UPLOAD_REVISION = (
     "注意：它和已收录的 {other} 看起来是同一份合同的两个版本（{why}），两份都会被引用。如 {other} "
-    "已不再适用，请用 /remove 删除它（在服务器上收录的，请服务器管理员移出）。")
+    "已不再适用：{how}。")
+# how to take out one of such a pair (bot/reasons.py removal_words): an upload by /remove, a
+# file put on the server by whoever runs it (/remove refuses those)
+REVISION_BY_REMOVE = "{name} 可在与我的私聊中发送 /remove {arg} 删除"
+REVISION_BY_SERVER = (
+    "{names} 是在服务器上收录的，不能在这里删除，请服务器管理员移出合同文件夹后重建索引")
 REVISION_SAME = "{same}/{of} 条逐字相同"
 REVISION_NAMED = "文件名只差一个版本标记"
 REINDEX_KEPT = "{name}：{reason}（仍保留之前收录的版本）"  # a source read before, not now

@@ -87,7 +87,9 @@ async def test_an_upload_whose_rebuild_would_move_contracts_is_kept_but_not_inde
 async def test_reindex_names_a_contract_moved_to_another_collection(tmp_path: Path) -> None:
     """A file moved on disk from customer-b/ to customer-a/: `index build` names it (moved from
     collection customer-b to customer-a); /reindex said only the counts. Each chat is told of
-    its own collections' moves, the other collection unnamed; the admin hears both names."""
+    its own collections' moves, the other collection unnamed, and of its own folder the move
+    emptied (customer-b's group heard it not: the folder's path is in no collection's folder);
+    the admin hears both names."""
     rules = access_file(tmp_path / "access.toml", {GROUP_A: ["customer-a"],
                                                     GROUP_B: ["customer-b"]})
     src = tmp_path / "src"
@@ -100,7 +102,9 @@ async def test_reindex_names_a_contract_moved_to_another_collection(tmp_path: Pa
         admin = await ask(api, ADMIN, "/reindex")
         unmoved = await ask(api, ADMIN, "/reindex")
     moved = "已移到另一个合集（限定原合集的聊天不再能查到，可查看新合集的聊天能查到）："
-    assert group_b.split("\n")[1:] == [f"{moved}lease.txt（customer-b → 其他合集）"]
+    assert group_b.split("\n")[1:] == [  # its own folder, emptied by the move: said there too
+        "customer-b：文件夹是空的，没有可以收录的文件",
+        f"{moved}lease.txt（customer-b → 其他合集）"]
     assert group_a.split("\n")[1:] == [f"{moved}lease.txt（customer-a → 其他合集）"]
     assert admin.split("\n") == ["索引已重建：2 份合同，15 条。",
                                  "customer-b：文件夹是空的，没有可以收录的文件",
