@@ -8,6 +8,7 @@ from typing import Any
 
 from bot_helpers import message
 from index_corpus import LEASE, MAINT
+from team_bot import callback, sent_message
 from test_bot_e2e import FORUM, reply_id, running_bot
 
 
@@ -66,12 +67,8 @@ async def test_the_closest_clauses_of_a_refusal_go_to_its_topic(tmp_path: Path) 
         api.push("message", in_topic("/ask 明天的天气怎么样", 1, 77))
         [refusal] = await api.wait_for("sendMessage", 1)
         [[offer]] = refusal["reply_markup"]["inline_keyboard"]
-        pressed = {"message_id": 900, "date": 0, "text": refusal["text"],
-                   "chat": {"id": FORUM, "type": "supergroup", "is_forum": True},
-                   "message_thread_id": 77, "is_topic_message": True}
-        api.push("callback_query", {"id": "c1", "chat_instance": "ci",
-                                    "data": offer["callback_data"], "message": pressed,
-                                    "from": {"id": 31, "is_bot": False, "first_name": "U"}})
+        api.push("callback_query", callback(FORUM, sent_message(api, refusal),
+                                            offer["callback_data"], user_id=31))
         closest = (await api.wait_for("sendMessage", 2))[-1]
     assert refusal["message_thread_id"] == 77 and offer["text"] == "仍然显示最接近的条款"
     assert closest["message_thread_id"] == 77 and "《" in closest["text"]
