@@ -7,6 +7,8 @@ It answers errors as Telegram does: editing a message (its text or buttons) to w
 is is a 400 "message is not modified", editing a message it never sent (or deleted) a 400
 "message to edit not found", deleting one a 400 "message to delete not found", getFile of a
 file over 20 MB a 400 "file is too big"; ``fail`` makes a method answer with a given error.
+Forum topics are as Telegram has them (tests/botapi_topics.py): a message sent into a topic
+comes back in it, a topic the forum lacks is a 400 "message thread not found".
 """
 
 from __future__ import annotations
@@ -18,6 +20,8 @@ from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from typing import Any
 from urllib.parse import parse_qsl, unquote
+
+from botapi_topics import Topics
 
 BOT_ID = 999
 BOT_USERNAME = "contract_bot"
@@ -50,6 +54,7 @@ class FakeBotApi:
         self.received: set[int] = set()  # ids of the updates the watched bot was given
         self.handled: set[int] = set()  # ids of those its handlers are done with
         self._watching = False
+        self.forum = Topics()  # the chats and topics learnt from the updates pushed
 
     @property
     def base_url(self) -> str:
@@ -74,6 +79,7 @@ class FakeBotApi:
 
     def push(self, kind: str, payload: dict[str, Any]) -> None:
         """Queue one update (kind "message", "edited_message" or "callback_query")."""
+        self.forum.learn(payload.get("message", payload))
         self._updates.append({"update_id": self._next_update, kind: payload})
         self._next_update += 1
         self._new.set()
@@ -193,6 +199,8 @@ class FakeBotApi:
         """The 400 Telegram answers an edit that cannot or need not change the message, the
         deletion of a message that is gone, or getFile of a file over the 20 MB bots may
         download."""
+        if api == "sendMessage":
+            return self.forum.placing(p)[1]
         if api == "getFile":
             big = len(self.files.get(f"documents/{p.get('file_id')}", b"")) > MAX_DOWNLOAD
             return (400, "Bad Request: file is too big") if big else None
@@ -244,12 +252,13 @@ class FakeBotApi:
             self._next_message += 1
             chat_id = int(p["chat_id"])
             sent = {"message_id": self._next_message, "date": int(time.time()),
-                    "chat": {"id": chat_id, "type": "private" if chat_id > 0 else "supergroup"},
+                    "chat": self.forum.chat(chat_id),
                     "from": {"id": BOT_ID, "is_bot": True, "first_name": "Contracts"},
-                    "text": p.get("text", "")}
+                    "text": p.get("text", ""), **self.forum.placing(p)[0]}
             if _markup(p.get("reply_markup")):
                 sent["reply_markup"] = p["reply_markup"]
             self.messages[(chat_id, self._next_message)] = sent
+            self.forum.learn(sent)
             return sent
         if api == "deleteMessage":
             del self.messages[(int(p["chat_id"]), int(p["message_id"]))]

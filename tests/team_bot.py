@@ -57,13 +57,17 @@ async def ask(api: FakeBotApi, chat_id: int, text: str | None, **extra: Any) -> 
 
 def callback(chat_id: int, sent: dict[str, Any], data: str, *, user_id: int | None = None,
              chat_type: str | None = None, query_id: str = "q") -> dict[str, Any]:
-    """A callback query for a button of message ``sent`` (as the server recorded it)."""
+    """A callback query for a button of message ``sent`` (as the server recorded it): its
+    ``message`` is that message as Telegram gives it, in its forum topic if it was sent into
+    one (``chat_type`` overrides the chat's type)."""
     uid = user_id if user_id is not None else chat_id
-    kind = chat_type or ("private" if chat_id > 0 else "supergroup")
+    chat = dict(sent.get("chat") or {"id": chat_id})
+    chat["type"] = chat_type or chat.get("type") or ("private" if chat_id > 0 else "supergroup")
     message = {"message_id": sent["message_id"], "date": int(time.time()),
-               "chat": {"id": chat_id, "type": kind}, "text": sent.get("text", "")}
-    if sent.get("reply_markup"):
-        message["reply_markup"] = sent["reply_markup"]
+               "chat": {**chat, "id": chat_id}, "text": sent.get("text", "")}
+    for key in ("from", "message_thread_id", "is_topic_message", "reply_markup"):
+        if sent.get(key):
+            message[key] = sent[key]
     return {"id": query_id, "from": {"id": uid, "is_bot": False, "first_name": "U"},
             "chat_instance": "ci", "data": data, "message": message}
 

@@ -113,9 +113,8 @@ async def test_a_follow_up_after_more_in_a_forum_topic_outlives_a_restart(
             await said(api, in_topic("/ask 押金什么时候退还", 1, 77))
             first = answer_with_buttons(api, 0)
             count = len(api.sent())
-            pressed = callback(FORUM, first, button(first, "更多")["callback_data"])
-            pressed["message"].update(message_thread_id=77, is_topic_message=True)
-            api.push("callback_query", pressed)
+            more = button(first, "更多")["callback_data"]
+            api.push("callback_query", callback(FORUM, first, more))
             later = sent_message(api, (await api.wait_for("sendMessage", count + 1))[count])
             await api.settled()
         async with bot_session(api, tmp_path):

@@ -8,7 +8,8 @@ from typing import Any
 
 from bot_helpers import message
 from index_corpus import LEASE, MAINT
-from test_bot_e2e import FORUM, reply_id, running_bot
+from team_bot import button, callback, sent_message
+from test_bot_e2e import FORUM, reply_id, running_bot, wait_markup
 
 
 def in_topic(text: str, message_id: int, topic: int | None) -> dict[str, Any]:
@@ -66,12 +67,8 @@ async def test_the_closest_clauses_of_a_refusal_go_to_its_topic(tmp_path: Path) 
         api.push("message", in_topic("/ask 明天的天气怎么样", 1, 77))
         [refusal] = await api.wait_for("sendMessage", 1)
         [[offer]] = refusal["reply_markup"]["inline_keyboard"]
-        pressed = {"message_id": 900, "date": 0, "text": refusal["text"],
-                   "chat": {"id": FORUM, "type": "supergroup", "is_forum": True},
-                   "message_thread_id": 77, "is_topic_message": True}
-        api.push("callback_query", {"id": "c1", "chat_instance": "ci",
-                                    "data": offer["callback_data"], "message": pressed,
-                                    "from": {"id": 31, "is_bot": False, "first_name": "U"}})
+        api.push("callback_query", callback(FORUM, sent_message(api, refusal),
+                                            offer["callback_data"], user_id=31))
         closest = (await api.wait_for("sendMessage", 2))[-1]
     assert refusal["message_thread_id"] == 77 and offer["text"] == "仍然显示最接近的条款"
     assert closest["message_thread_id"] == 77 and "《" in closest["text"]
@@ -116,3 +113,18 @@ async def test_a_question_the_use_contract_cannot_answer_says_where_it_looked(
     assert replies[3] == ("没有找到第九条。\n可用 /contracts 查看已收录的合同。\n"  # the lease
                           "这次按问题所写，在《房屋租赁合同》中查找，"  # asked, and said so
                           "没有限于 /use 所选的合同。")
+
+
+async def test_more_pressed_outside_topics_stays_outside_topics(tmp_path: Path) -> None:
+    """An answer in a forum's General topic is a reply, so Telegram gives it (and the button
+    press on it) the reply chain's message_thread_id without is_topic_message: 更多 must send
+    the next page to General, not to a "topic" Telegram refuses (message thread not found)."""
+    async with running_bot(tmp_path) as api:
+        api.push("message", in_topic("/ask 乙方响应时间是多少", 1, None))
+        first = sent_message(api, await wait_markup(api, 0))
+        more = button(first, "更多")["callback_data"]
+        api.push("callback_query", callback(FORUM, first, more))
+        page = (await api.wait_for("sendMessage", 2))[-1]
+    assert first["message_thread_id"] == 1 and "is_topic_message" not in first
+    assert page.get("message_thread_id") is None
+    assert "is_topic_message" not in sent_message(api, page)  # sent, not refused

@@ -1,0 +1,78 @@
+"""Forum topics as Telegram keeps them, for the loopback Bot API (tests/botapi_server.py).
+
+The server learns a chat's forum and its topics from the updates pushed (a chat with
+``is_forum``, a message with ``is_topic_message``). A message the bot sends into a topic comes
+back (and is kept, for edits and button presses) with ``message_thread_id`` and
+``is_topic_message``; a reply goes where the message it replies to is (the reply wins over
+``message_thread_id``), and a reply outside topics in a supergroup carries the reply chain's
+``message_thread_id`` without ``is_topic_message``, as Telegram's does; a topic the forum does
+not have is a 400 "message thread not found". No thread id: the General topic, no topic fields.
+"""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+THREAD_NOT_FOUND = (400, "Bad Request: message thread not found")
+
+
+class Topics:
+    """The chats, forum topics and messages' topics the server knows."""
+
+    def __init__(self) -> None:
+        self.chats: dict[int, dict[str, Any]] = {}  # chat id -> the chat as last pushed
+        self.topics: dict[int, set[int]] = {}  # forum chat id -> its topics' thread ids
+        self.threads: dict[tuple[int, int], int | None] = {}  # (chat, message id) -> topic
+
+    def learn(self, msg: dict[str, Any]) -> None:
+        """Note a pushed (or sent) message's chat and its forum topic."""
+        chat = msg.get("chat")
+        if not isinstance(chat, dict) or "id" not in chat:
+            return
+        chat_id = int(chat["id"])
+        self.chats.setdefault(chat_id, {})
+        self.chats[chat_id] = {**self.chats[chat_id], **chat}
+        topic = msg.get("message_thread_id") if msg.get("is_topic_message") else None
+        if chat.get("is_forum") or topic is not None:
+            self.topics.setdefault(chat_id, set())
+        if topic is not None:
+            self.topics[chat_id].add(int(topic))
+        if "message_id" in msg:
+            self.threads[(chat_id, int(msg["message_id"]))] = None if topic is None else int(topic)
+
+    def chat(self, chat_id: int) -> dict[str, Any]:
+        """The chat as Telegram describes it in a message (as pushed, when it was)."""
+        return dict(self.chats.get(chat_id) or {
+            "id": chat_id, "type": "private" if chat_id > 0 else "supergroup"})
+
+    def placing(self, p: dict[str, Any]) -> tuple[dict[str, Any], tuple[int, str] | None]:
+        """The topic fields of a message sent with parameters ``p``, or Telegram's 400.
+
+        A reply goes into the topic of the message it replies to (the reply wins over
+        ``message_thread_id``); in a supergroup a reply outside topics is in the reply chain's
+        thread (``message_thread_id`` set, no ``is_topic_message``). Else ``message_thread_id``
+        names a topic the forum must have; none is the General topic."""
+        chat = int(p.get("chat_id", 0))
+        replied = _replied_id(p)
+        if replied is not None and (chat, replied) in self.threads:
+            topic = self.threads[(chat, replied)]
+            if topic is not None:
+                return {"message_thread_id": topic, "is_topic_message": True}, None
+            return ({"message_thread_id": replied} if chat < 0 else {}), None
+        thread = p.get("message_thread_id")
+        if thread is None or chat not in self.topics:
+            return {}, None
+        if int(thread) not in self.topics[chat]:
+            return {}, THREAD_NOT_FOUND
+        return {"message_thread_id": int(thread), "is_topic_message": True}, None
+
+
+def _replied_id(p: dict[str, Any]) -> int | None:
+    """The id of the message a send replies to (reply_parameters or reply_to_message_id)."""
+    reply = p.get("reply_parameters")
+    if isinstance(reply, str):
+        reply = json.loads(reply) if reply else None
+    if isinstance(reply, dict) and reply.get("message_id") is not None:
+        return int(reply["message_id"])
+    return None if p.get("reply_to_message_id") is None else int(p["reply_to_message_id"])

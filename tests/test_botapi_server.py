@@ -1,0 +1,74 @@
+"""The loopback Bot API answers forum topics as Telegram does: a message sent into a topic
+comes back with its topic, a reply goes where the message it replies to is, the General topic
+has none, and a topic the forum lacks is a 400 "message thread not found"."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from typing import Any
+
+import pytest
+from bot_helpers import message
+from botapi_server import FakeBotApi
+from team_bot import callback
+from telegram import Bot, Message, ReplyParameters
+from telegram.error import BadRequest
+
+FORUM = -100777
+IN_FORUM: dict[str, Any] = {"chat": {"id": FORUM, "type": "supergroup", "is_forum": True}}
+
+
+@asynccontextmanager
+async def bot_on_server() -> AsyncIterator[tuple[FakeBotApi, Bot]]:
+    api = FakeBotApi()
+    await api.start()
+    try:
+        async with Bot("123456:TEST-token", base_url=api.base_url) as bot:
+            # a member writes in topic 77 (id 5) and in General (id 6)
+            api.push("message", message(FORUM, "hi", message_id=5, message_thread_id=77,
+                                        is_topic_message=True, **IN_FORUM))
+            api.push("message", message(FORUM, "hi", message_id=6, **IN_FORUM))
+            yield api, bot
+    finally:
+        await api.stop()
+
+
+async def test_a_message_sent_into_a_topic_comes_back_in_it() -> None:
+    async with bot_on_server() as (api, bot):
+        sent = await bot.send_message(FORUM, "answer", message_thread_id=77)
+        edited = await bot.edit_message_text("other", chat_id=FORUM, message_id=sent.message_id)
+        general = await bot.send_message(FORUM, "outside topics")
+    assert sent.message_thread_id == 77 and sent.is_topic_message
+    assert sent.chat.is_forum and isinstance(edited, Message)
+    assert edited.message_thread_id == 77 and edited.is_topic_message
+    assert general.message_thread_id is None and not general.is_topic_message
+    kept = api.messages[(FORUM, sent.message_id)]
+    assert (kept["message_thread_id"], kept["is_topic_message"]) == (77, True)
+    # a button press on it carries its topic, as Telegram's callback queries do
+    pressed = callback(FORUM, kept, "more")["message"]
+    assert (pressed["message_thread_id"], pressed["is_topic_message"]) == (77, True)
+    assert pressed["chat"]["is_forum"] and pressed["from"]["is_bot"]
+
+
+async def test_a_topic_the_forum_lacks_is_refused() -> None:
+    async with bot_on_server() as (api, bot):
+        with pytest.raises(BadRequest, match="Message thread not found"):
+            await bot.send_message(FORUM, "answer", message_thread_id=78)
+    assert api.sent()[-1]["message_thread_id"] == 78
+    assert len(api.messages) == 0
+
+
+async def test_a_reply_goes_where_the_message_it_replies_to_is() -> None:
+    async with bot_on_server() as (_, bot):
+        in_77 = await bot.send_message(FORUM, "a", reply_parameters=ReplyParameters(5))
+        # the reply wins over another topic's id, as in Telegram
+        across = await bot.send_message(FORUM, "b", message_thread_id=78,
+                                        reply_parameters=ReplyParameters(5))
+        under_bot = await bot.send_message(FORUM, "c", reply_parameters=ReplyParameters(
+            in_77.message_id))
+        # in General a reply is in the reply chain's thread, not in a topic
+        in_general = await bot.send_message(FORUM, "d", reply_parameters=ReplyParameters(6))
+    for sent in (in_77, across, under_bot):
+        assert sent.message_thread_id == 77 and sent.is_topic_message
+    assert in_general.message_thread_id == 6 and not in_general.is_topic_message
