@@ -147,12 +147,7 @@ def _moves_and_losses(state: BotState, access: ChatAccess, report: BuildReport,
         revisions = [r for r in revisions if collection_of(Path(r.first), roots) in mine]
         said = [*(s for s, _, _ in moved), *(s for s, _ in lost),
                 *(s for r in revisions for s in (r.first, r.second))]
-        try:
-            held = [s.source for s in index_status(report.index_dir).sources
-                    if s.collection in mine]
-        except ContractbotError:  # no manifest to read: name them among themselves
-            held = []
-        named = source_names(said, among=[*held, *said], roots=list(map(str, roots)))
+        named = _named_within(report, mine, said, roots)
     lines = []
     if moved:
         names = shortlist([escape(f"{name_in(named, s)}（{old} → {new}）")
@@ -192,20 +187,28 @@ def _reported_within(state: BotState, access: ChatAccess, report: BuildReport
         return report.failed, report.notes, report.dropped, report.names
     roots = library_sources(state.settings.index_dir, state.settings.sources_dir)
 
-    def inside(source: str, reason: str = "") -> bool:
+    def ours(source: str, reason: str = "") -> bool:
         return _collection(source, reason, roots) in names
 
-    failed = tuple(f for f in report.failed if inside(*f))
-    notes = tuple(n for n in report.notes if inside(*n))
-    dropped = tuple(s for s in report.dropped if inside(s))
+    failed = tuple(f for f in report.failed if ours(*f))
+    notes = tuple(n for n in report.notes if ours(*n))
+    dropped = tuple(s for s in report.dropped if ours(s))
     said = [*(s for s, _ in (*failed, *notes)), *dropped]
+    return failed, notes, dropped, _named_within(report, names, said, roots)
+
+
+def _named_within(report: BuildReport, collections: frozenset[str], said: list[str],
+                  roots: list[Path]) -> Reported:
+    """How a reply in a chat that reads ``collections`` names the files it mentions
+    (``said``): among those collections' indexed files only, so that it never shows another
+    collection's folder or that another collection has a file of that name (reads the
+    manifest)."""
     try:
         held = [s.source for s in index_status(report.index_dir).sources
-                if s.collection in names]
+                if s.collection in collections]
     except ContractbotError:  # no manifest to read: name them among themselves
         held = []
-    return failed, notes, dropped, source_names(said, among=[*held, *said],
-                                                roots=list(map(str, roots)))
+    return source_names(said, among=[*held, *said], roots=list(map(str, roots)))
 
 
 def _collection(source: str, reason: str, roots: list[Path]) -> str:
