@@ -67,20 +67,17 @@ async def cmd_reindex(update: Update, context: Ctx) -> None:
         log.warning("/reindex in chat %s: %s", chat.id, err)  # the whole story, for the admin
         await reply(msg, await _refusal_within(state, access, err, script))
         return
-    told = chat_state(context)  # the pairs it was told of: the rest of its own are news
-    pairs, told.told_pairs = await asyncio.to_thread(_pairs_to_tell, state, access, report,
-                                                     told.told_pairs)
+    held = await asyncio.to_thread(_pairs_held, state, access, report)
+    pairs = chat_state(context).news_of(held)  # a pair is named once in each chat
     await reply(msg, await _reindex_text(state, access, report, script, pairs=pairs))
 
 
-def _pairs_to_tell(state: BotState, access: ChatAccess, report: BuildReport,
-                   told: frozenset[tuple[str, str]]
-                   ) -> tuple[tuple[Revision, ...], frozenset[tuple[str, str]]]:
+def _pairs_held(state: BotState, access: ChatAccess, report: BuildReport
+                ) -> tuple[Revision, ...]:
     """The pairs of files that look like two versions of one contract which the index holds
-    now (its manifest, as `index status` lists them) in the chat's collections and the chat
-    was not told of (``told``), and those it is told of after this reply: a pair is named
-    once in each chat, also one that another chat's /reindex, an upload or `index build`
-    first saw (reads the manifest: run it in a thread)."""
+    now (its manifest, as `index status` lists them) in the chat's collections: the chat is
+    told of those it was not told of, also one that another chat's /reindex, an upload or
+    `index build` first saw (reads the manifest: run it in a thread)."""
     try:
         now = index_status(report.index_dir).revisions
     except ContractbotError:  # no manifest to read: the pairs this build first saw
@@ -88,8 +85,7 @@ def _pairs_to_tell(state: BotState, access: ChatAccess, report: BuildReport,
     if access.collections is not None:
         roots = library_sources(state.settings.index_dir, state.settings.sources_dir)
         now = tuple(r for r in now if collection_of(Path(r.first), roots) in access.collections)
-    return (tuple(r for r in now if (r.first, r.second) not in told),
-            frozenset((r.first, r.second) for r in now))
+    return now
 
 
 async def _reindex_text(state: BotState, access: ChatAccess, report: BuildReport,
