@@ -6,7 +6,9 @@ wait) and files for download, and records every call so tests can assert on what
 It answers errors as Telegram does: editing a message (its text or buttons) to what it already
 is is a 400 "message is not modified", editing a message it never sent (or deleted) a 400
 "message to edit not found", deleting one a 400 "message to delete not found", getFile of a
-file over 20 MB a 400 "file is too big"; ``fail`` makes a method answer with a given error.
+file over 20 MB a 400 "file is too big", sending (or editing to) a text over 4096 characters a
+400 "message is too long" (counted as Telegram does: after HTML parsing, in UTF-16 code
+units); ``fail`` makes a method answer with a given error.
 Forum topics are as Telegram has them (tests/botapi_topics.py): a message sent into a topic
 comes back in it, a topic the forum lacks is a 400 "message thread not found".
 """
@@ -15,9 +17,11 @@ from __future__ import annotations
 
 import asyncio
 import json
+import re
 import time
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
+from html import unescape
 from typing import Any
 from urllib.parse import parse_qsl, unquote
 
@@ -26,6 +30,9 @@ from botapi_topics import Topics
 BOT_ID = 999
 BOT_USERNAME = "contract_bot"
 MAX_DOWNLOAD = 20 * 1024 * 1024  # getFile answers 400 "file is too big" past it, as Telegram does
+MAX_TEXT = 4096  # a message's text after entity parsing, in UTF-16 code units, as Telegram counts
+TOO_LONG = (400, "Bad Request: message is too long")
+_TAG = re.compile(r"<[^>]*>")
 
 
 class FakeBotApi:
@@ -198,7 +205,9 @@ class FakeBotApi:
     def _refusal(self, api: str, p: dict[str, Any]) -> tuple[int, str] | None:
         """The 400 Telegram answers an edit that cannot or need not change the message, the
         deletion of a message that is gone, or getFile of a file over the 20 MB bots may
-        download."""
+        download, and a text too long for a message."""
+        if api in ("sendMessage", "editMessageText") and text_length(p) > MAX_TEXT:
+            return TOO_LONG
         if api == "sendMessage":
             return self.forum.placing(p)[1]
         if api == "getFile":
@@ -283,6 +292,15 @@ class FakeBotApi:
                     "file_size": len(self.files.get(f"documents/{fid}", b"")),
                     "file_path": f"documents/{fid}"}
         return True
+
+
+def text_length(p: dict[str, Any]) -> int:
+    """The length Telegram holds a message's text to: in UTF-16 code units, of the text left
+    after parsing its HTML (tags dropped, entities such as &lt; one character each)."""
+    text = str(p.get("text", ""))
+    if str(p.get("parse_mode", "")).upper() == "HTML":
+        text = unescape(_TAG.sub("", text))
+    return len(text.encode("utf-16-le")) // 2
 
 
 def _markup(markup: Any) -> list[Any]:
