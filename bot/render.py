@@ -109,3 +109,11 @@ def render_answer(answer: ComposedAnswer) -> list[str]:
     if not answer.found:
         return [escape(answer.nothing or "")]
     return pack(clause_blocks(answer))
+
+
+def with_line_above(messages: list[str], line: str, *, limit: int = LIMIT) -> list[str]:
+    """``messages`` with ``line`` above the first one, or as a message of its own before them
+    when the first has no room for it (as ``with_line``, for a note said first)."""
+    if messages and len(line) + 1 + len(messages[0]) <= limit:
+        return [f"{line}\n{messages[0]}", *messages[1:]]
+    return [line, *messages]
