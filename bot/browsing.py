@@ -120,7 +120,8 @@ def lapsed_note(update: Update, context: Ctx, script: Script) -> str | None:
 
 def lapsed_first(update: Update, context: Ctx, script: Script,
                  messages: list[str]) -> list[str]:
-    """``messages`` with ``lapsed_note``'s line before the first, when there is one."""
+    """``messages`` with ``lapsed_note``'s line before the first (a message of its own when
+    the first has no room for it), when there is one."""
     line = lapsed_note(update, context, script)
     return with_line_above(messages, line) if line and messages else messages
 
