@@ -8,11 +8,11 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from bot_helpers import message
 from botapi_server import MAX_TEXT, FakeBotApi, text_length
 from index_corpus import LEASE, MAINT
 from team_bot import ADMIN, ask, team_bot
 from test_bot_e2e import FORUM, reply_id
-from test_bot_removals import _said
 
 from bot import texts
 from bot.render import LIMIT
@@ -25,6 +25,15 @@ CLAUSE = f"{HEAD}\n<blockquote>{TEXT}</blockquote>"  # one message, 2 characters
 LONG = {"key": "long", "title": TITLE, "parties": {},
         "clauses": [["第一条", None, None, TEXT]]}
 ASKED = f"/ask 《{TITLE}》第一条"
+
+
+async def _said(api: FakeBotApi, text: str, message_id: int, topic: int | None) -> None:
+    """Send ``text`` in the forum, in ``topic`` (None: General), and wait till it is handled."""
+    extra: dict = {"chat": {"id": FORUM, "type": "supergroup", "is_forum": True}}
+    if topic is not None:
+        extra.update(message_thread_id=topic, is_topic_message=True)
+    api.push("message", message(FORUM, text, message_id=message_id, **extra))
+    await api.settled()
 
 
 def _sent_to(api: FakeBotApi, message_id: int) -> list[dict]:
