@@ -6,7 +6,9 @@ wait) and files for download, and records every call so tests can assert on what
 It answers errors as Telegram does: editing a message (its text or buttons) to what it already
 is is a 400 "message is not modified", editing a message it never sent (or deleted) a 400
 "message to edit not found", deleting one a 400 "message to delete not found", getFile of a
-file over 20 MB a 400 "file is too big"; ``fail`` makes a method answer with a given error.
+file over 20 MB a 400 "file is too big", anything sent to a group after it became a supergroup
+(a pushed ``migrate_to_chat_id``) a 400 "group chat was upgraded to a supergroup chat" with the
+supergroup's id; ``fail`` makes a method answer with a given error.
 Forum topics are as Telegram has them (tests/botapi_topics.py): a message sent into a topic
 comes back in it, a topic the forum lacks is a 400 "message thread not found"; createForumTopic
 (or ``create_topic``, a member's) sends the service message that created the topic, which the
@@ -28,6 +30,7 @@ from botapi_topics import Topics, forum_topic
 BOT_ID = 999
 BOT_USERNAME = "contract_bot"
 BOT_USER = {"id": BOT_ID, "is_bot": True, "first_name": "Contracts", "username": BOT_USERNAME}
+MIGRATED = (400, "Bad Request: group chat was upgraded to a supergroup chat")
 MAX_DOWNLOAD = 20 * 1024 * 1024  # getFile answers 400 "file is too big" past it, as Telegram does
 
 
@@ -58,6 +61,7 @@ class FakeBotApi:
         self.handled: set[int] = set()  # ids of those its handlers are done with
         self._watching = False
         self.forum = Topics()  # the chats and topics learnt from the updates pushed
+        self.migrated: dict[int, int] = {}  # group id -> its supergroup's (migrate_to_chat_id)
 
     @property
     def base_url(self) -> str:
@@ -85,6 +89,8 @@ class FakeBotApi:
         in a topic whose creation was seen replies to it, as in Telegram (``Topics.threaded``)."""
         if kind in ("message", "edited_message"):
             payload = self.forum.threaded(payload)
+        if kind == "message" and payload.get("migrate_to_chat_id") is not None:
+            self.migrated[int(payload["chat"]["id"])] = int(payload["migrate_to_chat_id"])
         self.forum.learn(payload.get("message", payload))
         self._updates.append({"update_id": self._next_update, kind: payload})
         self._next_update += 1
@@ -206,8 +212,10 @@ class FakeBotApi:
         failure = self.fail.get(api) or self._refusal(api, params)
         if failure is not None:
             code, description = failure
-            return code, "application/json", json.dumps(
-                {"ok": False, "error_code": code, "description": description}).encode()
+            answer: dict[str, Any] = {"ok": False, "error_code": code, "description": description}
+            if failure == MIGRATED and _chat(params) in self.migrated:
+                answer["parameters"] = {"migrate_to_chat_id": self.migrated[_chat(params)]}
+            return code, "application/json", json.dumps(answer).encode()
         result = await self._result(api, params)
         return 200, "application/json", json.dumps({"ok": True, "result": result}).encode()
 
@@ -220,7 +228,10 @@ class FakeBotApi:
     def _refusal(self, api: str, p: dict[str, Any]) -> tuple[int, str] | None:
         """The 400 Telegram answers an edit that cannot or need not change the message, the
         deletion of a message that is gone, or getFile of a file over the 20 MB bots may
-        download."""
+        download; anything sent to a group that became a supergroup is refused with the
+        supergroup's id."""
+        if _chat(p) in self.migrated:
+            return MIGRATED
         if api == "sendMessage":
             return self.forum.placing(p)[1]
         if api == "createForumTopic":
@@ -313,6 +324,14 @@ class FakeBotApi:
                     "file_size": len(self.files.get(f"documents/{fid}", b"")),
                     "file_path": f"documents/{fid}"}
         return True
+
+
+def _chat(p: dict[str, Any]) -> int:
+    """The chat a call's parameters name (0: none)."""
+    try:
+        return int(p.get("chat_id") or 0)
+    except ValueError:  # an @username
+        return 0
 
 
 def _markup(markup: Any) -> list[Any]:

@@ -14,7 +14,7 @@ from botapi_server import FakeBotApi
 from team_bot import callback
 from telegram import Bot, ForumTopic, Message, ReplyParameters
 from telegram.constants import ForumIconColor
-from telegram.error import BadRequest
+from telegram.error import BadRequest, ChatMigrated
 
 FORUM = -100777
 IN_FORUM: dict[str, Any] = {"chat": {"id": FORUM, "type": "supergroup", "is_forum": True}}
@@ -139,3 +139,15 @@ async def test_create_forum_topic_outside_a_forum_is_refused() -> None:
             await bot.create_forum_topic(-100900, "客户甲")
         updates = await bot.get_updates(offset=4, timeout=0)
     assert updates == ()
+
+
+async def test_a_group_that_became_a_supergroup_refuses_what_is_sent_to_it() -> None:
+    """After a group's migrate_to_chat_id, a message sent to its old id is a 400 that names the
+    supergroup's id (python-telegram-bot raises ChatMigrated), as Telegram answers."""
+    async with bot_on_server() as (api, bot):
+        api.push("message", message(-200, None, message_id=5, chat_type="group",
+                                    migrate_to_chat_id=-100200))
+        with pytest.raises(ChatMigrated) as refused:
+            await bot.send_message(-200, "answer")
+        sent = await bot.send_message(-100200, "answer")
+    assert refused.value.new_chat_id == -100200 and sent.chat.id == -100200
