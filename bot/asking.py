@@ -28,6 +28,7 @@ from .replies import (
     is_private,
     query_error_text,
     reachable_scope,
+    replied_to,
     reply,
     sender_id,
     start_typing,
@@ -46,7 +47,7 @@ ANSWER_CHILD_CHARS = 1500  # characters of a heading's sub-clauses quoted in an 
 def addressed_text(message: Message, username: str, bot_id: int) -> str | None:
     """The question in a group message addressed to the bot, or None when it is chatter."""
     text = message.text or message.caption or ""  # a photo's or a file's caption
-    reply_to = message.reply_to_message
+    reply_to = replied_to(message)
     mentioned = False
     parts = message.parse_entities() if message.text else message.parse_caption_entities()
     for entity, part in parts.items():
@@ -134,7 +135,7 @@ async def _answer(update: Update, context: Ctx, msg: Message, number: int, quest
 
 def _replied_answer(message: Message, bot_id: int) -> int | None:
     """The id of the bot's message ``message`` replies to, if it replies to one."""
-    replied = message.reply_to_message
+    replied = replied_to(message)
     if replied is None or replied.from_user is None or replied.from_user.id != bot_id:
         return None
     return replied.message_id
@@ -235,7 +236,7 @@ async def on_more(update: Update, context: Ctx) -> None:
 def replied_question(message: Message, bot_id: int) -> str:
     """The text of the message ``message`` replies to, when that is someone's question (a
     teammate summons the bot under it with "@bot" or "/ask"); else empty."""
-    replied = message.reply_to_message
+    replied = replied_to(message)
     if replied is None or (replied.from_user is not None and replied.from_user.id == bot_id):
         return ""
     return (replied.text or replied.caption or "").strip()
