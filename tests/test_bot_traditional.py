@@ -9,8 +9,8 @@ from typing import Any
 
 from bot_helpers import message
 from botapi_server import FakeBotApi
-from index_corpus import LEASE
-from test_bot_e2e import ADMIN, FORUM, running_bot
+from index_corpus import LEASE, MAINT
+from test_bot_e2e import ADMIN, FORUM, GROUP, running_bot
 from test_bot_topics import in_topic
 
 from bot import texts
@@ -116,3 +116,44 @@ def test_the_bots_own_words_use_the_terms_a_traditional_reader_expects() -> None
     # values (names, titles) are never changed: a contract's 文件 stays as written
     assert texts.say(texts.UPLOAD_KEPT, "traditional", name="招标文件.pdf") == (
         "已保留原檔案，招标文件.pdf 沒有收錄。")
+
+
+def member(chat: int, text: str, message_id: int, *, user: int, lang: str,
+           **extra: Any) -> dict[str, Any]:
+    """A message of ``user``, whose Telegram is in ``lang``, in ``chat``."""
+    sent = message(chat, text, user_id=user, message_id=message_id, **extra)
+    sent["from"]["language_code"] = lang
+    return sent
+
+
+async def test_a_member_whose_words_show_no_script_is_answered_as_the_chat_asks(
+        tmp_path: Path) -> None:
+    """A Hong Kong team asks in Traditional; a member whose Telegram is in English asks
+    /ask 保密期限, characters both scripts write alike: the answer, and a bare /contracts of
+    another such member, were Simplified (the bot knew no script of theirs). They follow the
+    script the chat (in a forum, the topic, else the chat's last) was last asked in."""
+    async with running_bot(tmp_path, MAINT) as api:
+        api.push("message", member(GROUP, "/ask 乙方響應時間是多少", 1, user=31, lang="zh-hk"))
+        await api.wait_for("sendMessage", 1)
+        api.push("message", member(GROUP, "/ask 保密期限", 2, user=32, lang="en"))
+        api.push("message", member(GROUP, "/contracts", 3, user=33, lang=""))
+        await api.settled()
+        api.push("message", in_topic("/ask 乙方响应时间是多少", 4, 77))  # Simplified
+        await api.wait_for("sendMessage", 4)
+        api.push("message", in_topic("/ask 保密義務多長", 5, 88))  # Traditional topic
+        await api.wait_for("sendMessage", 5)
+        api.push("message", dict(in_topic("/ask 保密期限", 6, 77), **{"from": {
+            "id": 34, "is_bot": False, "first_name": "U", "language_code": "en"}}))
+        api.push("message", dict(in_topic("/ask 保密期限", 7, 99), **{"from": {
+            "id": 35, "is_bot": False, "first_name": "U", "language_code": "en"}}))
+        await api.settled()
+    said = {reply_to(s): s["text"] for s in api.sent()}
+    assert "《軟件維護服務合同》 第四章 保密 › 4.2" in said[2] and traditional(said[2])
+    assert said[3].startswith("已收錄的合同：")
+    assert "《软件维护服务合同》 第四章 保密 › 4.2" in said[6]  # its topic asks in Simplified
+    assert "《軟件維護服務合同》 第四章 保密 › 4.2" in said[7]  # a new topic: the chat's last
+
+
+def reply_to(sent: dict[str, Any]) -> int:
+    """The id of the message ``sent`` replies to."""
+    return int(sent["reply_parameters"]["message_id"])
