@@ -97,7 +97,7 @@ def test_a_file_name_does_not_turn_the_script_of_a_reply() -> None:
 # Mainland terms a Taiwan reader writes otherwise (檔名, 字元, 伺服器 …), in Traditional letters
 MAINLAND = ("文件名", "文件夾", "文本文件", "字符", "服務器", "磁盤", "默認", "支持", "鏈接",
             "程序", "內存", "創建", "保存", "設置", "反饋", "信息", "用戶", "視頻", "網絡",
-            "演示文稿", "電子表格", "壓縮包")
+            "演示文稿", "電子表格", "壓縮包", "粘貼")
 
 
 def test_the_bots_own_words_use_the_terms_a_traditional_reader_expects() -> None:
@@ -111,6 +111,8 @@ def test_the_bots_own_words_use_the_terms_a_traditional_reader_expects() -> None
         "檔名中有不能用於檔案的字元，已存為 a_b.txt。")
     assert texts.say(texts.UPLOAD_RENAMED, "simplified", name="a_b.txt") == (
         "文件名中有不能用于文件的字符，已存为 a_b.txt。")
+    assert texts.say(texts.UPLOAD_WORKING_DOCX, "traditional") == (  # 粘貼 is Mainland's
+        "已收到，正在收錄……（文件中貼上的掃描頁需識別文字，每頁約 5 秒）")
     # a Word 文档 is a 文件 (a document) in Taiwan, not a 檔案: each term is replaced once
     assert texts.in_script("这是 WPS 文档", "traditional") == "這是 WPS 文件"
     # values (names, titles) are never changed: a contract's 文件 stays as written
