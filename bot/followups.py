@@ -179,5 +179,5 @@ async def _which_of(searcher: Searcher, found: list[tuple[Quoted, Hit]], script:
         title, number = titles.get(quoted.contract, quoted.contract), quoted.clause
         shown = escape(to_script(number, script))
         lines.append(f"《{escape(to_script(title, script))}》 › {shown}："
-                     f"<code>/clause {escape(number)} {numbers.get(quoted.contract, '')}</code>")
+                     f"<code>/clause {shown} {numbers.get(quoted.contract, '')}</code>")
     return pack(lines, sep="\n")

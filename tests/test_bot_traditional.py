@@ -3,6 +3,7 @@ button labels, toasts) is in Traditional, also when they have not asked a questi
 
 from __future__ import annotations
 
+import dataclasses
 import json
 from pathlib import Path
 from typing import Any
@@ -10,12 +11,14 @@ from typing import Any
 from bot_helpers import message
 from botapi_server import FakeBotApi
 from index_corpus import LEASE, MAINT
-from test_bot_e2e import ADMIN, FORUM, GROUP, running_bot
+from test_bot_e2e import ADMIN, FORUM, GROUP, PRIVATE, running_bot
+from test_bot_teams import SUPPLY
 from test_bot_topics import in_topic
 
 from bot import texts
+from bot.outline import chapter_outline
 from bot.reasons import WORDS
-from index import dominant_script, to_traditional
+from index import Clause, Hit, dominant_script, to_traditional
 
 TEAMMATE = 32  # a member of the support group who never asked the bot anything
 
@@ -159,3 +162,32 @@ async def test_a_member_whose_words_show_no_script_is_answered_as_the_chat_asks(
 def reply_to(sent: dict[str, Any]) -> int:
     """The id of the message ``sent`` replies to."""
     return int(sent["reply_parameters"]["message_id"])
+
+
+async def test_the_commands_a_traditional_reply_offers_to_copy_are_in_traditional(
+        tmp_path: Path) -> None:
+    """After /compare 違約金, 這條是什麼意思 offers each contract's /clause command to copy:
+    they read `/clause 第五条 1`, a Simplified 条 in a Traditional reply. They are in the
+    asker's script now, and work as they read."""
+    async with running_bot(tmp_path, LEASE, SUPPLY) as api:
+        for n, text in enumerate(("/compare 違約金", "這條是什麼意思"), 1):
+            api.push("message", message(PRIVATE, text, message_id=n))
+            await api.wait_for("sendMessage", n)
+        offered = api.sent()[-1]["text"]
+        api.push("message", message(PRIVATE, "/clause 第十三條 2", message_id=3))
+        [*_, quoted] = await api.wait_for("sendMessage", 3)
+    assert "<code>/clause 第五條 1</code>" in offered
+    assert "<code>/clause 第十三條 2</code>" in offered and traditional(offered)
+    assert quoted["text"].startswith(
+        "<b>《設備採購合同》 第六章 違約責任 › 第十三條 逾期交付責任</b>")
+
+
+def test_an_outline_asks_in_the_askers_script() -> None:
+    """A chapter's outline ends with how to ask for one clause: its example number was as the
+    contract writes it, 第一条第1项, in a Traditional outline."""
+    head = Clause(contract="c", clause="第一条", chapter="第二章", chapter_title="约定",
+                  text="约定事项")
+    item = dataclasses.replace(head, clause="第一条第1项", parent="第一条", level=2, text="甲")
+    hits = [Hit(clause=head, title="服务合同", score=1.0, children=(item,))]
+    said = chapter_outline(hits, "traditional", messages=4, pick="1")
+    assert said[-1].endswith("例如 /clause 第一條第1項 1") and traditional(said[-1])
