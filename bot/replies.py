@@ -125,7 +125,9 @@ def asker_script(update: Update, context: Ctx, text: str | None = None, *,
     Telegram language (zh-Hant, zh-TW, zh-HK → Traditional; another Chinese one →
     Simplified), else that of the contract names in ``text``, else the one remembered from
     such a name, else, for a button, the script of the message it is under (a teammate
-    pressing 👍 under a Traditional answer), else Simplified.
+    pressing 👍 under a Traditional answer), else, in a group, the script this topic (else
+    the group) was last asked in (a Hong Kong team's member with Telegram in English asks
+    保密期限, which both scripts write alike), else Simplified.
 
     ``names``: the contracts' names as the library writes them (``naming.written_names``).
     One in ``text`` is not the user's writing but a copy (/use 劳动合同（已填写样例）, the
@@ -137,6 +139,7 @@ def asker_script(update: Update, context: Ctx, text: str | None = None, *,
     if (script := script_shown(own)) is not None:
         if user_data is not None:
             user_data.script, user_data.named = script, False
+        chat_state(context).heard(topic_of(update), script)
         return script
     if user_data is not None and user_data.script is not None and not user_data.named:
         return user_data.script
@@ -152,7 +155,8 @@ def asker_script(update: Update, context: Ctx, text: str | None = None, *,
         return script
     if user_data is not None and user_data.script is not None:
         return user_data.script
-    return _pressed_script(update) or "simplified"
+    heard = None if is_private(update) else chat_state(context).spoken(topic_of(update))
+    return _pressed_script(update) or heard or "simplified"
 
 
 async def reply(message: Message, html: str, *,
