@@ -113,8 +113,8 @@ def test_fresh_offtopic_questions_have_no_gold_and_name_real_contracts(name: str
     """eval/fresh-offtopic.jsonl (20 questions, 6 asked of one named contract) and
     eval/fresh2-offtopic.jsonl (25, 8 named), fresh3- to fresh7-offtopic.jsonl
     (26, 8 named each), fresh8- and fresh9-offtopic.jsonl (25, 8 named), taiwan2-,
-    cantonese2-, cantonese3-, typos- and typos2- to typos5-offtopic.jsonl (12, 4 named each): questions
-    no clause answers."""
+    cantonese2-, cantonese3-, typos- and typos2- to typos5-offtopic.jsonl (12, 4 named
+    each): questions no clause answers."""
     keys = {p.stem for p in ALL}
     rows = _rows(name)
     assert len(rows) >= size and all(r["gold"] == [] for r in rows)
