@@ -8,12 +8,12 @@ import logging
 from html import escape
 
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Message, Update
-from telegram.constants import MessageEntityType
 
 from index import QueryError, Script, UnknownContractError
 
 from . import texts
 from .access import ChatAccess, chat_access, is_admin
+from .addressing import addressed_text, replied_answer, replied_question
 from .browsing import lapsed_first, overridden_note, scope_note
 from .compose import compose, quoted_once
 from .edits import send_answer
@@ -43,27 +43,6 @@ PRIVATE_HITS, GROUP_HITS, FETCH = 5, 3, 30  # hits a page in private / in groups
 ANSWER_CHILD_CHARS = 1500  # characters of a heading's sub-clauses quoted in an answer
 
 
-def addressed_text(message: Message, username: str, bot_id: int) -> str | None:
-    """The question in a group message addressed to the bot, or None when it is chatter."""
-    text = message.text or message.caption or ""  # a photo's or a file's caption
-    reply_to = message.reply_to_message
-    mentioned = False
-    parts = message.parse_entities() if message.text else message.parse_caption_entities()
-    for entity, part in parts.items():
-        name = part.lstrip("@").lower()
-        if entity.type == MessageEntityType.MENTION and name == username.lower():
-            mentioned = True
-            text = text.replace(part, " ")
-        elif entity.type == MessageEntityType.TEXT_MENTION and entity.user and \
-                entity.user.id == bot_id:
-            mentioned = True
-            text = text.replace(part, " ")
-    if mentioned or (reply_to is not None and reply_to.from_user is not None
-                     and reply_to.from_user.id == bot_id):
-        return text.strip()
-    return None
-
-
 async def answer(update: Update, context: Ctx, question: str, access: ChatAccess) -> None:
     """Search in a thread, then reply with the composed answer (👍/👎, and 更多 when more)."""
     msg = update.effective_message
@@ -88,7 +67,7 @@ async def _answer(update: Update, context: Ctx, msg: Message, number: int, quest
     searcher = await context.bot_data.live_searcher()
     infos = await asyncio.to_thread(searcher.contracts, collections=access.collections)
     script = asker_script(update, context, question, names=written_names(infos))
-    replied = _replied_answer(msg, context.bot.id)
+    replied = replied_answer(msg, context.bot.id)
     if points_back(question, replying=replied is not None):  # 这条是什么意思: quoted again
         pointed = pointed_at(chat_state(context), topic_of(update), replied)
         messages, quoted = await quote_again(searcher, pointed, script,
@@ -130,14 +109,6 @@ async def _answer(update: Update, context: Ctx, msg: Message, number: int, quest
     await answer_question(update, context, msg, number, messages, markup,
                           quoted=first_quoted(page.result, 0, size, script=script,
                                               child_chars=ANSWER_CHILD_CHARS))
-
-
-def _replied_answer(message: Message, bot_id: int) -> int | None:
-    """The id of the bot's message ``message`` replies to, if it replies to one."""
-    replied = message.reply_to_message
-    if replied is None or replied.from_user is None or replied.from_user.id != bot_id:
-        return None
-    return replied.message_id
 
 
 async def answer_question(update: Update, context: Ctx, msg: Message, number: int,
@@ -230,15 +201,6 @@ async def on_more(update: Update, context: Ctx) -> None:
                                     first_quoted(stored.result, stored.offset, stored.size,
                                                  script=stored.script,
                                                  child_chars=ANSWER_CHILD_CHARS))
-
-
-def replied_question(message: Message, bot_id: int) -> str:
-    """The text of the message ``message`` replies to, when that is someone's question (a
-    teammate summons the bot under it with "@bot" or "/ask"); else empty."""
-    replied = message.reply_to_message
-    if replied is None or (replied.from_user is not None and replied.from_user.id == bot_id):
-        return ""
-    return (replied.text or replied.caption or "").strip()
 
 
 async def on_text(update: Update, context: Ctx) -> None:

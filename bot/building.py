@@ -25,6 +25,7 @@ from index import (
     ContractbotError,
     IndexBusyError,
     IndexWriteError,
+    Manifest,
     MissingSourceError,
     NoIndexToRebuildError,
     NoSourcesError,
@@ -189,13 +190,15 @@ def holds_uploads(sources_dir: Path) -> bool:
     return False
 
 
-def library_sources(index_dir: Path, sources_dir: Path) -> list[Path]:
+def library_sources(index_dir: Path, sources_dir: Path, *,
+                    manifest: Manifest | None = None) -> list[Path]:
     """What the bot rebuilds: every source the index remembers (a library built with
     ``index build``) and the upload folder once something was uploaded, so an upload never
     drops the rest (and a folder with nothing uploaded is no "empty folder" failure, also
     once its uploads were removed and the index holds none of them: it is read again when
-    it holds files)."""
-    roots = list(remembered_sources(index_dir))
+    it holds files). ``manifest``: the live one, read already (None: read here)."""
+    roots = (list(remembered_sources(index_dir)) if manifest is None
+             else [Path(r) for r in manifest.roots])
     # realpath, not Path.resolve: a root that became a link to itself raised RuntimeError here
     # (Python 3.11); the build names it as a loop
     here = {os.path.realpath(r) for r in roots}
@@ -204,16 +207,17 @@ def library_sources(index_dir: Path, sources_dir: Path) -> list[Path]:
         if holds_uploads(sources_dir):
             roots.append(sources_dir)
     elif len(roots) > 1 and not holds_uploads(sources_dir) and not _indexed_from(
-            index_dir, uploads):
+            index_dir, uploads, manifest):
         roots = [r for r in roots if os.path.realpath(r) != uploads]
     return roots
 
 
-def _indexed_from(index_dir: Path, folder: str) -> bool:
-    """Whether the live index holds a contract from ``folder`` (a real path); True when that
-    cannot be told (a damaged index), for the build's rules to decide."""
+def _indexed_from(index_dir: Path, folder: str, manifest: Manifest | None) -> bool:
+    """Whether the live index (its ``manifest``, read here when None) holds a contract from
+    ``folder`` (a real path); True when that cannot be told (a damaged index), for the
+    build's rules to decide."""
     try:
-        held = index_status(index_dir).sources
+        held = (index_status(index_dir) if manifest is None else manifest).sources
     except (ContractbotError, OSError):
         return True
     return any(os.path.realpath(s.source).startswith(folder + os.sep) for s in held)

@@ -6,10 +6,11 @@ from __future__ import annotations
 
 from html import escape
 
-from telegram import Message, Update
+from telegram import Update
 
 from . import texts
-from .asking import addressed_text, answer
+from .addressing import addressed_command, addressed_text
+from .asking import answer
 from .receiving import group_media_hint, on_photo
 from .replies import asker_script, guard, is_private, reply
 from .state import Ctx
@@ -51,14 +52,6 @@ async def on_group_media(update: Update, context: Ctx) -> None:
     if await guard(update, context) is not None:
         await reply(msg, texts.say(group_media_hint(update, context),
                                    asker_script(update, context, msg.caption)))
-
-
-def addressed_command(message: Message, username: str) -> bool:
-    """Whether the command that starts ``message`` names this bot (/foo@thisbot): in a group,
-    only such a command is the bot's to answer; /foo alone may be another bot's."""
-    command = (message.text or "").split(maxsplit=1)[0] if message.text else ""
-    _, at, name = command.partition("@")
-    return bool(at) and name.lower() == username.lower()
 
 
 async def on_unknown_command(update: Update, context: Ctx) -> None:

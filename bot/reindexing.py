@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+from dataclasses import dataclass
 from html import escape
 from pathlib import Path
 
@@ -14,6 +15,7 @@ from index import (
     EMPTY_FOLDER,
     BuildReport,
     ContractbotError,
+    Manifest,
     MissingSourceError,
     Revision,
     Script,
@@ -67,44 +69,70 @@ async def cmd_reindex(update: Update, context: Ctx) -> None:
         log.warning("/reindex in chat %s: %s", chat.id, err)  # the whole story, for the admin
         await reply(msg, await _refusal_within(state, access, err, script))
         return
+    held = await asyncio.to_thread(_read_held, state, access, report)  # its one manifest read
     told = chat_state(context)  # the pairs it was told of: the rest of its own are news
-    pairs, told.told_pairs = await asyncio.to_thread(_pairs_to_tell, state, access, report,
-                                                     told.told_pairs)
-    await reply(msg, await _reindex_text(state, access, report, script, pairs=pairs))
+    pairs, told.told_pairs = _pairs_to_tell(held, told.told_pairs)
+    await reply(msg, await _reindex_text(state, access, report, script, pairs=pairs, held=held))
 
 
-def _pairs_to_tell(state: BotState, access: ChatAccess, report: BuildReport,
-                   told: frozenset[tuple[str, str]]
-                   ) -> tuple[tuple[Revision, ...], frozenset[tuple[str, str]]]:
-    """The pairs of files that look like two versions of one contract which the index holds
-    now (its manifest, as `index status` lists them) in the chat's collections and the chat
-    was not told of (``told``), and those it is told of after this reply: a pair is named
-    once in each chat, also one that another chat's /reindex, an upload or `index build`
-    first saw (reads the manifest: run it in a thread)."""
+@dataclass(frozen=True)
+class Held:
+    """What a /reindex reply reads of the index it built, once (its manifest): the pairs of
+    files that look like two versions of one contract that the index holds now (as `index
+    status` lists them) in the chat's collections; in a chat that reads some collections
+    only, also where the library's collections lie and the indexed files of the chat's
+    collections, among which the reply names the files it mentions."""
+
+    revisions: tuple[Revision, ...]
+    roots: tuple[Path, ...] = ()
+    sources: tuple[str, ...] = ()
+
+
+def _read_held(state: BotState, access: ChatAccess, report: BuildReport) -> Held:
+    """What the /reindex reply knows of the index ``report`` built and the chat's part of it
+    (reads the manifest once, and where the sources lie: run it in a thread)."""
     try:
-        now = index_status(report.index_dir).revisions
-    except ContractbotError:  # no manifest to read: the pairs this build first saw
-        now = report.revisions
-    if access.collections is not None:
-        roots = library_sources(state.settings.index_dir, state.settings.sources_dir)
-        now = tuple(r for r in now if collection_of(Path(r.first), roots) in access.collections)
+        manifest: Manifest | None = index_status(report.index_dir)
+    except ContractbotError:  # no manifest to read: the pairs this build first saw, and
+        manifest = None  # the files named among themselves
+    now = report.revisions if manifest is None else manifest.revisions
+    mine = access.collections
+    if mine is None:
+        return Held(now)
+    roots = library_sources(state.settings.index_dir, state.settings.sources_dir,
+                            manifest=manifest)
+    sources = () if manifest is None else tuple(s.source for s in manifest.sources
+                                                if s.collection in mine)
+    return Held(tuple(r for r in now if collection_of(Path(r.first), roots) in mine),
+                tuple(roots), sources)
+
+
+def _pairs_to_tell(held: Held, told: frozenset[tuple[str, str]]
+                   ) -> tuple[tuple[Revision, ...], frozenset[tuple[str, str]]]:
+    """The pairs of ``held`` that the chat was not told of (``told``), and those it is told of
+    after this reply: a pair is named once in each chat, also one that another chat's
+    /reindex, an upload or `index build` first saw."""
+    now = held.revisions
     return (tuple(r for r in now if (r.first, r.second) not in told),
             frozenset((r.first, r.second) for r in now))
 
 
 async def _reindex_text(state: BotState, access: ChatAccess, report: BuildReport,
-                        script: Script, *, pairs: tuple[Revision, ...] | None = None) -> str:
+                        script: Script, *, pairs: tuple[Revision, ...] | None = None,
+                        held: Held | None = None) -> str:
     """What /reindex built, and the files it could not index (saying so of those whose earlier
     version the index keeps) or changed, and ``pairs`` (those of the chat's collections the
     build first saw when None) of files that look like two versions of one contract; in a
     chat that reads some collections only, of those collections alone (other customers'
-    files unnamed)."""
+    files unnamed). ``held``: what the reply read of the index (None: read here)."""
+    if held is None:
+        held = await asyncio.to_thread(_read_held, state, access, report)
     contracts, clauses = report.contracts, report.clauses
     if access.collections is not None:
         searcher = await state.live_searcher()
         infos = await asyncio.to_thread(searcher.contracts, collections=access.collections)
         contracts, clauses = len(infos), sum(c.clauses for c in infos)
-    failed, notes, dropped, named = await asyncio.to_thread(_reported_within, state, access,
+    failed, notes, dropped, named = await asyncio.to_thread(_reported_within, held, access,
                                                             report)
     lines = [texts.say(texts.REINDEX_OK, script, contracts=contracts, clauses=clauses)]
     if dropped:  # as `index build` names them (dropped from the index), cut to one line
@@ -120,19 +148,20 @@ async def _reindex_text(state: BotState, access: ChatAccess, report: BuildReport
                         reason=escape(reason_words(n, script)))
               for s, n in notes]
     lines += await asyncio.to_thread(_moves_and_losses, state, access, report, script,
-                                     pairs=pairs)
+                                     held=held, pairs=pairs)
     return "\n".join(lines)
 
 
 def _moves_and_losses(state: BotState, access: ChatAccess, report: BuildReport,
-                      script: Script, *, pairs: tuple[Revision, ...] | None = None
+                      script: Script, *, held: Held, pairs: tuple[Revision, ...] | None = None
                       ) -> list[str]:
     """The lines of a /reindex reply that say, as `index build` does, the contracts it moved to
     another collection (each with where from and where to, a collection the chat does not
     read unnamed), those whose earlier version it dropped though their file is there, and the
     files that look like two versions of one contract (``pairs``; None: those the build first
     saw), each with how the reader can take one out; in a chat that reads some collections, of
-    its collections only (reads the manifest: run it in a thread)."""
+    its collections only (``held``: what the reply read of the index; it looks where the
+    files lie: run it in a thread)."""
     mine = access.collections
     other = texts.say(texts.OTHER_COLLECTION, script)
     moved = [(s, old if mine is None or old in mine else other,
@@ -142,12 +171,11 @@ def _moves_and_losses(state: BotState, access: ChatAccess, report: BuildReport,
     revisions = list(report.revisions if pairs is None else pairs)
     named = report.names
     if mine is not None:
-        roots = library_sources(state.settings.index_dir, state.settings.sources_dir)
-        lost = [(s, why) for s, why in lost if collection_of(Path(s), roots) in mine]
-        revisions = [r for r in revisions if collection_of(Path(r.first), roots) in mine]
+        lost = [(s, why) for s, why in lost if collection_of(Path(s), held.roots) in mine]
+        revisions = [r for r in revisions if collection_of(Path(r.first), held.roots) in mine]
         said = [*(s for s, _, _ in moved), *(s for s, _ in lost),
                 *(s for r in revisions for s in (r.first, r.second))]
-        named = _named_within(report, mine, said, roots)
+        named = _named_within(held, said)
     lines = []
     if moved:
         names = shortlist([escape(f"{name_in(named, s)}（{old} → {new}）")
@@ -174,44 +202,37 @@ Reported = tuple[tuple[str, str], ...]
 DROPPED_NAMED = 5  # files a /reindex reply names as dropped; more are counted (…等 N 份)
 
 
-def _reported_within(state: BotState, access: ChatAccess, report: BuildReport
+def _reported_within(held: Held, access: ChatAccess, report: BuildReport
                      ) -> tuple[Reported, Reported, tuple[str, ...], Reported]:
     """The failures, notes and dropped sources (files deleted since the last build) of
     ``report`` in the chat's collections, and how each
     is named (``customer-b/合同.txt``, as the command line names it, where another file has
-    its name): in a chat that reads some collections, only among their files, so that it
-    never sees another collection's folder, nor that another collection has a file of that
-    name (it reads where the sources lie and the index's manifest: run it in a thread)."""
+    its name): in a chat that reads some collections, only among their files (``held``), so
+    that it never sees another collection's folder, nor that another collection has a file
+    of that name (it looks where the files lie: run it in a thread)."""
     names = access.collections
     if names is None:
         return report.failed, report.notes, report.dropped, report.names
-    roots = library_sources(state.settings.index_dir, state.settings.sources_dir)
 
     def ours(source: str, reason: str = "") -> bool:
-        return _collection(source, reason, roots) in names
+        return _collection(source, reason, held.roots) in names
 
     failed = tuple(f for f in report.failed if ours(*f))
     notes = tuple(n for n in report.notes if ours(*n))
     dropped = tuple(s for s in report.dropped if ours(s))
     said = [*(s for s, _ in (*failed, *notes)), *dropped]
-    return failed, notes, dropped, _named_within(report, names, said, roots)
+    return failed, notes, dropped, _named_within(held, said)
 
 
-def _named_within(report: BuildReport, collections: frozenset[str], said: list[str],
-                  roots: list[Path]) -> Reported:
-    """How a reply in a chat that reads ``collections`` names the files it mentions
-    (``said``): among those collections' indexed files only, so that it never shows another
-    collection's folder or that another collection has a file of that name (reads the
-    manifest)."""
-    try:
-        held = [s.source for s in index_status(report.index_dir).sources
-                if s.collection in collections]
-    except ContractbotError:  # no manifest to read: name them among themselves
-        held = []
-    return source_names(said, among=[*held, *said], roots=list(map(str, roots)))
+def _named_within(held: Held, said: list[str]) -> Reported:
+    """How a reply in a chat that reads some collections names the files it mentions
+    (``said``): among those collections' indexed files only (``held``; none when the manifest
+    could not be read: among themselves), so that it never shows another collection's folder
+    or that another collection has a file of that name."""
+    return source_names(said, among=[*held.sources, *said], roots=list(map(str, held.roots)))
 
 
-def _collection(source: str, reason: str, roots: list[Path]) -> str:
+def _collection(source: str, reason: str, roots: tuple[Path, ...]) -> str:
     """The collection a failure of ``source`` belongs to: an emptied collection folder's
     (``customer-b/``, found empty: that of a file inside it, not ``default`` as the folder's
     own path would be), else the file's."""

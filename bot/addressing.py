@@ -1,0 +1,52 @@
+"""Which messages speak to the bot, and what they ask: a group message that mentions it or
+replies to it, a command named for it (/foo@thisbot), the question under which a teammate
+summons it, and the bot's message a reply points at."""
+
+from __future__ import annotations
+
+from telegram import Message
+from telegram.constants import MessageEntityType
+
+
+def addressed_text(message: Message, username: str, bot_id: int) -> str | None:
+    """The question in a group message addressed to the bot, or None when it is chatter."""
+    text = message.text or message.caption or ""  # a photo's or a file's caption
+    mentioned = False
+    parts = message.parse_entities() if message.text else message.parse_caption_entities()
+    for entity, part in parts.items():
+        name = part.lstrip("@").lower()
+        if entity.type == MessageEntityType.MENTION and name == username.lower():
+            mentioned = True
+            text = text.replace(part, " ")
+        elif entity.type == MessageEntityType.TEXT_MENTION and entity.user and \
+                entity.user.id == bot_id:
+            mentioned = True
+            text = text.replace(part, " ")
+    if mentioned or replied_answer(message, bot_id) is not None:
+        return text.strip()
+    return None
+
+
+def replied_question(message: Message, bot_id: int) -> str:
+    """The text of the message ``message`` replies to, when that is someone's question (a
+    teammate summons the bot under it with "@bot" or "/ask"); else empty."""
+    replied = message.reply_to_message
+    if replied is None or (replied.from_user is not None and replied.from_user.id == bot_id):
+        return ""
+    return (replied.text or replied.caption or "").strip()
+
+
+def replied_answer(message: Message, bot_id: int) -> int | None:
+    """The id of the bot's message ``message`` replies to, if it replies to one."""
+    replied = message.reply_to_message
+    if replied is None or replied.from_user is None or replied.from_user.id != bot_id:
+        return None
+    return replied.message_id
+
+
+def addressed_command(message: Message, username: str) -> bool:
+    """Whether the command that starts ``message`` names this bot (/foo@thisbot): in a group,
+    only such a command is the bot's to answer; /foo alone may be another bot's."""
+    command = (message.text or "").split(maxsplit=1)[0] if message.text else ""
+    _, at, name = command.partition("@")
+    return bool(at) and name.lower() == username.lower()
