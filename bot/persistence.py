@@ -2,7 +2,8 @@
 no pickle): each chat's /use scopes (per forum topic), the messages that answered its recent
 questions, the clauses its newest answers quoted first (by message id and, the last one, by
 topic: contract keys and clause numbers, which a follow-up resolves against the index in use
-then), and each user's script. 更多 pages and 👍/👎 keys are not kept: they hold search
+then), the pairs of versions of one contract it was told of (as short digests: no server
+path), and each user's script. 更多 pages and 👍/👎 keys are not kept: they hold search
 results and questions, and after a restart their buttons say they have expired."""
 
 from __future__ import annotations
@@ -11,6 +12,7 @@ import asyncio
 import json
 import logging
 import os
+import re
 from pathlib import Path
 from typing import Any
 
@@ -18,7 +20,16 @@ from telegram.ext import BasePersistence, PersistenceInput
 
 from index import Script, private_dir, write_atomic
 
-from .state import MAX_ANSWERS, BotState, ChatData, Pointed, Quoted, UserData
+from .state import (
+    MAX_ANSWERS,
+    MAX_TOLD_PAIRS,
+    PAIR_KEY_BYTES,
+    BotState,
+    ChatData,
+    Pointed,
+    Quoted,
+    UserData,
+)
 
 log = logging.getLogger(__name__)
 STATE_FILE = "chats.json"
@@ -27,6 +38,7 @@ SAVE_EVERY = 30.0  # seconds between saves; a stop (SIGTERM) saves at once
 _SCRIPTS: tuple[Script, ...] = ("simplified", "traditional")
 KEPT_QUOTED = 50  # answer messages per chat whose clause a reply to them finds after a restart
 KEPT_TOPICS = 20  # topics per chat whose last answer's clause a bare follow-up finds then
+_PAIR_KEY = re.compile(f"[0-9a-f]{{{2 * PAIR_KEY_BYTES}}}")  # state.pair_key's digests
 
 
 def _pointed_record(pointed: Pointed) -> list[list[Any]]:
@@ -56,6 +68,8 @@ def chat_record(data: ChatData) -> dict[str, Any]:
     if data.last_quoted:
         record["last"] = [[t, _pointed_record(p)]
                           for t, p in list(data.last_quoted.items())[-KEPT_TOPICS:]]
+    if data.told_pairs:  # digests of the pairs' paths (state.pair_key), never a path
+        record["told"] = list(data.told_pairs[-MAX_TOLD_PAIRS:])
     return record
 
 
@@ -74,6 +88,10 @@ def chat_from(record: dict[str, Any]) -> ChatData:
             data.quoted[message] = pointed
     for topic, pointed in _pairs(record.get("last"), KEPT_TOPICS):
         data.last_quoted[topic] = pointed
+    told = record.get("told")
+    data.told_pairs = tuple(dict.fromkeys(
+        k for k in (told if isinstance(told, list) else [])[-MAX_TOLD_PAIRS:]
+        if isinstance(k, str) and _PAIR_KEY.fullmatch(k)))
     return data
 
 

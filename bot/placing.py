@@ -18,8 +18,8 @@ from . import texts
 from .admin import admin_button, build_error_text, rebuild
 from .placements import GATHER_WAIT, Placement
 from .reasons import reason_words, removal_words, revision_words
-from .replies import hide_paths, reply
-from .state import BotState, Ctx
+from .replies import chat_state, hide_paths, reply
+from .state import BotState, ChatData, Ctx
 from .uploads import (
     Replacement,
     discard,
@@ -47,8 +47,8 @@ async def on_upload_button(update: Update, context: Ctx) -> None:
     if upload is None:
         await reply(message, texts.say(texts.UPLOAD_EXPIRED, script))
     elif action == "yes":
-        await put_in_place(message, state, upload.staged, upload.target, script=script,
-                           confirmed=True)
+        await put_in_place(message, state, upload.staged, upload.target,
+                           chat=chat_state(context), script=script, confirmed=True)
     else:
         await asyncio.to_thread(discard, upload.staged)
         await reply(message,
@@ -56,13 +56,15 @@ async def on_upload_button(update: Update, context: Ctx) -> None:
 
 
 async def put_in_place(msg: Message, state: BotState, staged: Path, target: Path, *,
-                       script: Script = "simplified", confirmed: bool = False) -> None:
+                       chat: ChatData, script: Script = "simplified",
+                       confirmed: bool = False) -> None:
     """Move a read upload into place (keeping what it replaces), index it, and reply; if the
     build cannot index it after all, everything is put back as it was. Uploads read meanwhile
     are put in place with it and indexed by the same rebuild (``placements``); each is told its
     own outcome. Unless the admin ``confirmed`` a replacement, a file of its name put in place
     since it was read (another upload's) is never replaced: the admin is told to send it again
-    (then it asks), or, when it holds the same bytes, that the file is on its way in."""
+    (then it asks), or, when it holds the same bytes, that the file is on its way in. A pair
+    of versions the reply names counts as told in the upload's ``chat``."""
     job = Placement(staged, target, confirmed=confirmed)
     placements = state.placements
     placements.waiting.append(job)
@@ -73,7 +75,7 @@ async def put_in_place(msg: Message, state: BotState, staged: Path, target: Path
             if job.placed or placements.gathering(deadline):  # taken, or more on their way
                 continue
             await _place_batch(state, placements.take())  # every waiting upload
-    await _tell(msg, state, job, script)
+    await _tell(msg, state, job, chat, script)
 
 
 async def _place_batch(state: BotState, batch: list[Placement]) -> None:
@@ -139,8 +141,9 @@ async def _place(state: BotState, batch: list[Placement]) -> None:
                       if job.failure is not None and job.done and not job.kept], state)
 
 
-async def _tell(msg: Message, state: BotState, job: Placement, script: Script) -> None:
-    """What became of the upload of ``job``, in reply to its message."""
+async def _tell(msg: Message, state: BotState, job: Placement, chat: ChatData,
+                script: Script) -> None:
+    """What became of the upload of ``job``, in reply to its message in ``chat``."""
     name = escape(job.target.name)
     if job.crash is not None:
         raise job.crash
@@ -159,7 +162,7 @@ async def _tell(msg: Message, state: BotState, job: Placement, script: Script) -
                                    old=escape(", ".join(job.done.names))))
         await reply(msg, "\n".join(lines))
     elif job.report is not None:
-        await _reply_indexed(msg, state, job.report, job.done, script, kept=job.kept)
+        await _reply_indexed(msg, state, job.report, job.done, chat, script, kept=job.kept)
 
 
 async def _take_back(taken: list[Replacement], state: BotState) -> None:
@@ -173,9 +176,12 @@ async def _take_back(taken: list[Replacement], state: BotState) -> None:
 
 
 async def _reply_indexed(msg: Message, state: BotState, report: BuildReport,
-                         done: Replacement, script: Script, *, kept: bool = False) -> None:
-    """The title and clause count of an indexed upload, its notes, and an undo button; when
-    it was ``kept`` (saved before, never indexed), that it replaced nothing."""
+                         done: Replacement, chat: ChatData, script: Script, *,
+                         kept: bool = False) -> None:
+    """The title and clause count of an indexed upload, its notes (a pair of versions it
+    makes, which ``chat`` is then told of: its next /reindex does not name it again), and
+    an undo button; when it was ``kept`` (saved before, never indexed), that it replaced
+    nothing."""
     target = done.installed
     here = frozenset({collection_of(target, [state.settings.sources_dir])})
     info = next((c for c in state.searcher.contracts(collections=here)
@@ -188,13 +194,14 @@ async def _reply_indexed(msg: Message, state: BotState, report: BuildReport,
                        clauses=info.clauses)]
     lines += [texts.say(texts.UPLOAD_NOTE, script, note=escape(reason_words(n, script)))
               for s, n in report.notes if _same_file(Path(s), target)]
-    for r in report.revisions:
-        if any(_same_file(Path(s), target) for s in (r.first, r.second)):
-            other = Path(r.second if _same_file(Path(r.first), target) else r.first)
-            how = removal_words([(escape(other.name),
-                                  inside(other, state.settings.sources_dir))], script)
-            lines.append(texts.say(texts.UPLOAD_REVISION, script, why=revision_words(r, script),
-                                   other=escape(other.name), how=how))
+    pairs = [r for r in report.revisions
+             if any(_same_file(Path(s), target) for s in (r.first, r.second))]
+    for r in pairs:
+        other = Path(r.second if _same_file(Path(r.first), target) else r.first)
+        how = removal_words([(escape(other.name),
+                              inside(other, state.settings.sources_dir))], script)
+        lines.append(texts.say(texts.UPLOAD_REVISION, script, why=revision_words(r, script),
+                               other=escape(other.name), how=how))
     if kept:
         lines.append(texts.say(texts.UPLOAD_SAVED_BEFORE, script, name=escape(target.name)))
     markup = None
@@ -204,6 +211,8 @@ async def _reply_indexed(msg: Message, state: BotState, report: BuildReport,
         markup = InlineKeyboardMarkup([[InlineKeyboardButton(
             texts.say(texts.BUTTON_UNDO, script), callback_data=f"upload:undo:{token}")]])
     await reply(msg, "\n".join(lines), markup=markup)
+    for r in pairs:  # this chat has heard of them: its next /reindex does not name them
+        chat.mark_told(r)
 
 
 async def undo_upload(msg: Message, state: BotState, token: str, *,

@@ -35,7 +35,15 @@ from .access import is_admin
 from .filenames import renamed, upload_name
 from .placing import put_in_place
 from .reasons import reason_words
-from .replies import asker_script, hide_paths, is_private, reply, sender_id, within_rate
+from .replies import (
+    asker_script,
+    chat_state,
+    hide_paths,
+    is_private,
+    reply,
+    sender_id,
+    within_rate,
+)
 from .state import BotState, Ctx
 from .uploads import (
     PendingUpload,
@@ -219,7 +227,7 @@ async def _take_upload(update: Update, context: Ctx, raw_name: str, size: int | 
         await reply(msg, "\n".join(told))
         ready = await _receive(msg, state, name, root, fetch, script=script)
     if ready is not None:
-        await put_in_place(msg, state, *ready, script=script)
+        await put_in_place(msg, state, *ready, chat=chat_state(context), script=script)
 
 
 async def _receive(msg: Message, state: BotState, name: str, root: Path,

@@ -70,8 +70,7 @@ async def cmd_reindex(update: Update, context: Ctx) -> None:
         await reply(msg, await _refusal_within(state, access, err, script))
         return
     held = await asyncio.to_thread(_read_held, state, access, report)  # its one manifest read
-    told = chat_state(context)  # the pairs it was told of: the rest of its own are news
-    pairs, told.told_pairs = _pairs_to_tell(held, told.told_pairs)
+    pairs = chat_state(context).news_of(held.revisions)  # a pair is named once in each chat
     await reply(msg, await _reindex_text(state, access, report, script, pairs=pairs, held=held))
 
 
@@ -105,16 +104,6 @@ def _read_held(state: BotState, access: ChatAccess, report: BuildReport) -> Held
                                                 if s.collection in mine)
     return Held(tuple(r for r in now if collection_of(Path(r.first), roots) in mine),
                 tuple(roots), sources)
-
-
-def _pairs_to_tell(held: Held, told: frozenset[tuple[str, str]]
-                   ) -> tuple[tuple[Revision, ...], frozenset[tuple[str, str]]]:
-    """The pairs of ``held`` that the chat was not told of (``told``), and those it is told of
-    after this reply: a pair is named once in each chat, also one that another chat's
-    /reindex, an upload or `index build` first saw."""
-    now = held.revisions
-    return (tuple(r for r in now if (r.first, r.second) not in told),
-            frozenset((r.first, r.second) for r in now))
 
 
 async def _reindex_text(state: BotState, access: ChatAccess, report: BuildReport,

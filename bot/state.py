@@ -7,6 +7,7 @@ post_init fill in BotState's fields.
 from __future__ import annotations
 
 import asyncio
+import hashlib
 import logging
 import secrets
 import threading
@@ -22,6 +23,7 @@ from index import (
     EncoderMismatchError,
     IndexDamagedError,
     ModelChangedError,
+    Revision,
     Script,
     Searcher,
     SearchResult,
@@ -56,6 +58,17 @@ MAX_VOTES = 50  # answers per chat whose 👍/👎 buttons still record a vote
 MAX_ANSWERS = 50  # questions per chat whose answer is edited when the question is
 MAX_QUOTED = 200  # answer messages per chat whose first clause a reply under them points at
 MAX_QUOTED_TOPICS = 50  # forum topics per chat whose last answer a bare follow-up points at
+# pairs of files per chat it remembers being told of (bot/reindexing.py); a chat whose
+# collections hold more hears of the oldest again
+MAX_TOLD_PAIRS = 200
+PAIR_KEY_BYTES = 8
+
+
+def pair_key(pair: Revision) -> str:
+    """What a chat remembers of a pair of files it was told of: a short digest of their two
+    source paths, so that the state kept on disk (chats.json) holds no server path."""
+    both = f"{pair.first}\0{pair.second}".encode("utf-8", "surrogateescape")
+    return hashlib.blake2b(both, digest_size=PAIR_KEY_BYTES).hexdigest()
 
 
 @dataclass(eq=False)
@@ -169,9 +182,9 @@ class ChatData:
     """One chat's state: the /use scope of the chat and of each forum topic, the 更多 pages
     not yet asked for, the answers that can still be voted on, by key, the messages that
     answered recent questions, by the question's message id, and the clause each recent
-    answer quoted first, by its messages and (the last one) by topic (the newest of those
-    two are kept on disk too: bot/persistence.py), and the pairs of files its /reindex
-    replies named as two versions of one contract."""
+    answer quoted first, by its messages and (the last one) by topic, and the pairs of files
+    it was told look like two versions of one contract (the newest of those three are kept
+    on disk too: bot/persistence.py)."""
 
     scopes: dict[int | None, str] = field(default_factory=dict)  # topic id (None: the chat)
     pages: dict[str, MorePage] = field(default_factory=dict)
@@ -182,9 +195,10 @@ class ChatData:
     last_quoted: dict[int | None, Pointed] = field(default_factory=dict)  # by topic
     # the topics whose /use contract was found gone, until a reply there says so
     lapsed: set[int | None] = field(default_factory=set)
-    # the pairs of files (first, second) that look like two versions of one contract this
-    # chat's /reindex replies named, of those the index holds now (bot/reindexing.py)
-    told_pairs: frozenset[tuple[str, str]] = frozenset()
+    # the pairs of files that look like two versions of one contract this chat's /reindex
+    # replies (of those the index held then) and upload replies named, by ``pair_key``,
+    # oldest first (bot/reindexing.py)
+    told_pairs: tuple[str, ...] = ()
 
     def scope(self, topic: int | None) -> str | None:
         """The contract /use limits ``topic`` (None: the chat outside topics) to, if any."""
@@ -235,6 +249,23 @@ class ChatData:
             self.quoted.pop(next(iter(self.quoted)))
         while len(self.last_quoted) > MAX_QUOTED_TOPICS:
             self.last_quoted.pop(next(iter(self.last_quoted)))
+
+    def mark_told(self, pair: Revision) -> None:
+        """Remember that this chat was told of ``pair`` (an upload's reply named it), so that
+        its next /reindex does not name it again."""
+        key = pair_key(pair)
+        self.told_pairs = (*(k for k in self.told_pairs if k != key), key)[-MAX_TOLD_PAIRS:]
+
+    def news_of(self, held: Sequence[Revision]) -> tuple[Revision, ...]:
+        """Of the pairs the index holds now in this chat's collections (``held``), those it was
+        not told of; from now on it remembers these only, so a pair gone and back is news
+        again."""
+        told = set(self.told_pairs)
+        keys = [pair_key(r) for r in held]
+        now = set(keys)
+        self.told_pairs = (*(k for k in self.told_pairs if k in now),
+                           *dict.fromkeys(k for k in keys if k not in told))[-MAX_TOLD_PAIRS:]
+        return tuple(r for r, k in zip(held, keys, strict=True) if k not in told)
 
     def keep_vote(self, key: str, voted: Voted) -> None:
         """Remember what the answer with buttons keyed ``key`` cited (the oldest go first)."""

@@ -25,8 +25,8 @@ from test_bot_topics import in_topic
 from bot.app import build_application
 from bot.persistence import STATE_FILE, chat_from, chat_record, user_from, user_record
 from bot.settings import Settings
-from bot.state import MAX_ANSWERS, ChatData, UserData
-from index import has_index
+from bot.state import MAX_ANSWERS, MAX_TOLD_PAIRS, ChatData, UserData, pair_key
+from index import Revision, has_index
 from index.search import Searcher
 
 
@@ -127,3 +127,24 @@ def test_records_keep_what_they_should_and_drop_odd_shapes() -> None:
     assert odd.scopes == {-3: "k"} and odd.answers == {4: (5, 6)}
     assert user_from({"script": "traditional"}).script == "traditional"
     assert user_from({"script": "klingon"}).script is None
+
+
+def test_told_pairs_are_kept_as_digests_a_bounded_few_and_odd_ones_dropped() -> None:
+    """The pairs of versions a chat was told of are kept as digests of their paths (chats.json
+    holds no server path), the newest ``MAX_TOLD_PAIRS``; a key of another shape is left
+    out, and a record without any (an older chats.json) loads with none."""
+    pairs = [Revision(f"/srv/lib/lease{i}.txt", f"/srv/lib/lease{i}_v2.txt", 3, 5, True)
+             for i in range(MAX_TOLD_PAIRS + 5)]
+    chat = ChatData()
+    for pair in pairs:
+        chat.mark_told(pair)
+    text = json.dumps(chat_record(chat))
+    assert "srv" not in text and "lease" not in text
+    back = chat_from(json.loads(text))
+    assert back.told_pairs == chat.told_pairs and len(back.told_pairs) == MAX_TOLD_PAIRS
+    assert back.news_of(pairs) == tuple(pairs[:5])  # the oldest, beyond the bound, are news
+    key = pair_key(pairs[0])
+    assert chat_from({"told": [key, 7, "zz", key.upper(), "/srv/lib/x", [key], key]}
+                     ).told_pairs == (key,)
+    assert chat_from({"told": "abc"}).told_pairs == ()
+    assert chat_from({"scopes": {"": "lease"}}).told_pairs == ()
