@@ -1,11 +1,12 @@
 """Which messages speak to the bot, and what they ask: a group message that mentions it or
 replies to it, a command named for it (/foo@thisbot), the question under which a teammate
-summons it, and the bot's message a reply points at."""
+summons it, and the bot's message a reply points at (a reply to a service message is none)."""
 
 from __future__ import annotations
 
-from telegram import Message
+from telegram import Message, Update
 from telegram.constants import MessageEntityType
+from telegram.ext import filters
 
 
 def addressed_text(message: Message, username: str, bot_id: int) -> str | None:
@@ -30,7 +31,7 @@ def addressed_text(message: Message, username: str, bot_id: int) -> str | None:
 def replied_question(message: Message, bot_id: int) -> str:
     """The text of the message ``message`` replies to, when that is someone's question (a
     teammate summons the bot under it with "@bot" or "/ask"); else empty."""
-    replied = message.reply_to_message
+    replied = replied_to(message)
     if replied is None or (replied.from_user is not None and replied.from_user.id == bot_id):
         return ""
     return (replied.text or replied.caption or "").strip()
@@ -38,7 +39,7 @@ def replied_question(message: Message, bot_id: int) -> str:
 
 def replied_answer(message: Message, bot_id: int) -> int | None:
     """The id of the bot's message ``message`` replies to, if it replies to one."""
-    replied = message.reply_to_message
+    replied = replied_to(message)
     if replied is None or replied.from_user is None or replied.from_user.id != bot_id:
         return None
     return replied.message_id
@@ -50,3 +51,13 @@ def addressed_command(message: Message, username: str) -> bool:
     command = (message.text or "").split(maxsplit=1)[0] if message.text else ""
     _, at, name = command.partition("@")
     return bool(at) and name.lower() == username.lower()
+
+
+def replied_to(message: Message) -> Message | None:
+    """The message ``message`` replies to, unless it is a service message: in a forum topic
+    each message that replies to no other replies to the one that created the topic (from the
+    bot, when it created it), which is neither an answer of the bot's nor a question."""
+    replied = message.reply_to_message
+    if replied is None or filters.StatusUpdate.ALL.check_update(Update(0, message=replied)):
+        return None
+    return replied

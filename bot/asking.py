@@ -36,6 +36,7 @@ from .replies import (
     within_rate,
 )
 from .state import Ctx, MorePage, Pointed
+from .stepping import quote_step, step_asked
 from .votes import is_vote_row, vote_row
 
 log = logging.getLogger(__name__)
@@ -68,10 +69,12 @@ async def _answer(update: Update, context: Ctx, msg: Message, number: int, quest
     infos = await asyncio.to_thread(searcher.contracts, collections=access.collections)
     script = asker_script(update, context, question, names=written_names(infos))
     replied = replied_answer(msg, context.bot.id)
-    if points_back(question, replying=replied is not None):  # 这条是什么意思: quoted again
+    step = step_asked(question)  # 下一条: the clause after the one quoted
+    if step or points_back(question, replying=replied is not None):  # 这条是什么意思: again
         pointed = pointed_at(chat_state(context), topic_of(update), replied)
-        messages, quoted = await quote_again(searcher, pointed, script,
-                                             collections=access.collections)
+        messages, quoted = await (
+            quote_step(searcher, pointed, step, script, collections=access.collections) if step
+            else quote_again(searcher, pointed, script, collections=access.collections))
         reachable_scope(context, topic_of(update), searcher, access)  # a /use gone: said
         await typing_sent(typing)
         await answer_question(update, context, msg, number,

@@ -37,15 +37,16 @@ from .state import ChatData, Pointed, Quoted
 _POINTERS = tuple(sorted((
     "上面那条", "上面这条", "上面那个", "上面的条款", "刚才那条", "刚才那个", "前面那条",
     "这个条款", "那个条款", "该条款", "此条款", "这一条", "那一条", "这一款", "这条款",
-    "这条", "那条", "该条", "此条", "这款", "该款", "这项", "该项", "这个", "那个", "这段", "它"),
+    "这条", "那条", "该条", "此条", "这款", "该款", "这项", "该项", "这个", "那个", "这段", "它",
+    "呢个条款", "呢条", "呢个", "呢款"),  # Cantonese: 呢條 is 这条
     key=len, reverse=True))
 # Words that ask what it means; without a pointer, a reply to an answer needs one of them.
 _MEANING = ("什么意思", "啥意思", "意思", "怎么理解", "如何理解", "理解", "解释", "说明", "什么",
-            "啥", "指的是", "是指")
+            "啥", "指的是", "是指", "全文", "咩", "乜嘢", "乜")  # 全文: the clause whole; 咩意思
 # Words that say nothing of their own around a pointer.
 _FILLERS = tuple(sorted((
     *_MEANING, "一下", "请问", "具体", "到底", "是", "的", "呢", "吗", "啊", "呀", "吧", "那",
-    "再", "讲", "说", "指", "下"), key=len, reverse=True))
+    "再", "讲", "说", "指", "下", "系", "即", "嘅"), key=len, reverse=True))  # 即係咩意思
 _MARKS = re.compile(r"[\W_]+")  # punctuation and spaces
 MAX_CHOICES = 10  # contracts of a /compare a follow-up is offered; more: asked which clause
 
@@ -127,7 +128,8 @@ def pointed_at(state: ChatData, topic: int | None, replied: int | None) -> Point
     return state.last_quoted.get(topic, ())
 
 
-def _found(searcher: Searcher, quoted: Quoted, collections: frozenset[str] | None) -> Hit | None:
+def found_again(searcher: Searcher, quoted: Quoted,
+                collections: frozenset[str] | None) -> Hit | None:
     """The clause ``quoted`` in the index in use now, within ``collections``; None when it
     is not there any more (its contract removed, out of reach, rebuilt without that number in
     that chapter): never another clause of that number."""
@@ -147,7 +149,8 @@ async def quote_again(searcher: Searcher, pointed: Pointed, script: Script, *,
     command of each; when there is no such clause (none answered here yet, or the chat no
     longer reads it), how to say which clause is meant, quoting none."""
     found = [(q, hit) for q in pointed
-             if (hit := await asyncio.to_thread(_found, searcher, q, collections)) is not None]
+             if (hit := await asyncio.to_thread(found_again, searcher, q, collections))
+             is not None]
     if not found:
         return [texts.say(texts.FOLLOW_UP_WHICH, script)], ()
     if len(found) > 1:
@@ -176,5 +179,5 @@ async def _which_of(searcher: Searcher, found: list[tuple[Quoted, Hit]], script:
         title, number = titles.get(quoted.contract, quoted.contract), quoted.clause
         shown = escape(to_script(number, script))
         lines.append(f"《{escape(to_script(title, script))}》 › {shown}："
-                     f"<code>/clause {escape(number)} {numbers.get(quoted.contract, '')}</code>")
+                     f"<code>/clause {shown} {numbers.get(quoted.contract, '')}</code>")
     return pack(lines, sep="\n")

@@ -6,7 +6,7 @@ from __future__ import annotations
 import functools
 from collections.abc import Callable, Iterable
 
-from index import ContractInfo, han_characters, to_script
+from index import ContractInfo, han_characters, plain_name, to_script
 from index import normalize_text as _norm
 
 from .filenames import filed_stem
@@ -71,12 +71,20 @@ def _named_exactly(infos: list[ContractInfo], name: str) -> list[ContractInfo]:
 def loosely_named(infos: list[ContractInfo], name: str) -> list[ContractInfo]:
     """The contracts whose key, title or file name (in either script, any case) holds
     ``name``, a part of a name as staff say it (完整版, 模板七, Word原版): at least two Chinese
-    characters, or three letters or digits, so a stray 合 or a number names nothing."""
+    characters, or three letters or digits, so a stray 合 or a number names nothing. When
+    none does, the name as Taiwan and Hong Kong write it (``plain_name``: 合約 or 契約 for
+    合同, 軟體 for 软件): the contracts it names whole (房屋租賃合約), else those holding it."""
     want = _norm(name.strip("《》 ")).casefold()
     if name.strip().isdigit() or not (len(han_characters(want)) >= 2 or (
             len(want) >= 3 and any(ch.isalpha() for ch in want))):
         return []
-    return [c for c in infos if any(want in _norm(named(c)).casefold() for named in _NAMED_BY)]
+    found = [c for c in infos if any(want in _norm(named(c)).casefold() for named in _NAMED_BY)]
+    plain = plain_name(name.strip("《》 ")).casefold()  # 房屋租賃合約, 採購合約, 軟體維護
+    if found or plain == want or len(han_characters(plain.replace("合同", ""))) < 2:
+        return found  # 合約 alone names a kind of document, no contract
+    read = [(c, [plain_name(named(c)).casefold() for named in _NAMED_BY]) for c in infos]
+    return ([c for c, names in read if plain in names]  # a whole name first
+            or [c for c, names in read if any(plain in n for n in names)])
 
 
 def clause_target(infos: list[ContractInfo],

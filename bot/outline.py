@@ -65,7 +65,7 @@ def chapter_outline(hits: Sequence[Hit], script: Script, *, messages: int,
     example = next((c.clause for c in first.children), first.clause.clause)
     head = [f"<b>{escape(chapter_line(first, script))}</b>",
             texts.say(texts.CLAUSE_OUTLINE, script, messages=messages, count=len(hits))]
-    ask = texts.say(texts.CLAUSE_OUTLINE_ASK, script, example=escape(example),
+    ask = texts.say(texts.CLAUSE_OUTLINE_ASK, script, example=escape(to_script(example, script)),
                     pick=escape(pick))
     out = pack([*head, *nested, ask], sep="\n")
     return out if len(out) == 1 else pack([*head, *top, ask], sep="\n")

@@ -12,7 +12,7 @@ from html import escape
 
 from telegram import InlineKeyboardMarkup, Message, ReplyParameters, Update
 from telegram.constants import ChatAction, ChatType, ParseMode
-from telegram.error import TelegramError
+from telegram.error import ChatMigrated, TelegramError
 
 from index import (
     EmptyQuestionError,
@@ -125,7 +125,9 @@ def asker_script(update: Update, context: Ctx, text: str | None = None, *,
     Telegram language (zh-Hant, zh-TW, zh-HK → Traditional; another Chinese one →
     Simplified), else that of the contract names in ``text``, else the one remembered from
     such a name, else, for a button, the script of the message it is under (a teammate
-    pressing 👍 under a Traditional answer), else Simplified.
+    pressing 👍 under a Traditional answer), else, in a group, the script this topic (else
+    the group) was last asked in (a Hong Kong team's member with Telegram in English asks
+    保密期限, which both scripts write alike), else Simplified.
 
     ``names``: the contracts' names as the library writes them (``naming.written_names``).
     One in ``text`` is not the user's writing but a copy (/use 劳动合同（已填写样例）, the
@@ -137,6 +139,7 @@ def asker_script(update: Update, context: Ctx, text: str | None = None, *,
     if (script := script_shown(own)) is not None:
         if user_data is not None:
             user_data.script, user_data.named = script, False
+        chat_state(context).heard(topic_of(update), script)
         return script
     if user_data is not None and user_data.script is not None and not user_data.named:
         return user_data.script
@@ -152,7 +155,8 @@ def asker_script(update: Update, context: Ctx, text: str | None = None, *,
         return script
     if user_data is not None and user_data.script is not None:
         return user_data.script
-    return _pressed_script(update) or "simplified"
+    heard = None if is_private(update) else chat_state(context).spoken(topic_of(update))
+    return _pressed_script(update) or heard or "simplified"
 
 
 async def reply(message: Message, html: str, *,
@@ -171,6 +175,8 @@ async def _typing(message: Message) -> None:
         await message.get_bot().send_chat_action(
             message.chat_id, ChatAction.TYPING,
             message_thread_id=message.message_thread_id if message.is_topic_message else None)
+    except ChatMigrated:  # the answer to the old group id is refused too, and that is logged
+        pass
     except Exception as err:  # best effort: the answer goes out whatever happens here
         log.warning("could not send the typing action to chat %s: %s", message.chat_id, err)
 
@@ -274,12 +280,18 @@ def query_error_text(err: QueryError, script: Script) -> str:
 async def on_error(update: object, context: Ctx) -> None:
     """Log the error with its update, and reply briefly when there is a message to reply to;
     fetching updates (polling) that fails is one line, no traceback: another program polling
-    with the bot's token now and then, a network error each time."""
+    with the bot's token now and then, a network error each time; a reply to a group that
+    became a supergroup meanwhile is one line too (a reply there would be refused alike)."""
     if update is None and said_fetch_error(context.bot_data, context.error):
         return
     # The log holds no message text unless CONTRACTBOT_LOG_TEXT is on.
     settings = getattr(context.bot_data, "settings", None)
     with_text = bool(settings and settings.log_text)
+    if isinstance(context.error, ChatMigrated):
+        log.warning("%s: the group became supergroup %s before the reply was sent: not "
+                    "delivered; the question has to be asked there again",
+                    describe_update(update, with_text=with_text), context.error.new_chat_id)
+        return
     log.error("error while handling %s", describe_update(update, with_text=with_text),
               exc_info=context.error)
     if isinstance(update, Update) and update.effective_message is not None:

@@ -184,7 +184,8 @@ class ChatData:
     answered recent questions, by the question's message id, and the clause each recent
     answer quoted first, by its messages and (the last one) by topic, and the pairs of files
     it was told look like two versions of one contract (the newest of those three are kept
-    on disk too: bot/persistence.py)."""
+    on disk too: bot/persistence.py), and the script each topic last asked in (for a member
+    whose own words show none)."""
 
     scopes: dict[int | None, str] = field(default_factory=dict)  # topic id (None: the chat)
     pages: dict[str, MorePage] = field(default_factory=dict)
@@ -199,6 +200,20 @@ class ChatData:
     # replies (of those the index held then) and upload replies named, by ``pair_key``,
     # oldest first (bot/reindexing.py)
     told_pairs: tuple[str, ...] = ()
+    # the script each topic (None: the chat outside topics) was last asked in, the newest last
+    scripts: dict[int | None, Script] = field(default_factory=dict)
+
+    def heard(self, topic: int | None, script: Script) -> None:
+        """``topic`` was just asked in ``script`` (the oldest topics go first)."""
+        self.scripts.pop(topic, None)
+        self.scripts[topic] = script
+        while len(self.scripts) > MAX_QUOTED_TOPICS:
+            self.scripts.pop(next(iter(self.scripts)))
+
+    def spoken(self, topic: int | None) -> Script | None:
+        """The script ``topic`` was last asked in, else the chat's last anywhere; None when
+        nobody's words here showed one yet."""
+        return self.scripts.get(topic) or next(reversed(self.scripts.values()), None)
 
     def scope(self, topic: int | None) -> str | None:
         """The contract /use limits ``topic`` (None: the chat outside topics) to, if any."""

@@ -97,6 +97,8 @@ FOLLOW_UP = "我只引用合同原文，不作解释。刚才回答中的条款�
 FOLLOW_UP_FIRST = ("我只引用合同原文，不作解释。刚才回答中第一个条款的全文如下"
                    "（其他条款可用 /clause 加条款号查看）：")
 FOLLOW_UP_WHICH = "请说明是哪一条，例如：第七条是什么意思，或 /clause 7.2"
+STEP_LAST = "《{title}》{number}之后没有别的条款了。"  # 下一条 after a contract's last clause
+STEP_FIRST = "《{title}》{number}之前没有别的条款了。"  # 上一条 before its first
 # a follow-up to a /compare, which quoted one clause per contract: the /clause of each follows
 FOLLOW_UP_COMPARED = ("我只引用合同原文，不作解释。刚才的比较引用了 {count} 份合同的条款，"
                       "请说明是哪一份的，可复制下面的命令查看全文：")
@@ -282,7 +284,7 @@ TAIWAN_TERMS = {
     "鏈接": "連結", "程序": "程式", "內存": "記憶體", "創建": "建立", "保存": "儲存",
     "設置": "設定", "反饋": "回饋", "信息": "資訊", "用戶": "使用者", "視頻": "影片",
     "網絡": "網路", "演示文稿": "簡報", "字體": "字型", "打開": "開啟", "電子表格": "試算表",
-    "壓縮包": "壓縮檔",
+    "壓縮包": "壓縮檔", "粘貼": "貼上",
 }
 _TERMS = re.compile("|".join(sorted(map(re.escape, TAIWAN_TERMS), key=len, reverse=True)))
 

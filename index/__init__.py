@@ -97,7 +97,14 @@ from .parse import (
     read_text,
 )
 from .roles import PARTIES
-from .search import Collections, SearchConfig, Searcher, Signals, compare_contracts
+from .search import (
+    Collections,
+    SearchConfig,
+    Searcher,
+    Signals,
+    compare_contracts,
+    plain_name,
+)
 from .status import (
     has_index,
     index_damage,
@@ -225,6 +232,7 @@ __all__ = [
     "not_a_source",
     "ocr_cache_dir",
     "parse_contract",
+    "plain_name",
     "private_dir",
     "read_contracts",
     "read_text",

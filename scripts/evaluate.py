@@ -233,6 +233,22 @@ def report(searcher: Searcher, files: Sequence[Path],
     return out
 
 
+def config_knobs(items: Sequence[str]) -> dict[str, Any]:
+    """``--set knob=value`` items as SearchConfig values, each of its knob's type (fusion=rrf a
+    string, homophone_top=0 and per_contract=1 integers, bm25_weight=0.4 a float)."""
+    from index import SearchConfig
+
+    defaults = SearchConfig()
+    knobs: dict[str, Any] = {}
+    for item in items:
+        k, _, v = item.partition("=")
+        if not hasattr(defaults, k):
+            raise SystemExit(f"--set {item}: SearchConfig has no knob {k!r}")
+        kind = type(getattr(defaults, k))
+        knobs[k] = kind(v)
+    return knobs
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     """Build (or reuse) the index, ask every file's questions, print the scores."""
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
@@ -259,10 +275,7 @@ def main(argv: Sequence[str] | None = None) -> int:
                             replace=True)  # exactly these sources
         for src, reason in built.failed:
             print(f"{Path(src).name}: {reason}", file=sys.stderr)
-        knobs: dict[str, Any] = {"mode": args.mode}
-        for item in args.set:
-            k, _, v = item.partition("=")
-            knobs[k] = v if k == "fusion" else float(v)
+        knobs: dict[str, Any] = {"mode": args.mode, **config_knobs(args.set)}
         # the encoder's learned weights (index/data/ranking.json), with --mode and --set on top
         config = replace(SearchConfig.for_encoder(args.encoder), **knobs)
         searcher = Searcher(index_dir, encoder, config)

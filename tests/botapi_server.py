@@ -6,11 +6,15 @@ wait) and files for download, and records every call so tests can assert on what
 It answers errors as Telegram does: editing a message (its text or buttons) to what it already
 is is a 400 "message is not modified", editing a message it never sent (or deleted) a 400
 "message to edit not found", deleting one a 400 "message to delete not found", getFile of a
-file over 20 MB a 400 "file is too big", sending (or editing to) a text over 4096 characters a
-400 "message is too long" (counted as Telegram does: after HTML parsing, in UTF-16 code
-units); ``fail`` makes a method answer with a given error.
+file over 20 MB a 400 "file is too big", anything sent to a group after it became a supergroup
+(a pushed ``migrate_to_chat_id``) a 400 "group chat was upgraded to a supergroup chat" with the
+supergroup's id, sending (or editing to) a text over 4096 characters a 400 "message is too long"
+(counted as Telegram does: after HTML parsing, in UTF-16 code units); ``fail`` makes a method
+answer with a given error.
 Forum topics are as Telegram has them (tests/botapi_topics.py): a message sent into a topic
-comes back in it, a topic the forum lacks is a 400 "message thread not found".
+comes back in it, a topic the forum lacks is a 400 "message thread not found"; createForumTopic
+(or ``create_topic``, a member's) sends the service message that created the topic, which the
+messages pushed into it reply to.
 """
 
 from __future__ import annotations
@@ -25,10 +29,12 @@ from html import unescape
 from typing import Any
 from urllib.parse import parse_qsl, unquote
 
-from botapi_topics import Topics
+from botapi_topics import Topics, forum_topic
 
 BOT_ID = 999
 BOT_USERNAME = "contract_bot"
+BOT_USER = {"id": BOT_ID, "is_bot": True, "first_name": "Contracts", "username": BOT_USERNAME}
+MIGRATED = (400, "Bad Request: group chat was upgraded to a supergroup chat")
 MAX_DOWNLOAD = 20 * 1024 * 1024  # getFile answers 400 "file is too big" past it, as Telegram does
 MAX_TEXT = 4096  # a message's text after entity parsing, in UTF-16 code units, as Telegram counts
 TOO_LONG = (400, "Bad Request: message is too long")
@@ -62,6 +68,7 @@ class FakeBotApi:
         self.handled: set[int] = set()  # ids of those its handlers are done with
         self._watching = False
         self.forum = Topics()  # the chats and topics learnt from the updates pushed
+        self.migrated: dict[int, int] = {}  # group id -> its supergroup's (migrate_to_chat_id)
 
     @property
     def base_url(self) -> str:
@@ -85,11 +92,32 @@ class FakeBotApi:
     # ------------------------------------------------------------ test side
 
     def push(self, kind: str, payload: dict[str, Any]) -> None:
-        """Queue one update (kind "message", "edited_message" or "callback_query")."""
+        """Queue one update (kind "message", "edited_message" or "callback_query"); a message
+        in a topic whose creation was seen replies to it, as in Telegram (``Topics.threaded``)."""
+        if kind in ("message", "edited_message"):
+            payload = self.forum.threaded(payload)
+        if kind == "message" and payload.get("migrate_to_chat_id") is not None:
+            self.migrated[int(payload["chat"]["id"])] = int(payload["migrate_to_chat_id"])
         self.forum.learn(payload.get("message", payload))
         self._updates.append({"update_id": self._next_update, kind: payload})
         self._next_update += 1
         self._new.set()
+
+    def create_topic(self, chat_id: int, name: str, *, user_id: int = 7,
+                     icon_color: int | None = None) -> int:
+        """A member (``user_id``) creates the topic ``name`` in the forum ``chat_id``: the
+        service message of its creation is pushed; the topic's id (its message_thread_id)."""
+        creator = {"id": user_id, "is_bot": False, "first_name": "U"}
+        service = self.forum.create(chat_id, name, message_id=self._new_message_id(),
+                                    date=int(time.time()), creator=creator,
+                                    icon_color=icon_color)
+        self.push("message", service)
+        return int(service["message_thread_id"])
+
+    def _new_message_id(self) -> int:
+        """The id of the next message Telegram numbers (sent by the bot, or a service one)."""
+        self._next_message += 1
+        return self._next_message
 
     def sent(self, method: str = "sendMessage") -> list[dict[str, Any]]:
         return [p for m, p in self.calls if m == method]
@@ -191,8 +219,10 @@ class FakeBotApi:
         failure = self.fail.get(api) or self._refusal(api, params)
         if failure is not None:
             code, description = failure
-            return code, "application/json", json.dumps(
-                {"ok": False, "error_code": code, "description": description}).encode()
+            answer: dict[str, Any] = {"ok": False, "error_code": code, "description": description}
+            if failure == MIGRATED and _chat(params) in self.migrated:
+                answer["parameters"] = {"migrate_to_chat_id": self.migrated[_chat(params)]}
+            return code, "application/json", json.dumps(answer).encode()
         result = await self._result(api, params)
         return 200, "application/json", json.dumps({"ok": True, "result": result}).encode()
 
@@ -205,11 +235,16 @@ class FakeBotApi:
     def _refusal(self, api: str, p: dict[str, Any]) -> tuple[int, str] | None:
         """The 400 Telegram answers an edit that cannot or need not change the message, the
         deletion of a message that is gone, or getFile of a file over the 20 MB bots may
-        download, and a text too long for a message."""
+        download; anything sent to a group that became a supergroup is refused with the
+        supergroup's id, and a text too long for a message."""
+        if _chat(p) in self.migrated:
+            return MIGRATED
         if api in ("sendMessage", "editMessageText") and text_length(p) > MAX_TEXT:
             return TOO_LONG
         if api == "sendMessage":
             return self.forum.placing(p)[1]
+        if api == "createForumTopic":
+            return self.forum.refusal(p)
         if api == "getFile":
             big = len(self.files.get(f"documents/{p.get('file_id')}", b"")) > MAX_DOWNLOAD
             return (400, "Bad Request: file is too big") if big else None
@@ -242,8 +277,7 @@ class FakeBotApi:
 
     async def _result(self, api: str, p: dict[str, Any]) -> Any:
         if api == "getMe":
-            return {"id": BOT_ID, "is_bot": True, "first_name": "Contracts",
-                    "username": BOT_USERNAME, "can_join_groups": True}
+            return {**BOT_USER, "can_join_groups": True}
         if api == "getUpdates":
             offset = int(p.get("offset", 0) or 0)
             if offset > 0:  # Telegram forgets the updates an offset confirms
@@ -258,17 +292,24 @@ class FakeBotApi:
                 pending = [u for u in self._updates if u["update_id"] >= offset]
             return pending
         if api == "sendMessage":
-            self._next_message += 1
+            message_id = self._new_message_id()
             chat_id = int(p["chat_id"])
-            sent = {"message_id": self._next_message, "date": int(time.time()),
+            sent = {"message_id": message_id, "date": int(time.time()),
                     "chat": self.forum.chat(chat_id),
-                    "from": {"id": BOT_ID, "is_bot": True, "first_name": "Contracts"},
+                    "from": dict(BOT_USER),
                     "text": p.get("text", ""), **self.forum.placing(p)[0]}
             if _markup(p.get("reply_markup")):
                 sent["reply_markup"] = p["reply_markup"]
-            self.messages[(chat_id, self._next_message)] = sent
+            self.messages[(chat_id, message_id)] = sent
             self.forum.learn(sent)
             return sent
+        if api == "createForumTopic":  # Telegram sends the bot its service message too
+            service = self.forum.create(
+                int(p["chat_id"]), str(p["name"]), message_id=self._new_message_id(),
+                date=int(time.time()), creator=dict(BOT_USER), icon_color=p.get("icon_color"),
+                icon_custom_emoji_id=p.get("icon_custom_emoji_id"))
+            self.push("message", service)
+            return forum_topic(service)
         if api == "deleteMessage":
             del self.messages[(int(p["chat_id"]), int(p["message_id"]))]
             return True
@@ -292,6 +333,14 @@ class FakeBotApi:
                     "file_size": len(self.files.get(f"documents/{fid}", b"")),
                     "file_path": f"documents/{fid}"}
         return True
+
+
+def _chat(p: dict[str, Any]) -> int:
+    """The chat a call's parameters name (0: none)."""
+    try:
+        return int(p.get("chat_id") or 0)
+    except ValueError:  # an @username
+        return 0
 
 
 def text_length(p: dict[str, Any]) -> int:

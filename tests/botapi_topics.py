@@ -7,6 +7,12 @@ back (and is kept, for edits and button presses) with ``message_thread_id`` and
 ``message_thread_id``), and a reply outside topics in a supergroup carries the reply chain's
 ``message_thread_id`` without ``is_topic_message``, as Telegram's does; a topic the forum does
 not have is a 400 "message thread not found". No thread id: the General topic, no topic fields.
+
+A topic is created as in Telegram (``create``: createForumTopic, or a member's): a service
+message ``forum_topic_created`` from its creator, whose id is the topic's ``message_thread_id``;
+each message pushed into the topic that replies to no other message replies to that one
+(``threaded``), as every message in a Telegram topic does. createForumTopic in a chat that is not
+a forum is a 400 "the chat is not a forum".
 """
 
 from __future__ import annotations
@@ -15,6 +21,8 @@ import json
 from typing import Any
 
 THREAD_NOT_FOUND = (400, "Bad Request: message thread not found")
+NOT_A_FORUM = (400, "Bad Request: the chat is not a forum")
+BLUE = 0x6FB9F0  # the icon colour Telegram gives a topic created without one
 
 
 class Topics:
@@ -24,6 +32,7 @@ class Topics:
         self.chats: dict[int, dict[str, Any]] = {}  # chat id -> the chat as last pushed
         self.topics: dict[int, set[int]] = {}  # forum chat id -> its topics' thread ids
         self.threads: dict[tuple[int, int], int | None] = {}  # (chat, message id) -> topic
+        self.roots: dict[tuple[int, int], dict[str, Any]] = {}  # (chat, topic) -> its creation
 
     def learn(self, msg: dict[str, Any]) -> None:
         """Note a pushed (or sent) message's chat and its forum topic."""
@@ -40,6 +49,38 @@ class Topics:
             self.topics[chat_id].add(int(topic))
         if "message_id" in msg:
             self.threads[(chat_id, int(msg["message_id"]))] = None if topic is None else int(topic)
+
+    def create(self, chat_id: int, name: str, *, message_id: int, date: int,
+               creator: dict[str, Any], icon_color: int | None = None,
+               icon_custom_emoji_id: str | None = None) -> dict[str, Any]:
+        """Create a topic of the forum ``chat_id``: the service message that says so (sent by
+        ``creator``), whose id ``message_id`` is the topic's."""
+        created: dict[str, Any] = {"name": name, "icon_color": BLUE if icon_color is None
+                                   else int(icon_color)}
+        if icon_custom_emoji_id:
+            created["icon_custom_emoji_id"] = icon_custom_emoji_id
+        service = {"message_id": message_id, "message_thread_id": message_id,
+                   "is_topic_message": True, "date": date, "chat": self.chat(chat_id),
+                   "from": creator, "forum_topic_created": created}
+        self.learn(service)
+        self.roots[(chat_id, message_id)] = service
+        return service
+
+    def threaded(self, msg: dict[str, Any]) -> dict[str, Any]:
+        """``msg`` as Telegram delivers it: in a topic whose creation the server saw, a message
+        that replies to no other replies to the service message that created the topic."""
+        chat = msg.get("chat")
+        topic = msg.get("message_thread_id") if msg.get("is_topic_message") else None
+        if topic is None or not isinstance(chat, dict) or "reply_to_message" in msg:
+            return msg
+        root = self.roots.get((int(chat["id"]), int(topic)))
+        if root is None or root["message_id"] == msg.get("message_id"):
+            return msg
+        return {**msg, "reply_to_message": root}
+
+    def refusal(self, p: dict[str, Any]) -> tuple[int, str] | None:
+        """Telegram's 400 to createForumTopic with parameters ``p``: the chat is not a forum."""
+        return None if int(p.get("chat_id", 0)) in self.topics else NOT_A_FORUM
 
     def chat(self, chat_id: int) -> dict[str, Any]:
         """The chat as Telegram describes it in a message (as pushed, when it was)."""
@@ -76,3 +117,8 @@ def _replied_id(p: dict[str, Any]) -> int | None:
     if isinstance(reply, dict) and reply.get("message_id") is not None:
         return int(reply["message_id"])
     return None if p.get("reply_to_message_id") is None else int(p["reply_to_message_id"])
+
+
+def forum_topic(service: dict[str, Any]) -> dict[str, Any]:
+    """The ForumTopic object createForumTopic answers, of the topic ``service`` created."""
+    return {"message_thread_id": service["message_thread_id"], **service["forum_topic_created"]}

@@ -93,11 +93,13 @@ async def test_the_users_own_words_beside_a_traditional_name_are_simplified(
 async def test_a_name_the_user_wrote_is_their_writing(tmp_path: Path) -> None:
     """租賃合約 and 維護服務 are no contract's name as the library writes it: the user wrote
     them, in Traditional, and Traditional is remembered for the next command. 維護服務, a
-    part of one Simplified name only, picks that contract, still in the user's script."""
+    part of one Simplified name only, picks that contract, still in the user's script; so
+    does 租賃合約, a part of 房屋租賃契約書 as Taiwan writes it (合約 for 契約; it was
+    沒有這份合同)."""
     async with running_bot(tmp_path, KEYED, TAIWAN) as api:
-        unknown, picked, listing = await said(api, "/use 租賃合約", "/use 維護服務",
-                                              "/contracts")
-    assert unknown.startswith("沒有"), unknown
+        lease, picked, listing = await said(api, "/use 租賃合約", "/use 維護服務",
+                                            "/contracts")
+    assert lease == "本聊天現在只在《房屋租賃契約書》中查找。/use all 取消。", lease
     assert picked == "本聊天現在只在《軟件維護服務合同》中查找。/use all 取消。", picked
     assert listing.startswith("已收錄的合同："), listing
 

@@ -8,7 +8,9 @@ from pathlib import Path
 
 from bot_helpers import message
 from index_corpus import LEASE, MAINT
+from team_bot import access_file, ask, team_bot
 from test_bot_e2e import PRIVATE, running_bot
+from test_bot_teams import EVERYTHING, GROUP_A, LAYOUT
 
 LEASE_B = {**LEASE, "key": "lease-b"}  # the same title, another file
 TAIWAN = {**LEASE, "key": "房屋租賃契約書", "title": "房屋租賃契約書"}
@@ -114,3 +116,24 @@ async def test_a_part_of_one_name_picks_that_contract(tmp_path: Path) -> None:
         "lease-b", "lease", "房屋租賃契約書"]
     assert got[3] == "没有这份合同：合。可用 /contracts 查看编号。"
     assert got[4] == "没有这份合同：9。可用 /contracts 查看编号。"
+
+
+async def test_a_name_as_taiwan_and_hong_kong_write_it_picks_its_contract(
+        tmp_path: Path) -> None:
+    """A Taiwan or Hong Kong member names a contract with their words: 合約 or 契約 for 合同,
+    軟體 for 软件. A question took them (房屋租賃合約的押金 asks the lease), but /use and
+    /clause said 沒有這份合同. They pick the contract now, within the chat's collections
+    only (customer A's group is told of customer B's lease as of a name no contract has)."""
+    rules = access_file(tmp_path / "access.toml", {GROUP_A: ["customer-a"]})
+    sent = ("/use 房屋租賃合約", "/clause 第二條 房屋租賃契約", "/use 軟體維護服務合約",
+            "/clause 5.3.1 採購合約", "/use 合約")
+    async with team_bot(tmp_path, LAYOUT, access_file=rules,
+                        allowed_chats=frozenset({EVERYTHING})) as (api, _):
+        got = [await ask(api, EVERYTHING, text) for text in sent]
+        in_a = [await ask(api, GROUP_A, text) for text in ("/use 房屋租賃合約", "/use 一條租約")]
+    assert got[0] == "本聊天現在只在《房屋租賃合同》中查找。/use all 取消。"
+    assert got[1].startswith("<b>《房屋租賃合同》 第二條</b>")
+    assert got[2] == "本聊天現在只在《軟件維護服務合同》中查找。/use all 取消。"
+    assert got[3].startswith("<b>《設備採購合同》 第五章 合同價款與支付 › 5.3.1</b>")
+    assert got[4] == "沒有這份合同：合約。可用 /contracts 查看編號。"  # a kind of name only
+    assert in_a[0] == in_a[1].replace("一條租約", "房屋租賃合約")

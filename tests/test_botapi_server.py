@@ -13,9 +13,9 @@ import pytest
 from bot_helpers import message
 from botapi_server import FakeBotApi
 from team_bot import callback
-from telegram import Bot, Message, ReplyParameters
-from telegram.constants import ParseMode
-from telegram.error import BadRequest
+from telegram import Bot, ForumTopic, Message, ReplyParameters
+from telegram.constants import ForumIconColor, ParseMode
+from telegram.error import BadRequest, ChatMigrated
 
 FORUM = -100777
 IN_FORUM: dict[str, Any] = {"chat": {"id": FORUM, "type": "supergroup", "is_forum": True}}
@@ -74,6 +74,84 @@ async def test_a_reply_goes_where_the_message_it_replies_to_is() -> None:
     for sent in (in_77, across, under_bot):
         assert sent.message_thread_id == 77 and sent.is_topic_message
     assert in_general.message_thread_id == 6 and not in_general.is_topic_message
+
+
+async def test_create_forum_topic_answers_a_forum_topic_and_sends_its_service_message() -> None:
+    """createForumTopic answers a ForumTopic (id, name, Telegram's default blue icon) and the
+    bot is sent the service message that created the topic, from the bot, in the topic, with
+    the topic's id as its own; the topic is then the forum's."""
+    async with bot_on_server() as (api, bot):
+        topic = await bot.create_forum_topic(FORUM, "客户甲")
+        updates = await bot.get_updates(offset=3, timeout=0)
+        sent = await bot.send_message(FORUM, "answer", message_thread_id=topic.message_thread_id)
+    assert isinstance(topic, ForumTopic)
+    assert (topic.name, topic.icon_color) == ("客户甲", ForumIconColor.BLUE)
+    [update] = updates
+    service = update.message
+    assert service is not None and service.forum_topic_created is not None
+    assert service.forum_topic_created.name == "客户甲"
+    assert service.message_id == service.message_thread_id == topic.message_thread_id
+    assert service.is_topic_message and service.chat.is_forum
+    assert service.from_user is not None and service.from_user.id == bot.id
+    assert api.sent("createForumTopic") == [{"chat_id": FORUM, "name": "客户甲"}]
+    assert sent.message_thread_id == topic.message_thread_id and sent.is_topic_message
+
+
+async def test_a_message_in_a_created_topic_replies_to_its_service_message() -> None:
+    """A member creates a topic (the service message from them); their message in it, and a
+    message in a topic the bot created, replies to the topic's service message, as every
+    message in a Telegram topic that replies to no other does; a reply to another message in
+    the topic keeps it, and a topic whose creation was not seen (77) gets none."""
+    async with bot_on_server() as (api, bot):
+        theirs = api.create_topic(FORUM, "合同问题", user_id=31)
+        ours = (await bot.create_forum_topic(FORUM, "客户乙")).message_thread_id
+        topic = {**IN_FORUM, "is_topic_message": True}
+        api.push("message", message(FORUM, "押金是多少", message_id=7, user_id=31,
+                                    message_thread_id=theirs, **topic))
+        api.push("message", message(FORUM, "押金呢", message_id=8, message_thread_id=ours,
+                                    **topic))
+        api.push("message", message(FORUM, "对", message_id=9, message_thread_id=theirs,
+                                    reply_to_message=message(FORUM, "押金是多少", message_id=7,
+                                                             **topic), **topic))
+        api.push("message", message(FORUM, "hi", message_id=10, message_thread_id=77, **topic))
+        updates = [u.message for u in await bot.get_updates(offset=3, timeout=0)]
+    created, service, first, second, under, old = updates
+    assert created is not None and created.forum_topic_created is not None
+    assert created.from_user is not None and created.from_user.id == 31
+    assert created.message_id == created.message_thread_id == theirs
+    assert service is not None and service.forum_topic_created is not None
+    assert first is not None and first.reply_to_message is not None
+    assert first.reply_to_message.message_id == theirs
+    assert first.reply_to_message.forum_topic_created is not None
+    assert second is not None and second.reply_to_message is not None
+    assert second.reply_to_message.message_id == ours
+    assert second.reply_to_message.from_user is not None
+    assert second.reply_to_message.from_user.id == bot.id
+    assert under is not None and under.reply_to_message is not None
+    assert under.reply_to_message.message_id == 7
+    assert old is not None and old.reply_to_message is None
+
+
+async def test_create_forum_topic_outside_a_forum_is_refused() -> None:
+    """A chat that is not a forum has no topics to create: 400, as Telegram answers."""
+    async with bot_on_server() as (api, bot):
+        api.push("message", message(-100900, "hi", message_id=5))
+        with pytest.raises(BadRequest, match="The chat is not a forum"):
+            await bot.create_forum_topic(-100900, "客户甲")
+        updates = await bot.get_updates(offset=4, timeout=0)
+    assert updates == ()
+
+
+async def test_a_group_that_became_a_supergroup_refuses_what_is_sent_to_it() -> None:
+    """After a group's migrate_to_chat_id, a message sent to its old id is a 400 that names the
+    supergroup's id (python-telegram-bot raises ChatMigrated), as Telegram answers."""
+    async with bot_on_server() as (api, bot):
+        api.push("message", message(-200, None, message_id=5, chat_type="group",
+                                    migrate_to_chat_id=-100200))
+        with pytest.raises(ChatMigrated) as refused:
+            await bot.send_message(-200, "answer")
+        sent = await bot.send_message(-100200, "answer")
+    assert refused.value.new_chat_id == -100200 and sent.chat.id == -100200
 
 
 async def test_a_text_over_4096_characters_is_refused_as_telegram_does() -> None:

@@ -46,6 +46,17 @@ def test_first_match_rank_and_scores() -> None:
         "hit@1": 0.25, "hit@3": 0.75, "mrr": pytest.approx((1 + 0.5 + 1 / 3) / 4)}
 
 
+def test_set_gives_each_knob_its_own_type() -> None:
+    """`--set homophone_top=0` is the integer the knob is (it was a float, as every knob but
+    fusion was), a weight a float, fusion a string; a knob SearchConfig lacks is refused."""
+    knobs = evaluate.config_knobs(["homophone_top=0", "per_contract=1", "bm25_weight=0.4",
+                                   "fusion=rrf"])
+    assert knobs == {"homophone_top": 0, "per_contract": 1, "bm25_weight": 0.4, "fusion": "rrf"}
+    assert [type(v) for v in knobs.values()] == [int, int, float, str]
+    with pytest.raises(SystemExit, match="no knob 'homophones'"):
+        evaluate.config_knobs(["homophones=3"])
+
+
 def test_rebuild_script_says_busy_and_exits_75(tmp_path) -> None:
     (tmp_path / "src").mkdir()
     with store.build_lock(tmp_path):

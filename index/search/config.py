@@ -32,6 +32,9 @@ class SearchConfig:
     list_bonus: float = 0.15  # a list question prefers a clause that introduces a list
     definition_penalty: float = 0.3  # definitions rank lower unless a meaning is asked
     per_contract: int = 2  # hits of one contract before others' when several are in scope
+    # Typing errors of the same sound (压金 for 押金) are searched as their repaired word when
+    # one of this many clauses of highest cosine holds it (index/search/homophones.py); 0: off.
+    homophone_top: int = 3
     # Relevance: on topic when the best cosine reaches min_dense, or reaches weak_dense while
     # the top hit holds at least min_coverage of the question's content words. Cosines mean
     # different things for each encoder, so the thresholds are calibrated per encoder by

@@ -9,11 +9,12 @@ all of them.
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Iterable, Mapping, Sequence
 
 from ..models import key_stem
-from ..text import HAN, normalize_text
+from ..text import HAN, normalize_text, to_mainland
 
 # The words that close a contract's name (Simplified): 合同, 协议书 …
 DESIGNATORS = r"合同书|合同|协议书|协议|契约书|契约|合约书|合约"
@@ -41,6 +42,15 @@ def asked_words(words: Sequence[str], names: Iterable[str]) -> list[str]:
     named = " ".join(normalize_text(n).lower() for n in names)
     asked = [w for w in words if w in _GENERIC or w.lower() not in named]
     return asked or list(words)
+
+
+@functools.lru_cache(maxsize=4096)
+def plain_name(name: str) -> str:
+    """A contract's name as a lookup reads it whatever words write it: normalised, in
+    mainland words (軟體 -> 软件), and closed by 合同 whichever of ``DESIGNATORS`` closes it
+    (房屋租賃合約, 商鋪租賃契約書 -> 房屋租赁合同, 商铺租赁合同): /use and /clause take a
+    name as Taiwan and Hong Kong write it, as a question does."""
+    return _DESIGNATOR_RE.sub("合同", normalize_text(to_mainland(name)))
 
 
 def _bigram_set(text: str) -> set[str]:

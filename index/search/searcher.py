@@ -9,6 +9,7 @@ them for structure, ranks, and judges whether the best hit is relevant at all.
 from __future__ import annotations
 
 import dataclasses
+import threading
 from collections.abc import Iterable
 from pathlib import Path
 
@@ -18,6 +19,7 @@ from ..errors import AmbiguousContractError, QueryError, UnknownContractError
 from ..models import Clause, ContractInfo, Hit, SearchResult
 from ..store import current_generation, named_generation, read_manifest, require_generation
 from ..store.encoders import Encoder, files_fingerprint, fingerprint_of, load_encoder
+from ..store.tokenize import dictionary_words
 from ..text import normalize_text
 from .compare_words import Holding, clause_holding, joined, kind_words
 from .config import SearchConfig
@@ -29,6 +31,7 @@ from .generation import (
     empty_generation,
     load_generation,
 )
+from .homophones import Sounds, readings, repaired_query, sounds_of
 from .lookup import cited_chapter_clauses, cited_clauses, contract_infos, numbered_clauses
 from .question import ParsedQuery, chapters_only, check_question, parse_query, question_intents
 from .ranking import adjust_for_structure, coverage, fuse, lift_cited, pick_hits
@@ -59,6 +62,8 @@ class Searcher:
             self.index_dir, encoder.name, fingerprint=fingerprint_of(encoder))
         self._reach = Reach(self._gen)
         self._terms: dict[str, str] = {}  # each contract's headings, as ``holding`` reads them
+        self._sounds: Sounds | None = None  # the generation's characters by sound, on first use
+        self._sounds_lock = threading.Lock()
 
     @classmethod
     def open(cls, index_dir: Path, encoder: str, config: SearchConfig | None = None, *,
@@ -103,6 +108,9 @@ class Searcher:
         question is answered as fast as the others."""
         self.encoder.encode_queries(["合同"])
         parse_query("合同的期限", thesaurus=self.thesaurus, mode=self._gen.tokenizer)
+        if self.config.homophone_top > 0:
+            self._homophones()
+            readings("压")
 
     # ------------------------------------------------------------------ listing & lookup
 
@@ -192,6 +200,10 @@ class Searcher:
         if len(gen.clauses):
             dense = gen.dense.scores(vector, scopes, subset=self._reach.subset(collections))
         mask = self._mask(scopes, collections)
+        if self.config.homophone_top > 0:  # 压金 searched as 押金 (homophones.py)
+            pq = repaired_query(pq, self._homophones(), dictionary_words(), dense=dense,
+                                mask=mask, search_text=gen.search_text,
+                                top=self.config.homophone_top)
         cited, uncited = self._cited(pq, mask)
         return Signals(
             question=question, query=pq, intents=question_intents(pq.text), scopes=scopes,
@@ -204,6 +216,15 @@ class Searcher:
             dense=dense, vector=vector,
             cited=cited, uncited=uncited, in_order=in_order,
         )
+
+    def _homophones(self) -> Sounds:
+        """The generation's two-character terms and characters by sound (built once)."""
+        if self._sounds is None:
+            with self._sounds_lock:
+                if self._sounds is None:
+                    lexical = self._gen.lexical
+                    self._sounds = sounds_of(lexical.vocab, lexical.document_frequencies())
+        return self._sounds
 
     def scoped(self, sig: Signals, contract: str) -> Signals:
         """``sig`` limited to one contract, as ``signals(question, contract=…)`` would give it,

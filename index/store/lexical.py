@@ -83,6 +83,11 @@ class LexicalIndex:
         self._term_ptr = np.zeros(len(self.vocab) + 1, dtype=np.int64)
         np.cumsum(df.astype(np.int64), out=self._term_ptr[1:])
 
+    def document_frequencies(self) -> np.ndarray:
+        """How many documents hold each term of ``vocab`` (0 for a term left in the vocabulary
+        by an earlier build whose documents are gone)."""
+        return np.bincount(self.terms, minlength=len(self.vocab))
+
     # ------------------------------------------------------------------ disk
 
     def save(self, folder: Path) -> None:

@@ -9,7 +9,7 @@ from __future__ import annotations
 import re
 import tempfile
 import threading
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from importlib import resources
 from pathlib import Path
 from typing import Any, Literal
@@ -86,6 +86,13 @@ def cut_words(text: str) -> list[str]:
     dropped: where a word stands on its own (质量保证金 is one word, 租房 押金 two), as
     ``tokenize`` does not tell (it also gives a long word's parts)."""
     return list(_jieba().lcut(text.lower()))
+
+
+def dictionary_words() -> Mapping[str, int]:
+    """jieba's dictionary with our user dictionary: word -> frequency (a word's prefixes are
+    there too, at 0)."""
+    freq: Mapping[str, int] = _jieba().FREQ
+    return freq
 
 
 def load_dictionary() -> None:
