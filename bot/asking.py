@@ -19,7 +19,7 @@ from .compose import compose, quoted_once
 from .edits import send_answer
 from .followups import first_quoted, pointed_at, points_back, quote_again
 from .naming import written_names
-from .render import render_answer
+from .render import render_answer, with_line
 from .replies import (
     asker_script,
     chat_state,
@@ -104,9 +104,9 @@ async def _answer(update: Update, context: Ctx, msg: Message, number: int, quest
     page = MorePage(pages, 0, size, script)
     messages, markup = page_messages(context, page)
     if scope is not None and result.scopes == (scope,) and not (result.relevant and result.hits):
-        messages[-1] += "\n" + scope_note(update, infos, scope, script)  # /use limited it
+        messages = with_line(messages, scope_note(update, infos, scope, script))  # /use limited it
     elif scope is not None and (over := overridden_note(infos, scope, result.scopes, script)):
-        messages[-1] += "\n" + over  # a contract named in 《》 was asked instead
+        messages = with_line(messages, over)  # a contract named in 《》 was asked instead
     await typing_sent(typing)
     messages = lapsed_first(update, context, script, messages)  # a /use gone: said first
     await answer_question(update, context, msg, number, messages, markup,
@@ -150,7 +150,7 @@ def page_messages(context: Ctx, page: MorePage) -> tuple[list[str], InlineKeyboa
         answer = dataclasses.replace(answer, lead=texts.say(texts.UNSURE, script))
     messages = render_answer(answer)
     if not answer.found:
-        messages[-1] += "\n" + texts.say(texts.NOTHING_HINT, script)
+        messages = with_line(messages, texts.say(texts.NOTHING_HINT, script))
     rows = []
     if answer.found:
         if offset + size < len(result.hits):

@@ -26,7 +26,7 @@ from .compose import CLAUSE_CHILD_CHARS, compose
 from .followups import compared, per_contract
 from .naming import clause_target, loosely_named, pick_contracts, written_names
 from .outline import CLAUSE_MESSAGES, chapter_outline
-from .render import pack, render_answer
+from .render import pack, render_answer, with_line_above
 from .replies import (
     asker_script,
     chat_state,
@@ -120,9 +120,10 @@ def lapsed_note(update: Update, context: Ctx, script: Script) -> str | None:
 
 def lapsed_first(update: Update, context: Ctx, script: Script,
                  messages: list[str]) -> list[str]:
-    """``messages`` with ``lapsed_note``'s line before the first, when there is one."""
+    """``messages`` with ``lapsed_note``'s line before the first (a message of its own when
+    the first has no room for it), when there is one."""
     line = lapsed_note(update, context, script)
-    return [f"{line}\n{messages[0]}", *messages[1:]] if line and messages else messages
+    return with_line_above(messages, line) if line and messages else messages
 
 
 def not_one(infos: list[ContractInfo], chosen: list[ContractInfo], name: str,
@@ -217,8 +218,8 @@ async def cmd_clause(update: Update, context: Ctx) -> None:
     async def answer(htmls: list[str], quoted: Pointed | None = None) -> None:
         """Reply, a lapsed /use said first, once; remembered for follow-ups when ``quoted``
         is given (() when nothing it says is a clause to point at)."""
-        sent = [(await reply(msg, f"{lapsed}\n{html}" if lapsed and not n else html)).message_id
-                for n, html in enumerate(htmls)]
+        said = with_line_above(htmls, lapsed) if lapsed else htmls
+        sent = [(await reply(msg, html)).message_id for html in said]
         if quoted is not None:
             chat_state(context).keep_quoted(topic_of(update), tuple(sent), quoted)
     try:

@@ -96,8 +96,24 @@ def pack(blocks: list[str], *, limit: int = LIMIT, sep: str = "\n\n") -> list[st
     return messages
 
 
+def with_line(messages: list[str], line: str, *, limit: int = LIMIT) -> list[str]:
+    """``messages`` with ``line`` under the last one, or as a message of its own when the
+    last has no room for it (a note must not make an answer too long for Telegram)."""
+    if messages and len(messages[-1]) + 1 + len(line) <= limit:
+        return [*messages[:-1], f"{messages[-1]}\n{line}"]
+    return [*messages, line]
+
+
 def render_answer(answer: ComposedAnswer) -> list[str]:
     """The HTML messages of ``answer``; a plain escaped line when nothing was found."""
     if not answer.found:
         return [escape(answer.nothing or "")]
     return pack(clause_blocks(answer))
+
+
+def with_line_above(messages: list[str], line: str, *, limit: int = LIMIT) -> list[str]:
+    """``messages`` with ``line`` above the first one, or as a message of its own before them
+    when the first has no room for it (as ``with_line``, for a note said first)."""
+    if messages and len(line) + 1 + len(messages[0]) <= limit:
+        return [f"{line}\n{messages[0]}", *messages[1:]]
+    return [line, *messages]

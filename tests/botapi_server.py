@@ -8,7 +8,9 @@ is is a 400 "message is not modified", editing a message it never sent (or delet
 "message to edit not found", deleting one a 400 "message to delete not found", getFile of a
 file over 20 MB a 400 "file is too big", anything sent to a group after it became a supergroup
 (a pushed ``migrate_to_chat_id``) a 400 "group chat was upgraded to a supergroup chat" with the
-supergroup's id; ``fail`` makes a method answer with a given error.
+supergroup's id, sending (or editing to) a text over 4096 characters a 400 "message is too long"
+(counted as Telegram does: after HTML parsing, in UTF-16 code units); ``fail`` makes a method
+answer with a given error.
 Forum topics are as Telegram has them (tests/botapi_topics.py): a message sent into a topic
 comes back in it, a topic the forum lacks is a 400 "message thread not found"; createForumTopic
 (or ``create_topic``, a member's) sends the service message that created the topic, which the
@@ -19,9 +21,11 @@ from __future__ import annotations
 
 import asyncio
 import json
+import re
 import time
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
+from html import unescape
 from typing import Any
 from urllib.parse import parse_qsl, unquote
 
@@ -32,6 +36,9 @@ BOT_USERNAME = "contract_bot"
 BOT_USER = {"id": BOT_ID, "is_bot": True, "first_name": "Contracts", "username": BOT_USERNAME}
 MIGRATED = (400, "Bad Request: group chat was upgraded to a supergroup chat")
 MAX_DOWNLOAD = 20 * 1024 * 1024  # getFile answers 400 "file is too big" past it, as Telegram does
+MAX_TEXT = 4096  # a message's text after entity parsing, in UTF-16 code units, as Telegram counts
+TOO_LONG = (400, "Bad Request: message is too long")
+_TAG = re.compile(r"<[^>]*>")
 
 
 class FakeBotApi:
@@ -229,9 +236,11 @@ class FakeBotApi:
         """The 400 Telegram answers an edit that cannot or need not change the message, the
         deletion of a message that is gone, or getFile of a file over the 20 MB bots may
         download; anything sent to a group that became a supergroup is refused with the
-        supergroup's id."""
+        supergroup's id, and a text too long for a message."""
         if _chat(p) in self.migrated:
             return MIGRATED
+        if api in ("sendMessage", "editMessageText") and text_length(p) > MAX_TEXT:
+            return TOO_LONG
         if api == "sendMessage":
             return self.forum.placing(p)[1]
         if api == "createForumTopic":
@@ -332,6 +341,15 @@ def _chat(p: dict[str, Any]) -> int:
         return int(p.get("chat_id") or 0)
     except ValueError:  # an @username
         return 0
+
+
+def text_length(p: dict[str, Any]) -> int:
+    """The length Telegram holds a message's text to: in UTF-16 code units, of the text left
+    after parsing its HTML (tags dropped, entities such as &lt; one character each)."""
+    text = str(p.get("text", ""))
+    if str(p.get("parse_mode", "")).upper() == "HTML":
+        text = unescape(_TAG.sub("", text))
+    return len(text.encode("utf-16-le")) // 2
 
 
 def _markup(markup: Any) -> list[Any]:

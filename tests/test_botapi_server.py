@@ -1,6 +1,7 @@
 """The loopback Bot API answers forum topics as Telegram does: a message sent into a topic
 comes back with its topic, a reply goes where the message it replies to is, the General topic
-has none, and a topic the forum lacks is a 400 "message thread not found"."""
+has none, and a topic the forum lacks is a 400 "message thread not found"; and it refuses a
+text over 4096 characters as Telegram does, counted after HTML parsing in UTF-16 code units."""
 
 from __future__ import annotations
 
@@ -13,7 +14,7 @@ from bot_helpers import message
 from botapi_server import FakeBotApi
 from team_bot import callback
 from telegram import Bot, ForumTopic, Message, ReplyParameters
-from telegram.constants import ForumIconColor
+from telegram.constants import ForumIconColor, ParseMode
 from telegram.error import BadRequest, ChatMigrated
 
 FORUM = -100777
@@ -151,3 +152,24 @@ async def test_a_group_that_became_a_supergroup_refuses_what_is_sent_to_it() -> 
             await bot.send_message(-200, "answer")
         sent = await bot.send_message(-100200, "answer")
     assert refused.value.new_chat_id == -100200 and sent.chat.id == -100200
+
+
+async def test_a_text_over_4096_characters_is_refused_as_telegram_does() -> None:
+    """Telegram refuses a message (or an edit) whose text passes 4096 characters: 400 "message
+    is too long". It counts the text left after parsing HTML (tags dropped, &lt; one
+    character) in UTF-16 code units: a character outside the BMP (𠮷) counts two."""
+    html = ParseMode.HTML
+    async with bot_on_server() as (api, bot):
+        fits = [await bot.send_message(FORUM, "甲" * 4096),
+                await bot.send_message(FORUM, f"<b>{'甲' * 4000}</b>\n<i>{'&lt;' * 95}</i>",
+                                       parse_mode=html),
+                await bot.send_message(FORUM, "𠮷" * 2048)]
+        for text, mode in (("甲" * 4097, None), (f"<b>{'甲' * 4097}</b>", html),
+                           ("𠮷" * 2048 + "甲", None)):
+            with pytest.raises(BadRequest, match="Message is too long"):
+                await bot.send_message(FORUM, text, parse_mode=mode)
+        with pytest.raises(BadRequest, match="Message is too long"):
+            await bot.edit_message_text("乙" * 4097, chat_id=FORUM, message_id=fits[0].message_id)
+    assert len({m.message_id for m in fits}) == 3  # sent, each a message of its own
+    assert len(api.messages) == 3 and len(api.sent()) == 6  # the refused ones were not kept
+    assert api.messages[(FORUM, fits[0].message_id)]["text"] == "甲" * 4096  # not edited

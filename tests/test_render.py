@@ -7,7 +7,7 @@ from bot_helpers import html_errors
 
 from bot.compose import compose
 from bot.filenames import safe_name
-from bot.render import LIMIT, pack, render_answer
+from bot.render import LIMIT, pack, render_answer, with_line, with_line_above
 from index import Clause, Hit, SearchResult
 
 
@@ -106,6 +106,25 @@ def test_a_heading_too_long_for_a_message_is_cut_and_the_clause_still_split() ->
         assert len(msg) <= LIMIT
         assert html_errors(msg) == []
         assert msg.startswith("<b>《" + "长" * 398 + "…</b>")  # 400 characters
+
+
+def test_a_line_under_an_answer_never_makes_a_message_too_long() -> None:
+    """A note (the follow-up line under an answer of several contracts) goes under the last
+    message when it fits, else it is a message of its own: Telegram refuses one over 4096."""
+    first, last = "甲" * LIMIT, "乙" * (LIMIT - 5)
+    assert with_line([first, last], "追问这条") == [first, f"{last}\n追问这条"]  # 4096: fits
+    assert with_line([first, last + "乙"], "追问这条") == [first, last + "乙", "追问这条"]
+    short = render_answer(compose(result("乙方应按约定提供服务。")))
+    assert with_line(short, "追问这条") == [f"{short[0]}\n追问这条"]
+
+
+def test_a_line_above_an_answer_never_makes_a_message_too_long() -> None:
+    """A note said first (a lapsed /use) goes above the first message when it fits, else it
+    is a message of its own before it."""
+    first, last = "甲" * (LIMIT - 5), "乙" * LIMIT
+    assert with_line_above([first, last], "不再收录") == [f"不再收录\n{first}", last]  # 4096
+    assert with_line_above([first + "甲", last], "不再收录") == ["不再收录", first + "甲", last]
+    assert with_line_above([], "不再收录") == ["不再收录"]
 
 
 def test_blank_flag_rendered() -> None:
