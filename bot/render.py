@@ -1,4 +1,5 @@
-"""Composed answers to Telegram HTML messages, each at most 4096 characters with balanced tags."""
+"""Composed answers to Telegram HTML messages, each at most 4096 characters with balanced tags
+(counted as Telegram counts them, in UTF-16 code units: 𠮷 or an emoji is two)."""
 
 from __future__ import annotations
 
@@ -15,6 +16,13 @@ HEADING_CHARS = 400  # a heading line longer than this (a title of a whole line)
 _SENTENCE = re.compile(r"(?<=[。！？；!?;\n])")
 
 
+def size(text: str) -> int:
+    """How long Telegram finds ``text``: UTF-16 code units (a character outside the Basic
+    Multilingual Plane, 𠮷 of CJK Extension B or an emoji, is two). Counted on the HTML, tags
+    and entities included, which is never less than Telegram's count of the parsed text."""
+    return len(text.encode("utf-16-le")) // 2
+
+
 def _split_long(text: str, room: int) -> list[str]:
     """Cut a plain text into parts of at most ``room`` escaped characters, at sentence ends
     (at least ``MIN_ROOM`` and one character a part: a heading or note that leaves less room
@@ -23,16 +31,16 @@ def _split_long(text: str, room: int) -> list[str]:
     parts: list[str] = []
     current = ""
     for piece in (s for s in _SENTENCE.split(text) if s):
-        while len(escape(piece)) > room:  # one sentence longer than the room: hard cut
+        while size(escape(piece)) > room:  # one sentence longer than the room: hard cut
             cut = room
-            while cut > 1 and len(escape(piece[:cut])) > room:
+            while cut > 1 and size(escape(piece[:cut])) > room:
                 cut -= 1
             if current:
                 parts.append(current)
                 current = ""
             parts.append(piece[:cut])
             piece = piece[cut:]
-        if len(escape(current + piece)) > room and current:
+        if size(escape(current + piece)) > room and current:
             parts.append(current)
             current = ""
         current += piece
@@ -67,10 +75,10 @@ def clause_blocks(answer: ComposedAnswer) -> list[str]:
             text = quote_text(hit)
             quote = f"<blockquote>{escape(text)}</blockquote>"
             block = f"{head}\n{quote}{tail}"
-            if len(block) <= LIMIT:
+            if size(block) <= LIMIT:
                 blocks.append(block)
                 continue
-            room = LIMIT - len(head) - len(tail) - len("\n<blockquote></blockquote>") - 8
+            room = LIMIT - size(head) - size(tail) - len("\n<blockquote></blockquote>") - 8
             for i, part in enumerate(_split_long(text, room)):
                 lead = head if i == 0 else f"<b>{escape(heading)}</b>"
                 blocks.append(f"{lead}\n<blockquote>{escape(part)}</blockquote>")
@@ -86,7 +94,7 @@ def pack(blocks: list[str], *, limit: int = LIMIT, sep: str = "\n\n") -> list[st
     current = ""
     for block in blocks:
         candidate = f"{current}{sep}{block}" if current else block
-        if len(candidate) > limit and current:
+        if size(candidate) > limit and current:
             messages.append(current)
             current = block
         else:
@@ -99,7 +107,7 @@ def pack(blocks: list[str], *, limit: int = LIMIT, sep: str = "\n\n") -> list[st
 def with_line(messages: list[str], line: str, *, limit: int = LIMIT) -> list[str]:
     """``messages`` with ``line`` under the last one, or as a message of its own when the
     last has no room for it (a note must not make an answer too long for Telegram)."""
-    if messages and len(messages[-1]) + 1 + len(line) <= limit:
+    if messages and size(messages[-1]) + 1 + size(line) <= limit:
         return [*messages[:-1], f"{messages[-1]}\n{line}"]
     return [*messages, line]
 
@@ -114,6 +122,6 @@ def render_answer(answer: ComposedAnswer) -> list[str]:
 def with_line_above(messages: list[str], line: str, *, limit: int = LIMIT) -> list[str]:
     """``messages`` with ``line`` above the first one, or as a message of its own before them
     when the first has no room for it (as ``with_line``, for a note said first)."""
-    if messages and len(line) + 1 + len(messages[0]) <= limit:
+    if messages and size(line) + 1 + size(messages[0]) <= limit:
         return [f"{line}\n{messages[0]}", *messages[1:]]
     return [line, *messages]

@@ -7,7 +7,7 @@ from bot_helpers import html_errors
 
 from bot.compose import compose
 from bot.filenames import safe_name
-from bot.render import LIMIT, pack, render_answer, with_line, with_line_above
+from bot.render import LIMIT, pack, render_answer, size, with_line, with_line_above
 from index import Clause, Hit, SearchResult
 
 
@@ -125,6 +125,20 @@ def test_a_line_above_an_answer_never_makes_a_message_too_long() -> None:
     assert with_line_above([first, last], "不再收录") == [f"不再收录\n{first}", last]  # 4096
     assert with_line_above([first + "甲", last], "不再收录") == ["不再收录", first + "甲", last]
     assert with_line_above([], "不再收录") == ["不再收录"]
+
+
+def test_characters_outside_the_bmp_count_two_as_telegram_counts_them() -> None:
+    """𠮷 (CJK Extension B) or an emoji is one Python character but two UTF-16 code units,
+    which is what Telegram counts: a clause of them is cut into messages Telegram takes (it
+    was packed by Python's count, about 8,000 units in one message, and refused)."""
+    assert size("𠮷a吉") == 4 and size("👍") == 2
+    text = "𠮷野家的租金按月支付。" * 400  # 11 characters, 12 UTF-16 units each sentence
+    messages = render_answer(compose(result(text)))
+    assert len(messages) > 1
+    for msg in messages:
+        assert size(msg) <= LIMIT
+        assert html_errors(msg) == []
+    assert "".join(messages).count("𠮷") == 400
 
 
 def test_blank_flag_rendered() -> None:
