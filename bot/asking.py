@@ -14,10 +14,11 @@ from index import QueryError, Script, UnknownContractError
 from . import texts
 from .access import ChatAccess, chat_access, is_admin
 from .addressing import addressed_text, replied_answer, replied_question
-from .browsing import lapsed_first, overridden_note, scope_note
+from .browsing import contracts_listing, lapsed_first, overridden_note, scope_note
 from .compose import compose, quoted_once
 from .edits import send_answer
 from .followups import first_quoted, pointed_at, points_back, quote_again
+from .listing import contracts_asked
 from .naming import written_names
 from .render import render_answer, with_line
 from .replies import (
@@ -68,6 +69,12 @@ async def _answer(update: Update, context: Ctx, msg: Message, number: int, quest
     searcher = await context.bot_data.live_searcher()
     infos = await asyncio.to_thread(searcher.contracts, collections=access.collections)
     script = asker_script(update, context, question, names=written_names(infos))
+    if contracts_asked(question):  # 有哪些合同: the list /contracts gives, not a search
+        listing = await contracts_listing(update, context, access, script,
+                                          lead=texts.say(texts.CONTRACTS_ASKED, script))
+        await typing_sent(typing)
+        await answer_question(update, context, msg, number, listing)
+        return
     replied = replied_answer(msg, context.bot.id)
     step = step_asked(question)  # 下一条: the clause after the one quoted
     if step or points_back(question, replying=replied is not None):  # 这条是什么意思: again

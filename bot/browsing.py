@@ -21,6 +21,7 @@ from index import (
 from index import normalize_text as _norm
 
 from . import texts
+from .access import ChatAccess
 from .comparing import render_comparison
 from .compose import CLAUSE_CHILD_CHARS, compose
 from .followups import compared, per_contract
@@ -145,18 +146,26 @@ async def cmd_contracts(update: Update, context: Ctx) -> None:
     msg = update.effective_message
     if msg is None or (access := await guard(update, context)) is None:
         return
-    script = asker_script(update, context)
+    listing = await contracts_listing(update, context, access, asker_script(update, context),
+                                      page=_page_asked(context.args))
+    for part in listing:
+        await reply(msg, part)
+
+
+async def contracts_listing(update: Update, context: Ctx, access: ChatAccess, script: Script,
+                            *, page: int = 1, lead: str | None = None) -> list[str]:
+    """The messages of /contracts (page ``page``): the contracts the chat may read, numbered
+    for /use, with which one /use chose here (or that it lapsed); also the answer to 有哪些合同
+    asked in words, with ``lead`` above the list (not above a word that there is none)."""
     searcher = await context.bot_data.live_searcher()
     infos = await asyncio.to_thread(searcher.contracts, collections=access.collections)
     if not infos:
-        await reply(msg, texts.say(texts.NO_CONTRACTS, script))
-        return
-    page, pages = _page_asked(context.args), -(-len(infos) // CONTRACTS_PER_PAGE)
+        return [texts.say(texts.NO_CONTRACTS, script)]
+    pages = -(-len(infos) // CONTRACTS_PER_PAGE)
     if page > pages:
-        await reply(msg, texts.say(texts.CONTRACTS_NO_PAGE, script, page=page, pages=pages))
-        return
+        return [texts.say(texts.CONTRACTS_NO_PAGE, script, page=page, pages=pages)]
     start = (page - 1) * CONTRACTS_PER_PAGE  # numbers stay those of the whole list (/use N)
-    lines = [texts.say(texts.CONTRACTS_HEAD, script),
+    lines = [*([lead] if lead else []), texts.say(texts.CONTRACTS_HEAD, script),
              *contract_lines(infos, script)[start:start + CONTRACTS_PER_PAGE]]
     if pages > 1:
         lines.append(texts.say(texts.CONTRACTS_NEXT if page < pages else texts.CONTRACTS_PAGE,
@@ -166,8 +175,7 @@ async def cmd_contracts(update: Update, context: Ctx) -> None:
         lines.append(scope_note(update, infos, scope, script))  # which one /use chose here
     elif (lapsed := lapsed_note(update, context, script)) is not None:
         lines.append(lapsed)
-    for part in pack(lines, sep="\n"):
-        await reply(msg, part)
+    return pack(lines, sep="\n")
 
 
 async def cmd_use(update: Update, context: Ctx) -> None:

@@ -55,6 +55,8 @@ COMPARE_HEAD = "「{question}」在各合同中的约定："
 NOT_AGREED = "未约定"
 NO_CONTRACTS = "目前还没有收录任何合同。"
 CONTRACTS_HEAD = "已收录的合同："
+# above the list when asked for in words (有哪些合同): /contracts gives it too
+CONTRACTS_ASKED = "可以就以下合同提问（随时发 /contracts 也能查看）。"
 CONTRACT_LINE = "{n}. <code>{key}</code> 《{title}》{source} {clauses} 条{collection}"
 CONTRACTS_PAGE = "共 {total} 份合同，第 {page}/{pages} 页。"
 CONTRACTS_NEXT = "共 {total} 份合同，第 {page}/{pages} 页；下一页：/contracts {next}"
