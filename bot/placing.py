@@ -12,7 +12,14 @@ from pathlib import Path
 
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Message, Update
 
-from index import BuildReport, ContractbotError, Script, collection_of, to_script
+from index import (
+    BuildReport,
+    ContractbotError,
+    Script,
+    collection_of,
+    private_dir,
+    to_script,
+)
 
 from . import texts
 from .admin import admin_button, build_error_text, rebuild
@@ -35,7 +42,8 @@ log = logging.getLogger(__name__)
 
 
 async def on_upload_button(update: Update, context: Ctx) -> None:
-    """The buttons of an upload: replace (yes), keep the original (no), undo a replacement."""
+    """The buttons of an upload: replace (yes), keep the original (no), undo a replacement,
+    make its new collection (new) or drop it (drop)."""
     if (tapped := await admin_button(update, context, "upload:")) is None:
         return
     message, script, action, token = tapped
@@ -49,6 +57,14 @@ async def on_upload_button(update: Update, context: Ctx) -> None:
     elif action == "yes":
         await put_in_place(message, state, upload.staged, upload.target,
                            chat=chat_state(context), script=script, confirmed=True)
+    elif action == "new":  # its collection's folder is made only now
+        await asyncio.to_thread(private_dir, upload.target.parent)
+        await put_in_place(message, state, upload.staged, upload.target,
+                           chat=chat_state(context), script=script)
+    elif action == "drop":
+        await asyncio.to_thread(discard, upload.staged)
+        await reply(message,
+                    texts.say(texts.UPLOAD_DROPPED, script, name=escape(upload.target.name)))
     else:
         await asyncio.to_thread(discard, upload.staged)
         await reply(message,

@@ -1,12 +1,11 @@
 """Receiving contracts: a document, a photo or an album of photos an admin sends in private,
 named and checked, downloaded aside and read there, then put in place (``placing``), or held
-for the admin's yes when it would replace a contract."""
+for the admin's yes when it would replace a contract or make a collection no chat reads."""
 
 from __future__ import annotations
 
 import asyncio
 import dataclasses
-import re
 from collections.abc import Awaitable, Callable
 from html import escape
 from pathlib import Path
@@ -16,10 +15,10 @@ from telegram import File, InlineKeyboardButton, InlineKeyboardMarkup, Message, 
 from telegram.error import BadRequest
 
 from index import (
-    DEFAULT_COLLECTION,
     IMAGE_SUFFIXES,
     SOURCE_SUFFIXES,
     TEXT_SUFFIXES,
+    Contract,
     Script,
     Searcher,
     SourceEntry,
@@ -32,6 +31,14 @@ from index import (
 
 from . import texts
 from .access import is_admin
+from .captions import (
+    Collections,
+    Destination,
+    collections_now,
+    new_collection_text,
+    split_caption,
+    upload_destination,
+)
 from .filenames import renamed, upload_name
 from .placing import put_in_place
 from .reasons import reason_words
@@ -59,28 +66,6 @@ from .uploads import (
 
 MAX_UPLOAD = 20 * 1024 * 1024
 UPLOAD_TYPES = tuple(sorted(SOURCE_SUFFIXES))  # what a build reads as a contract
-_COLLECTION = re.compile(r"[^\W][\w\-]{0,63}")
-
-
-def upload_folder(sources_dir: Path, caption: str | None) -> Path | None:
-    """Where a document goes: the collection named in its caption (a folder below
-    ``sources_dir``), ``sources_dir`` itself for none or "default"; None for a name that is
-    not a plain folder name."""
-    name = (caption or "").strip()
-    if not name or name == DEFAULT_COLLECTION:
-        return sources_dir
-    return sources_dir / name if _COLLECTION.fullmatch(name) else None
-
-
-def split_caption(caption: str | None) -> tuple[str | None, str | None]:
-    """A photo's caption as (collection, name): "customer-a/租赁合同" puts the photo named
-    租赁合同 in collection customer-a; a caption without "/" names the photo only."""
-    text = (caption or "").strip()
-    collection, slash, name = text.partition("/")
-    if not slash:
-        return None, text or None
-    return collection.strip(), name.strip() or None
-
 
 
 def upload_refusal(name: str, size: int | None) -> str | None:
@@ -200,8 +185,9 @@ async def _take_upload(update: Update, context: Ctx, raw_name: str, size: int | 
                        collection: str | None = None, caption: str | None = None,
                        photos: bool = False) -> None:
     """An upload (``photos``: the PDF made of an album's photos): refused unless an admin sent
-    it with a usable name, type, size and collection; then ``_receive``d (a name another
-    collection has is fine: each collection has its own files). Its replies are in the
+    it with a usable name, type, size and collection (``captions``: one no chat would read is
+    asked about once it is read); then ``_receive``d (a name another collection has is fine:
+    each collection has its own files). Its replies are in the
     script of its ``caption`` (客戶甲)."""
     msg = update.effective_message
     assert msg is not None
@@ -216,8 +202,9 @@ async def _take_upload(update: Update, context: Ctx, raw_name: str, size: int | 
     if refusal is not None:
         await reply(msg, escape(texts.in_script(refusal, script)))
         return
-    root = upload_folder(state.settings.sources_dir, collection)
-    if root is None:
+    known = await collections_now(state)
+    place = upload_destination(state.settings.sources_dir, collection, known)
+    if place is None:
         await reply(msg, texts.say(texts.UPLOAD_BAD_COLLECTION, script))
         return
     told = [texts.say(working_text(name, photos=photos), script)]
@@ -225,20 +212,33 @@ async def _take_upload(update: Update, context: Ctx, raw_name: str, size: int | 
         told.append(texts.say(texts.UPLOAD_RENAMED, script, name=escape(name)))
     with state.placements.receiving():  # uploads read meanwhile wait for it: one rebuild
         await reply(msg, "\n".join(told))
-        ready = await _receive(msg, state, name, root, fetch, script=script)
+        ready = await _receive(msg, state, name, place, fetch, script=script,
+                               new=_NewCollection(known, caption) if place.new else None)
     if ready is not None:
         await put_in_place(msg, state, *ready, chat=chat_state(context), script=script)
 
 
-async def _receive(msg: Message, state: BotState, name: str, root: Path,
-                   fetch: Callable[[BinaryIO], Awaitable[None]], *,
-                   script: Script) -> tuple[Path, Path] | None:
-    """Download an upload aside (into its collection's folder ``root``) and read it: the
-    staged file and where it goes when it is to be moved in and indexed, or None when it was
-    answered (refused, unchanged, on its way in already, or asked first because it would
-    replace a contract)."""
-    folder = await asyncio.to_thread(private_dir, root)
-    staged, out = await asyncio.to_thread(open_staging, folder, name)
+@dataclasses.dataclass(frozen=True)
+class _NewCollection:
+    """What the question about a new collection names: the collections ``known`` and the
+    upload's ``caption``."""
+
+    known: Collections
+    caption: str | None
+
+
+async def _receive(msg: Message, state: BotState, name: str, place: Destination,
+                   fetch: Callable[[BinaryIO], Awaitable[None]], *, script: Script,
+                   new: _NewCollection | None = None) -> tuple[Path, Path] | None:
+    """Download an upload aside (into its collection's folder, or, for a ``new`` collection,
+    the upload folder: nothing of that collection is made before the admin says so) and read
+    it: the staged file and where it goes when it is to be moved in and indexed, or None when
+    it was answered (refused, unchanged, on its way in already, or asked first because it
+    would replace a contract or make a new collection)."""
+    root = place.folder
+    aside = state.settings.sources_dir if new is not None else root
+    staged, out = await asyncio.to_thread(open_staging, await asyncio.to_thread(
+        private_dir, aside), name)
     try:
         with out:
             await fetch(out)
@@ -252,7 +252,7 @@ async def _receive(msg: Message, state: BotState, name: str, root: Path,
         await asyncio.to_thread(discard, staged)
         await reply(msg, texts.say(texts.UPLOAD_TOO_BIG, script))
         return None
-    target = folder / name
+    target = root / name
     here = collection_of(target, [state.settings.sources_dir])
     if (copy := await asyncio.to_thread(indexed_copy, staged, target,
                                         index_dir=state.settings.index_dir,
@@ -275,13 +275,17 @@ async def _receive(msg: Message, state: BotState, name: str, root: Path,
         await reply(msg, texts.say(texts.UPLOAD_FAILED, script, name=escape(name),
                                    reason=escape(hide_paths(reason))))
         return None
-    replaced = await asyncio.to_thread(to_replace, target, sources=folder,
+    if new is not None:  # read, and held until the admin makes its collection or not
+        await _ask_new_collection(msg, state, staged, target, checked, place, new,
+                                  script=script)
+        return None
+    replaced = await asyncio.to_thread(to_replace, target, sources=root,
                                        index_dir=state.settings.index_dir, collection=here)
     if await asyncio.to_thread(saved_unindexed, staged, target, replaced,
                                index_dir=state.settings.index_dir, collection=here):
         return staged, target  # saved before, never indexed: the rebuild reads it (placing)
     if not replaced and (elsewhere := await asyncio.to_thread(
-            held_elsewhere, target, sources=folder, index_dir=state.settings.index_dir,
+            held_elsewhere, target, sources=root, index_dir=state.settings.index_dir,
             collection=here)):
         await asyncio.to_thread(discard, staged)
         await reply(msg, texts.say(texts.UPLOAD_NAME_IN_LIBRARY, script,
@@ -302,3 +306,20 @@ async def _receive(msg: Message, state: BotState, name: str, root: Path,
                                      callback_data=f"upload:no:{token}")]]))
         return None
     return staged, target
+
+
+async def _ask_new_collection(msg: Message, state: BotState, staged: Path, target: Path,
+                              checked: Contract, place: Destination, new: _NewCollection, *,
+                              script: Script) -> None:
+    """Hold a read upload for a collection that does not exist and no chat reads: the admin
+    is shown the collections there are, and makes the new one with a button (or drops it)."""
+    token = state.uploads.ask(PendingUpload(staged, target))
+    text = new_collection_text(place, new.known, name=target.name,
+                               title=to_script(checked.title, script),
+                               clauses=len(checked.clauses), caption=new.caption,
+                               script=script)
+    await reply(msg, text, markup=InlineKeyboardMarkup([[
+        InlineKeyboardButton(texts.say(texts.BUTTON_NEW_COLLECTION, script),
+                             callback_data=f"upload:new:{token}"),
+        InlineKeyboardButton(texts.say(texts.BUTTON_CANCEL, script),
+                             callback_data=f"upload:drop:{token}")]]))

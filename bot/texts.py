@@ -183,6 +183,25 @@ UPLOAD_DUPLICATE = "{name} 与已收录的 {existing}（《{title}》）内容�
 UPLOAD_NAME_TAKEN = "同名文件 {name} 刚被创建，请重新上传。"
 UPLOAD_ALREADY_ADDING = "{name} 与刚才收到的文件完全相同，正在收录，不会重复收录。"
 UPLOAD_SAVED_BEFORE = "{name} 之前已保存但未编入索引，内容相同，这次直接编入，没有替换文件。"
+# an upload whose caption names a collection that does not exist and no chat reads (captions.py)
+UPLOAD_NEW_COLLECTION = (
+    "还没有名为“{collection}”的集合，也没有聊天读取它：收录到这个新集合的合同，任何群组都看不到，"
+    "所以 {name}（《{title}》，{clauses} 条）还没有保存。"
+)
+UPLOAD_COLLECTIONS = (
+    "现有 {count} 个集合：{names}。要收录到其中一个，请重新发送，说明文字写它的名字，"
+    "例如 {example}。"
+)
+UPLOAD_NO_COLLECTIONS = "目前只有默认集合：要收录到那里，请重新发送，不写说明文字。"
+UPLOAD_CREATE_COLLECTION = (
+    "确实要新建集合“{collection}”，请按“新建集合”，再在权限文件（CONTRACTBOT_ACCESS_FILE）中"
+    "把它分给要读取的聊天。"
+)
+COLLECTION_READ_BY = "{collection}（聊天 {chats} 读取）"
+COLLECTION_UNREAD = "{collection}（没有聊天读取）"
+BUTTON_NEW_COLLECTION = "新建集合"
+BUTTON_CANCEL = "取消"
+UPLOAD_DROPPED = "已取消，{name} 没有保存。"
 REMOVE_USAGE = (
     "用法：/remove 合同名称、代号或编号（可用 /contracts 查看），只能删除发给我收录的合同。"
 )

@@ -199,7 +199,7 @@ def test_a_caption_names_the_collection_then_the_photo() -> None:
 
 
 def test_a_caption_names_a_plain_folder_below_the_upload_folder(tmp_path: Path) -> None:
-    from bot.receiving import upload_folder
+    from bot.captions import upload_folder
 
     src = tmp_path / "src"
     assert [upload_folder(src, c) for c in (None, " ", "default", " customer-a ", "客户甲")] == [
