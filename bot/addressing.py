@@ -1,12 +1,19 @@
 """Which messages speak to the bot, and what they ask: a group message that mentions it or
 replies to it, a command named for it (/foo@thisbot), the question under which a teammate
-summons it, and the bot's message a reply points at (a reply to a service message is none)."""
+summons it, and the bot's message a reply points at (a reply to a service message is none);
+and a message's bare words, as the lists of whole-message requests read them."""
 
 from __future__ import annotations
+
+import re
 
 from telegram import Message, Update
 from telegram.constants import MessageEntityType
 from telegram.ext import filters
+
+from index import to_simplified
+
+_MARKS = re.compile(r"[\W_]+")  # punctuation and spaces
 
 
 def addressed_text(message: Message, username: str, bot_id: int) -> str | None:
@@ -61,3 +68,9 @@ def replied_to(message: Message) -> Message | None:
     if replied is None or filters.StatusUpdate.ALL.check_update(Update(0, message=replied)):
         return None
     return replied
+
+
+def bare_words(text: str) -> str:
+    """A message as the whole-message word lists read it (这条是什么意思, 下一條呢, 有哪些合同):
+    in Simplified, lower-cased, without punctuation or spaces."""
+    return _MARKS.sub("", to_simplified(text)).lower()

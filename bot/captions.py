@@ -89,7 +89,7 @@ async def collections_now(state: BotState) -> Collections:
     and those the access file gives chats."""
     settings = state.settings
     searcher = await state.live_searcher()
-    indexed = {c.collection for c in searcher.contracts()}
+    indexed = {c.collection for c in await asyncio.to_thread(searcher.contracts)}
     folders = await asyncio.to_thread(_folders, settings.sources_dir)
     return gather_collections(indexed | folders, state.access.table(), settings.allowed_chats)
 

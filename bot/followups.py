@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import asyncio
 import dataclasses
-import re
 from html import escape
 
 from index import (
@@ -23,10 +22,10 @@ from index import (
     Searcher,
     SearchResult,
     to_script,
-    to_simplified,
 )
 
 from . import texts
+from .addressing import bare_words
 from .compose import CLAUSE_CHILD_CHARS, compose
 from .quoting import quoted_under
 from .render import pack, render_answer
@@ -47,7 +46,6 @@ _MEANING = ("什么意思", "啥意思", "意思", "怎么理解", "如何理解
 _FILLERS = tuple(sorted((
     *_MEANING, "一下", "请问", "具体", "到底", "是", "的", "呢", "吗", "啊", "呀", "吧", "那",
     "再", "讲", "说", "指", "下", "系", "即", "嘅"), key=len, reverse=True))  # 即係咩意思
-_MARKS = re.compile(r"[\W_]+")  # punctuation and spaces
 MAX_CHOICES = 10  # contracts of a /compare a follow-up is offered; more: asked which clause
 
 
@@ -65,7 +63,7 @@ def points_back(question: str, *, replying: bool) -> bool:
     its own: a pointer (这条, 这个条款, 上面那条, 它, in either script) with words that ask
     what it means or nothing else, or, sent as a reply to an answer (``replying``), only
     such words (什么意思). 那违约金呢 has a word of its own: it is a question."""
-    text = _MARKS.sub("", to_simplified(question))
+    text = bare_words(question)
     if not text:
         return False
     text, pointed = _strip(text, _POINTERS)

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import re
 
-from index import to_simplified
+from .addressing import bare_words
 
 # Words (Simplified: the message is converted first, lower-cased, without punctuation or
 # spaces) that say nothing of their own before or after the request: greetings, politeness.
@@ -42,11 +42,10 @@ _ASKS = re.compile(
     f"|{_any(_SHOW)}?(?:所有|全部)?的?{_NOUN}{_any(_LISTS)}"
     f"|{_any(_SHOW)}(?:所有|全部)的?{_NOUN}"
     f"){_any(_AFTER)}*")
-_MARKS = re.compile(r"[\W_]+")  # punctuation and spaces
 
 
 def contracts_asked(question: str) -> bool:
     """Whether ``question`` only asks which contracts there are (有哪些合同, 合同清單), with
     greetings and politeness around it; a question that says more of them (有哪些合同规定了
     违约金) is not."""
-    return _ASKS.fullmatch(_MARKS.sub("", to_simplified(question)).lower()) is not None
+    return _ASKS.fullmatch(bare_words(question)) is not None

@@ -11,9 +11,10 @@ import asyncio
 import re
 from html import escape
 
-from index import Clause, Script, Searcher, SearchResult, to_script, to_simplified
+from index import Clause, Script, Searcher, SearchResult, to_script
 
 from . import texts
+from .addressing import bare_words
 from .compose import CLAUSE_CHILD_CHARS, compose
 from .followups import found_again, quote_again
 from .render import render_answer
@@ -24,13 +25,12 @@ from .state import Pointed, Quoted
 _STEPS = {"下一条": 1, "下条": 1, "后一条": 1, "上一条": -1, "上条": -1, "前一条": -1}
 _AROUND = re.compile(r"^(?:那|再|请|看看|看)*(?P<step>" + "|".join(_STEPS)
                      + r")(?:呢|吧|啊|呀|吗|是什么|是咩|系咩|内容|全文)*$")
-_MARKS = re.compile(r"[\W_]+")  # punctuation and spaces
 
 
 def step_asked(question: str) -> int | None:
     """1 when ``question`` only asks for the next clause (下一条, 下一條呢), -1 for the
     previous one (上一条), else None (下一条的违约金 has words of its own: a question)."""
-    found = _AROUND.match(_MARKS.sub("", to_simplified(question)))
+    found = _AROUND.match(bare_words(question))
     return _STEPS[found["step"]] if found else None
 
 
