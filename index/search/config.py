@@ -35,6 +35,9 @@ class SearchConfig:
     # Typing errors of the same sound (压金 for 押金) are searched as their repaired word when
     # one of this many clauses of highest cosine holds it (index/search/homophones.py); 0: off.
     homophone_top: int = 3
+    # ... and the question is embedded again as it was meant, each clause keeping its better
+    # cosine of the two (docs/retrieval.md, stop 40)
+    homophone_dense: bool = True
     # Relevance: on topic when the best cosine reaches min_dense, or reaches weak_dense while
     # the top hit holds at least min_coverage of the question's content words. Cosines mean
     # different things for each encoder, so the thresholds are calibrated per encoder by

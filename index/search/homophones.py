@@ -141,20 +141,47 @@ def confirmed_words(repairs: Iterable[Repair], texts: Sequence[str]) -> tuple[st
     return tuple(dict.fromkeys(r.word for r in repairs if any(r.word in t for t in texts)))
 
 
-def repaired_query(pq: ParsedQuery, sounds: Sounds, words: Mapping[str, int], *,
-                   dense: np.ndarray, mask: np.ndarray, search_text: Sequence[str],
-                   top: int) -> ParsedQuery:
-    """``pq`` with the repairs of its typing errors that one of the ``top`` clauses of highest
-    cosine in ``mask`` holds added to its expansion terms, tokenised as thesaurus terms are
-    (tokens the question has already left out); ``pq`` itself when there are none."""
+def confirmed_repairs(pq: ParsedQuery, sounds: Sounds, words: Mapping[str, int], *,
+                      dense: np.ndarray, mask: np.ndarray, search_text: Sequence[str],
+                      top: int) -> tuple[Repair, ...]:
+    """The repairs of ``pq``'s typing errors whose word one of the ``top`` clauses of highest
+    cosine in ``mask`` holds."""
     if top <= 0 or not mask.any():
-        return pq
+        return ()
     repairs = propose_repairs(pq.text, sounds, words)
     if not repairs:
-        return pq
+        return ()
     texts = [search_text[i] for i in dense_top(dense, mask, top)]
-    extra = [t for w in confirmed_words(repairs, texts) for t in tokenize(w, "jieba")
+    confirmed = set(confirmed_words(repairs, texts))
+    return tuple(r for r in repairs if r.word in confirmed)
+
+
+def with_repairs(pq: ParsedQuery, repairs: Iterable[Repair]) -> ParsedQuery:
+    """``pq`` with the words of ``repairs`` added to its expansion terms, tokenised as thesaurus
+    terms are (tokens the question has already left out); ``pq`` itself when none is new."""
+    extra = [t for w in dict.fromkeys(r.word for r in repairs) for t in tokenize(w, "jieba")
              if t not in pq.tokens]
     if not extra:
         return pq
     return dataclasses.replace(pq, expansion=tuple(dict.fromkeys((*pq.expansion, *extra))))
+
+
+def repaired_text(text: str, repairs: Iterable[Repair]) -> str:
+    """``text`` with each repaired pair written as its word (压金多少 → 押金多少); a repair
+    overlapping one already made is left out."""
+    out, end = [], 0
+    for r in sorted(repairs, key=lambda r: r.at):
+        if r.at < end or text[r.at:r.at + 2] != r.typed:
+            continue
+        out += [text[end:r.at], r.word]
+        end = r.at + 2
+    return "".join(out) + text[end:]
+
+
+def repaired_query(pq: ParsedQuery, sounds: Sounds, words: Mapping[str, int], *,
+                   dense: np.ndarray, mask: np.ndarray, search_text: Sequence[str],
+                   top: int) -> ParsedQuery:
+    """``pq`` with the repairs of its typing errors that one of the ``top`` clauses of highest
+    cosine in ``mask`` holds added to its expansion terms; ``pq`` itself when there are none."""
+    return with_repairs(pq, confirmed_repairs(pq, sounds, words, dense=dense, mask=mask,
+                                              search_text=search_text, top=top))

@@ -31,7 +31,7 @@ from .generation import (
     empty_generation,
     load_generation,
 )
-from .homophones import Sounds, readings, repaired_query, sounds_of
+from .homophones import Sounds, confirmed_repairs, readings, repaired_text, sounds_of, with_repairs
 from .lookup import cited_chapter_clauses, cited_clauses, contract_infos, numbered_clauses
 from .question import ParsedQuery, chapters_only, check_question, parse_query, question_intents
 from .ranking import adjust_for_structure, coverage, fuse, lift_cited, pick_hits
@@ -196,14 +196,21 @@ class Searcher:
             pq = parse_query(asked, thesaurus=self.thesaurus, mode=gen.tokenizer)
         empty = np.zeros(len(gen.clauses), dtype=np.float32)
         vector = self.encoder.encode_queries([pq.text])[0]
+        meant = None
         dense = empty
         if len(gen.clauses):
             dense = gen.dense.scores(vector, scopes, subset=self._reach.subset(collections))
         mask = self._mask(scopes, collections)
         if self.config.homophone_top > 0:  # 压金 searched as 押金 (homophones.py)
-            pq = repaired_query(pq, self._homophones(), dictionary_words(), dense=dense,
-                                mask=mask, search_text=gen.search_text,
-                                top=self.config.homophone_top)
+            repairs = confirmed_repairs(pq, self._homophones(), dictionary_words(), dense=dense,
+                                        mask=mask, search_text=gen.search_text,
+                                        top=self.config.homophone_top)
+            pq = with_repairs(pq, repairs)
+            if repairs and self.config.homophone_dense and len(gen.clauses):
+                # and read as it was meant: each clause keeps the better of its two cosines
+                meant = self.encoder.encode_queries([repaired_text(pq.text, repairs)])[0]
+                dense = np.maximum(dense, gen.dense.scores(
+                    meant, scopes, subset=self._reach.subset(collections)))
         cited, uncited = self._cited(pq, mask)
         return Signals(
             question=question, query=pq, intents=question_intents(pq.text), scopes=scopes,
@@ -213,7 +220,7 @@ class Searcher:
             titles=gen.titles_lexical.scores(pq.tokens),
             titles_expansion=gen.titles_lexical.scores(pq.expansion) if pq.expansion else empty,
             characters=gen.chars_lexical.scores(pq.chars),
-            dense=dense, vector=vector,
+            dense=dense, vector=vector, meant=meant,
             cited=cited, uncited=uncited, in_order=in_order,
         )
 
@@ -234,6 +241,8 @@ class Searcher:
         dense = sig.dense
         if sig.scopes != scopes and not self._gen.dense.exact:  # exact over this contract
             dense = self._gen.dense.scores(sig.vector, scopes)
+            if sig.meant is not None:
+                dense = np.maximum(dense, self._gen.dense.scores(sig.meant, scopes))
         mask = self._mask(scopes, sig.collections)
         cited, uncited = self._cited(sig.query, mask)
         return dataclasses.replace(sig, scopes=scopes, mask=mask, dense=dense, cited=cited,

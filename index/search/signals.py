@@ -33,6 +33,7 @@ class Signals:
     characters: np.ndarray  # BM25 of the characters of its content words
     dense: np.ndarray  # cosine of its vector with each clause's
     vector: np.ndarray  # its unit vector (narrowing it to a contract needs no new encoding)
+    meant: np.ndarray | None = None  # the vector of its repaired text (homophones.py), if any
     cited: np.ndarray | None = None  # bool: the clauses it cites by number (第十一条, 7.2)
     uncited: tuple[str, ...] = ()  # the numbers it cites that no clause in scope has
     in_order: bool = False  # it asks for chapters and nothing else: cited in document order
