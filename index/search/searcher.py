@@ -196,21 +196,11 @@ class Searcher:
             pq = parse_query(asked, thesaurus=self.thesaurus, mode=gen.tokenizer)
         empty = np.zeros(len(gen.clauses), dtype=np.float32)
         vector = self.encoder.encode_queries([pq.text])[0]
-        meant = None
         dense = empty
         if len(gen.clauses):
             dense = gen.dense.scores(vector, scopes, subset=self._reach.subset(collections))
         mask = self._mask(scopes, collections)
-        if self.config.homophone_top > 0:  # 压金 searched as 押金 (homophones.py)
-            repairs = confirmed_repairs(pq, self._homophones(), dictionary_words(), dense=dense,
-                                        mask=mask, search_text=gen.search_text,
-                                        top=self.config.homophone_top)
-            pq = with_repairs(pq, repairs)
-            if repairs and self.config.homophone_dense and len(gen.clauses):
-                # and read as it was meant: each clause keeps the better of its two cosines
-                meant = self.encoder.encode_queries([repaired_text(pq.text, repairs)])[0]
-                dense = np.maximum(dense, gen.dense.scores(
-                    meant, scopes, subset=self._reach.subset(collections)))
+        pq, dense, meant = self._repaired(pq, dense, mask, scopes, collections)
         cited, uncited = self._cited(pq, mask)
         return Signals(
             question=question, query=pq, intents=question_intents(pq.text), scopes=scopes,
@@ -223,6 +213,24 @@ class Searcher:
             dense=dense, vector=vector, meant=meant,
             cited=cited, uncited=uncited, in_order=in_order,
         )
+
+    def _repaired(self, pq: ParsedQuery, dense: np.ndarray, mask: np.ndarray,
+                  scopes: frozenset[str], collections: Collections,
+                  ) -> tuple[ParsedQuery, np.ndarray, np.ndarray | None]:
+        """``pq`` searching the repairs of its typing errors that the dense ranking confirms
+        (压金 as 押金; homophones.py), and ``dense`` with each clause's better cosine of the
+        question as typed and as meant (with the meant question's vector; None: no repair)."""
+        gen, cfg = self._gen, self.config
+        if cfg.homophone_top <= 0:
+            return pq, dense, None
+        repairs = confirmed_repairs(pq, self._homophones(), dictionary_words(), dense=dense,
+                                    mask=mask, search_text=gen.search_text, top=cfg.homophone_top)
+        pq = with_repairs(pq, repairs)
+        if not (repairs and cfg.homophone_dense and len(gen.clauses)):
+            return pq, dense, None
+        meant = self.encoder.encode_queries([repaired_text(pq.text, repairs)])[0]
+        return pq, np.maximum(dense, gen.dense.scores(
+            meant, scopes, subset=self._reach.subset(collections))), meant
 
     def _homophones(self) -> Sounds:
         """The generation's two-character terms and characters by sound (built once)."""
