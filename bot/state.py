@@ -183,9 +183,9 @@ class ChatData:
     not yet asked for, the answers that can still be voted on, by key, the messages that
     answered recent questions, by the question's message id, and the clause each recent
     answer quoted first, by its messages and (the last one) by topic, and the pairs of files
-    it was told look like two versions of one contract (the newest of those three are kept
-    on disk too: bot/persistence.py), and the script each topic last asked in (for a member
-    whose own words show none)."""
+    it was told look like two versions of one contract, and the script each topic last asked
+    in (for a member whose own words show none); the newest of the last four are kept on disk
+    too (bot/persistence.py)."""
 
     scopes: dict[int | None, str] = field(default_factory=dict)  # topic id (None: the chat)
     pages: dict[str, MorePage] = field(default_factory=dict)
