@@ -169,6 +169,9 @@ BUTTON_KEEP = "保留原文件"
 BUTTON_UNDO = "撤销替换"
 UPLOAD_KEPT = "已保留原文件，{name} 没有收录。"
 UPLOAD_EXPIRED = "这个操作已过期或已处理过。"
+# a button under an upload held for an answer for over a day (uploads.STALE), or one the bot
+# no longer holds
+UPLOAD_GONE = "这个上传已过期，没有保存。如还要收录，请重新发送文件。"
 UPLOAD_REPLACED = "原来的 {old} 已另存，可以撤销。"
 UPLOAD_RESTORED = "原来的 {old} 已恢复，索引保持不变。"
 UPLOAD_UNDONE = "已撤销：恢复了原来的 {old}。"
