@@ -3,8 +3,9 @@ no pickle): each chat's /use scopes (per forum topic), the messages that answere
 questions, the clauses its newest answers quoted first (by message id and, the last one, by
 topic: contract keys and clause numbers, which a follow-up resolves against the index in use
 then), the pairs of versions of one contract it was told of (as short digests: no server
-path), the script each forum topic (and the chat outside topics) was last asked in, and
-each user's script. 更多 pages and 👍/👎 keys are not kept: they hold search
+path), the script each forum topic (and the chat outside topics) was last asked in, the
+contracts it read at its last answer (file stems and titles: what its next answer says has
+left the index), and each user's script. 更多 pages and 👍/👎 keys are not kept: they hold search
 results and questions, and after a restart their buttons say they have expired."""
 
 from __future__ import annotations
@@ -23,6 +24,7 @@ from index import Script, private_dir, write_atomic
 
 from .state import (
     MAX_ANSWERS,
+    MAX_KNOWN,
     MAX_QUOTED_TOPICS,
     MAX_TOLD_PAIRS,
     PAIR_KEY_BYTES,
@@ -74,6 +76,8 @@ def chat_record(data: ChatData) -> dict[str, Any]:
         record["told"] = list(data.told_pairs[-MAX_TOLD_PAIRS:])
     if data.scripts:  # oldest first, as ChatData.spoken reads them
         record["scripts"] = [[t, s] for t, s in list(data.scripts.items())[-MAX_QUOTED_TOPICS:]]
+    if data.known:
+        record["known"] = [[stem, title] for stem, title in list(data.known.items())[:MAX_KNOWN]]
     return record
 
 
@@ -98,6 +102,10 @@ def chat_from(record: dict[str, Any]) -> ChatData:
         if isinstance(k, str) and _PAIR_KEY.fullmatch(k)))
     for topic, script in _topic_scripts(record.get("scripts")):
         data.heard(topic, script)
+    known = record.get("known")
+    data.known = dict((k[0], k[1]) for k in (known if isinstance(known, list) else [])[:MAX_KNOWN]
+                      if isinstance(k, list) and len(k) == 2
+                      and isinstance(k[0], str) and isinstance(k[1], str))
     return data
 
 

@@ -89,6 +89,8 @@ SCOPE_OVERRIDDEN = "这次按问题所写，在{named}中查找，没有限于 /
 SCOPE_LAPSED = "本聊天原先用 /use 限定的合同已不再收录，现在在所有合同中查找。"
 SCOPE_LAPSED_TOPIC = "本话题原先用 /use 限定的合同已不再收录，现在在所有合同中查找。"
 SCOPE_LAPSED_GENERAL = "话题之外（General）原先用 /use 限定的合同已不再收录，现在在所有合同中查找。"
+# contracts the chat read at its last answer that left the index since (bot/departures.py)
+CONTRACTS_GONE = "{names}已不再收录，回答中不会再引用。"
 SCOPE_NOTE_GENERAL = "话题之外（General）只在《{title}》{source}中查找；/use all 取消。"
 ASK_USAGE = "请在 /ask 后写上问题，例如 /ask 乙方响应时间是多少"
 NOT_TEXT = "我只能回答文字问题。请直接用文字提问，例如：乙方响应时间是多少。/help 查看用法。"

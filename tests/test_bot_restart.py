@@ -27,6 +27,7 @@ from bot.persistence import STATE_FILE, chat_from, chat_record, user_from, user_
 from bot.settings import Settings
 from bot.state import (
     MAX_ANSWERS,
+    MAX_KNOWN,
     MAX_QUOTED_TOPICS,
     MAX_TOLD_PAIRS,
     ChatData,
@@ -204,3 +205,18 @@ def test_topic_scripts_are_kept_bounded_and_odd_ones_dropped() -> None:
     assert odd.scripts == {3: "traditional", None: "simplified"}
     assert chat_from({"scripts": "traditional"}).scripts == {}
     assert chat_from({"scopes": {"": "lease"}}).scripts == {}
+
+
+def test_the_contracts_a_chat_read_are_kept_bounded_and_odd_ones_dropped() -> None:
+    """What a chat read at its last answer (file stem and title), so an index rebuilt during
+    a restart is said; the first ``MAX_KNOWN``; a record without it loads with none."""
+    chat = ChatData()
+    chat.gone_from([(f"c{n}", f"合同{n}") for n in range(MAX_KNOWN + 5)])
+    back = chat_from(json.loads(json.dumps(chat_record(chat), ensure_ascii=False)))
+    assert back.known == chat.known and len(back.known) == MAX_KNOWN
+    assert back.gone_from([("c1", "合同1")])[:2] == [("c0", "合同0"), ("c2", "合同2")]
+    assert back.gone_from([("c1", "合同1")]) == []  # said once
+    assert chat_from({"known": [["a", "甲"], ["b"], [1, "x"], "c", ["d", None]]}).known == {
+        "a": "甲"}
+    assert chat_from({"known": {"a": "甲"}}).known == {}
+    assert chat_from({"scopes": {"": "lease"}}).known == {}
