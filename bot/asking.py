@@ -85,8 +85,8 @@ async def _answer(update: Update, context: Ctx, msg: Message, number: int, quest
         reachable_scope(context, topic_of(update), searcher, access)  # a /use gone: said
         await typing_sent(typing)
         await answer_question(update, context, msg, number,
-                              lapsed_first(update, context, script, messages, infos=infos),
-                              quoted=quoted)
+                              lapsed_first(update, context, script, messages,
+                                           now=(searcher, infos)), quoted=quoted)
         return
     scope = reachable_scope(context, topic_of(update), searcher, access)
     try:
@@ -97,7 +97,7 @@ async def _answer(update: Update, context: Ctx, msg: Message, number: int, quest
             await _log_unanswered(context, msg.chat_id, question)
         await typing_sent(typing)
         said = lapsed_first(update, context, script, [query_error_text(err, script)],
-                            infos=infos)
+                            now=(searcher, infos))
         await answer_question(update, context, msg, number, said)
         return
     if not result.hits and not infos:
@@ -105,7 +105,7 @@ async def _answer(update: Update, context: Ctx, msg: Message, number: int, quest
         await answer_question(update, context, msg, number,
                               lapsed_first(update, context, script,
                                            [texts.say(texts.NO_CONTRACTS, script)],
-                                           infos=infos))
+                                           now=(searcher, infos)))
         return
     if not (result.relevant and result.hits):
         await _log_unanswered(context, msg.chat_id, question)
@@ -119,7 +119,7 @@ async def _answer(update: Update, context: Ctx, msg: Message, number: int, quest
         messages = with_line(messages, over)  # a contract named in 《》 was asked instead
     await typing_sent(typing)
     # a /use lapsed, or contracts the chat read gone: said first
-    messages = lapsed_first(update, context, script, messages, infos=infos)
+    messages = lapsed_first(update, context, script, messages, now=(searcher, infos))
     await answer_question(update, context, msg, number, messages, markup,
                           quoted=first_quoted(page.result, 0, size, script=script,
                                               child_chars=ANSWER_CHILD_CHARS))

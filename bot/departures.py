@@ -10,7 +10,15 @@ from __future__ import annotations
 from collections.abc import Sequence
 from html import escape
 
-from index import ContractInfo, Script, to_script
+from index import (
+    ContractInfo,
+    QueryError,
+    Script,
+    Searcher,
+    UnknownContractError,
+    key_stem,
+    to_script,
+)
 
 from . import texts
 from .replies import chat_state
@@ -20,16 +28,35 @@ from .state import Ctx
 GONE_NAMED = 5  # contracts a line names as gone; more are counted (…等 N 份)
 
 
-def gone_note(context: Ctx, infos: Sequence[ContractInfo], script: Script) -> str | None:
+def gone_note(context: Ctx, searcher: Searcher, infos: Sequence[ContractInfo],
+              script: Script) -> str | None:
     """Once, the line that names the contracts this chat read at its last answer that are not
-    among ``infos`` (the contracts it reads now); None when none left. A title another
-    contract still has is told apart by its file's name."""
-    gone = chat_state(context).gone_from([(c.stem, c.title) for c in infos])
+    among ``infos`` (the contracts it reads now) and that ``searcher``'s index no longer holds
+    (one moved to another folder the chat reads is there still; one the access file no longer
+    gives the chat is not news of the index, and as a contract of another collection is never
+    named, neither is it); None when none left. A title another contract still has is told
+    apart by its file's name."""
+    left = chat_state(context).gone_from([(c.qualified, c.title) for c in infos])
+    stems = {c.stem for c in infos}
+    gone = [(name, title) for name, title in left
+            if key_stem(name) not in stems and not _indexed(searcher, name)]
     if not gone:
         return None
     titles = {c.title for c in infos}
     names = [f"《{escape(to_script(title, script))}》"
-             + (f"（{escape(stem)}）" if title in titles else "") for stem, title in gone]
+             + (f"（{escape(key_stem(name))}）" if title in titles else "")
+             for name, title in gone]
     return texts.say(texts.CONTRACTS_GONE, script,
                      names=shortlist(names, most=GONE_NAMED, script=script))
 
+
+def _indexed(searcher: Searcher, name: str) -> bool:
+    """Whether the index holds a contract ``name`` (``collection/stem``) names, in any
+    collection (a set lookup, no clause counted)."""
+    try:
+        searcher.contract_named(name)
+    except UnknownContractError:
+        return False
+    except QueryError:  # several: it is there
+        return True
+    return True

@@ -27,6 +27,7 @@ from index import (
     Script,
     Searcher,
     SearchResult,
+    key_stem,
 )
 
 from .access import AccessFile
@@ -206,7 +207,7 @@ class ChatData:
     told_pairs: tuple[str, ...] = ()
     # the script each topic (None: the chat outside topics) was last asked in, the newest last
     scripts: dict[int | None, Script] = field(default_factory=dict)
-    # the contracts it read at its last answer, file stem → title (bot/departures.py)
+    # the contracts it read at its last answer, collection/stem → title (bot/departures.py)
     known: dict[str, str] = field(default_factory=dict)
 
     def heard(self, topic: int | None, script: Script) -> None:
@@ -236,8 +237,9 @@ class ChatData:
     def drop_scope(self, topic: int | None) -> None:
         """``topic``'s /use contract is gone: every contract again, and the next reply there
         says so (``lapsed``)."""
-        if self.scopes.pop(topic, None) is not None:
+        if (scope := self.scopes.pop(topic, None)) is not None:
             self.lapsed.add(topic)
+            self.forget_known([key_stem(scope)])  # said, unnamed, by the lapsed note
 
     def keep_answer(self, question: int, messages: tuple[int, ...]) -> None:
         """Remember the messages that answer the question ``question`` (the oldest go first)."""
@@ -290,18 +292,19 @@ class ChatData:
 
     def gone_from(self, now: Sequence[tuple[str, str]]) -> list[tuple[str, str]]:
         """Of the contracts this chat read at its last answer, those not among ``now`` (its
-        contracts now, as file stem and title), as (stem, title); from now on it knows
-        ``now`` (the first ``MAX_KNOWN``), so each is said once."""
-        stems = {stem for stem, _ in now}
-        gone = [(stem, title) for stem, title in self.known.items() if stem not in stems]
+        contracts now, as ``collection/stem`` and title), as (name, title); from now on it
+        knows ``now`` (the first ``MAX_KNOWN``), so each is said once."""
+        names = {name for name, _ in now}
+        gone = [(name, title) for name, title in self.known.items() if name not in names]
         self.known = dict(list(dict(now).items())[:MAX_KNOWN])
         return gone
 
     def forget_known(self, stems: Sequence[str]) -> None:
-        """This chat was told that the contracts of ``stems`` left (a /reindex or /remove
-        reply named them): its next answer does not say so again."""
-        for stem in stems:
-            self.known.pop(stem, None)
+        """This chat was told that the contracts of the file stems ``stems`` left (a /reindex
+        or /remove reply named them, or a lapsed /use): its next answer does not say so
+        again."""
+        told = set(stems)
+        self.known = {n: t for n, t in self.known.items() if key_stem(n) not in told}
 
     def keep_vote(self, key: str, voted: Voted) -> None:
         """Remember what the answer with buttons keyed ``key`` cited (the oldest go first)."""
