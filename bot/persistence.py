@@ -4,9 +4,10 @@ questions, the clauses its newest answers quoted first (by message id and, the l
 topic: contract keys and clause numbers, which a follow-up resolves against the index in use
 then), the pairs of versions of one contract it was told of (as short digests: no server
 path), the script each forum topic (and the chat outside topics) was last asked in, the
-contracts it read at its last answer (file stems and titles: what its next answer says has
-left the index), and each user's script. 更多 pages and 👍/👎 keys are not kept: they hold search
-results and questions, and after a restart their buttons say they have expired."""
+contracts it read at its last answer (``collection/stem`` and title: what its next answer
+says has left the index), and each user's script. 更多 pages and 👍/👎 keys are not kept:
+they hold search results and questions, and after a restart their buttons say they have
+expired."""
 
 from __future__ import annotations
 
@@ -77,7 +78,7 @@ def chat_record(data: ChatData) -> dict[str, Any]:
     if data.scripts:  # oldest first, as ChatData.spoken reads them
         record["scripts"] = [[t, s] for t, s in list(data.scripts.items())[-MAX_QUOTED_TOPICS:]]
     if data.known:
-        record["known"] = [[stem, title] for stem, title in list(data.known.items())[:MAX_KNOWN]]
+        record["known"] = [[name, title] for name, title in list(data.known.items())[:MAX_KNOWN]]
     return record
 
 
