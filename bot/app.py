@@ -31,6 +31,7 @@ from .access import AccessFile
 from .compat import TolerantRequest
 from .errors import BotApiError, TokenRejectedError
 from .feedback import LOG_FILE, QuestionLog
+from .held import held_uploads
 from .limiter import AnswersFirstLimiter
 from .logfilter import is_webhook_refusal, protect_logs, protect_output
 from .persistence import STATE_FILE, JsonPersistence
@@ -159,6 +160,8 @@ def build_application(settings: Settings, *, searcher: Searcher | None = None,
             await asyncio.to_thread(opened.warm_up)
             app.bot_data.searcher = opened
         await asyncio.to_thread(app.bot_data.access.check_collections)
+        held = await asyncio.to_thread(held_uploads, settings.sources_dir)
+        app.bot_data.uploads.restore(held)  # their buttons work after a restart
         if settings.question_log:  # a file beside the index: opened when the bot starts
             app.bot_data.log = await asyncio.to_thread(
                 QuestionLog.open, settings.index_dir, days=settings.log_days)

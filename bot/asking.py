@@ -85,7 +85,8 @@ async def _answer(update: Update, context: Ctx, msg: Message, number: int, quest
         reachable_scope(context, topic_of(update), searcher, access)  # a /use gone: said
         await typing_sent(typing)
         await answer_question(update, context, msg, number,
-                              lapsed_first(update, context, script, messages), quoted=quoted)
+                              lapsed_first(update, context, script, messages,
+                                           now=(searcher, infos)), quoted=quoted)
         return
     scope = reachable_scope(context, topic_of(update), searcher, access)
     try:
@@ -95,14 +96,16 @@ async def _answer(update: Update, context: Ctx, msg: Message, number: int, quest
         if isinstance(err, UnknownContractError):  # a contract they looked for and missed
             await _log_unanswered(context, msg.chat_id, question)
         await typing_sent(typing)
-        said = lapsed_first(update, context, script, [query_error_text(err, script)])
+        said = lapsed_first(update, context, script, [query_error_text(err, script)],
+                            now=(searcher, infos))
         await answer_question(update, context, msg, number, said)
         return
     if not result.hits and not infos:
         await typing_sent(typing)  # no contract to answer from (yet): say that, briefly
         await answer_question(update, context, msg, number,
                               lapsed_first(update, context, script,
-                                           [texts.say(texts.NO_CONTRACTS, script)]))
+                                           [texts.say(texts.NO_CONTRACTS, script)],
+                                           now=(searcher, infos)))
         return
     if not (result.relevant and result.hits):
         await _log_unanswered(context, msg.chat_id, question)
@@ -115,7 +118,8 @@ async def _answer(update: Update, context: Ctx, msg: Message, number: int, quest
     elif scope is not None and (over := overridden_note(infos, scope, result.scopes, script)):
         messages = with_line(messages, over)  # a contract named in 《》 was asked instead
     await typing_sent(typing)
-    messages = lapsed_first(update, context, script, messages)  # a /use gone: said first
+    # a /use lapsed, or contracts the chat read gone: said first
+    messages = lapsed_first(update, context, script, messages, now=(searcher, infos))
     await answer_question(update, context, msg, number, messages, markup,
                           quoted=first_quoted(page.result, 0, size, script=script,
                                               child_chars=ANSWER_CHILD_CHARS))

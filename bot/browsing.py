@@ -4,6 +4,7 @@ chat's collections and in the asker's script."""
 from __future__ import annotations
 
 import asyncio
+from collections.abc import Sequence
 from html import escape
 
 from telegram import Message, Update
@@ -12,6 +13,7 @@ from index import (
     ContractInfo,
     QueryError,
     Script,
+    Searcher,
     SearchResult,
     compare_contracts,
     names_among,
@@ -24,6 +26,7 @@ from . import texts
 from .access import ChatAccess
 from .comparing import render_comparison
 from .compose import CLAUSE_CHILD_CHARS, compose
+from .departures import gone_note
 from .followups import compared, per_contract
 from .naming import clause_target, loosely_named, pick_contracts, written_names
 from .outline import CLAUSE_MESSAGES, chapter_outline
@@ -119,12 +122,25 @@ def lapsed_note(update: Update, context: Ctx, script: Script) -> str | None:
     return texts.say(note, script)
 
 
-def lapsed_first(update: Update, context: Ctx, script: Script,
-                 messages: list[str]) -> list[str]:
+Now = tuple[Searcher, Sequence[ContractInfo]]
+"""The index a reply reads and the contracts the chat reads in it."""
+
+
+def lapsed_first(update: Update, context: Ctx, script: Script, messages: list[str], *,
+                 now: Now | None = None) -> list[str]:
     """``messages`` with ``lapsed_note``'s line before the first (a message of its own when
-    the first has no room for it), when there is one."""
-    line = lapsed_note(update, context, script)
+    the first has no room for it), when there is one, and, given the index and the contracts
+    the chat reads in it (``now``), ``departures.gone_note``'s."""
+    line = _said_first(update, context, script, now)
     return with_line_above(messages, line) if line and messages else messages
+
+
+def _said_first(update: Update, context: Ctx, script: Script, now: Now | None) -> str | None:
+    """The lines said above a reply, once: that its /use lapsed, and (given ``now``) which
+    contracts it read left the index; None when neither."""
+    lines = [lapsed_note(update, context, script),
+             None if now is None else gone_note(context, *now, script)]
+    return "\n".join(line for line in lines if line) or None
 
 
 def not_one(infos: list[ContractInfo], chosen: list[ContractInfo], name: str,
@@ -173,8 +189,10 @@ async def contracts_listing(update: Update, context: Ctx, access: ChatAccess, sc
     topic = topic_of(update)
     if (scope := reachable_scope(context, topic, searcher, access)) is not None:
         lines.append(scope_note(update, infos, scope, script))  # which one /use chose here
-    elif (lapsed := lapsed_note(update, context, script)) is not None:
-        lines.append(lapsed)
+        if (gone := gone_note(context, searcher, infos, script)) is not None:
+            lines.append(gone)
+    elif (said := _said_first(update, context, script, (searcher, infos))) is not None:
+        lines.append(said)
     return pack(lines, sep="\n")
 
 
@@ -221,7 +239,7 @@ async def cmd_clause(update: Update, context: Ctx) -> None:
     script = asker_script(update, context, " ".join(args), names=written_names(infos))
     chosen, number = clause_target(infos, args)
     scope = reachable_scope(context, topic_of(update), searcher, access)
-    lapsed = lapsed_note(update, context, script)
+    lapsed = _said_first(update, context, script, (searcher, infos))
 
     async def answer(htmls: list[str], quoted: Pointed | None = None) -> None:
         """Reply, a lapsed /use said first, once; remembered for follow-ups when ``quoted``

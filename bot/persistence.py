@@ -3,8 +3,11 @@ no pickle): each chat's /use scopes (per forum topic), the messages that answere
 questions, the clauses its newest answers quoted first (by message id and, the last one, by
 topic: contract keys and clause numbers, which a follow-up resolves against the index in use
 then), the pairs of versions of one contract it was told of (as short digests: no server
-path), and each user's script. 更多 pages and 👍/👎 keys are not kept: they hold search
-results and questions, and after a restart their buttons say they have expired."""
+path), the script each forum topic (and the chat outside topics) was last asked in, the
+contracts it read at its last answer (``collection/stem`` and title: what its next answer
+says has left the index), and each user's script. 更多 pages and 👍/👎 keys are not kept:
+they hold search results and questions, and after a restart their buttons say they have
+expired."""
 
 from __future__ import annotations
 
@@ -22,6 +25,8 @@ from index import Script, private_dir, write_atomic
 
 from .state import (
     MAX_ANSWERS,
+    MAX_KNOWN,
+    MAX_QUOTED_TOPICS,
     MAX_TOLD_PAIRS,
     PAIR_KEY_BYTES,
     BotState,
@@ -70,6 +75,10 @@ def chat_record(data: ChatData) -> dict[str, Any]:
                           for t, p in list(data.last_quoted.items())[-KEPT_TOPICS:]]
     if data.told_pairs:  # digests of the pairs' paths (state.pair_key), never a path
         record["told"] = list(data.told_pairs[-MAX_TOLD_PAIRS:])
+    if data.scripts:  # oldest first, as ChatData.spoken reads them
+        record["scripts"] = [[t, s] for t, s in list(data.scripts.items())[-MAX_QUOTED_TOPICS:]]
+    if data.known:
+        record["known"] = [[name, title] for name, title in list(data.known.items())[:MAX_KNOWN]]
     return record
 
 
@@ -92,7 +101,21 @@ def chat_from(record: dict[str, Any]) -> ChatData:
     data.told_pairs = tuple(dict.fromkeys(
         k for k in (told if isinstance(told, list) else [])[-MAX_TOLD_PAIRS:]
         if isinstance(k, str) and _PAIR_KEY.fullmatch(k)))
+    for topic, script in _topic_scripts(record.get("scripts")):
+        data.heard(topic, script)
+    known = record.get("known")
+    data.known = dict((k[0], k[1]) for k in (known if isinstance(known, list) else [])[:MAX_KNOWN]
+                      if isinstance(k, list) and len(k) == 2
+                      and isinstance(k[0], str) and isinstance(k[1], str))
     return data
+
+
+def _topic_scripts(items: Any) -> list[tuple[int | None, Script]]:
+    """The newest ``[topic, script]`` pairs of a record that have the expected shape."""
+    return [(item[0], item[1]) for item in list(items if isinstance(items, list) else [])
+            [-MAX_QUOTED_TOPICS:]
+            if isinstance(item, list) and len(item) == 2
+            and (item[0] is None or type(item[0]) is int) and item[1] in _SCRIPTS]
 
 
 def _pairs(items: Any, kept: int) -> list[tuple[int | None, Pointed]]:

@@ -23,6 +23,7 @@ from index import (
 
 from . import texts
 from .admin import admin_button, build_error_text, rebuild
+from .held import forget_held
 from .placements import GATHER_WAIT, Placement
 from .reasons import reason_words, removal_words, revision_words
 from .replies import chat_state, hide_paths, reply
@@ -52,9 +53,12 @@ async def on_upload_button(update: Update, context: Ctx) -> None:
         await undo_upload(message, state, token, script=script)
         return
     upload = state.uploads.answer(token)
-    if upload is None:
-        await reply(message, texts.say(texts.UPLOAD_EXPIRED, script))
-    elif action == "yes":
+    if upload is None:  # answered already, else over a day old: send it again
+        gone = texts.UPLOAD_EXPIRED if state.uploads.was_answered(token) else texts.UPLOAD_GONE
+        await reply(message, texts.say(gone, script))
+        return
+    await asyncio.to_thread(forget_held, upload)  # answered: a restart does not hold it again
+    if action == "yes":
         await put_in_place(message, state, upload.staged, upload.target,
                            chat=chat_state(context), script=script, confirmed=True)
     elif action == "new":  # its collection's folder is made only now

@@ -40,6 +40,7 @@ from .captions import (
     upload_destination,
 )
 from .filenames import renamed, upload_name
+from .held import keep_held
 from .placing import put_in_place
 from .reasons import reason_words
 from .replies import (
@@ -294,7 +295,7 @@ async def _receive(msg: Message, state: BotState, name: str, place: Destination,
     searcher = await state.live_searcher()
     held = bool(replaced) or await asyncio.to_thread(_holds, searcher, here, target.stem)
     if held:
-        token = state.uploads.ask(PendingUpload(staged, target))
+        token = await _hold(state, PendingUpload(staged, target))
         existing = names_of(replaced) or target.stem
         await reply(msg, texts.say(texts.UPLOAD_CONFIRM, script,
             existing=escape(existing), name=escape(name),
@@ -308,12 +309,19 @@ async def _receive(msg: Message, state: BotState, name: str, place: Destination,
     return staged, target
 
 
+async def _hold(state: BotState, upload: PendingUpload) -> str:
+    """Hold ``upload`` for the admin's answer, past a restart too (``held``); its token."""
+    token = state.uploads.ask(upload)
+    await asyncio.to_thread(keep_held, token, upload)
+    return token
+
+
 async def _ask_new_collection(msg: Message, state: BotState, staged: Path, target: Path,
                               checked: Contract, place: Destination, new: _NewCollection, *,
                               script: Script) -> None:
     """Hold a read upload for a collection that does not exist and no chat reads: the admin
     is shown the collections there are, and makes the new one with a button (or drops it)."""
-    token = state.uploads.ask(PendingUpload(staged, target))
+    token = await _hold(state, PendingUpload(staged, target))
     text = new_collection_text(place, new.known, name=target.name,
                                title=to_script(checked.title, script),
                                clauses=len(checked.clauses), caption=new.caption,

@@ -72,6 +72,9 @@ async def cmd_reindex(update: Update, context: Ctx) -> None:
     held = await asyncio.to_thread(_read_held, state, access, report)  # its one manifest read
     pairs = chat_state(context).news_of(held.revisions)  # a pair is named once in each chat
     await reply(msg, await _reindex_text(state, access, report, script, pairs=pairs, held=held))
+    _, _, dropped, _ = await asyncio.to_thread(_reported_within, held, access, report)
+    chat_state(context).forget_known(  # named by the reply: not again on the next answer
+        [Path(s).stem for s in (*dropped, *(s for s, _, _ in report.moved))])
 
 
 @dataclass(frozen=True)

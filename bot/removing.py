@@ -24,6 +24,7 @@ from index import (
     Script,
     WouldDropError,
     index_status,
+    key_stem,
     to_script,
 )
 
@@ -32,7 +33,7 @@ from .access import is_admin
 from .admin import admin_button, build_error_text, rebuild
 from .browsing import not_one
 from .naming import pick_contracts, written_names
-from .replies import asker_script, guard, is_private, reply, sender_id
+from .replies import asker_script, chat_state, guard, is_private, reply, sender_id
 from .state import BotState, Ctx
 from .uploads import REPLACED, inside
 
@@ -137,6 +138,7 @@ async def on_remove_button(update: Update, context: Ctx) -> None:
         await reply(message, texts.say(texts.REMOVE_CANCELLED, script, name=name))
         return
     await reply(message, await _remove(state, removal, script))
+    chat_state(context).forget_known([key_stem(removal.key)])  # said: not again (departures)
 
 
 async def _rebuild_without(state: BotState, removal: Removal) -> int:

@@ -27,6 +27,7 @@ from index import (
     Script,
     Searcher,
     SearchResult,
+    key_stem,
 )
 
 from .access import AccessFile
@@ -62,6 +63,9 @@ MAX_QUOTED_TOPICS = 50  # forum topics per chat whose last answer a bare follow-
 # collections hold more hears of the oldest again
 MAX_TOLD_PAIRS = 200
 PAIR_KEY_BYTES = 8
+# contracts per chat whose leaving the index its next answer says (bot/departures.py); of a
+# chat that reads more, the first listed
+MAX_KNOWN = 200
 
 
 def pair_key(pair: Revision) -> str:
@@ -183,9 +187,10 @@ class ChatData:
     not yet asked for, the answers that can still be voted on, by key, the messages that
     answered recent questions, by the question's message id, and the clause each recent
     answer quoted first, by its messages and (the last one) by topic, and the pairs of files
-    it was told look like two versions of one contract (the newest of those three are kept
-    on disk too: bot/persistence.py), and the script each topic last asked in (for a member
-    whose own words show none)."""
+    it was told look like two versions of one contract, the script each topic last asked in
+    (for a member whose own words show none), and the contracts it read at its last answer
+    (to say which left since); the newest of the last five are kept on disk too
+    (bot/persistence.py)."""
 
     scopes: dict[int | None, str] = field(default_factory=dict)  # topic id (None: the chat)
     pages: dict[str, MorePage] = field(default_factory=dict)
@@ -202,6 +207,8 @@ class ChatData:
     told_pairs: tuple[str, ...] = ()
     # the script each topic (None: the chat outside topics) was last asked in, the newest last
     scripts: dict[int | None, Script] = field(default_factory=dict)
+    # the contracts it read at its last answer, collection/stem → title (bot/departures.py)
+    known: dict[str, str] = field(default_factory=dict)
 
     def heard(self, topic: int | None, script: Script) -> None:
         """``topic`` was just asked in ``script`` (the oldest topics go first)."""
@@ -230,8 +237,9 @@ class ChatData:
     def drop_scope(self, topic: int | None) -> None:
         """``topic``'s /use contract is gone: every contract again, and the next reply there
         says so (``lapsed``)."""
-        if self.scopes.pop(topic, None) is not None:
+        if (scope := self.scopes.pop(topic, None)) is not None:
             self.lapsed.add(topic)
+            self.forget_known([key_stem(scope)])  # said, unnamed, by the lapsed note
 
     def keep_answer(self, question: int, messages: tuple[int, ...]) -> None:
         """Remember the messages that answer the question ``question`` (the oldest go first)."""
@@ -281,6 +289,22 @@ class ChatData:
         self.told_pairs = (*(k for k in self.told_pairs if k in now),
                            *dict.fromkeys(k for k in keys if k not in told))[-MAX_TOLD_PAIRS:]
         return tuple(r for r, k in zip(held, keys, strict=True) if k not in told)
+
+    def gone_from(self, now: Sequence[tuple[str, str]]) -> list[tuple[str, str]]:
+        """Of the contracts this chat read at its last answer, those not among ``now`` (its
+        contracts now, as ``collection/stem`` and title), as (name, title); from now on it
+        knows ``now`` (the first ``MAX_KNOWN``), so each is said once."""
+        names = {name for name, _ in now}
+        gone = [(name, title) for name, title in self.known.items() if name not in names]
+        self.known = dict(list(dict(now).items())[:MAX_KNOWN])
+        return gone
+
+    def forget_known(self, stems: Sequence[str]) -> None:
+        """This chat was told that the contracts of the file stems ``stems`` left (a /reindex
+        or /remove reply named them, or a lapsed /use): its next answer does not say so
+        again."""
+        told = set(stems)
+        self.known = {n: t for n, t in self.known.items() if key_stem(n) not in told}
 
     def keep_vote(self, key: str, voted: Voted) -> None:
         """Remember what the answer with buttons keyed ``key`` cited (the oldest go first)."""

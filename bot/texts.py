@@ -89,6 +89,8 @@ SCOPE_OVERRIDDEN = "这次按问题所写，在{named}中查找，没有限于 /
 SCOPE_LAPSED = "本聊天原先用 /use 限定的合同已不再收录，现在在所有合同中查找。"
 SCOPE_LAPSED_TOPIC = "本话题原先用 /use 限定的合同已不再收录，现在在所有合同中查找。"
 SCOPE_LAPSED_GENERAL = "话题之外（General）原先用 /use 限定的合同已不再收录，现在在所有合同中查找。"
+# contracts the chat read at its last answer that left the index since (bot/departures.py)
+CONTRACTS_GONE = "{names}已不再收录，回答中不会再引用。"
 SCOPE_NOTE_GENERAL = "话题之外（General）只在《{title}》{source}中查找；/use all 取消。"
 ASK_USAGE = "请在 /ask 后写上问题，例如 /ask 乙方响应时间是多少"
 NOT_TEXT = "我只能回答文字问题。请直接用文字提问，例如：乙方响应时间是多少。/help 查看用法。"
@@ -169,6 +171,9 @@ BUTTON_KEEP = "保留原文件"
 BUTTON_UNDO = "撤销替换"
 UPLOAD_KEPT = "已保留原文件，{name} 没有收录。"
 UPLOAD_EXPIRED = "这个操作已过期或已处理过。"
+# a button under an upload held for an answer for over a day (uploads.STALE), or one the bot
+# no longer holds
+UPLOAD_GONE = "这个上传已过期，没有保存。如还要收录，请重新发送文件。"
 UPLOAD_REPLACED = "原来的 {old} 已另存，可以撤销。"
 UPLOAD_RESTORED = "原来的 {old} 已恢复，索引保持不变。"
 UPLOAD_UNDONE = "已撤销：恢复了原来的 {old}。"

@@ -251,6 +251,7 @@ class UploadBook:
     def __init__(self, limit: int = 50) -> None:
         self.limit = limit
         self.pending: dict[str, PendingUpload] = {}
+        self.answered: dict[str, None] = {}  # tokens of the newest answered uploads
         self.undoable: dict[str, Replacement] = {}
         self.lock = asyncio.Lock()  # one batch of moves into place (placing.py) or undo at a time
 
@@ -262,13 +263,29 @@ class UploadBook:
             discard(self.pending.pop(next(iter(self.pending))).staged)
         return token
 
+    def restore(self, held: Iterable[tuple[str, PendingUpload]]) -> None:
+        """Keep uploads held before a restart under their tokens (oldest first)."""
+        for token, upload in held:
+            self.pending[token] = upload
+        while len(self.pending) > self.limit:
+            discard(self.pending.pop(next(iter(self.pending))).staged)
+
     def answer(self, token: str) -> PendingUpload | None:
         """The pending upload of ``token`` (removed), or None when unknown or stale."""
         upload = self.pending.pop(token, None)
         if upload is not None and time.time() - upload.created > STALE:
             discard(upload.staged)
             return None
+        if upload is not None:
+            self.answered[token] = None
+            while len(self.answered) > self.limit:
+                self.answered.pop(next(iter(self.answered)))
         return upload
+
+    def was_answered(self, token: str) -> bool:
+        """Whether the upload of ``token`` was answered already (as far as the last ``limit``
+        answered go, since the bot started)."""
+        return token in self.answered
 
     def keep_undo(self, replacement: Replacement) -> str:
         """Remember ``replacement`` for an undo button; returns its token."""

@@ -54,7 +54,8 @@ async def test_a_follow_up_to_an_answer_outlives_a_restart(tmp_path: Path) -> No
             answer = await said(api, message(PRIVATE, "第六条怎么约定", message_id=1))
             topic = await said(api, in_topic("/ask 第七条怎么约定", 2, 77))
         kept = json.loads((tmp_path / "index" / STATE_FILE).read_text("utf-8"))
-        assert set(kept["chats"][str(PRIVATE)]) == {"answers", "quoted", "last"}
+        assert set(kept["chats"][str(PRIVATE)]) == {"answers", "quoted", "last", "scripts",
+                                                     "known"}
         async with session(api, tmp_path):
             under = text_of(await said(api, message(PRIVATE, "什么意思", message_id=3,
                                                     reply_to_message=answer[0])))

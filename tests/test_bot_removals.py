@@ -143,3 +143,50 @@ async def test_a_question_naming_another_contract_than_the_use_one_says_which_it
     assert named.endswith("\n" + line), named
     assert "《房屋租赁合同》" in named.split(line)[0]
     assert "这次按问题所写" not in same + unnamed
+
+
+GROUP_B = -502  # a second customer group reading the same collection as GROUP_A
+
+
+async def test_a_group_is_told_once_that_a_contract_it_read_left_the_index(
+        tmp_path: Path) -> None:
+    """Groups A and B read one collection; an admin deletes the lease's file and runs /reindex
+    in A. A's reply named it, but B's members went on asking and simply no longer got it. B's
+    next answer says so in one line, in the asker's script, once; A, told by its /reindex
+    reply, does not hear it again; a group that never asked before hears nothing."""
+    rules = access_file(tmp_path / "access.toml", {GROUP_A: ["shared"], GROUP_B: ["shared"],
+                                                   -503: ["shared"]})
+    async with team_bot(tmp_path, {"shared": [MAINT, LEASE, SUPPLY]},
+                        access_file=rules) as (api, _):
+        await ask(api, GROUP_A, "/ask 押金是多少")
+        before = await ask(api, GROUP_B, "/ask 押金是多少")
+        (tmp_path / "src" / "shared" / "lease.txt").unlink()
+        rebuilt = await ask(api, GROUP_A, "/reindex", user_id=ADMIN)
+        told = await ask(api, GROUP_B, "/ask 乙方響應時間是多少")
+        again = await ask(api, GROUP_B, "/ask 押金是多少")
+        in_a = await ask(api, GROUP_A, "/ask 押金是多少")
+        new = await ask(api, -503, "/ask 押金是多少")
+    assert "《房屋租赁合同》" in before
+    assert rebuilt.endswith("已移出索引（文件已不在合同文件夹中）：lease.txt")
+    assert told.startswith("《房屋租賃合同》已不再收錄，回答中不會再引用。\n") and "響應" in told
+    assert "不再收录" not in again + in_a + new and "房屋租赁合同" not in again
+
+
+async def test_a_contract_gone_while_the_bot_was_stopped_is_said_after_the_restart(
+        tmp_path: Path) -> None:
+    """The operator rebuilt the index without the lease during a deploy: what a group read is
+    kept in chats.json, so its first answer after the restart says the lease left, once; a
+    title another contract still has is told apart by its file's name."""
+    twin = {**LEASE, "key": "lease-2024", "clauses": list(LEASE["clauses"])[:1]}
+    rules = access_file(tmp_path / "access.toml", {GROUP_B: ["shared"]})
+    async with team_bot(tmp_path, {"shared": [MAINT, LEASE, SUPPLY, twin]},
+                        access_file=rules) as (api, _):
+        await ask(api, GROUP_B, "/contracts")
+    (tmp_path / "src" / "shared" / "lease.txt").unlink()
+    (tmp_path / "src" / "shared" / "supply.txt").unlink()
+    async with team_bot(tmp_path, {"shared": [MAINT, twin]}, access_file=rules) as (api, _):
+        told = await ask(api, GROUP_B, "/ask 乙方响应时间是多少")
+        again = await ask(api, GROUP_B, "/contracts")
+    assert told.startswith("《房屋租赁合同》（lease）、《设备采购合同》已不再收录，"
+                           "回答中不会再引用。\n"), told
+    assert "不再收录" not in again

@@ -47,6 +47,7 @@ async def test_remove_takes_an_upload_out_after_the_admin_confirms(tmp_path: Pat
         shown = await _asked(api, "/remove supply")  # a key, N or title, as /use takes it
         cancelled = await press(api, ADMIN, shown, "取消")
         assert _live(idx) == before and (src / "supply.txt").is_file()
+        await ask(api, ADMIN, "/contracts")  # the chat reads the lease
         shown = await _asked(api, "/remove 房屋租赁合同")
         assert shown["text"] == ("确定从索引中删除《房屋租赁合同》（lease.txt）吗？"
                                  "文件会移到服务器上的备份文件夹，不会直接删掉。")
@@ -60,6 +61,7 @@ async def test_remove_takes_an_upload_out_after_the_admin_confirms(tmp_path: Pat
     assert [p.name for p in (src / ".replaced").glob("*/*")] == ["removed-lease.txt"]
     names = sorted(n for n, _ in _live(idx)[1])
     assert names == ["maint.txt", "supply.txt"] and "房屋租赁合同" not in listed
+    assert "不再收录" not in listed  # the reply said it left: not again (departures.py)
     assert stale["text"] == texts.UPLOAD_EXPIRED
 
 

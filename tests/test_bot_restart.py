@@ -25,7 +25,15 @@ from test_bot_topics import in_topic
 from bot.app import build_application
 from bot.persistence import STATE_FILE, chat_from, chat_record, user_from, user_record
 from bot.settings import Settings
-from bot.state import MAX_ANSWERS, MAX_TOLD_PAIRS, ChatData, UserData, pair_key
+from bot.state import (
+    MAX_ANSWERS,
+    MAX_KNOWN,
+    MAX_QUOTED_TOPICS,
+    MAX_TOLD_PAIRS,
+    ChatData,
+    UserData,
+    pair_key,
+)
 from index import Revision, has_index
 from index.search import Searcher
 
@@ -148,3 +156,67 @@ def test_told_pairs_are_kept_as_digests_a_bounded_few_and_odd_ones_dropped() -> 
                      ).told_pairs == (key,)
     assert chat_from({"told": "abc"}).told_pairs == ()
     assert chat_from({"scopes": {"": "lease"}}).told_pairs == ()
+
+
+def _member(update: dict[str, Any], user: int) -> dict[str, Any]:
+    """``update`` sent by ``user``, whose Telegram is in English (no script of their own)."""
+    return dict(update, **{"from": {"id": user, "is_bot": False, "first_name": "U",
+                                    "language_code": "en"}})
+
+
+async def test_the_script_a_topic_asks_in_outlives_a_restart(tmp_path: Path) -> None:
+    """A Traditional topic's member whose words show no script (保密期限, which both scripts
+    write alike) was answered in Simplified after a deploy: the script each topic (and the
+    chat) was last asked in lived in memory only. It is kept in chats.json."""
+    api = FakeBotApi()
+    await api.start()
+    try:
+        async with bot_session(api, tmp_path, MAINT):
+            api.push("message", in_topic("/ask 乙方响应时间是多少", 1, 77))  # Simplified
+            await replies_to(api, FORUM, 1)
+            api.push("message", in_topic("/ask 保密義務多長", 2, 88))  # Traditional, last
+            await replies_to(api, FORUM, 2)
+        async with bot_session(api, tmp_path, MAINT):
+            api.push("message", _member(in_topic("/ask 保密期限", 3, 88), 34))
+            [topic, *_] = await replies_to(api, FORUM, 3)
+            api.push("message", _member(in_topic("/ask 保密期限", 4, 77), 35))
+            [simplified, *_] = await replies_to(api, FORUM, 4)
+            api.push("message", _member(in_topic("/ask 保密期限", 5, 99), 36))
+            [new_topic, *_] = await replies_to(api, FORUM, 5)
+    finally:
+        await api.stop()
+    assert "《軟件維護服務合同》 第四章 保密 › 4.2" in topic["text"]
+    assert "《软件维护服务合同》 第四章 保密 › 4.2" in simplified["text"]
+    assert "《軟件維護服務合同》 第四章 保密 › 4.2" in new_topic["text"]  # the chat's last
+
+
+def test_topic_scripts_are_kept_bounded_and_odd_ones_dropped() -> None:
+    """The newest ``MAX_QUOTED_TOPICS`` topics' scripts, oldest first (the chat's last one
+    is the newest); a record without them (an older chats.json) loads with none."""
+    chat = ChatData()
+    for topic in range(MAX_QUOTED_TOPICS + 5):
+        chat.heard(topic, "simplified")
+    chat.heard(None, "traditional")
+    back = chat_from(json.loads(json.dumps(chat_record(chat))))
+    assert back.scripts == chat.scripts and len(back.scripts) == MAX_QUOTED_TOPICS
+    assert back.spoken(12345) == "traditional"
+    odd = chat_from({"scripts": [[1, "klingon"], ["2", "simplified"], [3, "traditional"],
+                                 [True, "simplified"], [None], 7, [None, "simplified"]]})
+    assert odd.scripts == {3: "traditional", None: "simplified"}
+    assert chat_from({"scripts": "traditional"}).scripts == {}
+    assert chat_from({"scopes": {"": "lease"}}).scripts == {}
+
+
+def test_the_contracts_a_chat_read_are_kept_bounded_and_odd_ones_dropped() -> None:
+    """What a chat read at its last answer (file stem and title), so an index rebuilt during
+    a restart is said; the first ``MAX_KNOWN``; a record without it loads with none."""
+    chat = ChatData()
+    chat.gone_from([(f"c{n}", f"合同{n}") for n in range(MAX_KNOWN + 5)])
+    back = chat_from(json.loads(json.dumps(chat_record(chat), ensure_ascii=False)))
+    assert back.known == chat.known and len(back.known) == MAX_KNOWN
+    assert back.gone_from([("c1", "合同1")])[:2] == [("c0", "合同0"), ("c2", "合同2")]
+    assert back.gone_from([("c1", "合同1")]) == []  # said once
+    assert chat_from({"known": [["a", "甲"], ["b"], [1, "x"], "c", ["d", None]]}).known == {
+        "a": "甲"}
+    assert chat_from({"known": {"a": "甲"}}).known == {}
+    assert chat_from({"scopes": {"": "lease"}}).known == {}

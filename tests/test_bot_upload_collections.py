@@ -152,3 +152,30 @@ def test_which_collection_a_caption_names(tmp_path: Path) -> None:
     allowed = gather_collections({"default"}, {}, (5,))
     assert upload_destination(src, "客戶乙", allowed) == Destination(src / "客戶乙", "客戶乙")
 
+
+
+async def test_a_held_upload_outlives_a_restart(tmp_path: Path) -> None:
+    """The bot was restarted (a deploy) while an upload for a new collection waited for the
+    admin: 新建集合 then answered 這個操作已過期或已處理過, and the file lay in the staging
+    folder until swept. The question is kept beside the staged file: the button works after
+    the restart, once; a button of an upload the bot no longer holds asks to send it again."""
+    rules = access_file(tmp_path / "access.toml", {GROUP_A: ["客户甲"], GROUP_B: ["customer-b"]})
+    src = tmp_path / "src"
+    async with team_bot(tmp_path, LAYOUT, access_file=rules) as (api, _):
+        _send(api, "office.txt", OFFICE, "客戶乙", 1)
+        await api.settled()
+        shown = _last_shown(api)
+    records = {p: p.read_text("utf-8") for p in src.glob(".uploads/*/.held.json")}
+    async with team_bot(tmp_path, LAYOUT, access_file=rules) as (api, _):
+        made = await press(api, ADMIN, shown, "新建集合")
+        again = await press(api, ADMIN, shown, "新建集合")
+        forged = await press(api, ADMIN, {**shown, "reply_markup": {"inline_keyboard": [[
+            {"text": "取消", "callback_data": "upload:drop:0badf00d"}]]}}, "取消")
+        listing = await ask(api, ADMIN, "/contracts")
+    assert made["text"] == "已收錄《辦公室租賃合同》，共 5 條。"
+    assert (src / "客戶乙" / "office.txt").is_file()
+    [(record, text)] = records.items()
+    assert str(tmp_path) not in text and not record.parent.exists()  # no server path; gone
+    assert "《辦公室租賃合同》 5 條 · 客戶乙" in listing
+    assert again["text"] == "這個操作已過期或已處理過。"  # answered: as before
+    assert forged["text"] == "這個上傳已過期，沒有儲存。如還要收錄，請重新發送檔案。"
