@@ -25,7 +25,7 @@ from .access import ChatAccess
 from .comparing import render_comparison
 from .compose import CLAUSE_CHILD_CHARS, compose
 from .followups import compared, per_contract
-from .naming import clause_target, loosely_named, pick_contracts, written_names
+from .naming import clause_target, loosely_named, named_title, pick_contracts, written_names
 from .outline import CLAUSE_MESSAGES, chapter_outline
 from .render import pack, render_answer, with_line_above
 from .replies import (
@@ -65,16 +65,6 @@ def _page_asked(args: list[str] | None) -> int:
     return int(word) if word.isdigit() and int(word) > 0 else 1
 
 
-def _named(infos: list[ContractInfo], chosen: ContractInfo, script: Script) -> dict[str, str]:
-    """``title`` and ``source`` of a reply naming ``chosen`` (the file name when another
-    listed contract has its title, with its collection when another has its file name)."""
-    shared = sum(_norm(c.title) == _norm(chosen.title) for c in infos) > 1
-    name = names_among([(c.collection, c.key) for c in infos])[infos.index(chosen)]
-    return {"title": escape(to_script(chosen.title, script)),
-            "source": f"（{escape(shown_source(name, chosen.source))}）"
-            if shared and chosen.source else ""}
-
-
 def _where(update: Update, chat: str, topic: str, general: str) -> str:
     """The words for where /use applies: a chat, a forum topic, or a forum outside its
     topics (General), whose /use leaves the topics as they are."""
@@ -88,7 +78,7 @@ def scope_note(update: Update, infos: list[ContractInfo], scope: str, script: Sc
     """The line that says /use limits this chat (or forum topic) to contract ``scope``."""
     used = next(c for c in infos if c.key == scope)
     note = _where(update, texts.SCOPE_NOTE, texts.SCOPE_NOTE_TOPIC, texts.SCOPE_NOTE_GENERAL)
-    return texts.say(note, script, **_named(infos, used, script))
+    return texts.say(note, script, **named_title(infos, used, script))
 
 
 def overridden_note(infos: list[ContractInfo], scope: str, searched: tuple[str, ...],
@@ -204,7 +194,7 @@ async def cmd_use(update: Update, context: Ctx) -> None:
     state = chat_state(context)
     state.set_scope(topic, chosen[0].key)
     chosen_here = _where(update, texts.USE_SET, texts.USE_SET_TOPIC, texts.USE_SET_GENERAL)
-    await reply(msg, texts.say(chosen_here, script, **_named(infos, chosen[0], script)))
+    await reply(msg, texts.say(chosen_here, script, **named_title(infos, chosen[0], script)))
 
 
 async def cmd_clause(update: Update, context: Ctx) -> None:

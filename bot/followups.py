@@ -27,6 +27,7 @@ from index import (
 from . import texts
 from .addressing import bare_words
 from .compose import CLAUSE_CHILD_CHARS, compose
+from .naming import named_title
 from .quoting import quoted_under
 from .render import pack, render_answer
 from .state import ChatData, Pointed, Quoted
@@ -170,12 +171,13 @@ async def _which_of(searcher: Searcher, found: list[tuple[Quoted, Hit]], script:
     as in /contracts, to copy)."""
     infos = await asyncio.to_thread(searcher.contracts, collections=collections)
     numbers = {c.key: n for n, c in enumerate(infos, 1)}
-    titles = {c.key: c.title for c in infos}
     head = texts.FOLLOW_UP_SHOWN if found[0][0].several else texts.FOLLOW_UP_COMPARED
     lines = [texts.say(head, script, count=len(found))]
     for quoted, _hit in found:
-        title, number = titles.get(quoted.contract, quoted.contract), quoted.clause
-        shown = escape(to_script(number, script))
-        lines.append(f"《{escape(to_script(title, script))}》 › {shown}："
-                     f"<code>/clause {shown} {numbers.get(quoted.contract, '')}</code>")
+        shown = escape(to_script(quoted.clause, script))
+        number = numbers.get(quoted.contract)
+        named = (named_title(infos, infos[number - 1], script) if number is not None
+                 else {"title": escape(to_script(quoted.contract, script)), "source": ""})
+        lines.append(f"《{named['title']}》{named['source']} › {shown}："
+                     f"<code>/clause {shown} {number or ''}</code>")
     return pack(lines, sep="\n")

@@ -5,8 +5,17 @@ from __future__ import annotations
 
 import functools
 from collections.abc import Callable, Iterable
+from html import escape
 
-from index import ContractInfo, han_characters, plain_name, to_script
+from index import (
+    ContractInfo,
+    Script,
+    han_characters,
+    names_among,
+    plain_name,
+    shown_source,
+    to_script,
+)
 from index import normalize_text as _norm
 
 from .filenames import filed_stem
@@ -35,6 +44,18 @@ def _written_names(named: tuple[tuple[str, str, str, str], ...]) -> frozenset[st
         c.stem, c.qualified, *(named_by(c) for named_by in _NAMED_BY),
         to_script(c.title, "simplified"), to_script(c.title, "traditional"))}
     return frozenset(n for n in names if han_characters(n))
+
+
+def named_title(infos: list[ContractInfo], chosen: ContractInfo,
+                script: Script) -> dict[str, str]:
+    """``title`` and ``source`` (HTML) of a reply naming ``chosen`` among ``infos``: the file
+    name when another listed contract has its title, with its collection when another has its
+    file name, so two 《房屋租赁合同》 are told apart wherever a reply names them."""
+    shared = sum(_norm(c.title) == _norm(chosen.title) for c in infos) > 1
+    name = names_among([(c.collection, c.key) for c in infos])[infos.index(chosen)]
+    return {"title": escape(to_script(chosen.title, script)),
+            "source": f"（{escape(shown_source(name, chosen.source))}）"
+            if shared and chosen.source else ""}
 
 
 def pick_contracts(infos: list[ContractInfo], name: str) -> list[ContractInfo]:
