@@ -7,11 +7,12 @@ import re
 from index import Script, to_script, to_traditional
 
 GREETING = "你好！我是合同问答机器人：用条款原文回答关于合同的问题，并注明章节和条款编号。\n"
-START = (
+HELLO = (  # a greeting said alone (你好, 在吗) in a chat that may ask
     GREETING + "直接发送问题即可，例如：乙方响应时间是多少\n"
-    "在群组中请用 /ask 问题，或 @我 提问。\n"
-    "本聊天的 ID：<code>{chat_id}</code>"
+    "在群组中请用 /ask 问题，或 @我 提问。"
 )
+START = HELLO + "\n本聊天的 ID：<code>{chat_id}</code>"
+THANKS_REPLY = "不客气！还有问题可以直接发给我，例如：乙方响应时间是多少"  # 谢谢 said alone
 # /start in a chat that may not ask yet: its questions would get NOT_ALLOWED, so none invited
 START_NOT_ALLOWED = (
     GREETING + "本聊天尚未获准使用：请先把本聊天的 ID <code>{chat_id}</code> 发给机器人的管理员，"
