@@ -13,6 +13,7 @@ from index import (
     QueryError,
     Script,
     SearchResult,
+    UnknownContractError,
     compare_contracts,
     names_among,
     shown_source,
@@ -25,7 +26,14 @@ from .access import ChatAccess
 from .comparing import render_comparison
 from .compose import CLAUSE_CHILD_CHARS, compose
 from .followups import compared, per_contract
-from .naming import clause_target, loosely_named, named_title, pick_contracts, written_names
+from .naming import (
+    clause_target,
+    close_names,
+    loosely_named,
+    named_title,
+    pick_contracts,
+    written_names,
+)
 from .outline import CLAUSE_MESSAGES, chapter_outline
 from .render import pack, render_answer, with_line_above
 from .replies import (
@@ -124,11 +132,24 @@ def not_one(infos: list[ContractInfo], chosen: list[ContractInfo], name: str,
     if not chosen and (chosen := loosely_named(infos, name)):  # several hold it: 劳动, 租赁
         head = texts.USE_LOOSE
     if not chosen:
-        return texts.say(texts.USE_UNKNOWN, script, arg=escape(name))
+        return with_close_names(texts.say(texts.USE_UNKNOWN, script, arg=escape(name)),
+                                infos, name, script)
     lines = contract_lines(infos, script)
     keys = {c.key for c in chosen}
     return "\n".join([texts.say(head, script, count=len(chosen), arg=escape(name)),
                       *(line for c, line in zip(infos, lines, strict=True) if c.key in keys)])
+
+
+def with_close_names(line: str, infos: list[ContractInfo], name: str, script: Script) -> str:
+    """``line``, which says that no contract is named ``name``, with the contracts whose names
+    are close to it under it (``close_names``: a typo, 租房合同 for 房屋租赁合同), numbered as
+    in /contracts to pick one by; ``line`` alone when none is."""
+    near = {c.key for c in close_names(infos, name)}
+    if not near:
+        return line
+    listed = [shown for c, shown in zip(infos, contract_lines(infos, script), strict=True)
+              if c.key in near]
+    return "\n".join([line, texts.say(texts.CLOSE_NAMES, script), *listed])
 
 
 async def cmd_contracts(update: Update, context: Ctx) -> None:
@@ -233,7 +254,10 @@ async def cmd_clause(update: Update, context: Ctx) -> None:
             await asyncio.to_thread(searcher.get_clause, args[0], args[-1],
                                     collections=access.collections)
     except QueryError as err:
-        await answer([query_error_text(err, script)])
+        said = query_error_text(err, script)
+        if isinstance(err, UnknownContractError):  # /clause 7.2 房屋租凭合同: the close ones
+            said = with_close_names(said, infos, err.name, script)
+        await answer([said])
         return
     if len(chosen) > 1 and not hits:
         await answer([not_one(infos, chosen, " ".join(args[len(number.split()):]), script)])

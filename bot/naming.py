@@ -3,6 +3,7 @@ file name as the library writes it, and by a part of one name only (完整版, �
 
 from __future__ import annotations
 
+import difflib
 import functools
 from collections.abc import Callable, Iterable
 from html import escape
@@ -20,6 +21,8 @@ from index import normalize_text as _norm
 
 from .filenames import filed_stem
 
+CLOSE_ENOUGH = 0.6  # a name this alike (difflib's ratio) is offered for a name that is none
+CLOSE_MOST = 3  # names offered at most
 # What /use and /clause take a contract by, besides goes_by's key and stem, most exact first
 _NAMED_BY: tuple[Callable[[ContractInfo], str], ...] = (
     lambda c: c.key, lambda c: c.title, lambda c: c.source,
@@ -123,3 +126,31 @@ def clause_target(infos: list[ContractInfo],
         if chosen:
             return chosen, " ".join(args[end:])
     return [], " ".join(args)
+
+
+def close_names(infos: list[ContractInfo], name: str, *,
+                most: int = CLOSE_MOST) -> list[ContractInfo]:
+    """The contracts to offer for ``name`` that names none: those whose name holds it
+    (``loosely_named``), else those whose name is most like it, a typo (房屋租凭合同) or a
+    title said another way (租房合同 for 房屋租赁合同), best first; at most ``most``, in the
+    order of ``infos`` among equals; none when no name is near."""
+    if loose := loosely_named(infos, name):
+        return loose[:most]
+    want = _norm(name.strip("《》 ")).casefold()
+    if len(want) < 2 or want.isdigit():
+        return []
+    scored = [(max(_likeness(want, _norm(named(c)).casefold()) for named in _NAMED_BY), n, c)
+              for n, c in enumerate(infos)]
+    near = sorted((t for t in scored if t[0] >= CLOSE_ENOUGH), key=lambda t: (-t[0], t[1]))
+    return [c for _, _, c in near[:most]]
+
+
+def _likeness(want: str, name: str) -> float:
+    """How alike ``want`` is to ``name`` or, for three Chinese characters or more, to the
+    part of ``name`` of its length that is most like it (模版一 in 房屋租赁合同 模板一): 0 to 1.
+    (Letters are compared whole: lease is not sales in aftersales-upgrade.)"""
+    best = difflib.SequenceMatcher(None, want, name).ratio()
+    if len(han_characters(want)) < 3 or len(name) <= len(want):
+        return best
+    return max(best, *(difflib.SequenceMatcher(None, want, name[i:i + len(want)]).ratio()
+                       for i in range(len(name) - len(want) + 1)))

@@ -70,6 +70,7 @@ USE_SET_GENERAL = ("话题之外（General）现在只在《{title}》{source}�
                    "/use all 取消。")
 USE_CLEARED_GENERAL = "话题之外（General）现在在所有合同中查找（各话题不变）。"
 USE_UNKNOWN = "没有这份合同：{arg}。可用 /contracts 查看编号。"
+CLOSE_NAMES = "名称相近的合同（可用编号或代号选择）："  # under USE_UNKNOWN, UNKNOWN_CONTRACT
 USE_USAGE = "用法：/use 编号、代号或合同名称，例如 /use 1；/use all 取消。"
 USE_AMBIGUOUS = "有 {count} 份合同叫这个名字，请用编号或代号选择："
 USE_LOOSE = "有 {count} 份合同的名称含有“{arg}”，请用编号或代号选择："
