@@ -117,12 +117,16 @@ class ComposedAnswer:
 def heading_line(hit: Hit, script: Script | None = None) -> str:
     """《title》 第七章 质量保证 › 7.2 标题: the chapter part is omitted when the clause has none,
     its own heading title follows its number, and the file name follows the title when another
-    contract has the same title or other files hold the clause too (``also``). Converted to
-    ``script`` when given (the file name never)."""
+    contract has the same title or other files hold the clause too (``also``); a clause that
+    is its chapter whole (an annex of one clause: 附件 房屋交割清单) is not named twice.
+    Converted to ``script`` when given (the file name never)."""
     c = hit.clause
     number = f"{c.clause} {c.title}" if c.title else c.clause
+    chapter = " ".join(p for p in (c.chapter, c.chapter_title) if p)
+    if chapter and number in (chapter, c.chapter):  # 附件 房屋交割清单 › 附件 房屋交割清单
+        return chapter_line(hit, script)
     number = to_script(number, script) if script else number
-    sep = " › " if c.chapter or c.chapter_title else " "
+    sep = " › " if chapter else " "
     return f"{chapter_line(hit, script)}{sep}{number}"
 
 
