@@ -114,6 +114,12 @@ class ComposedAnswer:
         return bool(self.groups)
 
 
+def _foreign(question: str) -> bool:
+    """Whether ``question`` is written in another language (letters, no Chinese): "请用中文提问"
+    is said to it, not to a number (5) or a clause number (7.2) alone."""
+    return not han_characters(question) and any(ch.isalpha() for ch in question)
+
+
 def heading_line(hit: Hit, script: Script | None = None) -> str:
     """《title》 第七章 质量保证 › 7.2 标题: the chapter part is omitted when the clause has none,
     its own heading title follows its number, and the file name follows the title when another
@@ -203,7 +209,7 @@ def compose(result: SearchResult, *, offset: int = 0, size: int | None = None,
     numbers = "、".join(result.uncited)
     lead = to_script(UNCITED.format(numbers=numbers), script) if numbers and not offset else None
     if not result.relevant or not chosen:
-        nothing = NOTHING if han_characters(result.question) else NOTHING + ASK_IN_CHINESE
+        nothing = NOTHING + ASK_IN_CHINESE if _foreign(result.question) else NOTHING
         if result.uncited:
             nothing = UNCITED_ALONE.format(numbers=numbers)
         return ComposedAnswer(result.question, script, (), to_script(nothing, script))

@@ -224,6 +224,9 @@ def test_traditional_question_gets_traditional_words_and_quotes() -> None:
     english = compose(SearchResult("What is Party B's response time?", (), relevant=False))
     assert english.nothing == ("没有找到与问题相关的条款。"
                                "合同是中文的，请用中文提问，例如：乙方响应时间是多少")
+    for number in ("5", "7.2", "2026"):  # no words of another language: no 请用中文提问
+        assert compose(SearchResult(number, (), relevant=False)).nothing == \
+            "没有找到与问题相关的条款。", number
 
 
 def test_simplified_question_converts_traditional_quotes() -> None:
