@@ -18,9 +18,9 @@ from .browsing import contracts_listing, lapsed_first, overridden_note, scope_no
 from .compose import compose, quoted_once
 from .edits import send_answer
 from .followups import first_quoted, pointed_at, points_back, quote_again
-from .greetings import small_talk
 from .listing import contracts_asked
 from .naming import written_names
+from .remarks import remark
 from .render import render_answer, with_line
 from .replies import (
     asker_script,
@@ -66,8 +66,9 @@ async def _answer(update: Update, context: Ctx, msg: Message, number: int, quest
         await answer_question(update, context, msg, number,
                               [texts.say(texts.ASK_USAGE, asker_script(update, context))])
         return
-    if (talk := small_talk(question)) is not None:  # 你好, 谢谢: nothing to search for
-        words = texts.THANKS_REPLY if talk == "thanks" else texts.HELLO
+    if (remarked := remark(question)) is not None:  # 你好, 谢谢, a link: nothing to search
+        words = {"thanks": texts.THANKS_REPLY, "link": texts.LINK_NOT_OPENED}.get(remarked,
+                                                                              texts.HELLO)
         kept = chat_state(context).last_quoted.get(topic_of(update), ())  # 下一条 walks on
         await answer_question(update, context, msg, number,
                               [texts.say(words, asker_script(update, context, question))],

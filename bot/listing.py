@@ -8,7 +8,7 @@ from __future__ import annotations
 import re
 
 from .addressing import bare_words
-from .greetings import GREETINGS, THANKS
+from .remarks import GREETINGS, THANKS
 
 # Words (Simplified: the message is converted first, lower-cased, without punctuation or
 # spaces) that say nothing of their own before or after the request: greetings, politeness.

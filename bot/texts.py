@@ -13,6 +13,8 @@ HELLO = (  # a greeting said alone (你好, 在吗) in a chat that may ask
 )
 START = HELLO + "\n本聊天的 ID：<code>{chat_id}</code>"
 THANKS_REPLY = "不客气！还有问题可以直接发给我，例如：乙方响应时间是多少"  # 谢谢 said alone
+LINK_NOT_OPENED = ("我不会打开链接，只能回答关于已收录合同的文字问题，例如：乙方响应时间是多少。"
+                   "可用 /contracts 查看已收录的合同。")  # a link sent alone
 # /start in a chat that may not ask yet: its questions would get NOT_ALLOWED, so none invited
 START_NOT_ALLOWED = (
     GREETING + "本聊天尚未获准使用：请先把本聊天的 ID <code>{chat_id}</code> 发给机器人的管理员，"

@@ -1,7 +1,9 @@
-"""Greetings and thanks said alone: 你好, 在吗, 谢谢, 多謝 (with 啊, 呀 or punctuation around
-them) get a short reply, how to ask or 不客气, not a search: they were answered 没有找到与问题
-相关的条款 with a button for the closest clauses, and kept in the question log as questions
-nobody answered. A message with more words (你好，押金怎么退) is a question."""
+"""What is said to the bot that is no question: a greeting or thanks alone (你好, 在吗, 谢谢,
+多謝, with 啊, 呀 or punctuation around them) gets a short reply, how to ask or 不客气, and a
+link alone (https://…/合同.pdf) that links are not opened. They were searched: the greeting
+answered 没有找到与问题相关的条款 with a button for the closest clauses and kept in the
+question log as a question nobody answered, the link answered with clauses its letters
+matched. A message with more words (你好，押金怎么退) is a question."""
 
 from __future__ import annotations
 
@@ -20,7 +22,8 @@ _MORE_THANKS = ("谢谢你", "谢谢您", "感谢", "非常感谢", "多谢了",
                 "thx", "唔该", "唔该晒")  # 唔該: Hong Kong's thanks
 _PARTICLES = ("啊", "呀", "哦", "喔", "哈", "啦", "呢", "哇", "嗯")
 
-Said = Literal["greeting", "thanks"]
+Said = Literal["greeting", "thanks", "link"]
+_LINKS = re.compile(r"(?:\s*(?:https?://|www\.)\S+)+\s*", re.IGNORECASE)
 
 
 def _any(words: tuple[str, ...]) -> str:
@@ -33,9 +36,12 @@ _THANK = _any((*THANKS, *_MORE_THANKS))
 _ONLY = re.compile(f"(?:{_HELLO}|{_THANK}|{_any(_PARTICLES)})*")
 
 
-def small_talk(message: str) -> Said | None:
+def remark(message: str) -> Said | None:
     """"thanks" when ``message`` only thanks (谢谢, 多謝啦, thanks!), "greeting" when it only
-    greets (你好, 在吗？, hi), else None: a question, or nothing in words."""
+    greets (你好, 在吗？, hi), "link" when it is links alone, else None: a question, or
+    nothing in words."""
+    if _LINKS.fullmatch(message):
+        return "link"
     bare = bare_words(message)
     if not bare or _ONLY.fullmatch(bare) is None:
         return None
