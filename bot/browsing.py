@@ -127,7 +127,8 @@ def lapsed_first(update: Update, context: Ctx, script: Script,
 
 def not_one(infos: list[ContractInfo], chosen: list[ContractInfo], name: str,
              script: Script) -> str:
-    """The reply to a contract name that means none or several of ``infos``."""
+    """The reply to a contract name that means none or several of ``infos`` (in a thread: a
+    name that means none is compared with every contract's, ``close_names``)."""
     head = texts.USE_AMBIGUOUS
     if not chosen and (chosen := loosely_named(infos, name)):  # several hold it: 劳动, 租赁
         head = texts.USE_LOOSE
@@ -210,7 +211,7 @@ async def cmd_use(update: Update, context: Ctx) -> None:
     script = asker_script(update, context, arg, names=written_names(infos))
     chosen = pick_contracts(infos, arg)
     if len(chosen) != 1:
-        await reply(msg, not_one(infos, chosen, arg, script))
+        await reply(msg, await asyncio.to_thread(not_one, infos, chosen, arg, script))
         return
     state = chat_state(context)
     state.set_scope(topic, chosen[0].key)
@@ -256,11 +257,12 @@ async def cmd_clause(update: Update, context: Ctx) -> None:
     except QueryError as err:
         said = query_error_text(err, script)
         if isinstance(err, UnknownContractError):  # /clause 7.2 房屋租凭合同: the close ones
-            said = with_close_names(said, infos, err.name, script)
+            said = await asyncio.to_thread(with_close_names, said, infos, err.name, script)
         await answer([said])
         return
     if len(chosen) > 1 and not hits:
-        await answer([not_one(infos, chosen, " ".join(args[len(number.split()):]), script)])
+        named = " ".join(args[len(number.split()):])
+        await answer([await asyncio.to_thread(not_one, infos, chosen, named, script)])
         return
     if not hits:
         missing = texts.say(texts.CLAUSE_MISSING, script, number=escape(number))
