@@ -23,6 +23,7 @@ from index import normalize_text as _norm
 from .filenames import filed_stem
 
 CLOSE_ENOUGH = 0.6  # a name this alike (difflib's ratio) is offered for a name that is none
+CLOSE_ENOUGH_LETTERS = 0.75  # a name without Chinese: few letters make many names alike
 CLOSE_MOST = 3  # names offered at most
 # What /use and /clause take a contract by, besides goes_by's key and stem, most exact first
 _NAMED_BY: tuple[Callable[[ContractInfo], str], ...] = (
@@ -132,18 +133,29 @@ def clause_target(infos: list[ContractInfo],
 def close_names(infos: list[ContractInfo], name: str, *,
                 most: int = CLOSE_MOST) -> list[ContractInfo]:
     """The contracts to offer for ``name`` that names none: those whose name holds it
-    (``loosely_named``), else those whose name is most like it, a typo (房屋租凭合同) or a
-    title said another way (租房合同 for 房屋租赁合同), best first; at most ``most``, in the
-    order of ``infos`` among equals; none when no name is near."""
+    (``loosely_named``), else those whose title or file stem is most like it, a typo
+    (房屋租凭合同, mant) or a title said another way (租房合同 for 房屋租赁合同), best first;
+    at most ``most``, in the order of ``infos`` among equals; none when no name is near. A
+    collection and a file's extension are left out of the comparison (``customer-b/x.txt``
+    is not near every ``.txt``), and a name without Chinese must be closer."""
     if loose := loosely_named(infos, name):
         return loose[:most]
-    want = _norm(name.strip("《》 ")).casefold()
+    want = _norm(_bare_stem(name.strip("《》 "))).casefold()
     if len(want) < 2 or want.isdigit():
         return []
-    scored = [(max(_likeness(want, _norm(named(c)).casefold()) for named in _NAMED_BY), n, c)
+    enough = CLOSE_ENOUGH if han_characters(want) else CLOSE_ENOUGH_LETTERS
+    scored = [(max(_likeness(want, _norm(named).casefold())
+                   for named in (c.title, c.stem, _bare_stem(c.source))), n, c)
               for n, c in enumerate(infos)]
-    near = sorted((t for t in scored if t[0] >= CLOSE_ENOUGH), key=lambda t: (-t[0], t[1]))
+    near = sorted((t for t in scored if t[0] >= enough), key=lambda t: (-t[0], t[1]))
     return [c for _, _, c in near[:most]]
+
+
+def _bare_stem(name: str) -> str:
+    """``name`` without a collection before it or a file's extension after it."""
+    stem = name.rsplit("/", 1)[-1]
+    head, dot, tail = stem.rpartition(".")
+    return head if dot and head and 1 <= len(tail) <= 5 and tail.isalnum() else stem
 
 
 def _likeness(want: str, name: str) -> float:
