@@ -20,6 +20,7 @@ from .edits import send_answer
 from .followups import first_quoted, pointed_at, points_back, quote_again
 from .listing import contracts_asked
 from .naming import written_names
+from .remarks import remark
 from .render import render_answer, with_line
 from .replies import (
     asker_script,
@@ -64,6 +65,14 @@ async def _answer(update: Update, context: Ctx, msg: Message, number: int, quest
     if not question.strip():
         await answer_question(update, context, msg, number,
                               [texts.say(texts.ASK_USAGE, asker_script(update, context))])
+        return
+    if (remarked := remark(question)) is not None:  # 你好, 谢谢, a link: nothing to search
+        words = {"thanks": texts.THANKS_REPLY, "link": texts.LINK_NOT_OPENED}.get(remarked,
+                                                                              texts.HELLO)
+        kept = chat_state(context).last_quoted.get(topic_of(update), ())  # 下一条 walks on
+        await answer_question(update, context, msg, number,
+                              [texts.say(words, asker_script(update, context, question))],
+                              quoted=kept)
         return
     typing = start_typing(msg)
     searcher = await context.bot_data.live_searcher()

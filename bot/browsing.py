@@ -15,6 +15,7 @@ from index import (
     Script,
     Searcher,
     SearchResult,
+    UnknownContractError,
     compare_contracts,
     names_among,
     shown_source,
@@ -28,7 +29,14 @@ from .comparing import render_comparison
 from .compose import CLAUSE_CHILD_CHARS, compose
 from .departures import gone_note
 from .followups import compared, per_contract
-from .naming import clause_target, loosely_named, pick_contracts, written_names
+from .naming import (
+    clause_target,
+    close_names,
+    loosely_named,
+    named_title,
+    pick_contracts,
+    written_names,
+)
 from .outline import CLAUSE_MESSAGES, chapter_outline
 from .render import pack, render_answer, with_line_above
 from .replies import (
@@ -68,16 +76,6 @@ def _page_asked(args: list[str] | None) -> int:
     return int(word) if word.isdigit() and int(word) > 0 else 1
 
 
-def _named(infos: list[ContractInfo], chosen: ContractInfo, script: Script) -> dict[str, str]:
-    """``title`` and ``source`` of a reply naming ``chosen`` (the file name when another
-    listed contract has its title, with its collection when another has its file name)."""
-    shared = sum(_norm(c.title) == _norm(chosen.title) for c in infos) > 1
-    name = names_among([(c.collection, c.key) for c in infos])[infos.index(chosen)]
-    return {"title": escape(to_script(chosen.title, script)),
-            "source": f"（{escape(shown_source(name, chosen.source))}）"
-            if shared and chosen.source else ""}
-
-
 def _where(update: Update, chat: str, topic: str, general: str) -> str:
     """The words for where /use applies: a chat, a forum topic, or a forum outside its
     topics (General), whose /use leaves the topics as they are."""
@@ -91,7 +89,7 @@ def scope_note(update: Update, infos: list[ContractInfo], scope: str, script: Sc
     """The line that says /use limits this chat (or forum topic) to contract ``scope``."""
     used = next(c for c in infos if c.key == scope)
     note = _where(update, texts.SCOPE_NOTE, texts.SCOPE_NOTE_TOPIC, texts.SCOPE_NOTE_GENERAL)
-    return texts.say(note, script, **_named(infos, used, script))
+    return texts.say(note, script, **named_title(infos, used, script))
 
 
 def overridden_note(infos: list[ContractInfo], scope: str, searched: tuple[str, ...],
@@ -145,16 +143,30 @@ def _said_first(update: Update, context: Ctx, script: Script, now: Now | None) -
 
 def not_one(infos: list[ContractInfo], chosen: list[ContractInfo], name: str,
              script: Script) -> str:
-    """The reply to a contract name that means none or several of ``infos``."""
+    """The reply to a contract name that means none or several of ``infos`` (in a thread: a
+    name that means none is compared with every contract's, ``close_names``)."""
     head = texts.USE_AMBIGUOUS
     if not chosen and (chosen := loosely_named(infos, name)):  # several hold it: 劳动, 租赁
         head = texts.USE_LOOSE
     if not chosen:
-        return texts.say(texts.USE_UNKNOWN, script, arg=escape(name))
+        return with_close_names(texts.say(texts.USE_UNKNOWN, script, arg=escape(name)),
+                                infos, name, script)
     lines = contract_lines(infos, script)
     keys = {c.key for c in chosen}
     return "\n".join([texts.say(head, script, count=len(chosen), arg=escape(name)),
                       *(line for c, line in zip(infos, lines, strict=True) if c.key in keys)])
+
+
+def with_close_names(line: str, infos: list[ContractInfo], name: str, script: Script) -> str:
+    """``line``, which says that no contract is named ``name``, with the contracts whose names
+    are close to it under it (``close_names``: a typo, 租房合同 for 房屋租赁合同), numbered as
+    in /contracts to pick one by; ``line`` alone when none is."""
+    near = {c.key for c in close_names(infos, name)}
+    if not near:
+        return line
+    listed = [shown for c, shown in zip(infos, contract_lines(infos, script), strict=True)
+              if c.key in near]
+    return "\n".join([line, texts.say(texts.CLOSE_NAMES, script), *listed])
 
 
 async def cmd_contracts(update: Update, context: Ctx) -> None:
@@ -217,12 +229,12 @@ async def cmd_use(update: Update, context: Ctx) -> None:
     script = asker_script(update, context, arg, names=written_names(infos))
     chosen = pick_contracts(infos, arg)
     if len(chosen) != 1:
-        await reply(msg, not_one(infos, chosen, arg, script))
+        await reply(msg, await asyncio.to_thread(not_one, infos, chosen, arg, script))
         return
     state = chat_state(context)
     state.set_scope(topic, chosen[0].key)
     chosen_here = _where(update, texts.USE_SET, texts.USE_SET_TOPIC, texts.USE_SET_GENERAL)
-    await reply(msg, texts.say(chosen_here, script, **_named(infos, chosen[0], script)))
+    await reply(msg, texts.say(chosen_here, script, **named_title(infos, chosen[0], script)))
 
 
 async def cmd_clause(update: Update, context: Ctx) -> None:
@@ -261,10 +273,14 @@ async def cmd_clause(update: Update, context: Ctx) -> None:
             await asyncio.to_thread(searcher.get_clause, args[0], args[-1],
                                     collections=access.collections)
     except QueryError as err:
-        await answer([query_error_text(err, script)])
+        said = query_error_text(err, script)
+        if isinstance(err, UnknownContractError):  # /clause 7.2 房屋租凭合同: the close ones
+            said = await asyncio.to_thread(with_close_names, said, infos, err.name, script)
+        await answer([said])
         return
     if len(chosen) > 1 and not hits:
-        await answer([not_one(infos, chosen, " ".join(args[len(number.split()):]), script)])
+        named = " ".join(args[len(number.split()):])
+        await answer([await asyncio.to_thread(not_one, infos, chosen, named, script)])
         return
     if not hits:
         missing = texts.say(texts.CLAUSE_MISSING, script, number=escape(number))

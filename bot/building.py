@@ -129,7 +129,12 @@ def refusal(err: BuildRefusedError, *, rerun: str, index: Path | None = None,
         return (f"{err}. The index is unchanged: build the sources it was built from as "
                 f"before{where}, or pass --replace if the move is intended")
     line = f"{err}. The index is unchanged: pass --replace to allow it"
-    if isinstance(err, WouldDropError) and _samples_only(err.missing_roots):
+    if isinstance(err, WouldDropError) and err.empty and adding:  # a wrong or empty folder
+        it = "it" if len(adding) == 1 else "they"
+        line = (f"{err}. The index is unchanged: {_listed([str(a) for a in adding])} gave no "
+                f"contract that can be indexed (is {it} the folder of your contracts?); pass "
+                "--replace only to empty the index")
+    elif isinstance(err, WouldDropError) and _samples_only(err.missing_roots):
         line += (" (it holds the sample contracts `contractbot ask` indexed on first use: "
                  "--replace replaces them with yours)")
     elif isinstance(err, WouldDropError) and err.missing_roots and adding:

@@ -32,6 +32,7 @@ from .sigterm import end_by_sigterm, held, held_while_loading, started
 if TYPE_CHECKING:
     from .settings import Settings
 
+COMMANDS = ("parse", "index", "ask", "compare", "feedback", "serve")  # `contractbot COMMAND`
 ENCODER_COMMANDS = ("index build", "ask", "compare", "serve")  # the commands that load the encoder
 PRIVATE_UMASK = 0o077  # files and folders made by contractbot are its user's alone
 

@@ -114,15 +114,25 @@ class ComposedAnswer:
         return bool(self.groups)
 
 
+def _foreign(question: str) -> bool:
+    """Whether ``question`` is written in another language (letters, no Chinese): "请用中文提问"
+    is said to it, not to a number (5) or a clause number (7.2) alone."""
+    return not han_characters(question) and any(ch.isalpha() for ch in question)
+
+
 def heading_line(hit: Hit, script: Script | None = None) -> str:
     """《title》 第七章 质量保证 › 7.2 标题: the chapter part is omitted when the clause has none,
     its own heading title follows its number, and the file name follows the title when another
-    contract has the same title or other files hold the clause too (``also``). Converted to
-    ``script`` when given (the file name never)."""
+    contract has the same title or other files hold the clause too (``also``); a clause that
+    is its chapter whole (an annex of one clause: 附件 房屋交割清单) is not named twice.
+    Converted to ``script`` when given (the file name never)."""
     c = hit.clause
     number = f"{c.clause} {c.title}" if c.title else c.clause
+    chapter = " ".join(p for p in (c.chapter, c.chapter_title) if p)
+    if chapter and number in (chapter, c.chapter):  # 附件 房屋交割清单 › 附件 房屋交割清单
+        return chapter_line(hit, script)
     number = to_script(number, script) if script else number
-    sep = " › " if c.chapter or c.chapter_title else " "
+    sep = " › " if chapter else " "
     return f"{chapter_line(hit, script)}{sep}{number}"
 
 
@@ -199,7 +209,7 @@ def compose(result: SearchResult, *, offset: int = 0, size: int | None = None,
     numbers = "、".join(result.uncited)
     lead = to_script(UNCITED.format(numbers=numbers), script) if numbers and not offset else None
     if not result.relevant or not chosen:
-        nothing = NOTHING if han_characters(result.question) else NOTHING + ASK_IN_CHINESE
+        nothing = NOTHING + ASK_IN_CHINESE if _foreign(result.question) else NOTHING
         if result.uncited:
             nothing = UNCITED_ALONE.format(numbers=numbers)
         return ComposedAnswer(result.question, script, (), to_script(nothing, script))

@@ -1,11 +1,11 @@
-"""Follow-ups that only point at an answer: "这条是什么意思", "这个条款呢", "它呢", or "什么意思"
-sent as a reply to an answer. The clause the answer quoted (its first, when it quoted several)
-is quoted again whole, with its sub-clauses as /clause quotes it, under a line saying that the
-bot quotes and does not interpret; the library is never searched for the bare words. What an
-answer quoted is kept per chat (``ChatData``) and, for "right after", per forum topic; /clause
-is an answer that quoted its clause, /compare one that quoted one clause per contract (a
-follow-up to it is asked which contract's, with the /clause command of each), and so is a
-/clause that quoted its number in several contracts."""
+"""Follow-ups that only point at an answer: "这条是什么意思", "这个条款呢", "它呢", "全文",
+or "什么意思" sent as a reply to an answer. The clause the answer quoted (its first, when it
+quoted several) is quoted again whole, with its sub-clauses as /clause quotes it, under a line
+saying that the bot quotes and does not interpret; the library is never searched for the bare
+words. What an answer quoted is kept per chat (``ChatData``) and, for "right after", per forum
+topic; /clause is an answer that quoted its clause, /compare one that quoted one clause per
+contract (a follow-up to it is asked which contract's, with the /clause command of each), and
+so is a /clause that quoted its number in several contracts."""
 
 from __future__ import annotations
 
@@ -27,6 +27,7 @@ from index import (
 from . import texts
 from .addressing import bare_words
 from .compose import CLAUSE_CHILD_CHARS, compose
+from .naming import named_title
 from .quoting import quoted_under
 from .render import pack, render_answer
 from .state import ChatData, Pointed, Quoted
@@ -37,7 +38,8 @@ _POINTERS = tuple(sorted((
     "上面那条", "上面这条", "上面那个", "上面的条款", "刚才那条", "刚才那个", "前面那条",
     "这个条款", "那个条款", "该条款", "此条款", "这一条", "那一条", "这一款", "这条款",
     "这条", "那条", "该条", "此条", "这款", "该款", "这项", "该项", "这个", "那个", "这段", "它",
-    "呢个条款", "呢条", "呢个", "呢款"),  # Cantonese: 呢條 is 这条
+    "呢个条款", "呢条", "呢个", "呢款",  # Cantonese: 呢條 is 这条
+    "全文"),  # 全文 alone, or 全文呢, after an answer: the clause it quoted, whole
     key=len, reverse=True))
 # Words that ask what it means; without a pointer, a reply to an answer needs one of them.
 _MEANING = ("什么意思", "啥意思", "意思", "怎么理解", "如何理解", "理解", "解释", "说明", "什么",
@@ -60,7 +62,7 @@ def _strip(text: str, words: tuple[str, ...]) -> tuple[str, bool]:
 
 def points_back(question: str, *, replying: bool) -> bool:
     """Whether ``question`` only points at the clause of the answer before, with no word of
-    its own: a pointer (这条, 这个条款, 上面那条, 它, in either script) with words that ask
+    its own: a pointer (这条, 这个条款, 上面那条, 它, 全文, in either script) with words that ask
     what it means or nothing else, or, sent as a reply to an answer (``replying``), only
     such words (什么意思). 那违约金呢 has a word of its own: it is a question."""
     text = bare_words(question)
@@ -170,12 +172,13 @@ async def _which_of(searcher: Searcher, found: list[tuple[Quoted, Hit]], script:
     as in /contracts, to copy)."""
     infos = await asyncio.to_thread(searcher.contracts, collections=collections)
     numbers = {c.key: n for n, c in enumerate(infos, 1)}
-    titles = {c.key: c.title for c in infos}
     head = texts.FOLLOW_UP_SHOWN if found[0][0].several else texts.FOLLOW_UP_COMPARED
     lines = [texts.say(head, script, count=len(found))]
     for quoted, _hit in found:
-        title, number = titles.get(quoted.contract, quoted.contract), quoted.clause
-        shown = escape(to_script(number, script))
-        lines.append(f"《{escape(to_script(title, script))}》 › {shown}："
-                     f"<code>/clause {shown} {numbers.get(quoted.contract, '')}</code>")
+        shown = escape(to_script(quoted.clause, script))
+        number = numbers.get(quoted.contract)
+        named = (named_title(infos, infos[number - 1], script) if number is not None
+                 else {"title": escape(to_script(quoted.contract, script)), "source": ""})
+        lines.append(f"《{named['title']}》{named['source']} › {shown}："
+                     f"<code>/clause {shown} {number or ''}</code>")
     return pack(lines, sep="\n")

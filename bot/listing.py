@@ -8,13 +8,14 @@ from __future__ import annotations
 import re
 
 from .addressing import bare_words
+from .remarks import GREETINGS, THANKS
 
 # Words (Simplified: the message is converted first, lower-cased, without punctuation or
 # spaces) that say nothing of their own before or after the request: greetings, politeness.
-_BEFORE = ("你好", "您好", "哈喽", "哈啰", "嗨", "hi", "hello", "在吗", "请问", "请教一下",
+_BEFORE = (*GREETINGS, "请问", "请教一下",
            "麻烦你", "麻烦", "打扰一下", "想问一下", "问一下", "我想问", "我想知道", "想知道",
            "请")
-_AFTER = ("呢", "吗", "啊", "呀", "吧", "啦", "谢谢", "多谢", "谢了")
+_AFTER = ("呢", "吗", "啊", "呀", "吧", "啦", *THANKS)
 # Who has them and how many: 你这里, 目前, 一共; what is done with them: 有, 能查, 收录了.
 _WHO = ("你这里", "你这边", "你这儿", "你们", "这里", "这边", "你", "您", "我们", "我", "机器人",
         "目前", "现在", "一共", "总共", "共", "都")

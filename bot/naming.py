@@ -3,14 +3,28 @@ file name as the library writes it, and by a part of one name only (完整版, �
 
 from __future__ import annotations
 
+import difflib
 import functools
+from collections import Counter
 from collections.abc import Callable, Iterable
+from html import escape
 
-from index import ContractInfo, han_characters, plain_name, to_script
+from index import (
+    ContractInfo,
+    Script,
+    han_characters,
+    names_among,
+    plain_name,
+    shown_source,
+    to_script,
+)
 from index import normalize_text as _norm
 
 from .filenames import filed_stem
 
+CLOSE_ENOUGH = 0.6  # a name this alike (difflib's ratio) is offered for a name that is none
+CLOSE_ENOUGH_LETTERS = 0.75  # a name without Chinese: few letters make many names alike
+CLOSE_MOST = 3  # names offered at most
 # What /use and /clause take a contract by, besides goes_by's key and stem, most exact first
 _NAMED_BY: tuple[Callable[[ContractInfo], str], ...] = (
     lambda c: c.key, lambda c: c.title, lambda c: c.source,
@@ -35,6 +49,18 @@ def _written_names(named: tuple[tuple[str, str, str, str], ...]) -> frozenset[st
         c.stem, c.qualified, *(named_by(c) for named_by in _NAMED_BY),
         to_script(c.title, "simplified"), to_script(c.title, "traditional"))}
     return frozenset(n for n in names if han_characters(n))
+
+
+def named_title(infos: list[ContractInfo], chosen: ContractInfo,
+                script: Script) -> dict[str, str]:
+    """``title`` and ``source`` (HTML) of a reply naming ``chosen`` among ``infos``: the file
+    name when another listed contract has its title, with its collection when another has its
+    file name, so two 《房屋租赁合同》 are told apart wherever a reply names them."""
+    shared = sum(_norm(c.title) == _norm(chosen.title) for c in infos) > 1
+    name = names_among([(c.collection, c.key) for c in infos])[infos.index(chosen)]
+    return {"title": escape(to_script(chosen.title, script)),
+            "source": f"（{escape(shown_source(name, chosen.source))}）"
+            if shared and chosen.source else ""}
 
 
 def pick_contracts(infos: list[ContractInfo], name: str) -> list[ContractInfo]:
@@ -102,3 +128,50 @@ def clause_target(infos: list[ContractInfo],
         if chosen:
             return chosen, " ".join(args[end:])
     return [], " ".join(args)
+
+
+def close_names(infos: list[ContractInfo], name: str, *,
+                most: int = CLOSE_MOST) -> list[ContractInfo]:
+    """The contracts to offer for ``name`` that names none: those whose name holds it
+    (``loosely_named``), else those whose title or file stem is most like it, a typo
+    (房屋租凭合同, mant) or a title said another way (租房合同 for 房屋租赁合同), best first;
+    at most ``most``, in the order of ``infos`` among equals; none when no name is near. A
+    collection and a file's extension are left out of the comparison (``customer-b/x.txt``
+    is not near every ``.txt``), and a name without Chinese must be closer."""
+    if loose := loosely_named(infos, name):
+        return loose[:most]
+    want = _norm(_bare_stem(name.strip("《》 "))).casefold()
+    if len(want) < 2 or want.isdigit():
+        return []
+    enough = CLOSE_ENOUGH if han_characters(want) else CLOSE_ENOUGH_LETTERS
+    scored = [(max(_likeness(want, _norm(named).casefold())
+                   for named in (c.title, c.stem, _bare_stem(c.source))), n, c)
+              for n, c in enumerate(infos)]
+    near = sorted((t for t in scored if t[0] >= enough), key=lambda t: (-t[0], t[1]))
+    return [c for _, _, c in near[:most]]
+
+
+def _bare_stem(name: str) -> str:
+    """``name`` without a collection before it or a file's extension after it."""
+    stem = name.rsplit("/", 1)[-1]
+    head, dot, tail = stem.rpartition(".")
+    return head if dot and head and 1 <= len(tail) <= 5 and tail.isalnum() else stem
+
+
+def _likeness(want: str, name: str) -> float:
+    """How alike ``want`` is to ``name`` or, for three Chinese characters or more, to the
+    part of ``name`` of its length that is most like it (模版一 in 房屋租赁合同 模板一): 0 to 1;
+    0 at once when too few of its characters are in ``name`` to come near (a library of
+    thousands is read in a blink). (Letters are compared whole: lease is not sales in
+    aftersales-upgrade.)"""
+    common = sum((Counter(want) & Counter(name)).values())
+    if 2 * common / (len(want) + min(len(want), len(name))) < CLOSE_ENOUGH:
+        return 0.0
+    matcher = difflib.SequenceMatcher(None, name, want)
+    best = matcher.ratio()
+    if len(han_characters(want)) < 3 or len(name) <= len(want):
+        return best
+    for i in range(len(name) - len(want) + 1):
+        matcher.set_seq1(name[i:i + len(want)])
+        best = max(best, matcher.ratio())
+    return best

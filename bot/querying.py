@@ -6,6 +6,7 @@ from __future__ import annotations
 import argparse
 import dataclasses
 import functools
+import shlex
 import sys
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -16,6 +17,7 @@ from .arguments import UsageError, index_dir_of
 from .batch import answer_batch, batch_lines
 from .building import report_failures
 from .exits import EXIT_ERROR, EXIT_OK
+from .naming import close_names
 from .output import print_json
 from .settings import Settings
 
@@ -121,8 +123,10 @@ def _contract_named(searcher: Searcher, name: str | None,
     try:
         return searcher.contract_named(name, collections=collections)
     except UnknownContractError:
+        near = close_names(searcher.contracts(collections=collections), name)
+        closest = f"; the closest: {', '.join(shlex.quote(c.key) for c in near)}" if near else ""
         raise UsageError(f"no contract named {name} is indexed (--contract takes a key that "
-                         "`contractbot index status` lists)") from None
+                         f"`contractbot index status` lists){closest}") from None
     except AmbiguousContractError as err:
         raise UsageError(f"--contract {err}") from None
 

@@ -99,7 +99,7 @@ async def cmd_remove(update: Update, context: Ctx) -> None:
         return
     chosen = pick_contracts(infos, arg)
     if len(chosen) != 1:
-        await reply(msg, not_one(infos, chosen, arg, script))
+        await reply(msg, await asyncio.to_thread(not_one, infos, chosen, arg, script))
         return
     info = chosen[0]
     path, uploaded = await asyncio.to_thread(_uploaded_file, state, info)

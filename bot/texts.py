@@ -7,11 +7,14 @@ import re
 from index import Script, to_script, to_traditional
 
 GREETING = "你好！我是合同问答机器人：用条款原文回答关于合同的问题，并注明章节和条款编号。\n"
-START = (
+HELLO = (  # a greeting said alone (你好, 在吗) in a chat that may ask
     GREETING + "直接发送问题即可，例如：乙方响应时间是多少\n"
-    "在群组中请用 /ask 问题，或 @我 提问。\n"
-    "本聊天的 ID：<code>{chat_id}</code>"
+    "在群组中请用 /ask 问题，或 @我 提问。"
 )
+START = HELLO + "\n本聊天的 ID：<code>{chat_id}</code>"
+THANKS_REPLY = "不客气！还有问题可以直接发给我，例如：乙方响应时间是多少"  # 谢谢 said alone
+LINK_NOT_OPENED = ("我不会打开链接，只能回答关于已收录合同的文字问题，例如：乙方响应时间是多少。"
+                   "可用 /contracts 查看已收录的合同。")  # a link sent alone
 # /start in a chat that may not ask yet: its questions would get NOT_ALLOWED, so none invited
 START_NOT_ALLOWED = (
     GREETING + "本聊天尚未获准使用：请先把本聊天的 ID <code>{chat_id}</code> 发给机器人的管理员，"
@@ -69,6 +72,7 @@ USE_SET_GENERAL = ("话题之外（General）现在只在《{title}》{source}�
                    "/use all 取消。")
 USE_CLEARED_GENERAL = "话题之外（General）现在在所有合同中查找（各话题不变）。"
 USE_UNKNOWN = "没有这份合同：{arg}。可用 /contracts 查看编号。"
+CLOSE_NAMES = "名称相近的合同（可用编号或代号选择）："  # under USE_UNKNOWN, UNKNOWN_CONTRACT
 USE_USAGE = "用法：/use 编号、代号或合同名称，例如 /use 1；/use all 取消。"
 USE_AMBIGUOUS = "有 {count} 份合同叫这个名字，请用编号或代号选择："
 USE_LOOSE = "有 {count} 份合同的名称含有“{arg}”，请用编号或代号选择："

@@ -166,3 +166,17 @@ async def test_after_clause_in_several_contracts_a_follow_up_is_asked_which(
     assert taiwan.startswith("我只引用合同原文，不作解釋。剛才的回覆引用了 2 份合同的條款")
     assert "盖章之日起生效" in chosen and SEVEN not in chosen  # the command offered quotes it
     assert after.startswith(f"<i>{texts.FOLLOW_UP}</i>") and "盖章之日起生效" in after
+
+
+async def test_a_follow_up_tells_apart_contracts_of_the_same_title(tmp_path: Path) -> None:
+    """After /compare over two contracts titled 《房屋租赁合同》, the follow-up's lines name
+    each by its file as /compare and /contracts do (they read 《房屋租赁合同》 twice)."""
+    other = {**HOUSE, "key": "house-b", "clauses": [
+        ["五", None, None, "违约金为两个月租金。"]]}
+    async with running_bot(tmp_path, HOUSE, other) as api:
+        compared = text_of(await said(api, message(PRIVATE, "/compare 违约金", message_id=1)))
+        bare = text_of(await said(api, message(PRIVATE, "这条是什么意思", message_id=2)))
+    assert "《房屋租赁合同》（house.txt）" in compared  # as /compare names them
+    assert sorted(bare.split("\n")[1:]) == [
+        "《房屋租赁合同》（house-b.txt） › 五：<code>/clause 五 1</code>",
+        "《房屋租赁合同》（house.txt） › 五：<code>/clause 五 2</code>"]

@@ -57,9 +57,10 @@ def text_of(sent: list[dict[str, Any]]) -> str:
 
 def test_what_points_back_and_what_is_a_question() -> None:
     for bare in ("这条是什么意思", "这个条款呢", "這條是什麼意思？", "它呢", "上面那条什么意思",
-                 "该条怎么理解", "這款呢"):
+                 "该条怎么理解", "這款呢", "全文", "全文呢", "这条全文"):
         assert points_back(bare, replying=False), bare
-    for asked in ("那违约金呢", "这条和违约金有关吗", "违约金是什么意思", "其它费用呢", "押金"):
+    for asked in ("那违约金呢", "这条和违约金有关吗", "违约金是什么意思", "其它费用呢", "押金",
+                  "违约金全文", "合同全文"):
         assert not points_back(asked, replying=False) and not points_back(asked, replying=True)
     assert points_back("什么意思", replying=True) and not points_back("什么意思", replying=False)
     assert not points_back("是吗", replying=True) and not points_back("？", replying=True)
@@ -79,6 +80,9 @@ async def test_a_follow_up_quotes_the_answers_clause_again_in_its_chat_and_topic
         again = text_of(await said(api, message(PRIVATE, "这条是什么意思", message_id=3)))
         assert QUOTES in again and "六 租赁期间的其它约定事项" in again and ITEM in again
         assert "仍然显示最接近的条款" not in again  # not refused as off-topic
+
+        whole = text_of(await said(api, message(PRIVATE, "全文", message_id=31)))
+        assert QUOTES in whole and ITEM in whole  # not searched for the word, and refused
 
         own = text_of(await said(api, message(PRIVATE, "那违约金呢", message_id=4)))
         assert QUOTES not in own and "违约金为一个月租金" in own  # a question of its own

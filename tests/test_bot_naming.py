@@ -137,3 +137,22 @@ async def test_a_name_as_taiwan_and_hong_kong_write_it_picks_its_contract(
     assert got[3].startswith("<b>《設備採購合同》 第五章 合同價款與支付 › 5.3.1</b>")
     assert got[4] == "沒有這份合同：合約。可用 /contracts 查看編號。"  # a kind of name only
     assert in_a[0] == in_a[1].replace("一條租約", "房屋租賃合約")
+
+
+async def test_a_name_that_is_none_offers_the_closest(tmp_path: Path) -> None:
+    """A typo (/use 软件维户服务合同, /clause 第二条 房屋租凭合同) or a title said another way
+    (租房合同) was told only that no contract has that name: the closest contracts follow,
+    numbered as in /contracts, to pick one by; a name like none is told that alone."""
+    got = await replies(tmp_path, "/use 软件维户服务合同", "/use 租房合同",
+                        "/clause 第二条 房屋租凭合同", "/use 采购")
+    close = "名称相近的合同（可用编号或代号选择）："
+    assert got[0].split("\n") == [
+        "没有这份合同：软件维户服务合同。可用 /contracts 查看编号。", close,
+        "3. <code>maint</code> 《软件维护服务合同》 10 条"]
+    assert got[1].split("\n")[:2] == ["没有这份合同：租房合同。可用 /contracts 查看编号。", close]
+    assert [line.split("<code>")[1].split("</code>")[0] for line in got[1].split("\n")[2:]] == [
+        "lease-b", "lease"]
+    assert got[2].split("\n")[:2] == [
+        "没有收录名为“房屋租凭合同”的合同。可用 /contracts 查看已收录的合同。", close]
+    assert "<code>lease</code>" in got[2] and "maint" not in got[2]
+    assert got[3] == "没有这份合同：采购。可用 /contracts 查看编号。"

@@ -1,8 +1,9 @@
 """A support team walks a contract from an answer, in Traditional: 下一條 and 上一條 quote the
 clause after or before the one the answer quoted (a heading's sub-clauses, quoted with it, are
-stepped over), 全文 replied to an answer quotes its clause whole, and Hong Kong's 咩意思 or
-呢條係咩意思 point at it as 什麼意思 does. Each was searched for its bare words and refused
-as off-topic (沒有找到與問題相關的條款). The real Application against the loopback Bot API."""
+stepped over), 全文 after an answer or replied to one quotes its clause whole, and Hong Kong's
+咩意思 or 呢條係咩意思 point at it as 什麼意思 does. Each was searched for its bare words and
+refused as off-topic (沒有找到與問題相關的條款). The real Application against the loopback Bot
+API."""
 
 from __future__ import annotations
 
@@ -33,7 +34,8 @@ def test_what_asks_for_the_next_or_previous_clause() -> None:
         assert step_asked(asked) is None, asked
     for bare in ("呢條係咩意思", "呢個條款即係乜嘢意思"):
         assert points_back(bare, replying=False), bare
-    for replied in ("全文", "咩意思？", "乜嘢意思"):
+    assert points_back("全文", replying=False)  # right after an answer too, as 这条
+    for replied in ("咩意思？", "乜嘢意思"):
         assert points_back(replied, replying=True) and not points_back(replied, replying=False)
     assert not points_back("第三條全文", replying=True)  # a question of its own
 

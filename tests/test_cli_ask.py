@@ -137,6 +137,18 @@ def test_ask_contract_option_and_unknown_contract(index_dir, capsys) -> None:
     assert "no contract named nope" in capsys.readouterr().err  # a wrong argument
 
 
+def test_ask_unknown_contract_names_the_closest_keys(index_dir, capsys) -> None:
+    """A typo in --contract (mant), or the title said with a wrong character (房屋租凭合同),
+    is refused with the keys it is most like, to copy; a name like none, with none."""
+    for name, closest in (("mant", "maint"), ("房屋租凭合同", "lease"), ("维护服务", "maint")):
+        assert main(["ask", "违约金", "--contract", name, "--index", str(index_dir)]) == 2
+        assert capsys.readouterr().err == (
+            f"contractbot: no contract named {name} is indexed (--contract takes a key that "
+            f"`contractbot index status` lists); the closest: {closest}\n"), name
+    assert main(["ask", "违约金", "--contract", "采购", "--index", str(index_dir)]) == 2
+    assert "closest" not in capsys.readouterr().err
+
+
 def test_batch_keeps_input_order(index_dir, tmp_path, capsys) -> None:
     questions = [("押金退不退", None), ("乙方响应时间是多少", "maint"), ("能转租吗", "lease"),
                  ("怎么起诉", None)]

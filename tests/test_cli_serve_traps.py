@@ -231,6 +231,29 @@ def test_python_m_bot_takes_serve_written_out_too(tmp_path: Path) -> None:
             2, "contractbot: TELEGRAM_BOT_TOKEN is not set\n"), args
 
 
+def test_python_m_bot_runs_any_contractbot_command(tmp_path: Path) -> None:
+    """`python -m bot index status` (or `ask …`, `index build …`) was taken for serve's
+    arguments: `contractbot: unrecognized arguments: index status`, exit 2. A command of
+    `contractbot` runs as `contractbot` runs it; anything else is still serve's."""
+    import argparse
+    import sys
+
+    from bot.arguments import build_parser
+    from bot.cli import COMMANDS
+
+    sub = next(a for a in build_parser()._actions if isinstance(a, argparse._SubParsersAction))
+    assert set(COMMANDS) == set(sub.choices)  # every command, and only those
+    root = Path(__file__).resolve().parent.parent
+    clean = {k: v for k, v in os.environ.items() if not k.startswith(("CONTRACTBOT_", "TELEGRAM_"))}
+    clean |= {"PYTHONPATH": str(root), "XDG_DATA_HOME": str(tmp_path / "xdg")}
+    missing = tmp_path / "none"
+    out = subprocess.run([sys.executable, "-m", "bot", "index", "status", "--index", str(missing)],
+                         cwd=tmp_path, env=clean, capture_output=True, text=True, timeout=120)
+    assert (out.returncode, out.stderr) == (
+        1, f"contractbot: no index at {missing}; build one with: contractbot index build "
+           f"SOURCES... --index {missing}\n")
+
+
 def test_serve_refuses_a_webhook_port_another_program_holds(idx: Path, tmp_path: Path) -> None:
     """A second `contractbot serve` while the first runs (or another program on the port):
     python-telegram-bot registers the webhook first and listens after, so it said 'bot ready',

@@ -91,6 +91,11 @@ def test_an_empty_folder_says_so_and_changes_nothing(idx: Path, tmp_path: Path,
     assert proc.stderr.splitlines()[0] == "empty: empty folder: nothing to index"
     line = last_line(proc)
     assert "would leave the index empty" in line and "--replace" in line
+    # it suggested `keep them and add` the empty folder: a build that adds nothing, exits 3
+    # and remembers the folder, failing every rebuild from then on
+    assert line.endswith(f"The index is unchanged: {empty} gave no contract that can be "
+                         "indexed (is it the folder of your contracts?); pass --replace only "
+                         "to empty the index"), line
     assert snapshot(idx) == before
     fresh = cli_here("index", "build", str(empty), "--index", str(tmp_path / "new"))
     assert fresh.returncode == 4 and "empty folder" in fresh.stderr

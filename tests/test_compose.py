@@ -39,6 +39,18 @@ def test_heading_line_gives_the_clauses_title_and_a_file_name_only_for_a_shared_
         "《設備採購合同》（设备采购.docx） 第六章 違約責任 › 第十三條 逾期交付責任"  # file as named
 
 
+def test_a_clause_that_is_its_annex_whole_is_not_named_twice() -> None:
+    """An annex of one clause (the 房屋交割清单 of a lease: number 附件, chapter 附件 and
+    title 房屋交割清单 both) was headed 附件 房屋交割清单 › 附件 房屋交割清单."""
+    whole = Clause("h", "附件", "附件", "房屋交割清单", "名称；品牌", title="房屋交割清单")
+    bare = dataclasses.replace(whole, title=None)
+    part = Clause("e", "附件二 1", "附件二", "技术培训", "培训在转让方工厂进行。")
+    assert heading_line(Hit(whole, "房屋租赁合同", 1.0)) == "《房屋租赁合同》 附件 房屋交割清单"
+    assert heading_line(Hit(bare, "房屋租赁合同", 1.0)) == "《房屋租赁合同》 附件 房屋交割清单"
+    assert heading_line(Hit(part, "设备引进合同", 1.0), "traditional") == \
+        "《設備引進合同》 附件二 技術培訓 › 附件二 1"  # a clause of an annex keeps its number
+
+
 def test_a_sub_clause_line_is_number_title_and_own_text() -> None:
     bare = Clause("m", "2.3", None, None, "维护响应时间", title="维护响应时间")
     full = Clause("m", "2.4", None, None, "乙方应在两小时内响应。", title="响应时限")
@@ -212,6 +224,9 @@ def test_traditional_question_gets_traditional_words_and_quotes() -> None:
     english = compose(SearchResult("What is Party B's response time?", (), relevant=False))
     assert english.nothing == ("没有找到与问题相关的条款。"
                                "合同是中文的，请用中文提问，例如：乙方响应时间是多少")
+    for number in ("5", "7.2", "2026"):  # no words of another language: no 请用中文提问
+        assert compose(SearchResult(number, (), relevant=False)).nothing == \
+            "没有找到与问题相关的条款。", number
 
 
 def test_simplified_question_converts_traditional_quotes() -> None:
