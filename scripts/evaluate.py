@@ -235,7 +235,8 @@ def report(searcher: Searcher, files: Sequence[Path],
 
 def config_knobs(items: Sequence[str]) -> dict[str, Any]:
     """``--set knob=value`` items as SearchConfig values, each of its knob's type (fusion=rrf a
-    string, homophone_top=0 and per_contract=1 integers, bm25_weight=0.4 a float)."""
+    string, homophone_top=0 and per_contract=1 integers, bm25_weight=0.4 a float,
+    homophone_dense=1 a switch: 1/0, true/false, on/off)."""
     from index import SearchConfig
 
     defaults = SearchConfig()
@@ -245,7 +246,12 @@ def config_knobs(items: Sequence[str]) -> dict[str, Any]:
         if not hasattr(defaults, k):
             raise SystemExit(f"--set {item}: SearchConfig has no knob {k!r}")
         kind = type(getattr(defaults, k))
-        knobs[k] = kind(v)
+        if kind is bool:  # homophone_dense=1 (bool("0") would be True)
+            if v.lower() not in ("1", "0", "true", "false", "on", "off", ""):
+                raise SystemExit(f"--set {item}: {k} is 1 or 0")
+            knobs[k] = v.lower() in ("1", "true", "on")
+        else:
+            knobs[k] = kind(v)
     return knobs
 
 

@@ -55,6 +55,12 @@ def test_set_gives_each_knob_its_own_type() -> None:
     assert [type(v) for v in knobs.values()] == [int, int, float, str]
     with pytest.raises(SystemExit, match="no knob 'homophones'"):
         evaluate.config_knobs(["homophones=3"])
+    # a switch: bool("0") would be True
+    assert evaluate.config_knobs(["homophone_dense=0"]) == {"homophone_dense": False}
+    assert evaluate.config_knobs(["homophone_dense=1"]) == {"homophone_dense": True}
+    assert evaluate.config_knobs(["homophone_dense=off"]) == {"homophone_dense": False}
+    with pytest.raises(SystemExit, match="homophone_dense is 1 or 0"):
+        evaluate.config_knobs(["homophone_dense=maybe"])
 
 
 def test_rebuild_script_says_busy_and_exits_75(tmp_path) -> None:

@@ -167,16 +167,17 @@ def test_a_repaired_text_writes_each_pair_as_its_word() -> None:
 
 
 def test_a_confirmed_repair_is_read_as_it_was_meant_too(tmp_path: Path) -> None:
-    """压金多少 reads as 金 alone: 第一条 (租金) first, 第五条 (押金, 租金) second, so 押金 is
-    confirmed. Embedded again as 押金多少, 第五条's cosine rises to that of the meant question
-    (0.95 from 0.89); 第一条 keeps its better one. Off, the cosines are the typed question's."""
+    """With ``homophone_dense`` (off by default): 压金多少 reads as 金 alone, 第一条 (租金)
+    first, 第五条 (押金, 租金) second, so 押金 is confirmed. Embedded again as 押金多少, 第五条's
+    cosine rises to that of the meant question (0.95 from 0.89); 第一条 keeps its better one.
+    Off, the cosines are the typed question's."""
     write_corpus(tmp_path / "src", LEASE)
     build_index([tmp_path / "src"], tmp_path / "idx", TwoKeywordEncoder(), parse=parse_json,
                 progress=False)
     enc = TwoKeywordEncoder()
-    on = Searcher(tmp_path / "idx", enc, SearchConfig(homophone_top=3)).signals("压金多少")
-    off = Searcher(tmp_path / "idx", enc,
-                   SearchConfig(homophone_top=3, homophone_dense=False)).signals("压金多少")
+    on = Searcher(tmp_path / "idx", enc,
+                  SearchConfig(homophone_top=3, homophone_dense=True)).signals("压金多少")
+    off = Searcher(tmp_path / "idx", enc, SearchConfig(homophone_top=3)).signals("压金多少")
     typed, meant = enc.encode_queries(["压金多少", "押金多少"])
     clauses = enc.encode([str(row[3]) for row in LEASE["clauses"]])
     assert np.allclose(off.dense, clauses @ typed, atol=1e-6)

@@ -35,9 +35,10 @@ class SearchConfig:
     # Typing errors of the same sound (压金 for 押金) are searched as their repaired word when
     # one of this many clauses of highest cosine holds it (index/search/homophones.py); 0: off.
     homophone_top: int = 3
-    # ... and the question is embedded again as it was meant, each clause keeping its better
-    # cosine of the two (docs/retrieval.md, stop 40)
-    homophone_dense: bool = True
+    # ... and, when on, the question is embedded again as it was meant, each clause keeping
+    # its better cosine of the two: better answers to typo questions for a second encoding,
+    # which breaks the 40 ms bound of a question (docs/retrieval.md and performance.md, stop 40)
+    homophone_dense: bool = False
     # Relevance: on topic when the best cosine reaches min_dense, or reaches weak_dense while
     # the top hit holds at least min_coverage of the question's content words. Cosines mean
     # different things for each encoder, so the thresholds are calibrated per encoder by
