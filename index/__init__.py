@@ -96,7 +96,7 @@ from .parse import (
     parse_contract,
     read_text,
 )
-from .roles import PARTIES
+from .roles import PARTIES, party_words
 from .search import (
     Collections,
     SearchConfig,
@@ -232,6 +232,7 @@ __all__ = [
     "not_a_source",
     "ocr_cache_dir",
     "parse_contract",
+    "party_words",
     "plain_name",
     "private_dir",
     "read_contracts",

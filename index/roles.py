@@ -6,6 +6,8 @@ question and a clause are about; answers name the parties with them.
 
 from __future__ import annotations
 
+from collections.abc import Mapping, Sequence
+
 # Party designators, in the order answers list them.
 PARTIES = ("甲方", "乙方", "丙方", "丁方")
 
@@ -40,3 +42,12 @@ def alternation(words: tuple[str, ...]) -> str:
 
 PARTY_ALT = alternation(PARTIES)
 ROLE_ALT = alternation(ROLE_NAMES)
+
+
+def party_words(synonyms: Mapping[str, Sequence[str]]) -> frozenset[str]:
+    """Every word that names a party: the designators, the role names, and the everyday words
+    the thesaurus reads first as one of them (房东 > 出租人 甲方, 员工 = 劳动者), so a
+    follow-up 那房东呢 can be told to swap the party of the question before."""
+    named = {*PARTIES, *ROLE_NAMES}
+    return frozenset(named | {word for word, targets in synonyms.items()
+                              if targets and targets[0] in named})
