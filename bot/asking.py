@@ -9,19 +9,28 @@ from html import escape
 
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Message, Update
 
-from index import QueryError, Script, UnknownContractError
+from index import (
+    ContractInfo,
+    QueryError,
+    Script,
+    Searcher,
+    UnknownContractError,
+    party_words,
+    to_script,
+)
 
 from . import texts
 from .access import ChatAccess, chat_access, is_admin
 from .addressing import addressed_text, replied_answer, replied_question
 from .browsing import contracts_listing, lapsed_first, overridden_note, scope_note
+from .carrying import MAX_AGE, Carried, carry_question, follow_up_word
 from .compose import compose, quoted_once
 from .edits import send_answer
 from .followups import first_quoted, pointed_at, points_back, quote_again
 from .listing import contracts_asked
-from .naming import written_names
+from .naming import named_title, written_names
 from .remarks import remark
-from .render import render_answer, with_line
+from .render import render_answer, with_line, with_line_above
 from .replies import (
     asker_script,
     chat_state,
@@ -37,7 +46,7 @@ from .replies import (
     typing_sent,
     within_rate,
 )
-from .state import Ctx, MorePage, Pointed
+from .state import Asked, Ctx, MorePage, Pointed
 from .stepping import quote_step, step_asked
 from .votes import is_vote_row, vote_row
 
@@ -97,13 +106,17 @@ async def _answer(update: Update, context: Ctx, msg: Message, number: int, quest
                               lapsed_first(update, context, script, messages,
                                            now=(searcher, infos)), quoted=quoted)
         return
+    at = (msg.edit_date or msg.date).timestamp()
+    carried = carried_question(context, topic_of(update), question, at, searcher, infos)
+    asked = carried.question if carried else question
     scope = reachable_scope(context, topic_of(update), searcher, access)
     try:
-        result = await asyncio.to_thread(searcher.search, question, preferred=scope,
+        result = await asyncio.to_thread(searcher.search, asked, preferred=scope,
+                                         contract=carried.contract if carried else None,
                                          top_k=FETCH, collections=access.collections)
     except QueryError as err:
         if isinstance(err, UnknownContractError):  # a contract they looked for and missed
-            await _log_unanswered(context, msg.chat_id, question)
+            await _log_unanswered(context, msg.chat_id, asked)
         await typing_sent(typing)
         said = lapsed_first(update, context, script, [query_error_text(err, script)],
                             now=(searcher, infos))
@@ -116,8 +129,10 @@ async def _answer(update: Update, context: Ctx, msg: Message, number: int, quest
                                            [texts.say(texts.NO_CONTRACTS, script)],
                                            now=(searcher, infos)))
         return
+    chat_state(context).keep_asked(topic_of(update), Asked(
+        asked, at, carried.contract if carried else None))
     if not (result.relevant and result.hits):
-        await _log_unanswered(context, msg.chat_id, question)
+        await _log_unanswered(context, msg.chat_id, asked)
     size = PRIVATE_HITS if is_private(update) else GROUP_HITS
     pages = quoted_once(result, size=size, script=script, child_chars=ANSWER_CHILD_CHARS)
     page = MorePage(pages, 0, size, script)
@@ -126,12 +141,39 @@ async def _answer(update: Update, context: Ctx, msg: Message, number: int, quest
         messages = with_line(messages, scope_note(update, infos, scope, script))  # /use limited it
     elif scope is not None and (over := overridden_note(infos, scope, result.scopes, script)):
         messages = with_line(messages, over)  # a contract named in 《》 was asked instead
+    if carried is not None:  # 那房东呢: the question it was read as, first
+        messages = with_line_above(messages, reading_line(carried, infos, script))
     await typing_sent(typing)
     # a /use lapsed, or contracts the chat read gone: said first
     messages = lapsed_first(update, context, script, messages, now=(searcher, infos))
     await answer_question(update, context, msg, number, messages, markup,
                           quoted=first_quoted(page.result, 0, size, script=script,
                                               child_chars=ANSWER_CHILD_CHARS))
+
+
+def carried_question(context: Ctx, topic: int | None, question: str, at: float,
+                     searcher: Searcher, infos: list[ContractInfo]) -> Carried | None:
+    """The question a follow-up that changes one thing (那房东呢) asks, sent at ``at`` in
+    ``topic``: that topic's question before, changed; None for any other question, or when
+    the topic searched none in the last ``MAX_AGE`` seconds."""
+    previous = chat_state(context).asked.get(topic)
+    if previous is None or at - previous.at > MAX_AGE or not (
+            word := follow_up_word(question)):
+        return None
+    within = previous.contract if any(c.key == previous.contract for c in infos) else None
+    return carry_question(previous.question, word, parties=party_words(searcher.thesaurus.entries),
+                          contracts=infos, within=within)
+
+
+def reading_line(carried: Carried, infos: list[ContractInfo], script: Script) -> str:
+    """The line above a carried question's answer: the question it answered, in the asker's
+    script (按「房东提前退租要赔多少」回答：), with the contract it was limited to."""
+    question = escape(to_script(carried.question, script))
+    info = next((c for c in infos if c.key == carried.contract), None)
+    if info is None:
+        return texts.say(texts.CARRIED, script, question=question)
+    return texts.say(texts.CARRIED_IN, script, question=question,
+                     **named_title(infos, info, script))
 
 
 async def answer_question(update: Update, context: Ctx, msg: Message, number: int,

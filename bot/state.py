@@ -164,6 +164,16 @@ Pointed = tuple[Quoted, ...]
 /compare), or nothing (a refusal, a clause not found)."""
 
 
+class Asked(NamedTuple):
+    """The question a topic last searched (as asked, or as a follow-up such as 那房东呢 carried
+    it), when it was sent (seconds since the epoch), and the contract a follow-up limited it
+    to (那模板二呢: its key): what the next such follow-up carries."""
+
+    question: str
+    at: float
+    contract: str | None = None
+
+
 class Voted(NamedTuple):
     """What a 👍/👎 under an answer records: the question and the clauses it cited."""
 
@@ -190,7 +200,7 @@ class ChatData:
     it was told look like two versions of one contract, the script each topic last asked in
     (for a member whose own words show none), and the contracts it read at its last answer
     (to say which left since); the newest of the last five are kept on disk too
-    (bot/persistence.py)."""
+    (bot/persistence.py); and the question each topic last searched (not kept on disk)."""
 
     scopes: dict[int | None, str] = field(default_factory=dict)  # topic id (None: the chat)
     pages: dict[str, MorePage] = field(default_factory=dict)
@@ -209,6 +219,9 @@ class ChatData:
     scripts: dict[int | None, Script] = field(default_factory=dict)
     # the contracts it read at its last answer, collection/stem → title (bot/departures.py)
     known: dict[str, str] = field(default_factory=dict)
+    # the question each topic last searched, for a follow-up 那房东呢 (bot/carrying.py);
+    # in memory only: chats.json keeps no question text
+    asked: dict[int | None, Asked] = field(default_factory=dict)
 
     def heard(self, topic: int | None, script: Script) -> None:
         """``topic`` was just asked in ``script`` (the oldest topics go first)."""
@@ -272,6 +285,13 @@ class ChatData:
             self.quoted.pop(next(iter(self.quoted)))
         while len(self.last_quoted) > MAX_QUOTED_TOPICS:
             self.last_quoted.pop(next(iter(self.last_quoted)))
+
+    def keep_asked(self, topic: int | None, asked: Asked) -> None:
+        """Remember the question ``topic`` just searched (the oldest topics go first)."""
+        self.asked.pop(topic, None)
+        self.asked[topic] = asked
+        while len(self.asked) > MAX_QUOTED_TOPICS:
+            self.asked.pop(next(iter(self.asked)))
 
     def mark_told(self, pair: Revision) -> None:
         """Remember that this chat was told of ``pair`` (an upload's reply named it), so that

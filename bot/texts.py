@@ -105,6 +105,9 @@ FOLLOW_UP = "我只引用合同原文，不作解释。刚才回答中的条款�
 FOLLOW_UP_FIRST = ("我只引用合同原文，不作解释。刚才回答中第一个条款的全文如下"
                    "（其他条款可用 /clause 加条款号查看）：")
 FOLLOW_UP_WHICH = "请说明是哪一条，例如：第七条是什么意思，或 /clause 7.2"
+# above the answer to a follow-up that changes one thing (那房东呢): the question it answered
+CARRIED = "按「{question}」回答："
+CARRIED_IN = "按「《{title}》{source}：{question}」回答："
 STEP_LAST = "《{title}》{number}之后没有别的条款了。"  # 下一条 after a contract's last clause
 STEP_FIRST = "《{title}》{number}之前没有别的条款了。"  # 上一条 before its first
 # a follow-up to a /compare, which quoted one clause per contract: the /clause of each follows

@@ -1,0 +1,111 @@
+"""A follow-up that changes one thing of the question before (那房东呢 after 租客提前退租要赔多少)
+was searched for its own words (房东) and answered off the point or refused; it is now read as
+that question about the landlord, and its answer says so first, in the asker's script. Each
+chat and each forum topic carries its own question, for 30 minutes. The real Application
+against the loopback Bot API."""
+
+from __future__ import annotations
+
+import time
+from pathlib import Path
+from typing import Any
+
+from bot_helpers import message
+from botapi_server import BOT_USERNAME
+from test_bot_e2e import FORUM, GROUP, PRIVATE, running_bot
+from test_bot_follow_ups import said, text_of
+
+TENANT = "乙方提前退租的，应向甲方支付一个月租金作为违约金"
+LANDLORD = "甲方（房东）提前收回房屋、要求乙方退租的，应向乙方支付两个月租金作为违约金"
+LEASE = {
+    "key": "lease",
+    "title": "房屋租赁合同（模板一）",
+    "parties": {"甲方": "出租人", "乙方": "承租人"},
+    "clauses": [
+        ["第一条", None, None, "乙方提前退租的，应向甲方支付一个月租金作为违约金。"],
+        ["第二条", None, None, LANDLORD + "。"],
+        ["第三条", None, None, "押金为两个月租金，租赁期满后甲方无息退还。"],
+    ],
+}
+OTHER = {
+    "key": "other",
+    "title": "房屋租赁合同（模板二）",
+    "parties": {"甲方": "出租人", "乙方": "承租人"},
+    "clauses": [
+        ["第八条", None, None, "承租人中途退租的，押金不予退还，并赔偿出租人三千元。"],
+        ["第九条", None, None, "出租人中途收回房屋的，双倍返还押金。"],
+    ],
+}
+MENTION = [{"type": "mention", "offset": 0, "length": len(BOT_USERNAME) + 1}]
+
+
+def first_clause(sent: list[dict[str, Any]]) -> str:
+    """The first quoted clause of an answer."""
+    return text_of(sent).split("<blockquote>", 1)[1].split("</blockquote>", 1)[0]
+
+
+async def test_a_follow_up_in_private_asks_the_question_before_changed(
+        tmp_path: Path) -> None:
+    async with running_bot(tmp_path, LEASE, OTHER) as api:
+        # Nothing asked yet: searched for its own words, as before
+        alone = text_of(await said(api, message(PRIVATE, "那房东呢", message_id=1)))
+        assert "按「" not in alone
+
+        asked = await said(api, message(PRIVATE, "租客提前退租要赔多少", message_id=2))
+        assert TENANT in first_clause(asked)
+        landlord = await said(api, message(PRIVATE, "那房东呢", message_id=3))
+        assert text_of(landlord).startswith("按「房东提前退租要赔多少」回答：")
+        assert LANDLORD in first_clause(landlord)
+        # the next follow-up carries the question as it was read: back to the tenant
+        tenant = await said(api, message(PRIVATE, "如果是租客呢", message_id=4))
+        assert text_of(tenant).startswith("按「租客提前退租要赔多少」回答：")
+        assert TENANT in first_clause(tenant)
+
+        # a contract named: the same question of that contract only
+        other = await said(api, message(PRIVATE, "那模板二呢", message_id=5))
+        assert text_of(other).startswith(
+            "按「《房屋租赁合同（模板二）》：租客提前退租要赔多少」回答：")
+        assert "模板二" in text_of(other) and "模板一" not in text_of(other).split("：", 2)[2]
+        assert "承租人中途退租的" in first_clause(other)
+
+        # a question of its own is asked as it is, and carried by nothing
+        own = text_of(await said(api, message(PRIVATE, "押金呢怎么退", message_id=6)))
+        assert "按「" not in own
+
+        # in Traditional, the reading is shown in Traditional
+        await said(api, message(PRIVATE, "租客提前退租要賠多少", message_id=7))
+        taiwan = await said(api, message(PRIVATE, "換成房東呢", message_id=8))
+        assert text_of(taiwan).startswith("按「房東提前退租要賠多少」回答：")
+        assert "甲方（房東）提前收回房屋" in first_clause(taiwan)
+
+        # a question asked more than 30 minutes before is not carried
+        old = int(time.time()) - 31 * 60
+        await said(api, message(PRIVATE, "租客提前退租要赔多少", message_id=9, date=old))
+        late = text_of(await said(api, message(PRIVATE, "那房东呢", message_id=10)))
+        assert "按「" not in late
+
+        # another chat has its own question before: none here
+        group = text_of(await said(api, message(GROUP, "/ask 那房东呢", message_id=11)))
+        assert "按「" not in group
+
+
+async def test_each_forum_topic_carries_its_own_question(tmp_path: Path) -> None:
+    forum: dict[str, Any] = {"chat": {"id": FORUM, "type": "supergroup", "is_forum": True},
+                             "is_topic_message": True}
+
+    def in_topic(topic: int, text: str, number: int) -> dict[str, Any]:
+        mention: dict[str, Any] = {"entities": MENTION} if text.startswith("@") else {}
+        return message(FORUM, text, message_id=number, message_thread_id=topic, **mention,
+                       **forum)
+
+    async with running_bot(tmp_path, LEASE, OTHER) as api:
+        await said(api, in_topic(77, "/ask 租客提前退租要赔多少", 21))
+        await said(api, in_topic(78, "/ask 押金怎么退", 22))
+        there = await said(api, in_topic(77, f"@{BOT_USERNAME} 那房东呢", 23))
+        assert text_of(there).startswith("按「房东提前退租要赔多少」回答：")
+        assert LANDLORD in first_clause(there)
+        here = await said(api, in_topic(78, f"@{BOT_USERNAME} 那房东呢", 24))
+        assert text_of(here).startswith("按「房东押金怎么退」回答：")
+        none = await said(api, in_topic(79, f"@{BOT_USERNAME} 那房东呢", 25))
+        assert "按「" not in text_of(none)
+        assert {s.get("message_thread_id") for s in api.sent()} == {77, 78, 79}
