@@ -104,13 +104,20 @@ def _shared_topic(by_key: dict[str, list[tuple[Clause, str]]]) -> str | None:
     return written[max(shared, key=count.__getitem__)] if shared else None
 
 
+def _shared_word(own: dict[str, list[Clause]]) -> str | None:
+    """The first of ``texts.COMPARE_TOPICS`` the text of two contracts or more has."""
+    whole = [to_simplified("".join(c.text for c in found)) for found in own.values()]
+    return next((word for word in texts.COMPARE_TOPICS
+                 if sum(word in text for text in whole) >= 2), None)
+
+
 def pick_examples(contracts: Sequence[ContractInfo], clauses: Iterable[Clause]) -> Examples:
     """The examples of the library ``contracts`` (as /contracts lists them, numbered from 1)
     and their ``clauses``: the first contract by key that has a clause with a heading gives
     the question (违约责任 → 违约责任是怎么规定的) and the /clause number (its first such
     clause; with no heading anywhere, the first clause, asked of by its number); the heading
-    most contracts share, the /compare topic. The same library gives the same examples. No
-    contract: ``DEFAULT_EXAMPLES``."""
+    most contracts share, else a common topic two of them speak of, the /compare topic. The
+    same library gives the same examples. No contract: ``DEFAULT_EXAMPLES``."""
     if not contracts:
         return DEFAULT_EXAMPLES
     number = {c.key: n for n, c in enumerate(contracts, 1)}
@@ -119,7 +126,7 @@ def pick_examples(contracts: Sequence[ContractInfo], clauses: Iterable[Clause]) 
         if clause.contract in own:
             own[clause.contract].append(clause)
     by_key = {key: _headed(found) for key, found in own.items()}
-    topic = _shared_topic(by_key)
+    topic = _shared_topic(by_key) or _shared_word(own)
     keys = sorted(own)
     picked = next(((key, by_key[key][0]) for key in keys if by_key[key]), None)
     if picked is None:  # no heading anywhere: a real number still, asked of by its number

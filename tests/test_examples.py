@@ -47,6 +47,16 @@ def test_several_contracts_number_the_clause_and_share_a_topic() -> None:
         "合同期限是怎么规定的", "2.1 2", "第二章 2", "違約責任")
 
 
+def test_with_no_shared_heading_the_topic_is_a_word_two_contracts_use() -> None:
+    """No heading in two contracts: the first of the common topics two contracts' text has
+    (押金: 违约金 is in one only), none when no two share one."""
+    house = [clause("house", "第一条", "押金为两个月租金，违约金为一个月租金。")]
+    shop = [clause("shop", "第一条", "押金为三个月租金。")]
+    library = [info("house", "房屋租赁合同"), info("shop", "商铺租赁合同")]
+    assert pick_examples(library, house + shop).topic == "押金"
+    assert pick_examples(library, [*house, clause("shop", "1", "服务期为一年。")]).topic is None
+
+
 def test_the_same_library_in_another_order_gives_the_same_examples() -> None:
     """Deterministic: the clauses' order across contracts does not change the pick."""
     library = [info("lease", "房屋租赁合同"), info("labor", "劳动合同")]
