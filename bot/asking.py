@@ -93,7 +93,7 @@ async def _answer(update: Update, context: Ctx, msg: Message, number: int, quest
     step = step_asked(question)  # 下一条: the clause after the one quoted
     if step or points_back(question, replying=replied is not None):  # 这条是什么意思: again
         pointed = pointed_at(chat_state(context), topic_of(update), replied)
-        examples = await chat_examples(update, context, access)
+        examples = await chat_examples(update, context, access, searcher=searcher)
         messages, quoted = await (
             quote_step(searcher, pointed, step, script, collections=access.collections,
                        examples=examples) if step
@@ -112,7 +112,7 @@ async def _answer(update: Update, context: Ctx, msg: Message, number: int, quest
     except QueryError as err:
         if isinstance(err, UnknownContractError):  # a contract they looked for and missed
             await _log_unanswered(context, msg.chat_id, question)
-        examples = await chat_examples(update, context, access)
+        examples = await chat_examples(update, context, access, searcher=searcher)
         await typing_sent(typing)
         said = lapsed_first(update, context, script,
                             [query_error_text(err, script, examples=examples)],
@@ -131,8 +131,8 @@ async def _answer(update: Update, context: Ctx, msg: Message, number: int, quest
     size = PRIVATE_HITS if is_private(update) else GROUP_HITS
     pages = quoted_once(result, size=size, script=script, child_chars=ANSWER_CHILD_CHARS)
     page = MorePage(pages, 0, size, script)
-    examples = DEFAULT_EXAMPLES if result.relevant and result.hits \
-        else await chat_examples(update, context, access)  # one for a question in English
+    examples = DEFAULT_EXAMPLES if result.relevant and result.hits else await chat_examples(
+        update, context, access, searcher=searcher)  # for a question in English it finds none
     messages, markup = page_messages(context, page, examples=examples)
     if scope is not None and result.scopes == (scope,) and not (result.relevant and result.hits):
         messages = with_line(messages, scope_note(update, infos, scope, script))  # /use limited it

@@ -341,7 +341,7 @@ async def cmd_compare(update: Update, context: Ctx) -> None:
         comparison = await asyncio.to_thread(compare_contracts, searcher, question,
                                              collections=access.collections)
     except QueryError as err:
-        examples = await chat_examples(update, context, access)
+        examples = await chat_examples(update, context, access, searcher=searcher)
         await reply(msg, query_error_text(err, script, examples=examples))
         return
     if not comparison.rows:

@@ -27,14 +27,16 @@ def library_examples(searcher: Searcher, library: Library) -> Examples:
     return pick_examples(infos, (c for c in searcher.all_clauses() if c.contract in keys))
 
 
-async def chat_examples(update: Update, context: Ctx, access: ChatAccess | None) -> Examples:
+async def chat_examples(update: Update, context: Ctx, access: ChatAccess | None, *,
+                        searcher: Searcher | None = None) -> Examples:
     """The examples for the chat (or forum topic) of ``update``, which reads ``access``:
     from its /use contract when it has one in reach, else from every contract it reads;
-    ``DEFAULT_EXAMPLES`` for a chat that may not ask, or before the index is opened."""
+    ``DEFAULT_EXAMPLES`` for a chat that may not ask, or before the index is opened.
+    ``searcher``: the live one, when the handler has it already."""
     state = context.bot_data
     if access is None or getattr(state, "searcher", None) is None:
         return DEFAULT_EXAMPLES
-    searcher = await state.live_searcher()
+    searcher = searcher or await state.live_searcher()
     scope = chat_state(context).scope(topic_of(update))
     if scope is not None and not searcher.reaches(scope, collections=access.collections):
         scope = None  # a lapsed /use: its reply says so; the examples are of what it reads

@@ -11,6 +11,7 @@ from index_corpus import MAINT
 from team_bot import access_file, ask, team_bot
 
 from bot import texts
+from index import MAX_QUESTION
 
 LEASES_GROUP, MAINT_GROUP, EVERY_CHAT, STRANGER = -601, -602, -603, -604
 HOUSE = {"key": "house", "title": "房屋租赁合同", "parties": {"甲方": "出租人", "乙方": "承租人"},
@@ -61,14 +62,17 @@ async def test_a_lease_groups_help_and_start_show_a_lease_example(tmp_path: Path
 
 
 async def test_hints_and_refusals_give_the_chats_examples_in_its_script(tmp_path: Path) -> None:
-    """A greeting, a 谢谢, an empty /ask, /compare alone and a sticker are answered with the
-    lease's example; a Traditional asker reads it in Traditional."""
+    """A greeting, a 谢谢, an empty /ask, /compare alone, a question in English or too long
+    and a sticker are answered with the lease's example; a Traditional asker reads it in
+    Traditional."""
     rules = access_file(tmp_path / "access.toml", {LEASES_GROUP: ["leases"], 605: ["leases"]})
     async with team_bot(tmp_path, LAYOUT, access_file=rules) as (api, _):
         hello = await ask(api, 605, "你好")
         thanks = await ask(api, 605, "謝謝")
         empty = await ask(api, LEASES_GROUP, "/ask")
         compare = await ask(api, LEASES_GROUP, "/compare")
+        english = await ask(api, 605, "qwerty asdf zxcv")
+        too_long = await ask(api, LEASES_GROUP, "/ask " + "租金" * MAX_QUESTION)
         sticker = await ask(api, 605, None, sticker={"file_id": "S", "file_unique_id": "S",
                                                      "type": "regular", "width": 1,
                                                      "height": 1, "is_animated": False,
@@ -77,4 +81,7 @@ async def test_hints_and_refusals_give_the_chats_examples_in_its_script(tmp_path
     assert thanks == "不客氣！還有問題可以直接發給我，例如：租金是怎麼規定的"
     assert empty == "请在 /ask 后写上问题，例如 /ask 租金是怎么规定的"
     assert compare == "请在 /compare 后写上主题"
+    assert english.startswith(
+        "沒有找到與問題相關的條款。合同是中文的，請用中文提問，例如：租金是怎麼規定的\n")
+    assert too_long.endswith("请只问一个简短的问题，例如：租金是怎么规定的"), too_long
     assert "例如：租金是怎麼規定的。" in sticker  # the asker last wrote Traditional
