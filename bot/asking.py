@@ -24,8 +24,10 @@ from .access import ChatAccess, chat_access, is_admin
 from .addressing import addressed_text, replied_answer, replied_question
 from .browsing import contracts_listing, lapsed_first, overridden_note, scope_note
 from .carrying import MAX_AGE, Carried, carry_question, follow_up_word
+from .chat_examples import chat_examples
 from .compose import compose, quoted_once
 from .edits import send_answer
+from .examples import DEFAULT_EXAMPLES, Examples, example_values
 from .followups import first_quoted, pointed_at, points_back, quote_again
 from .listing import contracts_asked
 from .naming import named_title, written_names
@@ -72,16 +74,19 @@ async def _answer(update: Update, context: Ctx, msg: Message, number: int, quest
                   access: ChatAccess) -> None:
     """``answer``'s work: answer ``number`` to the question ``msg``."""
     if not question.strip():
+        script = asker_script(update, context)
+        values = example_values(await chat_examples(update, context, access), script)
         await answer_question(update, context, msg, number,
-                              [texts.say(texts.ASK_USAGE, asker_script(update, context))])
+                              [texts.say(texts.ASK_USAGE, script, **values)])
         return
     if (remarked := remark(question)) is not None:  # 你好, 谢谢, a link: nothing to search
         words = {"thanks": texts.THANKS_REPLY, "link": texts.LINK_NOT_OPENED}.get(remarked,
                                                                               texts.HELLO)
         kept = chat_state(context).last_quoted.get(topic_of(update), ())  # 下一条 walks on
+        script = asker_script(update, context, question)
+        values = example_values(await chat_examples(update, context, access), script)
         await answer_question(update, context, msg, number,
-                              [texts.say(words, asker_script(update, context, question))],
-                              quoted=kept)
+                              [texts.say(words, script, **values)], quoted=kept)
         return
     typing = start_typing(msg)
     searcher = await context.bot_data.live_searcher()
@@ -97,9 +102,12 @@ async def _answer(update: Update, context: Ctx, msg: Message, number: int, quest
     step = step_asked(question)  # 下一条: the clause after the one quoted
     if step or points_back(question, replying=replied is not None):  # 这条是什么意思: again
         pointed = pointed_at(chat_state(context), topic_of(update), replied)
+        examples = await chat_examples(update, context, access, searcher=searcher)
         messages, quoted = await (
-            quote_step(searcher, pointed, step, script, collections=access.collections) if step
-            else quote_again(searcher, pointed, script, collections=access.collections))
+            quote_step(searcher, pointed, step, script, collections=access.collections,
+                       examples=examples) if step
+            else quote_again(searcher, pointed, script, collections=access.collections,
+                             examples=examples))
         reachable_scope(context, topic_of(update), searcher, access)  # a /use gone: said
         await typing_sent(typing)
         await answer_question(update, context, msg, number,
@@ -117,8 +125,10 @@ async def _answer(update: Update, context: Ctx, msg: Message, number: int, quest
     except QueryError as err:
         if isinstance(err, UnknownContractError):  # a contract they looked for and missed
             await _log_unanswered(context, msg.chat_id, asked)
+        examples = await chat_examples(update, context, access, searcher=searcher)
         await typing_sent(typing)
-        said = lapsed_first(update, context, script, [query_error_text(err, script)],
+        said = lapsed_first(update, context, script,
+                            [query_error_text(err, script, examples=examples)],
                             now=(searcher, infos))
         await answer_question(update, context, msg, number, said)
         return
@@ -136,7 +146,9 @@ async def _answer(update: Update, context: Ctx, msg: Message, number: int, quest
     size = PRIVATE_HITS if is_private(update) else GROUP_HITS
     pages = quoted_once(result, size=size, script=script, child_chars=ANSWER_CHILD_CHARS)
     page = MorePage(pages, 0, size, script)
-    messages, markup = page_messages(context, page)
+    examples = DEFAULT_EXAMPLES if result.relevant and result.hits else await chat_examples(
+        update, context, access, searcher=searcher)  # for a question in English it finds none
+    messages, markup = page_messages(context, page, examples=examples)
     if scope is not None and result.scopes == (scope,) and not (result.relevant and result.hits):
         messages = with_line(messages, scope_note(update, infos, scope, script))  # /use limited it
     elif scope is not None and (over := overridden_note(infos, scope, result.scopes, script)):
@@ -201,13 +213,15 @@ async def _log_unanswered(context: Ctx, chat_id: int, question: str) -> None:
         await asyncio.to_thread(log.record_unanswered, chat_id, question)
 
 
-def page_messages(context: Ctx, page: MorePage) -> tuple[list[str], InlineKeyboardMarkup | None]:
+def page_messages(context: Ctx, page: MorePage, *, examples: Examples = DEFAULT_EXAMPLES,
+                  ) -> tuple[list[str], InlineKeyboardMarkup | None]:
     """One page of hits as messages, and the buttons under the last: 更多 when more remain
-    (the rest kept for it), then 👍/👎; under a refusal, a button for the closest clauses."""
+    (the rest kept for it), then 👍/👎; under a refusal, a button for the closest clauses
+    (and, to a question in no Chinese, an example of the asker's contracts: ``examples``)."""
     result, offset, size, script, unsure = page
     hits = result.hits[offset:offset + size]
     answer = compose(result, offset=offset, size=size, script=script,
-                     child_chars=ANSWER_CHILD_CHARS)
+                     child_chars=ANSWER_CHILD_CHARS, example=examples.question)
     if unsure and offset == 0 and answer.found:
         answer = dataclasses.replace(answer, lead=texts.say(texts.UNSURE, script))
     messages = render_answer(answer)
@@ -305,16 +319,22 @@ async def cmd_start(update: Update, context: Ctx) -> None:
     state = context.bot_data
     allowed = chat_access(state.settings, state.access, chat.id, user_id=sender_id(update))
     words = texts.START if allowed is not None else texts.START_NOT_ALLOWED
-    await reply(msg, texts.say(words, asker_script(update, context), chat_id=chat.id))
+    script = asker_script(update, context)
+    values = example_values(await chat_examples(update, context, allowed), script)
+    await reply(msg, texts.say(words, script, chat_id=chat.id, **values))
 
 
 async def cmd_help(update: Update, context: Ctx) -> None:
-    """/help: commands with examples."""
-    msg = update.effective_message
-    if msg is None or not await within_rate(update, context):
+    """/help: commands with examples of the contracts the chat reads."""
+    msg, chat = update.effective_message, update.effective_chat
+    if msg is None or chat is None or not await within_rate(update, context):
         return
-    extra = texts.ADMIN_HELP if is_admin(context.bot_data.settings, sender_id(update)) else ""
-    await reply(msg, escape(texts.say(texts.HELP + extra, asker_script(update, context))))
+    state = context.bot_data
+    extra = texts.ADMIN_HELP if is_admin(state.settings, sender_id(update)) else ""
+    access = chat_access(state.settings, state.access, chat.id, user_id=sender_id(update))
+    script = asker_script(update, context)
+    values = example_values(await chat_examples(update, context, access), script)
+    await reply(msg, texts.say(escape(texts.HELP + extra), script, **values))
 
 
 async def on_migrate(update: Update, context: Ctx) -> None:

@@ -25,9 +25,11 @@ from index import normalize_text as _norm
 
 from . import texts
 from .access import ChatAccess
+from .chat_examples import chat_examples
 from .comparing import render_comparison
 from .compose import CLAUSE_CHILD_CHARS, compose
 from .departures import gone_note
+from .examples import example_values
 from .followups import compared, per_contract
 from .naming import (
     clause_target,
@@ -244,7 +246,9 @@ async def cmd_clause(update: Update, context: Ctx) -> None:
         return
     args = context.args or []
     if not args:
-        await reply(msg, texts.say(texts.CLAUSE_USAGE, asker_script(update, context)))
+        script = asker_script(update, context)
+        values = example_values(await chat_examples(update, context, access), script)
+        await reply(msg, texts.say(texts.CLAUSE_USAGE, script, **values))
         return
     searcher = await context.bot_data.live_searcher()
     infos = await asyncio.to_thread(searcher.contracts, collections=access.collections)
@@ -329,14 +333,16 @@ async def cmd_compare(update: Update, context: Ctx) -> None:
     question = " ".join(context.args or []).strip()
     script = asker_script(update, context, question)
     if not question:
-        await reply(msg, texts.say(texts.COMPARE_USAGE, script))
+        values = example_values(await chat_examples(update, context, access), script)
+        await reply(msg, texts.say(texts.COMPARE_USAGE, script, **values))
         return
     searcher = await context.bot_data.live_searcher()
     try:
         comparison = await asyncio.to_thread(compare_contracts, searcher, question,
                                              collections=access.collections)
     except QueryError as err:
-        await reply(msg, query_error_text(err, script))
+        examples = await chat_examples(update, context, access, searcher=searcher)
+        await reply(msg, query_error_text(err, script, examples=examples))
         return
     if not comparison.rows:
         await reply(msg, texts.say(texts.NO_CONTRACTS, script))

@@ -29,6 +29,7 @@ from .texts import (
     ALSO_IN,
     ASK_IN_CHINESE,
     BLANK_FLAG,
+    DEFAULT_QUESTION,
     MORE_CHILDREN,
     NOTHING,
     UNCITED,
@@ -197,19 +198,22 @@ def _children(hit: Hit, script: Script, budget: int | None) -> tuple[tuple[str, 
 
 
 def compose(result: SearchResult, *, offset: int = 0, size: int | None = None,
-            script: Script | None = None, child_chars: int | None = None) -> ComposedAnswer:
+            script: Script | None = None, child_chars: int | None = None,
+            example: str = DEFAULT_QUESTION) -> ComposedAnswer:
     """The structured answer to ``result`` (or to ``size`` of its hits from position
     ``offset``: a page) in ``script`` (default: the question's). A heading is quoted with its
     sub-clauses (at most ``child_chars`` characters of them when given); a hit another hit of
     the page quotes as a sub-clause is left out (``quoting.quoted_under``; across pages,
-    ``quoting.quoted_once`` folds the hits before they are paged)."""
+    ``quoting.quoted_once`` folds the hits before they are paged). A question in no Chinese
+    that finds nothing is shown ``example`` (one of the contracts the asker reads)."""
     script = script or detect_script(result.question)
     end = len(result.hits) if size is None else offset + size
     chosen = result.hits[offset:end]
     numbers = "、".join(result.uncited)
     lead = to_script(UNCITED.format(numbers=numbers), script) if numbers and not offset else None
     if not result.relevant or not chosen:
-        nothing = NOTHING + ASK_IN_CHINESE if _foreign(result.question) else NOTHING
+        nothing = NOTHING + ASK_IN_CHINESE.format(question=example) \
+            if _foreign(result.question) else NOTHING
         if result.uncited:
             nothing = UNCITED_ALONE.format(numbers=numbers)
         return ComposedAnswer(result.question, script, (), to_script(nothing, script))

@@ -27,6 +27,7 @@ from index import (
 from . import texts
 from .addressing import bare_words
 from .compose import CLAUSE_CHILD_CHARS, compose
+from .examples import DEFAULT_EXAMPLES, Examples, example_values
 from .naming import named_title
 from .quoting import quoted_under
 from .render import pack, render_answer
@@ -142,17 +143,19 @@ def found_again(searcher: Searcher, quoted: Quoted,
 
 
 async def quote_again(searcher: Searcher, pointed: Pointed, script: Script, *,
-                      collections: frozenset[str] | None) -> tuple[list[str], Pointed]:
+                      collections: frozenset[str] | None,
+                      examples: Examples = DEFAULT_EXAMPLES) -> tuple[list[str], Pointed]:
     """The reply to a follow-up, and what it quotes: the clause ``pointed`` at again whole
     (as /clause quotes it) under the line that the bot quotes and does not interpret; when
     it points at one clause per contract (a /compare), which contract's, with the /clause
     command of each; when there is no such clause (none answered here yet, or the chat no
-    longer reads it), how to say which clause is meant, quoting none."""
+    longer reads it), how to say which clause is meant (a /clause of ``examples``), quoting
+    none."""
     found = [(q, hit) for q in pointed
              if (hit := await asyncio.to_thread(found_again, searcher, q, collections))
              is not None]
     if not found:
-        return [texts.say(texts.FOLLOW_UP_WHICH, script)], ()
+        return [texts.say(texts.FOLLOW_UP_WHICH, script, **example_values(examples, script))], ()
     if len(found) > 1:
         return await _which_of(searcher, found, script, collections), tuple(q for q, _ in found)
     quoted, hit = found[0]

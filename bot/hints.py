@@ -11,6 +11,8 @@ from telegram import Update
 from . import texts
 from .addressing import addressed_command, addressed_text
 from .asking import answer
+from .chat_examples import chat_examples
+from .examples import example_values
 from .receiving import group_media_hint, on_photo
 from .replies import asker_script, guard, is_private, reply
 from .state import Ctx
@@ -19,8 +21,10 @@ from .state import Ctx
 async def on_other(update: Update, context: Ctx) -> None:
     """A sticker, voice message, video … in private: say that questions are asked in words."""
     msg = update.effective_message
-    if msg is not None and await guard(update, context) is not None:
-        await reply(msg, texts.say(texts.NOT_TEXT, asker_script(update, context)))
+    if msg is not None and (access := await guard(update, context)) is not None:
+        script = asker_script(update, context)
+        values = example_values(await chat_examples(update, context, access), script)
+        await reply(msg, texts.say(texts.NOT_TEXT, script, **values))
 
 
 async def on_member_photo(update: Update, context: Ctx) -> None:
@@ -37,8 +41,9 @@ async def on_member_photo(update: Update, context: Ctx) -> None:
         return
     caption = (msg.caption or "").strip()
     script = asker_script(update, context, caption)
+    values = example_values(await chat_examples(update, context, access), script)
     await reply(msg, texts.say(texts.PHOTO_CAPTION_ONLY if caption else texts.PHOTO_NOT_READ,
-                               script))
+                               script, **values))
     if caption:
         await answer(update, context, caption, access)
 
@@ -49,9 +54,10 @@ async def on_group_media(update: Update, context: Ctx) -> None:
     msg = update.effective_message
     if msg is None or addressed_text(msg, context.bot.username, context.bot.id) is None:
         return
-    if await guard(update, context) is not None:
-        await reply(msg, texts.say(group_media_hint(update, context),
-                                   asker_script(update, context, msg.caption)))
+    if (access := await guard(update, context)) is not None:
+        script = asker_script(update, context, msg.caption)
+        values = example_values(await chat_examples(update, context, access), script)
+        await reply(msg, texts.say(group_media_hint(update, context), script, **values))
 
 
 async def on_unknown_command(update: Update, context: Ctx) -> None:

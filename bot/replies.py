@@ -31,6 +31,7 @@ from index import (
 
 from . import texts
 from .access import ChatAccess, chat_access
+from .examples import DEFAULT_EXAMPLES, Examples, example_values
 from .fetching import said_fetch_error
 from .logfilter import describe_update
 from .naming import written_names
@@ -263,14 +264,17 @@ async def guard(update: Update, context: Ctx, *, counted: bool = True) -> ChatAc
     return None
 
 
-def query_error_text(err: QueryError, script: Script) -> str:
-    """A question the search refused, in the user's words and script."""
+def query_error_text(err: QueryError, script: Script, *,
+                     examples: Examples = DEFAULT_EXAMPLES) -> str:
+    """A question the search refused, in the user's words and script (with ``examples`` of
+    the contracts the asker reads)."""
+    values = example_values(examples, script)
     if isinstance(err, EmptyQuestionError):
-        return texts.say(texts.ASK_USAGE, script)
+        return texts.say(texts.ASK_USAGE, script, **values)
     if isinstance(err, QuestionTooLongError):
-        return texts.say(texts.QUESTION_TOO_LONG, script, limit=err.limit)
+        return texts.say(texts.QUESTION_TOO_LONG, script, limit=err.limit, **values)
     if isinstance(err, NoWordsError):
-        return texts.say(texts.QUESTION_NO_WORDS, script)
+        return texts.say(texts.QUESTION_NO_WORDS, script, **values)
     if isinstance(err, UnknownContractError):
         return texts.say(texts.UNKNOWN_CONTRACT, script,
                          name=texts.set_apart(escape(err.name)))

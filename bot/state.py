@@ -34,6 +34,7 @@ from .access import AccessFile
 from .albums import Albums
 from .answering import Answering
 from .building import index_build
+from .examples import ExampleBook
 from .feedback import QuestionLog
 from .placements import Placements
 from .ratelimit import QuestionRate
@@ -94,6 +95,7 @@ class BotState:
     placements: Placements = field(default_factory=Placements, repr=False)
     albums: Albums = field(default_factory=Albums, repr=False)
     answering: Answering = field(default_factory=Answering, repr=False)
+    examples: ExampleBook = field(default_factory=ExampleBook, repr=False)  # per generation
     stopping: threading.Event = field(default_factory=threading.Event, repr=False)
     refresh_error: str | None = field(default=None, repr=False)  # last one logged
     conflict_logged: float | None = field(default=None, repr=False)  # monotonic time

@@ -16,6 +16,7 @@ from index import Clause, Script, Searcher, SearchResult, to_script
 from . import texts
 from .addressing import bare_words
 from .compose import CLAUSE_CHILD_CHARS, compose
+from .examples import DEFAULT_EXAMPLES, Examples
 from .followups import found_again, quote_again
 from .render import render_answer
 from .state import Pointed, Quoted
@@ -48,16 +49,20 @@ def neighbour(clauses: list[Clause], at: Clause, step: int) -> Clause | None:
 
 
 async def quote_step(searcher: Searcher, pointed: Pointed, step: int, script: Script, *,
-                     collections: frozenset[str] | None) -> tuple[list[str], Pointed]:
+                     collections: frozenset[str] | None,
+                     examples: Examples = DEFAULT_EXAMPLES) -> tuple[list[str], Pointed]:
     """The reply to 下一条 (``step`` 1) or 上一条 (-1) after an answer that quoted
     ``pointed``, and what it quotes: the clause next to the one quoted, within the chat's
     ``collections``; which clause or contract is meant when the answer quoted none, or one
-    per contract; that there is none past the contract's last clause (still pointing at it)."""
+    per contract (a /clause of ``examples``); that there is none past the contract's last
+    clause (still pointing at it)."""
     if len(pointed) != 1:  # none to walk from, or one per contract (/compare): which one
-        return await quote_again(searcher, pointed, script, collections=collections)
+        return await quote_again(searcher, pointed, script, collections=collections,
+                                 examples=examples)
     hit = await asyncio.to_thread(found_again, searcher, pointed[0], collections)
     if hit is None:  # gone since, or out of this chat's reach now
-        return await quote_again(searcher, (), script, collections=collections)
+        return await quote_again(searcher, (), script, collections=collections,
+                                 examples=examples)
     clauses = await asyncio.to_thread(searcher.all_clauses)
     near = neighbour(clauses, hit.clause, step)
     there = None if near is None else await asyncio.to_thread(

@@ -6,14 +6,26 @@ import re
 
 from index import Script, to_script, to_traditional
 
+# The examples the words below give ({question}, {clause}, {chapter}, {compare}) come from the
+# contracts the asking chat reads (bot/examples.py); these are the bundled samples', said where
+# none is known.
+DEFAULT_QUESTION = "乙方响应时间是多少"
+DEFAULT_CLAUSE = "7.2"
+DEFAULT_CHAPTER = "第三章"
+DEFAULT_TOPIC = "违约金"
+EXAMPLE_QUESTION = "{heading}是怎么规定的"  # a question of a clause's heading (违约责任)
+CHAPTER_EXAMPLE = "、/clause {chapter}"  # after /clause {clause} in HELP
+COMPARE_EXAMPLE = "，例如 /compare {topic}"  # none when no two contracts share a topic
+# /compare topics to show when no heading is shared: the first that two contracts' text has
+COMPARE_TOPICS = ("违约金", "违约责任", "保密", "押金", "租金", "付款", "争议", "解除", "期限")
 GREETING = "你好！我是合同问答机器人：用条款原文回答关于合同的问题，并注明章节和条款编号。\n"
 HELLO = (  # a greeting said alone (你好, 在吗) in a chat that may ask
-    GREETING + "直接发送问题即可，例如：乙方响应时间是多少\n"
+    GREETING + "直接发送问题即可，例如：{question}\n"
     "在群组中请用 /ask 问题，或 @我 提问。"
 )
 START = HELLO + "\n本聊天的 ID：<code>{chat_id}</code>"
-THANKS_REPLY = "不客气！还有问题可以直接发给我，例如：乙方响应时间是多少"  # 谢谢 said alone
-LINK_NOT_OPENED = ("我不会打开链接，只能回答关于已收录合同的文字问题，例如：乙方响应时间是多少。"
+THANKS_REPLY = "不客气！还有问题可以直接发给我，例如：{question}"  # 谢谢 said alone
+LINK_NOT_OPENED = ("我不会打开链接，只能回答关于已收录合同的文字问题，例如：{question}。"
                    "可用 /contracts 查看已收录的合同。")  # a link sent alone
 # /start in a chat that may not ask yet: its questions would get NOT_ALLOWED, so none invited
 START_NOT_ALLOWED = (
@@ -22,12 +34,12 @@ START_NOT_ALLOWED = (
 )
 HELP = (
     "命令：\n"
-    "/ask 问题 — 提问，例如 /ask 乙方响应时间是多少\n"
+    "/ask 问题 — 提问，例如 /ask {question}\n"
     "/contracts [页码] — 列出已收录的合同，例如 /contracts 2\n"
     "/use 编号、代号或合同名称 — 只在一份合同中查找（在论坛话题中只限本话题），例如 /use 1；"
     "/use all 取消\n"
-    "/clause 条款号 [合同编号、代号或名称] — 引用条款原文，例如 /clause 7.2、/clause 第三章\n"
-    "/compare 主题 — 比较各合同的约定，例如 /compare 违约金\n"
+    "/clause 条款号 [合同编号、代号或名称] — 引用条款原文，例如 /clause {clause}{chapter}\n"
+    "/compare 主题 — 比较各合同的约定{compare}\n"
     "/help — 显示本帮助\n"
     "回答下方的 👍/👎 可告诉我们回答是否有用。"
 )
@@ -49,7 +61,7 @@ NOTHING = "没有找到与问题相关的条款。"
 UNCITED = "没有找到{numbers}，以下是最相关的条款。"  # a cited number no clause has
 UNCITED_ALONE = "没有找到{numbers}。"  # … and no other clause is relevant
 # after NOTHING for a question without a Chinese character (the encoders read English poorly)
-ASK_IN_CHINESE = "合同是中文的，请用中文提问，例如：乙方响应时间是多少"
+ASK_IN_CHINESE = "合同是中文的，请用中文提问，例如：{question}"
 MORE_CHILDREN = "……另有 {count} 条子条款未显示，可用 /clause {number} {key} 查看。"
 ALSO_IN = "相同条款也见于：{names}"  # the other files holding the quoted clause word for word
 MORE_NAMES = "{names} 等 {count} 份"  # a list of names cut short (bot/shortlists.py)
@@ -76,7 +88,7 @@ CLOSE_NAMES = "名称相近的合同（可用编号或代号选择）："  # und
 USE_USAGE = "用法：/use 编号、代号或合同名称，例如 /use 1；/use all 取消。"
 USE_AMBIGUOUS = "有 {count} 份合同叫这个名字，请用编号或代号选择："
 USE_LOOSE = "有 {count} 份合同的名称含有“{arg}”，请用编号或代号选择："
-CLAUSE_USAGE = "用法：/clause 条款号 [合同编号、代号或名称]，例如 /clause 7.2"
+CLAUSE_USAGE = "用法：/clause 条款号 [合同编号、代号或名称]，例如 /clause {clause}"
 CLAUSE_MISSING = "没有找到条款 {number}。"
 # /clause without a contract, of a number several contracts have, too long for one message
 CLAUSE_SEVERAL = ("{count} 份合同有 {number}，一条消息放不下。"
@@ -96,15 +108,15 @@ SCOPE_LAPSED_GENERAL = "话题之外（General）原先用 /use 限定的合同�
 # contracts the chat read at its last answer that left the index since (bot/departures.py)
 CONTRACTS_GONE = "{names}已不再收录，回答中不会再引用。"
 SCOPE_NOTE_GENERAL = "话题之外（General）只在《{title}》{source}中查找；/use all 取消。"
-ASK_USAGE = "请在 /ask 后写上问题，例如 /ask 乙方响应时间是多少"
-NOT_TEXT = "我只能回答文字问题。请直接用文字提问，例如：乙方响应时间是多少。/help 查看用法。"
+ASK_USAGE = "请在 /ask 后写上问题，例如 /ask {question}"
+NOT_TEXT = "我只能回答文字问题。请直接用文字提问，例如：{question}。/help 查看用法。"
 NOT_TEXT_GROUP = ("我只能回答文字问题，看不到图片和文件里的内容。请用 /ask 加文字提问，例如：/ask "
-                  "乙方响应时间是多少")
+                  "{question}")
 # a follow-up that only points at the answer before (这条是什么意思): that clause again
 FOLLOW_UP = "我只引用合同原文，不作解释。刚才回答中的条款全文如下："
 FOLLOW_UP_FIRST = ("我只引用合同原文，不作解释。刚才回答中第一个条款的全文如下"
                    "（其他条款可用 /clause 加条款号查看）：")
-FOLLOW_UP_WHICH = "请说明是哪一条，例如：第七条是什么意思，或 /clause 7.2"
+FOLLOW_UP_WHICH = "请说明是哪一条，例如：第七条是什么意思，或 /clause {clause}"
 # above the answer to a follow-up that changes one thing (那房东呢): the question it answered
 CARRIED = "按「{question}」回答："
 CARRIED_IN = "按「《{title}》{source}：{question}」回答："
@@ -119,7 +131,7 @@ FOLLOW_UP_SHOWN = ("我只引用合同原文，不作解释。刚才的回复引
 # a photo a member who is not an admin sends in private (only admins' photos are read, as
 # contracts); with a caption, the caption is answered as a question after it
 PHOTO_NOT_READ = ("我看不到图片里的内容，只能回答文字问题。请直接用文字提问，例如："
-                  "乙方响应时间是多少。")
+                  "{question}。")
 PHOTO_CAPTION_ONLY = "我看不到图片里的内容，下面只按图片的说明文字回答。"
 # an admin's contract file (PDF, DOCX, text) sent to the bot in a group: not taken there
 UPLOAD_IN_PRIVATE = "合同请在与我的私聊中发送才会收录，群组里发的文件不会收录。"
@@ -132,14 +144,14 @@ NO_MORE = "没有更多结果了。"
 VOTE_UP, VOTE_DOWN = "👍", "👎"
 VOTE_THANKS = "已记录，谢谢反馈。"
 VOTE_EXPIRED = "这条回答已过期，无法记录反馈。"
-COMPARE_USAGE = "请在 /compare 后写上主题，例如 /compare 违约金"
+COMPARE_USAGE = "请在 /compare 后写上主题{compare}"
 FEEDBACK_OFF = "问题记录已关闭（CONTRACTBOT_QUESTION_LOG=off）。"
 FEEDBACK_PRIVATE = "请在与我的私聊中使用 /feedback。"
 FEEDBACK_EMPTY = "最近 {days} 天没有 👎 或未找到答案的问题。"
 ERROR = "抱歉，处理时出错了，请稍后再试。"
 QUERY_ERROR = "无法查找：{reason}"
-QUESTION_TOO_LONG = "问题太长（超过 {limit} 字）。请只问一个简短的问题，例如：乙方响应时间是多少"
-QUESTION_NO_WORDS = "问题里没有可以查找的文字。请用文字提问，例如：乙方响应时间是多少"
+QUESTION_TOO_LONG = "问题太长（超过 {limit} 字）。请只问一个简短的问题，例如：{question}"
+QUESTION_NO_WORDS = "问题里没有可以查找的文字。请用文字提问，例如：{question}"
 # {name} comes from set_apart: 名为《房屋租赁合同》的合同, 名为“nosuch”的合同
 UNKNOWN_CONTRACT = "没有收录名为{name}的合同。可用 /contracts 查看已收录的合同。"
 TOO_MANY_QUESTIONS = "您提问太快了：每人每分钟最多 {limit} 个问题。请稍等片刻再问，谢谢！"

@@ -87,6 +87,7 @@ from .models import (
     names_among,
     shown_source,
 )
+from .numerals import CN_NUM
 from .parse import (
     IMAGE_SUFFIXES,
     SOURCE_SUFFIXES,
@@ -136,6 +137,7 @@ from .text import (
 )
 
 __all__ = [
+    "CN_NUM",
     "DEFAULT_COLLECTION",
     "DEFAULT_ENCODER",
     "EMPTY_FOLDER",

@@ -36,6 +36,12 @@ ITEM = "乙方退租时应结清各项费用并交还钥匙"  # a sub-clause of 
 QUOTES = "我只引用合同原文，不作解释。"
 
 
+def which(clause: str) -> str:
+    """The reply to a follow-up that points at no clause, its /clause example ``clause`` (one
+    of the contracts the chat reads: bot/examples.py)."""
+    return texts.say(texts.FOLLOW_UP_WHICH, "simplified", clause=clause)
+
+
 async def said(api: FakeBotApi, payload: dict[str, Any]) -> list[dict[str, Any]]:
     """Push one message and return every message the bot sent for it (as the server made
     them: their ids)."""
@@ -73,7 +79,7 @@ async def test_a_follow_up_quotes_the_answers_clause_again_in_its_chat_and_topic
     async with running_bot(tmp_path, HOUSE, MAINT) as api:
         # Nothing answered yet: the asker is asked which clause, the library is not searched
         first = await said(api, message(PRIVATE, "这条是什么意思", message_id=1))
-        assert [m["text"] for m in first] == [texts.FOLLOW_UP_WHICH]
+        assert [m["text"] for m in first] == [which("4.2 2")]
 
         answer = await said(api, message(PRIVATE, "第六条怎么约定", message_id=2))
         assert "六 租赁期间的其它约定事项" in answer[0]["text"]
@@ -104,11 +110,11 @@ async def test_a_follow_up_quotes_the_answers_clause_again_in_its_chat_and_topic
                            **mention, **forum)
 
         none = await said(api, in_topic(77, f"@{BOT_USERNAME} 这条是什么意思", 21))
-        assert [m["text"] for m in none] == [texts.FOLLOW_UP_WHICH]
+        assert [m["text"] for m in none] == [which("4.2 2")]
         assert "六 租赁期间的其它约定事项" in text_of(
             await said(api, in_topic(78, "/ask 第六条怎么约定", 22)))
         still = await said(api, in_topic(77, f"@{BOT_USERNAME} 这个条款呢", 23))
-        assert [m["text"] for m in still] == [texts.FOLLOW_UP_WHICH]
+        assert [m["text"] for m in still] == [which("4.2 2")]
         there = text_of(await said(api, in_topic(78, f"@{BOT_USERNAME} 这个条款呢", 24)))
         assert QUOTES in there and ITEM in there
         topics = {s.get("message_thread_id") for s in api.sent() if s["chat_id"] == FORUM}
@@ -135,10 +141,10 @@ async def test_a_follow_up_to_a_refusal_quotes_nothing_until_the_closest_are_sho
         after = text_of(await said(api, message(PRIVATE, "这条是什么意思", message_id=6)))
         still = await said(api, message(PRIVATE, "什么意思", message_id=7,
                                         reply_to_message=refusal[-1]))
-    assert [m["text"] for m in bare] == [texts.FOLLOW_UP_WHICH]  # not 六, answered before
-    assert [m["text"] for m in under] == [texts.FOLLOW_UP_WHICH]
+    assert [m["text"] for m in bare] == [which("五")]  # not 六, answered before
+    assert [m["text"] for m in under] == [which("五")]
     assert closest["text"].startswith(f"<i>{texts.UNSURE}</i>")
     first = next(line for line in closest["text"].split("\n") if line.startswith("<b>"))
     assert QUOTES in shown and first in shown, shown
     assert after.startswith(f"<i>{texts.FOLLOW_UP}</i>") and first in after  # quoted: one
-    assert [m["text"] for m in still] == [texts.FOLLOW_UP_WHICH]
+    assert [m["text"] for m in still] == [which("五")]

@@ -58,7 +58,7 @@ async def test_what_is_not_a_question_in_words_gets_a_hint_in_private(tmp_path: 
         sent = {(s["chat_id"], reply_id(s)): s["text"] for s in api.sent()}
     assert sorted(sent) == [(PRIVATE, 1), (PRIVATE, 2), (PRIVATE, 3), (STRANGER, 6)]
     assert sent[(PRIVATE, 1)] == sent[(PRIVATE, 2)] == (
-        "我只能回答文字问题。请直接用文字提问，例如：乙方响应时间是多少。/help 查看用法。")
+        "我只能回答文字问题。请直接用文字提问，例如：保密期限是怎么规定的。/help 查看用法。")
     assert sent[(PRIVATE, 3)] == "没有这个命令：/foo。/help 查看可用的命令。"
     assert "尚未获准" in sent[(STRANGER, 6)]  # a stranger learns the chat id, nothing more
 
@@ -88,7 +88,7 @@ async def test_a_photo_or_file_that_addresses_the_bot_in_a_group_gets_the_hint(
         sent = {reply_id(s): s["text"] for s in api.sent()}
     assert sorted(sent) == [1, 2, 3]  # chatter with a picture stays quiet
     assert sent[2] == sent[3] == ("我只能回答文字问题，看不到图片和文件里的内容。"
-                                  "请用 /ask 加文字提问，例如：/ask 乙方响应时间是多少")
+                                  "请用 /ask 加文字提问，例如：/ask 保密期限是怎么规定的")
     # the caption's script
     assert sent[1].startswith("我只能回答文字問題，看不到圖片和檔案裡的內容。")
 
@@ -118,7 +118,7 @@ async def test_an_admins_contract_file_in_a_group_is_told_where_uploads_are_take
         await api.wait_for("sendMessage", 6)
         await api.settled()
         said = {reply_id(s): s["text"] for s in api.sent()}
-    hint = texts.NOT_TEXT_GROUP
+    hint = texts.NOT_TEXT_GROUP.format(question="保密期限是怎么规定的")
     assert said == {1: texts.UPLOAD_IN_PRIVATE,
                     2: texts.say(texts.UPLOAD_IN_PRIVATE, "traditional"),
                     3: hint, 4: hint, 5: hint, 6: hint}
@@ -176,7 +176,7 @@ async def test_a_members_photo_in_private_is_not_read_and_its_caption_is_answere
     assert sorted(said) == [(PRIVATE, 1), (PRIVATE, 2), (PRIVATE, 3), (STRANGER, 4)]
     hint, *answered = said[(PRIVATE, 1)]
     assert hint == texts.PHOTO_CAPTION_ONLY and "› 7.2</b>" in "".join(answered)
-    assert said[(PRIVATE, 2)] == [texts.PHOTO_NOT_READ]
+    assert said[(PRIVATE, 2)] == [texts.PHOTO_NOT_READ.format(question="保密期限是怎么规定的")]
     hint, *answered = said[(PRIVATE, 3)]
     assert hint == texts.say(texts.PHOTO_CAPTION_ONLY, "traditional")
     assert "› 7.2</b>" in "".join(answered)

@@ -1,0 +1,162 @@
+"""The examples the bot's words give (a question, a /clause number, a /compare topic), taken
+from the contracts the asking chat reads: a group that reads only leases is not told to ask
+about 乙方响应时间 nor to try a /clause 7.2 none of its contracts has.
+
+Pure: the picker reads clause trees and gives the same examples for the same library."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from html import escape
+
+from index import CN_NUM, HAN, Clause, ContractInfo, Script, to_script, to_simplified
+
+from . import texts
+
+# A clause's heading as its text opens when it has no title: 租赁期限：…, ※服务内容：…
+_LABEL = re.compile(rf"[※*\s]*([{HAN}]{{2,10}})\s*[：:︰]")
+_HEADING = re.compile(rf"[{HAN}、和及与]{{2,10}}")  # a heading a question can be built from
+# A clause number a question can cite as it is (第三条是怎么规定的, 7.2是怎么规定的), and one
+# it cites as 第X条 (五、 → 第五条是怎么规定的, which finds 五)
+_CITED = re.compile(rf"第[{HAN}\d]+[条條]|\d+(?:\.\d+)+")
+_BARE = re.compile(rf"{CN_NUM}|\d+")
+# Headings that make no question (其他是怎么规定的) or only define words: passed over.
+_PASSED_OVER = re.compile(r"定义|释义|解释|术语|^(?:总则|附则|其[他它].*|鉴于|前言|引言|序言|说明"
+                          r"|签署|签字|附件.*|特约事项|通则|一般规定)$")
+
+
+@dataclass(frozen=True)
+class Examples:
+    """What the bot's words show as examples: ``question`` (in its contract's script, or
+    the bot's when it is not one), the argument of a /clause (a number, with the contract's
+    number in /contracts when the chat reads several), the ``chapter`` /clause may quote too
+    (None: no chapter to show) and the /compare ``topic`` (None: none that two contracts
+    share)."""
+
+    question: str
+    clause: str
+    chapter: str | None = None
+    topic: str | None = None
+
+
+DEFAULT_EXAMPLES = Examples(texts.DEFAULT_QUESTION, texts.DEFAULT_CLAUSE,
+                            texts.DEFAULT_CHAPTER, texts.DEFAULT_TOPIC)
+"""The examples of the bundled samples: said where no contract is known (no index yet, a
+chat that reads nothing, a chat that may not ask)."""
+
+
+Library = tuple[frozenset[str] | None, str | None]  # (collections, /use contract)
+MAX_LIBRARIES = 256  # libraries whose examples one generation keeps; the oldest go first
+
+
+class ExampleBook:
+    """The examples picked for each library of one index generation; a new generation
+    forgets those of the last."""
+
+    def __init__(self) -> None:
+        self.generation: str | None = None
+        self._picked: dict[Library, Examples] = {}
+
+    def get(self, generation: str, library: Library) -> Examples | None:
+        """The examples picked for ``library`` in ``generation``, if they were."""
+        return self._picked.get(library) if generation == self.generation else None
+
+    def keep(self, generation: str, library: Library, examples: Examples) -> None:
+        """Remember ``examples`` of ``library`` in ``generation``."""
+        if generation != self.generation:
+            self.generation, self._picked = generation, {}
+        self._picked[library] = examples
+        while len(self._picked) > MAX_LIBRARIES:
+            self._picked.pop(next(iter(self._picked)))
+
+
+def clause_heading(clause: Clause) -> str | None:
+    """The heading of ``clause`` a question can be built from: its title, else the label its
+    text opens with (租赁期限：…); None when it has neither, or only one that makes no
+    question (其他, 定义与解释)."""
+    heading = (clause.title or "").strip()
+    if not heading and (label := _LABEL.match(clause.text)) is not None:
+        heading = label.group(1)
+    if not _HEADING.fullmatch(heading) or _PASSED_OVER.search(to_simplified(heading)):
+        return None
+    return heading
+
+
+def _headed(clauses: Iterable[Clause]) -> list[tuple[Clause, str]]:
+    """The clauses with a heading (``clause_heading``), in document order."""
+    return [(c, h) for c in clauses if (h := clause_heading(c)) is not None
+            and not any(ch.isspace() for ch in c.clause)]
+
+
+def _shared_topic(by_key: dict[str, list[tuple[Clause, str]]]) -> str | None:
+    """The heading most contracts have (two at least), as the first contract by key to have
+    it writes it; of as many, the one met first."""
+    count: dict[str, int] = {}  # simplified heading → contracts that have it, in order met
+    written: dict[str, str] = {}
+    for key in sorted(by_key):
+        for _, heading in by_key[key]:
+            written.setdefault(to_simplified(heading), heading)
+        for simple in dict.fromkeys(to_simplified(h) for _, h in by_key[key]):
+            count[simple] = count.get(simple, 0) + 1
+    shared = [simple for simple, n in count.items() if n >= 2]
+    return written[max(shared, key=count.__getitem__)] if shared else None
+
+
+def _shared_word(own: dict[str, list[Clause]]) -> str | None:
+    """The first of ``texts.COMPARE_TOPICS`` the text of two contracts or more has."""
+    whole = [to_simplified("".join(c.text for c in found)) for found in own.values()]
+    return next((word for word in texts.COMPARE_TOPICS
+                 if sum(word in text for text in whole) >= 2), None)
+
+
+def pick_examples(contracts: Sequence[ContractInfo], clauses: Iterable[Clause]) -> Examples:
+    """The examples of the library ``contracts`` (as /contracts lists them, numbered from 1)
+    and their ``clauses``: the first contract by key that has a clause with a heading gives
+    the question (违约责任 → 违约责任是怎么规定的) and the /clause number (its first such
+    clause; with no heading anywhere, the first clause, asked of by its number); the heading
+    most contracts share, else a common topic two of them speak of, the /compare topic. The
+    same library gives the same examples. No contract: ``DEFAULT_EXAMPLES``."""
+    if not contracts:
+        return DEFAULT_EXAMPLES
+    number = {c.key: n for n, c in enumerate(contracts, 1)}
+    own: dict[str, list[Clause]] = {c.key: [] for c in contracts}
+    for clause in clauses:
+        if clause.contract in own:
+            own[clause.contract].append(clause)
+    by_key = {key: _headed(found) for key, found in own.items()}
+    topic = _shared_topic(by_key) or _shared_word(own)
+    keys = sorted(own)
+    picked = next(((key, by_key[key][0]) for key in keys if by_key[key]), None)
+    if picked is None:  # no heading anywhere: a real number still, asked of by its number
+        first = next((c for key in keys for c in own[key]
+                      if not any(ch.isspace() for ch in c.clause)), None)
+        if first is None:
+            return DEFAULT_EXAMPLES
+        clause = first
+        cited = first.clause if _CITED.fullmatch(first.clause) else \
+            f"第{first.clause}条" if _BARE.fullmatch(first.clause) else None
+        question = texts.DEFAULT_QUESTION if cited is None \
+            else texts.EXAMPLE_QUESTION.format(heading=cited)
+    else:
+        clause, heading = picked[1]
+        question = texts.EXAMPLE_QUESTION.format(heading=heading)
+    which = f" {number[clause.contract]}" if len(contracts) > 1 else ""
+    chapter = f"{clause.chapter}{which}" if clause.chapter and " " not in clause.chapter \
+        else None
+    return Examples(question, f"{clause.clause}{which}", chapter, topic)
+
+
+def example_values(examples: Examples, script: Script) -> dict[str, str]:
+    """The values the bot's words take for their examples (``question``, ``clause``,
+    ``chapter``, ``compare``), in ``script`` and ready for HTML."""
+    chapter = texts.say(texts.CHAPTER_EXAMPLE, script,
+                        chapter=escape(to_script(examples.chapter, script))) \
+        if examples.chapter else ""
+    compare = texts.say(texts.COMPARE_EXAMPLE, script,
+                        topic=escape(to_script(examples.topic, script))) \
+        if examples.topic else ""
+    return {"question": escape(to_script(examples.question, script)),
+            "clause": escape(to_script(examples.clause, script)),
+            "chapter": chapter, "compare": compare}
