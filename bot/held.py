@@ -27,6 +27,7 @@ log = logging.getLogger(__name__)
 RECORD = ".held.json"  # an upload's name never starts with a dot (filenames.safe_name)
 UNDO_RECORD = ".undo.json"  # in a backup folder: its undo is offered
 SPENT_RECORD = ".undone.json"  # its undo was taken: not offered again, swept on time all the same
+SWEEP_AFTER = UNDO_WINDOW + 3600.0  # an hour more: an undo taken in its last second has finished
 _TOKEN = re.compile("[0-9a-f]{8}")  # UploadBook's tokens
 
 
@@ -135,10 +136,10 @@ def undoable_uploads(sources_dir: Path, *,
 
 
 def drop_old_backups(sources_dir: Path, *, now: float | None = None) -> None:
-    """Remove the backup folders of replacements whose undo ended ``UNDO_WINDOW`` ago (by
-    their record's time, never before: the undo is offered while now - created is within it).
+    """Remove the backup folders of replacements made ``SWEEP_AFTER`` ago (by their record's
+    time, never sooner: the undo is offered while now - created is within ``UNDO_WINDOW``).
     A folder without a record, a contract /remove set aside, is the operator's: kept."""
-    limit = (time.time() if now is None else now) - UNDO_WINDOW
+    limit = (time.time() if now is None else now) - SWEEP_AFTER
     for folder in _backup_folders(sources_dir):
         for name in (UNDO_RECORD, SPENT_RECORD):
             record = folder / name

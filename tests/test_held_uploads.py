@@ -15,6 +15,7 @@ import pytest
 
 from bot.held import (
     RECORD,
+    SWEEP_AFTER,
     UNDO_RECORD,
     drop_old_backups,
     forget_held,
@@ -27,7 +28,6 @@ from bot.held import (
 from bot.uploads import (
     REPLACED,
     STALE,
-    UNDO_WINDOW,
     PendingUpload,
     Replacement,
     UploadBook,
@@ -120,7 +120,7 @@ def test_an_undo_past_its_days_is_not_offered_and_its_backup_is_swept(tmp_path: 
     src = tmp_path / "src"
     src.mkdir()
     old, spent, young = (_replaced(src, name) for name in ("a.txt", "b.txt", "c.txt"))
-    then = time.time() - UNDO_WINDOW - 60
+    then = time.time() - SWEEP_AFTER - 60
     for done in (old, spent):
         done = dataclasses.replace(done, created=then)
         keep_undoable("0123abcd", done, sources_dir=src)
