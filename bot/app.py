@@ -31,7 +31,7 @@ from .access import AccessFile
 from .compat import TolerantRequest
 from .errors import BotApiError, TokenRejectedError
 from .feedback import LOG_FILE, QuestionLog
-from .held import held_uploads
+from .held import drop_old_backups, held_uploads, undoable_uploads
 from .limiter import AnswersFirstLimiter
 from .logfilter import is_webhook_refusal, protect_logs, protect_output
 from .persistence import STATE_FILE, JsonPersistence
@@ -162,6 +162,9 @@ def build_application(settings: Settings, *, searcher: Searcher | None = None,
         await asyncio.to_thread(app.bot_data.access.check_collections)
         held = await asyncio.to_thread(held_uploads, settings.sources_dir)
         app.bot_data.uploads.restore(held)  # their buttons work after a restart
+        await asyncio.to_thread(drop_old_backups, settings.sources_dir)  # their undo ended
+        undoable = await asyncio.to_thread(undoable_uploads, settings.sources_dir)
+        app.bot_data.uploads.restore_undo(undoable)  # so do 撤销替换's
         if settings.question_log:  # a file beside the index: opened when the bot starts
             app.bot_data.log = await asyncio.to_thread(
                 QuestionLog.open, settings.index_dir, days=settings.log_days)

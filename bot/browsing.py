@@ -39,7 +39,7 @@ from .naming import (
     pick_contracts,
     written_names,
 )
-from .outline import CLAUSE_MESSAGES, chapter_outline
+from .outline import CLAUSE_MESSAGES, chapter_outline, numbering_hint
 from .render import pack, render_answer, with_line_above
 from .replies import (
     asker_script,
@@ -286,6 +286,10 @@ async def cmd_clause(update: Update, context: Ctx) -> None:
         named = " ".join(args[len(number.split()):])
         await answer([await asyncio.to_thread(not_one, infos, chosen, named, script)])
         return
+    if not hits and chosen:  # /clause 第二十条 模板一: which contract, and what it has
+        await answer([await asyncio.to_thread(missing_in, searcher, infos, chosen[0], number,
+                                              script)], ())
+        return
     if not hits:
         missing = texts.say(texts.CLAUSE_MISSING, script, number=escape(number))
         if not chosen and scope is not None:  # say why: /use limits this chat or topic
@@ -302,6 +306,18 @@ async def cmd_clause(update: Update, context: Ctx) -> None:
         pick = next((str(n) for n, c in enumerate(infos, 1) if c.key == key), key)
         htmls, quoted = chapter_outline(hits, script, messages=len(htmls), pick=pick), ()
     await answer(htmls, quoted)
+
+
+def missing_in(searcher: Searcher, infos: list[ContractInfo], info: ContractInfo, number: str,
+               script: Script) -> str:
+    """/clause's reply to a ``number`` the contract ``info`` lacks: that contract, named as
+    other replies name it, and how its clauses are numbered (its number in /contracts picks
+    it, as a chapter's outline says)."""
+    pick = next((str(n) for n, c in enumerate(infos, 1) if c.key == info.key), info.key)
+    clauses = [c for c in searcher.all_clauses() if c.contract == info.key]
+    return texts.say(texts.CLAUSE_MISSING_IN, script, number=escape(number),
+                     **named_title(infos, info, script)) + numbering_hint(clauses, script,
+                                                                          pick=pick)
 
 
 async def _quote(update: Update, context: Ctx, msg: Message, htmls: list[str],

@@ -1,5 +1,6 @@
 """Outlines of clauses: a contract's clause tree as indented text (what ``contractbot parse``
-prints without --json), and the outline /clause replies with for a chapter too long to quote."""
+prints without --json), the outline /clause replies with for a chapter too long to quote, and
+the range of numbers it names for a number a contract lacks."""
 
 from __future__ import annotations
 
@@ -69,3 +70,15 @@ def chapter_outline(hits: Sequence[Hit], script: Script, *, messages: int,
                     pick=escape(pick))
     out = pack([*head, *nested, ask], sep="\n")
     return out if len(out) == 1 else pack([*head, *top, ask], sep="\n")
+
+
+def numbering_hint(clauses: Sequence[Clause], script: Script, *, pick: str) -> str:
+    """How a contract's ``clauses`` are numbered, for /clause of a number it lacks: the first
+    and last numbers of its top-level clauses and how to ask for the first (``pick`` names
+    the contract); "" when it has none."""
+    tops = [escape(to_script(c.clause, script)) for c in clauses if c.level == 1]
+    if not tops:
+        return ""
+    if len(tops) == 1:
+        return texts.say(texts.CLAUSE_NUMBERING_ONE, script, first=tops[0], pick=pick)
+    return texts.say(texts.CLAUSE_NUMBERING, script, first=tops[0], last=tops[-1], pick=pick)

@@ -23,7 +23,7 @@ from index import (
 
 from . import texts
 from .admin import admin_button, build_error_text, rebuild
-from .held import forget_held
+from .held import forget_held, keep_undoable, spend_undoable
 from .placements import GATHER_WAIT, Placement
 from .reasons import reason_words, removal_words, revision_words
 from .replies import chat_state, hide_paths, reply
@@ -228,6 +228,8 @@ async def _reply_indexed(msg: Message, state: BotState, report: BuildReport,
     if done.saved:
         lines.append(texts.say(texts.UPLOAD_REPLACED, script, old=escape(", ".join(done.names))))
         token = state.uploads.keep_undo(done)
+        await asyncio.to_thread(keep_undoable, token, done,
+                                sources_dir=state.settings.sources_dir)  # it outlives a restart
         markup = InlineKeyboardMarkup([[InlineKeyboardButton(
             texts.say(texts.BUTTON_UNDO, script), callback_data=f"upload:undo:{token}")]])
     await reply(msg, "\n".join(lines), markup=markup)
@@ -239,15 +241,19 @@ async def undo_upload(msg: Message, state: BotState, token: str, *,
                       script: Script = "simplified") -> None:
     """Put back the files an upload replaced (the upload is kept beside their copies)."""
     done = state.uploads.take_undo(token)
-    if done is None:
+    if done is None:  # undone already, past its days, or never ours
         await reply(msg, texts.say(texts.UPLOAD_EXPIRED, script))
         return
+    await asyncio.to_thread(spend_undoable, done)  # taken: a restart does not offer it again
     old = escape(", ".join(done.names))
     async with state.uploads.lock:
         try:
             await asyncio.to_thread(undo, done)
         except FileExistsError:
             await reply(msg, texts.say(texts.UNDO_FAILED, script, old=old))
+            return
+        except FileNotFoundError:  # its backup was removed on the server: nothing moved
+            await reply(msg, texts.say(texts.UPLOAD_EXPIRED, script))
             return
         try:
             await rebuild(state)

@@ -90,6 +90,10 @@ USE_AMBIGUOUS = "有 {count} 份合同叫这个名字，请用编号或代号选
 USE_LOOSE = "有 {count} 份合同的名称含有“{arg}”，请用编号或代号选择："
 CLAUSE_USAGE = "用法：/clause 条款号 [合同编号、代号或名称]，例如 /clause {clause}"
 CLAUSE_MISSING = "没有找到条款 {number}。"
+# /clause NUMBER CONTRACT of a number that contract lacks: which contract, and its numbering
+CLAUSE_MISSING_IN = "《{title}》{source}中没有条款 {number}。"
+CLAUSE_NUMBERING = "它的条款号从 {first} 到 {last}，例如 /clause {first} {pick}"
+CLAUSE_NUMBERING_ONE = "它只有条款 {first}：/clause {first} {pick}"
 # /clause without a contract, of a number several contracts have, too long for one message
 CLAUSE_SEVERAL = ("{count} 份合同有 {number}，一条消息放不下。"
                   "请在条款号后加上合同编号、代号或名称，例如 /clause {number} {n}；"

@@ -5,7 +5,8 @@ An upload is downloaded into ``<folder>/.uploads/<random>/`` (hidden folders are
 and read there. Only then is it moved into the sources folder: with a hard link that fails if
 the name was taken meanwhile, or, replacing a file of the same name, with one atomic rename;
 neither follows a link at the target. The files it replaces (same stem, any extension) are
-first linked into ``<folder>/.replaced/<time>-<stem>/``, so an undo can put them back.
+first linked into ``<folder>/.replaced/<time>-<stem>/``, so an undo can put them back: for
+``UNDO_DAYS``, after which the folder is swept (``held.drop_old_backups``).
 """
 
 from __future__ import annotations
@@ -39,6 +40,11 @@ from index import (
 STAGING = ".uploads"
 REPLACED = ".replaced"
 STALE = 24 * 3600.0  # seconds after which an unconfirmed upload is dropped
+# How long 撤销替换 works, across restarts: a wrong replacement is noticed when the contract is
+# next asked about, and a week spans a weekend and a working week; its backup folder (the
+# replaced files, and the upload once undone) is swept after it, so .replaced does not grow.
+UNDO_DAYS = 7
+UNDO_WINDOW = UNDO_DAYS * 24 * 3600.0
 
 
 def _own_dir(path: Path) -> Path:
@@ -187,6 +193,7 @@ class Replacement:
     installed: Path
     backup: Path  # the folder under .replaced holding the replaced files
     saved: tuple[tuple[Path, Path], ...] = ()  # (where a replaced file was, its copy in backup)
+    created: float = field(default_factory=time.time)  # its undo lasts UNDO_WINDOW from then
 
     @property
     def names(self) -> list[str]:
@@ -220,8 +227,14 @@ def install(staged: Path, target: Path, replaced: Sequence[Path], *, sources: Pa
 
 
 def undo(replacement: Replacement) -> None:
-    """Put the replaced files back and keep the upload beside their copies (never deleted)."""
+    """Put the replaced files back and keep the upload beside their copies (swept with them).
+    Nothing is moved when a copy is gone (its backup was removed: FileNotFoundError) or a
+    replaced file's place is taken by another file (FileExistsError)."""
     new = replacement.installed
+    if missing := [copy.name for _, copy in replacement.saved if not os.path.lexists(copy)]:
+        raise FileNotFoundError(f"the backup of {', '.join(missing)} is gone")
+    if taken := [old.name for old, _ in replacement.saved if old != new and os.path.lexists(old)]:
+        raise FileExistsError(f"{', '.join(taken)} is there again")
     if new.exists() or new.is_symlink():
         replacement.backup.mkdir(mode=0o700, exist_ok=True)
         os.replace(new, replacement.backup / f"undone-{new.name}")
@@ -295,9 +308,20 @@ class UploadBook:
             self.undoable.pop(next(iter(self.undoable)))  # its copies stay in .replaced
         return token
 
+    def restore_undo(self, kept: Iterable[tuple[str, Replacement]]) -> None:
+        """Offer again the undos kept before a restart under their tokens (oldest first)."""
+        for token, replacement in kept:
+            self.undoable[token] = replacement
+        while len(self.undoable) > self.limit:
+            self.undoable.pop(next(iter(self.undoable)))
+
     def take_undo(self, token: str) -> Replacement | None:
-        """The replacement of ``token`` (removed), or None."""
-        return self.undoable.pop(token, None)
+        """The replacement of ``token`` (removed), or None when unknown or past its
+        ``UNDO_WINDOW`` (its backup may be swept)."""
+        replacement = self.undoable.pop(token, None)
+        if replacement is not None and time.time() - replacement.created > UNDO_WINDOW:
+            return None
+        return replacement
 
 
 def names_of(paths: Iterable[Path]) -> str:

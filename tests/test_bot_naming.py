@@ -60,7 +60,8 @@ async def test_a_clause_missing_from_the_used_contract_says_why(tmp_path: Path) 
     got = await replies(tmp_path, "/use lease", "/clause 2.1", "/clause 9.9 maint")
     assert got[1] == ("没有找到条款 2.1。\n"
                       "本聊天只在《房屋租赁合同》（lease.txt）中查找；/use all 取消。")
-    assert got[2] == "没有找到条款 9.9。"  # a contract named: no /use hint
+    assert got[2] == ("《软件维护服务合同》中没有条款 9.9。"  # the contract named: no /use hint
+                      "它的条款号从 1.1 到 5.1，例如 /clause 1.1 3")
 
 
 async def test_a_clause_number_with_a_space_is_not_taken_for_a_contract(tmp_path: Path) -> None:
@@ -88,8 +89,22 @@ async def test_clause_takes_the_contract_before_the_number_too(tmp_path: Path) -
     assert got[0].startswith("<b>《软件维护服务合同》 第二章 响应时间 › 2.1</b>")
     assert got[1] == got[0]
     assert got[2].startswith("<b>《房屋租賃契約書》 第一條</b>")
-    assert got[3] == "没有找到条款 第九条。"
+    assert got[3] == ("《房屋租赁合同》（lease-b.txt）中没有条款 第九条。"
+                      "它的条款号从 第一条 到 第五条，例如 /clause 第一条 1")
     assert got[4] == got[0]  # the number first, as before
+
+
+async def test_a_clause_a_named_contract_lacks_names_it_and_its_numbers(tmp_path: Path) -> None:
+    """/clause 第九條 lease-b answered 沒有找到條款 第九條。 without saying where it looked: the
+    reply names the contract (its file, as two share its title) and the range of its clause
+    numbers with a /clause that works, in the asker's script."""
+    got = await replies(tmp_path, "/clause 9 zz-annexed", "/clause 附件二 1 4",
+                        "/clause 第九條 lease-b", "/clause 第一條 1")
+    assert got[0] == "《设备引进合同》中没有条款 9。它只有条款 附件二 1：/clause 附件二 1 4"
+    assert got[1].startswith("<b>《设备引进合同》 附件二 技术培训 › 附件二 1</b>")  # as it says
+    assert got[2] == ("《房屋租賃合同》（lease-b.txt）中沒有條款 第九條。"
+                      "它的條款號從 第一條 到 第五條，例如 /clause 第一條 1")
+    assert got[3].startswith("<b>《房屋租賃合同》（lease-b.txt） 第一條</b>")
 
 
 def test_a_name_is_set_apart_in_its_own_brackets_or_in_quotes() -> None:
