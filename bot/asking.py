@@ -115,7 +115,8 @@ async def _answer(update: Update, context: Ctx, msg: Message, number: int, quest
                                            now=(searcher, infos)), quoted=quoted)
         return
     at = (msg.edit_date or msg.date).timestamp()
-    carried = carried_question(context, topic_of(update), question, at, searcher, infos)
+    carried = carried_question(context, topic_of(update), question, at, searcher, infos,
+                               replied=replied)
     asked = carried.question if carried else question
     scope = reachable_scope(context, topic_of(update), searcher, access)
     try:
@@ -139,8 +140,8 @@ async def _answer(update: Update, context: Ctx, msg: Message, number: int, quest
                                            [texts.say(texts.NO_CONTRACTS, script)],
                                            now=(searcher, infos)))
         return
-    chat_state(context).keep_asked(topic_of(update), Asked(
-        asked, at, carried.contract if carried else None))
+    searched = Asked(asked, at, carried.contract if carried else None)
+    chat_state(context).keep_asked(topic_of(update), searched)
     if not (result.relevant and result.hits):
         await _log_unanswered(context, msg.chat_id, asked)
     size = PRIVATE_HITS if is_private(update) else GROUP_HITS
@@ -160,15 +161,19 @@ async def _answer(update: Update, context: Ctx, msg: Message, number: int, quest
     messages = lapsed_first(update, context, script, messages, now=(searcher, infos))
     await answer_question(update, context, msg, number, messages, markup,
                           quoted=first_quoted(page.result, 0, size, script=script,
-                                              child_chars=ANSWER_CHILD_CHARS))
+                                              child_chars=ANSWER_CHILD_CHARS), asked=searched)
 
 
 def carried_question(context: Ctx, topic: int | None, question: str, at: float,
-                     searcher: Searcher, infos: list[ContractInfo]) -> Carried | None:
+                     searcher: Searcher, infos: list[ContractInfo], *,
+                     replied: int | None = None) -> Carried | None:
     """The question a follow-up that changes one thing (那房东呢) asks, sent at ``at`` in
-    ``topic``: that topic's question before, changed; None for any other question, or when
-    the topic searched none in the last ``MAX_AGE`` seconds."""
-    previous = chat_state(context).asked.get(topic)
+    ``topic``: that topic's question before, changed, or, sent as a reply to the bot's
+    message ``replied``, the question that answer answered (in a busy group, not the last
+    one asked); None for any other question, when the question is not known (a reply to an
+    answer from before a restart), or was asked more than ``MAX_AGE`` seconds before."""
+    state = chat_state(context)
+    previous = state.asked.get(topic) if replied is None else state.answered.get(replied)
     if previous is None or at - previous.at > MAX_AGE or not (
             word := follow_up_word(question)):
         return None
@@ -190,11 +195,11 @@ def reading_line(carried: Carried, infos: list[ContractInfo], script: Script) ->
 
 async def answer_question(update: Update, context: Ctx, msg: Message, number: int,
                           htmls: list[str], markup: InlineKeyboardMarkup | None = None, *,
-                          quoted: Pointed = ()) -> None:
+                          quoted: Pointed = (), asked: Asked | None = None) -> None:
     """Reply to the question ``msg`` with ``htmls`` (answer ``number`` to it), remembered as
-    its answer, with the clause it ``quoted`` first (none: a refusal) for a follow-up; an
-    edited question's earlier answer (or refusal) is replaced, and an answer that an edit
-    overtook is dropped."""
+    its answer, with the clause it ``quoted`` first (none: a refusal) and the question it
+    searched (``asked``) for a follow-up; an edited question's earlier answer (or refusal) is
+    replaced, and an answer that an edit overtook is dropped."""
     state = chat_state(context)
     async with context.bot_data.answering.turn((msg.chat_id, msg.message_id), number) as newest:
         if not newest:
@@ -204,6 +209,7 @@ async def answer_question(update: Update, context: Ctx, msg: Message, number: in
         sent = await send_answer(msg, htmls, markup, replacing=earlier)
         state.keep_answer(msg.message_id, sent)
         state.keep_quoted(topic_of(update), sent, quoted)
+        state.keep_answered(sent, asked)
 
 
 async def _log_unanswered(context: Ctx, chat_id: int, question: str) -> None:
@@ -276,6 +282,8 @@ async def on_more(update: Update, context: Ctx) -> None:
         return
     sent = await send_answer(query.message, *page_messages(context, stored))
     chat_state(context).add_to_answer(query.message.message_id, sent)
+    if (asked := chat_state(context).answered.get(query.message.message_id)) is not None:
+        chat_state(context).keep_answered(sent, asked)  # a reply to a page carries it too
     chat_state(context).keep_quoted(topic_of(update), sent,
                                     first_quoted(stored.result, stored.offset, stored.size,
                                                  script=stored.script,

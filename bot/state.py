@@ -202,7 +202,8 @@ class ChatData:
     it was told look like two versions of one contract, the script each topic last asked in
     (for a member whose own words show none), and the contracts it read at its last answer
     (to say which left since); the newest of the last five are kept on disk too
-    (bot/persistence.py); and the question each topic last searched (not kept on disk)."""
+    (bot/persistence.py); and the question each topic last searched and each recent answer
+    answered (not kept on disk)."""
 
     scopes: dict[int | None, str] = field(default_factory=dict)  # topic id (None: the chat)
     pages: dict[str, MorePage] = field(default_factory=dict)
@@ -221,9 +222,11 @@ class ChatData:
     scripts: dict[int | None, Script] = field(default_factory=dict)
     # the contracts it read at its last answer, collection/stem → title (bot/departures.py)
     known: dict[str, str] = field(default_factory=dict)
-    # the question each topic last searched, for a follow-up 那房东呢 (bot/carrying.py);
+    # the question each topic last searched, for a follow-up 那房东呢 (bot/carrying.py), and
+    # the question each recent answer's messages answered, for one sent as a reply to it;
     # in memory only: chats.json keeps no question text
     asked: dict[int | None, Asked] = field(default_factory=dict)
+    answered: dict[int, Asked] = field(default_factory=dict)  # by the answer's message ids
 
     def heard(self, topic: int | None, script: Script) -> None:
         """``topic`` was just asked in ``script`` (the oldest topics go first)."""
@@ -294,6 +297,17 @@ class ChatData:
         self.asked[topic] = asked
         while len(self.asked) > MAX_QUOTED_TOPICS:
             self.asked.pop(next(iter(self.asked)))
+
+    def keep_answered(self, messages: tuple[int, ...], asked: Asked | None) -> None:
+        """Remember that the answer sent as ``messages`` answered ``asked`` (the oldest
+        answers go first); None (no search: a greeting, an edited question now one) leaves
+        those messages with no question to carry."""
+        for message in messages:
+            self.answered.pop(message, None)
+            if asked is not None:
+                self.answered[message] = asked
+        while len(self.answered) > MAX_QUOTED:
+            self.answered.pop(next(iter(self.answered)))
 
     def mark_told(self, pair: Revision) -> None:
         """Remember that this chat was told of ``pair`` (an upload's reply named it), so that

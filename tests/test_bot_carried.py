@@ -109,3 +109,37 @@ async def test_each_forum_topic_carries_its_own_question(tmp_path: Path) -> None
         none = await said(api, in_topic(79, f"@{BOT_USERNAME} 那房东呢", 25))
         assert "按「" not in text_of(none)
         assert {s.get("message_thread_id") for s in api.sent()} == {77, 78, 79}
+
+
+async def test_a_reply_to_an_older_answer_carries_that_answers_question(
+        tmp_path: Path) -> None:
+    """In a busy group, 那房东呢 sent as a reply to the answer of ten minutes ago asks that
+    answer's question changed, not the last one asked; the 30 minutes run from that answer's
+    question, and a reply to an answer whose question is not known (from before a restart)
+    is searched for its own words."""
+    async with running_bot(tmp_path, LEASE, OTHER) as api:
+        tenant = await said(api, message(GROUP, "/ask 租客提前退租要赔多少", message_id=31))
+        await said(api, message(GROUP, "/ask 押金怎么退", message_id=32))  # asked since
+        under = await said(api, message(GROUP, "那房东呢", message_id=33,
+                                        reply_to_message=tenant[0]))
+        assert text_of(under).startswith("按「房东提前退租要赔多少」回答：")
+        assert LANDLORD in first_clause(under)
+        # a reply to the reply carries the question it was read as: back to the tenant
+        again = await said(api, message(GROUP, "那租客呢", message_id=34,
+                                        reply_to_message=under[0]))
+        assert text_of(again).startswith("按「租客提前退租要赔多少」回答：")
+
+        # an answer of a question asked 31 minutes ago carries nothing, though the group
+        # asked another question since
+        old = int(time.time()) - 31 * 60
+        stale = await said(api, message(GROUP, "/ask 押金怎么退", message_id=35, date=old))
+        await said(api, message(GROUP, "/ask 租客提前退租要赔多少", message_id=36))
+        late = await said(api, message(GROUP, "那房东呢", message_id=37,
+                                       reply_to_message=stale[0]))
+        assert "按「" not in text_of(late)
+
+        # the bot's message whose question it does not know: its own words, as before
+        unknown = {**tenant[0], "message_id": 9999}
+        alone = await said(api, message(GROUP, "那房东呢", message_id=38,
+                                        reply_to_message=unknown))
+        assert "按「" not in text_of(alone)
