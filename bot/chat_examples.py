@@ -11,20 +11,9 @@ from telegram import Update
 from index import Searcher
 
 from .access import ChatAccess
-from .examples import DEFAULT_EXAMPLES, Examples, Library, pick_examples
+from .examples import DEFAULT_EXAMPLES, Examples, Library, library_examples
 from .replies import chat_state, topic_of
 from .state import Ctx
-
-
-def library_examples(searcher: Searcher, library: Library) -> Examples:
-    """The examples of ``library`` in ``searcher``'s generation (every clause is read: run it
-    in a thread)."""
-    collections, scope = library
-    infos = searcher.contracts(collections=collections)
-    if scope is not None:
-        infos = [c for c in infos if c.key == scope]
-    keys = {c.key for c in infos}
-    return pick_examples(infos, (c for c in searcher.all_clauses() if c.contract in keys))
 
 
 async def chat_examples(update: Update, context: Ctx, access: ChatAccess | None, *,

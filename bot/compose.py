@@ -115,7 +115,7 @@ class ComposedAnswer:
         return bool(self.groups)
 
 
-def _foreign(question: str) -> bool:
+def foreign_question(question: str) -> bool:
     """Whether ``question`` is written in another language (letters, no Chinese): "请用中文提问"
     is said to it, not to a number (5) or a clause number (7.2) alone."""
     return not han_characters(question) and any(ch.isalpha() for ch in question)
@@ -213,7 +213,7 @@ def compose(result: SearchResult, *, offset: int = 0, size: int | None = None,
     lead = to_script(UNCITED.format(numbers=numbers), script) if numbers and not offset else None
     if not result.relevant or not chosen:
         nothing = NOTHING + ASK_IN_CHINESE.format(question=example) \
-            if _foreign(result.question) else NOTHING
+            if foreign_question(result.question) else NOTHING
         if result.uncited:
             nothing = UNCITED_ALONE.format(numbers=numbers)
         return ComposedAnswer(result.question, script, (), to_script(nothing, script))

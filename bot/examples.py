@@ -2,7 +2,8 @@
 from the contracts the asking chat reads: a group that reads only leases is not told to ask
 about 乙方响应时间 nor to try a /clause 7.2 none of its contracts has.
 
-Pure: the picker reads clause trees and gives the same examples for the same library."""
+The picker is pure: it reads clause trees and gives the same examples for the same library
+(``library_examples`` reads them from a searcher, for the bot and the CLI)."""
 
 from __future__ import annotations
 
@@ -11,7 +12,16 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from html import escape
 
-from index import CN_NUM, HAN, Clause, ContractInfo, Script, to_script, to_simplified
+from index import (
+    CN_NUM,
+    HAN,
+    Clause,
+    ContractInfo,
+    Script,
+    Searcher,
+    to_script,
+    to_simplified,
+)
 
 from . import texts
 
@@ -146,6 +156,17 @@ def pick_examples(contracts: Sequence[ContractInfo], clauses: Iterable[Clause]) 
     chapter = f"{clause.chapter}{which}" if clause.chapter and " " not in clause.chapter \
         else None
     return Examples(question, f"{clause.clause}{which}", chapter, topic)
+
+
+def library_examples(searcher: Searcher, library: Library) -> Examples:
+    """The examples of ``library`` in ``searcher``'s generation (every clause is read: in the
+    bot, run it in a thread)."""
+    collections, scope = library
+    infos = searcher.contracts(collections=collections)
+    if scope is not None:
+        infos = [c for c in infos if c.key == scope]
+    keys = {c.key for c in infos}
+    return pick_examples(infos, (c for c in searcher.all_clauses() if c.contract in keys))
 
 
 def example_values(examples: Examples, script: Script) -> dict[str, str]:

@@ -8,6 +8,7 @@ import dataclasses
 import functools
 import shlex
 import sys
+from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -26,14 +27,18 @@ if TYPE_CHECKING:
 
 NOTHING_FOUND = "No clause in the index answers this question."
 CLOSEST = "None of these clauses seemed to answer the question; they are the closest:"
+# after NOTHING_FOUND for a question in no Chinese (the encoders read English poorly)
+ASK_IN_CHINESE = "The contracts are in Chinese: ask in Chinese, for example: {question}"
 
 
-def format_answer(result: SearchResult, *, closest: bool = False) -> str:
+def format_answer(result: SearchResult, *, closest: bool = False,
+                  example: Callable[[], str] | None = None) -> str:
     """A readable answer (the bot's composer as plain text): per hit 《title》 chapter › clause,
     then its text, with the party note and the unfilled-blank flag, in the question's script;
     one English line when no clause answers (naming the cited clause numbers that are not
-    there), or with ``closest`` that line and the closest clauses all the same."""
-    from .compose import compose, format_text
+    there; to a question in no Chinese, ``example``'s question to ask instead, called only
+    then), or with ``closest`` that line and the closest clauses all the same."""
+    from .compose import compose, foreign_question, format_text
 
     answer = compose(result)
     if answer.found:
@@ -41,6 +46,8 @@ def format_answer(result: SearchResult, *, closest: bool = False) -> str:
     nothing = NOTHING_FOUND
     if result.uncited:
         nothing = f"No {_cited_names(result.uncited)} in scope. {NOTHING_FOUND}"
+    elif example is not None and foreign_question(result.question):
+        nothing = f"{NOTHING_FOUND} {ASK_IN_CHINESE.format(question=example())}"
     if closest and result.hits:
         shown = compose(dataclasses.replace(result, relevant=True, uncited=()))
         return f"{nothing}\n{CLOSEST}\n\n{format_text(shown)}"
@@ -97,18 +104,29 @@ def cmd_ask(args: argparse.Namespace, settings: Settings) -> int:
     searcher = open_searcher(args, settings)
     collections = _collections(args, searcher)
     contract = _contract_named(searcher, args.contract, collections)
+    render = functools.partial(format_answer, closest=args.closest,
+                               example=_example(searcher, collections, contract))
     if args.batch is None:
         result = searcher.search(args.question, contract=contract, top_k=args.top_k,
                                  collections=collections)
         if args.json:
             print_json(result.as_json())
         else:
-            print(format_answer(result, closest=args.closest))
+            print(render(result))
         return EXIT_OK
     answered = answer_batch(searcher, lines, name=args.batch, as_json=args.json,
-                            top_k=args.top_k, collections=collections,
-                            render=functools.partial(format_answer, closest=args.closest))
+                            top_k=args.top_k, collections=collections, render=render)
     return EXIT_OK if answered else EXIT_ERROR
+
+
+def _example(searcher: Searcher, collections: frozenset[str] | None,
+             contract: str | None) -> Callable[[], str]:
+    """The question of the contracts asked (within ``collections``, or ``contract`` alone)
+    that the bot's picker would give as an example, picked at the first call (it reads every
+    clause) and kept."""
+    from .examples import library_examples
+
+    return functools.cache(lambda: library_examples(searcher, (collections, contract)).question)
 
 
 def _contract_named(searcher: Searcher, name: str | None,

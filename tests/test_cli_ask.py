@@ -10,6 +10,8 @@ from index_corpus import LEASE, MAINT, build_tiny_index
 
 from bot.cli import main
 
+NOTHING = "No clause in the index answers this question."
+
 
 @pytest.fixture(scope="module")
 def index_dir(tmp_path_factory):
@@ -384,3 +386,26 @@ def test_ask_puts_no_samples_in_the_default_folder_a_bot_serves(tmp_path, monkey
         f"contractbot: no index at {served}; build one with: contractbot index build "
         "SOURCES...")
     assert sorted(p.name for p in served.iterdir()) == ["feedback.sqlite"]
+
+
+def test_a_question_in_english_is_shown_an_example_of_the_indexs_own_contracts(
+        index_dir, tmp_path, capsys) -> None:
+    """A question in no Chinese finds nothing: the line says to ask in Chinese, with a
+    question of the index's own contracts (the bot's picker), of the --contract asked when
+    one is; a question in Chinese that finds nothing, and the JSON, are as before."""
+    hint = "The contracts are in Chinese: ask in Chinese, for example: "
+    assert main(["ask", "what is the deposit", "--index", str(index_dir)]) == 0
+    assert capsys.readouterr().out.strip() == f"{NOTHING} {hint}保密期限是怎么规定的"
+    assert main(["ask", "what is the deposit", "--contract", "lease", "--index",
+                 str(index_dir)]) == 0
+    assert capsys.readouterr().out.strip() == f"{NOTHING} {hint}第一条是怎么规定的"
+    assert main(["ask", "what is the deposit", "--closest", "--index", str(index_dir)]) == 0
+    assert capsys.readouterr().out.startswith(f"{NOTHING} {hint}保密期限是怎么规定的\n")
+    batch = tmp_path / "q.jsonl"
+    batch.write_text('{"q": "what is the deposit"}\n{"q": "今天天气怎么样"}\n', "utf-8")
+    assert main(["ask", "--batch", str(batch), "--index", str(index_dir)]) == 0
+    assert capsys.readouterr().out.split("\n\n")[:2] == [
+        f"Q: what is the deposit\n{NOTHING} {hint}保密期限是怎么规定的",
+        f"Q: 今天天气怎么样\n{NOTHING}"]
+    assert main(["ask", "what is the deposit", "--json", "--index", str(index_dir)]) == 0
+    assert hint not in capsys.readouterr().out
