@@ -22,7 +22,13 @@ from index import (
 from . import texts
 from .access import ChatAccess, chat_access, is_admin
 from .addressing import addressed_text, replied_answer, replied_question
-from .browsing import contracts_listing, lapsed_first, overridden_note, scope_note
+from .browsing import (
+    contract_pages,
+    contracts_listing,
+    lapsed_first,
+    overridden_note,
+    scope_note,
+)
 from .carrying import MAX_AGE, Carried, carry_question, follow_up_word
 from .chat_examples import chat_examples
 from .compose import compose, quoted_once
@@ -342,7 +348,18 @@ async def cmd_help(update: Update, context: Ctx) -> None:
     access = chat_access(state.settings, state.access, chat.id, user_id=sender_id(update))
     script = asker_script(update, context)
     values = example_values(await chat_examples(update, context, access), script)
-    await reply(msg, texts.say(escape(texts.HELP + extra), script, **values))
+    page = texts.PAGE_EXAMPLE if await _paged(context, access) else ""
+    await reply(msg, texts.say(escape(texts.HELP + extra), script, page=page, **values))
+
+
+async def _paged(context: Ctx, access: ChatAccess | None) -> bool:
+    """Whether /contracts in a chat that reads ``access`` has a second page (/help's example
+    of a page number points at one that exists)."""
+    if access is None or getattr(context.bot_data, "searcher", None) is None:
+        return False
+    searcher = await context.bot_data.live_searcher()
+    infos = await asyncio.to_thread(searcher.contracts, collections=access.collections)
+    return contract_pages(len(infos)) > 1
 
 
 async def on_migrate(update: Update, context: Ctx) -> None:

@@ -171,6 +171,11 @@ def with_close_names(line: str, infos: list[ContractInfo], name: str, script: Sc
     return "\n".join([line, texts.say(texts.CLOSE_NAMES, script), *listed])
 
 
+def contract_pages(count: int) -> int:
+    """The pages /contracts lists ``count`` contracts on."""
+    return -(-count // CONTRACTS_PER_PAGE)
+
+
 async def cmd_contracts(update: Update, context: Ctx) -> None:
     """/contracts: key, title and clause count of each contract the chat may read."""
     msg = update.effective_message
@@ -191,7 +196,7 @@ async def contracts_listing(update: Update, context: Ctx, access: ChatAccess, sc
     infos = await asyncio.to_thread(searcher.contracts, collections=access.collections)
     if not infos:
         return [texts.say(texts.NO_CONTRACTS, script)]
-    pages = -(-len(infos) // CONTRACTS_PER_PAGE)
+    pages = contract_pages(len(infos))
     if page > pages:
         return [texts.say(texts.CONTRACTS_NO_PAGE, script, page=page, pages=pages)]
     start = (page - 1) * CONTRACTS_PER_PAGE  # numbers stay those of the whole list (/use N)

@@ -16,6 +16,7 @@ DEFAULT_TOPIC = "违约金"
 EXAMPLE_QUESTION = "{heading}是怎么规定的"  # a question of a clause's heading (违约责任)
 CHAPTER_EXAMPLE = "、/clause {chapter}"  # after /clause {clause} in HELP
 COMPARE_EXAMPLE = "，例如 /compare {topic}"  # none when no two contracts share a topic
+PAGE_EXAMPLE = "，例如 /contracts 2"  # in HELP when the chat's /contracts has a second page
 # /compare topics to show when no heading is shared: the first that two contracts' text has
 COMPARE_TOPICS = ("违约金", "违约责任", "保密", "押金", "租金", "付款", "争议", "解除", "期限")
 GREETING = "你好！我是合同问答机器人：用条款原文回答关于合同的问题，并注明章节和条款编号。\n"
@@ -35,7 +36,7 @@ START_NOT_ALLOWED = (
 HELP = (
     "命令：\n"
     "/ask 问题 — 提问，例如 /ask {question}\n"
-    "/contracts [页码] — 列出已收录的合同，例如 /contracts 2\n"
+    "/contracts [页码] — 列出已收录的合同{page}\n"
     "/use 编号、代号或合同名称 — 只在一份合同中查找（在论坛话题中只限本话题），例如 /use 1；"
     "/use all 取消\n"
     "/clause 条款号 [合同编号、代号或名称] — 引用条款原文，例如 /clause {clause}{chapter}\n"

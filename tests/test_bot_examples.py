@@ -45,6 +45,8 @@ async def test_a_lease_groups_help_and_start_show_a_lease_example(tmp_path: Path
     assert "/ask 租金是怎么规定的" in help_text and "/clause 第二条\n" in help_text
     assert "乙方响应时间" not in help_text and "7.2" not in help_text
     assert "/compare 主题 — 比较各合同的约定\n" in help_text  # one contract: nothing to compare
+    # one page of contracts: no /contracts 2, which would answer that there is no page 2
+    assert "/contracts [页码] — 列出已收录的合同\n" in help_text and "/contracts 2" not in both_help
     assert "例如：租金是怎么规定的\n" in start and "乙方响应时间" not in start
     assert "《房屋租赁合同》" in quoted and "每月三千元" in quoted
     assert usage == "用法：/clause 条款号 [合同编号、代号或名称]，例如 /clause 第二条"
@@ -58,7 +60,7 @@ async def test_a_lease_groups_help_and_start_show_a_lease_example(tmp_path: Path
     assert "/ask 租赁期限是怎么规定的" in used_help and "/clause 第一条\n" in used_help
     assert stranger == texts.say(texts.HELP, "simplified", question="乙方响应时间是多少",
                                  clause="7.2", chapter="、/clause 第三章",
-                                 compare="，例如 /compare 违约金")
+                                 compare="，例如 /compare 违约金", page="")
 
 
 async def test_hints_and_refusals_give_the_chats_examples_in_its_script(tmp_path: Path) -> None:

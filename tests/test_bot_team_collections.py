@@ -149,6 +149,7 @@ async def test_a_big_library_is_listed_a_page_at_a_time(tmp_path: Path) -> None:
         last = await ask(api, ADMIN, "/contracts 3")
         beyond = await ask(api, ADMIN, "/contracts 4")
         used = await ask(api, ADMIN, "/use 31")
+        helped = await ask(api, ADMIN, "/help")
     assert first.count("号服务合同》") == 30
     assert "\n1. <code>c01</code>" in first and "\n30. <code>c30</code>" in first
     assert "\n31. " not in first
@@ -158,6 +159,7 @@ async def test_a_big_library_is_listed_a_page_at_a_time(tmp_path: Path) -> None:
     assert last.count("号服务合同》") == 5 and last.rstrip().endswith("共 65 份合同，第 3/3 页。")
     assert beyond == "没有第 4 页：共 3 页。"
     assert "第31号服务合同" in used
+    assert "/contracts [页码] — 列出已收录的合同，例如 /contracts 2\n" in helped  # a page 2 here
 
 
 async def test_clause_names_a_contract_among_the_chats_collections_only(tmp_path: Path) -> None:
