@@ -10,7 +10,7 @@ import re
 from collections.abc import Collection, Sequence
 from dataclasses import dataclass
 
-from index import PARTY_COMPOUNDS, ContractInfo, to_simplified, word_bounds
+from index import ContractInfo, to_simplified
 
 from .addressing import bare_words
 from .naming import pick_contracts
@@ -64,21 +64,20 @@ def carry_question(previous: str, word: str, *, parties: Collection[str],
                    ) -> Carried | None:
     """``previous`` asked again with ``word`` changed: a party word (``parties``) in place of
     the party it names (租客提前退租要赔多少 + 房东 → 房东提前退租要赔多少; 乙方 when it names
-    甲方 and 乙方 swaps them; a party word inside a longer word, 公司 of 物业公司, is none),
-    else of that one contract of ``contracts`` ``word`` names (or,
+    甲方 and 乙方 swaps them), else of that one contract of ``contracts`` ``word`` names (or,
     naming several, of the contracts it names in 《》), else with ``word`` added; None when
     ``previous`` cites a clause by its number, which would answer whatever is added to it.
     ``within``: the contract ``previous`` was limited to, which a changed party or an added
     word keeps."""
     asked = to_simplified(previous).strip().rstrip(_END_MARKS)
-    pieces = _pieces(asked, parties)
-    named = list(dict.fromkeys(piece for piece, party in pieces if party))
-    if word in parties and named:
-        swap = {named[0]: word} if word not in named else {}
-        if word in named and len(named) == 2:  # 甲方违约乙方怎么办 + 乙方: 乙方违约甲方怎么办
-            swap = {named[0]: named[1], named[1]: named[0]}
-        return Carried("".join(swap.get(piece, piece) if party else piece
-                               for piece, party in pieces), within)
+    if word in parties and (named := _parties_in(asked, parties)):
+        if word not in named:
+            return Carried(asked.replace(named[0], word), within)
+        if len(named) == 2:  # 甲方违约乙方怎么办 + 乙方: 乙方违约甲方怎么办
+            first, second = named
+            return Carried("".join(second if part == first else first if part == second
+                                   else part for part in _split_on(asked, named)), within)
+        return Carried(asked, within)
     if word not in parties and (chosen := pick_contracts(list(contracts), word)):
         return (Carried(asked, chosen[0].key) if len(chosen) == 1
                 else Carried(f"《{word}》{asked}"))
@@ -89,22 +88,15 @@ def carry_question(previous: str, word: str, *, parties: Collection[str],
     return Carried(f"{word}{asked}" if word in parties else f"{asked} {word}", within)
 
 
-def _pieces(text: str, parties: Collection[str]) -> list[tuple[str, bool]]:
-    """``text`` cut around the party words that stand in it as words, each piece with whether
-    it is one: the longest where two overlap (被许可方, not 许可方), never one inside a longer
-    word (公司 of 物业公司 as jieba cuts it, 业主 of 业主委员会: ``PARTY_COMPOUNDS``)."""
-    bounds = word_bounds(text)
-    inside = {at for compound in PARTY_COMPOUNDS for found in re.finditer(compound, text)
-              for at in range(found.start(), found.end())}
-    longest = sorted(parties, key=len, reverse=True)
-    pieces: list[tuple[str, bool]] = []
-    start = at = 0
-    while at < len(text):
-        party = next((w for w in longest if text.startswith(w, at) and at in bounds
-                      and at + len(w) in bounds and at not in inside), None)
-        if party is None:
-            at += 1
-            continue
-        pieces += [*([(text[start:at], False)] if at > start else []), (party, True)]
-        start = at = at + len(party)
-    return pieces + ([(text[start:], False)] if start < len(text) else [])
+def _parties_in(text: str, parties: Collection[str]) -> list[str]:
+    """The party words of ``text`` in order, each once, the longest where two overlap
+    (被许可方, not 许可方)."""
+    return list(dict.fromkeys(part for part in _split_on(text, parties) if part in parties))
+
+
+def _split_on(text: str, words: Collection[str]) -> list[str]:
+    """``text`` cut around each of ``words`` in it (the longest first where two overlap)."""
+    if not words:
+        return [text]
+    pattern = "|".join(re.escape(w) for w in sorted(words, key=len, reverse=True))
+    return [part for part in re.split(f"({pattern})", text) if part]

@@ -97,7 +97,7 @@ from .parse import (
     parse_contract,
     read_text,
 )
-from .roles import PARTIES, PARTY_COMPOUNDS, party_words
+from .roles import PARTIES, party_words
 from .search import (
     Collections,
     SearchConfig,
@@ -125,7 +125,6 @@ from .store.encoders import (
     load_encoder,
 )
 from .store.private import private_dir, write_atomic
-from .store.tokenize import word_bounds
 from .text import (
     HAN,
     detect_script,
@@ -150,7 +149,6 @@ __all__ = [
     "MAX_QUESTION",
     "MAX_TEXT_BYTES",
     "PARTIES",
-    "PARTY_COMPOUNDS",
     "REVISION_ADVICE",
     "SOURCE_SUFFIXES",
     "TEXT_SUFFIXES",
@@ -252,7 +250,6 @@ __all__ = [
     "to_traditional",
     "undescribed_part",
     "unfinished_vectors",
-    "word_bounds",
     "workers_bound",
     "write_atomic",
 ]

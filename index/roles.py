@@ -23,14 +23,6 @@ ROLE_NAMES = (
     "服務單位", "中介方",
 )
 
-# Longer words that hold a party word and name something else (业主委员会 is not 业主), which
-# jieba's dictionary lacks (物业公司, 业主大会, 分公司 it cuts as words already), in
-# Simplified, as a question is read: a follow-up swaps no party inside them (bot/carrying.py).
-PARTY_COMPOUNDS = (
-    "业主委员会", "员工手册", "员工宿舍", "员工代表大会", "中介公司", "租赁公司", "管理公司",
-    "劳务公司", "派遣公司", "担保公司", "装修公司",
-)
-
 # Verbs by which a preamble says who does what for whom ("乙方委託甲方…刊登廣告"): the role of
 # the party before the verb, then that of the party after it (role names of ROLE_NAMES).
 ROLE_VERBS = {

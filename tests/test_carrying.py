@@ -81,33 +81,3 @@ def test_another_word_is_added_to_the_question() -> None:
     # a question that cites a clause by number is answered by it whatever is added
     assert carried("第六条怎么约定", "那违约金呢") is None
     assert carried("7.2是什么", "那违约金呢") is None
-
-
-# The thesaurus's everyday words that name a party inside longer words: 公司 (物业公司), 业主
-# (业主委员会), 员工 (员工手册)
-EVERYDAY = party_words(Thesaurus.parse("房东 > 出租人 甲方\n租客 > 承租人 乙方\n员工 = 劳动者\n"
-                                       "公司 > 用人单位 甲方\n业主 > 出租人 房东 甲方\n").entries)
-
-
-@pytest.mark.parametrize(("previous", "follow_up", "expected"), [
-    # 公司 of 物业公司 is not the party: the tenant is
-    ("物业公司向租客收费合理吗", "那房东呢", "物业公司向房东收费合理吗"),
-    ("租客欠物业公司的钱怎么办", "那房东呢", "房东欠物业公司的钱怎么办"),
-    # 业主 of 业主委员会 (a word jieba does not know) is not the landlord
-    ("业主委员会能否要求租客搬走", "那房东呢", "业主委员会能否要求房东搬走"),
-    # 员工 of 员工手册 is not the worker: 甲方 is the party, and 乙方 takes its place
-    ("员工手册里甲方有什么义务", "那乙方呢", "员工手册里乙方有什么义务"),
-    # the two parties trade places, 物业公司 stays
-    ("甲方拖欠物业公司费用时乙方怎么办", "那乙方呢", "乙方拖欠物业公司费用时甲方怎么办"),
-    # no party stands as a word: the one asked is added, as to a question with none
-    ("物业公司的电话是多少", "那房东呢", "房东物业公司的电话是多少"),
-    # a party word standing as a word still is one
-    ("公司提前解约怎么办", "那员工呢", "员工提前解约怎么办"),
-    ("业主提前收房要赔多少", "那租客呢", "租客提前收房要赔多少"),
-])
-def test_a_party_word_inside_a_longer_word_is_not_swapped(previous: str, follow_up: str,
-                                                          expected: str) -> None:
-    word = follow_up_word(follow_up)
-    assert word is not None
-    assert carry_question(previous, word, parties=EVERYDAY, contracts=LEASES) == Carried(
-        expected)

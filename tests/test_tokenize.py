@@ -83,11 +83,3 @@ def test_durations_and_percentages_in_words_and_digits_score_alike() -> None:
     by_percent = index.scores(tokenize("违约金是不是5%"))
     assert by_percent[2] > by_percent[3]
     assert tokenize("三个月", "jieba")[-1] == tokenize("90天", "jieba")[-1] == "q:90d"
-
-
-def test_word_bounds_are_where_the_precise_cut_puts_a_boundary() -> None:
-    """公司 of 物业公司 does not stand as a word: no boundary before it."""
-    from index import word_bounds
-
-    assert word_bounds("物业公司向租客收费") == {0, 4, 5, 7, 9}
-    assert word_bounds("") == {0}

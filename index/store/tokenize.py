@@ -88,18 +88,6 @@ def cut_words(text: str) -> list[str]:
     return list(_jieba().lcut(text.lower()))
 
 
-def word_bounds(text: str) -> frozenset[int]:
-    """The offsets in ``text`` where ``cut_words`` puts a word boundary, its start and end
-    included: a word found in ``text`` stands as a word only where both its ends are among
-    them (公司 in 物业公司 does not). Every offset when the cut does not add up to ``text``
-    (a character whose lower case is longer)."""
-    bounds, at = {0}, 0
-    for word in cut_words(text):
-        at += len(word)
-        bounds.add(at)
-    return frozenset(bounds if at == len(text) else range(len(text) + 1))
-
-
 def dictionary_words() -> Mapping[str, int]:
     """jieba's dictionary with our user dictionary: word -> frequency (a word's prefixes are
     there too, at 0)."""
