@@ -81,3 +81,14 @@ def test_another_word_is_added_to_the_question() -> None:
     # a question that cites a clause by number is answered by it whatever is added
     assert carried("第六条怎么约定", "那违约金呢") is None
     assert carried("7.2是什么", "那违约金呢") is None
+
+
+def test_a_party_word_is_swapped_inside_a_longer_word_too() -> None:
+    """员工福利 is the employee's: the landlord's question of it swaps the word inside. The
+    cost, said in the README: 公司 of 物业公司 is read as a party as well (a hand list of
+    compounds that avoided it was not kept)."""
+    assert carried("员工福利怎么算", "那房东呢") == Carried("房东福利怎么算")
+    word = follow_up_word("那房东呢")
+    assert word is not None
+    assert carry_question("物业公司向租客收费合理吗", word, parties=PARTIES | {"公司"},
+                          contracts=LEASES) == Carried("物业房东向租客收费合理吗")
