@@ -42,12 +42,14 @@ from .state import CONTEXT_TYPES, BotApp, BotState, Builder, ChatData, Ctx, User
 from .webhook import check_listening, listening, webhook_options
 
 log = logging.getLogger(__name__)
+# The menu is the same in every chat, so it gives no example of one library's contracts (a
+# group that reads only leases has no 乙方响应时间 and maybe no 7.2); /help gives the chat's own.
 COMMANDS = [
-    ("ask", "提问，例如 /ask 乙方响应时间是多少"),
+    ("ask", "提问：/ask 加问题"),
     ("contracts", "列出已收录的合同"),
     ("use", "只在一份合同中查找：/use 编号；/use all 取消"),
-    ("clause", "引用条款原文：/clause 7.2"),
-    ("compare", "比较各合同的约定：/compare 违约金"),
+    ("clause", "引用条款原文：/clause 条款号"),
+    ("compare", "比较各合同的约定：/compare 主题"),
     ("help", "帮助"),
     ("start", "介绍与本聊天 ID"),
 ]
