@@ -19,6 +19,7 @@ from index import (
     ContractInfo,
     Script,
     Searcher,
+    party_words,
     to_script,
     to_simplified,
 )
@@ -33,8 +34,13 @@ _HEADING = re.compile(rf"[{HAN}、和及与]{{2,10}}")  # a heading a question c
 _CITED = re.compile(rf"第[{HAN}\d]+[条條]|\d+(?:\.\d+)+")
 _BARE = re.compile(rf"{CN_NUM}|\d+")
 # Headings that make no question (其他是怎么规定的) or only define words: passed over.
-_PASSED_OVER = re.compile(r"定义|释义|解释|术语|^(?:总则|附则|其[他它].*|鉴于|前言|引言|序言|说明"
-                          r"|签署|签字|附件.*|特约事项|通则|一般规定)$")
+# A party's name (甲方, 出租人: its definition) and a heading that only leads into a list
+# (费用如下) make none either.
+_PASSED_OVER = re.compile(r"定义|释义|解释|术语|其[他它]|(?:如下|以下)$"
+                          r"|^(?:总则|附则|鉴于|前言|引言|序言|说明|签署|签字|附件.*|特约事项"
+                          r"|通则|一般规定)$")
+_DEFINITIONS = re.compile(r"定义|释义|术语")  # a chapter of them: its labels are words defined
+_PARTY_NAMES = party_words({})  # the designators and role names alone
 
 
 @dataclass(frozen=True)
@@ -89,15 +95,18 @@ def clause_heading(clause: Clause) -> str | None:
     heading = (clause.title or "").strip()
     if not heading and (label := _LABEL.match(clause.text)) is not None:
         heading = label.group(1)
-    if not _HEADING.fullmatch(heading) or _PASSED_OVER.search(to_simplified(heading)):
+    simple = to_simplified(heading)
+    if not _HEADING.fullmatch(heading) or _PASSED_OVER.search(simple) or simple in _PARTY_NAMES:
         return None
     return heading
 
 
 def _headed(clauses: Iterable[Clause]) -> list[tuple[Clause, str]]:
-    """The clauses with a heading (``clause_heading``), in document order."""
+    """The clauses with a heading (``clause_heading``), in document order, but for those of
+    a chapter of definitions (在线客服系统：指…, a word defined, not a topic)."""
     return [(c, h) for c in clauses if (h := clause_heading(c)) is not None
-            and not any(ch.isspace() for ch in c.clause)]
+            and not any(ch.isspace() for ch in c.clause)
+            and not _DEFINITIONS.search(to_simplified(c.chapter_title or ""))]
 
 
 def _shared_topic(by_key: dict[str, list[tuple[Clause, str]]]) -> str | None:
@@ -121,13 +130,22 @@ def _shared_word(own: dict[str, list[Clause]]) -> str | None:
                  if sum(word in text for text in whole) >= 2), None)
 
 
+def _topical(heading: str) -> bool:
+    """Whether ``heading`` speaks of one of the common topics (租金, 违约责任, 合同期限): what
+    most users ask of, so the question example is one they would ask."""
+    simple = to_simplified(heading)
+    return any(word in simple for word in texts.COMPARE_TOPICS)
+
+
 def pick_examples(contracts: Sequence[ContractInfo], clauses: Iterable[Clause]) -> Examples:
     """The examples of the library ``contracts`` (as /contracts lists them, numbered from 1)
-    and their ``clauses``: the first contract by key that has a clause with a heading gives
-    the question (违约责任 → 违约责任是怎么规定的) and the /clause number (its first such
-    clause; with no heading anywhere, the first clause, asked of by its number); the heading
-    most contracts share, else a common topic two of them speak of, the /compare topic. The
-    same library gives the same examples. No contract: ``DEFAULT_EXAMPLES``."""
+    and their ``clauses``: the first heading, by contract key and then in the contract's
+    order, that speaks of a common topic (else the first heading) gives the question (违约责任
+    → 违约责任是怎么规定的) and the /clause number (that clause; with no heading anywhere,
+    the first clause of a chapter on a common topic, else past the definitions, asked of by
+    its number); the heading most contracts share, else a
+    common topic two of them speak of, the /compare topic. The same library gives the same
+    examples. No contract: ``DEFAULT_EXAMPLES``."""
     if not contracts:
         return DEFAULT_EXAMPLES
     number = {c.key: n for n, c in enumerate(contracts, 1)}
@@ -138,10 +156,16 @@ def pick_examples(contracts: Sequence[ContractInfo], clauses: Iterable[Clause]) 
     by_key = {key: _headed(found) for key, found in own.items()}
     topic = _shared_topic(by_key) or _shared_word(own)
     keys = sorted(own)
-    picked = next(((key, by_key[key][0]) for key in keys if by_key[key]), None)
+    headed = [pair for key in keys for pair in by_key[key]]
+    picked = next((pair for pair in headed if _topical(pair[1])), None) or \
+        next(iter(headed), None)
     if picked is None:  # no heading anywhere: a real number still, asked of by its number
-        first = next((c for key in keys for c in own[key]
-                      if not any(ch.isspace() for ch in c.clause)), None)
+        numbered = [c for key in keys for c in own[key]
+                    if not any(ch.isspace() for ch in c.clause)]
+        first = next((c for c in numbered if _topical(c.chapter_title or "")), None) or \
+            next((c for c in numbered
+                  if not _DEFINITIONS.search(to_simplified(c.chapter_title or ""))), None) or \
+            next(iter(numbered), None)
         if first is None:
             return DEFAULT_EXAMPLES
         clause = first
@@ -150,7 +174,7 @@ def pick_examples(contracts: Sequence[ContractInfo], clauses: Iterable[Clause]) 
         question = texts.DEFAULT_QUESTION if cited is None \
             else texts.EXAMPLE_QUESTION.format(heading=cited)
     else:
-        clause, heading = picked[1]
+        clause, heading = picked
         question = texts.EXAMPLE_QUESTION.format(heading=heading)
     which = f" {number[clause.contract]}" if len(contracts) > 1 else ""
     chapter = f"{clause.chapter}{which}" if clause.chapter and " " not in clause.chapter \

@@ -17,7 +17,8 @@ EXAMPLE_QUESTION = "{heading}是怎么规定的"  # a question of a clause's hea
 CHAPTER_EXAMPLE = "、/clause {chapter}"  # after /clause {clause} in HELP
 COMPARE_EXAMPLE = "，例如 /compare {topic}"  # none when no two contracts share a topic
 PAGE_EXAMPLE = "，例如 /contracts 2"  # in HELP when the chat's /contracts has a second page
-# /compare topics to show when no heading is shared: the first that two contracts' text has
+# Common topics: a heading that speaks of one is the question example first; /compare shows
+# the first that two contracts' text has when no heading is shared
 COMPARE_TOPICS = ("违约金", "违约责任", "保密", "押金", "租金", "付款", "争议", "解除", "期限")
 GREETING = "你好！我是合同问答机器人：用条款原文回答关于合同的问题，并注明章节和条款编号。\n"
 HELLO = (  # a greeting said alone (你好, 在吗) in a chat that may ask

@@ -103,3 +103,45 @@ def test_the_book_forgets_the_examples_of_an_earlier_generation() -> None:
     assert book.get("g2", library) is None
     book.keep("g2", (None, None), DEFAULT_EXAMPLES)
     assert book.get("g1", library) is None
+
+
+def test_a_heading_of_a_common_topic_comes_first_and_a_party_or_a_lead_in_never() -> None:
+    """甲方 (a party's definition) and 费用如下 (a lead-in to a list) make no question; the
+    first heading that speaks of a common topic (押金) is asked of before an earlier one
+    that does not (房屋用途), in a later contract by key too."""
+    first = [clause("a-lease", "1.1", "甲方：张三。", title="甲方", chapter="第一章"),
+             clause("a-lease", "2.1", "费用包括：", title="费用如下", chapter="第二章"),
+             clause("a-lease", "3.1", "房屋仅用于居住。", title="房屋用途", chapter="第三章"),
+             clause("a-lease", "3.2", "其他事项另行约定。", title="双方约定的其他事项",
+                    chapter="第三章")]
+    second = [clause("b-lease", "第四条", "押金为两个月租金。", title="押金")]
+    assert pick_examples([info("a-lease", "房屋租赁合同")], first) == Examples(
+        "房屋用途是怎么规定的", "3.1", "第三章", None)
+    library = [info("a-lease", "房屋租赁合同"), info("b-lease", "商铺租赁合同")]
+    assert pick_examples(library, first + second) == Examples(
+        "押金是怎么规定的", "第四条 2", None, None)
+
+
+def test_a_label_in_a_chapter_of_definitions_is_a_word_defined_not_a_topic() -> None:
+    """1.3 在线客服系统：指… opens with a label, but its chapter defines words: the question
+    is asked of the first heading past that chapter."""
+    terms = [Clause(contract="cs", clause="1.3", chapter="第一章", chapter_title="定义",
+                    text="在线客服系统：指乙方交付的系统。"),
+             clause("cs", "7.2", "响应时间：乙方应在一小时内响应。", chapter="第七章")]
+    assert pick_examples([info("cs", "服务合同")], terms) == Examples(
+        "响应时间是怎么规定的", "7.2", "第七章", None)
+
+
+def test_with_no_heading_a_clause_of_a_chapter_on_a_common_topic_is_asked_of() -> None:
+    """No clause has a heading: the first of a chapter on a common topic (违约责任), not the
+    first clause, which defines a word."""
+    plain = [Clause(contract="cs", clause="1.1", chapter="第一章", chapter_title="定义",
+                    text="本合同所称系统指乙方交付的系统。"),
+             Clause(contract="cs", clause="3.1", chapter="第三章", chapter_title="服务内容",
+                    text="乙方提供维护服务。"),
+             Clause(contract="cs", clause="9.1", chapter="第九章", chapter_title="违约责任",
+                    text="违约方应赔偿损失。")]
+    assert pick_examples([info("cs", "服务合同")], plain) == Examples(
+        "9.1是怎么规定的", "9.1", "第九章", None)
+    assert pick_examples([info("cs", "服务合同")], plain[:2]) == Examples(
+        "3.1是怎么规定的", "3.1", "第三章", None)
