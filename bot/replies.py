@@ -8,6 +8,7 @@ import asyncio
 import logging
 import re
 from collections.abc import Collection
+from contextvars import ContextVar
 from html import escape
 
 from telegram import InlineKeyboardMarkup, Message, ReplyParameters, Update
@@ -42,6 +43,9 @@ from .state import ChatData, Ctx
 log = logging.getLogger(__name__)
 TYPING_WAIT = 1.0  # seconds an answer waits for its "typing…" action to go out first
 _TRADITIONAL_LANGS = ("zh-hant", "zh-tw", "zh-hk", "zh-mo")
+# the ids of the messages ``reply`` sent, while a handler that answers an edited command anew
+# collects them (``edits.replacing_earlier``); None elsewhere
+SENT: ContextVar[list[int] | None] = ContextVar("sent_replies", default=None)
 _PATH = re.compile(r"(?<![\w.~])(?:~|\.{1,2})?(?:/[^\s/'\"<>()]+){2,}/?")
 
 
@@ -163,13 +167,17 @@ def asker_script(update: Update, context: Ctx, text: str | None = None, *,
 
 async def reply(message: Message, html: str, *,
                 markup: InlineKeyboardMarkup | None = None) -> Message:
-    """Reply to ``message`` in its chat (and forum topic), quoting it; the message sent."""
-    return await message.get_bot().send_message(
+    """Reply to ``message`` in its chat (and forum topic), quoting it; the message sent
+    (its id noted in ``SENT`` when a handler collects them)."""
+    sent = await message.get_bot().send_message(
         chat_id=message.chat_id, text=html, parse_mode=ParseMode.HTML,
         reply_parameters=ReplyParameters(message.message_id, allow_sending_without_reply=True),
         message_thread_id=message.message_thread_id if message.is_topic_message else None,
         reply_markup=markup,
     )
+    if (collected := SENT.get()) is not None:
+        collected.append(sent.message_id)
+    return sent
 
 
 async def _typing(message: Message) -> None:
