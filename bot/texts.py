@@ -217,6 +217,10 @@ UPLOAD_NEW_COLLECTION = (
     "还没有名为“{collection}”的集合，也没有聊天读取它：收录到这个新集合的合同，任何群组都看不到，"
     "所以 {name}（《{title}》，{clauses} 条）还没有保存。"
 )
+UPLOAD_UNREAD_DEFAULT = (
+    "没有写说明文字的文件收入默认集合“{collection}”，但没有聊天读取它：收录在那里的合同，任何群组都看不到，"
+    "所以 {name}（《{title}》，{clauses} 条）还没有保存。"
+)
 UPLOAD_COLLECTIONS = (
     "现有 {count} 个集合：{names}。要收录到其中一个，请重新发送，说明文字写它的名字，"
     "例如 {example}。"
