@@ -29,6 +29,7 @@ from index import BuildReport, ContractbotError, Searcher, build_from_sources
 from . import asking, browsing, hints, placing, receiving, reindexing, removing, replies, votes
 from .access import AccessFile
 from .compat import TolerantRequest
+from .edits import replacing_earlier
 from .errors import BotApiError, TokenRejectedError
 from .feedback import LOG_FILE, QuestionLog
 from .held import drop_old_backups, held_uploads, undoable_uploads
@@ -203,13 +204,14 @@ def build_application(settings: Settings, *, searcher: Searcher | None = None,
     app.bot_data.access = AccessFile(settings.access_file, allow_list=settings.allowed_chats,
                                      admins=settings.admins,
                                      known=lambda: _indexed_collections(app.bot_data))
-    app.add_handler(CommandHandler("start", asking.cmd_start))
-    app.add_handler(CommandHandler("help", asking.cmd_help))
-    app.add_handler(CommandHandler("ask", asking.cmd_ask))
-    app.add_handler(CommandHandler("contracts", browsing.cmd_contracts))
-    app.add_handler(CommandHandler("use", browsing.cmd_use))
-    app.add_handler(CommandHandler("clause", browsing.cmd_clause))
-    app.add_handler(CommandHandler("compare", browsing.cmd_compare))
+    anew = replacing_earlier  # an edited command is answered anew, its earlier reply deleted
+    app.add_handler(CommandHandler("start", anew(asking.cmd_start)))
+    app.add_handler(CommandHandler("help", anew(asking.cmd_help)))
+    app.add_handler(CommandHandler("ask", asking.cmd_ask))  # its answer is edited in place
+    app.add_handler(CommandHandler("contracts", anew(browsing.cmd_contracts)))
+    app.add_handler(CommandHandler("use", anew(browsing.cmd_use)))
+    app.add_handler(CommandHandler("clause", anew(browsing.cmd_clause)))
+    app.add_handler(CommandHandler("compare", anew(browsing.cmd_compare)))
     app.add_handler(CommandHandler("feedback", votes.cmd_feedback))
     new = filters.UpdateType.MESSAGE  # an edited upload or /reindex is not done again
     app.add_handler(CommandHandler("reindex", reindexing.cmd_reindex, filters=new))

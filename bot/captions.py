@@ -3,7 +3,9 @@ for 客户甲, full-width letters, another case) is that one; a name no collecti
 a new collection folder at once only when a chat would read it (the access file gives it to a
 chat, or a chat reads every collection); else the admin is shown the collections and which
 chats read them, and a new one is made only when they confirm it (a typo, or a name in the
-other script, would otherwise file a contract that no group ever sees)."""
+other script, would otherwise file a contract that no group ever sees). No caption is the
+default collection, asked about alike when the access file gives chats other collections and
+none reads it (the collection's name forgotten)."""
 
 from __future__ import annotations
 
@@ -119,8 +121,8 @@ def upload_destination(sources_dir: Path, named: str | None,
     collection written in either script, width or case is that one; None for a name that is
     not a plain folder name."""
     name = (named or "").strip()
-    if not name:
-        return Destination(sources_dir, DEFAULT_COLLECTION)
+    if not name:  # no caption: the default collection, asked about first when no group reads it
+        return Destination(sources_dir, DEFAULT_COLLECTION, new=_unread_default(known))
     found = _existing(name, known)
     if found == DEFAULT_COLLECTION:
         return Destination(sources_dir, DEFAULT_COLLECTION)
@@ -130,6 +132,16 @@ def upload_destination(sources_dir: Path, named: str | None,
     if folder is None:
         return None
     return Destination(folder, name, new=not known.everyone)
+
+
+def _unread_default(known: Collections) -> bool:
+    """Whether an upload without a caption would file a contract that no group sees: the
+    access file gives chats collections by name, neither they nor a chat that reads every
+    collection read ``default``, and it holds no contract yet. A new version of a customer's
+    contract sent without its collection's name was indexed there, beside the old one its
+    group kept reading."""
+    return (bool(known.readers) and not known.everyone
+            and DEFAULT_COLLECTION not in known.readers and DEFAULT_COLLECTION not in known.folders)
 
 
 def _existing(name: str, known: Collections) -> str | None:
@@ -149,8 +161,10 @@ def new_collection_text(place: Destination, known: Collections, *, name: str, ti
     ``clauses`` clauses): that no chat would read it, the collections there are and the chats
     that read each, how to send it to one of them (its ``caption`` again, that collection's
     name in place of the new one) and how to make the new one."""
-    lines = [texts.say(texts.UPLOAD_NEW_COLLECTION, script, collection=escape(place.collection),
-                       name=escape(name), title=escape(title), clauses=clauses)]
+    unnamed = not (caption or "").strip()  # the default collection, no name sent
+    lines = [texts.say(texts.UPLOAD_UNREAD_DEFAULT if unnamed else texts.UPLOAD_NEW_COLLECTION,
+                       script, collection=escape(place.collection), name=escape(name),
+                       title=escape(title), clauses=clauses)]
     names = known.names
     if names:
         listed = [_with_readers(c, known.readers.get(c, ()), script) for c in names]

@@ -1,17 +1,26 @@
 """Answering a question, and answering it again when its asker edits it: the earlier answer is
-edited in place, so a corrected typo does not leave two answers under one question."""
+edited in place, so a corrected typo does not leave two answers under one question; a command
+edited (/clause 第二条 made /clause 第三条) is answered anew and its earlier reply deleted."""
 
 from __future__ import annotations
 
+import functools
 import logging
+from collections.abc import Callable, Coroutine
+from typing import Any
 
-from telegram import InlineKeyboardMarkup, Message
+from telegram import InlineKeyboardMarkup, Message, Update
 from telegram.constants import ParseMode
 from telegram.error import BadRequest, TelegramError
 
-from .replies import reply
+from .replies import SENT, chat_state, reply
+from .state import Ctx
+
+Handler = Callable[[Update, Ctx], Coroutine[Any, Any, None]]
 
 log = logging.getLogger(__name__)
+
+
 async def send_answer(message: Message, htmls: list[str], markup: InlineKeyboardMarkup | None,
                       *, replacing: tuple[int, ...] = ()) -> tuple[int, ...]:
     """Reply to ``message`` with ``htmls``, the buttons under the last; the ids sent.
@@ -56,3 +65,35 @@ async def _delete_all(message: Message, ids: tuple[int, ...]) -> None:
         except TelegramError as err:
             log.debug("outdated answer %s in chat %s not deleted: %s",
                       message_id, message.chat_id, err)
+
+
+def replacing_earlier(handler: Handler) -> Handler:
+    """``handler`` (a command's: /clause, /contracts …) whose replies are remembered as the
+    answer to the command's message, so that the command edited is answered anew and the
+    earlier reply deleted, as an edited question's answer is replaced: a corrected
+    /clause 第二条 left the wrong clause quoted above the right one."""
+
+    @functools.wraps(handler)
+    async def answered(update: Update, context: Ctx) -> None:
+        msg = update.effective_message
+        if msg is None:
+            return await handler(update, context)
+        asked, answering = (msg.chat_id, msg.message_id), context.bot_data.answering
+        number = answering.begin(asked)
+        async with answering.turn(asked, number) as newest:  # the first reply, then an edit's
+            if not newest:  # edited again before this one's turn: the newest text is answered
+                return None
+            sent: list[int] = []
+            token = SENT.set(sent)
+            try:
+                await handler(update, context)
+            finally:
+                SENT.reset(token)
+            if not sent:
+                return None
+            state = chat_state(context)
+            if update.edited_message is not None:
+                await _delete_all(msg, state.answers.get(msg.message_id, ()))
+            state.keep_answer(msg.message_id, tuple(sent))
+        return None
+    return answered

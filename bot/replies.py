@@ -8,6 +8,7 @@ import asyncio
 import logging
 import re
 from collections.abc import Collection
+from contextvars import ContextVar
 from html import escape
 
 from telegram import InlineKeyboardMarkup, Message, ReplyParameters, Update
@@ -31,6 +32,7 @@ from index import (
 
 from . import texts
 from .access import ChatAccess, chat_access
+from .delivery import undeliverable
 from .examples import DEFAULT_EXAMPLES, Examples, example_values
 from .fetching import said_fetch_error
 from .logfilter import describe_update
@@ -41,6 +43,9 @@ from .state import ChatData, Ctx
 log = logging.getLogger(__name__)
 TYPING_WAIT = 1.0  # seconds an answer waits for its "typing…" action to go out first
 _TRADITIONAL_LANGS = ("zh-hant", "zh-tw", "zh-hk", "zh-mo")
+# the ids of the messages ``reply`` sent, while a handler that answers an edited command anew
+# collects them (``edits.replacing_earlier``); None elsewhere
+SENT: ContextVar[list[int] | None] = ContextVar("sent_replies", default=None)
 _PATH = re.compile(r"(?<![\w.~])(?:~|\.{1,2})?(?:/[^\s/'\"<>()]+){2,}/?")
 
 
@@ -162,13 +167,17 @@ def asker_script(update: Update, context: Ctx, text: str | None = None, *,
 
 async def reply(message: Message, html: str, *,
                 markup: InlineKeyboardMarkup | None = None) -> Message:
-    """Reply to ``message`` in its chat (and forum topic), quoting it; the message sent."""
-    return await message.get_bot().send_message(
+    """Reply to ``message`` in its chat (and forum topic), quoting it; the message sent
+    (its id noted in ``SENT`` when a handler collects them)."""
+    sent = await message.get_bot().send_message(
         chat_id=message.chat_id, text=html, parse_mode=ParseMode.HTML,
         reply_parameters=ReplyParameters(message.message_id, allow_sending_without_reply=True),
         message_thread_id=message.message_thread_id if message.is_topic_message else None,
         reply_markup=markup,
     )
+    if (collected := SENT.get()) is not None:
+        collected.append(sent.message_id)
+    return sent
 
 
 async def _typing(message: Message) -> None:
@@ -178,6 +187,10 @@ async def _typing(message: Message) -> None:
             message_thread_id=message.message_thread_id if message.is_topic_message else None)
     except ChatMigrated:  # the answer to the old group id is refused too, and that is logged
         pass
+    except TelegramError as err:
+        if undeliverable(err) is None:
+            log.warning("could not send the typing action to chat %s: %s", message.chat_id, err)
+        # else the answer is refused alike, and that is logged
     except Exception as err:  # best effort: the answer goes out whatever happens here
         log.warning("could not send the typing action to chat %s: %s", message.chat_id, err)
 
@@ -281,11 +294,19 @@ def query_error_text(err: QueryError, script: Script, *,
     return texts.say(texts.QUERY_ERROR, script, reason=escape(hide_paths(str(err))))
 
 
+def _in_topic(update: object) -> str:
+    """", topic N" for an update sent in a forum topic, for the log; else empty."""
+    topic = topic_of(update) if isinstance(update, Update) else None
+    return "" if topic is None else f", topic {topic}"
+
+
 async def on_error(update: object, context: Ctx) -> None:
     """Log the error with its update, and reply briefly when there is a message to reply to;
     fetching updates (polling) that fails is one line, no traceback: another program polling
     with the bot's token now and then, a network error each time; a reply to a group that
-    became a supergroup meanwhile is one line too (a reply there would be refused alike)."""
+    became a supergroup meanwhile is one line too (a reply there would be refused alike), and so
+    is a reply Telegram refuses because the bot was removed from the chat or the forum topic
+    was closed or deleted while it answered (``delivery.undeliverable``)."""
     if update is None and said_fetch_error(context.bot_data, context.error):
         return
     # The log holds no message text unless CONTRACTBOT_LOG_TEXT is on.
@@ -295,6 +316,10 @@ async def on_error(update: object, context: Ctx) -> None:
         log.warning("%s: the group became supergroup %s before the reply was sent: not "
                     "delivered; the question has to be asked there again",
                     describe_update(update, with_text=with_text), context.error.new_chat_id)
+        return
+    if (why := undeliverable(context.error)) is not None:
+        log.warning("%s: the reply was not delivered: %s", describe_update(
+            update, with_text=with_text) + _in_topic(update), why)
         return
     log.error("error while handling %s", describe_update(update, with_text=with_text),
               exc_info=context.error)

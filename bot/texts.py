@@ -161,7 +161,7 @@ QUESTION_NO_WORDS = "问题里没有可以查找的文字。请用文字提问�
 # {name} comes from set_apart: 名为《房屋租赁合同》的合同, 名为“nosuch”的合同
 UNKNOWN_CONTRACT = "没有收录名为{name}的合同。可用 /contracts 查看已收录的合同。"
 TOO_MANY_QUESTIONS = "您提问太快了：每人每分钟最多 {limit} 个问题。请稍等片刻再问，谢谢！"
-ADMIN_ONLY = "抱歉，只有管理员可以上传合同、重建索引或查看反馈。"
+ADMIN_ONLY = "抱歉，只有管理员可以上传或删除合同、重建索引、查看反馈。"
 UPLOAD_BAD_COLLECTION = (
     "集合名只能包含文字、数字、- 和 _（最多 64 个字符），例如 customer-a；不写则收入 default。"
 )
@@ -216,6 +216,10 @@ UPLOAD_SAVED_BEFORE = "{name} 之前已保存但未编入索引，内容相同�
 # an upload whose caption names a collection that does not exist and no chat reads (captions.py)
 UPLOAD_NEW_COLLECTION = (
     "还没有名为“{collection}”的集合，也没有聊天读取它：收录到这个新集合的合同，任何群组都看不到，"
+    "所以 {name}（《{title}》，{clauses} 条）还没有保存。"
+)
+UPLOAD_UNREAD_DEFAULT = (
+    "没有写说明文字的文件收入默认集合“{collection}”，但没有聊天读取它：收录在那里的合同，任何群组都看不到，"
     "所以 {name}（《{title}》，{clauses} 条）还没有保存。"
 )
 UPLOAD_COLLECTIONS = (

@@ -9,8 +9,9 @@ is is a 400 "message is not modified", editing a message it never sent (or delet
 file over 20 MB a 400 "file is too big", anything sent to a group after it became a supergroup
 (a pushed ``migrate_to_chat_id``) a 400 "group chat was upgraded to a supergroup chat" with the
 supergroup's id, sending (or editing to) a text over 4096 characters a 400 "message is too long"
-(counted as Telegram does: after HTML parsing, in UTF-16 code units); ``fail`` makes a method
-answer with a given error.
+(counted as Telegram does: after HTML parsing, in UTF-16 code units), anything sent to a chat
+the bot was removed from (``kick``) a 403 "bot was kicked from the supergroup chat"; ``fail``
+makes a method answer with a given error.
 Forum topics are as Telegram has them (tests/botapi_topics.py): a message sent into a topic
 comes back in it, a topic the forum lacks is a 400 "message thread not found"; createForumTopic
 (or ``create_topic``, a member's) sends the service message that created the topic, which the
@@ -69,6 +70,7 @@ class FakeBotApi:
         self._watching = False
         self.forum = Topics()  # the chats and topics learnt from the updates pushed
         self.migrated: dict[int, int] = {}  # group id -> its supergroup's (migrate_to_chat_id)
+        self.kicked: set[int] = set()  # chats the bot was removed from (``kick``)
 
     @property
     def base_url(self) -> str:
@@ -113,6 +115,11 @@ class FakeBotApi:
                                     icon_color=icon_color)
         self.push("message", service)
         return int(service["message_thread_id"])
+
+    def kick(self, chat_id: int) -> None:
+        """A member removes the bot from the group ``chat_id``: whatever it sends there is
+        refused (403) until it is added again (``kicked.discard``)."""
+        self.kicked.add(chat_id)
 
     def _new_message_id(self) -> int:
         """The id of the next message Telegram numbers (sent by the bot, or a service one)."""
@@ -236,9 +243,14 @@ class FakeBotApi:
         """The 400 Telegram answers an edit that cannot or need not change the message, the
         deletion of a message that is gone, or getFile of a file over the 20 MB bots may
         download; anything sent to a group that became a supergroup is refused with the
-        supergroup's id, and a text too long for a message."""
+        supergroup's id, anything sent to a chat the bot was removed from, and a text too long
+        for a message."""
         if _chat(p) in self.migrated:
             return MIGRATED
+        if _chat(p) in self.kicked:
+            kind = "supergroup" if self.forum.chat(_chat(p)).get("type") == "supergroup" \
+                else "group"
+            return 403, f"Forbidden: bot was kicked from the {kind} chat"
         if api in ("sendMessage", "editMessageText") and text_length(p) > MAX_TEXT:
             return TOO_LONG
         if api == "sendMessage":

@@ -6,7 +6,9 @@ back (and is kept, for edits and button presses) with ``message_thread_id`` and
 ``is_topic_message``; a reply goes where the message it replies to is (the reply wins over
 ``message_thread_id``), and a reply outside topics in a supergroup carries the reply chain's
 ``message_thread_id`` without ``is_topic_message``, as Telegram's does; a topic the forum does
-not have is a 400 "message thread not found". No thread id: the General topic, no topic fields.
+not have (or no longer has: ``delete``) is a 400 "message thread not found", and one a member
+closed (``close``) a 400 "TOPIC_CLOSED" (the bot is no admin there). No thread id: the
+General topic, no topic fields.
 
 A topic is created as in Telegram (``create``: createForumTopic, or a member's): a service
 message ``forum_topic_created`` from its creator, whose id is the topic's ``message_thread_id``;
@@ -21,6 +23,7 @@ import json
 from typing import Any
 
 THREAD_NOT_FOUND = (400, "Bad Request: message thread not found")
+TOPIC_CLOSED = (400, "Bad Request: TOPIC_CLOSED")
 NOT_A_FORUM = (400, "Bad Request: the chat is not a forum")
 BLUE = 0x6FB9F0  # the icon colour Telegram gives a topic created without one
 
@@ -33,6 +36,8 @@ class Topics:
         self.topics: dict[int, set[int]] = {}  # forum chat id -> its topics' thread ids
         self.threads: dict[tuple[int, int], int | None] = {}  # (chat, message id) -> topic
         self.roots: dict[tuple[int, int], dict[str, Any]] = {}  # (chat, topic) -> its creation
+        self.closed: set[tuple[int, int]] = set()  # (chat, topic) closed by a member
+        self.deleted: set[tuple[int, int]] = set()  # (chat, topic) deleted with its messages
 
     def learn(self, msg: dict[str, Any]) -> None:
         """Note a pushed (or sent) message's chat and its forum topic."""
@@ -66,6 +71,20 @@ class Topics:
         self.roots[(chat_id, message_id)] = service
         return service
 
+    def close(self, chat_id: int, topic: int) -> None:
+        """A member closes the topic: what the bot sends there is refused (TOPIC_CLOSED)."""
+        self.closed.add((chat_id, topic))
+
+    def reopen(self, chat_id: int, topic: int) -> None:
+        """A member reopens the closed topic."""
+        self.closed.discard((chat_id, topic))
+
+    def delete(self, chat_id: int, topic: int) -> None:
+        """A member deletes the topic: it is gone, and sending there is "message thread not
+        found", also as a reply to a message that was in it."""
+        self.topics.get(chat_id, set()).discard(topic)
+        self.deleted.add((chat_id, topic))
+
     def threaded(self, msg: dict[str, Any]) -> dict[str, Any]:
         """``msg`` as Telegram delivers it: in a topic whose creation the server saw, a message
         that replies to no other replies to the service message that created the topic."""
@@ -98,6 +117,10 @@ class Topics:
         replied = _replied_id(p)
         if replied is not None and (chat, replied) in self.threads:
             topic = self.threads[(chat, replied)]
+            if (chat, topic) in self.deleted:
+                return {}, THREAD_NOT_FOUND
+            if (chat, topic) in self.closed:
+                return {}, TOPIC_CLOSED
             if topic is not None:
                 return {"message_thread_id": topic, "is_topic_message": True}, None
             return ({"message_thread_id": replied} if chat < 0 else {}), None
@@ -106,6 +129,8 @@ class Topics:
             return {}, None
         if int(thread) not in self.topics[chat]:
             return {}, THREAD_NOT_FOUND
+        if (chat, int(thread)) in self.closed:
+            return {}, TOPIC_CLOSED
         return {"message_thread_id": int(thread), "is_topic_message": True}, None
 
 

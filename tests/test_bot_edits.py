@@ -207,3 +207,34 @@ async def test_an_edited_question_replaces_the_more_pages_of_its_answer(tmp_path
         left = {m for (chat, m) in api.messages if chat == PRIVATE}
     assert {int(d["message_id"]) for d in api.sent("deleteMessage")} == old
     assert left and not left & old  # the new answer alone
+
+
+async def test_an_edited_command_is_answered_anew_and_its_earlier_reply_deleted(
+        tmp_path: Path) -> None:
+    """An agent corrects /clause 第二条 to /clause 第三条 in a forum topic, and /use lease to
+    /use maint: one reply each, the corrected one, in the topic. Until stop 41 the wrong
+    clause, and the /use no longer meant, stayed above the new reply (an edited question's
+    answer was replaced, an edited command's was not)."""
+    from test_bot_e2e import FORUM
+
+    def in_topic(text: str, message_id: int, *, edit: bool = False) -> dict[str, Any]:
+        make = edited if edit else message
+        return make(FORUM, text, message_id=message_id, message_thread_id=77,
+                    is_topic_message=True,
+                    chat={"id": FORUM, "type": "supergroup", "is_forum": True})
+
+    async with running_bot(tmp_path, LEASE, MAINT) as api:
+        for n, (typo, meant) in enumerate((("/clause 第二条", "/clause 第三条"),
+                                           ("/use lease", "/use maint")), 11):
+            api.push("message", in_topic(typo, n))
+            await api.settled()
+            api.push("edited_message", in_topic(meant, n, edit=True))
+            await api.settled()
+        api.push("message", in_topic("/contracts", 13))
+        await api.settled()
+    shown = [m for (chat, _), m in sorted(api.messages.items()) if chat == FORUM]
+    assert len(api.sent()) == 5 and len(api.sent("deleteMessage")) == 2
+    assert [m["message_thread_id"] for m in shown] == [77, 77, 77]
+    assert first_heading(shown[0]["text"]) == "<b>《房屋租赁合同》 第三条</b>"
+    assert shown[1]["text"].startswith("本话题现在只在《软件维护服务合同》中查找")
+    assert shown[2]["text"].endswith("本话题只在《软件维护服务合同》中查找；/use all 取消。")

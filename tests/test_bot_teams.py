@@ -242,7 +242,7 @@ async def test_commands_and_admin_replies_follow_the_askers_script(tmp_path: Pat
         sent = await api.wait_for("sendMessage", before + 2, timeout=20)
         rebuilt = await ask(api, ADMIN, "/reindex", **taiwan)
     assert "《設備採購合同》 第六章 違約責任 › 第十三條 逾期交付責任" in quoted
-    assert refused == "抱歉，只有管理員可以上傳合同、重建索引或查看回饋。"
+    assert refused == "抱歉，只有管理員可以上傳或刪除合同、重建索引、查看回饋。"
     assert sent[before]["text"].startswith("已收到，正在收錄")
     assert sent[before + 1]["text"].startswith("已收錄《房屋租賃合同》")
     assert rebuilt.startswith("索引已重建")

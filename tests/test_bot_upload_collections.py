@@ -108,6 +108,38 @@ async def test_a_collection_no_chat_reads_is_not_made_until_the_admin_says_so(
     assert "《辦公室租賃合同》 5 條 · 客戶乙" in listing
 
 
+async def test_an_upload_without_a_caption_that_no_group_would_read_is_asked_about(
+        tmp_path: Path) -> None:
+    """An admin sends a customer's contract without the name of its collection (a file sent in
+    a group's topic is told to go to the private chat, and the caption is forgotten there): it
+    was indexed in ``default``, which no chat reads, 已收录, and no group ever saw it. It is asked
+    about as a new collection is, nothing saved meanwhile; 新建集合 still files it there."""
+    rules = access_file(tmp_path / "access.toml", {GROUP_A: ["客户甲"], GROUP_B: ["customer-b"]})
+    src, idx = tmp_path / "src", tmp_path / "index"
+    async with team_bot(tmp_path, LAYOUT, access_file=rules) as (api, _):
+        before = (idx / "CURRENT").read_bytes(), _visible(src)
+        data = json.dumps(OFFICE, ensure_ascii=False).encode()
+        api.files["documents/office.txt"] = data
+        api.push("message", message(ADMIN, None, message_id=1, document={
+            "file_id": "office.txt", "file_unique_id": "office.txt", "file_name": "office.txt",
+            "file_size": len(data)}))
+        await api.settled()
+        asked = api.sent()[-1]["text"]
+        after = (idx / "CURRENT").read_bytes(), _visible(src)
+        made = await press(api, ADMIN, _last_shown(api), "新建集合")
+        listing = await ask(api, ADMIN, "/contracts")
+    assert asked == "\n".join([
+        "没有写说明文字的文件收入默认集合“default”，但没有聊天读取它：收录在那里的合同，任何群组都"
+        "看不到，所以 office.txt（《office》，5 条）还没有保存。",
+        "现有 2 个集合：customer-b（聊天 -702 读取）、客户甲（聊天 -701 读取）。要收录到其中一个，"
+        "请重新发送，说明文字写它的名字，例如 customer-b。",
+        "确实要新建集合“default”，请按“新建集合”，再在权限文件（CONTRACTBOT_ACCESS_FILE）中"
+        "把它分给要读取的聊天。"])
+    assert after == before  # nothing indexed or saved
+    assert made["text"] == "已收录《办公室租赁合同》，共 5 条。"
+    assert (src / "office.txt").is_file() and "《办公室租赁合同》 5 条 · default" in listing
+
+
 async def test_a_photos_collection_and_a_collection_a_chat_waits_for(tmp_path: Path) -> None:
     """A collection the access file gives a chat is made at once (that chat reads it); the
     question about a new one shows a photo's caption as collection/name."""
@@ -139,6 +171,14 @@ def test_which_collection_a_caption_names(tmp_path: Path) -> None:
     known = gather_collections({"default", "客户甲", "Customer-B", "x", "X"}, table, ())
     src = tmp_path
     assert upload_destination(src, None, known) == Destination(src, "default")
+    unread = gather_collections({"客户甲", "customer-b"}, table, ())  # no contract in default
+    assert upload_destination(src, None, unread) == Destination(src, "default", new=True)
+    assert upload_destination(src, "default", unread) == Destination(src, "default")  # named
+    for reads in (gather_collections({"客户甲"}, {}, ()),  # no access file: the admin alone
+                  gather_collections({"客户甲"}, table, (5,)),  # a chat reads everything
+                  gather_collections({"客户甲"}, parse_access('[chats]\n"-1" = ["default"]'),
+                                     ())):
+        assert upload_destination(src, None, reads) == Destination(src, "default")
     assert upload_destination(src, "ＤＥＦＡＵＬＴ", known) == Destination(src, "default")
     assert upload_destination(src, "客戶甲", known) == Destination(src / "客户甲", "客户甲")
     assert upload_destination(src, "customer-b", known) == Destination(

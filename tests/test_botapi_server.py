@@ -15,7 +15,7 @@ from botapi_server import FakeBotApi
 from team_bot import callback
 from telegram import Bot, ForumTopic, Message, ReplyParameters
 from telegram.constants import ForumIconColor, ParseMode
-from telegram.error import BadRequest, ChatMigrated
+from telegram.error import BadRequest, ChatMigrated, Forbidden
 
 FORUM = -100777
 IN_FORUM: dict[str, Any] = {"chat": {"id": FORUM, "type": "supergroup", "is_forum": True}}
@@ -173,3 +173,26 @@ async def test_a_text_over_4096_characters_is_refused_as_telegram_does() -> None
     assert len({m.message_id for m in fits}) == 3  # sent, each a message of its own
     assert len(api.messages) == 3 and len(api.sent()) == 6  # the refused ones were not kept
     assert api.messages[(FORUM, fits[0].message_id)]["text"] == "甲" * 4096  # not edited
+
+
+async def test_a_closed_or_deleted_topic_and_a_removed_bot_are_refused_as_telegram_does() -> None:
+    """A topic a member closed refuses the bot's messages (400 "TOPIC_CLOSED") until it is
+    reopened; one deleted is "message thread not found", also for a reply to a message that
+    was in it; a group the bot was removed from refuses everything (403)."""
+    async with bot_on_server() as (api, bot):
+        api.forum.close(FORUM, 77)
+        with pytest.raises(BadRequest, match="Topic_closed"):
+            await bot.send_message(FORUM, "answer", message_thread_id=77)
+        api.forum.reopen(FORUM, 77)
+        reopened = await bot.send_message(FORUM, "answer", message_thread_id=77)
+        api.forum.delete(FORUM, 77)
+        for where in ({"message_thread_id": 77},
+                      {"reply_parameters": ReplyParameters(5, allow_sending_without_reply=True)}):
+            with pytest.raises(BadRequest, match="Message thread not found"):
+                await bot.send_message(FORUM, "answer", **where)
+        api.kick(FORUM)
+        with pytest.raises(Forbidden, match="bot was kicked from the supergroup chat"):
+            await bot.send_message(FORUM, "outside topics")
+        api.kicked.discard(FORUM)  # added again
+        general = await bot.send_message(FORUM, "outside topics")
+    assert reopened.message_thread_id == 77 and general.message_thread_id is None
