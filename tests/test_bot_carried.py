@@ -109,3 +109,18 @@ async def test_each_forum_topic_carries_its_own_question(tmp_path: Path) -> None
         none = await said(api, in_topic(79, f"@{BOT_USERNAME} 那房东呢", 25))
         assert "按「" not in text_of(none)
         assert {s.get("message_thread_id") for s in api.sent()} == {77, 78, 79}
+
+
+async def test_a_hong_kong_tenants_cantonese_follow_up_swaps_the_party(tmp_path: Path) -> None:
+    """咁房東呢 and 如果係房東呢 (Cantonese for 那房东呢, 如果是房东呢) were read as the words
+    咁房东 and 系房东 added to the question before; they now swap its party, shown in
+    Traditional, and 按金點退呢 is a question of its own."""
+    async with running_bot(tmp_path, LEASE, OTHER) as api:
+        await said(api, message(PRIVATE, "租客提前退租要賠幾多", message_id=1))
+        landlord = await said(api, message(PRIVATE, "咁房東呢", message_id=2))
+        assert text_of(landlord).startswith("按「房東提前退租要賠幾多」回答：")
+        assert "甲方（房東）提前收回房屋" in first_clause(landlord)
+        tenant = await said(api, message(PRIVATE, "如果係租客呢", message_id=3))
+        assert text_of(tenant).startswith("按「租客提前退租要賠幾多」回答：")
+        own = text_of(await said(api, message(PRIVATE, "按金點退呢", message_id=4)))
+        assert "按「" not in own

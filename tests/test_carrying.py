@@ -81,3 +81,28 @@ def test_another_word_is_added_to_the_question() -> None:
     # a question that cites a clause by number is answered by it whatever is added
     assert carried("第六条怎么约定", "那违约金呢") is None
     assert carried("7.2是什么", "那违约金呢") is None
+
+
+@pytest.mark.parametrize(("follow_up", "word"), [
+    ("咁業主呢", "业主"), ("噉租客呢", "租客"), ("如果係業主呢", "业主"), ("咁按金呢", "按金"),
+    ("業主嘅話呢", "业主"), ("咁如果係業主嘅話呢", "业主"), ("那業主又點", "业主"),
+    ("咁業主點樣", "业主"), ("如果系统故障呢", "系统故障"), ("那關係呢", "关系"),
+])
+def test_a_cantonese_follow_up_gives_its_word(follow_up: str, word: str) -> None:
+    """Hong Kong's 咁 (那), 係 (是), 嘅話 (的话) and 又點 (又如何) frame the word as their
+    Mandarin ones do: 咁業主呢 was read as the word 咁业主, added to the question before. 係
+    is read as 是 only after a lead, and before the message is made Simplified (系统 stays)."""
+    assert follow_up_word(follow_up) == word
+
+
+@pytest.mark.parametrize("question", ["按金點退呢", "使唔使賠呢", "邊個負責呢", "咁係咪要賠呢",
+                                      "咁呢", "咁業主點算"])
+def test_a_cantonese_question_is_no_such_follow_up(question: str) -> None:
+    """A word that asks in Cantonese (點退, 使唔使, 邊個, 係咪) makes a question of its own."""
+    assert follow_up_word(question) is None
+
+
+def test_a_cantonese_follow_up_swaps_the_party() -> None:
+    assert carried("租客提早退租要賠幾多", "咁房東呢") == Carried("房东提早退租要赔几多")
+    assert carried("租客提早退租要賠幾多", "如果係房東呢") == Carried("房东提早退租要赔几多")
+    assert carried("租客提早退租要賠幾多", "咁按金呢") == Carried("租客提早退租要赔几多 按金")
