@@ -106,3 +106,11 @@ def test_a_cantonese_follow_up_swaps_the_party() -> None:
     assert carried("租客提早退租要賠幾多", "咁房東呢") == Carried("房东提早退租要赔几多")
     assert carried("租客提早退租要賠幾多", "如果係房東呢") == Carried("房东提早退租要赔几多")
     assert carried("租客提早退租要賠幾多", "咁按金呢") == Carried("租客提早退租要赔几多 按金")
+
+
+def test_taiwans_tenant_and_landlord_are_parties() -> None:
+    """A Taiwan agent's 房客 (and 屋主, 租户) name a party, though the thesaurus has none of
+    them: 那房東呢 after 房客提前退租要賠多少 asked 房东房客提前退租要赔多少."""
+    assert {"房客", "屋主", "租户"} <= PARTIES
+    assert carried("房客提前退租要賠多少", "那房東呢") == Carried("房东提前退租要赔多少")
+    assert carried("房东提前退租要赔多少", "換成房客呢") == Carried("房客提前退租要赔多少")
