@@ -124,3 +124,16 @@ async def test_a_hong_kong_tenants_cantonese_follow_up_swaps_the_party(tmp_path:
         assert text_of(tenant).startswith("按「租客提前退租要賠幾多」回答：")
         own = text_of(await said(api, message(PRIVATE, "按金點退呢", message_id=4)))
         assert "按「" not in own
+
+
+async def test_a_cantonese_pointer_after_a_carried_answer_quotes_its_clause(
+        tmp_path: Path) -> None:
+    """咁呢條呢 (那这条呢) after a carried answer quotes that answer's clause again: it was read
+    as a follow-up adding 呢条 to the question before."""
+    async with running_bot(tmp_path, LEASE, OTHER) as api:
+        await said(api, message(PRIVATE, "租客提前退租要賠多少", message_id=1))
+        carried = await said(api, message(PRIVATE, "咁房東呢", message_id=2))
+        assert text_of(carried).startswith("按「房東提前退租要賠多少」回答：")
+        again = text_of(await said(api, message(PRIVATE, "咁呢條呢", message_id=3)))
+        assert "按「" not in again and again.count("<blockquote>") == 1
+        assert "甲方（房東）提前收回房屋" in again

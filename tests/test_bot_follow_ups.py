@@ -72,6 +72,17 @@ def test_what_points_back_and_what_is_a_question() -> None:
     assert not points_back("是吗", replying=True) and not points_back("？", replying=True)
 
 
+def test_what_points_back_in_cantonese() -> None:
+    """Hong Kong's 嗰條 (那条), 頭先嗰條 (刚才那条) and 呢條款 point back, and 咁 (那) says
+    nothing of its own: 咁呢條呢 was taken for a question, and after an answer, for a
+    follow-up adding the word 呢条 to the question before."""
+    for bare in ("咁呢條呢", "噉呢條呢", "嗰條呢", "咁嗰條呢", "嗰個條款呢", "呢條款呢",
+                 "頭先嗰條係咩意思", "咁呢個呢"):
+        assert points_back(bare, replying=False), bare
+    for asked in ("咁按金呢", "咁業主呢", "咁"):
+        assert not points_back(asked, replying=False), asked
+
+
 async def test_a_follow_up_quotes_the_answers_clause_again_in_its_chat_and_topic(
         tmp_path: Path) -> None:
     forum: dict[str, Any] = {"chat": {"id": FORUM, "type": "supergroup", "is_forum": True},
