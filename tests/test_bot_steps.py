@@ -40,6 +40,14 @@ def test_what_asks_for_the_next_or_previous_clause() -> None:
     assert not points_back("第三條全文", replying=True)  # a question of its own
 
 
+def test_cantonese_asks_for_the_next_or_previous_clause() -> None:
+    """咁下一條呢 (那下一条呢) and 下一條係乜嘢 were searched as questions of their own."""
+    for ahead in ("咁下一條呢", "噉下一條呢", "下一條係乜嘢", "下一條係乜"):
+        assert step_asked(ahead) == 1, ahead
+    assert step_asked("咁上一條呢") == -1
+    assert step_asked("咁下一條嘅違約金") is None
+
+
 async def said(api: FakeBotApi, payload: dict[str, Any]) -> str:
     """Push one message; the text of the bot's one reply, checked to be in its topic."""
     before = len(api.sent())
