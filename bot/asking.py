@@ -10,6 +10,7 @@ from html import escape
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Message, Update
 
 from index import (
+    MAX_QUESTION,
     ContractInfo,
     QueryError,
     Script,
@@ -166,15 +167,20 @@ async def _answer(update: Update, context: Ctx, msg: Message, number: int, quest
 def carried_question(context: Ctx, topic: int | None, question: str, at: float,
                      searcher: Searcher, infos: list[ContractInfo]) -> Carried | None:
     """The question a follow-up that changes one thing (那房东呢) asks, sent at ``at`` in
-    ``topic``: that topic's question before, changed; None for any other question, or when
-    the topic searched none in the last ``MAX_AGE`` seconds."""
+    ``topic``: that topic's question before, changed; None for any other question, when
+    the topic searched none in the last ``MAX_AGE`` seconds, or when the changed question
+    would be too long to search (the follow-up is then searched for its own words)."""
     previous = chat_state(context).asked.get(topic)
     if previous is None or at - previous.at > MAX_AGE or not (
             word := follow_up_word(question)):
         return None
     within = previous.contract if any(c.key == previous.contract for c in infos) else None
-    return carry_question(previous.question, word, parties=party_words(searcher.thesaurus.entries),
-                          contracts=infos, within=within)
+    carried = carry_question(previous.question, word,
+                             parties=party_words(searcher.thesaurus.entries), contracts=infos,
+                             within=within)
+    if carried is not None and len(carried.question) > MAX_QUESTION:
+        return None  # 那押金呢 after a question of 498 characters: not 问题太长 to its 4
+    return carried
 
 
 def reading_line(carried: Carried, infos: list[ContractInfo], script: Script) -> str:

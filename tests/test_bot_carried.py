@@ -15,6 +15,8 @@ from botapi_server import BOT_USERNAME
 from test_bot_e2e import FORUM, GROUP, PRIVATE, running_bot
 from test_bot_follow_ups import said, text_of
 
+from index import MAX_QUESTION
+
 TENANT = "乙方提前退租的，应向甲方支付一个月租金作为违约金"
 LANDLORD = "甲方（房东）提前收回房屋、要求乙方退租的，应向乙方支付两个月租金作为违约金"
 LEASE = {
@@ -137,3 +139,15 @@ async def test_a_cantonese_pointer_after_a_carried_answer_quotes_its_clause(
         again = text_of(await said(api, message(PRIVATE, "咁呢條呢", message_id=3)))
         assert "按「" not in again and again.count("<blockquote>") == 1
         assert "甲方（房東）提前收回房屋" in again
+
+
+async def test_a_follow_up_to_a_question_near_the_limit_is_not_too_long(tmp_path: Path) -> None:
+    """那押金呢 after a question of nearly ``MAX_QUESTION`` characters carried it past the limit
+    and was told 问题太长 for its 4 characters; it is now searched for its own words."""
+    long = "租客" + "提前退租要赔多少" * ((MAX_QUESTION - 2) // 8)
+    assert MAX_QUESTION - 8 < len(long) <= MAX_QUESTION
+    async with running_bot(tmp_path, LEASE, OTHER) as api:
+        await said(api, message(PRIVATE, long, message_id=1))
+        deposit = text_of(await said(api, message(PRIVATE, "那押金呢", message_id=2)))
+        assert "按「" not in deposit and "太长" not in deposit
+        assert "押金为两个月租金" in deposit
