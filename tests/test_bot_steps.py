@@ -17,7 +17,6 @@ from test_bot_e2e import GROUP, running_bot
 from test_bot_topics import in_topic
 from test_bot_traditional import traditional
 
-from bot import texts
 from bot.followups import points_back
 from bot.stepping import step_asked
 
@@ -98,7 +97,7 @@ async def test_a_team_walks_a_contract_in_traditional_in_its_topic(tmp_path: Pat
     assert head(topic[8]) == "《軟件維護服務合同》 第四章 保密 › 4.2 保密期限"
     assert topic[9].startswith(f"<i>{QUOTES}") and head(topic[9]) == head(topic[8])
     assert all(traditional(t) and QUOTES not in t for t in topic[:9])
-    assert elsewhere == texts.say(texts.FOLLOW_UP_WHICH, "traditional", clause="4.2 2")
+    assert elsewhere == "請說明是哪一條，例如：4.2是什麼意思，或 /clause 4.2 2"
 
 
 async def test_full_text_and_hong_kong_words_replied_to_an_answer(tmp_path: Path) -> None:
