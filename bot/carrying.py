@@ -22,9 +22,9 @@ MAX_WORD = 12  # characters a follow-up's own word may have: a longer one is a q
 _LEADS = tuple(sorted((
     "那如果换成", "那如果是", "那要是", "如果换成", "如果是", "要是", "若是", "假如是", "假如",
     "换成", "换作", "换做", "那么", "如果", "那", "咁", "噉"), key=len, reverse=True))
-# Cantonese 係 (是) after a lead: 如果係業主呢 is 如果是业主呢. Read before the message is
-# made Simplified, where 係 and 系 (系统) are one character.
-_CANTONESE_IS = re.compile(r"(如果|若|要|假如|换成|換成)係")
+# Cantonese 係 (是) after a lead that opens the message: 如果係業主呢 is 如果是业主呢 (not the
+# 係 of 重要係數呢). Read before the message is made Simplified, where 係 and 系 (系统) are one.
+_CANTONESE_IS = re.compile(r"^(\W*(?:那|咁|噉)?\W*(?:如果|若|要|假如|换成|換成))係")
 # What may end it: 呢 after 的话 (Cantonese 嘅話) or alone; without 呢, only after one of
 # ``_LEADS`` (Cantonese 又點 is 又如何, 點樣 怎么样).
 _ENDS = re.compile(r"(?:[的嘅]话)?呢$")

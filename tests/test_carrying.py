@@ -87,6 +87,7 @@ def test_another_word_is_added_to_the_question() -> None:
     ("咁業主呢", "业主"), ("噉租客呢", "租客"), ("如果係業主呢", "业主"), ("咁按金呢", "按金"),
     ("業主嘅話呢", "业主"), ("咁如果係業主嘅話呢", "业主"), ("那業主又點", "业主"),
     ("咁業主點樣", "业主"), ("如果系统故障呢", "系统故障"), ("那關係呢", "关系"),
+    ("咁，如果係業主呢", "业主"), ("那重要係數呢", "重要系数"),
 ])
 def test_a_cantonese_follow_up_gives_its_word(follow_up: str, word: str) -> None:
     """Hong Kong's 咁 (那), 係 (是), 嘅話 (的话) and 又點 (又如何) frame the word as their
