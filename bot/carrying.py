@@ -34,7 +34,7 @@ _LED_ENDS = re.compile(r"(?:[的嘅]话)?(?:又如何|又怎样|又怎么样|怎
 # 7.2呢): a question of its own.
 _ASKS = re.compile(r"怎|如何|什么|啥|多少|多久|多长|几|哪|谁|为何|是否|能否|可否|可以|能不能"
                    r"|会不会|要不要|有没有|吗|么|第|附件|\d|[零〇一二三四五六七八九十百两]+[条章款项节]"
-                   r"|点[样解算办退计]|咩|乜|边[个度间份]|唔|冇|系咪")
+                   r"|^点|点[样解算办退计]|咩|乜|边[个度间份]|唔|冇|系咪")
 # A clause the question before cites (第六条怎么约定): the word added to it would still be
 # answered by that clause, so 那违约金呢 after it is a question of its own.
 _CITES = re.compile(r"第\s*[\d零〇一二三四五六七八九十百千两]+\s*[条章款项节部]|附件|\d+\.\d+")

@@ -87,7 +87,7 @@ def test_another_word_is_added_to_the_question() -> None:
     ("咁業主呢", "业主"), ("噉租客呢", "租客"), ("如果係業主呢", "业主"), ("咁按金呢", "按金"),
     ("業主嘅話呢", "业主"), ("咁如果係業主嘅話呢", "业主"), ("那業主又點", "业主"),
     ("咁業主點樣", "业主"), ("如果系统故障呢", "系统故障"), ("那關係呢", "关系"),
-    ("咁，如果係業主呢", "业主"), ("那重要係數呢", "重要系数"),
+    ("咁，如果係業主呢", "业主"), ("那重要係數呢", "重要系数"), ("那地點呢", "地点"),
 ])
 def test_a_cantonese_follow_up_gives_its_word(follow_up: str, word: str) -> None:
     """Hong Kong's 咁 (那), 係 (是), 嘅話 (的话) and 又點 (又如何) frame the word as their
@@ -97,7 +97,7 @@ def test_a_cantonese_follow_up_gives_its_word(follow_up: str, word: str) -> None
 
 
 @pytest.mark.parametrize("question", ["按金點退呢", "使唔使賠呢", "邊個負責呢", "咁係咪要賠呢",
-                                      "咁呢", "咁業主點算"])
+                                      "咁點呢", "咁呢", "咁業主點算"])
 def test_a_cantonese_question_is_no_such_follow_up(question: str) -> None:
     """A word that asks in Cantonese (點退, 使唔使, 邊個, 係咪) makes a question of its own."""
     assert follow_up_word(question) is None
