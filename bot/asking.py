@@ -10,6 +10,7 @@ from html import escape
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Message, Update
 
 from index import (
+    MAX_QUESTION,
     ContractInfo,
     QueryError,
     Script,
@@ -177,15 +178,21 @@ def carried_question(context: Ctx, topic: int | None, question: str, at: float,
     ``topic``: that topic's question before, changed, or, sent as a reply to the bot's
     message ``replied``, the question that answer answered (in a busy group, not the last
     one asked); None for any other question, when the question is not known (a reply to an
-    answer from before a restart), or was asked more than ``MAX_AGE`` seconds before."""
+    answer from before a restart), was asked more than ``MAX_AGE`` seconds before, or when
+    the changed question would be too long to search (the follow-up is then searched for
+    its own words)."""
     state = chat_state(context)
     previous = state.asked.get(topic) if replied is None else state.answered.get(replied)
     if previous is None or at - previous.at > MAX_AGE or not (
             word := follow_up_word(question)):
         return None
     within = previous.contract if any(c.key == previous.contract for c in infos) else None
-    return carry_question(previous.question, word, parties=party_words(searcher.thesaurus.entries),
-                          contracts=infos, within=within)
+    carried = carry_question(previous.question, word,
+                             parties=party_words(searcher.thesaurus.entries), contracts=infos,
+                             within=within)
+    if carried is not None and len(carried.question) > MAX_QUESTION:
+        return None  # 那押金呢 after a question of 498 characters: not 问题太长 to its 4
+    return carried
 
 
 def reading_line(carried: Carried, infos: list[ContractInfo], script: Script) -> str:

@@ -291,6 +291,8 @@ async def cmd_clause(update: Update, context: Ctx) -> None:
         named = " ".join(args[len(number.split()):])
         await answer([await asyncio.to_thread(not_one, infos, chosen, named, script)])
         return
+    if not hits and not chosen and scope is None and len(infos) == 1:
+        chosen = infos  # the chat reads one contract: /clause 第九条 is missing from it
     if not hits and chosen:  # /clause 第二十条 模板一: which contract, and what it has
         await answer([await asyncio.to_thread(missing_in, searcher, infos, chosen[0], number,
                                               script)], ())

@@ -17,15 +17,24 @@ from .naming import pick_contracts
 
 MAX_AGE = 30 * 60  # seconds a question is carried by the follow-ups after it
 MAX_WORD = 12  # characters a follow-up's own word may have: a longer one is a question
-# What may come before the word (那如果是房东呢, 換成乙方呢), in Simplified, longest first.
-_LEADS = ("那如果换成", "那如果是", "那要是", "如果换成", "如果是", "要是", "若是", "假如是",
-          "假如", "换成", "换作", "换做", "那么", "如果", "那")
-# What may end it: 呢 after 的话 or alone; without 呢, only after one of ``_LEADS``.
-_ENDS = re.compile(r"(?:的话)?呢$")
-_LED_ENDS = re.compile(r"(?:的话)?(?:又如何|又怎样|又怎么样|怎么样|如何|的话)$")
-# A word that asks (押金怎么退呢) or cites a clause (第二条呢, 7.2呢): a question of its own.
+# What may come before the word (那如果是房东呢, 換成乙方呢; Cantonese 咁業主呢, 如果係業主呢),
+# in Simplified, tried longest first.
+_LEADS = tuple(sorted((
+    "那如果换成", "那如果是", "那要是", "如果换成", "如果是", "要是", "若是", "假如是", "假如",
+    "换成", "换作", "换做", "那么", "如果", "那", "咁", "噉"), key=len, reverse=True))
+# Cantonese 係 (是) after a lead that opens the message: 如果係業主呢 is 如果是业主呢 (not the
+# 係 of 重要係數呢). Read before the message is made Simplified, where 係 and 系 (系统) are one.
+_CANTONESE_IS = re.compile(r"^(\W*(?:那|咁|噉)?\W*(?:如果|若|要|假如|换成|換成))係")
+# What may end it: 呢 after 的话 (Cantonese 嘅話) or alone; without 呢, only after one of
+# ``_LEADS`` (Cantonese 又點 is 又如何, 點樣 怎么样).
+_ENDS = re.compile(r"(?:[的嘅]话)?呢$")
+_LED_ENDS = re.compile(r"(?:[的嘅]话)?(?:又如何|又怎样|又怎么样|怎么样|如何|又点样|又点|点样"
+                       r"|[的嘅]话)$")
+# A word that asks (押金怎么退呢, Cantonese 按金點退呢, 使唔使賠呢) or cites a clause (第二条呢,
+# 7.2呢): a question of its own.
 _ASKS = re.compile(r"怎|如何|什么|啥|多少|多久|多长|几|哪|谁|为何|是否|能否|可否|可以|能不能"
-                   r"|会不会|要不要|有没有|吗|么|第|附件|\d|[零〇一二三四五六七八九十百两]+[条章款项节]")
+                   r"|会不会|要不要|有没有|吗|么|第|附件|\d|[零〇一二三四五六七八九十百两]+[条章款项节]"
+                   r"|^点|点[样解算办退计]|咩|乜|边[个度间份]|唔|冇|系咪")
 # A clause the question before cites (第六条怎么约定): the word added to it would still be
 # answered by that clause, so 那违约金呢 after it is a question of its own.
 _CITES = re.compile(r"第\s*[\d零〇一二三四五六七八九十百千两]+\s*[条章款项节部]|附件|\d+\.\d+")
@@ -46,14 +55,14 @@ def follow_up_word(question: str) -> str | None:
     """The one word ``question`` changes when it is a follow-up of that shape only (那房东呢 →
     房东, 如果是乙方的话呢 → 乙方, 換成模板二呢 → 模板二), in Simplified; None for anything
     else: a question of its own (押金呢怎么退, 押金怎么退呢, 第二条呢), or a longer one."""
-    text = bare_words(question)
+    text = bare_words(_CANTONESE_IS.sub(r"\1是", question))
     led = False
     while lead := next((w for w in _LEADS if text.startswith(w) and len(text) > len(w)), None):
         text, led = text[len(lead):], True
     end = _ENDS.search(text) or (_LED_ENDS.search(text) if led else None)
     if end is None:
         return None
-    word = text[:end.start()].removesuffix("的")
+    word = text[:end.start()].removesuffix("的").removesuffix("嘅")
     if not word or len(word) > MAX_WORD or _ASKS.search(word):
         return None
     return word

@@ -193,15 +193,27 @@ def library_examples(searcher: Searcher, library: Library) -> Examples:
     return pick_examples(infos, (c for c in searcher.all_clauses() if c.contract in keys))
 
 
+def cited_number(clause: str) -> str | None:
+    """The example /clause argument ``clause`` (第二条 1, 4.2) as a question cites its number
+    (第二条, 4.2; 五 → 第五条), None when a question cannot cite it so."""
+    number = clause.split(" ", 1)[0]
+    if _CITED.fullmatch(number):
+        return number
+    return f"第{number}条" if _BARE.fullmatch(number) else None
+
+
 def example_values(examples: Examples, script: Script) -> dict[str, str]:
     """The values the bot's words take for their examples (``question``, ``clause``,
-    ``chapter``, ``compare``), in ``script`` and ready for HTML."""
+    ``chapter``, ``compare``, ``cited``), in ``script`` and ready for HTML."""
     chapter = texts.say(texts.CHAPTER_EXAMPLE, script,
                         chapter=escape(to_script(examples.chapter, script))) \
         if examples.chapter else ""
     compare = texts.say(texts.COMPARE_EXAMPLE, script,
                         topic=escape(to_script(examples.topic, script))) \
         if examples.topic else ""
+    number = cited_number(examples.clause)
+    cited = texts.say(texts.CITED_EXAMPLE, script,
+                      number=escape(to_script(number, script))) if number else ""
     return {"question": escape(to_script(examples.question, script)),
             "clause": escape(to_script(examples.clause, script)),
-            "chapter": chapter, "compare": compare}
+            "chapter": chapter, "compare": compare, "cited": cited}

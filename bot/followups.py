@@ -39,7 +39,9 @@ _POINTERS = tuple(sorted((
     "上面那条", "上面这条", "上面那个", "上面的条款", "刚才那条", "刚才那个", "前面那条",
     "这个条款", "那个条款", "该条款", "此条款", "这一条", "那一条", "这一款", "这条款",
     "这条", "那条", "该条", "此条", "这款", "该款", "这项", "该项", "这个", "那个", "这段", "它",
-    "呢个条款", "呢条", "呢个", "呢款",  # Cantonese: 呢條 is 这条
+    "呢个条款", "呢条款", "呢条", "呢个", "呢款",  # Cantonese: 呢條 is 这条, 嗰條 那条
+    "𠮶个条款", "𠮶条款", "𠮶条", "𠮶个", "𠮶款",  # 嗰 as OpenCC makes it Simplified
+    "头先𠮶条", "头先𠮶个", "头先呢条",  # 頭先嗰條: 刚才那条
     "全文"),  # 全文 alone, or 全文呢, after an answer: the clause it quoted, whole
     key=len, reverse=True))
 # Words that ask what it means; without a pointer, a reply to an answer needs one of them.
@@ -48,7 +50,8 @@ _MEANING = ("什么意思", "啥意思", "意思", "怎么理解", "如何理解
 # Words that say nothing of their own around a pointer.
 _FILLERS = tuple(sorted((
     *_MEANING, "一下", "请问", "具体", "到底", "是", "的", "呢", "吗", "啊", "呀", "吧", "那",
-    "再", "讲", "说", "指", "下", "系", "即", "嘅"), key=len, reverse=True))  # 即係咩意思
+    "再", "讲", "说", "指", "下", "系", "即", "嘅", "咁", "噉"),  # 即係咩意思, 咁呢條呢
+    key=len, reverse=True))
 MAX_CHOICES = 10  # contracts of a /compare a follow-up is offered; more: asked which clause
 
 

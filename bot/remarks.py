@@ -17,9 +17,10 @@ from .addressing import bare_words
 GREETINGS = ("你好", "您好", "哈喽", "哈啰", "嗨", "hi", "hello", "在吗")
 THANKS = ("谢谢", "多谢", "谢了")
 _MORE_GREETINGS = ("大家好", "你们好", "早上好", "上午好", "下午好", "晚上好", "早安", "哈罗",
-                   "hey", "在不在", "有人吗", "有人在吗")
+                   "hey", "在不在", "有人吗", "有人在吗",
+                   "早晨", "有冇人", "有冇人喺度")  # Hong Kong's 早晨 (早上好), 有冇人 (有人吗)
 _MORE_THANKS = ("谢谢你", "谢谢您", "感谢", "非常感谢", "多谢了", "辛苦了", "thanks", "thankyou",
-                "thx", "唔该", "唔该晒")  # 唔該: Hong Kong's thanks
+                "thx", "唔该", "唔该晒", "多谢晒")  # 唔該, 多謝晒: Hong Kong's thanks
 _PARTICLES = ("啊", "呀", "哦", "喔", "哈", "啦", "呢", "哇", "嗯")
 
 Said = Literal["greeting", "thanks", "link"]

@@ -22,10 +22,11 @@ from .render import render_answer
 from .state import Pointed, Quoted
 
 # The words for the next and the previous clause (Simplified: the question is converted
-# first), and those that say nothing of their own around them (那下一条呢, 下一條係咩).
+# first), and those that say nothing of their own around them (那下一条呢, Cantonese
+# 咁下一條呢, 下一條係咩, 下一條係乜嘢).
 _STEPS = {"下一条": 1, "下条": 1, "后一条": 1, "上一条": -1, "上条": -1, "前一条": -1}
-_AROUND = re.compile(r"^(?:那|再|请|看看|看)*(?P<step>" + "|".join(_STEPS)
-                     + r")(?:呢|吧|啊|呀|吗|是什么|是咩|系咩|内容|全文)*$")
+_AROUND = re.compile(r"^(?:那|再|请|看看|看|咁|噉)*(?P<step>" + "|".join(_STEPS)
+                     + r")(?:呢|吧|啊|呀|吗|是什么|是咩|系咩|系乜嘢|系乜|内容|全文)*$")
 
 
 def step_asked(question: str) -> int | None:

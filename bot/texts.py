@@ -122,7 +122,9 @@ NOT_TEXT_GROUP = ("我只能回答文字问题，看不到图片和文件里的�
 FOLLOW_UP = "我只引用合同原文，不作解释。刚才回答中的条款全文如下："
 FOLLOW_UP_FIRST = ("我只引用合同原文，不作解释。刚才回答中第一个条款的全文如下"
                    "（其他条款可用 /clause 加条款号查看）：")
-FOLLOW_UP_WHICH = "请说明是哪一条，例如：第七条是什么意思，或 /clause {clause}"
+FOLLOW_UP_WHICH = "请说明是哪一条，例如：{cited}/clause {clause}"
+# the example clause number of FOLLOW_UP_WHICH, asked of as a question cites it (none: "")
+CITED_EXAMPLE = "{number}是什么意思，或 "
 # above the answer to a follow-up that changes one thing (那房东呢): the question it answered
 CARRIED = "按「{question}」回答："
 CARRIED_IN = "按「《{title}》{source}：{question}」回答："

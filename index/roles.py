@@ -44,10 +44,16 @@ PARTY_ALT = alternation(PARTIES)
 ROLE_ALT = alternation(ROLE_NAMES)
 
 
+# Everyday names of a party that the thesaurus does not expand (Taiwan's 房客 and 屋主, 租户),
+# in Simplified: only follow-ups read them as parties (房東 in place of 房客), not the search.
+EVERYDAY_PARTIES = ("房客", "屋主", "租户")
+
+
 def party_words(synonyms: Mapping[str, Sequence[str]]) -> frozenset[str]:
-    """Every word that names a party: the designators, the role names, and the everyday words
-    the thesaurus reads first as one of them (房东 > 出租人 甲方, 员工 = 劳动者), so a
-    follow-up 那房东呢 can be told to swap the party of the question before."""
+    """Every word that names a party: the designators, the role names, the everyday words
+    the thesaurus reads first as one of them (房东 > 出租人 甲方, 员工 = 劳动者) and
+    ``EVERYDAY_PARTIES``, so a follow-up 那房东呢 can be told to swap the party of the
+    question before."""
     named = {*PARTIES, *ROLE_NAMES}
-    return frozenset(named | {word for word, targets in synonyms.items()
-                              if targets and targets[0] in named})
+    return frozenset(named | set(EVERYDAY_PARTIES) | {word for word, targets in synonyms.items()
+                                                      if targets and targets[0] in named})

@@ -15,6 +15,8 @@ from botapi_server import BOT_USERNAME
 from test_bot_e2e import FORUM, GROUP, PRIVATE, running_bot
 from test_bot_follow_ups import said, text_of
 
+from index import MAX_QUESTION
+
 TENANT = "乙方提前退租的，应向甲方支付一个月租金作为违约金"
 LANDLORD = "甲方（房东）提前收回房屋、要求乙方退租的，应向乙方支付两个月租金作为违约金"
 LEASE = {
@@ -143,3 +145,43 @@ async def test_a_reply_to_an_older_answer_carries_that_answers_question(
         alone = await said(api, message(GROUP, "那房东呢", message_id=38,
                                         reply_to_message=unknown))
         assert "按「" not in text_of(alone)
+
+
+async def test_a_hong_kong_tenants_cantonese_follow_up_swaps_the_party(tmp_path: Path) -> None:
+    """咁房東呢 and 如果係房東呢 (Cantonese for 那房东呢, 如果是房东呢) were read as the words
+    咁房东 and 系房东 added to the question before; they now swap its party, shown in
+    Traditional, and 按金點退呢 is a question of its own."""
+    async with running_bot(tmp_path, LEASE, OTHER) as api:
+        await said(api, message(PRIVATE, "租客提前退租要賠幾多", message_id=1))
+        landlord = await said(api, message(PRIVATE, "咁房東呢", message_id=2))
+        assert text_of(landlord).startswith("按「房東提前退租要賠幾多」回答：")
+        assert "甲方（房東）提前收回房屋" in first_clause(landlord)
+        tenant = await said(api, message(PRIVATE, "如果係租客呢", message_id=3))
+        assert text_of(tenant).startswith("按「租客提前退租要賠幾多」回答：")
+        own = text_of(await said(api, message(PRIVATE, "按金點退呢", message_id=4)))
+        assert "按「" not in own
+
+
+async def test_a_cantonese_pointer_after_a_carried_answer_quotes_its_clause(
+        tmp_path: Path) -> None:
+    """咁呢條呢 (那这条呢) after a carried answer quotes that answer's clause again: it was read
+    as a follow-up adding 呢条 to the question before."""
+    async with running_bot(tmp_path, LEASE, OTHER) as api:
+        await said(api, message(PRIVATE, "租客提前退租要賠多少", message_id=1))
+        carried = await said(api, message(PRIVATE, "咁房東呢", message_id=2))
+        assert text_of(carried).startswith("按「房東提前退租要賠多少」回答：")
+        again = text_of(await said(api, message(PRIVATE, "咁呢條呢", message_id=3)))
+        assert "按「" not in again and again.count("<blockquote>") == 1
+        assert "甲方（房東）提前收回房屋" in again
+
+
+async def test_a_follow_up_to_a_question_near_the_limit_is_not_too_long(tmp_path: Path) -> None:
+    """那押金呢 after a question of nearly ``MAX_QUESTION`` characters carried it past the limit
+    and was told 问题太长 for its 4 characters; it is now searched for its own words."""
+    long = "租客" + "提前退租要赔多少" * ((MAX_QUESTION - 2) // 8)
+    assert MAX_QUESTION - 8 < len(long) <= MAX_QUESTION
+    async with running_bot(tmp_path, LEASE, OTHER) as api:
+        await said(api, message(PRIVATE, long, message_id=1))
+        deposit = text_of(await said(api, message(PRIVATE, "那押金呢", message_id=2)))
+        assert "按「" not in deposit and "太长" not in deposit
+        assert "押金为两个月租金" in deposit

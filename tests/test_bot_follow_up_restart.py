@@ -78,10 +78,10 @@ async def test_a_follow_up_to_an_answer_outlives_a_restart(tmp_path: Path) -> No
     assert under.startswith(f"<i>{texts.FOLLOW_UP_FIRST}</i>")  # the answer quoted several
     assert bare.startswith(f"<i>{texts.FOLLOW_UP}</i>") and SIX in bare and ITEM in bare
     assert QUOTES in in_77 and "本合同一式两份" in in_77 and SIX not in in_77
-    assert [m["text"] for m in in_78] == [which("五")]  # no answer in topic 78
-    assert topic and [m["text"] for m in elsewhere] == [which("五")]
+    assert [m["text"] for m in in_78] == [which("五", "第五条")]  # no answer in topic 78
+    assert topic and [m["text"] for m in elsewhere] == [which("五", "第五条")]
     # 六 is now another clause (of 第二章): not quoted in place of the one answered
-    assert [m["text"] for m in rebuilt] == [which("五")]
+    assert [m["text"] for m in rebuilt] == [which("五", "第五条")]
     assert "本合同一式两份" in still  # 七 is as it was
 
 
@@ -132,4 +132,4 @@ async def test_a_follow_up_after_more_in_a_forum_topic_outlives_a_restart(
     assert QUOTES in bare and "第二条</b>" in bare and "第三条" not in bare, bare
     assert QUOTES in under and "第三条</b>" in under and "第二条" not in under, under
     assert page == bare
-    assert [m["text"] for m in other] == [which("第三条")]
+    assert [m["text"] for m in other] == [which("第三条", "第三条")]

@@ -53,7 +53,7 @@ async def test_after_clause_this_clause_is_the_one_it_quoted(tmp_path: Path) -> 
         # A clause not found leaves nothing to point at: not the clause before it
         await said(api, message(PRIVATE, "/clause 九十九", message_id=6))
         none = await said(api, message(PRIVATE, "这条是什么意思", message_id=7))
-        assert [m["text"] for m in none] == [which("五")]
+        assert [m["text"] for m in none] == [which("五", "第五条")]
 
 
 async def test_after_compare_a_follow_up_is_asked_which_contracts_clause(
@@ -106,7 +106,7 @@ async def test_after_an_edited_question_a_follow_up_points_at_its_new_answer(
         assert SEVEN not in shown["text"]  # edited in place: a refusal now
         refused = await said(api, message(PRIVATE, "什么意思", message_id=4,
                                           reply_to_message=answer[0]))
-        assert [m["text"] for m in refused] == [which("五")]
+        assert [m["text"] for m in refused] == [which("五", "第五条")]
 
 
 async def test_after_more_this_clause_is_the_first_of_the_page_just_shown(

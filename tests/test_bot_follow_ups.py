@@ -36,10 +36,11 @@ ITEM = "乙方退租时应结清各项费用并交还钥匙"  # a sub-clause of 
 QUOTES = "我只引用合同原文，不作解释。"
 
 
-def which(clause: str) -> str:
+def which(clause: str, cited: str) -> str:
     """The reply to a follow-up that points at no clause, its /clause example ``clause`` (one
-    of the contracts the chat reads: bot/examples.py)."""
-    return texts.say(texts.FOLLOW_UP_WHICH, "simplified", clause=clause)
+    of the contracts the chat reads: bot/examples.py) and that clause's number as a question
+    cites it, ``cited`` (it said 第七条, which the chat's contracts may not have)."""
+    return f"请说明是哪一条，例如：{cited}是什么意思，或 /clause {clause}"
 
 
 async def said(api: FakeBotApi, payload: dict[str, Any]) -> list[dict[str, Any]]:
@@ -72,6 +73,17 @@ def test_what_points_back_and_what_is_a_question() -> None:
     assert not points_back("是吗", replying=True) and not points_back("？", replying=True)
 
 
+def test_what_points_back_in_cantonese() -> None:
+    """Hong Kong's 嗰條 (那条), 頭先嗰條 (刚才那条) and 呢條款 point back, and 咁 (那) says
+    nothing of its own: 咁呢條呢 was taken for a question, and after an answer, for a
+    follow-up adding the word 呢条 to the question before."""
+    for bare in ("咁呢條呢", "噉呢條呢", "嗰條呢", "咁嗰條呢", "嗰個條款呢", "呢條款呢",
+                 "頭先嗰條係咩意思", "咁呢個呢"):
+        assert points_back(bare, replying=False), bare
+    for asked in ("咁按金呢", "咁業主呢", "咁"):
+        assert not points_back(asked, replying=False), asked
+
+
 async def test_a_follow_up_quotes_the_answers_clause_again_in_its_chat_and_topic(
         tmp_path: Path) -> None:
     forum: dict[str, Any] = {"chat": {"id": FORUM, "type": "supergroup", "is_forum": True},
@@ -79,7 +91,7 @@ async def test_a_follow_up_quotes_the_answers_clause_again_in_its_chat_and_topic
     async with running_bot(tmp_path, HOUSE, MAINT) as api:
         # Nothing answered yet: the asker is asked which clause, the library is not searched
         first = await said(api, message(PRIVATE, "这条是什么意思", message_id=1))
-        assert [m["text"] for m in first] == [which("4.2 2")]
+        assert [m["text"] for m in first] == [which("4.2 2", "4.2")]
 
         answer = await said(api, message(PRIVATE, "第六条怎么约定", message_id=2))
         assert "六 租赁期间的其它约定事项" in answer[0]["text"]
@@ -110,11 +122,11 @@ async def test_a_follow_up_quotes_the_answers_clause_again_in_its_chat_and_topic
                            **mention, **forum)
 
         none = await said(api, in_topic(77, f"@{BOT_USERNAME} 这条是什么意思", 21))
-        assert [m["text"] for m in none] == [which("4.2 2")]
+        assert [m["text"] for m in none] == [which("4.2 2", "4.2")]
         assert "六 租赁期间的其它约定事项" in text_of(
             await said(api, in_topic(78, "/ask 第六条怎么约定", 22)))
         still = await said(api, in_topic(77, f"@{BOT_USERNAME} 这个条款呢", 23))
-        assert [m["text"] for m in still] == [which("4.2 2")]
+        assert [m["text"] for m in still] == [which("4.2 2", "4.2")]
         there = text_of(await said(api, in_topic(78, f"@{BOT_USERNAME} 这个条款呢", 24)))
         assert QUOTES in there and ITEM in there
         topics = {s.get("message_thread_id") for s in api.sent() if s["chat_id"] == FORUM}
@@ -141,10 +153,22 @@ async def test_a_follow_up_to_a_refusal_quotes_nothing_until_the_closest_are_sho
         after = text_of(await said(api, message(PRIVATE, "这条是什么意思", message_id=6)))
         still = await said(api, message(PRIVATE, "什么意思", message_id=7,
                                         reply_to_message=refusal[-1]))
-    assert [m["text"] for m in bare] == [which("五")]  # not 六, answered before
-    assert [m["text"] for m in under] == [which("五")]
+    assert [m["text"] for m in bare] == [which("五", "第五条")]  # not 六, answered before
+    assert [m["text"] for m in under] == [which("五", "第五条")]
     assert closest["text"].startswith(f"<i>{texts.UNSURE}</i>")
     first = next(line for line in closest["text"].split("\n") if line.startswith("<b>"))
     assert QUOTES in shown and first in shown, shown
     assert after.startswith(f"<i>{texts.FOLLOW_UP}</i>") and first in after  # quoted: one
-    assert [m["text"] for m in still] == [which("五")]
+    assert [m["text"] for m in still] == [which("五", "第五条")]
+
+
+async def test_the_which_clause_example_is_the_chats_own_and_works_copied(
+        tmp_path: Path) -> None:
+    """A follow-up with nothing to point at was told 例如：第七条是什么意思 whatever the chat
+    reads (a contract numbered 1.1 … or with no 第七条); it is now told the number of its
+    /clause example, and that question, copied, quotes that clause."""
+    async with running_bot(tmp_path, HOUSE) as api:
+        asked = text_of(await said(api, message(PRIVATE, "这条是什么意思", message_id=1)))
+        assert asked == "请说明是哪一条，例如：第五条是什么意思，或 /clause 五"
+        copied = text_of(await said(api, message(PRIVATE, "第五条是什么意思", message_id=2)))
+        assert "<blockquote>租金每月两千元" in copied.split("\n\n")[0], copied

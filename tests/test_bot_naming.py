@@ -107,6 +107,20 @@ async def test_a_clause_a_named_contract_lacks_names_it_and_its_numbers(tmp_path
     assert got[3].startswith("<b>《房屋租賃合同》（lease-b.txt） 第一條</b>")
 
 
+async def test_a_clause_missing_from_the_one_contract_a_chat_reads_names_it(
+        tmp_path: Path) -> None:
+    """A chat that reads one contract: /clause 第九條 answered 沒有找到條款 第九條。 though
+    there is one place it could have looked; it names that contract and its numbers, as
+    when the contract is named. A chat that reads more still hears the short line."""
+    async with running_bot(tmp_path, LEASE) as api:
+        api.push("message", message(PRIVATE, "/clause 第九條", message_id=1))
+        [alone] = await api.wait_for("sendMessage", 1)
+    assert alone["text"] == ("《房屋租賃合同》中沒有條款 第九條。"
+                             "它的條款號從 第一條 到 第五條，例如 /clause 第一條 1")
+    [several] = await replies(tmp_path / "several", "/clause 第九條")
+    assert several == "沒有找到條款 第九條。"
+
+
 def test_a_name_is_set_apart_in_its_own_brackets_or_in_quotes() -> None:
     """《房屋租赁合同》 as written; a name that only opens a 《 (/use 《租赁) is quoted, as any
     other name is."""

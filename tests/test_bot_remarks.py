@@ -29,6 +29,15 @@ def test_what_is_a_greeting_thanks_or_link_said_alone() -> None:
         assert remark(asked) is None, asked
 
 
+def test_hong_kong_greetings_and_thanks() -> None:
+    """多謝晒, 早晨 and 有冇人 were searched as questions (and logged as unanswered)."""
+    for hello in ("早晨", "早晨！", "有冇人呀", "有冇人喺度？"):
+        assert remark(hello) == "greeting", hello
+    for thanks in ("多謝晒", "唔該晒", "多謝晒！"):
+        assert remark(thanks) == "thanks", thanks
+    assert remark("早晨，按金點退") is None
+
+
 async def test_a_greeting_or_thanks_is_answered_and_not_searched(tmp_path: Path) -> None:
     async with running_bot(tmp_path, HOUSE) as api:
         hello = text_of(await said(api, message(PRIVATE, "你好", message_id=1)))

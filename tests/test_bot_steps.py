@@ -17,7 +17,6 @@ from test_bot_e2e import GROUP, running_bot
 from test_bot_topics import in_topic
 from test_bot_traditional import traditional
 
-from bot import texts
 from bot.followups import points_back
 from bot.stepping import step_asked
 
@@ -38,6 +37,14 @@ def test_what_asks_for_the_next_or_previous_clause() -> None:
     for replied in ("咩意思？", "乜嘢意思"):
         assert points_back(replied, replying=True) and not points_back(replied, replying=False)
     assert not points_back("第三條全文", replying=True)  # a question of its own
+
+
+def test_cantonese_asks_for_the_next_or_previous_clause() -> None:
+    """咁下一條呢 (那下一条呢) and 下一條係乜嘢 were searched as questions of their own."""
+    for ahead in ("咁下一條呢", "噉下一條呢", "下一條係乜嘢", "下一條係乜"):
+        assert step_asked(ahead) == 1, ahead
+    assert step_asked("咁上一條呢") == -1
+    assert step_asked("咁下一條嘅違約金") is None
 
 
 async def said(api: FakeBotApi, payload: dict[str, Any]) -> str:
@@ -90,7 +97,7 @@ async def test_a_team_walks_a_contract_in_traditional_in_its_topic(tmp_path: Pat
     assert head(topic[8]) == "《軟件維護服務合同》 第四章 保密 › 4.2 保密期限"
     assert topic[9].startswith(f"<i>{QUOTES}") and head(topic[9]) == head(topic[8])
     assert all(traditional(t) and QUOTES not in t for t in topic[:9])
-    assert elsewhere == texts.say(texts.FOLLOW_UP_WHICH, "traditional", clause="4.2 2")
+    assert elsewhere == "請說明是哪一條，例如：4.2是什麼意思，或 /clause 4.2 2"
 
 
 async def test_full_text_and_hong_kong_words_replied_to_an_answer(tmp_path: Path) -> None:

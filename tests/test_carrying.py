@@ -92,3 +92,37 @@ def test_a_party_word_is_swapped_inside_a_longer_word_too() -> None:
     assert word is not None
     assert carry_question("物业公司向租客收费合理吗", word, parties=PARTIES | {"公司"},
                           contracts=LEASES) == Carried("物业房东向租客收费合理吗")
+
+
+@pytest.mark.parametrize(("follow_up", "word"), [
+    ("咁業主呢", "业主"), ("噉租客呢", "租客"), ("如果係業主呢", "业主"), ("咁按金呢", "按金"),
+    ("業主嘅話呢", "业主"), ("咁如果係業主嘅話呢", "业主"), ("那業主又點", "业主"),
+    ("咁業主點樣", "业主"), ("如果系统故障呢", "系统故障"), ("那關係呢", "关系"),
+    ("咁，如果係業主呢", "业主"), ("那重要係數呢", "重要系数"), ("那地點呢", "地点"),
+])
+def test_a_cantonese_follow_up_gives_its_word(follow_up: str, word: str) -> None:
+    """Hong Kong's 咁 (那), 係 (是), 嘅話 (的话) and 又點 (又如何) frame the word as their
+    Mandarin ones do: 咁業主呢 was read as the word 咁业主, added to the question before. 係
+    is read as 是 only after a lead, and before the message is made Simplified (系统 stays)."""
+    assert follow_up_word(follow_up) == word
+
+
+@pytest.mark.parametrize("question", ["按金點退呢", "使唔使賠呢", "邊個負責呢", "咁係咪要賠呢",
+                                      "咁點呢", "咁呢", "咁業主點算"])
+def test_a_cantonese_question_is_no_such_follow_up(question: str) -> None:
+    """A word that asks in Cantonese (點退, 使唔使, 邊個, 係咪) makes a question of its own."""
+    assert follow_up_word(question) is None
+
+
+def test_a_cantonese_follow_up_swaps_the_party() -> None:
+    assert carried("租客提早退租要賠幾多", "咁房東呢") == Carried("房东提早退租要赔几多")
+    assert carried("租客提早退租要賠幾多", "如果係房東呢") == Carried("房东提早退租要赔几多")
+    assert carried("租客提早退租要賠幾多", "咁按金呢") == Carried("租客提早退租要赔几多 按金")
+
+
+def test_taiwans_tenant_and_landlord_are_parties() -> None:
+    """A Taiwan agent's 房客 (and 屋主, 租户) name a party, though the thesaurus has none of
+    them: 那房東呢 after 房客提前退租要賠多少 asked 房东房客提前退租要赔多少."""
+    assert {"房客", "屋主", "租户"} <= PARTIES
+    assert carried("房客提前退租要賠多少", "那房東呢") == Carried("房东提前退租要赔多少")
+    assert carried("房东提前退租要赔多少", "換成房客呢") == Carried("房客提前退租要赔多少")

@@ -83,7 +83,7 @@ def test_nothing_to_read_keeps_the_samples_examples() -> None:
     assert pick_examples([], LEASE) == DEFAULT_EXAMPLES
     assert example_values(DEFAULT_EXAMPLES, "simplified") == {
         "question": "乙方响应时间是多少", "clause": "7.2", "chapter": "、/clause 第三章",
-        "compare": "，例如 /compare 违约金"}
+        "compare": "，例如 /compare 违约金", "cited": "7.2是什么意思，或 "}
 
 
 def test_values_are_in_the_askers_script_and_safe_for_html() -> None:
@@ -91,7 +91,7 @@ def test_values_are_in_the_askers_script_and_safe_for_html() -> None:
     values = example_values(Examples("违约责任是怎么规定的", "6.1 2", None, "违约<责任>"),
                             "traditional")
     assert values == {"question": "違約責任是怎麼規定的", "clause": "6.1 2", "chapter": "",
-                      "compare": "，例如 /compare 違約&lt;責任&gt;"}
+                      "compare": "，例如 /compare 違約&lt;責任&gt;", "cited": "6.1是什麼意思，或 "}
 
 
 def test_the_book_forgets_the_examples_of_an_earlier_generation() -> None:
