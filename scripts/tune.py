@@ -51,6 +51,7 @@ GRID: dict[str, tuple[float, ...]] = {
     "list_bonus": (0.0, 0.05, 0.1, 0.15, 0.2, 0.3),
     "definition_penalty": (0.0, 0.1, 0.2, 0.3, 0.5),
     "char_weight": (0.0, 0.1, 0.2, 0.3),
+    "hub_weight": (0.0, 0.1, 0.2, 0.3, 0.5),
 }
 INTENT_KNOBS = ("list_bonus", "definition_penalty", "role_bonus", "role_penalty")
 PASSES = 3

@@ -39,6 +39,10 @@ class SearchConfig:
     # its better cosine of the two: better answers to typo questions for a second encoding,
     # which breaks the 40 ms bound of a question (docs/retrieval.md and performance.md, stop 40)
     homophone_dense: bool = False
+    # The dense score fusion reads is the cosine less this share of the clause's hubness
+    # (hubs.py: its mean cosine to its nearest clauses), so a clause near everything does not
+    # win on that alone; relevance reads the cosine itself (docs/retrieval.md, stop 41).
+    hub_weight: float = 0.0
     # Relevance: on topic when the best cosine reaches min_dense, or reaches weak_dense while
     # the top hit holds at least min_coverage of the question's content words. Cosines mean
     # different things for each encoder, so the thresholds are calibrated per encoder by

@@ -14,6 +14,7 @@ from typing import Any
 import numpy as np
 
 from ..store.vectors import flat_vectors, is_exact, reconstruct
+from .hubs import hubness
 
 DENSE_CANDIDATES = 256  # clauses an approximate (HNSW) vector index returns per question
 _SCOPED_CACHE = 16  # contracts whose vectors an approximate index keeps at hand
@@ -87,6 +88,15 @@ class DenseVectors:
             self._index = index
         self._scoped = _Recent(_SCOPED_CACHE)  # contract -> its rows
         self._subsets = _Recent(_SUBSET_CACHE)  # subset key -> its rows
+
+    def hubness(self) -> np.ndarray:
+        """Each clause's hubness (``hubs.hubness``), in clause order; zeros over an
+        approximate index, whose vectors are not all in memory (above ANN_THRESHOLD)."""
+        out = np.zeros(len(self._ids), dtype=np.float32)
+        if self._matrix is not None and self._matrix_pos is not None:
+            with _blas().limit(limits=1, user_api="blas"):  # as a question's (cosines)
+                out[self._matrix_pos] = hubness(self._matrix)
+        return out
 
     @property
     def exact(self) -> bool:

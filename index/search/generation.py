@@ -57,6 +57,7 @@ class LoadedGeneration:
     titles_lexical: LexicalIndex
     chars_lexical: LexicalIndex  # BM25 over single characters, computed at load
     dense: DenseVectors
+    hubs: np.ndarray  # float32: each clause's hubness (hubs.py), computed at load
     features: ClauseFeatures
     same_text: np.ndarray  # int: clauses with one identical normalised text share a number
     numbers: np.ndarray  # object: each clause's number as questions cite it (lookup)
@@ -163,6 +164,7 @@ def _assemble(name: str, manifest: Manifest, rows: Sequence[StoredClause],
     chars_lexical = build_character_index(search_text)
     chars_lexical.scores([])
     ids = np.array([r.id for r in rows], dtype=np.int64)
+    dense = DenseVectors(vectors, ids, contract_of)
     return LoadedGeneration(
         name=name,
         manifest=manifest,
@@ -176,7 +178,8 @@ def _assemble(name: str, manifest: Manifest, rows: Sequence[StoredClause],
         lexical=lexical,
         titles_lexical=titles_lexical,
         chars_lexical=chars_lexical,
-        dense=DenseVectors(vectors, ids, contract_of),
+        dense=dense,
+        hubs=dense.hubness(),
         features=clause_features(clauses),
         same_text=_same_text(clauses),
         numbers=_clause_numbers(clauses),

@@ -32,6 +32,7 @@ from .generation import (
     load_generation,
 )
 from .homophones import Sounds, confirmed_repairs, readings, repaired_text, sounds_of, with_repairs
+from .hubs import less_hubness
 from .lookup import cited_chapter_clauses, cited_clauses, contract_infos, numbered_clauses
 from .question import ParsedQuery, chapters_only, check_question, parse_query, question_intents
 from .ranking import adjust_for_structure, coverage, fuse, lift_cited, pick_hits
@@ -286,7 +287,8 @@ class Searcher:
         lexical = sig.lexical + cfg.expansion_weight * sig.lexical_expansion
         titles = sig.titles + cfg.expansion_weight * sig.titles_expansion
         chars = sig.characters if sig.query.chars else None  # CPU, 7.2: the words alone
-        fused = fuse(lexical, titles, sig.dense, sig.mask, cfg, chars=chars)
+        dense = less_hubness(sig.dense, gen.hubs, cfg.hub_weight)
+        fused = fuse(lexical, titles, dense, sig.mask, cfg, chars=chars)
         fused = adjust_for_structure(fused, sig.mask, gen.features, cfg, role=sig.query.role,
                                      intents=sig.intents)
         if sig.cited is not None:
