@@ -169,8 +169,7 @@ def pick_examples(contracts: Sequence[ContractInfo], clauses: Iterable[Clause]) 
         if first is None:
             return DEFAULT_EXAMPLES
         clause = first
-        cited = first.clause if _CITED.fullmatch(first.clause) else \
-            f"第{first.clause}条" if _BARE.fullmatch(first.clause) else None
+        cited = cited_number(first.clause)
         question = texts.DEFAULT_QUESTION if cited is None \
             else texts.EXAMPLE_QUESTION.format(heading=cited)
     else:
