@@ -30,6 +30,7 @@ OFFTOPIC_FILES = (  # questions no clause answers: no gold
     "fresh9-offtopic.jsonl", "typos6-offtopic.jsonl", "fresh10-offtopic.jsonl",
     "fresh11-offtopic.jsonl", "typos7-offtopic.jsonl", "fresh12-offtopic.jsonl",
     "typos8-offtopic.jsonl", "fresh13-offtopic.jsonl",
+    "fresh14-offtopic.jsonl",
 )
 EVAL_FILES = sorted(p for p in EVAL.glob("*.jsonl") if p.name not in OFFTOPIC_FILES)
 
@@ -69,14 +70,14 @@ FRESH_FILES = (("fresh.jsonl", 120, 4, 3), ("fresh2.jsonl", 110, 4, 4),
                ("fresh7.jsonl", 116, 4, 4), ("fresh8.jsonl", 116, 4, 4),
                ("fresh9.jsonl", 116, 4, 4), ("fresh10.jsonl", 115, 4, 4),
                ("fresh11.jsonl", 116, 4, 4), ("fresh12.jsonl", 116, 4, 4),
-               ("fresh13.jsonl", 116, 4, 4))
+               ("fresh13.jsonl", 116, 4, 4), ("fresh14.jsonl", 116, 4, 4))
 
 
 @pytest.mark.parametrize("name,size,heldout_min,tuning_min", FRESH_FILES,
                          ids=[f[0] for f in FRESH_FILES])
 def test_fresh_questions_name_real_contracts_and_clauses(name: str, size: int, heldout_min: int,
                                                          tuning_min: int) -> None:
-    """eval/fresh.jsonl and fresh2-13.jsonl: every contract key is one
+    """eval/fresh.jsonl and fresh2-14.jsonl: every contract key is one
     the index uses, a named contract is the only one its golds come from, and each contract has its
     minimum of questions. That every gold id is a clause the parser gives is
     test_eval_gold_clauses_exist[NAME]. The sets are scored only; see eval/README.md."""
@@ -110,7 +111,8 @@ FRESH_OFFTOPIC_FILES = (("fresh-offtopic.jsonl", 20, 6), ("fresh2-offtopic.jsonl
                         ("fresh9-offtopic.jsonl", 25, 8), ("typos6-offtopic.jsonl", 12, 4),
                         ("fresh10-offtopic.jsonl", 26, 8), ("fresh11-offtopic.jsonl", 40, 16),
                         ("typos7-offtopic.jsonl", 12, 4), ("fresh12-offtopic.jsonl", 40, 16),
-                        ("typos8-offtopic.jsonl", 12, 4), ("fresh13-offtopic.jsonl", 38, 16))
+                        ("typos8-offtopic.jsonl", 12, 4), ("fresh13-offtopic.jsonl", 38, 16),
+                        ("fresh14-offtopic.jsonl", 40, 16))
 
 
 @pytest.mark.parametrize("name,size,named_min", FRESH_OFFTOPIC_FILES,
@@ -121,7 +123,7 @@ def test_fresh_offtopic_questions_have_no_gold_and_name_real_contracts(name: str
     eval/fresh2-offtopic.jsonl (25, 8 named), fresh3- to fresh7-offtopic.jsonl
     (26, 8 named each), fresh8- and fresh9-offtopic.jsonl (25, 8 named), fresh10-offtopic.jsonl
     (26, 8 named), fresh11- and fresh12-offtopic.jsonl (40, 16 named), fresh13-offtopic.jsonl
-    (38, 16 named), taiwan2-, cantonese2-,
+    (38, 16 named), fresh14-offtopic.jsonl (40, 16 named), taiwan2-, cantonese2-,
     cantonese3-, typos- and typos2- to typos8-offtopic.jsonl (12, 4 named each): questions no
     clause answers."""
     keys = {p.stem for p in ALL}
