@@ -148,7 +148,11 @@ async def _answer(update: Update, context: Ctx, msg: Message, number: int, quest
                                            now=(searcher, infos)))
         return
     searched = Asked(asked, at, carried.contract if carried else None)
-    chat_state(context).keep_asked(topic_of(update), searched)
+    if (result.relevant and result.hits) or carried is not None:
+        # what the topic's next follow-up carries: not a question refused (明天会下雨吗
+        # between 租客提前退租要赔多少 and 那房东呢), but a carried one refused all the same (it
+        # reads one that was answered: 那劳动合同呢, then 那房东呢, asks the labour contract)
+        chat_state(context).keep_asked(topic_of(update), searched)
     if not (result.relevant and result.hits):
         await _log_unanswered(context, msg.chat_id, asked)
     size = PRIVATE_HITS if is_private(update) else GROUP_HITS
@@ -183,12 +187,12 @@ def carried_question(context: Ctx, topic: int | None, question: str, at: float,
     its own words)."""
     state = chat_state(context)
     previous = state.asked.get(topic) if replied is None else state.answered.get(replied)
+    parties = party_words(searcher.thesaurus.entries)
     if previous is None or at - previous.at > MAX_AGE or not (
-            word := follow_up_word(question)):
+            word := follow_up_word(question, parties=parties)):
         return None
     within = previous.contract if any(c.key == previous.contract for c in infos) else None
-    carried = carry_question(previous.question, word,
-                             parties=party_words(searcher.thesaurus.entries), contracts=infos,
+    carried = carry_question(previous.question, word, parties=parties, contracts=infos,
                              within=within)
     if carried is not None and len(carried.question) > MAX_QUESTION:
         return None  # 那押金呢 after a question of 498 characters: not 问题太长 to its 4

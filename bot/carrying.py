@@ -1,6 +1,7 @@
 """Follow-ups that change one thing of the question before: after 租客提前退租要赔多少, 那房东呢
 (房东呢, 如果是房东呢, 換成乙方呢) asks 房东提前退租要赔多少, 那模板二呢 asks the same question of
-the contract 模板二 names, and 那押金呢 asks the question before with 押金 added. Each topic's
+the contract 模板二 names, and 那押金呢 asks the question before with 押金 added; 那房东怎么办
+(Cantonese 咁業主點算) is 那房东呢 when its word names a party. Each topic's
 question before is kept in memory for ``MAX_AGE`` (``ChatData.asked``): an older one, or none,
 leaves the follow-up searched for its own words, as any question."""
 
@@ -10,7 +11,7 @@ import re
 from collections.abc import Collection, Sequence
 from dataclasses import dataclass
 
-from index import ContractInfo, to_simplified
+from index import ContractInfo, cut_words, to_simplified
 
 from .addressing import bare_words
 from .naming import pick_contracts
@@ -28,8 +29,12 @@ _CANTONESE_IS = re.compile(r"^(\W*(?:那|咁|噉)?\W*(?:如果|若|要|假如|�
 # What may end it: 呢 after 的话 (Cantonese 嘅話) or alone; without 呢, only after one of
 # ``_LEADS`` (Cantonese 又點 is 又如何, 點樣 怎么样).
 _ENDS = re.compile(r"(?:[的嘅]话)?呢$")
-_LED_ENDS = re.compile(r"(?:[的嘅]话)?(?:又如何|又怎样|又怎么样|怎么样|如何|又点样|又点|点样"
-                       r"|[的嘅]话)$")
+# 那乙方呢怎么样 too.
+_LED_ENDS = re.compile(r"(?:[的嘅]话)?呢?(?:又如何|又怎样|又怎么样|怎么样|如何|又点样|又点|点样)$"
+                       r"|[的嘅]话$")
+# What to do (怎么办, Cantonese 點算 and 點辦) ends it after a lead only for a word that names
+# a party (那房东怎么办, 咁業主點算): 那房东不修怎么办 and 那押金怎么办 are questions of their own.
+_PARTY_ENDS = re.compile(r"(?:[的嘅]话)?呢?又?(?:怎么办|咋办|点算|点办)$")
 # A word that asks (押金怎么退呢, Cantonese 按金點退呢, 使唔使賠呢) or cites a clause (第二条呢,
 # 7.2呢): a question of its own.
 _ASKS = re.compile(r"怎|如何|什么|啥|多少|多久|多长|几|哪|谁|为何|是否|能否|可否|可以|能不能"
@@ -51,21 +56,43 @@ class Carried:
     contract: str | None = None
 
 
-def follow_up_word(question: str) -> str | None:
+def follow_up_word(question: str, *, parties: Collection[str]) -> str | None:
     """The one word ``question`` changes when it is a follow-up of that shape only (那房东呢 →
-    房东, 如果是乙方的话呢 → 乙方, 換成模板二呢 → 模板二), in Simplified; None for anything
-    else: a question of its own (押金呢怎么退, 押金怎么退呢, 第二条呢), or a longer one."""
+    房东, 如果是乙方的话呢 → 乙方, 換成模板二呢 → 模板二, 那房东怎么办 → 房东 as 房东 is one
+    of ``parties``), in Simplified; None for anything else: a question of its own (押金呢怎么退,
+    押金怎么退呢, 第二条呢, 那房东不修怎么办), or a longer one."""
     text = bare_words(_CANTONESE_IS.sub(r"\1是", question))
     led = False
     while lead := next((w for w in _LEADS if text.startswith(w) and len(text) > len(w)), None):
         text, led = text[len(lead):], True
     end = _ENDS.search(text) or (_LED_ENDS.search(text) if led else None)
+    party_only = end is None and led
+    if party_only:
+        end = _PARTY_ENDS.search(text)
     if end is None:
         return None
     word = text[:end.start()].removesuffix("的").removesuffix("嘅")
     if not word or len(word) > MAX_WORD or _ASKS.search(word):
         return None
+    if party_only and not names_party(word, parties):
+        return None
     return word
+
+
+def names_party(word: str, parties: Collection[str]) -> bool:
+    """Whether ``word`` names a party: one of ``parties``, or a word of jieba's dictionary one
+    of them closes (物业公司, 二房东; see ``party_compounds``)."""
+    return word in parties or word in party_compounds(word, parties)
+
+
+def party_compounds(text: str, parties: Collection[str]) -> frozenset[str]:
+    """The words of ``text`` (jieba's dictionary words, none guessed) that one of ``parties``
+    closes after words naming no party: 物业公司 (公司), 二房东, 分公司. A follow-up swaps such
+    a word whole (物业公司 + 那房东呢: 房东, not 物业房东); 员工福利, which a party word opens,
+    and 公司员工, which names two, are none."""
+    return frozenset(word for word in cut_words(text, guess=False) if any(
+        len(word) > len(party) and word.endswith(party)
+        and not any(other in word[:-len(party)] for other in parties) for party in parties))
 
 
 def carry_question(previous: str, word: str, *, parties: Collection[str],
@@ -77,8 +104,11 @@ def carry_question(previous: str, word: str, *, parties: Collection[str],
     naming several, of the contracts it names in 《》), else with ``word`` added; None when
     ``previous`` cites a clause by its number, which would answer whatever is added to it.
     ``within``: the contract ``previous`` was limited to, which a changed party or an added
-    word keeps."""
+    word keeps. A word of ``previous`` that a party word closes (物业公司) is swapped whole:
+    ``party_compounds``."""
     asked = to_simplified(previous).strip().rstrip(_END_MARKS)
+    parties = frozenset(parties) | party_compounds(asked, parties) | party_compounds(
+        word, parties)
     if word in parties and (named := _parties_in(asked, parties)):
         if word not in named:
             return Carried(asked.replace(named[0], word), within)

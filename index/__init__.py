@@ -125,6 +125,7 @@ from .store.encoders import (
     load_encoder,
 )
 from .store.private import private_dir, write_atomic
+from .store.tokenize import cut_words
 from .text import (
     HAN,
     detect_script,
@@ -214,6 +215,7 @@ __all__ = [
     "collection_of",
     "compare_contracts",
     "contract_parser",
+    "cut_words",
     "detect_script",
     "dominant_script",
     "han_characters",

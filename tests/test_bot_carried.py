@@ -38,6 +38,22 @@ OTHER = {
         ["第九条", None, None, "出租人中途收回房屋的，双倍返还押金。"],
     ],
 }
+LABOUR = {
+    "key": "labour",
+    "title": "劳动合同",
+    "parties": {"甲方": "用人单位", "乙方": "劳动者"},
+    "clauses": [["第一条", None, None, "试用期为三个月，试用期工资为转正工资的八成。"]],
+}
+ESTATE = {
+    "key": "estate",
+    "title": "物业服务合同",
+    "parties": {"甲方": "业主", "乙方": "物业公司"},
+    "clauses": [
+        ["第一条", None, None, "物业公司每年对共用设施设备维修一次。"],
+        ["第二条", None, None, "房东每两年对房屋内部设施维修一次。"],
+        ["第三条", None, None, "员工福利按每月工资的百分之五计算，老板福利另行约定。"],
+    ],
+}
 MENTION = [{"type": "mention", "offset": 0, "length": len(BOT_USERNAME) + 1}]
 
 
@@ -185,3 +201,60 @@ async def test_a_follow_up_to_a_question_near_the_limit_is_not_too_long(tmp_path
         deposit = text_of(await said(api, message(PRIVATE, "那押金呢", message_id=2)))
         assert "按「" not in deposit and "太长" not in deposit
         assert "押金为两个月租金" in deposit
+
+
+async def test_a_refused_question_leaves_the_question_before(tmp_path: Path) -> None:
+    """A message refused (nothing relevant) between 租客提前退租要赔多少 and 那房东呢 became the
+    question before, and 那房东呢 carried it; the answered one is carried now. A carried
+    follow-up refused is kept: the next follow-up reads on from it."""
+    async with running_bot(tmp_path, LEASE, OTHER, LABOUR) as api:
+        await said(api, message(PRIVATE, "租客提前退租要赔多少", message_id=1))
+        refused = text_of(await said(api, message(PRIVATE, "明天会下雨吗", message_id=2)))
+        assert refused.startswith("没有找到与问题相关的条款。")
+        landlord = await said(api, message(PRIVATE, "那房东呢", message_id=3))
+        assert text_of(landlord).startswith("按「房东提前退租要赔多少」回答：")
+        assert LANDLORD in first_clause(landlord)
+
+        # in Traditional, with a refused question in Traditional
+        await said(api, message(PRIVATE, "租客提前退租要賠多少", message_id=4))
+        await said(api, message(PRIVATE, "明天會下雨嗎", message_id=5))
+        taiwan = await said(api, message(PRIVATE, "換成房東呢", message_id=6))
+        assert text_of(taiwan).startswith("按「房東提前退租要賠多少」回答：")
+
+        # a carried follow-up refused is the question before all the same: the next one reads
+        # on from it (the reading line shows what was asked)
+        await said(api, message(PRIVATE, "租客提前退租要赔多少", message_id=7))
+        labour = text_of(await said(api, message(PRIVATE, "那劳动合同呢", message_id=8)))
+        assert labour.startswith("按「《劳动合同》：租客提前退租要赔多少」回答：")
+        assert "没有找到与问题相关的条款。" in labour
+        again = text_of(await said(api, message(PRIVATE, "那房东呢", message_id=9)))
+        assert again.startswith("按「《劳动合同》：房东提前退租要赔多少」回答：")
+
+
+async def test_a_follow_up_asking_what_then_swaps_the_party(tmp_path: Path) -> None:
+    """那房东怎么办, Hong Kong's 咁業主點算 and 那乙方呢怎么样 ask what 那房东呢 asks: they were
+    searched for their own words; 那房东不修怎么办 is still a question of its own."""
+    async with running_bot(tmp_path, LEASE, OTHER) as api:
+        await said(api, message(PRIVATE, "租客提前退租要赔多少", message_id=1))
+        landlord = await said(api, message(PRIVATE, "那房东怎么办", message_id=2))
+        assert text_of(landlord).startswith("按「房东提前退租要赔多少」回答：")
+        assert LANDLORD in first_clause(landlord)
+        tenant = await said(api, message(PRIVATE, "那乙方呢怎麼樣", message_id=3))
+        assert text_of(tenant).startswith("按「乙方提前退租要賠多少」回答：")
+        await said(api, message(PRIVATE, "租客提早退租要賠幾多", message_id=4))
+        owner = await said(api, message(PRIVATE, "咁業主點算", message_id=5))
+        assert text_of(owner).startswith("按「業主提早退租要賠幾多」回答：")
+        own = text_of(await said(api, message(PRIVATE, "那房东不修怎么办", message_id=6)))
+        assert "按「" not in own
+
+
+async def test_a_word_a_party_word_closes_is_swapped_whole(tmp_path: Path) -> None:
+    """物业公司多久维修一次, then 那房东呢, asked 物业房东多久维修一次 (公司 is a party word of
+    the thesaurus); it asks 房东多久维修一次, and 员工福利 + 那老板呢 still asks 老板福利."""
+    async with running_bot(tmp_path, LEASE, OTHER, ESTATE) as api:
+        await said(api, message(PRIVATE, "物业公司多久维修一次", message_id=1))
+        landlord = await said(api, message(PRIVATE, "那房东呢", message_id=2))
+        assert text_of(landlord).startswith("按「房东多久维修一次」回答：")
+        await said(api, message(PRIVATE, "员工福利怎么算", message_id=3))
+        boss = await said(api, message(PRIVATE, "那老板呢", message_id=4))
+        assert text_of(boss).startswith("按「老板福利怎么算」回答：")

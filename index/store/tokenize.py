@@ -81,11 +81,12 @@ def _jieba() -> Any:
     return _JIEBA[0]
 
 
-def cut_words(text: str) -> list[str]:
+def cut_words(text: str, *, guess: bool = True) -> list[str]:
     """The words of a normalised text in jieba's precise mode, punctuation included, nothing
     dropped: where a word stands on its own (质量保证金 is one word, 租房 押金 two), as
-    ``tokenize`` does not tell (it also gives a long word's parts)."""
-    return list(_jieba().lcut(text.lower()))
+    ``tokenize`` does not tell (it also gives a long word's parts). ``guess=False``: only the
+    dictionary's words, unknown characters one by one (jieba's HMM guesses none)."""
+    return list(_jieba().lcut(text.lower(), HMM=guess))
 
 
 def dictionary_words() -> Mapping[str, int]:
