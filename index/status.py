@@ -61,7 +61,8 @@ def index_faults(index_dir: Path) -> tuple[Fault, ...]:
     short, not holding the manifest's clauses), each with why: read from their headers and
     pages, without loading the index; IndexMissingError when there is no index."""
     gen_dir = require_generation(Path(index_dir))
-    return unreadable_parts(gen_dir, read_manifest(gen_dir).clauses)
+    manifest = read_manifest(gen_dir)
+    return unreadable_parts(gen_dir, manifest.clauses, hubs=manifest.hubness is not None)
 
 
 def remembered_sources(index_dir: Path) -> tuple[Path, ...]:
