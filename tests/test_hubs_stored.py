@@ -19,7 +19,7 @@ from index.build import build_index
 from index.errors import IndexDamagedError
 from index.search import Searcher
 from index.search.dense import DenseVectors
-from index.status import index_faults
+from index.status import index_damage, index_faults
 from index.store.hubs import COPY, HUB_K, REFERENCE_CAP, StoredHubness, read_hubs, write_hubs
 
 TESTS = Path(__file__).resolve().parent
@@ -87,7 +87,7 @@ def test_a_generation_built_before_stop_42_loads_and_ranks_as_before(
     stored = np.load(store.require_generation(built) / store.HUBS)
     np.testing.assert_allclose(old._gen.hubs, stored, rtol=0, atol=1e-6)
     assert _ranked(old, 0.2) == with_file
-    assert index_faults(idx) == ()  # no file is no damage when none is recorded
+    assert index_damage(idx) == () and index_faults(idx) == ()  # none recorded: no damage
 
 
 def test_a_file_computed_with_other_parameters_is_not_read(built: Path, tmp_path: Path) -> None:
@@ -110,9 +110,14 @@ def test_a_recorded_file_missing_or_cut_short_is_damage(built: Path, tmp_path: P
         (gen_dir / store.HUBS).unlink()
     else:
         np.save(gen_dir / store.HUBS, np.zeros(14, dtype=np.float32), allow_pickle=False)
-    with pytest.raises(IndexDamagedError, match=r"hubs\.npy"):
+    said = r"\(missing hubs\.npy\)" if damage == "missing" else r"hubs\.npy holds float32 \(14,\)"
+    with pytest.raises(IndexDamagedError, match=said):
         Searcher.open(idx, "use-multilingual")
-    assert [part for part, _ in index_faults(idx)] == [store.HUBS]
+    if damage == "missing":
+        assert index_damage(idx) == (store.HUBS,) and index_faults(idx) == ()
+    else:
+        assert index_damage(idx) == () and index_faults(idx) == (
+            (store.HUBS, "14 clauses where the manifest has 15"),)
 
 
 def test_an_hnsw_index_gets_its_hubness_too(tmp_path: Path) -> None:

@@ -27,20 +27,17 @@ from .generations import (
 Fault = tuple[str, str]  # (part, why it cannot be read)
 
 
-def unreadable_parts(gen_dir: Path, clauses: int, *, hubs: bool = False
-                     ) -> tuple[Fault, ...]:
+def unreadable_parts(gen_dir: Path, clauses: int) -> tuple[Fault, ...]:
     """The parts of generation ``gen_dir`` that are there but cannot be read, or do not hold
     the ``clauses`` its manifest counts, each with the reason (missing parts are left to
-    ``missing_parts``, but for the hubness file, which only a manifest that records it
-    (``hubs``) requires: a generation built before stop 42 has none)."""
+    ``missing_parts``, and a missing hubness file to ``status.index_damage``: a generation
+    built before stop 42 has none)."""
     missing = set(missing_parts(gen_dir))
+    if not (gen_dir / HUBS).exists():
+        missing.add(HUBS)
     checks = ((CLAUSES_DB, _clauses_fault), (VECTORS, _vectors_fault),
               (BM25_DIR, _bm25_fault), (TITLES_BM25_DIR, _bm25_fault), (HUBS, _hubs_fault))
     faults = []
-    if not (gen_dir / HUBS).exists():
-        missing.add(HUBS)
-        if hubs:
-            faults.append((HUBS, "missing, though the manifest records it"))
     for part, check in checks:
         if part in missing:
             continue

@@ -19,6 +19,7 @@ from typing import Any
 
 import numpy as np
 
+from ..errors import IndexDamagedError
 from .blas import one_blas_thread
 from .generations import HUBS
 
@@ -94,6 +95,9 @@ def read_hubs(gen_dir: Path, stored: StoredHubness | None, clauses: int) -> np.n
     the manifest records that is missing or of another length raises (damage)."""
     if stored is None or not stored.current:
         return None
+    if not (gen_dir / HUBS).is_file():
+        raise IndexDamagedError(f"the index generation {gen_dir.name} cannot be read "
+                                f"(missing {HUBS})")
     hubs = np.load(gen_dir / HUBS, allow_pickle=False)
     if hubs.dtype != np.float32 or hubs.shape != (clauses,):
         raise ValueError(f"{HUBS} holds {hubs.dtype} {hubs.shape} where the generation "
