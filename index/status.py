@@ -4,7 +4,9 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from .errors import IndexDamagedError
 from .store import (
+    HUBS,
     MANIFEST,
     POINTER,
     Fault,
@@ -52,8 +54,15 @@ def undescribed_part(index_dir: Path) -> str:
 
 def index_damage(index_dir: Path) -> tuple[str, ...]:
     """The parts of the live generation that are missing (none for a whole index), read from
-    the folder alone; IndexMissingError when there is no index."""
-    return missing_parts(require_generation(Path(index_dir)))
+    the folder, and the hubness file when its manifest records one (a generation built
+    before stop 42 has none); IndexMissingError when there is no index."""
+    gen_dir = require_generation(Path(index_dir))
+    missing = missing_parts(gen_dir)
+    try:
+        recorded = read_manifest(gen_dir).hubness is not None
+    except IndexDamagedError:  # said where the manifest is read: index_status
+        recorded = False
+    return (*missing, HUBS) if recorded and not (gen_dir / HUBS).exists() else missing
 
 
 def index_faults(index_dir: Path) -> tuple[Fault, ...]:

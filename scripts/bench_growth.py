@@ -79,8 +79,11 @@ def synth_generation(base: Path, out: Path, n: int, ann_threshold: int) -> Path:
         counts[r.clause.contract] = counts.get(r.clause.contract, 0) + 1
     sources = tuple(store.SourceEntry(c.source, c.key, c.title, h, counts.get(c.key, 0))
                     for c, h in new_contracts)
-    store.write_manifest(gen_dir, dataclasses.replace(manifest, generation="synthetic",
-                                                      sources=sources))
+    from index.store.hubs import write_hubs
+
+    store.write_manifest(gen_dir, dataclasses.replace(
+        manifest, generation="synthetic", sources=sources,
+        hubness=write_hubs(gen_dir, np.vstack(new_vecs))))
     store.switch_generation(out, "synthetic")
     return out
 

@@ -1,6 +1,7 @@
-"""Hubness (index/search/hubs.py): a clause's mean cosine to its nearest other clauses, copies
-left out; ranking takes a share of it from the dense score (e5-small: ``hub_weight`` 0.2), so
-a clause near everything does not win on its cosine alone, while relevance reads the cosine."""
+"""Hubness (index/store/hubs.py): a clause's mean cosine to its nearest other clauses, copies
+left out; ranking takes a share of it from the dense score (e5-small: ``hub_weight`` 0.2,
+index/search/hubs.py), so a clause near everything does not win on its cosine alone, while
+relevance reads the cosine."""
 
 from __future__ import annotations
 
@@ -11,8 +12,9 @@ import pytest
 from index_corpus import build_tiny_index
 
 from index.search import SearchConfig, Searcher
-from index.search.hubs import hubness, less_hubness
+from index.search.hubs import less_hubness
 from index.search.ranking import fuse
+from index.store.hubs import hubness
 
 # Four unit vectors on a quarter circle: a·b 0.8, a·c 0.6, a·d 0, b·c 0.96, b·d 0.6, c·d 0.8.
 A, B, C, D = (1.0, 0.0), (0.8, 0.6), (0.6, 0.8), (0.0, 1.0)

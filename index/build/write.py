@@ -7,6 +7,7 @@ killed at any moment leaves it serving.
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as _dt
 import secrets
 from collections.abc import Sequence
@@ -33,6 +34,7 @@ from ..store import (
     write_vectors,
 )
 from ..store.encoders import Encoder, fingerprint_of
+from ..store.hubs import write_hubs
 from ..store.lexical import LexicalIndex
 from ..store.private import PRIVATE_DIR, make_private, private_dir
 from ..store.tokenize import TokenMode
@@ -51,7 +53,8 @@ def write_generation(index_dir: Path, gen: str, rows: Rows, vectors: np.ndarray,
                      manifest: Manifest, *, previous: Previous | None = None,
                      ann_threshold: int | None = None) -> None:
     """Write generation ``gen`` of ``index_dir`` and make it live; older generations but the
-    one it replaces are deleted."""
+    one it replaces are deleted. Every clause's hubness is computed anew from all ``vectors``
+    (it depends on every clause, so a one-file rebuild changes others') and stored with it."""
     # the one it replaces: the live one, or, when the pointer names one that is gone, the
     # newest whole one (kept, not deleted with the rest); and when the live one cannot be
     # read, the newest one that reads too, so a build never deletes the last good one
@@ -66,6 +69,7 @@ def write_generation(index_dir: Path, gen: str, rows: Rows, vectors: np.ndarray,
                      previous.dir if previous else None, rows.shifts)
         ids = np.array([r.id for r in rows.rows], dtype=np.int64)
         write_vectors(gen_dir, ids, vectors, manifest.dim, ann_threshold=ann_threshold)
+        manifest = dataclasses.replace(manifest, hubness=write_hubs(gen_dir, vectors))
         LexicalIndex.build(rows.lexical, previous.lexical.vocab if previous else ()).save(
             gen_dir / BM25_DIR)
         LexicalIndex.build(rows.titles, previous.titles.vocab if previous else ()).save(

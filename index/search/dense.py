@@ -13,8 +13,9 @@ from typing import Any
 
 import numpy as np
 
+from ..store.blas import one_blas_thread
+from ..store.hubs import hubness
 from ..store.vectors import flat_vectors, is_exact, reconstruct
-from .hubs import hubness
 
 DENSE_CANDIDATES = 256  # clauses an approximate (HNSW) vector index returns per question
 _SCOPED_CACHE = 16  # contracts whose vectors an approximate index keeps at hand
@@ -24,27 +25,12 @@ _SUBSET_CACHE = 8  # clause subsets (collection sets) whose vectors are kept at 
 
 Rows = tuple[np.ndarray, np.ndarray]  # clause positions and their stored vectors
 
-_BLAS: list[Any] = []  # threadpoolctl's controller of the BLAS libraries, made once
-_BLAS_LOCK = threading.Lock()
-
-
-def _blas() -> Any:
-    """threadpoolctl's controller, made on first use (it looks the libraries up: ~1 ms)."""
-    if not _BLAS:
-        with _BLAS_LOCK:
-            if not _BLAS:
-                from threadpoolctl import ThreadpoolController
-
-                _BLAS.append(ThreadpoolController())
-    return _BLAS[0]
-
-
 def cosines(matrix: np.ndarray, query: np.ndarray) -> np.ndarray:
     """``matrix @ query`` on one BLAS thread. With two, OpenBLAS's thread wake-ups cost more
     than the product whenever the other core is busy (the encoder, another question, a
     build): 1,700 clauses took 0.4 ms on one thread against 0.8-2.8 ms on two, 30,000 clauses
     6-7 ms against 15-17 ms (docs/performance.md)."""
-    with _blas().limit(limits=1, user_api="blas"):
+    with one_blas_thread():
         return np.asarray(matrix @ query)
 
 
@@ -90,11 +76,12 @@ class DenseVectors:
         self._subsets = _Recent(_SUBSET_CACHE)  # subset key -> its rows
 
     def hubness(self) -> np.ndarray:
-        """Each clause's hubness (``hubs.hubness``), in clause order; zeros over an
-        approximate index, whose vectors are not all in memory (above ANN_THRESHOLD)."""
+        """Each clause's hubness (``store.hubs.hubness``), in clause order, for a generation
+        that does not store it (built before stop 42); zeros over an approximate index, whose
+        vectors are not all in memory (above ANN_THRESHOLD)."""
         out = np.zeros(len(self._ids), dtype=np.float32)
         if self._matrix is not None and self._matrix_pos is not None:
-            with _blas().limit(limits=1, user_api="blas"):  # as a question's (cosines)
+            with one_blas_thread():  # as a question's (cosines)
                 out[self._matrix_pos] = hubness(self._matrix)
         return out
 

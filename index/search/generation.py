@@ -29,6 +29,7 @@ from ..store import (
 )
 from ..store.characters import build_character_index
 from ..store.encoders import canonical_encoder
+from ..store.hubs import read_hubs
 from ..store.lexical import LexicalIndex
 from ..store.tokenize import DEFAULT_MODE, TokenMode
 from ..store.vectors import make_index
@@ -57,7 +58,7 @@ class LoadedGeneration:
     titles_lexical: LexicalIndex
     chars_lexical: LexicalIndex  # BM25 over single characters, computed at load
     dense: DenseVectors
-    hubs: np.ndarray  # float32: each clause's hubness (hubs.py), computed at load
+    hubs: np.ndarray  # float32: each clause's hubness (store/hubs.py), stored by the build
     features: ClauseFeatures
     same_text: np.ndarray  # int: clauses with one identical normalised text share a number
     numbers: np.ndarray  # object: each clause's number as questions cite it (lookup)
@@ -136,8 +137,9 @@ def load_generation(index_dir: Path, encoder: str, *, fingerprint: str = "") -> 
         lexical = LexicalIndex.load(gen_dir / BM25_DIR, len(rows))
         titles_lexical = LexicalIndex.load(gen_dir / TITLES_BM25_DIR, len(rows))
         vectors = read_vectors(gen_dir)
+        hubs = read_hubs(gen_dir, manifest.hubness, len(rows))
     return _assemble(gen_dir.name, manifest, rows, [c for c, _ in stored_contracts],
-                     lexical, titles_lexical, vectors)
+                     lexical, titles_lexical, vectors, hubs=hubs)
 
 
 def empty_generation(encoder: str, dim: int) -> LoadedGeneration:
@@ -151,8 +153,10 @@ def empty_generation(encoder: str, dim: int) -> LoadedGeneration:
 
 def _assemble(name: str, manifest: Manifest, rows: Sequence[StoredClause],
               contracts_in_order: Sequence[Contract], lexical: LexicalIndex,
-              titles_lexical: LexicalIndex, vectors: Any) -> LoadedGeneration:
-    """A generation's stored parts, with what questions need computed from them."""
+              titles_lexical: LexicalIndex, vectors: Any, *,
+              hubs: np.ndarray | None = None) -> LoadedGeneration:
+    """A generation's stored parts, with what questions need computed from them (the
+    hubness too when it does not store it: built before stop 42)."""
     clauses = tuple(r.clause for r in rows)
     contract_of = np.array([c.contract for c in clauses], dtype=object)
     contracts = {c.key: c for c in contracts_in_order}
@@ -179,7 +183,7 @@ def _assemble(name: str, manifest: Manifest, rows: Sequence[StoredClause],
         titles_lexical=titles_lexical,
         chars_lexical=chars_lexical,
         dense=dense,
-        hubs=dense.hubness(),
+        hubs=dense.hubness() if hubs is None else hubs,
         features=clause_features(clauses),
         same_text=_same_text(clauses),
         numbers=_clause_numbers(clauses),

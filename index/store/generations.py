@@ -4,7 +4,8 @@ Layout of an index dir::
 
     CURRENT                   pointer file: the id of the live generation (switched atomically)
     .lock                     fcntl lock held by a build
-    generations/<id>/manifest.json, clauses.sqlite, vectors.faiss, bm25/, bm25-titles/
+    generations/<id>/manifest.json, clauses.sqlite, vectors.faiss, bm25/, bm25-titles/,
+                    hubs.npy (each clause's hubness; generations built before stop 42 lack it)
     cache/ocr/<hash>.json     what OCR read of each scanned source (kept across generations)
 
 A reader resolves CURRENT once and reads only that generation, so it never sees half an index.
@@ -41,6 +42,7 @@ CLAUSES_DB = "clauses.sqlite"
 VECTORS = "vectors.faiss"
 BM25_DIR = "bm25"
 TITLES_BM25_DIR = "bm25-titles"
+HUBS = "hubs.npy"  # float32, one per clause in clause order (store/hubs.py); in the manifest
 OCR_CACHE = "cache/ocr"
 EMPTY_POINTER = ""  # what ``named_generation`` gives for a pointer file with nothing in it
 

@@ -17,6 +17,7 @@ import numpy as np
 from .generations import (
     BM25_DIR,
     CLAUSES_DB,
+    HUBS,
     TITLES_BM25_DIR,
     VECTORS,
     first_line,
@@ -29,10 +30,13 @@ Fault = tuple[str, str]  # (part, why it cannot be read)
 def unreadable_parts(gen_dir: Path, clauses: int) -> tuple[Fault, ...]:
     """The parts of generation ``gen_dir`` that are there but cannot be read, or do not hold
     the ``clauses`` its manifest counts, each with the reason (missing parts are left to
-    ``missing_parts``)."""
+    ``missing_parts``, and a missing hubness file to ``status.index_damage``: a generation
+    built before stop 42 has none)."""
     missing = set(missing_parts(gen_dir))
+    if not (gen_dir / HUBS).exists():
+        missing.add(HUBS)
     checks = ((CLAUSES_DB, _clauses_fault), (VECTORS, _vectors_fault),
-              (BM25_DIR, _bm25_fault), (TITLES_BM25_DIR, _bm25_fault))
+              (BM25_DIR, _bm25_fault), (TITLES_BM25_DIR, _bm25_fault), (HUBS, _hubs_fault))
     faults = []
     for part, check in checks:
         if part in missing:
@@ -70,6 +74,14 @@ def _vectors_fault(path: Path, clauses: int) -> str | None:
 
     index = faiss.read_index(str(path), faiss.IO_FLAG_MMAP | faiss.IO_FLAG_READ_ONLY)
     return _count(int(index.ntotal), clauses)
+
+
+def _hubs_fault(path: Path, clauses: int) -> str | None:
+    """The hubness array's header (mapped, not read): float32, one per clause."""
+    hubs = np.load(path, mmap_mode="r", allow_pickle=False)
+    if hubs.dtype != np.float32 or hubs.ndim != 1:
+        return f"it holds {hubs.dtype} of shape {hubs.shape}, not one float32 per clause"
+    return _count(len(hubs), clauses)
 
 
 def _bm25_fault(folder: Path, clauses: int) -> str | None:

@@ -19,6 +19,7 @@ from .generations import (
     readable,
     whole_generations,
 )
+from .hubs import StoredHubness
 from .model_files import encoder_identity
 
 
@@ -89,6 +90,9 @@ class Manifest:
     encoder_fingerprint: str = ""
     # files that look like two versions of one contract (index/build/revisions.py)
     revisions: tuple[Revision, ...] = ()
+    # each clause's hubness, stored by the build (``hubs``): None for a generation built
+    # before stop 42, whose hubness the load computes
+    hubness: StoredHubness | None = None
     extra: dict[str, Any] = field(default_factory=dict, compare=False)  # unknown keys, kept
     # False when read from a manifest written before collections were recorded (its sources
     # read "default"): what a build puts in collections then was never in another one
@@ -136,6 +140,7 @@ class Manifest:
             "notes": [{"source": s, "note": n} for s, n in self.notes],
             "roots": list(self.roots),
             "revisions": [r.as_json() for r in self.revisions],
+            **({"hubness": self.hubness.as_json()} if self.hubness is not None else {}),
         }
 
     @classmethod
@@ -143,7 +148,7 @@ class Manifest:
         """Read a manifest object; keys this version does not know are kept in ``extra``."""
         known = {"format", "generation", "encoder", "dim", "tokenizer", "text_version",
                  "parse_version", "built_at", "contracts", "clauses", "sources", "failed",
-                 "notes", "roots", "encoder_fingerprint", "revisions"}
+                 "notes", "roots", "encoder_fingerprint", "revisions", "hubness"}
         return cls(
             generation=str(data.get("generation") or ""),
             encoder=str(data.get("encoder") or ""),
@@ -162,6 +167,8 @@ class Manifest:
             parse_version=int(data.get("parse_version") or 0),
             encoder_fingerprint=str(data.get("encoder_fingerprint") or ""),
             revisions=tuple(Revision.from_json(r) for r in data.get("revisions", [])),
+            hubness=(StoredHubness.from_json(data["hubness"])
+                     if isinstance(data.get("hubness"), dict) else None),
             extra={k: v for k, v in data.items() if k not in known},
             collections_recorded=all("collection" in s for s in data.get("sources", [])),
         )
