@@ -65,6 +65,9 @@ def parse_access(text: str) -> Table:
         data = tomllib.loads(text)
     except tomllib.TOMLDecodeError as err:
         raise AccessFileError(f"not valid TOML: {err}") from None
+    for key in data:
+        if key != "chats":
+            raise AccessFileError(_stray(key))
     chats = data.get("chats", {})
     if not isinstance(chats, dict):
         raise AccessFileError("[chats] must be a table of \"CHAT_ID\" = [\"collection\", ...]")
@@ -82,6 +85,17 @@ def parse_access(text: str) -> Table:
         if cleaned:
             table[chat_id] = EVERYTHING if ALL in cleaned else ChatAccess(frozenset(cleaned))
     return table
+
+
+def _stray(key: str) -> str:
+    """Why a key outside [chats] is refused: a misspelt table (``[chat]``) or chat lines
+    above the ``[chats]`` line gave every chat of the file no access, with no word."""
+    try:
+        int(key.strip())
+    except ValueError:
+        return (f"unknown table or key {key!r}: the file holds one table, [chats] "
+                "(\"CHAT_ID\" = [\"collection\", ...])")
+    return f"chat {key} is not under the [chats] line: put a [chats] line above the chats"
 
 
 def unknown_collections(table: Table, known: frozenset[str]) -> dict[int, list[str]]:

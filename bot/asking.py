@@ -355,22 +355,31 @@ async def cmd_help(update: Update, context: Ctx) -> None:
     if msg is None or chat is None or not await within_rate(update, context):
         return
     state = context.bot_data
-    extra = texts.ADMIN_HELP if is_admin(state.settings, sender_id(update)) else ""
+    admin = is_admin(state.settings, sender_id(update))
+    extra = texts.ADMIN_HELP if admin else ""
     access = chat_access(state.settings, state.access, chat.id, user_id=sender_id(update))
     script = asker_script(update, context)
+    if access is None:  # its questions are refused: the same words, with the id to pass on
+        await reply(msg, texts.say(texts.NOT_ALLOWED, script, chat_id=chat.id))
+        return
+    count = await _contracts_read(context, access)
+    if not count:  # /use 1, /clause 7.2 … could not work here: say what would make them
+        told = texts.HELP_NO_CONTRACTS + (extra if admin else "\n" + texts.HELP_ASK_ADMIN)
+        await reply(msg, texts.say(escape(told), script))
+        return
     values = example_values(await chat_examples(update, context, access), script)
-    page = texts.PAGE_EXAMPLE if await _paged(context, access) else ""
+    page = texts.PAGE_EXAMPLE if contract_pages(count) > 1 else ""
     await reply(msg, texts.say(escape(texts.HELP + extra), script, page=page, **values))
 
 
-async def _paged(context: Ctx, access: ChatAccess | None) -> bool:
-    """Whether /contracts in a chat that reads ``access`` has a second page (/help's example
-    of a page number points at one that exists)."""
-    if access is None or getattr(context.bot_data, "searcher", None) is None:
-        return False
+async def _contracts_read(context: Ctx, access: ChatAccess) -> int:
+    """How many contracts a chat that reads ``access`` reaches (0 with no index yet): /help
+    offers its commands only where there are some, and /contracts 2 where it has a page 2."""
+    if getattr(context.bot_data, "searcher", None) is None:
+        return 0
     searcher = await context.bot_data.live_searcher()
     infos = await asyncio.to_thread(searcher.contracts, collections=access.collections)
-    return contract_pages(len(infos)) > 1
+    return len(infos)
 
 
 async def on_migrate(update: Update, context: Ctx) -> None:

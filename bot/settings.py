@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 import os
 import re
 from collections.abc import Mapping
@@ -174,9 +175,11 @@ def _seconds(raw: str | None, name: str, default: float) -> float:
     """A number of seconds of at least 0 from the environment."""
     try:
         value = float(raw) if raw else default
+        if math.isnan(value):  # it was "nan is below 0"
+            raise ValueError(raw)
     except ValueError:
         raise SettingsError(f"{name}: {raw!r} is not a number of seconds") from None
-    if not value >= 0:
+    if value < 0:
         raise SettingsError(f"{name}: {value} is below 0")
     return value
 

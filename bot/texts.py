@@ -45,6 +45,11 @@ HELP = (
     "/help — 显示本帮助\n"
     "回答下方的 👍/👎 可告诉我们回答是否有用。"
 )
+# /help in a chat that reads no contract (none in its collections, or no index yet): no
+# command there could quote one, so none is offered; it says what makes them work
+HELP_NO_CONTRACTS = "本聊天目前没有可以查询的合同，所以还不能提问。"
+HELP_ASK_ADMIN = ("请管理员收录合同：管理员在与我的私聊中发送合同文件即可。收录后再发 /help，"
+                  "即可看到提问的方法和示例。")
 ADMIN_HELP = (
     "\n管理员：直接发送 PDF、DOCX 或 TXT 文件（说明文字写集合名即收入该集合），或合同的照片、"
     "扫描图片，即可收录（多页合同的照片请一次选中各页、作为一组发送，即收为一份合同；"

@@ -31,6 +31,19 @@ def test_shape_of_the_chats_table() -> None:
     for bad in ('[chats]\n"x" = ["a"]\n', '[chats]\n"1" = [1]\n', "chats = 3\n", "[chats\n"):
         with pytest.raises(AccessFileError):
             parse_access(bad)
+    assert parse_access("") == {}  # no chat yet
+
+
+def test_a_misspelt_table_or_chats_above_it_are_errors_not_an_empty_table() -> None:
+    """`[chat]` for `[chats]`, or the chat lines without the `[chats]` line above them, parsed
+    as a table of no chat: every group it was meant for was refused, and nothing said why."""
+    with pytest.raises(AccessFileError, match=r"unknown table or key 'chat': the file holds "
+                       r"one table, \[chats\]"):
+        parse_access('[chat]\n"-1001" = ["customer-a"]\n')
+    with pytest.raises(AccessFileError, match=r"chat -1001 is not under the \[chats\] line"):
+        parse_access('"-1001" = ["customer-a"]\n')
+    with pytest.raises(AccessFileError, match="unknown table or key 'group'"):
+        parse_access('[chats]\n"-1" = ["a"]\n[group]\n"-2" = ["b"]\n')
 
 
 def test_allow_list_and_admins_read_everything_others_what_the_file_says(tmp_path: Path) -> None:

@@ -7,13 +7,13 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from index_corpus import MAINT
-from team_bot import access_file, ask, team_bot
+from index_corpus import FAST_ENCODER, MAINT
+from team_bot import ADMIN, access_file, admin_bot, ask, team_bot
 
 from bot import texts
 from index import MAX_QUESTION
 
-LEASES_GROUP, MAINT_GROUP, EVERY_CHAT, STRANGER = -601, -602, -603, -604
+LEASES_GROUP, MAINT_GROUP, EVERY_CHAT, STRANGER, EMPTY_GROUP = -601, -602, -603, -604, -605
 HOUSE = {"key": "house", "title": "房屋租赁合同", "parties": {"甲方": "出租人", "乙方": "承租人"},
          "clauses": [["第一条", None, None, "定义：本合同所称房屋，指甲方出租的房屋。"],
                      ["第二条", None, None, "租金：每月三千元，乙方应于每月五日前支付。"],
@@ -58,9 +58,32 @@ async def test_a_lease_groups_help_and_start_show_a_lease_example(tmp_path: Path
     assert "《房屋租赁合同》" in picked and "商铺" not in picked
     # /use limits the chat to the shop: its examples, with no contract number
     assert "/ask 租赁期限是怎么规定的" in used_help and "/clause 第一条\n" in used_help
-    assert stranger == texts.say(texts.HELP, "simplified", question="乙方响应时间是多少",
-                                 clause="7.2", chapter="、/clause 第三章",
-                                 compare="，例如 /compare 违约金", page="")
+    # a chat that may not ask hears what its questions would (with its id), not the commands
+    assert stranger == texts.say(texts.NOT_ALLOWED, "simplified", chat_id=STRANGER)
+
+
+async def test_help_in_a_chat_that_reads_no_contract_offers_no_command(tmp_path: Path) -> None:
+    """A group whose collection holds nothing yet is not shown /use 1, /clause 7.2 or the
+    samples' question, which could only fail there: /help says that it has no contract yet and
+    to ask an admin to add them; an admin is told how (ADMIN_HELP); a bot with no index yet
+    says the same."""
+    rules = access_file(tmp_path / "access.toml", {EMPTY_GROUP: ["new-customer"],
+                                                   LEASES_GROUP: ["leases"]})
+    async with team_bot(tmp_path, LAYOUT, access_file=rules) as (api, _):
+        empty = await ask(api, EMPTY_GROUP, "/help")
+        admin_empty = await ask(api, EMPTY_GROUP, "/help", **{"from": {
+            "id": ADMIN, "is_bot": False, "first_name": "A"}})
+        leases = await ask(api, LEASES_GROUP, "/help")
+    for said in (empty, admin_empty):
+        assert said.startswith(texts.HELP_NO_CONTRACTS), said
+        assert "/use" not in said and "/clause" not in said and "乙方响应时间" not in said
+    assert empty == texts.HELP_NO_CONTRACTS + "\n" + texts.HELP_ASK_ADMIN
+    assert "管理员：直接发送" in admin_empty  # how an admin adds one
+    assert "/use 编号" in leases  # a chat with contracts keeps its commands
+    async with admin_bot(tmp_path / "uploads", tmp_path / "none",
+                         embed_model=FAST_ENCODER) as (api, _):
+        fresh = await ask(api, ADMIN, "/help")
+    assert fresh.startswith(texts.HELP_NO_CONTRACTS) and "/use" not in fresh
 
 
 async def test_hints_and_refusals_give_the_chats_examples_in_its_script(tmp_path: Path) -> None:

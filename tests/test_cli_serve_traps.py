@@ -254,6 +254,25 @@ def test_python_m_bot_runs_any_contractbot_command(tmp_path: Path) -> None:
            f"SOURCES... --index {missing}\n")
 
 
+def test_python_m_bot_help_lists_the_commands(tmp_path: Path) -> None:
+    """`python -m bot --help` (and -h) showed serve's help (`usage: contractbot serve [-h]
+    [--index DIR]`), which names no other command: it lists them, as `contractbot --help`
+    does; serve's own options still go to serve."""
+    import sys
+
+    from bot.cli import COMMANDS
+
+    root = Path(__file__).resolve().parent.parent
+    clean = {k: v for k, v in os.environ.items() if not k.startswith(("CONTRACTBOT_", "TELEGRAM_"))}
+    clean |= {"PYTHONPATH": str(root), "XDG_DATA_HOME": str(tmp_path / "xdg")}
+    for flag in ("--help", "-h"):
+        out = subprocess.run([sys.executable, "-m", "bot", flag], cwd=tmp_path, env=clean,
+                             capture_output=True, text=True, timeout=120)
+        assert out.returncode == 0, out.stderr
+        assert out.stdout.startswith("usage: contractbot [-h] COMMAND"), out.stdout
+        assert all(f"    {command} " in out.stdout for command in COMMANDS), out.stdout
+
+
 def test_serve_refuses_a_webhook_port_another_program_holds(idx: Path, tmp_path: Path) -> None:
     """A second `contractbot serve` while the first runs (or another program on the port):
     python-telegram-bot registers the webhook first and listens after, so it said 'bot ready',

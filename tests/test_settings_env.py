@@ -77,6 +77,20 @@ def test_an_on_off_setting_with_a_typo_is_refused_naming_it() -> None:
     assert (unset.question_log, unset.log_text) == (True, False)  # the defaults
 
 
+def test_a_read_timeout_that_is_not_a_number_says_so() -> None:
+    """CONTRACTBOT_READ_TIMEOUT=nan was refused as "nan is below 0"; it is not a number."""
+    import pytest
+
+    from bot.settings import SettingsError
+
+    for bad in ("nan", "NaN", "abc"):
+        with pytest.raises(SettingsError, match=f"^CONTRACTBOT_READ_TIMEOUT: '{bad}' is not a "
+                           "number of seconds$"):
+            Settings.from_env({"CONTRACTBOT_READ_TIMEOUT": bad})
+    with pytest.raises(SettingsError, match=r"^CONTRACTBOT_READ_TIMEOUT: -1\.0 is below 0$"):
+        Settings.from_env({"CONTRACTBOT_READ_TIMEOUT": "-1"})
+
+
 class _Reads(dict):
     """An environment that remembers the names Settings.from_env reads."""
 
