@@ -138,8 +138,12 @@ def _run(argv: Sequence[str] | None) -> int:
     except IndexDamagedError as err:
         print(f"contractbot: {err}; rebuild it: {build()}", file=sys.stderr)
         return EXIT_ERROR
-    except (IndexMissingError, EncoderMismatchError) as err:
+    except IndexMissingError as err:
         print(f"contractbot: {err.advised(build)}", file=sys.stderr)
+        return EXIT_ERROR
+    except EncoderMismatchError as err:  # name the setting to change
+        print(f"contractbot: {err.advised(build, setting='CONTRACTBOT_EMBED_MODEL')}",
+              file=sys.stderr)
         return EXIT_ERROR
     except ContractbotError as err:
         print(f"contractbot: {err}", file=sys.stderr)

@@ -131,11 +131,17 @@ class EncoderMismatchError(IndexError_):
         self.configured = configured
         super().__init__(self.advised(build_command))
 
-    def advised(self, build: Callable[..., str]) -> str:
-        """The reason with ``build(*words)`` as the command that rebuilds the index."""
+    def advised(self, build: Callable[..., str], *, setting: str | None = None) -> str:
+        """The reason with ``build(*words)`` as the command that rebuilds the index;
+        ``setting``: the name of the setting that chooses the encoder, for the edge that has
+        one (``configure 'e5-small'`` left the operator to find which)."""
+        if setting is None:
+            now, fix = f"'{self.configured}' is configured", f"configure '{self.built_with}'"
+        else:
+            now, fix = f"{setting} is '{self.configured}'", f"set {setting}={self.built_with}"
         return (f"the index at {self.index_dir} was built with encoder '{self.built_with}' but "
-                f"'{self.configured}' is configured: configure '{self.built_with}', or rebuild "
-                f"the index with '{self.configured}' ({build('--replace')})")
+                f"{now}: {fix}, or rebuild the index with '{self.configured}' "
+                f"({build('--replace')})")
 
 
 class ModelChangedError(EncoderMismatchError):
@@ -149,7 +155,7 @@ class ModelChangedError(EncoderMismatchError):
         self.configured = name
         IndexError_.__init__(self, self.advised(build_command))
 
-    def advised(self, build: Callable[..., str]) -> str:
+    def advised(self, build: Callable[..., str], *, setting: str | None = None) -> str:
         """The reason with ``build()`` as the command that rebuilds the index."""
         return (f"the files of the model '{self.built_with}' changed since the index at "
                 f"{self.index_dir} was built (its vectors come from the model as it was): "

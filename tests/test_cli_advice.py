@@ -61,8 +61,9 @@ def test_an_encoder_mismatch_advises_the_rebuild_of_the_index_given(
     assert main(["ask", "押金", "--index", str(idx)]) == 1
     assert capsys.readouterr().err == (
         f"contractbot: the index at {idx} was built with encoder 'use-multilingual' but "
-        "'other-model' is configured: configure 'use-multilingual', or rebuild the index with "
-        f"'other-model' (contractbot index build --replace --index {idx})\n")
+        "CONTRACTBOT_EMBED_MODEL is 'other-model': set CONTRACTBOT_EMBED_MODEL=use-multilingual, "
+        "or rebuild the index with 'other-model' (contractbot index build --replace --index "
+        f"{idx})\n")  # it said "'other-model' is configured: configure …", naming no setting
 
 
 def test_a_damaged_index_advises_the_rebuild_of_the_index_given(

@@ -169,7 +169,8 @@ def test_an_encoder_short_name_reads_the_index_of_its_long_name(idx: Path,
     other = cli_here("ask", "乙方响应时间是多少", "--index", str(idx),
                      CONTRACTBOT_EMBED_MODEL="e5")
     assert other.returncode == 1
-    assert "built with encoder 'use-multilingual' but 'e5-small' is configured" in last_line(other)
+    assert ("built with encoder 'use-multilingual' but CONTRACTBOT_EMBED_MODEL is 'e5-small': "
+            "set CONTRACTBOT_EMBED_MODEL=use-multilingual, or rebuild") in last_line(other)
 
 
 def test_a_damaged_index_says_so_and_a_rebuild_repairs_it(idx: Path, tmp_path: Path,
