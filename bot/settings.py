@@ -114,6 +114,18 @@ def _webhook_url(raw: str | None, *, local_api: bool) -> str | None:
     return raw.strip()
 
 
+def _api_url(raw: str | None, name: str, default: str) -> str:
+    """A Bot API base URL (TELEGRAM_BASE_URL, TELEGRAM_BASE_FILE_URL): http:// or https://
+    with a host. One without (``api.telegram.org/bot``) failed only when serve connected, as
+    "cannot reach the Bot API", exit 1, which a service manager restarts forever."""
+    url = (raw or "").strip() or default
+    parts = urlparse(url)
+    if parts.scheme not in ("http", "https") or not parts.hostname:
+        raise SettingsError(f"{name}: {raw!r} is not an http:// or https:// URL with a host "
+                            f"(the default is {default})")
+    return url
+
+
 def _token(raw: str | None) -> str | None:
     """TELEGRAM_BOT_TOKEN without the blanks around it: a token pasted with a space, or a line
     of a file saved with Windows line ends (an EnvironmentFile, `$(cat token.txt)`), was sent
@@ -244,9 +256,11 @@ class Settings:
             embed_model=env.get("CONTRACTBOT_EMBED_MODEL") or DEFAULT_ENCODER,
             rules_file=Path(rules) if rules else None,
             telegram_token=_token(env.get("TELEGRAM_BOT_TOKEN")),
-            telegram_base_url=env.get("TELEGRAM_BASE_URL") or "https://api.telegram.org/bot",
-            telegram_base_file_url=env.get("TELEGRAM_BASE_FILE_URL")
-            or "https://api.telegram.org/file/bot",
+            telegram_base_url=_api_url(env.get("TELEGRAM_BASE_URL"), "TELEGRAM_BASE_URL",
+                                       "https://api.telegram.org/bot"),
+            telegram_base_file_url=_api_url(env.get("TELEGRAM_BASE_FILE_URL"),
+                                            "TELEGRAM_BASE_FILE_URL",
+                                            "https://api.telegram.org/file/bot"),
             webhook_url=_webhook_url(env.get("TELEGRAM_WEBHOOK_URL"),
                                      local_api=bool(env.get("TELEGRAM_BASE_URL"))),
             webhook_listen=env.get("TELEGRAM_WEBHOOK_LISTEN") or "127.0.0.1",

@@ -91,6 +91,24 @@ def test_a_read_timeout_that_is_not_a_number_says_so() -> None:
         Settings.from_env({"CONTRACTBOT_READ_TIMEOUT": "-1"})
 
 
+def test_a_bot_api_url_without_http_is_a_setting_error() -> None:
+    """TELEGRAM_BASE_URL=api.telegram.org/bot (no scheme) was taken as it was: serve said
+    "cannot reach the Bot API", exit 1, which systemd's Restart=on-failure retries every 5 s
+    for ever; a setting that cannot be used is exit 2, which docs/deploy.md's unit does not
+    restart."""
+    import pytest
+
+    from bot.settings import SettingsError
+
+    for name in ("TELEGRAM_BASE_URL", "TELEGRAM_BASE_FILE_URL"):
+        for bad in ("api.telegram.org/bot", "ftp://host/bot", "https:///bot"):
+            with pytest.raises(SettingsError, match=f"^{name}: '{bad}' is not an http:// or "
+                               "https:// URL with a host"):
+                Settings.from_env({name: bad})
+    local = Settings.from_env({"TELEGRAM_BASE_URL": " http://127.0.0.1:8081/bot "})
+    assert local.telegram_base_url == "http://127.0.0.1:8081/bot"
+
+
 class _Reads(dict):
     """An environment that remembers the names Settings.from_env reads."""
 
