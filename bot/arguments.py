@@ -17,7 +17,7 @@ from index import (
 )
 
 from .exits import EXIT_USAGE
-from .settings import Settings, chosen_index
+from .settings import Settings, chosen_index, settings_help
 
 REPLACE_HELP = ("allow a build that leaves the index empty, drops more than half of its "
                 "contracts or those of a folder it was built from, moves contracts to another "
@@ -166,7 +166,9 @@ def build_parser(settings: Settings | None = None) -> argparse.ArgumentParser:
     f.add_argument("--index", dest="index_dir", default=None, metavar="DIR", help=index_help)
 
     v = sub.add_parser("serve", help="run the Telegram bot", description="Run the Telegram "
-                       "bot (settings from the environment or .env: TELEGRAM_BOT_TOKEN, "
-                       "CONTRACTBOT_ALLOWED_CHATS, ...).")
+                       "bot: long polling, or a webhook when TELEGRAM_WEBHOOK_URL\nis set.",
+                       formatter_class=argparse.RawDescriptionHelpFormatter,
+                       epilog="settings (environment variables, or a .env file in the working "
+                       "directory;\nREADME, 'Configuration', says more):\n" + settings_help())
     v.add_argument("--index", dest="index_dir", default=None, metavar="DIR", help=index_help)
     return parser

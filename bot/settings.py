@@ -5,6 +5,7 @@ from __future__ import annotations
 import math
 import os
 import re
+import textwrap
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -194,6 +195,47 @@ def _seconds(raw: str | None, name: str, default: float) -> float:
     if value < 0:
         raise SettingsError(f"{name}: {value} is below 0")
     return value
+
+
+# Every setting with what it does and its default, for `contractbot serve --help` (README's
+# Configuration table says more; a test checks both name what Settings.from_env reads).
+SETTINGS_HELP: tuple[tuple[str, str], ...] = (
+    ("TELEGRAM_BOT_TOKEN", "the bot's token from @BotFather (required)"),
+    ("CONTRACTBOT_ALLOWED_CHATS", "chat ids that may ask, comma-separated (default: none)"),
+    ("CONTRACTBOT_ADMINS", "user ids that may upload, /reindex, /feedback (default: none)"),
+    ("CONTRACTBOT_ACCESS_FILE", "TOML [chats] table: the collections each chat reads "
+     "(default: unset)"),
+    ("CONTRACTBOT_INDEX_DIR", "the index (default: $XDG_DATA_HOME/contractbot/index)"),
+    ("CONTRACTBOT_SOURCES_DIR", "uploaded contracts (default: "
+     "$XDG_DATA_HOME/contractbot/contracts)"),
+    ("CONTRACTBOT_EMBED_MODEL", f"encoder (default: {DEFAULT_ENCODER}; or use-multilingual)"),
+    ("CONTRACTBOT_RULES_FILE", "extra spam-word rules (default: unset)"),
+    ("CONTRACTBOT_QUESTION_LOG", "on/off: votes and unanswered questions kept (default: on)"),
+    ("CONTRACTBOT_LOG_DAYS", "days question log rows are kept, 0: all (default: 90)"),
+    ("CONTRACTBOT_QUESTIONS_PER_MINUTE", "per user, 0: no limit (default: 20)"),
+    ("CONTRACTBOT_READ_TIMEOUT", "seconds reading one source may take, 0: no limit "
+     "(default: 60)"),
+    ("CONTRACTBOT_READ_MEMORY_MB", "memory reading one source may take, 0: no limit "
+     "(default: 2048)"),
+    ("CONTRACTBOT_BUILD_WORKERS", "worker processes of a build (default: one per core)"),
+    ("CONTRACTBOT_LOG_LEVEL", "DEBUG, INFO, WARNING, ERROR or CRITICAL (default: INFO)"),
+    ("CONTRACTBOT_LOG_TEXT", "on/off: question and clause text in the logs (default: off)"),
+    ("TELEGRAM_BASE_URL", "Bot API base URL (default: https://api.telegram.org/bot)"),
+    ("TELEGRAM_BASE_FILE_URL", "Bot API file URL (default: https://api.telegram.org/file/bot)"),
+    ("TELEGRAM_WEBHOOK_URL", "public https:// URL for webhook mode (default: unset, long "
+     "polling)"),
+    ("TELEGRAM_WEBHOOK_LISTEN", "where the webhook server listens (default: 127.0.0.1)"),
+    ("TELEGRAM_WEBHOOK_PORT", "its port (default: 8443)"),
+    ("TELEGRAM_WEBHOOK_SECRET", "setWebhook's secret token (default: random at each start)"),
+)
+
+
+def settings_help(columns: int = 79) -> str:
+    """The settings and their defaults for ``serve --help``, each wrapped to ``columns``."""
+    width = max(len(name) for name, _ in SETTINGS_HELP) + 4
+    return "\n".join(textwrap.fill(what, columns, initial_indent=f"  {name:<{width - 2}}",
+                                   subsequent_indent=" " * width)
+                      for name, what in SETTINGS_HELP)
 
 
 @dataclass(frozen=True)

@@ -10,6 +10,8 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
 from bot.settings import Settings
 from index import build_from_sources
 
@@ -151,6 +153,27 @@ def test_every_setting_is_in_the_readme_and_env_example() -> None:
         if value:  # the documented default, set explicitly, changes nothing
             same = Settings.from_env({"XDG_DATA_HOME": "/data", name: value[1]})
             assert same == defaults, f"{name}: README default {default}"
+
+
+def test_serve_help_lists_every_setting_with_its_default(
+        capsys: pytest.CaptureFixture[str]) -> None:
+    """`contractbot serve --help` named two settings and "..."; an operator on a server with
+    no README had no list: it lists every setting Settings.from_env reads, each with its
+    default."""
+    from bot.cli import main
+    from bot.settings import SETTINGS_HELP
+
+    env = _Reads({"XDG_DATA_HOME": "/data"})
+    Settings.from_env(env)
+    assert set(env.read - {"XDG_DATA_HOME"}) == {name for name, _ in SETTINGS_HELP}
+    with pytest.raises(SystemExit) as done:
+        main(["serve", "--help"])
+    shown = capsys.readouterr().out
+    assert done.value.code == 0
+    for name, what in SETTINGS_HELP:
+        assert f"\n  {name} " in shown, name
+        assert "(required)" in what or "(default: " in what, name
+    assert max(len(line) for line in shown.splitlines()) <= 80
 
 
 def test_a_webhook_secret_telegram_refuses_is_one_line(tmp_path: Path) -> None:
