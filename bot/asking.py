@@ -344,6 +344,8 @@ async def cmd_start(update: Update, context: Ctx) -> None:
     state = context.bot_data
     allowed = chat_access(state.settings, state.access, chat.id, user_id=sender_id(update))
     words = texts.START if allowed is not None else texts.START_NOT_ALLOWED
+    if allowed is not None and not await _contracts_read(context, allowed):
+        words = texts.START_NO_CONTRACTS  # its example question could find nothing
     script = asker_script(update, context)
     values = example_values(await chat_examples(update, context, allowed), script)
     await reply(msg, texts.say(words, script, chat_id=chat.id, **values))

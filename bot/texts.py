@@ -50,6 +50,9 @@ HELP = (
 HELP_NO_CONTRACTS = "本聊天目前没有可以查询的合同，所以还不能提问。"
 HELP_ASK_ADMIN = ("请管理员收录合同：管理员在与我的私聊中发送合同文件即可。收录后再发 /help，"
                   "即可看到提问的方法和示例。")
+# /start in a chat that may ask but reads no contract yet: no example question that fails
+START_NO_CONTRACTS = (GREETING + HELP_NO_CONTRACTS + "\n" + HELP_ASK_ADMIN
+                      + "\n本聊天的 ID：<code>{chat_id}</code>")
 ADMIN_HELP = (
     "\n管理员：直接发送 PDF、DOCX 或 TXT 文件（说明文字写集合名即收入该集合），或合同的照片、"
     "扫描图片，即可收录（多页合同的照片请一次选中各页、作为一组发送，即收为一份合同；"

@@ -64,9 +64,9 @@ async def test_a_lease_groups_help_and_start_show_a_lease_example(tmp_path: Path
 
 async def test_help_in_a_chat_that_reads_no_contract_offers_no_command(tmp_path: Path) -> None:
     """A group whose collection holds nothing yet is not shown /use 1, /clause 7.2 or the
-    samples' question, which could only fail there: /help says that it has no contract yet and
-    to ask an admin to add them; an admin is told how (ADMIN_HELP); a bot with no index yet
-    says the same."""
+    samples' question, which could only fail there: /help (and /start) say that it has no
+    contract yet and to ask an admin to add them; an admin is told how (ADMIN_HELP); a bot
+    with no index yet says the same."""
     rules = access_file(tmp_path / "access.toml", {EMPTY_GROUP: ["new-customer"],
                                                    LEASES_GROUP: ["leases"]})
     async with team_bot(tmp_path, LAYOUT, access_file=rules) as (api, _):
@@ -74,12 +74,15 @@ async def test_help_in_a_chat_that_reads_no_contract_offers_no_command(tmp_path:
         admin_empty = await ask(api, EMPTY_GROUP, "/help", **{"from": {
             "id": ADMIN, "is_bot": False, "first_name": "A"}})
         leases = await ask(api, LEASES_GROUP, "/help")
+        started = await ask(api, EMPTY_GROUP, "/start")
     for said in (empty, admin_empty):
         assert said.startswith(texts.HELP_NO_CONTRACTS), said
         assert "/use" not in said and "/clause" not in said and "乙方响应时间" not in said
     assert empty == texts.HELP_NO_CONTRACTS + "\n" + texts.HELP_ASK_ADMIN
     assert "管理员：直接发送" in admin_empty  # how an admin adds one
     assert "/use 编号" in leases  # a chat with contracts keeps its commands
+    # /start there gives no example question either (it was 乙方响应时间是多少), and its id
+    assert started == texts.START_NO_CONTRACTS.format(chat_id=EMPTY_GROUP)
     async with admin_bot(tmp_path / "uploads", tmp_path / "none",
                          embed_model=FAST_ENCODER) as (api, _):
         fresh = await ask(api, ADMIN, "/help")
