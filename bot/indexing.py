@@ -5,13 +5,16 @@ from __future__ import annotations
 
 import argparse
 import sys
-from collections.abc import Sequence
+from collections import Counter
+from collections.abc import Mapping, Sequence
 from pathlib import Path
 
 from index import IndexDamagedError, IndexMissingError
 
+from .access import AccessFileError
 from .arguments import given_index, index_dir_of
 from .building import index_build, report_failures, run_build
+from .chats_read import ChatReads, access_table, chat_lines, chats_read
 from .exits import EXIT_ERROR, EXIT_NOTHING, EXIT_OK, EXIT_SKIPPED, EXIT_USAGE
 from .output import print_json
 from .settings import Settings
@@ -112,6 +115,7 @@ def cmd_index_status(args: argparse.Namespace, settings: Settings) -> int:
     missing = index_damage(index_dir)
     faults = index_faults(index_dir)
     redone = redone_after_upgrade(manifest)
+    chats = _chats(settings, Counter(src.collection for src in manifest.sources))
     if args.json:
         full = manifest.as_json()
         print_json({
@@ -124,6 +128,7 @@ def cmd_index_status(args: argparse.Namespace, settings: Settings) -> int:
             "missing": list(missing),
             "damaged": [{"part": part, "reason": reason} for part, reason in faults],
             "outdated": redone,
+            "chats": [row.as_json() for row in chats] if chats is not None else None,
         })
         return _damaged(manifest.generation, missing, faults, index=given_index(args))
     print(f"index:     {index_dir}")
@@ -149,7 +154,22 @@ def cmd_index_status(args: argparse.Namespace, settings: Settings) -> int:
     if redone:
         print("upgrade:   built by another version of contractbot; the next `contractbot index "
               f"build` {redone}")
+    if chats:
+        print("chats:     who may ask the bot, and what each reads")
+        print("\n".join(chat_lines(chats)))
     return _damaged(manifest.generation, missing, faults, index=given_index(args))
+
+
+def _chats(settings: Settings, counts: Mapping[str, int]) -> list[ChatReads] | None:
+    """The chats that may ask and what each reads (``chats_read``); None, with one line on
+    stderr, when the access file cannot be read (serve would not start on it)."""
+    try:
+        table = access_table(settings)
+    except AccessFileError as err:
+        print(f"contractbot: CONTRACTBOT_ACCESS_FILE: {err} (serve refuses to start on it)",
+              file=sys.stderr)
+        return None
+    return chats_read(settings, table, counts)
 
 
 def _undescribed_status(index_dir: Path,
@@ -168,7 +188,7 @@ def _undescribed_status(index_dir: Path,
             "missing": [],
             "damaged": ([{"part": undescribed_part(index_dir), "reason": str(err)}] if damaged
                         else []),
-            "outdated": None}
+            "outdated": None, "chats": []}
 
 
 def _damaged(generation: str, missing: Sequence[str], faults: Sequence[tuple[str, str]], *,
