@@ -31,7 +31,7 @@ from .browsing import (
     scope_note,
 )
 from .carrying import MAX_AGE, Carried, carry_question, follow_up_word
-from .chat_examples import chat_examples
+from .chat_examples import chat_examples, contracts_read
 from .compose import compose, quoted_once
 from .edits import send_answer
 from .examples import DEFAULT_EXAMPLES, Examples, example_values
@@ -344,7 +344,7 @@ async def cmd_start(update: Update, context: Ctx) -> None:
     state = context.bot_data
     allowed = chat_access(state.settings, state.access, chat.id, user_id=sender_id(update))
     words = texts.START if allowed is not None else texts.START_NOT_ALLOWED
-    if allowed is not None and not await _contracts_read(context, allowed):
+    if allowed is not None and not await contracts_read(context, allowed):
         words = texts.START_NO_CONTRACTS  # its example question could find nothing
     script = asker_script(update, context)
     values = example_values(await chat_examples(update, context, allowed), script)
@@ -364,7 +364,7 @@ async def cmd_help(update: Update, context: Ctx) -> None:
     if access is None:  # its questions are refused: the same words, with the id to pass on
         await reply(msg, texts.say(texts.NOT_ALLOWED, script, chat_id=chat.id))
         return
-    count = await _contracts_read(context, access)
+    count = await contracts_read(context, access)
     if not count:  # /use 1, /clause 7.2 … could not work here: say what would make them
         told = texts.HELP_NO_CONTRACTS + (extra if admin else "\n" + texts.HELP_ASK_ADMIN)
         await reply(msg, texts.say(escape(told), script))
@@ -372,16 +372,6 @@ async def cmd_help(update: Update, context: Ctx) -> None:
     values = example_values(await chat_examples(update, context, access), script)
     page = texts.PAGE_EXAMPLE if contract_pages(count) > 1 else ""
     await reply(msg, texts.say(escape(texts.HELP + extra), script, page=page, **values))
-
-
-async def _contracts_read(context: Ctx, access: ChatAccess) -> int:
-    """How many contracts a chat that reads ``access`` reaches (0 with no index yet): /help
-    offers its commands only where there are some, and /contracts 2 where it has a page 2."""
-    if getattr(context.bot_data, "searcher", None) is None:
-        return 0
-    searcher = await context.bot_data.live_searcher()
-    infos = await asyncio.to_thread(searcher.contracts, collections=access.collections)
-    return len(infos)
 
 
 async def on_migrate(update: Update, context: Ctx) -> None:

@@ -36,3 +36,14 @@ async def chat_examples(update: Update, context: Ctx, access: ChatAccess | None,
         found = await asyncio.to_thread(library_examples, searcher, library)
         book.keep(searcher.generation, library, found)
     return found
+
+
+async def contracts_read(context: Ctx, access: ChatAccess) -> int:
+    """How many contracts a chat that reads ``access`` reaches (0 with no index yet): /help
+    and /start give examples and commands only where there are some, and /help's
+    /contracts 2 where the list has a page 2."""
+    if getattr(context.bot_data, "searcher", None) is None:
+        return 0
+    searcher = await context.bot_data.live_searcher()
+    infos = await asyncio.to_thread(searcher.contracts, collections=access.collections)
+    return len(infos)
