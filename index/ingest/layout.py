@@ -80,6 +80,7 @@ def _left_edge(lines: Sequence[TextLine]) -> float | None:
 
 
 def _moved(line: TextLine, dx: float) -> TextLine:
+    """``line`` moved ``dx`` to the right (its running text's right edge with it)."""
     return replace(line, x0=line.x0 + dx, x1=line.x1 + dx, text_x1=line.text_x1 + dx)
 
 
