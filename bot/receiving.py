@@ -67,6 +67,8 @@ from .uploads import (
 
 MAX_UPLOAD = 20 * 1024 * 1024
 UPLOAD_TYPES = tuple(sorted(SOURCE_SUFFIXES))  # what a build reads as a contract
+# why a photo is refused when it holds no contract OCR could read: a page alone, or from afar
+_NOT_A_PAGE_READ = frozenset({"no text found in the image", "does not look like a contract"})
 
 
 def upload_refusal(name: str, size: int | None) -> str | None:
@@ -273,8 +275,11 @@ async def _receive(msg: Message, state: BotState, name: str, place: Destination,
     if isinstance(checked, str):  # unreadable: nothing in sources_dir or the index changed
         await asyncio.to_thread(discard, staged)
         reason = reason_words(checked, script)
-        await reply(msg, texts.say(texts.UPLOAD_FAILED, script, name=escape(name),
-                                   reason=escape(hide_paths(reason))))
+        told = [texts.say(texts.UPLOAD_FAILED, script, name=escape(name),
+                          reason=escape(hide_paths(reason)))]
+        if Path(name).suffix.lower() in IMAGE_SUFFIXES and checked in _NOT_A_PAGE_READ:
+            told.append(texts.say(texts.UPLOAD_PHOTO_HINT, script))
+        await reply(msg, "\n".join(told))
         return None
     if new is not None:  # read, and held until the admin makes its collection or not
         await _ask_new_collection(msg, state, staged, target, checked, place, new,

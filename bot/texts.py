@@ -192,6 +192,12 @@ UPLOAD_OK = "已收录《{title}》，共 {clauses} 条。"
 UPLOAD_NOTE = "注意：{note}"
 NOT_INDEXED = "未能收录"  # the reason when the build left an upload out, unsaid
 UPLOAD_FAILED = "无法读取 {name}：{reason}"
+# under a photo (or image file) that OCR found no text in, or no contract: most often one page
+# of a contract sent alone, or a page photographed from too far
+UPLOAD_PHOTO_HINT = (
+    "如果这是合同的其中一页：请把合同各页的照片一次选中、作为一组发送（每组最多 10 张），"
+    "会合成一份合同；页数更多的合同请扫描成 PDF 发送。每张照片请拍下整页、文字清晰。"
+)
 NAME_TOO_LONG = "文件名太长（{length} 个字符，上限 {limit} 个）。请改短文件名后再发送。"
 NAME_TOO_LONG_BYTES = "文件名太长（其中的字符在服务器上占用的空间较多）。请改短文件名后再发送。"
 NAME_ODD = "这个文件名无法使用：{why}。请改名后再发送。"

@@ -4,6 +4,7 @@ rules, boundaries and cells; form lines, a single band and a framed page are not
 from __future__ import annotations
 
 from itertools import pairwise
+from pathlib import Path
 
 import numpy as np
 
@@ -156,3 +157,29 @@ def test_a_cell_merged_across_middle_columns_stays_under_its_first_column() -> N
     assert rows[1] == ["线缆", "按米计，共30米", None, "蓝色"]
     assert table_lines(rows) == ["名称：线缆；数量：按米计，共30米；备注：蓝色",
                                  "名称：交换机；数量：4；单价：800；备注：备用"]
+
+
+def test_a_table_photographed_in_uneven_light_is_found(shared: Path) -> None:
+    """The 生活费用信息 table of 租赁合同.pdf p. 18 photographed 3° off, lit from the right:
+    the paper goes from grey 150 on the left to white. Its shade was darker than the ink
+    threshold, so half the page was ink: the turn came out 0.1° and no rule was found, and the
+    table was read as lines of words. The light is levelled first: the same rules and
+    columns as on the page lit evenly."""
+    from PIL import Image
+    from scans import crop, render_page
+
+    page = crop(render_page(shared / "contracts-real" / "租赁合同.pdf", 18), 0.05, 0.62)
+
+    def photographed(light: np.ndarray) -> Image.Image:
+        lit = np.asarray(page, np.float32) * light[None, :]
+        return Image.fromarray(lit.astype(np.uint8)).rotate(
+            3.0, expand=True, fillcolor=int(255 * light[0]), resample=Image.Resampling.BICUBIC)
+
+    def grids(photo: Image.Image) -> tuple[float, list[tuple[int, int]]]:
+        angle = ink_skew(photo)
+        return angle, [(len(g.rules), len(g.bounds)) for g in find_grids(ink_mask(photo, angle))]
+
+    even_angle, even = grids(photographed(np.ones(page.width, np.float32)))
+    angle, found = grids(photographed(np.linspace(0.59, 1.0, page.width, dtype=np.float32)))
+    assert abs(np.degrees(angle) + 3.0) <= 0.1 and abs(np.degrees(even_angle) + 3.0) <= 0.1
+    assert found == even and len(even) == 1 and even[0][0] >= 5

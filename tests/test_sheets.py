@@ -109,7 +109,7 @@ def test_a_cache_from_before_sheets_is_read_again_only_where_a_sheet_is(
     cache = tmp_path / "cache"
     first = extract_pdf(pdf, OcrOptions(cache_dir=cache))
     assert len(ocr_calls) == 2
-    current, _, format2, _ = content_keys(pdf)
+    current, _, _, format2, _ = content_keys(pdf)
     (cache / f"{current}.json").rename(cache / f"{format2}.json")
     again = extract_pdf(pdf, OcrOptions(cache_dir=cache))
     assert len(ocr_calls) == 3  # the photo only

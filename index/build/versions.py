@@ -40,9 +40,11 @@ TEXT_VERSION = 6  # 6: tables as rows, sentences joined, OCR, clause-tree fixes;
 # one character a line (委托/方), or one character over its rows (甲), is a title too; 27: pages
 # from mid-way (第六条, 第七条 …) resume the count there, the lines above them the clause before;
 # an item label OCR read with its bracket twice ("（(三）") is one; 28: a whole contract whose
-# 第一条 heading OCR lost keeps its preamble (27 made it a 第一条). What OCR read is cached by
-# the file's content, not by this version: a bump parses scans again without OCR.
-PARSE_VERSION = 28
+# 第一条 heading OCR lost keeps its preamble (27 made it a 第一条); 29: the scanned pages of a
+# PDF are moved sideways to line their text blocks up (an album's photos are framed apart). What
+# OCR read is cached by the file's content, not by this version: a bump parses scans again
+# without OCR.
+PARSE_VERSION = 29
 
 
 def redone_after_upgrade(manifest: Manifest) -> str | None:

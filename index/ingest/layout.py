@@ -9,12 +9,14 @@ from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
+from statistics import median
 
 from ..numerals import starts_with_label
 from .sentences import continues_sentence
 
 _SENTENCE_END = tuple("。！？；：!?;:")
+_ALIGN_LINES = 3  # long lines a page needs for its text block's left edge to be told
 
 
 @dataclass(frozen=True)
@@ -52,6 +54,34 @@ def page_layout(pages: Sequence[Sequence[TextLine]]) -> Layout:
         1 for ln in long_lines if 1.5 * ln.size <= ln.x0 - left <= 2.5 * ln.size
     ) >= max(3, 0.05 * len(long_lines))
     return Layout(left, right, indented)
+
+
+def aligned(pages: Sequence[Sequence[TextLine]]) -> list[list[TextLine]]:
+    """The pages' lines moved sideways so that their text blocks line up: each page imaged on
+    its own (a sheet a scanner shifted, each photo of an album framed anew) has its margins
+    elsewhere, and one layout over them took lines ending at one page's margin for lines
+    ending short of another's. A block's left edge is where its long lines start furthest
+    left (its right edge is not: a form's lines stop short of it); a page with fewer than
+    ``_ALIGN_LINES`` long lines is left where it is."""
+    edges = [_left_edge(lines) for lines in pages]
+    known = [e for e in edges if e is not None]
+    if not known:
+        return [list(lines) for lines in pages]
+    to = median(known)
+    return [list(lines) if e is None or e == to else [_moved(ln, to - e) for ln in lines]
+            for lines, e in zip(pages, edges, strict=True)]
+
+
+def _left_edge(lines: Sequence[TextLine]) -> float | None:
+    """Where the page's long lines start furthest left (the second furthest: one line set out
+    in the margin does not count), or None with too few to tell."""
+    starts = sorted(ln.x0 for ln in lines if len(ln.text) >= 10)
+    return starts[1] if len(starts) >= _ALIGN_LINES else None
+
+
+def _moved(line: TextLine, dx: float) -> TextLine:
+    """``line`` moved ``dx`` to the right (its running text's right edge with it)."""
+    return replace(line, x0=line.x0 + dx, x1=line.x1 + dx, text_x1=line.text_x1 + dx)
 
 
 def page_texts(bodies: Sequence[Sequence[TextLine]], layouts: Sequence[Layout]) -> list[str]:

@@ -17,7 +17,7 @@ from typing import Any
 from ..errors import EmptySourceError, UnreadableSourceError, UnsupportedFormatError
 from ..limits import MAX_PAGES
 from ..models import Document, Page
-from .layout import TextLine, page_layout, page_texts
+from .layout import TextLine, aligned, page_layout, page_texts
 from .ocr import MAX_SIDE, OCR_DPI
 from .pdf_glyphs import (
     chars_text,
@@ -74,6 +74,9 @@ def extract_pdf(path: Path, ocr: OcrOptions | None = None) -> Document:
         raise UnreadableSourceError(
             str(path), "the PDF's fonts have no Unicode mapping: text unreadable"
         )
+    # each scanned page was imaged on its own (shifted by a scanner, framed anew in a photo)
+    for number, lines in zip(results, aligned([raw_pages[n - 1] for n in results]), strict=True):
+        raw_pages[number - 1] = lines
     furniture = _repeated_furniture(raw_pages)
     # scans and text pages have margins of their own
     layouts = {

@@ -6,7 +6,8 @@ pages read so far. An unchanged scan is never read twice, and a build stopped mi
 where it stopped. A cache that cannot be read or written is ignored: OCR then simply runs.
 
 Pages cached in an earlier format (1, before ruled tables were read; 2, before photographed
-sheets were flattened; 3, before tables with a cell merged down over rows were found) are still
+sheets were flattened; 3, before tables with a cell merged down over rows were found; 4, before
+a photo's light was levelled to find its rules) are still
 used where this reader would read them the same: a page whose image holds a ruled table or
 shows a sheet is read again (``reads_otherwise`` looks at the
 image, a tenth of the time OCR takes).
@@ -29,9 +30,10 @@ from ..processes import running
 from .ocr import OcrPage, engine_version, read_page, reads_otherwise
 
 PageProgress = Callable[[int, int], None]  # (pages done, pages of this source)
-# 2: the cells of ruled tables (OcrPage.tables); 3: sheets flattened; 4: cells merged down
-_CACHE_FORMAT = 4
-_EARLIER_FORMATS = (3, 2, 1)  # their pages are used where the image reads the same now
+# 2: the cells of ruled tables (OcrPage.tables); 3: sheets flattened; 4: cells merged down;
+# 5: rules found in a photo lit from one side (its light levelled first)
+_CACHE_FORMAT = 5
+_EARLIER_FORMATS = (4, 3, 2, 1)  # their pages are used where the image reads the same now
 # a cache file is written whole under this name, then renamed into place (``_write``)
 _TEMPORARY = re.compile(r"\.([0-9a-f]{32})\.([0-9]+)\.tmp")
 # seconds after which a temporary file is taken for one a killed writer left: once its
