@@ -187,9 +187,10 @@ def carried_question(context: Ctx, topic: int | None, question: str, at: float,
     its own words)."""
     state = chat_state(context)
     previous = state.asked.get(topic) if replied is None else state.answered.get(replied)
+    if previous is None or at - previous.at > MAX_AGE:
+        return None  # the party words are read only when there is a question to change
     parties = party_words(searcher.thesaurus.entries)
-    if previous is None or at - previous.at > MAX_AGE or not (
-            word := follow_up_word(question, parties=parties)):
+    if not (word := follow_up_word(question, parties=parties)):
         return None
     within = previous.contract if any(c.key == previous.contract for c in infos) else None
     carried = carry_question(previous.question, word, parties=parties, contracts=infos,
